@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The project's single test command (`make test`, called by .ci/run).
+#
+# Layers, in this order:
+#   1. installs the test tools it needs (pip; Debian's chromium and wkhtmltopdf
+#      when Odoo is importable and they are missing);
+#   2. static checks on every run: ruff, pylint-odoo with OCA's mandatory checks,
+#      and a build of each add-on's wheel;
+#   3. the test run, with pytest as the runner so the last line is its summary:
+#      - Odoo importable: a fresh PostgreSQL database gets both add-ons, then one
+#        pytest-odoo session runs the plain-Python tests, our Odoo suites
+#        (HttpCase tours in headless Chromium included) and Odoo's own `sms`
+#        tests with sms_gateway installed; the database is dropped afterwards;
+#      - Odoo missing: one unmistakable SKIPPED line, then the plain tests.
+# Exit status is non-zero when any layer failed.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+LINT_ONLY=0
+[ "${1:-}" = "--lint-only" ] && LINT_ONLY=1
+
+ADDONS=(sms_gateway l10n_br_dunning)
+status=0
+say() { printf '\n=== %s\n' "$*"; }
+
+say "Installing test tools (requirements-test.txt)"
+python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+    -r requirements-test.txt || { echo "pip install failed"; exit 2; }
+
+HAVE_ODOO=0
+if python3 -c "import odoo.release as r; assert r.series == '18.0'" 2>/dev/null; then
+    HAVE_ODOO=1
+fi
+
+say "ruff"
+ruff check . || status=1
+ruff format --check . || status=1
+
+say "README.rst of each add-on up to date with readme/*.md"
+python3 scripts/gen_readme.py --check || status=1
+
+say "pylint-odoo (OCA mandatory checks)"
+python3 -m pylint --rcfile=.pylintrc-mandatory "${ADDONS[@]}" || status=1
+
+say "Building each add-on's wheel (whool)"
+wheeldir=$(mktemp -d)
+for addon in "${ADDONS[@]}"; do
+    if python3 -m pip wheel --quiet --disable-pip-version-check --no-deps \
+        --wheel-dir "$wheeldir" "./$addon" >/dev/null 2>"$wheeldir/err"; then
+        ls "$wheeldir"/odoo_addon_"${addon}"-18.0.*.whl >/dev/null 2>&1 \
+            && echo "ok: $(basename "$wheeldir"/odoo_addon_"${addon}"-18.0.*.whl)" \
+            || { echo "FAILED: no odoo_addon_${addon} wheel built"; status=1; }
+    else
+        echo "FAILED: pip wheel ./$addon"; cat "$wheeldir/err"; status=1
+    fi
+done
+rm -rf "$wheeldir"
+
+if [ "$LINT_ONLY" = 1 ]; then
+    exit $status
+fi
+
+PLAIN_TESTS=()
+for addon in "${ADDONS[@]}"; do
+    [ -d "$addon/tools/tests" ] && PLAIN_TESTS+=("$addon/tools/tests")
+done
+
+if [ "$HAVE_ODOO" = 1 ]; then
+    missing=()
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    command -v wkhtmltopdf >/dev/null 2>&1 || missing+=(wkhtmltopdf)
+    if [ ${#missing[@]} -gt 0 ]; then
+        say "Installing Debian packages: ${missing[*]}"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+            apt-get install -y -qq "${missing[@]}" >/dev/null; } || status=1
+    fi
+
+    ODOO_ADDONS=$(python3 -c "import odoo.addons as a; print(','.join(a.__path__))")
+    SMS_TESTS=$(python3 -c "import os, odoo.addons.sms as m; print(os.path.join(os.path.dirname(m.__file__), 'tests'))")
+    DB="dunning_test_$$_$(date +%s)"
+    DATA_DIR=$(mktemp -d)
+    cleanup() {
+        dropdb --if-exists "$DB" >/dev/null 2>&1
+        rm -rf "$DATA_DIR"
+    }
+    trap cleanup EXIT
+
+    say "Odoo $(python3 -c 'import odoo.release as r; print(r.version)'): installing ${ADDONS[*]} into fresh database $DB"
+    log="$DATA_DIR/install.log"
+    python3 -m odoo --addons-path="$ROOT,$ODOO_ADDONS" --data-dir="$DATA_DIR" \
+        -d "$DB" -i "$(IFS=,; echo "${ADDONS[*]}")" --without-demo=all \
+        --stop-after-init --log-level=warn --http-port=0 >"$log" 2>&1
+    rc=$?
+    if [ $rc -ne 0 ] || grep -qE " (ERROR|CRITICAL) " "$log"; then
+        cat "$log"
+        echo "FAILED: installing the add-ons into $DB (exit $rc)"
+        exit 1
+    fi
+    echo "installed"
+
+    say "pytest-odoo: plain tests, ${ADDONS[*]} Odoo suites and Odoo's own sms tests"
+    ODOO_TESTS=()
+    for addon in "${ADDONS[@]}"; do
+        [ -d "$addon/tests" ] && ODOO_TESTS+=("$addon/tests")
+    done
+    python3 -m pytest -p no:cacheprovider \
+        --odoo-database="$DB" --odoo-addons-path="$ROOT,$ODOO_ADDONS" \
+        --odoo-http --odoo-log-level=warn --odoo-extra="data-dir=$DATA_DIR" \
+        "${PLAIN_TESTS[@]}" "${ODOO_TESTS[@]}" "$SMS_TESTS" || status=1
+else
+    printf '\n%s\n' "!!!!! ODOO SUITE SKIPPED: 'odoo' (18.0) is not importable by $(command -v python3); only the plain-Python tests and static checks ran. Install Odoo 18.0 (see DEVELOPERS.md) to run the Odoo tests. !!!!!"
+    say "pytest: plain-Python tests (no Odoo)"
+    python3 -m pytest -p no:cacheprovider -p no:odoo "${PLAIN_TESTS[@]}" || status=1
+fi
+exit $status
