@@ -1,0 +1,68 @@
+"""Mobile number normalization to E.164 (``phonenumbers``), Brazil first.
+
+Accepts what people type: ``(11) 98765-4321``, ``11 987654321``,
+``+55 11 98765-4321``, ``5511987654321``, ``0 21 11 98765-4321`` (carrier code),
+and old eight-digit mobiles (``11 8765-4321``) that need the ninth digit added
+since Anatel's 2016 migration. Landlines and invalid numbers are refused with a
+reason code that the caller turns into a readable, translated message.
+"""
+
+import re
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberType
+
+# Reason codes of PhoneNumberError.
+EMPTY = "empty"
+UNPARSABLE = "unparsable"
+MISSING_AREA_CODE = "missing_area_code"
+INVALID = "invalid"
+NOT_MOBILE = "not_mobile"
+
+MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+
+
+class PhoneNumberError(ValueError):
+    def __init__(self, code, number):
+        super().__init__(f"{code}: {number!r}")
+        self.code = code
+        self.number = number
+
+
+def _with_ninth_digit(parsed):
+    """Brazilian mobile typed in the pre-2016 eight-digit form: add the 9."""
+    national = str(parsed.national_number)
+    # DDD (2 digits) + 8 digits starting with 6-9 was a mobile; now it is 9 + those 8.
+    if len(national) == 10 and national[2] in "6789":
+        candidate = phonenumbers.PhoneNumber(
+            country_code=55, national_number=int(national[:2] + "9" + national[2:])
+        )
+        if phonenumbers.is_valid_number(candidate):
+            return candidate
+    return None
+
+
+def normalize_mobile(number, default_region="BR"):
+    """Return ``number`` as an E.164 mobile number, or raise PhoneNumberError."""
+    raw = (number or "").strip()
+    if not raw:
+        raise PhoneNumberError(EMPTY, number)
+    digits = re.sub(r"\D", "", raw)
+    text = raw
+    if not raw.startswith("+") and default_region == "BR":
+        # "55 11 98765 4321" typed without the plus: country code + DDD + number.
+        if digits.startswith("55") and len(digits) in (12, 13) and not raw.startswith("0"):
+            text = "+" + digits
+        elif len(digits) in (8, 9):
+            raise PhoneNumberError(MISSING_AREA_CODE, number)
+    try:
+        parsed = phonenumbers.parse(text, default_region)
+    except NumberParseException as error:
+        raise PhoneNumberError(UNPARSABLE, number) from error
+    if parsed.country_code == 55 and not phonenumbers.is_valid_number(parsed):
+        parsed = _with_ninth_digit(parsed) or parsed
+    if not phonenumbers.is_valid_number(parsed):
+        raise PhoneNumberError(INVALID, number)
+    if phonenumbers.number_type(parsed) not in MOBILE_TYPES:
+        raise PhoneNumberError(NOT_MOBILE, number)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
