@@ -104,13 +104,13 @@ if [ "$HAVE_ODOO" = 1 ]; then
     for addon in "${ADDONS[@]}"; do
         [ -d "$addon/tests" ] && ODOO_TESTS+=("$addon/tests")
     done
-    python3 -m pytest -p no:cacheprovider \
+    python3 -m pytest -c "$ROOT/pytest.ini" \
         --odoo-database="$DB" --odoo-addons-path="$ROOT,$ODOO_ADDONS" \
         --odoo-http --odoo-log-level=warn --odoo-extra="data-dir=$DATA_DIR" \
         "${PLAIN_TESTS[@]}" "${ODOO_TESTS[@]}" "$SMS_TESTS" || status=1
 else
     printf '\n%s\n' "!!!!! ODOO SUITE SKIPPED: 'odoo' (18.0) is not importable by $(command -v python3); only the plain-Python tests and static checks ran. Install Odoo 18.0 (see DEVELOPERS.md) to run the Odoo tests. !!!!!"
     say "pytest: plain-Python tests (no Odoo)"
-    python3 -m pytest -p no:cacheprovider -p no:odoo "${PLAIN_TESTS[@]}" || status=1
+    python3 -m pytest -c "$ROOT/pytest.ini" -p no:odoo "${PLAIN_TESTS[@]}" || status=1
 fi
 exit $status
