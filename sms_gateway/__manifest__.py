@@ -10,7 +10,22 @@
     "license": "AGPL-3",
     "development_status": "Alpha",
     "depends": ["sms"],
-    "external_dependencies": {"python": ["phonenumbers", "requests"]},
-    "data": [],
+    "external_dependencies": {"python": ["phonenumbers", "requests", "gsm0338"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/sms_gateway_security.xml",
+        "views/sms_gateway_views.xml",
+        "views/sms_gateway_message_views.xml",
+        "views/sms_template_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizard/sms_composer_views.xml",
+        "wizard/sms_gateway_test_views.xml",
+        "views/sms_gateway_menus.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "sms_gateway/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

@@ -1,0 +1,21 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    sms_gateway_id = fields.Many2one(
+        "sms.gateway",
+        string="Default SMS Gateway",
+        domain="[('company_id', '=', id)]",
+        help="Every SMS of this company goes out through this gateway. "
+        "Without one, Odoo sends SMS as usual (Odoo IAP).",
+    )
+
+    def _get_sms_gateway(self):
+        """Active gateway of this company: its default, else the first active one."""
+        self.ensure_one()
+        if self.sms_gateway_id.active:
+            return self.sms_gateway_id
+        return self.env["sms.gateway"].sudo().search([("company_id", "=", self.id)], limit=1)

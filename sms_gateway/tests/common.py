@@ -1,0 +1,51 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tests import common
+
+from ..tools.provider_stand_in import StandInProvider
+
+
+class StandInMixin:
+    """Starts the stand-in provider (a thread on 127.0.0.1) for the test class.
+
+    Odoo's test harness raises every HTTP timeout to 10 s; requests to the
+    stand-in keep their own timeout so a slow provider can be simulated quickly.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stand_in = StandInProvider(slow_seconds=1.5).start()
+        cls.addClassCleanup(cls.stand_in.stop)
+
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
+        if r.url.startswith(cls.stand_in.url):
+            return common._super_send(s, r, **kw)
+        return super()._request_handler(s, r, **kw)
+
+    def setUp(self):
+        super().setUp()
+        self.stand_in.reset()
+        self.stand_in.deduplicate = False
+
+    @classmethod
+    def _create_gateway(cls, provider="zenvia", **values):
+        stand_in = cls.stand_in
+        return (
+            cls.env["sms.gateway"]
+            .sudo()
+            .create(
+                {
+                    "name": f"Stand-in {provider}",
+                    "provider": provider,
+                    "base_url": stand_in.url + ("/api/sms" if provider == "generic" else ""),
+                    "account_sid": stand_in.account_sid,
+                    "auth_token": stand_in.auth_token,
+                    "api_key": stand_in.api_key,
+                    "sender": "AURORA",
+                    "timeout": 0.5,
+                    "rate_limit": 0,
+                    **values,
+                }
+            )
+        )

@@ -1,0 +1,203 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
+
+from odoo.tests import Form, tagged
+
+from odoo.addons.sms.tests.common import SMSCase
+
+from ..tools.provider_stand_in import SLOW
+from .common import StandInMixin
+
+NOW = datetime(2026, 11, 23, 14, 0, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestSmsGatewaySend(StandInMixin, SMSCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.gateway = cls._create_gateway("zenvia", company_id=cls.company.id)
+        cls.partner = cls.env["res.partner"].create(
+            {
+                "name": "João da Silva",
+                "mobile": "(11) 98765-4321",
+                "country_id": cls.env.ref("base.br").id,
+                "company_id": cls.company.id,
+            }
+        )
+
+    def _queue(self, number, body="Olá, João", partner=None):
+        return self.env["sms.sms"].create(
+            {"number": number, "body": body, "partner_id": partner and partner.id}
+        )
+
+    def _log(self, sms):
+        return self.env["sms.gateway.message"].search([("sms_uuid", "=", sms.uuid)])
+
+    def test_gateway_becomes_company_default(self):
+        self.assertEqual(self.company.sms_gateway_id, self.gateway)
+        self.assertTrue(self.gateway.is_default)
+        self.assertEqual(self.company._get_sms_gateway(), self.gateway)
+
+    def test_message_sms_goes_through_the_gateway_with_notification(self):
+        message = self.partner._message_sms("Sua fatura vence amanhã.")
+        notification = message.notification_ids
+        self.assertEqual(len(self.stand_in.accepted), 1)
+        provider, reference, number, text = self.stand_in.accepted[0]
+        self.assertEqual(
+            (provider, number, text), ("zenvia", "5511987654321", "Sua fatura vence amanhã.")
+        )
+        self.assertEqual(notification.notification_status, "pending")
+        log = self.env["sms.gateway.message"].search([("sms_uuid", "=", reference)])
+        self.assertEqual(log.status, "sent")
+        self.assertEqual(log.number, "+5511987654321")
+        self.assertEqual(log.encoding, "ucs2")
+        self.assertEqual(log.segments, 1)
+        self.assertTrue(log.provider_message_id.startswith("zv-"))
+        self.assertEqual(log.partner_id, self.partner)
+
+    def test_composer_sends_through_the_gateway(self):
+        composer = Form(
+            self.env["sms.composer"].with_context(
+                active_model="res.partner",
+                active_id=self.partner.id,
+                default_composition_mode="comment",
+            )
+        )
+        composer.body = "Olá! Lembrete da Papelaria Aurora."
+        self.assertIn("UCS-2", composer.gateway_segment_info)
+        composer.save().action_send_sms()
+        self.assertEqual(
+            [a[3] for a in self.stand_in.accepted], ["Olá! Lembrete da Papelaria Aurora."]
+        )
+
+    def test_invalid_numbers_fail_alone_with_a_reason(self):
+        good = self._queue("+55 11 98765-4321")
+        landline = self._queue("(11) 3456-7890")
+        garbage = self._queue("ligar depois")
+        (good | landline | garbage).send(unlink_sent=False)
+        self.assertEqual(len(self.stand_in.accepted), 1)
+        self.assertEqual(good.state, "pending")
+        for sms in landline | garbage:
+            self.assertEqual(sms.state, "error")
+            self.assertEqual(sms.failure_type, "sms_number_format")
+        self.assertIn("landline", self._log(landline).error_detail)
+        self.assertIn("not a phone number", self._log(garbage).error_detail)
+
+    def test_provider_outage_keeps_the_sms_queued_and_retries_once_back(self):
+        sms = self._queue("11987654321")
+        self.stand_in.script = [503, 503]
+        with freeze_time(NOW):
+            sms.send(unlink_sent=False)
+            self.assertEqual(sms.state, "outgoing")
+            self.assertEqual(sms.gateway_attempts, 1)
+            self.assertEqual(sms.gateway_next_try, NOW + timedelta(seconds=30))
+            self.assertEqual(self._log(sms).status, "retry")
+            # The queue runs again before the backoff is over: nothing is sent.
+            self.env["sms.sms"]._process_queue()
+            self.assertEqual(len(self.stand_in.requests), 1)
+        with freeze_time(NOW + timedelta(seconds=31)):
+            self.env["sms.sms"].browse(sms.ids).send(unlink_sent=False)
+            self.assertEqual(sms.gateway_next_try, NOW + timedelta(seconds=31 + 60))
+        with freeze_time(NOW + timedelta(seconds=92)):
+            sms.send(unlink_sent=False)
+        self.assertEqual(sms.state, "pending")
+        self.assertEqual(len(self.stand_in.accepted), 1)
+        self.assertEqual(self._log(sms).attempts, 3)
+        self.assertEqual(self._log(sms).status, "sent")
+
+    def test_rate_limit_answer_waits_for_retry_after(self):
+        sms = self._queue("11987654321")
+        self.stand_in.script = [429]
+        self.stand_in.retry_after = 120
+        with freeze_time(NOW):
+            sms.send()
+        self.assertEqual(sms.state, "outgoing")
+        self.assertEqual(sms.gateway_next_try, NOW + timedelta(seconds=120))
+
+    def test_gives_up_after_max_retries(self):
+        self.gateway.max_retries = 1
+        sms = self._queue("11987654321")
+        self.stand_in.mode = 500
+        with freeze_time(NOW):
+            sms.send(unlink_failed=False)
+        with freeze_time(NOW + timedelta(hours=1)):
+            sms.send(unlink_failed=False)
+        self.assertEqual(sms.state, "error")
+        self.assertEqual(sms.failure_type, "sms_server")
+        self.assertEqual(self._log(sms).status, "failed")
+        self.assertEqual(self.stand_in.accepted, [])
+
+    def test_read_timeout_is_left_to_a_person_and_never_resent(self):
+        sms = self._queue("11987654321")
+        self.stand_in.mode = SLOW
+        sms.send()
+        self.assertEqual(sms.state, "process")
+        self.assertEqual(self._log(sms).status, "unknown")
+        self.stand_in.mode = "ok"
+        self.env["sms.sms"]._process_queue()
+        self.assertEqual(len(self.stand_in.accepted), 1, "the provider got it once, and only once")
+
+    def test_refused_credentials_fail_with_account_error(self):
+        self.gateway.api_key = "wrong"
+        message = self.partner._message_sms("Teste")
+        self.assertEqual(message.notification_ids.notification_status, "exception")
+        self.assertEqual(message.notification_ids.failure_type, "sms_acc")
+        self.assertEqual(self.stand_in.accepted, [])
+
+    def test_transliteration_saves_segments(self):
+        self.gateway.encoding_policy = "transliterate"
+        sms = self._queue("11987654321", body="Olá, João! Sua fatura vence amanhã: ação rápida.")
+        sms.send(unlink_sent=False)
+        self.assertEqual(
+            self.stand_in.accepted[0][3], "Ola, Joao! Sua fatura vence amanha: acao rapida."
+        )
+        self.assertEqual(self._log(sms).encoding, "gsm7")
+
+    def test_without_gateway_odoo_sends_through_iap(self):
+        self.gateway.active = False
+        self.assertFalse(self.company.sms_gateway_id)
+        with self.mockSMSGateway():
+            self.partner._message_sms("Via IAP")
+        self.assertSMSIapSent(["+5511987654321"], content="Via IAP")
+        self.assertEqual(self.stand_in.requests, [])
+
+    def test_each_company_uses_its_own_gateway(self):
+        other_company = self.env["res.company"].create({"name": "Filial Rio"})
+        other_gateway = self._create_gateway("infobip", company_id=other_company.id)
+        customer = self.env["res.partner"].create(
+            {"name": "Cliente Rio", "mobile": "21998765432", "company_id": other_company.id}
+        )
+        sms = self._queue(customer.mobile, partner=customer)
+        sms.send(unlink_sent=False)
+        self.assertEqual([a[0] for a in self.stand_in.accepted], ["infobip"])
+        self.assertEqual(self._log(sms).gateway_id, other_gateway)
+
+    def test_template_form_warns_over_the_segment_limit(self):
+        template = self.env["sms.template"].create(
+            {
+                "name": "Longo",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "body": "Olá {{ object.name }}, " + "sua fatura está em atraso. " * 5,
+            }
+        )
+        self.assertIn("UCS-2", template.gateway_segment_info)
+        self.assertIn("segments", template.gateway_segment_warning)
+        template.body = "Ola, sua fatura vence amanha."
+        self.assertFalse(template.gateway_segment_warning)
+        self.assertIn("GSM-7", template.gateway_segment_info)
+
+    def test_test_sms_wizard_reports_success_and_failure(self):
+        wizard = self.env["sms.gateway.test"].create(
+            {"gateway_id": self.gateway.id, "number": "(11) 98765-4321"}
+        )
+        action = wizard.action_send()
+        self.assertEqual(action["params"]["type"], "success")
+        self.stand_in.mode = 503
+        action = wizard.action_send()
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertIn("HTTP 503", action["params"]["message"])
+        self.assertEqual(len(self.stand_in.accepted), 1)

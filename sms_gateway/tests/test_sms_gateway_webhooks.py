@@ -1,0 +1,156 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
+
+from twilio.request_validator import RequestValidator
+
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .common import StandInMixin
+
+JSON = {"Content-Type": "application/json"}
+
+
+@tagged("post_install", "-at_install")
+class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesperson = new_test_user(cls.env, "vendedor", groups="base.group_user")
+        cls.partner = cls.env["res.partner"].create(
+            {"name": "Maria Souza", "mobile": "+55 11 98765-4321", "user_id": cls.salesperson.id}
+        )
+        cls.zenvia = cls._create_gateway("zenvia")
+        cls.twilio = cls._create_gateway("twilio", is_default=False)
+
+    def _post_json(self, url, payload, headers=None):
+        return self.url_open(url, data=json.dumps(payload), headers={**JSON, **(headers or {})})
+
+    def _send_one(self):
+        message = self.partner._message_sms("Sua fatura vence hoje.")
+        log = self.env["sms.gateway.message"].search([], order="id desc", limit=1)
+        return message.notification_ids, log
+
+    def _zenvia_status(self, log, code):
+        return {
+            "type": "MESSAGE_STATUS",
+            "messageId": log.provider_message_id,
+            "externalId": log.sms_uuid,
+            "messageStatus": {"code": code, "description": code},
+        }
+
+    def test_delivery_report_updates_log_and_notification(self):
+        notification, log = self._send_one()
+        self.assertEqual(notification.notification_status, "pending")
+        response = self._post_json(self.zenvia.status_url, self._zenvia_status(log, "DELIVERED"))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(log.status, "delivered")
+        self.assertEqual(notification.notification_status, "sent")
+
+    def test_undelivered_report_marks_the_notification_failed(self):
+        notification, log = self._send_one()
+        response = self._post_json(
+            self.zenvia.status_url, self._zenvia_status(log, "NOT_DELIVERED")
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(log.status, "failed")
+        self.assertEqual(notification.notification_status, "exception")
+        self.assertEqual(notification.failure_type, "sms_not_delivered")
+
+    @mute_logger("odoo.addons.sms_gateway.controllers.main", "werkzeug")
+    def test_forged_or_unknown_reports_change_nothing(self):
+        notification, log = self._send_one()
+        payload = self._zenvia_status(log, "DELIVERED")
+        base = f"/sms_gateway/{self.zenvia.id}/status"
+        self.assertEqual(self._post_json(base, payload).status_code, 403)
+        self.assertEqual(self._post_json(base + "?token=forged", payload).status_code, 403)
+        header = {"X-Webhook-Token": self.zenvia.webhook_secret[:-1] + "x"}
+        self.assertEqual(self._post_json(base, payload, header).status_code, 403)
+        self.assertEqual(self._post_json("/sms_gateway/999999/status", payload).status_code, 404)
+        self.assertEqual(log.status, "sent")
+        self.assertEqual(notification.notification_status, "pending")
+        # The right secret in a header is accepted too.
+        header = {"X-Webhook-Token": self.zenvia.webhook_secret}
+        self.assertEqual(self._post_json(base, payload, header).status_code, 200)
+        self.assertEqual(log.status, "delivered")
+
+    @mute_logger("odoo.addons.sms_gateway.controllers.main", "werkzeug")
+    def test_archived_gateway_answers_404(self):
+        url = self.zenvia.status_url
+        self.zenvia.active = False
+        self.assertEqual(self._post_json(url, {"messageStatus": {"code": "SENT"}}).status_code, 404)
+
+    @mute_logger("odoo.addons.sms_gateway.controllers.main", "werkzeug")
+    def test_malformed_reports_answer_400(self):
+        url = self.zenvia.status_url
+        response = self.url_open(url, data="{not json", headers=JSON)
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self._post_json(url, {"messageId": "x"}).status_code, 400)
+
+    def test_report_for_an_unknown_message_is_ignored(self):
+        _notification, log = self._send_one()
+        payload = {"messageId": "zv-unknown", "messageStatus": {"code": "DELIVERED"}}
+        self.assertEqual(self._post_json(self.zenvia.status_url, payload).status_code, 200)
+        self.assertEqual(log.status, "sent")
+
+    @mute_logger("odoo.addons.sms_gateway.controllers.main", "werkzeug")
+    def test_twilio_signature_from_twilios_validator(self):
+        self.env.company.sms_gateway_id = self.twilio
+        notification, log = self._send_one()
+        self.assertEqual(log.gateway_id, self.twilio)
+        url = self.twilio.status_url
+        params = {"MessageSid": log.provider_message_id, "MessageStatus": "delivered"}
+        signature = RequestValidator(self.stand_in.auth_token).compute_signature(url, params)
+        # One byte changed in the signature, then in the signed payload: refused.
+        forged = signature[:-2] + ("A" if signature[-2] != "A" else "B") + signature[-1]
+        response = self.url_open(url, data=params, headers={"X-Twilio-Signature": forged})
+        self.assertEqual(response.status_code, 403)
+        tampered = dict(params, MessageStatus="delivereD")
+        response = self.url_open(url, data=tampered, headers={"X-Twilio-Signature": signature})
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(log.status, "sent")
+        response = self.url_open(url, data=params, headers={"X-Twilio-Signature": signature})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(log.status, "delivered")
+        self.assertEqual(notification.notification_status, "sent")
+
+    def test_opt_out_reply_blacklists_the_number(self):
+        payload = {
+            "type": "MESSAGE",
+            "message": {
+                "id": "in-1",
+                "from": "5511987654321",
+                "to": "AURORA",
+                "direction": "IN",
+                "contents": [{"type": "text", "text": "Sair."}],
+            },
+        }
+        response = self._post_json(self.zenvia.inbound_url, payload)
+        self.assertEqual(response.status_code, 200)
+        blacklist = self.env["phone.blacklist"].search([("number", "=", "+5511987654321")])
+        self.assertTrue(blacklist.active)
+        self.assertIn("no longer receive SMS", self.partner.message_ids[0].body)
+
+    def test_other_reply_reaches_the_salesperson(self):
+        payload = {
+            "type": "MESSAGE",
+            "message": {
+                "from": "5511987654321",
+                "contents": [{"type": "text", "text": "Já paguei ontem, segue comprovante"}],
+            },
+        }
+        self.assertEqual(self._post_json(self.zenvia.inbound_url, payload).status_code, 200)
+        self.assertFalse(self.env["phone.blacklist"].search([("number", "=", "+5511987654321")]))
+        activity = self.partner.activity_ids
+        self.assertEqual(activity.user_id, self.salesperson)
+        self.assertIn("Já paguei ontem", activity.note)
+        self.assertIn("Já paguei ontem", self.partner.message_ids[0].body)
+
+    @mute_logger("odoo.addons.sms_gateway.controllers.main", "werkzeug")
+    def test_forged_inbound_changes_nothing(self):
+        payload = {
+            "message": {"from": "5511987654321", "contents": [{"type": "text", "text": "SAIR"}]}
+        }
+        url = f"/sms_gateway/{self.zenvia.id}/inbound?token=guess"
+        self.assertEqual(self._post_json(url, payload).status_code, 403)
+        self.assertFalse(self.env["phone.blacklist"].search([("number", "=", "+5511987654321")]))

@@ -1,0 +1,2 @@
+from . import sms_composer
+from . import sms_gateway_test
