@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import fields, models
@@ -30,10 +31,8 @@ class SmsSms(models.Model):
 
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
         """Send through the company's SMS gateway when it has one, else as Odoo does (IAP)."""
-        by_gateway = {}
-        for sms in self:
-            gateway = sms._get_sms_gateway()
-            by_gateway.setdefault(gateway, self.browse())
+        by_gateway = defaultdict(lambda: self.browse())
+        for sms, gateway in self._get_sms_gateways().items():
             by_gateway[gateway] |= sms
         without_gateway = by_gateway.pop(self.env["sms.gateway"], self.browse())
         if without_gateway:
@@ -46,18 +45,36 @@ class SmsSms(models.Model):
             sms_records._send_through_gateway(gateway, unlink_failed, unlink_sent)
         return None
 
-    def _get_sms_gateway(self):
-        """Gateway of the company the SMS is sent for (the related record's, else the user's)."""
-        self.ensure_one()
-        company = self.env.company
-        message = self.mail_message_id
-        if message.model and message.res_id and message.model in self.env:
-            record = self.env[message.model].sudo().browse(message.res_id).exists()
-            if record and "company_id" in record._fields and record.company_id:
-                company = record.company_id
-        elif self.partner_id.company_id:
-            company = self.partner_id.company_id
-        return company.sudo()._get_sms_gateway()
+    def _get_sms_gateways(self):
+        """{sms: gateway}: the gateway of the company each SMS is sent for.
+
+        That is the company of the record the SMS was posted on, else the
+        recipient's company, else the current one. Records are read per model
+        in one query, not one per SMS.
+        """
+        ids_by_model = defaultdict(set)
+        for message in self.mail_message_id:
+            if message.model in self.env and message.res_id:
+                ids_by_model[message.model].add(message.res_id)
+        record_company = {}
+        for model, ids in ids_by_model.items():
+            records = self.env[model].sudo().browse(ids).exists()
+            if "company_id" in records._fields:
+                for record in records:
+                    record_company[model, record.id] = record.company_id
+        gateway_of_company = {}
+        result = {}
+        for sms in self:
+            message = sms.mail_message_id
+            company = (
+                record_company.get((message.model, message.res_id))
+                or sms.partner_id.company_id
+                or self.env.company
+            )
+            if company not in gateway_of_company:
+                gateway_of_company[company] = company.sudo()._get_sms_gateway()
+            result[sms] = gateway_of_company[company]
+        return result
 
     def _send_through_gateway(self, gateway, unlink_failed, unlink_sent):
         now = fields.Datetime.now()
@@ -72,7 +89,7 @@ class SmsSms(models.Model):
                 [("gateway_id", "=", gateway.id), ("sms_uuid", "in", to_send.mapped("uuid"))]
             )
         }
-        outgoing, invalid = [], self.browse()
+        outgoing, invalid = [], defaultdict(lambda: self.browse())
         for sms in to_send:
             body = sms.body or ""
             if gateway.encoding_policy == "transliterate":
@@ -93,16 +110,20 @@ class SmsSms(models.Model):
             except PhoneNumberError as error:
                 lang = sms.partner_id.lang or self.env.lang
                 reason = PHONE_ERRORS[error.code]._translate(lang)
-                values.update(number=sms.number, status="failed", failure_type="sms_number_format")
+                failure_type = (
+                    "sms_number_missing" if error.code == "empty" else "sms_number_format"
+                )
+                values.update(number=sms.number, status="failed", failure_type=failure_type)
                 values["error_detail"] = f"{sms.number or ''}: {reason}"
                 logs[sms.uuid] = _upsert(Log, logs.get(sms.uuid), values)
-                invalid |= sms
+                invalid[failure_type] |= sms
                 continue
             values["number"] = number
             logs[sms.uuid] = _upsert(Log, logs.get(sms.uuid), values)
             outgoing.append(providers.OutgoingSms(sms.uuid, number, body))
 
-        invalid._gateway_fail("sms_number_format", logs, unlink_failed)
+        for failure_type, sms_records in invalid.items():
+            sms_records._gateway_fail(failure_type, logs, unlink_failed)
         results = gateway._get_provider().send(outgoing, rate=gateway.rate_limit)
         by_uuid = {sms.uuid: sms for sms in to_send}
         retry_at = []

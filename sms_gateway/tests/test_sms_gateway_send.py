@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from odoo.addons.sms.tests.common import SMSCase
@@ -86,6 +87,19 @@ class TestSmsGatewaySend(StandInMixin, SMSCase):
             self.assertEqual(sms.failure_type, "sms_number_format")
         self.assertIn("landline", self._log(landline).error_detail)
         self.assertIn("not a phone number", self._log(garbage).error_detail)
+
+    def test_missing_number_fails_as_missing(self):
+        sms = self._queue("")
+        sms.send(unlink_failed=False)
+        self.assertEqual((sms.state, sms.failure_type), ("error", "sms_number_missing"))
+        self.assertEqual(self.stand_in.requests, [])
+
+    def test_check_connection_button(self):
+        action = self.gateway.action_check_connection()
+        self.assertEqual(action["params"]["type"], "success")
+        self.gateway.api_key = "revoked"
+        with self.assertRaisesRegex(UserError, "credentials refused"):
+            self.gateway.action_check_connection()
 
     def test_provider_outage_keeps_the_sms_queued_and_retries_once_back(self):
         sms = self._queue("11987654321")

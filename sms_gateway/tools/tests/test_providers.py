@@ -16,6 +16,7 @@ from ..providers import (
     GatewayConfig,
     OutgoingSms,
     ProviderError,
+    RateLimiter,
     TwilioProvider,
     WebhookError,
     WebhookRequest,
@@ -173,6 +174,24 @@ def test_log_provider_sends_nothing(stand_in):
     result = make("log", stand_in).send_one(sms())
     assert result.outcome == SENT
     assert stand_in.requests == []
+
+
+def test_rate_limiter_spaces_calls():
+    now = [100.0]
+    slept = []
+
+    def sleep(seconds):
+        slept.append(round(seconds, 3))
+        now[0] += seconds
+
+    limiter = RateLimiter(4, clock=lambda: now[0], sleep=sleep)
+    for _ in range(3):
+        limiter.wait()
+    assert slept == [0.25, 0.25]
+    unlimited = RateLimiter(0, clock=lambda: now[0], sleep=sleep)
+    unlimited.wait()
+    unlimited.wait()
+    assert slept == [0.25, 0.25]
 
 
 def test_retry_delays():
