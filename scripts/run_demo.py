@@ -21,10 +21,17 @@ ADDONS = ["sms_gateway", "l10n_br_dunning"]
 SMTP_ARGS = ["--smtp=127.0.0.1", "--smtp-port=2", "--email-from=odoo@localhost"]
 
 
-def addons_path():
-    import odoo.addons
+_ADDONS_PATH = []
 
-    return ",".join([str(ROOT), *odoo.addons.__path__])
+
+def addons_path():
+    """This repository, then Odoo's own add-ons (computed once: parsing Odoo's
+    configuration later appends the data directory to odoo.addons.__path__)."""
+    if not _ADDONS_PATH:
+        import odoo.addons
+
+        _ADDONS_PATH.extend([str(ROOT), *odoo.addons.__path__])
+    return ",".join(_ADDONS_PATH)
 
 
 def database_exists(name):
@@ -61,11 +68,12 @@ def create_database(name):
         ],
         check=True,
     )
-    configure_database(name)
 
 
 def configure_database(name):
-    """Make the demo database safe and pleasant: pt_BR, demo company, no egress."""
+    """Make the demo database safe and pleasant: pt_BR, demo company, no egress.
+
+    Idempotent: it runs before every start."""
     import odoo
     from odoo import SUPERUSER_ID, api
 
@@ -120,6 +128,8 @@ def main():
         create_database(args.database)
     else:
         print(f"Using the existing database {args.database} (drop it to rebuild the demo).")
+    # Every run, so an interrupted first run or an old database is made safe too.
+    configure_database(args.database)
 
     print(
         f"\nOdoo with {', '.join(ADDONS)} on http://127.0.0.1:{args.port}/web/login"
