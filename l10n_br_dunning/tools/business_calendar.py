@@ -1,0 +1,142 @@
+"""Brazilian business days and the sending window.
+
+Holidays come from the ``holidays`` package: national ones, the customer's state
+(``subdivision``), and, by default, the "optional" days on which Brazilian banks
+do not open to the public (Carnival Monday and Tuesday, Ash Wednesday morning,
+Corpus Christi, Christmas Eve, New Year's Eve). Municipal holidays and
+commemorative dates are passed in as ``extra_days``.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays
+
+DEFAULT_TZ = "America/Sao_Paulo"
+# Optional holidays of the package on which banks do open.
+BANKS_OPEN_ON = frozenset({"Public Servant's Day"})
+
+
+class BusinessCalendar:
+    def __init__(self, subdivision=None, extra_days=(), bank_holidays=True):
+        supported = holidays.BR.subdivisions
+        self.subdivision = subdivision if subdivision in supported else None
+        self.extra_days = frozenset(extra_days)
+        self.bank_holidays = bank_holidays
+        self._years = {}
+
+    def _holidays(self, year):
+        if year not in self._years:
+            categories = ("public", "optional") if self.bank_holidays else ("public",)
+            found = holidays.country_holidays(
+                "BR",
+                subdiv=self.subdivision,
+                years=year,
+                categories=categories,
+                language="en_US",
+            )
+            self._years[year] = {
+                day: name
+                for day, name in found.items()
+                if not any(open_day in name for open_day in BANKS_OPEN_ON)
+            }
+        return self._years[year]
+
+    def holiday_name(self, day):
+        if day in self.extra_days:
+            return "extra non-working day"
+        return self._holidays(day.year).get(day)
+
+    def is_holiday(self, day):
+        return self.holiday_name(day) is not None
+
+    def is_business_day(self, day):
+        return day.weekday() < 5 and not self.is_holiday(day)
+
+    def next_business_day(self, day, include_self=True):
+        if not include_self:
+            day += timedelta(days=1)
+        while not self.is_business_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def previous_business_day(self, day, include_self=True):
+        if not include_self:
+            day -= timedelta(days=1)
+        while not self.is_business_day(day):
+            day -= timedelta(days=1)
+        return day
+
+    def add_business_days(self, day, count):
+        step = 1 if count >= 0 else -1
+        for _ in range(abs(count)):
+            day = (
+                self.next_business_day(day, include_self=False)
+                if step > 0
+                else self.previous_business_day(day, include_self=False)
+            )
+        return day
+
+    def effective_due_date(self, due):
+        """A due date on a weekend or holiday moves to the next business day."""
+        return self.next_business_day(due)
+
+
+@dataclass(frozen=True)
+class SendWindow:
+    """When customers may be contacted, in their own time zone."""
+
+    start: time = time(9, 0)
+    end: time = time(18, 0)
+    weekdays: frozenset = field(default_factory=lambda: frozenset(range(5)))
+
+    def is_contact_day(self, day, calendar):
+        return day.weekday() in self.weekdays and not calendar.is_holiday(day)
+
+    def next_contact_day(self, day, calendar, include_self=True):
+        if not include_self:
+            day += timedelta(days=1)
+        for _ in range(370):
+            if self.is_contact_day(day, calendar):
+                return day
+            day += timedelta(days=1)
+        raise ValueError("the sending window allows no day at all")
+
+    def previous_contact_day(self, day, calendar, include_self=True):
+        if not include_self:
+            day -= timedelta(days=1)
+        for _ in range(370):
+            if self.is_contact_day(day, calendar):
+                return day
+            day -= timedelta(days=1)
+        raise ValueError("the sending window allows no day at all")
+
+    def opening(self, day, tz):
+        """Start of the window on ``day`` as an aware UTC datetime."""
+        return datetime.combine(day, self.start, tzinfo=ZoneInfo(tz)).astimezone(ZoneInfo("UTC"))
+
+    def next_allowed(self, moment, tz, calendar):
+        """The first moment at or after ``moment`` (aware) inside the window."""
+        local = moment.astimezone(ZoneInfo(tz))
+        day = local.date()
+        if self.is_contact_day(day, calendar) and local.time() < self.end:
+            if local.time() >= self.start:
+                return moment.astimezone(ZoneInfo("UTC"))
+            return self.opening(day, tz)
+        return self.opening(self.next_contact_day(day, calendar, include_self=False), tz)
+
+    def contains(self, moment, tz, calendar):
+        return self.next_allowed(moment, tz, calendar) == moment.astimezone(ZoneInfo("UTC"))
+
+
+def valid_tz(*candidates):
+    """First usable time zone among the candidates; never UTC (see README)."""
+    for name in candidates:
+        if name and name not in ("UTC", "Etc/UTC", "GMT"):
+            try:
+                ZoneInfo(name)
+            except (KeyError, ValueError):
+                continue
+            return name
+    return DEFAULT_TZ

@@ -1,0 +1,103 @@
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from ..business_calendar import DEFAULT_TZ, BusinessCalendar, SendWindow, valid_tz
+
+UTC = ZoneInfo("UTC")
+
+
+def test_black_awareness_day_is_national_since_2024():
+    calendar = BusinessCalendar()
+    assert calendar.is_holiday(date(2026, 11, 20))
+    assert not calendar.is_business_day(date(2026, 11, 20))
+
+
+def test_state_holiday_stops_sao_paulo_not_rio():
+    revolution = date(2026, 7, 9)  # Revolução Constitucionalista, SP only
+    assert not BusinessCalendar("SP").is_business_day(revolution)
+    assert BusinessCalendar("RJ").is_business_day(revolution)
+    assert BusinessCalendar().is_business_day(revolution)
+
+
+def test_bank_holidays_are_included_by_default_and_configurable():
+    carnival_tuesday, corpus_christi = date(2026, 2, 17), date(2026, 6, 4)
+    assert not BusinessCalendar().is_business_day(carnival_tuesday)
+    assert not BusinessCalendar().is_business_day(corpus_christi)
+    assert BusinessCalendar(bank_holidays=False).is_business_day(corpus_christi)
+    # Banks open on Public Servant's Day: it stays a business day.
+    assert BusinessCalendar().is_business_day(date(2026, 10, 28))
+
+
+def test_extra_days_of_the_company():
+    anniversary = date(2026, 1, 26)  # a Monday; e.g. a municipal holiday
+    calendar = BusinessCalendar("SP", extra_days=[anniversary])
+    assert not calendar.is_business_day(anniversary)
+
+
+def test_due_date_on_a_weekend_or_holiday_rolls_forward():
+    calendar = BusinessCalendar("SP")
+    assert calendar.effective_due_date(date(2026, 11, 21)) == date(2026, 11, 23)  # Sat -> Mon
+    assert calendar.effective_due_date(date(2026, 11, 20)) == date(2026, 11, 23)  # holiday (Fri)
+    assert calendar.effective_due_date(date(2026, 2, 16)) == date(2026, 2, 19)  # Carnival
+    assert calendar.effective_due_date(date(2026, 11, 24)) == date(2026, 11, 24)
+
+
+def test_business_day_arithmetic_skips_holidays():
+    calendar = BusinessCalendar("SP")
+    assert calendar.add_business_days(date(2026, 11, 19), 3) == date(2026, 11, 25)
+    assert calendar.add_business_days(date(2026, 11, 23), -1) == date(2026, 11, 19)
+    assert calendar.add_business_days(date(2026, 11, 23), 0) == date(2026, 11, 23)
+
+
+def test_window_opening_in_each_time_zone():
+    window = SendWindow()
+    day = date(2026, 11, 24)
+    assert window.opening(day, "America/Sao_Paulo") == datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    assert window.opening(day, "America/Manaus") == datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
+    assert window.opening(day, "America/Noronha") == datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
+
+
+def test_next_allowed_moment():
+    window, calendar = SendWindow(), BusinessCalendar("SP")
+    tz = "America/Sao_Paulo"
+    inside = datetime(2026, 11, 24, 15, 30, tzinfo=UTC)  # 12:30 in São Paulo
+    assert window.next_allowed(inside, tz, calendar) == inside
+    early = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)  # 07:00
+    assert window.next_allowed(early, tz, calendar) == datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    late = datetime(2026, 11, 24, 22, 0, tzinfo=UTC)  # 19:00
+    assert window.next_allowed(late, tz, calendar) == datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    friday_evening = datetime(2026, 11, 19, 21, 30, tzinfo=UTC)  # Thu 18:30, then Fri holiday
+    assert window.next_allowed(friday_evening, tz, calendar) == datetime(
+        2026, 11, 23, 12, 0, tzinfo=UTC
+    )
+
+
+def test_manaus_is_not_open_at_9_in_sao_paulo():
+    window, calendar = SendWindow(), BusinessCalendar("AM")
+    sao_paulo_nine = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # 08:00 in Manaus
+    assert not window.contains(sao_paulo_nine, "America/Manaus", calendar)
+    assert window.next_allowed(sao_paulo_nine, "America/Manaus", calendar) == datetime(
+        2026, 11, 24, 13, 0, tzinfo=UTC
+    )
+
+
+def test_saturday_morning_window():
+    window = SendWindow(start=time(8), end=time(14), weekdays=frozenset(range(6)))
+    saturday_noon = datetime(2026, 11, 28, 15, 0, tzinfo=UTC)  # 12:00 in São Paulo
+    assert window.contains(saturday_noon, "America/Sao_Paulo", BusinessCalendar("SP"))
+
+
+@pytest.mark.parametrize(
+    ("candidates", "expected"),
+    [
+        (("America/Manaus", "America/Sao_Paulo"), "America/Manaus"),
+        ((False, "America/Recife"), "America/Recife"),
+        (("UTC", None), DEFAULT_TZ),
+        (("Not/AZone",), DEFAULT_TZ),
+        ((), DEFAULT_TZ),
+    ],
+)
+def test_time_zone_choice_never_utc(candidates, expected):
+    assert valid_tz(*candidates) == expected

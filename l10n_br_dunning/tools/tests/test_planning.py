@@ -1,0 +1,103 @@
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from ..business_calendar import BusinessCalendar, SendWindow
+from ..caps import first_day_within_caps
+from ..planning import StageRule, days_overdue, plan, stage_day
+
+UTC = ZoneInfo("UTC")
+SP = "America/Sao_Paulo"
+# The shipped régua: D-5, D-1, D0, D+3 business days, D+10, D+15, D+30.
+RULES = [
+    StageRule(1, -5),
+    StageRule(2, -1),
+    StageRule(3, 0),
+    StageRule(4, 3, business_days=True),
+    StageRule(5, 10),
+    StageRule(6, 15),
+    StageRule(7, 30),
+]
+CAL, WINDOW = BusinessCalendar("SP"), SendWindow()
+
+
+def day_of(rule_id, due):
+    return stage_day(due, RULES[rule_id - 1], CAL, WINDOW)
+
+
+def test_timeline_of_an_ordinary_due_date():
+    due = date(2026, 12, 10)  # Thursday
+    assert [day_of(i, due) for i in range(1, 8)] == [
+        date(2026, 12, 4),  # D-5 is Saturday: moved earlier, to Friday
+        date(2026, 12, 9),
+        date(2026, 12, 10),
+        date(2026, 12, 15),  # 3 business days: Fri 11, Mon 14, Tue 15
+        date(2026, 12, 21),  # D+10 is Sunday: moved later, to Monday
+        date(2026, 12, 28),  # D+15 is Friday 25 (Christmas): Monday 28
+        date(2027, 1, 11),  # D+30 is Saturday 9 Jan: Monday
+    ]
+
+
+def test_due_date_on_saturday_counts_from_monday():
+    due = date(2026, 11, 28)  # Saturday -> effective Monday 30
+    assert day_of(3, due) == date(2026, 11, 30)
+    assert day_of(2, due) == date(2026, 11, 27)  # D-1 of Monday is Sunday: Friday
+    assert days_overdue(due, date(2026, 11, 30), CAL) == 0
+    assert days_overdue(due, date(2026, 12, 1), CAL) == 1
+
+
+def test_overdue_stage_after_black_awareness_day():
+    due = date(2026, 11, 19)
+    assert day_of(4, due) == date(2026, 11, 25)  # Fri 20 is a holiday
+
+
+def test_moment_is_the_window_opening_in_the_customer_zone():
+    result = plan(
+        date(2026, 12, 10), RULES, None, datetime(2026, 12, 4, 12, 0, tzinfo=UTC), CAL, WINDOW, SP
+    )
+    assert result.send == RULES[0]
+    assert result.next_moment == datetime(2026, 12, 9, 12, 0, tzinfo=UTC)
+    manaus = plan(
+        date(2026, 12, 10),
+        RULES,
+        None,
+        datetime(2026, 12, 4, 12, 0, tzinfo=UTC),
+        CAL,
+        WINDOW,
+        "America/Manaus",
+    )
+    assert manaus.send is None  # 08:00 in Manaus
+    assert manaus.next_moment == datetime(2026, 12, 4, 13, 0, tzinfo=UTC)
+
+
+def test_only_the_most_advanced_due_stage_is_sent():
+    now = datetime(2026, 12, 22, 15, 0, tzinfo=UTC)
+    result = plan(date(2026, 12, 10), RULES, None, now, CAL, WINDOW, SP)
+    assert result.send == RULES[4]  # D+10
+    assert result.superseded == RULES[:4]
+    assert result.next_moment == datetime(2026, 12, 28, 12, 0, tzinfo=UTC)
+
+
+def test_stages_after_the_last_one_done():
+    now = datetime(2026, 12, 22, 15, 0, tzinfo=UTC)
+    result = plan(date(2026, 12, 10), RULES, 5, now, CAL, WINDOW, SP)
+    assert result.send is None
+    assert result.superseded == []
+    last = plan(date(2026, 12, 10), RULES, 7, now, CAL, WINDOW, SP)
+    assert (last.send, last.next_moment) == (None, None)
+
+
+def test_minimum_amount_skips_a_stage():
+    rules = [StageRule(1, 0), StageRule(2, 15, min_amount=500.0)]
+    now = datetime(2027, 1, 15, 15, 0, tzinfo=UTC)
+    assert plan(date(2026, 12, 10), rules, 1, now, CAL, WINDOW, SP, residual=120.0).send is None
+    assert plan(date(2026, 12, 10), rules, 1, now, CAL, WINDOW, SP, residual=900.0).send == rules[1]
+
+
+def test_sms_caps_defer_to_the_next_allowed_day():
+    monday = date(2026, 11, 23)
+    assert first_day_within_caps(monday, []) == monday
+    assert first_day_within_caps(monday, [monday]) == date(2026, 11, 24)
+    week = [date(2026, 11, 18), date(2026, 11, 20), date(2026, 11, 22)]
+    # three in the seven days ending on Monday: wait until the 18th leaves the week
+    assert first_day_within_caps(monday, week) == date(2026, 11, 25)
+    assert first_day_within_caps(monday, week, per_week=0) == monday
