@@ -1,0 +1,195 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from zoneinfo import ZoneInfo
+
+from odoo import api, fields, models
+from odoo.tools import SQL, split_every
+
+from ..tools.business_calendar import BusinessCalendar, valid_tz
+from ..tools.planning import plan
+
+# Payment states that are never reminded (README: decisions).
+NEVER_REMINDED = ("paid", "in_payment", "reversed", "blocked")
+DUNNED_MOVE_TYPES = ("out_invoice", "out_receipt")
+UTC = ZoneInfo("UTC")
+
+
+def to_utc(value):
+    """Odoo's naive UTC datetime as an aware one."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def to_naive(value):
+    return value.astimezone(UTC).replace(tzinfo=None) if value else False
+
+
+class PlanningContext:
+    """Calendars, windows and policies of one run, built once per key."""
+
+    def __init__(self, env):
+        self.env = env
+        self._calendars = {}
+        self._rules = {}
+        self._holidays = {}
+
+    def calendar(self, company, partner):
+        state = partner.state_id.code if partner.country_id.code in (False, "BR") else None
+        city = partner.city_id.id if "city_id" in partner._fields else False
+        key = (company.id, state, city)
+        if key not in self._calendars:
+            if company.id not in self._holidays:
+                self._holidays[company.id] = (
+                    self.env["dunning.holiday"]
+                    .sudo()
+                    .search_read([("company_id", "=", company.id)], ["date", "city_id"])
+                )
+            extra = [
+                h["date"]
+                for h in self._holidays[company.id]
+                if not h["city_id"] or h["city_id"][0] == city
+            ]
+            self._calendars[key] = BusinessCalendar(
+                state, extra_days=extra, bank_holidays=company.dunning_bank_holidays
+            )
+        return self._calendars[key]
+
+    def rules(self, policy):
+        if policy.id not in self._rules:
+            self._rules[policy.id] = policy._rules()
+        return self._rules[policy.id]
+
+    @staticmethod
+    def tz(company, partner):
+        return valid_tz(partner.tz, company.partner_id.tz)
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    dunning_next_action_at = fields.Datetime(
+        "Next dunning action",
+        copy=False,
+        readonly=True,
+        help="When the régua looks at this installment again.",
+    )
+    dunning_stage_id = fields.Many2one(
+        "dunning.stage",
+        "Dunning stage",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Most advanced stage of the régua already handled for this installment.",
+    )
+    dunning_event_ids = fields.One2many("dunning.event", "move_line_id", readonly=True)
+
+    def init(self):
+        result = super().init()
+        # The cron's only selection criterion: keep it a small partial index.
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS account_move_line_dunning_next_action_idx "
+                "ON account_move_line (dunning_next_action_at, partner_id) "
+                "WHERE dunning_next_action_at IS NOT NULL"
+            )
+        )
+        return result
+
+    # -- what is an open installment ----------------------------------------------
+
+    @api.model
+    def _dunning_open_domain(self):
+        return [
+            ("parent_state", "=", "posted"),
+            ("account_type", "=", "asset_receivable"),
+            ("move_id.move_type", "in", DUNNED_MOVE_TYPES),
+            ("reconciled", "=", False),
+            ("amount_residual", ">", 0),
+            ("date_maturity", "!=", False),
+            ("move_id.payment_state", "not in", NEVER_REMINDED),
+        ]
+
+    def _dunning_is_open(self):
+        self.ensure_one()
+        move = self.move_id
+        return (
+            self.parent_state == "posted"
+            and self.account_type == "asset_receivable"
+            and move.move_type in DUNNED_MOVE_TYPES
+            and not self.reconciled
+            and self.amount_residual > 0
+            and bool(self.date_maturity)
+            and move.payment_state not in NEVER_REMINDED
+        )
+
+    # -- planning -------------------------------------------------------------------
+    def _dunning_next_moment(self, now, context):
+        """Next time the régua must look at this installment (aware UTC), or None."""
+        self.ensure_one()
+        move, company = self.move_id, self.company_id
+        partner = self.partner_id.commercial_partner_id
+        if not company.dunning_enabled or partner.dunning_excluded or not self._dunning_is_open():
+            return None
+        policy = partner._dunning_policy(company)
+        if not policy:
+            return None
+        calendar = context.calendar(company, partner)
+        window = company._dunning_window()
+        tz = context.tz(company, partner)
+        if move.dunning_paused:
+            if not move.dunning_paused_until:
+                return None
+            day = window.next_contact_day(move.dunning_paused_until, calendar)
+            return window.opening(day, tz)
+        result = plan(
+            self.date_maturity,
+            context.rules(policy),
+            self.dunning_stage_id.id,
+            now,
+            calendar,
+            window,
+            tz,
+            residual=self.amount_residual,
+        )
+        if result.send:
+            return now
+        return result.next_moment
+
+    def _dunning_replan(self, now=None):
+        """Store the next action of these installments (bulk UPDATE, no ORM write)."""
+        now = to_utc(now or fields.Datetime.now())
+        context = PlanningContext(self.env)
+        values = [(line.id, to_naive(line._dunning_next_moment(now, context))) for line in self]
+        for chunk in split_every(1000, values):
+            rows = SQL(", ").join(
+                SQL("(%s, %s::timestamp)", line_id, moment or None) for line_id, moment in chunk
+            )
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE account_move_line l SET dunning_next_action_at = v.moment "
+                    "FROM (VALUES %s) AS v(id, moment) WHERE l.id = v.id",
+                    rows,
+                )
+            )
+        self.invalidate_recordset(["dunning_next_action_at"])
+        self.move_id.invalidate_recordset(["dunning_next_action_at"])
+        self.move_id._compute_dunning_next_action_at()
+
+    @api.model
+    def _dunning_plan_open_installments(self, domain=None):
+        lines = self.search(self._dunning_open_domain() + (domain or []))
+        lines._dunning_replan()
+        return lines
+
+    @api.model
+    def _dunning_replan_partners(self, partners):
+        if partners:
+            self._dunning_plan_open_installments([("partner_id", "in", partners.ids)])
+
+    @api.model
+    def _dunning_replan_policies(self, policies):
+        companies = policies.company_id
+        lines = self.search(self._dunning_open_domain() + [("company_id", "in", companies.ids)])
+        lines.filtered(
+            lambda line: (
+                line.partner_id.commercial_partner_id._dunning_policy(line.company_id) in policies
+            )
+        )._dunning_replan()

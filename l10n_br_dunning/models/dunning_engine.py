@@ -1,0 +1,476 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+import threading
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+from odoo.tools.misc import format_amount
+
+from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, normalize_mobile
+from odoo.addons.sms_gateway.tools.segments import transliterate
+
+from ..tools.caps import first_day_within_caps
+from ..tools.planning import days_overdue, plan
+from .account_move_line import PlanningContext, to_naive, to_utc
+
+_logger = logging.getLogger(__name__)
+
+# Namespace of the per-customer advisory locks taken by a run (see README.md).
+LOCK_NAMESPACE = 74_350
+
+
+class DunningEngine(models.AbstractModel):
+    """The régua's scheduled run: select due installments, plan, write events and
+    their messages in one transaction per batch of customers."""
+
+    _name = "dunning.engine"
+    _description = "Dunning Engine"
+
+    # -- the run ---------------------------------------------------------------------
+    @api.model
+    def _cron_run(self, batch_size=200):
+        now = to_utc(fields.Datetime.now())
+        testing = getattr(threading.current_thread(), "testing", False)
+        self.env.flush_all()  # the selection below is raw SQL
+        done = 0
+        while True:
+            partner_ids = self._select_partners(now, batch_size)
+            if not partner_ids:
+                break
+            lines = self._lock_lines(partner_ids, now)
+            self._process_lines(lines, now)
+            done += len(partner_ids)
+            if not testing:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+                self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+        self._process_deferred(now)
+        self._send_thanks()
+        return done
+
+    @api.model
+    def _select_partners(self, now, limit):
+        """Customers with a due installment that no other worker is handling.
+
+        The advisory lock (released at commit) makes a customer belong to one
+        worker for the whole batch, so its messages are grouped and never doubled.
+        """
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT partner_id FROM (
+                    SELECT DISTINCT partner_id FROM account_move_line
+                     WHERE dunning_next_action_at <= %(now)s AND partner_id IS NOT NULL
+                  ORDER BY partner_id
+                ) due
+                WHERE pg_try_advisory_xact_lock(%(ns)s, due.partner_id)
+                LIMIT %(limit)s
+                """,
+                now=to_naive(now),
+                ns=LOCK_NAMESPACE,
+                limit=limit,
+            )
+        )
+        return [row[0] for row in rows]
+
+    @api.model
+    def _lock_lines(self, partner_ids, now):
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT id FROM account_move_line
+                 WHERE dunning_next_action_at <= %(now)s AND partner_id = ANY(%(partners)s)
+                 ORDER BY partner_id, date_maturity, id
+                   FOR UPDATE SKIP LOCKED
+                """,
+                now=to_naive(now),
+                partners=partner_ids,
+            )
+        )
+        return self.env["account.move.line"].browse([row[0] for row in rows])
+
+    @api.model
+    def _process_lines(self, lines, now):
+        context = PlanningContext(self.env)
+        Event = self.env["dunning.event"].sudo()
+        # Paused invoices whose pause is over resume by themselves.
+        today = fields.Date.context_today(self)
+        lines.move_id.filtered(
+            lambda m: (
+                m.dunning_paused and m.dunning_paused_until and m.dunning_paused_until <= today
+            )
+        ).action_dunning_resume()
+        next_moments = {}
+        for partner, partner_lines in lines.grouped(
+            lambda line: line.partner_id.commercial_partner_id
+        ).items():
+            to_send = defaultdict(lambda: self.env["account.move.line"])  # stage -> lines
+            superseded = []
+            for line in partner_lines:
+                company = line.company_id
+                if (
+                    not line._dunning_is_open()
+                    or line.move_id.dunning_paused
+                    or partner.dunning_excluded
+                    or not company.dunning_enabled
+                ):
+                    next_moments[line] = line._dunning_next_moment(now, context)
+                    continue
+                policy = partner._dunning_policy(company)
+                if not policy:
+                    next_moments[line] = None
+                    continue
+                calendar, window = context.calendar(company, partner), company._dunning_window()
+                tz = context.tz(company, partner)
+                if not window.contains(now, tz, calendar):
+                    # Never outside the customer's window: look again when it opens.
+                    next_moments[line] = window.next_allowed(now, tz, calendar)
+                    continue
+                result = plan(
+                    line.date_maturity,
+                    context.rules(policy),
+                    line.dunning_stage_id.id,
+                    now,
+                    calendar,
+                    window,
+                    tz,
+                    residual=line.amount_residual,
+                )
+                next_moments[line] = result.next_moment
+                if result.send:
+                    stage = self.env["dunning.stage"].browse(result.send.id)
+                    to_send[stage] |= line
+                    superseded += [
+                        (line, self.env["dunning.stage"].browse(r.id)) for r in result.superseded
+                    ]
+            if superseded:
+                Event.create(
+                    [
+                        self._event_values(line, stage, channel, "superseded", now, context)
+                        for line, stage in superseded
+                        for channel in stage._channels()
+                    ]
+                )
+            if to_send:
+                self._send_partner(partner, to_send, now, context)
+        self._store_next_moments(next_moments)
+
+    @api.model
+    def _store_next_moments(self, next_moments):
+        by_value = defaultdict(list)
+        for line, moment in next_moments.items():
+            by_value[to_naive(moment) if moment else None].append(line.id)
+        for moment, ids in by_value.items():
+            self.env.execute_query(
+                SQL(
+                    "UPDATE account_move_line SET dunning_next_action_at = %s WHERE id = ANY(%s)",
+                    moment,
+                    ids,
+                )
+            )
+        lines = self.env["account.move.line"].browse([line.id for line in next_moments])
+        lines.invalidate_recordset(["dunning_next_action_at"])
+        lines.move_id._compute_dunning_next_action_at()
+
+    # -- events and messages ------------------------------------------------------
+    @api.model
+    def _event_values(self, line, stage, channel, state, now, context, origin="auto", reason=False):
+        partner = line.partner_id.commercial_partner_id
+        calendar = context.calendar(line.company_id, partner)
+        tz = context.tz(line.company_id, partner)
+        return {
+            "move_line_id": line.id,
+            "move_id": line.move_id.id,
+            "partner_id": partner.id,
+            "company_id": line.company_id.id,
+            "stage_id": stage.id,
+            "channel": channel,
+            "origin": origin,
+            "state": state,
+            "reason": reason,
+            "sent_at": to_naive(now),
+            "amount_residual": line.amount_residual,
+            "currency_id": line.company_currency_id.id,
+            "days_overdue": days_overdue(
+                line.date_maturity, now.astimezone(ZoneInfo(tz)).date(), calendar
+            ),
+        }
+
+    @api.model
+    def _send_partner(self, partner, to_send, now, context):
+        """One message per channel for this customer, listing every installment due."""
+        stage_lines = dict(to_send)
+        lines = self.env["account.move.line"].union(*stage_lines.values())
+        channels = defaultdict(lambda: self.env["account.move.line"])
+        for stage, stage_line_set in stage_lines.items():
+            for channel in stage._channels():
+                channels[channel] |= stage_line_set
+        stage_of = {line: stage for stage, group in stage_lines.items() for line in group}
+        events = []
+        sms_impossible = self.env["account.move.line"]
+        for channel in ("sms", "email", "call", "letter"):
+            channel_lines = channels.get(channel)
+            if not channel_lines:
+                continue
+            # The most advanced stage's template speaks for the whole group.
+            stage = max((stage_of[line] for line in channel_lines), key=lambda s: s.offset_days)
+            sender = getattr(self, f"_send_{channel}")
+            state, reason, extra = sender(partner, channel_lines, stage, now, context)
+            if channel == "sms" and state == "skipped":
+                sms_impossible = channel_lines
+            for line in channel_lines:
+                values = self._event_values(
+                    line, stage_of[line], channel, state, now, context, reason=reason
+                )
+                values.update(extra)
+                events.append(values)
+        # E-mail instead of an impossible SMS, unless the stage e-mails anyway.
+        fallback = sms_impossible - channels.get("email", self.env["account.move.line"])
+        if fallback and lines[:1].company_id.dunning_email_fallback:
+            stage = max((stage_of[line] for line in fallback), key=lambda s: s.offset_days)
+            template = stage.mail_template_id or self._fallback_template(stage)
+            state, reason, extra = self._send_email(
+                partner, fallback, stage, now, context, template
+            )
+            for line in fallback:
+                values = self._event_values(
+                    line,
+                    stage_of[line],
+                    "email",
+                    state,
+                    now,
+                    context,
+                    origin="fallback",
+                    reason=reason,
+                )
+                values.update(extra)
+                events.append(values)
+        self.env["dunning.event"].sudo().create(events)
+        for line, stage in stage_of.items():
+            line.dunning_stage_id = stage
+        self._log_on_invoices(lines, stage_of, channels)
+
+    @api.model
+    def _fallback_template(self, stage):
+        return self.env.ref(
+            "l10n_br_dunning.mail_template_dunning_overdue", raise_if_not_found=False
+        )
+
+    @api.model
+    def _render_context(self, lines):
+        return {"dunning_line_ids": lines.ids}
+
+    @api.model
+    def _send_email(self, partner, lines, stage, now, context, template=None):
+        template = template or stage.mail_template_id
+        if not partner.email:
+            return "skipped", self.env._("The customer has no e-mail address."), {}
+        if (
+            self.env["mail.blacklist"]
+            .sudo()
+            .search_count([("email", "=", partner.email_normalized)], limit=1)
+        ):
+            return "skipped", self.env._("The customer's e-mail is blacklisted."), {}
+        try:
+            rendered = template.with_context(**self._render_context(lines))._generate_template(
+                [partner.id], ["subject", "body_html", "email_from", "reply_to"]
+            )[partner.id]
+        except Exception as error:  # noqa: BLE001  (any QWeb error: record it, go on)
+            _logger.warning(
+                "Dunning e-mail template %s failed for %s: %s", template, partner, error
+            )
+            return "failed", self.env._("The template failed to render: %(error)s", error=error), {}
+        attachments = lines.move_id.invoice_pdf_report_id
+        message = partner.with_context(mail_post_autofollow=False).message_post(
+            subject=rendered.get("subject"),
+            body=rendered.get("body_html"),
+            email_from=rendered.get("email_from") or None,
+            reply_to=rendered.get("reply_to") or None,
+            partner_ids=partner.ids,
+            attachment_ids=attachments.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_light",
+            force_send=False,
+        )
+        return "queued", False, {"mail_message_id": message.id}
+
+    @api.model
+    def _send_sms(self, partner, lines, stage, now, context):
+        try:
+            number = normalize_mobile(partner.mobile or partner.phone)
+        except PhoneNumberError as error:
+            reason = self.env._(
+                "No valid mobile number (%(number)s): %(code)s",
+                number=partner.mobile or partner.phone or "-",
+                code=error.code,
+            )
+            return "skipped", reason, {}
+        if self.env["phone.blacklist"].sudo().search_count([("number", "=", number)], limit=1):
+            return "skipped", self.env._("The customer opted out of SMS."), {}
+        company = lines[:1].company_id
+        tz = context.tz(company, partner)
+        today = now.astimezone(ZoneInfo(tz)).date()
+        sent_days = self._sms_days(partner, today, tz)
+        allowed = first_day_within_caps(
+            today, sent_days, company.dunning_sms_per_day, company.dunning_sms_per_week
+        )
+        if allowed != today:
+            calendar = context.calendar(company, partner)
+            window = company._dunning_window()
+            day = window.next_contact_day(allowed, calendar)
+            moment = window.opening(day, tz)
+            reason = self.env._(
+                "SMS limit per customer reached: deferred to %(day)s.", day=day.strftime("%d/%m/%Y")
+            )
+            return "deferred", reason, {"scheduled_at": to_naive(moment)}
+        return self._deliver_sms(partner, lines, stage, number)
+
+    @api.model
+    def _deliver_sms(self, partner, lines, stage, number):
+        template = stage.sms_template_id
+        try:
+            body = template.with_context(**self._render_context(lines))._render_field(
+                "body", partner.ids, compute_lang=True
+            )[partner.id]
+        except Exception as error:  # noqa: BLE001
+            _logger.warning("Dunning SMS template %s failed for %s: %s", template, partner, error)
+            return "failed", self.env._("The template failed to render: %(error)s", error=error), {}
+        message = partner._message_sms(transliterate(body), sms_numbers=[number], put_in_queue=True)
+        sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)], limit=1)
+        return "queued", False, {"mail_message_id": message.id, "sms_uuid": sms.uuid}
+
+    @api.model
+    def _sms_days(self, partner, today, tz):
+        since = to_naive(datetime.combine(today - timedelta(days=6), time(0), tzinfo=ZoneInfo(tz)))
+        events = (
+            self.env["dunning.event"]
+            .sudo()
+            .search_read(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("channel", "=", "sms"),
+                    ("state", "=", "queued"),
+                    ("sent_at", ">=", since),
+                ],
+                ["sent_at", "sms_uuid"],
+            )
+        )
+        # One SMS may carry several events: count messages, not events.
+        sent = {e["sms_uuid"]: e["sent_at"] for e in events}
+        return [to_utc(moment).astimezone(ZoneInfo(tz)).date() for moment in sent.values()]
+
+    @api.model
+    def _send_call(self, partner, lines, stage, now, context):
+        user = stage.activity_user_id or partner.user_id or self.env.user
+        summary = self.env._("Call about %(amount)s overdue", amount=_money(lines))
+        rows = Markup("").join(
+            Markup("<li>%s: %s, %s</li>")
+            % (line.move_id.name, fields.Date.to_string(line.date_maturity), _money(line))
+            for line in lines
+        )
+        note = Markup("<p>%s</p><ul>%s</ul>") % (
+            self.env._("Understand why it is late and propose an agreement."),
+            rows,
+        )
+        activity = partner.activity_schedule(
+            activity_type_id=stage.activity_type_id.id
+            or self.env.ref("mail.mail_activity_data_call").id,
+            user_id=user.id,
+            summary=summary,
+            note=note,
+        )
+        return "queued", False, {"activity_id": activity.id}
+
+    @api.model
+    def _send_letter(self, partner, lines, stage, now, context):
+        # Rendered when printed from the "Letters to print" list, never in the run.
+        return "to_print", False, {}
+
+    @api.model
+    def _log_on_invoices(self, lines, stage_of, channels):
+        labels = dict(self.env["dunning.event"]._fields["channel"]._description_selection(self.env))
+        for move, move_lines in lines.grouped("move_id").items():
+            stage = max((stage_of[line] for line in move_lines), key=lambda s: s.offset_days)
+            used = [labels[c] for c, group in channels.items() if group & move_lines]
+            move.message_post(
+                body=escape(
+                    self.env._(
+                        "Régua de cobrança, stage %(stage)s: %(channels)s.",
+                        stage=stage.name,
+                        channels=", ".join(used),
+                    )
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    # -- deferred events and thanks ---------------------------------------------------
+    @api.model
+    def _process_deferred(self, now):
+        events = (
+            self.env["dunning.event"]
+            .sudo()
+            .search([("state", "=", "deferred"), ("scheduled_at", "<=", to_naive(now))])
+        )
+        context = PlanningContext(self.env)
+        for (partner, stage, channel), group in events.grouped(
+            lambda e: (e.partner_id, e.stage_id, e.channel)
+        ).items():
+            # A more advanced stage reached the installment meanwhile: it speaks instead.
+            overtaken = group.filtered(
+                lambda e: e.move_line_id.dunning_stage_id.offset_days > e.stage_id.offset_days
+            )
+            overtaken.write({"state": "superseded"})
+            group -= overtaken
+            lines = group.move_line_id.filtered(
+                lambda line: line._dunning_is_open() and not line.move_id.dunning_paused
+            )
+            gone = group.filtered(lambda e, open_lines=lines: e.move_line_id not in open_lines)
+            gone.write({"state": "skipped", "reason": self.env._("Paid or paused before sending.")})
+            if not lines:
+                continue
+            sender = getattr(self, f"_send_{channel}")
+            state, reason, extra = sender(partner, lines, stage, now, context)
+            (group - gone).write({"state": state, "reason": reason, **extra})
+
+    @api.model
+    def _send_thanks(self):
+        """Thank the customer once when a reminded invoice is paid."""
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT m.id FROM account_move m
+                  JOIN dunning_event e ON e.move_id = m.id
+                 WHERE m.payment_state IN ('paid', 'in_payment')
+                   AND e.state IN ('queued', 'to_print', 'printed')
+                   AND NOT EXISTS (SELECT 1 FROM dunning_event t
+                                    WHERE t.move_id = m.id AND t.channel = 'thanks')
+                """
+            )
+        )
+        template = self.env.ref(
+            "l10n_br_dunning.mail_template_dunning_thanks", raise_if_not_found=False
+        )
+        Event = self.env["dunning.event"].sudo()
+        for move in self.env["account.move"].browse([row[0] for row in rows]):
+            partner = move.commercial_partner_id
+            values = {
+                "move_id": move.id,
+                "partner_id": partner.id,
+                "company_id": move.company_id.id,
+                "channel": "thanks",
+                "currency_id": move.company_currency_id.id,
+            }
+            lines = move.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+            state, reason, extra = self._send_email(partner, lines, None, None, None, template)
+            Event.create({**values, "state": state, "reason": reason, **extra})
+
+
+def _money(lines):
+    currency = lines[:1].company_currency_id
+    return format_amount(lines.env, sum(lines.mapped("amount_residual")), currency)

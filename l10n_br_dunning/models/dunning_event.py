@@ -1,0 +1,87 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+CHANNELS = [
+    ("email", "E-mail"),
+    ("sms", "SMS"),
+    ("call", "Phone call"),
+    ("letter", "Letter"),
+    ("thanks", "Thank-you e-mail"),
+]
+
+
+class DunningEvent(models.Model):
+    """One (installment, stage, channel) of the régua, and what became of it.
+
+    A unique index makes an automatic event exist at most once; see README.md
+    (Régua engine: data model) for the keys of fallbacks, manual sends and thanks.
+    """
+
+    _name = "dunning.event"
+    _description = "Dunning Event"
+    _order = "id desc"
+    _rec_name = "stage_id"
+
+    move_line_id = fields.Many2one(
+        "account.move.line", "Installment", ondelete="cascade", index=True, readonly=True
+    )
+    move_id = fields.Many2one(
+        "account.move", "Invoice", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner", "Customer", required=True, index=True, readonly=True
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    stage_id = fields.Many2one("dunning.stage", ondelete="restrict", index=True, readonly=True)
+    policy_id = fields.Many2one(related="stage_id.policy_id", store=True)
+    channel = fields.Selection(CHANNELS, required=True, readonly=True)
+    origin = fields.Selection(
+        [("auto", "Régua"), ("fallback", "Fallback"), ("manual", "Sent by a person")],
+        required=True,
+        default="auto",
+        readonly=True,
+    )
+    state = fields.Selection(
+        [
+            ("queued", "Queued"),
+            ("deferred", "Deferred"),
+            ("skipped", "Skipped"),
+            ("superseded", "Superseded"),
+            ("failed", "Failed"),
+            ("to_print", "To print"),
+            ("printed", "Printed"),
+        ],
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    reason = fields.Char(readonly=True)
+    sent_at = fields.Datetime("Run at", readonly=True, index=True)
+    scheduled_at = fields.Datetime("Deferred until", readonly=True)
+    amount_residual = fields.Monetary("Open amount", currency_field="currency_id", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    days_overdue = fields.Integer(readonly=True)
+    mail_message_id = fields.Many2one("mail.message", "Message", ondelete="set null", readonly=True)
+    sms_uuid = fields.Char("SMS UUID", readonly=True, index="btree_not_null")
+    activity_id = fields.Many2one("mail.activity", ondelete="set null", readonly=True)
+
+    def init(self):
+        result = super().init()
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS dunning_event_auto_unique "
+                "ON dunning_event (move_line_id, stage_id, channel) WHERE origin != 'manual'"
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS dunning_event_thanks_unique "
+                "ON dunning_event (move_id) WHERE channel = 'thanks'"
+            )
+        )
+        return result
+
+    @api.model
+    def _sent_states(self):
+        return ("queued", "to_print", "printed")

@@ -1,0 +1,35 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+
+class DunningPolicy(models.Model):
+    _name = "dunning.policy"
+    _description = "Dunning Policy (Régua de cobrança)"
+    _order = "company_id, sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    stage_ids = fields.One2many("dunning.stage", "policy_id", string="Stages", copy=True)
+    is_company_default = fields.Boolean("Company default", compute="_compute_is_company_default")
+    note = fields.Html(translate=True)
+
+    @api.depends("company_id.dunning_policy_id")
+    def _compute_is_company_default(self):
+        for policy in self:
+            policy.is_company_default = policy.company_id.dunning_policy_id == policy
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"active", "stage_ids"} & set(vals):
+            self.env["account.move.line"]._dunning_replan_policies(self)
+        return result
+
+    def _rules(self):
+        self.ensure_one()
+        return [
+            stage._rule() for stage in self.stage_ids.sorted(lambda s: (s.offset_days, s.sequence))
+        ]

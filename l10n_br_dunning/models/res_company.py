@@ -1,0 +1,61 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import time
+
+from odoo import fields, models
+
+from ..tools.business_calendar import SendWindow
+
+
+def _float_to_time(value):
+    hours = int(value)
+    return time(min(hours, 23), min(int(round((value - hours) * 60)), 59))
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    dunning_enabled = fields.Boolean("Régua de cobrança active", default=True)
+    dunning_policy_id = fields.Many2one(
+        "dunning.policy", "Default dunning policy", domain="[('company_id', '=', id)]"
+    )
+    dunning_window_start = fields.Float("Contact from", default=9.0)
+    dunning_window_end = fields.Float("Contact until", default=18.0)
+    dunning_saturday = fields.Boolean("Contact on Saturdays")
+    dunning_bank_holidays = fields.Boolean(
+        "Banks' optional holidays",
+        default=True,
+        help="Carnival, Ash Wednesday, Corpus Christi, Christmas Eve and New Year's Eve: "
+        "banks do not open to the public, so the régua does not count them as business days.",
+    )
+    dunning_group_messages = fields.Boolean("One message per customer", default=True)
+    dunning_sms_per_day = fields.Integer("SMS per customer per day", default=1)
+    dunning_sms_per_week = fields.Integer("SMS per customer per week", default=3)
+    dunning_email_fallback = fields.Boolean(
+        "E-mail when SMS is impossible",
+        default=True,
+        help="A customer without a valid mobile, or who opted out of SMS, gets the stage "
+        "by e-mail instead.",
+    )
+
+    def _dunning_window(self):
+        self.ensure_one()
+        weekdays = frozenset(range(6 if self.dunning_saturday else 5))
+        return SendWindow(
+            _float_to_time(self.dunning_window_start),
+            _float_to_time(self.dunning_window_end),
+            weekdays,
+        )
+
+    def _dunning_ensure_policy(self):
+        """Give each company without a default policy a copy of the shipped régua."""
+        standard = self.env.ref(
+            "l10n_br_dunning.dunning_policy_standard", raise_if_not_found=False
+        ).sudo()
+        for company in self.filtered(lambda c: not c.dunning_policy_id):
+            policy = (
+                self.env["dunning.policy"].sudo().search([("company_id", "=", company.id)], limit=1)
+            )
+            if not policy and standard.exists():
+                policy = standard.sudo().copy({"company_id": company.id, "name": standard.name})
+            company.sudo().dunning_policy_id = policy
+        return self.dunning_policy_id

@@ -1,0 +1,104 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class DunningCase(AccountTestInvoicingCommon):
+    """A Brazilian company with the shipped régua, a log-only SMS gateway and
+    customers in São Paulo, Rio de Janeiro and Manaus."""
+
+    @classmethod
+    @AccountTestInvoicingCommon.setup_country("br")
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.company.partner_id.write(
+            {
+                "state_id": cls.env.ref("base.state_br_sp").id,
+                "tz": "America/Sao_Paulo",
+                "vat": "15.881.399/0001-34",
+                "email": "cobranca@aurora.example",
+            }
+        )
+        cls.policy = cls.company._dunning_ensure_policy()
+        cls.stages = {stage.offset_days: stage for stage in cls.policy.stage_ids}
+        cls.gateway = cls.env["sms.gateway"].create(
+            {"name": "Log", "provider": "log", "company_id": cls.company.id}
+        )
+        cls.sp = cls._customer(
+            "Maria Souza", "base.state_br_sp", "America/Sao_Paulo", "(11) 98765-4321"
+        )
+        cls.rj = cls._customer(
+            "Ana Ferreira", "base.state_br_rj", "America/Sao_Paulo", "(21) 99876-5432"
+        )
+        cls.manaus = cls._customer(
+            "Distribuidora Amazonas", "base.state_br_am", "America/Manaus", "(92) 99123-4567"
+        )
+
+    @classmethod
+    def _customer(cls, name, state, tz, mobile, **values):
+        return cls.env["res.partner"].create(
+            {
+                "name": name,
+                "state_id": cls.env.ref(state).id,
+                "country_id": cls.env.ref("base.br").id,
+                "tz": tz,
+                "mobile": mobile,
+                "email": f"{name.split()[0].lower()}@cliente.example",
+                **values,
+            }
+        )
+
+    @classmethod
+    def _invoice(cls, partner, due, amount=100.0, post_at=None, payment_term=None):
+        """A posted invoice due on ``due`` (a date), posted at ``post_at``."""
+        values = {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "invoice_date": due - timedelta(days=30),
+            "invoice_line_ids": [
+                Command.create(
+                    {"name": "Papel A4", "quantity": 1, "price_unit": amount, "tax_ids": []}
+                )
+            ],
+        }
+        if payment_term:
+            values["invoice_payment_term_id"] = payment_term.id
+        else:
+            values["invoice_date_due"] = due
+        move = cls.env["account.move"].create(values)
+        with freeze_time(post_at or (due - timedelta(days=30))):
+            move.action_post()
+        return move
+
+    def _run(self, at):
+        with freeze_time(at):
+            # As the scheduled action does: as the superuser.
+            self.env["dunning.engine"].sudo()._cron_run()
+
+    def _events(self, moves, **filters):
+        domain = [("move_id", "in", moves.ids)] + [(k, "=", v) for k, v in filters.items()]
+        return self.env["dunning.event"].search(domain, order="id")
+
+    def _sent(self, moves):
+        """[(stage offset, channel)] of the events that produced a message."""
+        events = self._events(moves).filtered(lambda e: e.state in ("queued", "to_print"))
+        return [(e.stage_id.offset_days, e.channel) for e in events]
+
+    def _pay(self, move, amount=None, date=None):
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create(
+                {
+                    "amount": amount or move.amount_residual,
+                    "payment_date": date or move.invoice_date,
+                }
+            )
+        )
+        return wizard._create_payments()

@@ -1,0 +1,215 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date, datetime
+
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.sms_gateway.tools.segments import GSM7, segment_info
+
+from .common import DunningCase
+
+
+@tagged("post_install", "-at_install")
+class TestDunningChannels(DunningCase):
+    def _sms(self, partner):
+        return self.env["sms.sms"].search([("partner_id", "=", partner.id)]) or self.env[
+            "sms.sms"
+        ].search([("number", "=", partner.mobile)])
+
+    def _messages(self, partner, message_type):
+        return partner.message_ids.filtered(lambda m: m.message_type == message_type)
+
+    def test_one_message_per_channel_for_several_invoices(self):
+        moves = self._invoice(self.sp, date(2026, 12, 10)) | self._invoice(
+            self.sp, date(2026, 12, 10), 250.0
+        )
+        moves |= self._invoice(self.sp, date(2026, 12, 9), 80.0)
+        self._run(datetime(2026, 12, 15, 12, 30))
+        events = self._events(moves).filtered(lambda e: e.state == "queued")
+        self.assertEqual(len(events.filtered(lambda e: e.channel == "email")), 3)
+        self.assertEqual(len(events.filtered(lambda e: e.channel == "sms")), 3)
+        self.assertEqual(
+            len(events.mail_message_id.filtered(lambda m: m.message_type == "comment")), 1
+        )
+        self.assertEqual(len(events.mail_message_id.filtered(lambda m: m.message_type == "sms")), 1)
+        email = events.filtered(lambda e: e.channel == "email").mail_message_id
+        for move in moves:
+            self.assertIn(move.name, email.body, "the e-mail lists every installment")
+        # The invoice's chatter says what was sent too.
+        for move in moves:
+            self.assertIn("First overdue notice", move.message_ids[0].body)
+
+    def test_email_is_polite_and_identifies_the_company(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 15, 12, 30))
+        email = self._events(move, channel="email").mail_message_id
+        self.assertIn("15.881.399/0001-34", email.body)
+        self.assertIn(self.company.name, email.body)
+        self.assertIn("already paid", email.body)
+        self.assertIn(move.get_portal_url().split("?")[0], email.body)
+        mail = self.env["mail.mail"].search([("mail_message_id", "=", email.id)])
+        self.assertEqual(mail.state, "outgoing", "queued, delivered later by Odoo's mail queue")
+
+    def test_sms_fits_one_gsm7_segment_and_links_the_invoice(self):
+        customer = self._customer(
+            "João Conceição", "base.state_br_sp", "America/Sao_Paulo", "11987650000"
+        )
+        move = self._invoice(customer, date(2026, 12, 10), 1180.5)
+        self._run(datetime(2026, 12, 9, 12, 30))
+        event = self._events(move, channel="sms")
+        sms = self.env["sms.sms"].search([("uuid", "=", event.sms_uuid)])
+        self.assertEqual(sms.number, "+5511987650000")
+        self.assertEqual(sms.state, "outgoing", "queued for the SMS queue")
+        info = segment_info(sms.body)
+        self.assertEqual((info.encoding, info.segments), (GSM7, 1), sms.body)
+        self.assertIn("Joao", sms.body)
+        self.assertIn(f"/c/{move.dunning_link_token}", sms.body)
+        response_move = (
+            self.env["account.move"]
+            .sudo()
+            .search([("dunning_link_token", "=", move.dunning_link_token)])
+        )
+        self.assertEqual(response_move, move)
+
+    def test_no_mobile_skips_sms_and_falls_back_to_email(self):
+        customer = self._customer(
+            "Sem Celular", "base.state_br_sp", "America/Sao_Paulo", False, phone="(11) 3456-7890"
+        )
+        move = self._invoice(customer, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 9, 12, 30))  # D-1: an SMS-only stage
+        eve = self.stages[-1]
+        sms_event = self._events(move, channel="sms", stage_id=eve.id)
+        self.assertEqual(sms_event.state, "skipped")
+        self.assertIn("No valid mobile", sms_event.reason)
+        fallback = self._events(move, channel="email", stage_id=eve.id)
+        self.assertEqual((fallback.state, fallback.origin), ("queued", "fallback"))
+
+    def test_opted_out_number_gets_no_sms(self):
+        self.env["phone.blacklist"].sudo().add("+5511987654321")
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 9, 12, 30))
+        self.assertEqual(self._events(move, channel="sms").reason, "The customer opted out of SMS.")
+        self.assertFalse(self.env["sms.sms"].search([("number", "=", "+5511987654321")]))
+
+    def test_grouped_sms_counts_once_for_the_caps(self):
+        self.company.dunning_sms_per_day = 1
+        first = self._invoice(self.sp, date(2026, 12, 10))
+        second = self._invoice(self.sp, date(2026, 12, 9))
+        self._run(datetime(2026, 12, 8, 12, 30))  # second: D-1 SMS
+        self._run(datetime(2026, 12, 9, 12, 30))  # first: D-1 SMS; second: D0 (SMS + e-mail)
+        sms_events = self._events(first | second, channel="sms", state="queued")
+        self.assertEqual(len(sms_events), 3, "D-1 of the second, then D-1 and D0 of both")
+        self.assertEqual(
+            len(set(sms_events.mapped("sms_uuid"))), 2, "one SMS on the 8th, one on the 9th"
+        )
+        self.assertFalse(self._events(first | second, state="deferred"))
+
+    def test_cap_reached_defers_and_says_so(self):
+        self.company.dunning_sms_per_day = 1
+        first = self._invoice(self.sp, date(2026, 12, 9))
+        self._run(datetime(2026, 12, 14, 12, 30))  # first: D+3 (e-mail and SMS)
+        # Posted late the same day, already 3 business days overdue.
+        late = self._invoice(
+            self.sp, date(2026, 12, 9), 50.0, post_at=datetime(2026, 12, 14, 13, 0)
+        )
+        self._run(datetime(2026, 12, 14, 14, 0))
+        deferred = self._events(late, channel="sms", stage_id=self.stages[3].id)
+        self.assertEqual(deferred.state, "deferred")
+        self.assertIn("15/12/2026", deferred.reason)
+        self.assertEqual(deferred.scheduled_at, datetime(2026, 12, 15, 12, 0))
+        self.assertEqual(
+            self._events(late, channel="email", stage_id=self.stages[3].id).state, "queued"
+        )
+        self._run(datetime(2026, 12, 15, 12, 30))
+        self.assertEqual(deferred.state, "queued")
+        self.assertTrue(deferred.sms_uuid)
+        self.assertEqual(len(self._events(first, channel="sms", state="queued")), 1)
+
+    def test_deferred_sms_overtaken_by_a_later_stage_is_superseded(self):
+        self.company.dunning_sms_per_day = 1
+        self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 9, 12, 30))  # D-1 SMS sent
+        later = self._invoice(
+            self.sp, date(2026, 12, 10), 50.0, post_at=datetime(2026, 12, 9, 13, 0)
+        )
+        self._run(datetime(2026, 12, 9, 14, 0))  # its D-1 SMS waits for tomorrow...
+        deferred = self._events(later, channel="sms", stage_id=self.stages[-1].id)
+        self.assertEqual(deferred.state, "deferred")
+        self._run(datetime(2026, 12, 10, 12, 30))  # ...when "due today" says it better
+        self.assertEqual(deferred.state, "superseded")
+        self.assertEqual(
+            self._events(later, channel="sms", stage_id=self.stages[0].id).state, "queued"
+        )
+
+    @mute_logger("odoo.addons.l10n_br_dunning.models.dunning_engine")
+    def test_a_template_that_fails_fails_its_event_only(self):
+        self.stages[0].sms_template_id.body = "{{ object.no_such_field }}"
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        other = self._invoice(self.rj, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 10, 12, 30))
+        due_today = self.stages[0]
+        failed = self._events(move, channel="sms", stage_id=due_today.id)
+        self.assertEqual(failed.state, "failed")
+        self.assertIn("failed to render", failed.reason)
+        self.assertEqual(self._events(move, channel="email", stage_id=due_today.id).state, "queued")
+        self.assertEqual(
+            self._events(other, channel="email", stage_id=due_today.id).state, "queued"
+        )
+
+    def test_phone_call_activity_for_the_collections_user(self):
+        collector = self.env["res.users"].create(
+            {"name": "Cobrança", "login": "cobranca@aurora.example"}
+        )
+        self.stages[15].activity_user_id = collector
+        move = self._invoice(self.sp, date(2026, 12, 10), 420.0)
+        self._run(datetime(2026, 12, 28, 12, 30))
+        activity = self._events(move, channel="call").activity_id
+        self.assertEqual(activity.user_id, collector)
+        self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self.assertIn(move.name, activity.note)
+
+    def test_final_notice_queues_a_letter_to_print(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2027, 1, 11, 12, 30))
+        letter = self._events(move, channel="letter")
+        self.assertEqual(letter.state, "to_print")
+        pdf, _ = self.env["ir.actions.report"]._render_qweb_html(
+            "l10n_br_dunning.report_dunning_letter", letter.ids
+        )
+        self.assertIn(b"15.881.399/0001-34", pdf)
+        self.assertIn(move.name.encode(), pdf)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningInPortuguese(DunningCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("pt_BR")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["l10n_br_dunning"], ["pt_BR"], overwrite=True
+        )
+        cls.customer = cls._customer(
+            "João da Conceição",
+            "base.state_br_sp",
+            "America/Sao_Paulo",
+            "(11) 98765-1111",
+            lang="pt_BR",
+        )
+
+    def test_customer_reads_portuguese_and_the_sms_fits_one_segment(self):
+        move = self._invoice(self.customer, date(2026, 12, 10), 1180.5)
+        self._run(datetime(2026, 12, 15, 12, 30))  # first overdue notice: e-mail and SMS
+        sms_event = self._events(move, channel="sms", state="queued")
+        sms = self.env["sms.sms"].search([("uuid", "=", sms_event.sms_uuid)])
+        self.assertIn("Ola Joao, nao identificamos seu pagamento de R$", sms.body)
+        self.assertIn("1.180,50", sms.body)
+        self.assertIn("Se ja pagou, desconsidere.", sms.body)
+        info = segment_info(sms.body)
+        self.assertEqual(
+            (info.encoding, info.segments), (GSM7, 1), f"{info.characters}: {sms.body}"
+        )
+        email = self._events(move, channel="email", state="queued").mail_message_id
+        self.assertIn("Ainda não identificamos o pagamento", email.body)
+        self.assertIn("Caso o pagamento já tenha sido efetuado", email.body)
+        self.assertIn("ainda não identificamos seu pagamento", email.subject)

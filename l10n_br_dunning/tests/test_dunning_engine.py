@@ -1,0 +1,138 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date, datetime
+
+from odoo.tests import tagged
+
+from .common import DunningCase
+
+
+@tagged("post_install", "-at_install")
+class TestDunningEngine(DunningCase):
+    def test_timeline_from_d_minus_5_to_d_plus_30(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))  # a Thursday
+        line = move.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        # Planned at posting: D-5 falls on Saturday 5/12, so Friday 4/12 at 09:00 in São Paulo.
+        self.assertEqual(line.dunning_next_action_at, datetime(2026, 12, 4, 12, 0))
+        self._run(datetime(2026, 12, 4, 11, 59))  # 08:59: too early
+        self.assertFalse(self._events(move))
+        expected = []
+        for moment, sent in [
+            (datetime(2026, 12, 4, 12, 30), [(-5, "email")]),
+            (datetime(2026, 12, 9, 12, 30), [(-1, "sms")]),
+            (datetime(2026, 12, 10, 12, 30), [(0, "sms"), (0, "email")]),
+            (datetime(2026, 12, 15, 12, 30), [(3, "sms"), (3, "email")]),  # 3 business days
+            (datetime(2026, 12, 21, 12, 30), [(10, "sms"), (10, "email")]),  # D+10 Sunday -> Monday
+            (datetime(2026, 12, 28, 12, 30), [(15, "call")]),  # D+15 is Christmas -> Monday 28
+            (datetime(2027, 1, 11, 12, 30), [(30, "email"), (30, "letter")]),
+        ]:
+            self._run(moment)
+            self._run(moment)  # a second run at the same moment sends nothing more
+            expected += sent
+            self.assertEqual(self._sent(move), expected, moment)
+        self.assertEqual(move.dunning_stage_id, self.stages[30])
+        self.assertFalse(line.dunning_next_action_at, "after the last stage nothing is planned")
+        self.assertEqual(move.dunning_days_overdue, (date.today() - date(2026, 12, 10)).days)
+
+    def test_black_awareness_day_delays_the_first_overdue_notice(self):
+        move = self._invoice(self.sp, date(2026, 11, 19))
+        self._run(datetime(2026, 11, 19, 13, 0))  # D0
+        self._run(datetime(2026, 11, 24, 13, 0))  # Fri 20 is a holiday: D+3 is Wed 25
+        self.assertNotIn((3, "email"), self._sent(move))
+        self._run(datetime(2026, 11, 25, 13, 0))
+        self.assertIn((3, "email"), self._sent(move))
+
+    def test_sao_paulo_holiday_does_not_stop_rio(self):
+        due = date(2026, 7, 6)  # Monday; D+3 business days crosses 9 July (SP only)
+        sp_move = self._invoice(self.sp, due)
+        rj_move = self._invoice(self.rj, due)
+        self._run(datetime(2026, 7, 6, 13, 0))
+        self._run(datetime(2026, 7, 9, 13, 0))
+        self.assertIn((3, "email"), self._sent(rj_move))
+        self.assertNotIn((3, "email"), self._sent(sp_move))
+        self._run(datetime(2026, 7, 10, 13, 0))
+        self.assertIn((3, "email"), self._sent(sp_move))
+
+    def test_due_date_on_saturday_moves_to_monday(self):
+        move = self._invoice(self.sp, date(2026, 11, 28))
+        self._run(datetime(2026, 11, 28, 13, 0))  # Saturday: nobody is contacted
+        self.assertFalse(self._events(move).filtered(lambda e: e.stage_id.offset_days == 0))
+        self._run(datetime(2026, 11, 30, 13, 0))
+        self.assertIn((0, "email"), self._sent(move))
+        self.assertEqual(
+            self._events(move, state="superseded").stage_id.mapped("offset_days"), [-5, -1]
+        )
+
+    def test_window_in_manaus_time(self):
+        sp_move = self._invoice(self.sp, date(2026, 12, 10))
+        manaus_move = self._invoice(self.manaus, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 4, 12, 30))  # 09:30 in São Paulo, 08:30 in Manaus
+        self.assertEqual(self._sent(sp_move), [(-5, "email")])
+        self.assertEqual(self._sent(manaus_move), [])
+        self._run(datetime(2026, 12, 4, 13, 5))
+        self.assertEqual(self._sent(manaus_move), [(-5, "email")])
+
+    def test_paid_or_in_payment_before_sending_is_never_reminded(self):
+        paid = self._invoice(self.sp, date(2026, 12, 10))
+        partial = self._invoice(self.rj, date(2026, 12, 10), amount=300.0)
+        self._pay(paid, date=date(2026, 12, 1))
+        self._pay(partial, amount=100.0, date=date(2026, 12, 1))
+        self.assertIn(paid.payment_state, ("paid", "in_payment"))
+        self._run(datetime(2026, 12, 4, 12, 30))
+        self.assertFalse(self._events(paid))
+        event = self._events(partial)
+        self.assertEqual(event.channel, "email")
+        self.assertEqual(event.amount_residual, 200.0)
+
+    def test_installments_are_reminded_one_by_one(self):
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "2x",
+                "line_ids": [
+                    (0, 0, {"value": "percent", "value_amount": 50.0, "nb_days": 30}),
+                    (0, 0, {"value": "percent", "value_amount": 50.0, "nb_days": 60}),
+                ],
+            }
+        )
+        move = self._invoice(self.sp, date(2026, 12, 10), payment_term=term)
+        # invoice date 10/11: installments on 10/12 and 9/1
+        first, second = move.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        ).sorted("date_maturity")
+        self.assertEqual(first.date_maturity, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 15, 12, 30))
+        self.assertEqual(first.dunning_stage_id, self.stages[3])
+        self.assertFalse(second.dunning_stage_id)
+        self.assertTrue(second.dunning_next_action_at)
+
+    def test_late_install_sends_only_the_most_advanced_stage(self):
+        move = self._invoice(self.sp, date(2026, 11, 1))  # Sunday; Mon 2 is All Souls' Day
+        self._run(datetime(2026, 11, 23, 13, 0))
+        self.assertEqual(self._sent(move), [(15, "call")])
+        superseded = self._events(move, state="superseded").stage_id.mapped("offset_days")
+        self.assertEqual(sorted(set(superseded)), [-5, -1, 0, 3, 10])
+
+    def test_pause_until_a_date_then_resume(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        move.action_dunning_pause("promise", until=date(2026, 12, 18))
+        self._run(datetime(2026, 12, 15, 12, 30))
+        self.assertFalse(self._sent(move))
+        self._run(datetime(2026, 12, 18, 12, 30))
+        self.assertFalse(move.dunning_paused, "the pause ended by itself")
+        self.assertEqual(self._sent(move), [(3, "sms"), (3, "email")])
+
+    def test_do_not_dun_customer(self):
+        self.sp.dunning_excluded = True
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 15, 12, 30))
+        self.assertFalse(self._events(move))
+
+    def test_payment_of_a_reminded_invoice_sends_thanks_once(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 4, 12, 30))
+        self._pay(move, date=date(2026, 12, 5))
+        self._run(datetime(2026, 12, 7, 12, 30))
+        self._run(datetime(2026, 12, 8, 12, 30))
+        thanks = self._events(move, channel="thanks")
+        self.assertEqual(len(thanks), 1)
+        self.assertEqual(thanks.state, "queued")
+        self.assertEqual(self._events(move).mapped("channel"), ["email", "thanks"])
