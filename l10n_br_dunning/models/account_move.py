@@ -1,7 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import secrets
+import uuid
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..tools.business_calendar import BusinessCalendar
 from ..tools.planning import days_overdue
@@ -109,12 +111,27 @@ class AccountMove(models.Model):
             }
         )
 
+    def _dunning_ensure_tokens(self):
+        """Portal access token and short-link token for these invoices, in one
+        UPDATE each (an ORM write would resync every invoice's lines)."""
+        missing = self.filtered(lambda m: not m.access_token or not m.dunning_link_token)
+        for move in missing:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE account_move SET access_token = COALESCE(access_token, %s), "
+                    "dunning_link_token = COALESCE(dunning_link_token, %s) WHERE id = %s",
+                    str(uuid.uuid4()),
+                    secrets.token_urlsafe(9),
+                    move.id,
+                )
+            )
+        missing.invalidate_recordset(["access_token", "dunning_link_token"])
+
     def _dunning_short_url(self):
         """A short link to this invoice's portal page (``/c/<token>``), for SMS.
 
         The token is random and unguessable, unlike link tracker codes.
         """
         self.ensure_one()
-        if not self.dunning_link_token:
-            self.sudo().dunning_link_token = secrets.token_urlsafe(9)
+        self._dunning_ensure_tokens()
         return f"{self.get_base_url()}/c/{self.dunning_link_token}"

@@ -154,13 +154,37 @@ class AccountMoveLine(models.Model):
         return result.next_moment
 
     def _dunning_replan(self, now=None):
-        """Store the next action of these installments (bulk UPDATE, no ORM write)."""
+        """Compute and store the next action of these installments."""
         now = to_utc(now or fields.Datetime.now())
         context = PlanningContext(self.env)
-        values = [(line.id, to_naive(line._dunning_next_moment(now, context))) for line in self]
-        for chunk in split_every(1000, values):
+        self._dunning_store_next_actions(
+            {line.id: line._dunning_next_moment(now, context) for line in self}
+        )
+
+    @api.model
+    def _dunning_store_next_actions(self, moments, stages=None):
+        """Store {line id: aware moment or None} in bulk, and each invoice's minimum;
+        with ``stages``, {line id: dunning.stage id} reached too.
+
+        Plain UPDATEs: writing through the ORM would make account.move resync its
+        dynamic lines for fields that are the régua's alone.
+        """
+        if not moments:
+            return
+        self.env.flush_all()
+        for chunk in split_every(1000, list((stages or {}).items())):
+            rows = SQL(", ").join(SQL("(%s, %s)", line_id, stage_id) for line_id, stage_id in chunk)
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE account_move_line l SET dunning_stage_id = v.stage "
+                    "FROM (VALUES %s) AS v(id, stage) WHERE l.id = v.id",
+                    rows,
+                )
+            )
+        for chunk in split_every(1000, list(moments.items())):
             rows = SQL(", ").join(
-                SQL("(%s, %s::timestamp)", line_id, moment or None) for line_id, moment in chunk
+                SQL("(%s, %s::timestamp)", line_id, to_naive(moment) or None)
+                for line_id, moment in chunk
             )
             self.env.cr.execute(
                 SQL(
@@ -169,9 +193,35 @@ class AccountMoveLine(models.Model):
                     rows,
                 )
             )
-        self.invalidate_recordset(["dunning_next_action_at"])
-        self.move_id.invalidate_recordset(["dunning_next_action_at"])
-        self.move_id._compute_dunning_next_action_at()
+        lines = self.browse(list(moments))
+        move_ids = lines.move_id.ids
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE account_move m SET dunning_next_action_at = sub.moment
+                  FROM (SELECT move_id, MIN(dunning_next_action_at) AS moment
+                          FROM account_move_line WHERE move_id = ANY(%s) GROUP BY move_id) sub
+                 WHERE m.id = sub.move_id
+                """,
+                move_ids,
+            )
+        )
+        if stages:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE account_move m SET dunning_stage_id = (
+                        SELECT s.id FROM account_move_line l
+                          JOIN dunning_stage s ON s.id = l.dunning_stage_id
+                         WHERE l.move_id = m.id ORDER BY s.offset_days DESC LIMIT 1)
+                     WHERE m.id = ANY(%s)
+                    """,
+                    move_ids,
+                )
+            )
+        fields_ = ["dunning_next_action_at", "dunning_stage_id"]
+        lines.invalidate_recordset(fields_)
+        self.env["account.move"].browse(move_ids).invalidate_recordset(fields_)
 
     @api.model
     def _dunning_plan_open_installments(self, domain=None):

@@ -104,7 +104,8 @@ class DunningEngine(models.AbstractModel):
                 m.dunning_paused and m.dunning_paused_until and m.dunning_paused_until <= today
             )
         ).action_dunning_resume()
-        next_moments = {}
+        next_moments, reached = {}, {}
+        lines.move_id._dunning_ensure_tokens()
         for partner, partner_lines in lines.grouped(
             lambda line: line.partner_id.commercial_partner_id
         ).items():
@@ -157,24 +158,12 @@ class DunningEngine(models.AbstractModel):
                 )
             if to_send:
                 self._send_partner(partner, to_send, now, context)
-        self._store_next_moments(next_moments)
-
-    @api.model
-    def _store_next_moments(self, next_moments):
-        by_value = defaultdict(list)
-        for line, moment in next_moments.items():
-            by_value[to_naive(moment) if moment else None].append(line.id)
-        for moment, ids in by_value.items():
-            self.env.execute_query(
-                SQL(
-                    "UPDATE account_move_line SET dunning_next_action_at = %s WHERE id = ANY(%s)",
-                    moment,
-                    ids,
+                reached.update(
+                    {line.id: stage.id for stage, group in to_send.items() for line in group}
                 )
-            )
-        lines = self.env["account.move.line"].browse([line.id for line in next_moments])
-        lines.invalidate_recordset(["dunning_next_action_at"])
-        lines.move_id._compute_dunning_next_action_at()
+        self.env["account.move.line"]._dunning_store_next_actions(
+            {line.id: moment for line, moment in next_moments.items()}, reached
+        )
 
     # -- events and messages ------------------------------------------------------
     @api.model
@@ -250,8 +239,6 @@ class DunningEngine(models.AbstractModel):
                 values.update(extra)
                 events.append(values)
         self.env["dunning.event"].sudo().create(events)
-        for line, stage in stage_of.items():
-            line.dunning_stage_id = stage
         self._log_on_invoices(lines, stage_of, channels)
 
     @api.model
@@ -393,20 +380,20 @@ class DunningEngine(models.AbstractModel):
 
     @api.model
     def _log_on_invoices(self, lines, stage_of, channels):
+        """A note on each invoice's chatter (logged in batch: no notification)."""
         labels = dict(self.env["dunning.event"]._fields["channel"]._description_selection(self.env))
+        bodies = {}
         for move, move_lines in lines.grouped("move_id").items():
             stage = max((stage_of[line] for line in move_lines), key=lambda s: s.offset_days)
             used = [labels[c] for c, group in channels.items() if group & move_lines]
-            move.message_post(
-                body=escape(
-                    self.env._(
-                        "Régua de cobrança, stage %(stage)s: %(channels)s.",
-                        stage=stage.name,
-                        channels=", ".join(used),
-                    )
-                ),
-                subtype_xmlid="mail.mt_note",
+            bodies[move.id] = escape(
+                self.env._(
+                    "Régua de cobrança, stage %(stage)s: %(channels)s.",
+                    stage=stage.name,
+                    channels=", ".join(used),
+                )
             )
+        lines.move_id._message_log_batch(bodies=bodies)
 
     # -- deferred events and thanks ---------------------------------------------------
     @api.model
