@@ -48,8 +48,8 @@ def _q(value):
     return "'" + value.replace("'", "''") + "'"
 
 
-def create_database(name):
-    print(f"Creating database {name} with {', '.join(ADDONS)} and demo data (a few minutes)...")
+def odoo_once(name, *args):
+    """Run Odoo on ``name`` once (install or update), without serving."""
     subprocess.run(
         [
             sys.executable,
@@ -58,9 +58,7 @@ def create_database(name):
             f"--addons-path={addons_path()}",
             "-d",
             name,
-            "-i",
-            ",".join(ADDONS),
-            "--load-language=pt_BR",
+            *args,
             "--stop-after-init",
             "--log-level=warn",
             "--http-port=0",
@@ -68,6 +66,11 @@ def create_database(name):
         ],
         check=True,
     )
+
+
+def create_database(name):
+    print(f"Creating database {name} with {', '.join(ADDONS)} and demo data (a few minutes)...")
+    odoo_once(name, "-i", ",".join(ADDONS), "--load-language=pt_BR")
 
 
 def configure_database(name):
@@ -127,7 +130,8 @@ def main():
     if not database_exists(args.database):
         create_database(args.database)
     else:
-        print(f"Using the existing database {args.database} (drop it to rebuild the demo).")
+        print(f"Updating the add-ons in {args.database} (drop it to rebuild the demo)...")
+        odoo_once(args.database, "-u", ",".join(ADDONS))
     # Every run, so an interrupted first run or an old database is made safe too.
     configure_database(args.database)
 

@@ -69,7 +69,7 @@ class AccountMove(models.Model):
                 move.dunning_days_overdue = 0
                 continue
             partner = move.commercial_partner_id
-            calendar = BusinessCalendar(
+            calendar = BusinessCalendar.shared(
                 partner.state_id.code, bank_holidays=move.company_id.dunning_bank_holidays
             )
             oldest = min(open_lines.mapped("date_maturity"))

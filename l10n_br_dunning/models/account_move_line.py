@@ -47,8 +47,8 @@ class PlanningContext:
                 for h in self._holidays[company.id]
                 if not h["city_id"] or h["city_id"][0] == city
             ]
-            self._calendars[key] = BusinessCalendar(
-                state, extra_days=extra, bank_holidays=company.dunning_bank_holidays
+            self._calendars[key] = BusinessCalendar.shared(
+                state, frozenset(extra), company.dunning_bank_holidays
             )
         return self._calendars[key]
 

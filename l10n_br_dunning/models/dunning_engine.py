@@ -157,7 +157,8 @@ class DunningEngine(models.AbstractModel):
                     ]
                 )
             if to_send:
-                self._send_partner(partner, to_send, now, context)
+                for group_to_send in self._message_groups(to_send):
+                    self._send_partner(partner, group_to_send, now, context)
                 reached.update(
                     {line.id: stage.id for stage, group in to_send.items() for line in group}
                 )
@@ -188,6 +189,18 @@ class DunningEngine(models.AbstractModel):
                 line.date_maturity, now.astimezone(ZoneInfo(tz)).date(), calendar
             ),
         }
+
+    @api.model
+    def _message_groups(self, to_send):
+        """{stage: lines} per message: the whole customer at once, or one invoice at a
+        time when the company does not group messages."""
+        lines = self.env["account.move.line"].union(*to_send.values())
+        if lines[:1].company_id.dunning_group_messages:
+            return [to_send]
+        return [
+            {stage: group & move_lines for stage, group in to_send.items() if group & move_lines}
+            for move_lines in lines.grouped("move_id").values()
+        ]
 
     @api.model
     def _send_partner(self, partner, to_send, now, context):

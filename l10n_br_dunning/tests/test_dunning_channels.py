@@ -39,6 +39,18 @@ class TestDunningChannels(DunningCase):
         for move in moves:
             self.assertIn("First overdue notice", move.message_ids[0].body)
 
+    def test_one_message_per_invoice_when_grouping_is_off(self):
+        self.company.dunning_group_messages = False
+        self.company.dunning_sms_per_day = 5
+        moves = self._invoice(self.sp, date(2026, 12, 10)) | self._invoice(
+            self.sp, date(2026, 12, 10)
+        )
+        self._run(datetime(2026, 12, 15, 12, 30))
+        emails = self._events(moves, channel="email", state="queued").mail_message_id
+        self.assertEqual(len(emails), 2)
+        for move, email in zip(moves, emails.sorted("id"), strict=True):
+            self.assertIn(move.name, email.body)
+
     def test_email_is_polite_and_identifies_the_company(self):
         move = self._invoice(self.sp, date(2026, 12, 10))
         self._run(datetime(2026, 12, 15, 12, 30))

@@ -9,6 +9,7 @@ commemorative dates are passed in as ``extra_days``.
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -25,6 +26,13 @@ class BusinessCalendar:
         self.extra_days = frozenset(extra_days)
         self.bank_holidays = bank_holidays
         self._years = {}
+
+    @staticmethod
+    @lru_cache(maxsize=256)
+    def shared(subdivision=None, extra_days=frozenset(), bank_holidays=True):
+        """One calendar per configuration for the whole process (holiday tables
+        are built once per year and reused)."""
+        return BusinessCalendar(subdivision, extra_days, bank_holidays)
 
     def _holidays(self, year):
         if year not in self._years:

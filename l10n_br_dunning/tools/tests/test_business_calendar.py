@@ -101,3 +101,10 @@ def test_saturday_morning_window():
 )
 def test_time_zone_choice_never_utc(candidates, expected):
     assert valid_tz(*candidates) == expected
+
+
+def test_shared_calendars_are_reused():
+    first = BusinessCalendar.shared("SP", frozenset(), True)
+    assert BusinessCalendar.shared("SP", frozenset(), True) is first
+    assert BusinessCalendar.shared("RJ", frozenset(), True) is not first
+    assert not first.is_business_day(date(2026, 7, 9))

@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+"""Benchmark of the régua's scheduled run: ``benchmarks/dunning_cron.py N``.
+
+Builds (once, then reuses) a database with N open receivable installments over
+N/3.33 customers of a Brazilian company, due from 40 days ago to 10 days ahead,
+and prints:
+
+- planning: storing the next action of every open installment;
+- selection: choosing the customers and installments due now (the cron's
+  indexed queries, all batches);
+- queuing: a sample of the run (e-mails rendered and queued, SMS queued, call
+  activities, chatter written, events), as reminders (events that produced a
+  message) per second for this one worker.
+
+Invoices are cloned in SQL from one invoice posted through the ORM (bulk
+creation, not one invoice at a time). Odoo 18.0 must be importable as ``odoo``.
+Usage: benchmarks/dunning_cron.py N [--db NAME] [--sample-customers 300] [--rebuild]
+"""
+
+import argparse
+import random
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def addons_path():
+    import odoo.addons
+
+    return ",".join([str(ROOT), *odoo.addons.__path__])
+
+
+def database_exists(name):
+    out = subprocess.run(
+        ["psql", "-XAtc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'", "postgres"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip() == "1"
+
+
+def install(name):
+    print(f"creating database {name} (both add-ons, no demo data)...", flush=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            f"--addons-path={addons_path()}",
+            "-d",
+            name,
+            "-i",
+            "sms_gateway,l10n_br_dunning",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+            "--http-port=0",
+        ],
+        check=True,
+    )
+
+
+def setup_company(env):
+    company = env.ref("base.main_company")
+    if company.country_id.code != "BR":
+        company.write({"country_id": env.ref("base.br").id})
+        company.partner_id.write(
+            {
+                "state_id": env.ref("base.state_br_sp").id,
+                "tz": "America/Sao_Paulo",
+                "vat": "15.881.399/0001-34",
+                "email": "cobranca@aurora.example",
+            }
+        )
+    if not env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "sale")]):
+        env["account.chart.template"].try_loading("br", company, install_demo=False)
+    company._dunning_ensure_policy()
+    if not env["sms.gateway"].search([("company_id", "=", company.id)]):
+        env["sms.gateway"].create({"name": "Log", "provider": "log", "company_id": company.id})
+    return company
+
+
+STATES = [
+    ("base.state_br_sp", "America/Sao_Paulo"),
+    ("base.state_br_rj", "America/Sao_Paulo"),
+    ("base.state_br_mg", "America/Sao_Paulo"),
+    ("base.state_br_am", "America/Manaus"),
+    ("base.state_br_pe", "America/Recife"),
+    ("base.state_br_rs", "America/Sao_Paulo"),
+]
+
+
+def build(env, n, today):
+    from odoo.tools import SQL
+
+    company = setup_company(env)
+    n_partners = max(1, int(n / 3.33))
+    states = [(env.ref(xid).id, tz) for xid, tz in STATES]
+    rng = random.Random(42)
+    print(f"creating {n_partners} customers...", flush=True)
+    partners = env["res.partner"]
+    for start in range(0, n_partners, 2000):
+        vals = []
+        for i in range(start, min(n_partners, start + 2000)):
+            state, tz = states[i % len(states)]
+            vals.append(
+                {
+                    "name": f"Cliente {i:05d}",
+                    "email": f"cliente{i}@bench.example",
+                    "mobile": f"+55 11 9{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}",
+                    "state_id": state,
+                    "country_id": env.ref("base.br").id,
+                    "tz": tz,
+                    "lang": "en_US",
+                }
+            )
+        partners |= env["res.partner"].create(vals)
+    env.cr.commit()
+
+    print(f"creating {n} posted invoices (SQL clones of one ORM invoice)...", flush=True)
+    template = env["account.move"].create(
+        {
+            "move_type": "out_invoice",
+            "partner_id": partners[0].id,
+            "company_id": company.id,
+            "invoice_date": today - timedelta(days=60),
+            "invoice_date_due": today,
+            "invoice_line_ids": [
+                (0, 0, {"name": "Papel A4", "quantity": 1, "price_unit": 150.0, "tax_ids": []})
+            ],
+        }
+    )
+    template.action_post()
+    env.flush_all()
+    skip_move = {
+        "id",
+        "name",
+        "partner_id",
+        "commercial_partner_id",
+        "invoice_date_due",
+        "sequence_number",
+        "dunning_next_action_at",
+        "dunning_stage_id",
+        "dunning_link_token",
+        "access_token",
+    }
+    skip_line = {
+        "id",
+        "move_id",
+        "partner_id",
+        "date_maturity",
+        "move_name",
+        "dunning_next_action_at",
+        "dunning_stage_id",
+    }
+
+    def columns(table, skip):
+        rows = env.execute_query(
+            SQL("SELECT column_name FROM information_schema.columns WHERE table_name = %s", table)
+        )
+        return [r[0] for r in rows if r[0] not in skip]
+
+    move_cols, line_cols = (
+        columns("account_move", skip_move),
+        columns("account_move_line", skip_line),
+    )
+    ids = list(range(1, n))  # the template is the n-th
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        part = [partners[i % len(partners)].id for i in chunk]
+        due = [today + timedelta(days=rng.randint(-40, 10)) for _ in chunk]
+        names = [f"BENCH/{i:07d}" for i in chunk]
+        seqs = [1_000_000 + i for i in chunk]
+        cols = SQL(", ").join(SQL.identifier(c) for c in move_cols)
+        mcols = SQL(", ").join(SQL.identifier("m", c) for c in move_cols)
+        new = env.execute_query(
+            SQL(
+                """INSERT INTO account_move (%s, name, partner_id, commercial_partner_id,
+                                         invoice_date_due, sequence_number)
+               SELECT %s, v.name, v.partner, v.partner, v.due, v.seq
+                 FROM account_move m,
+                      unnest(%s::varchar[], %s::int[], %s::date[], %s::int[])
+                        AS v(name, partner, due, seq)
+                WHERE m.id = %s
+            RETURNING id, name, partner_id, invoice_date_due""",
+                cols,
+                mcols,
+                names,
+                part,
+                due,
+                seqs,
+                template.id,
+            )
+        )
+        lcols = SQL(", ").join(SQL.identifier(c) for c in line_cols)
+        lsel = SQL(", ").join(SQL.identifier("l", c) for c in line_cols)
+        env.execute_query(
+            SQL(
+                """INSERT INTO account_move_line (%s, move_id, partner_id, date_maturity, move_name)
+               SELECT %s, v.id, v.partner,
+                      CASE WHEN l.display_type = 'payment_term' THEN v.due ELSE l.date_maturity END,
+                      v.name
+                 FROM account_move_line l,
+                      unnest(%s::int[], %s::varchar[], %s::int[], %s::date[])
+                        AS v(id, name, partner, due)
+                WHERE l.move_id = %s""",
+                lcols,
+                lsel,
+                [r[0] for r in new],
+                [r[1] for r in new],
+                [r[2] for r in new],
+                [r[3] for r in new],
+                template.id,
+            )
+        )
+        env.cr.commit()
+        print(f"  {start + len(chunk) + 1}/{n}", flush=True)
+    env.invalidate_all()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int, help="open installments")
+    parser.add_argument("--db", default=None)
+    parser.add_argument(
+        "--sample-customers",
+        type=int,
+        default=300,
+        help="customers processed for the reminders-per-second figure",
+    )
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+    db = args.db or f"dunning_bench_{args.n}"
+    import odoo
+
+    if args.rebuild and database_exists(db):
+        subprocess.run(["dropdb", db], check=True)
+    fresh = not database_exists(db)
+    if fresh:
+        install(db)
+    odoo.tools.config.parse_config([f"--addons-path={addons_path()}", "-d", db, "--log-level=warn"])
+    from odoo import SUPERUSER_ID, api
+    from odoo.tools import SQL
+
+    from odoo.addons.l10n_br_dunning.models.account_move_line import to_utc
+
+    registry = odoo.modules.registry.Registry(db)
+    today = date.today()
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        if fresh:
+            build(env, args.n, today)
+        lines = env["account.move.line"]
+        count = lines.search_count(lines._dunning_open_domain())
+        print(
+            f"\nopen installments: {count}, customers: "
+            f"{len(set(lines.search(lines._dunning_open_domain()).mapped('partner_id').ids))}"
+        )
+
+        # The run happens at 10:00 in São Paulo on the next business day.
+        from odoo.addons.l10n_br_dunning.tools.business_calendar import BusinessCalendar
+
+        run_day = BusinessCalendar("SP").next_business_day(today)
+        now = to_utc(datetime.combine(run_day, datetime.min.time()) + timedelta(hours=13))
+        engine = env["dunning.engine"]
+
+        # Planning: store every installment's next action, as after install.
+        env["dunning.event"].search([]).unlink()
+        cr.execute("UPDATE account_move_line SET dunning_stage_id = NULL")
+        env.invalidate_all()
+        open_lines = lines.search(lines._dunning_open_domain())
+        started = time.perf_counter()
+        open_lines._dunning_replan(now)
+        planning = time.perf_counter() - started
+        cr.commit()
+        print(
+            f"planning: {count} installments in {planning:.2f} s "
+            f"({count / planning:.0f} installments/s)"
+        )
+
+        # Selection: the indexed query that finds every due installment among the
+        # open ones, then one batch exactly as a worker takes it (customers under
+        # advisory locks, their lines FOR UPDATE SKIP LOCKED).
+        started = time.perf_counter()
+        due = env.execute_query(
+            SQL(
+                "SELECT id, partner_id FROM account_move_line WHERE dunning_next_action_at <= %s",
+                now.replace(tzinfo=None),
+            )
+        )
+        selection = time.perf_counter() - started
+        customers = len({row[1] for row in due})
+        print(
+            f"selection: {len(due)} due installments of {customers} customers among {count} "
+            f"open, in {selection:.3f} s"
+        )
+        started = time.perf_counter()
+        batch_partners = engine._select_partners(now, 200)
+        batch_lines = engine._lock_lines(batch_partners, now)
+        batch = time.perf_counter() - started
+        print(
+            f"one worker batch: {len(batch_lines)} installments of {len(batch_partners)} "
+            f"customers locked in {batch:.3f} s "
+            f"(all {customers} customers: ~{batch * customers / max(len(batch_partners), 1):.2f} s)"
+        )
+        cr.rollback()  # release the locks
+
+        # Queuing: process a sample of customers and time it.
+        partner_ids = engine._select_partners(now, args.sample_customers)
+        sample_lines = engine._lock_lines(partner_ids, now)
+        queries_before = cr.sql_log_count
+        started = time.perf_counter()
+        engine._process_lines(sample_lines, now)
+        env.flush_all()
+        elapsed = time.perf_counter() - started
+        queries = cr.sql_log_count - queries_before
+        events = env["dunning.event"].search([("partner_id", "in", partner_ids)])
+        sent = events.filtered(lambda e: e.state in ("queued", "to_print"))
+        by_channel = {}
+        for event in sent:
+            by_channel[event.channel] = by_channel.get(event.channel, 0) + 1
+        messages = len(set(sent.mapped("mail_message_id").ids)) + len(sent.filtered("activity_id"))
+        print(
+            f"queuing: {len(sample_lines)} installments of {len(partner_ids)} customers in "
+            f"{elapsed:.2f} s -> {len(sent)} reminders ({by_channel}), "
+            f"{len(events) - len(sent)} superseded/skipped/deferred, {messages} messages"
+        )
+        print(f"reminders queued per second (one worker): {len(sent) / elapsed:.1f}")
+        print(f"SQL queries per 100 reminders: {queries * 100 / max(len(sent), 1):.0f}")
+        cr.rollback()  # leave the benchmark database as it was
+
+
+if __name__ == "__main__":
+    main()
