@@ -37,11 +37,12 @@ class DunningEngine(models.AbstractModel):
         now = to_utc(fields.Datetime.now())
         testing = getattr(threading.current_thread(), "testing", False)
         self.env.flush_all()  # the selection below is raw SQL
-        done = 0
+        done, after = 0, 0
         while True:
-            partner_ids = self._select_partners(now, batch_size)
+            partner_ids = self._select_partners(now, batch_size, after)
             if not partner_ids:
                 break
+            after = max(partner_ids)
             lines = self._lock_lines(partner_ids, now)
             self._process_lines(lines, now)
             done += len(partner_ids)
@@ -53,24 +54,27 @@ class DunningEngine(models.AbstractModel):
         return done
 
     @api.model
-    def _select_partners(self, now, limit):
-        """Customers with a due installment that no other worker is handling.
+    def _select_partners(self, now, limit, after=0):
+        """Customers (ids above ``after``) with a due installment that no other worker
+        is handling.
 
         The advisory lock (released at commit) makes a customer belong to one
         worker for the whole batch, so its messages are grouped and never doubled.
+        Batches walk the customers in id order through the partial index.
         """
         rows = self.env.execute_query(
             SQL(
                 """
                 SELECT partner_id FROM (
                     SELECT DISTINCT partner_id FROM account_move_line
-                     WHERE dunning_next_action_at <= %(now)s AND partner_id IS NOT NULL
+                     WHERE dunning_next_action_at <= %(now)s AND partner_id > %(after)s
                   ORDER BY partner_id
                 ) due
                 WHERE pg_try_advisory_xact_lock(%(ns)s, due.partner_id)
                 LIMIT %(limit)s
                 """,
                 now=to_naive(now),
+                after=after,
                 ns=LOCK_NAMESPACE,
                 limit=limit,
             )
