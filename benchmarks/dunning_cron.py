@@ -25,44 +25,13 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def addons_path():
-    import odoo.addons
-
-    return ",".join([str(ROOT), *odoo.addons.__path__])
-
-
-def database_exists(name):
-    out = subprocess.run(
-        ["psql", "-XAtc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'", "postgres"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return out.stdout.strip() == "1"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from odoo_helpers import ADDONS, addons_path, database_exists, odoo_once  # noqa: E402
 
 
 def install(name):
     print(f"creating database {name} (both add-ons, no demo data)...", flush=True)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            f"--addons-path={addons_path()}",
-            "-d",
-            name,
-            "-i",
-            "sms_gateway,l10n_br_dunning",
-            "--without-demo=all",
-            "--stop-after-init",
-            "--log-level=warn",
-            "--http-port=0",
-        ],
-        check=True,
-    )
+    odoo_once(name, "-i", ",".join(ADDONS), "--without-demo=all")
 
 
 def setup_company(env):

@@ -11,66 +11,17 @@ Odoo 18.0 must already be importable as ``odoo`` (see DEVELOPERS.md).
 
 import argparse
 import os
-import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-ADDONS = ["sms_gateway", "l10n_br_dunning"]
+from odoo_helpers import ADDONS, addons_path, database_exists, odoo_once
+
 # A local port nothing listens on: queued e-mails fail here instead of leaving.
 SMTP_ARGS = ["--smtp=127.0.0.1", "--smtp-port=2", "--email-from=odoo@localhost"]
 
 
-_ADDONS_PATH = []
-
-
-def addons_path():
-    """This repository, then Odoo's own add-ons (computed once: parsing Odoo's
-    configuration later appends the data directory to odoo.addons.__path__)."""
-    if not _ADDONS_PATH:
-        import odoo.addons
-
-        _ADDONS_PATH.extend([str(ROOT), *odoo.addons.__path__])
-    return ",".join(_ADDONS_PATH)
-
-
-def database_exists(name):
-    out = subprocess.run(
-        ["psql", "-XAtc", f"SELECT 1 FROM pg_database WHERE datname = {_q(name)}", "postgres"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return out.stdout.strip() == "1"
-
-
-def _q(value):
-    return "'" + value.replace("'", "''") + "'"
-
-
-def odoo_once(name, *args):
-    """Run Odoo on ``name`` once (install or update), without serving."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            f"--addons-path={addons_path()}",
-            "-d",
-            name,
-            *args,
-            "--stop-after-init",
-            "--log-level=warn",
-            "--http-port=0",
-            *SMTP_ARGS,
-        ],
-        check=True,
-    )
-
-
 def create_database(name):
     print(f"Creating database {name} with {', '.join(ADDONS)} and demo data (a few minutes)...")
-    odoo_once(name, "-i", ",".join(ADDONS), "--load-language=pt_BR")
+    odoo_once(name, "-i", ",".join(ADDONS), "--load-language=pt_BR", *SMTP_ARGS)
 
 
 def configure_database(name):
@@ -131,7 +82,7 @@ def main():
         create_database(args.database)
     else:
         print(f"Updating the add-ons in {args.database} (drop it to rebuild the demo)...")
-        odoo_once(args.database, "-u", ",".join(ADDONS))
+        odoo_once(args.database, "-u", ",".join(ADDONS), *SMTP_ARGS)
     # Every run, so an interrupted first run or an old database is made safe too.
     configure_database(args.database)
 

@@ -1,0 +1,47 @@
+"""Helpers shared by scripts/run_demo.py and benchmarks/: where the add-ons are,
+whether a database exists, and a one-shot Odoo run (install or update)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ADDONS = ["sms_gateway", "l10n_br_dunning"]
+_ADDONS_PATH = []
+
+
+def addons_path():
+    """This repository, then Odoo's own add-ons (computed once: parsing Odoo's
+    configuration later appends the data directory to odoo.addons.__path__)."""
+    if not _ADDONS_PATH:
+        import odoo.addons
+
+        _ADDONS_PATH.extend([str(ROOT), *odoo.addons.__path__])
+    return ",".join(_ADDONS_PATH)
+
+
+def database_exists(name):
+    import psycopg2  # shipped with Odoo's requirements
+
+    with psycopg2.connect(dbname="postgres") as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return cursor.fetchone() is not None
+
+
+def odoo_once(name, *args):
+    """Run Odoo on database ``name`` once (install or update), without serving."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            f"--addons-path={addons_path()}",
+            "-d",
+            name,
+            *args,
+            "--stop-after-init",
+            "--log-level=warn",
+            "--http-port=0",
+        ],
+        check=True,
+    )
