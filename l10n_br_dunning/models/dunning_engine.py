@@ -51,7 +51,19 @@ class DunningEngine(models.AbstractModel):
                 self.env["ir.cron"]._notify_progress(done=done, remaining=0)
         self._process_deferred(now)
         self._send_thanks()
+        self._wake_queues()
         return done
+
+    @api.model
+    def _wake_queues(self):
+        """Odoo's mail and SMS queues deliver what the run queued: run them now
+        rather than at their next hourly turn."""
+        for model, cron in (
+            ("mail.mail", "mail.ir_cron_mail_scheduler_action"),
+            ("sms.sms", "sms.ir_cron_sms_scheduler_action"),
+        ):
+            if self.env[model].sudo().search_count([("state", "=", "outgoing")], limit=1):
+                self.env.ref(cron).sudo()._trigger()
 
     @api.model
     def _select_partners(self, now, limit, after=0):
@@ -306,7 +318,9 @@ class DunningEngine(models.AbstractModel):
     @api.model
     def _send_sms(self, partner, lines, stage, now, context):
         try:
-            number = normalize_mobile(partner.mobile or partner.phone)
+            number = normalize_mobile(
+                partner.mobile or partner.phone, partner.country_id.code or "BR"
+            )
         except PhoneNumberError as error:
             reason = self.env._(
                 "No valid mobile number (%(number)s): %(code)s",

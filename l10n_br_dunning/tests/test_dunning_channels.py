@@ -76,6 +76,11 @@ class TestDunningChannels(DunningCase):
         self.assertEqual((info.encoding, info.segments), (GSM7, 1), sms.body)
         self.assertIn("Joao", sms.body)
         self.assertIn(f"/c/{move.dunning_link_token}", sms.body)
+        sms_queue = self.env.ref("sms.ir_cron_sms_scheduler_action")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search([("cron_id", "=", sms_queue.id)]),
+            "the SMS queue is woken up instead of waiting for its hourly turn",
+        )
         response_move = (
             self.env["account.move"]
             .sudo()

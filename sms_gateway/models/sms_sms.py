@@ -106,7 +106,7 @@ class SmsSms(models.Model):
                 "status": "sending",
             }
             try:
-                number = normalize_mobile(sms.number)
+                number = normalize_mobile(sms.number, sms.partner_id.country_id.code or "BR")
             except PhoneNumberError as error:
                 lang = sms.partner_id.lang or self.env.lang
                 reason = PHONE_ERRORS[error.code]._translate(lang)

@@ -88,6 +88,15 @@ class TestSmsGatewaySend(StandInMixin, SMSCase):
         self.assertIn("landline", self._log(landline).error_detail)
         self.assertIn("not a phone number", self._log(garbage).error_detail)
 
+    def test_foreign_customer_number_is_read_in_its_country(self):
+        customer = self.env["res.partner"].create(
+            {"name": "Client US", "country_id": self.env.ref("base.us").id}
+        )
+        sms = self._queue("(415) 555-2671", partner=customer)
+        sms.send(unlink_sent=False)
+        self.assertEqual(sms.state, "pending")
+        self.assertEqual(self.stand_in.accepted[0][2], "14155552671")
+
     def test_missing_number_fails_as_missing(self):
         sms = self._queue("")
         sms.send(unlink_failed=False)

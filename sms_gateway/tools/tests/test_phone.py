@@ -35,6 +35,12 @@ def test_other_states_keep_their_area_code():
     assert normalize_mobile("81 8123-4567") == "+5581981234567"
 
 
+def test_number_of_a_foreign_customer_in_its_own_format():
+    assert normalize_mobile("(415) 555-2671", "US") == "+14155552671"
+    with pytest.raises(PhoneNumberError):
+        normalize_mobile("(415) 555-2671")  # read as Brazilian: no such area code
+
+
 def test_foreign_mobile_with_country_code():
     assert normalize_mobile("+351 912 345 678") == "+351912345678"
 
