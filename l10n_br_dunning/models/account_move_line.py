@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
 from ..tools.business_calendar import BusinessCalendar, valid_tz
-from ..tools.planning import plan
+from ..tools.planning import Plan, plan
 
 # Payment states that are never reminded (README: decisions).
 NEVER_REMINDED = ("paid", "in_payment", "reversed", "blocked")
@@ -123,24 +123,30 @@ class AccountMoveLine(models.Model):
         )
 
     # -- planning -------------------------------------------------------------------
-    def _dunning_next_moment(self, now, context):
-        """Next time the régua must look at this installment (aware UTC), or None."""
+    def _dunning_plan(self, now, context):
+        """What the régua does for this installment at ``now`` (aware UTC): the stage
+        due, the stages it supersedes, and when to look again.
+
+        Nothing is due while the installment is closed, paused, excluded or without
+        a policy, nor outside the customer's sending window (it waits for the next
+        allowed moment instead).
+        """
         self.ensure_one()
         move, company = self.move_id, self.company_id
         partner = self.partner_id.commercial_partner_id
         if not company.dunning_enabled or partner.dunning_excluded or not self._dunning_is_open():
-            return None
+            return Plan()
         policy = partner._dunning_policy(company)
         if not policy:
-            return None
+            return Plan()
         calendar = context.calendar(company, partner)
         window = company._dunning_window()
         tz = context.tz(company, partner)
         if move.dunning_paused:
             if not move.dunning_paused_until:
-                return None
+                return Plan()
             day = window.next_contact_day(move.dunning_paused_until, calendar)
-            return window.opening(day, tz)
+            return Plan(next_moment=window.opening(day, tz))
         result = plan(
             self.date_maturity,
             context.rules(policy),
@@ -151,9 +157,14 @@ class AccountMoveLine(models.Model):
             tz,
             residual=self.amount_residual,
         )
-        if result.send:
-            return now
-        return result.next_moment
+        if result.send and not window.contains(now, tz, calendar):
+            return Plan(next_moment=window.next_allowed(now, tz, calendar))
+        return result
+
+    def _dunning_next_moment(self, now, context):
+        """Next time the régua must look at this installment (aware UTC), or None."""
+        result = self._dunning_plan(now, context)
+        return now if result.send else result.next_moment
 
     def _dunning_replan(self, now=None):
         """Compute and store the next action of these installments."""

@@ -15,7 +15,7 @@ from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, normalize_mobi
 from odoo.addons.sms_gateway.tools.segments import transliterate
 
 from ..tools.caps import first_day_within_caps
-from ..tools.planning import days_overdue, plan
+from ..tools.planning import days_overdue
 from .account_move_line import PlanningContext, to_naive, to_utc
 
 _logger = logging.getLogger(__name__)
@@ -128,35 +128,7 @@ class DunningEngine(models.AbstractModel):
             to_send = defaultdict(lambda: self.env["account.move.line"])  # stage -> lines
             superseded = []
             for line in partner_lines:
-                company = line.company_id
-                if (
-                    not line._dunning_is_open()
-                    or line.move_id.dunning_paused
-                    or partner.dunning_excluded
-                    or not company.dunning_enabled
-                ):
-                    next_moments[line] = line._dunning_next_moment(now, context)
-                    continue
-                policy = partner._dunning_policy(company)
-                if not policy:
-                    next_moments[line] = None
-                    continue
-                calendar, window = context.calendar(company, partner), company._dunning_window()
-                tz = context.tz(company, partner)
-                if not window.contains(now, tz, calendar):
-                    # Never outside the customer's window: look again when it opens.
-                    next_moments[line] = window.next_allowed(now, tz, calendar)
-                    continue
-                result = plan(
-                    line.date_maturity,
-                    context.rules(policy),
-                    line.dunning_stage_id.id,
-                    now,
-                    calendar,
-                    window,
-                    tz,
-                    residual=line.amount_residual,
-                )
+                result = line._dunning_plan(now, context)
                 next_moments[line] = result.next_moment
                 if result.send:
                     stage = self.env["dunning.stage"].browse(result.send.id)
@@ -465,10 +437,11 @@ class DunningEngine(models.AbstractModel):
                 SELECT DISTINCT m.id FROM account_move m
                   JOIN dunning_event e ON e.move_id = m.id
                  WHERE m.payment_state IN ('paid', 'in_payment')
-                   AND e.state IN ('queued', 'to_print', 'printed')
+                   AND e.state = ANY(%s)
                    AND NOT EXISTS (SELECT 1 FROM dunning_event t
                                     WHERE t.move_id = m.id AND t.channel = 'thanks')
-                """
+                """,
+                list(self.env["dunning.event"]._sent_states()),
             )
         )
         template = self.env.ref(
