@@ -18,7 +18,6 @@ Usage: benchmarks/dunning_cron.py N [--db NAME] [--sample-customers 300] [--rebu
 """
 
 import argparse
-import random
 import subprocess
 import sys
 import time
@@ -26,170 +25,13 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from dunning_dataset import build  # noqa: E402
 from odoo_helpers import ADDONS, addons_path, database_exists, odoo_once  # noqa: E402
 
 
 def install(name):
     print(f"creating database {name} (both add-ons, no demo data)...", flush=True)
     odoo_once(name, "-i", ",".join(ADDONS), "--without-demo=all")
-
-
-def setup_company(env):
-    company = env.ref("base.main_company")
-    if company.country_id.code != "BR":
-        company.write({"country_id": env.ref("base.br").id})
-        company.partner_id.write(
-            {
-                "state_id": env.ref("base.state_br_sp").id,
-                "tz": "America/Sao_Paulo",
-                "vat": "15.881.399/0001-34",
-                "email": "cobranca@aurora.example",
-            }
-        )
-    if not env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "sale")]):
-        env["account.chart.template"].try_loading("br", company, install_demo=False)
-    company._dunning_ensure_policy()
-    if not env["sms.gateway"].search([("company_id", "=", company.id)]):
-        env["sms.gateway"].create({"name": "Log", "provider": "log", "company_id": company.id})
-    return company
-
-
-STATES = [
-    ("base.state_br_sp", "America/Sao_Paulo"),
-    ("base.state_br_rj", "America/Sao_Paulo"),
-    ("base.state_br_mg", "America/Sao_Paulo"),
-    ("base.state_br_am", "America/Manaus"),
-    ("base.state_br_pe", "America/Recife"),
-    ("base.state_br_rs", "America/Sao_Paulo"),
-]
-
-
-def build(env, n, today):
-    from odoo.tools import SQL
-
-    company = setup_company(env)
-    n_partners = max(1, int(n / 3.33))
-    states = [(env.ref(xid).id, tz) for xid, tz in STATES]
-    rng = random.Random(42)
-    print(f"creating {n_partners} customers...", flush=True)
-    partners = env["res.partner"]
-    for start in range(0, n_partners, 2000):
-        vals = []
-        for i in range(start, min(n_partners, start + 2000)):
-            state, tz = states[i % len(states)]
-            vals.append(
-                {
-                    "name": f"Cliente {i:05d}",
-                    "email": f"cliente{i}@bench.example",
-                    "mobile": f"+55 11 9{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}",
-                    "state_id": state,
-                    "country_id": env.ref("base.br").id,
-                    "tz": tz,
-                    "lang": "en_US",
-                }
-            )
-        partners |= env["res.partner"].create(vals)
-    env.cr.commit()
-
-    print(f"creating {n} posted invoices (SQL clones of one ORM invoice)...", flush=True)
-    template = env["account.move"].create(
-        {
-            "move_type": "out_invoice",
-            "partner_id": partners[0].id,
-            "company_id": company.id,
-            "invoice_date": today - timedelta(days=60),
-            "invoice_date_due": today,
-            "invoice_line_ids": [
-                (0, 0, {"name": "Papel A4", "quantity": 1, "price_unit": 150.0, "tax_ids": []})
-            ],
-        }
-    )
-    template.action_post()
-    env.flush_all()
-    skip_move = {
-        "id",
-        "name",
-        "partner_id",
-        "commercial_partner_id",
-        "invoice_date_due",
-        "sequence_number",
-        "dunning_next_action_at",
-        "dunning_stage_id",
-        "dunning_link_token",
-        "access_token",
-    }
-    skip_line = {
-        "id",
-        "move_id",
-        "partner_id",
-        "date_maturity",
-        "move_name",
-        "dunning_next_action_at",
-        "dunning_stage_id",
-    }
-
-    def columns(table, skip):
-        rows = env.execute_query(
-            SQL("SELECT column_name FROM information_schema.columns WHERE table_name = %s", table)
-        )
-        return [r[0] for r in rows if r[0] not in skip]
-
-    move_cols, line_cols = (
-        columns("account_move", skip_move),
-        columns("account_move_line", skip_line),
-    )
-    ids = list(range(1, n))  # the template is the n-th
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        part = [partners[i % len(partners)].id for i in chunk]
-        due = [today + timedelta(days=rng.randint(-40, 10)) for _ in chunk]
-        names = [f"BENCH/{i:07d}" for i in chunk]
-        seqs = [1_000_000 + i for i in chunk]
-        cols = SQL(", ").join(SQL.identifier(c) for c in move_cols)
-        mcols = SQL(", ").join(SQL.identifier("m", c) for c in move_cols)
-        new = env.execute_query(
-            SQL(
-                """INSERT INTO account_move (%s, name, partner_id, commercial_partner_id,
-                                         invoice_date_due, sequence_number)
-               SELECT %s, v.name, v.partner, v.partner, v.due, v.seq
-                 FROM account_move m,
-                      unnest(%s::varchar[], %s::int[], %s::date[], %s::int[])
-                        AS v(name, partner, due, seq)
-                WHERE m.id = %s
-            RETURNING id, name, partner_id, invoice_date_due""",
-                cols,
-                mcols,
-                names,
-                part,
-                due,
-                seqs,
-                template.id,
-            )
-        )
-        lcols = SQL(", ").join(SQL.identifier(c) for c in line_cols)
-        lsel = SQL(", ").join(SQL.identifier("l", c) for c in line_cols)
-        env.execute_query(
-            SQL(
-                """INSERT INTO account_move_line (%s, move_id, partner_id, date_maturity, move_name)
-               SELECT %s, v.id, v.partner,
-                      CASE WHEN l.display_type = 'payment_term' THEN v.due ELSE l.date_maturity END,
-                      v.name
-                 FROM account_move_line l,
-                      unnest(%s::int[], %s::varchar[], %s::int[], %s::date[])
-                        AS v(id, name, partner, due)
-                WHERE l.move_id = %s""",
-                lcols,
-                lsel,
-                [r[0] for r in new],
-                [r[1] for r in new],
-                [r[2] for r in new],
-                [r[3] for r in new],
-                template.id,
-            )
-        )
-        env.cr.commit()
-        print(f"  {start + len(chunk) + 1}/{n}", flush=True)
-    env.invalidate_all()
 
 
 def main():
@@ -223,7 +65,7 @@ def main():
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         if fresh:
-            build(env, args.n, today)
+            build(env, args.n, today, log=lambda text: print(text, flush=True))
         lines = env["account.move.line"]
         count = lines.search_count(lines._dunning_open_domain())
         print(

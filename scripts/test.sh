@@ -9,8 +9,10 @@
 #   3. the test run, with pytest as the runner so the last line is its summary:
 #      - Odoo importable: a fresh PostgreSQL database gets both add-ons, then one
 #        pytest-odoo session runs the plain-Python tests, our Odoo suites
-#        (HttpCase tours in headless Chromium included) and Odoo's own `sms`
-#        tests with sms_gateway installed; the database is dropped afterwards;
+#        (HttpCase tours in headless Chromium included), the real-process tests
+#        of tests/ (several Odoo processes on copies of that database: crashes,
+#        concurrent workers, provider outages) and Odoo's own `sms` tests with
+#        sms_gateway installed; the databases are dropped afterwards;
 #      - Odoo missing: one unmistakable SKIPPED line, then the plain tests.
 # Exit status is non-zero when any layer failed.
 set -uo pipefail
@@ -81,7 +83,9 @@ if [ "$HAVE_ODOO" = 1 ]; then
     DB="dunning_test_$$_$(date +%s)"
     DATA_DIR=$(mktemp -d)
     cleanup() {
-        dropdb --if-exists "$DB" >/dev/null 2>&1
+        for db in $(psql -Atc "SELECT datname FROM pg_database WHERE starts_with(datname, '${DB}')" postgres); do
+            dropdb --if-exists --force "$db" >/dev/null 2>&1
+        done
         rm -rf "$DATA_DIR"
     }
     trap cleanup EXIT
@@ -98,9 +102,12 @@ if [ "$HAVE_ODOO" = 1 ]; then
         exit 1
     fi
     echo "installed"
+    # The real-process tests (tests/) copy this pristine database for each test.
+    createdb -T "$DB" "${DB}_process" || status=1
+    export REGUA_PROCESS_TEMPLATE_DB="${DB}_process" REGUA_ODOO_DATA_DIR="$DATA_DIR"
 
-    say "pytest-odoo: plain tests, ${ADDONS[*]} Odoo suites and Odoo's own sms tests"
-    ODOO_TESTS=()
+    say "pytest-odoo: plain tests, ${ADDONS[*]} Odoo suites, real-process tests and Odoo's own sms tests"
+    ODOO_TESTS=(tests)
     for addon in "${ADDONS[@]}"; do
         [ -d "$addon/tests" ] && ODOO_TESTS+=("$addon/tests")
     done

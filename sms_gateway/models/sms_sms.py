@@ -1,10 +1,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+import threading
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import fields, models
-from odoo.tools import LazyTranslate
+from odoo.tools import SQL, LazyTranslate
 
 from ..tools import providers
 from ..tools.phone import PhoneNumberError, normalize_mobile
@@ -79,9 +81,15 @@ class SmsSms(models.Model):
     def _send_through_gateway(self, gateway, unlink_failed, unlink_sent):
         now = fields.Datetime.now()
         waiting = self.filtered(lambda s: s.gateway_next_try and s.gateway_next_try > now)
-        to_send = self - waiting
+        to_send = (self - waiting)._gateway_lock()
         if not to_send:
             return
+        provider = gateway._get_provider()
+        # Attempts a dead worker started without recording the answer: perhaps
+        # sent, so never sent again, unless the provider ignores a repeated reference.
+        interrupted = self.browse()
+        if not provider.deduplicates_on_reference:
+            interrupted = self.env["sms.gateway.dispatch"].sudo()._interrupted(to_send)
         Log = self.env["sms.gateway.message"].sudo()
         logs = {
             log.sms_uuid: log
@@ -89,7 +97,7 @@ class SmsSms(models.Model):
                 [("gateway_id", "=", gateway.id), ("sms_uuid", "in", to_send.mapped("uuid"))]
             )
         }
-        outgoing, invalid = [], defaultdict(lambda: self.browse())
+        outgoing, invalid, results = [], defaultdict(lambda: self.browse()), []
         for sms in to_send:
             body = sms.body or ""
             if gateway.encoding_policy == "transliterate":
@@ -120,11 +128,24 @@ class SmsSms(models.Model):
                 continue
             values["number"] = number
             logs[sms.uuid] = _upsert(Log, logs.get(sms.uuid), values)
+            if sms in interrupted:
+                detail = self.env._(
+                    "The sending worker stopped after handing this SMS to the provider and "
+                    "before recording its answer: it may have been sent, so it is not resent. "
+                    "A delivery report settles it."
+                )
+                results.append(providers.SendResult(sms.uuid, providers.UNKNOWN, detail=detail))
+                continue
             outgoing.append(providers.OutgoingSms(sms.uuid, number, body))
 
         for failure_type, sms_records in invalid.items():
             sms_records._gateway_fail(failure_type, logs, unlink_failed)
-        results = gateway._get_provider().send(outgoing, rate=gateway.rate_limit)
+        if outgoing:
+            attempts = {sms.uuid: sms.gateway_attempts + 1 for sms in to_send}
+            with self._gateway_dispatch_marker(attempts) as mark:
+                results += provider.send(outgoing, rate=gateway.rate_limit, before_each=mark)
+            uuids = [message.uuid for message in outgoing]
+            self.env.cr.postcommit.add(lambda: _forget_dispatch(self.env.registry, uuids))
         by_uuid = {sms.uuid: sms for sms in to_send}
         retry_at = []
         for result in results:
@@ -136,6 +157,37 @@ class SmsSms(models.Model):
         if retry_at:
             self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger(at=min(retry_at))
         to_send.mail_message_id._notify_message_notification_update()
+
+    def _gateway_lock(self):
+        """The outgoing SMS among these that no other worker is sending (row locks
+        held until this transaction ends)."""
+        self.flush_model(["state"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM sms_sms WHERE id = ANY(%s) AND state = 'outgoing'"
+                " ORDER BY id FOR UPDATE SKIP LOCKED",
+                self.ids,
+            )
+        )
+        locked = {row[0] for row in rows}
+        return self.filtered(lambda sms: sms.id in locked)
+
+    @contextmanager
+    def _gateway_dispatch_marker(self, attempts):
+        """A function recording, durably, that an SMS is about to reach the provider.
+
+        It writes on a cursor of its own, committed at once, so the trace outlives
+        this transaction if the worker dies. Tests never commit: there the trace is
+        written in the test's transaction.
+        """
+        Dispatch = self.env["sms.gateway.dispatch"].sudo()
+        if getattr(threading.current_thread(), "testing", False):
+            yield lambda message: Dispatch._mark(
+                self.env.cr, message.uuid, attempts[message.uuid], commit=False
+            )
+            return
+        with self.env.registry.cursor() as cursor:
+            yield lambda message: Dispatch._mark(cursor, message.uuid, attempts[message.uuid])
 
     # -- outcomes of one attempt (providers.SENT, FAILED, RETRY, UNKNOWN) -----------
     def _gateway_on_sent(self, gateway, result, log, unlink_sent, unlink_failed):
@@ -151,7 +203,12 @@ class SmsSms(models.Model):
         )
         self.sms_tracker_id._action_update_from_sms_state("pending")
         self.with_context(sms_skip_msg_notification=True).write(
-            {"state": "pending", "failure_type": False, "to_delete": unlink_sent}
+            {
+                "state": "pending",
+                "failure_type": False,
+                "to_delete": unlink_sent,
+                "gateway_attempts": self.gateway_attempts + 1,
+            }
         )
 
     def _gateway_on_failed(self, gateway, result, log, unlink_sent, unlink_failed):
@@ -185,7 +242,9 @@ class SmsSms(models.Model):
         # queue; a delivery report or a person settles it from the gateway log.
         log.write({"status": "unknown", "error_detail": result.detail, "next_try": False})
         self.sms_tracker_id._action_update_from_sms_state("process")
-        self.with_context(sms_skip_msg_notification=True).write({"state": "process"})
+        self.with_context(sms_skip_msg_notification=True).write(
+            {"state": "process", "gateway_attempts": self.gateway_attempts + 1}
+        )
 
     def _gateway_fail(self, failure_type, logs, unlink_failed):
         for sms in self:
@@ -193,6 +252,8 @@ class SmsSms(models.Model):
             sms.sms_tracker_id._action_update_from_sms_state(
                 "error", failure_type=failure_type, failure_reason=detail
             )
+            # Every recorded outcome closes its attempt (see sms.gateway.dispatch).
+            sms.gateway_attempts += 1
         self.with_context(sms_skip_msg_notification=True).write(
             {"state": "error", "failure_type": failure_type, "to_delete": unlink_failed}
         )
@@ -203,3 +264,9 @@ def _upsert(model, record, values):
         record.write(values)
         return record
     return model.create(values)
+
+
+def _forget_dispatch(registry, uuids):
+    """After the commit that recorded their outcomes: drop the attempts' traces."""
+    with registry.cursor() as cursor:
+        cursor.execute(SQL("DELETE FROM sms_gateway_dispatch WHERE sms_uuid = ANY(%s)", uuids))

@@ -8,6 +8,7 @@ from odoo.tests import Form, tagged
 
 from odoo.addons.sms.tests.common import SMSCase
 
+from ..tools import providers
 from ..tools.provider_stand_in import SLOW
 from .common import StandInMixin
 
@@ -163,6 +164,56 @@ class TestSmsGatewaySend(StandInMixin, SMSCase):
         self.stand_in.mode = "ok"
         self.env["sms.sms"]._process_queue()
         self.assertEqual(len(self.stand_in.accepted), 1, "the provider got it once, and only once")
+
+    def _dispatched(self, sms):
+        return self.env["sms.gateway.dispatch"].search([("sms_uuid", "=", sms.uuid)])
+
+    def test_each_attempt_is_traced_before_it_reaches_the_provider(self):
+        sms = self._queue("11987654321")
+        self.stand_in.script = [503]
+        with freeze_time(NOW):
+            sms.send()
+        self.assertEqual(self._dispatched(sms).mapped("attempt"), [1])
+        with freeze_time(NOW + timedelta(hours=1)):
+            sms.send()
+        self.assertEqual(sorted(self._dispatched(sms).mapped("attempt")), [1, 2])
+        self.assertEqual(len(self.stand_in.accepted), 1)
+
+    def test_attempt_interrupted_by_a_dead_worker_is_not_resent(self):
+        """A worker died after handing the SMS to the provider, before recording
+        the answer: its trace survived, the SMS is settled as unknown, not resent."""
+        sms = self._queue("11987654321")
+        self.env["sms.gateway.dispatch"]._mark(self.env.cr, sms.uuid, 1, commit=False)
+        self.env["sms.sms"]._process_queue()
+        self.assertEqual(self.stand_in.requests, [], "nothing was sent again")
+        self.assertEqual(sms.state, "process")
+        log = self._log(sms)
+        self.assertEqual(log.status, "unknown")
+        self.assertIn("may have been sent", log.error_detail)
+        # The provider's delivery report settles it (Zenvia echoes our externalId).
+        self.gateway._process_status_reports(
+            [providers.StatusReport(providers.DELIVERED, uuid=sms.uuid)]
+        )
+        self.assertEqual(log.status, "delivered")
+        self.assertEqual(sms.state, "sent")
+
+    def test_interrupted_attempt_is_resent_where_the_provider_deduplicates(self):
+        gateway = self._create_gateway("generic", company_id=self.company.id, deduplicates=True)
+        self.company.sms_gateway_id = gateway
+        self.stand_in.deduplicate = True
+        sms = self._queue("11987654321")
+        self.env["sms.gateway.dispatch"]._mark(self.env.cr, sms.uuid, 1, commit=False)
+        sms.send()
+        self.assertEqual(self._log(sms).status, "sent")
+        self.assertEqual(self.stand_in.references("generic"), [sms.uuid])
+
+    def test_a_stale_trace_of_an_earlier_attempt_changes_nothing(self):
+        sms = self._queue("11987654321")
+        self.env["sms.gateway.dispatch"]._mark(self.env.cr, sms.uuid, 1, commit=False)
+        sms.gateway_attempts = 1  # attempt 1 ended (retry): this is attempt 2
+        sms.send()
+        self.assertEqual(self._log(sms).status, "sent")
+        self.assertEqual(len(self.stand_in.accepted), 1)
 
     def test_refused_credentials_fail_with_account_error(self):
         self.gateway.api_key = "wrong"

@@ -178,11 +178,19 @@ class Provider:
         return self.session.request(method, url, **kwargs)
 
     # -- sending ------------------------------------------------------------
-    def send(self, messages, rate=0):
+    def send(self, messages, rate=0, before_each=None):
+        """Send ``messages`` one by one at most ``rate`` per second.
+
+        ``before_each(message)`` runs right before each request: the Odoo side
+        records there, durably, that this attempt is about to reach the provider,
+        so a worker that dies before recording the answer is noticed later.
+        """
         limiter = RateLimiter(rate)
         results = []
         for message in messages:
             limiter.wait()
+            if before_each:
+                before_each(message)
             results.append(self.send_one(message))
         return results
 
@@ -327,7 +335,10 @@ class TwilioProvider(Provider):
         sender = self.config.sender or ""
         data["MessagingServiceSid" if sender.startswith("MG") else "From"] = sender
         if self.config.status_url:
-            data["StatusCallback"] = self.config.status_url
+            # Twilio echoes no reference of ours: carry it in the callback URL, so a
+            # report still finds an SMS whose answer (the sid) was never recorded.
+            separator = "&" if "?" in self.config.status_url else "?"
+            data["StatusCallback"] = f"{self.config.status_url}{separator}ref={message.uuid}"
         return "POST", self._messages_url(), {"data": data, "auth": self._auth()}
 
     def _parse_success(self, message, response):
@@ -382,7 +393,14 @@ class TwilioProvider(Provider):
     def parse_status(self, request):
         sid, status = _require(request.form, "MessageSid", "MessageStatus")
         detail = request.form.get("ErrorCode") or ""
-        return [StatusReport(self.STATUSES.get(status, ACCEPTED), provider_id=sid, detail=detail)]
+        return [
+            StatusReport(
+                self.STATUSES.get(status, ACCEPTED),
+                provider_id=sid,
+                uuid=_query_param(request.url, "ref") or "",
+                detail=detail,
+            )
+        ]
 
     def parse_inbound(self, request):
         sender, body = _require(request.form, "From", "Body")

@@ -78,7 +78,32 @@ def test_twilio_sends_status_callback_and_messaging_service(stand_in):
     form = stand_in.requests[-1]["form"]
     assert form["MessagingServiceSid"] == "MG" + "0" * 32
     assert "From" not in form
-    assert form["StatusCallback"] == "https://erp.example.com.br/sms_gateway/1/status"
+    # Our reference rides on the callback URL: Twilio echoes none of its own.
+    assert form["StatusCallback"] == (
+        "https://erp.example.com.br/sms_gateway/1/status?ref=" + "a" * 32
+    )
+
+
+def test_twilio_status_report_carries_our_reference_from_the_callback_url(stand_in):
+    (report,) = make("twilio", stand_in).parse_status(
+        WebhookRequest(
+            "https://x/status?ref=" + "b" * 32,
+            {},
+            form={"MessageSid": "SM9", "MessageStatus": "delivered"},
+        )
+    )
+    assert (report.status, report.provider_id, report.uuid) == (DELIVERED, "SM9", "b" * 32)
+
+
+def test_before_each_runs_before_every_request(stand_in):
+    seen = []
+
+    def before_each(message):
+        seen.append((message.uuid, len(stand_in.requests)))
+
+    make("generic", stand_in).send([sms("1" * 32), sms("2" * 32)], before_each=before_each)
+    # Called for each message while the provider had not yet received it.
+    assert seen == [("1" * 32, 0), ("2" * 32, 1)]
 
 
 def test_infobip_asks_for_json_delivery_reports(stand_in):
