@@ -18,6 +18,7 @@ Usage: benchmarks/dunning_cron.py N [--db NAME] [--sample-customers 300] [--rebu
 """
 
 import argparse
+import cProfile
 import subprocess
 import sys
 import time
@@ -45,6 +46,7 @@ def main():
         help="customers processed for the reminders-per-second figure",
     )
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--profile", metavar="FILE", help="write cProfile stats of the queuing")
     args = parser.parse_args()
     db = args.db or f"dunning_bench_{args.n}"
     import odoo
@@ -129,10 +131,16 @@ def main():
         partner_ids = engine._select_partners(now, args.sample_customers)
         sample_lines = engine._lock_lines(partner_ids, now)
         queries_before = cr.sql_log_count
+        profiler = cProfile.Profile() if args.profile else None
         started = time.perf_counter()
+        if profiler:
+            profiler.enable()
         engine._process_lines(sample_lines, now)
         env.flush_all()
         elapsed = time.perf_counter() - started
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
         queries = cr.sql_log_count - queries_before
         events = env["dunning.event"].search([("partner_id", "in", partner_ids)])
         sent = events.filtered(lambda e: e.state in ("queued", "to_print"))

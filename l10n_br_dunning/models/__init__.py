@@ -8,3 +8,4 @@ from . import dunning_event
 from . import account_move
 from . import account_move_line
 from . import dunning_engine
+from . import mail_template

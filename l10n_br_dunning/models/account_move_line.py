@@ -10,6 +10,8 @@ from ..tools.planning import Plan, plan
 # Payment states that are never reminded (README: decisions).
 NEVER_REMINDED = ("paid", "in_payment", "reversed", "blocked")
 DUNNED_MOVE_TYPES = ("out_invoice", "out_receipt")
+# Pix key types l10n_br builds a "copia e cola" code for.
+PIX_KEY_TYPES = ("email", "mobile", "br_cpf_cnpj", "br_random")
 UTC = ZoneInfo("UTC")
 
 
@@ -121,6 +123,32 @@ class AccountMoveLine(models.Model):
             and bool(self.date_maturity)
             and move.payment_state not in NEVER_REMINDED
         )
+
+    # -- payment data shown in reminders -------------------------------------------
+    def _dunning_pix_bank(self):
+        """The company account that receives this installment by Pix, if any: the
+        invoice's recipient account, else the company's first one with a Pix key."""
+        self.ensure_one()
+        banks = self.move_id.partner_bank_id or self.company_id.partner_id.bank_ids
+        return banks.filtered(
+            lambda bank: bank.country_code == "BR" and bank.proxy_type in PIX_KEY_TYPES
+        )[:1]
+
+    def _dunning_pix_code(self):
+        """The Pix copy-and-paste code (EMV "copia e cola") for this installment's
+        open amount, built by Odoo's l10n_br; False without a Pix key or in a
+        currency Pix does not take."""
+        self.ensure_one()
+        bank = self._dunning_pix_bank()
+        currency = self.company_currency_id
+        if not bank or currency.name != "BRL" or self.amount_residual <= 0:
+            return False
+        move = self.move_id
+        reference = move.payment_reference or move.name or ""
+        args = ("emv_qr", self.amount_residual, currency, move.partner_id, reference, reference)
+        if bank._check_for_qr_code_errors(*args):
+            return False
+        return bank._get_qr_vals(*args)
 
     # -- planning -------------------------------------------------------------------
     def _dunning_plan(self, now, context):

@@ -20,6 +20,7 @@ class DunningCase(AccountTestInvoicingCommon):
         cls.company.partner_id.write(
             {
                 "state_id": cls.env.ref("base.state_br_sp").id,
+                "city": "São Paulo",
                 "tz": "America/Sao_Paulo",
                 "vat": "15.881.399/0001-34",
                 "email": "cobranca@aurora.example",

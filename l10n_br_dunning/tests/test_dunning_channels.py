@@ -62,6 +62,53 @@ class TestDunningChannels(DunningCase):
         mail = self.env["mail.mail"].search([("mail_message_id", "=", email.id)])
         self.assertEqual(mail.state, "outgoing", "queued, delivered later by Odoo's mail queue")
 
+    def test_each_customer_reads_only_their_own_installments(self):
+        """Bodies are compiled once per run: each e-mail still carries its own data."""
+        sp_move = self._invoice(self.sp, date(2026, 12, 10), 111.0)
+        rj_move = self._invoice(self.rj, date(2026, 12, 10), 222.0)
+        self._run(datetime(2026, 12, 15, 12, 30))
+        sp_mail = self._events(sp_move, channel="email").mail_message_id
+        rj_mail = self._events(rj_move, channel="email").mail_message_id
+        self.assertIn(self.sp.name, sp_mail.body)
+        self.assertIn(sp_move.name, sp_mail.body)
+        self.assertNotIn(rj_move.name, sp_mail.body)
+        self.assertIn(self.rj.name, rj_mail.body)
+        self.assertIn(rj_move.name, rj_mail.body)
+        self.assertNotIn(sp_move.name, rj_mail.body)
+        self.assertEqual(sp_mail.author_id, self.company.partner_id)
+
+    def test_email_carries_the_pix_copy_and_paste_code(self):
+        self.env["res.partner.bank"].create(
+            {
+                "acc_number": "12345-6",
+                "partner_id": self.company.partner_id.id,
+                "proxy_type": "br_cpf_cnpj",
+                "proxy_value": "15881399000134",
+                "include_reference": True,
+            }
+        )
+        move = self._invoice(self.sp, date(2026, 12, 10), 150.0)
+        self._run(datetime(2026, 12, 15, 12, 30))
+        body = self._events(move, channel="email").mail_message_id.body
+        line = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        code = line._dunning_pix_code()
+        # EMV "copia e cola": Pix GUI, the key, the open amount, BRL, a CRC.
+        self.assertTrue(code.startswith("000201"))
+        self.assertIn("br.gov.bcb.pix", code)
+        self.assertIn("15881399000134", code)
+        self.assertIn("5406150.00", code)
+        self.assertIn("5303986", code)
+        self.assertIn(code, body)
+
+    def test_no_pix_key_no_pix_code(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 15, 12, 30))
+        line = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        self.assertFalse(line._dunning_pix_code())
+        self.assertNotIn(
+            "Pix copy and paste", self._events(move, channel="email").mail_message_id.body
+        )
+
     def test_sms_fits_one_gsm7_segment_and_links_the_invoice(self):
         customer = self._customer(
             "João Conceição", "base.state_br_sp", "America/Sao_Paulo", "11987650000"
@@ -215,6 +262,14 @@ class TestDunningInPortuguese(DunningCase):
         )
 
     def test_customer_reads_portuguese_and_the_sms_fits_one_segment(self):
+        self.env["res.partner.bank"].create(
+            {
+                "acc_number": "12345-6",
+                "partner_id": self.company.partner_id.id,
+                "proxy_type": "email",
+                "proxy_value": "pix@aurora.example",
+            }
+        )
         move = self._invoice(self.customer, date(2026, 12, 10), 1180.5)
         self._run(datetime(2026, 12, 15, 12, 30))  # first overdue notice: e-mail and SMS
         sms_event = self._events(move, channel="sms", state="queued")
@@ -229,4 +284,6 @@ class TestDunningInPortuguese(DunningCase):
         email = self._events(move, channel="email", state="queued").mail_message_id
         self.assertIn("Ainda não identificamos o pagamento", email.body)
         self.assertIn("Caso o pagamento já tenha sido efetuado", email.body)
+        self.assertIn("Pix copia e cola:", email.body)
+        self.assertIn("pix@aurora.example", email.body)
         self.assertIn("ainda não identificamos seu pagamento", email.subject)

@@ -1,0 +1,52 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from lxml import html
+from markupsafe import Markup
+
+from odoo import models
+from odoo.tools import safe_eval
+
+
+class MailTemplate(models.Model):
+    _inherit = "mail.template"
+
+    def _render_template_qweb(self, template_src, model, res_ids, add_context=None, options=None):
+        """Within a régua run, compile each template body once per language.
+
+        Odoo compiles an inline QWeb body again for every record it renders; a run
+        renders the same few bodies for hundreds of customers. With
+        ``dunning_qweb_cache`` in the context, compiled bodies are kept on the
+        cursor (keyed by source and language), so a worker compiles each once.
+        Outside a run, or for a user whose rendering Odoo restricts, this is
+        Odoo's own method.
+        """
+        if (
+            not self.env.context.get("dunning_qweb_cache")
+            or not template_src
+            or not res_ids
+            or not (self.env.is_superuser() or self.env.is_admin())
+            or not self._has_unsafe_expression_template_qweb(template_src, model)
+        ):
+            return super()._render_template_qweb(
+                template_src, model, res_ids, add_context=add_context, options=options
+            )
+        cache = self.env.cr.cache.setdefault("dunning_qweb_cache", {})
+        variables = self._render_eval_context()
+        if add_context:
+            variables.update(add_context)
+        qweb = self.env["ir.qweb"].with_context(**(options or {}))
+        key = (
+            template_src,
+            tuple(qweb.env.context.get(k) for k in qweb._get_template_cache_keys()),
+        )
+        if key not in cache:
+            cache[key] = qweb._compile(html.fragment_fromstring(template_src, create_parent="div"))
+        functions, def_name = cache[key]
+        results = {}
+        for record in self.env[model].browse(res_ids):
+            values = dict(variables, object=record)
+            prepared = qweb._prepare_environment(values)
+            safe_eval.check_values(values)
+            rendered = Markup("".join(functions[def_name](prepared, values)))
+            # Drop the <div> wrapping the template's nodes, as Odoo does.
+            results[record.id] = rendered[5:-6]
+        return results
