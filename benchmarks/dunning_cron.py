@@ -115,12 +115,14 @@ def main():
         # Every batch of a run, as one worker takes them (locks released per batch).
         started, after, batches, taken = time.perf_counter(), 0, 0, 0
         while True:
-            batch_partners = engine._select_partners(now, 200, after)
-            if not batch_partners:
+            candidates = engine._select_partners(now, 200, after)
+            if not candidates:
                 break
+            batch_partners = engine._claim_partners(candidates)
             taken += len(engine._lock_lines(batch_partners, now))
-            after, batches = max(batch_partners), batches + 1
-            cr.rollback()  # release the locks, as the run's commit does
+            after, batches = max(candidates), batches + 1
+            cr.rollback()  # release the row locks, as the run's commit does
+            engine._release_partners(batch_partners)
         batches_time = time.perf_counter() - started
         print(
             f"batch selection: {taken} installments in {batches} batches of 200 customers, "
@@ -128,7 +130,7 @@ def main():
         )
 
         # Queuing: process a sample of customers and time it.
-        partner_ids = engine._select_partners(now, args.sample_customers)
+        partner_ids = engine._claim_partners(engine._select_partners(now, args.sample_customers))
         sample_lines = engine._lock_lines(partner_ids, now)
         queries_before = cr.sql_log_count
         profiler = cProfile.Profile() if args.profile else None

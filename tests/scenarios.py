@@ -6,12 +6,29 @@ it returns; the functions that play a worker commit along the way, as Odoo's own
 queues and the régua's run do.
 """
 
-from dunning_dataset import setup_company
+import time
+from datetime import date, datetime
+
+from dunning_dataset import build, setup_company
+from freezegun import freeze_time
+
+from odoo.tools import SQL
+
+# The régua's tests run on Tuesday 1 December 2026, 10:00 in São Paulo.
+TODAY = date(2026, 12, 1)
+RUN_AT = datetime(2026, 12, 1, 13, 0)
+INSTALLMENTS = 600
 
 
 def prepare(env):
-    """The template every test copies: a Brazilian company with its chart."""
+    """The template every test copies: a Brazilian company with its chart and
+    the régua's data (INSTALLMENTS open installments around TODAY, planned)."""
     setup_company(env)
+    lines = env["account.move.line"]
+    if not lines.search_count(lines._dunning_open_domain(), limit=1):
+        build(env, INSTALLMENTS, TODAY, log=lambda text: None)
+        with freeze_time(RUN_AT):
+            lines.search(lines._dunning_open_domain())._dunning_replan()
     return True
 
 
@@ -72,3 +89,49 @@ def sms_state(env, uuids):
         for log in env["sms.gateway.message"].search([("sms_uuid", "in", uuids)])
     }
     return {uuid: [sms.get(uuid), logs.get(uuid)] for uuid in uuids}
+
+
+# -- l10n_br_dunning -----------------------------------------------------------------------
+def dunning_run(env, batch_size=5, start_at=None):
+    """One worker's run of the régua at RUN_AT (commits per batch, as the cron).
+
+    ``start_at`` (epoch seconds) lines several workers up on the same moment."""
+    env.cr.commit()  # what loading took is not part of the run
+    if start_at:
+        time.sleep(max(0.0, start_at - time.time()))
+    with freeze_time(RUN_AT):
+        done = env["dunning.engine"]._cron_run(batch_size=batch_size)
+    return {"customers": done}
+
+
+def dunning_outcome(env):
+    """What the régua did, keyed by names (not ids), for comparing databases:
+    events, messages per customer and channel, and installments still due."""
+    events = env["dunning.event"].search([])
+    rows = sorted(
+        [
+            event.move_line_id.move_name or event.move_id.name,
+            str(event.move_line_id.date_maturity or ""),
+            event.stage_id.name or "",
+            event.channel,
+            event.state,
+        ]
+        for event in events
+    )
+    messages = {}
+    for event in events.filtered("mail_message_id"):
+        key = f"{event.partner_id.name}/{event.channel}"
+        messages.setdefault(key, set()).add(event.mail_message_id.id)
+    env.flush_all()
+    still_due = env.execute_query(
+        SQL("SELECT count(*) FROM account_move_line WHERE dunning_next_action_at <= %s", RUN_AT)
+    )[0][0]
+    return {
+        "events": rows,
+        "messages_per_customer_channel": {key: len(ids) for key, ids in messages.items()},
+        "still_due": still_due,
+    }
+
+
+def count_events(env):
+    return env["dunning.event"].search_count([])

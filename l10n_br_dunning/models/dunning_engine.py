@@ -34,25 +34,101 @@ class DunningEngine(models.AbstractModel):
     # -- the run ---------------------------------------------------------------------
     @api.model
     def _cron_run(self, batch_size=200):
+        """One run of the régua, safe to start in several workers at once.
+
+        Three passes walk the customers in id order, a batch at a time: due
+        installments, deferred events whose moment came, and thank-yous for paid
+        invoices. Each batch is claimed (per-customer advisory locks, see
+        ``_claim_partners``), done in a fresh transaction and committed.
+        """
         now = to_utc(fields.Datetime.now())
-        testing = getattr(threading.current_thread(), "testing", False)
-        self.env.flush_all()  # the selection below is raw SQL
-        done, after = 0, 0
-        while True:
-            partner_ids = self._select_partners(now, batch_size, after)
-            if not partner_ids:
-                break
-            after = max(partner_ids)
-            lines = self._lock_lines(partner_ids, now)
-            self._process_lines(lines, now)
-            done += len(partner_ids)
-            if not testing:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-                self.env["ir.cron"]._notify_progress(done=done, remaining=0)
-        self._process_deferred(now)
-        self._send_thanks()
+        done = self._run_batches(
+            self._select_partners,
+            lambda partner_ids: self._process_lines(self._lock_lines(partner_ids, now), now),
+            now,
+            batch_size,
+        )
+        total = self._run_batches(
+            self._select_deferred_partners,
+            lambda partner_ids: self._process_deferred(now, partner_ids),
+            now,
+            batch_size,
+            done,
+        )
+        total = self._run_batches(
+            self._select_thanks_partners,
+            lambda partner_ids: self._send_thanks(partner_ids),
+            now,
+            batch_size,
+            total,
+        )
+        if not getattr(threading.current_thread(), "testing", False):
+            self.env["ir.cron"]._notify_progress(done=total, remaining=0)
         self._wake_queues()
         return done
+
+    @api.model
+    def _run_batches(self, select, work, now, batch_size, done=0):
+        """Claim a batch of customers chosen by ``select``, ``work`` on them in a
+        fresh transaction, commit, release; until ``select`` finds none. Returns
+        ``done`` plus the customers handled."""
+        testing = getattr(threading.current_thread(), "testing", False)
+        after = 0
+        while True:
+            self.env.flush_all()  # the selections are raw SQL
+            candidates = select(now, batch_size, after)
+            if not candidates:
+                break
+            after = max(candidates)
+            partner_ids = self._claim_partners(candidates)
+            if not partner_ids:
+                continue
+            try:
+                if not testing:
+                    # A snapshot taken after the claim: it sees everything another
+                    # worker committed for these customers before releasing them.
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                work(partner_ids)
+                if not testing:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+            except Exception:
+                if not testing:
+                    self.env.cr.rollback()
+                    self._release_partners(partner_ids)
+                raise
+            self._release_partners(partner_ids)
+            done += len(partner_ids)
+            if not testing:
+                # remaining=1: more may come; a crash after this counts as progress.
+                self.env["ir.cron"]._notify_progress(done=done, remaining=1)
+        return done
+
+    @api.model
+    def _claim_partners(self, partner_ids):
+        """The customers among ``partner_ids`` this worker now owns.
+
+        Session-level advisory locks survive the batch's commits and vanish with
+        the connection, so a killed worker leaves no customer behind; a customer
+        another worker holds is skipped (it is being handled).
+        """
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM unnest(%s::int[]) id WHERE pg_try_advisory_lock(%s, id)",
+                partner_ids,
+                LOCK_NAMESPACE,
+            )
+        )
+        return [row[0] for row in rows]
+
+    @api.model
+    def _release_partners(self, partner_ids):
+        self.env.execute_query(
+            SQL(
+                "SELECT pg_advisory_unlock(%s, id) FROM unnest(%s::int[]) id",
+                LOCK_NAMESPACE,
+                partner_ids,
+            )
+        )
 
     @api.model
     def _wake_queues(self):
@@ -67,31 +143,77 @@ class DunningEngine(models.AbstractModel):
 
     @api.model
     def _select_partners(self, now, limit, after=0):
-        """Customers (ids above ``after``) with a due installment that no other worker
-        is handling.
-
-        The advisory lock (released at commit) makes a customer belong to one
-        worker for the whole batch, so its messages are grouped and never doubled.
-        Batches walk the customers in id order through the partial index.
-        """
+        """Customers (ids above ``after``) with a due installment: one query through
+        the partial index on (partner, next action)."""
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT partner_id FROM (
-                    SELECT DISTINCT partner_id FROM account_move_line
-                     WHERE dunning_next_action_at <= %(now)s AND partner_id > %(after)s
-                  ORDER BY partner_id
-                ) due
-                WHERE pg_try_advisory_xact_lock(%(ns)s, due.partner_id)
-                LIMIT %(limit)s
+                SELECT DISTINCT partner_id FROM account_move_line
+                 WHERE dunning_next_action_at <= %(now)s AND partner_id > %(after)s
+                 ORDER BY partner_id
+                 LIMIT %(limit)s
                 """,
                 now=to_naive(now),
                 after=after,
-                ns=LOCK_NAMESPACE,
                 limit=limit,
             )
         )
         return [row[0] for row in rows]
+
+    @api.model
+    def _select_deferred_partners(self, now, limit, after=0):
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT partner_id FROM dunning_event
+                 WHERE state = 'deferred' AND scheduled_at <= %(now)s
+                   AND partner_id > %(after)s
+                 ORDER BY partner_id
+                 LIMIT %(limit)s
+                """,
+                now=to_naive(now),
+                after=after,
+                limit=limit,
+            )
+        )
+        return [row[0] for row in rows]
+
+    @api.model
+    def _select_thanks_partners(self, now, limit, after=0):
+        return [
+            partner_id
+            for partner_id, _move_id in self._thanks_due(after=after, limit=limit, distinct=True)
+        ]
+
+    @api.model
+    def _thanks_due(self, partner_ids=None, after=0, limit=None, distinct=False):
+        """(customer, invoice) pairs to thank: paid invoices that received a
+        reminder and no thank-you yet."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT %(columns)s FROM account_move m
+                  JOIN dunning_event e ON e.move_id = m.id
+                 WHERE m.payment_state IN ('paid', 'in_payment')
+                   AND e.state = ANY(%(sent)s)
+                   AND e.partner_id > %(after)s
+                   AND (%(all)s OR e.partner_id = ANY(%(partners)s))
+                   AND NOT EXISTS (SELECT 1 FROM dunning_event t
+                                    WHERE t.move_id = m.id AND t.channel = 'thanks')
+                 ORDER BY 1
+                 %(limit)s
+                """,
+                columns=SQL("DISTINCT e.partner_id, 0")
+                if distinct
+                else SQL("DISTINCT e.partner_id, m.id"),
+                sent=list(self.env["dunning.event"]._sent_states()),
+                after=after,
+                all=partner_ids is None,
+                partners=list(partner_ids or []),
+                limit=SQL("LIMIT %s", limit) if limit else SQL(),
+            )
+        )
+        return rows
 
     @api.model
     def _lock_lines(self, partner_ids, now):
@@ -403,11 +525,17 @@ class DunningEngine(models.AbstractModel):
 
     # -- deferred events and thanks ---------------------------------------------------
     @api.model
-    def _process_deferred(self, now):
+    def _process_deferred(self, now, partner_ids):
         events = (
             self.env["dunning.event"]
             .sudo()
-            .search([("state", "=", "deferred"), ("scheduled_at", "<=", to_naive(now))])
+            .search(
+                [
+                    ("state", "=", "deferred"),
+                    ("scheduled_at", "<=", to_naive(now)),
+                    ("partner_id", "in", partner_ids),
+                ]
+            )
         )
         context = PlanningContext(self.env)
         for (partner, stage, channel), group in events.grouped(
@@ -431,27 +559,15 @@ class DunningEngine(models.AbstractModel):
             (group - gone).write({"state": state, "reason": reason, **extra})
 
     @api.model
-    def _send_thanks(self):
-        """Thank the customer once when a reminded invoice is paid."""
+    def _send_thanks(self, partner_ids):
+        """Thank these customers once for each reminded invoice they paid."""
         self.env.flush_all()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT DISTINCT m.id FROM account_move m
-                  JOIN dunning_event e ON e.move_id = m.id
-                 WHERE m.payment_state IN ('paid', 'in_payment')
-                   AND e.state = ANY(%s)
-                   AND NOT EXISTS (SELECT 1 FROM dunning_event t
-                                    WHERE t.move_id = m.id AND t.channel = 'thanks')
-                """,
-                list(self.env["dunning.event"]._sent_states()),
-            )
-        )
+        rows = self._thanks_due(partner_ids)
         template = self.env.ref(
             "l10n_br_dunning.mail_template_dunning_thanks", raise_if_not_found=False
         )
         Event = self.env["dunning.event"].sudo()
-        for move in self.env["account.move"].browse([row[0] for row in rows]):
+        for move in self.env["account.move"].browse([row[1] for row in rows]):
             partner = move.commercial_partner_id
             values = {
                 "move_id": move.id,
