@@ -22,7 +22,10 @@ cd "$ROOT"
 LINT_ONLY=0
 [ "${1:-}" = "--lint-only" ] && LINT_ONLY=1
 
-ADDONS=(sms_gateway l10n_br_dunning)
+ADDONS=(sms_gateway l10n_br_dunning l10n_br_dunning_queue)
+# OCA's queue_job, which l10n_br_dunning_queue glues the régua to (Odoo suite only:
+# its wheel requires odoo, which is no package here but the platform itself).
+QUEUE_JOB="odoo-addon-queue-job==18.0.4.1.2.2"
 status=0
 say() { printf '\n=== %s\n' "$*"; }
 
@@ -77,6 +80,10 @@ if [ "$HAVE_ODOO" = 1 ]; then
         { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
             apt-get install -y -qq "${missing[@]}" >/dev/null; } || status=1
     fi
+
+    say "Installing OCA queue_job ($QUEUE_JOB) beside Odoo"
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+        --no-deps "$QUEUE_JOB" || status=1
 
     ODOO_ADDONS=$(python3 -c "import odoo.addons as a; print(','.join(a.__path__))")
     SMS_TESTS=$(python3 -c "import os, odoo.addons.sms as m; print(os.path.join(os.path.dirname(m.__file__), 'tests'))")

@@ -33,7 +33,7 @@ def prepare(env):
 
 
 # -- sms_gateway ---------------------------------------------------------------------------
-def sms_setup(env, url, api_key, count, deduplicates=False):
+def sms_setup(env, url, api_key, count, deduplicates=False, gateway_timeout=5):
     """A generic-API gateway on the stand-in as the company default, and ``count``
     SMS in Odoo's queue; returns their uuids in queue order."""
     company = env.ref("base.main_company")
@@ -46,7 +46,7 @@ def sms_setup(env, url, api_key, count, deduplicates=False):
             "base_url": f"{url}/api/sms",
             "api_key": api_key,
             "sender": "AURORA",
-            "timeout": 5,
+            "timeout": gateway_timeout,
             "rate_limit": 0,
             "deduplicates": deduplicates,
         }
@@ -64,9 +64,14 @@ def sms_setup(env, url, api_key, count, deduplicates=False):
     return sms.sorted("id").mapped("uuid")
 
 
-def sms_queue(env):
-    """Odoo's SMS queue, as its cron runs it (commits per batch)."""
-    env["sms.sms"]._process_queue()
+def sms_queue(env, at=None):
+    """Odoo's SMS queue, as its cron runs it (commits per batch), at ``at`` (ISO)."""
+    env.cr.commit()
+    if at:
+        with freeze_time(at):
+            env["sms.sms"]._process_queue()
+    else:
+        env["sms.sms"]._process_queue()
     return True
 
 
@@ -82,13 +87,19 @@ def sms_delivery_reports(env, uuids):
 
 
 def sms_state(env, uuids):
-    """{uuid: [sms.sms state or None when Odoo deleted it, gateway log status]}."""
-    sms = {s.uuid: s.state for s in env["sms.sms"].search([("uuid", "in", uuids)])}
+    """{uuid: [sms.sms state or None when Odoo deleted it, gateway log status,
+    attempts, next try (ISO) or None]}."""
+    records = env["sms.sms"].search([("uuid", "in", uuids)])
+    sms = {s.uuid: s.state for s in records}
+    tries = {
+        s.uuid: [s.gateway_attempts, s.gateway_next_try and s.gateway_next_try.isoformat()]
+        for s in records
+    }
     logs = {
         log.sms_uuid: log.status
         for log in env["sms.gateway.message"].search([("sms_uuid", "in", uuids)])
     }
-    return {uuid: [sms.get(uuid), logs.get(uuid)] for uuid in uuids}
+    return {uuid: [sms.get(uuid), logs.get(uuid), *tries.get(uuid, [None, None])] for uuid in uuids}
 
 
 # -- l10n_br_dunning -----------------------------------------------------------------------

@@ -63,7 +63,7 @@ def test_killed_worker_neither_resends_nor_loses_an_sms(odoo_database, stand_in)
     # The provider's delivery reports settle every one of them: none lost.
     odoo_database.call("sms_delivery_reports", uuids=stand_in.references("generic"))
     state = odoo_database.call("sms_state", uuids=uuids)
-    assert {tuple(value) for value in state.values()} == {("sent", "delivered")}
+    assert {tuple(value[:2]) for value in state.values()} == {("sent", "delivered")}
 
 
 def test_killed_worker_resends_where_the_provider_deduplicates(odoo_database, stand_in):
@@ -72,4 +72,4 @@ def test_killed_worker_resends_where_the_provider_deduplicates(odoo_database, st
     assert len(stand_in.requests) == 3 + 4
     assert sorted(stand_in.references("generic")) == sorted(uuids)
     state = odoo_database.call("sms_state", uuids=uuids)
-    assert all(log == "sent" for _sms, log in state.values()), state
+    assert all(value[1] == "sent" for value in state.values()), state

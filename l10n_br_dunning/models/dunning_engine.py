@@ -22,6 +22,12 @@ _logger = logging.getLogger(__name__)
 
 # Namespace of the per-customer advisory locks taken by a run (see README.md).
 LOCK_NAMESPACE = 74_350
+# The passes of a run, in order: {kind: (selection method,)}.
+PASSES = {
+    "due": ("_select_partners",),
+    "deferred": ("_select_deferred_partners",),
+    "thanks": ("_select_thanks_partners",),
+}
 
 
 class DunningEngine(models.AbstractModel):
@@ -33,75 +39,83 @@ class DunningEngine(models.AbstractModel):
 
     # -- the run ---------------------------------------------------------------------
     @api.model
-    def _cron_run(self, batch_size=200):
+    def _cron_run(self, batch_size=200, now=None):
         """One run of the régua, safe to start in several workers at once.
 
-        Three passes walk the customers in id order, a batch at a time: due
-        installments, deferred events whose moment came, and thank-yous for paid
-        invoices. Each batch is claimed (per-customer advisory locks, see
+        Three passes (PASSES) walk the customers in id order, a batch at a time:
+        due installments, deferred events whose moment came, and thank-yous for
+        paid invoices. Each batch is claimed (per-customer advisory locks, see
         ``_claim_partners``), done in a fresh transaction and committed.
+        ``now`` (naive UTC) is for benchmarks; the scheduled action omits it.
         """
-        now = to_utc(fields.Datetime.now())
-        done = self._run_batches(
-            self._select_partners,
-            lambda partner_ids: self._process_lines(self._lock_lines(partner_ids, now), now),
-            now,
-            batch_size,
-        )
-        total = self._run_batches(
-            self._select_deferred_partners,
-            lambda partner_ids: self._process_deferred(now, partner_ids),
-            now,
-            batch_size,
-            done,
-        )
-        total = self._run_batches(
-            self._select_thanks_partners,
-            lambda partner_ids: self._send_thanks(partner_ids),
-            now,
-            batch_size,
-            total,
-        )
-        if not getattr(threading.current_thread(), "testing", False):
+        now = to_utc(now or fields.Datetime.now())
+        done = self._run_batches("due", now, batch_size)
+        total = done
+        for kind in list(PASSES)[1:]:
+            total = self._run_batches(kind, now, batch_size, total)
+        if not self._testing():
             self.env["ir.cron"]._notify_progress(done=total, remaining=0)
         self._wake_queues()
         return done
 
     @api.model
-    def _run_batches(self, select, work, now, batch_size, done=0):
-        """Claim a batch of customers chosen by ``select``, ``work`` on them in a
-        fresh transaction, commit, release; until ``select`` finds none. Returns
-        ``done`` plus the customers handled."""
-        testing = getattr(threading.current_thread(), "testing", False)
+    def _testing(self):
+        return getattr(threading.current_thread(), "testing", False)
+
+    @api.model
+    def _run_batches(self, kind, now, batch_size, done=0):
+        """Batches of customers chosen by the ``kind`` pass's selection, each run by
+        ``_run_batch``, until the selection finds none. Returns ``done`` plus the
+        customers handled."""
         after = 0
         while True:
             self.env.flush_all()  # the selections are raw SQL
-            candidates = select(now, batch_size, after)
+            candidates = self._select(kind, now, batch_size, after)
             if not candidates:
                 break
             after = max(candidates)
-            partner_ids = self._claim_partners(candidates)
-            if not partner_ids:
-                continue
-            try:
-                if not testing:
-                    # A snapshot taken after the claim: it sees everything another
-                    # worker committed for these customers before releasing them.
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
-                work(partner_ids)
-                if not testing:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
-            except Exception:
-                if not testing:
-                    self.env.cr.rollback()
-                    self._release_partners(partner_ids)
-                raise
-            self._release_partners(partner_ids)
-            done += len(partner_ids)
-            if not testing:
+            handled = self._run_batch(kind, candidates, now)
+            done += len(handled)
+            if handled and not self._testing():
                 # remaining=1: more may come; a crash after this counts as progress.
                 self.env["ir.cron"]._notify_progress(done=done, remaining=1)
         return done
+
+    @api.model
+    def _run_batch(self, kind, candidates, now):
+        """Claim what it can of ``candidates``, do the ``kind`` pass's work on them in
+        a fresh transaction, commit and release. Returns the customers handled."""
+        testing = self._testing()
+        partner_ids = self._claim_partners(candidates)
+        if not partner_ids:
+            return []
+        try:
+            if not testing:
+                # A snapshot taken after the claim: it sees everything another
+                # worker committed for these customers before releasing them.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self._work(kind, partner_ids, now)
+            if not testing:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        except Exception:
+            if not testing:
+                self.env.cr.rollback()
+                self._release_partners(partner_ids)
+            raise
+        self._release_partners(partner_ids)
+        return partner_ids
+
+    @api.model
+    def _select(self, kind, now, limit, after=0):
+        return getattr(self, PASSES[kind][0])(now, limit, after)
+
+    @api.model
+    def _work(self, kind, partner_ids, now):
+        if kind == "due":
+            return self._process_lines(self._lock_lines(partner_ids, now), now)
+        if kind == "deferred":
+            return self._process_deferred(now, partner_ids)
+        return self._send_thanks(partner_ids)
 
     @api.model
     def _claim_partners(self, partner_ids):

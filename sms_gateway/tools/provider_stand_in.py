@@ -3,8 +3,9 @@
 It speaks the request shapes of Twilio, Zenvia v2, Infobip v2 and our generic
 JSON API, checks each one's authentication and body, and answers the way the
 test asks: success, an HTTP error, a slow reply (beyond the client's timeout),
-or a scripted sequence (``503, 503, "ok"``). Every request is recorded; those a
-provider would have accepted are in ``accepted`` (a slow reply still counts: the
+a hang that accepts nothing (an outage), or a scripted sequence
+(``503, 503, "ok"``). Every request is recorded; those a provider would have
+accepted are in ``accepted`` (a slow reply still counts: the
 provider got it even though the client gave up waiting).
 
 Nothing here imports Odoo; it runs in a thread of the test process.
@@ -18,7 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 OK = "ok"
-SLOW = "slow"
+SLOW = "slow"  # accepts the SMS, then answers after ``slow_seconds``
+HANG = "hang"  # an outage: answers nothing for ``slow_seconds``, accepts nothing
 
 
 class StandInProvider:
@@ -182,6 +184,10 @@ class _Handler(BaseHTTPRequestHandler):
     """Answers as the provider the path belongs to; see StandInProvider."""
 
     protocol_version = "HTTP/1.1"
+    # One buffered write per answer, sent at once: headers and body in separate
+    # small writes would wait for the client's delayed ACK (40 ms per request).
+    wbufsize = -1
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):
         pass
@@ -236,6 +242,9 @@ class _Handler(BaseHTTPRequestHandler):
             }
         )
         answer = self.server.stand_in._next_answer()
+        if answer == HANG:
+            time.sleep(self.server.stand_in.slow_seconds)
+            return self._reply(504, self.server.stand_in._error_body(provider, 504))
         if answer != OK and answer != SLOW:
             headers = {}
             if self.server.stand_in.retry_after is not None:

@@ -1,0 +1,271 @@
+#!/usr/bin/env python3
+"""Scale benchmark of the régua: ``benchmarks/dunning_scale.py N [--workers W]``.
+
+On a copy of the benchmark database of N open installments (built by
+``dunning_cron.py``'s builder when missing), plans every installment at the
+run's moment (10:00 in São Paulo on the next business day), then runs the
+scheduled action to the end in W real Odoo worker processes started together,
+and prints for each worker and in all:
+
+- selection: the batch query's time (one indexed query per batch) and batches;
+- reminders queued per second per worker (events that produced a message);
+- peak memory (RSS) of each worker, and its RSS sampled along the run;
+- SQL queries per 100 reminders;
+
+then sends the queued SMS through the stand-in provider on 127.0.0.1 (one
+queue worker, Odoo's SMS queue through the generic API) and prints SMS sent
+per second. Odoo 18.0 must be importable as ``odoo``.
+"""
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import threading
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from dunning_dataset import build  # noqa: E402
+from odoo_helpers import ADDONS, addons_path, database_exists, odoo_once  # noqa: E402
+
+
+def environment(db):
+    import odoo
+    from odoo import SUPERUSER_ID, api
+
+    odoo.tools.config.parse_config([f"--addons-path={addons_path()}", "-d", db, "--log-level=warn"])
+    registry = odoo.modules.registry.Registry(db)
+    cr = registry.cursor()
+    return api.Environment(cr, SUPERUSER_ID, {})
+
+
+def run_moment():
+    from odoo.addons.l10n_br_dunning.tools.business_calendar import BusinessCalendar
+
+    run_day = BusinessCalendar("SP").next_business_day(date.today())
+    return datetime.combine(run_day, datetime.min.time()) + timedelta(hours=13)
+
+
+def rss_mb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+# -- the worker process -------------------------------------------------------------------
+def worker(db, now_iso, start_at, batch_size):
+    env = environment(db)
+    engine = env["dunning.engine"]
+    now = datetime.fromisoformat(now_iso)
+    samples, stop = [], threading.Event()
+
+    def sample():
+        while not stop.wait(1.0):
+            samples.append(round(rss_mb(), 1))
+
+    selections = []
+    select = type(engine)._select_partners
+
+    def timed_select(self, *args, **kwargs):
+        started = time.perf_counter()
+        result = select(self, *args, **kwargs)
+        selections.append(time.perf_counter() - started)
+        return result
+
+    type(engine)._select_partners = timed_select
+    env.cr.commit()
+    time.sleep(max(0.0, start_at - time.time()))
+    rss_start = rss_mb()
+    threading.Thread(target=sample, daemon=True).start()
+    queries = env.cr.sql_log_count
+    started = time.perf_counter()
+    customers = engine._cron_run(batch_size=batch_size, now=now)
+    elapsed = time.perf_counter() - started
+    queries = env.cr.sql_log_count - queries
+    stop.set()
+    env.cr.close()
+    print(
+        "RESULT "
+        + json.dumps(
+            {
+                "customers": customers,
+                "seconds": elapsed,
+                "queries": queries,
+                "selections": len(selections),
+                "selection_seconds": sum(selections),
+                "selection_max": max(selections, default=0.0),
+                "rss_start_mb": rss_start,
+                "rss_samples_mb": samples,
+                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        ),
+        flush=True,
+    )
+
+
+def sms_worker(db, url, api_key):
+    env = environment(db)
+    company = env.ref("base.main_company")
+    gateway = env["sms.gateway"].create(
+        {
+            "name": "Stand-in (benchmark)",
+            "provider": "generic",
+            "company_id": company.id,
+            "base_url": f"{url}/api/sms",
+            "api_key": api_key,
+            "sender": "AURORA",
+            "rate_limit": 0,
+        }
+    )
+    company.sms_gateway_id = gateway
+    env.cr.commit()
+    queued = env["sms.sms"].search_count([("state", "=", "outgoing")])
+    started = time.perf_counter()
+    env["sms.sms"]._process_queue()
+    elapsed = time.perf_counter() - started
+    env.cr.close()
+    print("RESULT " + json.dumps({"queued": queued, "seconds": elapsed}), flush=True)
+
+
+# -- the conductor ---------------------------------------------------------------------------
+def result_of(process):
+    stdout, stderr = process.communicate()
+    lines = [line for line in stdout.splitlines() if line.startswith("RESULT ")]
+    if process.returncode or not lines:
+        sys.exit(f"worker failed ({process.returncode}):\n{stdout}\n{stderr}")
+    return json.loads(lines[-1][7:])
+
+
+def psql(db, sql):
+    out = subprocess.run(["psql", "-Atc", sql, db], capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int, nargs="?", help="open installments")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--batch-size", type=int, default=200)
+    parser.add_argument("--keep", action="store_true", help="keep the run's database copy")
+    parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--sms-worker", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        db, now_iso, start_at, batch_size = args.worker
+        return worker(db, now_iso, float(start_at), int(batch_size))
+    if args.sms_worker:
+        return sms_worker(*args.sms_worker)
+
+    source = f"dunning_bench_{args.n}"
+    if not database_exists(source):
+        print(f"creating database {source}...", flush=True)
+        odoo_once(source, "-i", ",".join(ADDONS), "--without-demo=all")
+        env = environment(source)
+        build(env, args.n, date.today(), log=lambda text: print(text, flush=True))
+        env.cr.commit()
+        env.cr.close()
+        import odoo
+
+        odoo.sql_db.close_db(source)  # createdb -T needs it free
+    db = f"{source}_run"
+    subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
+    subprocess.run(["createdb", "-T", source, db], check=True)
+    try:
+        env = environment(db)
+        now = run_moment()
+        lines = env["account.move.line"]
+        env["dunning.event"].search([]).unlink()
+        env.cr.execute("UPDATE account_move_line SET dunning_stage_id = NULL")
+        env.invalidate_all()
+        open_lines = lines.search(lines._dunning_open_domain())
+        open_lines._dunning_replan(now)
+        env.cr.commit()
+        env.cr.close()
+        due = psql(
+            db,
+            "SELECT count(*), count(DISTINCT partner_id) FROM account_move_line"
+            f" WHERE dunning_next_action_at <= '{now.isoformat()}'",
+        )
+        print(
+            f"{len(open_lines)} open installments; due at {now} UTC: {due.replace('|', ' of ')}"
+            " customers"
+        )
+
+        start_at = time.time() + 15
+        command = [sys.executable, __file__, "--worker", db, now.isoformat()]
+        processes = [
+            subprocess.Popen(
+                [*command, str(start_at), str(args.batch_size)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(args.workers)
+        ]
+        results = [result_of(process) for process in processes]
+        reminders = int(
+            psql(db, "SELECT count(*) FROM dunning_event WHERE state IN ('queued', 'to_print')")
+        )
+        duplicates = psql(
+            db,
+            "SELECT count(*) FROM (SELECT 1 FROM dunning_event WHERE origin = 'auto'"
+            " GROUP BY move_line_id, stage_id, channel HAVING count(*) > 1) d",
+        )
+        left = psql(
+            db,
+            "SELECT count(*) FROM account_move_line"
+            f" WHERE dunning_next_action_at <= '{now.isoformat()}'",
+        )
+        wall = max(result["seconds"] for result in results)
+        for i, result in enumerate(results, 1):
+            samples = result["rss_samples_mb"]
+            picks = [samples[int(k * (len(samples) - 1) / 4)] for k in range(5)] if samples else []
+            print(
+                f"worker {i}: {result['customers']} customers in {result['seconds']:.1f} s; "
+                f"selection {result['selections']} queries, {result['selection_seconds']:.3f} s "
+                f"in all, slowest {result['selection_max'] * 1000:.1f} ms; "
+                f"RSS {result['rss_start_mb']:.0f} MB at start, along the run {picks} MB, "
+                f"peak {result['peak_rss_mb']:.0f} MB; {result['queries']} SQL queries"
+            )
+        queries = sum(result["queries"] for result in results)
+        print(
+            f"reminders queued: {reminders} in {wall:.1f} s by {args.workers} worker(s) -> "
+            f"{reminders / wall:.1f}/s in all, {reminders / wall / args.workers:.1f}/s per worker"
+        )
+        print(f"SQL queries per 100 reminders: {queries * 100 / max(reminders, 1):.0f}")
+        print(f"duplicates (installment, stage, channel): {duplicates}; still due: {left}")
+
+        from sms_gateway.tools.provider_stand_in import StandInProvider
+
+        with StandInProvider() as stand_in:
+            sms = result_of(
+                subprocess.Popen(
+                    [sys.executable, __file__, "--sms-worker", db, stand_in.url, stand_in.api_key],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+            )
+            accepted = len(stand_in.accepted)
+            distinct = len(set(stand_in.references()))
+        print(
+            f"SMS through the stand-in: {accepted} accepted ({distinct} distinct) of "
+            f"{sms['queued']} queued in {sms['seconds']:.1f} s -> "
+            f"{accepted / max(sms['seconds'], 1e-9):.1f} SMS/s (one queue worker)"
+        )
+    finally:
+        if not args.keep:
+            subprocess.run(["dropdb", "--if-exists", "--force", db], check=False)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    import conftest  # noqa: F401  (the add-ons' plain tools, importable without Odoo)
+
+    main()
