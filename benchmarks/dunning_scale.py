@@ -79,6 +79,15 @@ def worker(db, now_iso, start_at, batch_size):
         return result
 
     type(engine)._select_partners = timed_select
+    passes = {}
+    run_batches = type(engine)._run_batches
+
+    def measured_batches(self, kind, *args, **kwargs):
+        result = run_batches(self, kind, *args, **kwargs)
+        passes[kind] = round(rss_mb(), 1)
+        return result
+
+    type(engine)._run_batches = measured_batches
     env.cr.commit()
     time.sleep(max(0.0, start_at - time.time()))
     rss_start = rss_mb()
@@ -102,6 +111,7 @@ def worker(db, now_iso, start_at, batch_size):
                 "selection_max": max(selections, default=0.0),
                 "rss_start_mb": rss_start,
                 "rss_samples_mb": samples,
+                "rss_after_pass_mb": passes,
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             }
         ),
@@ -226,12 +236,16 @@ def main():
         for i, result in enumerate(results, 1):
             samples = result["rss_samples_mb"]
             picks = [samples[int(k * (len(samples) - 1) / 4)] for k in range(5)] if samples else []
+            top = max(samples, default=0.0)
+            at = samples.index(top) * 100 // max(len(samples) - 1, 1) if samples else 0
             print(
                 f"worker {i}: {result['customers']} customers in {result['seconds']:.1f} s; "
                 f"selection {result['selections']} queries, {result['selection_seconds']:.3f} s "
                 f"in all, slowest {result['selection_max'] * 1000:.1f} ms; "
-                f"RSS {result['rss_start_mb']:.0f} MB at start, along the run {picks} MB, "
-                f"peak {result['peak_rss_mb']:.0f} MB; {result['queries']} SQL queries"
+                f"RSS {result['rss_start_mb']:.0f} MB at start, along the run {picks} MB "
+                f"(highest sample {top:.0f} MB at {at} % of the run), after each pass "
+                f"{result['rss_after_pass_mb']} MB, peak (getrusage) "
+                f"{result['peak_rss_mb']:.0f} MB; {result['queries']} SQL queries"
             )
         queries = sum(result["queries"] for result in results)
         print(

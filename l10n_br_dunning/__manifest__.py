@@ -29,10 +29,16 @@
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/portal_templates.xml",
         "views/l10n_br_dunning_menus.xml",
         "report/dunning_letter_report.xml",
     ],
     "demo": ["demo/l10n_br_dunning_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "l10n_br_dunning/static/tests/tours/*.js",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "installable": True,
 }

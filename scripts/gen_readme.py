@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Build each add-on's README.rst from its readme/*.md fragments (OCA layout).
 
-``--check`` exits non-zero when a README.rst is out of date (run by make test).
+``--check`` exits non-zero when a README.rst is out of date, or when docutils
+(which renders it on the Apps screen) warns about it (run by make test).
 """
 
 import ast
@@ -57,6 +58,28 @@ def main():
             target.write_text(content)
     if stale:
         sys.exit(f"out of date, run scripts/gen_readme.py: {', '.join(stale)}")
+    if check:
+        broken = [
+            problem
+            for manifest in sorted(ROOT.glob("*/__manifest__.py"))
+            for problem in rst_problems(manifest.parent / "README.rst")
+        ]
+        if broken:
+            sys.exit("README.rst that Odoo would render with errors:\n" + "\n".join(broken))
+
+
+def rst_problems(path):
+    """docutils' warnings and errors on ``path`` (Odoo shows them on the Apps screen)."""
+    import io
+
+    import docutils.core
+
+    stream = io.StringIO()
+    docutils.core.publish_doctree(
+        path.read_text(),
+        settings_overrides={"report_level": 2, "halt_level": 5, "warning_stream": stream},
+    )
+    return [f"{path.parent.name}: {line}" for line in stream.getvalue().splitlines() if line]
 
 
 if __name__ == "__main__":

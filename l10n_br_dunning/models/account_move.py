@@ -1,12 +1,25 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import secrets
 import uuid
+from datetime import timedelta
+
+from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.misc import format_date
 
 from ..tools.business_calendar import BusinessCalendar
 from ..tools.planning import days_overdue
+from ..tools.portal_rules import (
+    PromiseError,
+    UploadError,
+    check_promise_date,
+    late_charges,
+    sniff_receipt,
+)
+from .dunning_portal_request import PAYMENT_METHODS
 
 PAUSE_REASONS = [
     ("dispute", "Dispute"),
@@ -15,6 +28,19 @@ PAUSE_REASONS = [
     ("paid_claim", "Customer says it is paid"),
     ("other", "Other"),
 ]
+
+DISPUTE_REASONS = [
+    ("not_received", "I did not receive the product or service"),
+    ("defective", "Defective product or service"),
+    ("wrong_amount", "Wrong amount"),
+    ("other", "Other"),
+]
+# Portal requests one invoice (or one customer's preferences) may receive per hour.
+PORTAL_RATE_LIMIT = 5
+
+
+class DunningRateLimit(UserError):
+    """Too many portal requests for one invoice or customer: try later (HTTP 429)."""
 
 
 class AccountMove(models.Model):
@@ -46,6 +72,24 @@ class AccountMove(models.Model):
         "Paused until", copy=False, tracking=True, help="The régua resumes by itself on this day."
     )
     dunning_event_ids = fields.One2many("dunning.event", "move_id", "Collection events")
+    dunning_promise_date = fields.Date(
+        "Promised payment date",
+        copy=False,
+        tracking=True,
+        readonly=True,
+        help="The date the customer proposed on the portal; the régua resumes the day after "
+        "if the invoice is still open.",
+    )
+    dunning_dispute_reason = fields.Selection(
+        DISPUTE_REASONS, "Dispute reason", copy=False, tracking=True, readonly=True
+    )
+    dunning_portal_request_ids = fields.One2many(
+        "dunning.portal.request", "move_id", "Requests from the portal"
+    )
+    dunning_portal_order = fields.Integer(
+        compute="_compute_dunning_portal_order",
+        help="Technical: sorts the portal's invoice list with the overdue ones first.",
+    )
     dunning_link_token = fields.Char(copy=False, index="btree_not_null", readonly=True)
 
     @api.depends("line_ids.dunning_stage_id")
@@ -74,6 +118,34 @@ class AccountMove(models.Model):
             )
             oldest = min(open_lines.mapped("date_maturity"))
             move.dunning_days_overdue = days_overdue(oldest, today, calendar)
+
+    def _compute_dunning_portal_order(self):
+        today = fields.Date.context_today(self)
+        for move in self:
+            open_ = move.state == "posted" and move.payment_state in ("not_paid", "partial")
+            due = move.invoice_date_due
+            move.dunning_portal_order = 0 if open_ and due and due < today else 1 if open_ else 2
+
+    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        """``dunning_portal_order``: open overdue invoices first (oldest due date
+        first), then the other open ones (next due first), then the rest (newest
+        first). Computed in SQL, so the portal's pager stays right."""
+        if field_name != "dunning_portal_order":
+            return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
+        state = SQL.identifier(alias, "state")
+        payment = SQL.identifier(alias, "payment_state")
+        due = SQL.identifier(alias, "invoice_date_due")
+        open_ = SQL("(%s = 'posted' AND %s IN ('not_paid', 'partial'))", state, payment)
+        today = fields.Date.context_today(self)
+        return SQL(
+            "CASE WHEN %(open)s AND %(due)s < %(today)s THEN 0 WHEN %(open)s THEN 1 ELSE 2 END,"
+            " CASE WHEN %(open)s THEN %(due)s END ASC NULLS LAST,"
+            " %(date)s DESC NULLS LAST",
+            open=open_,
+            due=due,
+            today=today,
+            date=SQL.identifier(alias, "invoice_date"),
+        )
 
     def write(self, vals):
         result = super().write(vals)
@@ -135,3 +207,242 @@ class AccountMove(models.Model):
         self.ensure_one()
         self._dunning_ensure_tokens()
         return f"{self.get_base_url()}/c/{self.dunning_link_token}"
+
+    # -- customer portal ------------------------------------------------------------------
+    def _dunning_preferences_url(self):
+        """The customer's contact preferences page, reached through this invoice."""
+        self.ensure_one()
+        self._dunning_ensure_tokens()
+        return (
+            f"{self.get_base_url()}/my/invoices/{self.id}/dunning/preferences"
+            f"?access_token={self.access_token}"
+        )
+
+    def _dunning_portal_closed(self):
+        """Nothing left for the customer to do: paid, being paid, reversed, cancelled."""
+        self.ensure_one()
+        return self.state != "posted" or self.payment_state in (
+            "paid",
+            "in_payment",
+            "reversed",
+            "blocked",
+        )
+
+    def _dunning_portal_installments(self):
+        """[{line, days_overdue, charges, pix}] of the open installments, oldest first."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        partner = self.commercial_partner_id
+        calendar = BusinessCalendar.shared(
+            partner.state_id.code, bank_holidays=self.company_id.dunning_bank_holidays
+        )
+        result = []
+        lines = self.line_ids.filtered(lambda line: line._dunning_is_open())
+        for line in lines.sorted("date_maturity"):
+            late = days_overdue(line.date_maturity, today, calendar)
+            result.append(
+                {
+                    "line": line,
+                    "days_overdue": max(late, 0),
+                    "charges": late_charges(
+                        line.amount_residual,
+                        late,
+                        self.company_id.dunning_fine_percent,
+                        self.company_id.dunning_interest_percent,
+                    ),
+                    "pix": line._dunning_pix_code(),
+                }
+            )
+        return result
+
+    def _dunning_boleto_attachment(self):
+        """The bank slip (boleto) PDF of this invoice, if a Brazilian boleto module
+        provides one: override to return its ir.attachment. None here."""
+        self.ensure_one()
+        return self.env["ir.attachment"]
+
+    def _dunning_portal_check(self, ip_address=None):
+        """Refuse a portal request on a closed invoice or over the rate limit."""
+        self.ensure_one()
+        if self._dunning_portal_closed():
+            raise UserError(self.env._("This invoice is already paid: there is nothing to do."))
+        since = fields.Datetime.now() - timedelta(hours=1)
+        recent = (
+            self.env["dunning.portal.request"]
+            .sudo()
+            .search_count([("move_id", "=", self.id), ("create_date", ">=", since)])
+        )
+        if recent >= PORTAL_RATE_LIMIT:
+            raise DunningRateLimit(
+                self.env._(
+                    "We have already received several requests for this invoice in the last "
+                    "hour. Please try again later or reply to our e-mail."
+                )
+            )
+
+    def _dunning_portal_log(self, kind, details, ip_address=None, **values):
+        self.env["dunning.portal.request"].sudo().create(
+            {
+                **values,
+                "move_id": self.id,
+                "partner_id": self.commercial_partner_id.id,
+                "company_id": self.company_id.id,
+                "kind": kind,
+                "details": details,
+                "ip_address": ip_address,
+            }
+        )
+
+    def _dunning_activity(self, summary, note):
+        """A to-do for the person who handles this invoice's collection."""
+        self.ensure_one()
+        user = (
+            self.invoice_user_id
+            or self.company_id.dunning_collector_id
+            or self.env.ref("base.user_admin", raise_if_not_found=False)
+            or self.env.user
+        )
+        return self.sudo().activity_schedule(
+            "mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=note
+        )
+
+    def _dunning_portal_report_payment(self, paid_on, method, receipt=None, ip_address=None):
+        """The customer says it is paid: keep the receipt, pause, ask for a check.
+
+        ``receipt`` is (file name, bytes) or None. Nothing is stored when any of
+        it is refused.
+        """
+        self.ensure_one()
+        self._dunning_portal_check(ip_address)
+        today = fields.Date.context_today(self)
+        if not paid_on or paid_on > today:
+            raise UserError(self.env._("Please give the date of the payment (today or before)."))
+        if method not in dict(PAYMENT_METHODS):
+            raise UserError(self.env._("Please choose how you paid."))
+        attachment = self.env["ir.attachment"]
+        if receipt:
+            name, content = receipt
+            max_mb = self.company_id.dunning_upload_max_mb
+            try:
+                mimetype = sniff_receipt(content, max_mb * 1024 * 1024)
+            except UploadError as error:
+                messages = {
+                    "empty": self.env._("The receipt file is empty."),
+                    "too_large": self.env._("The receipt is larger than %(size)s MB.", size=max_mb),
+                    "type": self.env._("The receipt must be a PDF or a photo (PNG, JPEG, WebP)."),
+                }
+                raise UserError(messages[error.code]) from error
+            attachment = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    {
+                        "name": name or self.env._("receipt"),
+                        "raw": content,
+                        "mimetype": mimetype,
+                        "res_model": self._name,
+                        "res_id": self.id,
+                    }
+                )
+            )
+        label = dict(self._dunning_selection_labels("payment_method"))[method]
+        until = today + timedelta(days=max(self.company_id.dunning_paid_pause_days, 1))
+        details = self.env._(
+            "Paid on %(date)s by %(method)s.", date=format_date(self.env, paid_on), method=label
+        )
+        self.sudo().action_dunning_pause("paid_claim", until, details)
+        self.sudo().message_post(
+            body=Markup("<p>%s</p>")
+            % self.env._(
+                "The customer says this invoice is paid: %(details)s The régua waits until "
+                "%(until)s.",
+                details=details,
+                until=format_date(self.env, until),
+            ),
+            attachment_ids=attachment.ids,
+            author_id=self.commercial_partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        self._dunning_activity(self.env._("Check the payment the customer reports"), details)
+        self._dunning_portal_log("paid", details, ip_address, payment_method=method)
+        return attachment
+
+    def _dunning_portal_dispute(self, reason, note, ip_address=None):
+        """The customer disputes the invoice: pause until an accountant resolves it."""
+        self.ensure_one()
+        self._dunning_portal_check(ip_address)
+        reasons = dict(self._dunning_selection_labels("dispute_reason"))
+        if reason not in reasons:
+            raise UserError(self.env._("Please choose the reason of the dispute."))
+        note = (note or "").strip()[:2000]
+        if reason == "other" and not note:
+            raise UserError(self.env._("Please tell us what is wrong."))
+        details = f"{reasons[reason]}: {note}" if note else reasons[reason]
+        self.sudo().write({"dunning_dispute_reason": reason})
+        self.sudo().action_dunning_pause("dispute", False, details)
+        self.sudo().message_post(
+            body=Markup("<p>%s</p>")
+            % self.env._("The customer disputes this invoice: %(details)s", details=details),
+            author_id=self.commercial_partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        self._dunning_activity(self.env._("Resolve the customer's dispute"), details)
+        self._dunning_portal_log("dispute", details, ip_address)
+
+    def _dunning_portal_promise(self, promised_on, ip_address=None):
+        """The customer proposes a payment date: pause until then; the régua resumes
+        by itself the day after if the invoice is still open."""
+        self.ensure_one()
+        self._dunning_portal_check(ip_address)
+        today = fields.Date.context_today(self)
+        try:
+            check_promise_date(promised_on, today, self.company_id.dunning_promise_max_days)
+        except PromiseError as error:
+            if error.code == "past":
+                raise UserError(self.env._("Please choose a date after today.")) from error
+            raise UserError(
+                self.env._(
+                    "Please choose a date up to %(date)s.",
+                    date=format_date(self.env, error.latest),
+                )
+            ) from error
+        details = self.env._("Will pay on %(date)s.", date=format_date(self.env, promised_on))
+        self.sudo().write({"dunning_promise_date": promised_on})
+        self.sudo().action_dunning_pause("promise", promised_on + timedelta(days=1), details)
+        self.sudo().message_post(
+            body=Markup("<p>%s</p>")
+            % self.env._("The customer proposes a new payment date: %(details)s", details=details),
+            author_id=self.commercial_partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        self._dunning_activity(
+            self.env._("New payment date proposed by the customer"),
+            self.env._(
+                "%(details)s Decline it from the invoice if it does not suit.", details=details
+            ),
+        )
+        self._dunning_portal_log("promise", details, ip_address)
+
+    def action_dunning_decline_promise(self):
+        """The accountant declines the customer's date: the régua resumes now."""
+        for move in self.filtered("dunning_promise_date"):
+            move.message_post(
+                body=self.env._(
+                    "The new payment date (%(date)s) was declined; the régua resumes.",
+                    date=format_date(self.env, move.dunning_promise_date),
+                )
+            )
+        self.write({"dunning_promise_date": False})
+        self.action_dunning_resume()
+
+    @api.model
+    def _dunning_selection_labels(self, kind):
+        """(value, label in the user's language) pairs of the portal's choices."""
+        field = {
+            "dispute_reason": self._fields["dunning_dispute_reason"],
+            "payment_method": self.env["dunning.portal.request"]._fields["payment_method"],
+        }[kind]
+        return field._description_selection(self.env)

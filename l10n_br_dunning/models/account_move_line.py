@@ -168,7 +168,7 @@ class AccountMoveLine(models.Model):
         if not policy:
             return Plan()
         calendar = context.calendar(company, partner)
-        window = company._dunning_window()
+        window = company._dunning_window(partner)
         tz = context.tz(company, partner)
         if move.dunning_paused:
             if not move.dunning_paused_until:

@@ -338,16 +338,31 @@ class DunningEngine(models.AbstractModel):
         stage_of = {line: stage for stage, group in stage_lines.items() for line in group}
         events = []
         sms_impossible = self.env["account.move.line"]
+        sms_state = None
         for channel in ("sms", "email", "call", "letter"):
             channel_lines = channels.get(channel)
             if not channel_lines:
                 continue
             # The most advanced stage's template speaks for the whole group.
             stage = max((stage_of[line] for line in channel_lines), key=lambda s: s.offset_days)
-            sender = getattr(self, f"_send_{channel}")
-            state, reason, extra = sender(partner, channel_lines, stage, now, context)
-            if channel == "sms" and state == "skipped":
-                sms_impossible = channel_lines
+            if (
+                channel == "email"
+                and partner.dunning_preferred_channel == "sms"
+                and not (channel_lines - channels.get("sms", channel_lines.browse()))
+                and sms_state in ("queued", "deferred")
+            ):
+                state, reason, extra = (
+                    "skipped",
+                    self.env._("The customer prefers SMS; the SMS of this stage was sent."),
+                    {},
+                )
+            else:
+                sender = getattr(self, f"_send_{channel}")
+                state, reason, extra = sender(partner, channel_lines, stage, now, context)
+            if channel == "sms":
+                sms_state = state
+                if state == "skipped":
+                    sms_impossible = channel_lines
             for line in channel_lines:
                 values = self._event_values(
                     line, stage_of[line], channel, state, now, context, reason=reason
@@ -356,7 +371,10 @@ class DunningEngine(models.AbstractModel):
                 events.append(values)
         # E-mail instead of an impossible SMS, unless the stage e-mails anyway.
         fallback = sms_impossible - channels.get("email", self.env["account.move.line"])
-        if fallback and lines[:1].company_id.dunning_email_fallback:
+        if fallback and (
+            lines[:1].company_id.dunning_email_fallback
+            or partner.dunning_preferred_channel == "email"
+        ):
             stage = max((stage_of[line] for line in fallback), key=lambda s: s.offset_days)
             template = stage.mail_template_id or self._fallback_template(stage)
             state, reason, extra = self._send_email(
@@ -428,6 +446,8 @@ class DunningEngine(models.AbstractModel):
 
     @api.model
     def _send_sms(self, partner, lines, stage, now, context):
+        if partner.dunning_preferred_channel == "email":
+            return "skipped", self.env._("The customer prefers e-mail."), {}
         try:
             number = normalize_mobile(
                 partner.mobile or partner.phone, partner.country_id.code or "BR"
@@ -450,7 +470,7 @@ class DunningEngine(models.AbstractModel):
         )
         if allowed != today:
             calendar = context.calendar(company, partner)
-            window = company._dunning_window()
+            window = company._dunning_window(partner)
             day = window.next_contact_day(allowed, calendar)
             moment = window.opening(day, tz)
             reason = self.env._(

@@ -37,14 +37,47 @@ class ResCompany(models.Model):
         "by e-mail instead.",
     )
 
-    def _dunning_window(self):
+    # -- customer portal ---------------------------------------------------------------
+    dunning_fine_percent = fields.Float(
+        "Late fee (%)",
+        default=2.0,
+        help="Contractual fine on an overdue installment, shown to the customer as "
+        "information (at most 2 %, CDC art. 52 §1).",
+    )
+    dunning_interest_percent = fields.Float(
+        "Interest per month (%)",
+        default=1.0,
+        help="Late interest, pro rata die, shown to the customer as information.",
+    )
+    dunning_paid_pause_days = fields.Integer(
+        'Pause after "I have paid" (days)',
+        default=5,
+        help="How long the régua waits while an accountant checks a payment the customer "
+        "reports on the portal.",
+    )
+    dunning_promise_max_days = fields.Integer(
+        "New payment date: up to (days)",
+        default=15,
+        help="How far ahead a customer may propose a new payment date on the portal.",
+    )
+    dunning_upload_max_mb = fields.Integer("Receipt size limit (MB)", default=5)
+    dunning_collector_id = fields.Many2one(
+        "res.users",
+        "Collections user",
+        help="Receives the activities of the portal (payments to check, disputes, new dates) "
+        "when the invoice has no salesperson.",
+    )
+
+    def _dunning_window(self, partner=None):
+        """The sending window, narrowed to the hours the customer prefers."""
         self.ensure_one()
         weekdays = frozenset(range(6 if self.dunning_saturday else 5))
-        return SendWindow(
+        window = SendWindow(
             _float_to_time(self.dunning_window_start),
             _float_to_time(self.dunning_window_end),
             weekdays,
         )
+        return window.narrowed(partner.dunning_preferred_hours) if partner else window
 
     def _dunning_ensure_policy(self):
         """Give each company without a default policy a copy of the shipped régua."""

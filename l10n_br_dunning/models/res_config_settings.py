@@ -21,3 +21,19 @@ class ResConfigSettings(models.TransientModel):
     dunning_email_fallback = fields.Boolean(
         related="company_id.dunning_email_fallback", readonly=False
     )
+    dunning_fine_percent = fields.Float(related="company_id.dunning_fine_percent", readonly=False)
+    dunning_interest_percent = fields.Float(
+        related="company_id.dunning_interest_percent", readonly=False
+    )
+    dunning_paid_pause_days = fields.Integer(
+        related="company_id.dunning_paid_pause_days", readonly=False
+    )
+    dunning_promise_max_days = fields.Integer(
+        related="company_id.dunning_promise_max_days", readonly=False
+    )
+    dunning_upload_max_mb = fields.Integer(
+        related="company_id.dunning_upload_max_mb", readonly=False
+    )
+    dunning_collector_id = fields.Many2one(
+        related="company_id.dunning_collector_id", readonly=False
+    )

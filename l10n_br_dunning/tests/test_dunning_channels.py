@@ -206,6 +206,44 @@ class TestDunningChannels(DunningCase):
         )
 
     @mute_logger("odoo.addons.l10n_br_dunning.models.dunning_engine")
+    def test_customer_who_prefers_email_gets_no_sms(self):
+        self.sp.dunning_preferred_channel = "email"
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 9, 13, 0))  # D-1: an SMS-only stage
+        sms_event = self._events(move, channel="sms")
+        self.assertEqual(sms_event.state, "skipped")
+        self.assertIn("prefers e-mail", sms_event.reason)
+        fallback = self._events(move, channel="email", origin="fallback")
+        self.assertEqual(fallback.state, "queued", "the stage reaches them by e-mail")
+        self.assertFalse(self._sms(self.sp))
+
+    def test_customer_who_prefers_sms_gets_one_message(self):
+        self.sp.dunning_preferred_channel = "sms"
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 15, 12, 30))  # D+3: e-mail and SMS
+        current = self._events(move).filtered(lambda e: e.state != "superseded")
+        self.assertEqual(current.filtered(lambda e: e.channel == "sms").state, "queued")
+        email = current.filtered(lambda e: e.channel == "email")
+        self.assertEqual(email.state, "skipped")
+        self.assertFalse(email.mail_message_id)
+
+    def test_customer_who_prefers_sms_without_a_mobile_still_gets_the_email(self):
+        self.sp.write({"dunning_preferred_channel": "sms", "mobile": False, "phone": False})
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 15, 12, 30))
+        current = self._events(move).filtered(lambda e: e.state != "superseded")
+        self.assertEqual(current.filtered(lambda e: e.channel == "sms").state, "skipped")
+        self.assertEqual(current.filtered(lambda e: e.channel == "email").state, "queued")
+
+    def test_preferred_afternoons_wait_for_noon(self):
+        self.sp.dunning_preferred_hours = "afternoon"
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 15, 12, 30))  # 09:30 in São Paulo
+        self.assertEqual(self._sent(move), [])
+        self.assertEqual(move.dunning_next_action_at, datetime(2026, 12, 15, 15, 0))
+        self._run(datetime(2026, 12, 15, 15, 0))  # noon in São Paulo
+        self.assertIn((3, "email"), self._sent(move))
+
     def test_a_template_that_fails_fails_its_event_only(self):
         self.stages[0].sms_template_id.body = "{{ object.no_such_field }}"
         move = self._invoice(self.sp, date(2026, 12, 10))
@@ -285,5 +323,7 @@ class TestDunningInPortuguese(DunningCase):
         self.assertIn("Ainda não identificamos o pagamento", email.body)
         self.assertIn("Caso o pagamento já tenha sido efetuado", email.body)
         self.assertIn("Pix copia e cola:", email.body)
+        self.assertIn("Como e quando falamos com você", email.body)
+        self.assertIn(f"/my/invoices/{move.id}/dunning/preferences?access_token=", email.body)
         self.assertIn("pix@aurora.example", email.body)
         self.assertIn("ainda não identificamos seu pagamento", email.subject)

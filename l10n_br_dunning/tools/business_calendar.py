@@ -99,6 +99,20 @@ class SendWindow:
     end: time = time(18, 0)
     weekdays: frozenset = field(default_factory=lambda: frozenset(range(5)))
 
+    NOON = time(12, 0)
+
+    def narrowed(self, preferred_hours):
+        """The part of the window a customer prefers ("morning": until noon,
+        "afternoon": from noon); the whole window when that part is empty."""
+        start, end = self.start, self.end
+        if preferred_hours == "morning":
+            end = min(end, self.NOON)
+        elif preferred_hours == "afternoon":
+            start = max(start, self.NOON)
+        if start >= end:
+            return self
+        return SendWindow(start, end, self.weekdays)
+
     def is_contact_day(self, day, calendar):
         return day.weekday() in self.weekdays and not calendar.is_holiday(day)
 

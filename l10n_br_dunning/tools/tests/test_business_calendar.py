@@ -108,3 +108,13 @@ def test_shared_calendars_are_reused():
     assert BusinessCalendar.shared("SP", frozenset(), True) is first
     assert BusinessCalendar.shared("RJ", frozenset(), True) is not first
     assert not first.is_business_day(date(2026, 7, 9))
+
+
+def test_preferred_hours_narrow_the_window():
+    window = SendWindow(time(9, 0), time(18, 0))
+    assert window.narrowed("morning") == SendWindow(time(9, 0), time(12, 0))
+    assert window.narrowed("afternoon") == SendWindow(time(12, 0), time(18, 0))
+    assert window.narrowed("any") == window
+    # A company window that ends before noon: the customer's preference cannot apply.
+    short = SendWindow(time(8, 0), time(11, 30))
+    assert short.narrowed("afternoon") == short

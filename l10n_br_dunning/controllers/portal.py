@@ -1,0 +1,217 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from urllib.parse import urlencode
+
+from werkzeug.exceptions import NotFound
+
+from odoo import fields, http
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.http import request
+
+from odoo.addons.account_payment.controllers.portal import PortalAccount
+
+from ..models.account_move import DunningRateLimit
+
+ACTIONS = ("paid", "dispute", "promise")
+DUNNED = ("out_invoice", "out_receipt")
+
+
+class DunningPortal(PortalAccount):
+    """The régua on the customer portal: what is due, how to pay, and the
+    customer's answers (paid, dispute, new date) and contact preferences."""
+
+    # -- access -------------------------------------------------------------------------
+    def _dunning_invoice(self, invoice_id, access_token):
+        """The invoice (sudo) or 404: another customer's invoice, a wrong token and
+        a missing invoice all look the same."""
+        try:
+            invoice = self._document_check_access("account.move", invoice_id, access_token)
+        except (AccessError, MissingError) as error:
+            raise NotFound() from error
+        if request.env.user._is_public():
+            # A customer arriving from a reminder reads the page, and the answers to
+            # what they send, in their language.
+            lang = invoice.partner_id.lang or request.env.lang
+            request.update_context(lang=lang)
+            invoice = invoice.with_context(lang=lang)
+        return invoice
+
+    @http.route()
+    def portal_my_invoice_detail(self, invoice_id, access_token=None, **kw):
+        self._dunning_invoice(invoice_id, access_token)
+        return super().portal_my_invoice_detail(invoice_id, access_token=access_token, **kw)
+
+    def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
+        values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
+        if invoice.move_type in DUNNED and invoice.state == "posted":
+            values.update(self._dunning_page_values(invoice, kwargs))
+        return values
+
+    def _dunning_page_values(self, invoice, kwargs):
+        today = fields.Date.context_today(invoice)
+        company = invoice.company_id
+        installments = invoice._dunning_portal_installments()
+        for item in installments:
+            if item["pix"]:
+                query = {"barcode_type": "QR", "value": item["pix"], "width": 320, "height": 320}
+                item["pix_qr_url"] = f"/report/barcode/?{urlencode(query)}"
+        return {
+            "dunning": True,
+            "dunning_closed": invoice._dunning_portal_closed(),
+            "dunning_installments": installments,
+            "dunning_boleto": invoice._dunning_boleto_attachment(),
+            "dunning_done": kwargs.get("dunning_done")
+            if kwargs.get("dunning_done") in ACTIONS
+            else False,
+            "dunning_error": kwargs.get("dunning_error"),
+            "dunning_today": fields.Date.to_string(today),
+            "dunning_promise_max": fields.Date.to_string(
+                fields.Date.add(today, days=company.dunning_promise_max_days)
+            ),
+            "dunning_promise_min": fields.Date.to_string(fields.Date.add(today, days=1)),
+            "dunning_methods": invoice._dunning_selection_labels("payment_method"),
+            "dunning_reasons": invoice._dunning_selection_labels("dispute_reason"),
+            "dunning_upload_mb": company.dunning_upload_max_mb,
+            "dunning_preferences_url": f"/my/invoices/{invoice.id}/dunning/preferences"
+            f"?access_token={invoice.access_token}",
+        }
+
+    # -- the customer's answers ------------------------------------------------------------
+    @http.route(
+        "/my/invoices/<int:invoice_id>/dunning/<string:action>",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+        sitemap=False,
+    )
+    def portal_dunning_action(self, invoice_id, action, access_token=None, **post):
+        if action not in ACTIONS:
+            raise NotFound()
+        invoice = self._dunning_invoice(invoice_id, access_token)
+        if invoice.move_type not in DUNNED:
+            raise NotFound()
+        ip_address = request.httprequest.remote_addr
+        try:
+            with request.env.cr.savepoint():
+                if action == "paid":
+                    invoice._dunning_portal_report_payment(
+                        self._dunning_date(post.get("paid_on")),
+                        post.get("method"),
+                        receipt=self._dunning_receipt(invoice),
+                        ip_address=ip_address,
+                    )
+                elif action == "dispute":
+                    invoice._dunning_portal_dispute(
+                        post.get("reason"), post.get("note"), ip_address=ip_address
+                    )
+                else:
+                    invoice._dunning_portal_promise(
+                        self._dunning_date(post.get("promised_on")), ip_address=ip_address
+                    )
+        except (UserError, ValidationError) as error:
+            status = 429 if isinstance(error, DunningRateLimit) else 400
+            values = self._invoice_get_page_view_values(
+                invoice, access_token, dunning_error=error.args[0]
+            )
+            return request.render("account.portal_invoice_page", values, status=status)
+        return request.redirect(
+            invoice.get_portal_url(query_string=f"&dunning_done={action}", anchor="dunning")
+        )
+
+    @staticmethod
+    def _dunning_date(value):
+        try:
+            return fields.Date.to_date(value) if value else False
+        except ValueError:
+            return False
+
+    @staticmethod
+    def _dunning_receipt(invoice):
+        """(file name, bytes) of the uploaded receipt, or None; read at most one
+        byte over the limit, so a huge upload is refused without being kept."""
+        upload = request.httprequest.files.get("receipt")
+        if not upload or not upload.filename:
+            return None
+        limit = invoice.company_id.dunning_upload_max_mb * 1024 * 1024
+        return upload.filename, upload.stream.read(limit + 1)
+
+    # -- contact preferences ------------------------------------------------------------------
+    @http.route(
+        "/my/invoices/<int:invoice_id>/dunning/preferences",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        website=True,
+        sitemap=False,
+    )
+    def portal_dunning_preferences_token(self, invoice_id, access_token=None, **post):
+        invoice = self._dunning_invoice(invoice_id, access_token)
+        action = f"/my/invoices/{invoice.id}/dunning/preferences"
+        return self._dunning_preferences(
+            invoice.commercial_partner_id, invoice.company_id, action, access_token, post
+        )
+
+    @http.route(
+        "/my/dunning/preferences",
+        type="http",
+        auth="user",
+        methods=["GET", "POST"],
+        website=True,
+        sitemap=False,
+    )
+    def portal_dunning_preferences(self, **post):
+        partner = request.env.user.partner_id.commercial_partner_id.sudo()
+        return self._dunning_preferences(
+            partner, request.env.company, "/my/dunning/preferences", None, post
+        )
+
+    def _dunning_preferences(self, partner, company, action, access_token, post):
+        partner = partner.sudo()
+        error, saved, status = None, False, 200
+        if request.httprequest.method == "POST":
+            try:
+                with request.env.cr.savepoint():
+                    partner._dunning_portal_set_preferences(
+                        company,
+                        channel=post.get("channel"),
+                        hours=post.get("hours"),
+                        mobile=post.get("mobile"),
+                        sms_opt_out=bool(post.get("sms_opt_out")),
+                        ip_address=request.httprequest.remote_addr,
+                    )
+                saved = True
+            except (UserError, ValidationError) as exception:
+                error = exception.args[0]
+                status = 429 if isinstance(exception, DunningRateLimit) else 400
+        values = {
+            **self._prepare_portal_layout_values(),
+            "page_name": "dunning_preferences",
+            "dunning_partner": partner,
+            "dunning_action": action,
+            "access_token": access_token,
+            "dunning_error": error,
+            "dunning_saved": saved,
+            "dunning_mobile": post.get("mobile") if error else partner.mobile or "",
+            "dunning_opted_out": partner._dunning_sms_opted_out(),
+            "dunning_channels": partner._fields["dunning_preferred_channel"]._description_selection(
+                request.env
+            ),
+            "dunning_hours": partner._fields["dunning_preferred_hours"]._description_selection(
+                request.env
+            ),
+        }
+        return request.render("l10n_br_dunning.portal_dunning_preferences", values, status=status)
+
+    # -- /my/invoices: the collection status, overdue first ---------------------------------
+    def _get_account_searchbar_sortings(self):
+        sortings = super()._get_account_searchbar_sortings()
+        sortings["dunning"] = {
+            "label": request.env._("Overdue first"),
+            "order": "dunning_portal_order",
+        }
+        return sortings
+
+    def _prepare_my_invoices_values(self, page, date_begin, date_end, sortby, filterby, **kwargs):
+        return super()._prepare_my_invoices_values(
+            page, date_begin, date_end, sortby or "dunning", filterby, **kwargs
+        )

@@ -1,0 +1,105 @@
+/** @odoo-module **/
+// A customer on a phone, arriving from a reminder's link (see
+// tests/test_dunning_portal_tour.py: a 360 px wide window, no login).
+// Plain <select> elements: "select <value>" takes the option's value as is.
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("dunning_portal_paid", {
+    steps: () => [
+        {
+            content: "The reminder's page shows what is due",
+            trigger: "#dunning table td:contains(R$)",
+        },
+        {
+            content: "Open 'I have already paid'",
+            trigger: "#dunning details.o_dunning_paid summary",
+            run: "click",
+        },
+        {
+            content: "Paid by Pix",
+            trigger: "#dunning_method",
+            run: "select pix",
+        },
+        {
+            content: "Send",
+            trigger: "#dunning details.o_dunning_paid button[type=submit]",
+            run: "click",
+        },
+        {
+            content: "Thanked, and the régua is paused",
+            trigger: "#dunning .alert-success",
+        },
+        {
+            content: "No more forms to fill in for now",
+            trigger: "#dunning .alert-info",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("dunning_portal_dispute", {
+    steps: () => [
+        {
+            content: "Open 'Something is wrong with this invoice'",
+            trigger: "#dunning details.o_dunning_dispute summary",
+            run: "click",
+        },
+        {
+            content: "The product came defective",
+            trigger: "#dunning_reason",
+            run: "select defective",
+        },
+        {
+            content: "Say what happened",
+            trigger: "#dunning_note",
+            run: "edit Chegaram 3 resmas molhadas.",
+        },
+        {
+            content: "Send",
+            trigger: "#dunning details.o_dunning_dispute button[type=submit]",
+            run: "click",
+        },
+        {
+            content: "Thanked",
+            trigger: "#dunning .alert-success",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("dunning_portal_preferences", {
+    steps: () => [
+        {
+            content: "Follow 'How and when we contact you'",
+            trigger: "#dunning a.o_dunning_preferences_link",
+            run: "click",
+        },
+        {
+            content: "Prefer e-mail",
+            trigger: "#dunning_channel",
+            run: "select email",
+        },
+        {
+            content: "In the mornings",
+            trigger: "#dunning_hours",
+            run: "select morning",
+        },
+        {
+            content: "A new mobile number",
+            trigger: "#dunning_mobile",
+            run: "edit (11) 97777-6666",
+        },
+        {
+            content: "No SMS, please",
+            trigger: "#dunning_sms_opt_out",
+            run: "click",
+        },
+        {
+            content: "Save",
+            trigger: "form.o_dunning_preferences button[type=submit]",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: ".alert-success",
+        },
+    ],
+});

@@ -1,0 +1,275 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+from datetime import date, datetime, timedelta
+
+from freezegun import freeze_time
+
+from odoo.tests import HttpCase, tagged
+
+from .common import DunningCase
+
+TODAY = date(2026, 12, 15)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+
+@tagged("post_install", "-at_install")
+class TestDunningPortal(DunningCase, HttpCase):
+    """The customer's side, over real HTTP: a reminder's link, the answers, the
+    refusals. The clock of the server and of the tests is frozen on TODAY."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("pt_BR")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["l10n_br_dunning"], ["pt_BR"], overwrite=True
+        )
+        cls.sp.lang = "pt_BR"
+        cls.company.dunning_collector_id = cls.env.ref("base.user_admin")
+        cls.env["res.partner.bank"].create(
+            {
+                "acc_number": "12345-6",
+                "partner_id": cls.company.partner_id.id,
+                "proxy_type": "email",
+                "proxy_value": "pix@aurora.example",
+            }
+        )
+        cls.move = cls._invoice(cls.sp, date(2026, 12, 10), 1180.5)
+        cls.move._portal_ensure_token()
+
+    def setUp(self):
+        super().setUp()
+        self.frozen = freeze_time(datetime(2026, 12, 15, 13, 0))
+        self.frozen.start()
+        self.addCleanup(self.frozen.stop)
+
+    # -- helpers -------------------------------------------------------------------------
+    def _page(self, move=None, token=None):
+        move = move or self.move
+        token = move.access_token if token is None else token
+        return self.url_open(f"/my/invoices/{move.id}?access_token={token}")
+
+    def _csrf(self, move=None):
+        """The session's CSRF token, from a page that always has a form."""
+        html = self.url_open(self._preferences_url(move)).text
+        return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+    def _post(self, action, data=None, files=None, move=None, token=None, csrf=True):
+        move = move or self.move
+        payload = {"access_token": move.access_token if token is None else token, **(data or {})}
+        if csrf:
+            payload["csrf_token"] = self._csrf(move)
+        return self.url_open(
+            f"/my/invoices/{move.id}/dunning/{action}",
+            data=payload,
+            files=files,
+            allow_redirects=False,
+        )
+
+    def _paid(self, files=None, **data):
+        values = {"paid_on": "2026-12-14", "method": "pix", **data}
+        return self._post("paid", values, files=files)
+
+    # -- the page ---------------------------------------------------------------------------
+    def test_reminder_link_shows_what_is_due_and_how_to_pay(self):
+        response = self._page()
+        self.assertEqual(response.status_code, 200)
+        html = response.text
+        self.assertIn('id="dunning"', html)
+        self.assertIn("1.180,50", html)  # open amount, in pt_BR
+        line = self.move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        code = line._dunning_pix_code()
+        self.assertIn(code.replace("&", "&amp;"), html)
+        self.assertIn("/report/barcode/?barcode_type=QR", html)
+        self.assertIn("23,61", html)  # 2 % late fee, as information
+        for action in ("paid", "dispute", "promise"):
+            self.assertIn(f"/dunning/{action}", html)
+        self.assertIn(f"/my/invoices/{self.move.id}/dunning/preferences", html)
+
+    def test_wrong_token_or_other_customer_reveals_nothing(self):
+        other = self._invoice(self.rj, date(2026, 12, 10))
+        other._portal_ensure_token()
+        self.assertEqual(self._page(token="not-the-token").status_code, 404)
+        # A valid token of another invoice opens nothing here.
+        wrong = self.url_open(f"/my/invoices/{self.move.id}?access_token={other.access_token}")
+        self.assertEqual(wrong.status_code, 404)
+        self.assertNotIn("Maria", wrong.text)
+        refused = self._post("dispute", {"reason": "other", "note": "x"}, token=other.access_token)
+        self.assertEqual(refused.status_code, 404)
+        self.assertFalse(self.move.dunning_paused)
+        missing = self.url_open("/my/invoices/999999?access_token=x")
+        self.assertEqual(missing.status_code, 404)
+
+    def test_forms_need_the_csrf_token(self):
+        response = self._post("dispute", {"reason": "other", "note": "x"}, csrf=False)
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self.move.dunning_paused)
+
+    # -- "já paguei" ---------------------------------------------------------------------------
+    def test_i_have_paid_keeps_the_receipt_pauses_and_asks_for_a_check(self):
+        response = self._paid(files={"receipt": ("comprovante.pdf", PDF, "application/pdf")})
+        self.assertEqual(response.status_code, 303)
+        self.assertIn("dunning_done=paid", response.headers["Location"])
+        self.assertTrue(self.move.dunning_paused)
+        self.assertEqual(self.move.dunning_pause_reason, "paid_claim")
+        self.assertEqual(self.move.dunning_paused_until, TODAY + timedelta(days=5))
+        receipt = self.env["ir.attachment"].search(
+            [("res_model", "=", "account.move"), ("res_id", "=", self.move.id)]
+        )
+        self.assertEqual(receipt.mimetype, "application/pdf")
+        self.assertEqual(receipt.raw, PDF)
+        activity = self.move.activity_ids
+        self.assertEqual(activity.user_id, self.move.invoice_user_id, "the salesperson checks it")
+        self.assertIn("14/12/2026", activity.note)
+        # The régua sends nothing while the payment is checked, then resumes by itself.
+        self._run(datetime(2026, 12, 18, 13, 0))
+        self.assertFalse(self._events(self.move).filtered(lambda e: e.state == "queued"))
+        self._run(datetime(2026, 12, 21, 13, 0))
+        self.assertFalse(self.move.dunning_paused)
+        self.assertTrue(self._events(self.move).filtered(lambda e: e.state == "queued"))
+
+    def test_refused_uploads_store_nothing(self):
+        self.company.dunning_upload_max_mb = 1
+        cases = [
+            (("virus.pdf", b"MZ\x90\x00 not a pdf", "application/pdf"), "PDF"),
+            (("big.pdf", b"%PDF-" + b"0" * (1024 * 1024 + 10), "application/pdf"), "1 MB"),
+        ]
+        for receipt, message in cases:
+            response = self._paid(files={"receipt": receipt})
+            self.assertEqual(response.status_code, 400, receipt[0])
+            self.assertIn(message, response.text)
+        self.assertFalse(self.move.dunning_paused)
+        self.assertFalse(self.move.activity_ids)
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", "account.move"), ("res_id", "=", self.move.id)]
+            )
+        )
+        self.assertFalse(self.move.dunning_portal_request_ids)
+
+    def test_future_payment_date_is_refused(self):
+        response = self._paid(paid_on="2026-12-20")
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self.move.dunning_paused)
+
+    def test_requests_are_rate_limited_per_invoice(self):
+        for _ in range(5):
+            self.assertEqual(self._paid().status_code, 303)
+        self.assertEqual(self._paid().status_code, 429)
+        self.assertEqual(len(self.move.dunning_portal_request_ids), 5)
+
+    # -- "contestar" ------------------------------------------------------------------------
+    def test_dispute_pauses_until_an_accountant_resolves_it(self):
+        response = self._post("dispute", {"reason": "defective", "note": "Papel molhado"})
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(self.move.dunning_pause_reason, "dispute")
+        self.assertFalse(self.move.dunning_paused_until, "no end: a person resolves it")
+        self.assertEqual(self.move.dunning_dispute_reason, "defective")
+        self.assertIn("Papel molhado", self.move.activity_ids.note)
+        self._run(datetime(2027, 1, 20, 13, 0))
+        self.assertFalse(self._events(self.move).filtered(lambda e: e.state == "queued"))
+
+    def test_collections_user_gets_it_when_nobody_sells(self):
+        self.move.invoice_user_id = False
+        self._post("dispute", {"reason": "wrong_amount", "note": "Valor errado"})
+        self.assertEqual(self.move.activity_ids.user_id, self.env.ref("base.user_admin"))
+
+    def test_dispute_needs_a_reason(self):
+        response = self._post("dispute", {"reason": "nonsense"})
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self.move.dunning_paused)
+
+    # -- "pedir nova data" -------------------------------------------------------------------
+    def test_new_date_pauses_then_the_regua_resumes_if_unpaid(self):
+        response = self._post("promise", {"promised_on": "2026-12-22"})
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(self.move.dunning_promise_date, date(2026, 12, 22))
+        self.assertEqual(self.move.dunning_paused_until, date(2026, 12, 23))
+        self._run(datetime(2026, 12, 22, 13, 0))
+        self.assertFalse(self._events(self.move).filtered(lambda e: e.state == "queued"))
+        self._run(datetime(2026, 12, 23, 13, 0))
+        self.assertFalse(self.move.dunning_paused)
+        self.assertTrue(self._events(self.move).filtered(lambda e: e.state == "queued"))
+
+    def test_new_date_beyond_the_policy_limit_is_refused(self):
+        response = self._post("promise", {"promised_on": "2027-01-15"})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("30/12/2026", response.text)
+        self.assertFalse(self.move.dunning_paused)
+
+    def test_accountant_declines_the_new_date(self):
+        self._post("promise", {"promised_on": "2026-12-22"})
+        self.move.action_dunning_decline_promise()
+        self.assertFalse(self.move.dunning_paused)
+        self.assertFalse(self.move.dunning_promise_date)
+
+    # -- paid invoices ------------------------------------------------------------------------
+    def test_paid_invoice_says_so_and_offers_no_action(self):
+        self._pay(self.move, date=TODAY)
+        html = self._page().text
+        self.assertIn('id="dunning"', html)
+        self.assertNotIn("/dunning/paid", html)
+        self.assertNotIn("/dunning/promise", html)
+        response = self._post("dispute", {"reason": "other", "note": "x"})
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self.move.dunning_paused)
+
+    # -- contact preferences --------------------------------------------------------------------
+    def _preferences_url(self, move=None):
+        move = move or self.move
+        return f"/my/invoices/{move.id}/dunning/preferences?access_token={move.access_token}"
+
+    def _save_preferences(self, **data):
+        html = self.url_open(self._preferences_url()).text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+        values = {"channel": "any", "hours": "any", "mobile": "", "csrf_token": csrf, **data}
+        return self.url_open(self._preferences_url(), data=values)
+
+    def test_preferences_validate_the_mobile_and_save_nothing_on_error(self):
+        mobile = self.sp.mobile
+        response = self._save_preferences(channel="sms", mobile="(11) 3456-7890")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("telefone fixo", response.text)  # the reason, in the customer's language
+        self.assertEqual(self.sp.dunning_preferred_channel, "any")
+        self.assertEqual(self.sp.mobile, mobile)
+        response = self._save_preferences(
+            channel="email", hours="morning", mobile="11 98888 7777", sms_opt_out="1"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.sp.dunning_preferred_channel, "email")
+        self.assertEqual(self.sp.dunning_preferred_hours, "morning")
+        self.assertEqual(self.sp.mobile, "+5511988887777")
+        self.assertTrue(
+            self.env["phone.blacklist"].search([("number", "=", "+5511988887777")]).active
+        )
+
+    def test_preferences_with_a_wrong_token_are_404(self):
+        url = f"/my/invoices/{self.move.id}/dunning/preferences?access_token=nope"
+        self.assertEqual(self.url_open(url).status_code, 404)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningPortalOrder(DunningCase, HttpCase):
+    def test_my_invoices_lists_overdue_first_with_their_status(self):
+        portal_user = self.env["res.users"].create(
+            {
+                "name": "Maria Portal",
+                "login": "maria.portal",
+                "password": "maria.portal",
+                "partner_id": self.sp.id,
+                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+            }
+        )
+        self.assertTrue(portal_user)
+        with freeze_time(datetime(2026, 12, 15, 13, 0)):
+            late = self._invoice(self.sp, date(2026, 12, 1))
+            soon = self._invoice(self.sp, date(2026, 12, 28))
+            later = self._invoice(self.sp, date(2026, 12, 5))
+            paid = self._invoice(self.sp, date(2026, 11, 20))
+            self._pay(paid, date=date(2026, 11, 20))
+            self.authenticate("maria.portal", "maria.portal")
+            html = self.url_open("/my/invoices").text
+        positions = [html.index(f"/my/invoices/{move.id}?") for move in (late, later, soon, paid)]
+        self.assertEqual(positions, sorted(positions), "overdue (oldest first), open, then paid")
+        self.assertIn('name="dunning_status"', html)
+        self.assertIn("days overdue", html)

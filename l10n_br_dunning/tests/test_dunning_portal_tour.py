@@ -1,0 +1,49 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import HttpCase, tagged
+
+from .common import DunningCase
+
+
+@tagged("post_install", "-at_install")
+class TestDunningPortalTour(DunningCase, HttpCase):
+    """The customer's flows in headless Chromium, in a phone-sized window."""
+
+    browser_size = "360x740"
+    touch_enabled = False
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("pt_BR")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["l10n_br_dunning"], ["pt_BR"], overwrite=True
+        )
+        cls.sp.lang = "pt_BR"
+        today = fields.Date.today()
+        cls.move = cls._invoice(cls.sp, today - timedelta(days=5), 1180.5)
+        cls.move._portal_ensure_token()
+
+    def _url(self):
+        return f"/my/invoices/{self.move.id}?access_token={self.move.access_token}"
+
+    def test_i_have_already_paid_on_a_phone(self):
+        self.start_tour(self._url(), "dunning_portal_paid")
+        self.assertEqual(self.move.dunning_pause_reason, "paid_claim")
+        self.assertTrue(self.move.activity_ids)
+
+    def test_dispute_on_a_phone(self):
+        self.start_tour(self._url(), "dunning_portal_dispute")
+        self.assertEqual(self.move.dunning_pause_reason, "dispute")
+        self.assertEqual(self.move.dunning_dispute_reason, "defective")
+        self.assertIn("molhadas", self.move.dunning_pause_note)
+
+    def test_contact_preferences_on_a_phone(self):
+        self.start_tour(self._url(), "dunning_portal_preferences")
+        self.assertEqual(self.sp.dunning_preferred_channel, "email")
+        self.assertEqual(self.sp.dunning_preferred_hours, "morning")
+        self.assertEqual(self.sp.mobile, "+5511977776666")
+        blacklisted = self.env["phone.blacklist"].search([("number", "=", "+5511977776666")])
+        self.assertTrue(blacklisted.active)

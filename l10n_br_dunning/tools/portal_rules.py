@@ -1,0 +1,96 @@
+"""Rules of the customer portal that need no database.
+
+- Late charges shown to the customer, as information: the contractual fine
+  (multa, at most 2 % under CDC art. 52 §1) once the installment is overdue, and
+  simple interest (juros de mora) pro rata die on the open amount.
+- The payment date a customer may propose ("pedir nova data").
+- What a receipt upload may be ("já paguei"): its type, read from the file's
+  first bytes rather than trusted from its name, and its size.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+MAX_FINE_PERCENT = 2.0  # CDC art. 52 §1
+
+
+@dataclass(frozen=True)
+class LateCharges:
+    days_overdue: int
+    fine: float
+    interest: float
+
+    @property
+    def total(self):
+        return round(self.fine + self.interest, 2)
+
+
+def _money(value):
+    return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def late_charges(amount, days_overdue, fine_percent, interest_percent_month):
+    """Fine and interest on ``amount`` open for ``days_overdue`` days (30-day month)."""
+    if days_overdue <= 0 or amount <= 0:
+        return LateCharges(max(days_overdue, 0), 0.0, 0.0)
+    fine_percent = min(max(fine_percent, 0.0), MAX_FINE_PERCENT)
+    fine = _money(amount * fine_percent / 100)
+    interest = _money(amount * max(interest_percent_month, 0.0) / 100 / 30 * days_overdue)
+    return LateCharges(days_overdue, fine, interest)
+
+
+class PromiseError(ValueError):
+    """A proposed payment date the policy does not allow; ``code`` says why."""
+
+    def __init__(self, code, latest=None):
+        super().__init__(code)
+        self.code = code
+        self.latest = latest
+
+
+def check_promise_date(proposed, today, max_days):
+    """The proposed date if allowed: after today, at most ``max_days`` ahead."""
+    latest = today + timedelta(days=max_days)
+    if proposed <= today:
+        raise PromiseError("past", latest)
+    if proposed > latest:
+        raise PromiseError("too_late", latest)
+    return proposed
+
+
+# File signatures of the receipts customers send: PDF and the usual photo formats.
+SIGNATURES = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/webp": (b"RIFF",),  # followed by WEBP at offset 8
+}
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/webp": "webp",
+}
+
+
+class UploadError(ValueError):
+    """A receipt that is refused; ``code`` is "empty", "too_large" or "type"."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+def sniff_receipt(content, max_bytes):
+    """The MIME type of a receipt (PDF, PNG, JPEG, WebP) or an UploadError."""
+    if not content:
+        raise UploadError("empty")
+    if len(content) > max_bytes:
+        raise UploadError("too_large")
+    for mimetype, prefixes in SIGNATURES.items():
+        if any(content.startswith(prefix) for prefix in prefixes):
+            if mimetype == "image/webp" and content[8:12] != b"WEBP":
+                continue
+            return mimetype
+    raise UploadError("type")

@@ -1,0 +1,68 @@
+from datetime import date
+
+import pytest
+
+from ..portal_rules import (
+    PromiseError,
+    UploadError,
+    check_promise_date,
+    late_charges,
+    sniff_receipt,
+)
+
+
+def test_no_charges_before_or_on_the_due_date():
+    assert late_charges(1000.0, 0, 2.0, 1.0).total == 0.0
+    assert late_charges(1000.0, -3, 2.0, 1.0).total == 0.0
+
+
+def test_fine_and_interest_pro_rata_die():
+    charges = late_charges(1180.50, 10, 2.0, 1.0)
+    assert charges.fine == 23.61  # 2 % of 1,180.50
+    assert charges.interest == 3.94  # 1 % a month for 10 of 30 days: 3.935 rounded half up
+    assert charges.total == 27.55
+
+
+def test_fine_is_capped_at_the_cdc_two_percent():
+    assert late_charges(100.0, 5, 10.0, 0.0).fine == 2.0
+
+
+def test_promise_date_window():
+    today = date(2026, 12, 1)
+    assert check_promise_date(date(2026, 12, 16), today, 15) == date(2026, 12, 16)
+    with pytest.raises(PromiseError) as error:
+        check_promise_date(date(2026, 12, 17), today, 15)
+    assert error.value.code == "too_late"
+    assert error.value.latest == date(2026, 12, 16)
+    with pytest.raises(PromiseError) as error:
+        check_promise_date(today, today, 15)
+    assert error.value.code == "past"
+
+
+@pytest.mark.parametrize(
+    ("content", "mimetype"),
+    [
+        (b"%PDF-1.7\n...", "application/pdf"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "image/png"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "image/jpeg"),
+        (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "image/webp"),
+    ],
+)
+def test_receipts_are_recognised_by_their_content(content, mimetype):
+    assert sniff_receipt(content, 1024) == mimetype
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"", "empty"),
+        (b"%PDF-" + b"x" * 2000, "too_large"),
+        (b"MZ\x90\x00 an executable named recibo.pdf", "type"),
+        (b"<html><script>alert(1)</script>", "type"),
+        (b"RIFF\x00\x00\x00\x00WAVEfmt ", "type"),
+    ],
+)
+def test_other_uploads_are_refused(content, code):
+    with pytest.raises(UploadError) as error:
+        sniff_receipt(content, 1024)
+    assert error.value.code == code
