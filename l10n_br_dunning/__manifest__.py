@@ -28,6 +28,7 @@
         "views/dunning_event_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
+        "views/dunning_dashboard_views.xml",
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
         "views/l10n_br_dunning_menus.xml",

@@ -10,3 +10,4 @@ from . import account_move
 from . import account_move_line
 from . import dunning_engine
 from . import mail_template
+from . import dunning_dashboard

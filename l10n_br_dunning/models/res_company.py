@@ -68,6 +68,21 @@ class ResCompany(models.Model):
         "when the invoice has no salesperson.",
     )
 
+    # -- payer profile ---------------------------------------------------------------------
+    dunning_policy_from_class = fields.Boolean(
+        "Policy from the payer profile",
+        help="Every day, give each customer the policy of their payer profile.",
+    )
+    dunning_policy_good_id = fields.Many2one(
+        "dunning.policy", "Policy for good payers", domain="[('company_id', '=', id)]"
+    )
+    dunning_policy_attention_id = fields.Many2one(
+        "dunning.policy", "Policy for customers to watch", domain="[('company_id', '=', id)]"
+    )
+    dunning_policy_bad_id = fields.Many2one(
+        "dunning.policy", "Policy for defaulting customers", domain="[('company_id', '=', id)]"
+    )
+
     def _dunning_window(self, partner=None):
         """The sending window, narrowed to the hours the customer prefers."""
         self.ensure_one()

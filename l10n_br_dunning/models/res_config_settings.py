@@ -37,3 +37,15 @@ class ResConfigSettings(models.TransientModel):
     dunning_collector_id = fields.Many2one(
         related="company_id.dunning_collector_id", readonly=False
     )
+    dunning_policy_from_class = fields.Boolean(
+        related="company_id.dunning_policy_from_class", readonly=False
+    )
+    dunning_policy_good_id = fields.Many2one(
+        related="company_id.dunning_policy_good_id", readonly=False
+    )
+    dunning_policy_attention_id = fields.Many2one(
+        related="company_id.dunning_policy_attention_id", readonly=False
+    )
+    dunning_policy_bad_id = fields.Many2one(
+        related="company_id.dunning_policy_bad_id", readonly=False
+    )

@@ -1,14 +1,23 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 from odoo.tools.misc import format_amount, format_date
 
 from odoo.addons.sms_gateway.models.sms_sms import PHONE_ERRORS
 from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, normalize_mobile
 
+from ..tools.payer_profile import average_days_late, payer_class
 from .account_move import PORTAL_RATE_LIMIT, DunningRateLimit
+
+PAYER_CLASSES = [
+    ("good", "Good payer"),
+    ("attention", "Attention"),
+    ("bad", "Defaulting"),
+]
 
 
 class ResPartner(models.Model):
@@ -22,6 +31,22 @@ class ResPartner(models.Model):
     )
     dunning_excluded = fields.Boolean(
         "Do not dun", help="The régua never contacts this customer.", tracking=True
+    )
+    dunning_mobile_valid = fields.Boolean(
+        "Valid mobile for SMS",
+        compute="_compute_dunning_mobile_valid",
+        store=True,
+        help="The mobile (or phone) number is a mobile number SMS can reach.",
+    )
+    # Payment behaviour (seeds 003, 004), refreshed daily by a scheduled action.
+    dunning_avg_days_late = fields.Float(
+        "Average days late",
+        readonly=True,
+        digits=(16, 1),
+        help="Over the last 12 months, weighted by the amount paid.",
+    )
+    dunning_payer_class = fields.Selection(
+        PAYER_CLASSES, "Payer profile", readonly=True, index=True, tracking=True
     )
     # Contact preferences the customer sets on the portal.
     dunning_preferred_channel = fields.Selection(
@@ -40,6 +65,20 @@ class ResPartner(models.Model):
         "Preferred hours",
         default="any",
     )
+
+    @api.depends("mobile", "phone", "country_id")
+    def _compute_dunning_mobile_valid(self):
+        for partner in self:
+            partner.dunning_mobile_valid = bool(partner._dunning_e164_any())
+
+    def _dunning_e164_any(self):
+        for number in (self.mobile, self.phone):
+            if number:
+                try:
+                    return normalize_mobile(number, self.country_id.code or "BR")
+                except PhoneNumberError:
+                    continue
+        return False
 
     def write(self, vals):
         result = super().write(vals)
@@ -176,3 +215,81 @@ class ResPartner(models.Model):
     def _dunning_sms_link(self):
         lines = self._dunning_context_lines()
         return lines[:1].move_id._dunning_short_url() if lines else ""
+
+    # -- payer profile ---------------------------------------------------------------------
+    @api.model
+    def _cron_dunning_payer_profiles(self):
+        """Refresh every customer's payer profile (and policy, where the company
+        assigns policies by profile)."""
+        for company in self.env["res.company"].search([]):
+            self._dunning_update_payer_profiles(company)
+
+    @api.model
+    def _dunning_update_payer_profiles(self, company, today=None):
+        """Average days late (12 months) and class of the customers of ``company``
+        with receivables, in a few queries; assigns the class's policy when the
+        company asks for it. Returns {partner id: (average, class)}."""
+        today = today or fields.Date.context_today(self)
+        self.env.flush_all()
+        paid = self.env.execute_query(
+            SQL(
+                """
+                SELECT l.partner_id, l.balance, l.date_maturity, MAX(apr.max_date)
+                  FROM account_move_line l
+                  JOIN account_move m ON m.id = l.move_id
+                  JOIN account_account a ON a.id = l.account_id
+                  JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
+                 WHERE l.company_id = %(company)s AND a.account_type = 'asset_receivable'
+                   AND l.parent_state = 'posted' AND l.reconciled AND l.balance > 0
+                   AND l.date_maturity IS NOT NULL
+                   AND m.move_type IN ('out_invoice', 'out_receipt')
+              GROUP BY l.id
+                HAVING MAX(apr.max_date) >= %(since)s
+                """,
+                company=company.id,
+                since=today - timedelta(days=365),
+            )
+        )
+        opened = self.env.execute_query(
+            SQL(
+                """
+                SELECT l.partner_id, MIN(l.date_maturity)
+                  FROM account_move_line l
+                  JOIN account_move m ON m.id = l.move_id
+                  JOIN account_account a ON a.id = l.account_id
+                 WHERE l.company_id = %(company)s AND a.account_type = 'asset_receivable'
+                   AND l.parent_state = 'posted' AND NOT l.reconciled AND l.amount_residual > 0
+                   AND l.date_maturity IS NOT NULL
+                   AND m.move_type IN ('out_invoice', 'out_receipt')
+              GROUP BY l.partner_id
+                """,
+                company=company.id,
+            )
+        )
+        payments = defaultdict(list)
+        for partner_id, amount, due, paid_on in paid:
+            payments[partner_id].append((amount, (paid_on - due).days))
+        oldest = {partner_id: max((today - due).days, 0) for partner_id, due in opened}
+        result = {}
+        for partner_id in set(payments) | set(oldest):
+            average = average_days_late(payments.get(partner_id, []))
+            result[partner_id] = (average or 0.0, payer_class(average, oldest.get(partner_id, 0)))
+        by_class = defaultdict(list)
+        for partner_id, (average, klass) in result.items():
+            by_class[(average, klass)].append(partner_id)
+        for (average, klass), ids in by_class.items():
+            self.browse(ids).write({"dunning_avg_days_late": average, "dunning_payer_class": klass})
+        if company.dunning_policy_from_class:
+            policies = {
+                "good": company.dunning_policy_good_id,
+                "attention": company.dunning_policy_attention_id,
+                "bad": company.dunning_policy_bad_id,
+            }
+            for klass, policy in policies.items():
+                ids = [pid for pid, (_avg, k) in result.items() if k == klass]
+                if policy and ids:
+                    partners = self.browse(ids).with_company(company)
+                    partners.filtered(lambda p, pol=policy: p.dunning_policy_id != pol).write(
+                        {"dunning_policy_id": policy.id}
+                    )
+        return result

@@ -1,0 +1,193 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+from odoo.tools import SQL
+
+from .dunning_event import CHANNELS
+from .res_partner import PAYER_CLASSES
+
+# Open receivable installments of customer invoices: what the régua collects
+# (``l`` the line, ``m`` its move, ``a`` its account).
+OPEN_LINES = SQL(
+    """
+    l.parent_state = 'posted' AND a.account_type = 'asset_receivable'
+    AND NOT l.reconciled AND l.amount_residual > 0 AND l.date_maturity IS NOT NULL
+    AND m.move_type IN ('out_invoice', 'out_receipt')
+    AND m.payment_state NOT IN ('paid', 'in_payment', 'reversed', 'blocked')
+    """
+)
+
+
+class DunningDashboard(models.Model):
+    """Accounting > Cobrança > Painel: one row per customer and company with what
+    they owe, by age, and what the régua did and will do.
+
+    A query (not a stored table), computed on the date of the request, so the
+    aging buckets are always today's; see ``_table_query``.
+    """
+
+    _name = "dunning.dashboard"
+    _description = "Collections Dashboard"
+    _auto = False
+    _order = "overdue desc, partner_id"
+    _rec_name = "partner_id"
+    # What the query reads: the ORM flushes these before searching it.
+    _depends = {
+        "account.move.line": [
+            "parent_state",
+            "account_id",
+            "reconciled",
+            "amount_residual",
+            "date_maturity",
+            "partner_id",
+            "company_id",
+            "move_id",
+            "dunning_next_action_at",
+            "dunning_stage_id",
+        ],
+        "account.move": [
+            "move_type",
+            "payment_state",
+            "dunning_paused",
+            "dunning_pause_reason",
+            "dunning_promise_date",
+        ],
+        "account.account": ["account_type"],
+        "dunning.stage": ["offset_days"],
+        "dunning.event": ["partner_id", "company_id", "state", "sent_at", "channel", "sms_uuid"],
+        "sms.gateway.message": ["sms_uuid", "status"],
+        "res.partner": ["user_id", "dunning_mobile_valid", "dunning_payer_class"],
+        "res.company": ["currency_id"],
+    }
+
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    stage_id = fields.Many2one("dunning.stage", "Stage", readonly=True)
+    balance = fields.Monetary("Open balance", readonly=True)
+    not_due = fields.Monetary("Not yet due", readonly=True)
+    overdue = fields.Monetary("Overdue", readonly=True)
+    bucket_1_30 = fields.Monetary("1-30 days", readonly=True)
+    bucket_31_60 = fields.Monetary("31-60 days", readonly=True)
+    bucket_61_90 = fields.Monetary("61-90 days", readonly=True)
+    bucket_90_plus = fields.Monetary("Over 90 days", readonly=True)
+    oldest_days_overdue = fields.Integer("Oldest days overdue", readonly=True, aggregator="max")
+    installments = fields.Integer("Open installments", readonly=True)
+    next_action_at = fields.Datetime("Next planned action", readonly=True, aggregator="min")
+    last_contact_at = fields.Datetime("Last contact", readonly=True, aggregator="max")
+    last_contact_channel = fields.Selection(CHANNELS, "Last channel", readonly=True)
+    last_contact_status = fields.Selection(
+        [
+            ("queued", "Queued"),
+            ("to_print", "To print"),
+            ("printed", "Printed"),
+            ("sent", "Sent"),
+            ("delivered", "Delivered"),
+            ("failed", "Not delivered"),
+            ("retry", "Waiting to retry"),
+            ("unknown", "Unknown"),
+            ("sending", "Sending"),
+        ],
+        "Delivery",
+        readonly=True,
+    )
+    in_dispute = fields.Boolean(readonly=True)
+    promised = fields.Boolean("Promised", readonly=True)
+    paused = fields.Boolean(readonly=True)
+    mobile_valid = fields.Boolean("Valid mobile", readonly=True)
+    payer_class = fields.Selection(PAYER_CLASSES, "Payer profile", readonly=True)
+
+    @property
+    def _table_query(self):
+        today = fields.Date.context_today(self)
+        return SQL(
+            """
+            WITH open_lines AS (
+                SELECT l.id, l.partner_id, l.company_id, l.amount_residual,
+                       %(today)s::date - l.date_maturity AS days,
+                       l.dunning_next_action_at, s.offset_days, l.dunning_stage_id,
+                       m.dunning_paused, m.dunning_pause_reason, m.dunning_promise_date
+                  FROM account_move_line l
+                  JOIN account_move m ON m.id = l.move_id
+                  JOIN account_account a ON a.id = l.account_id
+             LEFT JOIN dunning_stage s ON s.id = l.dunning_stage_id
+                 WHERE %(open)s
+            ), customers AS (
+                SELECT MIN(o.id) AS id, o.partner_id, o.company_id,
+                       SUM(o.amount_residual) AS balance,
+                       SUM(o.amount_residual) FILTER (WHERE o.days <= 0) AS not_due,
+                       SUM(o.amount_residual) FILTER (WHERE o.days > 0) AS overdue,
+                       SUM(o.amount_residual) FILTER (WHERE o.days BETWEEN 1 AND 30) AS b30,
+                       SUM(o.amount_residual) FILTER (WHERE o.days BETWEEN 31 AND 60) AS b60,
+                       SUM(o.amount_residual) FILTER (WHERE o.days BETWEEN 61 AND 90) AS b90,
+                       SUM(o.amount_residual) FILTER (WHERE o.days > 90) AS bmore,
+                       GREATEST(MAX(o.days), 0) AS oldest,
+                       COUNT(*) AS installments,
+                       MIN(o.dunning_next_action_at) AS next_action_at,
+                       (ARRAY_AGG(o.dunning_stage_id ORDER BY o.offset_days DESC NULLS LAST))[1]
+                           AS stage_id,
+                       BOOL_OR(o.dunning_paused AND o.dunning_pause_reason = 'dispute')
+                           AS in_dispute,
+                       BOOL_OR(o.dunning_paused AND o.dunning_promise_date IS NOT NULL)
+                           AS promised,
+                       BOOL_OR(o.dunning_paused) AS paused
+                  FROM open_lines o
+              GROUP BY o.partner_id, o.company_id
+            )
+            SELECT c.id, c.partner_id, c.company_id, co.currency_id, p.user_id, c.stage_id,
+                   c.balance, COALESCE(c.not_due, 0) AS not_due,
+                   COALESCE(c.overdue, 0) AS overdue,
+                   COALESCE(c.b30, 0) AS bucket_1_30, COALESCE(c.b60, 0) AS bucket_31_60,
+                   COALESCE(c.b90, 0) AS bucket_61_90, COALESCE(c.bmore, 0) AS bucket_90_plus,
+                   c.oldest AS oldest_days_overdue, c.installments, c.next_action_at,
+                   last.sent_at AS last_contact_at, last.channel AS last_contact_channel,
+                   COALESCE(last.gateway_status, last.state) AS last_contact_status,
+                   COALESCE(c.in_dispute, FALSE) AS in_dispute,
+                   COALESCE(c.promised, FALSE) AS promised,
+                   COALESCE(c.paused, FALSE) AS paused,
+                   COALESCE(p.dunning_mobile_valid, FALSE) AS mobile_valid,
+                   p.dunning_payer_class AS payer_class
+              FROM customers c
+              JOIN res_partner p ON p.id = c.partner_id
+              JOIN res_company co ON co.id = c.company_id
+         LEFT JOIN LATERAL (
+                    SELECT e.sent_at, e.channel, e.state, g.status AS gateway_status
+                      FROM dunning_event e
+                 LEFT JOIN sms_gateway_message g ON g.sms_uuid = e.sms_uuid
+                     WHERE e.partner_id = c.partner_id AND e.company_id = c.company_id
+                       AND e.state IN ('queued', 'to_print', 'printed')
+                  ORDER BY e.id DESC
+                     LIMIT 1
+                   ) last ON TRUE
+            """,
+            today=today,
+            open=OPEN_LINES,
+        )
+
+    # -- actions --------------------------------------------------------------------------
+    def action_open_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action.update(
+            domain=[
+                ("commercial_partner_id", "=", self.partner_id.id),
+                ("company_id", "=", self.company_id.id),
+                ("move_type", "in", ("out_invoice", "out_receipt")),
+                ("state", "=", "posted"),
+                ("payment_state", "not in", ("paid", "in_payment", "reversed")),
+            ],
+            context={"create": False},
+            display_name=self.env._("Open invoices of %(customer)s", customer=self.partner_id.name),
+        )
+        return action
+
+    def action_open_customer(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+        }
