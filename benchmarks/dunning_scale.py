@@ -64,10 +64,18 @@ def worker(db, now_iso, start_at, batch_size):
     engine = env["dunning.engine"]
     now = datetime.fromisoformat(now_iso)
     samples, stop = [], threading.Event()
+    phase = {"now": "start", "top": 0.0, "top_phase": "start"}
 
     def sample():
-        while not stop.wait(1.0):
-            samples.append(round(rss_mb(), 1))
+        # Every 20 ms, so that a short peak is seen, and in which phase it happens.
+        ticks = 0
+        while not stop.wait(0.02):
+            rss = rss_mb()
+            if rss > phase["top"]:
+                phase["top"], phase["top_phase"] = rss, phase["now"]
+            ticks += 1
+            if ticks % 50 == 0:
+                samples.append(round(rss, 1))
 
     selections = []
     select = type(engine)._select_partners
@@ -88,6 +96,22 @@ def worker(db, now_iso, start_at, batch_size):
         return result
 
     type(engine)._run_batches = measured_batches
+    run_batch = type(engine)._run_batch
+    batches = {"n": 0}
+
+    def labelled_batch(self, kind, candidates, now):
+        batches["n"] += 1
+        phase["now"] = f"{kind} batch {batches['n']}"
+        return run_batch(self, kind, candidates, now)
+
+    type(engine)._run_batch = labelled_batch
+    wake = type(engine)._wake_queues
+
+    def labelled_wake(self):
+        phase["now"] = "waking the queues"
+        return wake(self)
+
+    type(engine)._wake_queues = labelled_wake
     env.cr.commit()
     time.sleep(max(0.0, start_at - time.time()))
     rss_start = rss_mb()
@@ -112,6 +136,8 @@ def worker(db, now_iso, start_at, batch_size):
                 "rss_start_mb": rss_start,
                 "rss_samples_mb": samples,
                 "rss_after_pass_mb": passes,
+                "rss_top_mb": round(phase["top"], 1),
+                "rss_top_phase": phase["top_phase"],
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             }
         ),
@@ -236,14 +262,13 @@ def main():
         for i, result in enumerate(results, 1):
             samples = result["rss_samples_mb"]
             picks = [samples[int(k * (len(samples) - 1) / 4)] for k in range(5)] if samples else []
-            top = max(samples, default=0.0)
-            at = samples.index(top) * 100 // max(len(samples) - 1, 1) if samples else 0
+            top, top_phase = result["rss_top_mb"], result["rss_top_phase"]
             print(
                 f"worker {i}: {result['customers']} customers in {result['seconds']:.1f} s; "
                 f"selection {result['selections']} queries, {result['selection_seconds']:.3f} s "
                 f"in all, slowest {result['selection_max'] * 1000:.1f} ms; "
                 f"RSS {result['rss_start_mb']:.0f} MB at start, along the run {picks} MB "
-                f"(highest sample {top:.0f} MB at {at} % of the run), after each pass "
+                f"(highest of 20 ms samples {top:.0f} MB, in {top_phase}), after each pass "
                 f"{result['rss_after_pass_mb']} MB, peak (getrusage) "
                 f"{result['peak_rss_mb']:.0f} MB; {result['queries']} SQL queries"
             )

@@ -11,3 +11,4 @@ from . import account_move_line
 from . import dunning_engine
 from . import mail_template
 from . import dunning_dashboard
+from . import dunning_effectiveness

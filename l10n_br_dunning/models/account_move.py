@@ -8,7 +8,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_date, format_datetime
 
 from ..tools.business_calendar import BusinessCalendar
 from ..tools.planning import days_overdue
@@ -86,6 +86,12 @@ class AccountMove(models.Model):
     dunning_portal_request_ids = fields.One2many(
         "dunning.portal.request", "move_id", "Requests from the portal"
     )
+    dunning_upcoming_html = fields.Html(
+        "Planned next",
+        compute="_compute_dunning_upcoming_html",
+        sanitize=False,
+        help="What the régua will send if nothing changes, with the engine's calendar.",
+    )
     dunning_portal_order = fields.Integer(
         compute="_compute_dunning_portal_order",
         help="Technical: sorts the portal's invoice list with the overdue ones first.",
@@ -118,6 +124,38 @@ class AccountMove(models.Model):
             )
             oldest = min(open_lines.mapped("date_maturity"))
             move.dunning_days_overdue = days_overdue(oldest, today, calendar)
+
+    def _compute_dunning_upcoming_html(self):
+        from .account_move_line import PlanningContext, to_naive
+
+        context = PlanningContext(self.env)
+        tz = self.env.user.tz or "America/Sao_Paulo"
+        channels = dict(
+            self.env["dunning.event"]._fields["channel"]._description_selection(self.env)
+        )
+        for move in self:
+            rows = []
+            lines = move.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+            for line in lines.sorted("date_maturity"):
+                for stage, moment in line._dunning_upcoming(context):
+                    when = format_datetime(self.env, to_naive(moment), tz=tz)
+                    used = ", ".join(channels[c] for c in stage._channels())
+                    rows.append(
+                        Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>")
+                        % (when, format_date(self.env, line.date_maturity), stage.name, used)
+                    )
+            if not rows:
+                move.dunning_upcoming_html = False
+                continue
+            head = Markup("<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>") % (
+                self.env._("When"),
+                self.env._("Installment due"),
+                self.env._("Stage"),
+                self.env._("Channels"),
+            )
+            move.dunning_upcoming_html = Markup(
+                '<table class="table table-sm o_dunning_upcoming">%s%s</table>'
+            ) % (head, Markup("").join(rows))
 
     def _compute_dunning_portal_order(self):
         today = fields.Date.context_today(self)
@@ -446,3 +484,30 @@ class AccountMove(models.Model):
             "payment_method": self.env["dunning.portal.request"]._fields["payment_method"],
         }[kind]
         return field._description_selection(self.env)
+
+    # -- back-office actions --------------------------------------------------------------
+    def action_dunning_send_now(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send a reminder now"),
+            "res_model": "dunning.send.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_id": self.id},
+        }
+
+    def action_dunning_pause_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Pause the régua"),
+            "res_model": "dunning.pause.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_ids": self.ids},
+        }
+
+    def action_dunning_exclude_customer(self):
+        """Never dun this customer again (the customer's "Do not dun")."""
+        self.commercial_partner_id.write({"dunning_excluded": True})

@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
 from ..tools.business_calendar import BusinessCalendar, valid_tz
-from ..tools.planning import Plan, plan
+from ..tools.planning import Plan, plan, upcoming
 
 # Payment states that are never reminded (README: decisions).
 NEVER_REMINDED = ("paid", "in_payment", "reversed", "blocked")
@@ -27,8 +27,9 @@ def to_naive(value):
 class PlanningContext:
     """Calendars, windows and policies of one run, built once per key."""
 
-    def __init__(self, env):
+    def __init__(self, env, policy=None):
         self.env = env
+        self.policy = policy  # a preview: this policy for every customer
         self._calendars = {}
         self._rules = {}
         self._holidays = {}
@@ -164,7 +165,7 @@ class AccountMoveLine(models.Model):
         partner = self.partner_id.commercial_partner_id
         if not company.dunning_enabled or partner.dunning_excluded or not self._dunning_is_open():
             return Plan()
-        policy = partner._dunning_policy(company)
+        policy = context.policy or partner._dunning_policy(company)
         if not policy:
             return Plan()
         calendar = context.calendar(company, partner)
@@ -188,6 +189,34 @@ class AccountMoveLine(models.Model):
         if result.send and not window.contains(now, tz, calendar):
             return Plan(next_moment=window.next_allowed(now, tz, calendar))
         return result
+
+    def _dunning_upcoming(self, context):
+        """[(dunning.stage, aware moment)] still to come for this installment, with
+        the engine's calendar and window; empty when closed, paused or excluded."""
+        self.ensure_one()
+        company = self.company_id
+        partner = self.partner_id.commercial_partner_id
+        if (
+            not company.dunning_enabled
+            or partner.dunning_excluded
+            or self.move_id.dunning_paused
+            or not self._dunning_is_open()
+        ):
+            return []
+        policy = context.policy or partner._dunning_policy(company)
+        if not policy:
+            return []
+        left = upcoming(
+            self.date_maturity,
+            context.rules(policy),
+            self.dunning_stage_id.id,
+            context.calendar(company, partner),
+            company._dunning_window(partner),
+            context.tz(company, partner),
+            residual=self.amount_residual,
+        )
+        Stage = self.env["dunning.stage"]
+        return [(Stage.browse(rule.id), moment) for rule, moment in left]
 
     def _dunning_next_moment(self, now, context):
         """Next time the régua must look at this installment (aware UTC), or None."""

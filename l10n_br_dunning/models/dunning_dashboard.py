@@ -63,10 +63,10 @@ class DunningDashboard(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
-    stage_id = fields.Many2one("dunning.stage", "Stage", readonly=True)
+    stage_id = fields.Many2one("dunning.stage", readonly=True)
     balance = fields.Monetary("Open balance", readonly=True)
     not_due = fields.Monetary("Not yet due", readonly=True)
-    overdue = fields.Monetary("Overdue", readonly=True)
+    overdue = fields.Monetary(readonly=True)
     bucket_1_30 = fields.Monetary("1-30 days", readonly=True)
     bucket_31_60 = fields.Monetary("31-60 days", readonly=True)
     bucket_61_90 = fields.Monetary("61-90 days", readonly=True)
@@ -92,7 +92,7 @@ class DunningDashboard(models.Model):
         readonly=True,
     )
     in_dispute = fields.Boolean(readonly=True)
-    promised = fields.Boolean("Promised", readonly=True)
+    promised = fields.Boolean(readonly=True)
     paused = fields.Boolean(readonly=True)
     mobile_valid = fields.Boolean("Valid mobile", readonly=True)
     payer_class = fields.Selection(PAYER_CLASSES, "Payer profile", readonly=True)
@@ -182,6 +182,10 @@ class DunningDashboard(models.Model):
             display_name=self.env._("Open invoices of %(customer)s", customer=self.partner_id.name),
         )
         return action
+
+    def action_send_statement(self):
+        self.ensure_one()
+        return self.partner_id.with_company(self.company_id).action_dunning_send_statement()
 
     def action_open_customer(self):
         self.ensure_one()

@@ -327,13 +327,47 @@ class DunningEngine(models.AbstractModel):
         ]
 
     @api.model
-    def _send_partner(self, partner, to_send, now, context):
-        """One message per channel for this customer, listing every installment due."""
+    def _send_now(self, lines, stage, channels):
+        """A person sends ``stage`` on ``channels`` for these installments now: no
+        window or caps (a person decided), events of origin "manual". The stage
+        counts as reached, so the régua does not send it again by itself."""
+        now = to_utc(fields.Datetime.now())
+        context = PlanningContext(self.env)
+        lines = lines.filtered(lambda line: line._dunning_is_open())
+        if not lines:
+            return self.env["dunning.event"]
+        lines.move_id._dunning_ensure_tokens()
+        events = self.env["dunning.event"]
+        manual = self.with_context(dunning_manual=True)
+        for partner, partner_lines in lines.grouped(
+            lambda line: line.partner_id.commercial_partner_id
+        ).items():
+            events |= manual._send_partner(
+                partner, {stage: partner_lines}, now, context, channels=channels, origin="manual"
+            )
+        reached = {
+            line.id: stage.id
+            for line in lines
+            if (line.dunning_stage_id.offset_days or -(10**6)) < stage.offset_days
+        }
+        moments = {line.id: line._dunning_next_moment(now, context) for line in lines}
+        self.env["account.move.line"]._dunning_store_next_actions(moments, reached)
+        lines.move_id.invalidate_recordset(["dunning_stage_id", "dunning_next_action_at"])
+        self._wake_queues()
+        return events
+
+    @api.model
+    def _send_partner(self, partner, to_send, now, context, channels=None, origin="auto"):
+        """One message per channel for this customer, listing every installment due.
+
+        ``channels`` restricts the stages' channels (a person's choice, with
+        ``origin`` "manual"). Returns the events written."""
         stage_lines = dict(to_send)
         lines = self.env["account.move.line"].union(*stage_lines.values())
+        chosen = channels
         channels = defaultdict(lambda: self.env["account.move.line"])
         for stage, stage_line_set in stage_lines.items():
-            for channel in stage._channels():
+            for channel in stage._channels() if chosen is None else chosen:
                 channels[channel] |= stage_line_set
         stage_of = {line: stage for stage, group in stage_lines.items() for line in group}
         events = []
@@ -347,6 +381,7 @@ class DunningEngine(models.AbstractModel):
             stage = max((stage_of[line] for line in channel_lines), key=lambda s: s.offset_days)
             if (
                 channel == "email"
+                and origin != "manual"
                 and partner.dunning_preferred_channel == "sms"
                 and not (channel_lines - channels.get("sms", channel_lines.browse()))
                 and sms_state in ("queued", "deferred")
@@ -365,12 +400,14 @@ class DunningEngine(models.AbstractModel):
                     sms_impossible = channel_lines
             for line in channel_lines:
                 values = self._event_values(
-                    line, stage_of[line], channel, state, now, context, reason=reason
+                    line, stage_of[line], channel, state, now, context, origin=origin, reason=reason
                 )
                 values.update(extra)
                 events.append(values)
         # E-mail instead of an impossible SMS, unless the stage e-mails anyway.
         fallback = sms_impossible - channels.get("email", self.env["account.move.line"])
+        if origin == "manual":
+            fallback = fallback.browse()  # a person chose the channels: nothing else
         if fallback and (
             lines[:1].company_id.dunning_email_fallback
             or partner.dunning_preferred_channel == "email"
@@ -393,8 +430,9 @@ class DunningEngine(models.AbstractModel):
                 )
                 values.update(extra)
                 events.append(values)
-        self.env["dunning.event"].sudo().create(events)
+        created = self.env["dunning.event"].sudo().create(events)
         self._log_on_invoices(lines, stage_of, channels)
+        return created
 
     @api.model
     def _fallback_template(self, stage):
@@ -461,6 +499,8 @@ class DunningEngine(models.AbstractModel):
             return "skipped", reason, {}
         if self.env["phone.blacklist"].sudo().search_count([("number", "=", number)], limit=1):
             return "skipped", self.env._("The customer opted out of SMS."), {}
+        if self.env.context.get("dunning_manual"):
+            return self._deliver_sms(partner, lines, stage, number)
         company = lines[:1].company_id
         tz = context.tz(company, partner)
         today = now.astimezone(ZoneInfo(tz)).date()
@@ -522,9 +562,13 @@ class DunningEngine(models.AbstractModel):
             % (line.move_id.name, fields.Date.to_string(line.date_maturity), _money(line))
             for line in lines
         )
-        note = Markup("<p>%s</p><ul>%s</ul>") % (
+        note = Markup("<p>%s</p><ul>%s</ul><p>%s</p>") % (
             self.env._("Understand why it is late and propose an agreement."),
             rows,
+            self.env._(
+                'Record the outcome with "Record call outcome" on the customer: a promise '
+                "or a dispute pauses the régua."
+            ),
         )
         activity = partner.activity_schedule(
             activity_type_id=stage.activity_type_id.id

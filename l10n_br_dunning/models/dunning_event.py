@@ -65,6 +65,20 @@ class DunningEvent(models.Model):
     mail_message_id = fields.Many2one("mail.message", "Message", ondelete="set null", readonly=True)
     sms_uuid = fields.Char("SMS UUID", readonly=True, index="btree_not_null")
     activity_id = fields.Many2one("mail.activity", ondelete="set null", readonly=True)
+    message_body = fields.Html(
+        "Content", related="mail_message_id.body", readonly=True, sanitize=False
+    )
+    delivery_status = fields.Selection(
+        [
+            ("pending", "Waiting"),
+            ("sent", "Sent"),
+            ("delivered", "Delivered"),
+            ("failed", "Not delivered"),
+            ("unknown", "Unknown"),
+        ],
+        compute="_compute_delivery_status",
+        help="E-mail: what the mail server said; SMS: the provider's delivery report.",
+    )
 
     def init(self):
         result = super().init()
@@ -80,7 +94,51 @@ class DunningEvent(models.Model):
                 "ON dunning_event (move_id) WHERE channel = 'thanks'"
             )
         )
+        # Each customer's last contact (collections dashboard), one index probe each.
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS dunning_event_last_contact "
+                "ON dunning_event (partner_id, id DESC) "
+                "WHERE state IN ('queued', 'to_print', 'printed')"
+            )
+        )
         return result
+
+    def _compute_delivery_status(self):
+        sms_uuids = [uuid for uuid in self.mapped("sms_uuid") if uuid]
+        logs = {
+            log.sms_uuid: log.status
+            for log in self.env["sms.gateway.message"]
+            .sudo()
+            .search([("sms_uuid", "in", sms_uuids)])
+        }
+        gateway = {
+            "sending": "pending",
+            "retry": "pending",
+            "sent": "sent",
+            "delivered": "delivered",
+            "failed": "failed",
+            "unknown": "unknown",
+        }
+        mail = {
+            "ready": "pending",
+            "process": "pending",
+            "pending": "pending",
+            "sent": "sent",
+            "bounce": "failed",
+            "exception": "failed",
+            "canceled": "failed",
+        }
+        for event in self:
+            status = False
+            if event.channel == "sms" and event.sms_uuid:
+                status = gateway.get(logs.get(event.sms_uuid), "pending")
+            elif event.channel in ("email", "thanks") and event.mail_message_id:
+                notifications = event.mail_message_id.sudo().notification_ids.filtered(
+                    lambda n, partner=event.partner_id: n.res_partner_id == partner
+                )
+                status = mail.get(notifications[:1].notification_status, "sent")
+            event.delivery_status = status
 
     @api.model
     def _sent_states(self):

@@ -216,6 +216,60 @@ class ResPartner(models.Model):
         lines = self._dunning_context_lines()
         return lines[:1].move_id._dunning_short_url() if lines else ""
 
+    # -- statement of open items ("extrato de débitos") --------------------------------------
+    def _dunning_statement(self, company):
+        """What this customer owes ``company``, by installment, oldest first."""
+        from ..tools.business_calendar import BusinessCalendar
+        from ..tools.planning import days_overdue
+
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        today = fields.Date.context_today(self)
+        Line = self.env["account.move.line"]
+        lines = (
+            Line.sudo()
+            .search(
+                Line._dunning_open_domain()
+                + [("partner_id", "=", partner.id), ("company_id", "=", company.id)]
+            )
+            .sorted(lambda line: (line.date_maturity, line.id))
+        )
+        calendar = BusinessCalendar.shared(
+            partner.state_id.code, bank_holidays=company.dunning_bank_holidays
+        )
+        items = [
+            {"line": line, "days_overdue": days_overdue(line.date_maturity, today, calendar)}
+            for line in lines
+        ]
+        overdue = sum(i["line"].amount_residual for i in items if i["days_overdue"] > 0)
+        total = sum(lines.mapped("amount_residual"))
+        return {
+            "today": today,
+            "lines": items,
+            "currency": company.currency_id,
+            "total": total,
+            "overdue": overdue,
+            "not_due": total - overdue,
+        }
+
+    def action_dunning_send_statement(self):
+        """The e-mail composer with the statement template (PDF attached)."""
+        self.ensure_one()
+        template = self.env.ref("l10n_br_dunning.mail_template_dunning_statement")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": "res.partner",
+                "default_res_ids": self.commercial_partner_id.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "force_email": True,
+            },
+        }
+
     # -- payer profile ---------------------------------------------------------------------
     @api.model
     def _cron_dunning_payer_profiles(self):

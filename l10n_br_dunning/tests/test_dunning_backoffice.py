@@ -3,7 +3,10 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from odoo.addons.sms_gateway.tools import providers
 
 from .common import DunningCase
 
@@ -106,3 +109,245 @@ class TestDunningBackoffice(DunningCase):
         self.assertEqual(self.manaus.dunning_avg_days_late, 2.5)
         self.assertEqual(self.manaus.with_company(self.company).dunning_policy_id, good)
         self.assertEqual(self.rj.with_company(self.company).dunning_policy_id, bad)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningInvoiceActions(DunningCase):
+    """The invoice's Collection tab: send now, pause, resume, exclude, timeline."""
+
+    def _send_now(self, move, offset, **channels):
+        wizard = (
+            self.env["dunning.send.wizard"]
+            .with_context(default_move_id=move.id)
+            .create({"stage_id": self.stages[offset].id, **channels})
+        )
+        return wizard.action_send()
+
+    def test_send_now_outside_the_window_and_the_regua_moves_on(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        with freeze_time(datetime(2026, 12, 12, 1, 0)):  # Friday 22:00 in São Paulo
+            result = self._send_now(move, 10, send_email=True)
+        self.assertEqual(result["params"]["type"], "success")
+        event = self._events(move, origin="manual")
+        self.assertEqual((event.channel, event.state), ("email", "queued"))
+        self.assertIn(move.name, event.message_body)
+        self.assertEqual(move.dunning_stage_id, self.stages[10])
+        # The régua does not send D+10 again; it goes on with D+15.
+        self._run(datetime(2026, 12, 21, 13, 0))
+        self.assertEqual(
+            len(self._events(move).filtered(lambda e: e.stage_id.offset_days == 10)), 1
+        )
+        self._run(datetime(2026, 12, 28, 13, 0))
+        self.assertIn((15, "call"), self._sent(move))
+
+    def test_send_now_needs_a_channel(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        wizard = (
+            self.env["dunning.send.wizard"]
+            .with_context(default_move_id=move.id)
+            .create({"stage_id": self.stages[3].id})
+        )
+        with self.assertRaises(UserError):
+            wizard.action_send()
+
+    def test_stage_choice_proposes_its_channels(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        with Form(self.env["dunning.send.wizard"].with_context(default_move_id=move.id)) as wizard:
+            wizard.stage_id = self.stages[3]
+            self.assertTrue(wizard.send_email)
+            self.assertTrue(wizard.send_sms)
+            self.assertFalse(wizard.send_letter)
+
+    def test_pause_resume_and_exclude(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        wizard = self.env["dunning.pause.wizard"].create(
+            {"move_ids": move.ids, "reason": "agreement", "until": date(2026, 12, 20)}
+        )
+        wizard.action_pause()
+        self.assertTrue(move.dunning_paused)
+        self.assertEqual(move.dunning_paused_until, date(2026, 12, 20))
+        self._run(datetime(2026, 12, 15, 13, 0))
+        self.assertEqual(self._sent(move), [])
+        move.action_dunning_resume()
+        self.assertFalse(move.dunning_paused)
+        self._run(datetime(2026, 12, 15, 13, 5))
+        self.assertIn((3, "email"), self._sent(move))
+        move.action_dunning_exclude_customer()
+        self.assertTrue(self.sp.dunning_excluded)
+        self.assertFalse(move.dunning_next_action_at)
+
+    def test_timeline_shows_what_is_planned_and_delivery(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 15, 12, 30))
+        with freeze_time(datetime(2026, 12, 15, 12, 30)):
+            upcoming = move.dunning_upcoming_html
+        names = [self.stages[offset].name for offset in (10, 15, 30)]
+        positions = [upcoming.index(name) for name in names]
+        self.assertEqual(positions, sorted(positions))
+        self.assertNotIn(self.stages[3].name, upcoming, "done stages are not planned")
+        sms_event = self._events(move, channel="sms", state="queued")
+        self.assertEqual(sms_event.delivery_status, "pending")
+        self.env["sms.sms"]._process_queue()
+        sms_event.invalidate_recordset(["delivery_status"])
+        self.assertEqual(sms_event.delivery_status, "sent")
+        self.gateway._process_status_reports(
+            [providers.StatusReport(providers.DELIVERED, uuid=sms_event.sms_uuid)]
+        )
+        sms_event.invalidate_recordset(["delivery_status"])
+        self.assertEqual(sms_event.delivery_status, "delivered")
+
+
+@tagged("post_install", "-at_install")
+class TestDunningReports(DunningCase):
+    """Statement, effectiveness and DSO against hand-computed fixtures."""
+
+    def test_statement_of_open_items(self):
+        self._invoice(self.sp, date(2026, 12, 20), 100.0)
+        late = self._invoice(self.sp, date(2026, 12, 1), 250.0)
+        paid = self._invoice(self.sp, date(2026, 11, 1), 999.0)
+        self._pay(paid, date=date(2026, 11, 1))
+        with freeze_time(TODAY):
+            statement = self.sp._dunning_statement(self.company)
+            html = (
+                self.env["ir.actions.report"]
+                ._render_qweb_html("l10n_br_dunning.dunning_statement_report", self.sp.ids)[0]
+                .decode()
+            )
+        self.assertEqual(
+            (statement["total"], statement["overdue"], statement["not_due"]), (350.0, 250.0, 100.0)
+        )
+        self.assertEqual([i["line"].move_id for i in statement["lines"]][0], late)
+        self.assertEqual(statement["lines"][0]["days_overdue"], 14)
+        self.assertIn(late.name, html)
+        self.assertNotIn(paid.name, html)
+        self.assertIn("15.881.399/0001-34", html)
+        action = self.sp.action_dunning_send_statement()
+        template = self.env["mail.template"].browse(action["context"]["default_template_id"])
+        self.assertEqual(
+            template.report_template_ids.report_name, "l10n_br_dunning.report_dunning_statement"
+        )
+
+    def test_effectiveness_on_a_known_history(self):
+        first = self._invoice(self.sp, date(2026, 12, 10), 1000.0)
+        second = self._invoice(self.rj, date(2026, 12, 10), 500.0)
+        self._run(datetime(2026, 12, 15, 12, 30))  # D+3: e-mail and SMS to both
+        self._pay(first, date=date(2026, 12, 17))  # 2 days after
+        self._pay(second, date=date(2026, 12, 21))  # 6 days after
+        self.env["sms.sms"]._process_queue()
+        first_sms = self._events(first, channel="sms", state="queued")
+        self.gateway._process_status_reports(
+            [providers.StatusReport(providers.DELIVERED, uuid=first_sms.sms_uuid)]
+        )
+        Report = self.env["dunning.effectiveness"]
+        domain = [("company_id", "=", self.company.id)]
+        by_channel = {
+            group["channel"]: group
+            for group in Report.read_group(
+                domain,
+                ["messages:sum", "delivered:sum", "paid_3:sum", "paid_7:sum", "recovered:sum"],
+                ["channel"],
+            )
+        }
+        self.assertEqual(
+            {
+                channel: tuple(
+                    by_channel[channel][k]
+                    for k in ("messages", "delivered", "paid_3", "paid_7", "recovered")
+                )
+                for channel in ("email", "sms")
+            },
+            {"email": (2, 0, 1, 2, 1500.0), "sms": (2, 1, 1, 2, 1500.0)},
+        )
+        stage = Report.search(domain).stage_id
+        self.assertEqual(stage.offset_days, 3)
+
+    def test_dso_and_days_to_pay_by_month(self):
+        paid = self._invoice(self.sp, date(2026, 12, 1), 1000.0)  # issued 1 November
+        self._pay(paid, date=date(2026, 11, 21))  # 20 days to pay
+        self._invoice(self.rj, date(2026, 12, 15), 500.0)  # issued 15 November, open
+        with freeze_time(TODAY):
+            november = self.env["dunning.payment.month"].search(
+                [("company_id", "=", self.company.id), ("month", "=", date(2026, 11, 1))]
+            )
+            self.assertEqual(
+                (november.sales, november.receivables, november.dso),
+                (1500.0, 500.0, 10.0),  # 500 / 1500 x 30 days
+            )
+            self.assertEqual((november.invoices_paid, november.avg_days_to_pay), (1, 20.0))
+
+
+@tagged("post_install", "-at_install")
+class TestDunningPreviewAndCalls(DunningCase):
+    def test_preview_renders_without_sending(self):
+        move = self._invoice(self.sp, date(2026, 12, 10), 321.0)
+        self._invoice(self.rj, date(2027, 1, 30), 50.0)  # nothing due then
+        preview = self.env["dunning.preview"].create({"date": date(2026, 12, 15)})
+        with freeze_time(datetime(2026, 12, 14, 12, 0)):
+            preview.action_preview()
+        lines = preview.line_ids
+        self.assertEqual(set(lines.partner_id), {self.sp})
+        self.assertEqual(set(lines.mapped("channel")), {"email", "sms"})
+        email = lines.filtered(lambda line: line.channel == "email")
+        self.assertIn(move.name, email.body)
+        self.assertEqual(email.stage_id.offset_days, 3)
+        self.assertFalse(self._events(move), "nothing was sent or recorded")
+        self.assertFalse(self.env["sms.sms"].search([("partner_id", "=", self.sp.id)]))
+
+    def test_preview_of_a_new_policy(self):
+        strict = self.policy.copy({"name": "Alto risco"})
+        strict.stage_ids.filtered(lambda s: s.offset_days == 3).offset_days = 1
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        preview = self.env["dunning.preview"].create(
+            {"date": date(2026, 12, 11), "policy_id": strict.id}
+        )
+        with freeze_time(datetime(2026, 12, 10, 12, 0)):
+            preview.action_preview()
+        self.assertEqual(set(preview.line_ids.stage_id.policy_id), {strict})
+        self.assertEqual(set(preview.line_ids.stage_id.mapped("offset_days")), {1})
+        # The customer's own régua would still be on "due today" that day.
+        mine = self.env["dunning.preview"].create({"date": date(2026, 12, 11)})
+        with freeze_time(datetime(2026, 12, 10, 12, 0)):
+            mine.action_preview()
+        self.assertEqual(set(mine.line_ids.stage_id.mapped("offset_days")), {0})
+        self.assertEqual(set(mine.line_ids.stage_id.policy_id), {self.policy})
+        self.assertFalse(self._events(move))
+
+    def _call(self, **values):
+        wizard = (
+            self.env["dunning.call.outcome"]
+            .with_context(default_partner_id=self.sp.id)
+            .create(values)
+        )
+        wizard.action_record()
+        return wizard
+
+    def test_call_outcome_promise_pauses_until_the_date(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 28, 13, 0))  # D+15: the call activity
+        call = self._events(move, channel="call", state="queued").activity_id
+        self.assertTrue(call)
+        with freeze_time(date(2026, 12, 28)):
+            self._call(outcome="promise", promise_date=date(2027, 1, 5), note="Paga dia 5")
+        self.assertEqual(move.dunning_promise_date, date(2027, 1, 5))
+        self.assertEqual(move.dunning_paused_until, date(2027, 1, 6))
+        self.assertFalse(call.exists(), "the call activity is done")
+
+    def test_call_outcome_wrong_number_stops_sms(self):
+        self._invoice(self.sp, date(2026, 12, 10))
+        self._call(outcome="wrong_number")
+        self.assertFalse(self.sp.mobile)
+        self.assertFalse(self.sp.dunning_mobile_valid)
+        self.assertIn("Wrong number", self.sp.message_ids[0].body)
+
+    def test_call_outcome_no_answer_schedules_another_call(self):
+        self._invoice(self.sp, date(2026, 12, 10))
+        with freeze_time(date(2026, 12, 28)):
+            self._call(outcome="no_answer")
+        again = self.sp.activity_ids.filtered(lambda a: "no answer" in (a.summary or ""))
+        self.assertEqual(again.date_deadline, date(2026, 12, 30))
+
+    def test_call_outcome_dispute_pauses(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._call(outcome="dispute", note="Diz que devolveu a mercadoria")
+        self.assertEqual(move.dunning_pause_reason, "dispute")
+        self.assertIn("devolveu", move.dunning_pause_note)

@@ -42,6 +42,29 @@ def stage_moment(due, rule, calendar, window, tz):
     return window.opening(stage_day(due, rule, calendar, window), tz)
 
 
+def pending_rules(rules, last_done_id, residual=None):
+    """The stages still to come after the last one handled, those the open
+    residual reaches (a stage's minimum amount)."""
+    rules = list(rules)
+    ids = [rule.id for rule in rules]
+    start = ids.index(last_done_id) + 1 if last_done_id in ids else 0
+    return [
+        rule
+        for rule in rules[start:]
+        if residual is None or not rule.min_amount or residual >= rule.min_amount
+    ]
+
+
+def upcoming(due, rules, last_done_id, calendar, window, tz, residual=None):
+    """[(rule, aware moment)] of every stage still to come, in order: what the
+    régua will do for this installment if nothing changes (the invoice's
+    timeline shows it)."""
+    return [
+        (rule, stage_moment(due, rule, calendar, window, tz))
+        for rule in pending_rules(rules, last_done_id, residual)
+    ]
+
+
 def plan(due, rules, last_done_id, now, calendar, window, tz, residual=None):
     """What to do for one installment at ``now`` (aware).
 
@@ -49,14 +72,7 @@ def plan(due, rules, last_done_id, now, calendar, window, tz, residual=None):
     last stage already handled are considered. Stages whose minimum amount the
     open residual does not reach are skipped.
     """
-    rules = list(rules)
-    ids = [rule.id for rule in rules]
-    start = ids.index(last_done_id) + 1 if last_done_id in ids else 0
-    pending = [
-        rule
-        for rule in rules[start:]
-        if residual is None or not rule.min_amount or residual >= rule.min_amount
-    ]
+    pending = pending_rules(rules, last_done_id, residual)
     result = Plan()
     for rule in pending:
         moment = stage_moment(due, rule, calendar, window, tz)

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 from ..business_calendar import BusinessCalendar, SendWindow
 from ..caps import first_day_within_caps
-from ..planning import StageRule, days_overdue, plan, stage_day
+from ..planning import StageRule, days_overdue, plan, stage_day, upcoming
 
 UTC = ZoneInfo("UTC")
 SP = "America/Sao_Paulo"
@@ -101,3 +101,14 @@ def test_sms_caps_defer_to_the_next_allowed_day():
     # three in the seven days ending on Monday: wait until the 18th leaves the week
     assert first_day_within_caps(monday, week) == date(2026, 11, 25)
     assert first_day_within_caps(monday, week, per_week=0) == monday
+
+
+def test_upcoming_lists_what_is_left_with_its_moment():
+    due = date(2026, 12, 10)
+    left = upcoming(due, RULES, 4, CAL, WINDOW, SP, residual=100.0)
+    assert [rule.id for rule, _moment in left] == [5, 6, 7]
+    # D+10 on Monday 21 December, 09:00 in São Paulo = 12:00 UTC.
+    assert left[0][1] == datetime(2026, 12, 21, 12, 0, tzinfo=UTC)
+    # A stage the open amount does not reach is not announced.
+    rich = [StageRule(1, 10), StageRule(2, 30, min_amount=1000.0)]
+    assert [rule.id for rule, _m in upcoming(due, rich, None, CAL, WINDOW, SP, 99.0)] == [1]

@@ -1,0 +1,169 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+from odoo.tools import SQL
+
+from .dunning_event import CHANNELS
+
+# Paid customer invoices and the day they were paid (the last reconciliation of
+# their receivable lines).
+PAID_MOVES = SQL(
+    """
+    SELECT m.id AS move_id, m.company_id, m.invoice_date, MAX(apr.max_date) AS paid_on,
+           m.amount_total_signed AS amount
+      FROM account_move m
+      JOIN account_move_line l ON l.move_id = m.id
+      JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+      JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
+     WHERE m.payment_state IN ('paid', 'in_payment') AND m.state = 'posted'
+       AND m.move_type IN ('out_invoice', 'out_receipt')
+  GROUP BY m.id
+    """
+)
+
+
+class DunningEffectiveness(models.Model):
+    """Does the régua work? One row per reminder sent, with whether it was
+    delivered and whether the invoice was paid within 3 and 7 days after it.
+    Pivot by policy, stage and channel (Accounting > Collections > Effectiveness)."""
+
+    _name = "dunning.effectiveness"
+    _description = "Collection Effectiveness"
+    _auto = False
+    _order = "date desc"
+    _depends = {
+        "dunning.event": [
+            "company_id",
+            "policy_id",
+            "stage_id",
+            "channel",
+            "state",
+            "sent_at",
+            "move_id",
+            "partner_id",
+            "amount_residual",
+            "mail_message_id",
+            "sms_uuid",
+        ],
+        "account.move": ["payment_state", "state", "amount_total_signed", "invoice_date"],
+        "account.partial.reconcile": ["max_date", "debit_move_id"],
+        "sms.gateway.message": ["status"],
+        "mail.notification": ["notification_status"],
+    }
+
+    date = fields.Date("Sent on", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    policy_id = fields.Many2one("dunning.policy", readonly=True)
+    stage_id = fields.Many2one("dunning.stage", readonly=True)
+    channel = fields.Selection(CHANNELS, readonly=True)
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    move_id = fields.Many2one("account.move", "Invoice", readonly=True)
+    messages = fields.Integer("Reminders sent", readonly=True)
+    delivered = fields.Integer(readonly=True)
+    paid_3 = fields.Integer("Paid within 3 days", readonly=True)
+    paid_7 = fields.Integer("Paid within 7 days", readonly=True)
+    amount = fields.Monetary("Amount reminded", readonly=True)
+    recovered = fields.Monetary("Amount recovered (7 days)", readonly=True)
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            WITH paid AS (%(paid)s)
+            SELECT e.id, e.sent_at::date AS date, e.company_id, e.currency_id, e.policy_id,
+                   e.stage_id, e.channel, e.partner_id, e.move_id, 1 AS messages,
+                   CASE
+                       WHEN e.channel = 'sms' THEN (g.status = 'delivered')::int
+                       WHEN e.channel = 'email' THEN COALESCE(n.delivered, 0)
+                       WHEN e.channel = 'letter' THEN (e.state = 'printed')::int
+                       ELSE 0
+                   END AS delivered,
+                   (p.paid_on - e.sent_at::date BETWEEN 0 AND 3)::int AS paid_3,
+                   (p.paid_on - e.sent_at::date BETWEEN 0 AND 7)::int AS paid_7,
+                   e.amount_residual AS amount,
+                   CASE WHEN p.paid_on - e.sent_at::date BETWEEN 0 AND 7
+                        THEN e.amount_residual ELSE 0 END AS recovered
+              FROM dunning_event e
+         LEFT JOIN paid p ON p.move_id = e.move_id
+         LEFT JOIN sms_gateway_message g ON g.sms_uuid = e.sms_uuid
+         LEFT JOIN LATERAL (
+                    SELECT MAX((nt.notification_status = 'sent')::int) AS delivered
+                      FROM mail_notification nt
+                     WHERE nt.mail_message_id = e.mail_message_id
+                       AND nt.res_partner_id = e.partner_id
+                   ) n ON TRUE
+             WHERE e.state IN ('queued', 'to_print', 'printed') AND e.channel != 'thanks'
+            """,
+            paid=PAID_MOVES,
+        )
+
+
+class DunningPaymentMonth(models.Model):
+    """Per company and month (last 12): sales, receivables at the month's end,
+    DSO = receivables / sales x days of the month, and the average days to pay
+    of the invoices paid that month."""
+
+    _name = "dunning.payment.month"
+    _description = "Days Sales Outstanding by Month"
+    _auto = False
+    _order = "month desc"
+    _depends = {
+        "account.move": ["state", "move_type", "invoice_date", "amount_total_signed"],
+        "account.move.line": ["balance", "date", "parent_state", "account_id", "company_id"],
+        "account.partial.reconcile": ["max_date", "debit_move_id"],
+    }
+
+    month = fields.Date(readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    sales = fields.Monetary(readonly=True)
+    receivables = fields.Monetary("Receivables at month end", readonly=True)
+    dso = fields.Float("DSO (days)", readonly=True, digits=(16, 1), aggregator="avg")
+    invoices_paid = fields.Integer(readonly=True)
+    avg_days_to_pay = fields.Float(
+        "Average days to pay", readonly=True, digits=(16, 1), aggregator="avg"
+    )
+
+    @property
+    def _table_query(self):
+        today = fields.Date.context_today(self)
+        return SQL(
+            """
+            WITH months AS (
+                SELECT generate_series(
+                           date_trunc('month', %(today)s::date) - interval '11 months',
+                           date_trunc('month', %(today)s::date),
+                           interval '1 month')::date AS month
+            ), paid AS (%(paid)s),
+            figures AS (
+                SELECT c.id AS company_id, c.currency_id, mo.month,
+                       (mo.month + interval '1 month')::date AS next_month,
+                       (SELECT COALESCE(SUM(m.amount_total_signed), 0) FROM account_move m
+                         WHERE m.company_id = c.id AND m.state = 'posted'
+                           AND m.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
+                           AND m.invoice_date >= mo.month
+                           AND m.invoice_date < mo.month + interval '1 month') AS sales,
+                       (SELECT COALESCE(SUM(l.balance), 0) FROM account_move_line l
+                          JOIN account_account a ON a.id = l.account_id
+                         WHERE a.account_type = 'asset_receivable' AND l.company_id = c.id
+                           AND l.parent_state = 'posted'
+                           AND l.date < mo.month + interval '1 month') AS receivables,
+                       (SELECT COUNT(*) FROM paid p
+                         WHERE p.company_id = c.id AND p.paid_on >= mo.month
+                           AND p.paid_on < mo.month + interval '1 month') AS invoices_paid,
+                       (SELECT AVG(p.paid_on - p.invoice_date) FROM paid p
+                         WHERE p.company_id = c.id AND p.paid_on >= mo.month
+                           AND p.paid_on < mo.month + interval '1 month') AS avg_days_to_pay
+                  FROM res_company c CROSS JOIN months mo
+            )
+            SELECT row_number() OVER (ORDER BY f.company_id, f.month) AS id,
+                   f.company_id, f.currency_id, f.month, f.sales, f.receivables,
+                   CASE WHEN f.sales > 0
+                        THEN ROUND((f.receivables / f.sales * (f.next_month - f.month))::numeric, 1)
+                   END AS dso,
+                   f.invoices_paid, ROUND(f.avg_days_to_pay::numeric, 1) AS avg_days_to_pay
+              FROM figures f
+            """,
+            today=today,
+            paid=PAID_MOVES,
+        )

@@ -1,0 +1,101 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.misc import format_date
+
+OUTCOMES = [
+    ("promise", "Promised to pay"),
+    ("dispute", "Disputes the debt"),
+    ("wrong_number", "Wrong number"),
+    ("no_answer", "No answer"),
+]
+
+
+class DunningCallOutcome(models.TransientModel):
+    """What came of a collection call: a promise or a dispute pauses the régua,
+    a wrong number stops its SMS, no answer schedules another call."""
+
+    _name = "dunning.call.outcome"
+    _description = "Collection Call Outcome"
+
+    partner_id = fields.Many2one("res.partner", "Customer", required=True)
+    move_ids = fields.Many2many(
+        "account.move",
+        string="Invoices",
+        domain="[('commercial_partner_id', '=', partner_id), ('move_type', 'in', "
+        "('out_invoice', 'out_receipt')), ('state', '=', 'posted'), "
+        "('payment_state', 'in', ('not_paid', 'partial'))]",
+    )
+    outcome = fields.Selection(OUTCOMES, required=True)
+    promise_date = fields.Date("Will pay on")
+    note = fields.Text()
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        partner = self.env["res.partner"].browse(values.get("partner_id")).commercial_partner_id
+        if partner and "move_ids" in fields_list and not values.get("move_ids"):
+            moves = self.env["account.move"].search(
+                [
+                    ("commercial_partner_id", "=", partner.id),
+                    ("move_type", "in", ("out_invoice", "out_receipt")),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                ]
+            )
+            values["move_ids"] = [fields.Command.set(moves.ids)]
+        return values
+
+    def action_record(self):
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id
+        labels = dict(self._fields["outcome"]._description_selection(self.env))
+        detail = labels[self.outcome] + (f": {self.note}" if self.note else "")
+        if self.outcome in ("promise", "dispute") and not self.move_ids:
+            raise UserError(self.env._("Choose the invoices this answer is about."))
+        if self.outcome == "promise":
+            if not self.promise_date or self.promise_date <= fields.Date.context_today(self):
+                raise UserError(self.env._("A promise needs a date after today."))
+            detail = self.env._(
+                "Promised to pay on %(date)s", date=format_date(self.env, self.promise_date)
+            ) + (f": {self.note}" if self.note else "")
+            self.move_ids.write({"dunning_promise_date": self.promise_date})
+            self.move_ids.action_dunning_pause(
+                "promise", self.promise_date + timedelta(days=1), detail
+            )
+        elif self.outcome == "dispute":
+            self.move_ids.write({"dunning_dispute_reason": "other"})
+            self.move_ids.action_dunning_pause("dispute", False, detail)
+        elif self.outcome == "wrong_number":
+            number = partner.mobile or partner.phone
+            partner.write({"mobile": False} if partner.mobile else {"phone": False})
+            detail = self.env._(
+                "Wrong number %(number)s removed: the régua sends no SMS until a new one is "
+                "entered.",
+                number=number or "-",
+            )
+        else:
+            partner.activity_schedule(
+                "mail.mail_activity_data_call",
+                date_deadline=fields.Date.context_today(self) + timedelta(days=2),
+                summary=self.env._("Call again: no answer"),
+                user_id=self.env.user.id,
+            )
+        body = Markup("<p>%s</p>") % self.env._("Collection call: %(detail)s", detail=detail)
+        partner.message_post(body=body)
+        for move in self.move_ids:
+            move.message_post(body=body)
+        # The régua's call activities for this customer are done.
+        activities = partner.activity_ids.filtered(
+            lambda a: (
+                a.activity_type_id == self.env.ref("mail.mail_activity_data_call")
+                and a.summary
+                and a.summary != self.env._("Call again: no answer")
+            )
+        )
+        activities.action_feedback(feedback=detail)
+        return {"type": "ir.actions.act_window_close"}
