@@ -55,8 +55,11 @@ def timed(label, function, repeat=3):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int, help="open installments of the benchmark database")
+    parser.add_argument(
+        "--db", help="another database, e.g. the copy dunning_scale.py --keep leaves after a run"
+    )
     args = parser.parse_args()
-    db = f"dunning_bench_{args.n}"
+    db = args.db or f"dunning_bench_{args.n}"
     if not database_exists(db):
         sys.exit(f"{db} does not exist: run benchmarks/dunning_cron.py {args.n} first")
     import odoo
