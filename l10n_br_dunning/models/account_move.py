@@ -304,19 +304,16 @@ class AccountMove(models.Model):
         self.ensure_one()
         if self._dunning_portal_closed():
             raise UserError(self.env._("This invoice is already paid: there is nothing to do."))
-        since = fields.Datetime.now() - timedelta(hours=1)
-        recent = (
-            self.env["dunning.portal.request"]
-            .sudo()
-            .search_count([("move_id", "=", self.id), ("create_date", ">=", since)])
-        )
-        if recent >= PORTAL_RATE_LIMIT:
-            raise DunningRateLimit(
+        self.env["dunning.portal.request"]._check_rate(
+            [("move_id", "=", self.id)],
+            PORTAL_RATE_LIMIT,
+            DunningRateLimit(
                 self.env._(
                     "We have already received several requests for this invoice in the last "
                     "hour. Please try again later or reply to our e-mail."
                 )
-            )
+            ),
+        )
 
     def _dunning_portal_log(self, kind, details, ip_address=None, **values):
         self.env["dunning.portal.request"].sudo().create(

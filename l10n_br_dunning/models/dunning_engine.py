@@ -67,19 +67,26 @@ class DunningEngine(models.AbstractModel):
         """Batches of customers chosen by the ``kind`` pass's selection, each run by
         ``_run_batch``, until the selection finds none. Returns ``done`` plus the
         customers handled."""
-        after = 0
-        while True:
-            self.env.flush_all()  # the selections are raw SQL
-            candidates = self._select(kind, now, batch_size, after)
-            if not candidates:
-                break
-            after = max(candidates)
+        for candidates in self._candidate_batches(kind, now, batch_size):
             handled = self._run_batch(kind, candidates, now)
             done += len(handled)
             if handled and not self._testing():
                 # remaining=1: more may come; a crash after this counts as progress.
                 self.env["ir.cron"]._notify_progress(done=done, remaining=1)
         return done
+
+    @api.model
+    def _candidate_batches(self, kind, now, batch_size):
+        """Yield the ``kind`` pass's customers, ``batch_size`` at a time, in id order
+        (keyset: each batch starts after the last customer of the previous one)."""
+        after = 0
+        while True:
+            self.env.flush_all()  # the selections are raw SQL
+            candidates = self._select(kind, now, batch_size, after)
+            if not candidates:
+                return
+            after = max(candidates)
+            yield candidates
 
     @api.model
     def _run_batch(self, kind, candidates, now):
@@ -159,35 +166,31 @@ class DunningEngine(models.AbstractModel):
     def _select_partners(self, now, limit, after=0):
         """Customers (ids above ``after``) with a due installment: one query through
         the partial index on (partner, next action)."""
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT DISTINCT partner_id FROM account_move_line
-                 WHERE dunning_next_action_at <= %(now)s AND partner_id > %(after)s
-                 ORDER BY partner_id
-                 LIMIT %(limit)s
-                """,
-                now=to_naive(now),
-                after=after,
-                limit=limit,
-            )
+        return self._select_keyset(
+            SQL("account_move_line WHERE dunning_next_action_at <= %s", to_naive(now)),
+            limit,
+            after,
         )
-        return [row[0] for row in rows]
 
     @api.model
     def _select_deferred_partners(self, now, limit, after=0):
+        return self._select_keyset(
+            SQL("dunning_event WHERE state = 'deferred' AND scheduled_at <= %s", to_naive(now)),
+            limit,
+            after,
+        )
+
+    @api.model
+    def _select_keyset(self, table_where, limit, after):
+        """The next ``limit`` distinct partner ids above ``after`` of
+        ``table_where`` (an SQL "table WHERE condition")."""
         rows = self.env.execute_query(
             SQL(
-                """
-                SELECT DISTINCT partner_id FROM dunning_event
-                 WHERE state = 'deferred' AND scheduled_at <= %(now)s
-                   AND partner_id > %(after)s
-                 ORDER BY partner_id
-                 LIMIT %(limit)s
-                """,
-                now=to_naive(now),
-                after=after,
-                limit=limit,
+                "SELECT DISTINCT partner_id FROM %s AND partner_id > %s"
+                " ORDER BY partner_id LIMIT %s",
+                table_where,
+                after,
+                limit,
             )
         )
         return [row[0] for row in rows]

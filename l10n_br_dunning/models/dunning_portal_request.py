@@ -1,5 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from datetime import timedelta
+
+from odoo import api, fields, models
 
 PORTAL_REQUEST_KINDS = [
     ("paid", "Says it is paid"),
@@ -31,3 +33,10 @@ class DunningPortalRequest(models.Model):
     details = fields.Text()
     payment_method = fields.Selection(PAYMENT_METHODS, "Paid by")
     ip_address = fields.Char("IP address")
+
+    @api.model
+    def _check_rate(self, domain, limit, error):
+        """Raise ``error`` when ``domain`` matched ``limit`` requests in the last hour."""
+        since = fields.Datetime.now() - timedelta(hours=1)
+        if self.sudo().search_count(domain + [("create_date", ">=", since)]) >= limit:
+            raise error

@@ -115,22 +115,17 @@ class ResPartner(models.Model):
     ):
         """Save what the customer chose on the portal; refuse it all on bad input."""
         self.ensure_one()
-        since = fields.Datetime.now() - timedelta(hours=1)
         Request = self.env["dunning.portal.request"].sudo()
-        recent = Request.search_count(
-            [
-                ("partner_id", "=", self.id),
-                ("kind", "=", "preferences"),
-                ("create_date", ">=", since),
-            ]
-        )
-        if recent >= PORTAL_RATE_LIMIT:
-            raise DunningRateLimit(
+        Request._check_rate(
+            [("partner_id", "=", self.id), ("kind", "=", "preferences")],
+            PORTAL_RATE_LIMIT,
+            DunningRateLimit(
                 self.env._(
                     "Your preferences were changed several times in the last hour. "
                     "Please try again later."
                 )
-            )
+            ),
+        )
         channels = dict(self._fields["dunning_preferred_channel"].selection)
         hours_choices = dict(self._fields["dunning_preferred_hours"].selection)
         if channel not in channels or hours not in hours_choices:

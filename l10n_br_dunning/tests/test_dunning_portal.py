@@ -243,6 +243,13 @@ class TestDunningPortal(DunningCase, HttpCase):
             self.env["phone.blacklist"].search([("number", "=", "+5511988887777")]).active
         )
 
+    def test_preferences_are_rate_limited_per_customer(self):
+        for _ in range(5):
+            self.assertEqual(self._save_preferences(hours="morning").status_code, 200)
+        response = self._save_preferences(hours="afternoon")
+        self.assertEqual(response.status_code, 429)
+        self.assertEqual(self.sp.dunning_preferred_hours, "morning")
+
     def test_preferences_with_a_wrong_token_are_404(self):
         url = f"/my/invoices/{self.move.id}/dunning/preferences?access_token=nope"
         self.assertEqual(self.url_open(url).status_code, 404)

@@ -30,13 +30,7 @@ class DunningEngine(models.AbstractModel):
         """
         if not self.env.context.get("cron_id") or self.env.context.get("dunning_run_in_place"):
             return super()._run_batches(kind, now, batch_size, done)
-        after = 0
-        while True:
-            self.env.flush_all()  # the selections are raw SQL
-            candidates = self._select(kind, now, batch_size, after)
-            if not candidates:
-                break
-            after = max(candidates)
+        for candidates in self._candidate_batches(kind, now, batch_size):
             self.with_delay(
                 description=self.env._(
                     "Régua de cobrança, %(what)s: %(count)s customers",
