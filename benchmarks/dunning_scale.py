@@ -99,10 +99,21 @@ def worker(db, now_iso, start_at, batch_size):
     run_batch = type(engine)._run_batch
     batches = {"n": 0}
 
+    jumps = []  # (phase, getrusage peak MB) wherever the process peak grew by 20 MB+
+
+    def peak_mb():
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    def note_peak(label):
+        if peak_mb() - (jumps[-1][1] if jumps else 0.0) >= 20:
+            jumps.append((label, round(peak_mb())))
+
     def labelled_batch(self, kind, candidates, now):
         batches["n"] += 1
         phase["now"] = f"{kind} batch {batches['n']}"
-        return run_batch(self, kind, candidates, now)
+        result = run_batch(self, kind, candidates, now)
+        note_peak(phase["now"])
+        return result
 
     type(engine)._run_batch = labelled_batch
     wake = type(engine)._wake_queues
@@ -113,6 +124,7 @@ def worker(db, now_iso, start_at, batch_size):
 
     type(engine)._wake_queues = labelled_wake
     env.cr.commit()
+    note_peak("loading Odoo")
     time.sleep(max(0.0, start_at - time.time()))
     rss_start = rss_mb()
     threading.Thread(target=sample, daemon=True).start()
@@ -121,8 +133,10 @@ def worker(db, now_iso, start_at, batch_size):
     customers = engine._cron_run(batch_size=batch_size, now=now)
     elapsed = time.perf_counter() - started
     queries = env.cr.sql_log_count - queries
+    note_peak("end of the run")
     stop.set()
     env.cr.close()
+    note_peak("closing the cursor")
     print(
         "RESULT "
         + json.dumps(
@@ -138,6 +152,7 @@ def worker(db, now_iso, start_at, batch_size):
                 "rss_after_pass_mb": passes,
                 "rss_top_mb": round(phase["top"], 1),
                 "rss_top_phase": phase["top_phase"],
+                "peak_growth": jumps,
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             }
         ),
@@ -270,7 +285,8 @@ def main():
                 f"RSS {result['rss_start_mb']:.0f} MB at start, along the run {picks} MB "
                 f"(highest of 20 ms samples {top:.0f} MB, in {top_phase}), after each pass "
                 f"{result['rss_after_pass_mb']} MB, peak (getrusage) "
-                f"{result['peak_rss_mb']:.0f} MB; {result['queries']} SQL queries"
+                f"{result['peak_rss_mb']:.0f} MB (grew in: {result['peak_growth']}); "
+                f"{result['queries']} SQL queries"
             )
         queries = sum(result["queries"] for result in results)
         print(
