@@ -444,6 +444,14 @@ class DunningEngine(models.AbstractModel):
         )
 
     @api.model
+    def _template_for(self, template, lines):
+        """``template`` ready to render for ``lines``: their installments in the
+        context, and their company as the environment's company (the templates'
+        ``object.env.company``: a cron runs in the main company)."""
+        company = lines[:1].company_id or self.env.company
+        return template.with_context(**self._render_context(lines)).with_company(company)
+
+    @api.model
     def _render_context(self, lines):
         # dunning_qweb_cache: compile each template body once per run (mail.template)
         return {"dunning_line_ids": lines.ids, "dunning_qweb_cache": True}
@@ -460,7 +468,7 @@ class DunningEngine(models.AbstractModel):
         ):
             return "skipped", self.env._("The customer's e-mail is blacklisted."), {}
         try:
-            rendered = template.with_context(**self._render_context(lines))._generate_template(
+            rendered = self._template_for(template, lines)._generate_template(
                 [partner.id], ["subject", "body_html", "email_from", "reply_to"]
             )[partner.id]
         except Exception as error:  # noqa: BLE001  (any QWeb error: record it, go on)
@@ -526,7 +534,7 @@ class DunningEngine(models.AbstractModel):
     def _deliver_sms(self, partner, lines, stage, number):
         template = stage.sms_template_id
         try:
-            body = template.with_context(**self._render_context(lines))._render_field(
+            body = self._template_for(template, lines)._render_field(
                 "body", partner.ids, compute_lang=True
             )[partner.id]
         except Exception as error:  # noqa: BLE001

@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date, datetime
 
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -61,6 +63,20 @@ class TestDunningChannels(DunningCase):
         self.assertIn(move.get_portal_url().split("?")[0], email.body)
         mail = self.env["mail.mail"].search([("mail_message_id", "=", email.id)])
         self.assertEqual(mail.state, "outgoing", "queued, delivered later by Odoo's mail queue")
+
+    def test_scheduled_action_in_the_main_company_names_the_invoice_company(self):
+        """The cron runs in the main company; the messages speak for the invoice's."""
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        main = self.env.ref("base.main_company")
+        self.assertNotEqual(main, self.company)
+        with freeze_time(datetime(2026, 12, 15, 12, 30)):
+            self.env["dunning.engine"].sudo().with_company(main)._cron_run()
+        email = self._events(move, channel="email", state="queued").mail_message_id
+        self.assertTrue(email.subject.startswith(self.company.name), email.subject)
+        self.assertNotIn(main.name, email.subject)
+        sms_event = self._events(move, channel="sms", state="queued")
+        sms = self.env["sms.sms"].search([("uuid", "=", sms_event.sms_uuid)])
+        self.assertTrue(sms.body.startswith(self.company.name), sms.body)
 
     def test_each_customer_reads_only_their_own_installments(self):
         """Bodies are compiled once per run: each e-mail still carries its own data."""

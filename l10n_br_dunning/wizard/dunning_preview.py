@@ -85,18 +85,18 @@ class DunningPreview(models.TransientModel):
         """Preview lines of one customer's messages, rendered as they would be sent."""
         lines = self.env["account.move.line"].union(*group.values())
         stage = max(group, key=lambda s: s.offset_days)
-        render_context = self.env["dunning.engine"]._render_context(lines)
+        Engine = self.env["dunning.engine"]
         result = []
         for channel in stage._channels():
             subject = body = False
             try:
                 if channel == "email" and stage.mail_template_id:
-                    rendered = stage.mail_template_id.with_context(
-                        **render_context
+                    rendered = Engine._template_for(
+                        stage.mail_template_id, lines
                     )._generate_template([partner.id], ["subject", "body_html"])[partner.id]
                     subject, body = rendered.get("subject"), rendered.get("body_html")
                 elif channel == "sms" and stage.sms_template_id:
-                    body = stage.sms_template_id.with_context(**render_context)._render_field(
+                    body = Engine._template_for(stage.sms_template_id, lines)._render_field(
                         "body", partner.ids, compute_lang=True
                     )[partner.id]
                 elif channel == "call":
