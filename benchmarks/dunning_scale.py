@@ -19,7 +19,6 @@ per second. Odoo 18.0 must be importable as ``odoo``.
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import threading
@@ -50,10 +49,14 @@ def run_moment():
     return datetime.combine(run_day, datetime.min.time()) + timedelta(hours=13)
 
 
-def rss_mb():
+def rss_mb(field="VmRSS"):
+    """This process's resident memory (VmHWM: its peak) in MB, from /proc.
+
+    Not getrusage's ru_maxrss: Linux keeps it across fork and exec, so a worker
+    would report the peak of the process that started it."""
     with open("/proc/self/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     return 0.0
 
@@ -99,10 +102,10 @@ def worker(db, now_iso, start_at, batch_size):
     run_batch = type(engine)._run_batch
     batches = {"n": 0}
 
-    jumps = []  # (phase, getrusage peak MB) wherever the process peak grew by 20 MB+
+    jumps = []  # (phase, peak MB) wherever the process's peak grew by 20 MB+
 
     def peak_mb():
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return rss_mb("VmHWM")
 
     def note_peak(label):
         if peak_mb() - (jumps[-1][1] if jumps else 0.0) >= 20:
@@ -153,7 +156,7 @@ def worker(db, now_iso, start_at, batch_size):
                 "rss_top_mb": round(phase["top"], 1),
                 "rss_top_phase": phase["top_phase"],
                 "peak_growth": jumps,
-                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "peak_rss_mb": rss_mb("VmHWM"),
             }
         ),
         flush=True,
@@ -284,7 +287,7 @@ def main():
                 f"in all, slowest {result['selection_max'] * 1000:.1f} ms; "
                 f"RSS {result['rss_start_mb']:.0f} MB at start, along the run {picks} MB "
                 f"(highest of 20 ms samples {top:.0f} MB, in {top_phase}), after each pass "
-                f"{result['rss_after_pass_mb']} MB, peak (getrusage) "
+                f"{result['rss_after_pass_mb']} MB, peak (VmHWM) "
                 f"{result['peak_rss_mb']:.0f} MB (grew in: {result['peak_growth']}); "
                 f"{result['queries']} SQL queries"
             )
