@@ -62,7 +62,9 @@ class DunningPortal(PortalAccount):
             "dunning_done": kwargs.get("dunning_done")
             if kwargs.get("dunning_done") in ACTIONS
             else False,
-            "dunning_error": kwargs.get("dunning_error"),
+            # Set by portal_dunning_action only: never read from the request, so a
+            # link cannot make the page display a text of its choosing.
+            "dunning_error": False,
             "dunning_today": fields.Date.to_string(today),
             "dunning_promise_max": fields.Date.to_string(
                 fields.Date.add(today, days=company.dunning_promise_max_days)
@@ -110,9 +112,8 @@ class DunningPortal(PortalAccount):
                     )
         except (UserError, ValidationError) as error:
             status = 429 if isinstance(error, DunningRateLimit) else 400
-            values = self._invoice_get_page_view_values(
-                invoice, access_token, dunning_error=error.args[0]
-            )
+            values = self._invoice_get_page_view_values(invoice, access_token)
+            values["dunning_error"] = error.args[0]
             return request.render("account.portal_invoice_page", values, status=status)
         return request.redirect(
             invoice.get_portal_url(query_string=f"&dunning_done={action}", anchor="dunning")

@@ -100,6 +100,13 @@ class TestDunningPortal(DunningCase, HttpCase):
         missing = self.url_open("/my/invoices/999999?access_token=x")
         self.assertEqual(missing.status_code, 404)
 
+    def test_page_shows_no_text_a_link_chooses(self):
+        url = f"/my/invoices/{self.move.id}?access_token={self.move.access_token}"
+        html = self.url_open(url + "&dunning_error=Pague+na+conta+9999").text
+        self.assertNotIn("Pague na conta 9999", html)
+        html = self.url_open(url + "&dunning_done=anything").text
+        self.assertNotIn("alert-success", html)
+
     def test_forms_need_the_csrf_token(self):
         response = self._post("dispute", {"reason": "other", "note": "x"}, csrf=False)
         self.assertEqual(response.status_code, 400)
