@@ -42,6 +42,14 @@ class DunningCase(AccountTestInvoicingCommon):
         )
 
     @classmethod
+    def _load_portuguese(cls):
+        """Brazilian Portuguese active, with this add-on's translations."""
+        cls.env["res.lang"]._activate_lang("pt_BR")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["l10n_br_dunning"], ["pt_BR"], overwrite=True
+        )
+
+    @classmethod
     def _customer(cls, name, state, tz, mobile, **values):
         return cls.env["res.partner"].create(
             {

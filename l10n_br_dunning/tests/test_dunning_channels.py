@@ -303,10 +303,7 @@ class TestDunningInPortuguese(DunningCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("pt_BR")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["l10n_br_dunning"], ["pt_BR"], overwrite=True
-        )
+        cls._load_portuguese()
         cls.customer = cls._customer(
             "João da Conceição",
             "base.state_br_sp",

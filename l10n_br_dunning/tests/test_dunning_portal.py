@@ -20,10 +20,7 @@ class TestDunningPortal(DunningCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("pt_BR")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["l10n_br_dunning"], ["pt_BR"], overwrite=True
-        )
+        cls._load_portuguese()
         cls.sp.lang = "pt_BR"
         cls.company.dunning_collector_id = cls.env.ref("base.user_admin")
         cls.env["res.partner.bank"].create(

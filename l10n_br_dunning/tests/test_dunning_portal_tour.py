@@ -17,10 +17,7 @@ class TestDunningPortalTour(DunningCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("pt_BR")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["l10n_br_dunning"], ["pt_BR"], overwrite=True
-        )
+        cls._load_portuguese()
         cls.sp.lang = "pt_BR"
         today = fields.Date.today()
         cls.move = cls._invoice(cls.sp, today - timedelta(days=5), 1180.5)
