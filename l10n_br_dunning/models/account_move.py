@@ -10,8 +10,6 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import format_date, format_datetime
 
-from ..tools.business_calendar import BusinessCalendar
-from ..tools.planning import days_overdue
 from ..tools.portal_rules import (
     PromiseError,
     UploadError,
@@ -118,12 +116,8 @@ class AccountMove(models.Model):
             if not open_lines:
                 move.dunning_days_overdue = 0
                 continue
-            partner = move.commercial_partner_id
-            calendar = BusinessCalendar.shared(
-                partner.state_id.code, bank_holidays=move.company_id.dunning_bank_holidays
-            )
-            oldest = min(open_lines.mapped("date_maturity"))
-            move.dunning_days_overdue = days_overdue(oldest, today, calendar)
+            oldest = open_lines.sorted("date_maturity")[0]
+            move.dunning_days_overdue = oldest._dunning_days_overdue(today)
 
     def _compute_dunning_upcoming_html(self):
         from .account_move_line import PlanningContext, to_naive
@@ -270,14 +264,10 @@ class AccountMove(models.Model):
         """[{line, days_overdue, charges, pix}] of the open installments, oldest first."""
         self.ensure_one()
         today = fields.Date.context_today(self)
-        partner = self.commercial_partner_id
-        calendar = BusinessCalendar.shared(
-            partner.state_id.code, bank_holidays=self.company_id.dunning_bank_holidays
-        )
         result = []
         lines = self.line_ids.filtered(lambda line: line._dunning_is_open())
         for line in lines.sorted("date_maturity"):
-            late = days_overdue(line.date_maturity, today, calendar)
+            late = line._dunning_days_overdue(today)
             result.append(
                 {
                     "line": line,

@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
 from ..tools.business_calendar import BusinessCalendar, valid_tz
-from ..tools.planning import Plan, plan, upcoming
+from ..tools.planning import Plan, days_overdue, plan, upcoming
 
 # Payment states that are never reminded (README: decisions).
 NEVER_REMINDED = ("paid", "in_payment", "reversed", "blocked")
@@ -124,6 +124,17 @@ class AccountMoveLine(models.Model):
             and bool(self.date_maturity)
             and move.payment_state not in NEVER_REMINDED
         )
+
+    def _dunning_days_overdue(self, today):
+        """Days since this installment's effective due date (negative: days left),
+        with the customer's state holidays: what the invoice, the portal and the
+        statement show."""
+        self.ensure_one()
+        calendar = BusinessCalendar.shared(
+            self.partner_id.commercial_partner_id.state_id.code,
+            bank_holidays=self.company_id.dunning_bank_holidays,
+        )
+        return days_overdue(self.date_maturity, today, calendar)
 
     # -- payment data shown in reminders -------------------------------------------
     def _dunning_pix_bank(self):

@@ -214,9 +214,6 @@ class ResPartner(models.Model):
     # -- statement of open items ("extrato de débitos") --------------------------------------
     def _dunning_statement(self, company):
         """What this customer owes ``company``, by installment, oldest first."""
-        from ..tools.business_calendar import BusinessCalendar
-        from ..tools.planning import days_overdue
-
         self.ensure_one()
         partner = self.commercial_partner_id
         today = fields.Date.context_today(self)
@@ -229,12 +226,8 @@ class ResPartner(models.Model):
             )
             .sorted(lambda line: (line.date_maturity, line.id))
         )
-        calendar = BusinessCalendar.shared(
-            partner.state_id.code, bank_holidays=company.dunning_bank_holidays
-        )
         items = [
-            {"line": line, "days_overdue": days_overdue(line.date_maturity, today, calendar)}
-            for line in lines
+            {"line": line, "days_overdue": line._dunning_days_overdue(today)} for line in lines
         ]
         overdue = sum(i["line"].amount_residual for i in items if i["days_overdue"] > 0)
         total = sum(lines.mapped("amount_residual"))
