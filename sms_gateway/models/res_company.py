@@ -13,9 +13,14 @@ class ResCompany(models.Model):
         "Without one, Odoo sends SMS as usual (Odoo IAP).",
     )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "sms_gateway_id" in vals:
+            self.env.registry.clear_cache()  # sms.gateway._gateway_of_companies
+        return result
+
     def _get_sms_gateway(self):
         """Active gateway of this company: its default, else the first active one."""
         self.ensure_one()
-        if self.sms_gateway_id.active:
-            return self.sms_gateway_id
-        return self.env["sms.gateway"].sudo().search([("company_id", "=", self.id)], limit=1)
+        gateway_id = self.env["sms.gateway"]._gateway_of_companies().get(self.id)
+        return self.env["sms.gateway"].sudo().browse(gateway_id)

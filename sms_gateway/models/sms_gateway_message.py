@@ -56,19 +56,30 @@ class SmsGatewayMessage(models.Model):
     }
 
     def _apply_report(self, report):
-        """Record a delivery report on the log, the SMS, its tracker and notification."""
+        """Record a delivery report on the log, the SMS, its tracker and notification.
+
+        Reports can arrive out of order: "delivered" is final, a later report
+        changes nothing, neither here nor on the chatter's notification.
+        """
         status, sms_state, provider_error = self.REPORT_TO_STATUS[report.status]
-        for line in self:
-            if line.status == "delivered" and status != "delivered":
-                continue  # reports can arrive out of order: delivered is final
-            values = {"status": status}
-            if report.detail:
-                values["error_detail"] = report.detail
-            if report.cost is not None:
-                values.update(cost=report.cost, currency=report.currency)
-            line.write(values)
-        uuids = self.mapped("sms_uuid")
+        lines = (
+            self if status == "delivered" else self.filtered(lambda log: log.status != "delivered")
+        )
+        if not lines:
+            return
+        values = {"status": status}
+        if report.detail:
+            values["error_detail"] = report.detail
+        if report.cost is not None:
+            values.update(cost=report.cost, currency=report.currency)
+        lines.write(values)
+        uuids = lines.mapped("sms_uuid")
         trackers = self.env["sms.tracker"].sudo().search([("sms_uuid", "in", uuids)])
+        if status != "delivered":
+            # The notification may say delivered where the log was lost or reset.
+            trackers = trackers.filtered(
+                lambda t: t.mail_notification_id.notification_status != "sent"
+            )
         sms_records = self.env["sms.sms"].sudo().search([("uuid", "in", uuids)])
         if sms_state:
             trackers._action_update_from_sms_state(sms_state)

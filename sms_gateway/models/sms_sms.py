@@ -33,6 +33,13 @@ class SmsSms(models.Model):
 
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
         """Send through the company's SMS gateway when it has one, else as Odoo does (IAP)."""
+        if not self.env["sms.gateway"]._gateway_of_companies():
+            # No gateway in the database: Odoo's own path, not one query more.
+            return super()._send(
+                unlink_failed=unlink_failed,
+                unlink_sent=unlink_sent,
+                raise_exception=raise_exception,
+            )
         by_gateway = defaultdict(lambda: self.browse())
         for sms, gateway in self._get_sms_gateways().items():
             by_gateway[gateway] |= sms
@@ -44,39 +51,33 @@ class SmsSms(models.Model):
                 raise_exception=raise_exception,
             )
         for gateway, sms_records in by_gateway.items():
-            sms_records._send_through_gateway(gateway, unlink_failed, unlink_sent)
+            # Sending is the system's business (as Odoo's sudo'ed SMS records):
+            # the outcome updates notifications that are not the caller's.
+            sms_records.sudo()._send_through_gateway(gateway, unlink_failed, unlink_sent)
         return None
 
     def _get_sms_gateways(self):
         """{sms: gateway}: the gateway of the company each SMS is sent for.
 
-        That is the company of the record the SMS was posted on, else the
-        recipient's company, else the current one. Records are read per model
-        in one query, not one per SMS.
+        That is the company of its message (``record_company_id``: the company
+        of the record it was posted on, or the one the poster chose), else the
+        recipient's company, else the current one; never the company of
+        whoever happens to process the queue when the message says otherwise.
         """
-        ids_by_model = defaultdict(set)
-        for message in self.mail_message_id:
-            if message.model in self.env and message.res_id:
-                ids_by_model[message.model].add(message.res_id)
-        record_company = {}
-        for model, ids in ids_by_model.items():
-            records = self.env[model].sudo().browse(ids).exists()
-            if "company_id" in records._fields:
-                for record in records:
-                    record_company[model, record.id] = record.company_id
-        gateway_of_company = {}
-        result = {}
-        for sms in self:
-            message = sms.mail_message_id
-            company = (
-                record_company.get((message.model, message.res_id))
-                or sms.partner_id.company_id
-                or self.env.company
+        gateways = self.env["sms.gateway"]._gateway_of_companies()
+        Gateway = self.env["sms.gateway"].sudo()
+        return {
+            sms: Gateway.browse(
+                gateways.get(
+                    (
+                        sms.mail_message_id.record_company_id
+                        or sms.partner_id.company_id
+                        or self.env.company
+                    ).id
+                )
             )
-            if company not in gateway_of_company:
-                gateway_of_company[company] = company.sudo()._get_sms_gateway()
-            result[sms] = gateway_of_company[company]
-        return result
+            for sms in self
+        }
 
     def _send_through_gateway(self, gateway, unlink_failed, unlink_sent):
         now = fields.Datetime.now()

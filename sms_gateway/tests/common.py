@@ -45,6 +45,8 @@ class StandInMixin:
                     "sender": "AURORA",
                     "timeout": 0.5,
                     "rate_limit": 0,
+                    # Texts as written; test_transliteration_* covers the default.
+                    "encoding_policy": "auto",
                     **values,
                 }
             )

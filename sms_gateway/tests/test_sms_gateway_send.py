@@ -250,6 +250,27 @@ class TestSmsGatewaySend(StandInMixin, SMSCase):
         self.assertEqual([a[0] for a in self.stand_in.accepted], ["infobip"])
         self.assertEqual(self._log(sms).gateway_id, other_gateway)
 
+    def test_message_company_chooses_the_gateway_whoever_runs_the_queue(self):
+        """A shared customer, an SMS posted for the branch, the queue run by the
+        head office: the branch's gateway sends it (the message's company)."""
+        branch = self.env["res.company"].create({"name": "Filial Rio"})
+        branch_gateway = self._create_gateway("infobip", company_id=branch.id)
+        shared = self.env["res.partner"].create({"name": "Cliente", "mobile": "21998765432"})
+        self.assertFalse(shared.company_id)
+        message = shared.with_company(branch)._message_sms(
+            "Lembrete da filial", partner_ids=shared.ids, put_in_queue=True
+        )
+        self.assertEqual(message.record_company_id, branch)
+        sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)])
+        sms.with_company(self.company).send(unlink_sent=False)
+        self.assertEqual([a[0] for a in self.stand_in.accepted], ["infobip"])
+        self.assertEqual(self._log(sms).gateway_id, branch_gateway)
+
+    def test_new_gateway_transliterates_by_default(self):
+        """Portuguese text stays in one GSM-7 segment unless the admin says otherwise."""
+        gateway = self.env["sms.gateway"].create({"name": "Novo", "provider": "log"})
+        self.assertEqual(gateway.encoding_policy, "transliterate")
+
     def test_template_form_warns_over_the_segment_limit(self):
         template = self.env["sms.template"].create(
             {

@@ -57,6 +57,22 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         self.assertEqual(notification.notification_status, "exception")
         self.assertEqual(notification.failure_type, "sms_not_delivered")
 
+    def test_late_undelivered_report_after_delivered_changes_nothing(self):
+        """Delivered is final on the log, the SMS tracker and the chatter's notification."""
+        notification, log = self._send_one()
+        self._post_json(self.zenvia.status_url, self._zenvia_status(log, "DELIVERED"))
+        response = self._post_json(
+            self.zenvia.status_url, self._zenvia_status(log, "NOT_DELIVERED")
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(log.status, "delivered")
+        self.assertEqual(notification.notification_status, "sent")
+        self.assertFalse(notification.failure_type)
+        # Even when the log was reset by hand, the chatter keeps "delivered".
+        log.status = "sent"
+        self._post_json(self.zenvia.status_url, self._zenvia_status(log, "NOT_DELIVERED"))
+        self.assertEqual(notification.notification_status, "sent")
+
     @mute_logger("odoo.addons.sms_gateway.controllers.main", "werkzeug")
     def test_forged_or_unknown_reports_change_nothing(self):
         notification, log = self._send_one()

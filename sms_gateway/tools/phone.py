@@ -66,3 +66,17 @@ def normalize_mobile(number, default_region="BR"):
     if phonenumbers.number_type(parsed) not in MOBILE_TYPES:
         raise PhoneNumberError(NOT_MOBILE, number)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def first_mobile(numbers, default_region="BR"):
+    """The first of ``numbers`` (e.g. a contact's mobile, then phone) that is a
+    mobile number, in E.164; raise the first number's PhoneNumberError when
+    none is (an empty one only when all are empty)."""
+    first_error = None
+    for number in numbers:
+        try:
+            return normalize_mobile(number, default_region)
+        except PhoneNumberError as error:
+            if first_error is None or first_error.code == EMPTY:
+                first_error = error
+    raise first_error or PhoneNumberError(EMPTY, None)

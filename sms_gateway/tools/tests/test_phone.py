@@ -7,6 +7,7 @@ from ..phone import (
     NOT_MOBILE,
     UNPARSABLE,
     PhoneNumberError,
+    first_mobile,
     normalize_mobile,
 )
 
@@ -62,3 +63,22 @@ def test_unusable_numbers_are_refused_with_a_reason(typed, code):
     with pytest.raises(PhoneNumberError) as error:
         normalize_mobile(typed)
     assert error.value.code == code
+
+
+def test_first_mobile_takes_the_mobile_then_a_phone_that_is_a_mobile():
+    assert first_mobile(["(11) 98765-4321", "(21) 99876-5432"]) == "+5511987654321"
+    # A landline typed in the mobile field: the phone field's mobile is used.
+    assert first_mobile(["(11) 3003-4000", "(21) 99876-5432"]) == "+5521998765432"
+    assert first_mobile([False, "(21) 99876-5432"]) == "+5521998765432"
+
+
+def test_first_mobile_reports_the_first_real_problem():
+    with pytest.raises(PhoneNumberError) as landline:
+        first_mobile(["(11) 3003-4000", "(11) 3003-4001"])
+    assert landline.value.code == NOT_MOBILE
+    with pytest.raises(PhoneNumberError) as only_phone:
+        first_mobile([False, "(11) 3003-4001"])
+    assert only_phone.value.code == NOT_MOBILE
+    with pytest.raises(PhoneNumberError) as none:
+        first_mobile([False, ""])
+    assert none.value.code == EMPTY
