@@ -11,8 +11,9 @@
 #        pytest-odoo session runs the plain-Python tests, our Odoo suites
 #        (HttpCase tours in headless Chromium included), the real-process tests
 #        of tests/ (several Odoo processes on copies of that database: crashes,
-#        concurrent workers, provider outages) and Odoo's own `sms` tests with
-#        sms_gateway installed; the databases are dropped afterwards;
+#        concurrent workers, provider outages) and Odoo's own `sms` and
+#        `test_mail_sms` tests (query counts included) with our add-ons
+#        installed; the databases are dropped afterwards;
 #      - Odoo missing: one unmistakable SKIPPED line, then the plain tests.
 # Exit status is non-zero when any layer failed.
 set -uo pipefail
@@ -87,6 +88,7 @@ if [ "$HAVE_ODOO" = 1 ]; then
 
     ODOO_ADDONS=$(python3 -c "import odoo.addons as a; print(','.join(a.__path__))")
     SMS_TESTS=$(python3 -c "import os, odoo.addons.sms as m; print(os.path.join(os.path.dirname(m.__file__), 'tests'))")
+    MAIL_SMS_TESTS=$(python3 -c "import os, odoo.addons.test_mail_sms as m; print(os.path.join(os.path.dirname(m.__file__), 'tests'))")
     DB="dunning_test_$$_$(date +%s)"
     DATA_DIR=$(mktemp -d)
     cleanup() {
@@ -97,10 +99,10 @@ if [ "$HAVE_ODOO" = 1 ]; then
     }
     trap cleanup EXIT
 
-    say "Odoo $(python3 -c 'import odoo.release as r; print(r.version)'): installing ${ADDONS[*]} into fresh database $DB"
+    say "Odoo $(python3 -c 'import odoo.release as r; print(r.version)'): installing ${ADDONS[*]} (and Odoo's test_mail_sms) into fresh database $DB"
     log="$DATA_DIR/install.log"
     python3 -m odoo --addons-path="$ROOT,$ODOO_ADDONS" --data-dir="$DATA_DIR" \
-        -d "$DB" -i "$(IFS=,; echo "${ADDONS[*]}")" --without-demo=all \
+        -d "$DB" -i "$(IFS=,; echo "${ADDONS[*]}"),test_mail_sms" --without-demo=all \
         --stop-after-init --log-level=warn --http-port=0 >"$log" 2>&1
     rc=$?
     if [ $rc -ne 0 ] || grep -qE " (ERROR|CRITICAL) " "$log"; then
@@ -113,7 +115,7 @@ if [ "$HAVE_ODOO" = 1 ]; then
     createdb -T "$DB" "${DB}_process" || status=1
     export REGUA_PROCESS_TEMPLATE_DB="${DB}_process" REGUA_ODOO_DATA_DIR="$DATA_DIR"
 
-    say "pytest-odoo: plain tests, ${ADDONS[*]} Odoo suites, real-process tests and Odoo's own sms tests"
+    say "pytest-odoo: plain tests, ${ADDONS[*]} Odoo suites, real-process tests and Odoo's own sms and test_mail_sms tests"
     ODOO_TESTS=(tests)
     for addon in "${ADDONS[@]}"; do
         [ -d "$addon/tests" ] && ODOO_TESTS+=("$addon/tests")
@@ -121,7 +123,7 @@ if [ "$HAVE_ODOO" = 1 ]; then
     python3 -m pytest -c "$ROOT/pytest.ini" \
         --odoo-database="$DB" --odoo-addons-path="$ROOT,$ODOO_ADDONS" \
         --odoo-http --odoo-log-level=warn --odoo-extra="data-dir=$DATA_DIR" \
-        "${PLAIN_TESTS[@]}" "${ODOO_TESTS[@]}" "$SMS_TESTS" || status=1
+        "${PLAIN_TESTS[@]}" "${ODOO_TESTS[@]}" "$SMS_TESTS" "$MAIL_SMS_TESTS" || status=1
 else
     printf '\n%s\n' "!!!!! ODOO SUITE SKIPPED: 'odoo' (18.0) is not importable by $(command -v python3); only the plain-Python tests and static checks ran. Install Odoo 18.0 (see DEVELOPERS.md) to run the Odoo tests. !!!!!"
     say "pytest: plain-Python tests (no Odoo)"
