@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from sms_gateway.tools.provider_stand_in import HANG, StandInProvider
+from sms_gateway.tools.tests.provider_stand_in import HANG, StandInProvider
 
 T0 = datetime(2026, 12, 1, 13, 0)
 

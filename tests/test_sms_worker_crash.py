@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from sms_gateway.tools.provider_stand_in import SLOW, StandInProvider
+from sms_gateway.tools.tests.provider_stand_in import SLOW, StandInProvider
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.tests import common
 
-from ..tools.provider_stand_in import StandInProvider
+from ..tools.tests.provider_stand_in import StandInProvider
 
 
 class StandInMixin:

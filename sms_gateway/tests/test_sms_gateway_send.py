@@ -9,7 +9,7 @@ from odoo.tests import Form, tagged
 from odoo.addons.sms.tests.common import SMSCase
 
 from ..tools import providers
-from ..tools.provider_stand_in import SLOW
+from ..tools.tests.provider_stand_in import SLOW
 from .common import StandInMixin
 
 NOW = datetime(2026, 11, 23, 14, 0, 0)

@@ -3,7 +3,7 @@
 import pytest
 from twilio.request_validator import RequestValidator
 
-from ..provider_stand_in import SLOW, StandInProvider, closed_port_url
+from .provider_stand_in import SLOW, StandInProvider, closed_port_url
 from ..providers import (
     ACCEPTED,
     DELIVERED,

@@ -1,0 +1,53 @@
+"""HTTP clients of the SMS providers, kept outside the ORM.
+
+Each provider turns our outgoing SMS into its API request and its answers,
+delivery reports and inbound messages back into plain results. Every call goes
+through ``Provider._request`` (one seam, one ``requests.Session`` per gateway for
+connection reuse, an explicit timeout on every call).
+
+Failure policy (see the README): a connection error means nothing was sent, so
+the SMS is retried; HTTP 429 and 5xx are retried, honouring ``Retry-After``; a
+read timeout is retried only where the provider deduplicates on our reference,
+otherwise the outcome is UNKNOWN and left to a person (a later delivery report
+may settle it); other 4xx answers fail the SMS with a failure type Odoo knows.
+"""
+
+from .base import (
+    ACCEPTED,
+    DELIVERED,
+    EXPIRED,
+    FAILED,
+    REJECTED,
+    RETRY,
+    SENT,
+    UNDELIVERED,
+    UNKNOWN,
+    GatewayConfig,
+    InboundSms,
+    OutgoingSms,
+    Provider,
+    ProviderError,
+    RateLimiter,
+    SendResult,
+    StatusReport,
+    WebhookError,
+    WebhookRequest,
+    secrets_match,
+)
+from .generic import GenericJsonProvider, LogProvider
+from .infobip import InfobipProvider
+from .retry import parse_retry_after, retry_delay
+from .twilio import TwilioProvider
+from .zenvia import ZenviaProvider
+
+PROVIDERS = {
+    cls.code: cls
+    for cls in (TwilioProvider, ZenviaProvider, InfobipProvider, GenericJsonProvider, LogProvider)
+}
+
+
+def get_provider(code, config, session=None):
+    try:
+        return PROVIDERS[code](config, session=session)
+    except KeyError as error:
+        raise ProviderError(f"unknown provider {code!r}") from error

@@ -1,0 +1,98 @@
+"""Our generic HTTP/JSON API, and the log-only provider."""
+
+import logging
+
+from .base import (
+    ACCEPTED,
+    DELIVERED,
+    EXPIRED,
+    REJECTED,
+    SENT,
+    UNDELIVERED,
+    InboundSms,
+    Provider,
+    SendResult,
+    StatusReport,
+    WebhookError,
+    require_keys,
+)
+
+_logger = logging.getLogger(__name__)
+
+
+class GenericJsonProvider(Provider):
+    """Any HTTP/JSON API: POST {reference, to, from, text, callback_url}."""
+
+    code = "generic"
+    STATUSES = {
+        "accepted": ACCEPTED,
+        "sent": ACCEPTED,
+        "delivered": DELIVERED,
+        "undelivered": UNDELIVERED,
+        "failed": UNDELIVERED,
+        "rejected": REJECTED,
+        "expired": EXPIRED,
+    }
+
+    @property
+    def deduplicates_on_reference(self):
+        return self.config.deduplicates
+
+    def _headers(self):
+        headers = {"Accept": "application/json"}
+        if self.config.api_key:
+            headers["Authorization"] = f"Bearer {self.config.api_key}"
+        return headers
+
+    def _build_send(self, message):
+        payload = {
+            "reference": message.uuid,
+            "to": message.number,
+            "from": self.config.sender,
+            "text": message.body,
+        }
+        if self.config.status_url:
+            payload["callback_url"] = self.config.status_url
+        return "POST", self.base_url, {"json": payload, "headers": self._headers()}
+
+    def _parse_success(self, message, response):
+        data = self._json(response)
+        provider_id = data.get("id") if isinstance(data, dict) else None
+        return SendResult(message.uuid, SENT, provider_id=str(provider_id or message.uuid))
+
+    def _build_check(self):
+        return "GET", self.base_url, {"headers": self._headers()}
+
+    def parse_status(self, request):
+        data = request.json
+        (status,) = require_keys(data, "status")
+        reference = data.get("reference") or ""
+        provider_id = str(data.get("id") or "")
+        if not reference and not provider_id:
+            raise WebhookError("missing reference")
+        return [
+            StatusReport(
+                self.STATUSES.get(str(status).lower(), ACCEPTED),
+                provider_id=provider_id,
+                uuid=reference,
+                detail=str(data.get("error") or ""),
+            )
+        ]
+
+    def parse_inbound(self, request):
+        sender, text = require_keys(request.json, "from", "text")
+        return InboundSms(sender, request.json.get("to", ""), text, str(request.json.get("id", "")))
+
+
+class LogProvider(GenericJsonProvider):
+    """Sends nothing: writes the SMS to the server log (tests, demos, sandboxes)."""
+
+    code = "log"
+    deduplicates_on_reference = True
+
+    def send_one(self, message):
+        _logger.info("SMS (log-only gateway) to %s: %s", message.number, message.body)
+        return SendResult(message.uuid, SENT, provider_id=f"log-{message.uuid}")
+
+    def check_connection(self):
+        return "log-only: nothing leaves this server"

@@ -1,0 +1,113 @@
+"""Infobip SMS API v2."""
+
+from .base import (
+    ACCEPTED,
+    DELIVERED,
+    EXPIRED,
+    FAILED,
+    REJECTED,
+    SENT,
+    UNDELIVERED,
+    InboundSms,
+    Provider,
+    SendResult,
+    StatusReport,
+    WebhookError,
+    require_keys,
+)
+
+
+class InfobipProvider(Provider):
+    """Infobip SMS API v2 (JSON, ``App`` API-key auth, our messageId)."""
+
+    code = "infobip"
+    default_base_url = "https://api.infobip.com"
+    GROUPS = {
+        "PENDING": ACCEPTED,
+        "DELIVERED": DELIVERED,
+        "UNDELIVERABLE": UNDELIVERED,
+        "EXPIRED": EXPIRED,
+        "REJECTED": REJECTED,
+    }
+    REJECTIONS = {
+        "REJECTED_DESTINATION": "sms_number_format",
+        "REJECTED_PREFIX_MISSING": "sms_number_format",
+        "REJECTED_NOT_ENOUGH_CREDITS": "sms_credit",
+        "REJECTED_NETWORK": "sms_country_not_supported",
+    }
+
+    def _headers(self):
+        return {"Authorization": f"App {self.config.api_key}", "Accept": "application/json"}
+
+    def _build_send(self, message):
+        sms = {
+            "destinations": [{"to": message.number.lstrip("+"), "messageId": message.uuid}],
+            "text": message.body,
+            "callbackData": message.uuid,
+        }
+        if self.config.sender:
+            sms["from"] = self.config.sender
+        if self.config.status_url:
+            sms["notifyUrl"] = self.config.status_url
+            sms["notifyContentType"] = "application/json"
+        url = f"{self.base_url}/sms/2/text/advanced"
+        return "POST", url, {"json": {"messages": [sms]}, "headers": self._headers()}
+
+    def _parse_success(self, message, response):
+        sent = response.json()["messages"][0]
+        status = sent.get("status") or {}
+        if status.get("groupName") == "REJECTED":
+            name = status.get("name", "")
+            return SendResult(
+                message.uuid,
+                FAILED,
+                provider_id=sent.get("messageId", ""),
+                failure_type=self.REJECTIONS.get(name, "sms_server"),
+                detail=f"Infobip {name}: {status.get('description', '')}",
+            )
+        return SendResult(message.uuid, SENT, provider_id=sent.get("messageId") or message.uuid)
+
+    def _parse_failure(self, response):
+        data = self._json(response)
+        exception = {}
+        if isinstance(data, dict):
+            exception = (data.get("requestError") or {}).get("serviceException") or {}
+        failure_type = self.HTTP_FAILURES.get(response.status_code, "sms_server")
+        text = exception.get("text") or response.text[:300]
+        return failure_type, f"Infobip {exception.get('messageId', response.status_code)}: {text}"
+
+    def _build_check(self):
+        return "GET", f"{self.base_url}/account/1/balance", {"headers": self._headers()}
+
+    def _describe_account(self, response):
+        data = self._json(response)
+        return f"balance {data.get('balance', '?')} {data.get('currency', '')}".strip()
+
+    def parse_status(self, request):
+        (results,) = require_keys(request.json, "results")
+        if not isinstance(results, list):
+            raise WebhookError("results is not a list")
+        reports = []
+        for result in results:
+            (message_id,) = require_keys(result, "messageId")
+            status = result.get("status") or {}
+            error = result.get("error") or {}
+            price = result.get("price") or {}
+            reports.append(
+                StatusReport(
+                    self.GROUPS.get(status.get("groupName"), ACCEPTED),
+                    provider_id=message_id,
+                    uuid=result.get("callbackData") or message_id,
+                    detail=" ".join(filter(None, [status.get("name"), error.get("name")])),
+                    cost=price.get("pricePerMessage"),
+                    currency=price.get("currency") or "",
+                )
+            )
+        return reports
+
+    def parse_inbound(self, request):
+        (results,) = require_keys(request.json, "results")
+        if not isinstance(results, list) or not results:
+            raise WebhookError("results is empty")
+        sender, text = require_keys(results[0], "from", "text")
+        return InboundSms(sender, results[0].get("to", ""), text, results[0].get("messageId", ""))

@@ -1,0 +1,89 @@
+"""Zenvia API v2."""
+
+from .base import (
+    ACCEPTED,
+    DELIVERED,
+    REJECTED,
+    SENT,
+    UNDELIVERED,
+    InboundSms,
+    Provider,
+    SendResult,
+    StatusReport,
+    WebhookError,
+    require_keys,
+)
+
+
+class ZenviaProvider(Provider):
+    """Zenvia API v2, SMS channel (JSON, X-API-TOKEN, externalId)."""
+
+    code = "zenvia"
+    default_base_url = "https://api.zenvia.com"
+    STATUSES = {
+        "SENT": ACCEPTED,
+        "DELIVERED": DELIVERED,
+        "READ": DELIVERED,
+        "NOT_DELIVERED": UNDELIVERED,
+        "REJECTED": REJECTED,
+    }
+
+    def _headers(self):
+        return {"X-API-TOKEN": self.config.api_key, "Accept": "application/json"}
+
+    def _build_send(self, message):
+        payload = {
+            "from": self.config.sender,
+            "to": message.number.lstrip("+"),
+            "contents": [{"type": "text", "text": message.body}],
+            "externalId": message.uuid,
+        }
+        url = f"{self.base_url}/v2/channels/sms/messages"
+        return "POST", url, {"json": payload, "headers": self._headers()}
+
+    def _parse_success(self, message, response):
+        return SendResult(message.uuid, SENT, provider_id=response.json()["id"])
+
+    def _parse_failure(self, response):
+        data = self._json(response)
+        code = data.get("code", "") if isinstance(data, dict) else ""
+        failure_type = self.HTTP_FAILURES.get(response.status_code, "sms_server")
+        if code == "AUTHENTICATION_ERROR":
+            failure_type = "sms_acc"
+        elif code == "VALIDATION_ERROR" and "to" in str(data.get("details", "")).lower():
+            failure_type = "sms_number_format"
+        message = data.get("message") if isinstance(data, dict) else None
+        return (
+            failure_type,
+            f"Zenvia {code or response.status_code}: {message or response.text[:300]}",
+        )
+
+    def _build_check(self):
+        return "GET", f"{self.base_url}/v2/subscriptions", {"headers": self._headers()}
+
+    def _describe_account(self, response):
+        data = self._json(response)
+        count = len(data) if isinstance(data, list) else 0
+        return f"token accepted, {count} webhook subscription(s)"
+
+    def parse_status(self, request):
+        data = request.json
+        (status,) = require_keys(data, "messageStatus")
+        (code,) = require_keys(status, "code")
+        provider_id = data.get("messageId") or ""
+        uuid = data.get("externalId") or ""
+        if not provider_id and not uuid:
+            raise WebhookError("missing messageId")
+        causes = status.get("causes") or []
+        detail = status.get("description") or ""
+        if causes:
+            detail = f"{detail} {causes}".strip()
+        return [StatusReport(self.STATUSES.get(code, ACCEPTED), provider_id, uuid, detail)]
+
+    def parse_inbound(self, request):
+        (message,) = require_keys(request.json, "message")
+        sender, contents = require_keys(message, "from", "contents")
+        text = " ".join(c.get("text", "") for c in contents if isinstance(c, dict)).strip()
+        if not text:
+            raise WebhookError("message without text")
+        return InboundSms(sender, message.get("to", ""), text, message.get("id", ""))
