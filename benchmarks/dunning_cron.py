@@ -60,7 +60,7 @@ def main():
     from odoo import SUPERUSER_ID, api
     from odoo.tools import SQL
 
-    from odoo.addons.l10n_br_dunning.models.account_move_line import to_utc
+    from odoo.addons.l10n_br_dunning.models.dunning_context import to_utc
 
     registry = odoo.modules.registry.Registry(db)
     today = date.today()

@@ -299,7 +299,7 @@ def main():
         print(f"SQL queries per 100 reminders: {queries * 100 / max(reminders, 1):.0f}")
         print(f"duplicates (installment, stage, channel): {duplicates}; still due: {left}")
 
-        from sms_gateway.tools.provider_stand_in import StandInProvider
+        from sms_gateway.tools.tests.provider_stand_in import StandInProvider
 
         with StandInProvider() as stand_in:
             sms = result_of(

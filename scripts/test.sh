@@ -4,8 +4,8 @@
 # Layers, in this order:
 #   1. installs the test tools it needs (pip; Debian's chromium and wkhtmltopdf
 #      when Odoo is importable and they are missing);
-#   2. static checks on every run: ruff, pylint-odoo with OCA's mandatory checks,
-#      and a build of each add-on's wheel;
+#   2. static checks on every run: ruff, complete pt_BR translations, pylint-odoo
+#      with OCA's mandatory checks, and a build of each add-on's wheel;
 #   3. the test run, with pytest as the runner so the last line is its summary:
 #      - Odoo importable: a fresh PostgreSQL database gets both add-ons, then one
 #        pytest-odoo session runs the plain-Python tests, our Odoo suites
@@ -42,6 +42,9 @@ fi
 say "ruff"
 ruff check . || status=1
 ruff format --check . || status=1
+
+say "pt_BR translations complete (every .pot entry translated, nothing fuzzy)"
+python3 scripts/check_po.py || status=1
 
 say "README.rst of each add-on up to date with readme/*.md"
 python3 scripts/gen_readme.py --check || status=1

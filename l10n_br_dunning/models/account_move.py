@@ -17,6 +17,8 @@ from ..tools.portal_rules import (
     late_charges,
     sniff_receipt,
 )
+from .account_move_line import NEVER_REMINDED
+from .dunning_context import PlanningContext, to_naive, to_utc
 from .dunning_portal_request import PAYMENT_METHODS
 
 PAUSE_REASONS = [
@@ -111,45 +113,43 @@ class AccountMove(models.Model):
     @api.depends("line_ids.date_maturity", "line_ids.reconciled", "payment_state")
     def _compute_dunning_days_overdue(self):
         today = fields.Date.context_today(self)
+        context = PlanningContext(self.env)
         for move in self:
             open_lines = move.line_ids.filtered(lambda line: line._dunning_is_open())
             if not open_lines:
                 move.dunning_days_overdue = 0
                 continue
             oldest = open_lines.sorted("date_maturity")[0]
-            move.dunning_days_overdue = oldest._dunning_days_overdue(today)
+            move.dunning_days_overdue = oldest._dunning_days_overdue(today, context)
 
     def _compute_dunning_upcoming_html(self):
-        from .account_move_line import PlanningContext, to_naive
-
+        """What the régua will still send, from the engine's own planning: only
+        what is to come (what was sent, superseded or expired is in the events)."""
         context = PlanningContext(self.env)
-        tz = self.env.user.tz or "America/Sao_Paulo"
+        now = to_utc(fields.Datetime.now())
         channels = dict(
             self.env["dunning.event"]._fields["channel"]._description_selection(self.env)
         )
         for move in self:
             rows = []
+            partner = move.commercial_partner_id
+            tz = self.env.user.tz or context.tz(move.company_id, partner)
             lines = move.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
             for line in lines.sorted("date_maturity"):
-                for stage, moment in line._dunning_upcoming(context):
-                    when = format_datetime(self.env, to_naive(moment), tz=tz)
-                    used = ", ".join(channels[c] for c in stage._channels())
+                for stage, moment in line._dunning_upcoming(context, now):
                     rows.append(
-                        Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>")
-                        % (when, format_date(self.env, line.date_maturity), stage.name, used)
+                        {
+                            "when": format_datetime(self.env, to_naive(moment), tz=tz),
+                            "due": format_date(self.env, line.date_maturity),
+                            "stage": stage.name,
+                            "channels": ", ".join(channels[c] for c in stage._channels()),
+                        }
                     )
-            if not rows:
-                move.dunning_upcoming_html = False
-                continue
-            head = Markup("<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>") % (
-                self.env._("When"),
-                self.env._("Installment due"),
-                self.env._("Stage"),
-                self.env._("Channels"),
+            move.dunning_upcoming_html = (
+                self.env["ir.qweb"]._render("l10n_br_dunning.dunning_upcoming", {"rows": rows})
+                if rows
+                else False
             )
-            move.dunning_upcoming_html = Markup(
-                '<table class="table table-sm o_dunning_upcoming">%s%s</table>'
-            ) % (head, Markup("").join(rows))
 
     def _compute_dunning_portal_order(self):
         today = fields.Date.context_today(self)
@@ -253,21 +253,17 @@ class AccountMove(models.Model):
     def _dunning_portal_closed(self):
         """Nothing left for the customer to do: paid, being paid, reversed, cancelled."""
         self.ensure_one()
-        return self.state != "posted" or self.payment_state in (
-            "paid",
-            "in_payment",
-            "reversed",
-            "blocked",
-        )
+        return self.state != "posted" or self.payment_state in NEVER_REMINDED
 
     def _dunning_portal_installments(self):
         """[{line, days_overdue, charges, pix}] of the open installments, oldest first."""
         self.ensure_one()
         today = fields.Date.context_today(self)
+        context = PlanningContext(self.env)
         result = []
         lines = self.line_ids.filtered(lambda line: line._dunning_is_open())
         for line in lines.sorted("date_maturity"):
-            late = line._dunning_days_overdue(today)
+            late = line._dunning_days_overdue(today, context)
             result.append(
                 {
                     "line": line,

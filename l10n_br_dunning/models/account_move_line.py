@@ -1,68 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from zoneinfo import ZoneInfo
-
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
-from ..tools.business_calendar import BusinessCalendar, valid_tz
-from ..tools.planning import Plan, days_overdue, plan, upcoming
+from ..tools.planning import Plan, plan, upcoming
+from .dunning_context import PlanningContext, to_naive, to_utc
 
 # Payment states that are never reminded (README: decisions).
 NEVER_REMINDED = ("paid", "in_payment", "reversed", "blocked")
 DUNNED_MOVE_TYPES = ("out_invoice", "out_receipt")
 # Pix key types l10n_br builds a "copia e cola" code for.
 PIX_KEY_TYPES = ("email", "mobile", "br_cpf_cnpj", "br_random")
-UTC = ZoneInfo("UTC")
-
-
-def to_utc(value):
-    """Odoo's naive UTC datetime as an aware one."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-def to_naive(value):
-    return value.astimezone(UTC).replace(tzinfo=None) if value else False
-
-
-class PlanningContext:
-    """Calendars, windows and policies of one run, built once per key."""
-
-    def __init__(self, env, policy=None):
-        self.env = env
-        self.policy = policy  # a preview: this policy for every customer
-        self._calendars = {}
-        self._rules = {}
-        self._holidays = {}
-
-    def calendar(self, company, partner):
-        state = partner.state_id.code if partner.country_id.code in (False, "BR") else None
-        city = partner.city_id.id if "city_id" in partner._fields else False
-        key = (company.id, state, city)
-        if key not in self._calendars:
-            if company.id not in self._holidays:
-                self._holidays[company.id] = (
-                    self.env["dunning.holiday"]
-                    .sudo()
-                    .search_read([("company_id", "=", company.id)], ["date", "city_id"])
-                )
-            extra = [
-                h["date"]
-                for h in self._holidays[company.id]
-                if not h["city_id"] or h["city_id"][0] == city
-            ]
-            self._calendars[key] = BusinessCalendar.shared(
-                state, frozenset(extra), company.dunning_bank_holidays
-            )
-        return self._calendars[key]
-
-    def rules(self, policy):
-        if policy.id not in self._rules:
-            self._rules[policy.id] = policy._rules()
-        return self._rules[policy.id]
-
-    @staticmethod
-    def tz(company, partner):
-        return valid_tz(partner.tz, company.partner_id.tz)
 
 
 class AccountMoveLine(models.Model):
@@ -83,6 +30,13 @@ class AccountMoveLine(models.Model):
         help="Most advanced stage of the régua already handled for this installment.",
     )
     dunning_event_ids = fields.One2many("dunning.event", "move_line_id", readonly=True)
+    dunning_due_effective = fields.Date(
+        "Effective due date",
+        copy=False,
+        readonly=True,
+        help="The due date rolled to the customer's next business day (weekends, national, "
+        "state and municipal holidays): days overdue count from it.",
+    )
 
     def init(self):
         result = super().init()
@@ -102,6 +56,9 @@ class AccountMoveLine(models.Model):
 
     @api.model
     def _dunning_open_domain(self):
+        """The open receivable installments the régua may remind: the one
+        definition, used as an ORM domain, in Python (``_dunning_is_open``) and
+        in SQL (``_dunning_open_sql``)."""
         return [
             ("parent_state", "=", "posted"),
             ("account_type", "=", "asset_receivable"),
@@ -112,29 +69,23 @@ class AccountMoveLine(models.Model):
             ("move_id.payment_state", "not in", NEVER_REMINDED),
         ]
 
+    @api.model
+    def _dunning_open_sql(self, alias="l", domain=None):
+        """SQL condition "``alias``.id is an open installment" (and matches
+        ``domain``), built by the ORM from ``_dunning_open_domain``."""
+        query = self.sudo()._search(self._dunning_open_domain() + (domain or []))
+        return SQL("%s IN %s", SQL.identifier(alias, "id"), query.subselect())
+
     def _dunning_is_open(self):
         self.ensure_one()
-        move = self.move_id
-        return (
-            self.parent_state == "posted"
-            and self.account_type == "asset_receivable"
-            and move.move_type in DUNNED_MOVE_TYPES
-            and not self.reconciled
-            and self.amount_residual > 0
-            and bool(self.date_maturity)
-            and move.payment_state not in NEVER_REMINDED
-        )
+        return bool(self.filtered_domain(self._dunning_open_domain()))
 
-    def _dunning_days_overdue(self, today):
+    def _dunning_days_overdue(self, today, context=None):
         """Days since this installment's effective due date (negative: days left),
-        with the customer's state holidays: what the invoice, the portal and the
-        statement show."""
+        in the customer's calendar: what the invoice, the portal, the statement
+        and the dashboard show."""
         self.ensure_one()
-        calendar = BusinessCalendar.shared(
-            self.partner_id.commercial_partner_id.state_id.code,
-            bank_holidays=self.company_id.dunning_bank_holidays,
-        )
-        return days_overdue(self.date_maturity, today, calendar)
+        return (context or PlanningContext(self.env)).days_overdue(self, today)
 
     # -- payment data shown in reminders -------------------------------------------
     def _dunning_pix_bank(self):
@@ -163,9 +114,16 @@ class AccountMoveLine(models.Model):
         return bank._get_qr_vals(*args)
 
     # -- planning -------------------------------------------------------------------
+    def _dunning_paused_at(self, today):
+        """Paused on ``today``: a pause with an end date is over on that day."""
+        move = self.move_id
+        return move.dunning_paused and not (
+            move.dunning_paused_until and move.dunning_paused_until <= today
+        )
+
     def _dunning_plan(self, now, context):
         """What the régua does for this installment at ``now`` (aware UTC): the stage
-        due, the stages it supersedes, and when to look again.
+        due, the stages it supersedes or that expired, and when to look again.
 
         Nothing is due while the installment is closed, paused, excluded or without
         a policy, nor outside the customer's sending window (it waits for the next
@@ -182,7 +140,7 @@ class AccountMoveLine(models.Model):
         calendar = context.calendar(company, partner)
         window = company._dunning_window(partner)
         tz = context.tz(company, partner)
-        if move.dunning_paused:
+        if self._dunning_paused_at(context.today(company, partner, now)):
             if not move.dunning_paused_until:
                 return Plan()
             day = window.next_contact_day(move.dunning_paused_until, calendar)
@@ -198,54 +156,67 @@ class AccountMoveLine(models.Model):
             residual=self.amount_residual,
         )
         if result.send and not window.contains(now, tz, calendar):
+            # Wait for the window; what expired meanwhile is settled then.
             return Plan(next_moment=window.next_allowed(now, tz, calendar))
         return result
 
-    def _dunning_upcoming(self, context):
+    def _dunning_upcoming(self, context, now=None):
         """[(dunning.stage, aware moment)] still to come for this installment, with
-        the engine's calendar and window; empty when closed, paused or excluded."""
+        the engine's calendar and window; empty when closed, paused or excluded.
+        Stages whose day has passed unsent are not listed: they never will be."""
         self.ensure_one()
         company = self.company_id
         partner = self.partner_id.commercial_partner_id
+        now = to_utc(now or fields.Datetime.now())
         if (
             not company.dunning_enabled
             or partner.dunning_excluded
-            or self.move_id.dunning_paused
+            or self._dunning_paused_at(context.today(company, partner, now))
             or not self._dunning_is_open()
         ):
             return []
         policy = context.policy or partner._dunning_policy(company)
         if not policy:
             return []
+        calendar = context.calendar(company, partner)
+        window = company._dunning_window(partner)
+        tz = context.tz(company, partner)
         left = upcoming(
             self.date_maturity,
             context.rules(policy),
             self.dunning_stage_id.id,
-            context.calendar(company, partner),
-            company._dunning_window(partner),
-            context.tz(company, partner),
+            calendar,
+            window,
+            tz,
             residual=self.amount_residual,
+            now=now,
         )
         Stage = self.env["dunning.stage"]
-        return [(Stage.browse(rule.id), moment) for rule, moment in left]
+        return [
+            (Stage.browse(rule.id), window.next_allowed(moment, tz, calendar))
+            for rule, moment in left
+        ]
 
     def _dunning_next_moment(self, now, context):
         """Next time the régua must look at this installment (aware UTC), or None."""
         result = self._dunning_plan(now, context)
-        return now if result.send else result.next_moment
+        # Expired stages are settled (recorded, stage advanced) by the next run.
+        return now if result.send or result.expired else result.next_moment
 
     def _dunning_replan(self, now=None):
         """Compute and store the next action of these installments."""
         now = to_utc(now or fields.Datetime.now())
         context = PlanningContext(self.env)
         self._dunning_store_next_actions(
-            {line.id: line._dunning_next_moment(now, context) for line in self}
+            {line.id: line._dunning_next_moment(now, context) for line in self},
+            context=context,
         )
 
     @api.model
-    def _dunning_store_next_actions(self, moments, stages=None):
+    def _dunning_store_next_actions(self, moments, stages=None, context=None):
         """Store {line id: aware moment or None} in bulk, and each invoice's minimum;
-        with ``stages``, {line id: dunning.stage id} reached too.
+        with ``stages``, {line id: dunning.stage id} reached too. Each line's
+        effective due date is stored with it (the dashboard's days overdue).
 
         Plain UPDATEs: writing through the ORM would make account.move resync its
         dynamic lines for fields that are the régua's alone.
@@ -262,19 +233,29 @@ class AccountMoveLine(models.Model):
                     rows,
                 )
             )
+        context = context or PlanningContext(self.env)
+        lines = self.browse(list(moments))
+        effective = {
+            line.id: context.effective_due(line) if line.date_maturity else None for line in lines
+        }
         for chunk in split_every(1000, list(moments.items())):
             rows = SQL(", ").join(
-                SQL("(%s, %s::timestamp)", line_id, to_naive(moment) or None)
+                SQL(
+                    "(%s, %s::timestamp, %s::date)",
+                    line_id,
+                    to_naive(moment) or None,
+                    effective[line_id],
+                )
                 for line_id, moment in chunk
             )
             self.env.cr.execute(
                 SQL(
-                    "UPDATE account_move_line l SET dunning_next_action_at = v.moment "
-                    "FROM (VALUES %s) AS v(id, moment) WHERE l.id = v.id",
+                    "UPDATE account_move_line l SET dunning_next_action_at = v.moment,"
+                    " dunning_due_effective = v.due"
+                    " FROM (VALUES %s) AS v(id, moment, due) WHERE l.id = v.id",
                     rows,
                 )
             )
-        lines = self.browse(list(moments))
         move_ids = lines.move_id.ids
         self.env.cr.execute(
             SQL(
@@ -301,7 +282,7 @@ class AccountMoveLine(models.Model):
                 )
             )
         fields_ = ["dunning_next_action_at", "dunning_stage_id"]
-        lines.invalidate_recordset(fields_)
+        lines.invalidate_recordset([*fields_, "dunning_due_effective"])
         self.env["account.move"].browse(move_ids).invalidate_recordset(fields_)
 
     @api.model

@@ -2,19 +2,9 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .account_move_line import NEVER_REMINDED
 from .dunning_event import CHANNELS
 from .res_partner import PAYER_CLASSES
-
-# Open receivable installments of customer invoices: what the régua collects
-# (``l`` the line, ``m`` its move, ``a`` its account).
-OPEN_LINES = SQL(
-    """
-    l.parent_state = 'posted' AND a.account_type = 'asset_receivable'
-    AND NOT l.reconciled AND l.amount_residual > 0 AND l.date_maturity IS NOT NULL
-    AND m.move_type IN ('out_invoice', 'out_receipt')
-    AND m.payment_state NOT IN ('paid', 'in_payment', 'reversed', 'blocked')
-    """
-)
 
 
 class DunningDashboard(models.Model):
@@ -43,6 +33,7 @@ class DunningDashboard(models.Model):
             "move_id",
             "dunning_next_action_at",
             "dunning_stage_id",
+            "dunning_due_effective",
         ],
         "account.move": [
             "move_type",
@@ -53,10 +44,22 @@ class DunningDashboard(models.Model):
         ],
         "account.account": ["account_type"],
         "dunning.stage": ["offset_days"],
-        "dunning.event": ["partner_id", "company_id", "state", "sent_at", "channel", "sms_uuid"],
-        "sms.gateway.message": ["sms_uuid", "status"],
-        "res.partner": ["user_id", "dunning_mobile_valid", "dunning_payer_class"],
-        "res.company": ["currency_id"],
+        "dunning.event": [
+            "partner_id",
+            "company_id",
+            "state",
+            "sent_at",
+            "channel",
+            "mail_message_id",
+        ],
+        "mail.notification": ["mail_message_id", "res_partner_id", "notification_status"],
+        "res.partner": [
+            "user_id",
+            "dunning_mobile_valid",
+            "dunning_payer_class",
+            "dunning_policy_id",
+        ],
+        "res.company": ["currency_id", "dunning_policy_id"],
     }
 
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
@@ -64,6 +67,13 @@ class DunningDashboard(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
     stage_id = fields.Many2one("dunning.stage", readonly=True)
+    policy_id = fields.Many2one("dunning.policy", readonly=True)
+    no_policy = fields.Boolean(
+        "Without a régua",
+        readonly=True,
+        help="Neither the customer nor the company has a policy: the régua does not remind "
+        "this customer.",
+    )
     balance = fields.Monetary("Open balance", readonly=True)
     not_due = fields.Monetary("Not yet due", readonly=True)
     overdue = fields.Monetary(readonly=True)
@@ -104,12 +114,14 @@ class DunningDashboard(models.Model):
             """
             WITH open_lines AS (
                 SELECT l.id, l.partner_id, l.company_id, l.amount_residual,
-                       %(today)s::date - l.date_maturity AS days,
+                       -- days overdue: from the effective due date the planning stored
+                       -- (the customer's calendar), as on the invoice and the portal
+                       %(today)s::date - COALESCE(l.dunning_due_effective, l.date_maturity)
+                           AS days,
                        l.dunning_next_action_at, s.offset_days, l.dunning_stage_id,
                        m.dunning_paused, m.dunning_pause_reason, m.dunning_promise_date
                   FROM account_move_line l
                   JOIN account_move m ON m.id = l.move_id
-                  JOIN account_account a ON a.id = l.account_id
              LEFT JOIN dunning_stage s ON s.id = l.dunning_stage_id
                  WHERE %(open)s
             ), customers AS (
@@ -135,13 +147,14 @@ class DunningDashboard(models.Model):
               GROUP BY o.partner_id, o.company_id
             )
             SELECT c.id, c.partner_id, c.company_id, co.currency_id, p.user_id, c.stage_id,
+                   pol.id AS policy_id, pol.id IS NULL AS no_policy,
                    c.balance, COALESCE(c.not_due, 0) AS not_due,
                    COALESCE(c.overdue, 0) AS overdue,
                    COALESCE(c.b30, 0) AS bucket_1_30, COALESCE(c.b60, 0) AS bucket_31_60,
                    COALESCE(c.b90, 0) AS bucket_61_90, COALESCE(c.bmore, 0) AS bucket_90_plus,
                    c.oldest AS oldest_days_overdue, c.installments, c.next_action_at,
                    last.sent_at AS last_contact_at, last.channel AS last_contact_channel,
-                   COALESCE(last.gateway_status, last.state) AS last_contact_status,
+                   COALESCE(last.delivery, last.state) AS last_contact_status,
                    COALESCE(c.in_dispute, FALSE) AS in_dispute,
                    COALESCE(c.promised, FALSE) AS promised,
                    COALESCE(c.paused, FALSE) AS paused,
@@ -150,18 +163,31 @@ class DunningDashboard(models.Model):
               FROM customers c
               JOIN res_partner p ON p.id = c.partner_id
               JOIN res_company co ON co.id = c.company_id
+         LEFT JOIN dunning_policy pol ON pol.active AND pol.id = COALESCE(
+                    (p.dunning_policy_id ->> c.company_id::text)::int, co.dunning_policy_id)
          LEFT JOIN LATERAL (
-                    SELECT e.sent_at, e.channel, e.state, g.status AS gateway_status
+                    SELECT e.sent_at, e.channel, e.state,
+                           CASE WHEN e.channel = 'sms' THEN CASE n.notification_status
+                                    WHEN 'ready' THEN 'queued' WHEN 'process' THEN 'unknown'
+                                    WHEN 'pending' THEN 'sent' WHEN 'sent' THEN 'delivered'
+                                    WHEN 'exception' THEN 'failed' WHEN 'bounce' THEN 'failed'
+                                    WHEN 'canceled' THEN 'failed' END
+                                ELSE CASE n.notification_status
+                                    WHEN 'sent' THEN 'sent' WHEN 'exception' THEN 'failed'
+                                    WHEN 'bounce' THEN 'failed' WHEN 'canceled' THEN 'failed'
+                                    END
+                           END AS delivery
                       FROM dunning_event e
-                 LEFT JOIN sms_gateway_message g ON g.sms_uuid = e.sms_uuid
+                 LEFT JOIN mail_notification n ON n.mail_message_id = e.mail_message_id
+                                              AND n.res_partner_id = e.partner_id
                      WHERE e.partner_id = c.partner_id AND e.company_id = c.company_id
                        AND e.state IN ('queued', 'to_print', 'printed')
-                  ORDER BY e.id DESC
+                  ORDER BY e.sent_at DESC NULLS LAST, e.id DESC
                      LIMIT 1
                    ) last ON TRUE
             """,
             today=today,
-            open=OPEN_LINES,
+            open=self.env["account.move.line"]._dunning_open_sql("l"),
         )
 
     # -- actions --------------------------------------------------------------------------
@@ -176,7 +202,7 @@ class DunningDashboard(models.Model):
                 ("company_id", "=", self.company_id.id),
                 ("move_type", "in", ("out_invoice", "out_receipt")),
                 ("state", "=", "posted"),
-                ("payment_state", "not in", ("paid", "in_payment", "reversed")),
+                ("payment_state", "not in", NEVER_REMINDED),
             ],
             context={"create": False},
             display_name=self.env._("Open invoices of %(customer)s", customer=self.partner_id.name),

@@ -46,8 +46,7 @@ class DunningEffectiveness(models.Model):
         ],
         "account.move": ["payment_state", "state", "amount_total_signed", "invoice_date"],
         "account.partial.reconcile": ["max_date", "debit_move_id"],
-        "sms.gateway.message": ["status"],
-        "mail.notification": ["notification_status"],
+        "mail.notification": ["notification_status", "mail_message_id", "res_partner_id"],
     }
 
     date = fields.Date("Sent on", readonly=True)
@@ -73,8 +72,9 @@ class DunningEffectiveness(models.Model):
             SELECT e.id, e.sent_at::date AS date, e.company_id, e.currency_id, e.policy_id,
                    e.stage_id, e.channel, e.partner_id, e.move_id, 1 AS messages,
                    CASE
-                       WHEN e.channel = 'sms' THEN (g.status = 'delivered')::int
-                       WHEN e.channel = 'email' THEN COALESCE(n.delivered, 0)
+                       -- Odoo's notification: "sent" is a delivery report for an SMS
+                       -- (sms.tracker), the mail server's acceptance for an e-mail.
+                       WHEN e.channel IN ('sms', 'email') THEN COALESCE(n.delivered, 0)
                        WHEN e.channel = 'letter' THEN (e.state = 'printed')::int
                        ELSE 0
                    END AS delivered,
@@ -85,7 +85,6 @@ class DunningEffectiveness(models.Model):
                         THEN e.amount_residual ELSE 0 END AS recovered
               FROM dunning_event e
          LEFT JOIN paid p ON p.move_id = e.move_id
-         LEFT JOIN sms_gateway_message g ON g.sms_uuid = e.sms_uuid
          LEFT JOIN LATERAL (
                     SELECT MAX((nt.notification_status = 'sent')::int) AS delivered
                       FROM mail_notification nt

@@ -1,31 +1,24 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import logging
 import threading
 from collections import defaultdict
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from odoo import api, fields, models
 from odoo.tools import SQL
-from odoo.tools.misc import format_amount
 
-from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, normalize_mobile
-from odoo.addons.sms_gateway.tools.segments import transliterate
-
-from ..tools.caps import first_day_within_caps
-from ..tools.planning import days_overdue
-from .account_move_line import PlanningContext, to_naive, to_utc
-
-_logger = logging.getLogger(__name__)
+from ..tools import channels as rules
+from ..tools.planning import is_expired
+from .dunning_channel import Outgoing
+from .dunning_context import PlanningContext, to_naive, to_utc
 
 # Namespace of the per-customer advisory locks taken by a run (see README.md).
 LOCK_NAMESPACE = 74_350
-# The passes of a run, in order: {kind: (selection method,)}.
+# The passes of a run, in order: {kind: (selection method,)}. Deferred messages
+# go first: they waited longest, and a customer's caps count them before today's.
 PASSES = {
-    "due": ("_select_partners",),
     "deferred": ("_select_deferred_partners",),
+    "due": ("_select_partners",),
     "thanks": ("_select_thanks_partners",),
 }
 
@@ -43,16 +36,18 @@ class DunningEngine(models.AbstractModel):
         """One run of the régua, safe to start in several workers at once.
 
         Three passes (PASSES) walk the customers in id order, a batch at a time:
-        due installments, deferred events whose moment came, and thank-yous for
+        deferred events whose moment came, due installments, and thank-yous for
         paid invoices. Each batch is claimed (per-customer advisory locks, see
         ``_claim_partners``), done in a fresh transaction and committed.
         ``now`` (naive UTC) is for benchmarks; the scheduled action omits it.
         """
         now = to_utc(now or fields.Datetime.now())
-        done = self._run_batches("due", now, batch_size)
-        total = done
-        for kind in list(PASSES)[1:]:
-            total = self._run_batches(kind, now, batch_size, total)
+        total = done = 0
+        for kind in PASSES:
+            handled = self._run_batches(kind, now, batch_size, total) - total
+            total += handled
+            if kind == "due":
+                done = handled
         if not self._testing():
             self.env["ir.cron"]._notify_progress(done=total, remaining=0)
         self._wake_queues()
@@ -251,54 +246,75 @@ class DunningEngine(models.AbstractModel):
     @api.model
     def _process_lines(self, lines, now):
         context = PlanningContext(self.env)
+        Stage = self.env["dunning.stage"]
         Event = self.env["dunning.event"].sudo()
-        # Paused invoices whose pause is over resume by themselves.
-        today = fields.Date.context_today(self)
-        lines.move_id.filtered(
-            lambda m: (
-                m.dunning_paused and m.dunning_paused_until and m.dunning_paused_until <= today
+        # Paused invoices whose pause is over (in the customer's day) resume.
+        lines.filtered(
+            lambda line: (
+                line.move_id.dunning_paused
+                and line.move_id.dunning_paused_until
+                and not line._dunning_paused_at(
+                    context.today(line.company_id, line.partner_id.commercial_partner_id, now)
+                )
             )
-        ).action_dunning_resume()
+        ).move_id.action_dunning_resume()
         next_moments, reached = {}, {}
         lines.move_id._dunning_ensure_tokens()
-        for partner, partner_lines in lines.grouped(
-            lambda line: line.partner_id.commercial_partner_id
+        # One customer of two companies (two CNPJs) gets each company's messages apart.
+        for (partner, _company), partner_lines in lines.grouped(
+            lambda line: (line.partner_id.commercial_partner_id, line.company_id)
         ).items():
             to_send = defaultdict(lambda: self.env["account.move.line"])  # stage -> lines
-            superseded = []
+            settled = []  # (line, stage, reason) recorded as superseded
             for line in partner_lines:
                 result = line._dunning_plan(now, context)
                 next_moments[line] = result.next_moment
                 if result.send:
-                    stage = self.env["dunning.stage"].browse(result.send.id)
-                    to_send[stage] |= line
-                    superseded += [
-                        (line, self.env["dunning.stage"].browse(r.id)) for r in result.superseded
-                    ]
-            if superseded:
+                    to_send[Stage.browse(result.send.id)] |= line
+                settled += [(line, Stage.browse(r.id), "superseded") for r in result.superseded]
+                settled += [(line, Stage.browse(r.id), "expired") for r in result.expired]
+                if result.reached:
+                    reached[line.id] = result.reached.id
+            if settled:
                 Event.create(
                     [
-                        self._event_values(line, stage, channel, "superseded", now, context)
-                        for line, stage in superseded
+                        self._event_values(
+                            line,
+                            stage,
+                            channel,
+                            "superseded",
+                            now,
+                            context,
+                            reason=self._settled_reason(why),
+                        )
+                        for line, stage, why in settled
                         for channel in stage._channels()
                     ]
                 )
             if to_send:
+                company = partner_lines[:1].company_id
+                Channel = self.env["dunning.channel"]
+                contact = Channel._contact(partner, company)
+                caps = Channel._caps(partner, company, now, context)
                 for group_to_send in self._message_groups(to_send):
-                    self._send_partner(partner, group_to_send, now, context)
-                reached.update(
-                    {line.id: stage.id for stage, group in to_send.items() for line in group}
-                )
+                    self._send_partner(partner, group_to_send, now, context, contact, caps)
         self.env["account.move.line"]._dunning_store_next_actions(
-            {line.id: moment for line, moment in next_moments.items()}, reached
+            {line.id: moment for line, moment in next_moments.items()}, reached, context
         )
+
+    @api.model
+    def _settled_reason(self, why):
+        if why == "expired":
+            return self.env._(
+                "Its day had passed: its text (before or on the due date) would no longer be true."
+            )
+        return self.env._("A more advanced stage was due at the same time.")
 
     # -- events and messages ------------------------------------------------------
     @api.model
     def _event_values(self, line, stage, channel, state, now, context, origin="auto", reason=False):
         partner = line.partner_id.commercial_partner_id
-        calendar = context.calendar(line.company_id, partner)
-        tz = context.tz(line.company_id, partner)
+        today = context.today(line.company_id, partner, now)
         return {
             "move_line_id": line.id,
             "move_id": line.move_id.id,
@@ -309,12 +325,9 @@ class DunningEngine(models.AbstractModel):
             "origin": origin,
             "state": state,
             "reason": reason,
-            "sent_at": to_naive(now),
             "amount_residual": line.amount_residual,
             "currency_id": line.company_currency_id.id,
-            "days_overdue": days_overdue(
-                line.date_maturity, now.astimezone(ZoneInfo(tz)).date(), calendar
-            ),
+            "days_overdue": context.days_overdue(line, today),
         }
 
     @api.model
@@ -341,12 +354,19 @@ class DunningEngine(models.AbstractModel):
             return self.env["dunning.event"]
         lines.move_id._dunning_ensure_tokens()
         events = self.env["dunning.event"]
-        manual = self.with_context(dunning_manual=True)
-        for partner, partner_lines in lines.grouped(
-            lambda line: line.partner_id.commercial_partner_id
+        Channel = self.env["dunning.channel"]
+        for (partner, company), partner_lines in lines.grouped(
+            lambda line: (line.partner_id.commercial_partner_id, line.company_id)
         ).items():
-            events |= manual._send_partner(
-                partner, {stage: partner_lines}, now, context, channels=channels, origin="manual"
+            events |= self._send_partner(
+                partner,
+                {stage: partner_lines},
+                now,
+                context,
+                Channel._contact(partner, company),
+                Channel._caps(partner, company, now, context),
+                channels=channels,
+                origin=rules.MANUAL,
             )
         reached = {
             line.id: stage.id
@@ -354,246 +374,47 @@ class DunningEngine(models.AbstractModel):
             if (line.dunning_stage_id.offset_days or -(10**6)) < stage.offset_days
         }
         moments = {line.id: line._dunning_next_moment(now, context) for line in lines}
-        self.env["account.move.line"]._dunning_store_next_actions(moments, reached)
+        self.env["account.move.line"]._dunning_store_next_actions(moments, reached, context)
         lines.move_id.invalidate_recordset(["dunning_stage_id", "dunning_next_action_at"])
         self._wake_queues()
         return events
 
     @api.model
-    def _send_partner(self, partner, to_send, now, context, channels=None, origin="auto"):
-        """One message per channel for this customer, listing every installment due.
-
-        ``channels`` restricts the stages' channels (a person's choice, with
-        ``origin`` "manual"). Returns the events written."""
-        stage_lines = dict(to_send)
-        lines = self.env["account.move.line"].union(*stage_lines.values())
-        chosen = channels
-        channels = defaultdict(lambda: self.env["account.move.line"])
-        for stage, stage_line_set in stage_lines.items():
-            for channel in stage._channels() if chosen is None else chosen:
-                channels[channel] |= stage_line_set
-        stage_of = {line: stage for stage, group in stage_lines.items() for line in group}
+    def _send_partner(
+        self, partner, to_send, now, context, contact, caps, channels=None, origin="auto"
+    ):
+        """The messages of one group ``to_send`` ({stage: lines}) of this customer,
+        as ``dunning.channel`` decides them, and their events (written in the same
+        transaction). Returns the events."""
+        Channel = self.env["dunning.channel"]
+        stage_of = {line: stage for stage, group in to_send.items() for line in group}
         events = []
-        sms_impossible = self.env["account.move.line"]
-        sms_state = None
-        for channel in ("sms", "email", "call", "letter"):
-            channel_lines = channels.get(channel)
-            if not channel_lines:
-                continue
-            # The most advanced stage's template speaks for the whole group.
-            stage = max((stage_of[line] for line in channel_lines), key=lambda s: s.offset_days)
-            if (
-                channel == "email"
-                and origin != "manual"
-                and partner.dunning_preferred_channel == "sms"
-                and not (channel_lines - channels.get("sms", channel_lines.browse()))
-                and sms_state in ("queued", "deferred")
-            ):
-                state, reason, extra = (
-                    "skipped",
-                    self.env._("The customer prefers SMS; the SMS of this stage was sent."),
-                    {},
-                )
-            else:
-                sender = getattr(self, f"_send_{channel}")
-                state, reason, extra = sender(partner, channel_lines, stage, now, context)
-            if channel == "sms":
-                sms_state = state
-                if state == "skipped":
-                    sms_impossible = channel_lines
-            for line in channel_lines:
-                values = self._event_values(
-                    line, stage_of[line], channel, state, now, context, origin=origin, reason=reason
-                )
-                values.update(extra)
-                events.append(values)
-        # E-mail instead of an impossible SMS, unless the stage e-mails anyway.
-        fallback = sms_impossible - channels.get("email", self.env["account.move.line"])
-        if origin == "manual":
-            fallback = fallback.browse()  # a person chose the channels: nothing else
-        if fallback and (
-            lines[:1].company_id.dunning_email_fallback
-            or partner.dunning_preferred_channel == "email"
-        ):
-            stage = max((stage_of[line] for line in fallback), key=lambda s: s.offset_days)
-            template = stage.mail_template_id or self._fallback_template(stage)
-            state, reason, extra = self._send_email(
-                partner, fallback, stage, now, context, template
-            )
-            for line in fallback:
+        outgoing = Channel._outgoing(
+            partner, to_send, contact, caps, channels=channels, origin=origin
+        )
+        for out in outgoing:
+            state, reason, extra = Channel._execute(out, partner, now, context)
+            for line in out.lines:
                 values = self._event_values(
                     line,
                     stage_of[line],
-                    "email",
+                    out.channel,
                     state,
                     now,
                     context,
-                    origin="fallback",
+                    origin=out.decision.origin,
                     reason=reason,
                 )
                 values.update(extra)
                 events.append(values)
         created = self.env["dunning.event"].sudo().create(events)
-        self._log_on_invoices(lines, stage_of, channels)
+        lines = self.env["account.move.line"].union(*to_send.values())
+        used = defaultdict(lambda: self.env["account.move.line"])
+        for out in outgoing:
+            if out.decision.state == rules.SEND:
+                used[out.channel] |= out.lines
+        self._log_on_invoices(lines, stage_of, used)
         return created
-
-    @api.model
-    def _fallback_template(self, stage):
-        return self.env.ref(
-            "l10n_br_dunning.mail_template_dunning_overdue", raise_if_not_found=False
-        )
-
-    @api.model
-    def _template_for(self, template, lines):
-        """``template`` ready to render for ``lines``: their installments in the
-        context, and their company as the environment's company (the templates'
-        ``object.env.company``: a cron runs in the main company)."""
-        company = lines[:1].company_id or self.env.company
-        return template.with_context(**self._render_context(lines)).with_company(company)
-
-    @api.model
-    def _render_context(self, lines):
-        # dunning_qweb_cache: compile each template body once per run (mail.template)
-        return {"dunning_line_ids": lines.ids, "dunning_qweb_cache": True}
-
-    @api.model
-    def _send_email(self, partner, lines, stage, now, context, template=None):
-        template = template or stage.mail_template_id
-        if not partner.email:
-            return "skipped", self.env._("The customer has no e-mail address."), {}
-        if (
-            self.env["mail.blacklist"]
-            .sudo()
-            .search_count([("email", "=", partner.email_normalized)], limit=1)
-        ):
-            return "skipped", self.env._("The customer's e-mail is blacklisted."), {}
-        try:
-            rendered = self._template_for(template, lines)._generate_template(
-                [partner.id], ["subject", "body_html", "email_from", "reply_to"]
-            )[partner.id]
-        except Exception as error:  # noqa: BLE001  (any QWeb error: record it, go on)
-            _logger.warning(
-                "Dunning e-mail template %s failed for %s: %s", template, partner, error
-            )
-            return "failed", self.env._("The template failed to render: %(error)s", error=error), {}
-        attachments = lines.move_id.invoice_pdf_report_id
-        message = partner.with_context(mail_post_autofollow=False).message_post(
-            subject=rendered.get("subject"),
-            body=rendered.get("body_html"),
-            # The company speaks; giving the author spares a partner search per e-mail.
-            author_id=(lines[:1].company_id or self.env.company).partner_id.id,
-            email_from=rendered.get("email_from") or None,
-            reply_to=rendered.get("reply_to") or None,
-            partner_ids=partner.ids,
-            attachment_ids=attachments.ids,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            email_layout_xmlid="mail.mail_notification_light",
-            force_send=False,
-        )
-        return "queued", False, {"mail_message_id": message.id}
-
-    @api.model
-    def _send_sms(self, partner, lines, stage, now, context):
-        if partner.dunning_preferred_channel == "email":
-            return "skipped", self.env._("The customer prefers e-mail."), {}
-        try:
-            number = normalize_mobile(
-                partner.mobile or partner.phone, partner.country_id.code or "BR"
-            )
-        except PhoneNumberError as error:
-            reason = self.env._(
-                "No valid mobile number (%(number)s): %(code)s",
-                number=partner.mobile or partner.phone or "-",
-                code=error.code,
-            )
-            return "skipped", reason, {}
-        if self.env["phone.blacklist"].sudo().search_count([("number", "=", number)], limit=1):
-            return "skipped", self.env._("The customer opted out of SMS."), {}
-        if self.env.context.get("dunning_manual"):
-            return self._deliver_sms(partner, lines, stage, number)
-        company = lines[:1].company_id
-        tz = context.tz(company, partner)
-        today = now.astimezone(ZoneInfo(tz)).date()
-        sent_days = self._sms_days(partner, today, tz)
-        allowed = first_day_within_caps(
-            today, sent_days, company.dunning_sms_per_day, company.dunning_sms_per_week
-        )
-        if allowed != today:
-            calendar = context.calendar(company, partner)
-            window = company._dunning_window(partner)
-            day = window.next_contact_day(allowed, calendar)
-            moment = window.opening(day, tz)
-            reason = self.env._(
-                "SMS limit per customer reached: deferred to %(day)s.", day=day.strftime("%d/%m/%Y")
-            )
-            return "deferred", reason, {"scheduled_at": to_naive(moment)}
-        return self._deliver_sms(partner, lines, stage, number)
-
-    @api.model
-    def _deliver_sms(self, partner, lines, stage, number):
-        template = stage.sms_template_id
-        try:
-            body = self._template_for(template, lines)._render_field(
-                "body", partner.ids, compute_lang=True
-            )[partner.id]
-        except Exception as error:  # noqa: BLE001
-            _logger.warning("Dunning SMS template %s failed for %s: %s", template, partner, error)
-            return "failed", self.env._("The template failed to render: %(error)s", error=error), {}
-        message = partner._message_sms(transliterate(body), sms_numbers=[number], put_in_queue=True)
-        sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)], limit=1)
-        return "queued", False, {"mail_message_id": message.id, "sms_uuid": sms.uuid}
-
-    @api.model
-    def _sms_days(self, partner, today, tz):
-        since = to_naive(datetime.combine(today - timedelta(days=6), time(0), tzinfo=ZoneInfo(tz)))
-        events = (
-            self.env["dunning.event"]
-            .sudo()
-            .search_read(
-                [
-                    ("partner_id", "=", partner.id),
-                    ("channel", "=", "sms"),
-                    ("state", "=", "queued"),
-                    ("sent_at", ">=", since),
-                ],
-                ["sent_at", "sms_uuid"],
-            )
-        )
-        # One SMS may carry several events: count messages, not events.
-        sent = {e["sms_uuid"]: e["sent_at"] for e in events}
-        return [to_utc(moment).astimezone(ZoneInfo(tz)).date() for moment in sent.values()]
-
-    @api.model
-    def _send_call(self, partner, lines, stage, now, context):
-        user = stage.activity_user_id or partner.user_id or self.env.user
-        summary = self.env._("Call about %(amount)s overdue", amount=_money(lines))
-        rows = Markup("").join(
-            Markup("<li>%s: %s, %s</li>")
-            % (line.move_id.name, fields.Date.to_string(line.date_maturity), _money(line))
-            for line in lines
-        )
-        note = Markup("<p>%s</p><ul>%s</ul><p>%s</p>") % (
-            self.env._("Understand why it is late and propose an agreement."),
-            rows,
-            self.env._(
-                'Record the outcome with "Record call outcome" on the customer: a promise '
-                "or a dispute pauses the régua."
-            ),
-        )
-        activity = partner.activity_schedule(
-            activity_type_id=stage.activity_type_id.id
-            or self.env.ref("mail.mail_activity_data_call").id,
-            user_id=user.id,
-            summary=summary,
-            note=note,
-        )
-        return "queued", False, {"activity_id": activity.id}
-
-    @api.model
-    def _send_letter(self, partner, lines, stage, now, context):
-        # Rendered when printed from the "Letters to print" list, never in the run.
-        return "to_print", False, {}
 
     @api.model
     def _log_on_invoices(self, lines, stage_of, channels):
@@ -627,25 +448,69 @@ class DunningEngine(models.AbstractModel):
             )
         )
         context = PlanningContext(self.env)
-        for (partner, stage, channel), group in events.grouped(
-            lambda e: (e.partner_id, e.stage_id, e.channel)
+        Channel = self.env["dunning.channel"]
+        caps_of = {}
+        for (partner, company, stage, channel, origin), group in events.grouped(
+            lambda e: (e.partner_id, e.company_id, e.stage_id, e.channel, e.origin)
         ).items():
-            # A more advanced stage reached the installment meanwhile: it speaks instead.
+            today = context.today(company, partner, now)
+            calendar = context.calendar(company, partner)
+            window = company._dunning_window(partner)
+            tz = context.tz(company, partner)
+            if not window.contains(now, tz, calendar):
+                group.write({"scheduled_at": to_naive(window.next_allowed(now, tz, calendar))})
+                continue
+            # A more advanced stage reached the installment, or is due now: it
+            # speaks instead.
             overtaken = group.filtered(
-                lambda e: e.move_line_id.dunning_stage_id.offset_days > e.stage_id.offset_days
+                lambda e: self._due_offset(e.move_line_id, now, context) > e.stage_id.offset_days
             )
-            overtaken.write({"state": "superseded"})
-            group -= overtaken
+            overtaken.write({"state": "superseded", "reason": self._settled_reason("superseded")})
+            # A "vence hoje" deferred to the next day would no longer be true.
+            expired = (group - overtaken).filtered(
+                lambda e, today=today, calendar=calendar: (
+                    e.move_line_id.date_maturity
+                    and is_expired(
+                        e.move_line_id.date_maturity, e.stage_id._rule(), calendar, today
+                    )
+                )
+            )
+            expired.write({"state": "superseded", "reason": self._settled_reason("expired")})
+            group -= overtaken | expired
             lines = group.move_line_id.filtered(
-                lambda line: line._dunning_is_open() and not line.move_id.dunning_paused
+                lambda line, today=today: (
+                    line._dunning_is_open() and not line._dunning_paused_at(today)
+                )
             )
             gone = group.filtered(lambda e, open_lines=lines: e.move_line_id not in open_lines)
             gone.write({"state": "skipped", "reason": self.env._("Paid or paused before sending.")})
             if not lines:
                 continue
-            sender = getattr(self, f"_send_{channel}")
-            state, reason, extra = sender(partner, lines, stage, now, context)
-            (group - gone).write({"state": state, "reason": reason, **extra})
+            if (partner, company) not in caps_of:
+                caps_of[partner, company] = Channel._caps(partner, company, now, context)
+            outgoing = Channel._outgoing(
+                partner,
+                {stage: lines},
+                Channel._contact(partner, company),
+                caps_of[partner, company],
+                channels=[channel],
+                origin=origin,
+                fallback=False,
+            )
+            for out in outgoing:
+                state, reason, extra = Channel._execute(out, partner, now, context)
+                (group - gone).filtered(lambda e, out=out: e.move_line_id in out.lines).write(
+                    {"state": state, "reason": reason, **extra}
+                )
+
+    @api.model
+    def _due_offset(self, line, now, context):
+        """Offset of the most advanced stage this installment reached or would be
+        sent at ``now``."""
+        result = line._dunning_plan(now, context)
+        offsets = [line.dunning_stage_id.offset_days] if line.dunning_stage_id else []
+        offsets += [result.send.offset] if result.send else []
+        return max(offsets, default=-(10**6))
 
     @api.model
     def _send_thanks(self, partner_ids):
@@ -656,20 +521,24 @@ class DunningEngine(models.AbstractModel):
             "l10n_br_dunning.mail_template_dunning_thanks", raise_if_not_found=False
         )
         Event = self.env["dunning.event"].sudo()
+        Channel = self.env["dunning.channel"]
+        now = to_utc(fields.Datetime.now())
         for move in self.env["account.move"].browse([row[1] for row in rows]):
             partner = move.commercial_partner_id
-            values = {
-                "move_id": move.id,
-                "partner_id": partner.id,
-                "company_id": move.company_id.id,
-                "channel": "thanks",
-                "currency_id": move.company_currency_id.id,
-            }
             lines = move.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
-            state, reason, extra = self._send_email(partner, lines, None, None, None, template)
-            Event.create({**values, "state": state, "reason": reason, **extra})
-
-
-def _money(lines):
-    currency = lines[:1].company_currency_id
-    return format_amount(lines.env, sum(lines.mapped("amount_residual")), currency)
+            contact = Channel._contact(partner, move.company_id)
+            decision = rules.choose(contact, {rules.EMAIL: lines.ids})[0]
+            out = Outgoing(decision, lines, self.env["dunning.stage"], template)
+            state, reason, extra = Channel._execute(out, partner, now, None)
+            Event.create(
+                {
+                    "move_id": move.id,
+                    "partner_id": partner.id,
+                    "company_id": move.company_id.id,
+                    "channel": "thanks",
+                    "currency_id": move.company_currency_id.id,
+                    "state": state,
+                    "reason": reason,
+                    **extra,
+                }
+            )

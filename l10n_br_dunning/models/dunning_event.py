@@ -11,6 +11,32 @@ CHANNELS = [
 ]
 
 
+# mail.notification status -> delivery status, per channel. For SMS, Odoo's
+# "sent" means the provider reported delivery, "pending" that it accepted the
+# SMS, and "process" (with sms_gateway) that nobody knows whether it went.
+NOTIFICATION_TO_DELIVERY = {
+    "sms": {
+        "ready": "pending",
+        "process": "unknown",
+        "pending": "sent",
+        "sent": "delivered",
+        "bounce": "failed",
+        "exception": "failed",
+        "canceled": "failed",
+    },
+    "email": {
+        "ready": "pending",
+        "process": "pending",
+        "pending": "pending",
+        "sent": "sent",
+        "bounce": "failed",
+        "exception": "failed",
+        "canceled": "failed",
+    },
+}
+NOTIFICATION_TO_DELIVERY["thanks"] = NOTIFICATION_TO_DELIVERY["email"]
+
+
 class DunningEvent(models.Model):
     """One (installment, stage, channel) of the régua, and what became of it.
 
@@ -57,7 +83,13 @@ class DunningEvent(models.Model):
         index=True,
     )
     reason = fields.Char(readonly=True)
-    sent_at = fields.Datetime("Run at", readonly=True, index=True)
+    sent_at = fields.Datetime(
+        "Sent at",
+        readonly=True,
+        index=True,
+        help="When the message left the régua for Odoo's mail or SMS queue: for a deferred "
+        "message, the day it really went, which the SMS caps and the reports count.",
+    )
     scheduled_at = fields.Datetime("Deferred until", readonly=True)
     amount_residual = fields.Monetary("Open amount", currency_field="currency_id", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
@@ -97,47 +129,36 @@ class DunningEvent(models.Model):
         # Each customer's last contact (collections dashboard), one index probe each.
         self.env.cr.execute(
             SQL(
-                "CREATE INDEX IF NOT EXISTS dunning_event_last_contact "
-                "ON dunning_event (partner_id, id DESC) "
+                "DROP INDEX IF EXISTS dunning_event_last_contact; "
+                "CREATE INDEX IF NOT EXISTS dunning_event_last_sent "
+                "ON dunning_event (partner_id, sent_at DESC, id DESC) "
                 "WHERE state IN ('queued', 'to_print', 'printed')"
             )
         )
         return result
 
     def _compute_delivery_status(self):
-        sms_uuids = [uuid for uuid in self.mapped("sms_uuid") if uuid]
-        logs = {
-            log.sms_uuid: log.status
-            for log in self.env["sms.gateway.message"]
+        """From Odoo's own notification of the message (``mail.notification``, which
+        ``sms.tracker`` updates for SMS): the same with any SMS provider or IAP."""
+        notifications = (
+            self.env["mail.notification"]
             .sudo()
-            .search([("sms_uuid", "in", sms_uuids)])
-        }
-        gateway = {
-            "sending": "pending",
-            "retry": "pending",
-            "sent": "sent",
-            "delivered": "delivered",
-            "failed": "failed",
-            "unknown": "unknown",
-        }
-        mail = {
-            "ready": "pending",
-            "process": "pending",
-            "pending": "pending",
-            "sent": "sent",
-            "bounce": "failed",
-            "exception": "failed",
-            "canceled": "failed",
+            .search_read(
+                [("mail_message_id", "in", self.mail_message_id.ids)],
+                ["mail_message_id", "res_partner_id", "notification_status"],
+            )
+        )
+        status_of = {
+            (n["mail_message_id"][0], n["res_partner_id"] and n["res_partner_id"][0]): n[
+                "notification_status"
+            ]
+            for n in notifications
         }
         for event in self:
             status = False
-            if event.channel == "sms" and event.sms_uuid:
-                status = gateway.get(logs.get(event.sms_uuid), "pending")
-            elif event.channel in ("email", "thanks") and event.mail_message_id:
-                notifications = event.mail_message_id.sudo().notification_ids.filtered(
-                    lambda n, partner=event.partner_id: n.res_partner_id == partner
-                )
-                status = mail.get(notifications[:1].notification_status, "sent")
+            if event.mail_message_id and event.channel in NOTIFICATION_TO_DELIVERY:
+                notification = status_of.get((event.mail_message_id.id, event.partner_id.id))
+                status = NOTIFICATION_TO_DELIVERY[event.channel].get(notification, "pending")
             event.delivery_status = status
 
     @api.model

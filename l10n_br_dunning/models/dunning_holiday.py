@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class DunningHoliday(models.Model):
@@ -18,3 +18,28 @@ class DunningHoliday(models.Model):
     city_id = fields.Many2one(
         "res.city", help="Only for customers in this city (municipal holiday). Empty: everyone."
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        holidays = super().create(vals_list)
+        holidays._dunning_replan_companies(holidays.company_id)
+        return holidays
+
+    def write(self, vals):
+        companies = self.company_id
+        result = super().write(vals)
+        self._dunning_replan_companies(companies | self.company_id)
+        return result
+
+    def unlink(self):
+        companies = self.company_id
+        result = super().unlink()
+        self._dunning_replan_companies(companies)
+        return result
+
+    def _dunning_replan_companies(self, companies):
+        """Effective due dates and next actions move with the calendar."""
+        if companies:
+            self.env["account.move.line"].sudo()._dunning_plan_open_installments(
+                [("company_id", "in", companies.ids)]
+            )

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import time
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..tools.business_calendar import SendWindow
 
@@ -82,6 +82,13 @@ class ResCompany(models.Model):
     dunning_policy_bad_id = fields.Many2one(
         "dunning.policy", "Policy for defaulting customers", domain="[('company_id', '=', id)]"
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        # A new company (a new branch, a new CNPJ) has the standard régua at once.
+        companies._dunning_ensure_policy()
+        return companies
 
     def _dunning_window(self, partner=None):
         """The sending window, narrowed to the hours the customer prefers."""

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -7,6 +7,9 @@ class ResConfigSettings(models.TransientModel):
 
     dunning_enabled = fields.Boolean(related="company_id.dunning_enabled", readonly=False)
     dunning_policy_id = fields.Many2one(related="company_id.dunning_policy_id", readonly=False)
+    dunning_policy_missing = fields.Boolean(
+        "Without a default policy", compute="_compute_dunning_policy_missing"
+    )
     dunning_window_start = fields.Float(related="company_id.dunning_window_start", readonly=False)
     dunning_window_end = fields.Float(related="company_id.dunning_window_end", readonly=False)
     dunning_saturday = fields.Boolean(related="company_id.dunning_saturday", readonly=False)
@@ -49,3 +52,10 @@ class ResConfigSettings(models.TransientModel):
     dunning_policy_bad_id = fields.Many2one(
         related="company_id.dunning_policy_bad_id", readonly=False
     )
+
+    @api.depends("dunning_enabled", "dunning_policy_id")
+    def _compute_dunning_policy_missing(self):
+        for settings in self:
+            settings.dunning_policy_missing = (
+                settings.dunning_enabled and not settings.dunning_policy_id
+            )

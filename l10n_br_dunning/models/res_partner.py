@@ -8,10 +8,11 @@ from odoo.tools import SQL
 from odoo.tools.misc import format_amount, format_date
 
 from odoo.addons.sms_gateway.models.sms_sms import PHONE_ERRORS
-from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, normalize_mobile
+from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, first_mobile, normalize_mobile
 
 from ..tools.payer_profile import average_days_late, payer_class
 from .account_move import PORTAL_RATE_LIMIT, DunningRateLimit
+from .dunning_context import PlanningContext
 
 PAYER_CLASSES = [
     ("good", "Good payer"),
@@ -69,16 +70,46 @@ class ResPartner(models.Model):
     @api.depends("mobile", "phone", "country_id")
     def _compute_dunning_mobile_valid(self):
         for partner in self:
-            partner.dunning_mobile_valid = bool(partner._dunning_e164_any())
+            partner.dunning_mobile_valid = bool(partner._dunning_e164())
 
-    def _dunning_e164_any(self):
-        for number in (self.mobile, self.phone):
-            if number:
-                try:
-                    return normalize_mobile(number, self.country_id.code or "BR")
-                except PhoneNumberError:
-                    continue
-        return False
+    def _dunning_sms_number(self):
+        """The number the régua sends SMS to, in E.164: the mobile, else the phone
+        when it is a mobile. Raises PhoneNumberError (with the reason) when
+        neither is. The one definition: run, preview, dashboard and portal."""
+        self.ensure_one()
+        return first_mobile([self.mobile, self.phone], self.country_id.code or "BR")
+
+    def _dunning_sms_number_field(self):
+        """The field ``_dunning_sms_number`` reads: "mobile" or "phone"."""
+        self.ensure_one()
+        for field in ("mobile", "phone"):
+            try:
+                normalize_mobile(self[field], self.country_id.code or "BR")
+            except PhoneNumberError:
+                continue
+            return field
+        return "mobile" if self.mobile or not self.phone else "phone"
+
+    def _dunning_e164(self):
+        """``_dunning_sms_number``, or False."""
+        try:
+            return self._dunning_sms_number()
+        except PhoneNumberError:
+            return False
+
+    def _dunning_lang(self, company=None):
+        """The language the régua writes to this customer in (README: decisions):
+        theirs, else the company's, else Brazilian Portuguese for a Brazilian
+        company; only an installed language, never the one of whoever runs the
+        scheduled action."""
+        self.ensure_one()
+        company = company or self.env.company
+        installed = dict(self.env["res.lang"].get_installed())
+        brazilian = "pt_BR" if company.country_id.code == "BR" else None
+        for code in (self.lang, company.partner_id.lang, brazilian):
+            if code and code in installed:
+                return code
+        return self.env.lang or "en_US"
 
     def write(self, vals):
         result = super().write(vals)
@@ -103,12 +134,6 @@ class ResPartner(models.Model):
             number
             and self.env["phone.blacklist"].sudo().search_count([("number", "=", number)], limit=1)
         )
-
-    def _dunning_e164(self):
-        try:
-            return normalize_mobile(self.mobile or "", self.country_id.code or "BR")
-        except PhoneNumberError:
-            return False
 
     def _dunning_portal_set_preferences(
         self, company, channel, hours, mobile, sms_opt_out, ip_address=None
@@ -139,7 +164,7 @@ class ResPartner(models.Model):
                 raise UserError(
                     self.env._(
                         "This mobile number cannot receive SMS: %(reason)s",
-                        reason=PHONE_ERRORS[error.code]._translate(self.env.lang),
+                        reason=self.env._(PHONE_ERRORS[error.code]),
                     )
                 ) from error
         elif channel == "sms":
@@ -196,7 +221,10 @@ class ResPartner(models.Model):
         lines = self._dunning_context_lines()
         currency = lines[:1].company_currency_id or self.env.company.currency_id
         return format_amount(
-            self.env, sum(lines.mapped("amount_residual")), currency, lang_code=self.lang
+            self.env,
+            sum(lines.mapped("amount_residual")),
+            currency,
+            lang_code=self._dunning_lang(lines[:1].company_id or None),
         )
 
     def _dunning_sms_due_date(self):
@@ -204,7 +232,10 @@ class ResPartner(models.Model):
         if not lines:
             return ""
         return format_date(
-            self.env, lines[0].date_maturity, lang_code=self.lang, date_format="dd/MM"
+            self.env,
+            lines[0].date_maturity,
+            lang_code=self._dunning_lang(lines[0].company_id),
+            date_format="dd/MM",
         )
 
     def _dunning_sms_link(self):
@@ -226,8 +257,10 @@ class ResPartner(models.Model):
             )
             .sorted(lambda line: (line.date_maturity, line.id))
         )
+        context = PlanningContext(self.env)
         items = [
-            {"line": line, "days_overdue": line._dunning_days_overdue(today)} for line in lines
+            {"line": line, "days_overdue": line._dunning_days_overdue(today, context)}
+            for line in lines
         ]
         overdue = sum(i["line"].amount_residual for i in items if i["days_overdue"] > 0)
         total = sum(lines.mapped("amount_residual"))
@@ -297,15 +330,12 @@ class ResPartner(models.Model):
                 """
                 SELECT l.partner_id, MIN(l.date_maturity)
                   FROM account_move_line l
-                  JOIN account_move m ON m.id = l.move_id
-                  JOIN account_account a ON a.id = l.account_id
-                 WHERE l.company_id = %(company)s AND a.account_type = 'asset_receivable'
-                   AND l.parent_state = 'posted' AND NOT l.reconciled AND l.amount_residual > 0
-                   AND l.date_maturity IS NOT NULL
-                   AND m.move_type IN ('out_invoice', 'out_receipt')
+                 WHERE %(open)s
               GROUP BY l.partner_id
                 """,
-                company=company.id,
+                open=self.env["account.move.line"]._dunning_open_sql(
+                    "l", [("company_id", "=", company.id)]
+                ),
             )
         )
         payments = defaultdict(list)

@@ -4,3 +4,4 @@ from . import test_dunning_portal
 from . import test_dunning_portal_tour
 from . import test_dunning_backoffice
 from . import test_dunning_backoffice_tour
+from . import test_dunning_truth

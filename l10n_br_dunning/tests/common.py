@@ -64,8 +64,9 @@ class DunningCase(AccountTestInvoicingCommon):
         )
 
     @classmethod
-    def _invoice(cls, partner, due, amount=100.0, post_at=None, payment_term=None):
-        """A posted invoice due on ``due`` (a date), posted at ``post_at``."""
+    def _invoice(cls, partner, due, amount=100.0, post_at=None, payment_term=None, company=None):
+        """A posted invoice due on ``due`` (a date), posted at ``post_at``, of
+        ``company`` (default: the test company)."""
         values = {
             "move_type": "out_invoice",
             "partner_id": partner.id,
@@ -80,7 +81,7 @@ class DunningCase(AccountTestInvoicingCommon):
             values["invoice_payment_term_id"] = payment_term.id
         else:
             values["invoice_date_due"] = due
-        move = cls.env["account.move"].create(values)
+        move = cls.env["account.move"].with_company(company or cls.env.company).create(values)
         with freeze_time(post_at or (due - timedelta(days=30))):
             move.action_post()
         return move
@@ -98,6 +99,13 @@ class DunningCase(AccountTestInvoicingCommon):
         """[(stage offset, channel)] of the events that produced a message."""
         events = self._events(moves).filtered(lambda e: e.state in ("queued", "to_print"))
         return [(e.stage_id.offset_days, e.channel) for e in events]
+
+    def _sent_sms_text(self, event):
+        """What the company's SMS gateway sent for an SMS event, once Odoo's SMS
+        queue processed it (the gateway transliterates: João -> Joao)."""
+        self.env["sms.sms"].sudo().search([("uuid", "=", event.sms_uuid)])._send()
+        log = self.env["sms.gateway.message"].sudo().search([("sms_uuid", "=", event.sms_uuid)])
+        return log.body
 
     def _pay(self, move, amount=None, date=None):
         wizard = (

@@ -28,7 +28,8 @@ class TestDunningBackoffice(DunningCase):
         self._pay(partial, amount=50.0, date=date(2026, 12, 6))
         self._invoice(self.sp, date(2026, 10, 30), 300.0)  # 46 days
         self._invoice(self.sp, date(2026, 9, 30), 400.0)  # 76 days
-        self._invoice(self.sp, date(2026, 8, 1), 500.0)  # 136 days
+        # Due on Saturday 1 August: 134 days from Monday 3, as on the invoice.
+        self._invoice(self.sp, date(2026, 8, 1), 500.0)
         paid = self._invoice(self.rj, date(2026, 12, 1), 90.0)
         self._pay(paid, date=date(2026, 12, 1))
         with freeze_time(TODAY):
@@ -45,7 +46,7 @@ class TestDunningBackoffice(DunningCase):
                     row.oldest_days_overdue,
                     row.installments,
                 ),
-                (1450.0, 100.0, 1350.0, 150.0, 300.0, 400.0, 500.0, 136, 5),
+                (1450.0, 100.0, 1350.0, 150.0, 300.0, 400.0, 500.0, 134, 5),
             )
             self.assertFalse(self._row(self.rj), "nothing open, no row")
         # A month later everything has aged (a new request: nothing cached).
@@ -284,7 +285,7 @@ class TestDunningPreviewAndCalls(DunningCase):
         preview = self.env["dunning.preview"].create({"date": date(2026, 12, 15)})
         with freeze_time(datetime(2026, 12, 14, 12, 0)):
             preview.action_preview()
-        lines = preview.line_ids
+        lines = preview.line_ids.filtered(lambda line: line.state == "queued")
         self.assertEqual(set(lines.partner_id), {self.sp})
         self.assertEqual(set(lines.mapped("channel")), {"email", "sms"})
         email = lines.filtered(lambda line: line.channel == "email")
@@ -302,13 +303,18 @@ class TestDunningPreviewAndCalls(DunningCase):
         )
         with freeze_time(datetime(2026, 12, 10, 12, 0)):
             preview.action_preview()
+        sent = preview.line_ids.filtered(lambda line: line.state == "queued")
         self.assertEqual(set(preview.line_ids.stage_id.policy_id), {strict})
-        self.assertEqual(set(preview.line_ids.stage_id.mapped("offset_days")), {1})
-        # The customer's own régua would still be on "due today" that day.
+        self.assertEqual(set(sent.stage_id.mapped("offset_days")), {1})
+        # The customer's own régua would have nothing true to say that day: its
+        # "due today" is a day late, and D+3 business days has not come.
         mine = self.env["dunning.preview"].create({"date": date(2026, 12, 11)})
         with freeze_time(datetime(2026, 12, 10, 12, 0)):
             mine.action_preview()
-        self.assertEqual(set(mine.line_ids.stage_id.mapped("offset_days")), {0})
+        self.assertFalse(mine.line_ids.filtered(lambda line: line.state == "queued"))
+        expired = mine.line_ids.filtered(lambda line: line.stage_id.offset_days == 0)
+        self.assertEqual(set(expired.mapped("state")), {"superseded"})
+        self.assertIn("would no longer be true", expired[0].reason)
         self.assertEqual(set(mine.line_ids.stage_id.policy_id), {self.policy})
         self.assertFalse(self._events(move))
 

@@ -15,6 +15,28 @@ from zoneinfo import ZoneInfo
 import holidays
 
 DEFAULT_TZ = "America/Sao_Paulo"
+# The time zone of each Brazilian state (IBGE two-letter code) where it is not
+# Brasília's. Amazonas' south-west runs on Acre time; the capital's rules it.
+STATE_TZ = {
+    "AC": "America/Rio_Branco",
+    "AM": "America/Manaus",
+    "RR": "America/Boa_Vista",
+    "RO": "America/Porto_Velho",
+    "MT": "America/Cuiaba",
+    "MS": "America/Campo_Grande",
+    "PA": "America/Belem",
+    "AP": "America/Belem",
+    "TO": "America/Araguaina",
+    "MA": "America/Fortaleza",
+    "PI": "America/Fortaleza",
+    "CE": "America/Fortaleza",
+    "RN": "America/Fortaleza",
+    "PB": "America/Fortaleza",
+    "PE": "America/Recife",
+    "AL": "America/Maceio",
+    "SE": "America/Maceio",
+    "BA": "America/Bahia",
+}
 # Optional holidays of the package on which banks do open.
 BANKS_OPEN_ON = frozenset({"Public Servant's Day"})
 
@@ -150,6 +172,13 @@ class SendWindow:
 
     def contains(self, moment, tz, calendar):
         return self.next_allowed(moment, tz, calendar) == moment.astimezone(ZoneInfo("UTC"))
+
+
+def customer_tz(partner_tz=None, state_code=None, company_tz=None):
+    """The customer's time zone: their own, else their state's, else the
+    company's, else Brasília's; never UTC (README: decisions)."""
+    state_tz = STATE_TZ.get(state_code, DEFAULT_TZ) if state_code else None
+    return valid_tz(partner_tz, state_tz, company_tz)
 
 
 def valid_tz(*candidates):

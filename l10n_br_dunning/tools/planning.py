@@ -10,6 +10,7 @@ that day, in the customer's time zone.
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,15 @@ class StageRule:
 class Plan:
     send: StageRule | None = None  # the most advanced stage due now
     superseded: list = field(default_factory=list)  # due too, but overtaken by ``send``
+    expired: list = field(default_factory=list)  # due, but their day has passed
     next_moment: object = None  # aware UTC datetime of the next stage, or None
+
+    @property
+    def reached(self):
+        """The most advanced stage this plan settles (sent, superseded or expired)."""
+        settled = [self.send] if self.send else []
+        settled += self.superseded + self.expired
+        return max(settled, key=lambda rule: rule.offset) if settled else None
 
 
 def stage_day(due, rule, calendar, window):
@@ -42,6 +51,27 @@ def stage_moment(due, rule, calendar, window, tz):
     return window.opening(stage_day(due, rule, calendar, window), tz)
 
 
+def valid_until(due, rule, calendar):
+    """The last day on which the stage's text is still true, or None.
+
+    A reminder before the due date ("vence em 10/12", "faltam 2 dias") is true
+    only before the effective due date; the due-date notice ("vence hoje") only
+    on it. Stages after the due date say how late the payment is: always true.
+    """
+    effective = calendar.effective_due_date(due)
+    if rule.offset < 0:
+        return effective - timedelta(days=1)
+    if rule.offset == 0:
+        return effective
+    return None
+
+
+def is_expired(due, rule, calendar, today):
+    """True when sending ``rule`` on ``today`` (local date) would say something false."""
+    last = valid_until(due, rule, calendar)
+    return last is not None and today > last
+
+
 def pending_rules(rules, last_done_id, residual=None):
     """The stages still to come after the last one handled, those the open
     residual reaches (a stage's minimum amount)."""
@@ -55,14 +85,27 @@ def pending_rules(rules, last_done_id, residual=None):
     ]
 
 
-def upcoming(due, rules, last_done_id, calendar, window, tz, residual=None):
+def upcoming(due, rules, last_done_id, calendar, window, tz, residual=None, now=None):
     """[(rule, aware moment)] of every stage still to come, in order: what the
     régua will do for this installment if nothing changes (the invoice's
-    timeline shows it)."""
-    return [
-        (rule, stage_moment(due, rule, calendar, window, tz))
-        for rule in pending_rules(rules, last_done_id, residual)
-    ]
+    timeline shows it). With ``now`` (aware), stages whose day has passed
+    unsent are left out: the régua will never send them; a stage due at
+    ``now`` (the next run sends it) shows at ``now``.
+    """
+    result = []
+    today = now.astimezone(ZoneInfo(tz)).date() if now else None
+    for rule in pending_rules(rules, last_done_id, residual):
+        moment = stage_moment(due, rule, calendar, window, tz)
+        if now is not None:
+            if is_expired(due, rule, calendar, today):
+                continue
+            moment = max(moment, now)
+        result.append((rule, moment))
+    if now is not None:
+        # Stages due together: only the most advanced one goes out.
+        due_now = [pair for pair in result if pair[1] == now]
+        result = due_now[-1:] + [pair for pair in result if pair[1] != now]
+    return result
 
 
 def plan(due, rules, last_done_id, now, calendar, window, tz, residual=None):
@@ -70,13 +113,19 @@ def plan(due, rules, last_done_id, now, calendar, window, tz, residual=None):
 
     ``rules`` are the policy's stages ordered by offset; only those after the
     last stage already handled are considered. Stages whose minimum amount the
-    open residual does not reach are skipped.
+    open residual does not reach are skipped. A due stage whose day has passed
+    (a "vence hoje" on the day after, see ``valid_until``) is never sent: it is
+    ``expired``, and the next stage speaks in its time.
     """
     pending = pending_rules(rules, last_done_id, residual)
+    today = now.astimezone(ZoneInfo(tz)).date()
     result = Plan()
     for rule in pending:
         moment = stage_moment(due, rule, calendar, window, tz)
         if moment <= now:
+            if is_expired(due, rule, calendar, today):
+                result.expired.append(rule)
+                continue
             if result.send:
                 result.superseded.append(result.send)
             result.send = rule

@@ -71,8 +71,10 @@ class DunningCallOutcome(models.TransientModel):
             self.move_ids.write({"dunning_dispute_reason": "other"})
             self.move_ids.action_dunning_pause("dispute", False, detail)
         elif self.outcome == "wrong_number":
-            number = partner.mobile or partner.phone
-            partner.write({"mobile": False} if partner.mobile else {"phone": False})
+            # The number the régua texts: the mobile, else a phone that is a mobile.
+            field = partner._dunning_sms_number_field()
+            number = partner[field]
+            partner.write({field: False})
             detail = self.env._(
                 "Wrong number %(number)s removed: the régua sends no SMS until a new one is "
                 "entered.",
@@ -89,13 +91,13 @@ class DunningCallOutcome(models.TransientModel):
         partner.message_post(body=body)
         for move in self.move_ids:
             move.message_post(body=body)
-        # The régua's call activities for this customer are done.
-        activities = partner.activity_ids.filtered(
-            lambda a: (
-                a.activity_type_id == self.env.ref("mail.mail_activity_data_call")
-                and a.summary
-                and a.summary != self.env._("Call again: no answer")
-            )
+        # The régua's own call activities for this customer are done, found by
+        # their events; any other call planned on the customer stays open.
+        activities = (
+            self.env["dunning.event"]
+            .sudo()
+            .search([("partner_id", "=", partner.id), ("activity_id", "!=", False)])
+            .activity_id
         )
         activities.action_feedback(feedback=detail)
         return {"type": "ir.actions.act_window_close"}

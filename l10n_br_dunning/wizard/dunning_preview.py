@@ -1,16 +1,34 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from odoo import api, fields, models
 
-from ..models.account_move_line import PlanningContext, to_naive
+from ..models.dunning_channel import SENT_STATE
+from ..models.dunning_context import PlanningContext, to_naive
 from ..models.dunning_event import CHANNELS
+from ..tools import channels as rules
+from ..tools.business_calendar import customer_tz
+
+PREVIEW_STATES = [
+    ("queued", "Sent"),
+    ("to_print", "To print"),
+    ("deferred", "Deferred"),
+    ("skipped", "Skipped"),
+    ("superseded", "Superseded"),
+    ("failed", "Failed"),
+]
 
 
 class DunningPreview(models.TransientModel):
     """What the régua would send on a chosen day, rendered, without sending
-    anything: check a new policy before enabling it."""
+    anything: check a new policy before enabling it.
+
+    It plans and chooses channels with the run's own code (``dunning.channel``):
+    contact preferences, e-mail fallback, SMS caps, window, grouping, expired
+    stages. What it lists for a moment is what a run at that moment writes.
+    """
 
     _name = "dunning.preview"
     _description = "Régua Preview"
@@ -32,13 +50,15 @@ class DunningPreview(models.TransientModel):
     @api.depends("line_ids")
     def _compute_message_count(self):
         for preview in self:
-            preview.message_count = len(preview.line_ids)
+            preview.message_count = len(
+                preview.line_ids.filtered(lambda line: line.state in ("queued", "to_print"))
+            )
 
     def _moment(self):
         """The end of the sending window that day (company time zone): everything
         due that day is due by then."""
         company = self.company_id
-        tz = company.partner_id.tz or "America/Sao_Paulo"
+        tz = customer_tz(company_tz=company.partner_id.tz)
         end = company._dunning_window().end
         local = datetime.combine(self.date, end, tzinfo=ZoneInfo(tz)) - timedelta(minutes=1)
         return local.astimezone(ZoneInfo("UTC"))
@@ -46,33 +66,7 @@ class DunningPreview(models.TransientModel):
     def action_preview(self):
         self.ensure_one()
         self.line_ids.unlink()
-        now = self._moment()
-        context = PlanningContext(self.env, policy=self.policy_id or None)
-        Line = self.env["account.move.line"]
-        lines = Line.search(
-            Line._dunning_open_domain() + [("company_id", "=", self.company_id.id)],
-            order="partner_id, date_maturity, id",
-        )
-        Engine = self.env["dunning.engine"]
-        values, partners = [], 0
-        for partner, partner_lines in lines.grouped(
-            lambda line: line.partner_id.commercial_partner_id
-        ).items():
-            to_send = {}
-            for line in partner_lines:
-                result = line._dunning_plan(now, context)
-                if result.send:
-                    stage = self.env["dunning.stage"].browse(result.send.id)
-                    to_send.setdefault(stage, Line)
-                    to_send[stage] |= line
-            if not to_send:
-                continue
-            partners += 1
-            if partners > self.limit:
-                break
-            for group in Engine._message_groups(to_send):
-                values += self._render(partner, group)
-        self.env["dunning.preview.line"].create(values)
+        self.env["dunning.preview.line"].create(self._preview_values(self._moment()))
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -81,45 +75,97 @@ class DunningPreview(models.TransientModel):
             "target": "new",
         }
 
-    def _render(self, partner, group):
-        """Preview lines of one customer's messages, rendered as they would be sent."""
-        lines = self.env["account.move.line"].union(*group.values())
-        stage = max(group, key=lambda s: s.offset_days)
+    def _preview_values(self, now):
+        """Preview lines of what a run at ``now`` (aware) would write, as the run
+        (``dunning.engine._process_lines``) decides it."""
+        context = PlanningContext(self.env, policy=self.policy_id or None)
+        Line = self.env["account.move.line"]
+        Stage = self.env["dunning.stage"]
         Engine = self.env["dunning.engine"]
-        result = []
-        for channel in stage._channels():
-            subject = body = False
+        Channel = self.env["dunning.channel"]
+        lines = Line.search(
+            Line._dunning_open_domain() + [("company_id", "=", self.company_id.id)],
+            order="partner_id, date_maturity, id",
+        )
+        values, partners = [], 0
+        for (partner, _company), partner_lines in lines.grouped(
+            lambda line: (line.partner_id.commercial_partner_id, line.company_id)
+        ).items():
+            to_send = defaultdict(lambda: Line)
+            settled = defaultdict(lambda: Line)  # (stage, why) -> lines
+            for line in partner_lines:
+                result = line._dunning_plan(now, context)
+                if result.send:
+                    to_send[Stage.browse(result.send.id)] |= line
+                for rule in result.superseded:
+                    settled[Stage.browse(rule.id), "superseded"] |= line
+                for rule in result.expired:
+                    settled[Stage.browse(rule.id), "expired"] |= line
+            if not to_send and not settled:
+                continue
+            partners += 1
+            if partners > self.limit:
+                break
+            for (stage, why), group in settled.items():
+                for channel in stage._channels():
+                    values.append(
+                        self._line_values(
+                            partner,
+                            stage,
+                            channel,
+                            group,
+                            "superseded",
+                            now,
+                            reason=Engine._settled_reason(why),
+                        )
+                    )
+            if to_send:
+                company = partner_lines[:1].company_id
+                contact = Channel._contact(partner, company)
+                caps = Channel._caps(partner, company, now, context)
+                for group in Engine._message_groups(to_send):
+                    for out in Channel._outgoing(partner, group, contact, caps):
+                        values.append(self._render(partner, out, now, context))
+        return values
+
+    def _line_values(self, partner, stage, channel, lines, state, now, **extra):
+        return {
+            "preview_id": self.id,
+            "partner_id": partner.id,
+            "stage_id": stage.id,
+            "channel": channel,
+            "state": state,
+            "move_line_ids": [fields.Command.set(lines.ids)],
+            "invoices": ", ".join(lines.move_id.mapped("name")),
+            "amount": sum(lines.mapped("amount_residual")),
+            "currency_id": self.company_id.currency_id.id,
+            "moment": to_naive(now),
+            **extra,
+        }
+
+    def _render(self, partner, out, now, context):
+        """One message as the run would write it, rendered, written nowhere."""
+        Channel = self.env["dunning.channel"]
+        decision = out.decision
+        extra = {"origin": decision.origin, "reason": Channel._reason(decision)}
+        state = {rules.SKIPPED: "skipped", rules.DEFERRED: "deferred"}.get(decision.state)
+        if decision.state == rules.DEFERRED:
+            company = out.lines[:1].company_id
+            tz = context.tz(company, partner)
+            moment = company._dunning_window(partner).opening(decision.defer_day, tz)
+            extra["scheduled_at"] = to_naive(moment)
+        if decision.state == rules.SEND:
+            state = SENT_STATE[out.channel]
             try:
-                if channel == "email" and stage.mail_template_id:
-                    rendered = Engine._template_for(
-                        stage.mail_template_id, lines
-                    )._generate_template([partner.id], ["subject", "body_html"])[partner.id]
-                    subject, body = rendered.get("subject"), rendered.get("body_html")
-                elif channel == "sms" and stage.sms_template_id:
-                    body = Engine._template_for(stage.sms_template_id, lines)._render_field(
-                        "body", partner.ids, compute_lang=True
-                    )[partner.id]
-                elif channel == "call":
-                    body = self.env._("A call activity for the collections team.")
-                elif channel == "letter":
-                    body = self.env._("A collection letter to print.")
+                rendered = Channel._render(out, partner)
+                extra["subject"] = rendered.get("subject") or False
+                extra["body"] = rendered.get("body_html") or rendered.get("body")
             except Exception as error:  # noqa: BLE001  (show the error, as the run records it)
-                body = self.env._("The template failed to render: %(error)s", error=error)
-            result.append(
-                {
-                    "preview_id": self.id,
-                    "partner_id": partner.id,
-                    "stage_id": stage.id,
-                    "channel": channel,
-                    "invoices": ", ".join(lines.move_id.mapped("name")),
-                    "amount": sum(lines.mapped("amount_residual")),
-                    "currency_id": self.company_id.currency_id.id,
-                    "subject": subject,
-                    "body": body,
-                    "moment": to_naive(self._moment()),
-                }
-            )
-        return result
+                state = "failed"
+                extra["reason"] = self.env._(
+                    "The template failed to render: %(error)s", error=error
+                )
+        return self._line_values(partner, out.stage, out.channel, out.lines, state, now, **extra)
 
 
 class DunningPreviewLine(models.TransientModel):
@@ -131,6 +177,15 @@ class DunningPreviewLine(models.TransientModel):
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     stage_id = fields.Many2one("dunning.stage", readonly=True)
     channel = fields.Selection(CHANNELS, readonly=True)
+    origin = fields.Selection(
+        [("auto", "Régua"), ("fallback", "Fallback"), ("manual", "Sent by a person")],
+        default="auto",
+        readonly=True,
+    )
+    state = fields.Selection(PREVIEW_STATES, readonly=True)
+    reason = fields.Char(readonly=True)
+    scheduled_at = fields.Datetime("Deferred until", readonly=True)
+    move_line_ids = fields.Many2many("account.move.line", string="Installments", readonly=True)
     invoices = fields.Char(readonly=True)
     amount = fields.Monetary(readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)

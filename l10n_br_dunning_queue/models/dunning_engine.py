@@ -2,7 +2,7 @@
 from odoo import api, fields, models
 from odoo.tools import LazyTranslate
 
-from odoo.addons.l10n_br_dunning.models.account_move_line import to_utc
+from odoo.addons.l10n_br_dunning.models.dunning_context import to_utc
 from odoo.addons.queue_job.job import identity_exact
 
 _lt = LazyTranslate(__name__)
@@ -34,7 +34,7 @@ class DunningEngine(models.AbstractModel):
             self.with_delay(
                 description=self.env._(
                     "Régua de cobrança, %(what)s: %(count)s customers",
-                    what=PASS_LABELS[kind]._translate(self.env.lang),
+                    what=self.env._(PASS_LABELS[kind]),
                     count=len(candidates),
                 ),
                 identity_key=identity_exact,

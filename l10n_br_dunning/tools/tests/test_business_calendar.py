@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ..business_calendar import DEFAULT_TZ, BusinessCalendar, SendWindow, valid_tz
+from ..business_calendar import DEFAULT_TZ, BusinessCalendar, SendWindow, customer_tz, valid_tz
 
 UTC = ZoneInfo("UTC")
 
@@ -118,3 +118,18 @@ def test_preferred_hours_narrow_the_window():
     # A company window that ends before noon: the customer's preference cannot apply.
     short = SendWindow(time(8, 0), time(11, 30))
     assert short.narrowed("afternoon") == short
+
+
+@pytest.mark.parametrize(
+    "partner_tz, state, company_tz, expected",
+    [
+        ("America/Recife", "AM", "America/Sao_Paulo", "America/Recife"),
+        (False, "AM", "America/Sao_Paulo", "America/Manaus"),
+        ("UTC", "AC", None, "America/Rio_Branco"),
+        (False, "RJ", "America/Manaus", "America/Sao_Paulo"),
+        (False, False, "America/Manaus", "America/Manaus"),
+        (False, False, "UTC", "America/Sao_Paulo"),
+    ],
+)
+def test_customer_time_zone_own_then_state_then_company(partner_tz, state, company_tz, expected):
+    assert customer_tz(partner_tz, state, company_tz) == expected

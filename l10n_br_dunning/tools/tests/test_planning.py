@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 from ..business_calendar import BusinessCalendar, SendWindow
 from ..caps import first_day_within_caps
-from ..planning import StageRule, days_overdue, plan, stage_day, upcoming
+from ..planning import StageRule, days_overdue, is_expired, plan, stage_day, upcoming
 
 UTC = ZoneInfo("UTC")
 SP = "America/Sao_Paulo"
@@ -73,7 +73,10 @@ def test_only_the_most_advanced_due_stage_is_sent():
     now = datetime(2026, 12, 22, 15, 0, tzinfo=UTC)
     result = plan(date(2026, 12, 10), RULES, None, now, CAL, WINDOW, SP)
     assert result.send == RULES[4]  # D+10
-    assert result.superseded == RULES[:4]
+    # Before-due and due-date texts are no longer true: expired, not superseded.
+    assert result.expired == RULES[:3]
+    assert result.superseded == RULES[3:4]
+    assert result.reached == RULES[4]
     assert result.next_moment == datetime(2026, 12, 28, 12, 0, tzinfo=UTC)
 
 
@@ -112,3 +115,47 @@ def test_upcoming_lists_what_is_left_with_its_moment():
     # A stage the open amount does not reach is not announced.
     rich = [StageRule(1, 10), StageRule(2, 30, min_amount=1000.0)]
     assert [rule.id for rule, _m in upcoming(due, rich, None, CAL, WINDOW, SP, 99.0)] == [1]
+
+
+def test_due_today_is_never_sent_the_day_after():
+    """A skipped run (or a closed window) on the due date: on D+1 "vence hoje"
+    would be false. It expires; the next stage speaks in its time."""
+    due = date(2026, 12, 10)  # Thursday
+    d1 = datetime(2026, 12, 11, 13, 0, tzinfo=UTC)  # Friday 10:00 in São Paulo
+    result = plan(due, RULES, 2, d1, CAL, WINDOW, SP)
+    assert result.send is None
+    assert result.expired == [RULES[2]]
+    assert result.reached == RULES[2]
+    assert result.next_moment == datetime(2026, 12, 15, 12, 0, tzinfo=UTC)  # D+3 business
+    # On the due date itself it goes.
+    on_the_day = plan(due, RULES, 2, datetime(2026, 12, 10, 13, 0, tzinfo=UTC), CAL, WINDOW, SP)
+    assert on_the_day.send == RULES[2]
+
+
+def test_due_date_on_a_holiday_is_due_on_the_next_business_day_only():
+    due = date(2026, 11, 20)  # Black Awareness Day (Friday): effective Monday 23
+    monday = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
+    result = plan(due, RULES, 2, monday, CAL, WINDOW, SP)
+    assert result.send == RULES[2], "'vence hoje' is true on the effective due date"
+    tuesday = datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
+    late = plan(due, RULES, 2, tuesday, CAL, WINDOW, SP)
+    assert (late.send, late.expired) == (None, [RULES[2]])
+    assert not is_expired(due, RULES[3], CAL, date(2027, 1, 1)), "after-due texts stay true"
+
+
+def test_a_reminder_before_the_due_date_expires_on_it():
+    due = date(2026, 12, 10)
+    assert not is_expired(due, RULES[1], CAL, date(2026, 12, 9))
+    assert is_expired(due, RULES[1], CAL, date(2026, 12, 10))
+
+
+def test_upcoming_from_now_leaves_out_what_can_no_longer_be_sent():
+    due = date(2026, 12, 10)
+    now = datetime(2026, 12, 11, 13, 0, tzinfo=UTC)
+    left = upcoming(due, RULES, 1, CAL, WINDOW, SP, residual=100.0, now=now)
+    assert [rule.id for rule, _moment in left] == [4, 5, 6, 7]
+    # Two stages overdue at once: the most advanced one, at the next run.
+    later = datetime(2026, 12, 22, 13, 0, tzinfo=UTC)
+    left = upcoming(due, RULES, 3, CAL, WINDOW, SP, residual=100.0, now=later)
+    assert [(rule.id, moment) for rule, moment in left][:1] == [(5, later)]
+    assert [rule.id for rule, _moment in left] == [5, 6, 7]

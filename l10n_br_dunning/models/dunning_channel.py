@@ -1,0 +1,335 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import LazyTranslate
+from odoo.tools.misc import format_amount
+
+from odoo.addons.sms_gateway.models.sms_sms import PHONE_ERRORS
+from odoo.addons.sms_gateway.tools.phone import PhoneNumberError
+
+from ..tools import channels as rules
+from ..tools.caps import SmsCaps
+from .dunning_context import to_naive, to_utc
+
+_logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
+
+# Why a channel did not carry a stage (tools.channels reason codes).
+REASONS = {
+    rules.PREFERS_EMAIL: _lt("The customer prefers e-mail."),
+    rules.PREFERS_SMS: _lt("The customer prefers SMS; the SMS of this stage was sent."),
+    rules.NO_MOBILE: _lt("No valid mobile number (%(number)s): %(problem)s"),
+    rules.SMS_OPTED_OUT: _lt("The customer opted out of SMS."),
+    rules.SMS_CAP: _lt("SMS limit per customer reached: deferred to %(day)s."),
+    rules.NO_EMAIL: _lt("The customer has no e-mail address."),
+    rules.EMAIL_BLACKLISTED: _lt("The customer's e-mail is blacklisted."),
+}
+# What an event becomes once its decision is carried out.
+SENT_STATE = {"email": "queued", "sms": "queued", "call": "queued", "letter": "to_print"}
+
+
+@dataclass
+class Outgoing:
+    """One message of one customer: a decision of ``tools.channels.choose`` with
+    the installments, the stage that speaks (the most advanced one) and the
+    template it uses."""
+
+    decision: rules.Decision
+    lines: object  # account.move.line
+    stage: object  # dunning.stage
+    template: object  # mail.template, sms.template or None
+
+    @property
+    def channel(self):
+        return self.decision.channel
+
+
+class DunningChannel(models.AbstractModel):
+    """The régua's channels: which ones carry a customer's reminder (the plain
+    rules of ``tools/channels.py``), and writing each message.
+
+    The run, "send now", the deferred pass and the preview all go through
+    ``_outgoing``; the first three then ``_execute`` what it returns, the
+    preview only renders it.
+    """
+
+    _name = "dunning.channel"
+    _description = "Dunning Channels"
+
+    # -- what the régua knows of a customer -----------------------------------------
+    @api.model
+    def _contact(self, partner, company):
+        """``tools.channels.Contact`` of ``partner`` (a commercial partner)."""
+        try:
+            number, error = partner._dunning_sms_number(), None
+        except PhoneNumberError as problem:
+            number, error = None, problem.code
+        opted_out = bool(
+            number
+            and self.env["phone.blacklist"].sudo().search_count([("number", "=", number)], limit=1)
+        )
+        blacklisted = bool(
+            partner.email_normalized
+            and self.env["mail.blacklist"]
+            .sudo()
+            .search_count([("email", "=", partner.email_normalized)], limit=1)
+        )
+        return rules.Contact(
+            preferred=partner.dunning_preferred_channel or "any",
+            email=bool(partner.email),
+            email_blacklisted=blacklisted,
+            sms_number=number,
+            sms_error=error,
+            sms_raw_number=partner.mobile or partner.phone or None,
+            sms_opted_out=opted_out,
+            email_fallback=company.dunning_email_fallback,
+        )
+
+    @api.model
+    def _caps(self, partner, company, now, context):
+        """The customer's SMS caps at ``now``: SMS already sent in the week, counted
+        on the local day each one really left."""
+        tz = context.tz(company, partner)
+        today = context.today(company, partner, now)
+        calendar = context.calendar(company, partner)
+        window = company._dunning_window(partner)
+        return SmsCaps(
+            today,
+            self._sms_days(partner, company, today, tz),
+            company.dunning_sms_per_day,
+            company.dunning_sms_per_week,
+            next_contact_day=lambda day: window.next_contact_day(day, calendar),
+        )
+
+    @api.model
+    def _sms_days(self, partner, company, today, tz):
+        """Local days of the SMS ``company`` sent this customer in the week up to
+        ``today`` (each company, each CNPJ, has its own caps)."""
+        since = to_naive(datetime.combine(today - timedelta(days=6), time(0), tzinfo=ZoneInfo(tz)))
+        events = (
+            self.env["dunning.event"]
+            .sudo()
+            .search_read(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("company_id", "=", company.id),
+                    ("channel", "=", "sms"),
+                    ("state", "=", "queued"),
+                    ("sent_at", ">=", since),
+                ],
+                ["sent_at", "sms_uuid"],
+            )
+        )
+        # One SMS may carry several events: count messages, not events.
+        sent = {e["sms_uuid"]: e["sent_at"] for e in events}
+        return [to_utc(moment).astimezone(ZoneInfo(tz)).date() for moment in sent.values()]
+
+    # -- the decisions -------------------------------------------------------------------
+    @api.model
+    def _outgoing(
+        self,
+        partner,
+        to_send,
+        contact,
+        caps=None,
+        channels=None,
+        origin=rules.AUTO,
+        fallback=True,
+    ):
+        """[Outgoing] for one message group ``to_send`` ({dunning.stage: lines}).
+
+        ``channels`` restricts the stages' channels (a person's choice, or the
+        deferred pass's one channel)."""
+        stage_of = {line: stage for stage, group in to_send.items() for line in group}
+        channel_lines = {}
+        for stage, group in to_send.items():
+            for channel in stage._channels() if channels is None else channels:
+                channel_lines.setdefault(channel, []).extend(group.ids)
+        decisions = rules.choose(contact, channel_lines, caps, origin=origin, fallback=fallback)
+        Line = self.env["account.move.line"]
+        result = []
+        for decision in decisions:
+            lines = Line.browse(decision.lines)
+            stage = max((stage_of[line] for line in lines), key=lambda s: s.offset_days)
+            result.append(Outgoing(decision, lines, stage, self._template(decision, stage)))
+        return result
+
+    @api.model
+    def _template(self, decision, stage):
+        if decision.channel == "sms":
+            return stage.sms_template_id
+        if decision.channel != "email":
+            return None
+        if decision.origin == rules.FALLBACK:
+            return stage.mail_template_id or self.env.ref(
+                "l10n_br_dunning.mail_template_dunning_overdue", raise_if_not_found=False
+            )
+        return stage.mail_template_id
+
+    @api.model
+    def _reason(self, decision):
+        """The decision's reason in words (the environment's language)."""
+        if not decision.reason:
+            return False
+        args = dict(decision.args)
+        if decision.reason == rules.NO_MOBILE:
+            code = args.pop("code", None) or "empty"
+            args["problem"] = self.env._(PHONE_ERRORS[code])
+        if decision.reason == rules.SMS_CAP:
+            args["day"] = args["day"].strftime("%d/%m/%Y")
+        return self.env._(REASONS[decision.reason]) % args
+
+    # -- rendering -------------------------------------------------------------------------
+    @api.model
+    def _template_for(self, template, lines, partner):
+        """``template`` ready to render for ``lines``: their installments in the
+        context, their company as the environment's company (the templates'
+        ``object.env.company``: a cron runs in the main company), and the
+        customer's language as the fallback of the template's own."""
+        company = lines[:1].company_id or self.env.company
+        return template.with_company(company).with_context(
+            lang=partner._dunning_lang(company), **self._render_context(lines)
+        )
+
+    @api.model
+    def _render_context(self, lines):
+        # dunning_qweb_cache: compile each template body once per run (mail.template)
+        return {"dunning_line_ids": lines.ids, "dunning_qweb_cache": True}
+
+    @api.model
+    def _render(self, outgoing, partner):
+        """{subject, body, email_from, reply_to} of a message, as it will be sent.
+        Raises whatever the template raises."""
+        template = outgoing.template
+        if outgoing.channel == "email":
+            return self._template_for(template, outgoing.lines, partner)._generate_template(
+                [partner.id], ["subject", "body_html", "email_from", "reply_to"]
+            )[partner.id]
+        if outgoing.channel == "sms":
+            body = self._template_for(template, outgoing.lines, partner)._render_field(
+                "body", partner.ids, compute_lang=True
+            )[partner.id]
+            return {"body": body}
+        return {"body": self._describe(outgoing, partner)}
+
+    @api.model
+    def _describe(self, outgoing, partner):
+        if outgoing.channel == "call":
+            return self.env._("A call activity: %(summary)s", summary=self._call_summary(outgoing))
+        return self.env._("A collection letter to print.")
+
+    # -- carrying out -----------------------------------------------------------------
+    @api.model
+    def _execute(self, outgoing, partner, now, context):
+        """Carry out one decision: (event state, reason, extra event values)."""
+        decision = outgoing.decision
+        company = outgoing.lines[:1].company_id
+        if decision.state == rules.SKIPPED:
+            return "skipped", self._reason(decision), {}
+        if decision.state == rules.DEFERRED:
+            tz = context.tz(company, partner)
+            moment = company._dunning_window(partner).opening(decision.defer_day, tz)
+            return "deferred", self._reason(decision), {"scheduled_at": to_naive(moment)}
+        try:
+            rendered = self._render(outgoing, partner)
+        except Exception as error:  # noqa: BLE001  (any QWeb error: record it, go on)
+            _logger.warning(
+                "Dunning %s template %s failed for %s: %s",
+                outgoing.channel,
+                outgoing.template,
+                partner,
+                error,
+            )
+            return "failed", self.env._("The template failed to render: %(error)s", error=error), {}
+        extra = getattr(self, f"_deliver_{outgoing.channel}")(outgoing, partner, rendered)
+        return SENT_STATE[outgoing.channel], False, {"sent_at": to_naive(now), **extra}
+
+    @api.model
+    def _deliver_email(self, outgoing, partner, rendered):
+        lines = outgoing.lines
+        company = lines[:1].company_id or self.env.company
+        message = (
+            partner.with_company(company)
+            .with_context(mail_post_autofollow=False, lang=partner._dunning_lang(company))
+            .message_post(
+                subject=rendered.get("subject"),
+                body=rendered.get("body_html"),
+                # The company speaks; giving the author spares a partner search per e-mail.
+                author_id=company.partner_id.id,
+                email_from=rendered.get("email_from") or None,
+                reply_to=rendered.get("reply_to") or None,
+                partner_ids=partner.ids,
+                attachment_ids=lines.move_id.invoice_pdf_report_id.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                email_layout_xmlid="mail.mail_notification_light",
+                force_send=False,
+                # The invoice's company sends: its sender, alias domain and mail server.
+                record_company_id=company.id,
+                record_alias_domain_id=company.alias_domain_id.id,
+            )
+        )
+        return {"mail_message_id": message.id}
+
+    @api.model
+    def _deliver_sms(self, outgoing, partner, rendered):
+        company = outgoing.lines[:1].company_id or self.env.company
+        number = partner._dunning_sms_number()
+        # The message's company is the invoice's: sms_gateway sends through its
+        # gateway, whoever processes the SMS queue.
+        message = partner.with_company(company)._message_sms(
+            rendered["body"],
+            # Linked to the customer: its notification (delivery) is theirs.
+            partner_ids=partner.ids,
+            sms_pid_to_number={partner.id: number},
+            put_in_queue=True,
+            record_company_id=company.id,
+        )
+        sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)], limit=1)
+        return {"mail_message_id": message.id, "sms_uuid": sms.uuid}
+
+    @api.model
+    def _call_summary(self, outgoing):
+        return self.env._("Call about %(amount)s overdue", amount=_money(outgoing.lines))
+
+    @api.model
+    def _deliver_call(self, outgoing, partner, rendered):
+        lines, stage = outgoing.lines, outgoing.stage
+        user = stage.activity_user_id or partner.user_id or self.env.user
+        rows = Markup("").join(
+            Markup("<li>%s: %s, %s</li>")
+            % (line.move_id.name, fields.Date.to_string(line.date_maturity), _money(line))
+            for line in lines
+        )
+        note = Markup("<p>%s</p><ul>%s</ul><p>%s</p>") % (
+            self.env._("Understand why it is late and propose an agreement."),
+            rows,
+            self.env._(
+                'Record the outcome with "Record call outcome" on the customer: a promise '
+                "or a dispute pauses the régua."
+            ),
+        )
+        activity = partner.activity_schedule(
+            activity_type_id=stage.activity_type_id.id
+            or self.env.ref("mail.mail_activity_data_call").id,
+            user_id=user.id,
+            summary=self._call_summary(outgoing),
+            note=note,
+        )
+        return {"activity_id": activity.id}
+
+    @api.model
+    def _deliver_letter(self, outgoing, partner, rendered):
+        # Rendered when printed from the "Letters to print" list, never in the run.
+        return {}
+
+
+def _money(lines):
+    currency = lines[:1].company_currency_id
+    return format_amount(lines.env, sum(lines.mapped("amount_residual")), currency)

@@ -1,0 +1,85 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The régua's view of one customer at one moment: calendar, window, time zone
+and language, built once per key and shared by the run, the planning, the
+preview, the timeline, the dashboard, the portal and the statement.
+
+Not a model: a helper the models hand their environment to.
+"""
+
+from zoneinfo import ZoneInfo
+
+from ..tools.business_calendar import BusinessCalendar, customer_tz
+from ..tools.planning import days_overdue
+
+UTC = ZoneInfo("UTC")
+
+
+def to_utc(value):
+    """Odoo's naive UTC datetime as an aware one."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def to_naive(value):
+    return value.astimezone(UTC).replace(tzinfo=None) if value else False
+
+
+class PlanningContext:
+    """Calendars, windows and policies of one run, built once per key."""
+
+    def __init__(self, env, policy=None):
+        self.env = env
+        self.policy = policy  # a preview: this policy for every customer
+        self._calendars = {}
+        self._rules = {}
+        self._holidays = {}
+
+    def calendar(self, company, partner):
+        """Business days of ``partner`` (a commercial partner) for ``company``:
+        national and state holidays, the company's extra days and those of the
+        customer's city."""
+        state = partner.state_id.code if partner.country_id.code in (False, "BR") else None
+        city = partner.city_id.id if "city_id" in partner._fields else False
+        key = (company.id, state, city)
+        if key not in self._calendars:
+            if company.id not in self._holidays:
+                self._holidays[company.id] = (
+                    self.env["dunning.holiday"]
+                    .sudo()
+                    .search_read([("company_id", "=", company.id)], ["date", "city_id"])
+                )
+            extra = [
+                h["date"]
+                for h in self._holidays[company.id]
+                if not h["city_id"] or h["city_id"][0] == city
+            ]
+            self._calendars[key] = BusinessCalendar.shared(
+                state, frozenset(extra), company.dunning_bank_holidays
+            )
+        return self._calendars[key]
+
+    def rules(self, policy):
+        if policy.id not in self._rules:
+            self._rules[policy.id] = policy._rules()
+        return self._rules[policy.id]
+
+    @staticmethod
+    def tz(company, partner):
+        """The customer's time zone (README: decisions): their own, else their
+        state's, else the company's, else Brasília's."""
+        state = partner.state_id.code if partner.country_id.code in (False, "BR") else None
+        return customer_tz(partner.tz, state, company.partner_id.tz)
+
+    def today(self, company, partner, now):
+        """The customer's local date at ``now`` (aware)."""
+        return now.astimezone(ZoneInfo(self.tz(company, partner))).date()
+
+    def effective_due(self, line):
+        """The installment's due date rolled to the customer's next business day."""
+        partner = line.partner_id.commercial_partner_id
+        return self.calendar(line.company_id, partner).effective_due_date(line.date_maturity)
+
+    def days_overdue(self, line, today):
+        """Days since the installment's effective due date in the customer's
+        calendar (negative: days left). The one definition every screen uses."""
+        partner = line.partner_id.commercial_partner_id
+        return days_overdue(line.date_maturity, today, self.calendar(line.company_id, partner))

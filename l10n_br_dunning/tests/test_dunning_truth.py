@@ -1,0 +1,442 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The régua tells the truth in real setups: several companies, imported
+customers, late runs, one definition of each rule (issue 11)."""
+
+from datetime import date, datetime
+
+from freezegun import freeze_time
+
+from odoo.tests import common, tagged
+from odoo.tools import SQL
+
+from odoo.addons.sms_gateway.tools.tests.provider_stand_in import StandInProvider
+
+from .common import DunningCase
+
+
+@tagged("post_install", "-at_install")
+class TestDunningTwoCompanies(DunningCase):
+    """A São Paulo head office and a Rio branch, each with its CNPJ, its e-mail
+    and its SMS gateway (a stand-in provider each, over real HTTP)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stand_in_sp = StandInProvider().start()
+        cls.stand_in_rio = StandInProvider().start()
+        cls.addClassCleanup(cls.stand_in_sp.stop)
+        cls.addClassCleanup(cls.stand_in_rio.stop)
+        cls.rio = cls.setup_other_company(name="Aurora Filial Rio")["company"]
+        cls.rio.partner_id.write(
+            {
+                "state_id": cls.env.ref("base.state_br_rj").id,
+                "tz": "America/Sao_Paulo",
+                "vat": "15.881.399/0002-15",
+                "email": "cobranca.rio@aurora-rio.example",
+            }
+        )
+        cls.env.user.company_ids |= cls.rio
+        cls.gateway.active = False
+        cls.gateway_sp = cls._stand_in_gateway(cls.company, cls.stand_in_sp, "AURORA SP")
+        cls.gateway_rio = cls._stand_in_gateway(cls.rio, cls.stand_in_rio, "AURORA RJ")
+
+    @classmethod
+    def _stand_in_gateway(cls, company, stand_in, sender):
+        return (
+            cls.env["sms.gateway"]
+            .sudo()
+            .create(
+                {
+                    "name": sender,
+                    "provider": "zenvia",
+                    "company_id": company.id,
+                    "base_url": stand_in.url,
+                    "api_key": stand_in.api_key,
+                    "sender": sender,
+                    "timeout": 2,
+                    "rate_limit": 0,
+                }
+            )
+        )
+
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
+        if r.url.startswith((cls.stand_in_sp.url, cls.stand_in_rio.url)):
+            return common._super_send(s, r, **kw)
+        return super()._request_handler(s, r, **kw)
+
+    def test_each_company_speaks_through_its_own_gateway_and_mail_identity(self):
+        """The head office's scheduled action and SMS queue; the branch's invoice
+        leaves through the branch's gateway, sender and e-mail address."""
+        move_sp = self._invoice(self.sp, date(2026, 12, 10), 100.0)
+        move_rio = self._invoice(self.rj, date(2026, 12, 10), 200.0, company=self.rio)
+        # The same customer owes both companies: two creditors, two messages.
+        move_rio_sp = self._invoice(self.sp, date(2026, 12, 10), 300.0, company=self.rio)
+        head_office = self.company
+        with freeze_time(datetime(2026, 12, 15, 12, 30)):
+            self.env["dunning.engine"].sudo().with_company(head_office)._cron_run()
+            self.env["sms.sms"].sudo().with_company(head_office)._process_queue()
+        numbers_sp = [number for _p, _r, number, _t in self.stand_in_sp.accepted]
+        numbers_rio = [number for _p, _r, number, _t in self.stand_in_rio.accepted]
+        self.assertEqual(numbers_sp, ["5511987654321"])
+        self.assertEqual(sorted(numbers_rio), ["5511987654321", "5521998765432"])
+        for text in [t for *_x, t in self.stand_in_rio.accepted]:
+            self.assertIn("Aurora Filial Rio", text)
+        for move, company in (
+            (move_sp, head_office),
+            (move_rio, self.rio),
+            (move_rio_sp, self.rio),
+        ):
+            email = self._events(move, channel="email", state="queued").mail_message_id
+            self.assertEqual(len(email), 1, move.name)
+            self.assertIn(company.email, email.email_from)
+            self.assertEqual(email.record_company_id, company)
+            self.assertIn(company.vat, email.body)
+        # Odoo picks the mail server whose sender filter matches the company's address.
+        server_sp, server_rio = self.env["ir.mail_server"].create(
+            [
+                {"name": "SP", "smtp_host": "smtp.sp.example", "from_filter": "aurora.example"},
+                {
+                    "name": "Rio",
+                    "smtp_host": "smtp.rio.example",
+                    "from_filter": "aurora-rio.example",
+                },
+            ]
+        )
+        mail_rio = self.env["mail.mail"].search(
+            [("mail_message_id", "=", self._events(move_rio, channel="email").mail_message_id.id)]
+        )
+        found, _smtp_from = self.env["ir.mail_server"]._find_mail_server(mail_rio.email_from)
+        self.assertEqual(found, server_rio)
+        self.assertNotEqual(found, server_sp)
+
+    def test_a_company_created_later_has_the_standard_regua(self):
+        branch = self.env["res.company"].create({"name": "Aurora Filial Recife"})
+        self.assertTrue(branch.dunning_policy_id)
+        self.assertEqual(branch.dunning_policy_id.company_id, branch)
+        self.assertEqual(
+            branch.dunning_policy_id.stage_ids.mapped("offset_days"),
+            self.policy.stage_ids.mapped("offset_days"),
+        )
+        self.assertTrue(self.rio.dunning_policy_id, "created by the test framework: has one too")
+
+    def test_a_company_without_policy_is_shown_not_skipped_in_silence(self):
+        self.rio.dunning_policy_id = False
+        self.env["dunning.policy"].search([("company_id", "=", self.rio.id)]).active = False
+        self._invoice(self.rj, date(2026, 12, 10), 200.0, company=self.rio)
+        settings = self.env["res.config.settings"].with_company(self.rio).create({})
+        self.assertTrue(settings.dunning_policy_missing)
+        with freeze_time(datetime(2026, 12, 15, 12, 30)):
+            row = self.env["dunning.dashboard"].search(
+                [("partner_id", "=", self.rj.id), ("company_id", "=", self.rio.id)]
+            )
+            self.assertTrue(row.no_policy)
+            self.assertFalse(row.policy_id)
+            self.assertIn(
+                row,
+                self.env["dunning.dashboard"].search([("no_policy", "=", True)]),
+                'the "Without a régua" filter finds it',
+            )
+        settings_sp = self.env["res.config.settings"].with_company(self.company).create({})
+        self.assertFalse(settings_sp.dunning_policy_missing)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningTrueOnTheDay(DunningCase):
+    """A stage's sentence is true on the day it is sent."""
+
+    def _texts(self, moves, channel):
+        events = self._events(moves, channel=channel, state="queued")
+        return [m.body for m in events.mail_message_id]
+
+    def test_due_today_is_not_sent_the_day_after(self):
+        """The run of the due date did not happen (a late install, an outage): on
+        D+1 nothing says "due today"; the next stage comes at D+3 business days."""
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 9, 12, 30))  # D-1, as planned
+        self._run(datetime(2026, 12, 11, 12, 30))  # D+1: the D0 run was missed
+        self.assertEqual(self._sent(move), [(-1, "sms")])
+        expired = self._events(move).filtered(lambda e: e.stage_id.offset_days == 0)
+        self.assertEqual(set(expired.mapped("state")), {"superseded"})
+        self.assertIn("would no longer be true", expired[0].reason)
+        line = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        self.assertEqual(line.dunning_stage_id.offset_days, 0)
+        self.assertEqual(line.dunning_next_action_at, datetime(2026, 12, 15, 12, 0))
+        self._run(datetime(2026, 12, 15, 12, 30))
+        self.assertEqual(self._sent(move)[-2:], [(3, "sms"), (3, "email")])
+
+    def test_due_date_on_a_holiday(self):
+        """Due on Black Awareness Day (Friday 20/11): due on Monday 23, not later."""
+        on_time = self._invoice(self.sp, date(2026, 11, 20))
+        self._run(datetime(2026, 11, 23, 12, 30))
+        self.assertIn((0, "sms"), self._sent(on_time))
+        late = self._invoice(self.rj, date(2026, 11, 20), post_at=date(2026, 11, 1))
+        self._run(datetime(2026, 11, 24, 12, 30))  # Monday's run never happened for it
+        self.assertNotIn(0, [offset for offset, _c in self._sent(late)])
+
+    def test_a_due_today_sms_deferred_by_the_caps_is_never_sent_late(self):
+        """Two invoices, one SMS a day: the second "due today" SMS waits for the
+        next day, when its text would be false: it is dropped as superseded."""
+        self.company.dunning_group_messages = False
+        first = self._invoice(self.sp, date(2026, 12, 10))
+        second = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 10, 12, 30))
+        deferred = self._events(first | second, channel="sms", state="deferred")
+        self.assertEqual(len(deferred), 1)
+        self._run(datetime(2026, 12, 11, 12, 30))
+        self.assertEqual(deferred.state, "superseded")
+        self.assertIn("would no longer be true", deferred.reason)
+
+    def test_the_invoice_lists_only_what_is_still_to_come(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 9, 12, 30))  # D-1 sent
+        with freeze_time(datetime(2026, 12, 11, 12, 30)):  # D0's run was missed
+            move.invalidate_recordset(["dunning_upcoming_html"])
+            upcoming = move.dunning_upcoming_html
+        self.assertNotIn(self.stages[-5].name, upcoming)
+        self.assertNotIn(self.stages[-1].name, upcoming, "sent: history, not plan")
+        self.assertNotIn(self.stages[0].name, upcoming, "its day has passed")
+        self.assertIn(self.stages[3].name, upcoming)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningImportedCustomers(DunningCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._load_portuguese()
+        cls.company.partner_id.lang = "pt_BR"
+
+    def test_customer_without_a_language_reads_portuguese(self):
+        """Imported by CSV or an e-commerce connector: no language. The cron's user
+        reads English; the customer reads the company's language, amounts in it."""
+        customer = self._customer("Cliente Importado", "base.state_br_sp", False, "(11) 98700-1234")
+        customer.lang = False
+        self.assertEqual(self.env.ref("base.user_root").lang or "en_US", "en_US")
+        move = self._invoice(customer, date(2026, 12, 10), 351.0)
+        self._run(datetime(2026, 12, 10, 12, 30))  # due today: SMS and e-mail
+        sms = self._events(move, channel="sms", state="queued")
+        text = self._sent_sms_text(sms)
+        self.assertIn("R$ 351,00", text.replace("\xa0", " "))
+        self.assertNotIn("is due today", text)
+        self.assertIn("Cliente", text)
+        email = self._events(move, channel="email", state="queued").mail_message_id
+        self.assertNotIn("due today", email.subject)
+        self.assertIn("351,00", email.body)
+
+    def test_brazilian_company_without_language_falls_back_to_portuguese(self):
+        self.company.partner_id.lang = False
+        customer = self._customer("Sem Idioma", "base.state_br_sp", False, "(11) 98700-4321")
+        customer.lang = False
+        self.assertEqual(customer._dunning_lang(self.company), "pt_BR")
+
+    def test_time_zone_of_a_customer_without_one_is_the_state_s(self):
+        from ..models.dunning_context import PlanningContext
+
+        manaus = self._customer("Sem Fuso", "base.state_br_am", False, "(92) 99123-0000")
+        manaus.tz = False
+        self.assertEqual(PlanningContext.tz(self.company, manaus), "America/Manaus")
+
+
+@tagged("post_install", "-at_install")
+class TestDunningOneDefinition(DunningCase):
+    def test_municipal_holiday_counts_the_same_on_invoice_and_dashboard(self):
+        """A due date on a holiday of the customer's city: the invoice, the portal,
+        the statement and the dashboard all count from the next business day."""
+        city = self.env["res.city"].search([("state_id.code", "=", "SP")], limit=1)
+        self.sp.city_id = city
+        self.env["dunning.holiday"].create(
+            {"name": "Aniversário da cidade", "date": date(2026, 12, 7), "city_id": city.id}
+        )
+        move = self._invoice(self.sp, date(2026, 12, 7))  # Monday, a municipal holiday
+        today = date(2026, 12, 10)
+        with freeze_time(today):
+            row = self.env["dunning.dashboard"].search(
+                [("partner_id", "=", self.sp.id), ("company_id", "=", self.company.id)]
+            )
+            move.invalidate_recordset(["dunning_days_overdue"])
+            self.assertEqual(move.dunning_days_overdue, 2)  # from Tuesday 8
+            self.assertEqual(row.oldest_days_overdue, move.dunning_days_overdue)
+            statement = self.sp._dunning_statement(self.company)
+            self.assertEqual(statement["lines"][0]["days_overdue"], 2)
+            portal = move._dunning_portal_installments()
+            self.assertEqual(portal[0]["days_overdue"], 2)
+
+    def test_the_dashboard_says_valid_mobile_exactly_when_the_run_texts(self):
+        landline_in_mobile = self._customer(
+            "Fixo No Celular",
+            "base.state_br_sp",
+            "America/Sao_Paulo",
+            "(11) 3003-4000",
+            phone="(11) 98765-0001",
+        )
+        only_landlines = self._customer(
+            "Só Fixos",
+            "base.state_br_sp",
+            "America/Sao_Paulo",
+            "(11) 3003-4001",
+            phone="(11) 3003-4002",
+        )
+        moves = self._invoice(landline_in_mobile, date(2026, 12, 10))
+        moves |= self._invoice(only_landlines, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 15, 12, 30))
+        with freeze_time(datetime(2026, 12, 15, 12, 30)):
+            rows = self.env["dunning.dashboard"].search(
+                [("partner_id", "in", (landline_in_mobile | only_landlines).ids)]
+            )
+        valid = {row.partner_id: row.mobile_valid for row in rows}
+        self.assertEqual(valid, {landline_in_mobile: True, only_landlines: False})
+        texted = self._events(moves, channel="sms", state="queued").partner_id
+        self.assertEqual(texted, landline_in_mobile)
+        sms = self.env["sms.sms"].search([("partner_id", "=", landline_in_mobile.id)])
+        self.assertEqual(sms.number, "+5511987650001")
+
+    def test_open_installments_have_one_definition(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        paid = self._invoice(self.sp, date(2026, 12, 10))
+        self._pay(paid)
+        Line = self.env["account.move.line"]
+        by_domain = Line.search(Line._dunning_open_domain() + [("partner_id", "=", self.sp.id)])
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT l.id FROM account_move_line l WHERE %s",
+                Line._dunning_open_sql("l", [("partner_id", "=", self.sp.id)]),
+            )
+        )
+        self.assertEqual(set(by_domain.ids), {row[0] for row in rows})
+        self.assertEqual(by_domain.move_id, move)
+        self.assertEqual(
+            by_domain, (move | paid).line_ids.filtered(lambda line: line._dunning_is_open())
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestDunningCapsAndCalls(DunningCase):
+    def test_a_deferred_sms_counts_on_the_day_it_really_left(self):
+        """Monday's second SMS waits for Tuesday and leaves then: on Tuesday the
+        customer has had their SMS of the day, so another one waits for Wednesday."""
+        self.company.dunning_group_messages = False
+        a = self._invoice(self.sp, date(2026, 12, 10))
+        b = self._invoice(self.sp, date(2026, 12, 10))
+        c = self._invoice(self.sp, date(2026, 12, 11))
+        self._run(datetime(2026, 12, 15, 12, 30))  # Tue: D+3 of a and b, one SMS a day
+        deferred = self._events(a | b, channel="sms", state="deferred")
+        self.assertEqual(len(deferred), 1)
+        self._run(datetime(2026, 12, 16, 12, 30))  # Wed: deferred one leaves; c's D+3
+        self.assertEqual(deferred.state, "queued")
+        self.assertEqual(deferred.sent_at, datetime(2026, 12, 16, 12, 30))
+        sms_c = self._events(c, channel="sms").filtered(lambda e: e.stage_id.offset_days == 3)
+        self.assertEqual(sms_c.state, "deferred", "one SMS a day counts the real day")
+        self.assertEqual(sms_c.scheduled_at, datetime(2026, 12, 17, 12, 0))
+
+    def test_call_outcome_closes_the_reguas_calls_only(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 28, 13, 0))  # D+15: the régua's call
+        call = self._events(move, channel="call", state="queued").activity_id
+        other = self.sp.activity_schedule(
+            "mail.mail_activity_data_call",
+            summary="Oferecer o novo catálogo",
+            user_id=self.env.user.id,
+        )
+        self._load_portuguese()
+        wizard = (
+            self.env["dunning.call.outcome"]
+            .with_context(default_partner_id=self.sp.id, lang="pt_BR")
+            .create({"outcome": "dispute", "note": "Mercadoria com defeito"})
+        )
+        wizard.action_record()
+        self.assertFalse(call.exists(), "the régua's call is done")
+        self.assertTrue(other.exists(), "the salesperson's own call stays open")
+
+
+@tagged("post_install", "-at_install")
+class TestDunningPreviewIsTheRun(DunningCase):
+    """The preview of a moment lists exactly what a run at that moment writes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.dunning_sms_per_week = 2
+        states = ["base.state_br_sp", "base.state_br_rj", "base.state_br_am"]
+        zones = ["America/Sao_Paulo", False, "America/Manaus"]
+        cls.customers = cls.env["res.partner"]
+        for index in range(24):
+            values = {}
+            mobile = f"(11) 9{8765 + index:04d}-{1000 + index:04d}"
+            if index % 6 == 1:
+                mobile = False  # no mobile at all
+            elif index % 6 == 2:
+                mobile, values["phone"] = "(11) 3003-4000", "(11) 98000-0002"  # phone is the mobile
+            elif index % 6 == 3:
+                values["email"] = False  # no e-mail
+            values["dunning_preferred_channel"] = ["any", "email", "sms"][index % 3]
+            customer = cls._customer(
+                f"Cliente {index:02d}", states[index % 3], zones[index % 3], mobile, **values
+            )
+            cls.customers |= customer
+        # Opted out of SMS; e-mail blacklisted.
+        cls.env["phone.blacklist"].sudo()._add(["+5511987711006"])  # customer 6
+        cls.env["mail.blacklist"].sudo()._add(cls.customers[7].email)
+        # Two SMS this week already: over the weekly cap.
+        for customer in cls.customers[10:12]:
+            for day in (14, 15):
+                cls.env["dunning.event"].sudo().create(
+                    {
+                        "move_id": cls._invoice(customer, date(2026, 11, 1)).id,
+                        "partner_id": customer.id,
+                        "company_id": cls.company.id,
+                        "channel": "sms",
+                        "origin": "manual",
+                        "state": "queued",
+                        "sms_uuid": f"history-{customer.id}-{day}",
+                        "sent_at": datetime(2026, 12, day, 13, 0),
+                    }
+                )
+        # Mixed due dates: several installments and stages per customer.
+        dues = [
+            date(2026, 12, 17),  # D-1: SMS only (an e-mail instead where SMS cannot go)
+            date(2026, 12, 21),
+            date(2026, 12, 16),
+            date(2026, 12, 11),
+            date(2026, 12, 6),
+        ]
+        for index, customer in enumerate(cls.customers):
+            for due in dues[: 1 + index % 5]:
+                cls._invoice(customer, due, 100.0 + index)
+
+    def test_preview_lists_what_the_run_then_writes(self):
+        day = date(2026, 12, 16)
+        preview = self.env["dunning.preview"].create({"date": day, "limit": 1000})
+        moment = preview._moment()
+        naive = moment.replace(tzinfo=None)
+        with freeze_time(naive):
+            preview.action_preview()
+        before = self.env["dunning.event"].search([], order="id desc", limit=1).id
+        self._run(naive)
+        events = self.env["dunning.event"].search([("id", ">", before)])
+        ran = sorted(
+            (e.partner_id.id, e.move_line_id.id, e.channel, e.state, e.origin) for e in events
+        )
+        shown = sorted(
+            (p.partner_id.id, line.id, p.channel, p.state, p.origin)
+            for p in preview.line_ids
+            for line in p.move_line_ids
+        )
+        self.assertGreaterEqual(len(set(events.partner_id)), 20)
+        self.assertEqual(shown, ran)
+        kinds = set(events.mapped("state")) | set(events.mapped("origin"))
+        for kind in ("queued", "skipped", "deferred", "superseded", "fallback"):
+            self.assertIn(kind, kinds, "the fixture covers every kind of decision")
+        # The texts too: what the preview rendered is what the run queued.
+        for p in preview.line_ids.filtered(lambda p: p.state == "queued"):
+            line_events = events.filtered(
+                lambda e, p=p: e.move_line_id in p.move_line_ids and e.channel == p.channel
+            )
+            message = line_events.mail_message_id
+            self.assertEqual(len(message), 1)
+            if p.channel == "sms":
+                sms = self.env["sms.sms"].search([("uuid", "=", line_events[0].sms_uuid)])
+                self.assertEqual(sms.body, p.body)
+            elif p.channel == "email":
+                self.assertEqual(message.subject, p.subject)

@@ -1,0 +1,136 @@
+"""Which channels carry a customer's reminder, and what happens instead.
+
+One customer's message group (the installments due, each with its stage's
+channels) goes through ``choose``: SMS first (its outcome decides the rest),
+then e-mail, call and letter, then an e-mail instead of an SMS that cannot go.
+The régua's run, "send now", the deferred pass and the preview all call it,
+so what the preview shows is what the run sends.
+
+Decisions carry reason *codes*; the Odoo side turns them into translated text.
+"""
+
+from dataclasses import dataclass, field
+
+SMS, EMAIL, CALL, LETTER = "sms", "email", "call", "letter"
+ORDER = (SMS, EMAIL, CALL, LETTER)
+
+# Decision states (an event's state once the message is written).
+SEND = "send"
+SKIPPED = "skipped"
+DEFERRED = "deferred"
+
+# Reason codes.
+PREFERS_EMAIL = "prefers_email"
+PREFERS_SMS = "prefers_sms"
+NO_MOBILE = "no_mobile"
+SMS_OPTED_OUT = "sms_opted_out"
+SMS_CAP = "sms_cap"
+NO_EMAIL = "no_email"
+EMAIL_BLACKLISTED = "email_blacklisted"
+
+# Origins of the events (dunning.event.origin).
+AUTO, FALLBACK, MANUAL = "auto", "fallback", "manual"
+
+
+@dataclass(frozen=True)
+class Contact:
+    """What the régua knows of one customer's channels."""
+
+    preferred: str = "any"  # "any", "email" or "sms" (the customer's choice)
+    email: bool = False
+    email_blacklisted: bool = False
+    sms_number: str | None = None  # E.164 mobile, or None
+    sms_error: str | None = None  # sms_gateway phone error code when no number
+    sms_raw_number: str | None = None  # what the customer's record says
+    sms_opted_out: bool = False
+    email_fallback: bool = True  # the company's "e-mail when SMS is impossible"
+
+
+@dataclass
+class Decision:
+    channel: str
+    lines: list  # the installments (keys) this message covers, in order
+    state: str  # SEND, SKIPPED or DEFERRED
+    reason: str | None = None
+    origin: str = AUTO
+    defer_day: object = None  # a date, with DEFERRED
+    args: dict = field(default_factory=dict)  # details for the reason's text
+
+
+def _sms(contact, lines, caps, manual):
+    if contact.preferred == "email":
+        return Decision(SMS, lines, SKIPPED, PREFERS_EMAIL)
+    if not contact.sms_number:
+        return Decision(
+            SMS,
+            lines,
+            SKIPPED,
+            NO_MOBILE,
+            args={"number": contact.sms_raw_number or "-", "code": contact.sms_error},
+        )
+    if contact.sms_opted_out:
+        return Decision(SMS, lines, SKIPPED, SMS_OPTED_OUT)
+    if not manual and caps is not None:
+        day = caps.deferred_to()
+        if day is not None:
+            return Decision(SMS, lines, DEFERRED, SMS_CAP, defer_day=day, args={"day": day})
+    if caps is not None:
+        caps.record()
+    return Decision(SMS, lines, SEND)
+
+
+def _email(contact, lines, origin=AUTO):
+    if not contact.email:
+        return Decision(EMAIL, lines, SKIPPED, NO_EMAIL, origin=origin)
+    if contact.email_blacklisted:
+        return Decision(EMAIL, lines, SKIPPED, EMAIL_BLACKLISTED, origin=origin)
+    return Decision(EMAIL, lines, SEND, origin=origin)
+
+
+def choose(contact, channel_lines, caps=None, origin=AUTO, fallback=True):
+    """The decisions for one message group.
+
+    ``channel_lines`` maps each channel to the installments it carries (a
+    stage's channels, or those a person chose). ``caps`` (``caps.SmsCaps``)
+    defers an SMS over the customer's limits, except when a person sends
+    (``origin`` MANUAL: the channels are theirs, no fallback either).
+    ``fallback`` False leaves an impossible SMS without its e-mail (the
+    deferred pass: the stage's e-mail was decided on its own day).
+    """
+    manual = origin == MANUAL
+    decisions = []
+    sms_decision = None
+    for channel in ORDER:
+        lines = list(channel_lines.get(channel) or ())
+        if not lines:
+            continue
+        if channel == SMS:
+            decision = sms_decision = _sms(contact, lines, caps, manual)
+        elif channel == EMAIL:
+            sms_lines = set(channel_lines.get(SMS) or ())
+            if (
+                not manual
+                and contact.preferred == "sms"
+                and sms_decision is not None
+                and sms_decision.state in (SEND, DEFERRED)
+                and set(lines) <= sms_lines
+            ):
+                decision = Decision(EMAIL, lines, SKIPPED, PREFERS_SMS)
+            else:
+                decision = _email(contact, lines)
+        else:
+            decision = Decision(channel, lines, SEND)
+        decision.origin = origin
+        decisions.append(decision)
+    if (
+        fallback
+        and not manual
+        and sms_decision is not None
+        and sms_decision.state == SKIPPED
+        and (contact.email_fallback or contact.preferred == "email")
+    ):
+        emailed = set(channel_lines.get(EMAIL) or ())
+        rest = [line for line in sms_decision.lines if line not in emailed]
+        if rest:
+            decisions.append(_email(contact, rest, origin=FALLBACK))
+    return decisions

@@ -1,0 +1,109 @@
+from datetime import date
+
+from ..caps import SmsCaps
+from ..channels import (
+    DEFERRED,
+    EMAIL_BLACKLISTED,
+    FALLBACK,
+    MANUAL,
+    NO_EMAIL,
+    NO_MOBILE,
+    PREFERS_EMAIL,
+    PREFERS_SMS,
+    SEND,
+    SKIPPED,
+    SMS_CAP,
+    SMS_OPTED_OUT,
+    Contact,
+    choose,
+)
+
+MONDAY = date(2026, 12, 7)
+REACHABLE = Contact(email=True, sms_number="+5511987654321")
+
+
+def summary(decisions):
+    return [(d.channel, d.state, d.reason, d.origin, tuple(d.lines)) for d in decisions]
+
+
+def test_every_channel_goes_when_the_customer_is_reachable():
+    decisions = choose(REACHABLE, {"email": [1, 2], "sms": [1, 2], "call": [2]})
+    assert summary(decisions) == [
+        ("sms", SEND, None, "auto", (1, 2)),
+        ("email", SEND, None, "auto", (1, 2)),
+        ("call", SEND, None, "auto", (2,)),
+    ]
+
+
+def test_impossible_sms_falls_back_to_email_for_what_the_email_does_not_cover():
+    contact = Contact(email=True, sms_raw_number="3003-0000", sms_error="not_mobile")
+    decisions = choose(contact, {"sms": [1, 2], "email": [1]})
+    assert summary(decisions) == [
+        ("sms", SKIPPED, NO_MOBILE, "auto", (1, 2)),
+        ("email", SEND, None, "auto", (1,)),
+        ("email", SEND, None, FALLBACK, (2,)),
+    ]
+    assert decisions[0].args == {"number": "3003-0000", "code": "not_mobile"}
+
+
+def test_no_fallback_when_the_company_turned_it_off_unless_the_customer_prefers_email():
+    contact = Contact(email=True, sms_number="+5511987654321", sms_opted_out=True)
+    off = Contact(**{**contact.__dict__, "email_fallback": False})
+    assert summary(choose(off, {"sms": [1]})) == [("sms", SKIPPED, SMS_OPTED_OUT, "auto", (1,))]
+    prefers = Contact(**{**off.__dict__, "preferred": "email"})
+    assert summary(choose(prefers, {"sms": [1]})) == [
+        ("sms", SKIPPED, PREFERS_EMAIL, "auto", (1,)),
+        ("email", SEND, None, FALLBACK, (1,)),
+    ]
+
+
+def test_customer_preferring_sms_gets_no_email_when_the_sms_goes():
+    contact = Contact(**{**REACHABLE.__dict__, "preferred": "sms"})
+    assert summary(choose(contact, {"sms": [1], "email": [1]})) == [
+        ("sms", SEND, None, "auto", (1,)),
+        ("email", SKIPPED, PREFERS_SMS, "auto", (1,)),
+    ]
+    # An e-mail-only stage still e-mails.
+    assert summary(choose(contact, {"email": [1]})) == [("email", SEND, None, "auto", (1,))]
+
+
+def test_missing_or_blacklisted_email_is_skipped_with_its_reason():
+    assert choose(Contact(), {"email": [1]})[0].reason == NO_EMAIL
+    blacklisted = Contact(email=True, email_blacklisted=True)
+    assert choose(blacklisted, {"email": [1]})[0].reason == EMAIL_BLACKLISTED
+
+
+def test_caps_defer_the_second_sms_of_a_day_to_the_next_contact_day():
+    caps = SmsCaps(MONDAY, [], per_day=1, per_week=3)
+    first = choose(REACHABLE, {"sms": [1]}, caps)
+    second = choose(REACHABLE, {"sms": [2]}, caps)
+    assert first[0].state == SEND
+    assert (second[0].state, second[0].reason, second[0].defer_day) == (
+        DEFERRED,
+        SMS_CAP,
+        date(2026, 12, 8),
+    )
+
+
+def test_caps_count_the_week_and_skip_to_a_contact_day():
+    friday = date(2026, 12, 11)
+    sent = [date(2026, 12, 8), date(2026, 12, 9), date(2026, 12, 10)]
+    caps = SmsCaps(
+        friday,
+        sent,
+        next_contact_day=lambda day: day if day.weekday() < 5 else date(2026, 12, 14),
+    )
+    # Three in the 7 days ending Friday, and still three until the 8th leaves the
+    # week on Tuesday 15: the next contact day from then.
+    assert choose(REACHABLE, {"sms": [1]}, caps)[0].defer_day == date(2026, 12, 15)
+
+
+def test_a_person_sends_outside_the_caps_and_gets_no_fallback():
+    caps = SmsCaps(MONDAY, [MONDAY])
+    contact = Contact(email=True, sms_raw_number="", sms_error="empty")
+    assert summary(choose(REACHABLE, {"sms": [1]}, caps, origin=MANUAL)) == [
+        ("sms", SEND, None, MANUAL, (1,))
+    ]
+    assert summary(choose(contact, {"sms": [1]}, caps, origin=MANUAL)) == [
+        ("sms", SKIPPED, NO_MOBILE, MANUAL, (1,))
+    ]

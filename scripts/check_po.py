@@ -1,0 +1,42 @@
+"""Every add-on's ``i18n/pt_BR.po`` is complete: each entry of its ``.pot`` is
+translated, nothing is fuzzy. Run by ``make test`` (static checks)."""
+
+import sys
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def problems(addon):
+    pot = polib.pofile(str(addon / "i18n" / f"{addon.name}.pot"))
+    po = polib.pofile(str(addon / "i18n" / "pt_BR.po"))
+    translated = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
+    for entry in pot:
+        found = translated.get((entry.msgctxt, entry.msgid))
+        if found is None or not found.msgstr:
+            yield f"untranslated: {entry.msgid[:70]!r}"
+        elif "fuzzy" in found.flags:
+            yield f"fuzzy: {entry.msgid[:70]!r}"
+
+
+def main():
+    failed = False
+    for manifest in sorted(ROOT.glob("*/__manifest__.py")):
+        addon = manifest.parent
+        if not (addon / "i18n").is_dir():
+            print(f"{addon.name}: no i18n/ folder")
+            failed = True
+            continue
+        found = list(problems(addon))
+        for problem in found:
+            print(f"{addon.name}/i18n/pt_BR.po: {problem}")
+        failed |= bool(found)
+        if not found:
+            print(f"ok: {addon.name}/i18n/pt_BR.po complete")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
