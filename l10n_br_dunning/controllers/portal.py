@@ -9,7 +9,7 @@ from odoo.http import request
 
 from odoo.addons.account_payment.controllers.portal import PortalAccount
 
-from ..models.account_move import DunningRateLimit
+from ..models.dunning_portal_request import DunningRateLimit
 
 ACTIONS = ("paid", "dispute", "promise")
 DUNNED = ("out_invoice", "out_receipt")
@@ -30,7 +30,7 @@ class DunningPortal(PortalAccount):
         if request.env.user._is_public():
             # A customer arriving from a reminder reads the page, and the answers to
             # what they send, in their language.
-            lang = invoice.partner_id.lang or request.env.lang
+            lang = invoice.partner_id._dunning_lang(invoice.company_id)
             request.update_context(lang=lang)
             invoice = invoice.with_context(lang=lang)
         return invoice
@@ -92,24 +92,25 @@ class DunningPortal(PortalAccount):
         invoice = self._dunning_invoice(invoice_id, access_token)
         if invoice.move_type not in DUNNED:
             raise NotFound()
-        ip_address = request.httprequest.remote_addr
+        answers = {
+            "paid": lambda: {
+                "paid_on": self._dunning_date(post.get("paid_on")),
+                "method": post.get("method"),
+                "receipt": self._dunning_receipt(invoice),
+            },
+            "dispute": lambda: {"reason": post.get("reason"), "note": post.get("note")},
+            "promise": lambda: {"promised_on": self._dunning_date(post.get("promised_on"))},
+        }
         try:
             with request.env.cr.savepoint():
-                if action == "paid":
-                    invoice._dunning_portal_report_payment(
-                        self._dunning_date(post.get("paid_on")),
-                        post.get("method"),
-                        receipt=self._dunning_receipt(invoice),
-                        ip_address=ip_address,
-                    )
-                elif action == "dispute":
-                    invoice._dunning_portal_dispute(
-                        post.get("reason"), post.get("note"), ip_address=ip_address
-                    )
-                else:
-                    invoice._dunning_portal_promise(
-                        self._dunning_date(post.get("promised_on")), ip_address=ip_address
-                    )
+                invoice.env["dunning.portal.request"]._submit(
+                    action,
+                    invoice.commercial_partner_id,
+                    invoice.company_id,
+                    invoice,
+                    ip_address=request.httprequest.remote_addr,
+                    **answers[action](),
+                )
         except (UserError, ValidationError) as error:
             status = 429 if isinstance(error, DunningRateLimit) else 400
             values = self._invoice_get_page_view_values(invoice, access_token)
@@ -172,13 +173,15 @@ class DunningPortal(PortalAccount):
         if request.httprequest.method == "POST":
             try:
                 with request.env.cr.savepoint():
-                    partner._dunning_portal_set_preferences(
+                    partner.env["dunning.portal.request"]._submit(
+                        "preferences",
+                        partner,
                         company,
+                        ip_address=request.httprequest.remote_addr,
                         channel=post.get("channel"),
                         hours=post.get("hours"),
                         mobile=post.get("mobile"),
                         sms_opt_out=bool(post.get("sms_opt_out")),
-                        ip_address=request.httprequest.remote_addr,
                     )
                 saved = True
             except (UserError, ValidationError) as exception:

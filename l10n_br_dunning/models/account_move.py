@@ -1,25 +1,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import secrets
 import uuid
-from datetime import timedelta
-
-from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import format_date, format_datetime
 
-from ..tools.portal_rules import (
-    PromiseError,
-    UploadError,
-    check_promise_date,
-    late_charges,
-    sniff_receipt,
-)
+from ..tools.portal_rules import late_charges
 from .account_move_line import NEVER_REMINDED
 from .dunning_context import PlanningContext, to_naive, to_utc
-from .dunning_portal_request import PAYMENT_METHODS
 
 PAUSE_REASONS = [
     ("dispute", "Dispute"),
@@ -35,12 +24,6 @@ DISPUTE_REASONS = [
     ("wrong_amount", "Wrong amount"),
     ("other", "Other"),
 ]
-# Portal requests one invoice (or one customer's preferences) may receive per hour.
-PORTAL_RATE_LIMIT = 5
-
-
-class DunningRateLimit(UserError):
-    """Too many portal requests for one invoice or customer: try later (HTTP 429)."""
 
 
 class AccountMove(models.Model):
@@ -284,168 +267,6 @@ class AccountMove(models.Model):
         provides one: override to return its ir.attachment. None here."""
         self.ensure_one()
         return self.env["ir.attachment"]
-
-    def _dunning_portal_check(self, ip_address=None):
-        """Refuse a portal request on a closed invoice or over the rate limit."""
-        self.ensure_one()
-        if self._dunning_portal_closed():
-            raise UserError(self.env._("This invoice is already paid: there is nothing to do."))
-        self.env["dunning.portal.request"]._check_rate(
-            [("move_id", "=", self.id)],
-            PORTAL_RATE_LIMIT,
-            DunningRateLimit(
-                self.env._(
-                    "We have already received several requests for this invoice in the last "
-                    "hour. Please try again later or reply to our e-mail."
-                )
-            ),
-        )
-
-    def _dunning_portal_log(self, kind, details, ip_address=None, **values):
-        self.env["dunning.portal.request"].sudo().create(
-            {
-                **values,
-                "move_id": self.id,
-                "partner_id": self.commercial_partner_id.id,
-                "company_id": self.company_id.id,
-                "kind": kind,
-                "details": details,
-                "ip_address": ip_address,
-            }
-        )
-
-    def _dunning_activity(self, summary, note):
-        """A to-do for the person who handles this invoice's collection."""
-        self.ensure_one()
-        user = (
-            self.invoice_user_id
-            or self.company_id.dunning_collector_id
-            or self.env.ref("base.user_admin", raise_if_not_found=False)
-            or self.env.user
-        )
-        return self.sudo().activity_schedule(
-            "mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=note
-        )
-
-    def _dunning_portal_report_payment(self, paid_on, method, receipt=None, ip_address=None):
-        """The customer says it is paid: keep the receipt, pause, ask for a check.
-
-        ``receipt`` is (file name, bytes) or None. Nothing is stored when any of
-        it is refused.
-        """
-        self.ensure_one()
-        self._dunning_portal_check(ip_address)
-        today = fields.Date.context_today(self)
-        if not paid_on or paid_on > today:
-            raise UserError(self.env._("Please give the date of the payment (today or before)."))
-        if method not in dict(PAYMENT_METHODS):
-            raise UserError(self.env._("Please choose how you paid."))
-        attachment = self.env["ir.attachment"]
-        if receipt:
-            name, content = receipt
-            max_mb = self.company_id.dunning_upload_max_mb
-            try:
-                mimetype = sniff_receipt(content, max_mb * 1024 * 1024)
-            except UploadError as error:
-                messages = {
-                    "empty": self.env._("The receipt file is empty."),
-                    "too_large": self.env._("The receipt is larger than %(size)s MB.", size=max_mb),
-                    "type": self.env._("The receipt must be a PDF or a photo (PNG, JPEG, WebP)."),
-                }
-                raise UserError(messages[error.code]) from error
-            attachment = (
-                self.env["ir.attachment"]
-                .sudo()
-                .create(
-                    {
-                        "name": name or self.env._("receipt"),
-                        "raw": content,
-                        "mimetype": mimetype,
-                        "res_model": self._name,
-                        "res_id": self.id,
-                    }
-                )
-            )
-        label = dict(self._dunning_selection_labels("payment_method"))[method]
-        until = today + timedelta(days=max(self.company_id.dunning_paid_pause_days, 1))
-        details = self.env._(
-            "Paid on %(date)s by %(method)s.", date=format_date(self.env, paid_on), method=label
-        )
-        self.sudo().action_dunning_pause("paid_claim", until, details)
-        self.sudo().message_post(
-            body=Markup("<p>%s</p>")
-            % self.env._(
-                "The customer says this invoice is paid: %(details)s The régua waits until "
-                "%(until)s.",
-                details=details,
-                until=format_date(self.env, until),
-            ),
-            attachment_ids=attachment.ids,
-            author_id=self.commercial_partner_id.id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
-        )
-        self._dunning_activity(self.env._("Check the payment the customer reports"), details)
-        self._dunning_portal_log("paid", details, ip_address, payment_method=method)
-        return attachment
-
-    def _dunning_portal_dispute(self, reason, note, ip_address=None):
-        """The customer disputes the invoice: pause until an accountant resolves it."""
-        self.ensure_one()
-        self._dunning_portal_check(ip_address)
-        reasons = dict(self._dunning_selection_labels("dispute_reason"))
-        if reason not in reasons:
-            raise UserError(self.env._("Please choose the reason of the dispute."))
-        note = (note or "").strip()[:2000]
-        if reason == "other" and not note:
-            raise UserError(self.env._("Please tell us what is wrong."))
-        details = f"{reasons[reason]}: {note}" if note else reasons[reason]
-        self.sudo().write({"dunning_dispute_reason": reason})
-        self.sudo().action_dunning_pause("dispute", False, details)
-        self.sudo().message_post(
-            body=Markup("<p>%s</p>")
-            % self.env._("The customer disputes this invoice: %(details)s", details=details),
-            author_id=self.commercial_partner_id.id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
-        )
-        self._dunning_activity(self.env._("Resolve the customer's dispute"), details)
-        self._dunning_portal_log("dispute", details, ip_address)
-
-    def _dunning_portal_promise(self, promised_on, ip_address=None):
-        """The customer proposes a payment date: pause until then; the régua resumes
-        by itself the day after if the invoice is still open."""
-        self.ensure_one()
-        self._dunning_portal_check(ip_address)
-        today = fields.Date.context_today(self)
-        try:
-            check_promise_date(promised_on, today, self.company_id.dunning_promise_max_days)
-        except PromiseError as error:
-            if error.code == "past":
-                raise UserError(self.env._("Please choose a date after today.")) from error
-            raise UserError(
-                self.env._(
-                    "Please choose a date up to %(date)s.",
-                    date=format_date(self.env, error.latest),
-                )
-            ) from error
-        details = self.env._("Will pay on %(date)s.", date=format_date(self.env, promised_on))
-        self.sudo().write({"dunning_promise_date": promised_on})
-        self.sudo().action_dunning_pause("promise", promised_on + timedelta(days=1), details)
-        self.sudo().message_post(
-            body=Markup("<p>%s</p>")
-            % self.env._("The customer proposes a new payment date: %(details)s", details=details),
-            author_id=self.commercial_partner_id.id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
-        )
-        self._dunning_activity(
-            self.env._("New payment date proposed by the customer"),
-            self.env._(
-                "%(details)s Decline it from the invoice if it does not suit.", details=details
-            ),
-        )
-        self._dunning_portal_log("promise", details, ip_address)
 
     def action_dunning_decline_promise(self):
         """The accountant declines the customer's date: the régua resumes now."""

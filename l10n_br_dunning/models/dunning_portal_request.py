@@ -1,7 +1,17 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from dataclasses import dataclass, field
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.misc import format_date
+
+from odoo.addons.sms_gateway.models.sms_sms import PHONE_ERRORS
+from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, normalize_mobile
+
+from ..tools.portal_rules import PromiseError, UploadError, check_promise_date, sniff_receipt
 
 PORTAL_REQUEST_KINDS = [
     ("paid", "Says it is paid"),
@@ -17,10 +27,38 @@ PAYMENT_METHODS = [
     ("cash", "Cash"),
     ("other", "Other"),
 ]
+# Portal requests one invoice (or one customer's preferences) may receive per hour.
+PORTAL_RATE_LIMIT = 5
+
+
+class DunningRateLimit(UserError):
+    """Too many portal requests for one invoice or customer: try later (HTTP 429)."""
+
+
+@dataclass
+class Answer:
+    """A customer's answer, checked and ready to apply (what ``_prepare_<kind>``
+    returns); nothing of it is stored before every check passed."""
+
+    details: str
+    note: str  # for the chatter of the invoice (or of the customer)
+    move_values: dict = field(default_factory=dict)
+    pause: tuple = None  # (reason, until) for the invoice's régua
+    receipt: tuple = None  # (file name, bytes, mimetype)
+    activity: tuple = None  # (summary, note) for the person collecting
+    partner_values: dict = field(default_factory=dict)
+    opt_out: tuple = None  # (numbers, opted out?) for the SMS blacklist
+    log_values: dict = field(default_factory=dict)
 
 
 class DunningPortalRequest(models.Model):
-    """What a customer asked on the portal, for the accountant and the rate limit."""
+    """What a customer asked on the portal (já paguei, contestar, nova data,
+    contact preferences), for the accountant and the rate limit.
+
+    Every flow goes through ``_submit``: refuse a closed invoice or too many
+    requests, check the answer (``_prepare_<kind>``, which stores nothing), then
+    apply it, tell the people and log it, in that order.
+    """
 
     _name = "dunning.portal.request"
     _description = "Collection Request from the Portal"
@@ -34,9 +72,256 @@ class DunningPortalRequest(models.Model):
     payment_method = fields.Selection(PAYMENT_METHODS, "Paid by")
     ip_address = fields.Char("IP address")
 
+    # -- the skeleton ------------------------------------------------------------------
+    @api.model
+    def _submit(self, kind, partner, company, move=None, ip_address=None, **answer):
+        """One answer of ``partner`` (a commercial partner) about ``move`` (None
+        for the customer's preferences). Raises UserError (DunningRateLimit when
+        over the limit) and changes nothing when it is refused."""
+        move = move or self.env["account.move"]
+        self._check_allowed(kind, partner, move)
+        prepared = getattr(self, f"_prepare_{kind}")(partner, company, move, **answer)
+        self._apply(partner, move, prepared)
+        record = move or partner
+        attachment = self._store_receipt(record, prepared.receipt)
+        record.sudo().message_post(
+            body=Markup("<p>%s</p>") % prepared.note,
+            attachment_ids=attachment.ids,
+            author_id=partner.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        if prepared.activity and move:
+            self._schedule_activity(move, *prepared.activity)
+        return self.sudo().create(
+            {
+                **prepared.log_values,
+                "move_id": move.id,
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "kind": kind,
+                "details": prepared.details,
+                "ip_address": ip_address,
+            }
+        )
+
+    @api.model
+    def _check_allowed(self, kind, partner, move):
+        if move and move._dunning_portal_closed():
+            raise UserError(self.env._("This invoice is already paid: there is nothing to do."))
+        if move:
+            domain = [("move_id", "=", move.id)]
+            message = self.env._(
+                "We have already received several requests for this invoice in the last "
+                "hour. Please try again later or reply to our e-mail."
+            )
+        else:
+            domain = [("partner_id", "=", partner.id), ("kind", "=", kind)]
+            message = self.env._(
+                "Your preferences were changed several times in the last hour. "
+                "Please try again later."
+            )
+        self._check_rate(domain, PORTAL_RATE_LIMIT, DunningRateLimit(message))
+
     @api.model
     def _check_rate(self, domain, limit, error):
         """Raise ``error`` when ``domain`` matched ``limit`` requests in the last hour."""
         since = fields.Datetime.now() - timedelta(hours=1)
         if self.sudo().search_count(domain + [("create_date", ">=", since)]) >= limit:
             raise error
+
+    @api.model
+    def _apply(self, partner, move, prepared):
+        if prepared.move_values:
+            move.sudo().write(prepared.move_values)
+        if prepared.pause:
+            reason, until = prepared.pause
+            move.sudo().action_dunning_pause(reason, until, prepared.details)
+        if prepared.partner_values:
+            partner.sudo().write(prepared.partner_values)
+        if prepared.opt_out:
+            numbers, opted_out = prepared.opt_out
+            Blacklist = self.env["phone.blacklist"].sudo()
+            for number in numbers:
+                if opted_out:
+                    Blacklist._add(
+                        [number], message=self.env._("Opted out on the customer portal.")
+                    )
+                else:
+                    Blacklist._remove(
+                        [number], message=self.env._("Opted in on the customer portal.")
+                    )
+
+    @api.model
+    def _store_receipt(self, record, receipt):
+        if not receipt:
+            return self.env["ir.attachment"]
+        name, content, mimetype = receipt
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": name or self.env._("receipt"),
+                    "raw": content,
+                    "mimetype": mimetype,
+                    "res_model": record._name,
+                    "res_id": record.id,
+                }
+            )
+        )
+
+    @api.model
+    def _schedule_activity(self, move, summary, note):
+        """A to-do for the person who handles this invoice's collection."""
+        user = (
+            move.invoice_user_id
+            or move.company_id.dunning_collector_id
+            or self.env.ref("base.user_admin", raise_if_not_found=False)
+            or self.env.user
+        )
+        return move.sudo().activity_schedule(
+            "mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=note
+        )
+
+    # -- the flows: check an answer, say what applying it means -------------------------
+    @api.model
+    def _prepare_paid(self, partner, company, move, paid_on=None, method=None, receipt=None):
+        """ "Já paguei": the date, how, and an optional receipt ((file name, bytes))."""
+        today = fields.Date.context_today(self)
+        if not paid_on or paid_on > today:
+            raise UserError(self.env._("Please give the date of the payment (today or before)."))
+        if method not in dict(PAYMENT_METHODS):
+            raise UserError(self.env._("Please choose how you paid."))
+        stored = None
+        if receipt:
+            name, content = receipt
+            max_mb = company.dunning_upload_max_mb
+            try:
+                mimetype = sniff_receipt(content, max_mb * 1024 * 1024)
+            except UploadError as error:
+                messages = {
+                    "empty": self.env._("The receipt file is empty."),
+                    "too_large": self.env._("The receipt is larger than %(size)s MB.", size=max_mb),
+                    "type": self.env._("The receipt must be a PDF or a photo (PNG, JPEG, WebP)."),
+                }
+                raise UserError(messages[error.code]) from error
+            stored = (name, content, mimetype)
+        label = dict(move._dunning_selection_labels("payment_method"))[method]
+        until = today + timedelta(days=max(company.dunning_paid_pause_days, 1))
+        details = self.env._(
+            "Paid on %(date)s by %(method)s.", date=format_date(self.env, paid_on), method=label
+        )
+        return Answer(
+            details=details,
+            note=self.env._(
+                "The customer says this invoice is paid: %(details)s The régua waits until "
+                "%(until)s.",
+                details=details,
+                until=format_date(self.env, until),
+            ),
+            pause=("paid_claim", until),
+            receipt=stored,
+            activity=(self.env._("Check the payment the customer reports"), details),
+            log_values={"payment_method": method},
+        )
+
+    @api.model
+    def _prepare_dispute(self, partner, company, move, reason=None, note=None):
+        """ "Contestar": a reason, and what is wrong in the customer's words."""
+        reasons = dict(move._dunning_selection_labels("dispute_reason"))
+        if reason not in reasons:
+            raise UserError(self.env._("Please choose the reason of the dispute."))
+        note = (note or "").strip()[:2000]
+        if reason == "other" and not note:
+            raise UserError(self.env._("Please tell us what is wrong."))
+        details = f"{reasons[reason]}: {note}" if note else reasons[reason]
+        return Answer(
+            details=details,
+            note=self.env._("The customer disputes this invoice: %(details)s", details=details),
+            move_values={"dunning_dispute_reason": reason},
+            pause=("dispute", False),
+            activity=(self.env._("Resolve the customer's dispute"), details),
+        )
+
+    @api.model
+    def _prepare_promise(self, partner, company, move, promised_on=None):
+        """ "Preciso de uma nova data": a date after today, within the company's limit;
+        the régua resumes by itself the day after if the invoice is still open."""
+        today = fields.Date.context_today(self)
+        if not promised_on:
+            raise UserError(self.env._("Please choose the date on which you will pay."))
+        try:
+            check_promise_date(promised_on, today, company.dunning_promise_max_days)
+        except PromiseError as error:
+            if error.code == "past":
+                raise UserError(self.env._("Please choose a date after today.")) from error
+            raise UserError(
+                self.env._(
+                    "Please choose a date up to %(date)s.",
+                    date=format_date(self.env, error.latest),
+                )
+            ) from error
+        details = self.env._("Will pay on %(date)s.", date=format_date(self.env, promised_on))
+        return Answer(
+            details=details,
+            note=self.env._(
+                "The customer proposes a new payment date: %(details)s", details=details
+            ),
+            move_values={"dunning_promise_date": promised_on},
+            pause=("promise", promised_on + timedelta(days=1)),
+            activity=(
+                self.env._("New payment date proposed by the customer"),
+                self.env._(
+                    "%(details)s Decline it from the invoice if it does not suit.",
+                    details=details,
+                ),
+            ),
+        )
+
+    @api.model
+    def _prepare_preferences(
+        self, partner, company, move, channel=None, hours=None, mobile=None, sms_opt_out=False
+    ):
+        """How and when the customer wants to be contacted, and SMS at all."""
+        channels = dict(partner._fields["dunning_preferred_channel"].selection)
+        hours_choices = dict(partner._fields["dunning_preferred_hours"].selection)
+        if channel not in channels or hours not in hours_choices:
+            raise UserError(self.env._("Please choose a channel and the hours that suit you."))
+        mobile = (mobile or "").strip()
+        number = False
+        if mobile:
+            try:
+                number = normalize_mobile(mobile, partner.country_id.code or "BR")
+            except PhoneNumberError as error:
+                raise UserError(
+                    self.env._(
+                        "This mobile number cannot receive SMS: %(reason)s",
+                        reason=self.env._(PHONE_ERRORS[error.code]),
+                    )
+                ) from error
+        elif channel == "sms":
+            raise UserError(self.env._("Please give a mobile number to receive SMS."))
+        labels = dict(partner._fields["dunning_preferred_channel"]._description_selection(self.env))
+        hour_labels = dict(
+            partner._fields["dunning_preferred_hours"]._description_selection(self.env)
+        )
+        details = self.env._(
+            "Channel: %(channel)s; hours: %(hours)s; mobile: %(mobile)s; SMS: %(sms)s.",
+            channel=labels[channel],
+            hours=hour_labels[hours],
+            mobile=number or "-",
+            sms=self.env._("no") if sms_opt_out else self.env._("yes"),
+        )
+        return Answer(
+            details=details,
+            note=self.env._(
+                "Contact preferences changed on the portal. %(details)s", details=details
+            ),
+            partner_values={
+                "dunning_preferred_channel": channel,
+                "dunning_preferred_hours": hours,
+                "mobile": number or False,
+            },
+            opt_out=({partner._dunning_e164(), number} - {False}, bool(sms_opt_out)),
+        )

@@ -3,15 +3,12 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import format_amount, format_date
 
-from odoo.addons.sms_gateway.models.sms_sms import PHONE_ERRORS
 from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, first_mobile, normalize_mobile
 
 from ..tools.payer_profile import average_days_late, payer_class
-from .account_move import PORTAL_RATE_LIMIT, DunningRateLimit
 from .dunning_context import PlanningContext
 
 PAYER_CLASSES = [
@@ -133,83 +130,6 @@ class ResPartner(models.Model):
         return bool(
             number
             and self.env["phone.blacklist"].sudo().search_count([("number", "=", number)], limit=1)
-        )
-
-    def _dunning_portal_set_preferences(
-        self, company, channel, hours, mobile, sms_opt_out, ip_address=None
-    ):
-        """Save what the customer chose on the portal; refuse it all on bad input."""
-        self.ensure_one()
-        Request = self.env["dunning.portal.request"].sudo()
-        Request._check_rate(
-            [("partner_id", "=", self.id), ("kind", "=", "preferences")],
-            PORTAL_RATE_LIMIT,
-            DunningRateLimit(
-                self.env._(
-                    "Your preferences were changed several times in the last hour. "
-                    "Please try again later."
-                )
-            ),
-        )
-        channels = dict(self._fields["dunning_preferred_channel"].selection)
-        hours_choices = dict(self._fields["dunning_preferred_hours"].selection)
-        if channel not in channels or hours not in hours_choices:
-            raise UserError(self.env._("Please choose a channel and the hours that suit you."))
-        mobile = (mobile or "").strip()
-        number = False
-        if mobile:
-            try:
-                number = normalize_mobile(mobile, self.country_id.code or "BR")
-            except PhoneNumberError as error:
-                raise UserError(
-                    self.env._(
-                        "This mobile number cannot receive SMS: %(reason)s",
-                        reason=self.env._(PHONE_ERRORS[error.code]),
-                    )
-                ) from error
-        elif channel == "sms":
-            raise UserError(self.env._("Please give a mobile number to receive SMS."))
-        old_number = self._dunning_e164()
-        self.write(
-            {
-                "dunning_preferred_channel": channel,
-                "dunning_preferred_hours": hours,
-                "mobile": number or False,
-            }
-        )
-        Blacklist = self.env["phone.blacklist"].sudo()
-        for each in {old_number, number} - {False}:
-            if sms_opt_out:
-                Blacklist._add([each], message=self.env._("Opted out on the customer portal."))
-            else:
-                Blacklist._remove([each], message=self.env._("Opted in on the customer portal."))
-        details = self.env._(
-            "Channel: %(channel)s; hours: %(hours)s; mobile: %(mobile)s; SMS: %(sms)s.",
-            channel=dict(
-                self._fields["dunning_preferred_channel"]._description_selection(self.env)
-            )[channel],
-            hours=dict(self._fields["dunning_preferred_hours"]._description_selection(self.env))[
-                hours
-            ],
-            mobile=number or "-",
-            sms=self.env._("no") if sms_opt_out else self.env._("yes"),
-        )
-        self.message_post(
-            body=self.env._(
-                "Contact preferences changed on the portal. %(details)s", details=details
-            ),
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
-            author_id=self.id,
-        )
-        Request.create(
-            {
-                "partner_id": self.id,
-                "company_id": company.id,
-                "kind": "preferences",
-                "details": details,
-                "ip_address": ip_address,
-            }
         )
 
     # -- helpers of the SMS templates (installments in the rendering context) ------------

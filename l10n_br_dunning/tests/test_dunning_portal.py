@@ -201,6 +201,18 @@ class TestDunningPortal(DunningCase, HttpCase):
         self.assertIn("30/12/2026", response.text)
         self.assertFalse(self.move.dunning_paused)
 
+    def test_new_date_missing_or_unreadable_is_a_clear_400(self):
+        """A phone's browser may send an empty or oddly formatted date."""
+        for value in ("", "22/12/2026", "amanhã", "2026-02-30"):
+            response = self._post("promise", {"promised_on": value})
+            self.assertEqual(response.status_code, 400, value)
+            self.assertIn("date", response.text.lower())
+        self.assertFalse(self.move.dunning_paused)
+        self.assertFalse(self.move.dunning_promise_date)
+        self.assertFalse(
+            self.env["dunning.portal.request"].search([("move_id", "=", self.move.id)])
+        )
+
     def test_accountant_declines_the_new_date(self):
         self._post("promise", {"promised_on": "2026-12-22"})
         self.move.action_dunning_decline_promise()

@@ -3,7 +3,6 @@
 import pytest
 from twilio.request_validator import RequestValidator
 
-from .provider_stand_in import SLOW, StandInProvider, closed_port_url
 from ..providers import (
     ACCEPTED,
     DELIVERED,
@@ -24,6 +23,7 @@ from ..providers import (
     parse_retry_after,
     retry_delay,
 )
+from .provider_stand_in import SLOW, StandInProvider, closed_port_url
 
 PROVIDERS = ["twilio", "zenvia", "infobip", "generic"]
 
