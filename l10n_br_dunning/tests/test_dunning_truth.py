@@ -224,6 +224,21 @@ class TestDunningImportedCustomers(DunningCase):
         self.assertNotIn("due today", email.subject)
         self.assertIn("351,00", email.body)
 
+    def test_letter_and_statement_of_a_customer_without_language_are_in_portuguese(self):
+        customer = self._customer("Cliente Carta", "base.state_br_sp", False, "(11) 98700-5678")
+        customer.lang = False
+        move = self._invoice(customer, date(2026, 12, 10), 351.0)
+        self._run(datetime(2027, 1, 11, 12, 30))  # D+30: a letter
+        letter = self._events(move, channel="letter")
+        Report = self.env["ir.actions.report"].with_context(lang="en_US")
+        html, _ = Report._render_qweb_html("l10n_br_dunning.report_dunning_letter", letter.ids)
+        self.assertIn(b"Segundo nossos registros", html)
+        self.assertIn("351,00".encode(), html)
+        html, _ = Report._render_qweb_html(
+            "l10n_br_dunning.report_dunning_statement", customer.ids
+        )
+        self.assertNotIn(b"Statement of open items", html)
+
     def test_brazilian_company_without_language_falls_back_to_portuguese(self):
         self.company.partner_id.lang = False
         customer = self._customer("Sem Idioma", "base.state_br_sp", False, "(11) 98700-4321")
