@@ -2,8 +2,10 @@
 from datetime import time
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..tools.business_calendar import SendWindow
+from ..tools.sms_text import SENDER_MAX, short_sender
 
 
 def _float_to_time(value):
@@ -28,6 +30,14 @@ class ResCompany(models.Model):
         "banks do not open to the public, so the régua does not count them as business days.",
     )
     dunning_group_messages = fields.Boolean("One message per customer", default=True)
+    dunning_sms_sender = fields.Char(
+        "SMS sender name",
+        compute="_compute_dunning_sms_sender",
+        store=True,
+        readonly=False,
+        help="How the company signs its SMS (at most 20 characters): the registered name is "
+        "too long for one SMS. Default: the name without its legal form (Ltda, S.A., ME).",
+    )
     dunning_sms_per_day = fields.Integer("SMS per customer per day", default=1)
     dunning_sms_per_week = fields.Integer("SMS per customer per week", default=3)
     dunning_email_fallback = fields.Boolean(
@@ -82,6 +92,23 @@ class ResCompany(models.Model):
     dunning_policy_bad_id = fields.Many2one(
         "dunning.policy", "Policy for defaulting customers", domain="[('company_id', '=', id)]"
     )
+
+    @api.depends("name")
+    def _compute_dunning_sms_sender(self):
+        for company in self:
+            company.dunning_sms_sender = company.dunning_sms_sender or short_sender(company.name)
+
+    @api.constrains("dunning_sms_sender")
+    def _check_dunning_sms_sender(self):
+        for company in self:
+            if len(company.dunning_sms_sender or "") > SENDER_MAX:
+                raise ValidationError(
+                    self.env._(
+                        "The SMS sender name has at most %(max)s characters: every character "
+                        "counts in an SMS.",
+                        max=SENDER_MAX,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -21,6 +21,7 @@ class ResConfigSettings(models.TransientModel):
     )
     dunning_sms_per_day = fields.Integer(related="company_id.dunning_sms_per_day", readonly=False)
     dunning_sms_per_week = fields.Integer(related="company_id.dunning_sms_per_week", readonly=False)
+    dunning_sms_sender = fields.Char(related="company_id.dunning_sms_sender", readonly=False)
     dunning_email_fallback = fields.Boolean(
         related="company_id.dunning_email_fallback", readonly=False
     )

@@ -9,6 +9,7 @@ from odoo.tools.misc import format_amount, format_date
 from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, first_mobile, normalize_mobile
 
 from ..tools.payer_profile import average_days_late, payer_class
+from ..tools.sms_text import short_sender, vocative
 from .dunning_context import PlanningContext
 
 PAYER_CLASSES = [
@@ -137,15 +138,27 @@ class ResPartner(models.Model):
         ids = self.env.context.get("dunning_line_ids") or []
         return self.env["account.move.line"].browse(ids).sorted("date_maturity")
 
+    def _dunning_sms_sender(self):
+        """The company's short SMS signature (the lines' company, else the current)."""
+        lines = self._dunning_context_lines()
+        company = lines[:1].company_id or self.env.company
+        return company.dunning_sms_sender or short_sender(company.name)
+
+    def _dunning_sms_vocative(self):
+        """ "Maria, " for a person, nothing for a company (see tools/sms_text.py)."""
+        return vocative(self.name, self.is_company)
+
     def _dunning_sms_amount(self):
         lines = self._dunning_context_lines()
         currency = lines[:1].company_currency_id or self.env.company.currency_id
-        return format_amount(
+        amount = format_amount(
             self.env,
             sum(lines.mapped("amount_residual")),
             currency,
             lang_code=self._dunning_lang(lines[:1].company_id or None),
         )
+        # A no-break space is not GSM-7: "R$ 351,00" with a plain one.
+        return amount.replace("\xa0", " ")
 
     def _dunning_sms_due_date(self):
         lines = self._dunning_context_lines()

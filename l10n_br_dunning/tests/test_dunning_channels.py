@@ -326,9 +326,8 @@ class TestDunningInPortuguese(DunningCase):
         self._run(datetime(2026, 12, 15, 12, 30))  # first overdue notice: e-mail and SMS
         sms_event = self._events(move, channel="sms", state="queued")
         sent = self._sent_sms_text(sms_event)
-        self.assertIn("Ola Joao, nao identificamos seu pagamento de R$", sent)
-        self.assertIn("1.180,50", sent)
-        self.assertIn("Se ja pagou, desconsidere.", sent)
+        self.assertIn(": Joao, R$ 1.180,50 em aberto: ", sent)
+        self.assertIn("Se ja pagou, ignore. SAIR p/ parar", sent)
         info = segment_info(sent)
         self.assertEqual((info.encoding, info.segments), (GSM7, 1), f"{info.characters}: {sent}")
         email = self._events(move, channel="email", state="queued").mail_message_id

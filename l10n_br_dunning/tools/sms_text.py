@@ -1,0 +1,50 @@
+"""The small pieces of a régua SMS that must fit one segment (seed 000: at most
+140 characters): the company's short sender name and the vocative.
+
+A registered name ("Papelaria Aurora Comércio de Materiais de Escritório
+Ltda") is too long for an SMS: the sender name drops the legal suffix and cuts
+at a word, at most 20 characters. People are addressed by their first name
+("Maria, "); companies are not addressed at all ("Olá Distribuidora" reads
+wrong), nor are people whose first name is too long for the budget.
+"""
+
+import re
+
+SENDER_MAX = 20
+VOCATIVE_MAX = 10  # characters of a first name the texts' budget allows
+# Legal forms that close a Brazilian company name.
+_LEGAL_SUFFIX = re.compile(
+    r"[\s,.-]*\b(ltda|limitada|s\.?\s?/?\s?a|me|epp|eireli|mei|ss|cia)\.?\s*$", re.IGNORECASE
+)
+# Words a cut name must not end on.
+_DANGLING = {"de", "da", "do", "das", "dos", "e", "&", "-", "a", "o"}
+
+
+def short_sender(name, limit=SENDER_MAX):
+    """The company's name as an SMS sender: no legal suffix, at most ``limit``
+    characters, cut at a word and never on "de", "e"..."""
+    text = re.sub(r"\s+", " ", name or "").strip()
+    previous = None
+    while text and text != previous:
+        previous = text
+        text = _LEGAL_SUFFIX.sub("", text).strip()
+    if len(text) <= limit:
+        return text
+    words, kept = text.split(" "), []
+    for word in words:
+        if len(" ".join([*kept, word])) > limit:
+            break
+        kept.append(word)
+    while kept and kept[-1].lower() in _DANGLING:
+        kept.pop()
+    return " ".join(kept) if kept else text[:limit].strip()
+
+
+def vocative(name, is_company, limit=VOCATIVE_MAX):
+    """ "Maria, " for a person, "" for a company or a first name over ``limit``."""
+    if is_company:
+        return ""
+    first = (name or "").strip().split(" ")[0].strip(",.;")
+    if not first or len(first) > limit:
+        return ""
+    return f"{first}, "
