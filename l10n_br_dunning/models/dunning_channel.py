@@ -29,6 +29,9 @@ REASONS = {
     rules.SMS_CAP: _lt("SMS limit per customer reached: deferred to %(day)s."),
     rules.NO_EMAIL: _lt("The customer has no e-mail address."),
     rules.EMAIL_BLACKLISTED: _lt("The customer's e-mail is blacklisted."),
+    rules.OUTSIDE_WINDOW: _lt(
+        "Outside the customer's sending window (hours, weekend or holiday): deferred to %(day)s."
+    ),
 }
 # What an event becomes once its decision is carried out.
 SENT_STATE = {"email": "queued", "sms": "queued", "call": "queued", "letter": "to_print"}
@@ -141,17 +144,26 @@ class DunningChannel(models.AbstractModel):
         channels=None,
         origin=rules.AUTO,
         fallback=True,
+        closed_until=None,
     ):
         """[Outgoing] for one message group ``to_send`` ({dunning.stage: lines}).
 
         ``channels`` restricts the stages' channels (a person's choice, or the
-        deferred pass's one channel)."""
+        deferred pass's one channel); ``closed_until`` defers what would go to
+        that day (the customer's window is closed now)."""
         stage_of = {line: stage for stage, group in to_send.items() for line in group}
         channel_lines = {}
         for stage, group in to_send.items():
             for channel in stage._channels() if channels is None else channels:
                 channel_lines.setdefault(channel, []).extend(group.ids)
-        decisions = rules.choose(contact, channel_lines, caps, origin=origin, fallback=fallback)
+        decisions = rules.choose(
+            contact,
+            channel_lines,
+            caps,
+            origin=origin,
+            fallback=fallback,
+            closed_until=closed_until,
+        )
         Line = self.env["account.move.line"]
         result = []
         for decision in decisions:
@@ -181,7 +193,7 @@ class DunningChannel(models.AbstractModel):
         if decision.reason == rules.NO_MOBILE:
             code = args.pop("code", None) or "empty"
             args["problem"] = self.env._(PHONE_ERRORS[code])
-        if decision.reason == rules.SMS_CAP:
+        if decision.reason in (rules.SMS_CAP, rules.OUTSIDE_WINDOW):
             args["day"] = args["day"].strftime("%d/%m/%Y")
         return self.env._(REASONS[decision.reason]) % args
 

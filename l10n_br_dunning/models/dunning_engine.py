@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import threading
 from collections import defaultdict
+from zoneinfo import ZoneInfo
 
 from markupsafe import escape
 
@@ -343,10 +344,13 @@ class DunningEngine(models.AbstractModel):
         ]
 
     @api.model
-    def _send_now(self, lines, stage, channels):
-        """A person sends ``stage`` on ``channels`` for these installments now: no
-        window or caps (a person decided), events of origin "manual". The stage
-        counts as reached, so the régua does not send it again by itself."""
+    def _send_now(self, lines, stage, channels, outside_window_reason=None):
+        """A person sends ``stage`` on ``channels`` for these installments now:
+        no SMS caps (a person decided), events of origin "manual". Outside the
+        customer's sending window (hours, weekend, holiday) the messages wait
+        for its next opening, unless ``outside_window_reason`` is given (a
+        collections manager's explicit choice, logged on the invoices). The
+        stage counts as reached, so the régua does not send it again by itself."""
         now = to_utc(fields.Datetime.now())
         context = PlanningContext(self.env)
         lines = lines.filtered(lambda line: line._dunning_is_open())
@@ -358,6 +362,9 @@ class DunningEngine(models.AbstractModel):
         for (partner, company), partner_lines in lines.grouped(
             lambda line: (line.partner_id.commercial_partner_id, line.company_id)
         ).items():
+            closed_until = None
+            if not outside_window_reason:
+                closed_until = self._closed_until(partner, company, now, context)
             events |= self._send_partner(
                 partner,
                 {stage: partner_lines},
@@ -367,7 +374,16 @@ class DunningEngine(models.AbstractModel):
                 Channel._caps(partner, company, now, context),
                 channels=channels,
                 origin=rules.MANUAL,
+                closed_until=closed_until,
             )
+        if outside_window_reason:
+            body = self.env._(
+                "Sent outside the customer's sending window by %(user)s: %(reason)s",
+                user=self.env.user.name,
+                reason=outside_window_reason,
+            )
+            for move in lines.move_id:
+                move.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note")
         reached = {
             line.id: stage.id
             for line in lines
@@ -380,8 +396,28 @@ class DunningEngine(models.AbstractModel):
         return events
 
     @api.model
+    def _closed_until(self, partner, company, now, context):
+        """None when ``partner`` may be contacted at ``now``, else the local day of
+        the window's next opening."""
+        calendar = context.calendar(company, partner)
+        window = company._dunning_window(partner)
+        tz = context.tz(company, partner)
+        if window.contains(now, tz, calendar):
+            return None
+        return window.next_allowed(now, tz, calendar).astimezone(ZoneInfo(tz)).date()
+
+    @api.model
     def _send_partner(
-        self, partner, to_send, now, context, contact, caps, channels=None, origin="auto"
+        self,
+        partner,
+        to_send,
+        now,
+        context,
+        contact,
+        caps,
+        channels=None,
+        origin="auto",
+        closed_until=None,
     ):
         """The messages of one group ``to_send`` ({stage: lines}) of this customer,
         as ``dunning.channel`` decides them, and their events (written in the same
@@ -390,7 +426,13 @@ class DunningEngine(models.AbstractModel):
         stage_of = {line: stage for stage, group in to_send.items() for line in group}
         events = []
         outgoing = Channel._outgoing(
-            partner, to_send, contact, caps, channels=channels, origin=origin
+            partner,
+            to_send,
+            contact,
+            caps,
+            channels=channels,
+            origin=origin,
+            closed_until=closed_until,
         )
         for out in outgoing:
             state, reason, extra = Channel._execute(out, partner, now, context)

@@ -4,7 +4,7 @@ from datetime import time
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools.business_calendar import SendWindow
+from ..tools.business_calendar import SendWindow, legal_window
 from ..tools.sms_text import SENDER_MAX, short_sender
 
 
@@ -118,7 +118,9 @@ class ResCompany(models.Model):
         return companies
 
     def _dunning_window(self, partner=None):
-        """The sending window, narrowed to the hours the customer prefers."""
+        """The sending window: the company's, narrowed to what the customer's
+        state law allows (tools/business_calendar.py, STATE_LAWS), then to the
+        hours the customer prefers."""
         self.ensure_one()
         weekdays = frozenset(range(6 if self.dunning_saturday else 5))
         window = SendWindow(
@@ -126,7 +128,10 @@ class ResCompany(models.Model):
             _float_to_time(self.dunning_window_end),
             weekdays,
         )
-        return window.narrowed(partner.dunning_preferred_hours) if partner else window
+        if not partner:
+            return legal_window(window)
+        state = partner.state_id.code if partner.country_id.code in (False, "BR") else None
+        return legal_window(window, state).narrowed(partner.dunning_preferred_hours)
 
     def _dunning_ensure_policy(self):
         """Give each company without a default policy a copy of the shipped régua."""

@@ -6,3 +6,4 @@ from . import test_dunning_backoffice
 from . import test_dunning_backoffice_tour
 from . import test_dunning_truth
 from . import test_dunning_sms_texts
+from . import test_dunning_lawful

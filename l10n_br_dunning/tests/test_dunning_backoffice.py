@@ -3,8 +3,8 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.sms_gateway.tools import providers
 
@@ -124,15 +124,26 @@ class TestDunningInvoiceActions(DunningCase):
         )
         return wizard.action_send()
 
-    def test_send_now_outside_the_window_and_the_regua_moves_on(self):
+    def test_send_now_outside_the_window_waits_and_the_regua_moves_on(self):
         move = self._invoice(self.sp, date(2026, 12, 10))
         with freeze_time(datetime(2026, 12, 12, 1, 0)):  # Friday 22:00 in São Paulo
-            result = self._send_now(move, 10, send_email=True)
-        self.assertEqual(result["params"]["type"], "success")
+            wizard = (
+                self.env["dunning.send.wizard"]
+                .with_context(default_move_id=move.id)
+                .create({"stage_id": self.stages[10].id, "send_email": True})
+            )
+            self.assertIn("their time", wizard.window_closed_note or "")
+            result = wizard.action_send()
+        self.assertEqual(result["params"]["type"], "warning")
+        self.assertIn("scheduled", result["params"]["message"])
         event = self._events(move, origin="manual")
-        self.assertEqual((event.channel, event.state), ("email", "queued"))
-        self.assertIn(move.name, event.message_body)
+        self.assertEqual((event.channel, event.state), ("email", "deferred"))
+        self.assertEqual(event.scheduled_at, datetime(2026, 12, 14, 12, 0))  # Monday 09:00
+        self.assertIn("14/12/2026", event.reason)
         self.assertEqual(move.dunning_stage_id, self.stages[10])
+        self._run(datetime(2026, 12, 14, 12, 30))
+        self.assertEqual((event.state, event.origin), ("queued", "manual"))
+        self.assertIn(move.name, event.message_body)
         # The régua does not send D+10 again; it goes on with D+15.
         self._run(datetime(2026, 12, 21, 13, 0))
         self.assertEqual(
@@ -140,6 +151,40 @@ class TestDunningInvoiceActions(DunningCase):
         )
         self._run(datetime(2026, 12, 28, 13, 0))
         self.assertIn((15, "call"), self._sent(move))
+
+    def test_a_manager_may_send_outside_the_window_with_a_logged_reason(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        values = {"stage_id": self.stages[10].id, "send_email": True, "send_outside_window": True}
+        with freeze_time(datetime(2026, 12, 12, 1, 0)):
+            wizard = (
+                self.env["dunning.send.wizard"].with_context(default_move_id=move.id).create(values)
+            )
+            with self.assertRaises(UserError):
+                wizard.action_send()  # no reason given
+            wizard.outside_window_reason = "Cliente pediu o boleto agora por telefone"
+            wizard.action_send()
+        event = self._events(move, origin="manual")
+        self.assertEqual(event.state, "queued")
+        self.assertIn("Cliente pediu o boleto agora", move.message_ids[:3].mapped("body")[0])
+
+    def test_a_collections_user_cannot_send_outside_the_window(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        user = new_test_user(
+            self.env,
+            "cobrador",
+            groups="l10n_br_dunning.group_dunning_user",
+            company_id=self.company.id,
+        )
+        wizard = (
+            self.env["dunning.send.wizard"]
+            .with_user(user)
+            .with_context(default_move_id=move.id)
+            .create({"stage_id": self.stages[10].id, "send_email": True})
+        )
+        with self.assertRaises(AccessError):
+            wizard.sudo().write({"send_outside_window": True, "outside_window_reason": "x"})
+            wizard.with_user(user).action_send()
+        self.assertFalse(self._events(move, origin="manual"))
 
     def test_send_now_needs_a_channel(self):
         move = self._invoice(self.sp, date(2026, 12, 10))

@@ -115,25 +115,34 @@ class BusinessCalendar:
 
 @dataclass(frozen=True)
 class SendWindow:
-    """When customers may be contacted, in their own time zone."""
+    """When customers may be contacted, in their own time zone: ``start`` to
+    ``end`` on ``weekdays`` (0 = Monday), and on Saturday (5 in ``weekdays``)
+    within ``saturday`` hours when given."""
 
     start: time = time(9, 0)
     end: time = time(18, 0)
     weekdays: frozenset = field(default_factory=lambda: frozenset(range(5)))
+    saturday: tuple | None = None  # (start, end) on Saturdays, else the same hours
 
     NOON = time(12, 0)
+
+    def hours(self, day):
+        """(start, end) on ``day``."""
+        if day.weekday() == 5 and self.saturday:
+            return self.saturday
+        return self.start, self.end
 
     def narrowed(self, preferred_hours):
         """The part of the window a customer prefers ("morning": until noon,
         "afternoon": from noon); the whole window when that part is empty."""
-        start, end = self.start, self.end
-        if preferred_hours == "morning":
-            end = min(end, self.NOON)
-        elif preferred_hours == "afternoon":
-            start = max(start, self.NOON)
+        start, end = _narrow(self.start, self.end, preferred_hours)
         if start >= end:
             return self
-        return SendWindow(start, end, self.weekdays)
+        saturday = self.saturday
+        if saturday:
+            sat = _narrow(*saturday, preferred_hours)
+            saturday = sat if sat[0] < sat[1] else saturday
+        return SendWindow(start, end, self.weekdays, saturday)
 
     def is_contact_day(self, day, calendar):
         return day.weekday() in self.weekdays and not calendar.is_holiday(day)
@@ -158,20 +167,72 @@ class SendWindow:
 
     def opening(self, day, tz):
         """Start of the window on ``day`` as an aware UTC datetime."""
-        return datetime.combine(day, self.start, tzinfo=ZoneInfo(tz)).astimezone(ZoneInfo("UTC"))
+        start = self.hours(day)[0]
+        return datetime.combine(day, start, tzinfo=ZoneInfo(tz)).astimezone(ZoneInfo("UTC"))
 
     def next_allowed(self, moment, tz, calendar):
         """The first moment at or after ``moment`` (aware) inside the window."""
         local = moment.astimezone(ZoneInfo(tz))
         day = local.date()
-        if self.is_contact_day(day, calendar) and local.time() < self.end:
-            if local.time() >= self.start:
+        start, end = self.hours(day)
+        if self.is_contact_day(day, calendar) and local.time() < end:
+            if local.time() >= start:
                 return moment.astimezone(ZoneInfo("UTC"))
             return self.opening(day, tz)
         return self.opening(self.next_contact_day(day, calendar, include_self=False), tz)
 
     def contains(self, moment, tz, calendar):
         return self.next_allowed(moment, tz, calendar) == moment.astimezone(ZoneInfo("UTC"))
+
+
+def _narrow(start, end, preferred_hours):
+    if preferred_hours == "morning":
+        return start, min(end, SendWindow.NOON)
+    if preferred_hours == "afternoon":
+        return max(start, SendWindow.NOON), end
+    return start, end
+
+
+@dataclass(frozen=True)
+class StateLaw:
+    """What a state's debt-collection law allows: hours on weekdays and on
+    Saturdays (None: no contact on Saturdays)."""
+
+    weekdays: tuple | None = None  # (start, end), None: no limit of its own
+    saturday: tuple | None = (time(8, 0), time(14, 0))
+
+
+# The strictest state laws on collection contacts (README: "Saturday and state
+# law"). States not listed allow what the default allows: Saturday only from 8h
+# to 14h, and only when the company contacts on Saturdays.
+STATE_LAWS = {
+    "SP": StateLaw(weekdays=(time(8, 0), time(20, 0)), saturday=(time(8, 0), time(14, 0))),
+    "AL": StateLaw(weekdays=(time(8, 0), time(20, 0)), saturday=(time(8, 0), time(14, 0))),
+    "RJ": StateLaw(weekdays=(time(9, 0), time(19, 0)), saturday=None),
+    "ES": StateLaw(weekdays=(time(8, 0), time(20, 0)), saturday=None),
+}
+DEFAULT_LAW = StateLaw()
+
+
+def legal_window(window, state_code=None):
+    """``window`` (the company's) narrowed to what the customer's state allows:
+    the company's settings can narrow the law, never widen it."""
+    law = STATE_LAWS.get(state_code or "", DEFAULT_LAW)
+    start, end = window.start, window.end
+    if law.weekdays:
+        start, end = max(start, law.weekdays[0]), min(end, law.weekdays[1])
+    weekdays = frozenset(day for day in window.weekdays if day < 5)
+    saturday = None
+    if 5 in window.weekdays and law.saturday:
+        company_saturday = window.saturday or (window.start, window.end)
+        sat = (max(company_saturday[0], law.saturday[0]), min(company_saturday[1], law.saturday[1]))
+        if sat[0] < sat[1]:
+            saturday = sat
+            weekdays |= {5}
+    if start >= end:
+        # The company's hours are all outside the law's: the law's hours apply.
+        start, end = law.weekdays
+    return SendWindow(start, end, weekdays, saturday)
 
 
 def customer_tz(partner_tz=None, state_code=None, company_tz=None):

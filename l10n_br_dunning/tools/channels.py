@@ -27,6 +27,7 @@ SMS_OPTED_OUT = "sms_opted_out"
 SMS_CAP = "sms_cap"
 NO_EMAIL = "no_email"
 EMAIL_BLACKLISTED = "email_blacklisted"
+OUTSIDE_WINDOW = "outside_window"
 
 # Origins of the events (dunning.event.origin).
 AUTO, FALLBACK, MANUAL = "auto", "fallback", "manual"
@@ -87,7 +88,7 @@ def _email(contact, lines, origin=AUTO):
     return Decision(EMAIL, lines, SEND, origin=origin)
 
 
-def choose(contact, channel_lines, caps=None, origin=AUTO, fallback=True):
+def choose(contact, channel_lines, caps=None, origin=AUTO, fallback=True, closed_until=None):
     """The decisions for one message group.
 
     ``channel_lines`` maps each channel to the installments it carries (a
@@ -96,6 +97,8 @@ def choose(contact, channel_lines, caps=None, origin=AUTO, fallback=True):
     (``origin`` MANUAL: the channels are theirs, no fallback either).
     ``fallback`` False leaves an impossible SMS without its e-mail (the
     deferred pass: the stage's e-mail was decided on its own day).
+    ``closed_until`` (a date): the customer may not be contacted now (sending
+    window, holiday); what would go waits for that day instead.
     """
     manual = origin == MANUAL
     decisions = []
@@ -133,4 +136,10 @@ def choose(contact, channel_lines, caps=None, origin=AUTO, fallback=True):
         rest = [line for line in sms_decision.lines if line not in emailed]
         if rest:
             decisions.append(_email(contact, rest, origin=FALLBACK))
+    if closed_until is not None:
+        for decision in decisions:
+            if decision.state == SEND:
+                decision.state, decision.reason = DEFERRED, OUTSIDE_WINDOW
+                decision.defer_day = closed_until
+                decision.args = {"day": closed_until}
     return decisions

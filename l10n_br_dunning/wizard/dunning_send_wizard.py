@@ -1,8 +1,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import format_datetime
 
+from ..models.dunning_context import PlanningContext, to_naive, to_utc
 from ..models.dunning_event import CHANNELS
+
+MANAGER_GROUP = "l10n_br_dunning.group_dunning_manager"
 
 
 class DunningSendWizard(models.TransientModel):
@@ -20,12 +24,42 @@ class DunningSendWizard(models.TransientModel):
     send_sms = fields.Boolean("SMS")
     send_call = fields.Boolean("Phone call")
     send_letter = fields.Boolean("Letter")
+    window_closed_note = fields.Char("Sending window", compute="_compute_window_closed_note")
+    send_outside_window = fields.Boolean(
+        "Send at once anyway",
+        groups=MANAGER_GROUP,
+        help="Only a collections manager may contact a customer outside the sending window, "
+        "with a reason that is logged on the invoice.",
+    )
+    outside_window_reason = fields.Char("Reason", groups=MANAGER_GROUP)
 
     @api.depends("move_id")
     def _compute_policy_id(self):
         for wizard in self:
             move = wizard.move_id
             wizard.policy_id = move.commercial_partner_id._dunning_policy(move.company_id)
+
+    @api.depends("move_id")
+    def _compute_window_closed_note(self):
+        now = to_utc(fields.Datetime.now())
+        context = PlanningContext(self.env)
+        for wizard in self:
+            move = wizard.move_id
+            partner, company = move.commercial_partner_id, move.company_id
+            closed = move and self.env["dunning.engine"]._closed_until(
+                partner, company, now, context
+            )
+            if not closed:
+                wizard.window_closed_note = False
+                continue
+            calendar = context.calendar(company, partner)
+            tz = context.tz(company, partner)
+            opening = company._dunning_window(partner).next_allowed(now, tz, calendar)
+            wizard.window_closed_note = self.env._(
+                "The customer may not be contacted now (hours, weekend or holiday in their "
+                "state): the messages will go on %(moment)s, their time.",
+                moment=format_datetime(self.env, to_naive(opening), tz=tz, dt_format="short"),
+            )
 
     @api.onchange("stage_id")
     def _onchange_stage_id(self):
@@ -42,22 +76,37 @@ class DunningSendWizard(models.TransientModel):
         lines = self.move_id.line_ids.filtered(lambda line: line._dunning_is_open())
         if not lines:
             raise UserError(self.env._("This invoice has nothing left to collect."))
-        events = self.env["dunning.engine"].sudo()._send_now(lines, self.stage_id, channels)
+        reason = False
+        if self.env.user.has_group(MANAGER_GROUP) and self.sudo().send_outside_window:
+            reason = (self.sudo().outside_window_reason or "").strip()
+            if not reason:
+                raise UserError(self.env._("Say why the customer is contacted outside the window."))
+        elif self.sudo().send_outside_window:
+            raise AccessError(
+                self.env._("Only a collections manager may send outside the sending window.")
+            )
+        events = (
+            self.env["dunning.engine"]
+            .sudo()
+            ._send_now(lines, self.stage_id, channels, outside_window_reason=reason)
+        )
         failed = events.filtered(lambda e: e.state in ("skipped", "failed"))
+        deferred = events.filtered(lambda e: e.state == "deferred")
         message = self.env._(
-            "%(sent)s reminder(s) sent, %(failed)s not sent.",
-            sent=len(events - failed),
+            "%(sent)s reminder(s) sent, %(deferred)s scheduled, %(failed)s not sent.",
+            sent=len(events - failed - deferred),
+            deferred=len(deferred),
             failed=len(failed),
         )
-        if failed:
-            message += " " + "; ".join(set(failed.mapped("reason")) - {False})
+        if failed or deferred:
+            message += " " + "; ".join(set((failed | deferred).mapped("reason")) - {False})
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "title": self.env._("Send now"),
                 "message": message,
-                "type": "warning" if failed else "success",
+                "type": "warning" if failed or deferred else "success",
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }

@@ -3,7 +3,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ..business_calendar import DEFAULT_TZ, BusinessCalendar, SendWindow, customer_tz, valid_tz
+from ..business_calendar import (
+    DEFAULT_TZ,
+    BusinessCalendar,
+    SendWindow,
+    customer_tz,
+    legal_window,
+    valid_tz,
+)
 
 UTC = ZoneInfo("UTC")
 
@@ -133,3 +140,48 @@ def test_preferred_hours_narrow_the_window():
 )
 def test_customer_time_zone_own_then_state_then_company(partner_tz, state, company_tz, expected):
     assert customer_tz(partner_tz, state, company_tz) == expected
+
+
+COMPANY_WITH_SATURDAYS = SendWindow(time(9, 0), time(18, 0), frozenset(range(6)))
+SATURDAY = date(2026, 11, 28)
+
+
+@pytest.mark.parametrize(
+    "state, weekday_hours, saturday_hours",
+    [
+        ("RJ", (time(9, 0), time(18, 0)), None),  # no Saturday contact in Rio
+        ("ES", (time(9, 0), time(18, 0)), None),
+        ("SP", (time(9, 0), time(18, 0)), (time(9, 0), time(14, 0))),  # at most 8h-14h
+        ("AL", (time(9, 0), time(18, 0)), (time(9, 0), time(14, 0))),
+        ("AM", (time(9, 0), time(18, 0)), (time(9, 0), time(14, 0))),  # the default
+        (None, (time(9, 0), time(18, 0)), (time(9, 0), time(14, 0))),
+    ],
+)
+def test_state_law_narrows_the_company_window(state, weekday_hours, saturday_hours):
+    window = legal_window(COMPANY_WITH_SATURDAYS, state)
+    assert window.hours(date(2026, 11, 27)) == weekday_hours
+    calendar = BusinessCalendar(state)
+    assert window.is_contact_day(SATURDAY, calendar) == (saturday_hours is not None)
+    if saturday_hours:
+        assert window.hours(SATURDAY) == saturday_hours
+
+
+def test_state_law_never_widens_the_company_window():
+    weekdays_only = SendWindow(time(9, 0), time(18, 0))
+    assert not legal_window(weekdays_only, "SP").is_contact_day(SATURDAY, BusinessCalendar("SP"))
+    late = SendWindow(time(9, 0), time(21, 0), frozenset(range(6)))
+    rio = legal_window(late, "RJ")
+    assert rio.hours(date(2026, 11, 27)) == (time(9, 0), time(19, 0))
+    sp = legal_window(late, "SP")
+    assert sp.hours(date(2026, 11, 27)) == (time(9, 0), time(20, 0))
+
+
+def test_saturday_hours_in_the_customer_zone():
+    window = legal_window(COMPANY_WITH_SATURDAYS, "SP")
+    tz, calendar = "America/Sao_Paulo", BusinessCalendar("SP")
+    assert window.contains(datetime(2026, 11, 28, 15, 0, tzinfo=UTC), tz, calendar)  # 12:00
+    # 15:00 on Saturday: closed; next is Monday 09:00.
+    assert window.next_allowed(datetime(2026, 11, 28, 18, 0, tzinfo=UTC), tz, calendar) == (
+        datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    )
+    assert window.narrowed("afternoon").hours(SATURDAY) == (time(12, 0), time(14, 0))

@@ -8,6 +8,7 @@ from ..channels import (
     MANUAL,
     NO_EMAIL,
     NO_MOBILE,
+    OUTSIDE_WINDOW,
     PREFERS_EMAIL,
     PREFERS_SMS,
     SEND,
@@ -107,3 +108,15 @@ def test_a_person_sends_outside_the_caps_and_gets_no_fallback():
     assert summary(choose(contact, {"sms": [1]}, caps, origin=MANUAL)) == [
         ("sms", SKIPPED, NO_MOBILE, MANUAL, (1,))
     ]
+
+
+def test_outside_the_window_every_message_waits_for_the_next_allowed_day():
+    monday = date(2026, 12, 7)
+    contact = Contact(email=True, sms_raw_number="", sms_error="empty")
+    decisions = choose(contact, {"sms": [1], "email": [1], "call": [1]}, closed_until=monday)
+    assert summary(decisions) == [
+        ("sms", SKIPPED, NO_MOBILE, "auto", (1,)),
+        ("email", DEFERRED, OUTSIDE_WINDOW, "auto", (1,)),
+        ("call", DEFERRED, OUTSIDE_WINDOW, "auto", (1,)),
+    ]
+    assert decisions[1].defer_day == monday
