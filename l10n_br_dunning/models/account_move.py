@@ -98,12 +98,28 @@ class AccountMove(models.Model):
         today = fields.Date.context_today(self)
         context = PlanningContext(self.env)
         for move in self:
-            open_lines = move.line_ids.filtered(lambda line: line._dunning_is_open())
-            if not open_lines:
-                move.dunning_days_overdue = 0
-                continue
-            oldest = open_lines.sorted("date_maturity")[0]
-            move.dunning_days_overdue = oldest._dunning_days_overdue(today, context)
+            move.dunning_days_overdue = move._dunning_oldest_days_overdue(today, context)
+
+    def _dunning_oldest_days_overdue(self, today, context):
+        self.ensure_one()
+        open_lines = self.line_ids.filtered(lambda line: line._dunning_is_open())
+        if not open_lines:
+            return 0
+        return open_lines.sorted("date_maturity")[0]._dunning_days_overdue(today, context)
+
+    def _dunning_customer_today(self, context=None):
+        """Today's date where the customer is (the portal speaks in it)."""
+        self.ensure_one()
+        context = context or PlanningContext(self.env)
+        now = to_utc(fields.Datetime.now())
+        return context.today(self.company_id, self.commercial_partner_id, now)
+
+    def _dunning_portal_days_overdue(self):
+        """Days overdue on the customer's date (0: due today), for the portal."""
+        self.ensure_one()
+        move = self.sudo()  # a portal user reads no company or holiday records
+        context = PlanningContext(move.env)
+        return move._dunning_oldest_days_overdue(move._dunning_customer_today(context), context)
 
     def _compute_dunning_upcoming_html(self):
         """What the régua will still send, from the engine's own planning: only
@@ -241,8 +257,8 @@ class AccountMove(models.Model):
     def _dunning_portal_installments(self):
         """[{line, days_overdue, charges, pix}] of the open installments, oldest first."""
         self.ensure_one()
-        today = fields.Date.context_today(self)
         context = PlanningContext(self.env)
+        today = self._dunning_customer_today(context)
         result = []
         lines = self.line_ids.filtered(lambda line: line._dunning_is_open())
         for line in lines.sorted("date_maturity"):

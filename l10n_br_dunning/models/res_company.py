@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.business_calendar import SendWindow, legal_window
+from ..tools.portal_rules import MAX_FINE_PERCENT
 from ..tools.sms_text import SENDER_MAX, short_sender
 
 
@@ -56,8 +57,18 @@ class ResCompany(models.Model):
     )
     dunning_interest_percent = fields.Float(
         "Interest per month (%)",
-        default=1.0,
+        default=0.0,
         help="Late interest, pro rata die, shown to the customer as information.",
+    )
+    dunning_contract_charges = fields.Boolean(
+        "Contracts provide late charges",
+        help="Tick only when your contracts with customers provide the late fee and the "
+        "interest: the portal shows them, as information, only then.",
+    )
+    dunning_contract_suspension = fields.Boolean(
+        "Contracts provide suspending sales",
+        help="Tick only when your contracts provide that new purchases or services may be "
+        "suspended while installments are overdue: the final notice says so only then.",
     )
     dunning_paid_pause_days = fields.Integer(
         'Pause after "I have paid" (days)',
@@ -97,6 +108,19 @@ class ResCompany(models.Model):
     def _compute_dunning_sms_sender(self):
         for company in self:
             company.dunning_sms_sender = company.dunning_sms_sender or short_sender(company.name)
+
+    @api.constrains("dunning_fine_percent", "dunning_interest_percent")
+    def _check_dunning_late_charges(self):
+        for company in self:
+            if not 0 <= company.dunning_fine_percent <= MAX_FINE_PERCENT:
+                raise ValidationError(
+                    self.env._(
+                        "The late fee is at most %(max)s %% for consumers (CDC art. 52 §1).",
+                        max=MAX_FINE_PERCENT,
+                    )
+                )
+            if company.dunning_interest_percent < 0:
+                raise ValidationError(self.env._("Interest cannot be negative."))
 
     @api.constrains("dunning_sms_sender")
     def _check_dunning_sms_sender(self):

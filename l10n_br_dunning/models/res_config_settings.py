@@ -29,6 +29,12 @@ class ResConfigSettings(models.TransientModel):
     dunning_interest_percent = fields.Float(
         related="company_id.dunning_interest_percent", readonly=False
     )
+    dunning_contract_charges = fields.Boolean(
+        related="company_id.dunning_contract_charges", readonly=False
+    )
+    dunning_contract_suspension = fields.Boolean(
+        related="company_id.dunning_contract_suspension", readonly=False
+    )
     dunning_paid_pause_days = fields.Integer(
         related="company_id.dunning_paid_pause_days", readonly=False
     )

@@ -297,6 +297,26 @@ class TestDunningChannels(DunningCase):
         )
         self.assertIn(b"15.881.399/0001-34", pdf)
         self.assertIn(move.name.encode(), pdf)
+        # A way to act: the company's e-mail, the invoice's link and its Pix code.
+        self.assertIn(b"cobranca@aurora.example", pdf)
+        self.assertIn(f"/c/{move.dunning_link_token}".encode(), pdf)
+
+    def test_letter_carries_the_pix_code(self):
+        self.env["res.partner.bank"].create(
+            {
+                "acc_number": "12345-6",
+                "partner_id": self.company.partner_id.id,
+                "proxy_type": "email",
+                "proxy_value": "pix@aurora.example",
+            }
+        )
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2027, 1, 11, 12, 30))
+        letter = self._events(move, channel="letter")
+        html, _ = self.env["ir.actions.report"]._render_qweb_html(
+            "l10n_br_dunning.report_dunning_letter", letter.ids
+        )
+        self.assertIn(b"pix@aurora.example", html)
 
 
 @tagged("post_install", "-at_install")

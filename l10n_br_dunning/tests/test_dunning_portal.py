@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
+from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
 
 from .common import DunningCase
@@ -68,7 +69,33 @@ class TestDunningPortal(DunningCase, HttpCase):
         return self._post("paid", values, files=files)
 
     # -- the page ---------------------------------------------------------------------------
+    def test_the_card_names_the_supplier_with_address_and_cnpj(self):
+        """CDC art. 42-A on the portal too, like e-mails, letters and statements."""
+        html = self._page().text
+        card = html[html.index('id="dunning"') :]
+        self.assertIn("15.881.399/0001-34", card)
+        self.assertIn(self.company.name, card)
+        self.assertIn("São Paulo", card)
+
+    def test_late_charges_only_where_the_contracts_provide_them(self):
+        self.company.dunning_fine_percent = 2.0
+        self.company.dunning_interest_percent = 1.0
+        self.assertFalse(self.company.dunning_contract_charges)
+        self.assertNotIn("o_dunning_charges", self._page().text)
+        self.company.dunning_contract_charges = True
+        self.assertIn("o_dunning_charges", self._page().text)
+
+    def test_late_fee_is_capped_at_two_percent(self):
+        with self.assertRaises(ValidationError):
+            self.company.dunning_fine_percent = 2.5
+        self.assertEqual(
+            self.env["res.company"].create({"name": "Nova"}).dunning_interest_percent,
+            0.0,
+            "no interest unless the company says so",
+        )
+
     def test_reminder_link_shows_what_is_due_and_how_to_pay(self):
+        self.company.dunning_contract_charges = True
         response = self._page()
         self.assertEqual(response.status_code, 200)
         html = response.text

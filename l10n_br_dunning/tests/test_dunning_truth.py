@@ -262,8 +262,8 @@ class TestDunningOneDefinition(DunningCase):
             {"name": "Aniversário da cidade", "date": date(2026, 12, 7), "city_id": city.id}
         )
         move = self._invoice(self.sp, date(2026, 12, 7))  # Monday, a municipal holiday
-        today = date(2026, 12, 10)
-        with freeze_time(today):
+        # 12:00 in São Paulo: the same day for the accountant and the customer.
+        with freeze_time(datetime(2026, 12, 10, 15, 0)):
             row = self.env["dunning.dashboard"].search(
                 [("partner_id", "=", self.sp.id), ("company_id", "=", self.company.id)]
             )
