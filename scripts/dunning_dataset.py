@@ -15,6 +15,9 @@ def setup_company(env):
         company.partner_id.write(
             {
                 "state_id": env.ref("base.state_br_sp").id,
+                "street": "Rua Augusta, 1500",
+                "city": "São Paulo",
+                "zip": "01304-001",
                 "tz": "America/Sao_Paulo",
                 "vat": "15.881.399/0001-34",
                 "email": "cobranca@aurora.example",

@@ -29,6 +29,10 @@ REASONS = {
     rules.SMS_CAP: _lt("SMS limit per customer reached: deferred to %(day)s."),
     rules.NO_EMAIL: _lt("The customer has no e-mail address."),
     rules.EMAIL_BLACKLISTED: _lt("The customer's e-mail is blacklisted."),
+    rules.COMPANY_UNIDENTIFIED: _lt(
+        "The company's %(missing)s is missing: a collection message must name the supplier "
+        "with its address and CNPJ (CDC art. 42-A)."
+    ),
     rules.OUTSIDE_WINDOW: _lt(
         "Outside the customer's sending window (hours, weekend or holiday): deferred to %(day)s."
     ),
@@ -156,6 +160,8 @@ class DunningChannel(models.AbstractModel):
         for stage, group in to_send.items():
             for channel in stage._channels() if channels is None else channels:
                 channel_lines.setdefault(channel, []).extend(group.ids)
+        Line = self.env["account.move.line"]
+        company = Line.browse(next(iter(channel_lines.values()), [])[:1]).company_id
         decisions = rules.choose(
             contact,
             channel_lines,
@@ -163,8 +169,8 @@ class DunningChannel(models.AbstractModel):
             origin=origin,
             fallback=fallback,
             closed_until=closed_until,
+            company_missing=company._dunning_identity_missing() if company else None,
         )
-        Line = self.env["account.move.line"]
         result = []
         for decision in decisions:
             lines = Line.browse(decision.lines)

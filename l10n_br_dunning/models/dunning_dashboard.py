@@ -58,8 +58,11 @@ class DunningDashboard(models.Model):
             "dunning_mobile_valid",
             "dunning_payer_class",
             "dunning_policy_id",
+            "vat",
+            "street",
+            "city",
         ],
-        "res.company": ["currency_id", "dunning_policy_id"],
+        "res.company": ["currency_id", "dunning_policy_id", "partner_id"],
     }
 
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
@@ -68,6 +71,12 @@ class DunningDashboard(models.Model):
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
     stage_id = fields.Many2one("dunning.stage", readonly=True)
     policy_id = fields.Many2one("dunning.policy", readonly=True)
+    company_unidentified = fields.Boolean(
+        "Company without CNPJ or address",
+        readonly=True,
+        help="The company lacks its CNPJ or address: the régua sends this customer nothing "
+        "(CDC art. 42-A).",
+    )
     no_policy = fields.Boolean(
         "Without a régua",
         readonly=True,
@@ -148,6 +157,8 @@ class DunningDashboard(models.Model):
             )
             SELECT c.id, c.partner_id, c.company_id, co.currency_id, p.user_id, c.stage_id,
                    pol.id AS policy_id, pol.id IS NULL AS no_policy,
+                   (COALESCE(cp.vat, '') = '' OR COALESCE(cp.street, '') = ''
+                    OR COALESCE(cp.city, '') = '') AS company_unidentified,
                    c.balance, COALESCE(c.not_due, 0) AS not_due,
                    COALESCE(c.overdue, 0) AS overdue,
                    COALESCE(c.b30, 0) AS bucket_1_30, COALESCE(c.b60, 0) AS bucket_31_60,
@@ -163,6 +174,7 @@ class DunningDashboard(models.Model):
               FROM customers c
               JOIN res_partner p ON p.id = c.partner_id
               JOIN res_company co ON co.id = c.company_id
+              JOIN res_partner cp ON cp.id = co.partner_id
          LEFT JOIN dunning_policy pol ON pol.active AND pol.id = COALESCE(
                     (p.dunning_policy_id ->> c.company_id::text)::int, co.dunning_policy_id)
          LEFT JOIN LATERAL (

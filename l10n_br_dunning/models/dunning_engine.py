@@ -569,7 +569,11 @@ class DunningEngine(models.AbstractModel):
             partner = move.commercial_partner_id
             lines = move.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
             contact = Channel._contact(partner, move.company_id)
-            decision = rules.choose(contact, {rules.EMAIL: lines.ids})[0]
+            decision = rules.choose(
+                contact,
+                {rules.EMAIL: lines.ids},
+                company_missing=move.company_id._dunning_identity_missing(),
+            )[0]
             out = Outgoing(decision, lines, self.env["dunning.stage"], template)
             state, reason, extra = Channel._execute(out, partner, now, None)
             Event.create(

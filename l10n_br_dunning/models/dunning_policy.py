@@ -16,6 +16,14 @@ class DunningPolicy(models.Model):
     stage_ids = fields.One2many("dunning.stage", "policy_id", string="Stages", copy=True)
     is_company_default = fields.Boolean("Company default", compute="_compute_is_company_default")
     note = fields.Html(translate=True)
+    origin_id = fields.Many2one(
+        "dunning.policy",
+        "Copied from",
+        readonly=True,
+        copy=False,
+        help="The shipped régua this policy was copied from: its names follow the shipped "
+        "translations until someone renames them.",
+    )
 
     @api.depends("company_id.dunning_policy_id")
     def _compute_is_company_default(self):
@@ -27,6 +35,24 @@ class DunningPolicy(models.Model):
         if {"active", "stage_ids"} & set(vals):
             self.env["account.move.line"]._dunning_replan_policies(self)
         return result
+
+    def _dunning_sync_translations(self):
+        """Names of policies and stages copied from the shipped régua, in every
+        language the shipped records have (a language loaded after the copy
+        included); a name someone changed is left alone."""
+        for policy in self.filtered("origin_id"):
+            pairs = [(policy, policy.origin_id)]
+            pairs += [(stage, stage.origin_id) for stage in policy.stage_ids if stage.origin_id]
+            for record, origin in pairs:
+                translations, _context = origin.get_field_translations("name")
+                source = {t["lang"]: t["value"] for t in translations}
+                if record.with_context(lang="en_US").name != source.get("en_US"):
+                    continue
+                values = {
+                    lang: value for lang, value in source.items() if value and lang != "en_US"
+                }
+                if values:
+                    record.update_field_translations("name", values)
 
     def _rules(self):
         self.ensure_one()

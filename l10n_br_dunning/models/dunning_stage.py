@@ -56,6 +56,7 @@ class DunningStage(models.Model):
     )
     currency_id = fields.Many2one(related="policy_id.company_id.currency_id")
     is_last = fields.Boolean("Last stage")
+    origin_id = fields.Many2one("dunning.stage", "Copied from", readonly=True, copy=False)
 
     @api.constrains("send_email", "mail_template_id", "send_sms", "sms_template_id")
     def _check_templates(self):

@@ -141,6 +141,18 @@ class ResCompany(models.Model):
         companies._dunning_ensure_policy()
         return companies
 
+    def _dunning_identity_missing(self):
+        """What the company lacks to identify itself on a collection message (CDC
+        art. 42-A: name, address and CNPJ), in words; empty when complete."""
+        self.ensure_one()
+        partner = self.partner_id
+        missing = []
+        if not partner.vat:
+            missing.append(self.env._("CNPJ"))
+        if not (partner.street and partner.city):
+            missing.append(self.env._("address"))
+        return ", ".join(missing)
+
     def _dunning_window(self, partner=None):
         """The sending window: the company's, narrowed to what the customer's
         state law allows (tools/business_calendar.py, STATE_LAWS), then to the
@@ -167,6 +179,14 @@ class ResCompany(models.Model):
                 self.env["dunning.policy"].sudo().search([("company_id", "=", company.id)], limit=1)
             )
             if not policy and standard.exists():
-                policy = standard.sudo().copy({"company_id": company.id, "name": standard.name})
+                # copy() carries the translations of the names it copies.
+                policy = standard.sudo().copy({"company_id": company.id})
+                policy.origin_id = standard
+                key = lambda stage: (stage.offset_days, stage.sequence, stage.id)  # noqa: E731
+                for copied, shipped in zip(
+                    policy.stage_ids.sorted(key), standard.stage_ids.sorted(key), strict=True
+                ):
+                    copied.origin_id = shipped
+                policy._dunning_sync_translations()
             company.sudo().dunning_policy_id = policy
         return self.dunning_policy_id

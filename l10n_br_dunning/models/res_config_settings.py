@@ -7,6 +7,9 @@ class ResConfigSettings(models.TransientModel):
 
     dunning_enabled = fields.Boolean(related="company_id.dunning_enabled", readonly=False)
     dunning_policy_id = fields.Many2one(related="company_id.dunning_policy_id", readonly=False)
+    dunning_identity_missing = fields.Char(
+        "Missing for collection messages", compute="_compute_dunning_identity_missing"
+    )
     dunning_policy_missing = fields.Boolean(
         "Without a default policy", compute="_compute_dunning_policy_missing"
     )
@@ -59,6 +62,11 @@ class ResConfigSettings(models.TransientModel):
     dunning_policy_bad_id = fields.Many2one(
         related="company_id.dunning_policy_bad_id", readonly=False
     )
+
+    @api.depends("company_id")
+    def _compute_dunning_identity_missing(self):
+        for settings in self:
+            settings.dunning_identity_missing = settings.company_id._dunning_identity_missing()
 
     @api.depends("dunning_enabled", "dunning_policy_id")
     def _compute_dunning_policy_missing(self):

@@ -20,6 +20,7 @@ class DunningCase(AccountTestInvoicingCommon):
         cls.company.partner_id.write(
             {
                 "state_id": cls.env.ref("base.state_br_sp").id,
+                "street": "Rua Augusta, 1500",
                 "city": "São Paulo",
                 "tz": "America/Sao_Paulo",
                 "vat": "15.881.399/0001-34",

@@ -43,3 +43,64 @@ class TestDunningStateLaws(DunningCase):
         self.assertEqual(self._sent(late), [])
         line = late.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
         self.assertEqual(line.dunning_next_action_at, datetime(2026, 11, 30, 12, 0))
+
+
+@tagged("post_install", "-at_install")
+class TestDunningDataInPortuguese(DunningCase):
+    """The régua's data reads Portuguese on a pt_BR database, whichever was
+    installed first: the language or the add-on (and its copies per company)."""
+
+    def _names(self, policy):
+        policy = policy.with_context(lang="pt_BR")
+        return policy.name, set(policy.stage_ids.mapped("name"))
+
+    def test_portuguese_loaded_before_a_company_is_created(self):
+        self._load_portuguese()
+        branch = self.env["res.company"].create({"name": "Filial Recife"})
+        name, stages = self._names(branch.dunning_policy_id)
+        self.assertEqual(name, "Padrão")
+        self.assertIn("Lembrete de vencimento", stages)
+        self.assertIn("Lembrete na véspera", stages)
+        self.assertNotIn("Friendly reminder", stages)
+
+    def test_portuguese_loaded_after_the_copies(self):
+        branch = self.env["res.company"].create({"name": "Filial Recife"})
+        self.assertFalse(self.env["res.lang"]._get_data(code="pt_BR"), "no pt_BR yet")
+        self._load_portuguese()
+        for policy in (self.policy, branch.dunning_policy_id):
+            name, stages = self._names(policy)
+            self.assertEqual(name, "Padrão")
+            self.assertIn("Lembrete de vencimento", stages)
+            self.assertNotIn("Reminder on the eve", stages)
+
+    def test_a_renamed_stage_keeps_its_name(self):
+        stage = self.stages[-5]
+        stage.with_context(lang="en_US").name = "Aviso da Aurora"
+        self._load_portuguese()
+        self.assertEqual(stage.with_context(lang="en_US").name, "Aviso da Aurora")
+        self.assertNotEqual(stage.with_context(lang="pt_BR").name, "Lembrete de vencimento")
+
+
+@tagged("post_install", "-at_install")
+class TestDunningCompanyIdentity(DunningCase):
+    def test_a_company_without_cnpj_sends_nothing_and_says_why(self):
+        self.company.partner_id.vat = False
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 15, 12, 30))
+        events = self._events(move).filtered(lambda e: e.stage_id.offset_days == 3)
+        self.assertEqual(set(events.mapped("state")), {"skipped"})
+        self.assertIn("CNPJ", events[0].reason)
+        self.assertFalse(self.env["sms.sms"].search([("partner_id", "=", self.sp.id)]))
+        settings = self.env["res.config.settings"].create({})
+        self.assertIn("CNPJ", settings.dunning_identity_missing)
+        row = self.env["dunning.dashboard"].search(
+            [("partner_id", "=", self.sp.id), ("company_id", "=", self.company.id)]
+        )
+        self.assertTrue(row.company_unidentified)
+
+    def test_a_company_without_address_sends_nothing(self):
+        self.company.partner_id.street = False
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 15, 12, 30))
+        self.assertEqual(self._sent(move), [])
+        self.assertIn("address", self._events(move, channel="email")[-1].reason)

@@ -30,6 +30,8 @@ class TestDunningTwoCompanies(DunningCase):
         cls.rio.partner_id.write(
             {
                 "state_id": cls.env.ref("base.state_br_rj").id,
+                "street": "Avenida Rio Branco, 156",
+                "city": "Rio de Janeiro",
                 "tz": "America/Sao_Paulo",
                 "vat": "15.881.399/0002-15",
                 "email": "cobranca.rio@aurora-rio.example",

@@ -28,6 +28,9 @@ SMS_CAP = "sms_cap"
 NO_EMAIL = "no_email"
 EMAIL_BLACKLISTED = "email_blacklisted"
 OUTSIDE_WINDOW = "outside_window"
+COMPANY_UNIDENTIFIED = "company_unidentified"
+# What reaches the customer, and so must name the supplier (CDC art. 42-A).
+TO_CUSTOMER = (SMS, EMAIL, LETTER)
 
 # Origins of the events (dunning.event.origin).
 AUTO, FALLBACK, MANUAL = "auto", "fallback", "manual"
@@ -88,7 +91,15 @@ def _email(contact, lines, origin=AUTO):
     return Decision(EMAIL, lines, SEND, origin=origin)
 
 
-def choose(contact, channel_lines, caps=None, origin=AUTO, fallback=True, closed_until=None):
+def choose(
+    contact,
+    channel_lines,
+    caps=None,
+    origin=AUTO,
+    fallback=True,
+    closed_until=None,
+    company_missing=None,
+):
     """The decisions for one message group.
 
     ``channel_lines`` maps each channel to the installments it carries (a
@@ -99,6 +110,8 @@ def choose(contact, channel_lines, caps=None, origin=AUTO, fallback=True, closed
     deferred pass: the stage's e-mail was decided on its own day).
     ``closed_until`` (a date): the customer may not be contacted now (sending
     window, holiday); what would go waits for that day instead.
+    ``company_missing`` (e.g. "CNPJ, address"): the company cannot identify
+    itself as CDC art. 42-A requires; nothing reaches the customer.
     """
     manual = origin == MANUAL
     decisions = []
@@ -136,6 +149,11 @@ def choose(contact, channel_lines, caps=None, origin=AUTO, fallback=True, closed
         rest = [line for line in sms_decision.lines if line not in emailed]
         if rest:
             decisions.append(_email(contact, rest, origin=FALLBACK))
+    if company_missing:
+        for decision in decisions:
+            if decision.channel in TO_CUSTOMER and decision.state in (SEND, DEFERRED):
+                decision.state, decision.reason = SKIPPED, COMPANY_UNIDENTIFIED
+                decision.defer_day, decision.args = None, {"missing": company_missing}
     if closed_until is not None:
         for decision in decisions:
             if decision.state == SEND:

@@ -2,6 +2,7 @@ from datetime import date
 
 from ..caps import SmsCaps
 from ..channels import (
+    COMPANY_UNIDENTIFIED,
     DEFERRED,
     EMAIL_BLACKLISTED,
     FALLBACK,
@@ -120,3 +121,12 @@ def test_outside_the_window_every_message_waits_for_the_next_allowed_day():
         ("call", DEFERRED, OUTSIDE_WINDOW, "auto", (1,)),
     ]
     assert decisions[1].defer_day == monday
+
+
+def test_a_company_without_cnpj_or_address_sends_nothing_to_the_customer():
+    decisions = choose(REACHABLE, {"sms": [1], "email": [1], "call": [1]}, company_missing="CNPJ")
+    assert summary(decisions) == [
+        ("sms", SKIPPED, COMPANY_UNIDENTIFIED, "auto", (1,)),
+        ("email", SKIPPED, COMPANY_UNIDENTIFIED, "auto", (1,)),
+        ("call", SEND, None, "auto", (1,)),  # a person calls and can say who they are
+    ]
