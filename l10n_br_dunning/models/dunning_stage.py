@@ -72,6 +72,23 @@ class DunningStage(models.Model):
                     self.env._("Stage %(stage)s sends SMS: choose its template.", stage=stage.name)
                 )
 
+    @api.constrains("mail_template_id", "is_last")
+    def _check_final_notice(self):
+        """The final notice says it is the last automatic reminder: only true on
+        the last stage (no false urgency)."""
+        final = self.env.ref(
+            "l10n_br_dunning.mail_template_dunning_final", raise_if_not_found=False
+        )
+        for stage in self:
+            if final and stage.mail_template_id == final and not stage.is_last:
+                raise ValidationError(
+                    self.env._(
+                        "Stage %(stage)s: the final notice says it is the last automatic "
+                        "reminder; use it on the last stage only.",
+                        stage=stage.name,
+                    )
+                )
+
     def _channels(self):
         self.ensure_one()
         return [channel for channel, field in CHANNEL_FIELDS.items() if self[field]]

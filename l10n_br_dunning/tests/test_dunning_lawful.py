@@ -3,6 +3,7 @@
 
 from datetime import date, datetime
 
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import DunningCase
@@ -104,3 +105,25 @@ class TestDunningCompanyIdentity(DunningCase):
         self._run(datetime(2026, 12, 15, 12, 30))
         self.assertEqual(self._sent(move), [])
         self.assertIn("address", self._events(move, channel="email")[-1].reason)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningNoFalseUrgency(DunningCase):
+    def test_the_final_notice_belongs_to_the_last_stage_only(self):
+        final = self.env.ref("l10n_br_dunning.mail_template_dunning_final")
+        self.assertEqual(self.stages[30].mail_template_id, final)
+        self.assertTrue(self.stages[30].is_last)
+        with self.assertRaises(ValidationError):
+            self.stages[10].mail_template_id = final
+
+    def test_suspension_is_mentioned_only_where_contracts_provide_it(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2027, 1, 11, 12, 30))  # D+30: the final notice
+        body = self._events(move, channel="email", state="queued").mail_message_id.body
+        self.assertNotIn("suspend", body)
+        self.assertIn("last automatic reminder", body)
+        self.company.dunning_contract_suspension = True
+        other = self._invoice(self.rj, date(2026, 12, 10))
+        self._run(datetime(2027, 1, 11, 13, 30))
+        body = self._events(other, channel="email", state="queued").mail_message_id.body
+        self.assertIn("suspend new purchases", body)

@@ -323,3 +323,27 @@ class TestDunningPortalOrder(DunningCase, HttpCase):
         self.assertEqual(positions, sorted(positions), "overdue (oldest first), open, then paid")
         self.assertIn('name="dunning_status"', html)
         self.assertIn("days overdue", html)
+
+    def test_status_badge_counts_on_the_customer_date(self):
+        """23:30 in São Paulo is already the next day in UTC: an invoice due that
+        day is still "due today" for the customer; one due the day before is
+        "1 day overdue", in the singular."""
+        self.env["res.users"].create(
+            {
+                "name": "Maria Portal",
+                "login": "maria.badge",
+                "password": "maria.badge",
+                "partner_id": self.sp.id,
+                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+            }
+        )
+        today = self._invoice(self.sp, date(2026, 12, 15))
+        yesterday = self._invoice(self.sp, date(2026, 12, 14))
+        with freeze_time(datetime(2026, 12, 16, 2, 30)):  # 15/12 23:30 in São Paulo
+            self.assertEqual(today._dunning_portal_days_overdue(), 0)
+            self.assertEqual(yesterday._dunning_portal_days_overdue(), 1)
+            self.authenticate("maria.badge", "maria.badge")
+            html = self.url_open("/my/invoices").text
+        self.assertIn("Due today", html)
+        self.assertIn("1 day overdue", html)
+        self.assertNotIn("1 days overdue", html)
