@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from dunning_dataset import build  # noqa: E402
+from dunning_dataset import build, setup_company  # noqa: E402
 from odoo_helpers import ADDONS, addons_path, database_exists, odoo_once  # noqa: E402
 
 
@@ -68,6 +68,8 @@ def main():
         env = api.Environment(cr, SUPERUSER_ID, {})
         if fresh:
             build(env, args.n, today, log=lambda text: print(text, flush=True))
+        else:
+            setup_company(env)  # a database built by an older version: bring it up to date
         lines = env["account.move.line"]
         count = lines.search_count(lines._dunning_open_domain())
         print(

@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-from dunning_dataset import build  # noqa: E402
+from dunning_dataset import build, setup_company  # noqa: E402
 from odoo_helpers import ADDONS, addons_path, database_exists, odoo_once  # noqa: E402
 
 
@@ -217,16 +217,20 @@ def main():
         return sms_worker(*args.sms_worker)
 
     source = f"dunning_bench_{args.n}"
-    if not database_exists(source):
+    fresh = not database_exists(source)
+    if fresh:
         print(f"creating database {source}...", flush=True)
         odoo_once(source, "-i", ",".join(ADDONS), "--without-demo=all")
-        env = environment(source)
+    env = environment(source)
+    if fresh:
         build(env, args.n, date.today(), log=lambda text: print(text, flush=True))
-        env.cr.commit()
-        env.cr.close()
-        import odoo
+    else:
+        setup_company(env)  # a database built by an older version: bring it up to date
+    env.cr.commit()
+    env.cr.close()
+    import odoo
 
-        odoo.sql_db.close_db(source)  # createdb -T needs it free
+    odoo.sql_db.close_db(source)  # createdb -T needs it free
     db = f"{source}_run"
     subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
     subprocess.run(["createdb", "-T", source, db], check=True)

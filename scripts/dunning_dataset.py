@@ -12,6 +12,9 @@ def setup_company(env):
     company = env.ref("base.main_company")
     if company.country_id.code != "BR":
         company.write({"country_id": env.ref("base.br").id})
+    # The identity every collection message carries (CDC art. 42-A); also on
+    # databases built before the régua required it.
+    if not (company.partner_id.vat and company.partner_id.street and company.partner_id.city):
         company.partner_id.write(
             {
                 "state_id": env.ref("base.state_br_sp").id,
