@@ -56,6 +56,9 @@ def main():
     fresh = not database_exists(db)
     if fresh:
         install(db)
+    else:
+        print(f"updating the add-ons in {db}...", flush=True)
+        odoo_once(db, "-u", ",".join(ADDONS))
     odoo.tools.config.parse_config([f"--addons-path={addons_path()}", "-d", db, "--log-level=warn"])
     from odoo import SUPERUSER_ID, api
     from odoo.tools import SQL

@@ -221,6 +221,9 @@ def main():
     if fresh:
         print(f"creating database {source}...", flush=True)
         odoo_once(source, "-i", ",".join(ADDONS), "--without-demo=all")
+    else:
+        print(f"updating the add-ons in {source}...", flush=True)
+        odoo_once(source, "-u", ",".join(ADDONS))
     env = environment(source)
     if fresh:
         build(env, args.n, date.today(), log=lambda text: print(text, flush=True))
