@@ -40,16 +40,21 @@ class DunningPolicy(models.Model):
         """Names of policies and stages copied from the shipped régua, in every
         language the shipped records have (a language loaded after the copy
         included); a name someone changed is left alone."""
+        # Translations are imported in SQL: read the names afresh.
+        self.env["dunning.policy"].invalidate_model(["name"])
+        self.env["dunning.stage"].invalidate_model(["name"])
         for policy in self.filtered("origin_id"):
             pairs = [(policy, policy.origin_id)]
             pairs += [(stage, stage.origin_id) for stage in policy.stage_ids if stage.origin_id]
             for record, origin in pairs:
-                translations, _context = origin.get_field_translations("name")
-                source = {t["lang"]: t["value"] for t in translations}
-                if record.with_context(lang="en_US").name != source.get("en_US"):
+                english = origin.with_context(lang="en_US").name
+                if record.with_context(lang="en_US").name != english:
                     continue
+                translations, _context = origin.get_field_translations("name")
                 values = {
-                    lang: value for lang, value in source.items() if value and lang != "en_US"
+                    t["lang"]: t["value"]
+                    for t in translations
+                    if t["value"] and t["lang"] != "en_US"
                 }
                 if values:
                     record.update_field_translations("name", values)
