@@ -247,12 +247,10 @@ class DunningChannel(models.AbstractModel):
     def _execute(self, outgoing, partner, now, context):
         """Carry out one decision: (event state, reason, extra event values)."""
         decision = outgoing.decision
-        company = outgoing.lines[:1].company_id
         if decision.state == rules.SKIPPED:
             return "skipped", self._reason(decision), {}
         if decision.state == rules.DEFERRED:
-            tz = context.tz(company, partner)
-            moment = company._dunning_window(partner).opening(decision.defer_day, tz)
+            moment = self._deferred_moment(outgoing, partner, context)
             return "deferred", self._reason(decision), {"scheduled_at": to_naive(moment)}
         try:
             rendered = self._render(outgoing, partner)
@@ -267,6 +265,13 @@ class DunningChannel(models.AbstractModel):
             return "failed", self.env._("The template failed to render: %(error)s", error=error), {}
         extra = getattr(self, f"_deliver_{outgoing.channel}")(outgoing, partner, rendered)
         return SENT_STATE[outgoing.channel], False, {"sent_at": to_naive(now), **extra}
+
+    @api.model
+    def _deferred_moment(self, outgoing, partner, context):
+        """When a deferred message goes: its window's opening on its day."""
+        company = outgoing.lines[:1].company_id
+        tz = context.tz(company, partner)
+        return company._dunning_window(partner).opening(outgoing.decision.defer_day, tz)
 
     @api.model
     def _deliver_email(self, outgoing, partner, rendered):

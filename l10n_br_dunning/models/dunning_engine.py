@@ -396,15 +396,24 @@ class DunningEngine(models.AbstractModel):
         return events
 
     @api.model
-    def _closed_until(self, partner, company, now, context):
-        """None when ``partner`` may be contacted at ``now``, else the local day of
-        the window's next opening."""
+    def _next_opening(self, partner, company, now, context):
+        """None when ``partner`` may be contacted at ``now``, else the next
+        opening of their sending window (aware UTC)."""
         calendar = context.calendar(company, partner)
         window = company._dunning_window(partner)
         tz = context.tz(company, partner)
         if window.contains(now, tz, calendar):
             return None
-        return window.next_allowed(now, tz, calendar).astimezone(ZoneInfo(tz)).date()
+        return window.next_allowed(now, tz, calendar)
+
+    @api.model
+    def _closed_until(self, partner, company, now, context):
+        """None when ``partner`` may be contacted at ``now``, else the local day of
+        the window's next opening."""
+        opening = self._next_opening(partner, company, now, context)
+        if opening is None:
+            return None
+        return opening.astimezone(ZoneInfo(context.tz(company, partner))).date()
 
     @api.model
     def _send_partner(

@@ -150,10 +150,7 @@ class DunningPreview(models.TransientModel):
         extra = {"origin": decision.origin, "reason": Channel._reason(decision)}
         state = {rules.SKIPPED: "skipped", rules.DEFERRED: "deferred"}.get(decision.state)
         if decision.state == rules.DEFERRED:
-            company = out.lines[:1].company_id
-            tz = context.tz(company, partner)
-            moment = company._dunning_window(partner).opening(decision.defer_day, tz)
-            extra["scheduled_at"] = to_naive(moment)
+            extra["scheduled_at"] = to_naive(Channel._deferred_moment(out, partner, context))
         if decision.state == rules.SEND:
             state = SENT_STATE[out.channel]
             try:

@@ -46,15 +46,13 @@ class DunningSendWizard(models.TransientModel):
         for wizard in self:
             move = wizard.move_id
             partner, company = move.commercial_partner_id, move.company_id
-            closed = move and self.env["dunning.engine"]._closed_until(
+            opening = move and self.env["dunning.engine"]._next_opening(
                 partner, company, now, context
             )
-            if not closed:
+            if not opening:
                 wizard.window_closed_note = False
                 continue
-            calendar = context.calendar(company, partner)
             tz = context.tz(company, partner)
-            opening = company._dunning_window(partner).next_allowed(now, tz, calendar)
             wizard.window_closed_note = self.env._(
                 "The customer may not be contacted now (hours, weekend or holiday in their "
                 "state): the messages will go on %(moment)s, their time.",
