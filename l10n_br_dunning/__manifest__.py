@@ -16,10 +16,11 @@
         "sms_gateway",
         "l10n_br",
     ],
-    "external_dependencies": {"python": ["holidays", "phonenumbers"]},
+    "external_dependencies": {"python": ["holidays", "phonenumbers", "qrcode"]},
     "data": [
         "security/l10n_br_dunning_security.xml",
         "security/ir.model.access.csv",
+        "data/mail_templates_email_layouts.xml",
         "data/mail_template_data.xml",
         "data/sms_template_data.xml",
         "data/dunning_policy_data.xml",

@@ -4,6 +4,8 @@ from werkzeug.exceptions import NotFound
 from odoo import http
 from odoo.http import request
 
+from ..tools.qr import QrValueError, qr_png
+
 
 class DunningShortLink(http.Controller):
     @http.route("/c/<string:token>", type="http", auth="public", methods=["GET"], sitemap=False)
@@ -17,3 +19,15 @@ class DunningShortLink(http.Controller):
         if not move:
             raise NotFound()
         return request.redirect(move.get_portal_url(), local=True)
+
+    @http.route("/dunning/qr.png", type="http", auth="public", methods=["GET"], sitemap=False)
+    def dunning_qr(self, value=None, **kwargs):
+        """A QR code (the Pix "copia e cola" of the portal page) as a PNG."""
+        try:
+            png = qr_png(value if isinstance(value, str) else None)
+        except QrValueError:
+            raise NotFound() from None
+        return request.make_response(
+            png,
+            [("Content-Type", "image/png"), ("Cache-Control", "public, max-age=86400")],
+        )

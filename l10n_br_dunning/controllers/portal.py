@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from urllib.parse import urlencode
 
 from werkzeug.exceptions import NotFound
 
@@ -52,8 +51,7 @@ class DunningPortal(PortalAccount):
         installments = invoice._dunning_portal_installments()
         for item in installments:
             if item["pix"]:
-                query = {"barcode_type": "QR", "value": item["pix"], "width": 320, "height": 320}
-                item["pix_qr_url"] = f"/report/barcode/?{urlencode(query)}"
+                item["pix_qr_url"] = item["line"]._dunning_pix_qr_url(item["pix"])
         return {
             "dunning": True,
             "dunning_closed": invoice._dunning_portal_closed(),

@@ -11,6 +11,8 @@ from . import account_move_line
 from . import dunning_channel
 from . import dunning_engine
 from . import mail_template
+from . import ir_mail_server
+from . import mail_mail
 from . import ir_module_module
 from . import dunning_dashboard
 from . import dunning_effectiveness

@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from urllib.parse import urlencode
+
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
@@ -112,6 +114,11 @@ class AccountMoveLine(models.Model):
         if bank._check_for_qr_code_errors(*args):
             return False
         return bank._get_qr_vals(*args)
+
+    def _dunning_pix_qr_url(self, pix):
+        """The QR code image of a Pix code (``/dunning/qr.png``): the portal shows
+        it; an e-mail carries it as an inline image (ir.mail_server.build_email)."""
+        return f"/dunning/qr.png?{urlencode({'value': pix})}"
 
     # -- planning -------------------------------------------------------------------
     def _dunning_paused_at(self, today):

@@ -33,10 +33,15 @@ REASONS = {
         "The company's %(missing)s is missing: a collection message must name the supplier "
         "with its address and CNPJ (CDC art. 42-A)."
     ),
+    rules.COMPANY_NO_EMAIL: _lt(
+        "The company has no e-mail address to send from: set it on the company (Settings)."
+    ),
     rules.OUTSIDE_WINDOW: _lt(
         "Outside the customer's sending window (hours, weekend or holiday): deferred to %(day)s."
     ),
 }
+# The frame of every régua e-mail (data/mail_templates_email_layouts.xml).
+DUNNING_LAYOUT = "l10n_br_dunning.mail_layout_dunning"
 # What an event becomes once its decision is carried out.
 SENT_STATE = {"email": "queued", "sms": "queued", "call": "queued", "letter": "to_print"}
 
@@ -96,6 +101,7 @@ class DunningChannel(models.AbstractModel):
             sms_raw_number=partner.mobile or partner.phone or None,
             sms_opted_out=opted_out,
             email_fallback=company.dunning_email_fallback,
+            company_email=bool(company._dunning_email_from()),
         )
 
     @api.model
@@ -274,24 +280,51 @@ class DunningChannel(models.AbstractModel):
         return company._dunning_window(partner).opening(outgoing.decision.defer_day, tz)
 
     @api.model
+    def _mail_title(self, outgoing):
+        """The layout's title: the invoice, or "Collection" for several."""
+        moves = outgoing.lines.move_id
+        if outgoing.template == self.env.ref(
+            "l10n_br_dunning.mail_template_dunning_thanks", raise_if_not_found=False
+        ):
+            return self.env._("Payment received")
+        if len(moves) == 1:
+            return self.env._("Invoice %(name)s", name=moves.name)
+        return self.env._("Collection")
+
+    @api.model
     def _deliver_email(self, outgoing, partner, rendered):
         lines = outgoing.lines
         company = lines[:1].company_id or self.env.company
+        lang = partner._dunning_lang(company)
+        mail_context = partner.with_context(lang=lang)._dunning_mail_context(
+            company, self.with_context(lang=lang)._mail_title(outgoing), lines[:1].move_id
+        )
+        template = outgoing.template
         message = (
             partner.with_company(company)
-            .with_context(mail_post_autofollow=False, lang=partner._dunning_lang(company))
+            .with_context(
+                mail_post_autofollow=False,
+                mail_create_nosubscribe=True,
+                lang=lang,
+                dunning_mail=mail_context,
+            )
             .message_post(
                 subject=rendered.get("subject"),
                 body=rendered.get("body_html"),
                 # The company speaks; giving the author spares a partner search per e-mail.
                 author_id=company.partner_id.id,
-                email_from=rendered.get("email_from") or None,
+                # Always the company's own address (the channel rules send no e-mail
+                # for a company without one), never the cron user's.
+                email_from=company._dunning_email_from(),
+                # The collections team's address when the company sets one
+                # (the templates' reply_to), else Odoo's catchall: either way the
+                # answer is filed on the customer's chatter (References header).
                 reply_to=rendered.get("reply_to") or None,
                 partner_ids=partner.ids,
                 attachment_ids=lines.move_id.invoice_pdf_report_id.ids,
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
-                email_layout_xmlid="mail.mail_notification_light",
+                email_layout_xmlid=template.email_layout_xmlid or DUNNING_LAYOUT,
                 force_send=False,
                 # The invoice's company sends: its sender, alias domain and mail server.
                 record_company_id=company.id,

@@ -61,6 +61,7 @@ class DunningDashboard(models.Model):
             "vat",
             "street",
             "city",
+            "email",
         ],
         "res.company": ["currency_id", "dunning_policy_id", "partner_id"],
     }
@@ -76,6 +77,11 @@ class DunningDashboard(models.Model):
         readonly=True,
         help="The company lacks its CNPJ or address: the régua sends this customer nothing "
         "(CDC art. 42-A).",
+    )
+    company_no_email = fields.Boolean(
+        "Company without an e-mail address",
+        readonly=True,
+        help="The company has no e-mail address: the régua sends this customer no e-mail.",
     )
     no_policy = fields.Boolean(
         "Without a régua",
@@ -159,6 +165,7 @@ class DunningDashboard(models.Model):
                    pol.id AS policy_id, pol.id IS NULL AS no_policy,
                    (COALESCE(cp.vat, '') = '' OR COALESCE(cp.street, '') = ''
                     OR COALESCE(cp.city, '') = '') AS company_unidentified,
+                   POSITION('@' IN COALESCE(cp.email, '')) = 0 AS company_no_email,
                    c.balance, COALESCE(c.not_due, 0) AS not_due,
                    COALESCE(c.overdue, 0) AS overdue,
                    COALESCE(c.b30, 0) AS bucket_1_30, COALESCE(c.b60, 0) AS bucket_31_60,

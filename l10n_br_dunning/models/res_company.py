@@ -3,10 +3,16 @@ from datetime import time
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import email_normalize, formataddr
 
 from ..tools.business_calendar import SendWindow, legal_window
 from ..tools.portal_rules import MAX_FINE_PERCENT
 from ..tools.sms_text import SENDER_MAX, short_sender
+
+# Odoo's defaults for the e-mail colours (black header text, Odoo's purple
+# button): a company that chose none gets a sober blue instead.
+ODOO_DEFAULT_COLORS = {"#000000", "#875a7b"}
+DUNNING_DEFAULT_COLOR = "#1F3A5F"
 
 
 def _float_to_time(value):
@@ -82,6 +88,12 @@ class ResCompany(models.Model):
         help="How far ahead a customer may propose a new payment date on the portal.",
     )
     dunning_upload_max_mb = fields.Integer("Receipt size limit (MB)", default=5)
+    dunning_reply_to = fields.Char(
+        "Replies to reminders",
+        help="Where the customers' answers to the régua's e-mails go: the collections team's "
+        "address. Empty: Odoo's own reply address (the catchall), which files each answer on "
+        "the customer's chatter.",
+    )
     dunning_collector_id = fields.Many2one(
         "res.users",
         "Collections user",
@@ -152,6 +164,33 @@ class ResCompany(models.Model):
         if not (partner.street and partner.city):
             missing.append(self.env._("address"))
         return ", ".join(missing)
+
+    def _dunning_email_colors(self):
+        """{primary, button}: the company's e-mail colours, for the régua's layout."""
+        self.ensure_one()
+        primary, button = self.email_primary_color, self.email_secondary_color
+        return {
+            "primary": primary
+            if primary and primary.lower() not in ODOO_DEFAULT_COLORS
+            else DUNNING_DEFAULT_COLOR,
+            "button": button
+            if button and button.lower() not in ODOO_DEFAULT_COLORS
+            else DUNNING_DEFAULT_COLOR,
+        }
+
+    def _dunning_email_from(self):
+        """The sender of the régua's e-mails: the company, by name and address;
+        False when the company has no e-mail address (no e-mail goes then: it
+        would leave as whoever runs the cron, "OdooBot")."""
+        self.ensure_one()
+        return self.email_formatted if email_normalize(self.email or "") else False
+
+    def _dunning_reply_to(self):
+        """Where replies go: the collections address (in the company's name), else
+        False, and Odoo's own reply address (catchall) files them on the chatter."""
+        self.ensure_one()
+        address = email_normalize(self.dunning_reply_to or "")
+        return formataddr((self.name, address)) if address else False
 
     def _dunning_window(self, partner=None):
         """The sending window: the company's, narrowed to what the customer's

@@ -10,6 +10,10 @@ class ResConfigSettings(models.TransientModel):
     dunning_identity_missing = fields.Char(
         "Missing for collection messages", compute="_compute_dunning_identity_missing"
     )
+    dunning_email_missing = fields.Boolean(
+        "Company without an e-mail address", compute="_compute_dunning_identity_missing"
+    )
+    dunning_reply_to = fields.Char(related="company_id.dunning_reply_to", readonly=False)
     dunning_policy_missing = fields.Boolean(
         "Without a default policy", compute="_compute_dunning_policy_missing"
     )
@@ -63,10 +67,11 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.dunning_policy_bad_id", readonly=False
     )
 
-    @api.depends("company_id")
+    @api.depends("company_id", "company_id.email")
     def _compute_dunning_identity_missing(self):
         for settings in self:
             settings.dunning_identity_missing = settings.company_id._dunning_identity_missing()
+            settings.dunning_email_missing = not settings.company_id._dunning_email_from()
 
     @api.depends("dunning_enabled", "dunning_policy_id")
     def _compute_dunning_policy_missing(self):

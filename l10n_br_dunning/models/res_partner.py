@@ -3,6 +3,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import format_amount, format_date
 
@@ -175,6 +176,46 @@ class ResPartner(models.Model):
         lines = self._dunning_context_lines()
         return lines[:1].move_id._dunning_short_url() if lines else ""
 
+    # -- the régua's e-mails ----------------------------------------------------------------
+    # ``dunning_mail`` in the context ({title, preferences_url}), set by the
+    # régua and the statement when they post, dresses their e-mail in the régua's
+    # layout (l10n_br_dunning.mail_layout_dunning) and adds its headers.
+    def _notify_by_email_prepare_rendering_context(self, message, *args, **kwargs):
+        values = super()._notify_by_email_prepare_rendering_context(message, *args, **kwargs)
+        if self.env.context.get("dunning_mail"):
+            values["dunning"] = self.env.context["dunning_mail"]
+        return values
+
+    def _notify_by_email_get_headers(self, headers=None):
+        headers = super()._notify_by_email_get_headers(headers=headers)
+        preferences = (self.env.context.get("dunning_mail") or {}).get("preferences_url")
+        if preferences:
+            # Mail clients show "Unsubscribe" next to the sender: it opens the
+            # page where the customer chooses how and when we contact them.
+            headers["List-Unsubscribe"] = f"<{preferences}>"
+        return headers
+
+    def _dunning_mail_context(self, company, title, move=None):
+        """The ``dunning_mail`` context of an e-mail of ``company`` to this
+        customer: the layout's title and the contact-preferences page (through
+        ``move``, or the customer's oldest open invoice)."""
+        self.ensure_one()
+        if not move:
+            Line = self.env["account.move.line"].sudo()
+            move = Line.search(
+                Line._dunning_open_domain()
+                + [
+                    ("partner_id", "=", self.commercial_partner_id.id),
+                    ("company_id", "=", company.id),
+                ],
+                order="date_maturity, id",
+                limit=1,
+            ).move_id
+        return {
+            "title": title,
+            "preferences_url": move._dunning_preferences_url() if move else False,
+        }
+
     # -- statement of open items ("extrato de débitos") --------------------------------------
     def _dunning_statement(self, company):
         """What this customer owes ``company``, by installment, oldest first."""
@@ -207,9 +248,20 @@ class ResPartner(models.Model):
         }
 
     def action_dunning_send_statement(self):
-        """The e-mail composer with the statement template (PDF attached)."""
+        """The e-mail composer with the statement template (PDF attached), in
+        the régua's layout and from the company's own address."""
         self.ensure_one()
+        company = self.env.company
+        if not company._dunning_email_from():
+            raise UserError(
+                self.env._(
+                    "%(company)s has no e-mail address to send the statement from: set it on "
+                    "the company first.",
+                    company=company.name,
+                )
+            )
         template = self.env.ref("l10n_br_dunning.mail_template_dunning_statement")
+        partner = self.commercial_partner_id
         return {
             "type": "ir.actions.act_window",
             "res_model": "mail.compose.message",
@@ -217,10 +269,19 @@ class ResPartner(models.Model):
             "target": "new",
             "context": {
                 "default_model": "res.partner",
-                "default_res_ids": self.commercial_partner_id.ids,
+                "default_res_ids": partner.ids,
                 "default_template_id": template.id,
                 "default_composition_mode": "comment",
+                "default_email_layout_xmlid": template.email_layout_xmlid,
                 "force_email": True,
+                "mail_post_autofollow": False,
+                "dunning_mail": partner._dunning_mail_context(
+                    company,
+                    # The customer reads it: in their language, not the accountant's.
+                    partner.with_context(lang=partner._dunning_lang(company)).env._(
+                        "Statement of open items"
+                    ),
+                ),
             },
         }
 

@@ -7,3 +7,4 @@ from . import test_dunning_backoffice_tour
 from . import test_dunning_truth
 from . import test_dunning_sms_texts
 from . import test_dunning_lawful
+from . import test_dunning_emails

@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from freezegun import freeze_time
+from lxml import html as lxml_html
 
 from odoo import Command
 
@@ -100,6 +101,16 @@ class DunningCase(AccountTestInvoicingCommon):
         """[(stage offset, channel)] of the events that produced a message."""
         events = self._events(moves).filtered(lambda e: e.state in ("queued", "to_print"))
         return [(e.stage_id.offset_days, e.channel) for e in events]
+
+    @staticmethod
+    def _text(html):
+        """What a reader sees (and copies) of ``html``: its text, without tags."""
+        return lxml_html.fromstring(html).text_content()
+
+    def _email_html(self, message):
+        """The e-mail the customer receives for a chatter message: the message in
+        the régua's layout (the footer names the supplier, CDC art. 42-A)."""
+        return self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)]).body_html
 
     def _sent_sms_text(self, event):
         """What the company's SMS gateway sent for an SMS event, once Odoo's SMS

@@ -137,6 +137,6 @@ class TestDunningEngine(DunningCase):
         self.assertEqual(thanks.state, "queued")
         self.assertEqual(self._events(move).mapped("channel"), ["email", "thanks"])
         # CDC art. 42-A: the thank-you names the supplier, its CNPJ and address too.
-        body = thanks.mail_message_id.body
+        body = self._email_html(thanks.mail_message_id)
         for detail in ("15.881.399/0001-34", self.company.name, "São Paulo"):
             self.assertIn(detail, body)

@@ -104,7 +104,11 @@ class TestDunningPortal(DunningCase, HttpCase):
         line = self.move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
         code = line._dunning_pix_code()
         self.assertIn(code.replace("&", "&amp;"), html)
-        self.assertIn("/report/barcode/?barcode_type=QR", html)
+        qr = re.search(r'src="(/dunning/qr\.png\?value=[^"]+)"', html)
+        self.assertTrue(qr, "the Pix QR code is shown")
+        image = self.url_open(qr.group(1).replace("&amp;", "&"))
+        self.assertEqual(image.headers["Content-Type"], "image/png")
+        self.assertTrue(image.content.startswith(b"\x89PNG"))
         self.assertIn("23,61", html)  # 2 % late fee, as information
         for action in ("paid", "dispute", "promise"):
             self.assertIn(f"/dunning/{action}", html)

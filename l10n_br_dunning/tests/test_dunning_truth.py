@@ -93,7 +93,7 @@ class TestDunningTwoCompanies(DunningCase):
             self.assertEqual(len(email), 1, move.name)
             self.assertIn(company.email, email.email_from)
             self.assertEqual(email.record_company_id, company)
-            self.assertIn(company.vat, email.body)
+            self.assertIn(company.vat, self._email_html(email))
         # Odoo picks the mail server whose sender filter matches the company's address.
         server_sp, server_rio = self.env["ir.mail_server"].create(
             [

@@ -29,6 +29,7 @@ NO_EMAIL = "no_email"
 EMAIL_BLACKLISTED = "email_blacklisted"
 OUTSIDE_WINDOW = "outside_window"
 COMPANY_UNIDENTIFIED = "company_unidentified"
+COMPANY_NO_EMAIL = "company_no_email"
 # What reaches the customer, and so must name the supplier (CDC art. 42-A).
 TO_CUSTOMER = (SMS, EMAIL, LETTER)
 
@@ -48,6 +49,9 @@ class Contact:
     sms_raw_number: str | None = None  # what the customer's record says
     sms_opted_out: bool = False
     email_fallback: bool = True  # the company's "e-mail when SMS is impossible"
+    # The company has an e-mail address to send from: without one, no e-mail
+    # goes (it would leave as whoever runs the cron, "OdooBot").
+    company_email: bool = True
 
 
 @dataclass
@@ -84,6 +88,8 @@ def _sms(contact, lines, caps, manual):
 
 
 def _email(contact, lines, origin=AUTO):
+    if not contact.company_email:
+        return Decision(EMAIL, lines, SKIPPED, COMPANY_NO_EMAIL, origin=origin)
     if not contact.email:
         return Decision(EMAIL, lines, SKIPPED, NO_EMAIL, origin=origin)
     if contact.email_blacklisted:

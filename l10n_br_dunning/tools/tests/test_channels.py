@@ -2,6 +2,7 @@ from datetime import date
 
 from ..caps import SmsCaps
 from ..channels import (
+    COMPANY_NO_EMAIL,
     COMPANY_UNIDENTIFIED,
     DEFERRED,
     EMAIL_BLACKLISTED,
@@ -129,4 +130,22 @@ def test_a_company_without_cnpj_or_address_sends_nothing_to_the_customer():
         ("sms", SKIPPED, COMPANY_UNIDENTIFIED, "auto", (1,)),
         ("email", SKIPPED, COMPANY_UNIDENTIFIED, "auto", (1,)),
         ("call", SEND, None, "auto", (1,)),  # a person calls and can say who they are
+    ]
+
+
+def test_a_company_without_an_email_address_sends_no_email_but_its_sms_goes():
+    no_sender = Contact(email=True, sms_number="+5511987654321", company_email=False)
+    decisions = choose(no_sender, {"sms": [1], "email": [1, 2]})
+    assert summary(decisions) == [
+        ("sms", SEND, None, "auto", (1,)),
+        ("email", SKIPPED, COMPANY_NO_EMAIL, "auto", (1, 2)),
+    ]
+
+
+def test_the_email_instead_of_an_impossible_sms_needs_the_company_address_too():
+    no_sender = Contact(email=True, company_email=False)
+    decisions = choose(no_sender, {"sms": [1]})
+    assert summary(decisions) == [
+        ("sms", SKIPPED, NO_MOBILE, "auto", (1,)),
+        ("email", SKIPPED, COMPANY_NO_EMAIL, "fallback", (1,)),
     ]

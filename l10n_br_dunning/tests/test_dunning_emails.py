@@ -1,0 +1,260 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Rendering checks of every shipped e-mail: what the customer's mail client
+receives, built by Odoo's own mail.mail and ir.mail_server from a real send."""
+
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
+from freezegun import freeze_time
+from lxml import html as lxml_html
+
+from odoo.exceptions import UserError
+from odoo.tests import Form, HttpCase, tagged
+
+from ..models.dunning_channel import Outgoing
+from ..models.dunning_context import PlanningContext
+from ..tools import channels as rules
+from .common import DunningCase
+
+# 40 characters, accents included: the worst name the SMS rules plan for.
+WORST_NAME = "Maria Aparecida da Conceição Albuquerque"
+REMINDER_TEMPLATES = (
+    "mail_template_dunning_reminder",
+    "mail_template_dunning_due",
+    "mail_template_dunning_overdue",
+    "mail_template_dunning_second",
+    "mail_template_dunning_final",
+)
+ODOO_FRAME = ("Sua Contato", "Your Contact", "Deixar de seguir", "Unfollow", "Powered by", "Odoo")
+
+
+def built_messages(mail):
+    """What the customer's mail client receives (mail.mail._dunning_mime_messages)."""
+    return mail._dunning_mime_messages()
+
+
+def part(message, content_type):
+    return next((p for p in message.walk() if p.get_content_type() == content_type), None)
+
+
+def html_of(message):
+    """The HTML part, with non-breaking spaces as spaces ("R$ 1,00")."""
+    return part(message, "text/html").get_content().replace("\xa0", " ").replace("&nbsp;", " ")
+
+
+def pay_buttons(html):
+    tree = lxml_html.fromstring(html)
+    return [a for a in tree.iter("a") if a.text_content().strip() == "Pagar agora"]
+
+
+@tagged("post_install", "-at_install")
+class TestDunningEmails(DunningCase, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._load_portuguese()
+        cls.company.write(
+            {
+                "name": "Papelaria Aurora Comércio de Artigos de Escritório Ltda",
+                "dunning_reply_to": "cobranca@aurora.example",
+                "phone": "+55 11 3456-7890",
+            }
+        )
+        cls.env["res.partner.bank"].create(
+            {
+                "acc_number": "12345-6",
+                "partner_id": cls.company.partner_id.id,
+                "proxy_type": "email",
+                "proxy_value": "pix@aurora.example",
+            }
+        )
+        cls.customer = cls._customer(
+            WORST_NAME, "base.state_br_sp", "America/Sao_Paulo", "(11) 98765-2222", lang="pt_BR"
+        )
+        cls.moves = cls._invoice(cls.customer, date(2026, 12, 10), 123456.78) | cls._invoice(
+            cls.customer, date(2026, 12, 11), 123456.78
+        )
+        cls.lines = cls.moves.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+
+    def _send(self, template, lines=None, at=datetime(2026, 12, 9, 13, 0)):
+        """Send ``template`` to the customer for ``lines`` as the régua does; the
+        mail.mail it queued."""
+        lines = lines or self.lines
+        decision = rules.Decision(rules.EMAIL, lines.ids, rules.SEND)
+        outgoing = Outgoing(decision, lines, self.env["dunning.stage"], template)
+        with freeze_time(at):
+            state, reason, extra = (
+                self.env["dunning.channel"]
+                .sudo()
+                ._execute(outgoing, self.customer, at, PlanningContext(self.env))
+            )
+        self.assertEqual(state, "queued", reason)
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "=", extra["mail_message_id"])])
+        )
+
+    def _assert_company_frame(self, mail, message):
+        html = html_of(message)
+        for odoo in ODOO_FRAME:
+            self.assertNotIn(odoo, html)
+        # The sender is the company, by name and address; the answers go to collections.
+        self.assertIn("cobranca@aurora.example", message["From"])
+        self.assertIn(self.company.name, str(message["From"]))
+        self.assertNotIn("odoobot", message["From"].lower())
+        self.assertIn("cobranca@aurora.example", message["Reply-To"])
+        # CDC art. 42-A in the body: name, CNPJ, address.
+        for identity in (self.company.name, "15.881.399/0001-34", "Rua Augusta, 1500", "São Paulo"):
+            self.assertIn(identity, html)
+        # Some Brazilian corporate gateways strip HTML: the plain part says it all too.
+        plain = part(message, "text/plain").get_content()
+        self.assertIn("15.881.399/0001-34", plain)
+        self.assertIn(self.company.name, plain)
+        return html, plain
+
+    def test_every_reminder_email_has_a_pay_button_pix_qr_and_the_company_frame(self):
+        followers = {move: move.message_partner_ids for move in self.moves}
+        for xmlid in REMINDER_TEMPLATES:
+            with self.subTest(template=xmlid):
+                template = self.env.ref(f"l10n_br_dunning.{xmlid}")
+                mail = self._send(template)
+                [message] = built_messages(mail)
+                html, plain = self._assert_company_frame(mail, message)
+                self.assertIn("Cobrança", html)
+                self.assertIn("Maria Aparecida da Conceição Albuquerque", html)
+                self.assertIn("R$ 123.456,78", html)
+                # One "Pagar agora" per invoice, opening that invoice's portal page.
+                buttons = pay_buttons(html)
+                self.assertEqual(len(buttons), 2)
+                for button, move in zip(buttons, self.moves, strict=True):
+                    url = urlsplit(button.get("href"))
+                    self.assertEqual(url.path, f"/my/invoices/{move.id}")
+                    self.assertIn(f"access_token={move.access_token}", url.query)
+                    page = self.url_open(f"{url.path}?{url.query}")
+                    self.assertEqual(page.status_code, 200)
+                    self.assertIn(move.name, page.text)
+                    self.assertIn(url.path, plain, "the plain part lists the pay link")
+                # The Pix QR of each installment, inline (cid:), beside its code.
+                tree = lxml_html.fromstring(html)
+                qr_sources = [
+                    img.get("src")
+                    for img in tree.iter("img")
+                    if "pix" in (img.get("alt") or "").lower()
+                ]
+                self.assertEqual(len(qr_sources), 2)
+                inline = {
+                    p["Content-ID"].strip("<>"): p
+                    for p in message.walk()
+                    if p.get_content_type() == "image/png"
+                }
+                for src, line in zip(qr_sources, self.lines, strict=True):
+                    self.assertTrue(src.startswith("cid:"), src)
+                    image = inline[src[4:]]
+                    self.assertTrue(image.get_content().startswith(b"\x89PNG"))
+                    self.assertIn(line._dunning_pix_code(), tree.text_content())
+                self.assertEqual(message.get_content_type(), "multipart/alternative")
+                self.assertIn("Pix copia e cola", html)
+                # Mail clients offer "unsubscribe": the contact-preferences page.
+                preferences = self.moves[0]._dunning_preferences_url()
+                self.assertEqual(message["List-Unsubscribe"], f"<{preferences}>")
+                self.assertIn("Como e quando falamos com você", html)
+                self.assertEqual(self.url_open(preferences).status_code, 200)
+                # Receiving a reminder subscribes the customer to nothing.
+                self.assertNotIn(self.customer, self.customer.message_partner_ids)
+                for move in self.moves:
+                    self.assertEqual(move.message_partner_ids, followers[move])
+
+    def test_one_invoice_titles_the_email_with_its_reference(self):
+        mail = self._send(self.env.ref("l10n_br_dunning.mail_template_dunning_due"), self.lines[:1])
+        [message] = built_messages(mail)
+        html = html_of(message)
+        self.assertIn(f"Fatura {self.moves[0].name}", html)
+        self.assertEqual(len(pay_buttons(html)), 1)
+
+    def test_without_pix_key_no_qr_and_no_image(self):
+        self.moves.partner_bank_id = False
+        self.company.partner_id.bank_ids.unlink()
+        mail = self._send(self.env.ref("l10n_br_dunning.mail_template_dunning_overdue"))
+        [message] = built_messages(mail)
+        html = html_of(message)
+        self.assertIsNone(
+            part(message, "image/png"),
+            [(p.get_content_type(), p.get_filename(), p["Content-ID"]) for p in message.walk()],
+        )
+        self.assertNotIn("Pix copia e cola", html)
+        self.assertEqual(len(pay_buttons(html)), 2)
+
+    def test_thank_you_email(self):
+        move = self.moves[0]
+        self._run(datetime(2026, 12, 9, 12, 30))  # D-1 reminder
+        self._pay(move, date=date(2026, 12, 9))
+        self._run(datetime(2026, 12, 10, 12, 30))
+        thanks = self._events(move, channel="thanks")
+        self.assertEqual(thanks.state, "queued", thanks.reason)
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "=", thanks.mail_message_id.id)])
+        )
+        [message] = built_messages(mail)
+        html, _plain = self._assert_company_frame(mail, message)
+        self.assertIn("Pagamento recebido", html)
+        self.assertFalse(pay_buttons(html))
+
+    def test_statement_email_from_the_composer(self):
+        action = self.customer.with_company(self.company).action_dunning_send_statement()
+        composer = Form(self.env["mail.compose.message"].with_context(**action["context"]))
+        composer.save().action_send_mail()
+        message = self.customer.message_ids.filtered(lambda m: m.message_type == "comment")[:1]
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)])
+        [built] = built_messages(mail)
+        html, _plain = self._assert_company_frame(mail, built)
+        self.assertIn("Extrato de débitos", html, html)
+        # The statement itself (Odoo's tests render reports as HTML, not PDF).
+        self.assertTrue([p for p in built.walk() if p.get_filename()], "the statement is attached")
+
+    def test_a_reply_lands_on_the_customers_chatter(self):
+        mail = self._send(self.env.ref("l10n_br_dunning.mail_template_dunning_overdue"))
+        [message] = built_messages(mail)
+        reply = (
+            f"From: {WORST_NAME} <{self.customer.email}>\r\n"
+            f"To: {message['Reply-To']}\r\n"
+            f"Subject: Re: {message['Subject']}\r\n"
+            f"Message-ID: <reply-1@cliente.example>\r\n"
+            f"In-Reply-To: {message['Message-Id']}\r\n"
+            f"References: {message['Message-Id']}\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+            "Bom dia, paguei ontem pelo Pix. Segue o comprovante.\r\n"
+        )
+        self.env["mail.thread"].sudo().message_process(False, reply.encode())
+        answer = self.customer.message_ids.filtered(lambda m: "paguei ontem" in (m.body or ""))
+        self.assertEqual(len(answer), 1)
+        self.assertEqual(answer.author_id, self.customer)
+
+    def test_company_without_email_sends_no_email_and_says_so(self):
+        self.company.email = False
+        move = self.moves[0]
+        self._run(datetime(2026, 12, 10, 12, 30))  # due today: e-mail and SMS
+        email_events = self._events(move, channel="email").filtered(
+            lambda e: e.state != "superseded"
+        )
+        self.assertTrue(email_events)
+        self.assertEqual(
+            self._events(move, channel="sms").mapped("state"),
+            ["superseded", "queued"],
+            "the SMS goes",
+        )
+        self.assertEqual(set(email_events.mapped("state")), {"skipped"})
+        self.assertIn("no e-mail address", email_events[0].reason)
+        self.assertFalse(
+            self.env["mail.mail"].sudo().search([("recipient_ids", "in", self.customer.ids)])
+        )
+        settings = self.env["res.config.settings"].with_company(self.company).create({})
+        self.assertTrue(settings.dunning_email_missing)
+        row = self.env["dunning.dashboard"].search([("partner_id", "=", self.customer.id)])
+        self.assertTrue(row.company_no_email)
+        with self.assertRaises(UserError):
+            self.customer.with_company(self.company).action_dunning_send_statement()
