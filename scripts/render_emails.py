@@ -157,9 +157,19 @@ def render(env, out):
             sys.exit(f"{xmlid}: {reason}")
         mail = env["mail.mail"].sudo().search([("mail_message_id", "=", extra["mail_message_id"])])
         [message] = mail._dunning_mime_messages()
-        target = out / f"email_{name}.png"
-        screenshot(html_with_inline_images(message), target)
-        print(f"{target.relative_to(ROOT)}: {message['Subject']}")
+        shoot(message, out / f"email_{name}.png")
+    # The statement goes from the customer's form, through Odoo's composer.
+    action = customer.with_company(company).action_dunning_send_statement()
+    env["mail.compose.message"].with_context(**action["context"]).create({}).action_send_mail()
+    posted = customer.message_ids.filtered(lambda m: m.message_type == "comment")[:1]
+    mail = env["mail.mail"].sudo().search([("mail_message_id", "=", posted.id)])
+    [message] = mail._dunning_mime_messages()
+    shoot(message, out / "email_statement.png")
+
+
+def shoot(message, target):
+    screenshot(html_with_inline_images(message), target)
+    print(f"{target.relative_to(ROOT)}: {message['Subject']}")
 
 
 def main():
