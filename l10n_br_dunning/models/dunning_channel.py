@@ -296,7 +296,7 @@ class DunningChannel(models.AbstractModel):
         lines = outgoing.lines
         company = lines[:1].company_id or self.env.company
         lang = partner._dunning_lang(company)
-        mail_context = partner.with_context(lang=lang)._dunning_mail_context(
+        mail_context = partner._dunning_mail_context(
             company, self.with_context(lang=lang)._mail_title(outgoing), lines[:1].move_id
         )
         template = outgoing.template

@@ -168,14 +168,12 @@ class ResCompany(models.Model):
     def _dunning_email_colors(self):
         """{primary, button}: the company's e-mail colours, for the régua's layout."""
         self.ensure_one()
-        primary, button = self.email_primary_color, self.email_secondary_color
+        chosen = {"primary": self.email_primary_color, "button": self.email_secondary_color}
         return {
-            "primary": primary
-            if primary and primary.lower() not in ODOO_DEFAULT_COLORS
-            else DUNNING_DEFAULT_COLOR,
-            "button": button
-            if button and button.lower() not in ODOO_DEFAULT_COLORS
-            else DUNNING_DEFAULT_COLOR,
+            role: color
+            if color and color.lower() not in ODOO_DEFAULT_COLORS
+            else DUNNING_DEFAULT_COLOR
+            for role, color in chosen.items()
         }
 
     def _dunning_email_from(self):
