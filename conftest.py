@@ -18,3 +18,20 @@ for _manifest in Path(__file__).parent.glob("*/__manifest__.py"):
         _package = types.ModuleType(_name)
         _package.__path__ = [str(_manifest.parent)]
         sys.modules[_name] = _package
+
+# Property-based tests (hypothesis): a bounded number of examples so the suite
+# stays within CI's time, no example database written into the checkout, no
+# deadline (a real HTTP round trip to Odoo varies). REGUA_HYPOTHESIS=thorough
+# explores ten times more, for a run before a release.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "ci",
+    max_examples=150,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("thorough", parent=settings.get_profile("ci"), max_examples=1500)
+settings.load_profile(__import__("os").environ.get("REGUA_HYPOTHESIS", "ci"))

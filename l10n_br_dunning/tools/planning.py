@@ -51,6 +51,21 @@ def stage_moment(due, rule, calendar, window, tz):
     return window.opening(stage_day(due, rule, calendar, window), tz)
 
 
+def timeline(due, rules, calendar, window, tz):
+    """[(rule, aware moment)] of ``rules`` (in the policy's order), never out of
+    that order: a stage whose own day falls before the previous stage's (D+3
+    business days after a long weekend can land after D+5 calendar days) goes
+    out on the previous stage's day, never before it."""
+    result, previous = [], None
+    for rule in rules:
+        day = stage_day(due, rule, calendar, window)
+        if previous is not None and day < previous:
+            day = previous
+        result.append((rule, window.opening(day, tz)))
+        previous = day
+    return result
+
+
 def valid_until(due, rule, calendar):
     """The last day on which the stage's text is still true, or None.
 
@@ -94,8 +109,9 @@ def upcoming(due, rules, last_done_id, calendar, window, tz, residual=None, now=
     """
     result = []
     today = now.astimezone(ZoneInfo(tz)).date() if now else None
-    for rule in pending_rules(rules, last_done_id, residual):
-        moment = stage_moment(due, rule, calendar, window, tz)
+    for rule, moment in timeline(
+        due, pending_rules(rules, last_done_id, residual), calendar, window, tz
+    ):
         if now is not None:
             if is_expired(due, rule, calendar, today):
                 continue
@@ -120,8 +136,7 @@ def plan(due, rules, last_done_id, now, calendar, window, tz, residual=None):
     pending = pending_rules(rules, last_done_id, residual)
     today = now.astimezone(ZoneInfo(tz)).date()
     result = Plan()
-    for rule in pending:
-        moment = stage_moment(due, rule, calendar, window, tz)
+    for rule, moment in timeline(due, pending, calendar, window, tz):
         if moment <= now:
             if is_expired(due, rule, calendar, today):
                 result.expired.append(rule)

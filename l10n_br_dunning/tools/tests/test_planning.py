@@ -159,3 +159,21 @@ def test_upcoming_from_now_leaves_out_what_can_no_longer_be_sent():
     left = upcoming(due, RULES, 3, CAL, WINDOW, SP, residual=100.0, now=later)
     assert [(rule.id, moment) for rule, moment in left][:1] == [(5, later)]
     assert [rule.id for rule, _moment in left] == [5, 6, 7]
+
+
+def test_a_stage_never_goes_out_before_the_one_it_follows():
+    """D+3 business days after Black Awareness Day lands on Wednesday 25, after
+    D+5 calendar days (Tuesday 24): D+5 waits for it, then supersedes it."""
+    due = date(2026, 11, 19)  # Thursday; Friday 20 is a holiday
+    rules = [StageRule(1, 3, business_days=True), StageRule(2, 5)]
+    assert [day_of(4, due), stage_day(due, rules[1], CAL, WINDOW)] == [
+        date(2026, 11, 25),
+        date(2026, 11, 24),
+    ]
+    moments = [moment for _rule, moment in upcoming(due, rules, None, CAL, WINDOW, SP)]
+    assert moments == [datetime(2026, 11, 25, 12, 0, tzinfo=UTC)] * 2
+    tuesday = datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
+    assert plan(due, rules, None, tuesday, CAL, WINDOW, SP).send is None
+    wednesday = datetime(2026, 11, 25, 13, 0, tzinfo=UTC)
+    result = plan(due, rules, None, wednesday, CAL, WINDOW, SP)
+    assert (result.send, result.superseded) == (rules[1], [rules[0]])
