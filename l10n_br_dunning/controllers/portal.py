@@ -87,6 +87,7 @@ class DunningPortal(PortalAccount):
     def portal_dunning_action(self, invoice_id, action, access_token=None, **post):
         if action not in ACTIONS:
             raise NotFound()
+        post = self._dunning_text_fields(post)
         invoice = self._dunning_invoice(invoice_id, access_token)
         if invoice.move_type not in DUNNED:
             raise NotFound()
@@ -117,6 +118,13 @@ class DunningPortal(PortalAccount):
         return request.redirect(
             invoice.get_portal_url(query_string=f"&dunning_done={action}", anchor="dunning")
         )
+
+    @staticmethod
+    def _dunning_text_fields(post):
+        """The form's text fields only: a file posted under a field's name (what a
+        robot or a broken form may send) counts as the field left empty. The
+        receipt is read from the uploads, never from here."""
+        return {name: value for name, value in post.items() if isinstance(value, str)}
 
     @staticmethod
     def _dunning_date(value):
@@ -167,6 +175,7 @@ class DunningPortal(PortalAccount):
 
     def _dunning_preferences(self, partner, company, action, access_token, post):
         partner = partner.sudo()
+        post = self._dunning_text_fields(post)
         error, saved, status = None, False, 200
         if request.httprequest.method == "POST":
             try:

@@ -244,6 +244,29 @@ class TestDunningPortal(DunningCase, HttpCase):
             self.env["dunning.portal.request"].search([("move_id", "=", self.move.id)])
         )
 
+    def test_a_file_posted_as_a_text_field_is_a_clear_400(self):
+        """Found by the generated requests: a file under a date's or a note's
+        name (a robot, a broken form) was a server error."""
+        cases = [
+            ("promise", {}, {"promised_on": ("d.txt", b"2026-12-22")}),
+            ("paid", {"method": "pix"}, {"paid_on": ("d.txt", b"2026-12-14")}),
+            ("dispute", {"reason": "other"}, {"note": ("n.txt", b"wrong")}),
+        ]
+        for action, data, files in cases:
+            response = self._post(action, data, files=files)
+            self.assertEqual(response.status_code, 400, action)
+        response = self.url_open(
+            self._preferences_url(),
+            data={"channel": "sms", "hours": "any", "csrf_token": self._csrf()},
+            files={"mobile": ("m.txt", b"11 98888 7777")},
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self.move.dunning_paused)
+        self.assertEqual(self.sp.dunning_preferred_channel, "any")
+        self.assertFalse(
+            self.env["dunning.portal.request"].search([("move_id", "=", self.move.id)])
+        )
+
     def test_accountant_declines_the_new_date(self):
         self._post("promise", {"promised_on": "2026-12-22"})
         self.move.action_dunning_decline_promise()

@@ -38,9 +38,19 @@ def test_phone_normalization_raises_only_its_own_error(number, region):
 @given(numbers=st.lists(any_text, max_size=4))
 def test_first_mobile_raises_only_its_own_error(numbers):
     try:
-        first_mobile(numbers)
+        e164 = first_mobile(numbers)
+    except PhoneNumberError as error:
+        assert error.code
+    else:
+        assert e164 in {normalize_mobile(n) for n in numbers if _is_mobile(n)}
+
+
+def _is_mobile(number):
+    try:
+        normalize_mobile(number)
     except PhoneNumberError:
-        pass
+        return False
+    return True
 
 
 def encoded_units(text):
