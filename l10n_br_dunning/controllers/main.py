@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+
 from werkzeug.exceptions import NotFound
 
 from odoo import http
@@ -6,12 +8,15 @@ from odoo.http import request
 
 from ..tools.qr import QrValueError, qr_png
 
+# What secrets.token_urlsafe gives (account.move._dunning_ensure_tokens).
+SHORT_TOKEN = re.compile(r"[A-Za-z0-9_-]{12,64}")
+
 
 class DunningShortLink(http.Controller):
     @http.route("/c/<string:token>", type="http", auth="public", methods=["GET"], sitemap=False)
     def dunning_short_link(self, token, **kwargs):
         """The short link of an SMS: opens the invoice's portal page with its token."""
-        if len(token) < 12:
+        if len(token) < 12 or not SHORT_TOKEN.fullmatch(token):
             raise NotFound()
         move = (
             request.env["account.move"].sudo().search([("dunning_link_token", "=", token)], limit=1)

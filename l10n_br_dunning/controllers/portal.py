@@ -123,8 +123,13 @@ class DunningPortal(PortalAccount):
     def _dunning_text_fields(post):
         """The form's text fields only: a file posted under a field's name (what a
         robot or a broken form may send) counts as the field left empty. The
-        receipt is read from the uploads, never from here."""
-        return {name: value for name, value in post.items() if isinstance(value, str)}
+        receipt is read from the uploads, never from here. NUL characters go."""
+        return {
+            # NUL is no text anyone types, and PostgreSQL refuses it in a string.
+            name: value.replace("\x00", "")
+            for name, value in post.items()
+            if isinstance(value, str)
+        }
 
     @staticmethod
     def _dunning_date(value):

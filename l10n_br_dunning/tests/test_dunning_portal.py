@@ -267,6 +267,13 @@ class TestDunningPortal(DunningCase, HttpCase):
             self.env["dunning.portal.request"].search([("move_id", "=", self.move.id)])
         )
 
+    def test_a_nul_in_a_text_is_dropped_not_a_server_error(self):
+        """Found by the generated requests: PostgreSQL refuses NUL in a string."""
+        response = self._post("dispute", {"reason": "wrong_amount", "note": "a\x00b"})
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(self.move.dunning_pause_note.endswith(": ab"), self.move.dunning_pause_note)
+        self.assertEqual(self.url_open("/c/abc%00defghijklmn").status_code, 404)
+
     def test_accountant_declines_the_new_date(self):
         self._post("promise", {"promised_on": "2026-12-22"})
         self.move.action_dunning_decline_promise()
