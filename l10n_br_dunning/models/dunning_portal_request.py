@@ -160,6 +160,8 @@ class DunningPortalRequest(models.Model):
         return (
             self.env["ir.attachment"]
             .sudo()
+            # Kept as the customer sent it: a damaged photo is no server error.
+            .with_context(image_no_postprocess=True)
             .create(
                 {
                     "name": name or self.env._("receipt"),

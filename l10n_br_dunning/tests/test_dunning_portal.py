@@ -267,6 +267,16 @@ class TestDunningPortal(DunningCase, HttpCase):
             self.env["dunning.portal.request"].search([("move_id", "=", self.move.id)])
         )
 
+    def test_a_damaged_photo_is_kept_as_sent(self):
+        """Found by the generated requests: a PNG signature over broken bytes."""
+        damaged = b"\x89PNG\r\n\x1a\n\xc3\xa3 not an image"
+        response = self._paid(files={"receipt": ("recibo.png", damaged)})
+        self.assertEqual(response.status_code, 303)
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", "account.move"), ("res_id", "=", self.move.id)]
+        )
+        self.assertEqual(attachment.raw, damaged)
+
     def test_a_nul_in_a_text_is_dropped_not_a_server_error(self):
         """Found by the generated requests: PostgreSQL refuses NUL in a string."""
         response = self._post("dispute", {"reason": "wrong_amount", "note": "a\x00b"})
