@@ -8,6 +8,7 @@ machine without Odoo. Under pytest-odoo the same tests are imported as
 ``odoo.addons.<addon>.tools.tests...`` and this stub is never used.
 """
 
+import os
 import sys
 import types
 from pathlib import Path
@@ -34,4 +35,4 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("thorough", parent=settings.get_profile("ci"), max_examples=1500)
-settings.load_profile(__import__("os").environ.get("REGUA_HYPOTHESIS", "ci"))
+settings.load_profile(os.environ.get("REGUA_HYPOTHESIS", "ci"))

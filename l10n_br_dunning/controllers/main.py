@@ -16,7 +16,7 @@ class DunningShortLink(http.Controller):
     @http.route("/c/<string:token>", type="http", auth="public", methods=["GET"], sitemap=False)
     def dunning_short_link(self, token, **kwargs):
         """The short link of an SMS: opens the invoice's portal page with its token."""
-        if len(token) < 12 or not SHORT_TOKEN.fullmatch(token):
+        if not SHORT_TOKEN.fullmatch(token):
             raise NotFound()
         move = (
             request.env["account.move"].sudo().search([("dunning_link_token", "=", token)], limit=1)

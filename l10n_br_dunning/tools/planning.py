@@ -47,23 +47,19 @@ def stage_day(due, rule, calendar, window):
     return window.next_contact_day(day, calendar)
 
 
-def stage_moment(due, rule, calendar, window, tz):
-    return window.opening(stage_day(due, rule, calendar, window), tz)
-
-
 def timeline(due, rules, calendar, window, tz):
-    """[(rule, aware moment)] of ``rules`` (in the policy's order), never out of
-    that order: a stage whose own day falls before the previous stage's (D+3
-    business days after a long weekend can land after D+5 calendar days) goes
-    out on the previous stage's day, never before it."""
-    result, previous = [], None
+    """(rule, aware moment) of each of ``rules`` (in the policy's order), lazily
+    (a run stops at the first stage still to come), never out of that order: a
+    stage whose own day falls before the previous stage's (D+3 business days
+    after a long weekend can land after D+5 calendar days) goes out on the
+    previous stage's day, never before it."""
+    previous = None
     for rule in rules:
         day = stage_day(due, rule, calendar, window)
         if previous is not None and day < previous:
             day = previous
-        result.append((rule, window.opening(day, tz)))
+        yield rule, window.opening(day, tz)
         previous = day
-    return result
 
 
 def valid_until(due, rule, calendar):

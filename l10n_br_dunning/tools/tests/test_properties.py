@@ -16,7 +16,7 @@ from ..business_calendar import (
     legal_window,
 )
 from ..caps import SmsCaps, first_day_within_caps
-from ..planning import StageRule, plan, stage_moment, upcoming, valid_until
+from ..planning import StageRule, plan, stage_day, upcoming, valid_until
 
 UTC = ZoneInfo("UTC")
 STATES = sorted(
@@ -98,7 +98,7 @@ def test_stage_moments_are_lawful_and_keep_the_stage_order(due, rules, setup):
             assert local_day < effective, "a reminder must arrive before the due date"
         elif rule.offset == 0:
             assert local_day >= effective
-        assert stage_moment(due, rule, calendar, window, tz) <= moment
+        assert window.opening(stage_day(due, rule, calendar, window), tz) <= moment
 
 
 @given(
