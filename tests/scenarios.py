@@ -33,22 +33,34 @@ def prepare(env):
 
 
 # -- sms_gateway ---------------------------------------------------------------------------
-def sms_setup(env, url, api_key, count, deduplicates=False, gateway_timeout=5):
-    """A generic-API gateway on the stand-in as the company default, and ``count``
-    SMS in Odoo's queue; returns their uuids in queue order."""
+def sms_setup(
+    env,
+    url,
+    api_key,
+    count,
+    deduplicates=False,
+    gateway_timeout=5,
+    provider="generic",
+    parallel=1,
+    batch_size=1,
+):
+    """A gateway on the stand-in (the generic API, or ``provider``) as the company
+    default, and ``count`` SMS in Odoo's queue; returns their uuids in queue order."""
     company = env.ref("base.main_company")
     env["sms.gateway"].search([("company_id", "=", company.id)]).active = False
     gateway = env["sms.gateway"].create(
         {
             "name": "Stand-in",
-            "provider": "generic",
+            "provider": provider,
             "company_id": company.id,
-            "base_url": f"{url}/api/sms",
+            "base_url": f"{url}/api/sms" if provider == "generic" else url,
             "api_key": api_key,
             "sender": "AURORA",
             "timeout": gateway_timeout,
             "rate_limit": 0,
             "deduplicates": deduplicates,
+            "parallel_requests": parallel,
+            "batch_size": batch_size,
         }
     )
     company.sms_gateway_id = gateway

@@ -27,20 +27,24 @@ def _wait_for(condition, timeout=120, what="condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def _kill_while_provider_holds_the_third(odoo_database, stand_in, count, deduplicates):
+def _kill_while_the_provider_holds(
+    odoo_database, stand_in, count, held, script, deduplicates=False, **gateway
+):
+    """Queue ``count`` SMS, let the provider answer ``script`` and then hold every
+    request (accepted, answer held back), and kill the worker once the provider
+    has accepted ``held`` SMS, before its transaction commits anything."""
     uuids = odoo_database.call(
         "sms_setup",
         url=stand_in.url,
         api_key=stand_in.api_key,
         count=count,
         deduplicates=deduplicates,
+        **gateway,
     )
     stand_in.deduplicate = deduplicates
-    # Two SMS answered, the third accepted by the provider but its answer held back:
-    # the worker is killed while it waits, before its transaction commits anything.
-    stand_in.script = ["ok", "ok", SLOW]
+    stand_in.script, stand_in.mode = list(script), SLOW
     worker = odoo_database.start("sms_queue")
-    _wait_for(lambda: len(stand_in.accepted) == 3, what="the provider to accept three SMS")
+    _wait_for(lambda: len(stand_in.accepted) == held, what=f"the provider to accept {held} SMS")
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait(timeout=30)
     assert worker.returncode == -signal.SIGKILL
@@ -49,8 +53,16 @@ def _kill_while_provider_holds_the_third(odoo_database, stand_in, count, dedupli
     return uuids
 
 
+def _settled_by_delivery_reports(odoo_database, stand_in, uuids, provider="generic"):
+    """The provider's delivery reports settle every SMS it accepted: none lost."""
+    odoo_database.call("sms_delivery_reports", uuids=stand_in.references(provider))
+    state = odoo_database.call("sms_state", uuids=uuids)
+    assert {tuple(value[:2]) for value in state.values()} == {("sent", "delivered")}
+
+
 def test_killed_worker_neither_resends_nor_loses_an_sms(odoo_database, stand_in):
-    uuids = _kill_while_provider_holds_the_third(odoo_database, stand_in, 6, False)
+    # One request at a time: two answered, the third accepted and held.
+    uuids = _kill_while_the_provider_holds(odoo_database, stand_in, 6, 3, ["ok", "ok"])
     # Each SMS reached the provider exactly once, before or after the crash.
     assert sorted(stand_in.references("generic")) == sorted(uuids)
     assert len(stand_in.requests) == 6
@@ -60,14 +72,42 @@ def test_killed_worker_neither_resends_nor_loses_an_sms(odoo_database, stand_in)
     assert [state[u][1] for u in uuids[:3]] == ["unknown"] * 3
     assert [state[u][0] for u in uuids[:3]] == ["process"] * 3
     assert [state[u][1] for u in uuids[3:]] == ["sent"] * 3
-    # The provider's delivery reports settle every one of them: none lost.
-    odoo_database.call("sms_delivery_reports", uuids=stand_in.references("generic"))
+    _settled_by_delivery_reports(odoo_database, stand_in, uuids)
+
+
+def test_killed_worker_with_parallel_requests_in_flight(odoo_database, stand_in):
+    # Two requests in flight at a time, traced two by two: the first two answered
+    # (answers lost with the worker), the next two accepted and held, the fifth
+    # waiting for a free slot when the worker dies.
+    uuids = _kill_while_the_provider_holds(odoo_database, stand_in, 8, 4, ["ok", "ok"], parallel=2)
+    assert sorted(stand_in.references("generic")) == sorted(uuids)
+    assert len(stand_in.requests) == 8, "each SMS reached the provider once"
     state = odoo_database.call("sms_state", uuids=uuids)
-    assert {tuple(value[:2]) for value in state.values()} == {("sent", "delivered")}
+    # Traced before the crash: in doubt, never resent. Never traced: sent by the
+    # next run.
+    assert [state[u][1] for u in uuids[:4]] == ["unknown"] * 4
+    assert [state[u][1] for u in uuids[4:]] == ["sent"] * 4
+    _settled_by_delivery_reports(odoo_database, stand_in, uuids)
+
+
+def test_killed_worker_with_a_batch_request_in_flight(odoo_database, stand_in):
+    # Infobip takes three SMS per request here: the first batch answered, the
+    # second accepted and held, the third not yet sent when the worker dies.
+    uuids = _kill_while_the_provider_holds(
+        odoo_database, stand_in, 9, 6, ["ok"], provider="infobip", batch_size=3
+    )
+    assert sorted(stand_in.references("infobip")) == sorted(uuids)
+    assert len(stand_in.requests) == 3
+    state = odoo_database.call("sms_state", uuids=uuids)
+    assert [state[u][1] for u in uuids[:6]] == ["unknown"] * 6
+    assert [state[u][1] for u in uuids[6:]] == ["sent"] * 3
+    _settled_by_delivery_reports(odoo_database, stand_in, uuids, "infobip")
 
 
 def test_killed_worker_resends_where_the_provider_deduplicates(odoo_database, stand_in):
-    uuids = _kill_while_provider_holds_the_third(odoo_database, stand_in, 4, True)
+    uuids = _kill_while_the_provider_holds(
+        odoo_database, stand_in, 4, 3, ["ok", "ok"], deduplicates=True
+    )
     # The next run resent the three interrupted SMS; the provider dropped the repeats.
     assert len(stand_in.requests) == 3 + 4
     assert sorted(stand_in.references("generic")) == sorted(uuids)

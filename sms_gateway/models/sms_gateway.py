@@ -4,6 +4,7 @@ import secrets
 import threading
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
@@ -16,9 +17,12 @@ from ..tools.segments import GSM7, UCS2, segment_info, transliterate
 
 _logger = logging.getLogger(__name__)
 
-# One HTTP session per gateway and worker process: keeps provider connections
-# alive between batches of the SMS queue.
+# One HTTP session per gateway and worker process, its connection pool sized to
+# the gateway's parallel requests: keeps provider connections alive between
+# batches of the SMS queue. One rate limiter per gateway and process, shared by
+# all of the gateway's requests in flight.
 _SESSIONS = {}
+_LIMITERS = {}
 _SESSIONS_LOCK = threading.Lock()
 
 CREDENTIALS_GROUP = "base.group_system"
@@ -72,7 +76,25 @@ class SmsGateway(models.Model):
     max_retries = fields.Integer(
         default=6, help="Attempts after a temporary failure before the SMS fails."
     )
-    rate_limit = fields.Float("Rate limit (SMS per second)", default=10.0, help="0 means no limit.")
+    rate_limit = fields.Float(
+        "Rate limit (SMS per second)",
+        default=10.0,
+        help="0 means no limit. Shared by all the gateway's requests in flight; a 429 or a "
+        "Retry-After from the provider pauses all of them.",
+    )
+    parallel_requests = fields.Integer(
+        default=16,
+        help="Requests to the provider in flight at once (1 to 64). Providers answer in "
+        "100 to 300 ms: parallel requests keep a morning batch within the sending window.",
+    )
+    batch_size = fields.Integer(
+        "SMS per request",
+        compute="_compute_batch_size",
+        store=True,
+        readonly=False,
+        help="Infobip, and a generic API that accepts a list of messages: how many SMS "
+        "one request carries. 1 for a generic API that takes one SMS per request.",
+    )
     deduplicates = fields.Boolean(
         "Provider ignores repeated references",
         help="Generic provider only: tick when the API ignores a second request with the "
@@ -134,6 +156,11 @@ class SmsGateway(models.Model):
             provider_class = providers.PROVIDERS.get(gateway.provider)
             gateway.base_url = provider_class.default_base_url if provider_class else False
 
+    @api.depends("provider")
+    def _compute_batch_size(self):
+        for gateway in self:
+            gateway.batch_size = 100 if gateway.provider == "infobip" else 1
+
     @api.depends("provider", "webhook_secret")
     def _compute_webhook_urls(self):
         base = self.get_base_url() if self else ""
@@ -156,11 +183,22 @@ class SmsGateway(models.Model):
         for gateway in self:
             gateway.gateway_message_count = counts.get(gateway, 0)
 
-    @api.constrains("timeout", "max_retries", "rate_limit", "max_segments")
+    @api.constrains(
+        "timeout", "max_retries", "rate_limit", "max_segments", "parallel_requests", "batch_size"
+    )
     def _check_limits(self):
         for gateway in self:
             if gateway.timeout <= 0 or gateway.timeout > 120:
                 raise ValidationError(_("The timeout must be between 0 and 120 seconds."))
+            if not 1 <= gateway.parallel_requests <= providers.MAX_PARALLEL:
+                raise ValidationError(
+                    _(
+                        "Parallel requests must be between 1 and %(max)s.",
+                        max=providers.MAX_PARALLEL,
+                    )
+                )
+            if not 1 <= gateway.batch_size <= 1000:
+                raise ValidationError(_("SMS per request must be between 1 and 1000."))
             if gateway.max_retries < 0 or gateway.rate_limit < 0 or gateway.max_segments < 1:
                 raise ValidationError(
                     _("Retries and rate limit cannot be negative, and one segment is the minimum.")
@@ -169,6 +207,7 @@ class SmsGateway(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         gateways = super().create(vals_list)
+        _forget_sessions(gateways.ids)  # an id reused after a rollback starts afresh
         self.env.registry.clear_cache()  # _gateway_of_companies
         for gateway in gateways.sudo():
             if not gateway.company_id.sms_gateway_id and gateway.active:
@@ -368,20 +407,42 @@ class SmsGateway(models.Model):
             timeout=gateway.timeout,
             status_url=gateway.status_url if gateway.provider != "log" else "",
             deduplicates=gateway.deduplicates,
+            batch_size=gateway.batch_size or 1,
         )
-        return providers.get_provider(gateway.provider, config, session=_session(gateway.id))
+        session = _session(gateway.id, gateway.parallel_requests)
+        return providers.get_provider(gateway.provider, config, session=session)
+
+    def _get_rate_limiter(self):
+        """The gateway's rate limiter in this process, shared by all its requests."""
+        self.ensure_one()
+        with _SESSIONS_LOCK:
+            limiter = _LIMITERS.get(self.id)
+            if limiter is None or limiter.rate != (self.rate_limit if self.rate_limit > 0 else 0):
+                limiter = _LIMITERS[self.id] = providers.RateLimiter(self.rate_limit)
+            return limiter
 
 
-def _session(gateway_id):
+def _session(gateway_id, parallel):
+    """The gateway's pooled session: up to ``parallel`` connections per host kept
+    alive, a request waiting for one rather than opening more."""
+    size = max(1, min(parallel or 1, providers.MAX_PARALLEL))
     with _SESSIONS_LOCK:
-        if gateway_id not in _SESSIONS:
-            _SESSIONS[gateway_id] = requests.Session()
-        return _SESSIONS[gateway_id]
+        session, pool_size = _SESSIONS.get(gateway_id, (None, 0))
+        if session is None or pool_size != size:
+            if session is not None:
+                session.close()
+            session = requests.Session()
+            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=size, pool_block=True)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+            _SESSIONS[gateway_id] = (session, size)
+        return session
 
 
 def _forget_sessions(gateway_ids):
     with _SESSIONS_LOCK:
         for gateway_id in gateway_ids:
-            session = _SESSIONS.pop(gateway_id, None)
+            session, _size = _SESSIONS.pop(gateway_id, (None, 0))
+            _LIMITERS.pop(gateway_id, None)
             if session:
                 session.close()

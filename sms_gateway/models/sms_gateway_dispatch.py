@@ -8,8 +8,9 @@ from odoo.tools import SQL
 class SmsGatewayDispatch(models.Model):
     """Durable trace of "attempt N of this SMS is about to reach the provider".
 
-    Written and committed on a cursor of its own right before each request, so
-    it survives a worker killed before its transaction records the answer. An
+    Written and committed on a cursor of its own before the requests go out (a
+    window of up to the gateway's parallel requests in one statement), so it
+    survives a worker killed before its transaction records the answers. An
     outgoing SMS whose current attempt has a trace was perhaps sent: it is not
     resent (unless the provider ignores a repeated reference), it is settled as
     "unknown" for a person or a delivery report. See README.md (SMS failures).
@@ -24,14 +25,19 @@ class SmsGatewayDispatch(models.Model):
     dispatched_at = fields.Datetime(required=True, readonly=True)
 
     @api.model
-    def _mark(self, cursor, sms_uuid, attempt, commit=True):
-        """Record the attempt on ``cursor`` (not the caller's transaction) and commit."""
+    def _mark(self, cursor, attempts, commit=True):
+        """Record the attempts ``[(sms uuid, attempt)]`` on ``cursor`` (not the
+        caller's transaction) in one statement, and commit."""
+        if not attempts:
+            return
+        uuids, numbers = zip(*attempts, strict=True)
         cursor.execute(
             SQL(
                 "INSERT INTO sms_gateway_dispatch (sms_uuid, attempt, dispatched_at)"
-                " VALUES (%s, %s, now() AT TIME ZONE 'UTC')",
-                sms_uuid,
-                attempt,
+                " SELECT u, a, now() AT TIME ZONE 'UTC' FROM unnest(%s::varchar[], %s::int[])"
+                " AS t(u, a)",
+                list(uuids),
+                list(numbers),
             )
         )
         if commit:

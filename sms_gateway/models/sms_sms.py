@@ -80,6 +80,14 @@ class SmsSms(models.Model):
         }
 
     def _send_through_gateway(self, gateway, unlink_failed, unlink_sent):
+        """Send these SMS through ``gateway`` and record every outcome in bulk.
+
+        Up to the gateway's parallel requests are in flight at once (batches
+        where the provider takes lists); the durable trace of each window of
+        requests is committed on a cursor of its own before they go out. The
+        answers, the gateway log, the SMS states and the chatter's notifications
+        are then written together in this transaction.
+        """
         now = fields.Datetime.now()
         waiting = self.filtered(lambda s: s.gateway_next_try and s.gateway_next_try > now)
         to_send = (self - waiting)._gateway_lock()
@@ -91,73 +99,100 @@ class SmsSms(models.Model):
         interrupted = self.browse()
         if not provider.deduplicates_on_reference:
             interrupted = self.env["sms.gateway.dispatch"].sudo()._interrupted(to_send)
-        Log = self.env["sms.gateway.message"].sudo()
-        logs = {
-            log.sms_uuid: log
-            for log in Log.search(
-                [("gateway_id", "=", gateway.id), ("sms_uuid", "in", to_send.mapped("uuid"))]
-            )
-        }
-        outgoing, invalid, results = [], defaultdict(lambda: self.browse()), []
+        log_values, outgoing, invalid, results = {}, [], defaultdict(list), []
         for sms in to_send:
-            body = sms.body or ""
-            if gateway.encoding_policy == "transliterate":
-                body = transliterate(body)
-            info = segment_info(body)
-            values = {
-                "gateway_id": gateway.id,
-                "sms_uuid": sms.uuid,
-                "partner_id": sms.partner_id.id,
-                "body": body,
-                "encoding": info.encoding,
-                "segments": info.segments,
-                "attempts": sms.gateway_attempts + 1,
-                "status": "sending",
-            }
-            try:
-                number = normalize_mobile(sms.number, sms.partner_id.country_id.code or "BR")
-            except PhoneNumberError as error:
-                lang = sms.partner_id.lang or self.env.lang
-                reason = PHONE_ERRORS[error.code]._translate(lang)
-                failure_type = (
-                    "sms_number_missing" if error.code == "empty" else "sms_number_format"
-                )
-                values.update(number=sms.number, status="failed", failure_type=failure_type)
-                values["error_detail"] = f"{sms.number or ''}: {reason}"
-                logs[sms.uuid] = _upsert(Log, logs.get(sms.uuid), values)
-                invalid[failure_type] |= sms
-                continue
-            values["number"] = number
-            logs[sms.uuid] = _upsert(Log, logs.get(sms.uuid), values)
-            if sms in interrupted:
+            values, number, failure = sms._gateway_log_values(gateway)
+            log_values[sms.uuid] = values
+            if failure:
+                invalid[failure].append(sms.id)
+            elif sms in interrupted:
                 detail = self.env._(
                     "The sending worker stopped after handing this SMS to the provider and "
                     "before recording its answer: it may have been sent, so it is not resent. "
                     "A delivery report settles it."
                 )
                 results.append(providers.SendResult(sms.uuid, providers.UNKNOWN, detail=detail))
-                continue
-            outgoing.append(providers.OutgoingSms(sms.uuid, number, body))
-
-        for failure_type, sms_records in invalid.items():
-            sms_records._gateway_fail(failure_type, logs, unlink_failed)
+            else:
+                outgoing.append(providers.OutgoingSms(sms.uuid, number, values["body"]))
         if outgoing:
             attempts = {sms.uuid: sms.gateway_attempts + 1 for sms in to_send}
             with self._gateway_dispatch_marker(attempts) as mark:
-                results += provider.send(outgoing, rate=gateway.rate_limit, before_each=mark)
+                results += provider.send(
+                    outgoing,
+                    parallel=gateway.parallel_requests,
+                    limiter=gateway._get_rate_limiter(),
+                    before_requests=mark,
+                )
             uuids = [message.uuid for message in outgoing]
             self.env.cr.postcommit.add(lambda: _forget_dispatch(self.env.registry, uuids))
-        by_uuid = {sms.uuid: sms for sms in to_send}
-        retry_at = []
+        logs = self._gateway_write_logs(gateway, log_values, results)
+        for failure_type, ids in invalid.items():
+            self.browse(ids)._gateway_fail(failure_type, logs, unlink_failed)
+        by_outcome = defaultdict(list)
         for result in results:
-            sms, log = by_uuid[result.uuid], logs[result.uuid]
-            handler = getattr(sms, f"_gateway_on_{result.outcome}")
-            next_try = handler(gateway, result, log, unlink_sent, unlink_failed)
-            if next_try:
-                retry_at.append(next_try)
+            by_outcome[result.outcome].append(result)
+        by_uuid = {sms.uuid: sms for sms in to_send}
+
+        def records(outcome):
+            return self.browse([by_uuid[result.uuid].id for result in by_outcome[outcome]])
+
+        records(providers.SENT)._gateway_on_sent(unlink_sent)
+        records(providers.UNKNOWN)._gateway_on_unknown()
+        records(providers.FAILED)._gateway_fail(None, logs, unlink_failed)
+        retry_at = records(providers.RETRY)._gateway_on_retry(
+            gateway, by_outcome[providers.RETRY], logs, unlink_failed
+        )
         if retry_at:
             self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger(at=min(retry_at))
         to_send.mail_message_id._notify_message_notification_update()
+
+    def _gateway_log_values(self, gateway):
+        """(log values, E.164 number or None, failure type when the number is refused)."""
+        self.ensure_one()
+        body = self.body or ""
+        if gateway.encoding_policy == "transliterate":
+            body = transliterate(body)
+        info = segment_info(body)
+        values = {
+            "gateway_id": gateway.id,
+            "sms_uuid": self.uuid,
+            "partner_id": self.partner_id.id,
+            "body": body,
+            "encoding": info.encoding,
+            "segments": info.segments,
+            "attempts": self.gateway_attempts + 1,
+            "status": "sending",
+            "number": self.number,
+        }
+        try:
+            number = normalize_mobile(self.number, self.partner_id.country_id.code or "BR")
+        except PhoneNumberError as error:
+            lang = self.partner_id.lang or self.env.lang
+            reason = PHONE_ERRORS[error.code]._translate(lang)
+            failure_type = "sms_number_missing" if error.code == "empty" else "sms_number_format"
+            values.update(status="failed", failure_type=failure_type)
+            values["error_detail"] = f"{self.number or ''}: {reason}"
+            return values, None, failure_type
+        values["number"] = number
+        return values, number, None
+
+    def _gateway_write_logs(self, gateway, log_values, results):
+        """The gateway log of these SMS with their outcomes: new lines created
+        together, the lines of earlier attempts updated. {uuid: log}"""
+        for result in results:
+            log_values[result.uuid].update(_log_outcome(result, gateway))
+        Log = self.env["sms.gateway.message"].sudo()
+        logs = {
+            log.sms_uuid: log
+            for log in Log.search(
+                [("gateway_id", "=", gateway.id), ("sms_uuid", "in", list(log_values))]
+            )
+        }
+        for uuid, log in logs.items():
+            log.write(log_values.pop(uuid))
+        for log in Log.create(list(log_values.values())):
+            logs[log.sms_uuid] = log
+        return logs
 
     def _gateway_lock(self):
         """The outgoing SMS among these that no other worker is sending (row locks
@@ -175,96 +210,111 @@ class SmsSms(models.Model):
 
     @contextmanager
     def _gateway_dispatch_marker(self, attempts):
-        """A function recording, durably, that an SMS is about to reach the provider.
+        """A function recording, durably, that SMS are about to reach the provider.
 
-        It writes on a cursor of its own, committed at once, so the trace outlives
-        this transaction if the worker dies. Tests never commit: there the trace is
-        written in the test's transaction.
+        It writes the traces of a whole window of requests in one statement on a
+        cursor of its own, committed at once, so they outlive this transaction if
+        the worker dies. Tests never commit: there the trace is written in the
+        test's transaction.
         """
         Dispatch = self.env["sms.gateway.dispatch"].sudo()
         if getattr(threading.current_thread(), "testing", False):
-            yield lambda message: Dispatch._mark(
-                self.env.cr, message.uuid, attempts[message.uuid], commit=False
+            yield lambda messages: Dispatch._mark(
+                self.env.cr, [(m.uuid, attempts[m.uuid]) for m in messages], commit=False
             )
             return
         with self.env.registry.cursor() as cursor:
-            yield lambda message: Dispatch._mark(cursor, message.uuid, attempts[message.uuid])
-
-    # -- outcomes of one attempt (providers.SENT, FAILED, RETRY, UNKNOWN) -----------
-    def _gateway_on_sent(self, gateway, result, log, unlink_sent, unlink_failed):
-        log.write(
-            {
-                "status": "sent",
-                "provider_message_id": result.provider_id,
-                "cost": result.cost or 0.0,
-                "currency": result.currency,
-                "error_detail": False,
-                "next_try": False,
-            }
-        )
-        self.sms_tracker_id._action_update_from_sms_state("pending")
-        self.with_context(sms_skip_msg_notification=True).write(
-            {
-                "state": "pending",
-                "failure_type": False,
-                "to_delete": unlink_sent,
-                "gateway_attempts": self.gateway_attempts + 1,
-            }
-        )
-
-    def _gateway_on_failed(self, gateway, result, log, unlink_sent, unlink_failed):
-        log.write(
-            {
-                "status": "failed",
-                "provider_message_id": result.provider_id or False,
-                "failure_type": result.failure_type,
-                "error_detail": result.detail,
-                "next_try": False,
-            }
-        )
-        self._gateway_fail(result.failure_type or "sms_server", {self.uuid: log}, unlink_failed)
-
-    def _gateway_on_retry(self, gateway, result, log, unlink_sent, unlink_failed):
-        attempts = self.gateway_attempts + 1
-        if attempts > gateway.max_retries:
-            log.write(
-                {"status": "failed", "failure_type": "sms_server", "error_detail": result.detail}
+            yield lambda messages: Dispatch._mark(
+                cursor, [(m.uuid, attempts[m.uuid]) for m in messages]
             )
-            self._gateway_fail("sms_server", {self.uuid: log}, unlink_failed)
-            return None
-        delay = providers.retry_delay(attempts, result.retry_after)
-        next_try = fields.Datetime.now() + timedelta(seconds=delay)
-        log.write({"status": "retry", "error_detail": result.detail, "next_try": next_try})
-        self.write({"gateway_attempts": attempts, "gateway_next_try": next_try})
-        return next_try
 
-    def _gateway_on_unknown(self, gateway, result, log, unlink_sent, unlink_failed):
+    # -- outcomes of the attempts (providers.SENT, FAILED, RETRY, UNKNOWN), in bulk ---
+    def _gateway_count_attempt(self, values):
+        """Write ``values`` and count the attempt on each SMS: one write per
+        number of attempts so far (they are nearly always all the same)."""
+        skip = self.with_context(sms_skip_msg_notification=True)
+        for attempts, sms_records in skip.grouped("gateway_attempts").items():
+            sms_records.write({**values, "gateway_attempts": attempts + 1})
+
+    def _gateway_on_sent(self, unlink_sent):
+        if not self:
+            return
+        self.sms_tracker_id._action_update_from_sms_state("pending")
+        self._gateway_count_attempt(
+            {"state": "pending", "failure_type": False, "to_delete": unlink_sent}
+        )
+
+    def _gateway_on_unknown(self):
         # Perhaps sent: never resent automatically. "Processing" keeps it out of the
         # queue; a delivery report or a person settles it from the gateway log.
-        log.write({"status": "unknown", "error_detail": result.detail, "next_try": False})
+        if not self:
+            return
         self.sms_tracker_id._action_update_from_sms_state("process")
-        self.with_context(sms_skip_msg_notification=True).write(
-            {"state": "process", "gateway_attempts": self.gateway_attempts + 1}
-        )
+        self._gateway_count_attempt({"state": "process"})
+
+    def _gateway_on_retry(self, gateway, results, logs, unlink_failed):
+        """Back to the queue after a delay, or failed once retries are spent;
+        returns the moments of the next attempts."""
+        by_uuid = {result.uuid: result for result in results}
+        exhausted = self.filtered(lambda sms: sms.gateway_attempts + 1 > gateway.max_retries)
+        for sms in exhausted:
+            logs[sms.uuid].write({"status": "failed", "failure_type": "sms_server"})
+        exhausted._gateway_fail("sms_server", logs, unlink_failed)
+        retry_at = []
+        now = fields.Datetime.now()
+        later = defaultdict(list)
+        for sms in self - exhausted:
+            attempts = sms.gateway_attempts + 1
+            delay = providers.retry_delay(attempts, by_uuid[sms.uuid].retry_after)
+            next_try = now + timedelta(seconds=delay)
+            later[(attempts, next_try)].append(sms.id)
+            logs[sms.uuid].write({"next_try": next_try})
+        for (attempts, next_try), ids in later.items():
+            self.browse(ids).write({"gateway_attempts": attempts, "gateway_next_try": next_try})
+            retry_at.append(next_try)
+        return retry_at
 
     def _gateway_fail(self, failure_type, logs, unlink_failed):
+        """Failed for good: each SMS with its failure type (``failure_type``, else
+        the one its log recorded) and its log's detail on the chatter."""
+        groups = defaultdict(list)
         for sms in self:
-            detail = logs[sms.uuid].error_detail if sms.uuid in logs else False
-            sms.sms_tracker_id._action_update_from_sms_state(
-                "error", failure_type=failure_type, failure_reason=detail
+            log = logs.get(sms.uuid)
+            kind = failure_type or (log and log.failure_type) or "sms_server"
+            groups[(kind, (log and log.error_detail) or False)].append(sms.id)
+        for (kind, detail), ids in groups.items():
+            sms_records = self.browse(ids)
+            sms_records.sms_tracker_id._action_update_from_sms_state(
+                "error", failure_type=kind, failure_reason=detail
             )
             # Every recorded outcome closes its attempt (see sms.gateway.dispatch).
-            sms.gateway_attempts += 1
-        self.with_context(sms_skip_msg_notification=True).write(
-            {"state": "error", "failure_type": failure_type, "to_delete": unlink_failed}
-        )
+            sms_records._gateway_count_attempt(
+                {"state": "error", "failure_type": kind, "to_delete": unlink_failed}
+            )
 
 
-def _upsert(model, record, values):
-    if record:
-        record.write(values)
-        return record
-    return model.create(values)
+def _log_outcome(result, gateway):
+    """The gateway log's values for one attempt's outcome."""
+    if result.outcome == providers.SENT:
+        return {
+            "status": "sent",
+            "provider_message_id": result.provider_id,
+            "cost": result.cost or 0.0,
+            "currency": result.currency,
+            "error_detail": False,
+            "next_try": False,
+        }
+    if result.outcome == providers.FAILED:
+        return {
+            "status": "failed",
+            "provider_message_id": result.provider_id or False,
+            "failure_type": result.failure_type or "sms_server",
+            "error_detail": result.detail,
+            "next_try": False,
+        }
+    if result.outcome == providers.RETRY:
+        return {"status": "retry", "error_detail": result.detail}
+    return {"status": "unknown", "error_detail": result.detail, "next_try": False}
 
 
 def _forget_dispatch(registry, uuids):

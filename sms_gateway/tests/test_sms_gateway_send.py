@@ -183,7 +183,7 @@ class TestSmsGatewaySend(StandInMixin, SMSCase):
         """A worker died after handing the SMS to the provider, before recording
         the answer: its trace survived, the SMS is settled as unknown, not resent."""
         sms = self._queue("11987654321")
-        self.env["sms.gateway.dispatch"]._mark(self.env.cr, sms.uuid, 1, commit=False)
+        self.env["sms.gateway.dispatch"]._mark(self.env.cr, [(sms.uuid, 1)], commit=False)
         self.env["sms.sms"]._process_queue()
         self.assertEqual(self.stand_in.requests, [], "nothing was sent again")
         self.assertEqual(sms.state, "process")
@@ -202,14 +202,14 @@ class TestSmsGatewaySend(StandInMixin, SMSCase):
         self.company.sms_gateway_id = gateway
         self.stand_in.deduplicate = True
         sms = self._queue("11987654321")
-        self.env["sms.gateway.dispatch"]._mark(self.env.cr, sms.uuid, 1, commit=False)
+        self.env["sms.gateway.dispatch"]._mark(self.env.cr, [(sms.uuid, 1)], commit=False)
         sms.send()
         self.assertEqual(self._log(sms).status, "sent")
         self.assertEqual(self.stand_in.references("generic"), [sms.uuid])
 
     def test_a_stale_trace_of_an_earlier_attempt_changes_nothing(self):
         sms = self._queue("11987654321")
-        self.env["sms.gateway.dispatch"]._mark(self.env.cr, sms.uuid, 1, commit=False)
+        self.env["sms.gateway.dispatch"]._mark(self.env.cr, [(sms.uuid, 1)], commit=False)
         sms.gateway_attempts = 1  # attempt 1 ended (retry): this is attempt 2
         sms.send()
         self.assertEqual(self._log(sms).status, "sent")

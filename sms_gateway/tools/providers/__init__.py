@@ -2,8 +2,11 @@
 
 Each provider turns our outgoing SMS into its API request and its answers,
 delivery reports and inbound messages back into plain results. Every call goes
-through ``Provider._request`` (one seam, one ``requests.Session`` per gateway for
-connection reuse, an explicit timeout on every call).
+through ``Provider._request`` (one seam, one pooled ``requests.Session`` per
+gateway for connection reuse, an explicit timeout on every call). ``dispatch``
+keeps several requests in flight, batches where the provider takes lists
+(Infobip, the generic API when the gateway says so) and shares one rate limit
+among them.
 
 Failure policy (see the README): a connection error means nothing was sent, so
 the SMS is retried; HTTP 429 and 5xx are retried, honouring ``Retry-After``; a
@@ -27,15 +30,16 @@ from .base import (
     OutgoingSms,
     Provider,
     ProviderError,
-    RateLimiter,
     SendResult,
     StatusReport,
     WebhookError,
     WebhookRequest,
     secrets_match,
 )
+from .dispatch import MAX_PARALLEL, dispatch
 from .generic import GenericJsonProvider, LogProvider
 from .infobip import InfobipProvider
+from .limiter import RateLimiter
 from .retry import parse_retry_after, retry_delay
 from .twilio import TwilioProvider
 from .zenvia import ZenviaProvider

@@ -1,9 +1,8 @@
-"""What every SMS provider client shares: outcomes, messages, errors, the
-rate limiter and the ``Provider`` base class with its one HTTP seam."""
+"""What every SMS provider client shares: outcomes, messages, errors and the
+``Provider`` base class with its one HTTP seam."""
 
 import hmac
 import logging
-import time
 from dataclasses import dataclass, field
 
 import requests
@@ -44,6 +43,7 @@ class GatewayConfig:
     timeout: float = 10.0
     status_url: str = ""  # where the provider posts delivery reports
     deduplicates: bool = False  # generic provider: it ignores a repeated reference
+    batch_size: int = 1  # SMS per request where the provider takes lists
 
 
 @dataclass
@@ -63,6 +63,7 @@ class SendResult:
     retry_after: float | None = None
     cost: float | None = None
     currency: str = ""
+    throttled: bool = False  # the provider asked every request to slow down (429, Retry-After)
 
 
 @dataclass
@@ -100,25 +101,6 @@ def secrets_match(expected, received):
     return hmac.compare_digest(expected.encode(), str(received).encode())
 
 
-class RateLimiter:
-    """At most ``rate`` calls per second (0 means no limit)."""
-
-    def __init__(self, rate, clock=time.monotonic, sleep=time.sleep):
-        self.interval = 1.0 / rate if rate and rate > 0 else 0.0
-        self.clock = clock
-        self.sleep = sleep
-        self.next_at = None
-
-    def wait(self):
-        if not self.interval:
-            return
-        now = self.clock()
-        if self.next_at is not None and now < self.next_at:
-            self.sleep(self.next_at - now)
-            now = self.next_at
-        self.next_at = now + self.interval
-
-
 class Provider:
     code = None
     default_base_url = ""
@@ -144,58 +126,82 @@ class Provider:
         return self.session.request(method, url, **kwargs)
 
     # -- sending ------------------------------------------------------------
-    def send(self, messages, rate=0, before_each=None):
-        """Send ``messages`` one by one at most ``rate`` per second.
+    # Where the provider's API takes a list of messages in one request.
+    takes_lists = False
 
-        ``before_each(message)`` runs right before each request: the Odoo side
-        records there, durably, that this attempt is about to reach the provider,
-        so a worker that dies before recording the answer is noticed later.
-        """
-        limiter = RateLimiter(rate)
-        results = []
-        for message in messages:
-            limiter.wait()
-            if before_each:
-                before_each(message)
-            results.append(self.send_one(message))
-        return results
+    @property
+    def batch_size(self):
+        """SMS per request: one, or the gateway's batch size where lists are taken."""
+        return max(1, self.config.batch_size) if self.takes_lists else 1
+
+    def send(self, messages, parallel=1, limiter=None, before_requests=None):
+        """Send ``messages``: see ``dispatch.dispatch`` (parallel requests, batches,
+        one rate limit, ``before_requests`` run before each window of requests)."""
+        from .dispatch import dispatch
+
+        return dispatch(
+            self, messages, parallel=parallel, limiter=limiter, before_requests=before_requests
+        )
 
     def send_one(self, message):
+        return self.send_request([message])[0]
+
+    def send_request(self, messages):
+        """One HTTP request carrying ``messages`` (one SMS, or a batch where the
+        provider takes lists); one ``SendResult`` per message, in their order."""
+
+        def every(outcome, **values):
+            return [SendResult(message.uuid, outcome, **values) for message in messages]
+
         try:
-            method, url, kwargs = self._build_send(message)
+            if self.takes_lists:
+                method, url, kwargs = self._build_send_batch(messages)
+            else:
+                (message,) = messages
+                method, url, kwargs = self._build_send(message)
             response = self._request(method, url, **kwargs)
         except requests.exceptions.ConnectTimeout as error:
-            return SendResult(message.uuid, RETRY, detail=f"connection timeout: {error}")
+            return every(RETRY, detail=f"connection timeout: {error}")
         except requests.exceptions.ReadTimeout as error:
             if self.deduplicates_on_reference:
-                return SendResult(message.uuid, RETRY, detail=f"read timeout: {error}")
-            return SendResult(
-                message.uuid,
-                UNKNOWN,
-                detail=f"read timeout: the provider may have sent it ({error})",
-            )
+                return every(RETRY, detail=f"read timeout: {error}")
+            return every(UNKNOWN, detail=f"read timeout: the provider may have sent it ({error})")
         except requests.exceptions.ConnectionError as error:
-            return SendResult(message.uuid, RETRY, detail=f"connection error: {error}")
+            return every(RETRY, detail=f"connection error: {error}")
         except requests.exceptions.RequestException as error:
-            return SendResult(message.uuid, RETRY, detail=f"request error: {error}")
+            return every(RETRY, detail=f"request error: {error}")
         status = response.status_code
         if status == 429 or status >= 500:
-            return SendResult(
-                message.uuid,
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            return every(
                 RETRY,
                 detail=f"HTTP {status}: {response.text[:300]}",
-                retry_after=parse_retry_after(response.headers.get("Retry-After")),
+                retry_after=retry_after,
+                throttled=status == 429 or retry_after is not None,
             )
         if status >= 400:
             failure_type, detail = self._parse_failure(response)
-            return SendResult(message.uuid, FAILED, failure_type=failure_type, detail=detail)
+            return every(FAILED, failure_type=failure_type, detail=detail)
         try:
-            return self._parse_success(message, response)
-        except (ValueError, KeyError, TypeError) as error:
+            if self.takes_lists:
+                return self._complete(messages, self._parse_batch_success(messages, response))
+            return [self._parse_success(messages[0], response)]
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
             # Accepted (2xx) but unreadable: it was probably sent; do not resend.
-            return SendResult(
-                message.uuid, UNKNOWN, detail=f"unreadable answer to HTTP {status}: {error}"
+            return every(UNKNOWN, detail=f"unreadable answer to HTTP {status}: {error}")
+
+    @staticmethod
+    def _complete(messages, results):
+        """The batch's results in the messages' order; a message the answer does
+        not mention was perhaps sent: unknown."""
+        by_uuid = {result.uuid: result for result in results}
+        return [
+            by_uuid.get(message.uuid)
+            or SendResult(
+                message.uuid, UNKNOWN, detail="accepted batch, but this SMS is not in the answer"
             )
+            for message in messages
+        ]
 
     def _json(self, response):
         try:
@@ -211,6 +217,12 @@ class Provider:
         raise NotImplementedError
 
     def _parse_success(self, message, response):
+        raise NotImplementedError
+
+    def _build_send_batch(self, messages):
+        raise NotImplementedError
+
+    def _parse_batch_success(self, messages, response):
         raise NotImplementedError
 
     # -- administration ----------------------------------------------------------

@@ -6,6 +6,7 @@ from .base import (
     ACCEPTED,
     DELIVERED,
     EXPIRED,
+    FAILED,
     REJECTED,
     SENT,
     UNDELIVERED,
@@ -44,7 +45,12 @@ class GenericJsonProvider(Provider):
             headers["Authorization"] = f"Bearer {self.config.api_key}"
         return headers
 
-    def _build_send(self, message):
+    @property
+    def takes_lists(self):
+        """The gateway says the API accepts ``{"messages": [...]}`` (batch size > 1)."""
+        return self.config.batch_size > 1
+
+    def _payload(self, message):
         payload = {
             "reference": message.uuid,
             "to": message.number,
@@ -53,12 +59,33 @@ class GenericJsonProvider(Provider):
         }
         if self.config.status_url:
             payload["callback_url"] = self.config.status_url
-        return "POST", self.base_url, {"json": payload, "headers": self._headers()}
+        return payload
+
+    def _build_send(self, message):
+        return "POST", self.base_url, {"json": self._payload(message), "headers": self._headers()}
 
     def _parse_success(self, message, response):
         data = self._json(response)
         provider_id = data.get("id") if isinstance(data, dict) else None
         return SendResult(message.uuid, SENT, provider_id=str(provider_id or message.uuid))
+
+    def _build_send_batch(self, messages):
+        payload = {"messages": [self._payload(message) for message in messages]}
+        return "POST", self.base_url, {"json": payload, "headers": self._headers()}
+
+    def _parse_batch_success(self, messages, response):
+        """``{"messages": [{"reference", "id"}, ...]}``; a message the API lists
+        with an ``error`` was refused."""
+        results = []
+        for answer in response.json()["messages"]:
+            uuid = str(answer.get("reference") or "")
+            if answer.get("error"):
+                results.append(
+                    SendResult(uuid, FAILED, failure_type="sms_server", detail=str(answer["error"]))
+                )
+            else:
+                results.append(SendResult(uuid, SENT, provider_id=str(answer.get("id") or uuid)))
+        return results
 
     def _build_check(self):
         return "GET", self.base_url, {"headers": self._headers()}
@@ -90,9 +117,12 @@ class LogProvider(GenericJsonProvider):
     code = "log"
     deduplicates_on_reference = True
 
-    def send_one(self, message):
-        _logger.info("SMS (log-only gateway) to %s: %s", message.number, message.body)
-        return SendResult(message.uuid, SENT, provider_id=f"log-{message.uuid}")
+    def send_request(self, messages):
+        results = []
+        for message in messages:
+            _logger.info("SMS (log-only gateway) to %s: %s", message.number, message.body)
+            results.append(SendResult(message.uuid, SENT, provider_id=f"log-{message.uuid}"))
+        return results
 
     def check_connection(self):
         return "log-only: nothing leaves this server"

@@ -39,7 +39,10 @@ class InfobipProvider(Provider):
     def _headers(self):
         return {"Authorization": f"App {self.config.api_key}", "Accept": "application/json"}
 
-    def _build_send(self, message):
+    # The SMS API takes many messages in one request, each with our messageId.
+    takes_lists = True
+
+    def _message(self, message):
         sms = {
             "destinations": [{"to": message.number.lstrip("+"), "messageId": message.uuid}],
             "text": message.body,
@@ -50,22 +53,32 @@ class InfobipProvider(Provider):
         if self.config.status_url:
             sms["notifyUrl"] = self.config.status_url
             sms["notifyContentType"] = "application/json"
-        url = f"{self.base_url}/sms/2/text/advanced"
-        return "POST", url, {"json": {"messages": [sms]}, "headers": self._headers()}
+        return sms
 
-    def _parse_success(self, message, response):
-        sent = response.json()["messages"][0]
-        status = sent.get("status") or {}
-        if status.get("groupName") == "REJECTED":
-            name = status.get("name", "")
-            return SendResult(
-                message.uuid,
-                FAILED,
-                provider_id=sent.get("messageId", ""),
-                failure_type=self.REJECTIONS.get(name, "sms_server"),
-                detail=f"Infobip {name}: {status.get('description', '')}",
-            )
-        return SendResult(message.uuid, SENT, provider_id=sent.get("messageId") or message.uuid)
+    def _build_send_batch(self, messages):
+        url = f"{self.base_url}/sms/2/text/advanced"
+        payload = {"messages": [self._message(message) for message in messages]}
+        return "POST", url, {"json": payload, "headers": self._headers()}
+
+    def _parse_batch_success(self, messages, response):
+        results = []
+        for sent in response.json()["messages"]:
+            uuid = sent.get("messageId") or ""
+            status = sent.get("status") or {}
+            if status.get("groupName") == "REJECTED":
+                name = status.get("name", "")
+                results.append(
+                    SendResult(
+                        uuid,
+                        FAILED,
+                        provider_id=uuid,
+                        failure_type=self.REJECTIONS.get(name, "sms_server"),
+                        detail=f"Infobip {name}: {status.get('description', '')}",
+                    )
+                )
+            else:
+                results.append(SendResult(uuid, SENT, provider_id=uuid))
+        return results
 
     def _parse_failure(self, response):
         data = self._json(response)

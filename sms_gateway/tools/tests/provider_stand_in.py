@@ -1,20 +1,31 @@
 """A stand-in SMS provider on 127.0.0.1, for tests, demos and benchmarks.
 
-It speaks the request shapes of Twilio, Zenvia v2, Infobip v2 and our generic
-JSON API, checks each one's authentication and body, and answers the way the
-test asks: success, an HTTP error, a slow reply (beyond the client's timeout),
-a hang that accepts nothing (an outage), or a scripted sequence
-(``503, 503, "ok"``). Every request is recorded; those a provider would have
-accepted are in ``accepted`` (a slow reply still counts: the
-provider got it even though the client gave up waiting).
+It speaks the request shapes of Twilio, Zenvia v2, Infobip v2 (many messages
+in one request) and our generic JSON API (one message, or ``{"messages": [...]}``),
+checks each one's authentication and body, and answers the way the test asks:
+success, an HTTP error, a slow reply (beyond the client's timeout), a hang that
+accepts nothing (an outage), or a scripted sequence (``503, 503, "ok"``). Every
+request is recorded; the SMS a provider would have accepted are in ``accepted``
+(a slow reply still counts: the provider got it even though the client gave up
+waiting).
 
-Nothing here imports Odoo; it runs in a thread of the test process.
+It answers requests concurrently, as a real provider does, and can play a real
+one's conditions: a ``latency`` before every answer (plus ``batch_latency`` per
+SMS of a batch), a ``rate_limit`` (HTTP 429 with Retry-After above that many
+requests in any second). It counts the requests in flight at most and keeps
+every request's arrival time (``max_per_second``).
+
+Nothing here imports Odoo; it runs in a thread of the test process, or as a
+process of its own (``python3 provider_stand_in.py``, for the benchmarks: then
+``GET /_stand_in/stats`` reads its counters and ``POST /_stand_in/config``
+sets its conditions and resets them).
 """
 
 import base64
 import json
 import threading
 import time
+from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -42,6 +53,14 @@ class StandInProvider:
         self.accepted = []  # (provider, reference, number, text)
         self.shape_errors = []
         self.deduplicate = False  # generic API: ignore a reference seen before
+        self.latency = 0.0  # seconds before every answer
+        self.batch_latency = 0.0  # more seconds per SMS of a request
+        self.rate_limit = 0  # requests per second above which it answers 429
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.arrivals = []  # monotonic arrival time of every POST
+        self.sms_arrivals = []  # (arrival, number of SMS in the request)
+        self._recent = deque()  # arrivals of the last second (rate limit)
         self._lock = threading.Lock()
         self._counter = 0
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -77,9 +96,50 @@ class StandInProvider:
             self.requests.clear()
             self.accepted.clear()
             self.shape_errors.clear()
+            self.latency = self.batch_latency = 0.0
+            self.rate_limit = 0
+            self.in_flight = self.max_in_flight = 0
+            self.arrivals.clear()
+            self.sms_arrivals.clear()
+            self._recent.clear()
 
     def references(self, provider=None):
         return [ref for prov, ref, *_ in self.accepted if provider in (None, prov)]
+
+    def stats(self):
+        """Counters for a benchmark: requests, SMS accepted, in flight at most,
+        the most requests and SMS that arrived within any one second."""
+        with self._lock:
+            arrivals = sorted(self.arrivals)
+            sms = sorted(self.sms_arrivals)
+            return {
+                "requests": len(arrivals),
+                "accepted": len(self.accepted),
+                "rejected_429": sum(1 for r in self.requests if r.get("answer") == 429),
+                "max_in_flight": self.max_in_flight,
+                "max_requests_per_second": _max_in_window(arrivals, [1] * len(arrivals)),
+                "max_sms_per_second": _max_in_window([t for t, _ in sms], [n for _, n in sms]),
+                "shape_errors": len(self.shape_errors),
+            }
+
+    def _arrive(self):
+        """A POST arrives: counted in flight; True when it exceeds the rate limit."""
+        now = time.monotonic()
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            self.arrivals.append(now)
+            if self.rate_limit:
+                while self._recent and self._recent[0] <= now - 1.0:
+                    self._recent.popleft()
+                if len(self._recent) >= self.rate_limit:
+                    return now, True
+                self._recent.append(now)
+            return now, False
+
+    def _leave(self):
+        with self._lock:
+            self.in_flight -= 1
 
     # -- request handling --------------------------------------------------------------
     def _next_answer(self):
@@ -104,6 +164,39 @@ class StandInProvider:
         auth = headers.get("Authorization")
         return "generic", auth in (None, f"Bearer {self.api_key}")
 
+    @classmethod
+    def _check_shapes(cls, provider, form, data):
+        """[(reference, number, text)] of the SMS in the request: several for an
+        Infobip request or a generic ``{"messages": [...]}``."""
+        if provider == "infobip" and isinstance(data, dict):
+            messages = data.get("messages") or [{}]
+            if not isinstance(messages, list):
+                raise ValueError("messages must be a list")
+            return [
+                item
+                for message in messages
+                for item in cls._infobip_message(message)  # several destinations
+            ]
+        if provider == "generic" and isinstance(data, dict) and "messages" in data:
+            if not isinstance(data["messages"], list) or not data["messages"]:
+                raise ValueError("messages must be a non-empty list")
+            return [cls._check_shape(provider, form, message) for message in data["messages"]]
+        return [cls._check_shape(provider, form, data)]
+
+    @staticmethod
+    def _infobip_message(message):
+        destinations = message.get("destinations") or [{}]
+        if not message.get("text"):
+            raise ValueError("text is required")
+        shapes = []
+        for destination in destinations:
+            if not str(destination.get("to", "")).isdigit():
+                raise ValueError("destinations[].to (digits) is required")
+            if not destination.get("messageId"):
+                raise ValueError("destinations[].messageId is required")
+            shapes.append((destination["messageId"], destination["to"], message["text"]))
+        return shapes
+
     @staticmethod
     def _check_shape(provider, form, data):
         if provider == "twilio":
@@ -111,8 +204,8 @@ class StandInProvider:
                 raise ValueError("To (E.164) and Body are required")
             if not (form.get("From") or form.get("MessagingServiceSid")):
                 raise ValueError("From or MessagingServiceSid is required")
-            # Twilio takes no reference of ours: _success records its own sid.
-            return "", form["To"], form["Body"]
+            # Twilio takes no reference of ours: its sid is the reference.
+            return None, form["To"], form["Body"]
         if not isinstance(data, dict):
             raise ValueError("body is not a JSON object")
         if provider == "zenvia":
@@ -124,42 +217,31 @@ class StandInProvider:
             if not data.get("externalId"):
                 raise ValueError("externalId is required")
             return data["externalId"], data["to"], contents[0]["text"]
-        if provider == "infobip":
-            message = (data.get("messages") or [{}])[0]
-            destination = (message.get("destinations") or [{}])[0]
-            if not str(destination.get("to", "")).isdigit() or not message.get("text"):
-                raise ValueError("destinations[0].to (digits) and text are required")
-            if not destination.get("messageId"):
-                raise ValueError("destinations[0].messageId is required")
-            return destination["messageId"], destination["to"], message["text"]
         if not data.get("reference") or not data.get("to") or not data.get("text"):
             raise ValueError("reference, to and text are required")
         return data["reference"], data["to"], data["text"]
 
-    def _success(self, provider, reference):
+    def _success(self, provider, references, batch):
         if provider == "twilio":
-            sid = self._new_id("SM")
-            # Twilio gives no reference of ours back; keep the sid as reference.
-            with self._lock:
-                self.accepted[-1] = ("twilio", sid, *self.accepted[-1][2:])
-            return 201, {"sid": sid, "status": "queued", "price": None, "price_unit": "USD"}
+            return 201, {
+                "sid": references[0],
+                "status": "queued",
+                "price": None,
+                "price_unit": "USD",
+            }
         if provider == "zenvia":
-            return 200, {"id": self._new_id("zv-"), "externalId": reference}
+            return 200, {"id": self._new_id("zv-"), "externalId": references[0]}
         if provider == "infobip":
+            pending = {"groupId": 1, "groupName": "PENDING", "name": "PENDING_ACCEPTED"}
             return 200, {
                 "bulkId": self._new_id("bulk-"),
-                "messages": [
-                    {
-                        "messageId": reference,
-                        "status": {
-                            "groupId": 1,
-                            "groupName": "PENDING",
-                            "name": "PENDING_ACCEPTED",
-                        },
-                    }
-                ],
+                "messages": [{"messageId": ref, "status": pending} for ref in references],
             }
-        return 200, {"id": self._new_id("gen-"), "reference": reference}
+        if batch:
+            return 200, {
+                "messages": [{"id": self._new_id("gen-"), "reference": ref} for ref in references]
+            }
+        return 200, {"id": self._new_id("gen-"), "reference": references[0]}
 
     @staticmethod
     def _error_body(provider, status):
@@ -217,6 +299,8 @@ class _Handler(BaseHTTPRequestHandler):
         return raw, form, data
 
     def do_GET(self):
+        if self.path == "/_stand_in/stats":
+            return self._reply(200, self.server.stand_in.stats())
         self.server.stand_in.requests.append({"method": "GET", "path": self.path})
         provider, authorized = self.server.stand_in._route_auth(self.path, self.headers)
         if not authorized:
@@ -230,44 +314,83 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         _raw, form, data = self._read()
         path = urlsplit(self.path).path
-        provider, authorized = self.server.stand_in._route_auth(path, self.headers)
-        self.server.stand_in.requests.append(
-            {
-                "method": "POST",
-                "path": path,
-                "provider": provider,
-                "headers": dict(self.headers),
-                "form": form,
-                "json": data,
-            }
-        )
-        answer = self.server.stand_in._next_answer()
+        stand_in = self.server.stand_in
+        if path == "/_stand_in/config":
+            stand_in.reset()
+            for key in ("latency", "batch_latency", "rate_limit", "deduplicate"):
+                if isinstance(data, dict) and key in data:
+                    setattr(stand_in, key, data[key])
+            return self._reply(200, {"ok": True})
+        _arrived, limited = stand_in._arrive()
+        try:
+            self._answer_post(stand_in, path, form, data, limited)
+        finally:
+            stand_in._leave()
+
+    def _answer_post(self, stand_in, path, form, data, limited):
+        provider, authorized = stand_in._route_auth(path, self.headers)
+        record = {
+            "method": "POST",
+            "path": path,
+            "provider": provider,
+            "headers": dict(self.headers),
+            "form": form,
+            "json": data,
+        }
+        stand_in.requests.append(record)
+        if limited:
+            record["answer"] = 429
+            return self._reply(429, stand_in._error_body(provider, 429), {"Retry-After": "1"})
+        answer = stand_in._next_answer()
         if answer == HANG:
-            time.sleep(self.server.stand_in.slow_seconds)
-            return self._reply(504, self.server.stand_in._error_body(provider, 504))
+            time.sleep(stand_in.slow_seconds)
+            return self._reply(504, stand_in._error_body(provider, 504))
         if answer != OK and answer != SLOW:
             headers = {}
-            if self.server.stand_in.retry_after is not None:
-                headers["Retry-After"] = str(self.server.stand_in.retry_after)
-            return self._reply(answer, self.server.stand_in._error_body(provider, answer), headers)
+            if stand_in.retry_after is not None:
+                headers["Retry-After"] = str(stand_in.retry_after)
+            return self._reply(answer, stand_in._error_body(provider, answer), headers)
         if not authorized:
-            return self._reply(401, self.server.stand_in._error_body(provider, 401))
+            return self._reply(401, stand_in._error_body(provider, 401))
         try:
-            reference, number, text = self.server.stand_in._check_shape(provider, form, data)
-        except ValueError as error:
-            self.server.stand_in.shape_errors.append(f"{provider}: {error}")
-            return self._reply(400, self.server.stand_in._error_body(provider, 400))
-        duplicate = (
-            provider == "generic"
-            and self.server.stand_in.deduplicate
-            and reference in self.server.stand_in.references("generic")
-        )
-        if not duplicate:
-            with self.server.stand_in._lock:
-                self.server.stand_in.accepted.append((provider, reference, number, text))
+            shapes = stand_in._check_shapes(provider, form, data)
+        except (ValueError, AttributeError, TypeError) as error:
+            stand_in.shape_errors.append(f"{provider}: {error}")
+            return self._reply(400, stand_in._error_body(provider, 400))
+        references = []
+        with stand_in._lock:
+            stand_in.sms_arrivals.append((time.monotonic(), len(shapes)))
+            for reference, number, text in shapes:
+                if provider == "twilio":
+                    stand_in._counter += 1
+                    reference = f"SM{stand_in._counter:06d}"
+                references.append(reference)
+                duplicate = (
+                    provider == "generic"
+                    and stand_in.deduplicate
+                    and reference in stand_in.references("generic")
+                )
+                if not duplicate:
+                    stand_in.accepted.append((provider, reference, number, text))
+        delay = stand_in.latency + stand_in.batch_latency * len(shapes)
         if answer == SLOW:
-            time.sleep(self.server.stand_in.slow_seconds)
-        return self._reply(*self.server.stand_in._success(provider, reference))
+            delay = max(delay, stand_in.slow_seconds)
+        if delay:
+            time.sleep(delay)
+        batch = isinstance(data, dict) and "messages" in data
+        return self._reply(*stand_in._success(provider, references, batch))
+
+
+def _max_in_window(times, counts, window=1.0):
+    """The largest sum of ``counts`` whose ``times`` (sorted) lie within ``window``."""
+    best, total, first = 0, 0, 0
+    for index, moment in enumerate(times):
+        total += counts[index]
+        while times[first] <= moment - window:
+            total -= counts[first]
+            first += 1
+        best = max(best, total)
+    return best
 
 
 def closed_port_url():
@@ -278,3 +401,27 @@ def closed_port_url():
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+def main():
+    """Serve a stand-in provider in a process of its own (benchmarks)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    stand_in = StandInProvider()
+    if args.port:
+        stand_in.httpd.server_close()
+        stand_in.httpd = ThreadingHTTPServer(("127.0.0.1", args.port), _Handler)
+        stand_in.httpd.stand_in = stand_in
+        stand_in.httpd.daemon_threads = True
+    print(stand_in.url, flush=True)
+    try:
+        stand_in.httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -13,6 +13,7 @@ from ..providers import (
     UNDELIVERED,
     UNKNOWN,
     GatewayConfig,
+    InfobipProvider,
     OutgoingSms,
     ProviderError,
     RateLimiter,
@@ -95,15 +96,127 @@ def test_twilio_status_report_carries_our_reference_from_the_callback_url(stand_
     assert (report.status, report.provider_id, report.uuid) == (DELIVERED, "SM9", "b" * 32)
 
 
-def test_before_each_runs_before_every_request(stand_in):
-    seen = []
+def test_trace_is_written_before_every_request_a_window_at_a_time(stand_in):
+    stand_in.latency = 0.05
+    traced = []
 
-    def before_each(message):
-        seen.append((message.uuid, len(stand_in.requests)))
+    def before_requests(messages):
+        received = {request["json"]["reference"] for request in stand_in.requests}
+        # Nothing of a window has reached the provider when its trace is written.
+        assert not received & {message.uuid for message in messages}
+        traced.append([message.uuid for message in messages])
 
-    make("generic", stand_in).send([sms("1" * 32), sms("2" * 32)], before_each=before_each)
-    # Called for each message while the provider had not yet received it.
-    assert seen == [("1" * 32, 0), ("2" * 32, 1)]
+    messages = [sms(f"{i:032d}") for i in range(7)]
+    results = make("generic", stand_in).send(messages, parallel=3, before_requests=before_requests)
+    assert [r.outcome for r in results] == [SENT] * 7
+    assert [r.uuid for r in results] == [m.uuid for m in messages]
+    # One trace per window of three requests, every SMS in exactly one of them.
+    assert [len(window) for window in traced] == [3, 3, 1]
+    assert sorted(sum(traced, [])) == sorted(m.uuid for m in messages)
+
+
+@pytest.mark.parametrize("parallel", [1, 4, 16])
+def test_requests_in_flight_never_exceed_the_gateway_setting(stand_in, parallel):
+    stand_in.latency = 0.05
+    messages = [sms(f"{i:032d}") for i in range(24)]
+    results = make("twilio", stand_in).send(messages, parallel=parallel)
+    assert [r.outcome for r in results] == [SENT] * 24
+    assert len({r.provider_id for r in results}) == 24
+    stats = stand_in.stats()
+    assert stats["accepted"] == 24
+    assert stats["max_in_flight"] <= parallel
+    if parallel > 1:
+        assert stats["max_in_flight"] > 1  # they really overlapped
+
+
+def test_parallel_requests_share_one_pooled_session(stand_in):
+    provider = make("zenvia", stand_in)
+    provider.send([sms(f"{i:032d}") for i in range(20)], parallel=8)
+    assert len(provider.session.adapters["http://"].poolmanager.pools) == 1
+
+
+def test_rate_limit_holds_across_parallel_requests(stand_in):
+    messages = [sms(f"{i:032d}") for i in range(30)]
+    results = make("zenvia", stand_in).send(messages, parallel=8, limiter=RateLimiter(20))
+    assert [r.outcome for r in results] == [SENT] * 30
+    assert stand_in.stats()["max_requests_per_second"] <= 20
+
+
+def test_a_429_pauses_every_request_of_the_gateway(stand_in):
+    # The first answer is a 429 asking for a minute: the one request that got it
+    # and every request after it go back to the queue unsent, with that delay.
+    stand_in.script = [429]
+    stand_in.retry_after = 60
+    messages = [sms(f"{i:032d}") for i in range(5)]
+    results = make("twilio", stand_in).send(messages, limiter=RateLimiter(0))
+    assert [r.outcome for r in results] == [RETRY] * 5
+    assert all(55 <= r.retry_after <= 60 for r in results)
+    assert len(stand_in.requests) == 1
+    assert stand_in.accepted == []
+
+
+def test_a_short_retry_after_delays_the_others_instead(stand_in):
+    stand_in.script = [429]
+    stand_in.retry_after = 1
+    messages = [sms(f"{i:032d}") for i in range(3)]
+    results = make("generic", stand_in).send(messages, limiter=RateLimiter(0))
+    assert [r.outcome for r in results] == [RETRY, SENT, SENT]
+    assert results[0].throttled and results[0].retry_after == 1
+    assert len(stand_in.accepted) == 2
+
+
+@pytest.mark.parametrize("code", ["infobip", "generic"])
+def test_batch_api_sends_many_sms_per_request(stand_in, code):
+    messages = [sms(f"{i:032d}") for i in range(7)]
+    provider = make(code, stand_in, batch_size=3)
+    results = provider.send(messages, parallel=2)
+    assert [r.outcome for r in results] == [SENT] * 7
+    assert [r.uuid for r in results] == [m.uuid for m in messages]
+    assert len(stand_in.requests) == 3  # 3 + 3 + 1
+    assert sorted(stand_in.references(code)) == sorted(m.uuid for m in messages)
+    assert stand_in.shape_errors == []
+
+
+def test_generic_sends_one_sms_per_request_unless_the_gateway_says_lists(stand_in):
+    make("generic", stand_in).send([sms("1" * 32), sms("2" * 32)])
+    assert [request["json"]["reference"] for request in stand_in.requests] == ["1" * 32, "2" * 32]
+
+
+def test_a_rate_limit_caps_the_batch_size(stand_in):
+    provider = make("infobip", stand_in, batch_size=100)
+    provider.send([sms(f"{i:032d}") for i in range(10)], limiter=RateLimiter(4))
+    # Never more SMS in one request than the gateway may send in a second.
+    assert [len(request["json"]["messages"]) for request in stand_in.requests] == [4, 4, 2]
+
+
+def test_batch_outcomes_concern_the_whole_request(stand_in):
+    messages = [sms(f"{i:032d}") for i in range(3)]
+    stand_in.mode = 503
+    assert {r.outcome for r in make("infobip", stand_in, batch_size=3).send(messages)} == {RETRY}
+    stand_in.mode = SLOW  # beyond the timeout: the provider has them, perhaps sent
+    results = make("infobip", stand_in, batch_size=3).send(messages)
+    assert [r.outcome for r in results] == [UNKNOWN] * 3
+    assert len(stand_in.accepted) == 3
+
+
+def test_a_batch_answer_that_forgets_an_sms_leaves_it_unknown():
+    class Forgetful(InfobipProvider):
+        def _request(self, method, url, **kwargs):
+            class Answer:
+                status_code = 200
+                headers = {}
+                text = ""
+
+                @staticmethod
+                def json():
+                    first = kwargs["json"]["messages"][0]["destinations"][0]["messageId"]
+                    return {"messages": [{"messageId": first, "status": {"groupName": "PENDING"}}]}
+
+            return Answer()
+
+    provider = Forgetful(GatewayConfig(api_key="k", batch_size=5))
+    results = provider.send([sms("1" * 32), sms("2" * 32)])
+    assert [r.outcome for r in results] == [SENT, UNKNOWN]
 
 
 def test_infobip_asks_for_json_delivery_reports(stand_in):
@@ -201,22 +314,54 @@ def test_log_provider_sends_nothing(stand_in):
     assert stand_in.requests == []
 
 
+class FakeClock:
+    def __init__(self):
+        self.now = 100.0
+        self.slept = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(round(seconds, 3))
+        self.now += seconds
+
+
 def test_rate_limiter_spaces_calls():
-    now = [100.0]
-    slept = []
-
-    def sleep(seconds):
-        slept.append(round(seconds, 3))
-        now[0] += seconds
-
-    limiter = RateLimiter(4, clock=lambda: now[0], sleep=sleep)
+    clock = FakeClock()
+    limiter = RateLimiter(4, clock=clock, sleep=clock.sleep)
     for _ in range(3):
         limiter.wait()
-    assert slept == [0.25, 0.25]
-    unlimited = RateLimiter(0, clock=lambda: now[0], sleep=sleep)
+    assert clock.slept == [0.25, 0.25]
+    unlimited = RateLimiter(0, clock=clock, sleep=clock.sleep)
     unlimited.wait()
     unlimited.wait()
-    assert slept == [0.25, 0.25]
+    assert clock.slept == [0.25, 0.25]
+
+
+def test_rate_limiter_never_exceeds_its_rate_in_any_window():
+    clock = FakeClock()
+    limiter = RateLimiter(5, clock=clock, sleep=clock.sleep)
+    starts = []
+    for count in [1, 3, 1, 2, 1, 1, 4, 1, 1, 1]:
+        limiter.acquire(count)
+        starts.append((clock.now, count))
+    for moment, _ in starts:
+        in_window = sum(n for t, n in starts if moment <= t < moment + 1.0)
+        assert in_window <= 5
+
+
+def test_rate_limiter_pause_holds_back_every_caller():
+    clock = FakeClock()
+    limiter = RateLimiter(0, clock=clock, sleep=clock.sleep)
+    limiter.pause(3)
+    assert limiter.acquire(max_pause=1) == pytest.approx(3)  # too long: not waited
+    assert clock.slept == []
+    limiter.acquire(max_pause=10)
+    assert clock.slept == [3.0]
+    limiter.pause()  # a 429 without Retry-After
+    limiter.acquire()
+    assert clock.slept == [3.0, 1.0]
 
 
 def test_retry_delays():

@@ -1,0 +1,116 @@
+"""Sending many SMS through one provider: requests in parallel, batches where the
+provider takes lists, one rate limit for all, and a durable trace ahead of them.
+
+``dispatch`` cuts the messages into requests (one SMS each, or up to the
+provider's batch size), keeps at most ``parallel`` of them in flight on the
+provider's pooled session, and calls ``before_requests(messages)`` in the
+calling thread before any of those messages can reach the provider. It does so
+for a window of ``parallel`` requests at a time, so the caller writes the
+durable trace of a whole window in one commit, and a worker killed at any moment
+leaves at most two windows of SMS in doubt (those in flight and those traced
+next), never one it handed over without a trace.
+
+The worker threads only speak HTTP: the caller's database cursor is used by
+``before_requests`` alone, in the calling thread.
+"""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from .base import RETRY, SendResult
+from .limiter import MAX_PAUSE_WAIT
+
+MAX_PARALLEL = 64
+
+
+def dispatch(
+    provider, messages, parallel=1, limiter=None, before_requests=None, max_pause=MAX_PAUSE_WAIT
+):
+    """Send ``messages`` and return one ``SendResult`` per message, in their order."""
+    if not messages:
+        return []
+    return _Dispatch(provider, messages, parallel, limiter, before_requests, max_pause).run()
+
+
+class _Dispatch:
+    def __init__(self, provider, messages, parallel, limiter, before_requests, max_pause):
+        self.provider = provider
+        self.parallel = max(1, min(int(parallel or 1), MAX_PARALLEL))
+        self.limiter = limiter
+        self.before_requests = before_requests
+        self.max_pause = max_pause
+        size = provider.batch_size
+        if limiter is not None:
+            size = limiter.max_batch(size)
+        self.units = [messages[i : i + size] for i in range(0, len(messages), size)]
+        self.outcomes = [None] * len(self.units)
+        self.traced = 0
+
+    def run(self):
+        if self.parallel == 1 or len(self.units) == 1:
+            for index in range(len(self.units)):
+                self._trace_ahead(index)
+                self._send(index)
+        else:
+            self._run_parallel()
+        return [result for results in self.outcomes for result in results]
+
+    def _run_parallel(self):
+        slots = threading.BoundedSemaphore(self.parallel)
+        errors = []
+
+        def run(index):
+            try:
+                self._send(index)
+            except BaseException as error:  # re-raised in the calling thread
+                errors.append(error)
+            finally:
+                slots.release()
+
+        with ThreadPoolExecutor(self.parallel, thread_name_prefix="sms-gateway") as pool:
+            for index in range(len(self.units)):
+                slots.acquire()
+                if errors:
+                    slots.release()
+                    break
+                try:
+                    self._trace_ahead(index)
+                except BaseException:
+                    slots.release()
+                    raise
+                pool.submit(run, index)
+        if errors:
+            raise errors[0]
+
+    def _trace_ahead(self, index):
+        """Before request ``index`` goes out: the trace of its whole window."""
+        if index < self.traced:
+            return
+        window = self.units[index : index + self.parallel]
+        if self.before_requests is not None:
+            self.before_requests([message for unit in window for message in unit])
+        self.traced = index + len(window)
+
+    def _send(self, index):
+        unit = self.units[index]
+        if self.limiter is not None:
+            pause_left = self.limiter.acquire(len(unit), max_pause=self.max_pause)
+            if pause_left is not None:
+                # The provider asked the gateway to wait longer than a request
+                # may: these go back to the queue untouched, after that pause.
+                self.outcomes[index] = [
+                    SendResult(
+                        message.uuid,
+                        RETRY,
+                        detail="the provider asked to slow down; not sent",
+                        retry_after=pause_left,
+                    )
+                    for message in unit
+                ]
+                return
+        results = self.provider.send_request(unit)
+        if self.limiter is not None:
+            throttled = [result for result in results if result.throttled]
+            if throttled:
+                self.limiter.pause(throttled[0].retry_after)
+        self.outcomes[index] = results
