@@ -22,7 +22,9 @@ sets its conditions and resets them).
 """
 
 import base64
+import contextlib
 import json
+import sys
 import threading
 import time
 from collections import deque
@@ -416,11 +418,10 @@ def main():
         stand_in.httpd = ThreadingHTTPServer(("127.0.0.1", args.port), _Handler)
         stand_in.httpd.stand_in = stand_in
         stand_in.httpd.daemon_threads = True
-    print(stand_in.url, flush=True)
-    try:
+    sys.stdout.write(f"{stand_in.url}\n")
+    sys.stdout.flush()
+    with contextlib.suppress(KeyboardInterrupt):
         stand_in.httpd.serve_forever()
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":
