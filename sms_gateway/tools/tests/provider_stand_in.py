@@ -36,6 +36,13 @@ SLOW = "slow"  # accepts the SMS, then answers after ``slow_seconds``
 HANG = "hang"  # an outage: answers nothing for ``slow_seconds``, accepts nothing
 
 
+class _Server(ThreadingHTTPServer):
+    # Many clients connect at once (parallel requests): a real provider's
+    # listen queue does not overflow at 64 new connections, nor does this one.
+    request_queue_size = 256
+    daemon_threads = True
+
+
 class StandInProvider:
     def __init__(
         self,
@@ -65,7 +72,7 @@ class StandInProvider:
         self._recent = deque()  # arrivals of the last second (rate limit)
         self._lock = threading.Lock()
         self._counter = 0
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.httpd = _Server(("127.0.0.1", 0), _Handler)
         self.httpd.stand_in = self
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -415,7 +422,7 @@ def main():
     stand_in = StandInProvider()
     if args.port:
         stand_in.httpd.server_close()
-        stand_in.httpd = ThreadingHTTPServer(("127.0.0.1", args.port), _Handler)
+        stand_in.httpd = _Server(("127.0.0.1", args.port), _Handler)
         stand_in.httpd.stand_in = stand_in
         stand_in.httpd.daemon_threads = True
     sys.stdout.write(f"{stand_in.url}\n")
