@@ -28,6 +28,7 @@ def test_outage_keeps_sms_queued_with_their_retry_schedule(odoo_database, stand_
         count=5,
         deduplicates=True,
         gateway_timeout=1,
+        parallel=4,  # requests in flight together, as in production
     )
     stand_in.deduplicate = True
 

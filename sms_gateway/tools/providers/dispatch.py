@@ -17,10 +17,17 @@ The worker threads only speak HTTP: the caller's database cursor is used by
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from .base import RETRY, SendResult
+from .base import FAILED, RETRY, SENT, SendResult
 from .limiter import MAX_PAUSE_WAIT
 
 MAX_PARALLEL = 64
+
+
+def failures_before_stopping(parallel):
+    """Requests failing in a row (connection errors, timeouts, 5xx) after which
+    the provider is taken as down: the rest of the call goes back to the queue
+    unsent instead of each waiting for its own timeout."""
+    return max(5, 2 * parallel)
 
 
 def dispatch(
@@ -45,6 +52,9 @@ class _Dispatch:
         self.units = [messages[i : i + size] for i in range(0, len(messages), size)]
         self.outcomes = [None] * len(self.units)
         self.traced = 0
+        self.failures_in_a_row = 0
+        self.lock = threading.Lock()
+        self.stop_after = failures_before_stopping(self.parallel)
 
     def run(self):
         if self.parallel == 1 or len(self.units) == 1:
@@ -93,6 +103,13 @@ class _Dispatch:
 
     def _send(self, index):
         unit = self.units[index]
+        if self.failures_in_a_row >= self.stop_after:
+            detail = (
+                f"not sent: the provider failed {self.failures_in_a_row} requests in a row; "
+                "retried later"
+            )
+            self.outcomes[index] = [SendResult(m.uuid, RETRY, detail=detail) for m in unit]
+            return
         if self.limiter is not None:
             pause_left = self.limiter.acquire(len(unit), max_pause=self.max_pause)
             if pause_left is not None:
@@ -109,6 +126,10 @@ class _Dispatch:
                 ]
                 return
         results = self.provider.send_request(unit)
+        answered = any(result.outcome in (SENT, FAILED) or result.throttled for result in results)
+        with self.lock:
+            # Not answered, or a 5xx: the provider is perhaps down.
+            self.failures_in_a_row = 0 if answered else self.failures_in_a_row + 1
         if self.limiter is not None:
             throttled = [result for result in results if result.throttled]
             if throttled:

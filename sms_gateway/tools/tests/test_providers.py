@@ -24,6 +24,7 @@ from ..providers import (
     parse_retry_after,
     retry_delay,
 )
+from ..providers.dispatch import failures_before_stopping
 from .provider_stand_in import SLOW, StandInProvider, closed_port_url
 
 PROVIDERS = ["twilio", "zenvia", "infobip", "generic"]
@@ -187,6 +188,20 @@ def test_a_rate_limit_caps_the_batch_size(stand_in):
     provider.send([sms(f"{i:032d}") for i in range(10)], limiter=RateLimiter(4))
     # Never more SMS in one request than the gateway may send in a second.
     assert [len(request["json"]["messages"]) for request in stand_in.requests] == [4, 4, 2]
+
+
+@pytest.mark.parametrize("parallel", [1, 3])
+def test_a_provider_that_keeps_failing_is_not_hammered(stand_in, parallel):
+    stand_in.mode = 503
+    messages = [sms(f"{i:032d}") for i in range(40)]
+    results = make("zenvia", stand_in).send(messages, parallel=parallel)
+    # Every SMS goes back to the queue; after a few failures in a row the rest
+    # are not even tried (a provider that hangs would cost each its timeout).
+    assert [r.outcome for r in results] == [RETRY] * 40
+    assert len(stand_in.requests) <= failures_before_stopping(parallel) + parallel
+    assert "not sent" in results[-1].detail
+    stand_in.mode = "ok"
+    assert {r.outcome for r in make("zenvia", stand_in).send(messages, parallel=parallel)} == {SENT}
 
 
 def test_batch_outcomes_concern_the_whole_request(stand_in):
