@@ -261,6 +261,10 @@ class DunningEngine(models.AbstractModel):
         ).move_id.action_dunning_resume()
         next_moments, reached = {}, {}
         lines.move_id._dunning_ensure_tokens()
+        Channel = self.env["dunning.channel"]
+        # Opt-outs, blacklist and SMS history of the whole batch, read at once.
+        facts = Channel._batch_facts(lines.partner_id.commercial_partner_id, now)
+        notes = {}  # the invoices' chatter notes, logged together at the end
         # One customer of two companies (two CNPJs) gets each company's messages apart.
         for (partner, _company), partner_lines in lines.grouped(
             lambda line: (line.partner_id.commercial_partner_id, line.company_id)
@@ -294,11 +298,13 @@ class DunningEngine(models.AbstractModel):
                 )
             if to_send:
                 company = partner_lines[:1].company_id
-                Channel = self.env["dunning.channel"]
-                contact = Channel._contact(partner, company)
-                caps = Channel._caps(partner, company, now, context)
+                contact = Channel._contact(partner, company, facts)
+                caps = Channel._caps(partner, company, now, context, facts)
                 for group_to_send in self._message_groups(to_send):
-                    self._send_partner(partner, group_to_send, now, context, contact, caps)
+                    self._send_partner(
+                        partner, group_to_send, now, context, contact, caps, notes=notes
+                    )
+        self._log_notes(notes)
         self.env["account.move.line"]._dunning_store_next_actions(
             {line.id: moment for line, moment in next_moments.items()}, reached, context
         )
@@ -427,10 +433,12 @@ class DunningEngine(models.AbstractModel):
         channels=None,
         origin="auto",
         closed_until=None,
+        notes=None,
     ):
         """The messages of one group ``to_send`` ({stage: lines}) of this customer,
         as ``dunning.channel`` decides them, and their events (written in the same
-        transaction). Returns the events."""
+        transaction). Returns the events. The invoices' chatter notes are logged
+        at once, or added to ``notes`` ({move: body}) for the caller to log."""
         Channel = self.env["dunning.channel"]
         stage_of = {line: stage for stage, group in to_send.items() for line in group}
         events = []
@@ -464,25 +472,36 @@ class DunningEngine(models.AbstractModel):
         for out in outgoing:
             if out.decision.state == rules.SEND:
                 used[out.channel] |= out.lines
-        self._log_on_invoices(lines, stage_of, used)
+        bodies = self._invoice_notes(lines, stage_of, used)
+        if notes is None:
+            self._log_notes(bodies)
+        else:
+            notes.update(bodies)
         return created
 
     @api.model
-    def _log_on_invoices(self, lines, stage_of, channels):
-        """A note on each invoice's chatter (logged in batch: no notification)."""
+    def _log_notes(self, notes):
+        """Log {move: body} on the invoices' chatter in one batch (no notification)."""
+        if notes:
+            moves = self.env["account.move"].union(*notes)
+            moves._message_log_batch(bodies={move.id: body for move, body in notes.items()})
+
+    @api.model
+    def _invoice_notes(self, lines, stage_of, channels):
+        """{move: note} for each invoice's chatter: the stage and its channels."""
         labels = dict(self.env["dunning.event"]._fields["channel"]._description_selection(self.env))
         bodies = {}
         for move, move_lines in lines.grouped("move_id").items():
             stage = max((stage_of[line] for line in move_lines), key=lambda s: s.offset_days)
             used = [labels[c] for c, group in channels.items() if group & move_lines]
-            bodies[move.id] = escape(
+            bodies[move] = escape(
                 self.env._(
                     "Régua de cobrança, stage %(stage)s: %(channels)s.",
                     stage=stage.name,
                     channels=", ".join(used),
                 )
             )
-        lines.move_id._message_log_batch(bodies=bodies)
+        return bodies
 
     # -- deferred events and thanks ---------------------------------------------------
     @api.model
