@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from odoo import api, fields, models
-from odoo.tools import LazyTranslate
+from odoo import Command, api, fields, models
+from odoo.tools import LazyTranslate, html2plaintext
 from odoo.tools.misc import format_amount
 
 from odoo.addons.sms_gateway.models.sms_sms import PHONE_ERRORS
@@ -54,6 +54,22 @@ class BatchFacts:
     opted_out: set  # E.164 numbers in phone.blacklist
     blacklisted: set  # normalized e-mails in mail.blacklist
     sms_sent: dict  # {(partner id, company id): [event dicts: sent_at, sms_uuid]}
+
+
+class Outbox:
+    """The messages of a run's batch, written together at its end
+    (``dunning.channel._flush_outbox``), in the batch's transaction: the SMS
+    with their chatter messages, notifications and trackers, the events, the
+    invoices' chatter notes."""
+
+    def __init__(self):
+        self.sms = []  # (partner, company, body, number)
+        self.events = []  # event values; "_outbox_sms": index in self.sms
+        self.notes = {}  # {account.move: note}
+
+    def add_sms(self, partner, company, body, number):
+        self.sms.append((partner, company, body, number))
+        return len(self.sms) - 1
 
 
 @dataclass
@@ -319,8 +335,9 @@ class DunningChannel(models.AbstractModel):
 
     # -- carrying out -----------------------------------------------------------------
     @api.model
-    def _execute(self, outgoing, partner, now, context):
-        """Carry out one decision: (event state, reason, extra event values)."""
+    def _execute(self, outgoing, partner, now, context, outbox=None):
+        """Carry out one decision: (event state, reason, extra event values).
+        With an ``outbox``, messages that can be written in bulk wait in it."""
         decision = outgoing.decision
         if decision.state == rules.SKIPPED:
             return "skipped", self._reason(decision), {}
@@ -338,7 +355,8 @@ class DunningChannel(models.AbstractModel):
                 error,
             )
             return "failed", self.env._("The template failed to render: %(error)s", error=error), {}
-        extra = getattr(self, f"_deliver_{outgoing.channel}")(outgoing, partner, rendered)
+        deliver = getattr(self, f"_deliver_{outgoing.channel}")
+        extra = deliver(outgoing, partner, rendered, outbox)
         return SENT_STATE[outgoing.channel], False, {"sent_at": to_naive(now), **extra}
 
     @api.model
@@ -361,7 +379,7 @@ class DunningChannel(models.AbstractModel):
         return self.env._("Collection")
 
     @api.model
-    def _deliver_email(self, outgoing, partner, rendered):
+    def _deliver_email(self, outgoing, partner, rendered, outbox=None):
         lines = outgoing.lines
         company = lines[:1].company_id or self.env.company
         lang = partner._dunning_lang(company)
@@ -403,9 +421,11 @@ class DunningChannel(models.AbstractModel):
         return {"mail_message_id": message.id}
 
     @api.model
-    def _deliver_sms(self, outgoing, partner, rendered):
+    def _deliver_sms(self, outgoing, partner, rendered, outbox=None):
         company = outgoing.lines[:1].company_id or self.env.company
         number = partner._dunning_sms_number()
+        if outbox is not None:
+            return {"_outbox_sms": outbox.add_sms(partner, company, rendered["body"], number)}
         # The message's company is the invoice's: sms_gateway sends through its
         # gateway, whoever processes the SMS queue.
         message = partner.with_company(company)._message_sms(
@@ -420,11 +440,128 @@ class DunningChannel(models.AbstractModel):
         return {"mail_message_id": message.id, "sms_uuid": sms.uuid}
 
     @api.model
+    def _flush_outbox(self, outbox):
+        """Write what waited in ``outbox``: the SMS in bulk, then the events with
+        their messages, then the invoices' notes."""
+        posted = self._post_sms_batch(outbox.sms)
+        for values in outbox.events:
+            index = values.pop("_outbox_sms", None)
+            if index is not None:
+                values["mail_message_id"], values["sms_uuid"] = posted[index]
+        self.env["dunning.event"].sudo().create(outbox.events)
+        self._log_notes(outbox.notes)
+
+    @api.model
+    def _log_notes(self, notes):
+        """Log {move: note} on the invoices' chatter in one batch (no notification)."""
+        if notes:
+            moves = self.env["account.move"].union(*notes)
+            moves._message_log_batch(bodies={move.id: note for move, note in notes.items()})
+
+    @api.model
+    def _post_sms_batch(self, items):
+        """Post SMS on customers' chatter in bulk: what ``_message_sms`` with
+        ``put_in_queue`` writes for each (the chatter message, the queued
+        ``sms.sms``, its notification with delivery tracker), in three creates.
+
+        ``items``: [(partner, company, text, number)]; returns [(message id, sms
+        uuid)] in their order. The message's company is the invoice's: sms_gateway
+        sends through its gateway, whoever processes the queue."""
+        if not items:
+            return []
+        Partner = self.env["res.partner"].sudo()
+        author = self.env.user.partner_id
+        email_from = author.email_formatted or False
+        note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        partners = Partner.union(*(item[0] for item in items))
+        first_messages = dict(
+            self.env["mail.message"]
+            .sudo()
+            ._read_group(
+                [
+                    ("model", "=", "res.partner"),
+                    ("res_id", "in", partners.ids),
+                    ("message_type", "!=", "user_notification"),
+                ],
+                ["res_id"],
+                ["id:min"],
+            )
+        )
+        reply_to = {}
+        for company, group in _group_by_company(items).items():
+            companies_partners = Partner.union(*group).with_company(company)
+            reply_to.update(
+                {
+                    (company.id, pid): value
+                    for pid, value in companies_partners._notify_get_reply_to(
+                        default=email_from
+                    ).items()
+                }
+            )
+        values = []
+        for partner, company, text, _number in items:
+            values.append(
+                {
+                    "author_id": author.id,
+                    "email_from": email_from,
+                    "model": "res.partner",
+                    "res_id": partner.id,
+                    "record_name": partner.display_name,
+                    "body": escape(text),
+                    "message_type": "sms",
+                    "subtype_id": note,
+                    "partner_ids": [partner.id],
+                    "parent_id": first_messages.get(partner.id, False),
+                    "email_add_signature": True,
+                    "record_company_id": company.id,
+                    "record_alias_domain_id": company.alias_domain_id.id,
+                    "reply_to": reply_to.get((company.id, partner.id)),
+                }
+            )
+        messages = Partner._message_create(values)
+        sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "body": html2plaintext(message.body),
+                        "mail_message_id": message.id,
+                        "state": "outgoing",
+                        "partner_id": partner.id,
+                        "number": partner._phone_format(number=number) or number,
+                    }
+                    for message, (partner, _company, _text, number) in zip(
+                        messages, items, strict=True
+                    )
+                ]
+            )
+        )
+        self.env["mail.notification"].sudo().create(
+            [
+                {
+                    "author_id": author.id,
+                    "mail_message_id": one.mail_message_id.id,
+                    "res_partner_id": one.partner_id.id,
+                    "sms_number": one.number,
+                    "notification_type": "sms",
+                    "sms_id_int": one.id,
+                    "sms_tracker_ids": [Command.create({"sms_uuid": one.uuid})],
+                    "is_read": True,
+                    "notification_status": "ready",
+                    "failure_type": "",
+                }
+                for one in sms
+            ]
+        )
+        return [(one.mail_message_id.id, one.uuid) for one in sms]
+
+    @api.model
     def _call_summary(self, outgoing):
         return self.env._("Call about %(amount)s overdue", amount=_money(outgoing.lines))
 
     @api.model
-    def _deliver_call(self, outgoing, partner, rendered):
+    def _deliver_call(self, outgoing, partner, rendered, outbox=None):
         lines, stage = outgoing.lines, outgoing.stage
         user = stage.activity_user_id or partner.user_id or self.env.user
         rows = Markup("").join(
@@ -450,9 +587,17 @@ class DunningChannel(models.AbstractModel):
         return {"activity_id": activity.id}
 
     @api.model
-    def _deliver_letter(self, outgoing, partner, rendered):
+    def _deliver_letter(self, outgoing, partner, rendered, outbox=None):
         # Rendered when printed from the "Letters to print" list, never in the run.
         return {}
+
+
+def _group_by_company(items):
+    """{company: [partner]} of outbox SMS items."""
+    groups = {}
+    for partner, company, *_rest in items:
+        groups.setdefault(company, []).append(partner)
+    return groups
 
 
 def _money(lines):

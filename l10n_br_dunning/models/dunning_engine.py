@@ -10,7 +10,7 @@ from odoo.tools import SQL
 
 from ..tools import channels as rules
 from ..tools.planning import is_expired
-from .dunning_channel import Outgoing
+from .dunning_channel import Outbox, Outgoing
 from .dunning_context import PlanningContext, to_naive, to_utc
 
 # Namespace of the per-customer advisory locks taken by a run (see README.md).
@@ -248,7 +248,6 @@ class DunningEngine(models.AbstractModel):
     def _process_lines(self, lines, now):
         context = PlanningContext(self.env)
         Stage = self.env["dunning.stage"]
-        Event = self.env["dunning.event"].sudo()
         # Paused invoices whose pause is over (in the customer's day) resume.
         lines.filtered(
             lambda line: (
@@ -262,9 +261,10 @@ class DunningEngine(models.AbstractModel):
         next_moments, reached = {}, {}
         lines.move_id._dunning_ensure_tokens()
         Channel = self.env["dunning.channel"]
-        # Opt-outs, blacklist and SMS history of the whole batch, read at once.
+        # Opt-outs, blacklist and SMS history of the whole batch, read at once;
+        # its SMS, events and chatter notes written together at the end.
         facts = Channel._batch_facts(lines.partner_id.commercial_partner_id, now)
-        notes = {}  # the invoices' chatter notes, logged together at the end
+        outbox = Outbox()
         # One customer of two companies (two CNPJs) gets each company's messages apart.
         for (partner, _company), partner_lines in lines.grouped(
             lambda line: (line.partner_id.commercial_partner_id, line.company_id)
@@ -281,7 +281,7 @@ class DunningEngine(models.AbstractModel):
                 if result.reached:
                     reached[line.id] = result.reached.id
             if settled:
-                Event.create(
+                outbox.events.extend(
                     [
                         self._event_values(
                             line,
@@ -302,9 +302,9 @@ class DunningEngine(models.AbstractModel):
                 caps = Channel._caps(partner, company, now, context, facts)
                 for group_to_send in self._message_groups(to_send):
                     self._send_partner(
-                        partner, group_to_send, now, context, contact, caps, notes=notes
+                        partner, group_to_send, now, context, contact, caps, outbox=outbox
                     )
-        self._log_notes(notes)
+        Channel._flush_outbox(outbox)
         self.env["account.move.line"]._dunning_store_next_actions(
             {line.id: moment for line, moment in next_moments.items()}, reached, context
         )
@@ -433,12 +433,12 @@ class DunningEngine(models.AbstractModel):
         channels=None,
         origin="auto",
         closed_until=None,
-        notes=None,
+        outbox=None,
     ):
         """The messages of one group ``to_send`` ({stage: lines}) of this customer,
         as ``dunning.channel`` decides them, and their events (written in the same
-        transaction). Returns the events. The invoices' chatter notes are logged
-        at once, or added to ``notes`` ({move: body}) for the caller to log."""
+        transaction). Returns the events; with an ``outbox`` (a run's batch), the
+        SMS, events and notes wait in it and nothing is returned."""
         Channel = self.env["dunning.channel"]
         stage_of = {line: stage for stage, group in to_send.items() for line in group}
         events = []
@@ -452,7 +452,7 @@ class DunningEngine(models.AbstractModel):
             closed_until=closed_until,
         )
         for out in outgoing:
-            state, reason, extra = Channel._execute(out, partner, now, context)
+            state, reason, extra = Channel._execute(out, partner, now, context, outbox)
             for line in out.lines:
                 values = self._event_values(
                     line,
@@ -466,25 +466,19 @@ class DunningEngine(models.AbstractModel):
                 )
                 values.update(extra)
                 events.append(values)
-        created = self.env["dunning.event"].sudo().create(events)
         lines = self.env["account.move.line"].union(*to_send.values())
         used = defaultdict(lambda: self.env["account.move.line"])
         for out in outgoing:
             if out.decision.state == rules.SEND:
                 used[out.channel] |= out.lines
         bodies = self._invoice_notes(lines, stage_of, used)
-        if notes is None:
-            self._log_notes(bodies)
-        else:
-            notes.update(bodies)
+        if outbox is not None:
+            outbox.events.extend(events)
+            outbox.notes.update(bodies)
+            return self.env["dunning.event"]
+        created = self.env["dunning.event"].sudo().create(events)
+        Channel._log_notes(bodies)
         return created
-
-    @api.model
-    def _log_notes(self, notes):
-        """Log {move: body} on the invoices' chatter in one batch (no notification)."""
-        if notes:
-            moves = self.env["account.move"].union(*notes)
-            moves._message_log_batch(bodies={move.id: body for move, body in notes.items()})
 
     @api.model
     def _invoice_notes(self, lines, stage_of, channels):
