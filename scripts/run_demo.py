@@ -24,10 +24,11 @@ def create_database(name):
     odoo_once(name, "-i", ",".join(ADDONS), "--load-language=pt_BR", *SMTP_ARGS)
 
 
-def configure_database(name):
+def configure_database(name, base_url="http://127.0.0.1:8069"):
     """Make the demo database safe and pleasant: pt_BR, demo company, no egress.
 
-    Idempotent: it runs before every start."""
+    Idempotent: it runs before every start. Returns the links printed at start:
+    a customer's portal page (with its access token) and the SMS gateway log."""
     import odoo
     from odoo import SUPERUSER_ID, api
 
@@ -37,7 +38,7 @@ def configure_database(name):
         env = api.Environment(cr, SUPERUSER_ID, {})
         company = env.ref("l10n_br_dunning.res_company_demo")
         env["ir.mail_server"].search([]).unlink()
-        env["ir.config_parameter"].set_param("web.base.url", "http://127.0.0.1:8069")
+        env["ir.config_parameter"].set_param("web.base.url", base_url)
         env["ir.config_parameter"].set_param("web.base.url.freeze", "True")
         admin = env.ref("base.user_admin")
         admin.write(
@@ -47,6 +48,11 @@ def configure_database(name):
                 "lang": "pt_BR",
                 "tz": "America/Sao_Paulo",
             }
+        )
+        # A customer opening a link (the public user) sees the demo company's
+        # header and footer, not the main company's placeholder.
+        env.ref("base.public_user").write(
+            {"company_ids": [(4, company.id)], "company_id": company.id}
         )
         demo_partners = env["res.partner"].search([("company_id", "=", company.id)])
         (demo_partners | company.partner_id).write({"lang": "pt_BR"})
@@ -64,6 +70,36 @@ def configure_database(name):
                         "sender": "AURORA",
                     }
                 )
+        return demo_links(env, company, base_url)
+
+
+def demo_links(env, company, base_url):
+    """{label: URL}: the most overdue open invoice of the demo company as its
+    customer opens it from an SMS or e-mail link, and the SMS gateway's log."""
+    links = {}
+    open_invoices = [
+        ("company_id", "=", company.id),
+        ("move_type", "=", "out_invoice"),
+        ("state", "=", "posted"),
+        ("payment_state", "in", ("not_paid", "partial")),
+    ]
+    Move = env["account.move"]
+    # A person's invoice when there is one: the customer reading an SMS on a phone.
+    invoice = Move.search(
+        [*open_invoices, ("partner_id.is_company", "=", False)],
+        order="invoice_date_due, id",
+        limit=1,
+    ) or Move.search(open_invoices, order="invoice_date_due, id", limit=1)
+    if invoice:
+        invoice._portal_ensure_token()
+        links[f"The customer's side ({invoice.partner_id.name}, {invoice.name})"] = (
+            f"{base_url}{invoice.get_portal_url()}"
+        )
+    if env.ref("sms_gateway.sms_gateway_message_action", raise_if_not_found=False):
+        links["The SMS the log-only gateway 'sent'"] = (
+            f"{base_url}/odoo/action-sms_gateway.sms_gateway_message_action"
+        )
+    return links
 
 
 def main():
@@ -84,13 +120,17 @@ def main():
         print(f"Updating the add-ons in {args.database} (drop it to rebuild the demo)...")
         odoo_once(args.database, "-u", ",".join(ADDONS), *SMTP_ARGS)
     # Every run, so an interrupted first run or an old database is made safe too.
-    configure_database(args.database)
+    base_url = f"http://127.0.0.1:{args.port}"
+    links = configure_database(args.database, base_url)
 
     print(
-        f"\nOdoo with {', '.join(ADDONS)} on http://127.0.0.1:{args.port}/web/login"
-        f"  login: admin  password: admin  (database {args.database})\n",
+        f"\nOdoo with {', '.join(ADDONS)} on {base_url}/web/login"
+        f"  login: admin  password: admin  (database {args.database})",
         flush=True,
     )
+    for label, url in links.items():
+        print(f"{label}:\n    {url}", flush=True)
+    print(flush=True)
     cmd = [
         sys.executable,
         "-m",
