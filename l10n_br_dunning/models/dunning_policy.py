@@ -15,6 +15,7 @@ class DunningPolicy(models.Model):
     )
     stage_ids = fields.One2many("dunning.stage", "policy_id", string="Stages", copy=True)
     is_company_default = fields.Boolean("Company default", compute="_compute_is_company_default")
+    stage_summary = fields.Text("Stages in words", compute="_compute_stage_summary")
     note = fields.Html(translate=True)
     origin_id = fields.Many2one(
         "dunning.policy",
@@ -29,6 +30,32 @@ class DunningPolicy(models.Model):
     def _compute_is_company_default(self):
         for policy in self:
             policy.is_company_default = policy.company_id.dunning_policy_id == policy
+
+    @api.depends(
+        "stage_ids.offset_days",
+        "stage_ids.business_days",
+        "stage_ids.name",
+        "stage_ids.send_email",
+        "stage_ids.send_sms",
+        "stage_ids.create_call",
+        "stage_ids.send_letter",
+    )
+    @api.depends_context("lang")
+    def _compute_stage_summary(self):
+        """One line per stage: "5 days before: Reminder (E-mail, SMS)"."""
+        Stage = self.env["dunning.stage"]
+        labels = {
+            "email": Stage._fields["send_email"]._description_string(self.env),
+            "sms": Stage._fields["send_sms"]._description_string(self.env),
+            "call": Stage._fields["create_call"]._description_string(self.env),
+            "letter": Stage._fields["send_letter"]._description_string(self.env),
+        }
+        for policy in self:
+            policy.stage_summary = "\n".join(
+                f"{stage.day_label}: {stage.name} "
+                f"({', '.join(labels[channel] for channel in stage._channels()) or '-'})"
+                for stage in policy.stage_ids.sorted(lambda s: (s.offset_days, s.sequence, s.id))
+            )
 
     def write(self, vals):
         result = super().write(vals)

@@ -1,8 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import format_amount, format_date
 
-from ..tools.planning import StageRule
+from ..tools.planning import AFTER, BEFORE, StageRule, day_words
+
+# The sample customer and amount of a stage's preview (never a real customer's).
+SAMPLE_NAME = "Maria"
+SAMPLE_AMOUNT = 1234.56
 
 CHANNEL_FIELDS = {
     "email": "send_email",
@@ -57,6 +64,83 @@ class DunningStage(models.Model):
     currency_id = fields.Many2one(related="policy_id.company_id.currency_id")
     is_last = fields.Boolean("Last stage")
     origin_id = fields.Many2one("dunning.stage", "Copied from", readonly=True, copy=False)
+    day_label = fields.Char("Day", compute="_compute_day_label")
+    preview_text = fields.Text(
+        "The customer reads",
+        compute="_compute_preview_text",
+        help="The stage's SMS (else its e-mail's subject) as a customer named Maria "
+        "reads it, for R$ 1.234,56 due on the stage's day.",
+    )
+
+    @api.depends("offset_days", "business_days")
+    @api.depends_context("lang")
+    def _compute_day_label(self):
+        for stage in self:
+            stage.day_label = stage._day_label()
+
+    def _day_label(self):
+        """The stage's day in words: "5 days before", "on the due date", "3
+        business days after" (tools.planning.day_words)."""
+        side, count, business = day_words(self.offset_days, self.business_days)
+        _ = self.env._
+        if side == BEFORE:
+            if business:
+                if count == 1:
+                    return _("1 business day before")
+                return _("%(count)s business days before", count=count)
+            return _("1 day before") if count == 1 else _("%(count)s days before", count=count)
+        if side == AFTER:
+            if business:
+                if count == 1:
+                    return _("1 business day after")
+                return _("%(count)s business days after", count=count)
+            return _("1 day after") if count == 1 else _("%(count)s days after", count=count)
+        return _("on the due date")
+
+    @api.depends(
+        "send_sms", "sms_template_id", "send_email", "mail_template_id", "offset_days", "company_id"
+    )
+    @api.depends_context("lang")
+    def _compute_preview_text(self):
+        for stage in self:
+            try:
+                stage.preview_text = stage._preview_text()
+            except Exception as error:  # noqa: BLE001  (a template that fails: say so)
+                stage.preview_text = self.env._(
+                    "The template failed to render: %(error)s", error=error
+                )
+
+    def _preview_text(self):
+        """The stage's SMS, else its e-mail's subject, rendered for a sample
+        customer (SAMPLE_NAME, SAMPLE_AMOUNT) due on the stage's day, in the
+        company's language."""
+        company = self.company_id or self.env.company
+        if not (self.send_sms and self.sms_template_id) and not (
+            self.send_email and self.mail_template_id
+        ):
+            return False
+        lang = company.partner_id._dunning_lang(company)
+        due = fields.Date.context_today(self) - timedelta(days=self.offset_days)
+        sample = {
+            "name": SAMPLE_NAME,
+            "amount": format_amount(
+                self.env, SAMPLE_AMOUNT, company.currency_id, lang_code=lang
+            ).replace("\xa0", " "),
+            "due_date": format_date(self.env, due, lang_code=lang, date_format="dd/MM"),
+            "link": f"{company.get_base_url()}/c/Xy7kQ2pL",
+        }
+        partner = company.partner_id.with_company(company).with_context(
+            lang=lang, dunning_sample=sample
+        )
+        if self.send_sms and self.sms_template_id:
+            template = self.sms_template_id.with_company(company).with_context(
+                lang=lang, dunning_sample=sample
+            )
+            return template._render_field("body", partner.ids)[partner.id]
+        template = self.mail_template_id.with_company(company).with_context(
+            lang=lang, dunning_sample=sample
+        )
+        return template._render_field("subject", partner.ids)[partner.id]
 
     @api.constrains("send_email", "mail_template_id", "send_sms", "sms_template_id")
     def _check_templates(self):

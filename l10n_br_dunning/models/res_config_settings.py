@@ -7,6 +7,7 @@ class ResConfigSettings(models.TransientModel):
 
     dunning_enabled = fields.Boolean(related="company_id.dunning_enabled", readonly=False)
     dunning_policy_id = fields.Many2one(related="company_id.dunning_policy_id", readonly=False)
+    dunning_policy_summary = fields.Text(related="dunning_policy_id.stage_summary")
     dunning_identity_missing = fields.Char(
         "Missing for collection messages", compute="_compute_dunning_identity_missing"
     )

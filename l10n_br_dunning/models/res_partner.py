@@ -147,9 +147,15 @@ class ResPartner(models.Model):
 
     def _dunning_sms_vocative(self):
         """ "Maria, " for a person, nothing for a company (see tools/sms_text.py)."""
+        sample = self.env.context.get("dunning_sample")
+        if sample:  # a stage's preview (dunning.stage._preview_text)
+            return vocative(sample["name"], False)
         return vocative(self.name, self.is_company)
 
     def _dunning_sms_amount(self):
+        sample = self.env.context.get("dunning_sample")
+        if sample:
+            return sample["amount"]
         lines = self._dunning_context_lines()
         currency = lines[:1].company_currency_id or self.env.company.currency_id
         amount = format_amount(
@@ -162,6 +168,9 @@ class ResPartner(models.Model):
         return amount.replace("\xa0", " ")
 
     def _dunning_sms_due_date(self):
+        sample = self.env.context.get("dunning_sample")
+        if sample:
+            return sample["due_date"]
         lines = self._dunning_context_lines()
         if not lines:
             return ""
@@ -173,6 +182,9 @@ class ResPartner(models.Model):
         )
 
     def _dunning_sms_link(self):
+        sample = self.env.context.get("dunning_sample")
+        if sample:
+            return sample["link"]
         lines = self._dunning_context_lines()
         return lines[:1].move_id._dunning_short_url() if lines else ""
 

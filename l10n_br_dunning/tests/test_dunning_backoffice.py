@@ -402,3 +402,66 @@ class TestDunningPreviewAndCalls(DunningCase):
         self._call(outcome="dispute", note="Diz que devolveu a mercadoria")
         self.assertEqual(move.dunning_pause_reason, "dispute")
         self.assertIn("devolveu", move.dunning_pause_note)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningStageWords(DunningCase):
+    """The policy form and Settings say each stage's day in words and show the
+    sentence a customer reads."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._load_portuguese()
+        cls.company.partner_id.lang = "pt_BR"
+
+    def test_each_stage_says_its_day(self):
+        stages = self.policy.stage_ids.sorted("offset_days")
+        self.assertEqual(
+            stages.with_context(lang="pt_BR").mapped("day_label"),
+            [
+                "5 dias antes",
+                "1 dia antes",
+                "no vencimento",
+                "3 dias úteis depois",
+                "10 dias depois",
+                "15 dias depois",
+                "30 dias depois",
+            ],
+        )
+        self.assertEqual(
+            stages.with_context(lang="en_US")[:4].mapped("day_label"),
+            ["5 days before", "1 day before", "on the due date", "3 business days after"],
+        )
+        summary = self.policy.with_context(lang="pt_BR").stage_summary.splitlines()
+        self.assertEqual(len(summary), 7)
+        self.assertTrue(summary[1].startswith("1 dia antes: "), summary[1])
+        self.assertIn("SMS", summary[1])
+
+    @freeze_time("2026-12-15 13:00:00")
+    def test_preview_is_the_sentence_a_customer_reads(self):
+        eve = self.stages[-1].with_context(lang="pt_BR")
+        text = eve.preview_text
+        # The stage's own SMS in Portuguese, for a sample customer due tomorrow.
+        self.assertIn("Maria, ", text)
+        self.assertIn("R$ 1.234,56", text)
+        self.assertIn("16/12", text)
+        self.assertIn("/c/", text)
+        self.assertIn(self.company.partner_id._dunning_sms_sender(), text)
+        self.assertNotIn(self.sp.name, text, "never a real customer's data")
+        # A stage that only e-mails previews the e-mail's subject.
+        friendly = self.stages[-5].with_context(lang="pt_BR")
+        self.assertFalse(friendly.send_sms)
+        self.assertIn(self.company.name, friendly.preview_text)
+
+    def test_a_template_that_fails_says_so_in_the_preview(self):
+        broken = self.env["sms.template"].create(
+            {
+                "name": "Broken",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "body": "{{ object.no_such_field }}",
+            }
+        )
+        stage = self.stages[-1]
+        stage.sms_template_id = broken
+        self.assertIn("failed to render", stage.with_context(lang="en_US").preview_text)

@@ -149,3 +149,17 @@ def plan(due, rules, last_done_id, now, calendar, window, tz, residual=None):
 def days_overdue(due, today, calendar):
     """Days since the effective due date (negative: days left to pay)."""
     return (today - calendar.effective_due_date(due)).days
+
+
+# Where a stage falls relative to the due date (``day_words``).
+BEFORE, ON, AFTER = "before", "on", "after"
+
+
+def day_words(offset, business_days=False):
+    """(side, count, business) that say a stage's day in words: ``(BEFORE, 5,
+    False)`` is "5 days before", ``(ON, 0, False)`` "on the due date", ``(AFTER,
+    3, True)`` "3 business days after". Business days count only on the
+    sides of the due date (the due date itself is the effective one)."""
+    if not offset:
+        return ON, 0, False
+    return (BEFORE if offset < 0 else AFTER), abs(offset), bool(business_days)

@@ -3,7 +3,18 @@ from zoneinfo import ZoneInfo
 
 from ..business_calendar import BusinessCalendar, SendWindow
 from ..caps import first_day_within_caps
-from ..planning import StageRule, days_overdue, is_expired, plan, stage_day, upcoming
+from ..planning import (
+    AFTER,
+    BEFORE,
+    ON,
+    StageRule,
+    day_words,
+    days_overdue,
+    is_expired,
+    plan,
+    stage_day,
+    upcoming,
+)
 
 UTC = ZoneInfo("UTC")
 SP = "America/Sao_Paulo"
@@ -177,3 +188,10 @@ def test_a_stage_never_goes_out_before_the_one_it_follows():
     wednesday = datetime(2026, 11, 25, 13, 0, tzinfo=UTC)
     result = plan(due, rules, None, wednesday, CAL, WINDOW, SP)
     assert (result.send, result.superseded) == (rules[1], [rules[0]])
+
+
+def test_day_words_say_each_stage_day():
+    assert day_words(-5) == (BEFORE, 5, False)
+    assert day_words(0, True) == (ON, 0, False)
+    assert day_words(3, True) == (AFTER, 3, True)
+    assert day_words(-1, False) == (BEFORE, 1, False)
