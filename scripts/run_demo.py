@@ -24,8 +24,10 @@ def create_database(name):
     odoo_once(name, "-i", ",".join(ADDONS), "--load-language=pt_BR", *SMTP_ARGS)
 
 
-def configure_database(name, base_url="http://127.0.0.1:8069"):
-    """Make the demo database safe and pleasant: pt_BR, demo company, no egress.
+def configure_database(name, base_url="http://127.0.0.1:8069", history=False):
+    """Make the demo database safe and pleasant: pt_BR, demo company, no egress;
+    with ``history`` (a new database), play the last 40 days of the régua on it
+    (scripts/demo_history.py).
 
     Idempotent: it runs before every start. Returns the links printed at start:
     a customer's portal page (with its access token) and the SMS gateway log."""
@@ -56,20 +58,30 @@ def configure_database(name, base_url="http://127.0.0.1:8069"):
         )
         demo_partners = env["res.partner"].search([("company_id", "=", company.id)])
         (demo_partners | company.partner_id).write({"lang": "pt_BR"})
-        if "sms.gateway" in env:
+        # Every company of the database (Odoo's and l10n_br's demo companies
+        # too): a company without a gateway would send its SMS through Odoo IAP.
+        for each in env["res.company"].search([]):
             gateway = env["sms.gateway"].search(
-                [("company_id", "=", company.id), ("provider", "=", "log")], limit=1
+                [("company_id", "=", each.id), ("provider", "=", "log")], limit=1
             )
             if not gateway:
                 env["sms.gateway"].create(
                     {
                         "name": "Demonstração (somente registro)",
                         "provider": "log",
-                        "company_id": company.id,
+                        "company_id": each.id,
                         "is_default": True,
-                        "sender": "AURORA",
+                        "sender": "AURORA" if each == company else False,
                     }
                 )
+            else:
+                gateway.is_default = True
+        if history:
+            from demo_history import play
+
+            cr.commit()
+            print("Playing the last 40 days of the régua on the demo data...", flush=True)
+            play(env(context={"lang": "pt_BR", "tz": "America/Sao_Paulo"}), company)
         return demo_links(env, company, base_url)
 
 
@@ -106,6 +118,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-d", "--database", default="dunning_demo")
     parser.add_argument("-p", "--port", default="8069")
+    parser.add_argument(
+        "--prepare-only", action="store_true", help="create and configure, do not serve"
+    )
     args = parser.parse_args()
     try:
         import odoo.release
@@ -114,14 +129,17 @@ def main():
     if odoo.release.series != "18.0":
         sys.exit(f"Odoo 18.0 is required, found {odoo.release.version}.")
 
-    if not database_exists(args.database):
+    created = not database_exists(args.database)
+    if created:
         create_database(args.database)
     else:
         print(f"Updating the add-ons in {args.database} (drop it to rebuild the demo)...")
         odoo_once(args.database, "-u", ",".join(ADDONS), *SMTP_ARGS)
     # Every run, so an interrupted first run or an old database is made safe too.
     base_url = f"http://127.0.0.1:{args.port}"
-    links = configure_database(args.database, base_url)
+    links = configure_database(args.database, base_url, history=created)
+    if args.prepare_only:
+        return
 
     print(
         f"\nOdoo with {', '.join(ADDONS)} on {base_url}/web/login"
