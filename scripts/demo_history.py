@@ -7,7 +7,10 @@ through the log-only gateway (whose delivery reports mark them delivered, one
 wrong number undelivered), and marks the queued e-mails as the mail server
 would have accepted them. Along the way the customers answer as the portal
 lets them: one pays an invoice after its D+3 reminder (and is thanked), one
-disputes an invoice, one asks for a new date, one asks for e-mail only.
+disputes an invoice, one asks for a new date, one asks for e-mail only. Before
+that month, the chronic late payer's last year of invoices, each paid weeks
+late; afterwards the payer profiles are refreshed as their daily job does. The
+demo company gets a collections user and a salesperson for its customers.
 
 Called once, when ``make run`` creates the demo database (scripts/run_demo.py).
 """
@@ -25,6 +28,9 @@ DISPUTES = ("l10n_br_dunning.res_partner_clinica_recife_saude_demo", 25)
 PROMISES = ("l10n_br_dunning.res_partner_joao_carlos_oliveira_demo", 12)
 EMAIL_ONLY = ("l10n_br_dunning.res_partner_distribuidora_amazonas_demo", 32)
 WRONG_NUMBER = "l10n_br_dunning.res_partner_construtora_horizonte_demo"
+CHRONIC = "l10n_br_dunning.res_partner_construtora_horizonte_demo"
+# (days ago it was due, amount, days late it was paid)
+CHRONIC_HISTORY = [(330, 1180.0, 52), (270, 2340.0, 61), (210, 860.0, 47), (150, 1525.0, 58)]
 
 
 def play(env, company, log=None):
@@ -33,6 +39,8 @@ def play(env, company, log=None):
     from odoo.addons.sms_gateway.tools import providers
 
     today = datetime.now().date()
+    _people(env, company)
+    _chronic_history(env, company, today)
     Line = env["account.move.line"]
     lines = Line.search([*Line._dunning_open_domain(), ("company_id", "=", company.id)])
     start = datetime.combine(today - timedelta(days=DAYS), RUN_AT)
@@ -82,6 +90,81 @@ def play(env, company, log=None):
             env.cr.commit()
         if log:
             log(f"  {day}: {env['dunning.event'].search_count([('state', '=', 'queued')])} sent")
+
+    env["res.partner"]._dunning_update_payer_profiles(company)
+    env.cr.commit()
+
+
+def _people(env, company):
+    """A collections user and a salesperson who owns the demo customers."""
+    Users = env["res.users"].with_context(no_reset_password=True)
+    values = {
+        "company_id": company.id,
+        "company_ids": [(6, 0, company.ids)],
+        "tz": company.partner_id.tz,
+    }
+    collections = Users.create(
+        {
+            **values,
+            "name": "Carla Mendes",
+            "login": "cobranca",
+            "password": "cobranca",
+            "email": "carla.mendes@papelariaaurora.example",
+            "groups_id": [(4, env.ref("l10n_br_dunning.group_dunning_user").id)],
+        }
+    )
+    seller = Users.create(
+        {
+            **values,
+            "name": "Rafael Costa",
+            "login": "vendas",
+            "password": "vendas",
+            "email": "rafael.costa@papelariaaurora.example",
+            "groups_id": [(4, env.ref("sales_team.group_sale_salesman").id)]
+            if env.ref("sales_team.group_sale_salesman", raise_if_not_found=False)
+            else [(4, env.ref("account.group_account_invoice").id)],
+        }
+    )
+    customers = env["account.move"].search([("company_id", "=", company.id)]).partner_id
+    customers.commercial_partner_id.write({"user_id": seller.id})
+    env["account.move"].search(
+        [("company_id", "=", company.id), ("move_type", "=", "out_invoice")]
+    ).write({"invoice_user_id": seller.id})
+    company.dunning_policy_id.stage_ids.filtered("create_call").write(
+        {"activity_user_id": collections.id}
+    )
+
+
+def _chronic_history(env, company, today):
+    """The chronic late payer's last year: invoices paid weeks after their due date."""
+    from odoo import Command
+
+    partner = env.ref(CHRONIC, raise_if_not_found=False)
+    if not partner:
+        return
+    Move = env["account.move"].with_company(company)
+    for days_ago, amount, late in CHRONIC_HISTORY:
+        due = today - timedelta(days=days_ago)
+        with freeze_time(datetime.combine(due - timedelta(days=30), RUN_AT)):
+            move = Move.create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "invoice_date": due - timedelta(days=30),
+                    "invoice_date_due": due,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Material de escritório", "quantity": 1, "price_unit": amount}
+                        )
+                    ],
+                }
+            )
+            move.action_post()
+        paid_on = due + timedelta(days=late)
+        with freeze_time(datetime.combine(paid_on, RUN_AT)):
+            _pay(env, move, paid_on)
+    env.cr.commit()
 
 
 def _paid_after_d3(env, company):
