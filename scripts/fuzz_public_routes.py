@@ -32,7 +32,7 @@ from pathlib import Path
 import psycopg2
 import requests
 from hypothesis import HealthCheck, given, settings
-from odoo_helpers import ROOT, addons_path, database_exists
+from odoo_helpers import ROOT, database_exists, serve_command
 
 spec = importlib.util.spec_from_file_location(
     "fuzz_portal", ROOT / "l10n_br_dunning" / "tests" / "fuzz_portal.py"
@@ -58,23 +58,14 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "odoo",
-                f"--addons-path={addons_path()}",
-                "-d",
+            serve_command(
                 db,
-                f"--db-filter=^{db}$",
-                "--http-interface=127.0.0.1",
-                f"--http-port={self.port}",
+                self.port,
                 "--workers=0",
                 "--max-cron-threads=0",
-                "--smtp=127.0.0.1",
-                "--smtp-port=2",
                 "--log-level=warn",
                 f"--logfile={log}",
-            ]
+            )
         )
         for _ in range(120):
             try:

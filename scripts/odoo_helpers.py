@@ -1,5 +1,6 @@
-"""Helpers shared by scripts/run_demo.py and benchmarks/: where the add-ons are,
-whether a database exists, and a one-shot Odoo run (install or update)."""
+"""Helpers shared by scripts/ and benchmarks/: where the add-ons are, whether a
+database exists, a one-shot Odoo run (install or update) and the command that
+serves a database on 127.0.0.1."""
 
 import subprocess
 import sys
@@ -7,6 +8,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDONS = ["sms_gateway", "l10n_br_dunning"]
+# A local port nothing listens on: queued e-mails fail here instead of leaving.
+SMTP_ARGS = ["--smtp=127.0.0.1", "--smtp-port=2", "--email-from=odoo@localhost"]
 _ADDONS_PATH = []
 
 
@@ -45,3 +48,21 @@ def odoo_once(name, *args):
         ],
         check=True,
     )
+
+
+def serve_command(name, port, *args):
+    """The command serving database ``name`` on 127.0.0.1:``port`` (nothing else
+    answered, no e-mail leaves: SMTP_ARGS), with Odoo's extra ``args``."""
+    return [
+        sys.executable,
+        "-m",
+        "odoo",
+        f"--addons-path={addons_path()}",
+        "-d",
+        name,
+        f"--db-filter=^{name}$",
+        "--http-interface=127.0.0.1",
+        f"--http-port={port}",
+        *SMTP_ARGS,
+        *args,
+    ]

@@ -22,7 +22,7 @@ import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from odoo_helpers import ROOT, database_exists
+from odoo_helpers import ROOT
 
 TEMPLATES = {
     "reminder": "mail_template_dunning_reminder",
@@ -182,10 +182,8 @@ def main():
     import odoo
     from odoo import SUPERUSER_ID, api
 
-    if not database_exists(args.database):
-        run_demo.create_database(args.database)
     # Also parses Odoo's configuration for this database.
-    run_demo.configure_database(args.database)
+    run_demo.prepare(args.database)
     registry = odoo.modules.registry.Registry(args.database)
     with registry.cursor() as cr:
         try:

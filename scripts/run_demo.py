@@ -13,10 +13,16 @@ import argparse
 import os
 import sys
 
-from odoo_helpers import ADDONS, addons_path, database_exists, odoo_once
+from odoo_helpers import (
+    ADDONS,
+    SMTP_ARGS,
+    addons_path,
+    database_exists,
+    odoo_once,
+    serve_command,
+)
 
-# A local port nothing listens on: queued e-mails fail here instead of leaving.
-SMTP_ARGS = ["--smtp=127.0.0.1", "--smtp-port=2", "--email-from=odoo@localhost"]
+BASE_URL = "http://127.0.0.1:8069"
 
 
 def create_database(name):
@@ -24,7 +30,21 @@ def create_database(name):
     odoo_once(name, "-i", ",".join(ADDONS), "--load-language=pt_BR", *SMTP_ARGS)
 
 
-def configure_database(name, base_url="http://127.0.0.1:8069", history=False):
+def prepare(name, base_url=BASE_URL, update=False):
+    """The demo database, ready: created (with its month of history) when
+    absent, else updated when ``update`` is asked; configured in any case.
+    Returns the links printed at start (``configure_database``)."""
+    created = not database_exists(name)
+    if created:
+        create_database(name)
+    elif update:
+        print(f"Updating the add-ons in {name} (drop it to rebuild the demo)...")
+        odoo_once(name, "-u", ",".join(ADDONS), *SMTP_ARGS)
+    # Every run, so an interrupted first run or an old database is made safe too.
+    return configure_database(name, base_url, history=created)
+
+
+def configure_database(name, base_url=BASE_URL, history=False):
     """Make the demo database safe and pleasant: pt_BR, demo company, no egress;
     with ``history`` (a new database), play the last 40 days of the régua on it
     (scripts/demo_history.py).
@@ -85,10 +105,9 @@ def configure_database(name, base_url="http://127.0.0.1:8069", history=False):
         return demo_links(env, company, base_url)
 
 
-def demo_links(env, company, base_url):
-    """{label: URL}: the most overdue open invoice of the demo company as its
-    customer opens it from an SMS or e-mail link, and the SMS gateway's log."""
-    links = {}
+def demo_invoice(env, company):
+    """The demo company's most overdue open invoice, a person's when there is
+    one: the customer reading an SMS on a phone."""
     open_invoices = [
         ("company_id", "=", company.id),
         ("move_type", "=", "out_invoice"),
@@ -96,12 +115,18 @@ def demo_links(env, company, base_url):
         ("payment_state", "in", ("not_paid", "partial")),
     ]
     Move = env["account.move"]
-    # A person's invoice when there is one: the customer reading an SMS on a phone.
-    invoice = Move.search(
+    return Move.search(
         [*open_invoices, ("partner_id.is_company", "=", False)],
         order="invoice_date_due, id",
         limit=1,
     ) or Move.search(open_invoices, order="invoice_date_due, id", limit=1)
+
+
+def demo_links(env, company, base_url):
+    """{label: URL}: ``demo_invoice`` as its customer opens it from an SMS or
+    e-mail link, and the SMS gateway's log."""
+    links = {}
+    invoice = demo_invoice(env, company)
     if invoice:
         invoice._portal_ensure_token()
         links[f"The customer's side ({invoice.partner_id.name}, {invoice.name})"] = (
@@ -129,15 +154,8 @@ def main():
     if odoo.release.series != "18.0":
         sys.exit(f"Odoo 18.0 is required, found {odoo.release.version}.")
 
-    created = not database_exists(args.database)
-    if created:
-        create_database(args.database)
-    else:
-        print(f"Updating the add-ons in {args.database} (drop it to rebuild the demo)...")
-        odoo_once(args.database, "-u", ",".join(ADDONS), *SMTP_ARGS)
-    # Every run, so an interrupted first run or an old database is made safe too.
     base_url = f"http://127.0.0.1:{args.port}"
-    links = configure_database(args.database, base_url, history=created)
+    links = prepare(args.database, base_url, update=True)
     if args.prepare_only:
         return
 
@@ -149,19 +167,7 @@ def main():
     for label, url in links.items():
         print(f"{label}:\n    {url}", flush=True)
     print(flush=True)
-    cmd = [
-        sys.executable,
-        "-m",
-        "odoo",
-        f"--addons-path={addons_path()}",
-        "-d",
-        args.database,
-        f"--db-filter=^{args.database}$",
-        "--http-interface=127.0.0.1",
-        f"--http-port={args.port}",
-        *SMTP_ARGS,
-    ]
-    os.execv(sys.executable, cmd)
+    os.execv(sys.executable, serve_command(args.database, args.port))
 
 
 if __name__ == "__main__":

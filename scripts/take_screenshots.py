@@ -31,7 +31,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from odoo_helpers import ROOT, addons_path, database_exists
+from odoo_helpers import ROOT, serve_command
 
 CHROMIUM_FLAGS = [
     "--headless=new",
@@ -152,35 +152,25 @@ class Browser:
 
 
 def demo_facts(db):
-    """The portal link, an overdue invoice and the SMS gateway of the demo company."""
+    """The demo database ready (``run_demo.prepare``), and what the pictures
+    show: the invoice ``make run`` prints, its portal path, the SMS gateway."""
+    import run_demo
+
     import odoo
     from odoo import SUPERUSER_ID, api
 
-    odoo.tools.config.parse_config([f"--addons-path={addons_path()}", "-d", db])
+    run_demo.prepare(db)  # also parses Odoo's configuration for this database
     registry = odoo.modules.registry.Registry(db)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         company = env.ref("l10n_br_dunning.res_company_demo")
-        env.ref("base.user_admin").tz = "America/Sao_Paulo"
-        invoices = env["account.move"].search(
-            [
-                ("company_id", "=", company.id),
-                ("move_type", "=", "out_invoice"),
-                ("payment_state", "=", "not_paid"),
-                ("partner_id.is_company", "=", False),
-            ],
-            order="invoice_date_due",
-        )
-        invoice = invoices[:1]
+        invoice = run_demo.demo_invoice(env, company)
         invoice._portal_ensure_token()
-        facts = {
-            "company": company.id,
+        return {
             "invoice": invoice.id,
             "portal": invoice.get_portal_url(),
             "gateway": company.sms_gateway_id.id,
         }
-        cr.commit()
-        return facts
 
 
 def main():
@@ -188,31 +178,13 @@ def main():
     parser.add_argument("-d", "--database", default="dunning_demo")
     parser.add_argument("--out", default=str(ROOT / "docs"))
     args = parser.parse_args()
-    if not database_exists(args.database):
-        subprocess.run(
-            [sys.executable, str(ROOT / "scripts" / "run_demo.py"), "--prepare-only"], check=True
-        )
     facts = demo_facts(args.database)
     out = Path(args.out)
     out.mkdir(exist_ok=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            f"--addons-path={addons_path()}",
-            "-d",
-            args.database,
-            f"--db-filter=^{args.database}$",
-            "--http-interface=127.0.0.1",
-            f"--http-port={port}",
-            "--smtp=127.0.0.1",
-            "--smtp-port=2",
-            "--max-cron-threads=0",
-            "--log-level=warn",
-        ],
+        serve_command(args.database, port, "--max-cron-threads=0", "--log-level=warn"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -106,13 +106,13 @@ class DunningChannel(models.AbstractModel):
         """What ``_contact`` and ``_caps`` read for each of ``partners``, read for
         all of them at once (a run's batch): SMS opt-outs, blacklisted e-mails and
         the SMS of the last eight days, in three set-based queries."""
-        numbers = {}
+        wanted = []
         for partner in partners:
             try:
-                numbers[partner.id] = partner._dunning_sms_number()
+                wanted.append(partner._dunning_sms_number())
             except PhoneNumberError:
-                numbers[partner.id] = None
-        wanted = [number for number in numbers.values() if number]
+                continue
+        wanted = [number for number in wanted if number]
         opted_out = set(
             self.env["phone.blacklist"].sudo().search([("number", "in", wanted)]).mapped("number")
             if wanted

@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from .dunning_stage import CHANNEL_FIELDS
+
 
 class DunningPolicy(models.Model):
     _name = "dunning.policy"
@@ -43,12 +45,10 @@ class DunningPolicy(models.Model):
     @api.depends_context("lang")
     def _compute_stage_summary(self):
         """One line per stage: "5 days before: Reminder (E-mail, SMS)"."""
-        Stage = self.env["dunning.stage"]
+        fields_ = self.env["dunning.stage"]._fields
         labels = {
-            "email": Stage._fields["send_email"]._description_string(self.env),
-            "sms": Stage._fields["send_sms"]._description_string(self.env),
-            "call": Stage._fields["create_call"]._description_string(self.env),
-            "letter": Stage._fields["send_letter"]._description_string(self.env),
+            channel: fields_[field]._description_string(self.env)
+            for channel, field in CHANNEL_FIELDS.items()
         }
         for policy in self:
             policy.stage_summary = "\n".join(

@@ -3,9 +3,23 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools.misc import format_amount, format_date
+from odoo.tools import LazyTranslate
 
-from ..tools.planning import AFTER, BEFORE, StageRule, day_words
+from ..tools.planning import AFTER, BEFORE, ON, StageRule, day_words
+
+_lt = LazyTranslate(__name__)
+# A stage's day in words: {(side, business days, one day): text} (tools.planning.day_words).
+DAY_WORDS = {
+    (BEFORE, False, True): _lt("1 day before"),
+    (BEFORE, False, False): _lt("%(count)s days before"),
+    (BEFORE, True, True): _lt("1 business day before"),
+    (BEFORE, True, False): _lt("%(count)s business days before"),
+    (ON, False, False): _lt("on the due date"),
+    (AFTER, False, True): _lt("1 day after"),
+    (AFTER, False, False): _lt("%(count)s days after"),
+    (AFTER, True, True): _lt("1 business day after"),
+    (AFTER, True, False): _lt("%(count)s business days after"),
+}
 
 # The sample customer and amount of a stage's preview (never a real customer's).
 SAMPLE_NAME = "Maria"
@@ -80,22 +94,9 @@ class DunningStage(models.Model):
 
     def _day_label(self):
         """The stage's day in words: "5 days before", "on the due date", "3
-        business days after" (tools.planning.day_words)."""
+        business days after"."""
         side, count, business = day_words(self.offset_days, self.business_days)
-        _ = self.env._
-        if side == BEFORE:
-            if business:
-                if count == 1:
-                    return _("1 business day before")
-                return _("%(count)s business days before", count=count)
-            return _("1 day before") if count == 1 else _("%(count)s days before", count=count)
-        if side == AFTER:
-            if business:
-                if count == 1:
-                    return _("1 business day after")
-                return _("%(count)s business days after", count=count)
-            return _("1 day after") if count == 1 else _("%(count)s days after", count=count)
-        return _("on the due date")
+        return self.env._(DAY_WORDS[side, business, count == 1]) % {"count": count}
 
     @api.depends(
         "send_sms", "sms_template_id", "send_email", "mail_template_id", "offset_days", "company_id"
@@ -114,33 +115,23 @@ class DunningStage(models.Model):
         """The stage's SMS, else its e-mail's subject, rendered for a sample
         customer (SAMPLE_NAME, SAMPLE_AMOUNT) due on the stage's day, in the
         company's language."""
-        company = self.company_id or self.env.company
-        if not (self.send_sms and self.sms_template_id) and not (
-            self.send_email and self.mail_template_id
-        ):
+        if self.send_sms and self.sms_template_id:
+            template, field = self.sms_template_id, "body"
+        elif self.send_email and self.mail_template_id:
+            template, field = self.mail_template_id, "subject"
+        else:
             return False
-        lang = company.partner_id._dunning_lang(company)
-        due = fields.Date.context_today(self) - timedelta(days=self.offset_days)
+        company = self.company_id or self.env.company
         sample = {
             "name": SAMPLE_NAME,
-            "amount": format_amount(
-                self.env, SAMPLE_AMOUNT, company.currency_id, lang_code=lang
-            ).replace("\xa0", " "),
-            "due_date": format_date(self.env, due, lang_code=lang, date_format="dd/MM"),
+            "amount": SAMPLE_AMOUNT,
+            "due_date": fields.Date.context_today(self) - timedelta(days=self.offset_days),
             "link": f"{company.get_base_url()}/c/Xy7kQ2pL",
         }
-        partner = company.partner_id.with_company(company).with_context(
-            lang=lang, dunning_sample=sample
+        template = template.with_company(company).with_context(
+            lang=company.partner_id._dunning_lang(company), dunning_sample=sample
         )
-        if self.send_sms and self.sms_template_id:
-            template = self.sms_template_id.with_company(company).with_context(
-                lang=lang, dunning_sample=sample
-            )
-            return template._render_field("body", partner.ids)[partner.id]
-        template = self.mail_template_id.with_company(company).with_context(
-            lang=lang, dunning_sample=sample
-        )
-        return template._render_field("subject", partner.ids)[partner.id]
+        return template._render_field(field, company.partner_id.ids)[company.partner_id.id]
 
     @api.constrains("send_email", "mail_template_id", "send_sms", "sms_template_id")
     def _check_templates(self):

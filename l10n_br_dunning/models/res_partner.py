@@ -153,14 +153,12 @@ class ResPartner(models.Model):
         return vocative(self.name, self.is_company)
 
     def _dunning_sms_amount(self):
-        sample = self.env.context.get("dunning_sample")
-        if sample:
-            return sample["amount"]
+        sample = self.env.context.get("dunning_sample")  # a stage's preview
         lines = self._dunning_context_lines()
         currency = lines[:1].company_currency_id or self.env.company.currency_id
         amount = format_amount(
             self.env,
-            sum(lines.mapped("amount_residual")),
+            sample["amount"] if sample else sum(lines.mapped("amount_residual")),
             currency,
             lang_code=self._dunning_lang(lines[:1].company_id or None),
         )
@@ -168,16 +166,15 @@ class ResPartner(models.Model):
         return amount.replace("\xa0", " ")
 
     def _dunning_sms_due_date(self):
-        sample = self.env.context.get("dunning_sample")
-        if sample:
-            return sample["due_date"]
+        sample = self.env.context.get("dunning_sample")  # a stage's preview
         lines = self._dunning_context_lines()
-        if not lines:
+        due = sample["due_date"] if sample else lines[:1].date_maturity
+        if not due:
             return ""
         return format_date(
             self.env,
-            lines[0].date_maturity,
-            lang_code=self._dunning_lang(lines[0].company_id),
+            due,
+            lang_code=self._dunning_lang(lines[:1].company_id or None),
             date_format="dd/MM",
         )
 

@@ -180,7 +180,7 @@ class SmsSms(models.Model):
         """The gateway log of these SMS with their outcomes: new lines created
         together, the lines of earlier attempts updated. {uuid: log}"""
         for result in results:
-            log_values[result.uuid].update(_log_outcome(result, gateway))
+            log_values[result.uuid].update(_log_outcome(result))
         Log = self.env["sms.gateway.message"].sudo()
         logs = {
             log.sms_uuid: log
@@ -293,7 +293,7 @@ class SmsSms(models.Model):
             )
 
 
-def _log_outcome(result, gateway):
+def _log_outcome(result):
     """The gateway log's values for one attempt's outcome."""
     if result.outcome == providers.SENT:
         return {
