@@ -216,19 +216,31 @@ class AccountMove(models.Model):
 
     def _dunning_ensure_tokens(self):
         """Portal access token and short-link token for these invoices, in one
-        UPDATE each (an ORM write would resync every invoice's lines)."""
+        UPDATE (an ORM write would resync every invoice's lines); the tokens are
+        put in the cache, so templates read them without a query per invoice."""
+        # A token Odoo set in this transaction is in the database first.
+        self.flush_recordset(["access_token", "dunning_link_token"])
         missing = self.filtered(lambda m: not m.access_token or not m.dunning_link_token)
-        for move in missing:
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE account_move SET access_token = COALESCE(access_token, %s), "
-                    "dunning_link_token = COALESCE(dunning_link_token, %s) WHERE id = %s",
-                    str(uuid.uuid4()),
-                    secrets.token_urlsafe(9),
-                    move.id,
-                )
+        if not missing:
+            return
+        rows = self.env.execute_query(
+            SQL(
+                """
+                UPDATE account_move m
+                   SET access_token = COALESCE(m.access_token, v.access),
+                       dunning_link_token = COALESCE(m.dunning_link_token, v.link)
+                  FROM unnest(%s::int[], %s::varchar[], %s::varchar[]) AS v(id, access, link)
+                 WHERE m.id = v.id
+             RETURNING m.id, m.access_token, m.dunning_link_token
+                """,
+                missing.ids,
+                [str(uuid.uuid4()) for _move in missing],
+                [secrets.token_urlsafe(9) for _move in missing],
             )
-        missing.invalidate_recordset(["access_token", "dunning_link_token"])
+        )
+        moves = self.browse([row[0] for row in rows])
+        self.env.cache.update(moves, self._fields["access_token"], [row[1] for row in rows])
+        self.env.cache.update(moves, self._fields["dunning_link_token"], [row[2] for row in rows])
 
     def _dunning_short_url(self):
         """A short link to this invoice's portal page (``/c/<token>``), for SMS.

@@ -139,7 +139,7 @@ class AccountMoveLine(models.Model):
         self.ensure_one()
         move, company = self.move_id, self.company_id
         partner = self.partner_id.commercial_partner_id
-        if not company.dunning_enabled or partner.dunning_excluded or not self._dunning_is_open():
+        if not company.dunning_enabled or partner.dunning_excluded or not context.is_open(self):
             return Plan()
         policy = context.policy or partner._dunning_policy(company)
         if not policy:
@@ -231,7 +231,36 @@ class AccountMoveLine(models.Model):
         if not moments:
             return
         self.env.flush_all()
-        for chunk in split_every(1000, list((stages or {}).items())):
+        context = context or PlanningContext(self.env)
+        lines = self.browse(list(moments))
+        effective = {
+            line.id: context.effective_due(line) if line.date_maturity else None for line in lines
+        }
+        stages = stages or {}
+        # One UPDATE per 1000 lines: next action, effective due date and, for the
+        # lines in ``stages``, the stage reached (NULL: keep the stored one).
+        for chunk in split_every(1000, list(moments.items())):
+            rows = SQL(", ").join(
+                SQL(
+                    "(%s, %s::timestamp, %s::date, %s::int)",
+                    line_id,
+                    to_naive(moment) or None,
+                    effective[line_id],
+                    stages.get(line_id),
+                )
+                for line_id, moment in chunk
+            )
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE account_move_line l SET dunning_next_action_at = v.moment,"
+                    " dunning_due_effective = v.due,"
+                    " dunning_stage_id = COALESCE(v.stage, l.dunning_stage_id)"
+                    " FROM (VALUES %s) AS v(id, moment, due, stage) WHERE l.id = v.id",
+                    rows,
+                )
+            )
+        # Stages of lines without a moment of their own (none today; kept exact).
+        for chunk in split_every(1000, [(k, v) for k, v in stages.items() if k not in moments]):
             rows = SQL(", ").join(SQL("(%s, %s)", line_id, stage_id) for line_id, stage_id in chunk)
             self.env.cr.execute(
                 SQL(
@@ -240,54 +269,31 @@ class AccountMoveLine(models.Model):
                     rows,
                 )
             )
-        context = context or PlanningContext(self.env)
-        lines = self.browse(list(moments))
-        effective = {
-            line.id: context.effective_due(line) if line.date_maturity else None for line in lines
-        }
-        for chunk in split_every(1000, list(moments.items())):
-            rows = SQL(", ").join(
-                SQL(
-                    "(%s, %s::timestamp, %s::date)",
-                    line_id,
-                    to_naive(moment) or None,
-                    effective[line_id],
-                )
-                for line_id, moment in chunk
-            )
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE account_move_line l SET dunning_next_action_at = v.moment,"
-                    " dunning_due_effective = v.due"
-                    " FROM (VALUES %s) AS v(id, moment, due) WHERE l.id = v.id",
-                    rows,
-                )
-            )
+        # Each invoice: its installments' next action, and with ``stages`` the most
+        # advanced stage they reached; one UPDATE, of the invoices that change.
         move_ids = lines.move_id.ids
         self.env.cr.execute(
             SQL(
                 """
-                UPDATE account_move m SET dunning_next_action_at = sub.moment
-                  FROM (SELECT move_id, MIN(dunning_next_action_at) AS moment
-                          FROM account_move_line WHERE move_id = ANY(%s) GROUP BY move_id) sub
+                UPDATE account_move m
+                   SET dunning_next_action_at = sub.moment,
+                       dunning_stage_id = CASE WHEN %(stages)s THEN sub.stage
+                                               ELSE m.dunning_stage_id END
+                  FROM (SELECT l.move_id, MIN(l.dunning_next_action_at) AS moment,
+                               (ARRAY_AGG(s.id ORDER BY s.offset_days DESC)
+                                  FILTER (WHERE s.id IS NOT NULL))[1] AS stage
+                          FROM account_move_line l
+                          LEFT JOIN dunning_stage s ON s.id = l.dunning_stage_id
+                         WHERE l.move_id = ANY(%(moves)s)
+                         GROUP BY l.move_id) sub
                  WHERE m.id = sub.move_id
+                   AND (m.dunning_next_action_at IS DISTINCT FROM sub.moment
+                        OR (%(stages)s AND m.dunning_stage_id IS DISTINCT FROM sub.stage))
                 """,
-                move_ids,
+                moves=move_ids,
+                stages=bool(stages),
             )
         )
-        if stages:
-            self.env.cr.execute(
-                SQL(
-                    """
-                    UPDATE account_move m SET dunning_stage_id = (
-                        SELECT s.id FROM account_move_line l
-                          JOIN dunning_stage s ON s.id = l.dunning_stage_id
-                         WHERE l.move_id = m.id ORDER BY s.offset_days DESC LIMIT 1)
-                     WHERE m.id = ANY(%s)
-                    """,
-                    move_ids,
-                )
-            )
         fields_ = ["dunning_next_action_at", "dunning_stage_id"]
         lines.invalidate_recordset([*fields_, "dunning_due_effective"])
         self.env["account.move"].browse(move_ids).invalidate_recordset(fields_)

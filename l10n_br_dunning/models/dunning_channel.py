@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
-from odoo.tools import LazyTranslate, html2plaintext
+from odoo.tools import SQL, LazyTranslate, clean_context, html2plaintext
 from odoo.tools.misc import format_amount
 
 from odoo.addons.sms_gateway.models.sms_sms import PHONE_ERRORS
@@ -56,20 +56,46 @@ class BatchFacts:
     sms_sent: dict  # {(partner id, company id): [event dicts: sent_at, sms_uuid]}
 
 
+@dataclass
+class OutgoingEmail:
+    """A régua e-mail waiting in an ``Outbox``: rendered, not yet posted."""
+
+    partner: object  # res.partner (the customer)
+    company: object  # res.company (the invoices' company: it speaks)
+    lang: str
+    subject: str
+    body: str  # the rendered template body (Markup)
+    reply_to: str
+    layout: str  # xmlid of the e-mail frame
+    attachment_ids: list
+    mail_context: dict  # ``dunning_mail``: {title, preferences_url}
+
+
 class Outbox:
     """The messages of a run's batch, written together at its end
-    (``dunning.channel._flush_outbox``), in the batch's transaction: the SMS
-    with their chatter messages, notifications and trackers, the events, the
-    invoices' chatter notes."""
+    (``dunning.channel._flush_outbox``), in the batch's transaction: the
+    e-mails and SMS with their chatter messages, notifications and trackers,
+    the call activities, the events, the invoices' chatter notes."""
 
     def __init__(self):
+        self.emails = []  # OutgoingEmail
         self.sms = []  # (partner, company, body, number)
-        self.events = []  # event values; "_outbox_sms": index in self.sms
+        self.activities = []  # mail.activity values
+        # event values; "_outbox_email", "_outbox_sms", "_outbox_activity": indexes above
+        self.events = []
         self.notes = {}  # {account.move: note}
+
+    def add_email(self, email):
+        self.emails.append(email)
+        return len(self.emails) - 1
 
     def add_sms(self, partner, company, body, number):
         self.sms.append((partner, company, body, number))
         return len(self.sms) - 1
+
+    def add_activity(self, values):
+        self.activities.append(values)
+        return len(self.activities) - 1
 
 
 @dataclass
@@ -370,9 +396,10 @@ class DunningChannel(models.AbstractModel):
     def _mail_title(self, outgoing):
         """The layout's title: the invoice, or "Collection" for several."""
         moves = outgoing.lines.move_id
-        if outgoing.template == self.env.ref(
+        thanks = self.env["ir.model.data"]._xmlid_to_res_id(
             "l10n_br_dunning.mail_template_dunning_thanks", raise_if_not_found=False
-        ):
+        )
+        if thanks and outgoing.template.id == thanks:
             return self.env._("Payment received")
         if len(moves) == 1:
             return self.env._("Invoice %(name)s", name=moves.name)
@@ -383,35 +410,46 @@ class DunningChannel(models.AbstractModel):
         lines = outgoing.lines
         company = lines[:1].company_id or self.env.company
         lang = partner._dunning_lang(company)
-        mail_context = partner._dunning_mail_context(
-            company, self.with_context(lang=lang)._mail_title(outgoing), lines[:1].move_id
+        email = OutgoingEmail(
+            partner=partner,
+            company=company,
+            lang=lang,
+            subject=rendered.get("subject"),
+            body=rendered.get("body_html"),
+            # The collections team's address when the company sets one (the
+            # templates' reply_to), else Odoo's catchall: either way the answer
+            # is filed on the customer's chatter (References header).
+            reply_to=rendered.get("reply_to") or None,
+            layout=outgoing.template.email_layout_xmlid or DUNNING_LAYOUT,
+            attachment_ids=lines.move_id.invoice_pdf_report_id.ids,
+            mail_context=partner._dunning_mail_context(
+                company, self.with_context(lang=lang)._mail_title(outgoing), lines[:1].move_id
+            ),
         )
-        template = outgoing.template
+        if outbox is not None:
+            return {"_outbox_email": outbox.add_email(email)}
         message = (
             partner.with_company(company)
             .with_context(
                 mail_post_autofollow=False,
                 mail_create_nosubscribe=True,
                 lang=lang,
-                dunning_mail=mail_context,
+                dunning_mail=email.mail_context,
             )
             .message_post(
-                subject=rendered.get("subject"),
-                body=rendered.get("body_html"),
+                subject=email.subject,
+                body=email.body,
                 # The company speaks; giving the author spares a partner search per e-mail.
                 author_id=company.partner_id.id,
                 # Always the company's own address (the channel rules send no e-mail
                 # for a company without one), never the cron user's.
                 email_from=company._dunning_email_from(),
-                # The collections team's address when the company sets one
-                # (the templates' reply_to), else Odoo's catchall: either way the
-                # answer is filed on the customer's chatter (References header).
-                reply_to=rendered.get("reply_to") or None,
+                reply_to=email.reply_to,
                 partner_ids=partner.ids,
-                attachment_ids=lines.move_id.invoice_pdf_report_id.ids,
+                attachment_ids=email.attachment_ids,
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
-                email_layout_xmlid=template.email_layout_xmlid or DUNNING_LAYOUT,
+                email_layout_xmlid=email.layout,
                 force_send=False,
                 # The invoice's company sends: its sender, alias domain and mail server.
                 record_company_id=company.id,
@@ -441,14 +479,22 @@ class DunningChannel(models.AbstractModel):
 
     @api.model
     def _flush_outbox(self, outbox):
-        """Write what waited in ``outbox``: the SMS in bulk, then the events with
-        their messages, then the invoices' notes."""
-        posted = self._post_sms_batch(outbox.sms)
+        """Write what waited in ``outbox``: the e-mails, SMS and call activities
+        in bulk, then the events with their messages, then the invoices' notes."""
+        emails = self._post_email_batch(outbox.emails)
+        sms = self._post_sms_batch(outbox.sms)
+        activities = self._schedule_calls(outbox.activities)
         for values in outbox.events:
+            index = values.pop("_outbox_email", None)
+            if index is not None:
+                values["mail_message_id"] = emails[index]
             index = values.pop("_outbox_sms", None)
             if index is not None:
-                values["mail_message_id"], values["sms_uuid"] = posted[index]
-        self.env["dunning.event"].sudo().create(outbox.events)
+                values["mail_message_id"], values["sms_uuid"] = sms[index]
+            index = values.pop("_outbox_activity", None)
+            if index is not None:
+                values["activity_id"] = activities[index]
+        self.env["dunning.event"].sudo()._insert(outbox.events)
         self._log_notes(outbox.notes)
 
     @api.model
@@ -457,6 +503,214 @@ class DunningChannel(models.AbstractModel):
         if notes:
             moves = self.env["account.move"].union(*notes)
             moves._message_log_batch(bodies={move.id: note for move, note in notes.items()})
+
+    @api.model
+    def _parents(self, partners):
+        """{partner id: parent message id} of a new message on each customer's
+        chatter, as message_post sets it: the chatter's first message when the
+        model's threads are flat, none otherwise (res.partner's are not)."""
+        if not partners._mail_flat_thread:
+            return {}
+        return dict(
+            self.env["mail.message"]
+            .sudo()
+            ._read_group(
+                [
+                    ("model", "=", partners._name),
+                    ("res_id", "in", partners.ids),
+                    ("message_type", "!=", "user_notification"),
+                ],
+                ["res_id"],
+                ["id:min"],
+            )
+        )
+
+    @api.model
+    def _default_reply_to(self, pairs, default):
+        """{(company id, partner id): reply-to} for [(partner, company)], as
+        message_post computes it when none is given: per company, in bulk.
+        ``default(company)``: the sender's address, for a company without alias."""
+        Partner = self.env["res.partner"].sudo()
+        groups = defaultdict(list)
+        for partner, company in pairs:
+            groups[company].append(partner)
+        reply_to = {}
+        for company, partners in groups.items():
+            partners = Partner.union(*partners).with_company(company)
+            for pid, value in partners._notify_get_reply_to(default=default(company)).items():
+                reply_to[company.id, pid] = value
+        return reply_to
+
+    @api.model
+    def _post_email_batch(self, emails):
+        """Post e-mails on customers' chatter in bulk: what ``message_post`` writes
+        for each (the chatter message with its attachments, the queued
+        ``mail.mail`` in its layout with the headers and references a mail client
+        threads by, the notification that tracks its delivery and bounce), in
+        three creates. ``emails``: [OutgoingEmail]; returns the message ids in
+        their order.
+
+        The e-mail is the one ``message_post`` would queue (tests compare them);
+        the layout's values are prepared once per company, language and layout."""
+        if not emails:
+            return []
+        Partner = self.env["res.partner"].sudo()
+        IrModelData = self.env["ir.model.data"]
+        comment = IrModelData._xmlid_to_res_id("mail.mt_comment")
+        partners = Partner.union(*(email.partner for email in emails))
+        parents = self._parents(partners)
+        missing = [(e.partner, e.company) for e in emails if not e.reply_to]
+        reply_to = self._default_reply_to(missing, lambda c: c._dunning_email_from())
+        values = []
+        for email in emails:
+            company, partner = email.company, email.partner
+            email_from = company._dunning_email_from()
+            values.append(
+                {
+                    "author_id": company.partner_id.id,
+                    "email_from": email_from,
+                    "model": "res.partner",
+                    "res_id": partner.id,
+                    "record_name": partner.display_name,
+                    "body": email.body,
+                    "subject": email.subject or False,
+                    "message_type": "comment",
+                    "subtype_id": comment,
+                    "partner_ids": [partner.id],
+                    "parent_id": parents.get(partner.id, False),
+                    "attachment_ids": [Command.link(aid) for aid in email.attachment_ids],
+                    "email_add_signature": True,
+                    "email_layout_xmlid": email.layout,
+                    "record_company_id": company.id,
+                    "record_alias_domain_id": company.alias_domain_id.id,
+                    "reply_to": email.reply_to or reply_to[company.id, partner.id],
+                }
+            )
+        messages = Partner._message_create(values)
+        references = self._references(messages)
+        layouts = {}
+        mails = []
+        for message, email in zip(messages, emails, strict=True):
+            partner = email.partner.with_company(email.company).with_context(
+                lang=email.lang, dunning_mail=email.mail_context
+            )
+            key = (email.company, email.lang, email.layout)
+            if key not in layouts:
+                layouts[key] = self._layout_values(partner, message, email.company, email.lang)
+            render_values = dict(
+                layouts[key],
+                message=message,
+                subtype=message.subtype_id,
+                record=partner,
+                record_name=message.record_name,
+                subtitles=[message.record_name],
+                dunning=email.mail_context,
+            )
+            body = self.env["ir.qweb"]._render(
+                email.layout,
+                render_values,
+                minimal_qcontext=True,
+                raise_if_not_found=False,
+                lang=email.lang,
+            )
+            headers = {}
+            bounce = email.company.alias_domain_id.bounce_email
+            if bounce:
+                headers["Return-Path"] = bounce
+            headers = partner._notify_by_email_get_headers(headers=headers)
+            mails.append(
+                {
+                    "mail_message_id": message.id,
+                    "references": references[message.id],
+                    "body_html": body or message.body,
+                    "auto_delete": True,
+                    "headers": repr(headers),
+                    "recipient_ids": [Command.link(email.partner.id)],
+                }
+            )
+        created = self.env["mail.mail"].sudo().with_context(clean_context(self.env.context))
+        created = created.create(mails)
+        self.env["mail.notification"].sudo().create(
+            [
+                {
+                    "author_id": mail.mail_message_id.author_id.id,
+                    "is_read": True,
+                    "mail_mail_id": mail.id,
+                    "mail_message_id": mail.mail_message_id.id,
+                    "notification_status": "ready",
+                    "notification_type": "email",
+                    "res_partner_id": email.partner.id,
+                }
+                for mail, email in zip(created, emails, strict=True)
+            ]
+        )
+        return messages.ids
+
+    @api.model
+    def _layout_values(self, partner, message, company, lang):
+        """The e-mail layout's values common to the e-mails of one company in one
+        language, as Odoo prepares them (recipient group of a customer)."""
+        description = partner._get_model_description("res.partner")
+        recipient = {
+            "id": message.partner_ids[:1].id,
+            "active": True,
+            "is_follower": False,
+            "lang": lang,
+            "groups": [],
+            "notif": "email",
+            "share": True,
+            "type": "customer",
+            "uid": False,
+            "ushare": False,
+        }
+        groups = partner._notify_get_recipients_classify(message, [recipient], description)
+        values = partner._notify_by_email_prepare_rendering_context(
+            message,
+            model_description=description,
+            force_email_company=company,
+            force_email_lang=lang,
+        )
+        values.update({k: v for k, v in groups[0].items() if k != "recipients"})
+        return values
+
+    @api.model
+    def _references(self, messages):
+        """{message id: References header} as ``message_post`` writes it: up to
+        three earlier messages of the customer's chatter (public discussions
+        first), then the message itself. One query for the batch."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT m.res_id, m.id, m.message_id,
+                       NOT COALESCE(m.is_internal, FALSE) AND NOT COALESCE(s.internal, FALSE),
+                       m.message_type IN ('comment', 'auto_comment', 'email', 'email_outgoing'),
+                       m.message_type != 'user_notification'
+                  FROM (SELECT id, res_id, message_id, is_internal, subtype_id, message_type,
+                               ROW_NUMBER() OVER (PARTITION BY res_id ORDER BY id DESC) AS rank
+                          FROM mail_message
+                         WHERE model = 'res.partner' AND res_id = ANY(%s)
+                           AND subtype_id IS NOT NULL AND message_id IS NOT NULL
+                           AND id < %s) m
+                  JOIN mail_message_subtype s ON s.id = m.subtype_id
+                 WHERE m.rank <= %s
+                 ORDER BY m.id DESC
+                """,
+                list(set(messages.mapped("res_id"))),
+                max(messages.ids),
+                32 + len(messages),
+            )
+        )
+        history = defaultdict(list)
+        for res_id, *row in rows:
+            history[res_id].append(row)
+        references = {}
+        for message in messages:
+            # As message_post sees it: the 32 latest before this one.
+            earlier = [row for row in history[message.res_id] if row[0] < message.id][:32]
+            earlier.sort(key=lambda row: (row[2], row[3], row[4]), reverse=True)
+            ancestors = sorted(earlier[:3], key=lambda row: row[0])
+            references[message.id] = " ".join([*(row[1] for row in ancestors), message.message_id])
+        return references
 
     @api.model
     def _post_sms_batch(self, items):
@@ -474,30 +728,10 @@ class DunningChannel(models.AbstractModel):
         email_from = author.email_formatted or False
         note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
         partners = Partner.union(*(item[0] for item in items))
-        first_messages = dict(
-            self.env["mail.message"]
-            .sudo()
-            ._read_group(
-                [
-                    ("model", "=", "res.partner"),
-                    ("res_id", "in", partners.ids),
-                    ("message_type", "!=", "user_notification"),
-                ],
-                ["res_id"],
-                ["id:min"],
-            )
+        parents = self._parents(partners)
+        reply_to = self._default_reply_to(
+            [(item[0], item[1]) for item in items], lambda _company: email_from
         )
-        reply_to = {}
-        for company, group in _group_by_company(items).items():
-            companies_partners = Partner.union(*group).with_company(company)
-            reply_to.update(
-                {
-                    (company.id, pid): value
-                    for pid, value in companies_partners._notify_get_reply_to(
-                        default=email_from
-                    ).items()
-                }
-            )
         values = []
         for partner, company, text, _number in items:
             values.append(
@@ -511,7 +745,7 @@ class DunningChannel(models.AbstractModel):
                     "message_type": "sms",
                     "subtype_id": note,
                     "partner_ids": [partner.id],
-                    "parent_id": first_messages.get(partner.id, False),
+                    "parent_id": parents.get(partner.id, False),
                     "email_add_signature": True,
                     "record_company_id": company.id,
                     "record_alias_domain_id": company.alias_domain_id.id,
@@ -577,27 +811,36 @@ class DunningChannel(models.AbstractModel):
                 "or a dispute pauses the régua."
             ),
         )
-        activity = partner.activity_schedule(
-            activity_type_id=stage.activity_type_id.id
-            or self.env.ref("mail.mail_activity_data_call").id,
-            user_id=user.id,
-            summary=self._call_summary(outgoing),
-            note=note,
-        )
-        return {"activity_id": activity.id}
+        values = {
+            # What activity_schedule writes, so that the call lands in the person's
+            # "My activities" and they follow the customer.
+            "activity_type_id": stage.activity_type_id.id
+            or self.env["ir.model.data"]._xmlid_to_res_id("mail.mail_activity_data_call"),
+            "summary": self._call_summary(outgoing),
+            "automated": True,
+            "note": note,
+            "date_deadline": fields.Date.context_today(partner),
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+            "res_id": partner.id,
+            "user_id": user.id,
+        }
+        if outbox is not None:
+            return {"_outbox_activity": outbox.add_activity(values)}
+        return {"activity_id": self._schedule_calls([values])[0]}
+
+    @api.model
+    def _schedule_calls(self, values):
+        """Create call activities (``mail.activity`` values) together: Odoo
+        notifies their users and subscribes them per user, not per activity.
+        Returns their ids in order."""
+        if not values or self.env.context.get("mail_activity_automation_skip"):
+            return [False] * len(values)
+        return self.env["mail.activity"].create(values).ids
 
     @api.model
     def _deliver_letter(self, outgoing, partner, rendered, outbox=None):
         # Rendered when printed from the "Letters to print" list, never in the run.
         return {}
-
-
-def _group_by_company(items):
-    """{company: [partner]} of outbox SMS items."""
-    groups = {}
-    for partner, company, *_rest in items:
-        groups.setdefault(company, []).append(partner)
-    return groups
 
 
 def _money(lines):

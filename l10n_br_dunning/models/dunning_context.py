@@ -32,6 +32,8 @@ class PlanningContext:
         self._calendars = {}
         self._rules = {}
         self._holidays = {}
+        self._line_overdue = {}
+        self._open = None  # ids of open installments, when a batch told (see is_open)
 
     def calendar(self, company, partner):
         """Business days of ``partner`` (a commercial partner) for ``company``:
@@ -72,6 +74,27 @@ class PlanningContext:
     def today(self, company, partner, now):
         """The customer's local date at ``now`` (aware)."""
         return now.astimezone(ZoneInfo(self.tz(company, partner))).date()
+
+    def read_open(self, lines):
+        """Find which of ``lines`` are open installments at once (a run's batch):
+        ``is_open`` answers for them without a check each."""
+        self._open = set(lines.filtered_domain(lines._dunning_open_domain()).ids)
+        self._open_known = set(lines.ids)
+
+    def is_open(self, line):
+        if self._open is not None and line.id in self._open_known:
+            return line.id in self._open
+        return line._dunning_is_open()
+
+    def line_overdue(self, line, now):
+        """(customer, days overdue at ``now``) of an installment, computed once
+        per run: every event of the installment records them."""
+        key = (line.id, now)
+        if key not in self._line_overdue:
+            partner = line.partner_id.commercial_partner_id
+            today = self.today(line.company_id, partner, now)
+            self._line_overdue[key] = (partner, self.days_overdue(line, today))
+        return self._line_overdue[key]
 
     def effective_due(self, line):
         """The installment's due date rolled to the customer's next business day."""

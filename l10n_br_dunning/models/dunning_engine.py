@@ -259,7 +259,12 @@ class DunningEngine(models.AbstractModel):
             )
         ).move_id.action_dunning_resume()
         next_moments, reached = {}, {}
+        # Which installments are still open (locked above, so it holds): checked
+        # for the batch at once, not one domain check per installment.
+        context.read_open(lines)
         lines.move_id._dunning_ensure_tokens()
+        # The invoices' PDFs the e-mails attach, found for the batch at once.
+        lines.move_id.mapped("invoice_pdf_report_id")
         Channel = self.env["dunning.channel"]
         # Opt-outs, blacklist and SMS history of the whole batch, read at once;
         # its SMS, events and chatter notes written together at the end.
@@ -320,21 +325,22 @@ class DunningEngine(models.AbstractModel):
     # -- events and messages ------------------------------------------------------
     @api.model
     def _event_values(self, line, stage, channel, state, now, context, origin="auto", reason=False):
-        partner = line.partner_id.commercial_partner_id
-        today = context.today(line.company_id, partner, now)
+        partner, days_overdue = context.line_overdue(line, now)
         return {
             "move_line_id": line.id,
             "move_id": line.move_id.id,
             "partner_id": partner.id,
             "company_id": line.company_id.id,
             "stage_id": stage.id,
+            # The stage's policy (a stored related): given, not recomputed per event.
+            "policy_id": stage.policy_id.id,
             "channel": channel,
             "origin": origin,
             "state": state,
             "reason": reason,
             "amount_residual": line.amount_residual,
             "currency_id": line.company_currency_id.id,
-            "days_overdue": context.days_overdue(line, today),
+            "days_overdue": days_overdue,
         }
 
     @api.model

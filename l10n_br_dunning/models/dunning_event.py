@@ -35,6 +35,7 @@ NOTIFICATION_TO_DELIVERY = {
     },
 }
 NOTIFICATION_TO_DELIVERY["thanks"] = NOTIFICATION_TO_DELIVERY["email"]
+TO_MANY = ("one2many", "many2many")
 
 
 class DunningEvent(models.Model):
@@ -160,6 +161,60 @@ class DunningEvent(models.Model):
                 notification = status_of.get((event.mail_message_id.id, event.partner_id.id))
                 status = NOTIFICATION_TO_DELIVERY[event.channel].get(notification, "pending")
             event.delivery_status = status
+
+    @api.model
+    def _insert(self, vals_list):
+        """Record many events at once, in one INSERT: what ``create`` writes, for a
+        run's batch (thousands of events, most of them "superseded"; ``create``
+        spends more time per event in Python than PostgreSQL does).
+
+        Only this model's plain stored fields, each value as ``create`` would store
+        it; stored fields the values leave out take their default, ``policy_id``
+        (a stored related) is read from the stage. Returns nothing: a run does not
+        read its events back."""
+        if not vals_list:
+            return
+        # policy_id (the stage's, a stored related) is read from the stages.
+        names = {name for values in vals_list for name in values} - {"policy_id"}
+        stored = {name: field for name, field in self._fields.items() if field.store}
+        unknown = names - set(stored)
+        if unknown or any(stored[n].compute or stored[n].type in TO_MANY for n in names):
+            raise ValueError(f"dunning.event._insert takes plain stored fields, not {names}")
+        defaults = self.default_get([n for n in stored if n not in names and not stored[n].compute])
+        defaults = {n: v for n, v in defaults.items() if stored[n].column_type}
+        stage_ids = {values.get("stage_id") for values in vals_list} - {None, False}
+        stages = self.env["dunning.stage"].browse(stage_ids)
+        policy_of = {stage.id: stage.policy_id.id for stage in stages}
+        columns = sorted(names | set(defaults))
+        record = self.browse()
+        arrays = {name: [] for name in columns}
+        for values in vals_list:
+            for name in columns:
+                value = values.get(name, defaults.get(name, False))
+                if stored[name].type in ("float", "monetary"):
+                    value = float(value) if value not in (False, None) else None
+                elif stored[name].type == "many2one":
+                    value = value or None
+                else:
+                    value = stored[name].convert_to_column_insert(value, record)
+                arrays[name].append(value)
+        uid, now = self.env.uid, self.env.cr.now()
+        arrays["policy_id"] = [policy_of.get(v.get("stage_id")) for v in vals_list]
+        self.env.execute_query(
+            SQL(
+                "INSERT INTO dunning_event (%s, create_uid, write_uid, create_date, write_date)"
+                " SELECT *, %s, %s, %s::timestamp, %s::timestamp FROM unnest(%s)",
+                SQL(", ").join(SQL.identifier(name) for name in arrays),
+                uid,
+                uid,
+                now,
+                now,
+                SQL(", ").join(
+                    SQL("%s::%s[]", values, SQL(stored[name].column_type[1]))
+                    for name, values in arrays.items()
+                ),
+            )
+        )
 
     @api.model
     def _sent_states(self):

@@ -12,10 +12,11 @@ class MailTemplate(models.Model):
     def _render_template_qweb(self, template_src, model, res_ids, add_context=None, options=None):
         """Within a régua run, compile each template body once per language.
 
-        Odoo compiles an inline QWeb body again for every record it renders; a run
-        renders the same few bodies for hundreds of customers. With
-        ``dunning_qweb_cache`` in the context, compiled bodies are kept on the
-        cursor (keyed by source and language), so a worker compiles each once.
+        Odoo compiles an inline QWeb body again for every record it renders (and
+        once more to check its expressions); a run renders the same few bodies
+        for hundreds of customers. With ``dunning_qweb_cache`` in the context,
+        compiled bodies are kept on the cursor (keyed by source and language), so
+        a worker compiles each once.
         Outside a run, or for a user whose rendering Odoo restricts, this is
         Odoo's own method.
         """
@@ -24,12 +25,19 @@ class MailTemplate(models.Model):
             or not template_src
             or not res_ids
             or not (self.env.is_superuser() or self.env.is_admin())
-            or not self._has_unsafe_expression_template_qweb(template_src, model)
         ):
             return super()._render_template_qweb(
                 template_src, model, res_ids, add_context=add_context, options=options
             )
         cache = self.env.cr.cache.setdefault("dunning_qweb_cache", {})
+        # Whether the body needs QWeb at all (Odoo compiles it to know): once too.
+        needs_qweb = ("needs_qweb", template_src, model)
+        if needs_qweb not in cache:
+            cache[needs_qweb] = self._has_unsafe_expression_template_qweb(template_src, model)
+        if not cache[needs_qweb]:
+            return super()._render_template_qweb(
+                template_src, model, res_ids, add_context=add_context, options=options
+            )
         variables = self._render_eval_context()
         if add_context:
             variables.update(add_context)

@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, tagged
 
-from ..models.dunning_channel import Outgoing
+from ..models.dunning_channel import Outbox, Outgoing
 from ..models.dunning_context import PlanningContext
 from ..tools import channels as rules
 from .common import DunningCase
@@ -78,24 +78,79 @@ class TestDunningEmails(DunningCase, HttpCase):
             lambda line: line.account_type == "asset_receivable"
         )
 
-    def _send(self, template, lines=None, at=datetime(2026, 12, 9, 13, 0)):
-        """Send ``template`` to the customer for ``lines`` as the régua does; the
-        mail.mail it queued."""
+    def _send(self, template, lines=None, at=datetime(2026, 12, 9, 13, 0), batch=False):
+        """Send ``template`` to the customer for ``lines`` as the régua does (alone,
+        as "send now" does, or in a run's batch); the mail.mail it queued."""
         lines = lines or self.lines
         decision = rules.Decision(rules.EMAIL, lines.ids, rules.SEND)
         outgoing = Outgoing(decision, lines, self.env["dunning.stage"], template)
+        Channel = self.env["dunning.channel"].sudo()
+        outbox = Outbox() if batch else None
         with freeze_time(at):
-            state, reason, extra = (
-                self.env["dunning.channel"]
-                .sudo()
-                ._execute(outgoing, self.customer, at, PlanningContext(self.env))
+            state, reason, extra = Channel._execute(
+                outgoing, self.customer, at, PlanningContext(self.env), outbox
             )
+            if batch:
+                [message_id] = Channel._post_email_batch(outbox.emails)
+                extra = {"mail_message_id": message_id}
         self.assertEqual(state, "queued", reason)
         return (
             self.env["mail.mail"]
             .sudo()
             .search([("mail_message_id", "=", extra["mail_message_id"])])
         )
+
+    def test_a_runs_email_is_the_one_message_post_queues(self):
+        """A run writes its batch's e-mails in bulk: each is the e-mail, chatter
+        message and delivery notification Odoo's message_post queues for one."""
+        template = self.env.ref("l10n_br_dunning.mail_template_dunning_overdue")
+        first = self._send(template)  # the first message of the customer's chatter
+        batch = self._send(template, batch=True)
+        alone = self._send(template)
+        for name in (
+            "subject",
+            "email_from",
+            "reply_to",
+            "author_id",
+            "model",
+            "res_id",
+            "record_name",
+            "message_type",
+            "subtype_id",
+            "parent_id",
+            "partner_ids",
+            "attachment_ids",
+            "email_layout_xmlid",
+            "record_company_id",
+            "record_alias_domain_id",
+            "recipient_ids",
+            "auto_delete",
+            "is_notification",
+            "state",
+            "body_html",
+            "body",
+        ):
+            with self.subTest(field=name):
+                self.assertEqual(batch[name], alone[name])
+        self.assertEqual(eval(batch.headers), eval(alone.headers))  # noqa: S307 (repr of a dict)
+        self.assertIn("List-Unsubscribe", eval(batch.headers))  # noqa: S307
+        # References: the earlier messages of the customer's chatter, then its own.
+        self.assertEqual(batch.references.split(), [first.message_id, batch.message_id])
+        self.assertEqual(
+            alone.references.split(), [first.message_id, batch.message_id, alone.message_id]
+        )
+        for mail in (alone, batch):
+            notification = mail.notification_ids
+            self.assertEqual(
+                (notification.notification_type, notification.notification_status),
+                ("email", "ready"),
+            )
+            self.assertEqual(notification.res_partner_id, self.customer)
+            self.assertEqual(notification.mail_message_id, mail.mail_message_id)
+        # What the customer's mail client receives.
+        [message] = built_messages(batch)
+        self._assert_company_frame(batch, message)
+        self.assertEqual(len(pay_buttons(html_of(message))), 2)
 
     def _assert_company_frame(self, mail, message):
         html = html_of(message)
