@@ -29,18 +29,17 @@ DISPUTE_REASONS = [
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    # Read from the installments, not stored: storing them rewrote each invoice
+    # (a wide row with some thirty indexes) in every batch of a run.
     dunning_stage_id = fields.Many2one(
         "dunning.stage",
         "Collection stage",
         compute="_compute_dunning_stage_id",
-        store=True,
         help="Most advanced stage of the régua reached by one of the installments.",
     )
     dunning_next_action_at = fields.Datetime(
         "Next collection action",
         compute="_compute_dunning_next_action_at",
-        store=True,
-        index="btree_not_null",
     )
     dunning_days_overdue = fields.Integer(
         "Days overdue",

@@ -221,9 +221,10 @@ class AccountMoveLine(models.Model):
 
     @api.model
     def _dunning_store_next_actions(self, moments, stages=None, context=None):
-        """Store {line id: aware moment or None} in bulk, and each invoice's minimum;
-        with ``stages``, {line id: dunning.stage id} reached too. Each line's
-        effective due date is stored with it (the dashboard's days overdue).
+        """Store {line id: aware moment or None} in bulk; with ``stages``, {line id:
+        dunning.stage id} reached too. Each line's effective due date is stored
+        with it (the dashboard's days overdue). The invoices' own values are
+        read from their installments.
 
         Plain UPDATEs: writing through the ORM would make account.move resync its
         dynamic lines for fields that are the régua's alone.
@@ -269,31 +270,7 @@ class AccountMoveLine(models.Model):
                     rows,
                 )
             )
-        # Each invoice: its installments' next action, and with ``stages`` the most
-        # advanced stage they reached; one UPDATE, of the invoices that change.
         move_ids = lines.move_id.ids
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE account_move m
-                   SET dunning_next_action_at = sub.moment,
-                       dunning_stage_id = CASE WHEN %(stages)s THEN sub.stage
-                                               ELSE m.dunning_stage_id END
-                  FROM (SELECT l.move_id, MIN(l.dunning_next_action_at) AS moment,
-                               (ARRAY_AGG(s.id ORDER BY s.offset_days DESC)
-                                  FILTER (WHERE s.id IS NOT NULL))[1] AS stage
-                          FROM account_move_line l
-                          LEFT JOIN dunning_stage s ON s.id = l.dunning_stage_id
-                         WHERE l.move_id = ANY(%(moves)s)
-                         GROUP BY l.move_id) sub
-                 WHERE m.id = sub.move_id
-                   AND (m.dunning_next_action_at IS DISTINCT FROM sub.moment
-                        OR (%(stages)s AND m.dunning_stage_id IS DISTINCT FROM sub.stage))
-                """,
-                moves=move_ids,
-                stages=bool(stages),
-            )
-        )
         fields_ = ["dunning_next_action_at", "dunning_stage_id"]
         lines.invalidate_recordset([*fields_, "dunning_due_effective"])
         self.env["account.move"].browse(move_ids).invalidate_recordset(fields_)

@@ -41,6 +41,8 @@ REASONS = {
         "Outside the customer's sending window (hours, weekend or holiday): deferred to %(day)s."
     ),
 }
+# The shipped templates' language: the customer's (res.partner._dunning_lang).
+CUSTOMER_LANG = "{{ object._dunning_lang() }}"
 # The frame of every régua e-mail (data/mail_templates_email_layouts.xml).
 DUNNING_LAYOUT = "l10n_br_dunning.mail_layout_dunning"
 # What an event becomes once its decision is carried out.
@@ -328,9 +330,13 @@ class DunningChannel(models.AbstractModel):
         ``object.env.company``: a cron runs in the main company), and the
         customer's language as the fallback of the template's own."""
         company = lines[:1].company_id or self.env.company
-        return template.with_company(company).with_context(
-            lang=partner._dunning_lang(company), **self._render_context(lines)
-        )
+        lang = partner._dunning_lang(company)
+        context = {"lang": lang, **self._render_context(lines)}
+        if (template.lang or "").strip() in ("", CUSTOMER_LANG):
+            # The template's language is the customer's, already known: Odoo
+            # need not render its "lang" expression again for each message.
+            context["template_preview_lang"] = lang
+        return template.with_company(company).with_context(**context)
 
     @api.model
     def _render_context(self, lines):
@@ -339,12 +345,13 @@ class DunningChannel(models.AbstractModel):
 
     @api.model
     def _render(self, outgoing, partner):
-        """{subject, body, email_from, reply_to} of a message, as it will be sent.
+        """{subject, body_html, reply_to} of an e-mail, {body} of an SMS, as it
+        will be sent (the sender is always the company's own address).
         Raises whatever the template raises."""
         template = outgoing.template
         if outgoing.channel == "email":
             return self._template_for(template, outgoing.lines, partner)._generate_template(
-                [partner.id], ["subject", "body_html", "email_from", "reply_to"]
+                [partner.id], ["subject", "body_html", "reply_to"]
             )[partner.id]
         if outgoing.channel == "sms":
             body = self._template_for(template, outgoing.lines, partner)._render_field(

@@ -36,6 +36,8 @@ NOTIFICATION_TO_DELIVERY = {
 }
 NOTIFICATION_TO_DELIVERY["thanks"] = NOTIFICATION_TO_DELIVERY["email"]
 TO_MANY = ("one2many", "many2many")
+# Field types stored as given (None for False) by dunning.event._insert.
+PLAIN_COLUMNS = ("many2one", "selection", "char", "integer", "datetime", "date")
 
 
 class DunningEvent(models.Model):
@@ -187,17 +189,18 @@ class DunningEvent(models.Model):
         policy_of = {stage.id: stage.policy_id.id for stage in stages}
         columns = sorted(names | set(defaults))
         record = self.browse()
-        arrays = {name: [] for name in columns}
-        for values in vals_list:
-            for name in columns:
-                value = values.get(name, defaults.get(name, False))
-                if stored[name].type in ("float", "monetary"):
-                    value = float(value) if value not in (False, None) else None
-                elif stored[name].type == "many2one":
-                    value = value or None
-                else:
-                    value = stored[name].convert_to_column_insert(value, record)
-                arrays[name].append(value)
+        arrays = {}
+        for name in columns:
+            field, default = stored[name], defaults.get(name, False)
+            column = [values.get(name, default) for values in vals_list]
+            if field.type in PLAIN_COLUMNS:
+                # What convert_to_column_insert gives these types: the value, or NULL.
+                column = [None if value is False else value for value in column]
+            elif field.type in ("float", "monetary"):
+                column = [None if value in (False, None) else float(value) for value in column]
+            else:
+                column = [field.convert_to_column_insert(value, record) for value in column]
+            arrays[name] = column
         uid, now = self.env.uid, self.env.cr.now()
         arrays["policy_id"] = [policy_of.get(v.get("stage_id")) for v in vals_list]
         self.env.execute_query(

@@ -222,6 +222,16 @@ class TestDunningEmails(DunningCase, HttpCase):
                 for move in self.moves:
                     self.assertEqual(move.message_partner_ids, followers[move])
 
+    def test_a_templates_own_language_still_decides(self):
+        """The run skips rendering the shipped templates' language (it is the
+        customer's); a template whose language was changed keeps its own."""
+        template = self.env.ref("l10n_br_dunning.mail_template_dunning_overdue")
+        customers = self._send(template)
+        self.assertNotIn("we have not yet identified your payment", customers.subject)
+        template.lang = "en_US"
+        english = self._send(template)
+        self.assertIn("we have not yet identified your payment", english.subject)
+
     def test_one_invoice_titles_the_email_with_its_reference(self):
         mail = self._send(self.env.ref("l10n_br_dunning.mail_template_dunning_due"), self.lines[:1])
         [message] = built_messages(mail)

@@ -33,6 +33,43 @@ class TestDunningEngine(DunningCase):
         self.assertFalse(line.dunning_next_action_at, "after the last stage nothing is planned")
         self.assertEqual(move.dunning_days_overdue, (date.today() - date(2026, 12, 10)).days)
 
+    def test_a_batchs_events_are_stored_as_create_stores_them(self):
+        """A run writes its events in one INSERT (dunning.event._insert): every
+        stored field as ``create`` would store it, the policy from the stage,
+        the defaults of what the values leave out, authors and dates."""
+        move = self._invoice(self.sp, date(2026, 12, 10), 1234.56)
+        line = move.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        Event = self.env["dunning.event"].sudo()
+        base = {
+            "move_line_id": line.id,
+            "move_id": move.id,
+            "partner_id": self.sp.id,
+            "company_id": self.company.id,
+            "stage_id": self.stages[3].id,
+            "state": "queued",
+            "reason": "Razão com acentuação",
+            "amount_residual": 1234.56,
+            "currency_id": self.company.currency_id.id,
+            "days_overdue": 3,
+            "sent_at": datetime(2026, 12, 15, 12, 30),
+            "sms_uuid": "f" * 32,
+        }
+        created = Event.create(dict(base, channel="email"))
+        Event._insert([dict(base, channel="sms")])
+        inserted = Event.search([("move_line_id", "=", line.id), ("channel", "=", "sms")])
+        self.assertEqual(len(inserted), 1)
+        stored = [
+            name
+            for name, field in Event._fields.items()
+            if field.store and name not in ("id", "channel", "create_date", "write_date")
+        ]
+        [inserted_values], [created_values] = inserted.read(stored), created.read(stored)
+        inserted_values.pop("id"), created_values.pop("id")
+        self.assertEqual(inserted_values, created_values)
+        self.assertEqual(inserted.policy_id, self.stages[3].policy_id)
+        self.assertEqual(inserted.origin, "auto", "a value left out takes its default")
+        self.assertTrue(inserted.create_date and inserted.create_uid)
+
     def test_black_awareness_day_delays_the_first_overdue_notice(self):
         move = self._invoice(self.sp, date(2026, 11, 19))
         self._run(datetime(2026, 11, 19, 13, 0))  # D0

@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""Side by side with OCA: ``benchmarks/side_by_side.py N``.
+
+One database holds our add-ons and OCA's ``account_invoice_overdue_reminder``
+(its 18.0 wheel from PyPI, installed by this script when missing) and N posted
+invoices of a Brazilian company (one installment each, over N/3.33 customers,
+due from 40 days ago to 10 days ahead: ``scripts/dunning_dataset.py``). On a
+fresh copy of it, in one process, at 10:00 in São Paulo on the next business
+day, it times and prints:
+
+- OCA: its "Overdue Invoice Reminder" wizard preparing the reminders of every
+  customer with an overdue invoice (``overdue.reminder.start.run`` in its mass
+  interface: one step per customer with its e-mail rendered), which a person
+  then validates one by one;
+- ours: the régua's whole scheduled run (``dunning.engine._cron_run``): every
+  customer with something due, each message rendered and queued (e-mails, SMS),
+  call activities scheduled, letters listed, events and chatter written,
+  committed batch by batch;
+
+each as customers per second, and the ratio. Odoo 18.0 must be importable as
+``odoo``. Usage: benchmarks/side_by_side.py N [--rebuild] [--keep]
+"""
+
+import argparse
+import importlib.util
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from dunning_dataset import build, setup_company  # noqa: E402
+from odoo_helpers import ADDONS, addons_path, database_exists, odoo_once  # noqa: E402
+
+OCA_MODULE = "account_invoice_overdue_reminder"
+OCA_WHEEL = "odoo-addon-account-invoice-overdue-reminder>=18.0,<18.1"
+
+
+def clock(_real=time.perf_counter):
+    """The real clock: freezegun (OCA's wizard reads "today") stops the time
+    module's clocks, and replaces every module attribute that refers to them."""
+    return _real()
+
+
+def ensure_oca_module():
+    """OCA's add-on from PyPI (its wheel installs under odoo/addons), once."""
+    if importlib.util.find_spec(f"odoo.addons.{OCA_MODULE}") is None:
+        print(f"installing {OCA_WHEEL} from PyPI...", flush=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", OCA_WHEEL],
+            check=True,
+        )
+        importlib.invalidate_caches()
+
+
+def run_moment():
+    """10:00 in São Paulo (13:00 UTC) on the next business day, naive UTC."""
+    from odoo.addons.l10n_br_dunning.tools.business_calendar import BusinessCalendar
+
+    run_day = BusinessCalendar("SP").next_business_day(date.today())
+    return datetime.combine(run_day, datetime.min.time()) + timedelta(hours=13)
+
+
+_CONFIGURED = []
+
+
+def environment(db):
+    import odoo
+    from odoo import SUPERUSER_ID, api
+
+    if not _CONFIGURED:  # Odoo's configuration is parsed once per process
+        odoo.tools.config.parse_config([f"--addons-path={addons_path()}", "--log-level=warn"])
+        _CONFIGURED.append(True)
+    registry = odoo.modules.registry.Registry(db)
+    return api.Environment(registry.cursor(), SUPERUSER_ID, {})
+
+
+def prepare_template(db, n, rebuild):
+    if rebuild and database_exists(db):
+        subprocess.run(["dropdb", db], check=True)
+    if database_exists(db):
+        print(f"updating the add-ons in {db}...", flush=True)
+        odoo_once(db, "-u", ",".join(ADDONS))
+        env = environment(db)
+        setup_company(env)
+    else:
+        print(f"creating {db}: our add-ons and OCA's {OCA_MODULE}, no demo data...", flush=True)
+        # OCA's module first: its columns on account_move are cloned with the invoices.
+        odoo_once(db, "-i", ",".join([*ADDONS, OCA_MODULE]), "--without-demo=all")
+        env = environment(db)
+        build(env, n, date.today(), log=lambda text: print(text, flush=True))
+    env.cr.commit()
+    env.cr.close()
+    # No connection left on it: the run works on a copy made from it.
+    import odoo
+
+    odoo.modules.registry.Registry.delete(db)
+    odoo.sql_db.close_db(db)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int, help="posted invoices (one installment each)")
+    parser.add_argument("--rebuild", action="store_true", help="build the database again")
+    parser.add_argument("--keep", action="store_true", help="keep the copy the run wrote to")
+    args = parser.parse_args()
+    ensure_oca_module()
+    template = f"side_by_side_{args.n}"
+    prepare_template(template, args.n, args.rebuild)
+    copy = f"{template}_run"
+    if database_exists(copy):
+        subprocess.run(["dropdb", copy], check=True)
+    subprocess.run(["createdb", "-T", template, copy], check=True)
+    try:
+        measure(copy)
+    finally:
+        import odoo
+
+        odoo.modules.registry.Registry.delete(copy)
+        odoo.sql_db.close_db(copy)
+        if not args.keep:
+            subprocess.run(["dropdb", copy], check=True)
+
+
+def measure(db):
+    from freezegun import freeze_time
+
+    from odoo.tools import SQL
+
+    env = environment(db)
+    cr = env.cr
+    now = run_moment()
+    lines = env["account.move.line"]
+    open_lines = lines.search(lines._dunning_open_domain())
+    customers = len(set(open_lines.mapped("partner_id").ids))
+    print(
+        f"\n{len(open_lines)} open invoices of {customers} customers; "
+        f"the run at {now:%Y-%m-%d %H:%M} UTC (10:00 in São Paulo)",
+        flush=True,
+    )
+    # After install: every installment's next action stored (not timed here:
+    # benchmarks/dunning_cron.py measures it).
+    env["dunning.event"].search([]).unlink()
+    open_lines._dunning_replan(now)
+    cr.commit()
+    env.invalidate_all()
+
+    # OCA: its wizard prepares a reminder step per customer with an overdue invoice.
+    with freeze_time(now):
+        wizard = env["overdue.reminder.start"].create({"interface": "mass"})
+        started = clock()
+        wizard.run()
+        env.flush_all()
+        oca_time = clock() - started
+        steps = env["overdue.reminder.step"].search([])
+        oca_customers = len(steps.commercial_partner_id)
+        oca_invoices = len(steps.invoice_ids)
+    cr.rollback()
+    env.invalidate_all()
+    oca_rate = oca_customers / oca_time
+    print(
+        f"OCA {OCA_MODULE}: prepared {oca_customers} customers' reminders "
+        f"({oca_invoices} overdue invoices, e-mails rendered, nothing sent) in "
+        f"{oca_time:.2f} s: {oca_rate:.1f} customers/s",
+        flush=True,
+    )
+
+    # Ours: the whole scheduled run, committed batch by batch.
+    started = clock()
+    env["dunning.engine"]._cron_run(now=now)
+    ours_time = clock() - started
+    env.invalidate_all()
+    rows = env.execute_query(
+        SQL(
+            """
+            SELECT COUNT(DISTINCT partner_id),
+                   COUNT(*) FILTER (WHERE state IN ('queued', 'to_print')),
+                   COUNT(*) FILTER (WHERE channel = 'email' AND state = 'queued'),
+                   COUNT(*) FILTER (WHERE channel = 'sms' AND state = 'queued'),
+                   COUNT(*) FILTER (WHERE channel = 'call' AND state = 'queued'),
+                   COUNT(*) FILTER (WHERE channel = 'letter' AND state = 'to_print'),
+                   COUNT(DISTINCT mail_message_id), COUNT(DISTINCT activity_id)
+              FROM dunning_event
+            """
+        )
+    )
+    handled, reminders, emails, sms, calls, letters, messages, activities = rows[0]
+    mails = env["mail.mail"].sudo().search_count([("state", "=", "outgoing")])
+    queued_sms = env["sms.sms"].sudo().search_count([("state", "=", "outgoing")])
+    ours_rate = handled / ours_time
+    print(
+        f"ours (l10n_br_dunning): the whole run for {handled} customers in {ours_time:.2f} s: "
+        f"{reminders} reminders ({emails} e-mail, {sms} SMS, {calls} call, {letters} letter), "
+        f"{messages} chatter messages, {activities} call activities, {mails} e-mails and "
+        f"{queued_sms} SMS queued: {ours_rate:.1f} customers/s",
+        flush=True,
+    )
+    print(f"ours / OCA, customers per second: {ours_rate / oca_rate:.1f}x")
+    cr.close()
+
+
+if __name__ == "__main__":
+    main()
