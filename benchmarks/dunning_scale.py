@@ -29,17 +29,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 from dunning_dataset import build, setup_company  # noqa: E402
-from odoo_helpers import ADDONS, addons_path, database_exists, odoo_once  # noqa: E402
-
-
-def environment(db):
-    import odoo
-    from odoo import SUPERUSER_ID, api
-
-    odoo.tools.config.parse_config([f"--addons-path={addons_path()}", "-d", db, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(db)
-    cr = registry.cursor()
-    return api.Environment(cr, SUPERUSER_ID, {})
+from odoo_helpers import (  # noqa: E402
+    ADDONS,
+    database_exists,
+    odoo_env,
+    odoo_once,
+    release_database,
+)
 
 
 def run_moment():
@@ -63,7 +59,7 @@ def rss_mb(field="VmRSS"):
 
 # -- the worker process -------------------------------------------------------------------
 def worker(db, now_iso, start_at, batch_size):
-    env = environment(db)
+    env = odoo_env(db)
     engine = env["dunning.engine"]
     now = datetime.fromisoformat(now_iso)
     samples, stop = [], threading.Event()
@@ -164,7 +160,7 @@ def worker(db, now_iso, start_at, batch_size):
 
 
 def sms_worker(db, url, api_key):
-    env = environment(db)
+    env = odoo_env(db)
     company = env.ref("base.main_company")
     gateway = env["sms.gateway"].create(
         {
@@ -224,21 +220,19 @@ def main():
     else:
         print(f"updating the add-ons in {source}...", flush=True)
         odoo_once(source, "-u", ",".join(ADDONS))
-    env = environment(source)
+    env = odoo_env(source)
     if fresh:
         build(env, args.n, date.today(), log=lambda text: print(text, flush=True))
     else:
         setup_company(env)  # a database built by an older version: bring it up to date
     env.cr.commit()
     env.cr.close()
-    import odoo
-
-    odoo.sql_db.close_db(source)  # createdb -T needs it free
+    release_database(source)  # createdb -T needs it free
     db = f"{source}_run"
     subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
     subprocess.run(["createdb", "-T", source, db], check=True)
     try:
-        env = environment(db)
+        env = odoo_env(db)
         now = run_moment()
         lines = env["account.move.line"]
         env["dunning.event"].search([]).unlink()

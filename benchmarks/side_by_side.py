@@ -32,7 +32,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 from dunning_dataset import build, setup_company  # noqa: E402
-from odoo_helpers import ADDONS, addons_path, database_exists, odoo_once  # noqa: E402
+from odoo_helpers import (  # noqa: E402
+    ADDONS,
+    database_exists,
+    odoo_env,
+    odoo_once,
+    release_database,
+)
 
 OCA_MODULE = "account_invoice_overdue_reminder"
 OCA_WHEEL = "odoo-addon-account-invoice-overdue-reminder>=18.0,<18.1"
@@ -63,41 +69,23 @@ def run_moment():
     return datetime.combine(run_day, datetime.min.time()) + timedelta(hours=13)
 
 
-_CONFIGURED = []
-
-
-def environment(db):
-    import odoo
-    from odoo import SUPERUSER_ID, api
-
-    if not _CONFIGURED:  # Odoo's configuration is parsed once per process
-        odoo.tools.config.parse_config([f"--addons-path={addons_path()}", "--log-level=warn"])
-        _CONFIGURED.append(True)
-    registry = odoo.modules.registry.Registry(db)
-    return api.Environment(registry.cursor(), SUPERUSER_ID, {})
-
-
 def prepare_template(db, n, rebuild):
     if rebuild and database_exists(db):
         subprocess.run(["dropdb", db], check=True)
     if database_exists(db):
         print(f"updating the add-ons in {db}...", flush=True)
         odoo_once(db, "-u", ",".join(ADDONS))
-        env = environment(db)
+        env = odoo_env(db)
         setup_company(env)
     else:
         print(f"creating {db}: our add-ons and OCA's {OCA_MODULE}, no demo data...", flush=True)
         # OCA's module first: its columns on account_move are cloned with the invoices.
         odoo_once(db, "-i", ",".join([*ADDONS, OCA_MODULE]), "--without-demo=all")
-        env = environment(db)
+        env = odoo_env(db)
         build(env, n, date.today(), log=lambda text: print(text, flush=True))
     env.cr.commit()
     env.cr.close()
-    # No connection left on it: the run works on a copy made from it.
-    import odoo
-
-    odoo.modules.registry.Registry.delete(db)
-    odoo.sql_db.close_db(db)
+    release_database(db)  # no connection left on it: the run works on a copy
 
 
 def main():
@@ -116,10 +104,7 @@ def main():
     try:
         measure(copy)
     finally:
-        import odoo
-
-        odoo.modules.registry.Registry.delete(copy)
-        odoo.sql_db.close_db(copy)
+        release_database(copy)
         if not args.keep:
             subprocess.run(["dropdb", copy], check=True)
 
@@ -129,7 +114,7 @@ def measure(db):
 
     from odoo.tools import SQL
 
-    env = environment(db)
+    env = odoo_env(db)
     cr = env.cr
     now = run_moment()
     lines = env["account.move.line"]

@@ -11,6 +11,7 @@ ADDONS = ["sms_gateway", "l10n_br_dunning"]
 # A local port nothing listens on: queued e-mails fail here instead of leaving.
 SMTP_ARGS = ["--smtp=127.0.0.1", "--smtp-port=2", "--email-from=odoo@localhost"]
 _ADDONS_PATH = []
+_CONFIGURED = []
 
 
 def addons_path():
@@ -21,6 +22,28 @@ def addons_path():
 
         _ADDONS_PATH.extend([str(ROOT), *odoo.addons.__path__])
     return ",".join(_ADDONS_PATH)
+
+
+def odoo_env(db):
+    """A superuser environment on database ``db``, on a cursor of its own (the
+    caller closes it). Odoo's configuration is parsed once per process: parsing
+    it again fails."""
+    import odoo
+    from odoo import SUPERUSER_ID, api
+
+    if not _CONFIGURED:
+        odoo.tools.config.parse_config([f"--addons-path={addons_path()}", "--log-level=warn"])
+        _CONFIGURED.append(True)
+    registry = odoo.modules.registry.Registry(db)
+    return api.Environment(registry.cursor(), SUPERUSER_ID, {})
+
+
+def release_database(db):
+    """Close this process's connections to ``db`` (createdb -T and dropdb need it free)."""
+    import odoo
+
+    odoo.modules.registry.Registry.delete(db)
+    odoo.sql_db.close_db(db)
 
 
 def database_exists(name):
