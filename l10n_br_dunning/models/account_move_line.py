@@ -222,9 +222,9 @@ class AccountMoveLine(models.Model):
     @api.model
     def _dunning_store_next_actions(self, moments, stages=None, context=None):
         """Store {line id: aware moment or None} in bulk; with ``stages``, {line id:
-        dunning.stage id} reached too. Each line's effective due date is stored
-        with it (the dashboard's days overdue). The invoices' own values are
-        read from their installments.
+        dunning.stage id} reached too, for lines among ``moments``. Each line's
+        effective due date is stored with it (the dashboard's days overdue). The
+        invoices' own values are read from their installments.
 
         Plain UPDATEs: writing through the ORM would make account.move resync its
         dynamic lines for fields that are the régua's alone.
@@ -257,16 +257,6 @@ class AccountMoveLine(models.Model):
                     " dunning_due_effective = v.due,"
                     " dunning_stage_id = COALESCE(v.stage, l.dunning_stage_id)"
                     " FROM (VALUES %s) AS v(id, moment, due, stage) WHERE l.id = v.id",
-                    rows,
-                )
-            )
-        # Stages of lines without a moment of their own (none today; kept exact).
-        for chunk in split_every(1000, [(k, v) for k, v in stages.items() if k not in moments]):
-            rows = SQL(", ").join(SQL("(%s, %s)", line_id, stage_id) for line_id, stage_id in chunk)
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE account_move_line l SET dunning_stage_id = v.stage "
-                    "FROM (VALUES %s) AS v(id, stage) WHERE l.id = v.id",
                     rows,
                 )
             )

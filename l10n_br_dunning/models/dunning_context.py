@@ -33,7 +33,7 @@ class PlanningContext:
         self._rules = {}
         self._holidays = {}
         self._line_overdue = {}
-        self._open = None  # ids of open installments, when a batch told (see is_open)
+        self._open = {}  # {installment id: open?} read for a batch (read_open)
 
     def calendar(self, company, partner):
         """Business days of ``partner`` (a commercial partner) for ``company``:
@@ -78,12 +78,12 @@ class PlanningContext:
     def read_open(self, lines):
         """Find which of ``lines`` are open installments at once (a run's batch):
         ``is_open`` answers for them without a check each."""
-        self._open = set(lines.filtered_domain(lines._dunning_open_domain()).ids)
-        self._open_known = set(lines.ids)
+        still_open = set(lines.filtered_domain(lines._dunning_open_domain()).ids)
+        self._open.update({line_id: line_id in still_open for line_id in lines.ids})
 
     def is_open(self, line):
-        if self._open is not None and line.id in self._open_known:
-            return line.id in self._open
+        if line.id in self._open:
+            return self._open[line.id]
         return line._dunning_is_open()
 
     def line_overdue(self, line, now):
