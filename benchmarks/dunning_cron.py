@@ -24,11 +24,11 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from dunning_dataset import build, setup_company  # noqa: E402
+from dunning_dataset import build, run_moment, setup_company  # noqa: E402
 from odoo_helpers import ADDONS, addons_path, database_exists, odoo_once  # noqa: E402
 
 
@@ -96,11 +96,7 @@ def main():
             f"{len(set(lines.search(lines._dunning_open_domain()).mapped('partner_id').ids))}"
         )
 
-        # The run happens at 10:00 in São Paulo on the next business day.
-        from odoo.addons.l10n_br_dunning.tools.business_calendar import BusinessCalendar
-
-        run_day = BusinessCalendar("SP").next_business_day(today)
-        now = to_utc(datetime.combine(run_day, datetime.min.time()) + timedelta(hours=13))
+        now = to_utc(run_moment())  # 10:00 in São Paulo on the next business day
         engine = env["dunning.engine"]
 
         # Planning: store every installment's next action, as after install.
@@ -176,7 +172,6 @@ def main():
                 profiler.disable()
                 profiler.dump_stats(args.profile)
             queries = cr.sql_log_count - queries_before
-            env.flush_all()
             events = env["dunning.event"].search([("partner_id", "in", partner_ids)])
             sent = events.filtered(lambda e: e.state in ("queued", "to_print"))
             by_channel = {}

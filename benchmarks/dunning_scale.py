@@ -23,12 +23,12 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-from dunning_dataset import build, setup_company  # noqa: E402
+from dunning_dataset import build, run_moment, setup_company  # noqa: E402
 from odoo_helpers import (  # noqa: E402
     ADDONS,
     database_exists,
@@ -36,13 +36,6 @@ from odoo_helpers import (  # noqa: E402
     odoo_once,
     release_database,
 )
-
-
-def run_moment():
-    from odoo.addons.l10n_br_dunning.tools.business_calendar import BusinessCalendar
-
-    run_day = BusinessCalendar("SP").next_business_day(date.today())
-    return datetime.combine(run_day, datetime.min.time()) + timedelta(hours=13)
 
 
 def rss_mb(field="VmRSS"):

@@ -26,12 +26,12 @@ import importlib.util
 import subprocess
 import sys
 import time
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-from dunning_dataset import build, setup_company  # noqa: E402
+from dunning_dataset import build, run_moment, setup_company  # noqa: E402
 from odoo_helpers import (  # noqa: E402
     ADDONS,
     database_exists,
@@ -59,14 +59,6 @@ def ensure_oca_module():
             check=True,
         )
         importlib.invalidate_caches()
-
-
-def run_moment():
-    """10:00 in São Paulo (13:00 UTC) on the next business day, naive UTC."""
-    from odoo.addons.l10n_br_dunning.tools.business_calendar import BusinessCalendar
-
-    run_day = BusinessCalendar("SP").next_business_day(date.today())
-    return datetime.combine(run_day, datetime.min.time()) + timedelta(hours=13)
 
 
 def prepare_template(db, n, rebuild):

@@ -4,7 +4,16 @@ and N open receivable installments over N/3.33 customers, due from 40 days ago t
 creation, not one invoice at a time). Needs an Odoo environment (``env``)."""
 
 import random
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+
+
+def run_moment():
+    """When the benchmarks run the régua on this data: 10:00 in São Paulo (13:00
+    UTC) on the next business day, as a naive UTC datetime."""
+    from odoo.addons.l10n_br_dunning.tools.business_calendar import BusinessCalendar
+
+    run_day = BusinessCalendar("SP").next_business_day(date.today())
+    return datetime.combine(run_day, datetime.min.time()) + timedelta(hours=13)
 
 
 def setup_company(env):

@@ -54,21 +54,15 @@ def database_exists(name):
         return cursor.fetchone() is not None
 
 
+def odoo_command(name, *args):
+    """The command running Odoo with the add-ons on database ``name``, with ``args``."""
+    return [sys.executable, "-m", "odoo", f"--addons-path={addons_path()}", "-d", name, *args]
+
+
 def odoo_once(name, *args):
     """Run Odoo on database ``name`` once (install or update), without serving."""
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            f"--addons-path={addons_path()}",
-            "-d",
-            name,
-            *args,
-            "--stop-after-init",
-            "--log-level=warn",
-            "--http-port=0",
-        ],
+        odoo_command(name, *args, "--stop-after-init", "--log-level=warn", "--http-port=0"),
         check=True,
     )
 
@@ -76,16 +70,11 @@ def odoo_once(name, *args):
 def serve_command(name, port, *args):
     """The command serving database ``name`` on 127.0.0.1:``port`` (nothing else
     answered, no e-mail leaves: SMTP_ARGS), with Odoo's extra ``args``."""
-    return [
-        sys.executable,
-        "-m",
-        "odoo",
-        f"--addons-path={addons_path()}",
-        "-d",
+    return odoo_command(
         name,
         f"--db-filter=^{name}$",
         "--http-interface=127.0.0.1",
         f"--http-port={port}",
         *SMTP_ARGS,
         *args,
-    ]
+    )
