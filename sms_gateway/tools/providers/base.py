@@ -92,6 +92,7 @@ class WebhookRequest:
     headers: dict
     form: dict = field(default_factory=dict)
     json: object = None
+    raw: bytes = b""  # the body as received, for signatures over it
 
 
 def secrets_match(expected, received):

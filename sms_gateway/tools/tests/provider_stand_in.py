@@ -162,6 +162,27 @@ class StandInProvider:
             self._counter += 1
             return f"{prefix}{self._counter:06d}"
 
+    def _refusal(self, provider, error):
+        """(status, payload) refusing a request whose shape is wrong."""
+        self.shape_errors.append(f"{provider}: {error}")
+        return 400, self._error_body(provider, 400)
+
+    def _provider_reference(self, provider, reference):
+        """The reference of an accepted message: ours, or the provider's own id
+        where it takes none of ours (Twilio's sid). Called under the lock."""
+        if reference is None:
+            self._counter += 1
+            return f"SM{self._counter:06d}"
+        return reference
+
+    def _answer_get(self, provider, path):
+        """(status, payload) of an authorized GET (a connection check)."""
+        if provider == "twilio":
+            return 200, {"friendly_name": "Stand-in", "status": "active"}
+        if provider == "infobip":
+            return 200, {"balance": 42.5, "currency": "BRL"}
+        return 200, [] if provider == "zenvia" else {"ok": True}
+
     def _route_auth(self, path, headers):
         if path.startswith("/2010-04-01/Accounts/"):
             expected = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
@@ -314,11 +335,7 @@ class _Handler(BaseHTTPRequestHandler):
         provider, authorized = self.server.stand_in._route_auth(self.path, self.headers)
         if not authorized:
             return self._reply(401, {"message": "unauthorized"})
-        if provider == "twilio":
-            return self._reply(200, {"friendly_name": "Stand-in", "status": "active"})
-        if provider == "infobip":
-            return self._reply(200, {"balance": 42.5, "currency": "BRL"})
-        return self._reply(200, [] if provider == "zenvia" else {"ok": True})
+        return self._reply(*self.server.stand_in._answer_get(provider, urlsplit(self.path).path))
 
     def do_POST(self):
         _raw, form, data = self._read()
@@ -363,16 +380,13 @@ class _Handler(BaseHTTPRequestHandler):
             return self._reply(401, stand_in._error_body(provider, 401))
         try:
             shapes = stand_in._check_shapes(provider, form, data)
-        except (ValueError, AttributeError, TypeError) as error:
-            stand_in.shape_errors.append(f"{provider}: {error}")
-            return self._reply(400, stand_in._error_body(provider, 400))
+        except (ValueError, AttributeError, TypeError, KeyError) as error:
+            return self._reply(*stand_in._refusal(provider, error))
         references = []
         with stand_in._lock:
             stand_in.sms_arrivals.append((time.monotonic(), len(shapes)))
             for reference, number, text in shapes:
-                if provider == "twilio":
-                    stand_in._counter += 1
-                    reference = f"SM{stand_in._counter:06d}"
+                reference = stand_in._provider_reference(provider, reference)
                 references.append(reference)
                 duplicate = (
                     provider == "generic"
@@ -412,14 +426,14 @@ def closed_port_url():
     return f"http://127.0.0.1:{port}"
 
 
-def main():
+def main(cls=StandInProvider):
     """Serve a stand-in provider in a process of its own (benchmarks)."""
     import argparse
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
-    stand_in = StandInProvider()
+    stand_in = cls()
     if args.port:
         stand_in.httpd.server_close()
         stand_in.httpd = _Server(("127.0.0.1", args.port), _Handler)

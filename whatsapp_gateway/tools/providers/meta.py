@@ -1,0 +1,253 @@
+"""Meta's WhatsApp Cloud API (Graph API)."""
+
+from .base import (
+    ACCEPTED,
+    ACCOUNT,
+    CREDIT,
+    DELIVERED,
+    NUMBER,
+    OPTED_OUT,
+    READ,
+    REFUSED,
+    SENT,
+    TEMPLATE,
+    THROTTLED,
+    UNDELIVERED,
+    WINDOW,
+    Events,
+    InboundWhatsapp,
+    SendResult,
+    StatusReport,
+    TemplateInfo,
+    WebhookError,
+    WhatsappProvider,
+    hub_signature,
+    secrets_match,
+    template_status,
+)
+
+# https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes
+ERROR_CODES = {
+    0: ACCOUNT,
+    3: ACCOUNT,
+    10: ACCOUNT,
+    190: ACCOUNT,
+    368: ACCOUNT,
+    131031: ACCOUNT,
+    131045: ACCOUNT,
+    133010: ACCOUNT,
+    4: THROTTLED,
+    80007: THROTTLED,
+    130429: THROTTLED,
+    131048: THROTTLED,
+    131056: THROTTLED,
+    131042: CREDIT,
+    131021: NUMBER,
+    131026: NUMBER,
+    131030: NUMBER,
+    131047: WINDOW,
+    131050: OPTED_OUT,
+    131008: TEMPLATE,
+    131009: TEMPLATE,
+    131051: TEMPLATE,
+    132000: TEMPLATE,
+    132001: TEMPLATE,
+    132005: TEMPLATE,
+    132007: TEMPLATE,
+    132012: TEMPLATE,
+    132015: TEMPLATE,
+    132016: TEMPLATE,
+}
+STATUSES = {
+    "accepted": ACCEPTED,
+    "sent": ACCEPTED,
+    "delivered": DELIVERED,
+    "read": READ,
+    "failed": UNDELIVERED,
+}
+
+
+class MetaProvider(WhatsappProvider):
+    """WhatsApp Cloud API: POST /{version}/{phone number id}/messages, Bearer token."""
+
+    code = "meta"
+    default_base_url = "https://graph.facebook.com"
+    signs_raw_body = True
+
+    def _url(self, path):
+        return f"{self.base_url}/{self.config.api_version or 'v21.0'}/{path}"
+
+    def _headers(self):
+        return {"Authorization": f"Bearer {self.config.access_token}"}
+
+    def _payload(self, message, kind, content):
+        return {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": message.number.lstrip("+"),
+            "type": kind,
+            kind: content,
+            # Meta takes no reference of ours; its wamid answers for the message.
+        }
+
+    def _build_template(self, message):
+        template = {"name": message.template, "language": {"code": message.language}}
+        if message.params:
+            template["components"] = [
+                {
+                    "type": "body",
+                    "parameters": [
+                        {"type": "text", "text": value} for _name, value in message.params
+                    ],
+                }
+            ]
+        payload = self._payload(message, "template", template)
+        url = self._url(f"{self.config.phone_number_id}/messages")
+        return "POST", url, {"json": payload, "headers": self._headers()}
+
+    def _build_text(self, message):
+        payload = self._payload(message, "text", {"preview_url": False, "body": message.text})
+        url = self._url(f"{self.config.phone_number_id}/messages")
+        return "POST", url, {"json": payload, "headers": self._headers()}
+
+    def _parse_success(self, message, response):
+        return SendResult(message.uuid, SENT, provider_id=response.json()["messages"][0]["id"])
+
+    def _parse_failure(self, response):
+        data = self._json(response)
+        error = data.get("error") if isinstance(data, dict) else None
+        if not isinstance(error, dict):
+            return super()._parse_failure(response)
+        code = error.get("code")
+        kind = ERROR_CODES.get(code)
+        if kind is None:
+            kind = ACCOUNT if response.status_code in (401, 403) else REFUSED
+        details = (error.get("error_data") or {}).get("details") or ""
+        text = " ".join(str(part) for part in (error.get("message"), details) if part)
+        return kind, f"Meta {code}: {text}"[:500]
+
+    def _build_check(self):
+        url = self._url(self.config.phone_number_id)
+        params = {"fields": "display_phone_number,verified_name,quality_rating"}
+        return "GET", url, {"headers": self._headers(), "params": params}
+
+    def _describe_account(self, response):
+        data = self._json(response)
+        return (
+            f"{data.get('verified_name', '')} {data.get('display_phone_number', '')}"
+            f" (quality {data.get('quality_rating', '?')})"
+        ).strip()
+
+    def _build_template_check(self, reference, language):
+        if not self.config.business_account_id:
+            return None
+        url = self._url(f"{self.config.business_account_id}/message_templates")
+        params = {"name": reference, "fields": "id,name,status,language,category,rejected_reason"}
+        return "GET", url, {"headers": self._headers(), "params": params}
+
+    def _parse_template(self, reference, language, data):
+        for item in data["data"]:
+            if item.get("name") == reference and item.get("language") == language:
+                return TemplateInfo(
+                    template_status(item.get("status")),
+                    (item.get("category") or "").lower(),
+                    _reason(item.get("rejected_reason")),
+                    str(item.get("id") or ""),
+                )
+        raise KeyError(f"no template {reference!r} in {language}")
+
+    # -- webhooks ----------------------------------------------------------------
+    def verify_subscription(self, params, verify_token):
+        """Meta's GET check when the webhook is set up: echo ``hub.challenge``."""
+        if params.get("hub.mode") != "subscribe":
+            return None
+        if not secrets_match(verify_token, params.get("hub.verify_token")):
+            return None
+        return params.get("hub.challenge") or None
+
+    def authenticate(self, request, secret):
+        """X-Hub-Signature-256: HMAC-SHA256 of the raw body with the app secret
+        (``secret``), compared in constant time."""
+        received = request.headers.get("X-Hub-Signature-256") or ""
+        if not secret or not isinstance(request.raw, bytes):
+            return False
+        return secrets_match(hub_signature(request.raw, secret), received)
+
+    def parse_events(self, request):
+        data = request.json
+        if not isinstance(data, dict) or not isinstance(data.get("entry"), list):
+            raise WebhookError("not a WhatsApp Business Account notification")
+        events = Events()
+        for entry in data["entry"]:
+            for change in (entry or {}).get("changes") or []:
+                value = change.get("value") if isinstance(change, dict) else None
+                if not isinstance(value, dict):
+                    raise WebhookError("change without value")
+                if change.get("field") == "message_template_status_update":
+                    events.templates.append(_template_event(value))
+                    continue
+                names = {
+                    c.get("wa_id"): (c.get("profile") or {}).get("name", "")
+                    for c in value.get("contacts") or []
+                    if isinstance(c, dict)
+                }
+                for status in value.get("statuses") or []:
+                    events.statuses.append(_status(status))
+                for message in value.get("messages") or []:
+                    events.inbound.append(_inbound(message, names))
+        return events
+
+
+def _reason(value):
+    return "" if value in (None, "", "NONE") else str(value)
+
+
+def _template_event(value):
+    name = value.get("message_template_name")
+    if not name or not value.get("event"):
+        raise WebhookError("template update without name or event")
+    info = TemplateInfo(
+        template_status(value["event"]),
+        reason=_reason(value.get("reason")),
+        provider_id=str(value.get("message_template_id") or ""),
+    )
+    return name, value.get("message_template_language") or "", info
+
+
+def _status(status):
+    if not isinstance(status, dict) or not status.get("id") or not status.get("status"):
+        raise WebhookError("status without id or status")
+    detail = ""
+    errors = status.get("errors") or []
+    if errors and isinstance(errors[0], dict):
+        error = errors[0]
+        detail = f"Meta {error.get('code', '')}: {error.get('title') or error.get('message', '')}"
+    pricing = status.get("pricing")
+    if isinstance(pricing, dict) and pricing.get("category"):
+        detail = detail or f"{pricing.get('category')} ({pricing.get('pricing_model', '')})"
+    return StatusReport(
+        STATUSES.get(status["status"], ACCEPTED),
+        provider_id=status["id"],
+        detail=detail,
+    )
+
+
+def _inbound(message, names):
+    if not isinstance(message, dict) or not message.get("from"):
+        raise WebhookError("message without sender")
+    kind = message.get("type")
+    if kind == "text":
+        body = (message.get("text") or {}).get("body", "")
+    elif kind == "button":
+        body = (message.get("button") or {}).get("text", "")
+    elif kind == "interactive":
+        reply = message.get("interactive") or {}
+        body = (reply.get("button_reply") or reply.get("list_reply") or {}).get("title", "")
+    else:
+        body = f"[{kind}]"
+    return InboundWhatsapp(
+        "+" + str(message["from"]).lstrip("+"),
+        body,
+        message.get("id", ""),
+        names.get(message["from"], ""),
+    )

@@ -1,0 +1,185 @@
+"""Twilio's Messages API with WhatsApp senders and Content templates."""
+
+import json
+
+from ..sms import providers as sms
+from .base import (
+    ACCEPTED,
+    ACCOUNT,
+    DELIVERED,
+    NUMBER,
+    OPTED_OUT,
+    READ,
+    REFUSED,
+    SENT,
+    TEMPLATE,
+    THROTTLED,
+    UNDELIVERED,
+    WINDOW,
+    Events,
+    InboundWhatsapp,
+    SendResult,
+    StatusReport,
+    TemplateInfo,
+    WebhookError,
+    WhatsappProvider,
+    query_param,
+    template_status,
+)
+
+# https://www.twilio.com/docs/api/errors
+ERROR_CODES = {
+    20003: ACCOUNT,
+    20404: ACCOUNT,
+    63007: ACCOUNT,
+    21211: NUMBER,
+    63003: NUMBER,
+    63024: NUMBER,
+    21610: OPTED_OUT,
+    63016: WINDOW,
+    63018: THROTTLED,
+    20429: THROTTLED,
+    63027: TEMPLATE,
+    63028: TEMPLATE,
+    63029: TEMPLATE,
+    63030: TEMPLATE,
+}
+STATUSES = {
+    "accepted": ACCEPTED,
+    "queued": ACCEPTED,
+    "sending": ACCEPTED,
+    "sent": ACCEPTED,
+    "delivered": DELIVERED,
+    "read": READ,
+    "undelivered": UNDELIVERED,
+    "failed": UNDELIVERED,
+    "canceled": UNDELIVERED,
+}
+
+
+def whatsapp_address(number):
+    return number if number.startswith("whatsapp:") else f"whatsapp:{number}"
+
+
+class TwilioWhatsappProvider(WhatsappProvider):
+    """Twilio: form POST to Messages.json, ``whatsapp:`` addresses, a Content SID
+    (HX...) with ``ContentVariables`` for templates, HTTP Basic auth."""
+
+    code = "twilio"
+    default_base_url = "https://api.twilio.com"
+    content_base_url = "https://content.twilio.com"
+
+    def _auth(self):
+        return (self.config.account_sid, self.config.auth_token)
+
+    def _messages_url(self):
+        return f"{self.base_url}/2010-04-01/Accounts/{self.config.account_sid}/Messages.json"
+
+    def _data(self, message):
+        data = {"To": whatsapp_address(message.number)}
+        sender = self.config.sender or ""
+        if sender.startswith("MG"):
+            data["MessagingServiceSid"] = sender
+        else:
+            data["From"] = whatsapp_address(sender)
+        if self.config.status_url:
+            # Twilio echoes no reference of ours: carry it in the callback URL.
+            separator = "&" if "?" in self.config.status_url else "?"
+            data["StatusCallback"] = f"{self.config.status_url}{separator}ref={message.uuid}"
+        return data
+
+    def _build_template(self, message):
+        data = self._data(message)
+        data["ContentSid"] = message.template
+        if message.params:
+            data["ContentVariables"] = json.dumps(
+                {name: value for name, value in message.params}, ensure_ascii=False
+            )
+        return "POST", self._messages_url(), {"data": data, "auth": self._auth()}
+
+    def _build_text(self, message):
+        data = self._data(message)
+        data["Body"] = message.text
+        return "POST", self._messages_url(), {"data": data, "auth": self._auth()}
+
+    def _parse_success(self, message, response):
+        data = response.json()
+        price = data.get("price")
+        return SendResult(
+            message.uuid,
+            SENT,
+            provider_id=data["sid"],
+            cost=abs(float(price)) if price not in (None, "") else None,
+            currency=data.get("price_unit") or "",
+        )
+
+    def _parse_failure(self, response):
+        data = self._json(response)
+        code = data.get("code") if isinstance(data, dict) else None
+        kind = ERROR_CODES.get(code)
+        if kind is None:
+            kind = ACCOUNT if response.status_code in (401, 403) else REFUSED
+        message = data.get("message") if isinstance(data, dict) else None
+        return kind, f"Twilio {code or response.status_code}: {message or response.text[:300]}"
+
+    def _build_check(self):
+        url = f"{self.base_url}/2010-04-01/Accounts/{self.config.account_sid}.json"
+        return "GET", url, {"auth": self._auth()}
+
+    def _describe_account(self, response):
+        data = self._json(response)
+        return f"{data.get('friendly_name', '')} ({data.get('status', '')})".strip()
+
+    def _content_url(self):
+        # The Content API lives on its own host; a sandbox or stand-in serves both.
+        if self.base_url == self.default_base_url:
+            return self.content_base_url
+        return self.base_url
+
+    def _build_template_check(self, reference, language):
+        url = f"{self._content_url()}/v1/Content/{reference}/ApprovalRequests"
+        return "GET", url, {"auth": self._auth()}
+
+    def _parse_template(self, reference, language, data):
+        whatsapp = data["whatsapp"]
+        return TemplateInfo(
+            template_status(whatsapp.get("status")),
+            (whatsapp.get("category") or "").lower(),
+            whatsapp.get("rejection_reason") or "",
+            reference,
+        )
+
+    # -- webhooks ----------------------------------------------------------------
+    def authenticate(self, request, secret):
+        # X-Twilio-Signature: HMAC-SHA1 with the auth token, as for SMS.
+        return sms.TwilioProvider(self.config, self.session).authenticate(request, secret)
+
+    def parse_events(self, request):
+        form = request.form
+        if not isinstance(form, dict) or not form.get("MessageSid"):
+            raise WebhookError("missing MessageSid")
+        events = Events()
+        if form.get("MessageStatus") and form.get("MessageStatus") != "received":
+            detail = form.get("ErrorCode") or ""
+            if detail:
+                detail = f"Twilio {detail}: {form.get('ErrorMessage', '')}".strip(": ")
+            events.statuses.append(
+                StatusReport(
+                    STATUSES.get(form["MessageStatus"], ACCEPTED),
+                    provider_id=form["MessageSid"],
+                    uuid=query_param(request.url, "ref") or "",
+                    detail=detail,
+                )
+            )
+        elif form.get("From"):
+            events.inbound.append(
+                InboundWhatsapp(
+                    form["From"].removeprefix("whatsapp:"),
+                    form.get("Body") or form.get("ButtonText") or "",
+                    form["MessageSid"],
+                    form.get("ProfileName", ""),
+                )
+            )
+        else:
+            raise WebhookError("neither a status nor a message")
+        return events

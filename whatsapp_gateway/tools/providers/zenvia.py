@@ -1,0 +1,146 @@
+"""Zenvia API v2, WhatsApp channel."""
+
+from .base import (
+    ACCEPTED,
+    ACCOUNT,
+    DELIVERED,
+    NUMBER,
+    READ,
+    REFUSED,
+    REJECTED,
+    SENT,
+    TEMPLATE,
+    UNDELIVERED,
+    Events,
+    InboundWhatsapp,
+    SendResult,
+    StatusReport,
+    TemplateInfo,
+    WebhookError,
+    WhatsappProvider,
+    require_keys,
+    template_status,
+)
+
+STATUSES = {
+    "SENT": ACCEPTED,
+    "DELIVERED": DELIVERED,
+    "READ": READ,
+    "NOT_DELIVERED": UNDELIVERED,
+    "REJECTED": REJECTED,
+}
+
+
+class ZenviaWhatsappProvider(WhatsappProvider):
+    """Zenvia v2: POST /v2/channels/whatsapp/messages (X-API-TOKEN, our externalId),
+    templates by id with named fields."""
+
+    code = "zenvia"
+    default_base_url = "https://api.zenvia.com"
+
+    def _headers(self):
+        return {"X-API-TOKEN": self.config.api_key, "Accept": "application/json"}
+
+    def _payload(self, message, content):
+        payload = {
+            "from": self.config.sender,
+            "to": message.number.lstrip("+"),
+            "contents": [content],
+            "externalId": message.uuid,
+        }
+        return (
+            "POST",
+            f"{self.base_url}/v2/channels/whatsapp/messages",
+            {
+                "json": payload,
+                "headers": self._headers(),
+            },
+        )
+
+    def _build_template(self, message):
+        content = {
+            "type": "template",
+            "templateId": message.template,
+            "fields": {name: value for name, value in message.params},
+        }
+        return self._payload(message, content)
+
+    def _build_text(self, message):
+        return self._payload(message, {"type": "text", "text": message.text})
+
+    def _parse_success(self, message, response):
+        return SendResult(message.uuid, SENT, provider_id=response.json()["id"])
+
+    def _parse_failure(self, response):
+        data = self._json(response)
+        data = data if isinstance(data, dict) else {}
+        code = data.get("code", "")
+        details = str(data.get("details", "")).lower()
+        if code == "AUTHENTICATION_ERROR" or response.status_code in (401, 403):
+            kind = ACCOUNT
+        elif code == "VALIDATION_ERROR" and ("template" in details or "field" in details):
+            kind = TEMPLATE
+        elif code == "VALIDATION_ERROR" and "to" in details:
+            kind = NUMBER
+        else:
+            kind = REFUSED
+        text = data.get("message") or response.text[:300]
+        return kind, f"Zenvia {code or response.status_code}: {text}"
+
+    def _build_check(self):
+        return "GET", f"{self.base_url}/v2/subscriptions", {"headers": self._headers()}
+
+    def _describe_account(self, response):
+        data = self._json(response)
+        count = len(data) if isinstance(data, list) else 0
+        return f"token accepted, {count} webhook subscription(s)"
+
+    def _build_template_check(self, reference, language):
+        return "GET", f"{self.base_url}/v2/templates/{reference}", {"headers": self._headers()}
+
+    def _parse_template(self, reference, language, data):
+        reason = data.get("comments") or data.get("rejectionReason") or ""
+        if isinstance(reason, list):
+            reason = "; ".join(str(item.get("text", item)) for item in reason)
+        return TemplateInfo(
+            template_status(data["status"]),
+            (data.get("category") or "").lower(),
+            str(reason),
+            str(data.get("id") or reference),
+        )
+
+    # -- webhooks: a subscription's token header or the URL's ``token`` -------------
+    def parse_events(self, request):
+        data = request.json
+        if not isinstance(data, dict):
+            raise WebhookError("payload is not an object")
+        events = Events()
+        if data.get("type") == "MESSAGE_STATUS" or "messageStatus" in data:
+            (status,) = require_keys(data, "messageStatus")
+            (code,) = require_keys(status, "code")
+            provider_id = data.get("messageId") or ""
+            uuid = data.get("externalId") or ""
+            if not provider_id and not uuid:
+                raise WebhookError("missing messageId")
+            causes = status.get("causes") or []
+            detail = status.get("description") or ""
+            if causes:
+                detail = f"{detail} {causes}".strip()
+            events.statuses.append(
+                StatusReport(STATUSES.get(code, ACCEPTED), provider_id, uuid, detail)
+            )
+            return events
+        (message,) = require_keys(data, "message")
+        sender, contents = require_keys(message, "from", "contents")
+        if not isinstance(contents, list):
+            raise WebhookError("contents is not a list")
+        text = " ".join(
+            str(c.get("text") or c.get("payload") or "") for c in contents if isinstance(c, dict)
+        ).strip()
+        visitor = (message.get("visitor") or {}) if isinstance(message.get("visitor"), dict) else {}
+        events.inbound.append(
+            InboundWhatsapp(
+                "+" + str(sender).lstrip("+"), text, message.get("id", ""), visitor.get("name", "")
+            )
+        )
+        return events

@@ -1,0 +1,409 @@
+"""The WhatsApp clients against the stand-in, over real HTTP on 127.0.0.1."""
+
+import base64
+import hashlib
+import hmac
+import json
+
+import pytest
+
+from .. import providers
+from ..providers import AccountConfig, OutgoingWhatsapp, WebhookRequest
+from .whatsapp_stand_in import HANG, SLOW, WhatsappStandIn, sms_stand_in
+
+NUMBER = "+5511987654321"
+PARAMS = [("1", "Maria"), ("2", "R$ 1.234,56"), ("3", "10/12/2026")]
+TEMPLATES = {
+    "meta": "cobranca_d0",
+    "twilio": "HX0123",
+    "zenvia": "tpl-uuid-1",
+    "infobip": "cobranca_d0",
+}
+
+
+@pytest.fixture(scope="module")
+def stand_in():
+    with WhatsappStandIn(slow_seconds=1.5) as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _reset(stand_in):
+    stand_in.reset()
+
+
+def provider(code, stand_in, **overrides):
+    config = AccountConfig(
+        base_url=stand_in.url,
+        phone_number_id=stand_in.phone_number_id,
+        business_account_id="waba-1",
+        access_token=stand_in.access_token,
+        account_sid=stand_in.account_sid,
+        auth_token=stand_in.auth_token,
+        api_key=stand_in.api_key,
+        sender="+551140000000",
+        timeout=1.0,
+        status_url="https://odoo.example.com/whatsapp_gateway/1/webhook",
+        batch_size=50 if code == "infobip" else 1,
+    )
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    return providers.get_provider(code, config)
+
+
+def template_message(code, uuid="u-1", number=NUMBER):
+    params = PARAMS
+    if code == "zenvia":
+        params = [("nome", "Maria"), ("valor", "R$ 1.234,56"), ("vencimento", "10/12/2026")]
+    return OutgoingWhatsapp(uuid, number, template=TEMPLATES[code], params=params)
+
+
+CODES = ["meta", "twilio", "zenvia", "infobip"]
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_template_message_reaches_the_provider_in_its_shape(stand_in, code):
+    (result,) = provider(code, stand_in).send([template_message(code)])
+    assert result.outcome == providers.SENT, result.detail
+    assert result.provider_id
+    assert not stand_in.shape_errors
+    (accepted,) = stand_in.accepted
+    assert accepted[0] == code
+    assert accepted[2] == NUMBER
+    assert accepted[3] == f"template:{TEMPLATES[code]}|Maria|R$ 1.234,56|10/12/2026"
+    if code in ("zenvia", "infobip"):
+        assert accepted[1] == "u-1"  # our reference travels with the message
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_free_text_inside_the_window(stand_in, code):
+    message = OutgoingWhatsapp("u-2", NUMBER, text="Recebemos sua mensagem, obrigado.")
+    (result,) = provider(code, stand_in, batch_size=1).send([message])
+    assert result.outcome == providers.SENT, result.detail
+    assert stand_in.accepted[0][3] == "Recebemos sua mensagem, obrigado."
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_template_not_approved_fails_as_a_template_problem(stand_in, code):
+    stand_in.templates[TEMPLATES[code]] = "REJECTED"
+    (result,) = provider(code, stand_in).send([template_message(code)])
+    assert result.outcome == providers.FAILED
+    assert result.failure_type == providers.TEMPLATE, result.detail
+    assert not stand_in.accepted
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_wrong_credentials_fail_as_account(stand_in, code):
+    broken = provider(code, stand_in, access_token="x", auth_token="x", api_key="x")
+    (result,) = broken.send([template_message(code)])
+    assert result.outcome == providers.FAILED
+    assert result.failure_type == providers.ACCOUNT
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_rate_limit_and_outage_retry(stand_in, code):
+    stand_in.script = [429, 503]
+    stand_in.retry_after = 7
+    client = provider(code, stand_in)
+    (first,) = client.send([template_message(code, "a")])
+    assert first.outcome == providers.RETRY and first.throttled and first.retry_after == 7
+    (second,) = client.send([template_message(code, "b")])
+    assert second.outcome == providers.RETRY
+    assert not stand_in.accepted
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_read_timeout_is_unknown_never_resent(stand_in, code):
+    stand_in.script = [SLOW]
+    (result,) = provider(code, stand_in).send([template_message(code)])
+    # The provider got it (no WhatsApp API deduplicates on our reference).
+    assert result.outcome == providers.UNKNOWN
+    assert len(stand_in.accepted) == 1
+
+
+def test_connection_refused_retries():
+    config = AccountConfig(
+        base_url=sms_stand_in.closed_port_url(), access_token="t", phone_number_id="1"
+    )
+    (result,) = providers.get_provider("meta", config).send([template_message("meta")])
+    assert result.outcome == providers.RETRY
+
+
+def test_hang_is_unknown(stand_in):
+    stand_in.script = [HANG]
+    (result,) = provider("meta", stand_in).send([template_message("meta")])
+    assert result.outcome == providers.UNKNOWN
+
+
+def test_meta_rate_limit_codes_on_http_400_retry(stand_in):
+    """Meta answers its pair rate limit (131056) with HTTP 400: a retry, not a failure."""
+    response = type(
+        "R",
+        (),
+        {
+            "status_code": 400,
+            "text": "",
+            "json": lambda self: {"error": {"code": 131056, "message": "pair rate limit"}},
+        },
+    )()
+    client = provider("meta", stand_in)
+    kind, detail = client._parse_failure(response)
+    assert kind == "throttled" and "131056" in detail
+    client._request = lambda *a, **k: response
+    (result,) = client.send([template_message("meta")])
+    assert result.outcome == providers.RETRY and result.throttled
+
+
+def test_infobip_sends_templates_in_lists(stand_in):
+    messages = [template_message("infobip", f"u-{i}") for i in range(120)]
+    results = provider("infobip", stand_in, batch_size=50).send(messages, parallel=4)
+    assert [r.outcome for r in results] == [providers.SENT] * 120
+    assert [r.uuid for r in results] == [m.uuid for m in messages]
+    posts = [r for r in stand_in.requests if r["method"] == "POST"]
+    assert len(posts) == 3
+
+
+@pytest.mark.parametrize(
+    "code,status,expected",
+    [
+        ("meta", "APPROVED", providers.APPROVED),
+        ("meta", "REJECTED", providers.REJECTED_TEMPLATE),
+        ("twilio", "APPROVED", providers.APPROVED),
+        ("twilio", "PENDING", providers.PENDING),
+        ("zenvia", "PAUSED", providers.PAUSED),
+        ("infobip", "APPROVED", providers.APPROVED),
+    ],
+)
+def test_template_state_fetched_from_the_provider(stand_in, code, status, expected):
+    stand_in.templates[TEMPLATES[code]] = status
+    info = provider(code, stand_in).fetch_template(TEMPLATES[code], "pt_BR")
+    assert info.status == expected
+
+
+def test_unknown_template_is_a_clear_error(stand_in):
+    with pytest.raises(providers.ProviderError, match="not found"):
+        provider("twilio", stand_in).fetch_template("HXnope", "pt_BR")
+    with pytest.raises(providers.ProviderError, match="no template"):
+        provider("meta", stand_in).fetch_template("nope", "pt_BR")
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_check_connection(stand_in, code):
+    assert provider(code, stand_in).check_connection()
+    with pytest.raises(providers.ProviderError, match="credentials"):
+        provider(code, stand_in, access_token="x", auth_token="x", api_key="x").check_connection()
+
+
+# -- webhooks ------------------------------------------------------------------------
+APP_SECRET = "meta-app-secret"
+META_STATUS = {
+    "object": "whatsapp_business_account",
+    "entry": [
+        {
+            "id": "waba-1",
+            "changes": [
+                {
+                    "field": "messages",
+                    "value": {
+                        "messaging_product": "whatsapp",
+                        "metadata": {"phone_number_id": "1234567890"},
+                        "contacts": [{"wa_id": "5511987654321", "profile": {"name": "Maria"}}],
+                        "statuses": [
+                            {"id": "wamid.A", "status": "delivered", "timestamp": "1"},
+                            {"id": "wamid.A", "status": "read", "timestamp": "2"},
+                            {
+                                "id": "wamid.B",
+                                "status": "failed",
+                                "errors": [{"code": 131026, "title": "Message undeliverable"}],
+                            },
+                        ],
+                        "messages": [
+                            {
+                                "from": "5511987654321",
+                                "id": "wamid.IN",
+                                "type": "text",
+                                "text": {"body": "SAIR"},
+                            }
+                        ],
+                    },
+                }
+            ],
+        }
+    ],
+}
+
+
+def signed_meta(body, secret=APP_SECRET):
+    # Computed here, independently of the verifier: hex HMAC-SHA256 of the raw body.
+    signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return WebhookRequest(
+        url="https://odoo.example.com/whatsapp_gateway/1/webhook",
+        headers={"X-Hub-Signature-256": signature},
+        json=json.loads(body),
+        raw=body,
+    )
+
+
+def test_meta_signature_accepted_and_one_byte_change_refused(stand_in):
+    client = provider("meta", stand_in)
+    body = json.dumps(META_STATUS).encode()
+    request = signed_meta(body)
+    assert client.authenticate(request, APP_SECRET)
+    assert not client.authenticate(request, "another-secret")
+    for position in (0, len(body) // 2, len(body) - 1):
+        tampered = bytearray(body)
+        tampered[position] ^= 0x01
+        request.raw = bytes(tampered)
+        assert not client.authenticate(request, APP_SECRET)
+    request.raw = body
+    request.headers = {}
+    assert not client.authenticate(request, APP_SECRET)
+    request.headers = {"X-Hub-Signature-256": "sha256="}
+    assert not client.authenticate(request, APP_SECRET)
+
+
+def test_meta_events(stand_in):
+    events = provider("meta", stand_in).parse_events(signed_meta(json.dumps(META_STATUS).encode()))
+    assert [(s.provider_id, s.status) for s in events.statuses] == [
+        ("wamid.A", providers.DELIVERED),
+        ("wamid.A", providers.READ),
+        ("wamid.B", providers.UNDELIVERED),
+    ]
+    assert "131026" in events.statuses[2].detail
+    (inbound,) = events.inbound
+    assert (inbound.sender, inbound.body, inbound.name) == ("+5511987654321", "SAIR", "Maria")
+
+
+def test_meta_template_status_update(stand_in):
+    payload = {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "changes": [
+                    {
+                        "field": "message_template_status_update",
+                        "value": {
+                            "event": "REJECTED",
+                            "message_template_id": 99,
+                            "message_template_name": "cobranca_d3",
+                            "message_template_language": "pt_BR",
+                            "reason": "INCORRECT_CATEGORY",
+                        },
+                    }
+                ]
+            }
+        ],
+    }
+    events = provider("meta", stand_in).parse_events(signed_meta(json.dumps(payload).encode()))
+    ((name, language, info),) = events.templates
+    assert (name, language, info.status, info.reason) == (
+        "cobranca_d3",
+        "pt_BR",
+        providers.REJECTED_TEMPLATE,
+        "INCORRECT_CATEGORY",
+    )
+
+
+def test_meta_subscription_verification(stand_in):
+    client = provider("meta", stand_in)
+    params = {"hub.mode": "subscribe", "hub.verify_token": "vt", "hub.challenge": "1158201444"}
+    assert client.verify_subscription(params, "vt") == "1158201444"
+    assert client.verify_subscription(params, "other") is None
+    assert client.verify_subscription({**params, "hub.mode": "x"}, "vt") is None
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [None, [], {"entry": "x"}, {"entry": [{"changes": [{"value": {"statuses": [{}]}}]}]}],
+)
+def test_meta_malformed_payloads_are_webhook_errors(stand_in, payload):
+    request = WebhookRequest(url="", headers={}, json=payload)
+    with pytest.raises(providers.WebhookError):
+        provider("meta", stand_in).parse_events(request)
+
+
+def test_twilio_signature_and_events(stand_in):
+    client = provider("twilio", stand_in)
+    url = "https://odoo.example.com/whatsapp_gateway/3/webhook?ref=u-9"
+    form = {"MessageSid": "SM1", "MessageStatus": "read", "To": "whatsapp:+5511987654321"}
+    payload = url + "".join(f"{k}{form[k]}" for k in sorted(form))
+    digest = hmac.new(stand_in.auth_token.encode(), payload.encode(), hashlib.sha1).digest()
+    request = WebhookRequest(
+        url=url, headers={"X-Twilio-Signature": base64.b64encode(digest).decode()}, form=form
+    )
+    assert client.authenticate(request, None)
+    (status,) = client.parse_events(request).statuses
+    assert (status.status, status.uuid) == (providers.READ, "u-9")
+    request.form = {**form, "MessageStatus": "delivered"}
+    assert not client.authenticate(request, None)
+    inbound = {"MessageSid": "SM2", "From": "whatsapp:+5511987654321", "Body": "Paguei ontem"}
+    (message,) = client.parse_events(WebhookRequest(url=url, headers={}, form=inbound)).inbound
+    assert (message.sender, message.body) == ("+5511987654321", "Paguei ontem")
+
+
+@pytest.mark.parametrize("code", ["zenvia", "infobip"])
+def test_secret_in_url_or_header(stand_in, code):
+    client = provider(code, stand_in)
+    assert client.authenticate(WebhookRequest(url="https://x/w?token=s3cret", headers={}), "s3cret")
+    assert client.authenticate(
+        WebhookRequest(url="https://x/w", headers={"X-Webhook-Token": "s3cret"}), "s3cret"
+    )
+    assert not client.authenticate(
+        WebhookRequest(url="https://x/w?token=s3creT", headers={}), "s3cret"
+    )
+    assert not client.authenticate(WebhookRequest(url="https://x/w", headers={}), "s3cret")
+
+
+def test_zenvia_events():
+    client = providers.get_provider("zenvia", AccountConfig())
+    status = {
+        "type": "MESSAGE_STATUS",
+        "messageId": "zv-1",
+        "externalId": "u-1",
+        "messageStatus": {"code": "READ", "description": "read"},
+    }
+    (report,) = client.parse_events(WebhookRequest(url="", headers={}, json=status)).statuses
+    assert (report.status, report.uuid) == (providers.READ, "u-1")
+    inbound = {
+        "type": "MESSAGE",
+        "message": {
+            "id": "m",
+            "from": "5511987654321",
+            "contents": [{"type": "text", "text": "Parar"}],
+        },
+    }
+    (message,) = client.parse_events(WebhookRequest(url="", headers={}, json=inbound)).inbound
+    assert (message.sender, message.body) == ("+5511987654321", "Parar")
+    with pytest.raises(providers.WebhookError):
+        client.parse_events(WebhookRequest(url="", headers={}, json={"message": {"from": "1"}}))
+
+
+def test_infobip_events():
+    client = providers.get_provider("infobip", AccountConfig())
+    reports = {
+        "results": [
+            {
+                "messageId": "u-1",
+                "callbackData": "u-1",
+                "status": {"groupName": "DELIVERED"},
+                "price": {"pricePerMessage": 0.05, "currency": "USD"},
+            },
+            {"messageId": "u-1", "seenAt": "2026-12-03T10:00:00.000+0000"},
+        ]
+    }
+    delivered, seen = client.parse_events(WebhookRequest(url="", headers={}, json=reports)).statuses
+    assert (delivered.status, delivered.cost, delivered.currency) == (
+        providers.DELIVERED,
+        0.05,
+        "USD",
+    )
+    assert seen.status == providers.READ
+    inbound = {
+        "results": [
+            {"from": "5511987654321", "messageId": "i", "message": {"type": "TEXT", "text": "Oi"}}
+        ]
+    }
+    (message,) = client.parse_events(WebhookRequest(url="", headers={}, json=inbound)).inbound
+    assert message.body == "Oi"
+    with pytest.raises(providers.WebhookError):
+        client.parse_events(WebhookRequest(url="", headers={}, json={"results": [{}]}))
