@@ -207,7 +207,7 @@ class SmsGateway(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         gateways = super().create(vals_list)
-        _forget_sessions(gateways.ids)  # an id reused after a rollback starts afresh
+        forget_sessions(gateways.ids)  # an id reused after a rollback starts afresh
         self.env.registry.clear_cache()  # _gateway_of_companies
         for gateway in gateways.sudo():
             if not gateway.company_id.sms_gateway_id and gateway.active:
@@ -216,7 +216,7 @@ class SmsGateway(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        _forget_sessions(self.ids)
+        forget_sessions(self.ids)
         if {"active", "company_id", "sequence"} & set(vals):
             self.env.registry.clear_cache()  # _gateway_of_companies
         if vals.get("active") is False:
@@ -409,25 +409,32 @@ class SmsGateway(models.Model):
             deduplicates=gateway.deduplicates,
             batch_size=gateway.batch_size or 1,
         )
-        session = _session(gateway.id, gateway.parallel_requests)
+        session = pooled_session(gateway.id, gateway.parallel_requests)
         return providers.get_provider(gateway.provider, config, session=session)
 
     def _get_rate_limiter(self):
         """The gateway's rate limiter in this process, shared by all its requests."""
         self.ensure_one()
-        with _SESSIONS_LOCK:
-            limiter = _LIMITERS.get(self.id)
-            if limiter is None or limiter.rate != (self.rate_limit if self.rate_limit > 0 else 0):
-                limiter = _LIMITERS[self.id] = providers.RateLimiter(self.rate_limit)
-            return limiter
+        return rate_limiter(self.id, self.rate_limit)
 
 
-def _session(gateway_id, parallel):
-    """The gateway's pooled session: up to ``parallel`` connections per host kept
-    alive, a request waiting for one rather than opening more."""
+def rate_limiter(key, rate):
+    """The rate limiter of ``key`` (a gateway, a WhatsApp account) in this process."""
+    rate = rate if rate > 0 else 0
+    with _SESSIONS_LOCK:
+        limiter = _LIMITERS.get(key)
+        if limiter is None or limiter.rate != rate:
+            limiter = _LIMITERS[key] = providers.RateLimiter(rate)
+        return limiter
+
+
+def pooled_session(key, parallel):
+    """The pooled session of ``key`` (a gateway, a WhatsApp account): up to
+    ``parallel`` connections per host kept alive, a request waiting for one
+    rather than opening more."""
     size = max(1, min(parallel or 1, providers.MAX_PARALLEL))
     with _SESSIONS_LOCK:
-        session, pool_size = _SESSIONS.get(gateway_id, (None, 0))
+        session, pool_size = _SESSIONS.get(key, (None, 0))
         if session is None or pool_size != size:
             if session is not None:
                 session.close()
@@ -435,14 +442,14 @@ def _session(gateway_id, parallel):
             adapter = HTTPAdapter(pool_connections=4, pool_maxsize=size, pool_block=True)
             session.mount("https://", adapter)
             session.mount("http://", adapter)
-            _SESSIONS[gateway_id] = (session, size)
+            _SESSIONS[key] = (session, size)
         return session
 
 
-def _forget_sessions(gateway_ids):
+def forget_sessions(keys):
     with _SESSIONS_LOCK:
-        for gateway_id in gateway_ids:
-            session, _size = _SESSIONS.pop(gateway_id, (None, 0))
-            _LIMITERS.pop(gateway_id, None)
+        for key in keys:
+            session, _size = _SESSIONS.pop(key, (None, 0))
+            _LIMITERS.pop(key, None)
             if session:
                 session.close()

@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -6,7 +8,7 @@ from odoo.tools import SQL
 
 
 class SmsGatewayDispatch(models.Model):
-    """Durable trace of "attempt N of this SMS is about to reach the provider".
+    """Durable trace of "attempt N of this message is about to reach the provider".
 
     Written and committed on a cursor of its own before the requests go out (a
     window of up to the gateway's parallel requests in one statement), so it
@@ -14,6 +16,7 @@ class SmsGatewayDispatch(models.Model):
     outgoing SMS whose current attempt has a trace was perhaps sent: it is not
     resent (unless the provider ignores a repeated reference), it is settled as
     "unknown" for a person or a delivery report. See README.md (SMS failures).
+    whatsapp_gateway traces its messages here too (their UUIDs are unique).
     """
 
     _name = "sms.gateway.dispatch"
@@ -42,6 +45,53 @@ class SmsGatewayDispatch(models.Model):
         )
         if commit:
             cursor.commit()  # pylint: disable=invalid-commit
+
+    @contextmanager
+    def _marker(self, attempts):
+        """A function recording, durably, that messages are about to reach the
+        provider (``attempts``: {uuid: attempt number}).
+
+        It writes the traces of a whole window of requests in one statement on a
+        cursor of its own, committed at once, so they outlive this transaction if
+        the worker dies. Tests never commit: there the trace is written in the
+        test's transaction.
+        """
+        if getattr(threading.current_thread(), "testing", False):
+            yield lambda messages: self._mark(
+                self.env.cr, [(m.uuid, attempts[m.uuid]) for m in messages], commit=False
+            )
+            return
+        with self.env.registry.cursor() as cursor:
+            yield lambda messages: self._mark(
+                cursor, [(m.uuid, attempts[m.uuid]) for m in messages]
+            )
+
+    @api.model
+    def _interrupted_uuids(self, attempts):
+        """The UUIDs among ``attempts`` ({uuid: current attempt number}) whose
+        attempt was started by a transaction that never recorded its outcome."""
+        if not attempts:
+            return set()
+        self.flush_model()
+        uuids, numbers = zip(*attempts.items(), strict=True)
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT d.sms_uuid FROM sms_gateway_dispatch d
+                  JOIN unnest(%s::varchar[], %s::int[]) AS t(u, a)
+                    ON d.sms_uuid = t.u AND d.attempt = t.a
+                """,
+                list(uuids),
+                list(numbers),
+            )
+        )
+        return {row[0] for row in rows}
+
+    @api.model
+    def _forget(self, registry, uuids):
+        """After the commit that recorded their outcomes: drop the attempts' traces."""
+        with registry.cursor() as cursor:
+            cursor.execute(SQL("DELETE FROM sms_gateway_dispatch WHERE sms_uuid = ANY(%s)", uuids))
 
     @api.model
     def _interrupted(self, sms_records):

@@ -1,8 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
-import threading
 from collections import defaultdict
-from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import fields, models
@@ -116,7 +114,7 @@ class SmsSms(models.Model):
                 outgoing.append(providers.OutgoingSms(sms.uuid, number, values["body"]))
         if outgoing:
             attempts = {sms.uuid: sms.gateway_attempts + 1 for sms in to_send}
-            with self._gateway_dispatch_marker(attempts) as mark:
+            with self.env["sms.gateway.dispatch"].sudo()._marker(attempts) as mark:
                 results += provider.send(
                     outgoing,
                     parallel=gateway.parallel_requests,
@@ -124,7 +122,8 @@ class SmsSms(models.Model):
                     before_requests=mark,
                 )
             uuids = [message.uuid for message in outgoing]
-            self.env.cr.postcommit.add(lambda: _forget_dispatch(self.env.registry, uuids))
+            Dispatch = self.env["sms.gateway.dispatch"]
+            self.env.cr.postcommit.add(lambda: Dispatch._forget(self.env.registry, uuids))
         logs = self._gateway_write_logs(gateway, log_values, results)
         for failure_type, ids in invalid.items():
             self.browse(ids)._gateway_fail(failure_type, logs, unlink_failed)
@@ -207,26 +206,6 @@ class SmsSms(models.Model):
         )
         locked = {row[0] for row in rows}
         return self.filtered(lambda sms: sms.id in locked)
-
-    @contextmanager
-    def _gateway_dispatch_marker(self, attempts):
-        """A function recording, durably, that SMS are about to reach the provider.
-
-        It writes the traces of a whole window of requests in one statement on a
-        cursor of its own, committed at once, so they outlive this transaction if
-        the worker dies. Tests never commit: there the trace is written in the
-        test's transaction.
-        """
-        Dispatch = self.env["sms.gateway.dispatch"].sudo()
-        if getattr(threading.current_thread(), "testing", False):
-            yield lambda messages: Dispatch._mark(
-                self.env.cr, [(m.uuid, attempts[m.uuid]) for m in messages], commit=False
-            )
-            return
-        with self.env.registry.cursor() as cursor:
-            yield lambda messages: Dispatch._mark(
-                cursor, [(m.uuid, attempts[m.uuid]) for m in messages]
-            )
 
     # -- outcomes of the attempts (providers.SENT, FAILED, RETRY, UNKNOWN), in bulk ---
     def _gateway_count_attempt(self, values):
@@ -315,9 +294,3 @@ def _log_outcome(result):
     if result.outcome == providers.RETRY:
         return {"status": "retry", "error_detail": result.detail}
     return {"status": "unknown", "error_detail": result.detail, "next_try": False}
-
-
-def _forget_dispatch(registry, uuids):
-    """After the commit that recorded their outcomes: drop the attempts' traces."""
-    with registry.cursor() as cursor:
-        cursor.execute(SQL("DELETE FROM sms_gateway_dispatch WHERE sms_uuid = ANY(%s)", uuids))

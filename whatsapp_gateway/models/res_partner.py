@@ -1,0 +1,80 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+from ..tools.sms import phone
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    whatsapp_consent_ids = fields.One2many("whatsapp.consent", "partner_id", "WhatsApp consents")
+    whatsapp_consent_state = fields.Selection(
+        [("none", "Not asked"), ("granted", "Granted"), ("revoked", "Withdrawn")],
+        "WhatsApp consent",
+        compute="_compute_whatsapp_consent_state",
+        help="For the customer's mobile number, in the current company.",
+    )
+
+    @api.depends("mobile", "phone", "whatsapp_consent_ids.state", "whatsapp_consent_ids.number")
+    @api.depends_context("company")
+    def _compute_whatsapp_consent_state(self):
+        companies = (self.env.company, self.env["res.company"])
+        for partner in self:
+            number = partner._whatsapp_number_or_none()
+            consents = partner.whatsapp_consent_ids.filtered(
+                lambda c, n=number: c.number == n and c.company_id in companies
+            )
+            if any(c.state == "granted" for c in consents):
+                partner.whatsapp_consent_state = "granted"
+            elif consents:
+                partner.whatsapp_consent_state = "revoked"
+            else:
+                partner.whatsapp_consent_state = "none"
+
+    def _whatsapp_number(self):
+        """The customer's mobile in E.164, or raise ``PhoneNumberError``."""
+        self.ensure_one()
+        return phone.normalize_mobile(self.mobile or self.phone, self.country_id.code or "BR")
+
+    def _whatsapp_number_or_none(self):
+        try:
+            return self._whatsapp_number()
+        except phone.PhoneNumberError:
+            return None
+
+    @api.model
+    def _whatsapp_partner_of(self, number):
+        """The customer writing from ``number`` (E.164): the one whose consent
+        names it, else the one whose phone or mobile is that number, written
+        in any format (+55 11 9..., (11) 9...)."""
+        consent = self.env["whatsapp.consent"].sudo().search([("number", "=", number)], limit=1)
+        if consent:
+            return consent.partner_id
+        Partner = self.sudo()
+        partner = Partner.search([("phone_mobile_search", "=", number)], order="id", limit=1)
+        national = number.removeprefix("+55") if number.startswith("+55") else None
+        if not partner and national and len(national) >= 10:
+            partner = Partner.search(
+                [("phone_mobile_search", "=like", f"%{national}")], order="id", limit=1
+            )
+        return partner
+
+    def action_whatsapp_consent_grant(self):
+        """The customer said yes to a person (phone, counter): record it."""
+        Consent = self.env["whatsapp.consent"]
+        for partner in self:
+            Consent._grant(
+                partner,
+                partner.mobile or partner.phone,
+                "backoffice",
+                note=self.env._("Recorded by %(user)s", user=self.env.user.name),
+            )
+        return True
+
+    def action_whatsapp_consent_revoke(self):
+        Consent = self.env["whatsapp.consent"]
+        for partner in self:
+            number = partner._whatsapp_number_or_none()
+            if number:
+                Consent._revoke(number, "backoffice", partner=partner)
+        return True

@@ -1,0 +1,341 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+import secrets
+
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from odoo.addons.sms_gateway.models.sms_gateway import (
+    forget_sessions,
+    pooled_session,
+    rate_limiter,
+)
+
+from ..tools import providers
+from ..tools.sms import phone, replies
+
+_logger = logging.getLogger(__name__)
+
+CREDENTIALS_GROUP = "base.group_system"
+
+
+def _session_key(account_id):
+    return ("whatsapp.account", account_id)
+
+
+class WhatsappAccount(models.Model):
+    """A company's WhatsApp Business sender at one provider."""
+
+    _name = "whatsapp.account"
+    _description = "WhatsApp Account"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "company_id, sequence, id"
+
+    name = fields.Char(required=True, tracking=True)
+    provider = fields.Selection(
+        [
+            ("meta", "Meta WhatsApp Cloud API"),
+            ("twilio", "Twilio"),
+            ("zenvia", "Zenvia"),
+            ("infobip", "Infobip"),
+            ("log", "Log only (sends nothing)"),
+        ],
+        required=True,
+        default="log",
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    sequence = fields.Integer(default=10, help="A company sends through its first active account.")
+    active = fields.Boolean(default=True, tracking=True)
+    base_url = fields.Char(
+        "Base URL",
+        compute="_compute_base_url",
+        store=True,
+        readonly=False,
+        help="The provider's public API endpoint; change it for a sandbox.",
+    )
+    api_version = fields.Char("Graph API version", default="v21.0")
+    phone_number_id = fields.Char("Phone number ID", help="Meta: the sender's phone number id.")
+    business_account_id = fields.Char(
+        "WhatsApp Business Account ID",
+        help="Meta: the WABA id, to read the templates' approval states.",
+    )
+    sender = fields.Char(
+        help="Twilio: the WhatsApp sender (+55...) or a Messaging Service SID (MG...). "
+        "Zenvia: the sender id of the WhatsApp channel. Infobip: the sender number.",
+    )
+    access_token = fields.Char(groups=CREDENTIALS_GROUP, copy=False)
+    app_secret = fields.Char(
+        groups=CREDENTIALS_GROUP,
+        copy=False,
+        help="Meta: the app secret that signs webhook calls (X-Hub-Signature-256).",
+    )
+    verify_token = fields.Char(
+        groups=CREDENTIALS_GROUP,
+        copy=False,
+        default=lambda self: secrets.token_urlsafe(24),
+        help="Meta: the token the webhook set-up sends back (hub.verify_token).",
+    )
+    account_sid = fields.Char("Account SID", groups=CREDENTIALS_GROUP, copy=False)
+    auth_token = fields.Char(groups=CREDENTIALS_GROUP, copy=False)
+    api_key = fields.Char("API Key", groups=CREDENTIALS_GROUP, copy=False)
+    webhook_secret = fields.Char(
+        groups=CREDENTIALS_GROUP,
+        copy=False,
+        default=lambda self: secrets.token_urlsafe(32),
+        help="Zenvia and Infobip: the secret their webhook calls carry (URL or header).",
+    )
+    webhook_url = fields.Char(
+        "Webhook URL", compute="_compute_webhook_url", groups=CREDENTIALS_GROUP
+    )
+    timeout = fields.Float("Timeout (seconds)", default=10.0)
+    max_retries = fields.Integer(
+        default=6, help="Attempts after a temporary failure before the message fails."
+    )
+    rate_limit = fields.Float(
+        "Rate limit (messages per second)",
+        default=50.0,
+        help="0 means no limit. Meta allows 80 messages per second per number by default.",
+    )
+    parallel_requests = fields.Integer(default=16, help="Requests in flight at once (1 to 64).")
+    batch_size = fields.Integer(
+        "Messages per request",
+        compute="_compute_batch_size",
+        store=True,
+        readonly=False,
+        help="Infobip: how many template messages one request carries.",
+    )
+    opt_out_keywords = fields.Char(
+        default=", ".join(replies.DEFAULT_OPT_OUT_KEYWORDS),
+        help="A message made of one of these words withdraws the number's WhatsApp consent.",
+    )
+    reply_user_id = fields.Many2one(
+        "res.users",
+        string="Messages go to",
+        help="Who answers customers' messages when the customer has no salesperson.",
+    )
+    template_ids = fields.One2many("whatsapp.template", "account_id", "Templates")
+    message_count = fields.Integer("WhatsApp messages", compute="_compute_message_count")
+
+    @api.depends("provider")
+    def _compute_base_url(self):
+        for account in self:
+            provider_class = providers.PROVIDERS.get(account.provider)
+            account.base_url = provider_class.default_base_url if provider_class else False
+
+    @api.depends("provider")
+    def _compute_batch_size(self):
+        for account in self:
+            account.batch_size = 100 if account.provider == "infobip" else 1
+
+    @api.depends("provider", "webhook_secret")
+    def _compute_webhook_url(self):
+        base = self.get_base_url() if self else ""
+        for account in self:
+            if not account.id:
+                account.webhook_url = False
+                continue
+            # Meta and Twilio sign their calls; Zenvia and Infobip carry the secret.
+            signed = account.provider in ("meta", "twilio")
+            query = "" if signed else f"?token={account.webhook_secret}"
+            account.webhook_url = f"{base}/whatsapp_gateway/{account.id}/webhook{query}"
+
+    def _compute_message_count(self):
+        counts = dict(
+            self.env["whatsapp.message"]._read_group(
+                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+            )
+        )
+        for account in self:
+            account.message_count = counts.get(account, 0)
+
+    @api.constrains("timeout", "max_retries", "rate_limit", "parallel_requests", "batch_size")
+    def _check_limits(self):
+        for account in self:
+            if account.timeout <= 0 or account.timeout > 120:
+                raise ValidationError(_("The timeout must be between 0 and 120 seconds."))
+            if not 1 <= account.parallel_requests <= providers.base.sms.MAX_PARALLEL:
+                raise ValidationError(_("Parallel requests must be between 1 and 64."))
+            if not 1 <= account.batch_size <= 1000:
+                raise ValidationError(_("Messages per request must be between 1 and 1000."))
+            if account.max_retries < 0 or account.rate_limit < 0:
+                raise ValidationError(_("Retries and rate limit cannot be negative."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        accounts = super().create(vals_list)
+        forget_sessions([_session_key(account_id) for account_id in accounts.ids])
+        self.env.registry.clear_cache()  # _account_of_companies
+        return accounts
+
+    def write(self, vals):
+        result = super().write(vals)
+        forget_sessions([_session_key(account_id) for account_id in self.ids])
+        if {"active", "company_id", "sequence"} & set(vals):
+            self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
+    @api.model
+    @tools.ormcache()
+    def _account_of_companies(self):
+        """{company id: id of its first active account}."""
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT DISTINCT ON (company_id) company_id, id FROM whatsapp_account"
+                " WHERE active ORDER BY company_id, sequence, id"
+            )
+        )
+        return dict(rows)
+
+    @api.model
+    def _for_company(self, company):
+        """The account ``company`` sends WhatsApp through (sudo), or an empty one."""
+        account_id = self._account_of_companies().get(company.id)
+        return self.sudo().browse(account_id)
+
+    # -- actions ---------------------------------------------------------------------
+    def action_check_connection(self):
+        self.ensure_one()
+        try:
+            description = self._get_provider().check_connection()
+        except providers.ProviderError as error:
+            raise UserError(
+                _(
+                    "The WhatsApp account %(name)s cannot be used: %(error)s",
+                    name=self.name,
+                    error=error,
+                )
+            ) from error
+        return self._notify(_("Connection OK: %(detail)s", detail=description), "success")
+
+    def action_fetch_templates(self):
+        self.ensure_one()
+        self.template_ids.action_fetch_status()
+        return self._notify(_("Template states updated from the provider."), "success")
+
+    def action_view_messages(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "whatsapp_gateway.whatsapp_message_action"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        return action
+
+    def action_regenerate_webhook_secret(self):
+        for account in self:
+            account.webhook_secret = secrets.token_urlsafe(32)
+
+    def _notify(self, message, kind):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": kind, "sticky": False},
+        }
+
+    # -- provider ------------------------------------------------------------------------
+    def _get_provider(self):
+        self.ensure_one()
+        account = self.sudo()
+        status_url = ""
+        if account.provider in ("twilio", "infobip") and account.id:
+            status_url = account.webhook_url
+        config = providers.AccountConfig(
+            base_url=account.base_url or "",
+            api_version=account.api_version or "v21.0",
+            phone_number_id=account.phone_number_id or "",
+            business_account_id=account.business_account_id or "",
+            access_token=account.access_token or "",
+            account_sid=account.account_sid or "",
+            auth_token=account.auth_token or "",
+            api_key=account.api_key or "",
+            sender=account.sender or "",
+            timeout=account.timeout,
+            status_url=status_url,
+            batch_size=account.batch_size or 1,
+        )
+        session = pooled_session(_session_key(account.id), account.parallel_requests)
+        return providers.get_provider(account.provider, config, session=session)
+
+    def _get_rate_limiter(self):
+        self.ensure_one()
+        return rate_limiter(_session_key(self.id), self.rate_limit)
+
+    def _webhook_secret_for(self, provider):
+        """The secret a webhook call is checked with: Meta's app secret, Twilio's
+        auth token (read by the client itself), the URL secret for the others."""
+        self.ensure_one()
+        return self.app_secret if self.provider == "meta" else self.webhook_secret
+
+    # -- webhooks ---------------------------------------------------------------------------
+    def _process_events(self, events):
+        self.ensure_one()
+        if events.statuses:
+            self.env["whatsapp.message"].sudo()._apply_reports(self, events.statuses)
+        for name, language, info in events.templates:
+            templates = self.template_ids.filtered(
+                lambda t, n=name, lang=language: t.template_ref == n and t.lang_code in (lang, "")
+            )
+            templates._set_status(info)
+        for inbound in events.inbound:
+            self._process_inbound(inbound)
+
+    def _process_inbound(self, inbound):
+        """A customer's message: recorded (it opens the 24-hour window), then an
+        opt-out or a message a person answers."""
+        self.ensure_one()
+        try:
+            number = phone.normalize_mobile(inbound.sender)
+        except phone.PhoneNumberError:
+            number = inbound.sender
+        partner = self.env["res.partner"]._whatsapp_partner_of(number)
+        self.env["whatsapp.message"].sudo().create(
+            {
+                "account_id": self.id,
+                "direction": "in",
+                "state": "received",
+                "number": number,
+                "partner_id": partner.id,
+                "body": inbound.body,
+                "provider_message_id": inbound.provider_id or False,
+            }
+        )
+        if replies.is_opt_out(inbound.body, replies.parse_keywords(self.opt_out_keywords)):
+            self.env["whatsapp.consent"].sudo()._revoke(
+                number, "whatsapp", partner=partner, note=inbound.body
+            )
+            if partner:
+                partner.message_post(
+                    body=_(
+                        "%(number)s replied “%(text)s” on WhatsApp and will no longer receive "
+                        "WhatsApp messages.",
+                        number=number,
+                        text=inbound.body,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+            return "opt_out"
+        record = partner or self
+        user = partner.user_id or self.reply_user_id or self.env.ref("base.user_admin")
+        record.message_post(
+            body=_(
+                "WhatsApp message from %(number)s: “%(text)s”", number=number, text=inbound.body
+            ),
+            subtype_xmlid="mail.mt_note",
+            author_id=partner.id or False,
+        )
+        record.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=user.id,
+            summary=_("Answer the WhatsApp message from %(number)s", number=number),
+            note=inbound.body,
+        )
+        return "reply"

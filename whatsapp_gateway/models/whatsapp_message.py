@@ -1,0 +1,487 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+import threading
+import uuid as uuidlib
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import escape
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import providers
+from ..tools.sms import providers as sms_providers
+
+_logger = logging.getLogger(__name__)
+
+BATCH = 500
+WINDOW_HOURS = 24
+STATES = [
+    ("outgoing", "In the queue"),
+    ("sent", "Sent"),
+    ("delivered", "Delivered"),
+    ("read", "Read"),
+    ("failed", "Failed"),
+    ("unknown", "Unknown: check with the provider"),
+    ("received", "Received"),
+]
+# How far a message went: a report never moves it back.
+PROGRESS = {"outgoing": 0, "unknown": 1, "sent": 2, "failed": 3, "delivered": 4, "read": 5}
+REPORT_STATE = {
+    providers.ACCEPTED: "sent",
+    providers.DELIVERED: "delivered",
+    providers.READ: "read",
+    providers.UNDELIVERED: "failed",
+    providers.REJECTED: "failed",
+    providers.EXPIRED: "failed",
+}
+# Our state -> the chatter notification's status (mail.notification).
+NOTIFICATION_STATUS = {
+    "outgoing": "ready",
+    "unknown": "process",
+    "sent": "pending",
+    "delivered": "sent",
+    "read": "sent",
+    "failed": "exception",
+}
+
+
+class WhatsappMessage(models.Model):
+    """Each WhatsApp message, outgoing (the queue and its log at once) or
+    received (a customer's message opens the 24-hour window)."""
+
+    _name = "whatsapp.message"
+    _description = "WhatsApp Message"
+    _order = "id desc"
+    _rec_name = "number"
+
+    uuid = fields.Char(
+        "UUID",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        default=lambda self: uuidlib.uuid4().hex,
+    )
+    account_id = fields.Many2one("whatsapp.account", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+    direction = fields.Selection(
+        [("out", "Sent"), ("in", "Received")], required=True, default="out"
+    )
+    state = fields.Selection(STATES, required=True, default="outgoing", readonly=True, index=True)
+    number = fields.Char(required=True, readonly=True, index=True)
+    partner_id = fields.Many2one("res.partner", readonly=True, index="btree_not_null")
+    template_id = fields.Many2one("whatsapp.template", readonly=True, ondelete="set null")
+    params = fields.Json(readonly=True, help="The template's values, in order: [[name, value]].")
+    body = fields.Text("Text", readonly=True, help="What the customer reads.")
+    mail_message_id = fields.Many2one(
+        "mail.message", readonly=True, ondelete="set null", index="btree_not_null"
+    )
+    notification_id = fields.Many2one("mail.notification", readonly=True, ondelete="set null")
+    provider_message_id = fields.Char(readonly=True, index="btree_not_null")
+    attempts = fields.Integer(readonly=True)
+    next_try = fields.Datetime("Next attempt", readonly=True)
+    failure_type = fields.Selection(
+        [
+            (providers.ACCOUNT, "Account or credentials"),
+            (providers.CREDIT, "Payment or balance"),
+            (providers.NUMBER, "Not a WhatsApp number"),
+            (providers.TEMPLATE, "Template not approved or variables refused"),
+            (providers.WINDOW, "Outside the 24-hour window"),
+            (providers.OPTED_OUT, "No consent or opted out"),
+            (providers.REFUSED, "Refused by the provider"),
+            ("undelivered", "Not delivered"),
+            ("server", "Provider unavailable"),
+        ],
+        readonly=True,
+    )
+    error_detail = fields.Text(readonly=True)
+    cost = fields.Float(readonly=True, digits=(16, 5))
+    currency = fields.Char(readonly=True)
+    sent_at = fields.Datetime(readonly=True)
+    delivered_at = fields.Datetime(readonly=True)
+    read_at = fields.Datetime(readonly=True)
+
+    _sql_constraints = [("uuid_unique", "unique(uuid)", "One message per UUID.")]
+
+    def init(self):
+        super().init()
+        # The queue: outgoing messages in order, and the 24-hour window per number.
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS whatsapp_message_queue "
+                "ON whatsapp_message (id) WHERE state = 'outgoing'; "
+                "CREATE INDEX IF NOT EXISTS whatsapp_message_received "
+                "ON whatsapp_message (number, create_date DESC) WHERE direction = 'in'"
+            )
+        )
+
+    # -- the window ----------------------------------------------------------------------
+    @api.model
+    def _window_open(self, numbers, now=None):
+        """The numbers among ``numbers`` whose customer wrote in the last 24 hours."""
+        if not numbers:
+            return set()
+        now = now or fields.Datetime.now()
+        self.flush_model(["number", "direction", "create_date"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT DISTINCT number FROM whatsapp_message"
+                " WHERE direction = 'in' AND number = ANY(%s) AND create_date >= %s",
+                list(numbers),
+                now - timedelta(hours=WINDOW_HOURS),
+            )
+        )
+        return {row[0] for row in rows}
+
+    # -- posting -------------------------------------------------------------------------
+    @api.model
+    def _enqueue(self, items, author=None):
+        """Queue WhatsApp messages, each recorded on its record's chatter with a
+        notification that mirrors its state: in bulk (one create each for the
+        chatter messages, the queued messages and the notifications).
+
+        ``items``: dicts with ``record`` (a mail.thread record), ``partner``,
+        ``number`` (E.164), ``account``, and either ``template`` with ``params``
+        ([(name, value)]) or ``text``. Returns the queued messages in order."""
+        if not items:
+            return self.browse()
+        author = author or self.env.user.partner_id
+        note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        texts = [
+            item["template"]._render_text(item["params"]) if item.get("template") else item["text"]
+            for item in items
+        ]
+        message_ids = [None] * len(items)
+        by_model = defaultdict(list)
+        for index, item in enumerate(items):
+            by_model[item["record"]._name].append(index)
+        for model, indexes in by_model.items():
+            created = (
+                self.env[model]
+                .sudo()
+                ._message_create(
+                    [
+                        {
+                            "author_id": author.id,
+                            "email_from": author.email_formatted or False,
+                            "model": model,
+                            "res_id": items[i]["record"].id,
+                            "record_name": items[i]["record"].display_name,
+                            "body": escape(texts[i]),
+                            "message_type": "whatsapp_message",
+                            "subtype_id": note,
+                            "partner_ids": [items[i]["partner"].id],
+                            "record_company_id": items[i]["account"].company_id.id,
+                        }
+                        for i in indexes
+                    ]
+                )
+            )
+            for i, message in zip(indexes, created, strict=True):
+                message_ids[i] = message.id
+        notifications = (
+            self.env["mail.notification"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "author_id": author.id,
+                        "mail_message_id": message_ids[i],
+                        "res_partner_id": item["partner"].id,
+                        "notification_type": "whatsapp",
+                        "notification_status": "ready",
+                        "is_read": True,
+                    }
+                    for i, item in enumerate(items)
+                ]
+            )
+        )
+        messages = self.sudo().create(
+            [
+                {
+                    "account_id": item["account"].id,
+                    "direction": "out",
+                    "state": "outgoing",
+                    "number": item["number"],
+                    "partner_id": item["partner"].id,
+                    "template_id": item["template"].id if item.get("template") else False,
+                    "params": [list(pair) for pair in item.get("params") or []],
+                    "body": texts[i],
+                    "mail_message_id": message_ids[i],
+                    "notification_id": notifications[i].id,
+                }
+                for i, item in enumerate(items)
+            ]
+        )
+        self.env.ref("whatsapp_gateway.ir_cron_whatsapp_send").sudo()._trigger()
+        return messages
+
+    # -- the queue -------------------------------------------------------------------------
+    @api.model
+    def _cron_send(self, batch=BATCH):
+        """Send the queue, one batch per account at a time, committing after each."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        while True:
+            now = fields.Datetime.now()
+            messages = self.search(
+                [
+                    ("state", "=", "outgoing"),
+                    ("direction", "=", "out"),
+                    "|",
+                    ("next_try", "=", False),
+                    ("next_try", "<=", now),
+                ],
+                limit=batch,
+                order="id",
+            )
+            if not messages:
+                return
+            for account, group in messages.grouped("account_id").items():
+                group._send_through_account(account)
+            if not auto_commit:
+                return
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            if len(messages) < batch:
+                return
+
+    def _lock(self):
+        """The outgoing messages among these that no other worker is sending."""
+        self.flush_model(["state"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM whatsapp_message WHERE id = ANY(%s) AND state = 'outgoing'"
+                " ORDER BY id FOR UPDATE SKIP LOCKED",
+                self.ids,
+            )
+        )
+        locked = {row[0] for row in rows}
+        return self.filtered(lambda message: message.id in locked)
+
+    def _send_through_account(self, account):
+        """Send these queued messages through ``account``; every outcome written
+        together in this transaction, the attempts traced durably before the
+        requests go (sms_gateway's dispatch trace)."""
+        to_send = self._lock()
+        if not to_send:
+            return
+        account = account.sudo()
+        Dispatch = self.env["sms.gateway.dispatch"].sudo()
+        interrupted = Dispatch._interrupted_uuids({m.uuid: m.attempts + 1 for m in to_send})
+        refused = to_send._refusals_before_sending()
+        results, outgoing = [], []
+        for message in to_send:
+            if message.id in refused:
+                kind, detail = refused[message.id]
+                results.append(
+                    providers.SendResult(
+                        message.uuid, providers.FAILED, failure_type=kind, detail=detail
+                    )
+                )
+            elif message.uuid in interrupted:
+                detail = self.env._(
+                    "The sending worker stopped after handing this message to the provider and "
+                    "before recording its answer: it may have been sent, so it is not resent. "
+                    "A status report settles it."
+                )
+                results.append(providers.SendResult(message.uuid, providers.UNKNOWN, detail=detail))
+            else:
+                outgoing.append(message._outgoing())
+        if outgoing:
+            provider = account._get_provider()
+            attempts = {message.uuid: message.attempts + 1 for message in to_send}
+            with Dispatch._marker(attempts) as mark:
+                results += provider.send(
+                    outgoing,
+                    parallel=account.parallel_requests,
+                    limiter=account._get_rate_limiter(),
+                    before_requests=mark,
+                )
+            uuids = [message.uuid for message in outgoing]
+            self.env.cr.postcommit.add(lambda: Dispatch._forget(self.env.registry, uuids))
+        retry_at = to_send._record_results(account, results)
+        if retry_at:
+            self.env.ref("whatsapp_gateway.ir_cron_whatsapp_send").sudo()._trigger(at=min(retry_at))
+
+    def _outgoing(self):
+        self.ensure_one()
+        if self.template_id:
+            return providers.OutgoingWhatsapp(
+                self.uuid,
+                self.number,
+                template=self.template_id.template_ref,
+                language=self.template_id.lang_code,
+                params=[tuple(pair) for pair in self.params or []],
+            )
+        return providers.OutgoingWhatsapp(self.uuid, self.number, text=self.body or "")
+
+    def _refusals_before_sending(self):
+        """{message id: (failure type, detail)} of those that may not go now:
+        the consent was withdrawn since it was queued, the template is no longer
+        approved, free text outside the 24-hour window."""
+        Consent = self.env["whatsapp.consent"].sudo()
+        consented = Consent._granted_numbers([(m.partner_id, m.number, m.company_id) for m in self])
+        window = self._window_open({m.number for m in self if not m.template_id})
+        refused = {}
+        for message in self:
+            if message.template_id and (message.partner_id.id, message.number) not in consented:
+                refused[message.id] = (
+                    providers.OPTED_OUT,
+                    self.env._(
+                        "The customer has no WhatsApp consent for %(number)s (or withdrew it).",
+                        number=message.number,
+                    ),
+                )
+            elif message.template_id and not message.template_id._is_usable():
+                refused[message.id] = (
+                    providers.TEMPLATE,
+                    self.env._(
+                        "Template %(template)s is not approved (%(status)s).",
+                        template=message.template_id.name,
+                        status=message.template_id.status,
+                    ),
+                )
+            elif not message.template_id and message.number not in window:
+                refused[message.id] = (
+                    providers.WINDOW,
+                    self.env._(
+                        "Free text only within 24 hours of the customer's last message; "
+                        "use an approved template."
+                    ),
+                )
+        return refused
+
+    def _record_results(self, account, results):
+        """Write the attempts' outcomes in bulk; returns the next attempts' moments."""
+        now = fields.Datetime.now()
+        by_uuid = {message.uuid: message for message in self}
+        groups = defaultdict(list)
+        provider_ids = {}
+        retry_at = []
+        for result in results:
+            message = by_uuid[result.uuid]
+            attempts = message.attempts + 1
+            if result.outcome == providers.SENT:
+                values = {
+                    "state": "sent",
+                    "provider_message_id": result.provider_id,
+                    "sent_at": now,
+                    "cost": result.cost or 0.0,
+                    "currency": result.currency or False,
+                    "error_detail": False,
+                    "next_try": False,
+                }
+            elif result.outcome == providers.FAILED:
+                values = {
+                    "state": "failed",
+                    "failure_type": result.failure_type or providers.REFUSED,
+                    "error_detail": result.detail,
+                    "provider_message_id": result.provider_id or False,
+                    "next_try": False,
+                }
+            elif result.outcome == providers.RETRY and attempts > account.max_retries:
+                values = {
+                    "state": "failed",
+                    "failure_type": "server",
+                    "error_detail": result.detail,
+                    "next_try": False,
+                }
+            elif result.outcome == providers.RETRY:
+                delay = sms_providers.retry_delay(attempts, result.retry_after)
+                next_try = now + timedelta(seconds=delay)
+                retry_at.append(next_try)
+                values = {"error_detail": result.detail, "next_try": next_try}
+            else:
+                values = {"state": "unknown", "error_detail": result.detail, "next_try": False}
+            values["attempts"] = attempts
+            provider_ids[message.id] = values.pop("provider_message_id", False) or False
+            # Most messages of a batch share their values: one write per group.
+            groups[tuple(sorted(values.items()))].append(message.id)
+        for key, ids in groups.items():
+            self.browse(ids).write(dict(key))
+        known = {mid: pid for mid, pid in provider_ids.items() if pid}
+        if known:
+            # Each its own provider id: one UPDATE for all of them.
+            self.flush_model(["provider_message_id"])
+            self.env.execute_query(
+                SQL(
+                    "UPDATE whatsapp_message m SET provider_message_id = t.pid"
+                    " FROM unnest(%s::int[], %s::varchar[]) AS t(id, pid) WHERE m.id = t.id",
+                    list(known),
+                    list(known.values()),
+                )
+            )
+            self.browse(known).invalidate_recordset(["provider_message_id"])
+        self._sync_notifications()
+        return retry_at
+
+    def _sync_notifications(self):
+        """Mirror the messages' states on their chatter notifications."""
+        by_status = defaultdict(list)
+        for message in self.filtered("notification_id"):
+            status = NOTIFICATION_STATUS.get(message.state)
+            if status and message.notification_id.notification_status != status:
+                by_status[
+                    status, message.state == "failed" and (message.error_detail or "")
+                ].append(message.notification_id.id)
+        Notification = self.env["mail.notification"].sudo()
+        for (status, reason), ids in by_status.items():
+            Notification.browse(ids).write(
+                {
+                    "notification_status": status,
+                    "failure_type": "unknown" if status == "exception" else False,
+                    "failure_reason": reason or False,
+                }
+            )
+        if by_status:
+            self.mail_message_id._notify_message_notification_update()
+
+    # -- status reports -----------------------------------------------------------------------
+    @api.model
+    def _apply_reports(self, account, reports):
+        """Status reports of ``account``: each message moves forward only (a
+        late "delivered" after "read" changes nothing), "read" is recorded."""
+        ids = [r.provider_id for r in reports if r.provider_id]
+        uuids = [r.uuid for r in reports if r.uuid]
+        messages = self.search(
+            [
+                ("account_id", "=", account.id),
+                ("direction", "=", "out"),
+                "|",
+                ("provider_message_id", "in", ids),
+                ("uuid", "in", uuids),
+            ]
+        )
+        by_id = {m.provider_message_id: m for m in messages if m.provider_message_id}
+        by_uuid = {m.uuid: m for m in messages}
+        now = fields.Datetime.now()
+        touched = self.browse()
+        for report in reports:
+            message = by_id.get(report.provider_id) or by_uuid.get(report.uuid)
+            if not message:
+                _logger.info(
+                    "WhatsApp status for an unknown message on account %s: %s", account.id, report
+                )
+                continue
+            state = REPORT_STATE.get(report.status, "sent")
+            values = {}
+            if state == "read" and not message.read_at:
+                values["read_at"] = now
+            if state in ("delivered", "read") and not message.delivered_at:
+                values["delivered_at"] = now
+            if PROGRESS[state] > PROGRESS.get(message.state, 0) and not (
+                state == "failed" and message.state in ("delivered", "read")
+            ):
+                values["state"] = state
+                if state == "failed":
+                    values.update(failure_type="undelivered", error_detail=report.detail or False)
+            if report.provider_id and not message.provider_message_id:
+                values["provider_message_id"] = report.provider_id
+            if report.cost is not None:
+                values.update(cost=report.cost, currency=report.currency or False)
+            if values:
+                message.write(values)
+                touched |= message
+        touched._sync_notifications()
+        return touched

@@ -1,0 +1,3 @@
+from . import test_whatsapp_access
+from . import test_whatsapp_send
+from . import test_whatsapp_webhooks

@@ -1,0 +1,173 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.exceptions import ValidationError
+from odoo.tests import TransactionCase, tagged
+
+from ..tools.params import ParameterError
+from ..tools.tests.whatsapp_stand_in import SLOW
+from .common import NUMBER, TEMPLATE_REFS, WhatsappStandInMixin
+
+
+@tagged("post_install", "-at_install")
+class TestWhatsappSend(WhatsappStandInMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account = cls._create_account("meta")
+        cls.template = cls._create_template(cls.account)
+
+    def test_each_provider_sends_the_approved_template_with_its_values(self):
+        for provider in ("meta", "twilio", "zenvia", "infobip"):
+            with self.subTest(provider=provider):
+                self.stand_in.reset()
+                account = self._create_account(provider, sequence=1)
+                template = self._create_template(account)
+                message = self._queue(template)
+                self.env["whatsapp.message"]._cron_send()
+                self.assertEqual(message.state, "sent", message.error_detail)
+                self.assertTrue(message.provider_message_id)
+                self.assertFalse(self.stand_in.shape_errors)
+                (accepted,) = self.stand_in.accepted
+                self.assertEqual(accepted[0], provider)
+                self.assertEqual(accepted[2], NUMBER)
+                self.assertEqual(accepted[3], f"template:{TEMPLATE_REFS[provider]}|Maria|R$ 10,00")
+                # The chatter shows what the customer read, with a WhatsApp notification.
+                chatter = message.mail_message_id
+                self.assertEqual(chatter.message_type, "whatsapp_message")
+                self.assertIn("Olá Maria, o valor em aberto é R$ 10,00.", chatter.body)
+                self.assertEqual(chatter.model, "res.partner")
+                self.assertEqual(chatter.res_id, self.customer.id)
+                self.assertEqual(message.notification_id.notification_type, "whatsapp")
+                self.assertEqual(message.notification_id.notification_status, "pending")
+
+    def test_no_consent_no_whatsapp(self):
+        stranger = self.env["res.partner"].create(
+            {"name": "Sem Consentimento", "mobile": "11912345678"}
+        )
+        message = self._queue(self.template, partner=stranger, number="+5511912345678")
+        self.env["whatsapp.message"]._cron_send()
+        self.assertEqual(message.state, "failed")
+        self.assertEqual(message.failure_type, "opted_out")
+        self.assertFalse(self.stand_in.requests)
+        self.assertEqual(message.notification_id.notification_status, "exception")
+
+    def test_consent_withdrawn_while_queued_stops_the_message(self):
+        message = self._queue(self.template)
+        self.env["whatsapp.consent"]._revoke(NUMBER, "whatsapp")
+        self.env["whatsapp.message"]._cron_send()
+        self.assertEqual(message.failure_type, "opted_out")
+        self.assertFalse(self.stand_in.accepted)
+        self.env["whatsapp.consent"]._grant(self.customer, NUMBER, "portal")
+
+    def test_template_not_approved_is_not_sent(self):
+        self.template.status = "pending"
+        message = self._queue(self.template)
+        self.env["whatsapp.message"]._cron_send()
+        self.assertEqual((message.state, message.failure_type), ("failed", "template"))
+        self.assertFalse(self.stand_in.requests)
+
+    def test_template_rejected_at_the_provider_fails_with_its_reason(self):
+        self.stand_in.templates[TEMPLATE_REFS["meta"]] = "REJECTED"
+        message = self._queue(self.template)
+        self.env["whatsapp.message"]._cron_send()
+        self.assertEqual((message.state, message.failure_type), ("failed", "template"))
+        self.assertIn("132001", message.error_detail)
+
+    def test_free_text_only_inside_the_24_hour_window(self):
+        outside = self._queue(self.template, text="Pode me ligar?")
+        self.env["whatsapp.message"]._cron_send()
+        self.assertEqual((outside.state, outside.failure_type), ("failed", "window"))
+        self.account._process_inbound(
+            type(
+                "Inbound",
+                (),
+                {"sender": NUMBER, "body": "Oi, recebi a cobrança", "provider_id": "w1"},
+            )()
+        )
+        inside = self._queue(self.template, text="Claro, obrigado pelo retorno.")
+        self.env["whatsapp.message"]._cron_send()
+        self.assertEqual(inside.state, "sent", inside.error_detail)
+        self.assertEqual(self.stand_in.accepted[-1][3], "Claro, obrigado pelo retorno.")
+
+    def test_temporary_failures_retry_with_backoff_then_fail(self):
+        self.account.max_retries = 2
+        self.stand_in.script = [503, 429, 503]
+        self.stand_in.retry_after = 0
+        message = self._queue(self.template)
+        Message = self.env["whatsapp.message"]
+        Message._cron_send()
+        self.assertEqual((message.state, message.attempts), ("outgoing", 1))
+        self.assertTrue(message.next_try)
+        Message._cron_send()
+        self.assertEqual((message.state, message.attempts), ("outgoing", 2))
+        Message._cron_send()
+        self.assertEqual(
+            (message.state, message.failure_type, message.attempts), ("failed", "server", 3)
+        )
+        self.assertFalse(self.stand_in.accepted)
+
+    def test_retry_waits_for_its_moment(self):
+        self.stand_in.script = [503]
+        message = self._queue(self.template)
+        Message = self.env["whatsapp.message"]
+        Message._cron_send()
+        self.assertGreater(message.next_try, message.create_date)
+        Message._cron_send()  # too early: untouched
+        self.assertEqual(message.attempts, 1)
+
+    def test_read_timeout_is_unknown_and_never_resent(self):
+        self.stand_in.script = [SLOW]
+        message = self._queue(self.template)
+        self.env["whatsapp.message"]._cron_send()
+        self.assertEqual(message.state, "unknown")
+        self.assertEqual(message.notification_id.notification_status, "process")
+        self.env["whatsapp.message"]._cron_send()
+        self.assertEqual(len(self.stand_in.accepted), 1)
+
+    def test_an_attempt_traced_by_a_dead_worker_is_not_resent(self):
+        message = self._queue(self.template)
+        # What a worker killed mid-request leaves: the trace of attempt 1, committed
+        # on its own cursor, and the message still outgoing.
+        self.env["sms.gateway.dispatch"]._mark(self.env.cr, [(message.uuid, 1)], commit=False)
+        self.env["whatsapp.message"]._cron_send()
+        self.assertEqual(message.state, "unknown")
+        self.assertIn("may have been sent", message.error_detail)
+        self.assertFalse(self.stand_in.requests)
+
+    def test_wrong_credentials_fail_with_the_account_reason(self):
+        self.account.access_token = "expired"
+        message = self._queue(self.template)
+        self.env["whatsapp.message"]._cron_send()
+        self.assertEqual((message.state, message.failure_type), ("failed", "account"))
+        self.account.access_token = self.stand_in.access_token
+
+    def test_a_variable_whatsapp_would_refuse_is_a_clear_error(self):
+        self.template.variable_ids[1].expression = "{{ '' }}"
+        with self.assertRaises(ParameterError) as error:
+            self.template._render_params(self.customer.ids)
+        self.assertEqual(error.exception.name, "2")
+
+    def test_template_text_and_variables_must_match(self):
+        with self.assertRaises(ValidationError):
+            self.template.body = "Olá {{1}}, {{2}} e {{3}}"
+
+    def test_template_state_read_from_the_provider(self):
+        self.stand_in.templates[TEMPLATE_REFS["meta"]] = "PAUSED"
+        self.template.action_fetch_status()
+        self.assertEqual(self.template.status, "paused")
+        self.assertFalse(self.template._is_usable())
+
+    def test_consent_number_is_checked(self):
+        with self.assertRaises(ValidationError) as error:
+            self.env["whatsapp.consent"].create({"partner_id": self.customer.id, "number": "1234"})
+        self.assertIn("1234", str(error.exception))
+        consent = self.env["whatsapp.consent"].create(
+            {"partner_id": self.customer.id, "number": "(21) 99876-5432"}
+        )
+        self.assertEqual(consent.number, "+5521998765432")
+
+    def test_each_company_sends_through_its_own_account(self):
+        other = self.env["res.company"].create({"name": "Filial Rio"})
+        account = self._create_account("zenvia", company=other)
+        Account = self.env["whatsapp.account"]
+        self.assertEqual(Account._for_company(other), account)
+        self.assertEqual(Account._for_company(self.env.company), self.account)

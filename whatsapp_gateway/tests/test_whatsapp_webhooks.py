@@ -1,0 +1,239 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import hashlib
+import hmac
+import json
+
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from .common import NUMBER, WhatsappStandInMixin
+
+JSON = {"Content-Type": "application/json"}
+APP_SECRET = "meta-app-secret"
+
+
+def meta_signature(body, secret=APP_SECRET):
+    # Computed here, independently of the add-on's verifier.
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def meta_payload(statuses=(), messages=()):
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": "waba-1",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {"phone_number_id": "1234567890"},
+                            "contacts": [{"wa_id": NUMBER[1:], "profile": {"name": "Maria"}}],
+                            "statuses": list(statuses),
+                            "messages": list(messages),
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+
+
+@tagged("post_install", "-at_install")
+class TestWhatsappWebhooks(WhatsappStandInMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account = cls._create_account("meta")
+        cls.template = cls._create_template(cls.account)
+
+    def _url(self, account=None, query=""):
+        return f"/whatsapp_gateway/{(account or self.account).id}/webhook{query}"
+
+    def _post_meta(self, payload, secret=APP_SECRET, tamper=False):
+        body = json.dumps(payload).encode()
+        signature = meta_signature(body, secret)
+        if tamper:
+            body = body[:-2] + bytes([body[-2] ^ 0x01]) + body[-1:]
+        return self.url_open(
+            self._url(), data=body, headers={**JSON, "X-Hub-Signature-256": signature}
+        )
+
+    def _sent_message(self):
+        message = self._queue(self.template)
+        self.env["whatsapp.message"]._cron_send()
+        self.assertEqual(message.state, "sent", message.error_detail)
+        return message
+
+    def test_meta_subscription_check(self):
+        token = self.account.verify_token
+        query = f"?hub.mode=subscribe&hub.verify_token={token}&hub.challenge=1158201444"
+        response = self.url_open(self._url(query=query))
+        self.assertEqual((response.status_code, response.text), (200, "1158201444"))
+        bad = "?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1"
+        self.assertEqual(self.url_open(self._url(query=bad)).status_code, 403)
+
+    def test_statuses_move_the_message_forward_and_read_is_recorded(self):
+        message = self._sent_message()
+        wamid = message.provider_message_id
+        response = self._post_meta(
+            meta_payload([{"id": wamid, "status": "delivered"}, {"id": wamid, "status": "read"}])
+        )
+        self.assertEqual(response.status_code, 200)
+        message.invalidate_recordset()
+        self.assertEqual(message.state, "read")
+        self.assertTrue(message.delivered_at and message.read_at)
+        self.assertEqual(message.notification_id.notification_status, "sent")
+        # A late "delivered" changes nothing.
+        self._post_meta(meta_payload([{"id": wamid, "status": "delivered"}]))
+        message.invalidate_recordset()
+        self.assertEqual(message.state, "read")
+
+    def test_failed_status_marks_the_chatter_notification(self):
+        message = self._sent_message()
+        payload = meta_payload(
+            [
+                {
+                    "id": message.provider_message_id,
+                    "status": "failed",
+                    "errors": [{"code": 131026, "title": "Message undeliverable"}],
+                }
+            ]
+        )
+        self.assertEqual(self._post_meta(payload).status_code, 200)
+        message.invalidate_recordset()
+        self.assertEqual((message.state, message.failure_type), ("failed", "undelivered"))
+        self.assertIn("131026", message.error_detail)
+        self.assertEqual(message.notification_id.notification_status, "exception")
+
+    @mute_logger("odoo.addons.whatsapp_gateway.controllers.main", "odoo.http")
+    def test_forged_or_tampered_calls_change_nothing(self):
+        message = self._sent_message()
+        payload = meta_payload([{"id": message.provider_message_id, "status": "read"}])
+        self.assertEqual(self._post_meta(payload, secret="guessed").status_code, 403)
+        self.assertEqual(self._post_meta(payload, tamper=True).status_code, 403)
+        unsigned = self.url_open(self._url(), data=json.dumps(payload), headers=JSON)
+        self.assertEqual(unsigned.status_code, 403)
+        message.invalidate_recordset()
+        self.assertEqual(message.state, "sent")
+
+    @mute_logger("odoo.addons.whatsapp_gateway.controllers.main", "odoo.http")
+    def test_malformed_unknown_and_archived(self):
+        body = b"{not json"
+        response = self.url_open(
+            self._url(), data=body, headers={**JSON, "X-Hub-Signature-256": meta_signature(body)}
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self._post_meta({"entry": "x"}).status_code, 400)
+        self.assertEqual(
+            self.url_open("/whatsapp_gateway/999999/webhook", data="{}").status_code, 404
+        )
+        unknown = meta_payload([{"id": "wamid.unknown", "status": "read"}])
+        self.assertEqual(self._post_meta(unknown).status_code, 200)
+
+    def test_inbound_reaches_a_person_and_opens_the_window(self):
+        salesperson = self.env["res.users"].create({"name": "Vendedora", "login": "vendedora_wa"})
+        self.customer.user_id = salesperson
+        message = {
+            "from": NUMBER[1:],
+            "id": "wamid.IN1",
+            "type": "text",
+            "text": {"body": "Já paguei"},
+        }
+        self.assertEqual(self._post_meta(meta_payload(messages=[message])).status_code, 200)
+        self.assertIn("Já paguei", self.customer.message_ids[0].body)
+        activity = self.customer.activity_ids.filtered(lambda a: a.user_id == salesperson)
+        self.assertEqual(len(activity), 1)
+        self.assertIn(NUMBER, self.env["whatsapp.message"]._window_open([NUMBER]))
+
+    def test_sair_withdraws_the_consent(self):
+        message = {
+            "from": NUMBER[1:],
+            "id": "wamid.IN2",
+            "type": "text",
+            "text": {"body": " Sair! "},
+        }
+        self.assertEqual(self._post_meta(meta_payload(messages=[message])).status_code, 200)
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.whatsapp_consent_state, "revoked")
+        queued = self._queue(self.template)
+        self.env["whatsapp.message"]._cron_send()
+        self.assertEqual(queued.failure_type, "opted_out")
+        self.assertFalse(self.stand_in.accepted)
+
+    def test_template_approval_update(self):
+        self.template.status = "pending"
+        payload = {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "changes": [
+                        {
+                            "field": "message_template_status_update",
+                            "value": {
+                                "event": "APPROVED",
+                                "message_template_name": self.template.template_ref,
+                                "message_template_language": "pt_BR",
+                            },
+                        }
+                    ]
+                }
+            ],
+        }
+        self.assertEqual(self._post_meta(payload).status_code, 200)
+        self.template.invalidate_recordset()
+        self.assertEqual(self.template.status, "approved")
+
+    @mute_logger("odoo.addons.whatsapp_gateway.controllers.main", "odoo.http")
+    def test_twilio_signature(self):
+        account = self._create_account("twilio")
+        url = self._url(account)
+        form = {"MessageSid": "SMx", "From": f"whatsapp:{NUMBER}", "Body": "Oi"}
+        full = account.get_base_url() + url
+        payload = full + "".join(f"{k}{form[k]}" for k in sorted(form))
+        digest = hmac.new(
+            self.stand_in.auth_token.encode(), payload.encode(), hashlib.sha1
+        ).digest()
+        signature = base64.b64encode(digest).decode()
+        forged = self.url_open(
+            url, data={**form, "Body": "Outro"}, headers={"X-Twilio-Signature": signature}
+        )
+        self.assertEqual(forged.status_code, 403)
+        response = self.url_open(url, data=form, headers={"X-Twilio-Signature": signature})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("<Response/>", response.text)
+
+    @mute_logger("odoo.addons.whatsapp_gateway.controllers.main", "odoo.http")
+    def test_zenvia_and_infobip_secret(self):
+        for provider in ("zenvia", "infobip"):
+            with self.subTest(provider=provider):
+                account = self._create_account(provider)
+                template = self._create_template(account)
+                message = self._queue(template)
+                self.env["whatsapp.message"]._cron_send()
+                if provider == "zenvia":
+                    payload = {
+                        "type": "MESSAGE_STATUS",
+                        "messageId": message.provider_message_id,
+                        "externalId": message.uuid,
+                        "messageStatus": {"code": "READ"},
+                    }
+                else:
+                    payload = {
+                        "results": [{"messageId": message.uuid, "seenAt": "2026-12-03T10:00:00Z"}]
+                    }
+                secret = account.webhook_secret
+                wrong = self.url_open(
+                    self._url(account, "?token=nope"), data=json.dumps(payload), headers=JSON
+                )
+                self.assertEqual(wrong.status_code, 403)
+                right = self.url_open(
+                    self._url(account),
+                    data=json.dumps(payload),
+                    headers={**JSON, "X-Webhook-Token": secret},
+                )
+                self.assertEqual(right.status_code, 200)
+                message.invalidate_recordset()
+                self.assertEqual(message.state, "read")
