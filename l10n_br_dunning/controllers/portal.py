@@ -190,10 +190,7 @@ class DunningPortal(PortalAccount):
                         partner,
                         company,
                         ip_address=request.httprequest.remote_addr,
-                        channel=post.get("channel"),
-                        hours=post.get("hours"),
-                        mobile=post.get("mobile"),
-                        sms_opt_out=bool(post.get("sms_opt_out")),
+                        **self._dunning_preferences_answer(post),
                     )
                 saved = True
             except (UserError, ValidationError) as exception:
@@ -216,7 +213,21 @@ class DunningPortal(PortalAccount):
                 request.env
             ),
         }
+        values.update(self._dunning_preferences_values(partner, company, post, error))
         return request.render("l10n_br_dunning.portal_dunning_preferences", values, status=status)
+
+    def _dunning_preferences_answer(self, post):
+        """What the preferences form answers (``_prepare_preferences``'s arguments)."""
+        return {
+            "channel": post.get("channel"),
+            "hours": post.get("hours"),
+            "mobile": post.get("mobile"),
+            "sms_opt_out": bool(post.get("sms_opt_out")),
+        }
+
+    def _dunning_preferences_values(self, partner, company, post, error):
+        """More values for the preferences page (an add-on's own choices)."""
+        return {}
 
     # -- /my/invoices: the collection status, overdue first ---------------------------------
     def _get_account_searchbar_sortings(self):

@@ -55,7 +55,9 @@ class BatchFacts:
 
     opted_out: set  # E.164 numbers in phone.blacklist
     blacklisted: set  # normalized e-mails in mail.blacklist
-    sms_sent: dict  # {(partner id, company id): [event dicts: sent_at, sms_uuid]}
+    # {(partner id, company id, channel): [event dicts: sent_at, message]} of the
+    # capped channels (``_capped_channels``)
+    sent: dict
 
 
 @dataclass
@@ -86,6 +88,8 @@ class Outbox:
         # event values; "_outbox_email", "_outbox_sms", "_outbox_activity": indexes above
         self.events = []
         self.notes = {}  # {account.move: note}
+        # What an add-on's channel writes in bulk: {kind: [items]} (WhatsApp).
+        self.extra = defaultdict(list)
 
     def add_email(self, email):
         self.emails.append(email)
@@ -152,23 +156,12 @@ class DunningChannel(models.AbstractModel):
             if emails
             else []
         )
-        sms_sent = defaultdict(list)
-        for event in (
-            self.env["dunning.event"]
-            .sudo()
-            .search_read(
-                [
-                    ("partner_id", "in", partners.ids),
-                    ("channel", "=", "sms"),
-                    ("state", "=", "queued"),
-                    ("sent_at", ">=", to_naive(now) - timedelta(days=8)),
-                ],
-                ["partner_id", "company_id", "sent_at", "sms_uuid"],
-            )
-        ):
-            key = (event["partner_id"][0], event["company_id"][0])
-            sms_sent[key].append(event)
-        return BatchFacts(opted_out, blacklisted, dict(sms_sent))
+        sent = defaultdict(list)
+        since = to_naive(now) - timedelta(days=8)
+        for event in self._sent_events([("partner_id", "in", partners.ids)], since):
+            key = (event["partner_id"][0], event["company_id"][0], event["channel"])
+            sent[key].append(event)
+        return BatchFacts(opted_out, blacklisted, dict(sent))
 
     @api.model
     def _contact(self, partner, company, facts=None):
@@ -207,54 +200,66 @@ class DunningChannel(models.AbstractModel):
         )
 
     @api.model
-    def _caps(self, partner, company, now, context, facts=None):
-        """The customer's SMS caps at ``now``: SMS already sent in the week, counted
-        on the local day each one really left (``facts``: read for the batch)."""
+    def _capped_channels(self):
+        """The channels with a per-customer cap (the company's SMS caps)."""
+        return ["sms"]
+
+    @api.model
+    def _sent_events(self, domain, since):
+        """[{partner_id, company_id, channel, sent_at, message}] of the messages of
+        the capped channels sent since ``since`` (naive UTC)."""
+        events = (
+            self.env["dunning.event"]
+            .sudo()
+            .search_read(
+                [
+                    *domain,
+                    ("channel", "in", self._capped_channels()),
+                    ("state", "=", "queued"),
+                    ("sent_at", ">=", since),
+                ],
+                ["partner_id", "company_id", "channel", "sent_at", "sms_uuid", "mail_message_id"],
+            )
+        )
+        for event in events:
+            # One message may carry several events: count messages, not events.
+            message = event["sms_uuid"] or event["mail_message_id"]
+            event["message"] = message[0] if isinstance(message, (list, tuple)) else message
+            event["message"] = event["message"] or ("event", event["id"])
+        return events
+
+    @api.model
+    def _caps(self, partner, company, now, context, facts=None, channel="sms"):
+        """The customer's caps on ``channel`` at ``now``: its messages already sent
+        in the week, counted on the local day each one really left (``facts``:
+        read for the batch)."""
         tz = context.tz(company, partner)
         today = context.today(company, partner, now)
         calendar = context.calendar(company, partner)
         window = company._dunning_window(partner)
         return SmsCaps(
             today,
-            self._sms_days(partner, company, today, tz, facts),
+            self._sent_days(partner, company, today, tz, facts, channel),
             company.dunning_sms_per_day,
             company.dunning_sms_per_week,
             next_contact_day=lambda day: window.next_contact_day(day, calendar),
         )
 
     @api.model
-    def _sms_days(self, partner, company, today, tz, facts=None):
-        """Local days of the SMS ``company`` sent this customer in the week up to
-        ``today`` (each company, each CNPJ, has its own caps)."""
+    def _sent_days(self, partner, company, today, tz, facts=None, channel="sms"):
+        """Local days of the messages of ``channel`` that ``company`` sent this
+        customer in the week up to ``today`` (each company, each CNPJ, has its
+        own caps)."""
         since = to_naive(datetime.combine(today - timedelta(days=6), time(0), tzinfo=ZoneInfo(tz)))
         if facts is not None:
-            events = [
-                event
-                for event in facts.sms_sent.get((partner.id, company.id), [])
-                if event["sent_at"] >= since
-            ]
+            events = facts.sent.get((partner.id, company.id, channel), [])
         else:
-            events = self._sms_events(partner, company, since)
-        # One SMS may carry several events: count messages, not events.
-        sent = {e["sms_uuid"]: e["sent_at"] for e in events}
-        return [to_utc(moment).astimezone(ZoneInfo(tz)).date() for moment in sent.values()]
-
-    @api.model
-    def _sms_events(self, partner, company, since):
-        return (
-            self.env["dunning.event"]
-            .sudo()
-            .search_read(
-                [
-                    ("partner_id", "=", partner.id),
-                    ("company_id", "=", company.id),
-                    ("channel", "=", "sms"),
-                    ("state", "=", "queued"),
-                    ("sent_at", ">=", since),
-                ],
-                ["sent_at", "sms_uuid"],
+            events = self._sent_events(
+                [("partner_id", "=", partner.id), ("company_id", "=", company.id)], since
             )
-        )
+        sent = {e["message"]: e["sent_at"] for e in events if e["channel"] == channel}
+        sent = {key: moment for key, moment in sent.items() if moment >= since}
+        return [to_utc(moment).astimezone(ZoneInfo(tz)).date() for moment in sent.values()]
 
     # -- the decisions -------------------------------------------------------------------
     @api.model
@@ -281,7 +286,9 @@ class DunningChannel(models.AbstractModel):
                 channel_lines.setdefault(channel, []).extend(group.ids)
         Line = self.env["account.move.line"]
         company = Line.browse(next(iter(channel_lines.values()), [])[:1]).company_id
-        decisions = rules.choose(
+        decisions = self._decide(
+            partner,
+            to_send,
             contact,
             channel_lines,
             caps,
@@ -296,6 +303,17 @@ class DunningChannel(models.AbstractModel):
             stage = max((stage_of[line] for line in lines), key=lambda s: s.offset_days)
             result.append(Outgoing(decision, lines, stage, self._template(decision, stage)))
         return result
+
+    @api.model
+    def _decide(self, partner, to_send, contact, channel_lines, caps, **options):
+        """The decisions of ``tools.channels.choose`` for one message group; an
+        add-on with a channel of its own (WhatsApp) decides it here first."""
+        return rules.choose(contact, channel_lines, caps, **options)
+
+    @api.model
+    def _sent_state(self, channel):
+        """What an event of ``channel`` becomes once its message is written."""
+        return SENT_STATE.get(channel, "queued")
 
     @api.model
     def _template(self, decision, stage):
@@ -390,7 +408,7 @@ class DunningChannel(models.AbstractModel):
             return "failed", self.env._("The template failed to render: %(error)s", error=error), {}
         deliver = getattr(self, f"_deliver_{outgoing.channel}")
         extra = deliver(outgoing, partner, rendered, outbox)
-        return SENT_STATE[outgoing.channel], False, {"sent_at": to_naive(now), **extra}
+        return self._sent_state(outgoing.channel), False, {"sent_at": to_naive(now), **extra}
 
     @api.model
     def _deferred_moment(self, outgoing, partner, context):

@@ -186,7 +186,8 @@ class DunningDashboard(models.Model):
                     (p.dunning_policy_id ->> c.company_id::text)::int, co.dunning_policy_id)
          LEFT JOIN LATERAL (
                     SELECT e.sent_at, e.channel, e.state,
-                           CASE WHEN e.channel = 'sms' THEN CASE n.notification_status
+                           CASE WHEN e.channel IN ('sms', 'whatsapp')
+                                THEN CASE n.notification_status
                                     WHEN 'ready' THEN 'queued' WHEN 'process' THEN 'unknown'
                                     WHEN 'pending' THEN 'sent' WHEN 'sent' THEN 'delivered'
                                     WHEN 'exception' THEN 'failed' WHEN 'bounce' THEN 'failed'

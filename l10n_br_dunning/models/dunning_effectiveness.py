@@ -74,7 +74,8 @@ class DunningEffectiveness(models.Model):
                    CASE
                        -- Odoo's notification: "sent" is a delivery report for an SMS
                        -- (sms.tracker), the mail server's acceptance for an e-mail.
-                       WHEN e.channel IN ('sms', 'email') THEN COALESCE(n.delivered, 0)
+                       -- (and WhatsApp's notification, delivered or read).
+                       WHEN e.channel NOT IN ('call', 'letter') THEN COALESCE(n.delivered, 0)
                        WHEN e.channel = 'letter' THEN (e.state = 'printed')::int
                        ELSE 0
                    END AS delivered,

@@ -440,11 +440,13 @@ class DunningEngine(models.AbstractModel):
         origin="auto",
         closed_until=None,
         outbox=None,
+        fallback=True,
     ):
         """The messages of one group ``to_send`` ({stage: lines}) of this customer,
         as ``dunning.channel`` decides them, and their events (written in the same
         transaction). Returns the events; with an ``outbox`` (a run's batch), the
-        SMS, events and notes wait in it and nothing is returned."""
+        SMS, events and notes wait in it and nothing is returned. ``fallback``
+        False: an SMS that cannot go gets no e-mail instead."""
         Channel = self.env["dunning.channel"]
         stage_of = {line: stage for stage, group in to_send.items() for line in group}
         events = []
@@ -456,6 +458,7 @@ class DunningEngine(models.AbstractModel):
             channels=channels,
             origin=origin,
             closed_until=closed_until,
+            fallback=fallback,
         )
         for out in outgoing:
             state, reason, extra = Channel._execute(out, partner, now, context, outbox)

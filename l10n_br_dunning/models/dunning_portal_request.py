@@ -49,6 +49,7 @@ class Answer:
     partner_values: dict = field(default_factory=dict)
     opt_out: tuple = None  # (numbers, opted out?) for the SMS blacklist
     log_values: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # what an add-on applies (``_apply``)
 
 
 class DunningPortalRequest(models.Model):

@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 from odoo import api, fields, models
 
-from ..models.dunning_channel import SENT_STATE
 from ..models.dunning_context import PlanningContext, to_naive
 from ..models.dunning_event import CHANNELS
 from ..tools import channels as rules
@@ -152,7 +151,7 @@ class DunningPreview(models.TransientModel):
         if decision.state == rules.DEFERRED:
             extra["scheduled_at"] = to_naive(Channel._deferred_moment(out, partner, context))
         if decision.state == rules.SEND:
-            state = SENT_STATE[out.channel]
+            state = Channel._sent_state(out.channel)
             try:
                 rendered = Channel._render(out, partner)
                 extra["subject"] = rendered.get("subject") or False

@@ -4,7 +4,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import format_datetime
 
 from ..models.dunning_context import PlanningContext, to_naive, to_utc
-from ..models.dunning_event import CHANNELS
 
 MANAGER_GROUP = "l10n_br_dunning.group_dunning_manager"
 
@@ -59,16 +58,22 @@ class DunningSendWizard(models.TransientModel):
                 moment=format_datetime(self.env, to_naive(opening), tz=tz, dt_format="short"),
             )
 
+    def _channel_codes(self):
+        """Every channel of the régua, add-ons' included (dunning.event.channel)."""
+        return [code for code, _label in self.env["dunning.event"]._fields["channel"].selection]
+
     @api.onchange("stage_id")
     def _onchange_stage_id(self):
         channels = self.stage_id._channels() if self.stage_id else []
-        for channel, _label in CHANNELS:
+        for channel in self._channel_codes():
             if f"send_{channel}" in self._fields:
                 self[f"send_{channel}"] = channel in channels
 
     def action_send(self):
         self.ensure_one()
-        channels = [c for c, _l in CHANNELS if f"send_{c}" in self._fields and self[f"send_{c}"]]
+        channels = [
+            c for c in self._channel_codes() if f"send_{c}" in self._fields and self[f"send_{c}"]
+        ]
         if not channels:
             raise UserError(self.env._("Choose at least one channel."))
         lines = self.move_id.line_ids.filtered(lambda line: line._dunning_is_open())

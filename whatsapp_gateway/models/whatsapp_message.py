@@ -414,6 +414,7 @@ class WhatsappMessage(models.Model):
             )
             self.browse(known).invalidate_recordset(["provider_message_id"])
         self._sync_notifications()
+        self.filtered(lambda message: message.state == "failed")._on_failed()
         return retry_at
 
     def _sync_notifications(self):
@@ -457,6 +458,7 @@ class WhatsappMessage(models.Model):
         by_uuid = {m.uuid: m for m in messages}
         now = fields.Datetime.now()
         touched = self.browse()
+        newly_failed = set()
         for report in reports:
             message = by_id.get(report.provider_id) or by_uuid.get(report.uuid)
             if not message:
@@ -475,6 +477,7 @@ class WhatsappMessage(models.Model):
             ):
                 values["state"] = state
                 if state == "failed":
+                    newly_failed.add(message.id)
                     values.update(failure_type="undelivered", error_detail=report.detail or False)
             if report.provider_id and not message.provider_message_id:
                 values["provider_message_id"] = report.provider_id
@@ -484,4 +487,10 @@ class WhatsappMessage(models.Model):
                 message.write(values)
                 touched |= message
         touched._sync_notifications()
+        touched.filtered(lambda message: message.id in newly_failed)._on_failed()
         return touched
+
+    def _on_failed(self):
+        """These messages failed for good (refused, undelivered): a hook for
+        whoever queued them, to reach the customer another way."""
+        return None

@@ -1,0 +1,234 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import dataclasses
+import logging
+from collections import defaultdict
+
+from odoo import api, models
+from odoo.tools import LazyTranslate
+
+from odoo.addons.sms_gateway.models.sms_sms import PHONE_ERRORS
+from odoo.addons.whatsapp_gateway.tools.params import ParameterError
+
+from ..tools import whatsapp_rules as wa
+from ..tools.whatsapp_rules import rules
+
+_logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
+
+WA_REASONS = {
+    wa.PREFERS_OTHER: _lt("The customer prefers %(channel)s."),
+    wa.NO_ACCOUNT: _lt("The company has no active WhatsApp account."),
+    wa.NO_NUMBER: _lt("No valid mobile number for WhatsApp (%(number)s): %(problem)s"),
+    wa.NO_CONSENT: _lt("The customer has not agreed to receive WhatsApp messages on %(number)s."),
+    wa.OPTED_OUT: _lt("The customer withdrew their WhatsApp consent for %(number)s."),
+    wa.TEMPLATE_NOT_APPROVED: _lt(
+        "The WhatsApp template %(template)s is not approved by the provider (%(status)s)."
+    ),
+    wa.SENT_BY_WHATSAPP: _lt("Sent by WhatsApp instead."),
+    wa.REFUSED: _lt("WhatsApp refused it (%(detail)s): sent by SMS or e-mail instead."),
+}
+PREFERENCE_WORDS = {"email": _lt("e-mail"), "sms": _lt("SMS")}
+TEMPLATE_STATUS_WORDS = {
+    "pending": _lt("waiting for approval"),
+    "rejected": _lt("rejected"),
+    "paused": _lt("paused"),
+    "disabled": _lt("disabled"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Contact(rules.Contact):
+    """The régua's contact of a customer, with their WhatsApp consent and the
+    company's WhatsApp account."""
+
+    whatsapp_consent: str = "none"  # for their mobile number, in this company
+    whatsapp_account: bool = False
+
+
+class DunningChannel(models.AbstractModel):
+    _inherit = "dunning.channel"
+
+    # -- what the régua knows ---------------------------------------------------------------
+    @api.model
+    def _capped_channels(self):
+        return [*super()._capped_channels(), wa.WHATSAPP]
+
+    @api.model
+    def _batch_facts(self, partners, now):
+        facts = super()._batch_facts(partners, now)
+        consents = defaultdict(list)
+        for row in (
+            self.env["whatsapp.consent"]
+            .sudo()
+            .search_read(
+                [("partner_id", "in", partners.ids)],
+                ["partner_id", "number", "company_id", "state"],
+                order="id",
+            )
+        ):
+            consents[row["partner_id"][0]].append(row)
+        facts.whatsapp_consents = dict(consents)
+        return facts
+
+    @api.model
+    def _contact(self, partner, company, facts=None):
+        contact = super()._contact(partner, company, facts)
+        if facts is not None and hasattr(facts, "whatsapp_consents"):
+            rows = facts.whatsapp_consents.get(partner.id, [])
+        else:
+            rows = (
+                self.env["whatsapp.consent"]
+                .sudo()
+                .search_read(
+                    [("partner_id", "=", partner.id)],
+                    ["partner_id", "number", "company_id", "state"],
+                    order="id",
+                )
+            )
+        return Contact(
+            **{f.name: getattr(contact, f.name) for f in dataclasses.fields(rules.Contact)},
+            whatsapp_consent=_consent_state(rows, contact.sms_number, company.id),
+            whatsapp_account=bool(self.env["whatsapp.account"]._for_company(company)),
+        )
+
+    # -- the decisions ----------------------------------------------------------------------
+    @api.model
+    def _decide(self, partner, to_send, contact, channel_lines, caps, **options):
+        if not channel_lines.get(wa.WHATSAPP):
+            channel_lines = {k: v for k, v in channel_lines.items() if k != wa.WHATSAPP}
+            return super()._decide(partner, to_send, contact, channel_lines, caps, **options)
+        wa_lines = set(channel_lines[wa.WHATSAPP])
+        stage = max(
+            (stage for stage, lines in to_send.items() if set(lines.ids) & wa_lines),
+            key=lambda s: s.offset_days,
+        )
+        template = stage.whatsapp_template_id
+        if not isinstance(contact, Contact):
+            company = self.env["account.move.line"].browse(list(wa_lines)[:1]).company_id
+            contact = self._contact(partner, company)
+        facts = wa.WhatsappFacts(
+            number=contact.sms_number,
+            number_error=contact.sms_error,
+            raw_number=contact.sms_raw_number,
+            account=contact.whatsapp_account and bool(template.account_id.active),
+            consent=contact.whatsapp_consent,
+            template_status=template.status if template.active else "disabled",
+            template_name=template.name or "",
+        )
+        base = super()
+
+        def choose_rest(lines):
+            return base._decide(partner, to_send, contact, lines, caps, **options)
+
+        return wa.choose(
+            facts,
+            contact,
+            channel_lines,
+            choose_rest,
+            caps=getattr(caps, "whatsapp", None),
+            **options,
+        )
+
+    @api.model
+    def _caps(self, partner, company, now, context, facts=None, channel="sms"):
+        caps = super()._caps(partner, company, now, context, facts, channel)
+        if channel == "sms":
+            caps.whatsapp = super()._caps(partner, company, now, context, facts, wa.WHATSAPP)
+        return caps
+
+    @api.model
+    def _reason(self, decision):
+        if decision.reason not in WA_REASONS:
+            return super()._reason(decision)
+        args = dict(decision.args)
+        if decision.reason == wa.NO_NUMBER:
+            args["problem"] = self.env._(PHONE_ERRORS[args.pop("code", None) or "empty"])
+        if decision.reason == wa.PREFERS_OTHER:
+            args["channel"] = self.env._(PREFERENCE_WORDS[args["channel"]])
+        if decision.reason == wa.TEMPLATE_NOT_APPROVED and args["status"] in TEMPLATE_STATUS_WORDS:
+            args["status"] = self.env._(TEMPLATE_STATUS_WORDS[args["status"]])
+        return self.env._(WA_REASONS[decision.reason]) % args
+
+    @api.model
+    def _template(self, decision, stage):
+        if decision.channel == wa.WHATSAPP:
+            return stage.whatsapp_template_id
+        return super()._template(decision, stage)
+
+    # -- writing the message -------------------------------------------------------------------
+    @api.model
+    def _render(self, outgoing, partner):
+        if outgoing.channel != wa.WHATSAPP:
+            return super()._render(outgoing, partner)
+        lines = outgoing.lines
+        company = lines[:1].company_id or self.env.company
+        template = outgoing.template.with_company(company).with_context(
+            lang=partner._dunning_lang(company), **self._render_context(lines)
+        )
+        try:
+            params = template._render_params(partner.ids)[partner.id]
+        except ParameterError as error:
+            raise ValueError(
+                self.env._(
+                    "variable %(name)s of WhatsApp template %(template)s is empty",
+                    name=error.name,
+                    template=outgoing.template.name,
+                )
+                if error.problem == "empty"
+                else self.env._(
+                    "variable %(name)s of WhatsApp template %(template)s is too long",
+                    name=error.name,
+                    template=outgoing.template.name,
+                )
+            ) from error
+        return {"params": params, "body": outgoing.template._render_text(params)}
+
+    @api.model
+    def _describe(self, outgoing, partner):
+        if outgoing.channel == wa.WHATSAPP:
+            return self.env._("A WhatsApp message")
+        return super()._describe(outgoing, partner)
+
+    @api.model
+    def _deliver_whatsapp(self, outgoing, partner, rendered, outbox=None):
+        item = {
+            "record": partner,
+            "partner": partner,
+            "number": partner._dunning_sms_number(),
+            "account": outgoing.template.account_id,
+            "template": outgoing.template,
+            "params": rendered["params"],
+        }
+        if outbox is not None:
+            outbox.extra[wa.WHATSAPP].append(item)
+            return {"_outbox_whatsapp": len(outbox.extra[wa.WHATSAPP]) - 1}
+        message = self.env["whatsapp.message"]._enqueue([item])
+        return {"mail_message_id": message.mail_message_id.id, "whatsapp_message_id": message.id}
+
+    @api.model
+    def _flush_outbox(self, outbox):
+        items = outbox.extra.pop(wa.WHATSAPP, [])
+        if items:
+            messages = self.env["whatsapp.message"]._enqueue(items)
+            for values in outbox.events:
+                index = values.pop("_outbox_whatsapp", None)
+                if index is not None:
+                    message = messages[index]
+                    values["mail_message_id"] = message.mail_message_id.id
+                    values["whatsapp_message_id"] = message.id
+        return super()._flush_outbox(outbox)
+
+
+def _consent_state(rows, number, company_id):
+    """granted / revoked / none: the consent rows of one customer for ``number``
+    in ``company_id`` (a consent without company covers every company)."""
+    if not number:
+        return "none"
+    states = [
+        row["state"]
+        for row in rows
+        if row["number"] == number and (not row["company_id"] or row["company_id"][0] == company_id)
+    ]
+    if "granted" in states:
+        return "granted"
+    return "revoked" if states else "none"

@@ -1,0 +1,73 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+from odoo.tools.misc import format_date
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    dunning_preferred_channel = fields.Selection(
+        selection_add=[("whatsapp", "WhatsApp")], ondelete={"whatsapp": "set default"}
+    )
+
+    # -- values of the régua's WhatsApp templates (installments in the context) --------------
+    def _dunning_wa_name(self):
+        """How the message greets the customer: a person's first name, else the
+        company's name (a WhatsApp variable is never empty)."""
+        sample = self.env.context.get("dunning_sample")
+        if sample:
+            return sample["name"]
+        name = (self.name or "").strip()
+        if self.is_company or not name:
+            return name or "cliente"
+        return name.split()[0].capitalize()
+
+    def _dunning_wa_due_date(self):
+        sample = self.env.context.get("dunning_sample")
+        lines = self._dunning_context_lines()
+        due = sample["due_date"] if sample else lines[:1].date_maturity
+        if not due:
+            return "-"
+        lang = self._dunning_lang(lines[:1].company_id or None)
+        return format_date(self.env, due, lang_code=lang, date_format="dd/MM/yyyy")
+
+    def _dunning_wa_company(self):
+        """The supplier as CDC art. 42-A asks: name, CNPJ and address."""
+        lines = self._dunning_context_lines()
+        company = lines[:1].company_id or self.env.company
+        partner = company.partner_id
+        address = ", ".join(
+            part
+            for part in (
+                partner.street,
+                partner.street2,
+                partner.city
+                and partner.state_id.code
+                and f"{partner.city}/{partner.state_id.code}"
+                or partner.city,
+            )
+            if part
+        )
+        parts = [company.name]
+        if partner.vat:
+            parts.append(self.env._("CNPJ %(vat)s", vat=partner.vat))
+        if address:
+            parts.append(address)
+        return ", ".join(parts)
+
+    def _dunning_wa_pix(self):
+        """The Pix copy-and-paste code of the oldest installment, else a word
+        saying to use the link (a WhatsApp variable is never empty)."""
+        lines = self._dunning_context_lines()
+        code = lines[:1]._dunning_pix_code() if lines else False
+        return code or self.env._("see the link")
+
+    def _whatsapp_consent_state_for(self, number, company):
+        """granted / revoked / none for ``number`` in ``company``."""
+        self.ensure_one()
+        consents = self.sudo().whatsapp_consent_ids.filtered(
+            lambda c: c.number == number and c.company_id in (company, company.browse())
+        )
+        if any(c.state == "granted" for c in consents):
+            return "granted"
+        return "revoked" if consents else "none"

@@ -1,0 +1,98 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import models
+
+# The régua's suggested WhatsApp templates, in Brazilian Portuguese as they are
+# submitted for approval (utility category: about an invoice the customer owes,
+# nothing promotional; CDC art. 42: no threat, no embarrassment; art. 42-A: the
+# supplier's name, CNPJ and address in {{2}}). Placeholders, in order: the
+# customer's first name, the supplier, the amount, the due date, the link to
+# the invoice (Pix and boleto). README.md lists the expressions.
+VARIABLES = [
+    ("nome", "{{ object._dunning_wa_name() }}", "Maria"),
+    (
+        "empresa",
+        "{{ object._dunning_wa_company() }}",
+        "Aurora Ltda, CNPJ 12.345.678/0001-95, Rua A, 100, São Paulo/SP",
+    ),
+    ("valor", "{{ object._dunning_sms_amount() }}", "R$ 1.234,56"),
+    ("vencimento", "{{ object._dunning_wa_due_date() }}", "10/12/2026"),
+    ("link", "{{ object._dunning_sms_link() }}", "https://aurora.example.com/c/Xy7kQ2pL"),
+]
+TEMPLATES = [
+    (
+        "cobranca_lembrete",
+        "Régua: lembrete antes do vencimento (D-1)",
+        "Olá, {{1}}! {{2}} lembra: a fatura de {{3}} vence em {{4}}. Boleto e Pix: {{5}}. "
+        "Se já pagou, desconsidere. Para não receber mais mensagens por aqui, responda SAIR.",
+    ),
+    (
+        "cobranca_vence_hoje",
+        "Régua: vencimento hoje (D0)",
+        "Olá, {{1}}. {{2}} informa: a fatura de {{3}} vence hoje, {{4}}. Boleto e Pix: {{5}}. "
+        "Se já pagou, desconsidere. Para não receber mais mensagens por aqui, responda SAIR.",
+    ),
+    (
+        "cobranca_em_aberto",
+        "Régua: fatura em aberto (D+3)",
+        "Olá, {{1}}. {{2}} informa que a fatura de {{3}}, vencida em {{4}}, consta em aberto. "
+        "Você pode pagar ou nos contar o que houve em {{5}}. Se já pagou, desconsidere. "
+        "Para não receber mais mensagens por aqui, responda SAIR.",
+    ),
+    (
+        "cobranca_segundo_aviso",
+        "Régua: segundo aviso (D+10)",
+        "Olá, {{1}}. {{2}} lembra que a fatura de {{3}}, vencida em {{4}}, continua em aberto. "
+        "Se precisar de outra data ou tiver uma dúvida, responda esta mensagem ou acesse {{5}}. "
+        "Se já pagou, desconsidere. Para não receber mais mensagens por aqui, responda SAIR.",
+    ),
+]
+
+
+class WhatsappAccount(models.Model):
+    _inherit = "whatsapp.account"
+
+    def action_create_dunning_templates(self):
+        """The régua's four suggested templates on this account, waiting for
+        approval: submit them at the provider under these names (Twilio and
+        Zenvia: then put the Content SID or template id in their reference)."""
+        self.ensure_one()
+        Template = self.env["whatsapp.template"]
+        existing = set(self.template_ids.with_context(active_test=False).mapped("template_ref"))
+        zenvia = self.provider == "zenvia"
+        created = Template
+        for reference, name, body in TEMPLATES:
+            if reference in existing:
+                continue
+            names = [key for key, _expression, _sample in VARIABLES]
+            if zenvia:
+                for number, key in enumerate(names, start=1):
+                    body = body.replace(f"{{{{{number}}}}}", f"{{{{{key}}}}}")
+            created |= Template.create(
+                {
+                    "name": name,
+                    "account_id": self.id,
+                    "template_ref": reference,
+                    "lang_code": "pt_BR",
+                    "category": "utility",
+                    "status": "pending",
+                    "body": body,
+                    "variable_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "sequence": number,
+                                "name": key if zenvia else str(number),
+                                "expression": expression,
+                                "sample": sample,
+                            },
+                        )
+                        for number, (key, expression, sample) in enumerate(VARIABLES, start=1)
+                    ],
+                }
+            )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "whatsapp_gateway.whatsapp_template_action"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        return action

@@ -1,0 +1,96 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
+from odoo import fields, models
+
+from odoo.addons.l10n_br_dunning.models.dunning_context import PlanningContext, to_utc
+
+from ..tools import whatsapp_rules as wa
+from ..tools.whatsapp_rules import rules
+
+
+class WhatsappMessage(models.Model):
+    _inherit = "whatsapp.message"
+
+    def _on_failed(self):
+        """A régua WhatsApp the provider refused or could not deliver: its
+        installments go by SMS (then e-mail) instead, once, as the stage's
+        fallback; the WhatsApp events say why."""
+        result = super()._on_failed()
+        Event = self.env["dunning.event"].sudo()
+        events = Event.search(
+            [
+                ("whatsapp_message_id", "in", self.ids),
+                ("channel", "=", wa.WHATSAPP),
+                ("origin", "!=", rules.MANUAL),
+                ("state", "=", "queued"),
+            ]
+        )
+        if not events:
+            return result
+        for message, group in events.grouped("whatsapp_message_id").items():
+            detail = message.error_detail or dict(
+                message._fields["failure_type"]._description_selection(self.env)
+            ).get(message.failure_type, "")
+            group.write(
+                {
+                    "state": "failed",
+                    "reason": self.env["dunning.channel"]._reason(
+                        rules.Decision(
+                            wa.WHATSAPP,
+                            [],
+                            rules.SKIPPED,
+                            wa.REFUSED,
+                            args={"detail": detail[:200]},
+                        )
+                    ),
+                }
+            )
+        self._dunning_fallback(events)
+        return result
+
+    def _dunning_fallback(self, events):
+        Engine = self.env["dunning.engine"]
+        Channel = self.env["dunning.channel"]
+        Event = self.env["dunning.event"].sudo()
+        now = to_utc(fields.Datetime.now())
+        context = PlanningContext(self.env)
+        lines = events.move_line_id.filtered(lambda line: line._dunning_is_open())
+        earlier = Event.search(
+            [
+                ("move_line_id", "in", lines.ids),
+                ("stage_id", "in", events.stage_id.ids),
+                ("origin", "!=", rules.MANUAL),
+            ]
+        )
+        # The stage's SMS skipped because this WhatsApp carried the reminder makes
+        # way for the SMS that now goes instead (one event per installment,
+        # stage and channel); the WhatsApp's event keeps the story.
+        placeholders = earlier.filtered(
+            lambda e: e.channel == rules.SMS and e.state == "skipped" and e.move_line_id in lines
+        )
+        placeholders.unlink()
+        # What each installment and stage already had: never twice the same channel.
+        had = defaultdict(set)
+        for event in earlier - placeholders:
+            had[event.move_line_id.id, event.stage_id.id].add(event.channel)
+        groups = defaultdict(lambda: self.env["account.move.line"])
+        for event in events:
+            line = event.move_line_id
+            if line in lines and rules.SMS not in had[line.id, event.stage_id.id]:
+                groups[event.partner_id, event.company_id, event.stage_id] |= line
+        for (partner, company, stage), group in groups.items():
+            emailed = any(rules.EMAIL in had[line.id, stage.id] for line in group)
+            Engine._send_partner(
+                partner,
+                {stage: group},
+                now,
+                context,
+                Channel._contact(partner, company),
+                Channel._caps(partner, company, now, context),
+                channels=[rules.SMS],
+                origin=rules.FALLBACK,
+                closed_until=Engine._closed_until(partner, company, now, context),
+                fallback=not emailed,
+            )
+        Engine._wake_queues()

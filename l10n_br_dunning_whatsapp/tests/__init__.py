@@ -1,0 +1,2 @@
+from . import test_dunning_whatsapp
+from . import test_dunning_whatsapp_portal

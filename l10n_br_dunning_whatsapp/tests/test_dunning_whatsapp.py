@@ -1,0 +1,173 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date, datetime
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from odoo.addons.l10n_br_dunning.tests.common import DunningCase
+from odoo.addons.whatsapp_gateway.tests.common import WhatsappStandInMixin
+
+D3_RUN = datetime(2026, 12, 15, 15, 0)  # noon in São Paulo, 11:00 in Manaus: D+3 business days
+DUE = date(2026, 12, 10)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
+    """A régua with WhatsApp on its D+3 stage, a Meta account on the stand-in."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._load_portuguese()
+        (cls.sp | cls.rj | cls.manaus).lang = "pt_BR"
+        cls.account = cls._create_account("meta", company=cls.company)
+        cls.account.action_create_dunning_templates()
+        cls.templates = {t.template_ref: t for t in cls.account.template_ids}
+        cls.templates["cobranca_em_aberto"].status = "approved"
+        cls.d3 = cls.stages[3]
+        cls.d3.write(
+            {"send_whatsapp": True, "whatsapp_template_id": cls.templates["cobranca_em_aberto"].id}
+        )
+        Consent = cls.env["whatsapp.consent"]
+        Consent._grant(cls.sp, cls.sp.mobile, "portal")
+        # Distribuidora Amazonas agreed too, but its policy's template was rejected.
+        Consent._grant(cls.manaus, cls.manaus.mobile, "import")
+        other = cls.policy.copy({"name": "Régua B2B"})
+        rejected = cls.templates["cobranca_em_aberto"].copy(
+            {"name": "Em aberto (B2B)", "template_ref": "cobranca_b2b", "status": "rejected"}
+        )
+        other.stage_ids.filtered(lambda s: s.offset_days == 3).write(
+            {"send_whatsapp": True, "whatsapp_template_id": rejected.id}
+        )
+        cls.manaus.with_company(cls.company).dunning_policy_id = other
+
+    def _send_queue(self):
+        with freeze_time(D3_RUN):
+            self.env["whatsapp.message"]._cron_send()
+
+    def test_consent_whatsapp_no_consent_sms_rejected_template_fallback(self):
+        consented = self._invoice(self.sp, DUE)
+        no_consent = self._invoice(self.rj, DUE, 250.0)
+        rejected = self._invoice(self.manaus, DUE, 123456.78)
+        self._run(D3_RUN)
+
+        # Maria agreed: WhatsApp, and not the same reminder again by SMS.
+        whatsapp = self._events(consented, channel="whatsapp")
+        self.assertEqual((whatsapp.state, whatsapp.origin), ("queued", "auto"))
+        sms = self._events(consented, channel="sms", stage_id=self.d3.id)
+        self.assertEqual(sms.state, "skipped")
+        self.assertEqual(sms.reason, "Sent by WhatsApp instead.")
+        self._send_queue()
+        message = whatsapp.whatsapp_message_id
+        self.assertEqual(message.state, "sent", message.error_detail)
+        (accepted,) = [a for a in self.stand_in.accepted if a[2] == "+5511987654321"]
+        name, company, amount, due, link = accepted[3].split("|")[1:]
+        self.assertEqual(accepted[3].split("|")[0], "template:cobranca_em_aberto")
+        self.assertEqual((name, amount, due), ("Maria", "R$ 100,00", "10/12/2026"))
+        self.assertIn("15.881.399/0001-34", company)
+        self.assertIn("Rua Augusta, 1500", company)
+        self.assertIn("/c/", link)
+        self.assertIn(f"vencida em {due}", message.mail_message_id.body)
+        self.assertEqual(whatsapp.delivery_status, "sent")
+
+        # Ana gave no consent: the SMS instead, and the WhatsApp event says why.
+        skipped = self._events(no_consent, channel="whatsapp")
+        self.assertEqual(skipped.state, "skipped")
+        self.assertIn("has not agreed to receive WhatsApp", skipped.reason)
+        sms = self._events(no_consent, channel="sms", stage_id=self.d3.id)
+        self.assertEqual(sms.state, "queued")
+        self.assertTrue(sms.sms_uuid)
+
+        # Distribuidora Amazonas's template was rejected: SMS instead, reason recorded.
+        skipped = self._events(rejected, channel="whatsapp")
+        self.assertEqual(skipped.state, "skipped")
+        self.assertIn("not approved by the provider (rejected)", skipped.reason)
+        self.assertEqual(self._events(rejected, channel="sms").filtered("sms_uuid").state, "queued")
+        # The e-mail of the stage goes to everyone as configured.
+        for move in consented | no_consent | rejected:
+            emails = self._events(move, channel="email")
+            self.assertEqual(emails.filtered(lambda e: e.stage_id.offset_days == 3).state, "queued")
+
+    def test_provider_refusal_falls_back_to_sms_once(self):
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self.stand_in.templates["cobranca_em_aberto"] = "PAUSED"
+        self._send_queue()
+        whatsapp = self._events(move, channel="whatsapp")
+        self.assertEqual(whatsapp.whatsapp_message_id.failure_type, "template")
+        self.assertEqual(whatsapp.state, "failed")
+        self.assertIn("WhatsApp refused it", whatsapp.reason)
+        sms = self._events(move, channel="sms", origin="fallback")
+        self.assertEqual(len(sms), 1)
+        self.assertEqual(sms.state, "queued")
+        self.assertTrue(sms.sms_uuid)
+        # The stage's SMS skipped because WhatsApp carried it made way for it.
+        self.assertFalse(self._events(move, channel="sms", stage_id=self.d3.id, origin="auto"))
+        # A second failure report changes nothing more.
+        whatsapp.whatsapp_message_id._on_failed()
+        self.assertEqual(len(self._events(move, channel="sms", stage_id=self.d3.id)), 1)
+
+    def test_read_report_reaches_the_timeline(self):
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self._send_queue()
+        event = self._events(move, channel="whatsapp")
+        message = event.whatsapp_message_id
+        self.env["whatsapp.message"]._apply_reports(
+            self.account,
+            [
+                type(
+                    "Report",
+                    (),
+                    {
+                        "provider_id": message.provider_message_id,
+                        "uuid": "",
+                        "status": "read",
+                        "detail": "",
+                        "cost": None,
+                        "currency": "",
+                    },
+                )()
+            ],
+        )
+        event.invalidate_recordset(["delivery_status"])
+        self.assertEqual(event.delivery_status, "read")
+        # The effectiveness report counts the WhatsApp of the stage as delivered.
+        row = self.env["dunning.effectiveness"].search(
+            [("move_id", "=", move.id), ("channel", "=", "whatsapp")]
+        )
+        self.assertEqual((row.stage_id, row.delivered), (self.d3, 1))
+
+    def test_preferring_email_skips_whatsapp_and_sms(self):
+        self.sp.dunning_preferred_channel = "email"
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self.assertIn("prefers e-mail", self._events(move, channel="whatsapp").reason)
+        self.assertEqual(self._events(move, channel="email", stage_id=self.d3.id).state, "queued")
+        self.assertFalse(self._events(move, channel="sms").filtered(lambda e: e.state == "queued"))
+
+    def test_caps_apply_to_whatsapp(self):
+        self.company.dunning_group_messages = False
+        moves = self._invoice(self.sp, DUE) | self._invoice(self.sp, DUE, 80.0)
+        self._run(D3_RUN)
+        events = self._events(moves, channel="whatsapp")
+        self.assertEqual(sorted(events.mapped("state")), ["deferred", "queued"])
+        self.assertIn("limit", events.filtered(lambda e: e.state == "deferred").reason)
+
+    def test_outside_the_window_whatsapp_waits(self):
+        move = self._invoice(self.sp, DUE)
+        self._run(datetime(2026, 12, 16, 2, 0))  # 23:00 on D+3 in São Paulo
+        self.assertFalse(self._events(move, channel="whatsapp"))
+        self.assertFalse(self.env["whatsapp.message"].search([("partner_id", "=", self.sp.id)]))
+        self._run(datetime(2026, 12, 16, 12, 0))  # 09:00 there
+        self.assertEqual(self._events(move, channel="whatsapp").state, "queued")
+
+    def test_withdrawn_consent_falls_back(self):
+        self.env["whatsapp.consent"]._revoke("+5511987654321", "whatsapp")
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self.assertIn("withdrew", self._events(move, channel="whatsapp").reason)
+        # The stage's own SMS goes (it was not replaced by a WhatsApp).
+        sms = self._events(move, channel="sms", stage_id=self.d3.id)
+        self.assertEqual((sms.state, sms.origin), ("queued", "auto"))

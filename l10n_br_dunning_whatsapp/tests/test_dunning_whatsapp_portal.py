@@ -1,0 +1,62 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.l10n_br_dunning.tests.common import DunningCase
+
+
+@tagged("post_install", "-at_install")
+class TestDunningWhatsappPortal(DunningCase, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["whatsapp.account"].create(
+            {"name": "Log", "provider": "log", "company_id": cls.company.id}
+        )
+        cls.move = cls._invoice(cls.sp, date(2026, 12, 10))
+        cls.move._portal_ensure_token()
+
+    def _url(self):
+        return (
+            f"/my/invoices/{self.move.id}/dunning/preferences?access_token={self.move.access_token}"
+        )
+
+    def _post(self, **fields):
+        data = {"channel": "whatsapp", "hours": "any", "mobile": "(11) 98765-4321", **fields}
+        data["csrf_token"] = self._csrf()
+        return self.url_open(self._url(), data=data)
+
+    def _csrf(self):
+        page = self.url_open(self._url())
+        marker = 'name="csrf_token" value="'
+        start = page.text.index(marker) + len(marker)
+        return page.text[start : page.text.index('"', start)]
+
+    def test_page_offers_whatsapp_with_the_consent_sentence(self):
+        page = self.url_open(self._url())
+        self.assertEqual(page.status_code, 200)
+        self.assertIn('name="whatsapp_opt_in"', page.text)
+        self.assertIn("by WhatsApp on this number", page.text)
+        self.assertIn('value="whatsapp"', page.text)
+
+    def test_ticking_the_box_records_the_consent(self):
+        response = self._post(whatsapp_opt_in="1")
+        self.assertEqual(response.status_code, 200)
+        consent = self.env["whatsapp.consent"].search([("partner_id", "=", self.sp.id)])
+        self.assertEqual(
+            (consent.state, consent.source, consent.number), ("granted", "portal", "+5511987654321")
+        )
+        self.assertEqual(consent.company_id, self.company)
+        self.assertIn("by WhatsApp on this number", consent.note)
+        self.assertEqual(self.sp.dunning_preferred_channel, "whatsapp")
+        # Unticking withdraws it.
+        self._post(channel="any")
+        consent.invalidate_recordset()
+        self.assertEqual((consent.state, consent.revoke_source), ("revoked", "portal"))
+
+    def test_whatsapp_preferred_without_consent_is_refused(self):
+        response = self._post()
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("tick the WhatsApp consent", response.text)
+        self.assertFalse(self.env["whatsapp.consent"].search([("partner_id", "=", self.sp.id)]))

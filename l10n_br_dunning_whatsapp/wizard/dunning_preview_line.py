@@ -1,0 +1,8 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class DunningPreviewLine(models.TransientModel):
+    _inherit = "dunning.preview.line"
+
+    channel = fields.Selection(selection_add=[("whatsapp", "WhatsApp")])
