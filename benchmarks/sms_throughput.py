@@ -49,9 +49,9 @@ SHAPES = [
 class StandIn:
     """The stand-in provider in a process of its own (so its CPU is not ours)."""
 
-    def __init__(self):
+    def __init__(self, script=STAND_IN):
         self.process = subprocess.Popen(
-            [sys.executable, str(STAND_IN)], stdout=subprocess.PIPE, text=True
+            [sys.executable, str(script)], stdout=subprocess.PIPE, text=True
         )
         self.url = self.process.stdout.readline().strip()
 

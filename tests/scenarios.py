@@ -158,3 +158,88 @@ def dunning_outcome(env):
 
 def count_events(env):
     return env["dunning.event"].search_count([])
+
+
+# -- whatsapp_gateway ------------------------------------------------------------------------
+def whatsapp_setup(
+    env, url, credentials, count, provider="meta", parallel=1, batch_size=1, timeout=5
+):
+    """An account on the stand-in (``credentials``: its tokens and keys), an
+    approved template, a customer who agreed, and ``count`` WhatsApp messages
+    queued; returns their uuids in queue order."""
+    company = env.ref("base.main_company")
+    env["whatsapp.account"].search([("company_id", "=", company.id)]).active = False
+    account = env["whatsapp.account"].create(
+        {
+            "name": "Stand-in",
+            "provider": provider,
+            "company_id": company.id,
+            "base_url": url,
+            "sender": "+551140000000",
+            "timeout": timeout,
+            "rate_limit": 0,
+            "parallel_requests": parallel,
+            "batch_size": batch_size,
+            **credentials,
+        }
+    )
+    template = env["whatsapp.template"].create(
+        {
+            "name": "Lembrete",
+            "account_id": account.id,
+            "template_ref": "cobranca_em_aberto",
+            "status": "approved",
+            "body": "Olá {{1}}, lembrete {{2}}.",
+            "variable_ids": [
+                (0, 0, {"sequence": 1, "name": "1", "expression": "{{ object.name }}"}),
+                (0, 0, {"sequence": 2, "name": "2", "expression": "{{ object.ref }}"}),
+            ],
+        }
+    )
+    partner = env["res.partner"].create(
+        {"name": "Cliente", "mobile": "+55 11 98765-4321", "country_id": env.ref("base.br").id}
+    )
+    env["whatsapp.consent"]._grant(partner, partner.mobile, "import")
+    messages = env["whatsapp.message"]._enqueue(
+        [
+            {
+                "record": partner,
+                "partner": partner,
+                "number": "+5511987654321",
+                "account": account,
+                "template": template,
+                "params": [["1", "Cliente"], ["2", f"n{i}"]],
+            }
+            for i in range(count)
+        ]
+    )
+    return messages.sorted("id").mapped("uuid")
+
+
+def whatsapp_queue(env, at=None):
+    """The WhatsApp queue, as its cron runs it (commits per batch)."""
+    env.cr.commit()
+    if at:
+        with freeze_time(at):
+            env["whatsapp.message"]._cron_send()
+    else:
+        env["whatsapp.message"]._cron_send()
+    return True
+
+
+def whatsapp_reports(env, uuids):
+    """The provider reports every message it accepted as delivered (by our
+    reference, as Meta's biz_opaque_callback_data and Infobip's callbackData do)."""
+    from odoo.addons.whatsapp_gateway.tools import providers
+
+    account = env["whatsapp.account"].search([("active", "=", True)], limit=1)
+    env["whatsapp.message"]._apply_reports(
+        account, [providers.StatusReport(providers.DELIVERED, uuid=uuid) for uuid in uuids]
+    )
+    return True
+
+
+def whatsapp_state(env, uuids):
+    """{uuid: [state, attempts, next try (ISO) or None]}."""
+    messages = env["whatsapp.message"].search([("uuid", "in", uuids)])
+    return {m.uuid: [m.state, m.attempts, m.next_try and m.next_try.isoformat()] for m in messages}

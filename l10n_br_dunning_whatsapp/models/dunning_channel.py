@@ -141,13 +141,16 @@ class DunningChannel(models.AbstractModel):
         if decision.reason not in WA_REASONS:
             return super()._reason(decision)
         args = dict(decision.args)
+        lang = self.env.lang
         if decision.reason == wa.NO_NUMBER:
-            args["problem"] = self.env._(PHONE_ERRORS[args.pop("code", None) or "empty"])
+            code = args.pop("code", None) or "empty"
+            args["problem"] = PHONE_ERRORS[code]._translate(lang)
         if decision.reason == wa.PREFERS_OTHER:
-            args["channel"] = self.env._(PREFERENCE_WORDS[args["channel"]])
-        if decision.reason == wa.TEMPLATE_NOT_APPROVED and args["status"] in TEMPLATE_STATUS_WORDS:
-            args["status"] = self.env._(TEMPLATE_STATUS_WORDS[args["status"]])
-        return self.env._(WA_REASONS[decision.reason]) % args
+            args["channel"] = PREFERENCE_WORDS[args["channel"]]._translate(lang)
+        words = TEMPLATE_STATUS_WORDS.get(args.get("status"))
+        if decision.reason == wa.TEMPLATE_NOT_APPROVED and words:
+            args["status"] = words._translate(lang)
+        return WA_REASONS[decision.reason]._translate(lang) % args
 
     @api.model
     def _template(self, decision, stage):

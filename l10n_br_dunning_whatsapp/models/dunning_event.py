@@ -19,7 +19,11 @@ class DunningEvent(models.Model):
         selection_add=[("whatsapp", "WhatsApp")], ondelete={"whatsapp": "cascade"}
     )
     whatsapp_message_id = fields.Many2one(
-        "whatsapp.message", readonly=True, ondelete="set null", index="btree_not_null"
+        "whatsapp.message",
+        "WhatsApp message",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
     )
     delivery_status = fields.Selection(selection_add=[("read", "Read")])
 

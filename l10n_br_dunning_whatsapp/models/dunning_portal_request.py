@@ -34,8 +34,9 @@ class DunningPortalRequest(models.Model):
         if whatsapp or state:
             prepared.extra["whatsapp"] = (number, bool(whatsapp), company)
             words = self.env._("yes") if whatsapp else self.env._("no")
-            prepared.details = f"{prepared.details} {self.env._('WhatsApp: %(yes)s.', yes=words)}"
-            prepared.note = f"{prepared.note} {self.env._('WhatsApp: %(yes)s.', yes=words)}"
+            said = self.env._("WhatsApp: %(answer)s.", answer=words)
+            prepared.details = f"{prepared.details} {said}"
+            prepared.note = f"{prepared.note} {said}"
         return prepared
 
     @api.model

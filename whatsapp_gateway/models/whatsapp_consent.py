@@ -68,7 +68,7 @@ class WhatsappConsent(models.Model):
                     "(%(problem)s)",
                     partner=partner.display_name,
                     number=number or "-",
-                    problem=self.env._(PHONE_ERRORS[error.code]),
+                    problem=PHONE_ERRORS[error.code]._translate(self.env.lang),
                 )
             ) from error
 

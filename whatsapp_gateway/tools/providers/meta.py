@@ -87,7 +87,9 @@ class MetaProvider(WhatsappProvider):
             "to": message.number.lstrip("+"),
             "type": kind,
             kind: content,
-            # Meta takes no reference of ours; its wamid answers for the message.
+            # Echoed in the message's status webhooks: a report finds a message
+            # whose answer (the wamid) a dead worker never recorded.
+            "biz_opaque_callback_data": message.uuid,
         }
 
     def _build_template(self, message):
@@ -228,6 +230,7 @@ def _status(status):
     return StatusReport(
         STATUSES.get(status["status"], ACCEPTED),
         provider_id=status["id"],
+        uuid=status.get("biz_opaque_callback_data") or "",
         detail=detail,
     )
 

@@ -209,7 +209,12 @@ META_STATUS = {
                         "metadata": {"phone_number_id": "1234567890"},
                         "contacts": [{"wa_id": "5511987654321", "profile": {"name": "Maria"}}],
                         "statuses": [
-                            {"id": "wamid.A", "status": "delivered", "timestamp": "1"},
+                            {
+                                "id": "wamid.A",
+                                "status": "delivered",
+                                "timestamp": "1",
+                                "biz_opaque_callback_data": "u-1",
+                            },
                             {"id": "wamid.A", "status": "read", "timestamp": "2"},
                             {
                                 "id": "wamid.B",
@@ -270,6 +275,7 @@ def test_meta_events(stand_in):
         ("wamid.B", providers.UNDELIVERED),
     ]
     assert "131026" in events.statuses[2].detail
+    assert events.statuses[0].uuid == "u-1"  # our reference, echoed
     (inbound,) = events.inbound
     assert (inbound.sender, inbound.body, inbound.name) == ("+5511987654321", "SAIR", "Maria")
 
