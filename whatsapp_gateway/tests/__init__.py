@@ -1,3 +1,4 @@
 from . import test_whatsapp_access
 from . import test_whatsapp_send
+from . import test_whatsapp_webhook_fuzz
 from . import test_whatsapp_webhooks
