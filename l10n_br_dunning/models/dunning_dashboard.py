@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .account_move_line import NEVER_REMINDED
@@ -186,17 +186,7 @@ class DunningDashboard(models.Model):
                     (p.dunning_policy_id ->> c.company_id::text)::int, co.dunning_policy_id)
          LEFT JOIN LATERAL (
                     SELECT e.sent_at, e.channel, e.state,
-                           CASE WHEN e.channel IN ('sms', 'whatsapp')
-                                THEN CASE n.notification_status
-                                    WHEN 'ready' THEN 'queued' WHEN 'process' THEN 'unknown'
-                                    WHEN 'pending' THEN 'sent' WHEN 'sent' THEN 'delivered'
-                                    WHEN 'exception' THEN 'failed' WHEN 'bounce' THEN 'failed'
-                                    WHEN 'canceled' THEN 'failed' END
-                                ELSE CASE n.notification_status
-                                    WHEN 'sent' THEN 'sent' WHEN 'exception' THEN 'failed'
-                                    WHEN 'bounce' THEN 'failed' WHEN 'canceled' THEN 'failed'
-                                    END
-                           END AS delivery
+                           %(delivery)s AS delivery
                       FROM dunning_event e
                  LEFT JOIN mail_notification n ON n.mail_message_id = e.mail_message_id
                                               AND n.res_partner_id = e.partner_id
@@ -208,6 +198,27 @@ class DunningDashboard(models.Model):
             """,
             today=today,
             open=self.env["account.move.line"]._dunning_open_sql("l"),
+            delivery=self._last_contact_delivery(),
+        )
+
+    @api.model
+    def _last_contact_delivery(self):
+        """SQL: what became of the last contact's message (event ``e``, its
+        notification ``n``): for an SMS the provider's report, for an e-mail the
+        mail server's answer."""
+        return SQL(
+            """
+            CASE WHEN e.channel = 'sms' THEN CASE n.notification_status
+                     WHEN 'ready' THEN 'queued' WHEN 'process' THEN 'unknown'
+                     WHEN 'pending' THEN 'sent' WHEN 'sent' THEN 'delivered'
+                     WHEN 'exception' THEN 'failed' WHEN 'bounce' THEN 'failed'
+                     WHEN 'canceled' THEN 'failed' END
+                 ELSE CASE n.notification_status
+                     WHEN 'sent' THEN 'sent' WHEN 'exception' THEN 'failed'
+                     WHEN 'bounce' THEN 'failed' WHEN 'canceled' THEN 'failed'
+                     END
+            END
+            """
         )
 
     # -- actions --------------------------------------------------------------------------

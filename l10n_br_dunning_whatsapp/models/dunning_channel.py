@@ -141,7 +141,7 @@ class DunningChannel(models.AbstractModel):
         if decision.reason not in WA_REASONS:
             return super()._reason(decision)
         args = dict(decision.args)
-        lang = self.env.lang
+        lang = self.env.lang or "en_US"
         if decision.reason == wa.NO_NUMBER:
             code = args.pop("code", None) or "empty"
             args["problem"] = PHONE_ERRORS[code]._translate(lang)

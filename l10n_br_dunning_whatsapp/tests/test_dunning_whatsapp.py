@@ -138,6 +138,13 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
             [("move_id", "=", move.id), ("channel", "=", "whatsapp")]
         )
         self.assertEqual((row.stage_id, row.delivered), (self.d3, 1))
+        # The dashboard reads the WhatsApp's state from its log when it is the last contact.
+        event.sudo().write({"sent_at": datetime(2026, 12, 15, 16, 0)})
+        self.env.flush_all()
+        dashboard = self.env["dunning.dashboard"].search([("partner_id", "=", self.sp.id)])
+        self.assertEqual(
+            (dashboard.last_contact_channel, dashboard.last_contact_status), ("whatsapp", "read")
+        )
 
     def test_preferring_email_skips_whatsapp_and_sms(self):
         self.sp.dunning_preferred_channel = "email"

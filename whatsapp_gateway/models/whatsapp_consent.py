@@ -68,7 +68,7 @@ class WhatsappConsent(models.Model):
                     "(%(problem)s)",
                     partner=partner.display_name,
                     number=number or "-",
-                    problem=PHONE_ERRORS[error.code]._translate(self.env.lang),
+                    problem=PHONE_ERRORS[error.code]._translate(self.env.lang or "en_US"),
                 )
             ) from error
 

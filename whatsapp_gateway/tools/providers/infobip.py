@@ -1,5 +1,6 @@
 """Infobip WhatsApp API."""
 
+from ..sms import providers as sms
 from .base import (
     ACCEPTED,
     ACCOUNT,
@@ -41,15 +42,12 @@ REJECTIONS = {
 }
 
 
-class InfobipWhatsappProvider(WhatsappProvider):
+class InfobipWhatsappProvider(WhatsappProvider, sms.InfobipProvider):
     """Infobip: template messages in lists (POST /whatsapp/1/message/template,
     our messageId on each), free text one by one, ``App`` API-key auth."""
 
     code = "infobip"
     default_base_url = "https://api.infobip.com"
-
-    def _headers(self):
-        return {"Authorization": f"App {self.config.api_key}", "Accept": "application/json"}
 
     @property
     def takes_lists(self):
@@ -128,13 +126,6 @@ class InfobipWhatsappProvider(WhatsappProvider):
             kind = TEMPLATE if "template" in keys else NUMBER if ".to" in keys else kind
             text = f"{text}: {invalid}"
         return kind, f"Infobip {error.get('messageId') or response.status_code}: {text}"
-
-    def _build_check(self):
-        return "GET", f"{self.base_url}/account/1/balance", {"headers": self._headers()}
-
-    def _describe_account(self, response):
-        data = self._json(response)
-        return f"balance {data.get('balance', '?')} {data.get('currency', '')}".strip()
 
     def _build_template_check(self, reference, language):
         url = f"{self.base_url}/whatsapp/2/senders/{self.config.sender.lstrip('+')}/templates"

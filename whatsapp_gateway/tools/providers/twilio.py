@@ -11,14 +11,12 @@ from .base import (
     OPTED_OUT,
     READ,
     REFUSED,
-    SENT,
     TEMPLATE,
     THROTTLED,
     UNDELIVERED,
     WINDOW,
     Events,
     InboundWhatsapp,
-    SendResult,
     StatusReport,
     TemplateInfo,
     WebhookError,
@@ -61,19 +59,14 @@ def whatsapp_address(number):
     return number if number.startswith("whatsapp:") else f"whatsapp:{number}"
 
 
-class TwilioWhatsappProvider(WhatsappProvider):
+class TwilioWhatsappProvider(WhatsappProvider, sms.TwilioProvider):
     """Twilio: form POST to Messages.json, ``whatsapp:`` addresses, a Content SID
-    (HX...) with ``ContentVariables`` for templates, HTTP Basic auth."""
+    (HX...) with ``ContentVariables`` for templates. Authentication, answers,
+    the connection check and webhook signatures are the SMS client's."""
 
     code = "twilio"
     default_base_url = "https://api.twilio.com"
     content_base_url = "https://content.twilio.com"
-
-    def _auth(self):
-        return (self.config.account_sid, self.config.auth_token)
-
-    def _messages_url(self):
-        return f"{self.base_url}/2010-04-01/Accounts/{self.config.account_sid}/Messages.json"
 
     def _data(self, message):
         data = {"To": whatsapp_address(message.number)}
@@ -102,17 +95,6 @@ class TwilioWhatsappProvider(WhatsappProvider):
         data["Body"] = message.text
         return "POST", self._messages_url(), {"data": data, "auth": self._auth()}
 
-    def _parse_success(self, message, response):
-        data = response.json()
-        price = data.get("price")
-        return SendResult(
-            message.uuid,
-            SENT,
-            provider_id=data["sid"],
-            cost=abs(float(price)) if price not in (None, "") else None,
-            currency=data.get("price_unit") or "",
-        )
-
     def _parse_failure(self, response):
         data = self._json(response)
         code = data.get("code") if isinstance(data, dict) else None
@@ -121,14 +103,6 @@ class TwilioWhatsappProvider(WhatsappProvider):
             kind = ACCOUNT if response.status_code in (401, 403) else REFUSED
         message = data.get("message") if isinstance(data, dict) else None
         return kind, f"Twilio {code or response.status_code}: {message or response.text[:300]}"
-
-    def _build_check(self):
-        url = f"{self.base_url}/2010-04-01/Accounts/{self.config.account_sid}.json"
-        return "GET", url, {"auth": self._auth()}
-
-    def _describe_account(self, response):
-        data = self._json(response)
-        return f"{data.get('friendly_name', '')} ({data.get('status', '')})".strip()
 
     def _content_url(self):
         # The Content API lives on its own host; a sandbox or stand-in serves both.
@@ -150,10 +124,6 @@ class TwilioWhatsappProvider(WhatsappProvider):
         )
 
     # -- webhooks ----------------------------------------------------------------
-    def authenticate(self, request, secret):
-        # X-Twilio-Signature: HMAC-SHA1 with the auth token, as for SMS.
-        return sms.TwilioProvider(self.config, self.session).authenticate(request, secret)
-
     def parse_events(self, request):
         form = request.form
         if not isinstance(form, dict) or not form.get("MessageSid"):

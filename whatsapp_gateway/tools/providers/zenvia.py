@@ -1,5 +1,6 @@
 """Zenvia API v2, WhatsApp channel."""
 
+from ..sms import providers as sms
 from .base import (
     ACCEPTED,
     ACCOUNT,
@@ -8,12 +9,10 @@ from .base import (
     READ,
     REFUSED,
     REJECTED,
-    SENT,
     TEMPLATE,
     UNDELIVERED,
     Events,
     InboundWhatsapp,
-    SendResult,
     StatusReport,
     TemplateInfo,
     WebhookError,
@@ -31,15 +30,12 @@ STATUSES = {
 }
 
 
-class ZenviaWhatsappProvider(WhatsappProvider):
+class ZenviaWhatsappProvider(WhatsappProvider, sms.ZenviaProvider):
     """Zenvia v2: POST /v2/channels/whatsapp/messages (X-API-TOKEN, our externalId),
     templates by id with named fields."""
 
     code = "zenvia"
     default_base_url = "https://api.zenvia.com"
-
-    def _headers(self):
-        return {"X-API-TOKEN": self.config.api_key, "Accept": "application/json"}
 
     def _payload(self, message, content):
         payload = {
@@ -68,9 +64,6 @@ class ZenviaWhatsappProvider(WhatsappProvider):
     def _build_text(self, message):
         return self._payload(message, {"type": "text", "text": message.text})
 
-    def _parse_success(self, message, response):
-        return SendResult(message.uuid, SENT, provider_id=response.json()["id"])
-
     def _parse_failure(self, response):
         data = self._json(response)
         data = data if isinstance(data, dict) else {}
@@ -86,14 +79,6 @@ class ZenviaWhatsappProvider(WhatsappProvider):
             kind = REFUSED
         text = data.get("message") or response.text[:300]
         return kind, f"Zenvia {code or response.status_code}: {text}"
-
-    def _build_check(self):
-        return "GET", f"{self.base_url}/v2/subscriptions", {"headers": self._headers()}
-
-    def _describe_account(self, response):
-        data = self._json(response)
-        count = len(data) if isinstance(data, list) else 0
-        return f"token accepted, {count} webhook subscription(s)"
 
     def _build_template_check(self, reference, language):
         return "GET", f"{self.base_url}/v2/templates/{reference}", {"headers": self._headers()}
