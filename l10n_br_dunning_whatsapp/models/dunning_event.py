@@ -29,7 +29,8 @@ class DunningEvent(models.Model):
 
     def _compute_delivery_status(self):
         whatsapp = self.filtered(lambda event: event.channel == "whatsapp")
-        super(DunningEvent, self - whatsapp)._compute_delivery_status()
+        result = super(DunningEvent, self - whatsapp)._compute_delivery_status()
         for event in whatsapp:
             state = event.whatsapp_message_id.sudo().state
             event.delivery_status = WHATSAPP_DELIVERY.get(state, False) if state else False
+        return result

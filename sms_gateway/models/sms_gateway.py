@@ -1,10 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
-import secrets
-import threading
-
-import requests
-from requests.adapters import HTTPAdapter
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
@@ -12,46 +7,37 @@ from odoo.tools import SQL
 
 from ..tools import providers
 from ..tools.phone import PhoneNumberError, normalize_mobile
-from ..tools.replies import DEFAULT_OPT_OUT_KEYWORDS, is_opt_out, parse_keywords
+from ..tools.replies import is_opt_out, parse_keywords
 from ..tools.segments import GSM7, UCS2, segment_info, transliterate
+from .sms_gateway_mixin import CREDENTIALS_GROUP
 
 _logger = logging.getLogger(__name__)
-
-# One HTTP session per gateway and worker process, its connection pool sized to
-# the gateway's parallel requests: keeps provider connections alive between
-# batches of the SMS queue. One rate limiter per gateway and process, shared by
-# all of the gateway's requests in flight.
-_SESSIONS = {}
-_LIMITERS = {}
-_SESSIONS_LOCK = threading.Lock()
-
-CREDENTIALS_GROUP = "base.group_system"
 
 
 class SmsGateway(models.Model):
     _name = "sms.gateway"
     _description = "SMS Gateway"
-    _inherit = ["mail.thread"]
+    _inherit = ["sms.gateway.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "company_id, sequence, id"
 
-    name = fields.Char(required=True, tracking=True)
     provider = fields.Selection(
-        [
+        selection_add=[
             ("twilio", "Twilio"),
             ("zenvia", "Zenvia"),
             ("infobip", "Infobip"),
             ("generic", "Generic HTTP/JSON"),
             ("log", "Log only (sends nothing)"),
         ],
-        required=True,
+        ondelete={
+            "twilio": "cascade",
+            "zenvia": "cascade",
+            "infobip": "cascade",
+            "generic": "cascade",
+            "log": "cascade",
+        },
         default="log",
         tracking=True,
     )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
-    )
-    sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True, tracking=True)
     is_default = fields.Boolean(
         "Default for the company",
         compute="_compute_is_default",
@@ -65,33 +51,13 @@ class SmsGateway(models.Model):
         help="Number in E.164 (+5511...), alphanumeric sender id, or for Twilio a "
         "Messaging Service SID (MG...).",
     )
-    base_url = fields.Char(
-        "Base URL",
-        compute="_compute_base_url",
-        store=True,
-        readonly=False,
-        help="The provider's public API endpoint; change it for a sandbox.",
-    )
-    timeout = fields.Float("Timeout (seconds)", default=10.0)
-    max_retries = fields.Integer(
-        default=6, help="Attempts after a temporary failure before the SMS fails."
-    )
     rate_limit = fields.Float(
         "Rate limit (SMS per second)",
-        default=10.0,
         help="0 means no limit. Shared by all the gateway's requests in flight; a 429 or a "
         "Retry-After from the provider pauses all of them.",
     )
-    parallel_requests = fields.Integer(
-        default=16,
-        help="Requests to the provider in flight at once (1 to 64). Providers answer in "
-        "100 to 300 ms: parallel requests keep a morning batch within the sending window.",
-    )
     batch_size = fields.Integer(
         "SMS per request",
-        compute="_compute_batch_size",
-        store=True,
-        readonly=False,
         help="Infobip, and a generic API that accepts a list of messages: how many SMS "
         "one request carries. 1 for a generic API that takes one SMS per request.",
     )
@@ -117,18 +83,7 @@ class SmsGateway(models.Model):
         help="SMS templates longer than this show a warning.",
     )
     opt_out_keywords = fields.Char(
-        default=", ".join(DEFAULT_OPT_OUT_KEYWORDS),
         help="A reply made of one of these words adds the number to the SMS blacklist.",
-    )
-    reply_user_id = fields.Many2one(
-        "res.users",
-        string="Replies go to",
-        help="Who answers replies from customers without a salesperson.",
-    )
-    webhook_secret = fields.Char(
-        groups=CREDENTIALS_GROUP,
-        copy=False,
-        default=lambda self: secrets.token_urlsafe(32),
     )
     status_url = fields.Char(
         "Delivery report URL", compute="_compute_webhook_urls", groups=CREDENTIALS_GROUP
@@ -149,17 +104,6 @@ class SmsGateway(models.Model):
                 gateway.company_id.sudo().sms_gateway_id = gateway
             elif gateway.company_id.sms_gateway_id == gateway:
                 gateway.company_id.sudo().sms_gateway_id = False
-
-    @api.depends("provider")
-    def _compute_base_url(self):
-        for gateway in self:
-            provider_class = providers.PROVIDERS.get(gateway.provider)
-            gateway.base_url = provider_class.default_base_url if provider_class else False
-
-    @api.depends("provider")
-    def _compute_batch_size(self):
-        for gateway in self:
-            gateway.batch_size = 100 if gateway.provider == "infobip" else 1
 
     @api.depends("provider", "webhook_secret")
     def _compute_webhook_urls(self):
@@ -183,32 +127,14 @@ class SmsGateway(models.Model):
         for gateway in self:
             gateway.gateway_message_count = counts.get(gateway, 0)
 
-    @api.constrains(
-        "timeout", "max_retries", "rate_limit", "max_segments", "parallel_requests", "batch_size"
-    )
-    def _check_limits(self):
-        for gateway in self:
-            if gateway.timeout <= 0 or gateway.timeout > 120:
-                raise ValidationError(_("The timeout must be between 0 and 120 seconds."))
-            if not 1 <= gateway.parallel_requests <= providers.MAX_PARALLEL:
-                raise ValidationError(
-                    _(
-                        "Parallel requests must be between 1 and %(max)s.",
-                        max=providers.MAX_PARALLEL,
-                    )
-                )
-            if not 1 <= gateway.batch_size <= 1000:
-                raise ValidationError(_("SMS per request must be between 1 and 1000."))
-            if gateway.max_retries < 0 or gateway.rate_limit < 0 or gateway.max_segments < 1:
-                raise ValidationError(
-                    _("Retries and rate limit cannot be negative, and one segment is the minimum.")
-                )
+    @api.constrains("max_segments")
+    def _check_max_segments(self):
+        if any(gateway.max_segments < 1 for gateway in self):
+            raise ValidationError(_("One segment is the minimum."))
 
     @api.model_create_multi
     def create(self, vals_list):
         gateways = super().create(vals_list)
-        forget_sessions(gateways.ids)  # an id reused after a rollback starts afresh
-        self.env.registry.clear_cache()  # _gateway_of_companies
         for gateway in gateways.sudo():
             if not gateway.company_id.sms_gateway_id and gateway.active:
                 gateway.company_id.sms_gateway_id = gateway
@@ -216,16 +142,8 @@ class SmsGateway(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        forget_sessions(self.ids)
-        if {"active", "company_id", "sequence"} & set(vals):
-            self.env.registry.clear_cache()  # _gateway_of_companies
         if vals.get("active") is False:
             self.sudo().filtered("is_default").company_id.sms_gateway_id = False
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()  # _gateway_of_companies
         return result
 
     @api.model
@@ -280,10 +198,6 @@ class SmsGateway(models.Model):
         )
         action["domain"] = [("gateway_id", "=", self.id)]
         return action
-
-    def action_regenerate_webhook_secret(self):
-        for gateway in self:
-            gateway.webhook_secret = secrets.token_urlsafe(32)
 
     @api.model
     def _describe_segments(self, body):
@@ -388,13 +302,6 @@ class SmsGateway(models.Model):
         )
         return "reply"
 
-    def _notify(self, message, kind):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"message": message, "type": kind, "sticky": False},
-        }
-
     def _get_provider(self):
         self.ensure_one()
         gateway = self.sudo()
@@ -409,47 +316,4 @@ class SmsGateway(models.Model):
             deduplicates=gateway.deduplicates,
             batch_size=gateway.batch_size or 1,
         )
-        session = pooled_session(gateway.id, gateway.parallel_requests)
-        return providers.get_provider(gateway.provider, config, session=session)
-
-    def _get_rate_limiter(self):
-        """The gateway's rate limiter in this process, shared by all its requests."""
-        self.ensure_one()
-        return rate_limiter(self.id, self.rate_limit)
-
-
-def rate_limiter(key, rate):
-    """The rate limiter of ``key`` (a gateway, a WhatsApp account) in this process."""
-    rate = rate if rate > 0 else 0
-    with _SESSIONS_LOCK:
-        limiter = _LIMITERS.get(key)
-        if limiter is None or limiter.rate != rate:
-            limiter = _LIMITERS[key] = providers.RateLimiter(rate)
-        return limiter
-
-
-def pooled_session(key, parallel):
-    """The pooled session of ``key`` (a gateway, a WhatsApp account): up to
-    ``parallel`` connections per host kept alive, a request waiting for one
-    rather than opening more."""
-    size = max(1, min(parallel or 1, providers.MAX_PARALLEL))
-    with _SESSIONS_LOCK:
-        session, pool_size = _SESSIONS.get(key, (None, 0))
-        if session is None or pool_size != size:
-            if session is not None:
-                session.close()
-            session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=size, pool_block=True)
-            session.mount("https://", adapter)
-            session.mount("http://", adapter)
-            _SESSIONS[key] = (session, size)
-        return session
-
-
-def forget_sessions(keys):
-    with _SESSIONS_LOCK:
-        for key in keys:
-            session, _size = _SESSIONS.pop(key, (None, 0))
-            _LIMITERS.pop(key, None)
-            if session:
-                session.close()
+        return providers.get_provider(gateway.provider, config, session=gateway._session())

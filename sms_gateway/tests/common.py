@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.tests import common
 
-from ..models import sms_gateway
+from ..tools import sessions
 from ..tools.tests.provider_stand_in import StandInProvider
 
 
@@ -30,7 +30,7 @@ class StandInMixin:
         self.stand_in.deduplicate = False
         # A gateway paused by a 429 in an earlier test (the rate limiter lives
         # in the process, as in production) starts each test afresh.
-        sms_gateway._LIMITERS.clear()
+        sessions.forget_limiters()
 
     @classmethod
     def _create_gateway(cls, provider="zenvia", **values):

@@ -162,6 +162,21 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         self.assertIn("Já paguei ontem", activity.note)
         self.assertIn("Já paguei ontem", self.partner.message_ids[0].body)
 
+    def test_reply_from_an_unknown_number_reaches_a_person(self):
+        payload = {
+            "type": "MESSAGE",
+            "message": {
+                "from": "5521991234567",
+                "contents": [{"type": "text", "text": "Quem fala? Não reconheço a cobrança"}],
+            },
+        }
+        self.assertEqual(self._post_json(self.zenvia.inbound_url, payload).status_code, 200)
+        # No customer with that number: the gateway's chatter and a to-do for the admin.
+        self.assertIn("Não reconheço", self.zenvia.message_ids[0].body)
+        activity = self.zenvia.activity_ids
+        self.assertEqual(activity.user_id, self.env.ref("base.user_admin"))
+        self.assertIn("+5521991234567", activity.summary)
+
     @mute_logger("odoo.addons.sms_gateway.controllers.main", "werkzeug")
     def test_forged_inbound_changes_nothing(self):
         payload = {

@@ -3,25 +3,15 @@ import logging
 import secrets
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.sms_gateway.models.sms_gateway import (
-    forget_sessions,
-    pooled_session,
-    rate_limiter,
-)
+from odoo.addons.sms_gateway.models.sms_gateway_mixin import CREDENTIALS_GROUP
 
 from ..tools import providers
 from ..tools.sms import phone, replies
 
 _logger = logging.getLogger(__name__)
-
-CREDENTIALS_GROUP = "base.group_system"
-
-
-def _session_key(account_id):
-    return ("whatsapp.account", account_id)
 
 
 class WhatsappAccount(models.Model):
@@ -29,34 +19,28 @@ class WhatsappAccount(models.Model):
 
     _name = "whatsapp.account"
     _description = "WhatsApp Account"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["sms.gateway.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "company_id, sequence, id"
 
-    name = fields.Char(required=True, tracking=True)
     provider = fields.Selection(
-        [
+        selection_add=[
             ("meta", "Meta WhatsApp Cloud API"),
             ("twilio", "Twilio"),
             ("zenvia", "Zenvia"),
             ("infobip", "Infobip"),
             ("log", "Log only (sends nothing)"),
         ],
-        required=True,
+        ondelete={
+            "meta": "cascade",
+            "twilio": "cascade",
+            "zenvia": "cascade",
+            "infobip": "cascade",
+            "log": "cascade",
+        },
         default="log",
         tracking=True,
     )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
-    )
-    sequence = fields.Integer(default=10, help="A company sends through its first active account.")
-    active = fields.Boolean(default=True, tracking=True)
-    base_url = fields.Char(
-        "Base URL",
-        compute="_compute_base_url",
-        store=True,
-        readonly=False,
-        help="The provider's public API endpoint; change it for a sandbox.",
-    )
+    sequence = fields.Integer(help="A company sends through its first active account.")
     api_version = fields.Char("Graph API version", default="v21.0")
     phone_number_id = fields.Char("Phone number ID", help="Meta: the sender's phone number id.")
     business_account_id = fields.Char(
@@ -83,53 +67,25 @@ class WhatsappAccount(models.Model):
     auth_token = fields.Char(groups=CREDENTIALS_GROUP, copy=False)
     api_key = fields.Char("API Key", groups=CREDENTIALS_GROUP, copy=False)
     webhook_secret = fields.Char(
-        groups=CREDENTIALS_GROUP,
-        copy=False,
-        default=lambda self: secrets.token_urlsafe(32),
         help="Zenvia and Infobip: the secret their webhook calls carry (URL or header).",
     )
     webhook_url = fields.Char(
         "Webhook URL", compute="_compute_webhook_url", groups=CREDENTIALS_GROUP
     )
-    timeout = fields.Float("Timeout (seconds)", default=10.0)
-    max_retries = fields.Integer(
-        default=6, help="Attempts after a temporary failure before the message fails."
-    )
     rate_limit = fields.Float(
-        "Rate limit (messages per second)",
         default=50.0,
         help="0 means no limit. Meta allows 80 messages per second per number by default.",
     )
-    parallel_requests = fields.Integer(default=16, help="Requests in flight at once (1 to 64).")
-    batch_size = fields.Integer(
-        "Messages per request",
-        compute="_compute_batch_size",
-        store=True,
-        readonly=False,
-        help="Infobip: how many template messages one request carries.",
-    )
+    batch_size = fields.Integer(help="Infobip: how many template messages one request carries.")
     opt_out_keywords = fields.Char(
-        default=", ".join(replies.DEFAULT_OPT_OUT_KEYWORDS),
         help="A message made of one of these words withdraws the number's WhatsApp consent.",
     )
     reply_user_id = fields.Many2one(
-        "res.users",
         string="Messages go to",
         help="Who answers customers' messages when the customer has no salesperson.",
     )
     template_ids = fields.One2many("whatsapp.template", "account_id", "Templates")
     message_count = fields.Integer("WhatsApp messages", compute="_compute_message_count")
-
-    @api.depends("provider")
-    def _compute_base_url(self):
-        for account in self:
-            provider_class = providers.PROVIDERS.get(account.provider)
-            account.base_url = provider_class.default_base_url if provider_class else False
-
-    @api.depends("provider")
-    def _compute_batch_size(self):
-        for account in self:
-            account.batch_size = 100 if account.provider == "infobip" else 1
 
     @api.depends("provider", "webhook_secret")
     def _compute_webhook_url(self):
@@ -151,37 +107,6 @@ class WhatsappAccount(models.Model):
         )
         for account in self:
             account.message_count = counts.get(account, 0)
-
-    @api.constrains("timeout", "max_retries", "rate_limit", "parallel_requests", "batch_size")
-    def _check_limits(self):
-        for account in self:
-            if account.timeout <= 0 or account.timeout > 120:
-                raise ValidationError(_("The timeout must be between 0 and 120 seconds."))
-            if not 1 <= account.parallel_requests <= providers.base.sms.MAX_PARALLEL:
-                raise ValidationError(_("Parallel requests must be between 1 and 64."))
-            if not 1 <= account.batch_size <= 1000:
-                raise ValidationError(_("Messages per request must be between 1 and 1000."))
-            if account.max_retries < 0 or account.rate_limit < 0:
-                raise ValidationError(_("Retries and rate limit cannot be negative."))
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        accounts = super().create(vals_list)
-        forget_sessions([_session_key(account_id) for account_id in accounts.ids])
-        self.env.registry.clear_cache()  # _account_of_companies
-        return accounts
-
-    def write(self, vals):
-        result = super().write(vals)
-        forget_sessions([_session_key(account_id) for account_id in self.ids])
-        if {"active", "company_id", "sequence"} & set(vals):
-            self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
 
     @api.model
     @tools.ormcache()
@@ -230,17 +155,6 @@ class WhatsappAccount(models.Model):
         action["domain"] = [("account_id", "=", self.id)]
         return action
 
-    def action_regenerate_webhook_secret(self):
-        for account in self:
-            account.webhook_secret = secrets.token_urlsafe(32)
-
-    def _notify(self, message, kind):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"message": message, "type": kind, "sticky": False},
-        }
-
     # -- provider ------------------------------------------------------------------------
     def _get_provider(self):
         self.ensure_one()
@@ -262,12 +176,11 @@ class WhatsappAccount(models.Model):
             status_url=status_url,
             batch_size=account.batch_size or 1,
         )
-        session = pooled_session(_session_key(account.id), account.parallel_requests)
-        return providers.get_provider(account.provider, config, session=session)
+        return providers.get_provider(account.provider, config, session=account._session())
 
-    def _get_rate_limiter(self):
-        self.ensure_one()
-        return rate_limiter(_session_key(self.id), self.rate_limit)
+    @api.model
+    def _provider_classes(self):
+        return providers.PROVIDERS
 
     def _webhook_secret_for(self, provider):
         """The secret a webhook call is checked with: Meta's app secret, Twilio's

@@ -106,7 +106,7 @@ class WhatsappMessage(models.Model):
     _sql_constraints = [("uuid_unique", "unique(uuid)", "One message per UUID.")]
 
     def init(self):
-        super().init()
+        result = super().init()
         # The queue: outgoing messages in order, and the 24-hour window per number.
         self.env.cr.execute(
             SQL(
@@ -116,6 +116,7 @@ class WhatsappMessage(models.Model):
                 "ON whatsapp_message (number, create_date DESC) WHERE direction = 'in'"
             )
         )
+        return result
 
     # -- the window ----------------------------------------------------------------------
     @api.model

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.tests import common
 
-from odoo.addons.sms_gateway.models import sms_gateway
+from odoo.addons.sms_gateway.tools import sessions
 
 from ..tools.tests.whatsapp_stand_in import WhatsappStandIn
 
@@ -43,7 +43,7 @@ class WhatsappStandInMixin:
     def setUp(self):
         super().setUp()
         self.stand_in.reset()
-        sms_gateway._LIMITERS.clear()
+        sessions.forget_limiters()
 
     @classmethod
     def _create_account(cls, provider="meta", company=None, **values):

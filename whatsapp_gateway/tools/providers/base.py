@@ -164,10 +164,10 @@ class WhatsappProvider(sms.Provider):
         """The template's approval state at the provider (``TemplateInfo``), or
         raise ProviderError; None where the provider's API does not tell."""
         try:
-            request = self._build_template_check(reference, language)
-            if request is None:
+            try:
+                method, url, kwargs = self._build_template_check(reference, language)
+            except NotImplementedError:
                 return None
-            method, url, kwargs = request
             response = self._request(method, url, **kwargs)
         except requests.exceptions.RequestException as error:
             raise ProviderError(f"cannot reach {self.base_url}: {error}") from error
@@ -181,7 +181,9 @@ class WhatsappProvider(sms.Provider):
             raise ProviderError(f"unreadable answer: {error}") from error
 
     def _build_template_check(self, reference, language):
-        return None
+        """(method, url, kwargs) of the request reading a template's state, or
+        None where the provider's API has none."""
+        raise NotImplementedError
 
     def _parse_template(self, reference, language, data):
         raise NotImplementedError

@@ -16,6 +16,7 @@ from .base import (
     WINDOW,
     Events,
     InboundWhatsapp,
+    ProviderError,
     SendResult,
     StatusReport,
     TemplateInfo,
@@ -142,7 +143,7 @@ class MetaProvider(WhatsappProvider):
 
     def _build_template_check(self, reference, language):
         if not self.config.business_account_id:
-            return None
+            raise ProviderError("the WhatsApp Business Account ID is needed to read templates")
         url = self._url(f"{self.config.business_account_id}/message_templates")
         params = {"name": reference, "fields": "id,name,status,language,category,rejected_reason"}
         return "GET", url, {"headers": self._headers(), "params": params}

@@ -180,6 +180,11 @@ def test_template_state_fetched_from_the_provider(stand_in, code, status, expect
     assert info.status == expected
 
 
+def test_meta_without_its_business_account_id_says_so(stand_in):
+    with pytest.raises(providers.ProviderError, match="Business Account ID"):
+        provider("meta", stand_in, business_account_id="").fetch_template("x", "pt_BR")
+
+
 def test_unknown_template_is_a_clear_error(stand_in):
     with pytest.raises(providers.ProviderError, match="not found"):
         provider("twilio", stand_in).fetch_template("HXnope", "pt_BR")

@@ -49,8 +49,9 @@ class WhatsappStandIn(sms_stand_in.StandInProvider):
         self.templates = {}
 
     def reset(self):
-        super().reset()
+        result = super().reset()
         self.templates = {}
+        return result
 
     def _route_auth(self, path, headers):
         basic = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()

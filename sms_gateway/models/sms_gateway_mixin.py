@@ -1,0 +1,156 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import secrets
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import providers, sessions
+from ..tools.replies import DEFAULT_OPT_OUT_KEYWORDS
+
+CREDENTIALS_GROUP = "base.group_system"
+
+
+class SmsGatewayMixin(models.AbstractModel):
+    """What a sender at a provider is, whatever it sends (an SMS gateway, a
+    WhatsApp account): its company, endpoint, sending limits, who answers
+    replies and the secret of its webhooks; its pooled HTTP session and its
+    rate limiter in this process. ``_provider_classes`` says which clients
+    its ``provider`` names."""
+
+    _name = "sms.gateway.mixin"
+    _description = "Provider Account"
+    _order = "company_id, sequence, id"
+
+    name = fields.Char(required=True, tracking=True)
+    # Each kind of account lists its providers (``_provider_classes``).
+    provider = fields.Selection([], required=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    base_url = fields.Char(
+        "Base URL",
+        compute="_compute_base_url",
+        store=True,
+        readonly=False,
+        help="The provider's public API endpoint; change it for a sandbox.",
+    )
+    timeout = fields.Float("Timeout (seconds)", default=10.0)
+    rate_limit = fields.Float(
+        "Rate limit (messages per second)",
+        default=10.0,
+        help="0 means no limit. Shared by all the account's requests in flight; a 429 or a "
+        "Retry-After from the provider pauses all of them.",
+    )
+    max_retries = fields.Integer(
+        default=6, help="Attempts after a temporary failure before the message fails."
+    )
+    parallel_requests = fields.Integer(
+        default=16,
+        help="Requests to the provider in flight at once (1 to 64). Providers answer in "
+        "100 to 300 ms: parallel requests keep a morning batch within the sending window.",
+    )
+    batch_size = fields.Integer(
+        "Messages per request",
+        compute="_compute_batch_size",
+        store=True,
+        readonly=False,
+        help="Infobip, and a generic API that accepts a list of messages: how many "
+        "messages one request carries.",
+    )
+    opt_out_keywords = fields.Char(
+        default=", ".join(DEFAULT_OPT_OUT_KEYWORDS),
+        help="A reply made of one of these words unsubscribes the number.",
+    )
+    reply_user_id = fields.Many2one(
+        "res.users",
+        string="Replies go to",
+        help="Who answers replies from customers without a salesperson.",
+    )
+    webhook_secret = fields.Char(
+        groups=CREDENTIALS_GROUP,
+        copy=False,
+        default=lambda self: secrets.token_urlsafe(32),
+    )
+
+    @api.model
+    def _provider_classes(self):
+        """{provider code: client class} of this kind of account."""
+        return providers.PROVIDERS
+
+    @api.depends("provider")
+    def _compute_base_url(self):
+        classes = self._provider_classes()
+        for account in self:
+            provider_class = classes.get(account.provider)
+            account.base_url = provider_class.default_base_url if provider_class else False
+
+    @api.depends("provider")
+    def _compute_batch_size(self):
+        for account in self:
+            account.batch_size = 100 if account.provider == "infobip" else 1
+
+    @api.constrains("timeout", "max_retries", "rate_limit", "parallel_requests", "batch_size")
+    def _check_sending_limits(self):
+        for account in self:
+            if account.timeout <= 0 or account.timeout > 120:
+                raise ValidationError(self.env._("The timeout must be between 0 and 120 seconds."))
+            if not 1 <= account.parallel_requests <= providers.MAX_PARALLEL:
+                raise ValidationError(
+                    self.env._(
+                        "Parallel requests must be between 1 and %(max)s.",
+                        max=providers.MAX_PARALLEL,
+                    )
+                )
+            if not 1 <= account.batch_size <= 1000:
+                raise ValidationError(
+                    self.env._("Messages per request must be between 1 and 1000.")
+                )
+            if account.max_retries < 0 or account.rate_limit < 0:
+                raise ValidationError(self.env._("Retries and rate limit cannot be negative."))
+
+    # -- the process's HTTP session and rate limiter ---------------------------------
+    def _session_keys(self):
+        return [(self._name, account_id) for account_id in self.ids]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        accounts = super().create(vals_list)
+        sessions.forget(accounts._session_keys())  # an id reused after a rollback starts afresh
+        self.env.registry.clear_cache()  # the companies' accounts (ormcache)
+        return accounts
+
+    def write(self, vals):
+        result = super().write(vals)
+        sessions.forget(self._session_keys())
+        if {"active", "company_id", "sequence"} & set(vals):
+            self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
+    def _session(self):
+        """The account's pooled session (its parallel requests kept alive)."""
+        self.ensure_one()
+        return sessions.pooled_session((self._name, self.id), self.parallel_requests)
+
+    def _get_rate_limiter(self):
+        """The account's rate limiter in this process, shared by all its requests."""
+        self.ensure_one()
+        return sessions.rate_limiter((self._name, self.id), self.rate_limit)
+
+    # -- actions ---------------------------------------------------------------------------
+    def action_regenerate_webhook_secret(self):
+        for account in self:
+            account.webhook_secret = secrets.token_urlsafe(32)
+
+    def _notify(self, message, kind):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": kind, "sticky": False},
+        }
