@@ -35,7 +35,7 @@ class RateLimiter:
         self.sleep = sleep
         self.next_at = None
         self.paused_until = 0.0
-        self.recent = deque()  # (start, count) of the requests of the last window
+        self.recent = deque()  # [start, count] of the requests of the last window
         self._lock = threading.Lock()
 
     def max_batch(self, batch_size):
@@ -60,14 +60,21 @@ class RateLimiter:
             if max_pause is not None and pause_left > max_pause:
                 return pause_left
             start = max(now, self.paused_until)
+            entry = None
             if self.interval:
                 if self.next_at is not None:
                     start = max(start, self.next_at)
                 start = self._fit_window(start, count)
                 self.next_at = start + self.interval * count
-                self.recent.append((start, count))
+                entry = [start, count]
+                self.recent.append(entry)
         if start > now:
             self.sleep(start - now)
+        if entry is not None:
+            # A thread woken late (a busy machine) sends late: the window counts
+            # the moment it really leaves, so the requests after it wait for it.
+            with self._lock:
+                entry[0] = max(entry[0], self.clock())
         return None
 
     def wait(self, count=1):
