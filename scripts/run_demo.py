@@ -96,6 +96,18 @@ def configure_database(name, base_url=BASE_URL, history=False):
                 )
             else:
                 gateway.is_default = True
+        if "whatsapp.account" in env and not env["whatsapp.account"].search(
+            [("company_id", "=", company.id)], limit=1
+        ):
+            # A log-only WhatsApp account with the régua's suggested templates
+            # (log-only: taken as approved): the portal offers WhatsApp consent,
+            # a stage can be given WhatsApp from Settings.
+            account = env["whatsapp.account"].create(
+                {"name": "WhatsApp (somente registro)", "provider": "log", "company_id": company.id}
+            )
+            if hasattr(account, "action_create_dunning_templates"):
+                account.action_create_dunning_templates()
+                account.template_ids.action_fetch_status()
         if history:
             from demo_history import play
 
