@@ -159,7 +159,7 @@ def main():
     parser.add_argument("--json", help="also write the rows to this file")
     args = parser.parse_args()
     if database_exists(DB):
-        odoo_once(DB, "-u", "whatsapp_gateway")
+        odoo_once(DB, "-u", "sms_gateway,whatsapp_gateway")
     else:
         odoo_once(DB, "-i", "whatsapp_gateway", "--without-demo=all")
     stand_in = StandIn(STAND_IN)
