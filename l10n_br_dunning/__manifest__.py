@@ -27,6 +27,7 @@
         "data/ir_cron_data.xml",
         "views/dunning_policy_views.xml",
         "views/dunning_event_views.xml",
+        "views/dunning_agreement_views.xml",
         "views/account_move_views.xml",
         "wizard/dunning_wizard_views.xml",
         "views/res_partner_views.xml",

@@ -16,3 +16,5 @@ from . import mail_mail
 from . import ir_module_module
 from . import dunning_dashboard
 from . import dunning_effectiveness
+from . import dunning_agreement
+from . import dunning_agreement_installment

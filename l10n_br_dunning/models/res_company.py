@@ -2,9 +2,10 @@
 from datetime import time
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize, formataddr
 
+from ..tools.agreements import AgreementRules
 from ..tools.business_calendar import SendWindow, legal_window
 from ..tools.portal_rules import MAX_FINE_PERCENT
 from ..tools.sms_text import SENDER_MAX, short_sender
@@ -70,6 +71,33 @@ class ResCompany(models.Model):
         "Contracts provide late charges",
         help="Tick only when your contracts with customers provide the late fee and the "
         "interest: the portal shows them, as information, only then.",
+    )
+    # -- agreements (acordos) -----------------------------------------------------------
+    dunning_agreement_max_installments = fields.Integer(
+        "Agreements: at most installments", default=6
+    )
+    dunning_agreement_min_installment = fields.Monetary(
+        "Agreements: smallest installment", currency_field="currency_id", default=50.0
+    )
+    dunning_agreement_max_days_first = fields.Integer(
+        "Agreements: first installment within (days)", default=30
+    )
+    dunning_agreement_min_down_percent = fields.Float("Agreements: smallest down payment (%)")
+    dunning_agreement_portal_approves = fields.Boolean(
+        "Agreements: the portal approves within the rules",
+        help="A customer's agreement within these rules is approved at once; otherwise a "
+        "collections user approves it.",
+    )
+    dunning_agreement_journal_id = fields.Many2one(
+        "account.journal",
+        "Agreements journal",
+        help='Where agreements are booked (created as "Acordos" when first needed).',
+    )
+    dunning_agreement_charges_account_id = fields.Many2one(
+        "account.account",
+        "Agreements: account of late charges",
+        help="Income account of the fine and interest an agreement adds (default: the sales "
+        "journal's income account).",
     )
     dunning_contract_suspension = fields.Boolean(
         "Contracts provide suspending sales",
@@ -152,6 +180,53 @@ class ResCompany(models.Model):
         # A new company (a new branch, a new CNPJ) has the standard régua at once.
         companies._dunning_ensure_policy()
         return companies
+
+    def _dunning_agreement_rules(self):
+        self.ensure_one()
+        return AgreementRules(
+            max_installments=self.dunning_agreement_max_installments,
+            min_installment=self.dunning_agreement_min_installment,
+            max_days_to_first=self.dunning_agreement_max_days_first,
+            min_down_payment_percent=self.dunning_agreement_min_down_percent,
+        )
+
+    def _dunning_agreement_journal(self):
+        """The company's agreements journal ("Acordos", created when first needed)."""
+        self.ensure_one()
+        journal = self.sudo().dunning_agreement_journal_id
+        if not journal:
+            journal = (
+                self.env["account.journal"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Agreements"),
+                        "code": "ACORD",
+                        "type": "general",
+                        "company_id": self.id,
+                    }
+                )
+            )
+            self.sudo().dunning_agreement_journal_id = journal
+        return journal
+
+    def _dunning_agreement_charges_account(self):
+        self.ensure_one()
+        account = self.sudo().dunning_agreement_charges_account_id
+        if not account:
+            sales = (
+                self.env["account.journal"]
+                .sudo()
+                .search([("company_id", "=", self.id), ("type", "=", "sale")], limit=1)
+            )
+            account = sales.default_account_id
+        if not account:
+            raise UserError(
+                self.env._(
+                    "Set the account of late charges for agreements in the collection settings."
+                )
+            )
+        return account
 
     def _dunning_identity_missing(self):
         """What the company lacks to identify itself on a collection message (CDC

@@ -9,3 +9,4 @@ from . import test_dunning_sms_texts
 from . import test_dunning_lawful
 from . import test_dunning_emails
 from . import test_dunning_portal_fuzz
+from . import test_dunning_agreements

@@ -1,0 +1,31 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class DunningAgreementInstallment(models.Model):
+    """One installment of an agreement (number 0: the down payment)."""
+
+    _name = "dunning.agreement.installment"
+    _description = "Dunning Agreement Installment"
+    _order = "agreement_id, number"
+
+    agreement_id = fields.Many2one(
+        "dunning.agreement", required=True, ondelete="cascade", index=True
+    )
+    currency_id = fields.Many2one(related="agreement_id.currency_id")
+    number = fields.Integer(required=True, help="0 is the down payment.")
+    date_due = fields.Date("Due date", required=True)
+    amount = fields.Monetary(required=True)
+    move_line_id = fields.Many2one("account.move.line", "Receivable line", readonly=True)
+    amount_residual = fields.Monetary(related="move_line_id.amount_residual", string="Still due")
+
+    def _label(self, agreement_label):
+        self.ensure_one()
+        if not self.number:
+            return self.env._("%(label)s: down payment", label=agreement_label)
+        return self.env._(
+            "%(label)s: installment %(number)s of %(count)s",
+            label=agreement_label,
+            number=self.number,
+            count=len(self.agreement_id.installment_ids.filtered("number")),
+        )

@@ -1,0 +1,175 @@
+"""Agreements (acordos de parcelamento) that need no database: the schedule of
+a renegotiated debt and the company's rules for it.
+
+A debt is the overdue installments it replaces. The agreement adds the late
+charges the company's contracts provide (the fine capped at 2 %, CDC art. 52
+§1; interest pro rata die, only when the contracts provide it), takes an
+optional down payment, and splits the rest into monthly installments whose
+cents add up exactly (the first installment takes the rounding cents).
+"""
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from .portal_rules import late_charges
+
+CENT = Decimal("0.01")
+
+# Reasons a proposal is refused (AgreementRefused.code).
+NOTHING_DUE = "nothing_due"
+TOO_MANY = "too_many"
+INSTALLMENT_TOO_SMALL = "installment_too_small"
+FIRST_IN_PAST = "first_in_past"
+FIRST_TOO_LATE = "first_too_late"
+DOWN_PAYMENT_TOO_SMALL = "down_payment_too_small"
+DOWN_PAYMENT_TOO_LARGE = "down_payment_too_large"
+
+
+class AgreementRefused(ValueError):
+    """A proposal outside the company's rules; ``code`` and ``args`` say why."""
+
+    def __init__(self, code, **args):
+        super().__init__(code)
+        self.code = code
+        self.args_ = args
+
+
+@dataclass(frozen=True)
+class AgreementRules:
+    max_installments: int = 6
+    min_installment: float = 50.0
+    max_days_to_first: int = 30
+    min_down_payment_percent: float = 0.0
+
+
+@dataclass(frozen=True)
+class Debt:
+    """One replaced installment: its open amount and how late it is."""
+
+    key: object
+    amount: float
+    days_overdue: int = 0
+
+
+@dataclass(frozen=True)
+class Installment:
+    number: int
+    due: object  # date
+    amount: float
+
+
+@dataclass
+class Schedule:
+    principal: float
+    fine: float
+    interest: float
+    down_payment: float
+    installments: list = field(default_factory=list)
+
+    @property
+    def total(self):
+        return _money(Decimal(str(self.principal)) + _d(self.fine) + _d(self.interest))
+
+    @property
+    def financed(self):
+        return _money(_d(self.total) - _d(self.down_payment))
+
+
+def _d(value):
+    return Decimal(str(value))
+
+
+def _money(value):
+    return float(Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def add_months(day, months):
+    """``day`` ``months`` later, on the same day of the month or the month's last."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def split(amount, count):
+    """``amount`` in ``count`` parts of whole cents that add up exactly; the
+    first part takes the remainder."""
+    cents = int((_d(amount) / CENT).to_integral_value(rounding=ROUND_HALF_UP))
+    base, rest = divmod(cents, count)
+    parts = [base] * count
+    parts[0] += rest
+    return [float(_d(part) * CENT) for part in parts]
+
+
+def build(
+    debts,
+    count,
+    first_due,
+    down_payment=0.0,
+    fine_percent=0.0,
+    interest_percent_month=0.0,
+    with_charges=False,
+):
+    """The schedule of an agreement on ``debts`` in ``count`` monthly
+    installments from ``first_due``. Late charges only ``with_charges`` (the
+    company's contracts provide them)."""
+    principal = sum((_d(debt.amount) for debt in debts), Decimal(0))
+    fine = interest = Decimal(0)
+    if with_charges:
+        for debt in debts:
+            charges = late_charges(
+                debt.amount, debt.days_overdue, fine_percent, interest_percent_month
+            )
+            fine += _d(charges.fine)
+            interest += _d(charges.interest)
+    schedule = Schedule(_money(principal), _money(fine), _money(interest), _money(down_payment))
+    count = max(int(count), 1)
+    amounts = split(schedule.financed, count) if schedule.financed > 0 else []
+    schedule.installments = [
+        Installment(number, add_months(first_due, number - 1), amount)
+        for number, amount in enumerate(amounts, start=1)
+    ]
+    return schedule
+
+
+def check(schedule, rules, today):
+    """Raise ``AgreementRefused`` when ``schedule`` is outside ``rules``."""
+    if schedule.total <= 0:
+        raise AgreementRefused(NOTHING_DUE)
+    if schedule.down_payment >= schedule.total or not schedule.installments:
+        raise AgreementRefused(DOWN_PAYMENT_TOO_LARGE)
+    count = len(schedule.installments)
+    if count > rules.max_installments:
+        raise AgreementRefused(TOO_MANY, max=rules.max_installments)
+    smallest = min(installment.amount for installment in schedule.installments)
+    if smallest < rules.min_installment:
+        raise AgreementRefused(INSTALLMENT_TOO_SMALL, min=rules.min_installment)
+    first = schedule.installments[0].due
+    if first < today:
+        raise AgreementRefused(FIRST_IN_PAST)
+    if first > today + timedelta(days=rules.max_days_to_first):
+        raise AgreementRefused(FIRST_TOO_LATE, days=rules.max_days_to_first)
+    minimum = _money(_d(schedule.total) * _d(rules.min_down_payment_percent) / 100)
+    if schedule.down_payment < minimum:
+        raise AgreementRefused(DOWN_PAYMENT_TOO_SMALL, min=minimum)
+    return schedule
+
+
+def options(debts, rules, today, first_in_days=7, **charges):
+    """The schedules the rules allow, 1 to ``max_installments`` installments,
+    the first due ``first_in_days`` ahead (within the rules), with the
+    smallest down payment the rules ask for."""
+    first_due = today + timedelta(days=min(first_in_days, rules.max_days_to_first))
+    total = build(debts, 1, first_due, **charges).total
+    down = _money(_d(total) * _d(rules.min_down_payment_percent) / 100)
+    allowed = []
+    for count in range(1, rules.max_installments + 1):
+        schedule = build(debts, count, first_due, down_payment=down, **charges)
+        try:
+            allowed.append(check(schedule, rules, today))
+        except AgreementRefused:
+            continue
+    return allowed

@@ -1,0 +1,108 @@
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ..agreements import (
+    DOWN_PAYMENT_TOO_LARGE,
+    DOWN_PAYMENT_TOO_SMALL,
+    FIRST_IN_PAST,
+    FIRST_TOO_LATE,
+    INSTALLMENT_TOO_SMALL,
+    NOTHING_DUE,
+    TOO_MANY,
+    AgreementRefused,
+    AgreementRules,
+    Debt,
+    add_months,
+    build,
+    check,
+    options,
+    split,
+)
+
+TODAY = date(2026, 12, 3)
+DEBTS = [Debt(1, 1000.00, days_overdue=30), Debt(2, 234.56, days_overdue=10)]
+
+
+def test_three_installments_add_up_to_the_debt_without_charges():
+    schedule = build(DEBTS, 3, date(2026, 12, 10))
+    assert (schedule.principal, schedule.fine, schedule.interest) == (1234.56, 0.0, 0.0)
+    assert [(i.number, i.due, i.amount) for i in schedule.installments] == [
+        (1, date(2026, 12, 10), 411.52),
+        (2, date(2027, 1, 10), 411.52),
+        (3, date(2027, 2, 10), 411.52),
+    ]
+
+
+def test_charges_only_when_the_contracts_provide_them_and_fine_capped_at_2():
+    schedule = build(DEBTS, 2, date(2026, 12, 10), fine_percent=10, interest_percent_month=1)
+    assert schedule.total == 1234.56  # no contract: no charges
+    schedule = build(
+        DEBTS, 2, date(2026, 12, 10), fine_percent=10, interest_percent_month=1, with_charges=True
+    )
+    assert schedule.fine == round(1234.56 * 0.02, 2)  # 2 %, not 10 %
+    assert schedule.interest == round(1000 * 0.01 + 234.56 * 0.01 / 30 * 10, 2)
+    assert sum(i.amount for i in schedule.installments) == pytest.approx(schedule.total)
+
+
+def test_down_payment_is_taken_before_the_installments():
+    schedule = build(DEBTS, 2, date(2026, 12, 10), down_payment=234.56)
+    assert [i.amount for i in schedule.installments] == [500.0, 500.0]
+
+
+def test_monthly_dates_keep_the_day_or_take_the_months_last():
+    assert add_months(date(2027, 1, 31), 1) == date(2027, 2, 28)
+    assert add_months(date(2027, 11, 30), 3) == date(2028, 2, 29)
+    assert add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
+
+
+@given(
+    amount=st.decimals(min_value="0.01", max_value="9999999.99", places=2),
+    count=st.integers(1, 48),
+)
+def test_split_adds_up_to_the_cent(amount, count):
+    parts = split(float(amount), count)
+    assert len(parts) == count
+    assert round(sum(parts), 2) == float(amount)
+    assert max(parts) - min(parts) <= 0.01 * count
+
+
+RULES = AgreementRules(
+    max_installments=6, min_installment=100.0, max_days_to_first=15, min_down_payment_percent=10
+)
+
+
+@pytest.mark.parametrize(
+    "count,first,down,code",
+    [
+        (7, date(2026, 12, 10), 200.0, TOO_MANY),
+        (6, date(2026, 12, 10), 1000.0, INSTALLMENT_TOO_SMALL),
+        (3, date(2026, 12, 2), 200.0, FIRST_IN_PAST),
+        (3, date(2026, 12, 19), 200.0, FIRST_TOO_LATE),
+        (3, date(2026, 12, 10), 100.0, DOWN_PAYMENT_TOO_SMALL),
+        (3, date(2026, 12, 10), 1234.56, DOWN_PAYMENT_TOO_LARGE),
+    ],
+)
+def test_proposals_outside_the_rules_are_refused_with_the_reason(count, first, down, code):
+    with pytest.raises(AgreementRefused) as refused:
+        check(build(DEBTS, count, first, down_payment=down), RULES, TODAY)
+    assert refused.value.code == code
+
+
+def test_nothing_due_is_refused():
+    with pytest.raises(AgreementRefused) as refused:
+        check(build([Debt(1, 0.0)], 1, TODAY), RULES, TODAY)
+    assert refused.value.code == NOTHING_DUE
+
+
+def test_options_offer_what_the_rules_allow():
+    offered = options(DEBTS, RULES, TODAY)
+    assert [len(s.installments) for s in offered] == [1, 2, 3, 4, 5, 6][: len(offered)]
+    for schedule in offered:
+        assert schedule.down_payment == round(1234.56 * 0.10, 2)
+        assert schedule.installments[0].due == date(2026, 12, 10)
+        assert min(i.amount for i in schedule.installments) >= 100.0
+    # 1,111.10 financed: at most 11 installments of 100; the rules stop at 6.
+    assert len(offered) == 6
