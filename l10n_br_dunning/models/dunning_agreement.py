@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import LazyTranslate
+from odoo.tools import SQL, LazyTranslate
 
 from ..tools import agreements as rules
 
@@ -16,6 +16,22 @@ REFUSALS = {
     rules.DOWN_PAYMENT_TOO_SMALL: _lt("The down payment must be at least %(min)s."),
     rules.DOWN_PAYMENT_TOO_LARGE: _lt("The down payment cannot pay the whole debt."),
 }
+
+
+def settled_by_agreement(move_alias):
+    """SQL: the invoice ``move_alias`` was settled (wholly or partly) by an
+    agreement's entry, not by a payment of the customer."""
+    return SQL(
+        """EXISTS (
+            SELECT 1 FROM account_move_line rl
+              JOIN account_partial_reconcile ap ON ap.debit_move_id = rl.id
+              JOIN account_move_line cl ON cl.id = ap.credit_move_id
+              JOIN dunning_agreement ag ON ag.move_id = cl.move_id
+             WHERE rl.move_id = %s)""",
+        SQL.identifier(move_alias, "id"),
+    )
+
+
 STATES = [
     ("proposed", "Proposed"),
     ("approved", "Approved"),

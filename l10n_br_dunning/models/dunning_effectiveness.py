@@ -2,10 +2,12 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .dunning_agreement import settled_by_agreement
 from .dunning_event import CHANNELS
 
 # Paid customer invoices and the day they were paid (the last reconciliation of
-# their receivable lines).
+# their receivable lines); an invoice an agreement settled is renegotiated,
+# not paid (RENEGOTIATED_MOVES).
 PAID_MOVES = SQL(
     """
     SELECT m.id AS move_id, m.company_id, m.invoice_date, MAX(apr.max_date) AS paid_on,
@@ -16,7 +18,20 @@ PAID_MOVES = SQL(
       JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
      WHERE m.payment_state IN ('paid', 'in_payment') AND m.state = 'posted'
        AND m.move_type IN ('out_invoice', 'out_receipt')
+       AND NOT %s
   GROUP BY m.id
+    """,
+    settled_by_agreement("m"),
+)
+# Invoices an agreement settled, and the day (the agreement entry's date).
+RENEGOTIATED_MOVES = SQL(
+    """
+    SELECT DISTINCT ON (rl.move_id) rl.move_id, cl.date AS renegotiated_on
+      FROM account_move_line rl
+      JOIN account_partial_reconcile ap ON ap.debit_move_id = rl.id
+      JOIN account_move_line cl ON cl.id = ap.credit_move_id
+      JOIN dunning_agreement ag ON ag.move_id = cl.move_id
+  ORDER BY rl.move_id, cl.date
     """
 )
 
@@ -63,12 +78,17 @@ class DunningEffectiveness(models.Model):
     paid_7 = fields.Integer("Paid within 7 days", readonly=True)
     amount = fields.Monetary("Amount reminded", readonly=True)
     recovered = fields.Monetary("Amount recovered (7 days)", readonly=True)
+    renegotiated_7 = fields.Integer(
+        "Renegotiated within 7 days",
+        readonly=True,
+        help="Settled by an agreement (not paid) within 7 days after the reminder.",
+    )
 
     @property
     def _table_query(self):
         return SQL(
             """
-            WITH paid AS (%(paid)s)
+            WITH paid AS (%(paid)s), renegotiated AS (%(renegotiated)s)
             SELECT e.id, e.sent_at::date AS date, e.company_id, e.currency_id, e.policy_id,
                    e.stage_id, e.channel, e.partner_id, e.move_id, 1 AS messages,
                    CASE
@@ -83,9 +103,11 @@ class DunningEffectiveness(models.Model):
                    (p.paid_on - e.sent_at::date BETWEEN 0 AND 7)::int AS paid_7,
                    e.amount_residual AS amount,
                    CASE WHEN p.paid_on - e.sent_at::date BETWEEN 0 AND 7
-                        THEN e.amount_residual ELSE 0 END AS recovered
+                        THEN e.amount_residual ELSE 0 END AS recovered,
+                   (r.renegotiated_on - e.sent_at::date BETWEEN 0 AND 7)::int AS renegotiated_7
               FROM dunning_event e
          LEFT JOIN paid p ON p.move_id = e.move_id
+         LEFT JOIN renegotiated r ON r.move_id = e.move_id
          LEFT JOIN LATERAL (
                     SELECT MAX((nt.notification_status = 'sent')::int) AS delivered
                       FROM mail_notification nt
@@ -95,6 +117,7 @@ class DunningEffectiveness(models.Model):
              WHERE e.state IN ('queued', 'to_print', 'printed') AND e.channel != 'thanks'
             """,
             paid=PAID_MOVES,
+            renegotiated=RENEGOTIATED_MOVES,
         )
 
 

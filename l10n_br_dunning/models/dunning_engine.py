@@ -10,6 +10,7 @@ from odoo.tools import SQL
 
 from ..tools import channels as rules
 from ..tools.planning import is_expired
+from .dunning_agreement import settled_by_agreement
 from .dunning_channel import Outbox, Outgoing
 from .dunning_context import PlanningContext, to_naive, to_utc
 
@@ -213,6 +214,8 @@ class DunningEngine(models.AbstractModel):
                    AND (%(all)s OR e.partner_id = ANY(%(partners)s))
                    AND NOT EXISTS (SELECT 1 FROM dunning_event t
                                     WHERE t.move_id = m.id AND t.channel = 'thanks')
+                   -- settled by an agreement: nothing was paid yet
+                   AND NOT %(renegotiated)s
                  ORDER BY 1
                  %(limit)s
                 """,
@@ -224,6 +227,7 @@ class DunningEngine(models.AbstractModel):
                 all=partner_ids is None,
                 partners=list(partner_ids or []),
                 limit=SQL("LIMIT %s", limit) if limit else SQL(),
+                renegotiated=settled_by_agreement("m"),
             )
         )
         return rows

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import date
+from datetime import date, datetime
 
 from freezegun import freeze_time
 
@@ -132,3 +132,22 @@ class TestDunningAgreements(DunningCase):
         self._pay(self.second)
         with self.assertRaisesRegex(UserError, "no longer open"), freeze_time(TODAY):
             agreement.action_approve()
+
+    def test_settled_by_an_agreement_is_renegotiated_not_paid(self):
+        self._run(datetime(2026, 12, 1, 13, 0))  # reminders for both invoices
+        reminded = self.env["dunning.event"].search(
+            [("move_id", "in", (self.first | self.second).ids), ("state", "=", "queued")]
+        )
+        self.assertTrue(reminded)
+        agreement = self._propose()
+        with freeze_time(TODAY):
+            agreement.action_approve()
+        # No "payment received, thank you": nothing was paid yet.
+        self.env["dunning.engine"].sudo()._send_thanks(self.sp.ids)
+        self.assertFalse(self._events(self.first | self.second, channel="thanks"))
+        # Effectiveness: renegotiated within 7 days, not paid.
+        self.env.flush_all()
+        rows = self.env["dunning.effectiveness"].search([("move_id", "in", self.first.ids)])
+        self.assertTrue(rows)
+        self.assertEqual(set(rows.mapped("paid_7")), {0})
+        self.assertEqual(set(rows.mapped("renegotiated_7")), {1})
