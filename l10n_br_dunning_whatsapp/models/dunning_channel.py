@@ -7,6 +7,8 @@ from odoo import api, models
 from odoo.tools import LazyTranslate
 
 from odoo.addons.sms_gateway.models.sms_sms import PHONE_ERRORS
+from odoo.addons.whatsapp_gateway.models.whatsapp_consent import consent_row
+from odoo.addons.whatsapp_gateway.tools.consent import consent_state
 from odoo.addons.whatsapp_gateway.tools.params import ParameterError
 
 from ..tools import whatsapp_rules as wa
@@ -87,7 +89,9 @@ class DunningChannel(models.AbstractModel):
             )
         return Contact(
             **{f.name: getattr(contact, f.name) for f in dataclasses.fields(rules.Contact)},
-            whatsapp_consent=_consent_state(rows, contact.sms_number, company.id),
+            whatsapp_consent=consent_state(
+                [consent_row(row) for row in rows], contact.sms_number, company.id
+            ),
             whatsapp_account=bool(self.env["whatsapp.account"]._for_company(company)),
         )
 
@@ -220,18 +224,3 @@ class DunningChannel(models.AbstractModel):
                     values["mail_message_id"] = message.mail_message_id.id
                     values["whatsapp_message_id"] = message.id
         return super()._flush_outbox(outbox)
-
-
-def _consent_state(rows, number, company_id):
-    """granted / revoked / none: the consent rows of one customer for ``number``
-    in ``company_id`` (a consent without company covers every company)."""
-    if not number:
-        return "none"
-    states = [
-        row["state"]
-        for row in rows
-        if row["number"] == number and (not row["company_id"] or row["company_id"][0] == company_id)
-    ]
-    if "granted" in states:
-        return "granted"
-    return "revoked" if states else "none"

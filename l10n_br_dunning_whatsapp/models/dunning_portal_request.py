@@ -28,10 +28,8 @@ class DunningPortalRequest(models.Model):
             )
         if whatsapp and not number:
             raise UserError(self.env._("Please give a mobile number to receive WhatsApp messages."))
-        state = (
-            "granted" if partner._whatsapp_consent_state_for(number, company) == "granted" else None
-        )
-        if whatsapp or state:
+        granted = partner._whatsapp_consent_state_for(number, company) == "granted"
+        if whatsapp or granted:
             prepared.extra["whatsapp"] = (number, bool(whatsapp), company)
             words = self.env._("yes") if whatsapp else self.env._("no")
             said = self.env._("WhatsApp: %(answer)s.", answer=words)

@@ -61,13 +61,3 @@ class ResPartner(models.Model):
         lines = self._dunning_context_lines()
         code = lines[:1]._dunning_pix_code() if lines else False
         return code or self.env._("see the link")
-
-    def _whatsapp_consent_state_for(self, number, company):
-        """granted / revoked / none for ``number`` in ``company``."""
-        self.ensure_one()
-        consents = self.sudo().whatsapp_consent_ids.filtered(
-            lambda c: c.number == number and c.company_id in (company, company.browse())
-        )
-        if any(c.state == "granted" for c in consents):
-            return "granted"
-        return "revoked" if consents else "none"

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from ..tools.consent import consent_state
 from ..tools.sms import phone
 
 
@@ -18,23 +19,22 @@ class ResPartner(models.Model):
     @api.depends("mobile", "phone", "whatsapp_consent_ids.state", "whatsapp_consent_ids.number")
     @api.depends_context("company")
     def _compute_whatsapp_consent_state(self):
-        companies = (self.env.company, self.env["res.company"])
         for partner in self:
-            number = partner._whatsapp_number_or_none()
-            consents = partner.whatsapp_consent_ids.filtered(
-                lambda c, n=number: c.number == n and c.company_id in companies
+            partner.whatsapp_consent_state = partner._whatsapp_consent_state_for(
+                partner._whatsapp_number_or_none(), self.env.company
             )
-            if any(c.state == "granted" for c in consents):
-                partner.whatsapp_consent_state = "granted"
-            elif consents:
-                partner.whatsapp_consent_state = "revoked"
-            else:
-                partner.whatsapp_consent_state = "none"
+
+    def _whatsapp_consent_state_for(self, number, company):
+        """granted / revoked / none for ``number`` in ``company``."""
+        self.ensure_one()
+        consents = [(c.number, c.company_id.id, c.state) for c in self.sudo().whatsapp_consent_ids]
+        return consent_state(consents, number, company.id)
 
     def _whatsapp_number(self):
-        """The customer's mobile in E.164, or raise ``PhoneNumberError``."""
+        """The customer's mobile in E.164 (the mobile, else the phone when it is
+        a mobile), or raise ``PhoneNumberError``."""
         self.ensure_one()
-        return phone.normalize_mobile(self.mobile or self.phone, self.country_id.code or "BR")
+        return phone.first_mobile([self.mobile, self.phone], self.country_id.code or "BR")
 
     def _whatsapp_number_or_none(self):
         try:
@@ -65,7 +65,7 @@ class ResPartner(models.Model):
         for partner in self:
             Consent._grant(
                 partner,
-                partner.mobile or partner.phone,
+                partner._whatsapp_number_or_none() or partner.mobile or partner.phone,
                 "backoffice",
                 note=self.env._("Recorded by %(user)s", user=self.env.user.name),
             )

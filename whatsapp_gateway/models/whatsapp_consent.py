@@ -1,9 +1,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from odoo.addons.sms_gateway.models.sms_sms import PHONE_ERRORS
 
+from ..tools.consent import GRANTED, consent_state
 from ..tools.sms import phone
 
 SOURCES = [
@@ -126,15 +129,18 @@ class WhatsappConsent(models.Model):
         numbers = list({number for _partner, number, _company in triples if number})
         if not numbers:
             return set()
-        rows = self.search_read(
-            [("number", "in", numbers), ("state", "=", "granted")],
-            ["partner_id", "number", "company_id"],
-        )
-        granted = {
-            (r["partner_id"][0], r["number"], r["company_id"] and r["company_id"][0]) for r in rows
-        }
+        consents = defaultdict(list)
+        for row in self.search_read(
+            [("number", "in", numbers)], ["partner_id", "number", "company_id", "state"]
+        ):
+            consents[row["partner_id"][0]].append(consent_row(row))
         return {
             (partner.id, number)
             for partner, number, company in triples
-            if (partner.id, number, False) in granted or (partner.id, number, company.id) in granted
+            if consent_state(consents[partner.id], number, company.id) == GRANTED
         }
+
+
+def consent_row(row):
+    """(number, company id or False, state) of a ``search_read`` row of consents."""
+    return row["number"], row["company_id"] and row["company_id"][0], row["state"]
