@@ -267,11 +267,7 @@ class SmsGateway(models.Model):
             number = normalize_mobile(inbound.sender)
         except PhoneNumberError:
             number = inbound.sender
-        partner = (
-            self.env["res.partner"]
-            .sudo()
-            .search([("phone_mobile_search", "=", number)], order="id", limit=1)
-        )
+        partner = self._partner_of_number(number)
         if is_opt_out(inbound.body, parse_keywords(self.opt_out_keywords)):
             self.env["phone.blacklist"].sudo()._add(
                 [number],
@@ -287,18 +283,11 @@ class SmsGateway(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
             return "opt_out"
-        record = partner or self
-        user = partner.user_id or self.reply_user_id or self.env.ref("base.user_admin")
-        record.message_post(
-            body=_("SMS reply from %(number)s: “%(text)s”", number=number, text=inbound.body),
-            subtype_xmlid="mail.mt_note",
-            author_id=partner.id or False,
-        )
-        record.activity_schedule(
-            "mail.mail_activity_data_todo",
-            user_id=user.id,
-            summary=_("Answer the SMS reply from %(number)s", number=number),
-            note=inbound.body,
+        self._hand_to_a_person(
+            partner,
+            _("SMS reply from %(number)s: “%(text)s”", number=number, text=inbound.body),
+            _("Answer the SMS reply from %(number)s", number=number),
+            inbound.body,
         )
         return "reply"
 

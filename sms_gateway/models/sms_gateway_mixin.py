@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import providers, sessions
+from ..tools.phone import national_number
 from ..tools.replies import DEFAULT_OPT_OUT_KEYWORDS
 
 CREDENTIALS_GROUP = "base.group_system"
@@ -142,6 +143,32 @@ class SmsGatewayMixin(models.AbstractModel):
         """The account's rate limiter in this process, shared by all its requests."""
         self.ensure_one()
         return sessions.rate_limiter((self._name, self.id), self.rate_limit)
+
+    # -- customers' messages ---------------------------------------------------------------
+    @api.model
+    def _partner_of_number(self, number):
+        """The customer writing from ``number`` (E.164): the first whose phone or
+        mobile is that number, written in any format (+55 11 9..., (11) 9...)."""
+        Partner = self.env["res.partner"].sudo()
+        partner = Partner.search([("phone_mobile_search", "=", number)], order="id", limit=1)
+        national = national_number(number)
+        if not partner and national and len(national) >= 8:
+            partner = Partner.search(
+                [("phone_mobile_search", "=like", f"%{national}")], order="id", limit=1
+            )
+        return partner
+
+    def _hand_to_a_person(self, partner, body, summary, note):
+        """A customer's message a person must answer: on the customer's chatter
+        (the account's when no customer has the number) with a to-do for their
+        salesperson, else the account's reply user, else the administrator."""
+        self.ensure_one()
+        record = partner or self
+        user = partner.user_id or self.reply_user_id or self.env.ref("base.user_admin")
+        record.message_post(body=body, subtype_xmlid="mail.mt_note", author_id=partner.id or False)
+        record.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=note
+        )
 
     # -- actions ---------------------------------------------------------------------------
     def action_regenerate_webhook_secret(self):

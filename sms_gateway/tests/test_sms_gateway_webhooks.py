@@ -162,6 +162,18 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         self.assertIn("Já paguei ontem", activity.note)
         self.assertIn("Já paguei ontem", self.partner.message_ids[0].body)
 
+    def test_reply_reaches_a_customer_whose_mobile_is_written_the_brazilian_way(self):
+        customer = self.env["res.partner"].create(
+            {"name": "Ana Ferreira", "mobile": "(21) 99876-5432", "user_id": self.salesperson.id}
+        )
+        payload = {
+            "type": "MESSAGE",
+            "message": {"from": "5521998765432", "contents": [{"type": "text", "text": "Ok"}]},
+        }
+        self.assertEqual(self._post_json(self.zenvia.inbound_url, payload).status_code, 200)
+        self.assertEqual(customer.activity_ids.user_id, self.salesperson)
+        self.assertIn("+5521998765432", customer.message_ids[0].body)
+
     def test_reply_from_an_unknown_number_reaches_a_person(self):
         payload = {
             "type": "MESSAGE",

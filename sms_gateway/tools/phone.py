@@ -80,3 +80,12 @@ def first_mobile(numbers, default_region="BR"):
             if first_error is None or first_error.code == EMPTY:
                 first_error = error
     raise first_error or PhoneNumberError(EMPTY, None)
+
+
+def national_number(e164):
+    """The national significant number of an E.164 number ("+5511987654321" ->
+    "11987654321"), or None when it cannot be parsed."""
+    try:
+        return str(phonenumbers.parse(e164, None).national_number)
+    except NumberParseException:
+        return None

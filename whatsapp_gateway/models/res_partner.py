@@ -42,23 +42,6 @@ class ResPartner(models.Model):
         except phone.PhoneNumberError:
             return None
 
-    @api.model
-    def _whatsapp_partner_of(self, number):
-        """The customer writing from ``number`` (E.164): the one whose consent
-        names it, else the one whose phone or mobile is that number, written
-        in any format (+55 11 9..., (11) 9...)."""
-        consent = self.env["whatsapp.consent"].sudo().search([("number", "=", number)], limit=1)
-        if consent:
-            return consent.partner_id
-        Partner = self.sudo()
-        partner = Partner.search([("phone_mobile_search", "=", number)], order="id", limit=1)
-        national = number.removeprefix("+55") if number.startswith("+55") else None
-        if not partner and national and len(national) >= 10:
-            partner = Partner.search(
-                [("phone_mobile_search", "=like", f"%{national}")], order="id", limit=1
-            )
-        return partner
-
     def action_whatsapp_consent_grant(self):
         """The customer said yes to a person (phone, counter): record it."""
         Consent = self.env["whatsapp.consent"]

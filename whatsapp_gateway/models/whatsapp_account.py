@@ -209,7 +209,9 @@ class WhatsappAccount(models.Model):
             number = phone.normalize_mobile(inbound.sender)
         except phone.PhoneNumberError:
             number = inbound.sender
-        partner = self.env["res.partner"]._whatsapp_partner_of(number)
+        # The customer whose consent names the number, else whose phone is it.
+        consent = self.env["whatsapp.consent"].sudo().search([("number", "=", number)], limit=1)
+        partner = consent.partner_id or self._partner_of_number(number)
         self.env["whatsapp.message"].sudo().create(
             {
                 "account_id": self.id,
@@ -236,19 +238,10 @@ class WhatsappAccount(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
             return "opt_out"
-        record = partner or self
-        user = partner.user_id or self.reply_user_id or self.env.ref("base.user_admin")
-        record.message_post(
-            body=_(
-                "WhatsApp message from %(number)s: “%(text)s”", number=number, text=inbound.body
-            ),
-            subtype_xmlid="mail.mt_note",
-            author_id=partner.id or False,
-        )
-        record.activity_schedule(
-            "mail.mail_activity_data_todo",
-            user_id=user.id,
-            summary=_("Answer the WhatsApp message from %(number)s", number=number),
-            note=inbound.body,
+        self._hand_to_a_person(
+            partner,
+            _("WhatsApp message from %(number)s: “%(text)s”", number=number, text=inbound.body),
+            _("Answer the WhatsApp message from %(number)s", number=number),
+            inbound.body,
         )
         return "reply"

@@ -82,3 +82,10 @@ def test_first_mobile_reports_the_first_real_problem():
     with pytest.raises(PhoneNumberError) as none:
         first_mobile([False, ""])
     assert none.value.code == EMPTY
+
+
+def test_national_number_of_an_e164_number():
+    from ..phone import national_number
+
+    assert national_number("+5511987654321") == "11987654321"
+    assert national_number("not a number") is None
