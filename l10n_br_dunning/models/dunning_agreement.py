@@ -18,17 +18,26 @@ REFUSALS = {
 }
 
 
+# Invoices an agreement's entry settled (wholly or partly), not a payment of
+# the customer, and the day (the entry's date).
+RENEGOTIATED_MOVES = SQL(
+    """
+    SELECT DISTINCT ON (rl.move_id) rl.move_id, cl.date AS renegotiated_on
+      FROM account_move_line rl
+      JOIN account_partial_reconcile ap ON ap.debit_move_id = rl.id
+      JOIN account_move_line cl ON cl.id = ap.credit_move_id
+      JOIN dunning_agreement ag ON ag.move_id = cl.move_id
+  ORDER BY rl.move_id, cl.date
+    """
+)
+
+
 def settled_by_agreement(move_alias):
-    """SQL: the invoice ``move_alias`` was settled (wholly or partly) by an
-    agreement's entry, not by a payment of the customer."""
+    """SQL: the invoice ``move_alias`` is among RENEGOTIATED_MOVES."""
     return SQL(
-        """EXISTS (
-            SELECT 1 FROM account_move_line rl
-              JOIN account_partial_reconcile ap ON ap.debit_move_id = rl.id
-              JOIN account_move_line cl ON cl.id = ap.credit_move_id
-              JOIN dunning_agreement ag ON ag.move_id = cl.move_id
-             WHERE rl.move_id = %s)""",
+        "%s IN (SELECT r.move_id FROM (%s) r)",
         SQL.identifier(move_alias, "id"),
+        RENEGOTIATED_MOVES,
     )
 
 
@@ -116,6 +125,9 @@ class DunningAgreement(models.Model):
             rules.check(schedule, company._dunning_agreement_rules(), today)
         except rules.AgreementRefused as refused:
             raise UserError(self._refusal(refused, company)) from refused
+        installments = schedule.installments
+        if schedule.down_payment:  # number 0, due today
+            installments = [rules.Installment(0, today, schedule.down_payment), *installments]
         agreement = self.create(
             {
                 "partner_id": partners.id,
@@ -130,15 +142,9 @@ class DunningAgreement(models.Model):
                 "proposed_uid": self.env.uid,
                 "installment_ids": [
                     Command.create(
-                        {"number": 0, "date_due": today, "amount": schedule.down_payment}
-                    )
-                ]
-                * bool(schedule.down_payment)
-                + [
-                    Command.create(
                         {"number": item.number, "date_due": item.due, "amount": item.amount}
                     )
-                    for item in schedule.installments
+                    for item in installments
                 ],
             }
         )
@@ -164,9 +170,8 @@ class DunningAgreement(models.Model):
     @api.model
     def _refusal(self, refused, company):
         args = dict(refused.args_)
-        for key in ("min",):
-            if key in args:
-                args[key] = company.currency_id.format(args[key])
+        if "min" in args:
+            args["min"] = company.currency_id.format(args["min"])
         return REFUSALS[refused.code]._translate(self.env.lang or "en_US") % args
 
     # -- approving: the "Acordos" entry ----------------------------------------------------------

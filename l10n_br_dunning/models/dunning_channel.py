@@ -223,9 +223,8 @@ class DunningChannel(models.AbstractModel):
         )
         for event in events:
             # One message may carry several events: count messages, not events.
-            message = event["sms_uuid"] or event["mail_message_id"]
-            event["message"] = message[0] if isinstance(message, (list, tuple)) else message
-            event["message"] = event["message"] or ("event", event["id"])
+            message = event["mail_message_id"] and event["mail_message_id"][0]
+            event["message"] = event["sms_uuid"] or message or ("event", event["id"])
         return events
 
     @api.model

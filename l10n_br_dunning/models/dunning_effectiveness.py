@@ -2,7 +2,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .dunning_agreement import settled_by_agreement
+from .dunning_agreement import RENEGOTIATED_MOVES, settled_by_agreement
 from .dunning_event import CHANNELS
 
 # Paid customer invoices and the day they were paid (the last reconciliation of
@@ -22,17 +22,6 @@ PAID_MOVES = SQL(
   GROUP BY m.id
     """,
     settled_by_agreement("m"),
-)
-# Invoices an agreement settled, and the day (the agreement entry's date).
-RENEGOTIATED_MOVES = SQL(
-    """
-    SELECT DISTINCT ON (rl.move_id) rl.move_id, cl.date AS renegotiated_on
-      FROM account_move_line rl
-      JOIN account_partial_reconcile ap ON ap.debit_move_id = rl.id
-      JOIN account_move_line cl ON cl.id = ap.credit_move_id
-      JOIN dunning_agreement ag ON ag.move_id = cl.move_id
-  ORDER BY rl.move_id, cl.date
-    """
 )
 
 

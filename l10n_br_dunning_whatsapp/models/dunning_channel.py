@@ -98,8 +98,7 @@ class DunningChannel(models.AbstractModel):
     # -- the decisions ----------------------------------------------------------------------
     @api.model
     def _decide(self, partner, to_send, contact, channel_lines, caps, **options):
-        if not channel_lines.get(wa.WHATSAPP):
-            channel_lines = {k: v for k, v in channel_lines.items() if k != wa.WHATSAPP}
+        if wa.WHATSAPP not in channel_lines:
             return super()._decide(partner, to_send, contact, channel_lines, caps, **options)
         wa_lines = set(channel_lines[wa.WHATSAPP])
         stage = max(
@@ -107,9 +106,6 @@ class DunningChannel(models.AbstractModel):
             key=lambda s: s.offset_days,
         )
         template = stage.whatsapp_template_id
-        if not isinstance(contact, Contact):
-            company = self.env["account.move.line"].browse(list(wa_lines)[:1]).company_id
-            contact = self._contact(partner, company)
         facts = wa.WhatsappFacts(
             number=contact.sms_number,
             number_error=contact.sms_error,

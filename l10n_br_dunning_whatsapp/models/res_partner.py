@@ -36,18 +36,9 @@ class ResPartner(models.Model):
         lines = self._dunning_context_lines()
         company = lines[:1].company_id or self.env.company
         partner = company.partner_id
-        address = ", ".join(
-            part
-            for part in (
-                partner.street,
-                partner.street2,
-                partner.city
-                and partner.state_id.code
-                and f"{partner.city}/{partner.state_id.code}"
-                or partner.city,
-            )
-            if part
-        )
+        # "São Paulo/SP"; a state without a city is no address.
+        city = f"{partner.city}/{partner.state_id.code}" if partner.state_id.code else partner.city
+        address = ", ".join(filter(None, (partner.street, partner.street2, partner.city and city)))
         parts = [company.name]
         if partner.vat:
             parts.append(self.env._("CNPJ %(vat)s", vat=partner.vat))
