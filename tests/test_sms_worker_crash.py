@@ -27,30 +27,41 @@ def _wait_for(condition, timeout=120, what="condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def kill_while_the_provider_holds(odoo_database, stand_in, setup, queue, held, script, **values):
+    """Queue messages (``scenarios.setup(url=..., **values)``), let the provider
+    answer ``script`` and then hold every request (accepted, answer held back),
+    kill the worker running ``scenarios.queue`` once the provider has accepted
+    ``held`` messages, before its transaction commits anything, and run the
+    queue again. Returns the messages' uuids."""
+    uuids = odoo_database.call(setup, url=stand_in.url, **values)
+    stand_in.script, stand_in.mode = list(script), SLOW
+    worker = odoo_database.start(queue)
+    _wait_for(lambda: len(stand_in.accepted) == held, what=f"the provider to accept {held}")
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=30)
+    assert worker.returncode == -signal.SIGKILL
+    stand_in.script, stand_in.mode = [], "ok"
+    odoo_database.call(queue)
+    return uuids
+
+
 def _kill_while_the_provider_holds(
     odoo_database, stand_in, count, held, script, deduplicates=False, **gateway
 ):
-    """Queue ``count`` SMS, let the provider answer ``script`` and then hold every
-    request (accepted, answer held back), and kill the worker once the provider
-    has accepted ``held`` SMS, before its transaction commits anything."""
-    uuids = odoo_database.call(
+    """The same for ``count`` SMS through a gateway on the stand-in."""
+    stand_in.deduplicate = deduplicates
+    return kill_while_the_provider_holds(
+        odoo_database,
+        stand_in,
         "sms_setup",
-        url=stand_in.url,
+        "sms_queue",
+        held,
+        script,
         api_key=stand_in.api_key,
         count=count,
         deduplicates=deduplicates,
         **gateway,
     )
-    stand_in.deduplicate = deduplicates
-    stand_in.script, stand_in.mode = list(script), SLOW
-    worker = odoo_database.start("sms_queue")
-    _wait_for(lambda: len(stand_in.accepted) == held, what=f"the provider to accept {held} SMS")
-    os.kill(worker.pid, signal.SIGKILL)
-    worker.wait(timeout=30)
-    assert worker.returncode == -signal.SIGKILL
-    stand_in.script, stand_in.mode = [], "ok"
-    odoo_database.call("sms_queue")
-    return uuids
 
 
 def _settled_by_delivery_reports(odoo_database, stand_in, uuids, provider="generic"):

@@ -2,13 +2,10 @@
 and before its commit, as for SMS. Real Odoo processes, real PostgreSQL, the
 stand-in provider on 127.0.0.1 over real HTTP."""
 
-import os
-import signal
-
 import pytest
-from test_sms_worker_crash import _wait_for
+from test_sms_worker_crash import kill_while_the_provider_holds
 
-from whatsapp_gateway.tools.tests.whatsapp_stand_in import SLOW, WhatsappStandIn
+from whatsapp_gateway.tools.tests.whatsapp_stand_in import WhatsappStandIn
 
 
 @pytest.fixture
@@ -27,25 +24,18 @@ def _credentials(stand_in):
 
 
 def _kill_while_the_provider_holds(odoo_database, stand_in, count, held, script, **account):
-    """Queue ``count`` messages, let the provider answer ``script`` and then hold
-    every request (accepted, answer held back), and kill the worker once the
-    provider has accepted ``held`` messages, before its transaction commits."""
-    uuids = odoo_database.call(
+    """As for SMS, with ``count`` WhatsApp messages through an account on the stand-in."""
+    return kill_while_the_provider_holds(
+        odoo_database,
+        stand_in,
         "whatsapp_setup",
-        url=stand_in.url,
+        "whatsapp_queue",
+        held,
+        script,
         credentials=_credentials(stand_in),
         count=count,
         **account,
     )
-    stand_in.script, stand_in.mode = list(script), SLOW
-    worker = odoo_database.start("whatsapp_queue")
-    _wait_for(lambda: len(stand_in.accepted) == held, what=f"the provider to accept {held}")
-    os.kill(worker.pid, signal.SIGKILL)
-    worker.wait(timeout=30)
-    assert worker.returncode == -signal.SIGKILL
-    stand_in.script, stand_in.mode = [], "ok"
-    odoo_database.call("whatsapp_queue")
-    return uuids
 
 
 def test_killed_worker_neither_resends_nor_loses_a_whatsapp(odoo_database, stand_in):

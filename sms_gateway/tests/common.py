@@ -12,10 +12,12 @@ class StandInMixin:
     stand-in keep their own timeout so a slow provider can be simulated quickly.
     """
 
+    stand_in_class = StandInProvider
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.stand_in = StandInProvider(slow_seconds=1.5).start()
+        cls.stand_in = cls.stand_in_class(slow_seconds=1.5).start()
         cls.addClassCleanup(cls.stand_in.stop)
 
     @classmethod

@@ -1,7 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.tests import common
-
-from odoo.addons.sms_gateway.tools import sessions
+from odoo.addons.sms_gateway.tests.common import StandInMixin
 
 from ..tools.tests.whatsapp_stand_in import WhatsappStandIn
 
@@ -15,16 +13,16 @@ TEMPLATE_REFS = {
 }
 
 
-class WhatsappStandInMixin:
+class WhatsappStandInMixin(StandInMixin):
     """The stand-in WhatsApp provider (a thread on 127.0.0.1) for the test class,
     an account per provider on it, a customer with consent and an approved
     template whose variables read the customer."""
 
+    stand_in_class = WhatsappStandIn
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.stand_in = WhatsappStandIn(slow_seconds=1.5).start()
-        cls.addClassCleanup(cls.stand_in.stop)
         cls.customer = cls.env["res.partner"].create(
             {
                 "name": "Maria das Dores",
@@ -33,17 +31,6 @@ class WhatsappStandInMixin:
             }
         )
         cls.env["whatsapp.consent"]._grant(cls.customer, cls.customer.mobile, "import")
-
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        if r.url.startswith(cls.stand_in.url):
-            return common._super_send(s, r, **kw)
-        return super()._request_handler(s, r, **kw)
-
-    def setUp(self):
-        super().setUp()
-        self.stand_in.reset()
-        sessions.forget_limiters()
 
     @classmethod
     def _create_account(cls, provider="meta", company=None, **values):

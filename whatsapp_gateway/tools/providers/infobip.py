@@ -5,16 +5,12 @@ from .base import (
     ACCEPTED,
     ACCOUNT,
     CREDIT,
-    DELIVERED,
-    EXPIRED,
     FAILED,
     NUMBER,
     READ,
     REFUSED,
-    REJECTED,
     SENT,
     TEMPLATE,
-    UNDELIVERED,
     Events,
     InboundWhatsapp,
     SendResult,
@@ -25,13 +21,6 @@ from .base import (
     template_status,
 )
 
-GROUPS = {
-    "PENDING": ACCEPTED,
-    "DELIVERED": DELIVERED,
-    "UNDELIVERABLE": UNDELIVERED,
-    "EXPIRED": EXPIRED,
-    "REJECTED": REJECTED,
-}
 REJECTIONS = {
     "REJECTED_DESTINATION": NUMBER,
     "REJECTED_DESTINATION_NOT_REGISTERED": NUMBER,
@@ -180,7 +169,7 @@ class InfobipWhatsappProvider(WhatsappProvider, sms.InfobipProvider):
             cost = price.get("pricePerMessage")
             events.statuses.append(
                 StatusReport(
-                    GROUPS.get(status.get("groupName"), ACCEPTED),
+                    self.GROUPS.get(status.get("groupName"), ACCEPTED),
                     provider_id,
                     uuid,
                     detail,

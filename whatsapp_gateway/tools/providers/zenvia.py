@@ -2,18 +2,13 @@
 
 from ..sms import providers as sms
 from .base import (
-    ACCEPTED,
     ACCOUNT,
-    DELIVERED,
     NUMBER,
     READ,
     REFUSED,
-    REJECTED,
     TEMPLATE,
-    UNDELIVERED,
     Events,
     InboundWhatsapp,
-    StatusReport,
     TemplateInfo,
     WebhookError,
     WhatsappProvider,
@@ -21,20 +16,14 @@ from .base import (
     template_status,
 )
 
-STATUSES = {
-    "SENT": ACCEPTED,
-    "DELIVERED": DELIVERED,
-    "READ": READ,
-    "NOT_DELIVERED": UNDELIVERED,
-    "REJECTED": REJECTED,
-}
-
 
 class ZenviaWhatsappProvider(WhatsappProvider, sms.ZenviaProvider):
     """Zenvia v2: POST /v2/channels/whatsapp/messages (X-API-TOKEN, our externalId),
     templates by id with named fields."""
 
     code = "zenvia"
+    # As for SMS, and "read" is a state of its own.
+    STATUSES = {**sms.ZenviaProvider.STATUSES, "READ": READ}
     default_base_url = "https://api.zenvia.com"
 
     def _payload(self, message, content):
@@ -101,19 +90,7 @@ class ZenviaWhatsappProvider(WhatsappProvider, sms.ZenviaProvider):
             raise WebhookError("payload is not an object")
         events = Events()
         if data.get("type") == "MESSAGE_STATUS" or "messageStatus" in data:
-            (status,) = require_keys(data, "messageStatus")
-            (code,) = require_keys(status, "code")
-            provider_id = data.get("messageId") or ""
-            uuid = data.get("externalId") or ""
-            if not provider_id and not uuid:
-                raise WebhookError("missing messageId")
-            causes = status.get("causes") or []
-            detail = status.get("description") or ""
-            if causes:
-                detail = f"{detail} {causes}".strip()
-            events.statuses.append(
-                StatusReport(STATUSES.get(code, ACCEPTED), provider_id, uuid, detail)
-            )
+            events.statuses = sms.ZenviaProvider.parse_status(self, request)
             return events
         (message,) = require_keys(data, "message")
         sender, contents = require_keys(message, "from", "contents")
