@@ -15,7 +15,8 @@ SHORT_TOKEN = re.compile(r"[A-Za-z0-9_-]{12,64}")
 class DunningShortLink(http.Controller):
     @http.route("/c/<string:token>", type="http", auth="public", methods=["GET"], sitemap=False)
     def dunning_short_link(self, token, **kwargs):
-        """The short link of an SMS: opens the invoice's portal page with its token."""
+        """The short link of an SMS: opens the invoice's (or the agreement's) portal
+        page with its token."""
         if not SHORT_TOKEN.fullmatch(token):
             raise NotFound()
         move = (
@@ -23,7 +24,7 @@ class DunningShortLink(http.Controller):
         )
         if not move:
             raise NotFound()
-        return request.redirect(move.get_portal_url(), local=True)
+        return request.redirect(move._dunning_portal_url(), local=True)
 
     @http.route("/dunning/qr.png", type="http", auth="public", methods=["GET"], sitemap=False)
     def dunning_qr(self, value=None, **kwargs):

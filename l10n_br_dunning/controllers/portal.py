@@ -73,7 +73,17 @@ class DunningPortal(PortalAccount):
             "dunning_upload_mb": company.dunning_upload_max_mb,
             "dunning_preferences_url": f"/my/invoices/{invoice.id}/dunning/preferences"
             f"?access_token={invoice.access_token}",
+            "dunning_agreement_url": self._dunning_agreement_url(invoice),
         }
+
+    def _dunning_agreement_url(self, invoice):
+        """The "Parcelar" page of this invoice when the company's rules offer
+        at least one option for its overdue installments."""
+        Agreement = invoice.env["dunning.agreement"].sudo()
+        lines = Agreement._portal_lines(invoice.commercial_partner_id, invoice.company_id, invoice)
+        if not lines or not Agreement._portal_options(lines):
+            return False
+        return f"/my/invoices/{invoice.id}/dunning/agreement?access_token={invoice.access_token}"
 
     # -- the customer's answers ------------------------------------------------------------
     @http.route(
@@ -239,6 +249,14 @@ class DunningPortal(PortalAccount):
         return sortings
 
     def _prepare_my_invoices_values(self, page, date_begin, date_end, sortby, filterby, **kwargs):
-        return super()._prepare_my_invoices_values(
+        values = super()._prepare_my_invoices_values(
             page, date_begin, date_end, sortby or "dunning", filterby, **kwargs
         )
+        # The whole overdue balance may be split ("Parcelar") when the rules allow it.
+        partner = request.env.user.partner_id.commercial_partner_id
+        Agreement = request.env["dunning.agreement"].sudo()
+        lines = Agreement._portal_lines(partner, request.env.company)
+        if lines and Agreement._portal_options(lines):
+            values["dunning_split_amount"] = sum(lines.mapped("amount_residual"))
+            values["dunning_split_currency"] = request.env.company.currency_id
+        return values

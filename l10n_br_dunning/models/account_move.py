@@ -74,6 +74,22 @@ class AccountMove(models.Model):
         sanitize=False,
         help="What the régua will send if nothing changes, with the engine's calendar.",
     )
+    dunning_agreement_id = fields.Many2one(
+        "dunning.agreement",
+        "Agreement",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="This entry books the agreement: its receivable lines are the agreement's "
+        "installments, which the régua follows.",
+    )
+    dunning_settled_agreement_id = fields.Many2one(
+        "dunning.agreement",
+        "Settled by agreement",
+        compute="_compute_dunning_settled_agreement_id",
+        help="The agreement that replaced this invoice's open installments: the customer has "
+        "not paid them, the agreement's installments take their place.",
+    )
     dunning_portal_order = fields.Integer(
         compute="_compute_dunning_portal_order",
         help="Technical: sorts the portal's invoice list with the overdue ones first.",
@@ -192,6 +208,35 @@ class AccountMove(models.Model):
             # Planning is the régua's business, whoever posts the invoice.
             receivables.sudo()._dunning_replan()
         return posted
+
+    def _compute_dunning_settled_agreement_id(self):
+        Agreement = self.env["dunning.agreement"].sudo()
+        agreements = Agreement.search(
+            [
+                ("replaced_line_ids.move_id", "in", self.ids),
+                ("state", "not in", ("proposed", "cancelled")),
+            ]
+        )
+        for move in self:
+            move.dunning_settled_agreement_id = agreements.filtered(
+                lambda agreement, move=move: move in agreement.replaced_line_ids.move_id
+            )[:1]
+
+    def _dunning_portal_url(self):
+        """Where the customer pays this document: an agreement's entry opens the
+        agreement's page, an invoice its own."""
+        self.ensure_one()
+        if self.dunning_agreement_id:
+            return self.dunning_agreement_id.sudo().get_portal_url()
+        return self.get_portal_url()
+
+    def _dunning_document_label(self):
+        """How a reminder names this document: "Invoice INV/2026/00001", or
+        "Agreement AC-00001"."""
+        self.ensure_one()
+        if self.dunning_agreement_id:
+            return self.env._("Agreement %(name)s", name=self.dunning_agreement_id.name)
+        return self.env._("Invoice %(name)s", name=self.name)
 
     def action_dunning_pause(self, reason="other", until=False, note=False):
         self.write(

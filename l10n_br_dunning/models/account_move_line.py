@@ -64,7 +64,10 @@ class AccountMoveLine(models.Model):
         return [
             ("parent_state", "=", "posted"),
             ("account_type", "=", "asset_receivable"),
+            # Invoices, and the new installments of an approved agreement.
+            "|",
             ("move_id.move_type", "in", DUNNED_MOVE_TYPES),
+            ("move_id.dunning_agreement_id", "!=", False),
             ("reconciled", "=", False),
             ("amount_residual", ">", 0),
             ("date_maturity", "!=", False),
@@ -121,6 +124,16 @@ class AccountMoveLine(models.Model):
         return f"/dunning/qr.png?{urlencode({'value': pix})}"
 
     # -- planning -------------------------------------------------------------------
+    def _dunning_policy(self, context=None):
+        """The régua this installment follows: an agreement's installments the
+        company's policy for agreements, an invoice's the customer's policy."""
+        self.ensure_one()
+        if context and context.policy:
+            return context.policy
+        if self.move_id.dunning_agreement_id:
+            return self.company_id.dunning_agreement_policy_id
+        return self.partner_id.commercial_partner_id._dunning_policy(self.company_id)
+
     def _dunning_paused_at(self, today):
         """Paused on ``today``: a pause with an end date is over on that day."""
         move = self.move_id
@@ -141,7 +154,7 @@ class AccountMoveLine(models.Model):
         partner = self.partner_id.commercial_partner_id
         if not company.dunning_enabled or partner.dunning_excluded or not context.is_open(self):
             return Plan()
-        policy = context.policy or partner._dunning_policy(company)
+        policy = self._dunning_policy(context)
         if not policy:
             return Plan()
         calendar = context.calendar(company, partner)
@@ -182,7 +195,7 @@ class AccountMoveLine(models.Model):
             or not self._dunning_is_open()
         ):
             return []
-        policy = context.policy or partner._dunning_policy(company)
+        policy = self._dunning_policy(context)
         if not policy:
             return []
         calendar = context.calendar(company, partner)
@@ -280,8 +293,4 @@ class AccountMoveLine(models.Model):
     def _dunning_replan_policies(self, policies):
         companies = policies.company_id
         lines = self.search(self._dunning_open_domain() + [("company_id", "in", companies.ids)])
-        lines.filtered(
-            lambda line: (
-                line.partner_id.commercial_partner_id._dunning_policy(line.company_id) in policies
-            )
-        )._dunning_replan()
+        lines.filtered(lambda line: line._dunning_policy() in policies)._dunning_replan()

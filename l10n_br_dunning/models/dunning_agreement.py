@@ -1,9 +1,19 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from datetime import timedelta
+
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, LazyTranslate
+from odoo.tools.misc import format_amount, format_date
 
 from ..tools import agreements as rules
+from .dunning_context import PlanningContext, to_utc
+from .dunning_portal_request import PORTAL_RATE_LIMIT, DunningRateLimit
+
+_logger = logging.getLogger(__name__)
 
 _lt = LazyTranslate(__name__)
 
@@ -64,7 +74,7 @@ class DunningAgreement(models.Model):
 
     _name = "dunning.agreement"
     _description = "Dunning Agreement"
-    _inherit = ["mail.thread"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
 
     name = fields.Char(readonly=True, copy=False, default="/")
@@ -75,7 +85,24 @@ class DunningAgreement(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    state = fields.Selection(STATES, required=True, default="proposed", tracking=True, index=True)
+    state = fields.Selection(
+        STATES,
+        compute="_compute_state",
+        store=True,
+        tracking=True,
+        index=True,
+        help="Proposed until approved (its entry posted); being paid from the first payment; "
+        "honoured when every installment is paid; broken when an installment is late beyond "
+        "the company's limit.",
+    )
+    approved_at = fields.Datetime("Approved on", readonly=True, copy=False)
+    approved_uid = fields.Many2one("res.users", "Approved by", readonly=True, copy=False)
+    cancelled_at = fields.Datetime("Cancelled on", readonly=True, copy=False)
+    broken_at = fields.Datetime("Broken on", readonly=True, copy=False)
+    amount_residual = fields.Monetary("Still due", compute="_compute_amount_residual", store=True)
+    term_attachment_id = fields.Many2one(
+        "ir.attachment", "Agreement term (PDF)", readonly=True, copy=False
+    )
     replaced_line_ids = fields.Many2many(
         "account.move.line",
         "dunning_agreement_replaced_rel",
@@ -106,6 +133,50 @@ class DunningAgreement(models.Model):
     reversal_move_id = fields.Many2one(
         "account.move", "Cancellation entry", readonly=True, copy=False
     )
+
+    # -- state -----------------------------------------------------------------------------
+    @api.depends(
+        "move_id",
+        "cancelled_at",
+        "broken_at",
+        "installment_ids.move_line_id.amount_residual",
+    )
+    def _compute_state(self):
+        for agreement in self:
+            lines = agreement.installment_ids.move_line_id
+            currency = agreement.currency_id
+            if agreement.cancelled_at:
+                agreement.state = "cancelled"
+            elif not agreement.move_id:
+                agreement.state = "proposed"
+            elif lines and all(currency.is_zero(line.amount_residual) for line in lines):
+                agreement.state = "honoured"
+            elif agreement.broken_at:
+                agreement.state = "broken"
+            elif any(
+                currency.compare_amounts(line.amount_residual, line.balance) < 0 for line in lines
+            ):
+                agreement.state = "active"
+            else:
+                agreement.state = "approved"
+
+    @api.depends("amount_total", "move_id", "installment_ids.move_line_id.amount_residual")
+    def _compute_amount_residual(self):
+        for agreement in self:
+            if agreement.move_id:
+                agreement.amount_residual = sum(
+                    agreement.installment_ids.move_line_id.mapped("amount_residual")
+                )
+            else:
+                agreement.amount_residual = (
+                    0.0 if agreement.cancelled_at else agreement.amount_total
+                )
+
+    def _compute_access_url(self):
+        result = super()._compute_access_url()
+        for agreement in self:
+            agreement.access_url = f"/my/agreements/{agreement.id}"
+        return result
 
     # -- proposing ------------------------------------------------------------------------
     @api.model
@@ -148,7 +219,172 @@ class DunningAgreement(models.Model):
                 ],
             }
         )
+        agreement.name = agreement._get_name()
         return agreement
+
+    @api.model
+    def _accept_on_portal(self, lines, count, first_due, ip_address, today=None):
+        """The customer accepts, on the portal, the option of ``count``
+        installments: the proposal with the signed acceptance (when, from where,
+        the exact text shown). Within the rules it is approved at once when the
+        company lets the portal approve; otherwise the replaced invoices wait,
+        paused, for a collections user. The term is sent either way."""
+        today = today or fields.Date.context_today(self)
+        self._check_portal_rate(lines.partner_id.commercial_partner_id[:1])
+        option = self._portal_option(lines, count, today)
+        if not option or option.installments[0].due != first_due:
+            raise UserError(self.env._("This option is no longer offered: choose again."))
+        agreement = self._propose(
+            lines,
+            count,
+            first_due,
+            down_payment=option.down_payment,
+            proposed_by="portal",
+            today=today,
+        )
+        agreement.write(
+            {
+                "accepted_at": fields.Datetime.now(),
+                "accepted_ip": ip_address,
+                "accepted_text": agreement._acceptance_text(),
+            }
+        )
+        company = agreement.company_id
+        if company.dunning_agreement_portal_approves:
+            agreement.action_approve()
+        else:
+            agreement.replaced_line_ids.move_id.action_dunning_pause(
+                reason="agreement",
+                note=self.env._("Agreement %(name)s proposed on the portal.", name=agreement.name),
+            )
+            agreement.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Approve or refuse the agreement the customer proposed"),
+                user_id=agreement._collections_user().id,
+            )
+        agreement._send_term()
+        return agreement
+
+    @api.model
+    def _portal_lines(self, partner, company, moves=None):
+        """The installments a customer may renegotiate on the portal: overdue,
+        open, of ``moves`` (else all of theirs with ``company``)."""
+        Line = self.env["account.move.line"].sudo()
+        domain = Line._dunning_open_domain() + [
+            ("partner_id", "child_of", partner.commercial_partner_id.id),
+            ("company_id", "=", company.id),
+            ("move_id.move_type", "in", ("out_invoice", "out_receipt")),
+            ("move_id.dunning_pause_reason", "!=", "agreement"),
+        ]
+        if moves is not None:
+            domain.append(("move_id", "in", moves.ids))
+        today = fields.Date.context_today(self)
+        context = PlanningContext(self.env)
+        return Line.search(domain, order="date_maturity, id").filtered(
+            lambda line: line._dunning_days_overdue(today, context) > 0
+        )
+
+    @api.model
+    def _portal_options(self, lines, today=None):
+        """The schedules the company's rules allow for ``lines``."""
+        if not lines:
+            return []
+        today = today or fields.Date.context_today(self)
+        company = lines.company_id
+        debts = [
+            rules.Debt(line.id, line.amount_residual, max((today - line.date_maturity).days, 0))
+            for line in lines
+        ]
+        return rules.options(
+            debts,
+            company._dunning_agreement_rules(),
+            today,
+            fine_percent=company.dunning_fine_percent,
+            interest_percent_month=company.dunning_interest_percent,
+            with_charges=company.dunning_contract_charges,
+        )
+
+    @api.model
+    def _portal_option(self, lines, count, today=None):
+        for option in self._portal_options(lines, today):
+            if len(option.installments) == count:
+                return option
+        return None
+
+    def _acceptance_text(self):
+        """The sentence the customer accepted, the same on the page and in the term."""
+        self.ensure_one()
+        count = len(self.installment_ids.filtered("number"))
+        return self._acceptance_text_for(
+            self.partner_id, self.company_id, self.amount_total, self.down_payment, count
+        )
+
+    @api.model
+    def _acceptance_text_for(self, partner, company, total, down_payment, count):
+        values = {
+            "customer": partner.name,
+            "vat": partner.vat or "-",
+            "total": format_amount(self.env, total, company.currency_id),
+            "count": count,
+            "company": company.name,
+            "company_vat": company.vat or "-",
+        }
+        if down_payment:
+            values["down"] = format_amount(self.env, down_payment, company.currency_id)
+            return self.env._(
+                "I, %(customer)s (CPF/CNPJ %(vat)s), acknowledge owing %(total)s to %(company)s "
+                "(CNPJ %(company_vat)s) and agree to pay it with a down payment of %(down)s and "
+                "%(count)s monthly installments, on the dates and under the terms shown above.",
+                **values,
+            )
+        return self.env._(
+            "I, %(customer)s (CPF/CNPJ %(vat)s), acknowledge owing %(total)s to %(company)s "
+            "(CNPJ %(company_vat)s) and agree to pay it in %(count)s monthly installments, on the "
+            "dates and under the terms shown above.",
+            **values,
+        )
+
+    @api.model
+    def _check_portal_rate(self, partner):
+        """At most PORTAL_RATE_LIMIT proposals of one customer on the portal an hour."""
+        since = fields.Datetime.now() - timedelta(hours=1)
+        count = self.sudo().search_count(
+            [
+                ("partner_id", "=", partner.commercial_partner_id.id),
+                ("proposed_by", "=", "portal"),
+                ("create_date", ">=", since),
+            ]
+        )
+        if count >= PORTAL_RATE_LIMIT:
+            raise DunningRateLimit(
+                self.env._(
+                    "We have already received several proposals from you in the last hour. "
+                    "Please try again later or reply to our e-mail."
+                )
+            )
+
+    def _collections_user(self):
+        """Who approves this agreement and hears when it breaks: the company's
+        collections user, else the customer's salesperson, else whoever proposed
+        it, else an accounting manager of the company."""
+        self.ensure_one()
+        company = self.company_id
+        for user in (
+            company.dunning_agreement_user_id,
+            self.partner_id.user_id,
+            self.proposed_uid,
+        ):
+            if user and not user.share and user.active and company in user.company_ids:
+                return user
+        manager = self.env.ref("account.group_account_manager", raise_if_not_found=False)
+        users = (
+            manager.sudo().users.filtered(
+                lambda user: company in user.company_ids and not user.share
+            )
+            if manager
+            else self.env["res.users"]
+        )
+        return users.sorted("id")[:1] or self.env.user
 
     @api.model
     def _schedule(self, lines, count, first_due, down_payment, today):
@@ -180,7 +416,169 @@ class DunningAgreement(models.Model):
             if agreement.state != "proposed":
                 raise UserError(self.env._("Only a proposed agreement can be approved."))
             agreement._post_entry()
+            agreement.write({"approved_at": fields.Datetime.now(), "approved_uid": self.env.uid})
+            agreement._resume_replaced()
+            agreement.activity_ids.unlink()
+            if agreement.proposed_by == "backoffice" and not agreement.term_attachment_id:
+                agreement._send_term()
         return True
+
+    def _resume_replaced(self):
+        """The invoices paused while the agreement waited resume (an approved
+        agreement settled them; a refused one leaves them to the régua)."""
+        self.replaced_line_ids.move_id.filtered(
+            lambda move: move.dunning_paused and move.dunning_pause_reason == "agreement"
+        ).action_dunning_resume()
+
+    # -- the term (Termo de acordo) ----------------------------------------------------------------
+    def _send_term(self):
+        """Render the term once, keep it on the agreement, and send it to the
+        customer by e-mail (with a note in the chatter when they have none)."""
+        self.ensure_one()
+        attachment = self._term_attachment()
+        template = self.env.ref(
+            "l10n_br_dunning.mail_template_dunning_agreement_term", raise_if_not_found=False
+        )
+        if not template:
+            return attachment
+        if not self.partner_id.email:
+            self.message_post(
+                body=self.env._(
+                    "The customer has no e-mail address: the term was not sent. Print it from "
+                    "the agreement."
+                ),
+                attachment_ids=attachment.ids,
+            )
+            return attachment
+        lang = self.partner_id._dunning_lang(self.company_id)
+        self.with_context(lang=lang).with_company(self.company_id).message_post_with_source(
+            template,
+            subtype_xmlid="mail.mt_comment",
+            attachment_ids=attachment.ids,
+            partner_ids=self.partner_id.ids,
+        )
+        return attachment
+
+    def _term_attachment(self):
+        """The term's PDF, rendered once (about a second) and kept."""
+        self.ensure_one()
+        if self.term_attachment_id:
+            return self.term_attachment_id
+        lang = self.partner_id._dunning_lang(self.company_id)
+        report = self.env.ref("l10n_br_dunning.action_report_dunning_agreement").sudo()
+        pdf, _type = report.with_context(lang=lang)._render_qweb_pdf(report, self.ids)
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": self.env._("Agreement term %(name)s.pdf", name=self.name),
+                    "raw": pdf,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        )
+        self.term_attachment_id = attachment
+        return attachment
+
+    def _term_clauses(self):
+        """What happens if an installment is missed, and the rest of the term, in
+        the customer's words (the PDF and the portal page show the same)."""
+        self.ensure_one()
+        company = self.company_id
+        clauses = [
+            self.env._(
+                "The customer acknowledges the debt described above and the company accepts to "
+                "receive it in the installments of this term. The original invoices are settled "
+                "by this agreement; their tax documents are not changed."
+            ),
+            self.env._(
+                "Each installment may be paid by the means shown on the agreement's page (Pix, "
+                "bank slip or card, as offered), up to its due date. Paying ahead of time is "
+                "always allowed."
+            ),
+            self.env._(
+                "If an installment is more than %(days)s days late, the agreement ends: what was "
+                "paid is kept and deducted, and the company's team will contact the customer "
+                "about the balance still open. Only the late charges the contract provides may "
+                "apply, the late fee at most 2%% (CDC art. 52, §1).",
+                days=company.dunning_agreement_break_days,
+            ),
+            self.env._(
+                "The customer may ask questions or the review of this agreement at any time, "
+                "through the company's contacts below; no collection will expose the customer "
+                "to ridicule or pressure (CDC art. 42)."
+            ),
+        ]
+        if self.interest_amount:
+            clauses.insert(
+                2,
+                self.env._(
+                    "Paying installments ahead of time reduces the interest proportionally "
+                    "(CDC art. 52, §2)."
+                ),
+            )
+        return clauses
+
+    # -- broken agreements ------------------------------------------------------------------------
+    @api.model
+    def _check_broken(self, now=None):
+        """Agreements with an installment late beyond the company's limit are
+        broken: noted, and the collections user gets an activity. Nothing is
+        re-invoiced: the agreement's open installments stay as they are."""
+        now = to_utc(now or fields.Datetime.now())
+        context = PlanningContext(self.env)
+        agreements = self.sudo().search([("state", "in", ("approved", "active"))])
+        broken = self.browse()
+        for agreement in agreements:
+            company = agreement.company_id
+            partner = agreement.partner_id.commercial_partner_id
+            today = context.today(company, partner, now)
+            limit = company.dunning_agreement_break_days
+            late = agreement.installment_ids.move_line_id.filtered(
+                lambda line, today=today, limit=limit: (
+                    not line.reconciled
+                    and line.amount_residual > 0
+                    and line._dunning_days_overdue(today, context) > limit
+                )
+            )
+            if late:
+                agreement._break(late)
+                broken |= agreement
+        return broken
+
+    def _break(self, late_lines):
+        self.ensure_one()
+        self.broken_at = fields.Datetime.now()
+        items = Markup("").join(
+            Markup("<li>%s: %s</li>")
+            % (
+                format_date(self.env, line.date_maturity),
+                format_amount(self.env, line.amount_residual, line.company_currency_id),
+            )
+            for line in late_lines
+        )
+        note = Markup("<p>%s</p><ul>%s</ul><p>%s</p>") % (
+            self.env._(
+                "An installment is more than %(days)s days late: the agreement is broken.",
+                days=self.company_id.dunning_agreement_break_days,
+            ),
+            items,
+            self.env._(
+                "Nothing was re-invoiced. Call the customer about the balance still open "
+                "(%(amount)s).",
+                amount=format_amount(self.env, self.amount_residual, self.currency_id),
+            ),
+        )
+        self.message_post(body=note)
+        self.activity_schedule(
+            "mail.mail_activity_data_call",
+            summary=self.env._("Agreement %(name)s broken", name=self.name),
+            note=note,
+            user_id=self._collections_user().id,
+        )
 
     def _post_entry(self):
         self.ensure_one()
@@ -251,6 +649,7 @@ class DunningAgreement(models.Model):
                     "date": fields.Date.context_today(self),
                     "ref": label,
                     "partner_id": partner.id,
+                    "dunning_agreement_id": self.id,
                     "line_ids": [Command.create(values) for values in line_values],
                 }
             )
@@ -267,7 +666,7 @@ class DunningAgreement(models.Model):
             self.installment_ids.sorted("number"), receivable_lines, strict=True
         ):
             installment.move_line_id = line
-        self.write({"move_id": move.id, "state": "approved", "name": self._get_name()})
+        self.write({"move_id": move.id, "name": self._get_name()})
         self.message_post(body=self.env._("Approved: entry %(entry)s posted.", entry=move.name))
         return move
 
@@ -282,9 +681,11 @@ class DunningAgreement(models.Model):
         for agreement in self:
             if agreement.state in ("cancelled", "honoured"):
                 raise UserError(self.env._("This agreement can no longer be cancelled."))
+            agreement.cancelled_at = fields.Datetime.now()
             if agreement.move_id:
                 agreement._reverse_entry()
-            agreement.state = "cancelled"
+            agreement._resume_replaced()
+            agreement.activity_ids.unlink()
         return True
 
     def _reverse_entry(self):

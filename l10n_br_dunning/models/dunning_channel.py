@@ -426,7 +426,7 @@ class DunningChannel(models.AbstractModel):
         if thanks and outgoing.template.id == thanks:
             return self.env._("Payment received")
         if len(moves) == 1:
-            return self.env._("Invoice %(name)s", name=moves.name)
+            return moves._dunning_document_label()
         return self.env._("Collection")
 
     @api.model

@@ -50,6 +50,8 @@ class DunningEngine(models.AbstractModel):
             total += handled
             if kind == "due":
                 done = handled
+        # Agreements with an installment late beyond the company's limit break.
+        self.env["dunning.agreement"]._check_broken(now)
         if not self._testing():
             self.env["ir.cron"]._notify_progress(done=total, remaining=0)
         self._wake_queues()

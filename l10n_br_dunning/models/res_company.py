@@ -99,6 +99,26 @@ class ResCompany(models.Model):
         help="Income account of the fine and interest an agreement adds (default: the sales "
         "journal's income account).",
     )
+    dunning_agreement_policy_id = fields.Many2one(
+        "dunning.policy",
+        "Policy for agreements",
+        domain="[('company_id', '=', id)]",
+        help="The régua that follows the installments of agreements (shipped: a reminder 3 "
+        'days before, on the due date, "agreement at risk" at D+3 and D+10, a call at D+15).',
+    )
+    dunning_agreement_break_days = fields.Integer(
+        "Agreements: broken after (days late)",
+        default=30,
+        help="An agreement whose installment is this many days late is recorded as broken and "
+        "the collections user gets an activity. Nothing is re-invoiced.",
+    )
+    dunning_agreement_user_id = fields.Many2one(
+        "res.users",
+        "Agreements: collections user",
+        domain="[('share', '=', False)]",
+        help="Approves the customers' proposals and hears of broken agreements (default: the "
+        "customer's salesperson).",
+    )
     dunning_contract_suspension = fields.Boolean(
         "Contracts provide suspending sales",
         help="Tick only when your contracts provide that new purchases or services may be "
@@ -282,23 +302,41 @@ class ResCompany(models.Model):
         return legal_window(window, state).narrowed(partner.dunning_preferred_hours)
 
     def _dunning_ensure_policy(self):
-        """Give each company without a default policy a copy of the shipped régua."""
-        standard = self.env.ref(
-            "l10n_br_dunning.dunning_policy_standard", raise_if_not_found=False
-        ).sudo()
-        for company in self.filtered(lambda c: not c.dunning_policy_id):
-            policy = (
-                self.env["dunning.policy"].sudo().search([("company_id", "=", company.id)], limit=1)
-            )
-            if not policy and standard.exists():
-                # copy() carries the translations of the names it copies.
-                policy = standard.sudo().copy({"company_id": company.id})
-                policy.origin_id = standard
-                key = lambda stage: (stage.offset_days, stage.sequence, stage.id)  # noqa: E731
-                for copied, shipped in zip(
-                    policy.stage_ids.sorted(key), standard.stage_ids.sorted(key), strict=True
-                ):
-                    copied.origin_id = shipped
-                policy._dunning_sync_translations()
-            company.sudo().dunning_policy_id = policy
+        """Give each company without a default policy, or without a policy for
+        agreements, a copy of the shipped one."""
+        for company in self:
+            if not company.dunning_policy_id:
+                others = [("id", "!=", company.dunning_agreement_policy_id.id)]
+                company.sudo().dunning_policy_id = company._dunning_shipped_policy(
+                    "l10n_br_dunning.dunning_policy_standard", others
+                )
+            if not company.dunning_agreement_policy_id:
+                company.sudo().dunning_agreement_policy_id = company._dunning_shipped_policy(
+                    "l10n_br_dunning.dunning_policy_agreement"
+                )
         return self.dunning_policy_id
+
+    def _dunning_shipped_policy(self, xmlid, domain=None):
+        """This company's policy copied from the shipped ``xmlid``: the one it
+        has (with ``domain``, any of its policies matching it), else a copy."""
+        self.ensure_one()
+        shipped = self.env.ref(xmlid, raise_if_not_found=False).sudo()
+        Policy = self.env["dunning.policy"].sudo()
+        own = [("company_id", "=", self.id)]
+        policy = Policy.search(
+            own + (domain if domain is not None else [("origin_id", "=", shipped.id)]), limit=1
+        )
+        if policy or not shipped.exists():
+            return policy
+        if shipped.company_id == self:
+            return shipped
+        # copy() carries the translations of the names it copies.
+        policy = shipped.copy({"company_id": self.id})
+        policy.origin_id = shipped
+        key = lambda stage: (stage.offset_days, stage.sequence, stage.id)  # noqa: E731
+        for copied, original in zip(
+            policy.stage_ids.sorted(key), shipped.stage_ids.sorted(key), strict=True
+        ):
+            copied.origin_id = original
+        policy._dunning_sync_translations()
+        return policy

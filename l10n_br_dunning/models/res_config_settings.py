@@ -40,6 +40,36 @@ class ResConfigSettings(models.TransientModel):
     dunning_contract_charges = fields.Boolean(
         related="company_id.dunning_contract_charges", readonly=False
     )
+    dunning_agreement_max_installments = fields.Integer(
+        related="company_id.dunning_agreement_max_installments", readonly=False
+    )
+    dunning_agreement_min_installment = fields.Monetary(
+        related="company_id.dunning_agreement_min_installment", readonly=False
+    )
+    dunning_agreement_max_days_first = fields.Integer(
+        related="company_id.dunning_agreement_max_days_first", readonly=False
+    )
+    dunning_agreement_min_down_percent = fields.Float(
+        related="company_id.dunning_agreement_min_down_percent", readonly=False
+    )
+    dunning_agreement_portal_approves = fields.Boolean(
+        related="company_id.dunning_agreement_portal_approves", readonly=False
+    )
+    dunning_agreement_journal_id = fields.Many2one(
+        related="company_id.dunning_agreement_journal_id", readonly=False
+    )
+    dunning_agreement_charges_account_id = fields.Many2one(
+        related="company_id.dunning_agreement_charges_account_id", readonly=False
+    )
+    dunning_agreement_policy_id = fields.Many2one(
+        related="company_id.dunning_agreement_policy_id", readonly=False
+    )
+    dunning_agreement_break_days = fields.Integer(
+        related="company_id.dunning_agreement_break_days", readonly=False
+    )
+    dunning_agreement_user_id = fields.Many2one(
+        related="company_id.dunning_agreement_user_id", readonly=False
+    )
     dunning_contract_suspension = fields.Boolean(
         related="company_id.dunning_contract_suspension", readonly=False
     )
