@@ -364,27 +364,15 @@ class DunningAgreement(models.Model):
             )
 
     def _collections_user(self):
-        """Who approves this agreement and hears when it breaks: the company's
-        collections user, else the customer's salesperson, else whoever proposed
-        it, else an accounting manager of the company."""
+        """Who approves this agreement and hears when it breaks, as for the
+        portal's other requests: the customer's salesperson, else the company's
+        collections user, else whoever proposed it, else the administrator."""
         self.ensure_one()
         company = self.company_id
-        for user in (
-            company.dunning_agreement_user_id,
-            self.partner_id.user_id,
-            self.proposed_uid,
-        ):
-            if user and not user.share and user.active and company in user.company_ids:
+        for user in (self.partner_id.user_id, company.dunning_collector_id, self.proposed_uid):
+            if user and not user.share and company in user.company_ids:
                 return user
-        manager = self.env.ref("account.group_account_manager", raise_if_not_found=False)
-        users = (
-            manager.sudo().users.filtered(
-                lambda user: company in user.company_ids and not user.share
-            )
-            if manager
-            else self.env["res.users"]
-        )
-        return users.sorted("id")[:1] or self.env.user
+        return self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
 
     @api.model
     def _schedule(self, lines, count, first_due, down_payment, today):

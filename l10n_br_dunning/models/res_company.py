@@ -112,13 +112,6 @@ class ResCompany(models.Model):
         help="An agreement whose installment is this many days late is recorded as broken and "
         "the collections user gets an activity. Nothing is re-invoiced.",
     )
-    dunning_agreement_user_id = fields.Many2one(
-        "res.users",
-        "Agreements: collections user",
-        domain="[('share', '=', False)]",
-        help="Approves the customers' proposals and hears of broken agreements (default: the "
-        "customer's salesperson).",
-    )
     dunning_contract_suspension = fields.Boolean(
         "Contracts provide suspending sales",
         help="Tick only when your contracts provide that new purchases or services may be "

@@ -67,9 +67,6 @@ class ResConfigSettings(models.TransientModel):
     dunning_agreement_break_days = fields.Integer(
         related="company_id.dunning_agreement_break_days", readonly=False
     )
-    dunning_agreement_user_id = fields.Many2one(
-        related="company_id.dunning_agreement_user_id", readonly=False
-    )
     dunning_contract_suspension = fields.Boolean(
         related="company_id.dunning_contract_suspension", readonly=False
     )

@@ -1,8 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
 from datetime import date, datetime
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -151,3 +153,155 @@ class TestDunningAgreements(DunningCase):
         self.assertTrue(rows)
         self.assertEqual(set(rows.mapped("paid_7")), {0})
         self.assertEqual(set(rows.mapped("renegotiated_7")), {1})
+
+    # -- the régua follows the agreement -------------------------------------------------------
+    def _approved(self, **kwargs):
+        agreement = self._propose(**kwargs)
+        with freeze_time(TODAY):
+            agreement.action_approve()
+        return agreement
+
+    def _pay_line(self, line, amount=None, day=None):
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move.line", active_ids=line.ids)
+            .create({"amount": amount or line.amount_residual, "payment_date": day or TODAY})
+        )
+        return wizard._create_payments()
+
+    def test_the_regua_follows_the_installments_with_the_agreement_policy(self):
+        agreement = self._approved()
+        entry = agreement.move_id
+        self.assertEqual(entry.dunning_agreement_id, agreement)
+        policy = self.company.dunning_agreement_policy_id
+        self.assertNotEqual(policy, self.policy)
+        self.assertEqual(
+            sorted(policy.stage_ids.mapped("offset_days")), [-3, 0, 3, 10, 15], "shipped policy"
+        )
+        first_line = agreement.installment_ids.filtered(lambda i: i.number == 1).move_line_id
+        self.assertEqual(first_line._dunning_policy(), policy)
+        # 3 days before installment 1 (10/12), on the due date, then "at risk" at
+        # D+3 business days (15/12): each stage once, however often the régua runs.
+        for moment in (
+            datetime(2026, 12, 4, 13, 0),
+            datetime(2026, 12, 7, 13, 0),
+            datetime(2026, 12, 7, 16, 0),
+            datetime(2026, 12, 10, 13, 0),
+            datetime(2026, 12, 10, 16, 0),
+            datetime(2026, 12, 15, 13, 0),
+            datetime(2026, 12, 15, 16, 0),
+        ):
+            self._run(moment)
+        self.assertEqual(
+            sorted(self._sent(entry)),
+            [(-3, "email"), (0, "email"), (0, "sms"), (3, "email"), (3, "sms")],
+        )
+        events = self._events(entry)
+        self.assertEqual(events.move_line_id, first_line, "only the installment due")
+        self.assertEqual(set(events.policy_id.ids), set(policy.ids))
+        # The replaced invoices are no longer reminded: the agreement settled them.
+        self.assertFalse(
+            self._events(self.first | self.second).filtered(lambda e: e.sent_at)
+        )
+        # The "at risk" e-mail names the agreement and opens its page.
+        risk = events.filtered(lambda e: e.channel == "email" and e.stage_id.offset_days == 3)
+        html = self._email_html(risk.mail_message_id)
+        text = " ".join(self._text(html).split())
+        self.assertIn(agreement.name, text)
+        self.assertIn("more than 30 days late ends the agreement", text)
+        pay_now = re.search(r'<a href="([^"]+)"[^>]*>Pay now</a>', html).group(1)
+        self.assertIn(f"/my/agreements/{agreement.id}?access_token=", pay_now)
+
+    def test_payments_move_the_agreement_to_being_paid_then_honoured(self):
+        agreement = self._approved(count=2)
+        lines = agreement.installment_ids.sorted("number").move_line_id
+        self._pay_line(lines[0])
+        self.assertEqual(agreement.state, "active")
+        self.assertAlmostEqual(agreement.amount_residual, lines[1].balance, places=2)
+        self._pay_line(lines[1])
+        self.assertEqual(agreement.state, "honoured")
+        self.assertEqual(agreement.amount_residual, 0.0)
+        # Paid agreement installments are no longer reminded.
+        self._run(datetime(2027, 1, 10, 13, 0))
+        self.assertFalse(self._events(agreement.move_id))
+        with self.assertRaisesRegex(UserError, "no longer be cancelled"):
+            agreement.action_cancel()
+
+    def test_an_installment_late_beyond_the_limit_breaks_the_agreement(self):
+        self.company.dunning_agreement_break_days = 20
+        collector = self.env["res.users"].create(
+            {
+                "name": "Cobrança",
+                "login": "cobranca-acordos",
+                "company_id": self.company.id,
+                "company_ids": [Command.set(self.company.ids)],
+                "groups_id": [Command.link(self.env.ref("account.group_account_invoice").id)],
+            }
+        )
+        self.company.dunning_collector_id = collector
+        invoices_before = self.env["account.move"].search_count([("partner_id", "=", self.sp.id)])
+        agreement = self._approved(count=2)
+        lines = agreement.installment_ids.sorted("number").move_line_id
+        self._run(datetime(2026, 12, 30, 13, 0))  # 20 days after 10/12: not beyond
+        self.assertEqual(agreement.state, "approved")
+        self._run(datetime(2026, 12, 31, 13, 0))  # 21 days
+        self.assertEqual(agreement.state, "broken")
+        self.assertTrue(agreement.broken_at)
+        activity = agreement.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, collector)
+        self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self.assertIn("more than 20 days late", activity.note)
+        # Nothing is re-invoiced: the agreement's open installments stay as they are.
+        self.assertEqual(
+            self.env["account.move"].search_count([("partner_id", "=", self.sp.id)]),
+            invoices_before + 1,  # the agreement's entry
+        )
+        self.assertEqual(lines.mapped("amount_residual"), lines.mapped("balance"))
+        # Breaking is recorded once.
+        self._run(datetime(2027, 1, 2, 13, 0))
+        self.assertEqual(len(agreement.activity_ids), 1)
+        # A broken agreement paid in full is honoured after all.
+        for line in lines:
+            self._pay_line(line)
+        self.assertEqual(agreement.state, "honoured")
+
+    def test_the_invoice_says_settled_by_agreement_not_paid(self):
+        agreement = self._approved()
+        self.assertEqual(self.first.dunning_settled_agreement_id, agreement)
+        self.assertEqual(self.first.payment_state, "paid", "Odoo's own state, reconciled")
+        self.assertFalse(self._invoice(self.sp, date(2026, 12, 20)).dunning_settled_agreement_id)
+        arch = self.env["account.move"].get_view(view_type="form")["arch"]
+        self.assertIn("Settled by agreement", arch)
+        self.assertIn("Renegotiated", arch)
+
+    def test_the_term_names_the_parties_and_what_happens_if_an_installment_is_missed(self):
+        self.sp.write({"vat": "123.456.789-09", "street": "Rua das Flores, 10", "city": "Campinas"})
+        agreement = self._approved(down=234.56)
+        # A back-office agreement gets its term on approval, sent to the customer.
+        attachment = agreement.term_attachment_id
+        self.assertTrue(attachment)
+        message = agreement.message_ids.filtered(lambda m: attachment in m.attachment_ids)
+        self.assertIn(self.sp, message.partner_ids)
+        report = self.env.ref("l10n_br_dunning.action_report_dunning_agreement")
+        html = report._render_qweb_html(report, agreement.ids)[0].decode()
+        text = " ".join(self._text(html).split())
+        for expected in (
+            self.company.name,
+            "15.881.399/0001-34",
+            "Rua Augusta, 1500",
+            "Maria Souza",
+            "123.456.789-09",
+            "Rua das Flores, 10",
+            self.first.name,
+            "Down payment",
+            "more than 30 days late, the agreement ends",
+            "at most 2%",
+        ):
+            self.assertIn(expected, text)
+        # The real PDF, as wkhtmltopdf renders it.
+        pdf, kind = report.with_context(force_report_rendering=True)._render_qweb_pdf(
+            report, agreement.ids
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
