@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, LazyTranslate
 from odoo.tools.misc import format_amount, format_date
@@ -439,8 +439,12 @@ class DunningAgreement(models.Model):
             )
             return attachment
         lang = self.partner_id._dunning_lang(self.company_id)
-        self.with_context(lang=lang).with_company(self.company_id).message_post_with_source(
+        # The company sends it, whoever accepted (a portal visitor may not attach files).
+        self.with_user(SUPERUSER_ID).with_context(lang=lang).with_company(
+            self.company_id
+        ).message_post_with_source(
             template,
+            author_id=self.company_id.partner_id.id,
             subtype_xmlid="mail.mt_comment",
             attachment_ids=attachment.ids,
             partner_ids=self.partner_id.ids,

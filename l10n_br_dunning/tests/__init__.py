@@ -10,3 +10,4 @@ from . import test_dunning_lawful
 from . import test_dunning_emails
 from . import test_dunning_portal_fuzz
 from . import test_dunning_agreements
+from . import test_dunning_agreement_portal

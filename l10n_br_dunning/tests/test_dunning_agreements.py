@@ -200,9 +200,7 @@ class TestDunningAgreements(DunningCase):
         self.assertEqual(events.move_line_id, first_line, "only the installment due")
         self.assertEqual(set(events.policy_id.ids), set(policy.ids))
         # The replaced invoices are no longer reminded: the agreement settled them.
-        self.assertFalse(
-            self._events(self.first | self.second).filtered(lambda e: e.sent_at)
-        )
+        self.assertFalse(self._events(self.first | self.second).filtered(lambda e: e.sent_at))
         # The "at risk" e-mail names the agreement and opens its page.
         risk = events.filtered(lambda e: e.channel == "email" and e.stage_id.offset_days == 3)
         html = self._email_html(risk.mail_message_id)

@@ -1,0 +1,201 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+from datetime import date, datetime
+from html import unescape
+
+from freezegun import freeze_time
+
+from odoo.tests import HttpCase, tagged
+
+from .common import DunningCase
+
+TODAY = date(2026, 12, 15)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningAgreementPortal(DunningCase, HttpCase):
+    """ "Parcelar" over real HTTP: the options the rules allow, the signed
+    acceptance, the agreement's page and term, and the refusals."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._load_portuguese()
+        cls.sp.write({"lang": "pt_BR", "vat": "123.456.789-09"})
+        cls.company.write(
+            {"dunning_agreement_max_installments": 4, "dunning_agreement_min_installment": 100.0}
+        )
+        cls.move = cls._invoice(cls.sp, date(2026, 11, 30), 1180.5)
+        cls.later = cls._invoice(cls.sp, date(2026, 12, 30), 300.0)  # not yet due
+        for move in cls.move | cls.later:
+            move._portal_ensure_token()
+
+    def setUp(self):
+        super().setUp()
+        self.frozen = freeze_time(datetime(2026, 12, 15, 13, 0))
+        self.frozen.start()
+        self.addCleanup(self.frozen.stop)
+
+    def _url(self, move=None, token=None):
+        move = move or self.move
+        token = move.access_token if token is None else token
+        return f"/my/invoices/{move.id}/dunning/agreement?access_token={token}"
+
+    def _options_page(self, move=None):
+        response = self.url_open(self._url(move))
+        self.assertEqual(response.status_code, 200)
+        return response.text
+
+    def _accept(self, count, first_due="2026-12-22", accept=True, move=None, token=None):
+        html = self._options_page(move)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+        data = {"csrf_token": csrf, "count": str(count), "first_due": first_due}
+        if accept:
+            data["accept"] = "1"
+        return self.url_open(self._url(move, token), data=data, allow_redirects=False)
+
+    def _agreements(self):
+        return self.env["dunning.agreement"].search([("partner_id", "=", self.sp.id)])
+
+    def test_the_invoice_page_offers_to_split_it(self):
+        html = self.url_open(f"/my/invoices/{self.move.id}?access_token={self.move.access_token}")
+        self.assertIn("o_dunning_split", html.text)
+        self.assertIn("Parcelar", html.text)
+        # An invoice not yet due has nothing to split.
+        html = self.url_open(f"/my/invoices/{self.later.id}?access_token={self.later.access_token}")
+        self.assertNotIn("o_dunning_split", html.text)
+
+    def test_the_options_show_each_schedule_and_total_within_the_rules(self):
+        html = self._options_page()
+        # 1 to 4 installments (the rules' most), first one a week ahead.
+        counts = re.findall(r'name="count"[^>]*value="(\d+)"', html)
+        self.assertEqual(counts, ["1", "2", "3", "4"])
+        text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+        self.assertIn("4 parcelas de R$ 295,12", text)
+        self.assertIn("Total R$ 1.180,50", text)
+        self.assertIn("22/12/2026", text)
+        self.assertIn("22/03/2027", text)
+        # The supplier is named (CDC art. 42-A) and the invoice not yet due is left out.
+        self.assertIn("15.881.399/0001-34", text)
+        self.assertNotIn(self.later.name, text)
+
+    def test_acceptance_is_signed_and_waits_for_a_collections_user(self):
+        page = self._options_page()
+        shown = re.findall(r'o_dunning_acceptance_text">([^<]+)<', page)[2]  # 3 installments
+        response = self._accept(3)
+        self.assertEqual(response.status_code, 303)
+        agreement = self._agreements()
+        self.assertEqual(len(agreement), 1)
+        self.assertIn(f"/my/agreements/{agreement.id}?access_token=", response.headers["Location"])
+        self.assertEqual(agreement.proposed_by, "portal")
+        self.assertEqual(agreement.state, "proposed")
+        self.assertEqual(agreement.accepted_ip, "127.0.0.1")
+        self.assertEqual(agreement.accepted_at, datetime(2026, 12, 15, 13, 0))
+        self.assertEqual(agreement.accepted_text, unescape(shown))
+        self.assertIn("Maria Souza (CPF/CNPJ 123.456.789-09)", agreement.accepted_text)
+        self.assertIn("3 parcelas mensais", agreement.accepted_text)
+        self.assertEqual(
+            [(i.date_due, i.amount) for i in agreement.installment_ids],
+            [(date(2026, 12, 22), 393.5), (date(2027, 1, 22), 393.5), (date(2027, 2, 22), 393.5)],
+        )
+        # The régua pauses the replaced invoice at once; someone must approve.
+        self.assertTrue(self.move.dunning_paused)
+        self.assertEqual(self.move.dunning_pause_reason, "agreement")
+        self.assertTrue(agreement.activity_ids)
+        self._run(datetime(2026, 12, 16, 13, 0))
+        self.assertFalse(self._events(self.move).filtered(lambda e: e.sent_at))
+        # The term is kept and sent to the customer.
+        self.assertTrue(agreement.term_attachment_id)
+        sent = agreement.message_ids.filtered(
+            lambda m: agreement.term_attachment_id in m.attachment_ids
+        )
+        self.assertIn(self.sp, sent.partner_ids)
+        # The agreement's page, and its term, for the token only.
+        page = self.url_open(response.headers["Location"])
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("o_dunning_agreement_done", page.text)
+        term = self.url_open(
+            f"/my/agreements/{agreement.id}/term?access_token={agreement.access_token}"
+        )
+        self.assertEqual(term.status_code, 200)
+        self.assertEqual(term.headers["Content-Type"], "application/pdf")
+        self.assertEqual(
+            self.url_open(f"/my/agreements/{agreement.id}?access_token=x").status_code, 404
+        )
+        # Approved by the collections team: the invoice resumes as settled.
+        agreement.action_approve()
+        self.assertFalse(self.move.dunning_paused)
+        self.assertEqual(self.move.dunning_settled_agreement_id, agreement)
+        html = self.url_open(
+            f"/my/invoices/{self.move.id}?access_token={self.move.access_token}"
+        ).text
+        self.assertIn("o_dunning_settled", html)
+        self.assertIn(agreement.name, html)
+
+    def test_the_portal_approves_within_the_rules_when_the_company_lets_it(self):
+        self.company.dunning_agreement_portal_approves = True
+        response = self._accept(2)
+        self.assertEqual(response.status_code, 303)
+        agreement = self._agreements()
+        self.assertEqual(agreement.state, "approved")
+        self.assertEqual(agreement.move_id.state, "posted")
+        self.assertFalse(self.move.dunning_paused)
+        self.assertEqual(self.move.dunning_settled_agreement_id, agreement)
+        page = self.url_open(response.headers["Location"]).text
+        self.assertIn("o_dunning_term", page)
+        self.assertIn("590,25", page)
+
+    def test_refusals_store_nothing(self):
+        # Outside the rules (more installments than allowed), a date not offered,
+        # without ticking the acceptance.
+        for count, first_due, accept in (
+            (6, "2026-12-22", True),
+            (2, "2027-03-01", True),
+            (2, "2026-12-22", False),
+        ):
+            response = self._accept(count, first_due=first_due, accept=accept)
+            self.assertEqual(response.status_code, 400)
+            self.assertIn("alert-danger", response.text)
+        self.assertFalse(self._agreements())
+        self.assertFalse(self.move.dunning_paused)
+        # Another customer's token, a made-up one: nothing is revealed.
+        other = self._invoice(self.rj, date(2026, 11, 30), 500.0)
+        other._portal_ensure_token()
+        self.assertEqual(self.url_open(self._url(token=other.access_token)).status_code, 404)
+        self.assertEqual(self.url_open(self._url(token="x")).status_code, 404)
+        # A paid invoice has nothing to split.
+        self._pay(self.move)
+        html = self._options_page()
+        self.assertNotIn('name="count"', html)
+        self.assertFalse(self._agreements())
+
+    def test_the_whole_overdue_balance_from_my_account(self):
+        second = self._invoice(self.sp, date(2026, 12, 5), 219.5)
+        user = self.env["res.users"].create(
+            {
+                "name": "Maria Souza",
+                "login": "maria-portal",
+                "password": "maria-portal-123",
+                "partner_id": self.sp.id,
+                "company_id": self.company.id,
+                "company_ids": [(6, 0, self.company.ids)],
+                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+            }
+        )
+        self.authenticate(user.login, "maria-portal-123")
+        invoices = self.url_open("/my/invoices").text
+        self.assertIn("o_dunning_split_balance", invoices)
+        html = self.url_open("/my/dunning/agreement").text
+        self.assertIn(self.move.name, html)
+        self.assertIn(second.name, html)
+        self.assertNotIn(self.later.name, html)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+        response = self.url_open(
+            "/my/dunning/agreement",
+            data={"csrf_token": csrf, "count": "2", "first_due": "2026-12-22", "accept": "1"},
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 303)
+        agreement = self._agreements()
+        self.assertEqual(agreement.replaced_line_ids.move_id, self.move | second)
+        self.assertEqual(agreement.principal, 1400.0)
