@@ -44,3 +44,11 @@ class TestDunningPortalTour(DunningCase, HttpCase):
         self.assertEqual(self.sp.mobile, "+5511977776666")
         blacklisted = self.env["phone.blacklist"].search([("number", "=", "+5511977776666")])
         self.assertTrue(blacklisted.active)
+
+    def test_split_into_installments_on_a_phone(self):
+        self.start_tour(self._url(), "dunning_portal_agreement")
+        agreement = self.env["dunning.agreement"].search([("partner_id", "=", self.sp.id)])
+        self.assertEqual(len(agreement.installment_ids), 2)
+        self.assertEqual(agreement.proposed_by, "portal")
+        self.assertTrue(agreement.accepted_text.startswith("Eu, Maria Souza"))
+        self.assertEqual(self.move.dunning_pause_reason, "agreement")

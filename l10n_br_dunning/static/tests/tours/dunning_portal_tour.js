@@ -103,3 +103,41 @@ registry.category("web_tour.tours").add("dunning_portal_preferences", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("dunning_portal_agreement", {
+    steps: () => [
+        {
+            content: "Split the overdue invoice into installments",
+            trigger: "#dunning a.o_dunning_split",
+            run: "click",
+        },
+        {
+            content: "The options show each schedule and total",
+            trigger: ".o_dunning_option:contains(R$)",
+        },
+        {
+            content: "Choose 2 installments",
+            trigger: "#dunning_count_2",
+            run: "click",
+        },
+        {
+            content: "See its dates",
+            trigger: ".o_dunning_option:has(#dunning_count_2) details summary",
+            run: "click",
+        },
+        {
+            content: "Accept the text of the chosen option",
+            trigger: "#dunning_accept",
+            run: "click",
+        },
+        {
+            content: "Accept the agreement",
+            trigger: "button.o_dunning_agreement_submit",
+            run: "click",
+        },
+        {
+            content: "The agreement's page thanks the customer",
+            trigger: ".o_dunning_agreement_page .o_dunning_agreement_done",
+        },
+    ],
+});
