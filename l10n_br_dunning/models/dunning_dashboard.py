@@ -41,6 +41,7 @@ class DunningDashboard(models.Model):
             "dunning_paused",
             "dunning_pause_reason",
             "dunning_promise_date",
+            "dunning_agreement_id",
         ],
         "account.account": ["account_type"],
         "dunning.stage": ["offset_days"],
@@ -92,6 +93,11 @@ class DunningDashboard(models.Model):
     balance = fields.Monetary("Open balance", readonly=True)
     not_due = fields.Monetary("Not yet due", readonly=True)
     overdue = fields.Monetary(readonly=True)
+    under_agreement = fields.Monetary(
+        "Under agreement",
+        readonly=True,
+        help="Still due on the installments of agreements (included in the open balance).",
+    )
     bucket_1_30 = fields.Monetary("1-30 days", readonly=True)
     bucket_31_60 = fields.Monetary("31-60 days", readonly=True)
     bucket_61_90 = fields.Monetary("61-90 days", readonly=True)
@@ -134,7 +140,8 @@ class DunningDashboard(models.Model):
                        %(today)s::date - COALESCE(l.dunning_due_effective, l.date_maturity)
                            AS days,
                        l.dunning_next_action_at, s.offset_days, l.dunning_stage_id,
-                       m.dunning_paused, m.dunning_pause_reason, m.dunning_promise_date
+                       m.dunning_paused, m.dunning_pause_reason, m.dunning_promise_date,
+                       m.dunning_agreement_id
                   FROM account_move_line l
                   JOIN account_move m ON m.id = l.move_id
              LEFT JOIN dunning_stage s ON s.id = l.dunning_stage_id
@@ -144,6 +151,8 @@ class DunningDashboard(models.Model):
                        SUM(o.amount_residual) AS balance,
                        SUM(o.amount_residual) FILTER (WHERE o.days <= 0) AS not_due,
                        SUM(o.amount_residual) FILTER (WHERE o.days > 0) AS overdue,
+                       SUM(o.amount_residual) FILTER (WHERE o.dunning_agreement_id IS NOT NULL)
+                           AS under_agreement,
                        SUM(o.amount_residual) FILTER (WHERE o.days BETWEEN 1 AND 30) AS b30,
                        SUM(o.amount_residual) FILTER (WHERE o.days BETWEEN 31 AND 60) AS b60,
                        SUM(o.amount_residual) FILTER (WHERE o.days BETWEEN 61 AND 90) AS b90,
@@ -168,6 +177,7 @@ class DunningDashboard(models.Model):
                    POSITION('@' IN COALESCE(cp.email, '')) = 0 AS company_no_email,
                    c.balance, COALESCE(c.not_due, 0) AS not_due,
                    COALESCE(c.overdue, 0) AS overdue,
+                   COALESCE(c.under_agreement, 0) AS under_agreement,
                    COALESCE(c.b30, 0) AS bucket_1_30, COALESCE(c.b60, 0) AS bucket_31_60,
                    COALESCE(c.b90, 0) AS bucket_61_90, COALESCE(c.bmore, 0) AS bucket_90_plus,
                    c.oldest AS oldest_days_overdue, c.installments, c.next_action_at,

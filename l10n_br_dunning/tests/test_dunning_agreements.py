@@ -303,3 +303,48 @@ class TestDunningAgreements(DunningCase):
         )
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
+
+    # -- back-office --------------------------------------------------------------------------
+    def test_the_collections_team_proposes_from_a_call_and_the_dashboard_shows_it(self):
+        outcome = self.env["dunning.call.outcome"].create(
+            {
+                "partner_id": self.sp.id,
+                "outcome": "agreement",
+                "move_ids": [Command.set((self.first | self.second).ids)],
+                "note": "Pede 3 parcelas",
+            }
+        )
+        with freeze_time(TODAY):
+            action = outcome.action_record()
+            self.assertEqual(action["res_model"], "dunning.agreement.wizard")
+            Wizard = self.env["dunning.agreement.wizard"].with_context(**action["context"])
+            wizard = Wizard.create({"installment_count": 3, "first_due": date(2026, 12, 10)})
+            self.assertEqual(wizard.line_ids, self._lines(self.first | self.second))
+            # The schedule is shown before anything is created.
+            self.assertIn("R$", wizard.schedule_html)
+            self.assertIn("12/10/2026", wizard.schedule_html)  # en_US
+            self.assertFalse(
+                self.env["dunning.agreement"].search([("partner_id", "=", self.sp.id)])
+            )
+            wizard.installment_count = 12
+            self.assertIn("At most 6 installments", wizard.schedule_html)
+            with self.assertRaisesRegex(UserError, "At most 6 installments"):
+                wizard.action_propose()
+            wizard.installment_count = 3
+            result = wizard.action_propose()
+            agreement = self.env["dunning.agreement"].browse(result["res_id"])
+            self.assertEqual(agreement.proposed_by, "backoffice")
+            self.assertEqual(agreement.state, "proposed")
+            agreement.action_approve()
+        self.assertIn(
+            "Pede 3 parcelas",
+            self.sp.message_ids[:3].mapped("body")[-1]
+            + "".join(self.sp.message_ids.mapped("body")),
+        )
+        self.env.flush_all()
+        with freeze_time(TODAY):
+            row = self.env["dunning.dashboard"].search(
+                [("partner_id", "=", self.sp.id), ("company_id", "=", self.company.id)]
+            )
+        self.assertAlmostEqual(row.under_agreement, 1234.56, places=2)
+        self.assertAlmostEqual(row.balance, 1234.56, places=2)

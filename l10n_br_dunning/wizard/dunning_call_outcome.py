@@ -10,6 +10,7 @@ from odoo.tools.misc import format_date
 OUTCOMES = [
     ("promise", "Promised to pay"),
     ("dispute", "Disputes the debt"),
+    ("agreement", "Wants an agreement (installments)"),
     ("wrong_number", "Wrong number"),
     ("no_answer", "No answer"),
 ]
@@ -55,7 +56,7 @@ class DunningCallOutcome(models.TransientModel):
         partner = self.partner_id.commercial_partner_id
         labels = dict(self._fields["outcome"]._description_selection(self.env))
         detail = labels[self.outcome] + (f": {self.note}" if self.note else "")
-        if self.outcome in ("promise", "dispute") and not self.move_ids:
+        if self.outcome in ("promise", "dispute", "agreement") and not self.move_ids:
             raise UserError(self.env._("Choose the invoices this answer is about."))
         if self.outcome == "promise":
             if not self.promise_date or self.promise_date <= fields.Date.context_today(self):
@@ -70,6 +71,8 @@ class DunningCallOutcome(models.TransientModel):
         elif self.outcome == "dispute":
             self.move_ids.write({"dunning_dispute_reason": "other"})
             self.move_ids.action_dunning_pause("dispute", False, detail)
+        elif self.outcome == "agreement":
+            detail = self.env._("Wants an agreement") + (f": {self.note}" if self.note else "")
         elif self.outcome == "wrong_number":
             # The number the régua texts: the mobile, else a phone that is a mobile.
             field = partner._dunning_sms_number_field()
@@ -100,4 +103,15 @@ class DunningCallOutcome(models.TransientModel):
             .activity_id
         )
         activities.action_feedback(feedback=detail)
+        if self.outcome == "agreement":
+            # Propose it now: the invoices discussed, the company's rules.
+            action = self.env["ir.actions.act_window"]._for_xml_id(
+                "l10n_br_dunning.dunning_agreement_wizard_action"
+            )
+            action["context"] = {
+                "default_partner_id": partner.id,
+                "default_company_id": self.move_ids.company_id[:1].id or self.env.company.id,
+                "dunning_move_ids": self.move_ids.ids,
+            }
+            return action
         return {"type": "ir.actions.act_window_close"}
