@@ -159,10 +159,12 @@ def run(args, db, url, log):
     partner_ids = [own[1], other[1]]
 
     def footprint():
-        """What an answer leaves: portal requests, chatter messages, attachments."""
+        """What an answer leaves: portal requests and agreements, chatter messages,
+        attachments."""
         return sql(
             db,
-            "SELECT (SELECT count(*) FROM dunning_portal_request),"
+            "SELECT (SELECT count(*) FROM dunning_portal_request)"
+            " + (SELECT count(*) FROM dunning_agreement),"
             " (SELECT count(*) FROM mail_message WHERE"
             "  (model = 'account.move' AND res_id = ANY(%s))"
             "  OR (model = 'res.partner' AND res_id = ANY(%s))),"

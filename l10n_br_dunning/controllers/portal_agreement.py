@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+
 from werkzeug.exceptions import NotFound
 
 from odoo import fields, http
@@ -63,7 +65,9 @@ class DunningAgreementPortal(DunningPortal):
         error, status = None, 200
         if request.httprequest.method == "POST":
             try:
-                count = int(post["count"]) if (post.get("count") or "").isdigit() else 0
+                # An option's number of installments: a few ASCII digits, nothing else.
+                count = post.get("count") or ""
+                count = int(count) if re.fullmatch(r"[0-9]{1,3}", count) else 0
                 first_due = self._dunning_date(post.get("first_due"))
                 if not post.get("accept"):
                     raise UserError(request.env._("Tick the box to accept the agreement's terms."))

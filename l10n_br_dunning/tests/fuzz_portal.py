@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from hypothesis import strategies as st
 
 ANSWERS = ("paid", "dispute", "promise")
-ROUTES = (*ANSWERS, "preferences", "my_preferences", "page", "short_link", "qr")
+ROUTES = (*ANSWERS, "preferences", "my_preferences", "page", "short_link", "qr", "agreement")
 # Routes whose POST changes something when token and CSRF token are valid.
-WRITING = (*ANSWERS, "preferences", "my_preferences")
+WRITING = (*ANSWERS, "preferences", "my_preferences", "agreement")
 URL_VALUE_MAX = 2000
 
 
@@ -86,6 +86,8 @@ class Call:
             path = f"/my/invoices/{invoice_id}/dunning/preferences"
         elif self.route == "my_preferences":
             path = "/my/dunning/preferences"
+        elif self.route == "agreement":
+            path = f"/my/invoices/{invoice_id}/dunning/agreement"
         elif self.route == "page":
             path = f"/my/invoices/{invoice_id}"
         elif self.route == "short_link":
@@ -170,7 +172,7 @@ def calls(draw, today, upload_max_mb=5, routes=ROUTES):
     route = draw(st.sampled_from(list(routes)))
     call = Call(route=route)
     call.method = "GET" if route in ("page", "short_link", "qr") else "POST"
-    if route in ("preferences", "my_preferences") and draw(st.integers(0, 4)) == 0:
+    if route in ("preferences", "my_preferences", "agreement") and draw(st.integers(0, 4)) == 0:
         call.method = "GET"
     # Valid credentials half of the time, so answers get recorded too.
     if draw(st.booleans()):
@@ -203,6 +205,13 @@ def calls(draw, today, upload_max_mb=5, routes=ROUTES):
         )
         if draw(st.booleans()):
             fields["sms_opt_out"] = draw(st.sampled_from(["1", "on", ""]))
+    elif route == "agreement":  # "Parcelar": an option of the rules, accepted
+        fields["count"] = draw(mostly(st.sampled_from(["1", "2", "3", "6", "7"]), junk))
+        fields["first_due"] = draw(
+            mostly(st.just((today + timedelta(days=7)).isoformat()), dates_any_format(today))
+        )
+        if draw(st.integers(0, 3)):
+            fields["accept"] = draw(mostly(st.just("1"), junk))
     elif route in ("short_link", "qr"):
         call.raw_token = draw(
             st.one_of(st.text(alphabet="abcdefABCDEF0123456789-_", max_size=40), junk)

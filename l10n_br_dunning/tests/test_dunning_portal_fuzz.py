@@ -70,7 +70,8 @@ class TestDunningPortalFuzz(DunningCase, HttpCase):
         self.env.invalidate_all()
         moves, partners = self.move | self.other, self.sp | self.rj
         return {
-            "requests": self.env["dunning.portal.request"].search_count([]),
+            "requests": self.env["dunning.portal.request"].search_count([])
+            + self.env["dunning.agreement"].search_count([]),
             "messages": self.env["mail.message"].search_count(
                 [
                     "|",
@@ -147,6 +148,17 @@ class TestDunningPortalFuzz(DunningCase, HttpCase):
         @example(call=fuzz_portal.Call("dispute", fields={"reason": "defective", "note": "Veio"}))
         @example(call=fuzz_portal.Call("promise", fields={"promised_on": ""}))
         @example(call=fuzz_portal.Call("paid", token="wrong", fields={"paid_on": "2026-01-01"}))
+        @example(
+            call=fuzz_portal.Call(
+                "agreement",
+                fields={
+                    "count": "2",
+                    "first_due": (target.today + timedelta(days=7)).isoformat(),
+                    "accept": "1",
+                },
+            )
+        )
+        @example(call=fuzz_portal.Call("agreement", fields={"count": "\x00", "first_due": "x"}))
         def check(call):
             self._check(call, target)
 
