@@ -291,17 +291,11 @@ class DunningAgreement(models.Model):
             return []
         today = today or fields.Date.context_today(self)
         company = lines.company_id
-        debts = [
-            rules.Debt(line.id, line.amount_residual, max((today - line.date_maturity).days, 0))
-            for line in lines
-        ]
         return rules.options(
-            debts,
+            self._debts(lines, today),
             company._dunning_agreement_rules(),
             today,
-            fine_percent=company.dunning_fine_percent,
-            interest_percent_month=company.dunning_interest_percent,
-            with_charges=company.dunning_contract_charges,
+            **self._charges(company),
         )
 
     @api.model
@@ -376,20 +370,30 @@ class DunningAgreement(models.Model):
 
     @api.model
     def _schedule(self, lines, count, first_due, down_payment, today):
-        company = lines.company_id
-        debts = [
-            rules.Debt(line.id, line.amount_residual, max((today - line.date_maturity).days, 0))
-            for line in lines
-        ]
         return rules.build(
-            debts,
+            self._debts(lines, today),
             count,
             first_due,
             down_payment=down_payment,
-            fine_percent=company.dunning_fine_percent,
-            interest_percent_month=company.dunning_interest_percent,
-            with_charges=company.dunning_contract_charges,
+            **self._charges(lines.company_id),
         )
+
+    @api.model
+    def _debts(self, lines, today):
+        """The replaced installments as the plain rules see them."""
+        return [
+            rules.Debt(line.id, line.amount_residual, max((today - line.date_maturity).days, 0))
+            for line in lines
+        ]
+
+    @api.model
+    def _charges(self, company):
+        """The late charges the company's contracts provide, for the plain rules."""
+        return {
+            "fine_percent": company.dunning_fine_percent,
+            "interest_percent_month": company.dunning_interest_percent,
+            "with_charges": company.dunning_contract_charges,
+        }
 
     @api.model
     def _refusal(self, refused, company):
