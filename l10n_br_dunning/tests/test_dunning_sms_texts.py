@@ -55,10 +55,11 @@ class TestDunningSmsTexts(DunningCase):
         self.assertEqual(len(COMPANY_CUSTOMER), 40)
         self.company.dunning_sms_sender = "Aurora Papelaria SPX"  # the longest allowed
         self.assertEqual(len(self.company.dunning_sms_sender), 20)
-        stage_templates = self.policy.stage_ids.sms_template_id
+        policies = self.policy | self.company.dunning_agreement_policy_id
+        stage_templates = policies.stage_ids.sms_template_id
         self.assertTrue(stage_templates)
         self.assertLessEqual(stage_templates, self.templates, "every stage's SMS is checked")
-        self.assertEqual(len(self.templates), 4)
+        self.assertEqual(len(self.templates), 6)  # the régua's 4, the agreements' 2
         for partner in (self.person, self.firm):
             move = self._invoice(partner, date(2026, 12, 10), 123456.78)
             link = move._dunning_short_url()
