@@ -144,6 +144,11 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         page = self.url_open(response.headers["Location"]).text
         self.assertIn("o_dunning_term", page)
         self.assertIn("590,25", page)
+        # The reminders of the agreement's installments link the customer's
+        # contact preferences through the agreement's entry: the page opens.
+        preferences = self.url_open(agreement.move_id._dunning_preferences_url())
+        self.assertEqual(preferences.status_code, 200)
+        self.assertIn("o_dunning_preferences", preferences.text)
 
     def test_refusals_store_nothing(self):
         # Outside the rules (more installments than allowed), a date not offered,
