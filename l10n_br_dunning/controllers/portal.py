@@ -252,11 +252,26 @@ class DunningPortal(PortalAccount):
         values = super()._prepare_my_invoices_values(
             page, date_begin, date_end, sortby or "dunning", filterby, **kwargs
         )
-        # The whole overdue balance may be split ("Parcelar") when the rules allow it.
-        partner = request.env.user.partner_id.commercial_partner_id
-        Agreement = request.env["dunning.agreement"].sudo()
-        lines = Agreement._portal_lines(partner, request.env.company)
-        if lines and Agreement._portal_options(lines):
+        lines = self._dunning_split_lines()
+        if lines:
             values["dunning_split_amount"] = sum(lines.mapped("amount_residual"))
             values["dunning_split_currency"] = request.env.company.currency_id
         return values
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "dunning_split_count" in counters:
+            values["dunning_split_count"] = len(self._dunning_split_lines())
+        return values
+
+    def _dunning_split_lines(self):
+        """The logged-in customer's overdue installments when the rules offer to
+        split them ("Parcelar" for the whole overdue balance), else none."""
+        Agreement = request.env["dunning.agreement"].sudo()
+        if request.env.user._is_public():
+            return Agreement.env["account.move.line"]
+        partner = request.env.user.partner_id.commercial_partner_id
+        lines = Agreement._portal_lines(partner, request.env.company)
+        if lines and Agreement._portal_options(lines):
+            return lines
+        return lines.browse()

@@ -188,6 +188,8 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
             }
         )
         self.authenticate(user.login, "maria-portal-123")
+        counters = self.make_jsonrpc_request("/my/counters", {"counters": ["dunning_split_count"]})
+        self.assertEqual(counters["dunning_split_count"], 2, "two overdue installments")
         invoices = self.url_open("/my/invoices").text
         self.assertIn("o_dunning_split_balance", invoices)
         html = self.url_open("/my/dunning/agreement").text
