@@ -348,3 +348,46 @@ class TestDunningAgreements(DunningCase):
             )
         self.assertAlmostEqual(row.under_agreement, 1234.56, places=2)
         self.assertAlmostEqual(row.balance, 1234.56, places=2)
+
+    def test_each_company_books_and_reminds_its_own_agreements(self):
+        """Two companies in one database, a customer imported without a language."""
+        rio = self.setup_other_company(name="Aurora Filial Rio")["company"]
+        rio.partner_id.write(
+            {
+                "state_id": self.env.ref("base.state_br_rj").id,
+                "street": "Avenida Rio Branco, 156",
+                "city": "Rio de Janeiro",
+                "vat": "15.881.399/0002-15",
+                "email": "cobranca.rio@aurora-rio.example",
+            }
+        )
+        self.env.user.company_ids |= rio
+        self.sp.lang = False
+        invoice = self._invoice(self.sp, date(2026, 11, 3), 500.0, company=rio)
+        with freeze_time(TODAY):
+            agreement = self.env["dunning.agreement"]._propose(
+                self._lines(invoice), 2, date(2026, 12, 10)
+            )
+            agreement.action_approve()
+        self.assertEqual(agreement.company_id, rio)
+        journal = agreement.move_id.journal_id
+        self.assertEqual((journal.company_id, journal.code), (rio, "ACORD"))
+        self.assertNotEqual(journal, self.company.dunning_agreement_journal_id)
+        policy = rio.dunning_agreement_policy_id
+        self.assertEqual(policy.company_id, rio)
+        self.assertEqual(policy.origin_id, self.env.ref("l10n_br_dunning.dunning_policy_agreement"))
+        first = agreement.installment_ids.sorted("number")[0].move_line_id
+        self.assertEqual(first._dunning_policy(), policy)
+        self._run(datetime(2026, 12, 10, 13, 0))
+        email = self._events(agreement.move_id).filtered(lambda e: e.channel == "email")
+        self.assertEqual(email.company_id, rio)
+        self.assertEqual(email.stage_id.policy_id, policy)
+        html = self._email_html(email.mail_message_id)
+        self.assertIn("15.881.399/0002-15", html)
+        self.assertIn(agreement.name, html)
+        # São Paulo's own invoices of the customer, not renegotiated, follow São
+        # Paulo's standard régua.
+        sp_events = self._events(self.first | self.second).filtered("sent_at")
+        self.assertTrue(sp_events)
+        self.assertEqual(sp_events.company_id, self.company)
+        self.assertEqual(sp_events.stage_id.policy_id, self.policy)
