@@ -7,7 +7,10 @@ through the log-only gateway (whose delivery reports mark them delivered, one
 wrong number undelivered), and marks the queued e-mails as the mail server
 would have accepted them. Along the way the customers answer as the portal
 lets them: one pays an invoice after its D+3 reminder (and is thanked), one
-disputes an invoice, one asks for a new date, one asks for e-mail only. Before
+disputes an invoice, one asks for a new date, one asks for e-mail only, one
+splits an overdue invoice into three installments on the portal (the
+collections user approves it the next day, the régua reminds its first
+installment, which the customer pays, so the agreement is being paid). Before
 that month, the chronic late payer's last year of invoices, each paid weeks
 late; afterwards the payer profiles are refreshed as their daily job does. The
 demo company gets a collections user and a salesperson for its customers.
@@ -27,6 +30,10 @@ PAYS_AFTER_D3 = "l10n_br_dunning.res_partner_mercadinho_bom_preco_demo"
 DISPUTES = ("l10n_br_dunning.res_partner_clinica_recife_saude_demo", 25)
 PROMISES = ("l10n_br_dunning.res_partner_joao_carlos_oliveira_demo", 12)
 EMAIL_ONLY = ("l10n_br_dunning.res_partner_distribuidora_amazonas_demo", 32)
+# Accepts an agreement on the portal that day (her invoice is 11 days late); the
+# collections user approves it the next day; she pays installment 1 the day after
+# its due date (the agreement's first installment is due a week after accepting).
+AGREES = ("l10n_br_dunning.res_partner_ana_paula_ferreira_demo", 30)
 WRONG_NUMBER = "l10n_br_dunning.res_partner_construtora_horizonte_demo"
 CHRONIC = "l10n_br_dunning.res_partner_construtora_horizonte_demo"
 # (days ago it was due, amount, days late it was paid)
@@ -59,6 +66,7 @@ def play(env, company, log=None):
                 _pay(env, move, day)
             pay_next = env["account.move"]
             _answer(env, company, DAYS - days_ago)
+            _agreement(env, company, DAYS - days_ago, day)
             env["dunning.engine"]._cron_run()
             env["sms.sms"]._process_queue()
             reports = []
@@ -77,7 +85,7 @@ def play(env, company, log=None):
             pay_next = _paid_after_d3(env, company)
             # PostgreSQL's clock is not frozen: what this day wrote is dated
             # as if it had been written then.
-            for table in ("dunning_event", "dunning_portal_request"):
+            for table in ("dunning_event", "dunning_portal_request", "dunning_agreement"):
                 env.cr.execute(
                     SQL(
                         "UPDATE %s SET create_date = %s, write_date = %s WHERE create_date > %s",
@@ -130,9 +138,8 @@ def _people(env, company):
     env["account.move"].search(
         [("company_id", "=", company.id), ("move_type", "=", "out_invoice")]
     ).write({"invoice_user_id": seller.id})
-    company.dunning_policy_id.stage_ids.filtered("create_call").write(
-        {"activity_user_id": collections.id}
-    )
+    policies = company.dunning_policy_id | company.dunning_agreement_policy_id
+    policies.stage_ids.filtered("create_call").write({"activity_user_id": collections.id})
 
 
 def _chronic_history(env, company, today):
@@ -232,3 +239,31 @@ def _answer(env, company, day_number):
             Request._submit(
                 "promise", partner, company, move, promised_on=today + timedelta(days=7)
             )
+
+
+def _agreement(env, company, day_number, day):
+    """A customer splits an overdue invoice on the portal, as its page lets her:
+    the option of three installments, accepted; approved the next day by the
+    collections user; installment 1 paid the day after its due date."""
+    partner = env.ref(AGREES[0], raise_if_not_found=False)
+    if not partner:
+        return
+    Agreement = env["dunning.agreement"].sudo().with_company(company)
+    agreement = Agreement.search([("partner_id", "=", partner.id)], limit=1)
+    if day_number == AGREES[1] and not agreement:
+        lines = Agreement._portal_lines(partner, company)
+        option = Agreement._portal_option(lines, 3)
+        if option:
+            Agreement._accept_on_portal(lines, 3, option.installments[0].due, "203.0.113.7")
+    elif agreement.state == "proposed" and day_number == AGREES[1] + 1:
+        collections = env["res.users"].search([("login", "=", "cobranca")], limit=1)
+        agreement.with_user(collections or env.user).sudo().action_approve()
+    elif agreement.state == "approved":
+        first = agreement.installment_ids.sorted("number")[:1].move_line_id
+        if first.date_maturity and first.date_maturity < day:
+            wizard = (
+                env["account.payment.register"]
+                .with_context(active_model="account.move.line", active_ids=first.ids)
+                .create({"payment_date": day})
+            )
+            wizard._create_payments()
