@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import logging
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -12,8 +11,6 @@ from odoo.tools.misc import format_amount, format_date
 from ..tools import agreements as rules
 from .dunning_context import PlanningContext, to_utc
 from .dunning_portal_request import PORTAL_RATE_LIMIT, DunningRateLimit
-
-_logger = logging.getLogger(__name__)
 
 _lt = LazyTranslate(__name__)
 
@@ -160,7 +157,9 @@ class DunningAgreement(models.Model):
             else:
                 agreement.state = "approved"
 
-    @api.depends("amount_total", "move_id", "installment_ids.move_line_id.amount_residual")
+    @api.depends(
+        "amount_total", "move_id", "cancelled_at", "installment_ids.move_line_id.amount_residual"
+    )
     def _compute_amount_residual(self):
         for agreement in self:
             if agreement.move_id:

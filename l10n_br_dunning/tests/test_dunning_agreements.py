@@ -112,6 +112,15 @@ class TestDunningAgreements(DunningCase):
         self.assertEqual(self._due(self.sp), before)
         self.assertFalse(any(agreement.installment_ids.move_line_id.mapped("amount_residual")))
 
+    def test_a_proposal_cancelled_leaves_nothing_due(self):
+        agreement = self._propose()
+        self.assertEqual(agreement.amount_residual, agreement.amount_total)
+        with freeze_time(TODAY):
+            agreement.action_cancel()
+        self.assertEqual(agreement.state, "cancelled")
+        self.assertEqual(agreement.amount_residual, 0.0)
+        self.assertFalse(agreement.move_id)
+
     def test_proposals_outside_the_rules_are_refused_in_words(self):
         self.company.write(
             {"dunning_agreement_max_installments": 4, "dunning_agreement_min_installment": 350.0}
