@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import timedelta
-
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, Command, api, fields, models
@@ -340,21 +338,17 @@ class DunningAgreement(models.Model):
     @api.model
     def _check_portal_rate(self, partner):
         """At most PORTAL_RATE_LIMIT proposals of one customer on the portal an hour."""
-        since = fields.Datetime.now() - timedelta(hours=1)
-        count = self.sudo().search_count(
-            [
-                ("partner_id", "=", partner.commercial_partner_id.id),
-                ("proposed_by", "=", "portal"),
-                ("create_date", ">=", since),
-            ]
-        )
-        if count >= PORTAL_RATE_LIMIT:
-            raise DunningRateLimit(
+        self.env["dunning.portal.request"]._check_rate(
+            [("partner_id", "=", partner.commercial_partner_id.id), ("proposed_by", "=", "portal")],
+            PORTAL_RATE_LIMIT,
+            DunningRateLimit(
                 self.env._(
                     "We have already received several proposals from you in the last hour. "
                     "Please try again later or reply to our e-mail."
                 )
-            )
+            ),
+            model=self._name,
+        )
 
     def _collections_user(self):
         """Who approves this agreement and hears when it breaks, as for the

@@ -125,10 +125,12 @@ class DunningPortalRequest(models.Model):
         self._check_rate(domain, PORTAL_RATE_LIMIT, DunningRateLimit(message))
 
     @api.model
-    def _check_rate(self, domain, limit, error):
-        """Raise ``error`` when ``domain`` matched ``limit`` requests in the last hour."""
+    def _check_rate(self, domain, limit, error, model=None):
+        """Raise ``error`` when ``domain`` matched ``limit`` records in the last
+        hour: portal requests, or the records of ``model`` (agreements proposed)."""
         since = fields.Datetime.now() - timedelta(hours=1)
-        if self.sudo().search_count(domain + [("create_date", ">=", since)]) >= limit:
+        records = self.env[model] if model else self
+        if records.sudo().search_count(domain + [("create_date", ">=", since)]) >= limit:
             raise error
 
     @api.model

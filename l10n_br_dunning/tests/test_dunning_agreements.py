@@ -8,6 +8,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..models.dunning_portal_request import DunningRateLimit
 from .common import DunningCase
 
 TODAY = date(2026, 12, 3)
@@ -120,6 +121,17 @@ class TestDunningAgreements(DunningCase):
         self.assertEqual(agreement.state, "cancelled")
         self.assertEqual(agreement.amount_residual, 0.0)
         self.assertFalse(agreement.move_id)
+
+    def test_the_portal_takes_at_most_five_proposals_an_hour(self):
+        Agreement = self.env["dunning.agreement"]
+        lines = self._lines(self.first | self.second)
+        with freeze_time(TODAY):
+            for _attempt in range(5):
+                Agreement._propose(lines, 2, date(2026, 12, 10), proposed_by="portal")
+            option = Agreement._portal_option(lines, 2)
+            with self.assertRaisesRegex(DunningRateLimit, "several proposals"):
+                Agreement._accept_on_portal(lines, 2, option.installments[0].due, "127.0.0.1")
+        self.assertEqual(Agreement.search_count([("partner_id", "=", self.sp.id)]), 5)
 
     def test_proposals_outside_the_rules_are_refused_in_words(self):
         self.company.write(
