@@ -8,6 +8,7 @@ from odoo.tools.misc import format_date, format_datetime
 
 from ..tools.portal_rules import late_charges
 from .account_move_line import NEVER_REMINDED
+from .dunning_agreement import RENEGOTIATED_MOVES
 from .dunning_context import PlanningContext, to_naive, to_utc
 
 PAUSE_REASONS = [
@@ -210,17 +211,22 @@ class AccountMove(models.Model):
         return posted
 
     def _compute_dunning_settled_agreement_id(self):
-        Agreement = self.env["dunning.agreement"].sudo()
-        agreements = Agreement.search(
-            [
-                ("replaced_line_ids.move_id", "in", self.ids),
-                ("state", "not in", ("proposed", "cancelled")),
-            ]
-        )
+        """From RENEGOTIATED_MOVES: the one definition of an invoice an agreement
+        settled (thanks, paid, effectiveness read it too)."""
+        settled = {}
+        if self.ids:
+            self.env["account.partial.reconcile"].flush_model()
+            self.env["dunning.agreement"].flush_model(["move_id"])
+            rows = self.env.execute_query(
+                SQL(
+                    "SELECT r.move_id, r.agreement_id FROM (%s) r WHERE r.move_id = ANY(%s)",
+                    RENEGOTIATED_MOVES,
+                    self.ids,
+                )
+            )
+            settled = dict(rows)
         for move in self:
-            move.dunning_settled_agreement_id = agreements.filtered(
-                lambda agreement, move=move: move in agreement.replaced_line_ids.move_id
-            )[:1]
+            move.dunning_settled_agreement_id = settled.get(move.id, False)
 
     def _dunning_portal_url(self):
         """Where the customer pays this document: an agreement's entry opens the

@@ -24,10 +24,11 @@ REFUSALS = {
 
 
 # Invoices an agreement's entry settled (wholly or partly), not a payment of
-# the customer, and the day (the entry's date).
+# the customer: the day (the entry's date) and the agreement.
 RENEGOTIATED_MOVES = SQL(
     """
-    SELECT DISTINCT ON (rl.move_id) rl.move_id, cl.date AS renegotiated_on
+    SELECT DISTINCT ON (rl.move_id) rl.move_id, cl.date AS renegotiated_on,
+           ag.id AS agreement_id
       FROM account_move_line rl
       JOIN account_partial_reconcile ap ON ap.debit_move_id = rl.id
       JOIN account_move_line cl ON cl.id = ap.credit_move_id
