@@ -22,17 +22,21 @@ class DunningPortal(PortalAccount):
     def _dunning_invoice(self, invoice_id, access_token):
         """The invoice (sudo) or 404: another customer's invoice, a wrong token and
         a missing invoice all look the same."""
+        return self._dunning_document("account.move", invoice_id, access_token)
+
+    def _dunning_document(self, model, record_id, access_token):
+        """The invoice or agreement (sudo) ``record_id`` of ``model``, or 404."""
         try:
-            invoice = self._document_check_access("account.move", invoice_id, access_token)
+            record = self._document_check_access(model, record_id, access_token)
         except (AccessError, MissingError) as error:
             raise NotFound() from error
         if request.env.user._is_public():
             # A customer arriving from a reminder reads the page, and the answers to
             # what they send, in their language.
-            lang = invoice.partner_id._dunning_lang(invoice.company_id)
+            lang = record.partner_id._dunning_lang(record.company_id)
             request.update_context(lang=lang)
-            invoice = invoice.with_context(lang=lang)
-        return invoice
+            record = record.with_context(lang=lang)
+        return record
 
     @http.route()
     def portal_my_invoice_detail(self, invoice_id, access_token=None, **kw):
@@ -80,8 +84,9 @@ class DunningPortal(PortalAccount):
         """The "Parcelar" page of this invoice when the company's rules offer
         at least one option for its overdue installments."""
         Agreement = invoice.env["dunning.agreement"].sudo()
-        lines = Agreement._portal_lines(invoice.commercial_partner_id, invoice.company_id, invoice)
-        if not lines or not Agreement._portal_options(lines):
+        if not Agreement._portal_splittable(
+            invoice.commercial_partner_id, invoice.company_id, invoice
+        ):
             return False
         return f"/my/invoices/{invoice.id}/dunning/agreement?access_token={invoice.access_token}"
 
@@ -271,7 +276,4 @@ class DunningPortal(PortalAccount):
         if request.env.user._is_public():
             return Agreement.env["account.move.line"]
         partner = request.env.user.partner_id.commercial_partner_id
-        lines = Agreement._portal_lines(partner, request.env.company)
-        if lines and Agreement._portal_options(lines):
-            return lines
-        return lines.browse()
+        return Agreement._portal_splittable(partner, request.env.company)

@@ -4,7 +4,7 @@ import re
 from werkzeug.exceptions import NotFound
 
 from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
 from ..models.dunning_portal_request import DunningRateLimit
@@ -115,17 +115,6 @@ class DunningAgreementPortal(DunningPortal):
         return request.render("l10n_br_dunning.portal_dunning_agreement_new", values, status=status)
 
     # -- the agreement's page -----------------------------------------------------------------
-    def _dunning_agreement(self, agreement_id, access_token):
-        try:
-            agreement = self._document_check_access("dunning.agreement", agreement_id, access_token)
-        except (AccessError, MissingError) as error:
-            raise NotFound() from error
-        if request.env.user._is_public():
-            lang = agreement.partner_id._dunning_lang(agreement.company_id)
-            request.update_context(lang=lang)
-            agreement = agreement.with_context(lang=lang)
-        return agreement
-
     @http.route(
         "/my/agreements/<int:agreement_id>",
         type="http",
@@ -135,7 +124,7 @@ class DunningAgreementPortal(DunningPortal):
         sitemap=False,
     )
     def portal_dunning_agreement(self, agreement_id, access_token=None, **kw):
-        agreement = self._dunning_agreement(agreement_id, access_token)
+        agreement = self._dunning_document("dunning.agreement", agreement_id, access_token)
         installments = []
         for installment in agreement.installment_ids:
             line = installment.move_line_id
@@ -171,7 +160,7 @@ class DunningAgreementPortal(DunningPortal):
         sitemap=False,
     )
     def portal_dunning_agreement_term(self, agreement_id, access_token=None, **kw):
-        agreement = self._dunning_agreement(agreement_id, access_token)
+        agreement = self._dunning_document("dunning.agreement", agreement_id, access_token)
         attachment = agreement.term_attachment_id
         if not attachment:
             raise NotFound()

@@ -283,6 +283,13 @@ class DunningAgreement(models.Model):
         )
 
     @api.model
+    def _portal_splittable(self, partner, company, moves=None):
+        """``_portal_lines`` when the rules offer at least one option for them
+        (the portal then shows "Parcelar"), else none."""
+        lines = self._portal_lines(partner, company, moves)
+        return lines if self._portal_options(lines) else lines.browse()
+
+    @api.model
     def _portal_options(self, lines, today=None):
         """The schedules the company's rules allow for ``lines``."""
         if not lines:
