@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, Command, api, fields, models
@@ -527,7 +529,18 @@ class DunningAgreement(models.Model):
         re-invoiced: the agreement's open installments stay as they are."""
         now = to_utc(now or fields.Datetime.now())
         context = PlanningContext(self.env)
-        agreements = self.sudo().search([("state", "in", ("approved", "active"))])
+        Agreement = self.sudo()
+        running = [("state", "in", ("approved", "active"))]
+        # Only agreements with an installment due long enough ago to be late
+        # beyond their company's limit (the customer's day is at most the UTC
+        # day + 1; days late count from the effective due date, never earlier).
+        agreements = Agreement.browse()
+        for [company] in Agreement._read_group(running, ["company_id"]):
+            last_due = now.date() - timedelta(days=company.dunning_agreement_break_days)
+            agreements |= Agreement.search(
+                running
+                + [("company_id", "=", company.id), ("installment_ids.date_due", "<=", last_due)]
+            )
         broken = self.browse()
         for agreement in agreements:
             company = agreement.company_id
