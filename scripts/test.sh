@@ -12,8 +12,10 @@
 #        (HttpCase tours in headless Chromium included), the real-process tests
 #        of tests/ (several Odoo processes on copies of that database: crashes,
 #        concurrent workers, provider outages) and Odoo's own `sms` and
-#        `test_mail_sms` tests (query counts included) with our add-ons
-#        installed; the databases are dropped afterwards;
+#        `test_mail_sms` tests (query counts included), `account` tests of what
+#        we touch and `portal` tests, with our add-ons installed; Odoo's tests
+#        known to fail without us are strict xfail (conftest.py); the databases
+#        are dropped afterwards;
 #      - Odoo missing: one unmistakable SKIPPED line, then the plain tests.
 # Exit status is non-zero when any layer failed.
 set -uo pipefail
@@ -90,8 +92,21 @@ if [ "$HAVE_ODOO" = 1 ]; then
         --no-deps "$QUEUE_JOB" || status=1
 
     ODOO_ADDONS=$(python3 -c "import odoo.addons as a; print(','.join(a.__path__))")
-    SMS_TESTS=$(python3 -c "import os, odoo.addons.sms as m; print(os.path.join(os.path.dirname(m.__file__), 'tests'))")
-    MAIL_SMS_TESTS=$(python3 -c "import os, odoo.addons.test_mail_sms as m; print(os.path.join(os.path.dirname(m.__file__), 'tests'))")
+    odoo_tests() { python3 -c "import os, odoo.addons.$1 as m; print(os.path.join(os.path.dirname(m.__file__), 'tests'))"; }
+    SMS_TESTS=$(odoo_tests sms)
+    MAIL_SMS_TESTS=$(odoo_tests test_mail_sms)
+    PORTAL_TESTS=$(odoo_tests portal)
+    # Odoo's own accounting and portal tests of what the régua touches:
+    # reconciliation (agreements reconcile and unreconcile receivables), payments,
+    # invoices and their portal pages (we override the invoice routes), sending
+    # invoices, branches and partners. Known failures: ODOO_EXPECTED_FAILURES in
+    # conftest.py (README.md, "Odoo's own tests").
+    ACCOUNT_TESTS=()
+    for name in test_account_move_reconcile test_account_payment_register \
+        test_account_move_out_invoice test_portal_invoice test_account_move_send \
+        test_company_branch test_account_partner test_account_payment test_portal_attachment; do
+        ACCOUNT_TESTS+=("$(odoo_tests account)/$name.py")
+    done
     DB="dunning_test_$$_$(date +%s)"
     DATA_DIR=$(mktemp -d)
     cleanup() {
@@ -118,7 +133,7 @@ if [ "$HAVE_ODOO" = 1 ]; then
     createdb -T "$DB" "${DB}_process" || status=1
     export REGUA_PROCESS_TEMPLATE_DB="${DB}_process" REGUA_ODOO_DATA_DIR="$DATA_DIR"
 
-    say "pytest-odoo: plain tests, ${ADDONS[*]} Odoo suites, real-process tests and Odoo's own sms and test_mail_sms tests"
+    say "pytest-odoo: plain tests, ${ADDONS[*]} Odoo suites, real-process tests and Odoo's own sms, test_mail_sms, account and portal tests"
     ODOO_TESTS=(tests)
     for addon in "${ADDONS[@]}"; do
         [ -d "$addon/tests" ] && ODOO_TESTS+=("$addon/tests")
@@ -126,10 +141,12 @@ if [ "$HAVE_ODOO" = 1 ]; then
     python3 -m pytest -c "$ROOT/pytest.ini" \
         --odoo-database="$DB" --odoo-addons-path="$ROOT,$ODOO_ADDONS" \
         --odoo-http --odoo-log-level=warn --odoo-extra="data-dir=$DATA_DIR" \
-        "${PLAIN_TESTS[@]}" "${ODOO_TESTS[@]}" "$SMS_TESTS" "$MAIL_SMS_TESTS" || status=1
+        "${PLAIN_TESTS[@]}" "${ODOO_TESTS[@]}" "$SMS_TESTS" "$MAIL_SMS_TESTS" \
+        "${ACCOUNT_TESTS[@]}" "$PORTAL_TESTS" || status=1
 else
     printf '\n%s\n' "!!!!! ODOO SUITE SKIPPED: 'odoo' (18.0) is not importable by $(command -v python3); only the plain-Python tests and static checks ran. Install Odoo 18.0 (see DEVELOPERS.md) to run the Odoo tests. !!!!!"
     say "pytest: plain-Python tests (no Odoo)"
     python3 -m pytest -c "$ROOT/pytest.ini" -p no:odoo "${PLAIN_TESTS[@]}" || status=1
 fi
+say "make test took ${SECONDS} s (exit status $status)"
 exit $status

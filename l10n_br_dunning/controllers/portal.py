@@ -20,16 +20,17 @@ class DunningPortal(PortalAccount):
 
     # -- access -------------------------------------------------------------------------
     def _dunning_invoice(self, invoice_id, access_token):
-        """The invoice (sudo) or 404: another customer's invoice, a wrong token and
-        a missing invoice all look the same."""
+        """The invoice (sudo), or None when the visitor may not open it."""
         return self._dunning_document("account.move", invoice_id, access_token)
 
     def _dunning_document(self, model, record_id, access_token):
-        """The invoice or agreement (sudo) ``record_id`` of ``model``, or 404."""
+        """The invoice or agreement (sudo) ``record_id`` of ``model``, or None:
+        another customer's document, a wrong token and a missing document look
+        the same. Callers answer None with ``_dunning_refused()``."""
         try:
             record = self._document_check_access(model, record_id, access_token)
-        except (AccessError, MissingError) as error:
-            raise NotFound() from error
+        except (AccessError, MissingError):
+            return None
         if request.env.user._is_public():
             # A customer arriving from a reminder reads the page, and the answers to
             # what they send, in their language.
@@ -38,8 +39,18 @@ class DunningPortal(PortalAccount):
             record = record.with_context(lang=lang)
         return record
 
+    @staticmethod
+    def _dunning_refused():
+        """What Odoo's portal answers a visitor who may not open a document
+        (``portal_my_invoice_detail``): back to /my, which asks a visitor without
+        a session to log in. Our pages answer the same, so a guessed link tells
+        nothing that Odoo's own invoice page would not."""
+        return request.redirect("/my")
+
     @http.route()
     def portal_my_invoice_detail(self, invoice_id, access_token=None, **kw):
+        # Sets the customer's language when the link is good; Odoo's own method
+        # answers a bad one.
         self._dunning_invoice(invoice_id, access_token)
         return super().portal_my_invoice_detail(invoice_id, access_token=access_token, **kw)
 
@@ -104,6 +115,8 @@ class DunningPortal(PortalAccount):
             raise NotFound()
         post = self._dunning_text_fields(post)
         invoice = self._dunning_invoice(invoice_id, access_token)
+        if invoice is None:
+            return self._dunning_refused()
         if invoice.move_type not in DUNNED:
             raise NotFound()
         answers = {
@@ -174,6 +187,8 @@ class DunningPortal(PortalAccount):
     )
     def portal_dunning_preferences_token(self, invoice_id, access_token=None, **post):
         invoice = self._dunning_invoice(invoice_id, access_token)
+        if invoice is None:
+            return self._dunning_refused()
         action = f"/my/invoices/{invoice.id}/dunning/preferences"
         return self._dunning_preferences(
             invoice.commercial_partner_id, invoice.company_id, action, access_token, post

@@ -27,6 +27,8 @@ class DunningAgreementPortal(DunningPortal):
     )
     def portal_dunning_agreement_invoice(self, invoice_id, access_token=None, **post):
         invoice = self._dunning_invoice(invoice_id, access_token)
+        if invoice is None:
+            return self._dunning_refused()
         if invoice.move_type not in ("out_invoice", "out_receipt") or invoice.state != "posted":
             raise NotFound()
         Agreement = invoice.env["dunning.agreement"]
@@ -125,6 +127,8 @@ class DunningAgreementPortal(DunningPortal):
     )
     def portal_dunning_agreement(self, agreement_id, access_token=None, **kw):
         agreement = self._dunning_document("dunning.agreement", agreement_id, access_token)
+        if agreement is None:
+            return self._dunning_refused()
         installments = []
         for installment in agreement.installment_ids:
             line = installment.move_line_id
@@ -161,6 +165,8 @@ class DunningAgreementPortal(DunningPortal):
     )
     def portal_dunning_agreement_term(self, agreement_id, access_token=None, **kw):
         agreement = self._dunning_document("dunning.agreement", agreement_id, access_token)
+        if agreement is None:
+            return self._dunning_refused()
         attachment = agreement.term_attachment_id
         if not attachment:
             raise NotFound()

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from freezegun import freeze_time
 from lxml import html as lxml_html
@@ -131,3 +132,12 @@ class DunningCase(AccountTestInvoicingCommon):
             )
         )
         return wizard._create_payments()
+
+    def assertRefusedLikeOdoo(self, path, **kwargs):
+        """``path`` answers as Odoo's portal answers a visitor who may not open
+        an invoice (``portal_my_invoice_detail``): a redirect to /my, and
+        nothing of the document. Returns the response."""
+        response = self.url_open(path, allow_redirects=False, **kwargs)
+        self.assertIn(response.status_code, (302, 303), path)
+        self.assertEqual(urlsplit(response.headers["Location"]).path, "/my", path)
+        return response

@@ -119,9 +119,8 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         )
         self.assertEqual(term.status_code, 200)
         self.assertEqual(term.headers["Content-Type"], "application/pdf")
-        self.assertEqual(
-            self.url_open(f"/my/agreements/{agreement.id}?access_token=x").status_code, 404
-        )
+        self.assertRefusedLikeOdoo(f"/my/agreements/{agreement.id}?access_token=x")
+        self.assertRefusedLikeOdoo(f"/my/agreements/{agreement.id}/term?access_token=x")
         # Approved by the collections team: the invoice resumes as settled.
         agreement.action_approve()
         self.assertFalse(self.move.dunning_paused)
@@ -166,8 +165,8 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         # Another customer's token, a made-up one: nothing is revealed.
         other = self._invoice(self.rj, date(2026, 11, 30), 500.0)
         other._portal_ensure_token()
-        self.assertEqual(self.url_open(self._url(token=other.access_token)).status_code, 404)
-        self.assertEqual(self.url_open(self._url(token="x")).status_code, 404)
+        self.assertRefusedLikeOdoo(self._url(token=other.access_token))
+        self.assertRefusedLikeOdoo(self._url(token="x"))
         # A paid invoice has nothing to split.
         self._pay(self.move)
         html = self._options_page()

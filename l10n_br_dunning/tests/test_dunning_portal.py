@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
 from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
 
 from freezegun import freeze_time
 
@@ -115,18 +116,30 @@ class TestDunningPortal(DunningCase, HttpCase):
         self.assertIn(f"/my/invoices/{self.move.id}/dunning/preferences", html)
 
     def test_wrong_token_or_other_customer_reveals_nothing(self):
+        """A bad link gets Odoo's own answer (back to /my, which asks for a
+        login), on Odoo's invoice page and on the régua's pages alike."""
         other = self._invoice(self.rj, date(2026, 12, 10))
         other._portal_ensure_token()
-        self.assertEqual(self._page(token="not-the-token").status_code, 404)
+        move = self.move.id
+        self.assertRefusedLikeOdoo(f"/my/invoices/{move}?access_token=not-the-token")
         # A valid token of another invoice opens nothing here.
-        wrong = self.url_open(f"/my/invoices/{self.move.id}?access_token={other.access_token}")
-        self.assertEqual(wrong.status_code, 404)
+        wrong = self.assertRefusedLikeOdoo(f"/my/invoices/{move}?access_token={other.access_token}")
         self.assertNotIn("Maria", wrong.text)
+        followed = self.url_open(f"/my/invoices/{move}?access_token={other.access_token}")
+        self.assertEqual(followed.status_code, 200)
+        self.assertIn("/web/login", followed.url)
+        self.assertNotIn("1.180,50", followed.text)
         refused = self._post("dispute", {"reason": "other", "note": "x"}, token=other.access_token)
-        self.assertEqual(refused.status_code, 404)
+        self.assertEqual(refused.status_code, 303)
+        self.assertEqual(urlsplit(refused.headers["Location"]).path, "/my")
         self.assertFalse(self.move.dunning_paused)
-        missing = self.url_open("/my/invoices/999999?access_token=x")
-        self.assertEqual(missing.status_code, 404)
+        self.assertRefusedLikeOdoo("/my/invoices/999999?access_token=x")
+        self.assertRefusedLikeOdoo(
+            f"/my/invoices/{move}/dunning/preferences?access_token={other.access_token}"
+        )
+        self.assertRefusedLikeOdoo(
+            f"/my/invoices/{move}/dunning/agreement?access_token={other.access_token}"
+        )
 
     def test_page_shows_no_text_a_link_chooses(self):
         url = f"/my/invoices/{self.move.id}?access_token={self.move.access_token}"
@@ -337,9 +350,9 @@ class TestDunningPortal(DunningCase, HttpCase):
         self.assertEqual(response.status_code, 429)
         self.assertEqual(self.sp.dunning_preferred_hours, "morning")
 
-    def test_preferences_with_a_wrong_token_are_404(self):
+    def test_preferences_with_a_wrong_token_are_refused(self):
         url = f"/my/invoices/{self.move.id}/dunning/preferences?access_token=nope"
-        self.assertEqual(self.url_open(url).status_code, 404)
+        self.assertRefusedLikeOdoo(url)
 
 
 @tagged("post_install", "-at_install")
