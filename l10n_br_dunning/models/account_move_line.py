@@ -85,6 +85,19 @@ class AccountMoveLine(models.Model):
         self.ensure_one()
         return bool(self.filtered_domain(self._dunning_open_domain()))
 
+    def _dunning_open_amount(self, day):
+        """What this installment still owes on ``day`` in the company's currency,
+        as a payment that day would settle it: an installment in another currency
+        owes its open amount in that currency at ``day``'s rate (Odoo books the
+        difference with the invoice's rate as an exchange difference)."""
+        self.ensure_one()
+        company = self.company_id
+        if self.currency_id == company.currency_id:
+            return self.amount_residual
+        return self.currency_id._convert(
+            self.amount_residual_currency, company.currency_id, company, day
+        )
+
     def _dunning_days_overdue(self, today, context=None):
         """Days since this installment's effective due date (negative: days left),
         in the customer's calendar: what the invoice, the portal, the statement

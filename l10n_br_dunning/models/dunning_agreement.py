@@ -383,9 +383,17 @@ class DunningAgreement(models.Model):
 
     @api.model
     def _debts(self, lines, today):
-        """The replaced installments as the plain rules see them."""
+        """The replaced installments as the plain rules see them: what each owes
+        today (``_dunning_open_amount``) and its days overdue, counted as every
+        screen counts them (from the effective due date, in the customer's
+        calendar)."""
+        context = PlanningContext(self.env)
         return [
-            rules.Debt(line.id, line.amount_residual, max((today - line.date_maturity).days, 0))
+            rules.Debt(
+                line.id,
+                line._dunning_open_amount(today),
+                max(line._dunning_days_overdue(today, context), 0),
+            )
             for line in lines
         ]
 
@@ -595,7 +603,9 @@ class DunningAgreement(models.Model):
         replaced = self.replaced_line_ids
         if any(not line._dunning_is_open() for line in replaced):
             raise UserError(self.env._("An installment of this agreement is no longer open."))
-        open_amount = sum(replaced.mapped("amount_residual"))
+        today = fields.Date.context_today(self)
+        owed = {line: line._dunning_open_amount(today) for line in replaced}
+        open_amount = sum(owed.values())
         if self.currency_id.compare_amounts(open_amount, self.principal) != 0:
             raise UserError(
                 self.env._(
@@ -610,6 +620,9 @@ class DunningAgreement(models.Model):
         partner = self.partner_id
         receivable = partner.with_company(company).property_account_receivable_id
         label = self.env._("Agreement %(name)s", name=self._get_name())
+        # Each replaced installment's counterpart settles it as a payment today
+        # would: in its own currency, for what it still owes in that currency
+        # (Odoo books any exchange difference when they are matched).
         line_values = [
             {
                 "name": self.env._(
@@ -617,8 +630,9 @@ class DunningAgreement(models.Model):
                 ),
                 "partner_id": partner.id,
                 "account_id": line.account_id.id,
-                "credit": line.amount_residual,
-                "debit": 0.0,
+                "currency_id": line.currency_id.id,
+                "amount_currency": -line.amount_residual_currency,
+                "balance": -owed[line],
             }
             for line in replaced
         ]
@@ -699,7 +713,8 @@ class DunningAgreement(models.Model):
         return True
 
     def _reverse_entry(self):
-        """Before any payment: the originals open again as they were."""
+        """Before any payment: the originals open again as they were before the
+        agreement (their earlier payments still matched)."""
         self.ensure_one()
         new_lines = self.installment_ids.move_line_id
         if any(
@@ -712,7 +727,11 @@ class DunningAgreement(models.Model):
                     "Record it as broken instead."
                 )
             )
-        self.replaced_line_ids.remove_move_reconcile()
+        # Undo the agreement's own matching only (its entry's lines against the
+        # replaced installments, and any exchange difference it booked): the
+        # payments and credit notes matched before the agreement stay matched,
+        # so each invoice is open again exactly as it was.
+        self.move_id.line_ids.remove_move_reconcile()
         reversal = self.move_id._reverse_moves(
             [{"ref": self.env._("Cancellation of %(name)s", name=self.name)}], cancel=True
         )

@@ -11,3 +11,4 @@ from . import test_dunning_emails
 from . import test_dunning_portal_fuzz
 from . import test_dunning_agreements
 from . import test_dunning_agreement_portal
+from . import test_dunning_agreement_cancel

@@ -1,0 +1,154 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import DunningCase
+
+TODAY = date(2026, 12, 3)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningAgreementCancel(DunningCase):
+    """Cancelling an agreement undoes the agreement's own matching only: each
+    invoice's open amount, payment state and earlier payments are as they were
+    before the agreement."""
+
+    @staticmethod
+    def _receivable(moves):
+        return moves.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+
+    def _state(self, move):
+        move.invalidate_recordset()
+        line = self._receivable(move)
+        return {
+            "residual": move.amount_residual,
+            "residual_company": round(sum(line.mapped("amount_residual")), 2),
+            "payment_state": move.payment_state,
+            "matched": sorted(
+                (line.matched_debit_ids | line.matched_credit_ids)
+                .mapped(lambda p: (p.debit_move_id | p.credit_move_id) - line)
+                .mapped("move_id.id")
+            ),
+        }
+
+    def _agree_and_cancel(self, move, count=2):
+        with freeze_time(TODAY):
+            agreement = self.env["dunning.agreement"]._propose(
+                self._receivable(move), count, date(2026, 12, 10)
+            )
+            agreement.action_approve()
+            self.assertTrue(self._receivable(move).reconciled, "the agreement settles it")
+            agreement.action_cancel()
+        self.assertEqual(agreement.state, "cancelled")
+        return agreement
+
+    def _pay(self, move, amount, day):
+        values = {"amount": amount, "payment_date": day}
+        return (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create(values)
+            ._create_payments()
+        )
+
+    def test_a_partial_payment_stays_matched_after_cancelling(self):
+        invoice = self._invoice(self.sp, date(2026, 11, 3), 1000.0)
+        payment = self._pay(invoice, 300.0, date(2026, 11, 10))
+        before = self._state(invoice)
+        self.assertEqual(before["residual"], 700.0)
+        self.assertEqual(before["payment_state"], "partial")
+        agreement = self._agree_and_cancel(invoice)
+        self.assertEqual(agreement.principal, 700.0)
+        self.assertEqual(self._state(invoice), before)
+        self.assertIn(payment.move_id.id, self._state(invoice)["matched"])
+
+    def test_a_one_cent_payment_stays_matched_after_cancelling(self):
+        invoice = self._invoice(self.sp, date(2026, 11, 3), 1000.0)
+        self._pay(invoice, 0.01, date(2026, 11, 10))
+        before = self._state(invoice)
+        self.assertEqual(before["residual"], 999.99)
+        self._agree_and_cancel(invoice)
+        self.assertEqual(self._state(invoice), before)
+
+    def test_a_credit_note_stays_matched_after_cancelling(self):
+        invoice = self._invoice(self.sp, date(2026, 11, 3), 1000.0)
+        with freeze_time(date(2026, 11, 5)):
+            reversal = (
+                self.env["account.move.reversal"]
+                .with_context(active_model="account.move", active_ids=invoice.ids)
+                .create({"journal_id": invoice.journal_id.id, "reason": "devolução"})
+                .refund_moves()
+            )
+            credit_note = self.env["account.move"].browse(reversal["res_id"])
+            credit_note.invoice_line_ids.price_unit = 200.0
+            credit_note.action_post()
+            if not self._receivable(credit_note).reconciled:  # Odoo matches it itself
+                (self._receivable(invoice) | self._receivable(credit_note)).reconcile()
+        before = self._state(invoice)
+        self.assertEqual(before["residual"], 800.0)
+        self._agree_and_cancel(invoice)
+        self.assertEqual(self._state(invoice), before)
+        self.assertEqual(credit_note.payment_state, "paid")
+
+    def test_an_invoice_without_payment_is_open_again_in_full(self):
+        invoice = self._invoice(self.sp, date(2026, 11, 3), 1000.0)
+        before = self._state(invoice)
+        self._agree_and_cancel(invoice)
+        self.assertEqual(self._state(invoice), before)
+        self.assertEqual(before["payment_state"], "not_paid")
+
+    def test_a_foreign_currency_invoice_is_settled_as_a_payment_would_settle_it(self):
+        """USD 100.00 invoiced at R$ 5,00 (R$ 500,00); the agreement comes when the
+        dollar is at R$ 5,50: the customer owes R$ 550,00 today, the invoice is
+        settled in full in dollars and the R$ 50,00 difference is an exchange
+        difference, as Odoo books it for a payment. Cancelling undoes both."""
+        usd = self.setup_other_currency(
+            "USD", rates=[("2026-10-01", 1 / 5.0), ("2026-12-01", 1 / 5.5)]
+        )
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.sp.id,
+                "currency_id": usd.id,
+                "invoice_date": date(2026, 10, 4),
+                "invoice_date_due": date(2026, 11, 3),
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Papel A4", "quantity": 1, "price_unit": 100.0, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        with freeze_time(date(2026, 10, 4)):
+            invoice.action_post()
+        before = self._state(invoice)
+        self.assertEqual(before["residual_company"], 500.0)
+        with freeze_time(TODAY):
+            agreement = self.env["dunning.agreement"]._propose(
+                self._receivable(invoice), 2, date(2026, 12, 10)
+            )
+            self.assertEqual(agreement.principal, 550.0)
+            agreement.action_approve()
+        line = self._receivable(invoice)
+        self.assertTrue(line.reconciled)
+        self.assertEqual(line.amount_residual_currency, 0.0)
+        self.assertEqual(invoice.payment_state, "paid")
+        exchange = (line.matched_credit_ids).exchange_move_id
+        self.assertTrue(exchange, "the exchange difference is booked")
+        self.assertAlmostEqual(
+            sum(
+                exchange.line_ids.filtered(lambda aml: aml.account_id == line.account_id).mapped(
+                    "balance"
+                )
+            ),
+            50.0,
+        )
+        self.assertEqual(sum(agreement.installment_ids.mapped("amount")), 550.0)
+        with freeze_time(TODAY):
+            agreement.action_cancel()
+        self.assertEqual(self._state(invoice), before)
+        self.assertEqual(self._receivable(invoice).amount_residual_currency, 100.0)
