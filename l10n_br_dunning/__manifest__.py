@@ -3,7 +3,7 @@
     "name": "Brazilian Dunning (Régua de Cobrança)",
     "summary": "Reminds customers before, on and after the due date by e-mail, "
     "SMS, phone call and letter, the Brazilian way",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Accounting",
     "author": "Régua de Cobrança contributors",
     "maintainers": [],
@@ -16,7 +16,8 @@
         "sms_gateway",
         "l10n_br",
     ],
-    "external_dependencies": {"python": ["holidays", "phonenumbers", "qrcode"]},
+    # stdnum (python-stdnum, which Odoo requires) checks a CPF/CNPJ a customer types.
+    "external_dependencies": {"python": ["holidays", "phonenumbers", "qrcode", "stdnum"]},
     "data": [
         "security/l10n_br_dunning_security.xml",
         "security/ir.model.access.csv",

@@ -18,11 +18,16 @@ demo company gets a collections user and a salesperson for its customers.
 Called once, when ``make run`` creates the demo database (scripts/run_demo.py).
 """
 
+import hashlib
 from datetime import datetime, time, timedelta
 
 from freezegun import freeze_time
 
 DAYS = 40
+PHONE_BROWSER = (
+    "Mozilla/5.0 (Linux; Android 14; SM-A145M) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0 Mobile Safari/537.36"
+)
 RUN_AT = time(13, 0)  # 10:00 in São Paulo (UTC-3), inside the sending window
 
 # Who does what (demo partners' xml ids) and on which day of the month played.
@@ -254,7 +259,15 @@ def _agreement(env, company, day_number, day):
         lines = Agreement._portal_lines(partner, company)
         option = Agreement._portal_option(lines, 3)
         if option:
-            Agreement._accept_on_portal(lines, 3, option.installments[0].due, "203.0.113.7")
+            # She reads the whole term of that option and accepts it from her phone.
+            shown = Agreement._portal_preview(lines, 3)._term_text()
+            Agreement._accept_on_portal(
+                lines,
+                3,
+                option.installments[0].due,
+                hashlib.sha256(shown.encode()).hexdigest(),
+                ("203.0.113.7", PHONE_BROWSER, "token"),
+            )
     elif agreement.state == "proposed" and day_number == AGREES[1] + 1:
         collections = env["res.users"].search([("login", "=", "cobranca")], limit=1)
         agreement.with_user(collections or env.user).sudo().action_approve()

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
+from urllib.parse import urlencode
 
 from werkzeug.exceptions import NotFound
 
@@ -7,6 +8,7 @@ from odoo import fields, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
+from ..tools.agreements import clean_vat, term_sha256
 from ..models.dunning_portal_request import DunningRateLimit
 from .portal import DunningPortal
 
@@ -62,22 +64,32 @@ class DunningAgreementPortal(DunningPortal):
         )
 
     def _dunning_agreement_page(self, partner, company, lines, action, access_token, back, post):
+        """Three steps on one route: the options the rules allow; the whole term of
+        the option chosen (after the CPF/CNPJ when the customer has none on file);
+        the acceptance of exactly that term."""
         Agreement = request.env["dunning.agreement"].sudo().with_company(company)
         post = self._dunning_text_fields(post)
+        count = self._dunning_count(post.get("count"))
         error, status = None, 200
-        if request.httprequest.method == "POST":
+        vat, vat_error = self._dunning_customer_vat(partner, post)
+        # A POST accepts, except the CPF/CNPJ step's (step=review), which only shows the term.
+        if request.httprequest.method == "POST" and post.get("step") != "review":
             try:
-                # An option's number of installments: a few ASCII digits, nothing else.
-                count = post.get("count") or ""
-                count = int(count) if re.fullmatch(r"[0-9]{1,3}", count) else 0
                 first_due = self._dunning_date(post.get("first_due"))
                 if not post.get("accept"):
-                    raise UserError(request.env._("Tick the box to accept the agreement's terms."))
+                    raise UserError(request.env._("Tick the box to accept the agreement's term."))
                 if not lines:
                     raise UserError(request.env._("There is nothing overdue left to split."))
+                if not vat:
+                    raise UserError(vat_error or self._dunning_vat_missing())
                 with request.env.cr.savepoint():
                     agreement = Agreement._accept_on_portal(
-                        lines, count, first_due, request.httprequest.remote_addr
+                        lines,
+                        count,
+                        first_due,
+                        post.get("term_sha256"),
+                        Agreement._portal_acceptance_facts(request),
+                        customer_vat=vat,
                     )
                 return request.redirect(
                     agreement.get_portal_url(query_string="&dunning_done=accepted")
@@ -85,36 +97,90 @@ class DunningAgreementPortal(DunningPortal):
             except (UserError, ValidationError) as exception:
                 error = exception.args[0]
                 status = 429 if isinstance(exception, DunningRateLimit) else 400
-        options = Agreement._portal_options(lines)
+        elif vat_error:
+            error, status = vat_error, 400
         values = {
             **self._prepare_portal_layout_values(),
             "page_name": "dunning_agreement",
             "dunning_partner": partner,
             "dunning_company": company,
             "dunning_lines": lines,
-            "dunning_options": [
-                {
-                    "schedule": option,
-                    "count": len(option.installments),
-                    "first_due": fields.Date.to_string(option.installments[0].due),
-                    "text": Agreement._acceptance_text_for(
-                        partner,
-                        company,
-                        option.total,
-                        option.down_payment,
-                        len(option.installments),
-                    ),
-                }
-                for option in options
-            ],
+            "dunning_options": [],
+            "dunning_review": False,
             "dunning_action": action,
             "access_token": access_token,
             "dunning_back": back,
             "dunning_error": error,
             "dunning_currency": company.currency_id,
-            "dunning_today": fields.Date.context_today(Agreement),
         }
+        preview = None
+        if count and lines:
+            try:
+                preview = Agreement._portal_preview(lines, count, customer_vat=vat)
+            except UserError as exception:
+                values["dunning_error"], status = exception.args[0], 400
+        if preview:
+            first = preview.installment_ids.filtered("number").sorted("number")[:1]
+            values["dunning_review"] = self._dunning_review_values(
+                preview,
+                vat,
+                action,
+                {"count": count, "first_due": fields.Date.to_string(first.date_due)},
+            )
+        else:
+            values["dunning_options"] = [
+                {
+                    "schedule": option,
+                    "count": len(option.installments),
+                    "url": self._dunning_option_url(action, access_token, len(option.installments)),
+                }
+                for option in Agreement._portal_options(lines)
+            ]
         return request.render("l10n_br_dunning.portal_dunning_agreement_new", values, status=status)
+
+    @staticmethod
+    def _dunning_count(value):
+        """An option's number of installments: a few ASCII digits, nothing else."""
+        value = value or ""
+        return int(value) if re.fullmatch(r"[0-9]{1,3}", value) else 0
+
+    @staticmethod
+    def _dunning_option_url(action, access_token, count):
+        query = {"count": count}
+        if access_token:
+            query["access_token"] = access_token
+        return f"{action}?{urlencode(query)}"
+
+    @staticmethod
+    def _dunning_vat_missing():
+        return request.env._("Give your CPF or CNPJ: a confession of debt names who signs it.")
+
+    def _dunning_customer_vat(self, partner, post, on_file=None):
+        """(CPF/CNPJ the term names, error): the one on file (the agreement's, else
+        the customer's), else the one they typed (validated), else (None, None)
+        until they type one."""
+        if on_file or partner.vat:
+            return on_file or partner.vat, None
+        typed = post.get("vat")
+        if not typed:
+            return None, None
+        vat = clean_vat(typed)
+        if not vat:
+            return None, request.env._("This CPF or CNPJ is not valid: check the digits.")
+        return vat, None
+
+    def _dunning_review_values(self, agreement, vat, action, hidden):
+        """The whole term to read before accepting, posted back to ``action`` with
+        ``hidden`` fields and its SHA-256; or, first, the CPF/CNPJ it must name."""
+        text = agreement._term_text(vat) if vat else ""
+        typed = vat and vat != agreement.partner_id.vat  # carried to the acceptance
+        return {
+            "needs_vat": not vat,
+            "action": action,
+            "term_text": text,
+            "term_sha256": term_sha256(text) if text else "",
+            "fields": {**hidden, **({"vat": vat} if typed else {})},
+        }
 
     # -- the agreement's page -----------------------------------------------------------------
     @http.route(
@@ -129,16 +195,26 @@ class DunningAgreementPortal(DunningPortal):
         agreement = self._dunning_document("dunning.agreement", agreement_id, access_token)
         if agreement is None:
             return self._dunning_refused()
+        # The late charges of an overdue installment, as the invoice page shows them
+        # (the term says they are shown here as they accrue).
+        open_items = {
+            item["line"].id: item
+            for item in (
+                agreement.move_id._dunning_portal_installments() if agreement.move_id else []
+            )
+        }
         installments = []
         for installment in agreement.installment_ids:
             line = installment.move_line_id
             pix = line._dunning_pix_code() if line and line.amount_residual > 0 else False
+            open_item = open_items.get(line.id) or {}
             installments.append(
                 {
                     "installment": installment,
                     "paid": bool(line) and agreement.currency_id.is_zero(line.amount_residual),
                     "pix": pix,
                     "pix_qr_url": line._dunning_pix_qr_url(pix) if pix else False,
+                    "charges": open_item.get("charges"),
                 }
             )
         values = {
@@ -152,8 +228,60 @@ class DunningAgreementPortal(DunningPortal):
             f"{agreement.access_token}"
             if agreement.term_attachment_id
             else False,
+            "dunning_review": False,
+            "dunning_error": kw.get("dunning_error_text") or False,
         }
-        return request.render("l10n_br_dunning.portal_dunning_agreement_page", values)
+        if agreement.state == "to_accept":
+            vat, vat_error = self._dunning_customer_vat(
+                agreement.partner_id, kw, on_file=agreement.customer_vat
+            )
+            values["dunning_review"] = self._dunning_review_values(
+                agreement, vat, f"/my/agreements/{agreement.id}/accept", {}
+            )
+            values["dunning_error"] = values["dunning_error"] or vat_error
+        return request.render(
+            "l10n_br_dunning.portal_dunning_agreement_page",
+            values,
+            status=kw.get("dunning_status") or (400 if values["dunning_error"] else 200),
+        )
+
+    @http.route(
+        "/my/agreements/<int:agreement_id>/accept",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+        sitemap=False,
+    )
+    def portal_dunning_agreement_accept(self, agreement_id, access_token=None, **post):
+        """The customer accepts the collections team's proposal they read."""
+        agreement = self._dunning_document("dunning.agreement", agreement_id, access_token)
+        if agreement is None:
+            return self._dunning_refused()
+        post = self._dunning_text_fields(post)
+        if post.get("step") != "review":
+            vat, _error = self._dunning_customer_vat(
+                agreement.partner_id, post, on_file=agreement.customer_vat
+            )
+            try:
+                if not post.get("accept"):
+                    raise UserError(request.env._("Tick the box to accept the agreement's term."))
+                if not vat:
+                    raise UserError(self._dunning_vat_missing())
+                with request.env.cr.savepoint():
+                    agreement._accept_proposal_on_portal(
+                        post.get("term_sha256"),
+                        agreement._portal_acceptance_facts(request),
+                        customer_vat=vat,
+                    )
+                return request.redirect(
+                    agreement.get_portal_url(query_string="&dunning_done=accepted")
+                )
+            except (UserError, ValidationError) as exception:
+                post["dunning_error_text"] = exception.args[0]
+                post["dunning_status"] = 400
+        # The CPF/CNPJ step, or the refusal, shown on the agreement's page.
+        return self.portal_dunning_agreement(agreement_id, access_token=access_token, **post)
 
     @http.route(
         "/my/agreements/<int:agreement_id>/term",

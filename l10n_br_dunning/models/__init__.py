@@ -18,3 +18,5 @@ from . import dunning_dashboard
 from . import dunning_effectiveness
 from . import dunning_agreement
 from . import dunning_agreement_installment
+from . import dunning_agreement_debt
+from . import dunning_agreement_term

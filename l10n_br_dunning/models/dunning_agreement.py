@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import SUPERUSER_ID, Command, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, LazyTranslate
 from odoo.tools.misc import format_amount, format_date
@@ -50,6 +50,7 @@ def settled_by_agreement(move_alias):
 
 
 STATES = [
+    ("to_accept", "Awaiting acceptance"),
     ("proposed", "Proposed"),
     ("approved", "Approved"),
     ("active", "Being paid"),
@@ -89,9 +90,10 @@ class DunningAgreement(models.Model):
         store=True,
         tracking=True,
         index=True,
-        help="Proposed until approved (its entry posted); being paid from the first payment; "
-        "honoured when every installment is paid; broken when an installment is late beyond "
-        "the company's limit.",
+        help="Awaiting acceptance while the customer has not accepted the collections team's "
+        "proposal (on the portal, or a term signed on paper); proposed until approved (its "
+        "entry posted); being paid from the first payment; honoured when every installment is "
+        "paid; broken when an installment is late beyond the company's limit.",
     )
     approved_at = fields.Datetime("Approved on", readonly=True, copy=False)
     approved_uid = fields.Many2one("res.users", "Approved by", readonly=True, copy=False)
@@ -111,6 +113,13 @@ class DunningAgreement(models.Model):
     )
     installment_ids = fields.One2many(
         "dunning.agreement.installment", "agreement_id", "Installments", copy=False
+    )
+    debt_ids = fields.One2many(
+        "dunning.agreement.debt",
+        "agreement_id",
+        "Debt replaced",
+        copy=False,
+        help="The replaced installments as they stood when agreed.",
     )
     principal = fields.Monetary(readonly=True, help="The open amount of the replaced installments.")
     fine_amount = fields.Monetary("Fine", readonly=True)
@@ -137,6 +146,7 @@ class DunningAgreement(models.Model):
         "move_id",
         "cancelled_at",
         "broken_at",
+        "accepted_at",
         "installment_ids.move_line_id.amount_residual",
     )
     def _compute_state(self):
@@ -146,7 +156,8 @@ class DunningAgreement(models.Model):
             if agreement.cancelled_at:
                 agreement.state = "cancelled"
             elif not agreement.move_id:
-                agreement.state = "proposed"
+                # Nobody may claim an acceptance the customer did not give.
+                agreement.state = "proposed" if agreement.accepted_at else "to_accept"
             elif lines and all(currency.is_zero(line.amount_residual) for line in lines):
                 agreement.state = "honoured"
             elif agreement.broken_at:
@@ -181,17 +192,38 @@ class DunningAgreement(models.Model):
     # -- proposing ------------------------------------------------------------------------
     @api.model
     def _propose(
-        self, lines, count, first_due, down_payment=0.0, proposed_by="backoffice", today=None
+        self,
+        lines,
+        count,
+        first_due,
+        down_payment=0.0,
+        proposed_by="backoffice",
+        today=None,
+        customer_vat=None,
     ):
         """A proposal on ``lines`` (one customer's open receivable installments of
-        one company) under the company's rules; raises UserError with the reason."""
+        one company) under the company's rules; raises UserError with the reason.
+        One the collections team makes awaits the customer's acceptance."""
+        agreement = self.create(
+            self._proposal_values(
+                lines, count, first_due, down_payment, proposed_by, today, customer_vat
+            )
+        )
+        agreement.name = agreement._get_name()
+        return agreement
+
+    @api.model
+    def _proposal_values(
+        self, lines, count, first_due, down_payment, proposed_by, today, customer_vat
+    ):
         lines = lines.filtered(lambda line: line._dunning_is_open())
         partners = lines.partner_id.commercial_partner_id
         if not lines or len(partners) != 1 or len(lines.company_id) != 1:
             raise UserError(self.env._("Choose open installments of one customer and one company."))
         company = lines.company_id
         today = today or fields.Date.context_today(self)
-        schedule = self._schedule(lines, count, first_due, down_payment, today)
+        debts = self._debts(lines, today)
+        schedule = self._schedule(lines, count, first_due, down_payment, today, debts)
         try:
             rules.check(schedule, company._dunning_agreement_rules(), today)
         except rules.AgreementRefused as refused:
@@ -199,36 +231,67 @@ class DunningAgreement(models.Model):
         installments = schedule.installments
         if schedule.down_payment:  # number 0, due today
             installments = [rules.Installment(0, today, schedule.down_payment), *installments]
-        agreement = self.create(
-            {
-                "partner_id": partners.id,
-                "company_id": company.id,
-                "replaced_line_ids": [Command.set(lines.ids)],
-                "principal": schedule.principal,
-                "fine_amount": schedule.fine,
-                "interest_amount": schedule.interest,
-                "down_payment": schedule.down_payment,
-                "amount_total": schedule.total,
-                "proposed_by": proposed_by,
-                "proposed_uid": self.env.uid,
-                "installment_ids": [
-                    Command.create(
-                        {"number": item.number, "date_due": item.due, "amount": item.amount}
-                    )
-                    for item in installments
-                ],
-            }
-        )
-        agreement.name = agreement._get_name()
-        return agreement
+        return {
+            "partner_id": partners.id,
+            "company_id": company.id,
+            "customer_vat": customer_vat or partners.vat,
+            "replaced_line_ids": [Command.set(lines.ids)],
+            "debt_ids": [
+                Command.create(
+                    {
+                        "move_line_id": debt.key,
+                        "date_maturity": self.env["account.move.line"]
+                        .browse(debt.key)
+                        .date_maturity,
+                        "days_overdue": debt.days_overdue,
+                        "amount": debt.amount,
+                    }
+                )
+                for debt in debts
+            ],
+            "principal": schedule.principal,
+            "fine_amount": schedule.fine,
+            "interest_amount": schedule.interest,
+            "down_payment": schedule.down_payment,
+            "amount_total": schedule.total,
+            "proposed_by": proposed_by,
+            "proposed_uid": self.env.uid,
+            "installment_ids": [
+                Command.create({"number": item.number, "date_due": item.due, "amount": item.amount})
+                for item in installments
+            ],
+        }
 
     @api.model
-    def _accept_on_portal(self, lines, count, first_due, ip_address, today=None):
+    def _portal_preview(self, lines, count, customer_vat=None, today=None):
+        """The agreement the portal's option of ``count`` installments would be,
+        in memory (nothing stored): its term is what the customer reads."""
+        today = today or fields.Date.context_today(self)
+        option = self._portal_option(lines, count, today)
+        if not option:
+            raise UserError(self.env._("This option is no longer offered: choose again."))
+        return self.new(
+            self._proposal_values(
+                lines,
+                count,
+                option.installments[0].due,
+                option.down_payment,
+                "portal",
+                today,
+                customer_vat,
+            )
+        )
+
+    @api.model
+    def _accept_on_portal(
+        self, lines, count, first_due, shown_sha256, facts, customer_vat=None, today=None
+    ):
         """The customer accepts, on the portal, the option of ``count``
-        installments: the proposal with the signed acceptance (when, from where,
-        the exact text shown). Within the rules it is approved at once when the
-        company lets the portal approve; otherwise the replaced invoices wait,
-        paused, for a collections user. The term is sent either way."""
+        installments whose whole term they read (``shown_sha256``): the proposal
+        with the signed acceptance (``facts``: IP address, user agent, token or
+        login). Within the rules it is approved at once when the company lets
+        the portal approve; otherwise the replaced invoices wait, paused, for a
+        collections user. The term is sent either way."""
         today = today or fields.Date.context_today(self)
         self._check_portal_rate(lines.partner_id.commercial_partner_id[:1])
         option = self._portal_option(lines, count, today)
@@ -241,17 +304,12 @@ class DunningAgreement(models.Model):
             down_payment=option.down_payment,
             proposed_by="portal",
             today=today,
+            customer_vat=customer_vat,
         )
-        agreement.write(
-            {
-                "accepted_at": fields.Datetime.now(),
-                "accepted_ip": ip_address,
-                "accepted_text": agreement._acceptance_text(),
-            }
-        )
+        agreement._record_acceptance(shown_sha256, *facts)
         company = agreement.company_id
         if company.dunning_agreement_portal_approves:
-            agreement.action_approve()
+            agreement.action_approve()  # sends the term
         else:
             agreement.replaced_line_ids.move_id.action_dunning_pause(
                 reason="agreement",
@@ -262,8 +320,18 @@ class DunningAgreement(models.Model):
                 summary=self.env._("Approve or refuse the agreement the customer proposed"),
                 user_id=agreement._collections_user().id,
             )
-        agreement._send_term()
+            agreement._send_term()
         return agreement
+
+    def _accept_proposal_on_portal(self, shown_sha256, facts, customer_vat=None):
+        """The customer accepts, on the portal, the collections team's proposal
+        they read: approved at once (the team proposed it) and the term sent."""
+        self.ensure_one()
+        if self.state != "to_accept":
+            raise UserError(self.env._("This agreement is not awaiting your acceptance."))
+        self._record_acceptance(shown_sha256, *facts, customer_vat=customer_vat)
+        self.action_approve()  # sends the term
+        return self
 
     @api.model
     def _portal_lines(self, partner, company, moves=None):
@@ -312,39 +380,6 @@ class DunningAgreement(models.Model):
                 return option
         return None
 
-    def _acceptance_text(self):
-        """The sentence the customer accepted, the same on the page and in the term."""
-        self.ensure_one()
-        count = len(self.installment_ids.filtered("number"))
-        return self._acceptance_text_for(
-            self.partner_id, self.company_id, self.amount_total, self.down_payment, count
-        )
-
-    @api.model
-    def _acceptance_text_for(self, partner, company, total, down_payment, count):
-        values = {
-            "customer": partner.name,
-            "vat": partner.vat or "-",
-            "total": format_amount(self.env, total, company.currency_id),
-            "count": count,
-            "company": company.name,
-            "company_vat": company.vat or "-",
-        }
-        if down_payment:
-            values["down"] = format_amount(self.env, down_payment, company.currency_id)
-            return self.env._(
-                "I, %(customer)s (CPF/CNPJ %(vat)s), acknowledge owing %(total)s to %(company)s "
-                "(CNPJ %(company_vat)s) and agree to pay it with a down payment of %(down)s and "
-                "%(count)s monthly installments, on the dates and under the terms shown above.",
-                **values,
-            )
-        return self.env._(
-            "I, %(customer)s (CPF/CNPJ %(vat)s), acknowledge owing %(total)s to %(company)s "
-            "(CNPJ %(company_vat)s) and agree to pay it in %(count)s monthly installments, on the "
-            "dates and under the terms shown above.",
-            **values,
-        )
-
     @api.model
     def _check_portal_rate(self, partner):
         """At most PORTAL_RATE_LIMIT proposals of one customer on the portal an hour."""
@@ -372,9 +407,9 @@ class DunningAgreement(models.Model):
         return self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
 
     @api.model
-    def _schedule(self, lines, count, first_due, down_payment, today):
+    def _schedule(self, lines, count, first_due, down_payment, today, debts=None):
         return rules.build(
-            self._debts(lines, today),
+            debts or self._debts(lines, today),
             count,
             first_due,
             down_payment=down_payment,
@@ -416,13 +451,20 @@ class DunningAgreement(models.Model):
     # -- approving: the "Acordos" entry ----------------------------------------------------------
     def action_approve(self):
         for agreement in self:
+            if agreement.state == "to_accept" or not agreement.accepted_at:
+                raise UserError(
+                    self.env._(
+                        "The customer has not accepted this agreement: send it for acceptance "
+                        "on the portal, or attach the term the customer signed on paper."
+                    )
+                )
             if agreement.state != "proposed":
                 raise UserError(self.env._("Only a proposed agreement can be approved."))
             agreement._post_entry()
             agreement.write({"approved_at": fields.Datetime.now(), "approved_uid": self.env.uid})
             agreement._resume_replaced()
             agreement.activity_ids.unlink()
-            if agreement.proposed_by == "backoffice" and not agreement.term_attachment_id:
+            if not agreement.term_attachment_id:  # a portal proposal has had it already
                 agreement._send_term()
         return True
 
@@ -433,101 +475,20 @@ class DunningAgreement(models.Model):
             lambda move: move.dunning_paused and move.dunning_pause_reason == "agreement"
         ).action_dunning_resume()
 
-    # -- the term (Termo de acordo) ----------------------------------------------------------------
-    def _send_term(self):
-        """Render the term once, keep it on the agreement, and send it to the
-        customer by e-mail (with a note in the chatter when they have none)."""
-        self.ensure_one()
-        attachment = self._term_attachment()
-        template = self.env.ref(
-            "l10n_br_dunning.mail_template_dunning_agreement_term", raise_if_not_found=False
-        )
-        if not template:
-            return attachment
-        if not self.partner_id.email:
-            self.message_post(
-                body=self.env._(
-                    "The customer has no e-mail address: the term was not sent. Print it from "
-                    "the agreement."
-                ),
-                attachment_ids=attachment.ids,
-            )
-            return attachment
-        lang = self.partner_id._dunning_lang(self.company_id)
-        # The company sends it, whoever accepted (a portal visitor may not attach files).
-        self.with_user(SUPERUSER_ID).with_context(lang=lang).with_company(
-            self.company_id
-        ).message_post_with_source(
-            template,
-            author_id=self.company_id.partner_id.id,
-            subtype_xmlid="mail.mt_comment",
-            attachment_ids=attachment.ids,
-            partner_ids=self.partner_id.ids,
-        )
-        return attachment
-
-    def _term_attachment(self):
-        """The term's PDF, rendered once (about a second) and kept."""
-        self.ensure_one()
-        if self.term_attachment_id:
-            return self.term_attachment_id
-        lang = self.partner_id._dunning_lang(self.company_id)
-        report = self.env.ref("l10n_br_dunning.action_report_dunning_agreement").sudo()
-        pdf, _type = report.with_context(lang=lang)._render_qweb_pdf(report, self.ids)
-        attachment = (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": self.env._("Agreement term %(name)s.pdf", name=self.name),
-                    "raw": pdf,
-                    "mimetype": "application/pdf",
-                    "res_model": self._name,
-                    "res_id": self.id,
-                }
-            )
-        )
-        self.term_attachment_id = attachment
-        return attachment
-
-    def _term_clauses(self):
-        """What happens if an installment is missed, and the rest of the term, in
-        the customer's words (the PDF and the portal page show the same)."""
-        self.ensure_one()
-        company = self.company_id
-        clauses = [
-            self.env._(
-                "The customer acknowledges the debt described above and the company accepts to "
-                "receive it in the installments of this term. The original invoices are settled "
-                "by this agreement; their tax documents are not changed."
-            ),
-            self.env._(
-                "Each installment may be paid by the means shown on the agreement's page (Pix, "
-                "bank slip or card, as offered), up to its due date. Paying ahead of time is "
-                "always allowed."
-            ),
-            self.env._(
-                "If an installment is more than %(days)s days late, the agreement ends: what was "
-                "paid is kept and deducted, and the company's team will contact the customer "
-                "about the balance still open. Only the late charges the contract provides may "
-                "apply, the late fee at most 2%% (CDC art. 52, §1).",
-                days=company.dunning_agreement_break_days,
-            ),
-            self.env._(
-                "The customer may ask questions or the review of this agreement at any time, "
-                "through the company's contacts below; no collection will expose the customer "
-                "to ridicule or pressure (CDC art. 42)."
-            ),
-        ]
-        if self.interest_amount:
-            clauses.insert(
-                2,
-                self.env._(
-                    "Paying installments ahead of time reduces the interest proportionally "
-                    "(CDC art. 52, §2)."
-                ),
-            )
-        return clauses
+    def _dunning_up_to_date(self, now=None):
+        """Whether every one of these agreements is running with no installment
+        overdue, in the customer's calendar (a reminder may thank for it)."""
+        now = to_utc(now or fields.Datetime.now())
+        context = PlanningContext(self.env)
+        for agreement in self:
+            if agreement.state not in ("approved", "active"):
+                return False
+            partner = agreement.partner_id.commercial_partner_id
+            today = context.today(agreement.company_id, partner, now)
+            for line in agreement.installment_ids.move_line_id:
+                if line.amount_residual > 0 and line._dunning_days_overdue(today, context) > 0:
+                    return False
+        return bool(self)
 
     # -- broken agreements ------------------------------------------------------------------------
     @api.model

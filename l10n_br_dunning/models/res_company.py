@@ -65,7 +65,11 @@ class ResCompany(models.Model):
     dunning_interest_percent = fields.Float(
         "Interest per month (%)",
         default=0.0,
-        help="Late interest, pro rata die, shown to the customer as information.",
+        help="Late interest (juros de mora), simple and pro rata die, as your contracts set it; "
+        "shown to the customer as information and added to agreements. Contracts of a creditor "
+        "that is not a bank usually stop at 1 % a month. Where the contract sets no rate, the "
+        "legal rate applies (Civil Code art. 406, as Lei 14.905/2024 wrote it: the Selic rate "
+        "minus the IPCA inflation, published monthly by the Banco Central, never below zero).",
     )
     dunning_contract_charges = fields.Boolean(
         "Contracts provide late charges",
@@ -105,6 +109,14 @@ class ResCompany(models.Model):
         domain="[('company_id', '=', id)]",
         help="The régua that follows the installments of agreements (shipped: a reminder 3 "
         'days before, on the due date, "agreement at risk" at D+3 and D+10, a call at D+15).',
+    )
+    dunning_agreement_novation = fields.Boolean(
+        "Agreements are a novation",
+        help="Off (the usual Brazilian choice): the term says the agreement is not a novation "
+        "(Civil Code art. 361): the original debt stands until the installments pay it, and if "
+        "the agreement breaks the balance still open is owed as that debt. On: the term says "
+        "the original invoices are extinguished and replaced by the agreement's installments "
+        "(art. 360, I).",
     )
     dunning_agreement_break_days = fields.Integer(
         "Agreements: broken after (days late)",

@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from ..tools.portal_rules import USUAL_MAX_INTEREST_MONTH, interest_above_usual
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -64,6 +66,9 @@ class ResConfigSettings(models.TransientModel):
     dunning_agreement_policy_id = fields.Many2one(
         related="company_id.dunning_agreement_policy_id", readonly=False
     )
+    dunning_agreement_novation = fields.Boolean(
+        related="company_id.dunning_agreement_novation", readonly=False
+    )
     dunning_agreement_break_days = fields.Integer(
         related="company_id.dunning_agreement_break_days", readonly=False
     )
@@ -107,3 +112,20 @@ class ResConfigSettings(models.TransientModel):
             settings.dunning_policy_missing = (
                 settings.dunning_enabled and not settings.dunning_policy_id
             )
+
+    @api.onchange("dunning_interest_percent")
+    def _onchange_dunning_interest_percent(self):
+        if interest_above_usual(self.dunning_interest_percent):
+            return {
+                "warning": {
+                    "title": self.env._("Interest above the usual ceiling"),
+                    "message": self.env._(
+                        "Contracts of a creditor that is not a bank usually stop at %(max)s %% a "
+                        "month of late interest; a court may cut a higher rate. Check that your "
+                        "contracts set this rate. Without a rate in the contract, the legal rate "
+                        "applies (Selic minus IPCA, Lei 14.905/2024).",
+                        max=USUAL_MAX_INTEREST_MONTH,
+                    ),
+                }
+            }
+        return None

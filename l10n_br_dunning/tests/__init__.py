@@ -12,3 +12,4 @@ from . import test_dunning_portal_fuzz
 from . import test_dunning_agreements
 from . import test_dunning_agreement_portal
 from . import test_dunning_agreement_cancel
+from . import test_dunning_agreement_term

@@ -9,6 +9,8 @@ from odoo import Command
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from ..tools.agreements import term_sha256
+
 
 class DunningCase(AccountTestInvoicingCommon):
     """A Brazilian company with the shipped régua, a log-only SMS gateway and
@@ -141,3 +143,12 @@ class DunningCase(AccountTestInvoicingCommon):
         self.assertIn(response.status_code, (302, 303), path)
         self.assertEqual(urlsplit(response.headers["Location"]).path, "/my", path)
         return response
+
+    @staticmethod
+    def _customer_accepts(agreement, via="token"):
+        """The customer accepts the whole term of ``agreement`` on the portal, as
+        the page records it (the SHA-256 of the text shown, IP, browser)."""
+        agreement._record_acceptance(
+            term_sha256(agreement._term_text()), "127.0.0.1", "Mozilla/5.0 (test)", via
+        )
+        return agreement

@@ -168,6 +168,25 @@ file_names = st.one_of(
 
 
 @st.composite
+def _agreement_fields(draw, today):
+    fields = {
+        "count": draw(mostly(st.sampled_from(["1", "2", "3", "6", "7"]), junk)),
+        "first_due": draw(
+            mostly(st.just((today + timedelta(days=7)).isoformat()), dates_any_format(today))
+        ),
+    }
+    if draw(st.integers(0, 3)):
+        fields["accept"] = draw(mostly(st.just("1"), junk))
+    # The term read (its SHA-256) and the CPF/CNPJ it names: never the term the
+    # server builds, so nothing can be accepted, whatever else comes.
+    if draw(st.booleans()):
+        fields["term_sha256"] = draw(mostly(st.just("0" * 64), junk))
+    if draw(st.booleans()):
+        fields["vat"] = draw(mostly(st.sampled_from(["529.982.247-25", "111"]), junk))
+    return fields
+
+
+@st.composite
 def calls(draw, today, upload_max_mb=5, routes=ROUTES):
     route = draw(st.sampled_from(list(routes)))
     call = Call(route=route)
@@ -206,12 +225,7 @@ def calls(draw, today, upload_max_mb=5, routes=ROUTES):
         if draw(st.booleans()):
             fields["sms_opt_out"] = draw(st.sampled_from(["1", "on", ""]))
     elif route == "agreement":  # "Parcelar": an option of the rules, accepted
-        fields["count"] = draw(mostly(st.sampled_from(["1", "2", "3", "6", "7"]), junk))
-        fields["first_due"] = draw(
-            mostly(st.just((today + timedelta(days=7)).isoformat()), dates_any_format(today))
-        )
-        if draw(st.integers(0, 3)):
-            fields["accept"] = draw(mostly(st.just("1"), junk))
+        fields.update(draw(_agreement_fields(today)))
     elif route in ("short_link", "qr"):
         call.raw_token = draw(
             st.one_of(st.text(alphabet="abcdefABCDEF0123456789-_", max_size=40), junk)

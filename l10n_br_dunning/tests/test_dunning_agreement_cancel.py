@@ -40,7 +40,7 @@ class TestDunningAgreementCancel(DunningCase):
             agreement = self.env["dunning.agreement"]._propose(
                 self._receivable(move), count, date(2026, 12, 10)
             )
-            agreement.action_approve()
+            self._customer_accepts(agreement).action_approve()
             self.assertTrue(self._receivable(move).reconciled, "the agreement settles it")
             agreement.action_cancel()
         self.assertEqual(agreement.state, "cancelled")
@@ -132,7 +132,7 @@ class TestDunningAgreementCancel(DunningCase):
                 self._receivable(invoice), 2, date(2026, 12, 10)
             )
             self.assertEqual(agreement.principal, 550.0)
-            agreement.action_approve()
+            self._customer_accepts(agreement).action_approve()
         line = self._receivable(invoice)
         self.assertTrue(line.reconciled)
         self.assertEqual(line.amount_residual_currency, 0.0)

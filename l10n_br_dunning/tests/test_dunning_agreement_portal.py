@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import hashlib
 import re
 from datetime import date, datetime
 from html import unescape
@@ -46,10 +47,34 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         self.assertEqual(response.status_code, 200)
         return response.text
 
-    def _accept(self, count, first_due="2026-12-22", accept=True, move=None, token=None):
-        html = self._options_page(move)
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-        data = {"csrf_token": csrf, "count": str(count), "first_due": first_due}
+    def _review(self, count, move=None, token=None):
+        """The page of one option: the whole term to read, its SHA-256 and form."""
+        response = self.url_open(f"{self._url(move, token)}&count={count}")
+        self.assertEqual(response.status_code, 200)
+        return self._term_form(response.text)
+
+    @staticmethod
+    def _term_form(html):
+        term = re.search(r'class="[^"]*o_dunning_term_text[^"]*"[^>]*>([^<]*)</div>', html, re.S)
+        field = lambda name: re.search(rf'name="{name}" value="([^"]*)"', html)  # noqa: E731
+        return {
+            "html": html,
+            "text": unescape(term.group(1)) if term else None,
+            "sha": field("term_sha256") and field("term_sha256").group(1),
+            "first_due": field("first_due") and field("first_due").group(1),
+            "csrf": field("csrf_token").group(1),
+        }
+
+    def _accept(self, count, first_due=None, accept=True, move=None, token=None, sha=None):
+        # An option the rules do not offer has no page: the form of another one.
+        form = self._review(count if count <= 4 else 2, move)
+        data = {
+            "csrf_token": form["csrf"],
+            "step": "accept",
+            "count": str(count),
+            "first_due": first_due or form["first_due"],
+            "term_sha256": sha or form["sha"],
+        }
         if accept:
             data["accept"] = "1"
         return self.url_open(self._url(move, token), data=data, allow_redirects=False)
@@ -68,20 +93,26 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
     def test_the_options_show_each_schedule_and_total_within_the_rules(self):
         html = self._options_page()
         # 1 to 4 installments (the rules' most), first one a week ahead.
-        counts = re.findall(r'name="count"[^>]*value="(\d+)"', html)
+        counts = re.findall(r'o_dunning_choose"[^>]*data-count="(\d+)"', html)
         self.assertEqual(counts, ["1", "2", "3", "4"])
         text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
         self.assertIn("4 parcelas de R$ 295,12", text)
         self.assertIn("Total R$ 1.180,50", text)
         self.assertIn("22/12/2026", text)
-        self.assertIn("22/03/2027", text)
+        # No sentence to accept among the options: it comes once, with the term.
+        self.assertNotIn("reconheço dever", text)
         # The supplier is named (CDC art. 42-A) and the invoice not yet due is left out.
         self.assertIn("15.881.399/0001-34", text)
         self.assertNotIn(self.later.name, text)
+        # The option's page: its whole term, dates included.
+        term = self._review(4)["text"]
+        self.assertIn("Parcela 4 de 4, vencimento 22/03/2027: R$\xa0295,12", term)
 
     def test_acceptance_is_signed_and_waits_for_a_collections_user(self):
-        page = self._options_page()
-        shown = re.findall(r'o_dunning_acceptance_text">([^<]+)<', page)[2]  # 3 installments
+        form = self._review(3)
+        shown = form["text"]
+        # The sentence of acceptance is shown once, at the end of the whole term.
+        self.assertEqual(form["html"].count("reconheço dever"), 1)
         response = self._accept(3)
         self.assertEqual(response.status_code, 303)
         agreement = self._agreements()
@@ -91,7 +122,14 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         self.assertEqual(agreement.state, "proposed")
         self.assertEqual(agreement.accepted_ip, "127.0.0.1")
         self.assertEqual(agreement.accepted_at, datetime(2026, 12, 15, 13, 0))
-        self.assertEqual(agreement.accepted_text, unescape(shown))
+        # Stored: the exact text shown, its SHA-256, where and how it came.
+        self.assertEqual(agreement.term_text, shown)
+        self.assertEqual(agreement.term_sha256, hashlib.sha256(shown.encode()).hexdigest())
+        self.assertEqual(agreement.term_sha256, form["sha"])
+        self.assertEqual(agreement.accepted_via, "token")
+        self.assertEqual(agreement.accepted_tz, "America/Sao_Paulo")
+        self.assertTrue(agreement.accepted_user_agent)
+        self.assertTrue(shown.endswith(agreement.accepted_text))
         self.assertIn("Maria Souza (CPF/CNPJ 123.456.789-09)", agreement.accepted_text)
         self.assertIn("3 parcelas mensais", agreement.accepted_text)
         self.assertEqual(
@@ -123,6 +161,7 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         self.assertRefusedLikeOdoo(f"/my/agreements/{agreement.id}/term?access_token=x")
         # Approved by the collections team: the invoice resumes as settled.
         agreement.action_approve()
+        self.assertEqual(len(agreement.message_ids.attachment_ids), 1, "the term is sent once")
         self.assertFalse(self.move.dunning_paused)
         self.assertEqual(self.move.dunning_settled_agreement_id, agreement)
         html = self.url_open(
@@ -152,12 +191,14 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
     def test_refusals_store_nothing(self):
         # Outside the rules (more installments than allowed), a date not offered,
         # without ticking the acceptance.
-        for count, first_due, accept in (
-            (6, "2026-12-22", True),
-            (2, "2027-03-01", True),
-            (2, "2026-12-22", False),
+        # A term other than the one the server builds for this option.
+        for count, first_due, accept, sha in (
+            (6, "2026-12-22", True, None),
+            (2, "2027-03-01", True, None),
+            (2, "2026-12-22", False, None),
+            (2, "2026-12-22", True, "0" * 64),
         ):
-            response = self._accept(count, first_due=first_due, accept=accept)
+            response = self._accept(count, first_due=first_due, accept=accept, sha=sha)
             self.assertEqual(response.status_code, 400)
             self.assertIn("alert-danger", response.text)
         self.assertFalse(self._agreements())
@@ -170,7 +211,7 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         # A paid invoice has nothing to split.
         self._pay(self.move)
         html = self._options_page()
-        self.assertNotIn('name="count"', html)
+        self.assertNotIn("o_dunning_choose", html)
         self.assertFalse(self._agreements())
 
     def test_the_whole_overdue_balance_from_my_account(self):
@@ -195,13 +236,24 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         self.assertIn(self.move.name, html)
         self.assertIn(second.name, html)
         self.assertNotIn(self.later.name, html)
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+        form = self._term_form(self.url_open("/my/dunning/agreement?count=2").text)
+        self.assertIn(self.move.name, form["text"])
+        self.assertIn(second.name, form["text"])
         response = self.url_open(
             "/my/dunning/agreement",
-            data={"csrf_token": csrf, "count": "2", "first_due": "2026-12-22", "accept": "1"},
+            data={
+                "csrf_token": form["csrf"],
+                "step": "accept",
+                "count": "2",
+                "first_due": "2026-12-22",
+                "term_sha256": form["sha"],
+                "accept": "1",
+            },
             allow_redirects=False,
         )
         self.assertEqual(response.status_code, 303)
         agreement = self._agreements()
+        self.assertEqual(agreement.accepted_via, "login")
+        self.assertEqual(agreement.accepted_uid, user)
         self.assertEqual(agreement.replaced_line_ids.move_id, self.move | second)
         self.assertEqual(agreement.principal, 1400.0)

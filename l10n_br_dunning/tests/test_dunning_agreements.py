@@ -37,11 +37,14 @@ class TestDunningAgreements(DunningCase):
         )
         return round(sum(lines.mapped("amount_residual")), 2)
 
-    def _propose(self, count=3, first=date(2026, 12, 10), down=0.0):
+    def _propose(self, count=3, first=date(2026, 12, 10), down=0.0, accept=True):
+        """The collections team's proposal, accepted by the customer on the portal
+        (``accept``), as every approval needs."""
         with freeze_time(TODAY):
-            return self.env["dunning.agreement"]._propose(
+            agreement = self.env["dunning.agreement"]._propose(
                 self._lines(self.first | self.second), count, first, down_payment=down
             )
+            return self._customer_accepts(agreement) if accept else agreement
 
     def test_approving_books_the_agreement_and_keeps_the_total_due(self):
         before = self._due(self.sp)
@@ -130,7 +133,9 @@ class TestDunningAgreements(DunningCase):
                 Agreement._propose(lines, 2, date(2026, 12, 10), proposed_by="portal")
             option = Agreement._portal_option(lines, 2)
             with self.assertRaisesRegex(DunningRateLimit, "several proposals"):
-                Agreement._accept_on_portal(lines, 2, option.installments[0].due, "127.0.0.1")
+                Agreement._accept_on_portal(
+                    lines, 2, option.installments[0].due, "sha", ("127.0.0.1", "test", "token")
+                )
         self.assertEqual(Agreement.search_count([("partner_id", "=", self.sp.id)]), 5)
 
     def test_proposals_outside_the_rules_are_refused_in_words(self):
@@ -314,10 +319,21 @@ class TestDunningAgreements(DunningCase):
             "Rua das Flores, 10",
             self.first.name,
             "Down payment",
-            "more than 30 days late, the agreement ends",
-            "at most 2%",
+            "more than 30 days late, the agreement is broken",
+            "none falls due early",
+            "No late fee or interest is charged on an installment paid late",
+            "not a novation",
+            "no financing interest",
+            # The facts of the acceptance, in the customer's time zone, named.
+            "Accepted electronically",
+            "(America/Sao_Paulo, UTC-03:00)",
+            "127.0.0.1",
+            agreement.term_sha256,
         ):
             self.assertIn(expected, text)
+        # The term printed is the text the customer accepted, word for word.
+        self.assertIn(" ".join(agreement.term_text.split()), text)
+        self.assertNotIn("reduces the interest", text)
         # The real PDF, as wkhtmltopdf renders it.
         pdf, kind = report.with_context(force_report_rendering=True)._render_qweb_pdf(
             report, agreement.ids
@@ -355,6 +371,11 @@ class TestDunningAgreements(DunningCase):
             result = wizard.action_propose()
             agreement = self.env["dunning.agreement"].browse(result["res_id"])
             self.assertEqual(agreement.proposed_by, "backoffice")
+            # Nobody accepted it yet: it cannot be approved as if someone had.
+            self.assertEqual(agreement.state, "to_accept")
+            with self.assertRaisesRegex(UserError, "has not accepted"):
+                agreement.action_approve()
+            self._customer_accepts(agreement)
             self.assertEqual(agreement.state, "proposed")
             agreement.action_approve()
         self.assertIn(
@@ -389,7 +410,7 @@ class TestDunningAgreements(DunningCase):
             agreement = self.env["dunning.agreement"]._propose(
                 self._lines(invoice), 2, date(2026, 12, 10)
             )
-            agreement.action_approve()
+            self._customer_accepts(agreement).action_approve()
         self.assertEqual(agreement.company_id, rio)
         journal = agreement.move_id.journal_id
         self.assertEqual((journal.company_id, journal.code), (rio, "ACORD"))

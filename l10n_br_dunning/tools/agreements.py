@@ -9,9 +9,12 @@ cents add up exactly (the first installment takes the rounding cents).
 """
 
 import calendar
+import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
+
+from stdnum.br import cnpj, cpf
 
 from .portal_rules import late_charges
 
@@ -173,3 +176,18 @@ def options(debts, rules, today, first_in_days=7, **charges):
         except AgreementRefused:
             continue
     return allowed
+
+
+def term_sha256(text):
+    """The SHA-256 (hex) of a term's text (UTF-8), as stored and printed."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def clean_vat(value):
+    """A CPF or CNPJ as the customer typed it, formatted (123.456.789-09,
+    12.345.678/0001-95), or None when its check digits are wrong."""
+    value = (value or "").strip()
+    for number in (cpf, cnpj):
+        if number.is_valid(value):
+            return number.format(value)
+    return None

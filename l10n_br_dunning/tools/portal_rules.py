@@ -13,6 +13,15 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 MAX_FINE_PERCENT = 2.0  # CDC art. 52 §1
+# The usual ceiling of contractual late interest for a creditor that is not a
+# bank (Civil Code art. 406 with the Lei de Usura, Decreto 22.626/1933: 12 % a
+# year); above it, a court may cut the rate. A warning, not a limit.
+USUAL_MAX_INTEREST_MONTH = 1.0
+
+
+def interest_above_usual(percent_month):
+    """Whether a monthly late-interest rate is above the usual contractual ceiling."""
+    return percent_month > USUAL_MAX_INTEREST_MONTH
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,10 @@ from ..agreements import (
     add_months,
     build,
     check,
+    clean_vat,
     options,
     split,
+    term_sha256,
 )
 
 TODAY = date(2026, 12, 3)
@@ -106,3 +108,16 @@ def test_options_offer_what_the_rules_allow():
         assert min(i.amount for i in schedule.installments) >= 100.0
     # 1,111.10 financed: at most 11 installments of 100; the rules stop at 6.
     assert len(offered) == 6
+
+
+def test_a_cpf_or_cnpj_typed_any_way_is_formatted_or_refused():
+    assert clean_vat("52998224725") == "529.982.247-25"
+    assert clean_vat(" 529.982.247-25 ") == "529.982.247-25"
+    assert clean_vat("15881399000134") == "15.881.399/0001-34"
+    for wrong in ("529.982.247-26", "111", "", None, "00000000000", "abc"):
+        assert clean_vat(wrong) is None
+
+
+def test_the_hash_of_a_term_is_its_utf8_sha256():
+    assert term_sha256("a") == "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"
+    assert term_sha256("Eu, João") != term_sha256("Eu, Joao")

@@ -6,6 +6,7 @@ from ..portal_rules import (
     PromiseError,
     UploadError,
     check_promise_date,
+    interest_above_usual,
     late_charges,
     sniff_receipt,
 )
@@ -66,3 +67,10 @@ def test_other_uploads_are_refused(content, code):
     with pytest.raises(UploadError) as error:
         sniff_receipt(content, 1024)
     assert error.value.code == code
+
+
+def test_interest_above_one_percent_a_month_is_above_the_usual_ceiling():
+    assert not interest_above_usual(0.0)
+    assert not interest_above_usual(1.0)
+    assert interest_above_usual(1.01)
+    assert interest_above_usual(2.5)

@@ -116,17 +116,26 @@ registry.category("web_tour.tours").add("dunning_portal_agreement", {
             trigger: ".o_dunning_option:contains(R$)",
         },
         {
-            content: "Choose 2 installments",
-            trigger: "#dunning_count_2",
+            content: "Choose 2 installments: its page shows the whole term",
+            trigger: ".o_dunning_choose[data-count='2']",
             run: "click",
         },
         {
-            content: "See its dates",
-            trigger: ".o_dunning_option:has(#dunning_count_2) details summary",
+            content: "No CPF on file: the term names who signs it, so it asks first",
+            trigger: "#dunning_vat",
+            run: "edit 529.982.247-25",
+        },
+        {
+            content: "Continue to the term",
+            trigger: "button.o_dunning_vat_submit",
             run: "click",
         },
         {
-            content: "Accept the text of the chosen option",
+            content: "The whole term, clauses and dates included, before the box to tick",
+            trigger: ".o_dunning_term_text:contains(3.1.):contains(Parcela 2 de 2)",
+        },
+        {
+            content: "Accept the term read",
             trigger: "#dunning_accept",
             run: "click",
         },

@@ -1,0 +1,475 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The agreement's term (Termo de acordo): the whole text the customer reads
+before accepting, how the acceptance is recorded, and the PDF.
+
+A concern of ``dunning.agreement`` kept in a file of its own (the model's
+accounting is in dunning_agreement.py). The term is one plain text built by
+``_term_text()``: the portal shows exactly that text, the customer accepts
+it, it is stored with its SHA-256 and the facts of the acceptance, and the PDF
+prints the stored text. Every clause says what the software does (README:
+Agreements, "What the customer signs").
+"""
+
+from zoneinfo import ZoneInfo
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.misc import format_amount, format_date, format_datetime, formatLang
+
+from ..tools.agreements import term_sha256
+from .dunning_context import PlanningContext
+
+ACCEPTED_VIA = [
+    ("token", "The link sent to the customer"),
+    ("login", "The customer's portal account"),
+    ("paper", "A term signed on paper"),
+]
+USER_AGENT_MAX = 512
+
+
+class DunningAgreement(models.Model):
+    _inherit = "dunning.agreement"
+
+    customer_vat = fields.Char(
+        "Customer's CPF/CNPJ",
+        readonly=True,
+        help="As named in the term: the customer's, or the one they gave before accepting.",
+    )
+    term_text = fields.Text(
+        "Term accepted",
+        readonly=True,
+        copy=False,
+        help="The exact text the customer read before accepting (or that was printed for "
+        "signature on paper).",
+    )
+    term_sha256 = fields.Char("SHA-256 of the term", readonly=True, copy=False)
+    accepted_via = fields.Selection(ACCEPTED_VIA, "Accepted through", readonly=True, copy=False)
+    accepted_tz = fields.Char("Customer's time zone", readonly=True, copy=False)
+    accepted_user_agent = fields.Char("Browser", readonly=True, copy=False)
+    accepted_uid = fields.Many2one("res.users", "Accepted as user", readonly=True, copy=False)
+    signed_term = fields.Binary(
+        "Term signed on paper",
+        attachment=True,
+        copy=False,
+        help="The scan of the term the customer signed: an agreement the collections team "
+        "proposed is approved only once the customer accepts it on the portal or this is "
+        "attached.",
+    )
+    signed_term_filename = fields.Char(copy=False)
+
+    # -- the text ---------------------------------------------------------------------------
+    def _term_env(self):
+        """This agreement in the customer's language."""
+        self.ensure_one()
+        return self.with_context(lang=self.partner_id._dunning_lang(self.company_id))
+
+    def _term_text(self, vat=None):
+        """The whole term in the customer's language, as shown and printed;
+        ``vat``: the CPF/CNPJ the customer gave, when none is on file."""
+        self.ensure_one()
+        agreement = self._term_env()
+        if vat and not self.customer_vat:
+            agreement = agreement.with_context(dunning_customer_vat=vat)
+        return "\n".join(agreement._term_lines())
+
+    def _term_vat(self):
+        """The customer's CPF/CNPJ as the term names it."""
+        return self.customer_vat or self.env.context.get("dunning_customer_vat") or "-"
+
+    def _term_lines(self):
+        self.ensure_one()
+        env, company, partner = self.env, self.company_id, self.partner_id
+        currency = self.currency_id
+
+        def money(amount):
+            return format_amount(env, amount, currency)
+
+        def percent(value):
+            return "%s %%" % formatLang(env, value, digits=2)  # noqa: UP031 (not a sentence)
+
+        installments = self.installment_ids.sorted("number")
+        count = len(installments.filtered("number"))
+        agreed_on = self._term_day()
+        lines = [
+            env._("DEBT INSTALLMENT AGREEMENT"),
+            "",
+            env._(
+                "Creditor: %(name)s, CNPJ %(vat)s, %(address)s.",
+                name=company.name,
+                vat=company.vat or "-",
+                address=company.partner_id.contact_address_inline or "-",
+            ),
+            env._(
+                "Customer: %(name)s, CPF/CNPJ %(vat)s, %(address)s.",
+                name=partner.name,
+                vat=self._term_vat(),
+                address=partner.contact_address_inline or "-",
+            ),
+            "",
+            env._("1. The debt"),
+        ]
+        for debt in self.debt_ids.sorted(lambda d: (d.date_maturity, d.move_line_id.id)):
+            lines.append(
+                env._(
+                    "- Invoice %(invoice)s, due %(date)s: %(amount)s open",
+                    invoice=debt.move_line_id.move_id.name,
+                    date=format_date(env, debt.date_maturity),
+                    amount=money(debt.amount),
+                )
+            )
+        if self.fine_amount:
+            lines.append(
+                env._(
+                    "- Late fee of %(percent)s, as the contract provides: %(amount)s",
+                    percent=percent(company.dunning_fine_percent),
+                    amount=money(self.fine_amount),
+                )
+            )
+        if self.interest_amount:
+            lines.append(
+                env._(
+                    "- Late interest of %(percent)s a month, pro rata die, from each effective "
+                    "due date to %(date)s, as the contract provides: %(amount)s",
+                    percent=percent(company.dunning_interest_percent),
+                    date=format_date(env, agreed_on),
+                    amount=money(self.interest_amount),
+                )
+            )
+        if not self.fine_amount and not self.interest_amount:
+            lines.append(env._("No late fee or interest was added to the debt."))
+        lines += [
+            env._("Total owed: %(total)s", total=money(self.amount_total)),
+            "",
+            env._("2. How it is paid"),
+        ]
+        for installment in installments:
+            if not installment.number:
+                lines.append(
+                    env._(
+                        "- Down payment, due %(date)s: %(amount)s",
+                        date=format_date(env, installment.date_due),
+                        amount=money(installment.amount),
+                    )
+                )
+            else:
+                lines.append(
+                    env._(
+                        "- Installment %(number)s of %(count)s, due %(date)s: %(amount)s",
+                        number=installment.number,
+                        count=count,
+                        date=format_date(env, installment.date_due),
+                        amount=money(installment.amount),
+                    )
+                )
+        lines += [
+            env._(
+                "The installments carry no financing interest: each amount is fixed, and paying "
+                "before the due date is allowed and does not change it."
+            ),
+            "",
+            env._("3. Clauses"),
+        ]
+        lines += [
+            f"3.{number}. {clause}" for number, clause in enumerate(self._term_clauses(), start=1)
+        ]
+        lines += ["", env._("4. Acceptance"), self._acceptance_text()]
+        return lines
+
+    def _term_day(self):
+        """The day the agreement was proposed, in the customer's calendar."""
+        context = PlanningContext(self.env)
+        moment = self.proposed_at or fields.Datetime.now()
+        return context.today(
+            self.company_id,
+            self.partner_id.commercial_partner_id,
+            moment.replace(tzinfo=ZoneInfo("UTC")),
+        )
+
+    def _term_clauses(self):
+        """The clauses, each describing what the software does (README: Agreements)."""
+        self.ensure_one()
+        env, company = self.env, self.company_id
+        novation = company.dunning_agreement_novation
+        if novation:
+            nature = env._(
+                "The customer acknowledges the debt of item 1. This agreement is a novation "
+                "(Civil Code, art. 360, I): the original invoices are extinguished and replaced by "
+                "the installments of item 2. Their tax documents (NF-e) are not changed."
+            )
+            after_break = env._(
+                "As this agreement is a novation, only its installments still open are owed."
+            )
+        else:
+            nature = env._(
+                "The customer acknowledges the debt of item 1. This agreement is not a novation "
+                "(Civil Code, art. 361): it does not extinguish the original debt, which is "
+                "discharged as the installments are paid; meanwhile the invoices are marked as "
+                "under this agreement. Their tax documents (NF-e) are not changed."
+            )
+            after_break = env._(
+                "As this agreement is not a novation, the balance still open is owed as the debt "
+                "acknowledged in item 1, less what was paid."
+            )
+        if company.dunning_contract_charges and (
+            company.dunning_fine_percent or company.dunning_interest_percent
+        ):
+            rates = [
+                "%s %%" % formatLang(env, rate, digits=2)  # noqa: UP031
+                for rate in (company.dunning_fine_percent, company.dunning_interest_percent)
+            ]
+            late = env._(
+                "An installment paid late keeps its amount. The late fee of %(fine)s (at most "
+                "2 %%, CDC art. 52, §1) and interest of %(interest)s a month, pro rata die, on the "
+                "installment's amount from its due date, as the contract provides, are shown on "
+                "the agreement's page as they accrue; they are not added to the installment's "
+                "payment code, and the company may charge them separately.",
+                fine=rates[0],
+                interest=rates[1],
+            )
+        else:
+            late = env._("No late fee or interest is charged on an installment paid late.")
+        return [
+            nature,
+            env._(
+                "Each installment is paid by the means shown on the agreement's page (Pix, bank "
+                "slip or card, as offered), up to its due date. Paying ahead of time is always "
+                "allowed; the installment's amount does not change."
+            ),
+            late,
+            env._(
+                "If an installment is more than %(days)s days late, the agreement is broken. The "
+                "installments still open keep their due dates: none falls due early. What was paid "
+                "is kept and deducted, and the company's team will contact the customer about the "
+                "balance still open. %(after)s",
+                days=company.dunning_agreement_break_days,
+                after=after_break,
+            ),
+            env._(
+                "While no installment has been paid, the company may cancel this agreement at the "
+                "customer's request or when the first installment is not paid: the invoices it "
+                "replaced then return to what they were before it, with every earlier payment "
+                "still applied. Once an installment is paid, the agreement is not cancelled: it "
+                "ends honoured or broken."
+            ),
+            env._(
+                "The customer may ask questions or the review of this agreement at any time, "
+                "through the company's contacts; no collection will expose the customer to "
+                "ridicule or pressure (CDC art. 42)."
+            ),
+            env._(
+                "The parties accept as valid the customer's acceptance of this term on the "
+                "company's portal, recorded with its date and time, IP address, browser and the "
+                "SHA-256 summary of this text, or by signature on a printed copy (MP "
+                "2.200-2/2001, art. 10, §2). The customer receives the term by e-mail and can "
+                "read it at any time on the agreement's page."
+            ),
+        ]
+
+    def _acceptance_text(self):
+        """The customer's sentence of acceptance, once, at the end of the term."""
+        self.ensure_one()
+        env, company = self.env, self.company_id
+        count = len(self.installment_ids.filtered("number"))
+        values = {
+            "customer": self.partner_id.name,
+            "vat": self._term_vat(),
+            "total": format_amount(env, self.amount_total, self.currency_id),
+            "count": count,
+            "company": company.name,
+            "company_vat": company.vat or "-",
+            "down": format_amount(env, self.down_payment, self.currency_id),
+        }
+        if self.down_payment and count == 1:
+            text = env._(
+                "I, %(customer)s (CPF/CNPJ %(vat)s), acknowledge owing %(total)s to %(company)s "
+                "(CNPJ %(company_vat)s) and agree to pay it with a down payment of %(down)s and "
+                "one installment, on the dates and under the terms above.",
+                **values,
+            )
+        elif self.down_payment:
+            text = env._(
+                "I, %(customer)s (CPF/CNPJ %(vat)s), acknowledge owing %(total)s to %(company)s "
+                "(CNPJ %(company_vat)s) and agree to pay it with a down payment of %(down)s and "
+                "%(count)s monthly installments, on the dates and under the terms above.",
+                **values,
+            )
+        elif count == 1:
+            text = env._(
+                "I, %(customer)s (CPF/CNPJ %(vat)s), acknowledge owing %(total)s to %(company)s "
+                "(CNPJ %(company_vat)s) and agree to pay it in a single installment, on the date "
+                "and under the terms above.",
+                **values,
+            )
+        else:
+            text = env._(
+                "I, %(customer)s (CPF/CNPJ %(vat)s), acknowledge owing %(total)s to %(company)s "
+                "(CNPJ %(company_vat)s) and agree to pay it in %(count)s monthly installments, on "
+                "the dates and under the terms above.",
+                **values,
+            )
+        return text
+
+    # -- acceptance ----------------------------------------------------------------------------
+    def _record_acceptance(self, shown_sha256, ip_address, user_agent, via, customer_vat=None):
+        """The customer accepted the term whose SHA-256 the page showed: store the
+        text (recomputed here, so only a text this server built can be stored),
+        its hash and the facts. Refused when the term changed since it was shown."""
+        self.ensure_one()
+        text = self._term_text(customer_vat)
+        digest = term_sha256(text)
+        if not shown_sha256 or shown_sha256 != digest:
+            raise UserError(
+                self.env._(
+                    "The term changed since it was shown (the amounts or dates moved): read it "
+                    "again before accepting."
+                )
+            )
+        partner = self.partner_id.commercial_partner_id
+        if customer_vat and not self.customer_vat:
+            self.customer_vat = customer_vat
+        self.write(
+            {
+                "term_text": text,
+                "term_sha256": digest,
+                "accepted_at": fields.Datetime.now(),
+                "accepted_ip": ip_address,
+                "accepted_user_agent": (user_agent or "")[:USER_AGENT_MAX],
+                "accepted_via": via,
+                "accepted_uid": self.env.uid if via == "login" else False,
+                "accepted_tz": PlanningContext.tz(self.company_id, partner),
+                "accepted_text": self._term_env()._acceptance_text(),
+            }
+        )
+
+    def _acceptance_moment(self):
+        """When the customer accepted, in their time zone, named:
+        "15/12/2026 10:00:00 (America/Sao_Paulo, UTC-03:00)"."""
+        self.ensure_one()
+        if not self.accepted_at:
+            return ""
+        tz = self.accepted_tz or PlanningContext.tz(
+            self.company_id, self.partner_id.commercial_partner_id
+        )
+        local = self.accepted_at.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(tz))
+        offset = local.strftime("%z")
+        env = self._term_env().env
+        moment = format_datetime(env, self.accepted_at, tz=tz, dt_format=False)
+        return f"{moment} ({tz}, UTC{offset[:3]}:{offset[3:]})"
+
+    def action_accept_signed_paper(self):
+        """The customer signed the printed term: approve with the scan attached."""
+        for agreement in self:
+            if agreement.state != "to_accept":
+                raise UserError(self.env._("Only an agreement awaiting acceptance can take this."))
+            if not agreement.signed_term:
+                raise UserError(self.env._("Attach the scan of the term the customer signed."))
+            text = agreement._term_text()
+            agreement.write(
+                {
+                    "term_text": text,
+                    "term_sha256": term_sha256(text),
+                    "accepted_at": fields.Datetime.now(),
+                    "accepted_via": "paper",
+                    "accepted_uid": self.env.uid,
+                    "accepted_tz": PlanningContext.tz(
+                        agreement.company_id, agreement.partner_id.commercial_partner_id
+                    ),
+                    "accepted_text": agreement._term_env()._acceptance_text(),
+                }
+            )
+            agreement.action_approve()
+        return True
+
+    def action_send_for_acceptance(self):
+        """E-mail the customer the link to read and accept the term on the portal."""
+        for agreement in self:
+            if agreement.state != "to_accept":
+                raise UserError(self.env._("This agreement is not awaiting acceptance."))
+            if not agreement.partner_id.email:
+                raise UserError(
+                    self.env._(
+                        "The customer has no e-mail address: print the term for signature and "
+                        "attach the signed copy instead."
+                    )
+                )
+            template = self.env.ref("l10n_br_dunning.mail_template_dunning_agreement_acceptance")
+            agreement._portal_ensure_token()
+            lang = agreement.partner_id._dunning_lang(agreement.company_id)
+            agreement.with_user(SUPERUSER_ID).with_context(lang=lang).with_company(
+                agreement.company_id
+            ).message_post_with_source(
+                template,
+                author_id=agreement.company_id.partner_id.id,
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=agreement.partner_id.ids,
+            )
+        return True
+
+    def action_print_for_signature(self):
+        return self.env.ref("l10n_br_dunning.action_report_dunning_agreement").report_action(self)
+
+    @api.model
+    def _portal_acceptance_facts(self, request):
+        """(IP address, user agent, via) of a portal request. The address is the
+        one Odoo gives: the client's behind a proxy when Odoo runs in proxy mode,
+        never a header a client can set otherwise."""
+        httprequest = request.httprequest
+        via = "token" if request.env.user._is_public() else "login"
+        return httprequest.remote_addr, httprequest.user_agent.string, via
+
+    # -- the term sent and kept --------------------------------------------------------------
+    def _send_term(self):
+        """Render the term once, keep it on the agreement, and send it to the
+        customer by e-mail (with a note in the chatter when they have none)."""
+        self.ensure_one()
+        attachment = self._term_attachment()
+        template = self.env.ref(
+            "l10n_br_dunning.mail_template_dunning_agreement_term", raise_if_not_found=False
+        )
+        if not template:
+            return attachment
+        if not self.partner_id.email:
+            self.message_post(
+                body=self.env._(
+                    "The customer has no e-mail address: the term was not sent. Print it from "
+                    "the agreement."
+                ),
+                attachment_ids=attachment.ids,
+            )
+            return attachment
+        lang = self.partner_id._dunning_lang(self.company_id)
+        # The company sends it, whoever accepted (a portal visitor may not attach files).
+        self.with_user(SUPERUSER_ID).with_context(lang=lang).with_company(
+            self.company_id
+        ).message_post_with_source(
+            template,
+            author_id=self.company_id.partner_id.id,
+            subtype_xmlid="mail.mt_comment",
+            attachment_ids=attachment.ids,
+            partner_ids=self.partner_id.ids,
+        )
+        return attachment
+
+    def _term_attachment(self):
+        """The accepted term's PDF, rendered once (about a second) and kept."""
+        self.ensure_one()
+        if self.term_attachment_id:
+            return self.term_attachment_id
+        lang = self.partner_id._dunning_lang(self.company_id)
+        report = self.env.ref("l10n_br_dunning.action_report_dunning_agreement").sudo()
+        pdf, _type = report.with_context(lang=lang)._render_qweb_pdf(report, self.ids)
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": self.env._("Agreement term %(name)s.pdf", name=self.name),
+                    "raw": pdf,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        )
+        self.term_attachment_id = attachment
+        return attachment

@@ -1,0 +1,253 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import re
+from datetime import date, datetime
+from html import unescape
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+from odoo.tests import HttpCase, tagged
+from odoo.tools import config, mute_logger
+
+from ..tools.agreements import term_sha256
+from .common import DunningCase
+
+NOW = datetime(2026, 12, 15, 13, 0)  # 10:00 in São Paulo
+
+
+@tagged("post_install", "-at_install")
+class TestDunningAgreementTerm(DunningCase, HttpCase):
+    """What the customer signs: the whole term before accepting, clauses that say
+    what the software does, the acceptance recorded as it happened."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {"dunning_agreement_max_installments": 4, "dunning_agreement_min_installment": 100.0}
+        )
+        cls.sp.vat = "123.456.789-09"
+        # Due on Saturday 28 November: the effective due date is Monday 30.
+        cls.move = cls._invoice(cls.sp, date(2026, 11, 28), 1000.0)
+        cls.move._portal_ensure_token()
+
+    def setUp(self):
+        super().setUp()
+        self.frozen = freeze_time(NOW)
+        self.frozen.start()
+        self.addCleanup(self.frozen.stop)
+
+    def _lines(self, moves=None):
+        moves = moves or self.move
+        return moves.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+
+    def _proposal(self, count=3):
+        return self.env["dunning.agreement"]._propose(self._lines(), count, date(2026, 12, 22))
+
+    def _url(self, count=None):
+        url = f"/my/invoices/{self.move.id}/dunning/agreement?access_token={self.move.access_token}"
+        return f"{url}&count={count}" if count else url
+
+    @staticmethod
+    def _form(html):
+        term = re.search(r'o_dunning_term_text[^"]*"[^>]*>([^<]*)</div>', html, re.S)
+        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+        return (unescape(term.group(1)) if term else None), fields
+
+    # -- the text ------------------------------------------------------------------------------
+    def test_every_clause_says_what_the_software_does(self):
+        self.company.write(
+            {
+                "dunning_contract_charges": True,
+                "dunning_fine_percent": 2.0,
+                "dunning_interest_percent": 1.0,
+            }
+        )
+        text = self._proposal()._term_text()
+        # The interest rate and its period (CDC art. 52), counted from the effective
+        # due date (Monday 30 November: 15 days), as the portal counts them.
+        self.assertIn("Late fee of 2.00 %, as the contract provides: R$\xa020.00", text)
+        self.assertIn("Late interest of 1.00 % a month, pro rata die", text)
+        self.assertIn("to 12/15/2026, as the contract provides: R$\xa05.00", text)
+        # Installments are fixed: nothing promises a reduction nobody computes.
+        self.assertIn("no financing interest", text)
+        self.assertNotIn("reduces the interest", text)
+        # Default: no acceleration, what was paid is kept, no novation (the usual choice).
+        self.assertIn("none falls due early", text)
+        self.assertIn("This agreement is not a novation (Civil Code, art. 361)", text)
+        self.assertIn("owed as the debt acknowledged in item 1, less what was paid", text)
+        self.assertIn("late fee of 2.00 % (at most 2 %, CDC art. 52, §1)", text)
+        self.assertIn("cancel this agreement", text)
+        self.assertIn("MP 2.200-2/2001, art. 10, §2", text)
+        self.company.dunning_agreement_novation = True
+        text = self._proposal()._term_text()
+        self.assertIn("This agreement is a novation (Civil Code, art. 360, I)", text)
+        self.assertIn("only its installments still open are owed", text)
+        self.company.dunning_contract_charges = False
+        text = self._proposal()._term_text()
+        self.assertIn("No late fee or interest is charged on an installment paid late", text)
+        self.assertIn("No late fee or interest was added to the debt", text)
+
+    def test_one_installment_is_singular_and_the_sentence_comes_once(self):
+        text = self._proposal(count=1)._term_text()
+        self.assertIn("in a single installment", text)
+        self.assertNotIn("1 monthly installments", text)
+        self.assertEqual(text.count("acknowledge owing"), 1)
+        self.assertTrue(text.endswith("on the date and under the terms above."))
+
+    def test_the_term_keeps_the_amounts_agreed_after_approval(self):
+        agreement = self._customer_accepts(self._proposal())
+        agreement.action_approve()
+        self.assertTrue(self._lines().reconciled)
+        report = self.env.ref("l10n_br_dunning.action_report_dunning_agreement")
+        html = report._render_qweb_html(report, agreement.ids)[0].decode()
+        self.assertIn(f"Invoice {self.move.name}, due 11/28/2026: R$\xa01,000.00 open", html)
+        self.assertEqual(agreement.debt_ids.amount, 1000.0)
+        self.assertEqual(agreement.debt_ids.days_overdue, 15)
+
+    # -- on the portal -----------------------------------------------------------------------------
+    def test_a_customer_without_cpf_gives_one_before_reading_the_term(self):
+        self.sp.vat = False
+        html = self.url_open(self._url(2)).text
+        text, fields = self._form(html)
+        self.assertIsNone(text, "no term without the CPF/CNPJ it must name")
+        self.assertIn('name="vat"', html)
+        data = {**fields, "csrf_token": fields["csrf_token"], "step": "review", "vat": "111"}
+        refused = self.url_open(self._url(), data=data)
+        self.assertEqual(refused.status_code, 400)
+        self.assertIn("not valid", refused.text)
+        # Accepting without one is refused too.
+        data.update(step="accept", accept="1", vat="", term_sha256="x")
+        self.assertEqual(self.url_open(self._url(), data=data).status_code, 400)
+        data.update(step="review", vat="52998224725")
+        text, fields = self._form(self.url_open(self._url(), data=data).text)
+        self.assertIn("Customer: Maria Souza, CPF/CNPJ 529.982.247-25", text)
+        fields.update(accept="1")
+        response = self.url_open(self._url(), data=fields, allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        agreement = self.env["dunning.agreement"].search([("partner_id", "=", self.sp.id)])
+        self.assertEqual(agreement.customer_vat, "529.982.247-25")
+        self.assertEqual(agreement.term_text, text)
+        self.assertFalse(self.sp.vat, "the customer's record is not changed from a link")
+
+    def _accept_on_page(self, headers=None):
+        text, fields = self._form(self.url_open(self._url(2)).text)
+        fields.update(accept="1")
+        response = self.url_open(self._url(), data=fields, headers=headers, allow_redirects=False)
+        self.assertEqual(response.status_code, 303, response.text[:300])
+        return self.env["dunning.agreement"].search([("partner_id", "=", self.sp.id)], limit=1)
+
+    def test_the_address_behind_a_proxy_is_the_clients_only_in_proxy_mode(self):
+        headers = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Host": "cobranca.example"}
+        agreement = self._accept_on_page(headers)
+        self.assertEqual(agreement.accepted_ip, "127.0.0.1", "a header alone proves nothing")
+        agreement.action_cancel()
+        with patch.dict(config.options, {"proxy_mode": True}):
+            agreement = self._accept_on_page(headers)
+        self.assertEqual(agreement.accepted_ip, "203.0.113.9")
+
+    def test_the_acceptance_time_is_printed_in_the_customers_time_zone(self):
+        agreement = self._accept_on_page()
+        self.assertEqual(agreement.accepted_at, NOW)
+        self.assertEqual(
+            agreement._acceptance_moment(), "12/15/2026 10:00:00 (America/Sao_Paulo, UTC-03:00)"
+        )
+        self.manaus.vat = "529.982.247-25"
+        other = self._invoice(self.manaus, date(2026, 11, 30), 600.0)
+        proposal = self.env["dunning.agreement"]._propose(self._lines(other), 2, date(2026, 12, 22))
+        self._customer_accepts(proposal)
+        self.assertEqual(
+            proposal._acceptance_moment(), "12/15/2026 09:00:00 (America/Manaus, UTC-04:00)"
+        )
+
+    # -- the collections team's proposals ------------------------------------------------------
+    def test_a_proposal_of_the_team_is_accepted_by_the_customer_on_the_portal(self):
+        agreement = self._proposal()
+        self.assertEqual(agreement.state, "to_accept")
+        with self.assertRaisesRegex(UserError, "has not accepted"):
+            agreement.action_approve()
+        agreement.action_send_for_acceptance()
+        mail = agreement.message_ids.filtered(lambda m: self.sp in m.partner_ids)[:1]
+        self.assertIn(f"/my/agreements/{agreement.id}?access_token=", mail.body)
+        self.assertNotIn("Accepted", mail.body)
+        url = f"/my/agreements/{agreement.id}?access_token={agreement.access_token}"
+        html = self.url_open(url).text
+        text, fields = self._form(html)
+        self.assertEqual(text, agreement._term_text())
+        accept = f"/my/agreements/{agreement.id}/accept"
+        # The text read must be the text stored: a forged hash is refused.
+        forged = {**fields, "term_sha256": "0" * 64, "accept": "1"}
+        refused = self.url_open(accept, data=forged)
+        self.assertEqual(refused.status_code, 400)
+        self.assertEqual(agreement.state, "to_accept")
+        response = self.url_open(accept, data={**fields, "accept": "1"}, allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(agreement.state, "approved")
+        self.assertEqual(agreement.term_sha256, term_sha256(text))
+        self.assertEqual(agreement.accepted_via, "token")
+        self.assertTrue(agreement.term_attachment_id)
+        self.assertTrue(self._lines().reconciled)
+
+    def test_a_proposal_signed_on_paper_needs_the_signed_copy(self):
+        agreement = self._proposal()
+        report = self.env.ref("l10n_br_dunning.action_report_dunning_agreement")
+        html = report._render_qweb_html(report, agreement.ids)[0].decode()
+        self.assertIn("Proposal, not yet accepted.", html)
+        self.assertNotIn("Accepted electronically", html)
+        with self.assertRaisesRegex(UserError, "Attach the scan"):
+            agreement.action_accept_signed_paper()
+        agreement.signed_term = base64.b64encode(b"%PDF-1.4 signed")
+        agreement.action_accept_signed_paper()
+        self.assertEqual(agreement.state, "approved")
+        self.assertEqual(agreement.accepted_via, "paper")
+        html = report._render_qweb_html(report, agreement.ids)[0].decode()
+        self.assertIn("Signed on paper by the customer", html)
+        self.assertIn(agreement.term_sha256, html)
+
+    @mute_logger("odoo.http")
+    def test_a_backoffice_proposal_page_is_refused_with_a_wrong_token(self):
+        agreement = self._proposal()
+        self.assertRefusedLikeOdoo(f"/my/agreements/{agreement.id}?access_token=nope")
+        _text, fields = self._form(self.url_open(self._url(2)).text)
+        response = self.url_open(
+            f"/my/agreements/{agreement.id}/accept",
+            data={
+                "csrf_token": fields["csrf_token"],
+                "access_token": "nope",
+                "step": "accept",
+                "accept": "1",
+            },
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(agreement.state, "to_accept")
+
+    # -- settings and reminders --------------------------------------------------------------------
+    def test_interest_above_the_usual_ceiling_warns(self):
+        settings = self.env["res.config.settings"].create({})
+        settings.dunning_interest_percent = 1.0
+        self.assertFalse(settings._onchange_dunning_interest_percent())
+        settings.dunning_interest_percent = 2.5
+        warning = settings._onchange_dunning_interest_percent()["warning"]
+        self.assertIn("1.0 % a month", warning["message"])
+        self.assertIn("Lei 14.905/2024", warning["message"])
+
+    def test_the_reminder_thanks_only_an_agreement_kept_up_to_date(self):
+        agreement = self._customer_accepts(self._proposal(count=2))
+        agreement.action_approve()
+        template = self.env.ref("l10n_br_dunning.mail_template_dunning_agreement_reminder")
+        lines = agreement.installment_ids.sorted("number").move_line_id
+
+        def body(at):
+            with freeze_time(at):
+                return template.with_context(dunning_line_ids=lines[1:].ids)._render_field(
+                    "body_html", self.sp.ids
+                )[self.sp.id]
+
+        self.assertIn("Thank you for keeping your agreement", body(datetime(2026, 12, 19, 13)))
+        # Installment 1 (22 December) unpaid when installment 2 is a few days away.
+        late = body(datetime(2027, 1, 19, 13))
+        self.assertNotIn("Thank you for keeping", late)
+        self.assertIn("is due in a few days", late)
