@@ -8,8 +8,8 @@ from odoo import fields, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
-from ..tools.agreements import clean_vat, term_sha256
 from ..models.dunning_portal_request import DunningRateLimit
+from ..tools.agreements import clean_vat, term_sha256
 from .portal import DunningPortal
 
 
