@@ -7,8 +7,10 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.http import request
 
 from odoo.addons.account_payment.controllers.portal import PortalAccount
+from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, normalize_mobile
 
 from ..models.dunning_portal_request import DunningRateLimit
+from ..tools.portal_codes import mask_phone
 
 ACTIONS = ("paid", "dispute", "promise")
 DUNNED = ("out_invoice", "out_receipt")
@@ -47,6 +49,25 @@ class DunningPortal(PortalAccount):
         nothing that Odoo's own invoice page would not."""
         return request.redirect("/my")
 
+    # -- one-time codes (tools/portal_codes.py) ------------------------------------------
+    @staticmethod
+    def _dunning_code_gate(document, purpose, post, payload=None):
+        """(code record, code step) for a sensitive action on ``document``: a
+        logged-in customer goes on (None, None); a visitor who came by a token
+        link gets a code sent to a contact on file (None, {"sent_to": …}), then
+        goes on with the right code (the record, None). Raises UserError with the
+        reason (a wrong code's try stays counted: call it outside a savepoint)."""
+        if not request.env.user._is_public():
+            return None, None
+        Code = request.env["dunning.portal.code"].sudo()
+        typed = post.get("dunning_code")
+        if not typed:
+            sent = Code._send_code(
+                document, purpose, payload, ip_address=request.httprequest.remote_addr
+            )
+            return None, {"sent_to": sent.destination, "purpose": purpose}
+        return Code._confirm_code(document, purpose, typed, payload), None
+
     @http.route()
     def portal_my_invoice_detail(self, invoice_id, access_token=None, **kw):
         # Sets the customer's language when the link is good; Odoo's own method
@@ -78,6 +99,8 @@ class DunningPortal(PortalAccount):
             # Set by portal_dunning_action only: never read from the request, so a
             # link cannot make the page display a text of its choosing.
             "dunning_error": False,
+            "dunning_code_step": False,
+            "dunning_posted": {},
             "dunning_today": fields.Date.to_string(today),
             "dunning_promise_max": fields.Date.to_string(
                 fields.Date.add(today, days=company.dunning_promise_max_days)
@@ -129,6 +152,19 @@ class DunningPortal(PortalAccount):
             "promise": lambda: {"promised_on": self._dunning_date(post.get("promised_on"))},
         }
         try:
+            answer = answers[action]()
+            code = None
+            if answer.get("receipt"):
+                # A file sent through a link: the customer confirms with a code,
+                # asked only for an answer that can be accepted.
+                invoice.env["dunning.portal.request"]._check_answer(
+                    action, invoice.commercial_partner_id, invoice.company_id, invoice, **answer
+                )
+                code, step = self._dunning_code_gate(invoice, "receipt", post)
+                if step:
+                    values = self._invoice_get_page_view_values(invoice, access_token)
+                    values.update(dunning_code_step=step, dunning_posted=post)
+                    return request.render("account.portal_invoice_page", values)
             with request.env.cr.savepoint():
                 invoice.env["dunning.portal.request"]._submit(
                     action,
@@ -136,12 +172,15 @@ class DunningPortal(PortalAccount):
                     invoice.company_id,
                     invoice,
                     ip_address=request.httprequest.remote_addr,
-                    **answers[action](),
+                    code=code,
+                    **answer,
                 )
         except (UserError, ValidationError) as error:
             status = 429 if isinstance(error, DunningRateLimit) else 400
             values = self._invoice_get_page_view_values(invoice, access_token)
             values["dunning_error"] = error.args[0]
+            if post.get("dunning_code"):  # the code step again, with the reason
+                values.update(dunning_code_step={"purpose": "receipt"}, dunning_posted=post)
             return request.render("account.portal_invoice_page", values, status=status)
         return request.redirect(
             invoice.get_portal_url(query_string=f"&dunning_done={action}", anchor="dunning")
@@ -191,7 +230,12 @@ class DunningPortal(PortalAccount):
             return self._dunning_refused()
         action = f"/my/invoices/{invoice.id}/dunning/preferences"
         return self._dunning_preferences(
-            invoice.commercial_partner_id, invoice.company_id, action, access_token, post
+            invoice.commercial_partner_id,
+            invoice.company_id,
+            action,
+            access_token,
+            post,
+            document=invoice,
         )
 
     @http.route(
@@ -208,24 +252,39 @@ class DunningPortal(PortalAccount):
             partner, request.env.company, "/my/dunning/preferences", None, post
         )
 
-    def _dunning_preferences(self, partner, company, action, access_token, post):
+    def _dunning_preferences(self, partner, company, action, access_token, post, document=None):
         partner = partner.sudo()
         post = self._dunning_text_fields(post)
-        error, saved, status = None, False, 200
+        error, saved, status, step = None, False, 200, False
         if request.httprequest.method == "POST":
             try:
-                with request.env.cr.savepoint():
-                    partner.env["dunning.portal.request"]._submit(
-                        "preferences",
-                        partner,
-                        company,
-                        ip_address=request.httprequest.remote_addr,
-                        **self._dunning_preferences_answer(post),
+                answer = self._dunning_preferences_answer(post)
+                if document and request.env.user._is_public() and not answer.get("mobile"):
+                    answer["mobile"] = None  # a token page keeps the number on file
+                purpose = self._dunning_preferences_code_purpose(partner, company, answer)
+                code = None
+                if purpose and document:
+                    partner.env["dunning.portal.request"]._check_answer(
+                        "preferences", partner, company, **answer
                     )
-                saved = True
+                    code, step = self._dunning_code_gate(document, purpose, post)
+                if not step:
+                    with request.env.cr.savepoint():
+                        partner.env["dunning.portal.request"]._submit(
+                            "preferences",
+                            partner,
+                            company,
+                            ip_address=request.httprequest.remote_addr,
+                            code=code,
+                            **answer,
+                        )
+                    saved = True
             except (UserError, ValidationError) as exception:
                 error = exception.args[0]
                 status = 429 if isinstance(exception, DunningRateLimit) else 400
+                if post.get("dunning_code"):
+                    step = {"purpose": "contact"}
+        masked = bool(document) and request.env.user._is_public()
         values = {
             **self._prepare_portal_layout_values(),
             "page_name": "dunning_preferences",
@@ -234,8 +293,23 @@ class DunningPortal(PortalAccount):
             "access_token": access_token,
             "dunning_error": error,
             "dunning_saved": saved,
-            "dunning_mobile": post.get("mobile") if error else partner.mobile or "",
-            "dunning_opted_out": partner._dunning_sms_opted_out(),
+            "dunning_code_step": step,
+            # A token page shows the number on file masked, and asks for a new one.
+            "dunning_masked": masked,
+            "dunning_mobile_masked": mask_phone(partner._dunning_sms_number() or partner.mobile),
+            "dunning_mobile": post.get("mobile")
+            if (error or step)
+            else ("" if masked else partner.mobile or ""),
+            "dunning_opted_out": bool(post.get("sms_opt_out"))
+            if (error or step)
+            else partner._dunning_sms_opted_out(),
+            # What the form shows: what was posted while a code or a fix is awaited.
+            "dunning_form_channel": post.get("channel")
+            if (error or step)
+            else partner.dunning_preferred_channel,
+            "dunning_form_hours": post.get("hours")
+            if (error or step)
+            else partner.dunning_preferred_hours,
             "dunning_channels": partner._fields["dunning_preferred_channel"]._description_selection(
                 request.env
             ),
@@ -243,17 +317,30 @@ class DunningPortal(PortalAccount):
                 request.env
             ),
         }
-        values.update(self._dunning_preferences_values(partner, company, post, error))
+        values.update(self._dunning_preferences_values(partner, company, post, error or step))
         return request.render("l10n_br_dunning.portal_dunning_preferences", values, status=status)
 
     def _dunning_preferences_answer(self, post):
-        """What the preferences form answers (``_prepare_preferences``'s arguments)."""
+        """What the preferences form answers (``_prepare_preferences``'s arguments).
+        A token page leaves the number empty to keep the one on file."""
         return {
             "channel": post.get("channel"),
             "hours": post.get("hours"),
             "mobile": post.get("mobile"),
             "sms_opt_out": bool(post.get("sms_opt_out")),
         }
+
+    def _dunning_preferences_code_purpose(self, partner, company, answer):
+        """The purpose of the code this answer needs from a token visitor, or
+        None: a new mobile number changes where the régua writes."""
+        mobile = (answer.get("mobile") or "").strip()
+        if not mobile:
+            return None
+        try:
+            number = normalize_mobile(mobile, partner.country_id.code or "BR")
+        except PhoneNumberError:
+            return None  # refused with its reason when the answer is prepared
+        return "contact" if number != partner._dunning_e164() else None
 
     def _dunning_preferences_values(self, partner, company, post, error):
         """More values for the preferences page (an add-on's own choices)."""

@@ -45,6 +45,7 @@ class DunningAgreementPortal(DunningPortal):
             access_token,
             back,
             post,
+            document=invoice,
         )
 
     @http.route(
@@ -63,14 +64,17 @@ class DunningAgreementPortal(DunningPortal):
             partner, company, lines, "/my/dunning/agreement", None, "/my/invoices", post
         )
 
-    def _dunning_agreement_page(self, partner, company, lines, action, access_token, back, post):
+    def _dunning_agreement_page(
+        self, partner, company, lines, action, access_token, back, post, document=None
+    ):
         """Three steps on one route: the options the rules allow; the whole term of
         the option chosen (after the CPF/CNPJ when the customer has none on file);
-        the acceptance of exactly that term."""
+        the acceptance of exactly that term (confirmed by a code sent to a contact
+        on file when it comes through a link)."""
         Agreement = request.env["dunning.agreement"].sudo().with_company(company)
         post = self._dunning_text_fields(post)
         count = self._dunning_count(post.get("count"))
-        error, status = None, 200
+        error, status, step = None, 200, False
         vat, vat_error = self._dunning_customer_vat(partner, post)
         # A POST accepts, except the CPF/CNPJ step's (step=review), which only shows the term.
         if request.httprequest.method == "POST" and post.get("step") != "review":
@@ -82,21 +86,28 @@ class DunningAgreementPortal(DunningPortal):
                     raise UserError(request.env._("There is nothing overdue left to split."))
                 if not vat:
                     raise UserError(vat_error or self._dunning_vat_missing())
-                with request.env.cr.savepoint():
-                    agreement = Agreement._accept_on_portal(
-                        lines,
-                        count,
-                        first_due,
-                        post.get("term_sha256"),
-                        Agreement._portal_acceptance_facts(request),
-                        customer_vat=vat,
+                code = None
+                if document:
+                    code, step = self._dunning_code_gate(document, "agreement", post)
+                if not step:
+                    with request.env.cr.savepoint():
+                        agreement = Agreement._accept_on_portal(
+                            lines,
+                            count,
+                            first_due,
+                            post.get("term_sha256"),
+                            Agreement._portal_acceptance_facts(request),
+                            customer_vat=vat,
+                            code=code,
+                        )
+                    return request.redirect(
+                        agreement.get_portal_url(query_string="&dunning_done=accepted")
                     )
-                return request.redirect(
-                    agreement.get_portal_url(query_string="&dunning_done=accepted")
-                )
             except (UserError, ValidationError) as exception:
                 error = exception.args[0]
                 status = 429 if isinstance(exception, DunningRateLimit) else 400
+                if post.get("dunning_code"):
+                    step = {"purpose": "agreement"}
         elif vat_error:
             error, status = vat_error, 400
         values = {
@@ -112,6 +123,8 @@ class DunningAgreementPortal(DunningPortal):
             "dunning_back": back,
             "dunning_error": error,
             "dunning_currency": company.currency_id,
+            "dunning_code_step": step,
+            "dunning_posted": post,
         }
         preview = None
         if count and lines:
@@ -171,8 +184,10 @@ class DunningAgreementPortal(DunningPortal):
 
     def _dunning_review_values(self, agreement, vat, action, hidden):
         """The whole term to read before accepting, posted back to ``action`` with
-        ``hidden`` fields and its SHA-256; or, first, the CPF/CNPJ it must name."""
-        text = agreement._term_text(vat) if vat else ""
+        ``hidden`` fields and its SHA-256; or, first, the CPF/CNPJ it must name.
+        A token page masks the CPF/CNPJ (the text accepted is the text shown)."""
+        masked = request.env.user._is_public()
+        text = agreement._term_text(vat, masked=masked) if vat else ""
         typed = vat and vat != agreement.partner_id.vat  # carried to the acceptance
         return {
             "needs_vat": not vat,
@@ -195,6 +210,11 @@ class DunningAgreementPortal(DunningPortal):
         agreement = self._dunning_document("dunning.agreement", agreement_id, access_token)
         if agreement is None:
             return self._dunning_refused()
+        return self._dunning_agreement_view(agreement, access_token, kw)
+
+    def _dunning_agreement_view(self, agreement, access_token, kw, error=None, step=False):
+        """The agreement's page; ``error`` and ``step`` come from the acceptance
+        route only, never from the request (a link cannot choose a text)."""
         # The late charges of an overdue installment, as the invoice page shows them
         # (the term says they are shown here as they accrue).
         open_items = {
@@ -229,7 +249,9 @@ class DunningAgreementPortal(DunningPortal):
             if agreement.term_attachment_id
             else False,
             "dunning_review": False,
-            "dunning_error": kw.get("dunning_error_text") or False,
+            "dunning_error": error,
+            "dunning_code_step": step,
+            "dunning_posted": kw,
         }
         if agreement.state == "to_accept":
             vat, vat_error = self._dunning_customer_vat(
@@ -242,7 +264,7 @@ class DunningAgreementPortal(DunningPortal):
         return request.render(
             "l10n_br_dunning.portal_dunning_agreement_page",
             values,
-            status=kw.get("dunning_status") or (400 if values["dunning_error"] else 200),
+            status=400 if values["dunning_error"] else 200,
         )
 
     @http.route(
@@ -259,6 +281,7 @@ class DunningAgreementPortal(DunningPortal):
         if agreement is None:
             return self._dunning_refused()
         post = self._dunning_text_fields(post)
+        error, step = None, False
         if post.get("step") != "review":
             vat, _error = self._dunning_customer_vat(
                 agreement.partner_id, post, on_file=agreement.customer_vat
@@ -268,20 +291,24 @@ class DunningAgreementPortal(DunningPortal):
                     raise UserError(request.env._("Tick the box to accept the agreement's term."))
                 if not vat:
                     raise UserError(self._dunning_vat_missing())
-                with request.env.cr.savepoint():
-                    agreement._accept_proposal_on_portal(
-                        post.get("term_sha256"),
-                        agreement._portal_acceptance_facts(request),
-                        customer_vat=vat,
+                code, step = self._dunning_code_gate(agreement, "agreement", post)
+                if not step:
+                    with request.env.cr.savepoint():
+                        agreement._accept_proposal_on_portal(
+                            post.get("term_sha256"),
+                            agreement._portal_acceptance_facts(request),
+                            customer_vat=vat,
+                            code=code,
+                        )
+                    return request.redirect(
+                        agreement.get_portal_url(query_string="&dunning_done=accepted")
                     )
-                return request.redirect(
-                    agreement.get_portal_url(query_string="&dunning_done=accepted")
-                )
             except (UserError, ValidationError) as exception:
-                post["dunning_error_text"] = exception.args[0]
-                post["dunning_status"] = 400
-        # The CPF/CNPJ step, or the refusal, shown on the agreement's page.
-        return self.portal_dunning_agreement(agreement_id, access_token=access_token, **post)
+                error = exception.args[0]
+                if post.get("dunning_code"):
+                    step = {"purpose": "agreement"}
+        # The CPF/CNPJ step, the code step or the refusal, on the agreement's page.
+        return self._dunning_agreement_view(agreement, access_token, post, error, step)
 
     @http.route(
         "/my/agreements/<int:agreement_id>/term",

@@ -6,6 +6,7 @@ from . import dunning_policy
 from . import dunning_stage
 from . import dunning_event
 from . import dunning_portal_request
+from . import dunning_portal_code
 from . import account_move
 from . import account_move_line
 from . import dunning_channel

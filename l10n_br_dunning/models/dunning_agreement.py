@@ -284,7 +284,7 @@ class DunningAgreement(models.Model):
 
     @api.model
     def _accept_on_portal(
-        self, lines, count, first_due, shown_sha256, facts, customer_vat=None, today=None
+        self, lines, count, first_due, shown_sha256, facts, customer_vat=None, today=None, code=None
     ):
         """The customer accepts, on the portal, the option of ``count``
         installments whose whole term they read (``shown_sha256``): the proposal
@@ -306,7 +306,7 @@ class DunningAgreement(models.Model):
             today=today,
             customer_vat=customer_vat,
         )
-        agreement._record_acceptance(shown_sha256, *facts)
+        agreement._record_acceptance(shown_sha256, *facts, code=code)
         company = agreement.company_id
         if company.dunning_agreement_portal_approves:
             agreement.action_approve()  # sends the term
@@ -323,13 +323,13 @@ class DunningAgreement(models.Model):
             agreement._send_term()
         return agreement
 
-    def _accept_proposal_on_portal(self, shown_sha256, facts, customer_vat=None):
+    def _accept_proposal_on_portal(self, shown_sha256, facts, customer_vat=None, code=None):
         """The customer accepts, on the portal, the collections team's proposal
         they read: approved at once (the team proposed it) and the term sent."""
         self.ensure_one()
         if self.state != "to_accept":
             raise UserError(self.env._("This agreement is not awaiting your acceptance."))
-        self._record_acceptance(shown_sha256, *facts, customer_vat=customer_vat)
+        self._record_acceptance(shown_sha256, *facts, customer_vat=customer_vat, code=code)
         self.action_approve()  # sends the term
         return self
 

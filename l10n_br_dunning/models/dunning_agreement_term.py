@@ -17,6 +17,7 @@ from odoo.exceptions import UserError
 from odoo.tools.misc import format_amount, format_date, format_datetime, formatLang
 
 from ..tools.agreements import term_sha256
+from ..tools.portal_codes import mask_vat
 from .dunning_context import PlanningContext
 
 ACCEPTED_VIA = [
@@ -56,6 +57,14 @@ class DunningAgreement(models.Model):
         "attached.",
     )
     signed_term_filename = fields.Char(copy=False)
+    accepted_code_id = fields.Many2one(
+        "dunning.portal.code",
+        "Confirmed by code",
+        readonly=True,
+        copy=False,
+        help="The one-time code, sent to a contact on file, that confirmed an acceptance "
+        "made through a link.",
+    )
 
     # -- the text ---------------------------------------------------------------------------
     def _term_env(self):
@@ -63,18 +72,23 @@ class DunningAgreement(models.Model):
         self.ensure_one()
         return self.with_context(lang=self.partner_id._dunning_lang(self.company_id))
 
-    def _term_text(self, vat=None):
+    def _term_text(self, vat=None, masked=False):
         """The whole term in the customer's language, as shown and printed;
-        ``vat``: the CPF/CNPJ the customer gave, when none is on file."""
+        ``vat``: the CPF/CNPJ the customer gave, when none is on file;
+        ``masked``: as a token page shows it (the CPF/CNPJ masked: whoever holds
+        a link must not learn it; the agreement keeps it whole)."""
         self.ensure_one()
-        agreement = self._term_env()
+        agreement = self._term_env().with_context(dunning_mask_vat=masked)
         if vat and not self.customer_vat:
             agreement = agreement.with_context(dunning_customer_vat=vat)
         return "\n".join(agreement._term_lines())
 
     def _term_vat(self):
         """The customer's CPF/CNPJ as the term names it."""
-        return self.customer_vat or self.env.context.get("dunning_customer_vat") or "-"
+        vat = self.customer_vat or self.env.context.get("dunning_customer_vat")
+        if vat and self.env.context.get("dunning_mask_vat"):
+            return mask_vat(vat)
+        return vat or "-"
 
     def _term_lines(self):
         self.ensure_one()
@@ -310,12 +324,15 @@ class DunningAgreement(models.Model):
         return text
 
     # -- acceptance ----------------------------------------------------------------------------
-    def _record_acceptance(self, shown_sha256, ip_address, user_agent, via, customer_vat=None):
+    def _record_acceptance(
+        self, shown_sha256, ip_address, user_agent, via, customer_vat=None, code=None
+    ):
         """The customer accepted the term whose SHA-256 the page showed: store the
         text (recomputed here, so only a text this server built can be stored),
-        its hash and the facts. Refused when the term changed since it was shown."""
+        its hash and the facts (with the one-time code that confirmed it, on a
+        token link). Refused when the term changed since it was shown."""
         self.ensure_one()
-        text = self._term_text(customer_vat)
+        text = self._term_text(customer_vat, masked=via == "token")
         digest = term_sha256(text)
         if not shown_sha256 or shown_sha256 != digest:
             raise UserError(
@@ -337,7 +354,10 @@ class DunningAgreement(models.Model):
                 "accepted_via": via,
                 "accepted_uid": self.env.uid if via == "login" else False,
                 "accepted_tz": PlanningContext.tz(self.company_id, partner),
-                "accepted_text": self._term_env()._acceptance_text(),
+                "accepted_text": self._term_env()
+                .with_context(dunning_mask_vat=via == "token")
+                ._acceptance_text(),
+                "accepted_code_id": code.id if code else False,
             }
         )
 

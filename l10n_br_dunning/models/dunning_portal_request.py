@@ -11,6 +11,7 @@ from odoo.tools.misc import format_date
 from odoo.addons.sms_gateway.models.sms_sms import PHONE_ERRORS
 from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, normalize_mobile
 
+from ..tools.portal_codes import mask_phone
 from ..tools.portal_rules import PromiseError, UploadError, check_promise_date, sniff_receipt
 
 PORTAL_REQUEST_KINDS = [
@@ -72,10 +73,16 @@ class DunningPortalRequest(models.Model):
     details = fields.Text()
     payment_method = fields.Selection(PAYMENT_METHODS, "Paid by")
     ip_address = fields.Char("IP address")
+    code_id = fields.Many2one(
+        "dunning.portal.code",
+        "Confirmed by code",
+        readonly=True,
+        help="The one-time code sent to a contact on file that confirmed it (token links).",
+    )
 
     # -- the skeleton ------------------------------------------------------------------
     @api.model
-    def _submit(self, kind, partner, company, move=None, ip_address=None, **answer):
+    def _submit(self, kind, partner, company, move=None, ip_address=None, code=None, **answer):
         """One answer of ``partner`` (a commercial partner) about ``move`` (None
         for the customer's preferences). Raises UserError (DunningRateLimit when
         over the limit) and changes nothing when it is refused."""
@@ -103,8 +110,17 @@ class DunningPortalRequest(models.Model):
                 "kind": kind,
                 "details": prepared.details,
                 "ip_address": ip_address,
+                "code_id": code.id if code else False,
             }
         )
+
+    @api.model
+    def _check_answer(self, kind, partner, company, move=None, **answer):
+        """Raise UserError as ``_submit`` would, storing nothing: a customer is
+        asked for a one-time code only for an answer that can be accepted."""
+        move = move or self.env["account.move"]
+        self._check_allowed(kind, partner, move)
+        getattr(self, f"_prepare_{kind}")(partner, company, move, **answer)
 
     @api.model
     def _check_allowed(self, kind, partner, move):
@@ -293,8 +309,9 @@ class DunningPortalRequest(models.Model):
         hours_choices = dict(partner._fields["dunning_preferred_hours"].selection)
         if channel not in channels or hours not in hours_choices:
             raise UserError(self.env._("Please choose a channel and the hours that suit you."))
+        keep = mobile is None  # a token page keeps the number on file
         mobile = (mobile or "").strip()
-        number = False
+        number = partner._dunning_e164() if keep else False
         if mobile:
             try:
                 number = normalize_mobile(mobile, partner.country_id.code or "BR")
@@ -305,7 +322,7 @@ class DunningPortalRequest(models.Model):
                         reason=self.env._(PHONE_ERRORS[error.code]),
                     )
                 ) from error
-        elif channel == "sms":
+        elif channel == "sms" and not number:
             raise UserError(self.env._("Please give a mobile number to receive SMS."))
         labels = dict(partner._fields["dunning_preferred_channel"]._description_selection(self.env))
         hour_labels = dict(
@@ -315,18 +332,20 @@ class DunningPortalRequest(models.Model):
             "Channel: %(channel)s; hours: %(hours)s; mobile: %(mobile)s; SMS: %(sms)s.",
             channel=labels[channel],
             hours=hour_labels[hours],
-            mobile=number or "-",
+            mobile=(mask_phone(number) if keep else number) or "-",
             sms=self.env._("no") if sms_opt_out else self.env._("yes"),
         )
+        partner_values = {
+            "dunning_preferred_channel": channel,
+            "dunning_preferred_hours": hours,
+        }
+        if not keep:
+            partner_values["mobile"] = number or False
         return Answer(
             details=details,
             note=self.env._(
                 "Contact preferences changed on the portal. %(details)s", details=details
             ),
-            partner_values={
-                "dunning_preferred_channel": channel,
-                "dunning_preferred_hours": hours,
-                "mobile": number or False,
-            },
+            partner_values=partner_values,
             opt_out=({partner._dunning_e164(), number} - {False}, bool(sms_opt_out)),
         )

@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -148,7 +149,37 @@ class DunningCase(AccountTestInvoicingCommon):
     def _customer_accepts(agreement, via="token"):
         """The customer accepts the whole term of ``agreement`` on the portal, as
         the page records it (the SHA-256 of the text shown, IP, browser)."""
-        agreement._record_acceptance(
-            term_sha256(agreement._term_text()), "127.0.0.1", "Mozilla/5.0 (test)", via
-        )
+        shown = agreement._term_text(masked=via == "token")  # as a token page shows it
+        agreement._record_acceptance(term_sha256(shown), "127.0.0.1", "Mozilla/5.0 (test)", via)
         return agreement
+
+    def _last_code(self, partner):
+        """The one-time code the customer received last (the SMS the company's
+        gateway sent to their mobile, else the e-mail): what they would type."""
+        sms = (
+            self.env["sms.gateway.message"]
+            .sudo()
+            .search([("partner_id", "=", partner.id)], order="id desc", limit=1)
+        )
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("email_to", "=", partner.email)], order="id desc", limit=1)
+        )
+        texts = [sms.body or "", self._text(mail.body_html) if mail.body_html else ""]
+        for text in texts:
+            found = re.search(r"\b(\d{6})\b", text)
+            if found:
+                return found.group(1)
+        return None
+
+    def _post_confirming(self, url, data, partner=None, **kwargs):
+        """POST a form from a token page as the customer would: when the page
+        asks for the one-time code, type the one received and send it again."""
+        response = self.url_open(url, data=data, allow_redirects=False, **kwargs)
+        if response.status_code == 200 and "o_dunning_code_step" in response.text:
+            code = self._last_code(partner or self.sp)
+            response = self.url_open(
+                url, data={**data, "dunning_code": code}, allow_redirects=False, **kwargs
+            )
+        return response

@@ -77,7 +77,7 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         }
         if accept:
             data["accept"] = "1"
-        return self.url_open(self._url(move, token), data=data, allow_redirects=False)
+        return self._post_confirming(self._url(move, token), data)
 
     def _agreements(self):
         return self.env["dunning.agreement"].search([("partner_id", "=", self.sp.id)])
@@ -130,7 +130,12 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         self.assertEqual(agreement.accepted_tz, "America/Sao_Paulo")
         self.assertTrue(agreement.accepted_user_agent)
         self.assertTrue(shown.endswith(agreement.accepted_text))
-        self.assertIn("Maria Souza (CPF/CNPJ 123.456.789-09)", agreement.accepted_text)
+        # A token page masks the CPF (the agreement keeps it whole); a code sent to
+        # the mobile on file confirmed the acceptance.
+        self.assertIn("Maria Souza (CPF/CNPJ ***.456.789-**)", agreement.accepted_text)
+        self.assertNotIn("123.456.789-09", form["html"])
+        self.assertEqual(agreement.customer_vat, "123.456.789-09")
+        self.assertEqual(agreement.accepted_code_id.destination, "(11) *****-4321")
         self.assertIn("3 parcelas mensais", agreement.accepted_text)
         self.assertEqual(
             [(i.date_due, i.amount) for i in agreement.installment_ids],

@@ -123,9 +123,10 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         self.assertEqual(self.url_open(self._url(), data=data).status_code, 400)
         data.update(step="review", vat="52998224725")
         text, fields = self._form(self.url_open(self._url(), data=data).text)
-        self.assertIn("Customer: Maria Souza, CPF/CNPJ 529.982.247-25", text)
+        # A token page masks the CPF it was given; the agreement keeps it whole.
+        self.assertIn("Customer: Maria Souza, CPF/CNPJ ***.982.247-**", text)
         fields.update(accept="1")
-        response = self.url_open(self._url(), data=fields, allow_redirects=False)
+        response = self._post_confirming(self._url(), fields)
         self.assertEqual(response.status_code, 303)
         agreement = self.env["dunning.agreement"].search([("partner_id", "=", self.sp.id)])
         self.assertEqual(agreement.customer_vat, "529.982.247-25")
@@ -135,7 +136,7 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
     def _accept_on_page(self, headers=None):
         text, fields = self._form(self.url_open(self._url(2)).text)
         fields.update(accept="1")
-        response = self.url_open(self._url(), data=fields, headers=headers, allow_redirects=False)
+        response = self._post_confirming(self._url(), fields, headers=headers)
         self.assertEqual(response.status_code, 303, response.text[:300])
         return self.env["dunning.agreement"].search([("partner_id", "=", self.sp.id)], limit=1)
 
@@ -175,16 +176,20 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         url = f"/my/agreements/{agreement.id}?access_token={agreement.access_token}"
         html = self.url_open(url).text
         text, fields = self._form(html)
-        self.assertEqual(text, agreement._term_text())
+        self.assertEqual(text, agreement._term_text(masked=True))
+        self.assertIn("***.456.789-**", text)
+        self.assertNotIn("123.456.789-09", html)
         accept = f"/my/agreements/{agreement.id}/accept"
         # The text read must be the text stored: a forged hash is refused.
         forged = {**fields, "term_sha256": "0" * 64, "accept": "1"}
-        refused = self.url_open(accept, data=forged)
+        refused = self._post_confirming(accept, forged)
         self.assertEqual(refused.status_code, 400)
+        self.assertIn("The term changed", refused.text)
         self.assertEqual(agreement.state, "to_accept")
-        response = self.url_open(accept, data={**fields, "accept": "1"}, allow_redirects=False)
+        response = self._post_confirming(accept, {**fields, "accept": "1"})
         self.assertEqual(response.status_code, 303)
         self.assertEqual(agreement.state, "approved")
+        self.assertEqual(agreement.accepted_code_id.purpose, "agreement")
         self.assertEqual(agreement.term_sha256, term_sha256(text))
         self.assertEqual(agreement.accepted_via, "token")
         self.assertTrue(agreement.term_attachment_id)

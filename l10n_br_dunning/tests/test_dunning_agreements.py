@@ -315,7 +315,9 @@ class TestDunningAgreements(DunningCase):
             "15.881.399/0001-34",
             "Rua Augusta, 1500",
             "Maria Souza",
-            "123.456.789-09",
+            # Accepted through a link: the term shown, kept and printed masks the
+            # CPF (the PDF is reachable by the link too); the agreement keeps it.
+            "***.456.789-**",
             "Rua das Flores, 10",
             self.first.name,
             "Down payment",
@@ -334,6 +336,8 @@ class TestDunningAgreements(DunningCase):
         # The term printed is the text the customer accepted, word for word.
         self.assertIn(" ".join(agreement.term_text.split()), text)
         self.assertNotIn("reduces the interest", text)
+        self.assertNotIn("123.456.789-09", text)
+        self.assertEqual(agreement.customer_vat, "123.456.789-09")
         # The real PDF, as wkhtmltopdf renders it.
         pdf, kind = report.with_context(force_report_rendering=True)._render_qweb_pdf(
             report, agreement.ids

@@ -66,8 +66,14 @@ class TestDunningPortal(DunningCase, HttpCase):
         )
 
     def _paid(self, files=None, **data):
+        """ "Já paguei" from the reminder's link; a receipt is confirmed with the
+        code the customer receives by SMS (the page asks for it first)."""
         values = {"paid_on": "2026-12-14", "method": "pix", **data}
-        return self._post("paid", values, files=files)
+        response = self._post("paid", values, files=files)
+        if response.status_code == 200 and "o_dunning_code_step" in response.text:
+            values["dunning_code"] = self._last_code(self.sp)
+            response = self._post("paid", values, files=files)
+        return response
 
     # -- the page ---------------------------------------------------------------------------
     def test_the_card_names_the_supplier_with_address_and_cnpj(self):
@@ -268,14 +274,16 @@ class TestDunningPortal(DunningCase, HttpCase):
         for action, data, files in cases:
             response = self._post(action, data, files=files)
             self.assertEqual(response.status_code, 400, action)
+        # A file as the mobile number counts as none given: the number on file stays.
+        mobile = self.sp.mobile
         response = self.url_open(
             self._preferences_url(),
             data={"channel": "sms", "hours": "any", "csrf_token": self._csrf()},
             files={"mobile": ("m.txt", b"11 98888 7777")},
         )
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, 200)
         self.assertFalse(self.move.dunning_paused)
-        self.assertEqual(self.sp.dunning_preferred_channel, "any")
+        self.assertEqual(self.sp.mobile, mobile)
         self.assertFalse(
             self.env["dunning.portal.request"].search([("move_id", "=", self.move.id)])
         )
@@ -332,9 +340,19 @@ class TestDunningPortal(DunningCase, HttpCase):
         self.assertIn("telefone fixo", response.text)  # the reason, in the customer's language
         self.assertEqual(self.sp.dunning_preferred_channel, "any")
         self.assertEqual(self.sp.mobile, mobile)
-        response = self._save_preferences(
-            channel="email", hours="morning", mobile="11 98888 7777", sms_opt_out="1"
-        )
+        # From a link, a new number is confirmed by a code sent to the one on file.
+        values = {"channel": "email", "hours": "morning", "mobile": "11 98888 7777"}
+        response = self._save_preferences(sms_opt_out="1", **values)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("o_dunning_code_step", response.text)
+        self.assertIn("(11) *****-4321", response.text)  # where the code went, masked
+        self.assertEqual(self.sp.dunning_preferred_channel, "any", "nothing saved yet")
+        self.assertEqual(self.sp.mobile, mobile)
+        code = self._last_code(self.sp)
+        sent = self.env["sms.gateway.message"].search([("partner_id", "=", self.sp.id)])[:1]
+        self.assertEqual(sent.number, "+5511987654321", "to the number on file")
+        self.assertEqual(sent.segments, 1)
+        response = self._save_preferences(sms_opt_out="1", dunning_code=code, **values)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(self.sp.dunning_preferred_channel, "email")
         self.assertEqual(self.sp.dunning_preferred_hours, "morning")

@@ -1,9 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
+from ..tools import portal_codes
 from .common import DunningCase
 
 
@@ -22,6 +24,13 @@ class TestDunningPortalTour(DunningCase, HttpCase):
         today = fields.Date.today()
         cls.move = cls._invoice(cls.sp, today - timedelta(days=5), 1180.5)
         cls.move._portal_ensure_token()
+
+    def setUp(self):
+        super().setUp()
+        # The one seam of randomness: the code "sent" by SMS is known to the tour.
+        patcher = patch.object(portal_codes, "new_code", return_value="246810")
+        patcher.start()
+        self.addCleanup(patcher.stop)
 
     def _url(self):
         return f"/my/invoices/{self.move.id}?access_token={self.move.access_token}"
@@ -42,6 +51,9 @@ class TestDunningPortalTour(DunningCase, HttpCase):
         self.assertEqual(self.sp.dunning_preferred_channel, "email")
         self.assertEqual(self.sp.dunning_preferred_hours, "morning")
         self.assertEqual(self.sp.mobile, "+5511977776666")
+        request = self.env["dunning.portal.request"].search([("partner_id", "=", self.sp.id)])
+        self.assertEqual(request.code_id.destination, "(11) *****-4321")
+        self.assertTrue(request.code_id.used_at)
         blacklisted = self.env["phone.blacklist"].search([("number", "=", "+5511977776666")])
         self.assertTrue(blacklisted.active)
 
@@ -53,7 +65,9 @@ class TestDunningPortalTour(DunningCase, HttpCase):
         self.assertTrue(agreement.accepted_text.startswith("Eu, Maria Souza"))
         self.assertIn("3.1.", agreement.term_text)
         self.assertEqual(agreement.customer_vat, "529.982.247-25")
-        self.assertIn("Maria Souza (CPF/CNPJ 529.982.247-25)", agreement.term_text)
         self.assertEqual(agreement.accepted_via, "token")
         self.assertIn("Chrome", agreement.accepted_user_agent)
+        self.assertTrue(agreement.accepted_code_id.used_at)
+        # Through a link the term names the customer with the CPF masked.
+        self.assertIn("Maria Souza (CPF/CNPJ ***.982.247-**)", agreement.term_text)
         self.assertEqual(self.move.dunning_pause_reason, "agreement")

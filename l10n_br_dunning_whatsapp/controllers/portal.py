@@ -11,6 +11,15 @@ class DunningWhatsappPortal(DunningPortal):
             answer["whatsapp"] = bool(post.get("whatsapp_opt_in"))
         return answer
 
+    def _dunning_preferences_code_purpose(self, partner, company, answer):
+        """Granting WhatsApp consent through a link is confirmed with a code too."""
+        purpose = super()._dunning_preferences_code_purpose(partner, company, answer)
+        if purpose or not answer.get("whatsapp"):
+            return purpose
+        number = partner._dunning_e164()
+        granted = number and partner._whatsapp_consent_state_for(number, company) == "granted"
+        return None if granted else "consent"
+
     def _dunning_preferences_values(self, partner, company, post, error):
         values = super()._dunning_preferences_values(partner, company, post, error)
         number = partner._dunning_e164()

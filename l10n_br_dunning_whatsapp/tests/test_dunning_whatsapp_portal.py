@@ -41,8 +41,20 @@ class TestDunningWhatsappPortal(DunningCase, HttpCase):
         self.assertIn('value="whatsapp"', page.text)
 
     def test_ticking_the_box_records_the_consent(self):
+        # From a link, consent is confirmed by a code sent to the number on file.
         response = self._post(whatsapp_opt_in="1")
         self.assertEqual(response.status_code, 200)
+        self.assertIn("o_dunning_code_step", response.text)
+        self.assertFalse(self.env["whatsapp.consent"].search([("partner_id", "=", self.sp.id)]))
+        code = self._last_code(self.sp)
+        other = f"{(int(code) + 1) % 10**6:06d}"  # surely not the code
+        wrong = self._post(whatsapp_opt_in="1", dunning_code=other)
+        self.assertEqual(wrong.status_code, 400)
+        self.assertFalse(self.env["whatsapp.consent"].search([("partner_id", "=", self.sp.id)]))
+        response = self._post(whatsapp_opt_in="1", dunning_code=code)
+        self.assertEqual(response.status_code, 200)
+        request = self.env["dunning.portal.request"].search([("partner_id", "=", self.sp.id)])
+        self.assertEqual(request.code_id.purpose, "consent")
         consent = self.env["whatsapp.consent"].search([("partner_id", "=", self.sp.id)])
         self.assertEqual(
             (consent.state, consent.source, consent.number), ("granted", "portal", "+5511987654321")

@@ -98,6 +98,20 @@ registry.category("web_tour.tours").add("dunning_portal_preferences", {
             run: "click",
         },
         {
+            content: "A new number from a link: a code goes to the number on file",
+            trigger: ".o_dunning_code_step:contains(*****-4321)",
+        },
+        {
+            content: "Type the code received",
+            trigger: "#dunning_code",
+            run: "edit 246810",
+        },
+        {
+            content: "Save again",
+            trigger: "form.o_dunning_preferences button[type=submit]",
+            run: "click",
+        },
+        {
             content: "Saved",
             trigger: ".alert-success",
         },
@@ -141,6 +155,20 @@ registry.category("web_tour.tours").add("dunning_portal_agreement", {
         },
         {
             content: "Accept the agreement",
+            trigger: "button.o_dunning_agreement_submit",
+            run: "click",
+        },
+        {
+            content: "Accepted through a link: a code goes to the mobile on file",
+            trigger: ".o_dunning_code_step:contains(*****-4321)",
+        },
+        {
+            content: "Type the code received",
+            trigger: "#dunning_code",
+            run: "edit 246810",
+        },
+        {
+            content: "Accept",
             trigger: "button.o_dunning_agreement_submit",
             run: "click",
         },
