@@ -296,7 +296,7 @@ class DunningPortal(PortalAccount):
             "dunning_code_step": step,
             # A token page shows the number on file masked, and asks for a new one.
             "dunning_masked": masked,
-            "dunning_mobile_masked": mask_phone(partner._dunning_sms_number() or partner.mobile),
+            "dunning_mobile_masked": mask_phone(partner._dunning_e164() or partner.mobile),
             "dunning_mobile": post.get("mobile")
             if (error or step)
             else ("" if masked else partner.mobile or ""),

@@ -13,3 +13,4 @@ from . import test_dunning_agreements
 from . import test_dunning_agreement_portal
 from . import test_dunning_agreement_cancel
 from . import test_dunning_agreement_term
+from . import test_dunning_portal_codes

@@ -168,7 +168,7 @@ class DunningCase(AccountTestInvoicingCommon):
         )
         texts = [sms.body or "", self._text(mail.body_html) if mail.body_html else ""]
         for text in texts:
-            found = re.search(r"\b(\d{6})\b", text)
+            found = re.search(r"(?<!\d)(\d{6})(?!\d)", text)
             if found:
                 return found.group(1)
         return None

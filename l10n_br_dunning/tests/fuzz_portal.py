@@ -230,6 +230,12 @@ def calls(draw, today, upload_max_mb=5, routes=ROUTES):
         call.raw_token = draw(
             st.one_of(st.text(alphabet="abcdefABCDEF0123456789-_", max_size=40), junk)
         )
+    # The one-time code of a token link's sensitive answers (a new number, a
+    # receipt, an agreement): none, a wrong one, junk; never the code sent.
+    if route in ("paid", "preferences", "agreement") and draw(st.booleans()):
+        fields["dunning_code"] = draw(
+            mostly(st.sampled_from(["000000", "123456", "12345", "1234567", " 99 99 99 "]), junk)
+        )
     # Fields nobody expects, some with the names of the route's own arguments.
     for name in draw(
         st.lists(

@@ -187,6 +187,8 @@ def clean_vat(value):
     """A CPF or CNPJ as the customer typed it, formatted (123.456.789-09,
     12.345.678/0001-95), or None when its check digits are wrong."""
     value = (value or "").strip()
+    if len(value) > 20:  # a CNPJ with its dots, slash and dash has 18 characters
+        return None
     for number in (cpf, cnpj):
         if number.is_valid(value):
             return number.format(value)

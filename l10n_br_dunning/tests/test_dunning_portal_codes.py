@@ -1,0 +1,146 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+from datetime import date, datetime, timedelta
+
+from freezegun import freeze_time
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import DunningCase
+
+NOW = datetime(2026, 12, 15, 13, 0)
+NEW = "(11) 98888-7777"
+
+
+@tagged("post_install", "-at_install")
+class TestDunningPortalCodes(DunningCase, HttpCase):
+    """What a token link changes is confirmed by a one-time code sent to a
+    contact already on file; wrong, expired, replayed or borrowed codes change
+    nothing and say why."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._load_portuguese()
+        cls.sp.write({"lang": "pt_BR", "vat": "123.456.789-09"})
+        cls.move = cls._invoice(cls.sp, date(2026, 12, 10), 300.0)
+        cls.other = cls._invoice(cls.sp, date(2026, 12, 12), 200.0)
+        for move in cls.move | cls.other:
+            move._portal_ensure_token()
+
+    def setUp(self):
+        super().setUp()
+        self.frozen = freeze_time(NOW)
+        self.clock = self.frozen.start()
+        self.addCleanup(self.frozen.stop)
+
+    def _url(self, move=None):
+        move = move or self.move
+        return f"/my/invoices/{move.id}/dunning/preferences?access_token={move.access_token}"
+
+    def _save(self, move=None, **data):
+        html = self.url_open(self._url(move)).text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+        values = {"channel": "any", "hours": "any", "mobile": NEW, "csrf_token": csrf, **data}
+        return self.url_open(self._url(move), data=values)
+
+    def _unchanged(self):
+        self.sp.invalidate_recordset()
+        self.assertEqual(self.sp.mobile, "(11) 98765-4321")
+
+    def test_the_page_masks_the_number_and_the_code_confirms_a_new_one(self):
+        page = self.url_open(self._url()).text
+        self.assertIn("(11) *****-4321", page)
+        self.assertNotIn('value="(11) 98765-4321"', page)
+        self.assertNotIn("+5511987654321", page)
+        asked = self._save()
+        self.assertEqual(asked.status_code, 200)
+        self.assertIn("o_dunning_code_step", asked.text)
+        self._unchanged()
+        sms = self.env["sms.gateway.message"].search([("partner_id", "=", self.sp.id)])
+        self.assertEqual(len(sms), 1)
+        self.assertEqual(sms.number, "+5511987654321", "the number on file, not the new one")
+        self.assertEqual((sms.encoding, sms.segments), ("gsm7", 1))
+        self.assertNotIn("http", sms.body)
+        code = self._last_code(self.sp)
+        done = self._save(dunning_code=code)
+        self.assertEqual(done.status_code, 200)
+        self.assertIn("alert-success", done.text)
+        self.assertEqual(self.sp.mobile, "+5511988887777")
+        request = self.env["dunning.portal.request"].search([("partner_id", "=", self.sp.id)])
+        self.assertEqual(request.code_id.purpose, "contact")
+        # Replayed: a code confirms once.
+        self.sp.mobile = "(11) 98765-4321"
+        replay = self._save(dunning_code=code)
+        self.assertEqual(replay.status_code, 400)
+        self._unchanged()
+
+    def test_wrong_expired_and_borrowed_codes_change_nothing(self):
+        self._save()
+        code = self._last_code(self.sp)
+        wrong = f"{(int(code) + 1) % 10**6:06d}"
+        response = self._save(dunning_code=wrong)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("4", response.text)  # tries left, in the reason
+        # A code sent for one invoice confirms nothing through another's link.
+        response = self._save(move=self.other, dunning_code=code)
+        self.assertEqual(response.status_code, 400)
+        self._unchanged()
+        # Ten minutes later it has expired.
+        self.clock.tick(timedelta(minutes=10, seconds=1))
+        response = self._save(dunning_code=code)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("10 minutos", response.text)
+        self._unchanged()
+
+    def test_five_wrong_tries_end_a_code(self):
+        self._save()
+        code = self._last_code(self.sp)
+        wrong = f"{(int(code) + 1) % 10**6:06d}"
+        for _try in range(5):
+            self.assertEqual(self._save(dunning_code=wrong).status_code, 400)
+        response = self._save(dunning_code=code)
+        self.assertEqual(response.status_code, 400)
+        self._unchanged()
+
+    def test_codes_are_rate_limited_per_invoice(self):
+        for _attempt in range(5):
+            self.assertEqual(self._save().status_code, 200)
+        self.assertEqual(self._save().status_code, 429)
+        self.assertEqual(
+            self.env["sms.gateway.message"].search_count([("partner_id", "=", self.sp.id)]), 5
+        )
+
+    def test_without_a_mobile_the_code_goes_by_e_mail_and_without_either_nothing_changes(self):
+        self.sp.mobile = False
+        response = self._save()
+        self.assertIn("m****@cliente.example", response.text)
+        code = self._last_code(self.sp)
+        self.assertTrue(code)
+        self.assertEqual(self._save(dunning_code=code).status_code, 200)
+        self.assertEqual(self.sp.mobile, "+5511988887777")
+        self.sp.write({"mobile": False, "email": False})
+        response = self._save(mobile="(11) 97777-6666")
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self.sp.mobile)
+
+    def test_a_logged_in_customer_needs_no_code(self):
+        user = new_test_user(
+            self.env, login="maria-codes", groups="base.group_portal", partner_id=self.sp.id
+        )
+        self.authenticate(user.login, user.login)
+        html = self.url_open("/my/dunning/preferences").text
+        self.assertIn('value="(11) 98765-4321"', html)  # their own number, whole
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+        response = self.url_open(
+            "/my/dunning/preferences",
+            data={"channel": "any", "hours": "any", "mobile": NEW, "csrf_token": csrf},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.sp.mobile, "+5511988887777")
+        self.assertFalse(self.env["dunning.portal.code"].search([("partner_id", "=", self.sp.id)]))
+
+    def test_a_refused_answer_sends_no_code(self):
+        response = self._save(mobile="(11) 3456-7890")  # a landline
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self.env["dunning.portal.code"].search([("partner_id", "=", self.sp.id)]))
