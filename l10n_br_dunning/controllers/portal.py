@@ -42,6 +42,60 @@ class DunningPortal(PortalAccount):
         return record
 
     @staticmethod
+    def _dunning_link_gone(invoice):
+        """The page of an invoice whose link expired or was cancelled (410), for
+        a visitor who came by its link; None when the link still opens it. A
+        logged-in customer always reaches their own invoices."""
+        if invoice is None or not request.env.user._is_public():
+            return None
+        state = invoice._dunning_link_state()
+        if state == "valid":
+            return None
+        values = {
+            "dunning_invoice": invoice,
+            "dunning_link_state": state,
+            "access_token": invoice.access_token,
+            "dunning_sent_to": False,
+            "dunning_error": False,
+        }
+        return request.render("l10n_br_dunning.portal_dunning_link_gone", values, status=410)
+
+    @http.route(
+        "/my/invoices/<int:invoice_id>/dunning/new_link",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+        sitemap=False,
+    )
+    def portal_dunning_new_link(self, invoice_id, access_token=None, **post):
+        """An expired link asks for a new one: sent to the contact on file."""
+        invoice = self._dunning_invoice(invoice_id, access_token)
+        if invoice is None:
+            return self._dunning_refused()
+        values = {
+            "dunning_invoice": invoice,
+            "dunning_link_state": invoice._dunning_link_state(),
+            "access_token": access_token,
+            "dunning_sent_to": False,
+            "dunning_error": False,
+        }
+        status = 200
+        if values["dunning_link_state"] == "cancelled":
+            values["dunning_error"] = request.env._("This invoice was cancelled: nothing is due.")
+            status = 400
+        else:
+            try:
+                with request.env.cr.savepoint():
+                    values["dunning_sent_to"] = invoice._dunning_send_fresh_link(
+                        request.httprequest.remote_addr
+                    )
+            except UserError as error:
+                values["dunning_error"] = error.args[0]
+                status = 429 if isinstance(error, DunningRateLimit) else 400
+        return request.render("l10n_br_dunning.portal_dunning_link_gone", values, status=status)
+
+    @staticmethod
     def _dunning_refused():
         """What Odoo's portal answers a visitor who may not open a document
         (``portal_my_invoice_detail``): back to /my, which asks a visitor without
@@ -71,8 +125,10 @@ class DunningPortal(PortalAccount):
     @http.route()
     def portal_my_invoice_detail(self, invoice_id, access_token=None, **kw):
         # Sets the customer's language when the link is good; Odoo's own method
-        # answers a bad one.
-        self._dunning_invoice(invoice_id, access_token)
+        # answers a bad one. An expired link says so.
+        gone = self._dunning_link_gone(self._dunning_invoice(invoice_id, access_token))
+        if gone:
+            return gone
         return super().portal_my_invoice_detail(invoice_id, access_token=access_token, **kw)
 
     def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
@@ -140,6 +196,8 @@ class DunningPortal(PortalAccount):
         invoice = self._dunning_invoice(invoice_id, access_token)
         if invoice is None:
             return self._dunning_refused()
+        if gone := self._dunning_link_gone(invoice):
+            return gone
         if invoice.move_type not in DUNNED:
             raise NotFound()
         answers = {
@@ -228,6 +286,8 @@ class DunningPortal(PortalAccount):
         invoice = self._dunning_invoice(invoice_id, access_token)
         if invoice is None:
             return self._dunning_refused()
+        if gone := self._dunning_link_gone(invoice):
+            return gone
         action = f"/my/invoices/{invoice.id}/dunning/preferences"
         return self._dunning_preferences(
             invoice.commercial_partner_id,

@@ -31,6 +31,8 @@ class DunningAgreementPortal(DunningPortal):
         invoice = self._dunning_invoice(invoice_id, access_token)
         if invoice is None:
             return self._dunning_refused()
+        if gone := self._dunning_link_gone(invoice):
+            return gone
         if invoice.move_type not in ("out_invoice", "out_receipt") or invoice.state != "posted":
             raise NotFound()
         Agreement = invoice.env["dunning.agreement"]

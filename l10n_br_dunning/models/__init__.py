@@ -8,6 +8,7 @@ from . import dunning_event
 from . import dunning_portal_request
 from . import dunning_portal_code
 from . import account_move
+from . import account_move_link
 from . import account_move_line
 from . import dunning_channel
 from . import dunning_engine

@@ -19,6 +19,7 @@ PORTAL_REQUEST_KINDS = [
     ("dispute", "Dispute"),
     ("promise", "New payment date"),
     ("preferences", "Contact preferences"),
+    ("link", "Asked for a new link"),
 ]
 PAYMENT_METHODS = [
     ("pix", "Pix"),

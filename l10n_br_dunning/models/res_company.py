@@ -110,6 +110,18 @@ class ResCompany(models.Model):
         help="The régua that follows the installments of agreements (shipped: a reminder 3 "
         'days before, on the due date, "agreement at risk" at D+3 and D+10, a call at D+15).',
     )
+    dunning_link_days = fields.Integer(
+        "Links expire (days after settled)",
+        default=60,
+        help="A reminder's link opens the invoice while something is open and for these many "
+        "days after it is settled; a cancelled invoice's link stops at once. A customer with an "
+        "expired link can ask for a new one, sent to the contact on file.",
+    )
+    dunning_link_fresh_days = fields.Integer(
+        "New links last (days)",
+        default=7,
+        help="How long a new link sent on the customer's request opens a settled invoice.",
+    )
     dunning_agreement_novation = fields.Boolean(
         "Agreements are a novation",
         help="Off (the usual Brazilian choice): the term says the agreement is not a novation "

@@ -66,6 +66,10 @@ class ResConfigSettings(models.TransientModel):
     dunning_agreement_policy_id = fields.Many2one(
         related="company_id.dunning_agreement_policy_id", readonly=False
     )
+    dunning_link_days = fields.Integer(related="company_id.dunning_link_days", readonly=False)
+    dunning_link_fresh_days = fields.Integer(
+        related="company_id.dunning_link_fresh_days", readonly=False
+    )
     dunning_agreement_novation = fields.Boolean(
         related="company_id.dunning_agreement_novation", readonly=False
     )

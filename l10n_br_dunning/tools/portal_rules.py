@@ -103,3 +103,23 @@ def sniff_receipt(content, max_bytes):
                 continue
             return mimetype
     raise UploadError("type")
+
+
+# -- token links -------------------------------------------------------------------------
+LINK_VALID = "valid"
+LINK_EXPIRED = "expired"
+LINK_CANCELLED = "cancelled"
+
+
+def link_state(cancelled, settled_on, fresh_until, days, now):
+    """Whether a document's token link still opens it at ``now`` (naive UTC):
+    a cancelled document's link is dead at once; a settled one's ``days`` after
+    the day it was settled, unless a fresh link was sent and is still young
+    (``fresh_until``); an open document's link always works."""
+    if cancelled:
+        return LINK_CANCELLED
+    if fresh_until and now <= fresh_until:
+        return LINK_VALID
+    if settled_on and now.date() > settled_on + timedelta(days=days):
+        return LINK_EXPIRED
+    return LINK_VALID

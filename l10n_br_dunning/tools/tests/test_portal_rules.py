@@ -1,13 +1,17 @@
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
 from ..portal_rules import (
+    LINK_CANCELLED,
+    LINK_EXPIRED,
+    LINK_VALID,
     PromiseError,
     UploadError,
     check_promise_date,
     interest_above_usual,
     late_charges,
+    link_state,
     sniff_receipt,
 )
 
@@ -74,3 +78,15 @@ def test_interest_above_one_percent_a_month_is_above_the_usual_ceiling():
     assert not interest_above_usual(1.0)
     assert interest_above_usual(1.01)
     assert interest_above_usual(2.5)
+
+
+def test_a_token_link_lives_while_there_is_something_to_do_and_60_days_after():
+    now = datetime(2026, 12, 15, 13, 0)
+    assert link_state(False, None, None, 60, now) == LINK_VALID  # open
+    assert link_state(True, None, None, 60, now) == LINK_CANCELLED
+    assert link_state(False, date(2026, 10, 16), None, 60, now) == LINK_VALID  # 60 days
+    assert link_state(False, date(2026, 10, 15), None, 60, now) == LINK_EXPIRED  # 61
+    # A fresh link sent on request lives until its own end.
+    fresh = datetime(2026, 12, 22, 13, 0)
+    assert link_state(False, date(2026, 1, 1), fresh, 60, now) == LINK_VALID
+    assert link_state(False, date(2026, 1, 1), fresh, 60, fresh.replace(hour=14)) == LINK_EXPIRED

@@ -1,0 +1,154 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The token links of an invoice (a concern of ``account.move`` kept apart from
+account_move.py): how long they open it, revoking them, and a fresh link sent
+on request to a contact on file."""
+
+import secrets
+import uuid
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..tools.portal_codes import mask_email, mask_phone
+from ..tools.portal_rules import link_state
+from .account_move_line import NEVER_REMINDED
+from .dunning_portal_request import DunningRateLimit
+
+FRESH_LINKS_PER_HOUR = 3
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    dunning_link_fresh_until = fields.Datetime(
+        "Fresh link valid until",
+        copy=False,
+        readonly=True,
+        help="A new link sent on the customer's request opens the invoice until then, even "
+        "when the invoice was settled long ago.",
+    )
+
+    def _dunning_settled_on(self):
+        """The day this invoice was settled (its last matching), or None while
+        something is still open."""
+        self.ensure_one()
+        if self.payment_state not in NEVER_REMINDED:
+            return None
+        lines = self.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        partials = lines.matched_debit_ids | lines.matched_credit_ids
+        dates = [day for day in partials.mapped("max_date") if day]
+        return max(dates) if dates else self.date
+
+    def _dunning_link_state(self, now=None):
+        """ "valid", "expired" or "cancelled" (tools/portal_rules.py ``link_state``)."""
+        self.ensure_one()
+        return link_state(
+            self.state == "cancel",
+            self._dunning_settled_on(),
+            self.dunning_link_fresh_until,
+            self.company_id.dunning_link_days,
+            now or fields.Datetime.now(),
+        )
+
+    def _dunning_rotate_tokens(self):
+        """New access and short-link tokens: every link given before stops working."""
+        self.flush_recordset(["access_token", "dunning_link_token"])
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE account_move m
+                   SET access_token = v.access, dunning_link_token = v.link
+                  FROM unnest(%s::int[], %s::varchar[], %s::varchar[]) AS v(id, access, link)
+                 WHERE m.id = v.id
+                """,
+                self.ids,
+                [str(uuid.uuid4()) for _move in self],
+                [secrets.token_urlsafe(9) for _move in self],
+            )
+        )
+        self.invalidate_recordset(["access_token", "dunning_link_token"])
+
+    def action_dunning_revoke_links(self):
+        """Revoke every link to these invoices given so far (SMS, e-mails, letters)."""
+        self._dunning_rotate_tokens()
+        for move in self:
+            move.message_post(
+                body=self.env._("Links revoked: the links sent before no longer open this invoice.")
+            )
+        return True
+
+    def _dunning_send_fresh_link(self, ip_address=None):
+        """A customer holding an expired link asks for a new one: it goes to the
+        mobile on file (SMS) else the e-mail on file, never to an address the
+        visitor gives; the old links stop working. Returns where it went, masked."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        company = self.company_id
+        Request = self.env["dunning.portal.request"].sudo()
+        Request._check_rate(
+            [("move_id", "=", self.id), ("kind", "=", "link")],
+            FRESH_LINKS_PER_HOUR,
+            DunningRateLimit(
+                self.env._("We have already sent new links in the last hour: check your messages.")
+            ),
+        )
+        number = partner._dunning_e164()
+        if not number and not partner.email:
+            raise UserError(
+                self.env._(
+                    "We have no mobile number or e-mail address of yours to send a link to: "
+                    "reply to our message or call us."
+                )
+            )
+        self._dunning_rotate_tokens()
+        self.sudo().dunning_link_fresh_until = fields.Datetime.now() + timedelta(
+            days=company.dunning_link_fresh_days
+        )
+        lang = partner._dunning_lang(company)
+        env = self.with_context(lang=lang).env
+        if number:
+            body = env._(
+                "%(sender)s: new link to your invoice %(name)s: %(url)s",
+                sender=company.dunning_sms_sender or company.name,
+                name=self.name,
+                url=self._dunning_short_url(),
+            )
+            self.env["sms.sms"].sudo().with_company(company).create(
+                {"number": number, "body": body, "partner_id": partner.id}
+            )._send(unlink_failed=False, unlink_sent=True)
+            sent_to = mask_phone(number)
+        else:
+            url = f"{self.get_base_url()}{self.get_portal_url()}"
+            self.env["mail.mail"].sudo().create(
+                {
+                    "subject": env._(
+                        "%(company)s: your invoice %(name)s", company=company.name, name=self.name
+                    ),
+                    "body_html": Markup("<p>%s</p><p><a href='%s'>%s</a></p><p>%s<br/>CNPJ %s</p>")
+                    % (
+                        env._("Here is a new link to your invoice, as you asked:"),
+                        url,
+                        env._("Open invoice %(name)s", name=self.name),
+                        company.name,
+                        company.vat or "-",
+                    ),
+                    "email_from": company._dunning_email_from() or company.email,
+                    "email_to": partner.email,
+                }
+            ).send()
+            sent_to = mask_email(partner.email)
+        Request.create(
+            {
+                "move_id": self.id,
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "kind": "link",
+                "details": self.env._("New link sent to %(to)s.", to=sent_to),
+                "ip_address": ip_address,
+            }
+        )
+        return sent_to

@@ -1,0 +1,108 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+from datetime import date, datetime, timedelta
+
+from freezegun import freeze_time
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import DunningCase
+
+
+@tagged("post_install", "-at_install")
+class TestDunningPortalLinks(DunningCase, HttpCase):
+    """A reminder's link opens its invoice while something is open and 60 days
+    after it is settled (company setting); a cancelled invoice's at once no
+    more; links can be revoked; an expired one offers a new link, sent to the
+    contact on file."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._load_portuguese()
+        cls.sp.lang = "pt_BR"
+        cls.move = cls._invoice(cls.sp, date(2026, 11, 10), 300.0)
+        cls.move._portal_ensure_token()
+
+    def _open(self, move=None, token=None):
+        move = move or self.move
+        token = token or move.access_token
+        return self.url_open(f"/my/invoices/{move.id}?access_token={token}", allow_redirects=False)
+
+    def test_a_settled_invoice_link_expires_after_60_days_and_a_new_one_goes_to_the_mobile(self):
+        self._pay(self.move, date=date(2026, 11, 20))
+        with freeze_time(datetime(2027, 1, 19, 13, 0)):  # 60 days after
+            self.assertEqual(self._open().status_code, 200)
+        with freeze_time(datetime(2027, 1, 20, 13, 0)):  # 61
+            old_token, old_short = self.move.access_token, self.move.dunning_link_token
+            page = self._open()
+            self.assertEqual(page.status_code, 410)
+            self.assertIn("expirou", page.text)
+            self.assertNotIn("300,00", page.text)
+            for path in ("/dunning/preferences", "/dunning/agreement"):
+                gone = self.url_open(
+                    f"/my/invoices/{self.move.id}{path}?access_token={old_token}",
+                    allow_redirects=False,
+                )
+                self.assertEqual(gone.status_code, 410, path)
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+            sent = self.url_open(
+                f"/my/invoices/{self.move.id}/dunning/new_link",
+                data={"csrf_token": csrf, "access_token": old_token},
+            )
+            self.assertEqual(sent.status_code, 200)
+            self.assertIn("(11) *****-4321", sent.text)
+            sms = self.env["sms.gateway.message"].search([("partner_id", "=", self.sp.id)])
+            self.assertEqual(sms.number, "+5511987654321")
+            self.assertEqual(sms.segments, 1)
+            self.move.invalidate_recordset()
+            self.assertIn(f"/c/{self.move.dunning_link_token}", sms.body)
+            self.assertNotEqual(self.move.dunning_link_token, old_short)
+            # The new link opens the invoice; the old one opens nothing.
+            self.assertEqual(self._open().status_code, 200)
+            refused = self._open(token=old_token)
+            self.assertEqual(refused.status_code, 303)
+            self.assertEqual(self.url_open(f"/c/{old_short}").status_code, 404)
+        with freeze_time(datetime(2027, 1, 28, 13, 0)):  # the new link's 7 days are over
+            self.assertEqual(self._open().status_code, 410)
+
+    def test_a_cancelled_invoice_link_stops_at_once(self):
+        invoice = self._invoice(self.sp, date(2026, 12, 20), 120.0)
+        invoice._portal_ensure_token()
+        invoice.button_draft()
+        invoice.button_cancel()
+        page = self._open(invoice)
+        self.assertEqual(page.status_code, 410)
+        self.assertIn("cancelada", page.text)
+        self.assertNotIn("o_dunning_new_link", page.text)
+
+    def test_revoked_links_open_nothing_and_reminders_carry_new_ones(self):
+        old_token = self.move.access_token
+        self.move._dunning_ensure_tokens()
+        old_short = self.move.dunning_link_token
+        self.move.action_dunning_revoke_links()
+        self.assertNotEqual(self.move.access_token, old_token)
+        self.assertEqual(self._open(token=old_token).status_code, 303)
+        self.assertEqual(self.url_open(f"/c/{old_short}").status_code, 404)
+        self.assertEqual(self._open().status_code, 200)
+        self.assertIn("revoked", self.move.message_ids[:1].body)
+
+    def test_the_company_sets_how_long_and_the_customer_logged_in_always_sees_theirs(self):
+        self.company.dunning_link_days = 10
+        self._pay(self.move, date=date(2026, 11, 20))
+        with freeze_time(datetime(2026, 12, 1, 13, 0)):  # 11 days after
+            self.assertEqual(self._open().status_code, 410)
+            user = new_test_user(
+                self.env, login="maria-links", groups="base.group_portal", partner_id=self.sp.id
+            )
+            self.authenticate(user.login, user.login)
+            # (Odoo first sends a logged-in visitor to the URL of their language.)
+            response = self.url_open(
+                f"/my/invoices/{self.move.id}?access_token={self.move.access_token}"
+            )
+            self.assertEqual(response.status_code, 200)
+            self.assertNotIn("o_dunning_link_gone", response.text)
+            self.assertIn(self.move.name, response.text)
+        with freeze_time(datetime(2026, 11, 30, 13, 0) - timedelta(days=1)):
+            self.authenticate(None, None)
+            self.assertEqual(self._open().status_code, 200)
