@@ -6,7 +6,13 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize, formataddr
 
 from ..tools.agreements import AgreementRules
-from ..tools.business_calendar import SendWindow, legal_window
+from ..tools.business_calendar import (
+    COMMON_HOURS,
+    SendWindow,
+    WindowError,
+    check_company_window,
+    legal_window,
+)
 from ..tools.portal_rules import MAX_FINE_PERCENT
 from ..tools.sms_text import SENDER_MAX, short_sender
 
@@ -185,6 +191,27 @@ class ResCompany(models.Model):
     def _compute_dunning_sms_sender(self):
         for company in self:
             company.dunning_sms_sender = company.dunning_sms_sender or short_sender(company.name)
+
+    @api.constrains("dunning_window_start", "dunning_window_end")
+    def _check_dunning_window(self):
+        messages = {
+            "reversed": self.env._("The sending window must end after it starts (from 9h to 18h)."),
+            "outside": self.env._(
+                "The sending window must include hours between %(start)sh and %(end)sh: every "
+                "state allows them (Rio de Janeiro's law allows no other), and customers of a "
+                "state your window misses would never be reminded.",
+                start=COMMON_HOURS[0].hour,
+                end=COMMON_HOURS[1].hour,
+            ),
+        }
+        for company in self:
+            try:
+                check_company_window(
+                    _float_to_time(company.dunning_window_start),
+                    _float_to_time(company.dunning_window_end),
+                )
+            except WindowError as error:
+                raise ValidationError(messages[error.code]) from error
 
     @api.constrains("dunning_fine_percent", "dunning_interest_percent")
     def _check_dunning_late_charges(self):

@@ -36,6 +36,22 @@ class TestDunningStateLaws(DunningCase):
         self._run(datetime(2026, 11, 28, 16, 30))  # Saturday 13:30 in São Paulo: open
         self.assertIn((-1, "sms"), self._sent(early))
 
+    def test_every_state_keeps_8_to_20_and_a_window_that_cannot_be_is_refused(self):
+        mg = self._customer(
+            "Minas Papel", "base.state_br_mg", "America/Sao_Paulo", "(31) 99876-5432"
+        )
+        self.company.write({"dunning_window_start": 6.0, "dunning_window_end": 23.0})
+        window = self.company._dunning_window(mg.commercial_partner_id)
+        self.assertEqual((window.start.hour, window.end.hour), (8, 20))
+        with self.assertRaisesRegex(ValidationError, "end after it starts"):
+            self.company.write({"dunning_window_start": 18.0, "dunning_window_end": 9.0})
+        with self.assertRaisesRegex(ValidationError, "between 9h and 19h"):
+            self.company.write({"dunning_window_start": 19.0, "dunning_window_end": 21.0})
+        # A company window narrows Rio's 9h-19h, never widens it.
+        self.company.write({"dunning_window_start": 17.0, "dunning_window_end": 21.0})
+        window = self.company._dunning_window(self.rj.commercial_partner_id)
+        self.assertEqual((window.start.hour, window.end.hour), (17, 19))
+
     def test_saturday_afternoon_waits_for_monday_even_in_sao_paulo(self):
         self.company.dunning_saturday = True
         self.company.dunning_window_end = 20.0

@@ -203,24 +203,48 @@ class StateLaw:
 
 
 # The strictest state laws on collection contacts (README: "Saturday and state
-# law"). States not listed allow what the default allows: Saturday only from 8h
-# to 14h, and only when the company contacts on Saturdays.
+# law"). States not listed get the outer bound every state keeps (README:
+# decisions, "Hours outside the state table"): weekdays 8h to 20h, Saturday only
+# from 8h to 14h and only when the company contacts on Saturdays.
 STATE_LAWS = {
     "SP": StateLaw(weekdays=(time(8, 0), time(20, 0)), saturday=(time(8, 0), time(14, 0))),
     "AL": StateLaw(weekdays=(time(8, 0), time(20, 0)), saturday=(time(8, 0), time(14, 0))),
     "RJ": StateLaw(weekdays=(time(9, 0), time(19, 0)), saturday=None),
     "ES": StateLaw(weekdays=(time(8, 0), time(20, 0)), saturday=None),
 }
-DEFAULT_LAW = StateLaw()
+DEFAULT_LAW = StateLaw(weekdays=(time(8, 0), time(20, 0)), saturday=(time(8, 0), time(14, 0)))
+# The weekday hours every state allows: a company's window must meet them, or
+# some customers could never be reminded (a window can only narrow a state's).
+COMMON_HOURS = (
+    max(law.weekdays[0] for law in (*STATE_LAWS.values(), DEFAULT_LAW)),
+    min(law.weekdays[1] for law in (*STATE_LAWS.values(), DEFAULT_LAW)),
+)
+
+
+class WindowError(ValueError):
+    """A company window that cannot be: ``code`` "reversed" (ends before it
+    starts) or "outside" (misses the hours every state allows)."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+def check_company_window(start, end):
+    """Raise ``WindowError`` unless ``start`` < ``end`` (times) and the window
+    meets ``COMMON_HOURS`` (so no state's customers are left with no hour)."""
+    if start >= end:
+        raise WindowError("reversed")
+    if end <= COMMON_HOURS[0] or start >= COMMON_HOURS[1]:
+        raise WindowError("outside")
 
 
 def legal_window(window, state_code=None):
     """``window`` (the company's) narrowed to what the customer's state allows:
     the company's settings can narrow the law, never widen it."""
     law = STATE_LAWS.get(state_code or "", DEFAULT_LAW)
-    start, end = window.start, window.end
-    if law.weekdays:
-        start, end = max(start, law.weekdays[0]), min(end, law.weekdays[1])
+    check_company_window(window.start, window.end)
+    start, end = max(window.start, law.weekdays[0]), min(window.end, law.weekdays[1])
     weekdays = frozenset(day for day in window.weekdays if day < 5)
     saturday = None
     if 5 in window.weekdays and law.saturday:
@@ -229,9 +253,6 @@ def legal_window(window, state_code=None):
         if sat[0] < sat[1]:
             saturday = sat
             weekdays |= {5}
-    if start >= end:
-        # The company's hours are all outside the law's: the law's hours apply.
-        start, end = law.weekdays
     return SendWindow(start, end, weekdays, saturday)
 
 

@@ -7,6 +7,8 @@ from ..business_calendar import (
     DEFAULT_TZ,
     BusinessCalendar,
     SendWindow,
+    WindowError,
+    check_company_window,
     customer_tz,
     legal_window,
     valid_tz,
@@ -185,3 +187,29 @@ def test_saturday_hours_in_the_customer_zone():
         datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
     )
     assert window.narrowed("afternoon").hours(SATURDAY) == (time(12, 0), time(14, 0))
+
+
+def test_every_state_keeps_weekdays_8_to_20_and_a_company_only_narrows():
+    wide = SendWindow(time(6, 0), time(23, 0))
+    assert legal_window(wide, "MG").hours(date(2026, 11, 27)) == (time(8, 0), time(20, 0))
+    assert legal_window(wide, None).hours(date(2026, 11, 27)) == (time(8, 0), time(20, 0))
+    # 17h-21h in Rio is 17h-19h there, never widened to the law's 9h-19h.
+    evening = SendWindow(time(17, 0), time(21, 0))
+    assert legal_window(evening, "RJ").hours(date(2026, 11, 27)) == (time(17, 0), time(19, 0))
+
+
+@pytest.mark.parametrize(
+    "start, end, code",
+    [
+        (time(18, 0), time(9, 0), "reversed"),
+        (time(9, 0), time(9, 0), "reversed"),
+        (time(19, 0), time(21, 0), "outside"),  # no hour left for Rio de Janeiro
+        (time(6, 0), time(9, 0), "outside"),
+    ],
+)
+def test_a_window_that_cannot_be_is_refused(start, end, code):
+    with pytest.raises(WindowError) as refused:
+        check_company_window(start, end)
+    assert refused.value.code == code
+    with pytest.raises(WindowError):
+        legal_window(SendWindow(start, end), "SP")

@@ -32,9 +32,10 @@ company_tzs = st.sampled_from([None, "America/Sao_Paulo", "America/Manaus", "UTC
 
 @st.composite
 def company_windows(draw):
-    """What a company may set: weekday hours, Saturday or not (with its own hours)."""
-    start = draw(st.integers(6, 12))
-    end = draw(st.integers(start + 1, 22))
+    """What a company may set: weekday hours meeting 9h-19h (check_company_window),
+    Saturday or not (with its own hours)."""
+    start = draw(st.integers(0, 18))
+    end = draw(st.integers(max(start + 1, 10), 23))
     saturday = draw(st.booleans())
     sat_hours = None
     if saturday and draw(st.booleans()):
@@ -79,6 +80,8 @@ def assert_lawful(moment, calendar, window, tz):
     assert not calendar.is_holiday(day), f"a holiday ({calendar.holiday_name(day)}): {local}"
     start, end = window.hours(day)
     assert start <= local.time() < end, f"outside {start}-{end}: {local}"
+    # Whatever the company set, every state keeps weekdays 8h-20h, Saturdays 8h-14h.
+    assert time(8) <= local.time() < (time(14) if day.weekday() == 5 else time(20)), local
     assert window.contains(moment, tz, calendar)
 
 
