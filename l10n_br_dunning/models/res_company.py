@@ -52,6 +52,11 @@ class ResCompany(models.Model):
         help="How the company signs its SMS (at most 20 characters): the registered name is "
         "too long for one SMS. Default: the name without its legal form (Ltda, S.A., ME).",
     )
+    dunning_sms_sender_custom = fields.Boolean(
+        "SMS sender set by hand",
+        help="Technical: the SMS sender name was written by an administrator, so it no "
+        "longer follows the company's name.",
+    )
     dunning_sms_per_day = fields.Integer("SMS per customer per day", default=1)
     dunning_sms_per_week = fields.Integer("SMS per customer per week", default=3)
     dunning_email_fallback = fields.Boolean(
@@ -187,10 +192,22 @@ class ResCompany(models.Model):
         "dunning.policy", "Policy for defaulting customers", domain="[('company_id', '=', id)]"
     )
 
-    @api.depends("name")
+    @api.depends("name", "dunning_sms_sender_custom")
     def _compute_dunning_sms_sender(self):
+        """The company's name, shortened, and again when it is renamed; unless an
+        administrator wrote a sender of their own."""
         for company in self:
-            company.dunning_sms_sender = company.dunning_sms_sender or short_sender(company.name)
+            if not (company.dunning_sms_sender_custom and company.dunning_sms_sender):
+                company.dunning_sms_sender = short_sender(company.name)
+
+    def write(self, vals):
+        if "dunning_sms_sender" in vals and "dunning_sms_sender_custom" not in vals:
+            # Written by hand (Settings): kept through renames; cleared: follows the name.
+            vals = {**vals, "dunning_sms_sender_custom": bool(vals["dunning_sms_sender"])}
+        result = super().write(vals)
+        if "dunning_sms_sender" in vals and not vals["dunning_sms_sender"]:
+            self.env.add_to_compute(self._fields["dunning_sms_sender"], self)
+        return result
 
     @api.constrains("dunning_window_start", "dunning_window_end")
     def _check_dunning_window(self):

@@ -138,8 +138,25 @@ class TestDunningNoFalseUrgency(DunningCase):
         body = self._events(move, channel="email", state="queued").mail_message_id.body
         self.assertNotIn("suspend", body)
         self.assertIn("last automatic reminder", body)
+        # No call follows the last stage: the notice promises none, and offers
+        # the company's contacts; nor is it titled "final notice".
+        self.assertNotIn("will contact you", body)
+        subject = self._events(move, channel="email").mail_message_id.subject
+        self.assertNotIn("final notice", subject)
         self.company.dunning_contract_suspension = True
         other = self._invoice(self.rj, date(2026, 12, 10))
         self._run(datetime(2027, 1, 11, 13, 30))
         body = self._events(other, channel="email", state="queued").mail_message_id.body
         self.assertIn("suspend new purchases", body)
+
+    def test_a_late_fee_is_mentioned_only_where_contracts_provide_it(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 7, 13, 0))  # D-3 (business days before)
+        events = self._events(move, channel="email", state="queued")
+        self.assertTrue(events)
+        self.assertNotIn("late fee", events.mail_message_id.body)
+        self.company.dunning_contract_charges = True
+        other = self._invoice(self.rj, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 7, 13, 30))
+        body = self._events(other, channel="email", state="queued").mail_message_id.body
+        self.assertIn("late fee and interest our contract provides", body)

@@ -90,6 +90,16 @@ class TestDunningSmsTexts(DunningCase):
         template = self.env.ref("l10n_br_dunning.sms_template_dunning_due")
         self.assertTrue(self._render(template, self.firm, move).startswith("Papelaria Aurora: "))
 
+    def test_the_sender_follows_a_rename_unless_set_by_hand(self):
+        self.company.dunning_sms_sender = False  # as installed: from the name
+        self.company.name = "Livraria Central S.A."
+        self.assertEqual(self.company.dunning_sms_sender, "Livraria Central")
+        self.company.dunning_sms_sender = "Central Livros"  # by hand
+        self.company.name = "Livraria Central do Brasil Ltda"
+        self.assertEqual(self.company.dunning_sms_sender, "Central Livros")
+        self.company.dunning_sms_sender = False  # cleared: the name again
+        self.assertEqual(self.company.dunning_sms_sender, "Livraria Central")
+
     def test_a_sender_over_20_characters_is_refused(self):
         with self.assertRaises(ValidationError):
             self.company.dunning_sms_sender = "Papelaria Aurora Matriz"

@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import SUPERUSER_ID, api
 
+from odoo.addons.l10n_br_dunning.tools.sms_text import short_sender
+
 
 def migrate(cr, version):
     """Agreements made before the term was stored: the replaced installments as
@@ -31,3 +33,7 @@ def migrate(cr, version):
         )
     # A proposal of the collections team nobody accepted now awaits acceptance.
     Agreement.search([("state", "=", "proposed")])._compute_state()
+    # An SMS sender other than the one the name gives was written by hand: keep it.
+    for company in env["res.company"].search([]):
+        custom = company.dunning_sms_sender not in (False, short_sender(company.name))
+        company.write({"dunning_sms_sender_custom": custom})
