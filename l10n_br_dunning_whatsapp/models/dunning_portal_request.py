@@ -21,7 +21,8 @@ class DunningPortalRequest(models.Model):
         if whatsapp is None:
             return prepared
         channel = answer.get("channel")
-        number = prepared.partner_values.get("mobile")
+        # The new number, else the one on file (a token page keeps it).
+        number = prepared.partner_values.get("mobile", partner._dunning_e164())
         if channel == "whatsapp" and not whatsapp:
             raise UserError(
                 self.env._("To be reminded by WhatsApp, please tick the WhatsApp consent.")
@@ -53,7 +54,12 @@ class DunningPortalRequest(models.Model):
                 note=self._whatsapp_consent_text(company),
             )
         else:
+            # "No" on this company's page: this company's consent only.
             for consent in Consent.search(
-                [("partner_id", "=", partner.id), ("state", "=", "granted")]
+                [
+                    ("partner_id", "=", partner.id),
+                    ("state", "=", "granted"),
+                    ("company_id", "in", [company.id, False]),
+                ]
             ):
-                Consent._revoke(consent.number, "portal", partner=partner)
+                Consent._revoke(consent.number, "portal", partner=partner, company=company)

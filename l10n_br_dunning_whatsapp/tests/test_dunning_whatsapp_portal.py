@@ -72,3 +72,39 @@ class TestDunningWhatsappPortal(DunningCase, HttpCase):
         self.assertEqual(response.status_code, 400)
         self.assertIn("tick the WhatsApp consent", response.text)
         self.assertFalse(self.env["whatsapp.consent"].search([("partner_id", "=", self.sp.id)]))
+
+    def test_consent_is_per_company(self):
+        """A "no" on one company's page withdraws that company's consent only; a
+        "yes" grants that company's only. The number on file is kept when the
+        token page's number is left empty."""
+        rio = self.setup_other_company(name="Aurora Rio")["company"]
+        self.env.user.company_ids |= rio
+        self.env["whatsapp.account"].create(
+            {"name": "Log Rio", "provider": "log", "company_id": rio.id}
+        )
+        Consent = self.env["whatsapp.consent"]
+        Consent._grant(self.sp, "+5511987654321", "portal", company=self.company)
+        Consent._grant(self.sp, "+5511987654321", "portal", company=rio)
+        response = self._post(channel="any", mobile="")  # "no" on this company's page
+        self.assertEqual(response.status_code, 200)
+        states = {
+            consent.company_id: consent.state
+            for consent in Consent.search([("partner_id", "=", self.sp.id)])
+        }
+        self.assertEqual(states, {self.company: "revoked", rio: "granted"})
+        # Back-office: recorded for the user's company, with the sentence agreed to.
+        self.sp.with_company(rio).action_whatsapp_consent_revoke()
+        self.assertEqual(self.sp._whatsapp_consent_state_for("+5511987654321", rio), "revoked")
+        self.sp.with_company(rio).action_whatsapp_consent_grant()
+        consent = Consent.search(
+            [
+                ("partner_id", "=", self.sp.id),
+                ("company_id", "=", rio.id),
+                ("state", "=", "granted"),
+            ]
+        )
+        self.assertIn("Aurora Rio", consent.note)
+        self.assertIn("SAIR", consent.note)
+        self.assertEqual(
+            self.sp._whatsapp_consent_state_for("+5511987654321", self.company), "revoked"
+        )

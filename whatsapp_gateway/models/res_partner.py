@@ -43,21 +43,33 @@ class ResPartner(models.Model):
             return None
 
     def action_whatsapp_consent_grant(self):
-        """The customer said yes to a person (phone, counter): record it."""
+        """The customer said yes to a person (phone, counter): record it for the
+        company the user works in, with the sentence the customer agreed to."""
         Consent = self.env["whatsapp.consent"]
+        company = self.env.company
         for partner in self:
+            number = partner._whatsapp_number_or_none() or partner.mobile or partner.phone
             Consent._grant(
                 partner,
-                partner._whatsapp_number_or_none() or partner.mobile or partner.phone,
+                number,
                 "backoffice",
-                note=self.env._("Recorded by %(user)s", user=self.env.user.name),
+                company=company,
+                note=self.env._(
+                    "Asked by %(user)s, the customer agreed to receive messages from %(company)s "
+                    "by WhatsApp on %(number)s, and knows they can stop them at any time by "
+                    "replying SAIR.",
+                    user=self.env.user.name,
+                    company=company.name,
+                    number=number or "-",
+                ),
             )
         return True
 
     def action_whatsapp_consent_revoke(self):
+        """Withdrawn through a person: for the company the user works in."""
         Consent = self.env["whatsapp.consent"]
         for partner in self:
             number = partner._whatsapp_number_or_none()
             if number:
-                Consent._revoke(number, "backoffice", partner=partner)
+                Consent._revoke(number, "backoffice", partner=partner, company=self.env.company)
         return True

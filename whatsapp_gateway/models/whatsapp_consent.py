@@ -104,9 +104,14 @@ class WhatsappConsent(models.Model):
         )
 
     @api.model
-    def _revoke(self, number, source, partner=None, note=None):
-        """Withdraw every consent covering ``number`` (a customer wrote "SAIR")."""
-        consents = self.search([("number", "=", number), ("state", "=", "granted")])
+    def _revoke(self, number, source, partner=None, note=None, company=None):
+        """Withdraw the consents covering ``number``: every company's (a customer
+        wrote "SAIR"), or with ``company`` only the consent given to it (and any
+        given to every company), as a "no" on that company's page means."""
+        domain = [("number", "=", number), ("state", "=", "granted")]
+        if company:
+            domain.append(("company_id", "in", [company.id, False]))
+        consents = self.search(domain)
         values = {"state": "revoked", "revoked_at": fields.Datetime.now(), "revoke_source": source}
         consents.write(values)
         if not consents and partner:
@@ -118,6 +123,7 @@ class WhatsappConsent(models.Model):
                     "number": number,
                     "source": source,
                     "note": note or False,
+                    "company_id": company.id if company else False,
                 }
             )
         return consents
