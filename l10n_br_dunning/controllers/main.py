@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
+from hmac import compare_digest as hmac_compare
 
 from werkzeug.exceptions import NotFound
 
@@ -37,3 +38,38 @@ class DunningShortLink(http.Controller):
             png,
             [("Content-Type", "image/png"), ("Cache-Control", "public, max-age=86400")],
         )
+
+    @http.route(
+        "/dunning/unsubscribe/<int:partner_id>/<int:company_id>/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        website=True,
+        csrf=False,
+        sitemap=False,
+    )
+    def dunning_unsubscribe(self, partner_id, company_id, token, **post):
+        """The e-mail's unsubscribe link. A mail client's one-click POST (RFC 8058,
+        "List-Unsubscribe=One-Click", no session, hence no CSRF token) or the
+        page's button stops this company's e-mail reminders; a GET (a link
+        preview, a scanner) only shows the page and changes nothing."""
+        partner = request.env["res.partner"].sudo().browse(partner_id).exists()
+        company = request.env["res.company"].sudo().browse(company_id).exists()
+        if not partner or not company or partner.commercial_partner_id != partner:
+            raise NotFound()
+        if not hmac_compare(partner._dunning_unsubscribe_token(company), token):
+            raise NotFound()
+        done = False
+        if request.httprequest.method == "POST":
+            partner._dunning_email_opt_out(company, post.get("resubscribe") != "1")
+            done = "resubscribed" if post.get("resubscribe") == "1" else "unsubscribed"
+        lang = partner._dunning_lang(company)
+        request.update_context(lang=lang)
+        values = {
+            "dunning_partner": partner,
+            "dunning_company": company,
+            "dunning_done": done,
+            "dunning_opted_out": company in partner.dunning_email_opt_out_company_ids,
+            "dunning_action": request.httprequest.path,
+        }
+        return request.render("l10n_br_dunning.portal_dunning_unsubscribe", values)

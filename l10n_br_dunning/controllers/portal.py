@@ -363,6 +363,10 @@ class DunningPortal(PortalAccount):
             "dunning_opted_out": bool(post.get("sms_opt_out"))
             if (error or step)
             else partner._dunning_sms_opted_out(),
+            "dunning_email_opted_out": bool(post.get("email_opt_out"))
+            if (error or step)
+            else company in partner.dunning_email_opt_out_company_ids,
+            "dunning_company": company,
             # What the form shows: what was posted while a code or a fix is awaited.
             "dunning_form_channel": post.get("channel")
             if (error or step)
@@ -388,6 +392,7 @@ class DunningPortal(PortalAccount):
             "hours": post.get("hours"),
             "mobile": post.get("mobile"),
             "sms_opt_out": bool(post.get("sms_opt_out")),
+            "email_opt_out": bool(post.get("email_opt_out")),
         }
 
     def _dunning_preferences_code_purpose(self, partner, company, answer):

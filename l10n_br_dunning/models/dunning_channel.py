@@ -30,6 +30,7 @@ REASONS = {
     rules.SMS_CAP: _lt("SMS limit per customer reached: deferred to %(day)s."),
     rules.NO_EMAIL: _lt("The customer has no e-mail address."),
     rules.EMAIL_BLACKLISTED: _lt("The customer's e-mail is blacklisted."),
+    rules.EMAIL_OPTED_OUT: _lt("The customer asked this company for no more e-mail reminders."),
     rules.COMPANY_UNIDENTIFIED: _lt(
         "The company's %(missing)s is missing: a collection message must name the supplier "
         "with its address and CNPJ (CDC art. 42-A)."
@@ -191,6 +192,7 @@ class DunningChannel(models.AbstractModel):
             preferred=partner.dunning_preferred_channel or "any",
             email=bool(partner.email),
             email_blacklisted=blacklisted,
+            email_opted_out=company in partner.dunning_email_opt_out_company_ids,
             sms_number=number,
             sms_error=error,
             sms_raw_number=partner.mobile or partner.phone or None,

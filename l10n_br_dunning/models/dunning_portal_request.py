@@ -171,6 +171,10 @@ class DunningPortalRequest(models.Model):
                     Blacklist._remove(
                         [number], message=self.env._("Opted in on the customer portal.")
                     )
+        if "email_opt_out" in prepared.extra:
+            company, opted_out = prepared.extra["email_opt_out"]
+            if (company in partner.dunning_email_opt_out_company_ids) != opted_out:
+                partner._dunning_email_opt_out(company, opted_out)
 
     @api.model
     def _store_receipt(self, record, receipt):
@@ -303,9 +307,22 @@ class DunningPortalRequest(models.Model):
 
     @api.model
     def _prepare_preferences(
-        self, partner, company, move, channel=None, hours=None, mobile=None, sms_opt_out=False
+        self,
+        partner,
+        company,
+        move,
+        channel=None,
+        hours=None,
+        mobile=None,
+        sms_opt_out=False,
+        email_opt_out=None,
     ):
-        """How and when the customer wants to be contacted, and SMS at all."""
+        """How and when the customer wants to be contacted, SMS at all, and this
+        company's e-mail reminders at all (``email_opt_out`` None: unchanged)."""
+        if email_opt_out and channel == "email":
+            raise UserError(
+                self.env._("You prefer e-mail but asked for no e-mail reminders: choose one.")
+            )
         channels = dict(partner._fields["dunning_preferred_channel"].selection)
         hours_choices = dict(partner._fields["dunning_preferred_hours"].selection)
         if channel not in channels or hours not in hours_choices:
@@ -342,11 +359,15 @@ class DunningPortalRequest(models.Model):
         }
         if not keep:
             partner_values["mobile"] = number or False
+        extra = {}
+        if email_opt_out is not None:
+            extra["email_opt_out"] = (company, bool(email_opt_out))
         return Answer(
             details=details,
             note=self.env._(
                 "Contact preferences changed on the portal. %(details)s", details=details
             ),
+            extra=extra,
             partner_values=partner_values,
             opt_out=({partner._dunning_e164(), number} - {False}, bool(sms_opt_out)),
         )

@@ -2,10 +2,10 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-from odoo.tools.misc import format_amount, format_date
+from odoo.tools.misc import format_amount, format_date, hmac
 
 from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, first_mobile, normalize_mobile
 
@@ -55,6 +55,16 @@ class ResPartner(models.Model):
         default="any",
         help="E-mail: the régua sends no SMS to this customer (stages by SMS go by e-mail). "
         "SMS: stages by e-mail and SMS send the SMS only.",
+    )
+    dunning_email_opt_out_company_ids = fields.Many2many(
+        "res.company",
+        "res_partner_dunning_email_opt_out_rel",
+        "partner_id",
+        "company_id",
+        "No e-mail reminders from",
+        help="Companies this customer asked for no more e-mail reminders (the e-mail's "
+        "unsubscribe link, or the portal's preferences): the régua uses the other channels, "
+        "and a letter when none is left.",
     )
     dunning_preferred_hours = fields.Selection(
         [
@@ -197,12 +207,47 @@ class ResPartner(models.Model):
 
     def _notify_by_email_get_headers(self, headers=None):
         headers = super()._notify_by_email_get_headers(headers=headers)
-        preferences = (self.env.context.get("dunning_mail") or {}).get("preferences_url")
-        if preferences:
-            # Mail clients show "Unsubscribe" next to the sender: it opens the
-            # page where the customer chooses how and when we contact them.
-            headers["List-Unsubscribe"] = f"<{preferences}>"
+        unsubscribe = (self.env.context.get("dunning_mail") or {}).get("unsubscribe_url")
+        if unsubscribe:
+            # Mail clients show "Unsubscribe" next to the sender. One click (RFC
+            # 8058: the client POSTs "List-Unsubscribe=One-Click") stops this
+            # company's e-mail reminders to this customer; opened in a browser,
+            # the link asks first.
+            headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         return headers
+
+    # -- no more e-mail reminders (List-Unsubscribe) ----------------------------------------
+    def _dunning_unsubscribe_token(self, company):
+        """A signature of (customer, company): the unsubscribe link cannot be made
+        up for another customer."""
+        self.ensure_one()
+        message = f"{self.commercial_partner_id.id}:{company.id}"
+        return hmac(self.env(su=True), "l10n_br_dunning.unsubscribe", message)
+
+    def _dunning_unsubscribe_url(self, company):
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        token = partner._dunning_unsubscribe_token(company)
+        return f"{partner.get_base_url()}/dunning/unsubscribe/{partner.id}/{company.id}/{token}"
+
+    def _dunning_email_opt_out(self, company, opted_out=True):
+        """This customer wants (no) more e-mail reminders from ``company``."""
+        for partner in self.commercial_partner_id:
+            command = Command.link if opted_out else Command.unlink
+            partner.sudo().dunning_email_opt_out_company_ids = [command(company.id)]
+            partner.sudo().message_post(
+                body=self.env._(
+                    "The customer asked for no more e-mail reminders from %(company)s: the "
+                    "régua uses the other channels, and a letter when none is left.",
+                    company=company.name,
+                )
+                if opted_out
+                else self.env._(
+                    "The customer accepts e-mail reminders from %(company)s again.",
+                    company=company.name,
+                )
+            )
 
     def _dunning_mail_context(self, company, title, move=None):
         """The ``dunning_mail`` context of an e-mail of ``company`` to this
@@ -223,6 +268,7 @@ class ResPartner(models.Model):
         return {
             "title": title,
             "preferences_url": move._dunning_preferences_url() if move else False,
+            "unsubscribe_url": self._dunning_unsubscribe_url(company),
         }
 
     # -- statement of open items ("extrato de débitos") --------------------------------------

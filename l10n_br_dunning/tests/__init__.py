@@ -15,3 +15,4 @@ from . import test_dunning_agreement_cancel
 from . import test_dunning_agreement_term
 from . import test_dunning_portal_codes
 from . import test_dunning_portal_links
+from . import test_dunning_unsubscribe

@@ -214,9 +214,12 @@ class TestDunningEmails(DunningCase, HttpCase):
                     self.assertIn(line._dunning_pix_code(), tree.text_content())
                 self.assertEqual(message.get_content_type(), "multipart/alternative")
                 self.assertIn("Pix copia e cola", html)
-                # Mail clients offer "unsubscribe": the contact-preferences page.
+                # Mail clients offer "unsubscribe": one click (RFC 8058) stops this
+                # company's e-mail reminders; the preferences page is in the body.
+                unsubscribe = self.customer._dunning_unsubscribe_url(self.company)
+                self.assertEqual(message["List-Unsubscribe"], f"<{unsubscribe}>")
+                self.assertEqual(message["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
                 preferences = self.moves[0]._dunning_preferences_url()
-                self.assertEqual(message["List-Unsubscribe"], f"<{preferences}>")
                 self.assertIn("Como e quando falamos com você", html)
                 self.assertEqual(self.url_open(preferences).status_code, 200)
                 # Receiving a reminder subscribes the customer to nothing.

@@ -27,6 +27,7 @@ SMS_OPTED_OUT = "sms_opted_out"
 SMS_CAP = "sms_cap"
 NO_EMAIL = "no_email"
 EMAIL_BLACKLISTED = "email_blacklisted"
+EMAIL_OPTED_OUT = "email_opted_out"  # this company's e-mails (List-Unsubscribe, preferences)
 OUTSIDE_WINDOW = "outside_window"
 COMPANY_UNIDENTIFIED = "company_unidentified"
 COMPANY_NO_EMAIL = "company_no_email"
@@ -44,6 +45,7 @@ class Contact:
     preferred: str = "any"  # "any", "email" or "sms" (the customer's choice)
     email: bool = False
     email_blacklisted: bool = False
+    email_opted_out: bool = False  # asked this company for no more e-mail reminders
     sms_number: str | None = None  # E.164 mobile, or None
     sms_error: str | None = None  # sms_gateway phone error code when no number
     sms_raw_number: str | None = None  # what the customer's record says
@@ -94,7 +96,30 @@ def _email(contact, lines, origin=AUTO):
         return Decision(EMAIL, lines, SKIPPED, NO_EMAIL, origin=origin)
     if contact.email_blacklisted:
         return Decision(EMAIL, lines, SKIPPED, EMAIL_BLACKLISTED, origin=origin)
+    if contact.email_opted_out:
+        return Decision(EMAIL, lines, SKIPPED, EMAIL_OPTED_OUT, origin=origin)
     return Decision(EMAIL, lines, SEND, origin=origin)
+
+
+def _letter_instead(decisions, channel_lines):
+    """A customer who asked for no more e-mail is reminded by the other channels:
+    the installments no SMS or letter carries get a letter instead."""
+    reached = {
+        line
+        for decision in decisions
+        if decision.channel in (SMS, LETTER) and decision.state in (SEND, DEFERRED)
+        for line in decision.lines
+    }
+    opted_out = [
+        line
+        for decision in decisions
+        if decision.channel == EMAIL and decision.reason == EMAIL_OPTED_OUT
+        for line in decision.lines
+        if line not in reached
+    ]
+    letter_lines = set(channel_lines.get(LETTER) or ())
+    rest = list(dict.fromkeys(line for line in opted_out if line not in letter_lines))
+    return [Decision(LETTER, rest, SEND, origin=FALLBACK)] if rest else []
 
 
 def choose(
@@ -155,6 +180,8 @@ def choose(
         rest = [line for line in sms_decision.lines if line not in emailed]
         if rest:
             decisions.append(_email(contact, rest, origin=FALLBACK))
+    if fallback and not manual and contact.email_opted_out:
+        decisions += _letter_instead(decisions, channel_lines)
     if company_missing:
         for decision in decisions:
             if decision.channel in TO_CUSTOMER and decision.state in (SEND, DEFERRED):

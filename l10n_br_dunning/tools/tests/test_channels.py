@@ -6,7 +6,9 @@ from ..channels import (
     COMPANY_UNIDENTIFIED,
     DEFERRED,
     EMAIL_BLACKLISTED,
+    EMAIL_OPTED_OUT,
     FALLBACK,
+    LETTER,
     MANUAL,
     NO_EMAIL,
     NO_MOBILE,
@@ -148,4 +150,26 @@ def test_the_email_instead_of_an_impossible_sms_needs_the_company_address_too():
     assert summary(decisions) == [
         ("sms", SKIPPED, NO_MOBILE, "auto", (1,)),
         ("email", SKIPPED, COMPANY_NO_EMAIL, "fallback", (1,)),
+    ]
+
+
+def test_no_more_e_mails_from_this_company_means_the_other_channels_then_a_letter():
+    opted = Contact(email=True, email_opted_out=True, sms_number="+5511987654321")
+    decisions = choose(opted, {"email": ["a"], "sms": ["a"]})
+    by_channel = {d.channel: d for d in decisions}
+    assert by_channel["email"].state == "skipped"
+    assert by_channel["email"].reason == EMAIL_OPTED_OUT
+    assert by_channel["sms"].state == "send"
+    assert LETTER not in by_channel, "the SMS reaches the customer"
+    # Without a mobile: a letter instead of the e-mail.
+    no_mobile = Contact(email=True, email_opted_out=True)
+    decisions = choose(no_mobile, {"email": ["a", "b"]})
+    letters = [d for d in decisions if d.channel == LETTER]
+    assert [(d.lines, d.state, d.origin) for d in letters] == [(["a", "b"], "send", FALLBACK)]
+    # The stage's own letter already carries it; a person's send has no fallback.
+    assert not [
+        d for d in choose(no_mobile, {"email": ["a"], "letter": ["a"]}) if d.origin == FALLBACK
+    ]
+    assert not [
+        d for d in choose(no_mobile, {"email": ["a"]}, origin="manual") if d.channel == LETTER
     ]
