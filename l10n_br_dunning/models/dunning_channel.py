@@ -391,11 +391,14 @@ class DunningChannel(models.AbstractModel):
         """Carry out one decision: (event state, reason, extra event values).
         With an ``outbox``, messages that can be written in bulk wait in it."""
         decision = outgoing.decision
+        # Reasons are written in the company's language, whoever runs the cron.
+        company = outgoing.lines[:1].company_id
+        reason_env = self.with_context(lang=company._dunning_lang()) if company else self
         if decision.state == rules.SKIPPED:
-            return "skipped", self._reason(decision), {}
+            return "skipped", reason_env._reason(decision), {}
         if decision.state == rules.DEFERRED:
             moment = self._deferred_moment(outgoing, partner, context)
-            return "deferred", self._reason(decision), {"scheduled_at": to_naive(moment)}
+            return "deferred", reason_env._reason(decision), {"scheduled_at": to_naive(moment)}
         try:
             rendered = self._render(outgoing, partner)
         except Exception as error:  # noqa: BLE001  (any QWeb error: record it, go on)

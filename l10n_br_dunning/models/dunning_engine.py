@@ -301,7 +301,7 @@ class DunningEngine(models.AbstractModel):
                             "superseded",
                             now,
                             context,
-                            reason=self._settled_reason(why),
+                            reason=self._settled_reason(why, line.company_id),
                         )
                         for line, stage, why in settled
                         for channel in stage._channels()
@@ -321,7 +321,10 @@ class DunningEngine(models.AbstractModel):
         )
 
     @api.model
-    def _settled_reason(self, why):
+    def _settled_reason(self, why, company=None):
+        """Why a stage was settled unsent, in ``company``'s language."""
+        if company:
+            self = self.with_context(lang=company._dunning_lang())  # noqa: PLW0642
         if why == "expired":
             return self.env._(
                 "Its day had passed: its text (before or on the due date) would no longer be true."
@@ -544,7 +547,10 @@ class DunningEngine(models.AbstractModel):
             overtaken = group.filtered(
                 lambda e: self._due_offset(e.move_line_id, now, context) > e.stage_id.offset_days
             )
-            overtaken.write({"state": "superseded", "reason": self._settled_reason("superseded")})
+            company = group[:1].company_id
+            overtaken.write(
+                {"state": "superseded", "reason": self._settled_reason("superseded", company)}
+            )
             # A "vence hoje" deferred to the next day would no longer be true.
             expired = (group - overtaken).filtered(
                 lambda e, today=today, calendar=calendar: (
@@ -554,7 +560,9 @@ class DunningEngine(models.AbstractModel):
                     )
                 )
             )
-            expired.write({"state": "superseded", "reason": self._settled_reason("expired")})
+            expired.write(
+                {"state": "superseded", "reason": self._settled_reason("expired", company)}
+            )
             group -= overtaken | expired
             lines = group.move_line_id.filtered(
                 lambda line, today=today: (

@@ -309,6 +309,13 @@ class ResCompany(models.Model):
             )
         return account
 
+    def _dunning_lang(self):
+        """The language the company's collections team reads the régua's records
+        in (events' reasons): its own partner's (README: decisions, "Language"),
+        never that of whoever runs the scheduled action."""
+        self.ensure_one()
+        return self.partner_id._dunning_lang(self)
+
     def _dunning_identity_missing(self):
         """What the company lacks to identify itself on a collection message (CDC
         art. 42-A: name, address and CNPJ), in words; empty when complete."""

@@ -160,3 +160,20 @@ class TestDunningNoFalseUrgency(DunningCase):
         self._run(datetime(2026, 12, 7, 13, 30))
         body = self._events(other, channel="email", state="queued").mail_message_id.body
         self.assertIn("late fee and interest our contract provides", body)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningReasonsLanguage(DunningCase):
+    def test_reasons_are_in_the_company_language_whoever_runs_the_cron(self):
+        self._load_portuguese()
+        self.company.partner_id.lang = "pt_BR"  # the company works in Portuguese
+        self.env.user.lang = "en_US"  # the cron's user reads English
+        self.sp.email = False
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 15, 13, 0))
+        skipped = self._events(move, channel="email").filtered(lambda e: e.state == "skipped")
+        self.assertTrue(skipped)
+        self.assertIn("não tem endereço de e-mail", skipped[:1].reason)
+        superseded = self._events(move).filtered(lambda e: e.state == "superseded")
+        self.assertTrue(superseded)
+        self.assertNotIn("stage was due", superseded[:1].reason)

@@ -35,7 +35,9 @@ class WhatsappMessage(models.Model):
             group.write(
                 {
                     "state": "failed",
-                    "reason": self.env["dunning.channel"]._reason(
+                    "reason": self.env["dunning.channel"]
+                    .with_context(lang=group[:1].company_id._dunning_lang())
+                    ._reason(
                         rules.Decision(
                             wa.WHATSAPP,
                             [],
