@@ -27,6 +27,41 @@ class DunningShortLink(http.Controller):
             raise NotFound()
         return request.redirect(move._dunning_portal_url(), local=True)
 
+    @http.route(
+        "/l/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+        sitemap=False,
+    )
+    def dunning_letter_link(self, token, **kwargs):
+        """The link printed on a letter: the invoice to read and pay, nothing more.
+        No answers, preferences or agreements from here (no portal token on the
+        page): a letter is seen by whoever opens the mail."""
+        if not SHORT_TOKEN.fullmatch(token):
+            raise NotFound()
+        Move = request.env["account.move"].sudo()
+        move = Move.search([("dunning_letter_token", "=", token)], limit=1)
+        if not move:
+            raise NotFound()
+        lang = move.partner_id._dunning_lang(move.company_id)
+        request.update_context(lang=lang)
+        move = move.with_context(lang=lang)
+        state = move._dunning_link_state()
+        installments = move._dunning_portal_installments() if state == "valid" else []
+        for item in installments:
+            if item["pix"]:
+                item["pix_qr_url"] = item["line"]._dunning_pix_qr_url(item["pix"])
+        values = {
+            "dunning_invoice": move,
+            "dunning_link_state": state,
+            "dunning_installments": installments,
+            "dunning_closed": move._dunning_portal_closed(),
+        }
+        status = 200 if state == "valid" else 410
+        return request.render("l10n_br_dunning.portal_dunning_letter_page", values, status=status)
+
     @http.route("/dunning/qr.png", type="http", auth="public", methods=["GET"], sitemap=False)
     def dunning_qr(self, value=None, **kwargs):
         """A QR code (the Pix "copia e cola" of the portal page) as a PNG."""

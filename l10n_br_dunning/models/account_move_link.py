@@ -21,8 +21,10 @@ from .dunning_portal_request import DunningRateLimit
 FRESH_LINKS_PER_HOUR = 3
 
 
+# account_move.py holds the régua's own invoice fields and flows; the links are a
+# concern of their own (STYLE: split a model file along its concerns).
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     dunning_link_fresh_until = fields.Datetime(
         "Fresh link valid until",
@@ -31,6 +33,25 @@ class AccountMove(models.Model):
         help="A new link sent on the customer's request opens the invoice until then, even "
         "when the invoice was settled long ago.",
     )
+
+    dunning_letter_token = fields.Char(copy=False, index="btree_not_null", readonly=True)
+
+    def _dunning_letter_url(self):
+        """The link printed on a letter (``/l/<token>``): it opens the invoice's
+        page to read and pay it, nothing more (a letter is seen by whoever opens
+        the mail)."""
+        self.ensure_one()
+        if not self.dunning_letter_token:
+            self.env.execute_query(
+                SQL(
+                    "UPDATE account_move SET dunning_letter_token = %s "
+                    "WHERE id = %s AND dunning_letter_token IS NULL",
+                    secrets.token_urlsafe(9),
+                    self.id,
+                )
+            )
+            self.invalidate_recordset(["dunning_letter_token"])
+        return f"{self.get_base_url()}/l/{self.dunning_letter_token}"
 
     def _dunning_settled_on(self):
         """The day this invoice was settled (its last matching), or None while
@@ -56,12 +77,13 @@ class AccountMove(models.Model):
 
     def _dunning_rotate_tokens(self):
         """New access and short-link tokens: every link given before stops working."""
-        self.flush_recordset(["access_token", "dunning_link_token"])
+        self.flush_recordset(["access_token", "dunning_link_token", "dunning_letter_token"])
         self.env.execute_query(
             SQL(
                 """
                 UPDATE account_move m
-                   SET access_token = v.access, dunning_link_token = v.link
+                   SET access_token = v.access, dunning_link_token = v.link,
+                       dunning_letter_token = NULL
                   FROM unnest(%s::int[], %s::varchar[], %s::varchar[]) AS v(id, access, link)
                  WHERE m.id = v.id
                 """,
@@ -70,7 +92,7 @@ class AccountMove(models.Model):
                 [secrets.token_urlsafe(9) for _move in self],
             )
         )
-        self.invalidate_recordset(["access_token", "dunning_link_token"])
+        self.invalidate_recordset(["access_token", "dunning_link_token", "dunning_letter_token"])
 
     def action_dunning_revoke_links(self):
         """Revoke every link to these invoices given so far (SMS, e-mails, letters)."""

@@ -106,3 +106,32 @@ class TestDunningPortalLinks(DunningCase, HttpCase):
         with freeze_time(datetime(2026, 11, 30, 13, 0) - timedelta(days=1)):
             self.authenticate(None, None)
             self.assertEqual(self._open().status_code, 200)
+
+    def test_the_letter_link_opens_the_invoice_to_read_and_pay_only(self):
+        self.env["res.partner.bank"].create(
+            {
+                "acc_number": "12345-6",
+                "partner_id": self.company.partner_id.id,
+                "proxy_type": "email",
+                "proxy_value": "pix@aurora.example",
+            }
+        )
+        self.move._dunning_ensure_tokens()
+        url = self.move._dunning_letter_url()
+        self.assertNotIn(self.move.access_token, url)
+        self.assertNotIn(self.move.dunning_link_token, url)
+        page = self.url_open(url)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("300,00", page.text)
+        line = self.move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        self.assertIn(line._dunning_pix_code().replace("&", "&amp;"), page.text)
+        self.assertIn("15.881.399/0001-34", page.text)  # the supplier (CDC art. 42-A)
+        # Nothing but reading and paying: no form, no portal token to act with.
+        self.assertNotIn("<form", page.text.split('id="wrap"', 1)[-1])
+        self.assertNotIn(self.move.access_token, page.text)
+        for action in ("/dunning/paid", "/dunning/preferences", "/dunning/agreement"):
+            self.assertNotIn(action, page.text)
+        self.assertEqual(self.url_open("/l/not-a-real-token-x").status_code, 404)
+        # Revoking the links ends the letter's too.
+        self.move.action_dunning_revoke_links()
+        self.assertEqual(self.url_open(url).status_code, 404)
