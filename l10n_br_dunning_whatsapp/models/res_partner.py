@@ -31,20 +31,34 @@ class ResPartner(models.Model):
         lang = self._dunning_lang(lines[:1].company_id or None)
         return format_date(self.env, due, lang_code=lang, date_format="dd/MM/yyyy")
 
-    def _dunning_wa_company(self):
-        """The supplier as CDC art. 42-A asks: name, CNPJ and address."""
+    def _dunning_wa_supplier(self):
         lines = self._dunning_context_lines()
-        company = lines[:1].company_id or self.env.company
-        partner = company.partner_id
+        return lines[:1].company_id or self.env.company
+
+    def _dunning_wa_company_name(self):
+        """The supplier's name ({{2}} of the suggested templates)."""
+        return self._dunning_wa_supplier().name
+
+    def _dunning_wa_company_identity(self):
+        """The supplier's CNPJ and address, as CDC art. 42-A asks (the closing
+        sentence of the suggested templates); never empty."""
+        partner = self._dunning_wa_supplier().partner_id
         # "São Paulo/SP"; a state without a city is no address.
         city = f"{partner.city}/{partner.state_id.code}" if partner.state_id.code else partner.city
         address = ", ".join(filter(None, (partner.street, partner.street2, partner.city and city)))
-        parts = [company.name]
+        parts = []
         if partner.vat:
             parts.append(self.env._("CNPJ %(vat)s", vat=partner.vat))
         if address:
             parts.append(address)
-        return ", ".join(parts)
+        return ", ".join(parts) or "-"
+
+    def _dunning_wa_company(self):
+        """The supplier as CDC art. 42-A asks: name, CNPJ and address in one
+        (the variable of templates made before the identity had its own)."""
+        identity = self._dunning_wa_company_identity()
+        name = self._dunning_wa_company_name()
+        return name if identity == "-" else f"{name}, {identity}"
 
     def _dunning_wa_pix(self):
         """The Pix copy-and-paste code of the oldest installment, else a word

@@ -4,46 +4,52 @@ from odoo import models
 # The régua's suggested WhatsApp templates, in Brazilian Portuguese as they are
 # submitted for approval (utility category: about an invoice the customer owes,
 # nothing promotional; CDC art. 42: no threat, no embarrassment; art. 42-A: the
-# supplier's name, CNPJ and address in {{2}}). Placeholders, in order: the
-# customer's first name, the supplier, the amount, the due date, the link to
-# the invoice (Pix and boleto). README.md lists the expressions.
+# supplier's name in {{2}}, its CNPJ and address in a closing sentence, {{6}}).
+# The link opens the invoice's page, with its Pix ("Para pagar": Odoo Community
+# has no boleto). Placeholders, in order: the customer's first name, the
+# supplier's name, the amount, the due date, the link, the supplier's CNPJ and
+# address. README.md lists the expressions. (Templates made before keep their
+# own variables: ``_dunning_wa_company`` still gives name, CNPJ and address.)
 VARIABLES = [
     ("nome", "{{ object._dunning_wa_name() }}", "Maria"),
-    (
-        "empresa",
-        "{{ object._dunning_wa_company() }}",
-        "Aurora Ltda, CNPJ 12.345.678/0001-95, Rua A, 100, São Paulo/SP",
-    ),
+    ("empresa", "{{ object._dunning_wa_company_name() }}", "Papelaria Aurora"),
     ("valor", "{{ object._dunning_sms_amount() }}", "R$ 1.234,56"),
     ("vencimento", "{{ object._dunning_wa_due_date() }}", "10/12/2026"),
     ("link", "{{ object._dunning_sms_link() }}", "https://aurora.example.com/c/Xy7kQ2pL"),
+    (
+        "identificacao",
+        "{{ object._dunning_wa_company_identity() }}",
+        "CNPJ 12.345.678/0001-95, Rua A, 100, São Paulo/SP",
+    ),
 ]
+CLOSING = (
+    "Se já pagou, desconsidere. Para não receber mais mensagens por aqui, responda SAIR. "
+    "{{2}}, {{6}}."
+)
 TEMPLATES = [
     (
         "cobranca_lembrete",
         "Régua: lembrete antes do vencimento (D-1)",
-        "Olá, {{1}}! {{2}} lembra: a fatura de {{3}} vence em {{4}}. Boleto e Pix: {{5}}. "
-        "Se já pagou, desconsidere. Para não receber mais mensagens por aqui, responda SAIR.",
+        "Olá, {{1}}! {{2}} lembra: a fatura de {{3}} vence em {{4}}. Para pagar: {{5}}. " + CLOSING,
     ),
     (
         "cobranca_vence_hoje",
         "Régua: vencimento hoje (D0)",
-        "Olá, {{1}}. {{2}} informa: a fatura de {{3}} vence hoje, {{4}}. Boleto e Pix: {{5}}. "
-        "Se já pagou, desconsidere. Para não receber mais mensagens por aqui, responda SAIR.",
+        "Olá, {{1}}. {{2}} informa: a fatura de {{3}} vence hoje, {{4}}. Para pagar: {{5}}. "
+        + CLOSING,
     ),
     (
         "cobranca_em_aberto",
         "Régua: fatura em aberto (D+3)",
         "Olá, {{1}}. {{2}} informa que a fatura de {{3}}, vencida em {{4}}, consta em aberto. "
-        "Você pode pagar ou nos contar o que houve em {{5}}. Se já pagou, desconsidere. "
-        "Para não receber mais mensagens por aqui, responda SAIR.",
+        "Você pode pagar ou nos contar o que houve em {{5}}. " + CLOSING,
     ),
     (
         "cobranca_segundo_aviso",
         "Régua: segundo aviso (D+10)",
         "Olá, {{1}}. {{2}} lembra que a fatura de {{3}}, vencida em {{4}}, continua em aberto. "
-        "Se precisar de outra data ou tiver uma dúvida, responda esta mensagem ou acesse {{5}}. "
-        "Se já pagou, desconsidere. Para não receber mais mensagens por aqui, responda SAIR.",
+        "Se precisar de outra data ou tiver uma dúvida, responda a esta mensagem ou acesse "
+        "{{5}}. " + CLOSING,
     ),
 ]
 

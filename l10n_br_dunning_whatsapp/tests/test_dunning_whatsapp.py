@@ -62,12 +62,17 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
         message = whatsapp.whatsapp_message_id
         self.assertEqual(message.state, "sent", message.error_detail)
         (accepted,) = [a for a in self.stand_in.accepted if a[2] == "+5511987654321"]
-        name, company, amount, due, link = accepted[3].split("|")[1:]
+        name, company, amount, due, link, identity = accepted[3].split("|")[1:]
         self.assertEqual(accepted[3].split("|")[0], "template:cobranca_em_aberto")
         self.assertEqual((name, amount, due), ("Maria", "R$ 100,00", "10/12/2026"))
-        self.assertIn("15.881.399/0001-34", company)
-        self.assertIn("Rua Augusta, 1500", company)
+        # The name where the sentence needs it; CNPJ and address in the closing one.
+        self.assertEqual(company, self.company.name)
+        self.assertIn("15.881.399/0001-34", identity)
+        self.assertIn("Rua Augusta, 1500", identity)
         self.assertIn("/c/", link)
+        body = message.mail_message_id.body
+        self.assertNotIn("Boleto", body)
+        self.assertIn("15.881.399/0001-34", body)
         self.assertIn(f"vencida em {due}", message.mail_message_id.body)
         self.assertEqual(whatsapp.delivery_status, "sent")
 
