@@ -16,8 +16,8 @@
         "sms_gateway",
         "l10n_br",
     ],
-    # stdnum (python-stdnum, which Odoo requires) checks a CPF/CNPJ a customer types.
-    "external_dependencies": {"python": ["holidays", "phonenumbers", "qrcode", "stdnum"]},
+    # python-stdnum (which Odoo requires) checks a CPF/CNPJ a customer types.
+    "external_dependencies": {"python": ["holidays", "phonenumbers", "qrcode", "python-stdnum"]},
     "data": [
         "security/l10n_br_dunning_security.xml",
         "security/ir.model.access.csv",

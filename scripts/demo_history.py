@@ -260,7 +260,7 @@ def _agreement(env, company, day_number, day):
         option = Agreement._portal_option(lines, 3)
         if option:
             # She reads the whole term of that option and accepts it from her phone.
-            shown = Agreement._portal_preview(lines, 3)._term_text()
+            shown = Agreement._portal_preview(lines, 3)._term_text(masked=True)  # a token page
             Agreement._accept_on_portal(
                 lines,
                 3,
