@@ -15,6 +15,7 @@ from . import dunning_engine
 from . import mail_template
 from . import ir_mail_server
 from . import mail_mail
+from . import sms_sms
 from . import ir_module_module
 from . import dunning_dashboard
 from . import dunning_effectiveness

@@ -3,6 +3,8 @@
 
 from datetime import date, datetime
 
+from freezegun import freeze_time
+
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -177,3 +179,39 @@ class TestDunningReasonsLanguage(DunningCase):
         superseded = self._events(move).filtered(lambda e: e.state == "superseded")
         self.assertTrue(superseded)
         self.assertNotIn("stage was due", superseded[:1].reason)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningSmsInsideTheWindow(DunningCase):
+    def _queued_sms(self, due, run_at):
+        move = self._invoice(self.sp, due)
+        self._run(run_at)
+        event = self._events(move, channel="sms", state="queued")
+        self.assertEqual(len(event), 1)
+        return event, self.env["sms.sms"].sudo().search([("uuid", "=", event.sms_uuid)])
+
+    def test_an_sms_the_queue_reaches_after_hours_waits_for_the_next_opening(self):
+        """Due Friday 11 December: its D+3 reminder (business days) is queued on
+        Wednesday 16 at 17:55 in São Paulo, the window closing at 18:00; Odoo's
+        SMS queue gets to it at 18:05: it waits for Thursday 9:00, then goes."""
+        event, sms = self._queued_sms(date(2026, 12, 11), datetime(2026, 12, 16, 20, 55))
+        with freeze_time(datetime(2026, 12, 16, 21, 5)):  # 18:05
+            sms._send()
+        self.assertEqual(sms.state, "outgoing")
+        self.assertEqual(sms.gateway_next_try, datetime(2026, 12, 17, 12, 0))  # Thu 9:00
+        log = self.env["sms.gateway.message"].search([("sms_uuid", "=", event.sms_uuid)])
+        self.assertFalse(log)
+        with freeze_time(datetime(2026, 12, 17, 12, 1)):
+            sms._send(unlink_sent=False)
+        log = self.env["sms.gateway.message"].search([("sms_uuid", "=", event.sms_uuid)])
+        self.assertEqual(len(log), 1)
+
+    def test_an_eve_sms_that_would_arrive_on_the_due_date_is_cancelled(self):
+        """The eve's SMS ("vence amanhã") queued at 17:55 the day before and
+        reached at 18:05 would go on the due date: it is cancelled instead."""
+        event, sms = self._queued_sms(date(2026, 12, 10), datetime(2026, 12, 9, 20, 55))
+        with freeze_time(datetime(2026, 12, 9, 21, 5)):
+            sms._send()
+        self.assertEqual(sms.state, "canceled")
+        self.assertEqual(event.state, "superseded")
+        self.assertIn("no longer be true", event.reason)

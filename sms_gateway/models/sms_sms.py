@@ -77,6 +77,12 @@ class SmsSms(models.Model):
             for sms in self
         }
 
+    def _gateway_hold(self, now):
+        """Hook: postpone some of these SMS by setting their ``gateway_next_try``
+        (an add-on whose messages may only go at certain hours). The first try
+        and every retry pass here, so a held SMS goes at the moment given."""
+        return None
+
     def _send_through_gateway(self, gateway, unlink_failed, unlink_sent):
         """Send these SMS through ``gateway`` and record every outcome in bulk.
 
@@ -87,6 +93,7 @@ class SmsSms(models.Model):
         are then written together in this transaction.
         """
         now = fields.Datetime.now()
+        self._gateway_hold(now)
         waiting = self.filtered(lambda s: s.gateway_next_try and s.gateway_next_try > now)
         to_send = (self - waiting)._gateway_lock()
         if not to_send:
