@@ -103,7 +103,8 @@ class DunningEffectiveness(models.Model):
                      WHERE nt.mail_message_id = e.mail_message_id
                        AND nt.res_partner_id = e.partner_id
                    ) n ON TRUE
-             WHERE e.state IN ('queued', 'to_print', 'printed') AND e.channel != 'thanks'
+             WHERE e.state IN ('queued', 'to_print', 'printed')
+               AND e.channel NOT IN ('thanks', 'thanks_sms')
             """,
             paid=PAID_MOVES,
             renegotiated=RENEGOTIATED_MOVES,

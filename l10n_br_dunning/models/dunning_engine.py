@@ -214,8 +214,13 @@ class DunningEngine(models.AbstractModel):
                    AND e.state = ANY(%(sent)s)
                    AND e.partner_id > %(after)s
                    AND (%(all)s OR e.partner_id = ANY(%(partners)s))
-                   AND NOT EXISTS (SELECT 1 FROM dunning_event t
-                                    WHERE t.move_id = m.id AND t.channel = 'thanks')
+                   -- not thanked yet by e-mail, or by SMS where an SMS reminded
+                   AND (NOT EXISTS (SELECT 1 FROM dunning_event t
+                                     WHERE t.move_id = m.id AND t.channel = 'thanks')
+                        OR (e.channel = 'sms'
+                            AND NOT EXISTS (SELECT 1 FROM dunning_event t
+                                             WHERE t.move_id = m.id
+                                               AND t.channel = 'thanks_sms')))
                    -- settled by an agreement: nothing was paid yet
                    AND NOT %(renegotiated)s
                  ORDER BY 1
@@ -601,7 +606,9 @@ class DunningEngine(models.AbstractModel):
 
     @api.model
     def _send_thanks(self, partner_ids):
-        """Thank these customers once for each reminded invoice they paid."""
+        """Thank these customers once for each reminded invoice they paid: by
+        e-mail, and by SMS too where an SMS reminded them (the source articles:
+        "para avisar e agradecer o pagamento"), inside their window."""
         self.env.flush_all()
         rows = self._thanks_due(partner_ids)
         template = self.env.ref(
@@ -610,26 +617,72 @@ class DunningEngine(models.AbstractModel):
         Event = self.env["dunning.event"].sudo()
         Channel = self.env["dunning.channel"]
         now = to_utc(fields.Datetime.now())
-        for move in self.env["account.move"].browse([row[1] for row in rows]):
+        moves = self.env["account.move"].browse(list(dict.fromkeys(row[1] for row in rows)))
+        done = Event.search_read(
+            [("move_id", "in", moves.ids), ("channel", "in", ("thanks", "thanks_sms"))],
+            ["move_id", "channel"],
+        )
+        thanked = {(row["move_id"][0], row["channel"]) for row in done}
+        for move in moves:
             partner = move.commercial_partner_id
             lines = move.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
             contact = Channel._contact(partner, move.company_id)
-            decision = rules.choose(
-                contact,
-                {rules.EMAIL: lines.ids},
-                company_missing=move.company_id._dunning_identity_missing(),
-            )[0]
-            out = Outgoing(decision, lines, self.env["dunning.stage"], template)
-            state, reason, extra = Channel._execute(out, partner, now, None)
-            Event.create(
-                {
-                    "move_id": move.id,
-                    "partner_id": partner.id,
-                    "company_id": move.company_id.id,
-                    "channel": "thanks",
-                    "currency_id": move.company_currency_id.id,
-                    "state": state,
-                    "reason": reason,
-                    **extra,
-                }
+            missing = move.company_id._dunning_identity_missing()
+            if (move.id, "thanks") not in thanked:
+                decision = rules.choose(contact, {rules.EMAIL: lines.ids}, company_missing=missing)[
+                    0
+                ]
+                out = Outgoing(decision, lines, self.env["dunning.stage"], template)
+                self._thanks_event(move, partner, "thanks", out, now)
+            if (move.id, "thanks_sms") not in thanked and self._reminded_by_sms(move):
+                self._send_thanks_sms(move, partner, lines, contact, missing, now)
+
+    @api.model
+    def _reminded_by_sms(self, move):
+        return bool(
+            self.env["dunning.event"]
+            .sudo()
+            .search_count(
+                [
+                    ("move_id", "=", move.id),
+                    ("channel", "=", "sms"),
+                    ("state", "in", list(self.env["dunning.event"]._sent_states())),
+                ],
+                limit=1,
             )
+        )
+
+    @api.model
+    def _send_thanks_sms(self, move, partner, lines, contact, missing, now):
+        """The thank-you SMS: once, one GSM-7 segment, inside the customer's
+        window (outside it, the next run tries again); an opt-out or a number
+        that cannot receive SMS is recorded with its reason."""
+        template = self.env.ref("l10n_br_dunning.sms_template_dunning_thanks", False)
+        if not template:
+            return
+        decision = rules.choose(contact, {rules.SMS: lines.ids}, company_missing=missing)[0]
+        if decision.state == rules.SEND:
+            company = move.company_id
+            context = PlanningContext(self.env)
+            window = company._dunning_window(partner)
+            tz, calendar = context.tz(company, partner), context.calendar(company, partner)
+            if not window.contains(now, tz, calendar):
+                return
+        out = Outgoing(decision, lines, self.env["dunning.stage"], template)
+        self._thanks_event(move, partner, "thanks_sms", out, now)
+
+    @api.model
+    def _thanks_event(self, move, partner, channel, out, now):
+        state, reason, extra = self.env["dunning.channel"]._execute(out, partner, now, None)
+        self.env["dunning.event"].sudo().create(
+            {
+                "move_id": move.id,
+                "partner_id": partner.id,
+                "company_id": move.company_id.id,
+                "channel": channel,
+                "currency_id": move.company_currency_id.id,
+                "state": state,
+                "reason": reason,
+                **extra,
+            }
+        )

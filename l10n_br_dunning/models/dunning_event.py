@@ -8,6 +8,7 @@ CHANNELS = [
     ("call", "Phone call"),
     ("letter", "Letter"),
     ("thanks", "Thank-you e-mail"),
+    ("thanks_sms", "Thank-you SMS"),
 ]
 
 
@@ -35,6 +36,7 @@ NOTIFICATION_TO_DELIVERY = {
     },
 }
 NOTIFICATION_TO_DELIVERY["thanks"] = NOTIFICATION_TO_DELIVERY["email"]
+NOTIFICATION_TO_DELIVERY["thanks_sms"] = NOTIFICATION_TO_DELIVERY["sms"]
 TO_MANY = ("one2many", "many2many")
 # Field types stored as given (None for False) by dunning.event._insert.
 PLAIN_COLUMNS = ("many2one", "selection", "char", "integer", "datetime", "date")
@@ -127,6 +129,12 @@ class DunningEvent(models.Model):
             SQL(
                 "CREATE UNIQUE INDEX IF NOT EXISTS dunning_event_thanks_unique "
                 "ON dunning_event (move_id) WHERE channel = 'thanks'"
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS dunning_event_thanks_sms_unique "
+                "ON dunning_event (move_id) WHERE channel = 'thanks_sms'"
             )
         )
         # Each customer's last contact (collections dashboard), one index probe each.

@@ -177,3 +177,32 @@ class TestDunningEngine(DunningCase):
         body = self._email_html(thanks.mail_message_id)
         for detail in ("15.881.399/0001-34", self.company.name, "São Paulo"):
             self.assertIn(detail, body)
+
+    def test_a_customer_reminded_by_sms_is_thanked_by_sms_too_inside_the_window(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 9, 12, 30))  # the eve: SMS and e-mail
+        self.assertTrue(self._events(move, channel="sms", state="queued"))
+        self._pay(move, date=date(2026, 12, 10))
+        self._run(datetime(2026, 12, 10, 23, 30))  # 20:30 in São Paulo: the e-mail only
+        self.assertEqual(len(self._events(move, channel="thanks")), 1)
+        self.assertFalse(self._events(move, channel="thanks_sms"))
+        self._run(datetime(2026, 12, 11, 12, 30))  # 9:30: the SMS
+        thanks = self._events(move, channel="thanks_sms")
+        self.assertEqual((len(thanks), thanks.state), (1, "queued"))
+        text = self._sent_sms_text(thanks)
+        self.assertIn("Thank you", text)
+        self.assertIn("STOP", text)
+        self._run(datetime(2026, 12, 14, 12, 30))
+        self.assertEqual(len(self._events(move, channel="thanks_sms")), 1, "once")
+        self.assertEqual(len(self._events(move, channel="thanks")), 1)
+
+    def test_a_customer_who_opted_out_of_sms_is_thanked_by_e_mail_only(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 9, 12, 30))
+        self.env["phone.blacklist"].sudo()._add(["+5511987654321"])
+        self._pay(move, date=date(2026, 12, 10))
+        self._run(datetime(2026, 12, 11, 12, 30))
+        thanks = self._events(move, channel="thanks_sms")
+        self.assertEqual(thanks.state, "skipped")
+        self.assertIn("opted out", thanks.reason)
+        self.assertFalse(thanks.sms_uuid)
