@@ -297,9 +297,12 @@ class TestDunningChannels(DunningCase):
         )
         self.assertIn(b"15.881.399/0001-34", pdf)
         self.assertIn(move.name.encode(), pdf)
-        # A way to act: the company's e-mail, the invoice's link and its Pix code.
+        # A way to act: the company's e-mail, the invoice's letter link (it opens
+        # the invoice to read and pay only; not the SMS link with its answers).
         self.assertIn(b"cobranca@aurora.example", pdf)
-        self.assertIn(f"/c/{move.dunning_link_token}".encode(), pdf)
+        self.assertIn(f"/l/{move.dunning_letter_token}".encode(), pdf)
+        move._dunning_ensure_tokens()
+        self.assertNotIn(f"/c/{move.dunning_link_token}".encode(), pdf)
 
     def test_letter_carries_the_pix_code(self):
         self.env["res.partner.bank"].create(
