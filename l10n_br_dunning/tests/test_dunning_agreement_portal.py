@@ -136,6 +136,10 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         self.assertNotIn("123.456.789-09", form["html"])
         self.assertEqual(agreement.customer_vat, "123.456.789-09")
         self.assertEqual(agreement.accepted_code_id.destination, "(11) *****-4321")
+        report = self.env.ref("l10n_br_dunning.action_report_dunning_agreement")
+        printed = report._render_qweb_html(report, agreement.ids)[0].decode()
+        self.assertIn("(11) *****-4321", printed)
+        self.assertIn(agreement.term_sha256, printed)
         self.assertIn("3 parcelas mensais", agreement.accepted_text)
         self.assertEqual(
             [(i.date_due, i.amount) for i in agreement.installment_ids],
