@@ -10,10 +10,8 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.portal_codes import mask_email, mask_phone
 from ..tools.portal_rules import link_state
 from .account_move_line import NEVER_REMINDED
 from .dunning_portal_request import DunningRateLimit
@@ -118,51 +116,29 @@ class AccountMove(models.Model):
                 self.env._("We have already sent new links in the last hour: check your messages.")
             ),
         )
-        number = partner._dunning_e164()
-        if not number and not partner.email:
-            raise UserError(
-                self.env._(
-                    "We have no mobile number or e-mail address of yours to send a link to: "
-                    "reply to our message or call us."
-                )
-            )
+        lang = partner._dunning_lang(company)
+        env = self.with_context(lang=lang).env
+        # The old links stop; the new one opens a settled invoice for a few days.
         self._dunning_rotate_tokens()
         self.sudo().dunning_link_fresh_until = fields.Datetime.now() + timedelta(
             days=company.dunning_link_fresh_days
         )
-        lang = partner._dunning_lang(company)
-        env = self.with_context(lang=lang).env
-        if number:
-            body = env._(
-                "%(sender)s: new link to your invoice %(name)s: %(url)s",
-                sender=company.dunning_sms_sender or company.name,
-                name=self.name,
-                url=self._dunning_short_url(),
-            )
-            self.env["sms.sms"].sudo().with_company(company).create(
-                {"number": number, "body": body, "partner_id": partner.id}
-            )._send(unlink_failed=False, unlink_sent=True)
-            sent_to = mask_phone(number)
-        else:
-            url = f"{self.get_base_url()}{self.get_portal_url()}"
-            self.env["mail.mail"].sudo().create(
-                {
-                    "subject": env._(
-                        "%(company)s: your invoice %(name)s", company=company.name, name=self.name
-                    ),
-                    "body_html": Markup("<p>%s</p><p><a href='%s'>%s</a></p><p>%s<br/>CNPJ %s</p>")
-                    % (
-                        env._("Here is a new link to your invoice, as you asked:"),
-                        url,
-                        env._("Open invoice %(name)s", name=self.name),
-                        company.name,
-                        company.vat or "-",
-                    ),
-                    "email_from": company._dunning_email_from() or company.email,
-                    "email_to": partner.email,
-                }
-            ).send()
-            sent_to = mask_email(partner.email)
+        sms_body = env._(
+            "%(sender)s: new link to your invoice %(name)s: %(url)s",
+            sender=company.dunning_sms_sender or company.name,
+            name=self.name,
+            url=self._dunning_short_url(),
+        )
+        url = f"{self.get_base_url()}{self.get_portal_url()}"
+        html = Markup("<p>%s</p><p><a href='%s'>%s</a></p><p>%s<br/>CNPJ %s</p>") % (
+            env._("Here is a new link to your invoice, as you asked:"),
+            url,
+            env._("Open invoice %(name)s", name=self.name),
+            company.name,
+            company.vat or "-",
+        )
+        subject = env._("%(company)s: your invoice %(name)s", company=company.name, name=self.name)
+        _channel, sent_to = partner._dunning_write_now(company, sms_body, subject, html)
         Request.create(
             {
                 "move_id": self.id,

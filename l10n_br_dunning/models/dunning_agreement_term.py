@@ -414,16 +414,23 @@ class DunningAgreement(models.Model):
                 )
             template = self.env.ref("l10n_br_dunning.mail_template_dunning_agreement_acceptance")
             agreement._portal_ensure_token()
-            lang = agreement.partner_id._dunning_lang(agreement.company_id)
-            agreement.with_user(SUPERUSER_ID).with_context(lang=lang).with_company(
-                agreement.company_id
-            ).message_post_with_source(
-                template,
-                author_id=agreement.company_id.partner_id.id,
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=agreement.partner_id.ids,
-            )
+            agreement._post_as_company(template)
         return True
+
+    def _post_as_company(self, template, attachments=None):
+        """E-mail ``template`` to the customer as the company sends it, in their
+        language, whoever acts (a portal visitor may not attach files)."""
+        self.ensure_one()
+        lang = self.partner_id._dunning_lang(self.company_id)
+        self.with_user(SUPERUSER_ID).with_context(lang=lang).with_company(
+            self.company_id
+        ).message_post_with_source(
+            template,
+            author_id=self.company_id.partner_id.id,
+            subtype_xmlid="mail.mt_comment",
+            attachment_ids=attachments.ids if attachments else [],
+            partner_ids=self.partner_id.ids,
+        )
 
     def action_print_for_signature(self):
         return self.env.ref("l10n_br_dunning.action_report_dunning_agreement").report_action(self)
@@ -457,17 +464,7 @@ class DunningAgreement(models.Model):
                 attachment_ids=attachment.ids,
             )
             return attachment
-        lang = self.partner_id._dunning_lang(self.company_id)
-        # The company sends it, whoever accepted (a portal visitor may not attach files).
-        self.with_user(SUPERUSER_ID).with_context(lang=lang).with_company(
-            self.company_id
-        ).message_post_with_source(
-            template,
-            author_id=self.company_id.partner_id.id,
-            subtype_xmlid="mail.mt_comment",
-            attachment_ids=attachment.ids,
-            partner_ids=self.partner_id.ids,
-        )
+        self._post_as_company(template, attachment)
         return attachment
 
     def _term_attachment(self):

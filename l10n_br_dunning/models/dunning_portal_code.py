@@ -60,21 +60,39 @@ class DunningPortalCode(models.Model):
     @api.model
     def _send_code(self, document, purpose, payload=None, ip_address=None):
         """Send a new code for ``purpose`` on ``document`` (an invoice or an
-        agreement, sudo) to the customer's mobile on file, else their e-mail;
-        returns the record (its ``destination`` says where, masked)."""
+        agreement, sudo) to the customer's contact on file (their mobile, else
+        their e-mail: ``res.partner._dunning_write_now``); returns the record
+        (its ``destination`` says where, masked)."""
         partner = document.partner_id.commercial_partner_id
         company = document.company_id
         self._check_code_rate(document, ip_address)
-        number = partner._dunning_e164()
-        if not number and not partner.email:
-            raise UserError(
-                self.env._(
-                    "We have no mobile number or e-mail address of yours to send a code to: "
-                    "reply to our message or call us."
-                )
-            )
         code, salt = codes.new_code(), codes.new_salt()
-        record = self.sudo().create(
+        lang = partner._dunning_lang(company)
+        env = self.with_context(lang=lang).env
+        what = CONFIRMS[purpose]._translate(lang)
+        # One GSM-7 segment, no link.
+        sms_body = env._(
+            "%(sender)s: code %(code)s to confirm %(what)s. Valid for 10 minutes. Do not share it.",
+            sender=company.dunning_sms_sender or company.name,
+            code=code,
+            what=what,
+        )
+        html = Markup(
+            "<p>%s</p><p style='font-size: 22px; letter-spacing: 4px;'><b>%s</b></p>"
+            "<p>%s</p><p>%s<br/>CNPJ %s</p>"
+        ) % (
+            env._("Your code to confirm %(what)s:", what=what),
+            code,
+            env._(
+                "It is valid for 10 minutes. Do not share it: our team never asks for it. "
+                "If you did not ask for it, ignore this message."
+            ),
+            company.name,
+            company.vat or "-",
+        )
+        subject = env._("%(company)s: your code", company=company.name)
+        channel, sent_to = partner._dunning_write_now(company, sms_body, subject, html)
+        return self.sudo().create(
             {
                 "res_model": document._name,
                 "res_id": document.id,
@@ -84,21 +102,12 @@ class DunningPortalCode(models.Model):
                 "payload_digest": codes.payload_digest(purpose, payload),
                 "salt": salt,
                 "code_digest": codes.digest(code, salt),
-                "channel": "sms" if number else "email",
-                "destination": codes.mask_phone(number)
-                if number
-                else codes.mask_email(partner.email),
+                "channel": channel,
+                "destination": sent_to,
                 "expires_at": fields.Datetime.now() + codes.CODE_TTL,
                 "ip_address": ip_address,
             }
         )
-        lang = partner._dunning_lang(company)
-        what = CONFIRMS[purpose]._translate(lang)
-        if number:
-            self._send_code_sms(partner, company, number, code, what, lang)
-        else:
-            self._send_code_email(partner, company, code, what, lang)
-        return record
 
     @api.model
     def _check_code_rate(self, document, ip_address):
@@ -120,55 +129,6 @@ class DunningPortalCode(models.Model):
                     "little and try again."
                 )
             )
-
-    @api.model
-    def _send_code_sms(self, partner, company, number, code, what, lang):
-        """At once, through the company's SMS gateway (the customer is waiting):
-        one GSM-7 segment, no link."""
-        body = self.with_context(lang=lang).env._(
-            "%(sender)s: code %(code)s to confirm %(what)s. Valid for 10 minutes. Do not share it.",
-            sender=company.dunning_sms_sender or company.name,
-            code=code,
-            what=what,
-        )
-        sms = (
-            self.env["sms.sms"]
-            .sudo()
-            .with_company(company)
-            .create({"number": number, "body": body, "partner_id": partner.id})
-        )
-        sms._send(unlink_failed=False, unlink_sent=True)
-
-    @api.model
-    def _send_code_email(self, partner, company, code, what, lang):
-        env = self.with_context(lang=lang).env
-        body = Markup(
-            "<p>%s</p><p style='font-size: 22px; letter-spacing: 4px;'><b>%s</b></p>"
-            "<p>%s</p><p>%s<br/>CNPJ %s</p>"
-        ) % (
-            env._("Your code to confirm %(what)s:", what=what),
-            code,
-            env._(
-                "It is valid for 10 minutes. Do not share it: our team never asks for it. "
-                "If you did not ask for it, ignore this message."
-            ),
-            company.name,
-            company.vat or "-",
-        )
-        mail = (
-            self.env["mail.mail"]
-            .sudo()
-            .create(
-                {
-                    "subject": env._("%(company)s: your code", company=company.name),
-                    "body_html": body,
-                    "email_from": company._dunning_email_from() or company.email,
-                    "email_to": partner.email,
-                    "auto_delete": False,  # its code expires in 10 minutes, used once
-                }
-            )
-        )
-        mail.send()
 
     # -- confirming ------------------------------------------------------------------------
     @api.model

@@ -10,6 +10,7 @@ from odoo.tools.misc import format_amount, format_date, hmac
 from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, first_mobile, normalize_mobile
 
 from ..tools.payer_profile import average_days_late, payer_class
+from ..tools.portal_codes import mask_email, mask_phone
 from ..tools.sms_text import short_sender, vocative
 from .dunning_context import PlanningContext
 
@@ -216,6 +217,42 @@ class ResPartner(models.Model):
             headers["List-Unsubscribe"] = f"<{unsubscribe}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         return headers
+
+    # -- a message at once to the contact on file (codes, new links) ------------------------
+    def _dunning_write_now(self, company, sms_body, subject, html):
+        """Send at once, to a contact already on file, what the customer is
+        waiting for: an SMS to the régua's number (``_dunning_e164``) through
+        ``company``'s gateway, else an e-mail from the company. Returns
+        (channel, where, masked); raises UserError when there is neither."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        number = partner._dunning_e164()
+        if number:
+            sms = (
+                self.env["sms.sms"]
+                .sudo()
+                .with_company(company)
+                .create({"number": number, "body": sms_body, "partner_id": partner.id})
+            )
+            sms._send(unlink_failed=False, unlink_sent=True)
+            return "sms", mask_phone(number)
+        if partner.email:
+            self.env["mail.mail"].sudo().create(
+                {
+                    "subject": subject,
+                    "body_html": html,
+                    "email_from": company._dunning_email_from() or company.email,
+                    "email_to": partner.email,
+                    "auto_delete": False,  # what it carries expires by itself
+                }
+            ).send()
+            return "email", mask_email(partner.email)
+        raise UserError(
+            self.env._(
+                "We have no mobile number or e-mail address of yours to write to: reply to "
+                "our message or call us."
+            )
+        )
 
     # -- no more e-mail reminders (List-Unsubscribe) ----------------------------------------
     def _dunning_unsubscribe_token(self, company):
