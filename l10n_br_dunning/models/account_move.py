@@ -7,7 +7,7 @@ from odoo.tools import SQL
 from odoo.tools.misc import format_date, format_datetime
 
 from ..tools.portal_rules import late_charges
-from .account_move_line import NEVER_REMINDED
+from .account_move_line import NEVER_REMINDED, OPEN_PAYMENT_STATES
 from .dunning_agreement import RENEGOTIATED_MOVES
 from .dunning_context import PlanningContext, to_naive, to_utc
 
@@ -169,7 +169,7 @@ class AccountMove(models.Model):
     def _compute_dunning_portal_order(self):
         today = fields.Date.context_today(self)
         for move in self:
-            open_ = move.state == "posted" and move.payment_state in ("not_paid", "partial")
+            open_ = move.state == "posted" and move.payment_state in OPEN_PAYMENT_STATES
             due = move.invoice_date_due
             move.dunning_portal_order = 0 if open_ and due and due < today else 1 if open_ else 2
 
@@ -182,7 +182,7 @@ class AccountMove(models.Model):
         state = SQL.identifier(alias, "state")
         payment = SQL.identifier(alias, "payment_state")
         due = SQL.identifier(alias, "invoice_date_due")
-        open_ = SQL("(%s = 'posted' AND %s IN ('not_paid', 'partial'))", state, payment)
+        open_ = SQL("(%s = 'posted' AND %s IN %s)", state, payment, OPEN_PAYMENT_STATES)
         today = fields.Date.context_today(self)
         return SQL(
             "CASE WHEN %(open)s AND %(due)s < %(today)s THEN 0 WHEN %(open)s THEN 1 ELSE 2 END,"
@@ -317,7 +317,8 @@ class AccountMove(models.Model):
         return self.state != "posted" or self.payment_state in NEVER_REMINDED
 
     def _dunning_portal_installments(self):
-        """[{line, days_overdue, charges, pix}] of the open installments, oldest first."""
+        """[{line, days_overdue, charges, pix, pix_qr_url}] of the open
+        installments, oldest first."""
         self.ensure_one()
         context = PlanningContext(self.env)
         today = self._dunning_customer_today(context)
@@ -325,6 +326,7 @@ class AccountMove(models.Model):
         lines = self.line_ids.filtered(lambda line: line._dunning_is_open())
         for line in lines.sorted("date_maturity"):
             late = line._dunning_days_overdue(today, context)
+            pix = line._dunning_pix_code()
             result.append(
                 {
                     "line": line,
@@ -335,7 +337,8 @@ class AccountMove(models.Model):
                         self.company_id.dunning_fine_percent,
                         self.company_id.dunning_interest_percent,
                     ),
-                    "pix": line._dunning_pix_code(),
+                    "pix": pix,
+                    "pix_qr_url": line._dunning_pix_qr_url(pix) if pix else False,
                 }
             )
         return result

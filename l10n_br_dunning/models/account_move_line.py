@@ -7,8 +7,16 @@ from odoo.tools import SQL, split_every
 from ..tools.planning import Plan, plan, upcoming
 from .dunning_context import PlanningContext, to_naive, to_utc
 
-# Payment states that are never reminded (README: decisions).
-NEVER_REMINDED = ("paid", "in_payment", "reversed", "blocked")
+# Paid: the money came (or is on its way), what a thank-you and days-to-pay
+# count (an invoice an agreement settled is "paid" to Odoo: RENEGOTIATED_MOVES
+# tells it apart); settled: nothing is owed any more; open: something is.
+PAID_STATES = ("paid", "in_payment")
+SETTLED_STATES = (*PAID_STATES, "reversed")
+OPEN_PAYMENT_STATES = ("not_paid", "partial")
+# Payment states that are never reminded (README: decisions): settled, or
+# blocked by hand.
+NEVER_REMINDED = (*SETTLED_STATES, "blocked")
+# The documents the régua reminds (an agreement's entry besides: _dunning_open_domain).
 DUNNED_MOVE_TYPES = ("out_invoice", "out_receipt")
 # Pix key types l10n_br builds a "copia e cola" code for.
 PIX_KEY_TYPES = ("email", "mobile", "br_cpf_cnpj", "br_random")

@@ -13,7 +13,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..tools.portal_rules import link_state
-from .account_move_line import NEVER_REMINDED
+from .account_move_line import SETTLED_STATES
 from .dunning_portal_request import DunningRateLimit
 
 FRESH_LINKS_PER_HOUR = 3
@@ -55,7 +55,7 @@ class AccountMove(models.Model):
         """The day this invoice was settled (its last matching), or None while
         something is still open."""
         self.ensure_one()
-        if self.payment_state not in NEVER_REMINDED:
+        if self.payment_state not in SETTLED_STATES:
             return None
         lines = self.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
         partials = lines.matched_debit_ids | lines.matched_credit_ids

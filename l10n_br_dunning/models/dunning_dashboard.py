@@ -2,7 +2,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .account_move_line import NEVER_REMINDED
+from .account_move_line import DUNNED_MOVE_TYPES, NEVER_REMINDED
 from .dunning_event import CHANNELS
 from .res_partner import PAYER_CLASSES
 
@@ -241,7 +241,7 @@ class DunningDashboard(models.Model):
             domain=[
                 ("commercial_partner_id", "=", self.partner_id.id),
                 ("company_id", "=", self.company_id.id),
-                ("move_type", "in", ("out_invoice", "out_receipt")),
+                ("move_type", "in", DUNNED_MOVE_TYPES),
                 ("state", "=", "posted"),
                 ("payment_state", "not in", NEVER_REMINDED),
             ],

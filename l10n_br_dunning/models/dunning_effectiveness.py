@@ -2,6 +2,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .account_move_line import DUNNED_MOVE_TYPES, PAID_STATES
 from .dunning_agreement import RENEGOTIATED_MOVES, settled_by_agreement
 from .dunning_event import CHANNELS
 
@@ -16,11 +17,13 @@ PAID_MOVES = SQL(
       JOIN account_move_line l ON l.move_id = m.id
       JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
       JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
-     WHERE m.payment_state IN ('paid', 'in_payment') AND m.state = 'posted'
-       AND m.move_type IN ('out_invoice', 'out_receipt')
+     WHERE m.payment_state IN %s AND m.state = 'posted'
+       AND m.move_type IN %s
        AND NOT %s
   GROUP BY m.id
     """,
+    PAID_STATES,
+    DUNNED_MOVE_TYPES,
     settled_by_agreement("m"),
 )
 

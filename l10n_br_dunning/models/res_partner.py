@@ -12,6 +12,7 @@ from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, first_mobile, 
 from ..tools.payer_profile import average_days_late, payer_class
 from ..tools.portal_codes import mask_email, mask_phone
 from ..tools.sms_text import short_sender, vocative
+from .account_move_line import DUNNED_MOVE_TYPES
 from .dunning_context import PlanningContext
 
 PAYER_CLASSES = [
@@ -403,11 +404,12 @@ class ResPartner(models.Model):
                  WHERE l.company_id = %(company)s AND a.account_type = 'asset_receivable'
                    AND l.parent_state = 'posted' AND l.reconciled AND l.balance > 0
                    AND l.date_maturity IS NOT NULL
-                   AND m.move_type IN ('out_invoice', 'out_receipt')
+                   AND m.move_type IN %(dunned)s
               GROUP BY l.id
                 HAVING MAX(apr.max_date) >= %(since)s
                 """,
                 company=company.id,
+                dunned=DUNNED_MOVE_TYPES,
                 since=today - timedelta(days=365),
             )
         )

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_amount, format_date
 
+from ..models.account_move_line import DUNNED_MOVE_TYPES
 from ..tools import agreements as rules
 
 
@@ -26,7 +27,7 @@ class DunningAgreementWizard(models.TransientModel):
         string="Installments to renegotiate",
         domain="[('partner_id', 'child_of', partner_id), ('company_id', '=', company_id), "
         "('account_type', '=', 'asset_receivable'), ('parent_state', '=', 'posted'), "
-        "('reconciled', '=', False), ('move_id.move_type', 'in', ('out_invoice', 'out_receipt'))]",
+        f"('reconciled', '=', False), ('move_id.move_type', 'in', {DUNNED_MOVE_TYPES!r})]",
     )
     installment_count = fields.Integer("Installments", default=3, required=True)
     first_due = fields.Date(

@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
+from ..models.account_move_line import DUNNED_MOVE_TYPES, OPEN_PAYMENT_STATES
+
 OUTCOMES = [
     ("promise", "Promised to pay"),
     ("dispute", "Disputes the debt"),
@@ -27,9 +29,9 @@ class DunningCallOutcome(models.TransientModel):
     move_ids = fields.Many2many(
         "account.move",
         string="Invoices",
-        domain="[('commercial_partner_id', '=', partner_id), ('move_type', 'in', "
-        "('out_invoice', 'out_receipt')), ('state', '=', 'posted'), "
-        "('payment_state', 'in', ('not_paid', 'partial'))]",
+        domain=f"[('commercial_partner_id', '=', partner_id), ('move_type', 'in', "
+        f"{DUNNED_MOVE_TYPES!r}), ('state', '=', 'posted'), "
+        f"('payment_state', 'in', {OPEN_PAYMENT_STATES!r})]",
     )
     outcome = fields.Selection(OUTCOMES, required=True)
     promise_date = fields.Date("Will pay on")
@@ -43,9 +45,9 @@ class DunningCallOutcome(models.TransientModel):
             moves = self.env["account.move"].search(
                 [
                     ("commercial_partner_id", "=", partner.id),
-                    ("move_type", "in", ("out_invoice", "out_receipt")),
+                    ("move_type", "in", DUNNED_MOVE_TYPES),
                     ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("payment_state", "in", OPEN_PAYMENT_STATES),
                 ]
             )
             values["move_ids"] = [fields.Command.set(moves.ids)]
