@@ -49,14 +49,10 @@ class DunningShortLink(http.Controller):
         request.update_context(lang=lang)
         move = move.with_context(lang=lang)
         state = move._dunning_link_state()
-        installments = move._dunning_portal_installments() if state == "valid" else []
-        for item in installments:
-            if item["pix"]:
-                item["pix_qr_url"] = item["line"]._dunning_pix_qr_url(item["pix"])
         values = {
             "dunning_invoice": move,
             "dunning_link_state": state,
-            "dunning_installments": installments,
+            "dunning_installments": move._dunning_portal_installments() if state == "valid" else [],
             "dunning_closed": move._dunning_portal_closed(),
         }
         status = 200 if state == "valid" else 410

@@ -9,11 +9,11 @@ from odoo.http import request
 from odoo.addons.account_payment.controllers.portal import PortalAccount
 from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, normalize_mobile
 
+from ..models.account_move_line import DUNNED_MOVE_TYPES
 from ..models.dunning_portal_request import DunningRateLimit
 from ..tools.portal_codes import mask_phone
 
 ACTIONS = ("paid", "dispute", "promise")
-DUNNED = ("out_invoice", "out_receipt")
 
 
 class DunningPortal(PortalAccount):
@@ -48,17 +48,20 @@ class DunningPortal(PortalAccount):
         logged-in customer always reaches their own invoices."""
         if invoice is None or not request.env.user._is_public():
             return None
-        state = invoice._dunning_link_state()
-        if state == "valid":
+        values = DunningPortal._dunning_link_gone_values(invoice, invoice.access_token)
+        if values["dunning_link_state"] == "valid":
             return None
-        values = {
+        return request.render("l10n_br_dunning.portal_dunning_link_gone", values, status=410)
+
+    @staticmethod
+    def _dunning_link_gone_values(invoice, access_token):
+        return {
             "dunning_invoice": invoice,
-            "dunning_link_state": state,
-            "access_token": invoice.access_token,
+            "dunning_link_state": invoice._dunning_link_state(),
+            "access_token": access_token,
             "dunning_sent_to": False,
             "dunning_error": False,
         }
-        return request.render("l10n_br_dunning.portal_dunning_link_gone", values, status=410)
 
     @http.route(
         "/my/invoices/<int:invoice_id>/dunning/new_link",
@@ -73,13 +76,7 @@ class DunningPortal(PortalAccount):
         invoice = self._dunning_invoice(invoice_id, access_token)
         if invoice is None:
             return self._dunning_refused()
-        values = {
-            "dunning_invoice": invoice,
-            "dunning_link_state": invoice._dunning_link_state(),
-            "access_token": access_token,
-            "dunning_sent_to": False,
-            "dunning_error": False,
-        }
+        values = self._dunning_link_gone_values(invoice, access_token)
         status = 200
         if values["dunning_link_state"] == "cancelled":
             values["dunning_error"] = request.env._("This invoice was cancelled: nothing is due.")
@@ -133,7 +130,7 @@ class DunningPortal(PortalAccount):
 
     def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
         values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
-        if invoice.move_type in DUNNED and invoice.state == "posted":
+        if invoice.move_type in DUNNED_MOVE_TYPES and invoice.state == "posted":
             values.update(self._dunning_page_values(invoice, kwargs))
         return values
 
@@ -141,9 +138,6 @@ class DunningPortal(PortalAccount):
         today = fields.Date.context_today(invoice)
         company = invoice.company_id
         installments = invoice._dunning_portal_installments()
-        for item in installments:
-            if item["pix"]:
-                item["pix_qr_url"] = item["line"]._dunning_pix_qr_url(item["pix"])
         return {
             "dunning": True,
             "dunning_closed": invoice._dunning_portal_closed(),
@@ -198,7 +192,7 @@ class DunningPortal(PortalAccount):
             return self._dunning_refused()
         if gone := self._dunning_link_gone(invoice):
             return gone
-        if invoice.move_type not in DUNNED:
+        if invoice.move_type not in DUNNED_MOVE_TYPES:
             raise NotFound()
         answers = {
             "paid": lambda: {
@@ -316,14 +310,16 @@ class DunningPortal(PortalAccount):
         partner = partner.sudo()
         post = self._dunning_text_fields(post)
         error, saved, status, step = None, False, 200, False
+        # Through an invoice's link, not logged in: codes, masked number.
+        by_link = bool(document) and request.env.user._is_public()
         if request.httprequest.method == "POST":
             try:
                 answer = self._dunning_preferences_answer(post)
-                if document and request.env.user._is_public() and not answer.get("mobile"):
+                if by_link and not answer.get("mobile"):
                     answer["mobile"] = None  # a token page keeps the number on file
                 purpose = self._dunning_preferences_code_purpose(partner, company, answer)
                 code = None
-                if purpose and document:
+                if purpose and by_link:
                     partner.env["dunning.portal.request"]._check_answer(
                         "preferences", partner, company, **answer
                     )
@@ -344,7 +340,8 @@ class DunningPortal(PortalAccount):
                 status = 429 if isinstance(exception, DunningRateLimit) else 400
                 if post.get("dunning_code"):
                     step = {"purpose": "contact"}
-        masked = bool(document) and request.env.user._is_public()
+        # While a code or a fix is awaited, the form shows what was posted.
+        echo = bool(error or step)
         values = {
             **self._prepare_portal_layout_values(),
             "page_name": "dunning_preferences",
@@ -355,25 +352,22 @@ class DunningPortal(PortalAccount):
             "dunning_saved": saved,
             "dunning_code_step": step,
             # A token page shows the number on file masked, and asks for a new one.
-            "dunning_masked": masked,
+            "dunning_masked": by_link,
             "dunning_mobile_masked": mask_phone(partner._dunning_e164() or partner.mobile),
             "dunning_mobile": post.get("mobile")
-            if (error or step)
-            else ("" if masked else partner.mobile or ""),
+            if echo
+            else ("" if by_link else partner.mobile or ""),
             "dunning_opted_out": bool(post.get("sms_opt_out"))
-            if (error or step)
+            if echo
             else partner._dunning_sms_opted_out(),
             "dunning_email_opted_out": bool(post.get("email_opt_out"))
-            if (error or step)
+            if echo
             else company in partner.dunning_email_opt_out_company_ids,
             "dunning_company": company,
-            # What the form shows: what was posted while a code or a fix is awaited.
             "dunning_form_channel": post.get("channel")
-            if (error or step)
+            if echo
             else partner.dunning_preferred_channel,
-            "dunning_form_hours": post.get("hours")
-            if (error or step)
-            else partner.dunning_preferred_hours,
+            "dunning_form_hours": post.get("hours") if echo else partner.dunning_preferred_hours,
             "dunning_channels": partner._fields["dunning_preferred_channel"]._description_selection(
                 request.env
             ),
@@ -381,7 +375,7 @@ class DunningPortal(PortalAccount):
                 request.env
             ),
         }
-        values.update(self._dunning_preferences_values(partner, company, post, error or step))
+        values.update(self._dunning_preferences_values(partner, company, post, echo))
         return request.render("l10n_br_dunning.portal_dunning_preferences", values, status=status)
 
     def _dunning_preferences_answer(self, post):

@@ -8,6 +8,7 @@ from odoo import fields, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
+from ..models.account_move_line import DUNNED_MOVE_TYPES
 from ..models.dunning_portal_request import DunningRateLimit
 from ..tools.agreements import clean_vat, term_sha256
 from .portal import DunningPortal
@@ -33,7 +34,7 @@ class DunningAgreementPortal(DunningPortal):
             return self._dunning_refused()
         if gone := self._dunning_link_gone(invoice):
             return gone
-        if invoice.move_type not in ("out_invoice", "out_receipt") or invoice.state != "posted":
+        if invoice.move_type not in DUNNED_MOVE_TYPES or invoice.state != "posted":
             raise NotFound()
         Agreement = invoice.env["dunning.agreement"]
         lines = Agreement._portal_lines(invoice.commercial_partner_id, invoice.company_id, invoice)
@@ -80,36 +81,28 @@ class DunningAgreementPortal(DunningPortal):
         vat, vat_error = self._dunning_customer_vat(partner, post)
         # A POST accepts, except the CPF/CNPJ step's (step=review), which only shows the term.
         if request.httprequest.method == "POST" and post.get("step") != "review":
-            try:
-                first_due = self._dunning_date(post.get("first_due"))
-                if not post.get("accept"):
-                    raise UserError(request.env._("Tick the box to accept the agreement's term."))
-                if not lines:
-                    raise UserError(request.env._("There is nothing overdue left to split."))
-                if not vat:
-                    raise UserError(vat_error or self._dunning_vat_missing())
-                code = None
-                if document:
-                    code, step = self._dunning_code_gate(document, "agreement", post)
-                if not step:
-                    with request.env.cr.savepoint():
-                        agreement = Agreement._accept_on_portal(
-                            lines,
-                            count,
-                            first_due,
-                            post.get("term_sha256"),
-                            Agreement._portal_acceptance_facts(request),
-                            customer_vat=vat,
-                            code=code,
-                        )
-                    return request.redirect(
-                        agreement.get_portal_url(query_string="&dunning_done=accepted")
-                    )
-            except (UserError, ValidationError) as exception:
-                error = exception.args[0]
-                status = 429 if isinstance(exception, DunningRateLimit) else 400
-                if post.get("dunning_code"):
-                    step = {"purpose": "agreement"}
+
+            def accept(code):
+                return Agreement._accept_on_portal(
+                    lines,
+                    count,
+                    self._dunning_date(post.get("first_due")),
+                    post.get("term_sha256"),
+                    Agreement._portal_acceptance_facts(request),
+                    customer_vat=vat,
+                    code=code,
+                )
+
+            nothing = (
+                request.env._("There is nothing overdue left to split.") if not lines else None
+            )
+            agreement, error, status, step = self._dunning_accept_term(
+                document, post, vat, vat_error, accept, refusal=nothing
+            )
+            if agreement:
+                return request.redirect(
+                    agreement.get_portal_url(query_string="&dunning_done=accepted")
+                )
         elif vat_error:
             error, status = vat_error, 400
         values = {
@@ -152,6 +145,32 @@ class DunningAgreementPortal(DunningPortal):
                 for option in Agreement._portal_options(lines)
             ]
         return request.render("l10n_br_dunning.portal_dunning_agreement_new", values, status=status)
+
+    def _dunning_accept_term(self, document, post, vat, vat_error, accept, refusal=None):
+        """The acceptance both agreement routes share: the box ticked, nothing
+        that refuses it (``refusal``), the CPF/CNPJ the term names, the one-time
+        code when it comes through ``document``'s link, then ``accept(code)`` in a
+        savepoint. Returns (agreement, error, status, code step); the agreement
+        only when accepted. No code is sent for an acceptance refused anyway."""
+        step = False
+        try:
+            if not post.get("accept"):
+                raise UserError(request.env._("Tick the box to accept the agreement's term."))
+            if refusal:
+                raise UserError(refusal)
+            if not vat:
+                raise UserError(vat_error or self._dunning_vat_missing())
+            code = None
+            if document:
+                code, step = self._dunning_code_gate(document, "agreement", post)
+            if step:
+                return None, None, 200, step
+            with request.env.cr.savepoint():
+                return accept(code), None, 200, False
+        except (UserError, ValidationError) as exception:
+            status = 429 if isinstance(exception, DunningRateLimit) else 400
+            step = {"purpose": "agreement"} if post.get("dunning_code") else False
+            return None, exception.args[0], status, step
 
     @staticmethod
     def _dunning_count(value):
@@ -288,27 +307,22 @@ class DunningAgreementPortal(DunningPortal):
             vat, _error = self._dunning_customer_vat(
                 agreement.partner_id, post, on_file=agreement.customer_vat
             )
-            try:
-                if not post.get("accept"):
-                    raise UserError(request.env._("Tick the box to accept the agreement's term."))
-                if not vat:
-                    raise UserError(self._dunning_vat_missing())
-                code, step = self._dunning_code_gate(agreement, "agreement", post)
-                if not step:
-                    with request.env.cr.savepoint():
-                        agreement._accept_proposal_on_portal(
-                            post.get("term_sha256"),
-                            agreement._portal_acceptance_facts(request),
-                            customer_vat=vat,
-                            code=code,
-                        )
-                    return request.redirect(
-                        agreement.get_portal_url(query_string="&dunning_done=accepted")
-                    )
-            except (UserError, ValidationError) as exception:
-                error = exception.args[0]
-                if post.get("dunning_code"):
-                    step = {"purpose": "agreement"}
+            accepted, error, _status, step = self._dunning_accept_term(
+                agreement,
+                post,
+                vat,
+                None,
+                lambda code: agreement._accept_proposal_on_portal(
+                    post.get("term_sha256"),
+                    agreement._portal_acceptance_facts(request),
+                    customer_vat=vat,
+                    code=code,
+                ),
+            )
+            if accepted:
+                return request.redirect(
+                    agreement.get_portal_url(query_string="&dunning_done=accepted")
+                )
         # The CPF/CNPJ step, the code step or the refusal, on the agreement's page.
         return self._dunning_agreement_view(agreement, access_token, post, error, step)
 

@@ -9,6 +9,7 @@ from odoo.tools import SQL, LazyTranslate
 from odoo.tools.misc import format_amount, format_date
 
 from ..tools import agreements as rules
+from .account_move_line import DUNNED_MOVE_TYPES
 from .dunning_context import PlanningContext, to_utc
 from .dunning_portal_request import PORTAL_RATE_LIMIT, DunningRateLimit
 
@@ -239,15 +240,13 @@ class DunningAgreement(models.Model):
             "debt_ids": [
                 Command.create(
                     {
-                        "move_line_id": debt.key,
-                        "date_maturity": self.env["account.move.line"]
-                        .browse(debt.key)
-                        .date_maturity,
+                        "move_line_id": line.id,
+                        "date_maturity": line.date_maturity,
                         "days_overdue": debt.days_overdue,
                         "amount": debt.amount,
                     }
                 )
-                for debt in debts
+                for line, debt in zip(lines, debts, strict=True)
             ],
             "principal": schedule.principal,
             "fine_amount": schedule.fine,
@@ -341,7 +340,7 @@ class DunningAgreement(models.Model):
         domain = Line._dunning_open_domain() + [
             ("partner_id", "child_of", partner.commercial_partner_id.id),
             ("company_id", "=", company.id),
-            ("move_id.move_type", "in", ("out_invoice", "out_receipt")),
+            ("move_id.move_type", "in", DUNNED_MOVE_TYPES),  # invoices, not agreements
             ("move_id.dunning_pause_reason", "!=", "agreement"),
         ]
         if moves is not None:
@@ -451,7 +450,7 @@ class DunningAgreement(models.Model):
     # -- approving: the "Acordos" entry ----------------------------------------------------------
     def action_approve(self):
         for agreement in self:
-            if agreement.state == "to_accept" or not agreement.accepted_at:
+            if not agreement.accepted_at:  # "to_accept": nobody accepted it
                 raise UserError(
                     self.env._(
                         "The customer has not accepted this agreement: send it for acceptance "

@@ -341,23 +341,33 @@ class DunningAgreement(models.Model):
                     "again before accepting."
                 )
             )
-        partner = self.partner_id.commercial_partner_id
         if customer_vat and not self.customer_vat:
             self.customer_vat = customer_vat
+        self._store_acceptance(
+            text,
+            via,
+            accepted_ip=ip_address,
+            accepted_user_agent=(user_agent or "")[:USER_AGENT_MAX],
+            accepted_uid=self.env.uid if via == "login" else False,
+            accepted_code_id=code.id if code else False,
+        )
+
+    def _store_acceptance(self, text, via, **facts):
+        """Keep the term ``text`` accepted through ``via``, its SHA-256, the
+        moment and the customer's time zone, the sentence accepted, and ``facts``."""
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id
         self.write(
             {
                 "term_text": text,
-                "term_sha256": digest,
+                "term_sha256": term_sha256(text),
                 "accepted_at": fields.Datetime.now(),
-                "accepted_ip": ip_address,
-                "accepted_user_agent": (user_agent or "")[:USER_AGENT_MAX],
                 "accepted_via": via,
-                "accepted_uid": self.env.uid if via == "login" else False,
                 "accepted_tz": PlanningContext.tz(self.company_id, partner),
                 "accepted_text": self._term_env()
                 .with_context(dunning_mask_vat=via == "token")
                 ._acceptance_text(),
-                "accepted_code_id": code.id if code else False,
+                **facts,
             }
         )
 
@@ -383,20 +393,7 @@ class DunningAgreement(models.Model):
                 raise UserError(self.env._("Only an agreement awaiting acceptance can take this."))
             if not agreement.signed_term:
                 raise UserError(self.env._("Attach the scan of the term the customer signed."))
-            text = agreement._term_text()
-            agreement.write(
-                {
-                    "term_text": text,
-                    "term_sha256": term_sha256(text),
-                    "accepted_at": fields.Datetime.now(),
-                    "accepted_via": "paper",
-                    "accepted_uid": self.env.uid,
-                    "accepted_tz": PlanningContext.tz(
-                        agreement.company_id, agreement.partner_id.commercial_partner_id
-                    ),
-                    "accepted_text": agreement._term_env()._acceptance_text(),
-                }
-            )
+            agreement._store_acceptance(agreement._term_text(), "paper", accepted_uid=self.env.uid)
             agreement.action_approve()
         return True
 

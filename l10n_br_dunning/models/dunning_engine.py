@@ -10,6 +10,7 @@ from odoo.tools import SQL
 
 from ..tools import channels as rules
 from ..tools.planning import is_expired
+from .account_move_line import PAID_STATES
 from .dunning_agreement import settled_by_agreement
 from .dunning_channel import Outbox, Outgoing
 from .dunning_context import PlanningContext, to_naive, to_utc
@@ -198,19 +199,22 @@ class DunningEngine(models.AbstractModel):
     def _select_thanks_partners(self, now, limit, after=0):
         return [
             partner_id
-            for partner_id, _move_id in self._thanks_due(after=after, limit=limit, distinct=True)
+            for partner_id, _move_id, _by_sms in self._thanks_due(
+                after=after, limit=limit, distinct=True
+            )
         ]
 
     @api.model
     def _thanks_due(self, partner_ids=None, after=0, limit=None, distinct=False):
-        """(customer, invoice) pairs to thank: paid invoices that received a
-        reminder and no thank-you yet."""
+        """(customer, invoice, reminded by SMS?) to thank: paid invoices that
+        received a reminder and no thank-you yet (``distinct``: the customers
+        only, as (customer, 0, False))."""
         rows = self.env.execute_query(
             SQL(
                 """
                 SELECT %(columns)s FROM account_move m
                   JOIN dunning_event e ON e.move_id = m.id
-                 WHERE m.payment_state IN ('paid', 'in_payment')
+                 WHERE m.payment_state IN %(paid)s
                    AND e.state = ANY(%(sent)s)
                    AND e.partner_id > %(after)s
                    AND (%(all)s OR e.partner_id = ANY(%(partners)s))
@@ -223,12 +227,15 @@ class DunningEngine(models.AbstractModel):
                                                AND t.channel = 'thanks_sms')))
                    -- settled by an agreement: nothing was paid yet
                    AND NOT %(renegotiated)s
+                 %(group)s
                  ORDER BY 1
                  %(limit)s
                 """,
-                columns=SQL("DISTINCT e.partner_id, 0")
+                columns=SQL("DISTINCT e.partner_id, 0, false")
                 if distinct
-                else SQL("DISTINCT e.partner_id, m.id"),
+                else SQL("e.partner_id, m.id, bool_or(e.channel = 'sms')"),
+                group=SQL() if distinct else SQL("GROUP BY e.partner_id, m.id"),
+                paid=PAID_STATES,
                 sent=list(self.env["dunning.event"]._sent_states()),
                 after=after,
                 all=partner_ids is None,
@@ -328,13 +335,12 @@ class DunningEngine(models.AbstractModel):
     @api.model
     def _settled_reason(self, why, company=None):
         """Why a stage was settled unsent, in ``company``'s language."""
-        if company:
-            self = self.with_context(lang=company._dunning_lang())  # noqa: PLW0642
+        env = self.with_context(lang=company._dunning_lang()).env if company else self.env
         if why == "expired":
-            return self.env._(
+            return env._(
                 "Its day had passed: its text (before or on the due date) would no longer be true."
             )
-        return self.env._("A more advanced stage was due at the same time.")
+        return env._("A more advanced stage was due at the same time.")
 
     # -- events and messages ------------------------------------------------------
     @api.model
@@ -617,7 +623,9 @@ class DunningEngine(models.AbstractModel):
         Event = self.env["dunning.event"].sudo()
         Channel = self.env["dunning.channel"]
         now = to_utc(fields.Datetime.now())
+        by_sms = {move_id for _partner_id, move_id, sms in rows if sms}
         moves = self.env["account.move"].browse(list(dict.fromkeys(row[1] for row in rows)))
+        context = PlanningContext(self.env)
         done = Event.search_read(
             [("move_id", "in", moves.ids), ("channel", "in", ("thanks", "thanks_sms"))],
             ["move_id", "channel"],
@@ -634,26 +642,11 @@ class DunningEngine(models.AbstractModel):
                 ]
                 out = Outgoing(decision, lines, self.env["dunning.stage"], template)
                 self._thanks_event(move, partner, "thanks", out, now)
-            if (move.id, "thanks_sms") not in thanked and self._reminded_by_sms(move):
-                self._send_thanks_sms(move, partner, lines, contact, missing, now)
+            if (move.id, "thanks_sms") not in thanked and move.id in by_sms:
+                self._send_thanks_sms(move, partner, lines, contact, missing, now, context)
 
     @api.model
-    def _reminded_by_sms(self, move):
-        return bool(
-            self.env["dunning.event"]
-            .sudo()
-            .search_count(
-                [
-                    ("move_id", "=", move.id),
-                    ("channel", "=", "sms"),
-                    ("state", "in", list(self.env["dunning.event"]._sent_states())),
-                ],
-                limit=1,
-            )
-        )
-
-    @api.model
-    def _send_thanks_sms(self, move, partner, lines, contact, missing, now):
+    def _send_thanks_sms(self, move, partner, lines, contact, missing, now, context):
         """The thank-you SMS: once, one GSM-7 segment, inside the customer's
         window (outside it, the next run tries again); an opt-out or a number
         that cannot receive SMS is recorded with its reason."""
@@ -663,7 +656,6 @@ class DunningEngine(models.AbstractModel):
         decision = rules.choose(contact, {rules.SMS: lines.ids}, company_missing=missing)[0]
         if decision.state == rules.SEND:
             company = move.company_id
-            context = PlanningContext(self.env)
             window = company._dunning_window(partner)
             tz, calendar = context.tz(company, partner), context.calendar(company, partner)
             if not window.contains(now, tz, calendar):
