@@ -23,9 +23,57 @@ class DunningShortLink(http.Controller):
         move = (
             request.env["account.move"].sudo().search([("dunning_link_token", "=", token)], limit=1)
         )
-        if not move:
+        if move:
+            return request.redirect(move._dunning_portal_url(), local=True)
+        # A grouped message's link: the customer's open items.
+        if not request.env["dunning.customer.link"].sudo().search_count([("token", "=", token)]):
             raise NotFound()
-        return request.redirect(move._dunning_portal_url(), local=True)
+        return request.redirect(f"/my/dunning/items/{token}", local=True)
+
+    @http.route(
+        "/my/dunning/items/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+        sitemap=False,
+    )
+    def dunning_open_items(self, token, **kwargs):
+        """Every open item the customer owes the company, each with its invoice's
+        link (pay, answer) and its Pix: the page of a grouped message."""
+        if not SHORT_TOKEN.fullmatch(token):
+            raise NotFound()
+        link = request.env["dunning.customer.link"].sudo().search([("token", "=", token)], limit=1)
+        if not link:
+            raise NotFound()
+        company = link.company_id
+        lang = link.partner_id._dunning_lang(company)
+        request.update_context(lang=lang)
+        link = link.with_context(lang=lang)
+        statement = link._statement()
+        state = link._state(statement)
+        items = []
+        if state == "valid":
+            lines = (
+                request.env["account.move.line"]
+                .sudo()
+                .browse([item["line"].id for item in statement["lines"]])
+            )
+            # Each invoice's own installments (amount open, charges, its Pix),
+            # the invoice with the oldest installment first.
+            for move in lines.move_id:
+                label, url = move._dunning_document_label(), move._dunning_portal_url()
+                for item in move._dunning_portal_installments():
+                    items.append({**item, "label": label, "url": url})
+        values = {
+            "dunning_company": company,
+            "dunning_link_state": state,
+            "dunning_items": items,
+            "dunning_total": statement["total"] if state == "valid" else 0,
+            "dunning_currency": statement["currency"],
+        }
+        status = 200 if state == "valid" else 410
+        return request.render("l10n_br_dunning.portal_dunning_open_items", values, status=status)
 
     @http.route(
         "/l/<string:token>",

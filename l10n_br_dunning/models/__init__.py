@@ -9,6 +9,7 @@ from . import dunning_portal_request
 from . import dunning_portal_code
 from . import account_move
 from . import account_move_link
+from . import dunning_customer_link
 from . import account_move_line
 from . import dunning_channel
 from . import dunning_engine
@@ -16,6 +17,7 @@ from . import mail_template
 from . import ir_mail_server
 from . import mail_mail
 from . import sms_sms
+from . import sms_template
 from . import ir_module_module
 from . import dunning_dashboard
 from . import dunning_effectiveness

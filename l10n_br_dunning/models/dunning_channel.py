@@ -373,10 +373,8 @@ class DunningChannel(models.AbstractModel):
                 [partner.id], ["subject", "body_html", "reply_to"]
             )[partner.id]
         if outgoing.channel == "sms":
-            body = self._template_for(template, outgoing.lines, partner)._render_field(
-                "body", partner.ids, compute_lang=True
-            )[partner.id]
-            return {"body": body}
+            template = self._template_for(template, outgoing.lines, partner)
+            return {"body": template._dunning_render_sms(partner)}
         return {"body": self._describe(outgoing, partner)}
 
     @api.model

@@ -107,7 +107,7 @@ class DunningEffectiveness(models.Model):
                        AND nt.res_partner_id = e.partner_id
                    ) n ON TRUE
              WHERE e.state IN ('queued', 'to_print', 'printed')
-               AND e.channel NOT IN ('thanks', 'thanks_sms')
+               AND left(e.channel, 6) != 'thanks'  -- a thank-you reminds of nothing
             """,
             paid=PAID_MOVES,
             renegotiated=RENEGOTIATED_MOVES,

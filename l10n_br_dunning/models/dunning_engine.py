@@ -206,9 +206,10 @@ class DunningEngine(models.AbstractModel):
 
     @api.model
     def _thanks_due(self, partner_ids=None, after=0, limit=None, distinct=False):
-        """(customer, invoice, reminded by SMS?) to thank: paid invoices that
-        received a reminder and no thank-you yet (``distinct``: the customers
-        only, as (customer, 0, False))."""
+        """(customer, invoice, [the chat channels that reminded it]) to thank:
+        paid invoices that received a reminder and no thank-you yet
+        (``distinct``: the customers only, as (customer, 0, None))."""
+        chat = list(self._thanks_chat_channels())
         rows = self.env.execute_query(
             SQL(
                 """
@@ -218,22 +219,27 @@ class DunningEngine(models.AbstractModel):
                    AND e.state = ANY(%(sent)s)
                    AND e.partner_id > %(after)s
                    AND (%(all)s OR e.partner_id = ANY(%(partners)s))
-                   -- not thanked yet by e-mail, or by SMS where an SMS reminded
+                   -- not thanked yet by e-mail, or by SMS (WhatsApp) where an
+                   -- SMS (a WhatsApp message) reminded
                    AND (NOT EXISTS (SELECT 1 FROM dunning_event t
                                      WHERE t.move_id = m.id AND t.channel = 'thanks')
-                        OR (e.channel = 'sms'
+                        OR (e.channel = ANY(%(chat)s)
                             AND NOT EXISTS (SELECT 1 FROM dunning_event t
                                              WHERE t.move_id = m.id
-                                               AND t.channel = 'thanks_sms')))
+                                               AND t.channel = 'thanks_' || e.channel)))
                    -- settled by an agreement: nothing was paid yet
                    AND NOT %(renegotiated)s
                  %(group)s
                  ORDER BY 1
                  %(limit)s
                 """,
-                columns=SQL("DISTINCT e.partner_id, 0, false")
+                columns=SQL("DISTINCT e.partner_id, 0, NULL::varchar[]")
                 if distinct
-                else SQL("e.partner_id, m.id, bool_or(e.channel = 'sms')"),
+                else SQL(
+                    "e.partner_id, m.id, "
+                    "array_agg(DISTINCT e.channel) FILTER (WHERE e.channel = ANY(%s))",
+                    chat,
+                ),
                 group=SQL() if distinct else SQL("GROUP BY e.partner_id, m.id"),
                 paid=PAID_STATES,
                 sent=list(self.env["dunning.event"]._sent_states()),
@@ -242,6 +248,7 @@ class DunningEngine(models.AbstractModel):
                 partners=list(partner_ids or []),
                 limit=SQL("LIMIT %s", limit) if limit else SQL(),
                 renegotiated=settled_by_agreement("m"),
+                chat=chat,
             )
         )
         return rows
@@ -611,24 +618,36 @@ class DunningEngine(models.AbstractModel):
         return max(offsets, default=-(10**6))
 
     @api.model
+    def _thanks_chat_channels(self):
+        """The short-message channels a customer reminded there is thanked on too
+        (its thank-you event's channel is "thanks_<channel>")."""
+        return ["sms"]
+
+    @api.model
     def _send_thanks(self, partner_ids):
         """Thank these customers once for each reminded invoice they paid: by
-        e-mail, and by SMS too where an SMS reminded them (the source articles:
-        "para avisar e agradecer o pagamento"), inside their window."""
+        e-mail, and by SMS (WhatsApp) too where an SMS (a WhatsApp message)
+        reminded them (the source articles: "para avisar e agradecer o
+        pagamento"), inside their window."""
         self.env.flush_all()
         rows = self._thanks_due(partner_ids)
         template = self.env.ref(
             "l10n_br_dunning.mail_template_dunning_thanks", raise_if_not_found=False
         )
-        Event = self.env["dunning.event"].sudo()
         Channel = self.env["dunning.channel"]
         now = to_utc(fields.Datetime.now())
-        by_sms = {move_id for _partner_id, move_id, sms in rows if sms}
+        by_chat = defaultdict(set)
+        for _partner_id, move_id, channels in rows:
+            by_chat[move_id].update(channels or ())
         moves = self.env["account.move"].browse(list(dict.fromkeys(row[1] for row in rows)))
         context = PlanningContext(self.env)
-        done = Event.search_read(
-            [("move_id", "in", moves.ids), ("channel", "in", ("thanks", "thanks_sms"))],
-            ["move_id", "channel"],
+        done = (
+            self.env["dunning.event"]
+            .sudo()
+            .search_read(
+                [("move_id", "in", moves.ids), ("channel", "=like", "thanks%")],
+                ["move_id", "channel"],
+            )
         )
         thanked = {(row["move_id"][0], row["channel"]) for row in done}
         for move in moves:
@@ -642,26 +661,36 @@ class DunningEngine(models.AbstractModel):
                 ]
                 out = Outgoing(decision, lines, self.env["dunning.stage"], template)
                 self._thanks_event(move, partner, "thanks", out, now)
-            if (move.id, "thanks_sms") not in thanked and move.id in by_sms:
-                self._send_thanks_sms(move, partner, lines, contact, missing, now, context)
+            for channel in sorted(by_chat[move.id]):
+                if (move.id, f"thanks_{channel}") not in thanked:
+                    out = self._thanks_outgoing(channel, partner, lines, contact, missing)
+                    if out and self._thanks_now(out, move, partner, now, context):
+                        self._thanks_event(move, partner, f"thanks_{channel}", out, now)
 
     @api.model
-    def _send_thanks_sms(self, move, partner, lines, contact, missing, now, context):
-        """The thank-you SMS: once, one GSM-7 segment, inside the customer's
-        window (outside it, the next run tries again); an opt-out or a number
-        that cannot receive SMS is recorded with its reason."""
+    def _thanks_outgoing(self, channel, partner, lines, contact, missing):
+        """The thank-you on ``channel`` (an Outgoing), or None when there is none
+        to send: one GSM-7 segment by SMS; an add-on thanks on its own channel."""
+        if channel != rules.SMS:
+            return None
         template = self.env.ref("l10n_br_dunning.sms_template_dunning_thanks", False)
         if not template:
-            return
+            return None
         decision = rules.choose(contact, {rules.SMS: lines.ids}, company_missing=missing)[0]
-        if decision.state == rules.SEND:
-            company = move.company_id
-            window = company._dunning_window(partner)
-            tz, calendar = context.tz(company, partner), context.calendar(company, partner)
-            if not window.contains(now, tz, calendar):
-                return
-        out = Outgoing(decision, lines, self.env["dunning.stage"], template)
-        self._thanks_event(move, partner, "thanks_sms", out, now)
+        return Outgoing(decision, lines, self.env["dunning.stage"], template)
+
+    @api.model
+    def _thanks_now(self, out, move, partner, now, context):
+        """Whether the thank-you goes (or is recorded as not going) now: a message
+        that would go waits for the customer's window (the next run tries
+        again); an opt-out or a number that cannot receive it is recorded with
+        its reason at once."""
+        if out.decision.state != rules.SEND:
+            return True
+        company = move.company_id
+        window = company._dunning_window(partner)
+        tz, calendar = context.tz(company, partner), context.calendar(company, partner)
+        return window.contains(now, tz, calendar)
 
     @api.model
     def _thanks_event(self, move, partner, channel, out, now):

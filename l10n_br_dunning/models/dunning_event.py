@@ -1,6 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from zoneinfo import ZoneInfo
+
 from odoo import api, fields, models
 from odoo.tools import SQL
+
+from ..tools.planning import is_expired
+from .dunning_context import PlanningContext, to_naive, to_utc
 
 CHANNELS = [
     ("email", "E-mail"),
@@ -117,6 +122,39 @@ class DunningEvent(models.Model):
         help="E-mail: what the mail server said; SMS: the provider's delivery report.",
     )
 
+    def _hold_outside_window(self, now):
+        """For these events' messages still in a gateway's queue at ``now`` (naive
+        UTC): ({event: the next opening of its customer's window, naive UTC} for
+        those outside it, the events whose text would no longer be true then
+        ("vence amanhã" on the due date), now superseded with the reason). The
+        one rule for every queued channel (sms.sms, whatsapp.message)."""
+        context = PlanningContext(self.env)
+        moment = to_utc(now)
+        held, expired = {}, self.browse()
+        for event in self:
+            company = event.company_id
+            partner = event.partner_id.commercial_partner_id
+            tz, calendar = context.tz(company, partner), context.calendar(company, partner)
+            allowed = company._dunning_window(partner).next_allowed(moment, tz, calendar)
+            if allowed <= moment:
+                continue
+            due = event.move_line_id.date_maturity
+            day = allowed.astimezone(ZoneInfo(tz)).date()
+            if event.stage_id and due and is_expired(due, event.stage_id._rule(), calendar, day):
+                expired |= event
+            else:
+                held[event] = to_naive(allowed)
+        if expired:
+            expired.write(
+                {
+                    "state": "superseded",
+                    "reason": self.env["dunning.engine"]._settled_reason(
+                        "expired", expired[:1].company_id
+                    ),
+                }
+            )
+        return held, expired
+
     def init(self):
         result = super().init()
         self.env.cr.execute(
@@ -125,16 +163,14 @@ class DunningEvent(models.Model):
                 "ON dunning_event (move_line_id, stage_id, channel) WHERE origin != 'manual'"
             )
         )
+        # One thank-you per invoice and channel (thanks, thanks_sms, thanks_<add-on's>).
         self.env.cr.execute(
             SQL(
-                "CREATE UNIQUE INDEX IF NOT EXISTS dunning_event_thanks_unique "
-                "ON dunning_event (move_id) WHERE channel = 'thanks'"
-            )
-        )
-        self.env.cr.execute(
-            SQL(
-                "CREATE UNIQUE INDEX IF NOT EXISTS dunning_event_thanks_sms_unique "
-                "ON dunning_event (move_id) WHERE channel = 'thanks_sms'"
+                "DROP INDEX IF EXISTS dunning_event_thanks_unique; "
+                "DROP INDEX IF EXISTS dunning_event_thanks_sms_unique; "
+                "CREATE UNIQUE INDEX IF NOT EXISTS dunning_event_thanks_once "
+                "ON dunning_event (move_id, channel) WHERE channel LIKE %s",
+                "thanks%",
             )
         )
         # Each customer's last contact (collections dashboard), one index probe each.

@@ -24,6 +24,7 @@ DAY_WORDS = {
 # The sample customer and amount of a stage's preview (never a real customer's).
 SAMPLE_NAME = "Maria"
 SAMPLE_AMOUNT = 1234.56
+SAMPLE_TOKEN = "Xy7kQ2pLm4Rs"  # as long as a real one (tools/sms_text.py LINK_TOKEN_LENGTH)
 
 CHANNEL_FIELDS = {
     "email": "send_email",
@@ -126,11 +127,13 @@ class DunningStage(models.Model):
             "name": SAMPLE_NAME,
             "amount": SAMPLE_AMOUNT,
             "due_date": fields.Date.context_today(self) - timedelta(days=self.offset_days),
-            "link": f"{company.get_base_url()}/c/Xy7kQ2pL",
+            "link": f"{company.get_base_url()}/c/{SAMPLE_TOKEN}",
         }
         template = template.with_company(company).with_context(
             lang=company.partner_id._dunning_lang(company), dunning_sample=sample
         )
+        if field == "body":  # as the channel sends it: within 140 where it can be
+            return template._dunning_render_sms(company.partner_id)
         return template._render_field(field, company.partner_id.ids)[company.partner_id.id]
 
     @api.constrains("send_email", "mail_template_id", "send_sms", "sms_template_id")

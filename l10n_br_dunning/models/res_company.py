@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import time
+from datetime import time, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -14,7 +14,15 @@ from ..tools.business_calendar import (
     legal_window,
 )
 from ..tools.portal_rules import MAX_FINE_PERCENT
-from ..tools.sms_text import SENDER_MAX, short_sender
+from ..tools.sms_text import (
+    LINK_TOKEN_LENGTH,
+    SENDER_MAX,
+    WORST_AMOUNT,
+    WORST_COUNT,
+    WORST_FIRST_NAME,
+    short_sender,
+)
+from .sms_template import sms_length
 
 # Odoo's defaults for the e-mail colours (black header text, Odoo's purple
 # button): a company that chose none gets a sober blue instead.
@@ -315,6 +323,45 @@ class ResCompany(models.Model):
         never that of whoever runs the scheduled action."""
         self.ensure_one()
         return self.partner_id._dunning_lang(self)
+
+    def _dunning_sms_worst_case(self):
+        """(characters, template) of the longest régua SMS this company may send,
+        for the worst case the texts are written for (a 10-letter first name,
+        R$ 123.456,78 in 12 installments over two due dates) with this
+        database's own base URL and the company's sender, after the optional
+        parts have gone (sms.template._dunning_render_sms)."""
+        self.ensure_one()
+        Stage = self.env["dunning.stage"].sudo()
+        shipped = (
+            self.env["ir.model.data"]
+            .sudo()
+            .search([("module", "=", "l10n_br_dunning"), ("model", "=", "sms.template")])
+        )
+        templates = self.env["sms.template"].sudo().browse(shipped.mapped("res_id")).exists()
+        templates |= Stage.search(
+            [("company_id", "in", [False, self.id]), ("sms_template_id", "!=", False)]
+        ).sms_template_id
+        today = fields.Date.context_today(self)
+        sample = {
+            "name": WORST_FIRST_NAME,
+            "amount": WORST_AMOUNT,
+            "count": WORST_COUNT,
+            "due_date": today,
+            "last_due": today + timedelta(days=30),
+            "link": f"{self.get_base_url()}/c/{'X' * LINK_TOKEN_LENGTH}",
+        }
+        partner = self.partner_id
+        longest = (0, templates[:0])
+        # In every language a customer may read (imported without one: the company's).
+        for lang, _name in self.env["res.lang"].get_installed():
+            for template in templates:
+                text = (
+                    template.with_company(self)
+                    .with_context(lang=lang, template_preview_lang=lang, dunning_sample=sample)
+                    ._dunning_render_sms(partner)
+                )
+                longest = max(longest, (sms_length(text), template), key=lambda pair: pair[0])
+        return longest
 
     def _dunning_identity_missing(self):
         """What the company lacks to identify itself on a collection message (CDC

@@ -2,6 +2,7 @@
 from odoo import api, fields, models
 
 from ..tools.portal_rules import USUAL_MAX_INTEREST_MONTH, interest_above_usual
+from ..tools.sms_text import SMS_BUDGET
 
 
 class ResConfigSettings(models.TransientModel):
@@ -32,6 +33,17 @@ class ResConfigSettings(models.TransientModel):
     dunning_sms_per_day = fields.Integer(related="company_id.dunning_sms_per_day", readonly=False)
     dunning_sms_per_week = fields.Integer(related="company_id.dunning_sms_per_week", readonly=False)
     dunning_sms_sender = fields.Char(related="company_id.dunning_sms_sender", readonly=False)
+    dunning_sms_longest = fields.Integer(
+        "Longest SMS",
+        compute="_compute_dunning_sms_longest",
+        help="Characters of the longest régua SMS for the worst case (a 10-letter first "
+        "name, R$ 123.456,78 in 12 installments) with this database's base URL and the "
+        "company's SMS sender.",
+    )
+    dunning_sms_longest_template = fields.Char(
+        "Longest SMS template", compute="_compute_dunning_sms_longest"
+    )
+    dunning_sms_budget = fields.Integer("SMS limit", default=SMS_BUDGET, readonly=True)
     dunning_email_fallback = fields.Boolean(
         related="company_id.dunning_email_fallback", readonly=False
     )
@@ -109,6 +121,17 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             settings.dunning_identity_missing = settings.company_id._dunning_identity_missing()
             settings.dunning_email_missing = not settings.company_id._dunning_email_from()
+
+    @api.depends("company_id", "dunning_sms_sender")
+    def _compute_dunning_sms_longest(self):
+        for settings in self:
+            company = settings.company_id
+            if settings.dunning_sms_sender != company.dunning_sms_sender:
+                # Measured with the sender being typed, before it is saved.
+                company = company.with_context(dunning_sms_sender=settings.dunning_sms_sender)
+            length, template = company._dunning_sms_worst_case()
+            settings.dunning_sms_longest = length
+            settings.dunning_sms_longest_template = template.name or False
 
     @api.depends("dunning_enabled", "dunning_policy_id")
     def _compute_dunning_policy_missing(self):

@@ -8,10 +8,11 @@ from odoo.tools import SQL
 from odoo.tools.misc import format_amount, format_date, hmac
 
 from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, first_mobile, normalize_mobile
+from odoo.addons.sms_gateway.tools.segments import transliterate as gsm7_text
 
 from ..tools.payer_profile import average_days_late, payer_class
 from ..tools.portal_codes import mask_email, mask_phone
-from ..tools.sms_text import short_sender, vocative
+from ..tools.sms_text import TRIM_COURTESY, TRIM_NONE, TRIM_VOCATIVE, short_sender, vocative
 from .account_move_line import DUNNED_MOVE_TYPES
 from .dunning_context import PlanningContext
 
@@ -151,51 +152,108 @@ class ResPartner(models.Model):
         ids = self.env.context.get("dunning_line_ids") or []
         return self.env["account.move.line"].browse(ids).sorted("date_maturity")
 
+    def _dunning_message_facts(self):
+        """What a short message says, in one place for SMS and WhatsApp: the
+        company, how many installments (``count``), their total, the first and
+        last due dates and the link. Several installments of several invoices
+        (a grouped message) link to the page listing every open item of the
+        customer at the company (dunning.customer.link). A stage's preview
+        passes a sample instead (``dunning_sample``)."""
+        sample = self.env.context.get("dunning_sample")
+        lines = self._dunning_context_lines()
+        company = lines[:1].company_id or self.env.company
+        if sample:
+            count = sample.get("count", 1)
+            return {
+                "company": company,
+                "count": count,
+                "amount": sample["amount"],
+                "first_due": sample["due_date"],
+                "last_due": sample.get("last_due") or sample["due_date"],
+                "link": sample["link"],
+            }
+        moves = lines.move_id
+        if len(moves) > 1:
+            link = self.env["dunning.customer.link"]._for(self, company)._url()
+        else:
+            link = moves._dunning_short_url() if moves else ""
+        dates = [day for day in lines.mapped("date_maturity") if day]
+        return {
+            "company": company,
+            "count": len(lines),
+            "amount": sum(lines.mapped("amount_residual")),
+            "first_due": min(dates) if dates else False,
+            "last_due": max(dates) if dates else False,
+            "link": link,
+        }
+
+    def _dunning_text_lang(self, company):
+        """The language of a message's pieces: the customer's; a sample's
+        (previews, Settings' measure) is rendered in the language asked for."""
+        if self.env.context.get("dunning_sample"):
+            return self.env.lang or self._dunning_lang(company)
+        return self._dunning_lang(company)
+
     def _dunning_sms_sender(self):
         """The company's short SMS signature (the lines' company, else the current)."""
         lines = self._dunning_context_lines()
         company = lines[:1].company_id or self.env.company
-        return company.dunning_sms_sender or short_sender(company.name)
+        # Settings measure the texts with the sender being typed (dunning_sms_sender).
+        sender = self.env.context.get("dunning_sms_sender") or company.dunning_sms_sender
+        return gsm7_text(sender or short_sender(company.name))
 
     def _dunning_sms_vocative(self):
-        """ "Maria, " for a person, nothing for a company (see tools/sms_text.py)."""
+        """ "Maria, " for a person, nothing for a company (see tools/sms_text.py),
+        nor when the text would not fit one SMS with it (``dunning_sms_trim``,
+        dunning.channel._render_sms). Plain GSM-7: "Joao, "."""
+        if self.env.context.get("dunning_sms_trim", TRIM_NONE) >= TRIM_VOCATIVE:
+            return ""
         sample = self.env.context.get("dunning_sample")
         if sample:  # a stage's preview (dunning.stage._preview_text)
-            return vocative(sample["name"], False)
-        return vocative(self.name, self.is_company)
+            return gsm7_text(vocative(sample["name"], False))
+        return gsm7_text(vocative(self.name, self.is_company))
+
+    def _dunning_sms_if_paid(self):
+        """ "If you have paid, ignore this. " where an SMS has room for it."""
+        if self.env.context.get("dunning_sms_trim", TRIM_NONE) >= TRIM_COURTESY:
+            return ""
+        lang = self._dunning_text_lang(self._dunning_message_facts()["company"])
+        return self.with_context(lang=lang).env._("If paid, ignore this.") + " "
 
     def _dunning_sms_amount(self):
-        sample = self.env.context.get("dunning_sample")  # a stage's preview
-        lines = self._dunning_context_lines()
-        currency = lines[:1].company_currency_id or self.env.company.currency_id
-        amount = format_amount(
-            self.env,
-            sample["amount"] if sample else sum(lines.mapped("amount_residual")),
-            currency,
-            lang_code=self._dunning_lang(lines[:1].company_id or None),
-        )
+        """ "R$ 351,00", or "R$ 702,00 in 2 installments" for a grouped message."""
+        facts = self._dunning_message_facts()
+        company = facts["company"]
+        lang = self._dunning_text_lang(company)
+        amount = format_amount(self.env, facts["amount"], company.currency_id, lang_code=lang)
         # A no-break space is not GSM-7: "R$ 351,00" with a plain one.
-        return amount.replace("\xa0", " ")
+        amount = amount.replace("\xa0", " ")
+        if facts["count"] < 2:
+            return amount
+        return self.with_context(lang=lang).env._(
+            "%(amount)s in %(count)s installments", amount=amount, count=facts["count"]
+        )
+
+    def _dunning_due_dates(self, date_format):
+        """ "10/12", or "10/12 to 20/12" when a grouped message's installments
+        fall due on several days."""
+        facts = self._dunning_message_facts()
+        if not facts["first_due"]:
+            return ""
+        lang = self._dunning_text_lang(facts["company"])
+        first, last = (
+            format_date(self.env, day, lang_code=lang, date_format=date_format)
+            for day in (facts["first_due"], facts["last_due"])
+        )
+        if first == last:
+            return first
+        return self.with_context(lang=lang).env._("%(first)s to %(last)s", first=first, last=last)
 
     def _dunning_sms_due_date(self):
-        sample = self.env.context.get("dunning_sample")  # a stage's preview
-        lines = self._dunning_context_lines()
-        due = sample["due_date"] if sample else lines[:1].date_maturity
-        if not due:
-            return ""
-        return format_date(
-            self.env,
-            due,
-            lang_code=self._dunning_lang(lines[:1].company_id or None),
-            date_format="dd/MM",
-        )
+        return self._dunning_due_dates("dd/MM")
 
     def _dunning_sms_link(self):
-        sample = self.env.context.get("dunning_sample")
-        if sample:
-            return sample["link"]
-        lines = self._dunning_context_lines()
-        return lines[:1].move_id._dunning_short_url() if lines else ""
+        return self._dunning_message_facts()["link"]
 
     # -- the régua's e-mails ----------------------------------------------------------------
     # ``dunning_mail`` in the context ({title, preferences_url}), set by the

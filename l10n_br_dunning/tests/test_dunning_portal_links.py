@@ -135,3 +135,44 @@ class TestDunningPortalLinks(DunningCase, HttpCase):
         # Revoking the links ends the letter's too.
         self.move.action_dunning_revoke_links()
         self.assertEqual(self.url_open(url).status_code, 404)
+
+    def test_a_grouped_message_links_every_open_item_of_the_customer(self):
+        other = self._invoice(self.sp, date(2026, 11, 20), 150.0)
+        moves = self.move | other
+        lines = moves.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        with freeze_time(datetime(2026, 11, 25, 13, 0)):
+            url = self.sp.with_context(dunning_line_ids=lines.ids)._dunning_sms_link()
+        self.assertRegex(url, r"/c/[A-Za-z0-9_-]{12}$")
+        for move in moves:
+            self.assertNotIn(move._dunning_short_url(), url)
+        path = url.split("/", 3)[3]
+        answer = self.url_open(f"/{path}", allow_redirects=False)
+        self.assertEqual(answer.status_code, 303)
+        page = self.url_open(f"/{path}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Seus itens em aberto", page.text)
+        self.assertIn("parcelas, total de", page.text)
+        self.assertIn("450,00", page.text)
+        for move in moves:
+            self.assertIn(move.name, page.text)
+            self.assertIn(move.get_portal_url().replace("&", "&amp;"), page.text)
+        self.assertIn("15.881.399/0001-34", page.text)  # the supplier (CDC art. 42-A)
+        self.assertNotIn("98765", page.text, "no phone number on the page")
+        # Another customer's items never show; an unknown token is not found.
+        self.assertEqual(self.url_open("/my/dunning/items/not-a-real-token").status_code, 404)
+        self.assertEqual(self.url_open("/c/not-a-real-token").status_code, 404)
+        # Paid: nothing left, thanks; 61 days after the last message, expired.
+        self._pay(self.move, date=date(2026, 11, 26))
+        self._pay(other, date=date(2026, 11, 26))
+        page = self.url_open(f"/{path}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Não há mais nada a pagar", page.text)
+        with freeze_time(datetime(2027, 1, 25, 13, 0)):
+            page = self.url_open(f"/{path}")
+        self.assertEqual(page.status_code, 410)
+        self.assertIn("expirou", page.text)
+        self.assertNotIn(self.move.name, page.text)
+        # Revoked: the link given before opens nothing.
+        link = self.env["dunning.customer.link"].search([("partner_id", "=", self.sp.id)])
+        link._revoke()
+        self.assertEqual(self.url_open(f"/{path}").status_code, 404)

@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Every shipped SMS, in Brazilian Portuguese, for the worst case: one GSM-7
-segment of at most 140 characters (seed 000) that says how to stop SMS."""
+segment of at most 140 characters (seed 000) that says how to stop SMS, with
+the link of a realistic 35-character base URL; grouped messages say how many
+installments and the total, and link to the customer's open items."""
 
 from datetime import date
 
@@ -8,14 +10,14 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.sms_gateway.tools.replies import DEFAULT_OPT_OUT_KEYWORDS
-from odoo.addons.sms_gateway.tools.segments import GSM7, segment_info, transliterate
+from odoo.addons.sms_gateway.tools.segments import GSM7, is_gsm7, segment_info
 
 from .common import DunningCase
 
 COMPANY_NAME = "Papelaria Aurora Comércio de Materiais de Escritório Ltda ME"
 PERSON = "Alessandra Maria da Conceição Albuquerque"[:40]
 COMPANY_CUSTOMER = "Distribuidora Amazonas de Alimentos Ltda"
-BASE_URL = "https://auroraspapeis.com"  # + /c/ + 12-character token = 40
+BASE_URL = "https://www.papelariasaurora.com.br"  # 35: + /c/ + 12-character token = 50
 
 
 @tagged("post_install", "-at_install")
@@ -42,14 +44,24 @@ class TestDunningSmsTexts(DunningCase):
         )
         cls.templates = cls.env["sms.template"].browse(cls.templates.mapped("res_id"))
 
-    def _render(self, template, partner, move):
-        lines = move.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+    def _render(self, template, partner, moves):
+        """The SMS as the régua sends it (dunning.channel._render)."""
+        lines = moves.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
         Channel = self.env["dunning.channel"]
-        return Channel._template_for(template, lines, partner)._render_field(
-            "body", partner.ids, compute_lang=True
-        )[partner.id]
+        return Channel._template_for(template, lines, partner)._dunning_render_sms(partner)
+
+    def _check_fits(self, text):
+        """One GSM-7 segment of at most 140, written in GSM-7 (no transliteration
+        needed), saying how to stop SMS with a word the gateway honours."""
+        info = segment_info(text)
+        self.assertTrue(is_gsm7(text), text)
+        self.assertEqual((info.encoding, info.segments), (GSM7, 1), text)
+        self.assertLessEqual(info.characters, 140, f"{info.characters}: {text}")
+        self.assertIn("SAIR p/ parar", text)
+        self.assertIn("SAIR", DEFAULT_OPT_OUT_KEYWORDS, "a word the gateway honours")
 
     def test_worst_case_fits_one_gsm7_segment_of_140_with_the_opt_out(self):
+        self.assertEqual(len(BASE_URL), 35)
         self.assertEqual(len(COMPANY_NAME), 60)
         self.assertEqual(len(PERSON), 40)
         self.assertEqual(len(COMPANY_CUSTOMER), 40)
@@ -65,24 +77,84 @@ class TestDunningSmsTexts(DunningCase):
         for partner in (self.person, self.firm):
             move = self._invoice(partner, date(2026, 12, 10), 123456.78)
             link = move._dunning_short_url()
-            self.assertEqual(len(link), 40, link)
+            self.assertEqual(len(link), 50, link)
             for template in self.templates:
                 text = self._render(template, partner, move)
-                sent = transliterate(text)  # the gateways' default encoding policy
-                info = segment_info(sent)
                 with self.subTest(template=template.name, customer=partner.name):
-                    self.assertEqual((info.encoding, info.segments), (GSM7, 1), sent)
-                    self.assertLessEqual(info.characters, 140, f"{info.characters}: {sent}")
+                    self._check_fits(text)
                     if template != thanks:
-                        self.assertIn("R$ 123.456,78", sent)
-                        self.assertIn(link, sent)
-                    self.assertTrue(sent.startswith("Aurora Papelaria SPX: "), sent)
-                    self.assertIn("SAIR p/ parar", sent)
-                    self.assertIn("SAIR", DEFAULT_OPT_OUT_KEYWORDS, "a word the gateway honours")
-                    if partner == self.person:
-                        self.assertIn(": Alessandra, ", sent)
-                    else:
-                        self.assertNotIn("Distribuidora", sent, "companies are not addressed")
+                        self.assertIn("R$ 123.456,78", text)
+                        self.assertNotIn("parcelas", text, "one installment")
+                        self.assertIn(link, text)
+                    self.assertTrue(text.startswith("Aurora Papelaria SPX: "), text)
+                    if partner == self.firm:
+                        self.assertNotIn("Distribuidora", text, "companies are not addressed")
+
+    def test_a_grouped_message_says_how_many_installments_and_links_them_all(self):
+        self.company.dunning_sms_sender = "Aurora Papelaria SPX"
+        moves = self._invoice(self.person, date(2026, 12, 10), 61728.39) | self._invoice(
+            self.person, date(2026, 12, 20), 61728.39
+        )
+        for template in self.templates - self.env.ref(
+            "l10n_br_dunning.sms_template_dunning_thanks"
+        ):
+            text = self._render(template, self.person, moves)
+            with self.subTest(template=template.name):
+                self._check_fits(text)
+                self.assertIn("R$ 123.456,78 em 2 parcelas", text)
+                for move in moves:
+                    self.assertNotIn(move._dunning_short_url(), text, "not one invoice's link")
+                link = self.env["dunning.customer.link"].search(
+                    [("partner_id", "=", self.person.id), ("company_id", "=", self.company.id)]
+                )
+                self.assertEqual(len(link), 1, "one link per customer and company")
+                self.assertIn(f"{BASE_URL}/c/{link.token}", text)
+        reminder = self.env.ref("l10n_br_dunning.sms_template_dunning_reminder")
+        self.assertIn("venc. 10/12 a 20/12", self._render(reminder, self.person, moves))
+
+    def test_the_vocative_and_the_courtesy_go_only_when_the_text_would_not_fit(self):
+        maria = self._customer(
+            "Maria Souza", "base.state_br_sp", "America/Sao_Paulo", "(11) 98765-0103", lang="pt_BR"
+        )
+        self.company.dunning_sms_sender = "Papelaria Aurora"
+        overdue = self.env.ref("l10n_br_dunning.sms_template_dunning_overdue")
+        second = self.env.ref("l10n_br_dunning.sms_template_dunning_second")
+        small = self._invoice(maria, date(2026, 12, 10), 89.9)
+        text = self._render(overdue, maria, small)
+        self.assertIn(": Maria, R$ 89,90 em aberto", text, "room for everything")
+        self.assertIn("Se ja pagou, ignore.", text)
+        # The worst case: "Alessandra, " gives way first, then the courtesy.
+        large = self._invoice(self.person, date(2026, 12, 10), 123456.78)
+        self.company.dunning_sms_sender = "Aurora Papelaria SPX"
+        text = self._render(second, self.person, large)
+        self._check_fits(text)
+        self.assertNotIn("Alessandra", text)
+        self.assertIn("Se ja pagou, ignore.", text)
+        grouped = large | self._invoice(self.person, date(2026, 12, 12), 1.0)
+        text = self._render(second, self.person, grouped)
+        self._check_fits(text)
+        self.assertNotIn("Se ja pagou", text)
+        self.assertIn("em 2 parcelas", text)
+
+    def test_settings_warn_when_the_real_link_makes_an_sms_too_long(self):
+        self.company.dunning_sms_sender = "Aurora Papelaria SPX"
+        settings = self.env["res.config.settings"].with_company(self.company).create({})
+        self.assertLessEqual(
+            settings.dunning_sms_longest, 140, settings.dunning_sms_longest_template
+        )
+        self.assertGreater(settings.dunning_sms_longest, 120, "measured with the real link")
+        Param = self.env["ir.config_parameter"].sudo()
+        Param.set_param(
+            "web.base.url", "https://cobranca.papelaria-aurora-materiais-escritorio.com.br"
+        )
+        settings = self.env["res.config.settings"].with_company(self.company).create({})
+        self.assertGreater(settings.dunning_sms_longest, 140)
+        self.assertTrue(settings.dunning_sms_longest_template)
+        # A shorter sender, typed in Settings, is measured at once.
+        before = settings.dunning_sms_longest
+        settings.dunning_sms_sender = "Aurora"
+        settings.invalidate_recordset(["dunning_sms_longest"])
+        self.assertEqual(settings.dunning_sms_longest, before - 14)
 
     def test_the_default_sender_is_the_trimmed_trade_name(self):
         self.company.dunning_sms_sender = False

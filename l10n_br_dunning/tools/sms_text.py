@@ -12,6 +12,11 @@ import re
 
 SENDER_MAX = 20
 VOCATIVE_MAX = 10  # characters of a first name the texts' budget allows
+# The worst case the texts are written for (BRIEF: SMS size), besides the sender.
+WORST_FIRST_NAME = "Alessandra"
+WORST_AMOUNT = 123456.78
+WORST_COUNT = 12  # installments of a grouped message
+LINK_TOKEN_LENGTH = 12  # secrets.token_urlsafe(9): the /c/<token> of a short link
 # Legal forms that close a Brazilian company name.
 _LEGAL_SUFFIX = re.compile(
     r"[\s,.-]*\b(ltda|limitada|s\.?\s?/?\s?a|me|epp|eireli|mei|ss|cia)\.?\s*$", re.IGNORECASE
@@ -48,3 +53,22 @@ def vocative(name, is_company, limit=VOCATIVE_MAX):
     if not first or len(first) > limit:
         return ""
     return f"{first}, "
+
+
+SMS_BUDGET = 140  # seed 000: "não podem ter mais do que 140 caracteres"
+# How much a text may give up to fit: nothing, the vocative ("Maria, "), then
+# the courtesy "if you have paid, ignore this" too. The amount, the link, the
+# company and how to stop SMS always stay.
+TRIM_NONE, TRIM_VOCATIVE, TRIM_COURTESY = 0, 1, 2
+
+
+def fit(render, measure, budget=SMS_BUDGET):
+    """(text, trim level) of the first rendering ``render(level)`` whose
+    ``measure`` is within ``budget``, giving up the optional parts in order;
+    the shortest when none fits (the Settings say so)."""
+    text = None
+    for level in (TRIM_NONE, TRIM_VOCATIVE, TRIM_COURTESY):
+        text = render(level)
+        if measure(text) <= budget:
+            return text, level
+    return text, TRIM_COURTESY

@@ -1,6 +1,7 @@
 from . import dunning_channel
 from . import dunning_dashboard
 from . import dunning_effectiveness
+from . import dunning_engine
 from . import dunning_event
 from . import dunning_stage
 from . import dunning_portal_request

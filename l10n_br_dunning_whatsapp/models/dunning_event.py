@@ -16,7 +16,8 @@ class DunningEvent(models.Model):
     _inherit = "dunning.event"
 
     channel = fields.Selection(
-        selection_add=[("whatsapp", "WhatsApp")], ondelete={"whatsapp": "cascade"}
+        selection_add=[("whatsapp", "WhatsApp"), ("thanks_whatsapp", "Thank-you WhatsApp")],
+        ondelete={"whatsapp": "cascade", "thanks_whatsapp": "cascade"},
     )
     whatsapp_message_id = fields.Many2one(
         "whatsapp.message",
@@ -28,7 +29,7 @@ class DunningEvent(models.Model):
     delivery_status = fields.Selection(selection_add=[("read", "Read")])
 
     def _compute_delivery_status(self):
-        whatsapp = self.filtered(lambda event: event.channel == "whatsapp")
+        whatsapp = self.filtered(lambda event: event.channel in ("whatsapp", "thanks_whatsapp"))
         result = super(DunningEvent, self - whatsapp)._compute_delivery_status()
         for event in whatsapp:
             state = event.whatsapp_message_id.sudo().state

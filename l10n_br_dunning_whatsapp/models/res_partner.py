@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
-from odoo.tools.misc import format_date
 
 
 class ResPartner(models.Model):
@@ -23,13 +22,8 @@ class ResPartner(models.Model):
         return name.split()[0].capitalize()
 
     def _dunning_wa_due_date(self):
-        sample = self.env.context.get("dunning_sample")
-        lines = self._dunning_context_lines()
-        due = sample["due_date"] if sample else lines[:1].date_maturity
-        if not due:
-            return "-"
-        lang = self._dunning_lang(lines[:1].company_id or None)
-        return format_date(self.env, due, lang_code=lang, date_format="dd/MM/yyyy")
+        """ "10/12/2026", or "10/12/2026 to 20/12/2026" for a grouped message."""
+        return self._dunning_due_dates("dd/MM/yyyy") or "-"
 
     def _dunning_wa_supplier(self):
         lines = self._dunning_context_lines()

@@ -96,3 +96,29 @@ class WhatsappMessage(models.Model):
                 fallback=not emailed,
             )
         Engine._wake_queues()
+
+    def _gateway_hold(self, now):
+        """A régua WhatsApp message goes only inside its customer's window, as
+        an SMS does: one the queue or a retry reaches after the window closed
+        waits for its next opening, or is canceled if its text would no longer
+        be true then (dunning.event._hold_outside_window). A person's send-now
+        is theirs."""
+        result = super()._gateway_hold(now)
+        events = (
+            self.env["dunning.event"]
+            .sudo()
+            .search(
+                [
+                    ("whatsapp_message_id", "in", self.ids),
+                    ("channel", "in", (wa.WHATSAPP, "thanks_whatsapp")),
+                    ("origin", "!=", rules.MANUAL),
+                ]
+            )
+        )
+        if not events:
+            return result
+        held, expired = events._hold_outside_window(now)
+        for event, moment in held.items():
+            event.whatsapp_message_id.next_try = moment
+        expired.whatsapp_message_id._cancel(expired[:1].reason or "")
+        return result

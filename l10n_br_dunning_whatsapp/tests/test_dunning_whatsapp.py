@@ -73,7 +73,7 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
         body = message.mail_message_id.body
         self.assertNotIn("Boleto", body)
         self.assertIn("15.881.399/0001-34", body)
-        self.assertIn(f"vencida em {due}", message.mail_message_id.body)
+        self.assertIn(f"o valor de {amount}, com vencimento em {due}", body)
         self.assertEqual(whatsapp.delivery_status, "sent")
 
         # Ana gave no consent: the SMS instead, and the WhatsApp event says why.
@@ -183,3 +183,57 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
         # The stage's own SMS goes (it was not replaced by a WhatsApp).
         sms = self._events(move, channel="sms", stage_id=self.d3.id)
         self.assertEqual((sms.state, sms.origin), ("queued", "auto"))
+
+    def test_a_customer_reminded_by_whatsapp_is_thanked_there_once(self):
+        thanks = self.account.dunning_thanks_template_id
+        self.assertEqual(thanks.template_ref, "cobranca_agradecimento")
+        self.assertEqual(thanks.variable_ids.mapped("name"), ["1", "2", "3"])
+        self.assertNotIn("desconsidere", thanks.body, "nothing to pay in a thank-you")
+        other = self._invoice(self.sp, DUE, 200.0)
+        thanks.status = "approved"
+        self._run(D3_RUN)
+        self._send_queue()
+        self._pay(other, date=date(2026, 12, 15))
+        self._run(datetime(2026, 12, 16, 2, 0))  # 23:00 in São Paulo: the e-mail only
+        self.assertTrue(self._events(other, channel="thanks"))
+        self.assertFalse(self._events(other, channel="thanks_whatsapp"))
+        self._run(datetime(2026, 12, 16, 12, 30))  # 9:30 there
+        event = self._events(other, channel="thanks_whatsapp")
+        self.assertEqual(event.state, "queued")
+        message = event.whatsapp_message_id
+        self.assertEqual(message.template_id, thanks)
+        self.assertEqual([name for name, _value in message.params], ["1", "2", "3"])
+        self.assertIn("recebemos o seu pagamento", message.body)
+        self.assertIn("15.881.399/0001-34", message.body)
+        self._run(datetime(2026, 12, 17, 12, 30))
+        self.assertEqual(len(self._events(other, channel="thanks_whatsapp")), 1, "once")
+
+    def test_a_thank_you_template_not_approved_is_said_on_its_event(self):
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self._send_queue()
+        self._pay(move, date=date(2026, 12, 15))
+        self._run(datetime(2026, 12, 16, 12, 30))
+        event = self._events(move, channel="thanks_whatsapp")
+        self.assertEqual(event.state, "skipped")
+        self.assertIn("not approved by the provider", event.reason)
+        self.assertFalse(event.whatsapp_message_id)
+        self.assertFalse(self._events(move, channel="thanks_sms"), "no SMS reminded")
+        self.assertEqual(self._events(move, channel="thanks").state, "queued")
+
+    def test_a_whatsapp_the_queue_reaches_after_the_window_waits_for_its_opening(self):
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)  # queued at noon; the queue is late (down, or a retry)
+        message = self._events(move, channel="whatsapp").whatsapp_message_id
+        self.assertEqual(message.state, "outgoing")
+        with freeze_time(datetime(2026, 12, 15, 23, 30)):  # 20:30 in São Paulo
+            self.env["whatsapp.message"]._cron_send()
+        self.assertEqual(message.state, "outgoing", "not sent after 20:00")
+        self.assertFalse(self.stand_in.accepted)
+        opening = self.company._dunning_window(self.sp).opening(
+            date(2026, 12, 16), "America/Sao_Paulo"
+        )
+        self.assertEqual(message.next_try, opening.replace(tzinfo=None))
+        with freeze_time(message.next_try):
+            self.env["whatsapp.message"]._cron_send()
+        self.assertEqual(message.state, "sent", message.error_detail)

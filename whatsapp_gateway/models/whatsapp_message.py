@@ -24,6 +24,7 @@ STATES = [
     ("read", "Read"),
     ("failed", "Failed"),
     ("unknown", "Unknown: check with the provider"),
+    ("canceled", "Canceled before sending"),
     ("received", "Received"),
 ]
 # How far a message went: a report never moves it back.
@@ -44,6 +45,7 @@ NOTIFICATION_STATUS = {
     "delivered": "sent",
     "read": "sent",
     "failed": "exception",
+    "canceled": "canceled",
 }
 
 
@@ -260,11 +262,29 @@ class WhatsappMessage(models.Model):
         locked = {row[0] for row in rows}
         return self.filtered(lambda message: message.id in locked)
 
+    def _cancel(self, detail):
+        """Take these queued messages out of the queue, unsent, saying why."""
+        queued = self.filtered(lambda message: message.state == "outgoing")
+        queued.write({"state": "canceled", "error_detail": detail, "next_try": False})
+        queued._sync_notifications()
+
+    def _gateway_hold(self, now):
+        """Hook: postpone some of these messages by setting their ``next_try``
+        (an add-on whose messages may only go at certain hours). The first try
+        and every retry pass here, so a held message goes at the moment given."""
+        return None
+
     def _send_through_account(self, account):
         """Send these queued messages through ``account``; every outcome written
         together in this transaction, the attempts traced durably before the
         requests go (sms_gateway's dispatch trace)."""
-        to_send = self._lock()
+        now = fields.Datetime.now()
+        self._gateway_hold(now)
+        waiting = self.filtered(lambda message: message.next_try and message.next_try > now)
+        if waiting:
+            cron = self.env.ref("whatsapp_gateway.ir_cron_whatsapp_send").sudo()
+            cron._trigger(at=min(waiting.mapped("next_try")))
+        to_send = (self - waiting)._lock()
         if not to_send:
             return
         account = account.sudo()

@@ -1,6 +1,6 @@
 import pytest
 
-from ..sms_text import short_sender, vocative
+from ..sms_text import TRIM_COURTESY, TRIM_NONE, TRIM_VOCATIVE, fit, short_sender, vocative
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,26 @@ def test_vocative_only_for_people_with_a_short_first_name():
     assert vocative("Distribuidora Amazonas", True) == ""
     assert vocative("Maximiliano Souza", False) == "", "over the budget: no vocative"
     assert vocative("", False) == ""
+
+
+def test_fit_keeps_everything_when_it_fits():
+    rendered = []
+
+    def render(level):
+        rendered.append(level)
+        return "x" * 100
+
+    assert fit(render, len) == ("x" * 100, TRIM_NONE)
+    assert rendered == [TRIM_NONE], "no second rendering when the first fits"
+
+
+def test_fit_gives_up_the_vocative_then_the_courtesy():
+    texts = {
+        TRIM_NONE: "Aurora: Alessandra, R$ 1,00 em aberto. Se ja pagou, ignore.",
+        TRIM_VOCATIVE: "Aurora: R$ 1,00 em aberto. Se ja pagou, ignore.",
+        TRIM_COURTESY: "Aurora: R$ 1,00 em aberto.",
+    }
+    assert fit(texts.get, len, budget=50) == (texts[TRIM_VOCATIVE], TRIM_VOCATIVE)
+    assert fit(texts.get, len, budget=30) == (texts[TRIM_COURTESY], TRIM_COURTESY)
+    # Nothing fits: the shortest, for the Settings to warn about.
+    assert fit(texts.get, len, budget=10) == (texts[TRIM_COURTESY], TRIM_COURTESY)

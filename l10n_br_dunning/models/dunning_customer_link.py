@@ -1,0 +1,83 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The link of a grouped message: one page listing every open item a customer
+owes a company, each with its own "Pay" and Pix."""
+
+import secrets
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools.portal_rules import link_state
+
+
+class DunningCustomerLink(models.Model):
+    _name = "dunning.customer.link"
+    _description = "Link to a customer's open items"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", "Customer", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade", readonly=True)
+    token = fields.Char(required=True, readonly=True, copy=False, index=True)
+    sent_at = fields.Datetime(
+        "Last sent", readonly=True, help="When a message last carried this link."
+    )
+
+    _sql_constraints = [
+        ("partner_company_uniq", "unique(partner_id, company_id)", "One link per customer."),
+        ("token_uniq", "unique(token)", "A link's token is unique."),
+    ]
+
+    @api.model
+    def _for(self, partner, company):
+        """The link of ``partner``'s open items at ``company`` (made on first
+        use; two runs at once make one), marked as sent now."""
+        partner = partner.commercial_partner_id
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO dunning_customer_link
+                       (partner_id, company_id, token, sent_at, create_uid, create_date,
+                        write_uid, write_date)
+                VALUES (%(partner)s, %(company)s, %(token)s, %(now)s, %(uid)s, %(now)s,
+                        %(uid)s, %(now)s)
+                ON CONFLICT (partner_id, company_id)
+                DO UPDATE SET sent_at = EXCLUDED.sent_at
+                RETURNING id
+                """,
+                partner=partner.id,
+                company=company.id,
+                token=secrets.token_urlsafe(9),
+                now=fields.Datetime.now(),
+                uid=self.env.uid,
+            )
+        )
+        link = self.sudo().browse(rows[0][0])
+        link.invalidate_recordset(["sent_at"])
+        return link
+
+    def _url(self):
+        """The short link (``/c/<token>``, like an invoice's: one SMS fits it)."""
+        self.ensure_one()
+        return f"{self.company_id.get_base_url()}/c/{self.token}"
+
+    def _statement(self):
+        """The customer's open items at the company (res.partner._dunning_statement)."""
+        self.ensure_one()
+        return self.partner_id.with_company(self.company_id)._dunning_statement(self.company_id)
+
+    def _state(self, statement, now=None):
+        """ "valid" while something is open; once nothing is, the company's link
+        days after the last message that carried it, then "expired"."""
+        self.ensure_one()
+        settled = None if statement["lines"] else (self.sent_at or self.create_date).date()
+        return link_state(
+            False, settled, None, self.company_id.dunning_link_days, now or fields.Datetime.now()
+        )
+
+    def _revoke(self):
+        """The links given before stop working (a new token for next time)."""
+        for link in self:
+            link.sudo().token = secrets.token_urlsafe(9)
