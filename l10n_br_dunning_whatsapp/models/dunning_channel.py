@@ -105,16 +105,7 @@ class DunningChannel(models.AbstractModel):
             (stage for stage, lines in to_send.items() if set(lines.ids) & wa_lines),
             key=lambda s: s.offset_days,
         )
-        template = stage.whatsapp_template_id
-        facts = wa.WhatsappFacts(
-            number=contact.sms_number,
-            number_error=contact.sms_error,
-            raw_number=contact.sms_raw_number,
-            account=contact.whatsapp_account and bool(template.account_id.active),
-            consent=contact.whatsapp_consent,
-            template_status=template.status if template.active else "disabled",
-            template_name=template.name or "",
-        )
+        facts = self._whatsapp_facts(contact, stage.whatsapp_template_id)
         base = super()
 
         def choose_rest(lines):
@@ -127,6 +118,24 @@ class DunningChannel(models.AbstractModel):
             choose_rest,
             caps=getattr(caps, "whatsapp", None),
             **options,
+        )
+
+    @api.model
+    def _whatsapp_facts(self, contact, template):
+        """What the WhatsApp decision needs of ``contact`` and ``template`` (the
+        stage's, or the account's thank-you; none: not approved)."""
+        if not template:
+            status = None
+        else:
+            status = template.status if template.active else "disabled"
+        return wa.WhatsappFacts(
+            number=contact.sms_number,
+            number_error=contact.sms_error,
+            raw_number=contact.sms_raw_number,
+            account=contact.whatsapp_account and (not template or template.account_id.active),
+            consent=contact.whatsapp_consent,
+            template_status=status,
+            template_name=template.name or "",
         )
 
     @api.model

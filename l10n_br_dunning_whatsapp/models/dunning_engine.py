@@ -21,20 +21,9 @@ class DunningEngine(models.AbstractModel):
         worth a second message)."""
         if channel != wa.WHATSAPP:
             return super()._thanks_outgoing(channel, partner, lines, contact, missing)
-        company = lines[:1].company_id
-        account = self.env["whatsapp.account"]._for_company(company)
+        account = self.env["whatsapp.account"]._for_company(lines[:1].company_id)
         template = account.dunning_thanks_template_id
-        facts = wa.WhatsappFacts(
-            number=contact.sms_number,
-            number_error=contact.sms_error,
-            raw_number=contact.sms_raw_number,
-            account=bool(account),
-            consent=contact.whatsapp_consent,
-            template_status=(template.status if template.active else "disabled")
-            if template
-            else None,
-            template_name=template.name or "",
-        )
+        facts = self.env["dunning.channel"]._whatsapp_facts(contact, template)
         decision = wa.choose(
             facts,
             contact,
