@@ -233,7 +233,8 @@ class TestDunningInvoiceActions(DunningCase):
         self.assertNotIn(self.stages[3].name, upcoming, "done stages are not planned")
         sms_event = self._events(move, channel="sms", state="queued")
         self.assertEqual(sms_event.delivery_status, "pending")
-        self.env["sms.sms"]._process_queue()
+        with freeze_time(datetime(2026, 12, 15, 12, 31)):  # the queue, inside the window
+            self.env["sms.sms"]._process_queue()
         sms_event.invalidate_recordset(["delivery_status"])
         self.assertEqual(sms_event.delivery_status, "sent")
         self.gateway._process_status_reports(
@@ -279,7 +280,8 @@ class TestDunningReports(DunningCase):
         self._run(datetime(2026, 12, 15, 12, 30))  # D+3: e-mail and SMS to both
         self._pay(first, date=date(2026, 12, 17))  # 2 days after
         self._pay(second, date=date(2026, 12, 21))  # 6 days after
-        self.env["sms.sms"]._process_queue()
+        with freeze_time(datetime(2026, 12, 15, 12, 31)):  # the queue, inside the window
+            self.env["sms.sms"]._process_queue()
         first_sms = self._events(first, channel="sms", state="queued")
         self.gateway._process_status_reports(
             [providers.StatusReport(providers.DELIVERED, uuid=first_sms.sms_uuid)]
