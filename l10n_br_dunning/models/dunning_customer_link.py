@@ -34,7 +34,6 @@ class DunningCustomerLink(models.Model):
         """The link of ``partner``'s open items at ``company`` (made on first
         use; two runs at once make one), marked as sent now."""
         partner = partner.commercial_partner_id
-        self.env.flush_all()
         rows = self.env.execute_query(
             SQL(
                 """

@@ -152,31 +152,26 @@ class ResPartner(models.Model):
         ids = self.env.context.get("dunning_line_ids") or []
         return self.env["account.move.line"].browse(ids).sorted("date_maturity")
 
+    def _dunning_message_company(self):
+        """The company a message speaks for: its installments', else the current."""
+        return self._dunning_context_lines()[:1].company_id or self.env.company
+
     def _dunning_message_facts(self):
         """What a short message says, in one place for SMS and WhatsApp: the
-        company, how many installments (``count``), their total, the first and
-        last due dates and the link. Several installments of several invoices
-        (a grouped message) link to the page listing every open item of the
-        customer at the company (dunning.customer.link). A stage's preview
+        company, how many installments (``count``), their total and the first
+        and last due dates (the link: ``_dunning_sms_link``). A stage's preview
         passes a sample instead (``dunning_sample``)."""
         sample = self.env.context.get("dunning_sample")
-        lines = self._dunning_context_lines()
-        company = lines[:1].company_id or self.env.company
+        company = self._dunning_message_company()
         if sample:
-            count = sample.get("count", 1)
             return {
                 "company": company,
-                "count": count,
+                "count": sample.get("count", 1),
                 "amount": sample["amount"],
                 "first_due": sample["due_date"],
                 "last_due": sample.get("last_due") or sample["due_date"],
-                "link": sample["link"],
             }
-        moves = lines.move_id
-        if len(moves) > 1:
-            link = self.env["dunning.customer.link"]._for(self, company)._url()
-        else:
-            link = moves._dunning_short_url() if moves else ""
+        lines = self._dunning_context_lines()
         dates = [day for day in lines.mapped("date_maturity") if day]
         return {
             "company": company,
@@ -184,7 +179,6 @@ class ResPartner(models.Model):
             "amount": sum(lines.mapped("amount_residual")),
             "first_due": min(dates) if dates else False,
             "last_due": max(dates) if dates else False,
-            "link": link,
         }
 
     def _dunning_text_lang(self, company):
@@ -196,8 +190,7 @@ class ResPartner(models.Model):
 
     def _dunning_sms_sender(self):
         """The company's short SMS signature (the lines' company, else the current)."""
-        lines = self._dunning_context_lines()
-        company = lines[:1].company_id or self.env.company
+        company = self._dunning_message_company()
         # Settings measure the texts with the sender being typed (dunning_sms_sender).
         sender = self.env.context.get("dunning_sms_sender") or company.dunning_sms_sender
         return gsm7_text(sender or short_sender(company.name))
@@ -217,7 +210,7 @@ class ResPartner(models.Model):
         """ "If you have paid, ignore this. " where an SMS has room for it."""
         if self.env.context.get("dunning_sms_trim", TRIM_NONE) >= TRIM_COURTESY:
             return ""
-        lang = self._dunning_text_lang(self._dunning_message_facts()["company"])
+        lang = self._dunning_text_lang(self._dunning_message_company())
         return self.with_context(lang=lang).env._("If paid, ignore this.") + " "
 
     def _dunning_sms_amount(self):
@@ -253,7 +246,17 @@ class ResPartner(models.Model):
         return self._dunning_due_dates("dd/MM")
 
     def _dunning_sms_link(self):
-        return self._dunning_message_facts()["link"]
+        """The invoice's short link; for installments of several invoices (a
+        grouped message), the link of the page listing every open item of the
+        customer at the company (dunning.customer.link)."""
+        sample = self.env.context.get("dunning_sample")
+        if sample:
+            return sample["link"]
+        moves = self._dunning_context_lines().move_id
+        if len(moves) > 1:
+            company = self._dunning_message_company()
+            return self.env["dunning.customer.link"]._for(self, company)._url()
+        return moves._dunning_short_url() if moves else ""
 
     # -- the régua's e-mails ----------------------------------------------------------------
     # ``dunning_mail`` in the context ({title, preferences_url}), set by the

@@ -25,18 +25,14 @@ class ResPartner(models.Model):
         """ "10/12/2026", or "10/12/2026 to 20/12/2026" for a grouped message."""
         return self._dunning_due_dates("dd/MM/yyyy") or "-"
 
-    def _dunning_wa_supplier(self):
-        lines = self._dunning_context_lines()
-        return lines[:1].company_id or self.env.company
-
     def _dunning_wa_company_name(self):
         """The supplier's name ({{2}} of the suggested templates)."""
-        return self._dunning_wa_supplier().name
+        return self._dunning_message_company().name
 
     def _dunning_wa_company_identity(self):
         """The supplier's CNPJ and address, as CDC art. 42-A asks (the closing
         sentence of the suggested templates); never empty."""
-        partner = self._dunning_wa_supplier().partner_id
+        partner = self._dunning_message_company().partner_id
         # "São Paulo/SP"; a state without a city is no address.
         city = f"{partner.city}/{partner.state_id.code}" if partner.state_id.code else partner.city
         address = ", ".join(filter(None, (partner.street, partner.street2, partner.city and city)))
