@@ -3,7 +3,7 @@
     "name": "Régua de Cobrança: WhatsApp",
     "summary": "WhatsApp in the régua de cobrança: approved templates with the customer's "
     "consent, falling back to SMS then e-mail",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "author": "Régua de Cobrança contributors",
     "maintainers": [],
@@ -15,6 +15,7 @@
         "views/dunning_policy_views.xml",
         "views/portal_templates.xml",
         "views/whatsapp_account_views.xml",
+        "views/whatsapp_template_views.xml",
         "wizard/dunning_send_wizard_views.xml",
     ],
     "auto_install": True,

@@ -8,3 +8,4 @@ from . import dunning_portal_request
 from . import res_partner
 from . import whatsapp_account
 from . import whatsapp_message
+from . import whatsapp_template

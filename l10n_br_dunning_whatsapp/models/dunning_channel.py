@@ -26,6 +26,10 @@ WA_REASONS = {
     wa.TEMPLATE_NOT_APPROVED: _lt(
         "The WhatsApp template %(template)s is not approved by the provider (%(status)s)."
     ),
+    wa.TEMPLATE_ONE_INVOICE: _lt(
+        "The WhatsApp template %(template)s speaks of one invoice and this message carries "
+        "%(count)s installments."
+    ),
     wa.SENT_BY_WHATSAPP: _lt("Sent by WhatsApp instead."),
     wa.REFUSED: _lt("WhatsApp refused it (%(detail)s): sent by SMS or e-mail instead."),
 }
@@ -136,6 +140,7 @@ class DunningChannel(models.AbstractModel):
             consent=contact.whatsapp_consent,
             template_status=status,
             template_name=template.name or "",
+            template_one_invoice=bool(template.dunning_one_invoice),
         )
 
     @api.model

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date, datetime
+from pathlib import Path
 
 from freezegun import freeze_time
 
@@ -237,3 +238,43 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
         with freeze_time(message.next_try):
             self.env["whatsapp.message"]._cron_send()
         self.assertEqual(message.state, "sent", message.error_detail)
+
+    def test_a_template_that_speaks_of_one_invoice_does_not_carry_two(self):
+        """Made from the earlier suggestion ("a fatura de {{3}}"), marked on
+        upgrade: two installments of Maria go by SMS, saying why."""
+        old = self.templates["cobranca_em_aberto"]
+        old.body = old.body.replace(
+            "o valor de {{3}}, com vencimento em", "a fatura de {{3}}, vencida em"
+        )
+        Template = self.env["whatsapp.template"]
+        self.assertEqual(Template.search([])._dunning_mark_one_invoice(), old)
+        self.assertTrue(old.dunning_one_invoice)
+        moves = self._invoice(self.sp, DUE) | self._invoice(self.sp, DUE, 602.0)
+        single = self._invoice(self.rj, DUE)
+        self.env["whatsapp.consent"]._grant(self.rj, self.rj.mobile, "portal")
+        self._run(D3_RUN)
+        for move in moves:
+            whatsapp = self._events(move, channel="whatsapp")
+            self.assertEqual(whatsapp.state, "skipped")
+            self.assertEqual(
+                whatsapp.reason,
+                f"The WhatsApp template {old.name} speaks of one invoice and this message "
+                "carries 2 installments.",
+            )
+            sms = self._events(move, channel="sms", stage_id=self.d3.id)
+            self.assertEqual(sms.state, "queued")
+            self.assertTrue(sms.sms_uuid)
+        # One installment: the template still reads right.
+        self.assertEqual(self._events(single, channel="whatsapp").state, "queued")
+
+    def test_the_readme_shows_the_texts_the_account_suggests(self):
+        """The administrator submits what readme/CONFIGURE.md shows: it must be
+        the text "Add the régua's templates" creates, word for word."""
+        path = Path(__file__).resolve().parents[1] / "readme" / "CONFIGURE.md"
+        readme = " ".join(path.read_text(encoding="utf-8").split())
+        suggested = self.account.template_ids.filtered(lambda t: t.template_ref != "cobranca_b2b")
+        self.assertEqual(len(suggested), 5)
+        for template in suggested:
+            with self.subTest(template=template.template_ref):
+                self.assertIn(f"``{template.template_ref}``", readme)
+                self.assertIn(" ".join(template.body.split()), readme)

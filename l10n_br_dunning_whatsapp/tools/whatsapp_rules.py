@@ -24,6 +24,7 @@ NO_NUMBER = "wa_no_number"
 NO_CONSENT = "wa_no_consent"
 OPTED_OUT = "wa_opted_out"
 TEMPLATE_NOT_APPROVED = "wa_template"
+TEMPLATE_ONE_INVOICE = "wa_one_invoice"  # its text says "a fatura": not for several
 SENT_BY_WHATSAPP = "wa_sent"
 REFUSED = "wa_refused"  # the provider refused it after it was queued
 
@@ -39,6 +40,9 @@ class WhatsappFacts:
     consent: str = "none"  # "granted", "revoked" or "none" for that number
     template_status: str | None = None  # the speaking stage's template state
     template_name: str = ""
+    # The template's text speaks of one invoice ("a fatura de {{3}}", as the
+    # suggestions said before 18.0.1.1.0): it cannot carry a grouped message.
+    template_one_invoice: bool = False
 
 
 def decide(facts, preferred, lines, caps=None, manual=False):
@@ -63,6 +67,8 @@ def decide(facts, preferred, lines, caps=None, manual=False):
             template=facts.template_name or "-",
             status=facts.template_status or "-",
         )
+    if facts.template_one_invoice and len(lines) > 1:
+        return skip(TEMPLATE_ONE_INVOICE, template=facts.template_name or "-", count=len(lines))
     if not manual and caps is not None:
         day = caps.deferred_to()
         if day is not None:

@@ -8,6 +8,7 @@ from ..whatsapp_rules import (
     PREFERS_OTHER,
     SENT_BY_WHATSAPP,
     TEMPLATE_NOT_APPROVED,
+    TEMPLATE_ONE_INVOICE,
     WHATSAPP,
     WhatsappFacts,
     choose,
@@ -124,3 +125,13 @@ def test_caps_defer_whatsapp():
 def test_company_without_identity_sends_nothing():
     assert run(company_missing="CNPJ")[0][2:4] == ("skipped", rules.COMPANY_UNIDENTIFIED)
     assert len(run(company_missing="CNPJ")) == 1
+
+
+def test_a_template_that_speaks_of_one_invoice_carries_one_installment_only():
+    """ "a fatura de R$ 702,00" for two installments would mislead: SMS instead."""
+    facts = WhatsappFacts(**{**READY.__dict__, "template_one_invoice": True})
+    assert run(facts, channel_lines={WHATSAPP: [1]}) == [(WHATSAPP, [1], "send", None, "auto")]
+    assert run(facts) == [
+        (WHATSAPP, [1, 2], "skipped", TEMPLATE_ONE_INVOICE, "auto"),
+        (rules.SMS, [1, 2], "send", None, "fallback"),
+    ]

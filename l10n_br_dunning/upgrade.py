@@ -1,0 +1,126 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""An upgrade brings the shipped wording to the templates nobody edited.
+
+The e-mail and SMS templates are ``noupdate`` data: Odoo never rewrites them on
+upgrade, so a database installed before a wording was corrected (the last
+notice that promised a call, an SMS that said "a fatura" for three
+installments) would keep it. ``refresh_untouched_templates`` reloads, from this
+version's data files and ``pt_BR.po``, each template whose every text is one a
+version of the add-on shipped (``tools/shipped.py``); a template someone
+edited, in any language, is kept as it is and named in the log.
+"""
+
+import copy
+import json
+import logging
+
+from lxml import etree
+
+from odoo.tools import SQL, file_open
+from odoo.tools.convert import xml_import
+from odoo.tools.translate import TranslationImporter
+
+from .tools.shipped import (
+    ANY_LANG,
+    HTML,
+    PO_PT_BR,
+    TEMPLATE_FILES,
+    as_known,
+    template_nodes,
+    untouched,
+    version_fingerprints,
+)
+
+_logger = logging.getLogger(__name__)
+MODULE = "l10n_br_dunning"
+
+
+def _read(path):
+    try:
+        with file_open(f"{MODULE}/{path}", "r") as file:
+            return file.read()
+    except FileNotFoundError:
+        return None
+
+
+def shipped_fingerprints():
+    """{xmlid: {field: {lang: [fingerprint]}}} of every version shipped."""
+    return json.loads(_read("data/shipped_templates.json"))
+
+
+def stored_texts(record, fields):
+    """{field: {lang: value}} of a record as the database holds it (a field
+    that is not translated under ``ANY_LANG``)."""
+    texts = {}
+    for name in fields:
+        field = record._fields.get(name)
+        if not field or not field.store or not field.column_type:
+            continue
+        record.env.cr.execute(
+            SQL(
+                "SELECT %s FROM %s WHERE id = %s",
+                SQL.identifier(name),
+                SQL.identifier(record._table),
+                record.id,
+            )
+        )
+        value = record.env.cr.fetchone()[0]
+        if field.translate:
+            texts[name] = {
+                lang: text for lang, text in (value or {}).items() if not lang.startswith("_")
+            }
+        else:
+            texts[name] = {ANY_LANG: value}
+    return texts
+
+
+def _reload(env, path, node, xmlid):
+    """Load one <record> of a data file as if it were not ``noupdate``, and
+    mark it ``noupdate`` again."""
+    env = env(context={k: v for k, v in env.context.items() if k != "lang"})
+    name = xmlid.split(".", 1)[1]
+    data = env["ir.model.data"].search([("module", "=", MODULE), ("name", "=", name)])
+    data.noupdate = False
+    data.flush_recordset(["noupdate"])
+    document = etree.Element("odoo")
+    document.append(copy.deepcopy(node))
+    xml_import(env, MODULE, {}, mode="update", noupdate=False, xml_filename=path).parse(document)
+    data.noupdate = True
+    data.flush_recordset(["noupdate"])
+
+
+def refresh_untouched_templates(env, shipped=None):
+    """Reload the templates nobody edited from this version's files; return
+    (refreshed, kept) xmlids. ``shipped`` defaults to the fingerprints file."""
+    shipped = shipped_fingerprints() if shipped is None else shipped
+    current = version_fingerprints(MODULE, _read)
+    refreshed, kept = [], []
+    for path in TEMPLATE_FILES:
+        for xmlid, node in template_nodes(_read(path), MODULE).items():
+            record = env.ref(xmlid, raise_if_not_found=False)
+            if not record:
+                continue  # deleted by someone: not brought back
+            now = as_known(current[xmlid])
+            texts = stored_texts(record, set(now) | set(shipped.get(xmlid, {})))
+            if untouched(texts, now, HTML):
+                continue  # already this version's wording
+            if not untouched(texts, shipped.get(xmlid, {}), HTML):
+                kept.append(xmlid)
+                continue
+            _reload(env, path, node, xmlid)
+            refreshed.append(xmlid)
+    if refreshed and env["res.lang"]._lang_get("pt_BR"):
+        importer = TranslationImporter(env.cr, verbose=False)
+        importer.load_file(f"{MODULE}/{PO_PT_BR}", "pt_BR", xmlids=refreshed)
+        importer.save(force_overwrite=True)
+    env.invalidate_all()
+    env.registry.clear_cache()
+    if refreshed:
+        _logger.info("Templates brought to this version's wording: %s", ", ".join(refreshed))
+    if kept:
+        _logger.warning(
+            "Templates edited in this database keep their text (compare them with this "
+            "version's wording): %s",
+            ", ".join(kept),
+        )
+    return refreshed, kept
