@@ -9,8 +9,8 @@ from odoo.http import request
 from odoo.addons.account_payment.controllers.portal import PortalAccount
 from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, normalize_mobile
 
-from ..models.account_move_line import DUNNED_MOVE_TYPES
 from ..models.dunning_portal_request import DunningRateLimit
+from ..tools.payment_states import DUNNED_MOVE_TYPES
 from ..tools.portal_codes import mask_phone
 
 ACTIONS = ("paid", "dispute", "promise")

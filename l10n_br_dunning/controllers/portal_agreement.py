@@ -8,9 +8,9 @@ from odoo import fields, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
-from ..models.account_move_line import DUNNED_MOVE_TYPES
 from ..models.dunning_portal_request import DunningRateLimit
 from ..tools.agreements import clean_vat, term_sha256
+from ..tools.payment_states import DUNNED_MOVE_TYPES
 from .portal import DunningPortal
 
 

@@ -6,9 +6,14 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.misc import format_date, format_datetime
 
+from ..tools.payment_states import (
+    DUNNED_MOVE_TYPES,
+    OPEN_PAYMENT_STATES,
+    SETTLED_STATES,
+    is_closed,
+    is_open,
+)
 from ..tools.portal_rules import late_charges
-from .account_move_line import NEVER_REMINDED, OPEN_PAYMENT_STATES
-from .dunning_agreement import RENEGOTIATED_MOVES
 from .dunning_context import PlanningContext, to_naive, to_utc
 
 PAUSE_REASONS = [
@@ -25,6 +30,30 @@ DISPUTE_REASONS = [
     ("wrong_amount", "Wrong amount"),
     ("other", "Other"),
 ]
+
+
+# Invoices an agreement's entry settled (wholly or partly), not a payment of
+# the customer: the day (the entry's date) and the agreement.
+RENEGOTIATED_MOVES = SQL(
+    """
+    SELECT DISTINCT ON (rl.move_id) rl.move_id, cl.date AS renegotiated_on,
+           ag.id AS agreement_id
+      FROM account_move_line rl
+      JOIN account_partial_reconcile ap ON ap.debit_move_id = rl.id
+      JOIN account_move_line cl ON cl.id = ap.credit_move_id
+      JOIN dunning_agreement ag ON ag.move_id = cl.move_id
+  ORDER BY rl.move_id, cl.date
+    """
+)
+
+
+def settled_by_agreement(move_alias):
+    """SQL: the invoice ``move_alias`` is among RENEGOTIATED_MOVES."""
+    return SQL(
+        "%s IN (SELECT r.move_id FROM (%s) r)",
+        SQL.identifier(move_alias, "id"),
+        RENEGOTIATED_MOVES,
+    )
 
 
 class AccountMove(models.Model):
@@ -90,6 +119,19 @@ class AccountMove(models.Model):
         compute="_compute_dunning_settled_agreement_id",
         help="The agreement that replaced this invoice's open installments: the customer has "
         "not paid them, the agreement's installments take their place.",
+    )
+    dunning_document_open = fields.Boolean(
+        compute="_compute_dunning_document_open",
+        help="Technical: a document the régua reminds that still owes something "
+        "(tools/payment_states.py), for views and portal pages.",
+    )
+    dunning_dunned_document = fields.Boolean(
+        compute="_compute_dunning_document_open",
+        help="Technical: a posted document of a kind the régua reminds.",
+    )
+    dunning_settled = fields.Boolean(
+        compute="_compute_dunning_document_open",
+        help="Technical: paid, being paid or reversed: nothing is owed any more.",
     )
     dunning_portal_order = fields.Integer(
         compute="_compute_dunning_portal_order",
@@ -166,10 +208,18 @@ class AccountMove(models.Model):
                 else False
             )
 
+    @api.depends("state", "payment_state", "move_type")
+    def _compute_dunning_document_open(self):
+        for move in self:
+            dunned = move.move_type in DUNNED_MOVE_TYPES
+            move.dunning_dunned_document = dunned and move.state == "posted"
+            move.dunning_document_open = dunned and is_open(move.state, move.payment_state)
+            move.dunning_settled = move.payment_state in SETTLED_STATES
+
     def _compute_dunning_portal_order(self):
         today = fields.Date.context_today(self)
         for move in self:
-            open_ = move.state == "posted" and move.payment_state in OPEN_PAYMENT_STATES
+            open_ = is_open(move.state, move.payment_state)
             due = move.invoice_date_due
             move.dunning_portal_order = 0 if open_ and due and due < today else 1 if open_ else 2
 
@@ -314,7 +364,7 @@ class AccountMove(models.Model):
     def _dunning_portal_closed(self):
         """Nothing left for the customer to do: paid, being paid, reversed, cancelled."""
         self.ensure_one()
-        return self.state != "posted" or self.payment_state in NEVER_REMINDED
+        return is_closed(self.state, self.payment_state)
 
     def _dunning_portal_installments(self):
         """[{line, days_overdue, charges, pix, pix_qr_url}] of the open

@@ -4,20 +4,10 @@ from urllib.parse import urlencode
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
+from ..tools.payment_states import DUNNED_MOVE_TYPES, NEVER_REMINDED
 from ..tools.planning import Plan, plan, upcoming
 from .dunning_context import PlanningContext, to_naive, to_utc
 
-# Paid: the money came (or is on its way), what a thank-you and days-to-pay
-# count (an invoice an agreement settled is "paid" to Odoo: RENEGOTIATED_MOVES
-# tells it apart); settled: nothing is owed any more; open: something is.
-PAID_STATES = ("paid", "in_payment")
-SETTLED_STATES = (*PAID_STATES, "reversed")
-OPEN_PAYMENT_STATES = ("not_paid", "partial")
-# Payment states that are never reminded (README: decisions): settled, or
-# blocked by hand.
-NEVER_REMINDED = (*SETTLED_STATES, "blocked")
-# The documents the régua reminds (an agreement's entry besides: _dunning_open_domain).
-DUNNED_MOVE_TYPES = ("out_invoice", "out_receipt")
 # Pix key types l10n_br builds a "copia e cola" code for.
 PIX_KEY_TYPES = ("email", "mobile", "br_cpf_cnpj", "br_random")
 
@@ -65,20 +55,28 @@ class AccountMoveLine(models.Model):
     # -- what is an open installment ----------------------------------------------
 
     @api.model
+    def _dunning_dunned_domain(self):
+        """The receivable installments the régua is about, open or not: posted
+        invoices (and receipts), and the new installments of an approved
+        agreement, each with a due date. What the payer profile reads too."""
+        return [
+            ("parent_state", "=", "posted"),
+            ("account_type", "=", "asset_receivable"),
+            "|",
+            ("move_id.move_type", "in", DUNNED_MOVE_TYPES),
+            ("move_id.dunning_agreement_id", "!=", False),
+            ("date_maturity", "!=", False),
+        ]
+
+    @api.model
     def _dunning_open_domain(self):
         """The open receivable installments the régua may remind: the one
         definition, used as an ORM domain, in Python (``_dunning_is_open``) and
         in SQL (``_dunning_open_sql``)."""
         return [
-            ("parent_state", "=", "posted"),
-            ("account_type", "=", "asset_receivable"),
-            # Invoices, and the new installments of an approved agreement.
-            "|",
-            ("move_id.move_type", "in", DUNNED_MOVE_TYPES),
-            ("move_id.dunning_agreement_id", "!=", False),
+            *self._dunning_dunned_domain(),
             ("reconciled", "=", False),
             ("amount_residual", ">", 0),
-            ("date_maturity", "!=", False),
             ("move_id.payment_state", "not in", NEVER_REMINDED),
         ]
 

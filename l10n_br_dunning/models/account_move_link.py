@@ -12,8 +12,8 @@ from markupsafe import Markup
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..tools.payment_states import SETTLED_STATES
 from ..tools.portal_rules import link_state
-from .account_move_line import SETTLED_STATES
 from .dunning_portal_request import DunningRateLimit
 
 FRESH_LINKS_PER_HOUR = 3

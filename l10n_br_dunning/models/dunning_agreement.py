@@ -5,11 +5,11 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, LazyTranslate
+from odoo.tools import LazyTranslate
 from odoo.tools.misc import format_amount, format_date
 
 from ..tools import agreements as rules
-from .account_move_line import DUNNED_MOVE_TYPES
+from ..tools.payment_states import DUNNED_MOVE_TYPES
 from .dunning_context import PlanningContext, to_utc
 from .dunning_portal_request import PORTAL_RATE_LIMIT, DunningRateLimit
 
@@ -24,30 +24,6 @@ REFUSALS = {
     rules.DOWN_PAYMENT_TOO_SMALL: _lt("The down payment must be at least %(min)s."),
     rules.DOWN_PAYMENT_TOO_LARGE: _lt("The down payment cannot pay the whole debt."),
 }
-
-
-# Invoices an agreement's entry settled (wholly or partly), not a payment of
-# the customer: the day (the entry's date) and the agreement.
-RENEGOTIATED_MOVES = SQL(
-    """
-    SELECT DISTINCT ON (rl.move_id) rl.move_id, cl.date AS renegotiated_on,
-           ag.id AS agreement_id
-      FROM account_move_line rl
-      JOIN account_partial_reconcile ap ON ap.debit_move_id = rl.id
-      JOIN account_move_line cl ON cl.id = ap.credit_move_id
-      JOIN dunning_agreement ag ON ag.move_id = cl.move_id
-  ORDER BY rl.move_id, cl.date
-    """
-)
-
-
-def settled_by_agreement(move_alias):
-    """SQL: the invoice ``move_alias`` is among RENEGOTIATED_MOVES."""
-    return SQL(
-        "%s IN (SELECT r.move_id FROM (%s) r)",
-        SQL.identifier(move_alias, "id"),
-        RENEGOTIATED_MOVES,
-    )
 
 
 STATES = [

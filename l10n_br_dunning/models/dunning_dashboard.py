@@ -2,7 +2,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .account_move_line import DUNNED_MOVE_TYPES, NEVER_REMINDED
+from ..tools.payment_states import DUNNED_MOVE_TYPES, NEVER_REMINDED
 from .dunning_event import CHANNELS
 from .res_partner import PAYER_CLASSES
 

@@ -2,8 +2,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .account_move_line import DUNNED_MOVE_TYPES, PAID_STATES
-from .dunning_agreement import RENEGOTIATED_MOVES, settled_by_agreement
+from ..tools.payment_states import DUNNED_MOVE_TYPES, PAID_STATES
+from .account_move import RENEGOTIATED_MOVES, settled_by_agreement
 from .dunning_event import CHANNELS
 
 # Paid customer invoices and the day they were paid (the last reconciliation of

@@ -9,9 +9,9 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import channels as rules
+from ..tools.payment_states import PAID_STATES
 from ..tools.planning import is_expired
-from .account_move_line import PAID_STATES
-from .dunning_agreement import settled_by_agreement
+from .account_move import settled_by_agreement
 from .dunning_channel import Outbox, Outgoing
 from .dunning_context import PlanningContext, to_naive, to_utc
 

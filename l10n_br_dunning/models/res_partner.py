@@ -13,7 +13,7 @@ from odoo.addons.sms_gateway.tools.segments import transliterate as gsm7_text
 from ..tools.payer_profile import average_days_late, payer_class
 from ..tools.portal_codes import mask_email, mask_phone
 from ..tools.sms_text import TRIM_COURTESY, TRIM_NONE, TRIM_VOCATIVE, short_sender, vocative
-from .account_move_line import DUNNED_MOVE_TYPES
+from .account_move import settled_by_agreement
 from .dunning_context import PlanningContext
 
 PAYER_CLASSES = [
@@ -454,23 +454,27 @@ class ResPartner(models.Model):
         company asks for it. Returns {partner id: (average, class)}."""
         today = today or fields.Date.context_today(self)
         self.env.flush_all()
+        # Paid: the installments the régua is about, reconciled, except an
+        # invoice an agreement settled (the customer paid the agreement's
+        # installments, which count on their own due dates, not the invoice).
+        Line = self.env["account.move.line"].sudo()
+        dunned = Line._search(
+            Line._dunning_dunned_domain()
+            + [("company_id", "=", company.id), ("reconciled", "=", True), ("balance", ">", 0)]
+        )
         paid = self.env.execute_query(
             SQL(
                 """
                 SELECT l.partner_id, l.balance, l.date_maturity, MAX(apr.max_date)
                   FROM account_move_line l
                   JOIN account_move m ON m.id = l.move_id
-                  JOIN account_account a ON a.id = l.account_id
                   JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
-                 WHERE l.company_id = %(company)s AND a.account_type = 'asset_receivable'
-                   AND l.parent_state = 'posted' AND l.reconciled AND l.balance > 0
-                   AND l.date_maturity IS NOT NULL
-                   AND m.move_type IN %(dunned)s
+                 WHERE l.id IN %(dunned)s AND NOT %(renegotiated)s
               GROUP BY l.id
                 HAVING MAX(apr.max_date) >= %(since)s
                 """,
-                company=company.id,
-                dunned=DUNNED_MOVE_TYPES,
+                dunned=dunned.subselect(),
+                renegotiated=settled_by_agreement("m"),
                 since=today - timedelta(days=365),
             )
         )

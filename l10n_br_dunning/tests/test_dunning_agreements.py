@@ -299,6 +299,24 @@ class TestDunningAgreements(DunningCase):
         self.assertIn("Settled by agreement", arch)
         self.assertIn("Renegotiated", arch)
 
+    def test_a_renegotiated_invoice_is_not_a_late_payment_in_the_payer_profile(self):
+        """Maria renegotiated two invoices 30 and 10 days late and paid the first
+        installment on its day: she paid nothing late. (The invoices are "paid"
+        to Odoo, reconciled with the agreement's entry; counting them would say
+        26 days late on average.)"""
+        agreement = self._approved()
+        first = agreement.installment_ids.filtered(lambda i: i.number == 1).move_line_id
+        self._pay_line(first, day=date(2026, 12, 10))
+        with freeze_time(date(2026, 12, 11)):
+            result = self.env["res.partner"]._dunning_update_payer_profiles(self.company)
+        self.assertEqual(result[self.sp.id][0], 0.0)
+        # Paid three days late, the installment counts on its own due date.
+        second = agreement.installment_ids.filtered(lambda i: i.number == 2).move_line_id
+        self._pay_line(second, day=date(2027, 1, 13))
+        with freeze_time(date(2027, 1, 14)):
+            result = self.env["res.partner"]._dunning_update_payer_profiles(self.company)
+        self.assertEqual(result[self.sp.id][0], 1.5)
+
     def test_the_term_names_the_parties_and_what_happens_if_an_installment_is_missed(self):
         self.sp.write({"vat": "123.456.789-09", "street": "Rua das Flores, 10", "city": "Campinas"})
         agreement = self._approved(down=234.56)

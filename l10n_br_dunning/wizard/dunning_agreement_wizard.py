@@ -7,8 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_amount, format_date
 
-from ..models.account_move_line import DUNNED_MOVE_TYPES
 from ..tools import agreements as rules
+from ..tools.payment_states import DUNNED_MOVE_TYPES
 
 
 class DunningAgreementWizard(models.TransientModel):

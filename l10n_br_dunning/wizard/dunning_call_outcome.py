@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
-from ..models.account_move_line import DUNNED_MOVE_TYPES, OPEN_PAYMENT_STATES
+from ..tools.payment_states import DUNNED_MOVE_TYPES, OPEN_PAYMENT_STATES
 
 OUTCOMES = [
     ("promise", "Promised to pay"),
