@@ -3,7 +3,7 @@
 
 Each e-mail is written by the régua's own code for a worst-case customer (a
 40-character name, two invoices of R$ 123.456,78, Pix key on the company), built
-by Odoo as it would be sent (mail.mail._dunning_mime_messages), and shown in
+by Odoo as it would be sent (l10n_br_dunning/tests/mime.py), and shown in
 headless Chromium at a phone-and-desktop friendly width of 640 px; the inline
 Pix QR codes (cid:) are shown from the message's own image parts.
 
@@ -99,6 +99,7 @@ def render(env, out):
 
     from odoo.addons.l10n_br_dunning.models.dunning_channel import Outgoing
     from odoo.addons.l10n_br_dunning.models.dunning_context import PlanningContext
+    from odoo.addons.l10n_br_dunning.tests.mime import mime_messages
     from odoo.addons.l10n_br_dunning.tools import channels as rules
 
     company = env.ref("l10n_br_dunning.res_company_demo")
@@ -156,14 +157,14 @@ def render(env, out):
         if state != "queued":
             sys.exit(f"{xmlid}: {reason}")
         mail = env["mail.mail"].sudo().search([("mail_message_id", "=", extra["mail_message_id"])])
-        [message] = mail._dunning_mime_messages()
+        [message] = mime_messages(mail)
         shoot(message, out / f"email_{name}.png")
     # The statement goes from the customer's form, through Odoo's composer.
     action = customer.with_company(company).action_dunning_send_statement()
     env["mail.compose.message"].with_context(**action["context"]).create({}).action_send_mail()
     posted = customer.message_ids.filtered(lambda m: m.message_type == "comment")[:1]
     mail = env["mail.mail"].sudo().search([("mail_message_id", "=", posted.id)])
-    [message] = mail._dunning_mime_messages()
+    [message] = mime_messages(mail)
     shoot(message, out / "email_statement.png")
 
 

@@ -15,7 +15,6 @@ from . import dunning_channel
 from . import dunning_engine
 from . import mail_template
 from . import ir_mail_server
-from . import mail_mail
 from . import sms_sms
 from . import sms_template
 from . import ir_module_module

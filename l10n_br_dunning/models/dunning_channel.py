@@ -11,7 +11,7 @@ from odoo import Command, api, fields, models
 from odoo.tools import SQL, LazyTranslate, clean_context, html2plaintext
 from odoo.tools.misc import format_amount
 
-from odoo.addons.sms_gateway.models.sms_sms import PHONE_ERRORS
+from odoo.addons.sms_gateway.phone_errors import phone_error_text
 from odoo.addons.sms_gateway.tools.phone import PhoneNumberError
 
 from ..tools import channels as rules
@@ -336,7 +336,7 @@ class DunningChannel(models.AbstractModel):
         args = dict(decision.args)
         if decision.reason == rules.NO_MOBILE:
             code = args.pop("code", None) or "empty"
-            args["problem"] = self.env._(PHONE_ERRORS[code])
+            args["problem"] = phone_error_text(code, self.env.lang)
         if decision.reason in (rules.SMS_CAP, rules.OUTSIDE_WINDOW):
             args["day"] = args["day"].strftime("%d/%m/%Y")
         return self.env._(REASONS[decision.reason]) % args

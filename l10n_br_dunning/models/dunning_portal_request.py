@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
-from odoo.addons.sms_gateway.models.sms_sms import PHONE_ERRORS
+from odoo.addons.sms_gateway.phone_errors import phone_error_text
 from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, normalize_mobile
 
 from ..tools.portal_codes import mask_phone
@@ -337,7 +337,7 @@ class DunningPortalRequest(models.Model):
                 raise UserError(
                     self.env._(
                         "This mobile number cannot receive SMS: %(reason)s",
-                        reason=self.env._(PHONE_ERRORS[error.code]),
+                        reason=phone_error_text(error.code, self.env.lang),
                     )
                 ) from error
         elif channel == "sms" and not number:

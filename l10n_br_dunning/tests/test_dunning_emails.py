@@ -16,6 +16,7 @@ from ..models.dunning_channel import Outbox, Outgoing
 from ..models.dunning_context import PlanningContext
 from ..tools import channels as rules
 from .common import DunningCase
+from .mime import mime_messages
 
 # 40 characters, accents included: the worst name the SMS rules plan for.
 WORST_NAME = "Maria Aparecida da Conceição Albuquerque"
@@ -30,8 +31,8 @@ ODOO_FRAME = ("Sua Contato", "Your Contact", "Deixar de seguir", "Unfollow", "Po
 
 
 def built_messages(mail):
-    """What the customer's mail client receives (mail.mail._dunning_mime_messages)."""
-    return mail._dunning_mime_messages()
+    """What the customer's mail client receives."""
+    return mime_messages(mail)
 
 
 def part(message, content_type):

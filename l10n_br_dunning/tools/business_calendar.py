@@ -202,10 +202,10 @@ class StateLaw:
     saturday: tuple | None = (time(8, 0), time(14, 0))
 
 
-# The strictest state laws on collection contacts (README: "Saturday and state
-# law"). States not listed get the outer bound every state keeps (README:
-# decisions, "Hours outside the state table"): weekdays 8h to 20h, Saturday only
-# from 8h to 14h and only when the company contacts on Saturdays.
+# The strictest state laws on collection contacts (README: Sending window and
+# state law). States not listed get the outer bound every state keeps (the
+# table's last row there): weekdays 8h to 20h, Saturday only from 8h to 14h and
+# only when the company contacts on Saturdays.
 STATE_LAWS = {
     "SP": StateLaw(weekdays=(time(8, 0), time(20, 0)), saturday=(time(8, 0), time(14, 0))),
     "AL": StateLaw(weekdays=(time(8, 0), time(20, 0)), saturday=(time(8, 0), time(14, 0))),

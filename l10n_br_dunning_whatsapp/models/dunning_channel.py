@@ -6,7 +6,7 @@ from collections import defaultdict
 from odoo import api, models
 from odoo.tools import LazyTranslate
 
-from odoo.addons.sms_gateway.models.sms_sms import PHONE_ERRORS
+from odoo.addons.sms_gateway.phone_errors import phone_error_text
 from odoo.addons.whatsapp_gateway.models.whatsapp_consent import consent_row
 from odoo.addons.whatsapp_gateway.tools.consent import consent_state
 from odoo.addons.whatsapp_gateway.tools.params import ParameterError
@@ -158,7 +158,7 @@ class DunningChannel(models.AbstractModel):
         lang = self.env.lang or "en_US"
         if decision.reason == wa.NO_NUMBER:
             code = args.pop("code", None) or "empty"
-            args["problem"] = PHONE_ERRORS[code]._translate(lang)
+            args["problem"] = phone_error_text(code, lang)
         if decision.reason == wa.PREFERS_OTHER:
             args["channel"] = PREFERENCE_WORDS[args["channel"]]._translate(lang)
         words = TEMPLATE_STATUS_WORDS.get(args.get("status"))

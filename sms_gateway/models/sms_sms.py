@@ -6,21 +6,13 @@ from datetime import timedelta
 from odoo import fields, models
 from odoo.tools import SQL, LazyTranslate
 
+from ..phone_errors import phone_error_text
 from ..tools import providers
 from ..tools.phone import PhoneNumberError, normalize_mobile
 from ..tools.segments import segment_info, transliterate
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
-
-# Readable reasons for numbers the gateway refuses before calling the provider.
-PHONE_ERRORS = {
-    "empty": _lt("The number is empty."),
-    "unparsable": _lt("This is not a phone number."),
-    "missing_area_code": _lt("The number has no area code (DDD)."),
-    "invalid": _lt("This number does not exist in the numbering plan."),
-    "not_mobile": _lt("This is a landline, not a mobile number."),
-}
 
 
 class SmsSms(models.Model):
@@ -174,7 +166,7 @@ class SmsSms(models.Model):
             number = normalize_mobile(self.number, self.partner_id.country_id.code or "BR")
         except PhoneNumberError as error:
             lang = self.partner_id.lang or self.env.lang
-            reason = PHONE_ERRORS[error.code]._translate(lang)
+            reason = phone_error_text(error.code, lang)
             failure_type = "sms_number_missing" if error.code == "empty" else "sms_number_format"
             values.update(status="failed", failure_type=failure_type)
             values["error_detail"] = f"{self.number or ''}: {reason}"

@@ -1,2 +1,2 @@
 from . import sms_composer
-from . import sms_gateway_test
+from . import sms_gateway_test_wizard

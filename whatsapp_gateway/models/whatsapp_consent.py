@@ -4,7 +4,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from odoo.addons.sms_gateway.models.sms_sms import PHONE_ERRORS
+from odoo.addons.sms_gateway.phone_errors import phone_error_text
 
 from ..tools.consent import GRANTED, consent_state
 from ..tools.sms import phone
@@ -71,7 +71,7 @@ class WhatsappConsent(models.Model):
                     "(%(problem)s)",
                     partner=partner.display_name,
                     number=number or "-",
-                    problem=PHONE_ERRORS[error.code]._translate(self.env.lang or "en_US"),
+                    problem=phone_error_text(error.code, self.env.lang),
                 )
             ) from error
 

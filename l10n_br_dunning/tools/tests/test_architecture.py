@@ -1,14 +1,17 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """One home for each rule (README: "Where each rule lives"), read from the
 source without Odoo: the table names real definitions, a rule's words are not
-spelled again outside its home, and l10n_br_dunning's imports make no circle."""
+spelled again outside its home, and no add-on's imports make a circle (a
+deferred import inside a function counts: it hides a circle, it does not
+break it)."""
 
 import ast
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
-PACKAGE = ROOT / "l10n_br_dunning"
 OUR_ADDONS = sorted(path.parent for path in ROOT.glob("*/__manifest__.py"))
 
 # A rule's words, and the one file allowed to spell them.
@@ -108,9 +111,12 @@ def _imports(path, modules):
     return {module for module in found if module in modules and module != name}
 
 
-def test_the_imports_of_l10n_br_dunning_make_no_circle():
+@pytest.mark.parametrize("addon", [path.name for path in OUR_ADDONS])
+def test_the_imports_of_an_addon_make_no_circle(addon):
     files = {
-        _module_name(path): path for path in PACKAGE.rglob("*.py") if "tests" not in path.parts
+        _module_name(path): path
+        for path in (ROOT / addon).rglob("*.py")
+        if "tests" not in path.parts
     }
     graph = {name: _imports(path, files) for name, path in files.items()}
     # Package __init__ files only gather their modules: a module importing a
@@ -137,3 +143,21 @@ def test_the_imports_of_l10n_br_dunning_make_no_circle():
     for name in sorted(graph):
         visit(name)
     assert not circles, "\n".join(" -> ".join(circle) for circle in circles)
+
+
+def test_comments_point_to_readme_sections_that_exist():
+    """A "(README: X)" in the code names a section of README.md."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    headings = [
+        line.lstrip("#").strip().lower() for line in readme.splitlines() if line.startswith("#")
+    ]
+    missing = []
+    for path in [*_sources(), *ROOT.glob("*/tools/tests/*.py")]:
+        if path.name == "test_architecture.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"README: ([^,)\n]+)", text):
+            section = match.group(1).strip().strip("\"'").lower()
+            if not any(heading.startswith(section) for heading in headings):
+                missing.append(f"{path.relative_to(ROOT)}: README: {match.group(1)}")
+    assert not missing, "\n".join(missing)

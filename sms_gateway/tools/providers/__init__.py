@@ -15,7 +15,8 @@ otherwise the outcome is UNKNOWN and left to a person (a later delivery report
 may settle it); other 4xx answers fail the SMS with a failure type Odoo knows.
 """
 
-from .base import (
+from .base import Provider, secrets_match
+from .outcomes import (
     ACCEPTED,
     DELIVERED,
     EXPIRED,
@@ -28,13 +29,11 @@ from .base import (
     GatewayConfig,
     InboundSms,
     OutgoingSms,
-    Provider,
     ProviderError,
     SendResult,
     StatusReport,
     WebhookError,
     WebhookRequest,
-    secrets_match,
 )
 from .dispatch import MAX_PARALLEL, dispatch
 from .generic import GenericJsonProvider, LogProvider

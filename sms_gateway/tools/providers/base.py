@@ -1,98 +1,23 @@
-"""What every SMS provider client shares: outcomes, messages, errors and the
-``Provider`` base class with its one HTTP seam."""
+"""What every SMS provider client shares: the ``Provider`` base class with its
+one HTTP seam (outcomes, messages and errors: ``outcomes.py``)."""
 
 import hmac
 import logging
-from dataclasses import dataclass, field
 
 import requests
 
+from .dispatch import dispatch
+from .outcomes import (
+    FAILED,
+    RETRY,
+    UNKNOWN,
+    ProviderError,
+    SendResult,
+    WebhookError,
+)
 from .retry import parse_retry_after
 
 _logger = logging.getLogger(__name__)
-
-# Outcomes of one send attempt.
-SENT = "sent"  # accepted by the provider
-RETRY = "retry"  # nothing (or nothing duplicable) sent: try again later
-FAILED = "failed"  # refused for good: failure type and detail say why
-UNKNOWN = "unknown"  # may or may not have been sent: a person decides
-
-# Delivery statuses of reports, mapped by the Odoo model onto sms.sms states.
-ACCEPTED = "accepted"  # the provider or the carrier has it
-DELIVERED = "delivered"  # the handset has it
-UNDELIVERED = "undelivered"  # the carrier gave up
-REJECTED = "rejected"  # refused by the provider or the carrier
-EXPIRED = "expired"
-
-
-class ProviderError(Exception):
-    """The provider cannot be used as configured (connection check, bad payload)."""
-
-
-class WebhookError(ValueError):
-    """A webhook payload that does not have the provider's shape."""
-
-
-@dataclass
-class GatewayConfig:
-    base_url: str = ""
-    account_sid: str = ""
-    auth_token: str = ""
-    api_key: str = ""
-    sender: str = ""
-    timeout: float = 10.0
-    status_url: str = ""  # where the provider posts delivery reports
-    deduplicates: bool = False  # generic provider: it ignores a repeated reference
-    batch_size: int = 1  # SMS per request where the provider takes lists
-
-
-@dataclass
-class OutgoingSms:
-    uuid: str
-    number: str  # E.164
-    body: str
-
-
-@dataclass
-class SendResult:
-    uuid: str
-    outcome: str
-    provider_id: str = ""
-    failure_type: str = ""  # an Odoo sms.sms failure_type when FAILED
-    detail: str = ""
-    retry_after: float | None = None
-    cost: float | None = None
-    currency: str = ""
-    throttled: bool = False  # the provider asked every request to slow down (429, Retry-After)
-
-
-@dataclass
-class StatusReport:
-    status: str
-    provider_id: str = ""
-    uuid: str = ""
-    detail: str = ""
-    cost: float | None = None
-    currency: str = ""
-
-
-@dataclass
-class InboundSms:
-    sender: str
-    recipient: str
-    body: str
-    provider_id: str = ""
-
-
-@dataclass
-class WebhookRequest:
-    """What a controller hands to a provider to authenticate and parse."""
-
-    url: str
-    headers: dict
-    form: dict = field(default_factory=dict)
-    json: object = None
-    raw: bytes = b""  # the body as received, for signatures over it
 
 
 def secrets_match(expected, received):
@@ -138,8 +63,6 @@ class Provider:
     def send(self, messages, parallel=1, limiter=None, before_requests=None):
         """Send ``messages``: see ``dispatch.dispatch`` (parallel requests, batches,
         one rate limit, ``before_requests`` run before each window of requests)."""
-        from .dispatch import dispatch
-
         return dispatch(
             self, messages, parallel=parallel, limiter=limiter, before_requests=before_requests
         )

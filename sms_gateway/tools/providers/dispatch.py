@@ -17,8 +17,8 @@ The worker threads only speak HTTP: the caller's database cursor is used by
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from .base import FAILED, RETRY, SENT, SendResult
 from .limiter import MAX_PAUSE_WAIT
+from .outcomes import FAILED, RETRY, SENT, SendResult
 
 MAX_PARALLEL = 64
 

@@ -2,7 +2,8 @@
 
 import logging
 
-from .base import (
+from .base import Provider, require_keys
+from .outcomes import (
     ACCEPTED,
     DELIVERED,
     EXPIRED,
@@ -11,11 +12,9 @@ from .base import (
     SENT,
     UNDELIVERED,
     InboundSms,
-    Provider,
     SendResult,
     StatusReport,
     WebhookError,
-    require_keys,
 )
 
 _logger = logging.getLogger(__name__)

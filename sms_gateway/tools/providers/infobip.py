@@ -1,6 +1,7 @@
 """Infobip SMS API v2."""
 
-from .base import (
+from .base import Provider, require_keys
+from .outcomes import (
     ACCEPTED,
     DELIVERED,
     EXPIRED,
@@ -9,11 +10,9 @@ from .base import (
     SENT,
     UNDELIVERED,
     InboundSms,
-    Provider,
     SendResult,
     StatusReport,
     WebhookError,
-    require_keys,
 )
 
 

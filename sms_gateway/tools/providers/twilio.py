@@ -4,18 +4,16 @@ import base64
 import hashlib
 import hmac
 
-from .base import (
+from .base import Provider, query_param, require_keys
+from .outcomes import (
     ACCEPTED,
     DELIVERED,
     REJECTED,
     SENT,
     UNDELIVERED,
     InboundSms,
-    Provider,
     SendResult,
     StatusReport,
-    query_param,
-    require_keys,
 )
 
 

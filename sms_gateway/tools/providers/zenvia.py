@@ -1,17 +1,16 @@
 """Zenvia API v2."""
 
-from .base import (
+from .base import Provider, require_keys
+from .outcomes import (
     ACCEPTED,
     DELIVERED,
     REJECTED,
     SENT,
     UNDELIVERED,
     InboundSms,
-    Provider,
     SendResult,
     StatusReport,
     WebhookError,
-    require_keys,
 )
 
 
