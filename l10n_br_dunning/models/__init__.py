@@ -11,6 +11,7 @@ from . import account_move
 from . import account_move_link
 from . import dunning_customer_link
 from . import account_move_line
+from . import dunning_outbox
 from . import dunning_channel
 from . import dunning_engine
 from . import mail_template

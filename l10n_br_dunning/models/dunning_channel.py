@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from odoo import Command, api, fields, models
-from odoo.tools import SQL, LazyTranslate, clean_context, html2plaintext
+from odoo import api, fields, models
+from odoo.tools import LazyTranslate
 from odoo.tools.misc import format_amount
 
 from odoo.addons.sms_gateway.phone_errors import phone_error_text
@@ -17,6 +17,7 @@ from odoo.addons.sms_gateway.tools.phone import PhoneNumberError
 from ..tools import channels as rules
 from ..tools.caps import SmsCaps
 from .dunning_context import to_naive, to_utc
+from .dunning_outbox import OutgoingEmail
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
@@ -59,50 +60,6 @@ class BatchFacts:
     # {(partner id, company id, channel): [event dicts: sent_at, message]} of the
     # capped channels (``_capped_channels``)
     sent: dict
-
-
-@dataclass
-class OutgoingEmail:
-    """A régua e-mail waiting in an ``Outbox``: rendered, not yet posted."""
-
-    partner: object  # res.partner (the customer)
-    company: object  # res.company (the invoices' company: it speaks)
-    lang: str
-    subject: str
-    body: str  # the rendered template body (Markup)
-    reply_to: str
-    layout: str  # xmlid of the e-mail frame
-    attachment_ids: list
-    mail_context: dict  # ``dunning_mail``: {title, preferences_url}
-
-
-class Outbox:
-    """The messages of a run's batch, written together at its end
-    (``dunning.channel._flush_outbox``), in the batch's transaction: the
-    e-mails and SMS with their chatter messages, notifications and trackers,
-    the call activities, the events, the invoices' chatter notes."""
-
-    def __init__(self):
-        self.emails = []  # OutgoingEmail
-        self.sms = []  # (partner, company, body, number)
-        self.activities = []  # mail.activity values
-        # event values; "_outbox_email", "_outbox_sms", "_outbox_activity": indexes above
-        self.events = []
-        self.notes = {}  # {account.move: note}
-        # What an add-on's channel writes in bulk: {kind: [items]} (WhatsApp).
-        self.extra = defaultdict(list)
-
-    def add_email(self, email):
-        self.emails.append(email)
-        return len(self.emails) - 1
-
-    def add_sms(self, partner, company, body, number):
-        self.sms.append((partner, company, body, number))
-        return len(self.sms) - 1
-
-    def add_activity(self, values):
-        self.activities.append(values)
-        return len(self.activities) - 1
 
 
 @dataclass
@@ -455,367 +412,18 @@ class DunningChannel(models.AbstractModel):
         )
         if outbox is not None:
             return {"_outbox_email": outbox.add_email(email)}
-        message = (
-            partner.with_company(company)
-            .with_context(
-                mail_post_autofollow=False,
-                mail_create_nosubscribe=True,
-                lang=lang,
-                dunning_mail=email.mail_context,
-            )
-            .message_post(
-                subject=email.subject,
-                body=email.body,
-                # The company speaks; giving the author spares a partner search per e-mail.
-                author_id=company.partner_id.id,
-                # Always the company's own address (the channel rules send no e-mail
-                # for a company without one), never the cron user's.
-                email_from=company._dunning_email_from(),
-                reply_to=email.reply_to,
-                partner_ids=partner.ids,
-                attachment_ids=email.attachment_ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                email_layout_xmlid=email.layout,
-                force_send=False,
-                # The invoice's company sends: its sender, alias domain and mail server.
-                record_company_id=company.id,
-                record_alias_domain_id=company.alias_domain_id.id,
-            )
-        )
-        return {"mail_message_id": message.id}
+        [message_id] = self.env["dunning.outbox"]._post_emails([email])
+        return {"mail_message_id": message_id}
 
     @api.model
     def _deliver_sms(self, outgoing, partner, rendered, outbox=None):
         company = outgoing.lines[:1].company_id or self.env.company
         number = partner._dunning_sms_number()
+        item = (partner, company, rendered["body"], number)
         if outbox is not None:
-            return {"_outbox_sms": outbox.add_sms(partner, company, rendered["body"], number)}
-        # The message's company is the invoice's: sms_gateway sends through its
-        # gateway, whoever processes the SMS queue.
-        message = partner.with_company(company)._message_sms(
-            rendered["body"],
-            # Linked to the customer: its notification (delivery) is theirs.
-            partner_ids=partner.ids,
-            sms_pid_to_number={partner.id: number},
-            put_in_queue=True,
-            record_company_id=company.id,
-        )
-        sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)], limit=1)
-        return {"mail_message_id": message.id, "sms_uuid": sms.uuid}
-
-    @api.model
-    def _flush_outbox(self, outbox):
-        """Write what waited in ``outbox``: the e-mails, SMS and call activities
-        in bulk, then the events with their messages, then the invoices' notes."""
-        emails = self._post_email_batch(outbox.emails)
-        sms = self._post_sms_batch(outbox.sms)
-        activities = self._schedule_calls(outbox.activities)
-        for values in outbox.events:
-            index = values.pop("_outbox_email", None)
-            if index is not None:
-                values["mail_message_id"] = emails[index]
-            index = values.pop("_outbox_sms", None)
-            if index is not None:
-                values["mail_message_id"], values["sms_uuid"] = sms[index]
-            index = values.pop("_outbox_activity", None)
-            if index is not None:
-                values["activity_id"] = activities[index]
-        self.env["dunning.event"].sudo()._insert(outbox.events)
-        self._log_notes(outbox.notes)
-
-    @api.model
-    def _log_notes(self, notes):
-        """Log {move: note} on the invoices' chatter in one batch (no notification)."""
-        if notes:
-            moves = self.env["account.move"].union(*notes)
-            moves._message_log_batch(bodies={move.id: note for move, note in notes.items()})
-
-    @api.model
-    def _parents(self, partners):
-        """{partner id: parent message id} of a new message on each customer's
-        chatter, as message_post sets it: the chatter's first message when the
-        model's threads are flat, none otherwise (res.partner's are not)."""
-        if not partners._mail_flat_thread:
-            return {}
-        return dict(
-            self.env["mail.message"]
-            .sudo()
-            ._read_group(
-                [
-                    ("model", "=", partners._name),
-                    ("res_id", "in", partners.ids),
-                    ("message_type", "!=", "user_notification"),
-                ],
-                ["res_id"],
-                ["id:min"],
-            )
-        )
-
-    @api.model
-    def _default_reply_to(self, pairs, default):
-        """{(company id, partner id): reply-to} for [(partner, company)], as
-        message_post computes it when none is given: per company, in bulk.
-        ``default(company)``: the sender's address, for a company without alias."""
-        Partner = self.env["res.partner"].sudo()
-        groups = defaultdict(list)
-        for partner, company in pairs:
-            groups[company].append(partner)
-        reply_to = {}
-        for company, partners in groups.items():
-            partners = Partner.union(*partners).with_company(company)
-            for pid, value in partners._notify_get_reply_to(default=default(company)).items():
-                reply_to[company.id, pid] = value
-        return reply_to
-
-    @api.model
-    def _post_email_batch(self, emails):
-        """Post e-mails on customers' chatter in bulk: what ``message_post`` writes
-        for each (the chatter message with its attachments, the queued
-        ``mail.mail`` in its layout with the headers and references a mail client
-        threads by, the notification that tracks its delivery and bounce), in
-        three creates. ``emails``: [OutgoingEmail]; returns the message ids in
-        their order.
-
-        The e-mail is the one ``message_post`` would queue (tests compare them);
-        the layout's values are prepared once per company, language and layout."""
-        if not emails:
-            return []
-        Partner = self.env["res.partner"].sudo()
-        IrModelData = self.env["ir.model.data"]
-        comment = IrModelData._xmlid_to_res_id("mail.mt_comment")
-        partners = Partner.union(*(email.partner for email in emails))
-        parents = self._parents(partners)
-        missing = [(e.partner, e.company) for e in emails if not e.reply_to]
-        reply_to = self._default_reply_to(missing, lambda c: c._dunning_email_from())
-        values = []
-        for email in emails:
-            company, partner = email.company, email.partner
-            email_from = company._dunning_email_from()
-            values.append(
-                {
-                    "author_id": company.partner_id.id,
-                    "email_from": email_from,
-                    "model": "res.partner",
-                    "res_id": partner.id,
-                    "record_name": partner.display_name,
-                    "body": email.body,
-                    "subject": email.subject or False,
-                    "message_type": "comment",
-                    "subtype_id": comment,
-                    "partner_ids": [partner.id],
-                    "parent_id": parents.get(partner.id, False),
-                    "attachment_ids": [Command.link(aid) for aid in email.attachment_ids],
-                    "email_add_signature": True,
-                    "email_layout_xmlid": email.layout,
-                    "record_company_id": company.id,
-                    "record_alias_domain_id": company.alias_domain_id.id,
-                    "reply_to": email.reply_to or reply_to[company.id, partner.id],
-                }
-            )
-        messages = Partner._message_create(values)
-        references = self._references(messages)
-        layouts = {}
-        mails = []
-        for message, email in zip(messages, emails, strict=True):
-            partner = email.partner.with_company(email.company).with_context(
-                lang=email.lang, dunning_mail=email.mail_context
-            )
-            key = (email.company, email.lang, email.layout)
-            if key not in layouts:
-                layouts[key] = self._layout_values(partner, message, email.company, email.lang)
-            render_values = dict(
-                layouts[key],
-                message=message,
-                subtype=message.subtype_id,
-                record=partner,
-                record_name=message.record_name,
-                subtitles=[message.record_name],
-                dunning=email.mail_context,
-            )
-            body = self.env["ir.qweb"]._render(
-                email.layout,
-                render_values,
-                minimal_qcontext=True,
-                raise_if_not_found=False,
-                lang=email.lang,
-            )
-            headers = {}
-            bounce = email.company.alias_domain_id.bounce_email
-            if bounce:
-                headers["Return-Path"] = bounce
-            headers = partner._notify_by_email_get_headers(headers=headers)
-            mails.append(
-                {
-                    "mail_message_id": message.id,
-                    "references": references[message.id],
-                    "body_html": body or message.body,
-                    "auto_delete": True,
-                    "headers": repr(headers),
-                    "recipient_ids": [Command.link(email.partner.id)],
-                }
-            )
-        created = self.env["mail.mail"].sudo().with_context(clean_context(self.env.context))
-        created = created.create(mails)
-        self.env["mail.notification"].sudo().create(
-            [
-                {
-                    "author_id": mail.mail_message_id.author_id.id,
-                    "is_read": True,
-                    "mail_mail_id": mail.id,
-                    "mail_message_id": mail.mail_message_id.id,
-                    "notification_status": "ready",
-                    "notification_type": "email",
-                    "res_partner_id": email.partner.id,
-                }
-                for mail, email in zip(created, emails, strict=True)
-            ]
-        )
-        return messages.ids
-
-    @api.model
-    def _layout_values(self, partner, message, company, lang):
-        """The e-mail layout's values common to the e-mails of one company in one
-        language, as Odoo prepares them (recipient group of a customer)."""
-        description = partner._get_model_description("res.partner")
-        recipient = {
-            "id": message.partner_ids[:1].id,
-            "active": True,
-            "is_follower": False,
-            "lang": lang,
-            "groups": [],
-            "notif": "email",
-            "share": True,
-            "type": "customer",
-            "uid": False,
-            "ushare": False,
-        }
-        groups = partner._notify_get_recipients_classify(message, [recipient], description)
-        values = partner._notify_by_email_prepare_rendering_context(
-            message,
-            model_description=description,
-            force_email_company=company,
-            force_email_lang=lang,
-        )
-        values.update({k: v for k, v in groups[0].items() if k != "recipients"})
-        return values
-
-    @api.model
-    def _references(self, messages):
-        """{message id: References header} as ``message_post`` writes it: up to
-        three earlier messages of the customer's chatter (public discussions
-        first), then the message itself. One query for the batch."""
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT m.res_id, m.id, m.message_id,
-                       NOT COALESCE(m.is_internal, FALSE) AND NOT COALESCE(s.internal, FALSE),
-                       m.message_type IN ('comment', 'auto_comment', 'email', 'email_outgoing'),
-                       m.message_type != 'user_notification'
-                  FROM (SELECT id, res_id, message_id, is_internal, subtype_id, message_type,
-                               ROW_NUMBER() OVER (PARTITION BY res_id ORDER BY id DESC) AS rank
-                          FROM mail_message
-                         WHERE model = 'res.partner' AND res_id = ANY(%s)
-                           AND subtype_id IS NOT NULL AND message_id IS NOT NULL
-                           AND id < %s) m
-                  JOIN mail_message_subtype s ON s.id = m.subtype_id
-                 WHERE m.rank <= %s
-                 ORDER BY m.id DESC
-                """,
-                list(set(messages.mapped("res_id"))),
-                max(messages.ids),
-                32 + len(messages),
-            )
-        )
-        history = defaultdict(list)
-        for res_id, *row in rows:
-            history[res_id].append(row)
-        references = {}
-        for message in messages:
-            # As message_post sees it: the 32 latest before this one.
-            earlier = [row for row in history[message.res_id] if row[0] < message.id][:32]
-            earlier.sort(key=lambda row: (row[2], row[3], row[4]), reverse=True)
-            ancestors = sorted(earlier[:3], key=lambda row: row[0])
-            references[message.id] = " ".join([*(row[1] for row in ancestors), message.message_id])
-        return references
-
-    @api.model
-    def _post_sms_batch(self, items):
-        """Post SMS on customers' chatter in bulk: what ``_message_sms`` with
-        ``put_in_queue`` writes for each (the chatter message, the queued
-        ``sms.sms``, its notification with delivery tracker), in three creates.
-
-        ``items``: [(partner, company, text, number)]; returns [(message id, sms
-        uuid)] in their order. The message's company is the invoice's: sms_gateway
-        sends through its gateway, whoever processes the queue."""
-        if not items:
-            return []
-        Partner = self.env["res.partner"].sudo()
-        author = self.env.user.partner_id
-        email_from = author.email_formatted or False
-        note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
-        partners = Partner.union(*(item[0] for item in items))
-        parents = self._parents(partners)
-        reply_to = self._default_reply_to(
-            [(item[0], item[1]) for item in items], lambda _company: email_from
-        )
-        values = []
-        for partner, company, text, _number in items:
-            values.append(
-                {
-                    "author_id": author.id,
-                    "email_from": email_from,
-                    "model": "res.partner",
-                    "res_id": partner.id,
-                    "record_name": partner.display_name,
-                    "body": escape(text),
-                    "message_type": "sms",
-                    "subtype_id": note,
-                    "partner_ids": [partner.id],
-                    "parent_id": parents.get(partner.id, False),
-                    "email_add_signature": True,
-                    "record_company_id": company.id,
-                    "record_alias_domain_id": company.alias_domain_id.id,
-                    "reply_to": reply_to.get((company.id, partner.id)),
-                }
-            )
-        messages = Partner._message_create(values)
-        sms = (
-            self.env["sms.sms"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "body": html2plaintext(message.body),
-                        "mail_message_id": message.id,
-                        "state": "outgoing",
-                        "partner_id": partner.id,
-                        "number": partner._phone_format(number=number) or number,
-                    }
-                    for message, (partner, _company, _text, number) in zip(
-                        messages, items, strict=True
-                    )
-                ]
-            )
-        )
-        self.env["mail.notification"].sudo().create(
-            [
-                {
-                    "author_id": author.id,
-                    "mail_message_id": one.mail_message_id.id,
-                    "res_partner_id": one.partner_id.id,
-                    "sms_number": one.number,
-                    "notification_type": "sms",
-                    "sms_id_int": one.id,
-                    "sms_tracker_ids": [Command.create({"sms_uuid": one.uuid})],
-                    "is_read": True,
-                    "notification_status": "ready",
-                    "failure_type": "",
-                }
-                for one in sms
-            ]
-        )
-        return [(one.mail_message_id.id, one.uuid) for one in sms]
+            return {"_outbox_sms": outbox.add_sms(*item)}
+        [(message_id, uuid)] = self.env["dunning.outbox"]._post_sms([item])
+        return {"mail_message_id": message_id, "sms_uuid": uuid}
 
     @api.model
     def _call_summary(self, outgoing):
@@ -853,16 +461,7 @@ class DunningChannel(models.AbstractModel):
         }
         if outbox is not None:
             return {"_outbox_activity": outbox.add_activity(values)}
-        return {"activity_id": self._schedule_calls([values])[0]}
-
-    @api.model
-    def _schedule_calls(self, values):
-        """Create call activities (``mail.activity`` values) together: Odoo
-        notifies their users and subscribes them per user, not per activity.
-        Returns their ids in order."""
-        if not values or self.env.context.get("mail_activity_automation_skip"):
-            return [False] * len(values)
-        return self.env["mail.activity"].create(values).ids
+        return {"activity_id": self.env["dunning.outbox"]._schedule_calls([values])[0]}
 
     @api.model
     def _deliver_letter(self, outgoing, partner, rendered, outbox=None):

@@ -12,8 +12,9 @@ from ..tools import channels as rules
 from ..tools.payment_states import PAID_STATES
 from ..tools.planning import is_expired
 from .account_move import settled_by_agreement
-from .dunning_channel import Outbox, Outgoing
+from .dunning_channel import Outgoing
 from .dunning_context import PlanningContext, to_naive, to_utc
+from .dunning_outbox import Outbox
 
 # Namespace of the per-customer advisory locks taken by a run (see README.md).
 LOCK_NAMESPACE = 74_350
@@ -334,7 +335,7 @@ class DunningEngine(models.AbstractModel):
                     self._send_partner(
                         partner, group_to_send, now, context, contact, caps, outbox=outbox
                     )
-        Channel._flush_outbox(outbox)
+        self.env["dunning.outbox"]._flush(outbox)
         self.env["account.move.line"]._dunning_store_next_actions(
             {line.id: moment for line, moment in next_moments.items()}, reached, context
         )
@@ -513,7 +514,7 @@ class DunningEngine(models.AbstractModel):
             outbox.notes.update(bodies)
             return self.env["dunning.event"]
         created = self.env["dunning.event"].sudo().create(events)
-        Channel._log_notes(bodies)
+        self.env["dunning.outbox"]._log_notes(bodies)
         return created
 
     @api.model

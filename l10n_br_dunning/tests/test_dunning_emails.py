@@ -12,8 +12,9 @@ from lxml import html as lxml_html
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, tagged
 
-from ..models.dunning_channel import Outbox, Outgoing
+from ..models.dunning_channel import Outgoing
 from ..models.dunning_context import PlanningContext
+from ..models.dunning_outbox import Outbox
 from ..tools import channels as rules
 from .common import DunningCase
 from .mime import mime_messages
@@ -80,21 +81,25 @@ class TestDunningEmails(DunningCase, HttpCase):
             lambda line: line.account_type == "asset_receivable"
         )
 
-    def _send(self, template, lines=None, at=datetime(2026, 12, 9, 13, 0), batch=False):
+    def _send(self, template, lines=None, at=datetime(2026, 12, 9, 13, 0), batch=False, odoo=False):
         """Send ``template`` to the customer for ``lines`` as the régua does (alone,
-        as "send now" does, or in a run's batch); the mail.mail it queued."""
+        as "send now" does, or in a run's batch); the mail.mail it queued. With
+        ``odoo``, the same e-mail posted by Odoo's own ``message_post`` instead:
+        the reference the régua's writer must equal."""
         lines = lines or self.lines
         decision = rules.Decision(rules.EMAIL, lines.ids, rules.SEND)
         outgoing = Outgoing(decision, lines, self.env["dunning.stage"], template)
         Channel = self.env["dunning.channel"].sudo()
-        outbox = Outbox() if batch else None
+        outbox = Outbox() if batch or odoo else None
         with freeze_time(at):
             state, reason, extra = Channel._execute(
                 outgoing, self.customer, at, PlanningContext(self.env), outbox
             )
             if batch:
-                [message_id] = Channel._post_email_batch(outbox.emails)
+                [message_id] = self.env["dunning.outbox"].sudo()._post_emails(outbox.emails)
                 extra = {"mail_message_id": message_id}
+            if odoo:
+                extra = {"mail_message_id": self._message_post(outbox.emails[0]).id}
         self.assertEqual(state, "queued", reason)
         return (
             self.env["mail.mail"]
@@ -102,13 +107,43 @@ class TestDunningEmails(DunningCase, HttpCase):
             .search([("mail_message_id", "=", extra["mail_message_id"])])
         )
 
+    def _message_post(self, email):
+        """The régua's e-mail posted the way Odoo posts one: message_post."""
+        company = email.company
+        return (
+            email.partner.sudo()
+            .with_company(company)
+            .with_context(
+                mail_post_autofollow=False,
+                mail_create_nosubscribe=True,
+                lang=email.lang,
+                dunning_mail=email.mail_context,
+            )
+            .message_post(
+                subject=email.subject,
+                body=email.body,
+                author_id=company.partner_id.id,
+                email_from=company._dunning_email_from(),
+                reply_to=email.reply_to,
+                partner_ids=email.partner.ids,
+                attachment_ids=email.attachment_ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                email_layout_xmlid=email.layout,
+                force_send=False,
+                record_company_id=company.id,
+                record_alias_domain_id=company.alias_domain_id.id,
+            )
+        )
+
     def test_a_runs_email_is_the_one_message_post_queues(self):
-        """A run writes its batch's e-mails in bulk: each is the e-mail, chatter
-        message and delivery notification Odoo's message_post queues for one."""
+        """The régua writes its e-mails in bulk (one writer, for a run's batch and
+        for "send now" alike): each is the e-mail, chatter message and delivery
+        notification Odoo's message_post queues for one."""
         template = self.env.ref("l10n_br_dunning.mail_template_dunning_overdue")
         first = self._send(template)  # the first message of the customer's chatter
         batch = self._send(template, batch=True)
-        alone = self._send(template)
+        alone = self._send(template, odoo=True)
         for name in (
             "subject",
             "email_from",

@@ -1,4 +1,5 @@
 from . import dunning_channel
+from . import dunning_outbox
 from . import dunning_dashboard
 from . import dunning_effectiveness
 from . import dunning_engine

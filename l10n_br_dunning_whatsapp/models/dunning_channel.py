@@ -221,16 +221,3 @@ class DunningChannel(models.AbstractModel):
             return {"_outbox_whatsapp": len(outbox.extra[wa.WHATSAPP]) - 1}
         message = self.env["whatsapp.message"]._enqueue([item])
         return {"mail_message_id": message.mail_message_id.id, "whatsapp_message_id": message.id}
-
-    @api.model
-    def _flush_outbox(self, outbox):
-        items = outbox.extra.pop(wa.WHATSAPP, [])
-        if items:
-            messages = self.env["whatsapp.message"]._enqueue(items)
-            for values in outbox.events:
-                index = values.pop("_outbox_whatsapp", None)
-                if index is not None:
-                    message = messages[index]
-                    values["mail_message_id"] = message.mail_message_id.id
-                    values["whatsapp_message_id"] = message.id
-        return super()._flush_outbox(outbox)
