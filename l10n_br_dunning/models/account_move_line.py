@@ -153,6 +153,20 @@ class AccountMoveLine(models.Model):
             return self.company_id.dunning_agreement_policy_id
         return self.partner_id.commercial_partner_id._dunning_policy(self.company_id)
 
+    @api.model
+    def _dunning_policy_sql(self, partner, company, agreement):
+        """SQL twin of ``_dunning_policy`` (and ``res.partner._dunning_policy``)
+        for a customer row ``partner`` at a company row ``company``; ``agreement``
+        is an SQL boolean: the installments are an agreement's."""
+        return SQL(
+            """CASE WHEN %(agreement)s THEN %(company)s.dunning_agreement_policy_id
+                    ELSE COALESCE((%(partner)s.dunning_policy_id ->> %(company)s.id::text)::int,
+                                  %(company)s.dunning_policy_id) END""",
+            agreement=SQL(agreement),
+            company=SQL.identifier(company),
+            partner=SQL.identifier(partner),
+        )
+
     def _dunning_paused_at(self, today):
         """Paused on ``today``: a pause with an end date is over on that day."""
         move = self.move_id

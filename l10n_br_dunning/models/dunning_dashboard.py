@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ..tools.payment_states import DUNNED_MOVE_TYPES, NEVER_REMINDED
@@ -109,6 +109,7 @@ class DunningDashboard(models.Model):
     last_contact_channel = fields.Selection(CHANNELS, "Last channel", readonly=True)
     last_contact_status = fields.Selection(
         [
+            ("pending", "Waiting"),
             ("queued", "Queued"),
             ("to_print", "To print"),
             ("printed", "Printed"),
@@ -166,7 +167,8 @@ class DunningDashboard(models.Model):
                            AS in_dispute,
                        BOOL_OR(o.dunning_paused AND o.dunning_promise_date IS NOT NULL)
                            AS promised,
-                       BOOL_OR(o.dunning_paused) AS paused
+                       BOOL_OR(o.dunning_paused) AS paused,
+                       BOOL_AND(o.dunning_agreement_id IS NOT NULL) AS only_agreements
                   FROM open_lines o
               GROUP BY o.partner_id, o.company_id
             )
@@ -192,8 +194,7 @@ class DunningDashboard(models.Model):
               JOIN res_partner p ON p.id = c.partner_id
               JOIN res_company co ON co.id = c.company_id
               JOIN res_partner cp ON cp.id = co.partner_id
-         LEFT JOIN dunning_policy pol ON pol.active AND pol.id = COALESCE(
-                    (p.dunning_policy_id ->> c.company_id::text)::int, co.dunning_policy_id)
+         LEFT JOIN dunning_policy pol ON pol.id = %(policy)s
          LEFT JOIN LATERAL (
                     SELECT e.sent_at, e.channel, e.state,
                            %(delivery)s AS delivery
@@ -208,27 +209,10 @@ class DunningDashboard(models.Model):
             """,
             today=today,
             open=self.env["account.move.line"]._dunning_open_sql("l"),
-            delivery=self._last_contact_delivery(),
-        )
-
-    @api.model
-    def _last_contact_delivery(self):
-        """SQL: what became of the last contact's message (event ``e``, its
-        notification ``n``): for an SMS the provider's report, for an e-mail the
-        mail server's answer."""
-        return SQL(
-            """
-            CASE WHEN e.channel = 'sms' THEN CASE n.notification_status
-                     WHEN 'ready' THEN 'queued' WHEN 'process' THEN 'unknown'
-                     WHEN 'pending' THEN 'sent' WHEN 'sent' THEN 'delivered'
-                     WHEN 'exception' THEN 'failed' WHEN 'bounce' THEN 'failed'
-                     WHEN 'canceled' THEN 'failed' END
-                 ELSE CASE n.notification_status
-                     WHEN 'sent' THEN 'sent' WHEN 'exception' THEN 'failed'
-                     WHEN 'bounce' THEN 'failed' WHEN 'canceled' THEN 'failed'
-                     END
-            END
-            """
+            delivery=self.env["dunning.event"]._delivery_sql("e", "n"),
+            policy=self.env["account.move.line"]._dunning_policy_sql(
+                "p", "co", "c.only_agreements"
+            ),
         )
 
     # -- actions --------------------------------------------------------------------------

@@ -122,6 +122,29 @@ class DunningEvent(models.Model):
         help="E-mail: what the mail server said; SMS: the provider's delivery report.",
     )
 
+    @api.model
+    def _delivery_sql(self, event="e", notification="n"):
+        """SQL twin of ``_compute_delivery_status`` for an event row ``event``
+        and its notification row ``notification`` (the customer's), generated
+        from NOTIFICATION_TO_DELIVERY: NULL where the event has no message."""
+        channel = SQL.identifier(event, "channel")
+        status = SQL.identifier(notification, "notification_status")
+        branches = [
+            SQL(
+                "WHEN %s = %s THEN CASE %s %s ELSE 'pending' END",
+                channel,
+                name,
+                status,
+                SQL(" ").join(SQL("WHEN %s THEN %s", key, value) for key, value in mapping.items()),
+            )
+            for name, mapping in NOTIFICATION_TO_DELIVERY.items()
+        ]
+        return SQL(
+            "CASE WHEN %s IS NULL THEN NULL %s END",
+            SQL.identifier(event, "mail_message_id"),
+            SQL(" ").join(branches),
+        )
+
     def _hold_outside_window(self, now):
         """For these events' messages still in a gateway's queue at ``now`` (naive
         UTC): ({event: the next opening of its customer's window, naive UTC} for

@@ -412,6 +412,11 @@ class TestDunningAgreements(DunningCase):
             )
         self.assertAlmostEqual(row.under_agreement, 1234.56, places=2)
         self.assertAlmostEqual(row.balance, 1234.56, places=2)
+        # What reminds her now is the agreements' régua, as the planning says.
+        entry_line = agreement.installment_ids[:1].move_line_id
+        self.assertEqual(row.policy_id, entry_line._dunning_policy())
+        self.assertEqual(row.policy_id, self.company.dunning_agreement_policy_id)
+        self.assertFalse(row.no_policy)
 
     def test_each_company_books_and_reminds_its_own_agreements(self):
         """Two companies in one database, a customer imported without a language."""

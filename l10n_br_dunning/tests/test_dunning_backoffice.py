@@ -78,6 +78,17 @@ class TestDunningBackoffice(DunningCase):
             self.assertEqual(row.stage_id.offset_days, 3)
             self.assertIn(row.last_contact_channel, ("email", "sms"))
             self.assertTrue(row.last_contact_at)
+            # The delivery the dashboard shows is the event's own (one map).
+            for partner in (self.sp, self.rj):
+                last = self.env["dunning.event"].search(
+                    [("partner_id", "=", partner.id), ("state", "=", "queued")],
+                    order="sent_at desc, id desc",
+                    limit=1,
+                )
+                row = self._row(partner)
+                self.assertEqual(row.last_contact_channel, last.channel)
+                self.assertEqual(row.last_contact_status, last.delivery_status)
+            self.assertEqual(self._row(self.sp).policy_id, self.policy)
             groups = Dashboard.read_group(company, ["overdue:sum"], ["stage_id"])
             self.assertEqual(sum(g["overdue"] for g in groups), 200.0)
 

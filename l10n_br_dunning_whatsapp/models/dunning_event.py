@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 # whatsapp.message state -> the event's delivery status
 WHATSAPP_DELIVERY = {
@@ -35,3 +36,20 @@ class DunningEvent(models.Model):
             state = event.whatsapp_message_id.sudo().state
             event.delivery_status = WHATSAPP_DELIVERY.get(state, False) if state else False
         return result
+
+    @api.model
+    def _delivery_sql(self, event="e", notification="n"):
+        """A WhatsApp's delivery from its message's state (WHATSAPP_DELIVERY)."""
+        whens = SQL(" ").join(
+            SQL("WHEN %s THEN %s", state, status) for state, status in WHATSAPP_DELIVERY.items()
+        )
+        return SQL(
+            """CASE WHEN %(channel)s IN ('whatsapp', 'thanks_whatsapp') THEN (
+                   SELECT CASE w.state %(whens)s END
+                     FROM whatsapp_message w WHERE w.id = %(message)s)
+               ELSE %(other)s END""",
+            channel=SQL.identifier(event, "channel"),
+            whens=whens,
+            message=SQL.identifier(event, "whatsapp_message_id"),
+            other=super()._delivery_sql(event, notification),
+        )
