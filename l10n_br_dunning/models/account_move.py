@@ -217,32 +217,53 @@ class AccountMove(models.Model):
             move.dunning_settled = move.payment_state in SETTLED_STATES
 
     def _compute_dunning_portal_order(self):
-        today = fields.Date.context_today(self)
         for move in self:
             open_ = is_open(move.state, move.payment_state)
-            due = move.invoice_date_due
-            move.dunning_portal_order = 0 if open_ and due and due < today else 1 if open_ else 2
+            overdue = open_ and move._dunning_portal_days_overdue() > 0
+            move.dunning_portal_order = 0 if overdue else 1 if open_ else 2
 
     def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
-        """``dunning_portal_order``: open overdue invoices first (oldest due date
-        first), then the other open ones (next due first), then the rest (newest
-        first). Computed in SQL, so the portal's pager stays right."""
+        """``dunning_portal_order``: invoices with an overdue open installment
+        first (as their "N days overdue" badge says: from the effective due
+        date, on the customer's date), then the other open ones, each by its
+        first open installment's due date; then the rest (newest first).
+        Computed in SQL, so the portal's pager stays right."""
         if field_name != "dunning_portal_order":
             return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
-        state = SQL.identifier(alias, "state")
-        payment = SQL.identifier(alias, "payment_state")
-        due = SQL.identifier(alias, "invoice_date_due")
-        open_ = SQL("(%s = 'posted' AND %s IN %s)", state, payment, OPEN_PAYMENT_STATES)
-        today = fields.Date.context_today(self)
+        move = SQL.identifier(alias, "id")
+        open_ = SQL(
+            "(%s = 'posted' AND %s IN %s)",
+            SQL.identifier(alias, "state"),
+            SQL.identifier(alias, "payment_state"),
+            OPEN_PAYMENT_STATES,
+        )
+        first_due = SQL(
+            """(SELECT MIN(COALESCE(ol.dunning_due_effective, ol.date_maturity))
+                  FROM account_move_line ol WHERE ol.move_id = %s AND %s)""",
+            move,
+            self.env["account.move.line"]._dunning_open_sql("ol"),
+        )
         return SQL(
-            "CASE WHEN %(open)s AND %(due)s < %(today)s THEN 0 WHEN %(open)s THEN 1 ELSE 2 END,"
-            " CASE WHEN %(open)s THEN %(due)s END ASC NULLS LAST,"
+            "CASE WHEN %(open)s AND %(first_due)s < %(today)s THEN 0"
+            " WHEN %(open)s THEN 1 ELSE 2 END,"
+            " CASE WHEN %(open)s THEN %(first_due)s END ASC NULLS LAST,"
             " %(date)s DESC NULLS LAST",
             open=open_,
-            due=due,
-            today=today,
+            first_due=first_due,
+            today=self._dunning_viewer_today(),
             date=SQL.identifier(alias, "invoice_date"),
         )
+
+    @api.model
+    def _dunning_viewer_today(self):
+        """Today where the person looking is: a customer on the portal sees their
+        own date (the badges' date), an accountant theirs."""
+        user = self.env.user
+        if not user._is_internal():
+            partner = user.partner_id.commercial_partner_id.sudo()
+            now = to_utc(fields.Datetime.now())
+            return PlanningContext(self.env).today(self.env.company.sudo(), partner, now)
+        return fields.Date.context_today(self)
 
     def write(self, vals):
         result = super().write(vals)

@@ -39,7 +39,4 @@ class DunningHoliday(models.Model):
 
     def _dunning_replan_companies(self, companies):
         """Effective due dates and next actions move with the calendar."""
-        if companies:
-            self.env["account.move.line"].sudo()._dunning_plan_open_installments(
-                [("company_id", "in", companies.ids)]
-            )
+        companies._dunning_replan()

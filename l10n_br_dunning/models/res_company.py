@@ -35,6 +35,20 @@ def _float_to_time(value):
     return time(min(hours, 23), min(int(round((value - hours) * 60)), 59))
 
 
+# What the planning of a company's installments reads of the company.
+PLANNING_FIELDS = frozenset(
+    {
+        "dunning_enabled",
+        "dunning_policy_id",
+        "dunning_agreement_policy_id",
+        "dunning_window_start",
+        "dunning_window_end",
+        "dunning_saturday",
+        "dunning_bank_holidays",
+    }
+)
+
+
 class ResCompany(models.Model):
     _inherit = "res.company"
 
@@ -215,7 +229,18 @@ class ResCompany(models.Model):
         result = super().write(vals)
         if "dunning_sms_sender" in vals and not vals["dunning_sms_sender"]:
             self.env.add_to_compute(self._fields["dunning_sms_sender"], self)
+        if PLANNING_FIELDS & set(vals):
+            self._dunning_replan()
         return result
+
+    def _dunning_replan(self):
+        """Effective due dates and next actions move with the company's calendar,
+        window, policies and switch: plan its open installments again (the
+        dashboard's aging and the portal's order read the stored effective date)."""
+        if self:
+            self.env["account.move.line"].sudo()._dunning_plan_open_installments(
+                [("company_id", "in", self.ids)]
+            )
 
     @api.constrains("dunning_window_start", "dunning_window_end")
     def _check_dunning_window(self):

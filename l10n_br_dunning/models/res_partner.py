@@ -454,9 +454,10 @@ class ResPartner(models.Model):
         company asks for it. Returns {partner id: (average, class)}."""
         today = today or fields.Date.context_today(self)
         self.env.flush_all()
-        # Paid: the installments the régua is about, reconciled, except an
-        # invoice an agreement settled (the customer paid the agreement's
-        # installments, which count on their own due dates, not the invoice).
+        # Days late count from the effective due date (the customer's next
+        # business day), as everywhere else. Paid: the installments the régua is
+        # about, reconciled, except an invoice an agreement settled (the customer
+        # paid the agreement's installments, which count on their own due dates).
         Line = self.env["account.move.line"].sudo()
         dunned = Line._search(
             Line._dunning_dunned_domain()
@@ -465,7 +466,8 @@ class ResPartner(models.Model):
         paid = self.env.execute_query(
             SQL(
                 """
-                SELECT l.partner_id, l.balance, l.date_maturity, MAX(apr.max_date)
+                SELECT l.partner_id, l.balance,
+                       COALESCE(l.dunning_due_effective, l.date_maturity), MAX(apr.max_date)
                   FROM account_move_line l
                   JOIN account_move m ON m.id = l.move_id
                   JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
@@ -481,7 +483,7 @@ class ResPartner(models.Model):
         opened = self.env.execute_query(
             SQL(
                 """
-                SELECT l.partner_id, MIN(l.date_maturity)
+                SELECT l.partner_id, MIN(COALESCE(l.dunning_due_effective, l.date_maturity))
                   FROM account_move_line l
                  WHERE %(open)s
               GROUP BY l.partner_id

@@ -310,12 +310,13 @@ class TestDunningAgreements(DunningCase):
         with freeze_time(date(2026, 12, 11)):
             result = self.env["res.partner"]._dunning_update_payer_profiles(self.company)
         self.assertEqual(result[self.sp.id][0], 0.0)
-        # Paid three days late, the installment counts on its own due date.
+        # Due on Sunday 10/1, so on Monday 11, paid on 13/1: the installment
+        # counts two days late on its own due date -> (0 + 2) / 2.
         second = agreement.installment_ids.filtered(lambda i: i.number == 2).move_line_id
         self._pay_line(second, day=date(2027, 1, 13))
         with freeze_time(date(2027, 1, 14)):
             result = self.env["res.partner"]._dunning_update_payer_profiles(self.company)
-        self.assertEqual(result[self.sp.id][0], 1.5)
+        self.assertEqual(result[self.sp.id][0], 1.0)
 
     def test_the_term_names_the_parties_and_what_happens_if_an_installment_is_missed(self):
         self.sp.write({"vat": "123.456.789-09", "street": "Rua das Flores, 10", "city": "Campinas"})

@@ -93,7 +93,7 @@ class TestDunningBackoffice(DunningCase):
             self.assertEqual(sum(g["overdue"] for g in groups), 200.0)
 
     def test_payer_profiles_from_a_known_history(self):
-        # Manaus: 1,000 paid 10 days late, 3,000 paid 2 days early -> 2.5 days: good.
+        # Manaus: 1,000 paid late (see below), 3,000 paid 2 days early: good.
         late = self._invoice(self.manaus, date(2026, 11, 1), 1000.0)
         self._pay(late, date=date(2026, 11, 11))
         early = self._invoice(self.manaus, date(2026, 11, 20), 3000.0)
@@ -103,6 +103,11 @@ class TestDunningBackoffice(DunningCase):
         self._pay(slow, date=date(2026, 11, 15))
         # São Paulo: no history, one installment 76 days overdue -> bad.
         self._invoice(self.sp, date(2026, 9, 30), 400.0)
+        # Days late count from the effective due date: the 1,000 above was due on
+        # Sunday 1/11, so on Tuesday 3/11 (2/11 is All Souls' Day): 8 days late;
+        # 500 due on Saturday 31/10 and paid on 2/11 is on time -> 8,000 / 4,500.
+        weekend = self._invoice(self.manaus, date(2026, 10, 31), 500.0)
+        self._pay(weekend, date=date(2026, 11, 2))
         good = self.policy.copy({"name": "Bons pagadores"})
         bad = self.policy.copy({"name": "Alto risco"})
         self.company.write(
@@ -114,11 +119,11 @@ class TestDunningBackoffice(DunningCase):
         )
         with freeze_time(TODAY):
             result = self.env["res.partner"]._dunning_update_payer_profiles(self.company)
-        self.assertEqual(result[self.manaus.id], (2.5, "good"))
+        self.assertEqual(result[self.manaus.id], (1.8, "good"))
         self.assertEqual(result[self.rj.id], (45.0, "bad"))
         self.assertEqual(result[self.sp.id], (0.0, "bad"))
         self.assertEqual(self.manaus.dunning_payer_class, "good")
-        self.assertEqual(self.manaus.dunning_avg_days_late, 2.5)
+        self.assertEqual(self.manaus.dunning_avg_days_late, 1.8)
         self.assertEqual(self.manaus.with_company(self.company).dunning_policy_id, good)
         self.assertEqual(self.rj.with_company(self.company).dunning_policy_id, bad)
 

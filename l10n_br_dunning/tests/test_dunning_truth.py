@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
-from odoo.tests import common, tagged
+from odoo.tests import common, new_test_user, tagged
 from odoo.tools import SQL
 
 from odoo.addons.sms_gateway.tools.tests.provider_stand_in import StandInProvider
@@ -277,6 +277,57 @@ class TestDunningOneDefinition(DunningCase):
             portal = move._dunning_portal_installments()
             self.assertEqual(portal[0]["days_overdue"], 2)
 
+    def test_the_bank_holiday_switch_moves_the_effective_due_date_everywhere(self):
+        """Due on Carnival Monday (8/2/2027): with banks' holidays counted the
+        installment is due on Thursday 11 (after Ash Wednesday); a company that
+        stops counting them sees it due on Monday at once, on the invoice and the
+        dashboard alike."""
+        move = self._invoice(self.sp, date(2027, 2, 8))
+        line = move.line_ids.filtered(lambda item: item.account_type == "asset_receivable")
+        self.assertEqual(line.dunning_due_effective, date(2027, 2, 11))
+        self.company.dunning_bank_holidays = False
+        self.env.flush_all()
+        self.assertEqual(line.dunning_due_effective, date(2027, 2, 8))
+        with freeze_time(datetime(2027, 2, 12, 15, 0)):  # Friday, 12:00 in São Paulo
+            move.invalidate_recordset(["dunning_days_overdue"])
+            row = self.env["dunning.dashboard"].search(
+                [("partner_id", "=", self.sp.id), ("company_id", "=", self.company.id)]
+            )
+            self.assertEqual(move.dunning_days_overdue, 4)
+            self.assertEqual(row.oldest_days_overdue, 4)
+
+    def test_the_portal_lists_an_invoice_first_when_an_installment_is_overdue(self):
+        """ "Overdue first" on /my/invoices follows the badges: an invoice whose
+        first installment is 40 days late comes before one not yet due, although
+        Odoo's own due date (the last installment's) is still ahead."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30/90",
+                "line_ids": [
+                    (0, 0, {"value": "percent", "value_amount": 50.0, "nb_days": 30}),
+                    (0, 0, {"value": "percent", "value_amount": 50.0, "nb_days": 90}),
+                ],
+            }
+        )
+        # Invoiced 26/9: installments on 26/10 (40 days late on 5/12) and 25/12.
+        split = self._invoice(self.sp, date(2026, 10, 26), payment_term=term)
+        self.assertGreater(split.invoice_date_due, date(2026, 12, 5))
+        soon = self._invoice(self.sp, date(2026, 12, 10))
+        paid = self._invoice(self.sp, date(2026, 11, 10))
+        self._pay(paid, date=date(2026, 11, 10))
+        user = new_test_user(
+            self.env, login="maria-order", groups="base.group_portal", partner_id=self.sp.id
+        )
+        Move = self.env["account.move"].with_user(user)
+        with freeze_time(datetime(2026, 12, 5, 15, 0)):
+            ordered = Move.search(
+                [("id", "in", (split | soon | paid).ids)], order="dunning_portal_order"
+            )
+            self.assertEqual(ordered.ids, [split.id, soon.id, paid.id])
+            self.assertGreater(split.sudo()._dunning_portal_days_overdue(), 0)
+            (split | soon | paid).invalidate_recordset(["dunning_portal_order"])
+            self.assertEqual((split | soon | paid).mapped("dunning_portal_order"), [0, 1, 2])
+
     def test_the_dashboard_says_valid_mobile_exactly_when_the_run_texts(self):
         landline_in_mobile = self._customer(
             "Fixo No Celular",
@@ -419,6 +470,28 @@ class TestDunningPreviewIsTheRun(DunningCase):
         for index, customer in enumerate(cls.customers):
             for due in dues[: 1 + index % 5]:
                 cls._invoice(customer, due, 100.0 + index)
+
+    def test_the_preview_of_a_day_shows_the_morning_customer_reminded(self):
+        """A customer who prefers mornings is reminded by the morning's run: the
+        day's preview lists that message as sent, at the end of their own
+        window (11:59), not deferred as the company's 17:59 would say."""
+        early = self._customer(
+            "Bruna Matinal",
+            "base.state_br_sp",
+            "America/Sao_Paulo",
+            "(11) 98123-4567",
+            dunning_preferred_hours="morning",
+        )
+        self._invoice(early, date(2026, 12, 17))
+        preview = self.env["dunning.preview"].create({"date": date(2026, 12, 16), "limit": 1000})
+        with freeze_time(datetime(2026, 12, 16, 20, 59)):
+            preview.action_preview()
+        mine = preview.line_ids.filtered(
+            lambda line: line.partner_id == early and line.stage_id.offset_days == -1
+        )
+        self.assertTrue(mine)
+        self.assertEqual(set(mine.mapped("state")), {"queued"})
+        self.assertEqual(mine[0].moment, datetime(2026, 12, 16, 14, 59))  # 11:59 in São Paulo
 
     def test_preview_lists_what_the_run_then_writes(self):
         day = date(2026, 12, 16)

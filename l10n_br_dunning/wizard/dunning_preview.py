@@ -53,19 +53,23 @@ class DunningPreview(models.TransientModel):
                 preview.line_ids.filtered(lambda line: line.state in ("queued", "to_print"))
             )
 
-    def _moment(self):
-        """The end of the sending window that day (company time zone): everything
-        due that day is due by then."""
+    def _moment(self, partner=None):
+        """The last minute of the sending window that day, where everything due
+        that day is due: the customer's window (state law, preferred hours) in
+        their time zone, or without a customer the company's, in its own."""
         company = self.company_id
-        tz = customer_tz(company_tz=company.partner_id.tz)
-        end = company._dunning_window().end
+        if partner:
+            tz = PlanningContext.tz(company, partner)
+        else:
+            tz = customer_tz(company_tz=company.partner_id.tz)
+        end = company._dunning_window(partner).hours(self.date)[1]
         local = datetime.combine(self.date, end, tzinfo=ZoneInfo(tz)) - timedelta(minutes=1)
         return local.astimezone(ZoneInfo("UTC"))
 
     def action_preview(self):
         self.ensure_one()
         self.line_ids.unlink()
-        self.env["dunning.preview.line"].create(self._preview_values(self._moment()))
+        self.env["dunning.preview.line"].create(self._preview_values())
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -74,9 +78,10 @@ class DunningPreview(models.TransientModel):
             "target": "new",
         }
 
-    def _preview_values(self, now):
-        """Preview lines of what a run at ``now`` (aware) would write, as the run
-        (``dunning.engine._process_lines``) decides it."""
+    def _preview_values(self, at=None):
+        """Preview lines of what the day's runs would write, as the run
+        (``dunning.engine._process_lines``) decides it: for each customer at the
+        end of their own window that day, or for everyone at ``at`` (aware)."""
         context = PlanningContext(self.env, policy=self.policy_id or None)
         Line = self.env["account.move.line"]
         Stage = self.env["dunning.stage"]
@@ -90,6 +95,7 @@ class DunningPreview(models.TransientModel):
         for (partner, _company), partner_lines in lines.grouped(
             lambda line: (line.partner_id.commercial_partner_id, line.company_id)
         ).items():
+            now = at or self._moment(partner)
             to_send = defaultdict(lambda: Line)
             settled = defaultdict(lambda: Line)  # (stage, why) -> lines
             for line in partner_lines:
