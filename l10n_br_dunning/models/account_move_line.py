@@ -81,6 +81,13 @@ class AccountMoveLine(models.Model):
         ]
 
     @api.model
+    def _dunning_open_domain_text(self, *leaves):
+        """``_dunning_open_domain`` as the text a field's or a view's domain
+        takes, after ``leaves`` (text that may name the form's fields, such as
+        ``"('partner_id', 'child_of', partner_id)"``)."""
+        return _domain_text(list(leaves), self._dunning_open_domain())
+
+    @api.model
     def _dunning_open_sql(self, alias="l", domain=None):
         """SQL condition "``alias``.id is an open installment" (and matches
         ``domain``), built by the ORM from ``_dunning_open_domain``."""
@@ -327,3 +334,15 @@ class AccountMoveLine(models.Model):
         companies = policies.company_id
         lines = self.search(self._dunning_open_domain() + [("company_id", "in", companies.ids)])
         lines.filtered(lambda line: line._dunning_policy() in policies)._dunning_replan()
+
+
+def _domain_text(leaves, domain):
+    """A domain's text: ``leaves`` as they are, then ``domain``'s terms as
+    literals (tuples written as lists, which the web client reads)."""
+
+    def literal(value):
+        if isinstance(value, (tuple, list)):
+            return "[" + ", ".join(literal(item) for item in value) + "]"
+        return repr(value)
+
+    return "[" + ", ".join([*leaves, *(literal(term) for term in domain)]) + "]"

@@ -2,7 +2,6 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..tools.payment_states import DUNNED_MOVE_TYPES, NEVER_REMINDED
 from .dunning_event import CHANNELS
 from .res_partner import PAYER_CLASSES
 
@@ -225,9 +224,8 @@ class DunningDashboard(models.Model):
             domain=[
                 ("commercial_partner_id", "=", self.partner_id.id),
                 ("company_id", "=", self.company_id.id),
-                ("move_type", "in", DUNNED_MOVE_TYPES),
-                ("state", "=", "posted"),
-                ("payment_state", "not in", NEVER_REMINDED),
+                # What the row sums: the open installments, an agreement's too.
+                ("line_ids", "any", self.env["account.move.line"]._dunning_open_domain()),
             ],
             context={"create": False},
             display_name=self.env._("Open invoices of %(customer)s", customer=self.partner_id.name),

@@ -6,8 +6,10 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import common, new_test_user, tagged
 from odoo.tools import SQL
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.sms_gateway.tools.tests.provider_stand_in import StandInProvider
 
@@ -375,6 +377,29 @@ class TestDunningOneDefinition(DunningCase):
         self.assertEqual(
             by_domain, (move | paid).line_ids.filtered(lambda line: line._dunning_is_open())
         )
+
+    def test_the_forms_offer_exactly_the_open_installments(self):
+        """The agreement wizard's installments and the call outcome's invoices
+        are chosen among the open ones by the same definition: not a blocked
+        invoice, not a paid one; an agreement's entry, yes."""
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        blocked = self._invoice(self.sp, date(2026, 12, 10))
+        blocked.payment_state = "blocked"
+        paid = self._invoice(self.sp, date(2026, 12, 10))
+        self._pay(paid)
+        Line = self.env["account.move.line"]
+        values = {"partner_id": self.sp.id, "company_id": self.company.id}
+        fields_ = self.env["dunning.agreement.wizard"].fields_get(["line_ids"])
+        offered = Line.search(safe_eval(fields_["line_ids"]["domain"], values))
+        open_lines = Line.search(Line._dunning_open_domain() + [("partner_id", "=", self.sp.id)])
+        self.assertEqual(offered, open_lines)
+        self.assertEqual(offered.move_id, move)
+        fields_ = self.env["dunning.call.outcome"].fields_get(["move_ids"])
+        offered = self.env["account.move"].search(safe_eval(fields_["move_ids"]["domain"], values))
+        self.assertEqual(offered, move)
+        outcome = self.env["dunning.call.outcome"].with_context(default_partner_id=self.sp.id)
+        defaults = outcome.default_get(["partner_id", "move_ids"])
+        self.assertEqual(defaults["move_ids"], [Command.set(move.ids)])
 
 
 @tagged("post_install", "-at_install")

@@ -8,7 +8,6 @@ from odoo.exceptions import UserError
 from odoo.tools.misc import format_amount, format_date
 
 from ..tools import agreements as rules
-from ..tools.payment_states import DUNNED_MOVE_TYPES
 
 
 class DunningAgreementWizard(models.TransientModel):
@@ -25,9 +24,10 @@ class DunningAgreementWizard(models.TransientModel):
     line_ids = fields.Many2many(
         "account.move.line",
         string="Installments to renegotiate",
-        domain="[('partner_id', 'child_of', partner_id), ('company_id', '=', company_id), "
-        "('account_type', '=', 'asset_receivable'), ('parent_state', '=', 'posted'), "
-        f"('reconciled', '=', False), ('move_id.move_type', 'in', {DUNNED_MOVE_TYPES!r})]",
+        # The open installments the régua may remind (one definition).
+        domain=lambda self: self.env["account.move.line"]._dunning_open_domain_text(
+            "('partner_id', 'child_of', partner_id)", "('company_id', '=', company_id)"
+        ),
     )
     installment_count = fields.Integer("Installments", default=3, required=True)
     first_due = fields.Date(

@@ -7,8 +7,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
-from ..tools.payment_states import DUNNED_MOVE_TYPES, OPEN_PAYMENT_STATES
-
 OUTCOMES = [
     ("promise", "Promised to pay"),
     ("dispute", "Disputes the debt"),
@@ -29,13 +27,18 @@ class DunningCallOutcome(models.TransientModel):
     move_ids = fields.Many2many(
         "account.move",
         string="Invoices",
-        domain=f"[('commercial_partner_id', '=', partner_id), ('move_type', 'in', "
-        f"{DUNNED_MOVE_TYPES!r}), ('state', '=', 'posted'), "
-        f"('payment_state', 'in', {OPEN_PAYMENT_STATES!r})]",
+        # Invoices (and agreement entries) with an open installment the régua
+        # may remind: the one definition, written for the web client.
+        domain=lambda self: self._open_moves_domain_text(),
     )
     outcome = fields.Selection(OUTCOMES, required=True)
     promise_date = fields.Date("Will pay on")
     note = fields.Text()
+
+    @api.model
+    def _open_moves_domain_text(self):
+        lines = self.env["account.move.line"]._dunning_open_domain_text()
+        return f"[('commercial_partner_id', '=', partner_id), ('line_ids', 'any', {lines})]"
 
     @api.model
     def default_get(self, fields_list):
@@ -45,9 +48,7 @@ class DunningCallOutcome(models.TransientModel):
             moves = self.env["account.move"].search(
                 [
                     ("commercial_partner_id", "=", partner.id),
-                    ("move_type", "in", DUNNED_MOVE_TYPES),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", OPEN_PAYMENT_STATES),
+                    ("line_ids", "any", self.env["account.move.line"]._dunning_open_domain()),
                 ]
             )
             values["move_ids"] = [fields.Command.set(moves.ids)]
