@@ -356,7 +356,8 @@ class DunningPortal(PortalAccount):
             "dunning_mobile_masked": mask_phone(partner._dunning_e164() or partner.mobile),
             "dunning_mobile": post.get("mobile")
             if echo
-            else ("" if by_link else partner.mobile or ""),
+            # The number the régua texts, from the field it reads it in.
+            else ("" if by_link else partner[partner._sms_gateway_mobile_field()] or ""),
             "dunning_opted_out": bool(post.get("sms_opt_out"))
             if echo
             else partner._dunning_sms_opted_out(),

@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import format_amount, format_date, hmac
 
-from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, first_mobile, normalize_mobile
+from odoo.addons.sms_gateway.tools.phone import PhoneNumberError
 from odoo.addons.sms_gateway.tools.segments import transliterate as gsm7_text
 
 from ..tools.payer_profile import average_days_late, payer_class
@@ -85,22 +85,11 @@ class ResPartner(models.Model):
             partner.dunning_mobile_valid = bool(partner._dunning_e164())
 
     def _dunning_sms_number(self):
-        """The number the régua sends SMS to, in E.164: the mobile, else the phone
-        when it is a mobile. Raises PhoneNumberError (with the reason) when
-        neither is. The one definition: run, preview, dashboard and portal."""
-        self.ensure_one()
-        return first_mobile([self.mobile, self.phone], self.country_id.code or "BR")
-
-    def _dunning_sms_number_field(self):
-        """The field ``_dunning_sms_number`` reads: "mobile" or "phone"."""
-        self.ensure_one()
-        for field in ("mobile", "phone"):
-            try:
-                normalize_mobile(self[field], self.country_id.code or "BR")
-            except PhoneNumberError:
-                continue
-            return field
-        return "mobile" if self.mobile or not self.phone else "phone"
+        """The number the régua sends SMS and WhatsApp to, in E.164 (sms_gateway's
+        one definition: the mobile, else the phone when it is a mobile). Raises
+        PhoneNumberError (with the reason) when neither is. Run, preview,
+        dashboard and portal call it."""
+        return self._sms_gateway_mobile()
 
     def _dunning_e164(self):
         """``_dunning_sms_number``, or False."""

@@ -124,6 +124,18 @@ class TestDunningPortalCodes(DunningCase, HttpCase):
         self.assertEqual(response.status_code, 400)
         self.assertFalse(self.sp.mobile)
 
+    def test_a_logged_in_customer_sees_the_number_the_regua_texts(self):
+        """Her mobile field holds a landline, her phone field her mobile: the
+        form shows the mobile the SMS go to, not the landline."""
+        self.sp.write({"mobile": "(11) 3003-4000", "phone": "(11) 98765-0042"})
+        user = new_test_user(
+            self.env, login="maria-field", groups="base.group_portal", partner_id=self.sp.id
+        )
+        self.authenticate(user.login, user.login)
+        html = self.url_open("/my/dunning/preferences").text
+        self.assertIn(f'value="{self.sp.phone}"', html)
+        self.assertNotIn(f'value="{self.sp.mobile}"', html)
+
     def test_a_logged_in_customer_needs_no_code(self):
         user = new_test_user(
             self.env, login="maria-codes", groups="base.group_portal", partner_id=self.sp.id

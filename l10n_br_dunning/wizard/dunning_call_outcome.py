@@ -78,7 +78,7 @@ class DunningCallOutcome(models.TransientModel):
             detail = self.env._("Wants an agreement") + (f": {self.note}" if self.note else "")
         elif self.outcome == "wrong_number":
             # The number the régua texts: the mobile, else a phone that is a mobile.
-            field = partner._dunning_sms_number_field()
+            field = partner._sms_gateway_mobile_field()
             number = partner[field]
             partner.write({field: False})
             detail = self.env._(

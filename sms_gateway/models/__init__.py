@@ -7,3 +7,4 @@ from . import sms_gateway_dispatch
 from . import sms_gateway_message
 from . import sms_sms
 from . import sms_template
+from . import res_partner

@@ -2,7 +2,6 @@
 from odoo import api, fields, models
 
 from ..tools.consent import consent_state
-from ..tools.sms import phone
 
 
 class ResPartner(models.Model):
@@ -31,16 +30,12 @@ class ResPartner(models.Model):
         return consent_state(consents, number, company.id)
 
     def _whatsapp_number(self):
-        """The customer's mobile in E.164 (the mobile, else the phone when it is
-        a mobile), or raise ``PhoneNumberError``."""
-        self.ensure_one()
-        return phone.first_mobile([self.mobile, self.phone], self.country_id.code or "BR")
+        """The customer's mobile in E.164 (sms_gateway's one definition), or
+        raise ``PhoneNumberError``."""
+        return self._sms_gateway_mobile()
 
     def _whatsapp_number_or_none(self):
-        try:
-            return self._whatsapp_number()
-        except phone.PhoneNumberError:
-            return None
+        return self._sms_gateway_mobile_or_none()
 
     def action_whatsapp_consent_grant(self):
         """The customer said yes to a person (phone, counter): record it for the

@@ -51,7 +51,9 @@ class WhatsappConsent(models.Model):
     def create(self, vals_list):
         partners = self.env["res.partner"].browse([v.get("partner_id") for v in vals_list])
         for values, partner in zip(vals_list, partners, strict=True):
-            values["number"] = self._normalize(values.get("number") or partner.mobile, partner)
+            # Without a number: the one SMS and WhatsApp go to (mobile, else phone).
+            number = values.get("number") or partner._sms_gateway_mobile_or_none()
+            values["number"] = self._normalize(number or partner.mobile or partner.phone, partner)
         return super().create(vals_list)
 
     def write(self, vals):

@@ -165,6 +165,14 @@ class TestWhatsappSend(WhatsappStandInMixin, TransactionCase):
         )
         self.assertEqual(consent.number, "+5521998765432")
 
+    def test_a_consent_without_a_number_is_for_the_number_sms_go_to(self):
+        """A landline in the mobile field, the mobile in the phone field: the
+        consent is for the mobile, as SMS and WhatsApp use it."""
+        self.customer.write({"mobile": "(11) 3003-4000", "phone": "(11) 98765-0042"})
+        consent = self.env["whatsapp.consent"].create({"partner_id": self.customer.id})
+        self.assertEqual(consent.number, "+5511987650042")
+        self.assertEqual(self.customer._whatsapp_number(), consent.number)
+
     def test_each_company_sends_through_its_own_account(self):
         other = self.env["res.company"].create({"name": "Filial Rio"})
         account = self._create_account("zenvia", company=other)
