@@ -409,6 +409,13 @@ class DunningAgreement(models.Model):
                         "attach the signed copy instead."
                     )
                 )
+            if not agreement.company_id._dunning_email_from():
+                raise UserError(
+                    self.env._(
+                        "The company has no e-mail address to send from: set it on the company "
+                        "(Settings), or print the term for signature."
+                    )
+                )
             template = self.env.ref("l10n_br_dunning.mail_template_dunning_agreement_acceptance")
             agreement._portal_ensure_token()
             agreement._post_as_company(template)
@@ -418,6 +425,17 @@ class DunningAgreement(models.Model):
         """E-mail ``template`` to the customer as the company sends it, in their
         language, whoever acts (a portal visitor may not attach files)."""
         self.ensure_one()
+        if not self.company_id._dunning_email_from():
+            # No e-mail leaves but from the company's own address (as for the
+            # régua's reminders): say so where the team looks.
+            self.sudo().message_post(
+                body=self.env._(
+                    "Not e-mailed to the customer: the company has no e-mail address to send "
+                    "from (set it on the company, in Settings)."
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            return
         lang = self.partner_id._dunning_lang(self.company_id)
         self.with_user(SUPERUSER_ID).with_context(lang=lang).with_company(
             self.company_id

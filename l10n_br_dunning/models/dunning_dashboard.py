@@ -175,7 +175,7 @@ class DunningDashboard(models.Model):
                    pol.id AS policy_id, pol.id IS NULL AS no_policy,
                    (COALESCE(cp.vat, '') = '' OR COALESCE(cp.street, '') = ''
                     OR COALESCE(cp.city, '') = '') AS company_unidentified,
-                   POSITION('@' IN COALESCE(cp.email, '')) = 0 AS company_no_email,
+                   co.id = ANY(%(no_email)s) AS company_no_email,
                    c.balance, COALESCE(c.not_due, 0) AS not_due,
                    COALESCE(c.overdue, 0) AS overdue,
                    COALESCE(c.under_agreement, 0) AS under_agreement,
@@ -209,6 +209,12 @@ class DunningDashboard(models.Model):
             today=today,
             open=self.env["account.move.line"]._dunning_open_sql("l"),
             delivery=self.env["dunning.event"]._delivery_sql("e", "n"),
+            # Companies the régua sends no e-mail for (res.company._dunning_email_from).
+            no_email=[
+                company.id
+                for company in self.env["res.company"].sudo().search([])
+                if not company._dunning_email_from()
+            ],
             policy=self.env["account.move.line"]._dunning_policy_sql(
                 "p", "co", "c.only_agreements"
             ),

@@ -287,12 +287,14 @@ class ResPartner(models.Model):
             )
             sms._send(unlink_failed=False, unlink_sent=True)
             return "sms", mask_phone(number)
-        if partner.email:
+        # From the company's own address only (the régua's one sender rule).
+        email_from = company._dunning_email_from()
+        if partner.email and email_from:
             self.env["mail.mail"].sudo().create(
                 {
                     "subject": subject,
                     "body_html": html,
-                    "email_from": company._dunning_email_from() or company.email,
+                    "email_from": email_from,
                     "email_to": partner.email,
                     "auto_delete": False,  # what it carries expires by itself
                 }

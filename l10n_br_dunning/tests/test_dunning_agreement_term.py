@@ -164,6 +164,22 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         )
 
     # -- the collections team's proposals ------------------------------------------------------
+    def test_no_agreement_e_mail_leaves_without_the_company_s_address(self):
+        """As for reminders: a company without an e-mail address sends nothing
+        (Odoo would send it from its own default address): the team is told."""
+        self.company.email = "cobranca@"  # not an address
+        agreement = self._proposal()
+        mails = self.env["mail.mail"].sudo().search_count([])
+        with self.assertRaisesRegex(UserError, "company has no e-mail address"):
+            agreement.action_send_for_acceptance()
+        agreement._post_as_company(
+            self.env.ref("l10n_br_dunning.mail_template_dunning_agreement_term")
+        )
+        self.assertEqual(self.env["mail.mail"].sudo().search_count([]), mails)
+        self.assertIn("company has no e-mail address", agreement.message_ids[0].body)
+        row = self.env["dunning.dashboard"].search([("company_id", "=", self.company.id)], limit=1)
+        self.assertTrue(row.company_no_email)
+
     def test_a_proposal_of_the_team_is_accepted_by_the_customer_on_the_portal(self):
         agreement = self._proposal()
         self.assertEqual(agreement.state, "to_accept")
