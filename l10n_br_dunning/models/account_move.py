@@ -168,9 +168,7 @@ class AccountMove(models.Model):
     def _dunning_customer_today(self, context=None):
         """Today's date where the customer is (the portal speaks in it)."""
         self.ensure_one()
-        context = context or PlanningContext(self.env)
-        now = to_utc(fields.Datetime.now())
-        return context.today(self.company_id, self.commercial_partner_id, now)
+        return self.commercial_partner_id._dunning_today(self.company_id)
 
     def _dunning_portal_days_overdue(self):
         """Days overdue on the customer's date (0: due today), for the portal."""

@@ -198,7 +198,7 @@ class DunningAgreement(models.Model):
         if not lines or len(partners) != 1 or len(lines.company_id) != 1:
             raise UserError(self.env._("Choose open installments of one customer and one company."))
         company = lines.company_id
-        today = today or fields.Date.context_today(self)
+        today = today or partners._dunning_today(company)
         debts = self._debts(lines, today)
         schedule = self._schedule(lines, count, first_due, down_payment, today, debts)
         try:
@@ -241,7 +241,7 @@ class DunningAgreement(models.Model):
     def _portal_preview(self, lines, count, customer_vat=None, today=None):
         """The agreement the portal's option of ``count`` installments would be,
         in memory (nothing stored): its term is what the customer reads."""
-        today = today or fields.Date.context_today(self)
+        today = today or self._customer_today(lines)
         option = self._portal_option(lines, count, today)
         if not option:
             raise UserError(self.env._("This option is no longer offered: choose again."))
@@ -267,7 +267,7 @@ class DunningAgreement(models.Model):
         login). Within the rules it is approved at once when the company lets
         the portal approve; otherwise the replaced invoices wait, paused, for a
         collections user. The term is sent either way."""
-        today = today or fields.Date.context_today(self)
+        today = today or self._customer_today(lines)
         self._check_portal_rate(lines.partner_id.commercial_partner_id[:1])
         option = self._portal_option(lines, count, today)
         if not option or option.installments[0].due != first_due:
@@ -309,6 +309,12 @@ class DunningAgreement(models.Model):
         return self
 
     @api.model
+    def _customer_today(self, lines):
+        """The date of the customer whose installments ``lines`` are."""
+        partner = lines.partner_id.commercial_partner_id[:1]
+        return partner._dunning_today(lines.company_id[:1])
+
+    @api.model
     def _portal_lines(self, partner, company, moves=None):
         """The installments a customer may renegotiate on the portal: overdue,
         open, of ``moves`` (else all of theirs with ``company``)."""
@@ -321,7 +327,7 @@ class DunningAgreement(models.Model):
         ]
         if moves is not None:
             domain.append(("move_id", "in", moves.ids))
-        today = fields.Date.context_today(self)
+        today = partner.commercial_partner_id._dunning_today(company)
         context = PlanningContext(self.env)
         return Line.search(domain, order="date_maturity, id").filtered(
             lambda line: line._dunning_days_overdue(today, context) > 0
@@ -339,7 +345,7 @@ class DunningAgreement(models.Model):
         """The schedules the company's rules allow for ``lines``."""
         if not lines:
             return []
-        today = today or fields.Date.context_today(self)
+        today = today or self._customer_today(lines)
         company = lines.company_id
         return rules.options(
             self._debts(lines, today),

@@ -14,7 +14,7 @@ from ..tools.payer_profile import average_days_late, payer_class
 from ..tools.portal_codes import mask_email, mask_phone
 from ..tools.sms_text import TRIM_COURTESY, TRIM_NONE, TRIM_VOCATIVE, short_sender, vocative
 from .account_move import settled_by_agreement
-from .dunning_context import PlanningContext
+from .dunning_context import PlanningContext, to_utc
 
 PAYER_CLASSES = [
     ("good", "Good payer"),
@@ -83,6 +83,15 @@ class ResPartner(models.Model):
     def _compute_dunning_mobile_valid(self):
         for partner in self:
             partner.dunning_mobile_valid = bool(partner._dunning_e164())
+
+    def _dunning_today(self, company, now=None):
+        """The customer's date now (or at ``now``, aware): what every page,
+        charge and count of days speaks in, whoever looks (the one "today")."""
+        self.ensure_one()
+        now = now or to_utc(fields.Datetime.now())
+        # A portal visitor reads no company nor its partner: the date is public.
+        partner = self.sudo().commercial_partner_id
+        return PlanningContext(self.env(su=True)).today(company.sudo(), partner, now)
 
     def _dunning_sms_number(self):
         """The number the régua sends SMS and WhatsApp to, in E.164 (sms_gateway's
@@ -366,7 +375,7 @@ class ResPartner(models.Model):
         """What this customer owes ``company``, by installment, oldest first."""
         self.ensure_one()
         partner = self.commercial_partner_id
-        today = fields.Date.context_today(self)
+        today = partner._dunning_today(company)  # the date the customer reads it on
         Line = self.env["account.move.line"]
         lines = (
             Line.sudo()

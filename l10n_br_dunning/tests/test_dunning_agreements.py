@@ -12,6 +12,8 @@ from ..models.dunning_portal_request import DunningRateLimit
 from .common import DunningCase
 
 TODAY = date(2026, 12, 3)
+# Noon in São Paulo that day: the customer's date, which agreements count in.
+NOON = datetime(2026, 12, 3, 15, 0)
 
 
 @tagged("post_install", "-at_install")
@@ -40,7 +42,7 @@ class TestDunningAgreements(DunningCase):
     def _propose(self, count=3, first=date(2026, 12, 10), down=0.0, accept=True):
         """The collections team's proposal, accepted by the customer on the portal
         (``accept``), as every approval needs."""
-        with freeze_time(TODAY):
+        with freeze_time(NOON):
             agreement = self.env["dunning.agreement"]._propose(
                 self._lines(self.first | self.second), count, first, down_payment=down
             )
@@ -298,6 +300,31 @@ class TestDunningAgreements(DunningCase):
         arch = self.env["account.move"].get_view(view_type="form")["arch"]
         self.assertIn("Settled by agreement", arch)
         self.assertIn("Renegotiated", arch)
+
+    def test_the_agreement_counts_the_days_the_invoice_page_shows(self):
+        """At 22:30 in São Paulo (already tomorrow in UTC, the date of a visitor
+        without a time zone) the agreement's days overdue and late charges are
+        the invoice page's: the customer's date, not the server's."""
+        self.company.write(
+            {
+                "dunning_contract_charges": True,
+                "dunning_fine_percent": 2.0,
+                "dunning_interest_percent": 1.0,
+            }
+        )
+        lines = self._lines(self.first | self.second)
+        with freeze_time(datetime(2026, 12, 4, 1, 30)):  # 3/12 22:30 in São Paulo
+            agreement = (
+                self.env["dunning.agreement"].with_context(tz="UTC")._portal_preview(lines, 3)
+            )
+            page = {
+                row["line"]: row
+                for move in self.first | self.second
+                for row in move._dunning_portal_installments()
+            }
+        for debt in agreement.debt_ids:
+            self.assertEqual(debt.days_overdue, page[debt.move_line_id]["days_overdue"])
+        self.assertEqual([debt.days_overdue for debt in agreement.debt_ids], [30, 10])
 
     def test_a_renegotiated_invoice_is_not_a_late_payment_in_the_payer_profile(self):
         """Maria renegotiated two invoices 30 and 10 days late and paid the first

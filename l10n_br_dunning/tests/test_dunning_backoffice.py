@@ -269,7 +269,8 @@ class TestDunningReports(DunningCase):
         late = self._invoice(self.sp, date(2026, 12, 1), 250.0)
         paid = self._invoice(self.sp, date(2026, 11, 1), 999.0)
         self._pay(paid, date=date(2026, 11, 1))
-        with freeze_time(TODAY):
+        # Noon of TODAY in São Paulo: the statement counts on the customer's date.
+        with freeze_time(datetime(2026, 12, 15, 15, 0)):
             statement = self.sp._dunning_statement(self.company)
             html = (
                 self.env["ir.actions.report"]

@@ -60,7 +60,7 @@ class DunningAgreementWizard(models.TransientModel):
             if not lines or not wizard.first_due or wizard.installment_count < 1:
                 wizard.schedule_html = False
                 continue
-            today = fields.Date.context_today(wizard)
+            today = Agreement._customer_today(lines)  # as the proposal will count
             schedule = Agreement._schedule(
                 lines, wizard.installment_count, wizard.first_due, wizard.down_payment, today
             )
