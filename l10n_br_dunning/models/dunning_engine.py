@@ -273,7 +273,6 @@ class DunningEngine(models.AbstractModel):
     @api.model
     def _process_lines(self, lines, now):
         context = PlanningContext(self.env)
-        Stage = self.env["dunning.stage"]
         # Paused invoices whose pause is over (in the customer's day) resume.
         lines.filtered(
             lambda line: (
@@ -300,17 +299,9 @@ class DunningEngine(models.AbstractModel):
         for (partner, _company), partner_lines in lines.grouped(
             lambda line: (line.partner_id.commercial_partner_id, line.company_id)
         ).items():
-            to_send = defaultdict(lambda: self.env["account.move.line"])  # stage -> lines
-            settled = []  # (line, stage, reason) recorded as superseded
-            for line in partner_lines:
-                result = line._dunning_plan(now, context)
-                next_moments[line] = result.next_moment
-                if result.send:
-                    to_send[Stage.browse(result.send.id)] |= line
-                settled += [(line, Stage.browse(r.id), "superseded") for r in result.superseded]
-                settled += [(line, Stage.browse(r.id), "expired") for r in result.expired]
-                if result.reached:
-                    reached[line.id] = result.reached.id
+            to_send, settled = self._plan_partner(
+                partner_lines, now, context, next_moments, reached
+            )
             if settled:
                 outbox.events.extend(
                     [
@@ -339,6 +330,27 @@ class DunningEngine(models.AbstractModel):
         self.env["account.move.line"]._dunning_store_next_actions(
             {line.id: moment for line, moment in next_moments.items()}, reached, context
         )
+
+    @api.model
+    def _plan_partner(self, partner_lines, now, context, next_moments=None, reached=None):
+        """What the régua does at ``now`` for one customer's installments at one
+        company (the run, the preview): ({stage: lines} to send, [(line, stage,
+        "superseded" or "expired")] settled unsent). Fills ``next_moments``
+        {line: when to look again} and ``reached`` {line id: stage id}."""
+        Stage = self.env["dunning.stage"]
+        to_send = defaultdict(lambda: self.env["account.move.line"])  # stage -> lines
+        settled = []
+        for line in partner_lines:
+            result = line._dunning_plan(now, context)
+            if next_moments is not None:
+                next_moments[line] = result.next_moment
+            if result.send:
+                to_send[Stage.browse(result.send.id)] |= line
+            settled += [(line, Stage.browse(r.id), "superseded") for r in result.superseded]
+            settled += [(line, Stage.browse(r.id), "expired") for r in result.expired]
+            if result.reached and reached is not None:
+                reached[line.id] = result.reached.id
+        return to_send, settled
 
     @api.model
     def _settled_reason(self, why, company=None):

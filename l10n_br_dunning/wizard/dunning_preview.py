@@ -84,7 +84,6 @@ class DunningPreview(models.TransientModel):
         end of their own window that day, or for everyone at ``at`` (aware)."""
         context = PlanningContext(self.env, policy=self.policy_id or None)
         Line = self.env["account.move.line"]
-        Stage = self.env["dunning.stage"]
         Engine = self.env["dunning.engine"]
         Channel = self.env["dunning.channel"]
         lines = Line.search(
@@ -96,16 +95,11 @@ class DunningPreview(models.TransientModel):
             lambda line: (line.partner_id.commercial_partner_id, line.company_id)
         ).items():
             now = at or self._moment(partner)
-            to_send = defaultdict(lambda: Line)
+            # The run's own planning of this customer (dunning.engine._plan_partner).
+            to_send, settled_lines = Engine._plan_partner(partner_lines, now, context)
             settled = defaultdict(lambda: Line)  # (stage, why) -> lines
-            for line in partner_lines:
-                result = line._dunning_plan(now, context)
-                if result.send:
-                    to_send[Stage.browse(result.send.id)] |= line
-                for rule in result.superseded:
-                    settled[Stage.browse(rule.id), "superseded"] |= line
-                for rule in result.expired:
-                    settled[Stage.browse(rule.id), "expired"] |= line
+            for line, stage, why in settled_lines:
+                settled[stage, why] |= line
             if not to_send and not settled:
                 continue
             partners += 1
