@@ -253,7 +253,7 @@ class AccountMoveLine(models.Model):
         )
         Stage = self.env["dunning.stage"]
         return [
-            (Stage.browse(rule.id), window.next_allowed(moment, tz, calendar))
+            (Stage.browse(rule.id), context.next_allowed(company, partner, moment))
             for rule, moment in left
         ]
 

@@ -373,8 +373,7 @@ class DunningChannel(models.AbstractModel):
     def _deferred_moment(self, outgoing, partner, context):
         """When a deferred message goes: its window's opening on its day."""
         company = outgoing.lines[:1].company_id
-        tz = context.tz(company, partner)
-        return company._dunning_window(partner).opening(outgoing.decision.defer_day, tz)
+        return context.opening(company, partner, outgoing.decision.defer_day)
 
     @api.model
     def _mail_title(self, outgoing):

@@ -75,6 +75,20 @@ class PlanningContext:
         """The customer's local date at ``now`` (aware)."""
         return now.astimezone(ZoneInfo(self.tz(company, partner))).date()
 
+    def next_allowed(self, company, partner, moment):
+        """The first moment at or after ``moment`` (aware) inside ``partner``'s
+        window for ``company`` (state law, preferred hours, the company's hours,
+        holidays), aware UTC: "now if allowed, else the next opening", the one
+        rule every deferral and hold follows."""
+        window = company._dunning_window(partner)
+        return window.next_allowed(
+            moment, self.tz(company, partner), self.calendar(company, partner)
+        )
+
+    def opening(self, company, partner, day):
+        """The opening of ``partner``'s window on ``day``, aware UTC."""
+        return company._dunning_window(partner).opening(day, self.tz(company, partner))
+
     def read_open(self, lines):
         """Find which of ``lines`` are open installments at once (a run's batch):
         ``is_open`` answers for them without a check each."""

@@ -451,12 +451,8 @@ class DunningEngine(models.AbstractModel):
     def _next_opening(self, partner, company, now, context):
         """None when ``partner`` may be contacted at ``now``, else the next
         opening of their sending window (aware UTC)."""
-        calendar = context.calendar(company, partner)
-        window = company._dunning_window(partner)
-        tz = context.tz(company, partner)
-        if window.contains(now, tz, calendar):
-            return None
-        return window.next_allowed(now, tz, calendar)
+        allowed = context.next_allowed(company, partner, now)
+        return None if allowed <= now else allowed
 
     @api.model
     def _closed_until(self, partner, company, now, context):
@@ -568,10 +564,9 @@ class DunningEngine(models.AbstractModel):
         ).items():
             today = context.today(company, partner, now)
             calendar = context.calendar(company, partner)
-            window = company._dunning_window(partner)
-            tz = context.tz(company, partner)
-            if not window.contains(now, tz, calendar):
-                group.write({"scheduled_at": to_naive(window.next_allowed(now, tz, calendar))})
+            allowed = context.next_allowed(company, partner, now)
+            if allowed > now:
+                group.write({"scheduled_at": to_naive(allowed)})
                 continue
             # A more advanced stage reached the installment, or is due now: it
             # speaks instead.
@@ -700,10 +695,7 @@ class DunningEngine(models.AbstractModel):
         its reason at once."""
         if out.decision.state != rules.SEND:
             return True
-        company = move.company_id
-        window = company._dunning_window(partner)
-        tz, calendar = context.tz(company, partner), context.calendar(company, partner)
-        return window.contains(now, tz, calendar)
+        return context.next_allowed(move.company_id, partner, now) <= now
 
     @api.model
     def _thanks_event(self, move, partner, channel, out, now):

@@ -158,7 +158,7 @@ class DunningEvent(models.Model):
             company = event.company_id
             partner = event.partner_id.commercial_partner_id
             tz, calendar = context.tz(company, partner), context.calendar(company, partner)
-            allowed = company._dunning_window(partner).next_allowed(moment, tz, calendar)
+            allowed = context.next_allowed(company, partner, moment)
             if allowed <= moment:
                 continue
             due = event.move_line_id.date_maturity
