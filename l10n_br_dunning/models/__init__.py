@@ -21,6 +21,9 @@ from . import sms_template
 from . import ir_module_module
 from . import dunning_dashboard
 from . import dunning_effectiveness
+from . import dunning_agreement_proposal
+from . import dunning_agreement_breaking
+from . import dunning_agreement_accounting
 from . import dunning_agreement
 from . import dunning_agreement_installment
 from . import dunning_agreement_debt

@@ -1,0 +1,138 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+
+from odoo import Command, fields, models
+from odoo.exceptions import UserError
+
+
+class DunningAgreementAccounting(models.AbstractModel):
+    """The agreement in the books: the "Acordos" entry that replaces the
+    installments (with the late charges the contracts provide), and its
+    reversal when an agreement nobody paid is cancelled."""
+
+    _name = "dunning.agreement.accounting"
+    _description = "Dunning Agreement: Accounting"
+
+    def _post_entry(self):
+        self.ensure_one()
+        replaced = self.replaced_line_ids
+        if any(not line._dunning_is_open() for line in replaced):
+            raise UserError(self.env._("An installment of this agreement is no longer open."))
+        today = fields.Date.context_today(self)
+        owed = {line: line._dunning_open_amount(today) for line in replaced}
+        open_amount = sum(owed.values())
+        if self.currency_id.compare_amounts(open_amount, self.principal) != 0:
+            raise UserError(
+                self.env._(
+                    "The replaced installments changed since the proposal (%(now)s open, "
+                    "%(then)s agreed): propose again.",
+                    now=self.currency_id.format(open_amount),
+                    then=self.currency_id.format(self.principal),
+                )
+            )
+        company = self.company_id
+        journal = company._dunning_agreement_journal()
+        partner = self.partner_id
+        receivable = partner.with_company(company).property_account_receivable_id
+        label = self.env._("Agreement %(name)s", name=self._get_name())
+        # Each replaced installment's counterpart settles it as a payment today
+        # would: in its own currency, for what it still owes in that currency
+        # (Odoo books any exchange difference when they are matched).
+        line_values = [
+            {
+                "name": self.env._(
+                    "%(label)s: replaces %(invoice)s", label=label, invoice=line.move_id.name
+                ),
+                "partner_id": partner.id,
+                "account_id": line.account_id.id,
+                "currency_id": line.currency_id.id,
+                "amount_currency": -line.amount_residual_currency,
+                "balance": -owed[line],
+            }
+            for line in replaced
+        ]
+        for installment in self.installment_ids.sorted("number"):
+            line_values.append(
+                {
+                    "name": installment._label(label),
+                    "partner_id": partner.id,
+                    "account_id": receivable.id,
+                    "debit": installment.amount,
+                    "credit": 0.0,
+                    "date_maturity": installment.date_due,
+                }
+            )
+        charges_account = company._dunning_agreement_charges_account()
+        for amount, name in (
+            (self.fine_amount, self.env._("Late fee")),
+            (self.interest_amount, self.env._("Late interest")),
+        ):
+            if amount:
+                line_values.append(
+                    {
+                        "name": f"{label}: {name}",
+                        "partner_id": partner.id,
+                        "account_id": charges_account.id,
+                        "credit": amount,
+                        "debit": 0.0,
+                    }
+                )
+        move = (
+            self.env["account.move"]
+            .sudo()
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": journal.id,
+                    "date": fields.Date.context_today(self),
+                    "ref": label,
+                    "partner_id": partner.id,
+                    "dunning_agreement_id": self.id,
+                    "line_ids": [Command.create(values) for values in line_values],
+                }
+            )
+        )
+        move.action_post()
+        # Each replaced installment is settled by its counterpart in the entry.
+        credits = move.line_ids.filtered(lambda line: line.credit and line.account_id.reconcile)
+        for original, counterpart in zip(replaced, credits[: len(replaced)], strict=True):
+            (original | counterpart).reconcile()
+        receivable_lines = move.line_ids.filtered(
+            lambda line: line.debit and line.account_id == receivable
+        ).sorted("date_maturity")
+        for installment, line in zip(
+            self.installment_ids.sorted("number"), receivable_lines, strict=True
+        ):
+            installment.move_line_id = line
+        self.write({"move_id": move.id, "name": self._get_name()})
+        self.message_post(body=self.env._("Approved: entry %(entry)s posted.", entry=move.name))
+        return move
+
+    def _reverse_entry(self):
+        """Before any payment: the originals open again as they were before the
+        agreement (their earlier payments still matched)."""
+        self.ensure_one()
+        new_lines = self.installment_ids.move_line_id
+        if any(
+            line.currency_id.compare_amounts(line.amount_residual, line.balance) != 0
+            for line in new_lines
+        ):
+            raise UserError(
+                self.env._(
+                    "An installment of this agreement has been paid: it cannot be cancelled. "
+                    "Record it as broken instead."
+                )
+            )
+        # Undo the agreement's own matching only (its entry's lines against the
+        # replaced installments, and any exchange difference it booked): the
+        # payments and credit notes matched before the agreement stay matched,
+        # so each invoice is open again exactly as it was.
+        self.move_id.line_ids.remove_move_reconcile()
+        reversal = self.move_id._reverse_moves(
+            [{"ref": self.env._("Cancellation of %(name)s", name=self.name)}], cancel=True
+        )
+        self.reversal_move_id = reversal
+        self.message_post(
+            body=self.env._("Cancelled: entry %(entry)s reversed.", entry=self.move_id.name)
+        )

@@ -1,0 +1,284 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+
+from odoo import Command, api, models
+from odoo.exceptions import UserError
+from odoo.tools import LazyTranslate
+
+from ..tools import agreements as rules
+from ..tools.payment_states import DUNNED_MOVE_TYPES
+from .dunning_context import PlanningContext
+from .dunning_portal_request import PORTAL_RATE_LIMIT, DunningRateLimit
+
+_lt = LazyTranslate(__name__)
+
+# Why the company's rules refuse a schedule (tools.agreements codes).
+REFUSALS = {
+    rules.NOTHING_DUE: _lt("There is nothing left to renegotiate."),
+    rules.TOO_MANY: _lt("At most %(max)s installments."),
+    rules.INSTALLMENT_TOO_SMALL: _lt("Each installment must be at least %(min)s."),
+    rules.FIRST_IN_PAST: _lt("The first installment cannot be due before today."),
+    rules.FIRST_TOO_LATE: _lt("The first installment must be due within %(days)s days."),
+    rules.DOWN_PAYMENT_TOO_SMALL: _lt("The down payment must be at least %(min)s."),
+    rules.DOWN_PAYMENT_TOO_LARGE: _lt("The down payment cannot pay the whole debt."),
+}
+
+
+class DunningAgreementProposal(models.AbstractModel):
+    """Proposing an agreement: the options the company's rules offer a customer
+    on the portal, the schedule, the debts and late charges they replace, and
+    the proposal the customer accepts or the collections team makes."""
+
+    _name = "dunning.agreement.proposal"
+    _description = "Dunning Agreement: Proposing"
+
+    @api.model
+    def _propose(
+        self,
+        lines,
+        count,
+        first_due,
+        down_payment=0.0,
+        proposed_by="backoffice",
+        today=None,
+        customer_vat=None,
+    ):
+        """A proposal on ``lines`` (one customer's open receivable installments of
+        one company) under the company's rules; raises UserError with the reason.
+        One the collections team makes awaits the customer's acceptance."""
+        agreement = self.create(
+            self._proposal_values(
+                lines, count, first_due, down_payment, proposed_by, today, customer_vat
+            )
+        )
+        agreement.name = agreement._get_name()
+        return agreement
+
+    @api.model
+    def _proposal_values(
+        self, lines, count, first_due, down_payment, proposed_by, today, customer_vat
+    ):
+        lines = lines.filtered(lambda line: line._dunning_is_open())
+        partners = lines.partner_id.commercial_partner_id
+        if not lines or len(partners) != 1 or len(lines.company_id) != 1:
+            raise UserError(self.env._("Choose open installments of one customer and one company."))
+        company = lines.company_id
+        today = today or partners._dunning_today(company)
+        debts = self._debts(lines, today)
+        schedule = self._schedule(lines, count, first_due, down_payment, today, debts)
+        try:
+            rules.check(schedule, company._dunning_agreement_rules(), today)
+        except rules.AgreementRefused as refused:
+            raise UserError(self._refusal(refused, company)) from refused
+        installments = schedule.installments
+        if schedule.down_payment:  # number 0, due today
+            installments = [rules.Installment(0, today, schedule.down_payment), *installments]
+        return {
+            "partner_id": partners.id,
+            "company_id": company.id,
+            "customer_vat": customer_vat or partners.vat,
+            "replaced_line_ids": [Command.set(lines.ids)],
+            "debt_ids": [
+                Command.create(
+                    {
+                        "move_line_id": line.id,
+                        "date_maturity": line.date_maturity,
+                        "days_overdue": debt.days_overdue,
+                        "amount": debt.amount,
+                    }
+                )
+                for line, debt in zip(lines, debts, strict=True)
+            ],
+            "principal": schedule.principal,
+            "fine_amount": schedule.fine,
+            "interest_amount": schedule.interest,
+            "down_payment": schedule.down_payment,
+            "amount_total": schedule.total,
+            "proposed_by": proposed_by,
+            "proposed_uid": self.env.uid,
+            "installment_ids": [
+                Command.create({"number": item.number, "date_due": item.due, "amount": item.amount})
+                for item in installments
+            ],
+        }
+
+    @api.model
+    def _portal_preview(self, lines, count, customer_vat=None, today=None):
+        """The agreement the portal's option of ``count`` installments would be,
+        in memory (nothing stored): its term is what the customer reads."""
+        today = today or self._customer_today(lines)
+        option = self._portal_option(lines, count, today)
+        if not option:
+            raise UserError(self.env._("This option is no longer offered: choose again."))
+        return self.new(
+            self._proposal_values(
+                lines,
+                count,
+                option.installments[0].due,
+                option.down_payment,
+                "portal",
+                today,
+                customer_vat,
+            )
+        )
+
+    @api.model
+    def _accept_on_portal(
+        self, lines, count, first_due, shown_sha256, facts, customer_vat=None, today=None, code=None
+    ):
+        """The customer accepts, on the portal, the option of ``count``
+        installments whose whole term they read (``shown_sha256``): the proposal
+        with the signed acceptance (``facts``: IP address, user agent, token or
+        login). Within the rules it is approved at once when the company lets
+        the portal approve; otherwise the replaced invoices wait, paused, for a
+        collections user. The term is sent either way."""
+        today = today or self._customer_today(lines)
+        self._check_portal_rate(lines.partner_id.commercial_partner_id[:1])
+        option = self._portal_option(lines, count, today)
+        if not option or option.installments[0].due != first_due:
+            raise UserError(self.env._("This option is no longer offered: choose again."))
+        agreement = self._propose(
+            lines,
+            count,
+            first_due,
+            down_payment=option.down_payment,
+            proposed_by="portal",
+            today=today,
+            customer_vat=customer_vat,
+        )
+        agreement._record_acceptance(shown_sha256, *facts, code=code)
+        company = agreement.company_id
+        if company.dunning_agreement_portal_approves:
+            agreement.action_approve()  # sends the term
+        else:
+            agreement.replaced_line_ids.move_id.action_dunning_pause(
+                reason="agreement",
+                note=self.env._("Agreement %(name)s proposed on the portal.", name=agreement.name),
+            )
+            agreement.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Approve or refuse the agreement the customer proposed"),
+                user_id=agreement._collections_user().id,
+            )
+            agreement._send_term()
+        return agreement
+
+    def _accept_proposal_on_portal(self, shown_sha256, facts, customer_vat=None, code=None):
+        """The customer accepts, on the portal, the collections team's proposal
+        they read: approved at once (the team proposed it) and the term sent."""
+        self.ensure_one()
+        if self.state != "to_accept":
+            raise UserError(self.env._("This agreement is not awaiting your acceptance."))
+        self._record_acceptance(shown_sha256, *facts, customer_vat=customer_vat, code=code)
+        self.action_approve()  # sends the term
+        return self
+
+    @api.model
+    def _customer_today(self, lines):
+        """The date of the customer whose installments ``lines`` are."""
+        partner = lines.partner_id.commercial_partner_id[:1]
+        return partner._dunning_today(lines.company_id[:1])
+
+    @api.model
+    def _portal_lines(self, partner, company, moves=None):
+        """The installments a customer may renegotiate on the portal: overdue,
+        open, of ``moves`` (else all of theirs with ``company``)."""
+        Line = self.env["account.move.line"].sudo()
+        domain = Line._dunning_open_domain() + [
+            ("partner_id", "child_of", partner.commercial_partner_id.id),
+            ("company_id", "=", company.id),
+            ("move_id.move_type", "in", DUNNED_MOVE_TYPES),  # invoices, not agreements
+            ("move_id.dunning_pause_reason", "!=", "agreement"),
+        ]
+        if moves is not None:
+            domain.append(("move_id", "in", moves.ids))
+        today = partner.commercial_partner_id._dunning_today(company)
+        context = PlanningContext(self.env)
+        return Line.search(domain, order="date_maturity, id").filtered(
+            lambda line: line._dunning_days_overdue(today, context) > 0
+        )
+
+    @api.model
+    def _portal_splittable(self, partner, company, moves=None):
+        """``_portal_lines`` when the rules offer at least one option for them
+        (the portal then shows "Parcelar"), else none."""
+        lines = self._portal_lines(partner, company, moves)
+        return lines if self._portal_options(lines) else lines.browse()
+
+    @api.model
+    def _portal_options(self, lines, today=None):
+        """The schedules the company's rules allow for ``lines``."""
+        if not lines:
+            return []
+        today = today or self._customer_today(lines)
+        company = lines.company_id
+        return rules.options(
+            self._debts(lines, today),
+            company._dunning_agreement_rules(),
+            today,
+            **self._charges(company),
+        )
+
+    @api.model
+    def _portal_option(self, lines, count, today=None):
+        for option in self._portal_options(lines, today):
+            if len(option.installments) == count:
+                return option
+        return None
+
+    @api.model
+    def _check_portal_rate(self, partner):
+        """At most PORTAL_RATE_LIMIT proposals of one customer on the portal an hour."""
+        self.env["dunning.portal.request"]._check_rate(
+            [("partner_id", "=", partner.commercial_partner_id.id), ("proposed_by", "=", "portal")],
+            PORTAL_RATE_LIMIT,
+            DunningRateLimit(
+                self.env._(
+                    "We have already received several proposals from you in the last hour. "
+                    "Please try again later or reply to our e-mail."
+                )
+            ),
+            model=self._name,
+        )
+
+    @api.model
+    def _schedule(self, lines, count, first_due, down_payment, today, debts=None):
+        return rules.build(
+            debts or self._debts(lines, today),
+            count,
+            first_due,
+            down_payment=down_payment,
+            **self._charges(lines.company_id),
+        )
+
+    @api.model
+    def _debts(self, lines, today):
+        """The replaced installments as the plain rules see them: what each owes
+        today (``_dunning_open_amount``) and its days overdue, counted as every
+        screen counts them (from the effective due date, in the customer's
+        calendar)."""
+        context = PlanningContext(self.env)
+        return [
+            rules.Debt(
+                line.id,
+                line._dunning_open_amount(today),
+                max(line._dunning_days_overdue(today, context), 0),
+            )
+            for line in lines
+        ]
+
+    @api.model
+    def _charges(self, company):
+        """The late charges the company's contracts provide, for the plain rules."""
+        return {
+            "fine_percent": company.dunning_fine_percent,
+            "interest_percent_month": company.dunning_interest_percent,
+            "with_charges": company.dunning_contract_charges,
+        }
+
+    @api.model
+    def _refusal(self, refused, company):
+        args = dict(refused.args_)
+        if "min" in args:
+            args["min"] = company.currency_id.format(args["min"])
+        return REFUSALS[refused.code]._translate(self.env.lang or "en_US") % args
