@@ -1,9 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import threading
 from collections import defaultdict
-from zoneinfo import ZoneInfo
-
-from markupsafe import escape
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -305,14 +302,14 @@ class DunningEngine(models.AbstractModel):
             if settled:
                 outbox.events.extend(
                     [
-                        self._event_values(
+                        Channel._event_values(
                             line,
                             stage,
                             channel,
                             "superseded",
                             now,
                             context,
-                            reason=self._settled_reason(why, line.company_id),
+                            reason=Channel._settled_reason(why, line.company_id),
                         )
                         for line, stage, why in settled
                         for channel in stage._channels()
@@ -322,8 +319,8 @@ class DunningEngine(models.AbstractModel):
                 company = partner_lines[:1].company_id
                 contact = Channel._contact(partner, company, facts)
                 caps = Channel._caps(partner, company, now, context, facts)
-                for group_to_send in self._message_groups(to_send):
-                    self._send_partner(
+                for group_to_send in Channel._message_groups(to_send):
+                    Channel._send_partner(
                         partner, group_to_send, now, context, contact, caps, outbox=outbox
                     )
         self.env["dunning.outbox"]._flush(outbox)
@@ -352,196 +349,7 @@ class DunningEngine(models.AbstractModel):
                 reached[line.id] = result.reached.id
         return to_send, settled
 
-    @api.model
-    def _settled_reason(self, why, company=None):
-        """Why a stage was settled unsent, in ``company``'s language."""
-        env = self.with_context(lang=company._dunning_lang()).env if company else self.env
-        if why == "expired":
-            return env._(
-                "Its day had passed: its text (before or on the due date) would no longer be true."
-            )
-        return env._("A more advanced stage was due at the same time.")
-
     # -- events and messages ------------------------------------------------------
-    @api.model
-    def _event_values(self, line, stage, channel, state, now, context, origin="auto", reason=False):
-        partner, days_overdue = context.line_overdue(line, now)
-        return {
-            "move_line_id": line.id,
-            "move_id": line.move_id.id,
-            "partner_id": partner.id,
-            "company_id": line.company_id.id,
-            "stage_id": stage.id,
-            # The stage's policy (a stored related): given, not recomputed per event.
-            "policy_id": stage.policy_id.id,
-            "channel": channel,
-            "origin": origin,
-            "state": state,
-            "reason": reason,
-            "amount_residual": line.amount_residual,
-            "currency_id": line.company_currency_id.id,
-            "days_overdue": days_overdue,
-        }
-
-    @api.model
-    def _message_groups(self, to_send):
-        """{stage: lines} per message: the whole customer at once, or one invoice at a
-        time when the company does not group messages."""
-        lines = self.env["account.move.line"].union(*to_send.values())
-        if lines[:1].company_id.dunning_group_messages:
-            return [to_send]
-        return [
-            {stage: group & move_lines for stage, group in to_send.items() if group & move_lines}
-            for move_lines in lines.grouped("move_id").values()
-        ]
-
-    @api.model
-    def _send_now(self, lines, stage, channels, outside_window_reason=None):
-        """A person sends ``stage`` on ``channels`` for these installments now:
-        no SMS caps (a person decided), events of origin "manual". Outside the
-        customer's sending window (hours, weekend, holiday) the messages wait
-        for its next opening, unless ``outside_window_reason`` is given (a
-        collections manager's explicit choice, logged on the invoices). The
-        stage counts as reached, so the régua does not send it again by itself."""
-        now = to_utc(fields.Datetime.now())
-        context = PlanningContext(self.env)
-        lines = lines.filtered(lambda line: line._dunning_is_open())
-        if not lines:
-            return self.env["dunning.event"]
-        lines.move_id._dunning_ensure_tokens()
-        events = self.env["dunning.event"]
-        Channel = self.env["dunning.channel"]
-        for (partner, company), partner_lines in lines.grouped(
-            lambda line: (line.partner_id.commercial_partner_id, line.company_id)
-        ).items():
-            closed_until = None
-            if not outside_window_reason:
-                closed_until = self._closed_until(partner, company, now, context)
-            events |= self._send_partner(
-                partner,
-                {stage: partner_lines},
-                now,
-                context,
-                Channel._contact(partner, company),
-                Channel._caps(partner, company, now, context),
-                channels=channels,
-                origin=rules.MANUAL,
-                closed_until=closed_until,
-            )
-        if outside_window_reason:
-            body = self.env._(
-                "Sent outside the customer's sending window by %(user)s: %(reason)s",
-                user=self.env.user.name,
-                reason=outside_window_reason,
-            )
-            for move in lines.move_id:
-                move.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note")
-        reached = {
-            line.id: stage.id
-            for line in lines
-            if (line.dunning_stage_id.offset_days or -(10**6)) < stage.offset_days
-        }
-        moments = {line.id: line._dunning_next_moment(now, context) for line in lines}
-        self.env["account.move.line"]._dunning_store_next_actions(moments, reached, context)
-        lines.move_id.invalidate_recordset(["dunning_stage_id", "dunning_next_action_at"])
-        self._wake_queues()
-        return events
-
-    @api.model
-    def _next_opening(self, partner, company, now, context):
-        """None when ``partner`` may be contacted at ``now``, else the next
-        opening of their sending window (aware UTC)."""
-        allowed = context.next_allowed(company, partner, now)
-        return None if allowed <= now else allowed
-
-    @api.model
-    def _closed_until(self, partner, company, now, context):
-        """None when ``partner`` may be contacted at ``now``, else the local day of
-        the window's next opening."""
-        opening = self._next_opening(partner, company, now, context)
-        if opening is None:
-            return None
-        return opening.astimezone(ZoneInfo(context.tz(company, partner))).date()
-
-    @api.model
-    def _send_partner(
-        self,
-        partner,
-        to_send,
-        now,
-        context,
-        contact,
-        caps,
-        channels=None,
-        origin="auto",
-        closed_until=None,
-        outbox=None,
-        fallback=True,
-    ):
-        """The messages of one group ``to_send`` ({stage: lines}) of this customer,
-        as ``dunning.channel`` decides them, and their events (written in the same
-        transaction). Returns the events; with an ``outbox`` (a run's batch), the
-        SMS, events and notes wait in it and nothing is returned. ``fallback``
-        False: an SMS that cannot go gets no e-mail instead."""
-        Channel = self.env["dunning.channel"]
-        stage_of = {line: stage for stage, group in to_send.items() for line in group}
-        events = []
-        outgoing = Channel._outgoing(
-            partner,
-            to_send,
-            contact,
-            caps,
-            channels=channels,
-            origin=origin,
-            closed_until=closed_until,
-            fallback=fallback,
-        )
-        for out in outgoing:
-            state, reason, extra = Channel._execute(out, partner, now, context, outbox)
-            for line in out.lines:
-                values = self._event_values(
-                    line,
-                    stage_of[line],
-                    out.channel,
-                    state,
-                    now,
-                    context,
-                    origin=out.decision.origin,
-                    reason=reason,
-                )
-                values.update(extra)
-                events.append(values)
-        lines = self.env["account.move.line"].union(*to_send.values())
-        used = defaultdict(lambda: self.env["account.move.line"])
-        for out in outgoing:
-            if out.decision.state == rules.SEND:
-                used[out.channel] |= out.lines
-        bodies = self._invoice_notes(lines, stage_of, used)
-        if outbox is not None:
-            outbox.events.extend(events)
-            outbox.notes.update(bodies)
-            return self.env["dunning.event"]
-        created = self.env["dunning.event"].sudo().create(events)
-        self.env["dunning.outbox"]._log_notes(bodies)
-        return created
-
-    @api.model
-    def _invoice_notes(self, lines, stage_of, channels):
-        """{move: note} for each invoice's chatter: the stage and its channels."""
-        labels = dict(self.env["dunning.event"]._fields["channel"]._description_selection(self.env))
-        bodies = {}
-        for move, move_lines in lines.grouped("move_id").items():
-            stage = max((stage_of[line] for line in move_lines), key=lambda s: s.offset_days)
-            used = [labels[c] for c, group in channels.items() if group & move_lines]
-            bodies[move] = escape(
-                self.env._(
-                    "Régua de cobrança, stage %(stage)s: %(channels)s.",
-                    stage=stage.name,
-                    channels=", ".join(used),
-                )
-            )
-        return bodies
-
     # -- deferred events and thanks ---------------------------------------------------
     @api.model
     def _process_deferred(self, now, partner_ids):
@@ -575,7 +383,10 @@ class DunningEngine(models.AbstractModel):
             )
             company = group[:1].company_id
             overtaken.write(
-                {"state": "superseded", "reason": self._settled_reason("superseded", company)}
+                {
+                    "state": "superseded",
+                    "reason": Channel._settled_reason("superseded", company),
+                }
             )
             # A "vence hoje" deferred to the next day would no longer be true.
             expired = (group - overtaken).filtered(
@@ -587,7 +398,10 @@ class DunningEngine(models.AbstractModel):
                 )
             )
             expired.write(
-                {"state": "superseded", "reason": self._settled_reason("expired", company)}
+                {
+                    "state": "superseded",
+                    "reason": self.env["dunning.channel"]._settled_reason("expired", company),
+                }
             )
             group -= overtaken | expired
             lines = group.move_line_id.filtered(

@@ -171,7 +171,7 @@ class DunningEvent(models.Model):
             expired.write(
                 {
                     "state": "superseded",
-                    "reason": self.env["dunning.engine"]._settled_reason(
+                    "reason": self.env["dunning.channel"]._settled_reason(
                         "expired", expired[:1].company_id
                     ),
                 }

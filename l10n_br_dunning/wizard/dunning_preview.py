@@ -115,14 +115,14 @@ class DunningPreview(models.TransientModel):
                             group,
                             "superseded",
                             now,
-                            reason=Engine._settled_reason(why),
+                            reason=Channel._settled_reason(why),
                         )
                     )
             if to_send:
                 company = partner_lines[:1].company_id
                 contact = Channel._contact(partner, company)
                 caps = Channel._caps(partner, company, now, context)
-                for group in Engine._message_groups(to_send):
+                for group in Channel._message_groups(to_send):
                     for out in Channel._outgoing(partner, group, contact, caps):
                         values.append(self._render(partner, out, now, context))
         return values

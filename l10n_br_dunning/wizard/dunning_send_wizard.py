@@ -45,7 +45,7 @@ class DunningSendWizard(models.TransientModel):
         for wizard in self:
             move = wizard.move_id
             partner, company = move.commercial_partner_id, move.company_id
-            opening = move and self.env["dunning.engine"]._next_opening(
+            opening = move and self.env["dunning.channel"]._next_opening(
                 partner, company, now, context
             )
             if not opening:
@@ -89,7 +89,7 @@ class DunningSendWizard(models.TransientModel):
                 self.env._("Only a collections manager may send outside the sending window.")
             )
         events = (
-            self.env["dunning.engine"]
+            self.env["dunning.channel"]
             .sudo()
             ._send_now(lines, self.stage_id, channels, outside_window_reason=reason)
         )

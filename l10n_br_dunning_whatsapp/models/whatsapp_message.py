@@ -83,7 +83,7 @@ class WhatsappMessage(models.Model):
                 groups[event.partner_id, event.company_id, event.stage_id] |= line
         for (partner, company, stage), group in groups.items():
             emailed = any(rules.EMAIL in had[line.id, stage.id] for line in group)
-            Engine._send_partner(
+            Channel._send_partner(
                 partner,
                 {stage: group},
                 now,
@@ -92,7 +92,7 @@ class WhatsappMessage(models.Model):
                 Channel._caps(partner, company, now, context),
                 channels=[rules.SMS],
                 origin=rules.FALLBACK,
-                closed_until=Engine._closed_until(partner, company, now, context),
+                closed_until=Channel._closed_until(partner, company, now, context),
                 fallback=not emailed,
             )
         Engine._wake_queues()
