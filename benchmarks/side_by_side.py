@@ -12,12 +12,15 @@ day, it times and prints:
   customer with an overdue invoice (``overdue.reminder.start.run`` in its mass
   interface: one step per customer with its e-mail rendered), which a person
   then validates one by one;
+- OCA's plan step alone: the same wizard's choice of customers and invoices
+  (its read_group and ``_prepare_reminder_step`` per customer), nothing
+  created nor rendered;
 - ours: the régua's whole scheduled run (``dunning.engine._cron_run``): every
   customer with something due, each message rendered and queued (e-mails, SMS),
   call activities scheduled, letters listed, events and chatter written,
   committed batch by batch;
 
-each as customers per second, and the ratio. Odoo 18.0 must be importable as
+each as customers per second, and both ratios. Odoo 18.0 must be importable as
 ``odoo``. Usage: benchmarks/side_by_side.py N [--rebuild] [--keep]
 """
 
@@ -144,6 +147,23 @@ def measure(db):
         flush=True,
     )
 
+    # OCA's plan step alone: which customers and invoices it would remind (its
+    # own read_group and _prepare_reminder_step per customer, as run() calls
+    # them), no step created, no e-mail rendered.
+    with freeze_time(now):
+        wizard = env["overdue.reminder.start"].create({"interface": "mass"})
+        started = clock()
+        planned = oca_plan_step(wizard)
+        plan_time = clock() - started
+    cr.rollback()
+    env.invalidate_all()
+    plan_rate = planned / plan_time
+    print(
+        f"OCA {OCA_MODULE}, its plan step alone: {planned} customers to remind in "
+        f"{plan_time:.2f} s: {plan_rate:.1f} customers/s",
+        flush=True,
+    )
+
     # Ours: the whole scheduled run, committed batch by batch.
     started = clock()
     env["dunning.engine"]._cron_run(now=now)
@@ -174,8 +194,47 @@ def measure(db):
         f"{queued_sms} SMS queued: {ours_rate:.1f} customers/s",
         flush=True,
     )
-    print(f"ours / OCA, customers per second: {ours_rate / oca_rate:.1f}x")
+    print(
+        f"ours / OCA, customers per second: {ours_rate / oca_rate:.1f}x against its "
+        f"preparation (e-mails rendered), {ours_rate / plan_rate:.1f}x against its plan "
+        "step alone",
+        flush=True,
+    )
     cr.close()
+
+
+def oca_plan_step(wizard):
+    """The customers OCA's wizard would prepare a reminder for: the first half of
+    its ``run()`` (journals, the trigger read_group, ``_prepare_reminder_step``
+    per customer), without creating the steps that render the e-mails."""
+    from dateutil.relativedelta import relativedelta
+
+    from odoo import fields
+
+    env = wizard.env
+    journals = env["account.journal"]
+    payment_journals = journals.search(
+        [("company_id", "=", wizard.company_id.id), ("type", "in", ("bank", "cash"))]
+    )
+    sale_journals = journals.search(
+        [("company_id", "=", wizard.company_id.id), ("type", "=", "sale")]
+    )
+    today = fields.Date.context_today(wizard)
+    min_interval_date = today - relativedelta(days=wizard.min_interval_days)
+    base_domain = wizard._prepare_base_domain()
+    groups = env["account.move"].read_group(
+        wizard._prepare_remind_trigger_domain(base_domain),
+        ["commercial_partner_id", "amount_residual_signed"],
+        ["commercial_partner_id"],
+    )
+    planned = 0
+    for group in groups:
+        partner = env["res.partner"].browse(group["commercial_partner_id"][0])
+        values = wizard._prepare_reminder_step(
+            partner, base_domain, min_interval_date, payment_journals, sale_journals
+        )
+        planned += bool(values)
+    return planned
 
 
 if __name__ == "__main__":
