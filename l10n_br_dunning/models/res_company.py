@@ -226,11 +226,16 @@ class ResCompany(models.Model):
         if "dunning_sms_sender" in vals and "dunning_sms_sender_custom" not in vals:
             # Written by hand (Settings): kept through renames; cleared: follows the name.
             vals = {**vals, "dunning_sms_sender_custom": bool(vals["dunning_sms_sender"])}
+        # Settings write every field they show: replan only where a value moved.
+        planning = PLANNING_FIELDS & set(vals)
+        before = {company: {name: company[name] for name in planning} for company in self}
         result = super().write(vals)
         if "dunning_sms_sender" in vals and not vals["dunning_sms_sender"]:
             self.env.add_to_compute(self._fields["dunning_sms_sender"], self)
-        if PLANNING_FIELDS & set(vals):
-            self._dunning_replan()
+        if planning:
+            self.filtered(
+                lambda company: any(company[name] != before[company][name] for name in planning)
+            )._dunning_replan()
         return result
 
     def _dunning_replan(self):
