@@ -39,6 +39,12 @@ spec = importlib.util.spec_from_file_location(
 )
 fuzz_portal = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(fuzz_portal)
+# The régua's payment states (a plain module: no Odoo import).
+spec = importlib.util.spec_from_file_location(
+    "payment_states", ROOT / "l10n_br_dunning" / "tools" / "payment_states.py"
+)
+payment_states = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(payment_states)
 
 
 def free_port():
@@ -86,8 +92,9 @@ def prepare(db):
         db,
         "SELECT m.id, m.commercial_partner_id, c.dunning_upload_max_mb FROM account_move m"
         " JOIN res_company c ON c.id = m.company_id WHERE m.move_type = 'out_invoice'"
-        " AND m.state = 'posted' AND m.payment_state IN ('not_paid', 'partial')"
+        " AND m.state = 'posted' AND m.payment_state = ANY(%s)"
         " ORDER BY m.invoice_date_due, m.id",
+        (list(payment_states.OPEN_PAYMENT_STATES),),
     )
     own = moves[0]
     other = next(move for move in moves if move[1] != own[1])

@@ -9,9 +9,10 @@ from odoo.tools.misc import format_date, format_datetime
 from ..tools.payment_states import (
     DUNNED_MOVE_TYPES,
     OPEN_PAYMENT_STATES,
-    SETTLED_STATES,
+    PAID_STATES,
     is_closed,
     is_open,
+    is_settled,
 )
 from ..tools.portal_rules import late_charges
 from .dunning_context import PlanningContext, to_naive, to_utc
@@ -53,6 +54,17 @@ def settled_by_agreement(move_alias):
         "%s IN (SELECT r.move_id FROM (%s) r)",
         SQL.identifier(move_alias, "id"),
         RENEGOTIATED_MOVES,
+    )
+
+
+def paid_by_customer(move_alias):
+    """SQL: the invoice ``move_alias`` is paid (or being paid) by the customer:
+    paid to Odoo, and not because an agreement settled it."""
+    return SQL(
+        "(%s IN %s AND NOT %s)",
+        SQL.identifier(move_alias, "payment_state"),
+        PAID_STATES,
+        settled_by_agreement(move_alias),
     )
 
 
@@ -165,7 +177,7 @@ class AccountMove(models.Model):
             return 0
         return open_lines.sorted("date_maturity")[0]._dunning_days_overdue(today, context)
 
-    def _dunning_customer_today(self, context=None):
+    def _dunning_customer_today(self):
         """Today's date where the customer is (the portal speaks in it)."""
         self.ensure_one()
         return self.commercial_partner_id._dunning_today(self.company_id)
@@ -175,7 +187,7 @@ class AccountMove(models.Model):
         self.ensure_one()
         move = self.sudo()  # a portal user reads no company or holiday records
         context = PlanningContext(move.env)
-        return move._dunning_oldest_days_overdue(move._dunning_customer_today(context), context)
+        return move._dunning_oldest_days_overdue(move._dunning_customer_today(), context)
 
     def _compute_dunning_upcoming_html(self):
         """What the régua will still send, from the engine's own planning: only
@@ -212,7 +224,7 @@ class AccountMove(models.Model):
             dunned = move.move_type in DUNNED_MOVE_TYPES
             move.dunning_dunned_document = dunned and move.state == "posted"
             move.dunning_document_open = dunned and is_open(move.state, move.payment_state)
-            move.dunning_settled = move.payment_state in SETTLED_STATES
+            move.dunning_settled = is_settled(move.payment_state)
 
     def _compute_dunning_portal_order(self):
         for move in self:
@@ -390,7 +402,7 @@ class AccountMove(models.Model):
         installments, oldest first."""
         self.ensure_one()
         context = PlanningContext(self.env)
-        today = self._dunning_customer_today(context)
+        today = self._dunning_customer_today()
         result = []
         lines = self.line_ids.filtered(lambda line: line._dunning_is_open())
         for line in lines.sorted("date_maturity"):

@@ -528,7 +528,6 @@ class DunningChannel(models.AbstractModel):
             return self.env["dunning.event"]
         lines.move_id._dunning_ensure_tokens()
         events = self.env["dunning.event"]
-        Channel = self
         for (partner, company), partner_lines in lines.grouped(
             lambda line: (line.partner_id.commercial_partner_id, line.company_id)
         ).items():
@@ -540,8 +539,6 @@ class DunningChannel(models.AbstractModel):
                 {stage: partner_lines},
                 now,
                 context,
-                Channel._contact(partner, company),
-                Channel._caps(partner, company, now, context),
                 channels=channels,
                 origin=rules.MANUAL,
                 closed_until=closed_until,
@@ -588,8 +585,8 @@ class DunningChannel(models.AbstractModel):
         to_send,
         now,
         context,
-        contact,
-        caps,
+        contact=None,
+        caps=None,
         channels=None,
         origin="auto",
         closed_until=None,
@@ -600,11 +597,16 @@ class DunningChannel(models.AbstractModel):
         as ``dunning.channel`` decides them, and their events (written in the same
         transaction). Returns the events; with an ``outbox`` (a run's batch), the
         SMS, events and notes wait in it and nothing is returned. ``fallback``
-        False: an SMS that cannot go gets no e-mail instead."""
-        Channel = self
+        False: an SMS that cannot go gets no e-mail instead. ``contact`` and
+        ``caps`` are read here unless a run's batch read them already."""
         stage_of = {line: stage for stage, group in to_send.items() for line in group}
+        company = next(iter(to_send.values()))[:1].company_id
+        if contact is None:
+            contact = self._contact(partner, company)
+        if caps is None:
+            caps = self._caps(partner, company, now, context)
         events = []
-        outgoing = Channel._outgoing(
+        outgoing = self._outgoing(
             partner,
             to_send,
             contact,
@@ -615,7 +617,7 @@ class DunningChannel(models.AbstractModel):
             fallback=fallback,
         )
         for out in outgoing:
-            state, reason, extra = Channel._execute(out, partner, now, context, outbox)
+            state, reason, extra = self._execute(out, partner, now, context, outbox)
             for line in out.lines:
                 values = self._event_values(
                     line,

@@ -2,8 +2,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..tools.payment_states import DUNNED_MOVE_TYPES, PAID_STATES
-from .account_move import RENEGOTIATED_MOVES, settled_by_agreement
+from ..tools.payment_states import DUNNED_MOVE_TYPES
+from .account_move import RENEGOTIATED_MOVES, paid_by_customer
 from .dunning_event import CHANNELS
 
 # Paid customer invoices and the day they were paid (the last reconciliation of
@@ -17,14 +17,12 @@ PAID_MOVES = SQL(
       JOIN account_move_line l ON l.move_id = m.id
       JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
       JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
-     WHERE m.payment_state IN %s AND m.state = 'posted'
+     WHERE %s AND m.state = 'posted'
        AND m.move_type IN %s
-       AND NOT %s
   GROUP BY m.id
     """,
-    PAID_STATES,
+    paid_by_customer("m"),
     DUNNED_MOVE_TYPES,
-    settled_by_agreement("m"),
 )
 
 

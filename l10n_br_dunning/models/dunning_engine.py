@@ -6,9 +6,8 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import channels as rules
-from ..tools.payment_states import PAID_STATES
 from ..tools.planning import is_expired
-from .account_move import settled_by_agreement
+from .account_move import paid_by_customer
 from .dunning_channel import Outgoing
 from .dunning_context import PlanningContext, to_naive, to_utc
 from .dunning_outbox import Outbox
@@ -213,7 +212,7 @@ class DunningEngine(models.AbstractModel):
                 """
                 SELECT %(columns)s FROM account_move m
                   JOIN dunning_event e ON e.move_id = m.id
-                 WHERE m.payment_state IN %(paid)s
+                 WHERE %(paid)s  -- by the customer, not settled by an agreement
                    AND e.state = ANY(%(sent)s)
                    AND e.partner_id > %(after)s
                    AND (%(all)s OR e.partner_id = ANY(%(partners)s))
@@ -225,8 +224,6 @@ class DunningEngine(models.AbstractModel):
                             AND NOT EXISTS (SELECT 1 FROM dunning_event t
                                              WHERE t.move_id = m.id
                                                AND t.channel = 'thanks_' || e.channel)))
-                   -- settled by an agreement: nothing was paid yet
-                   AND NOT %(renegotiated)s
                  %(group)s
                  ORDER BY 1
                  %(limit)s
@@ -239,13 +236,12 @@ class DunningEngine(models.AbstractModel):
                     chat,
                 ),
                 group=SQL() if distinct else SQL("GROUP BY e.partner_id, m.id"),
-                paid=PAID_STATES,
+                paid=paid_by_customer("m"),
                 sent=list(self.env["dunning.event"]._sent_states()),
                 after=after,
                 all=partner_ids is None,
                 partners=list(partner_ids or []),
                 limit=SQL("LIMIT %s", limit) if limit else SQL(),
-                renegotiated=settled_by_agreement("m"),
                 chat=chat,
             )
         )

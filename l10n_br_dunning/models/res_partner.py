@@ -7,7 +7,6 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import format_amount, format_date, hmac
 
-from odoo.addons.sms_gateway.tools.phone import PhoneNumberError
 from odoo.addons.sms_gateway.tools.segments import transliterate as gsm7_text
 
 from ..tools.payer_profile import average_days_late, payer_class
@@ -102,10 +101,7 @@ class ResPartner(models.Model):
 
     def _dunning_e164(self):
         """``_dunning_sms_number``, or False."""
-        try:
-            return self._dunning_sms_number()
-        except PhoneNumberError:
-            return False
+        return self._sms_gateway_mobile_or_none() or False
 
     def _dunning_lang(self, company=None):
         """The language the régua writes to this customer in (README: decisions):

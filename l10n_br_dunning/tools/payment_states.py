@@ -25,6 +25,11 @@ def is_open(state, payment_state):
     return state == "posted" and payment_state in OPEN_PAYMENT_STATES
 
 
+def is_settled(payment_state):
+    """Nothing is owed any more: paid, being paid or reversed."""
+    return payment_state in SETTLED_STATES
+
+
 def is_closed(state, payment_state):
     """Nothing left for the customer to do: paid, being paid, reversed,
     blocked, or not posted (draft, cancelled)."""

@@ -86,9 +86,10 @@ def untouched(current, shipped, html_fields=()):
             continue
         is_html = field in html_fields
         for lang, value in values.items():
-            lang_known = set(known.get(lang, ())) | set(known.get("en_US", ()))
             if lang == ANY_LANG:
                 lang_known = set(known.get(ANY_LANG, ()))
+            else:
+                lang_known = set(known.get(lang, ())) | set(known.get("en_US", ()))
             if fingerprint(value, is_html) not in lang_known:
                 return False
     return True

@@ -88,8 +88,6 @@ class WhatsappMessage(models.Model):
                 {stage: group},
                 now,
                 context,
-                Channel._contact(partner, company),
-                Channel._caps(partner, company, now, context),
                 channels=[rules.SMS],
                 origin=rules.FALLBACK,
                 closed_until=Channel._closed_until(partner, company, now, context),

@@ -27,6 +27,11 @@ RESTATED = [
         "l10n_br_dunning/tools/payment_states.py",
     ),
     (
+        "a payment state compared in SQL (call account_move.paid_by_customer)",
+        re.compile(r"""payment_state IN """),
+        "l10n_br_dunning/models/account_move.py",
+    ),
+    (
         "a payment state compared in a view",
         re.compile(r"""payment_state\s+(not\s+)?in\s*\("""),
         None,
