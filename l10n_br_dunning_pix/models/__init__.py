@@ -1,0 +1,5 @@
+from . import dunning_pix_account
+from . import dunning_pix_charge
+from . import dunning_pix_payment
+from . import account_move
+from . import account_move_line

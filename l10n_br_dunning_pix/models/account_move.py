@@ -1,0 +1,38 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    dunning_pix_charge_ids = fields.One2many(
+        "dunning.pix.charge", "move_id", "Pix charges", readonly=True
+    )
+    dunning_pix_payment_ids = fields.One2many(
+        "dunning.pix.payment", "move_id", "Pix received", readonly=True
+    )
+
+    def button_cancel(self):
+        result = super().button_cancel()
+        self._dunning_pix_remove()
+        return result
+
+    def button_draft(self):
+        result = super().button_draft()
+        self._dunning_pix_remove()
+        return result
+
+    def _dunning_pix_remove(self):
+        """No one can pay a cancelled or reset invoice by Pix: its charges are
+        removed at the bank."""
+        charges = self.sudo().dunning_pix_charge_ids.filtered(
+            lambda charge: charge.state in ("active", "draft")
+        )
+        charges._pix_remove()
+
+    def action_dunning_pix_check(self):
+        """Ask the bank about this invoice's charges now."""
+        self.sudo().dunning_pix_charge_ids.filtered(
+            lambda charge: charge.state in ("active", "paid")
+        ).action_check_bank()
+        return True

@@ -1,0 +1,373 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""A company's access to its bank's Pix API: credentials (administrators only),
+the receiving Pix key, the journal where payments land, the webhook."""
+
+import base64
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+import tempfile
+import threading
+from datetime import UTC, datetime, timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools.banks import ADAPTERS
+from ..tools.pix_api import PixApiError, PixClient
+
+_logger = logging.getLogger(__name__)
+
+# One client per account and settings in each process: its OAuth token and its
+# pooled connections are kept between requests.
+_CLIENTS = {}
+_CLIENTS_LOCK = threading.Lock()
+CERTIFICATE_WARNING_DAYS = 30
+BANKS = [
+    ("standard", "Banco Central's standard Pix API"),
+    ("efi", "Efí"),
+    ("inter", "Banco Inter"),
+    ("sicoob", "Sicoob"),
+    ("bb", "Banco do Brasil"),
+]
+assert {code for code, _label in BANKS} == set(ADAPTERS)
+
+
+def _certificate_expiry(pem):
+    from cryptography import x509
+
+    try:
+        certificate = x509.load_pem_x509_certificate(pem)
+    except ValueError:
+        return False
+    return certificate.not_valid_after_utc.replace(tzinfo=None)
+
+
+class DunningPixAccount(models.Model):
+    _name = "dunning.pix.account"
+    _description = "Pix API account (bank)"
+    _order = "company_id, sequence, id"
+
+    name = fields.Char(required=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    bank = fields.Selection(BANKS, "Bank API", required=True, default="standard")
+    base_url = fields.Char(
+        "API address",
+        required=True,
+        help="The Pix API's base address the bank gives, e.g. https://pix.api.efipay.com.br "
+        "(Efí) or https://api.example-bank.com.br/pix/v2.",
+    )
+    token_url = fields.Char(
+        "Token address", help="OAuth2 token address; empty: the bank's usual address."
+    )
+    client_id = fields.Char("Client ID", groups="base.group_system")
+    client_secret = fields.Char("Client secret", groups="base.group_system")
+    certificate = fields.Binary(
+        "Client certificate (PEM)",
+        attachment=True,
+        groups="base.group_system",
+        help="The mutual TLS certificate the bank issued to the company, in PEM.",
+    )
+    certificate_key = fields.Binary(
+        "Certificate key (PEM)", attachment=True, groups="base.group_system"
+    )
+    ca_certificate = fields.Binary(
+        "Bank's certificate authority (PEM)",
+        attachment=True,
+        groups="base.group_system",
+        help="Only when the bank's server certificate is not signed by a public authority "
+        "(some test environments).",
+    )
+    certificate_expires = fields.Datetime(
+        compute="_compute_certificate_expires", store=True, readonly=True
+    )
+    certificate_warning = fields.Boolean(compute="_compute_certificate_warning")
+    developer_key = fields.Char(
+        "Developer application key",
+        groups="base.group_system",
+        help="Banco do Brasil: the gw-dev-app-key of the application.",
+    )
+    account_number = fields.Char(
+        "Account number",
+        help="Banco Inter: the account (x-conta-corrente) when the credentials reach several.",
+    )
+    pix_key = fields.Char(
+        "Receiving Pix key",
+        required=True,
+        help="The company's Pix key (chave DICT) at this bank: CNPJ, e-mail, phone or random key.",
+    )
+    journal_id = fields.Many2one(
+        "account.journal",
+        "Payments journal",
+        required=True,
+        domain="[('type', '=', 'bank'), ('company_id', '=', company_id)]",
+        help="Where the customers' Pix payments are booked.",
+    )
+    charges_account_id = fields.Many2one(
+        "account.account",
+        "Late charges income account",
+        help="Fine and interest paid with a charge (default: the agreements' account of late "
+        "charges, else the sales journal's income account).",
+    )
+    discount_account_id = fields.Many2one(
+        "account.account",
+        "Discounts account",
+        help="Early-payment discounts and rebates (default: the company's cash discount loss "
+        "account).",
+    )
+    validity_days = fields.Integer(
+        "Payable after due date (days)",
+        default=60,
+        help="Calendar days after the due date during which the charge can still be paid "
+        "(validadeAposVencimento); the payer's bank adds the fine and interest.",
+    )
+    timeout = fields.Float("Timeout (seconds)", default=10.0)
+    webhook_token = fields.Char(
+        groups="base.group_system", copy=False, default=lambda self: secrets.token_urlsafe(32)
+    )
+    webhook_url = fields.Char(
+        compute="_compute_webhook_url", groups="base.group_system", string="Webhook address"
+    )
+    webhook_skip_mtls = fields.Boolean(
+        "Webhook without mutual TLS",
+        help="Efí: register the webhook with x-skip-mtls-checking (the address carries a "
+        "secret and every notified Pix is read again from the bank before it is booked).",
+    )
+    webhook_registered = fields.Datetime(readonly=True, copy=False)
+    last_poll = fields.Datetime(
+        "Last reading of received Pix",
+        readonly=True,
+        copy=False,
+        help="The scheduled pass reads the Pix received since then (notifications that never "
+        "came).",
+    )
+    last_error = fields.Char(readonly=True, copy=False)
+
+    _sql_constraints = [
+        (
+            "validity_positive",
+            "CHECK(validity_days >= 0)",
+            "Days after the due date cannot be negative.",
+        ),
+    ]
+
+    @api.depends("certificate")
+    def _compute_certificate_expires(self):
+        for account in self:
+            data = account.sudo().certificate
+            account.certificate_expires = (
+                _certificate_expiry(base64.b64decode(data)) if data else False
+            )
+
+    @api.depends("certificate_expires")
+    def _compute_certificate_warning(self):
+        limit = fields.Datetime.now() + timedelta(days=CERTIFICATE_WARNING_DAYS)
+        for account in self:
+            account.certificate_warning = bool(
+                account.certificate_expires and account.certificate_expires <= limit
+            )
+
+    def _compute_webhook_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for account in self:
+            account.webhook_url = (
+                f"{base.rstrip('/')}/dunning_pix/webhook/{account.id}/{account.sudo().webhook_token}"
+                if account.id
+                else False
+            )
+
+    # -- the company's account ----------------------------------------------------
+    @api.model
+    def _pix_account(self, company):
+        """The active Pix API account of ``company`` (the first one), or empty."""
+        return self.sudo().search([("company_id", "=", company.id)], limit=1)
+
+    def _pix_token_matches(self, token):
+        self.ensure_one()
+        expected = self.sudo().webhook_token or ""
+        return bool(expected) and hmac.compare_digest(expected.encode(), (token or "").encode())
+
+    # -- the client -----------------------------------------------------------------
+    def _pix_files(self):
+        """The certificate, key and CA as files (requests reads paths), written
+        once per content in a private directory of this process."""
+        account = self.sudo()
+        files = {}
+        for name in ("certificate", "certificate_key", "ca_certificate"):
+            data = account[name]
+            if not data:
+                continue
+            raw = base64.b64decode(data)
+            digest = hashlib.sha256(raw).hexdigest()[:24]
+            path = os.path.join(
+                _private_dir(), f"{self.env.cr.dbname}-{account.id}-{name}-{digest}.pem"
+            )
+            if not os.path.exists(path):
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(raw)
+            files[name] = path
+        return files
+
+    def _pix_client(self):
+        self.ensure_one()
+        account = self.sudo()
+        key = (self.env.cr.dbname, account.id, str(account.write_date))
+        with _CLIENTS_LOCK:
+            client = _CLIENTS.get(key)
+        if client:
+            return client
+        files = account._pix_files()
+        cert = None
+        if files.get("certificate") and files.get("certificate_key"):
+            cert = (files["certificate"], files["certificate_key"])
+        elif files.get("certificate"):
+            cert = files["certificate"]
+        client = PixClient(
+            account.base_url,
+            account.client_id or "",
+            account.client_secret or "",
+            bank=account.bank,
+            token_url=account.token_url or "",
+            cert=cert,
+            verify=files.get("ca_certificate", True),
+            timeout=account.timeout or 10.0,
+            extra={
+                "developer_key": account.developer_key,
+                "account_number": account.account_number,
+                "skip_mtls": account.webhook_skip_mtls,
+            },
+        )
+        with _CLIENTS_LOCK:
+            for old in [k for k in _CLIENTS if k[:2] == key[:2]]:
+                _CLIENTS.pop(old).session.close()
+            _CLIENTS[key] = client
+        return client
+
+    def _pix_charges_account(self):
+        """Income account of the fine and interest paid with a charge."""
+        self.ensure_one()
+        return self.charges_account_id or self.company_id._dunning_agreement_charges_account()
+
+    def _pix_discount_account(self):
+        """Expense account of the discounts and rebates of a charge."""
+        self.ensure_one()
+        account = (
+            self.discount_account_id
+            or self.company_id.account_journal_early_pay_discount_loss_account_id
+        )
+        if not account:
+            raise UserError(
+                self.env._("Set the discounts account of the Pix account %(name)s.", name=self.name)
+            )
+        return account
+
+    # -- actions ------------------------------------------------------------------------
+    def action_register_webhook(self):
+        """Tell the bank where to notify received Pix (``PUT /webhook/{chave}``)."""
+        for account in self:
+            try:
+                account._pix_client().put_webhook(account.pix_key, account.sudo().webhook_url)
+            except PixApiError as error:
+                account.last_error = str(error)
+                raise UserError(
+                    self.env._("The bank did not register the webhook: %(error)s", error=error)
+                ) from error
+            account.write({"webhook_registered": fields.Datetime.now(), "last_error": False})
+        return True
+
+    def action_new_webhook_secret(self):
+        """A new secret in the webhook address (the old one stops working), registered."""
+        for account in self:
+            account.sudo().webhook_token = secrets.token_urlsafe(32)
+        return self.action_register_webhook()
+
+    def action_test_connection(self):
+        self.ensure_one()
+        try:
+            self._pix_client().token(force=True)
+        except PixApiError as error:
+            raise UserError(self.env._("The bank refused: %(error)s", error=error)) from error
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("The bank accepted the credentials."),
+            },
+        }
+
+    # -- settlement ------------------------------------------------------------------------
+    def _pix_settle(self, e2eids):
+        """Read each Pix from the bank and book it once: {e2eid: outcome}. A Pix
+        the bank does not know is a forgery (``"unknown"``); the bank down
+        raises PixApiError (the notification is answered 503 and comes again,
+        and the scheduled reading catches it anyway)."""
+        self.ensure_one()
+        client = self._pix_client()
+        Payment = self.env["dunning.pix.payment"].sudo()
+        outcomes = {}
+        for e2eid in e2eids:
+            try:
+                record = client.get_pix(e2eid)
+            except PixApiError as error:
+                if error.not_found:
+                    _logger.warning("Pix %s notified but unknown to the bank: ignored", e2eid)
+                    outcomes[e2eid] = "unknown"
+                    continue
+                raise
+            if not isinstance(record, dict) or record.get("endToEndId") != e2eid:
+                outcomes[e2eid] = "unknown"
+                continue
+            outcomes[e2eid] = Payment._pix_book(self, record)
+        return outcomes
+
+    @api.model
+    def _cron_pix_poll(self, overlap_minutes=10):
+        """Read every account's received Pix since its last reading (less an
+        overlap) and book what no notification brought."""
+        moment = datetime.now(UTC)
+        now = moment.replace(tzinfo=None, microsecond=0)
+        for account in self.sudo().search([]):
+            start = (account.last_poll or now - timedelta(days=1)) - timedelta(
+                minutes=overlap_minutes
+            )
+            try:
+                records = list(
+                    account._pix_client().list_pix(
+                        start.replace(tzinfo=UTC), moment + timedelta(seconds=1)
+                    )
+                )
+            except PixApiError as error:
+                account.last_error = str(error)
+                _logger.warning(
+                    "Pix account %s: reading received Pix failed: %s", account.id, error
+                )
+                continue
+            Payment = self.env["dunning.pix.payment"]
+            for record in records:
+                Payment._pix_book(account, record)
+            account.write({"last_poll": now, "last_error": False})
+        return True
+
+    @api.model
+    def _cron_pix_sync(self, limit=500):
+        """Charges follow their installments: a charge whose installment was paid
+        by other means, cancelled or replaced by an agreement is removed at the
+        bank; one whose amount or date changed is revised."""
+        Charge = self.env["dunning.pix.charge"].sudo()
+        charges = Charge.search([("state", "=", "active")], limit=limit, order="write_date")
+        charges._pix_follow()
+        return True
+
+
+def _private_dir():
+    path = os.path.join(tempfile.gettempdir(), f"odoo-dunning-pix-{os.getuid()}")
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    return path

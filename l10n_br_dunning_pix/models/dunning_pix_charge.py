@@ -1,0 +1,250 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""One installment's Pix charge with a due date (cobv) at the company's bank."""
+
+import logging
+from datetime import timedelta
+from decimal import Decimal
+
+from odoo import api, fields, models
+
+from ..tools.cobv import Charge, ChargeError, make_txid, revision
+from ..tools.pix_api import PixApiError
+
+_logger = logging.getLogger(__name__)
+
+# After a failure the bank is asked again for the same installment only after
+# this long: a run that renders many messages does not wait on a bank that is down.
+RETRY_AFTER = timedelta(minutes=10)
+
+
+class DunningPixCharge(models.Model):
+    _name = "dunning.pix.charge"
+    _description = "Pix charge with a due date (cobv)"
+    _order = "id desc"
+    _rec_name = "txid"
+
+    move_line_id = fields.Many2one(
+        "account.move.line", "Installment", required=True, index=True, ondelete="cascade"
+    )
+    move_id = fields.Many2one("account.move", readonly=True, index=True)
+    partner_id = fields.Many2one("res.partner", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    account_id = fields.Many2one("dunning.pix.account", "Bank", required=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    generation = fields.Integer(default=0, readonly=True)
+    txid = fields.Char("txid", required=True, readonly=True, index=True, copy=False)
+    state = fields.Selection(
+        [
+            ("draft", "Not yet at the bank"),
+            ("active", "Active"),
+            ("paid", "Paid"),
+            ("removed", "Removed"),
+            ("failed", "Refused by the bank"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    amount = fields.Monetary(currency_field="currency_id", readonly=True)
+    date_due = fields.Date("Due date", readonly=True)
+    revision = fields.Integer(readonly=True)
+    copy_paste = fields.Char("Pix copy and paste", readonly=True)
+    location = fields.Char(readonly=True)
+    last_error = fields.Char(readonly=True)
+    last_attempt = fields.Datetime(readonly=True)
+    payment_ids = fields.One2many("dunning.pix.payment", "charge_id", readonly=True)
+    e2eids = fields.Char("End-to-end ids", compute="_compute_e2eids")
+
+    _sql_constraints = [("txid_unique", "unique(txid)", "A txid names one charge.")]
+
+    def _compute_e2eids(self):
+        for charge in self:
+            charge.e2eids = ", ".join(charge.payment_ids.mapped("e2eid"))
+
+    # -- what the charge asks -----------------------------------------------------------
+    def _pix_wanted(self, line, account, txid):
+        """The ``cobv`` body of ``line`` today (ChargeError when it cannot be one)."""
+        move = line.move_id
+        company = line.company_id
+        partner = line.partner_id.commercial_partner_id
+        today = fields.Date.context_today(self)
+        amount = Decimal(str(line._dunning_open_amount(today))).quantize(Decimal("0.01"))
+        discount_until = discount = None
+        untouched = line.currency_id.is_zero(line.amount_residual_currency - line.amount_currency)
+        if line.discount_date and line.discount_date >= today and untouched:
+            discount = Decimal(str(line.amount_currency - line.discount_amount_currency))
+            discount_until = line.discount_date
+        charges = company.dunning_contract_charges
+        company_id = company.vat or ""
+        return Charge(
+            txid=txid,
+            key=account.pix_key,
+            due=line.date_maturity,
+            amount=amount,
+            debtor_vat=partner.vat or "",
+            debtor_name=partner.name or "",
+            validity_days=account.validity_days,
+            fine_percent=Decimal(str(company.dunning_fine_percent)) if charges else None,
+            interest_percent_month=Decimal(str(company.dunning_interest_percent))
+            if charges
+            else None,
+            discount_until=discount_until,
+            discount_amount=discount,
+            debtor_email=(partner.email or "").split(",")[0].strip()
+            if "@" in (partner.email or "")
+            else "",
+            payer_request=self.env._("%(document)s, due %(date)s")
+            % {"document": move.name, "date": line.date_maturity.strftime("%d/%m/%Y")},
+            info=[
+                (self.env._("Creditor"), f"{company.name} CNPJ {company_id}".strip()),
+                (self.env._("Document"), move.name or ""),
+            ],
+        ).body()
+
+    # -- creating ---------------------------------------------------------------------------
+    @api.model
+    def _pix_charge_for(self, line):
+        """The active charge of ``line`` at its company's bank, created (PUT) when
+        there is none yet; empty when the company has no Pix API account, the
+        installment cannot become a charge or the bank failed (the caller
+        falls back to the static code)."""
+        account = self.env["dunning.pix.account"]._pix_account(line.company_id)
+        if not account or line.company_currency_id.name != "BRL":
+            return self.browse()
+        charge = self.sudo().search(
+            [("move_line_id", "=", line.id), ("state", "in", ("draft", "active", "failed"))],
+            order="id desc",
+            limit=1,
+        )
+        if charge.state == "active":
+            return charge
+        now = fields.Datetime.now()
+        if charge.last_attempt and charge.last_attempt > now - RETRY_AFTER:
+            return self.browse()
+        if not charge:
+            generation = self.sudo().search_count([("move_line_id", "=", line.id)])
+            txid = make_txid(
+                self.env["ir.config_parameter"].sudo().get_param("database.uuid"),
+                line.id,
+                generation,
+            )
+            charge = self.sudo().create(
+                {
+                    "move_line_id": line.id,
+                    "move_id": line.move_id.id,
+                    "partner_id": line.partner_id.commercial_partner_id.id,
+                    "company_id": line.company_id.id,
+                    "account_id": account.id,
+                    "generation": generation,
+                    "txid": txid,
+                }
+            )
+        charge._pix_put()
+        return charge if charge.state == "active" else self.browse()
+
+    def _pix_put(self):
+        """Create the charge at the bank; a PUT that timed out is repeated with
+        the same txid, and a txid the bank already has is read back."""
+        self.ensure_one()
+        account = self.account_id
+        client = account._pix_client()
+        values = {"last_attempt": fields.Datetime.now()}
+        try:
+            body = self._pix_wanted(self.move_line_id, account, self.txid)
+        except ChargeError as error:
+            self.write({**values, "state": "failed", "last_error": error.detail})
+            return
+        try:
+            try:
+                answer = client.put_cobv(self.txid, body)
+            except PixApiError as error:
+                if error.retryable or error.status not in (400, 409):
+                    raise
+                # Already created by an earlier try whose answer was lost.
+                answer = client.get_cobv(self.txid)
+        except PixApiError as error:
+            state = "draft" if error.retryable else "failed"
+            self.write({**values, "state": state, "last_error": str(error)[:500]})
+            _logger.info("Pix charge %s not created: %s", self.txid, error)
+            return
+        self._pix_store(answer, values)
+
+    def _pix_store(self, answer, values=None):
+        values = dict(values or {})
+        status = (answer or {}).get("status")
+        state = {
+            "ATIVA": "active",
+            "CONCLUIDA": "paid",
+            "REMOVIDA_PELO_USUARIO_RECEBEDOR": "removed",
+            "REMOVIDA_PELO_PSP": "removed",
+        }.get(status, "failed")
+        valor = (answer or {}).get("valor") or {}
+        values.update(
+            {
+                "state": state,
+                "revision": answer.get("revisao") or 0,
+                "copy_paste": answer.get("pixCopiaECola") or False,
+                "location": answer.get("location") or (answer.get("loc") or {}).get("location"),
+                "amount": float(valor.get("original") or 0.0),
+                "date_due": (answer.get("calendario") or {}).get("dataDeVencimento"),
+                "last_error": False,
+            }
+        )
+        self.write(values)
+
+    # -- following the installment -------------------------------------------------------
+    def _pix_follow(self):
+        """Remove the charges whose installment is no longer open, revise those
+        whose amount or date changed (the payer must never pay twice, nor an
+        old amount)."""
+        for charge in self.filtered(lambda c: c.state == "active"):
+            line = charge.move_line_id
+            client = charge.account_id._pix_client()
+            try:
+                if not line._dunning_is_open():
+                    charge._pix_remove(client)
+                    continue
+                wanted = self._pix_wanted(line, charge.account_id, charge.txid)
+                current = client.get_cobv(charge.txid)
+                if current.get("status") != "ATIVA":
+                    charge._pix_store(current)
+                    if current.get("status") == "CONCLUIDA":
+                        charge.account_id._pix_settle(
+                            [p["endToEndId"] for p in current.get("pix") or []]
+                        )
+                    continue
+                patch = revision(current, wanted)
+                if patch:
+                    charge._pix_store(client.patch_cobv(charge.txid, patch))
+            except (PixApiError, ChargeError) as error:
+                charge.last_error = str(error)[:500]
+                _logger.info("Pix charge %s not followed: %s", charge.txid, error)
+
+    def _pix_remove(self, client=None):
+        """Remove the charge at the bank (REMOVIDA_PELO_USUARIO_RECEBEDOR)."""
+        for charge in self.filtered(lambda c: c.state in ("active", "draft")):
+            if charge.state == "draft":
+                charge.state = "removed"
+                continue
+            try:
+                answer = (client or charge.account_id._pix_client()).remove_cobv(charge.txid)
+            except PixApiError as error:
+                charge.last_error = str(error)[:500]
+                continue
+            charge._pix_store(answer)
+
+    def action_check_bank(self):
+        """Read the charge at the bank now: book a payment no notification
+        brought, see a removal."""
+        for charge in self:
+            try:
+                current = charge.account_id._pix_client().get_cobv(charge.txid)
+            except PixApiError as error:
+                charge.last_error = str(error)[:500]
+                continue
+            paid = [p["endToEndId"] for p in current.get("pix") or [] if p.get("endToEndId")]
+            if paid:
+                charge.account_id._pix_settle(paid)
+            charge._pix_store(current)
+        return True

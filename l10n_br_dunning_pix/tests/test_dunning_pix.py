@@ -1,0 +1,242 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Pix charges end to end over real HTTP: Odoo creates the charges at a
+stand-in bank that validates every request against the Banco Central's
+specification, the stand-in pays them and notifies Odoo's webhook, Odoo reads
+each Pix back from the bank and books it once."""
+
+from datetime import UTC, date, datetime
+
+import requests
+from freezegun import freeze_time
+
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.l10n_br_dunning.tests.common import DunningCase
+
+from stand_ins.pix_psp import PixStandIn
+
+DUE = date(2026, 12, 10)
+KEY = "15881399000134"
+
+
+@tagged("post_install", "-at_install")
+class TestDunningPix(DunningCase, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bank = PixStandIn(receiver_cnpj=KEY)
+        cls.bank.start()
+        cls.addClassCleanup(cls.bank.stop)
+        cls.env["ir.config_parameter"].sudo().set_param("web.base.url", cls.base_url())
+        cls.sp.vat = "529.982.247-25"
+        cls.rj.vat = "11.222.333/0001-81"
+        cls.account = cls.env["dunning.pix.account"].create(
+            {
+                "name": "Banco (stand-in)",
+                "company_id": cls.company.id,
+                "base_url": cls.bank.base_url,
+                "token_url": cls.bank.token_url,
+                "client_id": cls.bank.client_id,
+                "client_secret": cls.bank.client_secret,
+                "pix_key": KEY,
+                "journal_id": cls.company_data["default_journal_bank"].id,
+                "timeout": 5.0,
+            }
+        )
+        cls.account.action_register_webhook()
+
+    def setUp(self):
+        super().setUp()
+        self.bank.script.clear()
+        self.bank.notifications.clear()
+
+    def _charge(self, move):
+        line = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        with freeze_time(datetime(2026, 12, 1, 15, 0)):
+            code = line._dunning_pix_code()
+        return line, code, move.dunning_pix_charge_ids.filtered(lambda c: c.state == "active")
+
+    def test_reminder_carries_the_charge_and_payment_settles_once(self):
+        move = self._invoice(self.sp, DUE, amount=1234.56)
+        line, code, charge = self._charge(move)
+        # The message's code is the bank's dynamic charge, not the static one.
+        self.assertEqual(code, charge.copy_paste)
+        self.assertIn("br.gov.bcb.pix", code)
+        held = self.bank.charges[charge.txid]
+        self.assertEqual(held["valor"]["original"], "1234.56")
+        self.assertEqual(
+            held["devedor"],
+            {"cpf": "52998224725", "nome": "Maria Souza", "email": "maria@cliente.example"},
+        )
+        self.assertEqual(held["calendario"]["dataDeVencimento"], "2026-12-10")
+        self.assertNotIn("multa", held["valor"])  # the contracts provide no charges
+        self.assertEqual(self.bank.refusals, [])
+        # Asking again reuses the charge.
+        self.assertEqual(line._dunning_pix_code(), code)
+        puts = [r for r in self.bank.requests if r[0] == "PUT" and charge.txid in r[1]]
+        self.assertEqual(len(puts), 1)
+        # Paid on the due date; the bank notifies three times, reordered.
+        self.bank.pay(charge.txid, when=datetime(2026, 12, 10, 14, 0, tzinfo=UTC), duplicates=2)
+        self.bank.wait_notifications()
+        self.env.invalidate_all()
+        self.assertEqual([status for _url, status in self.bank.notifications], [200, 200, 200])
+        self.assertIn(move.payment_state, ("paid", "in_payment"))
+        received = move.dunning_pix_payment_ids
+        self.assertEqual(len(received), 1)
+        self.assertEqual(received.state, "booked")
+        self.assertEqual(received.payment_id.amount, 1234.56)
+        self.assertEqual(received.payment_id.date, date(2026, 12, 10))
+        self.assertEqual(charge.state, "paid")
+        payments = self.env["account.payment"].search([("partner_id", "=", self.sp.id)])
+        self.assertEqual(len(payments), 1)
+        # The régua sees it paid: no reminder after the payment.
+        self._run(datetime(2026, 12, 15, 15, 0))
+        self.assertFalse(self._sent(move))
+
+    def test_late_payment_books_fine_and_interest_as_income(self):
+        self.company.write(
+            {
+                "dunning_contract_charges": True,
+                "dunning_fine_percent": 2.0,
+                "dunning_interest_percent": 1.0,
+            }
+        )
+        move = self._invoice(self.rj, DUE, amount=1000.0)
+        _line, _code, charge = self._charge(move)
+        held = self.bank.charges[charge.txid]["valor"]
+        self.assertEqual(held["multa"], {"modalidade": 2, "valorPerc": "2.00"})
+        self.assertEqual(held["juros"], {"modalidade": 3, "valorPerc": "1.00"})
+        self.assertEqual(self.bank.charges[charge.txid]["devedor"]["cnpj"], "11222333000181")
+        # Paid 30 days late: 2 % fine (20.00) and 1 % a month (10.00).
+        self.bank.pay(charge.txid, when=datetime(2026, 1, 9, 14, 0, tzinfo=UTC).replace(year=2027))
+        self.bank.wait_notifications()
+        self.env.invalidate_all()
+        received = move.dunning_pix_payment_ids
+        self.assertEqual((received.amount, received.amount_charges), (1030.0, 30.0))
+        self.assertEqual(move.payment_state in ("paid", "in_payment"), True)
+        income = received.payment_id.move_id.line_ids.filtered(
+            lambda aml: aml.account_id == self.account._pix_charges_account()
+        )
+        self.assertEqual(income.credit, 30.0)
+
+    def test_forged_and_malformed_notifications_book_nothing(self):
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        _line, _code, charge = self._charge(move)
+        url = self.account.webhook_url + "/pix"
+        forged = {
+            "pix": [
+                {
+                    "endToEndId": "E12345678202612101400999999999999"[:32],
+                    "txid": charge.txid,
+                    "valor": "100.00",
+                    "horario": "2026-12-10T14:00:00Z",
+                }
+            ]
+        }
+        wrong_secret = url.replace(self.account.webhook_token, "x" * 43)
+        self.assertEqual(requests.post(wrong_secret, json=forged, timeout=30).status_code, 403)
+        # The right secret, a Pix the bank never received: nothing booked.
+        self.assertEqual(requests.post(url, json=forged, timeout=30).status_code, 422)
+        self.assertEqual(requests.post(url, data=b"{not json", timeout=30).status_code, 400)
+        self.assertEqual(requests.post(url, json={"pix": "x"}, timeout=30).status_code, 400)
+        self.assertFalse(self.env["dunning.pix.payment"].search([]))
+        self.assertEqual(move.payment_state, "not_paid")
+
+    def test_bank_down_falls_back_to_the_static_code(self):
+        bank = self.env["res.partner.bank"].create(
+            {
+                "acc_number": "0001-12345",
+                "partner_id": self.company.partner_id.id,
+                "proxy_type": "br_cpf_cnpj",
+                "proxy_value": KEY,
+                "allow_out_payment": True,
+            }
+        )
+        move = self._invoice(self.sp, DUE, amount=80.0)
+        self.bank.fail_next(3, 503)
+        line, code, charge = self._charge(move)
+        self.assertFalse(charge)
+        static = move.dunning_pix_charge_ids
+        self.assertEqual(static.state, "draft")
+        self.assertIn("503", static.last_error)
+        self.assertTrue(code and "br.gov.bcb.pix" in code and KEY in code, code)
+        self.assertTrue(bank)
+
+    def test_payment_by_other_means_removes_the_charge(self):
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        _line, _code, charge = self._charge(move)
+        self._pay(move)
+        self.env["dunning.pix.account"]._cron_pix_sync()
+        self.assertEqual(
+            self.bank.charges[charge.txid]["status"], "REMOVIDA_PELO_USUARIO_RECEBEDOR"
+        )
+        self.assertEqual(charge.state, "removed")
+
+    def test_cancelled_invoice_removes_the_charge(self):
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        _line, _code, charge = self._charge(move)
+        move.button_draft()
+        self.assertEqual(
+            self.bank.charges[charge.txid]["status"], "REMOVIDA_PELO_USUARIO_RECEBEDOR"
+        )
+        self.assertEqual(charge.state, "removed")
+
+    def test_polling_books_what_no_notification_brought(self):
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        _line, _code, charge = self._charge(move)
+        record = self.bank.pay(charge.txid, notify=False)
+        self.assertEqual(move.payment_state, "not_paid")
+        self.env["dunning.pix.account"]._cron_pix_poll()
+        self.assertEqual(move.dunning_pix_payment_ids.e2eid, record["endToEndId"])
+        self.assertIn(move.payment_state, ("paid", "in_payment"))
+        # Read again: nothing more.
+        self.env["dunning.pix.account"]._cron_pix_poll()
+        self.assertEqual(
+            len(self.env["account.payment"].search([("partner_id", "=", self.sp.id)])), 1
+        )
+
+    def test_partial_payment_leaves_the_rest_open_for_a_person(self):
+        move = self._invoice(self.sp, DUE, amount=300.0)
+        _line, _code, charge = self._charge(move)
+        self.bank.pay(charge.txid, value="120.00")
+        self.bank.wait_notifications()
+        self.env.invalidate_all()
+        received = move.dunning_pix_payment_ids
+        self.assertEqual(received.state, "review")
+        self.assertEqual(move.amount_residual, 180.0)
+        self.assertIn("180", received.note)
+        self.assertTrue(move.activity_ids)
+
+    def test_refund_reopens_the_installment(self):
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        _line, _code, charge = self._charge(move)
+        record = self.bank.pay(charge.txid)
+        self.bank.wait_notifications()
+        self.env.invalidate_all()
+        self.assertIn(move.payment_state, ("paid", "in_payment"))
+        self.bank.refund(record["endToEndId"])
+        self.bank.wait_notifications()
+        self.env.invalidate_all()
+        received = move.dunning_pix_payment_ids
+        self.assertEqual(received.state, "refunded")
+        self.assertEqual(move.amount_residual, 100.0)
+        self.assertEqual(len(received.refund_payment_ids), 1)
+        # The same refund notified again books nothing more.
+        self.bank.notify([record["endToEndId"]])
+        self.bank.wait_notifications()
+        self.env.invalidate_all()
+        self.assertEqual(len(received.refund_payment_ids), 1)
+
+    def test_pix_for_a_txid_not_ours_is_left_for_a_person(self):
+        self.bank.charges["X" * 30] = {
+            "status": "ATIVA",
+            "chave": KEY,
+            "valor": {"original": "55.00"},
+            "calendario": {"dataDeVencimento": "2026-12-10"},
+        }
+        self.bank.pay("X" * 30)
+        self.bank.wait_notifications()
+        self.env.invalidate_all()
+        received = self.env["dunning.pix.payment"].search([("txid", "=", "X" * 30)])
+        self.assertEqual(received.state, "unknown")
+        self.assertFalse(received.payment_id)

@@ -1,0 +1,213 @@
+"""The charge with a due date (``cobv``, Pix API v2) one open installment becomes.
+
+Everything here follows the Banco Central's specification (``openapi.yaml``
+2.9.0): a txid of 26 to 35 letters and digits, chosen by the receiver and unique
+for its CNPJ; amounts as ``\\d{1,10}\\.\\d{2}``; the debtor's CPF or CNPJ (the
+alphanumeric CNPJ of 2026 included); texts cut to the schema's lengths. The fine
+is percentual (modalidade 2) and at most 2 % (CDC art. 52 §1), the interest a
+percentage per month over calendar days (modalidade 3, simple and pro rata die
+as the régua computes it), the early-payment discount a fixed amount until its
+date (modalidade 1 with ``descontoDataFixa``: the specification's ``desconto``
+``oneOf`` rejects valid bodies of modalities 3 to 6, so they are never sent).
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+TXID_MIN, TXID_MAX = 26, 35
+TXID_RE = re.compile(r"^[a-zA-Z0-9]{26,35}$")
+E2EID_RE = re.compile(r"^[a-zA-Z0-9]{32}$")
+MONEY_RE = re.compile(r"^\d{1,10}\.\d{2}$")
+MAX_FINE_PERCENT = Decimal("2.00")
+NAME_MAX = 200
+PAYER_REQUEST_MAX = 140
+INFO_NAME_MAX = 50
+INFO_VALUE_MAX = 200
+
+CENT = Decimal("0.01")
+
+# Weights of the CPF and CNPJ check digits (Receita Federal).
+_CNPJ_WEIGHTS = (6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+class ChargeError(ValueError):
+    """An installment that cannot become a Pix charge; ``code`` says why."""
+
+    def __init__(self, code, detail=""):
+        super().__init__(detail or code)
+        self.code = code
+        self.detail = detail or code
+
+
+def money(value):
+    """``value`` as the API's amount text (``"1234.50"``), rounded half up to the cent."""
+    amount = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+    if amount < 0:
+        raise ChargeError("negative_amount", f"negative amount {amount}")
+    text = f"{amount:.2f}"
+    if not MONEY_RE.match(text):
+        raise ChargeError("amount_too_large", f"amount {text} does not fit the Pix API")
+    return text
+
+
+def parse_money(text):
+    """The API's amount text as a Decimal; ValueError when it is not one."""
+    if not isinstance(text, str) or not MONEY_RE.match(text):
+        raise ValueError(f"not a Pix amount: {text!r}")
+    return Decimal(text)
+
+
+def make_txid(database_uuid, line_id, generation=0):
+    """The txid of an installment's charge: the same for the same database,
+    installment and generation (so a PUT that timed out is safely repeated),
+    a new one when a removed charge must be replaced (``generation`` + 1).
+
+    ``RG`` + the installment's id in 12 digits + the generation in 2 + 19
+    letters and digits of a hash of all three and the database: 35 characters,
+    readable by a person in the bank's statement and distinct between two
+    databases (a test copy) that share the company's CNPJ.
+    """
+    if line_id <= 0 or not 0 <= generation < 100:
+        raise ChargeError("bad_txid_input", f"line {line_id}, generation {generation}")
+    digest = hashlib.sha256(f"{database_uuid}:{line_id}:{generation}".encode()).hexdigest()
+    txid = f"RG{line_id:012d}{generation:02d}{digest[:19]}"
+    assert TXID_RE.match(txid), txid
+    return txid
+
+
+def _digits(text):
+    return re.sub(r"[^0-9A-Za-z]", "", text or "").upper()
+
+
+def _check_digit(values, weights):
+    total = sum(v * w for v, w in zip(values, weights, strict=False))
+    rest = total % 11
+    return 0 if rest < 2 else 11 - rest
+
+
+def valid_cpf(cpf):
+    if not re.fullmatch(r"\d{11}", cpf) or len(set(cpf)) == 1:
+        return False
+    numbers = [int(c) for c in cpf]
+    first = _check_digit(numbers[:9], range(10, 1, -1))
+    second = _check_digit(numbers[:10], range(11, 1, -1))
+    return numbers[9] == first and numbers[10] == second
+
+
+def valid_cnpj(cnpj):
+    """A CNPJ of 14 characters: the numeric one and the alphanumeric one the
+    Receita Federal issues from July 2026 (letters count as their ASCII code
+    minus 48; the two check digits stay numeric)."""
+    if not re.fullmatch(r"[0-9A-Z]{12}\d{2}", cnpj) or len(set(cnpj)) == 1:
+        return False
+    values = [ord(c) - 48 for c in cnpj]
+    first = _check_digit(values[:12], _CNPJ_WEIGHTS[1:])
+    second = _check_digit(values[:13], _CNPJ_WEIGHTS)
+    return values[12] == first and values[13] == second
+
+
+def debtor_id(vat):
+    """``("cpf", "12345678909")`` or ``("cnpj", "12ABC34501DE35")`` from a
+    customer's tax number as typed (dots, dashes, slashes, lower case)."""
+    clean = _digits(vat)
+    if len(clean) == 11 and valid_cpf(clean):
+        return "cpf", clean
+    if len(clean) == 14 and valid_cnpj(clean):
+        return "cnpj", clean
+    raise ChargeError("debtor_without_tax_id", f"no valid CPF or CNPJ: {vat!r}")
+
+
+def _cut(text, size):
+    text = " ".join((text or "").split())
+    return text[:size]
+
+
+@dataclass
+class Charge:
+    """What the receiver asks of the payer for one installment."""
+
+    txid: str
+    key: str  # the receiver's Pix key (chave DICT)
+    due: date
+    amount: Decimal
+    debtor_vat: str
+    debtor_name: str
+    validity_days: int = 30  # calendar days the charge can still be paid after ``due``
+    fine_percent: Decimal | None = None  # only where the contracts provide it
+    interest_percent_month: Decimal | None = None
+    discount_until: date | None = None
+    discount_amount: Decimal | None = None  # what is taken off when paid by ``discount_until``
+    debtor_email: str = ""
+    payer_request: str = ""  # solicitacaoPagador: shown by the payer's bank
+    info: list = field(default_factory=list)  # [(name, value)]: infoAdicionais
+
+    def body(self):
+        """The request body of ``PUT /cobv/{txid}`` (a ``CobVSolicitada``)."""
+        if not TXID_RE.match(self.txid or ""):
+            raise ChargeError("bad_txid", f"txid {self.txid!r}")
+        if not self.key:
+            raise ChargeError("no_pix_key", "the receiving account has no Pix key")
+        amount = Decimal(str(self.amount))
+        if amount <= 0:
+            raise ChargeError("nothing_to_charge", "the installment owes nothing")
+        kind, number = debtor_id(self.debtor_vat)
+        name = _cut(self.debtor_name, NAME_MAX)
+        if not name:
+            raise ChargeError("debtor_without_name", "the customer has no name")
+        debtor = {kind: number, "nome": name}
+        if self.debtor_email:
+            debtor["email"] = self.debtor_email.strip()
+        valor = {"original": money(amount)}
+        if self.fine_percent:
+            fine = min(Decimal(str(self.fine_percent)), MAX_FINE_PERCENT)
+            valor["multa"] = {"modalidade": 2, "valorPerc": money(fine)}
+        if self.interest_percent_month:
+            valor["juros"] = {"modalidade": 3, "valorPerc": money(self.interest_percent_month)}
+        if self.discount_amount and self.discount_until and self.discount_until <= self.due:
+            discount = Decimal(str(self.discount_amount))
+            if 0 < discount < amount:
+                valor["desconto"] = {
+                    "modalidade": 1,
+                    "descontoDataFixa": [
+                        {"data": self.discount_until.isoformat(), "valorPerc": money(discount)}
+                    ],
+                }
+        body = {
+            "calendario": {
+                "dataDeVencimento": self.due.isoformat(),
+                "validadeAposVencimento": max(0, int(self.validity_days)),
+            },
+            "devedor": debtor,
+            "valor": valor,
+            "chave": self.key.strip(),
+        }
+        if self.payer_request:
+            body["solicitacaoPagador"] = _cut(self.payer_request, PAYER_REQUEST_MAX)
+        info = [
+            {"nome": _cut(name_, INFO_NAME_MAX), "valor": _cut(value, INFO_VALUE_MAX)}
+            for name_, value in self.info
+            if name_ and value
+        ]
+        if info:
+            body["infoAdicionais"] = info[:50]
+        return body
+
+
+def revision(current, wanted):
+    """The ``PATCH /cobv/{txid}`` body that turns the charge the bank holds
+    (``current``: a ``CobVGerada``) into ``wanted`` (a ``CobVSolicitada``), or
+    None when nothing a payer sees differs."""
+    patch = {}
+    for key in ("calendario", "valor", "devedor", "solicitacaoPagador", "infoAdicionais"):
+        mine = wanted.get(key)
+        theirs = current.get(key)
+        if key == "calendario" and theirs:
+            theirs = {k: theirs.get(k) for k in ("dataDeVencimento", "validadeAposVencimento")}
+        if key == "devedor" and theirs:
+            theirs = {k: v for k, v in theirs.items() if k in (mine or {})}
+        if mine is not None and mine != theirs:
+            patch[key] = mine
+    return patch or None

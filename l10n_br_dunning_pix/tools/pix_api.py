@@ -1,0 +1,234 @@
+"""A client of the Banco Central's Pix API v2 with plain ``requests``.
+
+OAuth2 client credentials (the token kept until a minute before it expires,
+asked again once on a 401), mutual TLS with the client certificate and key the
+bank issued, and the endpoints the régua uses: ``cobv`` (create, revise, read),
+``pix`` (one by end-to-end id, and received ones by time), ``webhook``.
+
+Errors are one class, :class:`PixApiError`: ``retryable`` when the bank is down,
+slow or asks to wait (timeouts, connection errors, 5xx, 429 with Retry-After),
+not when it refused the request (4xx ``application/problem+json``: its
+``title``, ``detail`` and ``violacoes`` say what to fix).
+
+Each bank's deviations from the standard (token request, path prefix, extra
+headers or query parameters) are in :mod:`.banks`.
+"""
+
+import threading
+import time
+from datetime import UTC
+from urllib.parse import quote
+
+import requests
+
+from .banks import adapter_for
+
+DEFAULT_TIMEOUT = 20.0  # seconds (connect, then each read)
+PAGE_SIZE = 1000  # the most a page holds (paginacao.itensPorPagina)
+
+
+class PixApiError(Exception):
+    def __init__(
+        self,
+        message,
+        status=None,
+        retryable=False,
+        retry_after=None,
+        title="",
+        violations=(),
+        problem_type="",
+    ):
+        super().__init__(message)
+        self.status = status
+        self.retryable = retryable
+        self.retry_after = retry_after
+        self.title = title
+        self.violations = tuple(violations)
+        self.problem_type = problem_type
+
+    @property
+    def not_found(self):
+        return self.status == 404
+
+
+def _retry_after(response):
+    value = (response.headers.get("Retry-After") or "").strip()
+    return float(value) if value.isdigit() else None
+
+
+def error_from_response(response):
+    """The PixApiError a non-2xx response means (problem+json read when present)."""
+    status = response.status_code
+    title = detail = problem_type = ""
+    violations = []
+    try:
+        problem = response.json()
+    except ValueError:
+        problem = None
+    if isinstance(problem, dict):
+        title = str(problem.get("title") or "")
+        detail = str(problem.get("detail") or "")
+        problem_type = str(problem.get("type") or "")
+        for violation in problem.get("violacoes") or []:
+            if isinstance(violation, dict):
+                violations.append(
+                    f"{violation.get('propriedade', '')}: {violation.get('razao', '')}".strip(": ")
+                )
+    message = f"HTTP {status}"
+    if title or detail:
+        message += f": {title}{' - ' if title and detail else ''}{detail}"
+    if violations:
+        message += " (" + "; ".join(violations) + ")"
+    return PixApiError(
+        message,
+        status=status,
+        retryable=status == 429 or status >= 500,
+        retry_after=_retry_after(response) if status in (429, 503) else None,
+        title=title,
+        violations=violations,
+        problem_type=problem_type,
+    )
+
+
+class PixClient:
+    """One receiver's access to its bank's Pix API (thread-safe)."""
+
+    def __init__(
+        self,
+        base_url,
+        client_id,
+        client_secret,
+        bank="standard",
+        token_url="",
+        cert=None,
+        verify=True,
+        session=None,
+        timeout=DEFAULT_TIMEOUT,
+        extra=None,
+    ):
+        self.adapter = adapter_for(bank)
+        self.base_url = base_url.rstrip("/")
+        self.token_url = token_url or self.adapter.default_token_url(self.base_url)
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.cert = cert  # (certificate file, key file) for mutual TLS, or None
+        self.verify = verify
+        self.session = session or requests.Session()
+        self.timeout = timeout
+        self.extra = extra or {}  # bank specifics: developer key, account number
+        self._token = None
+        self._token_expires = 0.0
+        self._lock = threading.Lock()
+
+    # -- transport ----------------------------------------------------------------
+    def _send(self, method, url, **kwargs):
+        try:
+            return self.session.request(
+                method, url, cert=self.cert, verify=self.verify, timeout=self.timeout, **kwargs
+            )
+        except requests.Timeout as error:
+            raise PixApiError(
+                f"the bank did not answer in time ({error})", retryable=True
+            ) from error
+        except requests.RequestException as error:
+            raise PixApiError(f"the bank cannot be reached ({error})", retryable=True) from error
+
+    def token(self, force=False):
+        with self._lock:
+            if not force and self._token and time.monotonic() < self._token_expires:
+                return self._token
+            request = self.adapter.token_request(self)
+            response = self._send("POST", self.token_url, **request)
+            if response.status_code >= 400:
+                error = error_from_response(response)
+                error.args = (f"token refused: {error.args[0]}",)
+                raise error
+            try:
+                data = response.json()
+                token = data["access_token"]
+                expires_in = float(data.get("expires_in") or 300)
+            except (ValueError, KeyError, TypeError) as error:
+                raise PixApiError(
+                    "the bank's token answer is not OAuth2", retryable=True
+                ) from error
+            self._token = token
+            self._token_expires = time.monotonic() + max(expires_in - 60, expires_in / 2)
+            return token
+
+    def request(self, method, path, json=None, params=None, headers=None):
+        """The decoded JSON answer of ``method path`` (None for an empty one)."""
+        url = self.base_url + self.adapter.path(path)
+        params = self.adapter.params(self, dict(params or {}))
+        for attempt in (1, 2):
+            all_headers = {
+                "Authorization": f"Bearer {self.token(force=attempt == 2)}",
+                **self.adapter.headers(self),
+                **(headers or {}),
+            }
+            response = self._send(method, url, json=json, params=params, headers=all_headers)
+            if response.status_code == 401 and attempt == 1:
+                continue  # the token expired early: one more try with a new one
+            break
+        if response.status_code >= 400:
+            raise error_from_response(response)
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError as error:
+            raise PixApiError(
+                f"the bank answered HTTP {response.status_code} without JSON", retryable=True
+            ) from error
+
+    # -- endpoints ----------------------------------------------------------------
+    def put_cobv(self, txid, body):
+        return self.request("PUT", f"/cobv/{txid}", json=body)
+
+    def patch_cobv(self, txid, body):
+        return self.request("PATCH", f"/cobv/{txid}", json=body)
+
+    def get_cobv(self, txid):
+        return self.request("GET", f"/cobv/{txid}")
+
+    def remove_cobv(self, txid):
+        return self.patch_cobv(txid, {"status": "REMOVIDA_PELO_USUARIO_RECEBEDOR"})
+
+    def get_pix(self, e2eid):
+        return self.request("GET", f"/pix/{e2eid}")
+
+    def list_pix(self, start, end):
+        """Every Pix with a txid received between ``start`` and ``end`` (aware
+        datetimes), page after page."""
+        page = 0
+        while True:
+            data = self.request(
+                "GET",
+                "/pix",
+                params={
+                    "inicio": _rfc3339(start),
+                    "fim": _rfc3339(end),
+                    "txIdPresente": "true",
+                    "paginacao.paginaAtual": page,
+                    "paginacao.itensPorPagina": PAGE_SIZE,
+                },
+            )
+            yield from (data or {}).get("pix") or []
+            pages = ((data or {}).get("parametros") or {}).get("paginacao") or {}
+            page += 1
+            if page >= int(pages.get("quantidadeDePaginas") or 1):
+                return
+
+    def put_webhook(self, key, url):
+        return self.request(
+            "PUT",
+            f"/webhook/{quote(key, safe='')}",
+            json={"webhookUrl": url},
+            headers=self.adapter.webhook_headers(self),
+        )
+
+    def get_webhook(self, key):
+        return self.request("GET", f"/webhook/{quote(key, safe='')}")
+
+
+def _rfc3339(moment):
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,192 @@
+"""What a received Pix books: how its value splits between the installment,
+the fine and interest (income) and the discount or rebate (expense), and what
+is left for a person (a partial payment, an over-payment, a Pix whose parts do
+not add up).
+
+A notification is never booked as it came: the Pix is read again from the bank
+(``GET /pix/{e2eid}``) and only the bank's own record counts; ``confirmed``
+checks that record against the charge it claims to pay.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from .cobv import E2EID_RE, parse_money
+
+ZERO = Decimal("0.00")
+
+# Review reasons: each one leaves a note for a person beside what was booked.
+PARTIAL = "partial"  # paid less than the installment owed: the rest stays open
+OVERPAID = "overpaid"  # paid more than the installment owed: a credit on the customer
+PARTS_MISMATCH = "parts_mismatch"  # the parts do not add up to the value: booked as value
+
+
+class PixRecordError(ValueError):
+    """A Pix record (from a notification or the bank) without the shape of the API."""
+
+
+@dataclass(frozen=True)
+class ReceivedPix:
+    e2eid: str
+    txid: str
+    value: Decimal
+    original: Decimal
+    fine: Decimal
+    interest: Decimal
+    discount: Decimal
+    rebate: Decimal
+    paid_at: datetime  # aware, UTC
+    payer_info: str
+    refunds: tuple  # ((id, rtrId, value, status), ...)
+
+    @property
+    def refunded(self):
+        """What the bank actually gave back (refunds in status DEVOLVIDO)."""
+        return sum((r[2] for r in self.refunds if r[3] == "DEVOLVIDO"), ZERO)
+
+
+def _part(components, name):
+    part = components.get(name)
+    if part is None:
+        return ZERO
+    if not isinstance(part, dict):
+        raise PixRecordError(f"componentesValor.{name} is not an object")
+    return parse_money(part.get("valor"))
+
+
+def parse_time(text):
+    """An RFC 3339 time of the API as an aware UTC datetime."""
+    if not isinstance(text, str) or not text:
+        raise PixRecordError(f"not a time: {text!r}")
+    value = text.strip().replace("z", "Z")
+    if value.endswith("Z"):
+        value = value[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise PixRecordError(f"not an RFC 3339 time: {text!r}") from error
+    if moment.tzinfo is None:
+        raise PixRecordError(f"time without offset: {text!r}")
+    return moment.astimezone(UTC)
+
+
+def parse_pix(record):
+    """A ``Pix`` object of the API (notification or bank record) as ReceivedPix."""
+    if not isinstance(record, dict):
+        raise PixRecordError("a Pix is not an object")
+    e2eid = record.get("endToEndId")
+    if not isinstance(e2eid, str) or not E2EID_RE.match(e2eid):
+        raise PixRecordError(f"bad endToEndId: {e2eid!r}")
+    try:
+        value = parse_money(record.get("valor"))
+        components = record.get("componentesValor") or {}
+        if not isinstance(components, dict):
+            raise PixRecordError("componentesValor is not an object")
+        original = _part(components, "original") if "original" in components else value
+        parts = {
+            name: _part(components, name) for name in ("multa", "juros", "desconto", "abatimento")
+        }
+    except ValueError as error:
+        raise PixRecordError(str(error)) from error
+    refunds = []
+    for refund in record.get("devolucoes") or []:
+        if not isinstance(refund, dict):
+            raise PixRecordError("a devolução is not an object")
+        try:
+            refunds.append(
+                (
+                    str(refund.get("id") or ""),
+                    str(refund.get("rtrId") or ""),
+                    parse_money(refund.get("valor")),
+                    str(refund.get("status") or ""),
+                )
+            )
+        except ValueError as error:
+            raise PixRecordError(str(error)) from error
+    txid = record.get("txid") or ""
+    if not isinstance(txid, str):
+        raise PixRecordError("txid is not text")
+    return ReceivedPix(
+        e2eid=e2eid,
+        txid=txid,
+        value=value,
+        original=original,
+        fine=parts["multa"],
+        interest=parts["juros"],
+        discount=parts["desconto"],
+        rebate=parts["abatimento"],
+        paid_at=parse_time(record.get("horario")),
+        payer_info=str(record.get("infoPagador") or "")[:140],
+        refunds=tuple(refunds),
+    )
+
+
+def notified_e2eids(body):
+    """The end-to-end ids a webhook notification (``{"pix": [...]}``) names, in
+    order and once each; PixRecordError when it is not one."""
+    if not isinstance(body, dict) or not isinstance(body.get("pix"), list) or not body["pix"]:
+        raise PixRecordError('a notification is {"pix": [...]}')
+    seen = []
+    for item in body["pix"]:
+        e2eid = item.get("endToEndId") if isinstance(item, dict) else None
+        if not isinstance(e2eid, str) or not E2EID_RE.match(e2eid):
+            raise PixRecordError(f"bad endToEndId: {e2eid!r}")
+        if e2eid not in seen:
+            seen.append(e2eid)
+    return seen
+
+
+@dataclass(frozen=True)
+class Booking:
+    """One received Pix as journal amounts (company currency, all >= 0)."""
+
+    received: Decimal  # debit of the bank (outstanding receipts) account
+    receivable: Decimal  # credit of the customer's receivable
+    income: Decimal  # credit of the late charges (fine + interest) account
+    expense: Decimal  # debit of the discount account
+    applied: Decimal  # part of ``receivable`` that settles the installment
+    left_open: Decimal  # what the installment still owes afterwards
+    credit: Decimal  # paid beyond the installment: a credit on the customer
+    reasons: tuple  # review reasons for a person
+
+
+def booking(pix, owed):
+    """How ``pix`` books against an installment that owes ``owed``.
+
+    The receivable is credited with the original part (value minus fine and
+    interest plus discount and rebate): the fine and interest are income, the
+    discount and rebate an expense, as the payer's bank computed them on the
+    day it paid. A Pix whose parts do not add up to its value books its value
+    against the installment alone and says so."""
+    owed = Decimal(str(owed))
+    reasons = []
+    charges = pix.fine + pix.interest
+    reductions = pix.discount + pix.rebate
+    receivable = pix.value - charges + reductions
+    if receivable != pix.original or receivable < 0:
+        reasons.append(PARTS_MISMATCH)
+        charges = reductions = ZERO
+        receivable = pix.value
+    applied = min(receivable, max(owed, ZERO))
+    left_open = max(owed - receivable, ZERO)
+    credit = max(receivable - owed, ZERO)
+    if left_open > 0:
+        reasons.append(PARTIAL)
+    if credit > 0:
+        reasons.append(OVERPAID)
+    return Booking(
+        received=pix.value,
+        receivable=receivable,
+        income=charges,
+        expense=reductions,
+        applied=applied,
+        left_open=left_open,
+        credit=credit,
+        reasons=tuple(reasons),
+    )
+
+
+def confirmed(bank_record, txid):
+    """The bank's record of a Pix (``GET /pix/{e2eid}``) is for charge ``txid``."""
+    return bool(txid) and bank_record.txid == txid

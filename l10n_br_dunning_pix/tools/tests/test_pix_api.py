@@ -1,0 +1,109 @@
+"""The client against the stand-in bank over real HTTP on 127.0.0.1."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from stand_ins.pix_psp import PixStandIn
+
+from ..cobv import Charge, make_txid
+from ..pix_api import PixApiError, PixClient
+
+
+@pytest.fixture()
+def bank():
+    with PixStandIn() as stand_in:
+        yield stand_in
+
+
+def client_for(bank, **values):
+    return PixClient(
+        bank.base_url, bank.client_id, bank.client_secret, token_url=bank.token_url, **values
+    )
+
+
+def body(txid):
+    return Charge(
+        txid=txid,
+        key="15881399000134",
+        due=date(2026, 12, 10),
+        amount="100.00",
+        debtor_vat="52998224725",
+        debtor_name="Maria",
+    ).body()
+
+
+def test_create_read_remove_and_list(bank):
+    client = client_for(bank)
+    txid = make_txid("db", 1)
+    created = client.put_cobv(txid, body(txid))
+    assert created["status"] == "ATIVA" and created["pixCopiaECola"].startswith("000201")
+    assert client.get_cobv(txid)["revisao"] == 0
+    record = bank.pay(txid, notify=False)
+    assert client.get_pix(record["endToEndId"])["valor"] == "100.00"
+    now = datetime.now(UTC)
+    listed = list(client.list_pix(now - timedelta(hours=1), now + timedelta(seconds=1)))
+    assert [r["endToEndId"] for r in listed] == [record["endToEndId"]]
+    other = make_txid("db", 2)
+    client.put_cobv(other, body(other))
+    assert client.remove_cobv(other)["status"] == "REMOVIDA_PELO_USUARIO_RECEBEDOR"
+    assert bank.refusals == []
+
+
+def test_refusals_and_faults_are_told_apart(bank):
+    client = client_for(bank)
+    txid = make_txid("db", 3)
+    client.put_cobv(txid, body(txid))
+    with pytest.raises(PixApiError) as duplicate:
+        client.put_cobv(txid, body(txid))
+    assert duplicate.value.status == 400 and not duplicate.value.retryable
+    bad = {**body(txid), "valor": {"original": "1.5"}}
+    with pytest.raises(PixApiError) as invalid:
+        client.put_cobv(make_txid("db", 4), bad)
+    assert "valor.original" in str(invalid.value) and not invalid.value.retryable
+    bank.fail_next(1, 429, retry_after=7)
+    with pytest.raises(PixApiError) as limited:
+        client.get_cobv(txid)
+    assert limited.value.retryable and limited.value.retry_after == 7.0
+    with pytest.raises(PixApiError) as missing:
+        client.get_pix("E" + "0" * 31)
+    assert missing.value.not_found
+
+
+def test_expired_token_is_asked_again_once(bank):
+    client = client_for(bank)
+    client.token()
+    bank.tokens.clear()  # the bank forgot it: 401, a new token, the call goes through
+    txid = make_txid("db", 6)
+    assert client.put_cobv(txid, body(txid))["status"] == "ATIVA"
+    assert len(bank.tokens) == 1
+
+
+def test_wrong_credentials_and_unreachable_bank(bank):
+    with pytest.raises(PixApiError) as refused:
+        PixClient(bank.base_url, "x", "y", token_url=bank.token_url).token()
+    assert refused.value.status == 401 and not refused.value.retryable
+    with pytest.raises(PixApiError) as down:
+        PixClient("http://127.0.0.1:9/api", "x", "y", timeout=2).token()
+    assert down.value.retryable
+
+
+def test_efi_token_is_json(bank):
+    bank.token_json = True
+    bank.prefix = "/v2"
+    client = PixClient(bank.origin, bank.client_id, bank.client_secret, bank="efi")
+    txid = make_txid("db", 5)
+    assert client.put_cobv(txid, body(txid))["txid"] == txid
+
+
+def test_mutual_tls(tmp_path):
+    from stand_ins.pix_psp import make_tls
+
+    tls = make_tls(tmp_path)
+    with PixStandIn(tls=tls) as bank:
+        client = client_for(bank, cert=(tls["client_cert"], tls["client_key"]), verify=tls["ca"])
+        assert client.token()
+        without = client_for(bank, verify=tls["ca"])
+        with pytest.raises(PixApiError) as error:
+            without.token()
+        assert error.value.retryable  # the handshake fails: no answer at all

@@ -1,0 +1,93 @@
+from decimal import Decimal
+
+import pytest
+
+from ..settlement import (
+    OVERPAID,
+    PARTIAL,
+    PARTS_MISMATCH,
+    PixRecordError,
+    booking,
+    notified_e2eids,
+    parse_pix,
+)
+
+E2E = "E12345678202612101400000000000001"[:32]
+
+
+def record(value="1030.00", **parts):
+    components = {"original": {"valor": parts.pop("original", "1000.00")}}
+    components.update({name: {"valor": amount} for name, amount in parts.items()})
+    return {
+        "endToEndId": E2E,
+        "txid": "RG00000000004200abcdefabcdefabcdefa",
+        "valor": value,
+        "componentesValor": components,
+        "horario": "2026-12-10T17:00:00-03:00",
+    }
+
+
+def test_late_payment_splits_fine_and_interest_to_income():
+    pix = parse_pix(record(multa="20.00", juros="10.00"))
+    plan = booking(pix, Decimal("1000.00"))
+    assert (plan.received, plan.receivable, plan.income, plan.expense) == (
+        Decimal("1030.00"),
+        Decimal("1000.00"),
+        Decimal("30.00"),
+        Decimal("0.00"),
+    )
+    assert plan.left_open == 0 and plan.credit == 0 and plan.reasons == ()
+    assert pix.paid_at.isoformat() == "2026-12-10T20:00:00+00:00"
+
+
+def test_early_payment_books_the_discount_as_expense():
+    plan = booking(parse_pix(record(value="975.31", desconto="24.69")), Decimal("1000.00"))
+    assert (plan.receivable, plan.expense, plan.reasons) == (
+        Decimal("1000.00"),
+        Decimal("24.69"),
+        (),
+    )
+
+
+def test_partial_and_over_payments_are_left_for_a_person():
+    partial = booking(parse_pix(record(value="400.00", original="400.00")), Decimal("1000.00"))
+    assert (partial.applied, partial.left_open, partial.reasons) == (
+        Decimal("400.00"),
+        Decimal("600.00"),
+        (PARTIAL,),
+    )
+    over = booking(parse_pix(record(value="1000.00", original="1000.00")), Decimal("700.00"))
+    assert (over.applied, over.credit, over.reasons) == (
+        Decimal("700.00"),
+        Decimal("300.00"),
+        (OVERPAID,),
+    )
+
+
+def test_parts_that_do_not_add_up_book_the_value():
+    plan = booking(parse_pix(record(value="1050.00", multa="20.00")), Decimal("1050.00"))
+    assert plan.reasons == (PARTS_MISMATCH,)
+    assert (plan.receivable, plan.income) == (Decimal("1050.00"), Decimal("0.00"))
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"valor": "10"},
+        {"endToEndId": "short"},
+        {"horario": "2026-12-10T17:00:00"},
+        {"componentesValor": "x"},
+    ],
+)
+def test_malformed_records_are_refused(broken):
+    with pytest.raises(PixRecordError):
+        parse_pix({**record(), **broken})
+
+
+def test_notification_ids_once_each_in_order():
+    other = "E" + "9" * 31
+    body = {"pix": [{"endToEndId": E2E}, {"endToEndId": other}, {"endToEndId": E2E}]}
+    assert notified_e2eids(body) == [E2E, other]
+    for bad in (None, {}, {"pix": []}, {"pix": [{"endToEndId": 5}]}, []):
+        with pytest.raises(PixRecordError):
+            notified_e2eids(bad)

@@ -1,0 +1,679 @@
+"""A stand-in for a bank's Pix API (test equipment, not shipped with any add-on).
+
+It serves, on 127.0.0.1, what the Banco Central's Pix API 2.9.0 specifies for
+the endpoints the régua uses: the OAuth2 token (client credentials with Basic
+authentication, or Efí's JSON body), ``cobv`` (PUT, PATCH, GET), ``pix`` (GET
+one, GET a list by time with pages) and ``webhook`` (PUT, GET). Every request
+body is validated against the specification's own schemas
+(``pix-api-2.9.0.yaml`` beside this file, Apache 2.0, from ``bacen/pix-api``)
+with its known slips corrected (JavaScript-style and unanchored patterns), and
+refused as a bank does: 400 ``application/problem+json`` with ``violacoes``.
+
+Tests pay charges (:meth:`PixStandIn.pay`), and the stand-in notifies the
+registered webhook (``{webhookUrl}/pix``) as a bank does, with duplicates,
+reordering and delays on demand; faults (503, 429 with Retry-After, a request
+that never answers in time) are scripted with :meth:`PixStandIn.fail_next`.
+Optional mutual TLS with certificates made at test time (:func:`make_tls`).
+
+Run by itself: ``python3 stand_ins/pix_psp.py [port]`` (the demo uses it).
+"""
+
+import base64
+import itertools
+import json
+import random
+import re
+import ssl
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import requests
+import yaml
+from jsonschema import Draft4Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+SPEC_PATH = Path(__file__).with_name("pix-api-2.9.0.yaml")
+SPEC_URI = "urn:bacen:pix-api:2.9.0"
+ISPB = "12345678"
+CENT = Decimal("0.01")
+_lock = threading.Lock()
+_spec_cache = {}
+
+
+# -- the specification ---------------------------------------------------------------
+def _fix(node):
+    """The specification's known slips corrected: ``/^\\d{11}$/`` patterns
+    written as JavaScript literals, and patterns left unanchored (JSON Schema
+    searches; the specification means the whole value)."""
+    if isinstance(node, dict):
+        fixed = {}
+        for key, value in node.items():
+            if key == "pattern" and isinstance(value, str):
+                value = value.strip()
+                if value.startswith("/") and value.endswith("/"):
+                    value = value[1:-1]
+                value = value.lstrip("^").rstrip("$")
+                value = f"^(?:{value})$"
+            fixed[key] = _fix(value)
+        return fixed
+    if isinstance(node, list):
+        return [_fix(item) for item in node]
+    return node
+
+
+def spec():
+    with _lock:
+        if "spec" not in _spec_cache:
+            raw = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+            _spec_cache["spec"] = _fix(raw)
+            _spec_cache["registry"] = Registry().with_resource(
+                SPEC_URI, Resource(contents=_spec_cache["spec"], specification=DRAFT4)
+            )
+        return _spec_cache["spec"], _spec_cache["registry"]
+
+
+def violations(schema_name, instance):
+    """[(property, reason)] of ``instance`` against ``components/schemas/<name>``."""
+    _spec, registry = spec()
+    validator = Draft4Validator(
+        {"$ref": f"{SPEC_URI}#/components/schemas/{schema_name}"},
+        registry=registry,
+        format_checker=FormatChecker(),
+    )
+    found = []
+    for error in validator.iter_errors(instance):
+        where = ".".join(str(p) for p in error.absolute_path) or "(body)"
+        found.append((where, error.message[:300]))
+    return found
+
+
+def txid_ok(txid, low=26):
+    return bool(re.fullmatch(rf"[a-zA-Z0-9]{{{low},35}}", txid or ""))
+
+
+# -- BR Code -------------------------------------------------------------------------
+def _crc16(payload):
+    crc = 0xFFFF
+    for byte in payload.encode():
+        crc ^= byte << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
+            crc &= 0xFFFF
+    return f"{crc:04X}"
+
+
+def _tlv(tag, value):
+    return f"{tag}{len(value):02d}{value}"
+
+
+def br_code(location, name, city="SAO PAULO"):
+    """The dynamic BR Code (Pix copia e cola) of a charge's location."""
+    account = _tlv("00", "br.gov.bcb.pix") + _tlv("25", location)
+    payload = (
+        _tlv("00", "01")
+        + _tlv("01", "12")
+        + _tlv("26", account)
+        + _tlv("52", "0000")
+        + _tlv("53", "986")
+        + _tlv("58", "BR")
+        + _tlv("59", (name or "RECEBEDOR")[:25])
+        + _tlv("60", city[:15])
+        + _tlv("62", _tlv("05", "***"))
+        + "6304"
+    )
+    return payload + _crc16(payload)
+
+
+# -- TLS -------------------------------------------------------------------------------
+def make_tls(directory):
+    """A certificate authority, a server certificate for 127.0.0.1 and a
+    client certificate signed by it, written to ``directory``: returns the
+    paths {ca, server_cert, server_key, client_cert, client_key}."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    directory = Path(directory)
+    now = datetime.now(UTC)
+
+    def key():
+        return ec.generate_private_key(ec.SECP256R1())
+
+    def write_key(path, private):
+        path.write_bytes(
+            private.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+
+    ca_key = key()
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Stand-in Pix CA")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+
+    def issue(common_name, days, server=False):
+        private = key()
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)]))
+            .issuer_name(ca_name)
+            .public_key(private.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=days))
+        )
+        if server:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                critical=False,
+            )
+        return private, builder.sign(ca_key, hashes.SHA256())
+
+    paths = {
+        name: directory / f"{name}.pem"
+        for name in ("ca", "server_cert", "server_key", "client_cert", "client_key")
+    }
+    paths["ca"].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    server_key, server_cert = issue("127.0.0.1", 365, server=True)
+    write_key(paths["server_key"], server_key)
+    paths["server_cert"].write_bytes(server_cert.public_bytes(serialization.Encoding.PEM))
+    client_key, client_cert = issue("régua client", 20)
+    write_key(paths["client_key"], client_key)
+    paths["client_cert"].write_bytes(client_cert.public_bytes(serialization.Encoding.PEM))
+    return {name: str(path) for name, path in paths.items()}
+
+
+# -- the bank --------------------------------------------------------------------------
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256
+    daemon_threads = True
+
+
+def _money(value):
+    return f"{Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP):.2f}"
+
+
+class PixStandIn:
+    """A bank's Pix API on 127.0.0.1. ``prefix``: where the API lives
+    (``/v2`` for Efí); ``token_json``: the token request is JSON (Efí)."""
+
+    def __init__(
+        self,
+        client_id="regua-client",
+        client_secret="regua-secret",
+        prefix="/api/v2",
+        token_path="/oauth/token",
+        token_json=False,
+        latency=0.0,
+        tls=None,
+        token_seconds=3600,
+        receiver_name="PAPELARIA AURORA LTDA",
+        receiver_cnpj="11222333000181",
+    ):
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.prefix = prefix
+        self.token_path = token_path
+        self.token_json = token_json
+        self.latency = latency
+        self.tls = tls
+        self.token_seconds = token_seconds
+        self.receiver = {"cnpj": receiver_cnpj, "nome": receiver_name}
+        self.charges = {}  # txid -> CobVCompleta
+        self.pix = {}  # e2eid -> Pix
+        self.webhooks = {}  # key -> url
+        self.tokens = set()
+        self.requests = []  # (method, path, body)
+        self.refusals = []  # (method, path, violations): what a bank would refuse
+        self.script = []  # scripted faults: (status, retry_after) or "hang"
+        self.notifications = []  # (url, status) of each webhook call made
+        self.webhook_verify = True
+        self.webhook_cert = None
+        self._e2e_counter = itertools.count(1)
+        self._lock = threading.Lock()
+        self._threads = []
+        self.server = None
+
+    # -- life -------------------------------------------------------------------------
+    @property
+    def origin(self):
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def base_url(self):
+        return self.origin + self.prefix
+
+    @property
+    def token_url(self):
+        return self.origin + self.token_path
+
+    def start(self, port=0):
+        self.server = _Server(("127.0.0.1", port), _Handler)
+        self.server.stand_in = self
+        if self.tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(self.tls["server_cert"], self.tls["server_key"])
+            context.load_verify_locations(self.tls["ca"])
+            context.verify_mode = ssl.CERT_REQUIRED
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self):
+        self.wait_notifications()
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def fail_next(self, count=1, status=503, retry_after=None):
+        """The next ``count`` API requests answer ``status`` (or hang past
+        the client's timeout with ``status="hang"``)."""
+        self.script.extend([(status, retry_after)] * count)
+
+    # -- the payer's side ---------------------------------------------------------------
+    def new_e2eid(self, when):
+        number = next(self._e2e_counter)
+        stamp = when.strftime("%Y%m%d%H%M")
+        return f"E{ISPB}{stamp}{number:011d}"
+
+    def components(self, charge, day):
+        """What the payer's bank charges on ``day``: the original, the fine and
+        interest after the due date, the discount before its date."""
+        valor = charge["valor"]
+        original = Decimal(valor["original"])
+        due = date.fromisoformat(charge["calendario"]["dataDeVencimento"])
+        parts = {"original": original}
+        if day > due:
+            if valor.get("multa"):
+                multa = valor["multa"]
+                fine = Decimal(multa["valorPerc"])
+                parts["multa"] = original * fine / 100 if multa["modalidade"] == 2 else fine
+            if valor.get("juros"):
+                juros = valor["juros"]
+                rate = Decimal(juros["valorPerc"])
+                days = (day - due).days
+                per_day = {1: rate, 2: original * rate / 100, 3: original * rate / 100 / 30}.get(
+                    juros["modalidade"], original * rate / 100 / 365
+                )
+                parts["juros"] = per_day * days
+        for item in (valor.get("desconto") or {}).get("descontoDataFixa") or []:
+            if day <= date.fromisoformat(item["data"]):
+                amount = Decimal(item["valorPerc"])
+                if valor["desconto"]["modalidade"] == 2:
+                    amount = original * amount / 100
+                parts["desconto"] = amount
+                break
+        parts = {k: Decimal(_money(v)) for k, v in parts.items() if v}
+        total = (
+            parts["original"]
+            + parts.get("multa", 0)
+            + parts.get("juros", 0)
+            - parts.get("desconto", 0)
+        )
+        return total, parts
+
+    def pay(self, txid, when=None, value=None, notify=True, duplicates=0, delay=0.0):
+        """The payer pays charge ``txid`` at ``when`` (aware, default now):
+        the amount its bank computes, or ``value`` (a partial or larger
+        payment). Returns the Pix record; notifies the webhook unless told not to."""
+        when = when or datetime.now(UTC)
+        with self._lock:
+            charge = self.charges[txid]
+            if charge["status"] != "ATIVA":
+                raise ValueError(f"charge {txid} is {charge['status']}")
+            total, parts = self.components(charge, when.astimezone(UTC).date())
+            if value is not None:
+                total = Decimal(str(value))
+                parts = {"original": total}
+            record = {
+                "endToEndId": self.new_e2eid(when),
+                "txid": txid,
+                "valor": _money(total),
+                "componentesValor": {k: {"valor": _money(v)} for k, v in parts.items()},
+                "chave": charge["chave"],
+                "horario": when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                "infoPagador": "pagamento da fatura",
+            }
+            self.pix[record["endToEndId"]] = record
+            charge["status"] = "CONCLUIDA"
+            charge.setdefault("pix", []).append(record)
+        if notify:
+            self.notify([record["endToEndId"]] * (1 + duplicates), delay=delay)
+        return record
+
+    def refund(self, e2eid, value=None, notify=True):
+        """The receiver's bank gives ``value`` (default all) back to the payer."""
+        with self._lock:
+            record = self.pix[e2eid]
+            refund = {
+                "id": f"D{len(record.get('devolucoes', [])) + 1}",
+                "rtrId": f"D{ISPB}{datetime.now(UTC):%Y%m%d%H%M}{uuid.uuid4().hex[:11]}",
+                "valor": _money(value if value is not None else record["valor"]),
+                "horario": {
+                    "solicitacao": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "liquidacao": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                },
+                "status": "DEVOLVIDO",
+            }
+            record.setdefault("devolucoes", []).append(refund)
+        if notify:
+            self.notify([e2eid])
+        return refund
+
+    def notify(self, e2eids, delay=0.0, shuffle=False, batch=1, seed=0):
+        """POST the records of ``e2eids`` to every registered webhook, ``batch``
+        per notification, after ``delay`` seconds, shuffled on demand."""
+        records = [self.pix[e2eid] for e2eid in e2eids]
+        if shuffle:
+            random.Random(seed).shuffle(records)
+        chunks = [records[i : i + batch] for i in range(0, len(records), batch)]
+
+        def send():
+            if delay:
+                time.sleep(delay)
+            for chunk in chunks:
+                for key, url in list(self.webhooks.items()):
+                    if any(r["chave"] != key for r in chunk):
+                        continue
+                    self._post_webhook(url, {"pix": chunk})
+
+        thread = threading.Thread(target=send, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+        return thread
+
+    def _post_webhook(self, url, body):
+        target = url.rstrip("/") + "/pix"
+        try:
+            response = requests.post(
+                target, json=body, timeout=30, verify=self.webhook_verify, cert=self.webhook_cert
+            )
+            status = response.status_code
+        except requests.RequestException as error:
+            status = f"error: {error}"
+        with self._lock:
+            self.notifications.append((target, status))
+
+    def wait_notifications(self, timeout=60):
+        for thread in list(self._threads):
+            thread.join(timeout)
+        self._threads = [t for t in self._threads if t.is_alive()]
+
+    # -- the API ------------------------------------------------------------------------
+    def _problem(self, status, title, detail="", found=()):
+        body = {
+            "type": f"https://pix.bcb.gov.br/api/v2/error/{title.replace(' ', '')}",
+            "title": title,
+            "status": status,
+            "detail": detail or title,
+        }
+        if found:
+            body["violacoes"] = [
+                {"razao": reason, "propriedade": where, "valor": ""} for where, reason in found
+            ]
+        return status, body
+
+    def _location(self, txid):
+        return f"127.0.0.1/qr/v2/cobv/{uuid.uuid5(uuid.NAMESPACE_URL, txid).hex}"
+
+    def handle(self, method, path, query, headers, raw):
+        """(status, body, headers) of one request."""
+        if self.latency:
+            time.sleep(self.latency)
+        if path == self.token_path and method == "POST":
+            return (*self._token(headers, raw), {})
+        body = None
+        if raw:
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                return (*self._problem(400, "RequisicaoInvalida", "corpo não é JSON"), {})
+        if self.script:
+            status, retry_after = self.script.pop(0)
+            if status == "hang":
+                time.sleep(3)
+                status = 503
+            extra = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+            return (*self._problem(status, "ServicoIndisponivel", "tente mais tarde"), extra)
+        auth = headers.get("Authorization", "")
+        if not auth.startswith("Bearer ") or auth[7:] not in self.tokens:
+            return (*self._problem(401, "NaoAutorizado", "token ausente ou expirado"), {})
+        if not path.startswith(self.prefix + "/"):
+            return (*self._problem(404, "NaoEncontrado", path), {})
+        parts = [unquote(p) for p in path[len(self.prefix) + 1 :].split("/")]
+        with self._lock:
+            self.requests.append((method, path, body))
+            return (*self._route(method, parts, query, body), {})
+
+    def _token(self, headers, raw):
+        auth = headers.get("Authorization", "")
+        expected = (
+            "Basic " + base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
+        )
+        if auth != expected:
+            return 401, {"error": "invalid_client"}
+        if self.token_json:
+            try:
+                grant = json.loads(raw).get("grant_type")
+            except (ValueError, AttributeError):
+                grant = None
+        else:
+            grant = (parse_qs(raw.decode()).get("grant_type") or [None])[0]
+        if grant != "client_credentials":
+            return 400, {"error": "unsupported_grant_type"}
+        token = uuid.uuid4().hex
+        self.tokens.add(token)
+        return 200, {
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": self.token_seconds,
+            "scope": "cobv.write cobv.read pix.read webhook.write webhook.read",
+        }
+
+    def _route(self, method, parts, query, body):
+        head = parts[0]
+        if head == "cobv" and len(parts) == 2:
+            txid = parts[1]
+            if not txid_ok(txid):
+                return self._problem(400, "RequisicaoInvalida", "txid inválido")
+            if method == "PUT":
+                return self._put_cobv(txid, body)
+            if method == "PATCH":
+                return self._patch_cobv(txid, body)
+            if method == "GET":
+                charge = self.charges.get(txid)
+                return (200, charge) if charge else self._problem(404, "NaoEncontrado", txid)
+        if head == "pix" and len(parts) == 2 and method == "GET":
+            record = self.pix.get(parts[1])
+            return (200, record) if record else self._problem(404, "NaoEncontrado", parts[1])
+        if head == "pix" and len(parts) == 1 and method == "GET":
+            return self._list_pix(query)
+        if head == "webhook" and len(parts) == 2:
+            key = parts[1]
+            if method == "PUT":
+                found = violations("WebhookSolicitado", body)
+                if found:
+                    return self._problem(400, "RequisicaoInvalida", "webhook", found)
+                if not body["webhookUrl"].startswith("https://") and not body[
+                    "webhookUrl"
+                ].startswith("http://127.0.0.1"):
+                    return self._problem(400, "WebhookOperacaoInvalida", "URL sem https")
+                self.webhooks[key] = body["webhookUrl"]
+                return 200, None
+            if method == "GET":
+                if key not in self.webhooks:
+                    return self._problem(404, "NaoEncontrado", key)
+                return 200, {
+                    "webhookUrl": self.webhooks[key],
+                    "chave": key,
+                    "criacao": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                }
+        return self._problem(404, "NaoEncontrado", "/".join(parts))
+
+    def _refuse(self, method, txid, found, title="RequisicaoInvalida"):
+        self.refusals.append((method, txid, found))
+        return self._problem(400, title, "a requisição não respeita o schema", found)
+
+    def _put_cobv(self, txid, body):
+        found = violations("CobVSolicitada", body)
+        if found:
+            return self._refuse("PUT", txid, found)
+        if txid in self.charges:
+            return self._problem(
+                400, "CobVOperacaoInvalida", f"já existe uma cobrança com o txid {txid}"
+            )
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        charge = json.loads(json.dumps(body))
+        charge["calendario"].setdefault("validadeAposVencimento", 30)
+        charge["calendario"]["criacao"] = now
+        location = self._location(txid)
+        charge.update(
+            {
+                "txid": txid,
+                "revisao": 0,
+                "status": "ATIVA",
+                "recebedor": {
+                    **self.receiver,
+                    "logradouro": "Rua das Flores, 1",
+                    "cidade": "São Paulo",
+                    "uf": "SP",
+                    "cep": "01001000",
+                },
+                "loc": {
+                    "id": len(self.charges) + 1,
+                    "txid": txid,
+                    "location": location,
+                    "tipoCob": "cobv",
+                    "criacao": now,
+                },
+                "location": location,
+                "pixCopiaECola": br_code(location, self.receiver["nome"]),
+            }
+        )
+        self.charges[txid] = charge
+        return 201, charge
+
+    def _patch_cobv(self, txid, body):
+        charge = self.charges.get(txid)
+        if not charge:
+            return self._problem(404, "NaoEncontrado", txid)
+        found = violations("CobVRevisada", body)
+        if found:
+            return self._refuse("PATCH", txid, found)
+        if charge["status"] != "ATIVA":
+            return self._problem(400, "CobVOperacaoInvalida", f"a cobrança está {charge['status']}")
+        for key, value in body.items():
+            if key == "calendario":
+                charge["calendario"].update(value)
+            else:
+                charge[key] = value
+        charge["revisao"] += 1
+        return 200, charge
+
+    def _list_pix(self, query):
+        try:
+            start = datetime.fromisoformat(query["inicio"][0].replace("Z", "+00:00"))
+            end = datetime.fromisoformat(query["fim"][0].replace("Z", "+00:00"))
+        except (KeyError, ValueError):
+            return self._problem(400, "RequisicaoInvalida", "inicio e fim obrigatórios")
+        page = int((query.get("paginacao.paginaAtual") or ["0"])[0])
+        size = int((query.get("paginacao.itensPorPagina") or ["100"])[0])
+        records = sorted(
+            (
+                r
+                for r in self.pix.values()
+                if start <= datetime.fromisoformat(r["horario"].replace("Z", "+00:00")) <= end
+            ),
+            key=lambda r: r["horario"],
+        )
+        pages = max(1, -(-len(records) // size))
+        return 200, {
+            "parametros": {
+                "inicio": query["inicio"][0],
+                "fim": query["fim"][0],
+                "paginacao": {
+                    "paginaAtual": page,
+                    "itensPorPagina": size,
+                    "quantidadeDePaginas": pages,
+                    "quantidadeTotalDeItens": len(records),
+                },
+            },
+            "pix": records[page * size : (page + 1) * size],
+        }
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    wbufsize = -1
+    disable_nagle_algorithm = True
+
+    def log_message(self, *args):
+        pass
+
+    def _serve(self, method):
+        split = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        status, body, extra = self.server.stand_in.handle(
+            method, split.path, parse_qs(split.query), self.headers, raw
+        )
+        payload = b"" if body is None else json.dumps(body).encode()
+        self.send_response(status)
+        kind = (
+            "application/problem+json"
+            if status >= 400 and "title" in (body or {})
+            else ("application/json")
+        )
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(payload)))
+        for key, value in extra.items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def do_GET(self):
+        self._serve("GET")
+
+    def do_POST(self):
+        self._serve("POST")
+
+    def do_PUT(self):
+        self._serve("PUT")
+
+    def do_PATCH(self):
+        self._serve("PATCH")
+
+
+if __name__ == "__main__":
+    stand_in = PixStandIn().start(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
+    print(f"Pix stand-in at {stand_in.base_url} (token {stand_in.token_url})", flush=True)
+    threading.Event().wait()
