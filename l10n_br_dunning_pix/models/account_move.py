@@ -12,6 +12,15 @@ class AccountMove(models.Model):
         "dunning.pix.payment", "move_id", "Pix received", readonly=True
     )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "dunning_promise_date" in vals:
+            # The new date the customer chose moves the charge's due date.
+            self.sudo().dunning_pix_charge_ids.filtered(
+                lambda charge: charge.state == "active"
+            )._pix_follow()
+        return result
+
     def button_cancel(self):
         result = super().button_cancel()
         self._dunning_pix_remove()

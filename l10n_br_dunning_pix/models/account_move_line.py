@@ -17,3 +17,35 @@ class AccountMoveLine(models.Model):
             if charge.copy_paste:
                 return charge.copy_paste
         return super()._dunning_pix_code()
+
+    def _dunning_pix_fallback(self):
+        """Why this installment's messages carry the static code although the
+        company has a Pix API account (the bank's last error), or False."""
+        self.ensure_one()
+        if not self.env["dunning.pix.account"]._pix_account_id(self.company_id.id):
+            return False
+        charge = (
+            self.env["dunning.pix.charge"]
+            .sudo()
+            .search([("move_line_id", "=", self.id)], order="id desc", limit=1)
+        )
+        if charge.state in ("draft", "failed") and charge.last_error:
+            return charge.last_error
+        return False
+
+    def reconcile(self):
+        """A charge follows its installment at once: paid by other means or
+        replaced by an agreement, it is removed at the bank (no one pays twice);
+        partly paid, its amount is revised."""
+        result = super().reconcile()
+        if not self.env.context.get("dunning_pix_settling") and any(
+            self.env["dunning.pix.account"]._pix_account_id(company.id)
+            for company in self.company_id
+        ):
+            charges = (
+                self.env["dunning.pix.charge"]
+                .sudo()
+                .search([("move_line_id", "in", self.ids), ("state", "=", "active")])
+            )
+            charges._pix_follow()
+        return result

@@ -12,7 +12,7 @@ import tempfile
 import threading
 from datetime import UTC, datetime, timedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 
 from ..tools.banks import ADAPTERS
@@ -186,7 +186,29 @@ class DunningPixAccount(models.Model):
     @api.model
     def _pix_account(self, company):
         """The active Pix API account of ``company`` (the first one), or empty."""
-        return self.sudo().search([("company_id", "=", company.id)], limit=1)
+        return self.sudo().browse(self._pix_account_id(company.id))
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _pix_account_id(self, company_id):
+        # Asked for each installment a message shows: cached per process,
+        # cleared whenever an account changes.
+        account = self.sudo().search([("company_id", "=", company_id)], limit=1)
+        return account.id or None
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if {"active", "company_id", "sequence"} & set(vals):
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
 
     def _pix_token_matches(self, token):
         self.ensure_one()

@@ -77,10 +77,13 @@ class DunningPixCharge(models.Model):
             discount_until = line.discount_date
         charges = company.dunning_contract_charges
         company_id = company.vat or ""
+        # A new date the customer chose on the portal moves the charge's due
+        # date: no fine nor interest until then.
+        due = max(line.date_maturity, move.dunning_promise_date or line.date_maturity)
         return Charge(
             txid=txid,
             key=account.pix_key,
-            due=line.date_maturity,
+            due=due,
             amount=amount,
             debtor_vat=partner.vat or "",
             debtor_name=partner.name or "",
@@ -95,7 +98,7 @@ class DunningPixCharge(models.Model):
             if "@" in (partner.email or "")
             else "",
             payer_request=self.env._("%(document)s, due %(date)s")
-            % {"document": move.name, "date": line.date_maturity.strftime("%d/%m/%Y")},
+            % {"document": move.name, "date": due.strftime("%d/%m/%Y")},
             info=[
                 (self.env._("Creditor"), f"{company.name} CNPJ {company_id}".strip()),
                 (self.env._("Document"), move.name or ""),

@@ -191,7 +191,7 @@ class DunningPixPayment(models.Model):
             lambda aml: aml.account_id == line.account_id and not aml.reconciled
         )
         if plan.applied > 0:
-            (receivable + line).reconcile()
+            (receivable + line).with_context(dunning_pix_settling=True).reconcile()
         reasons = {
             PARTIAL: self.env._(
                 "Paid less than the installment owed: %(left)s stays open.", left=plan.left_open
@@ -266,9 +266,9 @@ class DunningPixPayment(models.Model):
         # Undo the payment's reconciliation, match the refund against the
         # payment, then what remains of the payment against the installment.
         paid_line.remove_move_reconcile()
-        (paid_line + refund_line).reconcile()
+        (paid_line + refund_line).with_context(dunning_pix_settling=True).reconcile()
         if not paid_line.reconciled:
-            (paid_line + line).reconcile()
+            (paid_line + line).with_context(dunning_pix_settling=True).reconcile()
         refunded = self.amount_refunded + delta
         self.write(
             {

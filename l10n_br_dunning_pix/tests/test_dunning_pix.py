@@ -75,6 +75,14 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertEqual(line._dunning_pix_code(), code)
         puts = [r for r in self.bank.requests if r[0] == "PUT" and charge.txid in r[1]]
         self.assertEqual(len(puts), 1)
+        # The due date's e-mail carries it.
+        self._run(datetime(2026, 12, 10, 13, 0))
+        sent = self._events(move).filtered(lambda e: e.state == "queued")
+        self.assertEqual(sorted(sent.mapped("channel")), ["email", "sms"])
+        self.assertFalse(any(sent.mapped("reason")))
+        mail = self.env["mail.mail"].sudo().search([("body_html", "ilike", code[:20])])
+        self.assertEqual(len(mail), 1)
+        self.assertIn(code, self._text(mail.body_html))
         # Paid on the due date; the bank notifies three times, reordered.
         self.bank.pay(charge.txid, when=datetime(2026, 12, 10, 14, 0, tzinfo=UTC), duplicates=2)
         self.bank.wait_notifications()
@@ -89,9 +97,14 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertEqual(charge.state, "paid")
         payments = self.env["account.payment"].search([("partner_id", "=", self.sp.id)])
         self.assertEqual(len(payments), 1)
-        # The régua sees it paid: no reminder after the payment.
+        # The régua thanked the customer at once by e-mail, and sees the
+        # invoice paid: no reminder after the payment.
+        self.assertEqual(self._events(move, channel="thanks").state, "queued")
+        before = len(self._events(move))
         self._run(datetime(2026, 12, 15, 15, 0))
-        self.assertFalse(self._sent(move))
+        self._run(datetime(2026, 12, 21, 15, 0))
+        later = self._events(move)[before:]
+        self.assertFalse(later.filtered(lambda e: not e.channel.startswith("thanks")))
 
     def test_late_payment_books_fine_and_interest_as_income(self):
         self.company.write(
@@ -240,3 +253,37 @@ class TestDunningPix(DunningCase, HttpCase):
         received = self.env["dunning.pix.payment"].search([("txid", "=", "X" * 30)])
         self.assertEqual(received.state, "unknown")
         self.assertFalse(received.payment_id)
+
+    def test_partial_payment_by_other_means_revises_the_amount(self):
+        move = self._invoice(self.sp, DUE, amount=300.0)
+        _line, _code, charge = self._charge(move)
+        self._pay(move, amount=100.0)
+        held = self.bank.charges[charge.txid]
+        self.assertEqual((held["valor"]["original"], held["revisao"]), ("200.00", 1))
+        self.assertEqual((charge.amount, charge.revision), (200.0, 1))
+
+    def test_new_date_on_the_portal_moves_the_charge_due_date(self):
+        move = self._invoice(self.sp, DUE, amount=300.0)
+        _line, _code, charge = self._charge(move)
+        move.dunning_promise_date = date(2026, 12, 18)
+        held = self.bank.charges[charge.txid]
+        self.assertEqual(held["calendario"]["dataDeVencimento"], "2026-12-18")
+        self.assertEqual(charge.date_due, date(2026, 12, 18))
+
+    def test_a_message_sent_with_the_static_code_says_so_on_its_event(self):
+        self.env["res.partner.bank"].create(
+            {
+                "acc_number": "0001-12345",
+                "partner_id": self.company.partner_id.id,
+                "proxy_type": "br_cpf_cnpj",
+                "proxy_value": KEY,
+                "allow_out_payment": True,
+            }
+        )
+        move = self._invoice(self.sp, DUE, amount=80.0)
+        self.bank.fail_next(20, 503)
+        self._run(datetime(2026, 12, 10, 15, 0))
+        events = self._events(move).filtered(lambda e: e.channel == "email" and e.state == "queued")
+        self.assertEqual(len(events), 1)
+        self.assertIn("static Pix code", events[0].reason)
+        self.assertIn("503", events[0].reason)
