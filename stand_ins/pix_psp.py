@@ -301,9 +301,10 @@ class PixStandIn:
 
     # -- the payer's side ---------------------------------------------------------------
     def new_e2eid(self, when):
+        # E + the payer's bank (ISPB) + when + 11 characters unique to it.
         number = next(self._e2e_counter)
         stamp = when.strftime("%Y%m%d%H%M")
-        return f"E{ISPB}{stamp}{number:011d}"
+        return f"E{ISPB}{stamp}{number:03d}{uuid.uuid4().hex[:8]}"
 
     def components(self, charge, day):
         """What the payer's bank charges on ``day``: the original, the fine and
@@ -389,24 +390,36 @@ class PixStandIn:
             self.notify([e2eid])
         return refund
 
-    def notify(self, e2eids, delay=0.0, shuffle=False, batch=1, seed=0):
+    def notify(self, e2eids, delay=0.0, shuffle=False, batch=1, seed=0, senders=1):
         """POST the records of ``e2eids`` to every registered webhook, ``batch``
-        per notification, after ``delay`` seconds, shuffled on demand."""
+        per notification, after ``delay`` seconds, shuffled on demand, by
+        ``senders`` concurrent senders (a bank notifies in parallel). Returns
+        a thread to join."""
         records = [self.pix[e2eid] for e2eid in e2eids]
         if shuffle:
             random.Random(seed).shuffle(records)
         chunks = [records[i : i + batch] for i in range(0, len(records), batch)]
 
-        def send():
-            if delay:
-                time.sleep(delay)
-            for chunk in chunks:
+        def send(share):
+            for chunk in share:
                 for key, url in list(self.webhooks.items()):
                     if any(r["chave"] != key for r in chunk):
                         continue
                     self._post_webhook(url, {"pix": chunk})
 
-        thread = threading.Thread(target=send, daemon=True)
+        def run():
+            if delay:
+                time.sleep(delay)
+            workers = [
+                threading.Thread(target=send, args=(chunks[i::senders],), daemon=True)
+                for i in range(max(1, senders))
+            ]
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join()
+
+        thread = threading.Thread(target=run, daemon=True)
         self._threads.append(thread)
         thread.start()
         return thread

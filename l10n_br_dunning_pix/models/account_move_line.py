@@ -1,9 +1,25 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import models
+from odoo import api, fields, models
 
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
+
+    dunning_pix_pending = fields.Boolean(
+        "Pix being booked",
+        copy=False,
+        readonly=True,
+        help="The bank confirmed a Pix for this installment; its payment is being booked.",
+    )
+
+    @api.model
+    def _dunning_open_domain(self):
+        """An installment whose Pix the bank confirmed is not reminded while its
+        payment is being booked (a second or two)."""
+        domain = super()._dunning_open_domain()
+        if self.env.context.get("dunning_pix_settling"):
+            return domain  # the booking itself: what the installment owes
+        return [*domain, ("dunning_pix_pending", "!=", True)]
 
     def _dunning_pix_code(self):
         """The Pix charge's copy-and-paste code where the company has a Pix API

@@ -10,6 +10,7 @@ import os
 import secrets
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from odoo import api, fields, models, tools
@@ -326,28 +327,42 @@ class DunningPixAccount(models.Model):
         }
 
     # -- settlement ------------------------------------------------------------------------
-    def _pix_settle(self, e2eids):
-        """Read each Pix from the bank and book it once: {e2eid: outcome}. A Pix
-        the bank does not know is a forgery (``"unknown"``); the bank down
-        raises PixApiError (the notification is answered 503 and comes again,
-        and the scheduled reading catches it anyway)."""
+    def _pix_confirm(self, e2eids):
+        """{e2eid: the bank's record, or None when the bank does not know it}.
+        Read back in parallel; the bank down raises PixApiError."""
         self.ensure_one()
         client = self._pix_client()
-        Payment = self.env["dunning.pix.payment"].sudo()
-        outcomes = {}
-        for e2eid in e2eids:
+
+        def read(e2eid):
             try:
                 record = client.get_pix(e2eid)
             except PixApiError as error:
                 if error.not_found:
-                    _logger.warning("Pix %s notified but unknown to the bank: ignored", e2eid)
-                    outcomes[e2eid] = "unknown"
-                    continue
+                    return e2eid, None
                 raise
             if not isinstance(record, dict) or record.get("endToEndId") != e2eid:
+                return e2eid, None
+            return e2eid, record
+
+        if len(e2eids) == 1:
+            return dict([read(e2eids[0])])
+        with ThreadPoolExecutor(max_workers=min(8, len(e2eids))) as pool:
+            return dict(pool.map(read, e2eids))
+
+    def _pix_settle(self, e2eids):
+        """Read each notified Pix from the bank and queue it for booking, once:
+        {e2eid: outcome}. A Pix the bank does not know is a forgery
+        (``"unknown"``); the bank down raises PixApiError (the notification is
+        answered 503 and comes again; the scheduled reading catches it anyway)."""
+        self.ensure_one()
+        confirmed = self._pix_confirm(e2eids)
+        outcomes = {}
+        for e2eid, record in confirmed.items():
+            if record is None:
+                _logger.warning("Pix %s notified but unknown to the bank: ignored", e2eid)
                 outcomes[e2eid] = "unknown"
-                continue
-            outcomes[e2eid] = Payment._pix_book(self, record)
+        records = [record for record in confirmed.values() if record]
+        outcomes.update(self.env["dunning.pix.payment"].sudo()._pix_enqueue(self, records))
         return outcomes
 
     @api.model
@@ -372,9 +387,7 @@ class DunningPixAccount(models.Model):
                     "Pix account %s: reading received Pix failed: %s", account.id, error
                 )
                 continue
-            Payment = self.env["dunning.pix.payment"]
-            for record in records:
-                Payment._pix_book(account, record)
+            self.env["dunning.pix.payment"]._pix_enqueue(account, records)
             account.write({"last_poll": now, "last_error": False})
         return True
 

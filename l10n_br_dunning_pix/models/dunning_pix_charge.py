@@ -216,6 +216,7 @@ class DunningPixCharge(models.Model):
                         charge.account_id._pix_settle(
                             [p["endToEndId"] for p in current.get("pix") or []]
                         )
+                        self.env["dunning.pix.payment"]._cron_pix_book()
                     continue
                 patch = revision(current, wanted)
                 if patch:
@@ -249,5 +250,6 @@ class DunningPixCharge(models.Model):
             paid = [p["endToEndId"] for p in current.get("pix") or [] if p.get("endToEndId")]
             if paid:
                 charge.account_id._pix_settle(paid)
+                self.env["dunning.pix.payment"]._cron_pix_book()
             charge._pix_store(current)
         return True

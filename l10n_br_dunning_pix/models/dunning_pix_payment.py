@@ -1,14 +1,35 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""A Pix the bank received for a charge, booked exactly once per end-to-end id."""
+"""A Pix the bank received for a charge, booked exactly once per end-to-end id.
 
+Two steps, each in its own transaction:
+
+1. **queued** (``_pix_enqueue``): the bank's own record of the Pix (read back
+   with ``GET /pix/{e2eid}``, or listed by ``GET /pix``) is stored in a row
+   whose end-to-end id is unique (``INSERT ... ON CONFLICT DO NOTHING``): a
+   duplicate, reordered or replayed notification finds the row and adds
+   nothing; the installment is marked as being paid at once, so that no run
+   reminds it meanwhile;
+2. **booked** (``_cron_pix_book``, triggered at once): the queued rows, locked
+   with ``SKIP LOCKED`` (two workers never take the same row), become
+   ``account.payment`` records in batches (created, posted and reconciled
+   together), in the transaction that marks them booked. A crash before that
+   commit leaves them queued for the next pass.
+"""
+
+import json
 import logging
+from collections import defaultdict
+
+from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL
 
 from ..tools.settlement import OVERPAID, PARTIAL, PARTS_MISMATCH, PixRecordError, booking, parse_pix
 
 _logger = logging.getLogger(__name__)
+
+BOOK_BATCH = 200
 
 
 class DunningPixPayment(models.Model):
@@ -22,22 +43,25 @@ class DunningPixPayment(models.Model):
     account_id = fields.Many2one("dunning.pix.account", "Bank", readonly=True, index=True)
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     charge_id = fields.Many2one("dunning.pix.charge", readonly=True, index=True)
+    move_line_id = fields.Many2one("account.move.line", "Installment", readonly=True)
     move_id = fields.Many2one("account.move", readonly=True, index=True)
     partner_id = fields.Many2one("res.partner", readonly=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     state = fields.Selection(
         [
-            ("received", "Received"),
+            ("queued", "Confirmed by the bank, being booked"),
             ("booked", "Booked"),
             ("review", "Booked, to review"),
             ("unknown", "No charge of ours"),
             ("refunded", "Refunded"),
         ],
-        default="received",
+        default="queued",
         required=True,
         readonly=True,
         index=True,
     )
+    record = fields.Text("Bank's record", readonly=True, help="The Pix as the bank returned it.")
+    refund_pending = fields.Boolean(readonly=True, index="btree_not_null")
     paid_at = fields.Datetime("Paid at", readonly=True)
     amount = fields.Monetary(readonly=True)
     amount_original = fields.Monetary("Original", readonly=True)
@@ -50,148 +74,255 @@ class DunningPixPayment(models.Model):
 
     _sql_constraints = [("e2eid_unique", "unique(e2eid)", "A Pix is booked once.")]
 
-    # -- exactly once -------------------------------------------------------------------
-    def _pix_claim(self, account, e2eid):
-        """The row of ``e2eid``, locked by this transaction: inserted when new
-        (``True``), else the existing one after any other transaction that holds
-        it has finished (``False``). Two workers notified of the same Pix cannot
-        both book it: the second waits on the unique index, then finds it."""
+    # -- 1. queued, once per end-to-end id ------------------------------------------------
+    @api.model
+    def _pix_enqueue(self, account, records):
+        """Queue the bank's records of received Pix: {e2eid: "queued" |
+        "duplicate" | "refund" | "invalid"}. Only records the bank itself
+        returned are given here."""
+        outcomes = {}
+        parsed = []
+        for record in records:
+            try:
+                pix = parse_pix(record)
+            except PixRecordError as error:
+                _logger.warning(
+                    "Pix account %s: a record without the API's shape: %s", account.id, error
+                )
+                outcomes[str(record.get("endToEndId") if isinstance(record, dict) else "?")] = (
+                    "invalid"
+                )
+                continue
+            parsed.append((pix, record))
+        if not parsed:
+            return outcomes
+        charges = {
+            charge.txid: charge
+            for charge in self.env["dunning.pix.charge"]
+            .sudo()
+            .search([("txid", "in", [pix.txid for pix, _r in parsed if pix.txid])])
+        }
+        for pix, record in parsed:
+            charge = charges.get(pix.txid)
+            if charge and charge.account_id.company_id != account.company_id:
+                charge = None
+            line = charge.move_line_id if charge else None
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO dunning_pix_payment
+                           (e2eid, txid, account_id, company_id, charge_id, move_line_id,
+                            move_id, partner_id, state, record, paid_at, amount,
+                            amount_original, amount_charges, amount_discount, amount_refunded,
+                            create_uid, write_uid, create_date, write_date)
+                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 0,
+                            %s, %s, now() at time zone 'UTC', now() at time zone 'UTC')
+                    ON CONFLICT (e2eid) DO NOTHING
+                    RETURNING id
+                    """,
+                    pix.e2eid,
+                    pix.txid or None,
+                    account.id,
+                    account.company_id.id,
+                    charge.id if charge else None,
+                    line.id if line else None,
+                    line.move_id.id if line else None,
+                    line.partner_id.commercial_partner_id.id if line else None,
+                    "queued" if charge else "unknown",
+                    json.dumps(record),
+                    pix.paid_at.replace(tzinfo=None),
+                    pix.value,
+                    pix.original,
+                    pix.fine + pix.interest,
+                    pix.discount + pix.rebate,
+                    self.env.uid,
+                    self.env.uid,
+                )
+            )
+            if self.env.cr.fetchone():
+                if charge:
+                    outcomes[pix.e2eid] = "queued"
+                    # No run reminds an installment being paid (the booking
+                    # pass follows at once).
+                    # Our own flag, read by nothing else of the line: set in
+                    # SQL (a write on a journal item resynchronises its entry).
+                    self.env.cr.execute(
+                        SQL(
+                            "UPDATE account_move_line SET dunning_pix_pending = TRUE WHERE id = %s",
+                            line.id,
+                        )
+                    )
+                    line.invalidate_recordset(["dunning_pix_pending"])
+                else:
+                    outcomes[pix.e2eid] = "unknown"
+                    _logger.warning(
+                        "Pix %s for unknown txid %r: left for a person", pix.e2eid, pix.txid
+                    )
+                continue
+            # Known already: a refund since is the only news.
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE dunning_pix_payment
+                       SET refund_pending = TRUE, record = %s,
+                           write_date = now() at time zone 'UTC'
+                     WHERE e2eid = %s AND amount_refunded < %s AND state IN ('booked', 'review')
+                    RETURNING id
+                    """,
+                    json.dumps(record),
+                    pix.e2eid,
+                    pix.refunded,
+                )
+            )
+            outcomes[pix.e2eid] = "refund" if self.env.cr.fetchone() else "duplicate"
+        self.invalidate_model()
+        if any(outcome in ("queued", "refund") for outcome in outcomes.values()):
+            cron = self.env.ref("l10n_br_dunning_pix.ir_cron_dunning_pix_book", False)
+            if cron:
+                cron.sudo()._trigger()
+        return outcomes
+
+    # -- 2. booked in batches ---------------------------------------------------------------
+    @api.model
+    def _cron_pix_book(self, limit=BOOK_BATCH, batches=50):
+        """Book the queued Pix (and the refunds since), a batch per transaction."""
+        for _batch in range(batches):
+            ids = self._pix_lock_batch(limit)
+            if not ids:
+                break
+            self.browse(ids)._pix_book_batch()
+            if len(ids) < limit:
+                break
+            if self.env.context.get("pix_commit", True) and not self.env.registry.in_test_mode():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return True
+
+    def _pix_lock_batch(self, limit):
+        self.env["dunning.pix.payment"].flush_model()
+        return [
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT id FROM dunning_pix_payment
+                     WHERE state = 'queued' OR refund_pending
+                     ORDER BY id
+                     LIMIT %s
+                       FOR UPDATE SKIP LOCKED
+                    """,
+                    limit,
+                )
+            )
+        ]
+
+    def _pix_book_batch(self):
+        """Create, post and reconcile the payments of these queued Pix together."""
+        self = self.sudo()
+        queued = self.filtered(lambda row: row.state == "queued")
+        refunds = self.filtered(lambda row: row.refund_pending and row.state != "queued")
+        by_company = defaultdict(lambda: self.browse())
+        for row in queued:
+            by_company[row.company_id] |= row
+        for company, rows in by_company.items():
+            rows.with_company(company)._pix_book_payments()
+        for row in refunds:
+            row.with_company(row.company_id)._pix_book_refund(parse_pix(json.loads(row.record)))
+
+    def _pix_book_payments(self):
+        plans = []
+        vals_list = []
+        for row in self:
+            pix = parse_pix(json.loads(row.record))
+            line = row.move_line_id
+            currency = row.company_id.currency_id
+            open_ = line.with_context(dunning_pix_settling=True)._dunning_is_open()
+            owed = line.amount_residual if open_ else 0.0
+            plan = booking(pix, currency.round(owed))
+            plans.append((row, pix, line, plan))
+            account = row.account_id
+            write_offs = []
+            if plan.income:
+                write_offs.append(
+                    {
+                        "name": self.env._("Fine and interest paid by Pix"),
+                        "account_id": account._pix_charges_account().id,
+                        "amount_currency": -float(plan.income),
+                        "balance": -float(plan.income),
+                    }
+                )
+            if plan.expense:
+                write_offs.append(
+                    {
+                        "name": self.env._("Discount granted on a Pix charge"),
+                        "account_id": account._pix_discount_account().id,
+                        "amount_currency": float(plan.expense),
+                        "balance": float(plan.expense),
+                    }
+                )
+            partner = line.partner_id.commercial_partner_id
+            vals = {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": partner.id,
+                "amount": float(plan.received),
+                "currency_id": currency.id,
+                "journal_id": account.journal_id.id,
+                # The day it was paid, in the customer's calendar (the one "today").
+                "date": partner._dunning_today(row.company_id, pix.paid_at),
+                "memo": f"Pix {pix.e2eid} ({line.move_id.name})",
+            }
+            if write_offs:
+                # Only then: Odoo builds the entry again with the write-off lines.
+                vals["write_off_line_vals"] = write_offs
+            vals_list.append(vals)
+        # Many payments at once, as an import does: their creation and posting
+        # are not tracked in their own chatter (the invoice's note says it all).
+        payments = (
+            self.env["account.payment"]
+            .with_context(
+                tracking_disable=True,
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                mail_notrack=True,
+            )
+            .create(vals_list)
+        )
+        payments.action_post()
+        pairs = []
+        for (_row, _pix, line, plan), payment in zip(plans, payments, strict=True):
+            if plan.applied > 0:
+                counterpart = payment.move_id.line_ids.filtered(
+                    lambda aml, line=line: aml.account_id == line.account_id and not aml.reconciled
+                )
+                pairs.append(counterpart + line)
+        if pairs:
+            self.env["account.move.line"].with_context(dunning_pix_settling=True)._reconcile_plan(
+                pairs
+            )
+        thanks = set()
+        notes = {}
+        for (row, pix, line, plan), payment in zip(plans, payments, strict=True):
+            note = row._pix_booked(pix, line, plan, payment)
+            move_id = line.move_id.id
+            notes[move_id] = (
+                Markup("%s<br/>%s") % (notes[move_id], note) if move_id in notes else note
+            )
+            thanks.add(line.partner_id.commercial_partner_id.id)
+        self.env["account.move"].browse(list(notes))._message_log_batch(bodies=notes)
         self.env.cr.execute(
             SQL(
-                """
-                INSERT INTO dunning_pix_payment
-                       (e2eid, account_id, company_id, state, create_uid, write_uid,
-                        create_date, write_date)
-                VALUES (%s, %s, %s, 'received', %s, %s, now() at time zone 'UTC',
-                        now() at time zone 'UTC')
-                ON CONFLICT (e2eid) DO NOTHING
-                RETURNING id
-                """,
-                e2eid,
-                account.id,
-                account.company_id.id,
-                self.env.uid,
-                self.env.uid,
+                "UPDATE account_move_line SET dunning_pix_pending = FALSE WHERE id IN %s",
+                tuple(self.move_line_id.ids),
             )
         )
-        row = self.env.cr.fetchone()
-        if row:
-            return self.browse(row[0]), True
-        self.env.cr.execute(
-            SQL("SELECT id FROM dunning_pix_payment WHERE e2eid = %s FOR UPDATE", e2eid)
-        )
-        return self.browse(self.env.cr.fetchone()[0]), False
+        self.move_line_id.invalidate_recordset(["dunning_pix_pending"])
+        self.charge_id.write({"state": "paid"})
+        # The régua sees the installments paid now: thank the customers (inside
+        # their window; the thank-you pass sends later otherwise).
+        self.env["dunning.engine"]._send_thanks(sorted(thanks))
 
-    @api.model
-    def _pix_book(self, account, record):
-        """Book one Pix the bank confirmed (its own record): ``"booked"``,
-        ``"review"`` (booked, a person looks), ``"duplicate"`` (already booked),
-        ``"refund"`` (a refund booked), ``"unknown"`` (no charge of ours:
-        logged for a person) or ``"invalid"``."""
-        try:
-            pix = parse_pix(record)
-        except PixRecordError as error:
-            _logger.warning(
-                "Pix account %s: a Pix record without the API's shape: %s", account.id, error
-            )
-            return "invalid"
-        self = self.sudo().with_company(account.company_id)
-        payment, new = self._pix_claim(account, pix.e2eid)
-        if not new:
-            if payment.state in ("booked", "review") and pix.refunded > payment.amount_refunded:
-                payment._pix_book_refund(pix)
-                return "refund"
-            return "duplicate"
-        charge = self.env["dunning.pix.charge"].search([("txid", "=", pix.txid)], limit=1)
-        values = {
-            "txid": pix.txid,
-            "amount": float(pix.value),
-            "amount_original": float(pix.original),
-            "amount_charges": float(pix.fine + pix.interest),
-            "amount_discount": float(pix.discount + pix.rebate),
-            "paid_at": pix.paid_at.replace(tzinfo=None),
-        }
-        if not charge or charge.account_id.company_id != account.company_id:
-            payment.write(
-                {
-                    **values,
-                    "state": "unknown",
-                    "note": self.env._(
-                        "A Pix of %(amount)s with txid %(txid)s that is not a charge of this "
-                        "company: identify the payer and book it by hand.",
-                        amount=pix.value,
-                        txid=pix.txid or "-",
-                    ),
-                }
-            )
-            _logger.warning("Pix %s for unknown txid %r: left for a person", pix.e2eid, pix.txid)
-            return "unknown"
-        payment.write(
-            {
-                **values,
-                "charge_id": charge.id,
-                "move_id": charge.move_line_id.move_id.id,
-                "partner_id": charge.move_line_id.partner_id.commercial_partner_id.id,
-            }
-        )
-        outcome = payment._pix_book_payment(pix, charge)
-        if pix.refunded:
-            payment._pix_book_refund(pix)
-        return outcome
-
-    # -- booking --------------------------------------------------------------------------
-    def _pix_book_payment(self, pix, charge):
-        self.ensure_one()
-        account = charge.account_id
-        line = charge.move_line_id
-        company = account.company_id
-        currency = company.currency_id
-        owed = line.amount_residual if line._dunning_is_open() else 0.0
-        plan = booking(pix, float_round(owed, precision_rounding=currency.rounding))
-        write_offs = []
-        if plan.income:
-            write_offs.append(
-                {
-                    "name": self.env._("Fine and interest paid by Pix"),
-                    "account_id": account._pix_charges_account().id,
-                    "amount_currency": -float(plan.income),
-                    "balance": -float(plan.income),
-                }
-            )
-        if plan.expense:
-            write_offs.append(
-                {
-                    "name": self.env._("Discount granted on a Pix charge"),
-                    "account_id": account._pix_discount_account().id,
-                    "amount_currency": float(plan.expense),
-                    "balance": float(plan.expense),
-                }
-            )
-        partner = line.partner_id.commercial_partner_id
-        payment = (
-            self.env["account.payment"]
-            .with_company(company)
-            .create(
-                {
-                    "payment_type": "inbound",
-                    "partner_type": "customer",
-                    "partner_id": partner.id,
-                    "amount": float(plan.received),
-                    "currency_id": currency.id,
-                    "journal_id": account.journal_id.id,
-                    # The day it was paid, in the customer's calendar (the one "today").
-                    "date": partner._dunning_today(company, pix.paid_at),
-                    "memo": f"Pix {pix.e2eid} ({line.move_id.name})",
-                    "write_off_line_vals": write_offs,
-                }
-            )
-        )
-        payment.action_post()
-        receivable = payment.move_id.line_ids.filtered(
-            lambda aml: aml.account_id == line.account_id and not aml.reconciled
-        )
-        if plan.applied > 0:
-            (receivable + line).with_context(dunning_pix_settling=True).reconcile()
+    def _pix_booked(self, pix, line, plan, payment):
+        currency = self.company_id.currency_id
         reasons = {
             PARTIAL: self.env._(
                 "Paid less than the installment owed: %(left)s stays open.", left=plan.left_open
@@ -207,29 +338,32 @@ class DunningPixPayment(models.Model):
             ),
         }
         note = " ".join(reasons[reason] for reason in plan.reasons)
-        state = "review" if plan.reasons else "booked"
-        self.write({"payment_id": payment.id, "state": state, "note": note or False})
-        charge.state = "paid"
+        self.write(
+            {
+                "payment_id": payment.id,
+                "state": "review" if plan.reasons else "booked",
+                "note": note or False,
+                "refund_pending": bool(pix.refunded),
+            }
+        )
         body = self.env._(
             "Pix of %(amount)s received at %(bank)s (end-to-end id %(e2eid)s), booked and "
             "reconciled: %(payment)s.",
             amount=currency.format(float(pix.value)),
-            bank=account.name,
+            bank=self.account_id.name,
             e2eid=pix.e2eid,
             payment=payment.name,
         )
-        line.move_id.message_post(body=f"{body} {note}".strip())
         if plan.reasons:
             line.move_id.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=self.env._("Pix received: to review"),
                 note=note,
-                user_id=(company.dunning_collector_id or self.env.ref("base.user_admin")).id,
+                user_id=(
+                    self.company_id.dunning_collector_id or self.env.ref("base.user_admin")
+                ).id,
             )
-        # The régua sees the installment paid now: thank the customer (inside
-        # the window; the thank-you pass sends later otherwise).
-        self.env["dunning.engine"]._send_thanks([partner.id])
-        return state
+        return escape(f"{body} {note}".strip())
 
     def _pix_book_refund(self, pix):
         """Give back to the customer what the bank refunded: an outbound payment
@@ -237,24 +371,20 @@ class DunningPixPayment(models.Model):
         self.ensure_one()
         delta = float(pix.refunded) - self.amount_refunded
         if delta <= 0 or not self.payment_id:
+            self.refund_pending = False
             return
-        charge = self.charge_id
-        account = charge.account_id
-        line = charge.move_line_id
-        refund = (
-            self.env["account.payment"]
-            .with_company(account.company_id)
-            .create(
-                {
-                    "payment_type": "outbound",
-                    "partner_type": "customer",
-                    "partner_id": line.partner_id.commercial_partner_id.id,
-                    "amount": delta,
-                    "journal_id": account.journal_id.id,
-                    "date": fields.Date.context_today(self),
-                    "memo": f"Devolução Pix {pix.e2eid}",
-                }
-            )
+        account = self.account_id
+        line = self.move_line_id
+        refund = self.env["account.payment"].create(
+            {
+                "payment_type": "outbound",
+                "partner_type": "customer",
+                "partner_id": line.partner_id.commercial_partner_id.id,
+                "amount": delta,
+                "journal_id": account.journal_id.id,
+                "date": fields.Date.context_today(self),
+                "memo": f"Devolução Pix {pix.e2eid}",
+            }
         )
         refund.action_post()
         paid_line = self.payment_id.move_id.line_ids.filtered(
@@ -265,14 +395,16 @@ class DunningPixPayment(models.Model):
         )
         # Undo the payment's reconciliation, match the refund against the
         # payment, then what remains of the payment against the installment.
+        settling = self.env["account.move.line"].with_context(dunning_pix_settling=True)
         paid_line.remove_move_reconcile()
-        (paid_line + refund_line).with_context(dunning_pix_settling=True).reconcile()
+        settling._reconcile_plan([paid_line + refund_line])
         if not paid_line.reconciled:
-            (paid_line + line).with_context(dunning_pix_settling=True).reconcile()
+            settling._reconcile_plan([paid_line + line])
         refunded = self.amount_refunded + delta
         self.write(
             {
                 "amount_refunded": refunded,
+                "refund_pending": False,
                 "refund_payment_ids": [fields.Command.link(refund.id)],
                 "state": "refunded" if refunded >= self.amount else self.state,
             }

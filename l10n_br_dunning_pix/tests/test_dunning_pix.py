@@ -50,6 +50,14 @@ class TestDunningPix(DunningCase, HttpCase):
         self.bank.script.clear()
         self.bank.notifications.clear()
 
+    def _settle(self):
+        """The bank's notifications arrive, then the booking pass runs (its
+        cron is triggered at once)."""
+        self.bank.wait_notifications()
+        self.env.invalidate_all()
+        self.env["dunning.pix.payment"]._cron_pix_book()
+        self.env.invalidate_all()
+
     def _charge(self, move):
         line = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
         with freeze_time(datetime(2026, 12, 1, 15, 0)):
@@ -87,6 +95,12 @@ class TestDunningPix(DunningCase, HttpCase):
         self.bank.pay(charge.txid, when=datetime(2026, 12, 10, 14, 0, tzinfo=UTC), duplicates=2)
         self.bank.wait_notifications()
         self.env.invalidate_all()
+        # Confirmed by the bank, being booked: no run reminds it meanwhile.
+        self.assertTrue(line.dunning_pix_pending)
+        self.assertFalse(line._dunning_is_open())
+        self.assertEqual(move.payment_state, "not_paid")
+        self._settle()
+        self.assertFalse(line.dunning_pix_pending)
         self.assertEqual([status for _url, status in self.bank.notifications], [200, 200, 200])
         self.assertIn(move.payment_state, ("paid", "in_payment"))
         received = move.dunning_pix_payment_ids
@@ -122,8 +136,7 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertEqual(self.bank.charges[charge.txid]["devedor"]["cnpj"], "11222333000181")
         # Paid 30 days late: 2 % fine (20.00) and 1 % a month (10.00).
         self.bank.pay(charge.txid, when=datetime(2026, 1, 9, 14, 0, tzinfo=UTC).replace(year=2027))
-        self.bank.wait_notifications()
-        self.env.invalidate_all()
+        self._settle()
         received = move.dunning_pix_payment_ids
         self.assertEqual((received.amount, received.amount_charges), (1030.0, 30.0))
         self.assertEqual(move.payment_state in ("paid", "in_payment"), True)
@@ -200,10 +213,12 @@ class TestDunningPix(DunningCase, HttpCase):
         record = self.bank.pay(charge.txid, notify=False)
         self.assertEqual(move.payment_state, "not_paid")
         self.env["dunning.pix.account"]._cron_pix_poll()
+        self._settle()
         self.assertEqual(move.dunning_pix_payment_ids.e2eid, record["endToEndId"])
         self.assertIn(move.payment_state, ("paid", "in_payment"))
         # Read again: nothing more.
         self.env["dunning.pix.account"]._cron_pix_poll()
+        self._settle()
         self.assertEqual(
             len(self.env["account.payment"].search([("partner_id", "=", self.sp.id)])), 1
         )
@@ -212,8 +227,7 @@ class TestDunningPix(DunningCase, HttpCase):
         move = self._invoice(self.sp, DUE, amount=300.0)
         _line, _code, charge = self._charge(move)
         self.bank.pay(charge.txid, value="120.00")
-        self.bank.wait_notifications()
-        self.env.invalidate_all()
+        self._settle()
         received = move.dunning_pix_payment_ids
         self.assertEqual(received.state, "review")
         self.assertEqual(move.amount_residual, 180.0)
@@ -224,20 +238,17 @@ class TestDunningPix(DunningCase, HttpCase):
         move = self._invoice(self.sp, DUE, amount=100.0)
         _line, _code, charge = self._charge(move)
         record = self.bank.pay(charge.txid)
-        self.bank.wait_notifications()
-        self.env.invalidate_all()
+        self._settle()
         self.assertIn(move.payment_state, ("paid", "in_payment"))
         self.bank.refund(record["endToEndId"])
-        self.bank.wait_notifications()
-        self.env.invalidate_all()
+        self._settle()
         received = move.dunning_pix_payment_ids
         self.assertEqual(received.state, "refunded")
         self.assertEqual(move.amount_residual, 100.0)
         self.assertEqual(len(received.refund_payment_ids), 1)
         # The same refund notified again books nothing more.
         self.bank.notify([record["endToEndId"]])
-        self.bank.wait_notifications()
-        self.env.invalidate_all()
+        self._settle()
         self.assertEqual(len(received.refund_payment_ids), 1)
 
     def test_pix_for_a_txid_not_ours_is_left_for_a_person(self):
@@ -248,8 +259,7 @@ class TestDunningPix(DunningCase, HttpCase):
             "calendario": {"dataDeVencimento": "2026-12-10"},
         }
         self.bank.pay("X" * 30)
-        self.bank.wait_notifications()
-        self.env.invalidate_all()
+        self._settle()
         received = self.env["dunning.pix.payment"].search([("txid", "=", "X" * 30)])
         self.assertEqual(received.state, "unknown")
         self.assertFalse(received.payment_id)
