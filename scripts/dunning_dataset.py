@@ -21,6 +21,14 @@ def setup_company(env):
     company = env.ref("base.main_company")
     if company.country_id.code != "BR":
         company.write({"country_id": env.ref("base.br").id})
+    # In reais, as a Brazilian company (Pix takes nothing else), while nothing
+    # is booked yet.
+    brl = env.ref("base.BRL")
+    if company.currency_id != brl and not env["account.move.line"].search_count(
+        [("company_id", "=", company.id)], limit=1
+    ):
+        brl.active = True
+        company.currency_id = brl
     # The identity every collection message carries (CDC art. 42-A); also on
     # databases built before the régua required it.
     if not (company.partner_id.vat and company.partner_id.street and company.partner_id.city):

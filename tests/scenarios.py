@@ -243,3 +243,82 @@ def whatsapp_state(env, uuids):
     """{uuid: [state, attempts, next try (ISO) or None]}."""
     messages = env["whatsapp.message"].search([("uuid", "in", uuids)])
     return {m.uuid: [m.state, m.attempts, m.next_try and m.next_try.isoformat()] for m in messages}
+
+
+# -- l10n_br_dunning_pix -------------------------------------------------------------------
+def _cpf(number):
+    digits = [int(c) for c in f"{number:09d}"]
+    for size in (10, 11):
+        total = sum(d * w for d, w in zip(digits, range(size, 1, -1), strict=False))
+        rest = total % 11
+        digits.append(0 if rest < 2 else 11 - rest)
+    return "".join(map(str, digits))
+
+
+def pix_setup(env, base_url, token_url, client_id, client_secret, key, count):
+    """A Pix API account on the stand-in bank, and charges for ``count`` open
+    installments (their customers given a CPF); returns the charges' txids."""
+    company = env.ref("base.main_company")
+    journal = env["account.journal"].search(
+        [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
+    )
+    env["dunning.pix.account"].create(
+        {
+            "name": "Stand-in bank",
+            "company_id": company.id,
+            "base_url": base_url,
+            "token_url": token_url,
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "pix_key": key,
+            "journal_id": journal.id,
+        }
+    )
+    Line = env["account.move.line"]
+    lines = Line.search(Line._dunning_open_domain(), order="id", limit=count)
+    for number, partner in enumerate(lines.partner_id.commercial_partner_id, 1):
+        partner.vat = _cpf(200_000_000 + number)
+    txids = []
+    for line in lines:
+        line._dunning_pix_code()
+        charge = line.move_id.dunning_pix_charge_ids.filtered("copy_paste")[:1]
+        if not charge:
+            errors = line.move_id.dunning_pix_charge_ids.mapped("last_error")
+            raise AssertionError(f"no charge for {line.move_id.name}: {errors}")
+        txids.append(charge.txid)
+    return txids
+
+
+def pix_receive(env, e2eids, hold=0):
+    """A webhook worker: the notified Pix confirmed with the bank and queued;
+    with ``hold``, it waits that long before committing (to be killed)."""
+    account = env["dunning.pix.account"].search([], limit=1)
+    outcomes = account._pix_settle(e2eids)
+    if hold:
+        print("QUEUED", flush=True)
+        time.sleep(hold)
+    return outcomes
+
+
+def pix_book(env):
+    """A booking pass, committing per batch as its cron does."""
+    env["dunning.pix.payment"].with_context(pix_commit=True)._cron_pix_book(limit=10)
+    return True
+
+
+def pix_outcome(env, txids):
+    charges = env["dunning.pix.charge"].search([("txid", "in", txids)])
+    env.cr.execute(
+        "SELECT count(*), count(DISTINCT e2eid) FROM dunning_pix_payment WHERE state = 'booked'"
+    )
+    booked, distinct = env.cr.fetchone()
+    env.cr.execute("SELECT count(*) FROM account_payment WHERE memo LIKE 'Pix E%%'")
+    payments = env.cr.fetchone()[0]
+    paid = charges.move_line_id.filtered(lambda line: line.reconciled)
+    return {
+        "queued": env["dunning.pix.payment"].search_count([("state", "=", "queued")]),
+        "booked": booked,
+        "distinct": distinct,
+        "payments": payments,
+        "paid_installments": len(paid),
+    }

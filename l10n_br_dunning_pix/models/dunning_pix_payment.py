@@ -20,6 +20,7 @@ import json
 import logging
 from collections import defaultdict
 
+import psycopg2
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
@@ -107,51 +108,67 @@ class DunningPixPayment(models.Model):
             if charge and charge.account_id.company_id != account.company_id:
                 charge = None
             line = charge.move_line_id if charge else None
-            self.env.cr.execute(
-                SQL(
-                    """
-                    INSERT INTO dunning_pix_payment
-                           (e2eid, txid, account_id, company_id, charge_id, move_line_id,
-                            move_id, partner_id, state, record, paid_at, amount,
-                            amount_original, amount_charges, amount_discount, amount_refunded,
-                            create_uid, write_uid, create_date, write_date)
-                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 0,
-                            %s, %s, now() at time zone 'UTC', now() at time zone 'UTC')
-                    ON CONFLICT (e2eid) DO NOTHING
-                    RETURNING id
-                    """,
-                    pix.e2eid,
-                    pix.txid or None,
-                    account.id,
-                    account.company_id.id,
-                    charge.id if charge else None,
-                    line.id if line else None,
-                    line.move_id.id if line else None,
-                    line.partner_id.commercial_partner_id.id if line else None,
-                    "queued" if charge else "unknown",
-                    json.dumps(record),
-                    pix.paid_at.replace(tzinfo=None),
-                    pix.value,
-                    pix.original,
-                    pix.fine + pix.interest,
-                    pix.discount + pix.rebate,
-                    self.env.uid,
-                    self.env.uid,
-                )
-            )
-            if self.env.cr.fetchone():
+            try:
+                # A savepoint: a concurrent transaction that queued the same Pix
+                # and committed after this one began makes this insert fail
+                # (repeatable read); that Pix is queued, by the other one.
+                with self.env.cr.savepoint(flush=False):
+                    self.env.cr.execute(
+                        SQL(
+                            """
+                            INSERT INTO dunning_pix_payment
+                                   (e2eid, txid, account_id, company_id, charge_id,
+                                    move_line_id, move_id, partner_id, state, record,
+                                    paid_at, amount, amount_original, amount_charges,
+                                    amount_discount, amount_refunded, create_uid,
+                                    write_uid, create_date, write_date)
+                            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 0,
+                                    %s, %s, now() at time zone 'UTC', now() at time zone 'UTC')
+                            ON CONFLICT (e2eid) DO NOTHING
+                            RETURNING id
+                            """,
+                            pix.e2eid,
+                            pix.txid or None,
+                            account.id,
+                            account.company_id.id,
+                            charge.id if charge else None,
+                            line.id if line else None,
+                            line.move_id.id if line else None,
+                            line.partner_id.commercial_partner_id.id if line else None,
+                            "queued" if charge else "unknown",
+                            json.dumps(record),
+                            pix.paid_at.replace(tzinfo=None),
+                            pix.value,
+                            pix.original,
+                            pix.fine + pix.interest,
+                            pix.discount + pix.rebate,
+                            self.env.uid,
+                            self.env.uid,
+                        )
+                    )
+                    inserted = self.env.cr.fetchone()
+            except psycopg2.errors.SerializationFailure:
+                outcomes[pix.e2eid] = "duplicate"
+                continue
+            if inserted:
                 if charge:
                     outcomes[pix.e2eid] = "queued"
                     # No run reminds an installment being paid (the booking
                     # pass follows at once).
                     # Our own flag, read by nothing else of the line: set in
                     # SQL (a write on a journal item resynchronises its entry).
-                    self.env.cr.execute(
-                        SQL(
-                            "UPDATE account_move_line SET dunning_pix_pending = TRUE WHERE id = %s",
-                            line.id,
-                        )
-                    )
+                    # (best effort: the booking pass follows anyway).
+                    try:
+                        with self.env.cr.savepoint(flush=False):
+                            self.env.cr.execute(
+                                SQL(
+                                    "UPDATE account_move_line SET dunning_pix_pending = TRUE "
+                                    "WHERE id = %s",
+                                    line.id,
+                                )
+                            )
+                    except psycopg2.errors.SerializationFailure:
+                        pass
                     line.invalidate_recordset(["dunning_pix_pending"])
                 else:
                     outcomes[pix.e2eid] = "unknown"
@@ -160,27 +177,36 @@ class DunningPixPayment(models.Model):
                     )
                 continue
             # Known already: a refund since is the only news.
-            self.env.cr.execute(
-                SQL(
-                    """
-                    UPDATE dunning_pix_payment
-                       SET refund_pending = TRUE, record = %s,
-                           write_date = now() at time zone 'UTC'
-                     WHERE e2eid = %s AND amount_refunded < %s AND state IN ('booked', 'review')
-                    RETURNING id
-                    """,
-                    json.dumps(record),
-                    pix.e2eid,
-                    pix.refunded,
-                )
-            )
-            outcomes[pix.e2eid] = "refund" if self.env.cr.fetchone() else "duplicate"
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    refund = self._pix_flag_refund(pix, record)
+            except psycopg2.errors.SerializationFailure:
+                refund = False  # another transaction is at it
+            outcomes[pix.e2eid] = "refund" if refund else "duplicate"
         self.invalidate_model()
         if any(outcome in ("queued", "refund") for outcome in outcomes.values()):
             cron = self.env.ref("l10n_br_dunning_pix.ir_cron_dunning_pix_book", False)
             if cron:
                 cron.sudo()._trigger()
         return outcomes
+
+    def _pix_flag_refund(self, pix, record):
+        """Mark a booked Pix whose bank record now shows more refunded."""
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE dunning_pix_payment
+                   SET refund_pending = TRUE, record = %s,
+                       write_date = now() at time zone 'UTC'
+                 WHERE e2eid = %s AND amount_refunded < %s AND state IN ('booked', 'review')
+                RETURNING id
+                """,
+                json.dumps(record),
+                pix.e2eid,
+                pix.refunded,
+            )
+        )
+        return bool(self.env.cr.fetchone())
 
     # -- 2. booked in batches ---------------------------------------------------------------
     @api.model
