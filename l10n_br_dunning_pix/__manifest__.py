@@ -22,6 +22,7 @@
         "views/dunning_pix_charge_views.xml",
         "views/dunning_pix_payment_views.xml",
         "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
         "views/l10n_br_dunning_pix_menus.xml",
     ],
     "installable": True,

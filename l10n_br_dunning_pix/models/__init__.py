@@ -4,3 +4,4 @@ from . import dunning_pix_payment
 from . import account_move
 from . import account_move_line
 from . import dunning_channel
+from . import res_config_settings

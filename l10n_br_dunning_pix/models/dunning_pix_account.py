@@ -241,7 +241,25 @@ class DunningPixAccount(models.Model):
     def _pix_client(self):
         self.ensure_one()
         account = self.sudo()
-        key = (self.env.cr.dbname, account.id, str(account.write_date))
+        settings = [
+            account[name] or ""
+            for name in (
+                "bank",
+                "base_url",
+                "token_url",
+                "client_id",
+                "client_secret",
+                "certificate",
+                "certificate_key",
+                "ca_certificate",
+                "developer_key",
+                "account_number",
+                "webhook_skip_mtls",
+                "timeout",
+            )
+        ]
+        fingerprint = hashlib.sha256(repr(settings).encode()).hexdigest()
+        key = (self.env.cr.dbname, account.id, fingerprint)
         with _CLIENTS_LOCK:
             client = _CLIENTS.get(key)
         if client:

@@ -4,7 +4,11 @@ stand-in bank that validates every request against the Banco Central's
 specification, the stand-in pays them and notifies Odoo's webhook, Odoo reads
 each Pix back from the bank and books it once."""
 
+import base64
+import shutil
+import tempfile
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import requests
 from freezegun import freeze_time
@@ -13,7 +17,7 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.l10n_br_dunning.tests.common import DunningCase
 
-from stand_ins.pix_psp import PixStandIn
+from stand_ins.pix_psp import PixStandIn, make_tls
 
 DUE = date(2026, 12, 10)
 KEY = "15881399000134"
@@ -297,3 +301,52 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertEqual(len(events), 1)
         self.assertIn("static Pix code", events[0].reason)
         self.assertIn("503", events[0].reason)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningPixMutualTls(DunningCase):
+    """The bank asks for the client certificate the company uploaded."""
+
+    def test_charges_over_mutual_tls_and_the_expiry_warning(self):
+        directory = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, directory)
+        tls = make_tls(directory)
+        bank = PixStandIn(receiver_cnpj=KEY, tls=tls).start()
+        self.addCleanup(bank.stop)
+
+        def pem(name):
+            return base64.b64encode(Path(tls[name]).read_bytes())
+
+        account = self.env["dunning.pix.account"].create(
+            {
+                "name": "Banco (mTLS)",
+                "company_id": self.company.id,
+                "base_url": bank.base_url,
+                "token_url": bank.token_url,
+                "client_id": bank.client_id,
+                "client_secret": bank.client_secret,
+                "pix_key": KEY,
+                "journal_id": self.company_data["default_journal_bank"].id,
+                "certificate": pem("client_cert"),
+                "certificate_key": pem("client_key"),
+                "ca_certificate": pem("ca"),
+            }
+        )
+        # The stand-in's client certificate expires in 20 days: the warning
+        # shows, on the account and in Settings.
+        self.assertTrue(account.certificate_warning)
+        self.assertTrue(account.certificate_expires)
+        settings = self.env["res.config.settings"].create({})
+        self.assertIn("Banco (mTLS)", settings.dunning_pix_certificate_warning)
+        self.sp.vat = "529.982.247-25"
+        move = self._invoice(self.sp, DUE, amount=50.0)
+        line = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        self.assertIn("br.gov.bcb.pix", line._dunning_pix_code())
+        self.assertEqual(move.dunning_pix_charge_ids.state, "active")
+        # Without the certificate the bank does not even answer.
+        account.write({"certificate": False, "certificate_key": False})
+        other = self._invoice(self.sp, DUE, amount=60.0)
+        other_line = other.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        other_line._dunning_pix_code()
+        self.assertEqual(other.dunning_pix_charge_ids.state, "draft")
+        self.assertFalse(account.certificate_warning)
