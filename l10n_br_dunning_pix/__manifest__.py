@@ -23,6 +23,7 @@
         "views/dunning_pix_payment_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "views/dunning_dashboard_views.xml",
         "views/l10n_br_dunning_pix_menus.xml",
     ],
     "installable": True,

@@ -10,8 +10,9 @@ Odoo 18.0 must already be importable as ``odoo`` (see DEVELOPERS.md).
 """
 
 import argparse
-import os
+import subprocess
 import sys
+from pathlib import Path
 
 from odoo_helpers import (
     ADDONS,
@@ -23,6 +24,8 @@ from odoo_helpers import (
 )
 
 BASE_URL = "http://127.0.0.1:8069"
+ROOT = Path(__file__).resolve().parent.parent
+PIX_PORT = 8070
 
 
 def create_database(name):
@@ -30,7 +33,7 @@ def create_database(name):
     odoo_once(name, "-i", ",".join(ADDONS), "--load-language=pt_BR", *SMTP_ARGS)
 
 
-def prepare(name, base_url=BASE_URL, update=False):
+def prepare(name, base_url=BASE_URL, update=False, pix_bank=None):
     """The demo database, ready: created (with its month of history) when
     absent, else updated when ``update`` is asked; configured in any case.
     Returns the links printed at start (``configure_database``)."""
@@ -41,10 +44,85 @@ def prepare(name, base_url=BASE_URL, update=False):
         print(f"Updating the add-ons in {name} (drop it to rebuild the demo)...")
         odoo_once(name, "-u", ",".join(ADDONS), *SMTP_ARGS)
     # Every run, so an interrupted first run or an old database is made safe too.
-    return configure_database(name, base_url, history=created)
+    return configure_database(name, base_url, history=created, pix_bank=pix_bank)
 
 
-def configure_database(name, base_url=BASE_URL, history=False):
+def start_pix_bank(port=PIX_PORT):
+    """The stand-in bank's Pix API (stand_ins/pix_psp.py) on 127.0.0.1:``port``,
+    in a process of its own: the demo's Pix charges live there (in memory, for
+    as long as the demo runs). Returns (process, API address, token address)."""
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "stand_ins" / "pix_psp.py"), str(port)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    line = process.stdout.readline()  # "Pix stand-in at <api> (token <token>)"
+    if not line.startswith("Pix stand-in at "):
+        process.terminate()
+        return None
+    api, token = line.split(" at ", 1)[1].split(" (token ")
+    return process, api.strip(), token.strip().rstrip(")")
+
+
+def configure_pix(env, company, bank, history):
+    """The demo company's Pix API account on the stand-in bank; on a new
+    database, one customer's charge paid there and booked, with the thank-you."""
+    _process, api, token = bank
+    Account = env["dunning.pix.account"]
+    account = Account.search([("company_id", "=", company.id)], limit=1)
+    values = {"base_url": api, "token_url": token}
+    if not account:
+        journal = env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
+        )
+        if not journal:
+            return None
+        account = Account.create(
+            {
+                **values,
+                "name": "Banco (demonstração)",
+                "company_id": company.id,
+                "client_id": "regua-client",
+                "client_secret": "regua-secret",
+                "pix_key": "".join(c for c in company.partner_id.vat or "" if c.isalnum()),
+                "journal_id": journal.id,
+            }
+        )
+    else:
+        account.write(values)
+    if not history:
+        return None
+    # A reminded customer with a CPF or CNPJ pays their most overdue installment.
+    Line = env["account.move.line"]
+    lines = Line.search(
+        [
+            *Line._dunning_open_domain(),
+            ("company_id", "=", company.id),
+            ("partner_id.vat", "!=", False),
+            ("move_id.dunning_event_ids.state", "=", "queued"),
+        ],
+        order="date_maturity, id",
+    )
+    for line in lines:
+        line._dunning_pix_code()
+        charge = line.move_id.dunning_pix_charge_ids.filtered(lambda c: c.state == "active")[:1]
+        if not charge:
+            continue
+        env.cr.commit()
+        import requests
+
+        # The customer's bank pays it (the stand-in's own payer side).
+        requests.post(
+            api.rsplit("/api/", 1)[0] + "/_stand_in/pay", json={"txid": charge.txid}, timeout=30
+        ).raise_for_status()
+        env["dunning.pix.account"]._cron_pix_poll()
+        env["dunning.pix.payment"]._cron_pix_book()
+        env.cr.commit()
+        return line.move_id
+    return None
+
+
+def configure_database(name, base_url=BASE_URL, history=False, pix_bank=None):
     """Make the demo database safe and pleasant: pt_BR, demo company, no egress;
     with ``history`` (a new database), play the last 40 days of the régua on it
     (scripts/demo_history.py).
@@ -114,7 +192,20 @@ def configure_database(name, base_url=BASE_URL, history=False):
             cr.commit()
             print("Playing the last 40 days of the régua on the demo data...", flush=True)
             play(env(context={"lang": "pt_BR", "tz": "America/Sao_Paulo"}), company)
-        return demo_links(env, company, base_url)
+        paid_by_pix = None
+        if pix_bank and "dunning.pix.account" in env:
+            paid_by_pix = configure_pix(
+                env(context={"lang": "pt_BR", "tz": "America/Sao_Paulo"}),
+                company,
+                pix_bank,
+                history,
+            )
+        links = demo_links(env, company, base_url)
+        if paid_by_pix:
+            links[
+                f"A Pix charge paid at the stand-in bank, booked and thanked ({paid_by_pix.name})"
+            ] = f"{base_url}/odoo/action-account.action_move_out_invoice_type/{paid_by_pix.id}"
+        return links
 
 
 def demo_invoice(env, company):
@@ -167,10 +258,18 @@ def main():
         sys.exit(f"Odoo 18.0 is required, found {odoo.release.version}.")
 
     base_url = f"http://127.0.0.1:{args.port}"
-    links = prepare(args.database, base_url, update=True)
-    if args.prepare_only:
-        return
+    pix_bank = start_pix_bank()
+    try:
+        links = prepare(args.database, base_url, update=True, pix_bank=pix_bank)
+        if args.prepare_only:
+            return
+        serve(args, base_url, links, pix_bank)
+    finally:
+        if pix_bank:
+            pix_bank[0].terminate()
 
+
+def serve(args, base_url, links, pix_bank):
     print(
         f"\nOdoo with {', '.join(ADDONS)} on {base_url}/web/login"
         f"  login: admin  password: admin  (database {args.database})",
@@ -178,8 +277,13 @@ def main():
     )
     for label, url in links.items():
         print(f"{label}:\n    {url}", flush=True)
+    if pix_bank:
+        print(f"The stand-in bank's Pix API:\n    {pix_bank[1]}", flush=True)
     print(flush=True)
-    os.execv(sys.executable, serve_command(args.database, args.port))
+    try:
+        subprocess.run(serve_command(args.database, args.port), check=False)
+    except KeyboardInterrupt:
+        pass
 
 
 if __name__ == "__main__":

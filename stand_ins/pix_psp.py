@@ -464,6 +464,14 @@ class PixStandIn:
             time.sleep(self.latency)
         if path == self.token_path and method == "POST":
             return (*self._token(headers, raw), {})
+        if path == "/_stand_in/pay" and method == "POST":
+            # The payer's side, for a process that is not this one (the demo).
+            order = json.loads(raw or b"{}")
+            try:
+                record = self.pay(order["txid"], value=order.get("value"))
+            except (KeyError, ValueError) as error:
+                return 400, {"error": str(error)}, {}
+            return 200, record, {}
         body = None
         if raw:
             try:

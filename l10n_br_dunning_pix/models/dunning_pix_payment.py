@@ -168,7 +168,7 @@ class DunningPixPayment(models.Model):
                                 )
                             )
                     except psycopg2.errors.SerializationFailure:
-                        pass
+                        _logger.info("Pix %s: installment %s busy, not flagged", pix.e2eid, line.id)
                     line.invalidate_recordset(["dunning_pix_pending"])
                 else:
                     outcomes[pix.e2eid] = "unknown"
