@@ -21,6 +21,20 @@ class AccountMove(models.Model):
             )._pix_follow()
         return result
 
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        # The new installments' charges are created soon, off the posting.
+        if posted.filtered(
+            lambda move: (
+                move.is_invoice(include_receipts=True)
+                and self.env["dunning.pix.account"]._pix_account_id(move.company_id.id)
+            )
+        ):
+            cron = self.env.ref("l10n_br_dunning_pix.ir_cron_dunning_pix_sync", False)
+            if cron:
+                cron.sudo()._trigger()
+        return posted
+
     def button_cancel(self):
         result = super().button_cancel()
         self._dunning_pix_remove()

@@ -417,6 +417,7 @@ class DunningPixAccount(models.Model):
         Charge = self.env["dunning.pix.charge"].sudo()
         charges = Charge.search([("state", "=", "active")], limit=limit, order="write_date")
         charges._pix_follow()
+        Charge._pix_create_open(limit=limit)
         return True
 
 

@@ -2,10 +2,12 @@
 """One installment's Pix charge with a due date (cobv) at the company's bank."""
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..tools.cobv import Charge, ChargeError, make_txid, revision
 from ..tools.pix_api import PixApiError
@@ -112,6 +114,16 @@ class DunningPixCharge(models.Model):
         there is none yet; empty when the company has no Pix API account, the
         installment cannot become a charge or the bank failed (the caller
         falls back to the static code)."""
+        charge = self._pix_prepare(line)
+        if charge and charge.state != "active":
+            charge._pix_put_many()
+        return charge if charge.state == "active" else self.browse()
+
+    @api.model
+    def _pix_prepare(self, line):
+        """The charge record of ``line`` to show or to create at the bank (made
+        with its txid when there is none), or empty: no Pix API account, not in
+        reais, or the bank failed for it less than RETRY_AFTER ago."""
         account = self.env["dunning.pix.account"]._pix_account(line.company_id)
         if not account or line.company_currency_id.name != "BRL":
             return self.browse()
@@ -122,8 +134,7 @@ class DunningPixCharge(models.Model):
         )
         if charge.state == "active":
             return charge
-        now = fields.Datetime.now()
-        if charge.last_attempt and charge.last_attempt > now - RETRY_AFTER:
+        if charge.last_attempt and charge.last_attempt > fields.Datetime.now() - RETRY_AFTER:
             return self.browse()
         if not charge:
             generation = self.sudo().search_count([("move_line_id", "=", line.id)])
@@ -143,35 +154,90 @@ class DunningPixCharge(models.Model):
                     "txid": txid,
                 }
             )
-        charge._pix_put()
-        return charge if charge.state == "active" else self.browse()
+        return charge
 
     def _pix_put(self):
-        """Create the charge at the bank; a PUT that timed out is repeated with
-        the same txid, and a txid the bank already has is read back."""
-        self.ensure_one()
-        account = self.account_id
-        client = account._pix_client()
-        values = {"last_attempt": fields.Datetime.now()}
-        try:
-            body = self._pix_wanted(self.move_line_id, account, self.txid)
-        except ChargeError as error:
-            self.write({**values, "state": "failed", "last_error": error.detail})
-            return
-        try:
+        self._pix_put_many()
+
+    def _pix_put_many(self, parallel=8):
+        """Create these charges at the bank, ``parallel`` requests at a time (the
+        bodies built here, the requests in threads that touch no record, the
+        answers stored here); a PUT that timed out is repeated with the same
+        txid, and a txid the bank already has is read back."""
+        now = fields.Datetime.now()
+        work = []
+        for charge in self:
             try:
-                answer = client.put_cobv(self.txid, body)
+                body = self._pix_wanted(charge.move_line_id, charge.account_id, charge.txid)
+            except ChargeError as error:
+                charge.write({"last_attempt": now, "state": "failed", "last_error": error.detail})
+                continue
+            work.append((charge, charge.account_id._pix_client(), body))
+
+        def put(item):
+            charge_txid, client, body = item
+            try:
+                try:
+                    return client.put_cobv(charge_txid, body), None
+                except PixApiError as error:
+                    if error.retryable or error.status not in (400, 409):
+                        raise
+                    # Already created by an earlier try whose answer was lost.
+                    return client.get_cobv(charge_txid), None
             except PixApiError as error:
-                if error.retryable or error.status not in (400, 409):
-                    raise
-                # Already created by an earlier try whose answer was lost.
-                answer = client.get_cobv(self.txid)
-        except PixApiError as error:
-            state = "draft" if error.retryable else "failed"
-            self.write({**values, "state": state, "last_error": str(error)[:500]})
-            _logger.info("Pix charge %s not created: %s", self.txid, error)
-            return
-        self._pix_store(answer, values)
+                return None, error
+
+        items = [(charge.txid, client, body) for charge, client, body in work]
+        if len(items) > 1:
+            with ThreadPoolExecutor(max_workers=min(parallel, len(items))) as pool:
+                results = list(pool.map(put, items))
+        else:
+            results = [put(item) for item in items]
+        for (charge, _client, _body), (answer, error) in zip(work, results, strict=True):
+            values = {"last_attempt": now}
+            if error is not None:
+                state = "draft" if error.retryable else "failed"
+                charge.write({**values, "state": state, "last_error": str(error)[:500]})
+                _logger.info("Pix charge %s not created: %s", charge.txid, error)
+                continue
+            charge._pix_store(answer, values)
+
+    @api.model
+    def _pix_create_open(self, limit=500):
+        """Charges for the open installments that have none yet, created ahead
+        of the reminders (after an invoice is posted; then every hour)."""
+        self = self.sudo()
+        companies = [
+            company_id
+            for company_id in self.env["res.company"].sudo().search([]).ids
+            if self.env["dunning.pix.account"]._pix_account_id(company_id)
+        ]
+        if not companies:
+            return self.browse()
+        Line = self.env["account.move.line"].sudo()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.id FROM account_move_line l
+                 WHERE %s AND l.company_id = ANY(%s)
+                   AND NOT EXISTS (SELECT 1 FROM dunning_pix_charge c
+                                    WHERE c.move_line_id = l.id
+                                      AND c.state IN ('active', 'paid', 'failed'))
+                 ORDER BY l.date_maturity, l.id
+                 LIMIT %s
+                """,
+                Line._dunning_open_sql("l"),
+                companies,
+                limit,
+            )
+        )
+        lines = Line.browse([row[0] for row in self.env.cr.fetchall()])
+        charges = self.browse()
+        for line in lines:
+            charges |= self._pix_prepare(line)
+        charges = charges.filtered(lambda charge: charge.state != "active")
+        charges._pix_put_many()
+        return charges
 
     def _pix_store(self, answer, values=None):
         values = dict(values or {})

@@ -302,6 +302,18 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertIn("static Pix code", events[0].reason)
         self.assertIn("503", events[0].reason)
 
+    def test_charges_are_created_ahead_of_the_reminders(self):
+        moves = [self._invoice(self.sp, DUE, amount=10.0 + n) for n in range(5)]
+        self.bank.latency = 0.2
+        self.addCleanup(setattr, self.bank, "latency", 0.0)
+        created = self.env["dunning.pix.charge"]._pix_create_open()
+        self.assertEqual(len(created.filtered(lambda c: c.state == "active")), 5)
+        for move in moves:
+            held = self.bank.charges[move.dunning_pix_charge_ids.txid]
+            self.assertEqual(held["valor"]["original"], f"{move.amount_total:.2f}")
+        # Nothing more the second time.
+        self.assertFalse(self.env["dunning.pix.charge"]._pix_create_open())
+
 
 @tagged("post_install", "-at_install")
 class TestDunningPixMutualTls(DunningCase):

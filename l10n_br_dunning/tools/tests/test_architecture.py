@@ -85,7 +85,11 @@ def test_the_readme_table_names_real_homes():
         path = ROOT / file
         assert path.exists(), f"{rule}: {file} does not exist"
         text = path.read_text(encoding="utf-8")
-        defined = re.search(rf"^\s*(def {re.escape(name)}\b|{re.escape(name)}\s*=)", text, re.M)
+        defined = re.search(
+            rf"^\s*(def {re.escape(name)}\b|class {re.escape(name)}\b|{re.escape(name)}\s*=)",
+            text,
+            re.M,
+        )
         assert defined, f"{rule}: {name} is not defined in {file}"
 
 
