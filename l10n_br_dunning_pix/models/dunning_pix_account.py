@@ -410,14 +410,19 @@ class DunningPixAccount(models.Model):
         return True
 
     @api.model
-    def _cron_pix_sync(self, limit=500):
+    def _cron_pix_sync(self, limit=500, batches=20):
         """Charges follow their installments: a charge whose installment was paid
         by other means, cancelled or replaced by an agreement is removed at the
         bank; one whose amount or date changed is revised."""
         Charge = self.env["dunning.pix.charge"].sudo()
         charges = Charge.search([("state", "=", "active")], limit=limit, order="write_date")
         charges._pix_follow()
-        Charge._pix_create_open(limit=limit)
+        # The open installments without a charge, a batch per transaction.
+        for _batch in range(batches):
+            if len(Charge._pix_create_open(limit=limit)) < limit:
+                break
+            if not self.env.registry.in_test_mode():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         return True
 
 

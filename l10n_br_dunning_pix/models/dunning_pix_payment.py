@@ -24,6 +24,7 @@ import psycopg2
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..tools.settlement import OVERPAID, PARTIAL, PARTS_MISMATCH, PixRecordError, booking, parse_pix
@@ -54,6 +55,7 @@ class DunningPixPayment(models.Model):
             ("booked", "Booked"),
             ("review", "Booked, to review"),
             ("unknown", "No charge of ours"),
+            ("error", "Not booked: to check"),
             ("refunded", "Refunded"),
         ],
         default="queued",
@@ -242,8 +244,45 @@ class DunningPixPayment(models.Model):
         ]
 
     def _pix_book_batch(self):
-        """Create, post and reconcile the payments of these queued Pix together."""
+        """Book these Pix together; when the batch fails, each one alone, so that
+        one Pix that cannot be booked (an account missing, a closed period)
+        holds no other: it is left in error, with the reason, for a person."""
         self = self.sudo()
+        try:
+            with self.env.cr.savepoint():
+                self._pix_book_rows()
+            return
+        except Exception:  # noqa: BLE001  (any accounting error: isolate it)
+            _logger.warning("Pix batch of %s not booked at once: one by one", len(self))
+        for row in self:
+            try:
+                with self.env.cr.savepoint():
+                    row._pix_book_rows()
+            except Exception as error:  # noqa: BLE001
+                _logger.warning("Pix %s not booked: %s", row.e2eid, error)
+                row.write(
+                    {
+                        "state": "error",
+                        "refund_pending": False,
+                        "note": self.env._(
+                            "Not booked: %(error)s. Fix the cause, then book it again.",
+                            error=error,
+                        ),
+                    }
+                )
+
+    def action_book_again(self):
+        """Queue a Pix left in error again (its cause fixed): accounting managers."""
+        if not self.env.user.has_group("account.group_account_manager"):
+            raise AccessError(self.env._("Only an accounting manager books a Pix again."))
+        self.check_access("read")
+        rows = self.sudo().filtered(lambda row: row.state == "error")
+        rows.write({"state": "queued", "note": False})
+        self.env["dunning.pix.payment"].sudo()._cron_pix_book()
+        return True
+
+    def _pix_book_rows(self):
+        """Create, post and reconcile the payments of these queued Pix together."""
         queued = self.filtered(lambda row: row.state == "queued")
         refunds = self.filtered(lambda row: row.refund_pending and row.state != "queued")
         by_company = defaultdict(lambda: self.browse())

@@ -255,6 +255,31 @@ class TestDunningPix(DunningCase, HttpCase):
         self._settle()
         self.assertEqual(len(received.refund_payment_ids), 1)
 
+    def test_a_pix_that_cannot_be_booked_holds_no_other(self):
+        self.company.write({"dunning_contract_charges": True, "dunning_fine_percent": 2.0})
+        late = self._invoice(self.sp, DUE, amount=100.0)
+        on_time = self._invoice(self.rj, DUE, amount=200.0)
+        _line, _code, late_charge = self._charge(late)
+        _line, _code, on_time_charge = self._charge(on_time)
+        # No income account for late charges anywhere: the fine cannot be booked.
+        self.env["account.journal"].search(
+            [("company_id", "=", self.company.id), ("type", "=", "sale")]
+        ).default_account_id = False
+        self.bank.pay(late_charge.txid, when=datetime(2026, 12, 20, 14, 0, tzinfo=UTC))
+        self.bank.pay(on_time_charge.txid, when=datetime(2026, 12, 10, 14, 0, tzinfo=UTC))
+        self._settle()
+        self.assertIn(on_time.payment_state, ("paid", "in_payment"))
+        failed = late.dunning_pix_payment_ids
+        self.assertEqual(failed.state, "error")
+        self.assertIn("account of late charges", failed.note)
+        self.assertEqual(late.payment_state, "not_paid")
+        # Fixed by a person, booked again.
+        self.account.charges_account_id = self.company_data["default_account_revenue"]
+        failed.action_book_again()
+        self.env.invalidate_all()
+        self.assertEqual(failed.state, "booked")
+        self.assertIn(late.payment_state, ("paid", "in_payment"))
+
     def test_pix_for_a_txid_not_ours_is_left_for_a_person(self):
         self.bank.charges["X" * 30] = {
             "status": "ATIVA",
