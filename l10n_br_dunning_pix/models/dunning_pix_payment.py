@@ -81,7 +81,8 @@ class DunningPixPayment(models.Model):
     @api.model
     def _pix_enqueue(self, account, records):
         """Queue the bank's records of received Pix: {e2eid: "queued" |
-        "duplicate" | "refund" | "invalid"}. Only records the bank itself
+        "duplicate" | "refund" | "foreign" (no charge of ours: listed for a
+        person) | "invalid"}. Only records the bank itself
         returned are given here."""
         outcomes = {}
         parsed = []
@@ -173,7 +174,7 @@ class DunningPixPayment(models.Model):
                         _logger.info("Pix %s: installment %s busy, not flagged", pix.e2eid, line.id)
                     line.invalidate_recordset(["dunning_pix_pending"])
                 else:
-                    outcomes[pix.e2eid] = "unknown"
+                    outcomes[pix.e2eid] = "foreign"  # real, but not a charge of ours
                     _logger.warning(
                         "Pix %s for unknown txid %r: left for a person", pix.e2eid, pix.txid
                     )

@@ -289,6 +289,8 @@ class TestDunningPix(DunningCase, HttpCase):
         }
         self.bank.pay("X" * 30)
         self._settle()
+        # A real Pix (the bank knows it): accepted, and listed for a person.
+        self.assertEqual([status for _url, status in self.bank.notifications], [200])
         received = self.env["dunning.pix.payment"].search([("txid", "=", "X" * 30)])
         self.assertEqual(received.state, "unknown")
         self.assertFalse(received.payment_id)
