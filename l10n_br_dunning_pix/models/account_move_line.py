@@ -38,7 +38,8 @@ class AccountMoveLine(models.Model):
         """Why this installment's messages carry the static code although the
         company has a Pix API account (the bank's last error), or False."""
         self.ensure_one()
-        if not self.env["dunning.pix.account"]._pix_account_id(self.company_id.id):
+        account_id = self.env["dunning.pix.account"]._pix_account_id(self.company_id.id)
+        if not account_id:
             return False
         charge = (
             self.env["dunning.pix.charge"]
@@ -47,6 +48,8 @@ class AccountMoveLine(models.Model):
         )
         if charge.state in ("draft", "failed") and charge.last_error:
             return charge.last_error
+        if charge.state != "active" and self.env["dunning.pix.charge"]._pix_bank_paused(account_id):
+            return self.env._("the bank did not answer a moment ago")
         return False
 
     def reconcile(self):

@@ -2,6 +2,7 @@
 """One installment's Pix charge with a due date (cobv) at the company's bank."""
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
@@ -17,6 +18,11 @@ _logger = logging.getLogger(__name__)
 # After a failure the bank is asked again for the same installment only after
 # this long: a run that renders many messages does not wait on a bank that is down.
 RETRY_AFTER = timedelta(minutes=10)
+# After the bank failed to answer (down, slow, 5xx, 429), this process asks it
+# nothing for a while: the other installments of a run go with the static code
+# at once instead of each waiting for a timeout.
+BANK_PAUSE_SECONDS = 120
+_BANK_PAUSED = {}  # (database, account id) -> time.monotonic() until which not to call
 
 
 class DunningPixCharge(models.Model):
@@ -120,6 +126,11 @@ class DunningPixCharge(models.Model):
         return charge if charge.state == "active" else self.browse()
 
     @api.model
+    def _pix_bank_paused(self, account_id):
+        """This process asks the bank of ``account_id`` nothing for now."""
+        return _BANK_PAUSED.get((self.env.cr.dbname, account_id), 0) > time.monotonic()
+
+    @api.model
     def _pix_prepare(self, line):
         """The charge record of ``line`` to show or to create at the bank (made
         with its txid when there is none), or empty: no Pix API account, not in
@@ -127,6 +138,7 @@ class DunningPixCharge(models.Model):
         account = self.env["dunning.pix.account"]._pix_account(line.company_id)
         if not account or line.company_currency_id.name != "BRL":
             return self.browse()
+        paused = self._pix_bank_paused(account.id)
         charge = self.sudo().search(
             [("move_line_id", "=", line.id), ("state", "in", ("draft", "active", "failed"))],
             order="id desc",
@@ -134,7 +146,9 @@ class DunningPixCharge(models.Model):
         )
         if charge.state == "active":
             return charge
-        if charge.last_attempt and charge.last_attempt > fields.Datetime.now() - RETRY_AFTER:
+        if paused or (
+            charge.last_attempt and charge.last_attempt > fields.Datetime.now() - RETRY_AFTER
+        ):
             return self.browse()
         if not charge:
             generation = self.sudo().search_count([("move_line_id", "=", line.id)])
@@ -196,6 +210,11 @@ class DunningPixCharge(models.Model):
         for (charge, _client, _body), (answer, error) in zip(work, results, strict=True):
             values = {"last_attempt": now}
             if error is not None:
+                if error.retryable:
+                    pause = max(BANK_PAUSE_SECONDS, error.retry_after or 0)
+                    _BANK_PAUSED[(self.env.cr.dbname, charge.account_id.id)] = (
+                        time.monotonic() + pause
+                    )
                 state = "draft" if error.retryable else "failed"
                 charge.write({**values, "state": state, "last_error": str(error)[:500]})
                 _logger.info("Pix charge %s not created: %s", charge.txid, error)

@@ -16,6 +16,7 @@ from freezegun import freeze_time
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.l10n_br_dunning.tests.common import DunningCase
+from odoo.addons.l10n_br_dunning_pix.models import dunning_pix_charge
 
 from stand_ins.pix_psp import PixStandIn, make_tls
 
@@ -52,6 +53,7 @@ class TestDunningPix(DunningCase, HttpCase):
     def setUp(self):
         super().setUp()
         self.bank.script.clear()
+        dunning_pix_charge._BANK_PAUSED.clear()
         self.bank.notifications.clear()
 
     def _settle(self):
@@ -191,6 +193,14 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertIn("503", static.last_error)
         self.assertTrue(code and "br.gov.bcb.pix" in code and KEY in code, code)
         self.assertTrue(bank)
+        # The bank is not asked again for a while: the next installments of a
+        # run go with the static code at once, none waits for a timeout.
+        asked = len(self.bank.requests) + len(self.bank.script)
+        other = self._invoice(self.rj, DUE, amount=90.0)
+        other_line = other.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        self.assertIn(KEY, other_line._dunning_pix_code())
+        self.assertEqual(len(self.bank.requests) + len(self.bank.script), asked)
+        self.assertFalse(other.dunning_pix_charge_ids)
 
     def test_payment_by_other_means_removes_the_charge(self):
         move = self._invoice(self.sp, DUE, amount=100.0)
@@ -322,12 +332,20 @@ class TestDunningPix(DunningCase, HttpCase):
             }
         )
         move = self._invoice(self.sp, DUE, amount=80.0)
+        other = self._invoice(self.rj, DUE, amount=90.0)
         self.bank.fail_next(20, 503)
         self._run(datetime(2026, 12, 10, 15, 0))
-        events = self._events(move).filtered(lambda e: e.channel == "email" and e.state == "queued")
-        self.assertEqual(len(events), 1)
-        self.assertIn("static Pix code", events[0].reason)
-        self.assertIn("503", events[0].reason)
+        reasons = []
+        for invoice in (move, other):
+            events = self._events(invoice).filtered(
+                lambda e: e.channel == "email" and e.state == "queued"
+            )
+            self.assertEqual(len(events), 1)
+            self.assertIn("static Pix code", events.reason)
+            reasons.append(events.reason)
+        # The first installment met the bank's error, the next one the pause.
+        self.assertEqual(sum("503" in reason for reason in reasons), 1)
+        self.assertEqual(sum("did not answer" in reason for reason in reasons), 1)
 
     def test_charges_are_created_ahead_of_the_reminders(self):
         moves = [self._invoice(self.sp, DUE, amount=10.0 + n) for n in range(5)]
