@@ -36,21 +36,13 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "scripts"), str(ROOT)]
+from dunning_dataset import cpf  # noqa: E402
 from odoo_helpers import odoo_command, odoo_env, odoo_once, release_database  # noqa: E402
 
 from stand_ins.pix_psp import PixStandIn  # noqa: E402
 
 DB = "bench_pix"
 KEY = "15881399000134"
-
-
-def cpf(number):
-    digits = [int(c) for c in f"{number:09d}"]
-    for size in (10, 11):
-        total = sum(d * w for d, w in zip(digits, range(size, 1, -1), strict=False))
-        rest = total % 11
-        digits.append(0 if rest < 2 else 11 - rest)
-    return "".join(map(str, digits))
 
 
 def free_port():

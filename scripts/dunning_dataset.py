@@ -16,6 +16,16 @@ def run_moment():
     return datetime.combine(run_day, datetime.min.time()) + timedelta(hours=13)
 
 
+def cpf(number):
+    """A valid CPF (check digits computed) from a 9-digit ``number``."""
+    digits = [int(c) for c in f"{number:09d}"]
+    for size in (10, 11):
+        total = sum(d * w for d, w in zip(digits, range(size, 1, -1), strict=False))
+        rest = total % 11
+        digits.append(0 if rest < 2 else 11 - rest)
+    return "".join(map(str, digits))
+
+
 def setup_company(env):
     """The main company as a Brazilian one (São Paulo, CNPJ, chart, default régua)."""
     company = env.ref("base.main_company")

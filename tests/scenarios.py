@@ -9,7 +9,7 @@ queues and the régua's run do.
 import time
 from datetime import date, datetime
 
-from dunning_dataset import build, setup_company
+from dunning_dataset import build, cpf, setup_company
 from freezegun import freeze_time
 
 from odoo.tools import SQL
@@ -246,15 +246,6 @@ def whatsapp_state(env, uuids):
 
 
 # -- l10n_br_dunning_pix -------------------------------------------------------------------
-def _cpf(number):
-    digits = [int(c) for c in f"{number:09d}"]
-    for size in (10, 11):
-        total = sum(d * w for d, w in zip(digits, range(size, 1, -1), strict=False))
-        rest = total % 11
-        digits.append(0 if rest < 2 else 11 - rest)
-    return "".join(map(str, digits))
-
-
 def pix_setup(env, base_url, token_url, client_id, client_secret, key, count):
     """A Pix API account on the stand-in bank, and charges for ``count`` open
     installments (their customers given a CPF); returns the charges' txids."""
@@ -277,7 +268,7 @@ def pix_setup(env, base_url, token_url, client_id, client_secret, key, count):
     Line = env["account.move.line"]
     lines = Line.search(Line._dunning_open_domain(), order="id", limit=count)
     for number, partner in enumerate(lines.partner_id.commercial_partner_id, 1):
-        partner.vat = _cpf(200_000_000 + number)
+        partner.vat = cpf(200_000_000 + number)
     txids = []
     for line in lines:
         line._dunning_pix_code()

@@ -56,6 +56,18 @@ class TestDunningPix(DunningCase, HttpCase):
         dunning_pix_charge._BANK_PAUSED.clear()
         self.bank.notifications.clear()
 
+    def _static_pix_bank(self):
+        """The company's bank account with its Pix key: the static code."""
+        return self.env["res.partner.bank"].create(
+            {
+                "acc_number": "0001-12345",
+                "partner_id": self.company.partner_id.id,
+                "proxy_type": "br_cpf_cnpj",
+                "proxy_value": KEY,
+                "allow_out_payment": True,
+            }
+        )
+
     def _settle(self):
         """The bank's notifications arrive, then the booking pass runs (its
         cron is triggered at once)."""
@@ -175,15 +187,7 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertEqual(move.payment_state, "not_paid")
 
     def test_bank_down_falls_back_to_the_static_code(self):
-        bank = self.env["res.partner.bank"].create(
-            {
-                "acc_number": "0001-12345",
-                "partner_id": self.company.partner_id.id,
-                "proxy_type": "br_cpf_cnpj",
-                "proxy_value": KEY,
-                "allow_out_payment": True,
-            }
-        )
+        bank = self._static_pix_bank()
         move = self._invoice(self.sp, DUE, amount=80.0)
         self.bank.fail_next(3, 503)
         line, code, charge = self._charge(move)
@@ -322,15 +326,7 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertEqual(charge.date_due, date(2026, 12, 18))
 
     def test_a_message_sent_with_the_static_code_says_so_on_its_event(self):
-        self.env["res.partner.bank"].create(
-            {
-                "acc_number": "0001-12345",
-                "partner_id": self.company.partner_id.id,
-                "proxy_type": "br_cpf_cnpj",
-                "proxy_value": KEY,
-                "allow_out_payment": True,
-            }
-        )
+        self._static_pix_bank()
         move = self._invoice(self.sp, DUE, amount=80.0)
         other = self._invoice(self.rj, DUE, amount=90.0)
         self.bank.fail_next(20, 503)
