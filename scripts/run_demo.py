@@ -199,6 +199,10 @@ def configure_database(name, base_url=BASE_URL, history=False, pix_bank=None):
                 company,
                 pix_bank,
                 history,
+            ) or (
+                env["dunning.pix.payment"]
+                .search([("company_id", "=", company.id), ("state", "=", "booked")], limit=1)
+                .move_id
             )
         links = demo_links(env, company, base_url)
         if paid_by_pix:
