@@ -57,6 +57,8 @@ class DunningPixWebhook(http.Controller):
             _logger.warning("Pix account %s: the bank cannot confirm: %s", account_id, error)
             request.env.cr.rollback()
             return _answer(503, "bank unavailable")
+        if any(outcome == "busy" for outcome in outcomes.values()):
+            return _answer(503, "busy: notify again")
         if all(outcome in ("unknown", "invalid") for outcome in outcomes.values()):
             return _answer(422, "unknown pix")
         return _answer(200, "ok")

@@ -82,8 +82,8 @@ class DunningPixPayment(models.Model):
     def _pix_enqueue(self, account, records):
         """Queue the bank's records of received Pix: {e2eid: "queued" |
         "duplicate" | "refund" | "foreign" (no charge of ours: listed for a
-        person) | "invalid"}. Only records the bank itself
-        returned are given here."""
+        person) | "busy" (not queued now: to notify again) | "invalid"}.
+        Only records the bank itself returned are given here."""
         outcomes = {}
         parsed = []
         for record in records:
@@ -106,7 +106,9 @@ class DunningPixPayment(models.Model):
             .sudo()
             .search([("txid", "in", [pix.txid for pix, _r in parsed if pix.txid])])
         }
-        for pix, record in parsed:
+        # Always in the same order (by end-to-end id): two workers queuing the
+        # same Pix in different orders wait for each other, never deadlock.
+        for pix, record in sorted(parsed, key=lambda item: item[0].e2eid):
             charge = charges.get(pix.txid)
             if charge and charge.account_id.company_id != account.company_id:
                 charge = None
@@ -153,6 +155,11 @@ class DunningPixPayment(models.Model):
             except psycopg2.errors.SerializationFailure:
                 outcomes[pix.e2eid] = "duplicate"
                 continue
+            except psycopg2.errors.DeadlockDetected:
+                # Not queued by this worker, perhaps by none: the bank
+                # notifies again (503), the scheduled reading catches it.
+                outcomes[pix.e2eid] = "busy"
+                continue
             if inserted:
                 if charge:
                     outcomes[pix.e2eid] = "queued"
@@ -170,7 +177,7 @@ class DunningPixPayment(models.Model):
                                     line.id,
                                 )
                             )
-                    except psycopg2.errors.SerializationFailure:
+                    except psycopg2.extensions.TransactionRollbackError:
                         _logger.info("Pix %s: installment %s busy, not flagged", pix.e2eid, line.id)
                     line.invalidate_recordset(["dunning_pix_pending"])
                 else:
@@ -183,7 +190,7 @@ class DunningPixPayment(models.Model):
             try:
                 with self.env.cr.savepoint(flush=False):
                     refund = self._pix_flag_refund(pix, record)
-            except psycopg2.errors.SerializationFailure:
+            except psycopg2.extensions.TransactionRollbackError:
                 refund = False  # another transaction is at it
             outcomes[pix.e2eid] = "refund" if refund else "duplicate"
         self.invalidate_model()
