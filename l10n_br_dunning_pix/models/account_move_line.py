@@ -28,7 +28,13 @@ class AccountMoveLine(models.Model):
         the payer's bank adds the fine and interest on the day it pays. Without
         an account, or with the bank down, the static code with the amount."""
         self.ensure_one()
-        if self.amount_residual > 0 and self._dunning_is_open():
+        # Asked for each installment every reminder shows: a company without a
+        # Pix API account costs one cached lookup, nothing more.
+        if (
+            self.env["dunning.pix.account"]._pix_account_id(self.company_id.id)
+            and self.amount_residual > 0
+            and self._dunning_is_open()
+        ):
             charge = self.env["dunning.pix.charge"]._pix_charge_for(self)
             if charge.copy_paste:
                 return charge.copy_paste

@@ -26,6 +26,7 @@ _logger = logging.getLogger(__name__)
 _CLIENTS = {}
 _CLIENTS_LOCK = threading.Lock()
 CERTIFICATE_WARNING_DAYS = 30
+CERTIFICATE_FIELDS = ("certificate", "certificate_key", "ca_certificate")
 BANKS = [
     ("standard", "Banco Central's standard Pix API"),
     ("efi", "Efí"),
@@ -222,7 +223,7 @@ class DunningPixAccount(models.Model):
         once per content in a private directory of this process."""
         account = self.sudo()
         files = {}
-        for name in ("certificate", "certificate_key", "ca_certificate"):
+        for name in CERTIFICATE_FIELDS:
             data = account[name]
             if not data:
                 continue
@@ -241,6 +242,8 @@ class DunningPixAccount(models.Model):
     def _pix_client(self):
         self.ensure_one()
         account = self.sudo()
+        # What the client is made of, without reading the files: the stored
+        # attachments' checksums stand for the certificate, key and CA.
         settings = [
             account[name] or ""
             for name in (
@@ -249,15 +252,25 @@ class DunningPixAccount(models.Model):
                 "token_url",
                 "client_id",
                 "client_secret",
-                "certificate",
-                "certificate_key",
-                "ca_certificate",
                 "developer_key",
                 "account_number",
                 "webhook_skip_mtls",
                 "timeout",
             )
         ]
+        settings += sorted(
+            (row["res_field"], row["checksum"])
+            for row in self.env["ir.attachment"]
+            .sudo()
+            .search_read(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", account.id),
+                    ("res_field", "in", CERTIFICATE_FIELDS),
+                ],
+                ["res_field", "checksum"],
+            )
+        )
         fingerprint = hashlib.sha256(repr(settings).encode()).hexdigest()
         key = (self.env.cr.dbname, account.id, fingerprint)
         with _CLIENTS_LOCK:

@@ -76,7 +76,8 @@ class DunningPixCharge(models.Model):
         move = line.move_id
         company = line.company_id
         partner = line.partner_id.commercial_partner_id
-        today = fields.Date.context_today(self)
+        # The customer's today (the one "today" pages and charges speak in).
+        today = partner._dunning_today(company)
         amount = Decimal(str(line._dunning_open_amount(today))).quantize(Decimal("0.01"))
         discount_until = discount = None
         untouched = line.currency_id.is_zero(line.amount_residual_currency - line.amount_currency)
@@ -170,15 +171,13 @@ class DunningPixCharge(models.Model):
             )
         return charge
 
-    def _pix_put(self):
-        self._pix_put_many()
-
     def _pix_put_many(self, parallel=8):
         """Create these charges at the bank, ``parallel`` requests at a time (the
         bodies built here, the requests in threads that touch no record, the
         answers stored here); a PUT that timed out is repeated with the same
         txid, and a txid the bank already has is read back."""
         now = fields.Datetime.now()
+        clients = {account: account._pix_client() for account in self.account_id}
         work = []
         for charge in self:
             try:
@@ -186,7 +185,7 @@ class DunningPixCharge(models.Model):
             except ChargeError as error:
                 charge.write({"last_attempt": now, "state": "failed", "last_error": error.detail})
                 continue
-            work.append((charge, charge.account_id._pix_client(), body))
+            work.append((charge, clients[charge.account_id], body))
 
         def put(item):
             charge_txid, client, body = item
@@ -296,12 +295,7 @@ class DunningPixCharge(models.Model):
                 wanted = self._pix_wanted(line, charge.account_id, charge.txid)
                 current = client.get_cobv(charge.txid)
                 if current.get("status") != "ATIVA":
-                    charge._pix_store(current)
-                    if current.get("status") == "CONCLUIDA":
-                        charge.account_id._pix_settle(
-                            [p["endToEndId"] for p in current.get("pix") or []]
-                        )
-                        self.env["dunning.pix.payment"]._cron_pix_book()
+                    charge._pix_from_bank(current)
                     continue
                 patch = revision(current, wanted)
                 if patch:
@@ -332,9 +326,16 @@ class DunningPixCharge(models.Model):
             except PixApiError as error:
                 charge.last_error = str(error)[:500]
                 continue
-            paid = [p["endToEndId"] for p in current.get("pix") or [] if p.get("endToEndId")]
-            if paid:
-                charge.account_id._pix_settle(paid)
-                self.env["dunning.pix.payment"]._cron_pix_book()
-            charge._pix_store(current)
+            charge._pix_from_bank(current)
         return True
+
+    def _pix_from_bank(self, current):
+        """Take the bank's record of this charge (``GET /cobv/{txid}``): the Pix
+        it lists paid are settled (read back, queued once, booked), then its
+        state is stored."""
+        self.ensure_one()
+        paid = [p["endToEndId"] for p in current.get("pix") or [] if p.get("endToEndId")]
+        if paid:
+            self.account_id._pix_settle(paid)
+            self.env["dunning.pix.payment"]._cron_pix_book()
+        self._pix_store(current)

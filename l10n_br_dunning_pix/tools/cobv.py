@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-TXID_MIN, TXID_MAX = 26, 35
 TXID_RE = re.compile(r"^[a-zA-Z0-9]{26,35}$")
 E2EID_RE = re.compile(r"^[a-zA-Z0-9]{32}$")
 MONEY_RE = re.compile(r"^\d{1,10}\.\d{2}$")

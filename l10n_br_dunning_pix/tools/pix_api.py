@@ -226,9 +226,6 @@ class PixClient:
             headers=self.adapter.webhook_headers(self),
         )
 
-    def get_webhook(self, key):
-        return self.request("GET", f"/webhook/{quote(key, safe='')}")
-
 
 def _rfc3339(moment):
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -4,8 +4,7 @@ is left for a person (a partial payment, an over-payment, a Pix whose parts do
 not add up).
 
 A notification is never booked as it came: the Pix is read again from the bank
-(``GET /pix/{e2eid}``) and only the bank's own record counts; ``confirmed``
-checks that record against the charge it claims to pay.
+(``GET /pix/{e2eid}``) and only the bank's own record counts.
 """
 
 from dataclasses import dataclass
@@ -185,8 +184,3 @@ def booking(pix, owed):
         credit=credit,
         reasons=tuple(reasons),
     )
-
-
-def confirmed(bank_record, txid):
-    """The bank's record of a Pix (``GET /pix/{e2eid}``) is for charge ``txid``."""
-    return bool(txid) and bank_record.txid == txid
