@@ -8,6 +8,7 @@ import signal
 import time
 
 import pytest
+from test_sms_worker_crash import wait_for
 
 from stand_ins.pix_psp import PixStandIn
 
@@ -20,15 +21,6 @@ def bank():
     stand_in = PixStandIn(receiver_cnpj=KEY).start()
     yield stand_in
     stand_in.stop()
-
-
-def _wait_for(condition, timeout=120, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_each_pix_is_booked_once(odoo_database, bank):
@@ -48,7 +40,7 @@ def test_each_pix_is_booked_once(odoo_database, bank):
     # before its commit: nothing of it remains.
     reads = lambda: sum(1 for r in bank.requests if r[0] == "GET" and "/pix/" in r[1])  # noqa: E731
     worker = odoo_database.start("pix_receive", e2eids=e2eids[:10], hold=120)
-    _wait_for(lambda: reads() >= 10, what="the worker to read the Pix")
+    wait_for(lambda: reads() >= 10, what="the worker to read the Pix")
     time.sleep(1)
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait(timeout=30)

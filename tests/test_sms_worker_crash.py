@@ -18,7 +18,8 @@ def stand_in():
     provider.stop()
 
 
-def _wait_for(condition, timeout=120, what="condition"):
+def wait_for(condition, timeout=120, what="condition"):
+    """Return once ``condition()`` holds; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -36,7 +37,7 @@ def kill_while_the_provider_holds(odoo_database, stand_in, setup, queue, held, s
     uuids = odoo_database.call(setup, url=stand_in.url, **values)
     stand_in.script, stand_in.mode = list(script), SLOW
     worker = odoo_database.start(queue)
-    _wait_for(lambda: len(stand_in.accepted) == held, what=f"the provider to accept {held}")
+    wait_for(lambda: len(stand_in.accepted) == held, what=f"the provider to accept {held}")
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait(timeout=30)
     assert worker.returncode == -signal.SIGKILL
