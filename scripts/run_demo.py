@@ -215,11 +215,13 @@ def configure_database(name, base_url=BASE_URL, history=False, pix_bank=None):
 def demo_invoice(env, company):
     """The demo company's most overdue open invoice, a person's when there is
     one: the customer reading an SMS on a phone."""
+    from odoo.addons.l10n_br_dunning.tools.payment_states import OPEN_PAYMENT_STATES
+
     open_invoices = [
         ("company_id", "=", company.id),
         ("move_type", "=", "out_invoice"),
         ("state", "=", "posted"),
-        ("payment_state", "in", ("not_paid", "partial")),
+        ("payment_state", "in", OPEN_PAYMENT_STATES),
     ]
     Move = env["account.move"]
     return Move.search(
