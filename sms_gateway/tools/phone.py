@@ -44,6 +44,20 @@ def _with_ninth_digit(parsed):
 
 def normalize_mobile(number, default_region="BR"):
     """Return ``number`` as an E.164 mobile number, or raise PhoneNumberError."""
+    parsed = _parse_valid(number, default_region)
+    if phonenumbers.number_type(parsed) not in MOBILE_TYPES:
+        raise PhoneNumberError(NOT_MOBILE, number)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalize(number, default_region="BR"):
+    """Return ``number`` as an E.164 number a call can ring (a mobile or a
+    landline), or raise PhoneNumberError."""
+    parsed = _parse_valid(number, default_region)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _parse_valid(number, default_region):
     raw = (number or "").strip()
     if not raw:
         raise PhoneNumberError(EMPTY, number)
@@ -63,9 +77,7 @@ def normalize_mobile(number, default_region="BR"):
         parsed = _with_ninth_digit(parsed) or parsed
     if not phonenumbers.is_valid_number(parsed):
         raise PhoneNumberError(INVALID, number)
-    if phonenumbers.number_type(parsed) not in MOBILE_TYPES:
-        raise PhoneNumberError(NOT_MOBILE, number)
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return parsed
 
 
 def first_mobile(numbers, default_region="BR"):
@@ -80,6 +92,22 @@ def first_mobile(numbers, default_region="BR"):
             if first_error is None or first_error.code == EMPTY:
                 first_error = error
     raise first_error or PhoneNumberError(EMPTY, None)
+
+
+def first_number(numbers, default_region="BR"):
+    """The first of ``numbers`` that is a mobile, else the first a call can ring
+    (a landline), in E.164; raise the first number's PhoneNumberError when
+    none is."""
+    try:
+        return first_mobile(numbers, default_region)
+    except PhoneNumberError as error:
+        first_error = error
+    for number in numbers:
+        try:
+            return normalize(number, default_region)
+        except PhoneNumberError:
+            continue
+    raise first_error
 
 
 def national_number(e164):

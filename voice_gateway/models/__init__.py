@@ -1,0 +1,4 @@
+from . import res_partner
+from . import voice_account
+from . import voice_call
+from . import voice_opt_out

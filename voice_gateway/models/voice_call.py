@@ -1,0 +1,404 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+import threading
+import uuid as uuidlib
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import call_flow as flow
+from ..tools import providers, twiml
+from ..tools.sms import providers as sms_providers
+
+_logger = logging.getLogger(__name__)
+
+BATCH = 500
+STATES = [
+    ("queued", "In the queue"),
+    ("calling", "Calling"),
+    (flow.CONFIRMED, "Answered and confirmed"),
+    (flow.OTHER_PERSON, "Answered by someone else"),
+    (flow.NO_CONFIRMATION, "Answered, not confirmed"),
+    (flow.MACHINE, "Answering machine"),
+    (flow.BUSY, "Busy"),
+    (flow.NO_ANSWER, "No answer"),
+    (flow.FAILED, "Failed"),
+    ("unknown", "Unknown: check with the provider"),
+    ("canceled", "Canceled before calling"),
+]
+ENDED = (
+    flow.CONFIRMED,
+    flow.OTHER_PERSON,
+    flow.NO_CONFIRMATION,
+    flow.MACHINE,
+    flow.BUSY,
+    flow.NO_ANSWER,
+    flow.FAILED,
+)
+CHOICES = [
+    (flow.LINK, "Payment link by message"),
+    (flow.TALK, "Talk to the collections team"),
+    (flow.PAID, "Already paid"),
+    (flow.OPT_OUT, "No more calls"),
+]
+
+
+class VoiceCall(models.Model):
+    """Each automated call: the queue, the conversation and its outcome."""
+
+    _name = "voice.call"
+    _description = "Voice Call"
+    _order = "id desc"
+    _rec_name = "number"
+
+    uuid = fields.Char(
+        "UUID",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        default=lambda self: uuidlib.uuid4().hex,
+    )
+    account_id = fields.Many2one("voice.account", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+    state = fields.Selection(STATES, required=True, default="queued", readonly=True, index=True)
+    number = fields.Char(required=True, readonly=True, index=True)
+    partner_id = fields.Many2one("res.partner", readonly=True, index="btree_not_null")
+    script = fields.Json(readonly=True, help="The call's texts (tools/call_flow.Script).")
+    transcript = fields.Text(readonly=True, help="What the call said, turn by turn.")
+    keys = fields.Char("Keys pressed", readonly=True)
+    answered_by = fields.Char(readonly=True)
+    flow_outcome = fields.Selection(
+        [(key, label) for key, label in STATES if key in flow.ANSWERED + (flow.MACHINE,)],
+        readonly=True,
+        help="What the conversation settled, before the provider's final status.",
+    )
+    choice = fields.Selection(CHOICES, readonly=True)
+    provider_call_id = fields.Char("Provider call ID", readonly=True, index="btree_not_null")
+    attempts = fields.Integer(readonly=True)
+    next_try = fields.Datetime("Next attempt", readonly=True)
+    failure_type = fields.Selection(
+        [
+            (providers.ACCOUNT, "Account or credentials"),
+            (providers.CREDIT, "Payment or balance"),
+            (providers.NUMBER, "Number refused"),
+            (providers.REFUSED, "Refused by the provider"),
+            ("opted_out", "The customer asked for no more calls"),
+            ("server", "Provider unavailable"),
+        ],
+        readonly=True,
+    )
+    error_detail = fields.Text(readonly=True)
+    duration = fields.Integer("Duration (seconds)", readonly=True)
+    cost = fields.Float(readonly=True, digits=(16, 5))
+    currency = fields.Char(readonly=True)
+    sent_at = fields.Datetime("Called at", readonly=True)
+    ended_at = fields.Datetime(readonly=True)
+
+    _sql_constraints = [("uuid_unique", "unique(uuid)", "One call per UUID.")]
+
+    def init(self):
+        result = super().init()
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS voice_call_queue "
+                "ON voice_call (id) WHERE state = 'queued'"
+            )
+        )
+        return result
+
+    # -- queueing ----------------------------------------------------------------------
+    @api.model
+    def _enqueue(self, items):
+        """Queue calls: ``items`` are dicts with ``partner``, ``number`` (E.164),
+        ``account`` and ``script`` (a dict of ``call_flow.Script``)."""
+        if not items:
+            return self.browse()
+        calls = self.sudo().create(
+            [
+                {
+                    "account_id": item["account"].id,
+                    "number": item["number"],
+                    "partner_id": item["partner"].id,
+                    "script": item["script"],
+                }
+                for item in items
+            ]
+        )
+        self.env.ref("voice_gateway.ir_cron_voice_send").sudo()._trigger()
+        return calls
+
+    # -- the queue ---------------------------------------------------------------------
+    @api.model
+    def _cron_send(self, batch=BATCH):
+        """Place the queued calls, one batch per account at a time, committing after each."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        while True:
+            now = fields.Datetime.now()
+            calls = self.search(
+                [
+                    ("state", "=", "queued"),
+                    "|",
+                    ("next_try", "=", False),
+                    ("next_try", "<=", now),
+                ],
+                limit=batch,
+                order="id",
+            )
+            if not calls:
+                return
+            for account, group in calls.grouped("account_id").items():
+                group._send_through_account(account)
+            if not auto_commit:
+                return
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            if len(calls) < batch:
+                return
+
+    def _lock(self):
+        """The queued calls among these that no other worker is placing."""
+        self.flush_model(["state"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM voice_call WHERE id = ANY(%s) AND state = 'queued'"
+                " ORDER BY id FOR UPDATE SKIP LOCKED",
+                self.ids,
+            )
+        )
+        locked = {row[0] for row in rows}
+        return self.filtered(lambda call: call.id in locked)
+
+    def _gateway_hold(self, now):
+        """Hook: postpone some of these calls by setting their ``next_try`` (the
+        customer's legal hours): the first try and every retry pass here."""
+        return None
+
+    def _send_through_account(self, account):
+        """Place these queued calls through ``account``: every outcome written
+        together, the attempts traced durably before the requests go (a call
+        that may have rung is never placed again)."""
+        now = fields.Datetime.now()
+        self._gateway_hold(now)
+        waiting = self.filtered(lambda call: call.next_try and call.next_try > now)
+        if waiting:
+            cron = self.env.ref("voice_gateway.ir_cron_voice_send").sudo()
+            cron._trigger(at=min(waiting.mapped("next_try")))
+        to_send = (self - waiting)._lock()
+        if not to_send:
+            return
+        account = account.sudo()
+        Dispatch = self.env["sms.gateway.dispatch"].sudo()
+        interrupted = Dispatch._interrupted_uuids({c.uuid: c.attempts + 1 for c in to_send})
+        opted_out = self.env["voice.opt.out"]._opted_out(
+            [(call.number, call.company_id) for call in to_send]
+        )
+        results, outgoing = [], []
+        provider = account._get_provider()
+        base = account.get_base_url()
+        for call in to_send:
+            if (call.number, call.company_id.id) in opted_out:
+                results.append(
+                    providers.SendResult(
+                        call.uuid,
+                        providers.FAILED_SEND,
+                        failure_type="opted_out",
+                        detail=self.env._(
+                            "%(number)s asked for no more calls from this company.",
+                            number=call.number,
+                        ),
+                    )
+                )
+            elif call.uuid in interrupted:
+                detail = self.env._(
+                    "The worker stopped after handing this call to the provider and before "
+                    "recording its answer: it may have rung, so it is not placed again."
+                )
+                results.append(providers.SendResult(call.uuid, providers.UNKNOWN, detail=detail))
+            else:
+                outgoing.append(call._outgoing(account, provider, base))
+        if outgoing:
+            attempts = {call.uuid: call.attempts + 1 for call in to_send}
+            with Dispatch._marker(attempts) as mark:
+                results += provider.send(
+                    outgoing,
+                    parallel=account.parallel_requests,
+                    limiter=account._get_rate_limiter(),
+                    before_requests=mark,
+                )
+            uuids = [call.uuid for call in outgoing]
+            self.env.cr.postcommit.add(lambda: Dispatch._forget(self.env.registry, uuids))
+        retry_at = to_send._record_results(account, results)
+        if retry_at:
+            self.env.ref("voice_gateway.ir_cron_voice_send").sudo()._trigger(at=min(retry_at))
+
+    def _outgoing(self, account, provider, base):
+        self.ensure_one()
+        script = flow.Script.from_dict(self.script)
+        return providers.OutgoingCall(
+            self.uuid,
+            self.number,
+            flow_url=account._flow_url(self, flow.START, base=base) if provider.interactive else "",
+            single_text=script.single_step or script.greeting,
+            language=script.language,
+            voice=script.voice,
+        )
+
+    def _record_results(self, account, results):
+        """Write the attempts' outcomes in bulk; returns the next attempts' moments."""
+        now = fields.Datetime.now()
+        by_uuid = {call.uuid: call for call in self}
+        retry_at = []
+        failed = self.browse()
+        for result in results:
+            call = by_uuid[result.uuid]
+            attempts = call.attempts + 1
+            if result.outcome == providers.SENT:
+                values = {
+                    "state": "calling",
+                    "provider_call_id": result.provider_id,
+                    "sent_at": now,
+                    "cost": result.cost or 0.0,
+                    "currency": result.currency or False,
+                    "error_detail": False,
+                    "next_try": False,
+                }
+            elif result.outcome == providers.FAILED_SEND or (
+                result.outcome == providers.RETRY and attempts > account.max_retries
+            ):
+                values = {
+                    "state": flow.FAILED,
+                    "failure_type": (
+                        result.failure_type or providers.REFUSED
+                        if result.outcome == providers.FAILED_SEND
+                        else "server"
+                    ),
+                    "error_detail": result.detail,
+                    "next_try": False,
+                    "ended_at": now,
+                }
+                failed |= call
+            elif result.outcome == providers.RETRY:
+                delay = sms_providers.retry_delay(attempts, result.retry_after)
+                next_try = now + timedelta(seconds=delay)
+                retry_at.append(next_try)
+                values = {"error_detail": result.detail, "next_try": next_try}
+            else:
+                values = {"state": "unknown", "error_detail": result.detail, "next_try": False}
+            values["attempts"] = attempts
+            call.write(values)
+        if failed:
+            failed._on_ended()
+        return retry_at
+
+    # -- the conversation (interactive providers) -----------------------------------------
+    def _turn(self, step, keys="", answered_by="", attempt=0, base=None):
+        """The TwiML of the call's next turn after ``step`` (``keys``: what the
+        person pressed); what it says is added to the transcript, an outcome
+        or a choice it settles is recorded (a choice is carried out at once:
+        the customer waits for the link on the line)."""
+        self.ensure_one()
+        script = flow.Script.from_dict(self.script)
+        turn = flow.next_turn(script, step, keys, answered_by, attempt)
+        values = {}
+        if answered_by and not self.answered_by:
+            values["answered_by"] = answered_by
+        if keys:
+            values["keys"] = (self.keys or "") + keys[:1]
+        spoken = [text for text in turn.say if text]
+        if spoken:
+            values["transcript"] = "\n".join(filter(None, [self.transcript, *spoken]))
+        if turn.outcome and not (
+            self.flow_outcome == flow.CONFIRMED and turn.outcome == flow.NO_CONFIRMATION
+        ):
+            values["flow_outcome"] = turn.outcome
+        if turn.choice and not self.choice:
+            values["choice"] = turn.choice
+        if values:
+            self.write(values)
+        if turn.choice and "choice" in values:
+            self._on_choice(turn.choice)
+        action = None
+        if turn.gather:
+            action = self.account_id._flow_url(self, turn.gather, turn.attempt, base=base)
+        return twiml.render(turn, script, action)
+
+    # -- outcomes ------------------------------------------------------------------------
+    @api.model
+    def _apply_report(self, account, report):
+        """A status the provider reported for one of ``account``'s calls: the
+        call ends in its state once (a late or repeated report changes nothing)."""
+        call = self.search(
+            [
+                ("account_id", "=", account.id),
+                "|",
+                ("provider_call_id", "=", report.provider_id or "-"),
+                ("uuid", "=", report.uuid or "-"),
+            ],
+            limit=1,
+        )
+        if not call:
+            _logger.info("Voice status for an unknown call on account %s: %s", account.id, report)
+            return call
+        if call.state in ENDED or not report.final:
+            return call
+        values = {
+            "duration": report.duration,
+            "ended_at": fields.Datetime.now(),
+            "provider_call_id": call.provider_call_id or report.provider_id or False,
+        }
+        if report.answered_by and not call.answered_by:
+            values["answered_by"] = report.answered_by
+        if report.status == providers.COMPLETED:
+            answered_by = report.answered_by or call.answered_by
+            if call.flow_outcome:
+                state, choice = call.flow_outcome, None
+            elif call.account_id._get_provider().interactive:
+                # Answered, but no turn was ever asked for (hung up at once).
+                machine = flow.is_machine(answered_by)
+                state, choice = (flow.MACHINE if machine else flow.NO_CONFIRMATION), None
+            else:
+                state, choice = flow.single_step_outcome(True, report.digits, answered_by)
+                script = flow.Script.from_dict(call.script)
+                values["transcript"] = script.single_step or script.greeting
+                if report.digits:
+                    values["keys"] = report.digits[:1]
+            values["state"] = state
+            if choice and not call.choice:
+                values["choice"] = choice
+        else:
+            values["state"] = report.status
+            if report.status == flow.FAILED:
+                values.update(failure_type=providers.REFUSED, error_detail=report.detail or False)
+        call.write(values)
+        if values.get("choice"):
+            call._on_choice(values["choice"])
+        call._on_ended()
+        return call
+
+    def _on_choice(self, choice):
+        """The customer chose ``choice`` in the menu: a hook for whoever placed
+        the call (the régua sends the link, schedules the call back, ...). Here:
+        "no more calls" is recorded for the number and the company."""
+        self.ensure_one()
+        if choice == flow.OPT_OUT:
+            self.env["voice.opt.out"].sudo()._add(self.number, self.company_id, self.partner_id)
+        return None
+
+    def _on_ended(self):
+        """These calls ended (answered, unanswered or failed): recorded on each
+        customer's chatter; a hook for whoever placed them."""
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        choices = dict(self._fields["choice"]._description_selection(self.env))
+        for call in self.filtered("partner_id"):
+            body = self.env._(
+                "Automated call to %(number)s: %(outcome)s.",
+                number=call.number,
+                outcome=labels.get(call.state, call.state),
+            )
+            if call.choice:
+                body += " " + self.env._(
+                    "The customer chose: %(choice)s.", choice=choices[call.choice]
+                )
+            call.partner_id.sudo()._message_log(body=body)
+        return None

@@ -1,0 +1,131 @@
+"""The voice clients against the stand-in provider, over real HTTP (no Odoo)."""
+
+import pytest
+
+from ..call_flow import BUSY, NO_ANSWER
+from ..providers import (
+    ACCOUNT,
+    COMPLETED,
+    FAILED_SEND,
+    NUMBER,
+    RETRY,
+    SENT,
+    UNKNOWN,
+    AccountConfig,
+    OutgoingCall,
+    WebhookError,
+    WebhookRequest,
+    get_provider,
+)
+from ..sms import providers as sms
+from .voice_stand_in import VoiceStandIn, twilio_signature
+
+
+@pytest.fixture
+def stand_in():
+    with VoiceStandIn(slow_seconds=0.5) as server:
+        yield server
+
+
+def twilio(stand_in, **overrides):
+    values = {
+        "base_url": stand_in.url,
+        "account_sid": stand_in.account_sid,
+        "auth_token": stand_in.auth_token,
+        "sender": "+551140044004",
+        "status_url": "https://odoo.example/voice_gateway/1/status",
+        **overrides,
+    }
+    config = AccountConfig(**values)
+    return get_provider("twilio", config)
+
+
+def call(uuid="u1", number="+5511987654321"):
+    return OutgoingCall(
+        uuid, number, flow_url=f"https://odoo.example/voice_gateway/1/flow/{uuid}/start"
+    )
+
+
+def test_a_twilio_call_carries_its_turns_url_status_callback_and_machine_detection(stand_in):
+    [result] = twilio(stand_in).send([call()])
+    assert result.outcome == SENT and result.provider_id.startswith("CA")
+    form = stand_in.requests[-1]["form"]
+    assert form["To"] == "+5511987654321" and form["From"] == "+551140044004"
+    assert form["Url"].endswith("/flow/u1/start") and form["Method"] == "POST"
+    assert form["StatusCallback"] == "https://odoo.example/voice_gateway/1/status?ref=u1"
+    assert form["MachineDetection"] == "Enable" and form["Timeout"] == "30"
+
+
+def test_refusals_say_why(stand_in):
+    stand_in.script = [400]
+    [result] = twilio(stand_in).send([call()])
+    assert result.outcome == FAILED_SEND and result.failure_type == NUMBER
+    [result] = twilio(stand_in, auth_token="wrong").send([call()])
+    assert result.outcome == FAILED_SEND and result.failure_type == ACCOUNT
+
+
+def test_an_outage_retries_and_a_slow_answer_is_never_placed_again(stand_in):
+    stand_in.script = [503]
+    assert twilio(stand_in).send([call()])[0].outcome == RETRY
+    stand_in.script = ["slow"]
+    [result] = twilio(stand_in, timeout=0.2).send([call()])
+    # The provider may have placed it: a call must never ring twice.
+    assert result.outcome == UNKNOWN
+
+
+def test_many_calls_go_in_parallel_within_the_rate_limit(stand_in):
+    stand_in.latency = 0.1
+    limiter = sms.RateLimiter(40)
+    results = twilio(stand_in).send(
+        [call(f"u{i}", f"+55119876543{i:02d}") for i in range(20)], parallel=10, limiter=limiter
+    )
+    assert [r.outcome for r in results] == [SENT] * 20
+    assert stand_in.stats()["max_in_flight"] > 1
+
+
+def webhook(
+    form, url="https://odoo.example/voice_gateway/1/status?ref=u1", token="twilio-auth-token"
+):
+    headers = {"X-Twilio-Signature": twilio_signature(url, form, token)}
+    return WebhookRequest(url=url, headers=headers, form=form)
+
+
+def test_status_webhooks_are_signed_and_parsed(stand_in):
+    provider = twilio(stand_in)
+    form = {
+        "CallSid": "CA1",
+        "CallStatus": "completed",
+        "CallDuration": "31",
+        "AnsweredBy": "human",
+    }
+    request = webhook(form)
+    assert provider.authenticate(request, None)
+    report = provider.parse_status(request)
+    assert (report.status, report.uuid, report.duration, report.final) == (
+        COMPLETED,
+        "u1",
+        31,
+        True,
+    )
+    forged = webhook(form, token="not-the-token")
+    assert not provider.authenticate(forged, None)
+
+
+@pytest.mark.parametrize(("status", "ours"), [("busy", BUSY), ("no-answer", NO_ANSWER)])
+def test_unanswered_calls(stand_in, status, ours):
+    report = twilio(stand_in).parse_status(webhook({"CallSid": "CA1", "CallStatus": status}))
+    assert report.status == ours and report.final
+
+
+@pytest.mark.parametrize(
+    "form", [{}, {"CallSid": "CA1"}, {"CallSid": "CA1", "CallStatus": "weird"}]
+)
+def test_malformed_status_is_refused(stand_in, form):
+    with pytest.raises(WebhookError):
+        twilio(stand_in).parse_status(webhook(form))
+
+
+def test_the_stand_in_signs_as_the_client_checks():
+    form = {"Digits": "1", "CallSid": "CA1"}
+    url = "https://odoo.example/x?attempt=0"
+    assert twilio_signature(url, form, "tok") == sms.TwilioProvider.signature(url, form, "tok")
