@@ -99,9 +99,10 @@ class VoiceGatewayController(http.Controller):
         account = self._account(account_id)
         provider, webhook = self._webhook(account)
         try:
-            report = provider.parse_status(webhook)
+            reports = provider.parse_status(webhook)
         except WebhookError as error:
             _logger.info("Malformed voice status for account %s: %s", account_id, error)
             raise BadRequest(str(error)) from error
-        request.env["voice.call"].sudo()._apply_report(account, report)
+        for report in reports:
+            request.env["voice.call"].sudo()._apply_report(account, report)
         return request.make_response("OK", headers=[("Content-Type", "text/plain")])

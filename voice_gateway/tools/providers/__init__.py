@@ -26,10 +26,20 @@ from .base import (
     WebhookError,
     WebhookRequest,
 )
+from .infobip import InfobipVoiceProvider
 from .log import LogVoiceProvider
 from .twilio import TwilioVoiceProvider
+from .zenvia import ZenviaVoiceProvider
 
-PROVIDERS = {cls.code: cls for cls in (TwilioVoiceProvider, LogVoiceProvider)}
+PROVIDERS = {
+    cls.code: cls
+    for cls in (
+        TwilioVoiceProvider,
+        ZenviaVoiceProvider,
+        InfobipVoiceProvider,
+        LogVoiceProvider,
+    )
+}
 
 __all__ = [
     "ACCOUNT",

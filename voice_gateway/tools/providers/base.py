@@ -89,6 +89,7 @@ class VoiceProvider(sms.Provider):
         return kind, f"HTTP {response.status_code}: {response.text[:300]}"
 
     def parse_status(self, request):
-        """``CallReport`` of an authenticated webhook call; WebhookError when it
-        has not the provider's shape."""
+        """[``CallReport``] of an authenticated webhook call (a final report
+        per call; pending ones are left out); WebhookError when it has not the
+        provider's shape."""
         raise NotImplementedError

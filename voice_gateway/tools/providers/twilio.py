@@ -110,7 +110,7 @@ class TwilioVoiceProvider(VoiceProvider, sms.TwilioProvider):
             duration = int(form.get("CallDuration") or 0)
         except ValueError:
             duration = 0
-        return CallReport(
+        report = CallReport(
             status,
             provider_id=form["CallSid"],
             uuid=query_param(request.url, "ref") or "",
@@ -118,3 +118,4 @@ class TwilioVoiceProvider(VoiceProvider, sms.TwilioProvider):
             duration=duration,
             detail=f"Twilio {detail}" if detail else "",
         )
+        return [report]

@@ -100,7 +100,7 @@ def test_status_webhooks_are_signed_and_parsed(stand_in):
     }
     request = webhook(form)
     assert provider.authenticate(request, None)
-    report = provider.parse_status(request)
+    [report] = provider.parse_status(request)
     assert (report.status, report.uuid, report.duration, report.final) == (
         COMPLETED,
         "u1",
@@ -113,7 +113,7 @@ def test_status_webhooks_are_signed_and_parsed(stand_in):
 
 @pytest.mark.parametrize(("status", "ours"), [("busy", BUSY), ("no-answer", NO_ANSWER)])
 def test_unanswered_calls(stand_in, status, ours):
-    report = twilio(stand_in).parse_status(webhook({"CallSid": "CA1", "CallStatus": status}))
+    [report] = twilio(stand_in).parse_status(webhook({"CallSid": "CA1", "CallStatus": status}))
     assert report.status == ours and report.final
 
 
@@ -129,3 +129,70 @@ def test_the_stand_in_signs_as_the_client_checks():
     form = {"Digits": "1", "CallSid": "CA1"}
     url = "https://odoo.example/x?attempt=0"
     assert twilio_signature(url, form, "tok") == sms.TwilioProvider.signature(url, form, "tok")
+
+
+def single(stand_in, code, **overrides):
+    values = {
+        "base_url": stand_in.url,
+        "api_key": stand_in.api_key,
+        "sender": "+551140044004",
+        "status_url": "https://odoo.example/voice_gateway/2/status?token=s",
+        **overrides,
+    }
+    return get_provider(code, AccountConfig(**values))
+
+
+def one_message(uuid="u1", number="+5511987654321"):
+    return OutgoingCall(uuid, number, single_text="Ligação da Papelaria Aurora. Tecle 1.")
+
+
+def test_zenvia_places_a_call_that_waits_for_a_key(stand_in):
+    [result] = single(stand_in, "zenvia").send([one_message()])
+    assert result.outcome == SENT and result.provider_id.isdigit()
+    body = stand_in.requests[-1]["json"]
+    assert body["numero_destino"] == "11987654321" and body["bina"] == "1140044004"
+    assert body["resposta_usuario"] is True and body["detecta_caixa"] is True
+    [result] = single(stand_in, "zenvia", api_key="wrong").send([one_message()])
+    assert result.outcome == FAILED_SEND and result.failure_type == ACCOUNT
+
+
+def test_zenvia_reports(stand_in):
+    provider = single(stand_in, "zenvia")
+    [report] = provider.parse_status(
+        WebhookRequest(url="x", headers={}, json={"id": 7, "status": "atendida", "resposta": 1})
+    )
+    assert (report.status, report.provider_id, report.digits) == (COMPLETED, "7", "1")
+    [report] = provider.parse_status(
+        WebhookRequest(url="x", headers={}, json={"id": 7, "status": "ocupado", "resposta": None})
+    )
+    assert report.status == BUSY and report.digits == ""
+    with pytest.raises(WebhookError):
+        provider.parse_status(WebhookRequest(url="x", headers={}, json={"id": 7}))
+
+
+def test_infobip_places_a_call_with_our_reference_and_reads_its_report(stand_in):
+    [result] = single(stand_in, "infobip").send([one_message()])
+    assert result.outcome == SENT and result.provider_id == "u1"
+    [message] = stand_in.requests[-1]["json"]["messages"]
+    assert message["destinations"] == [{"to": "5511987654321", "messageId": "u1"}]
+    assert message["maxDtmf"] == 1 and message["machineDetection"] == "hangup"
+    assert message["notifyUrl"].endswith("?token=s") and message["callbackData"] == "u1"
+    report = {
+        "messageId": "u1",
+        "callbackData": "u1",
+        "voiceCall": {"dtmfCodes": "1", "duration": 12, "answerTime": "2026-12-05T10:00:00Z"},
+        "status": {"groupName": "DELIVERED"},
+        "error": {"name": "NORMAL_HANGUP"},
+    }
+    pending = {"messageId": "u2", "status": {"groupName": "PENDING"}}
+    reports = single(stand_in, "infobip").parse_status(
+        WebhookRequest(url="x", headers={}, json={"results": [report, pending]})
+    )
+    assert [(r.status, r.uuid, r.digits, r.answered_by) for r in reports] == [
+        (COMPLETED, "u1", "1", "human")
+    ]
+    machine = {**report, "error": {"name": "MACHINE_DETECTED"}, "status": {"groupName": "X"}}
+    [report] = single(stand_in, "infobip").parse_status(
+        WebhookRequest(url="x", headers={}, json={"results": [machine]})
+    )
+    assert report.answered_by == "machine_start"

@@ -2,13 +2,18 @@
 
 sms_gateway's stand-in server (concurrent answers, latency, rate limit,
 scripted answers, an outage, counters) taking calls as Twilio Programmable
-Voice does (``POST /2010-04-01/Accounts/{sid}/Calls.json``), then playing the
-person at the other end by script: who answers (the customer, a machine,
-nobody, a busy line), which keys they press. For each call it asks the
-call's ``Url`` for its first turn and each ``<Gather>`` action for the next,
-signed as Twilio signs (X-Twilio-Signature), records what was said
-(``spoken``) and where a call was transferred (``transferred``), then posts
-the call's status to its ``StatusCallback``.
+Voice (``POST /2010-04-01/Accounts/{sid}/Calls.json``), Zenvia Voice
+(``POST /tts``) and Infobip (``POST /tts/3/advanced``) take them, then
+playing the person at the other end by script: who answers (the customer, a
+machine, nobody, a busy line), which keys they press.
+
+For a Twilio call it asks the call's ``Url`` for its first turn and each
+``<Gather>`` action for the next, signed as Twilio signs
+(X-Twilio-Signature), records what was said (``spoken``) and where a call
+was transferred (``transferred``), then posts the call's status to its
+``StatusCallback``. A Zenvia or Infobip call plays its one message, takes
+the first key, and posts the outcome as each provider does (Zenvia to the
+account's webhook, ``zenvia_webhook``; Infobip to the call's ``notifyUrl``).
 
 ``run_calls()`` plays the calls placed so far, in the caller's thread (a test
 waits for it); ``auto=True`` plays each one in a thread of its own as soon as
@@ -75,6 +80,7 @@ class VoiceStandIn(sms_stand_in.StandInProvider):
         self.spoken = {}  # {sid: [texts said, in order]}
         self.transferred = {}  # {sid: number}
         self.callbacks = []  # (url, HTTP status) of every request made to the caller
+        self.zenvia_webhook = ""  # the account's webhook, as set in Zenvia's panel
         self._pool = None
         self._request_form = threading.local()
 
@@ -94,10 +100,43 @@ class VoiceStandIn(sms_stand_in.StandInProvider):
         return super().stop()
 
     # -- taking calls (the HTTP server side) -----------------------------------------
+    def _route_auth(self, path, headers):
+        if path.startswith("/tts/3/"):
+            return "infobip_voice", headers.get("Authorization") == f"App {self.api_key}"
+        if path in ("/tts", "/saldo"):
+            return "zenvia_voice", headers.get("Access-Token") == self.api_key
+        return super()._route_auth(path, headers)
+
+    def _answer_get(self, provider, path):
+        if provider == "zenvia_voice":
+            return 200, {"status": 200, "sucesso": True, "dados": {"saldo": 42.5}}
+        return super()._answer_get(provider, path)
+
+    @staticmethod
+    def _error_body(provider, status):
+        if provider == "zenvia_voice":
+            reason = {401: 40, 403: 40, 405: 11}.get(status, 100)
+            return {"status": status, "sucesso": False, "motivo": reason, "mensagem": "stand-in"}
+        if provider == "infobip_voice":
+            provider = "infobip"
+        return sms_stand_in.StandInProvider._error_body(provider, status)
+
     def _check_shapes(self, provider, form, data):
-        # The request's form, for ``_success`` in the same thread (the server
-        # answers each request in a thread of its own).
-        self._request_form.form = form
+        # The request's form or body, for ``_success`` in the same thread (the
+        # server answers each request in a thread of its own).
+        self._request_form.form = form if provider == "twilio" else data
+        if provider == "zenvia_voice":
+            if not isinstance(data, dict) or not str(data.get("numero_destino", "")).isdigit():
+                raise ValueError("numero_destino (DDD + número, digits) is required")
+            if not data.get("mensagem"):
+                raise ValueError("mensagem is required")
+            return [(None, "+55" + data["numero_destino"], data["mensagem"])]
+        if provider == "infobip_voice":
+            [message] = data["messages"]
+            [destination] = message["destinations"]
+            if not str(destination.get("to", "")).isdigit() or not message.get("text"):
+                raise ValueError("destinations[].to (digits) and text are required")
+            return [(destination.get("messageId"), "+" + destination["to"], message["text"])]
         if provider != "twilio":
             return super()._check_shapes(provider, form, data)
         if not form.get("To", "").startswith("+") or not form.get("From"):
@@ -113,20 +152,49 @@ class VoiceStandIn(sms_stand_in.StandInProvider):
         return reference
 
     def _success(self, provider, references, batch):
+        data = self._request_form.form
+        if provider == "zenvia_voice":
+            sid = self._new_id("")
+            self._accept_call(sid, data, provider)
+            return 200, {"status": 200, "sucesso": True, "motivo": 0, "dados": {"id": int(sid)}}
+        if provider == "infobip_voice":
+            sid = references[0]
+            self._accept_call(sid, data, provider)
+            pending = {"groupId": 1, "groupName": "PENDING", "name": "PENDING_ACCEPTED"}
+            return 200, {"bulkId": "b1", "messages": [{"messageId": sid, "status": pending}]}
         if provider != "twilio":
             return super()._success(provider, references, batch)
         self._accept_call(references[0], self._request_form.form)
         return 201, {"sid": references[0], "status": "queued", "price": None, "price_unit": "USD"}
 
-    def _accept_call(self, sid, form):
+    def _accept_call(self, sid, form, provider="twilio"):
+        call = {"provider": provider, "played": False, "url": None}
+        if provider == "twilio":
+            call.update(
+                to=form["To"],
+                url=form.get("Url"),
+                status_callback=form.get("StatusCallback"),
+                text="",
+            )
+            call["from"] = form["From"]
+        elif provider == "zenvia_voice":
+            call.update(
+                to="+55" + form["numero_destino"],
+                text=form["mensagem"],
+                status_callback=self.zenvia_webhook,
+            )
+            call["from"] = form.get("bina", "")
+        else:
+            [message] = form["messages"]
+            call.update(
+                to="+" + message["destinations"][0]["to"],
+                text=message["text"],
+                status_callback=message.get("notifyUrl"),
+                callback_data=message.get("callbackData"),
+            )
+            call["from"] = message.get("from", "")
         with self._lock:
-            self.calls[sid] = {
-                "to": form["To"],
-                "from": form["From"],
-                "url": form.get("Url"),
-                "status_callback": form.get("StatusCallback"),
-                "played": False,
-            }
+            self.calls[sid] = call
         if self.auto:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=16)
@@ -161,6 +229,8 @@ class VoiceStandIn(sms_stand_in.StandInProvider):
             call["played"] = True
             person = self.people.get(call["to"]) or Person()
         keys = list(person.keys)
+        if call["provider"] != "twilio":
+            return self._play_single(sid, call, person, keys)
         base = {
             "CallSid": sid,
             "AccountSid": self.account_sid,
@@ -183,6 +253,55 @@ class VoiceStandIn(sms_stand_in.StandInProvider):
             final.update(CallDuration=str(person.seconds), AnsweredBy=person.answered_by)
         if call["status_callback"]:
             self._post(call["status_callback"], final)
+
+    def _play_single(self, sid, call, person, keys):
+        """A one-message call: the message is said, the first key is taken."""
+        answered = person.status == ANSWERED
+        machine = answered and person.answered_by != HUMAN
+        key = keys[0] if keys and answered and not machine else ""
+        if answered and not machine:
+            self.spoken.setdefault(sid, []).append(call["text"])
+        if not call["status_callback"]:
+            return
+        if call["provider"] == "zenvia_voice":
+            status = {ANSWERED: "atendida", BUSY: "ocupado", NO_ANSWER: "sem resposta"}
+            payload = {
+                "id": int(sid),
+                "numero_destino": call["to"].removeprefix("+55"),
+                "status": status.get(person.status, "falha"),
+                "resposta_usuario": True,
+                "resposta": key or None,
+                "duracao_segundos": person.seconds if answered else 0,
+            }
+        else:
+            if machine:
+                error, group = "MACHINE_DETECTED", "UNDELIVERABLE"
+            elif answered:
+                error, group = "NORMAL_HANGUP", "DELIVERED"
+            else:
+                error = {BUSY: "EC_USER_BUSY", NO_ANSWER: "EC_VOICE_NO_ANSWER"}.get(
+                    person.status, "EC_CALL_REJECTED"
+                )
+                group = "UNDELIVERABLE"
+            payload = {
+                "results": [
+                    {
+                        "messageId": sid,
+                        "callbackData": call.get("callback_data"),
+                        "to": call["to"].lstrip("+"),
+                        "voiceCall": {
+                            "dtmfCodes": key,
+                            "duration": person.seconds if answered else 0,
+                            "answerTime": "2026-12-05T10:00:00.000+0000" if answered else None,
+                        },
+                        "status": {"groupName": group},
+                        "error": {"name": error},
+                    }
+                ]
+            }
+        response = requests.post(call["status_callback"], json=payload, timeout=30)
+        with self._lock:
+            self.callbacks.append((call["status_callback"], response.status_code))
 
     def _follow(self, sid, document, keys, base):
         """Say the turn's texts, then (url, params) of its Gather's action with

@@ -1,0 +1,127 @@
+"""Infobip Voice: an advanced text-to-speech message that plays once and
+collects the key pressed after it.
+
+``POST /tts/3/advanced`` (``Authorization: App <key>``) with ``messages``:
+``destinations`` (digits, our reference as ``messageId``), ``from``, ``text``,
+``language`` and ``voice``, ``maxDtmf`` (one key), ``machineDetection``
+("hangup": a machine hears nothing), ``notifyUrl`` and ``callbackData`` (our
+reference again). The report comes to ``notifyUrl`` as ``{"results": [...]}``
+with ``voiceCall.dtmfCodes``, ``status.groupName`` and ``error.name``.
+https://www.infobip.com/docs/api/channels/voice/voice-message/send-advanced-voice-tts
+"""
+
+from ..call_flow import BUSY, FAILED, NO_ANSWER
+from .base import (
+    ACCOUNT,
+    COMPLETED,
+    CREDIT,
+    REFUSED,
+    SENT,
+    CallReport,
+    SendResult,
+    VoiceProvider,
+    WebhookError,
+)
+
+
+def digits(number):
+    return "".join(ch for ch in number or "" if ch.isdigit())
+
+
+class InfobipVoiceProvider(VoiceProvider):
+    code = "infobip"
+    default_base_url = "https://api.infobip.com"
+    HTTP_FAILURES = {401: ACCOUNT, 403: ACCOUNT, 402: CREDIT}
+
+    def _headers(self):
+        return {"Authorization": f"App {self.config.api_key}", "Accept": "application/json"}
+
+    def _build_send(self, message):
+        item = {
+            "destinations": [{"to": digits(message.number), "messageId": message.uuid}],
+            "text": message.single_text,
+            "language": "pt-br",
+            "voice": {"name": message.voice or "Camila", "gender": "female"},
+            "maxDtmf": 1,
+            "dtmfTimeout": 6,
+            "machineDetection": "hangup",
+            "ringTimeout": self.config.ring_seconds,
+            "callbackData": message.uuid,
+        }
+        if self.config.sender:
+            item["from"] = digits(self.config.sender)
+        if self.config.status_url:
+            item["notifyUrl"] = self.config.status_url
+            item["notifyContentType"] = "application/json"
+        url = f"{self.base_url}/tts/3/advanced"
+        return "POST", url, {"json": {"messages": [item]}, "headers": self._headers()}
+
+    def _parse_success(self, message, response):
+        [sent] = response.json()["messages"]
+        return SendResult(message.uuid, SENT, provider_id=sent.get("messageId") or message.uuid)
+
+    def _parse_failure(self, response):
+        data = self._json(response)
+        try:
+            text = data["requestError"]["serviceException"]["text"]
+        except (KeyError, TypeError):
+            text = response.text[:300]
+        kind = self.HTTP_FAILURES.get(response.status_code, REFUSED)
+        return kind, f"Infobip {response.status_code}: {text}"
+
+    def _build_check(self):
+        return "GET", f"{self.base_url}/account/1/balance", {"headers": self._headers()}
+
+    def _describe_account(self, response):
+        data = self._json(response)
+        return f"Infobip, {data.get('balance', '?')} {data.get('currency', '')}".strip()
+
+    @staticmethod
+    def _status(result):
+        """Our status of one report, and who answered."""
+        error = result.get("error") or {}
+        name = str(error.get("name") or "").upper()
+        group = str((result.get("status") or {}).get("groupName") or "").upper()
+        call = result.get("voiceCall") or result
+        if "MACHINE" in name:
+            return COMPLETED, "machine_start"
+        if "BUSY" in name:
+            return BUSY, ""
+        if "NO_ANSWER" in name:
+            return NO_ANSWER, ""
+        if group == "DELIVERED" or call.get("answerTime"):
+            return COMPLETED, "human"
+        if group in ("UNDELIVERABLE", "REJECTED", "EXPIRED"):
+            return FAILED, ""
+        return None, ""
+
+    def parse_status(self, request):
+        data = request.json
+        results = data.get("results") if isinstance(data, dict) else None
+        if not isinstance(results, list) or not results:
+            raise WebhookError("missing results")
+        reports = []
+        for result in results:
+            if not isinstance(result, dict) or not result.get("messageId"):
+                raise WebhookError("a result without messageId")
+            status, answered_by = self._status(result)
+            if status is None:
+                continue  # still pending: the final report follows
+            call = result.get("voiceCall") or result
+            try:
+                duration = int(call.get("duration") or 0)
+            except (TypeError, ValueError):
+                duration = 0
+            error = result.get("error") or {}
+            reports.append(
+                CallReport(
+                    status,
+                    provider_id=result["messageId"],
+                    uuid=result.get("callbackData") or result["messageId"],
+                    answered_by=answered_by,
+                    digits=str(call.get("dtmfCodes") or "").strip(),
+                    duration=duration,
+                    detail=str(error.get("name") or ""),
+                )
+            )
+        return reports

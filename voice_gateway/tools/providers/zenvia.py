@@ -1,0 +1,110 @@
+"""Zenvia Voice (formerly TotalVoice): a text-to-speech call that plays one
+message and reports the one key pressed after it.
+
+``POST /tts`` with the ``Access-Token`` header and ``numero_destino``,
+``mensagem``, ``tipo_voz``, ``resposta_usuario`` (wait for a key),
+``detecta_caixa`` (hang up on voicemail) and ``bina`` (the caller id); the
+answer carries ``dados.id``. The outcome comes to the account's webhook
+(set once at Zenvia, not per call) as ``{id, status, resposta, ...}``; it
+names no reference of ours, so the call is found by Zenvia's id.
+https://github.com/totalvoice/totalvoice-docs (source/includes/_tts.md,
+_webhooks.md, _respostas.md)
+"""
+
+from ..call_flow import BUSY, FAILED, NO_ANSWER
+from ..sms import phone
+from .base import (
+    ACCOUNT,
+    COMPLETED,
+    CREDIT,
+    NUMBER,
+    REFUSED,
+    SENT,
+    CallReport,
+    SendResult,
+    VoiceProvider,
+    WebhookError,
+)
+
+STATUSES = {
+    "atendida": COMPLETED,
+    "sem resposta": NO_ANSWER,
+    "ocupado": BUSY,
+    "congestionado": FAILED,
+    "falha": FAILED,
+    "cancelada": FAILED,
+    "não existe": FAILED,
+}
+# Zenvia's "motivo" codes (_respostas.md): 40 authentication, 11 invalid parameter.
+REASONS = {40: ACCOUNT, 30: ACCOUNT, 11: NUMBER}
+
+
+def national_digits(number):
+    """ "+5511987654321" -> "11987654321" (Zenvia's "DDD + número")."""
+    return phone.national_number(number) or "".join(ch for ch in number if ch.isdigit())
+
+
+class ZenviaVoiceProvider(VoiceProvider):
+    code = "zenvia"
+    default_base_url = "https://voice-api.zenvia.com"
+    HTTP_FAILURES = {401: ACCOUNT, 403: ACCOUNT, 402: CREDIT, 405: NUMBER}
+
+    def _headers(self):
+        return {"Access-Token": self.config.api_key, "Accept": "application/json"}
+
+    def _build_send(self, message):
+        body = {
+            "numero_destino": national_digits(message.number),
+            "mensagem": message.single_text,
+            "resposta_usuario": True,
+            "detecta_caixa": True,
+            "tipo_voz": message.voice or "br-Vitoria",
+        }
+        if self.config.sender:
+            body["bina"] = national_digits(self.config.sender)
+        return "POST", f"{self.base_url}/tts", {"json": body, "headers": self._headers()}
+
+    def _parse_success(self, message, response):
+        data = response.json()
+        if not data.get("sucesso", True):
+            raise ValueError(data.get("mensagem") or "not accepted")
+        return SendResult(message.uuid, SENT, provider_id=str(data["dados"]["id"]))
+
+    def _parse_failure(self, response):
+        data = self._json(response)
+        reason = data.get("motivo") if isinstance(data, dict) else None
+        kind = REASONS.get(reason) or self.HTTP_FAILURES.get(response.status_code, REFUSED)
+        text = data.get("mensagem") if isinstance(data, dict) else None
+        return kind, f"Zenvia {reason or response.status_code}: {text or response.text[:300]}"
+
+    def _build_check(self):
+        return "GET", f"{self.base_url}/saldo", {"headers": self._headers()}
+
+    def _describe_account(self, response):
+        data = self._json(response)
+        balance = (data.get("dados") or {}).get("saldo") if isinstance(data, dict) else None
+        return f"Zenvia Voice, saldo {balance}" if balance is not None else "Zenvia Voice"
+
+    def parse_status(self, request):
+        data = request.json
+        if isinstance(data, dict) and isinstance(data.get("dados"), dict):
+            data = data["dados"]  # the same object, as GET /tts/{id} answers it
+        if not isinstance(data, dict) or not data.get("id") or not data.get("status"):
+            raise WebhookError("missing id or status")
+        status = STATUSES.get(str(data["status"]).strip().lower())
+        if status is None:
+            raise WebhookError(f"unknown status {data['status']!r}")
+        answer = data.get("resposta")
+        try:
+            duration = int(data.get("duracao_segundos") or 0)
+        except (TypeError, ValueError):
+            duration = 0
+        return [
+            CallReport(
+                status,
+                provider_id=str(data["id"]),
+                digits="" if answer is None else str(answer).strip(),
+                duration=duration,
+                detail=str(data.get("motivo_desconexao") or ""),
+            )
+        ]
