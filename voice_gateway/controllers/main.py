@@ -85,7 +85,7 @@ class VoiceGatewayController(http.Controller):
                 attempt=min(max(attempt, 0), 1),
                 base=account.get_base_url(),
             )
-        return request.make_response(body, headers=[("Content-Type", "text/xml")])
+        return request.make_response(body, headers=[("Content-Type", "text/xml; charset=utf-8")])
 
     @http.route(
         "/voice_gateway/<int:account_id>/status",

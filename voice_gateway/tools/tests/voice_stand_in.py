@@ -154,7 +154,7 @@ class VoiceStandIn(sms_stand_in.StandInProvider):
     def _success(self, provider, references, batch):
         data = self._request_form.form
         if provider == "zenvia_voice":
-            sid = self._new_id("")
+            sid = str(int(self._new_id("")))
             self._accept_call(sid, data, provider)
             return 200, {"status": 200, "sucesso": True, "motivo": 0, "dados": {"id": int(sid)}}
         if provider == "infobip_voice":
@@ -245,7 +245,7 @@ class VoiceStandIn(sms_stand_in.StandInProvider):
                 response = self._post(url, params)
                 if response.status_code != 200:
                     break
-                url, params = self._follow(sid, response.text, keys, base)
+                url, params = self._follow(sid, response.content, keys, base)
                 if not url:
                     break
         final = {**base, "CallStatus": person.status}

@@ -1,0 +1,155 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, models
+from odoo.tools import LazyTranslate
+
+from odoo.addons.l10n_br_dunning.tools.caps import SmsCaps
+from odoo.addons.sms_gateway.phone_errors import phone_error_text
+from odoo.addons.sms_gateway.tools.phone import PhoneNumberError
+
+from ..tools import voice_rules as vr
+
+_lt = LazyTranslate(__name__)
+
+VOICE_REASONS = {
+    vr.PREFERS_WRITTEN: _lt("The customer prefers e-mail: no calls."),
+    vr.NO_ACCOUNT: _lt("The company has no active voice account."),
+    vr.NO_NUMBER: _lt("No valid phone number to call (%(number)s): %(problem)s"),
+    vr.OPTED_OUT: _lt("%(number)s asked this company for no more calls."),
+    vr.VOICE_CAP: _lt("Call limit per customer reached: deferred to %(day)s."),
+    vr.CALL_FAILED: _lt("The call could not be placed (%(detail)s): an SMS goes instead."),
+    vr.UNANSWERED_RETRY: _lt("%(outcome)s: called again on %(day)s."),
+}
+
+
+class DunningChannel(models.AbstractModel):
+    _inherit = "dunning.channel"
+
+    # -- what the régua knows ---------------------------------------------------------
+    @api.model
+    def _capped_channels(self):
+        return [*super()._capped_channels(), vr.VOICE]
+
+    @api.model
+    def _sent_events(self, domain, since):
+        """A call carrying several installments counts once (its call, not its events)."""
+        events = super()._sent_events(domain, since)
+        voice_ids = [event["id"] for event in events if event["channel"] == vr.VOICE]
+        if voice_ids:
+            calls = {
+                row["id"]: row["voice_call_id"]
+                for row in self.env["dunning.event"]
+                .sudo()
+                .search_read([("id", "in", voice_ids)], ["voice_call_id"])
+            }
+            for event in events:
+                call = calls.get(event["id"])
+                if call:
+                    event["message"] = ("voice", call[0])
+        return events
+
+    @api.model
+    def _caps(self, partner, company, now, context, facts=None, channel="sms"):
+        if channel == vr.VOICE:
+            tz = context.tz(company, partner)
+            today = context.today(company, partner, now)
+            calendar = context.calendar(company, partner)
+            window = company._dunning_window(partner)
+            return SmsCaps(
+                today,
+                self._sent_days(partner, company, today, tz, facts, vr.VOICE),
+                company.dunning_voice_per_day,
+                company.dunning_voice_per_week,
+                next_contact_day=lambda day: window.next_contact_day(day, calendar),
+            )
+        caps = super()._caps(partner, company, now, context, facts, channel)
+        if channel == "sms":
+            caps.voice = self._caps(partner, company, now, context, facts, vr.VOICE)
+        return caps
+
+    # -- the decisions -------------------------------------------------------------------
+    @api.model
+    def _decide(self, partner, to_send, contact, channel_lines, caps, **options):
+        if vr.VOICE not in channel_lines:
+            return super()._decide(partner, to_send, contact, channel_lines, caps, **options)
+        base = super()
+
+        def choose_rest(lines):
+            return base._decide(partner, to_send, contact, lines, caps, **options)
+
+        lines = self.env["account.move.line"].browse(channel_lines[vr.VOICE][:1])
+        return vr.choose(
+            self._voice_facts(partner, lines.company_id),
+            contact,
+            channel_lines,
+            choose_rest,
+            caps=getattr(caps, "voice", None),
+            **options,
+        )
+
+    @api.model
+    def _voice_facts(self, partner, company):
+        """``VoiceFacts`` of a call to ``partner`` for ``company``."""
+        try:
+            number, error = partner._voice_gateway_number(), None
+        except PhoneNumberError as problem:
+            number, error = None, problem.code
+        return vr.VoiceFacts(
+            account=bool(self.env["voice.account"]._for_company(company)),
+            number=number,
+            number_error=error,
+            raw_number=partner.mobile or partner.phone or None,
+            opted_out=bool(number and self.env["voice.opt.out"]._opted_out([(number, company)])),
+        )
+
+    @api.model
+    def _reason(self, decision):
+        if decision.reason not in VOICE_REASONS:
+            return super()._reason(decision)
+        args = dict(decision.args)
+        lang = self.env.lang or "en_US"
+        if decision.reason == vr.NO_NUMBER:
+            args["problem"] = phone_error_text(args.pop("code", None) or "empty", lang)
+        if "day" in args:
+            args["day"] = args["day"].strftime("%d/%m/%Y")
+        return VOICE_REASONS[decision.reason]._translate(lang) % args
+
+    @api.model
+    def _template(self, decision, stage):
+        if decision.channel == vr.VOICE:
+            return stage.voice_script_id
+        return super()._template(decision, stage)
+
+    # -- the call ----------------------------------------------------------------------------
+    @api.model
+    def _render(self, outgoing, partner):
+        if outgoing.channel != vr.VOICE:
+            return super()._render(outgoing, partner)
+        company = outgoing.lines[:1].company_id or self.env.company
+        account = self.env["voice.account"]._for_company(company)
+        script = outgoing.template._script_for(partner, outgoing.lines, account)
+        body = "\n".join(
+            [script["greeting"], script["message"], script["menu"]]
+            if account.provider != "zenvia" and account.provider != "infobip"
+            else [script["single_step"]]
+        )
+        return {"script": script, "body": body, "account": account}
+
+    @api.model
+    def _describe(self, outgoing, partner):
+        if outgoing.channel == vr.VOICE:
+            return self.env._("An automated call")
+        return super()._describe(outgoing, partner)
+
+    @api.model
+    def _deliver_voice(self, outgoing, partner, rendered, outbox=None):
+        call = self.env["voice.call"]._enqueue(
+            [
+                {
+                    "partner": partner,
+                    "number": partner._voice_gateway_number(),
+                    "account": rendered["account"],
+                    "script": rendered["script"],
+                }
+            ]
+        )
+        return {"voice_call_id": call.id}

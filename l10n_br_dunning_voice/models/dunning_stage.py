@@ -1,0 +1,36 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools.voice_rules import VOICE
+
+
+class DunningStage(models.Model):
+    _inherit = "dunning.stage"
+
+    send_voice = fields.Boolean(
+        "Automated call",
+        help="Call the customer: the call names the company and asks for the customer; only "
+        "the customer, once they confirm with a key, hears the amount and the menu (link by "
+        "message, talk to the team, already paid, no more calls).",
+    )
+    voice_script_id = fields.Many2one(
+        "dunning.voice.script",
+        "Call script",
+        domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
+        default=lambda self: self.env.ref(
+            "l10n_br_dunning_voice.voice_script_overdue", raise_if_not_found=False
+        ),
+    )
+
+    def _channels(self):
+        channels = super()._channels()
+        return [*channels, VOICE] if self.send_voice else channels
+
+    @api.constrains("send_voice", "voice_script_id")
+    def _check_voice_script(self):
+        for stage in self:
+            if stage.send_voice and not stage.voice_script_id:
+                raise ValidationError(
+                    self.env._("Stage %(stage)s calls: choose its script.", stage=stage.name)
+                )

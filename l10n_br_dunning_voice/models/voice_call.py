@@ -1,0 +1,198 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from collections import defaultdict
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.l10n_br_dunning.models.dunning_context import PlanningContext, to_naive, to_utc
+from odoo.addons.voice_gateway.tools import call_flow as flow
+
+from ..tools import voice_rules as vr
+from ..tools.voice_rules import rules
+
+_logger = logging.getLogger(__name__)
+
+
+class VoiceCall(models.Model):
+    _inherit = "voice.call"
+
+    def _dunning_events(self):
+        return (
+            self.env["dunning.event"]
+            .sudo()
+            .search([("voice_call_id", "in", self.ids), ("channel", "=", vr.VOICE)])
+        )
+
+    # -- legal hours ---------------------------------------------------------------------
+    def _gateway_hold(self, now):
+        """A régua call rings only inside its customer's window (state law, the
+        preferred hours, holidays), as every message: one the queue or a retry
+        reaches after it closed waits for its next opening, or is canceled if
+        what it says would no longer be true then. A person's call now is theirs."""
+        result = super()._gateway_hold(now)
+        events = self._dunning_events().filtered(lambda e: e.origin != rules.MANUAL)
+        if not events:
+            return result
+        held, expired = events._hold_outside_window(now)
+        for event, moment in held.items():
+            event.voice_call_id.next_try = moment
+        expired.voice_call_id.filtered(lambda call: call.state == "queued").write(
+            {"state": "canceled", "error_detail": expired[:1].reason or False}
+        )
+        return result
+
+    # -- the customer's choice -----------------------------------------------------------
+    def _on_choice(self, choice):
+        """What the customer chose on the line, carried out while they listen:
+        1 the payment link by SMS (the stage's own text, a person's send now),
+        2 a call back by the collections team (when no transfer number is set),
+        3 the portal's "já paguei" (the régua pauses, a person checks),
+        9 no more calls (recorded by voice_gateway)."""
+        result = super()._on_choice(choice)
+        events = self._dunning_events()
+        lines = events.move_line_id.filtered(lambda line: line._dunning_is_open())
+        if not lines:
+            return result
+        partner = events[:1].partner_id
+        company = events[:1].company_id
+        if choice == flow.LINK:
+            stage = max(events.stage_id, key=lambda s: s.offset_days)
+            # The stage's own text, else the closest earlier stage that has one.
+            candidates = stage.policy_id.stage_ids.filtered(
+                lambda s: s.sms_template_id and s.offset_days <= stage.offset_days
+            )
+            sms_stage = max(candidates, key=lambda s: s.offset_days, default=None)
+            if sms_stage:
+                self.env["dunning.channel"]._send_partner(
+                    partner,
+                    {sms_stage: lines},
+                    to_utc(fields.Datetime.now()),
+                    PlanningContext(self.env),
+                    channels=[rules.SMS],
+                    origin=rules.MANUAL,
+                )
+        elif choice == flow.TALK and not self.account_id.transfer_number:
+            user = (
+                partner.user_id
+                or self.account_id.reply_user_id
+                or company.dunning_collector_id
+                or self.env.ref("base.user_admin")
+            )
+            partner.sudo().activity_schedule(
+                "mail.mail_activity_data_call",
+                user_id=user.id,
+                summary=self.env._("Call back: the customer asked to talk (automated call)"),
+                note=self.env._(
+                    "The customer confirmed who they are on the automated call to %(number)s "
+                    "and pressed 2 to talk to the collections team.",
+                    number=self.number,
+                ),
+            )
+        elif choice == flow.PAID:
+            Request = self.env["dunning.portal.request"].sudo()
+            today = partner._dunning_today(company)
+            for move in lines.move_id:
+                try:
+                    Request._submit("paid", partner, company, move, paid_on=today, method="other")
+                except UserError as error:
+                    _logger.info("Voice 'already paid' on %s not recorded: %s", move.name, error)
+        return result
+
+    # -- the outcome ---------------------------------------------------------------------
+    def _on_ended(self):
+        """A busy line or no answer is called once more, on the next day the
+        customer may be called, at its window's opening; a call the provider
+        could not place goes by SMS instead (the stage's text, once)."""
+        result = super()._on_ended()
+        events = self._dunning_events().filtered(lambda e: e.state == "queued")
+        if not events:
+            return result
+        Channel = self.env["dunning.channel"]
+        context = PlanningContext(self.env)
+        now = to_utc(fields.Datetime.now())
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        failed = self.env["dunning.event"]
+        for call, group in events.grouped("voice_call_id").items():
+            company = group[:1].company_id
+            partner = group[:1].partner_id
+            lang_channel = Channel.with_context(lang=company._dunning_lang())
+            if call.state in flow.RETRIED and group[:1].origin not in (vr.RETRY, rules.MANUAL):
+                tz = ZoneInfo(context.tz(company, partner))
+                tomorrow = now.astimezone(tz).date() + timedelta(days=1)
+                day = company._dunning_window(partner).next_contact_day(
+                    tomorrow, context.calendar(company, partner)
+                )
+                moment = context.opening(company, partner, day)
+                group.write(
+                    {
+                        "state": "deferred",
+                        "origin": vr.RETRY,
+                        "scheduled_at": to_naive(moment),
+                        "reason": lang_channel._reason(
+                            rules.Decision(
+                                vr.VOICE,
+                                [],
+                                rules.DEFERRED,
+                                vr.UNANSWERED_RETRY,
+                                args={"outcome": labels[call.state], "day": day},
+                            )
+                        ),
+                    }
+                )
+            elif call.state == flow.FAILED:
+                detail = call.error_detail or labels[call.state]
+                group.write(
+                    {
+                        "state": "failed",
+                        "reason": lang_channel._reason(
+                            rules.Decision(
+                                vr.VOICE,
+                                [],
+                                rules.SKIPPED,
+                                vr.CALL_FAILED,
+                                args={"detail": detail[:200]},
+                            )
+                        ),
+                    }
+                )
+                failed |= group
+        if failed:
+            self._dunning_sms_instead(failed.filtered(lambda e: e.origin != rules.MANUAL))
+        return result
+
+    def _dunning_sms_instead(self, events):
+        """The stage's SMS for the installments of these failed calls, unless
+        the stage already had one for them."""
+        Channel = self.env["dunning.channel"]
+        context = PlanningContext(self.env)
+        now = to_utc(fields.Datetime.now())
+        lines = events.move_line_id.filtered(lambda line: line._dunning_is_open())
+        had = defaultdict(set)
+        for event in (
+            self.env["dunning.event"]
+            .sudo()
+            .search([("move_line_id", "in", lines.ids), ("stage_id", "in", events.stage_id.ids)])
+        ):
+            had[event.move_line_id.id, event.stage_id.id].add(event.channel)
+        groups = defaultdict(lambda: self.env["account.move.line"])
+        for event in events:
+            line = event.move_line_id
+            if line in lines and rules.SMS not in had[line.id, event.stage_id.id]:
+                groups[event.partner_id, event.company_id, event.stage_id] |= line
+        for (partner, company, stage), group in groups.items():
+            if not stage.sms_template_id:
+                continue
+            Channel._send_partner(
+                partner,
+                {stage: group},
+                now,
+                context,
+                channels=[rules.SMS],
+                origin=rules.FALLBACK,
+                closed_until=Channel._closed_until(partner, company, now, context),
+                fallback=False,
+            )
+        self.env["dunning.engine"]._wake_queues()

@@ -1,0 +1,195 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
+
+from odoo.tests import HttpCase, tagged
+
+from ..tools import call_flow as flow
+from ..tools.tests.voice_stand_in import BUSY, MACHINE, NO_ANSWER, Person, twilio_signature
+from .common import NUMBER, VoiceStandInMixin
+
+DEBT = "R$ 1.234,56"
+SCRIPT = {
+    "greeting": "Ligação da Papelaria Aurora para Maria Souza. Se for Maria, tecle 1.",
+    "machine": "Ligação da Papelaria Aurora. Retorne para 1 1, 3 3 3 3, 4 4 4 4.",
+    "other_person": "Obrigado. Peça para Maria retornar para 1 1, 3 3 3 3, 4 4 4 4.",
+    "message": f"Maria, consta em aberto {DEBT}.",
+    "menu": "Link, tecle 1. Equipe, tecle 2. Já paguei, tecle 3. Sem ligações, tecle 9.",
+    "replies": {
+        flow.LINK: "Enviamos o link.",
+        flow.TALK: "Transferindo.",
+        "talk_callback": "Ligaremos de volta.",
+        flow.PAID: "Vamos conferir.",
+        flow.OPT_OUT: "Não ligaremos mais.",
+    },
+    "goodbye": "Até logo.",
+    "single_step": "Ligação da Papelaria Aurora para Maria Souza. Se for Maria, tecle 1.",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestVoiceCalls(VoiceStandInMixin, HttpCase):
+    """Calls placed on the stand-in over real HTTP; the stand-in plays the person
+    who answers and asks Odoo for each turn, signed as Twilio signs."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Maria Souza", "mobile": "(11) 98765-4321"}
+        )
+        cls.twilio = cls._create_voice_account("twilio")
+
+    def _call(self, account=None, number=NUMBER, person=None):
+        if person is not None:
+            self.stand_in.people[number] = person
+        call = self.env["voice.call"]._enqueue(
+            [
+                {
+                    "partner": self.customer,
+                    "number": number,
+                    "account": account or self.twilio,
+                    "script": SCRIPT,
+                }
+            ]
+        )
+        self._place()
+        call.invalidate_recordset()
+        return call
+
+    def _place(self):
+        """The queue sent (and committed, as the scheduled action does: here
+        flushed), then the calls played by the stand-in."""
+        self.env["voice.call"]._cron_send()
+        self.env.flush_all()
+        self.stand_in.run_calls()
+        self.env.invalidate_all()
+
+    def _spoken(self, call):
+        return " ".join(self.stand_in.spoken.get(call.provider_call_id, []))
+
+    def test_the_customer_confirms_hears_the_debt_and_asks_for_the_link(self):
+        call = self._call(person=Person(keys=["1", "1"]))
+        self.assertEqual((call.state, call.choice, call.keys), ("confirmed", "link", "11"))
+        spoken = self.stand_in.spoken[call.provider_call_id]
+        # The greeting first, the debt only after the "1".
+        self.assertEqual(spoken[0], SCRIPT["greeting"])
+        self.assertIn(DEBT, spoken[1])
+        self.assertEqual(spoken[-1], "Enviamos o link.")
+        self.assertEqual(call.transcript.splitlines(), spoken)
+        self.assertEqual(call.duration, 20)
+        self.assertIn("Answered and confirmed", self.customer.message_ids[0].body)
+
+    def test_a_machine_and_someone_else_hear_no_debt(self):
+        machine = self._call(person=Person(answered_by=MACHINE))
+        self.assertEqual(machine.state, "machine")
+        self.assertEqual(self._spoken(machine), SCRIPT["machine"])
+        other = self._call(number="+5511912345678", person=Person(keys=["2"]))
+        self.assertEqual(other.state, "other_person")
+        self.assertNotIn(DEBT, self._spoken(other))
+        silent = self._call(number="+5511911112222", person=Person(keys=[]))
+        self.assertEqual(silent.state, "no_confirmation")
+        self.assertNotIn(DEBT, self._spoken(silent))
+
+    def test_busy_and_unanswered(self):
+        self.assertEqual(self._call(person=Person(status=BUSY)).state, "busy")
+        other = self._call(number="+5511912345678", person=Person(status=NO_ANSWER))
+        self.assertEqual(other.state, "no_answer")
+
+    def test_key_9_stops_the_calls_to_that_number(self):
+        call = self._call(person=Person(keys=["1", "9"]))
+        self.assertEqual(call.choice, "opt_out")
+        self.assertTrue(self.env["voice.opt.out"].search([("number", "=", NUMBER)]))
+        requests_before = len(self.stand_in.requests)
+        again = self._call()
+        self.assertEqual((again.state, again.failure_type), ("failed", "opted_out"))
+        self.assertEqual(len(self.stand_in.requests), requests_before)
+
+    def test_talk_transfers_to_the_company(self):
+        self.twilio.transfer_number = "+551133334444"
+        self.addCleanup(setattr, self.twilio, "transfer_number", False)
+        call = self.env["voice.call"]._enqueue(
+            [
+                {
+                    "partner": self.customer,
+                    "number": NUMBER,
+                    "account": self.twilio,
+                    "script": {**SCRIPT, "transfer_number": "+551133334444"},
+                }
+            ]
+        )
+        self.stand_in.people[NUMBER] = Person(keys=["1", "2"])
+        self._place()
+        self.assertEqual(self.stand_in.transferred[call.provider_call_id], "+551133334444")
+        self.assertEqual(call.choice, "talk")
+
+    def test_a_slow_provider_is_never_called_twice(self):
+        self.stand_in.script = ["slow"]
+        call = self.env["voice.call"]._enqueue(
+            [{"partner": self.customer, "number": NUMBER, "account": self.twilio, "script": SCRIPT}]
+        )
+        self.env["voice.call"]._cron_send()
+        self.assertEqual(call.state, "unknown")
+        self.env["voice.call"]._cron_send()
+        self.assertEqual(len(self.stand_in.requests), 1)
+
+    def test_an_outage_retries_later_a_refusal_fails_with_its_reason(self):
+        self.stand_in.script = [503]
+        call = self.env["voice.call"]._enqueue(
+            [{"partner": self.customer, "number": NUMBER, "account": self.twilio, "script": SCRIPT}]
+        )
+        self.env["voice.call"]._cron_send()
+        self.assertEqual(call.state, "queued")
+        self.assertTrue(call.next_try)
+        self.stand_in.script = [400]
+        refused = self.env["voice.call"]._enqueue(
+            [{"partner": self.customer, "number": NUMBER, "account": self.twilio, "script": SCRIPT}]
+        )
+        refused._send_through_account(self.twilio)
+        self.assertEqual((refused.state, refused.failure_type), ("failed", "number"))
+
+    def test_forged_unknown_and_malformed_requests_are_refused(self):
+        call = self._call(person=Person(keys=["1"]))
+        flow_url = f"/voice_gateway/{self.twilio.id}/flow/{call.uuid}/menu"
+        forged = self.url_open(
+            flow_url,
+            data={"CallSid": call.provider_call_id, "Digits": "9"},
+            headers={"X-Twilio-Signature": "bm90LWEtc2lnbmF0dXJl"},
+        )
+        self.assertEqual(forged.status_code, 403)
+        self.assertFalse(call.choice)
+        status = f"/voice_gateway/{self.twilio.id}/status"
+        self.assertEqual(self.url_open(status, data={"CallSid": "x"}).status_code, 403)
+        self.assertEqual(
+            self.url_open("/voice_gateway/999999/status", data={"x": "1"}).status_code, 404
+        )
+        # Signed but not a Twilio status: 400, nothing changes.
+        url = f"{self.base_url()}{status}"
+        form = {"Nothing": "here"}
+        signed = self.url_open(
+            status,
+            data=form,
+            headers={"X-Twilio-Signature": twilio_signature(url, form, self.stand_in.auth_token)},
+        )
+        self.assertEqual(signed.status_code, 400)
+
+    def test_zenvia_one_message_one_key(self):
+        zenvia = self._create_voice_account("zenvia")
+        self.stand_in.zenvia_webhook = zenvia.webhook_url
+        call = self._call(account=zenvia, person=Person(keys=["1"]))
+        self.assertEqual((call.state, call.choice), ("confirmed", "link"))
+        self.assertEqual(self._spoken(call), SCRIPT["single_step"])
+        self.assertNotIn(DEBT, call.transcript)
+        # The webhook's secret is checked.
+        url = f"/voice_gateway/{zenvia.id}/status?token=wrong"
+        response = self.url_open(
+            url,
+            data=json.dumps({"id": 1, "status": "atendida"}),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.status_code, 403)
+
+    def test_infobip_machine(self):
+        infobip = self._create_voice_account("infobip")
+        call = self._call(account=infobip, person=Person(answered_by=MACHINE))
+        self.assertEqual(call.state, "machine")
+        self.assertFalse(self.stand_in.spoken.get(call.provider_call_id))
