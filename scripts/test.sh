@@ -25,7 +25,7 @@ cd "$ROOT"
 LINT_ONLY=0
 [ "${1:-}" = "--lint-only" ] && LINT_ONLY=1
 
-ADDONS=(sms_gateway whatsapp_gateway l10n_br_dunning l10n_br_dunning_queue l10n_br_dunning_whatsapp l10n_br_dunning_pix)
+ADDONS=(sms_gateway whatsapp_gateway voice_gateway l10n_br_dunning l10n_br_dunning_queue l10n_br_dunning_whatsapp l10n_br_dunning_voice l10n_br_dunning_pix)
 # OCA's queue_job, which l10n_br_dunning_queue glues the régua to (Odoo suite only:
 # its wheel requires odoo, which is no package here but the platform itself).
 QUEUE_JOB="odoo-addon-queue-job==18.0.4.1.2.2"

@@ -116,7 +116,7 @@ class DunningChannel(models.AbstractModel):
     @api.model
     def _template(self, decision, stage):
         if decision.channel == vr.VOICE:
-            return stage.voice_script_id
+            return stage._voice_script()
         return super()._template(decision, stage)
 
     # -- the call ----------------------------------------------------------------------------

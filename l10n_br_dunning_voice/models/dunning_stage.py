@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import fields, models
 
 from ..tools.voice_rules import VOICE
 
@@ -17,6 +16,7 @@ class DunningStage(models.Model):
     voice_script_id = fields.Many2one(
         "dunning.voice.script",
         "Call script",
+        help="Empty: the shipped script (Overdue reminder call).",
         domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
         default=lambda self: self.env.ref(
             "l10n_br_dunning_voice.voice_script_overdue", raise_if_not_found=False
@@ -27,10 +27,9 @@ class DunningStage(models.Model):
         channels = super()._channels()
         return [*channels, VOICE] if self.send_voice else channels
 
-    @api.constrains("send_voice", "voice_script_id")
-    def _check_voice_script(self):
-        for stage in self:
-            if stage.send_voice and not stage.voice_script_id:
-                raise ValidationError(
-                    self.env._("Stage %(stage)s calls: choose its script.", stage=stage.name)
-                )
+    def _voice_script(self):
+        """The stage's call script, else the shipped one."""
+        self.ensure_one()
+        return self.voice_script_id or self.env.ref(
+            "l10n_br_dunning_voice.voice_script_overdue", raise_if_not_found=False
+        )

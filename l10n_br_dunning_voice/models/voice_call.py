@@ -59,12 +59,7 @@ class VoiceCall(models.Model):
         partner = events[:1].partner_id
         company = events[:1].company_id
         if choice == flow.LINK:
-            stage = max(events.stage_id, key=lambda s: s.offset_days)
-            # The stage's own text, else the closest earlier stage that has one.
-            candidates = stage.policy_id.stage_ids.filtered(
-                lambda s: s.sms_template_id and s.offset_days <= stage.offset_days
-            )
-            sms_stage = max(candidates, key=lambda s: s.offset_days, default=None)
+            sms_stage = self._dunning_sms_stage(max(events.stage_id, key=lambda s: s.offset_days))
             if sms_stage:
                 self.env["dunning.channel"]._send_partner(
                     partner,
@@ -100,6 +95,15 @@ class VoiceCall(models.Model):
                 except UserError as error:
                     _logger.info("Voice 'already paid' on %s not recorded: %s", move.name, error)
         return result
+
+    @staticmethod
+    def _dunning_sms_stage(stage):
+        """The stage whose SMS text speaks for a call of ``stage``: its own, else
+        the closest earlier stage's of the same policy (a call-only stage)."""
+        candidates = stage.policy_id.stage_ids.filtered(
+            lambda s: s.sms_template_id and s.offset_days <= stage.offset_days
+        )
+        return max(candidates, key=lambda s: s.offset_days, default=None)
 
     # -- the outcome ---------------------------------------------------------------------
     def _on_ended(self):
@@ -164,30 +168,42 @@ class VoiceCall(models.Model):
         return result
 
     def _dunning_sms_instead(self, events):
-        """The stage's SMS for the installments of these failed calls, unless
-        the stage already had one for them."""
+        """The SMS that speaks for these failed calls' stages (their own text, else
+        the closest earlier one), for the installments that never had it."""
         Channel = self.env["dunning.channel"]
         context = PlanningContext(self.env)
         now = to_utc(fields.Datetime.now())
         lines = events.move_line_id.filtered(lambda line: line._dunning_is_open())
-        had = defaultdict(set)
-        for event in (
+        earlier = (
             self.env["dunning.event"]
             .sudo()
-            .search([("move_line_id", "in", lines.ids), ("stage_id", "in", events.stage_id.ids)])
-        ):
+            .search([("move_line_id", "in", lines.ids), ("origin", "!=", rules.MANUAL)])
+        )
+        # An SMS of that stage that never went (settled by a more advanced
+        # stage, or skipped) makes way for the one that goes now: one event per
+        # installment, stage and channel.
+        unsent = earlier.filtered(
+            lambda e: e.channel == rules.SMS and e.state in ("skipped", "superseded")
+        )
+        had = defaultdict(set)
+        for event in earlier - unsent:
             had[event.move_line_id.id, event.stage_id.id].add(event.channel)
         groups = defaultdict(lambda: self.env["account.move.line"])
         for event in events:
             line = event.move_line_id
-            if line in lines and rules.SMS not in had[line.id, event.stage_id.id]:
-                groups[event.partner_id, event.company_id, event.stage_id] |= line
-        for (partner, company, stage), group in groups.items():
-            if not stage.sms_template_id:
-                continue
+            sms_stage = self._dunning_sms_stage(event.stage_id)
+            if sms_stage and line in lines and rules.SMS not in had[line.id, sms_stage.id]:
+                groups[event.partner_id, event.company_id, sms_stage] |= line
+        unsent.filtered(
+            lambda e: any(
+                e.move_line_id in group and e.stage_id == stage
+                for (_p, _c, stage), group in groups.items()
+            )
+        ).unlink()
+        for (partner, company, sms_stage), group in groups.items():
             Channel._send_partner(
                 partner,
-                {stage: group},
+                {sms_stage: group},
                 now,
                 context,
                 channels=[rules.SMS],

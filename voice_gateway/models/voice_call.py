@@ -388,17 +388,17 @@ class VoiceCall(models.Model):
     def _on_ended(self):
         """These calls ended (answered, unanswered or failed): recorded on each
         customer's chatter; a hook for whoever placed them."""
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        choices = dict(self._fields["choice"]._description_selection(self.env))
         for call in self.filtered("partner_id"):
-            body = self.env._(
+            # The collections team's language: the company's.
+            env = call.with_context(lang=call.company_id.partner_id.lang or self.env.lang).env
+            labels = dict(self._fields["state"]._description_selection(env))
+            choices = dict(self._fields["choice"]._description_selection(env))
+            body = env._(
                 "Automated call to %(number)s: %(outcome)s.",
                 number=call.number,
                 outcome=labels.get(call.state, call.state),
             )
             if call.choice:
-                body += " " + self.env._(
-                    "The customer chose: %(choice)s.", choice=choices[call.choice]
-                )
+                body += " " + env._("The customer chose: %(choice)s.", choice=choices[call.choice])
             call.partner_id.sudo()._message_log(body=body)
         return None

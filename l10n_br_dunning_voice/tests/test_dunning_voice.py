@@ -1,0 +1,192 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Reminder calls end to end over real HTTP: the régua places the call at the
+stand-in provider, which plays the person who answers and asks Odoo for each
+turn; what the customer chooses is carried out."""
+
+from datetime import date, datetime
+
+from freezegun import freeze_time
+from psycopg2 import IntegrityError  # noqa: F401  (kept for symmetry with other suites)
+
+from odoo.exceptions import ValidationError
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.l10n_br_dunning.tests.common import DunningCase
+from odoo.addons.voice_gateway.tests.common import VoiceStandInMixin
+from odoo.addons.voice_gateway.tools.tests.voice_stand_in import (
+    MACHINE,
+    NO_ANSWER,
+    Person,
+)
+
+DUE = date(2026, 12, 10)  # a Thursday
+D3_RUN = datetime(2026, 12, 15, 15, 0)  # noon in São Paulo: D+3 business days
+NEXT_DAY = datetime(2026, 12, 16, 15, 0)
+SP, RJ = "+5511987654321", "+5521998765432"
+
+
+@tagged("post_install", "-at_install")
+class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._load_portuguese()
+        cls.env["ir.module.module"]._load_module_terms(
+            ["l10n_br_dunning_voice"], ["pt_BR"], overwrite=True
+        )
+        (cls.sp | cls.rj).lang = "pt_BR"
+        cls.company.name = "Papelaria Aurora"
+        cls.account = cls._create_voice_account("twilio", company=cls.company)
+        cls.d3 = cls.stages[3]
+        cls.d3.send_voice = True
+
+    def _place_and_play(self, at=D3_RUN):
+        with freeze_time(at):
+            self.env["voice.call"]._cron_send()
+            self.env.flush_all()
+            self.stand_in.run_calls()
+        self.env.invalidate_all()
+
+    def _call_event(self, move):
+        return self._events(move, channel="voice")
+
+    def _spoken(self, event):
+        return " ".join(self.stand_in.spoken.get(event.voice_call_id.provider_call_id, []))
+
+    def test_the_customer_confirms_hears_the_debt_and_gets_the_link(self):
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        event = self._call_event(move)
+        self.assertEqual((event.state, event.delivery_status), ("queued", "pending"))
+        self.stand_in.people[SP] = Person(keys=["1", "1"])
+        self._place_and_play()
+        self.assertEqual(event.voice_call_id.state, "confirmed")
+        self.assertEqual(event.delivery_status, "delivered")
+        said = self.stand_in.spoken[event.voice_call_id.provider_call_id]
+        self.assertEqual(
+            said[0],
+            "Esta é uma ligação da Papelaria Aurora para Maria Souza. Se for Maria, tecle 1. "
+            "Se não for, tecle 2.",
+        )
+        self.assertIn("cem reais", said[1])
+        self.assertIn("10 de dezembro", said[1])
+        # Key 1: the payment link by SMS at once, the stage's own text.
+        link = self._events(move, channel="sms", origin="manual")
+        self.assertEqual(link.state, "queued")
+        self.assertTrue(link.sms_uuid)
+        # The customer's timeline: the call and what they chose.
+        self.assertIn(SP, move.partner_id.message_ids[0].body)
+
+    def test_a_machine_and_someone_else_hear_only_the_company(self):
+        maria = self._invoice(self.sp, DUE)
+        ana = self._invoice(self.rj, DUE, 250.0)
+        self._run(D3_RUN)
+        self.stand_in.people[SP] = Person(answered_by=MACHINE)
+        self.stand_in.people[RJ] = Person(keys=["2"])
+        self._place_and_play()
+        machine, other = self._call_event(maria), self._call_event(ana)
+        self.assertEqual(machine.voice_call_id.state, "machine")
+        self.assertEqual(other.voice_call_id.state, "other_person")
+        for event in machine | other:
+            self.assertEqual(event.delivery_status, "sent")
+            self.assertNotIn("reais", self._spoken(event))
+            self.assertIn("Papelaria Aurora", self._spoken(event))
+            self.assertIn("1 1, 3 3 3 3, 4 4 4 4", self._spoken(event))
+
+    def test_no_answer_is_called_once_more_on_the_next_business_day(self):
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self.stand_in.people[SP] = Person(status=NO_ANSWER)
+        self._place_and_play()
+        event = self._call_event(move)
+        first = event.voice_call_id
+        self.assertEqual((event.state, event.origin), ("deferred", "retry"))
+        # Wednesday 16 at the window's opening (9:00 in São Paulo).
+        self.assertEqual(event.scheduled_at, datetime(2026, 12, 16, 12, 0))
+        self.assertIn("16/12/2026", event.reason)
+        self._run(NEXT_DAY)
+        self.assertEqual(event.state, "queued")
+        self.assertNotEqual(event.voice_call_id, first)
+        self._place_and_play(NEXT_DAY)
+        # Nobody again: no third call.
+        self.assertEqual((event.state, event.delivery_status), ("queued", "failed"))
+        self.assertEqual(len(self.env["voice.call"].search([("partner_id", "=", self.sp.id)])), 2)
+
+    def test_a_call_the_provider_refuses_goes_by_sms_instead(self):
+        call_stage = self.stages[15]
+        call_stage.send_voice = True
+        move = self._invoice(self.sp, DUE)
+        self.stand_in.script = [400]
+        self._run(datetime(2026, 12, 28, 15, 0))
+        with freeze_time(datetime(2026, 12, 28, 15, 0)):
+            self.env["voice.call"]._cron_send()
+        event = self._events(move, channel="voice", stage_id=call_stage.id)
+        self.assertEqual(event.voice_call_id.failure_type, "number")
+        self.assertEqual(event.state, "failed")
+        self.assertIn("an SMS goes instead", event.reason)
+        sms = self._events(move, channel="sms", origin="fallback")
+        self.assertEqual(len(sms), 1)
+        self.assertEqual(sms.state, "queued")
+
+    def test_already_paid_pauses_the_regua_and_asks_a_person(self):
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self.stand_in.people[SP] = Person(keys=["1", "3"])
+        self._place_and_play()
+        request = self.env["dunning.portal.request"].search([("move_id", "=", move.id)])
+        self.assertEqual(request.kind, "paid")
+        self.assertTrue(move.dunning_paused)
+        self.assertTrue(move.activity_ids)
+
+    def test_a_call_waits_for_the_customer_window(self):
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        # The queue reaches the call at 23:00 in São Paulo.
+        with freeze_time(datetime(2026, 12, 16, 2, 0)):
+            self.env["voice.call"]._cron_send()
+        call = self._call_event(move).voice_call_id
+        self.assertEqual(call.state, "queued")
+        self.assertEqual(call.next_try, datetime(2026, 12, 16, 12, 0))
+        self.assertFalse(self.stand_in.requests)
+
+    def test_no_phone_and_opted_out_numbers_are_not_called(self):
+        self.rj.write({"mobile": False, "phone": False})
+        self.env["voice.opt.out"]._add(SP, self.company)
+        ana = self._invoice(self.rj, DUE)
+        maria = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self.assertEqual(self._call_event(ana).state, "skipped")
+        self.assertIn("No valid phone number", self._call_event(ana).reason)
+        self.assertEqual(self._call_event(maria).state, "skipped")
+        self.assertIn("no more calls", self._call_event(maria).reason)
+
+    def test_a_landline_is_called(self):
+        self.rj.write({"mobile": False, "phone": "(21) 3333-4444"})
+        move = self._invoice(self.rj, DUE)
+        self._run(D3_RUN)
+        self.assertEqual(self._call_event(move).voice_call_id.number, "+552133334444")
+
+    def test_scripts_never_speak_of_the_debt_before_the_confirmation(self):
+        script = self.d3._voice_script()
+        with self.assertRaisesRegex(ValidationError, "CDC art. 42"), self.env.cr.savepoint():
+            script.greeting = "Maria, você deve {amount}."
+            script.flush_recordset()
+        script.invalidate_recordset()
+        with self.assertRaisesRegex(ValidationError, "not a placeholder"), self.env.cr.savepoint():
+            script.message = "Pague {iban}."
+            script.flush_recordset()
+        script.invalidate_recordset()
+        # A script broken behind the form's back fails its event, with the reason.
+        self.env.cr.execute(
+            "UPDATE dunning_voice_script SET message = jsonb_build_object('en_US', 'x {oops}', "
+            "'pt_BR', 'x {oops}') WHERE id = %s",
+            [script.id],
+        )
+        script.invalidate_recordset()
+        move = self._invoice(self.sp, DUE)
+        with mute_logger("odoo.addons.l10n_br_dunning.models.dunning_channel"):
+            self._run(D3_RUN)
+        event = self._call_event(move)
+        self.assertEqual(event.state, "failed")
+        self.assertIn("cannot be said", event.reason)
