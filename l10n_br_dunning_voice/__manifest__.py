@@ -17,6 +17,7 @@
         "views/dunning_stage_views.xml",
         "views/dunning_voice_script_views.xml",
         "views/res_config_settings_views.xml",
+        "wizard/dunning_send_wizard_views.xml",
     ],
     "auto_install": True,
     "installable": True,

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.payment_states import DUNNED_MOVE_TYPES
@@ -74,6 +74,22 @@ class DunningEffectiveness(models.Model):
         help="Settled by an agreement (not paid) within 7 days after the reminder.",
     )
 
+    @api.model
+    def _delivered_sql(self):
+        """Whether the message of an event row ``e`` reached the customer (1 or
+        0), ``n.delivered`` being its notification's: an add-on whose channel
+        has no notification (a call) adds its own branch."""
+        return SQL(
+            """CASE
+                   -- Odoo's notification: "sent" is a delivery report for an SMS
+                   -- (sms.tracker), the mail server's acceptance for an e-mail.
+                   -- (and WhatsApp's notification, delivered or read).
+                   WHEN e.channel NOT IN ('call', 'letter') THEN COALESCE(n.delivered, 0)
+                   WHEN e.channel = 'letter' THEN (e.state = 'printed')::int
+                   ELSE 0
+               END"""
+        )
+
     @property
     def _table_query(self):
         return SQL(
@@ -81,14 +97,7 @@ class DunningEffectiveness(models.Model):
             WITH paid AS (%(paid)s), renegotiated AS (%(renegotiated)s)
             SELECT e.id, e.sent_at::date AS date, e.company_id, e.currency_id, e.policy_id,
                    e.stage_id, e.channel, e.partner_id, e.move_id, 1 AS messages,
-                   CASE
-                       -- Odoo's notification: "sent" is a delivery report for an SMS
-                       -- (sms.tracker), the mail server's acceptance for an e-mail.
-                       -- (and WhatsApp's notification, delivered or read).
-                       WHEN e.channel NOT IN ('call', 'letter') THEN COALESCE(n.delivered, 0)
-                       WHEN e.channel = 'letter' THEN (e.state = 'printed')::int
-                       ELSE 0
-                   END AS delivered,
+                   %(delivered)s AS delivered,
                    (p.paid_on - e.sent_at::date BETWEEN 0 AND 3)::int AS paid_3,
                    (p.paid_on - e.sent_at::date BETWEEN 0 AND 7)::int AS paid_7,
                    e.amount_residual AS amount,
@@ -107,6 +116,7 @@ class DunningEffectiveness(models.Model):
              WHERE e.state IN ('queued', 'to_print', 'printed')
                AND left(e.channel, 6) != 'thanks'  -- a thank-you reminds of nothing
             """,
+            delivered=self._delivered_sql(),
             paid=PAID_MOVES,
             renegotiated=RENEGOTIATED_MOVES,
         )
@@ -137,6 +147,22 @@ class DunningPaymentMonth(models.Model):
     avg_days_to_pay = fields.Float(
         "Average days to pay", readonly=True, digits=(16, 1), aggregator="avg"
     )
+
+    @api.model
+    def _delivered_sql(self):
+        """Whether the message of an event row ``e`` reached the customer (1 or
+        0), ``n.delivered`` being its notification's: an add-on whose channel
+        has no notification (a call) adds its own branch."""
+        return SQL(
+            """CASE
+                   -- Odoo's notification: "sent" is a delivery report for an SMS
+                   -- (sms.tracker), the mail server's acceptance for an e-mail.
+                   -- (and WhatsApp's notification, delivered or read).
+                   WHEN e.channel NOT IN ('call', 'letter') THEN COALESCE(n.delivered, 0)
+                   WHEN e.channel = 'letter' THEN (e.state = 'printed')::int
+                   ELSE 0
+               END"""
+        )
 
     @property
     def _table_query(self):

@@ -1,4 +1,6 @@
 from . import dunning_channel
+from . import dunning_dashboard
+from . import dunning_effectiveness
 from . import dunning_event
 from . import dunning_stage
 from . import dunning_voice_script

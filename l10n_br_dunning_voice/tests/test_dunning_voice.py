@@ -77,6 +77,11 @@ class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
         self.assertTrue(link.sms_uuid)
         # The customer's timeline: the call and what they chose.
         self.assertIn(SP, move.partner_id.message_ids[0].body)
+        # Effectiveness per stage and channel: the call reached the customer.
+        row = self.env["dunning.effectiveness"].search(
+            [("move_id", "=", move.id), ("channel", "=", "voice")]
+        )
+        self.assertEqual((row.stage_id, row.messages, row.delivered), (self.d3, 1, 1))
 
     def test_a_machine_and_someone_else_hear_only_the_company(self):
         maria = self._invoice(self.sp, DUE)
@@ -190,3 +195,27 @@ class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
         event = self._call_event(move)
         self.assertEqual(event.state, "failed")
         self.assertIn("cannot be said", event.reason)
+
+    def test_preview_shows_the_call_and_send_now_places_it(self):
+        move = self._invoice(self.sp, DUE)
+        with freeze_time(D3_RUN):
+            preview = self.env["dunning.preview"].create({})
+            preview.action_preview()
+        line = preview.line_ids.filtered(
+            lambda row: row.channel == "voice" and move.line_ids & row.move_line_ids
+        )
+        self.assertEqual(line.state, "queued")
+        self.assertIn("Papelaria Aurora para Maria Souza", line.body)
+        self.assertIn("cem reais", line.body)
+        self.assertFalse(self.env["voice.call"].search([]))
+        with freeze_time(D3_RUN):
+            wizard = self.env["dunning.send.wizard"].create(
+                {"move_id": move.id, "stage_id": self.d3.id}
+            )
+            wizard._onchange_stage_id()
+            self.assertTrue(wizard.send_voice)
+            wizard.write({"send_email": False, "send_sms": False})
+            wizard.action_send()
+        event = self._events(move, channel="voice", origin="manual")
+        self.assertEqual(event.state, "queued")
+        self.assertEqual(event.voice_call_id.number, SP)

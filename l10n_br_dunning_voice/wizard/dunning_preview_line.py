@@ -1,0 +1,10 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+from ..tools.voice_rules import VOICE
+
+
+class DunningPreviewLine(models.TransientModel):
+    _inherit = "dunning.preview.line"
+
+    channel = fields.Selection(selection_add=[(VOICE, "Automated call")])
