@@ -81,6 +81,11 @@ class ResCompany(models.Model):
     )
     dunning_sms_per_day = fields.Integer("SMS per customer per day", default=1)
     dunning_sms_per_week = fields.Integer("SMS per customer per week", default=3)
+    dunning_apply_suggested_hours = fields.Boolean(
+        "Apply learned hours",
+        help="Every week, customers without preferred hours of their own get the period in "
+        "which they most often paid or answered after a reminder (shown on the customer).",
+    )
     dunning_email_fallback = fields.Boolean(
         "E-mail when SMS is impossible",
         default=True,

@@ -32,6 +32,9 @@ class ResConfigSettings(models.TransientModel):
     )
     dunning_sms_per_day = fields.Integer(related="company_id.dunning_sms_per_day", readonly=False)
     dunning_sms_per_week = fields.Integer(related="company_id.dunning_sms_per_week", readonly=False)
+    dunning_apply_suggested_hours = fields.Boolean(
+        related="company_id.dunning_apply_suggested_hours", readonly=False
+    )
     dunning_sms_sender = fields.Char(related="company_id.dunning_sms_sender", readonly=False)
     dunning_sms_longest = fields.Integer(
         "Longest SMS",

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
@@ -9,11 +10,13 @@ from odoo.tools.misc import format_amount, format_date, hmac
 
 from odoo.addons.sms_gateway.tools.segments import transliterate as gsm7_text
 
+from ..tools import best_hour
 from ..tools.payer_profile import average_days_late, payer_class
 from ..tools.portal_codes import mask_email, mask_phone
 from ..tools.sms_text import TRIM_COURTESY, TRIM_NONE, TRIM_VOCATIVE, short_sender, vocative
 from .account_move import settled_by_agreement
 from .dunning_context import PlanningContext, to_utc
+from .dunning_effectiveness import PAID_MOVES
 
 PAYER_CLASSES = [
     ("good", "Good payer"),
@@ -73,9 +76,25 @@ class ResPartner(models.Model):
             ("any", "Any time in the sending window"),
             ("morning", "Mornings"),
             ("afternoon", "Afternoons"),
+            ("evening", "Evenings (18h to 20h, where the law allows)"),
         ],
         "Preferred hours",
         default="any",
+    )
+    dunning_suggested_hours = fields.Selection(
+        [
+            ("morning", "Mornings"),
+            ("afternoon", "Afternoons"),
+            ("evening", "Evenings (18h to 20h, where the law allows)"),
+        ],
+        "Suggested hours",
+        compute="_compute_dunning_suggested_hours",
+        help="Learned from the last year: the period in which this customer most often paid, "
+        "answered the call, or acted on the portal after a reminder. Applied only when a "
+        "person accepts it, or the company's setting does.",
+    )
+    dunning_hours_evidence = fields.Char(
+        "Why these hours", compute="_compute_dunning_suggested_hours"
     )
 
     @api.depends("mobile", "phone", "country_id")
@@ -396,6 +415,145 @@ class ResPartner(models.Model):
             "overdue": overdue,
             "not_due": total - overdue,
         }
+
+    # -- each customer's best hour ----------------------------------------------------------
+    @api.depends_context("company")
+    def _compute_dunning_suggested_hours(self):
+        for partner in self:
+            suggestion = partner._dunning_hours_suggestion(self.env.company)
+            partner.dunning_suggested_hours = suggestion.period if suggestion else False
+            partner.dunning_hours_evidence = (
+                partner._dunning_hours_evidence_text(suggestion) if suggestion else False
+            )
+
+    def _dunning_contact_history(self, company, days=365):
+        """[{channel, sent_at (naive UTC), event_ids, answer}] of the reminders
+        ``company`` sent this customer in the last ``days`` (one per message),
+        each with what the customer did within best_hour.WITHIN_DAYS days: paid
+        (best_hour.PAID), or acted on the portal (VISITED). A channel of its own
+        (a call) refines its contacts (``answer``)."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        self.env["dunning.event"].flush_model()
+        self.env["dunning.portal.request"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH paid AS (%(paid)s)
+                SELECT e.channel, e.sent_at, array_agg(e.id ORDER BY e.id),
+                       bool_or(p.paid_on BETWEEN e.sent_at::date
+                                             AND e.sent_at::date + %(within)s),
+                       EXISTS (SELECT 1 FROM dunning_portal_request r
+                                WHERE r.partner_id = %(partner)s
+                                  AND r.create_date BETWEEN e.sent_at
+                                      AND e.sent_at + make_interval(days => %(within)s))
+                  FROM dunning_event e
+             LEFT JOIN paid p ON p.move_id = e.move_id
+                 WHERE e.partner_id = %(partner)s AND e.company_id = %(company)s
+                   AND e.state IN ('queued', 'to_print', 'printed')
+                   AND e.sent_at >= (now() AT TIME ZONE 'UTC') - make_interval(days => %(days)s)
+                   AND left(e.channel, 6) != 'thanks' AND e.channel NOT IN ('call', 'letter')
+              GROUP BY e.channel, e.sent_at
+              ORDER BY e.sent_at
+                """,
+                paid=PAID_MOVES,
+                within=best_hour.WITHIN_DAYS,
+                partner=partner.id,
+                company=company.id,
+                days=days,
+            )
+        )
+        return [
+            {
+                "channel": channel,
+                "sent_at": sent_at,
+                "event_ids": event_ids,
+                "answer": best_hour.PAID if paid else best_hour.VISITED if visited else None,
+            }
+            for channel, sent_at, event_ids, paid, visited in rows
+        ]
+
+    def _dunning_hours_suggestion(self, company):
+        """best_hour.suggest over this customer's contacts, at their local time."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        if not partner.id:
+            return None
+        tz = ZoneInfo(PlanningContext.tz(company, partner))
+        contacts = [
+            best_hour.Contact(to_utc(row["sent_at"]).astimezone(tz), row["answer"])
+            for row in partner._dunning_contact_history(company)
+        ]
+        return best_hour.suggest(contacts, partner.dunning_preferred_hours or "any")
+
+    def _dunning_hours_evidence_text(self, suggestion):
+        """ "Paid 4 of 5 times after a contact in the afternoon." """
+        what = {
+            best_hour.PAID: self.env._("paid"),
+            best_hour.ANSWERED: self.env._("answered the call"),
+            best_hour.REPLIED: self.env._("replied"),
+            best_hour.VISITED: self.env._("acted on the portal"),
+        }
+        period = {
+            best_hour.MORNING: self.env._("in the morning"),
+            best_hour.AFTERNOON: self.env._("in the afternoon"),
+            best_hour.EVENING: self.env._("in the evening"),
+        }
+        return self.env._(
+            "%(what)s %(answered)s of %(contacts)s times after a contact %(period)s.",
+            what=self.env._(" or ").join(what[kind] for kind in suggestion.kinds).capitalize(),
+            answered=suggestion.answered,
+            contacts=suggestion.contacts,
+            period=period[suggestion.period],
+        )
+
+    def action_dunning_apply_suggested_hours(self):
+        """A person accepts the suggested hours: the régua contacts the customer then."""
+        for partner in self.filtered("dunning_suggested_hours"):
+            partner._dunning_apply_hours(
+                partner.dunning_suggested_hours, partner.dunning_hours_evidence
+            )
+        return True
+
+    def _dunning_apply_hours(self, hours, evidence):
+        self.ensure_one()
+        labels = dict(self._fields["dunning_preferred_hours"]._description_selection(self.env))
+        self.dunning_preferred_hours = hours
+        self.message_post(
+            body=self.env._(
+                "Preferred hours set to %(hours)s, learned from history: %(evidence)s",
+                hours=labels[hours],
+                evidence=evidence,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    @api.model
+    def _cron_dunning_suggested_hours(self):
+        """Companies that accept suggestions by setting: customers without a
+        preference of their own, contacted in the last 90 days, get the hours
+        in which they answered most often."""
+        for company in self.env["res.company"].search(
+            [("dunning_apply_suggested_hours", "=", True)]
+        ):
+            partners = (
+                self.env["dunning.event"]
+                .sudo()
+                .search(
+                    [
+                        ("company_id", "=", company.id),
+                        ("sent_at", ">=", fields.Datetime.now() - timedelta(days=90)),
+                    ]
+                )
+                .partner_id.filtered(lambda p: (p.dunning_preferred_hours or "any") == "any")
+            )
+            for partner in partners.with_company(company):
+                suggestion = partner._dunning_hours_suggestion(company)
+                if suggestion:
+                    partner._dunning_apply_hours(
+                        suggestion.period, partner._dunning_hours_evidence_text(suggestion)
+                    )
+        return True
 
     def action_dunning_send_statement(self):
         """The e-mail composer with the statement template (PDF attached), in

@@ -125,6 +125,7 @@ class SendWindow:
     saturday: tuple | None = None  # (start, end) on Saturdays, else the same hours
 
     NOON = time(12, 0)
+    EVENING = time(18, 0)
 
     def hours(self, day):
         """(start, end) on ``day``."""
@@ -134,7 +135,9 @@ class SendWindow:
 
     def narrowed(self, preferred_hours):
         """The part of the window a customer prefers ("morning": until noon,
-        "afternoon": from noon); the whole window when that part is empty."""
+        "afternoon": noon to 18h, "evening": from 18h, for those who work by
+        day); the whole window when that part is empty (an evening the state's
+        law or the company's hours do not allow)."""
         start, end = _narrow(self.start, self.end, preferred_hours)
         if start >= end:
             return self
@@ -189,7 +192,9 @@ def _narrow(start, end, preferred_hours):
     if preferred_hours == "morning":
         return start, min(end, SendWindow.NOON)
     if preferred_hours == "afternoon":
-        return max(start, SendWindow.NOON), end
+        return max(start, SendWindow.NOON), min(end, SendWindow.EVENING)
+    if preferred_hours == "evening":
+        return max(start, SendWindow.EVENING), end
     return start, end
 
 

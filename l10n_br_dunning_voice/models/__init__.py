@@ -6,4 +6,5 @@ from . import dunning_stage
 from . import dunning_voice_script
 from . import res_company
 from . import res_config_settings
+from . import res_partner
 from . import voice_call

@@ -219,3 +219,35 @@ class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
         event = self._events(move, channel="voice", origin="manual")
         self.assertEqual(event.state, "queued")
         self.assertEqual(event.voice_call_id.number, SP)
+
+    def test_calls_answered_in_the_evening_suggest_the_evening(self):
+        Call = self.env["voice.call"].sudo()
+        for day, state in [(1, "confirmed"), (2, "confirmed"), (3, "confirmed")]:
+            # 19:00 in São Paulo.
+            Call.create(
+                {
+                    "account_id": self.account.id,
+                    "number": SP,
+                    "partner_id": self.sp.id,
+                    "state": state,
+                    "sent_at": datetime(2026, 12, day, 22, 0),
+                }
+            )
+        for day in (7, 8, 9, 10):
+            # 10:00 in São Paulo: nobody answers.
+            Call.create(
+                {
+                    "account_id": self.account.id,
+                    "number": SP,
+                    "partner_id": self.sp.id,
+                    "state": "no_answer",
+                    "sent_at": datetime(2026, 12, day, 13, 0),
+                }
+            )
+        with freeze_time(datetime(2026, 12, 12, 12, 0)):
+            partner = self.sp.with_company(self.company).with_context(lang="en_US")
+            self.assertEqual(partner.dunning_suggested_hours, "evening")
+            self.assertEqual(
+                partner.dunning_hours_evidence,
+                "Answered the call 3 of 3 times after a contact in the evening.",
+            )

@@ -129,6 +129,18 @@ def test_preferred_hours_narrow_the_window():
     assert short.narrowed("afternoon") == short
 
 
+def test_evening_only_where_the_law_and_the_company_allow_it():
+    long_day = SendWindow(time(8, 0), time(20, 0))
+    assert long_day.narrowed("evening") == SendWindow(time(18, 0), time(20, 0))
+    assert long_day.narrowed("afternoon") == SendWindow(time(12, 0), time(18, 0))
+    # Rio de Janeiro's law stops at 19h: the evening is one hour there.
+    rio = legal_window(long_day, "RJ")
+    assert rio.narrowed("evening").hours(date(2026, 12, 15)) == (time(18, 0), time(19, 0))
+    # A company that stops at 18h has no evening: the whole window instead.
+    office = SendWindow(time(9, 0), time(18, 0))
+    assert office.narrowed("evening") == office
+
+
 @pytest.mark.parametrize(
     "partner_tz, state, company_tz, expected",
     [
