@@ -122,6 +122,77 @@ def configure_pix(env, company, bank, history):
     return None
 
 
+def configure_voice(env, company, history):
+    """The demo company's log-only voice account (it calls nobody); on a new
+    database, two customers called about their most overdue installment: one
+    answers, confirms and asks for the link (sent by SMS), the other's line is
+    an answering machine, which hears only the company and a number to call
+    back. The conversations go through the same turns Twilio asks Odoo for."""
+    if "voice.account" not in env:
+        return None
+    Account = env["voice.account"]
+    account = Account.search([("company_id", "=", company.id)], limit=1)
+    if not account:
+        account = Account.create(
+            {
+                "name": "Ligações (somente registro)",
+                "provider": "log",
+                "company_id": company.id,
+                "callback_number": company.phone or "+55 11 3333-4444",
+            }
+        )
+    if not history:
+        return None
+    from odoo.addons.l10n_br_dunning.models.dunning_context import PlanningContext, to_utc
+    from odoo.addons.voice_gateway.tools import call_flow as flow
+    from odoo.addons.voice_gateway.tools.providers import COMPLETED, CallReport
+
+    Line = env["account.move.line"]
+    lines = Line.search(
+        [
+            *Line._dunning_open_domain(),
+            ("company_id", "=", company.id),
+            ("partner_id.is_company", "=", False),
+            ("partner_id.mobile", "!=", False),
+        ],
+        order="date_maturity, id",
+    )
+    stage = company.dunning_policy_id.stage_ids.filtered("create_call")[:1]
+    if not stage:
+        return None
+    now = to_utc(env.cr.now())
+    people = []
+    for partner, group in lines.grouped(lambda line: line.partner_id.commercial_partner_id).items():
+        events = env["dunning.channel"]._send_partner(
+            partner,
+            {stage: group[:1]},
+            now,
+            PlanningContext(env),
+            channels=["voice"],
+            origin="manual",
+        )
+        if events.voice_call_id:
+            people.append(events.voice_call_id)
+        if len(people) == 2:
+            break
+    env["voice.call"]._cron_send()
+    for call, answered_by, keys in zip(
+        people, ("human", "machine_start"), (["1", "1"], []), strict=False
+    ):
+        step, attempt = flow.START, 0
+        call._turn(step, answered_by=answered_by)
+        for key, step in zip(keys, (flow.IDENTIFY, flow.MENU), strict=False):
+            call._turn(step, keys=key, attempt=attempt)
+        env["voice.call"]._apply_report(
+            account,
+            CallReport(
+                COMPLETED, provider_id=call.provider_call_id, answered_by=answered_by, duration=42
+            ),
+        )
+    env.cr.commit()
+    return bool(people)
+
+
 def configure_database(name, base_url=BASE_URL, history=False, pix_bank=None):
     """Make the demo database safe and pleasant: pt_BR, demo company, no egress;
     with ``history`` (a new database), play the last 40 days of the régua on it
@@ -204,7 +275,14 @@ def configure_database(name, base_url=BASE_URL, history=False, pix_bank=None):
                 .search([("company_id", "=", company.id), ("state", "=", "booked")], limit=1)
                 .move_id
             )
+        called = configure_voice(
+            env(context={"lang": "pt_BR", "tz": "America/Sao_Paulo"}), company, history
+        )
         links = demo_links(env, company, base_url)
+        if called or ("voice.call" in env and env["voice.call"].search_count([], limit=1)):
+            links["Automated calls (one answered and confirmed, one answering machine)"] = (
+                f"{base_url}/odoo/action-voice_gateway.voice_call_action"
+            )
         if paid_by_pix:
             links[
                 f"A Pix charge paid at the stand-in bank, booked and thanked ({paid_by_pix.name})"
