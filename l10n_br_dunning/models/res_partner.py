@@ -430,12 +430,14 @@ class ResPartner(models.Model):
         """[{channel, sent_at (naive UTC), event_ids, answer}] of the reminders
         ``company`` sent this customer in the last ``days`` (one per message),
         each with what the customer did within best_hour.WITHIN_DAYS days: paid
-        (best_hour.PAID), or acted on the portal (VISITED). A channel of its own
-        (a call) refines its contacts (``answer``)."""
+        (best_hour.PAID), wrote back (REPLIED: an SMS, WhatsApp or e-mail reply
+        filed on their chatter), or acted on the portal (VISITED). A channel of
+        its own (a call) refines its contacts (``answer``)."""
         self.ensure_one()
         partner = self.commercial_partner_id
         self.env["dunning.event"].flush_model()
         self.env["dunning.portal.request"].flush_model()
+        self.env["mail.message"].flush_model(["author_id", "model"])
         rows = self.env.execute_query(
             SQL(
                 """
@@ -443,6 +445,11 @@ class ResPartner(models.Model):
                 SELECT e.channel, e.sent_at, array_agg(e.id ORDER BY e.id),
                        bool_or(p.paid_on BETWEEN e.sent_at::date
                                              AND e.sent_at::date + %(within)s),
+                       EXISTS (SELECT 1 FROM mail_message mm
+                                WHERE mm.author_id = %(partner)s
+                                  AND mm.model = 'res.partner'
+                                  AND mm.create_date BETWEEN e.sent_at
+                                      AND e.sent_at + make_interval(days => %(within)s)),
                        EXISTS (SELECT 1 FROM dunning_portal_request r
                                 WHERE r.partner_id = %(partner)s
                                   AND r.create_date BETWEEN e.sent_at
@@ -468,9 +475,17 @@ class ResPartner(models.Model):
                 "channel": channel,
                 "sent_at": sent_at,
                 "event_ids": event_ids,
-                "answer": best_hour.PAID if paid else best_hour.VISITED if visited else None,
+                "answer": (
+                    best_hour.PAID
+                    if paid
+                    else best_hour.REPLIED
+                    if replied
+                    else best_hour.VISITED
+                    if visited
+                    else None
+                ),
             }
-            for channel, sent_at, event_ids, paid, visited in rows
+            for channel, sent_at, event_ids, paid, replied, visited in rows
         ]
 
     def _dunning_hours_suggestion(self, company):

@@ -58,6 +58,28 @@ class TestDunningBestHour(DunningCase):
             self.sp.invalidate_recordset()
             self.assertFalse(self.sp.dunning_suggested_hours)
 
+    def test_replies_in_the_morning(self):
+        with freeze_time(datetime(2026, 12, 1, 12, 0)):
+            for day in range(2, 5):
+                self._reminded(self.rj, datetime(2026, 11, day, 12, 30), channel="sms")
+                # The customer's SMS reply half an hour later, as the gateway files it.
+                reply = self.rj.message_post(
+                    body="Vou pagar sexta", author_id=self.rj.id, subtype_xmlid="mail.mt_note"
+                )
+                reply.flush_recordset()
+                self.env.cr.execute(
+                    "UPDATE mail_message SET create_date = %s WHERE id = %s",
+                    [datetime(2026, 11, day, 13, 0), reply.id],
+                )
+            for day in range(10, 14):
+                self._reminded(self.rj, datetime(2026, 11, day, 19, 0), channel="sms")
+            self.rj.invalidate_recordset()
+            self.assertEqual(self.rj.dunning_suggested_hours, "morning")
+            self.assertEqual(
+                self.rj.dunning_hours_evidence,
+                "Replied 3 of 3 times after a contact in the morning.",
+            )
+
     def test_the_company_setting_applies_them_to_customers_without_a_preference(self):
         with freeze_time(datetime(2026, 12, 1, 12, 0)):
             for partner in self.sp | self.rj:
