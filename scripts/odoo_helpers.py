@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = ["sms_gateway", "whatsapp_gateway", "voice_gateway", "l10n_br_dunning", "l10n_br_dunning_pix"]
+ADDONS = [
+    "sms_gateway",
+    "whatsapp_gateway",
+    "voice_gateway",
+    "l10n_br_dunning",
+    "l10n_br_dunning_pix",
+]
 # A local port nothing listens on: queued e-mails fail here instead of leaving.
 SMTP_ARGS = ["--smtp=127.0.0.1", "--smtp-port=2", "--email-from=odoo@localhost"]
 _ADDONS_PATH = []
