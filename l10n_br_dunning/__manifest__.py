@@ -38,6 +38,7 @@
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
         "views/l10n_br_dunning_menus.xml",
+        "views/dunning_reply_views.xml",
         "report/dunning_letter_report.xml",
         "report/dunning_statement_report.xml",
         "report/dunning_agreement_report.xml",

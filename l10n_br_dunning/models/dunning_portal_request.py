@@ -214,7 +214,7 @@ class DunningPortalRequest(models.Model):
     @api.model
     def _prepare_paid(self, partner, company, move, paid_on=None, method=None, receipt=None):
         """ "Já paguei": the date, how, and an optional receipt ((file name, bytes))."""
-        today = fields.Date.context_today(self)
+        today = partner._dunning_today(company)  # the customer's, the one today
         if not paid_on or paid_on > today:
             raise UserError(self.env._("Please give the date of the payment (today or before)."))
         if method not in dict(PAYMENT_METHODS):
@@ -274,7 +274,7 @@ class DunningPortalRequest(models.Model):
     def _prepare_promise(self, partner, company, move, promised_on=None):
         """ "Preciso de uma nova data": a date after today, within the company's limit;
         the régua resumes by itself the day after if the invoice is still open."""
-        today = fields.Date.context_today(self)
+        today = partner._dunning_today(company)  # the customer's, the one today
         if not promised_on:
             raise UserError(self.env._("Please choose the date on which you will pay."))
         try:

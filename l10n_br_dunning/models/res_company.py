@@ -81,6 +81,20 @@ class ResCompany(models.Model):
     )
     dunning_sms_per_day = fields.Integer("SMS per customer per day", default=1)
     dunning_sms_per_week = fields.Integer("SMS per customer per week", default=3)
+    dunning_reply_promise = fields.Boolean(
+        "Replies: promises pause the reminders",
+        default=True,
+        help="A reply read for sure as a promise with its day ('vou pagar dia 10') pauses "
+        "the customer's reminded invoices until the day after, within the limit of the "
+        "portal's new dates.",
+    )
+    dunning_reply_paid = fields.Boolean(
+        "Replies: 'já paguei' pauses and asks a person", default=True
+    )
+    dunning_reply_dispute = fields.Boolean("Replies: disputes pause and ask a person", default=True)
+    dunning_reply_negotiate = fields.Boolean(
+        "Replies: a wish to negotiate gets the Parcelar link", default=True
+    )
     dunning_apply_suggested_hours = fields.Boolean(
         "Apply learned hours",
         help="Every week, customers without preferred hours of their own get the period in "

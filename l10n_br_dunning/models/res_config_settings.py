@@ -32,6 +32,16 @@ class ResConfigSettings(models.TransientModel):
     )
     dunning_sms_per_day = fields.Integer(related="company_id.dunning_sms_per_day", readonly=False)
     dunning_sms_per_week = fields.Integer(related="company_id.dunning_sms_per_week", readonly=False)
+    dunning_reply_promise = fields.Boolean(
+        related="company_id.dunning_reply_promise", readonly=False
+    )
+    dunning_reply_paid = fields.Boolean(related="company_id.dunning_reply_paid", readonly=False)
+    dunning_reply_dispute = fields.Boolean(
+        related="company_id.dunning_reply_dispute", readonly=False
+    )
+    dunning_reply_negotiate = fields.Boolean(
+        related="company_id.dunning_reply_negotiate", readonly=False
+    )
     dunning_apply_suggested_hours = fields.Boolean(
         related="company_id.dunning_apply_suggested_hours", readonly=False
     )

@@ -283,6 +283,8 @@ class SmsGateway(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
             return "opt_out"
+        if partner and self._on_reply(partner, number, inbound.body, "sms"):
+            return "understood"
         self._hand_to_a_person(
             partner,
             _("SMS reply from %(number)s: “%(text)s”", number=number, text=inbound.body),

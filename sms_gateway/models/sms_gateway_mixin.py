@@ -158,6 +158,12 @@ class SmsGatewayMixin(models.AbstractModel):
             )
         return partner
 
+    def _on_reply(self, partner, number, text, channel):
+        """A customer's message that is not an opt-out, before a person gets it:
+        a hook for an add-on that understands replies (the régua reads promises,
+        payments and disputes). True when it was handled; else a person answers."""
+        return False
+
     def _hand_to_a_person(self, partner, body, summary, note):
         """A customer's message a person must answer: on the customer's chatter
         (the account's when no customer has the number) with a to-do for their

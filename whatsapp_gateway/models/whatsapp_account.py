@@ -238,6 +238,8 @@ class WhatsappAccount(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
             return "opt_out"
+        if partner and self._on_reply(partner, number, inbound.body, "whatsapp"):
+            return "understood"
         self._hand_to_a_person(
             partner,
             _("WhatsApp message from %(number)s: “%(text)s”", number=number, text=inbound.body),

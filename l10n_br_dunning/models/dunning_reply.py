@@ -1,0 +1,221 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.misc import format_date
+
+from ..tools import reply_reader as reader
+from .dunning_context import PlanningContext, to_utc
+
+_logger = logging.getLogger(__name__)
+
+ACTIONS = [
+    ("promise", "Promise to pay: reminders paused"),
+    ("paid", "Says it is paid: reminders paused, a person checks"),
+    ("dispute", "Dispute: reminders paused, a person resolves it"),
+    ("negotiate", "Wants to negotiate: the Parcelar link sent"),
+]
+# The company's switch of each automatic action.
+SWITCHES = {
+    "promise": "dunning_reply_promise",
+    "paid": "dunning_reply_paid",
+    "dispute": "dunning_reply_dispute",
+    "negotiate": "dunning_reply_negotiate",
+}
+
+
+class DunningReply(models.Model):
+    """A customer's reply the régua understood and acted on by itself
+    (tools/reply_reader.py), with what it did, so a person can undo it."""
+
+    _name = "dunning.reply"
+    _description = "Customer Reply Read by the Régua"
+    _order = "id desc"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    channel = fields.Selection(
+        [("sms", "SMS"), ("whatsapp", "WhatsApp"), ("email", "E-mail")], required=True
+    )
+    number = fields.Char()
+    text = fields.Text("Reply", required=True)
+    action = fields.Selection(ACTIONS, required=True)
+    day = fields.Date("Date read", help="The promised day, or the day they say they paid.")
+    request_ids = fields.Many2many("dunning.portal.request", string="Requests recorded")
+    move_ids = fields.Many2many("account.move", string="Invoices")
+    answer = fields.Char("Answered", help="The confirmation sent back, if any.")
+    state = fields.Selection([("done", "Done"), ("undone", "Undone by a person")], default="done")
+
+    # -- reading a reply ----------------------------------------------------------------
+    @api.model
+    def _read_reply(self, partner, company, text, channel, number=None, account=None):
+        """Act on ``partner``'s reply when the régua is sure of it and the company
+        lets it: returns the record, or an empty one (a person answers it)."""
+        partner = partner.commercial_partner_id
+        today = partner._dunning_today(company)
+        reading = reader.read(text, today)
+        action = reading.intent
+        if (
+            not reading.sure
+            or action not in SWITCHES
+            or not company[SWITCHES[action]]
+            or (action == "promise" and not reading.day)
+        ):
+            return self.browse()
+        Line = self.env["account.move.line"].sudo()
+        # The installments the régua reminded: what the customer answers about.
+        lines = Line.search(
+            [
+                *Line._dunning_open_domain(),
+                ("partner_id", "child_of", partner.id),
+                ("company_id", "=", company.id),
+                ("move_id.dunning_event_ids", "!=", False),
+            ]
+        )
+        moves = lines.move_id
+        if not moves:
+            return self.browse()
+        Request = self.env["dunning.portal.request"].sudo().with_context(dunning_reply=True)
+        requests = Request.browse()
+        try:
+            with self.env.cr.savepoint():
+                for move in moves:
+                    if action == "promise":
+                        requests |= Request._submit(
+                            "promise", partner, company, move, promised_on=reading.day
+                        )
+                    elif action == "paid":
+                        requests |= Request._submit(
+                            "paid",
+                            partner,
+                            company,
+                            move,
+                            paid_on=min(reading.day or today, today),
+                            method="other",
+                        )
+                    elif action == "dispute":
+                        requests |= Request._submit(
+                            "dispute",
+                            partner,
+                            company,
+                            move,
+                            reason=reader.dispute_reason(text),
+                            note=text,
+                        )
+        except UserError as error:
+            # Beyond the company's limit, a closed invoice, too many requests:
+            # a person answers instead.
+            _logger.info("Reply of %s not acted on: %s", partner.id, error)
+            return self.browse()
+        reply = self.sudo().create(
+            {
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "channel": channel,
+                "number": number,
+                "text": text,
+                "action": action,
+                "day": reading.day,
+                "request_ids": [fields.Command.set(requests.ids)],
+                "move_ids": [fields.Command.set(moves.ids)],
+            }
+        )
+        reply._log()
+        reply._answer_back(account, moves)
+        return reply
+
+    def _what_was_done(self):
+        self.ensure_one()
+        env = self.with_context(lang=self.company_id._dunning_lang()).env
+        day = format_date(env, self.day) if self.day else ""
+        return {
+            "promise": env._("a promise to pay on %(day)s: reminders paused until then", day=day),
+            "paid": env._("a payment already made: reminders paused while a person checks"),
+            "dispute": env._("a dispute: reminders paused while a person resolves it"),
+            "negotiate": env._("a wish to negotiate: the Parcelar link was sent"),
+        }[self.action]
+
+    def _log(self):
+        """A note quoting the reply on the customer's chatter."""
+        self.ensure_one()
+        env = self.with_context(lang=self.company_id._dunning_lang()).env
+        channels = dict(self._fields["channel"]._description_selection(env))
+        self.partner_id.sudo().message_post(
+            body=Markup("<p>%s</p>")
+            % env._(
+                "%(channel)s reply “%(text)s” read as %(what)s. Undo it from Collections > "
+                "Replies read if it was not meant so.",
+                channel=channels[self.channel],
+                text=self.text,
+                what=self._what_was_done(),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    # -- answering back -------------------------------------------------------------------
+    def _answer_text(self, moves):
+        self.ensure_one()
+        env = self.with_context(lang=self.partner_id._dunning_lang(self.company_id)).env
+        if self.action == "promise":
+            day = format_date(env, self.day, date_format="dd/MM")
+            return env._("Noted: payment on %(day)s. Thank you!", day=day)
+        if self.action == "paid":
+            return env._("Thank you! We will check the payment and let you know.")
+        if self.action == "dispute":
+            return env._("Thank you. Our team will look into it and get back to you.")
+        link = (
+            moves._dunning_short_url()
+            if len(moves) == 1
+            else self.env["dunning.customer.link"]._for(self.partner_id, self.company_id)._url()
+        )
+        return env._("To split it in installments: %(link)s", link=link)
+
+    def _answer_back(self, account, moves):
+        """A short confirmation on the channel of the reply (SMS; WhatsApp inside
+        its 24-hour window: the customer just wrote), inside the customer's
+        legal hours, once. E-mail replies get none (a person may write)."""
+        self.ensure_one()
+        if self.channel != "sms" or not self.number:
+            return False
+        now = to_utc(fields.Datetime.now())
+        context = PlanningContext(self.env)
+        if context.next_allowed(self.company_id, self.partner_id, now) > now:
+            return False
+        text = self._answer_text(moves)
+        self.env["dunning.outbox"]._post_sms(
+            [(self.partner_id, self.company_id, text, self.number)]
+        )
+        self.answer = text
+        return True
+
+    # -- undoing ----------------------------------------------------------------------------
+    def action_undo(self):
+        """A person undoes what the régua did with this reply: the invoices it
+        paused resume (their answers stay in the chatter), the reply is marked."""
+        for reply in self.filtered(lambda r: r.state == "done"):
+            paused = reply.move_ids.filtered(
+                lambda m: (
+                    m.dunning_paused
+                    and m.dunning_pause_reason in ("promise", "paid_claim", "dispute")
+                )
+            )
+            values = {"dunning_promise_date": False} if reply.action == "promise" else {}
+            if reply.action == "dispute":
+                values["dunning_dispute_reason"] = False
+            if values:
+                paused.sudo().write(values)
+            paused.sudo().action_dunning_resume()
+            reply.state = "undone"
+            reply.partner_id.sudo().message_post(
+                body=self.env._(
+                    "%(user)s undid the reading of the reply “%(text)s”: the régua resumes.",
+                    user=self.env.user.name,
+                    text=reply.text,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True

@@ -1,0 +1,120 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Customers' replies read by the régua, over the SMS gateway's real inbound
+webhook: a promise pauses the reminders until the day after, a payment claim
+and a dispute run the portal's flows, a wish to negotiate gets the Parcelar
+link, anything unsure goes to a person; a person can undo it."""
+
+import json
+from datetime import date, datetime
+
+from freezegun import freeze_time
+
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.sms_gateway.tests.common import StandInMixin
+
+from .common import DunningCase
+
+DUE = date(2026, 12, 10)
+D3_RUN = datetime(2026, 12, 15, 15, 0)  # Tuesday, noon in São Paulo
+REPLY_AT = datetime(2026, 12, 15, 16, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._load_portuguese()
+        cls.sp.lang = "pt_BR"
+        cls.env["ir.config_parameter"].sudo().set_param("web.base.url", cls.base_url())
+        cls.gateway.is_default = False
+        cls.zenvia = cls._create_gateway("zenvia", company_id=cls.company.id, is_default=True)
+
+    def setUp(self):
+        super().setUp()
+        self.move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+
+    def _reply(self, text, at=REPLY_AT):
+        payload = {
+            "type": "MESSAGE",
+            "message": {
+                "id": "in-1",
+                "from": "5511987654321",
+                "direction": "IN",
+                "contents": [{"type": "text", "text": text}],
+            },
+        }
+        with freeze_time(at):
+            response = self.url_open(
+                self.zenvia.inbound_url,
+                data=json.dumps(payload),
+                headers={"Content-Type": "application/json"},
+            )
+        self.assertEqual(response.status_code, 200)
+        self.env.invalidate_all()
+        return self.env["dunning.reply"].search([("partner_id", "=", self.sp.id)])
+
+    def _answers(self):
+        return self.env["sms.sms"].search(
+            [("partner_id", "=", self.sp.id), ("body", "ilike", "Obrigad")]
+        ) | self.env["sms.sms"].search(
+            [("partner_id", "=", self.sp.id), ("body", "ilike", "parcelar")]
+        )
+
+    def test_a_promise_pauses_until_the_day_after_and_is_answered_once(self):
+        reply = self._reply("blz, vou pagar na sext 🙏")
+        self.assertEqual((reply.action, reply.day), ("promise", date(2026, 12, 18)))
+        self.assertTrue(self.move.dunning_paused)
+        self.assertEqual(self.move.dunning_pause_reason, "promise")
+        self.assertEqual(self.move.dunning_paused_until, date(2026, 12, 19))
+        self.assertEqual(reply.answer, "Anotado: pagamento em 18/12. Obrigado!")
+        self.assertTrue(
+            any("blz, vou pagar na sext" in body for body in self.sp.message_ids.mapped("body"))
+        )
+        self.assertFalse(
+            self.sp.activity_ids.filtered(lambda a: "Answer the SMS" in (a.summary or ""))
+        )
+        # A person undoes it: the régua resumes.
+        reply.action_undo()
+        self.assertFalse(self.move.dunning_paused)
+        self.assertEqual(reply.state, "undone")
+
+    def test_paid_and_dispute_run_the_portal_flows(self):
+        reply = self._reply("JA PAGUEI ONTEM")
+        self.assertEqual((reply.action, reply.day), ("paid", date(2026, 12, 14)))
+        self.assertEqual(self.move.dunning_pause_reason, "paid_claim")
+        request = reply.request_ids
+        self.assertEqual((request.kind, request.payment_method), ("paid", "other"))
+        self.assertTrue(self.move.activity_ids)
+
+    def test_a_dispute(self):
+        reply = self._reply("nao reconheco essa cobranca, nunca recebi o produto")
+        self.assertEqual(reply.action, "dispute")
+        self.assertEqual(self.move.dunning_pause_reason, "dispute")
+        self.assertEqual(self.move.dunning_dispute_reason, "not_received")
+
+    def test_negotiate_gets_the_parcelar_link(self):
+        reply = self._reply("da pra parcelar em 3x?")
+        self.assertEqual(reply.action, "negotiate")
+        self.assertFalse(self.move.dunning_paused)
+        self.assertIn("/c/", reply.answer)
+
+    def test_unsure_replies_and_switched_off_actions_go_to_a_person(self):
+        self.assertFalse(self._reply("quem é?"))
+        self.assertTrue(self.sp.activity_ids.filtered(lambda a: "SMS reply" in (a.summary or "")))
+        self.company.dunning_reply_promise = False
+        self.assertFalse(self._reply("pago amanha"))
+        self.assertFalse(self.move.dunning_paused)
+
+    def test_a_promise_beyond_the_company_limit_goes_to_a_person(self):
+        self.company.dunning_promise_max_days = 5
+        self.assertFalse(self._reply("vou pagar dia 30"))
+        self.assertFalse(self.move.dunning_paused)
+
+    def test_no_answer_back_outside_the_legal_hours(self):
+        # 22:00 in São Paulo: the promise is recorded, the confirmation is not sent.
+        reply = self._reply("pago amanha", at=datetime(2026, 12, 16, 1, 0))
+        self.assertEqual(reply.day, date(2026, 12, 16))
+        self.assertFalse(reply.answer)

@@ -1,0 +1,625 @@
+"""What a customer's reply says: a plain reader of Brazilian Portuguese replies.
+
+Customers answer reminders in their own words, by SMS, WhatsApp and e-mail:
+"vou pagar dia 10", "já paguei ontem", "não reconheço essa cobrança". ``read``
+tells which of these it is (``INTENTS``), with the date it names (the promised
+day, or the day they say they paid), relative to the day the message was
+written in the customer's calendar, and how sure it is.
+
+Hand-written rules, no model and no network: the text is folded (no accents,
+lower case, emojis and punctuation out, the usual abbreviations and typos
+spelled out: "vc", "hj", "amnh", "sext"), then each intent's phrases are
+looked for, negations and questions weighed, and dates read. A reply the
+rules cannot tell apart (two intents, a promise without a day, a negated
+promise) is ``OTHER`` or unsure: it goes to a person, as every reply did
+before. A wrong automatic pause is worse than a to-do.
+
+Dates (the labelled corpus follows the same conventions, benchmarks/replies):
+"hoje", "amanhã", "depois de amanhã", "daqui a N dias"; a weekday ("sexta",
+"até sexta"): the next one after today; with "que vem" or "próxima": that
+weekday in the next calendar week; "semana que vem": Friday of next week;
+"fim do mês": its last day; "dia 10": the next 10th; "10/12" and "10/12/2026";
+"início do mês que vem": the 5th. For a payment already made, the same words
+point backwards ("ontem", "sexta passada", "dia 3").
+"""
+
+import re
+import unicodedata
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+PROMISE, PAID, DISPUTE, WHO, NEGOTIATE, OPTOUT, OTHER = (
+    "promise",
+    "paid",
+    "dispute",
+    "who",
+    "negotiate",
+    "optout",
+    "other",
+)
+INTENTS = (PROMISE, PAID, DISPUTE, WHO, NEGOTIATE, OPTOUT, OTHER)
+# Below this a reading goes to a person, whatever its intent.
+SURE = 0.8
+
+# Spelled-out forms of what people type (after folding).
+WORDS = {
+    "vc": "voce",
+    "vcs": "voces",
+    "voc": "voce",
+    "pq": "porque",
+    "hj": "hoje",
+    "hje": "hoje",
+    "amnh": "amanha",
+    "amanh": "amanha",
+    "amaha": "amanha",
+    "amanhan": "amanha",
+    "q": "que",
+    "tb": "tambem",
+    "tbm": "tambem",
+    "msg": "mensagem",
+    "msgs": "mensagens",
+    "qdo": "quando",
+    "qnd": "quando",
+    "qndo": "quando",
+    "blz": "beleza",
+    "obg": "obrigado",
+    "obgd": "obrigado",
+    "obgda": "obrigada",
+    "vlw": "valeu",
+    "td": "tudo",
+    "tds": "todos",
+    "dps": "depois",
+    "dpois": "depois",
+    "pra": "para",
+    "pro": "para o",
+    "ta": "esta",
+    "tah": "esta",
+    "to": "estou",
+    "tou": "estou",
+    "n": "nao",
+    "ñ": "nao",
+    "naum": "nao",
+    "mto": "muito",
+    "mt": "muito",
+    "eh": "e",
+    "sext": "sexta",
+    "sex": "sexta",
+    "sxt": "sexta",
+    "seg": "segunda",
+    "segunfa": "segunda",
+    "qua": "quarta",
+    "qui": "quinta",
+    "quint": "quinta",
+    "sab": "sabado",
+    "dom": "domingo",
+    "onti": "ontem",
+    "ontim": "ontem",
+    "pagei": "paguei",
+    "paquei": "paguei",
+    "pagey": "paguei",
+    "pgto": "pagamento",
+    "pgt": "pagamento",
+    "pagto": "pagamento",
+    "compr": "comprovante",
+    "comprov": "comprovante",
+    "boletos": "boleto",
+    "fds": "fim de semana",
+    "prox": "proxima",
+    "proxim": "proxima",
+    "semna": "semana",
+    "vo": "vou",
+    "consigu": "consigo",
+    "acert": "acertar",
+    "pfv": "por favor",
+    "pfvr": "por favor",
+    "pf": "por favor",
+    "vdd": "verdade",
+    "cmg": "comigo",
+}
+WEEKDAYS = {
+    "segunda": 0,
+    "terca": 1,
+    "quarta": 2,
+    "quinta": 3,
+    "sexta": 4,
+    "sabado": 5,
+    "domingo": 6,
+}
+NUMBER_WORDS = {
+    "um": 1,
+    "primeiro": 1,
+    "dois": 2,
+    "tres": 3,
+    "quatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "sete": 7,
+    "oito": 8,
+    "nove": 9,
+    "dez": 10,
+    "onze": 11,
+    "doze": 12,
+    "treze": 13,
+    "quatorze": 14,
+    "catorze": 14,
+    "quinze": 15,
+    "dezesseis": 16,
+    "dezessete": 17,
+    "dezoito": 18,
+    "dezenove": 19,
+    "vinte": 20,
+    "trinta": 30,
+}
+
+# -- the phrases of each intent, on folded text ------------------------------------------
+_PAID = [
+    r"\bja (foi |esta |estava |tinha |tinha sido )?"
+    r"(pag[oa]|paguei|quitad[oa]|quitei|acertei|transferi)",
+    r"\bja (fiz|efetuei|realizei|mandei|enviei|fizemos|efetuamos|realizamos) (o |a |um |uma )?"
+    r"(pagamento|pix|transferencia|deposito|ted|doc)",
+    r"\bpaguei\b",
+    r"\bpagamos\b",
+    r"\b(ja )?quitei\b",
+    r"\b(foi|esta|estao|ja esta|tudo) (pag[oa]s?|quitad[oa]s?)\b",
+    r"\bpagamento (ja )?(foi )?(feito|efetuado|realizado|enviado|confirmado)",
+    r"\b(fiz|efetuei|mandei|realizei) (o |um )?(pix|deposito|pagamento|ted|transferencia)\b",
+    r"\bsegue (o |em anexo o |anexo o |abaixo o )?comprovante",
+    r"\b(envio|enviei|mandei|mando|anexo|anexei) (o |os )?comprovantes?\b",
+    r"\bcomprovante (segue|em anexo|anexo|enviado)",
+    r"\bpix (feito|enviado|realizado|efetuado|ja foi)",
+    r"\bdebitado\b",
+    r"\bcaiu (ai|na conta)",
+    r"\b(ja )?transferi\b",
+    r"\bboleto (ja )?(foi )?pago\b",
+]
+_PAID_MORE = [
+    r"\b(pagou|pagaram|quitou|quitaram|regularizei|regularizamos|liquidei)\b",
+    r"\b(quitado|quitada|regularizado|regularizada)\b",
+    r"\bacabei de (pagar|fazer o pix|fazer o pagamento|transferir|quitar|depositar|mandar o pix)",
+    r"\b(transferencia|deposito|pix|pagamento|ted) (ja )?(foi )?(feit[oa]|realizad[oa]|"
+    r"efetuad[oa]|enviad[oa]|mandad[oa])\b",
+    r"^(sim )?(pago|paga|pagos|quitado|quitada)\b",
+    r"\bfoi pag[oa]\b",
+]
+_PROMISE = [
+    r"\b(vou|vamos|irei|iremos|posso|consigo|conseguirei|consigo|vou conseguir|pretendo|devo|"
+    r"quero|prometo|garanto|vou tentar) (te |lhe |lhes )?(pagar|quitar|acertar|depositar|"
+    r"transferir|fazer o pix|fazer o pagamento|efetuar o pagamento|realizar o pagamento|"
+    r"mandar o pix|pagar tudo|regularizar|liquidar|saldar|cobrir)",
+    r"\b(pagarei|pagaremos|quitarei|acertarei|depositarei|transferirei|regularizarei)\b",
+    r"\b(pago|quito|acerto|deposito|transfiro|faco o pix|faco o pagamento|mando o pix|"
+    r"faco a transferencia)\b.{0,25}\b(amanha|hoje|dia \d|dia [a-z]+|segunda|terca|quarta|"
+    r"quinta|sexta|sabado|domingo|semana|fim do mes|final do mes|mes que vem|ate|no \d|"
+    r"em \d|daqui)",
+    r"\b(amanha|hoje|segunda|terca|quarta|quinta|sexta|sabado|domingo|dia \d+)\b.{0,20}\b"
+    r"(pago|quito|acerto|deposito|transfiro|faco o pix|eu pago|te pago|resolvo|faco o pagamento)\b",
+    r"\bassim que (eu )?(receber|cair|entrar|pingar)",
+    r"\bquando (eu )?(receber|cair o|entrar o|pingar)",
+    r"\b(vou|irei) (resolver|regularizar|ver isso e pagar)",
+    r"\bpagamento (sera|vai ser) (feito|efetuado|realizado)",
+    r"\b(estarei|vou estar) (pagando|quitando|efetuando)",
+    r"\b(ate|no mais tardar) (amanha|sexta|segunda|terca|quarta|quinta|sabado|o fim do mes|"
+    r"o final do mes|dia \d+)\b.{0,20}\b(pago|quito|resolvo|acerto|sai|cai)",
+]
+_PROMISE_MORE = [
+    r"\b(efetuarei|farei|realizarei|faremos|efetuaremos|enviarei|mandarei)\b",
+    r"\b(eu|a gente|nos|ai eu|entao eu|que eu) (pago|paga|pagamos|quito|quita|quitamos|acerto|"
+    r"acerta|resolvo|deposito|transfiro|faco o pix|mando o pix)\b",
+    r"\b(vamo|vamos|vou|vai) (pagar|quitar|acertar|depositar|transferir|resolver)",
+    r"\b(fica|ficou) (para|pra) (o )?(dia|amanha|segunda|terca|quarta|quinta|sexta|sabado|"
+    r"domingo|semana|fim|final)",
+    r"\bsem falta\b",
+    r"\b(ta|esta|estara) na conta\b",
+    r"\b(ta|esta|estara) (pago|quitado|resolvido|acertado)\b.{0,3}$",
+    r"\b(fazer|efetuar|realizar) o pagamento\b",
+    r"\bta bom\b",
+    r"\b(ate|no) (segunda|terca|quarta|quinta|sexta|sabado|domingo|amanha|dia \d+)\b.{0,30}"
+    r"\b(pago|quitado|resolvido|acertado|na conta)\b",
+    r"\bo pix vai\b|\bo pagamento vai\b|\bvai (cair|entrar) na conta",
+    r"\b(sera|vai ser) pag[oa]\b",
+    r"\bfazemos o pagamento|\bfaco o pagamento|\bfaco o pix",
+    r"\bconsigo resolver\b",
+]
+_DISPUTE = [
+    r"\bnao (reconheco|conheco|reconhecemos) (essa|esta|esse|este|a|o|nenhuma|nenhum) ?"
+    r"(divida|cobranca|conta|fatura|compra|valor|debito|boleto|servico|pedido|nota)",
+    r"\bnao (reconheco|conheco|reconhecemos) isso\b",
+    r"\bnao reconheco\b",
+    r"\bcobranca (errada|indevida|equivocada|incorreta|abusiva)",
+    r"\b(valor|boleto|fatura|conta) (esta |ta |veio )?(errad[oa]|incorret[oa]|indevid[oa])",
+    r"\bnao (comprei|fiz (essa |esta |nenhuma )?compra|contratei|pedi|assinei)",
+    r"\bnunca (comprei|contratei|recebi|fiz|pedi|tive)",
+    r"\b(produto|mercadoria|pedido|aparelho|servico|item|peca)\b.{0,30}\b(defeito|quebrad[oa]|"
+    r"estragad[oa]|danificad[oa]|avariad[oa]|nao funciona|nao chegou|nao foi entregue|errad[oa])",
+    r"\b(veio|chegou) (com )?(defeito|quebrad[oa]|errad[oa]|faltando)",
+    r"\b(nao|nunca) (recebi|chegou) (o |a |os |as )?(produto|mercadoria|pedido|encomenda|servico)",
+    r"\bja (cancelei|foi cancelad[oa]|tinha cancelado|pedi o cancelamento)",
+    r"\b(cancelei|cancelamos) (o |esse |este |a |essa )?(servico|contrato|plano|pedido|compra)",
+    r"\bisso (nao e|nao eh) meu\b",
+    r"\bnao (devo|estou devendo|to devendo|tenho divida)",
+    r"\bnao tenho nenhuma (divida|conta|pendencia)",
+    r"\b(cobrando|cobraram) (errado|a mais|duas vezes|em dobro)",
+    r"\bcobranca em duplicidade|\bduplicad[oa]\b|\bcobrado duas vezes",
+    r"\bcontestar\b|\bcontesto\b|\bcontestacao\b",
+    r"\bprocon\b",
+]
+_DISPUTE_MORE = [
+    r"\b(veio|vieram|esta|estao|foi) (com )?(\w+ )?errad[oa]s?\b",
+    r"\bnunca (usei|pisei|estive|assinei|fui cliente|comprei|contratei)",
+    r"\b(nao e|nao eh|nao sao) (minha|meu|minhas|meus)\b",
+    r"\b(voces|vcs|me) (cobraram|cobrando|cobrou)\b",
+    r"\bcobraram\b",
+    r"\bfoi cancelad[oa]\b",
+    r"\bnao ficou bom\b|\bmesmo problema\b",
+    r"\bnao era (para|pra) cobrar\b",
+    r"\bnao (devo|devemos) (nada|isso)\b",
+]
+_WHO = [
+    r"\bquem (e|fala|esta falando|ta falando|sao voces|e voce|eh|manda|mandou|escreveu)",
+    r"^quem\b",
+    r"\bque empresa\b",
+    r"\bde onde (e|voces sao|sao|fala|e isso)",
+    r"\bque (fatura|conta|divida|cobranca|boleto|valor) (e essa|e esse|e esta|seria|eh)",
+    r"\bqual (fatura|conta|divida|cobranca|boleto|empresa|compra|nota)\b",
+    r"\b(e|eh|seria|sera|isso e) (um )?golpe\b",
+    r"\bgolpe\b",
+    r"\bnao sei (do que|oque|o que) (se trata|e isso|voce esta falando|voces estao falando)",
+    r"\bdo que se trata\b",
+    r"\bnao conheco (essa empresa|voces|esta empresa)",
+    r"\bcomo (conseguiu|conseguiram|pegaram|voces pegaram) (meu|o meu) (numero|contato)",
+    r"\bque (e|eh) isso\b",
+    r"\bquem (sao|e) (voces|vcs)\b",
+]
+_WHO_MORE = [
+    r"\b(qual|que) (e )?o nome da (empresa|loja)",
+    r"^(e|eh) (da|do|de) ",
+    r"\bde qual (loja|empresa|banco|firma)",
+    r"\b(cobranca|fatura|conta|divida|boleto|compra) de que\b",
+    r"\breferente a (que|qual)",
+    r"\b(voce|voces|ce) (e|eh|sao) de onde",
+    r"\blegitim",
+    r"\b(nem )?sei quem (voces|vcs) sao",
+    r"\bnao conhe[cç]o (essa|esta) (empresa|loja|firma)",
+]
+_NEGOTIATE = [
+    r"\bparcel(ar|a|amento|ado|ada|as|o|e|amos)\b",
+    r"\bem \d+ ?(x|vezes|parcelas)\b",
+    r"\b(em|de|por) \d+ ?x\b",
+    r"\b(duas|tres|quatro|cinco|seis|dez|doze) (vezes|parcelas)\b",
+    r"\bnegoci(ar|acao|amos|a|o)\b",
+    r"\bacordo\b",
+    r"\bdesconto\b",
+    r"\b(dividir|dividido|divide)\b",
+    r"\bentrada\b.{0,30}\b(resto|restante|parcela)",
+    r"\b(diminuir|abaixar|reduzir) (o valor|os juros|a multa)",
+    r"\b(tirar|retirar|isentar|perdoar) (os juros|a multa|juros|multa)",
+    r"\bproposta\b",
+    r"\bpagar (uma )?parte\b|\bpagar metade\b|\bpouco a pouco\b|\baos poucos\b",
+    r"\brenegoci",
+]
+_NEGOTIATE_MORE = [
+    r"\bparcel\w*",
+    r"\bfaz por \d+",
+    r"\b(o )?resto\b.{0,30}\b(parcel|depois|mes que vem|voces)",
+    r"\bpor mes\b",
+    r"\bcondic(ao|oes) (especial|especiais|de pagamento|melhor)",
+    r"\bdificuldade financeira",
+    r"\bmais prazo\b",
+]
+_OPTOUT = [
+    r"^(sair|parar|pare|stop|cancelar|descadastrar|remover|chega)$",
+    r"\bnao (quero|desejo|aceito) (mais )?(receber|ser incomodad|que me (mandem|liguem|enviem))",
+    r"\b(pare|parem|para|parar) (de )?(me )?(mandar|enviar|ligar|mandarem|encher|incomodar|"
+    r"perturbar)",
+    r"\b(me )?(tira|tire|tirem|remova|remover|remove|exclua|excluir|retire|retira)\b.{0,20}"
+    r"\b(lista|cadastro|contato|numero|meu numero)",
+    r"\bdescadastr",
+    r"\bnao me (mande|mandem|envie|enviem|ligue|liguem|perturbe|perturbem|incomode|incomodem)",
+    r"\bchega de (mensagem|mensagens|sms|ligacao|ligacoes|cobranca)",
+    r"\b(sair|parar|stop|pare)\b$",
+]
+_OPTOUT_MORE = [
+    r"\b(retirem|retire|tirem|tire|removam|remova|exclua|excluam|excluir)\b.{0,40}\b(lista|"
+    r"cadastro|envio|contato|endereco|numero|email)",
+    r"\bcancel\w* (o )?(envio|essas mensagens|as mensagens)",
+    r"^(sair|parar|para|stop|pare|chega)( por favor| obrigad[oa])?$",
+    r"\bnao (me )?(mandem|manda|mande|envie|enviem|enviar|quero) mais\b",
+    r"\bnao autorizo\b",
+    r"\bme remov",
+    r"\bbloque(ando|ar|ei|arei)\b",
+]
+_PAID += _PAID_MORE
+_PROMISE += _PROMISE_MORE
+_DISPUTE += _DISPUTE_MORE
+_WHO += _WHO_MORE
+_NEGOTIATE += _NEGOTIATE_MORE
+_OPTOUT += _OPTOUT_MORE
+_NEGATION = re.compile(
+    r"\b(nao|nunca|jamais|sem condicoes de|sem condicao de|impossivel)\b(?: \w+){0,3}? "
+    r"(vou|vai|consigo|conseguirei|da|dar|posso|tenho como|irei|pagar|pago|pagarei|"
+    r"conseguir|vamos|consegui)\b"
+)
+_STRONG_PAID = re.compile(
+    r"\b(ja (foi|esta|paguei|pag|quit|transfer|fiz|efetuei|realizei|mandei|enviei)|paguei|pagou|"
+    r"pagaram|foi pag|acabei de|comprovante|quitei|quitad|transferi|fiz o (pix|pagamento|deposito)|"
+    r"efetuei|realizei|regularizei)"
+)
+_STRONG_PROMISE = re.compile(
+    r"\b(vou|vamos|vamo|irei|iremos|pagarei|pagaremos|efetuarei|farei|quitarei|acertarei|"
+    r"assim que|quando (eu )?receber|sem falta)\b"
+)
+_QUESTION_PROMISE = re.compile(r"\b(posso|pode|da|daria|consigo) (pagar|ser)\b")
+
+
+def fold(text):
+    """Lower case, no accents, no emojis or punctuation (slashes and digits kept),
+    abbreviations and common typos spelled out."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    plain = re.sub(r"(\d)\s*[ºª°o]\b", r"\1", plain)  # "10º" -> "10"
+    plain = re.sub(r"[^a-z0-9/\s]", " ", plain)
+    words = []
+    for word in plain.split():
+        word = re.sub(r"(.)\1{2,}", r"\1", word)  # "simmm" -> "sim"
+        words.append(WORDS.get(word, word))
+    text = " ".join(words)
+    text = re.sub(r"\bfeira\b", "", text)  # "sexta feira" -> "sexta"
+    text = re.sub(r"\s+", " ", text).strip()
+    return text
+
+
+@dataclass
+class Reading:
+    intent: str
+    day: date | None = None  # the promised day, or the day they say they paid
+    confidence: float = 1.0
+    why: str = ""  # the phrase that decided, for the chatter and for debugging
+
+    @property
+    def sure(self):
+        return self.confidence >= SURE
+
+
+def _match(patterns, text):
+    for pattern in patterns:
+        found = re.search(pattern, text)
+        if found:
+            return found.group(0)
+    return None
+
+
+# -- dates ------------------------------------------------------------------------------
+def _month_day(year, month, day):
+    last = monthrange(year, month)[1]
+    return date(year, month, min(day, last)) if 1 <= day <= 31 else None
+
+
+def _next_month(day):
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _forward_date(text, today):
+    """The day a promise names, or None."""
+    if re.search(r"\bdepois de amanha\b", text):
+        return today + timedelta(days=2)
+    found = re.search(r"\b(daqui a|daqui|em|dentro de) (\d+|[a-z]+) dias?\b", text)
+    if found:
+        count = _number(found.group(2))
+        if count and count < 60:
+            return today + timedelta(days=count)
+    explicit = _explicit_date(text, today, forward=True)
+    if explicit:
+        return explicit
+    for found in re.finditer(r"\bdia (\d{1,2}|[a-z]+)\b( do mes que vem| do proximo mes)?", text):
+        number = _number(found.group(1))
+        if number and 1 <= number <= 31:
+            if found.group(2):
+                month = _next_month(today)
+                return _month_day(month.year, month.month, number)
+            if number >= today.day:
+                return _month_day(today.year, today.month, number)
+            month = _next_month(today)
+            return _month_day(month.year, month.month, number)
+    if re.search(r"\b(inicio|comeco|primeiros dias) do (mes que vem|proximo mes)\b", text):
+        month = _next_month(today)
+        return month.replace(day=5)
+    if re.search(r"\b(fim|final) do mes\b", text) and not re.search(
+        r"\b(fim|final) do mes que vem\b", text
+    ):
+        return today.replace(day=monthrange(today.year, today.month)[1])
+    weekday = _weekday(text)
+    if weekday is not None:
+        name, number = weekday
+        if re.search(rf"\b({name} que vem|proxima {name}|{name} da semana que vem)\b", text):
+            monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
+            return monday + timedelta(days=number)
+        ahead = (number - today.weekday()) % 7 or 7
+        return today + timedelta(days=ahead)
+    if re.search(r"\b(semana que vem|proxima semana)\b", text):
+        monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
+        return monday + timedelta(days=4)
+    if re.search(r"\bamanha\b", text) and not re.search(r"\bamanha de manha\b.*\bhoje\b", text):
+        return today + timedelta(days=1)
+    if re.search(r"\bhoje\b", text):
+        return today
+    return None
+
+
+def _backward_date(text, today):
+    """The day a payment already made names, or None."""
+    if re.search(r"\banteontem\b", text):
+        return today - timedelta(days=2)
+    if re.search(r"\bontem\b", text):
+        return today - timedelta(days=1)
+    if re.search(r"\b(hoje|acabei de|agora ha pouco|agorinha)\b", text):
+        return today
+    found = re.search(r"\b(ha|faz) (\d+|[a-z]+) dias?\b", text)
+    if found:
+        count = _number(found.group(2))
+        if count and count < 60:
+            return today - timedelta(days=count)
+    explicit = _explicit_date(text, today, forward=False)
+    if explicit:
+        return explicit
+    for found in re.finditer(r"\bdia (\d{1,2}|[a-z]+)\b", text):
+        number = _number(found.group(1))
+        if number and 1 <= number <= 31:
+            if number <= today.day:
+                return _month_day(today.year, today.month, number)
+            previous = today.replace(day=1) - timedelta(days=1)
+            return _month_day(previous.year, previous.month, number)
+    weekday = _weekday(text)
+    if weekday is not None:
+        _name, number = weekday
+        back = (today.weekday() - number) % 7 or 7
+        return today - timedelta(days=back)
+    return None
+
+
+def _explicit_date(text, today, forward):
+    found = re.search(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b", text)
+    if not found:
+        return None
+    day, month = int(found.group(1)), int(found.group(2))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    if found.group(3):
+        year = int(found.group(3))
+        year = year + 2000 if year < 100 else year
+        return _month_day(year, month, day)
+    candidate = _month_day(today.year, month, day)
+    if forward and candidate < today - timedelta(days=60):
+        candidate = _month_day(today.year + 1, month, day)
+    if not forward and candidate > today:
+        candidate = _month_day(today.year - 1, month, day)
+    return candidate
+
+
+def _weekday(text):
+    found = re.search(r"\b(segunda|terca|quarta|quinta|sexta|sabado|domingo)\b", text)
+    if not found:
+        return None
+    return found.group(1), WEEKDAYS[found.group(1)]
+
+
+def _number(word):
+    if word.isdigit():
+        return int(word)
+    return NUMBER_WORDS.get(word)
+
+
+def _intents(folded, clauses, forward, today):
+    """{intent: the phrase that shows it} of a folded reply, its conflicts
+    settled (``clauses``: its parts between punctuation; ``forward``: the day
+    ahead it names, if any)."""
+    found = {
+        OPTOUT: _match(_OPTOUT, folded),
+        DISPUTE: _match(_DISPUTE, folded),
+        PAID: _match(_PAID, folded),
+        WHO: _match(_WHO, folded),
+        NEGOTIATE: _match(_NEGOTIATE, folded),
+        PROMISE: _match(_PROMISE, folded),
+    }
+    found = {intent: why for intent, why in found.items() if why}
+    # "não paguei ainda, pago amanhã": not paid, a promise.
+    if PAID in found and re.search(r"\b(ainda nao|nao) (paguei|foi pago|consegui pagar)", folded):
+        found.pop(PAID)
+    if PROMISE in found:
+        # "não vou conseguir pagar sexta": no promise, a person answers; but in
+        # "depois de amanhã eu pago, hoje não dá" one clause promises.
+        promising = [c for c in clauses if _match(_PROMISE, c) and not _NEGATION.search(c)]
+        if not promising and _NEGATION.search(folded):
+            found.pop(PROMISE)
+    if not found and forward and not _NEGATION.search(folded):
+        # A day ahead and a word of paying: "semana que vem eu vejo isso e pago".
+        if re.search(r"\b(pag\w*|pix|quit\w*|acert\w*|deposit\w*|transfer\w*|boleto)\b", folded):
+            found[PROMISE] = "day ahead"
+    if PAID in found and PROMISE not in found and forward and not _strong_paid(folded, clauses):
+        # "pago 18/12" written on the 10th: a day that has not come yet.
+        backward = _backward_date(folded, today)
+        if backward is None or not today - timedelta(days=60) <= backward <= today:
+            found[PROMISE] = "day ahead"
+            found.pop(PAID)
+    if PAID in found and PROMISE in found:
+        _settle_paid_or_promise(found, folded, clauses, forward)
+    if WHO in found and DISPUTE in found:
+        # "quem é que está me cobrando?": a question first; a person answers it.
+        found.pop(DISPUTE)
+    if not found and _QUESTION_PROMISE.search(folded) and forward:
+        found[PROMISE] = _QUESTION_PROMISE.search(folded).group(0)
+    return found
+
+
+def _strong_paid(folded, clauses):
+    return _STRONG_PAID.search(folded) or any(
+        re.fullmatch(r"(sim )?(pago|paga|quitado|quitada|esta pago)", c) for c in clauses
+    )
+
+
+def _settle_paid_or_promise(found, folded, clauses, forward):
+    """Both a payment and a promise seem said: the stronger words win; with
+    neither, a day ahead makes it a promise ("pago sexta"), none a payment
+    ("tá pago"). Both strong: a person reads it (both stay)."""
+    strong_paid = _strong_paid(folded, clauses)
+    strong_promise = _STRONG_PROMISE.search(folded)
+    if strong_paid and not strong_promise:
+        found.pop(PROMISE)
+    elif strong_promise and not strong_paid:
+        found.pop(PAID)
+    elif not strong_paid and not strong_promise:
+        found.pop(PAID if forward else PROMISE)
+
+
+# -- reading ------------------------------------------------------------------------------
+def read(text, today):
+    """The ``Reading`` of a customer's reply written on ``today`` (a date, in the
+    customer's calendar)."""
+    folded = fold(text)
+    if not folded:
+        return Reading(OTHER, confidence=1.0, why="empty")
+    clauses = [fold(part) for part in re.split(r"[.!?;,\n]+|\bmas\b", text or "")]
+    clauses = [clause for clause in clauses if clause]
+    forward = _forward_date(folded, today)
+    found = _intents(folded, clauses, forward, today)
+    if not found:
+        return Reading(OTHER, why="")
+    # One intent speaks for the reply: the strongest, in this order.
+    order = (DISPUTE, PAID, OPTOUT, NEGOTIATE, PROMISE, WHO)
+    intents = [intent for intent in order if intent in found]
+    intent = intents[0]
+    confidence = 1.0
+    if intent == DISPUTE and PAID in found:
+        confidence = 0.6  # "já paguei, cobrança errada": a person sorts it out
+    if intent == PAID and (PROMISE in found or NEGOTIATE in found):
+        confidence = 0.7
+    if intent == OPTOUT and (PROMISE in found or NEGOTIATE in found):
+        confidence = 0.7
+    if intent == NEGOTIATE and PROMISE in found:
+        # "pago metade sexta e o resto dia 20": a deal, for the customer's link.
+        confidence = 0.9
+    reading = Reading(intent, confidence=confidence, why=found[intent])
+    if intent == PROMISE:
+        reading.day = _forward_date(folded, today)
+        if reading.day is not None and reading.day < today:
+            reading.day = None  # a promise names no past day: a person reads it
+    elif intent == PAID:
+        reading.day = _backward_date(folded, today)
+        if reading.day and reading.day > today:
+            reading.day = None
+    return reading
+
+
+def dispute_reason(text):
+    """The portal's dispute reason a dispute reply gives (account.move's
+    DISPUTE_REASONS): not received, defective, wrong amount, else other."""
+    folded = fold(text)
+    if re.search(r"\b(nao|nunca) (recebi|chegou|foi entregue|entregaram)\b", folded):
+        return "not_received"
+    if re.search(r"\b(defeito|quebrad[oa]|estragad[oa]|danificad[oa]|nao funciona)", folded):
+        return "defective"
+    if re.search(
+        r"\b(valor|preco|cobranca) (esta |ta |veio )?(errad|incorret|a mais|maior)", folded
+    ):
+        return "wrong_amount"
+    return "other"
