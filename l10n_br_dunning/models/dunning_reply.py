@@ -174,16 +174,20 @@ class DunningReply(models.Model):
         )
         return env._("To split it in installments: %(link)s", link=link)
 
-    def _answer_back(self, account, moves):
-        """A short confirmation on the channel of the reply (SMS; WhatsApp inside
-        its 24-hour window: the customer just wrote), inside the customer's
-        legal hours, once. E-mail replies get none (a person may write)."""
+    def _may_answer_now(self):
+        """Inside the customer's legal hours (their window) now."""
         self.ensure_one()
-        if self.channel != "sms" or not self.number:
-            return False
         now = to_utc(fields.Datetime.now())
         context = PlanningContext(self.env)
-        if context.next_allowed(self.company_id, self.partner_id, now) > now:
+        return context.next_allowed(self.company_id, self.partner_id, now) <= now
+
+    def _answer_back(self, account, moves):
+        """A short confirmation on the channel of the reply (SMS here; WhatsApp
+        in l10n_br_dunning_whatsapp, inside its 24-hour window: the customer
+        just wrote), inside the customer's legal hours, once. E-mail replies
+        get none (a person may write)."""
+        self.ensure_one()
+        if self.channel != "sms" or not self.number or not self._may_answer_now():
             return False
         text = self._answer_text(moves)
         self.env["dunning.outbox"]._post_sms(

@@ -5,12 +5,12 @@ from zoneinfo import ZoneInfo
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, html2plaintext
 from odoo.tools.misc import format_amount, format_date, hmac
 
 from odoo.addons.sms_gateway.tools.segments import transliterate as gsm7_text
 
-from ..tools import best_hour
+from ..tools import best_hour, reply_reader
 from ..tools.payer_profile import average_days_late, payer_class
 from ..tools.portal_codes import mask_email, mask_phone
 from ..tools.sms_text import TRIM_COURTESY, TRIM_NONE, TRIM_VOCATIVE, short_sender, vocative
@@ -415,6 +415,33 @@ class ResPartner(models.Model):
             "overdue": overdue,
             "not_due": total - overdue,
         }
+
+    # -- replies by e-mail ---------------------------------------------------------------
+    def _message_post_after_hook(self, message, msg_vals):
+        """A customer's e-mail answering a reminder (filed on their chatter by
+        its References) is read as their SMS and WhatsApp replies are; the
+        e-mail stays on the chatter for a person either way."""
+        result = super()._message_post_after_hook(message, msg_vals)
+        author = message.author_id
+        if (
+            len(self) == 1
+            and msg_vals.get("message_type") == "email"
+            and author
+            and author.commercial_partner_id == self.commercial_partner_id
+        ):
+            company = (
+                message.parent_id.record_company_id
+                or self.env["dunning.event"]
+                .sudo()
+                .search(
+                    [("partner_id", "=", self.commercial_partner_id.id)], order="id desc", limit=1
+                )
+                .company_id
+            )
+            text = reply_reader.strip_quoted(html2plaintext(message.body or ""))
+            if company and text:
+                self.env["dunning.reply"].sudo()._read_reply(self, company, text, "email")
+        return result
 
     # -- each customer's best hour ----------------------------------------------------------
     @api.depends_context("company")

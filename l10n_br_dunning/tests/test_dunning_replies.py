@@ -118,3 +118,30 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         reply = self._reply("pago amanha", at=datetime(2026, 12, 16, 1, 0))
         self.assertEqual(reply.day, date(2026, 12, 16))
         self.assertFalse(reply.answer)
+
+    def test_an_email_reply_is_read_too_without_its_quoted_reminder(self):
+        reminder = self._events(self.move, channel="email").filtered("mail_message_id")[:1]
+        parent = reminder.mail_message_id
+        self.assertTrue(parent.message_id)
+        raw = (
+            "From: Maria Souza <maria@cliente.example>\r\n"
+            "To: cobranca@aurora.example\r\n"
+            "Subject: Re: Fatura em aberto\r\n"
+            f"In-Reply-To: {parent.message_id}\r\n"
+            f"References: {parent.message_id}\r\n"
+            "Message-ID: <resposta-1@cliente.example>\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n"
+            "\r\n"
+            "Bom dia, vou pagar dia 18.\r\n"
+            "\r\n"
+            "Em ter., 15 de dez. de 2026 12:00, Papelaria escreveu:\r\n"
+            "> Se já pagou, desconsidere. Não reconheço? Conteste no portal.\r\n"
+        )
+        with freeze_time(REPLY_AT):
+            self.env["mail.thread"].message_process(False, raw.encode())
+        reply = self.env["dunning.reply"].search([("partner_id", "=", self.sp.id)])
+        self.assertEqual((reply.channel, reply.action), ("email", "promise"))
+        self.assertEqual(reply.day, date(2026, 12, 18))
+        self.assertEqual(reply.text, "Bom dia, vou pagar dia 18.")
+        self.assertFalse(reply.answer)
+        self.assertTrue(self.move.dunning_paused)

@@ -623,3 +623,23 @@ def dispute_reason(text):
     ):
         return "wrong_amount"
     return "other"
+
+
+_QUOTE_START = re.compile(
+    r"^\s*(em .{0,200} escreveu:?|on .{0,200} wrote:?|-+ ?(mensagem original|original message)"
+    r" ?-+|de: .+|from: .+|enviado do meu .+|sent from my .+)\s*$",
+    re.IGNORECASE,
+)
+
+
+def strip_quoted(text):
+    """An e-mail reply without what it quotes: lines starting with ">" and
+    everything from "Em ..., ... escreveu:" (or its English twin) on."""
+    kept = []
+    for line in (text or "").splitlines():
+        if _QUOTE_START.match(line):
+            break
+        if line.lstrip().startswith(">"):
+            continue
+        kept.append(line)
+    return "\n".join(kept).strip()

@@ -10,3 +10,4 @@ from . import res_partner
 from . import whatsapp_account
 from . import whatsapp_message
 from . import whatsapp_template
+from . import dunning_reply

@@ -1,10 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import date, datetime
+import hashlib
+import hmac
+import json
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from odoo.addons.l10n_br_dunning.tests.common import DunningCase
 from odoo.addons.whatsapp_gateway.tests.common import WhatsappStandInMixin
@@ -278,3 +281,68 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
             with self.subTest(template=template.template_ref):
                 self.assertIn(f"``{template.template_ref}``", readme)
                 self.assertIn(" ".join(template.body.split()), readme)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningWhatsappReplies(WhatsappStandInMixin, DunningCase, HttpCase):
+    """A customer's WhatsApp reply over Meta's signed webhook, read by the régua."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._load_portuguese()
+        cls.sp.lang = "pt_BR"
+        cls.env["ir.config_parameter"].sudo().set_param("web.base.url", cls.base_url())
+        cls.account = cls._create_account("meta", company=cls.company)
+        # The mixin's own customer shares Maria Souza's mobile: another number.
+        cls.env["whatsapp.consent"].search([("partner_id", "=", cls.customer.id)]).unlink()
+        cls.customer.mobile = "(11) 91111-2222"
+
+    def test_a_whatsapp_promise_is_recorded_and_answered_in_the_window(self):
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        payload = {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "changes": [
+                        {
+                            "field": "messages",
+                            "value": {
+                                "metadata": {"phone_number_id": self.stand_in.phone_number_id},
+                                "messages": [
+                                    {
+                                        "from": "5511987654321",
+                                        "id": "wamid.reply-1",
+                                        "type": "text",
+                                        "text": {"body": "Oi, pago segunda que vem 🙏"},
+                                    }
+                                ],
+                            },
+                        }
+                    ]
+                }
+            ],
+        }
+        body = json.dumps(payload).encode()
+        signature = "sha256=" + hmac.new(b"meta-app-secret", body, hashlib.sha256).hexdigest()
+        with freeze_time(D3_RUN + timedelta(hours=1)):
+            response = self.url_open(
+                f"/whatsapp_gateway/{self.account.id}/webhook",
+                data=body,
+                headers={"Content-Type": "application/json", "X-Hub-Signature-256": signature},
+            )
+        self.assertEqual(response.status_code, 200)
+        self.env.invalidate_all()
+        reply = self.env["dunning.reply"].search([("partner_id", "=", self.sp.id)])
+        self.assertEqual((reply.channel, reply.action), ("whatsapp", "promise"))
+        self.assertEqual(reply.day, date(2026, 12, 21))
+        self.assertTrue(move.dunning_paused)
+        answer = self.env["whatsapp.message"].search(
+            [
+                ("partner_id", "=", self.sp.id),
+                ("direction", "=", "out"),
+                ("template_id", "=", False),
+            ]
+        )
+        self.assertEqual(answer.body, "Anotado: pagamento em 21/12. Obrigado!")
