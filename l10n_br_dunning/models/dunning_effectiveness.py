@@ -148,22 +148,6 @@ class DunningPaymentMonth(models.Model):
         "Average days to pay", readonly=True, digits=(16, 1), aggregator="avg"
     )
 
-    @api.model
-    def _delivered_sql(self):
-        """Whether the message of an event row ``e`` reached the customer (1 or
-        0), ``n.delivered`` being its notification's: an add-on whose channel
-        has no notification (a call) adds its own branch."""
-        return SQL(
-            """CASE
-                   -- Odoo's notification: "sent" is a delivery report for an SMS
-                   -- (sms.tracker), the mail server's acceptance for an e-mail.
-                   -- (and WhatsApp's notification, delivered or read).
-                   WHEN e.channel NOT IN ('call', 'letter') THEN COALESCE(n.delivered, 0)
-                   WHEN e.channel = 'letter' THEN (e.state = 'printed')::int
-                   ELSE 0
-               END"""
-        )
-
     @property
     def _table_query(self):
         today = fields.Date.context_today(self)
