@@ -46,6 +46,12 @@ class DunningReply(models.Model):
     action = fields.Selection(ACTIONS, required=True)
     day = fields.Date("Date read", help="The promised day, or the day they say they paid.")
     request_ids = fields.Many2many("dunning.portal.request", string="Requests recorded")
+    confirmed_move_ids = fields.Many2many(
+        "account.move",
+        "dunning_reply_confirmed_move_rel",
+        string="Confirmed paid by the bank",
+        help="Invoices the bank confirmed paid when the customer said so (a Pix charge).",
+    )
     move_ids = fields.Many2many("account.move", string="Invoices")
     answer = fields.Char("Answered", help="The confirmation sent back, if any.")
     state = fields.Selection([("done", "Done"), ("undone", "Undone by a person")], default="done")
@@ -79,11 +85,13 @@ class DunningReply(models.Model):
         moves = lines.move_id
         if not moves:
             return self.browse()
+        # "Já paguei": where the bank can tell (a Pix charge), ask it first.
+        confirmed = self._paid_at_bank(moves) if action == "paid" else moves.browse()
         Request = self.env["dunning.portal.request"].sudo().with_context(dunning_reply=True)
         requests = Request.browse()
         try:
             with self.env.cr.savepoint():
-                for move in moves:
+                for move in moves - confirmed:
                     if action == "promise":
                         requests |= Request._submit(
                             "promise", partner, company, move, promised_on=reading.day
@@ -122,11 +130,18 @@ class DunningReply(models.Model):
                 "day": reading.day,
                 "request_ids": [fields.Command.set(requests.ids)],
                 "move_ids": [fields.Command.set(moves.ids)],
+                "confirmed_move_ids": [fields.Command.set(confirmed.ids)],
             }
         )
         reply._log()
         reply._answer_back(account, moves)
         return reply
+
+    @api.model
+    def _paid_at_bank(self, moves):
+        """The invoices among ``moves`` the bank confirms paid now (booked): a
+        hook for a bank connection (l10n_br_dunning_pix). None here."""
+        return moves.browse()
 
     def _what_was_done(self):
         self.ensure_one()
@@ -134,7 +149,11 @@ class DunningReply(models.Model):
         day = format_date(env, self.day) if self.day else ""
         return {
             "promise": env._("a promise to pay on %(day)s: reminders paused until then", day=day),
-            "paid": env._("a payment already made: reminders paused while a person checks"),
+            "paid": (
+                env._("a payment already made, which the bank confirmed: booked")
+                if self.confirmed_move_ids and self.confirmed_move_ids == self.move_ids
+                else env._("a payment already made: reminders paused while a person checks")
+            ),
             "dispute": env._("a dispute: reminders paused while a person resolves it"),
             "negotiate": env._("a wish to negotiate: the Parcelar link was sent"),
         }[self.action]
@@ -163,6 +182,8 @@ class DunningReply(models.Model):
         if self.action == "promise":
             day = format_date(env, self.day, date_format="dd/MM")
             return env._("Noted: payment on %(day)s. Thank you!", day=day)
+        if self.action == "paid" and self.confirmed_move_ids == self.move_ids:
+            return env._("Payment confirmed. Thank you!")
         if self.action == "paid":
             return env._("Thank you! We will check the payment and let you know.")
         if self.action == "dispute":

@@ -241,6 +241,24 @@ class TestDunningPix(DunningCase, HttpCase):
             len(self.env["account.payment"].search([("partner_id", "=", self.sp.id)])), 1
         )
 
+    def test_a_customer_who_says_it_is_paid_is_checked_at_the_bank_first(self):
+        paid = self._invoice(self.sp, DUE, amount=100.0)
+        _line, _code, charge = self._charge(paid)
+        # Reminded, then paid at the bank; no notification came.
+        self._run(datetime(2026, 12, 15, 15, 0))
+        self.bank.pay(charge.txid, notify=False)
+        with freeze_time(datetime(2026, 12, 15, 16, 0)):
+            reply = self.env["dunning.reply"]._read_reply(
+                self.sp, self.company, "ja paguei o pix", "sms", number="+5511987654321"
+            )
+        self.assertEqual(reply.action, "paid")
+        self.assertEqual(reply.confirmed_move_ids, paid)
+        self.assertIn(paid.payment_state, ("paid", "in_payment"))
+        # Confirmed by the bank: no claim to check, no pause.
+        self.assertFalse(reply.request_ids)
+        self.assertFalse(paid.dunning_paused)
+        self.assertEqual(reply.answer, "Payment confirmed. Thank you!")
+
     def test_partial_payment_leaves_the_rest_open_for_a_person(self):
         move = self._invoice(self.sp, DUE, amount=300.0)
         _line, _code, charge = self._charge(move)
