@@ -689,14 +689,42 @@ class ResPartner(models.Model):
                 ),
             )
         )
+        # Promises broken in the last 12 months: the promised day passed and the
+        # invoice was not paid by then (the portal's new date, or a reply).
+        broken = dict(
+            self.env.execute_query(
+                SQL(
+                    """
+                    WITH paid AS (%(paid)s)
+                    SELECT m.commercial_partner_id, count(*)
+                      FROM account_move m
+                 LEFT JOIN paid p ON p.move_id = m.id
+                     WHERE m.company_id = %(company)s AND m.state = 'posted'
+                       AND m.dunning_promise_date >= %(since)s
+                       AND m.dunning_promise_date < %(today)s
+                       AND (p.paid_on IS NULL OR p.paid_on > m.dunning_promise_date)
+                       AND NOT %(renegotiated)s
+                  GROUP BY m.commercial_partner_id
+                    """,
+                    paid=PAID_MOVES,
+                    company=company.id,
+                    since=today - timedelta(days=365),
+                    today=today,
+                    renegotiated=settled_by_agreement("m"),
+                )
+            )
+        )
         payments = defaultdict(list)
         for partner_id, amount, due, paid_on in paid:
             payments[partner_id].append((amount, (paid_on - due).days))
         oldest = {partner_id: max((today - due).days, 0) for partner_id, due in opened}
         result = {}
-        for partner_id in set(payments) | set(oldest):
+        for partner_id in set(payments) | set(oldest) | set(broken):
             average = average_days_late(payments.get(partner_id, []))
-            result[partner_id] = (average or 0.0, payer_class(average, oldest.get(partner_id, 0)))
+            result[partner_id] = (
+                average or 0.0,
+                payer_class(average, oldest.get(partner_id, 0), broken.get(partner_id, 0)),
+            )
         by_class = defaultdict(list)
         for partner_id, (average, klass) in result.items():
             by_class[(average, klass)].append(partner_id)

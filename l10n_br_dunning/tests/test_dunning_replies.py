@@ -145,3 +145,23 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self.assertEqual(reply.text, "Bom dia, vou pagar dia 18.")
         self.assertFalse(reply.answer)
         self.assertTrue(self.move.dunning_paused)
+
+    def test_a_broken_promise_lowers_the_payer_profile(self):
+        self._reply("pago dia 17")
+        Partner = self.env["res.partner"]
+        Partner._dunning_update_payer_profiles(self.company, today=date(2026, 12, 16))
+        self.assertEqual(self.sp.dunning_payer_class, "good")
+        # The 17th passed unpaid: the promise is broken.
+        Partner._dunning_update_payer_profiles(self.company, today=date(2026, 12, 19))
+        self.assertEqual(self.sp.dunning_payer_class, "attention")
+
+    def test_a_promise_kept_does_not(self):
+        self._reply("pago dia 17")
+        self._pay(self.move, date=date(2026, 12, 16))
+        Partner = self.env["res.partner"]
+        result = Partner._dunning_update_payer_profiles(self.company, today=date(2026, 12, 19))
+        # Paid 6 days late, before the promised day: judged on its lateness alone.
+        self.assertEqual(result[self.sp.id], (6.0, "attention"))
+        self.move.dunning_promise_date = False
+        result = Partner._dunning_update_payer_profiles(self.company, today=date(2026, 12, 19))
+        self.assertEqual(result[self.sp.id], (6.0, "attention"))

@@ -32,8 +32,20 @@ def average_days_late(payments):
     return round(weighted / total, 1)
 
 
-def payer_class(avg_days_late, oldest_open_days_overdue=0, thresholds=Thresholds()):
-    """GOOD, ATTENTION or BAD; a customer without history is judged on what is open."""
+CLASSES = (GOOD, ATTENTION, BAD)
+
+
+def payer_class(
+    avg_days_late, oldest_open_days_overdue=0, broken_promises=0, thresholds=Thresholds()
+):
+    """GOOD, ATTENTION or BAD; a customer without history is judged on what is
+    open. Each promise to pay the customer broke in the last 12 months (the
+    day passed unpaid) lowers the class one step."""
+    klass = _class(avg_days_late, oldest_open_days_overdue, thresholds)
+    return CLASSES[min(CLASSES.index(klass) + max(broken_promises, 0), len(CLASSES) - 1)]
+
+
+def _class(avg_days_late, oldest_open_days_overdue, thresholds):
     if oldest_open_days_overdue > thresholds.bad_open_days:
         return BAD
     avg = avg_days_late or 0.0

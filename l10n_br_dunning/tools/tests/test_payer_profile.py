@@ -19,3 +19,10 @@ def test_classes():
     # What is open now counts too.
     assert payer_class(0.0, oldest_open_days_overdue=40) == ATTENTION
     assert payer_class(0.0, oldest_open_days_overdue=75) == BAD
+
+
+def test_each_broken_promise_lowers_the_class_one_step():
+    assert payer_class(2.5, broken_promises=1) == ATTENTION
+    assert payer_class(2.5, broken_promises=2) == BAD
+    assert payer_class(12.0, broken_promises=1) == BAD
+    assert payer_class(45.0, broken_promises=3) == BAD
