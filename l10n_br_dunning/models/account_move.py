@@ -317,6 +317,17 @@ class AccountMove(models.Model):
             return self.dunning_agreement_id.sudo().get_portal_url()
         return self.get_portal_url()
 
+    def _dunning_broken_promise(self):
+        """The day the customer promised to pay this document (the portal's new
+        date, or a reply), when it passed and the document is still open: the
+        reminders that follow speak of it."""
+        self.ensure_one()
+        promised = self.dunning_promise_date
+        if not promised or self._dunning_portal_closed():
+            return False
+        today = self.commercial_partner_id._dunning_today(self.company_id)
+        return promised if promised < today else False
+
     def _dunning_document_label(self):
         """How a reminder names this document: "Invoice INV/2026/00001", or
         "Agreement AC-00001"."""

