@@ -3,7 +3,9 @@
 
 Reads the labelled corpus (``benchmarks/replies/corpus.jsonl``: replies written
 for the project, each with ``text``, ``channel``, ``sent_on``, the expected
-``intent`` and ``date``, and its ``split``) with the plain reader
+``intent`` and ``date``, and its ``split``; ``--corpus
+benchmarks/replies/dev.jsonl --split dev``: a second corpus by another writer,
+used for tuning) with the plain reader
 (``l10n_br_dunning/tools/reply_reader.py``) and prints, on the test part
 (``--split``), per intent: precision and recall of what would be done
 automatically (a reading the reader is sure of), the exact-date rate of the
@@ -100,7 +102,7 @@ def score(rows):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--classify-jsonl", nargs=2, metavar=("IN", "OUT"))
-    parser.add_argument("--split", default="test", choices=("test", "train", "all"))
+    parser.add_argument("--split", default="test", choices=("test", "train", "dev", "all"))
     parser.add_argument("--corpus", default=str(CORPUS))
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args()

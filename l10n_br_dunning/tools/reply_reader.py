@@ -116,6 +116,7 @@ WORDS = {
     "pf": "por favor",
     "vdd": "verdade",
     "cmg": "comigo",
+    "pague": "paguei",
 }
 WEEKDAYS = {
     "segunda": 0,
@@ -242,7 +243,6 @@ _DISPUTE = [
     r"\b(cobrando|cobraram) (errado|a mais|duas vezes|em dobro)",
     r"\bcobranca em duplicidade|\bduplicad[oa]\b|\bcobrado duas vezes",
     r"\bcontestar\b|\bcontesto\b|\bcontestacao\b",
-    r"\bprocon\b",
 ]
 _DISPUTE_MORE = [
     r"\b(veio|vieram|esta|estao|foi) (com )?(\w+ )?errad[oa]s?\b",
@@ -329,6 +329,55 @@ _OPTOUT_MORE = [
     r"\bme remov",
     r"\bbloque(ando|ar|ei|arei)\b",
 ]
+_PROMISE_MORE += [
+    r"\bassim que (der|puder|possivel|conseguir|sair|entrar)",
+    r"\b(preciso de|mais) (uns|alguns) dias\b",
+    r"\bquando (eu )?recebe\b",
+    r"\bvou paga\b",
+    r"\b(so )?consigo (na|no|dia|amanha|segunda|terca|quarta|quinta|sexta|sabado|domingo)\b",
+    r"\b(amanha|hoje|segunda|terca|quarta|quinta|sexta|sabado) (sim|sem falta|eu consigo)\b",
+]
+_DISPUTE_MORE += [
+    r"\bnao procede\b",
+    r"\bindevid",
+    r"\b(cobrar|cobrando|cobraram|cobram)\b.{0,15}\b(mensalidade|mes cheio|duas vezes|em dobro|a "
+    r"mais|de novo|outra)\b",
+    r"\bquerem cobrar\b",
+    r"\bcancelei\b",
+    r"\bculpa (do|de|da|dos|das)\b",
+    r"\bacima do (combinado|valor|orcamento)",
+    r"\b(rapaz|vendedor|atendente|vendedora) (falou|disse)\b",
+    r"\bsem funcionar\b|\bnao funcionou\b|\bficou pela metade\b",
+    r"\b(produto|mercadoria|pedido|encomenda)\b.{0,25}\b(nunca|nao) (chegou|veio|foi entregue)",
+    r"\bnao recebi (o |a |os |as )?(produto|mercadoria|pedido|servico|encomenda|nada)",
+    r"\bnao (pago|vou pagar) (o resto|o mes|isso|essa|esse)\b",
+]
+_WHO_MORE += [
+    r"\bde qual (mes|compra|loja|pedido|nota)\b",
+    r"^isso e (da|do|de)\b",
+    r"\bnome da empresa\b",
+    r"\bcnpj\b.{0,40}\b(confiro|conferir|verificar|verifico)",
+    r"\brobo\b",
+    r"\bcomo (voces|vcs) (conseguiram|pegaram|tem|arrumaram|acharam) (meu|o meu)",
+    r"\bcobrando de que\b|\bde que (e|eh|se trata)\b",
+]
+_NEGOTIATE_MORE += [
+    r"\b(mudar|trocar|alterar) o vencimento\b|\bprorrog",
+    r"\bsegurar\b",
+    r"\bcarne\b",
+    r"\bmais (um )?prazo\b",
+    r"\bmetade\b",
+    r"\bo resto\b",
+    r"\bsem (os )?juros\b",
+    r"\bprecinho\b|\b(preco|valor) melhor\b",
+    r"\bvalor original\b",
+    r"\bjuros (estao|esta|sao|tao) (muito )?(alt|salgad)",
+]
+_OPTOUT_MORE += [
+    r"\bnao (ligue|liguem|ligar) mais\b",
+    r"\b(desliguem|desligue|removam|remova|tirem|tire|apaguem|apague)\b.{0,20}\bnumero\b",
+    r"\bnao (mandar|enviar|mande|envie) (mais )?mensage",
+]
 _PAID += _PAID_MORE
 _PROMISE += _PROMISE_MORE
 _DISPUTE += _DISPUTE_MORE
@@ -340,10 +389,16 @@ _NEGATION = re.compile(
     r"(vou|vai|consigo|conseguirei|da|dar|posso|tenho como|irei|pagar|pago|pagarei|"
     r"conseguir|vamos|consegui)\b"
 )
+# Doubt: the customer is not sure themselves; a person reads it.
+_HEDGE = re.compile(
+    r"\b(ou nao|sim ou nao|depende|nao lembro|nao sei se|vou ver se|vou verificar se|acho que|"
+    r"talvez|quem sabe|se der|nao tenho certeza|paguei parte|paguei metade|paguei so uma parte)\b"
+    r"|\bja paguei\s*\?"
+)
 _STRONG_PAID = re.compile(
     r"\b(ja (foi|esta|paguei|pag|quit|transfer|fiz|efetuei|realizei|mandei|enviei)|paguei|pagou|"
     r"pagaram|foi pag|acabei de|comprovante|quitei|quitad|transferi|fiz o (pix|pagamento|deposito)|"
-    r"efetuei|realizei|regularizei)"
+    r"efetuei|realizei|regularizei|desde)"
 )
 _STRONG_PROMISE = re.compile(
     r"\b(vou|vamos|vamo|irei|iremos|pagarei|pagaremos|efetuarei|farei|quitarei|acertarei|"
@@ -365,6 +420,11 @@ def fold(text):
         words.append(WORDS.get(word, word))
     text = " ".join(words)
     text = re.sub(r"\bfeira\b", "", text)  # "sexta feira" -> "sexta"
+    text = re.sub(
+        r"\b(vinte|trinta) e (um|dois|tres|quatro|cinco|seis|sete|oito|nove)\b",
+        lambda m: str(NUMBER_WORDS[m.group(1)] + NUMBER_WORDS[m.group(2)]),
+        text,
+    )
     text = re.sub(r"\s+", " ", text).strip()
     return text
 
@@ -441,7 +501,7 @@ def _forward_date(text, today):
         return monday + timedelta(days=4)
     if re.search(r"\bamanha\b", text) and not re.search(r"\bamanha de manha\b.*\bhoje\b", text):
         return today + timedelta(days=1)
-    if re.search(r"\bhoje\b", text):
+    if re.search(r"\b(hoje|agora)\b", text):
         return today
     return None
 
@@ -523,7 +583,9 @@ def _intents(folded, clauses, forward, today):
     }
     found = {intent: why for intent, why in found.items() if why}
     # "não paguei ainda, pago amanhã": not paid, a promise.
-    if PAID in found and re.search(r"\b(ainda nao|nao) (paguei|foi pago|consegui pagar)", folded):
+    if PAID in found and re.search(
+        r"\b(ainda nao|nao) (paguei|foi pago|consegui pagar)|\bpaguei nao\b", folded
+    ):
         found.pop(PAID)
     if PROMISE in found:
         # "não vou conseguir pagar sexta": no promise, a person answers; but in
@@ -533,7 +595,13 @@ def _intents(folded, clauses, forward, today):
             found.pop(PROMISE)
     if not found and forward and not _NEGATION.search(folded):
         # A day ahead and a word of paying: "semana que vem eu vejo isso e pago".
-        if re.search(r"\b(pag\w*|pix|quit\w*|acert\w*|deposit\w*|transfer\w*|boleto)\b", folded):
+        if (
+            re.search(
+                r"\b(pag\w*|pix|quit\w*|acert\w*|deposit\w*|transfer\w*|boleto|consigo)\b", folded
+            )
+            or len(folded.split()) <= 4
+        ):
+            # or the reply is the day alone: "segunda q vem"
             found[PROMISE] = "day ahead"
     if PAID in found and PROMISE not in found and forward and not _strong_paid(folded, clauses):
         # "pago 18/12" written on the 10th: a day that has not come yet.
@@ -598,13 +666,18 @@ def read(text, today):
     if intent == NEGOTIATE and PROMISE in found:
         # "pago metade sexta e o resto dia 20": a deal, for the customer's link.
         confidence = 0.9
+    if _HEDGE.search(folded) and intent in (PROMISE, PAID):
+        confidence = min(confidence, 0.5)  # "amanhã eu pago... ou não"
     reading = Reading(intent, confidence=confidence, why=found[intent])
+    # The day is read in the clause that says it ("paguei sábado, deve cair
+    # hoje": Saturday), else in the whole reply.
+    clause = next((c for c in clauses if found[intent] in c), folded)
     if intent == PROMISE:
-        reading.day = _forward_date(folded, today)
+        reading.day = _forward_date(clause, today) or _forward_date(folded, today)
         if reading.day is not None and reading.day < today:
             reading.day = None  # a promise names no past day: a person reads it
     elif intent == PAID:
-        reading.day = _backward_date(folded, today)
+        reading.day = _backward_date(clause, today) or _backward_date(folded, today)
         if reading.day and reading.day > today:
             reading.day = None
     return reading
