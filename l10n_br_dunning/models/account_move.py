@@ -317,6 +317,12 @@ class AccountMove(models.Model):
             return self.dunning_agreement_id.sudo().get_portal_url()
         return self.get_portal_url()
 
+    def _dunning_paid_at_bank(self):
+        """These invoices the bank confirms paid now (their payment booked), for
+        a customer who says they paid (a reply, key 3 of a call): none here; a
+        bank connection tells (l10n_br_dunning_pix)."""
+        return self.browse()
+
     def _dunning_broken_promise(self):
         """The day the customer promised to pay this document (the portal's new
         date, or a reply), when it passed and the document is still open: the

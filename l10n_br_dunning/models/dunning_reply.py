@@ -86,7 +86,7 @@ class DunningReply(models.Model):
         if not moves:
             return self.browse()
         # "Já paguei": where the bank can tell (a Pix charge), ask it first.
-        confirmed = self._paid_at_bank(moves) if action == "paid" else moves.browse()
+        confirmed = moves._dunning_paid_at_bank() if action == "paid" else moves.browse()
         Request = self.env["dunning.portal.request"].sudo().with_context(dunning_reply=True)
         requests = Request.browse()
         try:
@@ -136,12 +136,6 @@ class DunningReply(models.Model):
         reply._log()
         reply._answer_back(account, moves)
         return reply
-
-    @api.model
-    def _paid_at_bank(self, moves):
-        """The invoices among ``moves`` the bank confirms paid now (booked): a
-        hook for a bank connection (l10n_br_dunning_pix). None here."""
-        return moves.browse()
 
     def _what_was_done(self):
         self.ensure_one()

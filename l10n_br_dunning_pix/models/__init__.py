@@ -5,4 +5,3 @@ from . import account_move
 from . import account_move_line
 from . import dunning_channel
 from . import res_config_settings
-from . import dunning_reply

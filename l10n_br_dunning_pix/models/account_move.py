@@ -21,6 +21,18 @@ class AccountMove(models.Model):
             )._pix_follow()
         return result
 
+    def _dunning_paid_at_bank(self):
+        """A customer who says they paid: these invoices' Pix charges are read at
+        the bank first; a Pix no notification brought is booked now, and the
+        invoices it paid need no claim (nor a person to check them)."""
+        confirmed = super()._dunning_paid_at_bank()
+        charges = self.sudo().dunning_pix_charge_ids.filtered(lambda c: c.state == "active")
+        if not charges:
+            return confirmed
+        charges.action_check_bank()
+        self.invalidate_recordset(["payment_state", "amount_residual"])
+        return confirmed | self.filtered(lambda move: move._dunning_portal_closed())
+
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
         # The new installments' charges are created soon, off the posting.

@@ -87,9 +87,11 @@ class VoiceCall(models.Model):
                 ),
             )
         elif choice == flow.PAID:
+            # Where the bank can tell (a Pix charge), it is asked first.
+            confirmed = lines.move_id._dunning_paid_at_bank()
             Request = self.env["dunning.portal.request"].sudo()
             today = partner._dunning_today(company)
-            for move in lines.move_id:
+            for move in lines.move_id - confirmed:
                 try:
                     Request._submit("paid", partner, company, move, paid_on=today, method="other")
                 except UserError as error:
