@@ -1,8 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import secrets
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..tools import providers, sessions
 from ..tools.phone import national_number
@@ -133,6 +134,27 @@ class SmsGatewayMixin(models.AbstractModel):
         result = super().unlink()
         self.env.registry.clear_cache()
         return result
+
+    @api.model
+    @tools.ormcache()
+    def _account_of_companies(self):
+        """{company id: id of its first active account of this kind} (cleared
+        when an account is created, archived, moved or reordered)."""
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT DISTINCT ON (company_id) company_id, id FROM %s"
+                " WHERE active ORDER BY company_id, sequence, id",
+                SQL.identifier(self._table),
+            )
+        )
+        return dict(rows)
+
+    @api.model
+    def _for_company(self, company):
+        """The account of this kind ``company`` sends through (sudo): its first
+        active one, or an empty recordset."""
+        return self.sudo().browse(self._account_of_companies().get(company.id))
 
     def _session(self):
         """The account's pooled session (its parallel requests kept alive)."""

@@ -1,7 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
 
 from odoo.addons.sms_gateway.models.sms_gateway_mixin import CREDENTIALS_GROUP
 
@@ -110,24 +109,6 @@ class VoiceAccount(models.Model):
         )
         for account in self:
             account.call_count = counts.get(account, 0)
-
-    @api.model
-    @tools.ormcache()
-    def _account_of_companies(self):
-        """{company id: id of its first active account}."""
-        self.env.flush_all()
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT DISTINCT ON (company_id) company_id, id FROM voice_account"
-                " WHERE active ORDER BY company_id, sequence, id"
-            )
-        )
-        return dict(rows)
-
-    @api.model
-    def _for_company(self, company):
-        """The account ``company`` calls through (sudo), or an empty one."""
-        return self.sudo().browse(self._account_of_companies().get(company.id))
 
     def _callback_number(self):
         """The number a call gives to call back: the account's, else the company's."""

@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
-import threading
 import uuid as uuidlib
 from datetime import timedelta
 
@@ -48,6 +47,7 @@ class VoiceCall(models.Model):
     """Each automated call: the queue, the conversation and its outcome."""
 
     _name = "voice.call"
+    _inherit = "sms.gateway.queue"
     _description = "Voice Call"
     _order = "id desc"
     _rec_name = "number"
@@ -97,6 +97,9 @@ class VoiceCall(models.Model):
     ended_at = fields.Datetime(readonly=True)
 
     _sql_constraints = [("uuid_unique", "unique(uuid)", "One call per UUID.")]
+    _queue_state = "queued"
+    _queue_cron = "voice_gateway.ir_cron_voice_send"
+    _queue_batch = BATCH
 
     def init(self):
         result = super().init()
@@ -126,119 +129,41 @@ class VoiceCall(models.Model):
                 for item in items
             ]
         )
-        self.env.ref("voice_gateway.ir_cron_voice_send").sudo()._trigger()
+        self._queue_trigger()
         return calls
 
-    # -- the queue ---------------------------------------------------------------------
-    @api.model
-    def _cron_send(self, batch=BATCH):
-        """Place the queued calls, one batch per account at a time, committing after each."""
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        while True:
-            now = fields.Datetime.now()
-            calls = self.search(
-                [
-                    ("state", "=", "queued"),
-                    "|",
-                    ("next_try", "=", False),
-                    ("next_try", "<=", now),
-                ],
-                limit=batch,
-                order="id",
-            )
-            if not calls:
-                return
-            for account, group in calls.grouped("account_id").items():
-                group._send_through_account(account)
-            if not auto_commit:
-                return
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-            if len(calls) < batch:
-                return
-
-    def _lock(self):
-        """The queued calls among these that no other worker is placing."""
-        self.flush_model(["state"])
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT id FROM voice_call WHERE id = ANY(%s) AND state = 'queued'"
-                " ORDER BY id FOR UPDATE SKIP LOCKED",
-                self.ids,
-            )
+    # -- the queue (sms.gateway.queue) ---------------------------------------------------
+    def _interrupted_detail(self):
+        return self.env._(
+            "The worker stopped after handing this call to the provider and before "
+            "recording its answer: it may have rung, so it is not placed again."
         )
-        locked = {row[0] for row in rows}
-        return self.filtered(lambda call: call.id in locked)
 
-    def _gateway_hold(self, now):
-        """Hook: postpone some of these calls by setting their ``next_try`` (the
-        customer's legal hours): the first try and every retry pass here."""
-        return None
-
-    def _send_through_account(self, account):
-        """Place these queued calls through ``account``: every outcome written
-        together, the attempts traced durably before the requests go (a call
-        that may have rung is never placed again)."""
-        now = fields.Datetime.now()
-        self._gateway_hold(now)
-        waiting = self.filtered(lambda call: call.next_try and call.next_try > now)
-        if waiting:
-            cron = self.env.ref("voice_gateway.ir_cron_voice_send").sudo()
-            cron._trigger(at=min(waiting.mapped("next_try")))
-        to_send = (self - waiting)._lock()
-        if not to_send:
-            return
-        account = account.sudo()
-        Dispatch = self.env["sms.gateway.dispatch"].sudo()
-        interrupted = Dispatch._interrupted_uuids({c.uuid: c.attempts + 1 for c in to_send})
+    def _refusals_before_sending(self):
+        """{call id: (failure type, detail)} of those that may not go now: the
+        number asked the company for no more calls since it was queued."""
         opted_out = self.env["voice.opt.out"]._opted_out(
-            [(call.number, call.company_id) for call in to_send]
+            [(call.number, call.company_id) for call in self]
         )
-        results, outgoing = [], []
-        provider = account._get_provider()
-        base = account.get_base_url()
-        for call in to_send:
-            if (call.number, call.company_id.id) in opted_out:
-                results.append(
-                    providers.SendResult(
-                        call.uuid,
-                        providers.FAILED_SEND,
-                        failure_type="opted_out",
-                        detail=self.env._(
-                            "%(number)s asked for no more calls from this company.",
-                            number=call.number,
-                        ),
-                    )
-                )
-            elif call.uuid in interrupted:
-                detail = self.env._(
-                    "The worker stopped after handing this call to the provider and before "
-                    "recording its answer: it may have rung, so it is not placed again."
-                )
-                results.append(providers.SendResult(call.uuid, providers.UNKNOWN, detail=detail))
-            else:
-                outgoing.append(call._outgoing(account, provider, base))
-        if outgoing:
-            attempts = {call.uuid: call.attempts + 1 for call in to_send}
-            with Dispatch._marker(attempts) as mark:
-                results += provider.send(
-                    outgoing,
-                    parallel=account.parallel_requests,
-                    limiter=account._get_rate_limiter(),
-                    before_requests=mark,
-                )
-            uuids = [call.uuid for call in outgoing]
-            self.env.cr.postcommit.add(lambda: Dispatch._forget(self.env.registry, uuids))
-        retry_at = to_send._record_results(account, results)
-        if retry_at:
-            self.env.ref("voice_gateway.ir_cron_voice_send").sudo()._trigger(at=min(retry_at))
+        return {
+            call.id: (
+                "opted_out",
+                self.env._(
+                    "%(number)s asked for no more calls from this company.", number=call.number
+                ),
+            )
+            for call in self
+            if (call.number, call.company_id.id) in opted_out
+        }
 
-    def _outgoing(self, account, provider, base):
+    def _outgoing(self, provider):
         self.ensure_one()
         script = flow.Script.from_dict(self.script)
+        flow_url = self.account_id._flow_url(self, flow.START) if provider.interactive else ""
         return providers.OutgoingCall(
             self.uuid,
             self.number,
-            flow_url=account._flow_url(self, flow.START, base=base) if provider.interactive else "",
+            flow_url=flow_url,
             single_text=script.single_step or script.greeting,
             language=script.language,
             voice=script.voice,

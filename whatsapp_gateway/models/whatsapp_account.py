@@ -2,9 +2,8 @@
 import logging
 import secrets
 
-from odoo import _, api, fields, models, tools
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 from odoo.addons.sms_gateway.models.sms_gateway_mixin import CREDENTIALS_GROUP
 
@@ -107,25 +106,6 @@ class WhatsappAccount(models.Model):
         )
         for account in self:
             account.message_count = counts.get(account, 0)
-
-    @api.model
-    @tools.ormcache()
-    def _account_of_companies(self):
-        """{company id: id of its first active account}."""
-        self.env.flush_all()
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT DISTINCT ON (company_id) company_id, id FROM whatsapp_account"
-                " WHERE active ORDER BY company_id, sequence, id"
-            )
-        )
-        return dict(rows)
-
-    @api.model
-    def _for_company(self, company):
-        """The account ``company`` sends WhatsApp through (sudo), or an empty one."""
-        account_id = self._account_of_companies().get(company.id)
-        return self.sudo().browse(account_id)
 
     # -- actions ---------------------------------------------------------------------
     def action_check_connection(self):

@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
-import threading
 import uuid as uuidlib
 from collections import defaultdict
 from datetime import timedelta
@@ -54,6 +53,7 @@ class WhatsappMessage(models.Model):
     received (a customer's message opens the 24-hour window)."""
 
     _name = "whatsapp.message"
+    _inherit = "sms.gateway.queue"
     _description = "WhatsApp Message"
     _order = "id desc"
     _rec_name = "number"
@@ -106,6 +106,9 @@ class WhatsappMessage(models.Model):
     read_at = fields.Datetime(readonly=True)
 
     _sql_constraints = [("uuid_unique", "unique(uuid)", "One message per UUID.")]
+    _queue_state = "outgoing"
+    _queue_cron = "whatsapp_gateway.ir_cron_whatsapp_send"
+    _queue_batch = BATCH
 
     def init(self):
         result = super().init()
@@ -218,49 +221,13 @@ class WhatsappMessage(models.Model):
                 for i, item in enumerate(items)
             ]
         )
-        self.env.ref("whatsapp_gateway.ir_cron_whatsapp_send").sudo()._trigger()
+        self._queue_trigger()
         return messages
 
-    # -- the queue -------------------------------------------------------------------------
+    # -- the queue (sms.gateway.queue) ---------------------------------------------------
     @api.model
-    def _cron_send(self, batch=BATCH):
-        """Send the queue, one batch per account at a time, committing after each."""
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        while True:
-            now = fields.Datetime.now()
-            messages = self.search(
-                [
-                    ("state", "=", "outgoing"),
-                    ("direction", "=", "out"),
-                    "|",
-                    ("next_try", "=", False),
-                    ("next_try", "<=", now),
-                ],
-                limit=batch,
-                order="id",
-            )
-            if not messages:
-                return
-            for account, group in messages.grouped("account_id").items():
-                group._send_through_account(account)
-            if not auto_commit:
-                return
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-            if len(messages) < batch:
-                return
-
-    def _lock(self):
-        """The outgoing messages among these that no other worker is sending."""
-        self.flush_model(["state"])
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT id FROM whatsapp_message WHERE id = ANY(%s) AND state = 'outgoing'"
-                " ORDER BY id FOR UPDATE SKIP LOCKED",
-                self.ids,
-            )
-        )
-        locked = {row[0] for row in rows}
-        return self.filtered(lambda message: message.id in locked)
+    def _queue_domain(self):
+        return [*super()._queue_domain(), ("direction", "=", "out")]
 
     def _cancel(self, detail):
         """Take these queued messages out of the queue, unsent, saying why."""
@@ -268,64 +235,7 @@ class WhatsappMessage(models.Model):
         queued.write({"state": "canceled", "error_detail": detail, "next_try": False})
         queued._sync_notifications()
 
-    def _gateway_hold(self, now):
-        """Hook: postpone some of these messages by setting their ``next_try``
-        (an add-on whose messages may only go at certain hours). The first try
-        and every retry pass here, so a held message goes at the moment given."""
-        return None
-
-    def _send_through_account(self, account):
-        """Send these queued messages through ``account``; every outcome written
-        together in this transaction, the attempts traced durably before the
-        requests go (sms_gateway's dispatch trace)."""
-        now = fields.Datetime.now()
-        self._gateway_hold(now)
-        waiting = self.filtered(lambda message: message.next_try and message.next_try > now)
-        if waiting:
-            cron = self.env.ref("whatsapp_gateway.ir_cron_whatsapp_send").sudo()
-            cron._trigger(at=min(waiting.mapped("next_try")))
-        to_send = (self - waiting)._lock()
-        if not to_send:
-            return
-        account = account.sudo()
-        Dispatch = self.env["sms.gateway.dispatch"].sudo()
-        interrupted = Dispatch._interrupted_uuids({m.uuid: m.attempts + 1 for m in to_send})
-        refused = to_send._refusals_before_sending()
-        results, outgoing = [], []
-        for message in to_send:
-            if message.id in refused:
-                kind, detail = refused[message.id]
-                results.append(
-                    providers.SendResult(
-                        message.uuid, providers.FAILED, failure_type=kind, detail=detail
-                    )
-                )
-            elif message.uuid in interrupted:
-                detail = self.env._(
-                    "The sending worker stopped after handing this message to the provider and "
-                    "before recording its answer: it may have been sent, so it is not resent. "
-                    "A status report settles it."
-                )
-                results.append(providers.SendResult(message.uuid, providers.UNKNOWN, detail=detail))
-            else:
-                outgoing.append(message._outgoing())
-        if outgoing:
-            provider = account._get_provider()
-            attempts = {message.uuid: message.attempts + 1 for message in to_send}
-            with Dispatch._marker(attempts) as mark:
-                results += provider.send(
-                    outgoing,
-                    parallel=account.parallel_requests,
-                    limiter=account._get_rate_limiter(),
-                    before_requests=mark,
-                )
-            uuids = [message.uuid for message in outgoing]
-            self.env.cr.postcommit.add(lambda: Dispatch._forget(self.env.registry, uuids))
-        retry_at = to_send._record_results(account, results)
-        if retry_at:
-            self.env.ref("whatsapp_gateway.ir_cron_whatsapp_send").sudo()._trigger(at=min(retry_at))
-
-    def _outgoing(self):
+    def _outgoing(self, provider=None):
         self.ensure_one()
         if self.template_id:
             return providers.OutgoingWhatsapp(

@@ -1,0 +1,137 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import threading
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import providers
+
+
+class SmsGatewayQueue(models.AbstractModel):
+    """An outgoing queue of a provider account that is its own log (a WhatsApp
+    message, a call): what every such queue does the same way. Records wait
+    in ``_queue_state`` until their ``next_try``; a batch is locked against
+    other workers, held by the add-ons that say when it may go
+    (``_gateway_hold``), and handed to the account's provider with the
+    durable trace of ``sms.gateway.dispatch`` (a record whose attempt reached
+    the provider and was never recorded is not sent again: *unknown*).
+
+    A model using it has ``uuid``, ``state``, ``attempts``, ``next_try`` and
+    ``account_id``, and implements ``_outgoing(provider)``,
+    ``_refusals_before_sending()`` and ``_record_results(account, results)``.
+    """
+
+    _name = "sms.gateway.queue"
+    _description = "Provider Queue"
+    # The state of a record waiting in the queue, and the cron that sends it.
+    _queue_state = "outgoing"
+    _queue_cron = None
+    _queue_batch = 500
+
+    @api.model
+    def _queue_domain(self):
+        return [("state", "=", self._queue_state)]
+
+    @api.model
+    def _queue_trigger(self, at=None):
+        self.env.ref(self._queue_cron).sudo()._trigger(at=at)
+
+    @api.model
+    def _cron_send(self, batch=None):
+        """Send the queue, one batch per account at a time, committing after each."""
+        batch = batch or self._queue_batch
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        while True:
+            now = fields.Datetime.now()
+            records = self.search(
+                [*self._queue_domain(), "|", ("next_try", "=", False), ("next_try", "<=", now)],
+                limit=batch,
+                order="id",
+            )
+            if not records:
+                return
+            for account, group in records.grouped("account_id").items():
+                group._send_through_account(account)
+            if not auto_commit:
+                return
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            if len(records) < batch:
+                return
+
+    def _lock(self):
+        """The queued records among these that no other worker is sending."""
+        self.flush_model(["state"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM %s WHERE id = ANY(%s) AND state = %s"
+                " ORDER BY id FOR UPDATE SKIP LOCKED",
+                SQL.identifier(self._table),
+                self.ids,
+                self._queue_state,
+            )
+        )
+        locked = {row[0] for row in rows}
+        return self.filtered(lambda record: record.id in locked)
+
+    def _gateway_hold(self, now):
+        """Hook: postpone some of these records by setting their ``next_try``
+        (an add-on whose messages may only go at certain hours). The first try
+        and every retry pass here, so a held record goes at the moment given."""
+        return None
+
+    def _interrupted_detail(self):
+        """Why a record whose attempt may have reached the provider is unknown."""
+        return self.env._(
+            "The sending worker stopped after handing this message to the provider and "
+            "before recording its answer: it may have been sent, so it is not resent. "
+            "A status report settles it."
+        )
+
+    def _send_through_account(self, account):
+        """Send these queued records through ``account``: every outcome written
+        together in this transaction, the attempts traced durably before the
+        requests go (sms_gateway's dispatch trace)."""
+        now = fields.Datetime.now()
+        self._gateway_hold(now)
+        waiting = self.filtered(lambda record: record.next_try and record.next_try > now)
+        if waiting:
+            self._queue_trigger(at=min(waiting.mapped("next_try")))
+        to_send = (self - waiting)._lock()
+        if not to_send:
+            return
+        account = account.sudo()
+        Dispatch = self.env["sms.gateway.dispatch"].sudo()
+        interrupted = Dispatch._interrupted_uuids({r.uuid: r.attempts + 1 for r in to_send})
+        refused = to_send._refusals_before_sending()
+        provider = account._get_provider()
+        results, outgoing = [], []
+        for record in to_send:
+            if record.id in refused:
+                kind, detail = refused[record.id]
+                results.append(
+                    providers.SendResult(
+                        record.uuid, providers.FAILED, failure_type=kind, detail=detail
+                    )
+                )
+            elif record.uuid in interrupted:
+                results.append(
+                    providers.SendResult(
+                        record.uuid, providers.UNKNOWN, detail=record._interrupted_detail()
+                    )
+                )
+            else:
+                outgoing.append(record._outgoing(provider))
+        if outgoing:
+            attempts = {record.uuid: record.attempts + 1 for record in to_send}
+            with Dispatch._marker(attempts) as mark:
+                results += provider.send(
+                    outgoing,
+                    parallel=account.parallel_requests,
+                    limiter=account._get_rate_limiter(),
+                    before_requests=mark,
+                )
+            uuids = [item.uuid for item in outgoing]
+            self.env.cr.postcommit.add(lambda: Dispatch._forget(self.env.registry, uuids))
+        retry_at = to_send._record_results(account, results)
+        if retry_at:
+            self._queue_trigger(at=min(retry_at))
