@@ -182,9 +182,18 @@ def choose(
             decisions.append(_email(contact, rest, origin=FALLBACK))
     if fallback and not manual and contact.email_opted_out:
         decisions += _letter_instead(decisions, channel_lines)
+    return hold(decisions, company_missing, closed_until)
+
+
+def hold(decisions, company_missing=None, closed_until=None, reaching=TO_CUSTOMER):
+    """What no channel escapes, applied to ``decisions`` (returned): nothing
+    ``reaching`` the customer goes while the company cannot identify itself
+    (``company_missing``), and nothing goes before ``closed_until`` (the
+    customer's window is closed now). An add-on's channel passes its own
+    ``reaching`` (WhatsApp, a call)."""
     if company_missing:
         for decision in decisions:
-            if decision.channel in TO_CUSTOMER and decision.state in (SEND, DEFERRED):
+            if decision.channel in reaching and decision.state in (SEND, DEFERRED):
                 decision.state, decision.reason = SKIPPED, COMPANY_UNIDENTIFIED
                 decision.defer_day, decision.args = None, {"missing": company_missing}
     if closed_until is not None:

@@ -95,11 +95,6 @@ def choose(
     if not voice_lines:
         return decisions
     decision = decide(facts, contact.preferred, voice_lines, caps, origin)
-    if company_missing and decision.state in (rules.SEND, rules.DEFERRED):
-        # A call names the company first: without its name and CNPJ it does not go.
-        decision.state, decision.reason = rules.SKIPPED, rules.COMPANY_UNIDENTIFIED
-        decision.defer_day, decision.args = None, {"missing": company_missing}
-    if closed_until is not None and decision.state == rules.SEND:
-        decision.state, decision.reason = rules.DEFERRED, rules.OUTSIDE_WINDOW
-        decision.defer_day, decision.args = closed_until, {"day": closed_until}
+    # A call names the company first: without its name and CNPJ it does not go.
+    rules.hold([decision], company_missing, closed_until, reaching=(VOICE,))
     return [*decisions, decision]

@@ -103,12 +103,7 @@ def choose(
     manual = origin == rules.MANUAL
     decision = decide(facts, contact.preferred, wa_lines, caps, manual)
     decision.origin = origin
-    if company_missing and decision.state in (rules.SEND, rules.DEFERRED):
-        decision.state, decision.reason = rules.SKIPPED, rules.COMPANY_UNIDENTIFIED
-        decision.defer_day, decision.args = None, {"missing": company_missing}
-    if closed_until is not None and decision.state == rules.SEND:
-        decision.state, decision.reason = rules.DEFERRED, rules.OUTSIDE_WINDOW
-        decision.defer_day, decision.args = closed_until, {"day": closed_until}
+    rules.hold([decision], company_missing, closed_until, reaching=(WHATSAPP,))
     sms_lines = list(rest.get(rules.SMS) or ())
     carried = set(wa_lines)
     extra = []
