@@ -123,6 +123,28 @@ class DunningEvent(models.Model):
     )
 
     @api.model
+    def _delivery_sql_of_records(self, event, channels, table, column, states, other):
+        """``_delivery_sql`` for ``channels`` whose message is a record of its
+        own (``table``, pointed at by the event's ``column``) with its own
+        states ({state: delivery status}), ``other`` (SQL) for the rest: how an
+        add-on's channel (WhatsApp, a call) extends it."""
+        whens = SQL(" ").join(
+            SQL("WHEN %s THEN %s", state, status) for state, status in states.items()
+        )
+        return SQL(
+            """CASE WHEN %(channel)s IN %(channels)s THEN (
+                   SELECT CASE r.state %(whens)s END
+                     FROM %(table)s r WHERE r.id = %(record)s)
+               ELSE %(other)s END""",
+            channel=SQL.identifier(event, "channel"),
+            channels=tuple(channels),
+            whens=whens,
+            table=SQL.identifier(table),
+            record=SQL.identifier(event, column),
+            other=other,
+        )
+
+    @api.model
     def _delivery_sql(self, event="e", notification="n"):
         """SQL twin of ``_compute_delivery_status`` for an event row ``event``
         and its notification row ``notification`` (the customer's), generated

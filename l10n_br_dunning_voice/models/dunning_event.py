@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.tools import SQL
 
 from ..tools.voice_rules import RETRY, VOICE
 
@@ -44,17 +43,11 @@ class DunningEvent(models.Model):
     @api.model
     def _delivery_sql(self, event="e", notification="n"):
         """A call's delivery from its state (VOICE_DELIVERY)."""
-        whens = SQL(" ").join(
-            SQL("WHEN %s THEN %s", state, status) for state, status in VOICE_DELIVERY.items()
-        )
-        return SQL(
-            """CASE WHEN %(channel)s = %(voice)s THEN (
-                   SELECT CASE v.state %(whens)s END
-                     FROM voice_call v WHERE v.id = %(call)s)
-               ELSE %(other)s END""",
-            channel=SQL.identifier(event, "channel"),
-            voice=VOICE,
-            whens=whens,
-            call=SQL.identifier(event, "voice_call_id"),
-            other=super()._delivery_sql(event, notification),
+        return self._delivery_sql_of_records(
+            event,
+            (VOICE,),
+            "voice_call",
+            "voice_call_id",
+            VOICE_DELIVERY,
+            super()._delivery_sql(event, notification),
         )

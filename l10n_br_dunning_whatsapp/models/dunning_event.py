@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.tools import SQL
 
 # whatsapp.message state -> the event's delivery status
 WHATSAPP_DELIVERY = {
@@ -40,16 +39,11 @@ class DunningEvent(models.Model):
     @api.model
     def _delivery_sql(self, event="e", notification="n"):
         """A WhatsApp's delivery from its message's state (WHATSAPP_DELIVERY)."""
-        whens = SQL(" ").join(
-            SQL("WHEN %s THEN %s", state, status) for state, status in WHATSAPP_DELIVERY.items()
-        )
-        return SQL(
-            """CASE WHEN %(channel)s IN ('whatsapp', 'thanks_whatsapp') THEN (
-                   SELECT CASE w.state %(whens)s END
-                     FROM whatsapp_message w WHERE w.id = %(message)s)
-               ELSE %(other)s END""",
-            channel=SQL.identifier(event, "channel"),
-            whens=whens,
-            message=SQL.identifier(event, "whatsapp_message_id"),
-            other=super()._delivery_sql(event, notification),
+        return self._delivery_sql_of_records(
+            event,
+            ("whatsapp", "thanks_whatsapp"),
+            "whatsapp_message",
+            "whatsapp_message_id",
+            WHATSAPP_DELIVERY,
+            super()._delivery_sql(event, notification),
         )
