@@ -23,6 +23,9 @@ from datetime import datetime, time, timedelta
 
 from freezegun import freeze_time
 
+# Imported by run_demo.py once Odoo's add-ons path is set.
+from odoo.addons.l10n_br_dunning.tools.payment_states import UNPAID
+
 DAYS = 40
 PHONE_BROWSER = (
     "Mozilla/5.0 (Linux; Android 14; SM-A145M) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -67,7 +70,7 @@ def play(env, company, log=None):
         day = today - timedelta(days=days_ago)
         at = datetime.combine(day, RUN_AT)
         with freeze_time(at):
-            for move in pay_next.filtered(lambda m: m.payment_state == "not_paid"):
+            for move in pay_next.filtered(lambda m: m.payment_state == UNPAID):
                 _pay(env, move, day)
             pay_next = env["account.move"]
             _answer(env, company, DAYS - days_ago)
@@ -193,7 +196,7 @@ def _paid_after_d3(env, company):
             ("stage_id.business_days", "=", True),
         ]
     )
-    return events.move_id.filtered(lambda move: move.payment_state == "not_paid")[:1]
+    return events.move_id.filtered(lambda move: move.payment_state == UNPAID)[:1]
 
 
 def _pay(env, move, day):
@@ -222,7 +225,7 @@ def _answer(env, company, day_number):
                 ("commercial_partner_id", "=", partner.id),
                 ("company_id", "=", company.id),
                 ("move_type", "=", "out_invoice"),
-                ("payment_state", "=", "not_paid"),
+                ("payment_state", "=", UNPAID),
                 ("state", "=", "posted"),
             ],
             order="invoice_date_due",

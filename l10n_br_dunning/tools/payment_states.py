@@ -11,7 +11,8 @@ Settled: nothing is owed any more. Open: something is.
 
 PAID_STATES = ("paid", "in_payment")
 SETTLED_STATES = (*PAID_STATES, "reversed")
-OPEN_PAYMENT_STATES = ("not_paid", "partial")
+UNPAID = "not_paid"  # nothing paid yet
+OPEN_PAYMENT_STATES = (UNPAID, "partial")
 # Never reminded: settled, or blocked by hand (the brief's decision "Payment
 # states": paid, in_payment, reversed and blocked are never reminded).
 NEVER_REMINDED = (*SETTLED_STATES, "blocked")
