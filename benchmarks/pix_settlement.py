@@ -25,30 +25,27 @@ anew on each run.
 
 import argparse
 import random
-import socket
 import subprocess
 import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-import requests
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "scripts"), str(ROOT)]
 from dunning_dataset import cpf  # noqa: E402
-from odoo_helpers import odoo_command, odoo_env, odoo_once, release_database  # noqa: E402
+from odoo_helpers import (  # noqa: E402
+    free_port,
+    odoo_env,
+    odoo_once,
+    release_database,
+    start_server,
+)
 
 from stand_ins.pix_psp import PixStandIn  # noqa: E402
 
 DB = "bench_pix"
 KEY = "15881399000134"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def prepare(env, count, bank, base_url):
@@ -158,25 +155,8 @@ def main():
     env.cr.close()
     release_database(DB)
 
-    server = subprocess.Popen(
-        odoo_command(
-            DB,
-            f"--http-port={port}",
-            "--http-interface=127.0.0.1",
-            "--workers=0",
-            "--max-cron-threads=1",
-            "--log-level=warn",
-        ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = start_server(DB, port, "--workers=0", "--max-cron-threads=1")
     try:
-        for _ in range(120):
-            try:
-                requests.get(base_url + "/web/login", timeout=2)
-                break
-            except requests.RequestException:
-                time.sleep(0.5)
         env = odoo_env(DB)
         env["dunning.pix.account"].browse(account_id).action_register_webhook()
         env.cr.commit()

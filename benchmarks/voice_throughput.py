@@ -25,23 +25,21 @@ Odoo 18.0 must be importable as ``odoo``. The database ``bench_voice`` (only
 """
 
 import argparse
-import socket
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import requests
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "scripts"), str(ROOT)]
 from odoo_helpers import (  # noqa: E402
     addons_path,
-    odoo_command,
+    free_port,
     odoo_env,
     odoo_once,
     release_database,
+    start_server,
 )
 
 import odoo.addons  # noqa: E402
@@ -71,12 +69,6 @@ SCRIPT = {
     "goodbye": "Até logo.",
     "single_step": "Esta é uma ligação da Papelaria Aurora. Tecle 1.",
 }
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def number(index):
@@ -142,25 +134,8 @@ def main():
     for sid in busy:
         stand_in.people[stand_in.calls[sid]["to"]] = Person(status=BUSY)
 
-    server = subprocess.Popen(
-        odoo_command(
-            DB,
-            f"--http-port={port}",
-            "--http-interface=127.0.0.1",
-            "--workers=2",
-            "--max-cron-threads=0",
-            "--log-level=warn",
-        ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = start_server(DB, port, "--workers=2", "--max-cron-threads=0")
     try:
-        for _ in range(120):
-            try:
-                requests.get(base_url + "/web/login", timeout=2)
-                break
-            except requests.RequestException:
-                time.sleep(0.5)
         with ThreadPoolExecutor(max_workers=args.players) as pool:
             started = time.perf_counter()
             list(pool.map(stand_in.play, answered))

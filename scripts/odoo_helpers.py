@@ -2,8 +2,10 @@
 database exists, a one-shot Odoo run (install or update) and the command that
 serves a database on 127.0.0.1."""
 
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,3 +86,32 @@ def serve_command(name, port, *args):
         *SMTP_ARGS,
         *args,
     )
+
+
+def free_port():
+    """A local TCP port nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(name, port, *args):
+    """Odoo serving database ``name`` on 127.0.0.1:``port`` (Odoo's extra
+    ``args``: workers, cron threads), in a process of its own, once its login
+    page answers. The caller terminates it."""
+    import requests
+
+    server = subprocess.Popen(
+        odoo_command(
+            name, f"--http-port={port}", "--http-interface=127.0.0.1", "--log-level=warn", *args
+        ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(120):
+        try:
+            requests.get(f"http://127.0.0.1:{port}/web/login", timeout=2)
+            break
+        except requests.RequestException:
+            time.sleep(0.5)
+    return server
