@@ -16,9 +16,7 @@ from .base import (
     NUMBER,
     REFUSED,
     RINGING,
-    SENT,
     CallReport,
-    SendResult,
     VoiceProvider,
     WebhookError,
     query_param,
@@ -77,17 +75,6 @@ class TwilioVoiceProvider(VoiceProvider, sms.TwilioProvider):
             data["StatusCallback"] = f"{self.config.status_url}{separator}ref={message.uuid}"
             data["StatusCallbackMethod"] = "POST"
         return "POST", self._calls_url(), {"data": data, "auth": self._auth()}
-
-    def _parse_success(self, message, response):
-        data = response.json()
-        price = data.get("price")
-        return SendResult(
-            message.uuid,
-            SENT,
-            provider_id=data["sid"],
-            cost=abs(float(price)) if price not in (None, "") else None,
-            currency=data.get("price_unit") or "",
-        )
 
     def _parse_failure(self, response):
         data = self._json(response)
