@@ -288,6 +288,15 @@ class DunningEngine(models.AbstractModel):
         # its SMS, events and chatter notes written together at the end.
         facts = Channel._batch_facts(lines.partner_id.commercial_partner_id, now)
         outbox = Outbox()
+        # Why a stage was settled unsent, per (why, company): a first run on a
+        # backlog settles thousands of stages with a handful of texts.
+        reasons = {}
+
+        def settled_reason(why, company):
+            if (why, company) not in reasons:
+                reasons[why, company] = Channel._settled_reason(why, company)
+            return reasons[why, company]
+
         # One customer of two companies (two CNPJs) gets each company's messages apart.
         for (partner, _company), partner_lines in lines.grouped(
             lambda line: (line.partner_id.commercial_partner_id, line.company_id)
@@ -305,7 +314,7 @@ class DunningEngine(models.AbstractModel):
                             "superseded",
                             now,
                             context,
-                            reason=Channel._settled_reason(why, line.company_id),
+                            reason=settled_reason(why, line.company_id),
                         )
                         for line, stage, why in settled
                         for channel in stage._channels()
