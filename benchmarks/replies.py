@@ -37,9 +37,10 @@ CORPUS = ROOT / "benchmarks" / "replies" / "corpus.jsonl"
 AUTOMATIC = ("promise", "paid", "dispute", "negotiate", "optout")
 
 
-def decide(text, sent_on):
-    """(intent, date) as the régua acts on it: unsure readings go to a person."""
-    reading = reply_reader.read(text, date.fromisoformat(sent_on))
+def decide(text, sent_on, channel=None):
+    """(intent, date) as the régua acts on it: unsure readings go to a person;
+    an e-mail is read without what it quotes, as dunning.reply reads it."""
+    reading = reply_reader.read_message(text, date.fromisoformat(sent_on), channel)
     if not reading.sure:
         return "other", None
     return reading.intent, reading.day.isoformat() if reading.day else None
@@ -52,14 +53,16 @@ def classify_file(source, target):
             if not line.strip():
                 continue
             row = json.loads(line)
-            row["intent"], row["date"] = decide(row.get("text") or "", row["sent_on"])
+            row["intent"], row["date"] = decide(
+                row.get("text") or "", row["sent_on"], row.get("channel")
+            )
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             count += 1
     print(f"{count} replies classified into {target}")
 
 
 def score(rows):
-    predicted = [decide(row["text"], row["sent_on"]) for row in rows]
+    predicted = [decide(row["text"], row["sent_on"], row.get("channel")) for row in rows]
     print(f"\n{len(rows)} replies")
     print(f"{'intent':<10} {'expected':>8} {'precision':>10} {'recall':>8}")
     results = {}
@@ -119,7 +122,9 @@ def automatic(intent, day):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--classify-jsonl", nargs=2, metavar=("IN", "OUT"))
-    parser.add_argument("--split", default="test", choices=("test", "train", "dev", "all"))
+    parser.add_argument(
+        "--split", default="test", choices=("test", "train", "dev", "tune", "holdout", "all")
+    )
     parser.add_argument("--corpus", default=str(CORPUS))
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args()

@@ -63,7 +63,7 @@ class DunningReply(models.Model):
         lets it: returns the record, or an empty one (a person answers it)."""
         partner = partner.commercial_partner_id
         today = partner._dunning_today(company)
-        reading = reader.read(text, today)
+        reading = reader.read_message(text, today, channel)
         action = reading.intent
         if (
             not reading.sure

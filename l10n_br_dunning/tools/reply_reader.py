@@ -86,6 +86,13 @@ WORDS = {
     "sext": "sexta",
     "sex": "sexta",
     "sxt": "sexta",
+    "sexat": "sexta",
+    "sesta": "sexta",
+    "sxta": "sexta",
+    "num": "nao",
+    "d": "de",
+    "ces": "voces",
+    "oces": "voces",
     "seg": "segunda",
     "segunfa": "segunda",
     "qua": "quarta",
@@ -164,9 +171,12 @@ _PAID = [
     r"\b(ja )?quitei\b",
     r"\b(foi|esta|estao|ja esta|tudo) (pag[oa]s?|quitad[oa]s?)\b",
     r"\bpagamento (ja )?(foi )?(feito|efetuado|realizado|enviado|confirmado)",
-    r"\b(fiz|efetuei|mandei|realizei) (o |um )?(pix|deposito|pagamento|ted|transferencia)\b",
+    r"\b(fiz|efetuei|mandei|realizei) (o |um |a |uma )?"
+    r"(pix|deposito|pagamento|ted|transferencia)\b",
+    r"\b(efetuamos|realizamos|fizemos) (hoje |ontem |agora )?(o |a |um |uma )?(pagamento|pix|"
+    r"transferencia|deposito|ted|quitacao)\b",
     r"\bsegue (o |em anexo o |anexo o |abaixo o )?comprovante",
-    r"\b(envio|enviei|mandei|mando|anexo|anexei) (o |os )?comprovantes?\b",
+    r"\b(envio|enviei|mandei|anexo|anexei) (o |os )?comprovantes?\b",
     r"\bcomprovante (segue|em anexo|anexo|enviado)",
     r"\bpix (feito|enviado|realizado|efetuado|ja foi)",
     r"\bdebitado\b",
@@ -185,10 +195,14 @@ _PAID_MORE = [
 ]
 _PROMISE = [
     r"\b(vou|vamos|irei|iremos|posso|consigo|conseguirei|consigo|vou conseguir|pretendo|devo|"
-    r"quero|prometo|garanto|vou tentar) (te |lhe |lhes )?(pagar|quitar|acertar|depositar|"
+    r"quero|prometo|garanto) (te |lhe |lhes )?(pagar|quitar|acertar|depositar|"
     r"transferir|fazer o pix|fazer o pagamento|efetuar o pagamento|realizar o pagamento|"
     r"mandar o pix|pagar tudo|regularizar|liquidar|saldar|cobrir)",
-    r"\b(pagarei|pagaremos|quitarei|acertarei|depositarei|transferirei|regularizarei)\b",
+    r"\b(pagarei|pagaremos|quitarei|quitaremos|acertarei|acertaremos|depositarei|transferirei|"
+    r"regularizarei|regularizaremos|liquidaremos|liquidarei)\b",
+    r"\b(agendei|agendamos|programei|programamos) (o |a )?(pagamento|pix|transferencia|boleto|"
+    r"para|pra)\b",
+    r"\b(pagamento|boleto|titulo|fatura) (agendad[oa]|programad[oa]) (para|pra)\b",
     r"\b(pago|quito|acerto|deposito|transfiro|faco o pix|faco o pagamento|mando o pix|"
     r"faco a transferencia)\b.{0,25}\b(amanha|hoje|dia \d|dia [a-z]+|segunda|terca|quarta|"
     r"quinta|sexta|sabado|domingo|semana|fim do mes|final do mes|mes que vem|ate|no \d|"
@@ -283,23 +297,24 @@ _WHO_MORE = [
     r"\bnao conhe[cç]o (essa|esta) (empresa|loja|firma)",
 ]
 _NEGOTIATE = [
-    r"\bparcel(ar|a|amento|ado|ada|as|o|e|amos)\b",
+    r"\bparcel(ar|amento|ado|ada|o|e|amos|ando|aria|asse)\b",
+    r"\bparcelas (menores|mais baixas|a perder de vista)|\b(mais|menos) parcelas\b",
     r"\bem \d+ ?(x|vezes|parcelas)\b",
     r"\b(em|de|por) \d+ ?x\b",
     r"\b(duas|tres|quatro|cinco|seis|dez|doze) (vezes|parcelas)\b",
-    r"\bnegoci(ar|acao|amos|a|o)\b",
+    r"\bnegoci(ar|acao|amos|a)\b",
     r"\bacordo\b",
     r"\bdesconto\b",
     r"\b(dividir|dividido|divide)\b",
     r"\bentrada\b.{0,30}\b(resto|restante|parcela)",
     r"\b(diminuir|abaixar|reduzir) (o valor|os juros|a multa)",
-    r"\b(tirar|retirar|isentar|perdoar) (os juros|a multa|juros|multa)",
+    r"\b(tirar|retirar|isentar|perdoar|tira|tirem) (os |esses |estes |a |essa )?(juros|multa)",
     r"\bproposta\b",
     r"\bpagar (uma )?parte\b|\bpagar metade\b|\bpouco a pouco\b|\baos poucos\b",
     r"\brenegoci",
 ]
 _NEGOTIATE_MORE = [
-    r"\bparcel\w*",
+    r"\b(em|de|por|nas|com) (\w+ )?parcelas\b",
     r"\bfaz por \d+",
     r"\b(o )?resto\b.{0,30}\b(parcel|depois|mes que vem|voces)",
     r"\bpor mes\b",
@@ -317,7 +332,8 @@ _OPTOUT = [
     r"\bdescadastr",
     r"\bnao me (mande|mandem|envie|enviem|ligue|liguem|perturbe|perturbem|incomode|incomodem)",
     r"\bchega de (mensagem|mensagens|sms|ligacao|ligacoes|cobranca)",
-    r"\b(sair|parar|stop|pare)\b$",
+    # "quero sair", "pfv pare"; not "...esperando a rescisão sair"
+    r"^(\w+ ){0,2}(sair|parar|stop|pare)$",
 ]
 _OPTOUT_MORE = [
     r"\b(retirem|retire|tirem|tire|removam|remova|exclua|excluam|excluir)\b.{0,40}\b(lista|"
@@ -338,7 +354,16 @@ _PROMISE_MORE += [
     r"\b(amanha|hoje|segunda|terca|quarta|quinta|sexta|sabado) (sim|sem falta|eu consigo)\b",
 ]
 _DISPUTE_MORE += [
-    r"\bnao procede\b",
+    r"\b(diverge|divergente|divergencia)\b",
+    r"\b(valor|fatura|cobranca)\b.{0,30}\bnao (confere|corresponde|bate)\b",
+    r"\bnao (confere|corresponde|bate) com (o|a) (combinado|orcamento|pedido|contrato|proposta)",
+    r"\b(devolvi|devolvemos|devolvido|devolvida)\b|\bnota de devolucao\b|\bnf de devolucao\b",
+    r"\b(nunca|nao) foi (entregue|prestado|executado|concluido|realizado)\b",
+    r"\b(servico|manutencao|conserto|obra|instalacao)\b.{0,30}\bnao (foi )?(prestad|conclui|"
+    r"executad|realizad|feit|termin)",
+    r"\bextraviad[oa]\b|\bfraud\w*|\bboletim de ocorrencia\b",
+    r"\b(apresentou|deu|com) defeito\b",
+    r"\bnao foi aplicad[oa]\b",
     r"\bindevid",
     r"\b(cobrar|cobrando|cobraram|cobram)\b.{0,15}\b(mensalidade|mes cheio|duas vezes|em dobro|a "
     r"mais|de novo|outra)\b",
@@ -353,6 +378,10 @@ _DISPUTE_MORE += [
     r"\bnao (pago|vou pagar) (o resto|o mes|isso|essa|esse)\b",
 ]
 _WHO_MORE += [
+    r"\b(que|qual) (firma|loja|empresa|conta|cobranca|divida) (e|eh) (essa|esta|esse)\b",
+    r"\bsei (que|qual) (firma|empresa|loja) (e|eh)\b",
+    r"\bde onde (voces|vcs) (sao|falam|escrevem)\b",
+    r"\brazao social\b|\bremetente\b",
     r"\bde qual (mes|compra|loja|pedido|nota)\b",
     r"^isso e (da|do|de)\b",
     r"\bnome da empresa\b",
@@ -362,6 +391,7 @@ _WHO_MORE += [
     r"\bcobrando de que\b|\bde que (e|eh|se trata)\b",
 ]
 _NEGOTIATE_MORE += [
+    r"\b(mais um|um) tempinho\b|\bmais tempo\b|\besperar (um pouco|mais)\b",
     r"\b(mudar|trocar|alterar) o vencimento\b|\bprorrog",
     r"\bsegurar\b",
     r"\bcarne\b",
@@ -374,6 +404,8 @@ _NEGOTIATE_MORE += [
     r"\bjuros (estao|esta|sao|tao) (muito )?(alt|salgad)",
 ]
 _OPTOUT_MORE += [
+    r"\bexclusao (do|de) (meu|minha|meus|este|esse) (email|numero|contato|cadastro|dados|telefone)",
+    r"\bexclusao\b.{0,40}\b(lista|listas|cadastro|base)\b",
     r"\bnao (ligue|liguem|ligar) mais\b",
     r"\b(desliguem|desligue|removam|remova|tirem|tire|apaguem|apague)\b.{0,20}\bnumero\b",
     r"\bnao (mandar|enviar|mande|envie) (mais )?mensage",
@@ -392,7 +424,8 @@ _NEGATION = re.compile(
 # Doubt: the customer is not sure themselves; a person reads it.
 _HEDGE = re.compile(
     r"\b(ou nao|sim ou nao|depende|nao lembro|nao sei se|vou ver se|vou verificar se|acho que|"
-    r"talvez|quem sabe|se der|nao tenho certeza|paguei parte|paguei metade|paguei so uma parte)\b"
+    r"talvez|quem sabe|se der|nao tenho certeza|paguei parte|paguei metade|paguei so uma parte|"
+    r"vou tentar|tentarei|vamos tentar|tentar pagar|se eu conseguir|se conseguir|se sobrar)\b"
     r"|\bja paguei\s*\?"
 )
 _STRONG_PAID = re.compile(
@@ -404,7 +437,28 @@ _STRONG_PROMISE = re.compile(
     r"\b(vou|vamos|vamo|irei|iremos|pagarei|pagaremos|efetuarei|farei|quitarei|acertarei|"
     r"assim que|quando (eu )?receber|sem falta)\b"
 )
-_QUESTION_PROMISE = re.compile(r"\b(posso|pode|da|daria|consigo) (pagar|ser)\b")
+# "não consigo amanhã, só sexta": the day after "só" is the promise.
+_ONLY_DAY = re.compile(
+    r"\bso (na |no |dia |a |o |la (na |no |pra |para )?)?(amanha|depois de amanha|segunda|terca|"
+    r"quarta|quinta|sexta|sabado|domingo|\d{1,2}\b|dia \d{1,2}\b)"
+)
+# "posso pagar dia 10?": asking leave is not yet a promise; the customer gets
+# the link where they choose their new date ("pago dia 10, pode ser?" is one).
+_PERMISSION = re.compile(
+    r"\b(posso|podemos|poderia|poderiamos|pode|da|daria|seria possivel|tem como|consigo|"
+    r"conseguimos|e possivel) (eu )?(pagar|quitar|acertar|fazer o pagamento|efetuar o pagamento|"
+    r"ser|deixar|transferir|depositar)\b"
+)
+# A question that only seeks agreement with what was said before it.
+_TAG_QUESTION = re.compile(
+    r"(pode ser|pode|ok|tudo bem|fechado|beleza|combinado|certo|blz|pode confirmar|"
+    r"(e|esta|ta) bom|tranquilo|serve|fica bom|sim)( para voces| pra voces| pra vc)?"
+)
+# Words that put a weak "pago" in the future: "pago mês que vem".
+_FUTURE = re.compile(
+    r"\b(mes que vem|proximo mes|semana que vem|proxima semana|ano que vem|logo|mais tarde|"
+    r"depois|quando|assim que|em breve|ainda)\b"
+)
 
 
 def fold(text):
@@ -420,6 +474,9 @@ def fold(text):
         words.append(WORDS.get(word, word))
     text = " ".join(words)
     text = re.sub(r"\bfeira\b", "", text)  # "sexta feira" -> "sexta"
+    text = re.sub(r"\bsegunda via\b", "outra via", text)  # a copy of the bill, not Monday
+    text = re.sub(r"\bantes de ontem\b", "anteontem", text)
+    text = re.sub(r"\b(deste|desse|do) mes( corrente| atual)?\b", "do mes", text)
     text = re.sub(
         r"\b(vinte|trinta) e (um|dois|tres|quatro|cinco|seis|sete|oito|nove)\b",
         lambda m: str(NUMBER_WORDS[m.group(1)] + NUMBER_WORDS[m.group(2)]),
@@ -477,10 +534,10 @@ def _forward_date(text, today):
             if found.group(2):
                 month = _next_month(today)
                 return _month_day(month.year, month.month, number)
-            if number >= today.day:
-                return _month_day(today.year, today.month, number)
-            month = _next_month(today)
-            return _month_day(month.year, month.month, number)
+            month = today.replace(day=1) if number >= today.day else _next_month(today)
+            while number > monthrange(month.year, month.month)[1]:
+                month = _next_month(month)  # "dia 30" in February: March's
+            return date(month.year, month.month, number)
     if re.search(r"\b(inicio|comeco|primeiros dias) do (mes que vem|proximo mes)\b", text):
         month = _next_month(today)
         return month.replace(day=5)
@@ -488,14 +545,9 @@ def _forward_date(text, today):
         r"\b(fim|final) do mes que vem\b", text
     ):
         return today.replace(day=monthrange(today.year, today.month)[1])
-    weekday = _weekday(text)
+    weekday = _weekday_ahead(text, today)
     if weekday is not None:
-        name, number = weekday
-        if re.search(rf"\b({name} que vem|proxima {name}|{name} da semana que vem)\b", text):
-            monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
-            return monday + timedelta(days=number)
-        ahead = (number - today.weekday()) % 7 or 7
-        return today + timedelta(days=ahead)
+        return weekday
     if re.search(r"\b(semana que vem|proxima semana)\b", text):
         monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
         return monday + timedelta(days=4)
@@ -506,13 +558,32 @@ def _forward_date(text, today):
     return None
 
 
+def _weekday_ahead(text, today):
+    """The day ahead a weekday names ("sexta", "sexta que vem"), or None."""
+    weekday = _weekday(text)
+    if weekday is None:
+        return None
+    name, number = weekday
+    if re.search(rf"\b{name} (passad[oa]|retrasad[oa])\b|\b(passad[oa]|ultim[oa]) {name}\b", text):
+        return None  # "sexta passada": a day gone by
+    if re.search(rf"\b({name} que vem|proxima {name}|{name} da semana que vem)\b", text):
+        monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
+        return monday + timedelta(days=number)
+    ahead = (number - today.weekday()) % 7 or 7
+    return today + timedelta(days=ahead)
+
+
 def _backward_date(text, today):
     """The day a payment already made names, or None."""
     if re.search(r"\banteontem\b", text):
         return today - timedelta(days=2)
     if re.search(r"\bontem\b", text):
         return today - timedelta(days=1)
-    if re.search(r"\b(hoje|acabei de|agora ha pouco|agorinha)\b", text):
+    if re.search(
+        r"\b(hoje|acabei de|agora|agorinha|nesta data|nessa data|neste momento|hoje cedo)\b"
+        r"|^pronto\b",
+        text,
+    ):
         return today
     found = re.search(r"\b(ha|faz) (\d+|[a-z]+) dias?\b", text)
     if found:
@@ -569,10 +640,23 @@ def _number(word):
     return NUMBER_WORDS.get(word)
 
 
-def _intents(folded, clauses, forward, today):
+def _questions(text):
+    """The folded questions of a reply, tags ("pode ser?", "ok?") left out."""
+    asked = []
+    for sentence in re.findall(r"[^.!?\n]*\?", text or ""):
+        folded = fold(sentence)
+        if folded and not _TAG_QUESTION.fullmatch(folded):
+            # "pago dia 10, pode ser?": the tag alone is asked
+            tail = fold(re.split(r"[,;]", sentence)[-1])
+            if not (tail and _TAG_QUESTION.fullmatch(tail) and "," in sentence):
+                asked.append(folded)
+    return asked
+
+
+def _intents(folded, clauses, forward, today, asked=()):
     """{intent: the phrase that shows it} of a folded reply, its conflicts
     settled (``clauses``: its parts between punctuation; ``forward``: the day
-    ahead it names, if any)."""
+    ahead it names, if any; ``asked``: its questions)."""
     found = {
         OPTOUT: _match(_OPTOUT, folded),
         DISPUTE: _match(_DISPUTE, folded),
@@ -593,7 +677,28 @@ def _intents(folded, clauses, forward, today):
         promising = [c for c in clauses if _match(_PROMISE, c) and not _NEGATION.search(c)]
         if not promising and _NEGATION.search(folded):
             found.pop(PROMISE)
-    if not found and forward and not _NEGATION.search(folded):
+    negation = _NEGATION.search(folded)
+    only = _ONLY_DAY.search(folded)
+    if negation and only and only.start() > negation.start() and PAID not in found:
+        # "não vou conseguir pagar amanhã não, só sexta": that day is promised.
+        found[PROMISE] = folded[only.start() :]
+    if found.get(NEGOTIATE) == "acordo" and re.search(
+        r"\b(fiz|feito|fizemos|fechei|fechamos|tenho|tinha|temos|tinhamos|no|ao|do|o)"
+        r"( um)? acordo\b",
+        folded,
+    ):
+        found.pop(NEGOTIATE)  # "já tinha feito acordo": one made, not one asked for
+    leave = next((q for q in asked if _PERMISSION.search(q)), None)
+    if leave and PAID not in found and DISPUTE not in found:
+        # "posso pagar dia 10?", "seria possível pagar no dia 20?": leave asked.
+        found.pop(PROMISE, None)
+        found[NEGOTIATE] = _PERMISSION.search(leave).group(0)
+    if (
+        not found
+        and forward
+        and not _NEGATION.search(folded)
+        and not any(_forward_date(q, today) for q in asked)
+    ):
         # A day ahead and a word of paying: "semana que vem eu vejo isso e pago".
         if (
             re.search(
@@ -603,6 +708,11 @@ def _intents(folded, clauses, forward, today):
         ):
             # or the reply is the day alone: "segunda q vem"
             found[PROMISE] = "day ahead"
+    if PAID in found and PROMISE not in found and not _strong_paid(folded, clauses):
+        if not forward and _FUTURE.search(folded):
+            # "pago mês que vem": a payment to come, on no day said.
+            found.pop(PAID)
+            found[PROMISE] = "to come"
     if PAID in found and PROMISE not in found and forward and not _strong_paid(folded, clauses):
         # "pago 18/12" written on the 10th: a day that has not come yet.
         backward = _backward_date(folded, today)
@@ -614,8 +724,6 @@ def _intents(folded, clauses, forward, today):
     if WHO in found and DISPUTE in found:
         # "quem é que está me cobrando?": a question first; a person answers it.
         found.pop(DISPUTE)
-    if not found and _QUESTION_PROMISE.search(folded) and forward:
-        found[PROMISE] = _QUESTION_PROMISE.search(folded).group(0)
     return found
 
 
@@ -636,7 +744,8 @@ def _settle_paid_or_promise(found, folded, clauses, forward):
     elif strong_promise and not strong_paid:
         found.pop(PAID)
     elif not strong_paid and not strong_promise:
-        found.pop(PAID if forward else PROMISE)
+        # "pago sexta", "pago mês que vem": to come; "tá pago": done.
+        found.pop(PAID if forward or _FUTURE.search(folded) else PROMISE)
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -648,8 +757,9 @@ def read(text, today):
         return Reading(OTHER, confidence=1.0, why="empty")
     clauses = [fold(part) for part in re.split(r"[.!?;,\n]+|\bmas\b", text or "")]
     clauses = [clause for clause in clauses if clause]
+    asked = _questions(text)
     forward = _forward_date(folded, today)
-    found = _intents(folded, clauses, forward, today)
+    found = _intents(folded, clauses, forward, today, asked)
     if not found:
         return Reading(OTHER, why="")
     # One intent speaks for the reply: the strongest, in this order.
@@ -672,6 +782,8 @@ def read(text, today):
     # The day is read in the clause that says it ("paguei sábado, deve cair
     # hoje": Saturday), else in the whole reply.
     clause = next((c for c in clauses if found[intent] in c), folded)
+    if found[intent].startswith("so "):
+        clause = found[intent]  # the day after "só"
     if intent == PROMISE:
         reading.day = _forward_date(clause, today) or _forward_date(folded, today)
         if reading.day is not None and reading.day < today:
@@ -681,6 +793,12 @@ def read(text, today):
         if reading.day and reading.day > today:
             reading.day = None
     return reading
+
+
+def read_message(text, today, channel):
+    """The ``Reading`` of a reply that came by ``channel`` (sms, whatsapp,
+    email): an e-mail is read without the reminder it quotes."""
+    return read(strip_quoted(text) if channel == "email" else text, today)
 
 
 def dispute_reason(text):

@@ -16,6 +16,7 @@ from ..reply_reader import (
     dispute_reason,
     fold,
     read,
+    read_message,
 )
 
 THURSDAY = date(2026, 12, 10)
@@ -106,3 +107,72 @@ def test_dispute_reasons():
     assert dispute_reason("veio quebrado") == "defective"
     assert dispute_reason("o valor esta errado") == "wrong_amount"
     assert dispute_reason("não reconheço") == "other"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "day"),
+    [
+        # "segunda via" is a copy of the bill, not Monday
+        ("Solicito a segunda via do boleto, o anexo veio corrompido", OTHER, None),
+        # a weekday gone by points back
+        ("sexta passada eu fiz a transferência, olha aí", PAID, date(2026, 12, 4)),
+        ("paguei antes de ontem", PAID, date(2026, 12, 8)),
+        ("Efetuamos hoje o pagamento via TED", PAID, THURSDAY),
+        ("Pronto, paguei. Agora para de me mandar mensagem rs", PAID, THURSDAY),
+        # asking leave is not yet a promise: the customer gets the link
+        ("posso pagar dia 15?", NEGOTIATE, None),
+        ("Seria possível pagar no dia 20 em vez do dia 10?", NEGOTIATE, None),
+        # a statement with a tag question is one
+        ("pago dia 15, pode ser? 😬", PROMISE, date(2026, 12, 15)),
+        # a question about paying today promises nothing
+        ("Qual é o valor atualizado para pagamento hoje?", OTHER, None),
+        # "não ... só sexta": that day is promised
+        ("nao vou conseguir pagar amanha nao, so sexta", PROMISE, date(2026, 12, 11)),
+        ("ja agendei pra dia 18 no app do banco", PROMISE, date(2026, 12, 18)),
+        ("Regularizaremos a pendência na semana que vem.", PROMISE, date(2026, 12, 18)),
+        ("o boleto será pago até o fim deste mês", PROMISE, date(2026, 12, 31)),
+        # an agreement already made is not a wish to negotiate
+        ("mas eu ja nao tinha feito acordo?", OTHER, None),
+        (
+            "quarta da semana que vem pago tudo, inclusive a outra parcela",
+            PROMISE,
+            date(2026, 12, 16),
+        ),
+        ("O valor cobrado diverge do pedido nº 778", DISPUTE, None),
+        ("devolvi o tênis pelos correios tem 20 dias", DISPUTE, None),
+        ("nem sei q firma é essa", WHO, None),
+        ("uai, num quero receber mais esses trem não", OPTOUT, None),
+    ],
+)
+def test_what_other_writers_taught(text, intent, day):
+    reading = read(text, THURSDAY)
+    assert (reading.intent if reading.sure else OTHER, reading.day) == (intent, day)
+
+
+def test_pago_with_time_to_come_is_a_promise_without_a_day():
+    reading = read("pago mes que vem", THURSDAY)
+    assert (reading.intent, reading.day) == (PROMISE, None)
+
+
+def test_trying_is_no_promise():
+    assert not read("vou tentar pagar amanhã", THURSDAY).sure
+
+
+def test_a_word_at_the_end_is_no_opt_out():
+    reading = read("daqui a 10 dias eu consigo pagar, tô esperando a rescisão sair", THURSDAY)
+    assert reading.intent != OPTOUT
+
+
+def test_a_day_a_month_lacks_is_the_next_month_that_has_it():
+    reading = read("pago dia 30", date(2027, 2, 26))
+    assert reading.day == date(2027, 3, 30)
+
+
+def test_an_email_is_read_without_the_reminder_it_quotes():
+    text = (
+        "O pagamento será feito na sexta-feira, via Pix.\n"
+        "Em 08/12/2026 09:12, Papelaria Aurora <cobranca@aurora.example> escreveu:\n"
+        "> A fatura 4471 venceu em 22/11. Pague pelo Pix."
+    )
+    reading = read_message(text, THURSDAY, "email")
+    assert (reading.intent, reading.day) == (PROMISE, date(2026, 12, 11))
