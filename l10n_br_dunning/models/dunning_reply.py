@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
 from ..tools import reply_reader as reader
-from .dunning_context import PlanningContext, to_utc
+from .dunning_context import PlanningContext, to_naive, to_utc
 
 _logger = logging.getLogger(__name__)
 
@@ -54,6 +54,12 @@ class DunningReply(models.Model):
     )
     move_ids = fields.Many2many("account.move", string="Invoices")
     answer = fields.Char("Answered", help="The confirmation sent back, if any.")
+    answer_due_at = fields.Datetime(
+        "Answer due",
+        index="btree_not_null",
+        help="The reply came outside the customer's legal hours: its confirmation is sent "
+        "when they open.",
+    )
     state = fields.Selection([("done", "Done"), ("undone", "Undone by a person")], default="done")
 
     # -- reading a reply ----------------------------------------------------------------
@@ -134,7 +140,11 @@ class DunningReply(models.Model):
             }
         )
         reply._log()
-        reply._answer_back(account, moves)
+        try:
+            with self.env.cr.savepoint():
+                reply._answer_back(account, moves)
+        except Exception:  # noqa: BLE001  (the reply is read and acted on: keep it)
+            _logger.exception("Reply %s read, its confirmation not sent", reply.id)
         return reply
 
     def _what_was_done(self):
@@ -196,13 +206,51 @@ class DunningReply(models.Model):
         context = PlanningContext(self.env)
         return context.next_allowed(self.company_id, self.partner_id, now) <= now
 
+    def _answer_later(self, account):
+        """Outside the customer's legal hours: the confirmation waits for their
+        next opening (the answers' scheduled action is triggered for it)."""
+        self.ensure_one()
+        now = to_utc(fields.Datetime.now())
+        opening = to_naive(
+            PlanningContext(self.env).next_allowed(self.company_id, self.partner_id, now)
+        )
+        if not self._may_answer_at(opening):
+            return False
+        self.answer_due_at = opening
+        self.env.ref("l10n_br_dunning.ir_cron_dunning_reply_answers").sudo()._trigger(at=opening)
+        return True
+
+    def _may_answer_at(self, moment):
+        """Whether the channel still lets the régua answer at ``moment`` (SMS:
+        always; WhatsApp: inside its 24-hour window)."""
+        return True
+
+    def _answer_account(self):
+        """The account the answer goes out by (SMS: the company's gateway)."""
+        return False
+
+    @api.model
+    def _cron_answer_due(self):
+        """Send the confirmations that waited for the customers' legal hours."""
+        now = fields.Datetime.now()
+        due = self.sudo().search(
+            [("answer_due_at", "<=", now), ("answer", "=", False), ("state", "=", "done")]
+        )
+        for reply in due:
+            reply.answer_due_at = False
+            reply._answer_back(reply._answer_account(), reply.move_ids)
+        return True
+
     def _answer_back(self, account, moves):
         """A short confirmation on the channel of the reply (SMS here; WhatsApp
         in l10n_br_dunning_whatsapp, inside its 24-hour window: the customer
-        just wrote), inside the customer's legal hours, once. E-mail replies
-        get none (a person may write)."""
+        just wrote), inside the customer's legal hours (else at their next
+        opening), once. E-mail replies get none (a person may write)."""
         self.ensure_one()
-        if self.channel != "sms" or not self.number or not self._may_answer_now():
+        if self.channel != "sms" or not self.number or self.answer:
+            return False
+        if not self._may_answer_now():
+            self._answer_later(account)
             return False
         text = self._answer_text(moves)
         self.env["dunning.outbox"]._post_sms(

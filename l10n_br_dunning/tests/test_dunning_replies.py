@@ -5,7 +5,7 @@ and a dispute run the portal's flows, a wish to negotiate gets the Parcelar
 link, anything unsure goes to a person; a person can undo it."""
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -113,11 +113,26 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self.assertFalse(self._reply("vou pagar dia 30"))
         self.assertFalse(self.move.dunning_paused)
 
-    def test_no_answer_back_outside_the_legal_hours(self):
-        # 22:00 in São Paulo: the promise is recorded, the confirmation is not sent.
+    def test_an_answer_outside_the_legal_hours_waits_for_the_next_opening(self):
+        # 22:00 in São Paulo: the promise is recorded, the confirmation waits.
         reply = self._reply("pago amanha", at=datetime(2026, 12, 16, 1, 0))
         self.assertEqual(reply.day, date(2026, 12, 16))
         self.assertFalse(reply.answer)
+        self.assertFalse(self._answers())
+        opening = reply.answer_due_at
+        # The next morning in São Paulo, inside the legal hours.
+        self.assertEqual(opening.date(), date(2026, 12, 16))
+        self.assertTrue(11 <= opening.hour <= 12, opening)
+        Reply = self.env["dunning.reply"]
+        with freeze_time(opening - timedelta(minutes=1)):
+            Reply._cron_answer_due()
+        self.assertFalse(self._answers())
+        with freeze_time(opening + timedelta(minutes=5)):
+            Reply._cron_answer_due()
+            Reply._cron_answer_due()
+        self.assertEqual(reply.answer, "Anotado: pagamento em 16/12. Obrigado!")
+        self.assertEqual(len(self._answers()), 1)
+        self.assertFalse(reply.answer_due_at)
 
     def test_an_email_reply_is_read_too_without_its_quoted_reminder(self):
         reminder = self._events(self.move, channel="email").filtered("mail_message_id")[:1]

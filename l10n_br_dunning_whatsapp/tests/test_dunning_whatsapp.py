@@ -298,6 +298,76 @@ class TestDunningWhatsappReplies(WhatsappStandInMixin, DunningCase, HttpCase):
         cls.env["whatsapp.consent"].search([("partner_id", "=", cls.customer.id)]).unlink()
         cls.customer.mobile = "(11) 91111-2222"
 
+    def _whatsapp_reply(self, text, at, wamid="wamid.reply-1"):
+        payload = {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "changes": [
+                        {
+                            "field": "messages",
+                            "value": {
+                                "metadata": {"phone_number_id": self.stand_in.phone_number_id},
+                                "messages": [
+                                    {
+                                        "from": "5511987654321",
+                                        "id": wamid,
+                                        "type": "text",
+                                        "text": {"body": text},
+                                    }
+                                ],
+                            },
+                        }
+                    ]
+                }
+            ],
+        }
+        body = json.dumps(payload).encode()
+        signature = "sha256=" + hmac.new(b"meta-app-secret", body, hashlib.sha256).hexdigest()
+        with freeze_time(at):
+            response = self.url_open(
+                f"/whatsapp_gateway/{self.account.id}/webhook",
+                data=body,
+                headers={"Content-Type": "application/json", "X-Hub-Signature-256": signature},
+            )
+        self.assertEqual(response.status_code, 200)
+        self.env.invalidate_all()
+        return self.env["dunning.reply"].search([("partner_id", "=", self.sp.id)], limit=1)
+
+    def _answers_out(self):
+        return self.env["whatsapp.message"].search(
+            [
+                ("partner_id", "=", self.sp.id),
+                ("direction", "=", "out"),
+                ("template_id", "=", False),
+            ]
+        )
+
+    def test_a_late_whatsapp_reply_is_answered_at_the_opening_inside_its_24_hours(self):
+        self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        # Tuesday 22:00 in São Paulo: answered on Wednesday morning.
+        reply = self._whatsapp_reply("pago sexta", datetime(2026, 12, 16, 1, 0))
+        self.assertEqual(reply.action, "promise")
+        self.assertFalse(self._answers_out())
+        self.assertEqual(reply.whatsapp_account_id, self.account)
+        opening = reply.answer_due_at
+        self.assertEqual(opening.date(), date(2026, 12, 16))
+        with freeze_time(opening + timedelta(minutes=5)):
+            self.env["dunning.reply"]._cron_answer_due()
+        self.assertEqual(self._answers_out().body, "Anotado: pagamento em 18/12. Obrigado!")
+
+    def test_a_saturday_night_whatsapp_reply_gets_no_answer_after_its_24_hours(self):
+        self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        # Saturday 22:00 in São Paulo: Monday's opening is beyond the session.
+        reply = self._whatsapp_reply("pago segunda que vem", datetime(2026, 12, 20, 1, 0))
+        self.assertEqual(reply.action, "promise")
+        self.assertFalse(reply.answer_due_at)
+        with freeze_time(datetime(2026, 12, 21, 12, 0)):
+            self.env["dunning.reply"]._cron_answer_due()
+        self.assertFalse(self._answers_out())
+
     def test_a_whatsapp_promise_is_recorded_and_answered_in_the_window(self):
         move = self._invoice(self.sp, DUE)
         self._run(D3_RUN)
