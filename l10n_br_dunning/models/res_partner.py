@@ -220,11 +220,19 @@ class ResPartner(models.Model):
         return gsm7_text(vocative(self.name, self.is_company))
 
     def _dunning_sms_if_paid(self):
-        """ "If you have paid, ignore this. " where an SMS has room for it."""
+        """ "If you have paid, ignore this. " where an SMS has room for it; after
+        a promise that passed unpaid (account.move._dunning_broken_promise),
+        "Nao localizamos o pagamento de 17/12. " instead, as the e-mails say."""
         if self.env.context.get("dunning_sms_trim", TRIM_NONE) >= TRIM_COURTESY:
             return ""
         lang = self._dunning_text_lang(self._dunning_message_company())
-        return self.with_context(lang=lang).env._("If paid, ignore this.") + " "
+        env = self.with_context(lang=lang).env
+        moves = self._dunning_context_lines().move_id
+        promised = [day for day in (move._dunning_broken_promise() for move in moves) if day]
+        if promised and not self.env.context.get("dunning_sample"):
+            day = format_date(env, max(promised), date_format="dd/MM")
+            return env._("We have not found the payment of %(day)s yet.", day=day) + " "
+        return env._("If paid, ignore this.") + " "
 
     def _dunning_sms_amount(self):
         """ "R$ 351,00", or "R$ 702,00 in 2 installments" for a grouped message."""

@@ -191,3 +191,12 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self.assertTrue(email)
         html = self._email_html(email.mail_message_id)
         self.assertIn("pagamento prometido para 17/12/2026", self._text(html))
+        # The SMS of that stage says it too, in its one segment.
+        self.assertTrue(
+            self._events(self.move, channel="sms").filtered(
+                lambda e: e.stage_id.offset_days == 10 and e.state == "queued"
+            )
+        )
+        sms = self.env["sms.sms"].search([("partner_id", "=", self.sp.id)], order="id desc")[:1]
+        self.assertIn("Nao localizamos o pagamento de 17/12.", sms.body)
+        self.assertNotIn("Se ja pagou", sms.body)
