@@ -148,6 +148,13 @@ def main():
             codes += 1
         env.cr.commit()
     charge_seconds = time.perf_counter() - started
+    # The charges are at the bank and in step with their installments: the
+    # hourly follow-up the invoices' posting triggered (one GET per charge)
+    # runs now, not in the cron thread while the Pix are booked.
+    env["dunning.pix.account"]._cron_pix_sync()
+    sync = env.ref("l10n_br_dunning_pix.ir_cron_dunning_pix_sync")
+    env["ir.cron.trigger"].search([("cron_id", "=", sync.id)]).unlink()
+    env.cr.commit()
     charges = env["dunning.pix.charge"].search([("state", "=", "active")])
     txids = charges.mapped("txid")
     move_ids = moves.ids

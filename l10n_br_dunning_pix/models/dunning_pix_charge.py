@@ -287,6 +287,10 @@ class DunningPixCharge(models.Model):
         old amount)."""
         for charge in self.filtered(lambda c: c.state == "active"):
             line = charge.move_line_id
+            if line.dunning_pix_pending:
+                # Paid by this charge, being booked: the booking pass marks it
+                # paid; removing it at the bank now would be refused, or worse.
+                continue
             client = charge.account_id._pix_client()
             try:
                 if not line._dunning_is_open():

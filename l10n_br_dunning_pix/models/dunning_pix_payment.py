@@ -221,17 +221,31 @@ class DunningPixPayment(models.Model):
     # -- 2. booked in batches ---------------------------------------------------------------
     @api.model
     def _cron_pix_book(self, limit=BOOK_BATCH, batches=50):
-        """Book the queued Pix (and the refunds since), a batch per transaction."""
+        """Book the queued Pix (and the refunds since), a batch per transaction,
+        until none is left: Pix notified while a batch is booked are taken by
+        the next one. The notifications' triggers that came during the run are
+        spent with it (ir.cron deletes them at its end): what is still queued
+        then is reported as remaining, and the scheduler runs the job again at
+        once."""
+        commit = self.env.context.get("pix_commit", True) and not self.env.registry.in_test_mode()
+        done = 0
         for _batch in range(batches):
             ids = self._pix_lock_batch(limit)
             if not ids:
                 break
             self.browse(ids)._pix_book_batch()
-            if len(ids) < limit:
-                break
-            if self.env.context.get("pix_commit", True) and not self.env.registry.in_test_mode():
+            done += len(ids)
+            if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+        if commit and done:
+            self.env["ir.cron"]._notify_progress(done=done, remaining=self._pix_queued_count())
         return True
+
+    def _pix_queued_count(self):
+        self.env.cr.execute(
+            "SELECT count(*) FROM dunning_pix_payment WHERE state = 'queued' OR refund_pending"
+        )
+        return self.env.cr.fetchone()[0]
 
     def _pix_lock_batch(self, limit):
         self.env["dunning.pix.payment"].flush_model()
@@ -369,9 +383,14 @@ class DunningPixPayment(models.Model):
                 )
                 pairs.append(counterpart + line)
         if pairs:
-            self.env["account.move.line"].with_context(dunning_pix_settling=True)._reconcile_plan(
-                pairs
+            # The invoices' payment status changes untracked, as in an import:
+            # the note below says on each invoice what was paid, how and when.
+            settling = self.env["account.move.line"].with_context(
+                dunning_pix_settling=True, tracking_disable=True
             )
+            settling._reconcile_plan(pairs)
+            # Recomputed here, in that context (a flush at commit would track it).
+            settling.env.flush_all()
         thanks = set()
         notes = {}
         for (row, pix, line, plan), payment in zip(plans, payments, strict=True):

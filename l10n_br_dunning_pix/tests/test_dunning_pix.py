@@ -216,6 +216,22 @@ class TestDunningPix(DunningCase, HttpCase):
         )
         self.assertEqual(charge.state, "removed")
 
+    def test_a_charge_being_paid_is_not_removed_by_the_follow_up(self):
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        line, _code, charge = self._charge(move)
+        # Paid and notified; the hourly follow-up runs before the booking pass.
+        self.bank.pay(charge.txid, when=datetime(2026, 12, 10, 14, 0, tzinfo=UTC))
+        self.bank.wait_notifications()
+        self.env.invalidate_all()
+        self.assertTrue(line.dunning_pix_pending)
+        self.env["dunning.pix.account"]._cron_pix_sync()
+        removals = [r for r in self.bank.requests if r[0] == "PATCH" and charge.txid in r[1]]
+        self.assertFalse(removals)
+        self.assertEqual(self.bank.charges[charge.txid]["status"], "CONCLUIDA")
+        self._settle()
+        self.assertEqual(charge.state, "paid")
+        self.assertEqual(move.dunning_pix_payment_ids.state, "booked")
+
     def test_cancelled_invoice_removes_the_charge(self):
         move = self._invoice(self.sp, DUE, amount=100.0)
         _line, _code, charge = self._charge(move)
