@@ -371,48 +371,8 @@ class TestDunningWhatsappReplies(WhatsappStandInMixin, DunningCase, HttpCase):
     def test_a_whatsapp_promise_is_recorded_and_answered_in_the_window(self):
         move = self._invoice(self.sp, DUE)
         self._run(D3_RUN)
-        payload = {
-            "object": "whatsapp_business_account",
-            "entry": [
-                {
-                    "changes": [
-                        {
-                            "field": "messages",
-                            "value": {
-                                "metadata": {"phone_number_id": self.stand_in.phone_number_id},
-                                "messages": [
-                                    {
-                                        "from": "5511987654321",
-                                        "id": "wamid.reply-1",
-                                        "type": "text",
-                                        "text": {"body": "Oi, pago segunda que vem 🙏"},
-                                    }
-                                ],
-                            },
-                        }
-                    ]
-                }
-            ],
-        }
-        body = json.dumps(payload).encode()
-        signature = "sha256=" + hmac.new(b"meta-app-secret", body, hashlib.sha256).hexdigest()
-        with freeze_time(D3_RUN + timedelta(hours=1)):
-            response = self.url_open(
-                f"/whatsapp_gateway/{self.account.id}/webhook",
-                data=body,
-                headers={"Content-Type": "application/json", "X-Hub-Signature-256": signature},
-            )
-        self.assertEqual(response.status_code, 200)
-        self.env.invalidate_all()
-        reply = self.env["dunning.reply"].search([("partner_id", "=", self.sp.id)])
+        reply = self._whatsapp_reply("Oi, pago segunda que vem 🙏", D3_RUN + timedelta(hours=1))
         self.assertEqual((reply.channel, reply.action), ("whatsapp", "promise"))
         self.assertEqual(reply.day, date(2026, 12, 21))
         self.assertTrue(move.dunning_paused)
-        answer = self.env["whatsapp.message"].search(
-            [
-                ("partner_id", "=", self.sp.id),
-                ("direction", "=", "out"),
-                ("template_id", "=", False),
-            ]
-        )
-        self.assertEqual(answer.body, "Anotado: pagamento em 21/12. Obrigado!")
+        self.assertEqual(self._answers_out().body, "Anotado: pagamento em 21/12. Obrigado!")
