@@ -199,21 +199,22 @@ class DunningReply(models.Model):
         )
         return env._("To split it in installments: %(link)s", link=link)
 
+    def _next_opening(self):
+        """Now (aware UTC) if inside the customer's legal hours, else when they
+        next open."""
+        self.ensure_one()
+        context = PlanningContext(self.env)
+        return context.next_allowed(self.company_id, self.partner_id, to_utc(fields.Datetime.now()))
+
     def _may_answer_now(self):
         """Inside the customer's legal hours (their window) now."""
-        self.ensure_one()
-        now = to_utc(fields.Datetime.now())
-        context = PlanningContext(self.env)
-        return context.next_allowed(self.company_id, self.partner_id, now) <= now
+        return self._next_opening() <= to_utc(fields.Datetime.now())
 
     def _answer_later(self, account):
         """Outside the customer's legal hours: the confirmation waits for their
         next opening (the answers' scheduled action is triggered for it)."""
         self.ensure_one()
-        now = to_utc(fields.Datetime.now())
-        opening = to_naive(
-            PlanningContext(self.env).next_allowed(self.company_id, self.partner_id, now)
-        )
+        opening = to_naive(self._next_opening())
         if not self._may_answer_at(opening):
             return False
         self.answer_due_at = opening
