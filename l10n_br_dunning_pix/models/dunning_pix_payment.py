@@ -32,6 +32,8 @@ from ..tools.settlement import OVERPAID, PARTIAL, PARTS_MISMATCH, PixRecordError
 _logger = logging.getLogger(__name__)
 
 BOOK_BATCH = 200
+# What the booking pass takes: Pix queued, and booked Pix with a refund since.
+TO_BOOK = SQL("state = 'queued' OR refund_pending")
 
 
 class DunningPixPayment(models.Model):
@@ -242,10 +244,12 @@ class DunningPixPayment(models.Model):
         return True
 
     def _pix_queued_count(self):
-        self.env.cr.execute(
-            "SELECT count(*) FROM dunning_pix_payment WHERE state = 'queued' OR refund_pending"
+        """How many Pix wait for the booking pass (as ``_pix_lock_batch`` takes them)."""
+        self.env["dunning.pix.payment"].flush_model()
+        [[count]] = self.env.execute_query(
+            SQL("SELECT count(*) FROM dunning_pix_payment WHERE %s", TO_BOOK)
         )
-        return self.env.cr.fetchone()[0]
+        return count
 
     def _pix_lock_batch(self, limit):
         self.env["dunning.pix.payment"].flush_model()
@@ -255,11 +259,12 @@ class DunningPixPayment(models.Model):
                 SQL(
                     """
                     SELECT id FROM dunning_pix_payment
-                     WHERE state = 'queued' OR refund_pending
+                     WHERE %s
                      ORDER BY id
                      LIMIT %s
                        FOR UPDATE SKIP LOCKED
                     """,
+                    TO_BOOK,
                     limit,
                 )
             )
