@@ -671,13 +671,13 @@ def _intents(folded, clauses, forward, today, asked=()):
         r"\b(ainda nao|nao) (paguei|foi pago|consegui pagar)|\bpaguei nao\b", folded
     ):
         found.pop(PAID)
+    negation = _NEGATION.search(folded)
     if PROMISE in found:
         # "não vou conseguir pagar sexta": no promise, a person answers; but in
         # "depois de amanhã eu pago, hoje não dá" one clause promises.
         promising = [c for c in clauses if _match(_PROMISE, c) and not _NEGATION.search(c)]
-        if not promising and _NEGATION.search(folded):
+        if not promising and negation:
             found.pop(PROMISE)
-    negation = _NEGATION.search(folded)
     only = _ONLY_DAY.search(folded)
     if negation and only and only.start() > negation.start() and PAID not in found:
         # "não vou conseguir pagar amanhã não, só sexta": that day is promised.
@@ -688,17 +688,12 @@ def _intents(folded, clauses, forward, today, asked=()):
         folded,
     ):
         found.pop(NEGOTIATE)  # "já tinha feito acordo": one made, not one asked for
-    leave = next((q for q in asked if _PERMISSION.search(q)), None)
+    leave = next((match for q in asked if (match := _PERMISSION.search(q))), None)
     if leave and PAID not in found and DISPUTE not in found:
         # "posso pagar dia 10?", "seria possível pagar no dia 20?": leave asked.
         found.pop(PROMISE, None)
-        found[NEGOTIATE] = _PERMISSION.search(leave).group(0)
-    if (
-        not found
-        and forward
-        and not _NEGATION.search(folded)
-        and not any(_forward_date(q, today) for q in asked)
-    ):
+        found[NEGOTIATE] = leave.group(0)
+    if not found and forward and not negation and not any(_forward_date(q, today) for q in asked):
         # A day ahead and a word of paying: "semana que vem eu vejo isso e pago".
         if (
             re.search(
