@@ -210,6 +210,14 @@ class DunningReply(models.Model):
         """Inside the customer's legal hours (their window) now."""
         return self._next_opening() <= to_utc(fields.Datetime.now())
 
+    def _answer_waits(self, account):
+        """Outside the customer's legal hours: the answer is put off to their
+        next opening (``_answer_later``), and nothing goes now."""
+        if self._may_answer_now():
+            return False
+        self._answer_later(account)
+        return True
+
     def _answer_later(self, account):
         """Outside the customer's legal hours: the confirmation waits for their
         next opening (the answers' scheduled action is triggered for it)."""
@@ -250,8 +258,7 @@ class DunningReply(models.Model):
         self.ensure_one()
         if self.channel != "sms" or not self.number or self.answer:
             return False
-        if not self._may_answer_now():
-            self._answer_later(account)
+        if self._answer_waits(account):
             return False
         text = self._answer_text(moves)
         self.env["dunning.outbox"]._post_sms(

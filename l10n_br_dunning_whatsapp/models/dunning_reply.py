@@ -40,8 +40,7 @@ class DunningReply(models.Model):
         self.ensure_one()
         if not self.number or not account or account._name != "whatsapp.account" or self.answer:
             return False
-        if not self._may_answer_now():
-            self._answer_later(account)
+        if self._answer_waits(account):
             return False
         if not self._may_answer_at(fields.Datetime.now()):
             return False  # the 24-hour session closed while the answer waited
