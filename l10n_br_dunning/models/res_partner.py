@@ -227,9 +227,11 @@ class ResPartner(models.Model):
             return ""
         lang = self._dunning_text_lang(self._dunning_message_company())
         env = self.with_context(lang=lang).env
-        moves = self._dunning_context_lines().move_id
+        # A sample (previews, Settings' measure) speaks of no real promise.
+        sample = self.env.context.get("dunning_sample")
+        moves = self.env["account.move"] if sample else self._dunning_context_lines().move_id
         promised = [day for day in (move._dunning_broken_promise() for move in moves) if day]
-        if promised and not self.env.context.get("dunning_sample"):
+        if promised:
             day = format_date(env, max(promised), date_format="dd/MM")
             return env._("We have not found the payment of %(day)s yet.", day=day) + " "
         return env._("If paid, ignore this.") + " "
