@@ -67,6 +67,24 @@ class SmsGatewayDispatch(models.Model):
             )
 
     @api.model
+    def _send(self, provider, account, outgoing, attempts):
+        """Send ``outgoing`` through ``provider`` with ``account``'s parallel
+        requests and rate limit, each window of requests traced durably before
+        it goes (``attempts``: {uuid: attempt number}); the traces are dropped
+        after the commit that records the answers. Returns the results."""
+        with self._marker(attempts) as mark:
+            results = provider.send(
+                outgoing,
+                parallel=account.parallel_requests,
+                limiter=account._get_rate_limiter(),
+                before_requests=mark,
+            )
+        uuids = [item.uuid for item in outgoing]
+        registry = self.env.registry
+        self.env.cr.postcommit.add(lambda: self._forget(registry, uuids))
+        return results
+
+    @api.model
     def _interrupted_uuids(self, attempts):
         """The UUIDs among ``attempts`` ({uuid: current attempt number}) whose
         attempt was started by a transaction that never recorded its outcome."""

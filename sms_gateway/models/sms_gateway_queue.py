@@ -123,15 +123,7 @@ class SmsGatewayQueue(models.AbstractModel):
                 outgoing.append(record._outgoing(provider))
         if outgoing:
             attempts = {record.uuid: record.attempts + 1 for record in to_send}
-            with Dispatch._marker(attempts) as mark:
-                results += provider.send(
-                    outgoing,
-                    parallel=account.parallel_requests,
-                    limiter=account._get_rate_limiter(),
-                    before_requests=mark,
-                )
-            uuids = [item.uuid for item in outgoing]
-            self.env.cr.postcommit.add(lambda: Dispatch._forget(self.env.registry, uuids))
+            results += Dispatch._send(provider, account, outgoing, attempts)
         retry_at = to_send._record_results(account, results)
         if retry_at:
             self._queue_trigger(at=min(retry_at))

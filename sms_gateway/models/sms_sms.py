@@ -113,16 +113,9 @@ class SmsSms(models.Model):
                 outgoing.append(providers.OutgoingSms(sms.uuid, number, values["body"]))
         if outgoing:
             attempts = {sms.uuid: sms.gateway_attempts + 1 for sms in to_send}
-            with self.env["sms.gateway.dispatch"].sudo()._marker(attempts) as mark:
-                results += provider.send(
-                    outgoing,
-                    parallel=gateway.parallel_requests,
-                    limiter=gateway._get_rate_limiter(),
-                    before_requests=mark,
-                )
-            uuids = [message.uuid for message in outgoing]
-            Dispatch = self.env["sms.gateway.dispatch"]
-            self.env.cr.postcommit.add(lambda: Dispatch._forget(self.env.registry, uuids))
+            results += (
+                self.env["sms.gateway.dispatch"].sudo()._send(provider, gateway, outgoing, attempts)
+            )
         logs = self._gateway_write_logs(gateway, log_values, results)
         for failure_type, ids in invalid.items():
             self.browse(ids)._gateway_fail(failure_type, logs, unlink_failed)
