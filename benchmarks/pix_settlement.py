@@ -127,6 +127,13 @@ def main():
     parser.add_argument(
         "--senders", type=int, default=1, help="notifications the bank sends at once"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="Odoo's --workers: 0 is one threaded process; N > 0 is N HTTP worker processes "
+        "and a cron worker process",
+    )
     args = parser.parse_args()
 
     bank = PixStandIn(receiver_cnpj=KEY, latency=args.latency).start()
@@ -162,7 +169,7 @@ def main():
     env.cr.close()
     release_database(DB)
 
-    server = start_server(DB, port, "--workers=0", "--max-cron-threads=1")
+    server = start_server(DB, port, f"--workers={args.workers}", "--max-cron-threads=1")
     try:
         env = odoo_env(DB)
         env["dunning.pix.account"].browse(account_id).action_register_webhook()

@@ -2,9 +2,11 @@
 database exists, a one-shot Odoo run (install or update) and the command that
 serves a database on 127.0.0.1."""
 
+import os
 import socket
 import subprocess
 import sys
+import sysconfig
 import time
 from pathlib import Path
 
@@ -62,9 +64,21 @@ def database_exists(name):
         return cursor.fetchone() is not None
 
 
+def odoo_launcher():
+    """How to start Odoo: its ``odoo`` script when installed beside this Python,
+    else ``-m odoo``. With ``--workers`` Odoo starts its long-polling process as
+    ``python <its own argv[0]> gevent``: from ``-m odoo`` that path is
+    ``odoo/__main__.py``, which cannot run alone, and the process is started
+    again and again, taking the CPU the measure is about."""
+    script = os.path.join(sysconfig.get_path("scripts"), "odoo")
+    if os.path.isfile(script):
+        return [sys.executable, script]
+    return [sys.executable, "-m", "odoo"]
+
+
 def odoo_command(name, *args):
     """The command running Odoo with the add-ons on database ``name``, with ``args``."""
-    return [sys.executable, "-m", "odoo", f"--addons-path={addons_path()}", "-d", name, *args]
+    return [*odoo_launcher(), f"--addons-path={addons_path()}", "-d", name, *args]
 
 
 def odoo_once(name, *args):
