@@ -102,19 +102,31 @@ class DunningPixPayment(models.Model):
             parsed.append((pix, record))
         if not parsed:
             return outcomes
-        charges = {
-            charge.txid: charge
-            for charge in self.env["dunning.pix.charge"]
-            .sudo()
-            .search([("txid", "in", [pix.txid for pix, _r in parsed if pix.txid])])
-        }
+        # What each txid is ours for, in one query (the webhook's hot path: no
+        # journal item, invoice or customer loaded for it).
+        txids = tuple({pix.txid for pix, _r in parsed if pix.txid})
+        charges = {}
+        if txids:
+            self.env["dunning.pix.charge"].flush_model()
+            for txid, charge_id, line_id, move_id, partner_id in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT c.txid, c.id, l.id, l.move_id, p.commercial_partner_id
+                      FROM dunning_pix_charge c
+                      JOIN dunning_pix_account a ON a.id = c.account_id
+                      JOIN account_move_line l ON l.id = c.move_line_id
+                 LEFT JOIN res_partner p ON p.id = l.partner_id
+                     WHERE c.txid IN %s AND a.company_id = %s
+                    """,
+                    txids,
+                    account.company_id.id,
+                )
+            ):
+                charges[txid] = (charge_id, line_id, move_id, partner_id)
         # Always in the same order (by end-to-end id): two workers queuing the
         # same Pix in different orders wait for each other, never deadlock.
         for pix, record in sorted(parsed, key=lambda item: item[0].e2eid):
-            charge = charges.get(pix.txid)
-            if charge and charge.account_id.company_id != account.company_id:
-                charge = None
-            line = charge.move_line_id if charge else None
+            charge_id, line_id, move_id, partner_id = charges.get(pix.txid) or (None,) * 4
             try:
                 # A savepoint: a concurrent transaction that queued the same Pix
                 # and committed after this one began makes this insert fail
@@ -138,11 +150,11 @@ class DunningPixPayment(models.Model):
                             pix.txid or None,
                             account.id,
                             account.company_id.id,
-                            charge.id if charge else None,
-                            line.id if line else None,
-                            line.move_id.id if line else None,
-                            line.partner_id.commercial_partner_id.id if line else None,
-                            "queued" if charge else "unknown",
+                            charge_id,
+                            line_id,
+                            move_id,
+                            partner_id,
+                            "queued" if charge_id else "unknown",
                             json.dumps(record),
                             pix.paid_at.replace(tzinfo=None),
                             pix.value,
@@ -163,7 +175,7 @@ class DunningPixPayment(models.Model):
                 outcomes[pix.e2eid] = "busy"
                 continue
             if inserted:
-                if charge:
+                if charge_id:
                     outcomes[pix.e2eid] = "queued"
                     # No run reminds an installment being paid (the booking
                     # pass follows at once).
@@ -176,12 +188,14 @@ class DunningPixPayment(models.Model):
                                 SQL(
                                     "UPDATE account_move_line SET dunning_pix_pending = TRUE "
                                     "WHERE id = %s",
-                                    line.id,
+                                    line_id,
                                 )
                             )
                     except psycopg2.extensions.TransactionRollbackError:
-                        _logger.info("Pix %s: installment %s busy, not flagged", pix.e2eid, line.id)
-                    line.invalidate_recordset(["dunning_pix_pending"])
+                        _logger.info("Pix %s: installment %s busy, not flagged", pix.e2eid, line_id)
+                    self.env["account.move.line"].browse(line_id).invalidate_recordset(
+                        ["dunning_pix_pending"]
+                    )
                 else:
                     outcomes[pix.e2eid] = "foreign"  # real, but not a charge of ours
                     _logger.warning(
