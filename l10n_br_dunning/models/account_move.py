@@ -285,7 +285,10 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
-        receivables = posted.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        # The installments the régua is about (a payment's entry is none).
+        receivables = posted.line_ids.filtered_domain(
+            self.env["account.move.line"]._dunning_dunned_domain()
+        )
         if receivables:
             # Planning is the régua's business, whoever posts the invoice.
             receivables.sudo()._dunning_replan()
