@@ -300,6 +300,11 @@ class TestDunningAgreements(DunningCase):
         arch = self.env["account.move"].get_view(view_type="form")["arch"]
         self.assertIn("Settled by agreement", arch)
         self.assertIn("Renegotiated", arch)
+        # Odoo's "Paid" ribbon does not show on it: its condition is Odoo's own,
+        # with "settled by agreement" added.
+        [paid] = re.findall(r'<widget name="web_ribbon" title="Paid"[^>]*>', arch)
+        self.assertIn("or (dunning_settled_agreement_id)", paid)
+        self.assertIn("payment_state != 'paid'", paid)
 
     def test_the_agreement_counts_the_days_the_invoice_page_shows(self):
         """At 22:30 in São Paulo (already tomorrow in UTC, the date of a visitor

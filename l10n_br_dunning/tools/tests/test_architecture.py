@@ -37,6 +37,12 @@ RESTATED = [
         None,
     ),
     (
+        "one payment state compared (call tools/payment_states.py; extend Odoo's view "
+        "conditions with add=, do not spell them again)",
+        re.compile(r"""payment_state\s*[!=]=\s*['"]"""),
+        None,
+    ),
+    (
         "the renegotiated-invoice query",
         re.compile(r"""^(RENEGOTIATED_MOVES\s*=|def settled_by_agreement)""", re.M),
         "l10n_br_dunning/models/account_move.py",
