@@ -10,12 +10,16 @@ then:
    (``account.move.line._dunning_pix_code``), committing as it goes: charges
    per second;
 2. pays every charge at the stand-in and notifies Odoo's webhook, one
-   notification at a time as a bank's single sender does, with 10 % of them
-   sent twice (a seeded shuffle mixes the copies in): an Odoo server of its own
-   (``--workers=0``: one request at a time) reads each Pix back from the bank
-   (``GET /pix/{e2eid}``), books an ``account.payment`` reconciled with the
-   installment and commits; settlements per second (first notification to the
-   last answer);
+   notification at a time as a bank's single sender does (``--senders`` at a
+   time otherwise), with 10 % of them sent twice (a seeded shuffle mixes the
+   copies in): an Odoo server of its own (``--workers=0``: one threaded
+   process; ``--workers=N``: Odoo's prefork mode, N HTTP workers and a cron
+   worker) reads each Pix back from the bank (``GET /pix/{e2eid}``) and queues
+   it; the booking pass (its scheduled action, triggered at once) books an
+   ``account.payment`` reconciled with the installment; settlements per second
+   (first notification to the last Pix booked). With ``--apart`` nothing is
+   booked while the notifications come; one booking pass then runs alone and
+   is timed on its own (booked per second);
 3. counts what was booked: every installment paid once, duplicates booked 0.
 
 The stand-in answers at ``--latency`` seconds per request (default 0.02).
@@ -134,6 +138,12 @@ def main():
         help="Odoo's --workers: 0 is one threaded process; N > 0 is N HTTP worker processes "
         "and a cron worker process",
     )
+    parser.add_argument(
+        "--apart",
+        action="store_true",
+        help="no scheduled booking while the notifications come: they are all queued, then "
+        "one booking pass runs alone (in this process) and is timed on its own",
+    )
     args = parser.parse_args()
 
     bank = PixStandIn(receiver_cnpj=KEY, latency=args.latency).start()
@@ -169,7 +179,10 @@ def main():
     env.cr.close()
     release_database(DB)
 
-    server = start_server(DB, port, f"--workers={args.workers}", "--max-cron-threads=1")
+    cron_threads = 0 if args.apart else 1
+    server = start_server(
+        DB, port, f"--workers={args.workers}", f"--max-cron-threads={cron_threads}"
+    )
     try:
         env = odoo_env(DB)
         env["dunning.pix.account"].browse(account_id).action_register_webhook()
@@ -187,6 +200,12 @@ def main():
         # Booked: the booking pass (its cron triggered by the notifications)
         # has turned every queued Pix into a payment.
         env = odoo_env(DB)
+        book_seconds = None
+        if args.apart:
+            book_started = time.perf_counter()
+            env["dunning.pix.payment"]._cron_pix_book()
+            env.cr.commit()
+            book_seconds = time.perf_counter() - book_started
         for _ in range(6000):
             env.cr.execute("SELECT count(*) FROM dunning_pix_payment WHERE state = 'queued'")
             if not env.cr.fetchone()[0]:
@@ -219,7 +238,17 @@ def main():
     print(f"  notifications sent:     {len(notified)} ({len(notified) - len(e2eids)} duplicates)")
     print(f"  answered 200:           {statuses.count(200)} ({args.senders} at a time)")
     print(f"  notifications per second: {len(notified) / notify_seconds:.1f}")
-    print(f"  settlements per second: {len(e2eids) / settle_seconds:.1f} (one Odoo process)")
+    mode = (
+        "one Odoo process"
+        if not args.workers
+        else f"{args.workers} HTTP worker(s) and {cron_threads} cron worker"
+    )
+    print(f"  settlements per second: {len(e2eids) / settle_seconds:.1f} ({mode})")
+    if book_seconds:
+        print(
+            f"  booked per second:      {len(e2eids) / book_seconds:.1f} "
+            "(one booking pass alone, after every notification was queued)"
+        )
     print(f"  Pix booked:             {booked} ({distinct} distinct), account.payment {payments}")
     print(f"  installments paid:      {paid} of {len(move_ids)}")
     print(f"  duplicates booked:      {payments - len(e2eids)}")
