@@ -166,6 +166,10 @@ class DunningPixPayment(models.Model):
                         )
                     )
                     inserted = self.env.cr.fetchone()
+                    if not inserted and charge_id:
+                        inserted = self._pix_claim(
+                            account, pix, record, charge_id, line_id, move_id, partner_id
+                        )
             except psycopg2.errors.SerializationFailure:
                 outcomes[pix.e2eid] = "duplicate"
                 continue
@@ -215,6 +219,39 @@ class DunningPixPayment(models.Model):
             if cron:
                 cron.sudo()._trigger()
         return outcomes
+
+    def _pix_claim(self, account, pix, record, charge_id, line_id, move_id, partner_id):
+        """Take over a Pix another of our accounts left as "no charge of ours":
+        its bank listed it too (one set of credentials for several keys, or
+        companies sharing a bank's API), before the account whose company's
+        charge it pays saw it. Without this, that account would find the end-to-end
+        id known and the payment would never be booked."""
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE dunning_pix_payment
+                   SET txid = %s, account_id = %s, company_id = %s, charge_id = %s,
+                       move_line_id = %s, move_id = %s, partner_id = %s, state = 'queued',
+                       record = %s, write_uid = %s, write_date = now() at time zone 'UTC'
+                 WHERE e2eid = %s AND state = 'unknown'
+                RETURNING id
+                """,
+                pix.txid,
+                account.id,
+                account.company_id.id,
+                charge_id,
+                line_id,
+                move_id,
+                partner_id,
+                json.dumps(record),
+                self.env.uid,
+                pix.e2eid,
+            )
+        )
+        claimed = self.env.cr.fetchone()
+        if claimed:
+            _logger.info("Pix %s: taken by account %s, whose charge it pays", pix.e2eid, account.id)
+        return claimed
 
     def _pix_flag_refund(self, pix, record):
         """Mark a booked Pix whose bank record now shows more refunded."""

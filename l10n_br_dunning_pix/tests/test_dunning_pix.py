@@ -343,6 +343,47 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertEqual(received.state, "unknown")
         self.assertFalse(received.payment_id)
 
+    def test_a_pix_another_company_listed_first_is_booked_by_its_own(self):
+        """Two companies in one database on the same bank: the other company's
+        account, whose credentials see every Pix, reads this company's Pix first
+        (no charge of its own there: left for a person); this company's account
+        then books it, once, in this company."""
+        rio = self.setup_other_company(name="Aurora Filial Rio")
+        other = (
+            self.env["dunning.pix.account"]
+            .with_company(rio["company"])
+            .create(
+                {
+                    "name": "Banco (stand-in), Rio",
+                    "company_id": rio["company"].id,
+                    "base_url": self.bank.base_url,
+                    "token_url": self.bank.token_url,
+                    "client_id": self.bank.client_id,
+                    "client_secret": self.bank.client_secret,
+                    "pix_key": "33000167000101",
+                    "journal_id": rio["default_journal_bank"].id,
+                    "timeout": 5.0,
+                }
+            )
+        )
+        move = self._invoice(self.sp, DUE, amount=321.09)
+        _line, _code, charge = self._charge(move)
+        e2eid = self.bank.pay(charge.txid, notify=False)["endToEndId"]
+        self.assertEqual(other._pix_settle([e2eid]), {e2eid: "foreign"})
+        self.assertEqual(self.account._pix_settle([e2eid]), {e2eid: "queued"})
+        self.env["dunning.pix.payment"]._cron_pix_book()
+        self.env.invalidate_all()
+        received = self.env["dunning.pix.payment"].search([("e2eid", "=", e2eid)])
+        self.assertEqual(received.state, "booked")
+        self.assertEqual(received.account_id, self.account)
+        self.assertEqual(received.payment_id.company_id, self.company)
+        self.assertEqual(received.payment_id.amount, 321.09)
+        self.assertIn(move.payment_state, ("paid", "in_payment"))
+        # Read again by either account: nothing more is booked.
+        self.assertEqual(other._pix_settle([e2eid]), {e2eid: "duplicate"})
+        self.assertEqual(self.account._pix_settle([e2eid]), {e2eid: "duplicate"})
+        self.assertEqual(self.env["account.payment"].search_count([("memo", "like", e2eid)]), 1)
+
     def test_partial_payment_by_other_means_revises_the_amount(self):
         move = self._invoice(self.sp, DUE, amount=300.0)
         _line, _code, charge = self._charge(move)
