@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from freezegun import freeze_time
 from lxml import html as lxml_html
+from markupsafe import Markup
 
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, tagged
@@ -189,6 +190,45 @@ class TestDunningEmails(DunningCase, HttpCase):
         [message] = built_messages(batch)
         self._assert_company_frame(batch, message)
         self.assertEqual(len(pay_buttons(html_of(message))), 2)
+
+    def test_a_runs_email_body_is_sanitized_as_message_post_sanitizes_it(self):
+        """What a template rendered is sanitized before it reaches the chatter
+        and the e-mail, as message_post does it: a script or an event handler a
+        template let through is gone; an inline image becomes an attachment."""
+        template = self.env.ref("l10n_br_dunning.mail_template_dunning_overdue")
+        decision = rules.Decision(rules.EMAIL, self.lines.ids, rules.SEND)
+        outgoing = Outgoing(decision, self.lines, self.env["dunning.stage"], template)
+        outbox = Outbox()
+        at = datetime(2026, 12, 9, 13, 0)
+        with freeze_time(at):
+            self.env["dunning.channel"].sudo()._execute(
+                outgoing, self.customer, at, PlanningContext(self.env), outbox
+            )
+        [email] = outbox.emails
+        rendered = Markup(email.body)
+        email.body = rendered + Markup(
+            '<script>alert("x")</script><p><a href="#" onclick="steal()">Pagar</a></p>'
+        )
+        [message_id] = self.env["dunning.outbox"].sudo()._post_emails([email])
+        batch = self.env["mail.message"].sudo().browse(message_id)
+        alone = self._message_post(email)
+        self.assertEqual(batch.body, alone.body)
+        for unsafe in ("<script", "onclick", "steal()"):
+            self.assertNotIn(unsafe, batch.body)
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", message_id)])
+        self.assertNotIn("<script", mail.body_html)
+        self.assertIn("Pagar", mail.body_html)
+        # An inline image: an attachment of the message, as message_post makes it.
+        pixel = (
+            "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4"
+            "2mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+        )
+        email.body = rendered + Markup('<p><img src="%s" data-filename="logo.png"></p>') % pixel
+        [message_id] = self.env["dunning.outbox"].sudo()._post_emails([email])
+        batch = self.env["mail.message"].sudo().browse(message_id)
+        self.assertNotIn("data:image", batch.body)
+        self.assertEqual(batch.attachment_ids.mapped("name"), ["logo.png"])
+        self.assertIn(f"/web/image/{batch.attachment_ids.id}", batch.body)
 
     def _assert_company_frame(self, mail, message):
         html = html_of(message)
