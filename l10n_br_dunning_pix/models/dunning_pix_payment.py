@@ -143,7 +143,23 @@ class DunningPixPayment(models.Model):
                                     write_uid, create_date, write_date)
                             VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 0,
                                     %s, %s, now() at time zone 'UTC', now() at time zone 'UTC')
-                            ON CONFLICT (e2eid) DO NOTHING
+                            ON CONFLICT (e2eid) DO UPDATE
+                               SET txid = EXCLUDED.txid, account_id = EXCLUDED.account_id,
+                                   company_id = EXCLUDED.company_id,
+                                   charge_id = EXCLUDED.charge_id,
+                                   move_line_id = EXCLUDED.move_line_id,
+                                   move_id = EXCLUDED.move_id,
+                                   partner_id = EXCLUDED.partner_id, state = EXCLUDED.state,
+                                   record = EXCLUDED.record, write_uid = EXCLUDED.write_uid,
+                                   write_date = EXCLUDED.write_date
+                             -- Known already: news only when another of our accounts
+                             -- read it first as no charge of its own (its bank lists
+                             -- every Pix: one set of credentials for several keys,
+                             -- companies sharing a bank's API) and it pays a charge of
+                             -- this account's company; without this, the payment would
+                             -- never be booked.
+                             WHERE dunning_pix_payment.state = 'unknown'
+                               AND EXCLUDED.state = 'queued'
                             RETURNING id
                             """,
                             pix.e2eid,
@@ -166,10 +182,6 @@ class DunningPixPayment(models.Model):
                         )
                     )
                     inserted = self.env.cr.fetchone()
-                    if not inserted and charge_id:
-                        inserted = self._pix_claim(
-                            account, pix, record, charge_id, line_id, move_id, partner_id
-                        )
             except psycopg2.errors.SerializationFailure:
                 outcomes[pix.e2eid] = "duplicate"
                 continue
@@ -219,39 +231,6 @@ class DunningPixPayment(models.Model):
             if cron:
                 cron.sudo()._trigger()
         return outcomes
-
-    def _pix_claim(self, account, pix, record, charge_id, line_id, move_id, partner_id):
-        """Take over a Pix another of our accounts left as "no charge of ours":
-        its bank listed it too (one set of credentials for several keys, or
-        companies sharing a bank's API), before the account whose company's
-        charge it pays saw it. Without this, that account would find the end-to-end
-        id known and the payment would never be booked."""
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE dunning_pix_payment
-                   SET txid = %s, account_id = %s, company_id = %s, charge_id = %s,
-                       move_line_id = %s, move_id = %s, partner_id = %s, state = 'queued',
-                       record = %s, write_uid = %s, write_date = now() at time zone 'UTC'
-                 WHERE e2eid = %s AND state = 'unknown'
-                RETURNING id
-                """,
-                pix.txid,
-                account.id,
-                account.company_id.id,
-                charge_id,
-                line_id,
-                move_id,
-                partner_id,
-                json.dumps(record),
-                self.env.uid,
-                pix.e2eid,
-            )
-        )
-        claimed = self.env.cr.fetchone()
-        if claimed:
-            _logger.info("Pix %s: taken by account %s, whose charge it pays", pix.e2eid, account.id)
-        return claimed
 
     def _pix_flag_refund(self, pix, record):
         """Mark a booked Pix whose bank record now shows more refunded."""
