@@ -5,10 +5,11 @@ Two steps, each in its own transaction:
 
 1. **queued** (``_pix_enqueue``): the bank's own record of the Pix (read back
    with ``GET /pix/{e2eid}``, or listed by ``GET /pix``) is stored in a row
-   whose end-to-end id is unique (``INSERT ... ON CONFLICT DO NOTHING``): a
-   duplicate, reordered or replayed notification finds the row and adds
-   nothing; the installment is marked as being paid at once, so that no run
-   reminds it meanwhile;
+   whose end-to-end id is unique (``INSERT ... ON CONFLICT``): a duplicate,
+   reordered or replayed notification finds the row and adds nothing (but a
+   Pix another of our accounts left as "no charge of ours" becomes queued for
+   the account whose company's charge it pays); the installment is marked as
+   being paid at once, so that no run reminds it meanwhile;
 2. **booked** (``_cron_pix_book``, triggered at once): the queued rows, locked
    with ``SKIP LOCKED`` (two workers never take the same row), become
    ``account.payment`` records in batches (created, posted and reconciled
