@@ -149,24 +149,17 @@ class DunningOutbox(models.AbstractModel):
         missing = [(e.partner, e.company) for e in emails if not e.reply_to]
         reply_to = self._default_reply_to(missing, lambda c: c._dunning_email_from())
         values = []
-        bodies = {}  # {index: body}: written after the messages, sanitized once
-        for index, email in enumerate(emails):
+        for email in emails:
             company, partner = email.company, email.partner
             email_from = company._dunning_email_from()
-            body = {}
-            if email.body and _image_dataurl.search(email.body):
-                # Inline images become attachments in mail.message's create.
-                body["body"] = email.body
-            else:
-                bodies[index] = email.body
             values.append(
                 {
-                    **body,
                     "author_id": company.partner_id.id,
                     "email_from": email_from,
                     "model": "res.partner",
                     "res_id": partner.id,
                     "record_name": partner.display_name,
+                    "body": email.body,
                     "subject": email.subject or False,
                     "message_type": "comment",
                     "subtype_id": comment,
@@ -180,6 +173,14 @@ class DunningOutbox(models.AbstractModel):
                     "reply_to": email.reply_to or reply_to[company.id, partner.id],
                 }
             )
+        # The bodies are written after the messages, sanitized once
+        # (_write_bodies); those with inline images go with the create, which
+        # turns the images into attachments.
+        bodies = {
+            index: message_values.pop("body")
+            for index, message_values in enumerate(values)
+            if not _image_dataurl.search(message_values["body"] or "")
+        }
         messages = Partner._message_create(values)
         self._write_bodies(messages, bodies)
         references = self._references(messages)
