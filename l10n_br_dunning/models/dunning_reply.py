@@ -199,16 +199,18 @@ class DunningReply(models.Model):
         )
         return env._("To split it in installments: %(link)s", link=link)
 
-    def _next_opening(self):
-        """Now (aware UTC) if inside the customer's legal hours, else when they
-        next open."""
+    def _next_opening(self, now=None):
+        """``now`` (aware UTC, default the present) if inside the customer's
+        legal hours, else when they next open."""
         self.ensure_one()
         context = PlanningContext(self.env)
-        return context.next_allowed(self.company_id, self.partner_id, to_utc(fields.Datetime.now()))
+        now = now or to_utc(fields.Datetime.now())
+        return context.next_allowed(self.company_id, self.partner_id, now)
 
     def _may_answer_now(self):
         """Inside the customer's legal hours (their window) now."""
-        return self._next_opening() <= to_utc(fields.Datetime.now())
+        now = to_utc(fields.Datetime.now())
+        return self._next_opening(now) <= now
 
     def _answer_waits(self, account):
         """Outside the customer's legal hours: the answer is put off to their
