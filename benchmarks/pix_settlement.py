@@ -220,10 +220,8 @@ def main():
         booked, distinct = env.cr.fetchone()
         env.cr.execute("SELECT count(*) FROM account_payment WHERE memo LIKE 'Pix E%%'")
         payments = env.cr.fetchone()[0]
-        from odoo.addons.l10n_br_dunning.tools.payment_states import PAID_STATES
-
-        paid = env["account.move"].search_count(
-            [("id", "in", move_ids), ("payment_state", "in", PAID_STATES)]
+        paid = sum(
+            move._dunning_paid_by_customer() for move in env["account.move"].browse(move_ids)
         )
         env.cr.close()
     finally:

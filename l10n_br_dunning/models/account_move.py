@@ -12,6 +12,7 @@ from ..tools.payment_states import (
     PAID_STATES,
     is_closed,
     is_open,
+    is_paid,
     is_settled,
 )
 from ..tools.portal_rules import late_charges
@@ -411,6 +412,12 @@ class AccountMove(models.Model):
             f"{self.get_base_url()}/my/invoices/{self.id}/dunning/preferences"
             f"?access_token={self.access_token}"
         )
+
+    def _dunning_paid_by_customer(self):
+        """Paid (or being paid) by the customer: paid to Odoo, and not because an
+        agreement settled it. The Python twin of ``paid_by_customer`` (SQL)."""
+        self.ensure_one()
+        return is_paid(self.payment_state) and not self.dunning_settled_agreement_id
 
     def _dunning_portal_closed(self):
         """Nothing left for the customer to do: paid, being paid, reversed, cancelled."""

@@ -296,6 +296,7 @@ class TestDunningAgreements(DunningCase):
         agreement = self._approved()
         self.assertEqual(self.first.dunning_settled_agreement_id, agreement)
         self.assertEqual(self.first.payment_state, "paid", "Odoo's own state, reconciled")
+        self.assertFalse(self.first._dunning_paid_by_customer())
         self.assertFalse(self._invoice(self.sp, date(2026, 12, 20)).dunning_settled_agreement_id)
         arch = self.env["account.move"].get_view(view_type="form")["arch"]
         self.assertIn("Settled by agreement", arch)

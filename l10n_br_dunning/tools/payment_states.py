@@ -26,6 +26,12 @@ def is_open(state, payment_state):
     return state == "posted" and payment_state in OPEN_PAYMENT_STATES
 
 
+def is_paid(payment_state):
+    """Paid to Odoo, or being paid (an agreement's settling counts too:
+    ``account.move._dunning_paid_by_customer`` tells it apart)."""
+    return payment_state in PAID_STATES
+
+
 def is_settled(payment_state):
     """Nothing is owed any more: paid, being paid or reversed."""
     return payment_state in SETTLED_STATES

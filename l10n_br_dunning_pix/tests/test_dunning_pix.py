@@ -121,6 +121,7 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertFalse(line.dunning_pix_pending)
         self.assertEqual([status for _url, status in self.bank.notifications], [200, 200, 200])
         self.assertIn(move.payment_state, ("paid", "in_payment"))
+        self.assertTrue(move._dunning_paid_by_customer())
         received = move.dunning_pix_payment_ids
         self.assertEqual(len(received), 1)
         self.assertEqual(received.state, "booked")
