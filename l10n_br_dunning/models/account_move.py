@@ -16,6 +16,7 @@ from ..tools.payment_states import (
     is_settled,
 )
 from ..tools.portal_rules import late_charges
+from .account_move_line import effective_due
 from .dunning_context import PlanningContext, to_naive, to_utc
 
 PAUSE_REASONS = [
@@ -66,6 +67,17 @@ def paid_by_customer(move_alias):
         SQL.identifier(move_alias, "payment_state"),
         PAID_STATES,
         settled_by_agreement(move_alias),
+    )
+
+
+def open_document(move_alias):
+    """SQL: the document ``move_alias`` still owes something (the SQL twin of
+    ``tools/payment_states.is_open``)."""
+    return SQL(
+        "(%s = 'posted' AND %s IN %s)",
+        SQL.identifier(move_alias, "state"),
+        SQL.identifier(move_alias, "payment_state"),
+        OPEN_PAYMENT_STATES,
     )
 
 
@@ -242,15 +254,10 @@ class AccountMove(models.Model):
         if field_name != "dunning_portal_order":
             return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
         move = SQL.identifier(alias, "id")
-        open_ = SQL(
-            "(%s = 'posted' AND %s IN %s)",
-            SQL.identifier(alias, "state"),
-            SQL.identifier(alias, "payment_state"),
-            OPEN_PAYMENT_STATES,
-        )
+        open_ = open_document(alias)
         first_due = SQL(
-            """(SELECT MIN(COALESCE(ol.dunning_due_effective, ol.date_maturity))
-                  FROM account_move_line ol WHERE ol.move_id = %s AND %s)""",
+            "(SELECT MIN(%s) FROM account_move_line ol WHERE ol.move_id = %s AND %s)",
+            effective_due("ol"),
             move,
             self.env["account.move.line"]._dunning_open_sql("ol"),
         )

@@ -12,6 +12,17 @@ from .dunning_context import PlanningContext, to_naive, to_utc
 PIX_KEY_TYPES = ("email", "mobile", "br_cpf_cnpj", "br_random")
 
 
+def effective_due(line_alias):
+    """SQL: the installment ``line_alias``'s effective due date, the one days
+    overdue count from (the planning stores it rolled to the customer's next
+    business day; Odoo's due date until the planning has seen the line)."""
+    return SQL(
+        "COALESCE(%s, %s)",
+        SQL.identifier(line_alias, "dunning_due_effective"),
+        SQL.identifier(line_alias, "date_maturity"),
+    )
+
+
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 

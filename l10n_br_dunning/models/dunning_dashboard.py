@@ -2,6 +2,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .account_move_line import effective_due
 from .dunning_event import CHANNELS
 from .res_partner import PAYER_CLASSES
 
@@ -137,8 +138,7 @@ class DunningDashboard(models.Model):
                 SELECT l.id, l.partner_id, l.company_id, l.amount_residual,
                        -- days overdue: from the effective due date the planning stored
                        -- (the customer's calendar), as on the invoice and the portal
-                       %(today)s::date - COALESCE(l.dunning_due_effective, l.date_maturity)
-                           AS days,
+                       %(today)s::date - %(due)s AS days,
                        l.dunning_next_action_at, s.offset_days, l.dunning_stage_id,
                        m.dunning_paused, m.dunning_pause_reason, m.dunning_promise_date,
                        m.dunning_agreement_id
@@ -207,6 +207,7 @@ class DunningDashboard(models.Model):
                    ) last ON TRUE
             """,
             today=today,
+            due=effective_due("l"),
             open=self.env["account.move.line"]._dunning_open_sql("l"),
             delivery=self.env["dunning.event"]._delivery_sql("e", "n"),
             # Companies the régua sends no e-mail for (res.company._dunning_email_from).

@@ -15,6 +15,7 @@ from ..tools.payer_profile import average_days_late, payer_class
 from ..tools.portal_codes import mask_email, mask_phone
 from ..tools.sms_text import TRIM_COURTESY, TRIM_NONE, TRIM_VOCATIVE, short_sender, vocative
 from .account_move import settled_by_agreement
+from .account_move_line import effective_due
 from .dunning_context import PlanningContext, to_utc
 from .dunning_effectiveness import PAID_MOVES
 
@@ -672,8 +673,7 @@ class ResPartner(models.Model):
         paid = self.env.execute_query(
             SQL(
                 """
-                SELECT l.partner_id, l.balance,
-                       COALESCE(l.dunning_due_effective, l.date_maturity), MAX(apr.max_date)
+                SELECT l.partner_id, l.balance, %(due)s, MAX(apr.max_date)
                   FROM account_move_line l
                   JOIN account_move m ON m.id = l.move_id
                   JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
@@ -681,6 +681,7 @@ class ResPartner(models.Model):
               GROUP BY l.id
                 HAVING MAX(apr.max_date) >= %(since)s
                 """,
+                due=effective_due("l"),
                 dunned=dunned.subselect(),
                 renegotiated=settled_by_agreement("m"),
                 since=today - timedelta(days=365),
@@ -689,11 +690,12 @@ class ResPartner(models.Model):
         opened = self.env.execute_query(
             SQL(
                 """
-                SELECT l.partner_id, MIN(COALESCE(l.dunning_due_effective, l.date_maturity))
+                SELECT l.partner_id, MIN(%(due)s)
                   FROM account_move_line l
                  WHERE %(open)s
               GROUP BY l.partner_id
                 """,
+                due=effective_due("l"),
                 open=self.env["account.move.line"]._dunning_open_sql(
                     "l", [("company_id", "=", company.id)]
                 ),

@@ -62,6 +62,16 @@ RESTATED = [
         None,
     ),
     (
+        "the effective due date spelled in SQL (call account_move_line.effective_due)",
+        re.compile(r"""COALESCE\(\s*\w+\.dunning_due_effective"""),
+        None,
+    ),
+    (
+        "an open document spelled in SQL (call account_move.open_document)",
+        re.compile(r"""= 'posted' AND %s IN %s"""),
+        "l10n_br_dunning/models/account_move.py",
+    ),
+    (
         "a copy of the reminded document types",
         re.compile(r"""^\s*(DUNNED|DUNNED_MOVE_TYPES)\s*=""", re.M),
         "l10n_br_dunning/tools/payment_states.py",
