@@ -33,6 +33,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 import requests
 import yaml
@@ -564,6 +565,23 @@ class PixStandIn:
         self.refusals.append((method, txid, found))
         return self._problem(400, title, "a requisição não respeita o schema", found)
 
+    @staticmethod
+    def _today():
+        """The bank's date (Brasília's): a charge's creation date."""
+        return datetime.now(ZoneInfo("America/Sao_Paulo")).date()
+
+    def _due_before_creation(self, method, txid, calendario, created):
+        """The specification's CobVOperacaoInvalida: "O campo
+        cobv.calendario.dataDeVencimento é anterior à data de criação da cobrança"."""
+        due = (calendario or {}).get("dataDeVencimento")
+        if due and date.fromisoformat(due) < created:
+            found = [("cobv.calendario.dataDeVencimento", f"{due} anterior à criação {created}")]
+            self.refusals.append((method, txid, found))
+            return self._problem(
+                400, "CobVOperacaoInvalida", "vencimento anterior à criação", found
+            )
+        return None
+
     def _put_cobv(self, txid, body):
         found = violations("CobVSolicitada", body)
         if found:
@@ -572,6 +590,9 @@ class PixStandIn:
             return self._problem(
                 400, "CobVOperacaoInvalida", f"já existe uma cobrança com o txid {txid}"
             )
+        refused = self._due_before_creation("PUT", txid, body.get("calendario"), self._today())
+        if refused:
+            return refused
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         charge = json.loads(json.dumps(body))
         charge["calendario"].setdefault("validadeAposVencimento", 30)
@@ -612,6 +633,14 @@ class PixStandIn:
             return self._refuse("PATCH", txid, found)
         if charge["status"] != "ATIVA":
             return self._problem(400, "CobVOperacaoInvalida", f"a cobrança está {charge['status']}")
+        created = (
+            datetime.fromisoformat(charge["calendario"]["criacao"].replace("Z", "+00:00"))
+            .astimezone(ZoneInfo("America/Sao_Paulo"))
+            .date()
+        )
+        refused = self._due_before_creation("PATCH", txid, body.get("calendario"), created)
+        if refused:
+            return refused
         for key, value in body.items():
             if key == "calendario":
                 charge["calendario"].update(value)

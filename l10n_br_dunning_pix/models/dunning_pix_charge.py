@@ -4,13 +4,18 @@
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools.cobv import Charge, ChargeError, make_txid, revision
+from odoo.addons.l10n_br_dunning.models.dunning_context import to_utc
+from odoo.addons.l10n_br_dunning.tools.business_calendar import DEFAULT_TZ
+from odoo.addons.l10n_br_dunning.tools.portal_rules import late_charges
+
+from ..tools.cobv import Charge, ChargeError, expiring, make_txid, per_day, revision
 from ..tools.pix_api import PixApiError
 
 _logger = logging.getLogger(__name__)
@@ -18,6 +23,20 @@ _logger = logging.getLogger(__name__)
 # After a failure the bank is asked again for the same installment only after
 # this long: a run that renders many messages does not wait on a bank that is down.
 RETRY_AFTER = timedelta(minutes=10)
+# The bank's answer's status, as this charge's state (the specification's
+# description spells the removals "REMOVIDO_" too). A status not known here
+# changes nothing (the specification allows new ones).
+BANK_STATES = {
+    "ATIVA": "active",
+    "CONCLUIDA": "paid",
+    "REMOVIDA_PELO_USUARIO_RECEBEDOR": "removed",
+    "REMOVIDA_PELO_PSP": "removed",
+    "REMOVIDO_PELO_USUARIO_RECEBEDOR": "removed",
+    "REMOVIDO_PELO_PSP": "removed",
+}
+# Answers about the receiver's access, not about one charge (credentials,
+# product not contracted): the charge waits, the bank is asked later.
+ACCESS_STATUSES = (401, 403)
 # After the bank failed to answer (down, slow, 5xx, 429), this process asks it
 # nothing for a while: the other installments of a run go with the static code
 # at once instead of each waiting for a timeout.
@@ -56,6 +75,12 @@ class DunningPixCharge(models.Model):
     )
     amount = fields.Monetary(currency_field="currency_id", readonly=True)
     date_due = fields.Date("Due date", readonly=True)
+    date_created = fields.Date(
+        "Created at the bank on",
+        readonly=True,
+        help="The bank's date (Brasília) the charge was created on: its due date "
+        "is never before it.",
+    )
     revision = fields.Integer(readonly=True)
     copy_paste = fields.Char("Pix copy and paste", readonly=True)
     location = fields.Char(readonly=True)
@@ -71,13 +96,50 @@ class DunningPixCharge(models.Model):
             charge.e2eids = ", ".join(charge.payment_ids.mapped("e2eid"))
 
     # -- what the charge asks -----------------------------------------------------------
-    def _pix_wanted(self, line, account, txid):
-        """The ``cobv`` body of ``line`` today (ChargeError when it cannot be one)."""
+    @api.model
+    def _pix_bank_today(self, moment=None):
+        """The bank's date (Brasília's) at ``moment`` (naive UTC, default now):
+        the date a charge is created on."""
+        return to_utc(moment or fields.Datetime.now()).astimezone(ZoneInfo(DEFAULT_TZ)).date()
+
+    def _pix_created_on(self):
+        """The bank's date this charge was created on (its creation day for a
+        charge from before that was stored)."""
+        self.ensure_one()
+        return self.date_created or self._pix_bank_today(self.create_date)
+
+    @api.model
+    def _pix_late_included(self, line, created_on, owed):
+        """(fine and interest, interest per day) that a charge of ``line``
+        created on ``created_on`` (the bank's date) holds in its original
+        amount beside the ``owed`` installment: what the installment owes in
+        late charges that day (tools/portal_rules.py ``late_charges``, as the
+        invoice and the portal show them), where the contracts provide them
+        and the installment was overdue; (0, None) otherwise."""
+        company = line.company_id
+        due = max(line.date_maturity, line.move_id.dunning_promise_date or line.date_maturity)
+        if not company.dunning_contract_charges or due >= created_on:
+            return Decimal(0), None
+        days = line._dunning_days_overdue(created_on)
+        if days <= 0:
+            return Decimal(0), None
+        owed = float(owed)
+        fine = company.dunning_fine_percent
+        interest = company.dunning_interest_percent
+        late = late_charges(owed, days, fine, interest)
+        month = late_charges(owed, 30, 0.0, interest)
+        return Decimal(str(late.fine)) + Decimal(str(late.interest)), per_day(month.interest)
+
+    def _pix_wanted(self, line, account, txid, created_on=None):
+        """The ``cobv`` body of ``line`` today (ChargeError when it cannot be
+        one), for a charge created on ``created_on`` (the bank's date; today
+        for a new charge)."""
         move = line.move_id
         company = line.company_id
         partner = line.partner_id.commercial_partner_id
         # The customer's today (the one "today" pages and charges speak in).
         today = partner._dunning_today(company)
+        created_on = created_on or self._pix_bank_today()
         amount = Decimal(str(line._dunning_open_amount(today))).quantize(Decimal("0.01"))
         discount_until = discount = None
         untouched = line.currency_id.is_zero(line.amount_residual_currency - line.amount_currency)
@@ -85,10 +147,25 @@ class DunningPixCharge(models.Model):
             discount = Decimal(str(line.amount_currency - line.discount_amount_currency))
             discount_until = line.discount_date
         charges = company.dunning_contract_charges
+        fine = Decimal(str(company.dunning_fine_percent)) if charges else None
+        interest = Decimal(str(company.dunning_interest_percent)) if charges else None
+        interest_per_day = None
         company_id = company.vat or ""
+        words = self.with_context(lang=partner._dunning_lang(company))
         # A new date the customer chose on the portal moves the charge's due
         # date: no fine nor interest until then.
         due = max(line.date_maturity, move.dunning_promise_date or line.date_maturity)
+        if due < created_on:
+            # Overdue when first charged: the bank refuses a due date before the
+            # charge's creation. It is due the day it is created, for what the
+            # installment owes that day (the fine and interest as the invoice and
+            # the portal show them: counted once); then interest by the day on
+            # the installment alone.
+            late, interest_per_day = self._pix_late_included(line, created_on, amount)
+            if late:
+                amount += late
+                fine = interest = None
+            due = created_on
         return Charge(
             txid=txid,
             key=account.pix_key,
@@ -97,20 +174,21 @@ class DunningPixCharge(models.Model):
             debtor_vat=partner.vat or "",
             debtor_name=partner.name or "",
             validity_days=account.validity_days,
-            fine_percent=Decimal(str(company.dunning_fine_percent)) if charges else None,
-            interest_percent_month=Decimal(str(company.dunning_interest_percent))
-            if charges
-            else None,
+            fine_percent=fine,
+            interest_percent_month=interest,
+            interest_per_day=interest_per_day,
+            created_on=created_on,
             discount_until=discount_until,
             discount_amount=discount,
             debtor_email=(partner.email or "").split(",")[0].strip()
             if "@" in (partner.email or "")
             else "",
-            payer_request=self.env._("%(document)s, due %(date)s")
+            # In the customer's language, whoever creates or revises it.
+            payer_request=words.env._("%(document)s, due %(date)s")
             % {"document": move.name, "date": due.strftime("%d/%m/%Y")},
             info=[
-                (self.env._("Creditor"), f"{company.name} CNPJ {company_id}".strip()),
-                (self.env._("Document"), move.name or ""),
+                (words.env._("Creditor"), f"{company.name} CNPJ {company_id}".strip()),
+                (words.env._("Document"), move.name or ""),
             ],
         ).body()
 
@@ -145,8 +223,17 @@ class DunningPixCharge(models.Model):
             order="id desc",
             limit=1,
         )
-        if charge.state == "active":
+        if charge.state == "active" and not charge._pix_expiring():
             return charge
+        if charge.state == "active":
+            # Past its due date and soon no longer payable: the bank removes
+            # it, a new charge (the next generation) is created from today.
+            if paused:
+                return charge
+            charge._pix_remove()
+            if charge.state == "active":
+                return charge
+            charge = self.browse()
         if paused or (
             charge.last_attempt and charge.last_attempt > fields.Datetime.now() - RETRY_AFTER
         ):
@@ -170,6 +257,13 @@ class DunningPixCharge(models.Model):
                 }
             )
         return charge
+
+    def _pix_expiring(self):
+        """This active charge is to be replaced (tools/cobv.py ``expiring``)."""
+        self.ensure_one()
+        return bool(self.date_due) and expiring(
+            self.date_due, self.account_id.validity_days, self._pix_bank_today()
+        )
 
     def _pix_put_many(self, parallel=8):
         """Create these charges at the bank, ``parallel`` requests at a time (the
@@ -195,8 +289,13 @@ class DunningPixCharge(models.Model):
                 except PixApiError as error:
                     if error.retryable or error.status not in (400, 409):
                         raise
-                    # Already created by an earlier try whose answer was lost.
-                    return client.get_cobv(charge_txid), None
+                    # Already created by an earlier try whose answer was lost?
+                    try:
+                        return client.get_cobv(charge_txid), None
+                    except PixApiError as reading:
+                        if reading.not_found:
+                            raise error from None  # no: the bank's reason is the refusal
+                        raise
             except PixApiError as error:
                 return None, error
 
@@ -209,12 +308,15 @@ class DunningPixCharge(models.Model):
         for (charge, _client, _body), (answer, error) in zip(work, results, strict=True):
             values = {"last_attempt": now}
             if error is not None:
-                if error.retryable:
+                # The bank down, or refusing the receiver's access: every other
+                # charge would meet the same; not this installment's fault.
+                waits = error.retryable or error.status in ACCESS_STATUSES
+                if waits:
                     pause = max(BANK_PAUSE_SECONDS, error.retry_after or 0)
                     _BANK_PAUSED[(self.env.cr.dbname, charge.account_id.id)] = (
                         time.monotonic() + pause
                     )
-                state = "draft" if error.retryable else "failed"
+                state = "draft" if waits else "failed"
                 charge.write({**values, "state": state, "last_error": str(error)[:500]})
                 _logger.info("Pix charge %s not created: %s", charge.txid, error)
                 continue
@@ -250,6 +352,18 @@ class DunningPixCharge(models.Model):
             )
         )
         lines = Line.browse([row[0] for row in self.env.cr.fetchall()])
+        # And those whose charge is soon no longer payable (replaced).
+        past_due = self.search(
+            [
+                ("state", "=", "active"),
+                ("company_id", "in", companies),
+                ("date_due", "<", self._pix_bank_today()),
+            ],
+            limit=limit,
+        )
+        lines |= past_due.filtered(
+            lambda charge: charge._pix_expiring() and charge.move_line_id._dunning_is_open()
+        ).move_line_id
         charges = self.browse()
         for line in lines:
             charges |= self._pix_prepare(line)
@@ -258,15 +372,24 @@ class DunningPixCharge(models.Model):
         return charges
 
     def _pix_store(self, answer, values=None):
+        self.ensure_one()
         values = dict(values or {})
-        status = (answer or {}).get("status")
-        state = {
-            "ATIVA": "active",
-            "CONCLUIDA": "paid",
-            "REMOVIDA_PELO_USUARIO_RECEBEDOR": "removed",
-            "REMOVIDA_PELO_PSP": "removed",
-        }.get(status, "failed")
-        valor = (answer or {}).get("valor") or {}
+        answer = answer or {}
+        status = answer.get("status")
+        state = BANK_STATES.get(status)
+        if not state:
+            # A status the specification may add: what the charge was stays.
+            _logger.warning("Pix charge %s: status %r not known here", self.txid, status)
+            state = "active" if self.state == "draft" and answer.get("calendario") else self.state
+        valor = answer.get("valor") or {}
+        calendario = answer.get("calendario") or {}
+        if not self.date_created:
+            created = calendario.get("criacao")
+            try:
+                moment = datetime.fromisoformat(created.replace("Z", "+00:00"))
+                values["date_created"] = moment.astimezone(ZoneInfo(DEFAULT_TZ)).date()
+            except (AttributeError, ValueError):
+                values["date_created"] = self._pix_bank_today()
         values.update(
             {
                 "state": state,
@@ -274,7 +397,7 @@ class DunningPixCharge(models.Model):
                 "copy_paste": answer.get("pixCopiaECola") or False,
                 "location": answer.get("location") or (answer.get("loc") or {}).get("location"),
                 "amount": float(valor.get("original") or 0.0),
-                "date_due": (answer.get("calendario") or {}).get("dataDeVencimento"),
+                "date_due": calendario.get("dataDeVencimento") or self.date_due,
                 "last_error": False,
             }
         )
@@ -296,7 +419,9 @@ class DunningPixCharge(models.Model):
                 if not line._dunning_is_open():
                     charge._pix_remove(client)
                     continue
-                wanted = self._pix_wanted(line, charge.account_id, charge.txid)
+                wanted = self._pix_wanted(
+                    line, charge.account_id, charge.txid, charge._pix_created_on()
+                )
                 current = client.get_cobv(charge.txid)
                 if current.get("status") != "ATIVA":
                     charge._pix_from_bank(current)
@@ -314,10 +439,15 @@ class DunningPixCharge(models.Model):
             if charge.state == "draft":
                 charge.state = "removed"
                 continue
+            bank = client or charge.account_id._pix_client()
             try:
-                answer = (client or charge.account_id._pix_client()).remove_cobv(charge.txid)
+                answer = bank.remove_cobv(charge.txid)
             except PixApiError as error:
                 charge.last_error = str(error)[:500]
+                if error.status == 400:
+                    # Refused: no longer active at the bank (paid meanwhile, or
+                    # removed by it). What it holds is what happened.
+                    charge.action_check_bank()
                 continue
             charge._pix_store(answer)
 

@@ -234,14 +234,17 @@ class DunningPixPayment(models.Model):
         return outcomes
 
     def _pix_flag_refund(self, pix, record):
-        """Mark a booked Pix whose bank record now shows more refunded."""
+        """Mark a booked Pix whose bank record now shows more refunded; one not
+        booked yet (queued, or in error for a person) takes the new record, so
+        that its booking gives back the refund too."""
         self.env.cr.execute(
             SQL(
                 """
                 UPDATE dunning_pix_payment
-                   SET refund_pending = TRUE, record = %s,
+                   SET refund_pending = state IN ('booked', 'review'), record = %s,
                        write_date = now() at time zone 'UTC'
-                 WHERE e2eid = %s AND amount_refunded < %s AND state IN ('booked', 'review')
+                 WHERE e2eid = %s AND amount_refunded < %s
+                   AND state IN ('booked', 'review', 'queued', 'error')
                 RETURNING id
                 """,
                 json.dumps(record),
@@ -360,7 +363,14 @@ class DunningPixPayment(models.Model):
             currency = row.company_id.currency_id
             open_ = line.with_context(dunning_pix_settling=True)._dunning_is_open()
             owed = line.amount_residual if open_ else 0.0
-            plan = booking(pix, currency.round(owed))
+            owed = currency.round(owed)
+            charge = row.charge_id
+            late = (
+                charge._pix_late_included(line, charge._pix_created_on(), owed)[0]
+                if charge and open_
+                else 0
+            )
+            plan = booking(pix, owed, late)
             plans.append((row, pix, line, plan))
             account = row.account_id
             write_offs = []

@@ -385,6 +385,113 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertEqual(self.account._pix_settle([e2eid]), {e2eid: "duplicate"})
         self.assertEqual(self.env["account.payment"].search_count([("memo", "like", e2eid)]), 1)
 
+    def test_an_installment_overdue_when_first_charged_is_charged_from_that_day(self):
+        # The specification refuses a due date before the charge's creation
+        # (CobVOperacaoInvalida): an invoice already overdue when the régua
+        # first needs its charge (imported late, a bank connected later).
+        self.company.write(
+            {
+                "dunning_contract_charges": True,
+                "dunning_fine_percent": 2.0,
+                "dunning_interest_percent": 1.0,
+            }
+        )
+        move = self._invoice(self.sp, date(2026, 11, 16), amount=1000.0)
+        line, code, charge = self._charge(move)  # on 1 December: 15 days overdue
+        self.assertEqual(self.bank.refusals, [])
+        self.assertEqual(code, charge.copy_paste)
+        held = self.bank.charges[charge.txid]
+        self.assertEqual(held["calendario"]["dataDeVencimento"], "2026-12-01")
+        self.assertEqual(charge.date_created, date(2026, 12, 1))
+        # What it owes that day, as the portal shows it: 1000 + 2 % fine
+        # (20.00) + 15 days of 1 % a month (5.00); then 1 % a month by the
+        # day on the installment alone (10.00 / 30, rounded down), no second fine.
+        self.assertEqual(held["valor"]["original"], "1025.00")
+        self.assertNotIn("multa", held["valor"])
+        self.assertEqual(held["valor"]["juros"], {"modalidade": 1, "valorPerc": "0.33"})
+        with freeze_time(datetime(2026, 12, 1, 15, 0)):
+            installment = move._dunning_portal_installments()[0]
+        charges = installment["charges"]
+        self.assertEqual(1000.0 + charges.fine + charges.interest, 1025.0)
+        # The next days' follow-up revises nothing (the amount is that day's).
+        with freeze_time(datetime(2026, 12, 3, 15, 0)):
+            self.env["dunning.pix.account"]._cron_pix_sync()
+        self.assertEqual((held["revisao"], charge.revision), (0, 0))
+        # Paid four days later: the bank adds 4 days of interest; the fine and
+        # interest are income, the installment is paid, nothing left to review.
+        self.bank.pay(charge.txid, when=datetime(2026, 12, 5, 14, 0, tzinfo=UTC))
+        self._settle()
+        received = move.dunning_pix_payment_ids
+        self.assertEqual(received.amount, 1026.32)
+        self.assertEqual(received.state, "booked")
+        self.assertIn(move.payment_state, ("paid", "in_payment"))
+        income = received.payment_id.move_id.line_ids.filtered(
+            lambda aml: aml.account_id == self.account._pix_charges_account()
+        )
+        self.assertEqual(income.credit, 26.32)
+
+    def test_a_charge_soon_no_longer_payable_is_replaced(self):
+        self.account.validity_days = 10  # payable until 20 December
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        line, code, charge = self._charge(move)
+        with freeze_time(datetime(2026, 12, 15, 15, 0)):
+            self.assertEqual(line._dunning_pix_code(), code)
+        # On the 18th a message's code would be payable two more days: the
+        # bank removes it, the next one is due that day, payable ten more.
+        with freeze_time(datetime(2026, 12, 18, 15, 0)):
+            new_code = line._dunning_pix_code()
+        self.assertNotEqual(new_code, code)
+        self.assertEqual(charge.state, "removed")
+        self.assertEqual(
+            self.bank.charges[charge.txid]["status"], "REMOVIDA_PELO_USUARIO_RECEBEDOR"
+        )
+        new = move.dunning_pix_charge_ids.filtered(lambda c: c.state == "active")
+        self.assertEqual((new.generation, new.copy_paste), (1, new_code))
+        held = self.bank.charges[new.txid]
+        self.assertEqual(held["calendario"]["dataDeVencimento"], "2026-12-18")
+        self.assertEqual(held["valor"]["original"], "100.00")
+        self.assertEqual(self.bank.refusals, [])
+        # The hourly pass replaces them too, ahead of the messages.
+        self.account.validity_days = 0
+        with freeze_time(datetime(2026, 12, 19, 15, 0)):
+            created = self.env["dunning.pix.charge"]._pix_create_open()
+        self.assertEqual(created.move_line_id, line)
+        self.assertEqual((new.state, created.generation, created.state), ("removed", 2, "active"))
+
+    def test_a_charge_paid_at_the_bank_is_not_removed_again_and_again(self):
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        _line, _code, charge = self._charge(move)
+        # Paid at the bank, the notification lost; then paid by other means too.
+        self.bank.pay(charge.txid, when=datetime(2026, 12, 9, 14, 0, tzinfo=UTC), notify=False)
+        self._pay(move)
+        self.env["dunning.pix.account"]._cron_pix_sync()
+        self.env.invalidate_all()
+        # The removal refused (the charge is CONCLUIDA): what the bank holds is
+        # taken, the Pix booked as a credit for a person to look at.
+        self.assertEqual(charge.state, "paid")
+        received = move.dunning_pix_payment_ids
+        self.assertEqual(received.state, "review")
+        patches = [r for r in self.bank.requests if r[0] == "PATCH" and charge.txid in r[1]]
+        self.env["dunning.pix.account"]._cron_pix_sync()
+        again = [r for r in self.bank.requests if r[0] == "PATCH" and charge.txid in r[1]]
+        self.assertEqual(len(again), len(patches))
+
+    def test_a_bank_refusing_the_receivers_access_leaves_the_charge_to_try_again(self):
+        self._static_pix_bank()
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        line = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        self.bank.fail_next(1, 403)
+        with freeze_time(datetime(2026, 12, 1, 15, 0)):
+            static = line._dunning_pix_code()
+        charge = move.dunning_pix_charge_ids
+        self.assertEqual(charge.state, "draft")  # not "refused": the access is at fault
+        self.assertIn("403", charge.last_error)
+        self.assertIn(KEY, static)  # the static code: the company's key, no charge
+        dunning_pix_charge._BANK_PAUSED.clear()
+        with freeze_time(datetime(2026, 12, 1, 16, 0)):
+            code = line._dunning_pix_code()
+        self.assertEqual((charge.state, code), ("active", charge.copy_paste))
+
     def test_partial_payment_by_other_means_revises_the_amount(self):
         move = self._invoice(self.sp, DUE, amount=300.0)
         _line, _code, charge = self._charge(move)

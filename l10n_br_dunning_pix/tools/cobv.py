@@ -14,8 +14,8 @@ date (modalidade 1 with ``descontoDataFixa``: the specification's ``desconto``
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, timedelta
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 TXID_RE = re.compile(r"^[a-zA-Z0-9]{26,35}$")
 E2EID_RE = re.compile(r"^[a-zA-Z0-9]{32}$")
@@ -27,6 +27,9 @@ INFO_NAME_MAX = 50
 INFO_VALUE_MAX = 200
 
 CENT = Decimal("0.01")
+# A charge in a message must stay payable a few days after it arrives: a
+# charge past its due date is replaced when fewer days than this are left.
+EXPIRY_MARGIN_DAYS = 3
 
 # Weights of the CPF and CNPJ check digits (Receita Federal).
 _CNPJ_WEIGHTS = (6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)
@@ -142,6 +145,12 @@ class Charge:
     debtor_email: str = ""
     payer_request: str = ""  # solicitacaoPagador: shown by the payer's bank
     info: list = field(default_factory=list)  # [(name, value)]: infoAdicionais
+    # Interest as an amount per calendar day (modalidade 1), instead of a
+    # monthly percentage: for a charge whose amount already holds a fine.
+    interest_per_day: Decimal | None = None
+    # The bank's date the charge is created on: the specification refuses a
+    # due date before it (CobVOperacaoInvalida).
+    created_on: date | None = None
 
     def body(self):
         """The request body of ``PUT /cobv/{txid}`` (a ``CobVSolicitada``)."""
@@ -152,6 +161,11 @@ class Charge:
         amount = Decimal(str(self.amount))
         if amount <= 0:
             raise ChargeError("nothing_to_charge", "the installment owes nothing")
+        if self.created_on and self.due < self.created_on:
+            raise ChargeError(
+                "due_before_creation",
+                f"due date {self.due} before the charge's creation on {self.created_on}",
+            )
         kind, number = debtor_id(self.debtor_vat)
         name = _cut(self.debtor_name, NAME_MAX)
         if not name:
@@ -163,7 +177,9 @@ class Charge:
         if self.fine_percent:
             fine = min(Decimal(str(self.fine_percent)), MAX_FINE_PERCENT)
             valor["multa"] = {"modalidade": 2, "valorPerc": money(fine)}
-        if self.interest_percent_month:
+        if self.interest_per_day and Decimal(str(self.interest_per_day)) >= CENT:
+            valor["juros"] = {"modalidade": 1, "valorPerc": money(self.interest_per_day)}
+        elif self.interest_percent_month:
             valor["juros"] = {"modalidade": 3, "valorPerc": money(self.interest_percent_month)}
         if self.discount_amount and self.discount_until and self.discount_until <= self.due:
             discount = Decimal(str(self.discount_amount))
@@ -195,18 +211,58 @@ class Charge:
         return body
 
 
+def per_day(interest_for_30_days):
+    """A day's interest from the interest of a 30-day month, rounded down to
+    the cent: never more than the contract's rate."""
+    return (Decimal(str(interest_for_30_days)) / 30).quantize(CENT, rounding=ROUND_DOWN)
+
+
+def expiring(due, validity_days, today, margin=EXPIRY_MARGIN_DAYS):
+    """Whether a charge due ``due``, payable ``validity_days`` after it, is to
+    be replaced on ``today`` (the bank's date): past its due date, so that a
+    new charge would be payable longer, and payable for fewer than ``margin``
+    more days (or not at all: the payer's bank refuses it)."""
+    return today > due and today + timedelta(days=margin) > due + timedelta(days=validity_days)
+
+
+def _as_sent(value, shape):
+    """The bank's ``value`` read as ``shape`` (what we sent) is read: only the
+    fields we sent (a bank may add its own), leaves as text (a bank may answer
+    ``"2"`` where we sent ``2``: the specification's own examples do)."""
+    if isinstance(shape, dict):
+        value = value if isinstance(value, dict) else {}
+        return {key: _as_sent(value.get(key), part) for key, part in shape.items()}
+    if isinstance(shape, list):
+        value = value if isinstance(value, list) else []
+        if len(value) != len(shape):
+            return None
+        return [_as_sent(item, part) for item, part in zip(value, shape, strict=True)]
+    return None if value is None else str(value)
+
+
+# The parts of ``valor`` a charge may have or not: one the bank holds that we
+# no longer want must be revised away.
+OPTIONAL_VALUE_PARTS = ("multa", "juros", "desconto", "abatimento")
+
+
 def revision(current, wanted):
     """The ``PATCH /cobv/{txid}`` body that turns the charge the bank holds
     (``current``: a ``CobVGerada``) into ``wanted`` (a ``CobVSolicitada``), or
-    None when nothing a payer sees differs."""
+    None when nothing a payer sees differs. The debtor's e-mail is ours to
+    send, not the bank's to keep: a bank that drops it asks no revision."""
     patch = {}
     for key in ("calendario", "valor", "devedor", "solicitacaoPagador", "infoAdicionais"):
         mine = wanted.get(key)
+        if mine is None:
+            continue
         theirs = current.get(key)
-        if key == "calendario" and theirs:
-            theirs = {k: theirs.get(k) for k in ("dataDeVencimento", "validadeAposVencimento")}
-        if key == "devedor" and theirs:
-            theirs = {k: v for k, v in theirs.items() if k in (mine or {})}
-        if mine is not None and mine != theirs:
+        shape = mine
+        if key == "devedor" and isinstance(mine, dict):
+            shape = {k: v for k, v in mine.items() if k != "email"}
+        differs = _as_sent(theirs, shape) != _as_sent(shape, shape)
+        if key == "valor" and isinstance(theirs, dict):
+            held = {part for part in OPTIONAL_VALUE_PARTS if theirs.get(part)}
+            differs = differs or held - set(mine)
+        if differs:
             patch[key] = mine
     return patch or None

@@ -150,14 +150,18 @@ class Booking:
     reasons: tuple  # review reasons for a person
 
 
-def booking(pix, owed):
+def booking(pix, owed, charged_late=ZERO):
     """How ``pix`` books against an installment that owes ``owed``.
 
     The receivable is credited with the original part (value minus fine and
     interest plus discount and rebate): the fine and interest are income, the
     discount and rebate an expense, as the payer's bank computed them on the
     day it paid. A Pix whose parts do not add up to its value books its value
-    against the installment alone and says so."""
+    against the installment alone and says so.
+
+    ``charged_late``: the fine and interest a charge created after the due
+    date holds in its original amount. What the original pays beyond the
+    installment, up to that, is income too (the installment is paid first)."""
     owed = Decimal(str(owed))
     reasons = []
     charges = pix.fine + pix.interest
@@ -167,6 +171,10 @@ def booking(pix, owed):
         reasons.append(PARTS_MISMATCH)
         charges = reductions = ZERO
         receivable = pix.value
+    late = min(Decimal(str(charged_late)), max(receivable - max(owed, ZERO), ZERO))
+    if late > 0:
+        charges += late
+        receivable -= late
     applied = min(receivable, max(owed, ZERO))
     left_open = max(owed - receivable, ZERO)
     credit = max(receivable - owed, ZERO)

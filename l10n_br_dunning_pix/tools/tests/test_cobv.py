@@ -1,11 +1,20 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 from stand_ins.pix_psp import violations
 
-from ..cobv import Charge, ChargeError, debtor_id, make_txid, money, revision
+from ..cobv import (
+    Charge,
+    ChargeError,
+    debtor_id,
+    expiring,
+    make_txid,
+    money,
+    per_day,
+    revision,
+)
 
 DUE = date(2026, 12, 10)
 
@@ -104,3 +113,57 @@ def test_revision_only_when_something_changed():
     assert revision(held, wanted) is None
     smaller = charge(amount=Decimal("1000.00")).body()
     assert revision(held, smaller) == {"valor": {"original": "1000.00"}}
+
+
+def test_revision_ignores_what_a_bank_answers_differently_but_means_the_same():
+    wanted = charge(fine_percent=Decimal("2"), interest_percent_month=Decimal("1")).body()
+    held = {
+        **wanted,
+        # A bank that writes the modalities as text (the specification's own
+        # examples do), adds fields of its own and keeps no debtor e-mail.
+        "valor": {
+            **wanted["valor"],
+            "multa": {"modalidade": "2", "valorPerc": "2.00"},
+            "juros": {"modalidade": "3", "valorPerc": "1.00"},
+        },
+        "devedor": {"cpf": "52998224725", "nome": "Maria Souza", "logradouro": "Rua A"},
+        "calendario": {**wanted["calendario"], "criacao": "2026-12-01T12:00:00Z"},
+        "status": "ATIVA",
+    }
+    assert revision(held, wanted) is None
+    # A fine the bank holds that the contracts no longer provide is revised away.
+    plain = charge().body()
+    assert revision(held, plain) == {"valor": plain["valor"]}
+
+
+def test_a_charge_is_never_due_before_the_bank_creates_it():
+    with pytest.raises(ChargeError) as error:
+        charge(due=DUE, created_on=DUE + timedelta(days=1)).body()
+    assert error.value.code == "due_before_creation"
+    assert charge(due=DUE, created_on=DUE).body()["calendario"]["dataDeVencimento"] == "2026-12-10"
+
+
+def test_interest_by_the_day_for_a_charge_that_holds_its_fine():
+    body = charge(amount=Decimal("1025.00"), interest_per_day=per_day("10.00")).body()
+    assert body["valor"] == {"original": "1025.00", "juros": {"modalidade": 1, "valorPerc": "0.33"}}
+    assert violations("CobVSolicitada", body) == []
+    # Less than a cent a day: no interest rather than more than the contract.
+    assert "juros" not in charge(interest_per_day=per_day("0.20")).body()["valor"]
+    assert per_day("10.00") * 30 <= Decimal("10.00")
+
+
+@pytest.mark.parametrize(
+    ("today", "validity", "replaced"),
+    [
+        (DUE, 10, False),  # due today
+        (DUE + timedelta(days=7), 10, False),  # payable three more days
+        (DUE + timedelta(days=8), 10, True),  # two more days: a message would outlive it
+        (DUE + timedelta(days=11), 10, True),  # no longer payable
+        (DUE - timedelta(days=5), 0, False),  # before its due date: a new one is no better
+        (DUE + timedelta(days=1), 0, True),
+    ],
+)
+def test_a_charge_past_its_due_date_is_replaced_before_it_stops_being_payable(
+    today, validity, replaced
+):
+    assert expiring(DUE, validity, today) is replaced

@@ -40,6 +40,26 @@ def test_late_payment_splits_fine_and_interest_to_income():
     assert pix.paid_at.isoformat() == "2026-12-10T20:00:00+00:00"
 
 
+def test_the_late_charges_a_charge_holds_in_its_original_are_income():
+    # A charge created 15 days after the due date: 1000 owed, 25 of fine and
+    # interest in its original, then 1.32 of interest by the day.
+    pix = parse_pix(record(value="1026.32", original="1025.00", juros="1.32"))
+    plan = booking(pix, Decimal("1000.00"), Decimal("25.00"))
+    assert (plan.receivable, plan.income, plan.applied, plan.reasons) == (
+        Decimal("1000.00"),
+        Decimal("26.32"),
+        Decimal("1000.00"),
+        (),
+    )
+    # Paid less than the installment: all of it pays the installment first.
+    partial = booking(parse_pix(record(value="600.00", original="600.00")), Decimal("1000.00"), 25)
+    assert (partial.receivable, partial.income, partial.left_open) == (
+        Decimal("600.00"),
+        Decimal("0"),
+        Decimal("400.00"),
+    )
+
+
 def test_early_payment_books_the_discount_as_expense():
     plan = booking(parse_pix(record(value="975.31", desconto="24.69")), Decimal("1000.00"))
     assert (plan.receivable, plan.expense, plan.reasons) == (
