@@ -135,7 +135,9 @@ class DunningPortal(PortalAccount):
         return values
 
     def _dunning_page_values(self, invoice, kwargs):
-        today = fields.Date.context_today(invoice)
+        # The customer's date, the one the answers are checked against (a
+        # visitor by link has no time zone: UTC is tomorrow from 21:00).
+        today = invoice._dunning_customer_today()
         company = invoice.company_id
         installments = invoice._dunning_portal_installments()
         return {

@@ -161,11 +161,9 @@ class DunningAgreement(models.Model):
         portal's other requests: the customer's salesperson, else the company's
         collections user, else whoever proposed it, else the administrator."""
         self.ensure_one()
-        company = self.company_id
-        for user in (self.partner_id.user_id, company.dunning_collector_id, self.proposed_uid):
-            if user and not user.share and company in user.company_ids:
-                return user
-        return self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
+        return self.partner_id._dunning_collections_user(
+            self.company_id, after=(self.proposed_uid,)
+        )
 
     # -- approving: the "Acordos" entry ----------------------------------------------------------
     def action_approve(self):

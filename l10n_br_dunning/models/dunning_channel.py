@@ -434,7 +434,8 @@ class DunningChannel(models.AbstractModel):
     @api.model
     def _deliver_call(self, outgoing, partner, rendered, outbox=None):
         lines, stage = outgoing.lines, outgoing.stage
-        user = stage.activity_user_id or partner.user_id or self.env.user
+        company = lines[:1].company_id or self.env.company
+        user = partner._dunning_collections_user(company, before=(stage.activity_user_id,))
         rows = Markup("").join(
             Markup("<li>%s: %s, %s</li>")
             % (line.move_id.name, fields.Date.to_string(line.date_maturity), _money(line))
@@ -456,7 +457,8 @@ class DunningChannel(models.AbstractModel):
             "summary": self._call_summary(outgoing),
             "automated": True,
             "note": note,
-            "date_deadline": fields.Date.context_today(partner),
+            # The customer's today (the run's UTC date is tomorrow after 21:00).
+            "date_deadline": partner._dunning_today(company),
             "res_model_id": self.env["ir.model"]._get_id("res.partner"),
             "res_id": partner.id,
             "user_id": user.id,

@@ -200,11 +200,8 @@ class DunningPortalRequest(models.Model):
     @api.model
     def _schedule_activity(self, move, summary, note):
         """A to-do for the person who handles this invoice's collection."""
-        user = (
-            move.invoice_user_id
-            or move.company_id.dunning_collector_id
-            or self.env.ref("base.user_admin", raise_if_not_found=False)
-            or self.env.user
+        user = move.commercial_partner_id._dunning_collections_user(
+            move.company_id, before=(move.invoice_user_id,)
         )
         return move.sudo().activity_schedule(
             "mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=note

@@ -166,6 +166,20 @@ class ResPartner(models.Model):
         ids = self.env.context.get("dunning_line_ids") or []
         return self.env["account.move.line"].browse(ids).sorted("date_maturity")
 
+    def _dunning_collections_user(self, company, before=(), after=()):
+        """Who handles this customer's collection at ``company`` (a call to
+        make, a request or an agreement to look at, a Pix to review): the
+        users in ``before`` (a stage's own person), the customer's salesperson,
+        the company's collections user, the users in ``after``, else the
+        administrator; only an internal user who works for ``company`` (never
+        whoever runs the scheduled action)."""
+        candidates = (*before, self.commercial_partner_id.user_id, company.dunning_collector_id)
+        for user in (*candidates, *after):
+            user = user.sudo() if user else user
+            if user and not user.share and company in user.company_ids:
+                return user.with_env(self.env)
+        return self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
+
     def _dunning_message_company(self):
         """The company a message speaks for: its installments', else the current."""
         return self._dunning_context_lines()[:1].company_id or self.env.company

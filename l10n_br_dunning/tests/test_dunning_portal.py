@@ -201,6 +201,18 @@ class TestDunningPortal(DunningCase, HttpCase):
         )
         self.assertFalse(self.move.dunning_portal_request_ids)
 
+    def test_the_forms_dates_are_the_customers_late_in_the_evening(self):
+        # 22:30 in São Paulo is already the 16th in UTC: the page's "paid on"
+        # and promise dates speak the customer's date, the one its check uses.
+        self.frozen.stop()
+        self.frozen = freeze_time(datetime(2026, 12, 16, 1, 30))
+        self.frozen.start()
+        html = self._page().text
+        self.assertIn('max="2026-12-15"', html)
+        self.assertNotIn("2026-12-16", re.search(r'<input[^>]*name="paid_on"[^>]*>', html).group(0))
+        self.assertIn('min="2026-12-16"', html)  # a new date: from tomorrow, theirs
+        self.assertEqual(self._paid(paid_on="2026-12-15").status_code, 303)
+
     def test_future_payment_date_is_refused(self):
         response = self._paid(paid_on="2026-12-20")
         self.assertEqual(response.status_code, 400)

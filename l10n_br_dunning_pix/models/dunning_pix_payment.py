@@ -497,8 +497,8 @@ class DunningPixPayment(models.Model):
                 "mail.mail_activity_data_todo",
                 summary=self.env._("Pix received: to review"),
                 note=note,
-                user_id=(
-                    self.company_id.dunning_collector_id or self.env.ref("base.user_admin")
+                user_id=line.partner_id._dunning_collections_user(
+                    self.company_id, before=(self.company_id.dunning_collector_id,)
                 ).id,
             )
         return escape(f"{body} {note}".strip())

@@ -304,6 +304,22 @@ class TestDunningPix(DunningCase, HttpCase):
         self._settle()
         self.assertEqual(len(received.refund_payment_ids), 1)
 
+    def test_a_refund_notified_before_the_booking_is_given_back_too(self):
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        _line, _code, charge = self._charge(move)
+        record = self.bank.pay(charge.txid, notify=False)
+        e2eid = record["endToEndId"]
+        self.assertEqual(self.account._pix_settle([e2eid]), {e2eid: "queued"})
+        # The bank refunds it before the booking pass ran.
+        self.bank.refund(e2eid, notify=False)
+        self.assertEqual(self.account._pix_settle([e2eid]), {e2eid: "refund"})
+        self.env["dunning.pix.payment"]._cron_pix_book()
+        self.env.invalidate_all()
+        received = move.dunning_pix_payment_ids
+        self.assertEqual(received.state, "refunded")
+        self.assertEqual(move.amount_residual, 100.0)
+        self.assertEqual(len(received.refund_payment_ids), 1)
+
     def test_a_pix_that_cannot_be_booked_holds_no_other(self):
         self.company.write({"dunning_contract_charges": True, "dunning_fine_percent": 2.0})
         late = self._invoice(self.sp, DUE, amount=100.0)

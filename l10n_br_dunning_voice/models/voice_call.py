@@ -70,11 +70,9 @@ class VoiceCall(models.Model):
                     origin=rules.MANUAL,
                 )
         elif choice == flow.TALK and not self.account_id.transfer_number:
-            user = (
-                partner.user_id
-                or self.account_id.reply_user_id
-                or company.dunning_collector_id
-                or self.env.ref("base.user_admin")
+            user = partner._dunning_collections_user(
+                company,
+                before=(partner.commercial_partner_id.user_id, self.account_id.reply_user_id),
             )
             partner.sudo().activity_schedule(
                 "mail.mail_activity_data_call",

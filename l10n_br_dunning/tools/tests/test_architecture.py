@@ -72,6 +72,11 @@ RESTATED = [
         "l10n_br_dunning/models/account_move.py",
     ),
     (
+        "who handles a collection chosen again (call res.partner._dunning_collections_user)",
+        re.compile(r"""dunning_collector_id\s+or\b|\bor\s+[\w.]*dunning_collector_id"""),
+        None,
+    ),
+    (
         "a copy of the reminded document types",
         re.compile(r"""^\s*(DUNNED|DUNNED_MOVE_TYPES)\s*=""", re.M),
         "l10n_br_dunning/tools/payment_states.py",
