@@ -594,13 +594,16 @@ class DunningChannel(models.AbstractModel):
         closed_until=None,
         outbox=None,
         fallback=True,
+        deferred=None,
     ):
         """The messages of one group ``to_send`` ({stage: lines}) of this customer,
         as ``dunning.channel`` decides them, and their events (written in the same
         transaction). Returns the events; with an ``outbox`` (a run's batch), the
         SMS, events and notes wait in it and nothing is returned. ``fallback``
         False: an SMS that cannot go gets no e-mail instead. ``contact`` and
-        ``caps`` are read here unless a run's batch read them already."""
+        ``caps`` are read here unless a run's batch read them already.
+        ``deferred``: the events held for the window that these messages carry
+        out (the deferred pass): they are updated, not created again."""
         stage_of = {line: stage for stage, group in to_send.items() for line in group}
         company = next(iter(to_send.values()))[:1].company_id
         if contact is None:
@@ -618,8 +621,12 @@ class DunningChannel(models.AbstractModel):
             closed_until=closed_until,
             fallback=fallback,
         )
+        results = []
         for out in outgoing:
             state, reason, extra = self._execute(out, partner, now, context, outbox)
+            results.append((out, state, reason, extra))
+            if deferred is not None:
+                continue
             for line in out.lines:
                 values = self._event_values(
                     line,
@@ -639,6 +646,13 @@ class DunningChannel(models.AbstractModel):
             if out.decision.state == rules.SEND:
                 used[out.channel] |= out.lines
         bodies = self._invoice_notes(lines, stage_of, used)
+        if deferred is not None:
+            for out, state, reason, extra in results:
+                deferred.filtered(lambda e, out=out: e.move_line_id in out.lines).write(
+                    {"state": state, "reason": reason, **extra}
+                )
+            self.env["dunning.outbox"]._log_notes(bodies)
+            return deferred
         if outbox is not None:
             outbox.events.extend(events)
             outbox.notes.update(bodies)

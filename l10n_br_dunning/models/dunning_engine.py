@@ -420,20 +420,18 @@ class DunningEngine(models.AbstractModel):
                 continue
             if (partner, company) not in caps_of:
                 caps_of[partner, company] = Channel._caps(partner, company, now, context)
-            outgoing = Channel._outgoing(
+            Channel._send_partner(
                 partner,
                 {stage: lines},
-                Channel._contact(partner, company),
-                caps_of[partner, company],
+                now,
+                context,
+                contact=Channel._contact(partner, company),
+                caps=caps_of[partner, company],
                 channels=[channel],
                 origin=origin,
                 fallback=False,
+                deferred=group - gone,
             )
-            for out in outgoing:
-                state, reason, extra = Channel._execute(out, partner, now, context)
-                (group - gone).filtered(lambda e, out=out: e.move_line_id in out.lines).write(
-                    {"state": state, "reason": reason, **extra}
-                )
 
     @api.model
     def _due_offset(self, line, now, context):

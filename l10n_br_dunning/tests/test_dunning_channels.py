@@ -201,10 +201,16 @@ class TestDunningChannels(DunningCase):
         self.assertEqual(
             self._events(late, channel="email", stage_id=self.stages[3].id).state, "queued"
         )
+        notes = late.message_ids.filtered(lambda m: "Régua de cobrança" in str(m.body))
         self._run(datetime(2026, 12, 15, 12, 30))
         self.assertEqual(deferred.state, "queued")
         self.assertTrue(deferred.sms_uuid)
         self.assertEqual(len(self._events(first, channel="sms", state="queued")), 1)
+        # The invoice's chatter says so, as for any message the régua sends.
+        late.invalidate_recordset(["message_ids"])
+        new = late.message_ids.filtered(lambda m: "Régua de cobrança" in str(m.body)) - notes
+        self.assertEqual(len(new), 1)
+        self.assertIn("SMS", str(new.body))
 
     def test_deferred_sms_overtaken_by_a_later_stage_is_superseded(self):
         self.company.dunning_sms_per_day = 1
