@@ -125,7 +125,7 @@ class AccountMove(models.Model):
         )
         sms_body = env._(
             "%(sender)s: new link to your invoice %(name)s: %(url)s",
-            sender=company.dunning_sms_sender or company.name,
+            sender=partner._dunning_sms_sender(company),
             name=self.name,
             url=self._dunning_short_url(),
         )

@@ -73,7 +73,7 @@ class DunningPortalCode(models.Model):
         # One GSM-7 segment, no link.
         sms_body = env._(
             "%(sender)s: code %(code)s to confirm %(what)s. Valid for 10 minutes. Do not share it.",
-            sender=company.dunning_sms_sender or company.name,
+            sender=partner._dunning_sms_sender(company),
             code=code,
             what=what,
         )

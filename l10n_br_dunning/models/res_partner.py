@@ -216,9 +216,10 @@ class ResPartner(models.Model):
             return self.env.lang or self._dunning_lang(company)
         return self._dunning_lang(company)
 
-    def _dunning_sms_sender(self):
-        """The company's short SMS signature (the lines' company, else the current)."""
-        company = self._dunning_message_company()
+    def _dunning_sms_sender(self, company=None):
+        """The company's short SMS signature, in plain GSM-7 (``company``, else
+        the lines' company, else the current)."""
+        company = company or self._dunning_message_company()
         # Settings measure the texts with the sender being typed (dunning_sms_sender).
         sender = self.env.context.get("dunning_sms_sender") or company.dunning_sms_sender
         return gsm7_text(sender or short_sender(company.name))
@@ -332,7 +333,15 @@ class ResPartner(models.Model):
                 self.env["sms.sms"]
                 .sudo()
                 .with_company(company)
-                .create({"number": number, "body": sms_body, "partner_id": partner.id})
+                .create(
+                    {
+                        "number": number,
+                        "body": sms_body,
+                        "partner_id": partner.id,
+                        # A retry by the queue goes through this company's gateway too.
+                        "gateway_company_id": company.id,
+                    }
+                )
             )
             sms._send(unlink_failed=False, unlink_sent=True)
             return "sms", mask_phone(number)

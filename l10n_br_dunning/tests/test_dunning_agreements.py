@@ -208,6 +208,11 @@ class TestDunningAgreements(DunningCase):
         )
         first_line = agreement.installment_ids.filtered(lambda i: i.number == 1).move_line_id
         self.assertEqual(first_line._dunning_policy(), policy)
+        # "Send now" on the agreement's entry offers the agreement policy's stages.
+        wizard = self.env["dunning.send.wizard"].create(
+            {"move_id": entry.id, "stage_id": policy.stage_ids[:1].id}
+        )
+        self.assertEqual(wizard.policy_id, policy)
         # 3 days before installment 1 (10/12), on the due date, then "at risk" at
         # D+3 business days (15/12): each stage once, however often the régua runs.
         for moment in (

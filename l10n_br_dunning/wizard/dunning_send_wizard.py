@@ -35,8 +35,12 @@ class DunningSendWizard(models.TransientModel):
     @api.depends("move_id")
     def _compute_policy_id(self):
         for wizard in self:
-            move = wizard.move_id
-            wizard.policy_id = move.commercial_partner_id._dunning_policy(move.company_id)
+            # The installments' own régua (an agreement's entry follows the
+            # company's policy for agreements): account.move.line._dunning_policy.
+            line = wizard.move_id.line_ids.filtered(
+                lambda aml: aml.account_type == "asset_receivable"
+            )[:1]
+            wizard.policy_id = line._dunning_policy() if line else False
 
     @api.depends("move_id")
     def _compute_window_closed_note(self):

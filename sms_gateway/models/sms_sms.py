@@ -20,6 +20,14 @@ class SmsSms(models.Model):
 
     gateway_attempts = fields.Integer("Gateway attempts", default=0, copy=False, readonly=True)
     gateway_next_try = fields.Datetime("Next gateway attempt", copy=False, readonly=True)
+    gateway_company_id = fields.Many2one(
+        "res.company",
+        "Sent for",
+        copy=False,
+        readonly=True,
+        help="The company an SMS without a message is sent for (a one-time code, a new "
+        "link): its gateway sends it, and every retry too.",
+    )
 
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
         """Send through the company's SMS gateway when it has one, else as Odoo does (IAP)."""
@@ -51,8 +59,9 @@ class SmsSms(models.Model):
 
         That is the company of its message (``record_company_id``: the company
         of the record it was posted on, or the one the poster chose), else the
-        recipient's company, else the current one; never the company of
-        whoever happens to process the queue when the message says otherwise.
+        company an SMS without a message was created for (``gateway_company_id``),
+        else the recipient's company, else the current one; never the company of
+        whoever happens to process the queue when the SMS says otherwise.
         """
         gateways = self.env["sms.gateway"]._gateway_of_companies()
         Gateway = self.env["sms.gateway"].sudo()
@@ -61,6 +70,7 @@ class SmsSms(models.Model):
                 gateways.get(
                     (
                         sms.mail_message_id.record_company_id
+                        or sms.gateway_company_id
                         or sms.partner_id.company_id
                         or self.env.company
                     ).id

@@ -266,6 +266,28 @@ class TestSmsGatewaySend(StandInMixin, SMSCase):
         self.assertEqual([a[0] for a in self.stand_in.accepted], ["infobip"])
         self.assertEqual(self._log(sms).gateway_id, branch_gateway)
 
+    def test_an_sms_without_a_message_is_retried_through_its_companys_gateway(self):
+        """A one-time code for the branch's shared customer has no message: the
+        head office's queue (a retry) still sends it through the branch's gateway."""
+        branch = self.env["res.company"].create({"name": "Filial Rio"})
+        branch_gateway = self._create_gateway("infobip", company_id=branch.id)
+        shared = self.env["res.partner"].create({"name": "Cliente", "mobile": "21998765432"})
+        sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .create(
+                {
+                    "number": "+5521998765432",
+                    "body": "Filial: codigo 123456",
+                    "partner_id": shared.id,
+                    "gateway_company_id": branch.id,
+                }
+            )
+        )
+        sms.with_company(self.company).send(unlink_sent=False)
+        self.assertEqual([a[0] for a in self.stand_in.accepted], ["infobip"])
+        self.assertEqual(self._log(sms).gateway_id, branch_gateway)
+
     def test_new_gateway_transliterates_by_default(self):
         """Portuguese text stays in one GSM-7 segment unless the admin says otherwise."""
         gateway = self.env["sms.gateway"].create({"name": "Novo", "provider": "log"})

@@ -77,6 +77,11 @@ RESTATED = [
         None,
     ),
     (
+        "the SMS sender spelled again (call res.partner._dunning_sms_sender)",
+        re.compile(r"""dunning_sms_sender\s+or\s+[\w.]*name\b"""),
+        None,
+    ),
+    (
         "a copy of the reminded document types",
         re.compile(r"""^\s*(DUNNED|DUNNED_MOVE_TYPES)\s*=""", re.M),
         "l10n_br_dunning/tools/payment_states.py",
