@@ -659,6 +659,11 @@ class ResPartner(models.Model):
                 "default_email_layout_xmlid": template.email_layout_xmlid,
                 "force_email": True,
                 "mail_post_autofollow": False,
+                # The composer speaks for this company, whichever one the
+                # accountant works in (a dashboard row of another company):
+                # the templates and the statement read the current company.
+                "allowed_company_ids": [company.id]
+                + [cid for cid in self.env.companies.ids if cid != company.id],
                 "dunning_mail": partner._dunning_mail_context(
                     company,
                     # The customer reads it: in their language, not the accountant's.

@@ -114,6 +114,21 @@ class TestDunningTwoCompanies(DunningCase):
         self.assertEqual(found, server_rio)
         self.assertNotEqual(found, server_sp)
 
+    def test_the_statement_from_another_companys_row_speaks_for_that_company(self):
+        """An accountant working in São Paulo sends the Rio branch's statement
+        from its dashboard row: the composer speaks for Rio (name, sender)."""
+        customer = self._customer(
+            "Cliente Compartilhado", "base.state_br_rj", "America/Sao_Paulo", "(21) 98765-4321"
+        )
+        self._invoice(customer, date(2026, 12, 1), 80.0, company=self.rio)
+        self.assertEqual(self.env.company, self.company)
+        action = customer.with_company(self.rio).action_dunning_send_statement()
+        # The web client sends the action's context with every call of the composer.
+        composer = self.env["mail.compose.message"].with_context(**action["context"]).create({})
+        self.assertIn("Aurora Filial Rio", composer.subject)
+        self.assertIn("cobranca.rio@aurora-rio.example", composer.email_from)
+        self.assertNotIn(self.company.name, composer.body)
+
     def test_a_company_created_later_has_the_standard_regua(self):
         branch = self.env["res.company"].create({"name": "Aurora Filial Recife"})
         self.assertTrue(branch.dunning_policy_id)
