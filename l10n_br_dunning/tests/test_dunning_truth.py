@@ -129,6 +129,23 @@ class TestDunningTwoCompanies(DunningCase):
         self.assertIn("cobranca.rio@aurora-rio.example", composer.email_from)
         self.assertNotIn(self.company.name, composer.body)
 
+    def test_a_call_outcome_pauses_only_the_companys_invoices(self):
+        customer = self._customer(
+            "Cliente Compartilhado", "base.state_br_rj", "America/Sao_Paulo", "(21) 98765-4321"
+        )
+        ours = self._invoice(customer, date(2026, 12, 1), 80.0)
+        theirs = self._invoice(customer, date(2026, 12, 1), 90.0, company=self.rio)
+        # The accountant of São Paulo, with both companies active, records a promise.
+        wizard = self.env["dunning.call.outcome"].with_context(
+            allowed_company_ids=[self.company.id, self.rio.id], default_partner_id=customer.id
+        )
+        with freeze_time(datetime(2026, 12, 10, 15, 0)):
+            outcome = wizard.create({"outcome": "promise", "promise_date": date(2026, 12, 18)})
+            self.assertEqual(outcome.move_ids, ours)
+            outcome.action_record()
+        self.assertTrue(ours.dunning_paused)
+        self.assertFalse(theirs.dunning_paused)
+
     def test_a_company_created_later_has_the_standard_regua(self):
         branch = self.env["res.company"].create({"name": "Aurora Filial Recife"})
         self.assertTrue(branch.dunning_policy_id)

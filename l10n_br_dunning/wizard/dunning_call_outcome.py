@@ -45,9 +45,12 @@ class DunningCallOutcome(models.TransientModel):
         values = super().default_get(fields_list)
         partner = self.env["res.partner"].browse(values.get("partner_id")).commercial_partner_id
         if partner and "move_ids" in fields_list and not values.get("move_ids"):
+            # The call was for the company the accountant works in: a customer
+            # shared with another company keeps that company's invoices apart.
             moves = self.env["account.move"].search(
                 [
                     ("commercial_partner_id", "=", partner.id),
+                    ("company_id", "=", self.env.company.id),
                     ("line_ids", "any", self.env["account.move.line"]._dunning_open_domain()),
                 ]
             )
@@ -102,7 +105,13 @@ class DunningCallOutcome(models.TransientModel):
         activities = (
             self.env["dunning.event"]
             .sudo()
-            .search([("partner_id", "=", partner.id), ("activity_id", "!=", False)])
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("company_id", "in", (self.move_ids.company_id or self.env.company).ids),
+                    ("activity_id", "!=", False),
+                ]
+            )
             .activity_id
         )
         activities.action_feedback(feedback=detail)
