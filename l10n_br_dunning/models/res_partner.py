@@ -211,7 +211,11 @@ class ResPartner(models.Model):
 
     def _dunning_text_lang(self, company):
         """The language of a message's pieces: the customer's; a sample's
-        (previews, Settings' measure) is rendered in the language asked for."""
+        (previews, Settings' measure) is rendered in the language asked for;
+        a text approved in one language (a WhatsApp template) gives its own
+        (``dunning_text_lang``)."""
+        if self.env.context.get("dunning_text_lang"):
+            return self.env.context["dunning_text_lang"]
         if self.env.context.get("dunning_sample"):
             return self.env.lang or self._dunning_lang(company)
         return self._dunning_lang(company)

@@ -179,8 +179,13 @@ class DunningChannel(models.AbstractModel):
             return super()._render(outgoing, partner)
         lines = outgoing.lines
         company = lines[:1].company_id or self.env.company
+        # The variables speak the approved text's language (a pt_BR template
+        # reads "R$ 351,00 em 2 parcelas" whatever the customer's language).
+        approved = outgoing.template._odoo_lang()
         template = outgoing.template.with_company(company).with_context(
-            lang=partner._dunning_lang(company), **self._render_context(lines)
+            lang=approved or partner._dunning_lang(company),
+            dunning_text_lang=approved,
+            **self._render_context(lines),
         )
         try:
             params = template._render_params(partner.ids)[partner.id]

@@ -242,6 +242,18 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
             self.env["whatsapp.message"]._cron_send()
         self.assertEqual(message.state, "sent", message.error_detail)
 
+    def test_the_variables_speak_the_approved_templates_language(self):
+        """Maria reads English e-mails, but the approved template is Portuguese:
+        its amount and date are written the Brazilian way, not "R$ 1,234.56"."""
+        self.sp.lang = "en_US"
+        move = self._invoice(self.sp, DUE, 1234.56)
+        self._run(D3_RUN)
+        self.assertEqual(self._events(move, channel="whatsapp").state, "queued")
+        self._send_queue()
+        (accepted,) = [a for a in self.stand_in.accepted if a[2] == "+5511987654321"]
+        _name, _company, amount, due, _link, _identity = accepted[3].split("|")[1:]
+        self.assertEqual((amount, due), ("R$ 1.234,56", "10/12/2026"))
+
     def test_a_template_that_speaks_of_one_invoice_does_not_carry_two(self):
         """Made from the earlier suggestion ("a fatura de {{3}}"), marked on
         upgrade: two installments of Maria go by SMS, saying why."""

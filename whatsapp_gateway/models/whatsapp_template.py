@@ -85,6 +85,16 @@ class WhatsappTemplate(models.Model):
         return self.active and self.status == providers.APPROVED
 
     # -- rendering -----------------------------------------------------------------------
+    def _odoo_lang(self):
+        """The installed Odoo language the approved text is written in (its
+        variables must speak it too: "pt_BR", "pt" -> pt_BR), or None."""
+        self.ensure_one()
+        code = (self.lang_code or "").replace("-", "_")
+        installed = [lang for lang, _name in self.env["res.lang"].get_installed()]
+        if code in installed:
+            return code
+        return next((lang for lang in installed if lang.split("_")[0] == code), None)
+
     def _render_params(self, res_ids):
         """{res_id: [(variable name, value)]} in the template's order; a value
         WhatsApp would refuse raises ``ParameterError`` (its variable named)."""
