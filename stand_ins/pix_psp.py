@@ -252,6 +252,7 @@ class PixStandIn:
         self.notifications = []  # (url, status) of each webhook call made
         self.webhook_verify = True
         self.webhook_cert = None
+        self.omit_copy_paste = False  # answer charges without pixCopiaECola
         self._e2e_counter = itertools.count(1)
         self._lock = threading.Lock()
         self._threads = []
@@ -621,6 +622,8 @@ class PixStandIn:
                 "pixCopiaECola": br_code(location, self.receiver["nome"]),
             }
         )
+        if self.omit_copy_paste:  # optional in the specification's CobVGerada
+            charge.pop("pixCopiaECola")
         self.charges[txid] = charge
         return 201, charge
 

@@ -17,6 +17,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 
 from ..tools.banks import ADAPTERS
+from ..tools.cobv import ChargeError, normalize_key
 from ..tools.pix_api import PixApiError, PixClient
 
 _logger = logging.getLogger(__name__)
@@ -198,15 +199,32 @@ class DunningPixAccount(models.Model):
         account = self.sudo().search([("company_id", "=", company_id)], limit=1)
         return account.id or None
 
+    def _pix_normal_key(self, vals):
+        """``vals`` with the Pix key as the bank's API takes it (a CNPJ typed
+        with dots and slashes, a phone without +55): a key the bank would
+        refuse on every charge is refused here, saying why."""
+        if vals.get("pix_key"):
+            try:
+                vals = dict(vals, pix_key=normalize_key(vals["pix_key"]))
+            except ChargeError as error:
+                raise UserError(
+                    self.env._(
+                        "%(key)s is not a Pix key: type the CNPJ or CPF, the e-mail, the "
+                        "phone (+55 and its digits) or the random key the bank registered.",
+                        key=vals["pix_key"],
+                    )
+                ) from error
+        return vals
+
     @api.model_create_multi
     def create(self, vals_list):
         self.env.registry.clear_cache()
-        return super().create(vals_list)
+        return super().create([self._pix_normal_key(vals) for vals in vals_list])
 
     def write(self, vals):
         if {"active", "company_id", "sequence"} & set(vals):
             self.env.registry.clear_cache()
-        return super().write(vals)
+        return super().write(self._pix_normal_key(vals))
 
     def unlink(self):
         self.env.registry.clear_cache()

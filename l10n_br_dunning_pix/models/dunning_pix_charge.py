@@ -15,7 +15,15 @@ from odoo.addons.l10n_br_dunning.models.dunning_context import to_utc
 from odoo.addons.l10n_br_dunning.tools.business_calendar import DEFAULT_TZ
 from odoo.addons.l10n_br_dunning.tools.portal_rules import late_charges
 
-from ..tools.cobv import Charge, ChargeError, expiring, make_txid, per_day, revision
+from ..tools.cobv import (
+    Charge,
+    ChargeError,
+    dynamic_br_code,
+    expiring,
+    make_txid,
+    per_day,
+    revision,
+)
 from ..tools.pix_api import PixApiError
 
 _logger = logging.getLogger(__name__)
@@ -394,7 +402,7 @@ class DunningPixCharge(models.Model):
             {
                 "state": state,
                 "revision": answer.get("revisao") or 0,
-                "copy_paste": answer.get("pixCopiaECola") or False,
+                "copy_paste": self._pix_copy_paste(answer),
                 "location": answer.get("location") or (answer.get("loc") or {}).get("location"),
                 "amount": float(valor.get("original") or 0.0),
                 "date_due": calendario.get("dataDeVencimento") or self.date_due,
@@ -402,6 +410,23 @@ class DunningPixCharge(models.Model):
             }
         )
         self.write(values)
+
+    def _pix_copy_paste(self, answer):
+        """The charge's copy-and-paste code: the bank's, else (it is optional
+        in the specification) the BR Code of its location, with the receiver's
+        name and city as the bank gives them, else the company's."""
+        if answer.get("pixCopiaECola"):
+            return answer["pixCopiaECola"]
+        location = answer.get("location") or (answer.get("loc") or {}).get("location")
+        if not location:
+            return self.copy_paste or False
+        receiver = answer.get("recebedor") or {}
+        company = self.company_id.sudo()
+        return dynamic_br_code(
+            location,
+            receiver.get("nome") or receiver.get("nomeFantasia") or company.name,
+            receiver.get("cidade") or company.partner_id.city,
+        )
 
     # -- following the installment -------------------------------------------------------
     def _pix_follow(self):

@@ -13,12 +13,13 @@ from pathlib import Path
 import requests
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.l10n_br_dunning.tests.common import DunningCase
 from odoo.addons.l10n_br_dunning_pix.models import dunning_pix_charge
 
-from stand_ins.pix_psp import PixStandIn, make_tls
+from stand_ins.pix_psp import PixStandIn, br_code, make_tls
 
 DUE = date(2026, 12, 10)
 KEY = "15881399000134"
@@ -507,6 +508,29 @@ class TestDunningPix(DunningCase, HttpCase):
         with freeze_time(datetime(2026, 12, 1, 16, 0)):
             code = line._dunning_pix_code()
         self.assertEqual((charge.state, code), ("active", charge.copy_paste))
+
+    def test_a_bank_that_answers_without_the_copy_and_paste_code(self):
+        # pixCopiaECola is optional in the specification: the code is built
+        # from the charge's location, the one the bank would have given.
+        self.bank.omit_copy_paste = True
+        self.addCleanup(setattr, self.bank, "omit_copy_paste", False)
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        line, code, charge = self._charge(move)
+        held = self.bank.charges[charge.txid]
+        self.assertNotIn("pixCopiaECola", held)
+        self.assertEqual(code, br_code(held["location"], "PAPELARIA AURORA LTDA", "SAO PAULO"))
+        self.assertIn(held["location"], code)
+        # Paid with it, it is booked as the charge's (not a Pix of no charge of ours).
+        self.bank.pay(charge.txid)
+        self._settle()
+        self.assertEqual(move.dunning_pix_payment_ids.state, "booked")
+
+    def test_the_pix_key_is_kept_as_the_bank_takes_it(self):
+        self.account.pix_key = "15.881.399/0001-34"
+        self.assertEqual(self.account.pix_key, KEY)
+        with self.assertRaises(UserError):
+            self.account.pix_key = "15.881.399/0001-00"
+        self.assertEqual(self.account.pix_key, KEY)
 
     def test_partial_payment_by_other_means_revises_the_amount(self):
         move = self._invoice(self.sp, DUE, amount=300.0)

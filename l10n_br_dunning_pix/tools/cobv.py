@@ -13,6 +13,7 @@ date (modalidade 1 with ``descontoDataFixa``: the specification's ``desconto``
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -223,6 +224,82 @@ def expiring(due, validity_days, today, margin=EXPIRY_MARGIN_DAYS):
     new charge would be payable longer, and payable for fewer than ``margin``
     more days (or not at all: the payer's bank refuses it)."""
     return today > due and today + timedelta(days=margin) > due + timedelta(days=validity_days)
+
+
+def _emv(tag, value):
+    return f"{tag}{len(value):02d}{value}"
+
+
+def _crc16(payload):
+    """CRC16-CCITT (polynomial 0x1021, initial 0xFFFF), as the BR Code asks."""
+    crc = 0xFFFF
+    for byte in payload.encode():
+        crc ^= byte << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
+            crc &= 0xFFFF
+    return f"{crc:04X}"
+
+
+def _plain(text, size):
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    return " ".join(text.upper().split())[:size]
+
+
+def dynamic_br_code(location, merchant_name, merchant_city):
+    """The Pix copy-and-paste code (BR Code, Manual de Padrões para Iniciação
+    do Pix) of a charge at ``location``: what a bank that answers without
+    ``pixCopiaECola`` (optional in the specification) leaves to the receiver.
+    Point of initiation 12 (dynamic), the location as the merchant account's
+    URL (tag 25, without its scheme), no amount (the payer's bank reads it
+    from the location), name and city without accents, upper case."""
+    url = re.sub(r"^https?://", "", (location or "").strip())
+    if not url:
+        raise ChargeError("no_location", "the charge has no location")
+    account = _emv("00", "br.gov.bcb.pix") + _emv("25", url)
+    payload = (
+        _emv("00", "01")
+        + _emv("01", "12")
+        + _emv("26", account)
+        + _emv("52", "0000")
+        + _emv("53", "986")
+        + _emv("58", "BR")
+        + _emv("59", _plain(merchant_name, 25) or "RECEBEDOR")
+        + _emv("60", _plain(merchant_city, 15) or "BRASIL")
+        + _emv("62", _emv("05", "***"))
+        + "6304"
+    )
+    return payload + _crc16(payload)
+
+
+PHONE_KEY_RE = re.compile(r"^\+[1-9]\d{7,14}$")
+EVP_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def normalize_key(key):
+    """A Pix key (chave DICT) as the API takes it, from the way a person types
+    it: a CPF or CNPJ without dots, dashes or slashes; an e-mail in lower
+    case; a phone as +55 and its digits; a random key (EVP) in lower case.
+    ChargeError when it is none of these."""
+    text = (key or "").strip()
+    if "@" in text:
+        return text.lower()
+    if EVP_RE.match(text.lower()):
+        return text.lower()
+    digits = re.sub(r"[\s().\-/]", "", text)
+    if digits.startswith("+"):
+        brazilian = re.fullmatch(r"\+55\d{10,11}", digits)
+        if brazilian or (not digits.startswith("+55") and PHONE_KEY_RE.match(digits)):
+            return digits
+        raise ChargeError("bad_pix_key", f"not a Pix key: {key!r}")
+    upper = digits.upper()
+    if len(upper) == 11 and valid_cpf(upper):
+        return upper
+    if len(upper) == 14 and valid_cnpj(upper):
+        return upper
+    if re.fullmatch(r"\d{10,11}", digits):  # a Brazilian phone typed without +55
+        return f"+55{digits}"
+    raise ChargeError("bad_pix_key", f"not a Pix key: {key!r}")
 
 
 def _as_sent(value, shape):

@@ -3,15 +3,17 @@ from decimal import Decimal
 
 import pytest
 
-from stand_ins.pix_psp import violations
+from stand_ins.pix_psp import br_code, violations
 
 from ..cobv import (
     Charge,
     ChargeError,
     debtor_id,
+    dynamic_br_code,
     expiring,
     make_txid,
     money,
+    normalize_key,
     per_day,
     revision,
 )
@@ -167,3 +169,36 @@ def test_a_charge_past_its_due_date_is_replaced_before_it_stops_being_payable(
     today, validity, replaced
 ):
     assert expiring(DUE, validity, today) is replaced
+
+
+def test_the_copy_and_paste_code_of_a_location_when_the_bank_gives_none():
+    location = "pix.banco.example/qr/v2/cobv/9d36b84fc70b478fb95c12729b90ca25"
+    code = dynamic_br_code(location, "Papelaria Aurora Ltda", "São Paulo")
+    # The same code a bank builds (the stand-in's BR Code), CRC included.
+    assert code == br_code(location, "PAPELARIA AURORA LTDA", "SAO PAULO")
+    assert code == dynamic_br_code(f"https://{location}", "Papelaria Aurora Ltda", "Sao Paulo")
+    assert "5921PAPELARIA AURORA LTDA" in code and "6009SAO PAULO" in code
+    assert "54" not in code.split("5303986")[1][:2]  # no amount: the location holds it
+    with pytest.raises(ChargeError):
+        dynamic_br_code("", "Aurora", "Recife")
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("15.881.399/0001-34", "15881399000134"),
+        (" 529.982.247-25 ", "52998224725"),
+        ("Cobranca@Aurora.example", "cobranca@aurora.example"),
+        ("+55 (11) 98765-4321", "+5511987654321"),
+        ("(11) 98765-4321", "+5511987654321"),
+        ("9D36B84F-C70B-478F-B95C-12729B90CA25", "9d36b84f-c70b-478f-b95c-12729b90ca25"),
+    ],
+)
+def test_pix_keys_as_a_person_types_them(typed, key):
+    assert normalize_key(typed) == key
+
+
+@pytest.mark.parametrize("typed", ["", "15.881.399/0001-00", "pix", "+55 11", "123"])
+def test_what_is_not_a_pix_key_is_refused(typed):
+    with pytest.raises(ChargeError):
+        normalize_key(typed)
