@@ -402,6 +402,24 @@ class TestDunningPreviewAndCalls(DunningCase):
         self.assertEqual(move.dunning_paused_until, date(2027, 1, 6))
         self.assertFalse(call.exists(), "the call activity is done")
 
+    def test_the_runs_call_goes_to_the_collections_user_without_an_email_each(self):
+        collector = new_test_user(
+            self.env, login="cobranca", groups="account.group_account_invoice", name="Cobrança"
+        )
+        self.company.dunning_collector_id = collector
+        self.sp.user_id = False  # no salesperson
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 28, 13, 0))  # D+15: the call
+        call = self._events(move, channel="call", state="queued").activity_id
+        # Not the run's own user (nobody would see it): the company's collector,
+        # on the customer's date.
+        self.assertEqual(call.user_id, collector)
+        self.assertEqual(call.date_deadline, date(2026, 12, 28))
+        mails = (
+            self.env["mail.mail"].sudo().search([("recipient_ids", "in", collector.partner_id.ids)])
+        )
+        self.assertFalse(mails, "in the collector's activities, not one e-mail per call")
+
     def test_call_outcome_wrong_number_stops_sms(self):
         self._invoice(self.sp, date(2026, 12, 10))
         self._call(outcome="wrong_number")
