@@ -86,10 +86,15 @@ class DunningOutbox(models.AbstractModel):
 
     @api.model
     def _log_notes(self, notes):
-        """Log {move: note} on the invoices' chatter in one batch (no notification)."""
+        """Log {move: note} on the invoices' chatter in one batch (no
+        notification). The bodies are stored after (``_write_bodies``): a run's
+        notes are a few sentences repeated on hundreds of invoices, each
+        sanitized once."""
         if notes:
             moves = self.env["account.move"].union(*notes)
-            moves._message_log_batch(bodies={move.id: note for move, note in notes.items()})
+            messages = moves._message_log_batch(bodies=dict.fromkeys(moves.ids, ""))
+            by_move = {message.res_id: index for index, message in enumerate(messages)}
+            self._write_bodies(messages, {by_move[move.id]: note for move, note in notes.items()})
 
     @api.model
     def _parents(self, partners):
@@ -253,9 +258,12 @@ class DunningOutbox(models.AbstractModel):
             return
         field = messages._fields["body"]
         rows = []
+        stored = {}  # the same text is sanitized once
         for index, body in bodies.items():
             message = messages[index]
-            rows.append(SQL("(%s, %s)", message.id, field.convert_to_column_insert(body, message)))
+            if body not in stored:
+                stored[body] = field.convert_to_column_insert(body, message)
+            rows.append(SQL("(%s, %s)", message.id, stored[body]))
         self.env.execute_query(
             SQL(
                 "UPDATE mail_message m SET body = v.body FROM (VALUES %s) AS v(id, body) "

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from freezegun import freeze_time
 from lxml import html as lxml_html
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, tagged
@@ -190,6 +190,26 @@ class TestDunningEmails(DunningCase, HttpCase):
         [message] = built_messages(batch)
         self._assert_company_frame(batch, message)
         self.assertEqual(len(pay_buttons(html_of(message))), 2)
+
+    def test_a_runs_invoice_notes_are_stored_as_odoo_logs_them(self):
+        """The notes are stored after their messages, one sanitizing per text:
+        each invoice reads what _message_log_batch would have stored."""
+        first, second = self.moves
+        note = Markup("Régua de cobrança, stage D+3: <b>E-mail</b>, SMS &amp; <i>x</i>")
+        other = escape("Régua de cobrança, stage D+10: Letter <script>x</script>")
+        Outbox = self.env["dunning.outbox"].sudo()
+        Outbox._log_notes({first: note, second: other})
+        mine = {
+            move: move.message_ids.filtered(lambda m: m.message_type == "notification")[:1]
+            for move in self.moves
+        }
+        odoo = self.moves._message_log_batch(bodies={first.id: note, second.id: other})
+        by_move = {message.res_id: message for message in odoo}
+        for move in self.moves:
+            self.assertEqual(mine[move].body, by_move[move.id].body)
+            self.assertEqual(mine[move].subtype_id, by_move[move.id].subtype_id)
+        self.assertIn("<b>E-mail</b>", mine[first].body)
+        self.assertNotIn("<script>", mine[second].body)
 
     def test_a_runs_email_body_is_sanitized_as_message_post_sanitizes_it(self):
         """What a template rendered is sanitized before it reaches the chatter
