@@ -152,7 +152,15 @@ class DunningPixCharge(models.Model):
         discount_until = discount = None
         untouched = line.currency_id.is_zero(line.amount_residual_currency - line.amount_currency)
         if line.discount_date and line.discount_date >= today and untouched:
-            discount = Decimal(str(line.amount_currency - line.discount_amount_currency))
+            # In reais, as the amount: an invoice in another currency gives
+            # its discount at the rate its open amount is charged at.
+            discount = line.currency_id._convert(
+                line.amount_currency - line.discount_amount_currency,
+                company.currency_id,
+                company,
+                today,
+            )
+            discount = Decimal(str(discount)).quantize(Decimal("0.01"))
             discount_until = line.discount_date
         charges = company.dunning_contract_charges
         fine = Decimal(str(company.dunning_fine_percent)) if charges else None

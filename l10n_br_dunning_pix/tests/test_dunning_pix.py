@@ -13,6 +13,7 @@ from pathlib import Path
 import requests
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
@@ -531,6 +532,50 @@ class TestDunningPix(DunningCase, HttpCase):
         with self.assertRaises(UserError):
             self.account.pix_key = "15.881.399/0001-00"
         self.assertEqual(self.account.pix_key, KEY)
+
+    def test_an_early_payment_discount_in_another_currency_is_charged_in_reais(self):
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        self.env["res.currency.rate"].create(
+            {
+                "name": date(2026, 10, 1),
+                "rate": 0.2,
+                "currency_id": usd.id,
+                "company_id": self.company.id,
+            }
+        )  # 1 USD = 5 BRL
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30 dias, 2 % em 10 dias",
+                "early_discount": True,
+                "discount_percentage": 2.0,
+                "discount_days": 10,
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 100.0, "nb_days": 30})
+                ],
+            }
+        )
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.sp.id,
+                "currency_id": usd.id,
+                "invoice_date": date(2026, 11, 26),
+                "invoice_payment_term_id": term.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Consultoria", "price_unit": 100.0, "tax_ids": []})
+                ],
+            }
+        )
+        with freeze_time(datetime(2026, 11, 26, 15, 0)):
+            move.action_post()
+        _line, _code, charge = self._charge(move)  # 1 December: before 6 December
+        valor = self.bank.charges[charge.txid]["valor"]
+        self.assertEqual(valor["original"], "500.00")
+        self.assertEqual(
+            valor["desconto"],
+            {"modalidade": 1, "descontoDataFixa": [{"data": "2026-12-06", "valorPerc": "10.00"}]},
+        )
 
     def test_partial_payment_by_other_means_revises_the_amount(self):
         move = self._invoice(self.sp, DUE, amount=300.0)
