@@ -253,6 +253,7 @@ class PixStandIn:
         self.webhook_verify = True
         self.webhook_cert = None
         self.omit_copy_paste = False  # answer charges without pixCopiaECola
+        self.omit_components = False  # Pix records without componentesValor
         self._e2e_counter = itertools.count(1)
         self._lock = threading.Lock()
         self._threads = []
@@ -366,6 +367,8 @@ class PixStandIn:
                 "horario": when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
                 "infoPagador": "pagamento da fatura",
             }
+            if self.omit_components:  # optional in the specification's Pix
+                record.pop("componentesValor")
             self.pix[record["endToEndId"]] = record
             charge["status"] = "CONCLUIDA"
             charge.setdefault("pix", []).append(record)

@@ -28,7 +28,15 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from ..tools.settlement import OVERPAID, PARTIAL, PARTS_MISMATCH, PixRecordError, booking, parse_pix
+from ..tools.settlement import (
+    OVERPAID,
+    PARTIAL,
+    PARTS_MISMATCH,
+    PixRecordError,
+    booking,
+    parse_pix,
+    with_charge_parts,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -359,12 +367,15 @@ class DunningPixPayment(models.Model):
         vals_list = []
         for row in self:
             pix = parse_pix(json.loads(row.record))
+            charge = row.charge_id
+            if charge.amount and charge.date_due:
+                paid_late = charge._pix_bank_today(pix.paid_at) > charge.date_due
+                pix = with_charge_parts(pix, charge.amount, paid_late)
             line = row.move_line_id
             currency = row.company_id.currency_id
             open_ = line.with_context(dunning_pix_settling=True)._dunning_is_open()
             owed = line.amount_residual if open_ else 0.0
             owed = currency.round(owed)
-            charge = row.charge_id
             late = (
                 charge._pix_late_included(line, charge._pix_created_on(), owed)[0]
                 if charge and open_

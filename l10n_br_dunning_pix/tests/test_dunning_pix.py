@@ -166,6 +166,31 @@ class TestDunningPix(DunningCase, HttpCase):
         )
         self.assertEqual(income.credit, 30.0)
 
+    def test_a_late_payment_without_its_parts_books_the_excess_as_income(self):
+        # componentesValor is optional: what a charge's late payment has beyond
+        # the charge's original is its fine and interest, not a customer credit.
+        self.company.write(
+            {
+                "dunning_contract_charges": True,
+                "dunning_fine_percent": 2.0,
+                "dunning_interest_percent": 1.0,
+            }
+        )
+        self.bank.omit_components = True
+        self.addCleanup(setattr, self.bank, "omit_components", False)
+        move = self._invoice(self.rj, DUE, amount=1000.0)
+        _line, _code, charge = self._charge(move)
+        self.bank.pay(charge.txid, when=datetime(2027, 1, 9, 14, 0, tzinfo=UTC))
+        self._settle()
+        received = move.dunning_pix_payment_ids
+        self.assertNotIn("componentesValor", self.bank.pix[received.e2eid])
+        self.assertEqual((received.amount, received.state), (1030.0, "booked"))
+        self.assertIn(move.payment_state, ("paid", "in_payment"))
+        income = received.payment_id.move_id.line_ids.filtered(
+            lambda aml: aml.account_id == self.account._pix_charges_account()
+        )
+        self.assertEqual(income.credit, 30.0)
+
     def test_forged_and_malformed_notifications_book_nothing(self):
         move = self._invoice(self.sp, DUE, amount=100.0)
         _line, _code, charge = self._charge(move)

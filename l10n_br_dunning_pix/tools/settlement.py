@@ -7,7 +7,7 @@ A notification is never booked as it came: the Pix is read again from the bank
 (``GET /pix/{e2eid}``) and only the bank's own record counts.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -38,6 +38,7 @@ class ReceivedPix:
     paid_at: datetime  # aware, UTC
     payer_info: str
     refunds: tuple  # ((id, rtrId, value, status), ...)
+    parts_given: bool = True  # the record had componentesValor (optional in the API)
 
     @property
     def refunded(self):
@@ -118,7 +119,20 @@ def parse_pix(record):
         paid_at=parse_time(record.get("horario")),
         payer_info=str(record.get("infoPagador") or "")[:140],
         refunds=tuple(refunds),
+        parts_given="original" in components,
     )
+
+
+def with_charge_parts(pix, charge_original, paid_late):
+    """``pix`` with the parts of a charge's payment the bank did not give
+    (``componentesValor`` is optional): a charge's payer pays what the
+    payer's bank computes from it, so what a payment made after the due date
+    (``paid_late``) has beyond the charge's original amount is its fine and
+    interest. Anything else stays as the bank gave it (a person looks at it)."""
+    original = Decimal(str(charge_original))
+    if pix.parts_given or not paid_late or pix.value <= original:
+        return pix
+    return replace(pix, original=original, interest=pix.value - original, parts_given=True)
 
 
 def notified_e2eids(body):

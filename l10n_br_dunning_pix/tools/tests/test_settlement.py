@@ -10,6 +10,7 @@ from ..settlement import (
     booking,
     notified_e2eids,
     parse_pix,
+    with_charge_parts,
 )
 
 E2E = "E12345678202612101400000000000001"[:32]
@@ -111,3 +112,21 @@ def test_notification_ids_once_each_in_order():
     for bad in (None, {}, {"pix": []}, {"pix": [{"endToEndId": 5}]}, []):
         with pytest.raises(PixRecordError):
             notified_e2eids(bad)
+
+
+def test_a_charges_late_payment_without_parts_has_its_excess_as_fine_and_interest():
+    bare = record(value="1030.00")
+    del bare["componentesValor"]
+    pix = parse_pix(bare)
+    assert not pix.parts_given and pix.original == Decimal("1030.00")
+    late = with_charge_parts(pix, 1000.0, paid_late=True)
+    plan = booking(late, Decimal("1000.00"))
+    assert (plan.receivable, plan.income, plan.reasons) == (
+        Decimal("1000.00"),
+        Decimal("30.00"),
+        (),
+    )
+    # On time, or with its parts given: as the bank gave it (a person looks at a surplus).
+    assert with_charge_parts(pix, 1000.0, paid_late=False) is pix
+    given = parse_pix(record(value="1030.00"))
+    assert with_charge_parts(given, 1000.0, paid_late=True) is given
