@@ -26,7 +26,8 @@ def body(txid):
     return Charge(
         txid=txid,
         key="15881399000134",
-        due=date(2026, 12, 10),
+        # Ahead of the bank's date: it refuses a due date before the charge's creation.
+        due=date.today() + timedelta(days=10),
         amount="100.00",
         debtor_vat="52998224725",
         debtor_name="Maria",
