@@ -71,6 +71,12 @@ class DunningReply(models.Model):
         today = partner._dunning_today(company)
         reading = reader.read_message(text, today, channel)
         action = reading.intent
+        if channel == "email" and reading.sure and action == reader.OPTOUT:
+            # "Não quero mais receber e-mails": honoured at once, as the
+            # e-mail's unsubscribe link is (SMS and WhatsApp opt-outs are
+            # their gateways', before any reading).
+            partner._dunning_email_opt_out(company)
+            return self.browse()
         if (
             not reading.sure
             or action not in SWITCHES

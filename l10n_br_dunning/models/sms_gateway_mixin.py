@@ -1,9 +1,20 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import models
+from odoo import fields, models
+
+from ..tools import reply_reader
 
 
 class SmsGatewayMixin(models.AbstractModel):
     _inherit = "sms.gateway.mixin"
+
+    def _is_opt_out(self, text):
+        """An opt-out keyword, or a reply the régua reads for sure as one, in
+        the customer's words ("para de me mandar mensagem", "SAI", "stop
+        pls"): the law asks it to be honoured, not left for a person."""
+        if super()._is_opt_out(text):
+            return True
+        reading = reply_reader.read(text, fields.Date.today())
+        return reading.sure and reading.intent == reply_reader.OPTOUT
 
     def _on_reply(self, partner, number, text, channel):
         """A customer's SMS or WhatsApp reply: the régua acts on it when it reads

@@ -161,6 +161,31 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self.assertFalse(reply.answer)
         self.assertTrue(self.move.dunning_paused)
 
+    def test_an_opt_out_in_the_customers_words_is_honoured(self):
+        """Not only "SAIR": a sentence the régua reads for sure as an opt-out
+        stops the SMS at once, as the keyword does (the number blacklisted)."""
+        self._reply("para de me mandar mensagem por favor")
+        self.assertTrue(
+            self.env["phone.blacklist"].sudo().search([("number", "=", "+5511987654321")])
+        )
+        self.assertIn("will no longer receive SMS", self.sp.message_ids[0].body)
+        # An e-mail that says it stops the company's e-mail reminders.
+        reminder = self._events(self.move, channel="email").filtered("mail_message_id")[:1]
+        parent = reminder.mail_message_id
+        raw = (
+            "From: Maria Souza <maria@cliente.example>\r\n"
+            "To: cobranca@aurora.example\r\n"
+            "Subject: Re: Fatura em aberto\r\n"
+            f"In-Reply-To: {parent.message_id}\r\n"
+            "Message-ID: <resposta-2@cliente.example>\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n"
+            "\r\n"
+            "Nao quero mais receber mensagens de voces.\r\n"
+        )
+        with freeze_time(REPLY_AT):
+            self.env["mail.thread"].message_process(False, raw.encode())
+        self.assertIn(self.company, self.sp.dunning_email_opt_out_company_ids)
+
     def test_a_broken_promise_lowers_the_payer_profile(self):
         self._reply("pago dia 17")
         Partner = self.env["res.partner"]

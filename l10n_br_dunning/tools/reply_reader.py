@@ -171,7 +171,7 @@ _PAID = [
     r"\b(ja )?quitei\b",
     r"\b(foi|esta|estao|ja esta|tudo) (pag[oa]s?|quitad[oa]s?)\b",
     r"\bpagamento (ja )?(foi )?(feito|efetuado|realizado|enviado|confirmado)",
-    r"\b(fiz|efetuei|mandei|realizei) (o |um |a |uma )?"
+    r"\b(fiz|fez|fizeram|efetuei|mandei|realizei) (o |um |a |uma )?"
     r"(pix|deposito|pagamento|ted|transferencia)\b",
     r"\b(efetuamos|realizamos|fizemos) (hoje |ontem |agora )?(o |a |um |uma )?(pagamento|pix|"
     r"transferencia|deposito|ted|quitacao)\b",
@@ -181,7 +181,7 @@ _PAID = [
     r"\bpix (feito|enviado|realizado|efetuado|ja foi)",
     r"\bdebitado\b",
     r"\bcaiu (ai|na conta)",
-    r"\b(ja )?transferi\b",
+    r"\b(ja )?(transferi|depositei)\b|^ja foi$",
     r"\bboleto (ja )?(foi )?pago\b",
 ]
 _PAID_MORE = [
@@ -333,7 +333,9 @@ _OPTOUT = [
     r"\bnao me (mande|mandem|envie|enviem|ligue|liguem|perturbe|perturbem|incomode|incomodem)",
     r"\bchega de (mensagem|mensagens|sms|ligacao|ligacoes|cobranca)",
     # "quero sair", "pfv pare"; not "...esperando a rescisão sair"
-    r"^(\w+ ){0,2}(sair|parar|stop|pare)$",
+    r"^(\w+ ){0,2}(sair|sai|parar|stop|pare)( (por favor|pls|please|obrigad[oa]))?$",
+    r"\bsair d[ao] (lista|cadastro)\b|\bunsubscribe\b|\bstop (texting|messaging|sending|calling)\b",
+    r"\bnao quero (mais )?(receber )?mensage|\bno (me )?(manden|envien|escriban) mas\b",
 ]
 _OPTOUT_MORE = [
     r"\b(retirem|retire|tirem|tire|removam|remova|exclua|excluam|excluir)\b.{0,40}\b(lista|"
@@ -429,9 +431,10 @@ _HEDGE = re.compile(
     r"|\bja paguei\s*\?"
 )
 _STRONG_PAID = re.compile(
-    r"\b(ja (foi|esta|paguei|pag|quit|transfer|fiz|efetuei|realizei|mandei|enviei)|paguei|pagou|"
-    r"pagaram|foi pag|acabei de|comprovante|quitei|quitad|transferi|fiz o (pix|pagamento|deposito)|"
-    r"efetuei|realizei|regularizei|desde)"
+    # "ja pago" is not one: "já pago na semana que vem" is a promise.
+    r"\b(ja (foi|esta|paguei|pag(?!o\b)|quit|transfer|fiz|efetuei|realizei|mandei|enviei)|"
+    r"paguei|pagou|pagaram|foi pag|acabei de|comprovante|quitei|quitad|transferi|"
+    r"fiz o (pix|pagamento|deposito)|efetuei|realizei|regularizei|desde)"
 )
 _STRONG_PROMISE = re.compile(
     r"\b(vou|vamos|vamo|irei|iremos|pagarei|pagaremos|efetuarei|farei|quitarei|acertarei|"
@@ -446,8 +449,8 @@ _ONLY_DAY = re.compile(
 # the link where they choose their new date ("pago dia 10, pode ser?" is one).
 _PERMISSION = re.compile(
     r"\b(posso|podemos|poderia|poderiamos|pode|da|daria|seria possivel|tem como|consigo|"
-    r"conseguimos|e possivel) (eu )?(pagar|quitar|acertar|fazer o pagamento|efetuar o pagamento|"
-    r"ser|deixar|transferir|depositar)\b"
+    r"conseguimos|e possivel) (eu |para )?(esperar|pagar|quitar|acertar|fazer o pagamento|"
+    r"efetuar o pagamento|ser|deixar|transferir|depositar)\b"
 )
 # A question that only seeks agreement with what was said before it.
 _TAG_QUESTION = re.compile(
@@ -482,6 +485,7 @@ def fold(text):
         lambda m: str(NUMBER_WORDS[m.group(1)] + NUMBER_WORDS[m.group(2)]),
         text,
     )
+    text = re.sub(r"\bja ja\b", "logo", text)
     text = re.sub(r"\s+", " ", text).strip()
     return text
 
@@ -785,7 +789,7 @@ def read(text, today):
             reading.day = None  # a promise names no past day: a person reads it
     elif intent == PAID:
         reading.day = _backward_date(clause, today) or _backward_date(folded, today)
-        if reading.day and reading.day > today:
+        if reading.day and not today - timedelta(days=60) <= reading.day <= today:
             reading.day = None
     return reading
 
@@ -793,6 +797,9 @@ def read(text, today):
 def read_message(text, today, channel):
     """The ``Reading`` of a reply that came by ``channel`` (sms, whatsapp,
     email): an e-mail is read without the reminder it quotes."""
+    if channel != "email":  # a WhatsApp/SMS reply quoting the reminder ("> ...")
+        lines = (text or "").splitlines()
+        text = "\n".join(line for line in lines if not line.lstrip().startswith(">"))
     return read(strip_quoted(text) if channel == "email" else text, today)
 
 

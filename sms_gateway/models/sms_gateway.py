@@ -7,7 +7,6 @@ from odoo.tools import SQL
 
 from ..tools import providers
 from ..tools.phone import PhoneNumberError, normalize_mobile
-from ..tools.replies import is_opt_out, parse_keywords
 from ..tools.segments import GSM7, UCS2, segment_info, transliterate
 from .sms_gateway_mixin import CREDENTIALS_GROUP
 
@@ -268,7 +267,7 @@ class SmsGateway(models.Model):
         except PhoneNumberError:
             number = inbound.sender
         partner = self._partner_of_number(number)
-        if is_opt_out(inbound.body, parse_keywords(self.opt_out_keywords)):
+        if self._is_opt_out(inbound.body):
             self.env["phone.blacklist"].sudo()._add(
                 [number],
                 message=_("Opted out by replying “%(text)s” to an SMS.", text=inbound.body),

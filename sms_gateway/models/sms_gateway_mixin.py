@@ -7,7 +7,7 @@ from odoo.tools import SQL
 
 from ..tools import providers, sessions
 from ..tools.phone import national_number
-from ..tools.replies import DEFAULT_OPT_OUT_KEYWORDS
+from ..tools.replies import DEFAULT_OPT_OUT_KEYWORDS, is_opt_out, parse_keywords
 
 CREDENTIALS_GROUP = "base.group_system"
 
@@ -179,6 +179,12 @@ class SmsGatewayMixin(models.AbstractModel):
                 [("phone_mobile_search", "=like", f"%{national}")], order="id", limit=1
             )
         return partner
+
+    def _is_opt_out(self, text):
+        """Whether a customer's message asks for no more messages on this
+        channel: one of the opt-out keywords alone ("SAIR", "pare!"). A hook
+        for an add-on that reads replies ("não quero mais mensagens")."""
+        return is_opt_out(text, parse_keywords(self.opt_out_keywords))
 
     def _on_reply(self, partner, number, text, channel):
         """A customer's message that is not an opt-out, before a person gets it:

@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from odoo.addons.sms_gateway.models.sms_gateway_mixin import CREDENTIALS_GROUP
 
 from ..tools import providers
-from ..tools.sms import phone, replies
+from ..tools.sms import phone
 
 _logger = logging.getLogger(__name__)
 
@@ -203,7 +203,7 @@ class WhatsappAccount(models.Model):
                 "provider_message_id": inbound.provider_id or False,
             }
         )
-        if replies.is_opt_out(inbound.body, replies.parse_keywords(self.opt_out_keywords)):
+        if self._is_opt_out(inbound.body):
             self.env["whatsapp.consent"].sudo()._revoke(
                 number, "whatsapp", partner=partner, note=inbound.body
             )

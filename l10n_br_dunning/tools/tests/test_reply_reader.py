@@ -176,3 +176,45 @@ def test_an_email_is_read_without_the_reminder_it_quotes():
     )
     reading = read_message(text, THURSDAY, "email")
     assert (reading.intent, reading.day) == (PROMISE, date(2026, 12, 11))
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "day"),
+    [
+        # Replies no corpus held (a probe of 120 new ones).
+        ("já pago na semana que vem", PROMISE, date(2026, 12, 18)),  # "já pago" is no payment
+        ("ja ja pago", OTHER, None),  # "já já": soon, no day
+        ("ja foi", PAID, None),  # no day said: the reply's day is taken
+        ("minha esposa fez o pix ontem", PAID, date(2026, 12, 9)),
+        ("depositei ontem", PAID, date(2026, 12, 9)),
+        ("da pra esperar ate dia 15?", NEGOTIATE, None),
+        # Opting out, however it is typed (the law asks it to be honoured).
+        ("SAI", OPTOUT, None),
+        ("stop pls", OPTOUT, None),
+        ("sair da lista pfvr", OPTOUT, None),
+        ("nao quero msg no zap", OPTOUT, None),
+        ("Please stop texting me", OPTOUT, None),
+        ("unsubscribe", OPTOUT, None),
+        ("no me manden mas mensajes", OPTOUT, None),
+    ],
+)
+def test_replies_no_corpus_held(text, intent, day):
+    reading = read(text, THURSDAY)
+    assert (reading.intent if reading.sure else OTHER, reading.day) == (intent, day)
+
+
+def test_a_quoted_reminder_gives_no_day_to_a_payment():
+    # The reminder's "pague até 15/12" is not the day the customer paid (a
+    # year back); a day paid is at most 60 days ago.
+    text = (
+        '"Olá Maria, sua fatura de R$ 150 venceu em 05/12. Pague até 15/12 para evitar juros" '
+        "ja paguei essa ai moça"
+    )
+    reading = read(text, THURSDAY)
+    assert (reading.intent, reading.day) == (PAID, None)
+
+
+def test_a_chat_reply_is_read_without_the_lines_it_quotes():
+    text = "> Sua parcela venceu dia 01/12, pague ate 12/12\nvou pagar dia 18"
+    reading = read_message(text, THURSDAY, "whatsapp")
+    assert (reading.intent, reading.day, reading.sure) == (PROMISE, date(2026, 12, 18), True)
