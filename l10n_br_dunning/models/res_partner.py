@@ -236,8 +236,11 @@ class ResPartner(models.Model):
             return ""
         sample = self.env.context.get("dunning_sample")
         if sample:  # a stage's preview (dunning.stage._preview_text)
-            return gsm7_text(vocative(sample["name"], False))
-        return gsm7_text(vocative(self.name, self.is_company))
+            text = gsm7_text(vocative(sample["name"], False))
+        else:
+            text = gsm7_text(vocative(self.name, self.is_company))
+        # A name GSM-7 cannot write ("王小明" would read "???") is no greeting.
+        return "" if "?" in text else text
 
     def _dunning_sms_if_paid(self):
         """ "If you have paid, ignore this. " where an SMS has room for it; after

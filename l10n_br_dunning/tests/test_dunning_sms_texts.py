@@ -136,6 +136,21 @@ class TestDunningSmsTexts(DunningCase):
         self.assertNotIn("Se ja pagou", text)
         self.assertIn("em 2 parcelas", text)
 
+    def test_an_imported_name_greets_by_the_name_or_not_at_all(self):
+        overdue = self.env.ref("l10n_br_dunning.sms_template_dunning_overdue")
+        for name, greeting in (
+            ("🌟 MARIA SOUZA", ": Maria, R$"),  # an emoji first, capitals
+            ("王小明", ": R$"),  # GSM-7 cannot write it: no "???, "
+        ):
+            customer = self._customer(
+                name, "base.state_br_sp", "America/Sao_Paulo", "(11) 98765-0104", lang="pt_BR"
+            )
+            text = self._render(
+                overdue, customer, self._invoice(customer, date(2026, 12, 10), 89.9)
+            )
+            self.assertIn(greeting, text)
+            self.assertNotIn("?", text)
+
     def test_settings_warn_when_the_real_link_makes_an_sms_too_long(self):
         self.company.dunning_sms_sender = "Aurora Papelaria SPX"
         settings = self.env["res.config.settings"].with_company(self.company).create({})

@@ -45,11 +45,24 @@ def short_sender(name, limit=SENDER_MAX):
     return " ".join(kept) if kept else text[:limit].strip()
 
 
+def first_name(name):
+    """The word a person is called by: the first word of the name with a
+    letter in it (an emoji or a symbol before it is no name), in its own case
+    unless typed all in capitals or all in small letters ("MARIA SOUZA",
+    "maria souza": "Maria"); "" when there is none."""
+    words = [word.strip(",.;:!?\"'()[]") for word in (name or "").split()]
+    first = next((word for word in words if any(ch.isalpha() for ch in word)), "")
+    if first.isupper() or first.islower():
+        first = first.title()
+    return first
+
+
 def vocative(name, is_company, limit=VOCATIVE_MAX):
-    """ "Maria, " for a person, "" for a company or a first name over ``limit``."""
+    """ "Maria, " for a person (``first_name``); "" for a company, a name with
+    no word to call, or a first name over ``limit``."""
     if is_company:
         return ""
-    first = (name or "").strip().split(" ")[0].strip(",.;")
+    first = first_name(name)
     if not first or len(first) > limit:
         return ""
     return f"{first}, "

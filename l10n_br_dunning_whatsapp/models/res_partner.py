@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
+from odoo.addons.l10n_br_dunning.tools.sms_text import first_name
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -19,7 +21,7 @@ class ResPartner(models.Model):
         name = (self.name or "").strip()
         if self.is_company or not name:
             return name or "cliente"
-        return name.split()[0].capitalize()
+        return first_name(name) or name
 
     def _dunning_wa_due_date(self):
         """ "10/12/2026", or "10/12/2026 to 20/12/2026" for a grouped message."""

@@ -28,6 +28,14 @@ def test_vocative_only_for_people_with_a_short_first_name():
     assert vocative("Distribuidora Amazonas", True) == ""
     assert vocative("Maximiliano Souza", False) == "", "over the budget: no vocative"
     assert vocative("", False) == ""
+    # Imported names: an emoji first, capitals, no word to call.
+    assert vocative("🌟 Maria Souza", False) == "Maria, "
+    assert vocative("MARIA SOUZA", False) == "Maria, "
+    assert vocative("ANA-CLARA SOUZA", False) == "Ana-Clara, "
+    assert vocative("maria souza", False) == "Maria, "
+    assert vocative("McArthur Silva", False) == "McArthur, "  # as the customer writes it
+    assert vocative("🌟 ✨", False) == ""
+    assert vocative("  ", False) == ""
 
 
 def test_fit_keeps_everything_when_it_fits():
