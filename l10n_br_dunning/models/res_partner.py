@@ -132,10 +132,11 @@ class ResPartner(models.Model):
         company = company or self.env.company
         installed = dict(self.env["res.lang"].get_installed())
         brazilian = "pt_BR" if company.country_id.code == "BR" else None
-        for code in (self.lang, company.partner_id.lang, brazilian):
+        for code in (self.lang, company.partner_id.lang, brazilian, "en_US"):
             if code and code in installed:
                 return code
-        return self.env.lang or "en_US"
+        # Not even English: the database's first language, the same whoever runs it.
+        return next(iter(sorted(installed)), "en_US")
 
     def write(self, vals):
         result = super().write(vals)

@@ -279,6 +279,18 @@ class TestDunningImportedCustomers(DunningCase):
         customer.lang = False
         self.assertEqual(customer._dunning_lang(self.company), "pt_BR")
 
+    def test_a_foreign_company_without_language_never_writes_in_the_runners(self):
+        # Neither the customer nor the company has a language, the company is
+        # not Brazilian: English, whatever the language of whoever runs the cron.
+        lisboa = self.env["res.company"].create(
+            {"name": "Aurora Lisboa", "country_id": self.env.ref("base.pt").id}
+        )
+        lisboa.partner_id.lang = False
+        customer = self._customer("Sem Idioma", "base.state_br_sp", False, "(11) 98700-4322")
+        customer.lang = False
+        runner = customer.with_context(lang="pt_BR")
+        self.assertEqual(runner._dunning_lang(lisboa), "en_US")
+
     def test_time_zone_of_a_customer_without_one_is_the_state_s(self):
         from ..models.dunning_context import PlanningContext
 
