@@ -188,9 +188,10 @@ class DunningReply(models.Model):
     # -- answering back -------------------------------------------------------------------
     def _answer_text(self, moves):
         self.ensure_one()
-        env = self.with_context(lang=self.partner_id._dunning_lang(self.company_id)).env
+        lang = self.partner_id._dunning_lang(self.company_id)
+        env = self.with_context(lang=lang).env
         if self.action == "promise":
-            day = format_date(env, self.day, date_format="dd/MM")
+            day = self.partner_id._dunning_short_date(self.day, lang)
             return env._("Noted: payment on %(day)s. Thank you!", day=day)
         if self.action == "paid" and self.confirmed_move_ids == self.move_ids:
             return env._("Payment confirmed. Thank you!")

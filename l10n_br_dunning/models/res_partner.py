@@ -3,10 +3,12 @@ from collections import defaultdict
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, html2plaintext
-from odoo.tools.misc import format_amount, format_date, hmac
+from odoo.tools.misc import babel_locale_parse, format_amount, hmac
 
 from odoo.addons.sms_gateway.tools.segments import transliterate as gsm7_text
 
@@ -256,7 +258,7 @@ class ResPartner(models.Model):
         moves = self.env["account.move"] if sample else self._dunning_context_lines().move_id
         promised = [day for day in (move._dunning_broken_promise() for move in moves) if day]
         if promised:
-            day = format_date(env, max(promised), date_format="dd/MM")
+            day = self._dunning_short_date(max(promised), lang)
             return env._("We have not found the payment of %(day)s yet.", day=day) + " "
         return env._("If paid, ignore this.") + " "
 
@@ -274,15 +276,23 @@ class ResPartner(models.Model):
             "%(amount)s in %(count)s installments", amount=amount, count=facts["count"]
         )
 
-    def _dunning_due_dates(self, date_format):
+    @api.model
+    def _dunning_short_date(self, day, lang, with_year=False):
+        """ "10/12" for a Portuguese reader, "12/10" for an American one: the
+        day and month (and the year, ``with_year``) in the order the reader's
+        language writes them, no longer than an SMS can afford."""
+        skeleton = "yyyyMMdd" if with_year else "ddMM"
+        return format_skeleton(skeleton, day, locale=babel_locale_parse(lang))
+
+    def _dunning_due_dates(self, with_year=False):
         """ "10/12", or "10/12 to 20/12" when a grouped message's installments
-        fall due on several days."""
+        fall due on several days (``_dunning_short_date``)."""
         facts = self._dunning_message_facts()
         if not facts["first_due"]:
             return ""
         lang = self._dunning_text_lang(facts["company"])
         first, last = (
-            format_date(self.env, day, lang_code=lang, date_format=date_format)
+            self._dunning_short_date(day, lang, with_year)
             for day in (facts["first_due"], facts["last_due"])
         )
         if first == last:
@@ -290,7 +300,7 @@ class ResPartner(models.Model):
         return self.with_context(lang=lang).env._("%(first)s to %(last)s", first=first, last=last)
 
     def _dunning_sms_due_date(self):
-        return self._dunning_due_dates("dd/MM")
+        return self._dunning_due_dates()
 
     def _dunning_sms_link(self):
         """The invoice's short link; for installments of several invoices (a

@@ -151,6 +151,16 @@ class TestDunningSmsTexts(DunningCase):
             self.assertIn(greeting, text)
             self.assertNotIn("?", text)
 
+    def test_the_due_date_is_written_in_the_readers_order(self):
+        reminder = self.env.ref("l10n_br_dunning.sms_template_dunning_reminder")
+        for lang, day in (("pt_BR", "10/12"), ("en_US", "12/10")):
+            customer = self._customer(
+                "Maria Souza", "base.state_br_sp", "America/Sao_Paulo", "(11) 98765-0105", lang=lang
+            )
+            move = self._invoice(customer, date(2026, 12, 10), 89.9)
+            text = self._render(reminder, customer, move)
+            self.assertIn(day, text, text)
+
     def test_settings_warn_when_the_real_link_makes_an_sms_too_long(self):
         self.company.dunning_sms_sender = "Aurora Papelaria SPX"
         settings = self.env["res.config.settings"].with_company(self.company).create({})

@@ -25,7 +25,7 @@ class ResPartner(models.Model):
 
     def _dunning_wa_due_date(self):
         """ "10/12/2026", or "10/12/2026 to 20/12/2026" for a grouped message."""
-        return self._dunning_due_dates("dd/MM/yyyy") or "-"
+        return self._dunning_due_dates(with_year=True) or "-"
 
     def _dunning_wa_company_name(self):
         """The supplier's name ({{2}} of the suggested templates)."""
