@@ -254,6 +254,8 @@ class PixStandIn:
         self.webhook_cert = None
         self.omit_copy_paste = False  # answer charges without pixCopiaECola
         self.omit_components = False  # Pix records without componentesValor
+        self.max_page_size = 1000  # GET /pix: at most so many a page
+        self.omit_page_count = False  # GET /pix: no quantidadeDePaginas
         self._e2e_counter = itertools.count(1)
         self._lock = threading.Lock()
         self._threads = []
@@ -663,6 +665,7 @@ class PixStandIn:
             return self._problem(400, "RequisicaoInvalida", "inicio e fim obrigatórios")
         page = int((query.get("paginacao.paginaAtual") or ["0"])[0])
         size = int((query.get("paginacao.itensPorPagina") or ["100"])[0])
+        size = min(size, self.max_page_size)  # a bank holds at most so many a page
         records = sorted(
             (
                 r
@@ -672,16 +675,19 @@ class PixStandIn:
             key=lambda r: r["horario"],
         )
         pages = max(1, -(-len(records) // size))
+        paging = {
+            "paginaAtual": page,
+            "itensPorPagina": size,
+            "quantidadeDePaginas": pages,
+            "quantidadeTotalDeItens": len(records),
+        }
+        if self.omit_page_count:  # a bank that gives the page and its size only
+            paging = {"paginaAtual": page, "itensPorPagina": size}
         return 200, {
             "parametros": {
                 "inicio": query["inicio"][0],
                 "fim": query["fim"][0],
-                "paginacao": {
-                    "paginaAtual": page,
-                    "itensPorPagina": size,
-                    "quantidadeDePaginas": pages,
-                    "quantidadeTotalDeItens": len(records),
-                },
+                "paginacao": paging,
             },
             "pix": records[page * size : (page + 1) * size],
         }

@@ -25,6 +25,7 @@ from .banks import adapter_for
 
 DEFAULT_TIMEOUT = 20.0  # seconds (connect, then each read)
 PAGE_SIZE = 1000  # the most a page holds (paginacao.itensPorPagina)
+MAX_PAGES = 1000  # a reading never loops on a bank that keeps answering pages
 
 
 class PixApiError(Exception):
@@ -200,7 +201,7 @@ class PixClient:
         """Every Pix with a txid received between ``start`` and ``end`` (aware
         datetimes), page after page."""
         page = 0
-        while True:
+        while page < MAX_PAGES:
             data = self.request(
                 "GET",
                 "/pix",
@@ -212,10 +213,17 @@ class PixClient:
                     "paginacao.itensPorPagina": PAGE_SIZE,
                 },
             )
-            yield from (data or {}).get("pix") or []
-            pages = ((data or {}).get("parametros") or {}).get("paginacao") or {}
+            items = (data or {}).get("pix") or []
+            yield from items
+            paging = ((data or {}).get("parametros") or {}).get("paginacao") or {}
             page += 1
-            if page >= int(pages.get("quantidadeDePaginas") or 1):
+            pages = paging.get("quantidadeDePaginas")
+            if pages is not None:
+                if page >= int(pages):
+                    return
+            # A bank that gives no page count (a bank may also hold fewer per
+            # page than asked): a page shorter than its size is the last one.
+            elif not items or len(items) < int(paging.get("itensPorPagina") or PAGE_SIZE):
                 return
 
     def put_webhook(self, key, url):

@@ -108,3 +108,20 @@ def test_mutual_tls(tmp_path):
         with pytest.raises(PixApiError) as error:
             without.token()
         assert error.value.retryable  # the handshake fails: no answer at all
+
+
+@pytest.mark.parametrize("page_count", [True, False])
+def test_every_page_is_read_whatever_the_bank_says_of_its_pages(bank, page_count):
+    # A bank that holds two Pix a page (fewer than asked), with or without
+    # telling how many pages there are.
+    bank.max_page_size = 2
+    bank.omit_page_count = not page_count
+    client = client_for(bank)
+    paid = []
+    for number in range(5):
+        txid = make_txid("db", 100 + number)
+        client.put_cobv(txid, body(txid))
+        paid.append(bank.pay(txid, notify=False)["endToEndId"])
+    now = datetime.now(UTC)
+    listed = list(client.list_pix(now - timedelta(hours=1), now + timedelta(seconds=1)))
+    assert sorted(r["endToEndId"] for r in listed) == sorted(paid)
