@@ -117,6 +117,12 @@ class DunningPixCharge(models.Model):
         return self.date_created or self._pix_bank_today(self.create_date)
 
     @api.model
+    def _pix_due(self, line):
+        """The installment's due date as its charge states it: a new date the
+        customer chose on the portal moves it (no fine nor interest until then)."""
+        return max(line.date_maturity, line.move_id.dunning_promise_date or line.date_maturity)
+
+    @api.model
     def _pix_late_included(self, line, created_on, owed):
         """(fine and interest, interest per day) that a charge of ``line``
         created on ``created_on`` (the bank's date) holds in its original
@@ -125,8 +131,7 @@ class DunningPixCharge(models.Model):
         invoice and the portal show them), where the contracts provide them
         and the installment was overdue; (0, None) otherwise."""
         company = line.company_id
-        due = max(line.date_maturity, line.move_id.dunning_promise_date or line.date_maturity)
-        if not company.dunning_contract_charges or due >= created_on:
+        if not company.dunning_contract_charges or self._pix_due(line) >= created_on:
             return Decimal(0), None
         days = line._dunning_days_overdue(created_on)
         if days <= 0:
@@ -168,9 +173,7 @@ class DunningPixCharge(models.Model):
         interest_per_day = None
         company_id = company.vat or ""
         words = self.with_context(lang=partner._dunning_lang(company))
-        # A new date the customer chose on the portal moves the charge's due
-        # date: no fine nor interest until then.
-        due = max(line.date_maturity, move.dunning_promise_date or line.date_maturity)
+        due = self._pix_due(line)
         if due < created_on:
             # Overdue when first charged: the bank refuses a due date before the
             # charge's creation. It is due the day it is created, for what the
