@@ -12,7 +12,6 @@ from markupsafe import Markup
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..tools.payment_states import is_settled
 from ..tools.portal_rules import link_state
 from .dunning_portal_request import DunningRateLimit
 
@@ -55,7 +54,7 @@ class AccountMove(models.Model):
         """The day this invoice was settled (its last matching), or None while
         something is still open."""
         self.ensure_one()
-        if not is_settled(self.payment_state):
+        if not self.dunning_settled:
             return None
         lines = self.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
         partials = lines.matched_debit_ids | lines.matched_credit_ids

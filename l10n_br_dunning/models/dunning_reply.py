@@ -71,7 +71,7 @@ class DunningReply(models.Model):
         today = partner._dunning_today(company)
         reading = reader.read_message(text, today, channel)
         action = reading.intent
-        if channel == "email" and reading.sure and action == reader.OPTOUT:
+        if channel == "email" and reading.opts_out:
             # "Não quero mais receber e-mails": honoured at once, as the
             # e-mail's unsubscribe link is (SMS and WhatsApp opt-outs are
             # their gateways', before any reading).

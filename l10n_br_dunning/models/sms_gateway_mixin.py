@@ -13,8 +13,7 @@ class SmsGatewayMixin(models.AbstractModel):
         pls"): the law asks it to be honoured, not left for a person."""
         if super()._is_opt_out(text):
             return True
-        reading = reply_reader.read(text, fields.Date.today())
-        return reading.sure and reading.intent == reply_reader.OPTOUT
+        return reply_reader.read(text, fields.Date.today()).opts_out
 
     def _on_reply(self, partner, number, text, channel):
         """A customer's SMS or WhatsApp reply: the régua acts on it when it reads

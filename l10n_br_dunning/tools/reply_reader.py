@@ -501,6 +501,11 @@ class Reading:
     def sure(self):
         return self.confidence >= SURE
 
+    @property
+    def opts_out(self):
+        """A reply read for sure as "no more messages": honoured at once."""
+        return self.sure and self.intent == OPTOUT
+
 
 def _match(patterns, text):
     for pattern in patterns:

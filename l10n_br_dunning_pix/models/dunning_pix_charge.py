@@ -4,7 +4,7 @@
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ from ..tools.cobv import (
     revision,
 )
 from ..tools.pix_api import PixApiError
+from ..tools.settlement import PixRecordError, parse_time
 
 _logger = logging.getLogger(__name__)
 
@@ -106,8 +107,8 @@ class DunningPixCharge(models.Model):
     # -- what the charge asks -----------------------------------------------------------
     @api.model
     def _pix_bank_today(self, moment=None):
-        """The bank's date (Brasília's) at ``moment`` (naive UTC, default now):
-        the date a charge is created on."""
+        """The bank's date (Brasília's) at ``moment`` (Odoo's naive UTC or an
+        aware time, default now): the date a charge is created on."""
         return to_utc(moment or fields.Datetime.now()).astimezone(ZoneInfo(DEFAULT_TZ)).date()
 
     def _pix_created_on(self):
@@ -403,18 +404,18 @@ class DunningPixCharge(models.Model):
         valor = answer.get("valor") or {}
         calendario = answer.get("calendario") or {}
         if not self.date_created:
-            created = calendario.get("criacao")
             try:
-                moment = datetime.fromisoformat(created.replace("Z", "+00:00"))
-                values["date_created"] = moment.astimezone(ZoneInfo(DEFAULT_TZ)).date()
-            except (AttributeError, ValueError):
-                values["date_created"] = self._pix_bank_today()
+                created = parse_time(calendario.get("criacao"))
+            except PixRecordError:
+                created = None  # no creation time given: it is created now
+            values["date_created"] = self._pix_bank_today(created)
+        location = answer.get("location") or (answer.get("loc") or {}).get("location")
         values.update(
             {
                 "state": state,
                 "revision": answer.get("revisao") or 0,
-                "copy_paste": self._pix_copy_paste(answer),
-                "location": answer.get("location") or (answer.get("loc") or {}).get("location"),
+                "copy_paste": self._pix_copy_paste(answer, location),
+                "location": location,
                 "amount": float(valor.get("original") or 0.0),
                 "date_due": calendario.get("dataDeVencimento") or self.date_due,
                 "last_error": False,
@@ -422,13 +423,12 @@ class DunningPixCharge(models.Model):
         )
         self.write(values)
 
-    def _pix_copy_paste(self, answer):
+    def _pix_copy_paste(self, answer, location):
         """The charge's copy-and-paste code: the bank's, else (it is optional
-        in the specification) the BR Code of its location, with the receiver's
-        name and city as the bank gives them, else the company's."""
+        in the specification) the BR Code of its ``location``, with the
+        receiver's name and city as the bank gives them, else the company's."""
         if answer.get("pixCopiaECola"):
             return answer["pixCopiaECola"]
-        location = answer.get("location") or (answer.get("loc") or {}).get("location")
         if not location:
             return self.copy_paste or False
         receiver = answer.get("recebedor") or {}
