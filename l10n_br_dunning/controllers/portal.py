@@ -295,20 +295,68 @@ class DunningPortal(PortalAccount):
         )
 
     @http.route(
-        "/my/dunning/preferences",
+        ["/my/dunning/preferences", "/my/dunning/preferences/<int:company_id>"],
         type="http",
         auth="user",
         methods=["GET", "POST"],
         website=True,
         sitemap=False,
     )
-    def portal_dunning_preferences(self, **post):
+    def portal_dunning_preferences(self, company_id=None, **post):
         partner = request.env.user.partner_id.commercial_partner_id.sudo()
+        company, companies = self._dunning_portal_company(partner, company_id)
         return self._dunning_preferences(
-            partner, request.env.company, "/my/dunning/preferences", None, post
+            partner,
+            company,
+            f"/my/dunning/preferences/{company.id}",
+            None,
+            post,
+            companies=companies,
         )
 
-    def _dunning_preferences(self, partner, company, action, access_token, post, document=None):
+    # -- a logged-in customer of several companies -----------------------------------------
+    @staticmethod
+    def _dunning_customer_companies(partner):
+        """The companies a logged-in customer sees on the portal (the portal
+        user's companies, as /my/invoices does) that invoiced them, the one
+        invoiced last first."""
+        groups = (
+            request.env["account.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("commercial_partner_id", "=", partner.commercial_partner_id.id),
+                    ("move_type", "in", DUNNED_MOVE_TYPES),
+                    ("state", "=", "posted"),
+                    ("company_id", "in", request.env.companies.ids),
+                ],
+                ["company_id"],
+                ["date:max", "id:max"],
+            )
+        )
+        groups.sort(key=lambda group: (group[1], group[2]), reverse=True)
+        return request.env["res.company"].sudo().browse([group[0].id for group in groups])
+
+    def _dunning_portal_company(self, partner, company_id=None):
+        """(company, companies) a logged-in customer's own page speaks for: the
+        one asked for (among the companies that invoiced them: any other is not
+        found), else the portal's current company when it invoiced them, else
+        the one that invoiced them last. A customer of one company never sees
+        a choice."""
+        companies = self._dunning_customer_companies(partner)
+        if company_id:
+            company = companies.filtered(lambda company: company.id == company_id)
+            if not company:
+                raise NotFound()
+            return company, companies
+        current = request.env.company
+        if current in companies or not companies:
+            return current.sudo(), companies
+        return companies[:1], companies
+
+    def _dunning_preferences(
+        self, partner, company, action, access_token, post, document=None, companies=None
+    ):
         partner = partner.sudo()
         post = self._dunning_text_fields(post)
         error, saved, status, step = None, False, 200, False
@@ -367,6 +415,9 @@ class DunningPortal(PortalAccount):
             if echo
             else company in partner.dunning_email_opt_out_company_ids,
             "dunning_company": company,
+            # A logged-in customer of several companies picks whose reminders.
+            "dunning_companies": companies if companies and len(companies) > 1 else None,
+            "dunning_company_url": "/my/dunning/preferences",
             "dunning_form_channel": post.get("channel")
             if echo
             else partner.dunning_preferred_channel,
@@ -422,9 +473,20 @@ class DunningPortal(PortalAccount):
             page, date_begin, date_end, sortby or "dunning", filterby, **kwargs
         )
         lines = self._dunning_split_lines()
-        if lines:
-            values["dunning_split_amount"] = sum(lines.mapped("amount_residual"))
-            values["dunning_split_currency"] = request.env.company.currency_id
+        # One "Parcelar" per company whose rules offer it.
+        values["dunning_splits"] = [
+            {
+                "company": company,
+                "amount": sum(
+                    lines.filtered(lambda line, c=company: line.company_id == c).mapped(
+                        "amount_residual"
+                    )
+                ),
+                "currency": company.currency_id,
+                "url": f"/my/dunning/agreement/{company.id}",
+            }
+            for company in lines.company_id
+        ]
         return values
 
     def _prepare_home_portal_values(self, counters):
@@ -435,9 +497,13 @@ class DunningPortal(PortalAccount):
 
     def _dunning_split_lines(self):
         """The logged-in customer's overdue installments when the rules offer to
-        split them ("Parcelar" for the whole overdue balance), else none."""
+        split them ("Parcelar" for the whole overdue balance), else none: of
+        each company that invoiced them (an agreement is with one company)."""
         Agreement = request.env["dunning.agreement"].sudo()
+        lines = Agreement.env["account.move.line"]
         if request.env.user._is_public():
-            return Agreement.env["account.move.line"]
+            return lines
         partner = request.env.user.partner_id.commercial_partner_id
-        return Agreement._portal_splittable(partner, request.env.company)
+        for company in self._dunning_customer_companies(partner):
+            lines |= Agreement._portal_splittable(partner, company)
+        return lines

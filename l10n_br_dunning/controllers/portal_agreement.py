@@ -52,23 +52,45 @@ class DunningAgreementPortal(DunningPortal):
         )
 
     @http.route(
-        "/my/dunning/agreement",
+        ["/my/dunning/agreement", "/my/dunning/agreement/<int:company_id>"],
         type="http",
         auth="user",
         methods=["GET", "POST"],
         website=True,
         sitemap=False,
     )
-    def portal_dunning_agreement_balance(self, **post):
+    def portal_dunning_agreement_balance(self, company_id=None, **post):
         partner = request.env.user.partner_id.commercial_partner_id.sudo()
-        company = request.env.company
+        company, companies = self._dunning_portal_company(partner, company_id)
+        if not company_id and len(companies) > 1:
+            # The first company whose overdue balance can be split, else the default.
+            Agreement = request.env["dunning.agreement"].sudo()
+            company = next(
+                (c for c in companies if Agreement._portal_splittable(partner, c)), company
+            )
         lines = request.env["dunning.agreement"].sudo()._portal_lines(partner, company)
         return self._dunning_agreement_page(
-            partner, company, lines, "/my/dunning/agreement", None, "/my/invoices", post
+            partner,
+            company,
+            lines,
+            f"/my/dunning/agreement/{company.id}",
+            None,
+            "/my/invoices",
+            post,
+            companies=companies,
         )
 
     def _dunning_agreement_page(
-        self, partner, company, lines, action, access_token, back, post, document=None
+        self,
+        partner,
+        company,
+        lines,
+        action,
+        access_token,
+        back,
+        post,
+        document=None,
+        companies=None,
     ):
         """Three steps on one route: the options the rules allow; the whole term of
         the option chosen (after the CPF/CNPJ when the customer has none on file);
@@ -110,6 +132,8 @@ class DunningAgreementPortal(DunningPortal):
             "page_name": "dunning_agreement",
             "dunning_partner": partner,
             "dunning_company": company,
+            "dunning_companies": companies if companies and len(companies) > 1 else None,
+            "dunning_company_url": "/my/dunning/agreement",
             "dunning_lines": lines,
             "dunning_options": [],
             "dunning_review": False,

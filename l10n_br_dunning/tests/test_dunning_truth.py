@@ -2,12 +2,13 @@
 """The régua tells the truth in real setups: several companies, imported
 customers, late runs, one definition of each rule (issue 11)."""
 
+import re
 from datetime import date, datetime
 
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import common, new_test_user, tagged
+from odoo.tests import HttpCase, common, new_test_user, tagged
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
@@ -597,3 +598,79 @@ class TestDunningPreviewIsTheRun(DunningCase):
                 self.assertEqual(sms.body, p.body)
             elif p.channel == "email":
                 self.assertEqual(message.subject, p.subject)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningPortalTwoCompanies(DunningCase, HttpCase):
+    """A customer of the head office and of the Rio branch, logged in to the
+    portal with both companies: their own pages speak for the company they
+    choose, and each company's overdue balance can be split."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.rio = cls.setup_other_company(name="Aurora Filial Rio")["company"]
+        cls.rio.partner_id.write({"state_id": cls.env.ref("base.state_br_rj").id})
+        cls.rio._dunning_ensure_policy()
+        for company in cls.company | cls.rio:
+            company.write(
+                {
+                    "dunning_agreement_max_installments": 3,
+                    "dunning_agreement_min_installment": 50.0,
+                }
+            )
+        cls.env.user.company_ids |= cls.rio
+        cls.sp.vat = "123.456.789-09"
+        cls.user = new_test_user(
+            cls.env,
+            login="maria-two",
+            groups="base.group_portal",
+            partner_id=cls.sp.id,
+            company_id=cls.company.id,
+            company_ids=[Command.set((cls.company | cls.rio).ids)],
+        )
+        # Nothing overdue at the head office; 400.00 overdue at the branch.
+        cls.ours = cls._invoice(cls.sp, date(2026, 12, 30), 120.0)
+        cls.theirs = cls._invoice(cls.sp, date(2026, 11, 20), 400.0, company=cls.rio)
+
+    def setUp(self):
+        super().setUp()
+        frozen = freeze_time(datetime(2026, 12, 10, 15, 0))
+        frozen.start()
+        self.addCleanup(frozen.stop)
+        self.authenticate(self.user.login, self.user.login)
+
+    def test_the_preferences_page_speaks_for_the_company_chosen(self):
+        html = self.url_open("/my/dunning/preferences").text
+        self.assertIn("o_dunning_company_switch", html)
+        self.assertIn(f"/my/dunning/preferences/{self.rio.id}", html)
+        self.assertIn(f"e-mail reminders from {self.company.name}", html)
+        response = self.url_open(f"/my/dunning/preferences/{self.rio.id}")
+        self.assertIn(f"e-mail reminders from {self.rio.name}", response.text)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', response.text).group(1)
+        response = self.url_open(
+            f"/my/dunning/preferences/{self.rio.id}",
+            data={"channel": "any", "hours": "any", "email_opt_out": "1", "csrf_token": csrf},
+        )
+        self.assertEqual(response.status_code, 200)
+        # The branch stops its e-mails; the head office still writes.
+        self.assertEqual(self.sp.dunning_email_opt_out_company_ids, self.rio)
+        # A company that never invoiced them is not theirs to choose.
+        stranger = self.env["res.company"].create({"name": "Outra Empresa"})
+        response = self.url_open(f"/my/dunning/preferences/{stranger.id}")
+        self.assertEqual(response.status_code, 404)
+
+    def test_the_branchs_overdue_balance_can_be_split(self):
+        counters = self.make_jsonrpc_request("/my/counters", {"counters": ["dunning_split_count"]})
+        self.assertEqual(counters["dunning_split_count"], 1)
+        invoices = self.url_open("/my/invoices").text
+        self.assertIn(f'href="/my/dunning/agreement/{self.rio.id}"', invoices)
+        # From My Account's card: the company whose balance can be split.
+        html = self.url_open("/my/dunning/agreement").text
+        self.assertIn(self.rio.name, html)
+        self.assertIn("400.00", html)
+        self.assertIn("o_dunning_option", html)
+        self.assertNotIn("120.00", html)  # the head office's invoice, not yet due
+        # The head office's page: nothing overdue there.
+        html = self.url_open(f"/my/dunning/agreement/{self.company.id}").text
+        self.assertIn("There is nothing overdue to split.", html)
