@@ -215,7 +215,7 @@ class AccountMoveLine(models.Model):
             if not move.dunning_paused_until:
                 return Plan()
             day = window.next_contact_day(move.dunning_paused_until, calendar)
-            return Plan(next_moment=window.opening(day, tz))
+            return Plan(next_moment=window.opening(day, tz, calendar))
         result = plan(
             self.date_maturity,
             context.rules(policy),

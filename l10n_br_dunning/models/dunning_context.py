@@ -87,7 +87,9 @@ class PlanningContext:
 
     def opening(self, company, partner, day):
         """The opening of ``partner``'s window on ``day``, aware UTC."""
-        return company._dunning_window(partner).opening(day, self.tz(company, partner))
+        return company._dunning_window(partner).opening(
+            day, self.tz(company, partner), self.calendar(company, partner)
+        )
 
     def read_open(self, lines):
         """Find which of ``lines`` are open installments at once (a run's batch):

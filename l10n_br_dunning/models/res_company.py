@@ -62,8 +62,9 @@ class ResCompany(models.Model):
     dunning_bank_holidays = fields.Boolean(
         "Banks' optional holidays",
         default=True,
-        help="Carnival, Ash Wednesday, Corpus Christi, Christmas Eve and New Year's Eve: "
-        "banks do not open to the public, so the régua does not count them as business days.",
+        help="Carnival, Corpus Christi, Christmas Eve and New Year's Eve: banks do not open "
+        "to the public, so the régua does not count them as business days. On Ash Wednesday "
+        "banks open at noon: a business day, with no contact before noon.",
     )
     dunning_group_messages = fields.Boolean("One message per customer", default=True)
     dunning_sms_sender = fields.Char(

@@ -326,12 +326,15 @@ class TestDunningOneDefinition(DunningCase):
 
     def test_the_bank_holiday_switch_moves_the_effective_due_date_everywhere(self):
         """Due on Carnival Monday (8/2/2027): with banks' holidays counted the
-        installment is due on Thursday 11 (after Ash Wednesday); a company that
-        stops counting them sees it due on Monday at once, on the invoice and the
-        dashboard alike."""
+        installment is due on Ash Wednesday 10 (banks open at noon); a company
+        that stops counting them sees it due on Monday at once, on the invoice
+        and the dashboard alike."""
         move = self._invoice(self.sp, date(2027, 2, 8))
         line = move.line_ids.filtered(lambda item: item.account_type == "asset_receivable")
-        self.assertEqual(line.dunning_due_effective, date(2027, 2, 11))
+        self.assertEqual(line.dunning_due_effective, date(2027, 2, 10))
+        with freeze_time(datetime(2027, 2, 12, 15, 0)):  # Friday, 12:00 in São Paulo
+            move.invalidate_recordset(["dunning_days_overdue"])
+            self.assertEqual(move.dunning_days_overdue, 2)
         self.company.dunning_bank_holidays = False
         self.env.flush_all()
         self.assertEqual(line.dunning_due_effective, date(2027, 2, 8))

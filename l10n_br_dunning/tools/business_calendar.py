@@ -2,9 +2,11 @@
 
 Holidays come from the ``holidays`` package: national ones, the customer's state
 (``subdivision``), and, by default, the "optional" days on which Brazilian banks
-do not open to the public (Carnival Monday and Tuesday, Ash Wednesday morning,
-Corpus Christi, Christmas Eve, New Year's Eve). Municipal holidays and
-commemorative dates are passed in as ``extra_days``.
+do not open to the public (Carnival Monday and Tuesday, Corpus Christi,
+Christmas Eve, New Year's Eve). Ash Wednesday is a business day on which banks
+open at noon: a due date on Carnival moves to it, and the sending window opens
+at noon that day at the earliest. Municipal holidays and commemorative dates
+are passed in as ``extra_days``.
 """
 
 from dataclasses import dataclass, field
@@ -39,6 +41,9 @@ STATE_TZ = {
 }
 # Optional holidays of the package on which banks do open.
 BANKS_OPEN_ON = frozenset({"Public Servant's Day"})
+# Optional holidays of the package on which banks open late: business days,
+# with no contact before that hour (the package marks the whole day).
+LATE_OPENINGS = {"Ash Wednesday": time(12, 0)}
 
 
 class BusinessCalendar:
@@ -48,6 +53,7 @@ class BusinessCalendar:
         self.extra_days = frozenset(extra_days)
         self.bank_holidays = bank_holidays
         self._years = {}
+        self._late = {}
 
     @staticmethod
     @lru_cache(maxsize=256)
@@ -66,12 +72,25 @@ class BusinessCalendar:
                 categories=categories,
                 language="en_US",
             )
-            self._years[year] = {
-                day: name
-                for day, name in found.items()
-                if not any(open_day in name for open_day in BANKS_OPEN_ON)
-            }
+            closed, late = {}, {}
+            for day, name in found.items():
+                if any(open_day in name for open_day in BANKS_OPEN_ON):
+                    continue
+                opens = next(
+                    (at for late_day, at in LATE_OPENINGS.items() if late_day in name), None
+                )
+                if opens and self.bank_holidays:
+                    late[day] = opens
+                    continue
+                closed[day] = name
+            self._years[year], self._late[year] = closed, late
         return self._years[year]
+
+    def opens_at(self, day):
+        """The hour from which ``day`` is open when it opens late (Ash
+        Wednesday's noon), else None."""
+        self._holidays(day.year)
+        return None if day in self.extra_days else self._late[day.year].get(day)
 
     def holiday_name(self, day):
         if day in self.extra_days:
@@ -127,11 +146,14 @@ class SendWindow:
     NOON = time(12, 0)
     EVENING = time(18, 0)
 
-    def hours(self, day):
-        """(start, end) on ``day``."""
-        if day.weekday() == 5 and self.saturday:
-            return self.saturday
-        return self.start, self.end
+    def hours(self, day, calendar=None):
+        """(start, end) on ``day``; from the calendar's late opening (Ash
+        Wednesday's noon) when given."""
+        start, end = (
+            self.saturday if day.weekday() == 5 and self.saturday else (self.start, self.end)
+        )
+        opens = calendar.opens_at(day) if calendar is not None else None
+        return (max(start, opens), end) if opens else (start, end)
 
     def narrowed(self, preferred_hours):
         """The part of the window a customer prefers ("morning": until noon,
@@ -148,7 +170,10 @@ class SendWindow:
         return SendWindow(start, end, self.weekdays, saturday)
 
     def is_contact_day(self, day, calendar):
-        return day.weekday() in self.weekdays and not calendar.is_holiday(day)
+        if day.weekday() not in self.weekdays or calendar.is_holiday(day):
+            return False
+        start, end = self.hours(day, calendar)
+        return start < end  # a late opening after this window's hours closes it
 
     def next_contact_day(self, day, calendar, include_self=True):
         if not include_self:
@@ -168,21 +193,22 @@ class SendWindow:
             day -= timedelta(days=1)
         raise ValueError("the sending window allows no day at all")
 
-    def opening(self, day, tz):
-        """Start of the window on ``day`` as an aware UTC datetime."""
-        start = self.hours(day)[0]
+    def opening(self, day, tz, calendar=None):
+        """Start of the window on ``day`` as an aware UTC datetime (from the
+        calendar's late opening when given)."""
+        start = self.hours(day, calendar)[0]
         return datetime.combine(day, start, tzinfo=ZoneInfo(tz)).astimezone(ZoneInfo("UTC"))
 
     def next_allowed(self, moment, tz, calendar):
         """The first moment at or after ``moment`` (aware) inside the window."""
         local = moment.astimezone(ZoneInfo(tz))
         day = local.date()
-        start, end = self.hours(day)
+        start, end = self.hours(day, calendar)
         if self.is_contact_day(day, calendar) and local.time() < end:
             if local.time() >= start:
                 return moment.astimezone(ZoneInfo("UTC"))
-            return self.opening(day, tz)
-        return self.opening(self.next_contact_day(day, calendar, include_self=False), tz)
+            return self.opening(day, tz, calendar)
+        return self.opening(self.next_contact_day(day, calendar, include_self=False), tz, calendar)
 
     def contains(self, moment, tz, calendar):
         return self.next_allowed(moment, tz, calendar) == moment.astimezone(ZoneInfo("UTC"))

@@ -58,7 +58,7 @@ def timeline(due, rules, calendar, window, tz):
         day = stage_day(due, rule, calendar, window)
         if previous is not None and day < previous:
             day = previous
-        yield rule, window.opening(day, tz)
+        yield rule, window.opening(day, tz, calendar)
         previous = day
 
 

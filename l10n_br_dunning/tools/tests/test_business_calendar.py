@@ -49,7 +49,8 @@ def test_due_date_on_a_weekend_or_holiday_rolls_forward():
     calendar = BusinessCalendar("SP")
     assert calendar.effective_due_date(date(2026, 11, 21)) == date(2026, 11, 23)  # Sat -> Mon
     assert calendar.effective_due_date(date(2026, 11, 20)) == date(2026, 11, 23)  # holiday (Fri)
-    assert calendar.effective_due_date(date(2026, 2, 16)) == date(2026, 2, 19)  # Carnival
+    # Carnival: banks open on Ash Wednesday at noon, so the installment is due then.
+    assert calendar.effective_due_date(date(2026, 2, 16)) == date(2026, 2, 18)
     assert calendar.effective_due_date(date(2026, 11, 24)) == date(2026, 11, 24)
 
 
@@ -225,3 +226,26 @@ def test_a_window_that_cannot_be_is_refused(start, end, code):
     assert refused.value.code == code
     with pytest.raises(WindowError):
         legal_window(SendWindow(start, end), "SP")
+
+
+def test_ash_wednesday_is_a_business_day_from_noon():
+    calendar = BusinessCalendar("SP")
+    ash = date(2026, 2, 18)
+    assert calendar.is_business_day(ash)
+    assert calendar.add_business_days(date(2026, 2, 13), 1) == ash  # Friday -> Wednesday
+    window = SendWindow()
+    tz = "America/Sao_Paulo"
+    assert window.opening(ash, tz, calendar) == datetime(2026, 2, 18, 15, 0, tzinfo=UTC)
+    assert not window.contains(datetime(2026, 2, 18, 13, 0, tzinfo=UTC), tz, calendar)  # 10:00
+    assert window.contains(datetime(2026, 2, 18, 17, 0, tzinfo=UTC), tz, calendar)  # 14:00
+    # From the Carnival weekend, the next allowed moment is Wednesday noon.
+    assert window.next_allowed(datetime(2026, 2, 16, 13, 0, tzinfo=UTC), tz, calendar) == datetime(
+        2026, 2, 18, 15, 0, tzinfo=UTC
+    )
+    # A customer who asked for mornings only is not contacted that day.
+    morning = window.narrowed("morning")
+    assert not morning.is_contact_day(ash, calendar)
+    assert morning.next_contact_day(ash, calendar) == date(2026, 2, 19)
+    # Without the banks' optional holidays it is an ordinary day.
+    plain = BusinessCalendar("SP", bank_holidays=False)
+    assert window.opening(ash, tz, plain) == datetime(2026, 2, 18, 12, 0, tzinfo=UTC)
