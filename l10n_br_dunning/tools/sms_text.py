@@ -9,6 +9,7 @@ wrong), nor are people whose first name is too long for the budget.
 """
 
 import re
+import unicodedata
 
 SENDER_MAX = 20
 VOCATIVE_MAX = 10  # characters of a first name the texts' budget allows
@@ -45,13 +46,29 @@ def short_sender(name, limit=SENDER_MAX):
     return " ".join(kept) if kept else text[:limit].strip()
 
 
+# Titles written before a name ("Sr. João", "Dra. Ana"): no one is called by them.
+TITLES = frozenset(
+    "sr sra srta dr dra drs dras prof profa profª sr(a) dona dom d exmo exma ilmo ilma "
+    "eng engª arq".split()
+)
+
+
 def first_name(name):
     """The word a person is called by: the first word of the name with a
-    letter in it (an emoji or a symbol before it is no name), in its own case
-    unless typed all in capitals or all in small letters ("MARIA SOUZA",
-    "maria souza": "Maria"); "" when there is none."""
-    words = [word.strip(",.;:!?\"'()[]") for word in (name or "").split()]
-    first = next((word for word in words if any(ch.isalpha() for ch in word)), "")
+    letter in it (an emoji or a symbol before it is no name; a title such as
+    "Sr." or "Dra." neither), in its own case unless typed all in capitals or
+    all in small letters ("MARIA SOUZA", "maria souza": "Maria"); "" when there
+    is none. Accents typed as separate marks are composed first."""
+    name = unicodedata.normalize("NFC", name or "")
+    words = [word.strip(",.;:!?\"'()[]") for word in name.split()]
+    first = next(
+        (
+            word
+            for word in words
+            if any(ch.isalpha() for ch in word) and word.casefold() not in TITLES
+        ),
+        "",
+    )
     if first.isupper() or first.islower():
         first = first.title()
     return first

@@ -2,6 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.l10n_br_dunning.tools.sms_text import first_name
 from odoo.addons.voice_gateway.tools import call_flow as flow
 from odoo.addons.voice_gateway.tools.sms import phone
 from odoo.addons.voice_gateway.tools.speech import amount_in_words, date_in_words, digits_spaced
@@ -116,11 +117,13 @@ class DunningVoiceScript(models.Model):
         lang = partner._dunning_lang(company)
         facts = partner.with_context(dunning_line_ids=lines.ids)._dunning_message_facts()
         today = partner._dunning_today(company)
-        name = partner.name or ""
+        name = " ".join((partner.name or "").split())  # said on one line
         values = {
             "company": company.name,
             "customer": name,
-            "first_name": name if partner.is_company else (name.split() or [""])[0],
+            # The core's rule (emoji, titles, capitals); the whole name when it
+            # gives none, so that the call still says whom it is for.
+            "first_name": name if partner.is_company else (first_name(name) or name),
             "amount": amount_in_words(facts["amount"], lang),
             "due_date": date_in_words(facts["first_due"], lang, today)
             if facts["first_due"]

@@ -83,6 +83,18 @@ class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
         )
         self.assertEqual((row.stage_id, row.messages, row.delivered), (self.d3, 1, 1))
 
+    def test_the_call_asks_for_the_person_by_the_name_the_sms_uses(self):
+        """A title, an emoji or a line break in the name is never said as the
+        first name: the call asks for "Maria", as the SMS greets her."""
+        self.sp.name = "👩🏽‍💼 Sra. MARIA\nSOUZA"
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self.stand_in.people[SP] = Person(keys=["2"])
+        self._place_and_play()
+        said = self.stand_in.spoken[self._call_event(move).voice_call_id.provider_call_id]
+        self.assertIn("Se for Maria, tecle 1.", said[0])
+        self.assertNotIn("\n", said[0])
+
     def test_a_machine_and_someone_else_hear_only_the_company(self):
         maria = self._invoice(self.sp, DUE)
         ana = self._invoice(self.rj, DUE, 250.0)

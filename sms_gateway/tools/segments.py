@@ -96,11 +96,18 @@ def transliterate(text):
     """Rewrite ``text`` with GSM-7 characters only, keeping it readable.
 
     Accents that GSM-7 has (é, è, à, ü, ñ, Ç…) stay; the others lose their accent
-    (ã -> a, ç -> c, ô -> o); typographic quotes and dashes become ASCII. What has
-    no sensible equivalent becomes "?".
+    (ã -> a, ç -> c, ô -> o); typographic quotes and dashes become ASCII; a tab is
+    a space. What has no sensible equivalent becomes "?". Text whose accents are
+    separate marks (NFD, as macOS pastes it: "a" + U+0303) is composed first, and
+    a mark left over (on a letter that has no composed form) is dropped.
     """
     result = []
-    for char in text or "":
+    for char in unicodedata.normalize("NFC", text or ""):
+        if unicodedata.combining(char):
+            continue
+        if char == "\t":
+            result.append(" ")
+            continue
         if gsm7_septets(char) is not None:
             result.append(char)
             continue

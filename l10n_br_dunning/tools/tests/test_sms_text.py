@@ -1,6 +1,16 @@
+import unicodedata
+
 import pytest
 
-from ..sms_text import TRIM_COURTESY, TRIM_NONE, TRIM_VOCATIVE, fit, short_sender, vocative
+from ..sms_text import (
+    TRIM_COURTESY,
+    TRIM_NONE,
+    TRIM_VOCATIVE,
+    first_name,
+    fit,
+    short_sender,
+    vocative,
+)
 
 
 @pytest.mark.parametrize(
@@ -59,3 +69,13 @@ def test_fit_gives_up_the_vocative_then_the_courtesy():
     assert fit(texts.get, len, budget=30) == (texts[TRIM_COURTESY], TRIM_COURTESY)
     # Nothing fits: the shortest, for the Settings to warn about.
     assert fit(texts.get, len, budget=10) == (texts[TRIM_COURTESY], TRIM_COURTESY)
+
+
+def test_first_name_skips_titles_and_composes_accents():
+    assert vocative("Sr. João Pereira", False) == "João, "
+    assert vocative("Dra. Ana Lima", False) == "Ana, "
+    assert vocative("SRA. MARIA SOUZA", False) == "Maria, "
+    assert vocative("Sr.", False) == ""  # a title alone calls no one
+    nfd = unicodedata.normalize("NFD", "José Conceição")
+    assert vocative(nfd, False) == "José, "
+    assert first_name(nfd) == unicodedata.normalize("NFC", "José")

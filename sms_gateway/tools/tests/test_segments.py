@@ -1,3 +1,5 @@
+import unicodedata
+
 from ..segments import GSM7, UCS2, is_gsm7, segment_info, transliterate
 
 
@@ -82,3 +84,12 @@ def test_transliterate_saves_segments():
     )
     assert segment_info(text).segments == 3
     assert segment_info(transliterate(text)).segments == 1
+
+
+def test_transliterate_composes_separate_accents_first():
+    """Text pasted from macOS (NFD: "a" followed by a combining tilde) reads
+    like the composed text, never "Sa?o Joa?o"; a tab is a space."""
+    nfd = unicodedata.normalize("NFD", "Papelaria São João\tConceição")
+    assert nfd != "Papelaria São João\tConceição"
+    assert transliterate(nfd) == "Papelaria Sao Joao Conceicao"
+    assert transliterate("x\u0301y") == "xy"  # a mark with no composed form: dropped
