@@ -178,9 +178,13 @@ class AccountMove(models.Model):
 
     @api.depends("line_ids.date_maturity", "line_ids.reconciled", "payment_state")
     def _compute_dunning_days_overdue(self):
-        today = fields.Date.context_today(self)
+        """On the customer's date (the one "today"), whoever looks."""
         context = PlanningContext(self.env)
         for move in self:
+            if not move.commercial_partner_id:
+                move.dunning_days_overdue = 0
+                continue
+            today = move._dunning_customer_today()
             move.dunning_days_overdue = move._dunning_oldest_days_overdue(today, context)
 
     def _dunning_oldest_days_overdue(self, today, context):

@@ -8,10 +8,52 @@ Not a model: a helper the models hand their environment to.
 
 from zoneinfo import ZoneInfo
 
-from ..tools.business_calendar import BusinessCalendar, customer_tz
+from odoo.tools import SQL
+
+from ..tools.business_calendar import DEFAULT_TZ, STATE_TZ, BusinessCalendar, customer_tz
 from ..tools.planning import days_overdue
 
 UTC = ZoneInfo("UTC")
+NOT_ZONES = ("UTC", "Etc/UTC", "GMT")  # never the customer's (tools.business_calendar.valid_tz)
+
+
+def customer_today_sql(partner_alias, company_partner_alias, now):
+    """SQL: the customer ``partner_alias``'s date at ``now`` (naive UTC), for the
+    company whose partner is ``company_partner_alias``: ``PlanningContext.today``
+    for a query over many customers (their own time zone, else their state's,
+    else the company's, else Brasília's; a name PostgreSQL does not know is
+    skipped, as ``valid_tz`` skips it)."""
+
+    def usable(alias):
+        column = SQL.identifier(alias, "tz")
+        return SQL(
+            "CASE WHEN %s NOT IN %s AND %s IN (SELECT name FROM pg_timezone_names) THEN %s END",
+            column,
+            NOT_ZONES,
+            column,
+            column,
+        )
+
+    cases = SQL(" ").join(SQL("WHEN %s THEN %s", code, tz) for code, tz in STATE_TZ.items())
+    state = SQL(
+        """(SELECT CASE st.code %s ELSE %s END
+              FROM res_country_state st
+         LEFT JOIN res_country sc ON sc.id = %s
+             WHERE st.id = %s AND (%s IS NULL OR sc.code = 'BR'))""",
+        cases,
+        DEFAULT_TZ,
+        SQL.identifier(partner_alias, "country_id"),
+        SQL.identifier(partner_alias, "state_id"),
+        SQL.identifier(partner_alias, "country_id"),
+    )
+    return SQL(
+        "(%s::timestamp AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(%s, %s, %s, %s))::date",
+        now,
+        usable(partner_alias),
+        state,
+        usable(company_partner_alias),
+        DEFAULT_TZ,
+    )
 
 
 def to_utc(value):

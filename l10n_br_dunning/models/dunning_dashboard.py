@@ -3,6 +3,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from .account_move_line import effective_due
+from .dunning_context import customer_today_sql
 from .dunning_event import CHANNELS
 from .res_partner import PAYER_CLASSES
 
@@ -131,19 +132,22 @@ class DunningDashboard(models.Model):
 
     @property
     def _table_query(self):
-        today = fields.Date.context_today(self)
         return SQL(
             """
             WITH open_lines AS (
                 SELECT l.id, l.partner_id, l.company_id, l.amount_residual,
                        -- days overdue: from the effective due date the planning stored
-                       -- (the customer's calendar), as on the invoice and the portal
-                       %(today)s::date - %(due)s AS days,
+                       -- (the customer's calendar) to the customer's today, as on the
+                       -- invoice and the portal, whoever looks
+                       %(today)s - %(due)s AS days,
                        l.dunning_next_action_at, s.offset_days, l.dunning_stage_id,
                        m.dunning_paused, m.dunning_pause_reason, m.dunning_promise_date,
                        m.dunning_agreement_id
                   FROM account_move_line l
                   JOIN account_move m ON m.id = l.move_id
+                  JOIN res_partner lp ON lp.id = l.partner_id
+                  JOIN res_company lco ON lco.id = l.company_id
+                  JOIN res_partner lcp ON lcp.id = lco.partner_id
              LEFT JOIN dunning_stage s ON s.id = l.dunning_stage_id
                  WHERE %(open)s
             ), customers AS (
@@ -206,7 +210,7 @@ class DunningDashboard(models.Model):
                      LIMIT 1
                    ) last ON TRUE
             """,
-            today=today,
+            today=customer_today_sql("lp", "lcp", fields.Datetime.now()),
             due=effective_due("l"),
             open=self.env["account.move.line"]._dunning_open_sql("l"),
             delivery=self.env["dunning.event"]._delivery_sql("e", "n"),

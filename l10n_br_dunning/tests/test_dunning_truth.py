@@ -324,6 +324,30 @@ class TestDunningOneDefinition(DunningCase):
             portal = move._dunning_portal_installments()
             self.assertEqual(portal[0]["days_overdue"], 2)
 
+    def test_days_overdue_are_the_customers_whoever_looks(self):
+        """At 22:30 in São Paulo (01:30 UTC next day), an accountant without a
+        time zone (UTC) sees the same days overdue as the customer: 0 for an
+        installment due that day in São Paulo, 1 for one of a customer in
+        Manaus (20:30 there) due the day before, on the invoice and the
+        dashboard alike."""
+        self.env.user.tz = False
+        sp = self._invoice(self.sp, date(2026, 11, 23))  # Monday
+        manaus = self._invoice(self.manaus, date(2026, 11, 19))  # Thursday (20/11 a holiday)
+        with freeze_time(datetime(2026, 11, 24, 1, 30)):
+            (sp | manaus).invalidate_recordset(["dunning_days_overdue"])
+            self.assertEqual(sp.dunning_days_overdue, 0)
+            self.assertEqual(manaus.dunning_days_overdue, 4)
+            rows = self.env["dunning.dashboard"].search(
+                [("partner_id", "in", (self.sp | self.manaus).ids)]
+            )
+            by_partner = {row.partner_id: row for row in rows}
+            self.assertEqual(by_partner[self.sp].oldest_days_overdue, 0)
+            self.assertEqual(by_partner[self.sp].overdue, 0.0)
+            self.assertEqual(by_partner[self.manaus].oldest_days_overdue, 4)
+            self.assertEqual(
+                sp._dunning_portal_days_overdue(), sp.dunning_days_overdue, "the portal agrees"
+            )
+
     def test_the_bank_holiday_switch_moves_the_effective_due_date_everywhere(self):
         """Due on Carnival Monday (8/2/2027): with banks' holidays counted the
         installment is due on Ash Wednesday 10 (banks open at noon); a company
