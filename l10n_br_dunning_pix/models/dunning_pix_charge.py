@@ -18,6 +18,7 @@ from odoo.addons.l10n_br_dunning.tools.portal_rules import late_charges
 from ..tools.cobv import (
     Charge,
     ChargeError,
+    creditor,
     dynamic_br_code,
     expiring,
     make_txid,
@@ -207,7 +208,7 @@ class DunningPixCharge(models.Model):
             payer_request=words.env._("%(document)s, due %(date)s")
             % {"document": move.name, "date": due.strftime("%d/%m/%Y")},
             info=[
-                (words.env._("Creditor"), f"{company.name} CNPJ {company_id}".strip()),
+                (words.env._("Creditor"), creditor(company.name, company_id)),
                 (words.env._("Document"), move.name or ""),
             ],
         ).body()

@@ -124,8 +124,23 @@ def debtor_id(vat):
 
 
 def _cut(text, size):
-    text = " ".join((text or "").split())
-    return text[:size]
+    """``text`` on one line, at most ``size`` characters as the schema counts
+    them and as a bank counting UTF-16 units does (an emoji is two), never
+    ending in half a character."""
+    text = " ".join((text or "").split())[:size]
+    while len(text.encode("utf-16-le")) // 2 > size:
+        text = text[:-1]
+    return text
+
+
+def creditor(name, tax_id, size=INFO_VALUE_MAX):
+    """The creditor as an ``infoAdicionais`` value: the company's name cut so
+    that its CNPJ always fits; the name alone when it has none."""
+    tax_id = (tax_id or "").strip()
+    if not tax_id:
+        return _cut(name, size)
+    suffix = f" CNPJ {tax_id}"
+    return _cut(name, size - len(suffix)) + suffix
 
 
 @dataclass

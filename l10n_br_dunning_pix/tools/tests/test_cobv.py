@@ -8,6 +8,7 @@ from stand_ins.pix_psp import br_code, violations
 from ..cobv import (
     Charge,
     ChargeError,
+    creditor,
     debtor_id,
     dynamic_br_code,
     expiring,
@@ -202,3 +203,20 @@ def test_pix_keys_as_a_person_types_them(typed, key):
 def test_what_is_not_a_pix_key_is_refused(typed):
     with pytest.raises(ChargeError):
         normalize_key(typed)
+
+
+def test_the_creditor_keeps_its_cnpj_however_long_its_name():
+    long_name = "Papelaria Aurora Comércio de Materiais de Escritório " * 6
+    value = creditor(long_name, "15.881.399/0001-34")
+    assert len(value) <= 200
+    assert value.endswith(" CNPJ 15.881.399/0001-34")
+    assert creditor("Papelaria Aurora", "") == "Papelaria Aurora"  # no "CNPJ" alone
+
+
+def test_texts_fit_a_bank_that_counts_utf16_units():
+    """An emoji is one character to the schema and two UTF-16 units to some
+    banks: a cut name fits both counts and never ends in half an emoji."""
+    value = creditor("👩🏽‍💼" * 60, "15881399000134")
+    assert len(value.encode("utf-16-le")) // 2 <= 200
+    assert value.endswith(" CNPJ 15881399000134")
+    value.encode("utf-8")  # no lone surrogate
