@@ -284,9 +284,22 @@ def configure_database(name, base_url=BASE_URL, history=False, pix_bank=None):
                 f"{base_url}/odoo/action-voice_gateway.voice_call_action"
             )
         if paid_by_pix:
-            links[
-                f"A Pix charge paid at the stand-in bank, booked and thanked ({paid_by_pix.name})"
-            ] = f"{base_url}/odoo/action-account.action_move_out_invoice_type/{paid_by_pix.id}"
+            # Thanked at once inside the customer's window; else at its opening
+            # (the scheduled run sends it then), and the demo says when.
+            from odoo import fields
+
+            from odoo.addons.l10n_br_dunning.models.dunning_context import PlanningContext, to_utc
+
+            thanked = paid_by_pix.dunning_event_ids.filtered(lambda e: e.channel == "thanks")
+            opening = PlanningContext(env).next_allowed(
+                company, paid_by_pix.commercial_partner_id, to_utc(fields.Datetime.now())
+            )
+            how = "booked and thanked"
+            if not thanked:
+                how = f"booked; thanked at {opening:%d/%m %H:%M} UTC, when the window opens"
+            links[f"A Pix charge paid at the stand-in bank, {how} ({paid_by_pix.name})"] = (
+                f"{base_url}/odoo/action-account.action_move_out_invoice_type/{paid_by_pix.id}"
+            )
         return links
 
 

@@ -453,7 +453,8 @@ class DunningEngine(models.AbstractModel):
         """Thank these customers once for each reminded invoice they paid: by
         e-mail, and by SMS (WhatsApp) too where an SMS (a WhatsApp message)
         reminded them (the source articles: "para avisar e agradecer o
-        pagamento"), inside their window."""
+        pagamento"), inside their window: outside it, the run's thank-you pass
+        sends them at its opening."""
         self.env.flush_all()
         rows = self._thanks_due(partner_ids)
         template = self.env.ref(
@@ -485,7 +486,11 @@ class DunningEngine(models.AbstractModel):
                     0
                 ]
                 out = Outgoing(decision, lines, self.env["dunning.stage"], template)
-                self._thanks_event(move, partner, "thanks", out, now)
+                # A contact like any other: never at night, at weekends or on
+                # holidays (the brief's rule 5); the next run inside the window
+                # sends it.
+                if self._thanks_now(out, move, partner, now, context):
+                    self._thanks_event(move, partner, "thanks", out, now)
             for channel in sorted(by_chat[move.id]):
                 if (move.id, f"thanks_{channel}") not in thanked:
                     out = self._thanks_outgoing(channel, partner, lines, contact, missing)

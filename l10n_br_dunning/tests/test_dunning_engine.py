@@ -183,10 +183,11 @@ class TestDunningEngine(DunningCase):
         self._run(datetime(2026, 12, 9, 12, 30))  # the eve: SMS and e-mail
         self.assertTrue(self._events(move, channel="sms", state="queued"))
         self._pay(move, date=date(2026, 12, 10))
-        self._run(datetime(2026, 12, 10, 23, 30))  # 20:30 in São Paulo: the e-mail only
-        self.assertEqual(len(self._events(move, channel="thanks")), 1)
+        self._run(datetime(2026, 12, 10, 23, 30))  # 20:30 in São Paulo: nothing
+        self.assertFalse(self._events(move, channel="thanks"))
         self.assertFalse(self._events(move, channel="thanks_sms"))
-        self._run(datetime(2026, 12, 11, 12, 30))  # 9:30: the SMS
+        self._run(datetime(2026, 12, 11, 12, 30))  # 9:30: the e-mail and the SMS
+        self.assertEqual(len(self._events(move, channel="thanks")), 1)
         thanks = self._events(move, channel="thanks_sms")
         self.assertEqual((len(thanks), thanks.state), (1, "queued"))
         text = self._sent_sms_text(thanks)
@@ -195,6 +196,17 @@ class TestDunningEngine(DunningCase):
         self._run(datetime(2026, 12, 14, 12, 30))
         self.assertEqual(len(self._events(move, channel="thanks_sms")), 1, "once")
         self.assertEqual(len(self._events(move, channel="thanks")), 1)
+
+    def test_no_thank_you_on_a_holiday(self):
+        """Paid on the eve of a holiday: the thank-you (e-mail too) waits for the
+        next business day's window, like every contact (the brief's rule 5)."""
+        move = self._invoice(self.sp, date(2026, 11, 16))
+        self._run(datetime(2026, 11, 13, 12, 30))
+        self._pay(move, date=date(2026, 11, 19))
+        self._run(datetime(2026, 11, 20, 14, 0))  # Black Awareness Day, 11:00
+        self.assertFalse(self._events(move, channel="thanks"))
+        self._run(datetime(2026, 11, 23, 12, 30))  # Monday, 9:30
+        self.assertEqual(self._events(move, channel="thanks").state, "queued")
 
     def test_a_customer_who_opted_out_of_sms_is_thanked_by_e_mail_only(self):
         move = self._invoice(self.sp, date(2026, 12, 10))

@@ -132,8 +132,9 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertEqual(charge.state, "paid")
         payments = self.env["account.payment"].search([("partner_id", "=", self.sp.id)])
         self.assertEqual(len(payments), 1)
-        # The régua thanked the customer at once by e-mail, and sees the
-        # invoice paid: no reminder after the payment.
+        # The régua sees the invoice paid: no reminder after the payment; the
+        # customer is thanked in their window (booked outside it here).
+        self._run(datetime(2026, 12, 11, 13, 0))  # Friday, 10:00 in São Paulo
         self.assertEqual(self._events(move, channel="thanks").state, "queued")
         before = len(self._events(move))
         self._run(datetime(2026, 12, 15, 15, 0))

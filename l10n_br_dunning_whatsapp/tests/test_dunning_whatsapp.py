@@ -198,10 +198,11 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
         self._run(D3_RUN)
         self._send_queue()
         self._pay(other, date=date(2026, 12, 15))
-        self._run(datetime(2026, 12, 16, 2, 0))  # 23:00 in São Paulo: the e-mail only
-        self.assertTrue(self._events(other, channel="thanks"))
+        self._run(datetime(2026, 12, 16, 2, 0))  # 23:00 in São Paulo: nothing
+        self.assertFalse(self._events(other, channel="thanks"))
         self.assertFalse(self._events(other, channel="thanks_whatsapp"))
-        self._run(datetime(2026, 12, 16, 12, 30))  # 9:30 there
+        self._run(datetime(2026, 12, 16, 12, 30))  # 9:30 there: e-mail and WhatsApp
+        self.assertTrue(self._events(other, channel="thanks"))
         event = self._events(other, channel="thanks_whatsapp")
         self.assertEqual(event.state, "queued")
         message = event.whatsapp_message_id
