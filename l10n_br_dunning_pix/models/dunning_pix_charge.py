@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.l10n_br_dunning.models.dunning_context import to_utc
+from odoo.addons.l10n_br_dunning.models.dunning_context import PlanningContext, to_utc
 from odoo.addons.l10n_br_dunning.tools.business_calendar import DEFAULT_TZ
 from odoo.addons.l10n_br_dunning.tools.portal_rules import late_charges
 
@@ -117,6 +117,18 @@ class DunningPixCharge(models.Model):
         charge from before that was stored)."""
         self.ensure_one()
         return self.date_created or self._pix_bank_today(self.create_date)
+
+    def _pix_paid_late(self, paid_at):
+        """Whether a Pix at ``paid_at`` paid this charge after its due date: a due
+        date on a weekend or holiday is payable without charges on the next
+        business day (the specification's ``dataDeVencimento``), the effective
+        due date of the core's calendar."""
+        self.ensure_one()
+        line = self.move_line_id
+        calendar = PlanningContext(self.env).calendar(
+            line.company_id, line.partner_id.commercial_partner_id
+        )
+        return self._pix_bank_today(paid_at) > calendar.effective_due_date(self.date_due)
 
     @api.model
     def _pix_due(self, line):

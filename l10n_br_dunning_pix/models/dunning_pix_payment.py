@@ -368,9 +368,8 @@ class DunningPixPayment(models.Model):
         for row in self:
             pix = parse_pix(json.loads(row.record))
             charge = row.charge_id
-            if charge.amount and charge.date_due:
-                paid_late = charge._pix_bank_today(pix.paid_at) > charge.date_due
-                pix = with_charge_parts(pix, charge.amount, paid_late)
+            if charge.amount and charge.date_due and charge.move_line_id:
+                pix = with_charge_parts(pix, charge.amount, charge._pix_paid_late(pix.paid_at))
             line = row.move_line_id
             currency = row.company_id.currency_id
             open_ = line.with_context(dunning_pix_settling=True)._dunning_is_open()

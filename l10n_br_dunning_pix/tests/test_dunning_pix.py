@@ -192,6 +192,32 @@ class TestDunningPix(DunningCase, HttpCase):
         )
         self.assertEqual(income.credit, 30.0)
 
+    def test_paid_on_the_business_day_after_a_weekend_due_date_is_on_time(self):
+        """Due on Saturday 12/12, paid on Monday 14 with R$ 5.00 more than the
+        charge, the bank giving no parts: on time (the due date moves to the
+        next business day), so the excess is a credit to review, not interest."""
+        self.company.write(
+            {
+                "dunning_contract_charges": True,
+                "dunning_fine_percent": 2.0,
+                "dunning_interest_percent": 1.0,
+            }
+        )
+        self.bank.omit_components = True
+        self.addCleanup(setattr, self.bank, "omit_components", False)
+        move = self._invoice(self.rj, date(2026, 12, 12), amount=1000.0)
+        _line, _code, charge = self._charge(move)
+        self.bank.pay(charge.txid, when=datetime(2026, 12, 14, 14, 0, tzinfo=UTC), value=1005.0)
+        self._settle()
+        received = move.dunning_pix_payment_ids
+        self.assertEqual((received.amount, received.amount_charges), (1005.0, 0.0))
+        self.assertEqual(received.state, "review")
+        self.assertIn("more than the installment owed", received.note)
+        income = received.payment_id.move_id.line_ids.filtered(
+            lambda aml: aml.account_id == self.account._pix_charges_account()
+        )
+        self.assertFalse(income)
+
     def test_forged_and_malformed_notifications_book_nothing(self):
         move = self._invoice(self.sp, DUE, amount=100.0)
         _line, _code, charge = self._charge(move)
