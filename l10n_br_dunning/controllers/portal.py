@@ -1,5 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+import hashlib
+
 from werkzeug.exceptions import NotFound
 
 from odoo import fields, http
@@ -42,11 +44,20 @@ class DunningPortal(PortalAccount):
         return record
 
     @staticmethod
+    def _dunning_by_link(document):
+        """Whether the visitor reaches ``document`` (an invoice or agreement)
+        through its link rather than as its customer logged in
+        (``res.partner._dunning_logged_in_as``): a logged-in user of another
+        customer holding a forwarded link is a visitor by link too."""
+        partner = document.sudo().partner_id if document else None
+        return not (partner and partner._dunning_logged_in_as(request.env.user))
+
+    @staticmethod
     def _dunning_link_gone(invoice):
         """The page of an invoice whose link expired or was cancelled (410), for
         a visitor who came by its link; None when the link still opens it. A
         logged-in customer always reaches their own invoices."""
-        if invoice is None or not request.env.user._is_public():
+        if invoice is None or not DunningPortal._dunning_by_link(invoice):
             return None
         values = DunningPortal._dunning_link_gone_values(invoice, invoice.access_token)
         if values["dunning_link_state"] == "valid":
@@ -106,9 +117,11 @@ class DunningPortal(PortalAccount):
         """(code record, code step) for a sensitive action on ``document``: a
         logged-in customer goes on (None, None); a visitor who came by a token
         link gets a code sent to a contact on file (None, {"sent_to": …}), then
-        goes on with the right code (the record, None). Raises UserError with the
-        reason (a wrong code's try stays counted: call it outside a savepoint)."""
-        if not request.env.user._is_public():
+        goes on with the right code (the record, None). The code confirms
+        ``payload`` (what the visitor asked: the number, the option, the file)
+        and nothing else. Raises UserError with the reason (a wrong code's try
+        stays counted: call it outside a savepoint)."""
+        if not DunningPortal._dunning_by_link(document):
             return None, None
         Code = request.env["dunning.portal.code"].sudo()
         typed = post.get("dunning_code")
@@ -214,7 +227,9 @@ class DunningPortal(PortalAccount):
                 invoice.env["dunning.portal.request"]._check_answer(
                     action, invoice.commercial_partner_id, invoice.company_id, invoice, **answer
                 )
-                code, step = self._dunning_code_gate(invoice, "receipt", post)
+                code, step = self._dunning_code_gate(
+                    invoice, "receipt", post, payload=self._dunning_code_payload(answer)
+                )
                 if step:
                     values = self._invoice_get_page_view_values(invoice, access_token)
                     values.update(dunning_code_step=step, dunning_posted=post)
@@ -258,6 +273,18 @@ class DunningPortal(PortalAccount):
             return fields.Date.to_date(value) if value else False
         except ValueError:
             return False
+
+    @staticmethod
+    def _dunning_code_payload(answer):
+        """What a one-time code confirms, as text: the answer's values (a file
+        by its SHA-256), so that a code sent for one number, file or option
+        confirms no other."""
+        payload = {}
+        for key, value in answer.items():
+            if isinstance(value, tuple):  # (file name, bytes)
+                value = hashlib.sha256(value[1] or b"").hexdigest()
+            payload[key] = "" if value is None else str(value)
+        return payload
 
     @staticmethod
     def _dunning_receipt(invoice):
@@ -361,7 +388,7 @@ class DunningPortal(PortalAccount):
         post = self._dunning_text_fields(post)
         error, saved, status, step = None, False, 200, False
         # Through an invoice's link, not logged in: codes, masked number.
-        by_link = bool(document) and request.env.user._is_public()
+        by_link = bool(document) and self._dunning_by_link(document)
         if request.httprequest.method == "POST":
             try:
                 answer = self._dunning_preferences_answer(post)
@@ -373,7 +400,14 @@ class DunningPortal(PortalAccount):
                     partner.env["dunning.portal.request"]._check_answer(
                         "preferences", partner, company, **answer
                     )
-                    code, step = self._dunning_code_gate(document, purpose, post)
+                    code, step = self._dunning_code_gate(
+                        document,
+                        purpose,
+                        post,
+                        payload=self._dunning_code_payload(
+                            {**answer, "whatsapp_opt_in": bool(post.get("whatsapp_opt_in"))}
+                        ),
+                    )
                 if not step:
                     with request.env.cr.savepoint():
                         partner.env["dunning.portal.request"]._submit(

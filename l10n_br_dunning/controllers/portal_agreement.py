@@ -110,7 +110,7 @@ class DunningAgreementPortal(DunningPortal):
                     count,
                     self._dunning_date(post.get("first_due")),
                     post.get("term_sha256"),
-                    Agreement._portal_acceptance_facts(request),
+                    Agreement._portal_acceptance_facts(request, partner),
                     customer_vat=vat,
                     code=code,
                 )
@@ -186,7 +186,15 @@ class DunningAgreementPortal(DunningPortal):
                 raise UserError(vat_error or self._dunning_vat_missing())
             code = None
             if document:
-                code, step = self._dunning_code_gate(document, "agreement", post)
+                code, step = self._dunning_code_gate(
+                    document,
+                    "agreement",
+                    post,
+                    # The option and the very term shown: a code confirms no other.
+                    payload=self._dunning_code_payload(
+                        {key: post.get(key) for key in ("count", "first_due", "term_sha256", "vat")}
+                    ),
+                )
             if step:
                 return None, None, 200, step
             with request.env.cr.savepoint():
@@ -231,7 +239,7 @@ class DunningAgreementPortal(DunningPortal):
         """The whole term to read before accepting, posted back to ``action`` with
         ``hidden`` fields and its SHA-256; or, first, the CPF/CNPJ it must name.
         A token page masks the CPF/CNPJ (the text accepted is the text shown)."""
-        masked = request.env.user._is_public()
+        masked = self._dunning_by_link(agreement)
         text = agreement._term_text(vat, masked=masked) if vat else ""
         typed = vat and vat != agreement.partner_id.vat  # carried to the acceptance
         return {
@@ -338,7 +346,7 @@ class DunningAgreementPortal(DunningPortal):
                 None,
                 lambda code: agreement._accept_proposal_on_portal(
                     post.get("term_sha256"),
-                    agreement._portal_acceptance_facts(request),
+                    agreement._portal_acceptance_facts(request, agreement.partner_id),
                     customer_vat=vat,
                     code=code,
                 ),

@@ -451,12 +451,14 @@ class DunningAgreement(models.Model):
         return self.env.ref("l10n_br_dunning.action_report_dunning_agreement").report_action(self)
 
     @api.model
-    def _portal_acceptance_facts(self, request):
-        """(IP address, user agent, via) of a portal request. The address is the
-        one Odoo gives: the client's behind a proxy when Odoo runs in proxy mode,
-        never a header a client can set otherwise."""
+    def _portal_acceptance_facts(self, request, partner):
+        """(IP address, user agent, via) of a portal request accepting for
+        ``partner``: "login" only when ``partner`` is the logged-in customer
+        (``res.partner._dunning_logged_in_as``), else "token". The address is
+        the one Odoo gives: the client's behind a proxy when Odoo runs in proxy
+        mode, never a header a client can set otherwise."""
         httprequest = request.httprequest
-        via = "token" if request.env.user._is_public() else "login"
+        via = "login" if partner._dunning_logged_in_as(request.env.user) else "token"
         return httprequest.remote_addr, httprequest.user_agent.string, via
 
     # -- the term sent and kept --------------------------------------------------------------

@@ -105,6 +105,18 @@ class ResPartner(models.Model):
         for partner in self:
             partner.dunning_mobile_valid = bool(partner._dunning_e164())
 
+    def _dunning_logged_in_as(self, user):
+        """Whether ``user`` is this customer, logged in: only then does a page
+        reached through a link trust its visitor as the customer (no one-time
+        code, nothing masked, a link that does not expire). A public visitor,
+        or a logged-in user of another customer holding a forwarded link, is
+        "by link" (issue: token links that cannot be abused)."""
+        return bool(
+            self
+            and not user._is_public()
+            and user.partner_id.commercial_partner_id == self.commercial_partner_id
+        )
+
     def _dunning_today(self, company, now=None):
         """The customer's date now (or at ``now``, aware): what every page,
         charge and count of days speaks in, whoever looks (the one "today")."""

@@ -75,6 +75,32 @@ class TestDunningPortalCodes(DunningCase, HttpCase):
         self.assertEqual(replay.status_code, 400)
         self._unchanged()
 
+    def test_a_code_confirms_the_number_it_was_sent_for_only(self):
+        """A code sent to confirm one new number does not confirm another one
+        typed in its place: the number stays the one on file."""
+        self._save()
+        code = self._last_code(self.sp)
+        swapped = self._save(dunning_code=code, mobile="(11) 97777-1111")
+        self.assertEqual(swapped.status_code, 400)
+        self._unchanged()
+
+    def test_another_customer_logged_in_is_a_visitor_by_link(self):
+        """Ana, logged in to the portal, opens Maria's forwarded link: she sees
+        Maria's number masked and cannot change it without the code sent to
+        Maria; a settled invoice's expired link does not open for her either."""
+        ana = new_test_user(
+            self.env, login="ana-portal", groups="base.group_portal", partner_id=self.rj.id
+        )
+        self.authenticate(ana.login, ana.login)
+        page = self.url_open(self._url()).text
+        self.assertIn("(11) *****-4321", page)
+        self.assertNotIn('value="(11) 98765-4321"', page)
+        asked = self._save()
+        self.assertIn("o_dunning_code_step", asked.text)
+        self._unchanged()
+        sms = self.env["sms.gateway.message"].search([("partner_id", "=", self.sp.id)])
+        self.assertEqual(sms.number, "+5511987654321", "the code goes to Maria's number")
+
     def test_wrong_expired_and_borrowed_codes_change_nothing(self):
         self._save()
         code = self._last_code(self.sp)
