@@ -90,6 +90,20 @@ class AccountMove(models.Model):
             )
         )
         self.invalidate_recordset(["access_token", "dunning_link_token", "dunning_letter_token"])
+        # A grouped message's link lists these invoices with their new tokens:
+        # it stops too (its customer's next grouped message carries a new one).
+        pairs = {(move.commercial_partner_id.id, move.company_id.id) for move in self}
+        links = (
+            self.env["dunning.customer.link"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", [pair[0] for pair in pairs]),
+                    ("company_id", "in", [pair[1] for pair in pairs]),
+                ]
+            )
+        )
+        links.filtered(lambda link: (link.partner_id.id, link.company_id.id) in pairs)._revoke()
 
     def action_dunning_revoke_links(self):
         """Revoke every link to these invoices given so far (SMS, e-mails, letters)."""

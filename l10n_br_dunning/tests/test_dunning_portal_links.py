@@ -87,6 +87,19 @@ class TestDunningPortalLinks(DunningCase, HttpCase):
         self.assertEqual(self._open().status_code, 200)
         self.assertIn("revoked", self.move.message_ids[:1].body)
 
+    def test_revoking_an_invoices_links_stops_its_grouped_link_too(self):
+        """The page of a grouped message lists the invoice with its current
+        link: revoking the invoice's links stops that page too, or it would
+        hand out the new token."""
+        grouped = self.env["dunning.customer.link"]._for(self.sp, self.company)
+        old = grouped.token
+        self.assertEqual(self.url_open(f"/my/dunning/items/{old}").status_code, 200)
+        self.move.action_dunning_revoke_links()
+        page = self.url_open(f"/my/dunning/items/{old}")
+        self.assertEqual(page.status_code, 404)
+        self.assertNotIn(self.move.access_token, page.text)
+        self.assertNotEqual(grouped.token, old)
+
     def test_the_company_sets_how_long_and_the_customer_logged_in_always_sees_theirs(self):
         self.company.dunning_link_days = 10
         self._pay(self.move, date=date(2026, 11, 20))
