@@ -177,6 +177,7 @@ class DunningAgreement(models.Model):
                 )
             if agreement.state != "proposed":
                 raise UserError(self.env._("Only a proposed agreement can be approved."))
+            agreement._check_dates_ahead()
             agreement._post_entry()
             agreement.write({"approved_at": fields.Datetime.now(), "approved_uid": self.env.uid})
             agreement._resume_replaced()
@@ -184,6 +185,21 @@ class DunningAgreement(models.Model):
             if not agreement.term_attachment_id:  # a portal proposal has had it already
                 agreement._send_term()
         return True
+
+    def _check_dates_ahead(self):
+        """A proposal accepted or approved after its first date passed would be
+        late (and broken) the day it starts: refused, to propose again."""
+        self.ensure_one()
+        first = min(self.installment_ids.mapped("date_due"), default=None)
+        today = self.partner_id._dunning_today(self.company_id)
+        if first and first < today:
+            raise UserError(
+                self.env._(
+                    "The first payment of this agreement was due on %(date)s, which has passed: "
+                    "propose it again with new dates.",
+                    date=first.strftime("%d/%m/%Y"),
+                )
+            )
 
     def _resume_replaced(self):
         """The invoices paused while the agreement waited resume (an approved
@@ -208,4 +224,7 @@ class DunningAgreement(models.Model):
                 agreement._reverse_entry()
             agreement._resume_replaced()
             agreement.activity_ids.unlink()
+            # The invoices are open again: the régua plans them from where they
+            # stood (while settled, they had no next action).
+            agreement.replaced_line_ids._dunning_replan()
         return True

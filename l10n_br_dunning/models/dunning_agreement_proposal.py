@@ -189,6 +189,11 @@ class DunningAgreementProposal(models.AbstractModel):
             ("company_id", "=", company.id),
             ("move_id.move_type", "in", DUNNED_MOVE_TYPES),  # invoices, not agreements
             ("move_id.dunning_pause_reason", "!=", "agreement"),
+            # A disputed invoice is not confessed in an agreement on the portal:
+            # the dispute is answered first.
+            "|",
+            ("move_id.dunning_paused", "=", False),
+            ("move_id.dunning_pause_reason", "!=", "dispute"),
         ]
         if moves is not None:
             domain.append(("move_id", "in", moves.ids))

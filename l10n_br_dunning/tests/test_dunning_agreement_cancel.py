@@ -1,9 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import date
+from datetime import date, datetime
 
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import DunningCase
@@ -152,3 +153,34 @@ class TestDunningAgreementCancel(DunningCase):
             agreement.action_cancel()
         self.assertEqual(self._state(invoice), before)
         self.assertEqual(self._receivable(invoice).amount_residual_currency, 100.0)
+
+    def test_the_regua_reminds_the_invoice_again_after_cancelling(self):
+        """The agreement settled the invoice (no next action while settled);
+        cancelled, the invoice is open again and the régua reminds it."""
+        invoice = self._invoice(self.sp, date(2026, 11, 3), 1000.0)
+        self._run(datetime(2026, 11, 9, 13, 0))  # its D+3 reminder
+        with freeze_time(TODAY):
+            agreement = self.env["dunning.agreement"]._propose(
+                self._receivable(invoice), 2, date(2026, 12, 10)
+            )
+            self._customer_accepts(agreement).action_approve()
+        self._run(datetime(2026, 12, 4, 13, 0))  # settled: nothing planned
+        self.assertFalse(self._receivable(invoice).dunning_next_action_at)
+        with freeze_time(datetime(2026, 12, 4, 14, 0)):
+            agreement.action_cancel()
+        self.assertTrue(self._receivable(invoice).dunning_next_action_at)
+        before = len(self._events(invoice))
+        self._run(datetime(2026, 12, 8, 13, 0))
+        self.assertGreater(len(self._events(invoice)), before, "reminded again")
+
+    def test_a_proposal_accepted_after_its_dates_passed_is_refused(self):
+        invoice = self._invoice(self.sp, date(2026, 11, 3), 1000.0)
+        with freeze_time(TODAY):
+            agreement = self.env["dunning.agreement"]._propose(
+                self._receivable(invoice), 2, date(2026, 12, 10)
+            )
+            self._customer_accepts(agreement)
+        with freeze_time(date(2027, 1, 20)), self.assertRaisesRegex(UserError, "has passed"):
+            agreement.action_approve()
+        self.assertEqual(agreement.state, "proposed")
+        self.assertFalse(self._receivable(invoice).reconciled)

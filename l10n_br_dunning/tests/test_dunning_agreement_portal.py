@@ -266,3 +266,13 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         self.assertEqual(agreement.accepted_uid, user)
         self.assertEqual(agreement.replaced_line_ids.move_id, self.move | second)
         self.assertEqual(agreement.principal, 1400.0)
+
+    def test_a_disputed_invoice_is_not_offered_to_split(self):
+        """The customer contests the invoice: "Parcelar" does not offer to
+        confess it (nor would an agreement lift the dispute's pause)."""
+        self.move.action_dunning_pause(reason="dispute", note="Cobrança em duplicidade")
+        html = self._options_page()
+        self.assertNotIn("o_dunning_agreement_debt", html)  # nothing listed to split
+        self.assertNotIn("o_dunning_option", html)
+        self.assertTrue(self.move.dunning_paused)
+        self.assertEqual(self.move.dunning_pause_reason, "dispute")

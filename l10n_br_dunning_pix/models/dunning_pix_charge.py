@@ -137,6 +137,16 @@ class DunningPixCharge(models.Model):
         return max(line.date_maturity, line.move_id.dunning_promise_date or line.date_maturity)
 
     @api.model
+    def _pix_charges_apply(self, line):
+        """Whether ``line``'s charge carries a fine and interest: where the
+        company's contracts provide them, and never on an agreement's
+        installment (its term, clause 3.3: late charges are shown on the
+        agreement's page, not added to the installment's payment code)."""
+        return bool(
+            line.company_id.dunning_contract_charges and not line.move_id.dunning_agreement_id
+        )
+
+    @api.model
     def _pix_late_included(self, line, created_on, owed):
         """(fine and interest, interest per day) that a charge of ``line``
         created on ``created_on`` (the bank's date) holds in its original
@@ -145,7 +155,7 @@ class DunningPixCharge(models.Model):
         invoice and the portal show them), where the contracts provide them
         and the installment was overdue; (0, None) otherwise."""
         company = line.company_id
-        if not company.dunning_contract_charges or self._pix_due(line) >= created_on:
+        if not self._pix_charges_apply(line) or self._pix_due(line) >= created_on:
             return Decimal(0), None
         days = line._dunning_days_overdue(created_on)
         if days <= 0:
@@ -181,7 +191,7 @@ class DunningPixCharge(models.Model):
             )
             discount = Decimal(str(discount)).quantize(Decimal("0.01"))
             discount_until = line.discount_date
-        charges = company.dunning_contract_charges
+        charges = self._pix_charges_apply(line)
         fine = Decimal(str(company.dunning_fine_percent)) if charges else None
         interest = Decimal(str(company.dunning_interest_percent)) if charges else None
         interest_per_day = None

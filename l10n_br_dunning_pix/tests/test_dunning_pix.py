@@ -218,6 +218,42 @@ class TestDunningPix(DunningCase, HttpCase):
         )
         self.assertFalse(income)
 
+    def test_an_agreement_installment_charge_adds_no_late_charges(self):
+        """The agreement's term (clause 3.3): late charges are shown on its page,
+        not added to the installment's payment code; and while a Pix the bank
+        confirmed for an installment is being booked, the agreement cannot be
+        cancelled (the payment would stay unapplied)."""
+        self.company.write(
+            {
+                "dunning_contract_charges": True,
+                "dunning_fine_percent": 2.0,
+                "dunning_interest_percent": 1.0,
+            }
+        )
+        move = self._invoice(self.sp, date(2026, 11, 3), amount=1000.0)
+        receivable = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        with freeze_time(datetime(2026, 12, 3, 15, 0)):
+            agreement = self.env["dunning.agreement"]._propose(receivable, 2, date(2026, 12, 10))
+            self._customer_accepts(agreement).action_approve()
+        first = agreement.installment_ids.filtered(lambda i: i.number == 1).move_line_id
+        with freeze_time(datetime(2026, 12, 4, 15, 0)):
+            first._dunning_pix_code()
+        charge = first.move_id.dunning_pix_charge_ids.filtered(
+            lambda c: c.move_line_id == first and c.state == "active"
+        )
+        held = self.bank.charges[charge.txid]["valor"]
+        self.assertEqual(held["original"], f"{first.amount_residual:.2f}")
+        self.assertNotIn("multa", held)
+        self.assertNotIn("juros", held)
+        self.bank.pay(charge.txid, when=datetime(2026, 12, 9, 14, 0, tzinfo=UTC))
+        self.bank.wait_notifications()
+        self.env.invalidate_all()
+        self.assertTrue(first.dunning_pix_pending)
+        with self.assertRaisesRegex(UserError, "being booked"):
+            agreement.action_cancel()
+        self._settle()
+        self.assertEqual(first.move_id.dunning_pix_payment_ids.state, "booked")
+
     def test_forged_and_malformed_notifications_book_nothing(self):
         move = self._invoice(self.sp, DUE, amount=100.0)
         _line, _code, charge = self._charge(move)
