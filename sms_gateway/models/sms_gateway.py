@@ -260,12 +260,18 @@ class SmsGateway(models.Model):
             lines._apply_report(report)
 
     def _process_inbound(self, inbound):
-        """An SMS from a customer: an opt-out, or a message a person must answer."""
+        """An SMS from a customer: an opt-out, or a message a person must answer;
+        the same SMS delivered again (the provider's id seen before) does nothing."""
         self.ensure_one()
         try:
             number = normalize_mobile(inbound.sender)
         except PhoneNumberError:
             number = inbound.sender
+        if not self.env["sms.gateway.inbound"].sudo()._claim(self, inbound.provider_id, number):
+            _logger.info(
+                "Inbound SMS %s on gateway %s again: ignored", inbound.provider_id, self.id
+            )
+            return "duplicate"
         partner = self._partner_of_number(number)
         if self._is_opt_out(inbound.body):
             self.env["phone.blacklist"].sudo()._add(

@@ -162,6 +162,21 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         self.assertIn("Já paguei ontem", activity.note)
         self.assertIn("Já paguei ontem", self.partner.message_ids[0].body)
 
+    def test_the_same_reply_delivered_again_is_handed_over_once(self):
+        payload = {
+            "type": "MESSAGE",
+            "message": {
+                "id": "in-77",
+                "from": "5511987654321",
+                "contents": [{"type": "text", "text": "Vou pagar sexta"}],
+            },
+        }
+        for _delivery in range(2):  # the provider retries after a timeout
+            self.assertEqual(self._post_json(self.zenvia.inbound_url, payload).status_code, 200)
+        self.assertEqual(len(self.partner.activity_ids), 1)
+        seen = self.env["sms.gateway.inbound"].sudo().search([("provider_id", "=", "in-77")])
+        self.assertEqual((len(seen), seen.gateway_id), (1, self.zenvia))
+
     def test_reply_reaches_a_customer_whose_mobile_is_written_the_brazilian_way(self):
         customer = self.env["res.partner"].create(
             {"name": "Ana Ferreira", "mobile": "(21) 99876-5432", "user_id": self.salesperson.id}

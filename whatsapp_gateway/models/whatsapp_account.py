@@ -183,16 +183,34 @@ class WhatsappAccount(models.Model):
 
     def _process_inbound(self, inbound):
         """A customer's message: recorded (it opens the 24-hour window), then an
-        opt-out or a message a person answers."""
+        opt-out or a message a person answers. The same message delivered again
+        (Meta retries a webhook; a replay) is recorded and acted on once."""
         self.ensure_one()
         try:
             number = phone.normalize_mobile(inbound.sender)
         except phone.PhoneNumberError:
             number = inbound.sender
+        Message = self.env["whatsapp.message"].sudo()
+        if inbound.provider_id:
+            # Two deliveries at once wait for each other here.
+            self.env.cr.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))",
+                (f"whatsapp-inbound-{self.id}-{inbound.provider_id}",),
+            )
+            if Message.search_count(
+                [
+                    ("account_id", "=", self.id),
+                    ("direction", "=", "in"),
+                    ("provider_message_id", "=", inbound.provider_id),
+                ],
+                limit=1,
+            ):
+                _logger.info("WhatsApp message %s again: ignored", inbound.provider_id)
+                return "duplicate"
         # The customer whose consent names the number, else whose phone is it.
         consent = self.env["whatsapp.consent"].sudo().search([("number", "=", number)], limit=1)
         partner = consent.partner_id or self._partner_of_number(number)
-        self.env["whatsapp.message"].sudo().create(
+        Message.create(
             {
                 "account_id": self.id,
                 "direction": "in",

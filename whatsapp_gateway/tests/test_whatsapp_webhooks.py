@@ -147,6 +147,24 @@ class TestWhatsappWebhooks(WhatsappStandInMixin, HttpCase):
         activity = self.customer.activity_ids.filtered(lambda a: a.user_id == salesperson)
         self.assertEqual(len(activity), 1)
         self.assertIn(NUMBER, self.env["whatsapp.message"]._window_open([NUMBER]))
+        # Meta delivers it again (a retry): recorded and handed over once.
+        self.assertEqual(self._post_meta(meta_payload(messages=[message])).status_code, 200)
+        received = self.env["whatsapp.message"].search([("provider_message_id", "=", "wamid.IN1")])
+        self.assertEqual(len(received), 1)
+        activity = self.customer.activity_ids.filtered(lambda a: a.user_id == salesperson)
+        self.assertEqual(len(activity), 1)
+
+    def test_what_another_number_of_the_app_received_is_not_this_accounts(self):
+        """One Meta app (one secret) serves two numbers: a message to the other
+        number, correctly signed, is not recorded on this account."""
+        message = {"from": NUMBER[1:], "id": "wamid.OTHER", "type": "text", "text": {"body": "Oi"}}
+        payload = meta_payload(messages=[message])
+        payload["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] = "99999"
+        self.assertEqual(self._post_meta(payload).status_code, 200)
+        self.assertFalse(
+            self.env["whatsapp.message"].search([("provider_message_id", "=", "wamid.OTHER")])
+        )
+        self.assertFalse(self.customer.activity_ids)
 
     def test_sair_withdraws_the_consent(self):
         message = {

@@ -189,6 +189,15 @@ class MetaProvider(WhatsappProvider):
                 if change.get("field") == "message_template_status_update":
                     events.templates.append(_template_event(value))
                     continue
+                # One app (one secret) may serve several numbers: what another
+                # number received is not this account's.
+                number_id = str((value.get("metadata") or {}).get("phone_number_id") or "")
+                if (
+                    number_id
+                    and self.config.phone_number_id
+                    and (number_id != self.config.phone_number_id)
+                ):
+                    continue
                 names = {
                     c.get("wa_id"): (c.get("profile") or {}).get("name", "")
                     for c in value.get("contacts") or []
