@@ -107,10 +107,16 @@ class DunningShortLink(http.Controller):
         return request.render("l10n_br_dunning.portal_dunning_letter_page", values, status=status)
 
     @http.route("/dunning/qr.png", type="http", auth="public", methods=["GET"], sitemap=False)
-    def dunning_qr(self, value=None, **kwargs):
-        """A QR code (the Pix "copia e cola" of the portal page) as a PNG."""
+    def dunning_qr(self, value=None, sig=None, **kwargs):
+        """A QR code (the Pix "copia e cola" of the portal page) as a PNG: only
+        of a value this server signed (account.move.line._dunning_pix_qr_url)."""
+        if not isinstance(value, str) or not isinstance(sig, str):
+            raise NotFound()
+        expected = request.env["account.move.line"].sudo()._dunning_qr_signature(value)
+        if not hmac_compare(expected, sig):
+            raise NotFound()
         try:
-            png = qr_png(value if isinstance(value, str) else None)
+            png = qr_png(value)
         except QrValueError:
             raise NotFound() from None
         return request.make_response(

@@ -2,7 +2,8 @@
 from urllib.parse import urlencode
 
 from odoo import api, fields, models
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL
+from odoo.tools.misc import hmac, split_every
 
 from ..tools.payment_states import DUNNED_MOVE_TYPES, NEVER_REMINDED
 from ..tools.planning import Plan, plan, upcoming
@@ -157,8 +158,16 @@ class AccountMoveLine(models.Model):
 
     def _dunning_pix_qr_url(self, pix):
         """The QR code image of a Pix code (``/dunning/qr.png``): the portal shows
-        it; an e-mail carries it as an inline image (ir.mail_server.build_email)."""
-        return f"/dunning/qr.png?{urlencode({'value': pix})}"
+        it; an e-mail carries it as an inline image (ir.mail_server.build_email).
+        Signed: the company's address draws only the codes it made, never a QR
+        of someone else's Pix key (phishing)."""
+        return (
+            f"/dunning/qr.png?{urlencode({'value': pix, 'sig': self._dunning_qr_signature(pix)})}"
+        )
+
+    @api.model
+    def _dunning_qr_signature(self, value):
+        return hmac(self.env(su=True), "dunning-qr", value)
 
     # -- planning -------------------------------------------------------------------
     def _dunning_policy(self, context=None):

@@ -116,6 +116,12 @@ class TestDunningPortal(DunningCase, HttpCase):
         image = self.url_open(qr.group(1).replace("&amp;", "&"))
         self.assertEqual(image.headers["Content-Type"], "image/png")
         self.assertTrue(image.content.startswith(b"\x89PNG"))
+        # Only the codes the server signed: never a QR of someone else's Pix key.
+        forged = "00020126360014br.gov.bcb.pix0114+55119999999995204000053039865802BR6304ABCD"
+        self.assertEqual(self.url_open(f"/dunning/qr.png?value={forged}").status_code, 404)
+        self.assertEqual(
+            self.url_open(f"/dunning/qr.png?value={forged}&sig=0123abcd").status_code, 404
+        )
         self.assertIn("23,61", html)  # 2 % late fee, as information
         for action in ("paid", "dispute", "promise"):
             self.assertIn(f"/dunning/{action}", html)
