@@ -89,6 +89,10 @@ class DunningPortal(PortalAccount):
             return self._dunning_refused()
         values = self._dunning_link_gone_values(invoice, access_token)
         status = 200
+        if values["dunning_link_state"] == "valid":
+            # The link still opens the invoice: nothing to renew (and whoever
+            # holds it may not cut the customer's other links).
+            return request.redirect(invoice.get_portal_url())
         if values["dunning_link_state"] == "cancelled":
             values["dunning_error"] = request.env._("This invoice was cancelled: nothing is due.")
             status = 400

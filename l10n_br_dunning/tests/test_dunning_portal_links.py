@@ -66,6 +66,23 @@ class TestDunningPortalLinks(DunningCase, HttpCase):
         with freeze_time(datetime(2027, 1, 28, 13, 0)):  # the new link's 7 days are over
             self.assertEqual(self._open().status_code, 410)
 
+    def test_a_valid_link_cannot_renew_the_customers_links(self):
+        """Whoever holds a link that still opens the invoice cannot make it send
+        new links (which would stop the customer's own)."""
+        self.move._dunning_ensure_tokens()
+        token, short = self.move.access_token, self.move.dunning_link_token
+        page = self._open()
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        answer = self.url_open(
+            f"/my/invoices/{self.move.id}/dunning/new_link",
+            data={"csrf_token": csrf, "access_token": token},
+            allow_redirects=False,
+        )
+        self.assertEqual(answer.status_code, 303)
+        self.move.invalidate_recordset()
+        self.assertEqual((self.move.access_token, self.move.dunning_link_token), (token, short))
+        self.assertFalse(self.env["sms.gateway.message"].search([("partner_id", "=", self.sp.id)]))
+
     def test_a_cancelled_invoice_link_stops_at_once(self):
         invoice = self._invoice(self.sp, date(2026, 12, 20), 120.0)
         invoice._portal_ensure_token()
