@@ -16,7 +16,7 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_amount, format_date, format_datetime, formatLang
 
-from ..tools.agreements import term_sha256
+from ..tools.agreements import term_address, term_field, term_sha256
 from ..tools.portal_codes import mask_vat
 from .dunning_context import PlanningContext
 
@@ -109,15 +109,15 @@ class DunningAgreement(models.Model):
             "",
             env._(
                 "Creditor: %(name)s, CNPJ %(vat)s, %(address)s.",
-                name=company.name,
-                vat=company.vat or "-",
-                address=company.partner_id.contact_address_inline or "-",
+                name=term_field(company.name),
+                vat=term_field(company.vat),
+                address=term_address(company.partner_id.contact_address_inline, company.name),
             ),
             env._(
                 "Customer: %(name)s, CPF/CNPJ %(vat)s, %(address)s.",
-                name=partner.name,
+                name=term_field(partner.name),
                 vat=self._term_vat(),
-                address=partner.contact_address_inline or "-",
+                address=term_address(partner.contact_address_inline, partner.name),
             ),
             "",
             env._("1. The debt"),
@@ -285,12 +285,12 @@ class DunningAgreement(models.Model):
         env, company = self.env, self.company_id
         count = len(self.installment_ids.filtered("number"))
         values = {
-            "customer": self.partner_id.name,
+            "customer": term_field(self.partner_id.name),
             "vat": self._term_vat(),
             "total": format_amount(env, self.amount_total, self.currency_id),
             "count": count,
-            "company": company.name,
-            "company_vat": company.vat or "-",
+            "company": term_field(company.name),
+            "company_vat": term_field(company.vat),
             "down": format_amount(env, self.down_payment, self.currency_id),
         }
         if self.down_payment and count == 1:

@@ -97,6 +97,16 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         self.assertEqual(text.count("acknowledge owing"), 1)
         self.assertTrue(text.endswith("on the date and under the terms above."))
 
+    def test_names_stay_on_their_line_and_are_not_repeated(self):
+        """A name typed with a line break stays in its clause; the creditor's
+        address does not repeat the company's name."""
+        self.sp.name = "Maria\nSouza"
+        text = self._proposal()._term_text()
+        customer = next(line for line in text.splitlines() if "Maria" in line)
+        self.assertIn("Maria Souza, CPF/CNPJ", customer)
+        creditor = text.splitlines()[2]
+        self.assertEqual(creditor.count(self.company.name), 1, creditor)
+
     def test_the_term_keeps_the_amounts_agreed_after_approval(self):
         agreement = self._customer_accepts(self._proposal())
         agreement.action_approve()

@@ -178,6 +178,21 @@ def options(debts, rules, today, first_in_days=7, **charges):
     return allowed
 
 
+def term_field(text):
+    """A value written into the term on one line: line breaks, tabs and doubled
+    spaces folded (a name typed with a line break would split its clause);
+    "-" when there is none."""
+    return " ".join((text or "").split()) or "-"
+
+
+def term_address(address, name):
+    """An address for the term, on one line, without the name it follows
+    (Odoo's inline address may start with it) and without empty parts."""
+    parts = (term_field(part) for part in (address or "").replace("\n", ",").split(","))
+    kept = [part for part in parts if part != "-" and part != term_field(name)]
+    return ", ".join(kept) or "-"
+
+
 def term_sha256(text):
     """The SHA-256 (hex) of a term's text (UTF-8), as stored and printed."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

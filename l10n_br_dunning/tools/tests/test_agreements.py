@@ -21,6 +21,8 @@ from ..agreements import (
     clean_vat,
     options,
     split,
+    term_address,
+    term_field,
     term_sha256,
 )
 
@@ -122,3 +124,14 @@ def test_a_cpf_or_cnpj_typed_any_way_is_formatted_or_refused():
 def test_the_hash_of_a_term_is_its_utf8_sha256():
     assert term_sha256("a") == "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"
     assert term_sha256("Eu, João") != term_sha256("Eu, Joao")
+
+
+def test_term_values_stay_on_one_line_without_repeating_the_name():
+    assert term_field("Maria\nSouza\t &  Filhos") == "Maria Souza & Filhos"
+    assert term_field("") == "-"
+    address = "Papelaria Aurora Ltda\nRua Augusta, 1500\n\nSão Paulo SP 01310-100\nBrazil"
+    assert term_address(address, "Papelaria Aurora Ltda") == (
+        "Rua Augusta, 1500, São Paulo SP 01310-100, Brazil"
+    )
+    assert term_address(",  SP, Brazil", "Maria") == "SP, Brazil"
+    assert term_address("", "Maria") == "-"
