@@ -2,6 +2,7 @@
 from datetime import date, datetime
 
 from odoo.tests import tagged
+from odoo.tools import format_date
 
 from .common import DunningCase
 
@@ -196,6 +197,18 @@ class TestDunningEngine(DunningCase):
         self._run(datetime(2026, 12, 14, 12, 30))
         self.assertEqual(len(self._events(move, channel="thanks_sms")), 1, "once")
         self.assertEqual(len(self._events(move, channel="thanks")), 1)
+
+    def test_an_email_due_on_a_holiday_says_the_day_it_is_payable(self):
+        """Due on Friday 20/11 (a national holiday), reminded "due today" on
+        Monday 23: the e-mail says the date it is payable on, not only 20/11."""
+        move = self._invoice(self.sp, date(2026, 11, 20))
+        self._run(datetime(2026, 11, 23, 13, 0))
+        email = self._events(move, channel="email", state="queued")[-1:]
+        html = self._email_html(email.mail_message_id)
+        lang = self.sp._dunning_lang(self.company)
+        effective = format_date(self.env, date(2026, 11, 23), lang_code=lang)
+        self.assertIn(format_date(self.env, date(2026, 11, 20), lang_code=lang), html)
+        self.assertIn(effective, html)
 
     def test_no_thank_you_on_a_holiday(self):
         """Paid on the eve of a holiday: the thank-you (e-mail too) waits for the
