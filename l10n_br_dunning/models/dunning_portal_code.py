@@ -65,7 +65,7 @@ class DunningPortalCode(models.Model):
         (its ``destination`` says where, masked)."""
         partner = document.partner_id.commercial_partner_id
         company = document.company_id
-        self._check_code_rate(document, ip_address)
+        self._check_code_rate(document, ip_address, partner)
         code, salt = codes.new_code(), codes.new_salt()
         lang = partner._dunning_lang(company)
         env = self.with_context(lang=lang).env
@@ -110,19 +110,28 @@ class DunningPortalCode(models.Model):
         )
 
     @api.model
-    def _check_code_rate(self, document, ip_address):
+    def _check_code_rate(self, document, ip_address, partner=None):
         since = fields.Datetime.now() - codes.RATE_WINDOW
         Code = self.sudo()
         sent = Code.search_count(
             [("res_model", "=", document._name), ("res_id", "=", document.id)]
             + [("create_date", ">=", since)]
         )
+        to_customer = (
+            Code.search_count([("partner_id", "=", partner.id), ("create_date", ">=", since)])
+            if partner
+            else 0
+        )
         from_ip = (
             Code.search_count([("ip_address", "=", ip_address), ("create_date", ">=", since)])
             if ip_address
             else 0
         )
-        if sent >= codes.MAX_CODES_PER_DOCUMENT or from_ip >= codes.MAX_CODES_PER_IP:
+        if (
+            sent >= codes.MAX_CODES_PER_DOCUMENT
+            or from_ip >= codes.MAX_CODES_PER_IP
+            or to_customer >= codes.MAX_CODES_PER_CUSTOMER
+        ):
             raise DunningRateLimit(
                 self.env._(
                     "We have already sent several codes in the last hour. Please wait a "

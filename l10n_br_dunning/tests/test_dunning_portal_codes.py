@@ -137,6 +137,19 @@ class TestDunningPortalCodes(DunningCase, HttpCase):
             self.env["sms.gateway.message"].search_count([("partner_id", "=", self.sp.id)]), 5
         )
 
+    def test_codes_are_rate_limited_per_customer_across_invoices(self):
+        """Ten codes an hour to one customer, whatever the invoice and address."""
+        more = [self._invoice(self.sp, date(2026, 12, 10), 10.0) for _i in range(2)]
+        for move in more:
+            move._portal_ensure_token()
+        for move in (self.move, self.other, *more):
+            for _attempt in range(3):
+                self._save(move=move)
+        self.assertEqual(
+            self.env["sms.gateway.message"].search_count([("partner_id", "=", self.sp.id)]), 10
+        )
+        self.assertEqual(self._save(move=more[-1]).status_code, 429)
+
     def test_without_a_mobile_the_code_goes_by_e_mail_and_without_either_nothing_changes(self):
         self.sp.mobile = False
         response = self._save()

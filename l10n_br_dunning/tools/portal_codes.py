@@ -25,6 +25,10 @@ MAX_TRIES = 5
 RATE_WINDOW = timedelta(hours=1)
 MAX_CODES_PER_DOCUMENT = 5
 MAX_CODES_PER_IP = 20
+# Codes one customer is sent an hour through all their invoices' links: a
+# customer with many invoices is not flooded (nor the company billed) from
+# rotating addresses.
+MAX_CODES_PER_CUSTOMER = 10
 
 # Why a code is refused (CodeRefused.code).
 NO_CODE = "no_code"  # none was sent for this (or it was used)
