@@ -78,6 +78,16 @@ class TestDunningPix(DunningCase, HttpCase):
         self.env["dunning.pix.payment"]._cron_pix_book()
         self.env.invalidate_all()
 
+    def _contract_charges(self):
+        """The contracts provide a 2 % fine and 1 % a month of interest."""
+        self.company.write(
+            {
+                "dunning_contract_charges": True,
+                "dunning_fine_percent": 2.0,
+                "dunning_interest_percent": 1.0,
+            }
+        )
+
     def _charge(self, move):
         line = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
         with freeze_time(datetime(2026, 12, 1, 15, 0)):
@@ -143,13 +153,7 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertFalse(later.filtered(lambda e: not e.channel.startswith("thanks")))
 
     def test_late_payment_books_fine_and_interest_as_income(self):
-        self.company.write(
-            {
-                "dunning_contract_charges": True,
-                "dunning_fine_percent": 2.0,
-                "dunning_interest_percent": 1.0,
-            }
-        )
+        self._contract_charges()
         move = self._invoice(self.rj, DUE, amount=1000.0)
         _line, _code, charge = self._charge(move)
         held = self.bank.charges[charge.txid]["valor"]
@@ -170,13 +174,7 @@ class TestDunningPix(DunningCase, HttpCase):
     def test_a_late_payment_without_its_parts_books_the_excess_as_income(self):
         # componentesValor is optional: what a charge's late payment has beyond
         # the charge's original is its fine and interest, not a customer credit.
-        self.company.write(
-            {
-                "dunning_contract_charges": True,
-                "dunning_fine_percent": 2.0,
-                "dunning_interest_percent": 1.0,
-            }
-        )
+        self._contract_charges()
         self.bank.omit_components = True
         self.addCleanup(setattr, self.bank, "omit_components", False)
         move = self._invoice(self.rj, DUE, amount=1000.0)
@@ -196,13 +194,7 @@ class TestDunningPix(DunningCase, HttpCase):
         """Due on Saturday 12/12, paid on Monday 14 with R$ 5.00 more than the
         charge, the bank giving no parts: on time (the due date moves to the
         next business day), so the excess is a credit to review, not interest."""
-        self.company.write(
-            {
-                "dunning_contract_charges": True,
-                "dunning_fine_percent": 2.0,
-                "dunning_interest_percent": 1.0,
-            }
-        )
+        self._contract_charges()
         self.bank.omit_components = True
         self.addCleanup(setattr, self.bank, "omit_components", False)
         move = self._invoice(self.rj, date(2026, 12, 12), amount=1000.0)
@@ -223,13 +215,7 @@ class TestDunningPix(DunningCase, HttpCase):
         not added to the installment's payment code; and while a Pix the bank
         confirmed for an installment is being booked, the agreement cannot be
         cancelled (the payment would stay unapplied)."""
-        self.company.write(
-            {
-                "dunning_contract_charges": True,
-                "dunning_fine_percent": 2.0,
-                "dunning_interest_percent": 1.0,
-            }
-        )
+        self._contract_charges()
         move = self._invoice(self.sp, date(2026, 11, 3), amount=1000.0)
         receivable = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
         with freeze_time(datetime(2026, 12, 3, 15, 0)):
@@ -495,13 +481,7 @@ class TestDunningPix(DunningCase, HttpCase):
         # The specification refuses a due date before the charge's creation
         # (CobVOperacaoInvalida): an invoice already overdue when the régua
         # first needs its charge (imported late, a bank connected later).
-        self.company.write(
-            {
-                "dunning_contract_charges": True,
-                "dunning_fine_percent": 2.0,
-                "dunning_interest_percent": 1.0,
-            }
-        )
+        self._contract_charges()
         move = self._invoice(self.sp, date(2026, 11, 16), amount=1000.0)
         line, code, charge = self._charge(move)  # on 1 December: 15 days overdue
         self.assertEqual(self.bank.refusals, [])
