@@ -263,7 +263,18 @@ class DunningAgreementPortal(DunningPortal):
         agreement = self._dunning_document("dunning.agreement", agreement_id, access_token)
         if agreement is None:
             return self._dunning_refused()
+        if gone := self._dunning_agreement_gone(agreement):
+            return gone
         return self._dunning_agreement_view(agreement, access_token, kw)
+
+    def _dunning_agreement_gone(self, agreement):
+        """The page of an agreement whose link expired (410), for a visitor who
+        came by its link; None when the link still opens it. A logged-in
+        customer always reaches their own agreements."""
+        if not self._dunning_by_link(agreement) or agreement._dunning_link_state() == "valid":
+            return None
+        values = {"dunning_agreement": agreement}
+        return request.render("l10n_br_dunning.portal_dunning_agreement_gone", values, status=410)
 
     def _dunning_agreement_view(self, agreement, access_token, kw, error=None, step=False):
         """The agreement's page; ``error`` and ``step`` come from the acceptance
@@ -370,6 +381,8 @@ class DunningAgreementPortal(DunningPortal):
         agreement = self._dunning_document("dunning.agreement", agreement_id, access_token)
         if agreement is None:
             return self._dunning_refused()
+        if gone := self._dunning_agreement_gone(agreement):
+            return gone
         attachment = agreement.term_attachment_id
         if not attachment:
             raise NotFound()

@@ -3,6 +3,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import LazyTranslate
 
+from ..tools.portal_rules import link_state
+
 _lt = LazyTranslate(__name__)
 
 
@@ -200,6 +202,22 @@ class DunningAgreement(models.Model):
                     date=first.strftime("%d/%m/%Y"),
                 )
             )
+
+    def _dunning_link_state(self, now=None):
+        """ "valid" or "expired" (tools/portal_rules.py ``link_state``): an
+        agreement that ended (honoured or cancelled) keeps its link for the
+        company's link days after it ended, as a settled invoice does."""
+        self.ensure_one()
+        ended_on = None
+        if self.state == "cancelled" and self.cancelled_at:
+            ended_on = self.cancelled_at.date()
+        elif self.state == "honoured":
+            lines = self.installment_ids.move_line_id
+            days = (lines.matched_credit_ids | lines.matched_debit_ids).mapped("max_date")
+            ended_on = max(days, default=None)
+        return link_state(
+            False, ended_on, None, self.company_id.dunning_link_days, now or fields.Datetime.now()
+        )
 
     def _resume_replaced(self):
         """The invoices paused while the agreement waited resume (an approved

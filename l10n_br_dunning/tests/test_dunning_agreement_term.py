@@ -1,14 +1,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from html import unescape
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import config, mute_logger
 
 from ..tools.agreements import term_sha256
@@ -236,6 +236,26 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         html = report._render_qweb_html(report, agreement.ids)[0].decode()
         self.assertIn("Signed on paper by the customer", html)
         self.assertIn(agreement.term_sha256, html)
+
+    def test_an_ended_agreements_link_expires_like_a_settled_invoices(self):
+        """Cancelled, the agreement's page opens by its link for the company's
+        link days, then answers 410; the customer logged in still sees it."""
+        agreement = self._proposal()
+        self._customer_accepts(agreement).action_approve()
+        agreement.action_cancel()
+        url = f"/my/agreements/{agreement.id}?access_token={agreement.access_token}"
+        self.assertEqual(self.url_open(url).status_code, 200)
+        with freeze_time(NOW + timedelta(days=self.company.dunning_link_days + 2)):
+            gone = self.url_open(url)
+            self.assertEqual(gone.status_code, 410)
+            self.assertIn("o_dunning_link_gone", gone.text)
+            self.assertNotIn("1.000,00", gone.text)
+            self.assertNotIn("1,000.00", gone.text)
+            user = new_test_user(
+                self.env, login="maria-ended", groups="base.group_portal", partner_id=self.sp.id
+            )
+            self.authenticate(user.login, user.login)
+            self.assertEqual(self.url_open(url).status_code, 200)
 
     @mute_logger("odoo.http")
     def test_a_backoffice_proposal_page_is_refused_with_a_wrong_token(self):
