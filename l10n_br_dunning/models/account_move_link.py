@@ -104,6 +104,15 @@ class AccountMove(models.Model):
             )
         )
         links.filtered(lambda link: (link.partner_id.id, link.company_id.id) in pairs)._revoke()
+        # The files the invoice's page links to (the boleto) by their own token:
+        # a new one is made when the page shows them again.
+        self.env["ir.attachment"].sudo().search(
+            [
+                ("res_model", "=", "account.move"),
+                ("res_id", "in", self.ids),
+                ("access_token", "!=", False),
+            ]
+        ).write({"access_token": False})
 
     def action_dunning_revoke_links(self):
         """Revoke every link to these invoices given so far (SMS, e-mails, letters)."""

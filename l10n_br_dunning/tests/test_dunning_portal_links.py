@@ -111,7 +111,17 @@ class TestDunningPortalLinks(DunningCase, HttpCase):
         grouped = self.env["dunning.customer.link"]._for(self.sp, self.company)
         old = grouped.token
         self.assertEqual(self.url_open(f"/my/dunning/items/{old}").status_code, 200)
+        boleto = self.env["ir.attachment"].create(
+            {
+                "name": "boleto.pdf",
+                "raw": b"%PDF-1.4",
+                "res_model": "account.move",
+                "res_id": self.move.id,
+            }
+        )
+        file_token = boleto.generate_access_token()[0]
         self.move.action_dunning_revoke_links()
+        self.assertNotEqual(boleto.access_token, file_token, "the boleto's link stops too")
         page = self.url_open(f"/my/dunning/items/{old}")
         self.assertEqual(page.status_code, 404)
         self.assertNotIn(self.move.access_token, page.text)
