@@ -11,6 +11,9 @@ from odoo.addons.sms_gateway.tools import providers
 from .common import DunningCase
 
 TODAY = date(2026, 12, 15)
+# Noon in São Paulo: the customers' date is TODAY (at midnight UTC it is still
+# the day before for them, and days overdue are theirs).
+NOON = datetime(2026, 12, 15, 15, 0)
 
 
 @tagged("post_install", "-at_install")
@@ -32,7 +35,7 @@ class TestDunningBackoffice(DunningCase):
         self._invoice(self.sp, date(2026, 8, 1), 500.0)
         paid = self._invoice(self.rj, date(2026, 12, 1), 90.0)
         self._pay(paid, date=date(2026, 12, 1))
-        with freeze_time(TODAY):
+        with freeze_time(NOON):
             row = self._row(self.sp)
             self.assertEqual(
                 (
@@ -51,7 +54,7 @@ class TestDunningBackoffice(DunningCase):
             self.assertFalse(self._row(self.rj), "nothing open, no row")
         # A month later everything has aged (a new request: nothing cached).
         self.env["dunning.dashboard"].invalidate_model()
-        with freeze_time(date(2027, 1, 14)):
+        with freeze_time(datetime(2027, 1, 14, 15, 0)):
             row = self._row(self.sp)
             self.assertEqual(
                 (row.not_due, row.bucket_1_30, row.bucket_31_60, row.bucket_61_90),
@@ -65,7 +68,7 @@ class TestDunningBackoffice(DunningCase):
         self._run(datetime(2026, 12, 15, 12, 30))
         self.rj.write({"mobile": False, "phone": False})
         move.action_dunning_pause("dispute", False, "Mercadoria avariada")
-        with freeze_time(TODAY):
+        with freeze_time(NOON):
             Dashboard = self.env["dunning.dashboard"]
             company = [("company_id", "=", self.company.id)]
             self.assertEqual(
@@ -117,7 +120,7 @@ class TestDunningBackoffice(DunningCase):
                 "dunning_policy_bad_id": bad.id,
             }
         )
-        with freeze_time(TODAY):
+        with freeze_time(NOON):
             result = self.env["res.partner"]._dunning_update_payer_profiles(self.company)
         self.assertEqual(result[self.manaus.id], (1.8, "good"))
         self.assertEqual(result[self.rj.id], (45.0, "bad"))
@@ -330,7 +333,7 @@ class TestDunningReports(DunningCase):
         paid = self._invoice(self.sp, date(2026, 12, 1), 1000.0)  # issued 1 November
         self._pay(paid, date=date(2026, 11, 21))  # 20 days to pay
         self._invoice(self.rj, date(2026, 12, 15), 500.0)  # issued 15 November, open
-        with freeze_time(TODAY):
+        with freeze_time(NOON):
             november = self.env["dunning.payment.month"].search(
                 [("company_id", "=", self.company.id), ("month", "=", date(2026, 11, 1))]
             )
@@ -396,7 +399,7 @@ class TestDunningPreviewAndCalls(DunningCase):
         self._run(datetime(2026, 12, 28, 13, 0))  # D+15: the call activity
         call = self._events(move, channel="call", state="queued").activity_id
         self.assertTrue(call)
-        with freeze_time(date(2026, 12, 28)):
+        with freeze_time(datetime(2026, 12, 28, 15, 0)):
             self._call(outcome="promise", promise_date=date(2027, 1, 5), note="Paga dia 5")
         self.assertEqual(move.dunning_promise_date, date(2027, 1, 5))
         self.assertEqual(move.dunning_paused_until, date(2027, 1, 6))
@@ -429,7 +432,7 @@ class TestDunningPreviewAndCalls(DunningCase):
 
     def test_call_outcome_no_answer_schedules_another_call(self):
         self._invoice(self.sp, date(2026, 12, 10))
-        with freeze_time(date(2026, 12, 28)):
+        with freeze_time(datetime(2026, 12, 28, 15, 0)):
             self._call(outcome="no_answer")
         again = self.sp.activity_ids.filtered(lambda a: "no answer" in (a.summary or ""))
         self.assertEqual(again.date_deadline, date(2026, 12, 30))
