@@ -516,9 +516,7 @@ class DunningPortal(PortalAccount):
             {
                 "company": company,
                 "amount": sum(
-                    lines.filtered(lambda line, c=company: line.company_id == c).mapped(
-                        "amount_residual"
-                    )
+                    line._dunning_open_amount() for line in lines if line.company_id == company
                 ),
                 "currency": company.currency_id,
                 "url": f"/my/dunning/agreement/{company.id}",

@@ -446,12 +446,14 @@ class AccountMove(models.Model):
         for line in lines.sorted("date_maturity"):
             late = line._dunning_days_overdue(today, context)
             pix = line._dunning_pix_code()
+            amount = line._dunning_open_amount(today)
             result.append(
                 {
                     "line": line,
                     "days_overdue": max(late, 0),
+                    "amount": amount,
                     "charges": late_charges(
-                        line.amount_residual,
+                        amount,
                         late,
                         self.company_id.dunning_fine_percent,
                         self.company_id.dunning_interest_percent,

@@ -110,15 +110,18 @@ class AccountMoveLine(models.Model):
         self.ensure_one()
         return bool(self.filtered_domain(self._dunning_open_domain()))
 
-    def _dunning_open_amount(self, day):
-        """What this installment still owes on ``day`` in the company's currency,
-        as a payment that day would settle it: an installment in another currency
-        owes its open amount in that currency at ``day``'s rate (Odoo books the
-        difference with the invoice's rate as an exchange difference)."""
+    def _dunning_open_amount(self, day=None):
+        """What this installment still owes on ``day`` (default: the customer's
+        today) in the company's currency, as a payment that day would settle
+        it: an installment in another currency owes its open amount in that
+        currency at ``day``'s rate (Odoo books the difference with the
+        invoice's rate as an exchange difference). Every amount a customer
+        reads (messages, pages, codes, agreements, Pix charges) is this one."""
         self.ensure_one()
         company = self.company_id
         if self.currency_id == company.currency_id:
             return self.amount_residual
+        day = day or self.partner_id.commercial_partner_id._dunning_today(company)
         return self.currency_id._convert(
             self.amount_residual_currency, company.currency_id, company, day
         )
@@ -147,11 +150,12 @@ class AccountMoveLine(models.Model):
         self.ensure_one()
         bank = self._dunning_pix_bank()
         currency = self.company_currency_id
-        if not bank or currency.name != "BRL" or self.amount_residual <= 0:
+        amount = self._dunning_open_amount()
+        if not bank or currency.name != "BRL" or amount <= 0:
             return False
         move = self.move_id
         reference = move.payment_reference or move.name or ""
-        args = ("emv_qr", self.amount_residual, currency, move.partner_id, reference, reference)
+        args = ("emv_qr", amount, currency, move.partner_id, reference, reference)
         if bank._check_for_qr_code_errors(*args):
             return False
         return bank._get_qr_vals(*args)

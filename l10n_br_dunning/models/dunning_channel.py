@@ -498,7 +498,8 @@ class DunningChannel(models.AbstractModel):
             "origin": origin,
             "state": state,
             "reason": reason,
-            "amount_residual": line.amount_residual,
+            # What the message stated (a letter prints it).
+            "amount_residual": line._dunning_open_amount(),
             "currency_id": line.company_currency_id.id,
             "days_overdue": days_overdue,
         }
@@ -681,4 +682,4 @@ class DunningChannel(models.AbstractModel):
 
 def _money(lines):
     currency = lines[:1].company_currency_id
-    return format_amount(lines.env, sum(lines.mapped("amount_residual")), currency)
+    return format_amount(lines.env, sum(line._dunning_open_amount() for line in lines), currency)

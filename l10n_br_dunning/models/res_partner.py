@@ -219,7 +219,7 @@ class ResPartner(models.Model):
         return {
             "company": company,
             "count": len(lines),
-            "amount": sum(lines.mapped("amount_residual")),
+            "amount": sum(line._dunning_open_amount() for line in lines),
             "first_due": min(dates) if dates else False,
             "last_due": max(dates) if dates else False,
         }
@@ -466,11 +466,15 @@ class ResPartner(models.Model):
         )
         context = PlanningContext(self.env)
         items = [
-            {"line": line, "days_overdue": line._dunning_days_overdue(today, context)}
+            {
+                "line": line,
+                "days_overdue": line._dunning_days_overdue(today, context),
+                "amount": line._dunning_open_amount(today),
+            }
             for line in lines
         ]
-        overdue = sum(i["line"].amount_residual for i in items if i["days_overdue"] > 0)
-        total = sum(lines.mapped("amount_residual"))
+        overdue = sum(i["amount"] for i in items if i["days_overdue"] > 0)
+        total = sum(i["amount"] for i in items)
         return {
             "today": today,
             "lines": items,

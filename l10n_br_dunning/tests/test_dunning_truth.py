@@ -324,6 +324,58 @@ class TestDunningOneDefinition(DunningCase):
             portal = move._dunning_portal_installments()
             self.assertEqual(portal[0]["days_overdue"], 2)
 
+    def test_an_invoice_in_dollars_states_one_amount_everywhere(self):
+        """USD 100.00 invoiced at R$ 5,00, reminded when the dollar is at R$ 4,00:
+        the SMS, the e-mail, the invoice's page, the statement and the Pix code
+        all ask for R$ 400,00, what a payment that day settles (the invoice's
+        rate said R$ 500,00 in the messages while the code asked for 400)."""
+        usd = self.setup_other_currency(
+            "USD", rates=[("2026-10-01", 1 / 5.0), ("2026-12-01", 1 / 4.0)]
+        )
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.sp.id,
+                "currency_id": usd.id,
+                "invoice_date": date(2026, 11, 3),
+                "invoice_date_due": date(2026, 12, 3),
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Papel A4", "quantity": 1, "price_unit": 100.0, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        with freeze_time(date(2026, 11, 3)):
+            move.action_post()
+        line = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        self.assertEqual(line.amount_residual, 500.0)
+        self.env["res.partner.bank"].create(
+            {
+                "acc_number": "12345-6",
+                "partner_id": self.company.partner_id.id,
+                "proxy_type": "br_cpf_cnpj",
+                "proxy_value": "15881399000134",
+                "include_reference": True,
+            }
+        )
+        self.stages[0].send_sms = True
+        with freeze_time(datetime(2026, 12, 3, 15, 0)):
+            self.assertEqual(line._dunning_open_amount(), 400.0)
+            statement = self.sp._dunning_statement(self.company)
+            self.assertEqual((statement["total"], statement["lines"][0]["amount"]), (400.0, 400.0))
+            [item] = move._dunning_portal_installments()
+            self.assertEqual(item["amount"], 400.0)
+            pix = line._dunning_pix_code()
+        self.assertIn("5406400.00", pix)  # the EMV amount field: 400.00
+        self._run(datetime(2026, 12, 3, 15, 0))
+        sms = self._events(move, channel="sms", state="queued")
+        self.assertRegex(self._sent_sms_text(sms), r"R\$ 400[.,]00")
+        email = self._events(move, channel="email", state="queued")
+        html = self._email_html(email.mail_message_id)
+        self.assertRegex(html, r"400[.,]00")
+        self.assertNotRegex(html, r"500[.,]00")
+
     def test_days_overdue_are_the_customers_whoever_looks(self):
         """At 22:30 in São Paulo (01:30 UTC next day), an accountant without a
         time zone (UTC) sees the same days overdue as the customer: 0 for an
