@@ -19,3 +19,4 @@ from . import test_dunning_portal_codes
 from . import test_dunning_portal_links
 from . import test_dunning_unsubscribe
 from . import test_dunning_shipped_templates
+from . import test_dunning_access

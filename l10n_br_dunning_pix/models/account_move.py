@@ -66,7 +66,9 @@ class AccountMove(models.Model):
         charges._pix_remove()
 
     def action_dunning_pix_check(self):
-        """Ask the bank about this invoice's charges now."""
+        """Ask the bank about this invoice's charges now (an invoice the user may
+        read: another company's is refused)."""
+        self.check_access("read")
         self.sudo().dunning_pix_charge_ids.filtered(
             lambda charge: charge.state in ("active", "paid")
         ).action_check_bank()

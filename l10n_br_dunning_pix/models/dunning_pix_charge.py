@@ -512,8 +512,10 @@ class DunningPixCharge(models.Model):
 
     def action_check_bank(self):
         """Read the charge at the bank now: book a payment no notification
-        brought, see a removal."""
-        for charge in self:
+        brought, see a removal. Whoever may read the charge may ask (the
+        charge's state is the bank's, stored as the invoice's button does)."""
+        self.check_access("read")
+        for charge in self.sudo():
             try:
                 current = charge.account_id._pix_client().get_cobv(charge.txid)
             except PixApiError as error:

@@ -14,8 +14,8 @@ import requests
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError
-from odoo.tests import HttpCase, tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.l10n_br_dunning.tests.common import DunningCase
 from odoo.addons.l10n_br_dunning_pix.models import dunning_pix_charge
@@ -239,6 +239,22 @@ class TestDunningPix(DunningCase, HttpCase):
             agreement.action_cancel()
         self._settle()
         self.assertEqual(first.move_id.dunning_pix_payment_ids.state, "booked")
+
+    def test_a_collections_user_checks_a_charge_at_the_bank_from_the_list(self):
+        """The Pix charges list's "Check at the bank" books what the bank holds
+        for a collections user, who only reads charges."""
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        _line, _code, charge = self._charge(move)
+        self.bank.pay(charge.txid, when=datetime(2026, 12, 9, 14, 0, tzinfo=UTC), notify=False)
+        collector = new_test_user(
+            self.env,
+            login="cobranca-pix",
+            groups="l10n_br_dunning.group_dunning_user,base.group_partner_manager",
+        )
+        charge.with_user(collector).action_check_bank()
+        self.env.invalidate_all()
+        self.assertEqual(move.dunning_pix_payment_ids.state, "booked")
+        self.assertEqual(charge.state, "paid")
 
     def test_forged_and_malformed_notifications_book_nothing(self):
         move = self._invoice(self.sp, DUE, amount=100.0)
@@ -732,6 +748,25 @@ class TestDunningPixMutualTls(DunningCase):
         line = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
         self.assertIn("br.gov.bcb.pix", line._dunning_pix_code())
         self.assertEqual(move.dunning_pix_charge_ids.state, "active")
+        # The key and certificates are the administrators': a collections
+        # user who reads the account does not read them as attachments.
+        collector = new_test_user(
+            self.env, login="cobranca-mtls", groups="l10n_br_dunning.group_dunning_manager"
+        )
+        domain = [("res_model", "=", "dunning.pix.account"), ("res_id", "=", account.id)]
+        Attachment = self.env["ir.attachment"]
+        self.assertEqual(
+            len(Attachment.search([*domain, ("res_field", "!=", False)])), 3, "the admin's"
+        )
+        self.assertTrue(account.with_user(collector).name)
+        self.assertFalse(
+            Attachment.with_user(collector).search(
+                [*domain, ("res_field", "in", ("certificate", "certificate_key", "ca_certificate"))]
+            )
+        )
+        key = Attachment.search([*domain, ("res_field", "=", "certificate_key")])
+        with self.assertRaises(AccessError):
+            key.with_user(collector).read(["datas"])
         # Without the certificate the bank does not even answer.
         account.write({"certificate": False, "certificate_key": False})
         other = self._invoice(self.sp, DUE, amount=60.0)

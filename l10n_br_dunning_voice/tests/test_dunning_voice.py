@@ -9,7 +9,7 @@ from freezegun import freeze_time
 from psycopg2 import IntegrityError  # noqa: F401  (kept for symmetry with other suites)
 
 from odoo.exceptions import ValidationError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.l10n_br_dunning.tests.common import DunningCase
@@ -94,6 +94,17 @@ class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
         said = self.stand_in.spoken[self._call_event(move).voice_call_id.provider_call_id]
         self.assertIn("Se for Maria, tecle 1.", said[0])
         self.assertNotIn("\n", said[0])
+
+    def test_a_dunning_manager_edits_the_call_scripts(self):
+        """The régua's settings are the Dunning Manager's, accounting
+        administrator or not: the call scripts too."""
+        manager = new_test_user(
+            self.env, login="gestor-voz", groups="l10n_br_dunning.group_dunning_manager"
+        )
+        script = self.env["dunning.voice.script"].search([], limit=1)
+        copy = script.with_user(manager).copy({"name": "Roteiro curto"})
+        copy.with_user(manager).write({"menu": "Tecle 1 para receber o link."})
+        self.assertEqual(copy.menu, "Tecle 1 para receber o link.")
 
     def test_a_machine_and_someone_else_hear_only_the_company(self):
         maria = self._invoice(self.sp, DUE)

@@ -1,0 +1,98 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Who reads and does what: a user of one company sees nothing of another's
+collections; a salesperson opens invoices without the collection tab; a
+Dunning Manager reaches the régua's settings."""
+
+from datetime import date
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import DunningCase
+
+
+@tagged("post_install", "-at_install")
+class TestDunningAccess(DunningCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.rio = cls.setup_other_company(name="Aurora Filial Rio")["company"]
+        cls.env.user.company_ids |= cls.rio
+        cls.sp_user = new_test_user(
+            cls.env,
+            login="cobranca-sp",
+            groups="l10n_br_dunning.group_dunning_user,base.group_partner_manager",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+
+    def test_a_user_of_one_company_sees_no_replies_nor_agreements_of_another(self):
+        theirs = self._invoice(self.rj, date(2026, 11, 3), 600.0, company=self.rio)
+        reply = (
+            self.env["dunning.reply"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.rj.id,
+                    "company_id": self.rio.id,
+                    "channel": "sms",
+                    "text": "Paguei ontem",
+                    "action": "paid",
+                }
+            )
+        )
+        line = theirs.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        agreement = (
+            self.env["dunning.agreement"]
+            .with_company(self.rio)
+            ._propose(line, 2, date(2026, 12, 10))
+        )
+        Reply = self.env["dunning.reply"].with_user(self.sp_user)
+        self.assertFalse(Reply.search([("id", "=", reply.id)]))
+        Installment = self.env["dunning.agreement.installment"].with_user(self.sp_user)
+        self.assertFalse(Installment.search([("agreement_id", "=", agreement.id)]))
+        self.assertFalse(
+            self.env["dunning.agreement.debt"]
+            .with_user(self.sp_user)
+            .search([("agreement_id", "=", agreement.id)])
+        )
+        with self.assertRaises(AccessError):
+            agreement.installment_ids[:1].with_user(self.sp_user).write({"amount": 1.0})
+
+    def test_a_salesperson_opens_an_invoice_without_the_collection_tab(self):
+        """Someone who reads invoices without accounting rights (a salesperson
+        with Sales installed) reads none of the collection records the tab
+        shows: the form they get has no collection field."""
+        readers = self.env["res.groups"].create({"name": "Invoice readers"})
+        for model in ("account.move", "account.move.line"):
+            self.env["ir.model.access"].create(
+                {
+                    "name": f"{model} readers",
+                    "model_id": self.env["ir.model"]._get_id(model),
+                    "group_id": readers.id,
+                    "perm_read": True,
+                }
+            )
+        seller = new_test_user(self.env, login="vendas-sp", groups="base.group_user")
+        seller.groups_id |= readers
+        arch = (
+            self.env["account.move"]
+            .with_user(seller)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        for name in ("dunning_stage_id", "dunning_event_ids", "dunning_upcoming_html"):
+            self.assertNotIn(f'name="{name}"', arch)
+        accountant = self.env["account.move"].with_user(self.sp_user).get_views([(False, "form")])
+        self.assertIn('name="dunning_event_ids"', accountant["views"]["form"]["arch"])
+
+    def test_a_dunning_manager_reaches_the_regua_settings(self):
+        manager = new_test_user(
+            self.env,
+            login="gestor-cobranca",
+            groups="l10n_br_dunning.group_dunning_manager,base.group_partner_manager",
+        )
+        visible = self.env["ir.ui.menu"].with_user(manager)._visible_menu_ids()
+        self.assertIn(self.env.ref("l10n_br_dunning.dunning_settings_policy_menu").id, visible)
+        user_visible = self.env["ir.ui.menu"].with_user(self.sp_user)._visible_menu_ids()
+        self.assertNotIn(self.env.ref("l10n_br_dunning.dunning_settings_menu").id, user_visible)
