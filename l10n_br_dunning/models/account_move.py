@@ -3,6 +3,7 @@ import secrets
 import uuid
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 from odoo.tools.misc import format_date, format_datetime
 
@@ -367,7 +368,20 @@ class AccountMove(models.Model):
             }
         )
 
+    def _dunning_check_collections_user(self):
+        """The buttons of the collection tab are the collections team's: a
+        call from anyone else (an RPC an Invoicing user makes by hand) is
+        refused; the régua's own calls go through the methods they call."""
+        if not self.env.su and not self.env.user.has_group("l10n_br_dunning.group_dunning_user"):
+            raise AccessError(
+                self.env._("Only the collections team changes how an invoice is reminded.")
+            )
+
     def action_dunning_resume(self):
+        self._dunning_check_collections_user()
+        self._dunning_resume()
+
+    def _dunning_resume(self):
         self.write(
             {
                 "dunning_paused": False,
@@ -472,6 +486,7 @@ class AccountMove(models.Model):
 
     def action_dunning_decline_promise(self):
         """The accountant declines the customer's date: the régua resumes now."""
+        self._dunning_check_collections_user()
         for move in self.filtered("dunning_promise_date"):
             move.message_post(
                 body=self.env._(
@@ -480,7 +495,7 @@ class AccountMove(models.Model):
                 )
             )
         self.write({"dunning_promise_date": False})
-        self.action_dunning_resume()
+        self._dunning_resume()
 
     @api.model
     def _dunning_selection_labels(self, kind):
@@ -516,4 +531,5 @@ class AccountMove(models.Model):
 
     def action_dunning_exclude_customer(self):
         """Never dun this customer again (the customer's "Do not dun")."""
+        self._dunning_check_collections_user()
         self.commercial_partner_id.write({"dunning_excluded": True})

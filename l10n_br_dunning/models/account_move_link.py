@@ -116,6 +116,7 @@ class AccountMove(models.Model):
 
     def action_dunning_revoke_links(self):
         """Revoke every link to these invoices given so far (SMS, e-mails, letters)."""
+        self._dunning_check_collections_user()
         self._dunning_rotate_tokens()
         for move in self:
             move.message_post(

@@ -224,7 +224,7 @@ class DunningAgreement(models.Model):
         agreement settled them; a refused one leaves them to the régua)."""
         self.replaced_line_ids.move_id.filtered(
             lambda move: move.dunning_paused and move.dunning_pause_reason == "agreement"
-        ).action_dunning_resume()
+        )._dunning_resume()
 
     def _get_name(self):
         self.ensure_one()

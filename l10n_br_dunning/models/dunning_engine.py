@@ -275,7 +275,7 @@ class DunningEngine(models.AbstractModel):
                     context.today(line.company_id, line.partner_id.commercial_partner_id, now)
                 )
             )
-        ).move_id.action_dunning_resume()
+        ).move_id._dunning_resume()
         next_moments, reached = {}, {}
         # Which installments are still open (locked above, so it holds): checked
         # for the batch at once, not one domain check per installment.

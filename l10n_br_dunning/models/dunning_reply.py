@@ -292,7 +292,7 @@ class DunningReply(models.Model):
                 values["dunning_dispute_reason"] = False
             if values:
                 paused.sudo().write(values)
-            paused.sudo().action_dunning_resume()
+            paused.sudo()._dunning_resume()
             reply.state = "undone"
             reply.partner_id.sudo().message_post(
                 body=self.env._(

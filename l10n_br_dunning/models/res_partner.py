@@ -619,6 +619,7 @@ class ResPartner(models.Model):
 
     def action_dunning_apply_suggested_hours(self):
         """A person accepts the suggested hours: the régua contacts the customer then."""
+        self.env["account.move"]._dunning_check_collections_user()
         for partner in self.filtered("dunning_suggested_hours"):
             partner._dunning_apply_hours(
                 partner.dunning_suggested_hours, partner.dunning_hours_evidence

@@ -96,3 +96,26 @@ class TestDunningAccess(DunningCase):
         self.assertIn(self.env.ref("l10n_br_dunning.dunning_settings_policy_menu").id, visible)
         user_visible = self.env["ir.ui.menu"].with_user(self.sp_user)._visible_menu_ids()
         self.assertNotIn(self.env.ref("l10n_br_dunning.dunning_settings_menu").id, user_visible)
+
+    def test_an_invoicing_user_cannot_change_how_an_invoice_is_reminded(self):
+        """The collection tab's buttons are hidden from an Invoicing user, and
+        their methods refuse the call made by hand too."""
+        move = self._invoice(self.sp, date(2026, 11, 3), 100.0)
+        move.action_dunning_pause(reason="other", note="Verificar")
+        billing = new_test_user(
+            self.env, login="faturamento-sp", groups="account.group_account_invoice"
+        )
+        mine = move.with_user(billing)
+        for action in (
+            mine.action_dunning_resume,
+            mine.action_dunning_exclude_customer,
+            mine.action_dunning_revoke_links,
+            mine.action_dunning_decline_promise,
+            self.sp.with_user(billing).action_dunning_apply_suggested_hours,
+        ):
+            with self.subTest(action=action.__name__), self.assertRaises(AccessError):
+                action()
+        self.assertTrue(move.dunning_paused)
+        self.assertFalse(self.sp.dunning_excluded)
+        move.with_user(self.sp_user).action_dunning_resume()
+        self.assertFalse(move.dunning_paused)
