@@ -97,6 +97,17 @@ class TestDunningAccess(DunningCase):
         user_visible = self.env["ir.ui.menu"].with_user(self.sp_user)._visible_menu_ids()
         self.assertNotIn(self.env.ref("l10n_br_dunning.dunning_settings_menu").id, user_visible)
 
+    def test_a_collections_user_records_a_call_without_more_rights(self):
+        """A user given only the Dunning User group records a call's outcome
+        on the customer (Contact Creation comes with the group)."""
+        collector = new_test_user(
+            self.env, login="so-cobranca", groups="l10n_br_dunning.group_dunning_user"
+        )
+        self._invoice(self.sp, date(2026, 11, 3), 100.0)
+        self.sp.with_user(collector).message_post(body="Ligação: prometeu pagar sexta")
+        self.sp.with_user(collector).write({"dunning_excluded": True})
+        self.assertTrue(self.sp.dunning_excluded)
+
     def test_an_invoicing_user_cannot_change_how_an_invoice_is_reminded(self):
         """The collection tab's buttons are hidden from an Invoicing user, and
         their methods refuse the call made by hand too."""
