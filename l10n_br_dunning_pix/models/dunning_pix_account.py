@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools.banks import ADAPTERS
 from ..tools.cobv import ChargeError, normalize_key
@@ -341,8 +341,14 @@ class DunningPixAccount(models.Model):
         return account
 
     # -- actions ------------------------------------------------------------------------
+    def _pix_check_admin(self):
+        """The bank's connection is the administrators' (its credentials are)."""
+        if not self.env.su and not self.env.user.has_group("base.group_system"):
+            raise AccessError(self.env._("Only an administrator manages the bank's connection."))
+
     def action_register_webhook(self):
         """Tell the bank where to notify received Pix (``PUT /webhook/{chave}``)."""
+        self._pix_check_admin()
         for account in self:
             try:
                 account._pix_client().put_webhook(account.pix_key, account.sudo().webhook_url)
@@ -356,12 +362,14 @@ class DunningPixAccount(models.Model):
 
     def action_new_webhook_secret(self):
         """A new secret in the webhook address (the old one stops working), registered."""
+        self._pix_check_admin()
         for account in self:
             account.sudo().webhook_token = secrets.token_urlsafe(32)
         return self.action_register_webhook()
 
     def action_test_connection(self):
         self.ensure_one()
+        self._pix_check_admin()
         try:
             self._pix_client().token(force=True)
         except PixApiError as error:

@@ -255,6 +255,10 @@ class TestDunningPix(DunningCase, HttpCase):
         self.env.invalidate_all()
         self.assertEqual(move.dunning_pix_payment_ids.state, "booked")
         self.assertEqual(charge.state, "paid")
+        # The bank's connection stays the administrators'.
+        for action in ("action_test_connection", "action_register_webhook"):
+            with self.subTest(action=action), self.assertRaises(AccessError):
+                getattr(self.account.with_user(collector), action)()
 
     def test_forged_and_malformed_notifications_book_nothing(self):
         move = self._invoice(self.sp, DUE, amount=100.0)
