@@ -70,9 +70,32 @@ class DunningCase(AccountTestInvoicingCommon):
         )
 
     @classmethod
-    def _invoice(cls, partner, due, amount=100.0, post_at=None, payment_term=None, company=None):
+    def _company_pix_key(cls, proxy_type="email", proxy_value="pix@aurora.example", **values):
+        """The company's bank account with a Pix key: the static Pix code."""
+        return cls.env["res.partner.bank"].create(
+            {
+                "acc_number": "12345-6",
+                "partner_id": cls.company.partner_id.id,
+                "proxy_type": proxy_type,
+                "proxy_value": proxy_value,
+                **values,
+            }
+        )
+
+    @classmethod
+    def _invoice(
+        cls,
+        partner,
+        due,
+        amount=100.0,
+        post_at=None,
+        payment_term=None,
+        company=None,
+        currency=None,
+    ):
         """A posted invoice due on ``due`` (a date), posted at ``post_at``, of
-        ``company`` (default: the test company)."""
+        ``company`` (default: the test company), in ``currency`` (default: the
+        company's)."""
         values = {
             "move_type": "out_invoice",
             "partner_id": partner.id,
@@ -83,6 +106,8 @@ class DunningCase(AccountTestInvoicingCommon):
                 )
             ],
         }
+        if currency:
+            values["currency_id"] = currency.id
         if payment_term:
             values["invoice_payment_term_id"] = payment_term.id
         else:

@@ -3,7 +3,6 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -110,22 +109,8 @@ class TestDunningAgreementCancel(DunningCase):
         usd = self.setup_other_currency(
             "USD", rates=[("2026-10-01", 1 / 5.0), ("2026-12-01", 1 / 5.5)]
         )
-        invoice = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.sp.id,
-                "currency_id": usd.id,
-                "invoice_date": date(2026, 10, 4),
-                "invoice_date_due": date(2026, 11, 3),
-                "invoice_line_ids": [
-                    Command.create(
-                        {"name": "Papel A4", "quantity": 1, "price_unit": 100.0, "tax_ids": []}
-                    )
-                ],
-            }
-        )
-        with freeze_time(date(2026, 10, 4)):
-            invoice.action_post()
+        # Invoiced (and posted) on 4 October, due 3 November.
+        invoice = self._invoice(self.sp, date(2026, 11, 3), 100.0, currency=usd)
         before = self._state(invoice)
         self.assertEqual(before["residual_company"], 500.0)
         with freeze_time(TODAY):

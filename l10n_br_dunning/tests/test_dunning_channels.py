@@ -94,15 +94,7 @@ class TestDunningChannels(DunningCase):
         self.assertEqual(sp_mail.author_id, self.company.partner_id)
 
     def test_email_carries_the_pix_copy_and_paste_code(self):
-        self.env["res.partner.bank"].create(
-            {
-                "acc_number": "12345-6",
-                "partner_id": self.company.partner_id.id,
-                "proxy_type": "br_cpf_cnpj",
-                "proxy_value": "15881399000134",
-                "include_reference": True,
-            }
-        )
+        self._company_pix_key("br_cpf_cnpj", "15881399000134", include_reference=True)
         move = self._invoice(self.sp, date(2026, 12, 10), 150.0)
         self._run(datetime(2026, 12, 15, 12, 30))
         body = self._events(move, channel="email").mail_message_id.body
@@ -311,14 +303,7 @@ class TestDunningChannels(DunningCase):
         self.assertNotIn(f"/c/{move.dunning_link_token}".encode(), pdf)
 
     def test_letter_carries_the_pix_code(self):
-        self.env["res.partner.bank"].create(
-            {
-                "acc_number": "12345-6",
-                "partner_id": self.company.partner_id.id,
-                "proxy_type": "email",
-                "proxy_value": "pix@aurora.example",
-            }
-        )
+        self._company_pix_key()
         move = self._invoice(self.sp, date(2026, 12, 10))
         self._run(datetime(2027, 1, 11, 12, 30))
         letter = self._events(move, channel="letter")
@@ -343,14 +328,7 @@ class TestDunningInPortuguese(DunningCase):
         )
 
     def test_customer_reads_portuguese_and_the_sms_fits_one_segment(self):
-        self.env["res.partner.bank"].create(
-            {
-                "acc_number": "12345-6",
-                "partner_id": self.company.partner_id.id,
-                "proxy_type": "email",
-                "proxy_value": "pix@aurora.example",
-            }
-        )
+        self._company_pix_key()
         move = self._invoice(self.customer, date(2026, 12, 10), 1180.5)
         self._run(datetime(2026, 12, 15, 12, 30))  # first overdue notice: e-mail and SMS
         sms_event = self._events(move, channel="sms", state="queued")

@@ -64,14 +64,7 @@ class TestDunningEmails(DunningCase, HttpCase):
                 "phone": "+55 11 3456-7890",
             }
         )
-        cls.env["res.partner.bank"].create(
-            {
-                "acc_number": "12345-6",
-                "partner_id": cls.company.partner_id.id,
-                "proxy_type": "email",
-                "proxy_value": "pix@aurora.example",
-            }
-        )
+        cls._company_pix_key()
         cls.customer = cls._customer(
             WORST_NAME, "base.state_br_sp", "America/Sao_Paulo", "(11) 98765-2222", lang="pt_BR"
         )

@@ -25,14 +25,7 @@ class TestDunningPortal(DunningCase, HttpCase):
         cls._load_portuguese()
         cls.sp.lang = "pt_BR"
         cls.company.dunning_collector_id = cls.env.ref("base.user_admin")
-        cls.env["res.partner.bank"].create(
-            {
-                "acc_number": "12345-6",
-                "partner_id": cls.company.partner_id.id,
-                "proxy_type": "email",
-                "proxy_value": "pix@aurora.example",
-            }
-        )
+        cls._company_pix_key()
         cls.move = cls._invoice(cls.sp, date(2026, 12, 10), 1180.5)
         cls.move._portal_ensure_token()
 

@@ -148,14 +148,7 @@ class TestDunningPortalLinks(DunningCase, HttpCase):
             self.assertEqual(self._open().status_code, 200)
 
     def test_the_letter_link_opens_the_invoice_to_read_and_pay_only(self):
-        self.env["res.partner.bank"].create(
-            {
-                "acc_number": "12345-6",
-                "partner_id": self.company.partner_id.id,
-                "proxy_type": "email",
-                "proxy_value": "pix@aurora.example",
-            }
-        )
+        self._company_pix_key()
         self.move._dunning_ensure_tokens()
         url = self.move._dunning_letter_url()
         self.assertNotIn(self.move.access_token, url)

@@ -332,33 +332,11 @@ class TestDunningOneDefinition(DunningCase):
         usd = self.setup_other_currency(
             "USD", rates=[("2026-10-01", 1 / 5.0), ("2026-12-01", 1 / 4.0)]
         )
-        move = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.sp.id,
-                "currency_id": usd.id,
-                "invoice_date": date(2026, 11, 3),
-                "invoice_date_due": date(2026, 12, 3),
-                "invoice_line_ids": [
-                    Command.create(
-                        {"name": "Papel A4", "quantity": 1, "price_unit": 100.0, "tax_ids": []}
-                    )
-                ],
-            }
-        )
-        with freeze_time(date(2026, 11, 3)):
-            move.action_post()
+        # Invoiced (and posted) on 3 November, due 3 December.
+        move = self._invoice(self.sp, date(2026, 12, 3), 100.0, currency=usd)
         line = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
         self.assertEqual(line.amount_residual, 500.0)
-        self.env["res.partner.bank"].create(
-            {
-                "acc_number": "12345-6",
-                "partner_id": self.company.partner_id.id,
-                "proxy_type": "br_cpf_cnpj",
-                "proxy_value": "15881399000134",
-                "include_reference": True,
-            }
-        )
+        self._company_pix_key("br_cpf_cnpj", "15881399000134", include_reference=True)
         self.stages[0].send_sms = True
         with freeze_time(datetime(2026, 12, 3, 15, 0)):
             self.assertEqual(line._dunning_open_amount(), 400.0)
