@@ -63,11 +63,9 @@ class DunningAgreementPortal(DunningPortal):
         partner = request.env.user.partner_id.commercial_partner_id.sudo()
         company, companies = self._dunning_portal_company(partner, company_id)
         if not company_id and len(companies) > 1:
-            # The first company whose overdue balance can be split, else the default.
-            Agreement = request.env["dunning.agreement"].sudo()
-            company = next(
-                (c for c in companies if Agreement._portal_splittable(partner, c)), company
-            )
+            # The first company whose overdue balance can be split (My Account's
+            # counter), else the default.
+            company = self._dunning_split_lines().company_id[:1] or company
         lines = request.env["dunning.agreement"].sudo()._portal_lines(partner, company)
         return self._dunning_agreement_page(
             partner,

@@ -10,11 +10,16 @@ from zoneinfo import ZoneInfo
 
 from odoo.tools import SQL
 
-from ..tools.business_calendar import DEFAULT_TZ, STATE_TZ, BusinessCalendar, customer_tz
+from ..tools.business_calendar import (
+    DEFAULT_TZ,
+    NOT_ZONES,
+    STATE_TZ,
+    BusinessCalendar,
+    customer_tz,
+)
 from ..tools.planning import days_overdue
 
 UTC = ZoneInfo("UTC")
-NOT_ZONES = ("UTC", "Etc/UTC", "GMT")  # never the customer's (tools.business_calendar.valid_tz)
 
 
 def customer_today_sql(partner_alias, company_partner_alias, now):

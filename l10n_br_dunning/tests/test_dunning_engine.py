@@ -4,6 +4,7 @@ from datetime import date, datetime
 from odoo.tests import tagged
 from odoo.tools import format_date
 
+from ..tools.payment_states import PAID_STATES
 from .common import DunningCase
 
 
@@ -114,7 +115,7 @@ class TestDunningEngine(DunningCase):
         partial = self._invoice(self.rj, date(2026, 12, 10), amount=300.0)
         self._pay(paid, date=date(2026, 12, 1))
         self._pay(partial, amount=100.0, date=date(2026, 12, 1))
-        self.assertIn(paid.payment_state, ("paid", "in_payment"))
+        self.assertIn(paid.payment_state, PAID_STATES)
         self._run(datetime(2026, 12, 4, 12, 30))
         self.assertFalse(self._events(paid))
         event = self._events(partial)

@@ -294,10 +294,14 @@ def customer_tz(partner_tz=None, state_code=None, company_tz=None):
     return valid_tz(partner_tz, state_tz, company_tz)
 
 
+# Time zones that are never a customer's (README: decisions, "never UTC").
+NOT_ZONES = ("UTC", "Etc/UTC", "GMT")
+
+
 def valid_tz(*candidates):
     """First usable time zone among the candidates; never UTC (see README)."""
     for name in candidates:
-        if name and name not in ("UTC", "Etc/UTC", "GMT"):
+        if name and name not in NOT_ZONES:
             try:
                 ZoneInfo(name)
             except (KeyError, ValueError):

@@ -118,14 +118,15 @@ class DunningPixCharge(models.Model):
         self.ensure_one()
         return self.date_created or self._pix_bank_today(self.create_date)
 
-    def _pix_paid_late(self, paid_at):
+    def _pix_paid_late(self, paid_at, context=None):
         """Whether a Pix at ``paid_at`` paid this charge after its due date: a due
         date on a weekend or holiday is payable without charges on the next
         business day (the specification's ``dataDeVencimento``), the effective
-        due date of the core's calendar."""
+        due date of the core's calendar (``context``: a batch's PlanningContext,
+        its calendars read once)."""
         self.ensure_one()
         line = self.move_line_id
-        calendar = PlanningContext(self.env).calendar(
+        calendar = (context or PlanningContext(self.env)).calendar(
             line.company_id, line.partner_id.commercial_partner_id
         )
         return self._pix_bank_today(paid_at) > calendar.effective_due_date(self.date_due)

@@ -28,6 +28,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from odoo.addons.l10n_br_dunning.models.dunning_context import PlanningContext
+
 from ..tools.settlement import (
     OVERPAID,
     PARTIAL,
@@ -365,11 +367,14 @@ class DunningPixPayment(models.Model):
     def _pix_book_payments(self):
         plans = []
         vals_list = []
+        context = PlanningContext(self.env)  # the customers' calendars, read once
         for row in self:
             pix = parse_pix(json.loads(row.record))
             charge = row.charge_id
             if charge.amount and charge.date_due and charge.move_line_id:
-                pix = with_charge_parts(pix, charge.amount, charge._pix_paid_late(pix.paid_at))
+                pix = with_charge_parts(
+                    pix, charge.amount, charge._pix_paid_late(pix.paid_at, context)
+                )
             line = row.move_line_id
             currency = row.company_id.currency_id
             open_ = line.with_context(dunning_pix_settling=True)._dunning_is_open()

@@ -18,6 +18,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.l10n_br_dunning.tests.common import DunningCase
+from odoo.addons.l10n_br_dunning.tools.payment_states import PAID_STATES
 from odoo.addons.l10n_br_dunning_pix.models import dunning_pix_charge
 
 from stand_ins.pix_psp import PixStandIn, br_code, make_tls
@@ -132,7 +133,7 @@ class TestDunningPix(DunningCase, HttpCase):
         self._settle()
         self.assertFalse(line.dunning_pix_pending)
         self.assertEqual([status for _url, status in self.bank.notifications], [200, 200, 200])
-        self.assertIn(move.payment_state, ("paid", "in_payment"))
+        self.assertIn(move.payment_state, PAID_STATES)
         self.assertTrue(move._dunning_paid_by_customer())
         received = move.dunning_pix_payment_ids
         self.assertEqual(len(received), 1)
@@ -165,7 +166,7 @@ class TestDunningPix(DunningCase, HttpCase):
         self._settle()
         received = move.dunning_pix_payment_ids
         self.assertEqual((received.amount, received.amount_charges), (1030.0, 30.0))
-        self.assertEqual(move.payment_state in ("paid", "in_payment"), True)
+        self.assertIn(move.payment_state, PAID_STATES)
         income = received.payment_id.move_id.line_ids.filtered(
             lambda aml: aml.account_id == self.account._pix_charges_account()
         )
@@ -184,7 +185,7 @@ class TestDunningPix(DunningCase, HttpCase):
         received = move.dunning_pix_payment_ids
         self.assertNotIn("componentesValor", self.bank.pix[received.e2eid])
         self.assertEqual((received.amount, received.state), (1030.0, "booked"))
-        self.assertIn(move.payment_state, ("paid", "in_payment"))
+        self.assertIn(move.payment_state, PAID_STATES)
         income = received.payment_id.move_id.line_ids.filtered(
             lambda aml: aml.account_id == self.account._pix_charges_account()
         )
@@ -346,7 +347,7 @@ class TestDunningPix(DunningCase, HttpCase):
         self.env["dunning.pix.account"]._cron_pix_poll()
         self._settle()
         self.assertEqual(move.dunning_pix_payment_ids.e2eid, record["endToEndId"])
-        self.assertIn(move.payment_state, ("paid", "in_payment"))
+        self.assertIn(move.payment_state, PAID_STATES)
         # Read again: nothing more.
         self.env["dunning.pix.account"]._cron_pix_poll()
         self._settle()
@@ -366,7 +367,7 @@ class TestDunningPix(DunningCase, HttpCase):
             )
         self.assertEqual(reply.action, "paid")
         self.assertEqual(reply.confirmed_move_ids, paid)
-        self.assertIn(paid.payment_state, ("paid", "in_payment"))
+        self.assertIn(paid.payment_state, PAID_STATES)
         # Confirmed by the bank: no claim to check, no pause.
         self.assertFalse(reply.request_ids)
         self.assertFalse(paid.dunning_paused)
@@ -388,7 +389,7 @@ class TestDunningPix(DunningCase, HttpCase):
         _line, _code, charge = self._charge(move)
         record = self.bank.pay(charge.txid)
         self._settle()
-        self.assertIn(move.payment_state, ("paid", "in_payment"))
+        self.assertIn(move.payment_state, PAID_STATES)
         self.bank.refund(record["endToEndId"])
         self._settle()
         received = move.dunning_pix_payment_ids
@@ -429,7 +430,7 @@ class TestDunningPix(DunningCase, HttpCase):
         self.bank.pay(late_charge.txid, when=datetime(2026, 12, 20, 14, 0, tzinfo=UTC))
         self.bank.pay(on_time_charge.txid, when=datetime(2026, 12, 10, 14, 0, tzinfo=UTC))
         self._settle()
-        self.assertIn(on_time.payment_state, ("paid", "in_payment"))
+        self.assertIn(on_time.payment_state, PAID_STATES)
         failed = late.dunning_pix_payment_ids
         self.assertEqual(failed.state, "error")
         self.assertIn("account of late charges", failed.note)
@@ -439,7 +440,7 @@ class TestDunningPix(DunningCase, HttpCase):
         failed.action_book_again()
         self.env.invalidate_all()
         self.assertEqual(failed.state, "booked")
-        self.assertIn(late.payment_state, ("paid", "in_payment"))
+        self.assertIn(late.payment_state, PAID_STATES)
 
     def test_pix_for_a_txid_not_ours_is_left_for_a_person(self):
         self.bank.charges["X" * 30] = {
@@ -491,7 +492,7 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertEqual(received.account_id, self.account)
         self.assertEqual(received.payment_id.company_id, self.company)
         self.assertEqual(received.payment_id.amount, 321.09)
-        self.assertIn(move.payment_state, ("paid", "in_payment"))
+        self.assertIn(move.payment_state, PAID_STATES)
         # Read again by either account: nothing more is booked.
         self.assertEqual(other._pix_settle([e2eid]), {e2eid: "duplicate"})
         self.assertEqual(self.account._pix_settle([e2eid]), {e2eid: "duplicate"})
@@ -530,7 +531,7 @@ class TestDunningPix(DunningCase, HttpCase):
         received = move.dunning_pix_payment_ids
         self.assertEqual(received.amount, 1026.32)
         self.assertEqual(received.state, "booked")
-        self.assertIn(move.payment_state, ("paid", "in_payment"))
+        self.assertIn(move.payment_state, PAID_STATES)
         income = received.payment_id.move_id.line_ids.filtered(
             lambda aml: aml.account_id == self.account._pix_charges_account()
         )
