@@ -484,6 +484,35 @@ class DunningChannel(models.AbstractModel):
         return env._("A more advanced stage was due at the same time.")
 
     @api.model
+    def _settled_events(self, settled, now, context, reason_of):
+        """The events of stages settled unsent, [(line, stage, "superseded" or
+        "expired")]: one per channel of each stage. A first run on a backlog
+        settles thousands; what an installment's events share (customer, days
+        overdue, amount, why) is read once through ``_event_values``, then only
+        the stage and the channel change. ``reason_of(why, company)``: the text."""
+        events = []
+        shared = {}
+        for line, stage, why in settled:
+            for channel in stage._channels():
+                values = shared.get((line, why))
+                if values is None:
+                    values = shared[line, why] = self._event_values(
+                        line,
+                        stage,
+                        channel,
+                        "superseded",
+                        now,
+                        context,
+                        reason=reason_of(why, line.company_id),
+                    )
+                else:
+                    values = dict(
+                        values, stage_id=stage.id, policy_id=stage.policy_id.id, channel=channel
+                    )
+                events.append(values)
+        return events
+
+    @api.model
     def _event_values(self, line, stage, channel, state, now, context, origin="auto", reason=False):
         partner, days_overdue = context.line_overdue(line, now)
         return {

@@ -305,21 +305,7 @@ class DunningEngine(models.AbstractModel):
                 partner_lines, now, context, next_moments, reached
             )
             if settled:
-                outbox.events.extend(
-                    [
-                        Channel._event_values(
-                            line,
-                            stage,
-                            channel,
-                            "superseded",
-                            now,
-                            context,
-                            reason=settled_reason(why, line.company_id),
-                        )
-                        for line, stage, why in settled
-                        for channel in stage._channels()
-                    ]
-                )
+                outbox.events.extend(Channel._settled_events(settled, now, context, settled_reason))
             if to_send:
                 company = partner_lines[:1].company_id
                 contact = Channel._contact(partner, company, facts)

@@ -147,8 +147,18 @@ class TestDunningEngine(DunningCase):
         move = self._invoice(self.sp, date(2026, 11, 1))  # Sunday; Mon 2 is All Souls' Day
         self._run(datetime(2026, 11, 23, 13, 0))
         self.assertEqual(self._sent(move), [(15, "call")])
-        superseded = self._events(move, state="superseded").stage_id.mapped("offset_days")
+        events = self._events(move, state="superseded")
+        superseded = events.stage_id.mapped("offset_days")
         self.assertEqual(sorted(set(superseded)), [-5, -1, 0, 3, 10])
+        # One event per channel of each settled stage, each with its own stage,
+        # policy and channel, and what the installment's events share.
+        for stage in events.stage_id:
+            of_stage = events.filtered(lambda event, stage=stage: event.stage_id == stage)
+            self.assertEqual(sorted(of_stage.mapped("channel")), sorted(stage._channels()))
+            self.assertEqual(of_stage.policy_id, stage.policy_id)
+        # Due on Sunday 1, payable on Tuesday 3 (All Souls' Day): 20 days on the 23rd.
+        self.assertEqual(set(events.mapped("days_overdue")), {20})
+        self.assertEqual(set(events.mapped("amount_residual")), {move.amount_total})
 
     def test_pause_until_a_date_then_resume(self):
         move = self._invoice(self.sp, date(2026, 12, 10))

@@ -7,6 +7,7 @@ two septets, and one character outside GSM-7 (``ã``, ``õ``, ``ç``, emoji…) 
 the whole message into UCS-2. The GSM-7 table comes from the ``gsm0338`` codec.
 """
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -50,8 +51,10 @@ class SegmentInfo:
         return SINGLE_LIMIT[self.encoding] if self.segments <= 1 else MULTI_LIMIT[self.encoding]
 
 
+@functools.lru_cache(maxsize=4096)
 def gsm7_septets(char):
-    """Septets ``char`` costs in GSM-7 (1 or 2), or None when it is not GSM-7."""
+    """Septets ``char`` costs in GSM-7 (1 or 2), or None when it is not GSM-7.
+    Remembered per character: every SMS of a run measures the same few dozen."""
     try:
         return len(char.encode("gsm03.38"))
     except UnicodeEncodeError:
