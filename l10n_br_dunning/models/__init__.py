@@ -30,3 +30,4 @@ from . import dunning_agreement_debt
 from . import dunning_agreement_term
 from . import dunning_reply
 from . import sms_gateway_mixin
+from . import mail_thread

@@ -71,12 +71,12 @@ class DunningReply(models.Model):
         today = partner._dunning_today(company)
         reading = reader.read_message(text, today, channel)
         action = reading.intent
-        if channel == "email" and reading.opts_out:
-            # "Não quero mais receber e-mails": honoured at once, as the
-            # e-mail's unsubscribe link is (SMS and WhatsApp opt-outs are
-            # their gateways', before any reading).
+        if reading.opts_out_of("email") and (channel == "email" or "email" in reading.channels):
+            # "Não quero mais receber e-mails" (or, by SMS, "não quero mais
+            # e-mail, só SMS"): honoured at once, as the e-mail's unsubscribe
+            # link is (SMS and WhatsApp opt-outs are their gateways', before
+            # any reading). What else the reply says is still read.
             partner._dunning_email_opt_out(company)
-            return self.browse()
         if (
             not reading.sure
             or action not in SWITCHES

@@ -3,7 +3,9 @@ from collections import defaultdict
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import lxml.html
 from babel.dates import format_skeleton
+from lxml import etree
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
@@ -26,6 +28,23 @@ PAYER_CLASSES = [
     ("attention", "Attention"),
     ("bad", "Defaulting"),
 ]
+
+
+def _unquoted(body):
+    """An e-mail's HTML without what Odoo marked as quoted when it stored it
+    (``data-o-mail-quote``: Gmail's and Outlook's quoted reminder, a
+    signature); the whole body when everything is marked."""
+    if not body:
+        return ""
+    try:
+        root = lxml.html.fragment_fromstring(str(body), create_parent="div")
+    except etree.ParserError:
+        return body
+    for quoted in root.xpath("//*[@data-o-mail-quote='1']"):
+        if quoted.getparent() is not None:
+            quoted.drop_tree()
+    kept = lxml.html.tostring(root, encoding="unicode")
+    return kept if html2plaintext(kept).strip() else body
 
 
 class ResPartner(models.Model):
@@ -494,6 +513,7 @@ class ResPartner(models.Model):
         if (
             len(self) == 1
             and msg_vals.get("message_type") == "email"
+            and not self.env.context.get("dunning_automatic_email")
             and author
             and author.commercial_partner_id == self.commercial_partner_id
         ):
@@ -506,7 +526,7 @@ class ResPartner(models.Model):
                 )
                 .company_id
             )
-            text = reply_reader.strip_quoted(html2plaintext(message.body or ""))
+            text = reply_reader.strip_quoted(html2plaintext(_unquoted(message.body)))
             if company and text:
                 self.env["dunning.reply"].sudo()._read_reply(self, company, text, "email")
         return result

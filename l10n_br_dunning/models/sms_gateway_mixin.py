@@ -10,10 +10,14 @@ class SmsGatewayMixin(models.AbstractModel):
     def _is_opt_out(self, text):
         """An opt-out keyword, or a reply the régua reads for sure as one, in
         the customer's words ("para de me mandar mensagem", "SAI", "stop
-        pls"): the law asks it to be honoured, not left for a person."""
+        pls"), even beside another intent ("já paguei, parem de mandar"), and
+        not when it names only another channel ("não me liguem") or says the
+        opposite ("não pare"): the law asks it to be honoured, not left for a
+        person."""
         if super()._is_opt_out(text):
             return True
-        return reply_reader.read(text, fields.Date.today()).opts_out
+        channel = "whatsapp" if self._name == "whatsapp.account" else "sms"
+        return reply_reader.read(text, fields.Date.today()).opts_out_of(channel)
 
     def _on_reply(self, partner, number, text, channel):
         """A customer's SMS or WhatsApp reply: the régua acts on it when it reads

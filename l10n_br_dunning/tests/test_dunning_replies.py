@@ -4,6 +4,7 @@ webhook: a promise pauses the reminders until the day after, a payment claim
 and a dispute run the portal's flows, a wish to negotiate gets the Parcelar
 link, anything unsure goes to a person; a person can undo it."""
 
+import hashlib
 import json
 from datetime import date, datetime, timedelta
 
@@ -40,7 +41,8 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         payload = {
             "type": "MESSAGE",
             "message": {
-                "id": "in-1",
+                # One provider id per text: the same SMS delivered twice is read once.
+                "id": f"in-{hashlib.sha1(text.encode()).hexdigest()[:12]}",
                 "from": "5511987654321",
                 "direction": "IN",
                 "contents": [{"type": "text", "text": text}],
@@ -185,6 +187,92 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         with freeze_time(REPLY_AT):
             self.env["mail.thread"].message_process(False, raw.encode())
         self.assertIn(self.company, self.sp.dunning_email_opt_out_company_ids)
+
+    def _email_reply(self, body, headers="", subtype="plain", message_id="resposta-9"):
+        parent = self._events(self.move, channel="email").filtered("mail_message_id")[:1]
+        raw = (
+            "From: Maria Souza <maria@cliente.example>\r\n"
+            "To: cobranca@aurora.example\r\n"
+            "Subject: Re: Fatura em aberto\r\n"
+            f"In-Reply-To: {parent.mail_message_id.message_id}\r\n"
+            f"Message-ID: <{message_id}@cliente.example>\r\n"
+            f"{headers}"
+            f"Content-Type: text/{subtype}; charset=utf-8\r\n"
+            "\r\n"
+            f"{body}\r\n"
+        )
+        with freeze_time(REPLY_AT):
+            self.env["mail.thread"].message_process(False, raw.encode())
+        self.env.invalidate_all()
+        return self.env["dunning.reply"].search([("partner_id", "=", self.sp.id)])
+
+    def test_an_opt_out_said_the_other_way_round_is_not_applied(self):
+        """ "Não pare", "não quero sair": the number stays, a person reads it."""
+        for text in ("nao pare", "nao quero sair", "nao precisa parar, vou pagar dia 18"):
+            self._reply(text)
+        self.assertFalse(
+            self.env["phone.blacklist"].sudo().search([("number", "=", "+5511987654321")])
+        )
+        # The last one is still read as the promise it is.
+        self.assertEqual(self.env["dunning.reply"].search([]).day, date(2026, 12, 18))
+
+    def test_an_opt_out_beside_another_intent_is_honoured_with_it(self):
+        replies = self._reply("ja paguei, parem de me mandar mensagem")
+        self.assertTrue(
+            self.env["phone.blacklist"].sudo().search([("number", "=", "+5511987654321")])
+        )
+        self.assertEqual(replies.action, "paid")
+
+    def test_an_opt_out_of_another_channel_keeps_the_sms(self):
+        """ "Não me liguem, prefiro SMS" by SMS: the SMS go on; "não quero mais
+        e-mail, só SMS" stops the e-mails, not the SMS."""
+        self._reply("nao me liguem, prefiro sms")
+        self._reply("nao quero receber mais email, so sms")
+        self.assertFalse(
+            self.env["phone.blacklist"].sudo().search([("number", "=", "+5511987654321")])
+        )
+        self.assertIn(self.company, self.sp.dunning_email_opt_out_company_ids)
+
+    def test_an_automatic_email_answer_is_not_read(self):
+        """An out-of-office answer names a day: no promise is recorded, the
+        reminders are not paused; it stays on the chatter."""
+        for number, headers in enumerate(("Auto-Submitted: auto-replied\r\n", "")):
+            replies = self._email_reply(
+                "Estou fora do escritório e retorno dia 18. Responderei assim que possível.",
+                headers=headers,
+                message_id=f"ausente-{number}",
+            )
+            self.assertFalse(replies)
+        # Headers alone say it, whatever the text.
+        replies = self._email_reply(
+            "Vou pagar dia 18.", headers="Auto-Submitted: auto-replied\r\n", message_id="auto"
+        )
+        self.assertFalse(replies)
+        self.assertFalse(self.move.dunning_paused)
+        self.assertIn(
+            "retorno dia 18",
+            self.sp.message_ids.mapped("body")[-1] + "".join(self.sp.message_ids.mapped("body")),
+        )
+
+    def test_an_outlook_reply_is_read_without_the_reminder_it_quotes(self):
+        """ "Recebido." over Outlook's quoted reminder (its "De:" header in
+        bold, the reminder's due date below) is not a promise for that date;
+        a legal notice under a signature is no opt-out."""
+        html = (
+            "<div>Recebido.</div>"
+            '<hr style="display:inline-block;width:98%">'
+            '<div id="divRplyFwdMsg"><b>De:</b> Papelaria &lt;cobranca@aurora.example&gt;<br>'
+            "<b>Enviado:</b> terça-feira, 15 de dezembro de 2026 12:00</div>"
+            "<div>Vencimento 20/12/2026. Pagamento pelo Pix abaixo.</div>"
+        )
+        self.assertFalse(self._email_reply(html, subtype="html", message_id="outlook"))
+        self.assertFalse(self.move.dunning_paused)
+        text = (
+            "ok, obrigado\r\n--\r\nAVISO: esta mensagem é confidencial; não autorizo a "
+            "leitura por terceiros, favor excluir este e-mail."
+        )
+        self._email_reply(text, message_id="assinatura")
+        self.assertNotIn(self.company, self.sp.dunning_email_opt_out_company_ids)
 
     def test_a_broken_promise_lowers_the_payer_profile(self):
         self._reply("pago dia 17")

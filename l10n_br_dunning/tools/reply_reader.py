@@ -134,10 +134,37 @@ WEEKDAYS = {
     "sabado": 5,
     "domingo": 6,
 }
+MONTHS = {
+    "janeiro": 1,
+    "jan": 1,
+    "fevereiro": 2,
+    "fev": 2,
+    "marco": 3,
+    "abril": 4,
+    "abr": 4,
+    "maio": 5,
+    "junho": 6,
+    "jun": 6,
+    "julho": 7,
+    "jul": 7,
+    "agosto": 8,
+    "ago": 8,
+    "setembro": 9,
+    "set": 9,
+    "outubro": 10,
+    "out": 10,
+    "novembro": 11,
+    "nov": 11,
+    "dezembro": 12,
+    "dez": 12,
+}
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 NUMBER_WORDS = {
     "um": 1,
+    "uma": 1,
     "primeiro": 1,
     "dois": 2,
+    "duas": 2,
     "tres": 3,
     "quatro": 4,
     "cinco": 5,
@@ -324,7 +351,11 @@ _NEGOTIATE_MORE = [
 ]
 _OPTOUT = [
     r"^(sair|parar|pare|stop|cancelar|descadastrar|remover|chega)$",
-    r"\bnao (quero|desejo|aceito) (mais )?(receber|ser incomodad|que me (mandem|liguem|enviem))",
+    # "não quero receber mensagens"; not "não quero receber juros" nor "a visita do cobrador"
+    r"\bnao (quero|desejo|aceito) (mais )?(receber( mais)?( (essas?|esses?|estas?|estes?|as|os|"
+    r"suas?|seus?|nenhuma?|mais))? (mensage|sms|cobranca|ligac|e mail|email|whats|zap|notificac|"
+    r"aviso|lembrete|isso|nada|trem|coisa)|receber( mais)?$|ser incomodad|"
+    r"que me (mandem|liguem|enviem))",
     r"\b(pare|parem|para|parar) (de )?(me )?(mandar|enviar|ligar|mandarem|encher|incomodar|"
     r"perturbar)",
     r"\b(me )?(tira|tire|tirem|remova|remover|remove|exclua|excluir|retire|retira)\b.{0,20}"
@@ -342,8 +373,11 @@ _OPTOUT_MORE = [
     r"cadastro|envio|contato|endereco|numero|email)",
     r"\bcancel\w* (o )?(envio|essas mensagens|as mensagens)",
     r"^(sair|parar|para|stop|pare|chega)( por favor| obrigad[oa])?$",
-    r"\bnao (me )?(mandem|manda|mande|envie|enviem|enviar|quero) mais\b",
-    r"\bnao autorizo\b",
+    r"\bnao (me )?(mandem|manda|mande|envie|enviem|enviar) mais\b|\bnao quero mais( nada)?$|"
+    r"\bnao quero mais (receber )?(sms|e mail|email|mensage|whats|zap|ligac|cobranca|contato|"
+    r"notificac|aviso|lembrete)",
+    # "não autorizo o envio"; not a disclaimer's "não autorizo a leitura"
+    r"\bnao autorizo (o |a )?(envio|contato|ligac|mensage|cobranca|uso do meu)",
     r"\bme remov",
     r"\bbloque(ando|ar|ei|arei)\b",
 ]
@@ -457,11 +491,68 @@ _TAG_QUESTION = re.compile(
     r"(pode ser|pode|ok|tudo bem|fechado|beleza|combinado|certo|blz|pode confirmar|"
     r"(e|esta|ta) bom|tranquilo|serve|fica bom|sim)( para voces| pra voces| pra vc)?"
 )
-# Words that put a weak "pago" in the future: "pago mês que vem".
+# Words that put a weak "pago" in the future: "pago mês que vem", "pago em
+# janeiro", "pago com o décimo terceiro", "no quinto dia útil".
 _FUTURE = re.compile(
     r"\b(mes que vem|proximo mes|semana que vem|proxima semana|ano que vem|logo|mais tarde|"
-    r"depois|quando|assim que|em breve|ainda)\b"
+    r"depois|quando|assim que|em breve|ainda|semanas?|natal|salario|decimo terceiro|13 salario|"
+    r"dias? (util|uteis)|(em|no|ate|de) (" + _MONTH_NAMES + r"))\b"
 )
+# "não quero sair", "não pare", "não precisa parar": the opposite of an opt-out.
+_OPTOUT_NEGATED = re.compile(
+    r"\b(nao|nem)( (quero|queria|desejo|precisa|precisam|precisa de|e para|e pra|vou|pode|"
+    r"podem|deve|devem|e|eh))? (sair|sai|parar|pare|parem|para|stop|cancelar|descadastrar|"
+    r"remover|tirar)\b"
+)
+# The channels a reply names ("não me liguem", "não quero mais e-mail").
+_CHANNELS = {
+    "email": r"\be ?mails?\b|\bcorreio eletronico\b",
+    "sms": r"\bsms\b|\bmensage\w* de texto\b|\btorpedos?\b",
+    "whatsapp": r"\bwhats\w*|\bzap\b|\bwpp\b|\bzapzap\b",
+    "call": r"\blig(ar|ue|uem|ou|am|ando|acao|acoes|a)\b|\btelefonema|\bchamadas?\b|\btelefon",
+    "letter": r"\bcartas?\b|\bcorreios?\b|\bimpress\w*|\bvisitas?\b|\bcobrador\b",
+}
+# "prefiro SMS", "só por e-mail": a channel the customer keeps.
+_PREFERRED = re.compile(
+    r"\b(prefiro|preferimos|preferencia|pode ser|melhor|so|somente|apenas|pode mandar|"
+    r"podem mandar)\b( por| pelo| pela| via| no| o| a)? ?(?P<what>[a-z ]{0,30})"
+)
+# An automatic answer (out of office, holidays, a mailbox's robot): no one
+# wrote it to the company, and nothing it says is a promise.
+_AUTO_REPLY = re.compile(
+    r"^(resposta automatica|auto|automatic reply)\b"
+    r"|\b(e|eh) uma (resposta|mensagem) automatica|\bmensagem (gerada )?automaticamente\b"
+    r"|\b(resposta automatizada|fora do escritorio|estou de ferias|estarei de ferias|"
+    r"em ferias ate|estou ausente|estarei ausente|ausente do escritorio|out of office|"
+    r"automatic reply|auto reply|autoreply|nao responda este|nao responda a este|"
+    r"esta caixa (de e mail )?nao e monitorada|retornarei (seu|o seu|sua|a sua) "
+    r"(contato|e mail|mensagem)|responderei assim que (possivel|retornar)|"
+    r"agradecemos (o seu|seu) contato)"
+)
+# "número errado", "não conheço nenhum João": someone else's phone; a person
+# corrects the contact, nothing is done to the customer's debt.
+_WRONG_PERSON = re.compile(
+    r"\b(numero errado|telefone errado|contato errado|engano de numero|"
+    r"nao sou (o|a) [a-z]+|aqui nao (e|eh|tem|mora) (o|a|nenhum|nenhuma)\b|"
+    r"nao conheco (nenhum|nenhuma|esse|essa|este|esta|o|a) (?!(divida|cobranca|conta|fatura|"
+    r"compra|valor|debito|boleto|servico|pedido|nota|empresa|loja|firma|produto|mercadoria|"
+    r"isso)\b)[a-z]+|(esse|este) numero (nao e|nao eh|nao pertence)|nao (e|eh) mais o numero d|"
+    r"mudou de numero|troquei de numero)"
+)
+# A day the customer does not fix: "depois do dia 20", "entre o dia 10 e 15",
+# "dia 10 ou 11", "em 7 dias úteis": a person agrees on it.
+_VAGUE_DAY = re.compile(
+    r"\b(depois|apos|a partir)( d[oa]| o| a)? (dia )?\d|\bentre (o )?(dia )?\d{1,2}(/\d{1,2})? "
+    r"e (o )?(dia )?\d|\b(dia )?\d{1,2}(/\d{1,2})? ou (no |o |em )?(dia )?\d"
+    r"|\b\d+ dias? (util|uteis)\b|\bantes d[oa] (dia |natal|\d)"
+)
+
+
+def _slashed(found):
+    day, month, year = found.group(1), found.group(2), found.group(3)
+    if not (1 <= int(day) <= 31 and 1 <= int(month) <= 12):
+        return found.group(0)  # an amount ("10.50"), not a day
+    return f"{day}/{month}" + (f"/{year}" if year else "")
 
 
 def fold(text):
@@ -470,6 +561,14 @@ def fold(text):
     decomposed = unicodedata.normalize("NFKD", text or "")
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     plain = re.sub(r"(\d)\s*[ºª°o]\b", r"\1", plain)  # "10º" -> "10"
+    plain = re.sub(  # "18.12", "18-12-2026" -> "18/12", "18/12/2026"
+        r"\b(\d{1,2})[.-](\d{1,2})(?:[.-](\d{4}|\d{2}))?\b(?![.,-]?\d)", _slashed, plain
+    )
+    plain = re.sub(  # "10 de janeiro (de 2027)" -> "10/1(/2027)"
+        r"\b(\d{1,2}) de (" + _MONTH_NAMES + r")\b(?: de (\d{4}))?",
+        lambda m: f"{m.group(1)}/{MONTHS[m.group(2)]}" + (f"/{m.group(3)}" if m.group(3) else ""),
+        plain,
+    )
     plain = re.sub(r"[^a-z0-9/\s]", " ", plain)
     words = []
     for word in plain.split():
@@ -496,15 +595,21 @@ class Reading:
     day: date | None = None  # the promised day, or the day they say they paid
     confidence: float = 1.0
     why: str = ""  # the phrase that decided, for the chatter and for debugging
+    # The reply asks for no more messages, whatever else it says ("já paguei,
+    # parem de mandar mensagem"), on ``channels`` when it names some.
+    stop: bool = False
+    channels: frozenset = frozenset()
 
     @property
     def sure(self):
         return self.confidence >= SURE
 
-    @property
-    def opts_out(self):
-        """A reply read for sure as "no more messages": honoured at once."""
-        return self.sure and self.intent == OPTOUT
+    def opts_out_of(self, channel):
+        """The reply asks for no more messages on ``channel`` (sms, whatsapp,
+        email, call, letter): it says so, not negated ("não pare"), and names
+        that channel or none ("não me liguem, prefiro SMS" keeps SMS). Honoured
+        at once, even beside another intent."""
+        return self.stop and (not self.channels or channel in self.channels)
 
 
 def _match(patterns, text):
@@ -529,11 +634,9 @@ def _forward_date(text, today):
     """The day a promise names, or None."""
     if re.search(r"\bdepois de amanha\b", text):
         return today + timedelta(days=2)
-    found = re.search(r"\b(daqui a|daqui|em|dentro de) (\d+|[a-z]+) dias?\b", text)
-    if found:
-        count = _number(found.group(2))
-        if count and count < 60:
-            return today + timedelta(days=count)
+    counted = _counted_days_ahead(text, today)
+    if counted:
+        return counted
     explicit = _explicit_date(text, today, forward=True)
     if explicit:
         return explicit
@@ -547,6 +650,9 @@ def _forward_date(text, today):
             while number > monthrange(month.year, month.month)[1]:
                 month = _next_month(month)  # "dia 30" in February: March's
             return date(month.year, month.month, number)
+    if re.search(r"\b(ate o|no) natal\b", text):
+        christmas = date(today.year, 12, 25)
+        return christmas if christmas >= today else date(today.year + 1, 12, 25)
     if re.search(r"\b(inicio|comeco|primeiros dias) do (mes que vem|proximo mes)\b", text):
         month = _next_month(today)
         return month.replace(day=5)
@@ -564,6 +670,21 @@ def _forward_date(text, today):
         return today + timedelta(days=1)
     if re.search(r"\b(hoje|agora)\b", text):
         return today
+    return None
+
+
+def _counted_days_ahead(text, today):
+    """ "daqui a 3 dias", "em duas semanas": the day that many days ahead."""
+    found = re.search(r"\b(daqui a|daqui|em|dentro de) (\d+|[a-z]+) dias?\b(?! (util|uteis))", text)
+    if found:
+        count = _number(found.group(2))
+        if count and count < 60:
+            return today + timedelta(days=count)
+    found = re.search(r"\b(daqui a|daqui|em|dentro de) (\d+|[a-z]+) semanas?\b", text)
+    if found:
+        count = _number(found.group(2))
+        if count and count < 9:
+            return today + timedelta(days=7 * count)
     return None
 
 
@@ -627,13 +748,18 @@ def _explicit_date(text, today, forward):
     if found.group(3):
         year = int(found.group(3))
         year = year + 2000 if year < 100 else year
-        return _month_day(year, month, day)
-    candidate = _month_day(today.year, month, day)
-    if forward and candidate < today - timedelta(days=60):
-        candidate = _month_day(today.year + 1, month, day)
-    if not forward and candidate > today:
-        candidate = _month_day(today.year - 1, month, day)
+        return _calendar_day(year, month, day)
+    candidate = _calendar_day(today.year, month, day)
+    if forward and (candidate is None or candidate < today - timedelta(days=60)):
+        candidate = _calendar_day(today.year + 1, month, day)
+    if not forward and (candidate is None or candidate > today):
+        candidate = _calendar_day(today.year - 1, month, day)
     return candidate
+
+
+def _calendar_day(year, month, day):
+    """The date written, or None when the calendar has no such day ("31/11")."""
+    return date(year, month, day) if day <= monthrange(year, month)[1] else None
 
 
 def _weekday(text):
@@ -649,6 +775,13 @@ def _number(word):
     return NUMBER_WORDS.get(word)
 
 
+def _asked_tails(text):
+    """The last clause of each question of a reply, folded ("paguei ontem,
+    vocês receberam?": "voces receberam")."""
+    tails = (fold(re.split(r"[,;]", s)[-1]) for s in re.findall(r"[^.!?\n]*\?", text or ""))
+    return [tail for tail in tails if tail]
+
+
 def _questions(text):
     """The folded questions of a reply, tags ("pode ser?", "ok?") left out."""
     asked = []
@@ -662,10 +795,11 @@ def _questions(text):
     return asked
 
 
-def _intents(folded, clauses, forward, today, asked=()):
+def _intents(folded, clauses, forward, today, asked=(), asked_tails=()):
     """{intent: the phrase that shows it} of a folded reply, its conflicts
     settled (``clauses``: its parts between punctuation; ``forward``: the day
-    ahead it names, if any; ``asked``: its questions)."""
+    ahead it names, if any; ``asked``: its questions, ``asked_tails``: the
+    last clause of each)."""
     found = {
         OPTOUT: _match(_OPTOUT, folded),
         DISPUTE: _match(_DISPUTE, folded),
@@ -675,11 +809,7 @@ def _intents(folded, clauses, forward, today, asked=()):
         PROMISE: _match(_PROMISE, folded),
     }
     found = {intent: why for intent, why in found.items() if why}
-    # "não paguei ainda, pago amanhã": not paid, a promise.
-    if PAID in found and re.search(
-        r"\b(ainda nao|nao) (paguei|foi pago|consegui pagar)|\bpaguei nao\b", folded
-    ):
-        found.pop(PAID)
+    _drop_denied(found, folded, asked_tails)
     negation = _NEGATION.search(folded)
     if PROMISE in found:
         # "não vou conseguir pagar sexta": no promise, a person answers; but in
@@ -731,6 +861,20 @@ def _intents(folded, clauses, forward, today, asked=()):
     return found
 
 
+def _drop_denied(found, folded, asked_tails):
+    """Take out of ``found`` what the reply denies or only asks."""
+    if OPTOUT in found and _OPTOUT_NEGATED.search(folded):
+        found.pop(OPTOUT)  # "não quero sair", "não pare": a person reads it
+    # "não paguei ainda, pago amanhã": not paid, a promise.
+    if PAID in found and re.search(
+        r"\b(ainda nao|nao|nem) (paguei|foi pago|consegui pagar)|\bpaguei (nao|nada)\b", folded
+    ):
+        found.pop(PAID)
+    # "já paguei?", "você sabe se já foi pago?": a question, not a claim.
+    if PAID in found and any(_match(_PAID, question) for question in asked_tails):
+        found.pop(PAID)
+
+
 def _strong_paid(folded, clauses):
     return _STRONG_PAID.search(folded) or any(
         re.fullmatch(r"(sim )?(pago|paga|quitado|quitada|esta pago)", c) for c in clauses
@@ -753,17 +897,42 @@ def _settle_paid_or_promise(found, folded, clauses, forward):
 
 
 # -- reading ------------------------------------------------------------------------------
+# What is read of a reply: its first characters (a long e-mail is a person's,
+# and the rules' cost grows with the text).
+MAX_READ = 2000
+
+
+def _optout_channels(folded):
+    """The channels an opt-out names, without those the customer keeps ("não
+    me liguem, prefiro SMS": calls); empty when it names none."""
+    kept = set()
+    for preferred in _PREFERRED.finditer(folded):
+        what = preferred.group("what")
+        kept |= {name for name, words in _CHANNELS.items() if re.match(rf"(\w+ )?({words})", what)}
+    named = {name for name, words in _CHANNELS.items() if re.search(words, folded)}
+    return frozenset(named - kept)
+
+
 def read(text, today):
     """The ``Reading`` of a customer's reply written on ``today`` (a date, in the
     customer's calendar)."""
+    text = (text or "")[:MAX_READ]
     folded = fold(text)
     if not folded:
         return Reading(OTHER, confidence=1.0, why="empty")
-    clauses = [fold(part) for part in re.split(r"[.!?;,\n]+|\bmas\b", text or "")]
+    auto = _AUTO_REPLY.search(folded)
+    if auto:
+        return Reading(OTHER, why=f"automatic reply: {auto.group(0)}")
+    clauses = [fold(part) for part in re.split(r"[.!?;,\n]+|\bmas\b", text)]
     clauses = [clause for clause in clauses if clause]
     asked = _questions(text)
     forward = _forward_date(folded, today)
-    found = _intents(folded, clauses, forward, today, asked)
+    found = _intents(folded, clauses, forward, today, asked, _asked_tails(text))
+    stop, channels = OPTOUT in found, _optout_channels(folded) if OPTOUT in found else frozenset()
+    wrong = _WRONG_PERSON.search(folded)
+    if wrong:
+        # Someone else's phone: their "stop" is honoured, nothing else is done.
+        return Reading(OTHER, why=f"wrong person: {wrong.group(0)}", stop=stop, channels=channels)
     if not found:
         return Reading(OTHER, why="")
     # One intent speaks for the reply: the strongest, in this order.
@@ -782,7 +951,9 @@ def read(text, today):
         confidence = 0.9
     if _HEDGE.search(folded) and intent in (PROMISE, PAID):
         confidence = min(confidence, 0.5)  # "amanhã eu pago... ou não"
-    reading = Reading(intent, confidence=confidence, why=found[intent])
+    reading = Reading(
+        intent, confidence=confidence, why=found[intent], stop=stop, channels=channels
+    )
     # The day is read in the clause that says it ("paguei sábado, deve cair
     # hoje": Saturday), else in the whole reply.
     clause = next((c for c in clauses if found[intent] in c), folded)
@@ -792,6 +963,8 @@ def read(text, today):
         reading.day = _forward_date(clause, today) or _forward_date(folded, today)
         if reading.day is not None and reading.day < today:
             reading.day = None  # a promise names no past day: a person reads it
+        if _VAGUE_DAY.search(folded):
+            reading.day = None  # "depois do dia 20", "dia 10 ou 11": not a day fixed
     elif intent == PAID:
         reading.day = _backward_date(clause, today) or _backward_date(folded, today)
         if reading.day and not today - timedelta(days=60) <= reading.day <= today:
@@ -824,15 +997,21 @@ def dispute_reason(text):
 
 
 _QUOTE_START = re.compile(
-    r"^\s*(em .{0,200} escreveu:?|on .{0,200} wrote:?|-+ ?(mensagem original|original message)"
-    r" ?-+|de: .+|from: .+|enviado do meu .+|sent from my .+)\s*$",
+    r"^\s*[*_]*(em .{0,200} escreveu:?|on .{0,200} wrote:?|-+ ?(mensagem original|original "
+    r"message) ?-+|(de|from|enviado|sent)[*_]*:[*_]* .+|enviado do meu .+|sent from my .+)\s*$"
+    # a signature ("-- "), Outlook's rule, and the legal notice under a signature
+    r"|^\s*(-- ?|_{8,})\s*$"
+    r"|^\s*[*_]*(aviso( legal| de confidencialidade)?|confidencial(idade)?|disclaimer)[*_]*\s*:"
+    r"|^\s*(esta mensagem|este e-?mail)\b.{0,80}\b(confidencia|destinat[aá]rio|sigil)",
     re.IGNORECASE,
 )
 
 
 def strip_quoted(text):
     """An e-mail reply without what it quotes: lines starting with ">" and
-    everything from "Em ..., ... escreveu:" (or its English twin) on."""
+    everything from "Em ..., ... escreveu:" (or its English twin, Outlook's
+    "De:" header, bold or not) on, and from the signature's "-- " or a legal
+    notice on."""
     kept = []
     for line in (text or "").splitlines():
         if _QUOTE_START.match(line):
@@ -841,3 +1020,25 @@ def strip_quoted(text):
             continue
         kept.append(line)
     return "\n".join(kept).strip()
+
+
+def is_automatic(headers):
+    """Whether an e-mail's headers (a mapping: email.message.Message) say no
+    person wrote it: RFC 3834's Auto-Submitted, the robots' X-Autoreply and
+    Precedence, an out-of-office subject."""
+    auto = (headers.get("Auto-Submitted") or "").strip().lower()
+    if auto and auto != "no":
+        return True
+    if any(headers.get(name) for name in ("X-Autoreply", "X-Autorespond", "X-Autogenerated")):
+        return True
+    precedence = (headers.get("Precedence") or headers.get("X-Precedence") or "").strip().lower()
+    if precedence in ("auto_reply", "bulk", "junk", "list"):
+        return True
+    subject = fold(str(headers.get("Subject") or ""))
+    return bool(
+        re.match(
+            r"(resposta automatica|automatic reply|auto reply|autoreply|auto|out of office|"
+            r"ausente|fora do escritorio)\b",
+            subject,
+        )
+    )

@@ -187,9 +187,10 @@ class SmsGatewayMixin(models.AbstractModel):
         return is_opt_out(text, parse_keywords(self.opt_out_keywords))
 
     def _on_reply(self, partner, number, text, channel):
-        """A customer's message that is not an opt-out, before a person gets it:
-        a hook for an add-on that understands replies (the régua reads promises,
-        payments and disputes). True when it was handled; else a person answers."""
+        """A customer's message, before a person gets it (after an opt-out too,
+        for what else it says): a hook for an add-on that understands replies
+        (the régua reads promises, payments and disputes). True when it was
+        handled; else a person answers."""
         return False
 
     def _hand_to_a_person(self, partner, body, summary, note):

@@ -235,6 +235,9 @@ class WhatsappAccount(models.Model):
                     ),
                     subtype_xmlid="mail.mt_note",
                 )
+                # What else the message says ("já paguei, parem de mandar") is
+                # still read; an opt-out alone is not handed to a person.
+                self._on_reply(partner, number, inbound.body, "whatsapp")
             return "opt_out"
         if partner and self._on_reply(partner, number, inbound.body, "whatsapp"):
             return "understood"

@@ -15,6 +15,7 @@ from ..reply_reader import (
     WHO,
     dispute_reason,
     fold,
+    is_automatic,
     read,
     read_message,
 )
@@ -218,3 +219,125 @@ def test_a_chat_reply_is_read_without_the_lines_it_quotes():
     text = "> Sua parcela venceu dia 01/12, pague ate 12/12\nvou pagar dia 18"
     reading = read_message(text, THURSDAY, "whatsapp")
     assert (reading.intent, reading.day, reading.sure) == (PROMISE, date(2026, 12, 18), True)
+
+
+SATURDAY = date(2026, 12, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "channel", "stops"),
+    [
+        # The opposite of an opt-out: nothing is stopped, a person reads it.
+        ("nao pare", "sms", False),
+        ("nao quero sair", "sms", False),
+        ("nao stop", "sms", False),
+        ("nao precisa parar, vou pagar dia 10", "sms", False),
+        # What is refused is not the messages.
+        ("nao quero mais o produto, quero devolver", "sms", False),
+        ("nao quero receber a visita do cobrador", "sms", False),
+        ("nao quero receber juros", "sms", False),
+        # Another channel named, or the one it came by kept.
+        ("nao me liguem, prefiro sms", "sms", False),
+        ("nao me liguem, prefiro sms", "call", True),
+        ("nao quero receber mais email, so sms", "sms", False),
+        ("nao quero receber mais email, so sms", "email", True),
+        ("para de me mandar whats", "sms", False),
+        ("para de me mandar whats", "whatsapp", True),
+        # Beside another intent, the opt-out still counts.
+        ("ja paguei, para de me mandar mensagem", "sms", True),
+        ("nao reconheco essa cobranca, parem de me mandar sms", "sms", True),
+        ("PARE", "whatsapp", True),
+        ("nao quero mais sms", "sms", True),
+        ("uai, num quero receber mais esses trem não", "sms", True),
+    ],
+)
+def test_who_asks_to_stop_and_on_which_channel(text, channel, stops):
+    assert read(text, SATURDAY).opts_out_of(channel) is stops
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "day"),
+    [
+        # A day written with dots or dashes, or with its month's name.
+        ("pago 18.12", PROMISE, date(2026, 12, 18)),
+        ("pago 18-12", PROMISE, date(2026, 12, 18)),
+        ("pago dia 10 de janeiro", PROMISE, date(2027, 1, 10)),
+        ("vou pagar dia 3 de fevereiro", PROMISE, date(2027, 2, 3)),
+        ("vou pagar em 10 de dezembro", PROMISE, date(2026, 12, 10)),
+        ("pago 2 de janeiro", PROMISE, date(2027, 1, 2)),
+        ("pago em 2 semanas", PROMISE, date(2026, 12, 19)),
+        ("vou pagar daqui uma semana", PROMISE, date(2026, 12, 12)),
+        ("eu pago ate o natal", PROMISE, date(2026, 12, 25)),
+        # A payment to come on no day fixed: a promise the régua does not act on
+        # (it needs its day); a person agrees on it.
+        ("pago em janeiro", PROMISE, None),
+        ("pago com o decimo terceiro", PROMISE, None),
+        ("pago no quinto dia util", PROMISE, None),
+        ("pago em 7 dias uteis", PROMISE, None),
+        ("vou pagar depois do dia 20", PROMISE, None),
+        ("vou pagar entre o dia 10 e 15", PROMISE, None),
+        ("vou pagar dia 10 ou 11", PROMISE, None),
+        ("vou pagar antes do natal", PROMISE, None),
+        # Asked, not claimed; denied.
+        ("ja paguei?", OTHER, None),
+        ("voce sabe se ja paguei?", OTHER, None),
+        ("paguei nada ainda", OTHER, None),
+        ("paguei ontem, voces receberam?", PAID, date(2026, 12, 4)),
+        # Someone else's phone.
+        ("numero errado, nao devo nada", OTHER, None),
+        ("nao conheco nenhum joao, nunca comprei nada de vcs", OTHER, None),
+        # A robot's answer.
+        ("Estou fora do escritório e retorno dia 18. Responderei assim que possível.", OTHER, None),
+        ("Resposta automática: estou de férias até 10/01.", OTHER, None),
+        # A day the calendar does not have is no day.
+        ("paguei 31/11", PAID, None),
+    ],
+)
+def test_days_and_intents_the_probe_found(text, intent, day):
+    reading = read(text, SATURDAY)
+    assert (reading.intent if reading.sure else OTHER, reading.day) == (intent, day)
+
+
+def test_a_wrong_number_that_asks_to_stop_is_stopped():
+    reading = read("não sou a Joana, número errado. parem de mandar", SATURDAY)
+    assert (reading.intent, reading.opts_out_of("sms")) == (OTHER, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Recebido.\n*De:* Aurora <cobranca@aurora.example>\n*Enviado:* segunda-feira\n"
+        "Vencimento 20/12/2026, pagamento pelo Pix.",
+        "Ok\n________________________________\nDe: Aurora\nVencimento 20/12/2026",
+        "ok, obrigado\n--\nAVISO: esta mensagem é confidencial; não autorizo a leitura.",
+        "ok, obrigado\nEste e-mail é confidencial e destinado apenas ao destinatário; não "
+        "autorizo a leitura.",
+    ],
+)
+def test_an_email_is_read_without_its_quote_signature_or_legal_notice(text):
+    reading = read_message(text, SATURDAY, "email")
+    assert (reading.intent, reading.day, reading.opts_out_of("email")) == (OTHER, None, False)
+
+
+@pytest.mark.parametrize(
+    ("headers", "automatic"),
+    [
+        ({"Auto-Submitted": "auto-replied"}, True),
+        ({"Auto-Submitted": "no"}, False),
+        ({"X-Autoreply": "yes"}, True),
+        ({"Precedence": "bulk"}, True),
+        ({"Subject": "Resposta automática: Fatura em aberto"}, True),
+        ({"Subject": "Ausente: Fatura em aberto"}, True),
+        ({"Subject": "Re: Fatura em aberto"}, False),
+        ({}, False),
+    ],
+)
+def test_an_email_no_person_wrote(headers, automatic):
+    assert is_automatic(headers) is automatic
+
+
+def test_a_long_reply_is_read_in_its_first_characters():
+    # Cost grows with the text: a 50 KB e-mail without punctuation is read
+    # in its first MAX_READ characters (a person reads the rest).
+    reading = read("dia " * 12500 + "vou pagar amanha", SATURDAY)
+    assert reading.intent == OTHER or reading.day is None
