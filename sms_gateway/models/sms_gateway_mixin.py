@@ -169,16 +169,52 @@ class SmsGatewayMixin(models.AbstractModel):
     # -- customers' messages ---------------------------------------------------------------
     @api.model
     def _partner_of_number(self, number):
-        """The customer writing from ``number`` (E.164): the first whose phone or
-        mobile is that number, written in any format (+55 11 9..., (11) 9...)."""
+        """The customer writing from ``number`` (E.164), whose phone or mobile
+        is that number written in any format (+55 11 9..., (11) 9...), among
+        the contacts the account's company may see. Of several sharing it (a
+        family's phone, a shop and its owner), the one this account last wrote
+        to at that number: the reply answers that message; else the first."""
         Partner = self.env["res.partner"].sudo()
-        partner = Partner.search([("phone_mobile_search", "=", number)], order="id", limit=1)
+        scope = []
+        if len(self) == 1 and self.company_id:
+            scope = [("company_id", "in", [False, self.company_id.id])]
+        partners = Partner.search(
+            [("phone_mobile_search", "=", number), *scope], order="id", limit=20
+        )
         national = national_number(number)
-        if not partner and national and len(national) >= 8:
-            partner = Partner.search(
-                [("phone_mobile_search", "=like", f"%{national}")], order="id", limit=1
+        if national and len(national) >= 8:
+            # The same number written without its country code by another contact.
+            partners = (
+                partners
+                | Partner.search(
+                    [("phone_mobile_search", "=like", f"%{national}"), *scope],
+                    order="id",
+                    limit=20,
+                )
+            ).sorted("id")
+        if len(partners) > 1:
+            return self._last_written(number, partners) or partners[:1]
+        return partners
+
+    def _last_written(self, number, partners):
+        """Which of ``partners`` this account last wrote to at ``number`` (the
+        SMS log), or an empty recordset."""
+        if len(self) != 1 or self._name != "sms.gateway":
+            return partners.browse()
+        return (
+            self.env["sms.gateway.message"]
+            .sudo()
+            .search(
+                [
+                    ("gateway_id", "=", self.id),
+                    ("number", "=", number),
+                    ("partner_id", "in", partners.ids),
+                ],
+                order="id desc",
+                limit=1,
             )
-        return partner
+            .partner_id
+        )
 
     def _is_opt_out(self, text):
         """Whether a customer's message asks for no more messages on this

@@ -189,6 +189,34 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         self.assertEqual(customer.activity_ids.user_id, self.salesperson)
         self.assertIn("+5521998765432", customer.message_ids[0].body)
 
+    def test_a_shared_number_reaches_the_customer_last_written_to(self):
+        """Maria and her son share the phone: the reply answers the SMS sent
+        to him, so it reaches him, not the older contact; a contact of another
+        company with that number is never chosen."""
+        son = self.env["res.partner"].create(
+            {"name": "Pedro Souza", "mobile": "11 98765-4321", "user_id": self.salesperson.id}
+        )
+        other_company = self.env["res.company"].create({"name": "Outra Empresa"})
+        stranger = self.env["res.partner"].create(
+            {"name": "Estranho", "mobile": "11 98765-4321", "company_id": other_company.id}
+        )
+        son._message_sms("Sua fatura vence hoje.")
+        payload = {
+            "type": "MESSAGE",
+            "message": {"from": "5511987654321", "contents": [{"type": "text", "text": "Ok"}]},
+        }
+        self.assertEqual(self._post_json(self.zenvia.inbound_url, payload).status_code, 200)
+        self.env.invalidate_all()
+        self.assertIn("SMS reply from +5511987654321", son.message_ids[0].body)
+        self.assertFalse(self.partner.activity_ids)
+        self.assertFalse(stranger.activity_ids)
+        # Nobody written to yet: the first contact with the number, as before.
+        self.env["sms.gateway.message"].search([]).unlink()
+        payload["message"]["contents"][0]["text"] = "Alô"
+        self.assertEqual(self._post_json(self.zenvia.inbound_url, payload).status_code, 200)
+        self.env.invalidate_all()
+        self.assertIn("Alô", self.partner.message_ids[0].body)
+
     def test_reply_from_an_unknown_number_reaches_a_person(self):
         payload = {
             "type": "MESSAGE",

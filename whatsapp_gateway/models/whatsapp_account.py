@@ -181,6 +181,25 @@ class WhatsappAccount(models.Model):
         for inbound in events.inbound:
             self._process_inbound(inbound)
 
+    def _last_written(self, number, partners):
+        """Which of ``partners`` this account last sent a WhatsApp message to
+        at ``number``."""
+        return (
+            self.env["whatsapp.message"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", self.id),
+                    ("direction", "=", "out"),
+                    ("number", "=", number),
+                    ("partner_id", "in", partners.ids),
+                ],
+                order="id desc",
+                limit=1,
+            )
+            .partner_id
+        )
+
     def _process_inbound(self, inbound):
         """A customer's message: recorded (it opens the 24-hour window), then an
         opt-out or a message a person answers. The same message delivered again
@@ -207,9 +226,21 @@ class WhatsappAccount(models.Model):
             ):
                 _logger.info("WhatsApp message %s again: ignored", inbound.provider_id)
                 return "duplicate"
-        # The customer whose consent names the number, else whose phone is it.
-        consent = self.env["whatsapp.consent"].sudo().search([("number", "=", number)], limit=1)
-        partner = consent.partner_id or self._partner_of_number(number)
+        # The customer whose consent (for this company) names the number, else
+        # whose phone it is; of several sharing it, the one last written to.
+        partners = (
+            self.env["whatsapp.consent"]
+            .sudo()
+            .search(
+                [("number", "=", number), ("company_id", "in", [False, self.company_id.id])],
+                order="id desc",
+            )
+            .partner_id
+        )
+        if len(partners) > 1:
+            partner = self._last_written(number, partners) or partners[:1]
+        else:
+            partner = partners or self._partner_of_number(number)
         Message.create(
             {
                 "account_id": self.id,

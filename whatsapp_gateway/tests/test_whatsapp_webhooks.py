@@ -154,6 +154,27 @@ class TestWhatsappWebhooks(WhatsappStandInMixin, HttpCase):
         activity = self.customer.activity_ids.filtered(lambda a: a.user_id == salesperson)
         self.assertEqual(len(activity), 1)
 
+    def test_a_shared_number_reaches_the_customer_last_written_to(self):
+        """Two customers gave consent for the same phone (a couple): the reply
+        reaches the one the account last wrote to, not the latest consent."""
+        husband = self.env["res.partner"].create({"name": "João Souza", "mobile": NUMBER})
+        self.env["whatsapp.consent"]._grant(husband, NUMBER, "import")
+        self.env["whatsapp.message"].create(
+            {
+                "account_id": self.account.id,
+                "partner_id": self.customer.id,
+                "number": NUMBER,
+                "body": "Lembrete",
+                "state": "sent",
+            }
+        )
+        message = {"from": NUMBER[1:], "id": "wamid.SHARED", "type": "text", "text": {"body": "Ok"}}
+        self.assertEqual(self._post_meta(meta_payload(messages=[message])).status_code, 200)
+        received = self.env["whatsapp.message"].search(
+            [("provider_message_id", "=", "wamid.SHARED")]
+        )
+        self.assertEqual(received.partner_id, self.customer)
+
     def test_what_another_number_of_the_app_received_is_not_this_accounts(self):
         """One Meta app (one secret) serves two numbers: a message to the other
         number, correctly signed, is not recorded on this account."""
