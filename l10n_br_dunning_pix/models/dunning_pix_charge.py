@@ -528,10 +528,13 @@ class DunningPixCharge(models.Model):
     def _pix_from_bank(self, current):
         """Take the bank's record of this charge (``GET /cobv/{txid}``): the Pix
         it lists paid are settled (read back, queued once, booked), then its
-        state is stored."""
+        state is stored. Booked in the caller's transaction, never committed
+        here: a payment being registered, a reminder or a portal page being
+        rendered commits all or nothing (the booking pass commits only as its
+        scheduled action; it takes what is left queued)."""
         self.ensure_one()
         paid = [p["endToEndId"] for p in current.get("pix") or [] if p.get("endToEndId")]
         if paid:
             self.account_id._pix_settle(paid)
-            self.env["dunning.pix.payment"]._cron_pix_book()
+            self.env["dunning.pix.payment"].sudo()._pix_book_now(paid)
         self._pix_store(current)

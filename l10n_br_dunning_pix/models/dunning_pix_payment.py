@@ -272,8 +272,14 @@ class DunningPixPayment(models.Model):
         the next one. The notifications' triggers that came during the run are
         spent with it (ir.cron deletes them at its end): what is still queued
         then is reported as remaining, and the scheduler runs the job again at
-        once."""
-        commit = self.env.context.get("pix_commit", True) and not self.env.registry.in_test_mode()
+        once.
+
+        Only the scheduled action commits (a batch per transaction): called
+        from anywhere else (a user's button, a page being rendered), it books
+        in the caller's transaction and commits nothing (``pix_commit``: a
+        caller that is a scheduled job of its own).
+        """
+        commit = self._pix_commits()
         done = 0
         for _batch in range(batches):
             ids = self._pix_lock_batch(limit)
@@ -286,6 +292,47 @@ class DunningPixPayment(models.Model):
         if commit and done:
             self.env["ir.cron"]._notify_progress(done=done, remaining=self._pix_queued_count())
         return True
+
+    def _pix_commits(self):
+        """Whether this booking pass may commit: as the booking's scheduled
+        action only (ir.cron runs it with its id in the context), never in a
+        transaction it did not begin (a payment being registered, a reminder or
+        a portal page being rendered), nor in tests."""
+        if self.env.registry.in_test_mode():
+            return False
+        if "pix_commit" in self.env.context:
+            return bool(self.env.context["pix_commit"])
+        cron = self.env.ref("l10n_br_dunning_pix.ir_cron_dunning_pix_book", False)
+        return bool(cron) and self.env.context.get("cron_id") == cron.id
+
+    @api.model
+    def _pix_book_now(self, e2eids):
+        """Book the queued Pix of ``e2eids`` (and their refunds) in the
+        caller's transaction, committing nothing: what a user's action found
+        at the bank is booked with it, or not at all. A row another worker
+        holds is skipped (that worker books it)."""
+        if not e2eids:
+            return self.browse()
+        self.env["dunning.pix.payment"].flush_model()
+        ids = [
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT id FROM dunning_pix_payment
+                     WHERE (%s) AND e2eid IN %s
+                     ORDER BY id
+                       FOR UPDATE SKIP LOCKED
+                    """,
+                    TO_BOOK,
+                    tuple(e2eids),
+                )
+            )
+        ]
+        rows = self.browse(ids)
+        if rows:
+            rows._pix_book_batch()
+        return rows
 
     def _pix_queued_count(self):
         """How many Pix wait for the booking pass (as ``_pix_lock_batch`` takes them)."""
@@ -349,7 +396,7 @@ class DunningPixPayment(models.Model):
         self.check_access("read")
         rows = self.sudo().filtered(lambda row: row.state == "error")
         rows.write({"state": "queued", "note": False})
-        self.env["dunning.pix.payment"].sudo()._cron_pix_book()
+        self.env["dunning.pix.payment"].sudo()._pix_book_now(rows.mapped("e2eid"))
         return True
 
     def _pix_book_rows(self):

@@ -9,6 +9,7 @@ import shutil
 import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
+from unittest.mock import patch
 
 import requests
 from freezegun import freeze_time
@@ -582,6 +583,28 @@ class TestDunningPix(DunningCase, HttpCase):
         self.env["dunning.pix.account"]._cron_pix_sync()
         again = [r for r in self.bank.requests if r[0] == "PATCH" and charge.txid in r[1]]
         self.assertEqual(len(again), len(patches))
+
+    def test_registering_a_payment_commits_nothing_midway(self):
+        """Paid by Pix, the notification lost; a user registers the invoice's
+        payment by other means: the bank refuses the removal (CONCLUIDA), its
+        Pix is booked in the user's transaction, and nothing commits it
+        halfway (only the booking's scheduled action commits)."""
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        _line, _code, charge = self._charge(move)
+        self.bank.pay(charge.txid, when=datetime(2026, 12, 9, 14, 0, tzinfo=UTC), notify=False)
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create({})
+        )
+        # As outside tests (the registry not in test mode); the test cursor
+        # refuses any commit.
+        with patch.object(self.env.registry, "in_test_mode", lambda: False):
+            wizard.action_create_payments()
+        self.env.invalidate_all()
+        self.assertEqual(charge.state, "paid")
+        self.assertEqual(move.dunning_pix_payment_ids.state, "review")  # paid twice: a credit
+        self.assertIn(move.payment_state, PAID_STATES)
 
     def test_a_bank_refusing_the_receivers_access_leaves_the_charge_to_try_again(self):
         self._static_pix_bank()
