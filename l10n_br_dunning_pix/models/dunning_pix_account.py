@@ -428,7 +428,10 @@ class DunningPixAccount(models.Model):
         overlap) and book what no notification brought."""
         moment = datetime.now(UTC)
         now = moment.replace(tzinfo=None, microsecond=0)
+        Charge = self.env["dunning.pix.charge"]
         for account in self.sudo().search([]):
+            if Charge._pix_bank_paused(account.id):
+                continue  # read later, from the last reading: nothing is lost
             start = (account.last_poll or now - timedelta(days=1)) - timedelta(
                 minutes=overlap_minutes
             )
@@ -440,6 +443,7 @@ class DunningPixAccount(models.Model):
                 )
             except PixApiError as error:
                 account.last_error = str(error)
+                Charge._pix_pause_bank(account.id, error)
                 _logger.warning(
                     "Pix account %s: reading received Pix failed: %s", account.id, error
                 )
@@ -454,8 +458,20 @@ class DunningPixAccount(models.Model):
         by other means, cancelled or replaced by an agreement is removed at the
         bank; one whose amount or date changed is revised."""
         Charge = self.env["dunning.pix.charge"].sudo()
-        charges = Charge.search([("state", "=", "active")], limit=limit, order="write_date")
-        charges._pix_follow()
+        # First the charges a paused bank was not told about (their
+        # installment paid or changed meanwhile), then the others.
+        charges = Charge.search(
+            [("state", "=", "active"), ("follow_pending", "=", True)],
+            limit=limit,
+            order="write_date",
+        )
+        if len(charges) < limit:
+            charges |= Charge.search(
+                [("state", "=", "active"), ("id", "not in", charges.ids)],
+                limit=limit - len(charges),
+                order="write_date",
+            )
+        charges._pix_follow(later=False)
         # The open installments without a charge, a batch per transaction.
         for _batch in range(batches):
             if len(Charge._pix_create_open(limit=limit)) < limit:

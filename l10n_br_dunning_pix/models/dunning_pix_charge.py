@@ -96,6 +96,13 @@ class DunningPixCharge(models.Model):
     location = fields.Char(readonly=True)
     last_error = fields.Char(readonly=True)
     last_attempt = fields.Datetime(readonly=True)
+    follow_pending = fields.Boolean(
+        "Bank not told yet",
+        readonly=True,
+        copy=False,
+        help="The installment changed while its bank was not answering (or asked to wait): "
+        "the hourly pass revises or removes this charge first.",
+    )
     payment_ids = fields.One2many("dunning.pix.payment", "charge_id", readonly=True)
     e2eids = fields.Char("End-to-end ids", compute="_compute_e2eids")
 
@@ -254,6 +261,34 @@ class DunningPixCharge(models.Model):
         return _BANK_PAUSED.get((self.env.cr.dbname, account_id), 0) > time.monotonic()
 
     @api.model
+    def _pix_pause_bank(self, account_id, error):
+        """After ``error`` (a PixApiError) from the bank of ``account_id``: when
+        the bank is down, slow or asks to wait (timeouts, 5xx, 429), or refuses
+        the receiver's access (401, 403), this process asks it nothing for
+        BANK_PAUSE_SECONDS, or its Retry-After when longer; every path that
+        calls the bank honours it. Whether it paused (not for a refusal of
+        one request)."""
+        if not (error.retryable or error.status in ACCESS_STATUSES):
+            return False
+        pause = max(BANK_PAUSE_SECONDS, error.retry_after or 0)
+        key = (self.env.cr.dbname, account_id)
+        _BANK_PAUSED[key] = max(_BANK_PAUSED.get(key, 0), time.monotonic() + pause)
+        return True
+
+    def _pix_follow_later(self):
+        """These charges could not follow their installments now (the bank
+        paused): flagged, the hourly pass takes them first, and it is asked to
+        run once the pause is over."""
+        if not self:
+            return
+        self.filtered(lambda charge: not charge.follow_pending).write({"follow_pending": True})
+        until = max(_BANK_PAUSED.get((self.env.cr.dbname, a.id), 0) for a in self.account_id)
+        cron = self.env.ref("l10n_br_dunning_pix.ir_cron_dunning_pix_sync", False)
+        if cron:
+            wait = max(0.0, until - time.monotonic()) + 1
+            cron.sudo()._trigger(fields.Datetime.now() + timedelta(seconds=wait))
+
+    @api.model
     def _pix_prepare(self, line):
         """The charge record of ``line`` to show or to create at the bank (made
         with its txid when there is none), or empty: no Pix API account, not in
@@ -354,12 +389,7 @@ class DunningPixCharge(models.Model):
             if error is not None:
                 # The bank down, or refusing the receiver's access: every other
                 # charge would meet the same; not this installment's fault.
-                waits = error.retryable or error.status in ACCESS_STATUSES
-                if waits:
-                    pause = max(BANK_PAUSE_SECONDS, error.retry_after or 0)
-                    _BANK_PAUSED[(self.env.cr.dbname, charge.account_id.id)] = (
-                        time.monotonic() + pause
-                    )
+                waits = self._pix_pause_bank(charge.account_id.id, error)
                 state = "draft" if waits else "failed"
                 charge.write({**values, "state": state, "last_error": str(error)[:500]})
                 _logger.info("Pix charge %s not created: %s", charge.txid, error)
@@ -464,16 +494,34 @@ class DunningPixCharge(models.Model):
         )
 
     # -- following the installment -------------------------------------------------------
-    def _pix_follow(self):
+    def _pix_follow(self, later=True):
         """Remove the charges whose installment is no longer open, revise those
         whose amount or date changed (the payer must never pay twice, nor an
-        old amount)."""
+        old amount).
+
+        A bank that is paused (it did not answer, or asked to wait) is not
+        asked: registering one payment for many invoices never waits on it
+        once per invoice. ``later``: what is skipped is flagged
+        (``follow_pending``) for the hourly pass, which takes the flagged
+        charges first and is triggered for the end of the pause; the flag is
+        cleared only once the bank has answered. Until then the charge stays
+        active at the bank, and a Pix paid with it meanwhile is still read
+        (notification or scheduled reading) and booked against the
+        installment, as a credit to review when it was paid otherwise too:
+        never lost, never paid twice unnoticed."""
+        skipped = self.browse()
+        flagged = self.filtered("follow_pending")
         for charge in self.filtered(lambda c: c.state == "active"):
             line = charge.move_line_id
             if line.dunning_pix_pending:
                 # Paid by this charge, being booked: the booking pass marks it
                 # paid; removing it at the bank now would be refused, or worse.
                 continue
+            if self._pix_bank_paused(charge.account_id.id):
+                skipped |= charge
+                continue
+            if charge.follow_pending:
+                charge.follow_pending = False  # flagged again if the bank does not answer
             client = charge.account_id._pix_client()
             try:
                 if not line._dunning_is_open():
@@ -489,9 +537,19 @@ class DunningPixCharge(models.Model):
                 patch = revision(current, wanted)
                 if patch:
                     charge._pix_store(client.patch_cobv(charge.txid, patch))
-            except (PixApiError, ChargeError) as error:
+            except PixApiError as error:
                 charge.last_error = str(error)[:500]
                 _logger.info("Pix charge %s not followed: %s", charge.txid, error)
+                if self._pix_pause_bank(charge.account_id.id, error):
+                    skipped |= charge
+                continue
+            except ChargeError as error:
+                charge.last_error = str(error)[:500]
+                _logger.info("Pix charge %s not followed: %s", charge.txid, error)
+        # The hourly pass (``later`` False) leaves what it skipped as it was:
+        # flagged charges stay flagged, the others are taken next time anyway.
+        skipped = skipped if later else skipped & flagged
+        skipped.filtered(lambda charge: charge.state == "active")._pix_follow_later()
 
     def _pix_remove(self, client=None):
         """Remove the charge at the bank (REMOVIDA_PELO_USUARIO_RECEBEDOR)."""
@@ -499,12 +557,19 @@ class DunningPixCharge(models.Model):
             if charge.state == "draft":
                 charge.state = "removed"
                 continue
+            if self._pix_bank_paused(charge.account_id.id):
+                # Left active and flagged: the hourly pass removes it (its
+                # installment is no longer open) once the bank answers.
+                charge._pix_follow_later()
+                continue
             bank = client or charge.account_id._pix_client()
             try:
                 answer = bank.remove_cobv(charge.txid)
             except PixApiError as error:
                 charge.last_error = str(error)[:500]
-                if error.status == 400:
+                if self._pix_pause_bank(charge.account_id.id, error):
+                    charge._pix_follow_later()
+                elif error.status == 400:
                     # Refused: no longer active at the bank (paid meanwhile, or
                     # removed by it). What it holds is what happened.
                     charge.action_check_bank()
@@ -517,10 +582,14 @@ class DunningPixCharge(models.Model):
         charge's state is the bank's, stored as the invoice's button does)."""
         self.check_access("read")
         for charge in self.sudo():
+            if self._pix_bank_paused(charge.account_id.id):
+                charge.last_error = self.env._("the bank did not answer a moment ago")
+                continue
             try:
                 current = charge.account_id._pix_client().get_cobv(charge.txid)
             except PixApiError as error:
                 charge.last_error = str(error)[:500]
+                self._pix_pause_bank(charge.account_id.id, error)
                 continue
             charge._pix_from_bank(current)
         return True

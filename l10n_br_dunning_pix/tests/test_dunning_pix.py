@@ -606,6 +606,45 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertEqual(move.dunning_pix_payment_ids.state, "review")  # paid twice: a credit
         self.assertIn(move.payment_state, PAID_STATES)
 
+    def test_a_slow_bank_is_asked_once_for_a_payment_of_many_invoices(self):
+        """The bank hangs: registering one payment for three invoices asks it
+        once, not once per invoice (each a timeout); the charges stay active and
+        flagged, and the hourly pass removes them once the bank answers."""
+        moves = [self._invoice(self.sp, DUE, amount=100.0 + n) for n in range(3)]
+        charges = self.env["dunning.pix.charge"].union(*(self._charge(m)[2] for m in moves))
+        self.assertEqual(charges.mapped("state"), ["active"] * 3)
+        self.bank.fail_next(10, "hang")
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=[m.id for m in moves]
+        ).create({"group_payment": True}).action_create_payments()
+        self.assertEqual(len(self.bank.script), 9)  # one request reached the bank
+        self.assertTrue(all(m.payment_state in PAID_STATES for m in moves))
+        self.assertEqual(charges.mapped("state"), ["active"] * 3)
+        self.assertTrue(all(charges.mapped("follow_pending")))
+        # The bank answers again, the pause is over: the hourly pass removes
+        # them (no one pays twice).
+        self.bank.script.clear()
+        dunning_pix_charge._BANK_PAUSED.clear()
+        self.env["dunning.pix.account"]._cron_pix_sync()
+        self.assertEqual(charges.mapped("state"), ["removed"] * 3)
+        self.assertFalse(any(charges.mapped("follow_pending")))
+        for charge in charges:
+            self.assertEqual(
+                self.bank.charges[charge.txid]["status"], "REMOVIDA_PELO_USUARIO_RECEBEDOR"
+            )
+
+    def test_the_hourly_pass_stops_at_a_bank_that_asks_to_wait(self):
+        moves = [self._invoice(self.sp, DUE, amount=100.0 + n) for n in range(4)]
+        for move in moves:
+            self._charge(move)
+        self.bank.fail_next(20, 429, retry_after=900)
+        started = dunning_pix_charge.time.monotonic()
+        self.env["dunning.pix.account"]._cron_pix_sync()
+        self.env["dunning.pix.account"]._cron_pix_poll()
+        self.assertEqual(len(self.bank.script), 19)  # one request, then it waits
+        paused = dunning_pix_charge._BANK_PAUSED[(self.env.cr.dbname, self.account.id)]
+        self.assertGreaterEqual(paused - started, 900)  # its Retry-After
+
     def test_a_bank_refusing_the_receivers_access_leaves_the_charge_to_try_again(self):
         self._static_pix_bank()
         move = self._invoice(self.sp, DUE, amount=100.0)
