@@ -246,6 +246,10 @@ class PixStandIn:
         self.pix = {}  # e2eid -> Pix
         self.webhooks = {}  # key -> url
         self.tokens = set()
+        self.token_requests = 0
+        # (error, error_description): the token endpoint refuses as RFC 6749
+        # §5.2 says (400 invalid_client, invalid_grant, invalid_scope...).
+        self.token_error = None
         self.requests = []  # (method, path, body)
         self.refusals = []  # (method, path, violations): what a bank would refuse
         self.script = []  # scripted faults: (status, retry_after) or "hang"
@@ -503,6 +507,11 @@ class PixStandIn:
             return (*self._route(method, parts, query, body), {})
 
     def _token(self, headers, raw):
+        with self._lock:
+            self.token_requests += 1
+        if self.token_error:
+            error, description = self.token_error
+            return 400, {"error": error, "error_description": description}
         auth = headers.get("Authorization", "")
         expected = (
             "Basic " + base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()

@@ -44,9 +44,6 @@ BANK_STATES = {
     "REMOVIDO_PELO_USUARIO_RECEBEDOR": "removed",
     "REMOVIDO_PELO_PSP": "removed",
 }
-# Answers about the receiver's access, not about one charge (credentials,
-# product not contracted): the charge waits, the bank is asked later.
-ACCESS_STATUSES = (401, 403)
 # After the bank failed to answer (down, slow, 5xx, 429), this process asks it
 # nothing for a while: the other installments of a run go with the static code
 # at once instead of each waiting for a timeout.
@@ -264,15 +261,21 @@ class DunningPixCharge(models.Model):
     def _pix_pause_bank(self, account_id, error):
         """After ``error`` (a PixApiError) from the bank of ``account_id``: when
         the bank is down, slow or asks to wait (timeouts, 5xx, 429), or refuses
-        the receiver's access (401, 403), this process asks it nothing for
-        BANK_PAUSE_SECONDS, or its Retry-After when longer; every path that
-        calls the bank honours it. Whether it paused (not for a refusal of
+        the receiver's access (401, 403, its token endpoint's refusal), this
+        process asks it nothing for BANK_PAUSE_SECONDS, or its Retry-After when
+        longer; every path that calls the bank honours it. An access refused is
+        the account's to fix: the account shows why (the OAuth2
+        error_description included). Whether it paused (not for a refusal of
         one request)."""
-        if not (error.retryable or error.status in ACCESS_STATUSES):
+        if not (error.retryable or error.access):
             return False
         pause = max(BANK_PAUSE_SECONDS, error.retry_after or 0)
         key = (self.env.cr.dbname, account_id)
         _BANK_PAUSED[key] = max(_BANK_PAUSED.get(key, 0), time.monotonic() + pause)
+        if error.access:
+            account = self.env["dunning.pix.account"].sudo().browse(account_id)
+            if account.last_error != str(error):
+                account.last_error = str(error)
         return True
 
     def _pix_follow_later(self):
@@ -366,7 +369,7 @@ class DunningPixCharge(models.Model):
                 try:
                     return client.put_cobv(charge_txid, body), None
                 except PixApiError as error:
-                    if error.retryable or error.status not in (400, 409):
+                    if error.retryable or error.access or error.status not in (400, 409):
                         raise
                     # Already created by an earlier try whose answer was lost?
                     try:
@@ -379,11 +382,8 @@ class DunningPixCharge(models.Model):
                 return None, error
 
         items = [(charge.txid, client, body) for charge, client, body in work]
-        if len(items) > 1:
-            with ThreadPoolExecutor(max_workers=min(parallel, len(items))) as pool:
-                results = list(pool.map(put, items))
-        else:
-            results = [put(item) for item in items]
+        results = _probe_then_all(items, put, parallel)
+        answered = set()
         for (charge, _client, _body), (answer, error) in zip(work, results, strict=True):
             values = {"last_attempt": now}
             if error is not None:
@@ -395,6 +395,11 @@ class DunningPixCharge(models.Model):
                 _logger.info("Pix charge %s not created: %s", charge.txid, error)
                 continue
             charge._pix_store(answer, values)
+            answered.add(charge.account_id.id)
+        # The bank answered: an access refused earlier is fixed.
+        self.env["dunning.pix.account"].sudo().browse(answered).filtered("last_error").write(
+            {"last_error": False}
+        )
 
     @api.model
     def _pix_create_open(self, limit=500):
@@ -416,12 +421,17 @@ class DunningPixCharge(models.Model):
                  WHERE %s AND l.company_id = ANY(%s)
                    AND NOT EXISTS (SELECT 1 FROM dunning_pix_charge c
                                     WHERE c.move_line_id = l.id
-                                      AND c.state IN ('active', 'paid', 'failed'))
+                                      AND c.state IN ('active', 'paid', 'failed')
+                                      -- Left "refused" by a token refusal before
+                                      -- it waited as an access problem: tried again.
+                                      AND NOT (c.state = 'failed'
+                                               AND c.last_error LIKE %s))
                  ORDER BY l.date_maturity, l.id
                  LIMIT %s
                 """,
                 Line._dunning_open_sql("l"),
                 companies,
+                "token refused:%",
                 limit,
             )
         )
@@ -607,3 +617,32 @@ class DunningPixCharge(models.Model):
             self.account_id._pix_settle(paid)
             self.env["dunning.pix.payment"].sudo()._pix_book_now(paid)
         self._pix_store(current)
+
+
+def _probe_then_all(items, put, parallel):
+    """``put`` of each of ``items`` ((txid, client, body)): one of each bank
+    first, alone, so that a bank that is down or refuses the receiver (its
+    token endpoint's refusal included) is asked once and its other charges
+    wait with the same reason; then the rest, ``parallel`` at a time."""
+    results = [None] * len(items)
+    stopped = {}
+    for index, (_txid, client, _body) in enumerate(items):
+        if id(client) not in stopped:
+            results[index] = put(items[index])
+            error = results[index][1]
+            stopped[id(client)] = error if error and (error.retryable or error.access) else None
+    rest = []
+    for index, (_txid, client, _body) in enumerate(items):
+        if results[index] is None:
+            if stopped[id(client)]:
+                results[index] = (None, stopped[id(client)])
+            else:
+                rest.append(index)
+    if len(rest) > 1:
+        with ThreadPoolExecutor(max_workers=min(parallel, len(rest))) as pool:
+            answers = list(pool.map(put, [items[i] for i in rest]))
+    else:
+        answers = [put(items[i]) for i in rest]
+    for index, answer in zip(rest, answers, strict=True):
+        results[index] = answer
+    return results

@@ -661,6 +661,33 @@ class TestDunningPix(DunningCase, HttpCase):
             code = line._dunning_pix_code()
         self.assertEqual((charge.state, code), ("active", charge.copy_paste))
 
+    def test_a_token_refused_leaves_the_charges_waiting_until_the_account_is_fixed(self):
+        """The token endpoint refuses (RFC 6749 §5.2: 400 invalid_client): the
+        receiver's access, as a 401. The charges wait (not "refused by the
+        bank"), one token request for all, the account says why, and once
+        fixed the hourly pass creates them."""
+        moves = [self._invoice(self.sp, DUE, amount=100.0 + n) for n in range(3)]
+        self.bank.tokens.clear()  # the token kept expires: a new one is asked
+        self.bank.token_error = ("invalid_client", "Credenciais revogadas pelo banco")
+        self.addCleanup(setattr, self.bank, "token_error", None)
+        before = self.bank.token_requests
+        with freeze_time(datetime(2026, 12, 1, 15, 0)):
+            self.env["dunning.pix.account"]._cron_pix_sync()
+        charges = self.env["dunning.pix.charge"].search([("move_id", "in", [m.id for m in moves])])
+        self.assertEqual(charges.mapped("state"), ["draft"] * 3)
+        self.assertEqual(self.bank.token_requests - before, 1)
+        self.assertIn("Credenciais revogadas pelo banco", charges[0].last_error)
+        self.assertIn("invalid_client", self.account.last_error)
+        self.assertIn("Credenciais revogadas pelo banco", self.account.last_error)
+        self.assertTrue(self.env["dunning.pix.charge"]._pix_bank_paused(self.account.id))
+        # Fixed at the bank; the next hourly pass creates them.
+        self.bank.token_error = None
+        dunning_pix_charge._BANK_PAUSED.clear()
+        with freeze_time(datetime(2026, 12, 1, 16, 0)):
+            self.env["dunning.pix.account"]._cron_pix_sync()
+        self.assertEqual(charges.mapped("state"), ["active"] * 3)
+        self.assertFalse(self.account.last_error)
+
     def test_a_bank_that_answers_without_the_copy_and_paste_code(self):
         # pixCopiaECola is optional in the specification: the code is built
         # from the charge's location, the one the bank would have given.

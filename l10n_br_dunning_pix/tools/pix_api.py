@@ -8,7 +8,10 @@ bank issued, and the endpoints the régua uses: ``cobv`` (create, revise, read),
 Errors are one class, :class:`PixApiError`: ``retryable`` when the bank is down,
 slow or asks to wait (timeouts, connection errors, 5xx, 429 with Retry-After),
 not when it refused the request (4xx ``application/problem+json``: its
-``title``, ``detail`` and ``violacoes`` say what to fix).
+``title``, ``detail`` and ``violacoes`` say what to fix); ``access`` when it
+refused the receiver rather than the request (401, 403, or any refusal of the
+token endpoint: RFC 6749 §5.2's ``invalid_client``, ``invalid_grant``,
+``invalid_scope``..., with its ``error_description``).
 
 Each bank's deviations from the standard (token request, path prefix, extra
 headers or query parameters) are in :mod:`.banks`.
@@ -24,6 +27,9 @@ import requests
 from .banks import adapter_for
 
 DEFAULT_TIMEOUT = 20.0  # seconds (connect, then each read)
+# Answers about the receiver's access, not about one request (credentials,
+# product not contracted).
+ACCESS_STATUSES = (401, 403)
 PAGE_SIZE = 1000  # the most a page holds (paginacao.itensPorPagina)
 MAX_PAGES = 1000  # a reading never loops on a bank that keeps answering pages
 
@@ -38,10 +44,14 @@ class PixApiError(Exception):
         title="",
         violations=(),
         problem_type="",
+        access=None,
     ):
         super().__init__(message)
         self.status = status
         self.retryable = retryable
+        # The receiver's access refused (every request would be): the
+        # credentials, the certificate or the product, not this request.
+        self.access = status in ACCESS_STATUSES if access is None else access
         self.retry_after = retry_after
         self.title = title
         self.violations = tuple(violations)
@@ -57,8 +67,11 @@ def _retry_after(response):
     return float(value) if value.isdigit() else None
 
 
-def error_from_response(response):
-    """The PixApiError a non-2xx response means (problem+json read when present)."""
+def error_from_response(response, token=False):
+    """The PixApiError a non-2xx response means (problem+json read when
+    present, and an OAuth2 error's ``error`` and ``error_description``, RFC
+    6749 §5.2). ``token``: the answer of the token endpoint, whose refusals
+    (400 and 401 alike) are the receiver's access."""
     status = response.status_code
     title = detail = problem_type = ""
     violations = []
@@ -67,8 +80,8 @@ def error_from_response(response):
     except ValueError:
         problem = None
     if isinstance(problem, dict):
-        title = str(problem.get("title") or "")
-        detail = str(problem.get("detail") or "")
+        title = str(problem.get("title") or problem.get("error") or "")
+        detail = str(problem.get("detail") or problem.get("error_description") or "")
         problem_type = str(problem.get("type") or "")
         for violation in problem.get("violacoes") or []:
             if isinstance(violation, dict):
@@ -80,14 +93,16 @@ def error_from_response(response):
         message += f": {title}{' - ' if title and detail else ''}{detail}"
     if violations:
         message += " (" + "; ".join(violations) + ")"
+    retryable = status == 429 or status >= 500
     return PixApiError(
         message,
         status=status,
-        retryable=status == 429 or status >= 500,
+        retryable=retryable,
         retry_after=_retry_after(response) if status in (429, 503) else None,
         title=title,
         violations=violations,
         problem_type=problem_type,
+        access=(token and not retryable) or status in ACCESS_STATUSES,
     )
 
 
@@ -141,7 +156,7 @@ class PixClient:
             request = self.adapter.token_request(self)
             response = self._send("POST", self.token_url, **request)
             if response.status_code >= 400:
-                error = error_from_response(response)
+                error = error_from_response(response, token=True)
                 error.args = (f"token refused: {error.args[0]}",)
                 raise error
             try:

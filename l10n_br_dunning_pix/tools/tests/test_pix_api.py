@@ -84,9 +84,31 @@ def test_wrong_credentials_and_unreachable_bank(bank):
     with pytest.raises(PixApiError) as refused:
         PixClient(bank.base_url, "x", "y", token_url=bank.token_url).token()
     assert refused.value.status == 401 and not refused.value.retryable
+    assert refused.value.access
     with pytest.raises(PixApiError) as down:
         PixClient("http://127.0.0.1:9/api", "x", "y", timeout=2).token()
     assert down.value.retryable
+
+
+def test_a_token_refused_is_the_receivers_access_with_the_banks_reason(bank):
+    """RFC 6749 §5.2: the token endpoint answers 400 with error and
+    error_description; the receiver's access, not one request's fault."""
+    bank.token_error = ("invalid_client", "Certificado revogado para este client_id")
+    client = client_for(bank)
+    txid = make_txid("db", 7)
+    with pytest.raises(PixApiError) as refused:
+        client.put_cobv(txid, body(txid))
+    error = refused.value
+    assert error.status == 400 and error.access and not error.retryable
+    assert "invalid_client" in str(error)
+    assert "Certificado revogado para este client_id" in str(error)
+    assert bank.token_requests == 1 and bank.requests == []
+    # A refusal of the request itself is not one of the access.
+    bank.token_error = None
+    client.put_cobv(txid, body(txid))
+    with pytest.raises(PixApiError) as duplicate:
+        client.put_cobv(txid, body(txid))
+    assert not duplicate.value.access
 
 
 def test_efi_token_is_json(bank):
