@@ -16,6 +16,7 @@ from odoo.addons.l10n_br_dunning.tools.business_calendar import DEFAULT_TZ
 from odoo.addons.l10n_br_dunning.tools.portal_rules import late_charges
 
 from ..tools.cobv import (
+    MAX_GENERATIONS,
     Charge,
     ChargeError,
     creditor,
@@ -307,6 +308,8 @@ class DunningPixCharge(models.Model):
         )
         if charge.state == "active" and not charge._pix_expiring():
             return charge
+        if charge.state == "failed" and charge.generation >= MAX_GENERATIONS - 1:
+            return self.browse()  # the installment's last charge: no other (_pix_out_of_charges)
         if charge.state == "active":
             # Past its due date and soon no longer payable: the bank removes
             # it, a new charge (the next generation) is created from today.
@@ -322,6 +325,8 @@ class DunningPixCharge(models.Model):
             return self.browse()
         if not charge:
             generation = self.sudo().search_count([("move_line_id", "=", line.id)])
+            if generation >= MAX_GENERATIONS:
+                return self._pix_out_of_charges(line, generation)
             txid = make_txid(
                 self.env["ir.config_parameter"].sudo().get_param("database.uuid"),
                 line.id,
@@ -339,6 +344,20 @@ class DunningPixCharge(models.Model):
                 }
             )
         return charge
+
+    @api.model
+    def _pix_out_of_charges(self, line, count):
+        """``line`` has had every charge a txid can name: its last one is left
+        failed with the reason (shown with the static code its messages carry,
+        never tried again, nor by the hourly pass); the others' go on."""
+        last = self.sudo().search([("move_line_id", "=", line.id)], order="id desc", limit=1)
+        reason = self.env._(
+            "no more Pix charges for this installment: %(count)s were created and replaced",
+            count=count,
+        )
+        _logger.warning("Installment %s: %s", line.id, reason)
+        last.write({"state": "failed", "last_error": reason, "last_attempt": fields.Datetime.now()})
+        return self.browse()
 
     def _pix_expiring(self):
         """This active charge is to be replaced (tools/cobv.py ``expiring``)."""

@@ -7,7 +7,7 @@ each Pix back from the bank and books it once."""
 import base64
 import shutil
 import tempfile
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from unittest.mock import patch
 
@@ -21,6 +21,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.addons.l10n_br_dunning.tests.common import DunningCase
 from odoo.addons.l10n_br_dunning.tools.payment_states import PAID_STATES
 from odoo.addons.l10n_br_dunning_pix.models import dunning_pix_charge
+from odoo.addons.l10n_br_dunning_pix.tools.cobv import make_txid
 
 from stand_ins.pix_psp import PixStandIn, br_code, make_tls
 
@@ -565,6 +566,59 @@ class TestDunningPix(DunningCase, HttpCase):
             created = self.env["dunning.pix.charge"]._pix_create_open()
         self.assertEqual(created.move_line_id, line)
         self.assertEqual((new.state, created.generation, created.state), ("removed", 2, "active"))
+
+    def test_a_charge_payable_a_few_days_is_replaced_only_once_it_is_not(self):
+        """Payable two days after its due date: the hourly pass replaces it
+        once the payer's bank refuses it, not every day (yesterday's code stays
+        payable)."""
+        self.account.validity_days = 2
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        line, _code, charge = self._charge(move)
+        for day in range(8):  # 10 to 17 December
+            with freeze_time(datetime(2026, 12, 10, 15, 0) + timedelta(days=day)):
+                self.env["dunning.pix.account"]._cron_pix_sync()
+        charges = self.env["dunning.pix.charge"].search(
+            [("move_line_id", "=", line.id)], order="generation"
+        )
+        self.assertEqual(charges.mapped("generation"), [0, 1, 2])
+        self.assertEqual(charges.mapped("date_due"), [DUE, date(2026, 12, 13), date(2026, 12, 16)])
+        self.assertEqual(charges.mapped("state"), ["removed", "removed", "active"])
+        self.assertEqual(self.bank.refusals, [])
+
+    def test_an_installment_out_of_charges_is_left_failed_and_holds_no_other(self):
+        self._static_pix_bank()
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        line = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
+        Charge = self.env["dunning.pix.charge"].sudo()
+        for generation in range(100):  # every one created, then replaced
+            Charge.create(
+                {
+                    "move_line_id": line.id,
+                    "move_id": move.id,
+                    "account_id": self.account.id,
+                    "company_id": self.company.id,
+                    "generation": generation,
+                    "txid": make_txid(uuid, line.id, generation),
+                    "state": "removed",
+                }
+            )
+        other = self._invoice(self.rj, DUE, amount=55.0)
+        with freeze_time(datetime(2026, 12, 1, 15, 0)):
+            code = line._dunning_pix_code()  # the static code, no error
+            created = Charge._pix_create_open()
+        self.assertIn(KEY, code)
+        self.assertEqual(created.move_id, other)
+        self.assertEqual(other.dunning_pix_charge_ids.state, "active")
+        last = Charge.search([("move_line_id", "=", line.id)], order="generation desc", limit=1)
+        self.assertEqual((last.generation, last.state), (99, "failed"))
+        self.assertIn("no more Pix charges", last.last_error)
+        self.assertEqual(line._dunning_pix_fallback(), last.last_error)
+        # Not tried again, by a message nor by the next hourly pass.
+        with freeze_time(datetime(2026, 12, 1, 17, 0)):
+            self.assertIn(KEY, line._dunning_pix_code())
+            self.assertFalse(Charge._pix_create_open())
+        self.assertEqual(Charge.search_count([("move_line_id", "=", line.id)]), 100)
 
     def test_a_charge_paid_at_the_bank_is_not_removed_again_and_again(self):
         move = self._invoice(self.sp, DUE, amount=100.0)

@@ -29,8 +29,11 @@ INFO_VALUE_MAX = 200
 
 CENT = Decimal("0.01")
 # A charge in a message must stay payable a few days after it arrives: a
-# charge past its due date is replaced when fewer days than this are left.
+# charge past its due date is replaced when fewer days than this are left
+# (where the charges are payable long enough after their due date for that).
 EXPIRY_MARGIN_DAYS = 3
+# An installment's charges: generations 0 to 99 (two digits of the txid).
+MAX_GENERATIONS = 100
 
 # Weights of the CPF and CNPJ check digits (Receita Federal).
 _CNPJ_WEIGHTS = (6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)
@@ -73,7 +76,7 @@ def make_txid(database_uuid, line_id, generation=0):
     readable by a person in the bank's statement and distinct between two
     databases (a test copy) that share the company's CNPJ.
     """
-    if line_id <= 0 or not 0 <= generation < 100:
+    if line_id <= 0 or not 0 <= generation < MAX_GENERATIONS:
         raise ChargeError("bad_txid_input", f"line {line_id}, generation {generation}")
     digest = hashlib.sha256(f"{database_uuid}:{line_id}:{generation}".encode()).hexdigest()
     txid = f"RG{line_id:012d}{generation:02d}{digest[:19]}"
@@ -235,10 +238,18 @@ def per_day(interest_for_30_days):
 
 def expiring(due, validity_days, today, margin=EXPIRY_MARGIN_DAYS):
     """Whether a charge due ``due``, payable ``validity_days`` after it, is to
-    be replaced on ``today`` (the bank's date): past its due date, so that a
-    new charge would be payable longer, and payable for fewer than ``margin``
-    more days (or not at all: the payer's bank refuses it)."""
-    return today > due and today + timedelta(days=margin) > due + timedelta(days=validity_days)
+    be replaced on ``today`` (the bank's date): once the payer's bank refuses
+    it (past its last payable day); and, when it is payable more than twice
+    ``margin`` days after its due date, already when fewer than ``margin``
+    more days are left, so that a message's code outlives its arrival. Never
+    while it is payable otherwise: with a short validity the new charge would
+    be no better, and be replaced in its turn every day (a code sent yesterday
+    removed while still payable)."""
+    if today <= due:
+        return False
+    if validity_days <= 2 * margin:
+        margin = 0
+    return today + timedelta(days=margin) > due + timedelta(days=validity_days)
 
 
 def _emv(tag, value):

@@ -164,6 +164,15 @@ def test_interest_by_the_day_for_a_charge_that_holds_its_fine():
         (DUE + timedelta(days=11), 10, True),  # no longer payable
         (DUE - timedelta(days=5), 0, False),  # before its due date: a new one is no better
         (DUE + timedelta(days=1), 0, True),
+        # Payable a few days only: replaced once no longer payable, not every
+        # day (yesterday's code is still payable).
+        (DUE + timedelta(days=1), 2, False),
+        (DUE + timedelta(days=2), 2, False),
+        (DUE + timedelta(days=3), 2, True),
+        (DUE + timedelta(days=3), 3, False),
+        (DUE + timedelta(days=4), 3, True),
+        (DUE + timedelta(days=6), 6, False),
+        (DUE + timedelta(days=5), 7, True),  # longer: three days ahead again
     ],
 )
 def test_a_charge_past_its_due_date_is_replaced_before_it_stops_being_payable(
