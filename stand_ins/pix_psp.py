@@ -27,6 +27,7 @@ import ssl
 import sys
 import threading
 import time
+import unicodedata
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -258,6 +259,8 @@ class PixStandIn:
         self.webhook_cert = None
         self.omit_copy_paste = False  # answer charges without pixCopiaECola
         self.omit_components = False  # Pix records without componentesValor
+        self.omit_echo = False  # charges kept without solicitacaoPagador, infoAdicionais
+        self.upper_names = False  # the debtor's name kept in upper case, without accents
         self.max_page_size = 1000  # GET /pix: at most so many a page
         self.omit_page_count = False  # GET /pix: no quantidadeDePaginas
         self._e2e_counter = itertools.count(1)
@@ -638,8 +641,19 @@ class PixStandIn:
         )
         if self.omit_copy_paste:  # optional in the specification's CobVGerada
             charge.pop("pixCopiaECola")
-        self.charges[txid] = charge
+        self.charges[txid] = self._kept(charge)
         return 201, charge
+
+    def _kept(self, charge):
+        """The charge as this bank keeps it: the optional texts left out, the
+        debtor's name normalised, on demand (both allowed by CobVGerada)."""
+        if self.omit_echo:
+            charge.pop("solicitacaoPagador", None)
+            charge.pop("infoAdicionais", None)
+        if self.upper_names and (charge.get("devedor") or {}).get("nome"):
+            name = unicodedata.normalize("NFKD", charge["devedor"]["nome"])
+            charge["devedor"]["nome"] = name.encode("ascii", "ignore").decode().upper()
+        return charge
 
     def _patch_cobv(self, txid, body):
         charge = self.charges.get(txid)
@@ -664,7 +678,7 @@ class PixStandIn:
             else:
                 charge[key] = value
         charge["revisao"] += 1
-        return 200, charge
+        return 200, self._kept(charge)
 
     def _list_pix(self, query):
         try:

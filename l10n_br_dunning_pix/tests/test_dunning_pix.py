@@ -817,6 +817,26 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertEqual((held["valor"]["original"], held["revisao"]), ("200.00", 1))
         self.assertEqual((charge.amount, charge.revision), (200.0, 1))
 
+    def test_a_bank_keeping_less_than_it_was_sent_is_not_revised_every_hour(self):
+        """A bank that keeps no payer's request nor additional information
+        (optional in its answer) and the debtor's name in upper case: the
+        hourly pass revises nothing; a change of amount still is."""
+        self.bank.omit_echo = self.bank.upper_names = True
+        self.addCleanup(setattr, self.bank, "omit_echo", False)
+        self.addCleanup(setattr, self.bank, "upper_names", False)
+        self.sp.name = "Maria José Souza"
+        move = self._invoice(self.sp, DUE, amount=300.0)
+        _line, _code, charge = self._charge(move)
+        held = self.bank.charges[charge.txid]
+        self.assertNotIn("solicitacaoPagador", held)
+        self.assertEqual(held["devedor"]["nome"], "MARIA JOSE SOUZA")
+        for _hour in range(3):
+            self.env["dunning.pix.account"]._cron_pix_sync()
+        patches = [r for r in self.bank.requests if r[0] == "PATCH" and charge.txid in r[1]]
+        self.assertEqual((patches, held["revisao"]), ([], 0))
+        self._pay(move, amount=100.0)
+        self.assertEqual((held["valor"]["original"], held["revisao"]), ("200.00", 1))
+
     def test_new_date_on_the_portal_moves_the_charge_due_date(self):
         move = self._invoice(self.sp, DUE, amount=300.0)
         _line, _code, charge = self._charge(move)

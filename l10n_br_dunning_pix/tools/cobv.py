@@ -348,24 +348,62 @@ def _as_sent(value, shape):
 OPTIONAL_VALUE_PARTS = ("multa", "juros", "desconto", "abatimento")
 
 
+# What a payer reads but does not pay: sent with a revision, never a reason
+# for one (optional in the bank's answer: a bank may leave them out).
+ECHO_FIELDS = ("solicitacaoPagador", "infoAdicionais")
+
+
+def _same_name(theirs, mine):
+    """The debtor's name as the bank holds it means ours: a bank may keep it
+    in upper case, without accents or with other spacing; one that leaves it
+    out changes nothing either."""
+    if theirs is None:
+        return True
+    return _plain(str(theirs), NAME_MAX).casefold() == _plain(mine, NAME_MAX).casefold()
+
+
+def _differs(key, theirs, mine):
+    """Whether the bank's ``theirs`` of ``key`` changes what the payer pays or
+    who owes it, against ``mine`` (what we send)."""
+    if key == "valor":
+        if _as_sent(theirs, mine) != _as_sent(mine, mine):
+            return True
+        held = theirs if isinstance(theirs, dict) else {}
+        return bool({part for part in OPTIONAL_VALUE_PARTS if held.get(part)} - set(mine))
+    theirs = theirs if isinstance(theirs, dict) else {}
+    if key == "calendario":
+        # The due date always; the days payable after it when the bank says.
+        return any(
+            _as_sent(theirs.get(part), value) != _as_sent(value, value)
+            for part, value in mine.items()
+            if part == "dataDeVencimento" or theirs.get(part) is not None
+        )
+    # devedor: the CPF or CNPJ, and a name that differs in more than writing
+    # (the e-mail is ours to send, not the bank's to keep).
+    ids = {part: value for part, value in mine.items() if part in ("cpf", "cnpj")}
+    if _as_sent(theirs, ids) != _as_sent(ids, ids):
+        return True
+    return not _same_name(theirs.get("nome"), mine.get("nome") or "")
+
+
 def revision(current, wanted):
     """The ``PATCH /cobv/{txid}`` body that turns the charge the bank holds
     (``current``: a ``CobVGerada``) into ``wanted`` (a ``CobVSolicitada``), or
-    None when nothing a payer sees differs. The debtor's e-mail is ours to
-    send, not the bank's to keep: a bank that drops it asks no revision."""
+    None when nothing changes what the payer pays or who owes it: the amount
+    and its fine, interest, discount and rebate, the due date and the days
+    payable after it, the debtor's CPF or CNPJ and name (as a bank may write
+    it). The texts the payer reads (``solicitacaoPagador``, ``infoAdicionais``)
+    go with a revision when they differ, but never ask for one: a bank may
+    leave them out of its answer."""
     patch = {}
-    for key in ("calendario", "valor", "devedor", "solicitacaoPagador", "infoAdicionais"):
+    for key in ("calendario", "valor", "devedor"):
         mine = wanted.get(key)
-        if mine is None:
-            continue
-        theirs = current.get(key)
-        shape = mine
-        if key == "devedor" and isinstance(mine, dict):
-            shape = {k: v for k, v in mine.items() if k != "email"}
-        differs = _as_sent(theirs, shape) != _as_sent(shape, shape)
-        if key == "valor" and isinstance(theirs, dict):
-            held = {part for part in OPTIONAL_VALUE_PARTS if theirs.get(part)}
-            differs = differs or held - set(mine)
-        if differs:
+        if mine is not None and _differs(key, current.get(key), mine):
             patch[key] = mine
-    return patch or None
+    if not patch:
+        return None
+    for key in ECHO_FIELDS:
+        mine = wanted.get(key)
+        if mine is not None and _as_sent(current.get(key), mine) != _as_sent(mine, mine):
+            patch[key] = mine
+    return patch

@@ -6,6 +6,7 @@ import pytest
 from stand_ins.pix_psp import br_code, violations
 
 from ..cobv import (
+    ECHO_FIELDS,
     Charge,
     ChargeError,
     creditor,
@@ -137,6 +138,33 @@ def test_revision_ignores_what_a_bank_answers_differently_but_means_the_same():
     # A fine the bank holds that the contracts no longer provide is revised away.
     plain = charge().body()
     assert revision(held, plain) == {"valor": plain["valor"]}
+
+
+def test_revision_only_for_what_the_payer_pays_or_who_owes_it():
+    wanted = charge(
+        debtor_name="Maria José  Souza", payer_request="NF 1, vencimento 10/12/2026"
+    ).body()
+    wanted["infoAdicionais"] = [{"nome": "Documento", "valor": "NF 1"}]
+    # A bank that leaves the optional texts out and keeps the name its way.
+    held = {key: value for key, value in wanted.items() if key not in ECHO_FIELDS}
+    held["devedor"] = {"cpf": "52998224725", "nome": "MARIA JOSE SOUZA"}
+    assert revision(held, wanted) is None
+    assert revision({**held, "devedor": {"cpf": "52998224725"}}, wanted) is None
+    # Another debtor, another name, another amount: revised, texts with it.
+    other = {**held, "devedor": {"cpf": "11144477735", "nome": "MARIA JOSE SOUZA"}}
+    assert revision(other, wanted)["devedor"] == wanted["devedor"]
+    renamed = {**held, "devedor": {"cpf": "52998224725", "nome": "João Souza"}}
+    assert revision(renamed, wanted)["devedor"] == wanted["devedor"]
+    smaller = charge(
+        amount=Decimal("1000.00"),
+        debtor_name="Maria José Souza",
+        payer_request="NF 1, vencimento 10/12/2026",
+    ).body()
+    patch = revision(held, smaller)
+    assert sorted(patch) == ["solicitacaoPagador", "valor"]
+    # The days payable after the due date: revised when the bank says otherwise.
+    longer = {**held, "calendario": {**held["calendario"], "validadeAposVencimento": 5}}
+    assert revision(longer, wanted)["calendario"] == wanted["calendario"]
 
 
 def test_a_charge_is_never_due_before_the_bank_creates_it():
