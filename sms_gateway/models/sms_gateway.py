@@ -106,11 +106,12 @@ class SmsGateway(models.Model):
 
     @api.depends("provider", "webhook_secret")
     def _compute_webhook_urls(self):
-        base = self.get_base_url() if self else ""
         for gateway in self:
             if not gateway.id:
                 gateway.status_url = gateway.inbound_url = False
                 continue
+            # get_base_url() is per record (several gateways are read at once).
+            base = gateway.get_base_url()
             # Twilio signs its requests with the auth token; the others prove
             # themselves with the secret in the URL.
             query = "" if gateway.provider == "twilio" else f"?token={gateway.webhook_secret}"

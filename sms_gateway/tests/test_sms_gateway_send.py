@@ -250,6 +250,28 @@ class TestSmsGatewaySend(StandInMixin, SMSCase):
         self.assertEqual([a[0] for a in self.stand_in.accepted], ["infobip"])
         self.assertEqual(self._log(sms).gateway_id, other_gateway)
 
+    def test_two_companies_gateways_show_their_urls_together(self):
+        """The gateways' list reads every gateway's webhook URLs at once."""
+        other_company = self.env["res.company"].create({"name": "Filial Rio"})
+        twilio = self._create_gateway("twilio", company_id=other_company.id)
+        gateways = self.gateway | twilio
+        self.env.invalidate_all()
+        base = self.gateway.get_base_url()
+        self.assertEqual(
+            gateways.mapped("status_url"),
+            [
+                f"{base}/sms_gateway/{self.gateway.id}/status?token={self.gateway.webhook_secret}",
+                f"{base}/sms_gateway/{twilio.id}/status",
+            ],
+        )
+        self.assertEqual(
+            gateways.mapped("inbound_url"),
+            [
+                f"{base}/sms_gateway/{self.gateway.id}/inbound?token={self.gateway.webhook_secret}",
+                f"{base}/sms_gateway/{twilio.id}/inbound",
+            ],
+        )
+
     def test_message_company_chooses_the_gateway_whoever_runs_the_queue(self):
         """A shared customer, an SMS posted for the branch, the queue run by the
         head office: the branch's gateway sends it (the message's company)."""

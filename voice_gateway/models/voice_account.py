@@ -83,9 +83,9 @@ class VoiceAccount(models.Model):
 
     @api.depends("provider", "webhook_secret")
     def _compute_webhook_url(self):
-        base = self.get_base_url() if self else ""
         for account in self:
-            account.webhook_url = account.id and account._status_url(base) or False
+            # Each account's own base URL: get_base_url() is per record.
+            account.webhook_url = account.id and account._status_url() or False
 
     def _status_url(self, base=None):
         """Where the provider posts calls' outcomes: Twilio signs its calls, the

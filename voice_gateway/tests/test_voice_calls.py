@@ -188,6 +188,21 @@ class TestVoiceCalls(VoiceStandInMixin, HttpCase):
         )
         self.assertEqual(response.status_code, 403)
 
+    def test_two_companies_accounts_show_their_urls_together(self):
+        """The accounts' list reads every account's webhook URL at once."""
+        other = self.env["res.company"].create({"name": "Filial Rio"})
+        infobip = self._create_voice_account("infobip", company=other)
+        accounts = self.twilio | infobip
+        self.env.invalidate_all()
+        base = self.twilio.get_base_url()
+        self.assertEqual(
+            accounts.mapped("webhook_url"),
+            [
+                f"{base}/voice_gateway/{self.twilio.id}/status",
+                f"{base}/voice_gateway/{infobip.id}/status?token={infobip.webhook_secret}",
+            ],
+        )
+
     def test_infobip_machine(self):
         infobip = self._create_voice_account("infobip")
         call = self._call(account=infobip, person=Person(answered_by=MACHINE))

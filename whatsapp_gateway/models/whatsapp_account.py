@@ -88,11 +88,13 @@ class WhatsappAccount(models.Model):
 
     @api.depends("provider", "webhook_secret")
     def _compute_webhook_url(self):
-        base = self.get_base_url() if self else ""
         for account in self:
             if not account.id:
                 account.webhook_url = False
                 continue
+            # One account at a time: the queue reads the URL of every account
+            # it sends for at once, and get_base_url() is per record.
+            base = account.get_base_url()
             # Meta and Twilio sign their calls; Zenvia and Infobip carry the secret.
             signed = account.provider in ("meta", "twilio")
             query = "" if signed else f"?token={account.webhook_secret}"

@@ -179,3 +179,24 @@ class TestWhatsappSend(WhatsappStandInMixin, TransactionCase):
         Account = self.env["whatsapp.account"]
         self.assertEqual(Account._for_company(other), account)
         self.assertEqual(Account._for_company(self.env.company), self.account)
+
+    def test_two_companies_accounts_queued_together_both_send(self):
+        """One cron run holds messages of two companies' accounts, one of them
+        Twilio (its status callback URL is computed): each account computes its
+        own URL, and neither company's queue stops the other's."""
+        other = self.env["res.company"].create({"name": "Filial Rio"})
+        twilio = self._create_account("twilio", company=other)
+        messages = self._queue(self.template) | self._queue(self._create_template(twilio))
+        self.env.invalidate_all()
+        self.env["whatsapp.message"]._cron_send()
+        self.assertEqual(
+            messages.mapped("state"), ["sent", "sent"], messages.mapped("error_detail")
+        )
+        self.assertEqual(sorted(a[0] for a in self.stand_in.accepted), ["meta", "twilio"])
+        self.assertEqual(
+            (self.account | twilio).mapped("webhook_url"),
+            [
+                f"{self.account.get_base_url()}/whatsapp_gateway/{self.account.id}/webhook",
+                f"{twilio.get_base_url()}/whatsapp_gateway/{twilio.id}/webhook",
+            ],
+        )
