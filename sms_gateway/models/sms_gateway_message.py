@@ -54,17 +54,31 @@ class SmsGatewayMessage(models.Model):
         providers.REJECTED: ("failed", None, "rejected"),
         providers.EXPIRED: ("failed", None, "expired"),
     }
+    # Log status -> the log statuses a report of it leaves alone (final ones
+    # are never undone: see _apply_report), and the same on the notification.
+    REPORT_KEEPS = {
+        "sent": ("failed", "delivered"),
+        "failed": ("delivered",),
+        "delivered": (),
+    }
+    NOTIFICATION_KEEPS = {
+        "sent": ("exception", "bounce", "sent"),
+        "failed": ("sent",),
+        "delivered": (),
+    }
 
     def _apply_report(self, report):
         """Record a delivery report on the log, the SMS, its tracker and notification.
 
-        Reports can arrive out of order: "delivered" is final, a later report
-        changes nothing, neither here nor on the chatter's notification.
+        Reports can arrive out of order and move an SMS forward only, in the
+        order WhatsApp's statuses follow (whatsapp_gateway's ``PROGRESS``): sent,
+        then failed, then delivered. A late "sent" after "failed" or "delivered"
+        changes nothing; "failed" never undoes "delivered"; "delivered" after a
+        failure wins (the handset has it, whatever the provider said before).
+        The same holds on the chatter's notification.
         """
         status, sms_state, provider_error = self.REPORT_TO_STATUS[report.status]
-        lines = (
-            self if status == "delivered" else self.filtered(lambda log: log.status != "delivered")
-        )
+        lines = self.filtered(lambda log: log.status not in self.REPORT_KEEPS[status])
         if not lines:
             return
         values = {"status": status}
@@ -75,11 +89,11 @@ class SmsGatewayMessage(models.Model):
         lines.write(values)
         uuids = lines.mapped("sms_uuid")
         trackers = self.env["sms.tracker"].sudo().search([("sms_uuid", "in", uuids)])
-        if status != "delivered":
-            # The notification may say delivered where the log was lost or reset.
-            trackers = trackers.filtered(
-                lambda t: t.mail_notification_id.notification_status != "sent"
-            )
+        # The notification may say delivered (failed) where the log was lost or reset.
+        kept = self.NOTIFICATION_KEEPS[status]
+        trackers = trackers.filtered(
+            lambda t: t.mail_notification_id.notification_status not in kept
+        )
         sms_records = self.env["sms.sms"].sudo().search([("uuid", "in", uuids)])
         if sms_state:
             trackers._action_update_from_sms_state(sms_state)

@@ -73,6 +73,37 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         self._post_json(self.zenvia.status_url, self._zenvia_status(log, "NOT_DELIVERED"))
         self.assertEqual(notification.notification_status, "sent")
 
+    def test_late_sent_report_after_a_final_one_changes_nothing(self):
+        """A failure or a delivery is final: a "sent" arriving after it changes
+        neither the log nor the chatter's notification."""
+        for final, status, notification_status in (
+            ("NOT_DELIVERED", "failed", "exception"),
+            ("REJECTED", "failed", "bounce"),
+            ("DELIVERED", "delivered", "sent"),
+        ):
+            with self.subTest(final=final):
+                notification, log = self._send_one()
+                self._post_json(self.zenvia.status_url, self._zenvia_status(log, final))
+                for _repeat in range(2):
+                    response = self._post_json(
+                        self.zenvia.status_url, self._zenvia_status(log, "SENT")
+                    )
+                    self.assertEqual(response.status_code, 200)
+                self.assertEqual(log.status, status)
+                self.assertEqual(notification.notification_status, notification_status)
+                # Even when the log was reset by hand, the chatter keeps its state.
+                log.status = "sent"
+                self._post_json(self.zenvia.status_url, self._zenvia_status(log, "SENT"))
+                self.assertEqual(notification.notification_status, notification_status)
+
+    def test_delivered_after_a_failure_wins(self):
+        """As WhatsApp's statuses: delivered comes after failed (the handset has it)."""
+        notification, log = self._send_one()
+        self._post_json(self.zenvia.status_url, self._zenvia_status(log, "NOT_DELIVERED"))
+        self._post_json(self.zenvia.status_url, self._zenvia_status(log, "DELIVERED"))
+        self.assertEqual(log.status, "delivered")
+        self.assertEqual(notification.notification_status, "sent")
+
     @mute_logger("odoo.addons.sms_gateway.controllers.main", "werkzeug")
     def test_forged_or_unknown_reports_change_nothing(self):
         notification, log = self._send_one()
