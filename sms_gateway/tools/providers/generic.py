@@ -12,6 +12,7 @@ from .outcomes import (
     SENT,
     UNDELIVERED,
     InboundSms,
+    ProviderError,
     SendResult,
     StatusReport,
     WebhookError,
@@ -64,9 +65,23 @@ class GenericJsonProvider(Provider):
         return "POST", self.base_url, {"json": self._payload(message), "headers": self._headers()}
 
     def _parse_success(self, message, response):
-        data = self._json(response)
-        provider_id = data.get("id") if isinstance(data, dict) else None
-        return SendResult(message.uuid, SENT, provider_id=str(provider_id or message.uuid))
+        """``{"id": ...}``; an answer with an ``error`` (``{"status": "error",
+        "error": "invalid number"}``) was refused, as in a list. Anything but a
+        JSON object (an HTML page, broken JSON) raises: unknown, never sent."""
+        data = response.json()
+        if not isinstance(data, dict):
+            raise TypeError(f"not a JSON object: {response.text[:100]}")
+        return self._result(message.uuid, data)
+
+    @staticmethod
+    def _result(uuid, answer):
+        """The outcome of one SMS in the API's answer (alone or in a list)."""
+        error = answer.get("error")
+        if error or str(answer.get("status") or "").lower() == "error":
+            return SendResult(
+                uuid, FAILED, failure_type="sms_server", detail=str(error or "status: error")
+            )
+        return SendResult(uuid, SENT, provider_id=str(answer.get("id") or uuid))
 
     def _build_send_batch(self, messages):
         payload = {"messages": [self._payload(message) for message in messages]}
@@ -77,17 +92,23 @@ class GenericJsonProvider(Provider):
         with an ``error`` was refused."""
         results = []
         for answer in response.json()["messages"]:
-            uuid = str(answer.get("reference") or "")
-            if answer.get("error"):
-                results.append(
-                    SendResult(uuid, FAILED, failure_type="sms_server", detail=str(answer["error"]))
-                )
-            else:
-                results.append(SendResult(uuid, SENT, provider_id=str(answer.get("id") or uuid)))
+            results.append(self._result(str(answer.get("reference") or ""), answer))
         return results
 
     def _build_check(self):
         return "GET", self.base_url, {"headers": self._headers()}
+
+    def _describe_account(self, response):
+        """The API answers JSON: an HTML page (a wrong URL, a login page) is not it."""
+        try:
+            response.json()
+        except ValueError as error:
+            content_type = response.headers.get("Content-Type") or "no content type"
+            raise ProviderError(
+                f"HTTP {response.status_code} but not a JSON answer ({content_type}): "
+                f"{response.text[:100]}"
+            ) from error
+        return f"HTTP {response.status_code}, JSON answer"
 
     def parse_status(self, request):
         data = request.json

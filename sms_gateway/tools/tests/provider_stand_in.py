@@ -36,6 +36,20 @@ SLOW = "slow"  # accepts the SMS, then answers after ``slow_seconds``
 HANG = "hang"  # an outage: answers nothing for ``slow_seconds``, accepts nothing
 
 
+class Raw:
+    """An answer given as is, accepting nothing: a 200 that carries an error, an
+    HTML page where the API should be, broken JSON (as ``mode`` or in ``script``;
+    a GET answers it too when it is the ``mode``)."""
+
+    def __init__(self, status, body, content_type="application/json"):
+        self.status = status
+        self.body = body
+        self.content_type = content_type
+
+    def __repr__(self):
+        return f"Raw({self.status}, {self.body!r})"
+
+
 class _Server(ThreadingHTTPServer):
     # Many clients connect at once (parallel requests): a real provider's
     # listen queue does not overflow at 64 new connections, nor does this one.
@@ -314,6 +328,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _reply_raw(self, answer):
+        body = answer.body.encode()
+        self.send_response(answer.status)
+        self.send_header("Content-Type", answer.content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def _read(self):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
@@ -335,6 +357,8 @@ class _Handler(BaseHTTPRequestHandler):
         provider, authorized = self.server.stand_in._route_auth(self.path, self.headers)
         if not authorized:
             return self._reply(401, {"message": "unauthorized"})
+        if isinstance(self.server.stand_in.mode, Raw):
+            return self._reply_raw(self.server.stand_in.mode)
         return self._reply(*self.server.stand_in._answer_get(provider, urlsplit(self.path).path))
 
     def do_POST(self):
@@ -371,6 +395,8 @@ class _Handler(BaseHTTPRequestHandler):
         if answer == HANG:
             time.sleep(stand_in.slow_seconds)
             return self._reply(504, stand_in._error_body(provider, 504))
+        if isinstance(answer, Raw):
+            return self._reply_raw(answer)
         if answer != OK and answer != SLOW:
             headers = {}
             if stand_in.retry_after is not None:

@@ -25,7 +25,7 @@ from ..providers import (
     retry_delay,
 )
 from ..providers.dispatch import failures_before_stopping
-from .provider_stand_in import SLOW, StandInProvider, closed_port_url
+from .provider_stand_in import SLOW, Raw, StandInProvider, closed_port_url
 
 PROVIDERS = ["twilio", "zenvia", "infobip", "generic"]
 
@@ -316,6 +316,52 @@ def test_check_connection(stand_in, code):
     if code != "generic":
         with pytest.raises(ProviderError, match="credentials refused"):
             make(code, stand_in, auth_token="x", api_key="x").check_connection()
+
+
+HTML_PAGE = "<!DOCTYPE html><html><body><h1>Bem-vindo</h1></body></html>"
+
+
+@pytest.mark.parametrize("batch_size", [1, 3])
+def test_generic_refusal_in_a_200_answer_fails_with_its_reason(stand_in, batch_size):
+    """One SMS per request reads the API's error as a list does."""
+    if batch_size == 1:
+        body = '{"status": "error", "error": "invalid number"}'
+    else:
+        body = '{"messages": [{"reference": "%s", "error": "invalid number"}]}' % ("a" * 32)
+    stand_in.mode = Raw(200, body)
+    (result,) = make("generic", stand_in, batch_size=batch_size).send([sms()])
+    assert result.outcome == FAILED
+    assert result.failure_type == "sms_server"
+    assert "invalid number" in result.detail
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        Raw(200, HTML_PAGE, "text/html"),
+        Raw(200, '{"id": "gen-1", '),
+        Raw(200, '["gen-1"]'),
+        Raw(202, ""),
+    ],
+    ids=repr,
+)
+@pytest.mark.parametrize("batch_size", [1, 3])
+def test_generic_unreadable_2xx_is_unknown_never_sent(stand_in, answer, batch_size):
+    """The API may have taken it (not resent), but nothing says it did: unknown."""
+    stand_in.mode = answer
+    (result,) = make("generic", stand_in, batch_size=batch_size).send([sms()])
+    assert result.outcome == UNKNOWN
+    assert not result.provider_id
+
+
+def test_generic_check_connection_wants_the_json_api(stand_in):
+    """A 200 HTML page (a wrong URL, a login page) is not the API."""
+    for answer in (Raw(200, HTML_PAGE, "text/html"), Raw(200, "{not json")):
+        stand_in.mode = answer
+        with pytest.raises(ProviderError, match="not a JSON answer"):
+            make("generic", stand_in).check_connection()
+    stand_in.mode = "ok"
+    assert make("generic", stand_in).check_connection()
 
 
 def test_check_connection_on_closed_port(stand_in):
