@@ -17,6 +17,7 @@ from .base import (
     ACCOUNT,
     COMPLETED,
     CREDIT,
+    FAILED_SEND,
     NUMBER,
     REFUSED,
     SENT,
@@ -66,8 +67,10 @@ class ZenviaVoiceProvider(VoiceProvider):
 
     def _parse_success(self, message, response):
         data = response.json()
-        if not data.get("sucesso", True):
-            raise ValueError(data.get("mensagem") or "not accepted")
+        if data.get("sucesso") is False:
+            # A refusal answered with HTTP 200 ("motivo" says why): failed with it.
+            kind, detail = self._parse_failure(response)
+            return SendResult(message.uuid, FAILED_SEND, failure_type=kind, detail=detail)
         return SendResult(message.uuid, SENT, provider_id=str(data["dados"]["id"]))
 
     def _parse_failure(self, response):

@@ -1,5 +1,7 @@
 """The voice clients against the stand-in provider, over real HTTP (no Odoo)."""
 
+import json
+
 import pytest
 
 from ..call_flow import BUSY, NO_ANSWER
@@ -8,6 +10,7 @@ from ..providers import (
     COMPLETED,
     FAILED_SEND,
     NUMBER,
+    REFUSED,
     RETRY,
     SENT,
     UNKNOWN,
@@ -18,7 +21,7 @@ from ..providers import (
     get_provider,
 )
 from ..sms import providers as sms
-from .voice_stand_in import VoiceStandIn, twilio_signature
+from .voice_stand_in import Raw, VoiceStandIn, twilio_signature
 
 
 @pytest.fixture
@@ -154,6 +157,22 @@ def test_zenvia_places_a_call_that_waits_for_a_key(stand_in):
     assert body["resposta_usuario"] is True and body["detecta_caixa"] is True
     [result] = single(stand_in, "zenvia", api_key="wrong").send([one_message()])
     assert result.outcome == FAILED_SEND and result.failure_type == ACCOUNT
+
+
+@pytest.mark.parametrize(
+    "answer, kind",
+    [
+        ({"sucesso": False, "motivo": 11, "mensagem": "numero_destino invalido"}, NUMBER),
+        ({"sucesso": False, "motivo": 40, "mensagem": "token invalido"}, ACCOUNT),
+        ({"sucesso": False, "motivo": 99, "mensagem": "recusada"}, REFUSED),
+    ],
+)
+def test_zenvia_refusal_in_a_200_answer_fails_with_its_reason(stand_in, answer, kind):
+    """Zenvia answers some refusals with HTTP 200 and "sucesso": false."""
+    stand_in.mode = Raw(200, json.dumps({"status": 200, "dados": None, **answer}))
+    [result] = single(stand_in, "zenvia").send([one_message()])
+    assert (result.outcome, result.failure_type) == (FAILED_SEND, kind)
+    assert result.detail == f"Zenvia {answer['motivo']}: {answer['mensagem']}"
 
 
 def test_zenvia_reports(stand_in):

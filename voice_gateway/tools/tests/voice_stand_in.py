@@ -45,7 +45,7 @@ except ImportError:
         sms_stand_in = importlib.util.module_from_spec(_spec)
         _spec.loader.exec_module(sms_stand_in)
 
-OK, HANG = sms_stand_in.OK, sms_stand_in.HANG
+OK, HANG, Raw = sms_stand_in.OK, sms_stand_in.HANG, sms_stand_in.Raw
 
 HUMAN, MACHINE = "human", "machine_start"
 ANSWERED, BUSY, NO_ANSWER, FAILED = "completed", "busy", "no-answer", "failed"
