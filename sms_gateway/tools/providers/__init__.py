@@ -9,10 +9,11 @@ keeps several requests in flight, batches where the provider takes lists
 among them.
 
 Failure policy (see the README): a connection error means nothing was sent, so
-the SMS is retried; HTTP 429 and 5xx are retried, honouring ``Retry-After``; a
-read timeout is retried only where the provider deduplicates on our reference,
-otherwise the outcome is UNKNOWN and left to a person (a later delivery report
-may settle it); other 4xx answers fail the SMS with a failure type Odoo knows.
+the SMS is retried; HTTP 408 (nothing received), 429 and 5xx are retried,
+honouring ``Retry-After``; a read timeout is retried only where the provider
+deduplicates on our reference, otherwise the outcome is UNKNOWN and left to a
+person (a later delivery report may settle it); other 4xx answers fail the SMS
+with a failure type Odoo knows.
 """
 
 from .base import Provider, secrets_match

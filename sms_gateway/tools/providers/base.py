@@ -95,7 +95,9 @@ class Provider:
         except requests.exceptions.RequestException as error:
             return every(RETRY, detail=f"request error: {error}")
         status = response.status_code
-        if status == 429 or status >= 500:
+        # 408: the server gave up waiting for our request, so it has nothing to
+        # send; retried as a server error is (and WhatsApp and voice inherit it).
+        if status in (408, 429) or status >= 500:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             return every(
                 RETRY,

@@ -268,6 +268,16 @@ def test_rate_limited_answer_is_retried_after_the_header(stand_in, code):
     assert result.retry_after == 17
 
 
+@pytest.mark.parametrize("code", PROVIDERS)
+def test_request_timeout_408_is_retried_nothing_was_received(stand_in, code):
+    """408: the server gave up waiting for our request; it has no SMS to send."""
+    stand_in.mode = 408
+    result = make(code, stand_in).send_one(sms())
+    assert result.outcome == RETRY
+    assert "HTTP 408" in result.detail
+    assert not stand_in.accepted
+
+
 @pytest.mark.parametrize("status", [500, 502, 503])
 def test_server_errors_are_retried(stand_in, status):
     stand_in.mode = status

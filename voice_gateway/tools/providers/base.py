@@ -2,7 +2,7 @@
 
 A voice client is an SMS client of ``sms_gateway`` that places calls: it
 inherits its one HTTP seam and its failure policy (a connection error
-retries, 429 and 5xx retry honouring Retry-After, a read timeout is UNKNOWN
+retries, 408, 429 and 5xx retry honouring Retry-After, a read timeout is UNKNOWN
 since no voice provider deduplicates on our reference and a call must never
 ring twice, other refusals fail with a reason), and it is sent by the same
 ``dispatch`` (parallel requests, one rate limit, a durable trace ahead of

@@ -68,7 +68,9 @@ def test_refusals_say_why(stand_in):
 
 
 def test_an_outage_retries_and_a_slow_answer_is_never_placed_again(stand_in):
-    stand_in.script = [503]
+    stand_in.script = [503, 408]
+    assert twilio(stand_in).send([call()])[0].outcome == RETRY
+    # 408: the server gave up waiting for our request, no call was placed.
     assert twilio(stand_in).send([call()])[0].outcome == RETRY
     stand_in.script = ["slow"]
     [result] = twilio(stand_in, timeout=0.2).send([call()])

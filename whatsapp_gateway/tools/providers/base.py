@@ -2,7 +2,7 @@
 
 A WhatsApp client is an SMS client of ``sms_gateway`` with another payload: it
 inherits its one HTTP seam and its failure policy (a connection error retries,
-429 and 5xx retry honouring Retry-After, a read timeout is UNKNOWN since no
+408, 429 and 5xx retry honouring Retry-After, a read timeout is UNKNOWN since no
 WhatsApp provider deduplicates on our reference, other refusals fail with a
 reason), and it is sent by the same ``dispatch`` (parallel requests, one rate
 limit, a durable trace ahead of each window of requests).

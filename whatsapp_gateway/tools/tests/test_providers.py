@@ -102,13 +102,16 @@ def test_wrong_credentials_fail_as_account(stand_in, code):
 
 @pytest.mark.parametrize("code", CODES)
 def test_rate_limit_and_outage_retry(stand_in, code):
-    stand_in.script = [429, 503]
+    stand_in.script = [429, 503, 408]
     stand_in.retry_after = 7
     client = provider(code, stand_in)
     (first,) = client.send([template_message(code, "a")])
     assert first.outcome == providers.RETRY and first.throttled and first.retry_after == 7
     (second,) = client.send([template_message(code, "b")])
     assert second.outcome == providers.RETRY
+    # 408: the server gave up waiting for our request (sms_gateway's policy).
+    (third,) = client.send([template_message(code, "c")])
+    assert third.outcome == providers.RETRY and "HTTP 408" in third.detail
     assert not stand_in.accepted
 
 
