@@ -133,6 +133,13 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         response = self.url_open(url, data="{not json", headers=JSON)
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self._post_json(url, {"messageId": "x"}).status_code, 400)
+        # Authenticated, but not of Zenvia's shape: 400, and nothing recorded.
+        notification, log = self._send_one()
+        payload = self._zenvia_status(log, "DELIVERED")
+        payload["messageStatus"]["code"] = ["DELIVERED"]
+        self.assertEqual(self._post_json(url, payload).status_code, 400)
+        self.assertEqual(log.status, "sent")
+        self.assertEqual(notification.notification_status, "pending")
 
     def test_report_for_an_unknown_message_is_ignored(self):
         _notification, log = self._send_one()

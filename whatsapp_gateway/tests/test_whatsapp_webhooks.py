@@ -127,6 +127,10 @@ class TestWhatsappWebhooks(WhatsappStandInMixin, HttpCase):
         )
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self._post_meta({"entry": "x"}).status_code, 400)
+        # Signed, but not of Meta's shape (tools/tests has the others): 400.
+        self.assertEqual(self._post_meta({"entry": ["x"]}).status_code, 400)
+        text_as_string = meta_payload(messages=[{"from": "5511", "type": "text", "text": "oi"}])
+        self.assertEqual(self._post_meta(text_as_string).status_code, 400)
         self.assertEqual(
             self.url_open("/whatsapp_gateway/999999/webhook", data="{}").status_code, 404
         )

@@ -191,6 +191,64 @@ def query_param(url, name):
     return values[0] if values else None
 
 
+# -- reading a webhook's payload: a shape the provider never sends is malformed ----------
+def _mapping(mapping):
+    if not isinstance(mapping, dict):
+        raise WebhookError("payload is not an object")
+    return mapping
+
+
+def webhook_text(mapping, key, required=False):
+    """``mapping[key]`` as text, "" when absent: a string, or an id sent as a
+    number; any other shape (a list, an object) is a malformed payload."""
+    value = _mapping(mapping).get(key)
+    if value is None or value == "":
+        if required:
+            raise WebhookError(f"missing {key}")
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise WebhookError(f"{key} is not text")
+    return str(value)
+
+
+def require_text(mapping, *keys):
+    """The texts at ``keys``, each required (see ``webhook_text``)."""
+    return [webhook_text(mapping, key, required=True) for key in keys]
+
+
+def webhook_object(mapping, key, required=False):
+    """``mapping[key]``, an object ({} when absent)."""
+    value = _mapping(mapping).get(key)
+    if value is None and not required:
+        return {}
+    if not isinstance(value, dict):
+        raise WebhookError(f"{key} is not an object")
+    return value
+
+
+def webhook_list(mapping, key):
+    """``mapping[key]``, a list ([] when absent)."""
+    value = _mapping(mapping).get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise WebhookError(f"{key} is not a list")
+    return value
+
+
+def webhook_number(mapping, key):
+    """``mapping[key]``, a number (or a number written as text), None when absent."""
+    value = _mapping(mapping).get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise WebhookError(f"{key} is not a number")
+    try:
+        return float(value)
+    except (TypeError, ValueError) as error:
+        raise WebhookError(f"{key} is not a number") from error
+
+
 def require_keys(mapping, *keys):
     if not isinstance(mapping, dict):
         raise WebhookError("payload is not an object")

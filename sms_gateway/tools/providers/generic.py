@@ -2,7 +2,11 @@
 
 import logging
 
-from .base import Provider, require_keys
+from .base import (
+    Provider,
+    require_text,
+    webhook_text,
+)
 from .outcomes import (
     ACCEPTED,
     DELIVERED,
@@ -112,9 +116,9 @@ class GenericJsonProvider(Provider):
 
     def parse_status(self, request):
         data = request.json
-        (status,) = require_keys(data, "status")
-        reference = data.get("reference") or ""
-        provider_id = str(data.get("id") or "")
+        (status,) = require_text(data, "status")
+        reference = webhook_text(data, "reference")
+        provider_id = webhook_text(data, "id")
         if not reference and not provider_id:
             raise WebhookError("missing reference")
         return [
@@ -127,8 +131,9 @@ class GenericJsonProvider(Provider):
         ]
 
     def parse_inbound(self, request):
-        sender, text = require_keys(request.json, "from", "text")
-        return InboundSms(sender, request.json.get("to", ""), text, str(request.json.get("id", "")))
+        sender, text = require_text(request.json, "from", "text")
+        data = request.json
+        return InboundSms(sender, webhook_text(data, "to"), text, webhook_text(data, "id"))
 
 
 class LogProvider(GenericJsonProvider):

@@ -1,6 +1,13 @@
 """Infobip SMS API v2."""
 
-from .base import Provider, require_keys
+from .base import (
+    Provider,
+    require_keys,
+    require_text,
+    webhook_number,
+    webhook_object,
+    webhook_text,
+)
 from .outcomes import (
     ACCEPTED,
     DELIVERED,
@@ -101,18 +108,20 @@ class InfobipProvider(Provider):
             raise WebhookError("results is not a list")
         reports = []
         for result in results:
-            (message_id,) = require_keys(result, "messageId")
-            status = result.get("status") or {}
-            error = result.get("error") or {}
-            price = result.get("price") or {}
+            (message_id,) = require_text(result, "messageId")
+            status = webhook_object(result, "status")
+            error = webhook_object(result, "error")
+            price = webhook_object(result, "price")
             reports.append(
                 StatusReport(
-                    self.GROUPS.get(status.get("groupName"), ACCEPTED),
+                    self.GROUPS.get(webhook_text(status, "groupName"), ACCEPTED),
                     provider_id=message_id,
-                    uuid=result.get("callbackData") or message_id,
-                    detail=" ".join(filter(None, [status.get("name"), error.get("name")])),
-                    cost=price.get("pricePerMessage"),
-                    currency=price.get("currency") or "",
+                    uuid=webhook_text(result, "callbackData") or message_id,
+                    detail=" ".join(
+                        filter(None, [webhook_text(status, "name"), webhook_text(error, "name")])
+                    ),
+                    cost=webhook_number(price, "pricePerMessage"),
+                    currency=webhook_text(price, "currency"),
                 )
             )
         return reports
@@ -121,5 +130,10 @@ class InfobipProvider(Provider):
         (results,) = require_keys(request.json, "results")
         if not isinstance(results, list) or not results:
             raise WebhookError("results is empty")
-        sender, text = require_keys(results[0], "from", "text")
-        return InboundSms(sender, results[0].get("to", ""), text, results[0].get("messageId", ""))
+        sender, text = require_text(results[0], "from", "text")
+        return InboundSms(
+            sender,
+            webhook_text(results[0], "to"),
+            text,
+            webhook_text(results[0], "messageId"),
+        )

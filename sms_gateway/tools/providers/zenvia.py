@@ -1,6 +1,12 @@
 """Zenvia API v2."""
 
-from .base import Provider, require_keys
+from .base import (
+    Provider,
+    require_text,
+    webhook_list,
+    webhook_object,
+    webhook_text,
+)
 from .outcomes import (
     ACCEPTED,
     DELIVERED,
@@ -67,22 +73,23 @@ class ZenviaProvider(Provider):
 
     def parse_status(self, request):
         data = request.json
-        (status,) = require_keys(data, "messageStatus")
-        (code,) = require_keys(status, "code")
-        provider_id = data.get("messageId") or ""
-        uuid = data.get("externalId") or ""
+        status = webhook_object(data, "messageStatus", required=True)
+        (code,) = require_text(status, "code")
+        provider_id = webhook_text(data, "messageId")
+        uuid = webhook_text(data, "externalId")
         if not provider_id and not uuid:
             raise WebhookError("missing messageId")
-        causes = status.get("causes") or []
-        detail = status.get("description") or ""
+        causes = webhook_list(status, "causes")
+        detail = webhook_text(status, "description")
         if causes:
             detail = f"{detail} {causes}".strip()
         return [StatusReport(self.STATUSES.get(code, ACCEPTED), provider_id, uuid, detail)]
 
     def parse_inbound(self, request):
-        (message,) = require_keys(request.json, "message")
-        sender, contents = require_keys(message, "from", "contents")
-        text = " ".join(c.get("text", "") for c in contents if isinstance(c, dict)).strip()
+        message = webhook_object(request.json, "message", required=True)
+        (sender,) = require_text(message, "from")
+        contents = webhook_list(message, "contents")
+        text = " ".join(webhook_text(c, "text") for c in contents if isinstance(c, dict)).strip()
         if not text:
             raise WebhookError("message without text")
-        return InboundSms(sender, message.get("to", ""), text, message.get("id", ""))
+        return InboundSms(sender, webhook_text(message, "to"), text, webhook_text(message, "id"))

@@ -543,6 +543,93 @@ def test_malformed_status_reports_raise(stand_in, code, form, data):
         make(code, stand_in).parse_status(WebhookRequest("https://x", {}, form=form, json=data))
 
 
+def _malformed(stand_in, code, kind, payloads):
+    """Each payload, from an authenticated sender, is a malformed one (HTTP 400)."""
+    parse = getattr(make(code, stand_in), f"parse_{kind}")
+    for payload in payloads:
+        with pytest.raises(WebhookError):
+            parse(WebhookRequest("https://x", {}, json=payload))
+
+
+def test_infobip_malformed_shapes_raise(stand_in):
+    ok = {"messageId": "x", "status": {"groupName": "DELIVERED"}}
+    _malformed(
+        stand_in,
+        "infobip",
+        "status",
+        [
+            {"results": [{"messageId": "x", "status": "DELIVERED"}]},
+            {"results": [{**ok, "price": 0.1}]},
+            {"results": [{**ok, "price": {"pricePerMessage": "abc"}}]},
+            {"results": [{**ok, "error": "oops"}]},
+            {"results": [{"messageId": ["x"], "status": {"groupName": "DELIVERED"}}]},
+            {"results": [{**ok, "callbackData": {"a": 1}}]},
+            {"results": ["x"]},
+        ],
+    )
+    _malformed(
+        stand_in,
+        "infobip",
+        "inbound",
+        [
+            {"results": [{"from": ["5511987654321"], "text": "oi"}]},
+            {"results": [{"from": "5511987654321", "text": {"a": 1}}]},
+            {"results": ["x"]},
+        ],
+    )
+    # Well formed: a price written as text is still a price.
+    (report,) = make("infobip", stand_in).parse_status(
+        WebhookRequest(
+            "https://x", {}, json={"results": [{**ok, "price": {"pricePerMessage": "0.1"}}]}
+        )
+    )
+    assert report.cost == 0.1
+
+
+def test_zenvia_malformed_shapes_raise(stand_in):
+    _malformed(
+        stand_in,
+        "zenvia",
+        "status",
+        [
+            {"messageId": "x", "messageStatus": {"code": ["DELIVERED"]}},
+            {"messageId": "x", "messageStatus": "DELIVERED"},
+            {"messageId": {"a": 1}, "messageStatus": {"code": "DELIVERED"}},
+            {"messageId": "x", "messageStatus": {"code": "DELIVERED", "causes": "x"}},
+        ],
+    )
+    _malformed(
+        stand_in,
+        "zenvia",
+        "inbound",
+        [
+            {"message": "x"},
+            {"message": {"from": ["5511"], "contents": [{"text": "SAIR"}]}},
+            {"message": {"from": "5511", "contents": "SAIR"}},
+            {"message": {"from": "5511", "contents": [{"text": ["SAIR"]}]}},
+        ],
+    )
+
+
+def test_generic_malformed_shapes_raise(stand_in):
+    _malformed(
+        stand_in,
+        "generic",
+        "status",
+        [
+            {"reference": {"a": 1}, "status": "delivered"},
+            {"id": ["x"], "status": "delivered"},
+            {"reference": "x", "status": {"a": 1}},
+        ],
+    )
+    _malformed(
+        stand_in,
+        "generic",
+        "inbound",
+        [{"from": {"a": 1}, "text": "oi"}, {"from": "5511", "text": ["oi"]}, ["x"]],
+    )
+
+
 def test_inbound_messages_of_each_provider(stand_in):
     url = "https://x/inbound"
     assert (

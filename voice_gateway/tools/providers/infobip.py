@@ -21,6 +21,9 @@ from .base import (
     SendResult,
     VoiceProvider,
     WebhookError,
+    require_text,
+    webhook_object,
+    webhook_text,
 )
 
 
@@ -79,10 +82,9 @@ class InfobipVoiceProvider(VoiceProvider):
     @staticmethod
     def _status(result):
         """Our status of one report, and who answered."""
-        error = result.get("error") or {}
-        name = str(error.get("name") or "").upper()
-        group = str((result.get("status") or {}).get("groupName") or "").upper()
-        call = result.get("voiceCall") or result
+        name = webhook_text(webhook_object(result, "error"), "name").upper()
+        group = webhook_text(webhook_object(result, "status"), "groupName").upper()
+        call = webhook_object(result, "voiceCall") or result
         if "MACHINE" in name:
             return COMPLETED, "machine_start"
         if "BUSY" in name:
@@ -102,26 +104,26 @@ class InfobipVoiceProvider(VoiceProvider):
             raise WebhookError("missing results")
         reports = []
         for result in results:
-            if not isinstance(result, dict) or not result.get("messageId"):
-                raise WebhookError("a result without messageId")
+            if not isinstance(result, dict):
+                raise WebhookError("a result is not an object")
+            (message_id,) = require_text(result, "messageId")
             status, answered_by = self._status(result)
             if status is None:
                 continue  # still pending: the final report follows
-            call = result.get("voiceCall") or result
+            call = webhook_object(result, "voiceCall") or result
             try:
                 duration = int(call.get("duration") or 0)
             except (TypeError, ValueError):
                 duration = 0
-            error = result.get("error") or {}
             reports.append(
                 CallReport(
                     status,
-                    provider_id=result["messageId"],
-                    uuid=result.get("callbackData") or result["messageId"],
+                    provider_id=message_id,
+                    uuid=webhook_text(result, "callbackData") or message_id,
                     answered_by=answered_by,
-                    digits=str(call.get("dtmfCodes") or "").strip(),
+                    digits=webhook_text(call, "dtmfCodes").strip(),
                     duration=duration,
-                    detail=str(error.get("name") or ""),
+                    detail=webhook_text(webhook_object(result, "error"), "name"),
                 )
             )
         return reports

@@ -25,6 +25,8 @@ from .base import (
     SendResult,
     VoiceProvider,
     WebhookError,
+    require_text,
+    webhook_text,
 )
 
 STATUSES = {
@@ -92,12 +94,11 @@ class ZenviaVoiceProvider(VoiceProvider):
         data = request.json
         if isinstance(data, dict) and isinstance(data.get("dados"), dict):
             data = data["dados"]  # the same object, as GET /tts/{id} answers it
-        if not isinstance(data, dict) or not data.get("id") or not data.get("status"):
-            raise WebhookError("missing id or status")
-        status = STATUSES.get(str(data["status"]).strip().lower())
+        call_id, state = require_text(data, "id", "status")
+        status = STATUSES.get(state.strip().lower())
         if status is None:
-            raise WebhookError(f"unknown status {data['status']!r}")
-        answer = data.get("resposta")
+            raise WebhookError(f"unknown status {state!r}")
+        answer = webhook_text(data, "resposta")
         try:
             duration = int(data.get("duracao_segundos") or 0)
         except (TypeError, ValueError):
@@ -105,9 +106,9 @@ class ZenviaVoiceProvider(VoiceProvider):
         return [
             CallReport(
                 status,
-                provider_id=str(data["id"]),
-                digits="" if answer is None else str(answer).strip(),
+                provider_id=call_id,
+                digits=answer.strip(),
                 duration=duration,
-                detail=str(data.get("motivo_desconexao") or ""),
+                detail=webhook_text(data, "motivo_desconexao"),
             )
         ]

@@ -130,6 +130,25 @@ def test_malformed_status_is_refused(stand_in, form):
         twilio(stand_in).parse_status(webhook(form))
 
 
+@pytest.mark.parametrize(
+    ("code", "payload"),
+    [
+        ("infobip", {"results": [{"messageId": "x", "status": "DELIVERED"}]}),
+        ("infobip", {"results": [{"messageId": "x", "error": "NO_ANSWER"}]}),
+        ("infobip", {"results": [{"messageId": ["x"], "status": {"groupName": "DELIVERED"}}]}),
+        ("infobip", {"results": [{"messageId": "x", "voiceCall": "x"}]}),
+        ("infobip", {"results": ["x"]}),
+        ("zenvia", {"id": ["7"], "status": "atendida"}),
+        ("zenvia", {"id": 7, "status": ["atendida"]}),
+        ("zenvia", {"id": 7, "status": "atendida", "resposta": {"a": 1}}),
+    ],
+    ids=repr,
+)
+def test_malformed_one_message_reports_are_refused(stand_in, code, payload):
+    with pytest.raises(WebhookError):
+        single(stand_in, code).parse_status(WebhookRequest(url="x", headers={}, json=payload))
+
+
 def test_the_stand_in_signs_as_the_client_checks():
     form = {"Digits": "1", "CallSid": "CA1"}
     url = "https://odoo.example/x?attempt=0"

@@ -30,6 +30,12 @@ SendResult = sms.SendResult
 StatusReport = sms.StatusReport
 secrets_match = sms.secrets_match
 require_keys = sms.base.require_keys
+# A webhook payload's values, of the shape the provider sends or WebhookError.
+require_text = sms.base.require_text
+webhook_text = sms.base.webhook_text
+webhook_object = sms.base.webhook_object
+webhook_list = sms.base.webhook_list
+webhook_number = sms.base.webhook_number
 query_param = sms.base.query_param
 
 # Why a WhatsApp message was refused (whatsapp.message.failure_type).

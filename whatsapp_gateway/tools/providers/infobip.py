@@ -18,7 +18,11 @@ from .base import (
     TemplateInfo,
     WebhookError,
     WhatsappProvider,
+    require_text,
     template_status,
+    webhook_number,
+    webhook_object,
+    webhook_text,
 )
 
 REJECTIONS = {
@@ -141,40 +145,44 @@ class InfobipWhatsappProvider(WhatsappProvider, sms.InfobipProvider):
             if not isinstance(result, dict):
                 raise WebhookError("result is not an object")
             if "message" in result and result.get("from"):  # inbound
-                message = result["message"] if isinstance(result["message"], dict) else {}
-                body = message.get("text") or message.get("caption") or f"[{message.get('type')}]"
-                contact = result.get("contact") if isinstance(result.get("contact"), dict) else {}
+                (sender,) = require_text(result, "from")
+                message = webhook_object(result, "message")
+                body = (
+                    webhook_text(message, "text")
+                    or webhook_text(message, "caption")
+                    or f"[{webhook_text(message, 'type')}]"
+                )
                 events.inbound.append(
                     InboundWhatsapp(
-                        "+" + str(result["from"]).lstrip("+"),
-                        str(body),
-                        result.get("messageId", ""),
-                        contact.get("name", ""),
+                        "+" + sender.lstrip("+"),
+                        body,
+                        webhook_text(result, "messageId"),
+                        webhook_text(webhook_object(result, "contact"), "name"),
                     )
                 )
                 continue
-            provider_id = result.get("messageId") or ""
-            uuid = result.get("callbackData") or ""
+            provider_id = webhook_text(result, "messageId")
+            uuid = webhook_text(result, "callbackData")
             if not provider_id and not uuid:
                 raise WebhookError("result without messageId")
             if result.get("seenAt"):
                 events.statuses.append(StatusReport(READ, provider_id, uuid))
                 continue
-            status = result.get("status") or {}
-            error = result.get("error") or {}
-            detail = status.get("description") or ""
-            if error.get("groupName") not in (None, "OK"):
-                detail = f"{detail} {error.get('name', '')}: {error.get('description', '')}".strip()
-            price = result.get("price") or {}
-            cost = price.get("pricePerMessage")
+            status = webhook_object(result, "status")
+            error = webhook_object(result, "error")
+            detail = webhook_text(status, "description")
+            if webhook_text(error, "groupName") not in ("", "OK"):
+                name, description = webhook_text(error, "name"), webhook_text(error, "description")
+                detail = f"{detail} {name}: {description}".strip()
+            price = webhook_object(result, "price")
             events.statuses.append(
                 StatusReport(
-                    self.GROUPS.get(status.get("groupName"), ACCEPTED),
+                    self.GROUPS.get(webhook_text(status, "groupName"), ACCEPTED),
                     provider_id,
                     uuid,
                     detail,
-                    float(cost) if isinstance(cost, (int, float)) else None,
-                    price.get("currency") or "",
+                    webhook_number(price, "pricePerMessage"),
+                    webhook_text(price, "currency"),
                 )
             )
         return events

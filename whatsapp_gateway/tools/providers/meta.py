@@ -23,8 +23,12 @@ from .base import (
     WebhookError,
     WhatsappProvider,
     hub_signature,
+    require_text,
     secrets_match,
     template_status,
+    webhook_list,
+    webhook_object,
+    webhook_text,
 )
 
 # https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes
@@ -182,7 +186,9 @@ class MetaProvider(WhatsappProvider):
             raise WebhookError("not a WhatsApp Business Account notification")
         events = Events()
         for entry in data["entry"]:
-            for change in (entry or {}).get("changes") or []:
+            if not isinstance(entry, dict):
+                raise WebhookError("entry is not an object")
+            for change in webhook_list(entry, "changes"):
                 value = change.get("value") if isinstance(change, dict) else None
                 if not isinstance(value, dict):
                     raise WebhookError("change without value")
@@ -191,7 +197,8 @@ class MetaProvider(WhatsappProvider):
                     continue
                 # One app (one secret) may serve several numbers: what another
                 # number received is not this account's.
-                number_id = str((value.get("metadata") or {}).get("phone_number_id") or "")
+                metadata = webhook_object(value, "metadata")
+                number_id = webhook_text(metadata, "phone_number_id")
                 if (
                     number_id
                     and self.config.phone_number_id
@@ -199,13 +206,12 @@ class MetaProvider(WhatsappProvider):
                 ):
                     continue
                 names = {
-                    c.get("wa_id"): (c.get("profile") or {}).get("name", "")
-                    for c in value.get("contacts") or []
-                    if isinstance(c, dict)
+                    webhook_text(c, "wa_id"): webhook_text(webhook_object(c, "profile"), "name")
+                    for c in webhook_list(value, "contacts")
                 }
-                for status in value.get("statuses") or []:
+                for status in webhook_list(value, "statuses"):
                     events.statuses.append(_status(status))
-                for message in value.get("messages") or []:
+                for message in webhook_list(value, "messages"):
                     events.inbound.append(_inbound(message, names))
         return events
 
@@ -215,20 +221,21 @@ def _reason(value):
 
 
 def _template_event(value):
-    name = value.get("message_template_name")
-    if not name or not value.get("event"):
+    name = webhook_text(value, "message_template_name")
+    if not name or not isinstance(value.get("event"), str) or not value["event"]:
         raise WebhookError("template update without name or event")
     info = TemplateInfo(
         template_status(value["event"]),
         reason=_reason(value.get("reason")),
-        provider_id=str(value.get("message_template_id") or ""),
+        provider_id=webhook_text(value, "message_template_id"),
     )
-    return name, value.get("message_template_language") or "", info
+    return name, webhook_text(value, "message_template_language"), info
 
 
 def _status(status):
-    if not isinstance(status, dict) or not status.get("id") or not status.get("status"):
-        raise WebhookError("status without id or status")
+    if not isinstance(status, dict):
+        raise WebhookError("status is not an object")
+    provider_id, state = require_text(status, "id", "status")
     detail = ""
     errors = status.get("errors") or []
     if errors and isinstance(errors[0], dict):
@@ -238,29 +245,31 @@ def _status(status):
     if isinstance(pricing, dict) and pricing.get("category"):
         detail = detail or f"{pricing.get('category')} ({pricing.get('pricing_model', '')})"
     return StatusReport(
-        STATUSES.get(status["status"], ACCEPTED),
-        provider_id=status["id"],
-        uuid=status.get("biz_opaque_callback_data") or "",
+        STATUSES.get(state, ACCEPTED),
+        provider_id=provider_id,
+        uuid=webhook_text(status, "biz_opaque_callback_data"),
         detail=detail,
     )
 
 
 def _inbound(message, names):
-    if not isinstance(message, dict) or not message.get("from"):
-        raise WebhookError("message without sender")
-    kind = message.get("type")
+    if not isinstance(message, dict):
+        raise WebhookError("message is not an object")
+    (sender,) = require_text(message, "from")
+    kind = webhook_text(message, "type")
     if kind == "text":
-        body = (message.get("text") or {}).get("body", "")
+        body = webhook_text(webhook_object(message, "text"), "body")
     elif kind == "button":
-        body = (message.get("button") or {}).get("text", "")
+        body = webhook_text(webhook_object(message, "button"), "text")
     elif kind == "interactive":
-        reply = message.get("interactive") or {}
-        body = (reply.get("button_reply") or reply.get("list_reply") or {}).get("title", "")
+        reply = webhook_object(message, "interactive")
+        chosen = webhook_object(reply, "button_reply") or webhook_object(reply, "list_reply")
+        body = webhook_text(chosen, "title")
     else:
         body = f"[{kind}]"
     return InboundWhatsapp(
-        "+" + str(message["from"]).lstrip("+"),
+        "+" + sender.lstrip("+"),
         body,
-        message.get("id", ""),
-        names.get(message["from"], ""),
+        webhook_text(message, "id"),
+        names.get(sender, ""),
     )

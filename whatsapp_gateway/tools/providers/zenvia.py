@@ -12,8 +12,11 @@ from .base import (
     TemplateInfo,
     WebhookError,
     WhatsappProvider,
-    require_keys,
+    require_text,
     template_status,
+    webhook_list,
+    webhook_object,
+    webhook_text,
 )
 
 
@@ -92,17 +95,23 @@ class ZenviaWhatsappProvider(WhatsappProvider, sms.ZenviaProvider):
         if data.get("type") == "MESSAGE_STATUS" or "messageStatus" in data:
             events.statuses = sms.ZenviaProvider.parse_status(self, request)
             return events
-        (message,) = require_keys(data, "message")
-        sender, contents = require_keys(message, "from", "contents")
-        if not isinstance(contents, list):
-            raise WebhookError("contents is not a list")
+        message = webhook_object(data, "message", required=True)
+        (sender,) = require_text(message, "from")
+        contents = webhook_list(message, "contents")
+        if not contents:
+            raise WebhookError("missing contents")
         text = " ".join(
-            str(c.get("text") or c.get("payload") or "") for c in contents if isinstance(c, dict)
+            webhook_text(c, "text") or webhook_text(c, "payload")
+            for c in contents
+            if isinstance(c, dict)
         ).strip()
-        visitor = (message.get("visitor") or {}) if isinstance(message.get("visitor"), dict) else {}
+        visitor = webhook_object(message, "visitor")
         events.inbound.append(
             InboundWhatsapp(
-                "+" + str(sender).lstrip("+"), text, message.get("id", ""), visitor.get("name", "")
+                "+" + sender.lstrip("+"),
+                text,
+                webhook_text(message, "id"),
+                webhook_text(visitor, "name"),
             )
         )
         return events

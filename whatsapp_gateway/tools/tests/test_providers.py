@@ -336,6 +336,78 @@ def test_meta_malformed_payloads_are_webhook_errors(stand_in, payload):
         provider("meta", stand_in).parse_events(request)
 
 
+def _value(value, field="messages"):
+    return {"entry": [{"changes": [{"field": field, "value": value}]}]}
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"entry": ["x"]},
+        {"entry": [{"changes": "x"}]},
+        _value({"statuses": ["x"]}),
+        _value({"statuses": [{"id": ["w"], "status": "sent"}]}),
+        _value({"messages": [{"from": "5511", "type": "text", "text": "hello"}]}),
+        _value({"messages": [{"from": ["5511"], "type": "text", "text": {"body": "oi"}}]}),
+        _value({"messages": [{"from": "5511", "type": "button", "button": "x"}]}),
+        _value({"messages": "x"}),
+        _value({"metadata": "x"}),
+        _value({"metadata": {"phone_number_id": ["1"]}}),
+        _value({"contacts": [{"wa_id": "1", "profile": "x"}]}),
+        _value({"contacts": ["x"]}),
+        _value({"message_template_name": "t", "event": 5}, "message_template_status_update"),
+        _value(
+            {"message_template_name": ["t"], "event": "APPROVED"}, "message_template_status_update"
+        ),
+    ],
+    ids=repr,
+)
+def test_meta_malformed_shapes_are_webhook_errors(stand_in, payload):
+    """Signed by Meta but not of its shape: 400, nothing recorded."""
+    request = WebhookRequest(url="", headers={}, json=payload)
+    with pytest.raises(providers.WebhookError):
+        provider("meta", stand_in).parse_events(request)
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        {"messageId": "x", "status": "DELIVERED"},
+        {"messageId": "x", "status": {"groupName": "DELIVERED"}, "price": 0.05},
+        {"messageId": "x", "error": "oops"},
+        {"messageId": ["x"]},
+        {"messageId": "x", "callbackData": {"a": 1}},
+        {"from": ["5511"], "message": {"text": "oi"}},
+        {"from": "5511", "message": "oi"},
+        {"from": "5511", "message": {"text": ["oi"]}},
+        {"from": "5511", "message": {"text": "oi"}, "contact": "x"},
+    ],
+    ids=repr,
+)
+def test_infobip_malformed_shapes_are_webhook_errors(result):
+    client = providers.get_provider("infobip", AccountConfig())
+    with pytest.raises(providers.WebhookError):
+        client.parse_events(WebhookRequest(url="", headers={}, json={"results": [result]}))
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"messageId": "x", "messageStatus": {"code": ["READ"]}},
+        {"message": "x"},
+        {"message": {"from": ["5511"], "contents": [{"type": "text", "text": "oi"}]}},
+        {"message": {"from": "5511", "contents": "oi"}},
+        {"message": {"from": "5511", "contents": [{"text": {"a": 1}}]}},
+        {"message": {"from": "5511", "contents": [{"text": "oi"}], "visitor": "x"}},
+    ],
+    ids=repr,
+)
+def test_zenvia_malformed_shapes_are_webhook_errors(payload):
+    client = providers.get_provider("zenvia", AccountConfig())
+    with pytest.raises(providers.WebhookError):
+        client.parse_events(WebhookRequest(url="", headers={}, json=payload))
+
+
 def test_twilio_signature_and_events(stand_in):
     client = provider("twilio", stand_in)
     url = "https://odoo.example.com/whatsapp_gateway/3/webhook?ref=u-9"
