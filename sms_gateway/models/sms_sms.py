@@ -3,7 +3,7 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL, LazyTranslate
 
 from ..phone_errors import phone_error_text
@@ -28,6 +28,37 @@ class SmsSms(models.Model):
         help="The company an SMS without a message is sent for (a one-time code, a new "
         "link): its gateway sends it, and every retry too.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Each SMS remembers the company it is sent for, so the queue (run as
+        whichever company) sends it through that company's gateway: the one
+        given (the composer gives its record's), else its recipient's for an SMS
+        without a message, else the creating user's. An SMS of a message goes
+        by the message's company first (``_get_sms_gateways``)."""
+        missing = [vals for vals in vals_list if not vals.get("gateway_company_id")]
+        if missing:
+            partner_ids = {
+                vals["partner_id"]
+                for vals in missing
+                if vals.get("partner_id") and not vals.get("mail_message_id")
+            }
+            partner_companies = {}
+            if partner_ids:
+                partners = self.env["res.partner"].sudo().browse(partner_ids)
+                partner_companies = {partner.id: partner.company_id.id for partner in partners}
+            company_id = self.env.company.id
+            vals_list = [
+                vals
+                if vals.get("gateway_company_id")
+                else {
+                    **vals,
+                    "gateway_company_id": partner_companies.get(vals.get("partner_id"))
+                    or company_id,
+                }
+                for vals in vals_list
+            ]
+        return super().create(vals_list)
 
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
         """Send through the company's SMS gateway when it has one, else as Odoo does (IAP)."""
@@ -59,9 +90,10 @@ class SmsSms(models.Model):
 
         That is the company of its message (``record_company_id``: the company
         of the record it was posted on, or the one the poster chose), else the
-        company an SMS without a message was created for (``gateway_company_id``),
-        else the recipient's company, else the current one; never the company of
-        whoever happens to process the queue when the SMS says otherwise.
+        company the SMS was created for (``gateway_company_id``, see ``create``),
+        else (an SMS older than that) the recipient's company, else the current
+        one; never the company of whoever happens to process the queue when the
+        SMS says otherwise.
         """
         gateways = self.env["sms.gateway"]._gateway_of_companies()
         Gateway = self.env["sms.gateway"].sudo()

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.sms.tests.common import SMSCase
 
@@ -287,6 +287,53 @@ class TestSmsGatewaySend(StandInMixin, SMSCase):
         sms.with_company(self.company).send(unlink_sent=False)
         self.assertEqual([a[0] for a in self.stand_in.accepted], ["infobip"])
         self.assertEqual(self._log(sms).gateway_id, branch_gateway)
+
+    def test_a_branch_users_sms_goes_through_the_branch_gateway_whoever_runs_the_queue(self):
+        """The branch's user sends to a shared customer (no message: mass mode
+        without a log, or a bare SMS); the head office runs the queue: the
+        branch's gateway sends them, not the head office's."""
+        branch = self.env["res.company"].create({"name": "Filial Rio"})
+        branch_gateway = self._create_gateway("infobip", company_id=branch.id)
+        user = new_test_user(
+            self.env,
+            "filial",
+            groups="base.group_user",
+            company_id=branch.id,
+            company_ids=branch.ids,
+        )
+        shared = self.env["res.partner"].create(
+            {"name": "Cliente", "mobile": "21998765432", "country_id": self.env.ref("base.br").id}
+        )
+        composer = (
+            self.env["sms.composer"]
+            .with_user(user)
+            .with_context(active_model="res.partner", active_ids=shared.ids)
+            .create(
+                {
+                    "body": "Promoção da filial",
+                    "composition_mode": "mass",
+                    "res_model": "res.partner",
+                    "res_ids": repr(shared.ids),
+                    "mass_keep_log": False,
+                    "mass_force_send": False,
+                }
+            )
+        )
+        composer.action_send_sms()
+        mass = self.env["sms.sms"].sudo().search([("body", "=", "Promoção da filial")])
+        bare = (
+            self.env["sms.sms"]
+            .with_user(user)
+            .sudo()
+            .create({"number": "+5521998765432", "body": "Filial: codigo 123456"})
+        )
+        sms = (mass | bare).sudo()
+        self.assertEqual(sms.gateway_company_id, branch)
+        sms.with_company(self.company).send(unlink_sent=False)
+        self.assertEqual([a[0] for a in self.stand_in.accepted], ["infobip", "infobip"])
+        self.assertEqual(
+            self._log(sms[0]).gateway_id | self._log(sms[1]).gateway_id, branch_gateway
+        )
 
     def test_an_sms_without_a_message_is_retried_through_its_companys_gateway(self):
         """A one-time code for the branch's shared customer has no message: the
