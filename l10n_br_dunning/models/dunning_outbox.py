@@ -427,4 +427,21 @@ class DunningOutbox(models.AbstractModel):
         if not values or self.env.context.get("mail_activity_automation_skip"):
             return [False] * len(values)
         Activity = self.env["mail.activity"].with_context(mail_activity_quick_update=True)
-        return Activity.create(values).ids
+        # Odoo subscribes a user to ``browse(res_ids)`` with a record twice when
+        # one create holds two activities of one user on it (two invoices of a
+        # customer not grouped, two companies): the follower is inserted twice
+        # and the whole run fails. Such twins go in a create of their own.
+        rounds = []  # [[index]]
+        seen = defaultdict(int)
+        for index, activity in enumerate(values):
+            key = (activity.get("res_model_id"), activity.get("res_id"), activity.get("user_id"))
+            if seen[key] == len(rounds):
+                rounds.append([])
+            rounds[seen[key]].append(index)
+            seen[key] += 1
+        ids = [False] * len(values)
+        for indexes in rounds:
+            created = Activity.create([values[index] for index in indexes])
+            for index, activity_id in zip(indexes, created.ids, strict=True):
+                ids[index] = activity_id
+        return ids

@@ -285,6 +285,24 @@ class TestDunningChannels(DunningCase):
         self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
         self.assertIn(move.name, activity.note)
 
+    def test_two_calls_on_one_customer_in_one_run(self):
+        """Messages not grouped: two invoices reach the call stage together;
+        the collections user, not yet following the customer, gets both calls
+        and the run goes on (Odoo would insert the follower twice)."""
+        self.company.dunning_group_messages = False
+        collector = self.env["res.users"].create(
+            {"name": "Cobrança", "login": "cobranca@aurora.example"}
+        )
+        self.stages[15].activity_user_id = collector
+        first = self._invoice(self.sp, date(2026, 12, 10), 420.0)
+        second = self._invoice(self.sp, date(2026, 12, 10), 180.0)
+        self.assertNotIn(collector.partner_id, self.sp.message_partner_ids)
+        self._run(datetime(2026, 12, 28, 12, 30))
+        calls = self._events(first | second, channel="call").activity_id
+        self.assertEqual(len(calls), 2)
+        self.assertEqual(calls.user_id, collector)
+        self.assertIn(collector.partner_id, self.sp.message_partner_ids)
+
     def test_final_notice_queues_a_letter_to_print(self):
         move = self._invoice(self.sp, date(2026, 12, 10))
         self._run(datetime(2027, 1, 11, 12, 30))
