@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.tools import LazyTranslate
-from odoo.tools.misc import format_amount
+from odoo.tools.misc import format_amount, format_date
 
 from odoo.addons.sms_gateway.phone_errors import phone_error_text
 from odoo.addons.sms_gateway.tools.phone import PhoneNumberError
@@ -20,6 +20,8 @@ from .dunning_context import PlanningContext, to_naive, to_utc
 from .dunning_outbox import OutgoingEmail
 
 _logger = logging.getLogger(__name__)
+# A message whose template failed to render is tried again after this.
+RENDER_RETRY = timedelta(hours=1)
 _lt = LazyTranslate(__name__)
 
 # Why a channel did not carry a stage (tools.channels reason codes).
@@ -367,7 +369,17 @@ class DunningChannel(models.AbstractModel):
                 partner,
                 error,
             )
-            return "failed", self.env._("The template failed to render: %(error)s", error=error), {}
+            # Nothing is lost: the message waits for the next run, and goes once
+            # the template is fixed (the deferred pass renders it again; its day
+            # passing or a later stage settles it as any deferred message).
+            retry = to_naive(now + RENDER_RETRY)
+            reason = reason_env.env._(
+                "The template “%(template)s” failed to render (%(error)s): the message is "
+                "tried again at each run and goes once the template is fixed.",
+                template=outgoing.template.display_name if outgoing.template else outgoing.channel,
+                error=str(error).strip().splitlines()[-1][:300] if str(error).strip() else "?",
+            )
+            return "deferred", reason, {"scheduled_at": retry}
         deliver = getattr(self, f"_deliver_{outgoing.channel}")
         extra = deliver(outgoing, partner, rendered, outbox)
         return self._sent_state(outgoing.channel), False, {"sent_at": to_naive(now), **extra}
@@ -429,16 +441,23 @@ class DunningChannel(models.AbstractModel):
 
     @api.model
     def _call_summary(self, outgoing):
-        return self.env._("Call about %(amount)s overdue", amount=_money(outgoing.lines))
+        return self.env._("Call about %(amount)s overdue", amount=_money(outgoing.lines, self.env))
 
     @api.model
     def _deliver_call(self, outgoing, partner, rendered, outbox=None):
         lines, stage = outgoing.lines, outgoing.stage
         company = lines[:1].company_id or self.env.company
         user = partner._dunning_collections_user(company, before=(stage.activity_user_id,))
+        # Read by the company's collections team, in its language (dates too).
+        lang = company._dunning_lang()
+        self = self.with_context(lang=lang)
         rows = Markup("").join(
             Markup("<li>%s: %s, %s</li>")
-            % (line.move_id.name, fields.Date.to_string(line.date_maturity), _money(line))
+            % (
+                line.move_id.name,
+                format_date(self.env, line.date_maturity, lang_code=lang),
+                _money(line, self.env),
+            )
             for line in lines
         )
         note = Markup("<p>%s</p><ul>%s</ul><p>%s</p>") % (
@@ -709,6 +728,9 @@ class DunningChannel(models.AbstractModel):
         return bodies
 
 
-def _money(lines):
+def _money(lines, env=None):
+    """The open amount of ``lines``, written in ``env``'s language (the
+    lines')."""
     currency = lines[:1].company_currency_id
-    return format_amount(lines.env, sum(line._dunning_open_amount() for line in lines), currency)
+    amount = sum(line._dunning_open_amount() for line in lines)
+    return format_amount(env or lines.env, amount, currency)

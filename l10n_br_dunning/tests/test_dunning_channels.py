@@ -5,6 +5,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 from odoo.tools import mute_logger
+from odoo.tools.misc import format_date
 
 from odoo.addons.sms_gateway.tools.segments import GSM7, segment_info
 
@@ -259,19 +260,34 @@ class TestDunningChannels(DunningCase):
         self._run(datetime(2026, 12, 15, 15, 0))  # noon in São Paulo
         self.assertIn((3, "email"), self._sent(move))
 
-    def test_a_template_that_fails_fails_its_event_only(self):
-        self.stages[0].sms_template_id.body = "{{ object.no_such_field }}"
+    def test_a_template_that_fails_holds_its_message_until_it_is_fixed(self):
+        """A broken SMS template: the other channel and the other customers go
+        on; the SMS waits with a clear reason, is tried again at each run, and
+        goes once the template is fixed (nothing lost)."""
+        template = self.stages[0].sms_template_id
+        body = template.body
+        template.body = "{{ object.no_such_field }}"
         move = self._invoice(self.sp, date(2026, 12, 10))
         other = self._invoice(self.rj, date(2026, 12, 10))
         self._run(datetime(2026, 12, 10, 12, 30))
         due_today = self.stages[0]
-        failed = self._events(move, channel="sms", stage_id=due_today.id)
-        self.assertEqual(failed.state, "failed")
-        self.assertIn("failed to render", failed.reason)
+        held = self._events(move, channel="sms", stage_id=due_today.id)
+        self.assertEqual(held.state, "deferred")
+        self.assertIn("failed to render", held.reason)
+        self.assertIn(template.display_name, held.reason)
+        self.assertIn("no_such_field", held.reason)
         self.assertEqual(self._events(move, channel="email", stage_id=due_today.id).state, "queued")
         self.assertEqual(
             self._events(other, channel="email", stage_id=due_today.id).state, "queued"
         )
+        # Still broken an hour later: still held.
+        self._run(datetime(2026, 12, 10, 13, 30))
+        self.assertEqual(held.state, "deferred")
+        template.body = body
+        self._run(datetime(2026, 12, 10, 14, 30))
+        self.assertEqual(held.state, "queued")
+        self.assertTrue(held.mail_message_id)
+        self.assertEqual(len(self._events(move, channel="sms", stage_id=due_today.id)), 1)
 
     def test_phone_call_activity_for_the_collections_user(self):
         collector = self.env["res.users"].create(
@@ -284,6 +300,10 @@ class TestDunningChannels(DunningCase):
         self.assertEqual(activity.user_id, collector)
         self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
         self.assertIn(move.name, activity.note)
+        # The due date as the collections team writes it, not ISO.
+        lang = self.company._dunning_lang()
+        self.assertNotIn("2026-12-10", activity.note)
+        self.assertIn(format_date(self.env, date(2026, 12, 10), lang_code=lang), activity.note)
 
     def test_two_calls_on_one_customer_in_one_run(self):
         """Messages not grouped: two invoices reach the call stage together;
