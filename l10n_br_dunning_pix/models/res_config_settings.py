@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools.misc import format_date
 
 
 class ResConfigSettings(models.TransientModel):
@@ -8,6 +9,7 @@ class ResConfigSettings(models.TransientModel):
     dunning_pix_account_count = fields.Integer(compute="_compute_dunning_pix")
     dunning_pix_certificate_warning = fields.Char(compute="_compute_dunning_pix")
 
+    @api.depends("company_id")
     def _compute_dunning_pix(self):
         for settings in self:
             accounts = (
@@ -18,7 +20,7 @@ class ResConfigSettings(models.TransientModel):
             expiring = accounts.filtered("certificate_warning")
             settings.dunning_pix_account_count = len(accounts)
             settings.dunning_pix_certificate_warning = ", ".join(
-                f"{account.name} ({fields.Date.to_string(account.certificate_expires)})"
+                f"{account.name} ({format_date(self.env, account.certificate_expires)})"
                 for account in expiring
             )
 

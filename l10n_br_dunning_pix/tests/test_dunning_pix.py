@@ -16,7 +16,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from odoo.addons.l10n_br_dunning.tests.common import DunningCase
 from odoo.addons.l10n_br_dunning.tools.payment_states import PAID_STATES
@@ -911,6 +911,10 @@ class TestDunningPixMutualTls(DunningCase):
         self.assertTrue(account.certificate_expires)
         settings = self.env["res.config.settings"].create({})
         self.assertIn("Banco (mTLS)", settings.dunning_pix_certificate_warning)
+        # As the Settings page opens them (an onchange, before any record).
+        with Form(self.env["res.config.settings"].with_company(self.company)) as form:
+            self.assertIn("Banco (mTLS)", form.dunning_pix_certificate_warning)
+            self.assertGreaterEqual(form.dunning_pix_account_count, 1)
         self.sp.vat = "529.982.247-25"
         move = self._invoice(self.sp, DUE, amount=50.0)
         line = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
