@@ -325,6 +325,21 @@ class AccountMove(models.Model):
         for move in self:
             move.dunning_settled_agreement_id = settled.get(move.id, False)
 
+    def _has_to_be_paid(self):
+        """Odoo's "Pay now" on the portal opens the company's payment
+        providers; without one it opens a dead end ("Nenhuma forma de pagamento
+        disponível") above the page's Pix code: it is not offered then."""
+        return super()._has_to_be_paid() and bool(
+            self.env["payment.provider"]
+            .sudo()
+            ._get_compatible_providers(
+                self.company_id.id,
+                self.partner_id.id,
+                self.amount_residual,
+                currency_id=self.currency_id.id,
+            )
+        )
+
     def _dunning_portal_url(self):
         """Where the customer pays this document: an agreement's entry opens the
         agreement's page, an invoice its own."""

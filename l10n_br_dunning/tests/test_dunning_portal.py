@@ -120,6 +120,20 @@ class TestDunningPortal(DunningCase, HttpCase):
             self.assertIn(f"/dunning/{action}", html)
         self.assertIn(f"/my/invoices/{self.move.id}/dunning/preferences", html)
 
+    def test_no_pay_now_button_without_a_payment_provider(self):
+        """Odoo's "Pay now" opens the payment providers: with none enabled it is
+        not offered (it opened "Nenhuma forma de pagamento disponível" above
+        the Pix code); the Pix code is."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "account_payment.enable_portal_payment", True
+        )
+        providers = self.env["payment.provider"].sudo().search([("state", "!=", "disabled")])
+        providers.write({"state": "disabled"})
+        html = self._page().text
+        self.assertNotIn('data-bs-target="#pay_with"', html)
+        self.assertIn('id="dunning"', html)
+        self.assertFalse(self.move._has_to_be_paid())
+
     def test_wrong_token_or_other_customer_reveals_nothing(self):
         """A bad link gets Odoo's own answer (back to /my, which asks for a
         login), on Odoo's invoice page and on the régua's pages alike."""
