@@ -4,6 +4,7 @@ from . import sms_segment_mixin
 from . import sms_gateway_mixin
 from . import sms_gateway
 from . import sms_gateway_dispatch
+from . import sms_gateway_early_report
 from . import sms_gateway_inbound
 from . import sms_gateway_queue
 from . import sms_gateway_message

@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import dataclasses
 import logging
 
 from odoo import _, api, fields, models, tools
@@ -238,27 +239,48 @@ class SmsGateway(models.Model):
         return f"{self.get_base_url()}{path}{'?' + query if query else ''}"
 
     def _process_status_reports(self, reports):
+        """Apply delivery reports; one whose SMS is not in the log yet (the
+        provider reported it while the sending transaction was still writing
+        its answer) is kept and applied when the log line is written."""
         self.ensure_one()
-        Log = self.env["sms.gateway.message"].sudo()
+        EarlyReport = self.env["sms.gateway.early.report"]
         for report in reports:
-            domain = [("gateway_id", "=", self.id)]
-            if report.provider_id and report.uuid:
-                domain += [
-                    "|",
-                    ("provider_message_id", "=", report.provider_id),
-                    ("sms_uuid", "=", report.uuid),
-                ]
-            elif report.provider_id:
-                domain.append(("provider_message_id", "=", report.provider_id))
-            else:
-                domain.append(("sms_uuid", "=", report.uuid))
-            lines = Log.search(domain)
+            lines = self._report_lines(report)
             if not lines:
                 _logger.info(
-                    "Delivery report for an unknown message on gateway %s: %s", self.id, report
+                    "Delivery report for a message not in the log (yet) on gateway %s: %s",
+                    self.id,
+                    report,
                 )
+                EarlyReport._keep(self, report.provider_id, report.uuid, dataclasses.asdict(report))
                 continue
             lines._apply_report(report)
+
+    def _report_lines(self, report):
+        """The log lines a delivery report speaks of (by the provider's id or our uuid)."""
+        domain = [("gateway_id", "=", self.id)]
+        if report.provider_id and report.uuid:
+            domain += [
+                "|",
+                ("provider_message_id", "=", report.provider_id),
+                ("sms_uuid", "=", report.uuid),
+            ]
+        elif report.provider_id:
+            domain.append(("provider_message_id", "=", report.provider_id))
+        else:
+            domain.append(("sms_uuid", "=", report.uuid))
+        return self.env["sms.gateway.message"].sudo().search(domain)
+
+    def _apply_early_reports(self):
+        """The delivery reports kept for this gateway whose SMS is now in the log:
+        applied in the order they came, and forgotten."""
+        self.ensure_one()
+        for kept in self.env["sms.gateway.early.report"]._waiting(self):
+            report = providers.StatusReport(**kept.payload)
+            lines = self._report_lines(report)
+            if lines:
+                lines._apply_report(report)
+                kept.unlink()
 
     def _process_inbound(self, inbound):
         """An SMS from a customer: an opt-out, or a message a person must answer;

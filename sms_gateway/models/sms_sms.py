@@ -177,6 +177,11 @@ class SmsSms(models.Model):
         )
         if retry_at:
             self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger(at=min(retry_at))
+        # Delivery reports that came while these were being sent (before their
+        # log lines existed): applied over the outcomes, and once more after the
+        # commit (a report kept meanwhile).
+        gateway._apply_early_reports()
+        self.env["sms.gateway.early.report"]._after_commit(gateway)
         to_send.mail_message_id._notify_message_notification_update()
 
     def _gateway_log_values(self, gateway):

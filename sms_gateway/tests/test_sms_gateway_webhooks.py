@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
+from datetime import datetime, timedelta
 
+from freezegun import freeze_time
 from twilio.request_validator import RequestValidator
 
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -56,6 +58,47 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         self.assertEqual(log.status, "failed")
         self.assertEqual(notification.notification_status, "exception")
         self.assertEqual(notification.failure_type, "sms_not_delivered")
+
+    def test_a_report_sent_while_the_sms_is_being_recorded_is_kept_and_applied(self):
+        """The provider reports NOT_DELIVERED before it answers the send: the log
+        line is not written yet, so the report is kept (answered 200) and applied
+        when it is; the SMS fails instead of staying sent for ever."""
+        self.zenvia.timeout = 10
+        answers = []
+
+        def report_first(provider, payload):
+            status = {
+                "type": "MESSAGE_STATUS",
+                "messageId": payload["id"],
+                "externalId": payload["externalId"],
+                "messageStatus": {"code": "NOT_DELIVERED", "description": "Carrier rejected"},
+            }
+            answers.append(self._post_json(self.zenvia.status_url, status).status_code)
+
+        self.stand_in.before_answer = report_first
+        notification, log = self._send_one()
+        self.assertEqual(answers, [200])
+        self.assertEqual(log.status, "failed")
+        self.assertEqual(log.error_detail, "Carrier rejected")
+        self.assertEqual(notification.notification_status, "exception")
+        self.assertEqual(notification.failure_type, "sms_not_delivered")
+        Kept = self.env["sms.gateway.early.report"]
+        self.assertFalse(Kept.search([("account_model", "=", "sms.gateway")]))
+        # A report that never finds its SMS is dropped after some days.
+        self._post_json(
+            self.zenvia.status_url,
+            {
+                "type": "MESSAGE_STATUS",
+                "messageId": "zv-nobody",
+                "externalId": "not-ours",
+                "messageStatus": {"code": "DELIVERED", "description": "ok"},
+            },
+        )
+        kept = Kept.search([("uuid", "=", "not-ours")])
+        self.assertEqual(len(kept), 1)
+        with freeze_time(datetime.now() + timedelta(days=8)):
+            Kept._gc_early_reports()
+        self.assertFalse(kept.exists())
 
     def test_late_undelivered_report_after_delivered_changes_nothing(self):
         """Delivered is final on the log, the SMS tracker and the chatter's notification."""

@@ -79,6 +79,9 @@ class StandInProvider:
         self.latency = 0.0  # seconds before every answer
         self.batch_latency = 0.0  # more seconds per SMS of a request
         self.rate_limit = 0  # requests per second above which it answers 429
+        # Called with (provider, answer payload) before an accepted request is
+        # answered: what the provider does meanwhile (a delivery report).
+        self.before_answer = None
         self.in_flight = 0
         self.max_in_flight = 0
         self.arrivals = []  # monotonic arrival time of every POST
@@ -121,6 +124,7 @@ class StandInProvider:
             self.shape_errors.clear()
             self.latency = self.batch_latency = 0.0
             self.rate_limit = 0
+            self.before_answer = None
             self.in_flight = self.max_in_flight = 0
             self.arrivals.clear()
             self.sms_arrivals.clear()
@@ -427,7 +431,10 @@ class _Handler(BaseHTTPRequestHandler):
         if delay:
             time.sleep(delay)
         batch = isinstance(data, dict) and "messages" in data
-        return self._reply(*stand_in._success(provider, references, batch))
+        status, payload = stand_in._success(provider, references, batch)
+        if stand_in.before_answer is not None:
+            stand_in.before_answer(provider, payload)
+        return self._reply(status, payload)
 
 
 def _max_in_window(times, counts, window=1.0):
