@@ -149,3 +149,13 @@ class VoiceAccount(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("voice_gateway.voice_call_action")
         action["domain"] = [("account_id", "=", self.id)]
         return action
+
+    def _apply_early_reports(self):
+        """The outcomes kept for this account whose call is now known (its id
+        written): applied in the order they came, and forgotten."""
+        self.ensure_one()
+        Call = self.env["voice.call"].sudo()
+        for kept in self.env["sms.gateway.early.report"]._waiting(self):
+            report = providers.CallReport(**kept.payload)
+            if Call._apply_report(self, report, keep=False):
+                kept.unlink()

@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import dataclasses
 import logging
 import uuid as uuidlib
 from datetime import timedelta
@@ -13,6 +14,8 @@ from ..tools.sms import providers as sms_providers
 _logger = logging.getLogger(__name__)
 
 BATCH = 500
+# A call without an outcome this long after it was placed is closed (_close_silent_calls).
+SILENT_HOURS = 2
 STATES = [
     ("queued", "In the queue"),
     ("calling", "Calling"),
@@ -214,7 +217,60 @@ class VoiceCall(models.Model):
             call.write(values)
         if failed:
             failed._on_ended()
+        # Outcomes that came while these calls were being placed (before their
+        # ids were written): applied now, and once more after the commit.
+        account._apply_early_reports()
+        self.env["sms.gateway.early.report"]._after_commit(account)
         return retry_at
+
+    # -- calls whose outcome never comes ----------------------------------------------
+    @api.model
+    def _cron_send(self, batch=None):
+        self._close_silent_calls()
+        return super()._cron_send(batch=batch)
+
+    @api.model
+    def _close_silent_calls(self):
+        """Calls still "calling" ``SILENT_HOURS`` after they were placed: the
+        provider never reported how they ended (a webhook lost on its side).
+        They end as the conversation settled it (interactive providers), else as
+        not answered, so whoever placed them moves on (the régua calls again
+        once, then its fallback) instead of waiting for ever."""
+        limit = fields.Datetime.now() - timedelta(hours=SILENT_HOURS)
+        calls = self.sudo().search(
+            [("state", "=", "calling"), ("sent_at", "<", limit)], limit=BATCH, order="id"
+        )
+        if not calls:
+            return calls
+        calls = calls._lock_state("calling")
+        for call in calls:
+            call.write(
+                {
+                    "state": call.flow_outcome or flow.NO_ANSWER,
+                    "ended_at": fields.Datetime.now(),
+                    "error_detail": self.env._(
+                        "The provider never reported how this call ended: closed after "
+                        "%(hours)s hours.",
+                        hours=SILENT_HOURS,
+                    ),
+                }
+            )
+        calls._on_ended()
+        return calls
+
+    def _lock_state(self, state):
+        """These calls, still in ``state``, that no other worker holds."""
+        self.flush_model(["state"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM voice_call WHERE id = ANY(%s) AND state = %s"
+                " ORDER BY id FOR UPDATE SKIP LOCKED",
+                self.ids,
+                state,
+            )
+        )
+        locked = {row[0] for row in rows}
+        return self.filtered(lambda call: call.id in locked)
 
     # -- the conversation (interactive providers) -----------------------------------------
     def _turn(self, step, keys="", answered_by="", attempt=0, base=None):
@@ -250,9 +306,12 @@ class VoiceCall(models.Model):
 
     # -- outcomes ------------------------------------------------------------------------
     @api.model
-    def _apply_report(self, account, report):
+    def _apply_report(self, account, report, keep=True):
         """A status the provider reported for one of ``account``'s calls: the
-        call ends in its state once (a late or repeated report changes nothing)."""
+        call ends in its state once (a late or repeated report changes nothing).
+        A final report of a call not known by that id yet (Zenvia's outcome of a
+        call whose id the sending transaction has not written) is kept and
+        applied when the id is written (``keep``)."""
         call = self.search(
             [
                 ("account_id", "=", account.id),
@@ -263,7 +322,13 @@ class VoiceCall(models.Model):
             limit=1,
         )
         if not call:
-            _logger.info("Voice status for an unknown call on account %s: %s", account.id, report)
+            _logger.info(
+                "Voice status for a call not known (yet) on account %s: %s", account.id, report
+            )
+            if keep and report.final:
+                self.env["sms.gateway.early.report"]._keep(
+                    account, report.provider_id, report.uuid, dataclasses.asdict(report)
+                )
             return call
         if call.state in ENDED or not report.final:
             return call

@@ -1,5 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
 
 from odoo.tests import HttpCase, tagged
 
@@ -146,6 +149,67 @@ class TestVoiceCalls(VoiceStandInMixin, HttpCase):
         )
         refused._send_through_account(self.twilio)
         self.assertEqual((refused.state, refused.failure_type), ("failed", "number"))
+
+    def test_a_zenvia_outcome_before_the_call_id_is_recorded_is_kept(self):
+        """Zenvia posts the outcome before it answers the call request (its id is
+        not written yet): the outcome is kept and applied once the id is."""
+        zenvia = self._create_voice_account("zenvia", timeout=10)
+        answers = []
+
+        def outcome(provider, payload):
+            status = {
+                "id": payload["dados"]["id"],
+                "status": "não existe",
+                "resposta": None,
+                "motivo_desconexao": "numero inexistente",
+            }
+            response = self.url_open(
+                zenvia.webhook_url,
+                data=json.dumps(status),
+                headers={"Content-Type": "application/json"},
+            )
+            answers.append(response.status_code)
+
+        self.stand_in.before_answer = outcome
+        call = self.env["voice.call"]._enqueue(
+            [{"partner": self.customer, "number": NUMBER, "account": zenvia, "script": SCRIPT}]
+        )
+        self.env["voice.call"]._cron_send()
+        self.assertEqual(answers, [200])
+        self.assertEqual(call.state, "failed")
+        self.assertEqual(call.error_detail, "numero inexistente")
+        self.assertFalse(
+            self.env["sms.gateway.early.report"].search([("account_model", "=", "voice.account")])
+        )
+
+    def test_a_call_whose_outcome_never_comes_is_closed(self):
+        """The provider never reports the outcome: after a while the call ends as
+        unanswered (or as its conversation settled it), so its placer moves on."""
+        start = datetime(2026, 12, 7, 14, 0)
+        with freeze_time(start):
+            silent = self.env["voice.call"]._enqueue(
+                [
+                    {
+                        "partner": self.customer,
+                        "number": NUMBER,
+                        "account": self.twilio,
+                        "script": SCRIPT,
+                    }
+                ]
+            )
+            talked = silent.copy({"number": "+5511912345678"})
+            self.env["voice.call"]._cron_send()
+            self.assertEqual((silent | talked).mapped("state"), ["calling", "calling"])
+            talked.flow_outcome = flow.CONFIRMED
+        with freeze_time(start + timedelta(minutes=90)):
+            self.env["voice.call"]._cron_send()
+            self.assertEqual(silent.state, "calling")
+        with freeze_time(start + timedelta(hours=2, minutes=1)):
+            self.env["voice.call"]._cron_send()
+        self.assertEqual(silent.state, flow.NO_ANSWER)
+        self.assertEqual(talked.state, flow.CONFIRMED)
+        self.assertIn("never reported", silent.error_detail)
+        self.assertTrue(silent.ended_at)
 
     def test_forged_unknown_and_malformed_requests_are_refused(self):
         call = self._call(person=Person(keys=["1"]))
