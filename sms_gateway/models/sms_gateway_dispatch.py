@@ -6,6 +6,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools import providers
+
 
 class SmsGatewayDispatch(models.Model):
     """Durable trace of "attempt N of this message is about to reach the provider".
@@ -78,6 +80,17 @@ class SmsGatewayDispatch(models.Model):
                 parallel=account.parallel_requests,
                 limiter=account._get_rate_limiter(),
                 before_requests=mark,
+            )
+        # A message the provider throttled, or that never went out, used no
+        # attempt: the next try is the same attempt number, its trace goes now.
+        held = [
+            result.uuid
+            for result in results
+            if result.outcome == providers.RETRY and providers.held_back(result)
+        ]
+        if held:
+            self.env.cr.execute(
+                SQL("DELETE FROM sms_gateway_dispatch WHERE sms_uuid = ANY(%s)", held)
             )
         uuids = [item.uuid for item in outgoing]
         registry = self.env.registry

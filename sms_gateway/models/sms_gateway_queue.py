@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import threading
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -18,15 +19,27 @@ class SmsGatewayQueue(models.AbstractModel):
 
     A model using it has ``uuid``, ``state``, ``attempts``, ``next_try`` and
     ``account_id``, and implements ``_outgoing(provider)``,
-    ``_refusals_before_sending()`` and ``_record_results(account, results)``.
+    ``_refusals_before_sending()`` and ``_record_results(account, results)``
+    (``_retry_values`` says what a RETRY outcome does: throttling and a request
+    that never went out use no attempt).
     """
 
     _name = "sms.gateway.queue"
     _description = "Provider Queue"
+
+    held_since = fields.Datetime(
+        "Held back since",
+        copy=False,
+        readonly=True,
+        help="Since when the provider has been asking to slow down (or could not be "
+        "reached) for this message: such waits use no attempt, and end after some hours.",
+    )
     # The state of a record waiting in the queue, and the cron that sends it.
     _queue_state = "outgoing"
     _queue_cron = None
     _queue_batch = 500
+    # The state of a record that failed for good.
+    _queue_failed_state = "failed"
 
     @api.model
     def _queue_domain(self):
@@ -72,6 +85,33 @@ class SmsGatewayQueue(models.AbstractModel):
         )
         locked = {row[0] for row in rows}
         return self.filtered(lambda record: record.id in locked)
+
+    def _retry_values(self, account, result, now):
+        """(values, next try or None) of this record after a RETRY outcome:
+        back to the queue after a delay, or failed ("server") once its attempts
+        are spent or it was held back ``providers.MAX_HELD_HOURS``."""
+        self.ensure_one()
+        attempts, held_since, give_up = providers.next_attempt(
+            result, self.attempts, account.max_retries, self.held_since, now
+        )
+        if give_up:
+            detail = providers.held_detail() if providers.held_back(result) else result.detail
+            values = {
+                "state": self._queue_failed_state,
+                "failure_type": "server",
+                "error_detail": detail,
+                "next_try": False,
+            }
+            return {**values, "attempts": attempts}, None
+        delay = providers.retry_delay(max(attempts, 1), result.retry_after)
+        next_try = now + timedelta(seconds=delay)
+        values = {
+            "error_detail": result.detail,
+            "next_try": next_try,
+            "held_since": held_since or False,
+            "attempts": attempts,
+        }
+        return values, next_try
 
     def _gateway_hold(self, now):
         """Hook: postpone some of these records by setting their ``next_try``

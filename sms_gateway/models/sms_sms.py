@@ -20,6 +20,13 @@ class SmsSms(models.Model):
 
     gateway_attempts = fields.Integer("Gateway attempts", default=0, copy=False, readonly=True)
     gateway_next_try = fields.Datetime("Next gateway attempt", copy=False, readonly=True)
+    gateway_held_since = fields.Datetime(
+        "Held back since",
+        copy=False,
+        readonly=True,
+        help="Since when the provider has been asking to slow down (or could not be "
+        "reached) for this SMS: such waits use no attempt, and end after some hours.",
+    )
     gateway_company_id = fields.Many2one(
         "res.company",
         "Sent for",
@@ -272,23 +279,39 @@ class SmsSms(models.Model):
 
     def _gateway_on_retry(self, gateway, results, logs, unlink_failed):
         """Back to the queue after a delay, or failed once retries are spent;
-        returns the moments of the next attempts."""
+        returns the moments of the next attempts. A provider asking to slow
+        down, or a request that never went out, uses no attempt: such an SMS
+        fails only once it was held back ``providers.MAX_HELD_HOURS``."""
         by_uuid = {result.uuid: result for result in results}
-        exhausted = self.filtered(lambda sms: sms.gateway_attempts + 1 > gateway.max_retries)
-        for sms in exhausted:
-            logs[sms.uuid].write({"status": "failed", "failure_type": "sms_server"})
+        now = fields.Datetime.now()
+        exhausted = self.browse()
+        later = defaultdict(list)
+        for sms in self:
+            result = by_uuid[sms.uuid]
+            attempts, held_since, give_up = providers.next_attempt(
+                result, sms.gateway_attempts, gateway.max_retries, sms.gateway_held_since, now
+            )
+            if give_up:
+                exhausted |= sms
+                values = {"status": "failed", "failure_type": "sms_server"}
+                if providers.held_back(result):
+                    values["error_detail"] = providers.held_detail()
+                logs[sms.uuid].write(values)
+                continue
+            delay = providers.retry_delay(max(attempts, 1), result.retry_after)
+            next_try = now + timedelta(seconds=delay)
+            later[(attempts, next_try, held_since)].append(sms.id)
+            logs[sms.uuid].write({"next_try": next_try})
         exhausted._gateway_fail("sms_server", logs, unlink_failed)
         retry_at = []
-        now = fields.Datetime.now()
-        later = defaultdict(list)
-        for sms in self - exhausted:
-            attempts = sms.gateway_attempts + 1
-            delay = providers.retry_delay(attempts, by_uuid[sms.uuid].retry_after)
-            next_try = now + timedelta(seconds=delay)
-            later[(attempts, next_try)].append(sms.id)
-            logs[sms.uuid].write({"next_try": next_try})
-        for (attempts, next_try), ids in later.items():
-            self.browse(ids).write({"gateway_attempts": attempts, "gateway_next_try": next_try})
+        for (attempts, next_try, held_since), ids in later.items():
+            self.browse(ids).write(
+                {
+                    "gateway_attempts": attempts,
+                    "gateway_next_try": next_try,
+                    "gateway_held_since": held_since or False,
+                }
+            )
             retry_at.append(next_try)
         return retry_at
 

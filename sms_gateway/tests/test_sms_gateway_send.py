@@ -8,7 +8,7 @@ from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.sms.tests.common import SMSCase
 
-from ..tools import providers
+from ..tools import providers, sessions
 from ..tools.tests.provider_stand_in import SLOW
 from .common import StandInMixin
 
@@ -141,6 +141,44 @@ class TestSmsGatewaySend(StandInMixin, SMSCase):
             sms.send()
         self.assertEqual(sms.state, "outgoing")
         self.assertEqual(sms.gateway_next_try, NOW + timedelta(seconds=120))
+
+    def test_throttling_uses_no_attempt_and_fails_only_after_hours(self):
+        """429 + Retry-After, and SMS the rate limiter held back (never sent), use
+        none of the retries that fail an SMS for good: only a message still held
+        back after MAX_HELD_HOURS fails, with that reason."""
+        self.gateway.write({"max_retries": 1, "parallel_requests": 1})
+        first, second = self._queue("11987654321"), self._queue("11912345678")
+        self.stand_in.mode = 429
+        self.stand_in.retry_after = 60  # longer than a request waits: the second is held
+        for minutes in range(0, 300, 60):
+            sessions.forget_limiters()
+            with freeze_time(NOW + timedelta(minutes=minutes)):
+                (first | second).send(unlink_failed=False)
+            self.assertEqual((first | second).mapped("state"), ["outgoing", "outgoing"])
+            self.assertEqual((first | second).mapped("gateway_attempts"), [0, 0])
+        self.assertEqual(first.gateway_held_since, NOW)
+        self.assertEqual(len(self.stand_in.requests), 5, "the held SMS never went out")
+        sessions.forget_limiters()
+        with freeze_time(NOW + timedelta(hours=providers.MAX_HELD_HOURS, minutes=1)):
+            (first | second).send(unlink_failed=False)
+        for sms in first | second:
+            self.assertEqual((sms.state, sms.failure_type), ("error", "sms_server"))
+            self.assertIn("slow down", self._log(sms).error_detail)
+        # A failure of the request itself still counts: a 503 then the throttle
+        # ends the holding, and the next 503 spends the one retry.
+        third = self._queue("11987654321")
+        self.stand_in.script = [429, 503]
+        sessions.forget_limiters()
+        self.stand_in.retry_after = None
+        with freeze_time(NOW + timedelta(days=1)):
+            third.send(unlink_failed=False)
+        with freeze_time(NOW + timedelta(days=1, hours=1)):
+            third.send(unlink_failed=False)
+            self.assertEqual((third.gateway_attempts, third.gateway_held_since), (1, False))
+        self.stand_in.mode = 503
+        with freeze_time(NOW + timedelta(days=1, hours=2)):
+            third.send(unlink_failed=False)
+        self.assertEqual((third.state, third.failure_type), ("error", "sms_server"))
 
     def test_gives_up_after_max_retries(self):
         self.gateway.max_retries = 1

@@ -9,7 +9,6 @@ from odoo.tools import SQL
 
 from ..tools import call_flow as flow
 from ..tools import providers, twiml
-from ..tools.sms import providers as sms_providers
 
 _logger = logging.getLogger(__name__)
 
@@ -103,6 +102,7 @@ class VoiceCall(models.Model):
     _queue_state = "queued"
     _queue_cron = "voice_gateway.ir_cron_voice_send"
     _queue_batch = BATCH
+    _queue_failed_state = flow.FAILED
 
     def init(self):
         result = super().init()
@@ -191,26 +191,24 @@ class VoiceCall(models.Model):
                     "error_detail": False,
                     "next_try": False,
                 }
-            elif result.outcome == providers.FAILED_SEND or (
-                result.outcome == providers.RETRY and attempts > account.max_retries
-            ):
+            elif result.outcome == providers.FAILED_SEND:
                 values = {
                     "state": flow.FAILED,
-                    "failure_type": (
-                        result.failure_type or providers.REFUSED
-                        if result.outcome == providers.FAILED_SEND
-                        else "server"
-                    ),
+                    "failure_type": result.failure_type or providers.REFUSED,
                     "error_detail": result.detail,
                     "next_try": False,
                     "ended_at": now,
                 }
                 failed |= call
             elif result.outcome == providers.RETRY:
-                delay = sms_providers.retry_delay(attempts, result.retry_after)
-                next_try = now + timedelta(seconds=delay)
-                retry_at.append(next_try)
-                values = {"error_detail": result.detail, "next_try": next_try}
+                # Throttling and a request that never went out use no attempt.
+                values, next_try = call._retry_values(account, result, now)
+                attempts = values.pop("attempts")
+                if next_try:
+                    retry_at.append(next_try)
+                else:
+                    values["ended_at"] = now
+                    failed |= call
             else:
                 values = {"state": "unknown", "error_detail": result.detail, "next_try": False}
             values["attempts"] = attempts

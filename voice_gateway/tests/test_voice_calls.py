@@ -6,6 +6,8 @@ from freezegun import freeze_time
 
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.sms_gateway.tools import sessions
+
 from ..tools import call_flow as flow
 from ..tools.tests.voice_stand_in import BUSY, MACHINE, NO_ANSWER, Person, twilio_signature
 from .common import NUMBER, VoiceStandInMixin
@@ -210,6 +212,21 @@ class TestVoiceCalls(VoiceStandInMixin, HttpCase):
         self.assertEqual(talked.state, flow.CONFIRMED)
         self.assertIn("never reported", silent.error_detail)
         self.assertTrue(silent.ended_at)
+
+    def test_throttling_uses_no_attempt(self):
+        """A 429 for longer than the retries last keeps the call queued."""
+        self.twilio.max_retries = 1
+        self.stand_in.mode = 429
+        call = self.env["voice.call"]._enqueue(
+            [{"partner": self.customer, "number": NUMBER, "account": self.twilio, "script": SCRIPT}]
+        )
+        start = datetime(2026, 12, 7, 14, 0)
+        for hours in range(3):
+            sessions.forget_limiters()
+            with freeze_time(start + timedelta(hours=hours)):
+                self.env["voice.call"]._cron_send()
+            self.assertEqual((call.state, call.attempts), ("queued", 0))
+        self.assertEqual(call.held_since, start)
 
     def test_forged_unknown_and_malformed_requests_are_refused(self):
         call = self._call(person=Person(keys=["1"]))

@@ -10,7 +10,6 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import providers
-from ..tools.sms import providers as sms_providers
 
 _logger = logging.getLogger(__name__)
 
@@ -311,18 +310,12 @@ class WhatsappMessage(models.Model):
                     "provider_message_id": result.provider_id or False,
                     "next_try": False,
                 }
-            elif result.outcome == providers.RETRY and attempts > account.max_retries:
-                values = {
-                    "state": "failed",
-                    "failure_type": "server",
-                    "error_detail": result.detail,
-                    "next_try": False,
-                }
             elif result.outcome == providers.RETRY:
-                delay = sms_providers.retry_delay(attempts, result.retry_after)
-                next_try = now + timedelta(seconds=delay)
-                retry_at.append(next_try)
-                values = {"error_detail": result.detail, "next_try": next_try}
+                # Throttling and a request that never went out use no attempt.
+                values, next_try = message._retry_values(account, result, now)
+                attempts = values.pop("attempts")
+                if next_try:
+                    retry_at.append(next_try)
             else:
                 values = {"state": "unknown", "error_detail": result.detail, "next_try": False}
             values["attempts"] = attempts

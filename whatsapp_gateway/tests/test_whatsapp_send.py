@@ -1,8 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
+
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.sms_gateway.tools import sessions
+
 from ..tools.params import ParameterError
+from ..tools.sms import providers as sms_providers
 from ..tools.tests.whatsapp_stand_in import SLOW
 from .common import NUMBER, TEMPLATE_REFS, WhatsappStandInMixin
 
@@ -89,21 +96,40 @@ class TestWhatsappSend(WhatsappStandInMixin, TransactionCase):
         self.assertEqual(self.stand_in.accepted[-1][3], "Claro, obrigado pelo retorno.")
 
     def test_temporary_failures_retry_with_backoff_then_fail(self):
+        """5xx answers spend the retries; a 429 (the provider asking to slow
+        down) spends none."""
         self.account.max_retries = 2
-        self.stand_in.script = [503, 429, 503]
-        self.stand_in.retry_after = 0
+        self.stand_in.script = [503, 429, 503, 503]
         message = self._queue(self.template)
         Message = self.env["whatsapp.message"]
-        Message._cron_send()
-        self.assertEqual((message.state, message.attempts), ("outgoing", 1))
-        self.assertTrue(message.next_try)
-        Message._cron_send()
-        self.assertEqual((message.state, message.attempts), ("outgoing", 2))
-        Message._cron_send()
-        self.assertEqual(
-            (message.state, message.failure_type, message.attempts), ("failed", "server", 3)
-        )
+        now = datetime(2026, 11, 23, 14, 0)
+        expected = [("outgoing", 1), ("outgoing", 1), ("outgoing", 2), ("failed", 3)]
+        for hours, (state, attempts) in enumerate(expected):
+            sessions.forget_limiters()
+            with freeze_time(now + timedelta(hours=hours)):
+                Message._cron_send()
+            self.assertEqual((message.state, message.attempts), (state, attempts))
+        self.assertEqual(message.failure_type, "server")
         self.assertFalse(self.stand_in.accepted)
+
+    def test_throttling_uses_no_attempt_and_fails_only_after_hours(self):
+        """Meta's rate limit (HTTP 429, code 130429) for longer than the retries
+        last keeps the message queued, until it was held back MAX_HELD_HOURS."""
+        self.account.max_retries = 1
+        message = self._queue(self.template)
+        self.stand_in.mode = 429
+        Message = self.env["whatsapp.message"]
+        now = datetime(2026, 11, 23, 14, 0)
+        for hours in range(4):
+            sessions.forget_limiters()
+            with freeze_time(now + timedelta(hours=hours)):
+                Message._cron_send()
+            self.assertEqual((message.state, message.attempts), ("outgoing", 0))
+        sessions.forget_limiters()
+        with freeze_time(now + timedelta(hours=sms_providers.MAX_HELD_HOURS, minutes=1)):
+            Message._cron_send()
+        self.assertEqual((message.state, message.failure_type), ("failed", "server"))
+        self.assertIn("slow down", message.error_detail)
 
     def test_retry_waits_for_its_moment(self):
         self.stand_in.script = [503]

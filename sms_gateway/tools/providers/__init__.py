@@ -40,7 +40,14 @@ from .dispatch import MAX_PARALLEL, dispatch
 from .generic import GenericJsonProvider, LogProvider
 from .infobip import InfobipProvider
 from .limiter import RateLimiter
-from .retry import parse_retry_after, retry_delay
+from .retry import (
+    MAX_HELD_HOURS,
+    held_back,
+    held_detail,
+    next_attempt,
+    parse_retry_after,
+    retry_delay,
+)
 from .twilio import TwilioProvider
 from .zenvia import ZenviaProvider
 

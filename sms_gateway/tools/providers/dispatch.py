@@ -108,7 +108,9 @@ class _Dispatch:
                 f"not sent: the provider failed {self.failures_in_a_row} requests in a row; "
                 "retried later"
             )
-            self.outcomes[index] = [SendResult(m.uuid, RETRY, detail=detail) for m in unit]
+            self.outcomes[index] = [
+                SendResult(m.uuid, RETRY, detail=detail, held=True) for m in unit
+            ]
             return
         if self.limiter is not None:
             pause_left = self.limiter.acquire(len(unit), max_pause=self.max_pause)
@@ -121,6 +123,7 @@ class _Dispatch:
                         RETRY,
                         detail="the provider asked to slow down; not sent",
                         retry_after=pause_left,
+                        held=True,
                     )
                     for message in unit
                 ]

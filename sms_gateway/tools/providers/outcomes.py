@@ -59,6 +59,9 @@ class SendResult:
     cost: float | None = None
     currency: str = ""
     throttled: bool = False  # the provider asked every request to slow down (429, Retry-After)
+    # Never handed to the provider (held by the rate limiter's pause, or the
+    # provider taken as down): no attempt was made.
+    held: bool = False
 
 
 @dataclass

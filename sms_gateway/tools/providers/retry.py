@@ -3,6 +3,39 @@
 import time
 from email.utils import parsedate_to_datetime
 
+# A message the provider keeps asking to slow down (or that is never handed to
+# it) this long fails: the reminder would come too late to be worth sending.
+MAX_HELD_HOURS = 6
+
+
+def held_back(result):
+    """Whether a RETRY outcome is no attempt of the message's own: the provider
+    asked to slow down (429, Retry-After) or the request never went out."""
+    return bool(result.held or result.throttled)
+
+
+def next_attempt(result, attempts, max_retries, held_since, now, max_held_hours=MAX_HELD_HOURS):
+    """What a RETRY outcome does to a message that had ``attempts`` counted
+    attempts and was held back since ``held_since`` (None when it was not):
+    ``(attempts, held_since, give_up)``.
+
+    Throttling and never-sent do not use the retry budget (``max_retries``
+    attempts after a temporary failure): they are bounded by time instead, a
+    message held back ``max_held_hours`` fails. An attempt that failed for
+    itself (5xx, connection error) counts and ends the holding."""
+    if held_back(result):
+        since = held_since or now
+        return attempts, since, (now - since).total_seconds() >= max_held_hours * 3600
+    attempts += 1
+    return attempts, None, attempts > max_retries
+
+
+def held_detail(hours=MAX_HELD_HOURS):
+    return (
+        f"the provider kept asking to slow down (or could not be reached) for {hours} hours: "
+        "given up, never sent"
+    )
+
 
 def retry_delay(attempt, retry_after=None, base=30.0, cap=3600.0):
     """Seconds to wait before retry number ``attempt`` (1, 2, ...)."""

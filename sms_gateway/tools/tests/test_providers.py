@@ -674,3 +674,20 @@ def test_inbound_messages_of_each_provider(stand_in):
         make("zenvia", stand_in).parse_inbound(
             WebhookRequest(url, {}, json={"message": {"from": "1", "contents": [{"type": "file"}]}})
         )
+
+
+def test_throttling_and_never_sent_use_no_attempt_but_end_after_hours():
+    from datetime import datetime, timedelta
+
+    from ..providers import RETRY, SendResult, next_attempt
+
+    now = datetime(2026, 11, 23, 14, 0)
+    throttled = SendResult("u", RETRY, throttled=True, retry_after=1)
+    held = SendResult("u", RETRY, held=True)
+    failed_itself = SendResult("u", RETRY, detail="HTTP 503")
+    assert next_attempt(throttled, 6, 6, None, now) == (6, now, False)
+    later = now + timedelta(hours=5)
+    assert next_attempt(held, 6, 6, now, later) == (6, now, False)
+    assert next_attempt(held, 0, 6, now, now + timedelta(hours=6)) == (0, now, True)
+    assert next_attempt(failed_itself, 1, 6, now, later) == (2, None, False)
+    assert next_attempt(failed_itself, 6, 6, None, later) == (7, None, True)
