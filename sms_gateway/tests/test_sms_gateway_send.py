@@ -9,7 +9,8 @@ from odoo.tests import Form, new_test_user, tagged
 from odoo.addons.sms.tests.common import SMSCase
 
 from ..tools import providers, sessions
-from ..tools.tests.provider_stand_in import SLOW
+from ..tools.providers.dispatch import failures_before_stopping
+from ..tools.tests.provider_stand_in import HANG, SLOW
 from .common import StandInMixin
 
 NOW = datetime(2026, 11, 23, 14, 0, 0)
@@ -179,6 +180,26 @@ class TestSmsGatewaySend(StandInMixin, SMSCase):
         with freeze_time(NOW + timedelta(days=1, hours=2)):
             third.send(unlink_failed=False)
         self.assertEqual((third.state, third.failure_type), ("error", "sms_server"))
+
+    def test_a_hanging_provider_is_not_tried_again_by_the_next_batch(self):
+        """The provider hangs: after a few timeouts it is taken as down, and the
+        next batch (and run) sends nothing until the pause is over."""
+        self.gateway.parallel_requests = 1
+        self.stand_in.mode = HANG
+        first = self.env["sms.sms"].browse()
+        for index in range(8):
+            first |= self._queue(f"119876543{index:02d}")
+        first.send(unlink_failed=False)
+        tried = len(self.stand_in.requests)
+        self.assertEqual(tried, failures_before_stopping(1))
+        self.assertEqual(set(first.mapped("state")), {"process", "outgoing"})
+        second = self.env["sms.sms"].browse()
+        for index in range(8):
+            second |= self._queue(f"119123456{index:02d}")
+        second.send(unlink_failed=False)
+        self.assertEqual(len(self.stand_in.requests), tried, "no request while it is down")
+        self.assertEqual(set(second.mapped("state")), {"outgoing"})
+        self.assertEqual(set(second.mapped("gateway_attempts")), {0})
 
     def test_gives_up_after_max_retries(self):
         self.gateway.max_retries = 1

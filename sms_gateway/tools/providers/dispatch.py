@@ -25,8 +25,9 @@ MAX_PARALLEL = 64
 
 def failures_before_stopping(parallel):
     """Requests failing in a row (connection errors, timeouts, 5xx) after which
-    the provider is taken as down: the rest of the call goes back to the queue
-    unsent instead of each waiting for its own timeout."""
+    the provider is taken as down: the rest goes back to the queue unsent
+    instead of each waiting for its own timeout, for the limiter's
+    ``DOWN_PAUSE`` (the next batches and runs of the account too)."""
     return max(5, 2 * parallel)
 
 
@@ -101,15 +102,25 @@ class _Dispatch:
             self.before_requests([message for unit in window for message in unit])
         self.traced = index + len(window)
 
+    def _down(self):
+        """(seconds to wait, failures in a row) while the provider is taken as
+        down, else None: the account's limiter remembers it across batches
+        and runs; without one, this call's own count."""
+        if self.limiter is not None:
+            down_for = self.limiter.down_for()
+            return (down_for, self.limiter.failures_in_a_row) if down_for > 0 else None
+        if self.failures_in_a_row >= self.stop_after:
+            return None, self.failures_in_a_row
+        return None
+
     def _send(self, index):
         unit = self.units[index]
-        if self.failures_in_a_row >= self.stop_after:
-            detail = (
-                f"not sent: the provider failed {self.failures_in_a_row} requests in a row; "
-                "retried later"
-            )
+        down = self._down()
+        if down is not None:
+            wait, failures = down
+            detail = f"not sent: the provider failed {failures} requests in a row; retried later"
             self.outcomes[index] = [
-                SendResult(m.uuid, RETRY, detail=detail, held=True) for m in unit
+                SendResult(m.uuid, RETRY, detail=detail, held=True, retry_after=wait) for m in unit
             ]
             return
         if self.limiter is not None:
@@ -130,9 +141,12 @@ class _Dispatch:
                 return
         results = self.provider.send_request(unit)
         answered = any(result.outcome in (SENT, FAILED) or result.throttled for result in results)
-        with self.lock:
-            # Not answered, or a 5xx: the provider is perhaps down.
-            self.failures_in_a_row = 0 if answered else self.failures_in_a_row + 1
+        # Not answered, or a 5xx: the provider is perhaps down.
+        if self.limiter is not None:
+            self.limiter.record(answered, self.stop_after)
+        else:
+            with self.lock:
+                self.failures_in_a_row = 0 if answered else self.failures_in_a_row + 1
         if self.limiter is not None:
             throttled = [result for result in results if result.throttled]
             if throttled:

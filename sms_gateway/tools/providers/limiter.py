@@ -13,6 +13,9 @@ WINDOW = 1.02
 MAX_PAUSE_WAIT = 10.0
 # A 429 without Retry-After pauses the gateway this long.
 DEFAULT_PAUSE = 1.0
+# A provider taken as down (requests failing in a row) is not asked again for
+# this long, by this run or the next ones; then one request tries it again.
+DOWN_PAUSE = 60.0
 
 
 class RateLimiter:
@@ -23,10 +26,15 @@ class RateLimiter:
     apart, and never more than ``rate`` SMS leave in any window of ``WINDOW``
     seconds. ``pause(seconds)`` (a 429 or a Retry-After) holds back every
     request of the gateway, not only the one that was answered so. A rate of 0
-    means no limit; pauses still apply.
+    means no limit; pauses still apply. It also keeps whether the provider is
+    down (``record``, ``down_for``): the account's limiter lives as long as the
+    process, so an outage seen by one batch holds for the next ones and the
+    next runs, SMS, WhatsApp and voice alike.
     """
 
     def __init__(self, rate=0, clock=time.monotonic, sleep=time.sleep, window=WINDOW):
+        self.failures_in_a_row = 0
+        self.down_until = 0.0
         self.rate = rate if rate and rate > 0 else 0.0
         self.interval = 1.0 / self.rate if self.rate else 0.0
         self.limit = max(1, int(self.rate)) if self.rate else 0
@@ -37,6 +45,27 @@ class RateLimiter:
         self.paused_until = 0.0
         self.recent = deque()  # [start, count] of the requests of the last window
         self._lock = threading.Lock()
+
+    # -- the provider's health, shared by the account's runs in this process -----------
+    def down_for(self):
+        """Seconds the account still waits before asking a provider taken as
+        down again (0: it may be asked)."""
+        with self._lock:
+            return max(0.0, self.down_until - self.clock())
+
+    def record(self, answered, stop_after, pause=DOWN_PAUSE):
+        """One request's fate: answered (any answer of the provider's own), or
+        not (no answer, a timeout, a 5xx). ``stop_after`` failures in a row take
+        the provider as down for ``pause`` seconds; after it, a request that
+        fails again takes it as down at once. Returns the failures in a row."""
+        with self._lock:
+            if answered:
+                self.failures_in_a_row = 0
+                return 0
+            self.failures_in_a_row += 1
+            if self.failures_in_a_row >= stop_after:
+                self.down_until = max(self.down_until, self.clock() + pause)
+            return self.failures_in_a_row
 
     def max_batch(self, batch_size):
         """SMS per request so that one request never exceeds the limit by itself."""

@@ -25,7 +25,7 @@ from ..providers import (
     retry_delay,
 )
 from ..providers.dispatch import failures_before_stopping
-from .provider_stand_in import SLOW, Raw, StandInProvider, closed_port_url
+from .provider_stand_in import HANG, SLOW, Raw, StandInProvider, closed_port_url
 
 PROVIDERS = ["twilio", "zenvia", "infobip", "generic"]
 
@@ -691,3 +691,31 @@ def test_throttling_and_never_sent_use_no_attempt_but_end_after_hours():
     assert next_attempt(held, 0, 6, now, now + timedelta(hours=6)) == (0, now, True)
     assert next_attempt(failed_itself, 1, 6, now, later) == (2, None, False)
     assert next_attempt(failed_itself, 6, 6, None, later) == (7, None, True)
+
+
+def test_a_provider_taken_as_down_stays_down_for_the_next_batches_until_a_pause(stand_in):
+    """A provider that hangs costs a few timeouts once, not per batch: the
+    account's limiter (one per account and process) keeps it down for the next
+    batches and runs; after the pause, one request tries it again."""
+    from ..providers.limiter import DOWN_PAUSE
+
+    now = [1000.0]
+    limiter = RateLimiter(0, clock=lambda: now[0], sleep=lambda seconds: None)
+    stand_in.mode = HANG
+    provider = make("zenvia", stand_in, timeout=0.2)
+    stop_after = failures_before_stopping(1)
+    first = provider.send([sms(f"{i:032d}") for i in range(8)], limiter=limiter)
+    assert len(stand_in.requests) == stop_after
+    assert all(r.held for r in first[stop_after:])
+    for batch in range(3):  # the next batches of the run, and the next run
+        results = provider.send([sms(f"{batch}{i:031d}") for i in range(8)], limiter=limiter)
+        assert {(r.outcome, r.held) for r in results} == {(RETRY, True)}
+        assert results[0].retry_after == DOWN_PAUSE
+    assert len(stand_in.requests) == stop_after
+    now[0] += DOWN_PAUSE + 1  # the pause is over: one request tries again
+    provider.send([sms(f"9{i:031d}") for i in range(8)], limiter=limiter)
+    assert len(stand_in.requests) == stop_after + 1
+    stand_in.mode = "ok"
+    now[0] += DOWN_PAUSE + 1
+    results = provider.send([sms(f"8{i:031d}") for i in range(8)], limiter=limiter)
+    assert {r.outcome for r in results} == {SENT}
