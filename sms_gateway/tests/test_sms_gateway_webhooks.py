@@ -228,6 +228,17 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         self.assertTrue(blacklist.active)
         self.assertIn("no longer receive SMS", self.partner.message_ids[0].body)
 
+    def test_an_empty_or_picture_sms_reaches_the_salesperson(self):
+        """Zenvia sends an SMS without text (empty, or a picture): recorded for a
+        person, not refused."""
+        payload = {
+            "type": "MESSAGE",
+            "message": {"id": "in-empty", "from": "5511987654321", "contents": []},
+        }
+        self.assertEqual(self._post_json(self.zenvia.inbound_url, payload).status_code, 200)
+        self.assertEqual(self.partner.activity_ids.user_id, self.salesperson)
+        self.assertIn("[empty message]", self.partner.message_ids[0].body)
+
     def test_other_reply_reaches_the_salesperson(self):
         payload = {
             "type": "MESSAGE",

@@ -19,6 +19,9 @@ from .outcomes import (
     WebhookError,
 )
 
+# The body recorded for an SMS that came with no text at all.
+EMPTY_INBOUND = "[empty message]"
+
 
 class ZenviaProvider(Provider):
     """Zenvia API v2, SMS channel (JSON, X-API-TOKEN, externalId)."""
@@ -89,7 +92,17 @@ class ZenviaProvider(Provider):
         message = webhook_object(request.json, "message", required=True)
         (sender,) = require_text(message, "from")
         contents = webhook_list(message, "contents")
-        text = " ".join(webhook_text(c, "text") for c in contents if isinstance(c, dict)).strip()
-        if not text:
-            raise WebhookError("message without text")
+        parts = []
+        for content in contents:
+            if not isinstance(content, dict):
+                continue
+            kind = webhook_text(content, "type") or "text"
+            if kind == "text":
+                parts.append(webhook_text(content, "text"))
+            else:
+                # A picture, a file, a location: the customer wrote; a person sees it.
+                caption = webhook_text(content, "fileCaption") or webhook_text(content, "text")
+                parts.append(f"[{kind}] {caption}".strip())
+        # An empty SMS is still the customer's message: recorded, never refused.
+        text = " ".join(part for part in parts if part).strip() or EMPTY_INBOUND
         return InboundSms(sender, webhook_text(message, "to"), text, webhook_text(message, "id"))

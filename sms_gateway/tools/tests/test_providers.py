@@ -670,10 +670,17 @@ def test_inbound_messages_of_each_provider(stand_in):
         )
     )
     assert infobip.body == "PARE"
-    with pytest.raises(WebhookError):
-        make("zenvia", stand_in).parse_inbound(
-            WebhookRequest(url, {}, json={"message": {"from": "1", "contents": [{"type": "file"}]}})
+    # A picture or an empty SMS is still the customer's message: recorded.
+    for contents, body in (
+        ([{"type": "file", "fileUrl": "https://z/f.jpg"}], "[file]"),
+        ([{"type": "file", "fileCaption": "segue comprovante"}], "[file] segue comprovante"),
+        ([{"type": "text", "text": ""}], "[empty message]"),
+        ([], "[empty message]"),
+    ):
+        inbound = make("zenvia", stand_in).parse_inbound(
+            WebhookRequest(url, {}, json={"message": {"from": "1", "contents": contents}})
         )
+        assert inbound.body == body
 
 
 def test_throttling_and_never_sent_use_no_attempt_but_end_after_hours():
