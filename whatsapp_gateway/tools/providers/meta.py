@@ -266,7 +266,11 @@ def _inbound(message, names):
         chosen = webhook_object(reply, "button_reply") or webhook_object(reply, "list_reply")
         body = webhook_text(chosen, "title")
     else:
-        body = f"[{kind}]"
+        # A picture, a document, a video: its caption is the customer's words
+        # ("segue comprovante", "PARE"), read as a text is.
+        media = message.get(kind) if kind else None
+        caption = webhook_text(media, "caption") if isinstance(media, dict) else ""
+        body = f"[{kind}] {caption}".strip()
     return InboundWhatsapp(
         "+" + sender.lstrip("+"),
         body,

@@ -101,7 +101,10 @@ class ZenviaWhatsappProvider(WhatsappProvider, sms.ZenviaProvider):
         if not contents:
             raise WebhookError("missing contents")
         text = " ".join(
-            webhook_text(c, "text") or webhook_text(c, "payload")
+            webhook_text(c, "text")
+            or webhook_text(c, "payload")
+            # a file (picture, document): its caption, as Zenvia's SMS reads it
+            or (f"[{webhook_text(c, 'type')}] {webhook_text(c, 'fileCaption')}".strip())
             for c in contents
             if isinstance(c, dict)
         ).strip()

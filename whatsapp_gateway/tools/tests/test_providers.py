@@ -288,6 +288,39 @@ def test_meta_events(stand_in):
     assert (inbound.sender, inbound.body, inbound.name) == ("+5511987654321", "SAIR", "Maria")
 
 
+def test_a_pictures_caption_is_the_customers_words(stand_in):
+    """A photo of the receipt with "segue comprovante", a picture with "PARE":
+    the caption is read as a text is (Meta's image/document/video, Zenvia's
+    file), the kind kept in front; a picture without one is its kind alone."""
+    payload = json.loads(json.dumps(META_STATUS))
+    value = payload["entry"][0]["changes"][0]["value"]
+    value["statuses"] = []
+    value["messages"] = [
+        {
+            "from": "5511987654321",
+            "id": "wamid.P1",
+            "type": "image",
+            "image": {"id": "media-1", "mime_type": "image/jpeg", "caption": "PARE"},
+        },
+        {"from": "5511987654321", "id": "wamid.P2", "type": "document", "document": {"id": "d"}},
+    ]
+    events = provider("meta", stand_in).parse_events(signed_meta(json.dumps(payload).encode()))
+    assert [m.body for m in events.inbound] == ["[image] PARE", "[document]"]
+    zenvia = providers.get_provider("zenvia", AccountConfig())
+    inbound = {
+        "type": "MESSAGE",
+        "message": {
+            "id": "m2",
+            "from": "5511987654321",
+            "contents": [
+                {"type": "file", "fileUrl": "https://x/y.jpg", "fileCaption": "segue comprovante"}
+            ],
+        },
+    }
+    (message,) = zenvia.parse_events(WebhookRequest(url="", headers={}, json=inbound)).inbound
+    assert message.body == "[file] segue comprovante"
+
+
 def test_meta_template_status_update(stand_in):
     payload = {
         "object": "whatsapp_business_account",
