@@ -134,6 +134,15 @@ class TestDunningPortal(DunningCase, HttpCase):
         self.assertIn('id="dunning"', html)
         self.assertFalse(self.move._has_to_be_paid())
 
+    def test_the_sidebars_due_date_is_the_same_day_in_brazil(self):
+        """Odoo's sidebar counts days overdue in the browser from the date it is
+        given: at midnight UTC it is the day before in Brazil (one day more
+        overdue than the régua's own count); it is given at noon UTC."""
+        html = self._page().text
+        due = self.move.invoice_date_due
+        self.assertIn(f'datetime="{due} 12:00:00"', html)
+        self.assertNotIn(f'datetime="{due}"', html)
+
     def test_wrong_token_or_other_customer_reveals_nothing(self):
         """A bad link gets Odoo's own answer (back to /my, which asks for a
         login), on Odoo's invoice page and on the régua's pages alike."""
