@@ -92,6 +92,9 @@ class SmsGatewayDispatch(models.Model):
             self.env.cr.execute(
                 SQL("DELETE FROM sms_gateway_dispatch WHERE sms_uuid = ANY(%s)", held)
             )
+        refused = next((result for result in results if result.account_refused), None)
+        if refused is not None:
+            account._gateway_refused(refused.detail)
         uuids = [item.uuid for item in outgoing]
         registry = self.env.registry
         self.env.cr.postcommit.add(lambda: self._forget(registry, uuids))

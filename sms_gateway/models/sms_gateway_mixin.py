@@ -241,6 +241,27 @@ class SmsGatewayMixin(models.AbstractModel):
             "mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=note
         )
 
+    def _gateway_refused(self, reason):
+        """The provider refused this account (credentials, a sender it does not
+        own): its messages wait in the queue. The administrator is told once,
+        a to-do on the account that stays while it is open."""
+        self.ensure_one()
+        summary = self.env._("The provider refuses this account: messages are waiting")
+        if self.activity_ids.filtered(lambda activity: activity.summary == summary):
+            return
+        user = self.reply_user_id or self.env.ref("base.user_admin")
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=user.id,
+            summary=summary,
+            note=self.env._(
+                "The provider answered: %(reason)s. Nothing is sent through this account "
+                "and its messages wait in the queue; they go at their next try, within minutes, "
+                "once its settings are fixed.",
+                reason=reason,
+            ),
+        )
+
     # -- actions ---------------------------------------------------------------------------
     def action_regenerate_webhook_secret(self):
         for account in self:

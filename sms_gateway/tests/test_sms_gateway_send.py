@@ -274,12 +274,31 @@ class TestSmsGatewaySend(StandInMixin, SMSCase):
         self.assertEqual(self._log(sms).status, "sent")
         self.assertEqual(len(self.stand_in.accepted), 1)
 
-    def test_refused_credentials_fail_with_account_error(self):
-        self.gateway.api_key = "wrong"
-        message = self.partner._message_sms("Teste")
-        self.assertEqual(message.notification_ids.notification_status, "exception")
-        self.assertEqual(message.notification_ids.failure_type, "sms_acc")
-        self.assertEqual(self.stand_in.accepted, [])
+    def test_refused_credentials_hold_the_sms_and_tell_the_administrator(self):
+        """Credentials refused: every SMS would fail the same way. They wait in
+        the queue instead (no attempt used), the account is not asked again
+        for a while, and the administrator gets one to-do with the reason;
+        once the key is fixed they go."""
+        key = self.gateway.api_key
+        # One request at a time (with more, those already in flight are asked too).
+        self.gateway.write({"api_key": "wrong", "parallel_requests": 1})
+        first, second = self._queue("11987654321"), self._queue("11987654322")
+        with freeze_time(NOW):
+            (first | second).send(unlink_sent=False)
+            self.assertEqual((first | second).mapped("state"), ["outgoing", "outgoing"])
+            self.assertEqual(len(self.stand_in.requests), 1, "the second was not asked")
+            self.assertEqual(first.gateway_attempts, 0)
+            self.assertIn("refused the account", self._log(first).error_detail or "")
+            (todo,) = self.gateway.activity_ids
+            self.assertIn("refuses this account", todo.summary)
+            # Another batch: still refused, no new request, no second to-do.
+            self.env["sms.sms"].browse((first | second).ids).send(unlink_sent=False)
+            self.assertEqual(len(self.stand_in.requests), 1)
+            self.assertEqual(len(self.gateway.activity_ids), 1)
+        self.gateway.api_key = key  # saving the account asks the provider again
+        with freeze_time(NOW + timedelta(minutes=6)):
+            (first | second).send(unlink_sent=False)
+        self.assertEqual(len(self.stand_in.accepted), 2)
 
     def test_transliteration_saves_segments(self):
         self.gateway.encoding_policy = "transliterate"

@@ -159,12 +159,21 @@ class TestWhatsappSend(WhatsappStandInMixin, TransactionCase):
         self.assertIn("may have been sent", message.error_detail)
         self.assertFalse(self.stand_in.requests)
 
-    def test_wrong_credentials_fail_with_the_account_reason(self):
+    def test_an_expired_token_holds_the_messages_and_tells_the_administrator(self):
+        """Meta refuses the token (401, code 190): the messages wait in the
+        queue with the reason, the administrator gets one to-do, and once the
+        token is renewed they go."""
         self.account.access_token = "expired"
         message = self._queue(self.template)
         self.env["whatsapp.message"]._cron_send()
-        self.assertEqual((message.state, message.failure_type), ("failed", "account"))
+        self.assertEqual(message.state, "outgoing")
+        self.assertIn("refused the account", message.error_detail)
+        self.assertIn("refuses this account", self.account.activity_ids.summary)
         self.account.access_token = self.stand_in.access_token
+        message.next_try = False
+        self.env["whatsapp.message"]._cron_send()
+        self.assertNotEqual(message.state, "outgoing")
+        self.assertNotEqual(message.state, "failed")
 
     def test_a_variable_whatsapp_would_refuse_is_a_clear_error(self):
         self.template.variable_ids[1].expression = "{{ '' }}"

@@ -37,6 +37,9 @@ class Provider:
         403: "sms_acc",
         402: "sms_credit",
     }
+    # The failure type that refuses the account, not one message: sending
+    # through it stops and the messages wait (tools/providers/dispatch.py).
+    ACCOUNT_FAILURE = "sms_acc"
 
     def __init__(self, config, session=None):
         self.config = config

@@ -17,7 +17,7 @@ The worker threads only speak HTTP: the caller's database cursor is used by
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from .limiter import MAX_PAUSE_WAIT
+from .limiter import MAX_PAUSE_WAIT, REFUSED_PAUSE
 from .outcomes import FAILED, RETRY, SENT, SendResult
 
 MAX_PARALLEL = 64
@@ -54,6 +54,7 @@ class _Dispatch:
         self.outcomes = [None] * len(self.units)
         self.traced = 0
         self.failures_in_a_row = 0
+        self.refused = None  # (seconds, reason) without a limiter to keep it
         self.lock = threading.Lock()
         self.stop_after = failures_before_stopping(self.parallel)
 
@@ -113,8 +114,28 @@ class _Dispatch:
             return None, self.failures_in_a_row
         return None
 
+    def _refused(self):
+        """(seconds left, reason) while the provider refuses the account."""
+        if self.limiter is not None:
+            return self.limiter.refused()
+        return self.refused
+
+    def _hold_refused(self, unit, refused):
+        wait, reason = refused
+        detail = f"not sent: the provider refused the account ({reason}); sent once it is fixed"
+        return [
+            SendResult(
+                m.uuid, RETRY, detail=detail, held=True, retry_after=wait, account_refused=True
+            )
+            for m in unit
+        ]
+
     def _send(self, index):
         unit = self.units[index]
+        refused = self._refused()
+        if refused is not None:
+            self.outcomes[index] = self._hold_refused(unit, refused)
+            return
         down = self._down()
         if down is not None:
             wait, failures = down
@@ -151,4 +172,26 @@ class _Dispatch:
             throttled = [result for result in results if result.throttled]
             if throttled:
                 self.limiter.pause(throttled[0].retry_after)
+        account = getattr(self.provider, "ACCOUNT_FAILURE", None)
+        refusal = next(
+            (r for r in results if r.outcome == FAILED and account and r.failure_type == account),
+            None,
+        )
+        if refusal is not None:
+            # Credentials refused, a sender not owned: every message would fail
+            # the same way. They wait instead, this one too, and the account
+            # is not used again before the pause (or a change of its settings).
+            reason = refusal.detail or refusal.failure_type
+            if self.limiter is not None:
+                self.limiter.refuse(reason)
+            else:
+                with self.lock:
+                    self.refused = (REFUSED_PAUSE, reason)
+            held = self._hold_refused(unit, (REFUSED_PAUSE, reason))
+            results = [
+                held[position]
+                if result.outcome == FAILED and result.failure_type == account
+                else result
+                for position, result in enumerate(results)
+            ]
         self.outcomes[index] = results

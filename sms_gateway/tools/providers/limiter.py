@@ -16,6 +16,9 @@ DEFAULT_PAUSE = 1.0
 # A provider taken as down (requests failing in a row) is not asked again for
 # this long, by this run or the next ones; then one request tries it again.
 DOWN_PAUSE = 60.0
+# An account the provider refused (credentials, sender) is not used for this
+# long, unless its settings change first (a new limiter: sessions.forget).
+REFUSED_PAUSE = 300.0
 
 
 class RateLimiter:
@@ -35,6 +38,8 @@ class RateLimiter:
     def __init__(self, rate=0, clock=time.monotonic, sleep=time.sleep, window=WINDOW):
         self.failures_in_a_row = 0
         self.down_until = 0.0
+        self.refused_until = 0.0
+        self.refused_detail = ""
         self.rate = rate if rate and rate > 0 else 0.0
         self.interval = 1.0 / self.rate if self.rate else 0.0
         self.limit = max(1, int(self.rate)) if self.rate else 0
@@ -66,6 +71,19 @@ class RateLimiter:
             if self.failures_in_a_row >= stop_after:
                 self.down_until = max(self.down_until, self.clock() + pause)
             return self.failures_in_a_row
+
+    def refuse(self, detail, pause=REFUSED_PAUSE):
+        """The provider refused the account: no request of it for ``pause``."""
+        with self._lock:
+            self.refused_until = max(self.refused_until, self.clock() + pause)
+            self.refused_detail = detail
+
+    def refused(self):
+        """(seconds left, the provider's reason) while the account stands
+        refused, else None."""
+        with self._lock:
+            left = self.refused_until - self.clock()
+            return (left, self.refused_detail) if left > 0 else None
 
     def max_batch(self, batch_size):
         """SMS per request so that one request never exceeds the limit by itself."""

@@ -62,6 +62,9 @@ class SendResult:
     # Never handed to the provider (held by the rate limiter's pause, or the
     # provider taken as down): no attempt was made.
     held: bool = False
+    # The provider refused the account itself (credentials, a sender not
+    # owned, a blocked account): not the message's fault, it waits.
+    account_refused: bool = False
 
 
 @dataclass

@@ -89,6 +89,7 @@ class VoiceProvider(sms.Provider):
     # False: it plays ``single_text`` and reports the one key pressed.
     interactive = False
     HTTP_FAILURES = {401: ACCOUNT, 403: ACCOUNT, 402: CREDIT}
+    ACCOUNT_FAILURE = ACCOUNT
 
     def _parse_failure(self, response):
         kind = self.HTTP_FAILURES.get(response.status_code, REFUSED)

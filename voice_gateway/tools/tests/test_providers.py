@@ -63,8 +63,14 @@ def test_refusals_say_why(stand_in):
     stand_in.script = [400]
     [result] = twilio(stand_in).send([call()])
     assert result.outcome == FAILED_SEND and result.failure_type == NUMBER
-    [result] = twilio(stand_in, auth_token="wrong").send([call()])
+    broken = twilio(stand_in, auth_token="wrong")
+    [result] = broken.send_request([call()])
     assert result.outcome == FAILED_SEND and result.failure_type == ACCOUNT
+    # Through the dispatch the account stands refused: the call waits, as
+    # every call after it, with the provider's reason (sms_gateway's policy).
+    [held] = broken.send([call()])
+    assert held.outcome == RETRY and held.account_refused and held.held
+    assert "refused the account" in held.detail and "20003" in held.detail
 
 
 def test_an_outage_retries_and_a_slow_answer_is_never_placed_again(stand_in):
@@ -176,7 +182,7 @@ def test_zenvia_places_a_call_that_waits_for_a_key(stand_in):
     body = stand_in.requests[-1]["json"]
     assert body["numero_destino"] == "11987654321" and body["bina"] == "1140044004"
     assert body["resposta_usuario"] is True and body["detecta_caixa"] is True
-    [result] = single(stand_in, "zenvia", api_key="wrong").send([one_message()])
+    [result] = single(stand_in, "zenvia", api_key="wrong").send_request([one_message()])
     assert result.outcome == FAILED_SEND and result.failure_type == ACCOUNT
 
 
@@ -191,7 +197,7 @@ def test_zenvia_places_a_call_that_waits_for_a_key(stand_in):
 def test_zenvia_refusal_in_a_200_answer_fails_with_its_reason(stand_in, answer, kind):
     """Zenvia answers some refusals with HTTP 200 and "sucesso": false."""
     stand_in.mode = Raw(200, json.dumps({"status": 200, "dados": None, **answer}))
-    [result] = single(stand_in, "zenvia").send([one_message()])
+    [result] = single(stand_in, "zenvia").send_request([one_message()])
     assert (result.outcome, result.failure_type) == (FAILED_SEND, kind)
     assert result.detail == f"Zenvia {answer['motivo']}: {answer['mensagem']}"
 

@@ -138,6 +138,7 @@ def template_status(value):
 
 class WhatsappProvider(sms.Provider):
     code = None
+    ACCOUNT_FAILURE = ACCOUNT
     # Providers that take several messages in one request set this.
     takes_lists = False
     # A provider that needs the raw body to authenticate a webhook (Meta).

@@ -93,11 +93,19 @@ def test_template_not_approved_fails_as_a_template_problem(stand_in, code):
 
 
 @pytest.mark.parametrize("code", CODES)
-def test_wrong_credentials_fail_as_account(stand_in, code):
+def test_wrong_credentials_are_the_accounts_and_hold_the_messages(stand_in, code):
     broken = provider(code, stand_in, access_token="x", auth_token="x", api_key="x")
-    (result,) = broken.send([template_message(code)])
+    (result,) = broken.send_request([template_message(code)])
     assert result.outcome == providers.FAILED
     assert result.failure_type == providers.ACCOUNT
+    # Sent through the dispatch: the account is refused, the messages wait
+    # (every one would fail the same way), with the provider's reason.
+    results = broken.send([template_message(code, "a"), template_message(code, "b")])
+    assert [(r.outcome, r.account_refused, r.held) for r in results] == [
+        (providers.RETRY, True, True)
+    ] * 2
+    assert "refused the account" in results[0].detail
+    assert len(stand_in.requests) <= 2  # the second was not asked
 
 
 @pytest.mark.parametrize("code", CODES)
