@@ -44,7 +44,7 @@ class DunningCustomerLink(models.Model):
                         %(uid)s, %(now)s)
                 ON CONFLICT (partner_id, company_id)
                 DO UPDATE SET sent_at = EXCLUDED.sent_at
-                RETURNING id
+                RETURNING id, token
                 """,
                 partner=partner.id,
                 company=company.id,
@@ -53,8 +53,12 @@ class DunningCustomerLink(models.Model):
                 uid=self.env.uid,
             )
         )
-        link = self.sudo().browse(rows[0][0])
+        [(link_id, token)] = rows
+        link = self.sudo().browse(link_id)
         link.invalidate_recordset(["sent_at"])
+        # What its URL reads, known now: a run's grouped SMS ask it by the hundred.
+        self.env.cache.update(link, self._fields["token"], [token])
+        self.env.cache.update(link, self._fields["company_id"], [company.id])
         return link
 
     def _url(self):
