@@ -20,12 +20,16 @@ day, it times and prints:
   call activities scheduled, letters listed, events and chatter written,
   committed batch by batch;
 
-each as customers per second, and both ratios. Odoo 18.0 must be importable as
-``odoo``. Usage: benchmarks/side_by_side.py N [--rebuild] [--keep]
+each as customers per second, and both ratios. ``--repeat R`` (3 by default)
+measures the three R times, each on a fresh copy of the database, and prints
+the medians: one run on this kind of machine varies by 15 % or more. Odoo 18.0
+must be importable as ``odoo``. Usage: benchmarks/side_by_side.py N [--repeat R]
+[--rebuild] [--keep]
 """
 
 import argparse
 import importlib.util
+import statistics
 import subprocess
 import sys
 import time
@@ -88,20 +92,32 @@ def main():
     parser.add_argument("n", type=int, help="posted invoices (one installment each)")
     parser.add_argument("--rebuild", action="store_true", help="build the database again")
     parser.add_argument("--keep", action="store_true", help="keep the copy the run wrote to")
+    parser.add_argument("--repeat", type=int, default=3, help="measures, each on a fresh copy")
     args = parser.parse_args()
     ensure_oca_module()
     template = f"side_by_side_{args.n}"
     prepare_template(template, args.n, args.rebuild)
     copy = f"{template}_run"
-    if database_exists(copy):
-        subprocess.run(["dropdb", copy], check=True)
-    subprocess.run(["createdb", "-T", template, copy], check=True)
-    try:
-        measure(copy)
-    finally:
-        release_database(copy)
-        if not args.keep:
+    rates = []
+    for round_ in range(max(1, args.repeat)):
+        if database_exists(copy):
             subprocess.run(["dropdb", copy], check=True)
+        subprocess.run(["createdb", "-T", template, copy], check=True)
+        try:
+            print(f"\n-- measure {round_ + 1} of {max(1, args.repeat)}", flush=True)
+            rates.append(measure(copy))
+        finally:
+            release_database(copy)
+            if not args.keep or round_ + 1 < args.repeat:
+                subprocess.run(["dropdb", copy], check=True)
+    if len(rates) > 1:
+        oca, plan, ours = (statistics.median(column) for column in zip(*rates, strict=True))
+        print(
+            f"\nmedians of {len(rates)}: OCA preparation {oca:.1f}, its plan step {plan:.1f}, "
+            f"ours {ours:.1f} customers/s; ours / OCA: {ours / oca:.1f}x against its "
+            f"preparation, {ours / plan:.1f}x against its plan step alone",
+            flush=True,
+        )
 
 
 def measure(db):
@@ -201,6 +217,7 @@ def measure(db):
         flush=True,
     )
     cr.close()
+    return oca_rate, plan_rate, ours_rate
 
 
 def oca_plan_step(wizard):

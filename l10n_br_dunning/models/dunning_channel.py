@@ -351,14 +351,18 @@ class DunningChannel(models.AbstractModel):
         """Carry out one decision: (event state, reason, extra event values).
         With an ``outbox``, messages that can be written in bulk wait in it."""
         decision = outgoing.decision
-        # Reasons are written in the company's language, whoever runs the cron.
         company = outgoing.lines[:1].company_id
-        reason_env = self.with_context(lang=company._dunning_lang()) if company else self
+
+        def reason_env():
+            # Reasons are written in the company's language, whoever runs the
+            # cron (asked only when there is a reason to write).
+            return self.with_context(lang=company._dunning_lang()) if company else self
+
         if decision.state == rules.SKIPPED:
-            return "skipped", reason_env._reason(decision), {}
+            return "skipped", reason_env()._reason(decision), {}
         if decision.state == rules.DEFERRED:
             moment = self._deferred_moment(outgoing, partner, context)
-            return "deferred", reason_env._reason(decision), {"scheduled_at": to_naive(moment)}
+            return "deferred", reason_env()._reason(decision), {"scheduled_at": to_naive(moment)}
         try:
             rendered = self._render(outgoing, partner)
         except Exception as error:  # noqa: BLE001  (any QWeb error: record it, go on)
@@ -373,7 +377,7 @@ class DunningChannel(models.AbstractModel):
             # the template is fixed (the deferred pass renders it again; its day
             # passing or a later stage settles it as any deferred message).
             retry = to_naive(now + RENDER_RETRY)
-            reason = reason_env.env._(
+            reason = reason_env().env._(
                 "The template “%(template)s” failed to render (%(error)s): the message is "
                 "tried again at each run and goes once the template is fixed.",
                 template=outgoing.template.display_name if outgoing.template else outgoing.channel,
