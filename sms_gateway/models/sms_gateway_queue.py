@@ -71,8 +71,9 @@ class SmsGatewayQueue(models.AbstractModel):
             if len(records) < batch:
                 return
 
-    def _lock(self):
-        """The queued records among these that no other worker is sending."""
+    def _lock(self, state=None):
+        """The records among these still in ``state`` (the queue's by default)
+        that no other worker holds."""
         self.flush_model(["state"])
         rows = self.env.execute_query(
             SQL(
@@ -80,7 +81,7 @@ class SmsGatewayQueue(models.AbstractModel):
                 " ORDER BY id FOR UPDATE SKIP LOCKED",
                 SQL.identifier(self._table),
                 self.ids,
-                self._queue_state,
+                state or self._queue_state,
             )
         )
         locked = {row[0] for row in rows}

@@ -240,7 +240,7 @@ class VoiceCall(models.Model):
         )
         if not calls:
             return calls
-        calls = calls._lock_state("calling")
+        calls = calls._lock("calling")
         for call in calls:
             call.write(
                 {
@@ -255,20 +255,6 @@ class VoiceCall(models.Model):
             )
         calls._on_ended()
         return calls
-
-    def _lock_state(self, state):
-        """These calls, still in ``state``, that no other worker holds."""
-        self.flush_model(["state"])
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT id FROM voice_call WHERE id = ANY(%s) AND state = %s"
-                " ORDER BY id FOR UPDATE SKIP LOCKED",
-                self.ids,
-                state,
-            )
-        )
-        locked = {row[0] for row in rows}
-        return self.filtered(lambda call: call.id in locked)
 
     # -- the conversation (interactive providers) -----------------------------------------
     def _turn(self, step, keys="", answered_by="", attempt=0, base=None):
