@@ -111,13 +111,13 @@ class SmsGateway(models.Model):
             if not gateway.id:
                 gateway.status_url = gateway.inbound_url = False
                 continue
-            # get_base_url() is per record (several gateways are read at once).
             base = gateway.get_base_url()
             # Twilio signs its requests with the auth token; the others prove
             # themselves with the secret in the URL.
-            query = "" if gateway.provider == "twilio" else f"?token={gateway.webhook_secret}"
-            gateway.status_url = f"{base}/sms_gateway/{gateway.id}/status{query}"
-            gateway.inbound_url = f"{base}/sms_gateway/{gateway.id}/inbound{query}"
+            for field, route in (("status_url", "status"), ("inbound_url", "inbound")):
+                gateway[field] = gateway._callback_url(
+                    f"/sms_gateway/{gateway.id}/{route}", signed=("twilio",), base=base
+                )
 
     def _compute_gateway_message_count(self):
         counts = dict(
@@ -281,6 +281,25 @@ class SmsGateway(models.Model):
             if lines:
                 lines._apply_report(report)
                 kept.unlink()
+
+    def _last_written(self, number, partners):
+        """Which of ``partners`` this gateway last sent an SMS to at ``number``."""
+        if len(self) != 1:
+            return partners.browse()
+        return (
+            self.env["sms.gateway.message"]
+            .sudo()
+            .search(
+                [
+                    ("gateway_id", "=", self.id),
+                    ("number", "=", number),
+                    ("partner_id", "in", partners.ids),
+                ],
+                order="id desc",
+                limit=1,
+            )
+            .partner_id
+        )
 
     def _process_inbound(self, inbound):
         """An SMS from a customer: an opt-out, or a message a person must answer;

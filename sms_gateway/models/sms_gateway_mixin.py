@@ -196,25 +196,19 @@ class SmsGatewayMixin(models.AbstractModel):
             return self._last_written(number, partners) or partners[:1]
         return partners
 
+    def _callback_url(self, route, signed=(), base=None):
+        """``route`` on this account's own base URL (``get_base_url()`` is per
+        record: a list or a queue reads several accounts at once), with the
+        webhook secret as ``token`` unless its provider is among ``signed``
+        (those sign their calls)."""
+        self.ensure_one()
+        query = "" if self.provider in signed else f"?token={self.webhook_secret}"
+        return f"{base or self.get_base_url()}{route}{query}"
+
     def _last_written(self, number, partners):
-        """Which of ``partners`` this account last wrote to at ``number`` (the
-        SMS log), or an empty recordset."""
-        if len(self) != 1 or self._name != "sms.gateway":
-            return partners.browse()
-        return (
-            self.env["sms.gateway.message"]
-            .sudo()
-            .search(
-                [
-                    ("gateway_id", "=", self.id),
-                    ("number", "=", number),
-                    ("partner_id", "in", partners.ids),
-                ],
-                order="id desc",
-                limit=1,
-            )
-            .partner_id
-        )
+        """Which of ``partners`` this account last wrote to at ``number``, or
+        an empty recordset: each kind of account reads its own log."""
+        return partners.browse()
 
     def _is_opt_out(self, text):
         """Whether a customer's message asks for no more messages on this

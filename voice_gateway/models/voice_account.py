@@ -84,16 +84,12 @@ class VoiceAccount(models.Model):
     @api.depends("provider", "webhook_secret")
     def _compute_webhook_url(self):
         for account in self:
-            # Each account's own base URL: get_base_url() is per record.
             account.webhook_url = account.id and account._status_url() or False
 
     def _status_url(self, base=None):
         """Where the provider posts calls' outcomes: Twilio signs its calls, the
         others carry the secret in the URL."""
-        self.ensure_one()
-        base = base or self.get_base_url()
-        query = "" if self.provider == "twilio" else f"?token={self.webhook_secret}"
-        return f"{base}/voice_gateway/{self.id}/status{query}"
+        return self._callback_url(f"/voice_gateway/{self.id}/status", signed=("twilio",), base=base)
 
     def _flow_url(self, call, step, attempt=0, base=None):
         """Where an interactive provider asks for the call's next turn."""

@@ -92,13 +92,10 @@ class WhatsappAccount(models.Model):
             if not account.id:
                 account.webhook_url = False
                 continue
-            # One account at a time: the queue reads the URL of every account
-            # it sends for at once, and get_base_url() is per record.
-            base = account.get_base_url()
             # Meta and Twilio sign their calls; Zenvia and Infobip carry the secret.
-            signed = account.provider in ("meta", "twilio")
-            query = "" if signed else f"?token={account.webhook_secret}"
-            account.webhook_url = f"{base}/whatsapp_gateway/{account.id}/webhook{query}"
+            account.webhook_url = account._callback_url(
+                f"/whatsapp_gateway/{account.id}/webhook", signed=("meta", "twilio")
+            )
 
     def _compute_message_count(self):
         counts = dict(
