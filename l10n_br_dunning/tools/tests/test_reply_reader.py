@@ -21,6 +21,13 @@ from ..reply_reader import (
 )
 
 THURSDAY = date(2026, 12, 10)
+SATURDAY = date(2026, 12, 5)
+
+
+def acted(reading):
+    """What the régua does with a reading: its intent when sure (else a person
+    reads it, ``OTHER``) and its day."""
+    return (reading.intent if reading.sure else OTHER, reading.day)
 
 
 @pytest.mark.parametrize(
@@ -146,8 +153,7 @@ def test_dispute_reasons():
     ],
 )
 def test_what_other_writers_taught(text, intent, day):
-    reading = read(text, THURSDAY)
-    assert (reading.intent if reading.sure else OTHER, reading.day) == (intent, day)
+    assert acted(read(text, THURSDAY)) == (intent, day)
 
 
 def test_pago_with_time_to_come_is_a_promise_without_a_day():
@@ -200,8 +206,7 @@ def test_an_email_is_read_without_the_reminder_it_quotes():
     ],
 )
 def test_replies_no_corpus_held(text, intent, day):
-    reading = read(text, THURSDAY)
-    assert (reading.intent if reading.sure else OTHER, reading.day) == (intent, day)
+    assert acted(read(text, THURSDAY)) == (intent, day)
 
 
 def test_a_quoted_reminder_gives_no_day_to_a_payment():
@@ -219,9 +224,6 @@ def test_a_chat_reply_is_read_without_the_lines_it_quotes():
     text = "> Sua parcela venceu dia 01/12, pague ate 12/12\nvou pagar dia 18"
     reading = read_message(text, THURSDAY, "whatsapp")
     assert (reading.intent, reading.day, reading.sure) == (PROMISE, date(2026, 12, 18), True)
-
-
-SATURDAY = date(2026, 12, 5)
 
 
 @pytest.mark.parametrize(
@@ -294,8 +296,7 @@ def test_who_asks_to_stop_and_on_which_channel(text, channel, stops):
     ],
 )
 def test_days_and_intents_the_probe_found(text, intent, day):
-    reading = read(text, SATURDAY)
-    assert (reading.intent if reading.sure else OTHER, reading.day) == (intent, day)
+    assert acted(read(text, SATURDAY)) == (intent, day)
 
 
 def test_a_wrong_number_that_asks_to_stop_is_stopped():
