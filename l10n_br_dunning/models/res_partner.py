@@ -17,7 +17,13 @@ from odoo.addons.sms_gateway.tools.segments import transliterate as gsm7_text
 from ..tools import best_hour, reply_reader
 from ..tools.payer_profile import average_days_late, payer_class
 from ..tools.portal_codes import mask_email, mask_phone
-from ..tools.sms_text import TRIM_COURTESY, TRIM_NONE, TRIM_VOCATIVE, short_sender, vocative
+from ..tools.sms_text import (
+    TRIM_COURTESY,
+    TRIM_VOCATIVE,
+    mark_optional,
+    short_sender,
+    vocative,
+)
 from .account_move import settled_by_agreement
 from .account_move_line import effective_due
 from .dunning_context import PlanningContext, to_utc
@@ -267,24 +273,29 @@ class ResPartner(models.Model):
 
     def _dunning_sms_vocative(self):
         """ "Maria, " for a person, nothing for a company (see tools/sms_text.py),
-        nor when the text would not fit one SMS with it (``dunning_sms_trim``,
-        dunning.channel._render_sms). Plain GSM-7: "Joao, "."""
-        if self.env.context.get("dunning_sms_trim", TRIM_NONE) >= TRIM_VOCATIVE:
-            return ""
+        the first part an SMS gives up to fit (``_dunning_sms_optional``).
+        Plain GSM-7: "Joao, "."""
         sample = self.env.context.get("dunning_sample")
         if sample:  # a stage's preview (dunning.stage._preview_text)
             text = gsm7_text(vocative(sample["name"], False))
         else:
             text = gsm7_text(vocative(self.name, self.is_company))
         # A name GSM-7 cannot write ("王小明" would read "???") is no greeting.
-        return "" if "?" in text else text
+        return self._dunning_sms_optional("" if "?" in text else text, TRIM_VOCATIVE)
+
+    def _dunning_sms_optional(self, text, level):
+        """``text``, a part an SMS gives up at trim ``level`` when it would not
+        fit one SMS with it: marked as such when the text is rendered to be
+        fitted (``dunning_sms_marks``: sms.template._dunning_render_sms)."""
+        if self.env.context.get("dunning_sms_marks"):
+            return mark_optional(text, level)
+        return text
 
     def _dunning_sms_if_paid(self):
         """ "If you have paid, ignore this. " where an SMS has room for it; after
         a promise that passed unpaid (account.move._dunning_broken_promise),
-        "Nao localizamos o pagamento de 17/12. " instead, as the e-mails say."""
-        if self.env.context.get("dunning_sms_trim", TRIM_NONE) >= TRIM_COURTESY:
-            return ""
+        "Nao localizamos o pagamento de 17/12. " instead, as the e-mails say.
+        The second part an SMS gives up to fit (``_dunning_sms_optional``)."""
         lang = self._dunning_text_lang(self._dunning_message_company())
         env = self.with_context(lang=lang).env
         # A sample (previews, Settings' measure) speaks of no real promise.
@@ -293,8 +304,10 @@ class ResPartner(models.Model):
         promised = [day for day in (move._dunning_broken_promise() for move in moves) if day]
         if promised:
             day = self._dunning_short_date(max(promised), lang)
-            return env._("We have not found the payment of %(day)s yet.", day=day) + " "
-        return env._("If paid, ignore this.") + " "
+            text = env._("We have not found the payment of %(day)s yet.", day=day)
+        else:
+            text = env._("If paid, ignore this.")
+        return self._dunning_sms_optional(text + " ", TRIM_COURTESY)
 
     def _dunning_sms_amount(self):
         """ "R$ 351,00", or "R$ 702,00 in 2 installments" for a grouped message."""

@@ -3,7 +3,7 @@ from odoo import models
 
 from odoo.addons.sms_gateway.tools.segments import segment_info, transliterate
 
-from ..tools.sms_text import fit
+from ..tools.sms_text import fit, trimmed
 
 
 def sms_length(text):
@@ -20,9 +20,9 @@ class SmsTemplate(models.Model):
         optional parts can make it so: the vocative goes first, then the
         courtesy sentence (tools/sms_text.py ``fit``)."""
         self.ensure_one()
-
-        def render(level):
-            template = self.with_context(dunning_sms_trim=level)
-            return template._render_field("body", partner.ids, compute_lang=True)[partner.id]
-
-        return fit(render, sms_length)[0]
+        # Rendered once, its optional parts marked (tools/sms_text.py
+        # ``trimmed``): a run renders thousands of SMS.
+        marked = self.with_context(dunning_sms_marks=True)._render_field(
+            "body", partner.ids, compute_lang=True
+        )[partner.id]
+        return fit(lambda level: trimmed(marked, level), sms_length)[0]

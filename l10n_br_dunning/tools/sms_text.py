@@ -92,6 +92,30 @@ SMS_BUDGET = 140  # seed 000: "não podem ter mais do que 140 caracteres"
 TRIM_NONE, TRIM_VOCATIVE, TRIM_COURTESY = 0, 1, 2
 
 
+# Marks around the optional parts of a rendered text (Unicode private-use
+# characters, which no message contains): one rendering with its optional
+# parts marked gives the text at every trim level (``trimmed``).
+_MARKS = {TRIM_VOCATIVE: ("\ue000", "\ue001"), TRIM_COURTESY: ("\ue002", "\ue003")}
+_MARKED = {level: re.compile(f"{start}[^{end}]*{end}") for level, (start, end) in _MARKS.items()}
+_ANY_MARK = re.compile("[\ue000-\ue003]")
+
+
+def mark_optional(text, level):
+    """``text``, an optional part given up at trim ``level``, marked as such."""
+    start, end = _MARKS[level]
+    return f"{start}{text}{end}" if text else ""
+
+
+def trimmed(marked, level):
+    """A rendering whose optional parts are marked (``mark_optional``), as the
+    text reads at trim ``level``: the parts given up at that level or before
+    removed, the marks gone. A text without marks reads the same at every level."""
+    for part, pattern in _MARKED.items():
+        if part <= level:
+            marked = pattern.sub("", marked)
+    return _ANY_MARK.sub("", marked)
+
+
 def fit(render, measure, budget=SMS_BUDGET):
     """(text, trim level) of the first rendering ``render(level)`` whose
     ``measure`` is within ``budget``, giving up the optional parts in order;

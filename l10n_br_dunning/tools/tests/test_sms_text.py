@@ -8,7 +8,9 @@ from ..sms_text import (
     TRIM_VOCATIVE,
     first_name,
     fit,
+    mark_optional,
     short_sender,
+    trimmed,
     vocative,
 )
 
@@ -69,6 +71,29 @@ def test_fit_gives_up_the_vocative_then_the_courtesy():
     assert fit(texts.get, len, budget=30) == (texts[TRIM_COURTESY], TRIM_COURTESY)
     # Nothing fits: the shortest, for the Settings to warn about.
     assert fit(texts.get, len, budget=10) == (texts[TRIM_COURTESY], TRIM_COURTESY)
+
+
+def test_one_marked_rendering_reads_at_every_trim_level():
+    marked = (
+        "Aurora: "
+        + mark_optional("Alessandra, ", TRIM_VOCATIVE)
+        + "R$ 1,00 em aberto. "
+        + mark_optional("Se ja pagou, ignore. ", TRIM_COURTESY)
+        + "SAIR p/ parar"
+    )
+    assert trimmed(marked, TRIM_NONE) == (
+        "Aurora: Alessandra, R$ 1,00 em aberto. Se ja pagou, ignore. SAIR p/ parar"
+    )
+    assert trimmed(marked, TRIM_VOCATIVE) == (
+        "Aurora: R$ 1,00 em aberto. Se ja pagou, ignore. SAIR p/ parar"
+    )
+    assert trimmed(marked, TRIM_COURTESY) == "Aurora: R$ 1,00 em aberto. SAIR p/ parar"
+    # No vocative (a company): nothing marked, nothing left behind.
+    assert mark_optional("", TRIM_VOCATIVE) == ""
+    # A template of the user's own, without the optional parts: as written.
+    assert trimmed("Aurora: R$ 1,00", TRIM_COURTESY) == "Aurora: R$ 1,00"
+    fitted = fit(lambda level: trimmed(marked, level), len, budget=62)
+    assert fitted == ("Aurora: R$ 1,00 em aberto. Se ja pagou, ignore. SAIR p/ parar", 1)
 
 
 def test_first_name_skips_titles_and_composes_accents():
