@@ -39,6 +39,7 @@ class MailTemplate(models.Model):
                 template_src, model, res_ids, add_context=add_context, options=options
             )
         variables = self._render_eval_context()
+        self._dunning_memoize_formats(variables, cache)
         if add_context:
             variables.update(add_context)
         qweb = self.env["ir.qweb"].with_context(**(options or {}))
@@ -58,3 +59,27 @@ class MailTemplate(models.Model):
             # Drop the <div> wrapping the template's nodes, as Odoo does.
             results[record.id] = rendered[5:-6]
         return results
+
+    def _dunning_memoize_formats(self, variables, cache):
+        """The eval context's ``format_date`` and ``format_amount``, remembered
+        on the cursor for the run: the same due dates and amounts are written
+        in hundreds of e-mails, and each call looks the language up and formats
+        it again. Keyed by the language and time zone being rendered (a
+        datetime is written in the context's time zone)."""
+        memo = cache.setdefault("dunning_format_memo", {})
+        lang = (self.env.lang, self.env.context.get("tz"))
+        format_date, format_amount = variables["format_date"], variables["format_amount"]
+
+        def memo_date(date, date_format=False, lang_code=False):
+            key = ("date", lang, date, date_format, lang_code)
+            if key not in memo:
+                memo[key] = format_date(date, date_format=date_format, lang_code=lang_code)
+            return memo[key]
+
+        def memo_amount(amount, currency, lang_code=False):
+            key = ("amount", lang, amount, currency.id, lang_code)
+            if key not in memo:
+                memo[key] = format_amount(amount, currency, lang_code=lang_code)
+            return memo[key]
+
+        variables.update(format_date=memo_date, format_amount=memo_amount)

@@ -316,6 +316,32 @@ class TestDunningEmails(DunningCase, HttpCase):
                 for move in self.moves:
                     self.assertEqual(move.message_partner_ids, followers[move])
 
+    def test_a_runs_rendering_is_odoos_own_in_each_language(self):
+        """A run compiles each body once and remembers the dates and amounts it
+        has written (mail.template): each customer still reads what Odoo's own
+        rendering gives, in their language, whoever was written to before."""
+        template = self.env.ref("l10n_br_dunning.mail_template_dunning_overdue")
+        Channel = self.env["dunning.channel"].sudo()
+        written = {
+            "en_US": ("123,456.78", "12/10/2026"),
+            "pt_BR": ("123.456,78", "10/12/2026"),
+        }
+        for lang in ("en_US", "pt_BR", "en_US"):
+            self.customer.lang = lang
+            run = Channel._template_for(template, self.lines, self.customer)
+            self.assertTrue(run.env.context.get("dunning_qweb_cache"))
+            [body, odoo] = (
+                rendering._generate_template([self.customer.id], ["body_html"])[self.customer.id][
+                    "body_html"
+                ]
+                for rendering in (run, run.with_context(dunning_qweb_cache=False))
+            )
+            with self.subTest(lang=lang):
+                self.assertEqual(body, odoo)
+                amount, day = written[lang]
+                self.assertIn(amount, body)
+                self.assertIn(day, body)
+
     def test_a_templates_own_language_still_decides(self):
         """The run skips rendering the shipped templates' language (it is the
         customer's); a template whose language was changed keeps its own."""
