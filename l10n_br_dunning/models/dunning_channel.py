@@ -9,14 +9,13 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.tools import LazyTranslate
-from odoo.tools.misc import format_amount, format_date
 
 from odoo.addons.sms_gateway.phone_errors import phone_error_text
 from odoo.addons.sms_gateway.tools.phone import PhoneNumberError
 
 from ..tools import channels as rules
 from ..tools.caps import SmsCaps
-from .dunning_context import PlanningContext, to_naive, to_utc
+from .dunning_context import PlanningContext, format_day, format_money, to_naive, to_utc
 from .dunning_outbox import OutgoingEmail
 
 _logger = logging.getLogger(__name__)
@@ -459,7 +458,7 @@ class DunningChannel(models.AbstractModel):
             Markup("<li>%s: %s, %s</li>")
             % (
                 line.move_id.name,
-                format_date(self.env, line.date_maturity, lang_code=lang),
+                format_day(self.env, line.date_maturity, lang),
                 _money(line, self.env),
             )
             for line in lines
@@ -737,4 +736,4 @@ def _money(lines, env=None):
     lines')."""
     currency = lines[:1].company_currency_id
     amount = sum(line._dunning_open_amount() for line in lines)
-    return format_amount(env or lines.env, amount, currency)
+    return format_money(env or lines.env, amount, currency)

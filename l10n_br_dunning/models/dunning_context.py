@@ -9,6 +9,7 @@ Not a model: a helper the models hand their environment to.
 from zoneinfo import ZoneInfo
 
 from odoo.tools import SQL
+from odoo.tools.misc import format_amount, format_date
 
 from ..tools.business_calendar import (
     DEFAULT_TZ,
@@ -20,6 +21,34 @@ from ..tools.business_calendar import (
 from ..tools.planning import days_overdue
 
 UTC = ZoneInfo("UTC")
+
+
+def remembered(env, key, write):
+    """``write()``, remembered on the cursor under ``key``: a run writes the
+    same amounts and due dates in hundreds of messages, and Odoo's formatting
+    looks the language up again for each."""
+    memo = env.cr.cache.setdefault("dunning_formats", {})
+    if key not in memo:
+        memo[key] = write()
+    return memo[key]
+
+
+def format_money(env, amount, currency, lang=None):
+    """``amount`` in ``currency`` as Odoo's ``format_amount`` writes it in
+    ``lang`` (else ``env``'s language): "R$ 1.234,56"."""
+    lang = lang or env.lang
+    return remembered(
+        env,
+        ("money", amount, currency.id, lang),
+        lambda: format_amount(env, amount, currency, lang_code=lang),
+    )
+
+
+def format_day(env, date, lang=None):
+    """``date`` as Odoo's ``format_date`` writes it in ``lang`` (else ``env``'s
+    language): "10/12/2026"."""
+    lang = lang or env.lang
+    return remembered(env, ("day", date, lang), lambda: format_date(env, date, lang_code=lang))
 
 
 def customer_today_sql(partner_alias, company_partner_alias, now):

@@ -5,6 +5,8 @@ from markupsafe import Markup
 from odoo import models
 from odoo.tools import safe_eval
 
+from .dunning_context import remembered
+
 
 class MailTemplate(models.Model):
     _inherit = "mail.template"
@@ -39,7 +41,7 @@ class MailTemplate(models.Model):
                 template_src, model, res_ids, add_context=add_context, options=options
             )
         variables = self._render_eval_context()
-        self._dunning_memoize_formats(variables, cache)
+        self._dunning_memoize_formats(variables)
         if add_context:
             variables.update(add_context)
         qweb = self.env["ir.qweb"].with_context(**(options or {}))
@@ -60,26 +62,27 @@ class MailTemplate(models.Model):
             results[record.id] = rendered[5:-6]
         return results
 
-    def _dunning_memoize_formats(self, variables, cache):
+    def _dunning_memoize_formats(self, variables):
         """The eval context's ``format_date`` and ``format_amount``, remembered
         on the cursor for the run: the same due dates and amounts are written
         in hundreds of e-mails, and each call looks the language up and formats
         it again. Keyed by the language and time zone being rendered (a
         datetime is written in the context's time zone)."""
-        memo = cache.setdefault("dunning_format_memo", {})
         lang = (self.env.lang, self.env.context.get("tz"))
         format_date, format_amount = variables["format_date"], variables["format_amount"]
 
         def memo_date(date, date_format=False, lang_code=False):
-            key = ("date", lang, date, date_format, lang_code)
-            if key not in memo:
-                memo[key] = format_date(date, date_format=date_format, lang_code=lang_code)
-            return memo[key]
+            return remembered(
+                self.env,
+                ("template_date", lang, date, date_format, lang_code),
+                lambda: format_date(date, date_format=date_format, lang_code=lang_code),
+            )
 
         def memo_amount(amount, currency, lang_code=False):
-            key = ("amount", lang, amount, currency.id, lang_code)
-            if key not in memo:
-                memo[key] = format_amount(amount, currency, lang_code=lang_code)
-            return memo[key]
+            return remembered(
+                self.env,
+                ("template_amount", lang, amount, currency.id, lang_code),
+                lambda: format_amount(amount, currency, lang_code=lang_code),
+            )
 
         variables.update(format_date=memo_date, format_amount=memo_amount)

@@ -10,7 +10,7 @@ from lxml import etree
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, html2plaintext
-from odoo.tools.misc import babel_locale_parse, format_amount, hmac
+from odoo.tools.misc import babel_locale_parse, hmac
 
 from odoo.addons.sms_gateway.tools.segments import transliterate as gsm7_text
 
@@ -26,7 +26,7 @@ from ..tools.sms_text import (
 )
 from .account_move import settled_by_agreement
 from .account_move_line import effective_due
-from .dunning_context import PlanningContext, to_utc
+from .dunning_context import PlanningContext, format_money, to_utc
 from .dunning_effectiveness import PAID_MOVES
 
 PAYER_CLASSES = [
@@ -314,7 +314,7 @@ class ResPartner(models.Model):
         facts = self._dunning_message_facts()
         company = facts["company"]
         lang = self._dunning_text_lang(company)
-        amount = format_amount(self.env, facts["amount"], company.currency_id, lang_code=lang)
+        amount = format_money(self.env, facts["amount"], company.currency_id, lang)
         # A no-break space is not GSM-7: "R$ 351,00" with a plain one.
         amount = amount.replace("\xa0", " ")
         if facts["count"] < 2:
