@@ -249,29 +249,36 @@ class DunningOutbox(models.AbstractModel):
 
     @api.model
     def _write_bodies(self, messages, bodies):
-        """Store {index: body} on ``messages`` as their create stores it (the
-        column the ORM writes: the HTML sanitized by the field's own rules), in
-        one UPDATE. The ORM's create sanitizes an HTML value twice (for the
-        column, then again for the cache); a reminder's body, tables and styles,
-        costs milliseconds to sanitize, and a run writes thousands."""
-        if not bodies:
+        """Store {index: body} on ``messages`` (``_write_html``)."""
+        self._write_html(messages, "body", bodies)
+
+    @api.model
+    def _write_html(self, records, fname, values):
+        """Store {index: html} in ``records``' HTML field ``fname`` as their create
+        stores it (the column the ORM writes: the HTML sanitized by the field's
+        own rules), in one UPDATE. The ORM's create sanitizes an HTML value
+        twice (for the column, then again for the cache); a reminder's body,
+        tables and styles, costs milliseconds to sanitize, and a run writes
+        thousands."""
+        if not values:
             return
-        field = messages._fields["body"]
+        field = records._fields[fname]
         rows = []
         stored = {}  # the same text is sanitized once
-        for index, body in bodies.items():
-            message = messages[index]
-            if body not in stored:
-                stored[body] = field.convert_to_column_insert(body, message)
-            rows.append(SQL("(%s, %s)", message.id, stored[body]))
+        for index, html in values.items():
+            record = records[index]
+            if html not in stored:
+                stored[html] = field.convert_to_column_insert(html, record)
+            rows.append(SQL("(%s, %s)", record.id, stored[html]))
         self.env.execute_query(
             SQL(
-                "UPDATE mail_message m SET body = v.body FROM (VALUES %s) AS v(id, body) "
-                "WHERE m.id = v.id",
+                "UPDATE %s t SET %s = v.html FROM (VALUES %s) AS v(id, html) WHERE t.id = v.id",
+                SQL.identifier(records._table),
+                SQL.identifier(fname),
                 SQL(", ").join(rows),
             )
         )
-        messages.invalidate_recordset(["body"])
+        records.invalidate_recordset([fname])
 
     @api.model
     def _layout_values(self, partner, message, company, lang):
@@ -441,7 +448,15 @@ class DunningOutbox(models.AbstractModel):
             seen[key] += 1
         ids = [False] * len(values)
         for indexes in rounds:
-            created = Activity.create([values[index] for index in indexes])
+            # The notes are stored after, sanitized once each (``_write_html``).
+            notes = {}
+            create = []
+            for position, index in enumerate(indexes):
+                activity = dict(values[index])
+                notes[position] = activity.pop("note", False)
+                create.append(activity)
+            created = Activity.create(create)
+            self._write_html(created, "note", {i: note for i, note in notes.items() if note})
             for index, activity_id in zip(indexes, created.ids, strict=True):
                 ids[index] = activity_id
         return ids

@@ -204,6 +204,32 @@ class TestDunningEmails(DunningCase, HttpCase):
         self.assertIn("<b>E-mail</b>", mine[first].body)
         self.assertNotIn("<script>", mine[second].body)
 
+    def test_a_runs_call_notes_are_stored_as_odoo_creates_them(self):
+        """Call activities are created in bulk with their notes stored after,
+        sanitized once: each reads what mail.activity's create stores."""
+        first, second = self.moves
+        note = Markup("<p>Ligar: <b>R$ 123.456,78</b></p><ul><li>%s</li></ul>") % first.name
+        unsafe = Markup('<p>Ligar</p><script>alert(1)</script><img src="x" onerror="y"/>')
+        values = [
+            {
+                "res_model_id": self.env["ir.model"]._get_id("account.move"),
+                "res_id": move.id,
+                "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                "user_id": self.env.user.id,
+                "summary": "Ligar",
+                "note": text,
+            }
+            for move, text in ((first, note), (second, unsafe))
+        ]
+        ids = self.env["dunning.outbox"].sudo()._schedule_calls([dict(v) for v in values])
+        mine = self.env["mail.activity"].browse(ids)
+        odoo = self.env["mail.activity"].create([dict(v) for v in values])
+        self.env.invalidate_all()
+        self.assertEqual(mine.mapped("note"), odoo.mapped("note"))
+        self.assertIn("<b>R$ 123.456,78</b>", mine[0].note)
+        self.assertNotIn("<script>", mine[1].note)
+        self.assertNotIn("onerror", mine[1].note)
+
     def test_a_runs_email_body_is_sanitized_as_message_post_sanitizes_it(self):
         """What a template rendered is sanitized before it reaches the chatter
         and the e-mail, as message_post does it: a script or an event handler a
