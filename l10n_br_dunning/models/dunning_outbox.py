@@ -2,12 +2,11 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from markupsafe import escape
-
 from odoo import Command, api, models
-from odoo.tools import SQL, clean_context, html2plaintext
+from odoo.tools import SQL, clean_context
 
 from odoo.addons.mail.models.mail_message import _image_dataurl
+from odoo.addons.sms.tools.sms_tools import sms_content_to_rendered_html
 
 
 @dataclass
@@ -367,7 +366,7 @@ class DunningOutbox(models.AbstractModel):
             [(item[0], item[1]) for item in items], lambda _company: email_from
         )
         values = []
-        for partner, company, text, _number in items:
+        for partner, company, _text, _number in items:
             values.append(
                 {
                     "author_id": author.id,
@@ -375,7 +374,6 @@ class DunningOutbox(models.AbstractModel):
                     "model": "res.partner",
                     "res_id": partner.id,
                     "record_name": partner.display_name,
-                    "body": escape(text),
                     "message_type": "sms",
                     "subtype_id": note,
                     "partner_ids": [partner.id],
@@ -387,19 +385,25 @@ class DunningOutbox(models.AbstractModel):
                 }
             )
         messages = Partner._message_create(values)
+        # The texts are stored after, sanitized once each (_write_bodies), as
+        # Odoo's SMS post shows them in the chatter: links clickable.
+        self._write_bodies(
+            messages, {i: sms_content_to_rendered_html(item[2]) for i, item in enumerate(items)}
+        )
         sms = (
             self.env["sms.sms"]
             .sudo()
             .create(
                 [
                     {
-                        "body": html2plaintext(message.body),
+                        # The text as rendered, as Odoo's SMS post sends it.
+                        "body": text,
                         "mail_message_id": message.id,
                         "state": "outgoing",
                         "partner_id": partner.id,
                         "number": partner._phone_format(number=number) or number,
                     }
-                    for message, (partner, _company, _text, number) in zip(
+                    for message, (partner, _company, text, number) in zip(
                         messages, items, strict=True
                     )
                 ]

@@ -204,6 +204,29 @@ class TestDunningEmails(DunningCase, HttpCase):
         self.assertIn("<b>E-mail</b>", mine[first].body)
         self.assertNotIn("<script>", mine[second].body)
 
+    def test_a_runs_sms_are_stored_as_odoo_posts_them(self):
+        """SMS are posted in bulk with their texts stored after, sanitized once:
+        each chatter message and queued SMS reads what Odoo's _message_sms
+        writes, "<" and "&" included."""
+        text = "Aurora: Maria, R$ 1.234,56 < R$ 2 & vence 10/12: https://x.example/c/a"
+        Outbox = self.env["dunning.outbox"].sudo()
+        [(message_id, uuid)] = Outbox._post_sms(
+            [(self.customer, self.company, text, self.customer.mobile)]
+        )
+        mine = self.env["mail.message"].browse(message_id)
+        odoo = self.customer._message_sms(
+            text,
+            partner_ids=self.customer.ids,
+            sms_numbers=[self.customer.mobile],
+            put_in_queue=True,
+        )
+        self.env.invalidate_all()
+        self.assertEqual(mine.body, odoo.body)
+        mine_sms = self.env["sms.sms"].search([("uuid", "=", uuid)])
+        odoo_sms = self.env["sms.sms"].search([("mail_message_id", "=", odoo.id)])
+        self.assertEqual(mine_sms.body, text)
+        self.assertEqual(mine_sms.body, odoo_sms.body)
+
     def test_a_runs_call_notes_are_stored_as_odoo_creates_them(self):
         """Call activities are created in bulk with their notes stored after,
         sanitized once: each reads what mail.activity's create stores."""
