@@ -312,6 +312,10 @@ class DunningChannel(models.AbstractModel):
         company = lines[:1].company_id or self.env.company
         lang = partner._dunning_lang(company)
         context = {"lang": lang, **self._render_context(lines)}
+        if template._name == "sms.template":
+            # Its optional parts marked (sms.template._dunning_render_sms): in
+            # this one environment rather than another for each SMS.
+            context["dunning_sms_marks"] = True
         if (template.lang or "").strip() in ("", CUSTOMER_LANG):
             # The template's language is the customer's, already known: Odoo
             # need not render its "lang" expression again for each message.

@@ -22,7 +22,8 @@ class SmsTemplate(models.Model):
         self.ensure_one()
         # Rendered once, its optional parts marked (tools/sms_text.py
         # ``trimmed``): a run renders thousands of SMS.
-        marked = self.with_context(dunning_sms_marks=True)._render_field(
-            "body", partner.ids, compute_lang=True
-        )[partner.id]
+        template = self
+        if not self.env.context.get("dunning_sms_marks"):
+            template = self.with_context(dunning_sms_marks=True)
+        marked = template._render_field("body", partner.ids, compute_lang=True)[partner.id]
         return fit(lambda level: trimmed(marked, level), sms_length)[0]
