@@ -169,7 +169,7 @@ class ResPartner(models.Model):
         scheduled action."""
         self.ensure_one()
         company = company or self.env.company
-        installed = dict(self.env["res.lang"].get_installed())
+        installed = self.env["res.lang"]._get_active_by("code")  # get_installed's own
         brazilian = "pt_BR" if company.country_id.code == "BR" else None
         for code in (self.lang, company.partner_id.lang, brazilian, "en_US"):
             if code and code in installed:
