@@ -8,6 +8,7 @@ reason code that the caller turns into a readable, translated message.
 """
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType
@@ -42,8 +43,11 @@ def _with_ninth_digit(parsed):
     return None
 
 
+@lru_cache(maxsize=8192)
 def normalize_mobile(number, default_region="BR"):
-    """Return ``number`` as an E.164 mobile number, or raise PhoneNumberError."""
+    """Return ``number`` as an E.164 mobile number, or raise PhoneNumberError.
+    Remembered per number (a run reads each customer's number several times;
+    a refusal is not remembered, it is raised again each time)."""
     parsed = _parse_valid(number, default_region)
     if phonenumbers.number_type(parsed) not in MOBILE_TYPES:
         raise PhoneNumberError(NOT_MOBILE, number)
