@@ -19,7 +19,8 @@ then:
    ``account.payment`` reconciled with the installment; settlements per second
    (first notification to the last Pix booked). With ``--apart`` nothing is
    booked while the notifications come; one booking pass then runs alone and
-   is timed on its own (booked per second);
+   is timed on its own (booked per second); ``--compare-odoo`` times Odoo's own
+   Register Payment wizard on the same invoices before it (rolled back);
 3. counts what was booked: every installment paid once, duplicates booked 0.
 
 The stand-in answers at ``--latency`` seconds per request (default 0.02).
@@ -123,6 +124,26 @@ def prepare(env, count, bank, base_url):
     return account, moves
 
 
+def odoo_register(env, move_ids, account_id):
+    """Seconds Odoo's own Register Payment wizard takes to pay ``move_ids`` (one
+    payment per invoice, in the Pix account's journal); rolled back after. The
+    charges are not removed at the bank meanwhile (``dunning_pix_settling``, as
+    in the booking): Odoo's own cost, not the bank's answers."""
+    journal = env["dunning.pix.account"].browse(account_id).journal_id
+    started = time.perf_counter()
+    wizard = (
+        env["account.payment.register"]
+        .with_context(active_model="account.move", active_ids=move_ids, dunning_pix_settling=True)
+        .create({"journal_id": journal.id, "group_payment": False})
+    )
+    wizard._create_payments()
+    env.flush_all()
+    seconds = time.perf_counter() - started
+    env.cr.rollback()
+    env.invalidate_all()
+    return seconds
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("count", nargs="?", type=int, default=1000)
@@ -143,6 +164,12 @@ def main():
         action="store_true",
         help="no scheduled booking while the notifications come: they are all queued, then "
         "one booking pass runs alone (in this process) and is timed on its own",
+    )
+    parser.add_argument(
+        "--compare-odoo",
+        action="store_true",
+        help="with --apart: first time Odoo's own Register Payment wizard on the same "
+        "invoices (one payment each, the bank journal), then roll it back",
     )
     args = parser.parse_args()
 
@@ -201,6 +228,9 @@ def main():
         # has turned every queued Pix into a payment.
         env = odoo_env(DB)
         book_seconds = None
+        register_seconds = None
+        if args.apart and args.compare_odoo:
+            register_seconds = odoo_register(env, move_ids, account_id)
         if args.apart:
             book_started = time.perf_counter()
             env["dunning.pix.payment"]._cron_pix_book()
@@ -246,6 +276,11 @@ def main():
         print(
             f"  booked per second:      {len(e2eids) / book_seconds:.1f} "
             "(one booking pass alone, after every notification was queued)"
+        )
+    if register_seconds:
+        print(
+            f"  Odoo's Register Payment: {len(move_ids) / register_seconds:.1f} payments per "
+            "second (the same invoices, rolled back)"
         )
     print(f"  Pix booked:             {booked} ({distinct} distinct), account.payment {payments}")
     print(f"  installments paid:      {paid} of {len(move_ids)}")
