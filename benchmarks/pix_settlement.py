@@ -242,7 +242,8 @@ def main():
                 break
             env.cr.commit()
             time.sleep(0.05)
-        settle_seconds = time.perf_counter() - started
+        # Odoo's Register Payment, timed apart, is not part of the settlements.
+        settle_seconds = time.perf_counter() - started - (register_seconds or 0)
         env.cr.execute(
             "SELECT count(*), count(DISTINCT e2eid) FROM dunning_pix_payment "
             "WHERE state IN ('booked', 'review')"
