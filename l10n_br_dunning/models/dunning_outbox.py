@@ -86,14 +86,15 @@ class DunningOutbox(models.AbstractModel):
     @api.model
     def _log_notes(self, notes):
         """Log {move: note} on the invoices' chatter in one batch (no
-        notification). The bodies are stored after (``_write_bodies``): a run's
+        notification). The bodies are stored after (``_write_html``): a run's
         notes are a few sentences repeated on hundreds of invoices, each
         sanitized once."""
         if notes:
             moves = self.env["account.move"].union(*notes)
             messages = moves._message_log_batch(bodies=dict.fromkeys(moves.ids, ""))
             by_move = {message.res_id: index for index, message in enumerate(messages)}
-            self._write_bodies(messages, {by_move[move.id]: note for move, note in notes.items()})
+            bodies = {by_move[move.id]: note for move, note in notes.items()}
+            self._write_html(messages, "body", bodies)
 
     @api.model
     def _parents(self, partners):
@@ -178,7 +179,7 @@ class DunningOutbox(models.AbstractModel):
                 }
             )
         # The bodies are written after the messages, sanitized once
-        # (_write_bodies); those with inline images go with the create, which
+        # (_write_html); those with inline images go with the create, which
         # turns the images into attachments.
         bodies = {
             index: message_values.pop("body")
@@ -186,7 +187,7 @@ class DunningOutbox(models.AbstractModel):
             if not _image_dataurl.search(message_values["body"] or "")
         }
         messages = Partner._message_create(values)
-        self._write_bodies(messages, bodies)
+        self._write_html(messages, "body", bodies)
         references = self._references(messages)
         layouts = {}
         mails = []
@@ -245,11 +246,6 @@ class DunningOutbox(models.AbstractModel):
             ]
         )
         return messages.ids
-
-    @api.model
-    def _write_bodies(self, messages, bodies):
-        """Store {index: body} on ``messages`` (``_write_html``)."""
-        self._write_html(messages, "body", bodies)
 
     @api.model
     def _write_html(self, records, fname, values):
@@ -385,11 +381,10 @@ class DunningOutbox(models.AbstractModel):
                 }
             )
         messages = Partner._message_create(values)
-        # The texts are stored after, sanitized once each (_write_bodies), as
+        # The texts are stored after, sanitized once each (_write_html), as
         # Odoo's SMS post shows them in the chatter: links clickable.
-        self._write_bodies(
-            messages, {i: sms_content_to_rendered_html(item[2]) for i, item in enumerate(items)}
-        )
+        texts = {i: sms_content_to_rendered_html(item[2]) for i, item in enumerate(items)}
+        self._write_html(messages, "body", texts)
         sms = (
             self.env["sms.sms"]
             .sudo()

@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import models
 from odoo.tools import safe_eval
 
-from .dunning_context import remembered
+from .dunning_context import format_money, remembered
 
 
 class MailTemplate(models.Model):
@@ -64,12 +64,13 @@ class MailTemplate(models.Model):
 
     def _dunning_memoize_formats(self, variables):
         """The eval context's ``format_date`` and ``format_amount``, remembered
-        on the cursor for the run: the same due dates and amounts are written
-        in hundreds of e-mails, and each call looks the language up and formats
-        it again. Keyed by the language and time zone being rendered (a
+        on the cursor for the run (the amounts by ``format_money``, their
+        home): the same due dates and amounts are written in hundreds of
+        e-mails, and each call looks the language up and formats it again. The
+        dates are keyed by the language and time zone being rendered (a
         datetime is written in the context's time zone)."""
         lang = (self.env.lang, self.env.context.get("tz"))
-        format_date, format_amount = variables["format_date"], variables["format_amount"]
+        format_date = variables["format_date"]
 
         def memo_date(date, date_format=False, lang_code=False):
             return remembered(
@@ -79,10 +80,6 @@ class MailTemplate(models.Model):
             )
 
         def memo_amount(amount, currency, lang_code=False):
-            return remembered(
-                self.env,
-                ("template_amount", lang, amount, currency.id, lang_code),
-                lambda: format_amount(amount, currency, lang_code=lang_code),
-            )
+            return format_money(self.env, amount, currency, lang_code)
 
         variables.update(format_date=memo_date, format_amount=memo_amount)
