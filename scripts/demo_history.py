@@ -24,7 +24,6 @@ from datetime import datetime, time, timedelta
 from freezegun import freeze_time
 
 # Imported by run_demo.py once Odoo's add-ons path is set.
-from odoo.addons.l10n_br_dunning.tools.payment_states import UNPAID
 
 DAYS = 40
 PHONE_BROWSER = (
@@ -70,7 +69,7 @@ def play(env, company, log=None):
         day = today - timedelta(days=days_ago)
         at = datetime.combine(day, RUN_AT)
         with freeze_time(at):
-            for move in pay_next.filtered(lambda m: m.payment_state == UNPAID):
+            for move in pay_next.filtered("dunning_document_open"):
                 _pay(env, move, day)
             pay_next = env["account.move"]
             _answer(env, company, DAYS - days_ago)
@@ -196,7 +195,7 @@ def _paid_after_d3(env, company):
             ("stage_id.business_days", "=", True),
         ]
     )
-    return events.move_id.filtered(lambda move: move.payment_state == UNPAID)[:1]
+    return events.move_id.filtered("dunning_document_open")[:1]
 
 
 def _pay(env, move, day):
@@ -220,17 +219,18 @@ def _answer(env, company, day_number):
         if xmlid == EMAIL_ONLY[0]:
             Request._submit("preferences", partner, company, channel="email", hours="any")
             continue
-        move = env["account.move"].search(
-            [
-                ("commercial_partner_id", "=", partner.id),
-                ("company_id", "=", company.id),
-                ("move_type", "=", "out_invoice"),
-                ("payment_state", "=", UNPAID),
-                ("state", "=", "posted"),
-            ],
-            order="invoice_date_due",
-            limit=1,
-        )
+        move = (
+            env["account.move"]
+            .search(
+                [
+                    ("commercial_partner_id", "=", partner.id),
+                    ("company_id", "=", company.id),
+                    ("move_type", "=", "out_invoice"),
+                ],
+                order="invoice_date_due",
+            )
+            .filtered("dunning_document_open")[:1]
+        )  # open as the régua reads it
         if not move:
             continue
         if xmlid == DISPUTES[0]:

@@ -88,14 +88,15 @@ class Server:
 
 def prepare(db):
     """The calls' target: the customer's open invoice, another customer's, tokens."""
-    moves = sql(
+    rows = sql(
         db,
-        "SELECT m.id, m.commercial_partner_id, c.dunning_upload_max_mb FROM account_move m"
+        "SELECT m.id, m.commercial_partner_id, c.dunning_upload_max_mb, m.state,"
+        " m.payment_state FROM account_move m"
         " JOIN res_company c ON c.id = m.company_id WHERE m.move_type = 'out_invoice'"
-        " AND m.state = 'posted' AND m.payment_state = ANY(%s)"
         " ORDER BY m.invoice_date_due, m.id",
-        (list(payment_states.OPEN_PAYMENT_STATES),),
     )
+    # Open as the régua reads it (tools/payment_states.is_open, its one home).
+    moves = [row[:3] for row in rows if payment_states.is_open(row[3], row[4])]
     own = moves[0]
     other = next(move for move in moves if move[1] != own[1])
     # The copy's invoices get a portal token if they have none yet (as sending does).

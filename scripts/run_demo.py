@@ -306,20 +306,14 @@ def configure_database(name, base_url=BASE_URL, history=False, pix_bank=None):
 def demo_invoice(env, company):
     """The demo company's most overdue open invoice, a person's when there is
     one: the customer reading an SMS on a phone."""
-    from odoo.addons.l10n_br_dunning.tools.payment_states import OPEN_PAYMENT_STATES
-
-    open_invoices = [
-        ("company_id", "=", company.id),
-        ("move_type", "=", "out_invoice"),
-        ("state", "=", "posted"),
-        ("payment_state", "in", OPEN_PAYMENT_STATES),
-    ]
-    Move = env["account.move"]
-    return Move.search(
-        [*open_invoices, ("partner_id.is_company", "=", False)],
+    invoices = env["account.move"].search(
+        [("company_id", "=", company.id), ("move_type", "=", "out_invoice")],
         order="invoice_date_due, id",
-        limit=1,
-    ) or Move.search(open_invoices, order="invoice_date_due, id", limit=1)
+    )
+    # Open as the régua reads it (account.move.dunning_document_open).
+    open_invoices = invoices.filtered("dunning_document_open")
+    people = open_invoices.filtered(lambda move: not move.partner_id.is_company)
+    return people[:1] or open_invoices[:1]
 
 
 def demo_links(env, company, base_url):
