@@ -19,14 +19,17 @@ day, it times and prints:
   customer with something due, each message rendered and queued (e-mails, SMS),
   call activities scheduled, letters listed, events and chatter written,
   committed batch by batch;
+- ours, its plan step alone: the same question as OCA's plan step (which
+  customers, which installments, what stage: the run's selection and
+  ``_plan_partner``), nothing rendered nor written;
 
-each as customers per second, and both ratios. ``--repeat R`` (3 by default)
-measures the three R times, each on a fresh copy of the database, and prints
-the medians, and the median of each measure's ratio (both sides timed within
-a minute of each other): one run on this kind of machine varies by 15 % or
-more. Odoo 18.0
-must be importable as ``odoo``. Usage: benchmarks/side_by_side.py N [--repeat R]
-[--rebuild] [--keep]
+each as customers per second, and three ratios: our whole run against OCA's
+preparation and against its plan step alone, and plan step against plan step.
+``--repeat R`` (3 by default) measures the four R times, each on a fresh copy
+of the database, and prints the medians, and the median of each measure's
+ratio (both sides timed within a minute of each other): one run on this kind
+of machine varies by 15 % or more. Odoo 18.0 must be importable as ``odoo``.
+Usage: benchmarks/side_by_side.py N [--repeat R] [--rebuild] [--keep]
 """
 
 import argparse
@@ -113,16 +116,19 @@ def main():
             if not args.keep or round_ + 1 < args.repeat:
                 subprocess.run(["dropdb", copy], check=True)
     if len(rates) > 1:
-        oca, plan, ours = (statistics.median(column) for column in zip(*rates, strict=True))
+        oca, plan, ours, ours_plan = (
+            statistics.median(column) for column in zip(*rates, strict=True)
+        )
         print(
             f"\nmedians of {len(rates)}: OCA preparation {oca:.1f}, its plan step {plan:.1f}, "
-            f"ours {ours:.1f} customers/s; ours / OCA: {ours / oca:.1f}x against its "
-            f"preparation, {ours / plan:.1f}x against its plan step alone",
+            f"ours {ours:.1f}, our plan step {ours_plan:.1f} customers/s; ours / OCA: "
+            f"{ours / oca:.1f}x against its preparation, {ours / plan:.1f}x against its plan "
+            f"step alone; plan step against plan step: {ours_plan / plan:.1f}x",
             flush=True,
         )
         # Each measure times both sides within a minute of each other: the
         # ratio of a measure is steadier than the machine's speed across them.
-        paired = sorted(round(r_ours / r_oca, 2) for r_oca, _plan, r_ours in rates)
+        paired = sorted(round(r_ours / r_oca, 2) for r_oca, _plan, r_ours, _mine in rates)
         print(
             f"ratio of each measure (ours / OCA preparation): {paired}, "
             f"median {statistics.median(paired):.1f}x",
@@ -190,6 +196,20 @@ def measure(db):
         flush=True,
     )
 
+    # Ours, its plan step alone: the same question OCA's plan step answers
+    # (which customers, which installments, what stage), nothing written.
+    started = clock()
+    ours_planned = ours_plan_step(env, now)
+    ours_plan_time = clock() - started
+    cr.rollback()
+    env.invalidate_all()
+    ours_plan_rate = ours_planned / ours_plan_time
+    print(
+        f"ours (l10n_br_dunning), its plan step alone: {ours_planned} customers in "
+        f"{ours_plan_time:.2f} s: {ours_plan_rate:.1f} customers/s",
+        flush=True,
+    )
+
     # Ours: the whole scheduled run, committed batch by batch.
     started = clock()
     env["dunning.engine"]._cron_run(now=now)
@@ -223,11 +243,39 @@ def measure(db):
     print(
         f"ours / OCA, customers per second: {ours_rate / oca_rate:.1f}x against its "
         f"preparation (e-mails rendered), {ours_rate / plan_rate:.1f}x against its plan "
-        "step alone",
+        f"step alone; plan step against plan step: {ours_plan_rate / plan_rate:.1f}x",
         flush=True,
     )
     cr.close()
-    return oca_rate, plan_rate, ours_rate
+    return oca_rate, plan_rate, ours_rate, ours_plan_rate
+
+
+def ours_plan_step(env, now):
+    """The customers the régua would act on at ``now``, chosen as its run
+    chooses them and nothing more, like ``oca_plan_step``: its selection batch
+    by batch (customers with an installment whose next action is due), their
+    installments locked and checked open at once, then per customer which
+    stage each installment reached and what it would send or settle
+    (``_plan_partner``). Nothing rendered, created or written; the caller
+    rolls back."""
+    from odoo.addons.l10n_br_dunning.models.dunning_context import PlanningContext, to_utc
+
+    now = to_utc(now)  # as the run takes it
+    engine = env["dunning.engine"]
+    planned = after = 0
+    while True:
+        candidates = engine._select("due", now, 200, after)
+        if not candidates:
+            return planned
+        after = max(candidates)
+        lines = engine._lock_lines(candidates, now)
+        context = PlanningContext(env)
+        context.read_open(lines)
+        for partner_lines in lines.grouped(
+            lambda line: (line.partner_id.commercial_partner_id, line.company_id)
+        ).values():
+            to_send, settled = engine._plan_partner(partner_lines, now, context)
+            planned += bool(to_send or settled)
 
 
 def oca_plan_step(wizard):
