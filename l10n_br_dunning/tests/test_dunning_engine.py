@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from odoo.tests import tagged
 from odoo.tools import format_date
@@ -33,7 +34,10 @@ class TestDunningEngine(DunningCase):
             self.assertEqual(self._sent(move), expected, moment)
         self.assertEqual(move.dunning_stage_id, self.stages[30])
         self.assertFalse(line.dunning_next_action_at, "after the last stage nothing is planned")
-        self.assertEqual(move.dunning_days_overdue, (date.today() - date(2026, 12, 10)).days)
+        # Counted on the customer's date (São Paulo), not the server's (UTC):
+        # from 21:00 in São Paulo the two differ by a day.
+        customer_today = datetime.now(ZoneInfo("America/Sao_Paulo")).date()
+        self.assertEqual(move.dunning_days_overdue, (customer_today - date(2026, 12, 10)).days)
 
     def test_a_batchs_events_are_stored_as_create_stores_them(self):
         """A run writes its events in one INSERT (dunning.event._insert): every
