@@ -23,8 +23,6 @@ from datetime import datetime, time, timedelta
 
 from freezegun import freeze_time
 
-# Imported by run_demo.py once Odoo's add-ons path is set.
-
 DAYS = 40
 PHONE_BROWSER = (
     "Mozilla/5.0 (Linux; Android 14; SM-A145M) AppleWebKit/537.36 (KHTML, like Gecko) "
