@@ -271,9 +271,7 @@ def ours_plan_step(env, now):
         lines = engine._lock_lines(candidates, now)
         context = PlanningContext(env)
         context.read_open(lines)
-        for partner_lines in lines.grouped(
-            lambda line: (line.partner_id.commercial_partner_id, line.company_id)
-        ).values():
+        for partner_lines in lines._dunning_by_customer().values():
             to_send, settled = engine._plan_partner(partner_lines, now, context)
             planned += bool(to_send or settled)
 

@@ -106,6 +106,14 @@ class AccountMoveLine(models.Model):
         query = self.sudo()._search(self._dunning_open_domain() + (domain or []))
         return SQL("%s IN %s", SQL.identifier(alias, "id"), query.subselect())
 
+    def _dunning_by_customer(self):
+        """These installments as the régua addresses them: {(customer, company):
+        installments}, the customer being the commercial partner (a contact's
+        invoices are its company's debt). One customer of two companies (two
+        CNPJs) gets each company's messages apart. The run, send now, the
+        preview and the benchmarks group by this one key."""
+        return self.grouped(lambda line: (line.partner_id.commercial_partner_id, line.company_id))
+
     def _dunning_is_open(self):
         self.ensure_one()
         return bool(self.filtered_domain(self._dunning_open_domain()))

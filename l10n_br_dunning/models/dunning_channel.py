@@ -586,9 +586,7 @@ class DunningChannel(models.AbstractModel):
             return self.env["dunning.event"]
         lines.move_id._dunning_ensure_tokens()
         events = self.env["dunning.event"]
-        for (partner, company), partner_lines in lines.grouped(
-            lambda line: (line.partner_id.commercial_partner_id, line.company_id)
-        ).items():
+        for (partner, company), partner_lines in lines._dunning_by_customer().items():
             closed_until = None
             if not outside_window_reason:
                 closed_until = self._closed_until(partner, company, now, context)

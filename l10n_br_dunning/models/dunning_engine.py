@@ -297,10 +297,7 @@ class DunningEngine(models.AbstractModel):
                 reasons[why, company] = Channel._settled_reason(why, company)
             return reasons[why, company]
 
-        # One customer of two companies (two CNPJs) gets each company's messages apart.
-        for (partner, _company), partner_lines in lines.grouped(
-            lambda line: (line.partner_id.commercial_partner_id, line.company_id)
-        ).items():
+        for (partner, _company), partner_lines in lines._dunning_by_customer().items():
             to_send, settled = self._plan_partner(
                 partner_lines, now, context, next_moments, reached
             )

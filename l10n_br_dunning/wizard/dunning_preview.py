@@ -91,9 +91,7 @@ class DunningPreview(models.TransientModel):
             order="partner_id, date_maturity, id",
         )
         values, partners = [], 0
-        for (partner, _company), partner_lines in lines.grouped(
-            lambda line: (line.partner_id.commercial_partner_id, line.company_id)
-        ).items():
+        for (partner, _company), partner_lines in lines._dunning_by_customer().items():
             now = at or self._moment(partner)
             # The run's own planning of this customer (dunning.engine._plan_partner).
             to_send, settled_lines = Engine._plan_partner(partner_lines, now, context)

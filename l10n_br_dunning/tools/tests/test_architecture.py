@@ -82,6 +82,11 @@ RESTATED = [
         None,
     ),
     (
+        "installments grouped per customer again (call account.move.line._dunning_by_customer)",
+        re.compile(r"""commercial_partner_id,\s*\w+\.company_id\)"""),
+        "l10n_br_dunning/models/account_move_line.py",
+    ),
+    (
         "a copy of the reminded document types",
         re.compile(r"""^\s*(DUNNED|DUNNED_MOVE_TYPES)\s*=""", re.M),
         "l10n_br_dunning/tools/payment_states.py",
