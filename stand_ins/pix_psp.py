@@ -263,6 +263,12 @@ class PixStandIn:
         self.upper_names = False  # the debtor's name kept in upper case, without accents
         self.max_page_size = 1000  # GET /pix: at most so many a page
         self.omit_page_count = False  # GET /pix: no quantidadeDePaginas
+        self.list_key = "pix"  # GET /pix: the list's name ("cobs": PixConsultados' required)
+        self.omit_cobv_pix = False  # GET /cobv: without the Pix received (optional)
+        self.merge_patch = False  # PATCH /cobv merges objects (RFC 7396): parts left out stay
+        # PUT /webhook: the bank first posts {"pix": []} to {webhookUrl}/pix and
+        # refuses the address unless it answers 2xx.
+        self.check_webhook = False
         self._e2e_counter = itertools.count(1)
         self._lock = threading.Lock()
         self._threads = []
@@ -551,6 +557,8 @@ class PixStandIn:
                 return self._patch_cobv(txid, body)
             if method == "GET":
                 charge = self.charges.get(txid)
+                if charge and self.omit_cobv_pix:
+                    charge = {k: v for k, v in charge.items() if k != "pix"}
                 return (200, charge) if charge else self._problem(404, "NaoEncontrado", txid)
         if head == "pix" and len(parts) == 2 and method == "GET":
             record = self.pix.get(parts[1])
@@ -560,15 +568,7 @@ class PixStandIn:
         if head == "webhook" and len(parts) == 2:
             key = parts[1]
             if method == "PUT":
-                found = violations("WebhookSolicitado", body)
-                if found:
-                    return self._problem(400, "RequisicaoInvalida", "webhook", found)
-                if not body["webhookUrl"].startswith("https://") and not body[
-                    "webhookUrl"
-                ].startswith("http://127.0.0.1"):
-                    return self._problem(400, "WebhookOperacaoInvalida", "URL sem https")
-                self.webhooks[key] = body["webhookUrl"]
-                return 200, None
+                return self._put_webhook(key, body)
             if method == "GET":
                 if key not in self.webhooks:
                     return self._problem(404, "NaoEncontrado", key)
@@ -578,6 +578,35 @@ class PixStandIn:
                     "criacao": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 }
         return self._problem(404, "NaoEncontrado", "/".join(parts))
+
+    def _put_webhook(self, key, body):
+        found = violations("WebhookSolicitado", body)
+        if found:
+            return self._problem(400, "RequisicaoInvalida", "webhook", found)
+        if not body["webhookUrl"].startswith("https://") and not body["webhookUrl"].startswith(
+            "http://127.0.0.1"
+        ):
+            return self._problem(400, "WebhookOperacaoInvalida", "URL sem https")
+        if self.check_webhook:
+            target = body["webhookUrl"].rstrip("/") + "/pix"
+            try:
+                answer = requests.post(
+                    target,
+                    json={"pix": []},
+                    timeout=10,
+                    verify=self.webhook_verify,
+                    cert=self.webhook_cert,
+                )
+                checked = answer.status_code
+            except requests.RequestException as error:
+                checked = f"error: {error}"
+            self.notifications.append((target, checked))  # under the lock of _route
+            if not isinstance(checked, int) or not 200 <= checked < 300:
+                return self._problem(
+                    400, "WebhookOperacaoInvalida", f"webhookUrl respondeu {checked}"
+                )
+        self.webhooks[key] = body["webhookUrl"]
+        return 200, None
 
     def _refuse(self, method, txid, found, title="RequisicaoInvalida"):
         self.refusals.append((method, txid, found))
@@ -673,8 +702,8 @@ class PixStandIn:
         if refused:
             return refused
         for key, value in body.items():
-            if key == "calendario":
-                charge["calendario"].update(value)
+            if key == "calendario" or (self.merge_patch and isinstance(value, dict)):
+                charge.setdefault(key, {}).update(value)
             else:
                 charge[key] = value
         charge["revisao"] += 1
@@ -689,11 +718,15 @@ class PixStandIn:
         page = int((query.get("paginacao.paginaAtual") or ["0"])[0])
         size = int((query.get("paginacao.itensPorPagina") or ["100"])[0])
         size = min(size, self.max_page_size)  # a bank holds at most so many a page
+        txid = (query.get("txid") or [None])[0]
+        with_txid = (query.get("txIdPresente") or [None])[0]
         records = sorted(
             (
                 r
                 for r in self.pix.values()
                 if start <= datetime.fromisoformat(r["horario"].replace("Z", "+00:00")) <= end
+                and (txid is None or r.get("txid") == txid)
+                and (with_txid != "true" or r.get("txid"))
             ),
             key=lambda r: r["horario"],
         )
@@ -712,7 +745,7 @@ class PixStandIn:
                 "fim": query["fim"][0],
                 "paginacao": paging,
             },
-            "pix": records[page * size : (page + 1) * size],
+            self.list_key: records[page * size : (page + 1) * size],
         }
 
 

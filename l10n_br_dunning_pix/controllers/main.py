@@ -34,11 +34,14 @@ class DunningPixWebhook(http.Controller):
         csrf=False,
         save_session=False,
         readonly=False,
+        raw_body=True,
     )
     def pix_notification(self, account_id, token, **_kwargs):
         """Book the notified Pix after reading each one again from the bank:
         the body alone is never trusted. A wrong secret is 403, a body without
-        the API's shape 400, Pix the bank does not know 422 (nothing booked),
+        the API's shape 400, one that names no Pix (a bank checking the
+        address when it is registered) 200, Pix the bank does not know 422
+        (nothing booked),
         the bank unreachable 503 (the bank notifies again; the scheduled reading
         catches it anyway)."""
         env = request.env(user=SUPERUSER_ID, su=True)
@@ -46,11 +49,16 @@ class DunningPixWebhook(http.Controller):
         if not account or not account.active or not account._pix_token_matches(token):
             return _answer(403, "forbidden")
         try:
+            # The raw body, kept before Odoo read a form out of it
+            # (models/ir_http.py): a bank may label its JSON as a form.
             body = json.loads(request.httprequest.get_data() or b"null")
             e2eids = notified_e2eids(body)
         except (ValueError, PixRecordError) as error:
             _logger.info("Pix account %s: malformed notification: %s", account_id, error)
             return _answer(400, "malformed")
+        if not e2eids:
+            # The bank checking the address (at registration): nothing to book.
+            return _answer(200, "ok")
         try:
             outcomes = account.with_company(account.company_id)._pix_settle(e2eids)
         except PixApiError as error:

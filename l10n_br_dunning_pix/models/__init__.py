@@ -6,3 +6,4 @@ from . import dunning_pix_account
 from . import dunning_pix_charge
 from . import dunning_pix_payment
 from . import res_config_settings
+from . import ir_http

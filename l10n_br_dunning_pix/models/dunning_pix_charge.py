@@ -1,10 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """One installment's Pix charge with a due date (cobv) at the company's bank."""
 
+import json
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,7 @@ from ..tools.cobv import (
     creditor,
     dynamic_br_code,
     expiring,
+    fixed_discounts,
     make_txid,
     per_day,
     revision,
@@ -101,6 +103,17 @@ class DunningPixCharge(models.Model):
         help="The installment changed while its bank was not answering (or asked to wait): "
         "the hourly pass revises or removes this charge first.",
     )
+    discounts = fields.Json(
+        readonly=True,
+        help="The fixed early-payment discounts the bank holds for this charge: "
+        "[[date, amount]], what a payment without its parts is read against.",
+    )
+    revision_kept = fields.Char(
+        readonly=True,
+        copy=False,
+        help="A revision the bank answered without taking it (it kept a part the "
+        "charge no longer has): not asked again until the charge wants another one.",
+    )
     payment_ids = fields.One2many("dunning.pix.payment", "charge_id", readonly=True)
     e2eids = fields.Char("End-to-end ids", compute="_compute_e2eids")
 
@@ -122,6 +135,11 @@ class DunningPixCharge(models.Model):
         charge from before that was stored)."""
         self.ensure_one()
         return self.date_created or self._pix_bank_today(self.create_date)
+
+    def _pix_discounts(self):
+        """[(date, Decimal amount)] of the fixed discounts the bank holds."""
+        self.ensure_one()
+        return [(date.fromisoformat(day), Decimal(amount)) for day, amount in self.discounts or []]
 
     def _pix_paid_late(self, paid_at, context=None):
         """Whether a Pix at ``paid_at`` paid this charge after its due date: a due
@@ -500,6 +518,9 @@ class DunningPixCharge(models.Model):
                 "copy_paste": self._pix_copy_paste(answer, location),
                 "location": location,
                 "amount": float(valor.get("original") or 0.0),
+                "discounts": [
+                    [day.isoformat(), str(amount)] for day, amount in fixed_discounts(valor)
+                ],
                 "date_due": calendario.get("dataDeVencimento") or self.date_due,
                 "last_error": False,
             }
@@ -563,9 +584,12 @@ class DunningPixCharge(models.Model):
                 if current.get("status") != "ATIVA":
                     charge._pix_from_bank(current)
                     continue
-                patch = revision(current, wanted)
-                if patch:
-                    charge._pix_store(client.patch_cobv(charge.txid, patch))
+                today = self._pix_bank_today()
+                patch = revision(current, wanted, today)
+                if patch and not charge._pix_revise(client, patch, wanted, today):
+                    _logger.info(
+                        "Pix charge %s: the revision the bank kept not asked again", charge.txid
+                    )
             except PixApiError as error:
                 charge.last_error = str(error)[:500]
                 _logger.info("Pix charge %s not followed: %s", charge.txid, error)
@@ -579,6 +603,36 @@ class DunningPixCharge(models.Model):
         # flagged charges stay flagged, the others are taken next time anyway.
         skipped = skipped if later else skipped & flagged
         skipped.filtered(lambda charge: charge.state == "active")._pix_follow_later()
+
+    def _pix_revise(self, client, patch, wanted, today):
+        """Send ``patch`` (what makes the bank's charge ``wanted``), unless it
+        is the one the bank already answered without taking: a bank may merge
+        what a revision sends and keep a part the charge no longer has (the
+        specification does not say how a revision applies). Then it is not
+        asked again at every pass; a person reads why on the charge. Returns
+        False when nothing was sent."""
+        self.ensure_one()
+        sent = json.dumps(patch, sort_keys=True)
+        if self.revision_kept == sent:
+            return False
+        answer = client.patch_cobv(self.txid, patch)
+        self._pix_store(answer)
+        if revision(answer, wanted, today) is not None:
+            self.write(
+                {
+                    "revision_kept": sent,
+                    "last_error": self.env._(
+                        "The bank answered the revision without taking all of it (it keeps "
+                        "a part the charge no longer has: %(parts)s). Check the charge at the "
+                        "bank, or remove it there; it is not revised again until the "
+                        "installment changes.",
+                        parts=", ".join(sorted(revision(answer, wanted, today))),
+                    ),
+                }
+            )
+        elif self.revision_kept:
+            self.revision_kept = False
+        return True
 
     def _pix_remove(self, client=None):
         """Remove the charge at the bank (REMOVIDA_PELO_USUARIO_RECEBEDOR)."""
@@ -632,10 +686,41 @@ class DunningPixCharge(models.Model):
         scheduled action; it takes what is left queued)."""
         self.ensure_one()
         paid = [p["endToEndId"] for p in current.get("pix") or [] if p.get("endToEndId")]
+        if not paid and current.get("status") == "CONCLUIDA":
+            # Paid, says the bank, without the Pix it received (optional in
+            # CobVCompleta): they are asked for by the charge's txid. Until
+            # they are known the charge stays as it was here: marked paid, its
+            # installment still open would get a new charge, payable again.
+            paid = self._pix_received()
+            if not paid:
+                self.last_error = self.env._(
+                    "The bank says this charge is paid but lists no Pix for it yet: it is "
+                    "read again at the next pass, and booked when the Pix is listed."
+                )
+                return
         if paid:
             self.account_id._pix_settle(paid)
             self.env["dunning.pix.payment"].sudo()._pix_book_now(paid)
         self._pix_store(current)
+
+    def _pix_received(self):
+        """The end-to-end ids of the Pix the bank received for this charge
+        since it was created (``GET /pix?txid``); none when the bank cannot
+        say now."""
+        self.ensure_one()
+        start = to_utc(self.create_date) - timedelta(days=1)
+        end = to_utc(fields.Datetime.now()) + timedelta(minutes=1)
+        try:
+            client = self.account_id._pix_client()
+            return [
+                record["endToEndId"]
+                for record in client.list_pix(start, end, txid=self.txid)
+                if isinstance(record, dict) and record.get("endToEndId")
+            ]
+        except PixApiError as error:
+            _logger.info("Pix charge %s: its Pix not read: %s", self.txid, error)
+            self._pix_pause_bank(self.account_id.id, error)
+            return []
 
 
 def _probe_then_all(items, put, parallel):

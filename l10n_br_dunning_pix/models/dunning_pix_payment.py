@@ -420,7 +420,11 @@ class DunningPixPayment(models.Model):
             charge = row.charge_id
             if charge.amount and charge.date_due and charge.move_line_id:
                 pix = with_charge_parts(
-                    pix, charge.amount, charge._pix_paid_late(pix.paid_at, context)
+                    pix,
+                    charge.amount,
+                    charge._pix_paid_late(pix.paid_at, context),
+                    charge._pix_discounts(),
+                    charge._pix_bank_today(pix.paid_at),
                 )
             line = row.move_line_id
             currency = row.company_id.currency_id
@@ -541,6 +545,10 @@ class DunningPixPayment(models.Model):
         self.write(
             {
                 "payment_id": payment.id,
+                # The parts as booked (a bank may give none: read from the charge).
+                "amount_original": float(plan.receivable),
+                "amount_charges": float(plan.income),
+                "amount_discount": float(plan.expense),
                 "state": "review" if plan.reasons else "booked",
                 "note": note or False,
                 "refund_pending": bool(pix.refunded),
@@ -565,9 +573,41 @@ class DunningPixPayment(models.Model):
             )
         return escape(f"{body} {note}".strip())
 
+    def _pix_refund_write_offs(self, refunded_before, refunded):
+        """The write-off lines of a refund that brings what was given back to
+        ``refunded`` from ``refunded_before``: the fine and interest booked as
+        income are given back first (as a payment pays the installment first,
+        what the customer still paid pays the installment), then the
+        installment; a discount granted is taken back once all is refunded
+        (nothing was paid to earn it)."""
+        currency = self.company_id.currency_id
+        charges = self.amount_charges
+        income_back = currency.round(min(refunded, charges) - min(refunded_before, charges))
+        write_offs = []
+        if income_back > 0:
+            write_offs.append(
+                {
+                    "name": self.env._("Fine and interest refunded by Pix"),
+                    "account_id": self.account_id._pix_charges_account().id,
+                    "amount_currency": income_back,
+                    "balance": income_back,
+                }
+            )
+        if self.amount_discount and refunded >= self.amount > refunded_before:
+            write_offs.append(
+                {
+                    "name": self.env._("Discount of a refunded Pix taken back"),
+                    "account_id": self.account_id._pix_discount_account().id,
+                    "amount_currency": -self.amount_discount,
+                    "balance": -self.amount_discount,
+                }
+            )
+        return write_offs
+
     def _pix_book_refund(self, pix):
         """Give back to the customer what the bank refunded: an outbound payment
-        of the refunded amount; the installment owes it again."""
+        of the refunded amount; the installment owes again what it had paid of
+        it, the income of the fine and interest given back is undone."""
         self.ensure_one()
         delta = float(pix.refunded) - self.amount_refunded
         if delta <= 0 or not self.payment_id:
@@ -575,29 +615,35 @@ class DunningPixPayment(models.Model):
             return
         account = self.account_id
         line = self.move_line_id
-        refund = self.env["account.payment"].create(
-            {
-                "payment_type": "outbound",
-                "partner_type": "customer",
-                "partner_id": line.partner_id.commercial_partner_id.id,
-                "amount": delta,
-                "journal_id": account.journal_id.id,
-                "date": fields.Date.context_today(self),
-                "memo": f"Devolução Pix {pix.e2eid}",
-            }
-        )
+        vals = {
+            "payment_type": "outbound",
+            "partner_type": "customer",
+            "partner_id": line.partner_id.commercial_partner_id.id,
+            "amount": delta,
+            "journal_id": account.journal_id.id,
+            "date": fields.Date.context_today(self),
+            "memo": f"Devolução Pix {pix.e2eid}",
+        }
+        write_offs = self._pix_refund_write_offs(self.amount_refunded, float(pix.refunded))
+        if write_offs:
+            vals["write_off_line_vals"] = write_offs
+        refund = self.env["account.payment"].create(vals)
         refund.action_post()
         paid_line = self.payment_id.move_id.line_ids.filtered(
             lambda aml: aml.account_id == line.account_id
         )
-        refund_line = refund.move_id.line_ids.filtered(
-            lambda aml: aml.account_id == line.account_id
+        # This refund's and the earlier ones' receivable lines (a refund that
+        # gives back fine and interest only has none worth matching).
+        currency = self.company_id.currency_id
+        refund_lines = (self.refund_payment_ids.move_id | refund.move_id).line_ids.filtered(
+            lambda aml: aml.account_id == line.account_id and not currency.is_zero(aml.balance)
         )
-        # Undo the payment's reconciliation, match the refund against the
+        # Undo the payment's reconciliation, match the refunds against the
         # payment, then what remains of the payment against the installment.
         settling = self.env["account.move.line"].with_context(dunning_pix_settling=True)
         paid_line.remove_move_reconcile()
-        settling._reconcile_plan([paid_line + refund_line])
+        if refund_lines:
+            settling._reconcile_plan([paid_line + refund_lines])
         if not paid_line.reconciled:
             settling._reconcile_plan([paid_line + line])
         refunded = self.amount_refunded + delta

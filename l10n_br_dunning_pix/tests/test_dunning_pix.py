@@ -5,6 +5,7 @@ specification, the stand-in pays them and notifies Odoo's webhook, Odoo reads
 each Pix back from the bank and books it once."""
 
 import base64
+import json
 import shutil
 import tempfile
 from datetime import UTC, date, datetime, timedelta
@@ -286,6 +287,41 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertFalse(self.env["dunning.pix.payment"].search([]))
         self.assertEqual(move.payment_state, "not_paid")
 
+    def test_the_webhook_answers_a_banks_check_of_the_address(self):
+        """A bank may check the address when it is registered (an empty list
+        posted to it, an empty body, a test event): answered 200, nothing
+        booked; one that checks before accepting the address registers it."""
+        self.bank.check_webhook = True
+        self.addCleanup(setattr, self.bank, "check_webhook", False)
+        self.account.action_register_webhook()
+        self.assertEqual(self.bank.notifications[-1], (self.account.webhook_url + "/pix", 200))
+        for url in (self.account.webhook_url, self.account.webhook_url + "/pix"):
+            for check in ({"pix": []}, {}, {"evento": "teste_webhook"}):
+                answer = requests.post(url, json=check, timeout=30)
+                self.assertEqual(answer.status_code, 200, (url, check))
+            self.assertEqual(requests.post(url, data=b"", timeout=30).status_code, 200)
+        # A wrong secret is still refused, check or not.
+        wrong = self.account.webhook_url.replace(self.account.webhook_token, "x" * 43)
+        self.assertEqual(requests.post(wrong, json={"pix": []}, timeout=30).status_code, 403)
+        self.assertFalse(self.env["dunning.pix.payment"].search([]))
+
+    def test_a_notification_labelled_as_a_form_is_read_as_json(self):
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        _line, _code, charge = self._charge(move)
+        record = self.bank.pay(
+            charge.txid, when=datetime(2026, 12, 9, 14, 0, tzinfo=UTC), notify=False
+        )
+        answer = requests.post(
+            self.account.webhook_url + "/pix",
+            data=json.dumps({"pix": [record]}).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            timeout=30,
+        )
+        self.assertEqual(answer.status_code, 200)
+        self._settle()
+        self.assertEqual(move.dunning_pix_payment_ids.e2eid, record["endToEndId"])
+        self.assertIn(move.payment_state, PAID_STATES)
+
     def test_bank_down_falls_back_to_the_static_code(self):
         bank = self._static_pix_bank()
         move = self._invoice(self.sp, DUE, amount=80.0)
@@ -402,6 +438,67 @@ class TestDunningPix(DunningCase, HttpCase):
         self.bank.notify([record["endToEndId"]])
         self._settle()
         self.assertEqual(len(received.refund_payment_ids), 1)
+
+    def test_a_refunded_late_payment_gives_back_its_fine_and_interest(self):
+        """1,000.00 paid 30 days late as 1,030.00 (30.00 of fine and interest
+        booked as income), then refunded in two parts: the fine and interest
+        are given back first, then the installment; once all is refunded the
+        invoice owes 1,000.00 again, the income is undone and nothing else is
+        left on the customer's receivable."""
+        self._contract_charges()
+        move = self._invoice(self.rj, DUE, amount=1000.0)
+        line, _code, charge = self._charge(move)
+        record = self.bank.pay(charge.txid, when=datetime(2027, 1, 9, 14, 0, tzinfo=UTC))
+        self._settle()
+        received = move.dunning_pix_payment_ids
+        income = self.account._pix_charges_account()
+
+        def income_balance():
+            # The income the Pix and its refunds booked (the invoice's own
+            # revenue may use the same account).
+            moves = received.payment_id.move_id | received.refund_payment_ids.move_id
+            return sum(
+                moves.line_ids.filtered(lambda aml: aml.account_id == income).mapped("balance")
+            )
+
+        self.assertEqual(income_balance(), -30.0)
+        self.bank.refund(record["endToEndId"], value="20.00")
+        self._settle()
+        self.assertEqual((income_balance(), move.amount_residual), (-10.0, 0.0))
+        self.bank.refund(record["endToEndId"], value="1010.00")
+        self._settle()
+        self.assertEqual(received.state, "refunded")
+        self.assertEqual((income_balance(), move.amount_residual), (0.0, 1000.0))
+        receivable = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", self.rj.id),
+                ("account_id", "=", line.account_id.id),
+                ("parent_state", "=", "posted"),
+            ]
+        )
+        self.assertEqual(sum(receivable.mapped("amount_residual")), 1000.0)
+
+    def test_a_payment_refunded_in_two_parts_reopens_all_of_it(self):
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        line, _code, charge = self._charge(move)
+        record = self.bank.pay(charge.txid)
+        self._settle()
+        for part, residual in (("40.00", 40.0), ("60.00", 100.0)):
+            self.bank.refund(record["endToEndId"], value=part)
+            self._settle()
+            self.assertEqual(move.amount_residual, residual)
+        received = move.dunning_pix_payment_ids
+        self.assertEqual((received.state, len(received.refund_payment_ids)), ("refunded", 2))
+        # Nothing stray on the customer's receivable: the invoice's 100.00 only.
+        receivable = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", self.sp.id),
+                ("account_id", "=", line.account_id.id),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+            ]
+        )
+        self.assertEqual(receivable, line)
 
     def test_a_refund_notified_before_the_booking_is_given_back_too(self):
         move = self._invoice(self.sp, DUE, amount=100.0)
@@ -808,6 +905,114 @@ class TestDunningPix(DunningCase, HttpCase):
             valor["desconto"],
             {"modalidade": 1, "descontoDataFixa": [{"data": "2026-12-06", "valorPerc": "10.00"}]},
         )
+
+    def _discounted_invoice(self):
+        """500.00 due 26/12, 2 % off (10.00) when paid by 06/12."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30 dias, 2 % em 10 dias",
+                "early_discount": True,
+                "discount_percentage": 2.0,
+                "discount_days": 10,
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 100.0, "nb_days": 30})
+                ],
+            }
+        )
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.sp.id,
+                "invoice_date": date(2026, 11, 26),
+                "invoice_payment_term_id": term.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Consultoria", "price_unit": 500.0, "tax_ids": []})
+                ],
+            }
+        )
+        with freeze_time(datetime(2026, 11, 26, 15, 0)):
+            move.action_post()
+        return move
+
+    def test_an_early_payment_without_its_parts_took_the_charges_discount(self):
+        """A bank that leaves out componentesValor: 490.00 paid by the
+        discount's date is the charge paid with its discount, not a partial
+        payment leaving 10.00 for the régua to chase."""
+        self.bank.omit_components = True
+        self.addCleanup(setattr, self.bank, "omit_components", False)
+        move = self._discounted_invoice()
+        _line, _code, charge = self._charge(move)
+        self.assertEqual(charge.discounts, [["2026-12-06", "10.00"]])
+        record = self.bank.pay(charge.txid, when=datetime(2026, 12, 4, 14, 0, tzinfo=UTC))
+        self.assertEqual((record["valor"], "componentesValor" in record), ("490.00", False))
+        self._settle()
+        received = move.dunning_pix_payment_ids
+        self.assertEqual(
+            (received.state, received.amount, received.amount_discount), ("booked", 490.0, 10.0)
+        )
+        self.assertIn(move.payment_state, PAID_STATES)
+        self.assertFalse(move.amount_residual)
+
+    def test_a_discount_past_its_date_asks_no_revision(self):
+        """After the discount's date the régua no longer offers it; the bank
+        still holding it changes nothing anyone pays: no revision (a bank that
+        merges revisions would keep it, and be asked again every hour)."""
+        self.bank.merge_patch = True
+        self.addCleanup(setattr, self.bank, "merge_patch", False)
+        move = self._discounted_invoice()
+        _line, _code, charge = self._charge(move)
+        with freeze_time(datetime(2026, 12, 8, 15, 0)):
+            for _hour in range(3):
+                self.env["dunning.pix.account"]._cron_pix_sync()
+        patches = [r for r in self.bank.requests if r[0] == "PATCH" and charge.txid in r[1]]
+        self.assertEqual(patches, [])
+
+    def test_a_bank_that_keeps_what_a_revision_leaves_out_is_not_asked_every_hour(self):
+        """The contracts stop providing fine and interest; a bank that merges
+        the revision keeps them. Asked once, then a person reads why on the
+        charge; another change of the installment is sent."""
+        self._contract_charges()
+        self.bank.merge_patch = True
+        self.addCleanup(setattr, self.bank, "merge_patch", False)
+        move = self._invoice(self.sp, DUE, amount=300.0)
+        _line, _code, charge = self._charge(move)
+        self.company.dunning_contract_charges = False
+        for _hour in range(3):
+            self.env["dunning.pix.account"]._cron_pix_sync()
+        patches = [r for r in self.bank.requests if r[0] == "PATCH" and charge.txid in r[1]]
+        self.assertEqual(len(patches), 1)
+        self.assertIn("multa", self.bank.charges[charge.txid]["valor"])
+        self.assertIn("without taking all of it", charge.last_error)
+        self.assertTrue(charge.revision_kept)
+        self._pay(move, amount=100.0)
+        held = self.bank.charges[charge.txid]
+        self.assertEqual((held["valor"]["original"], held["revisao"]), ("200.00", 2))
+
+    def test_a_charge_paid_without_its_pix_listed_is_booked_by_its_txid(self):
+        """A bank whose charge says CONCLUIDA without the Pix it received
+        (optional in CobVCompleta): they are read by the charge's txid and
+        booked; until the bank lists them, the charge stays as it was and no
+        second charge is created for the installment."""
+        self.bank.omit_cobv_pix = True
+        self.addCleanup(setattr, self.bank, "omit_cobv_pix", False)
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        line, code, charge = self._charge(move)
+        record = self.bank.pay(charge.txid, notify=False)  # now: the bank lists it until now
+        # Not listed yet: left as it was, the same code, no second charge.
+        listed = self.bank.pix.pop(record["endToEndId"])
+        charge.action_check_bank()
+        self.assertEqual(charge.state, "active")
+        self.assertIn("lists no Pix", charge.last_error)
+        with freeze_time(datetime(2026, 12, 9, 15, 0)):
+            self.assertEqual(line._dunning_pix_code(), code)
+        self.assertEqual(len(move.dunning_pix_charge_ids), 1)
+        # Listed: booked, the charge paid.
+        self.bank.pix[record["endToEndId"]] = listed
+        charge.action_check_bank()
+        self.env.invalidate_all()
+        self.assertEqual(charge.state, "paid")
+        self.assertEqual(move.dunning_pix_payment_ids.e2eid, record["endToEndId"])
+        self.assertIn(move.payment_state, PAID_STATES)
 
     def test_partial_payment_by_other_means_revises_the_amount(self):
         move = self._invoice(self.sp, DUE, amount=300.0)

@@ -353,23 +353,64 @@ OPTIONAL_VALUE_PARTS = ("multa", "juros", "desconto", "abatimento")
 ECHO_FIELDS = ("solicitacaoPagador", "infoAdicionais")
 
 
+def _name_words(text):
+    return re.sub(r"[^0-9A-Z]+", " ", _plain(text, NAME_MAX)).split()
+
+
 def _same_name(theirs, mine):
     """The debtor's name as the bank holds it means ours: a bank may keep it
-    in upper case, without accents or with other spacing; one that leaves it
-    out changes nothing either."""
+    in upper case, without accents, punctuation (D'Ávila & Filhos Ltda.:
+    DAVILA FILHOS LTDA) or with other spacing; one that leaves it out
+    changes nothing either."""
     if theirs is None:
         return True
-    return _plain(str(theirs), NAME_MAX).casefold() == _plain(mine, NAME_MAX).casefold()
+    mine_words, their_words = _name_words(mine), _name_words(str(theirs))
+    return "".join(their_words) == "".join(mine_words)
 
 
-def _differs(key, theirs, mine):
+def fixed_discounts(valor):
+    """[(date, amount)] of the fixed discounts (``desconto`` modalidade 1,
+    ``descontoDataFixa``) a charge's ``valor`` holds, as the bank answered it;
+    anything else (no discount, another modality, unreadable) gives none."""
+    desconto = (valor or {}).get("desconto") if isinstance(valor, dict) else None
+    if not isinstance(desconto, dict) or str(desconto.get("modalidade")) != "1":
+        return []
+    found = []
+    for item in desconto.get("descontoDataFixa") or []:
+        try:
+            found.append((date.fromisoformat(item["data"]), parse_money(item["valorPerc"])))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return sorted(found)
+
+
+def _spent(part, held, today):
+    """Whether a part the bank holds no longer changes what anyone pays: a
+    fixed discount all of whose dates are past (the payer's bank gives none
+    after them). Such a part is left as it is: a bank may keep a part a
+    revision leaves out (it merges what is sent), and asking again would
+    revise the charge at every pass."""
+    if part != "desconto" or today is None:
+        return False
+    dates = [day for day, _amount in fixed_discounts({"desconto": held})]
+    return bool(dates) and max(dates) < today
+
+
+def _differs(key, theirs, mine, today=None):
     """Whether the bank's ``theirs`` of ``key`` changes what the payer pays or
-    who owes it, against ``mine`` (what we send)."""
+    who owes it, against ``mine`` (what we send) on ``today`` (the bank's date)."""
     if key == "valor":
         if _as_sent(theirs, mine) != _as_sent(mine, mine):
             return True
         held = theirs if isinstance(theirs, dict) else {}
-        return bool({part for part in OPTIONAL_VALUE_PARTS if held.get(part)} - set(mine))
+        return bool(
+            {
+                part
+                for part in OPTIONAL_VALUE_PARTS
+                if held.get(part) and not _spent(part, held[part], today)
+            }
+            - set(mine)
+        )
     theirs = theirs if isinstance(theirs, dict) else {}
     if key == "calendario":
         # The due date always; the days payable after it when the bank says.
@@ -386,7 +427,7 @@ def _differs(key, theirs, mine):
     return not _same_name(theirs.get("nome"), mine.get("nome") or "")
 
 
-def revision(current, wanted):
+def revision(current, wanted, today=None):
     """The ``PATCH /cobv/{txid}`` body that turns the charge the bank holds
     (``current``: a ``CobVGerada``) into ``wanted`` (a ``CobVSolicitada``), or
     None when nothing changes what the payer pays or who owes it: the amount
@@ -394,11 +435,12 @@ def revision(current, wanted):
     payable after it, the debtor's CPF or CNPJ and name (as a bank may write
     it). The texts the payer reads (``solicitacaoPagador``, ``infoAdicionais``)
     go with a revision when they differ, but never ask for one: a bank may
-    leave them out of its answer."""
+    leave them out of its answer. ``today`` (the bank's date): a discount
+    whose dates are past is no reason for a revision."""
     patch = {}
     for key in ("calendario", "valor", "devedor"):
         mine = wanted.get(key)
-        if mine is not None and _differs(key, current.get(key), mine):
+        if mine is not None and _differs(key, current.get(key), mine, today):
             patch[key] = mine
     if not patch:
         return None

@@ -19,7 +19,8 @@ headers or query parameters) are in :mod:`.banks`.
 
 import threading
 import time
-from datetime import UTC
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import quote
 
 import requests
@@ -62,9 +63,19 @@ class PixApiError(Exception):
         return self.status == 404
 
 
-def _retry_after(response):
+def _retry_after(response, now=None):
+    """Seconds to wait the answer asks for: ``Retry-After`` in seconds, or as
+    an HTTP date (RFC 9110 §10.2.3); None when it asks nothing readable."""
     value = (response.headers.get("Retry-After") or "").strip()
-    return float(value) if value.isdigit() else None
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment is None or moment.tzinfo is None:
+        return None
+    return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
 
 
 def error_from_response(response, token=False):
@@ -212,10 +223,11 @@ class PixClient:
     def get_pix(self, e2eid):
         return self.request("GET", f"/pix/{e2eid}")
 
-    def list_pix(self, start, end):
-        """Every Pix with a txid received between ``start`` and ``end`` (aware
-        datetimes), page after page."""
+    def list_pix(self, start, end, txid=None):
+        """Every Pix with a txid (``txid``: of that charge) received between
+        ``start`` and ``end`` (aware datetimes), page after page."""
         page = 0
+        filters = {"txid": txid} if txid else {"txIdPresente": "true"}
         while page < MAX_PAGES:
             data = self.request(
                 "GET",
@@ -223,12 +235,14 @@ class PixClient:
                 params={
                     "inicio": _rfc3339(start),
                     "fim": _rfc3339(end),
-                    "txIdPresente": "true",
+                    **filters,
                     "paginacao.paginaAtual": page,
                     "paginacao.itensPorPagina": PAGE_SIZE,
                 },
             )
-            items = (data or {}).get("pix") or []
+            # The specification's PixConsultados requires the list as "cobs"
+            # (a slip: its property is "pix"); a bank may follow either.
+            items = (data or {}).get("pix") or (data or {}).get("cobs") or []
             yield from items
             paging = ((data or {}).get("parametros") or {}).get("paginacao") or {}
             page += 1

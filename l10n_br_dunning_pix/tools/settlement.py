@@ -90,7 +90,10 @@ def parse_pix(record):
     except ValueError as error:
         raise PixRecordError(str(error)) from error
     refunds = []
-    for refund in record.get("devolucoes") or []:
+    given = record.get("devolucoes") or []
+    # One devolução given as an object, not a list: the specification's own
+    # example of a notification (pixWebhook1) writes it so.
+    for refund in [given] if isinstance(given, dict) else given:
         if not isinstance(refund, dict):
             raise PixRecordError("a devolução is not an object")
         try:
@@ -123,22 +126,38 @@ def parse_pix(record):
     )
 
 
-def with_charge_parts(pix, charge_original, paid_late):
+def with_charge_parts(pix, charge_original, paid_late, discounts=(), paid_on=None):
     """``pix`` with the parts of a charge's payment the bank did not give
     (``componentesValor`` is optional): a charge's payer pays what the
     payer's bank computes from it, so what a payment made after the due date
     (``paid_late``) has beyond the charge's original amount is its fine and
-    interest. Anything else stays as the bank gave it (a person looks at it)."""
+    interest, and a payment made by a discount's date (``discounts``: the
+    charge's ``[(date, amount)]``, ``paid_on``: the bank's date it was paid)
+    of exactly the original amount less that discount took the discount.
+    Anything else stays as the bank gave it (a person looks at it)."""
     original = Decimal(str(charge_original))
-    if pix.parts_given or not paid_late or pix.value <= original:
+    if pix.parts_given:
         return pix
-    return replace(pix, original=original, interest=pix.value - original, parts_given=True)
+    if paid_late and pix.value > original:
+        return replace(pix, original=original, interest=pix.value - original, parts_given=True)
+    if not paid_late and paid_on and pix.value < original:
+        # The payer's bank gives the discount of the first date not yet past.
+        applicable = sorted((day, amount) for day, amount in discounts if paid_on <= day)
+        if applicable and original - Decimal(str(applicable[0][1])) == pix.value:
+            discount = Decimal(str(applicable[0][1]))
+            return replace(pix, original=original, discount=discount, parts_given=True)
+    return pix
 
 
 def notified_e2eids(body):
     """The end-to-end ids a webhook notification (``{"pix": [...]}``) names, in
-    order and once each; PixRecordError when it is not one."""
-    if not isinstance(body, dict) or not isinstance(body.get("pix"), list) or not body["pix"]:
+    order and once each; PixRecordError when it is not one. A body that names
+    none (``{"pix": []}``, an empty object, a bank's test event such as
+    ``{"evento": "teste_webhook"}``) is the check a bank makes of the address
+    when it is registered: no Pix, nothing to read or book."""
+    if body is None or (isinstance(body, dict) and "pix" not in body):
+        return []
+    if not isinstance(body, dict) or not isinstance(body.get("pix"), list):
         raise PixRecordError('a notification is {"pix": [...]}')
     seen = []
     for item in body["pix"]:

@@ -13,6 +13,7 @@ from ..cobv import (
     debtor_id,
     dynamic_br_code,
     expiring,
+    fixed_discounts,
     make_txid,
     money,
     normalize_key,
@@ -165,6 +166,52 @@ def test_revision_only_for_what_the_payer_pays_or_who_owes_it():
     # The days payable after the due date: revised when the bank says otherwise.
     longer = {**held, "calendario": {**held["calendario"], "validadeAposVencimento": 5}}
     assert revision(longer, wanted)["calendario"] == wanted["calendario"]
+
+
+def test_a_bank_that_drops_the_names_punctuation_asks_no_revision():
+    wanted = charge(debtor_name="Maria D'Ávila & Filhos Ltda.").body()
+    held = {**wanted, "devedor": {"cpf": "52998224725", "nome": "MARIA DAVILA FILHOS LTDA"}}
+    assert revision(held, wanted) is None
+    other = {**held, "devedor": {"cpf": "52998224725", "nome": "MARIA DAVILA NETOS LTDA"}}
+    assert revision(other, wanted)["devedor"] == wanted["devedor"]
+
+
+def test_a_discount_whose_date_is_past_asks_no_revision():
+    # The bank still holds the early-payment discount (a bank may keep what a
+    # revision leaves out): past its date it changes nothing anyone pays, and
+    # asking again would revise the charge at every pass.
+    discounted = charge(discount_until=DUE - timedelta(days=5), discount_amount=Decimal("10"))
+    held = {**discounted.body(), "revisao": 1}
+    assert fixed_discounts(held["valor"]) == [(DUE - timedelta(days=5), Decimal("10.00"))]
+    wanted = charge().body()  # the régua no longer offers it
+    assert revision(held, wanted, today=DUE - timedelta(days=4)) is None
+    # Until its date has passed, it is revised away (the installment was paid
+    # in part, say), and without ``today`` as before.
+    assert revision(held, wanted, today=DUE - timedelta(days=5)) == {"valor": wanted["valor"]}
+    assert revision(held, wanted) == {"valor": wanted["valor"]}
+    # Any other part the bank holds is revised away whatever the day.
+    fined = {**held, "valor": {**held["valor"], "multa": {"modalidade": 2, "valorPerc": "2.00"}}}
+    assert revision(fined, wanted, today=DUE)["valor"] == wanted["valor"]
+
+
+def test_fixed_discounts_read_what_the_bank_holds():
+    assert fixed_discounts({}) == [] and fixed_discounts(None) == []
+    percent = {"desconto": {"modalidade": 2, "descontoDataFixa": [{"data": "2026-12-01"}]}}
+    assert fixed_discounts(percent) == []
+    two = {
+        "desconto": {
+            "modalidade": "1",
+            "descontoDataFixa": [
+                {"data": "2026-12-05", "valorPerc": "5.00"},
+                {"data": "2026-12-01", "valorPerc": "9.50"},
+                {"data": "nonsense", "valorPerc": "1.00"},
+            ],
+        }
+    }
+    assert fixed_discounts(two) == [
+        (date(2026, 12, 1), Decimal("9.50")),
+        (date(2026, 12, 5), Decimal("5.00")),
+    ]
 
 
 def test_a_charge_is_never_due_before_the_bank_creates_it():

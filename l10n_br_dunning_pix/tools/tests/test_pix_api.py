@@ -147,3 +147,36 @@ def test_every_page_is_read_whatever_the_bank_says_of_its_pages(bank, page_count
     now = datetime.now(UTC)
     listed = list(client.list_pix(now - timedelta(hours=1), now + timedelta(seconds=1)))
     assert sorted(r["endToEndId"] for r in listed) == sorted(paid)
+
+
+def test_the_pix_of_one_charge_and_a_list_named_as_the_schema_says(bank):
+    client = client_for(bank)
+    paid = {}
+    for number in (200, 201):
+        txid = make_txid("db", number)
+        client.put_cobv(txid, body(txid))
+        paid[txid] = bank.pay(txid, notify=False)["endToEndId"]
+    now = datetime.now(UTC)
+    start, end = now - timedelta(hours=1), now + timedelta(seconds=1)
+    first = make_txid("db", 200)
+    assert [r["endToEndId"] for r in client.list_pix(start, end, txid=first)] == [paid[first]]
+    # PixConsultados requires its list as "cobs" (a slip of the specification,
+    # whose property is "pix"): a bank that follows the requirement is read too.
+    bank.list_key = "cobs"
+    assert sorted(r["endToEndId"] for r in client.list_pix(start, end)) == sorted(paid.values())
+    assert bank.refusals == []
+
+
+def test_retry_after_in_seconds_or_as_an_http_date():
+    from ..pix_api import _retry_after
+
+    class Answer:
+        def __init__(self, value):
+            self.headers = {"Retry-After": value} if value is not None else {}
+
+    now = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    assert _retry_after(Answer("120"), now) == 120.0
+    assert _retry_after(Answer("Sun, 06 Dec 2026 12:01:30 GMT"), now) == 90.0
+    assert _retry_after(Answer("Sun, 06 Dec 2026 11:00:00 GMT"), now) == 0.0
+    for unreadable in (None, "", "soon", "-5", "1.5"):
+        assert _retry_after(Answer(unreadable), now) is None

@@ -109,9 +109,29 @@ def test_notification_ids_once_each_in_order():
     other = "E" + "9" * 31
     body = {"pix": [{"endToEndId": E2E}, {"endToEndId": other}, {"endToEndId": E2E}]}
     assert notified_e2eids(body) == [E2E, other]
-    for bad in (None, {}, {"pix": []}, {"pix": [{"endToEndId": 5}]}, []):
+    for bad in ({"pix": [{"endToEndId": 5}]}, [], {"pix": {"endToEndId": E2E}}, "pix", 3):
         with pytest.raises(PixRecordError):
             notified_e2eids(bad)
+
+
+@pytest.mark.parametrize(
+    "check", [None, {}, {"pix": []}, {"evento": "teste_webhook"}, {"webhookUrl": "x"}]
+)
+def test_a_banks_check_of_the_address_names_no_pix(check):
+    # At registration a bank may post an empty list, an empty body or a test
+    # event to the address: the webhook answers it, with nothing to book.
+    assert notified_e2eids(check) == []
+
+
+def test_a_single_devolucao_given_as_an_object_is_read():
+    # The specification's own notification example (pixWebhook1) writes one
+    # devolução as an object, where its schema says a list.
+    refund = {"id": "D1", "rtrId": "D" + "1" * 31, "valor": "7.89", "status": "DEVOLVIDO"}
+    pix = parse_pix({**record(), "devolucoes": refund})
+    assert pix.refunds == (("D1", "D" + "1" * 31, Decimal("7.89"), "DEVOLVIDO"),)
+    assert pix.refunded == Decimal("7.89")
+    with pytest.raises(PixRecordError):
+        parse_pix({**record(), "devolucoes": ["not an object"]})
 
 
 def test_a_charges_late_payment_without_parts_has_its_excess_as_fine_and_interest():
@@ -130,3 +150,32 @@ def test_a_charges_late_payment_without_parts_has_its_excess_as_fine_and_interes
     assert with_charge_parts(pix, 1000.0, paid_late=False) is pix
     given = parse_pix(record(value="1030.00"))
     assert with_charge_parts(given, 1000.0, paid_late=True) is given
+
+
+def test_an_early_payment_without_parts_took_the_charges_discount():
+    # 500.00 with 10.00 off until 10/12, paid 490.00 on 08/12 by a bank that
+    # leaves out componentesValor: the discount, not a partial payment.
+    from datetime import date
+
+    bare = record(value="490.00")
+    del bare["componentesValor"]
+    pix = parse_pix(bare)
+    discounts = [(date(2026, 12, 10), Decimal("10.00"))]
+    early = with_charge_parts(pix, 500.0, False, discounts, paid_on=date(2026, 12, 8))
+    plan = booking(early, Decimal("500.00"))
+    assert (plan.receivable, plan.expense, plan.left_open, plan.reasons) == (
+        Decimal("500.00"),
+        Decimal("10.00"),
+        Decimal("0"),
+        (),
+    )
+    # On the discount's day still; not after it, and not another amount: as
+    # the bank gave it (a partial payment a person looks at).
+    assert with_charge_parts(pix, 500.0, False, discounts, paid_on=date(2026, 12, 10)).discount
+    assert with_charge_parts(pix, 500.0, False, discounts, paid_on=date(2026, 12, 11)) is pix
+    assert with_charge_parts(pix, 501.0, False, discounts, paid_on=date(2026, 12, 8)) is pix
+    assert with_charge_parts(pix, 500.0, False, (), paid_on=date(2026, 12, 8)) is pix
+    # Several dates: the first one not yet past is the one the payer's bank gave.
+    two = [(date(2026, 12, 5), Decimal("20.00")), (date(2026, 12, 10), Decimal("10.00"))]
+    assert with_charge_parts(pix, 500.0, False, two, paid_on=date(2026, 12, 8)).discount == 10
+    assert with_charge_parts(pix, 500.0, False, two, paid_on=date(2026, 12, 4)) is pix
