@@ -46,10 +46,10 @@ class DunningShortLink(http.Controller):
         link = request.env["dunning.customer.link"].sudo().search([("token", "=", token)], limit=1)
         if not link:
             raise NotFound()
-        company = link.company_id
-        lang = link.partner_id._dunning_lang(company)
+        lang = link.partner_id._dunning_lang(link.company_id)
         request.update_context(lang=lang)
         link = link.with_context(lang=lang)
+        company = link.company_id
         statement = link._statement()
         state = link._state(statement)
         items = []
@@ -66,6 +66,9 @@ class DunningShortLink(http.Controller):
                 for item in move._dunning_portal_installments():
                     items.append({**item, "label": label, "url": url})
         values = {
+            # The portal's header and footer are the document's company's, not
+            # the database's first one (Odoo's portal layout reads res_company).
+            "res_company": company,
             "dunning_company": company,
             "dunning_link_state": state,
             "dunning_items": items,
@@ -98,6 +101,7 @@ class DunningShortLink(http.Controller):
         move = move.with_context(lang=lang)
         state = move._dunning_link_state()
         values = {
+            "res_company": move.company_id,
             "dunning_invoice": move,
             "dunning_link_state": state,
             "dunning_installments": move._dunning_portal_installments() if state == "valid" else [],
@@ -150,7 +154,9 @@ class DunningShortLink(http.Controller):
             done = "resubscribed" if post.get("resubscribe") == "1" else "unsubscribed"
         lang = partner._dunning_lang(company)
         request.update_context(lang=lang)
+        company = company.with_context(lang=lang)
         values = {
+            "res_company": company,
             "dunning_partner": partner,
             "dunning_company": company,
             "dunning_done": done,

@@ -67,6 +67,7 @@ class DunningPortal(PortalAccount):
     @staticmethod
     def _dunning_link_gone_values(invoice, access_token):
         return {
+            "res_company": invoice.company_id,
             "dunning_invoice": invoice,
             "dunning_link_state": invoice._dunning_link_state(),
             "access_token": access_token,
@@ -158,6 +159,9 @@ class DunningPortal(PortalAccount):
         company = invoice.company_id
         installments = invoice._dunning_portal_installments()
         return {
+            # The portal's header and footer are the invoice's company's (Odoo's
+            # portal layout reads res_company; a visitor's is the first one).
+            "res_company": company,
             "dunning": True,
             "dunning_closed": invoice._dunning_portal_closed(),
             "dunning_installments": installments,
@@ -433,6 +437,7 @@ class DunningPortal(PortalAccount):
         values = {
             **self._prepare_portal_layout_values(),
             "page_name": "dunning_preferences",
+            "res_company": company,
             "dunning_partner": partner,
             "dunning_action": action,
             "access_token": access_token,

@@ -128,6 +128,7 @@ class DunningAgreementPortal(DunningPortal):
         values = {
             **self._prepare_portal_layout_values(),
             "page_name": "dunning_agreement",
+            "res_company": company,
             "dunning_partner": partner,
             "dunning_company": company,
             "dunning_companies": companies if companies and len(companies) > 1 else None,
@@ -271,7 +272,7 @@ class DunningAgreementPortal(DunningPortal):
         customer always reaches their own agreements."""
         if not self._dunning_by_link(agreement) or agreement._dunning_link_state() == "valid":
             return None
-        values = {"dunning_agreement": agreement}
+        values = {"dunning_agreement": agreement, "res_company": agreement.company_id}
         return request.render("l10n_br_dunning.portal_dunning_agreement_gone", values, status=410)
 
     def _dunning_agreement_view(self, agreement, access_token, kw, error=None, step=False):
@@ -302,6 +303,7 @@ class DunningAgreementPortal(DunningPortal):
         values = {
             **self._prepare_portal_layout_values(),
             "page_name": "dunning_agreement",
+            "res_company": agreement.company_id,
             "agreement": agreement,
             "dunning_installments": installments,
             "dunning_done": kw.get("dunning_done") == "accepted",

@@ -31,6 +31,7 @@ REASONS = {
     rules.SMS_OPTED_OUT: _lt("The customer opted out of SMS."),
     rules.SMS_CAP: _lt("SMS limit per customer reached: deferred to %(day)s."),
     rules.NO_EMAIL: _lt("The customer has no e-mail address."),
+    rules.BAD_EMAIL: _lt("The customer's e-mail address is not valid (%(email)s)."),
     rules.EMAIL_BLACKLISTED: _lt("The customer's e-mail is blacklisted."),
     rules.EMAIL_OPTED_OUT: _lt("The customer asked this company for no more e-mail reminders."),
     rules.COMPANY_UNIDENTIFIED: _lt(
@@ -151,7 +152,9 @@ class DunningChannel(models.AbstractModel):
             )
         return rules.Contact(
             preferred=partner.dunning_preferred_channel or "any",
-            email=bool(partner.email),
+            # An address mail can go to ("foo@" is on file, not usable).
+            email=bool(partner.email_normalized),
+            email_raw=(partner.email or "").strip() or None,
             email_blacklisted=blacklisted,
             email_opted_out=company in partner.dunning_email_opt_out_company_ids,
             sms_number=number,
@@ -399,8 +402,10 @@ class DunningChannel(models.AbstractModel):
 
     @api.model
     def _mail_title(self, outgoing):
-        """The layout's title: the invoice, or "Collection" for several."""
-        moves = outgoing.lines.move_id
+        """The layout's title: the invoice, or "Collection" for several, in
+        this environment's language (the customer's), not the lines' (whoever
+        runs the scheduled action)."""
+        moves = outgoing.lines.move_id.with_env(self.env)
         thanks = self.env["ir.model.data"]._xmlid_to_res_id(
             "l10n_br_dunning.mail_template_dunning_thanks", raise_if_not_found=False
         )
@@ -717,16 +722,22 @@ class DunningChannel(models.AbstractModel):
 
     @api.model
     def _invoice_notes(self, lines, stage_of, channels):
-        """{move: note} for each invoice's chatter: the stage and its channels."""
-        labels = dict(self.env["dunning.event"]._fields["channel"]._description_selection(self.env))
+        """{move: note} for each invoice's chatter: the stage and its channels,
+        in the company's language (as the events' reasons), whoever runs the
+        scheduled action."""
+        Event = self.env["dunning.event"]
+        labels = {}  # lang -> {channel: label}
         bodies = {}
         for move, move_lines in lines.grouped("move_id").items():
+            env = self.with_context(lang=move.company_id._dunning_lang()).env
+            if env.lang not in labels:
+                labels[env.lang] = dict(Event._fields["channel"]._description_selection(env))
             stage = max((stage_of[line] for line in move_lines), key=lambda s: s.offset_days)
-            used = [labels[c] for c, group in channels.items() if group & move_lines]
+            used = [labels[env.lang][c] for c, group in channels.items() if group & move_lines]
             bodies[move] = escape(
-                self.env._(
+                env._(
                     "Régua de cobrança, stage %(stage)s: %(channels)s.",
-                    stage=stage.name,
+                    stage=stage.with_env(env).name,
                     channels=", ".join(used),
                 )
             )

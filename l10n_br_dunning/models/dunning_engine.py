@@ -365,9 +365,13 @@ class DunningEngine(models.AbstractModel):
                 group.write({"scheduled_at": to_naive(allowed)})
                 continue
             # A more advanced stage reached the installment, or is due now: it
-            # speaks instead.
+            # speaks instead; not instead of what a person chose to send ("Send
+            # now" outside the window waits for its opening, and goes).
             overtaken = group.filtered(
-                lambda e: self._due_offset(e.move_line_id, now, context) > e.stage_id.offset_days
+                lambda e: (
+                    e.origin != rules.MANUAL
+                    and self._due_offset(e.move_line_id, now, context) > e.stage_id.offset_days
+                )
             )
             company = group[:1].company_id
             overtaken.write(

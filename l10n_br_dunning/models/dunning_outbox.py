@@ -300,6 +300,9 @@ class DunningOutbox(models.AbstractModel):
             force_email_lang=lang,
         )
         values.update({k: v for k, v in groups[0].items() if k != "recipients"})
+        # The company as the e-mail's language writes it (its address's
+        # country), not as whoever runs the scheduled action reads it.
+        values["company"] = values["company"].with_context(lang=lang)
         return values
 
     @api.model

@@ -177,6 +177,16 @@ class ResPartner(models.Model):
         # Not even English: the database's first language, the same whoever runs it.
         return next(iter(sorted(installed)), "en_US")
 
+    def _dunning_address_inline(self):
+        """This partner's address on one line, in this environment's language
+        (its country's name: "Brasil" in Portuguese): what a collection
+        document writes. Odoo's ``contact_address_inline`` is computed once,
+        in the language it is first read in, whoever reads it next."""
+        self.ensure_one()
+        return ", ".join(
+            part.strip() for part in self._display_address().splitlines() if part.strip()
+        )
+
     def write(self, vals):
         result = super().write(vals)
         replan = {"dunning_policy_id", "dunning_excluded", "tz", "state_id", "city_id"}

@@ -171,6 +171,20 @@ class TestDunningInvoiceActions(DunningCase):
         self._run(datetime(2026, 12, 28, 13, 0))
         self.assertIn((15, "call"), self._sent(move))
 
+    def test_send_now_on_a_holiday_goes_at_the_opening_even_when_a_later_stage_is_due(self):
+        """D+10 sent by hand on Christmas (a holiday) waits for Monday 28/12;
+        by then D+15 is due too. What a person chose still goes: it is not
+        settled as overtaken, as an automatic message would be."""
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        with freeze_time(datetime(2026, 12, 25, 15, 0)):  # Friday 25/12, 12:00 in São Paulo
+            self._send_now(move, 10, send_email=True)
+        event = self._events(move, origin="manual")
+        self.assertEqual((event.channel, event.state), ("email", "deferred"))
+        self.assertEqual(event.scheduled_at, datetime(2026, 12, 28, 12, 0))  # Monday 09:00
+        self._run(datetime(2026, 12, 28, 12, 30))
+        self.assertEqual(event.state, "queued")
+        self.assertIn(move.name, event.message_body)
+
     def test_a_manager_may_send_outside_the_window_with_a_logged_reason(self):
         move = self._invoice(self.sp, date(2026, 12, 10))
         values = {"stage_id": self.stages[10].id, "send_email": True, "send_outside_window": True}

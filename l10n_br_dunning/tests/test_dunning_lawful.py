@@ -180,6 +180,47 @@ class TestDunningReasonsLanguage(DunningCase):
         self.assertTrue(superseded)
         self.assertNotIn("stage was due", superseded[:1].reason)
 
+    def test_the_email_and_the_invoice_note_speak_portuguese_whoever_runs_the_cron(self):
+        """A company and a customer in Portuguese, the cron's user in English:
+        the e-mail's heading ("Fatura ..."), its footer's address ("Brasil")
+        and the invoice's chatter note are Portuguese too."""
+        self._load_portuguese()
+        self.company.partner_id.write({"lang": "pt_BR", "country_id": self.env.ref("base.br").id})
+        self.sp.lang = "pt_BR"
+        self.env.user.lang = "en_US"
+        self.env.ref("base.br").with_context(lang="pt_BR").name = "Brasil"
+        # Read in English first, as a back-office user would: Odoo keeps it so.
+        self.assertIn("Brazil", self.company.partner_id.contact_address_inline)
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 10, 13, 0))
+        email = self._events(move, channel="email", state="queued")
+        self.assertTrue(email)
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "=", email.mail_message_id.id)])
+        )
+        self.assertIn(f"Fatura {move.name}", mail.body_html)
+        self.assertNotIn(f"Invoice {move.name}", mail.body_html)
+        self.assertIn("Brasil", mail.body_html)
+        self.assertNotIn("Brazil", mail.body_html)
+        notes = move.message_ids.filtered(lambda m: "Régua de cobrança" in (m.body or ""))
+        self.assertTrue(notes)
+        self.assertIn("etapa", notes[:1].body)
+
+    def test_an_address_mail_cannot_go_to_is_skipped_with_its_reason(self):
+        """An e-mail on file that is not an address ("maria@"): no e-mail is
+        queued to fail later without a word; the event says why; SMS still go."""
+        self.sp.email = "maria@"
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 10, 13, 0))
+        email = self._events(move, channel="email")
+        self.assertFalse(email.filtered(lambda e: e.state == "queued"))
+        skipped = email.filtered(lambda e: e.state == "skipped")
+        self.assertTrue(skipped)
+        self.assertIn("maria@", skipped[:1].reason)
+        self.assertTrue(self._events(move, channel="sms", state="queued"))
+
 
 @tagged("post_install", "-at_install")
 class TestDunningSmsInsideTheWindow(DunningCase):

@@ -77,6 +77,39 @@ class TestDunningPortal(DunningCase, HttpCase):
         self.assertIn(self.company.name, card)
         self.assertIn("São Paulo", card)
 
+    def test_another_companys_invoice_shows_that_company_on_every_page(self):
+        """Several companies in one database: a visitor by link sees the
+        invoice's company in the portal's header and footer (Odoo's layout
+        shows the database's first company otherwise), on the invoice, its
+        preferences and the open-items page of a grouped message."""
+        rio = self.setup_other_company(name="Distribuidora São João Ação & Cia")["company"]
+        rio.partner_id.write(
+            {
+                "vat": "11.222.333/0001-81",
+                "street": "Avenida Rio Branco, 156",
+                "city": "Rio de Janeiro",
+                "state_id": self.env.ref("base.state_br_rj").id,
+                "country_id": self.env.ref("base.br").id,
+                "email": "financeiro@saojoao.example",
+            }
+        )
+        move = self._invoice(self.sp, date(2026, 12, 10), 250.0, company=rio)
+        move._portal_ensure_token()
+        link = self.env["dunning.customer.link"].sudo()._for(self.sp, rio)
+        pages = {
+            "invoice": self._page(move),
+            "preferences": self.url_open(self._preferences_url(move)),
+            "open items": self.url_open(f"/my/dunning/items/{link.token}"),
+        }
+        for name, page in pages.items():
+            self.assertEqual(page.status_code, 200, name)
+            html = page.text
+            self.assertIn("Logo of Distribuidora São João Ação &amp; Cia", html, name)
+            self.assertNotIn(f"Logo of {self.company.name}", html, name)
+            self.assertNotIn(f"Logo of {self.env.ref('base.main_company').name}", html, name)
+            if name != "preferences":  # collection pages name the supplier (CDC art. 42-A)
+                self.assertIn("11.222.333/0001-81", html, name)
+
     def test_late_charges_only_where_the_contracts_provide_them(self):
         self.company.dunning_fine_percent = 2.0
         self.company.dunning_interest_percent = 1.0

@@ -26,6 +26,7 @@ NO_MOBILE = "no_mobile"
 SMS_OPTED_OUT = "sms_opted_out"
 SMS_CAP = "sms_cap"
 NO_EMAIL = "no_email"
+BAD_EMAIL = "bad_email"  # an address on file that is not one ("foo@", "maria.gmail.com")
 EMAIL_BLACKLISTED = "email_blacklisted"
 EMAIL_OPTED_OUT = "email_opted_out"  # this company's e-mails (List-Unsubscribe, preferences)
 OUTSIDE_WINDOW = "outside_window"
@@ -43,7 +44,8 @@ class Contact:
     """What the régua knows of one customer's channels."""
 
     preferred: str = "any"  # "any", "email" or "sms" (the customer's choice)
-    email: bool = False
+    email: bool = False  # an address mail can go to
+    email_raw: str | None = None  # what the customer's record says, usable or not
     email_blacklisted: bool = False
     email_opted_out: bool = False  # asked this company for no more e-mail reminders
     sms_number: str | None = None  # E.164 mobile, or None
@@ -93,6 +95,9 @@ def _email(contact, lines, origin=AUTO):
     if not contact.company_email:
         return Decision(EMAIL, lines, SKIPPED, COMPANY_NO_EMAIL, origin=origin)
     if not contact.email:
+        if contact.email_raw:
+            args = {"email": contact.email_raw}
+            return Decision(EMAIL, lines, SKIPPED, BAD_EMAIL, origin=origin, args=args)
         return Decision(EMAIL, lines, SKIPPED, NO_EMAIL, origin=origin)
     if contact.email_blacklisted:
         return Decision(EMAIL, lines, SKIPPED, EMAIL_BLACKLISTED, origin=origin)

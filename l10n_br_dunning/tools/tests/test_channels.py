@@ -2,6 +2,7 @@ from datetime import date
 
 from ..caps import SmsCaps
 from ..channels import (
+    BAD_EMAIL,
     COMPANY_NO_EMAIL,
     COMPANY_UNIDENTIFIED,
     DEFERRED,
@@ -76,6 +77,9 @@ def test_missing_or_blacklisted_email_is_skipped_with_its_reason():
     assert choose(Contact(), {"email": [1]})[0].reason == NO_EMAIL
     blacklisted = Contact(email=True, email_blacklisted=True)
     assert choose(blacklisted, {"email": [1]})[0].reason == EMAIL_BLACKLISTED
+    # An address on file that mail cannot go to says which one.
+    [bad] = choose(Contact(email_raw="foo@"), {"email": [1]})
+    assert (bad.state, bad.reason, bad.args) == (SKIPPED, BAD_EMAIL, {"email": "foo@"})
 
 
 def test_caps_defer_the_second_sms_of_a_day_to_the_next_contact_day():
