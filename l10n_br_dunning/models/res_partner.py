@@ -599,7 +599,7 @@ class ResPartner(models.Model):
              LEFT JOIN paid p ON p.move_id = e.move_id
                  WHERE e.partner_id = %(partner)s AND e.company_id = %(company)s
                    AND e.state IN ('queued', 'to_print', 'printed')
-                   AND e.sent_at >= (now() AT TIME ZONE 'UTC') - make_interval(days => %(days)s)
+                   AND e.sent_at >= %(since)s
                    AND left(e.channel, 6) != 'thanks' AND e.channel NOT IN ('call', 'letter')
               GROUP BY e.channel, e.sent_at
               ORDER BY e.sent_at
@@ -608,7 +608,9 @@ class ResPartner(models.Model):
                 within=best_hour.WITHIN_DAYS,
                 partner=partner.id,
                 company=company.id,
-                days=days,
+                # Odoo's clock, as every other moment of the régua (the
+                # database's would ignore a frozen or simulated one).
+                since=fields.Datetime.now() - timedelta(days=days),
             )
         )
         return [

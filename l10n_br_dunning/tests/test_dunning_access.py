@@ -3,7 +3,9 @@
 collections; a salesperson opens invoices without the collection tab; a
 Dunning Manager reaches the régua's settings."""
 
-from datetime import date
+from datetime import date, datetime
+
+from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError
@@ -43,11 +45,12 @@ class TestDunningAccess(DunningCase):
             )
         )
         line = theirs.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
-        agreement = (
-            self.env["dunning.agreement"]
-            .with_company(self.rio)
-            ._propose(line, 2, date(2026, 12, 10))
-        )
+        with freeze_time(datetime(2026, 12, 3, 15, 0)):  # proposed before its first due date
+            agreement = (
+                self.env["dunning.agreement"]
+                .with_company(self.rio)
+                ._propose(line, 2, date(2026, 12, 10))
+            )
         Reply = self.env["dunning.reply"].with_user(self.sp_user)
         self.assertFalse(Reply.search([("id", "=", reply.id)]))
         Installment = self.env["dunning.agreement.installment"].with_user(self.sp_user)

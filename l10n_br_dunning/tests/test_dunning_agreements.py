@@ -172,8 +172,10 @@ class TestDunningAgreements(DunningCase):
         agreement = self._propose()
         with freeze_time(TODAY):
             agreement.action_approve()
-        # No "payment received, thank you": nothing was paid yet.
-        self.env["dunning.engine"].sudo()._send_thanks(self.sp.ids)
+        # No "payment received, thank you": nothing was paid yet (asked inside
+        # the customer's window, where a thank-you would go at once).
+        with freeze_time(NOON):
+            self.env["dunning.engine"].sudo()._send_thanks(self.sp.ids)
         self.assertFalse(self._events(self.first | self.second, channel="thanks"))
         # Effectiveness: renegotiated within 7 days, not paid.
         self.env.flush_all()

@@ -239,15 +239,19 @@ class TestDunningInvoiceActions(DunningCase):
 
     def test_pause_resume_and_exclude(self):
         move = self._invoice(self.sp, date(2026, 12, 10))
-        wizard = self.env["dunning.pause.wizard"].create(
-            {"move_ids": move.ids, "reason": "agreement", "until": date(2026, 12, 20)}
-        )
-        wizard.action_pause()
+        # Paused and resumed at the runs' moments, not the real clock's (they
+        # plan the installment's next action from now).
+        with freeze_time(datetime(2026, 12, 15, 13, 0)):
+            wizard = self.env["dunning.pause.wizard"].create(
+                {"move_ids": move.ids, "reason": "agreement", "until": date(2026, 12, 20)}
+            )
+            wizard.action_pause()
         self.assertTrue(move.dunning_paused)
         self.assertEqual(move.dunning_paused_until, date(2026, 12, 20))
         self._run(datetime(2026, 12, 15, 13, 0))
         self.assertEqual(self._sent(move), [])
-        move.action_dunning_resume()
+        with freeze_time(datetime(2026, 12, 15, 13, 5)):
+            move.action_dunning_resume()
         self.assertFalse(move.dunning_paused)
         self._run(datetime(2026, 12, 15, 13, 5))
         self.assertIn((3, "email"), self._sent(move))

@@ -2,6 +2,8 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 from odoo.tools import format_date
 
@@ -166,7 +168,8 @@ class TestDunningEngine(DunningCase):
 
     def test_pause_until_a_date_then_resume(self):
         move = self._invoice(self.sp, date(2026, 12, 10))
-        move.action_dunning_pause("promise", until=date(2026, 12, 18))
+        with freeze_time(datetime(2026, 12, 11, 13, 0)):  # paused then, not on the real day
+            move.action_dunning_pause("promise", until=date(2026, 12, 18))
         self._run(datetime(2026, 12, 15, 12, 30))
         self.assertFalse(self._sent(move))
         self._run(datetime(2026, 12, 18, 12, 30))

@@ -9,11 +9,10 @@ them, an answer is recorded exactly once or a 4xx page explains why.
 
 import re
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 
 from hypothesis import example, given, settings
 
-from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -33,9 +32,11 @@ class TestDunningPortalFuzz(DunningCase, HttpCase):
         cls._load_portuguese()
         cls.sp.lang = "pt_BR"
         cls.company.dunning_upload_max_mb = 1
-        today = fields.Date.today()
-        cls.move = cls._invoice(cls.sp, today - timedelta(days=5), 1180.5)
-        cls.other = cls._invoice(cls.rj, today - timedelta(days=5), 99.9)
+        # The customer's today (São Paulo's, not the server's UTC date), and
+        # overdue by more than the longest bank closure (Carnival, year's end).
+        today = cls.sp._dunning_today(cls.company)
+        cls.move = cls._invoice(cls.sp, today - timedelta(days=10), 1180.5)
+        cls.other = cls._invoice(cls.rj, today - timedelta(days=10), 99.9)
         (cls.move | cls.other)._dunning_ensure_tokens()
         cls.portal_user = new_test_user(
             cls.env, "fuzz_portal", groups="base.group_portal", password="fuzz_portal_pw"
@@ -61,7 +62,7 @@ class TestDunningPortalFuzz(DunningCase, HttpCase):
                 f"/my/invoices/{self.move.id}/dunning/preferences"
                 f"?access_token={self.move.access_token}"
             ),
-            today=date.today(),
+            today=self.sp._dunning_today(self.company),
             upload_max_mb=1,
         )
 

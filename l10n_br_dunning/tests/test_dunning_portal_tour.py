@@ -2,7 +2,6 @@
 from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from ..tools import portal_codes
@@ -21,8 +20,10 @@ class TestDunningPortalTour(DunningCase, HttpCase):
         super().setUpClass()
         cls._load_portuguese()
         cls.sp.lang = "pt_BR"
-        today = fields.Date.today()
-        cls.move = cls._invoice(cls.sp, today - timedelta(days=5), 1180.5)
+        # The customer's today (São Paulo's, not the server's UTC date), and
+        # overdue by more than the longest bank closure (Carnival, year's end).
+        today = cls.sp._dunning_today(cls.company)
+        cls.move = cls._invoice(cls.sp, today - timedelta(days=10), 1180.5)
         cls.move._portal_ensure_token()
 
     def setUp(self):

@@ -113,8 +113,9 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertEqual(held["calendario"]["dataDeVencimento"], "2026-12-10")
         self.assertNotIn("multa", held["valor"])  # the contracts provide no charges
         self.assertEqual(self.bank.refusals, [])
-        # Asking again reuses the charge.
-        self.assertEqual(line._dunning_pix_code(), code)
+        # Asking again reuses the charge (while it is payable long enough).
+        with freeze_time(datetime(2026, 12, 1, 16, 0)):
+            self.assertEqual(line._dunning_pix_code(), code)
         puts = [r for r in self.bank.requests if r[0] == "PUT" and charge.txid in r[1]]
         self.assertEqual(len(puts), 1)
         # The due date's e-mail carries it.
@@ -977,14 +978,15 @@ class TestDunningPix(DunningCase, HttpCase):
         move = self._invoice(self.sp, DUE, amount=300.0)
         _line, _code, charge = self._charge(move)
         self.company.dunning_contract_charges = False
-        for _hour in range(3):
-            self.env["dunning.pix.account"]._cron_pix_sync()
-        patches = [r for r in self.bank.requests if r[0] == "PATCH" and charge.txid in r[1]]
-        self.assertEqual(len(patches), 1)
-        self.assertIn("multa", self.bank.charges[charge.txid]["valor"])
-        self.assertIn("without taking all of it", charge.last_error)
-        self.assertTrue(charge.revision_kept)
-        self._pay(move, amount=100.0)
+        with freeze_time(datetime(2026, 12, 1, 16, 0)):
+            for _hour in range(3):
+                self.env["dunning.pix.account"]._cron_pix_sync()
+            patches = [r for r in self.bank.requests if r[0] == "PATCH" and charge.txid in r[1]]
+            self.assertEqual(len(patches), 1)
+            self.assertIn("multa", self.bank.charges[charge.txid]["valor"])
+            self.assertIn("without taking all of it", charge.last_error)
+            self.assertTrue(charge.revision_kept)
+            self._pay(move, amount=100.0)
         held = self.bank.charges[charge.txid]
         self.assertEqual((held["valor"]["original"], held["revisao"]), ("200.00", 2))
 
@@ -1035,11 +1037,13 @@ class TestDunningPix(DunningCase, HttpCase):
         held = self.bank.charges[charge.txid]
         self.assertNotIn("solicitacaoPagador", held)
         self.assertEqual(held["devedor"]["nome"], "MARIA JOSE SOUZA")
-        for _hour in range(3):
-            self.env["dunning.pix.account"]._cron_pix_sync()
-        patches = [r for r in self.bank.requests if r[0] == "PATCH" and charge.txid in r[1]]
-        self.assertEqual((patches, held["revisao"]), ([], 0))
-        self._pay(move, amount=100.0)
+        # While the charge is payable long enough (later, it is replaced).
+        with freeze_time(datetime(2026, 12, 1, 16, 0)):
+            for _hour in range(3):
+                self.env["dunning.pix.account"]._cron_pix_sync()
+            patches = [r for r in self.bank.requests if r[0] == "PATCH" and charge.txid in r[1]]
+            self.assertEqual((patches, held["revisao"]), ([], 0))
+            self._pay(move, amount=100.0)
         self.assertEqual((held["valor"]["original"], held["revisao"]), ("200.00", 1))
 
     def test_new_date_on_the_portal_moves_the_charge_due_date(self):
