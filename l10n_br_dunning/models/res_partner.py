@@ -253,7 +253,8 @@ class ResPartner(models.Model):
                 "last_due": sample.get("last_due") or sample["due_date"],
             }
         lines = self._dunning_context_lines()
-        dates = [day for day in lines.mapped("date_maturity") if day]
+        today = self._dunning_today(company) if lines else None
+        dates = [self._dunning_message_due(line, today) for line in lines if line.date_maturity]
         return {
             "company": company,
             "count": len(lines),
@@ -261,6 +262,18 @@ class ResPartner(models.Model):
             "first_due": min(dates) if dates else False,
             "last_due": max(dates) if dates else False,
         }
+
+    @api.model
+    def _dunning_message_due(self, line, today):
+        """The due date a short message gives for ``line`` on ``today``: its
+        own; the day it is payable without charges (the next business day)
+        while that is still ahead and its own date has passed, as a reminder
+        sent on the weekend after a Friday holiday says "due 28/12", not a
+        day already gone."""
+        effective = line.dunning_due_effective
+        if effective and line.date_maturity < today <= effective:
+            return effective
+        return line.date_maturity
 
     def _dunning_text_lang(self, company):
         """The language of a message's pieces: the customer's; a sample's

@@ -211,6 +211,20 @@ class TestDunningTrueOnTheDay(DunningCase):
         self._run(datetime(2026, 11, 24, 12, 30))  # Monday's run never happened for it
         self.assertNotIn(0, [offset for offset, _c in self._sent(late)])
 
+    def test_the_eves_sms_on_a_saturday_after_a_holiday_gives_the_payable_day(self):
+        """Due on Christmas (Friday 25/12), payable on Monday 28: a company that
+        contacts on Saturdays sends the eve's SMS on Saturday 26. It gives the
+        day it is payable, 28/12, not a day already gone."""
+        self.company.dunning_saturday = True
+        move = self._invoice(self.sp, date(2026, 12, 25))
+        self._run(datetime(2026, 12, 26, 13, 0))
+        sms = self._events(move, channel="sms", state="queued")
+        self.assertEqual(sms.stage_id.offset_days, -1)
+        body = self.env["sms.sms"].sudo().search([("uuid", "=", sms.sms_uuid)]).body
+        # In the customer's language: 28/12, or 12/28 in English.
+        self.assertRegex(body, r"\b(28/12|12/28)\b")
+        self.assertNotRegex(body, r"\b(25/12|12/25)\b")
+
     def test_a_due_today_sms_deferred_by_the_caps_is_never_sent_late(self):
         """Two invoices, one SMS a day: the second "due today" SMS waits for the
         next day, when its text would be false: it is dropped as superseded."""
