@@ -726,10 +726,12 @@ class DunningChannel(models.AbstractModel):
         in the company's language (as the events' reasons), whoever runs the
         scheduled action."""
         Event = self.env["dunning.event"]
-        labels = {}  # lang -> {channel: label}
+        envs, labels = {}, {}  # company -> env in its language; lang -> {channel: label}
         bodies = {}
         for move, move_lines in lines.grouped("move_id").items():
-            env = self.with_context(lang=move.company_id._dunning_lang()).env
+            if move.company_id not in envs:
+                envs[move.company_id] = self.with_context(lang=move.company_id._dunning_lang()).env
+            env = envs[move.company_id]
             if env.lang not in labels:
                 labels[env.lang] = dict(Event._fields["channel"]._description_selection(env))
             stage = max((stage_of[line] for line in move_lines), key=lambda s: s.offset_days)

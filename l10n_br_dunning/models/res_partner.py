@@ -253,7 +253,13 @@ class ResPartner(models.Model):
                 "last_due": sample.get("last_due") or sample["due_date"],
             }
         lines = self._dunning_context_lines()
-        today = self._dunning_today(company) if lines else None
+        # The customer's today only where a due date moved (rare, and asked
+        # in the run's hot loop otherwise).
+        moved = any(
+            line.dunning_due_effective and line.dunning_due_effective != line.date_maturity
+            for line in lines
+        )
+        today = self._dunning_today(company) if moved else None
         dates = [self._dunning_message_due(line, today) for line in lines if line.date_maturity]
         return {
             "company": company,
@@ -271,7 +277,7 @@ class ResPartner(models.Model):
         sent on the weekend after a Friday holiday says "due 28/12", not a
         day already gone."""
         effective = line.dunning_due_effective
-        if effective and line.date_maturity < today <= effective:
+        if today and effective and line.date_maturity < today <= effective:
             return effective
         return line.date_maturity
 
