@@ -9,9 +9,10 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.payment_states import DUNNED_MOVE_TYPES
 from ..tools.portal_rules import link_state
 from .dunning_portal_request import DunningRateLimit
 
@@ -32,6 +33,22 @@ class AccountMove(models.Model):
     )
 
     dunning_letter_token = fields.Char(copy=False, index="btree_not_null", readonly=True)
+
+    @api.model
+    def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
+        """The invoice's chatter through a link (its token, or a signed hash)
+        only while the link opens the invoice: an expired or cancelled
+        invoice's link posts, reads and uploads nothing there, as its page
+        answers 410. Whoever may read the invoice on their own (the logged-in
+        customer, the team) keeps the chatter."""
+        thread = super()._get_thread_with_access(thread_id, mode, **kwargs)
+        by_link = kwargs.get("token") or kwargs.get("hash")
+        if not thread or not by_link or thread.move_type not in DUNNED_MOVE_TYPES:
+            return thread
+        if thread.sudo()._dunning_link_state() == "valid":
+            return thread
+        own = self.browse(thread_id)
+        return own if own.has_access(mode) else self.browse()
 
     def _dunning_letter_url(self):
         """The link printed on a letter (``/l/<token>``): it opens the invoice's

@@ -44,6 +44,13 @@ class DunningAgreement(models.Model):
         "signature on paper).",
     )
     term_sha256 = fields.Char("SHA-256 of the term", readonly=True, copy=False)
+    printed_sha256 = fields.Char(
+        "SHA-256 of the term printed for signature",
+        readonly=True,
+        copy=False,
+        help="The term last printed for the customer to sign: a signed copy approves the "
+        "agreement only while the term is still that text.",
+    )
     accepted_via = fields.Selection(ACCEPTED_VIA, "Accepted through", readonly=True, copy=False)
     accepted_tz = fields.Char("Customer's time zone", readonly=True, copy=False)
     accepted_user_agent = fields.Char("Browser", readonly=True, copy=False)
@@ -393,7 +400,25 @@ class DunningAgreement(models.Model):
                 raise UserError(self.env._("Only an agreement awaiting acceptance can take this."))
             if not agreement.signed_term:
                 raise UserError(self.env._("Attach the scan of the term the customer signed."))
-            agreement._store_acceptance(agreement._term_text(), "paper", accepted_uid=self.env.uid)
+            if not (agreement.customer_vat and agreement.company_id.vat):
+                raise UserError(
+                    self.env._(
+                        "The term names both parties with their CPF or CNPJ: set the "
+                        "customer's and the company's, print the term again and have it signed."
+                    )
+                )
+            text = agreement._term_text()
+            if term_sha256(text) != agreement.printed_sha256:
+                # What is kept is what the customer signed: the text printed,
+                # not one rebuilt from records changed since (an address, a name).
+                raise UserError(
+                    self.env._(
+                        "The term is not the one printed for signature (it was not printed "
+                        "from here, or a name, address or document changed since): print it "
+                        "again and have that copy signed."
+                    )
+                )
+            agreement._store_acceptance(text, "paper", accepted_uid=self.env.uid)
             agreement.action_approve()
         return True
 
@@ -448,6 +473,10 @@ class DunningAgreement(models.Model):
         )
 
     def action_print_for_signature(self):
+        """The term to sign on paper; the text printed is remembered (its
+        SHA-256): the signed copy approves only that text."""
+        for agreement in self.filtered(lambda a: a.state == "to_accept"):
+            agreement.printed_sha256 = term_sha256(agreement._term_text())
         return self.env.ref("l10n_br_dunning.action_report_dunning_agreement").report_action(self)
 
     @api.model

@@ -230,12 +230,40 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         with self.assertRaisesRegex(UserError, "Attach the scan"):
             agreement.action_accept_signed_paper()
         agreement.signed_term = base64.b64encode(b"%PDF-1.4 signed")
+        # Only the text printed for signature is approved by its signed copy.
+        with self.assertRaisesRegex(UserError, "not the one printed"):
+            agreement.action_accept_signed_paper()
+        agreement.action_print_for_signature()
+        printed = agreement._term_text()
+        self.sp.street = "Rua Nova, 999"  # changed after printing: not what was signed
+        with self.assertRaisesRegex(UserError, "not the one printed"):
+            agreement.action_accept_signed_paper()
+        self.assertEqual(agreement.state, "to_accept")
+        agreement.action_print_for_signature()  # printed again, signed again
+        self.assertNotEqual(agreement._term_text(), printed)
         agreement.action_accept_signed_paper()
         self.assertEqual(agreement.state, "approved")
+        self.assertIn("Rua Nova, 999", agreement.term_text)
         self.assertEqual(agreement.accepted_via, "paper")
         html = report._render_qweb_html(report, agreement.ids)[0].decode()
         self.assertIn("Signed on paper by the customer", html)
         self.assertIn(agreement.term_sha256, html)
+
+    def test_a_paper_term_names_both_parties_with_their_documents(self):
+        """A customer without CPF/CNPJ on file (the portal asks for it before
+        accepting): a term signed on paper would name them "CPF/CNPJ -"."""
+        agreement = self._proposal()
+        agreement.customer_vat = False
+        agreement.signed_term = base64.b64encode(b"%PDF-1.4 signed")
+        agreement.action_print_for_signature()
+        self.assertIn("CPF/CNPJ -", agreement._term_text())
+        with self.assertRaisesRegex(UserError, "CPF or CNPJ"):
+            agreement.action_accept_signed_paper()
+        self.assertEqual(agreement.state, "to_accept")
+        agreement.customer_vat = "529.982.247-25"
+        agreement.action_print_for_signature()
+        agreement.action_accept_signed_paper()
+        self.assertEqual(agreement.state, "approved")
 
     def test_an_ended_agreements_link_expires_like_a_settled_invoices(self):
         """Cancelled, the agreement's page opens by its link for the company's

@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
 import re
 from datetime import date, datetime, timedelta
 
@@ -92,6 +93,46 @@ class TestDunningPortalLinks(DunningCase, HttpCase):
         self.assertEqual(page.status_code, 410)
         self.assertIn("cancelada", page.text)
         self.assertNotIn("o_dunning_new_link", page.text)
+
+    def _chatter_post(self, invoice, body):
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "thread_model": "account.move",
+                "thread_id": invoice.id,
+                "post_data": {"body": body, "message_type": "comment"},
+                "token": invoice.access_token,
+            },
+        }
+        return self.url_open(
+            "/mail/message/post",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        ).json()
+
+    def test_an_expired_or_cancelled_link_posts_nothing_in_the_chatter(self):
+        """Odoo's portal chatter takes the invoice's token too: an expired or
+        cancelled invoice's link writes nothing there as the customer; a live
+        one still does."""
+        live = self._invoice(self.sp, date(2026, 12, 20), 120.0)
+        live._portal_ensure_token()
+        self.assertIn("result", self._chatter_post(live, "Recebi, obrigado"))
+        cancelled = self._invoice(self.sp, date(2026, 12, 20), 120.0)
+        cancelled._portal_ensure_token()
+        cancelled.button_draft()
+        cancelled.button_cancel()
+        expired = self._invoice(self.sp, date(2026, 12, 20), 120.0)
+        expired._portal_ensure_token()
+        self._pay(expired, date=date(2026, 12, 1))
+        with freeze_time(datetime(2027, 3, 1, 13, 0)):  # 90 days after it was paid
+            self.assertEqual(expired._dunning_link_state(), "expired")
+            for invoice in (cancelled, expired):
+                answer = self._chatter_post(invoice, "mensagem por link antigo")
+                self.assertIn("error", answer)
+                self.assertFalse(
+                    invoice.message_ids.filtered(lambda m: "link antigo" in (m.body or ""))
+                )
 
     def test_revoked_links_open_nothing_and_reminders_carry_new_ones(self):
         old_token = self.move.access_token

@@ -148,8 +148,10 @@ def check(schedule, rules, today):
     if count > rules.max_installments:
         raise AgreementRefused(TOO_MANY, max=rules.max_installments)
     smallest = min(installment.amount for installment in schedule.installments)
-    if smallest < rules.min_installment:
-        raise AgreementRefused(INSTALLMENT_TOO_SMALL, min=rules.min_installment)
+    # Never an installment of nothing, whatever the company's minimum.
+    minimum_installment = max(_d(rules.min_installment), CENT)
+    if smallest < minimum_installment:
+        raise AgreementRefused(INSTALLMENT_TOO_SMALL, min=float(minimum_installment))
     first = schedule.installments[0].due
     if first < today:
         raise AgreementRefused(FIRST_IN_PAST)

@@ -112,6 +112,20 @@ def test_options_offer_what_the_rules_allow():
     assert len(offered) == 6
 
 
+def test_no_installment_of_nothing_whatever_the_companys_minimum():
+    """A minimum of zero in Settings: R$ 0.01 is one installment, never
+    0.01 + 0.00 + 0.00 (a term promising installments of nothing)."""
+    free = AgreementRules(
+        max_installments=4, min_installment=0.0, max_days_to_first=15, min_down_payment_percent=0
+    )
+    offered = options([Debt(1, 0.01)], free, TODAY)
+    assert [[i.amount for i in s.installments] for s in offered] == [[0.01]]
+    with pytest.raises(AgreementRefused) as refused:
+        check(build([Debt(1, 0.01)], 3, TODAY), free, TODAY)
+    assert refused.value.code == INSTALLMENT_TOO_SMALL
+    assert [len(s.installments) for s in options([Debt(1, 0.03)], free, TODAY)] == [1, 2, 3]
+
+
 def test_a_cpf_or_cnpj_typed_any_way_is_formatted_or_refused():
     assert clean_vat("52998224725") == "529.982.247-25"
     assert clean_vat(" 529.982.247-25 ") == "529.982.247-25"
