@@ -5,8 +5,10 @@ from odoo.tools import LazyTranslate
 from odoo.addons.l10n_br_dunning.tools.caps import SmsCaps
 from odoo.addons.sms_gateway.phone_errors import phone_error_text
 from odoo.addons.sms_gateway.tools.phone import PhoneNumberError
+from odoo.addons.voice_gateway.tools import call_flow as flow
 
 from ..tools import voice_rules as vr
+from ..tools.voice_rules import rules
 
 _lt = LazyTranslate(__name__)
 
@@ -127,12 +129,29 @@ class DunningChannel(models.AbstractModel):
         company = outgoing.lines[:1].company_id or self.env.company
         account = self.env["voice.account"]._for_company(company)
         script = outgoing.template._script_for(partner, outgoing.lines, account)
+        if not self._voice_link_can_go(partner, outgoing):
+            # Key 1 cannot send the link by message (no mobile, SMS refused, no
+            # SMS text): the call says the team calls back, and it does
+            # (voice.call._on_choice); never "we have just sent the link".
+            script["replies"][flow.LINK] = script["replies"]["talk_callback"]
         body = "\n".join(
             [script["greeting"], script["message"], script["menu"]]
             if account.provider != "zenvia" and account.provider != "infobip"
             else [script["single_step"]]
         )
         return {"script": script, "body": body, "account": account}
+
+    @api.model
+    def _voice_link_can_go(self, partner, outgoing):
+        """Whether key 1 of this call can send the payment link by SMS now:
+        the stage (or an earlier one) has an SMS text and the customer's
+        contact lets a person's SMS go (tools/channels.py ``choose``)."""
+        if not self.env["voice.call"]._dunning_sms_stage(outgoing.stage):
+            return False
+        company = outgoing.lines[:1].company_id or self.env.company
+        contact = self._contact(partner, company)
+        decisions = rules.choose(contact, {rules.SMS: list(outgoing.lines)}, origin=rules.MANUAL)
+        return any(d.channel == rules.SMS and d.state == rules.SEND for d in decisions)
 
     @api.model
     def _describe(self, outgoing, partner):

@@ -60,8 +60,9 @@ class VoiceCall(models.Model):
         company = events[:1].company_id
         if choice == flow.LINK:
             sms_stage = self._dunning_sms_stage(max(events.stage_id, key=lambda s: s.offset_days))
+            sent = self.env["dunning.event"]
             if sms_stage:
-                self.env["dunning.channel"]._send_partner(
+                sent = self.env["dunning.channel"]._send_partner(
                     partner,
                     {sms_stage: lines},
                     to_utc(fields.Datetime.now()),
@@ -69,16 +70,25 @@ class VoiceCall(models.Model):
                     channels=[rules.SMS],
                     origin=rules.MANUAL,
                 )
+            if not sent.filtered(lambda e: e.channel == rules.SMS and e.state == "queued"):
+                # The call said the team calls back (dunning.channel._render):
+                # it does.
+                self._dunning_call_back(
+                    partner,
+                    company,
+                    self.env._(
+                        "The customer confirmed who they are on the automated call to "
+                        "%(number)s and pressed 1 for the payment link, which could not go by "
+                        "message (%(why)s): send it another way or call them back.",
+                        number=self.number,
+                        why=sent[:1].reason or self.env._("no SMS text for this stage"),
+                    ),
+                )
         elif choice == flow.TALK and not self.account_id.transfer_number:
-            user = partner._dunning_collections_user(
+            self._dunning_call_back(
+                partner,
                 company,
-                before=(partner.commercial_partner_id.user_id, self.account_id.reply_user_id),
-            )
-            partner.sudo().activity_schedule(
-                "mail.mail_activity_data_call",
-                user_id=user.id,
-                summary=self.env._("Call back: the customer asked to talk (automated call)"),
-                note=self.env._(
+                self.env._(
                     "The customer confirmed who they are on the automated call to %(number)s "
                     "and pressed 2 to talk to the collections team.",
                     number=self.number,
@@ -95,6 +105,19 @@ class VoiceCall(models.Model):
                 except UserError as error:
                     _logger.info("Voice 'already paid' on %s not recorded: %s", move.name, error)
         return result
+
+    def _dunning_call_back(self, partner, company, note):
+        """A call-back for the collections team, as the call promised."""
+        user = partner._dunning_collections_user(
+            company,
+            before=(partner.commercial_partner_id.user_id, self.account_id.reply_user_id),
+        )
+        partner.sudo().activity_schedule(
+            "mail.mail_activity_data_call",
+            user_id=user.id,
+            summary=self.env._("Call back: the customer asked to talk (automated call)"),
+            note=note,
+        )
 
     @staticmethod
     def _dunning_sms_stage(stage):

@@ -195,6 +195,24 @@ class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
         self._run(D3_RUN)
         self.assertEqual(self._call_event(move).voice_call_id.number, "+552133334444")
 
+    def test_key_1_on_a_landline_promises_a_call_back_and_the_team_gets_it(self):
+        """The call reaches a landline (no mobile): key 1 cannot send the link
+        by message. The call says the team calls back, never "we have just
+        sent the link", and the collections team gets the call-back."""
+        self.rj.write({"mobile": False, "phone": "(21) 3333-4444"})
+        move = self._invoice(self.rj, DUE)
+        self._run(D3_RUN)
+        event = self._call_event(move)
+        self.stand_in.people["+552133334444"] = Person(keys=["1", "1"])
+        self._place_and_play()
+        self.assertEqual(event.voice_call_id.state, "confirmed")
+        said = self._spoken(event)
+        self.assertIn("Nossa equipe", said)
+        self.assertNotIn("Acabamos de enviar o link", said)
+        self.assertFalse(self._events(move, channel="sms", state="queued"))
+        callback = self.rj.activity_ids.filtered(lambda a: "pressed 1" in (a.note or ""))
+        self.assertEqual(len(callback), 1)
+
     def test_scripts_never_speak_of_the_debt_before_the_confirmation(self):
         script = self.d3._voice_script()
         with self.assertRaisesRegex(ValidationError, "CDC art. 42"), self.env.cr.savepoint():
