@@ -14,6 +14,7 @@ from odoo.tools import SQL
 
 from ..tools.payment_states import DUNNED_MOVE_TYPES
 from ..tools.portal_rules import link_state
+from .dunning_context import to_utc
 from .dunning_portal_request import DunningRateLimit
 
 FRESH_LINKS_PER_HOUR = 3
@@ -81,12 +82,14 @@ class AccountMove(models.Model):
     def _dunning_link_state(self, now=None):
         """ "valid", "expired" or "cancelled" (tools/portal_rules.py ``link_state``)."""
         self.ensure_one()
+        now = now or fields.Datetime.now()
         return link_state(
             self.state == "cancel",
             self._dunning_settled_on(),
             self.dunning_link_fresh_until,
             self.company_id.dunning_link_days,
-            now or fields.Datetime.now(),
+            now,
+            self.commercial_partner_id._dunning_today(self.company_id, to_utc(now)),
         )
 
     def _dunning_rotate_tokens(self):

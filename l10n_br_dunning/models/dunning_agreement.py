@@ -4,6 +4,7 @@ from odoo.exceptions import UserError
 from odoo.tools import LazyTranslate
 
 from ..tools.portal_rules import link_state
+from .dunning_context import to_utc
 
 _lt = LazyTranslate(__name__)
 
@@ -209,15 +210,16 @@ class DunningAgreement(models.Model):
         company's link days after it ended, as a settled invoice does."""
         self.ensure_one()
         ended_on = None
+        now = now or fields.Datetime.now()
+        partner, company = self.partner_id.commercial_partner_id, self.company_id
         if self.state == "cancelled" and self.cancelled_at:
-            ended_on = self.cancelled_at.date()
+            ended_on = partner._dunning_today(company, to_utc(self.cancelled_at))
         elif self.state == "honoured":
             lines = self.installment_ids.move_line_id
             days = (lines.matched_credit_ids | lines.matched_debit_ids).mapped("max_date")
             ended_on = max(days, default=None)
-        return link_state(
-            False, ended_on, None, self.company_id.dunning_link_days, now or fields.Datetime.now()
-        )
+        today = partner._dunning_today(company, to_utc(now))
+        return link_state(False, ended_on, None, company.dunning_link_days, now, today)
 
     def _resume_replaced(self):
         """The invoices paused while the agreement waited resume (an approved

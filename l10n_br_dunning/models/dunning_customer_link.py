@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.portal_rules import link_state
+from .dunning_context import to_utc
 
 
 class DunningCustomerLink(models.Model):
@@ -75,10 +76,14 @@ class DunningCustomerLink(models.Model):
         """ "valid" while something is open; once nothing is, the company's link
         days after the last message that carried it, then "expired"."""
         self.ensure_one()
-        settled = None if statement["lines"] else (self.sent_at or self.create_date).date()
-        return link_state(
-            False, settled, None, self.company_id.dunning_link_days, now or fields.Datetime.now()
-        )
+        now = now or fields.Datetime.now()
+        partner, company = self.partner_id, self.company_id
+        # The days count in the customer's calendar, from the day it was sent there.
+        settled = None
+        if not statement["lines"]:
+            settled = partner._dunning_today(company, to_utc(self.sent_at or self.create_date))
+        today = partner._dunning_today(company, to_utc(now))
+        return link_state(False, settled, None, company.dunning_link_days, now, today)
 
     def _revoke(self):
         """The links given before stop working (a new token for next time)."""

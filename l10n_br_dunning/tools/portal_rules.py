@@ -111,15 +111,17 @@ LINK_EXPIRED = "expired"
 LINK_CANCELLED = "cancelled"
 
 
-def link_state(cancelled, settled_on, fresh_until, days, now):
+def link_state(cancelled, settled_on, fresh_until, days, now, today=None):
     """Whether a document's token link still opens it at ``now`` (naive UTC):
     a cancelled document's link is dead at once; a settled one's ``days`` after
     the day it was settled, unless a fresh link was sent and is still young
-    (``fresh_until``); an open document's link always works."""
+    (``fresh_until``); an open document's link always works. ``today``: the
+    customer's date at ``now`` (the days count in it: a link does not end at
+    21:00 in São Paulo because UTC's date has turned); ``now``'s own by default."""
     if cancelled:
         return LINK_CANCELLED
     if fresh_until and now <= fresh_until:
         return LINK_VALID
-    if settled_on and now.date() > settled_on + timedelta(days=days):
+    if settled_on and (today or now.date()) > settled_on + timedelta(days=days):
         return LINK_EXPIRED
     return LINK_VALID

@@ -86,6 +86,12 @@ def test_a_token_link_lives_while_there_is_something_to_do_and_60_days_after():
     assert link_state(True, None, None, 60, now) == LINK_CANCELLED
     assert link_state(False, date(2026, 10, 16), None, 60, now) == LINK_VALID  # 60 days
     assert link_state(False, date(2026, 10, 15), None, 60, now) == LINK_EXPIRED  # 61
+    # At 22:00 in São Paulo on the 60th day, UTC's date is already the 61st:
+    # the customer's date says.
+    evening = datetime(2026, 12, 16, 1, 0)
+    assert link_state(False, date(2026, 10, 16), None, 60, evening) == LINK_EXPIRED
+    late = link_state(False, date(2026, 10, 16), None, 60, evening, today=date(2026, 12, 15))
+    assert late == LINK_VALID
     # A fresh link sent on request lives until its own end.
     fresh = datetime(2026, 12, 22, 13, 0)
     assert link_state(False, date(2026, 1, 1), fresh, 60, now) == LINK_VALID
