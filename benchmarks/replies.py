@@ -123,7 +123,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--classify-jsonl", nargs=2, metavar=("IN", "OUT"))
     parser.add_argument(
-        "--split", default="test", choices=("test", "train", "dev", "tune", "holdout", "all")
+        "--split",
+        default="test",
+        choices=("test", "train", "dev", "tune", "holdout", "probe", "all"),
     )
     parser.add_argument("--corpus", default=str(CORPUS))
     parser.add_argument("--show-errors", action="store_true")

@@ -459,9 +459,15 @@ _NEGATION = re.compile(
 )
 # Doubt: the customer is not sure themselves; a person reads it.
 _HEDGE = re.compile(
-    r"\b(ou nao|sim ou nao|depende|nao lembro|nao sei se|vou ver se|vou verificar se|acho que|"
-    r"talvez|quem sabe|se der|nao tenho certeza|paguei parte|paguei metade|paguei so uma parte|"
-    r"vou tentar|tentarei|vamos tentar|tentar pagar|se eu conseguir|se conseguir|se sobrar)\b"
+    r"\b(ou nao|sim ou nao|depend\w*|nao lembro|nao sei se|vou ver se|vou verificar se|acho que|"
+    r"talvez|quem sabe|se der|nao tenho certeza|paguei (so )?(uma |a )?(parte|metade)|"
+    r"paguei um pouco|vou tentar|tentarei|vamos tentar|tentar pagar|se eu conseguir|"
+    r"se conseguir|se sobrar)\b"
+    # A condition: "se o cliente me pagar", "se for minha", "se eu receber".
+    r"|\bse (o|a|os|as|eu|ele|ela|eles|elas|nos|a gente|der|for|tiver|receber|cair|entrar|"
+    r"pagarem|me pagarem|deus quiser|tudo)\b"
+    # Part of it: "consigo pagar só 100", "falta 150", "o resto".
+    r"|\bso (r\$ ?)?\d+|\bfalta(m)? (r\$ ?)?\d+"
     r"|\bja paguei\s*\?"
 )
 _STRONG_PAID = re.compile(
@@ -809,7 +815,7 @@ def _intents(folded, clauses, forward, today, asked=(), asked_tails=()):
         PROMISE: _match(_PROMISE, folded),
     }
     found = {intent: why for intent, why in found.items() if why}
-    _drop_denied(found, folded, asked_tails)
+    _drop_denied(found, folded, asked_tails, clauses)
     negation = _NEGATION.search(folded)
     if PROMISE in found:
         # "não vou conseguir pagar sexta": no promise, a person answers; but in
@@ -861,7 +867,29 @@ def _intents(folded, clauses, forward, today, asked=(), asked_tails=()):
     return found
 
 
-def _drop_denied(found, folded, asked_tails):
+# A promise beside a payment claimed or an invoice disputed, each in a clause
+# of its own: one reading would act on one of them only.
+ACTED_ON = (PROMISE, PAID, DISPUTE)
+_CONFLICTS = {PROMISE: {PAID, DISPUTE}, PAID: {PROMISE}, DISPUTE: {PROMISE}}
+
+
+def _another_in_a_clause(clauses, today, intent, asked_tails=()):
+    """Whether a clause of the reply, read alone, says in its own words (not
+    a day alone: "paguei sim, no dia 27"; not a question: "como vou pagar
+    algo que não recebi?") what conflicts with ``intent``."""
+    if len(clauses) < 2:
+        return False
+    for clause in clauses:
+        if any(clause in tail or tail in clause for tail in asked_tails):
+            continue
+        alone = _intents(clause, [clause], _forward_date(clause, today), today)
+        said = {found for found, why in alone.items() if why not in ("day ahead", "to come")}
+        if said & _CONFLICTS[intent]:
+            return True
+    return False
+
+
+def _drop_denied(found, folded, asked_tails, clauses=()):
     """Take out of ``found`` what the reply denies or only asks."""
     if OPTOUT in found and _OPTOUT_NEGATED.search(folded):
         found.pop(OPTOUT)  # "não quero sair", "não pare": a person reads it
@@ -870,8 +898,14 @@ def _drop_denied(found, folded, asked_tails):
         r"\b(ainda nao|nao|nem) (paguei|foi pago|consegui pagar)|\bpaguei (nao|nada)\b", folded
     ):
         found.pop(PAID)
-    # "já paguei?", "você sabe se já foi pago?": a question, not a claim.
-    if PAID in found and any(_match(_PAID, question) for question in asked_tails):
+    # "já paguei?", "você sabe se já foi pago?": a question, not a claim;
+    # "já caiu aí? paguei hoje de manhã" claims it in a clause that asks nothing.
+    claimed = any(
+        _match(_PAID, clause) and _STRONG_PAID.search(clause)
+        for clause in clauses
+        if clause not in asked_tails and not any(clause in tail for tail in asked_tails)
+    )
+    if PAID in found and not claimed and any(_match(_PAID, q) for q in asked_tails):
         found.pop(PAID)
 
 
@@ -927,7 +961,8 @@ def read(text, today):
     clauses = [clause for clause in clauses if clause]
     asked = _questions(text)
     forward = _forward_date(folded, today)
-    found = _intents(folded, clauses, forward, today, asked, _asked_tails(text))
+    asked_tails = _asked_tails(text)
+    found = _intents(folded, clauses, forward, today, asked, asked_tails)
     stop, channels = OPTOUT in found, _optout_channels(folded) if OPTOUT in found else frozenset()
     wrong = _WRONG_PERSON.search(folded)
     if wrong:
@@ -951,6 +986,14 @@ def read(text, today):
         confidence = 0.9
     if _HEDGE.search(folded) and intent in (PROMISE, PAID):
         confidence = min(confidence, 0.5)  # "amanhã eu pago... ou não"
+    # Its clauses, a date's dot or comma kept ("pago 18.12" is one).
+    parts = [fold(part) for part in re.split(r"(?<!\d)[.,]|[.,](?!\d)|[!?;\n]+|\bmas\b", text)]
+    parts = [part for part in parts if part]
+    if intent in ACTED_ON and _another_in_a_clause(parts, today, intent, asked_tails):
+        # "já paguei a de novembro, a de dezembro pago dia 15", "não reconheço
+        # essa cobrança mas se for minha pago semana que vem": two things to
+        # do, one reading would do only one of them: a person reads it.
+        confidence = min(confidence, 0.5)
     reading = Reading(
         intent, confidence=confidence, why=found[intent], stop=stop, channels=channels
     )

@@ -342,3 +342,35 @@ def test_a_long_reply_is_read_in_its_first_characters():
     # in its first MAX_READ characters (a person reads the rest).
     reading = read("dia " * 12500 + "vou pagar amanha", SATURDAY)
     assert reading.intent == OTHER or reading.day is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Two things to do: reading one would do only one of them.
+        "já paguei a de novembro, a de dezembro pago dia 15",
+        "paguei a primeira parcela ontem, a segunda pago no dia 10",
+        "a do mes passado eu pago sexta, essa nova nao é minha",
+        "nao reconheço essa cobrança mas se for minha pago semana que vem",
+        # A condition, whatever its words; part of it only.
+        "se o cliente me pagar eu pago vcs segunda",
+        "dependendo de como for as vendas eu pago dia 20",
+        "paguei uma parte, falta 150",
+        "consigo pagar só 100 hoje",
+    ],
+)
+def test_what_a_person_must_read_is_not_acted_on(text):
+    """Replies of a writer who saw neither the rules nor the corpora
+    (benchmarks/replies/probe.jsonl): each was acted on, wrongly."""
+    assert acted(read(text, date(2026, 12, 4)))[0] == OTHER
+
+
+def test_a_question_beside_a_payment_claimed_keeps_the_claim():
+    # "já caiu aí?" asks; "paguei hoje de manhã" says it was paid.
+    assert acted(read("já caiu aí? paguei hoje de manhã", date(2026, 12, 4))) == (
+        PAID,
+        date(2026, 12, 4),
+    )
+    # A day alone in another clause, or a date written with a dot, is no second thing.
+    assert acted(read("paguei sim, no dia 3", date(2026, 12, 4))) == (PAID, date(2026, 12, 3))
+    assert acted(read("pago 18.12", SATURDAY)) == (PROMISE, date(2026, 12, 18))
