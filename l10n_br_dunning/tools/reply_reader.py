@@ -947,6 +947,31 @@ def _optout_channels(folded):
     return frozenset(named - kept)
 
 
+def _confidence(intent, found, text, folded, today, asked_tails):
+    """How sure the reading of ``intent`` is (``found``: every intent seen)."""
+    confidence = 1.0
+    if intent == DISPUTE and PAID in found:
+        confidence = 0.6  # "já paguei, cobrança errada": a person sorts it out
+    if intent == PAID and (PROMISE in found or NEGOTIATE in found):
+        confidence = 0.7
+    if intent == OPTOUT and (PROMISE in found or NEGOTIATE in found):
+        confidence = 0.7
+    if intent == NEGOTIATE and PROMISE in found:
+        # "pago metade sexta e o resto dia 20": a deal, for the customer's link.
+        confidence = 0.9
+    if _HEDGE.search(folded) and intent in (PROMISE, PAID):
+        confidence = min(confidence, 0.5)  # "amanhã eu pago... ou não"
+    # Its clauses, a date's dot or comma kept ("pago 18.12" is one).
+    parts = [fold(part) for part in re.split(r"(?<!\d)[.,]|[.,](?!\d)|[!?;\n]+|\bmas\b", text)]
+    parts = [part for part in parts if part]
+    if intent in ACTED_ON and _another_in_a_clause(parts, today, intent, asked_tails):
+        # "já paguei a de novembro, a de dezembro pago dia 15", "não reconheço
+        # essa cobrança mas se for minha pago semana que vem": two things to
+        # do, one reading would do only one of them: a person reads it.
+        confidence = min(confidence, 0.5)
+    return confidence
+
+
 def read(text, today):
     """The ``Reading`` of a customer's reply written on ``today`` (a date, in the
     customer's calendar)."""
@@ -974,26 +999,7 @@ def read(text, today):
     order = (DISPUTE, PAID, OPTOUT, NEGOTIATE, PROMISE, WHO)
     intents = [intent for intent in order if intent in found]
     intent = intents[0]
-    confidence = 1.0
-    if intent == DISPUTE and PAID in found:
-        confidence = 0.6  # "já paguei, cobrança errada": a person sorts it out
-    if intent == PAID and (PROMISE in found or NEGOTIATE in found):
-        confidence = 0.7
-    if intent == OPTOUT and (PROMISE in found or NEGOTIATE in found):
-        confidence = 0.7
-    if intent == NEGOTIATE and PROMISE in found:
-        # "pago metade sexta e o resto dia 20": a deal, for the customer's link.
-        confidence = 0.9
-    if _HEDGE.search(folded) and intent in (PROMISE, PAID):
-        confidence = min(confidence, 0.5)  # "amanhã eu pago... ou não"
-    # Its clauses, a date's dot or comma kept ("pago 18.12" is one).
-    parts = [fold(part) for part in re.split(r"(?<!\d)[.,]|[.,](?!\d)|[!?;\n]+|\bmas\b", text)]
-    parts = [part for part in parts if part]
-    if intent in ACTED_ON and _another_in_a_clause(parts, today, intent, asked_tails):
-        # "já paguei a de novembro, a de dezembro pago dia 15", "não reconheço
-        # essa cobrança mas se for minha pago semana que vem": two things to
-        # do, one reading would do only one of them: a person reads it.
-        confidence = min(confidence, 0.5)
+    confidence = _confidence(intent, found, text, folded, today, asked_tails)
     reading = Reading(
         intent, confidence=confidence, why=found[intent], stop=stop, channels=channels
     )
