@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 import secrets
+from datetime import UTC
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -249,11 +250,20 @@ class WhatsappAccount(models.Model):
                 "partner_id": partner.id,
                 "body": inbound.body,
                 "provider_message_id": inbound.provider_id or False,
+                # Never later than its arrival (a provider's clock ahead of ours).
+                "written_at": min(
+                    inbound.written_at.astimezone(UTC).replace(tzinfo=None),
+                    fields.Datetime.now(),
+                )
+                if getattr(inbound, "written_at", None)
+                else False,
             }
         )
         if self._is_opt_out(inbound.body):
+            # "SAIR" to this company's number: this company stops; another
+            # company the customer consented to is another business.
             self.env["whatsapp.consent"].sudo()._revoke(
-                number, "whatsapp", partner=partner, note=inbound.body
+                number, "whatsapp", partner=partner, note=inbound.body, company=self.company_id
             )
             if partner:
                 partner.message_post(

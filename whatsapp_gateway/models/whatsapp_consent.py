@@ -107,13 +107,16 @@ class WhatsappConsent(models.Model):
 
     @api.model
     def _revoke(self, number, source, partner=None, note=None, company=None):
-        """Withdraw the consents covering ``number``: every company's (a customer
-        wrote "SAIR"), or with ``company`` only the consent given to it (and any
-        given to every company), as a "no" on that company's page means."""
+        """Withdraw the consents covering ``number``: every company's, or with
+        ``company`` only what covers that company (a "no" on its page, "SAIR"
+        written to its WhatsApp number): the consent given to it, and a
+        consent given to every company stays for each of the others."""
         domain = [("number", "=", number), ("state", "=", "granted")]
         if company:
             domain.append(("company_id", "in", [company.id, False]))
         consents = self.search(domain)
+        if company:
+            self._keep_for_the_others(consents.filtered(lambda c: not c.company_id), company)
         values = {"state": "revoked", "revoked_at": fields.Datetime.now(), "revoke_source": source}
         consents.write(values)
         if not consents and partner:
@@ -129,6 +132,35 @@ class WhatsappConsent(models.Model):
                 }
             )
         return consents
+
+    @api.model
+    def _keep_for_the_others(self, every_company, company):
+        """A consent given to every company, withdrawn for ``company`` only:
+        the others keep it, each as a consent of its own (what the customer
+        gave them, with its date and source)."""
+        others = self.env["res.company"].sudo().search([("id", "!=", company.id)])
+        existing = {
+            (c.partner_id.id, c.number, c.company_id.id)
+            for c in self.search(
+                [("number", "in", every_company.mapped("number")), ("company_id", "in", others.ids)]
+            )
+        }
+        self.create(
+            [
+                {
+                    "partner_id": consent.partner_id.id,
+                    "number": consent.number,
+                    "company_id": other.id,
+                    "state": "granted",
+                    "source": consent.source,
+                    "granted_at": consent.granted_at,
+                    "note": consent.note,
+                }
+                for consent in every_company
+                for other in others
+                if (consent.partner_id.id, consent.number, other.id) not in existing
+            ]
+        )
 
     @api.model
     def _granted_numbers(self, triples):

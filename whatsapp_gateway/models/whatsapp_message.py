@@ -76,6 +76,11 @@ class WhatsappMessage(models.Model):
     template_id = fields.Many2one("whatsapp.template", readonly=True, ondelete="set null")
     params = fields.Json(readonly=True, help="The template's values, in order: [[name, value]].")
     body = fields.Text("Text", readonly=True, help="What the customer reads.")
+    written_at = fields.Datetime(
+        readonly=True,
+        help="A received message: when the customer wrote it, as the provider says (a "
+        "webhook retried for hours arrives late); the 24-hour window counts from it.",
+    )
     mail_message_id = fields.Many2one(
         "mail.message", readonly=True, ondelete="set null", index="btree_not_null"
     )
@@ -124,18 +129,23 @@ class WhatsappMessage(models.Model):
 
     # -- the window ----------------------------------------------------------------------
     @api.model
-    def _window_open(self, numbers, now=None):
-        """The numbers among ``numbers`` whose customer wrote in the last 24 hours."""
+    def _window_open(self, numbers, now=None, account=None):
+        """The numbers among ``numbers`` whose customer wrote in the last 24
+        hours; with ``account``, wrote to that business number (the window is
+        each business number's: a customer who wrote to one company opened
+        none for another)."""
         if not numbers:
             return set()
         now = now or fields.Datetime.now()
-        self.flush_model(["number", "direction", "create_date"])
+        self.flush_model(["number", "direction", "create_date", "account_id", "written_at"])
         rows = self.env.execute_query(
             SQL(
                 "SELECT DISTINCT number FROM whatsapp_message"
-                " WHERE direction = 'in' AND number = ANY(%s) AND create_date >= %s",
+                " WHERE direction = 'in' AND number = ANY(%s)"
+                " AND COALESCE(written_at, create_date) >= %s%s",
                 list(numbers),
                 now - timedelta(hours=WINDOW_HOURS),
+                SQL(" AND account_id = %s", account.id) if account else SQL(""),
             )
         )
         return {row[0] for row in rows}
@@ -252,7 +262,12 @@ class WhatsappMessage(models.Model):
         approved, free text outside the 24-hour window."""
         Consent = self.env["whatsapp.consent"].sudo()
         consented = Consent._granted_numbers([(m.partner_id, m.number, m.company_id) for m in self])
-        window = self._window_open({m.number for m in self if not m.template_id})
+        window = set()  # (account id, number)
+        for account, texts in (
+            self.filtered(lambda m: not m.template_id).grouped("account_id").items()
+        ):
+            opened = self._window_open(set(texts.mapped("number")), account=account)
+            window |= {(account.id, number) for number in opened}
         refused = {}
         for message in self:
             if message.template_id and (message.partner_id.id, message.number) not in consented:
@@ -272,7 +287,7 @@ class WhatsappMessage(models.Model):
                         status=message.template_id.status,
                     ),
                 )
-            elif not message.template_id and message.number not in window:
+            elif not message.template_id and (message.account_id.id, message.number) not in window:
                 refused[message.id] = (
                     providers.WINDOW,
                     self.env._(

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -65,6 +65,27 @@ class TestWhatsappSend(WhatsappStandInMixin, TransactionCase):
         self.assertFalse(self.stand_in.accepted)
         self.env["whatsapp.consent"]._grant(self.customer, NUMBER, "portal")
 
+    def test_sair_to_one_companys_number_stops_that_company_only(self):
+        """A consent given to every company; "SAIR" written to company A's
+        WhatsApp number: A stops, company B (another business, another
+        number) keeps the consent the customer gave it."""
+        other = self.env["res.company"].create({"name": "Empresa B"})
+        Consent = self.env["whatsapp.consent"]
+        state = self.customer._whatsapp_consent_state_for
+        self.assertEqual((state(NUMBER, self.env.company), state(NUMBER, other)), ("granted",) * 2)
+        self.account._process_inbound(
+            type("Inbound", (), {"sender": NUMBER, "body": "SAIR", "provider_id": "w-sair"})()
+        )
+        self.assertEqual(state(NUMBER, self.env.company), "revoked")
+        self.assertEqual(state(NUMBER, other), "granted")
+        kept = Consent.search([("number", "=", NUMBER), ("company_id", "=", other.id)])
+        self.assertEqual((kept.state, kept.source), ("granted", "import"))
+        # A "no" later on B's side ends B's too; nothing is granted again.
+        Consent._revoke(NUMBER, "portal", partner=self.customer, company=other)
+        self.assertEqual(state(NUMBER, other), "revoked")
+        self.assertEqual(state(NUMBER, self.env.company), "revoked")
+        self.env["whatsapp.consent"]._grant(self.customer, NUMBER, "portal")
+
     def test_template_not_approved_is_not_sent(self):
         self.template.status = "pending"
         message = self._queue(self.template)
@@ -94,6 +115,27 @@ class TestWhatsappSend(WhatsappStandInMixin, TransactionCase):
         self.env["whatsapp.message"]._cron_send()
         self.assertEqual(inside.state, "sent", inside.error_detail)
         self.assertEqual(self.stand_in.accepted[-1][3], "Claro, obrigado pelo retorno.")
+        # The window is the business number's the customer wrote to: another
+        # company's number may not answer in free text.
+        other = self.env["res.company"].create({"name": "Empresa B"})
+        other_account = self._create_account("meta", company=other)
+        other_template = self._create_template(other_account)
+        elsewhere = self._queue(other_template, text="Posso ajudar?")
+        self.env["whatsapp.message"]._cron_send()
+        self.assertEqual((elsewhere.state, elsewhere.failure_type), ("failed", "window"))
+        # A message the customer wrote 30 hours ago, its webhook retried until
+        # now: the window counts from when it was written, and is closed.
+        written = datetime.now(UTC) - timedelta(hours=30)
+        other_account._process_inbound(
+            type(
+                "Inbound",
+                (),
+                {"sender": NUMBER, "body": "Oi", "provider_id": "w-late", "written_at": written},
+            )()
+        )
+        late = self._queue(other_template, text="Posso ajudar?")
+        self.env["whatsapp.message"]._cron_send()
+        self.assertEqual((late.state, late.failure_type), ("failed", "window"))
 
     def test_temporary_failures_retry_with_backoff_then_fail(self):
         """5xx answers spend the retries; a 429 (the provider asking to slow

@@ -10,7 +10,9 @@ limit, a durable trace ahead of each window of requests).
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import requests
 
@@ -104,6 +106,28 @@ class InboundWhatsapp:
     body: str
     provider_id: str = ""
     name: str = ""  # the profile name the customer shows
+    # When the customer wrote it (aware UTC), as the provider says: a webhook
+    # retried for hours arrives late, the 24-hour window counts from this.
+    written_at: datetime | None = None
+
+
+def written_at(value):
+    """A provider's time of a message (Unix seconds, as Meta writes it, or
+    ISO 8601) as an aware UTC datetime; None when it says none readable."""
+    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
+        try:
+            return datetime.fromtimestamp(int(value), UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)  # Infobip's +0000
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else None
 
 
 @dataclass

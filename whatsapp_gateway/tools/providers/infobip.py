@@ -23,6 +23,7 @@ from .base import (
     webhook_number,
     webhook_object,
     webhook_text,
+    written_at,
 )
 
 REJECTIONS = {
@@ -158,6 +159,7 @@ class InfobipWhatsappProvider(WhatsappProvider, sms.InfobipProvider):
                         body,
                         webhook_text(result, "messageId"),
                         webhook_text(webhook_object(result, "contact"), "name"),
+                        written_at(result.get("receivedAt")),
                     )
                 )
                 continue

@@ -29,6 +29,7 @@ from .base import (
     webhook_list,
     webhook_object,
     webhook_text,
+    written_at,
 )
 
 # https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes
@@ -276,4 +277,5 @@ def _inbound(message, names):
         body,
         webhook_text(message, "id"),
         names.get(sender, ""),
+        written_at(message.get("timestamp")),
     )

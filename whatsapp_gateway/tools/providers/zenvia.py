@@ -17,6 +17,7 @@ from .base import (
     webhook_list,
     webhook_object,
     webhook_text,
+    written_at,
 )
 
 
@@ -115,6 +116,7 @@ class ZenviaWhatsappProvider(WhatsappProvider, sms.ZenviaProvider):
                 text,
                 webhook_text(message, "id"),
                 webhook_text(visitor, "name"),
+                written_at(data.get("timestamp") if isinstance(data, dict) else None),
             )
         )
         return events

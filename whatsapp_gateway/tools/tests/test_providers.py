@@ -4,6 +4,7 @@ import base64
 import hashlib
 import hmac
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -242,6 +243,7 @@ META_STATUS = {
                             {
                                 "from": "5511987654321",
                                 "id": "wamid.IN",
+                                "timestamp": "1796558400",
                                 "type": "text",
                                 "text": {"body": "SAIR"},
                             }
@@ -294,6 +296,29 @@ def test_meta_events(stand_in):
     assert events.statuses[0].uuid == "u-1"  # our reference, echoed
     (inbound,) = events.inbound
     assert (inbound.sender, inbound.body, inbound.name) == ("+5511987654321", "SAIR", "Maria")
+    # When the customer wrote it: the 24-hour window counts from it.
+    assert inbound.written_at == datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("1796558400", datetime(2026, 12, 6, 12, 0, tzinfo=UTC)),  # Meta: Unix seconds
+        (1796558400, datetime(2026, 12, 6, 12, 0, tzinfo=UTC)),
+        ("2026-12-06T12:00:00.000+0000", datetime(2026, 12, 6, 12, 0, tzinfo=UTC)),  # Infobip
+        ("2026-12-06T09:00:00-03:00", datetime(2026, 12, 6, 12, 0, tzinfo=UTC)),
+        ("2026-12-06T12:00:00Z", datetime(2026, 12, 6, 12, 0, tzinfo=UTC)),  # Zenvia
+        ("2026-12-06T12:00:00", None),  # no offset: unknown
+        ("", None),
+        ("ontem", None),
+        (None, None),
+        ("9" * 40, None),
+    ],
+)
+def test_a_providers_time_of_a_message(value, expected):
+    from ..providers.base import written_at
+
+    assert written_at(value) == expected
 
 
 def test_a_pictures_caption_is_the_customers_words(stand_in):
