@@ -874,31 +874,7 @@ class TestDunningPix(DunningCase, HttpCase):
                 "company_id": self.company.id,
             }
         )  # 1 USD = 5 BRL
-        term = self.env["account.payment.term"].create(
-            {
-                "name": "30 dias, 2 % em 10 dias",
-                "early_discount": True,
-                "discount_percentage": 2.0,
-                "discount_days": 10,
-                "line_ids": [
-                    Command.create({"value": "percent", "value_amount": 100.0, "nb_days": 30})
-                ],
-            }
-        )
-        move = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.sp.id,
-                "currency_id": usd.id,
-                "invoice_date": date(2026, 11, 26),
-                "invoice_payment_term_id": term.id,
-                "invoice_line_ids": [
-                    Command.create({"name": "Consultoria", "price_unit": 100.0, "tax_ids": []})
-                ],
-            }
-        )
-        with freeze_time(datetime(2026, 11, 26, 15, 0)):
-            move.action_post()
+        move = self._discounted_invoice(100.0, usd)
         _line, _code, charge = self._charge(move)  # 1 December: before 6 December
         valor = self.bank.charges[charge.txid]["valor"]
         self.assertEqual(valor["original"], "500.00")
@@ -907,8 +883,9 @@ class TestDunningPix(DunningCase, HttpCase):
             {"modalidade": 1, "descontoDataFixa": [{"data": "2026-12-06", "valorPerc": "10.00"}]},
         )
 
-    def _discounted_invoice(self):
-        """500.00 due 26/12, 2 % off (10.00) when paid by 06/12."""
+    def _discounted_invoice(self, price=500.0, currency=None):
+        """``price`` (500.00) invoiced on 26/11, due 26/12, 2 % off (10.00)
+        when paid by 06/12; in ``currency`` when given."""
         term = self.env["account.payment.term"].create(
             {
                 "name": "30 dias, 2 % em 10 dias",
@@ -927,8 +904,9 @@ class TestDunningPix(DunningCase, HttpCase):
                 "invoice_date": date(2026, 11, 26),
                 "invoice_payment_term_id": term.id,
                 "invoice_line_ids": [
-                    Command.create({"name": "Consultoria", "price_unit": 500.0, "tax_ids": []})
+                    Command.create({"name": "Consultoria", "price_unit": price, "tax_ids": []})
                 ],
+                **({"currency_id": currency.id} if currency else {}),
             }
         )
         with freeze_time(datetime(2026, 11, 26, 15, 0)):
