@@ -303,6 +303,8 @@ class DunningOutbox(models.AbstractModel):
         # The company as the e-mail's language writes it (its address's
         # country), not as whoever runs the scheduled action reads it.
         values["company"] = values["company"].with_context(lang=lang)
+        # Written once per company and language, not once per e-mail.
+        values["dunning_company_address"] = values["company"].partner_id._dunning_address_inline()
         return values
 
     @api.model
