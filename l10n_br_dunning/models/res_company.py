@@ -32,7 +32,7 @@ DUNNING_DEFAULT_COLOR = "#1F3A5F"
 
 def _float_to_time(value):
     hours = int(value)
-    return time(min(hours, 23), min(int(round((value - hours) * 60)), 59))
+    return time(max(min(hours, 23), 0), max(min(int(round((value - hours) * 60)), 59), 0))
 
 
 # What the planning of a company's installments reads of the company.
@@ -80,8 +80,12 @@ class ResCompany(models.Model):
         help="Technical: the SMS sender name was written by an administrator, so it no "
         "longer follows the company's name.",
     )
-    dunning_sms_per_day = fields.Integer("SMS per customer per day", default=1)
-    dunning_sms_per_week = fields.Integer("SMS per customer per week", default=3)
+    dunning_sms_per_day = fields.Integer(
+        "SMS per customer per day", default=1, help="0: no limit per day."
+    )
+    dunning_sms_per_week = fields.Integer(
+        "SMS per customer per week", default=3, help="0: no limit per week."
+    )
     dunning_reply_promise = fields.Boolean(
         "Replies: promises pause the reminders",
         default=True,
@@ -280,6 +284,11 @@ class ResCompany(models.Model):
             ),
         }
         for company in self:
+            start, end = company.dunning_window_start, company.dunning_window_end
+            if not (0 <= start < 24 and 0 < end <= 24):
+                raise ValidationError(
+                    self.env._("The sending window's hours are between 0h and 24h (9h to 18h).")
+                )
             try:
                 check_company_window(
                     _float_to_time(company.dunning_window_start),
@@ -300,6 +309,43 @@ class ResCompany(models.Model):
                 )
             if company.dunning_interest_percent < 0:
                 raise ValidationError(self.env._("Interest cannot be negative."))
+
+    @api.constrains(
+        "dunning_sms_per_day",
+        "dunning_sms_per_week",
+        "dunning_agreement_max_installments",
+        "dunning_agreement_min_down_percent",
+        "dunning_link_days",
+        "dunning_agreement_break_days",
+        "dunning_promise_max_days",
+        "dunning_upload_max_mb",
+    )
+    def _check_dunning_numbers(self):
+        """Counts and limits a person types in Settings: never negative (a
+        negative SMS cap would stop the run), a percentage at most 100."""
+        for company in self:
+            negative = [
+                company._fields[name].get_description(self.env)["string"]
+                for name in (
+                    "dunning_sms_per_day",
+                    "dunning_sms_per_week",
+                    "dunning_agreement_max_installments",
+                    "dunning_agreement_min_down_percent",
+                    "dunning_link_days",
+                    "dunning_agreement_break_days",
+                    "dunning_promise_max_days",
+                    "dunning_upload_max_mb",
+                )
+                if company[name] < 0
+            ]
+            if negative:
+                raise ValidationError(
+                    self.env._("%(fields)s cannot be negative.", fields=", ".join(negative))
+                )
+            if company.dunning_agreement_min_down_percent > 100:
+                raise ValidationError(
+                    self.env._("A down payment cannot be more than what is owed.")
+                )
 
     @api.constrains("dunning_sms_sender")
     def _check_dunning_sms_sender(self):

@@ -256,3 +256,31 @@ class TestDunningSmsInsideTheWindow(DunningCase):
         self.assertEqual(sms.state, "canceled")
         self.assertEqual(event.state, "superseded")
         self.assertIn("no longer be true", event.reason)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningSettingsLimits(DunningCase):
+    """What an administrator types in Settings is refused with a clear message
+    when the régua could not run with it."""
+
+    def test_negative_counts_and_hours_out_of_the_day_are_refused(self):
+        for field, value in (
+            ("dunning_sms_per_day", -1),
+            ("dunning_sms_per_week", -5),
+            ("dunning_agreement_max_installments", -3),
+            ("dunning_link_days", -1),
+            ("dunning_agreement_break_days", -1),
+            ("dunning_promise_max_days", -1),
+            ("dunning_upload_max_mb", -5),
+            ("dunning_agreement_min_down_percent", 150.0),
+            ("dunning_window_start", -3.0),
+            ("dunning_window_end", 30.0),
+        ):
+            with self.subTest(field=field), self.assertRaises(ValidationError):
+                with self.env.cr.savepoint():
+                    self.company.write({field: value})
+        # No limit is a limit of 0, and the run goes on with it.
+        self.company.write({"dunning_sms_per_day": 0, "dunning_sms_per_week": 0})
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 10, 13, 0))
+        self.assertTrue(self._events(move, channel="sms", state="queued"))

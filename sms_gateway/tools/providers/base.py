@@ -174,6 +174,24 @@ class Provider:
     def _describe_account(self, response):
         return f"HTTP {response.status_code}"
 
+    def _account_answer(self, response, kind=dict):
+        """The account check's JSON answer, a ``kind``: an HTML page (a wrong
+        URL, a login or a proxy's page), broken JSON or JSON of another shape
+        is not this provider's API, and the check says so instead of "OK"."""
+        try:
+            data = response.json()
+        except ValueError as error:
+            content_type = response.headers.get("Content-Type") or "no content type"
+            raise ProviderError(
+                f"HTTP {response.status_code} but not a JSON answer ({content_type}): "
+                f"{response.text[:100]}"
+            ) from error
+        if not isinstance(data, kind):
+            raise ProviderError(
+                f"HTTP {response.status_code} but not this provider's answer: {response.text[:100]}"
+            )
+        return data
+
     # -- webhooks ---------------------------------------------------------------
     def authenticate(self, request, secret):
         """True when ``request`` really comes from the provider."""

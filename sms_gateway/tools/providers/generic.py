@@ -16,7 +16,6 @@ from .outcomes import (
     SENT,
     UNDELIVERED,
     InboundSms,
-    ProviderError,
     SendResult,
     StatusReport,
     WebhookError,
@@ -104,14 +103,7 @@ class GenericJsonProvider(Provider):
 
     def _describe_account(self, response):
         """The API answers JSON: an HTML page (a wrong URL, a login page) is not it."""
-        try:
-            response.json()
-        except ValueError as error:
-            content_type = response.headers.get("Content-Type") or "no content type"
-            raise ProviderError(
-                f"HTTP {response.status_code} but not a JSON answer ({content_type}): "
-                f"{response.text[:100]}"
-            ) from error
+        self._account_answer(response, (dict, list))
         return f"HTTP {response.status_code}, JSON answer"
 
     def parse_status(self, request):

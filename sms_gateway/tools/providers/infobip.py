@@ -99,7 +99,7 @@ class InfobipProvider(Provider):
         return "GET", f"{self.base_url}/account/1/balance", {"headers": self._headers()}
 
     def _describe_account(self, response):
-        data = self._json(response)
+        data = self._account_answer(response)
         return f"balance {data.get('balance', '?')} {data.get('currency', '')}".strip()
 
     def parse_status(self, request):

@@ -90,7 +90,7 @@ class TwilioProvider(Provider):
         return "GET", url, {"auth": self._auth()}
 
     def _describe_account(self, response):
-        data = self._json(response)
+        data = self._account_answer(response)
         return f"{data.get('friendly_name', '')} ({data.get('status', '')})".strip()
 
     @staticmethod

@@ -70,9 +70,8 @@ class ZenviaProvider(Provider):
         return "GET", f"{self.base_url}/v2/subscriptions", {"headers": self._headers()}
 
     def _describe_account(self, response):
-        data = self._json(response)
-        count = len(data) if isinstance(data, list) else 0
-        return f"token accepted, {count} webhook subscription(s)"
+        data = self._account_answer(response, list)  # the webhook subscriptions
+        return f"token accepted, {len(data)} webhook subscription(s)"
 
     def parse_status(self, request):
         data = request.json

@@ -364,14 +364,22 @@ def test_generic_unreadable_2xx_is_unknown_never_sent(stand_in, answer, batch_si
     assert not result.provider_id
 
 
-def test_generic_check_connection_wants_the_json_api(stand_in):
-    """A 200 HTML page (a wrong URL, a login page) is not the API."""
+@pytest.mark.parametrize("code", PROVIDERS)
+def test_check_connection_wants_the_providers_json_api(stand_in, code):
+    """A 200 HTML page (a wrong URL, a login or a proxy's page), broken JSON
+    or JSON of another shape is not the API: "Check connection" says so,
+    never "OK", and never a traceback."""
     for answer in (Raw(200, HTML_PAGE, "text/html"), Raw(200, "{not json")):
         stand_in.mode = answer
         with pytest.raises(ProviderError, match="not a JSON answer"):
-            make("generic", stand_in).check_connection()
+            make(code, stand_in).check_connection()
+    if code != "generic":
+        for other in ('"texto"', "[]" if code != "zenvia" else "{}"):
+            stand_in.mode = Raw(200, other)
+            with pytest.raises(ProviderError, match="not this provider's answer"):
+                make(code, stand_in).check_connection()
     stand_in.mode = "ok"
-    assert make("generic", stand_in).check_connection()
+    assert make(code, stand_in).check_connection()
 
 
 def test_check_connection_on_closed_port(stand_in):

@@ -76,7 +76,7 @@ class InfobipVoiceProvider(VoiceProvider):
         return "GET", f"{self.base_url}/account/1/balance", {"headers": self._headers()}
 
     def _describe_account(self, response):
-        data = self._json(response)
+        data = self._account_answer(response)
         return f"Infobip, {data.get('balance', '?')} {data.get('currency', '')}".strip()
 
     @staticmethod

@@ -86,8 +86,10 @@ class ZenviaVoiceProvider(VoiceProvider):
         return "GET", f"{self.base_url}/saldo", {"headers": self._headers()}
 
     def _describe_account(self, response):
-        data = self._json(response)
-        balance = (data.get("dados") or {}).get("saldo") if isinstance(data, dict) else None
+        data = self._account_answer(response)
+        balance = (
+            (data.get("dados") or {}).get("saldo") if isinstance(data.get("dados"), dict) else None
+        )
         return f"Zenvia Voice, saldo {balance}" if balance is not None else "Zenvia Voice"
 
     def parse_status(self, request):

@@ -140,7 +140,7 @@ class MetaProvider(WhatsappProvider):
         return "GET", url, {"headers": self._headers(), "params": params}
 
     def _describe_account(self, response):
-        data = self._json(response)
+        data = self._account_answer(response)
         return (
             f"{data.get('verified_name', '')} {data.get('display_phone_number', '')}"
             f" (quality {data.get('quality_rating', '?')})"
