@@ -220,7 +220,9 @@ class AccountMove(models.Model):
             partner = move.commercial_partner_id
             tz = self.env.user.tz or context.tz(move.company_id, partner)
             lines = move.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
-            for line in lines.sorted("date_maturity"):
+            # An agreement's entry has a receivable line without a due date
+            # (what settles the replaced invoices): no installment, nothing planned.
+            for line in lines.filtered("date_maturity").sorted("date_maturity"):
                 for stage, moment in line._dunning_upcoming(context, now):
                     rows.append(
                         {
@@ -374,6 +376,10 @@ class AccountMove(models.Model):
         return self.env._("Invoice %(name)s", name=self.name)
 
     def action_dunning_pause(self, reason="other", until=False, note=False):
+        self._dunning_check_collections_user()
+        self._dunning_pause(reason, until, note)
+
+    def _dunning_pause(self, reason="other", until=False, note=False):
         self.write(
             {
                 "dunning_paused": True,

@@ -151,7 +151,7 @@ class DunningAgreementProposal(models.AbstractModel):
         if company.dunning_agreement_portal_approves:
             agreement.action_approve()  # sends the term
         else:
-            agreement.replaced_line_ids.move_id.action_dunning_pause(
+            agreement.replaced_line_ids.move_id._dunning_pause(
                 reason="agreement",
                 note=self.env._("Agreement %(name)s proposed on the portal.", name=agreement.name),
             )

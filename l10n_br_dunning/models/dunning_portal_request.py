@@ -156,7 +156,7 @@ class DunningPortalRequest(models.Model):
             move.sudo().write(prepared.move_values)
         if prepared.pause:
             reason, until = prepared.pause
-            move.sudo().action_dunning_pause(reason, until, prepared.details)
+            move.sudo()._dunning_pause(reason, until, prepared.details)
         if prepared.partner_values:
             partner.sudo().write(prepared.partner_values)
         if prepared.opt_out:

@@ -111,6 +111,18 @@ class TestDunningAccess(DunningCase):
         self.sp.with_user(collector).write({"dunning_excluded": True})
         self.assertTrue(self.sp.dunning_excluded)
 
+    def test_a_dunning_manager_edits_the_reguas_texts(self):
+        """The group configures the réguas, templates included: the stages'
+        e-mail and SMS texts, without being an administrator."""
+        manager = new_test_user(
+            self.env, login="gestor-cobranca", groups="l10n_br_dunning.group_dunning_manager"
+        )
+        stage = self.stages[3]
+        stage.mail_template_id.with_user(manager).subject = "Lembrete da Aurora"
+        stage.sms_template_id.with_user(manager).body = "Aurora: lembrete {{ object.name }}"
+        self.assertEqual(stage.mail_template_id.subject, "Lembrete da Aurora")
+        self.assertIn("lembrete", stage.sms_template_id.body)
+
     def test_an_invoicing_user_cannot_change_how_an_invoice_is_reminded(self):
         """The collection tab's buttons are hidden from an Invoicing user, and
         their methods refuse the call made by hand too."""
@@ -121,6 +133,7 @@ class TestDunningAccess(DunningCase):
         )
         mine = move.with_user(billing)
         for action in (
+            mine.action_dunning_pause,
             mine.action_dunning_resume,
             mine.action_dunning_exclude_customer,
             mine.action_dunning_revoke_links,

@@ -163,6 +163,21 @@ class TestDunningAgreements(DunningCase):
         with self.assertRaisesRegex(UserError, "no longer open"), freeze_time(TODAY):
             agreement.action_approve()
 
+    def test_the_agreements_entry_opens_with_its_collection_tab(self):
+        """The entry in the "Acordos" journal has a receivable line without a
+        due date (what settles the replaced invoices): its collection tab
+        opens, planning only the agreement's installments."""
+        agreement = self._propose()
+        with freeze_time(TODAY):
+            agreement.action_approve()
+        entry = agreement.move_id
+        self.assertTrue(entry)
+        self.assertIn(False, entry.line_ids.mapped("date_maturity"))
+        with freeze_time(NOON):
+            entry.invalidate_recordset(["dunning_upcoming_html"])
+            self.assertIsInstance(entry.dunning_upcoming_html, str)
+            (entry | self.first).read(["dunning_upcoming_html", "dunning_days_overdue"])
+
     def test_settled_by_an_agreement_is_renegotiated_not_paid(self):
         self._run(datetime(2026, 12, 1, 13, 0))  # reminders for both invoices
         reminded = self.env["dunning.event"].search(
