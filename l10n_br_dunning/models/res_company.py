@@ -35,6 +35,18 @@ def _float_to_time(value):
     return time(max(min(hours, 23), 0), max(min(int(round((value - hours) * 60)), 59), 0))
 
 
+# Counts and limits of Settings that cannot be negative.
+NOT_NEGATIVE = (
+    "dunning_sms_per_day",
+    "dunning_sms_per_week",
+    "dunning_agreement_max_installments",
+    "dunning_agreement_min_down_percent",
+    "dunning_link_days",
+    "dunning_agreement_break_days",
+    "dunning_promise_max_days",
+    "dunning_upload_max_mb",
+)
+
 # What the planning of a company's installments reads of the company.
 PLANNING_FIELDS = frozenset(
     {
@@ -310,32 +322,14 @@ class ResCompany(models.Model):
             if company.dunning_interest_percent < 0:
                 raise ValidationError(self.env._("Interest cannot be negative."))
 
-    @api.constrains(
-        "dunning_sms_per_day",
-        "dunning_sms_per_week",
-        "dunning_agreement_max_installments",
-        "dunning_agreement_min_down_percent",
-        "dunning_link_days",
-        "dunning_agreement_break_days",
-        "dunning_promise_max_days",
-        "dunning_upload_max_mb",
-    )
+    @api.constrains(*NOT_NEGATIVE)
     def _check_dunning_numbers(self):
         """Counts and limits a person types in Settings: never negative (a
         negative SMS cap would stop the run), a percentage at most 100."""
         for company in self:
             negative = [
-                company._fields[name].get_description(self.env)["string"]
-                for name in (
-                    "dunning_sms_per_day",
-                    "dunning_sms_per_week",
-                    "dunning_agreement_max_installments",
-                    "dunning_agreement_min_down_percent",
-                    "dunning_link_days",
-                    "dunning_agreement_break_days",
-                    "dunning_promise_max_days",
-                    "dunning_upload_max_mb",
-                )
+                company._fields[name]._description_string(self.env)
+                for name in NOT_NEGATIVE
                 if company[name] < 0
             ]
             if negative:
