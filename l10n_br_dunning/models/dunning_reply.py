@@ -232,15 +232,15 @@ class DunningReply(models.Model):
         next opening (the answers' scheduled action is triggered for it)."""
         self.ensure_one()
         opening = to_naive(self._next_opening())
-        if not self._may_answer_at(opening):
+        if not self._may_answer_at(opening, account):
             return False
         self.answer_due_at = opening
         self.env.ref("l10n_br_dunning.ir_cron_dunning_reply_answers").sudo()._trigger(at=opening)
         return True
 
-    def _may_answer_at(self, moment):
-        """Whether the channel still lets the régua answer at ``moment`` (SMS:
-        always; WhatsApp: inside its 24-hour window)."""
+    def _may_answer_at(self, moment, account=None):
+        """Whether the channel still lets the régua answer at ``moment`` by
+        ``account`` (SMS: always; WhatsApp: inside its 24-hour window)."""
         return True
 
     def _answer_account(self):

@@ -1,10 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import timedelta
-
 from odoo import fields, models
-
-# Free text to a customer is allowed this long after they last wrote.
-SESSION = timedelta(hours=24)
 
 
 class DunningReply(models.Model):
@@ -19,12 +14,20 @@ class DunningReply(models.Model):
             self.whatsapp_account_id = account
         return super()._answer_later(account)
 
-    def _may_answer_at(self, moment):
-        """WhatsApp: free text only inside the 24-hour session the reply opened
-        (a reply on Saturday night gets no answer on Monday)."""
+    def _may_answer_at(self, moment, account=None):
+        """WhatsApp: free text only inside the 24-hour window the customer's
+        last message to that business number opened, counted from when they
+        wrote it (the gateway's rule, ``whatsapp.message._window_open``): a
+        reply on Saturday night gets no answer on Monday, nor one the provider
+        delivered a day late."""
         if self.channel == "whatsapp":
-            return moment < self.create_date + SESSION
-        return super()._may_answer_at(moment)
+            account = account or self.whatsapp_account_id
+            if not self.number or not account:
+                return False
+            return self.number in self.env["whatsapp.message"].sudo()._window_open(
+                [self.number], now=moment, account=account
+            )
+        return super()._may_answer_at(moment, account)
 
     def _answer_account(self):
         if self.channel == "whatsapp":
@@ -42,8 +45,8 @@ class DunningReply(models.Model):
             return False
         if self._answer_waits(account):
             return False
-        if not self._may_answer_at(fields.Datetime.now()):
-            return False  # the 24-hour session closed while the answer waited
+        if not self._may_answer_at(fields.Datetime.now(), account):
+            return False  # the 24-hour window closed while the answer waited
         text = self._answer_text(moves)
         self.env["whatsapp.message"]._enqueue(
             [

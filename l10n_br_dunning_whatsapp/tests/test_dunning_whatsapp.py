@@ -2,7 +2,7 @@
 import hashlib
 import hmac
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from freezegun import freeze_time
@@ -311,7 +311,7 @@ class TestDunningWhatsappReplies(WhatsappStandInMixin, DunningCase, HttpCase):
         cls.env["whatsapp.consent"].search([("partner_id", "=", cls.customer.id)]).unlink()
         cls.customer.mobile = "(11) 91111-2222"
 
-    def _whatsapp_reply(self, text, at, wamid="wamid.reply-1"):
+    def _whatsapp_reply(self, text, at, wamid="wamid.reply-1", written=None):
         payload = {
             "object": "whatsapp_business_account",
             "entry": [
@@ -327,6 +327,11 @@ class TestDunningWhatsappReplies(WhatsappStandInMixin, DunningCase, HttpCase):
                                         "id": wamid,
                                         "type": "text",
                                         "text": {"body": text},
+                                        **(
+                                            {"timestamp": str(int(written.timestamp()))}
+                                            if written
+                                            else {}
+                                        ),
                                     }
                                 ],
                             },
@@ -378,6 +383,20 @@ class TestDunningWhatsappReplies(WhatsappStandInMixin, DunningCase, HttpCase):
         self.assertEqual(reply.action, "promise")
         self.assertFalse(reply.answer_due_at)
         with freeze_time(datetime(2026, 12, 21, 12, 0)):
+            self.env["dunning.reply"]._cron_answer_due()
+        self.assertFalse(self._answers_out())
+
+    def test_a_whatsapp_reply_delivered_late_gets_no_answer_past_24_hours_from_writing(self):
+        self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        # Written Monday 21:30 in São Paulo, delivered by the provider on
+        # Tuesday 23:00: Wednesday's opening is inside 24 hours of the delivery
+        # but not of the writing, and WhatsApp counts from the customer's message.
+        written = datetime(2026, 12, 15, 0, 30, tzinfo=timezone.utc)
+        reply = self._whatsapp_reply("pago sexta", datetime(2026, 12, 16, 2, 0), written=written)
+        self.assertEqual(reply.action, "promise")
+        self.assertFalse(reply.answer_due_at)
+        with freeze_time(datetime(2026, 12, 16, 12, 0)):
             self.env["dunning.reply"]._cron_answer_due()
         self.assertFalse(self._answers_out())
 
