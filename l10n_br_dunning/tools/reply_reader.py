@@ -51,6 +51,7 @@ WORDS = {
     "hj": "hoje",
     "hje": "hoje",
     "amnh": "amanha",
+    "amh": "amanha",
     "amanh": "amanha",
     "amaha": "amanha",
     "amanhan": "amanha",
@@ -551,6 +552,9 @@ _VAGUE_DAY = re.compile(
     r"\b(depois|apos|a partir)( d[oa]| o| a)? (dia )?\d|\bentre (o )?(dia )?\d{1,2}(/\d{1,2})? "
     r"e (o )?(dia )?\d|\b(dia )?\d{1,2}(/\d{1,2})? ou (no |o |em )?(dia )?\d"
     r"|\b\d+ dias? (util|uteis)\b|\bantes d[oa] (dia |natal|\d)"
+    # "segunda ou terça"
+    r"|\b(segunda|terca|quarta|quinta|sexta|sabado|domingo) ou (na |no |a |o )?"
+    r"(segunda|terca|quarta|quinta|sexta|sabado|domingo)\b"
 )
 
 
@@ -646,6 +650,14 @@ def _forward_date(text, today):
     explicit = _explicit_date(text, today, forward=True)
     if explicit:
         return explicit
+    # "mês que vem dia 10", "próximo mês, no dia 5": that day of next month.
+    found = re.search(
+        r"\b(mes que vem|proximo mes)( (no|em|o|pelo|la pelo))?( dia)? (\d{1,2}|[a-z]+)\b", text
+    )
+    number = _number(found.group(5)) if found else None
+    if number and 1 <= number <= 31:
+        month = _next_month(today)
+        return _month_day(month.year, month.month, number)
     for found in re.finditer(r"\bdia (\d{1,2}|[a-z]+)\b( do mes que vem| do proximo mes)?", text):
         number = _number(found.group(1))
         if number and 1 <= number <= 31:
@@ -745,9 +757,19 @@ def _backward_date(text, today):
 
 
 def _explicit_date(text, today, forward):
-    found = re.search(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b", text)
-    if not found:
-        return None
+    """The first day written as 18/12 or 18/12/2026 (ahead, for a promise: "o
+    boleto vencido em 30/11 será pago em 11/12" promises the 11th)."""
+    days = [_written_day(found, today, forward) for found in re.finditer(_WRITTEN_DAY, text)]
+    days = [day for day in days if day is not None]
+    if forward:
+        return next((day for day in days if day >= today), days[0] if days else None)
+    return days[0] if days else None
+
+
+_WRITTEN_DAY = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b")
+
+
+def _written_day(found, today, forward):
     day, month = int(found.group(1)), int(found.group(2))
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
@@ -834,7 +856,12 @@ def _intents(folded, clauses, forward, today, asked=(), asked_tails=()):
     ):
         found.pop(NEGOTIATE)  # "já tinha feito acordo": one made, not one asked for
     leave = next((match for q in asked if (match := _PERMISSION.search(q))), None)
-    if leave and PAID not in found and DISPUTE not in found:
+    promised_apart = any(  # "dá pra esperar até dia 12? dia 12 eu pago certinho"
+        _match(_PROMISE, c) and not _NEGATION.search(c) and _forward_date(c, today)
+        for c in clauses
+        if not any(c in q or q in c for q in asked)
+    )
+    if leave and PAID not in found and DISPUTE not in found and not promised_apart:
         # "posso pagar dia 10?", "seria possível pagar no dia 20?": leave asked.
         found.pop(PROMISE, None)
         found[NEGOTIATE] = leave.group(0)
@@ -1006,6 +1033,17 @@ def read(text, today):
     # The day is read in the clause that says it ("paguei sábado, deve cair
     # hoje": Saturday), else in the whole reply.
     clause = next((c for c in clauses if found[intent] in c), folded)
+    if intent == PROMISE and _NEGATION.search(clause):
+        # "não consigo hoje nem amanhã, mas domingo eu pago": the day of the
+        # clause that promises, not of the one that denies.
+        clause = next(
+            (
+                c
+                for c in clauses
+                if _match(_PROMISE, c) and not _NEGATION.search(c) and _forward_date(c, today)
+            ),
+            clause,
+        )
     if found[intent].startswith("so "):
         clause = found[intent]  # the day after "só"
     if intent == PROMISE:
@@ -1015,7 +1053,10 @@ def read(text, today):
         if _VAGUE_DAY.search(folded):
             reading.day = None  # "depois do dia 20", "dia 10 ou 11": not a day fixed
     elif intent == PAID:
-        reading.day = _backward_date(clause, today) or _backward_date(folded, today)
+        # Not a day the reply only asks about ("já paguei, dá pra mudar o
+        # vencimento pro dia 15?").
+        stated = fold(re.sub(r"[^.!?\n]*\?", " ", text))
+        reading.day = _backward_date(clause, today) or _backward_date(stated, today)
         if reading.day and not today - timedelta(days=60) <= reading.day <= today:
             reading.day = None
     return reading

@@ -374,3 +374,44 @@ def test_a_question_beside_a_payment_claimed_keeps_the_claim():
     # A day alone in another clause, or a date written with a dot, is no second thing.
     assert acted(read("paguei sim, no dia 3", date(2026, 12, 4))) == (PAID, date(2026, 12, 3))
     assert acted(read("pago 18.12", SATURDAY)) == (PROMISE, date(2026, 12, 18))
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # Next month's day, however it is put.
+        ("só consigo pagar no próximo mês dia 5", date(2027, 1, 5)),
+        ("mês que vem dia 10 tá pago", date(2027, 1, 10)),
+        ("pago mes que vem, no dia 8", date(2027, 1, 8)),
+        # The day of the clause that promises, not of the one that denies.
+        ("não vou conseguir pagar hoje nem amanhã, mas domingo eu pago", date(2026, 12, 6)),
+        # The day ahead, not the due date the reply recalls.
+        (
+            "Informo que o pagamento do boleto vencido em 30/11 será realizado no dia 11/12/2026.",
+            date(2026, 12, 11),
+        ),
+        ("pago amh sem falta blz", date(2026, 12, 5)),
+        # Leave asked, then the day promised outright: a promise.
+        ("dá pra esperar ate dia 12? dia 12 eu pago certinho", date(2026, 12, 12)),
+    ],
+)
+def test_promised_days_another_writer_found(text, day):
+    # Friday 4 December 2026.
+    assert acted(read(text, date(2026, 12, 4))) == (PROMISE, day)
+
+
+def test_leave_asked_alone_is_still_a_question_for_the_link():
+    assert acted(read("dá pra esperar ate dia 12?", date(2026, 12, 4)))[0] == NEGOTIATE
+
+
+def test_two_weekdays_fix_no_day():
+    # "segunda ou terça": a person agrees on the day, as with "dia 10 ou 11".
+    assert acted(read("vou pagar segunda ou terça", date(2026, 12, 4))) == (PROMISE, None)
+
+
+def test_a_payment_claim_takes_no_day_from_a_question_beside_it():
+    reading = read(
+        "Já paguei, mas aproveitando: dá pra mudar a data de vencimento pro dia 15?",
+        date(2026, 12, 4),
+    )
+    assert acted(reading) == (PAID, None)
