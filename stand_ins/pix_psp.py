@@ -33,7 +33,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, unquote_plus, urlsplit
 from zoneinfo import ZoneInfo
 
 import requests
@@ -258,6 +258,8 @@ class PixStandIn:
         self.webhook_verify = True
         self.webhook_cert = None
         self.omit_copy_paste = False  # answer charges without pixCopiaECola
+        # Read the Basic credentials as written instead of form-decoded.
+        self.basic_written = False
         self.omit_components = False  # Pix records without componentesValor
         self.omit_echo = False  # charges kept without solicitacaoPagador, infoAdicionais
         self.upper_names = False  # the debtor's name kept in upper case, without accents
@@ -515,17 +517,30 @@ class PixStandIn:
             self.requests.append((method, path, body))
             return (*self._route(method, parts, query, body), {})
 
+    def _client_from(self, auth):
+        """(client id, secret) of a Basic header: form-decoded, as OAuth2 reads
+        them (RFC 6749 §2.3.1), or as written with ``basic_written`` (banks
+        that do not decode them)."""
+        if not auth.startswith("Basic "):
+            return None
+        try:
+            client_id, _sep, secret = base64.b64decode(auth[6:]).decode().partition(":")
+        except (ValueError, UnicodeDecodeError):
+            return None
+        if self.basic_written:
+            return client_id, secret
+        return unquote_plus(client_id), unquote_plus(secret)
+
     def _token(self, headers, raw):
         with self._lock:
             self.token_requests += 1
         if self.token_error:
             error, description = self.token_error
             return 400, {"error": error, "error_description": description}
-        auth = headers.get("Authorization", "")
-        expected = (
-            "Basic " + base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
-        )
-        if auth != expected:
+        if self._client_from(headers.get("Authorization", "")) != (
+            self.client_id,
+            self.client_secret,
+        ):
             return 401, {"error": "invalid_client"}
         if self.token_json:
             try:

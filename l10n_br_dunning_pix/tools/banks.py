@@ -9,12 +9,24 @@ documentation.
 """
 
 import base64
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote_plus, urlsplit, urlunsplit
 
 
-def _basic(client):
-    raw = f"{client.client_id}:{client.client_secret}".encode()
+def _basic(client, encoded=True):
+    """HTTP Basic credentials of the token request. OAuth2 (RFC 6749 §2.3.1)
+    form-encodes the client id and secret before joining them: a secret with
+    "+", "/", "=" or "%" reads otherwise to a server that follows it. Some
+    banks read them as written (``encoded=False``): the client falls back."""
+    client_id, secret = client.client_id or "", client.client_secret or ""
+    if encoded:
+        client_id, secret = quote_plus(client_id, safe=""), quote_plus(secret, safe="")
+    raw = f"{client_id}:{secret}".encode()
     return "Basic " + base64.b64encode(raw).decode()
+
+
+def basic_encoding_matters(client):
+    """Whether the form-encoded Basic credentials differ from the written ones."""
+    return _basic(client, encoded=True) != _basic(client, encoded=False)
 
 
 def _origin(base_url):
@@ -32,10 +44,10 @@ class Standard:
     def default_token_url(self, base_url):
         return _origin(base_url) + "/oauth/token"
 
-    def token_request(self, client):
+    def token_request(self, client, encoded=True):
         return {
             "data": {"grant_type": "client_credentials", "scope": self.scopes},
-            "headers": {"Authorization": _basic(client)},
+            "headers": {"Authorization": _basic(client, encoded)},
         }
 
     def path(self, path):
@@ -62,10 +74,10 @@ class Efi(Standard):
     def default_token_url(self, base_url):
         return _origin(base_url) + "/oauth/token"
 
-    def token_request(self, client):
+    def token_request(self, client, encoded=True):
         return {
             "json": {"grant_type": "client_credentials"},
-            "headers": {"Authorization": _basic(client)},
+            "headers": {"Authorization": _basic(client, encoded)},
         }
 
     def webhook_headers(self, client):
@@ -84,7 +96,7 @@ class Inter(Standard):
     def default_token_url(self, base_url):
         return _origin(base_url) + "/oauth/v2/token"
 
-    def token_request(self, client):
+    def token_request(self, client, encoded=True):
         return {
             "data": {
                 "client_id": client.client_id,
@@ -124,7 +136,7 @@ class Sicoob(Standard):
     def default_token_url(self, base_url):
         return "https://auth.sicoob.com.br/auth/realms/cooperado/protocol/openid-connect/token"
 
-    def token_request(self, client):
+    def token_request(self, client, encoded=True):
         return {
             "data": {
                 "grant_type": "client_credentials",

@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 import requests
 
-from .banks import adapter_for
+from .banks import adapter_for, basic_encoding_matters
 
 DEFAULT_TIMEOUT = 20.0  # seconds (connect, then each read)
 # Answers about the receiver's access, not about one request (credentials,
@@ -145,6 +145,7 @@ class PixClient:
         self.extra = extra or {}  # bank specifics: developer key, account number
         self._token = None
         self._token_expires = 0.0
+        self._written_basic = False  # the bank reads Basic credentials unencoded
         self._lock = threading.Lock()
 
     # -- transport ----------------------------------------------------------------
@@ -164,8 +165,23 @@ class PixClient:
         with self._lock:
             if not force and self._token and time.monotonic() < self._token_expires:
                 return self._token
-            request = self.adapter.token_request(self)
+            request = self.adapter.token_request(self, encoded=not self._written_basic)
             response = self._send("POST", self.token_url, **request)
+            if (
+                response.status_code in (400, 401)
+                and not self._written_basic
+                and basic_encoding_matters(self)
+            ):
+                # A bank that reads the Basic credentials as written, not
+                # form-encoded as OAuth2 asks: a secret with "+" or "/" is
+                # accepted by the one or the other form; the one that worked
+                # is kept for this client's next tokens.
+                written = self._send(
+                    "POST", self.token_url, **self.adapter.token_request(self, encoded=False)
+                )
+                if written.status_code < 400:
+                    self._written_basic = True
+                    response = written
             if response.status_code >= 400:
                 error = error_from_response(response, token=True)
                 error.args = (f"token refused: {error.args[0]}",)

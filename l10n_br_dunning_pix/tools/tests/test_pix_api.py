@@ -180,3 +180,26 @@ def test_retry_after_in_seconds_or_as_an_http_date():
     assert _retry_after(Answer("Sun, 06 Dec 2026 11:00:00 GMT"), now) == 0.0
     for unreadable in (None, "", "soon", "-5", "1.5"):
         assert _retry_after(Answer(unreadable), now) is None
+
+
+@pytest.mark.parametrize("written", [False, True])
+def test_a_secret_with_plus_and_slash_gets_its_token_from_either_kind_of_bank(written):
+    # OAuth2 form-encodes the Basic credentials (RFC 6749 §2.3.1); some banks
+    # read them as written. Either way the client gets its token, and keeps
+    # to the form that worked.
+    with PixStandIn(client_secret="s3cr+t/k=y%") as bank:
+        bank.basic_written = written
+        client = client_for(bank)
+        txid = make_txid("db", 7)
+        assert client.put_cobv(txid, body(txid))["txid"] == txid
+        first = bank.token_requests
+        assert first == (2 if written else 1)
+        client.token(force=True)
+        assert bank.token_requests == first + 1
+
+
+def test_a_wrong_secret_is_refused_with_the_banks_answer():
+    with PixStandIn() as bank:
+        client = PixClient(bank.base_url, bank.client_id, "wrong+secret", token_url=bank.token_url)
+        with pytest.raises(PixApiError, match="token refused"):
+            client.token()
