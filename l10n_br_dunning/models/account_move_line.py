@@ -200,6 +200,13 @@ class AccountMoveLine(models.Model):
         return SQL(
             """CASE WHEN %(agreement)s THEN %(company)s.dunning_agreement_policy_id
                     ELSE COALESCE((%(partner)s.dunning_policy_id ->> %(company)s.id::text)::int,
+                                  CASE WHEN %(company)s.dunning_policy_from_class THEN
+                                    CASE %(partner)s.dunning_payer_class ->> %(company)s.id::text
+                                      WHEN 'good' THEN %(company)s.dunning_policy_good_id
+                                      WHEN 'attention' THEN %(company)s.dunning_policy_attention_id
+                                      WHEN 'bad' THEN %(company)s.dunning_policy_bad_id
+                                    END
+                                  END,
                                   %(company)s.dunning_policy_id) END""",
             agreement=SQL(agreement),
             company=SQL.identifier(company),

@@ -41,6 +41,10 @@ REASONS = {
     rules.COMPANY_NO_EMAIL: _lt(
         "The company has no e-mail address to send from: set it on the company (Settings)."
     ),
+    rules.NO_ADDRESS: _lt(
+        "The customer has no postal address (street and city) a letter can be posted to."
+    ),
+    rules.NO_PHONE: _lt("The customer has no phone number to call."),
     rules.OUTSIDE_WINDOW: _lt(
         "Outside the customer's sending window (hours, weekend or holiday): deferred to %(day)s."
     ),
@@ -163,6 +167,10 @@ class DunningChannel(models.AbstractModel):
             sms_opted_out=opted_out,
             email_fallback=company.dunning_email_fallback,
             company_email=bool(company._dunning_email_from()),
+            postal_address=bool(
+                (partner.street or "").strip() and ((partner.city or "").strip() or partner.city_id)
+            ),
+            phone=bool((partner.mobile or "").strip() or (partner.phone or "").strip()),
         )
 
     @api.model

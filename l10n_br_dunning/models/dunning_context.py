@@ -115,7 +115,7 @@ class PlanningContext:
         """Business days of ``partner`` (a commercial partner) for ``company``:
         national and state holidays, the company's extra days and those of the
         customer's city."""
-        state = partner.state_id.code if partner.country_id.code in (False, "BR") else None
+        state = partner._dunning_state(company)
         city = partner.city_id.id if "city_id" in partner._fields else False
         key = (company.id, state, city)
         if key not in self._calendars:
@@ -143,8 +143,10 @@ class PlanningContext:
     @staticmethod
     def tz(company, partner):
         """The customer's time zone (README: decisions): their own, else their
-        state's, else the company's, else Brasília's."""
-        state = partner.state_id.code if partner.country_id.code in (False, "BR") else None
+        state's, else the company's, else Brasília's (the company's own time
+        zone, not its state's, stands for a customer without a state: as
+        ``customer_today_sql`` reads it)."""
+        state = partner._dunning_state()
         return customer_tz(partner.tz, state, company.partner_id.tz)
 
     def today(self, company, partner, now):

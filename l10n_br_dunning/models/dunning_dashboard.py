@@ -192,7 +192,7 @@ class DunningDashboard(models.Model):
                    COALESCE(c.promised, FALSE) AS promised,
                    COALESCE(c.paused, FALSE) AS paused,
                    COALESCE(p.dunning_mobile_valid, FALSE) AS mobile_valid,
-                   p.dunning_payer_class AS payer_class
+                   p.dunning_payer_class ->> c.company_id::text AS payer_class
               FROM customers c
               JOIN res_partner p ON p.id = c.partner_id
               JOIN res_company co ON co.id = c.company_id

@@ -53,6 +53,10 @@ PLANNING_FIELDS = frozenset(
         "dunning_enabled",
         "dunning_policy_id",
         "dunning_agreement_policy_id",
+        "dunning_policy_from_class",
+        "dunning_policy_good_id",
+        "dunning_policy_attention_id",
+        "dunning_policy_bad_id",
         "dunning_window_start",
         "dunning_window_end",
         "dunning_saturday",
@@ -238,7 +242,8 @@ class ResCompany(models.Model):
     # -- payer profile ---------------------------------------------------------------------
     dunning_policy_from_class = fields.Boolean(
         "Policy from the payer profile",
-        help="Every day, give each customer the policy of their payer profile.",
+        help="Customers without a policy of their own follow the policy of their payer "
+        "profile (refreshed every day); a policy chosen for a customer comes first.",
     )
     dunning_policy_good_id = fields.Many2one(
         "dunning.policy", "Policy for good payers", domain="[('company_id', '=', id)]"
@@ -503,7 +508,7 @@ class ResCompany(models.Model):
         )
         if not partner:
             return legal_window(window)
-        state = partner.state_id.code if partner.country_id.code in (False, "BR") else None
+        state = partner._dunning_state(self)
         return legal_window(window, state).narrowed(partner.dunning_preferred_hours)
 
     def _dunning_ensure_policy(self):

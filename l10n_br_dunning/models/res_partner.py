@@ -34,6 +34,12 @@ PAYER_CLASSES = [
     ("attention", "Attention"),
     ("bad", "Defaulting"),
 ]
+# The company's policy for each payer class (Settings).
+CLASS_POLICIES = {
+    "good": "dunning_policy_good_id",
+    "attention": "dunning_policy_attention_id",
+    "bad": "dunning_policy_bad_id",
+}
 
 
 def _unquoted(body):
@@ -72,14 +78,16 @@ class ResPartner(models.Model):
         help="The mobile (or phone) number is a mobile number SMS can reach.",
     )
     # Payment behaviour (seeds 003, 004), refreshed daily by a scheduled action.
+    # Per company: a customer of two companies (two CNPJs) pays each its own way.
     dunning_avg_days_late = fields.Float(
         "Average days late",
         readonly=True,
         digits=(16, 1),
+        company_dependent=True,
         help="Over the last 12 months, weighted by the amount paid.",
     )
     dunning_payer_class = fields.Selection(
-        PAYER_CLASSES, "Payer profile", readonly=True, index=True, tracking=True
+        PAYER_CLASSES, "Payer profile", readonly=True, company_dependent=True, tracking=True
     )
     # Contact preferences the customer sets on the portal.
     dunning_preferred_channel = fields.Selection(
@@ -142,6 +150,19 @@ class ResPartner(models.Model):
             and user.partner_id.commercial_partner_id == self.commercial_partner_id
         )
 
+    def _dunning_state(self, company=None):
+        """The customer's state (UF code) for holidays and state law: their own
+        in Brazil (or with no country); with none on file and ``company``
+        given, the company's (a customer imported without an address is most
+        likely where the company is); None abroad."""
+        if self.country_id.code not in (False, "BR"):
+            return None
+        if self.state_id:
+            return self.state_id.code
+        if company and company.partner_id.country_id.code in (False, "BR"):
+            return company.partner_id.state_id.code or None
+        return None
+
     def _dunning_today(self, company, now=None):
         """The customer's date now (or at ``now``, aware): what every page,
         charge and count of days speaks in, whoever looks (the one "today")."""
@@ -164,14 +185,17 @@ class ResPartner(models.Model):
 
     def _dunning_lang(self, company=None):
         """The language the régua writes to this customer in (README: decisions):
-        theirs, else the company's, else Brazilian Portuguese for a Brazilian
-        company; only an installed language, never the one of whoever runs the
-        scheduled action."""
+        theirs; else Brazilian Portuguese for a customer in Brazil (or with no
+        country, of a Brazilian company), whatever language the company's own
+        contact was created in; else the company's, else Brazilian Portuguese
+        for a Brazilian company; only an installed language, never the one of
+        whoever runs the scheduled action."""
         self.ensure_one()
         company = company or self.env.company
         installed = self.env["res.lang"]._get_active_by("code")  # get_installed's own
         brazilian = "pt_BR" if company.country_id.code == "BR" else None
-        for code in (self.lang, company.partner_id.lang, brazilian, "en_US"):
+        in_brazil = "pt_BR" if (self.country_id.code or company.country_id.code) == "BR" else None
+        for code in (self.lang, in_brazil, company.partner_id.lang, brazilian, "en_US"):
             if code and code in installed:
                 return code
         # Not even English: the database's first language, the same whoever runs it.
@@ -197,10 +221,18 @@ class ResPartner(models.Model):
         return result
 
     def _dunning_policy(self, company):
-        """The customer's own policy, else the company's default."""
+        """The customer's own policy at ``company``, else the policy of their
+        payer profile there (when the company assigns policies by profile),
+        else the company's default (``account.move.line._dunning_policy_sql``
+        is its SQL twin)."""
         self.ensure_one()
         partner = self.commercial_partner_id.with_company(company)
-        return partner.dunning_policy_id or company.dunning_policy_id
+        by_class = (
+            company[CLASS_POLICIES[partner.dunning_payer_class]]
+            if company.dunning_policy_from_class and partner.dunning_payer_class
+            else None
+        )
+        return partner.dunning_policy_id or by_class or company.dunning_policy_id
 
     # -- contact preferences from the portal ---------------------------------------------
     def _dunning_sms_opted_out(self):
@@ -867,22 +899,24 @@ class ResPartner(models.Model):
                 average or 0.0,
                 payer_class(average, oldest.get(partner_id, 0), broken.get(partner_id, 0)),
             )
+        # Stored for this company (a customer of two companies has two).
+        partners = self.browse(list(result)).with_company(company)
+        before = {partner.id: partner.dunning_payer_class for partner in partners}
         by_class = defaultdict(list)
         for partner_id, (average, klass) in result.items():
             by_class[(average, klass)].append(partner_id)
         for (average, klass), ids in by_class.items():
-            self.browse(ids).write({"dunning_avg_days_late": average, "dunning_payer_class": klass})
+            self.browse(ids).with_company(company).write(
+                {"dunning_avg_days_late": average, "dunning_payer_class": klass}
+            )
         if company.dunning_policy_from_class:
-            policies = {
-                "good": company.dunning_policy_good_id,
-                "attention": company.dunning_policy_attention_id,
-                "bad": company.dunning_policy_bad_id,
-            }
-            for klass, policy in policies.items():
-                ids = [pid for pid, (_avg, k) in result.items() if k == klass]
-                if policy and ids:
-                    partners = self.browse(ids).with_company(company)
-                    partners.filtered(lambda p, pol=policy: p.dunning_policy_id != pol).write(
-                        {"dunning_policy_id": policy.id}
-                    )
+            # Their class's policy is theirs now, where they have none of their own.
+            moved = [pid for pid, (_avg, klass) in result.items() if before[pid] != klass]
+            if moved:
+                self.env["account.move.line"].sudo()._dunning_plan_open_installments(
+                    [
+                        ("partner_id.commercial_partner_id", "in", moved),
+                        ("company_id", "=", company.id),
+                    ]
+                )
         return result

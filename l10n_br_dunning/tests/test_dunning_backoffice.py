@@ -125,10 +125,69 @@ class TestDunningBackoffice(DunningCase):
         self.assertEqual(result[self.manaus.id], (1.8, "good"))
         self.assertEqual(result[self.rj.id], (45.0, "bad"))
         self.assertEqual(result[self.sp.id], (0.0, "bad"))
-        self.assertEqual(self.manaus.dunning_payer_class, "good")
-        self.assertEqual(self.manaus.dunning_avg_days_late, 1.8)
-        self.assertEqual(self.manaus.with_company(self.company).dunning_policy_id, good)
-        self.assertEqual(self.rj.with_company(self.company).dunning_policy_id, bad)
+        self.assertEqual(self.manaus.with_company(self.company).dunning_payer_class, "good")
+        self.assertEqual(self.manaus.with_company(self.company).dunning_avg_days_late, 1.8)
+        # Customers without a policy of their own follow their class's.
+        self.assertEqual(self.manaus._dunning_policy(self.company), good)
+        self.assertEqual(self.rj._dunning_policy(self.company), bad)
+        line = self.env["account.move.line"].search(
+            [("partner_id", "=", self.sp.id), ("display_type", "=", "payment_term")]
+        )
+        self.assertEqual(line._dunning_policy(), bad)
+
+    def test_a_policy_chosen_for_a_customer_outranks_their_payer_class(self):
+        vip = self.policy.copy({"name": "VIP"})
+        bad = self.policy.copy({"name": "Alto risco"})
+        self.sp.with_company(self.company).dunning_policy_id = vip
+        self.company.write({"dunning_policy_from_class": True, "dunning_policy_bad_id": bad.id})
+        self._invoice(self.sp, date(2026, 9, 1), 400.0)  # 100 days overdue: bad
+        self._invoice(self.rj, date(2026, 9, 1), 400.0)
+        with freeze_time(NOON):
+            self.env["res.partner"]._dunning_update_payer_profiles(self.company)
+        self.assertEqual(self.sp.with_company(self.company).dunning_payer_class, "bad")
+        self.assertEqual(self.sp.with_company(self.company).dunning_policy_id, vip)
+        self.assertEqual(self.sp._dunning_policy(self.company), vip)
+        self.assertEqual(self.rj._dunning_policy(self.company), bad)
+        # The dashboard's SQL twin resolves the same.
+        with freeze_time(NOON):
+            rows = self.env["dunning.dashboard"].search(
+                [("partner_id", "in", (self.sp | self.rj).ids)]
+            )
+        self.assertEqual(
+            {row.partner_id: row.policy_id for row in rows}, {self.sp: vip, self.rj: bad}
+        )
+
+    def test_a_customer_of_two_companies_has_a_payer_profile_in_each(self):
+        salvador = self.setup_other_company(name="Aurora Filial Salvador")["company"]
+        salvador.partner_id.write(
+            {
+                "state_id": self.env.ref("base.state_br_ba").id,
+                "street": "Av. Sete de Setembro, 10",
+                "city": "Salvador",
+                "vat": "15.881.399/0003-04",
+                "email": "cobranca@salvador.example",
+            }
+        )
+        salvador._dunning_ensure_policy()
+        self.env.user.company_ids |= salvador
+        # The head office: 100 days overdue (bad). Salvador: paid early (good).
+        self._invoice(self.sp, date(2026, 9, 1), 400.0)
+        early = self._invoice(self.sp, date(2026, 11, 20), 3000.0, company=salvador)
+        self._pay(early, date=date(2026, 11, 18))
+        self._invoice(self.sp, date(2026, 12, 20), 50.0, company=salvador)
+        with freeze_time(NOON):
+            self.env["res.partner"]._cron_dunning_payer_profiles()
+            rows = (
+                self.env["dunning.dashboard"]
+                .with_context(allowed_company_ids=(self.company | salvador).ids)
+                .search([("partner_id", "=", self.sp.id)])
+            )
+        self.assertEqual(self.sp.with_company(self.company).dunning_payer_class, "bad")
+        self.assertEqual(self.sp.with_company(salvador).dunning_payer_class, "good")
+        self.assertEqual(
+            {row.company_id: row.payer_class for row in rows},
+            {self.company: "bad", salvador: "good"},
+        )
 
 
 @tagged("post_install", "-at_install")

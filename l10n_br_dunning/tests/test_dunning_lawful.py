@@ -284,3 +284,65 @@ class TestDunningSettingsLimits(DunningCase):
         move = self._invoice(self.sp, date(2026, 12, 10))
         self._run(datetime(2026, 12, 10, 13, 0))
         self.assertTrue(self._events(move, channel="sms", state="queued"))
+
+
+@tagged("post_install", "-at_install")
+class TestDunningImportedCustomers(DunningCase):
+    """Customers imported with a name and little else."""
+
+    def _bare(self, name, **values):
+        return self.env["res.partner"].create(
+            {"name": name, "lang": False, "tz": False, "country_id": False, **values}
+        )
+
+    def test_a_letter_with_no_address_and_a_call_with_no_number_say_why(self):
+        bare = self._bare("Importado Sem Dados")
+        move = self._invoice(bare, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 28, 12, 30))  # D+15 (a call), Monday
+        self._run(datetime(2027, 1, 11, 12, 30))  # D+30 (a letter)
+        call = self._events(move, channel="call")
+        letter = self._events(move, channel="letter")
+        self.assertEqual((call.state, letter.state), ("skipped", "skipped"))
+        self.assertIn("no phone number", call.reason)
+        self.assertIn("no postal address", letter.reason)
+        self.assertFalse(call.activity_id)
+        # With an address and a landline, both go.
+        bare.write({"street": "Rua das Flores, 10", "city": "Campinas", "phone": "(19) 3232-1000"})
+        other = self._invoice(bare, date(2026, 12, 11))
+        self._run(datetime(2026, 12, 29, 12, 30))
+        self._run(datetime(2027, 1, 12, 12, 30))
+        self.assertIn((15, "call"), self._sent(other))
+        self.assertIn((30, "letter"), self._sent(other))
+
+    def test_a_customer_without_a_state_keeps_the_companys_state_holidays(self):
+        # 9 July is a holiday in São Paulo, where the company is.
+        bare = self._bare(
+            "Sem Estado", email="semestado@cliente.example", country_id=self.env.ref("base.br").id
+        )
+        move = self._invoice(bare, date(2026, 7, 9))
+        self._run(datetime(2026, 7, 9, 13, 0))
+        self.assertEqual(self._sent(move), [])
+        line = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        self.assertEqual(line.dunning_due_effective, date(2026, 7, 10))
+        self._run(datetime(2026, 7, 10, 13, 0))
+        self.assertIn((0, "email"), self._sent(move))
+
+    def test_a_brazilian_customer_without_a_language_reads_portuguese(self):
+        self._load_portuguese()
+        self.company.partner_id.lang = "en_US"  # a database created in English
+        bare = self._bare(
+            "Cliente Sem Idioma",
+            email="semidioma@cliente.example",
+            country_id=self.env.ref("base.br").id,
+        )
+        self.assertEqual(bare._dunning_lang(self.company), "pt_BR")
+        nowhere = self._bare("Sem País", email="sempais@cliente.example")
+        self.assertEqual(nowhere._dunning_lang(self.company), "pt_BR")
+        abroad = self._bare(
+            "Client Abroad", email="abroad@client.example", country_id=self.env.ref("base.us").id
+        )
+        self.assertEqual(abroad._dunning_lang(self.company), "en_US")
+        move = self._invoice(bare, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 10, 13, 0))
+        email = self._events(move, channel="email", state="queued")
+        self.assertIn("vence hoje", email.mail_message_id.subject)

@@ -29,6 +29,8 @@ NO_EMAIL = "no_email"
 BAD_EMAIL = "bad_email"  # an address on file that is not one ("foo@", "maria.gmail.com")
 EMAIL_BLACKLISTED = "email_blacklisted"
 EMAIL_OPTED_OUT = "email_opted_out"  # this company's e-mails (List-Unsubscribe, preferences)
+NO_ADDRESS = "no_address"  # a letter with nowhere to go (no street or city)
+NO_PHONE = "no_phone"  # a call with no number on file at all
 OUTSIDE_WINDOW = "outside_window"
 COMPANY_UNIDENTIFIED = "company_unidentified"
 COMPANY_NO_EMAIL = "company_no_email"
@@ -56,6 +58,8 @@ class Contact:
     # The company has an e-mail address to send from: without one, no e-mail
     # goes (it would leave as whoever runs the cron, "OdooBot").
     company_email: bool = True
+    postal_address: bool = True  # a street and a city a letter can be posted to
+    phone: bool = True  # a number on file a call can ring (mobile or landline)
 
 
 @dataclass
@@ -106,7 +110,19 @@ def _email(contact, lines, origin=AUTO):
     return Decision(EMAIL, lines, SEND, origin=origin)
 
 
-def _letter_instead(decisions, channel_lines):
+def _letter(contact, lines, origin=AUTO):
+    if not contact.postal_address:
+        return Decision(LETTER, lines, SKIPPED, NO_ADDRESS, origin=origin)
+    return Decision(LETTER, lines, SEND, origin=origin)
+
+
+def _call(contact, lines):
+    if not contact.phone:
+        return Decision(CALL, lines, SKIPPED, NO_PHONE)
+    return Decision(CALL, lines, SEND)
+
+
+def _letter_instead(decisions, channel_lines, contact):
     """A customer who asked for no more e-mail is reminded by the other channels:
     the installments no SMS or letter carries get a letter instead."""
     reached = {
@@ -124,7 +140,7 @@ def _letter_instead(decisions, channel_lines):
     ]
     letter_lines = set(channel_lines.get(LETTER) or ())
     rest = list(dict.fromkeys(line for line in opted_out if line not in letter_lines))
-    return [Decision(LETTER, rest, SEND, origin=FALLBACK)] if rest else []
+    return [_letter(contact, rest, origin=FALLBACK)] if rest else []
 
 
 def choose(
@@ -170,6 +186,10 @@ def choose(
                 decision = Decision(EMAIL, lines, SKIPPED, PREFERS_SMS)
             else:
                 decision = _email(contact, lines)
+        elif channel == LETTER:
+            decision = _letter(contact, lines)
+        elif channel == CALL:
+            decision = _call(contact, lines)
         else:
             decision = Decision(channel, lines, SEND)
         decision.origin = origin
@@ -186,7 +206,7 @@ def choose(
         if rest:
             decisions.append(_email(contact, rest, origin=FALLBACK))
     if fallback and not manual and contact.email_opted_out:
-        decisions += _letter_instead(decisions, channel_lines)
+        decisions += _letter_instead(decisions, channel_lines, contact)
     return hold(decisions, company_missing, closed_until)
 
 

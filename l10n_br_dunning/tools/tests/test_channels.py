@@ -11,8 +11,10 @@ from ..channels import (
     FALLBACK,
     LETTER,
     MANUAL,
+    NO_ADDRESS,
     NO_EMAIL,
     NO_MOBILE,
+    NO_PHONE,
     OUTSIDE_WINDOW,
     PREFERS_EMAIL,
     PREFERS_SMS,
@@ -177,3 +179,17 @@ def test_no_more_e_mails_from_this_company_means_the_other_channels_then_a_lette
     assert not [
         d for d in choose(no_mobile, {"email": ["a"]}, origin="manual") if d.channel == LETTER
     ]
+
+
+def test_a_letter_with_nowhere_to_go_and_a_call_with_no_number_are_skipped_with_why():
+    # A customer imported with a name only: nothing queued a person cannot carry out.
+    bare = Contact(postal_address=False, phone=False)
+    decisions = choose(bare, {"call": [1], "letter": [1]})
+    assert summary(decisions) == [
+        ("call", SKIPPED, NO_PHONE, "auto", (1,)),
+        ("letter", SKIPPED, NO_ADDRESS, "auto", (1,)),
+    ]
+    # Nor the letter that stands in for e-mails the customer refused.
+    opted_out = Contact(email=True, email_opted_out=True, postal_address=False)
+    fallback = [d for d in choose(opted_out, {"email": [1]}) if d.channel == LETTER]
+    assert summary(fallback) == [("letter", SKIPPED, NO_ADDRESS, FALLBACK, (1,))]
