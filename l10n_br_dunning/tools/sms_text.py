@@ -34,6 +34,12 @@ def short_sender(name, limit=SENDER_MAX):
     while text and text != previous:
         previous = text
         text = _LEGAL_SUFFIX.sub("", text).strip()
+        # "Silva & Cia" is "Silva &" without its suffix: "Silva".
+        words = text.split(" ")
+        while len(words) > 1 and words[-1].lower() in _DANGLING:
+            words.pop()
+        text = " ".join(words).rstrip(" ,;:-&")
+    text = text or re.sub(r"\s+", " ", name or "").strip()
     if len(text) <= limit:
         return text
     words, kept = text.split(" "), []
@@ -48,9 +54,17 @@ def short_sender(name, limit=SENDER_MAX):
 
 # Titles written before a name ("Sr. João", "Dra. Ana"): no one is called by them.
 TITLES = frozenset(
-    "sr sra srta dr dra drs dras prof profa profª sr(a) dona dom d exmo exma ilmo ilma "
-    "eng engª arq".split()
+    "sr sra srta srs sras dr dra drs dras prof profa profs sr(a) sr/a sr/sra dr(a) dona dom d "
+    "exmo exma ilmo ilma eng enga arq pe padre frei irma mr mrs ms".split()
 )
+
+
+def _title_key(word):
+    """A word as the titles list spells it: "Sr(a)." "sr(a)", "Dr.ª" "dra",
+    "Srª" "sra", "Irmã" "irma"."""
+    word = unicodedata.normalize("NFC", word).strip(",.;:!?\"'").casefold()
+    word = word.replace(".", "").replace("ª", "a").replace("º", "o").replace("ã", "a")
+    return word
 
 
 def first_name(name):
@@ -60,12 +74,11 @@ def first_name(name):
     all in small letters ("MARIA SOUZA", "maria souza": "Maria"); "" when there
     is none. Accents typed as separate marks are composed first."""
     name = unicodedata.normalize("NFC", name or "")
-    words = [word.strip(",.;:!?\"'()[]") for word in name.split()]
     first = next(
         (
-            word
-            for word in words
-            if any(ch.isalpha() for ch in word) and word.casefold() not in TITLES
+            word.strip(",.;:!?\"'()[]")
+            for word in name.split()
+            if any(ch.isalpha() for ch in word) and _title_key(word) not in TITLES
         ),
         "",
     )

@@ -104,3 +104,32 @@ def test_first_name_skips_titles_and_composes_accents():
     nfd = unicodedata.normalize("NFD", "José Conceição")
     assert vocative(nfd, False) == "José, "
     assert first_name(nfd) == unicodedata.normalize("NFC", "José")
+
+
+@pytest.mark.parametrize(
+    ("name", "sender"),
+    [
+        ("Silva & Cia", "Silva"),
+        ("J. Silva & Cia. Ltda.", "J. Silva"),
+        ("Souza e Cia Ltda", "Souza"),
+        ("Ferreira, Costa & Cia.", "Ferreira, Costa"),
+        ("Mercado Bom Preço e Cia - ME", "Mercado Bom Preço"),
+    ],
+)
+def test_a_sender_never_ends_on_the_connector_its_suffix_left(name, sender):
+    assert short_sender(name) == sender
+
+
+@pytest.mark.parametrize(
+    ("name", "called"),
+    [
+        ("Sr(a). João Silva", "João"),
+        ("Srª Ana Lima", "Ana"),
+        ("Dr.ª Ana Lima", "Ana"),
+        ("Pe. Marcelo Rossi", "Marcelo"),
+        ("Irmã Dulce", "Dulce"),
+        ("(Maria) Souza", "Maria"),
+    ],
+)
+def test_no_one_is_called_by_a_title_however_it_is_typed(name, called):
+    assert first_name(name) == called
