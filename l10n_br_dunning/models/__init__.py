@@ -31,3 +31,4 @@ from . import dunning_agreement_term
 from . import dunning_reply
 from . import sms_gateway_mixin
 from . import mail_thread
+from . import ir_actions_report

@@ -1,14 +1,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.tools import LazyTranslate
+from odoo.tools import SQL, LazyTranslate
 
 from odoo.addons.sms_gateway.phone_errors import phone_error_text
 from odoo.addons.sms_gateway.tools.phone import PhoneNumberError
@@ -42,9 +42,14 @@ REASONS = {
         "The company has no e-mail address to send from: set it on the company (Settings)."
     ),
     rules.NO_ADDRESS: _lt(
-        "The customer has no postal address (street and city) a letter can be posted to."
+        "The customer has no postal address (street and city) on file: complete it before "
+        "printing the letter."
     ),
-    rules.NO_PHONE: _lt("The customer has no phone number to call."),
+    rules.NO_PHONE: _lt("The customer has no phone number on file: look one up to call."),
+    rules.OPEN_CREDIT: _lt(
+        "The customer has a credit of %(amount)s not yet applied to their invoices (a credit "
+        "note or a payment not matched): apply it before the régua reminds them."
+    ),
     rules.OUTSIDE_WINDOW: _lt(
         "Outside the customer's sending window (hours, weekend or holiday): deferred to %(day)s."
     ),
@@ -66,6 +71,8 @@ class BatchFacts:
     # {(partner id, company id, channel): [event dicts: sent_at, message]} of the
     # capped channels (``_capped_channels``)
     sent: dict
+    # {(commercial partner id, company id): credit not yet applied}
+    credits: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -128,7 +135,36 @@ class DunningChannel(models.AbstractModel):
         for event in self._sent_events([("partner_id", "in", partners.ids)], since):
             key = (event["partner_id"][0], event["company_id"][0], event["channel"])
             sent[key].append(event)
-        return BatchFacts(opted_out, blacklisted, dict(sent))
+        return BatchFacts(opted_out, blacklisted, dict(sent), self._open_credits(partners))
+
+    @api.model
+    def _open_credits(self, partners):
+        """{(commercial partner id, company id): amount} of credit these
+        customers have that no invoice was matched with yet: receivable lines
+        of posted entries with an open amount below zero (a credit note, a
+        payment registered but not reconciled), in the company's currency."""
+        if not partners:
+            return {}
+        self.env["account.move.line"].flush_model(
+            ["amount_residual", "account_id", "parent_state", "partner_id", "company_id"]
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT p.commercial_partner_id, l.company_id, -SUM(l.amount_residual)
+                  FROM account_move_line l
+                  JOIN res_partner p ON p.id = l.partner_id
+                  JOIN account_account a ON a.id = l.account_id
+                 WHERE p.commercial_partner_id = ANY(%s)
+                   AND a.account_type = 'asset_receivable'
+                   AND l.parent_state = 'posted'
+                   AND l.amount_residual < 0
+              GROUP BY p.commercial_partner_id, l.company_id
+                """,
+                partners.commercial_partner_id.ids,
+            )
+        )
+        return {(partner_id, company_id): amount for partner_id, company_id, amount in rows}
 
     @api.model
     def _contact(self, partner, company, facts=None):
@@ -138,6 +174,8 @@ class DunningChannel(models.AbstractModel):
             number, error = partner._dunning_sms_number(), None
         except PhoneNumberError as problem:
             number, error = None, problem.code
+        credits = facts.credits if facts is not None else self._open_credits(partner)
+        credit = credits.get((partner.commercial_partner_id.id, company.id), 0.0)
         if facts is not None:
             opted_out = bool(number) and number in facts.opted_out
             blacklisted = partner.email_normalized in facts.blacklisted
@@ -171,6 +209,11 @@ class DunningChannel(models.AbstractModel):
                 (partner.street or "").strip() and ((partner.city or "").strip() or partner.city_id)
             ),
             phone=bool((partner.mobile or "").strip() or (partner.phone or "").strip()),
+            open_credit=(
+                format_money(self.env, credit, company.currency_id, company._dunning_lang())
+                if company.currency_id.compare_amounts(credit, 0) > 0
+                else None
+            ),
         )
 
     @api.model
@@ -270,6 +313,7 @@ class DunningChannel(models.AbstractModel):
             closed_until=closed_until,
             company_missing=company._dunning_identity_missing() if company else None,
         )
+        rules.hold_for_credit(decisions, contact, origin)
         result = []
         for decision in decisions:
             lines = Line.browse(decision.lines)
@@ -400,7 +444,9 @@ class DunningChannel(models.AbstractModel):
             return "deferred", reason, {"scheduled_at": retry}
         deliver = getattr(self, f"_deliver_{outgoing.channel}")
         extra = deliver(outgoing, partner, rendered, outbox)
-        return self._sent_state(outgoing.channel), False, {"sent_at": to_naive(now), **extra}
+        # A warning for the person who carries it out ("no postal address").
+        warning = reason_env()._reason(decision) if decision.reason else False
+        return self._sent_state(outgoing.channel), warning, {"sent_at": to_naive(now), **extra}
 
     @api.model
     def _deferred_moment(self, outgoing, partner, context):

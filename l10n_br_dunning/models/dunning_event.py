@@ -311,3 +311,28 @@ class DunningEvent(models.Model):
     @api.model
     def _sent_states(self):
         return ("queued", "to_print", "printed")
+
+    # -- letters -------------------------------------------------------------------------
+    def _letters_to_print(self):
+        """The letters among these events that still have something to ask for:
+        those of an installment settled since the letter was listed are
+        superseded (a paid customer gets no letter); the rest are returned."""
+        letters = self.filtered(lambda event: event.channel == "letter")
+        still_open = letters.filtered(lambda event: event.move_line_id._dunning_is_open())
+        settled = (letters - still_open).filtered(lambda event: event.state == "to_print")
+        if settled:
+            reason = self.env._("The installment was settled before the letter was printed.")
+            settled.sudo().write({"state": "superseded", "reason": reason})
+        return still_open
+
+    def _letter_amount(self):
+        """What a letter asks for: the installment's open amount on the day it
+        is printed (a payment since the letter was listed counts), in the
+        company's currency."""
+        self.ensure_one()
+        line = self.move_line_id
+        return line._dunning_open_amount() if line._dunning_is_open() else 0.0
+
+    def _mark_printed(self):
+        """Letters printed as PDF leave the "Letters to print" list."""
+        self.filtered(lambda event: event.state == "to_print").sudo().write({"state": "printed"})

@@ -3,6 +3,8 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
+from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 from odoo.tools.misc import format_date
@@ -339,6 +341,58 @@ class TestDunningChannels(DunningCase):
         self.assertIn(f"/l/{move.dunning_letter_token}".encode(), pdf)
         move._dunning_ensure_tokens()
         self.assertNotIn(f"/c/{move.dunning_link_token}".encode(), pdf)
+
+    def test_a_letter_asks_for_what_is_open_when_printed_and_leaves_the_list(self):
+        partly = self._invoice(self.sp, date(2026, 12, 10), 1000.0)
+        paid = self._invoice(self.rj, date(2026, 12, 10), 500.0)
+        self._run(datetime(2027, 1, 11, 12, 30))
+        letters = self._events(partly | paid, channel="letter")
+        self.assertEqual(letters.mapped("state"), ["to_print", "to_print"])
+        self._pay(partly, amount=999.99)
+        self._pay(paid)
+        Report = self.env["ir.actions.report"]
+        html, _ = Report._render_qweb_pdf("l10n_br_dunning.report_dunning_letter", letters.ids)
+        self.assertIn(partly.name.encode(), html)
+        self.assertNotIn(b"1,000.00", html)
+        self.assertIn(b"0.01", html)
+        self.assertNotIn(paid.name.encode(), html, "a paid customer gets no letter")
+        partly_letter = letters.filtered(lambda e: e.move_id == partly)
+        paid_letter = letters - partly_letter
+        self.assertEqual(partly_letter.state, "printed")
+        self.assertEqual(paid_letter.state, "superseded")
+        self.assertIn("settled before the letter was printed", paid_letter.reason)
+        # Nothing left to print: said, not an empty page.
+        self._pay(partly, amount=0.01)
+        with self.assertRaises(UserError):
+            Report._render_qweb_pdf("l10n_br_dunning.report_dunning_letter", partly_letter.ids)
+
+    def test_a_customer_with_a_credit_not_applied_is_reminded_of_nothing(self):
+        move = self._invoice(self.sp, date(2026, 12, 10), 1000.0)
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.sp.id,
+                "invoice_date": date(2026, 12, 1),
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Devolução", "quantity": 1, "price_unit": 1000.0, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        with freeze_time(datetime(2026, 12, 1, 12, 0)):
+            refund.action_post()
+        self._run(datetime(2026, 12, 15, 12, 30))  # D+3
+        events = self._events(move).filtered(lambda e: e.stage_id.offset_days == 3)
+        self.assertTrue(events)
+        self.assertEqual(set(events.mapped("state")), {"skipped"})
+        self.assertIn("credit of R$", events[0].reason)
+        self.assertIn("1,000.00", events[0].reason)
+        self.assertFalse(self._sent(move))
+        # Another customer, nothing to apply: reminded as ever.
+        other = self._invoice(self.rj, date(2026, 12, 10), 1000.0)
+        self._run(datetime(2026, 12, 15, 13, 0))
+        self.assertIn((3, "email"), self._sent(other))
 
     def test_letter_carries_the_pix_code(self):
         self._company_pix_key()

@@ -295,24 +295,24 @@ class TestDunningImportedCustomers(DunningCase):
             {"name": name, "lang": False, "tz": False, "country_id": False, **values}
         )
 
-    def test_a_letter_with_no_address_and_a_call_with_no_number_say_why(self):
+    def test_a_letter_with_no_address_and_a_call_with_no_number_say_so(self):
         bare = self._bare("Importado Sem Dados")
         move = self._invoice(bare, date(2026, 12, 10))
         self._run(datetime(2026, 12, 28, 12, 30))  # D+15 (a call), Monday
         self._run(datetime(2027, 1, 11, 12, 30))  # D+30 (a letter)
         call = self._events(move, channel="call")
         letter = self._events(move, channel="letter")
-        self.assertEqual((call.state, letter.state), ("skipped", "skipped"))
-        self.assertIn("no phone number", call.reason)
+        # The person who calls or prints is told what is missing.
+        self.assertEqual((call.state, letter.state), ("queued", "to_print"))
+        self.assertIn("no phone number on file", call.reason)
         self.assertIn("no postal address", letter.reason)
-        self.assertFalse(call.activity_id)
-        # With an address and a landline, both go.
+        # With an address and a landline, nothing to say.
         bare.write({"street": "Rua das Flores, 10", "city": "Campinas", "phone": "(19) 3232-1000"})
         other = self._invoice(bare, date(2026, 12, 11))
         self._run(datetime(2026, 12, 29, 12, 30))
         self._run(datetime(2027, 1, 12, 12, 30))
-        self.assertIn((15, "call"), self._sent(other))
-        self.assertIn((30, "letter"), self._sent(other))
+        self.assertFalse(self._events(other, channel="call").reason)
+        self.assertFalse(self._events(other, channel="letter").reason)
 
     def test_a_customer_without_a_state_keeps_the_companys_state_holidays(self):
         # 9 July is a holiday in São Paulo, where the company is.

@@ -29,8 +29,10 @@ NO_EMAIL = "no_email"
 BAD_EMAIL = "bad_email"  # an address on file that is not one ("foo@", "maria.gmail.com")
 EMAIL_BLACKLISTED = "email_blacklisted"
 EMAIL_OPTED_OUT = "email_opted_out"  # this company's e-mails (List-Unsubscribe, preferences)
-NO_ADDRESS = "no_address"  # a letter with nowhere to go (no street or city)
-NO_PHONE = "no_phone"  # a call with no number on file at all
+# Warnings on a letter or call that goes all the same (a person carries it out).
+NO_ADDRESS = "no_address"  # no street or city on file to post a letter to
+NO_PHONE = "no_phone"  # no number on file at all to call
+OPEN_CREDIT = "open_credit"  # a credit note or a payment not yet applied to the invoices
 OUTSIDE_WINDOW = "outside_window"
 COMPANY_UNIDENTIFIED = "company_unidentified"
 COMPANY_NO_EMAIL = "company_no_email"
@@ -59,6 +61,10 @@ class Contact:
     # goes (it would leave as whoever runs the cron, "OdooBot").
     company_email: bool = True
     postal_address: bool = True  # a street and a city a letter can be posted to
+    # The customer's credit at the company not yet applied to their invoices
+    # (a credit note, a payment not matched), as the reason writes it; None
+    # when there is none.
+    open_credit: str | None = None
     phone: bool = True  # a number on file a call can ring (mobile or landline)
 
 
@@ -111,15 +117,16 @@ def _email(contact, lines, origin=AUTO):
 
 
 def _letter(contact, lines, origin=AUTO):
-    if not contact.postal_address:
-        return Decision(LETTER, lines, SKIPPED, NO_ADDRESS, origin=origin)
-    return Decision(LETTER, lines, SEND, origin=origin)
+    """A letter is listed for a person to print; without a street and city on
+    file it says so (the person completes the address before printing)."""
+    reason = None if contact.postal_address else NO_ADDRESS
+    return Decision(LETTER, lines, SEND, reason, origin=origin)
 
 
 def _call(contact, lines):
-    if not contact.phone:
-        return Decision(CALL, lines, SKIPPED, NO_PHONE)
-    return Decision(CALL, lines, SEND)
+    """A call is a person's task; without a number on file it says so (the
+    person looks one up)."""
+    return Decision(CALL, lines, SEND, None if contact.phone else NO_PHONE)
 
 
 def _letter_instead(decisions, channel_lines, contact):
@@ -208,6 +215,20 @@ def choose(
     if fallback and not manual and contact.email_opted_out:
         decisions += _letter_instead(decisions, channel_lines, contact)
     return hold(decisions, company_missing, closed_until)
+
+
+def hold_for_credit(decisions, contact, origin=AUTO):
+    """A customer with a credit not yet applied (``contact.open_credit``: a
+    credit note, a payment not matched) may owe nothing: the régua reminds
+    them of nothing, on any channel, until a person applies it; each message
+    is skipped saying so. What a person sends by hand goes (they looked)."""
+    if not contact.open_credit or origin == MANUAL:
+        return decisions
+    for decision in decisions:
+        if decision.state in (SEND, DEFERRED):
+            decision.state, decision.reason = SKIPPED, OPEN_CREDIT
+            decision.defer_day, decision.args = None, {"amount": contact.open_credit}
+    return decisions
 
 
 def hold(decisions, company_missing=None, closed_until=None, reaching=TO_CUSTOMER):

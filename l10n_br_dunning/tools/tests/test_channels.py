@@ -15,6 +15,7 @@ from ..channels import (
     NO_EMAIL,
     NO_MOBILE,
     NO_PHONE,
+    OPEN_CREDIT,
     OUTSIDE_WINDOW,
     PREFERS_EMAIL,
     PREFERS_SMS,
@@ -24,6 +25,7 @@ from ..channels import (
     SMS_OPTED_OUT,
     Contact,
     choose,
+    hold_for_credit,
 )
 
 MONDAY = date(2026, 12, 7)
@@ -181,15 +183,26 @@ def test_no_more_e_mails_from_this_company_means_the_other_channels_then_a_lette
     ]
 
 
-def test_a_letter_with_nowhere_to_go_and_a_call_with_no_number_are_skipped_with_why():
-    # A customer imported with a name only: nothing queued a person cannot carry out.
+def test_a_letter_with_nowhere_to_go_and_a_call_with_no_number_say_so():
+    # A customer imported with a name only: the person who prints or calls is told.
     bare = Contact(postal_address=False, phone=False)
     decisions = choose(bare, {"call": [1], "letter": [1]})
     assert summary(decisions) == [
-        ("call", SKIPPED, NO_PHONE, "auto", (1,)),
-        ("letter", SKIPPED, NO_ADDRESS, "auto", (1,)),
+        ("call", SEND, NO_PHONE, "auto", (1,)),
+        ("letter", SEND, NO_ADDRESS, "auto", (1,)),
     ]
-    # Nor the letter that stands in for e-mails the customer refused.
     opted_out = Contact(email=True, email_opted_out=True, postal_address=False)
     fallback = [d for d in choose(opted_out, {"email": [1]}) if d.channel == LETTER]
-    assert summary(fallback) == [("letter", SKIPPED, NO_ADDRESS, FALLBACK, (1,))]
+    assert summary(fallback) == [("letter", SEND, NO_ADDRESS, FALLBACK, (1,))]
+
+
+def test_a_credit_not_applied_holds_every_channel_but_a_persons_send():
+    credit = Contact(email=True, sms_number="+5511987654321", open_credit="R$ 1.000,00")
+    channels = {"email": [1], "sms": [1], "call": [1], "letter": [1]}
+    held = hold_for_credit(choose(credit, channels), credit)
+    assert {(d.state, d.reason) for d in held} == {(SKIPPED, OPEN_CREDIT)}
+    assert held[0].args == {"amount": "R$ 1.000,00"}
+    sent = hold_for_credit(choose(credit, channels, origin=MANUAL), credit, origin=MANUAL)
+    assert {d.state for d in sent} == {SEND}
+    # No credit: nothing changes.
+    assert {d.state for d in hold_for_credit(choose(REACHABLE, channels), REACHABLE)} == {SEND}
