@@ -821,7 +821,8 @@ class ResPartner(models.Model):
         """Average days late (12 months) and class of the customers of ``company``
         with receivables, in a few queries; assigns the class's policy when the
         company asks for it. Returns {partner id: (average, class)}."""
-        today = today or fields.Date.context_today(self)
+        # The company's day, not that of whoever runs the scheduled action.
+        today = today or company.partner_id._dunning_today(company)
         self.env.flush_all()
         # Days late count from the effective due date (the customer's next
         # business day), as everywhere else. Paid: the installments the régua is

@@ -52,6 +52,17 @@ def short_sender(name, limit=SENDER_MAX):
     return " ".join(kept) if kept else text[:limit].strip()
 
 
+def spoken_name(name):
+    """A company's name as a call says it: without its legal suffix ("Ltda.",
+    "- ME", "& Cia") nor brackets, in its own case unless typed all in
+    capitals ("IRMÃOS D'ÁVILA & CIA. LTDA.": "Irmãos D'Ávila")."""
+    text = short_sender(name, limit=len(name or "") + 1)
+    text = re.sub(r"\s+", " ", re.sub(r"[<>\[\]{}()]", " ", text)).strip()
+    if text.isupper():
+        text = text.title()
+    return text
+
+
 # Titles written before a name ("Sr. João", "Dra. Ana"): no one is called by them.
 TITLES = frozenset(
     "sr sra srta srs sras dr dra drs dras prof profa profs sr(a) sr/a sr/sra dr(a) dona dom d "

@@ -247,9 +247,9 @@ class DunningPixCharge(models.Model):
             created_on=created_on,
             discount_until=discount_until,
             discount_amount=discount,
-            debtor_email=(partner.email or "").split(",")[0].strip()
-            if "@" in (partner.email or "")
-            else "",
+            # The address e-mails go to: the first valid one of the field
+            # ("a@x.example; b@y.example" is two, a bank takes one).
+            debtor_email=partner.email_normalized or "",
             # In the customer's language, whoever creates or revises it.
             payer_request=words.env._("%(document)s, due %(date)s")
             % {"document": move.name, "date": due.strftime("%d/%m/%Y")},

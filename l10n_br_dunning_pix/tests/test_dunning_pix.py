@@ -98,6 +98,15 @@ class TestDunningPix(DunningCase, HttpCase):
             code = line._dunning_pix_code()
         return line, code, move.dunning_pix_charge_ids.filtered(lambda c: c.state == "active")
 
+    def test_a_debtor_with_two_addresses_is_charged_with_the_first_valid_one(self):
+        self.sp.email = "Maria <MARIA@cliente.example>; financeiro@cliente.example"
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        _line, _code, charge = self._charge(move)
+        self.assertEqual(
+            self.bank.charges[charge.txid]["devedor"]["email"], "maria@cliente.example"
+        )
+        self.assertEqual(self.bank.refusals, [])
+
     def test_reminder_carries_the_charge_and_payment_settles_once(self):
         move = self._invoice(self.sp, DUE, amount=1234.56)
         line, code, charge = self._charge(move)

@@ -2,7 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from odoo.addons.l10n_br_dunning.tools.sms_text import first_name
+from odoo.addons.l10n_br_dunning.tools.sms_text import first_name, spoken_name
 from odoo.addons.voice_gateway.tools import call_flow as flow
 from odoo.addons.voice_gateway.tools.sms import phone
 from odoo.addons.voice_gateway.tools.speech import amount_in_words, date_in_words, digits_spaced
@@ -118,8 +118,11 @@ class DunningVoiceScript(models.Model):
         facts = partner.with_context(dunning_line_ids=lines.ids)._dunning_message_facts()
         today = partner._dunning_today(company)
         name = " ".join((partner.name or "").split())  # said on one line
+        if partner.is_company:
+            # Said without "Ltda. - ME", and not spelled out in capitals.
+            name = spoken_name(name) or name
         values = {
-            "company": company.name,
+            "company": spoken_name(company.name) or company.name,
             "customer": name,
             # The core's rule (emoji, titles, capitals); the whole name when it
             # gives none, so that the call still says whom it is for.

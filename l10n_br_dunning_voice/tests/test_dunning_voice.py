@@ -54,6 +54,20 @@ class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
     def _spoken(self, event):
         return " ".join(self.stand_in.spoken.get(event.voice_call_id.provider_call_id, []))
 
+    def test_a_legal_name_in_capitals_is_said_as_people_say_it(self):
+        self.company.name = "PAPELARIA AURORA LTDA. - ME"
+        customer = self.sp.copy({"name": "COMERCIAL SOUZA & CIA LTDA", "is_company": True})
+        move = self._invoice(customer, DUE)
+        self._run(D3_RUN)
+        event = self._call_event(move)
+        self.stand_in.people[SP] = Person(keys=["2"])
+        self._place_and_play()
+        said = self.stand_in.spoken[event.voice_call_id.provider_call_id]
+        self.assertTrue(
+            said[0].startswith("Esta é uma ligação da Papelaria Aurora para Comercial Souza."),
+            said[0],
+        )
+
     def test_the_customer_confirms_hears_the_debt_and_gets_the_link(self):
         move = self._invoice(self.sp, DUE)
         self._run(D3_RUN)

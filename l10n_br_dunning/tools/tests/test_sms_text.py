@@ -10,6 +10,7 @@ from ..sms_text import (
     fit,
     mark_optional,
     short_sender,
+    spoken_name,
     trimmed,
     vocative,
 )
@@ -133,3 +134,10 @@ def test_a_sender_never_ends_on_the_connector_its_suffix_left(name, sender):
 )
 def test_no_one_is_called_by_a_title_however_it_is_typed(name, called):
     assert first_name(name) == called
+
+
+def test_a_call_says_a_company_name_without_its_suffix_nor_in_capitals():
+    assert spoken_name("IRMÃOS D'ÁVILA & CIA. <COMÉRCIO> DE FERRAGENS LTDA. - ME") == (
+        "Irmãos D'Ávila & Cia. Comércio De Ferragens"
+    )
+    assert spoken_name("Papelaria Aurora Ltda") == "Papelaria Aurora"
