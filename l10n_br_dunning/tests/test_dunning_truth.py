@@ -302,9 +302,12 @@ class TestDunningImportedCustomers(DunningCase):
         )
         lisboa.partner_id.lang = False
         customer = self._customer("Sem Idioma", "base.state_br_sp", False, "(11) 98700-4322")
-        customer.lang = False
+        customer.write({"lang": False, "state_id": False, "country_id": self.env.ref("base.pt").id})
         runner = customer.with_context(lang="pt_BR")
         self.assertEqual(runner._dunning_lang(lisboa), "en_US")
+        # A customer in Brazil reads Portuguese, whichever company writes.
+        customer.country_id = self.env.ref("base.br")
+        self.assertEqual(customer.with_context(lang="en_US")._dunning_lang(lisboa), "pt_BR")
 
     def test_time_zone_of_a_customer_without_one_is_the_state_s(self):
         from ..models.dunning_context import PlanningContext
