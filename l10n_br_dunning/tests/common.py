@@ -48,6 +48,23 @@ class DunningCase(AccountTestInvoicingCommon):
         )
 
     @classmethod
+    def _branch(cls, name, state, street, city, vat, email):
+        """Another company of the database, identified as a collection message
+        must name it (CDC art. 42-A), with the shipped régua."""
+        company = cls.setup_other_company(name=name)["company"]
+        company.partner_id.write(
+            {
+                "state_id": cls.env.ref(state).id,
+                "street": street,
+                "city": city,
+                "vat": vat,
+                "email": email,
+            }
+        )
+        company._dunning_ensure_policy()
+        return company
+
+    @classmethod
     def _load_portuguese(cls):
         """Brazilian Portuguese active, with this add-on's translations."""
         cls.env["res.lang"]._activate_lang("pt_BR")

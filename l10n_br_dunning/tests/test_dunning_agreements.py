@@ -476,15 +476,13 @@ class TestDunningAgreements(DunningCase):
 
     def test_each_company_books_and_reminds_its_own_agreements(self):
         """Two companies in one database, a customer imported without a language."""
-        rio = self.setup_other_company(name="Aurora Filial Rio")["company"]
-        rio.partner_id.write(
-            {
-                "state_id": self.env.ref("base.state_br_rj").id,
-                "street": "Avenida Rio Branco, 156",
-                "city": "Rio de Janeiro",
-                "vat": "15.881.399/0002-15",
-                "email": "cobranca.rio@aurora-rio.example",
-            }
+        rio = self._branch(
+            "Aurora Filial Rio",
+            "base.state_br_rj",
+            "Avenida Rio Branco, 156",
+            "Rio de Janeiro",
+            "15.881.399/0002-15",
+            "cobranca.rio@aurora-rio.example",
         )
         self.env.user.company_ids |= rio
         self.sp.lang = False

@@ -158,17 +158,14 @@ class TestDunningBackoffice(DunningCase):
         )
 
     def test_a_customer_of_two_companies_has_a_payer_profile_in_each(self):
-        salvador = self.setup_other_company(name="Aurora Filial Salvador")["company"]
-        salvador.partner_id.write(
-            {
-                "state_id": self.env.ref("base.state_br_ba").id,
-                "street": "Av. Sete de Setembro, 10",
-                "city": "Salvador",
-                "vat": "15.881.399/0003-04",
-                "email": "cobranca@salvador.example",
-            }
+        salvador = self._branch(
+            "Aurora Filial Salvador",
+            "base.state_br_ba",
+            "Av. Sete de Setembro, 10",
+            "Salvador",
+            "15.881.399/0003-04",
+            "cobranca@salvador.example",
         )
-        salvador._dunning_ensure_policy()
         self.env.user.company_ids |= salvador
         # The head office: 100 days overdue (bad). Salvador: paid early (good).
         self._invoice(self.sp, date(2026, 9, 1), 400.0)
