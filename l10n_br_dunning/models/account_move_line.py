@@ -24,6 +24,30 @@ def effective_due(line_alias):
     )
 
 
+def unapplied_credits(customers=None):
+    """SQL rows (commercial partner id, company id, amount) of the credit each
+    customer has at each company that no invoice was matched with yet:
+    receivable lines of posted entries with an open amount below zero (a
+    credit note, a payment registered but not reconciled, an over-payment), in
+    the company's currency; of ``customers`` (SQL giving commercial partner
+    ids) only, when given. The régua reminds such a customer of nothing
+    (``tools/channels.hold_for_credit``); the dashboard shows the amount."""
+    return SQL(
+        """
+        SELECT cp.commercial_partner_id, cl.company_id, -SUM(cl.amount_residual)
+          FROM account_move_line cl
+          JOIN res_partner cp ON cp.id = cl.partner_id
+          JOIN account_account ca ON ca.id = cl.account_id
+         WHERE ca.account_type = 'asset_receivable'
+           AND cl.parent_state = 'posted'
+           AND cl.amount_residual < 0
+           %s
+      GROUP BY cp.commercial_partner_id, cl.company_id
+        """,
+        SQL("AND cp.commercial_partner_id IN (%s)", customers) if customers else SQL(""),
+    )
+
+
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 

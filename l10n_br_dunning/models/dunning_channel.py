@@ -15,6 +15,7 @@ from odoo.addons.sms_gateway.tools.phone import PhoneNumberError
 
 from ..tools import channels as rules
 from ..tools.caps import SmsCaps
+from .account_move_line import unapplied_credits
 from .dunning_context import PlanningContext, format_day, format_money, to_naive, to_utc
 from .dunning_outbox import OutgoingEmail
 
@@ -140,29 +141,15 @@ class DunningChannel(models.AbstractModel):
     @api.model
     def _open_credits(self, partners):
         """{(commercial partner id, company id): amount} of credit these
-        customers have that no invoice was matched with yet: receivable lines
-        of posted entries with an open amount below zero (a credit note, a
-        payment registered but not reconciled), in the company's currency."""
+        customers have that no invoice was matched with yet
+        (``account_move_line.unapplied_credits``)."""
         if not partners:
             return {}
         self.env["account.move.line"].flush_model(
             ["amount_residual", "account_id", "parent_state", "partner_id", "company_id"]
         )
         rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT p.commercial_partner_id, l.company_id, -SUM(l.amount_residual)
-                  FROM account_move_line l
-                  JOIN res_partner p ON p.id = l.partner_id
-                  JOIN account_account a ON a.id = l.account_id
-                 WHERE p.commercial_partner_id = ANY(%s)
-                   AND a.account_type = 'asset_receivable'
-                   AND l.parent_state = 'posted'
-                   AND l.amount_residual < 0
-              GROUP BY p.commercial_partner_id, l.company_id
-                """,
-                partners.commercial_partner_id.ids,
-            )
+            unapplied_credits(SQL("SELECT unnest(%s::int[])", partners.commercial_partner_id.ids))
         )
         return {(partner_id, company_id): amount for partner_id, company_id, amount in rows}
 

@@ -2,7 +2,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .account_move_line import effective_due
+from .account_move_line import effective_due, unapplied_credits
 from .dunning_context import customer_today_sql
 from .dunning_event import CHANNELS
 from .res_partner import PAYER_CLASSES
@@ -124,6 +124,12 @@ class DunningDashboard(models.Model):
         "Delivery",
         readonly=True,
     )
+    open_credit = fields.Monetary(
+        "Credit to apply",
+        readonly=True,
+        help="A credit note or a payment of this customer no invoice was matched with yet: "
+        "the régua reminds them of nothing until it is applied.",
+    )
     in_dispute = fields.Boolean(readonly=True)
     promised = fields.Boolean(readonly=True)
     paused = fields.Boolean(readonly=True)
@@ -174,6 +180,8 @@ class DunningDashboard(models.Model):
                        BOOL_AND(o.dunning_agreement_id IS NOT NULL) AS only_agreements
                   FROM open_lines o
               GROUP BY o.partner_id, o.company_id
+            ), credits (partner_id, company_id, amount) AS (
+                %(credits)s
             )
             SELECT c.id, c.partner_id, c.company_id, co.currency_id, p.user_id, c.stage_id,
                    pol.id AS policy_id, pol.id IS NULL AS no_policy,
@@ -188,6 +196,7 @@ class DunningDashboard(models.Model):
                    c.oldest AS oldest_days_overdue, c.installments, c.next_action_at,
                    last.sent_at AS last_contact_at, last.channel AS last_contact_channel,
                    COALESCE(last.delivery, last.state) AS last_contact_status,
+                   COALESCE(credit.amount, 0) AS open_credit,
                    COALESCE(c.in_dispute, FALSE) AS in_dispute,
                    COALESCE(c.promised, FALSE) AS promised,
                    COALESCE(c.paused, FALSE) AS paused,
@@ -197,6 +206,8 @@ class DunningDashboard(models.Model):
               JOIN res_partner p ON p.id = c.partner_id
               JOIN res_company co ON co.id = c.company_id
               JOIN res_partner cp ON cp.id = co.partner_id
+         LEFT JOIN credits credit ON credit.partner_id = c.partner_id
+                                 AND credit.company_id = c.company_id
          LEFT JOIN dunning_policy pol ON pol.id = %(policy)s
          LEFT JOIN LATERAL (
                     SELECT e.sent_at, e.channel, e.state,
@@ -223,6 +234,7 @@ class DunningDashboard(models.Model):
             policy=self.env["account.move.line"]._dunning_policy_sql(
                 "p", "co", "c.only_agreements"
             ),
+            credits=unapplied_credits(SQL("SELECT partner_id FROM customers")),
         )
 
     # -- actions --------------------------------------------------------------------------

@@ -389,6 +389,12 @@ class TestDunningChannels(DunningCase):
         self.assertIn("credit of R$", events[0].reason)
         self.assertIn("1,000.00", events[0].reason)
         self.assertFalse(self._sent(move))
+        # The accountant sees where to act.
+        with freeze_time(datetime(2026, 12, 15, 13, 0)):
+            row = self.env["dunning.dashboard"].search(
+                [("partner_id", "=", self.sp.id), ("open_credit", ">", 0)]
+            )
+        self.assertEqual(row.open_credit, 1000.0)
         # Another customer, nothing to apply: reminded as ever.
         other = self._invoice(self.rj, date(2026, 12, 10), 1000.0)
         self._run(datetime(2026, 12, 15, 13, 0))
