@@ -214,12 +214,15 @@ _PAID = [
 ]
 _PAID_MORE = [
     r"\b(pagou|pagaram|quitou|quitaram|regularizei|regularizamos|liquidei)\b",
-    r"\b(quitado|quitada|regularizado|regularizada)\b",
+    r"\b(quitado|quitada|regularizado|regularizada|liquidado|liquidada)\b",
     r"\bacabei de (pagar|fazer o pix|fazer o pagamento|transferir|quitar|depositar|mandar o pix)",
     r"\b(transferencia|deposito|pix|pagamento|ted) (ja )?(foi )?(feit[oa]|realizad[oa]|"
     r"efetuad[oa]|enviad[oa]|mandad[oa])\b",
     r"^(sim )?(pago|paga|pagos|quitado|quitada)\b",
     r"\bfoi pag[oa]\b",
+    # "o pagamento da fatura com vencimento em 28/12 ... foi efetuado no dia 30/12"
+    r"\b(transferencia|deposito|pix|pagamento|ted)\b(?! (sera|vai|vou|iremos))[^?]{0,80}?\b"
+    r"(ja )?foi (feit[oa]|realizad[oa]|efetuad[oa]|enviad[oa])\b",
 ]
 _PROMISE = [
     r"\b(vou|vamos|irei|iremos|posso|consigo|conseguirei|consigo|vou conseguir|pretendo|devo|"
@@ -587,6 +590,11 @@ def fold(text):
     text = " ".join(words)
     text = re.sub(r"\bfeira\b", "", text)  # "sexta feira" -> "sexta"
     text = re.sub(r"\bsegunda via\b", "outra via", text)  # a copy of the bill, not Monday
+    text = re.sub(  # "a segunda vez", "a segunda parcela": second, not Monday
+        r"\bsegunda (vez|parcela|fatura|cobranca|mensagem|conta|opcao|chamada|tentativa|quinzena)\b",
+        r"outra \1",
+        text,
+    )
     text = re.sub(r"\bantes de ontem\b", "anteontem", text)
     text = re.sub(r"\b(deste|desse|do) mes( corrente| atual)?\b", "do mes", text)
     text = re.sub(
@@ -759,7 +767,13 @@ def _backward_date(text, today):
 def _explicit_date(text, today, forward):
     """The first day written as 18/12 or 18/12/2026 (ahead, for a promise: "o
     boleto vencido em 30/11 será pago em 11/12" promises the 11th)."""
-    days = [_written_day(found, today, forward) for found in re.finditer(_WRITTEN_DAY, text)]
+    days = [
+        _written_day(found, today, forward)
+        for found in re.finditer(_WRITTEN_DAY, text)
+        # Not the due date the reply recalls ("a fatura com vencimento em
+        # 28/12 foi paga no dia 30/12", "o boleto vencido em 30/11").
+        if not re.search(r"\bvenc\w*( \w+){0,2} $", text[: found.start()])
+    ]
     days = [day for day in days if day is not None]
     if forward:
         return next((day for day in days if day >= today), days[0] if days else None)
@@ -865,7 +879,13 @@ def _intents(folded, clauses, forward, today, asked=(), asked_tails=()):
         # "posso pagar dia 10?", "seria possível pagar no dia 20?": leave asked.
         found.pop(PROMISE, None)
         found[NEGOTIATE] = leave.group(0)
-    if not found and forward and not negation and not any(_forward_date(q, today) for q in asked):
+    if (
+        not found
+        and forward
+        and forward >= today
+        and not negation
+        and not any(_forward_date(q, today) for q in asked)
+    ):
         # A day ahead and a word of paying: "semana que vem eu vejo isso e pago".
         if (
             re.search(
@@ -1003,6 +1023,8 @@ def read(text, today):
     """The ``Reading`` of a customer's reply written on ``today`` (a date, in the
     customer's calendar)."""
     text = (text or "")[:MAX_READ]
+    # Dictated punctuation ("... sem multa interrogação"): the mark itself.
+    text = re.sub(r"\s*\b(ponto de )?interroga[çc][ãa]o\b", "?", text, flags=re.IGNORECASE)
     folded = fold(text)
     if not folded:
         return Reading(OTHER, confidence=1.0, why="empty")

@@ -415,3 +415,26 @@ def test_a_payment_claim_takes_no_day_from_a_question_beside_it():
         date(2026, 12, 4),
     )
     assert acted(reading) == (PAID, None)
+
+
+def test_a_payment_day_is_not_the_due_date_the_reply_recalls():
+    text = (
+        "Informo que o pagamento da fatura com vencimento em 28/12/2026, no valor de "
+        "R$ 214,37, foi efetuado no dia 30/12/2026 via Pix."
+    )
+    assert acted(read(text, date(2027, 1, 4))) == (PAID, date(2026, 12, 30))
+
+
+def test_the_second_time_is_not_monday():
+    text = "o boleto foi quitado em 15/01. obs: é a segunda vez que recebo cobrança de algo já pago"
+    assert acted(read(text, date(2027, 1, 18))) == (PAID, date(2027, 1, 15))
+
+
+def test_a_dictated_question_mark_makes_a_question():
+    text = "será que eu consigo pagar só semana que vem sem multa interrogação"
+    assert acted(read(text, date(2027, 2, 4)))[0] == NEGOTIATE
+
+
+def test_a_bill_settled_in_an_accountants_words_is_paid():
+    text = "A mensalidade de novembro foi liquidada em 10/11/2026 através do boleto enviado."
+    assert acted(read(text, date(2026, 11, 12))) == (PAID, date(2026, 11, 10))
