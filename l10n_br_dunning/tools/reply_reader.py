@@ -591,7 +591,8 @@ def fold(text):
     text = re.sub(r"\bfeira\b", "", text)  # "sexta feira" -> "sexta"
     text = re.sub(r"\bsegunda via\b", "outra via", text)  # a copy of the bill, not Monday
     text = re.sub(  # "a segunda vez", "a segunda parcela": second, not Monday
-        r"\bsegunda (vez|parcela|fatura|cobranca|mensagem|conta|opcao|chamada|tentativa|quinzena)\b",
+        r"\bsegunda (vez|parcela|fatura|cobranca|mensagem|conta|opcao|chamada|tentativa"
+        r"|quinzena)\b",
         r"outra \1",
         text,
     )
