@@ -237,6 +237,11 @@ class AccountMoveLine(models.Model):
             partner=SQL.identifier(partner),
         )
 
+    def _dunning_last_stage(self):
+        """The last stage handled, as the plain rules read it (its offset
+        counts when the customer's policy changed since)."""
+        return self.dunning_stage_id._rule() if self.dunning_stage_id else None
+
     def _dunning_paused_at(self, today):
         """Paused on ``today``: a pause with an end date is over on that day."""
         move = self.move_id
@@ -271,7 +276,7 @@ class AccountMoveLine(models.Model):
         result = plan(
             self.date_maturity,
             context.rules(policy),
-            self.dunning_stage_id.id,
+            self._dunning_last_stage(),
             now,
             calendar,
             window,
@@ -307,7 +312,7 @@ class AccountMoveLine(models.Model):
         left = upcoming(
             self.date_maturity,
             context.rules(policy),
-            self.dunning_stage_id.id,
+            self._dunning_last_stage(),
             calendar,
             window,
             tz,

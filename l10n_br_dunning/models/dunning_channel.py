@@ -154,6 +154,17 @@ class DunningChannel(models.AbstractModel):
         return {(partner_id, company_id): amount for partner_id, company_id, amount in rows}
 
     @api.model
+    def _credit_reason(self, company, credit):
+        """Why nothing reminds a customer with ``credit`` not yet applied at
+        ``company``, in the company's language."""
+        lang = company._dunning_lang()
+        amount = format_money(self.env, credit, company.currency_id, lang)
+        decision = rules.Decision(
+            "letter", [], rules.SKIPPED, rules.OPEN_CREDIT, args={"amount": amount}
+        )
+        return self.with_context(lang=lang)._reason(decision)
+
+    @api.model
     def _contact(self, partner, company, facts=None):
         """``tools.channels.Contact`` of ``partner`` (a commercial partner);
         ``facts`` (``_batch_facts``) spares its queries."""

@@ -314,16 +314,48 @@ class DunningEvent(models.Model):
 
     # -- letters -------------------------------------------------------------------------
     def _letters_to_print(self):
-        """The letters among these events that still have something to ask for:
-        those of an installment settled since the letter was listed are
-        superseded (a paid customer gets no letter); the rest are returned."""
+        """The letters among these events that still have something to ask for,
+        as the run would decide today: those of an installment settled since
+        the letter was listed are superseded, those of an invoice paused since
+        (a dispute, a promise, "já paguei") or of a customer marked "Do not
+        dun" are skipped, and those of a customer with a credit not yet
+        applied are skipped with its amount (``tools/channels.hold_for_credit``);
+        the rest are returned. Letters already printed are only left out."""
         letters = self.filtered(lambda event: event.channel == "letter")
-        still_open = letters.filtered(lambda event: event.move_line_id._dunning_is_open())
-        settled = (letters - still_open).filtered(lambda event: event.state == "to_print")
-        if settled:
+        listed = letters.filtered(lambda event: event.state == "to_print")
+        Channel = self.env["dunning.channel"]
+        settled = letters.filtered(lambda event: not event.move_line_id._dunning_is_open())
+        if settled & listed:
             reason = self.env._("The installment was settled before the letter was printed.")
-            settled.sudo().write({"state": "superseded", "reason": reason})
-        return still_open
+            (settled & listed).sudo().write({"state": "superseded", "reason": reason})
+        still = letters - settled
+        stopped = still.filtered(
+            lambda event: (
+                event.partner_id.commercial_partner_id.dunning_excluded
+                or event.move_line_id._dunning_paused_at(
+                    event.partner_id.commercial_partner_id._dunning_today(event.company_id)
+                )
+            )
+        )
+        if stopped & listed:
+            reason = self.env._(
+                "The invoice was paused, or the customer marked “Do not dun”, before the letter "
+                "was printed."
+            )
+            (stopped & listed).sudo().write({"state": "skipped", "reason": reason})
+        still -= stopped
+        credits = Channel._open_credits(still.partner_id.commercial_partner_id)
+        held = self.browse()
+        for event in still:
+            company = event.company_id
+            credit = credits.get((event.partner_id.commercial_partner_id.id, company.id), 0.0)
+            if company.currency_id.compare_amounts(credit, 0) > 0:
+                held |= event
+                if event.state == "to_print":
+                    event.sudo().write(
+                        {"state": "skipped", "reason": Channel._credit_reason(company, credit)}
+                    )
+        return still - held
 
     def _letter_amount(self):
         """What a letter asks for: the installment's open amount on the day it

@@ -20,8 +20,9 @@ class IrActionsReport(models.Model):
         if not letters:
             raise UserError(
                 self.env._(
-                    "Nothing to print: the installments of these letters were settled since "
-                    "they were listed."
+                    "Nothing to print: since these letters were listed, their installments were "
+                    "settled or paused, or the customer has a credit to apply (the dashboard's "
+                    "“Credit to apply”)."
                 )
             )
         result = super()._render_qweb_pdf(report_ref, res_ids=letters.ids, data=data)

@@ -157,6 +157,18 @@ class TestDunningBackoffice(DunningCase):
             {row.partner_id: row.policy_id for row in rows}, {self.sp: vip, self.rj: bad}
         )
 
+    def test_a_customer_moved_to_another_policy_gets_no_stage_twice(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 15, 12, 30))  # D+3 under the company's policy
+        self.assertIn((3, "email"), self._sent(move))
+        other = self.policy.copy({"name": "Atenção"})
+        self.sp.with_company(self.company).dunning_policy_id = other
+        self._run(datetime(2026, 12, 16, 12, 30))
+        sent = self._sent(move)
+        self.assertEqual(sent.count((3, "email")), 1, sent)
+        self._run(datetime(2026, 12, 22, 12, 30))  # D+10 under the new one
+        self.assertIn((10, "email"), self._sent(move))
+
     def test_a_customer_of_two_companies_has_a_payer_profile_in_each(self):
         salvador = self._branch(
             "Aurora Filial Salvador",

@@ -366,22 +366,56 @@ class TestDunningChannels(DunningCase):
         with self.assertRaises(UserError):
             Report._render_qweb_pdf("l10n_br_dunning.report_dunning_letter", partly_letter.ids)
 
-    def test_a_customer_with_a_credit_not_applied_is_reminded_of_nothing(self):
-        move = self._invoice(self.sp, date(2026, 12, 10), 1000.0)
+    def test_a_listed_letter_is_not_printed_once_the_run_would_not_send_it(self):
+        credited = self._invoice(self.sp, date(2026, 12, 10), 1000.0)
+        paused = self._invoice(self.rj, date(2026, 12, 10), 500.0)
+        other = self._customer(
+            "Joana Lima", "base.state_br_sp", "America/Sao_Paulo", "(11) 97777-1234"
+        )
+        printed = self._invoice(other, date(2026, 12, 10), 300.0)
+        self._run(datetime(2027, 1, 11, 12, 30))
+        letters = self._events(credited | paused | printed, channel="letter")
+        self.assertEqual(set(letters.mapped("state")), {"to_print"})
+        self._refund(self.sp, 1000.0)
+        paused.dunning_paused = True
+        html, _ = self.env["ir.actions.report"]._render_qweb_pdf(
+            "l10n_br_dunning.report_dunning_letter", letters.ids
+        )
+        self.assertIn(printed.name.encode(), html)
+        self.assertNotIn(credited.name.encode(), html)
+        self.assertNotIn(paused.name.encode(), html)
+        by_move = {letter.move_id: letter for letter in letters}
+        self.assertEqual(by_move[printed].state, "printed")
+        self.assertEqual(by_move[credited].state, "skipped")
+        self.assertIn("credit of R$", by_move[credited].reason)
+        self.assertEqual(by_move[paused].state, "skipped")
+        self.assertIn("paused", by_move[paused].reason)
+        # Nothing left to print: said, not an empty page.
+        with self.assertRaises(UserError):
+            self.env["ir.actions.report"]._render_qweb_pdf(
+                "l10n_br_dunning.report_dunning_letter", (letters - by_move[printed]).ids
+            )
+
+    def _refund(self, partner, amount):
         refund = self.env["account.move"].create(
             {
                 "move_type": "out_refund",
-                "partner_id": self.sp.id,
+                "partner_id": partner.id,
                 "invoice_date": date(2026, 12, 1),
                 "invoice_line_ids": [
                     Command.create(
-                        {"name": "Devolução", "quantity": 1, "price_unit": 1000.0, "tax_ids": []}
+                        {"name": "Devolução", "quantity": 1, "price_unit": amount, "tax_ids": []}
                     )
                 ],
             }
         )
         with freeze_time(datetime(2026, 12, 1, 12, 0)):
             refund.action_post()
+        return refund
+
+    def test_a_customer_with_a_credit_not_applied_is_reminded_of_nothing(self):
+        move = self._invoice(self.sp, date(2026, 12, 10), 1000.0)
+        self._refund(self.sp, 1000.0)
         self._run(datetime(2026, 12, 15, 12, 30))  # D+3
         events = self._events(move).filtered(lambda e: e.stage_id.offset_days == 3)
         self.assertTrue(events)

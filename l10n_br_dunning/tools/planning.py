@@ -83,12 +83,21 @@ def is_expired(due, rule, calendar, today):
     return last is not None and today > last
 
 
-def pending_rules(rules, last_done_id, residual=None):
-    """The stages still to come after the last one handled, those the open
-    residual reaches (a stage's minimum amount)."""
+def pending_rules(rules, last_done, residual=None):
+    """The stages still to come after the last one handled (``last_done``: a
+    ``StageRule``, or its id), those the open residual reaches (a stage's
+    minimum amount). A last stage of another policy (the customer's policy
+    changed since, by hand or with their payer class) counts by its offset:
+    this policy's stages up to it are handled, none is sent twice."""
     rules = list(rules)
+    last_id = getattr(last_done, "id", last_done)
     ids = [rule.id for rule in rules]
-    start = ids.index(last_done_id) + 1 if last_done_id in ids else 0
+    if last_id in ids:
+        start = ids.index(last_id) + 1
+    elif isinstance(last_done, StageRule):
+        start = sum(1 for rule in rules if rule.offset <= last_done.offset)
+    else:
+        start = 0
     return [
         rule
         for rule in rules[start:]
@@ -96,7 +105,7 @@ def pending_rules(rules, last_done_id, residual=None):
     ]
 
 
-def upcoming(due, rules, last_done_id, calendar, window, tz, residual=None, now=None):
+def upcoming(due, rules, last_done, calendar, window, tz, residual=None, now=None):
     """[(rule, aware moment)] of every stage still to come, in order: what the
     régua will do for this installment if nothing changes (the invoice's
     timeline shows it). With ``now`` (aware), stages whose day has passed
@@ -106,7 +115,7 @@ def upcoming(due, rules, last_done_id, calendar, window, tz, residual=None, now=
     result = []
     today = now.astimezone(ZoneInfo(tz)).date() if now else None
     for rule, moment in timeline(
-        due, pending_rules(rules, last_done_id, residual), calendar, window, tz
+        due, pending_rules(rules, last_done, residual), calendar, window, tz
     ):
         if now is not None:
             if is_expired(due, rule, calendar, today):
@@ -120,7 +129,7 @@ def upcoming(due, rules, last_done_id, calendar, window, tz, residual=None, now=
     return result
 
 
-def plan(due, rules, last_done_id, now, calendar, window, tz, residual=None):
+def plan(due, rules, last_done, now, calendar, window, tz, residual=None):
     """What to do for one installment at ``now`` (aware).
 
     ``rules`` are the policy's stages ordered by offset; only those after the
@@ -129,7 +138,7 @@ def plan(due, rules, last_done_id, now, calendar, window, tz, residual=None):
     (a "vence hoje" on the day after, see ``valid_until``) is never sent: it is
     ``expired``, and the next stage speaks in its time.
     """
-    pending = pending_rules(rules, last_done_id, residual)
+    pending = pending_rules(rules, last_done, residual)
     today = now.astimezone(ZoneInfo(tz)).date()
     result = Plan()
     for rule, moment in timeline(due, pending, calendar, window, tz):

@@ -195,3 +195,15 @@ def test_day_words_say_each_stage_day():
     assert day_words(0, True) == (ON, 0, False)
     assert day_words(3, True) == (AFTER, 3, True)
     assert day_words(-1, False) == (BEFORE, 1, False)
+
+
+def test_a_stage_of_the_customers_former_policy_counts_by_its_offset():
+    # The customer's policy changed after D+3 was sent (by hand, or their payer
+    # class): the new policy's stages up to D+3 are handled, none is sent twice.
+    from ..planning import StageRule, pending_rules
+
+    new_policy = [StageRule(11, -3), StageRule(12, 0), StageRule(13, 3), StageRule(14, 7)]
+    assert [r.id for r in pending_rules(new_policy, StageRule(3, 3))] == [14]
+    assert [r.id for r in pending_rules(new_policy, StageRule(2, 1))] == [13, 14]
+    assert [r.id for r in pending_rules(new_policy, 13)] == [14]
+    assert [r.id for r in pending_rules(new_policy, None)] == [11, 12, 13, 14]
