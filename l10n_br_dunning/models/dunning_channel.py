@@ -154,15 +154,21 @@ class DunningChannel(models.AbstractModel):
         return {(partner_id, company_id): amount for partner_id, company_id, amount in rows}
 
     @api.model
-    def _credit_reason(self, company, credit):
-        """Why nothing reminds a customer with ``credit`` not yet applied at
-        ``company``, in the company's language."""
-        lang = company._dunning_lang()
-        amount = format_money(self.env, credit, company.currency_id, lang)
+    def _credit_text(self, company, credit):
+        """A credit not yet applied at ``company`` as its reason writes it (in
+        the company's language), or None when there is none to hold for."""
+        if company.currency_id.compare_amounts(credit, 0) <= 0:
+            return None
+        return format_money(self.env, credit, company.currency_id, company._dunning_lang())
+
+    @api.model
+    def _credit_reason(self, company, credit_text):
+        """Why nothing reminds a customer with a credit not yet applied at
+        ``company`` (``_credit_text``), in the company's language."""
         decision = rules.Decision(
-            "letter", [], rules.SKIPPED, rules.OPEN_CREDIT, args={"amount": amount}
+            "letter", [], rules.SKIPPED, rules.OPEN_CREDIT, args={"amount": credit_text}
         )
-        return self.with_context(lang=lang)._reason(decision)
+        return self.with_context(lang=company._dunning_lang())._reason(decision)
 
     @api.model
     def _contact(self, partner, company, facts=None):
@@ -207,11 +213,7 @@ class DunningChannel(models.AbstractModel):
                 (partner.street or "").strip() and ((partner.city or "").strip() or partner.city_id)
             ),
             phone=bool((partner.mobile or "").strip() or (partner.phone or "").strip()),
-            open_credit=(
-                format_money(self.env, credit, company.currency_id, company._dunning_lang())
-                if company.currency_id.compare_amounts(credit, 0) > 0
-                else None
-            ),
+            open_credit=self._credit_text(company, credit),
         )
 
     @api.model

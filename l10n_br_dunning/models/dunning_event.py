@@ -348,8 +348,10 @@ class DunningEvent(models.Model):
         held = self.browse()
         for event in still:
             company = event.company_id
-            credit = credits.get((event.partner_id.commercial_partner_id.id, company.id), 0.0)
-            if company.currency_id.compare_amounts(credit, 0) > 0:
+            credit = Channel._credit_text(
+                company, credits.get((event.partner_id.commercial_partner_id.id, company.id), 0.0)
+            )
+            if credit:
                 held |= event
                 if event.state == "to_print":
                     event.sudo().write(

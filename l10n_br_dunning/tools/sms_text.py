@@ -26,9 +26,10 @@ _LEGAL_SUFFIX = re.compile(
 _DANGLING = {"de", "da", "do", "das", "dos", "e", "&", "-", "a", "o"}
 
 
-def short_sender(name, limit=SENDER_MAX):
-    """The company's name as an SMS sender: no legal suffix, at most ``limit``
-    characters, cut at a word and never on "de", "e"..."""
+def without_suffix(name):
+    """A company's name without its legal suffix nor the connector the suffix
+    leaves ("Silva & Cia Ltda": "Silva"), its spaces collapsed; the name itself
+    when nothing else is left."""
     text = re.sub(r"\s+", " ", name or "").strip()
     previous = None
     while text and text != previous:
@@ -39,7 +40,13 @@ def short_sender(name, limit=SENDER_MAX):
         while len(words) > 1 and words[-1].lower() in _DANGLING:
             words.pop()
         text = " ".join(words).rstrip(" ,;:-&")
-    text = text or re.sub(r"\s+", " ", name or "").strip()
+    return text or re.sub(r"\s+", " ", name or "").strip()
+
+
+def short_sender(name, limit=SENDER_MAX):
+    """The company's name as an SMS sender: no legal suffix, at most ``limit``
+    characters, cut at a word and never on "de", "e"..."""
+    text = without_suffix(name)
     if len(text) <= limit:
         return text
     words, kept = text.split(" "), []
@@ -56,7 +63,7 @@ def spoken_name(name):
     """A company's name as a call says it: without its legal suffix ("Ltda.",
     "- ME", "& Cia") nor brackets, in its own case unless typed all in
     capitals ("IRMÃOS D'ÁVILA & CIA. LTDA.": "Irmãos D'Ávila")."""
-    text = short_sender(name, limit=len(name or "") + 1)
+    text = without_suffix(name)
     text = re.sub(r"\s+", " ", re.sub(r"[<>\[\]{}()]", " ", text)).strip()
     if text.isupper():
         text = text.title()
