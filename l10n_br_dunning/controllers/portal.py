@@ -150,6 +150,12 @@ class DunningPortal(PortalAccount):
         values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
         if invoice.move_type in DUNNED_MOVE_TYPES and invoice.state == "posted":
             values.update(self._dunning_page_values(invoice, kwargs))
+            # Odoo's sidebar counts "N days overdue" from these dates: from the
+            # business day a due date on a weekend or holiday rolls to, as the
+            # régua's own count beside it ("due today" on that Monday).
+            for key in ("due_date", "next_due_date"):
+                if values.get(key):
+                    values[key] = invoice._dunning_effective_due(values[key])
         return values
 
     def _dunning_page_values(self, invoice, kwargs):

@@ -200,6 +200,14 @@ class AccountMove(models.Model):
         self.ensure_one()
         return self.commercial_partner_id._dunning_today(self.company_id)
 
+    def _dunning_effective_due(self, day):
+        """A due date of this invoice rolled to the customer's next business day
+        (the day the régua counts from), for pages that show a date."""
+        self.ensure_one()
+        move = self.sudo()  # a portal user reads no company or holiday records
+        calendar = PlanningContext(move.env).calendar(move.company_id, move.commercial_partner_id)
+        return calendar.effective_due_date(day)
+
     def _dunning_portal_days_overdue(self):
         """Days overdue on the customer's date (0: due today), for the portal."""
         self.ensure_one()

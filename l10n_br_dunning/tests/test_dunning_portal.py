@@ -176,6 +176,17 @@ class TestDunningPortal(DunningCase, HttpCase):
         self.assertIn(f'datetime="{due} 12:00:00"', html)
         self.assertNotIn(f'datetime="{due}"', html)
 
+    def test_the_sidebar_counts_from_the_business_day_a_weekend_due_date_rolls_to(self):
+        """Due on Saturday 12 December: the régua counts from Monday the 14th
+        (one day overdue on Tuesday the 15th); Odoo's sidebar beside it counted
+        from the Saturday ("3 dias de atraso")."""
+        move = self._invoice(self.sp, date(2026, 12, 12), 300.0)
+        move._portal_ensure_token()
+        html = self._page(move).text
+        self.assertIn('datetime="2026-12-14 12:00:00"', html)
+        self.assertNotIn('datetime="2026-12-12', html)
+        self.assertEqual(move._dunning_portal_days_overdue(), 1)
+
     def test_wrong_token_or_other_customer_reveals_nothing(self):
         """A bad link gets Odoo's own answer (back to /my, which asks for a
         login), on Odoo's invoice page and on the régua's pages alike."""
