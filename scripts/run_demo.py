@@ -12,6 +12,7 @@ Odoo 18.0 must already be importable as ``odoo`` (see DEVELOPERS.md).
 import argparse
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from odoo_helpers import (
@@ -160,35 +161,62 @@ def configure_voice(env, company, history):
     stage = company.dunning_policy_id.stage_ids.filtered("create_call")[:1]
     if not stage:
         return None
-    now = to_utc(env.cr.now())
+    from demo_history import RUN_AT
+    from freezegun import freeze_time
+
+    context = PlanningContext(env)
+    by_customer = lines.grouped(lambda line: line.partner_id.commercial_partner_id)
+    # Placed at the last moment the customers' window was open (never at the
+    # hour the demo happens to be created: a call at 06:00 is what the régua
+    # never does), at most a week ago.
+    now = env.cr.now()  # naive UTC, as RUN_AT
+    moments = [datetime.combine(now.date() - timedelta(days=back), RUN_AT) for back in range(8)]
+    at = next(
+        (
+            moment
+            for moment in moments
+            if moment <= now
+            and all(
+                context.next_allowed(company, partner, to_utc(moment)) <= to_utc(moment)
+                for partner in by_customer
+            )
+        ),
+        None,
+    )
+    if at is None:
+        return None
     people = []
-    for partner, group in lines.grouped(lambda line: line.partner_id.commercial_partner_id).items():
-        events = env["dunning.channel"]._send_partner(
-            partner,
-            {stage: group[:1]},
-            now,
-            PlanningContext(env),
-            channels=["voice"],
-            origin="manual",
-        )
-        if events.voice_call_id:
-            people.append(events.voice_call_id)
-        if len(people) == 2:
-            break
-    env["voice.call"]._cron_send()
-    for call, answered_by, keys in zip(
-        people, ("human", "machine_start"), (["1", "1"], []), strict=False
-    ):
-        step, attempt = flow.START, 0
-        call._turn(step, answered_by=answered_by)
-        for key, step in zip(keys, (flow.IDENTIFY, flow.MENU), strict=False):
-            call._turn(step, keys=key, attempt=attempt)
-        env["voice.call"]._apply_report(
-            account,
-            CallReport(
-                COMPLETED, provider_id=call.provider_call_id, answered_by=answered_by, duration=42
-            ),
-        )
+    with freeze_time(at):
+        for partner, group in by_customer.items():
+            events = env["dunning.channel"]._send_partner(
+                partner,
+                {stage: group[:1]},
+                to_utc(at),
+                context,
+                channels=["voice"],
+                origin="manual",
+            )
+            if events.voice_call_id:
+                people.append(events.voice_call_id)
+            if len(people) == 2:
+                break
+        env["voice.call"]._cron_send()
+        for call, answered_by, keys in zip(
+            people, ("human", "machine_start"), (["1", "1"], []), strict=False
+        ):
+            step, attempt = flow.START, 0
+            call._turn(step, answered_by=answered_by)
+            for key, step in zip(keys, (flow.IDENTIFY, flow.MENU), strict=False):
+                call._turn(step, keys=key, attempt=attempt)
+            env["voice.call"]._apply_report(
+                account,
+                CallReport(
+                    COMPLETED,
+                    provider_id=call.provider_call_id,
+                    answered_by=answered_by,
+                    duration=42,
+                ),
+            )
     env.cr.commit()
     return bool(people)
 
