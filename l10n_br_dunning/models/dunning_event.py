@@ -313,22 +313,25 @@ class DunningEvent(models.Model):
         return ("queued", "to_print", "printed")
 
     # -- letters -------------------------------------------------------------------------
-    def _letters_to_print(self):
-        """The letters among these events that still have something to ask for,
-        as the run would decide today: those of an installment settled since
-        the letter was listed are superseded, those of an invoice paused since
-        (a dispute, a promise, "já paguei") or of a customer marked "Do not
-        dun" are skipped, and those of a customer with a credit not yet
-        applied are skipped with its amount (``tools/channels.hold_for_credit``);
-        the rest are returned. Letters already printed are only left out."""
-        letters = self.filtered(lambda event: event.channel == "letter")
-        listed = letters.filtered(lambda event: event.state == "to_print")
+    def _no_longer_due(self):
+        """Of these events (reminders not gone out yet: letters to print,
+        messages waiting in a gateway's queue), those the run would not send
+        today, each written so with the reason: an installment settled since
+        (superseded), an invoice paused since (a dispute, a promise, "já
+        paguei") or a customer marked "Do not dun" (skipped), a customer with a
+        credit not yet applied (skipped with its amount,
+        ``tools/channels.hold_for_credit``). A person's send-now stops only for
+        an installment settled since (the rest was their decision). Only
+        events still listed or queued are written. Returns the stopped events."""
         Channel = self.env["dunning.channel"]
-        settled = letters.filtered(lambda event: not event.move_line_id._dunning_is_open())
-        if settled & listed:
-            reason = self.env._("The installment was settled before the letter was printed.")
-            (settled & listed).sudo().write({"state": "superseded", "reason": reason})
-        still = letters - settled
+        pending = self.filtered(lambda event: event.state in ("to_print", "queued"))
+        settled = self.filtered(lambda event: not event.move_line_id._dunning_is_open())
+        if settled & pending:
+            reason = self.env._(
+                "The installment was settled before this reminder went out: it was not sent."
+            )
+            (settled & pending).sudo().write({"state": "superseded", "reason": reason})
+        still = (self - settled).filtered(lambda event: event.origin != "manual")
         stopped = still.filtered(
             lambda event: (
                 event.partner_id.commercial_partner_id.dunning_excluded
@@ -337,12 +340,12 @@ class DunningEvent(models.Model):
                 )
             )
         )
-        if stopped & listed:
+        if stopped & pending:
             reason = self.env._(
-                "The invoice was paused, or the customer marked “Do not dun”, before the letter "
-                "was printed."
+                "The invoice was paused, or the customer marked “Do not dun”, before this "
+                "reminder went out: it was not sent."
             )
-            (stopped & listed).sudo().write({"state": "skipped", "reason": reason})
+            (stopped & pending).sudo().write({"state": "skipped", "reason": reason})
         still -= stopped
         credits = Channel._open_credits(still.partner_id.commercial_partner_id)
         held = self.browse()
@@ -353,11 +356,46 @@ class DunningEvent(models.Model):
             )
             if credit:
                 held |= event
-                if event.state == "to_print":
+                if event in pending:
                     event.sudo().write(
                         {"state": "skipped", "reason": Channel._credit_reason(company, credit)}
                     )
-        return still - held
+        return settled | stopped | held
+
+    def _letters_to_print(self):
+        """The letters among these events that still have something to ask for,
+        as the run would decide today (``_no_longer_due``: the others are
+        superseded or skipped, saying why); letters already printed are only
+        left out."""
+        letters = self.filtered(lambda event: event.channel == "letter")
+        return letters - letters._no_longer_due()
+
+    def _queued_to_stop(self, message_of):
+        """Of these events of messages waiting in a gateway's queue, those whose
+        message must not go now (``_no_longer_due``), with the other events of
+        the same message (``message_of(event)``: the message's key): a message
+        part of which was settled since would say an amount no longer true, so
+        it goes for none of them, and its other installments are skipped
+        saying so (the next stage reminds them). Thank-yous are left alone."""
+        reminders = self.filtered(
+            lambda event: event.move_line_id and not event.channel.startswith("thanks")
+        )
+        stopped = reminders._no_longer_due()
+        keys = {message_of(event) for event in stopped}
+        siblings = (reminders - stopped).filtered(lambda event: message_of(event) in keys)
+        queued = siblings.filtered(lambda event: event.state == "queued")
+        if queued:
+            queued.sudo().write(
+                {
+                    "state": "skipped",
+                    "reason": self.env._(
+                        "Part of what this message asked for was settled or paused before it "
+                        "went out: it was not sent, so as not to ask for what is no longer due; "
+                        "the next stage reminds the rest."
+                    ),
+                }
+            )
+        return stopped | siblings
 
     def _letter_amount(self):
         """What a letter asks for: the installment's open amount on the day it

@@ -6,12 +6,15 @@ class SmsSms(models.Model):
     _inherit = "sms.sms"
 
     def _gateway_hold(self, now):
-        """A reminder's SMS goes only inside its customer's sending window: one
-        queued at 17:55 that Odoo's queue, or a retry, reaches after the window
-        closed waits for its next opening; if its text would no longer be true
-        then ("vence amanhã" on the due date), it is cancelled and its event
-        says so (dunning.event._hold_outside_window). A person's send-now is
-        theirs."""
+        """A reminder's SMS goes only while it is still true, and inside its
+        customer's sending window: one whose installment was settled or paused
+        since it was queued (a payment overnight, a "já paguei") is cancelled,
+        its event saying why (dunning.event._queued_to_stop); one queued at
+        17:55 that Odoo's queue, or a retry, reaches after the window closed
+        waits for its next opening; if its text would no longer be true then
+        ("vence amanhã" on the due date), it is cancelled and its event says
+        so (dunning.event._hold_outside_window). A person's send-now is theirs
+        (held by nothing but a settled installment)."""
         result = super()._gateway_hold(now)
         uuids = [uuid for uuid in self.mapped("uuid") if uuid]
         if not uuids:
@@ -19,17 +22,20 @@ class SmsSms(models.Model):
         events = (
             self.env["dunning.event"]
             .sudo()
-            .search(
-                [
-                    ("sms_uuid", "in", uuids),
-                    ("channel", "in", ("sms", "thanks_sms")),
-                    ("origin", "!=", "manual"),
-                ]
-            )
+            .search([("sms_uuid", "in", uuids), ("channel", "in", ("sms", "thanks_sms"))])
         )
+        if not events:
+            return result
         sms_of = {sms.uuid: sms for sms in self}
-        held, expired = events._hold_outside_window(now)
+        stopped = events._queued_to_stop(lambda event: event.sms_uuid)
+        held, expired = (
+            (events - stopped)
+            .filtered(lambda event: event.origin != "manual")
+            ._hold_outside_window(now)
+        )
         for event, moment in held.items():
             sms_of[event.sms_uuid].gateway_next_try = moment
-        self.browse([sms_of[event.sms_uuid].id for event in expired]).action_set_canceled()
+        self.browse(
+            {sms_of[event.sms_uuid].id for event in stopped | expired}
+        ).action_set_canceled()
         return result

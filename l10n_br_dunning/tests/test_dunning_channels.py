@@ -360,7 +360,7 @@ class TestDunningChannels(DunningCase):
         paid_letter = letters - partly_letter
         self.assertEqual(partly_letter.state, "printed")
         self.assertEqual(paid_letter.state, "superseded")
-        self.assertIn("settled before the letter was printed", paid_letter.reason)
+        self.assertIn("settled before this reminder went out", paid_letter.reason)
         # Nothing left to print: said, not an empty page.
         self._pay(partly, amount=0.01)
         with self.assertRaises(UserError):

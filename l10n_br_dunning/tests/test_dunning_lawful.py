@@ -247,6 +247,58 @@ class TestDunningSmsInsideTheWindow(DunningCase):
         log = self.env["sms.gateway.message"].search([("sms_uuid", "=", event.sms_uuid)])
         self.assertEqual(len(log), 1)
 
+    def test_an_sms_held_overnight_does_not_go_once_the_invoice_is_paid(self):
+        """Queued at 17:55, reached at 18:05, held for Thursday 9:00; the
+        customer pays that night: at 9:00 the SMS ("R$ 1.000,00 em aberto")
+        is cancelled, its event says the installment was settled."""
+        event, sms = self._queued_sms(date(2026, 12, 11), datetime(2026, 12, 16, 20, 55))
+        with freeze_time(datetime(2026, 12, 16, 21, 5)):
+            sms._send()
+        self.assertEqual(sms.state, "outgoing")
+        self._pay(event.move_id, date=date(2026, 12, 16))
+        with freeze_time(datetime(2026, 12, 17, 12, 1)):
+            sms._send(unlink_sent=False)
+        self.assertEqual(sms.state, "canceled")
+        log = self.env["sms.gateway.message"].search([("sms_uuid", "=", event.sms_uuid)])
+        self.assertFalse(log)
+        self.assertEqual(event.state, "superseded")
+        self.assertIn("settled before this reminder went out", event.reason)
+
+    def test_a_grouped_sms_part_of_which_was_paid_does_not_state_the_old_total(self):
+        """One SMS for two invoices ("R$ 1.500,00 em aberto"), held overnight;
+        one of them is paid: the SMS would ask for what is paid, so it goes for
+        neither; the other invoice's event says why."""
+        first = self._invoice(self.sp, date(2026, 12, 11))
+        second = self._invoice(self.sp, date(2026, 12, 11), 500.0)
+        self._run(datetime(2026, 12, 16, 20, 55))
+        events = self._events(first | second, channel="sms", state="queued")
+        self.assertEqual(len(set(events.mapped("sms_uuid"))), 1, "one SMS for both")
+        sms = self.env["sms.sms"].sudo().search([("uuid", "=", events[:1].sms_uuid)])
+        with freeze_time(datetime(2026, 12, 16, 21, 5)):
+            sms._send()
+        self._pay(first, date=date(2026, 12, 16))
+        with freeze_time(datetime(2026, 12, 17, 12, 1)):
+            sms._send(unlink_sent=False)
+        self.assertEqual(sms.state, "canceled")
+        paid = events.filtered(lambda e: e.move_id == first)
+        other = events - paid
+        self.assertEqual(paid.state, "superseded")
+        self.assertEqual(other.state, "skipped")
+        self.assertIn("Part of what this message asked for", other.reason)
+
+    def test_an_sms_held_overnight_does_not_go_once_the_customer_says_already_paid(self):
+        """The customer answers "já paguei" on the portal that night (the
+        invoice is paused for a person to check): the morning SMS is cancelled."""
+        event, sms = self._queued_sms(date(2026, 12, 11), datetime(2026, 12, 16, 20, 55))
+        with freeze_time(datetime(2026, 12, 16, 21, 5)):
+            sms._send()
+        event.move_id.write({"dunning_paused": True, "dunning_pause_reason": "paid_claim"})
+        with freeze_time(datetime(2026, 12, 17, 12, 1)):
+            sms._send(unlink_sent=False)
+        self.assertEqual(sms.state, "canceled")
+        self.assertEqual(event.state, "skipped")
+        self.assertIn("paused", event.reason)
+
     def test_an_eve_sms_that_would_arrive_on_the_due_date_is_cancelled(self):
         """The eve's SMS ("vence amanhã") queued at 17:55 the day before and
         reached at 18:05 would go on the due date: it is cancelled instead."""

@@ -33,15 +33,24 @@ class VoiceCall(models.Model):
         reaches after it closed waits for its next opening, or is canceled if
         what it says would no longer be true then. A person's call now is theirs."""
         result = super()._gateway_hold(now)
-        events = self._dunning_events().filtered(lambda e: e.origin != rules.MANUAL)
+        events = self._dunning_events()
         if not events:
             return result
-        held, expired = events._hold_outside_window(now)
+        # Settled or paused since it was queued: the call would speak of a debt
+        # no longer due (dunning.event._queued_to_stop).
+        stopped = events._queued_to_stop(lambda event: event.voice_call_id)
+        held, expired = (
+            (events - stopped)
+            .filtered(lambda e: e.origin != rules.MANUAL)
+            ._hold_outside_window(now)
+        )
         for event, moment in held.items():
             event.voice_call_id.next_try = moment
-        expired.voice_call_id.filtered(lambda call: call.state == "queued").write(
-            {"state": "canceled", "error_detail": expired[:1].reason or False}
-        )
+        for event in stopped | expired:
+            if event.voice_call_id.state == "queued":
+                event.voice_call_id.write(
+                    {"state": "canceled", "error_detail": event.reason or False}
+                )
         return result
 
     # -- the customer's choice -----------------------------------------------------------

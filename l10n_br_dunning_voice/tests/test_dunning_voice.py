@@ -192,6 +192,24 @@ class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
         self.assertEqual(call.next_try, datetime(2026, 12, 16, 12, 0))
         self.assertFalse(self.stand_in.requests)
 
+    def test_a_call_held_overnight_is_not_placed_once_the_invoice_is_paid(self):
+        """Reached at 23:00, the call waits for 9:00; the customer pays that
+        night: at 9:00 no call rings to say "ainda não identificamos o
+        pagamento"; the call is canceled, its event says why."""
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        with freeze_time(datetime(2026, 12, 16, 2, 0)):
+            self.env["voice.call"]._cron_send()
+        event = self._call_event(move)
+        self.assertEqual(event.voice_call_id.state, "queued")
+        self._pay(move, date=date(2026, 12, 15))
+        with freeze_time(datetime(2026, 12, 16, 12, 30)):
+            self.env["voice.call"]._cron_send()
+        self.assertFalse(self.stand_in.requests)
+        self.assertEqual(event.voice_call_id.state, "canceled")
+        self.assertEqual(event.state, "superseded")
+        self.assertIn("settled before this reminder went out", event.voice_call_id.error_detail)
+
     def test_no_phone_and_opted_out_numbers_are_not_called(self):
         self.rj.write({"mobile": False, "phone": False})
         self.env["voice.opt.out"]._add(SP, self.company)

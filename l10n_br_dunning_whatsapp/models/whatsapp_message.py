@@ -96,8 +96,10 @@ class WhatsappMessage(models.Model):
         Engine._wake_queues()
 
     def _gateway_hold(self, now):
-        """A régua WhatsApp message goes only inside its customer's window, as
-        an SMS does: one the queue or a retry reaches after the window closed
+        """A régua WhatsApp message goes only while it is still true (one whose
+        installment was settled or paused since it was queued is cancelled) and
+        inside its customer's window, as an SMS does: one the queue or a retry
+        reaches after the window closed
         waits for its next opening, or is canceled if its text would no longer
         be true then (dunning.event._hold_outside_window). A person's send-now
         is theirs."""
@@ -109,14 +111,20 @@ class WhatsappMessage(models.Model):
                 [
                     ("whatsapp_message_id", "in", self.ids),
                     ("channel", "in", (wa.WHATSAPP, "thanks_whatsapp")),
-                    ("origin", "!=", rules.MANUAL),
                 ]
             )
         )
         if not events:
             return result
-        held, expired = events._hold_outside_window(now)
+        # Settled or paused since it was queued (dunning.event._queued_to_stop).
+        stopped = events._queued_to_stop(lambda event: event.whatsapp_message_id)
+        held, expired = (
+            (events - stopped)
+            .filtered(lambda e: e.origin != rules.MANUAL)
+            ._hold_outside_window(now)
+        )
         for event, moment in held.items():
             event.whatsapp_message_id.next_try = moment
-        expired.whatsapp_message_id._cancel(expired[:1].reason or "")
+        for event in stopped | expired:
+            event.whatsapp_message_id._cancel(event.reason or "")
         return result

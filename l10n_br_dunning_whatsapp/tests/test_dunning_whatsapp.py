@@ -243,6 +243,22 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
             self.env["whatsapp.message"]._cron_send()
         self.assertEqual(message.state, "sent", message.error_detail)
 
+    def test_a_whatsapp_held_overnight_does_not_go_once_the_invoice_is_paid(self):
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        event = self._events(move, channel="whatsapp")
+        message = event.whatsapp_message_id
+        with freeze_time(datetime(2026, 12, 15, 23, 30)):  # 20:30 in São Paulo
+            self.env["whatsapp.message"]._cron_send()
+        self.assertEqual(message.state, "outgoing")
+        self._pay(move, date=date(2026, 12, 15))
+        with freeze_time(message.next_try):
+            self.env["whatsapp.message"]._cron_send()
+        self.assertEqual(message.state, "canceled")
+        self.assertFalse(self.stand_in.accepted)
+        self.assertEqual(event.state, "superseded")
+        self.assertIn("settled before this reminder went out", message.error_detail)
+
     def test_the_variables_speak_the_approved_templates_language(self):
         """Maria reads English e-mails, but the approved template is Portuguese:
         its amount and date are written the Brazilian way, not "R$ 1,234.56"."""
