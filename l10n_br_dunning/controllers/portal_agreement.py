@@ -98,6 +98,11 @@ class DunningAgreementPortal(DunningPortal):
         post = self._dunning_text_fields(post)
         count = self._dunning_count(post.get("count"))
         error, status, step = None, 200, False
+        # A credit not yet applied may pay part of it: nothing is offered to
+        # sign for until a person applies it (the page says so).
+        held = Agreement._credit_hold(partner, company) if lines else None
+        if held:
+            lines, count = lines.browse(), None
         vat, vat_error = self._dunning_customer_vat(partner, post)
         # A POST accepts, except the CPF/CNPJ step's (step=review), which only shows the term.
         if request.httprequest.method == "POST" and post.get("step") != "review":
@@ -114,7 +119,9 @@ class DunningAgreementPortal(DunningPortal):
                 )
 
             nothing = (
-                request.env._("There is nothing overdue left to split.") if not lines else None
+                held or request.env._("There is nothing overdue left to split.")
+                if not lines
+                else None
             )
             agreement, error, status, step = self._dunning_accept_term(
                 document, post, vat, vat_error, accept, refusal=nothing
@@ -134,6 +141,7 @@ class DunningAgreementPortal(DunningPortal):
             "dunning_companies": companies if companies and len(companies) > 1 else None,
             "dunning_company_url": "/my/dunning/agreement",
             "dunning_lines": lines,
+            "dunning_held": held,
             "dunning_options": [],
             "dunning_review": False,
             "dunning_action": action,

@@ -7,7 +7,7 @@ from odoo.tools import LazyTranslate
 
 from ..tools import agreements as rules
 from ..tools.payment_states import DUNNED_MOVE_TYPES
-from .dunning_context import PlanningContext
+from .dunning_context import PlanningContext, format_money
 from .dunning_portal_request import PORTAL_RATE_LIMIT, DunningRateLimit
 
 _lt = LazyTranslate(__name__)
@@ -134,6 +134,9 @@ class DunningAgreementProposal(models.AbstractModel):
         collections user. The term is sent either way."""
         today = today or self._customer_today(lines)
         self._check_portal_rate(lines.partner_id.commercial_partner_id[:1])
+        held = self._credit_hold(lines.partner_id[:1], lines.company_id[:1])
+        if held:
+            raise UserError(held)
         option = self._portal_option(lines, count, today)
         if not option or option.installments[0].due != first_due:
             raise UserError(self.env._("This option is no longer offered: choose again."))
@@ -206,9 +209,32 @@ class DunningAgreementProposal(models.AbstractModel):
     @api.model
     def _portal_splittable(self, partner, company, moves=None):
         """``_portal_lines`` when the rules offer at least one option for them
-        (the portal then shows "Parcelar"), else none."""
+        (the portal then shows "Parcelar"), else none; none either while the
+        customer has a credit not yet applied (``_credit_hold``)."""
         lines = self._portal_lines(partner, company, moves)
+        if not lines or self._credit_hold(partner, company):
+            return lines.browse()
         return lines if self._portal_options(lines) else lines.browse()
+
+    @api.model
+    def _credit_hold(self, partner, company):
+        """Why ``partner`` may not confess and split a debt at ``company`` now, or
+        None: a credit not yet applied (a payment no invoice was matched with, a
+        credit note) may pay part of it, as the régua holds every reminder for
+        (``tools/channels.hold_for_credit``); an agreement would have them sign
+        for more than they owe. A person applies the credit first."""
+        Channel = self.env["dunning.channel"].sudo()
+        partner = partner.commercial_partner_id
+        amount = Channel._open_credits(partner).get((partner.id, company.id), 0.0)
+        if not Channel._credit_text(company, amount):
+            return None
+        credit = format_money(self.env, amount, company.currency_id)  # the reader's language
+        return self.env._(
+            "You have %(amount)s with us (a payment or a credit note) not yet applied to your "
+            "invoices: it may pay part of what is shown. Our team applies it first; then you can "
+            "split what is left. Nothing is needed from you meanwhile.",
+            amount=credit,
+        )
 
     @api.model
     def _portal_options(self, lines, today=None):

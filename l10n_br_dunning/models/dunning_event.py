@@ -170,9 +170,11 @@ class DunningEvent(models.Model):
     def _hold_outside_window(self, now):
         """For these events' messages still in a gateway's queue at ``now`` (naive
         UTC): ({event: the next opening of its customer's window, naive UTC} for
-        those outside it, the events whose text would no longer be true then
-        ("vence amanhã" on the due date), now superseded with the reason). The
-        one rule for every queued channel (sms.sms, whatsapp.message)."""
+        those outside it, the events whose text would no longer be true when
+        they would go ("vence amanhã" on the due date, inside the window too:
+        a message that waited for a provider or a refused account), now
+        superseded with the reason). The one rule for every queued channel
+        (sms.sms, whatsapp.message, voice.call)."""
         context = PlanningContext(self.env)
         moment = to_utc(now)
         held, expired = {}, self.browse()
@@ -181,13 +183,13 @@ class DunningEvent(models.Model):
             partner = event.partner_id.commercial_partner_id
             tz, calendar = context.tz(company, partner), context.calendar(company, partner)
             allowed = context.next_allowed(company, partner, moment)
-            if allowed <= moment:
-                continue
             due = event.move_line_id.date_maturity
-            day = allowed.astimezone(ZoneInfo(tz)).date()
+            # The day it would go (today inside the window): a message that
+            # waited (a provider down, an account refused) is checked too.
+            day = max(allowed, moment).astimezone(ZoneInfo(tz)).date()
             if event.stage_id and due and is_expired(due, event.stage_id._rule(), calendar, day):
                 expired |= event
-            else:
+            elif allowed > moment:
                 held[event] = to_naive(allowed)
         if expired:
             expired.write(
@@ -332,12 +334,19 @@ class DunningEvent(models.Model):
             )
             (settled & pending).sudo().write({"state": "superseded", "reason": reason})
         still = (self - settled).filtered(lambda event: event.origin != "manual")
+        days = {}  # the customer's today, once per customer and company
+
+        def today(event):
+            partner = event.partner_id.commercial_partner_id
+            key = (partner, event.company_id)
+            if key not in days:
+                days[key] = partner._dunning_today(event.company_id)
+            return days[key]
+
         stopped = still.filtered(
             lambda event: (
                 event.partner_id.commercial_partner_id.dunning_excluded
-                or event.move_line_id._dunning_paused_at(
-                    event.partner_id.commercial_partner_id._dunning_today(event.company_id)
-                )
+                or event.move_line_id._dunning_paused_at(today(event))
             )
         )
         if stopped & pending:

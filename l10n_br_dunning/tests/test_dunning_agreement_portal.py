@@ -6,6 +6,7 @@ from html import unescape
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from .common import DunningCase
@@ -266,6 +267,58 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         self.assertEqual(agreement.accepted_uid, user)
         self.assertEqual(agreement.replaced_line_ids.move_id, self.move | second)
         self.assertEqual(agreement.principal, 1400.0)
+
+    def test_a_credit_not_applied_is_applied_before_anything_is_split(self):
+        """R$ 500,00 received from Maria and matched with no invoice: the régua
+        reminds her of nothing, and the portal does not have her confess and
+        split the whole R$ 1.180,50 either; it says why. The team is warned."""
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.sp.id,
+                "amount": 500.0,
+                "date": date(2026, 12, 14),
+            }
+        )
+        payment.action_post()
+        invoice_page = self.url_open(self.move.get_portal_url()).text
+        self.assertNotIn("o_dunning_split", invoice_page)
+        html = self._options_page()
+        text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+        self.assertIn("o_dunning_credit_hold", html)
+        self.assertIn("R$ 500,00", text)
+        self.assertNotIn("o_dunning_option", html)
+        self.assertNotIn("reconheço dever", text)
+        # A POST of an option seen before the payment is refused, nothing stored.
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', html)
+        if csrf:
+            self.url_open(
+                self._url(),
+                data={
+                    "csrf_token": csrf.group(1),
+                    "step": "accept",
+                    "count": "2",
+                    "first_due": "2026-12-22",
+                    "term_sha256": "x",
+                    "accept": "1",
+                },
+            )
+        self.assertFalse(self._agreements())
+        with self.assertRaisesRegex(UserError, "500"):
+            self.env["dunning.agreement"]._accept_on_portal(
+                self.move.line_ids.filtered(lambda line: line.date_maturity),
+                2,
+                date(2026, 12, 22),
+                "x",
+                ("127.0.0.1", "test", "token"),
+            )
+        wizard = (
+            self.env["dunning.agreement.wizard"]
+            .with_context(default_partner_id=self.sp.id)
+            .create({"partner_id": self.sp.id})
+        )
+        self.assertIn("500", wizard.credit_warning)
 
     def test_a_disputed_invoice_is_not_offered_to_split(self):
         """The customer contests the invoice: "Parcelar" does not offer to

@@ -37,6 +37,7 @@ class DunningAgreementWizard(models.TransientModel):
     )
     down_payment = fields.Monetary()
     schedule_html = fields.Html("Schedule", compute="_compute_schedule_html", sanitize=False)
+    credit_warning = fields.Char(compute="_compute_credit_warning")
 
     @api.model
     def default_get(self, fields_list):
@@ -50,6 +51,25 @@ class DunningAgreementWizard(models.TransientModel):
                 lines = lines.filtered(lambda line: line.move_id in moves)
             values["line_ids"] = [fields.Command.set(lines.ids)]
         return values
+
+    @api.depends("partner_id", "company_id")
+    def _compute_credit_warning(self):
+        """A credit not yet applied may pay part of what is renegotiated: the
+        portal offers no agreement then, and the team is warned."""
+        Channel = self.env["dunning.channel"]
+        for wizard in self:
+            partner = wizard.partner_id.commercial_partner_id
+            company = wizard.company_id
+            amount = partner and Channel._open_credits(partner).get((partner.id, company.id), 0.0)
+            wizard.credit_warning = (
+                Channel._credit_text(company, amount or 0.0)
+                and self.env._(
+                    "This customer has %(amount)s not yet applied (a payment or a credit note): "
+                    "apply it first, or the agreement has them sign for more than they owe.",
+                    amount=format_amount(self.env, amount, company.currency_id),
+                )
+                or False
+            )
 
     @api.depends("line_ids", "installment_count", "first_due", "down_payment")
     @api.depends_context("lang")
