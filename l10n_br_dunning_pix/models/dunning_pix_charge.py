@@ -377,11 +377,23 @@ class DunningPixCharge(models.Model):
         last.write({"state": "failed", "last_error": reason, "last_attempt": fields.Datetime.now()})
         return self.browse()
 
-    def _pix_expiring(self):
-        """This active charge is to be replaced (tools/cobv.py ``expiring``)."""
+    def _pix_expiring(self, context=None):
+        """This active charge is to be replaced (tools/cobv.py ``expiring``):
+        its due date and last day counted in the customer's business days
+        (the core's calendar, as the payer's bank counts them; ``context``: a
+        batch's PlanningContext, its calendars read once)."""
         self.ensure_one()
-        return bool(self.date_due) and expiring(
-            self.date_due, self.account_id.validity_days, self._pix_bank_today()
+        if not self.date_due:
+            return False
+        line = self.move_line_id
+        calendar = (context or PlanningContext(self.env)).calendar(
+            line.company_id, line.partner_id.commercial_partner_id
+        )
+        return expiring(
+            self.date_due,
+            self.account_id.validity_days,
+            self._pix_bank_today(),
+            calendar.effective_due_date,
         )
 
     def _pix_put_many(self, parallel=8):
@@ -482,8 +494,9 @@ class DunningPixCharge(models.Model):
             ],
             limit=limit,
         )
+        context = PlanningContext(self.env)
         lines |= past_due.filtered(
-            lambda charge: charge._pix_expiring() and charge.move_line_id._dunning_is_open()
+            lambda charge: charge._pix_expiring(context) and charge.move_line_id._dunning_is_open()
         ).move_line_id
         charges = self.browse()
         for line in lines:

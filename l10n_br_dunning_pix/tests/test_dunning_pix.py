@@ -647,14 +647,17 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertEqual(income.credit, 26.32)
 
     def test_a_charge_soon_no_longer_payable_is_replaced(self):
-        self.account.validity_days = 10  # payable until 20 December
+        # Payable until Sunday 20 December, so until Monday 21 (the last day
+        # on a weekend moves to the next business day, as the specification's
+        # examples count).
+        self.account.validity_days = 10
         move = self._invoice(self.sp, DUE, amount=100.0)
         line, code, charge = self._charge(move)
-        with freeze_time(datetime(2026, 12, 15, 15, 0)):
+        with freeze_time(datetime(2026, 12, 18, 15, 0)):  # three more days
             self.assertEqual(line._dunning_pix_code(), code)
-        # On the 18th a message's code would be payable two more days: the
+        # On the 19th a message's code would be payable two more days: the
         # bank removes it, the next one is due that day, payable ten more.
-        with freeze_time(datetime(2026, 12, 18, 15, 0)):
+        with freeze_time(datetime(2026, 12, 19, 15, 0)):
             new_code = line._dunning_pix_code()
         self.assertNotEqual(new_code, code)
         self.assertEqual(charge.state, "removed")
@@ -664,12 +667,15 @@ class TestDunningPix(DunningCase, HttpCase):
         new = move.dunning_pix_charge_ids.filtered(lambda c: c.state == "active")
         self.assertEqual((new.generation, new.copy_paste), (1, new_code))
         held = self.bank.charges[new.txid]
-        self.assertEqual(held["calendario"]["dataDeVencimento"], "2026-12-18")
+        self.assertEqual(held["calendario"]["dataDeVencimento"], "2026-12-19")
         self.assertEqual(held["valor"]["original"], "100.00")
         self.assertEqual(self.bank.refusals, [])
-        # The hourly pass replaces them too, ahead of the messages.
+        # The hourly pass replaces them too, ahead of the messages: due on
+        # Saturday 19, payable no day after, it is payable until Monday 21.
         self.account.validity_days = 0
-        with freeze_time(datetime(2026, 12, 19, 15, 0)):
+        with freeze_time(datetime(2026, 12, 21, 15, 0)):
+            self.assertFalse(self.env["dunning.pix.charge"]._pix_create_open())
+        with freeze_time(datetime(2026, 12, 22, 15, 0)):
             created = self.env["dunning.pix.charge"]._pix_create_open()
         self.assertEqual(created.move_line_id, line)
         self.assertEqual((new.state, created.generation, created.state), ("removed", 2, "active"))
@@ -677,19 +683,47 @@ class TestDunningPix(DunningCase, HttpCase):
     def test_a_charge_payable_a_few_days_is_replaced_only_once_it_is_not(self):
         """Payable two days after its due date: the hourly pass replaces it
         once the payer's bank refuses it, not every day (yesterday's code stays
-        payable)."""
+        payable). Due Thursday 10 December, two days after is Saturday 12: the
+        payer's bank accepts it until Monday 14 (the specification's examples
+        A, E and G), so it is replaced on Tuesday 15; that one, payable until
+        Thursday 17, on Friday 18."""
         self.account.validity_days = 2
         move = self._invoice(self.sp, DUE, amount=100.0)
         line, _code, charge = self._charge(move)
-        for day in range(8):  # 10 to 17 December
+        for day in range(9):  # 10 to 18 December
             with freeze_time(datetime(2026, 12, 10, 15, 0) + timedelta(days=day)):
                 self.env["dunning.pix.account"]._cron_pix_sync()
         charges = self.env["dunning.pix.charge"].search(
             [("move_line_id", "=", line.id)], order="generation"
         )
         self.assertEqual(charges.mapped("generation"), [0, 1, 2])
-        self.assertEqual(charges.mapped("date_due"), [DUE, date(2026, 12, 13), date(2026, 12, 16)])
+        self.assertEqual(charges.mapped("date_due"), [DUE, date(2026, 12, 15), date(2026, 12, 18)])
         self.assertEqual(charges.mapped("state"), ["removed", "removed", "active"])
+        self.assertEqual(self.bank.refusals, [])
+
+    def test_a_charge_due_on_a_weekend_stays_while_the_payers_bank_accepts_it(self):
+        """Due Saturday 12 December, payable no day after: the payer's bank
+        moves its due date to Monday 14 (the specification's
+        validadeAposVencimento); the code Friday's reminder carried is not
+        removed on Sunday nor on Monday, only on Tuesday."""
+        self.account.validity_days = 0
+        move = self._invoice(self.sp, date(2026, 12, 12), amount=100.0)
+        line = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        with freeze_time(datetime(2026, 12, 11, 15, 0)):  # Friday's reminder
+            code = line._dunning_pix_code()
+        charge = move.dunning_pix_charge_ids.filtered(lambda c: c.state == "active")
+        for day in (13, 14):  # Sunday, Monday
+            with freeze_time(datetime(2026, 12, day, 15, 0)):
+                self.env["dunning.pix.account"]._cron_pix_sync()
+                self.assertEqual(line._dunning_pix_code(), code)
+            self.assertEqual(
+                (charge.state, self.bank.charges[charge.txid]["status"]), ("active", "ATIVA")
+            )
+        with freeze_time(datetime(2026, 12, 15, 15, 0)):
+            self.env["dunning.pix.account"]._cron_pix_sync()
+        self.assertEqual(charge.state, "removed")
+        new = move.dunning_pix_charge_ids.filtered(lambda c: c.state == "active")
+        self.assertEqual((new.generation, new.date_due), (1, date(2026, 12, 15)))
         self.assertEqual(self.bank.refusals, [])
 
     def test_an_installment_out_of_charges_is_left_failed_and_holds_no_other(self):

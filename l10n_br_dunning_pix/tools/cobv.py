@@ -236,20 +236,33 @@ def per_day(interest_for_30_days):
     return (Decimal(str(interest_for_30_days)) / 30).quantize(CENT, rounding=ROUND_DOWN)
 
 
-def expiring(due, validity_days, today, margin=EXPIRY_MARGIN_DAYS):
+def last_payable_day(due, validity_days, business_day):
+    """The last day the payer's bank accepts a charge due ``due``, payable
+    ``validity_days`` calendar days after it (``validadeAposVencimento``).
+    ``business_day`` maps a day to itself when it is a business day for the
+    payer, else to the next one (the core's calendar: ``effective_due_date``).
+    The specification moves a due date on a weekend or holiday to the next
+    business day before counting the days after it, and its examples accept
+    payment until the next business day when the last day falls on one too
+    (Exemplos A, E, G: due Saturday 2021-08-28, 5 days: until Monday 09-06)."""
+    return business_day(business_day(due) + timedelta(days=max(0, int(validity_days))))
+
+
+def expiring(due, validity_days, today, business_day, margin=EXPIRY_MARGIN_DAYS):
     """Whether a charge due ``due``, payable ``validity_days`` after it, is to
     be replaced on ``today`` (the bank's date): once the payer's bank refuses
-    it (past its last payable day); and, when it is payable more than twice
-    ``margin`` days after its due date, already when fewer than ``margin``
-    more days are left, so that a message's code outlives its arrival. Never
-    while it is payable otherwise: with a short validity the new charge would
-    be no better, and be replaced in its turn every day (a code sent yesterday
-    removed while still payable)."""
+    it (past its ``last_payable_day``, in the payer's calendar ``business_day``);
+    and, when it is payable more than twice ``margin`` days after its due
+    date, already when fewer than ``margin`` more days are left, so that a
+    message's code outlives its arrival. Never while it is payable otherwise:
+    with a short validity the new charge would be no better, and be replaced
+    in its turn every day (a code sent yesterday removed while still payable)."""
     if today <= due:
         return False
     if validity_days <= 2 * margin:
         margin = 0
-    return today + timedelta(days=margin) > due + timedelta(days=validity_days)
+    last = last_payable_day(due, validity_days, business_day)
+    return today + timedelta(days=margin) > last
 
 
 def _emv(tag, value):

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from l10n_br_dunning.tools.business_calendar import BusinessCalendar
 from stand_ins.pix_psp import br_code, violations
 
 from ..cobv import (
@@ -14,6 +15,7 @@ from ..cobv import (
     dynamic_br_code,
     expiring,
     fixed_discounts,
+    last_payable_day,
     make_txid,
     money,
     normalize_key,
@@ -253,7 +255,51 @@ def test_interest_by_the_day_for_a_charge_that_holds_its_fine():
 def test_a_charge_past_its_due_date_is_replaced_before_it_stops_being_payable(
     today, validity, replaced
 ):
-    assert expiring(DUE, validity, today) is replaced
+    # The margins in calendar days: a calendar where every day is a business day.
+    assert expiring(DUE, validity, today, lambda day: day) is replaced
+
+
+# The specification's examples (CobDataDeVencimento.validadeAposVencimento):
+# a due date on a weekend or holiday for the payer moves to the next business
+# day before the days after it are counted. (due, validity, last day accepted).
+SPEC_EXAMPLES = {
+    "A": (date(2020, 10, 20), 4, date(2020, 10, 26)),
+    "B": (date(2020, 12, 25), 0, date(2020, 12, 28)),
+    "C": (date(2020, 12, 25), 1, date(2020, 12, 29)),
+    "D": (date(2020, 12, 25), 3, date(2020, 12, 31)),
+    "E": (date(2020, 12, 25), 4, date(2021, 1, 4)),
+    "F": (date(2021, 8, 27), 5, date(2021, 9, 1)),
+    "G": (date(2021, 8, 28), 5, date(2021, 9, 6)),
+}
+# The national public holidays the examples count (no bank-only closing days:
+# their 31 December is a business day).
+NATIONAL = BusinessCalendar(bank_holidays=False).effective_due_date
+
+
+@pytest.mark.parametrize("example", sorted(SPEC_EXAMPLES))
+def test_the_specifications_examples_last_payable_day(example):
+    due, validity, last = SPEC_EXAMPLES[example]
+    assert last_payable_day(due, validity, NATIONAL) == last
+    # Kept every day the payer's bank accepts it, replaced the day it refuses it.
+    day = due
+    while day <= last:
+        assert not expiring(due, validity, day, NATIONAL), (example, day)
+        day += timedelta(days=1)
+    assert expiring(due, validity, last + timedelta(days=1), NATIONAL), example
+
+
+def test_a_charge_due_on_a_saturday_is_kept_until_the_customers_next_business_day():
+    """Due Saturday 12 December 2026, payable 0 days after: still payable on
+    Sunday and Monday (the code sent on Friday works until then)."""
+    calendar = BusinessCalendar.shared("SP").effective_due_date
+    due = date(2026, 12, 12)
+    assert not expiring(due, 0, date(2026, 12, 13), calendar)
+    assert not expiring(due, 0, date(2026, 12, 14), calendar)
+    assert expiring(due, 0, date(2026, 12, 15), calendar)
+    # A holiday of the customer's state moves it too (São Paulo, 9 July 2026:
+    # Revolução Constitucionalista, a Thursday).
+    assert not expiring(date(2026, 7, 9), 0, date(2026, 7, 10), calendar)
+    assert expiring(date(2026, 7, 9), 0, date(2026, 7, 10), NATIONAL)
 
 
 def test_the_copy_and_paste_code_of_a_location_when_the_bank_gives_none():
