@@ -107,6 +107,17 @@ class TestDunningPix(DunningCase, HttpCase):
         )
         self.assertEqual(self.bank.refusals, [])
 
+    def test_a_customer_whose_tax_id_has_the_country_code_gets_a_charge(self):
+        """Odoo accepts and keeps a CNPJ typed with its country code (base_vat's
+        "BR" prefix): the customer is charged with the CNPJ alone, and the
+        message carries the charge's code, not the static one."""
+        self.rj.vat = "BR11222333000181"
+        move = self._invoice(self.rj, DUE, amount=100.0)
+        _line, code, charge = self._charge(move)
+        self.assertEqual((charge.state, code), ("active", charge.copy_paste))
+        self.assertEqual(self.bank.charges[charge.txid]["devedor"]["cnpj"], "11222333000181")
+        self.assertEqual(self.bank.refusals, [])
+
     def test_reminder_carries_the_charge_and_payment_settles_once(self):
         move = self._invoice(self.sp, DUE, amount=1234.56)
         line, code, charge = self._charge(move)

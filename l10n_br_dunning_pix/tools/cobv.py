@@ -115,15 +115,25 @@ def valid_cnpj(cnpj):
     return values[12] == first and values[13] == second
 
 
-def debtor_id(vat):
-    """``("cpf", "12345678909")`` or ``("cnpj", "12ABC34501DE35")`` from a
-    customer's tax number as typed (dots, dashes, slashes, lower case)."""
-    clean = _digits(vat)
+def _tax_id(clean):
     if len(clean) == 11 and valid_cpf(clean):
         return "cpf", clean
     if len(clean) == 14 and valid_cnpj(clean):
         return "cnpj", clean
-    raise ChargeError("debtor_without_tax_id", f"no valid CPF or CNPJ: {vat!r}")
+    return None
+
+
+def debtor_id(vat):
+    """``("cpf", "12345678909")`` or ``("cnpj", "12ABC34501DE35")`` from a
+    customer's tax number as typed (dots, dashes, slashes, lower case), with
+    or without the country code Odoo accepts before it ("BR11222333000181",
+    "BR 529.982.247-25"): a leading "BR" is left out only when the rest is a
+    valid CPF or CNPJ (an alphanumeric CNPJ may itself start with "BR")."""
+    clean = _digits(vat)
+    found = _tax_id(clean) or (clean.startswith("BR") and _tax_id(clean[2:]))
+    if not found:
+        raise ChargeError("debtor_without_tax_id", f"no valid CPF or CNPJ: {vat!r}")
+    return found
 
 
 def _cut(text, size):

@@ -54,13 +54,33 @@ def test_txid_is_deterministic_valid_and_distinct():
         ("11.222.333/0001-81", ("cnpj", "11222333000181")),
         # The alphanumeric CNPJ of July 2026 (Receita Federal's example).
         ("12.ABC.345/01DE-35", ("cnpj", "12ABC34501DE35")),
+        # With the country code Odoo accepts and keeps before it (base_vat).
+        ("BR52998224725", ("cpf", "52998224725")),
+        ("BR11222333000181", ("cnpj", "11222333000181")),
+        ("BR 11.222.333/0001-81", ("cnpj", "11222333000181")),
+        ("br 529.982.247-25", ("cpf", "52998224725")),
+        ("BR12ABC34501DE35", ("cnpj", "12ABC34501DE35")),
+        # An alphanumeric CNPJ that starts with BR is one, not a country code.
+        ("BR.ABC.345/01DE-02", ("cnpj", "BRABC34501DE02")),
+        ("BRBRABC34501DE02", ("cnpj", "BRABC34501DE02")),
     ],
 )
 def test_debtor_tax_ids(vat, expected):
     assert debtor_id(vat) == expected
 
 
-@pytest.mark.parametrize("vat", ["", "111.111.111-11", "529.982.247-24", "11.222.333/0001-82"])
+@pytest.mark.parametrize(
+    "vat",
+    [
+        "",
+        "111.111.111-11",
+        "529.982.247-24",
+        "11.222.333/0001-82",
+        "BR529.982.247-24",  # the country code off, the rest still no CPF
+        "BR",
+        "AR11222333000181",  # another country's code is not left out
+    ],
+)
 def test_invalid_tax_ids_are_refused(vat):
     with pytest.raises(ChargeError) as error:
         debtor_id(vat)
