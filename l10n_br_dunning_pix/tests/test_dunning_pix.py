@@ -107,6 +107,23 @@ class TestDunningPix(DunningCase, HttpCase):
         )
         self.assertEqual(self.bank.refusals, [])
 
+    def test_the_bank_never_charges_more_than_the_contracts_rates(self):
+        """The legal rate is published with four decimals (0.5167 % a month):
+        the charge asks 0.51 %, not 0.52 %; a 1.995 % fine asks 1.99 %."""
+        self.company.write(
+            {
+                "dunning_contract_charges": True,
+                "dunning_fine_percent": 1.995,
+                "dunning_interest_percent": 0.5167,
+            }
+        )
+        move = self._invoice(self.sp, DUE, amount=10000.0)
+        _line, _code, charge = self._charge(move)
+        valor = self.bank.charges[charge.txid]["valor"]
+        self.assertEqual(valor["juros"], {"modalidade": 3, "valorPerc": "0.51"})
+        self.assertEqual(valor["multa"], {"modalidade": 2, "valorPerc": "1.99"})
+        self.assertEqual(self.bank.refusals, [])
+
     def test_a_customer_whose_tax_id_has_the_country_code_gets_a_charge(self):
         """Odoo accepts and keeps a CNPJ typed with its country code (base_vat's
         "BR" prefix): the customer is charged with the CNPJ alone, and the

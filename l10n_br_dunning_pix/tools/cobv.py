@@ -6,7 +6,8 @@ for its CNPJ; amounts as ``\\d{1,10}\\.\\d{2}``; the debtor's CPF or CNPJ (the
 alphanumeric CNPJ of 2026 included); texts cut to the schema's lengths. The fine
 is percentual (modalidade 2) and at most 2 % (CDC art. 52 §1), the interest a
 percentage per month over calendar days (modalidade 3, simple and pro rata die
-as the régua computes it), the early-payment discount a fixed amount until its
+as the régua computes it), both rounded down to the two decimals the API takes
+(never above the contract's rate), the early-payment discount a fixed amount until its
 date (modalidade 1 with ``descontoDataFixa``: the specification's ``desconto``
 ``oneOf`` rejects valid bodies of modalities 3 to 6, so they are never sent).
 """
@@ -57,6 +58,12 @@ def money(value):
     if not MONEY_RE.match(text):
         raise ChargeError("amount_too_large", f"amount {text} does not fit the Pix API")
     return text
+
+
+def percent(value):
+    """A rate as the API's ``valorPerc`` text (two decimals), rounded down:
+    never above the contract's rate (0.5167 % a month is sent as "0.51")."""
+    return money(Decimal(str(value)).quantize(CENT, rounding=ROUND_DOWN))
 
 
 def parse_money(text):
@@ -203,13 +210,16 @@ class Charge:
         if self.debtor_email:
             debtor["email"] = self.debtor_email.strip()
         valor = {"original": money(amount)}
-        if self.fine_percent:
-            fine = min(Decimal(str(self.fine_percent)), MAX_FINE_PERCENT)
-            valor["multa"] = {"modalidade": 2, "valorPerc": money(fine)}
+        # Rates rounded down to the two decimals the API takes: the payer's
+        # bank never charges more than the contract (a rate below 0.01 % is
+        # none rather than more).
+        fine = min(Decimal(str(self.fine_percent or 0)), MAX_FINE_PERCENT)
+        if fine >= CENT:
+            valor["multa"] = {"modalidade": 2, "valorPerc": percent(fine)}
         if self.interest_per_day and Decimal(str(self.interest_per_day)) >= CENT:
             valor["juros"] = {"modalidade": 1, "valorPerc": money(self.interest_per_day)}
-        elif self.interest_percent_month:
-            valor["juros"] = {"modalidade": 3, "valorPerc": money(self.interest_percent_month)}
+        elif Decimal(str(self.interest_percent_month or 0)) >= CENT:
+            valor["juros"] = {"modalidade": 3, "valorPerc": percent(self.interest_percent_month)}
         if self.discount_amount and self.discount_until and self.discount_until <= self.due:
             discount = Decimal(str(self.discount_amount))
             if 0 < discount < amount:

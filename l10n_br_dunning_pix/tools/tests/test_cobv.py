@@ -107,6 +107,32 @@ def test_body_follows_the_specification():
     assert len(body["solicitacaoPagador"]) == 140
 
 
+@pytest.mark.parametrize(
+    ("fine", "interest", "multa", "juros"),
+    [
+        # The legal rate (Selic - IPCA) is published with four decimals: the
+        # payer's bank is never asked more than the contract's rate.
+        ("2", "0.5167", "2.00", "0.51"),
+        ("1.995", "0.999", "1.99", "0.99"),
+        ("2.5", "1.25", "2.00", "1.25"),  # the fine capped at 2 %, exact rates as they are
+        ("0.004", "0.009", None, None),  # below 0.01 %: none rather than more
+    ],
+)
+def test_rates_are_rounded_down_never_above_the_contracts(fine, interest, multa, juros):
+    body = charge(fine_percent=Decimal(fine), interest_percent_month=Decimal(interest)).body()
+    assert violations("CobVSolicitada", body) == []
+    assert body["valor"].get("multa") == (multa and {"modalidade": 2, "valorPerc": multa})
+    assert body["valor"].get("juros") == (juros and {"modalidade": 3, "valorPerc": juros})
+
+
+def test_rates_from_the_settings_floats_are_rounded_down_as_typed():
+    body = charge(fine_percent=1.995, interest_percent_month=0.5167).body()
+    assert (body["valor"]["multa"]["valorPerc"], body["valor"]["juros"]["valorPerc"]) == (
+        "1.99",
+        "0.51",
+    )
+
+
 def test_no_charges_unless_the_contracts_provide_them():
     body = charge().body()
     assert set(body["valor"]) == {"original"}
