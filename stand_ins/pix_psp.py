@@ -251,6 +251,10 @@ class PixStandIn:
         # (error, error_description): the token endpoint refuses as RFC 6749
         # §5.2 says (400 invalid_client, invalid_grant, invalid_scope...).
         self.token_error = None
+        # The answer to an unknown or expired token: 401 (RFC 6750), or 403
+        # AcessoNegado for a bank that follows the specification's list (it
+        # names no 401).
+        self.unknown_token_status = 401
         self.requests = []  # (method, path, body)
         self.refusals = []  # (method, path, violations): what a bank would refuse
         self.script = []  # scripted faults: (status, retry_after) or "hang"
@@ -506,10 +510,14 @@ class PixStandIn:
                 time.sleep(3)
                 status = 503
             extra = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+            if status == 403:  # the receiver's access refused (a product not contracted)
+                return (*self._problem(403, "AcessoNegado", "acesso negado"), extra)
             return (*self._problem(status, "ServicoIndisponivel", "tente mais tarde"), extra)
         auth = headers.get("Authorization", "")
         if not auth.startswith("Bearer ") or auth[7:] not in self.tokens:
-            return (*self._problem(401, "NaoAutorizado", "token ausente ou expirado"), {})
+            status = self.unknown_token_status
+            title = "AcessoNegado" if status == 403 else "NaoAutorizado"
+            return (*self._problem(status, title, "token ausente ou expirado"), {})
         if not path.startswith(self.prefix + "/"):
             return (*self._problem(404, "NaoEncontrado", path), {})
         parts = [unquote(p) for p in path[len(self.prefix) + 1 :].split("/")]

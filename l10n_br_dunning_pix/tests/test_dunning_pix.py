@@ -872,12 +872,16 @@ class TestDunningPix(DunningCase, HttpCase):
         self._static_pix_bank()
         move = self._invoice(self.sp, DUE, amount=100.0)
         line = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
-        self.bank.fail_next(1, 403)
         with freeze_time(datetime(2026, 12, 1, 15, 0)):
+            self.account._pix_client().token()  # a token kept from before
+            tokens = self.bank.token_requests
+            # The bank refuses the access: the token kept, then a new one too.
+            self.bank.fail_next(2, 403)
             static = line._dunning_pix_code()
         charge = move.dunning_pix_charge_ids
         self.assertEqual(charge.state, "draft")  # not "refused": the access is at fault
         self.assertIn("403", charge.last_error)
+        self.assertEqual((self.bank.script, self.bank.token_requests), ([], tokens + 1))
         self.assertIn(KEY, static)  # the static code: the company's key, no charge
         dunning_pix_charge._BANK_PAUSED.clear()
         with freeze_time(datetime(2026, 12, 1, 16, 0)):

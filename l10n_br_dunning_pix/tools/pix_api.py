@@ -1,9 +1,11 @@
 """A client of the Banco Central's Pix API v2 with plain ``requests``.
 
 OAuth2 client credentials (the token kept until a minute before it expires,
-asked again once on a 401), mutual TLS with the client certificate and key the
-bank issued, and the endpoints the régua uses: ``cobv`` (create, revise, read),
-``pix`` (one by end-to-end id, and received ones by time), ``webhook``.
+asked again once on a 401, or on a 403 to a token kept from before: the
+specification lists only 403 for a token it refuses), mutual TLS with the
+client certificate and key the bank issued, and the endpoints the régua uses:
+``cobv`` (create, revise, read), ``pix`` (one by end-to-end id, and received
+ones by time), ``webhook``.
 
 Errors are one class, :class:`PixApiError`: ``retryable`` when the bank is down,
 slow or asks to wait (timeouts, connection errors, 5xx, 429 with Retry-After),
@@ -161,9 +163,12 @@ class PixClient:
         except requests.RequestException as error:
             raise PixApiError(f"the bank cannot be reached ({error})", retryable=True) from error
 
+    def _cached(self):
+        return bool(self._token) and time.monotonic() < self._token_expires
+
     def token(self, force=False):
         with self._lock:
-            if not force and self._token and time.monotonic() < self._token_expires:
+            if not force and self._cached():
                 return self._token
             request = self.adapter.token_request(self, encoded=not self._written_basic)
             response = self._send("POST", self.token_url, **request)
@@ -203,14 +208,22 @@ class PixClient:
         url = self.base_url + self.adapter.path(path)
         params = self.adapter.params(self, dict(params or {}))
         for attempt in (1, 2):
+            with self._lock:
+                cached = attempt == 1 and self._cached()
             all_headers = {
                 "Authorization": f"Bearer {self.token(force=attempt == 2)}",
                 **self.adapter.headers(self),
                 **(headers or {}),
             }
             response = self._send(method, url, json=json, params=params, headers=all_headers)
-            if response.status_code == 401 and attempt == 1:
-                continue  # the token expired early: one more try with a new one
+            # The token expired early or the bank forgot it: one more try with
+            # a new one. RFC 6750 answers 401; the specification lists only
+            # 403 (AcessoNegado), so a 403 to a token kept from before is
+            # tried once more too; a 403 to a new token is the refusal it is.
+            if attempt == 1 and (
+                response.status_code == 401 or (response.status_code == 403 and cached)
+            ):
+                continue
             break
         if response.status_code >= 400:
             raise error_from_response(response)

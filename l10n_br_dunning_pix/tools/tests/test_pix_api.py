@@ -80,6 +80,40 @@ def test_expired_token_is_asked_again_once(bank):
     assert len(bank.tokens) == 1
 
 
+def test_a_token_the_bank_forgot_refused_with_403_is_asked_again_once(bank):
+    """The specification lists 403 AcessoNegado, not 401, for a token it does
+    not accept: a bank that answers so gets one new token and the call goes
+    through, instead of every call failing until the cached token expires."""
+    bank.unknown_token_status = 403
+    client = client_for(bank)
+    client.token()
+    bank.tokens.clear()  # revoked or expired early at the bank
+    txid = make_txid("db", 8)
+    assert client.put_cobv(txid, body(txid))["status"] == "ATIVA"
+    assert bank.token_requests == 2 and len(bank.tokens) == 1
+    # The new token is kept for the next calls.
+    assert client.get_cobv(txid)["txid"] == txid
+    assert bank.token_requests == 2
+
+
+def test_a_403_is_the_refusal_it_is_once_a_new_token_got_it_too(bank):
+    client = client_for(bank)
+    client.token()
+    bank.fail_next(2, 403)  # the product not contracted: any token is refused
+    with pytest.raises(PixApiError) as refused:
+        client.get_cobv(make_txid("db", 9))
+    assert refused.value.status == 403 and refused.value.access
+    assert bank.token_requests == 2 and bank.script == []  # one new token, one retry
+    # A 403 to a token just asked is not asked again.
+    fresh = client_for(bank)
+    bank.fail_next(2, 403)
+    with pytest.raises(PixApiError) as again:
+        fresh.get_cobv(make_txid("db", 9))
+    assert again.value.status == 403 and bank.token_requests == 3
+    assert len(bank.script) == 1
+    bank.script.clear()
+
+
 def test_wrong_credentials_and_unreachable_bank(bank):
     with pytest.raises(PixApiError) as refused:
         PixClient(bank.base_url, "x", "y", token_url=bank.token_url).token()
