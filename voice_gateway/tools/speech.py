@@ -29,9 +29,9 @@ def amount_in_words(amount, lang="pt_BR"):
     if value < 0:
         raise ValueError("a call never speaks of a negative amount")
     words_lang = CURRENCY_WORDS.get(lang, "pt_BR")
-    if value < 1 and value > 0 and words_lang == "pt_BR":
+    if 0 < value < 1:
         cents = int(value * 100)
-        return f"{num2words(cents, lang='pt_BR')} centavo{'s' if cents > 1 else ''}"
+        return f"{num2words(cents, lang=words_lang)} centavo{'s' if cents > 1 else ''}"
     if words_lang == "pt_BR":
         return num2words(value, lang="pt_BR", to="currency")
     # num2words knows no "BRL" outside Portuguese: reais and centavos by hand.

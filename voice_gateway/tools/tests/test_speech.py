@@ -32,6 +32,20 @@ def test_amount_in_english():
     assert amount_in_words(12.5, "en_US") == "twelve reais and fifty centavos"
 
 
+@pytest.mark.parametrize(
+    ("amount", "lang", "words"),
+    [
+        (0.01, "en_US", "one centavo"),
+        (0.5, "en_US", "fifty centavos"),
+        (0.01, "pt_BR", "um centavo"),
+        (0.99, "pt_BR", "noventa e nove centavos"),
+    ],
+)
+def test_below_one_real_every_language_says_the_cents_alone(amount, lang, words):
+    """A customer hears "one centavo", never "zero reais and one centavo"."""
+    assert amount_in_words(amount, lang) == words
+
+
 def test_dates_say_the_year_only_when_it_is_another():
     today = date(2026, 12, 5)
     assert date_in_words(date(2026, 12, 10), today=today) == "10 de dezembro"
