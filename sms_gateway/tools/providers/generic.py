@@ -15,6 +15,7 @@ from .outcomes import (
     REJECTED,
     SENT,
     UNDELIVERED,
+    UNKNOWN,
     InboundSms,
     SendResult,
     StatusReport,
@@ -68,21 +69,35 @@ class GenericJsonProvider(Provider):
         return "POST", self.base_url, {"json": self._payload(message), "headers": self._headers()}
 
     def _parse_success(self, message, response):
-        """``{"id": ...}``; an answer with an ``error`` (``{"status": "error",
-        "error": "invalid number"}``) was refused, as in a list. Anything but a
-        JSON object (an HTML page, broken JSON) raises: unknown, never sent."""
+        """``{"id": ...}``; an answer that says the SMS was not sent
+        (``{"status": "error", "error": "invalid number"}``, ``{"status":
+        "rejected", "message": ...}``, ``{"success": false}``) was refused, as
+        in a list (``_result``). Anything but a JSON object (an HTML page,
+        broken JSON) raises: unknown, never sent."""
         data = response.json()
         if not isinstance(data, dict):
             raise TypeError(f"not a JSON object: {response.text[:100]}")
         return self._result(message.uuid, data)
 
-    @staticmethod
-    def _result(uuid, answer):
-        """The outcome of one SMS in the API's answer (alone or in a list)."""
+    @classmethod
+    def _result(cls, uuid, answer):
+        """The outcome of one SMS in the API's answer (alone or in a list).
+
+        Refused, with the API's message as the reason: an ``error``, a status
+        ``error`` or one its delivery reports call a failure (``rejected``,
+        ``failed``, ``undelivered``, ``expired``), or ``success: false``.
+        Sent: an ``id`` or another status. Neither an id nor a status says
+        nothing of the SMS: unknown, never resent blindly."""
         error = answer.get("error")
-        if error or str(answer.get("status") or "").lower() == "error":
+        status = str(answer.get("status") or "").strip().lower()
+        refused = status == "error" or cls.STATUSES.get(status) in (UNDELIVERED, REJECTED, EXPIRED)
+        if error or refused or answer.get("success") is False:
+            message = error or answer.get("message") or answer.get("detail")
+            reason = str(message or (f"status: {status}" if status else "success: false"))
+            return SendResult(uuid, FAILED, failure_type="sms_server", detail=reason)
+        if not answer.get("id") and not status:
             return SendResult(
-                uuid, FAILED, failure_type="sms_server", detail=str(error or "status: error")
+                uuid, UNKNOWN, detail=f"accepted, but the answer has no id nor status: {answer}"
             )
         return SendResult(uuid, SENT, provider_id=str(answer.get("id") or uuid))
 

@@ -1,5 +1,7 @@
 """Provider clients against the stand-in provider over real HTTP on 127.0.0.1."""
 
+import json
+
 import pytest
 from twilio.request_validator import RequestValidator
 
@@ -343,6 +345,46 @@ def test_generic_refusal_in_a_200_answer_fails_with_its_reason(stand_in, batch_s
     assert result.outcome == FAILED
     assert result.failure_type == "sms_server"
     assert "invalid number" in result.detail
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ({"status": "rejected", "message": "numero bloqueado"}, "numero bloqueado"),
+        ({"status": "failed", "message": "saldo insuficiente"}, "saldo insuficiente"),
+        ({"status": "UNDELIVERED"}, "status: undelivered"),
+        ({"success": False, "message": "saldo insuficiente"}, "saldo insuficiente"),
+        ({"success": False}, "success: false"),
+    ],
+    ids=repr,
+)
+@pytest.mark.parametrize("batch_size", [1, 3])
+def test_generic_200_that_says_not_sent_fails_with_the_providers_message(
+    stand_in, answer, reason, batch_size
+):
+    """The API's own failure words (its delivery reports read them so) in the
+    send answer: the SMS failed, with the provider's message, never "sent"."""
+    if batch_size == 1:
+        body = json.dumps(answer)
+    else:
+        body = json.dumps({"messages": [dict(answer, reference="a" * 32)]})
+    stand_in.mode = Raw(200, body)
+    (result,) = make("generic", stand_in, batch_size=batch_size).send([sms()])
+    assert (result.outcome, result.failure_type, result.detail) == (FAILED, "sms_server", reason)
+    assert not result.provider_id
+
+
+@pytest.mark.parametrize("batch_size", [1, 3])
+def test_generic_200_without_id_nor_status_is_unknown_never_sent(stand_in, batch_size):
+    """``{}`` says nothing of the SMS: unknown (a person looks; not resent)."""
+    body = "{}" if batch_size == 1 else json.dumps({"messages": [{"reference": "a" * 32}]})
+    stand_in.mode = Raw(200, body)
+    (result,) = make("generic", stand_in, batch_size=batch_size).send([sms()])
+    assert result.outcome == UNKNOWN
+    assert not result.provider_id
+    # An id, or a status that is not a failure, is still sent.
+    stand_in.mode = Raw(200, '{"status": "accepted"}')
+    assert make("generic", stand_in).send([sms()])[0].outcome == SENT
 
 
 @pytest.mark.parametrize(
