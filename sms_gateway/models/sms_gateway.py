@@ -303,15 +303,24 @@ class SmsGateway(models.Model):
 
     def _process_inbound(self, inbound):
         """An SMS from a customer: an opt-out, or a message a person must answer;
-        the same SMS delivered again (the provider's id seen before) does nothing."""
+        the same SMS delivered again (the provider's id seen before, or without
+        an id the same text from the same number: ``sms.gateway.inbound``) does
+        nothing."""
         self.ensure_one()
         try:
             number = normalize_mobile(inbound.sender)
         except PhoneNumberError:
             number = inbound.sender
-        if not self.env["sms.gateway.inbound"].sudo()._claim(self, inbound.provider_id, number):
+        if (
+            not self.env["sms.gateway.inbound"]
+            .sudo()
+            ._claim(self, inbound.provider_id, number, inbound.body, inbound.sent_at)
+        ):
             _logger.info(
-                "Inbound SMS %s on gateway %s again: ignored", inbound.provider_id, self.id
+                "Inbound SMS %s from %s on gateway %s again: ignored",
+                inbound.provider_id or "(no id)",
+                number,
+                self.id,
             )
             return "duplicate"
         partner = self._partner_of_number(number)

@@ -269,6 +269,42 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         seen = self.env["sms.gateway.inbound"].sudo().search([("provider_id", "=", "in-77")])
         self.assertEqual((len(seen), seen.gateway_id), (1, self.zenvia))
 
+    def test_a_reply_without_id_delivered_again_is_handed_over_once(self):
+        """The generic API's inbound webhook may carry no id: the provider's
+        retry of the same reply (same number, same text, minutes later) is
+        acknowledged and does nothing; the customer writing it again later is
+        heard again."""
+        generic = self._create_gateway("generic", is_default=False)
+        payload = {"from": "+5511987654321", "text": "Quando vence a fatura?"}
+        start = datetime(2026, 12, 7, 15, 5)
+        # At once, and 9 minutes later (over a ten-minute boundary).
+        for minutes in (0, 0, 9):
+            with freeze_time(start + timedelta(minutes=minutes)):
+                response = self._post_json(generic.inbound_url, payload)
+                self.assertEqual(response.status_code, 200)
+        self.assertEqual(len(self.partner.activity_ids), 1)
+        self.assertEqual(
+            len(self.partner.message_ids.filtered(lambda m: "Quando vence" in (m.body or ""))), 1
+        )
+        with freeze_time(start + timedelta(minutes=35)):
+            self.assertEqual(self._post_json(generic.inbound_url, payload).status_code, 200)
+        self.assertEqual(len(self.partner.activity_ids), 2)
+
+    def test_a_reply_without_id_is_known_by_the_providers_timestamp(self):
+        """With the provider's timestamp, a webhook delivered again an hour later
+        is still the same SMS; another timestamp is another SMS."""
+        generic = self._create_gateway("generic", is_default=False)
+        payload = {"from": "+5511987654321", "text": "Ok", "timestamp": "2026-12-07T15:05:00Z"}
+        start = datetime(2026, 12, 7, 15, 5)
+        for minutes in (0, 60):
+            with freeze_time(start + timedelta(minutes=minutes)):
+                self.assertEqual(self._post_json(generic.inbound_url, payload).status_code, 200)
+        self.assertEqual(len(self.partner.activity_ids), 1)
+        with freeze_time(start + timedelta(minutes=61)):
+            again = {**payload, "timestamp": "2026-12-07T16:06:00Z"}
+            self.assertEqual(self._post_json(generic.inbound_url, again).status_code, 200)
+        self.assertEqual(len(self.partner.activity_ids), 2)
+
     def test_reply_reaches_a_customer_whose_mobile_is_written_the_brazilian_way(self):
         customer = self.env["res.partner"].create(
             {"name": "Ana Ferreira", "mobile": "(21) 99876-5432", "user_id": self.salesperson.id}

@@ -1,7 +1,9 @@
-"""Inbound replies: is this an opt-out?"""
+"""Inbound replies: is this an opt-out? Is it one seen before?"""
 
+import hashlib
 import re
 import unicodedata
+from datetime import timedelta
 
 DEFAULT_OPT_OUT_KEYWORDS = ("SAIR", "PARAR", "PARE", "STOP", "CANCELAR", "DESCADASTRAR")
 
@@ -28,3 +30,27 @@ def is_opt_out(text, keywords):
     folded = re.sub(r"^[\s\.\,\!\?\;\:\-]+", "", folded)
     folded_keywords = {_fold(k) for k in keywords}
     return bool(folded) and folded in folded_keywords
+
+
+# An inbound SMS without the provider's id, from the same number with the same
+# text within this time, is the same SMS delivered again (a webhook retried).
+SAME_INBOUND_WITHIN = timedelta(minutes=10)
+
+
+def inbound_keys(number, text, sent_at="", at=None):
+    """The keys an inbound SMS without the provider's id is recognised by when
+    its webhook is delivered again: ``(key, earlier_key)``.
+
+    With the provider's timestamp (``sent_at``), the number, text and
+    timestamp are the SMS: ``earlier_key`` is None. Without it, the same text
+    from the same number within ``SAME_INBOUND_WITHIN`` of ``at`` (a naive
+    UTC datetime) is the same SMS: ``key`` names the period of ``at`` and
+    ``earlier_key`` the period before, where a copy received less than
+    ``SAME_INBOUND_WITHIN`` ago may be recorded."""
+    digest = hashlib.sha256(
+        "\x1f".join((number or "", text or "", sent_at or "")).encode()
+    ).hexdigest()
+    if sent_at:
+        return f"same:{digest}", None
+    period = int((at - at.min).total_seconds() // SAME_INBOUND_WITHIN.total_seconds())
+    return f"same:{digest}:{period}", f"same:{digest}:{period - 1}"

@@ -138,9 +138,18 @@ class GenericJsonProvider(Provider):
         ]
 
     def parse_inbound(self, request):
+        """``{"from", "text"}``, optionally ``"to"``, ``"id"`` and ``"timestamp"``
+        (when the SMS was sent: without an id, it tells a webhook delivered
+        again from the same text sent twice)."""
         sender, text = require_text(request.json, "from", "text")
         data = request.json
-        return InboundSms(sender, webhook_text(data, "to"), text, webhook_text(data, "id"))
+        return InboundSms(
+            sender,
+            webhook_text(data, "to"),
+            text,
+            webhook_text(data, "id"),
+            sent_at=webhook_text(data, "timestamp"),
+        )
 
 
 class LogProvider(GenericJsonProvider):

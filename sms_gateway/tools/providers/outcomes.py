@@ -83,6 +83,7 @@ class InboundSms:
     recipient: str
     body: str
     provider_id: str = ""
+    sent_at: str = ""  # the provider's timestamp of the SMS, as given (without an id)
 
 
 @dataclass
