@@ -300,6 +300,32 @@ class TestSmsGatewaySend(StandInMixin, SMSCase):
             (first | second).send(unlink_sent=False)
         self.assertEqual(len(self.stand_in.accepted), 2)
 
+    def test_sms_held_for_refused_credentials_wait_until_the_settings_are_fixed(self):
+        """The key is rotated on a Friday evening: the SMS wait for the new key
+        however long it takes (a refused account is not a provider asking to
+        slow down, whose wait ends after MAX_HELD_HOURS), and the to-do says
+        the provider's reason once; fixed the next day, they go."""
+        key = self.gateway.api_key
+        self.gateway.write({"api_key": "wrong", "parallel_requests": 1})
+        sms = self._queue("11987654321")
+        moment = NOW
+        while moment < NOW + timedelta(hours=providers.MAX_HELD_HOURS * 3):
+            sessions.forget_limiters()  # another worker, or the account's pause is over
+            with freeze_time(moment):
+                self.env["sms.sms"].browse(sms.ids).send(unlink_failed=False, unlink_sent=False)
+            self.assertEqual((sms.state, sms.gateway_attempts), ("outgoing", 0), moment)
+            moment += timedelta(minutes=30)
+        self.assertIn("refused the account", self._log(sms).error_detail)
+        self.assertNotIn("slow down", self._log(sms).error_detail)
+        (todo,) = self.gateway.activity_ids
+        self.assertIn("The provider answered: Zenvia AUTHENTICATION_ERROR", todo.note)
+        self.assertNotIn("refused the account", todo.note)
+        self.gateway.api_key = key
+        with freeze_time(moment + timedelta(minutes=6)):
+            self.env["sms.sms"].browse(sms.ids).send(unlink_sent=False)
+        self.assertEqual(self._log(sms).status, "sent")
+        self.assertEqual(len(self.stand_in.accepted), 1)
+
     def test_transliteration_saves_segments(self):
         self.gateway.encoding_policy = "transliterate"
         sms = self._queue("11987654321", body="Olá, João! Sua fatura vence amanhã: ação rápida.")

@@ -13,7 +13,8 @@ class VoiceAccount(models.Model):
 
     _name = "voice.account"
     _description = "Voice Account"
-    _inherit = ["sms.gateway.mixin", "mail.thread"]
+    # Activities: the administrator's to-do when the provider refuses the account.
+    _inherit = ["sms.gateway.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "company_id, sequence, id"
 
     provider = fields.Selection(

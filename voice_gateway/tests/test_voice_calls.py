@@ -228,6 +228,31 @@ class TestVoiceCalls(VoiceStandInMixin, HttpCase):
             self.assertEqual((call.state, call.attempts), ("queued", 0))
         self.assertEqual(call.held_since, start)
 
+    def test_refused_credentials_hold_the_call_until_they_are_fixed(self):
+        """Twilio refuses the auth token: the administrator gets one to-do with
+        Twilio's reason (the queue stopped on it before), the call waits, past
+        the hours a provider asking to slow down may hold it, and is placed
+        once the token is fixed."""
+        token = self.twilio.auth_token
+        self.twilio.write({"auth_token": "wrong", "max_retries": 1})
+        call = self.env["voice.call"]._enqueue(
+            [{"partner": self.customer, "number": NUMBER, "account": self.twilio, "script": SCRIPT}]
+        )
+        start = datetime(2026, 12, 7, 14, 0)
+        for hours in range(0, 18, 2):
+            sessions.forget_limiters()
+            with freeze_time(start + timedelta(hours=hours)):
+                self.env["voice.call"]._cron_send()
+            self.assertEqual((call.state, call.attempts), ("queued", 0))
+        self.assertIn("refused the account", call.error_detail)
+        (todo,) = self.twilio.activity_ids
+        self.assertIn("refuses this account", todo.summary)
+        self.assertIn("The provider answered: Twilio 20003", todo.note)
+        self.twilio.auth_token = token
+        with freeze_time(start + timedelta(hours=19)):
+            self.env["voice.call"]._cron_send()
+        self.assertEqual(call.state, "calling")
+
     def test_forged_unknown_and_malformed_requests_are_refused(self):
         call = self._call(person=Person(keys=["1"]))
         flow_url = f"/voice_gateway/{self.twilio.id}/flow/{call.uuid}/menu"

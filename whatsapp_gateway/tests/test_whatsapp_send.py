@@ -217,6 +217,28 @@ class TestWhatsappSend(WhatsappStandInMixin, TransactionCase):
         self.assertNotEqual(message.state, "outgoing")
         self.assertNotEqual(message.state, "failed")
 
+    def test_an_expired_token_holds_the_messages_longer_than_throttling_would(self):
+        """Refused credentials are not a provider asking to slow down: a token
+        that expired on Friday evening keeps the messages waiting past
+        MAX_HELD_HOURS (no attempt used, the provider's reason kept), and they
+        go once it is renewed."""
+        self.account.write({"access_token": "expired", "max_retries": 1})
+        message = self._queue(self.template)
+        Message = self.env["whatsapp.message"]
+        now = datetime(2026, 11, 23, 20, 0)
+        for hours in range(0, 3 * sms_providers.MAX_HELD_HOURS, 2):
+            sessions.forget_limiters()
+            with freeze_time(now + timedelta(hours=hours)):
+                Message._cron_send()
+            self.assertEqual((message.state, message.attempts), ("outgoing", 0))
+        self.assertIn("refused the account", message.error_detail)
+        self.assertNotIn("refused the account", self.account.activity_ids.note)
+        self.account.access_token = self.stand_in.access_token
+        with freeze_time(now + timedelta(days=2)):
+            Message._cron_send()
+        self.assertTrue(self.stand_in.accepted)
+        self.assertNotIn(message.state, ("outgoing", "failed"))
+
     def test_a_variable_whatsapp_would_refuse_is_a_clear_error(self):
         self.template.variable_ids[1].expression = "{{ '' }}"
         with self.assertRaises(ParameterError) as error:

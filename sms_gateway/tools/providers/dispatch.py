@@ -125,7 +125,13 @@ class _Dispatch:
         detail = f"not sent: the provider refused the account ({reason}); sent once it is fixed"
         return [
             SendResult(
-                m.uuid, RETRY, detail=detail, held=True, retry_after=wait, account_refused=True
+                m.uuid,
+                RETRY,
+                detail=detail,
+                held=True,
+                retry_after=wait,
+                account_refused=True,
+                refusal=reason,
             )
             for m in unit
         ]

@@ -63,8 +63,10 @@ class SendResult:
     # provider taken as down): no attempt was made.
     held: bool = False
     # The provider refused the account itself (credentials, a sender not
-    # owned, a blocked account): not the message's fault, it waits.
+    # owned, a blocked account): not the message's fault, it waits until the
+    # account's settings are fixed; ``refusal`` is the provider's reason.
     account_refused: bool = False
+    refusal: str = ""
 
 
 @dataclass

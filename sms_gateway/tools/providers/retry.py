@@ -5,13 +5,16 @@ from email.utils import parsedate_to_datetime
 
 # A message the provider keeps asking to slow down (or that is never handed to
 # it) this long fails: the reminder would come too late to be worth sending.
+# Not a message held because the provider refuses the account: it waits for
+# the account's settings to be fixed (``next_attempt``).
 MAX_HELD_HOURS = 6
 
 
 def held_back(result):
     """Whether a RETRY outcome is no attempt of the message's own: the provider
-    asked to slow down (429, Retry-After) or the request never went out."""
-    return bool(result.held or result.throttled)
+    asked to slow down (429, Retry-After), the request never went out, or the
+    provider refused the account."""
+    return bool(result.held or result.throttled or result.account_refused)
 
 
 def next_attempt(result, attempts, max_retries, held_since, now, max_held_hours=MAX_HELD_HOURS):
@@ -21,8 +24,13 @@ def next_attempt(result, attempts, max_retries, held_since, now, max_held_hours=
 
     Throttling and never-sent do not use the retry budget (``max_retries``
     attempts after a temporary failure): they are bounded by time instead, a
-    message held back ``max_held_hours`` fails. An attempt that failed for
-    itself (5xx, connection error) counts and ends the holding."""
+    message held back ``max_held_hours`` fails. A message held because the
+    provider refuses the account waits, without a bound, until its settings
+    are fixed (the wait for a slower provider starts afresh after it). An
+    attempt that failed for itself (5xx, connection error) counts and ends
+    the holding."""
+    if result.account_refused:
+        return attempts, None, False
     if held_back(result):
         since = held_since or now
         return attempts, since, (now - since).total_seconds() >= max_held_hours * 3600

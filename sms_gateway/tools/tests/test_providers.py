@@ -750,6 +750,20 @@ def test_throttling_and_never_sent_use_no_attempt_but_end_after_hours():
     assert next_attempt(failed_itself, 6, 6, None, later) == (7, None, True)
 
 
+def test_a_refused_account_holds_its_messages_without_a_bound():
+    """Refused credentials are not throttling: the messages wait for the
+    account's settings, however long, using no attempt; the throttling wait
+    starts afresh after it."""
+    from datetime import datetime, timedelta
+
+    from ..providers import RETRY, SendResult, next_attempt
+
+    now = datetime(2026, 11, 23, 14, 0)
+    refused = SendResult("u", RETRY, held=True, account_refused=True, refusal="HTTP 401")
+    for later in (now, now + timedelta(hours=6), now + timedelta(days=3)):
+        assert next_attempt(refused, 2, 6, now, later) == (2, None, False)
+
+
 def test_a_provider_taken_as_down_stays_down_for_the_next_batches_until_a_pause(stand_in):
     """A provider that hangs costs a few timeouts once, not per batch: the
     account's limiter (one per account and process) keeps it down for the next
