@@ -384,6 +384,13 @@ _OPTOUT_MORE = [
     r"\bnao autorizo (o |a )?(envio|contato|ligac|mensage|cobranca|uso do meu)",
     r"\bme remov",
     r"\bbloque(ando|ar|ei|arei)\b",
+    # "quero sair dessa lista", "sair desse cadastro"
+    r"\bsair d(a|o|essa|esta|esse|este|a sua|e sua|e seu)s? (sua |seu )?(lista|cadastro|mailing)\b",
+    # "quero ser removida da lista"; not "o débito deve ser removido"
+    r"\b(quero|queria|gostaria de|desejo|favor|pode|podem|poderiam) ser (removid|excluid|"
+    r"retirad|descadastrad)[oa]s?\b",
+    r"\b(quero|queria|gostaria de|desejo) (parar|deixar) de receber\b",
+    r"\bcancel\w* (o |a |meu |minha )?(recebimento|inscricao)\b|\bdesinscrev",
 ]
 _PROMISE_MORE += [
     r"\bassim que (der|puder|possivel|conseguir|sair|entrar)",

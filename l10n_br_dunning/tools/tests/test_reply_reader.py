@@ -170,6 +170,28 @@ def test_a_word_at_the_end_is_no_opt_out():
     assert reading.intent != OPTOUT
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "quero sair dessa lista",
+        "Quero ser removida da lista",
+        "quero ser removido",
+        "Quero parar de receber",
+        "quero cancelar o recebimento de sms",
+        "cancelar inscrição",
+        "desinscrever",
+        "Favor ser excluído desta lista",
+    ],
+)
+def test_opt_outs_as_customers_write_them(text):
+    reading = read(text, THURSDAY)
+    assert (reading.intent, reading.sure) == (OPTOUT, True)
+
+
+def test_something_to_be_removed_from_an_invoice_is_no_opt_out():
+    assert read("o valor do frete deve ser removido da fatura", THURSDAY).intent != OPTOUT
+
+
 def test_a_day_a_month_lacks_is_the_next_month_that_has_it():
     reading = read("pago dia 30", date(2027, 2, 26))
     assert reading.day == date(2027, 3, 30)
