@@ -7,9 +7,10 @@ from werkzeug.exceptions import NotFound
 from odoo import fields, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
+from odoo.tools.misc import format_amount
 
 from ..models.dunning_portal_request import DunningRateLimit
-from ..tools.agreements import clean_vat, term_sha256
+from ..tools.agreements import amount_runs, clean_vat, term_sha256
 from ..tools.payment_states import DUNNED_MOVE_TYPES
 from .portal import DunningPortal
 
@@ -171,6 +172,7 @@ class DunningAgreementPortal(DunningPortal):
                 {
                     "schedule": option,
                     "count": len(option.installments),
+                    "amounts": self._dunning_option_amounts(option, company.currency_id),
                     "url": self._dunning_option_url(action, access_token, len(option.installments)),
                 }
                 for option in Agreement._portal_options(lines)
@@ -216,6 +218,25 @@ class DunningAgreementPortal(DunningPortal):
         """An option's number of installments: a few ASCII digits, nothing else."""
         value = value or ""
         return int(value) if re.fullmatch(r"[0-9]{1,3}", value) else 0
+
+    @staticmethod
+    def _dunning_option_amounts(schedule, currency):
+        """What an option's installments are when they are not all equal (the
+        first takes the rounding cents): "4 parcelas: 1 de R$ 295,14 e 3 de
+        R$ 295,12", every amount exact; None when one amount says it all."""
+        runs = amount_runs(schedule.installments)
+        if len(runs) < 2:
+            return None
+        env = request.env
+        parts = [
+            env._("%(count)s of %(amount)s", count=n, amount=format_amount(env, value, currency))
+            for n, value in runs
+        ]
+        return env._(
+            "%(count)s installments: %(amounts)s",
+            count=len(schedule.installments),
+            amounts=env._("%(others)s and %(last)s", others=", ".join(parts[:-1]), last=parts[-1]),
+        )
 
     @staticmethod
     def _dunning_option_url(action, access_token, count):

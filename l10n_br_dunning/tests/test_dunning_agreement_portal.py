@@ -97,7 +97,11 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         counts = re.findall(r'o_dunning_choose"[^>]*data-count="(\d+)"', html)
         self.assertEqual(counts, ["1", "2", "3", "4"])
         text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-        self.assertIn("4 parcelas de R$ 295,12", text)
+        # Every installment's amount, exactly: R$ 1.180,50 in 4 is 295,14 and
+        # three of 295,12 (the card said "4 parcelas de R$ 295,12", 1.180,48).
+        self.assertIn("4 parcelas: 1 de R$ 295,14 e 3 de R$ 295,12", text)
+        self.assertNotIn("4 parcelas de", text)
+        self.assertIn("3 parcelas de R$ 393,50", text)
         self.assertIn("Total R$ 1.180,50", text)
         self.assertIn("22/12/2026", text)
         # No sentence to accept among the options: it comes once, with the term.

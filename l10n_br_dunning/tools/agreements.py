@@ -107,6 +107,19 @@ def split(amount, count):
     return [float(_d(part) * CENT) for part in parts]
 
 
+def amount_runs(installments):
+    """[(how many, amount)] of ``installments`` in order, equal amounts in a row
+    counted together: R$ 1.180,50 in 4 is [(1, 295.14), (3, 295.12)]. What an
+    option says, so that it states every installment's amount exactly."""
+    runs = []
+    for installment in installments:
+        if runs and _d(runs[-1][1]) == _d(installment.amount):
+            runs[-1] = (runs[-1][0] + 1, runs[-1][1])
+        else:
+            runs.append((1, installment.amount))
+    return runs
+
+
 def build(
     debts,
     count,

@@ -16,6 +16,7 @@ from ..agreements import (
     AgreementRules,
     Debt,
     add_months,
+    amount_runs,
     build,
     check,
     clean_vat,
@@ -71,6 +72,26 @@ def test_split_adds_up_to_the_cent(amount, count):
     assert len(parts) == count
     assert round(sum(parts), 2) == float(amount)
     assert max(parts) - min(parts) <= 0.01 * count
+
+
+def test_an_option_states_every_installment_amount():
+    """R$ 1.180,50 in 4 is 295,14 and three of 295,12: never "4 of 295,12"."""
+    schedule = build([Debt(1, 1180.50)], 4, date(2026, 12, 22))
+    assert amount_runs(schedule.installments) == [(1, 295.14), (3, 295.12)]
+    assert amount_runs(build([Debt(1, 300.0)], 3, date(2026, 12, 22)).installments) == [(3, 100.0)]
+    assert amount_runs([]) == []
+
+
+@given(
+    amount=st.decimals(min_value="0.01", max_value="9999999.99", places=2),
+    count=st.integers(1, 48),
+)
+def test_the_runs_add_up_to_the_schedule(amount, count):
+    installments = build([Debt(1, float(amount))], count, TODAY).installments
+    runs = amount_runs(installments)
+    assert sum(how_many for how_many, _amount in runs) == len(installments)
+    assert round(sum(how_many * value for how_many, value in runs), 2) == float(amount)
+    assert len(runs) <= 2  # the first takes the remainder, the others are equal
 
 
 RULES = AgreementRules(
