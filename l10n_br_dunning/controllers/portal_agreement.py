@@ -335,7 +335,7 @@ class DunningAgreementPortal(DunningPortal):
             "res_company": agreement.company_id,
             "agreement": agreement,
             "dunning_installments": installments,
-            "dunning_done": kw.get("dunning_done") == "accepted",
+            "dunning_done": self._dunning_done(agreement, kw),
             "access_token": access_token,
             "dunning_term_url": f"/my/agreements/{agreement.id}/term?access_token="
             f"{agreement.access_token}"
@@ -359,6 +359,18 @@ class DunningAgreementPortal(DunningPortal):
             values,
             status=400 if values["dunning_error"] else 200,
         )
+
+    @staticmethod
+    def _dunning_done(agreement, kw):
+        """What the page thanks the customer for after accepting: "confirmed"
+        only while the agreement really is in force, "proposed" while the
+        team has it to approve, else nothing (the redirect's ``dunning_done``
+        only asks; a bookmarked or forwarded link never claims more)."""
+        if kw.get("dunning_done") != "accepted":
+            return False
+        if agreement.state in ("approved", "active"):
+            return "confirmed"
+        return "proposed" if agreement.state == "proposed" else False
 
     @http.route(
         "/my/agreements/<int:agreement_id>/accept",

@@ -285,6 +285,24 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
             self.authenticate(user.login, user.login)
             self.assertEqual(self.url_open(url).status_code, 200)
 
+    def test_the_page_thanks_for_an_acceptance_only_as_the_agreement_stands(self):
+        """The redirect after accepting asks for the thanks (dunning_done); the
+        page says "confirmed" only of an agreement in force: never of a proposal
+        nobody accepted, nor of a cancelled one (a bookmarked or forwarded link)."""
+        agreement = self._proposal()
+        agreement._portal_ensure_token()
+        url = (
+            f"/my/agreements/{agreement.id}?access_token={agreement.access_token}"
+            "&dunning_done=accepted"
+        )
+        self.assertNotIn("o_dunning_agreement_done", self.url_open(url).text)
+        self._customer_accepts(agreement).action_approve()
+        self.assertIn("Your agreement is confirmed", self.url_open(url).text)
+        agreement.action_cancel()
+        page = self.url_open(url).text
+        self.assertNotIn("o_dunning_agreement_done", page)
+        self.assertNotIn("confirmed", page)
+
     @mute_logger("odoo.http")
     def test_a_backoffice_proposal_page_is_refused_with_a_wrong_token(self):
         agreement = self._proposal()
