@@ -272,6 +272,7 @@ class DunningAgreementPortal(DunningPortal):
         typed = vat and vat != agreement.partner_id.vat  # carried to the acceptance
         return {
             "needs_vat": not vat,
+            "by_email": agreement._term_by_email(),
             "action": action,
             "term_text": text,
             "term_sha256": term_sha256(text) if text else "",
@@ -336,6 +337,7 @@ class DunningAgreementPortal(DunningPortal):
             "agreement": agreement,
             "dunning_installments": installments,
             "dunning_done": self._dunning_done(agreement, kw),
+            "dunning_term_emailed": agreement._term_emailed(),
             "access_token": access_token,
             "dunning_term_url": f"/my/agreements/{agreement.id}/term?access_token="
             f"{agreement.access_token}"

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import email_normalize
 from odoo.tools.misc import format_amount, format_date, format_datetime, formatLang
 
 from ..tools.agreements import term_address, term_field, term_sha256
@@ -277,12 +278,21 @@ class DunningAgreement(models.Model):
                 "through the company's contacts; no collection will expose the customer to "
                 "ridicule or pressure (CDC art. 42)."
             ),
+            # Where the customer gets the term: what _send_term will do for them.
             env._(
                 "The parties accept as valid the customer's acceptance of this term on the "
                 "company's portal, recorded with its date and time, IP address, browser and the "
                 "SHA-256 summary of this text, or by signature on a printed copy (MP "
                 "2.200-2/2001, art. 10, §2). The customer receives the term by e-mail and can "
                 "read it at any time on the agreement's page."
+            )
+            if self._term_by_email()
+            else env._(
+                "The parties accept as valid the customer's acceptance of this term on the "
+                "company's portal, recorded with its date and time, IP address, browser and the "
+                "SHA-256 summary of this text, or by signature on a printed copy (MP "
+                "2.200-2/2001, art. 10, §2). The customer can read and download the term at any "
+                "time on the agreement's page."
             ),
         ]
 
@@ -493,7 +503,7 @@ class DunningAgreement(models.Model):
     # -- the term sent and kept --------------------------------------------------------------
     def _send_term(self):
         """Render the term once, keep it on the agreement, and send it to the
-        customer by e-mail (with a note in the chatter when they have none)."""
+        customer by e-mail (with a note in the chatter when it cannot go)."""
         self.ensure_one()
         attachment = self._term_attachment()
         template = self.env.ref(
@@ -501,17 +511,37 @@ class DunningAgreement(models.Model):
         )
         if not template:
             return attachment
-        if not self.partner_id.email:
+        if not self._term_by_email():
             self.message_post(
                 body=self.env._(
-                    "The customer has no e-mail address: the term was not sent. Print it from "
-                    "the agreement."
+                    "The term was not e-mailed: the customer has no e-mail address, or the "
+                    "company none to send from. The customer can download it on the agreement's "
+                    "page; print it from here for a copy on paper."
                 ),
                 attachment_ids=attachment.ids,
             )
             return attachment
         self._post_as_company(template, attachment)
         return attachment
+
+    def _term_by_email(self):
+        """Whether the term goes to the customer by e-mail once accepted: they
+        have an address and the company one to send from (``_post_as_company``).
+        The term's clause, the page before accepting and ``_send_term`` ask this."""
+        self.ensure_one()
+        return bool(
+            email_normalize(self.partner_id.email or "") and self.company_id._dunning_email_from()
+        )
+
+    def _term_emailed(self):
+        """Whether the term's PDF was e-mailed to the customer (a message to them
+        carrying it): what the page may say after the acceptance."""
+        self.ensure_one()
+        attachment = self.term_attachment_id
+        return bool(attachment) and any(
+            self.partner_id in message.partner_ids and attachment in message.attachment_ids
+            for message in self.sudo().message_ids
+        )
 
     def _term_attachment(self):
         """The accepted term's PDF, rendered once (about a second) and kept."""

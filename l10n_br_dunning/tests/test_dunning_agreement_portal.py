@@ -202,6 +202,50 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         self.assertEqual(preferences.status_code, 200)
         self.assertIn("o_dunning_preferences", preferences.text)
 
+    def _done_banner(self, location):
+        html = self.url_open(location).text
+        done = re.search(r'o_dunning_agreement_done"[^>]*>(.*?)</div>', html, re.S)
+        return " ".join(unescape(re.sub(r"<[^>]+>", " ", done.group(1))).split()) if done else ""
+
+    def test_the_term_is_said_e_mailed_only_when_it_was(self):
+        """A customer reached by SMS, with no e-mail on file, accepts through the
+        link: neither the term (clause 3.7), nor the page before accepting, nor
+        the thanks after it claim an e-mail; they say where the term is."""
+        self.company.dunning_agreement_portal_approves = True
+        self.sp.email = False
+        form = self._review(2)
+        self.assertNotIn("recebe o termo por e-mail", form["text"])
+        self.assertIn(
+            "pode ler e baixar o termo a qualquer momento na página do acordo", form["text"]
+        )
+        self.assertNotIn("Você o receberá por e-mail", form["html"])
+        self.assertIn("Você pode lê-lo e baixá-lo a qualquer momento", form["html"])
+        response = self._accept(2)
+        self.assertEqual(response.status_code, 303)
+        agreement = self._agreements()
+        self.assertEqual(agreement.state, "approved")
+        self.assertIn("pode ler e baixar o termo", agreement.term_text)
+        banner = self._done_banner(response.headers["Location"])
+        self.assertIn("Seu acordo está confirmado", banner)
+        self.assertNotIn("e-mail", banner)
+        self.assertIn("baixar o termo (PDF)", banner)
+        self.assertFalse(
+            self.env["mail.mail"].sudo().search([("model", "=", "dunning.agreement")]),
+            "no e-mail went",
+        )
+
+    def test_the_term_is_said_e_mailed_when_it_went(self):
+        self.company.dunning_agreement_portal_approves = True
+        # A company with no address to send from sends nothing: nothing is promised.
+        email = self.company.email
+        self.company.email = False
+        self.assertNotIn("recebe o termo por e-mail", self._review(2)["text"])
+        self.company.email = email
+        self.assertIn("recebe o termo por e-mail", self._review(2)["text"])
+        response = self._accept(2)
+        banner = self._done_banner(response.headers["Location"])
+        self.assertIn("Enviamos o termo para o seu e-mail", banner)
+
     def test_refusals_store_nothing(self):
         # Outside the rules (more installments than allowed), a date not offered,
         # without ticking the acceptance.
