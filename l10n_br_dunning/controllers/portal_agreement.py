@@ -324,7 +324,7 @@ class DunningAgreementPortal(DunningPortal):
             installments.append(
                 {
                     "installment": installment,
-                    "paid": bool(line) and agreement.currency_id.is_zero(line.amount_residual),
+                    "paid": installment._dunning_paid(),
                     "pix": pix,
                     "pix_qr_url": line._dunning_pix_qr_url(pix) if pix else False,
                     "charges": open_item.get("charges"),
@@ -337,6 +337,7 @@ class DunningAgreementPortal(DunningPortal):
             "agreement": agreement,
             "dunning_installments": installments,
             "dunning_done": self._dunning_done(agreement, kw),
+            "dunning_reopened": self._dunning_reopened(agreement),
             "dunning_term_emailed": agreement._term_emailed(),
             "access_token": access_token,
             "dunning_term_url": f"/my/agreements/{agreement.id}/term?access_token="
@@ -361,6 +362,24 @@ class DunningAgreementPortal(DunningPortal):
             values,
             status=400 if values["dunning_error"] else 200,
         )
+
+    @staticmethod
+    def _dunning_reopened(agreement):
+        """A cancelled agreement's invoices, open again as before it: each with
+        its link, due date and what it owes now (none when not cancelled)."""
+        if agreement.state != "cancelled":
+            return []
+        return [
+            {
+                "name": line.move_id.name,
+                "url": line.move_id.get_portal_url(),
+                "due": line.date_maturity,
+                "amount": line._dunning_open_amount(),
+            }
+            for line in agreement.replaced_line_ids.sorted(
+                lambda line: (line.date_maturity, line.id)
+            )
+        ]
 
     @staticmethod
     def _dunning_done(agreement, kw):

@@ -29,3 +29,19 @@ class DunningAgreementInstallment(models.Model):
             number=self.number,
             count=len(self.agreement_id.installment_ids.filtered("number")),
         )
+
+    def _dunning_paid(self):
+        """Whether payments (the customer's money, a credit) paid this installment
+        in full. Never the cancellation: reversing a cancelled agreement's entry
+        settles its lines (residual 0) without anyone paying them."""
+        self.ensure_one()
+        line = self.move_line_id
+        if not line:
+            return False
+        reversal = self.agreement_id.reversal_move_id
+        paid = sum(
+            line.matched_credit_ids.filtered(
+                lambda partial: partial.credit_move_id.move_id != reversal
+            ).mapped("amount")
+        )
+        return line.company_currency_id.compare_amounts(paid, line.balance) >= 0

@@ -169,3 +169,20 @@ class TestDunningAgreementCancel(DunningCase):
             agreement.action_approve()
         self.assertEqual(agreement.state, "proposed")
         self.assertFalse(self._receivable(invoice).reconciled)
+
+    def test_a_cancelled_agreements_installments_are_not_paid(self):
+        """Reversing the entry settles each installment line (residual 0): that
+        is no payment. An installment a payment settled is paid."""
+        invoice = self._invoice(self.sp, date(2026, 11, 3), 1000.0)
+        agreement = self._agree_and_cancel(invoice)
+        installments = agreement.installment_ids
+        self.assertTrue(all(line.reconciled for line in installments.move_line_id))
+        self.assertEqual([i._dunning_paid() for i in installments], [False, False])
+        other = self._invoice(self.sp, date(2026, 11, 3), 500.0)
+        with freeze_time(TODAY):
+            kept = self.env["dunning.agreement"]._propose(
+                self._receivable(other), 2, date(2026, 12, 10)
+            )
+            self._customer_accepts(kept).action_approve()
+        self._pay(kept.move_id, 250.0, TODAY)
+        self.assertEqual([i._dunning_paid() for i in kept.installment_ids], [True, False])

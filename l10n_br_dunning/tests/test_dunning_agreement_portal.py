@@ -246,6 +246,30 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         banner = self._done_banner(response.headers["Location"])
         self.assertIn("Enviamos o termo para o seu e-mail", banner)
 
+    def test_a_cancelled_agreements_page_says_the_invoices_are_open_again(self):
+        """Approved, then cancelled by the team (nothing was paid): the page says
+        so and links the invoice open again; no installment is 'Paga' and no
+        'ainda em aberto R$ 0,00' (the reversal settled the lines, nobody paid)."""
+        self.company.dunning_agreement_portal_approves = True
+        response = self._accept(3)
+        agreement = self._agreements()
+        agreement.action_cancel()
+        self.assertEqual(self.move.amount_residual, 1180.5)
+        html = self.url_open(response.headers["Location"]).text
+        text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+        self.assertNotIn("badge text-bg-success", html)
+        self.assertNotIn("Paga", text)
+        self.assertNotIn("ainda em aberto", text)
+        self.assertNotIn("o_dunning_agreement_done", html)
+        self.assertIn("Este acordo foi cancelado", text)
+        self.assertIn("As faturas que ele abrangia estão em aberto", text)
+        self.assertIn(self.move.get_portal_url().replace("&", "&amp;"), html)
+        self.assertIn(f"{self.move.name} 30/11/2026 R$ 1.180,50", text)
+        self.assertIn("Termo do acordo cancelado (PDF)", text)
+        self.assertEqual(
+            self.url_open(self.move.get_portal_url(), allow_redirects=False).status_code, 200
+        )
+
     def test_refusals_store_nothing(self):
         # Outside the rules (more installments than allowed), a date not offered,
         # without ticking the acceptance.
