@@ -105,6 +105,7 @@ class DunningAgreementPortal(DunningPortal):
         if held:
             lines, count = lines.browse(), None
         vat, vat_error = self._dunning_customer_vat(partner, post)
+        unavailable = company._dunning_identity_missing() and Agreement._portal_unavailable()
         # A POST accepts, except the CPF/CNPJ step's (step=review), which only shows the term.
         if request.httprequest.method == "POST" and post.get("step") != "review":
 
@@ -125,7 +126,7 @@ class DunningAgreementPortal(DunningPortal):
                 else None
             )
             agreement, error, status, step = self._dunning_accept_term(
-                document, post, vat, vat_error, accept, refusal=nothing
+                document, post, vat, vat_error, accept, refusal=unavailable or nothing
             )
             if agreement:
                 return request.redirect(
@@ -152,9 +153,10 @@ class DunningAgreementPortal(DunningPortal):
             "dunning_currency": company.currency_id,
             "dunning_code_step": step,
             "dunning_posted": post,
+            "dunning_unavailable": unavailable,
         }
         preview = None
-        if count and lines:
+        if count and lines and not unavailable:
             try:
                 preview = Agreement._portal_preview(lines, count, customer_vat=vat)
             except UserError as exception:
@@ -345,11 +347,14 @@ class DunningAgreementPortal(DunningPortal):
             if agreement.term_attachment_id
             else False,
             "dunning_review": False,
+            "dunning_unavailable": False,
             "dunning_error": error,
             "dunning_code_step": step,
             "dunning_posted": kw,
         }
-        if agreement.state == "to_accept":
+        if agreement.state == "to_accept" and agreement.company_id._dunning_identity_missing():
+            values["dunning_unavailable"] = agreement._portal_unavailable()
+        elif agreement.state == "to_accept":
             vat, vat_error = self._dunning_customer_vat(
                 agreement.partner_id, kw, on_file=agreement.customer_vat
             )
@@ -423,6 +428,9 @@ class DunningAgreementPortal(DunningPortal):
                     customer_vat=vat,
                     code=code,
                 ),
+                # Refused before any code is sent (_record_acceptance refuses too).
+                refusal=agreement.company_id._dunning_identity_missing()
+                and agreement._portal_unavailable(),
             )
             if accepted:
                 return request.redirect(

@@ -243,6 +243,10 @@ class DunningAgreementProposal(models.AbstractModel):
             return []
         today = today or self._customer_today(lines)
         company = lines.company_id
+        if company._dunning_identity_missing():
+            # No confession of debt to a creditor the term cannot name with its
+            # CNPJ and address (CDC art. 42-A), as no reminder goes without them.
+            return []
         return rules.options(
             self._debts(lines, today),
             company._dunning_agreement_rules(),

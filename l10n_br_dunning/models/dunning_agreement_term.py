@@ -349,6 +349,8 @@ class DunningAgreement(models.Model):
         its hash and the facts (with the one-time code that confirmed it, on a
         token link). Refused when the term changed since it was shown."""
         self.ensure_one()
+        if self.company_id._dunning_identity_missing():
+            raise UserError(self._portal_unavailable())
         text = self._term_text(customer_vat, masked=via == "token")
         digest = term_sha256(text)
         if not shown_sha256 or shown_sha256 != digest:
@@ -451,10 +453,27 @@ class DunningAgreement(models.Model):
                         "(Settings), or print the term for signature."
                     )
                 )
+            if missing := agreement.company_id._dunning_identity_missing():
+                raise UserError(
+                    self.env._(
+                        "The term names the creditor with its CNPJ and address (CDC art. 42-A), "
+                        "and the company's %(missing)s is missing: complete the company "
+                        "(Settings) before sending it.",
+                        missing=missing,
+                    )
+                )
             template = self.env.ref("l10n_br_dunning.mail_template_dunning_agreement_acceptance")
             agreement._portal_ensure_token()
             agreement._post_as_company(template)
         return True
+
+    def _portal_unavailable(self):
+        """What the portal says while the company cannot offer an agreement there
+        (``res.company._dunning_identity_missing``: the term could not name it)."""
+        return self.env._(
+            "We cannot offer an agreement on the portal at the moment. Reply to our e-mail or "
+            "call us: we will find a solution together."
+        )
 
     def _post_as_company(self, template, attachments=None):
         """E-mail ``template`` to the customer as the company sends it, in their

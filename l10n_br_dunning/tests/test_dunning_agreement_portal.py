@@ -270,6 +270,50 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
             self.url_open(self.move.get_portal_url(), allow_redirects=False).status_code, 200
         )
 
+    def test_no_confession_to_a_company_the_term_cannot_name(self):
+        """Without its CNPJ (CDC art. 42-A: no reminder goes either), the company
+        offers no "Parcelar", and no term is accepted on the portal."""
+        self.company.dunning_agreement_portal_approves = True
+        form = self._review(2)  # read while the company was complete
+        self.company.partner_id.vat = False
+        invoice_page = self.url_open(
+            f"/my/invoices/{self.move.id}?access_token={self.move.access_token}"
+        ).text
+        self.assertNotIn("o_dunning_split", invoice_page)
+        options = self.url_open(self._url()).text
+        self.assertNotIn("o_dunning_choose", options)
+        self.assertIn("No momento não conseguimos oferecer um acordo pelo portal", options)
+        codes = self.env["dunning.portal.code"].sudo().search_count([])
+        response = self.url_open(
+            self._url(),
+            data={
+                "csrf_token": form["csrf"],
+                "step": "accept",
+                "count": "2",
+                "first_due": form["first_due"],
+                "term_sha256": form["sha"],
+                "accept": "1",
+            },
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self._agreements())
+        self.assertEqual(self.env["dunning.portal.code"].sudo().search_count([]), codes)
+        # The team's proposal is neither sent nor accepted.
+        lines = self.move.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        proposal = self.env["dunning.agreement"]._propose(lines, 2, date(2026, 12, 22))
+        with self.assertRaisesRegex(UserError, "CDC art. 42-A"):
+            proposal.action_send_for_acceptance()
+        proposal._portal_ensure_token()
+        page = self.url_open(
+            f"/my/agreements/{proposal.id}?access_token={proposal.access_token}"
+        ).text
+        self.assertIn("o_dunning_agreement_unavailable", page)
+        self.assertNotIn("o_dunning_agreement_form", page)
+        with self.assertRaises(UserError):
+            self._customer_accepts(proposal)
+        self.assertEqual(proposal.state, "to_accept")
+
     def test_refusals_store_nothing(self):
         # Outside the rules (more installments than allowed), a date not offered,
         # without ticking the acceptance.
