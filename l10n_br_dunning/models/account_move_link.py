@@ -135,14 +135,26 @@ class AccountMove(models.Model):
         ).write({"access_token": False})
 
     def action_dunning_revoke_links(self):
-        """Revoke every link to these invoices given so far (SMS, e-mails, letters)."""
+        """Revoke every link to these invoices given so far (SMS, e-mails, letters),
+        and to the agreements they are part of."""
         self._dunning_check_collections_user()
         self._dunning_rotate_tokens()
+        # An agreement's page shows what these invoices (or this entry's
+        # installments) became: its links stop too.
+        self._dunning_agreements()._dunning_rotate_token()
         for move in self:
             move.message_post(
                 body=self.env._("Links revoked: the links sent before no longer open this invoice.")
             )
         return True
+
+    def _dunning_agreements(self):
+        """The agreements these moves are part of: the one an entry books, and
+        those that replaced (or were to replace) an invoice's installments."""
+        Agreement = self.env["dunning.agreement"].sudo()
+        return self.sudo().dunning_agreement_id | Agreement.search(
+            [("replaced_line_ids", "in", self.line_ids.ids)]
+        )
 
     def _dunning_send_fresh_link(self, ip_address=None):
         """A customer holding an expired link asks for a new one: it goes to the

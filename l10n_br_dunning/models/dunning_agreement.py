@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import uuid
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import LazyTranslate
@@ -220,6 +222,34 @@ class DunningAgreement(models.Model):
             ended_on = max(days, default=None)
         today = partner._dunning_today(company, to_utc(now))
         return link_state(False, ended_on, None, company.dunning_link_days, now, today)
+
+    # -- links -----------------------------------------------------------------------------------
+    def action_dunning_revoke_links(self):
+        """Revoke every link to these agreements given so far: their page's (and
+        its term and chatter), and their entry's (the reminders' short links)."""
+        self.check_access("write")
+        self.move_id.sudo()._dunning_rotate_tokens()
+        self._dunning_rotate_token()
+        for agreement in self:
+            agreement.message_post(
+                body=self.env._(
+                    "Links revoked: the links sent before no longer open this agreement."
+                )
+            )
+        return True
+
+    def _dunning_rotate_token(self):
+        """A new access token: every link to these agreements given before stops
+        (their page, term and chatter answer as to any wrong token)."""
+        for agreement in self.sudo():
+            agreement.access_token = str(uuid.uuid4())
+        self.env["ir.attachment"].sudo().search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("access_token", "!=", False),
+            ]
+        ).write({"access_token": False})
 
     def _resume_replaced(self):
         """The invoices paused while the agreement waited resume (an approved

@@ -7,7 +7,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import config, mute_logger
 
@@ -302,6 +302,27 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         page = self.url_open(url).text
         self.assertNotIn("o_dunning_agreement_done", page)
         self.assertNotIn("confirmed", page)
+
+    def test_revoking_links_stops_the_agreements_link(self):
+        """A link that reached someone else: revoking the links of the invoice,
+        of the agreement's entry, or of the agreement itself, stops the
+        agreement's page and term with the links given before (as a revoked
+        invoice link, Odoo's answer), and the new link opens it."""
+        agreement = self._customer_accepts(self._proposal())
+        agreement.action_approve()
+        revokers = (self.move, agreement.move_id, agreement)
+        for revoker in revokers:
+            old = agreement.get_portal_url()
+            old_term = f"/my/agreements/{agreement.id}/term?access_token={agreement.access_token}"
+            self.assertEqual(self.url_open(old).status_code, 200)
+            revoker.action_dunning_revoke_links()
+            self.assertRefusedLikeOdoo(old)
+            self.assertRefusedLikeOdoo(old_term)
+            self.assertEqual(self.url_open(agreement.get_portal_url()).status_code, 200)
+        self.assertIn("no longer open this agreement", agreement.message_ids[:1].body)
+        clerk = new_test_user(self.env, login="clerk-links", groups="account.group_account_invoice")
+        with self.assertRaises(AccessError):
+            agreement.with_user(clerk).action_dunning_revoke_links()
 
     @mute_logger("odoo.http")
     def test_a_backoffice_proposal_page_is_refused_with_a_wrong_token(self):
