@@ -491,7 +491,10 @@ class DunningAgreement(models.Model):
             )
             return
         lang = self.partner_id._dunning_lang(self.company_id)
-        self.with_user(SUPERUSER_ID).with_context(lang=lang).with_company(
+        agreement = self.with_context(lang=lang)
+        # The régua's layout (the template's) is headed with the agreement's name.
+        title = agreement.env._("Agreement %(name)s", name=self.name)
+        agreement.with_user(SUPERUSER_ID).with_context(dunning_mail={"title": title}).with_company(
             self.company_id
         ).message_post_with_source(
             template,
@@ -500,6 +503,14 @@ class DunningAgreement(models.Model):
             attachment_ids=attachments.ids if attachments else [],
             partner_ids=self.partner_id.ids,
         )
+
+    def _notify_by_email_prepare_rendering_context(self, message, *args, **kwargs):
+        # As the régua's own e-mails (res.partner): ``dunning_mail`` in the
+        # context fills the régua's layout (its title).
+        values = super()._notify_by_email_prepare_rendering_context(message, *args, **kwargs)
+        if self.env.context.get("dunning_mail"):
+            values["dunning"] = self.env.context["dunning_mail"]
+        return values
 
     def action_print_for_signature(self):
         """The term to sign on paper; the text printed is remembered (its

@@ -314,6 +314,24 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
             self._customer_accepts(proposal)
         self.assertEqual(proposal.state, "to_accept")
 
+    def test_the_term_e_mail_names_the_supplier_in_the_reguas_layout(self):
+        """CDC art. 42-A: the e-mail carrying the signed term gives the supplier's
+        name, address and CNPJ, in the layout of the régua's other e-mails."""
+        self.company.dunning_agreement_portal_approves = True
+        self._accept(2)
+        agreement = self._agreements()
+        message = agreement.message_ids.filtered(
+            lambda m: agreement.term_attachment_id in m.attachment_ids
+        )
+        html = self._email_html(message)
+        body = " ".join(self._text(html).split())
+        self.assertIn("Atenciosamente", body)
+        self.assertIn("15.881.399/0001-34", body)
+        self.assertIn("Rua Augusta", body.split("Atenciosamente", 1)[1])
+        # The régua's layout: headed with the agreement, no Odoo "Powered by".
+        self.assertRegex(html, rf'padding-top: 2px;">\s*Acordo {agreement.name}\s*<')
+        self.assertNotIn("Powered by", html)
+
     def test_refusals_store_nothing(self):
         # Outside the rules (more installments than allowed), a date not offered,
         # without ticking the acceptance.
