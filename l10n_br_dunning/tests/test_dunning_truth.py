@@ -683,9 +683,16 @@ class TestDunningPortalTwoCompanies(DunningCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.rio = cls.setup_other_company(name="Aurora Filial Rio")["company"]
-        cls.rio.partner_id.write({"state_id": cls.env.ref("base.state_br_rj").id})
-        cls.rio._dunning_ensure_policy()
+        # Identified as a term must name it (CNPJ and address, CDC art. 42-A):
+        # a company without them offers no agreement.
+        cls.rio = cls._branch(
+            "Aurora Filial Rio",
+            "base.state_br_rj",
+            "Av. Rio Branco, 1",
+            "Rio de Janeiro",
+            "11.222.333/0001-81",
+            "rio@aurora.example",
+        )
         for company in cls.company | cls.rio:
             company.write(
                 {
