@@ -54,14 +54,27 @@ def collect():
         check=True,
     ).stdout.split()
     shipped = {}
+    versions = []
     for read in [tree_read, *(git_read(revision) for revision in revisions)]:
-        for xmlid, fields in version_fingerprints(ADDON, read).items():
+        version = version_fingerprints(ADDON, read)
+        versions.append(version)
+        for xmlid, fields in version.items():
             for field, langs in fields.items():
                 for lang, digest in langs.items():
                     known = shipped.setdefault(xmlid, {}).setdefault(field, {})
                     known = known.setdefault(lang, [])
                     if digest not in known:
                         known.append(digest)
+    # A field a version of a template did not set (a layout given later) was
+    # empty in the databases that version installed: an untouched template.
+    for version in versions:
+        for xmlid, fields in version.items():
+            for field, langs in shipped[xmlid].items():
+                if field in fields:
+                    continue
+                for known in langs.values():
+                    if "" not in known:
+                        known.append("")
     return shipped
 
 

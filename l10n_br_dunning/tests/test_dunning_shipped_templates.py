@@ -89,6 +89,18 @@ class TestDunningShippedTemplates(DunningCase):
         )
         self.assertTrue(data.noupdate)
 
+    def test_an_upgrade_gives_the_term_e_mail_its_layout_and_address(self):
+        """A database installed before the term's e-mail had the régua's layout
+        and the supplier's address: nobody edited it, the upgrade brings both
+        (an empty layout is what that version installed, not an edit)."""
+        term = self.env.ref("l10n_br_dunning.mail_template_dunning_agreement_term")
+        term.email_layout_xmlid = False
+        self.env.flush_all()
+        refreshed, kept = upgrade.refresh_untouched_templates(self.env)
+        self.assertIn("l10n_br_dunning.mail_template_dunning_agreement_term", refreshed)
+        self.assertEqual(kept, [])
+        self.assertEqual(term.email_layout_xmlid, "l10n_br_dunning.mail_layout_dunning")
+
     def test_an_upgrade_keeps_a_template_a_person_edited(self):
         """English as shipped, but the Portuguese text someone wrote: kept."""
         edited = dict(
