@@ -3,7 +3,7 @@ import uuid
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import LazyTranslate
+from odoo.tools import LazyTranslate, email_normalize
 
 from ..tools.portal_rules import link_state
 from .dunning_context import to_utc
@@ -269,6 +269,9 @@ class DunningAgreement(models.Model):
         for agreement in self:
             if agreement.state in ("cancelled", "honoured"):
                 raise UserError(self.env._("This agreement can no longer be cancelled."))
+            # The customer accepted it (or it was in force): they are told, before
+            # the régua reminds them of the invoices again.
+            told = agreement.state not in ("to_accept",)
             agreement.cancelled_at = fields.Datetime.now()
             if agreement.move_id:
                 agreement._reverse_entry()
@@ -277,4 +280,25 @@ class DunningAgreement(models.Model):
             # The invoices are open again: the régua plans them from where they
             # stood (while settled, they had no next action).
             agreement.replaced_line_ids._dunning_replan()
+            if told:
+                agreement._tell_cancelled()
         return True
+
+    def _tell_cancelled(self):
+        """E-mail the customer that this agreement was cancelled (or their
+        proposal not approved) and what is open again; a note for the team when
+        it cannot go (they call instead)."""
+        self.ensure_one()
+        template = self.env.ref(
+            "l10n_br_dunning.mail_template_dunning_agreement_cancelled", raise_if_not_found=False
+        )
+        if template and email_normalize(self.partner_id.email or ""):
+            self._post_as_company(template)
+            return
+        self.message_post(
+            body=self.env._(
+                "The customer was not told by e-mail that this agreement was cancelled (no "
+                "e-mail address): tell them, before the régua reminds them of the invoices again."
+            ),
+            subtype_xmlid="mail.mt_note",
+        )

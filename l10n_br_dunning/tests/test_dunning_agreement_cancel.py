@@ -186,3 +186,53 @@ class TestDunningAgreementCancel(DunningCase):
             self._customer_accepts(kept).action_approve()
         self._pay(kept.move_id, 250.0, TODAY)
         self.assertEqual([i._dunning_paid() for i in kept.installment_ids], [True, False])
+
+    def _customer_mails(self, agreement):
+        return agreement.message_ids.filtered(lambda message: self.sp in message.partner_ids)
+
+    def test_the_customer_is_told_when_their_agreement_is_cancelled(self):
+        """Cancelled after approval: Maria is e-mailed, in her language, that
+        none of its installments is due and that her invoice is open again
+        (with its link and open amount), before the régua reminds her."""
+        self._load_portuguese()
+        self.sp.lang = "pt_BR"
+        invoice = self._invoice(self.sp, date(2026, 11, 3), 1000.0)
+        agreement = self._agree_and_cancel(invoice)
+        told = self._customer_mails(agreement).filtered(
+            lambda message: "cancelado" in (message.body or "")
+        )
+        self.assertEqual(len(told), 1, agreement.message_ids.mapped("body"))
+        body = told.body
+        self.assertIn(agreement.name, body)
+        self.assertIn(invoice.name, body)
+        self.assertIn("1.000,00", body)
+        self.assertIn(f"/my/invoices/{invoice.id}", body)
+        self.assertIn("15.881.399/0001-34", body)
+
+    def test_a_proposal_not_approved_is_said_so_and_one_never_accepted_is_not(self):
+        invoice = self._invoice(self.sp, date(2026, 11, 3), 1000.0)
+        with freeze_time(TODAY):
+            proposed = self.env["dunning.agreement"]._propose(
+                self._receivable(invoice), 2, date(2026, 12, 10)
+            )
+            self._customer_accepts(proposed)  # awaiting a collections user
+            proposed.action_cancel()
+        told = self._customer_mails(proposed)
+        self.assertEqual(len(told), 1)
+        self.assertIn("could not approve", told.body)
+        other = self._invoice(self.sp, date(2026, 11, 3), 500.0)
+        with freeze_time(TODAY):
+            unanswered = self.env["dunning.agreement"]._propose(
+                self._receivable(other), 2, date(2026, 12, 10)
+            )
+            unanswered.action_cancel()  # the team's own proposal, never accepted
+        self.assertFalse(self._customer_mails(unanswered))
+
+    def test_a_customer_without_e_mail_is_left_for_the_team_to_tell(self):
+        self.sp.email = False
+        invoice = self._invoice(self.sp, date(2026, 11, 3), 1000.0)
+        agreement = self._agree_and_cancel(invoice)
+        self.assertFalse(self._customer_mails(agreement))
+        self.assertTrue(
+            agreement.message_ids.filtered(lambda m: "was not told by e-mail" in (m.body or ""))
+        )
