@@ -183,6 +183,7 @@ class DunningAgreement(models.Model):
             if agreement.state != "proposed":
                 raise UserError(self.env._("Only a proposed agreement can be approved."))
             agreement._check_dates_ahead()
+            agreement._down_payment_from_approval()
             agreement._post_entry()
             agreement.write({"approved_at": fields.Datetime.now(), "approved_uid": self.env.uid})
             agreement._resume_replaced()
@@ -192,10 +193,12 @@ class DunningAgreement(models.Model):
         return True
 
     def _check_dates_ahead(self):
-        """A proposal accepted or approved after its first date passed would be
-        late (and broken) the day it starts: refused, to propose again."""
+        """A proposal accepted or approved after its first installment's date
+        passed would be late (and broken) the day it starts: refused, to propose
+        again. The down payment is due on the day of approval at the latest
+        (``_down_payment_from_approval``, as the term says)."""
         self.ensure_one()
-        first = min(self.installment_ids.mapped("date_due"), default=None)
+        first = min(self.installment_ids.filtered("number").mapped("date_due"), default=None)
         today = self.partner_id._dunning_today(self.company_id)
         if first and first < today:
             raise UserError(
@@ -205,6 +208,29 @@ class DunningAgreement(models.Model):
                     date=first.strftime("%d/%m/%Y"),
                 )
             )
+
+    def _down_payment_from_approval(self):
+        """The down payment of a proposal approved after its date (the customer
+        accepted it on the portal, a collections user approved it the next
+        morning) is due on the day of approval, as the term says: it could not
+        be paid before (no payment code exists until the agreement is
+        approved). Only ever later, in the customer's favour; noted."""
+        self.ensure_one()
+        down = self.installment_ids.filtered(lambda installment: not installment.number)
+        today = self.partner_id._dunning_today(self.company_id)
+        if not down or down.date_due >= today:
+            return
+        before = down.date_due
+        down.date_due = today
+        self.message_post(
+            body=self.env._(
+                "The down payment was due on %(before)s, before this agreement was approved: as "
+                "the term provides, it is due on the day of approval, %(today)s.",
+                before=before.strftime("%d/%m/%Y"),
+                today=today.strftime("%d/%m/%Y"),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
 
     def _dunning_link_state(self, now=None):
         """ "valid" or "expired" (tools/portal_rules.py ``link_state``): an

@@ -168,7 +168,8 @@ class DunningAgreement(models.Model):
             if not installment.number:
                 lines.append(
                     env._(
-                        "- Down payment, due %(date)s: %(amount)s",
+                        "- Down payment, due %(date)s, or on the day the company approves this "
+                        "agreement if that is later: %(amount)s",
                         date=format_date(env, installment.date_due),
                         amount=money(installment.amount),
                     )

@@ -236,3 +236,27 @@ class TestDunningAgreementCancel(DunningCase):
         self.assertTrue(
             agreement.message_ids.filtered(lambda m: "was not told by e-mail" in (m.body or ""))
         )
+
+    def test_a_down_payment_is_due_on_the_day_of_approval_at_the_latest(self):
+        """Maria accepts on Thursday an agreement whose down payment is due that
+        day; a collections user approves it on Friday morning: approved (it was
+        refused: "was due on 03/12/2026, which has passed"), the down payment
+        due on Friday as the term says, noted; installment 1 keeps its date."""
+        invoice = self._invoice(self.sp, date(2026, 11, 3), 1000.0)
+        with freeze_time(TODAY):
+            agreement = self.env["dunning.agreement"]._propose(
+                self._receivable(invoice), 2, date(2026, 12, 10), down_payment=100.0
+            )
+            self._customer_accepts(agreement)
+        self.assertIn("or on the day the company approves this agreement", agreement._term_text())
+        with freeze_time(datetime(2026, 12, 4, 12, 0)):
+            agreement.action_approve()
+        self.assertEqual(agreement.state, "approved")
+        down = agreement.installment_ids.filtered(lambda i: not i.number)
+        self.assertEqual(down.date_due, date(2026, 12, 4))
+        self.assertEqual(down.move_line_id.date_maturity, date(2026, 12, 4))
+        first = agreement.installment_ids.filtered(lambda i: i.number == 1)
+        self.assertEqual(first.date_due, date(2026, 12, 10))
+        self.assertTrue(
+            agreement.message_ids.filtered(lambda m: "due on the day of approval" in m.body)
+        )
