@@ -16,6 +16,7 @@
         "security/sms_gateway_security.xml",
         "views/sms_gateway_views.xml",
         "views/sms_gateway_message_views.xml",
+        "views/sms_opt_out_views.xml",
         "views/sms_template_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/sms_composer_views.xml",

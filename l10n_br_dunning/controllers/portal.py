@@ -459,7 +459,7 @@ class DunningPortal(PortalAccount):
             else ("" if by_link else partner[partner._sms_gateway_mobile_field()] or ""),
             "dunning_opted_out": bool(post.get("sms_opt_out"))
             if echo
-            else partner._dunning_sms_opted_out(),
+            else partner._dunning_sms_opted_out(company),
             "dunning_email_opted_out": bool(post.get("email_opt_out"))
             if echo
             else company in partner.dunning_email_opt_out_company_ids,

@@ -67,7 +67,9 @@ SENT_STATE = {"email": "queued", "sms": "queued", "call": "queued", "letter": "t
 class BatchFacts:
     """``dunning.channel._batch_facts``: read once for a batch of customers."""
 
-    opted_out: set  # E.164 numbers in phone.blacklist
+    # {(E.164 number, company id)} that must get no SMS from that company: its
+    # SMS opt-outs and Odoo's global phone.blacklist (``sms.opt.out._opted_out``)
+    opted_out: set
     blacklisted: set  # normalized e-mails in mail.blacklist
     # {(partner id, company id, channel): [event dicts: sent_at, message]} of the
     # capped channels (``_capped_channels``)
@@ -120,10 +122,9 @@ class DunningChannel(models.AbstractModel):
             except PhoneNumberError:
                 continue
         wanted = [number for number in wanted if number]
-        opted_out = set(
-            self.env["phone.blacklist"].sudo().search([("number", "in", wanted)]).mapped("number")
-            if wanted
-            else []
+        companies = self.env["res.company"].sudo().search([]) if wanted else ()
+        opted_out = self.env["sms.opt.out"]._opted_out(
+            [(number, company) for number in wanted for company in companies]
         )
         emails = [email for email in partners.mapped("email_normalized") if email]
         blacklisted = set(
@@ -181,15 +182,10 @@ class DunningChannel(models.AbstractModel):
         credits = facts.credits if facts is not None else self._open_credits(partner)
         credit = credits.get((partner.commercial_partner_id.id, company.id), 0.0)
         if facts is not None:
-            opted_out = bool(number) and number in facts.opted_out
+            opted_out = bool(number) and (number, company.id) in facts.opted_out
             blacklisted = partner.email_normalized in facts.blacklisted
         else:
-            opted_out = bool(
-                number
-                and self.env["phone.blacklist"]
-                .sudo()
-                .search_count([("number", "=", number)], limit=1)
-            )
+            opted_out = bool(number and self.env["sms.opt.out"]._opted_out([(number, company)]))
             blacklisted = bool(
                 partner.email_normalized
                 and self.env["mail.blacklist"]

@@ -49,7 +49,7 @@ class Answer:
     receipt: tuple = None  # (file name, bytes, mimetype)
     activity: tuple = None  # (summary, note) for the person collecting
     partner_values: dict = field(default_factory=dict)
-    opt_out: tuple = None  # (numbers, opted out?) for the SMS blacklist
+    opt_out: tuple = None  # (numbers, company, opted out?) for the company's SMS opt-outs
     log_values: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)  # what an add-on applies (``_apply``)
 
@@ -160,17 +160,27 @@ class DunningPortalRequest(models.Model):
         if prepared.partner_values:
             partner.sudo().write(prepared.partner_values)
         if prepared.opt_out:
-            numbers, opted_out = prepared.opt_out
+            # The invoice's company stops (or resumes) its SMS; the other
+            # companies of the database are the customer's to answer on their
+            # own pages. Opting back in also lifts Odoo's global blacklist.
+            numbers, company, opted_out = prepared.opt_out
+            OptOut = self.env["sms.opt.out"].sudo()
             Blacklist = self.env["phone.blacklist"].sudo()
             for number in numbers:
                 if opted_out:
-                    Blacklist._add(
-                        [number], message=self.env._("Opted out on the customer portal.")
+                    OptOut._add(
+                        number,
+                        company,
+                        "portal",
+                        partner=partner,
+                        note=self.env._("Opted out on the customer portal."),
                     )
                 else:
-                    Blacklist._remove(
-                        [number], message=self.env._("Opted in on the customer portal.")
-                    )
+                    OptOut._remove([number], company)
+                    if Blacklist.search_count([("number", "=", number)], limit=1):
+                        Blacklist._remove(
+                            [number], message=self.env._("Opted in on the customer portal.")
+                        )
         if "email_opt_out" in prepared.extra:
             company, opted_out = prepared.extra["email_opt_out"]
             if (company in partner.dunning_email_opt_out_company_ids) != opted_out:
@@ -366,5 +376,5 @@ class DunningPortalRequest(models.Model):
             ),
             extra=extra,
             partner_values=partner_values,
-            opt_out=({partner._dunning_e164(), number} - {False}, bool(sms_opt_out)),
+            opt_out=({partner._dunning_e164(), number} - {False}, company, bool(sms_opt_out)),
         )

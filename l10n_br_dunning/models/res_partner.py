@@ -235,13 +235,12 @@ class ResPartner(models.Model):
         return partner.dunning_policy_id or by_class or company.dunning_policy_id
 
     # -- contact preferences from the portal ---------------------------------------------
-    def _dunning_sms_opted_out(self):
+    def _dunning_sms_opted_out(self, company):
+        """Whether this customer's number gets no SMS from ``company`` (its
+        opt-out there, or Odoo's global blacklist)."""
         self.ensure_one()
         number = self._dunning_e164()
-        return bool(
-            number
-            and self.env["phone.blacklist"].sudo().search_count([("number", "=", number)], limit=1)
-        )
+        return bool(number and self.env["sms.opt.out"]._opted_out([(number, company)]))
 
     # -- helpers of the SMS templates (installments in the rendering context) ------------
     def _dunning_context_lines(self):

@@ -435,9 +435,13 @@ class TestDunningPortal(DunningCase, HttpCase):
         self.assertEqual(self.sp.dunning_preferred_channel, "email")
         self.assertEqual(self.sp.dunning_preferred_hours, "morning")
         self.assertEqual(self.sp.mobile, "+5511988887777")
-        self.assertTrue(
-            self.env["phone.blacklist"].search([("number", "=", "+5511988887777")]).active
+        # Recorded for the invoice's company (its SMS stop), not database-wide.
+        opt_out = self.env["sms.opt.out"].search([("number", "=", "+5511988887777")])
+        self.assertEqual(
+            (opt_out.company_id, opt_out.source, opt_out.partner_id),
+            (self.move.company_id, "portal", self.sp),
         )
+        self.assertFalse(self.env["phone.blacklist"].search([("number", "=", "+5511988887777")]))
 
     def test_preferences_are_rate_limited_per_customer(self):
         for _ in range(5):

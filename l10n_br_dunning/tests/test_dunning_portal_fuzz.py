@@ -99,6 +99,9 @@ class TestDunningPortalFuzz(DunningCase, HttpCase):
             "blacklist": self.env["phone.blacklist"]
             .with_context(active_test=False)
             .search_count([]),
+            "sms_opt_outs": self.env["sms.opt.out"]
+            .sudo()
+            .search_read([], ["number", "company_id"]),
         }
 
     def _check(self, call, target):

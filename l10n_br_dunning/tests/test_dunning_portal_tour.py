@@ -55,8 +55,8 @@ class TestDunningPortalTour(DunningCase, HttpCase):
         request = self.env["dunning.portal.request"].search([("partner_id", "=", self.sp.id)])
         self.assertEqual(request.code_id.destination, "(11) *****-4321")
         self.assertTrue(request.code_id.used_at)
-        blacklisted = self.env["phone.blacklist"].search([("number", "=", "+5511977776666")])
-        self.assertTrue(blacklisted.active)
+        opt_out = self.env["sms.opt.out"].search([("number", "=", "+5511977776666")])
+        self.assertEqual(opt_out.company_id, self.move.company_id)
 
     def test_split_into_installments_on_a_phone(self):
         self.start_tour(self._url(), "dunning_portal_agreement")

@@ -58,6 +58,11 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self.env.invalidate_all()
         return self.env["dunning.reply"].search([("partner_id", "=", self.sp.id)])
 
+    def _sms_opted_out(self):
+        """Whether the customer's number is on the company's SMS opt-outs (or
+        Odoo's global blacklist)."""
+        return bool(self.env["sms.opt.out"]._opted_out([("+5511987654321", self.company)]))
+
     def _answers(self):
         return self.env["sms.sms"].search(
             [("partner_id", "=", self.sp.id), ("body", "ilike", "Obrigad")]
@@ -165,11 +170,10 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
 
     def test_an_opt_out_in_the_customers_words_is_honoured(self):
         """Not only "SAIR": a sentence the régua reads for sure as an opt-out
-        stops the SMS at once, as the keyword does (the number blacklisted)."""
+        stops the company's SMS at once, as the keyword does (the number on its
+        SMS opt-outs)."""
         self._reply("para de me mandar mensagem por favor")
-        self.assertTrue(
-            self.env["phone.blacklist"].sudo().search([("number", "=", "+5511987654321")])
-        )
+        self.assertTrue(self._sms_opted_out())
         self.assertIn("will no longer receive SMS", self.sp.message_ids[0].body)
         # An e-mail that says it stops the company's e-mail reminders.
         reminder = self._events(self.move, channel="email").filtered("mail_message_id")[:1]
@@ -210,17 +214,13 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         """ "Não pare", "não quero sair": the number stays, a person reads it."""
         for text in ("nao pare", "nao quero sair", "nao precisa parar, vou pagar dia 18"):
             self._reply(text)
-        self.assertFalse(
-            self.env["phone.blacklist"].sudo().search([("number", "=", "+5511987654321")])
-        )
+        self.assertFalse(self._sms_opted_out())
         # The last one is still read as the promise it is.
         self.assertEqual(self.env["dunning.reply"].search([]).day, date(2026, 12, 18))
 
     def test_an_opt_out_beside_another_intent_is_honoured_with_it(self):
         replies = self._reply("ja paguei, parem de me mandar mensagem")
-        self.assertTrue(
-            self.env["phone.blacklist"].sudo().search([("number", "=", "+5511987654321")])
-        )
+        self.assertTrue(self._sms_opted_out())
         self.assertEqual(replies.action, "paid")
 
     def test_an_opt_out_of_another_channel_keeps_the_sms(self):
@@ -228,9 +228,7 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         e-mail, só SMS" stops the e-mails, not the SMS."""
         self._reply("nao me liguem, prefiro sms")
         self._reply("nao quero receber mais email, so sms")
-        self.assertFalse(
-            self.env["phone.blacklist"].sudo().search([("number", "=", "+5511987654321")])
-        )
+        self.assertFalse(self._sms_opted_out())
         self.assertIn(self.company, self.sp.dunning_email_opt_out_company_ids)
 
     def test_an_automatic_email_answer_is_not_read(self):

@@ -8,6 +8,8 @@ from . import sms_gateway_early_report
 from . import sms_gateway_inbound
 from . import sms_gateway_queue
 from . import sms_gateway_message
+from . import sms_opt_out
 from . import sms_sms
 from . import sms_template
 from . import res_partner
+from . import mail_notification

@@ -83,7 +83,8 @@ class SmsGateway(models.Model):
         help="SMS templates longer than this show a warning.",
     )
     opt_out_keywords = fields.Char(
-        help="A reply made of one of these words adds the number to the SMS blacklist.",
+        help="A reply made of one of these words stops the company's SMS to the number "
+        "(No more SMS).",
     )
     status_url = fields.Char(
         "Delivery report URL", compute="_compute_webhook_urls", groups=CREDENTIALS_GROUP
@@ -325,19 +326,36 @@ class SmsGateway(models.Model):
             return "duplicate"
         partner = self._partner_of_number(number)
         if self._is_opt_out(inbound.body):
-            self.env["phone.blacklist"].sudo()._add(
-                [number],
-                message=_("Opted out by replying “%(text)s” to an SMS.", text=inbound.body),
-            )
-            if partner:
-                partner.message_post(
-                    body=_(
-                        "%(number)s replied “%(text)s” to an SMS and will no longer receive SMS.",
-                        number=number,
-                        text=inbound.body,
-                    ),
-                    subtype_xmlid="mail.mt_note",
+            if self.company_id:
+                # The customer answered this company: its SMS stop, not those of
+                # the other companies of the database (as WhatsApp's consent and
+                # calls' "no more calls").
+                self.env["sms.opt.out"]._add(
+                    number,
+                    self.company_id,
+                    "reply",
+                    partner=partner,
+                    note=_("Replied “%(text)s” to an SMS.", text=inbound.body),
                 )
+                body = _(
+                    "%(number)s replied “%(text)s” to an SMS of %(company)s and will no "
+                    "longer receive SMS from it.",
+                    number=number,
+                    text=inbound.body,
+                    company=self.company_id.name,
+                )
+            else:
+                self.env["phone.blacklist"].sudo()._add(
+                    [number],
+                    message=_("Opted out by replying “%(text)s” to an SMS.", text=inbound.body),
+                )
+                body = _(
+                    "%(number)s replied “%(text)s” to an SMS and will no longer receive SMS.",
+                    number=number,
+                    text=inbound.body,
+                )
+            if partner:
+                partner.message_post(body=body, subtype_xmlid="mail.mt_note")
                 # What else the message says ("já paguei, parem de mandar") is
                 # still read; an opt-out alone is not handed to a person.
                 self._on_reply(partner, number, inbound.body, "sms")

@@ -146,9 +146,22 @@ class SmsSms(models.Model):
         if not provider.deduplicates_on_reference:
             interrupted = self.env["sms.gateway.dispatch"].sudo()._interrupted(to_send)
         log_values, outgoing, invalid, results = {}, [], defaultdict(list), []
-        for sms in to_send:
-            values, number, failure = sms._gateway_log_values(gateway)
+        prepared = [(sms, *sms._gateway_log_values(gateway)) for sms in to_send]
+        # Numbers that asked this company (the SMS's: see _get_sms_gateways) for
+        # no more SMS: refused here, whoever queued the SMS.
+        opted_out = self.env["sms.opt.out"]._listed(
+            [(number, gateway.company_id) for _sms, _values, number, _failure in prepared]
+        )
+        for sms, values, number, failure in prepared:
             log_values[sms.uuid] = values
+            if not failure and (number, gateway.company_id.id) in opted_out:
+                failure = "sms_blacklist"
+                values.update(status="failed", failure_type=failure)
+                values["error_detail"] = self.env._(
+                    "%(number)s asked %(company)s for no more SMS: not sent.",
+                    number=number,
+                    company=gateway.company_id.name,
+                )
             if failure:
                 invalid[failure].append(sms.id)
             elif sms in interrupted:

@@ -354,6 +354,35 @@ class TestSmsGatewaySend(StandInMixin, SMSCase):
         self.assertEqual([a[0] for a in self.stand_in.accepted], ["infobip"])
         self.assertEqual(self._log(sms).gateway_id, other_gateway)
 
+    def test_a_number_opted_out_of_the_company_is_refused_by_its_gateway(self):
+        """Any SMS of the company (a message, a bare SMS, not only the régua's)
+        to a number that asked it for no more SMS fails as blacklisted, with
+        the reason; the same number still gets another company's SMS, and
+        Odoo's global blacklist is not touched."""
+        self.env["sms.opt.out"].create({"number": "(11) 98765-4321", "company_id": self.company.id})
+        message = self.partner._message_sms("Promoção de Natal")
+        notification = message.notification_ids
+        self.assertEqual(self.stand_in.accepted, [])
+        self.assertEqual(notification.notification_status, "exception")
+        self.assertEqual(notification.failure_type, "sms_blacklist")
+        self.assertIn("asked", notification.failure_reason)
+        self.assertIn(self.company.name, notification.failure_reason)
+        bare = self._queue("+55 11 98765-4321")
+        bare.send(unlink_failed=False)
+        self.assertEqual((bare.state, bare.failure_type), ("error", "sms_blacklist"))
+        log = self._log(bare)
+        self.assertEqual((log.status, log.failure_type), ("failed", "sms_blacklist"))
+        self.assertIn("no more SMS", log.error_detail)
+        other_company = self.env["res.company"].create({"name": "Filial Rio"})
+        self._create_gateway("infobip", company_id=other_company.id)
+        other = self.env["sms.sms"].create(
+            {"number": "+5511987654321", "body": "Olá", "gateway_company_id": other_company.id}
+        )
+        other.send(unlink_sent=False)
+        self.assertEqual(other.state, "pending")
+        self.assertEqual([a[0] for a in self.stand_in.accepted], ["infobip"])
+        self.assertFalse(self.env["phone.blacklist"].search([]))
+
     def test_two_companies_gateways_show_their_urls_together(self):
         """The gateways' list reads every gateway's webhook URLs at once."""
         other_company = self.env["res.company"].create({"name": "Filial Rio"})

@@ -151,6 +151,7 @@ class TestSmsGatewayWebhookFuzz(StandInMixin, HttpCase):
             self.env["mail.message"].search_count([]),
             self.env["mail.notification"].search_read([], ["notification_status"], order="id"),
             self.env["phone.blacklist"].with_context(active_test=False).search_count([]),
+            self.env["sms.opt.out"].search_read([], ["number", "company_id"]),
             self.env["mail.activity"].search_count([]),
         )
 

@@ -8,6 +8,7 @@ from twilio.request_validator import RequestValidator
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from ..tools import providers
 from .common import StandInMixin
 
 JSON = {"Content-Type": "application/json"}
@@ -211,7 +212,10 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         self.assertEqual(log.status, "delivered")
         self.assertEqual(notification.notification_status, "sent")
 
-    def test_opt_out_reply_blacklists_the_number(self):
+    def test_opt_out_reply_stops_the_companys_sms_only(self):
+        """ "Sair." to the company's gateway: the number is on that company's
+        SMS opt-outs (Odoo's global blacklist, which stops every company's
+        SMS, is left alone), and the customer's chatter says which company."""
         payload = {
             "type": "MESSAGE",
             "message": {
@@ -224,9 +228,30 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         }
         response = self._post_json(self.zenvia.inbound_url, payload)
         self.assertEqual(response.status_code, 200)
+        opt_out = self.env["sms.opt.out"].search([("number", "=", "+5511987654321")])
+        self.assertEqual(
+            (opt_out.company_id, opt_out.source, opt_out.partner_id),
+            (self.zenvia.company_id, "reply", self.partner),
+        )
+        self.assertIn("Sair.", opt_out.note)
+        self.assertFalse(self.env["phone.blacklist"].search([("number", "=", "+5511987654321")]))
+        note = self.partner.message_ids[0].body
+        self.assertIn("no longer receive SMS", note)
+        self.assertIn(self.zenvia.company_id.name, note)
+        # Delivered again: still one opt-out.
+        self.assertEqual(self._post_json(self.zenvia.inbound_url, payload).status_code, 200)
+        self.assertEqual(self.env["sms.opt.out"].search_count([]), 1)
+
+    def test_opt_out_through_a_gateway_without_a_company_blacklists_the_number(self):
+        """Every gateway belongs to a company; one that would not (data
+        written around the ORM) keeps Odoo's global blacklist, as before."""
+        gateway = self.zenvia
+        self.env.cache.update(gateway, gateway._fields["company_id"], [None])
+        inbound = providers.InboundSms("5511987654321", "AURORA", "SAIR", "in-nocompany")
+        self.assertEqual(gateway._process_inbound(inbound), "opt_out")
         blacklist = self.env["phone.blacklist"].search([("number", "=", "+5511987654321")])
         self.assertTrue(blacklist.active)
-        self.assertIn("no longer receive SMS", self.partner.message_ids[0].body)
+        self.assertFalse(self.env["sms.opt.out"].search([]))
 
     def test_an_empty_or_picture_sms_reaches_the_salesperson(self):
         """Zenvia sends an SMS without text (empty, or a picture): recorded for a
@@ -368,3 +393,4 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         url = f"/sms_gateway/{self.zenvia.id}/inbound?token=guess"
         self.assertEqual(self._post_json(url, payload).status_code, 403)
         self.assertFalse(self.env["phone.blacklist"].search([("number", "=", "+5511987654321")]))
+        self.assertFalse(self.env["sms.opt.out"].search([]))
