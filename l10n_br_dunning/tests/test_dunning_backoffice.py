@@ -384,10 +384,11 @@ class TestDunningReports(DunningCase):
         first = self._invoice(self.sp, date(2026, 12, 10), 1000.0)
         second = self._invoice(self.rj, date(2026, 12, 10), 500.0)
         self._run(datetime(2026, 12, 15, 12, 30))  # D+3: e-mail and SMS to both
-        self._pay(first, date=date(2026, 12, 17))  # 2 days after
-        self._pay(second, date=date(2026, 12, 21))  # 6 days after
         with freeze_time(datetime(2026, 12, 15, 12, 31)):  # the queue, inside the window
             self.env["sms.sms"]._process_queue()
+        # Paid after the reminders went (a payment before would cancel them).
+        self._pay(first, date=date(2026, 12, 17))  # 2 days after
+        self._pay(second, date=date(2026, 12, 21))  # 6 days after
         first_sms = self._events(first, channel="sms", state="queued")
         self.gateway._process_status_reports(
             [providers.StatusReport(providers.DELIVERED, uuid=first_sms.sms_uuid)]

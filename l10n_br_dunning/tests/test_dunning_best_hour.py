@@ -85,6 +85,8 @@ class TestDunningBestHour(DunningCase):
             for partner in self.sp | self.rj:
                 for day in range(2, 6):
                     self._reminded(partner, datetime(2026, 11, day, 12, 30), paid=True)
+                for day in range(9, 12):  # afternoons: no answer
+                    self._reminded(partner, datetime(2026, 11, day, 18, 0))
             self.rj.dunning_preferred_hours = "afternoon"  # the customer's own choice
             self.env["res.partner"]._cron_dunning_suggested_hours()
             self.assertEqual(self.sp.dunning_preferred_hours, "any")

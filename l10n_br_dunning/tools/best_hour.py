@@ -10,8 +10,9 @@ res.partner.dunning_preferred_hours): morning before noon, afternoon until
 
 ``suggest`` names the period in which the customer answered most often, with
 its evidence, when there is enough of it: at least ``MIN_CONTACTS`` contacts
-in that period, at least half of them answered, and a rate clearly above
-every other period that has enough contacts to compare (``MARGIN``). Nothing
+in that period and in at least one other to compare it with, at least half of
+them answered, and a rate clearly above every other period that has enough
+contacts to compare (``MARGIN``). Nothing
 is applied here: a person, or the company's setting, accepts a suggestion.
 """
 
@@ -74,7 +75,11 @@ def suggest(contacts, current="any"):
     history does not tell, or tells what the customer already prefers."""
     rows = tally(contacts)
     enough = {p: row for p, row in rows.items() if row[0] >= MIN_CONTACTS}
-    if not enough:
+    if len(enough) < 2:
+        # One period alone tells that the customer answers then, not that it
+        # is better than another: the régua contacts at the window's opening,
+        # so a good payer's history is mornings only, and suggesting (then
+        # applying) "mornings" would only narrow their window.
         return None
     best = max(enough, key=lambda p: (enough[p][1] / enough[p][0], enough[p][1], -PERIODS.index(p)))
     count, answered, kinds = enough[best]

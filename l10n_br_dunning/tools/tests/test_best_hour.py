@@ -52,6 +52,12 @@ def test_calls_answered_in_the_evening():
 
 
 def test_nothing_new_to_suggest_when_it_is_already_the_preference():
-    history = [at(15, d, PAID) for d in range(1, 5)]
+    history = [at(15, d, PAID) for d in range(1, 5)] + [at(9, d) for d in range(6, 9)]
     assert suggest(history, current=AFTERNOON) is None
     assert suggest(history, current="any").period == AFTERNOON
+
+
+def test_one_period_alone_is_no_best_hour():
+    """A good payer reminded at the window's opening answers in the morning:
+    that says nothing against the afternoon."""
+    assert suggest([at(9, d, PAID) for d in range(1, 8)]) is None
