@@ -166,6 +166,9 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         page = self.url_open(response.headers["Location"])
         self.assertEqual(page.status_code, 200)
         self.assertIn("o_dunning_agreement_done", page.text)
+        # No payment code until approved: the page says when it comes.
+        self.assertIn("o_dunning_awaiting_approval", page.text)
+        self.assertNotIn("o_dunning_pix", page.text)
         term = self.url_open(
             f"/my/agreements/{agreement.id}/term?access_token={agreement.access_token}"
         )
