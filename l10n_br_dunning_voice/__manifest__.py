@@ -13,6 +13,7 @@
     "external_dependencies": {"python": ["phonenumbers", "num2words"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/l10n_br_dunning_voice_security.xml",
         "data/dunning_voice_script_data.xml",
         "views/dunning_stage_views.xml",
         "views/dunning_voice_script_views.xml",

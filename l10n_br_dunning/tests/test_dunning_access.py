@@ -63,6 +63,44 @@ class TestDunningAccess(DunningCase):
         with self.assertRaises(AccessError):
             agreement.installment_ids[:1].with_user(self.sp_user).write({"amount": 1.0})
 
+    def test_a_manager_of_one_company_reads_no_links_nor_codes_of_another(self):
+        """The customer links (each opens a customer's open items) and the
+        one-time codes (customer, IP address) of the Rio branch are not read by
+        a manager of São Paulo."""
+        manager = new_test_user(
+            self.env,
+            login="gerente-sp",
+            groups="l10n_br_dunning.group_dunning_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        theirs = self.env["dunning.customer.link"]._for(self.rj, self.rio)
+        ours = self.env["dunning.customer.link"]._for(self.sp, self.company)
+        Link = self.env["dunning.customer.link"].with_user(manager)
+        self.assertEqual(Link.search([("id", "in", (theirs | ours).ids)]), ours)
+        code = (
+            self.env["dunning.portal.code"]
+            .sudo()
+            .search([("company_id", "=", self.rio.id)], limit=1)
+        )
+        if code:
+            Code = self.env["dunning.portal.code"].with_user(manager)
+            self.assertFalse(Code.search([("id", "=", code.id)]))
+        rules = (
+            self.env["ir.rule"]
+            .sudo()
+            .search([("model_id.model", "in", ("dunning.customer.link", "dunning.portal.code"))])
+        )
+        self.assertEqual(len(rules), 2)
+
+    def test_a_salesperson_reads_no_sms_the_regua_sent(self):
+        """The SMS log holds the customer's mobile, the amount and the link to
+        their invoice: collections and administrators only, as Odoo's sms.sms."""
+        seller = new_test_user(self.env, login="vendas-sms", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            self.env["sms.gateway.message"].with_user(seller).search([])
+        self.env["sms.gateway.message"].with_user(self.sp_user).search([])  # the collections team
+
     def test_a_salesperson_opens_an_invoice_without_the_collection_tab(self):
         """Someone who reads invoices without accounting rights (a salesperson
         with Sales installed) reads none of the collection records the tab

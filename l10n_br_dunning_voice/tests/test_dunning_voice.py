@@ -325,3 +325,24 @@ class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
                 partner.dunning_hours_evidence,
                 "Answered the call 3 of 3 times after a contact in the evening.",
             )
+
+
+@tagged("post_install", "-at_install")
+class TestDunningVoiceScriptCompanies(DunningCase):
+    def test_a_companys_script_is_not_another_companys(self):
+        """A script made for the Rio branch (its name, its number to call back)
+        is neither listed to nor editable by a user of São Paulo; a script
+        without a company is everyone's."""
+        rio = self.setup_other_company(name="Aurora Filial Rio")["company"]
+        shared = self.env["dunning.voice.script"].search([("company_id", "=", False)], limit=1)
+        theirs = shared.copy({"company_id": rio.id})
+        user = new_test_user(
+            self.env,
+            login="cobranca-voz-sp",
+            groups="l10n_br_dunning.group_dunning_manager",
+            company_id=self.company.id,
+            company_ids=[(6, 0, self.company.ids)],
+        )
+        Script = self.env["dunning.voice.script"].with_user(user)
+        found = Script.search([("id", "in", (shared | theirs).ids)])
+        self.assertEqual(found, shared)

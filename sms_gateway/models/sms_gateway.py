@@ -122,9 +122,9 @@ class SmsGateway(models.Model):
 
     def _compute_gateway_message_count(self):
         counts = dict(
-            self.env["sms.gateway.message"]._read_group(
-                [("gateway_id", "in", self.ids)], ["gateway_id"], ["__count"]
-            )
+            self.env["sms.gateway.message"]
+            .sudo()
+            ._read_group([("gateway_id", "in", self.ids)], ["gateway_id"], ["__count"])
         )
         for gateway in self:
             gateway.gateway_message_count = counts.get(gateway, 0)
