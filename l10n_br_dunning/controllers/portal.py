@@ -235,6 +235,15 @@ class DunningPortal(PortalAccount):
         try:
             answer = answers[action]()
             code = None
+            if action == "paid" and post.get("dunning_code") and not answer.get("receipt"):
+                # The code confirms a receipt: a phone does not keep the file
+                # between the two steps; never a claim without the file confirmed.
+                raise UserError(
+                    request.env._(
+                        "Choose the receipt again before sending: for your safety, the page does "
+                        "not keep the file between the two steps."
+                    )
+                )
             if answer.get("receipt"):
                 # A file sent through a link: the customer confirms with a code,
                 # asked only for an answer that can be accepted.

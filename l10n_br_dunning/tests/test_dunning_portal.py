@@ -248,6 +248,29 @@ class TestDunningPortal(DunningCase, HttpCase):
         self.assertFalse(self.move.dunning_paused)
         self.assertTrue(self._events(self.move).filtered(lambda e: e.state == "queued"))
 
+    def test_a_code_sent_without_the_receipt_again_keeps_the_code_step(self):
+        """On a phone the file is not kept between the two steps: the code typed
+        and sent without the file is refused, saying so, and nothing is stored
+        (it was taken as a claim without receipt, the code ignored)."""
+        values = {"paid_on": "2026-12-14", "method": "pix"}
+        files = {"receipt": ("comprovante.pdf", PDF, "application/pdf")}
+        first = self._post("paid", values, files=files)
+        self.assertIn("o_dunning_code_step", first.text)
+        values["dunning_code"] = self._last_code(self.sp)
+        response = self._post("paid", values)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("Escolha o comprovante novamente", response.text)
+        self.assertIn("o_dunning_code_step", response.text)
+        self.assertFalse(self.move.dunning_paused)
+        self.assertFalse(self.move.dunning_portal_request_ids)
+        # With the file chosen again, the same code goes through.
+        self.assertEqual(self._post("paid", values, files=files).status_code, 303)
+        self.assertTrue(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", "account.move"), ("res_id", "=", self.move.id)]
+            )
+        )
+
     def test_refused_uploads_store_nothing(self):
         self.company.dunning_upload_max_mb = 1
         cases = [
