@@ -241,6 +241,10 @@ class TestDunningPortal(DunningCase, HttpCase):
         activity = self.move.activity_ids
         self.assertEqual(activity.user_id, self.move.invoice_user_id, "the salesperson checks it")
         self.assertIn("14/12/2026", activity.note)
+        # The page says until when nothing is sent (the pause ends by itself).
+        done = self.url_open(response.headers["Location"]).text
+        self.assertIn("Você não receberá lembretes desta fatura até", done)
+        self.assertIn("20/12/2026", done)
         # The régua sends nothing while the payment is checked, then resumes by itself.
         self._run(datetime(2026, 12, 18, 13, 0))
         self.assertFalse(self._events(self.move).filtered(lambda e: e.state == "queued"))
