@@ -483,9 +483,15 @@ class DunningPortal(PortalAccount):
             "dunning_channels": partner._fields["dunning_preferred_channel"]._description_selection(
                 request.env
             ),
-            "dunning_hours": partner._fields["dunning_preferred_hours"]._description_selection(
-                request.env
-            ),
+            # Only the hours this company's window has (an evening it does not
+            # reach would be ignored).
+            "dunning_hours": [
+                (key, label)
+                for key, label in partner._fields["dunning_preferred_hours"]._description_selection(
+                    request.env
+                )
+                if key in company.sudo()._dunning_hours_offered(partner)
+            ],
         }
         values.update(self._dunning_preferences_values(partner, company, post, echo))
         return request.render("l10n_br_dunning.portal_dunning_preferences", values, status=status)

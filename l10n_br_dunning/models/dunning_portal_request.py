@@ -334,6 +334,16 @@ class DunningPortalRequest(models.Model):
         hours_choices = dict(partner._fields["dunning_preferred_hours"].selection)
         if channel not in channels or hours not in hours_choices:
             raise UserError(self.env._("Please choose a channel and the hours that suit you."))
+        if hours not in company.sudo()._dunning_hours_offered(partner):
+            raise UserError(
+                self.env._(
+                    "We do not send reminders at those hours (%(hours)s): please choose other "
+                    "hours.",
+                    hours=dict(
+                        partner._fields["dunning_preferred_hours"]._description_selection(self.env)
+                    )[hours],
+                )
+            )
         keep = mobile is None  # a token page keeps the number on file
         mobile = (mobile or "").strip()
         number = partner._dunning_e164() if keep else False

@@ -495,10 +495,10 @@ class ResCompany(models.Model):
         address = email_normalize(self.dunning_reply_to or "")
         return formataddr((self.name, address)) if address else False
 
-    def _dunning_window(self, partner=None):
+    def _dunning_window(self, partner=None, preferred=True):
         """The sending window: the company's, narrowed to what the customer's
-        state law allows (tools/business_calendar.py, STATE_LAWS), then to the
-        hours the customer prefers."""
+        state law allows (tools/business_calendar.py, STATE_LAWS), then (unless
+        ``preferred`` is False) to the hours the customer prefers."""
         self.ensure_one()
         weekdays = frozenset(range(6 if self.dunning_saturday else 5))
         window = SendWindow(
@@ -508,8 +508,18 @@ class ResCompany(models.Model):
         )
         if not partner:
             return legal_window(window)
-        state = partner._dunning_state(self)
-        return legal_window(window, state).narrowed(partner.dunning_preferred_hours)
+        window = legal_window(window, partner._dunning_state(self))
+        return window.narrowed(partner.dunning_preferred_hours) if preferred else window
+
+    def _dunning_hours_offered(self, partner):
+        """The preferred hours ``partner`` may choose with this company: those
+        its window (the company's hours within the customer's state law) has a
+        part for; "any" always. An evening the window does not reach is not
+        offered (it would be ignored)."""
+        self.ensure_one()
+        window = self._dunning_window(partner, preferred=False)
+        keys = [key for key, _label in partner._fields["dunning_preferred_hours"].selection]
+        return [key for key in keys if key == "any" or window.allows(key)]
 
     def _dunning_ensure_policy(self):
         """Give each company without a default policy, or without a policy for

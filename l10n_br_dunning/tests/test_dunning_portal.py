@@ -470,6 +470,22 @@ class TestDunningPortal(DunningCase, HttpCase):
         )
         self.assertFalse(self.env["phone.blacklist"].search([("number", "=", "+5511988887777")]))
 
+    def test_evenings_are_offered_only_where_the_window_reaches_them(self):
+        """The company writes 9h to 18h: "À noite" is not offered (the régua
+        would write in the morning anyway), and a form that sends it is
+        refused; with a window to 20h in São Paulo it is offered and kept."""
+        self.company.write({"dunning_window_start": 9.0, "dunning_window_end": 18.0})
+        html = self.url_open(self._preferences_url()).text
+        self.assertNotIn('value="evening"', html)
+        self.assertIn('value="afternoon"', html)
+        response = self._save_preferences(channel="sms", hours="evening")
+        self.assertEqual(response.status_code, 400)
+        self.assertNotEqual(self.sp.dunning_preferred_hours, "evening")
+        self.company.dunning_window_end = 20.0
+        self.assertIn('value="evening"', self.url_open(self._preferences_url()).text)
+        self.assertEqual(self._save_preferences(channel="sms", hours="evening").status_code, 200)
+        self.assertEqual(self.sp.dunning_preferred_hours, "evening")
+
     def test_preferences_are_rate_limited_per_customer(self):
         for _ in range(5):
             self.assertEqual(self._save_preferences(hours="morning").status_code, 200)

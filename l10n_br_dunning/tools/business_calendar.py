@@ -155,6 +155,12 @@ class SendWindow:
         opens = calendar.opens_at(day) if calendar is not None else None
         return (max(start, opens), end) if opens else (start, end)
 
+    def allows(self, preferred_hours):
+        """Whether this window has the part a customer may prefer ("evening"
+        only where it reaches past 18h): a preference ``narrowed`` can keep."""
+        start, end = _narrow(self.start, self.end, preferred_hours)
+        return start < end
+
     def narrowed(self, preferred_hours):
         """The part of the window a customer prefers ("morning": until noon,
         "afternoon": noon to 18h, "evening": from 18h, for those who work by

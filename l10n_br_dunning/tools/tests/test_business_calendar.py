@@ -249,3 +249,11 @@ def test_ash_wednesday_is_a_business_day_from_noon():
     # Without the banks' optional holidays it is an ordinary day.
     plain = BusinessCalendar("SP", bank_holidays=False)
     assert window.opening(ash, tz, plain) == datetime(2026, 2, 18, 12, 0, tzinfo=UTC)
+
+
+def test_a_window_allows_only_the_parts_it_has():
+    day_only = SendWindow(start=time(9), end=time(18))
+    assert day_only.allows("morning") and day_only.allows("afternoon")
+    assert not day_only.allows("evening")
+    assert SendWindow(start=time(8), end=time(20)).allows("evening")
+    assert not SendWindow(start=time(13), end=time(18)).allows("morning")
