@@ -186,6 +186,16 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         ).text
         self.assertIn("o_dunning_settled", html)
         self.assertIn(agreement.name, html)
+        # Not "Pago" beside the amount: it was replaced, not paid.
+        self.assertIn("o_dunning_renegotiated", html)
+        self.assertIn("Renegociada", html)
+        self.assertNotIn("fa-check-circle", html)
+        # Nor in the customer's list of invoices.
+        self._maria_portal_user()
+        self.authenticate("maria-portal", "maria-portal-123")
+        listed = self.url_open("/my/invoices").text
+        self.assertIn("o_dunning_renegotiated", listed)
+        self.assertNotIn("fa-check", listed)
 
     def test_the_portal_approves_within_the_rules_when_the_company_lets_it(self):
         self.company.dunning_agreement_portal_approves = True
@@ -361,9 +371,8 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         self.assertNotIn("o_dunning_choose", html)
         self.assertFalse(self._agreements())
 
-    def test_the_whole_overdue_balance_from_my_account(self):
-        second = self._invoice(self.sp, date(2026, 12, 5), 219.5)
-        user = self.env["res.users"].create(
+    def _maria_portal_user(self):
+        return self.env["res.users"].create(
             {
                 "name": "Maria Souza",
                 "login": "maria-portal",
@@ -374,6 +383,10 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
                 "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
             }
         )
+
+    def test_the_whole_overdue_balance_from_my_account(self):
+        second = self._invoice(self.sp, date(2026, 12, 5), 219.5)
+        user = self._maria_portal_user()
         self.authenticate(user.login, "maria-portal-123")
         counters = self.make_jsonrpc_request("/my/counters", {"counters": ["dunning_split_count"]})
         self.assertEqual(counters["dunning_split_count"], 2, "two overdue installments")
