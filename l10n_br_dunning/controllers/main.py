@@ -73,6 +73,8 @@ class DunningShortLink(http.Controller):
             "dunning_link_state": state,
             "dunning_items": items,
             "dunning_total": statement["total"] if state == "valid" else 0,
+            "dunning_credit": statement["credit"] if state == "valid" else 0,
+            "dunning_balance": statement["balance"],
             "dunning_currency": statement["currency"],
         }
         status = 200 if state == "valid" else 410

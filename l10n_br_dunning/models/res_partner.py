@@ -570,6 +570,12 @@ class ResPartner(models.Model):
         ]
         overdue = sum(i["amount"] for i in items if i["days_overdue"] > 0)
         total = sum(i["amount"] for i in items)
+        # A payment or a credit note no invoice was matched with yet: the
+        # customer may owe that much less (the régua reminds them of nothing,
+        # the dashboard shows it); the statement says so, and the balance.
+        Channel = self.env["dunning.channel"].sudo()
+        credit = Channel._open_credits(partner).get((partner.id, company.id), 0.0)
+        credit = credit if Channel._credit_text(company, credit) else 0.0
         return {
             "today": today,
             "lines": items,
@@ -577,6 +583,8 @@ class ResPartner(models.Model):
             "total": total,
             "overdue": overdue,
             "not_due": total - overdue,
+            "credit": credit,
+            "balance": company.currency_id.round(total - credit),
         }
 
     # -- replies by e-mail ---------------------------------------------------------------

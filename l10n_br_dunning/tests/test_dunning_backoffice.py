@@ -3,6 +3,7 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -379,6 +380,37 @@ class TestDunningReports(DunningCase):
         self.assertEqual(
             template.report_template_ids.report_name, "l10n_br_dunning.report_dunning_statement"
         )
+
+    def test_the_statement_shows_a_credit_not_yet_applied(self):
+        """R$ 250,00 open and a credit note of R$ 100,00 matched with nothing:
+        the statement does not call R$ 250,00 the total owed; it shows the
+        credit and the balance after it (R$ 150,00), as the customer's page."""
+        self._invoice(self.sp, date(2026, 12, 1), 250.0)
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.sp.id,
+                "invoice_date": date(2026, 12, 10),
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Devolução", "quantity": 1, "price_unit": 100.0, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        refund.action_post()
+        with freeze_time(datetime(2026, 12, 15, 15, 0)):
+            statement = self.sp._dunning_statement(self.company)
+            html = (
+                self.env["ir.actions.report"]
+                ._render_qweb_html("l10n_br_dunning.dunning_statement_report", self.sp.ids)[0]
+                .decode()
+            )
+        self.assertEqual((statement["total"], statement["credit"]), (250.0, 100.0))
+        self.assertEqual(statement["balance"], 150.0)
+        self.assertIn("o_dunning_statement_credit", html)
+        self.assertIn("Balance after the credit", html)
+        self.assertNotIn("Total owed", html)
 
     def test_effectiveness_on_a_known_history(self):
         first = self._invoice(self.sp, date(2026, 12, 10), 1000.0)
