@@ -67,7 +67,12 @@ class DunningEffectiveness(models.Model):
     paid_3 = fields.Integer("Paid within 3 days", readonly=True)
     paid_7 = fields.Integer("Paid within 7 days", readonly=True)
     amount = fields.Monetary("Amount reminded", readonly=True)
-    recovered = fields.Monetary("Amount recovered (7 days)", readonly=True)
+    recovered = fields.Monetary(
+        "Amount recovered (7 days)",
+        readonly=True,
+        help="The installment's amount, credited to the last reminder sent within 7 days "
+        "before it was paid: each payment counts once, whatever the channels.",
+    )
     renegotiated_7 = fields.Integer(
         "Renegotiated within 7 days",
         readonly=True,
@@ -101,7 +106,14 @@ class DunningEffectiveness(models.Model):
                    (p.paid_on - e.sent_at::date BETWEEN 0 AND 3)::int AS paid_3,
                    (p.paid_on - e.sent_at::date BETWEEN 0 AND 7)::int AS paid_7,
                    e.amount_residual AS amount,
+                   -- One payment is recovered once: credited to the last
+                   -- reminder of the installment sent within 7 days before it
+                   -- (an e-mail and an SMS of a stage did not bring it twice).
                    CASE WHEN p.paid_on - e.sent_at::date BETWEEN 0 AND 7
+                         AND ROW_NUMBER() OVER (
+                                 PARTITION BY COALESCE(e.move_line_id, -e.move_id),
+                                              p.paid_on - e.sent_at::date BETWEEN 0 AND 7
+                                 ORDER BY e.sent_at DESC, e.id DESC) = 1
                         THEN e.amount_residual ELSE 0 END AS recovered,
                    (r.renegotiated_on - e.sent_at::date BETWEEN 0 AND 7)::int AS renegotiated_7
               FROM dunning_event e

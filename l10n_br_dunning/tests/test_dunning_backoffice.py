@@ -438,13 +438,17 @@ class TestDunningReports(DunningCase):
         self.assertEqual(
             {
                 channel: tuple(
-                    by_channel[channel][k]
-                    for k in ("messages", "delivered", "paid_3", "paid_7", "recovered")
+                    by_channel[channel][k] for k in ("messages", "delivered", "paid_3", "paid_7")
                 )
                 for channel in ("email", "sms")
             },
-            {"email": (2, 0, 1, 2, 1500.0), "sms": (2, 1, 1, 2, 1500.0)},
+            {"email": (2, 0, 1, 2), "sms": (2, 1, 1, 2)},
         )
+        # Each payment is recovered once (R$ 1.500,00 in all), not once per
+        # message (R$ 3.000,00 from an e-mail and an SMS each).
+        self.assertEqual(sum(group["recovered"] for group in by_channel.values()), 1500.0)
+        (by_stage,) = Report.read_group(domain, ["recovered:sum"], ["stage_id"])
+        self.assertEqual(by_stage["recovered"], 1500.0)
         stage = Report.search(domain).stage_id
         self.assertEqual(stage.offset_days, 3)
 
