@@ -4,6 +4,7 @@ customers, late runs, one definition of each rule (issue 11)."""
 
 import re
 from datetime import date, datetime
+from html import unescape
 
 from freezegun import freeze_time
 
@@ -740,6 +741,14 @@ class TestDunningPortalTwoCompanies(DunningCase, HttpCase):
         stranger = self.env["res.company"].create({"name": "Outra Empresa"})
         response = self.url_open(f"/my/dunning/preferences/{stranger.id}")
         self.assertEqual(response.status_code, 404)
+
+    def test_each_invoice_of_my_invoices_says_whose_it_is(self):
+        """Two companies' invoices may bear the same number: each row names
+        its company when the customer has several."""
+        html = self.url_open("/my/invoices").text
+        names = re.findall(r'class="d-block text-muted o_dunning_company">([^<]*)<', html)
+        expected = sorted([self.company.name, self.rio.name])
+        self.assertEqual(sorted(unescape(name) for name in names), expected)
 
     def test_the_branchs_overdue_balance_can_be_split(self):
         counters = self.make_jsonrpc_request("/my/counters", {"counters": ["dunning_split_count"]})
