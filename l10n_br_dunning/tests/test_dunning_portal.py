@@ -167,6 +167,21 @@ class TestDunningPortal(DunningCase, HttpCase):
         self.assertIn('id="dunning"', html)
         self.assertFalse(self.move._has_to_be_paid())
 
+    def test_an_invoice_in_dollars_shows_the_dollars_beside_the_reais(self):
+        """USD 100,00 asked as R$ 400,00 at the day's rate: the card says the
+        dollar amount it comes from (the sidebar beside it shows US$ 100,00)."""
+        usd = self.setup_other_currency(
+            "USD", rates=[("2026-10-01", 1 / 5.0), ("2026-12-01", 1 / 4.0)]
+        )
+        move = self._invoice(self.sp, date(2026, 12, 10), 100.0, currency=usd)
+        move._portal_ensure_token()
+        html = self._page(move).text
+        card = html[html.index('id="dunning"') :]
+        self.assertIn("o_dunning_foreign_amount", card)
+        self.assertIn("ao câmbio de hoje", card)
+        amounts = re.findall(r'oe_currency_value">([^<]+)<', card)
+        self.assertEqual(amounts[:2], ["400,00", "100,00"])
+
     def test_the_sidebars_due_date_is_the_same_day_in_brazil(self):
         """Odoo's sidebar counts days overdue in the browser from the date it is
         given: at midnight UTC it is the day before in Brazil (one day more
