@@ -354,12 +354,9 @@ class TestDunningInvoiceActions(DunningCase):
 class TestDunningReports(DunningCase):
     """Statement, effectiveness and DSO against hand-computed fixtures."""
 
-    def test_statement_of_open_items(self):
-        self._invoice(self.sp, date(2026, 12, 20), 100.0)
-        late = self._invoice(self.sp, date(2026, 12, 1), 250.0)
-        paid = self._invoice(self.sp, date(2026, 11, 1), 999.0)
-        self._pay(paid, date=date(2026, 11, 1))
-        # Noon of TODAY in São Paulo: the statement counts on the customer's date.
+    def _statement(self):
+        """Maria's statement and its PDF's HTML at noon of TODAY in São Paulo
+        (the statement counts on the customer's date)."""
         with freeze_time(datetime(2026, 12, 15, 15, 0)):
             statement = self.sp._dunning_statement(self.company)
             html = (
@@ -367,6 +364,14 @@ class TestDunningReports(DunningCase):
                 ._render_qweb_html("l10n_br_dunning.dunning_statement_report", self.sp.ids)[0]
                 .decode()
             )
+        return statement, html
+
+    def test_statement_of_open_items(self):
+        self._invoice(self.sp, date(2026, 12, 20), 100.0)
+        late = self._invoice(self.sp, date(2026, 12, 1), 250.0)
+        paid = self._invoice(self.sp, date(2026, 11, 1), 999.0)
+        self._pay(paid, date=date(2026, 11, 1))
+        statement, html = self._statement()
         self.assertEqual(
             (statement["total"], statement["overdue"], statement["not_due"]), (350.0, 250.0, 100.0)
         )
@@ -399,13 +404,7 @@ class TestDunningReports(DunningCase):
             }
         )
         refund.action_post()
-        with freeze_time(datetime(2026, 12, 15, 15, 0)):
-            statement = self.sp._dunning_statement(self.company)
-            html = (
-                self.env["ir.actions.report"]
-                ._render_qweb_html("l10n_br_dunning.dunning_statement_report", self.sp.ids)[0]
-                .decode()
-            )
+        statement, html = self._statement()
         self.assertEqual((statement["total"], statement["credit"]), (250.0, 100.0))
         self.assertEqual(statement["balance"], 150.0)
         self.assertIn("o_dunning_statement_credit", html)

@@ -4,8 +4,6 @@ webhook: a promise pauses the reminders until the day after, a payment claim
 and a dispute run the portal's flows, a wish to negotiate gets the Parcelar
 link, anything unsure goes to a person; a person can undo it."""
 
-import hashlib
-import json
 from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
@@ -38,24 +36,7 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self._run(D3_RUN)
 
     def _reply(self, text, at=REPLY_AT):
-        payload = {
-            "type": "MESSAGE",
-            "message": {
-                # One provider id per text: the same SMS delivered twice is read once.
-                "id": f"in-{hashlib.sha1(text.encode()).hexdigest()[:12]}",
-                "from": "5511987654321",
-                "direction": "IN",
-                "contents": [{"type": "text", "text": text}],
-            },
-        }
-        with freeze_time(at):
-            response = self.url_open(
-                self.zenvia.inbound_url,
-                data=json.dumps(payload),
-                headers={"Content-Type": "application/json"},
-            )
-        self.assertEqual(response.status_code, 200)
-        self.env.invalidate_all()
+        self._zenvia_reply(self.zenvia, text, at)
         return self.env["dunning.reply"].search([("partner_id", "=", self.sp.id)])
 
     def _sms_opted_out(self):

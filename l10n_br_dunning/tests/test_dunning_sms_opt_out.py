@@ -4,8 +4,6 @@ calls" and e-mail reminders are: a customer who answered "SAIR" to one company
 (or asked it on its portal page) still gets the other companies' SMS. Over the
 SMS gateway's real inbound webhook and the portal's real preferences page."""
 
-import hashlib
-import json
 import re
 from datetime import date, datetime
 
@@ -47,23 +45,7 @@ class TestDunningSmsOptOut(StandInMixin, DunningCase, HttpCase):
         cls.move_b = cls._invoice(cls.sp, DUE, company=cls.other)
 
     def _reply(self, text):
-        payload = {
-            "type": "MESSAGE",
-            "message": {
-                "id": f"in-{hashlib.sha1(text.encode()).hexdigest()[:12]}",
-                "from": "5511987654321",
-                "direction": "IN",
-                "contents": [{"type": "text", "text": text}],
-            },
-        }
-        with freeze_time(REPLY_AT):
-            response = self.url_open(
-                self.zenvia.inbound_url,
-                data=json.dumps(payload),
-                headers={"Content-Type": "application/json"},
-            )
-        self.assertEqual(response.status_code, 200)
-        self.env.invalidate_all()
+        self._zenvia_reply(self.zenvia, text, REPLY_AT)
 
     def _sms_events(self, move):
         """The SMS the run decided for ``move`` (the stage of the day; earlier

@@ -1,4 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import hashlib
+import json
+
+from freezegun import freeze_time
+
 from odoo.tests import common
 
 from ..tools import sessions
@@ -57,3 +62,26 @@ class StandInMixin:
                 }
             )
         )
+
+    def _zenvia_reply(self, gateway, text, at, number="5511987654321"):
+        """A customer's SMS ``text`` posted to a Zenvia ``gateway``'s inbound
+        webhook at ``at``, as Zenvia posts it (one provider id per text: the
+        same SMS delivered twice is read once); an HttpCase's."""
+        payload = {
+            "type": "MESSAGE",
+            "message": {
+                "id": f"in-{hashlib.sha1(text.encode()).hexdigest()[:12]}",
+                "from": number,
+                "direction": "IN",
+                "contents": [{"type": "text", "text": text}],
+            },
+        }
+        with freeze_time(at):
+            response = self.url_open(
+                gateway.inbound_url,
+                data=json.dumps(payload),
+                headers={"Content-Type": "application/json"},
+            )
+        self.assertEqual(response.status_code, 200)
+        self.env.invalidate_all()
+        return response
