@@ -292,3 +292,12 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         sms = self.env["sms.sms"].search([("partner_id", "=", self.sp.id)], order="id desc")[:1]
         self.assertIn("Nao localizamos o pagamento de 17/12.", sms.body)
         self.assertNotIn("Se ja pagou", sms.body)
+
+    def test_a_day_to_call_back_is_no_promise(self):
+        """ "amanhã te ligo": a person answers it; nothing is confirmed, no
+        pause, no promise to break later."""
+        self.assertFalse(self._reply("amanhã te ligo"))
+        self.assertFalse(self.move.dunning_paused)
+        self.assertFalse(self.move.dunning_promise_date)
+        self.assertFalse(self._answers())
+        self.assertTrue(self.sp.activity_ids.filtered(lambda a: "SMS reply" in (a.summary or "")))

@@ -556,6 +556,14 @@ _WRONG_PERSON = re.compile(
     r"isso)\b)[a-z]+|(esse|este) numero (nao e|nao eh|nao pertence)|nao (e|eh) mais o numero d|"
     r"mudou de numero|troquei de numero)"
 )
+# What a short reply naming a day may say it will do that is not paying:
+# "amanhã te ligo", "me liga segunda", "segunda te retorno", "sexta eu vejo".
+_NOT_PAYING = re.compile(
+    r"\b(lig(o|a|ue|uem|ar|amos)|retorn\w*|respond\w*|cham(o|a|e|em|ar|amos)|"
+    r"ve(r|jo|ja|jam|mos|remos)|verific\w*|olh(o|a|ar|amos)|convers\w*|fal(o|a|e|ar|amos)|"
+    r"pass(o|a|ar|amos)|volt(o|a|ar|amos)|avis(o|a|e|ar|amos)|confirm(o|a|ar|amos)|"
+    r"explic(o|a|ar)|contat\w*|entr(o|a|ar|amos) em contato|respost\w*|aviso)\b"
+)
 # A day the customer does not fix: "depois do dia 20", "entre o dia 10 e 15",
 # "dia 10 ou 11", "em 7 dias úteis": a person agrees on it.
 _VAGUE_DAY = re.compile(
@@ -899,9 +907,10 @@ def _intents(folded, clauses, forward, today, asked=(), asked_tails=()):
             re.search(
                 r"\b(pag\w*|pix|quit\w*|acert\w*|deposit\w*|transfer\w*|boleto|consigo)\b", folded
             )
-            or len(folded.split()) <= 4
+            or (len(folded.split()) <= 4 and not _NOT_PAYING.search(folded))
         ):
-            # or the reply is the day alone: "segunda q vem"
+            # or the reply is the day alone: "segunda q vem"; not a day to
+            # call, answer or look ("amanhã te ligo", "sexta eu vejo").
             found[PROMISE] = "day ahead"
     if PAID in found and PROMISE not in found and not _strong_paid(folded, clauses):
         if not forward and _FUTURE.search(folded):

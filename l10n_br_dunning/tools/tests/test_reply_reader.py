@@ -460,3 +460,35 @@ def test_a_dictated_question_mark_makes_a_question():
 def test_a_bill_settled_in_an_accountants_words_is_paid():
     text = "A mensalidade de novembro foi liquidada em 10/11/2026 através do boleto enviado."
     assert acted(read(text, date(2026, 11, 12))) == (PAID, date(2026, 11, 10))
+
+
+# -- a ninth writer (benchmarks/replies/probe4.jsonl) --------------------------------------
+FRIDAY = date(2026, 12, 4)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "amanhã te ligo",
+        "me liga segunda",
+        "segunda te retorno",
+        "amanhã te respondo",
+        "me chama amanha",
+        "amanhã conversamos",
+        "sabado te chamo",
+        "sexta eu vejo",
+        "segunda eu passo ai",
+    ],
+)
+def test_a_day_to_call_or_answer_is_no_promise(text):
+    """A short reply naming a day with a verb that is not paying: a person
+    answers it, no promise is confirmed (and later held as broken)."""
+    assert acted(read(text, FRIDAY)) == (OTHER, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("amanha", date(2026, 12, 5)), ("sexta", date(2026, 12, 11)), ("ate domingo eu faco", None)],
+)
+def test_the_day_alone_is_still_a_promise(text, day):
+    assert acted(read(text, FRIDAY)) == (PROMISE, day or date(2026, 12, 6))
