@@ -301,3 +301,18 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self.assertFalse(self.move.dunning_promise_date)
         self.assertFalse(self._answers())
         self.assertTrue(self.sp.activity_ids.filtered(lambda a: "SMS reply" in (a.summary or "")))
+
+    def test_a_weekday_with_its_day_is_that_day(self):
+        """ "pago quinta-feira 24" on Tuesday the 15th: the 24th, not Thursday
+        the 17th (the confirmation contradicted the customer, the promise was
+        broken a week early)."""
+        reply = self._reply("pago quinta-feira 24")
+        self.assertEqual((reply.action, reply.day), ("promise", date(2026, 12, 24)))
+        self.assertEqual(self.move.dunning_paused_until, date(2026, 12, 25))
+        self.assertEqual(reply.answer, "Anotado: pagamento em 24/12. Obrigado!")
+
+    def test_a_weekday_that_is_not_the_days_goes_to_a_person(self):
+        # Friday is the 18th: "sexta dia 19" is for a person to check.
+        self.assertFalse(self._reply("pago sexta dia 19"))
+        self.assertFalse(self.move.dunning_paused)
+        self.assertTrue(self.sp.activity_ids.filtered(lambda a: "SMS reply" in (a.summary or "")))

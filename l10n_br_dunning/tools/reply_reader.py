@@ -682,16 +682,16 @@ def _forward_date(text, today):
     if number and 1 <= number <= 31:
         month = _next_month(today)
         return _month_day(month.year, month.month, number)
+    named = _weekday_and_number(text, today)
+    if named:
+        return named[0]  # "pago quinta-feira 24": the 24th
     for found in re.finditer(r"\bdia (\d{1,2}|[a-z]+)\b( do mes que vem| do proximo mes)?", text):
         number = _number(found.group(1))
         if number and 1 <= number <= 31:
             if found.group(2):
                 month = _next_month(today)
                 return _month_day(month.year, month.month, number)
-            month = today.replace(day=1) if number >= today.day else _next_month(today)
-            while number > monthrange(month.year, month.month)[1]:
-                month = _next_month(month)  # "dia 30" in February: March's
-            return date(month.year, month.month, number)
+            return _next_nth(number, today)
     if re.search(r"\b(ate o|no) natal\b", text):
         christmas = date(today.year, 12, 25)
         return christmas if christmas >= today else date(today.year + 1, 12, 25)
@@ -713,6 +713,35 @@ def _forward_date(text, today):
     if re.search(r"\b(hoje|agora)\b", text):
         return today
     return None
+
+
+def _next_nth(number, today):
+    """The next day numbered ``number`` (1-31), today included ("dia 30" in
+    February: March's)."""
+    month = today.replace(day=1) if number >= today.day else _next_month(today)
+    while number > monthrange(month.year, month.month)[1]:
+        month = _next_month(month)
+    return date(month.year, month.month, number)
+
+
+# "quinta-feira 24", "terça, 15", "sábado dia 19": a weekday and its day's number
+# (not "sexta 10 horas", "segunda 2 parcelas").
+_WEEKDAY_NUMBER = re.compile(
+    r"\b(segunda|terca|quarta|quinta|sexta|sabado|domingo) (dia )?(\d{1,2})\b(?!/)"
+    r"(?! ?(h|hs|hrs|horas|hora|min|reais|real|mil|x|vezes|parcelas?|dias?|semanas?|meses|%))"
+)
+
+
+def _weekday_and_number(text, today):
+    """(the day, whether the weekday named is that day's) of a weekday
+    followed by a day's number ahead ("pago quinta-feira 24"), or None. The
+    number fixes the day; a weekday that is not its own ("sexta dia 12", the
+    12th a Saturday) leaves a person to check it."""
+    found = _WEEKDAY_NUMBER.search(text)
+    if not found or not 1 <= int(found.group(3)) <= 31:
+        return None
+    day = _next_nth(int(found.group(3)), today)
+    return day, day.weekday() == WEEKDAYS[found.group(1)]
 
 
 def _counted_days_ahead(text, today):
@@ -1042,6 +1071,14 @@ def read(text, today):
     text = (text or "")[:MAX_READ]
     # Dictated punctuation ("... sem multa interrogação"): the mark itself.
     text = re.sub(r"\s*\b(ponto de )?interroga[çc][ãa]o\b", "?", text, flags=re.IGNORECASE)
+    # "quarta-feira, 16": one day, not two clauses.
+    text = re.sub(
+        r"\b(segunda|ter[çc]a|quarta|quinta|sexta|s[áa]bado|domingo)((?:[- ]feira)?),\s*"
+        r"(?=(dia )?\d{1,2}\b)",
+        r"\1\2 ",
+        text,
+        flags=re.IGNORECASE,
+    )
     folded = fold(text)
     if not folded:
         return Reading(OTHER, confidence=1.0, why="empty")
@@ -1091,6 +1128,10 @@ def read(text, today):
             reading.day = None  # a promise names no past day: a person reads it
         if _VAGUE_DAY.search(folded):
             reading.day = None  # "depois do dia 20", "dia 10 ou 11": not a day fixed
+        named = _weekday_and_number(clause, today) or _weekday_and_number(folded, today)
+        if reading.day and named and named[0] == reading.day and not named[1]:
+            # "pago sexta dia 12", the 12th a Saturday: the 12th, a person checks.
+            reading.confidence = min(reading.confidence, 0.6)
     elif intent == PAID:
         # Not a day the reply only asks about ("já paguei, dá pra mudar o
         # vencimento pro dia 15?").

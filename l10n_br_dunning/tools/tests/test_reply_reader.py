@@ -492,3 +492,26 @@ def test_a_day_to_call_or_answer_is_no_promise(text):
 )
 def test_the_day_alone_is_still_a_promise(text, day):
     assert acted(read(text, FRIDAY)) == (PROMISE, day or date(2026, 12, 6))
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("pago quinta-feira 17", date(2026, 12, 17)),
+        ("pago terça 15", date(2026, 12, 15)),
+        ("pago sábado 19", date(2026, 12, 19)),
+        ("vou pagar quarta-feira, 16", date(2026, 12, 16)),
+        ("segunda-feira dia 14", date(2026, 12, 14)),
+        # not a day's number
+        ("pago sexta 10 horas", date(2026, 12, 11)),
+    ],
+)
+def test_a_weekday_followed_by_its_day_is_that_day(text, day):
+    assert acted(read(text, FRIDAY)) == (PROMISE, day)
+
+
+def test_a_weekday_that_is_not_the_days_leaves_a_person_to_check():
+    # Friday is the 11th, the 12th a Saturday: the number fixes the day, a
+    # person checks it.
+    reading = read("pago sexta dia 12", FRIDAY)
+    assert (reading.intent, reading.day, reading.sure) == (PROMISE, date(2026, 12, 12), False)
