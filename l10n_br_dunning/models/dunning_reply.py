@@ -17,7 +17,12 @@ ACTIONS = [
     ("paid", "Says it is paid: reminders paused, a person checks"),
     ("dispute", "Dispute: reminders paused, a person resolves it"),
     ("negotiate", "Wants to negotiate: the Parcelar link sent"),
+    ("death", "A death reported: reminders paused, a person checks"),
+    ("wrong_number", "Someone else's number: reminders paused, a person corrects it"),
 ]
+# What a person must know before the régua writes again (reply_reader's
+# ``Reading.concern``): the reminders pause, whatever the company's switches.
+CONCERNS = {reader.DEATH: "death", reader.WRONG_NUMBER: "wrong_number"}
 # The company's switch of each automatic action.
 SWITCHES = {
     "promise": "dunning_reply_promise",
@@ -70,14 +75,14 @@ class DunningReply(models.Model):
         partner = partner.commercial_partner_id
         today = partner._dunning_today(company)
         reading = reader.read_message(text, today, channel)
-        action = reading.intent
+        action = CONCERNS.get(reading.concern, reading.intent)
         if reading.opts_out_of("email") and (channel == "email" or "email" in reading.channels):
             # "Não quero mais receber e-mails" (or, by SMS, "não quero mais
             # e-mail, só SMS"): honoured at once, as the e-mail's unsubscribe
             # link is (SMS and WhatsApp opt-outs are their gateways', before
             # any reading). What else the reply says is still read.
             partner._dunning_email_opt_out(company)
-        if (
+        if action not in CONCERNS.values() and (
             not reading.sure
             or action not in SWITCHES
             or not company[SWITCHES[action]]
@@ -95,6 +100,9 @@ class DunningReply(models.Model):
             ]
         )
         moves = lines.move_id
+        if action in CONCERNS.values():
+            # Not those paused for another reason (an agreement, a dispute).
+            moves = moves.filtered(lambda move: not move.dunning_paused)
         if not moves:
             return self.browse()
         # "Já paguei": where the bank can tell (a Pix charge), ask it first.
@@ -126,6 +134,8 @@ class DunningReply(models.Model):
                             reason=reader.dispute_reason(text),
                             note=text,
                         )
+                if action in CONCERNS.values():
+                    moves._dunning_pause("other", note=text)
         except UserError as error:
             # Beyond the company's limit, a closed invoice, too many requests:
             # a person answers instead.
@@ -146,6 +156,9 @@ class DunningReply(models.Model):
             }
         )
         reply._log()
+        if action in CONCERNS.values():
+            reply._to_a_person()
+            return reply
         try:
             with self.env.cr.savepoint():
                 reply._answer_back(account, moves)
@@ -166,7 +179,38 @@ class DunningReply(models.Model):
             ),
             "dispute": env._("a dispute: reminders paused while a person resolves it"),
             "negotiate": env._("a wish to negotiate: the Parcelar link was sent"),
+            "death": env._("a death reported: reminders paused while a person checks"),
+            "wrong_number": env._(
+                "someone else's number or address: reminders paused while a person corrects "
+                "the contact"
+            ),
         }[self.action]
+
+    def _to_a_person(self):
+        """A to-do for who handles this customer's collection: what the reply
+        reports (a death, someone else's number) must be seen before the
+        régua writes again."""
+        self.ensure_one()
+        partner, company = self.partner_id, self.company_id
+        env = self.with_context(lang=company._dunning_lang()).env
+        summary = {
+            "death": env._("A death reported: check before the régua writes again"),
+            "wrong_number": env._("Someone else answered: correct the customer's contact"),
+        }[self.action]
+        user = partner._dunning_collections_user(company)
+        return partner.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=user.id,
+            summary=summary,
+            note=env._(
+                "%(channel)s reply from %(number)s: “%(text)s”. The reminders of %(invoices)s "
+                "are paused: resume them once it is sorted out.",
+                channel=dict(self._fields["channel"]._description_selection(env))[self.channel],
+                number=self.number or partner.email or "",
+                text=self.text,
+                invoices=", ".join(self.move_ids.mapped("name")),
+            ),
+        )
 
     def _log(self):
         """A note quoting the reply on the customer's chatter."""
@@ -281,11 +325,13 @@ class DunningReply(models.Model):
         """A person undoes what the régua did with this reply: the invoices it
         paused resume (their answers stay in the chatter), the reply is marked."""
         for reply in self.filtered(lambda r: r.state == "done"):
+            reasons = (
+                ("other",)
+                if reply.action in CONCERNS.values()
+                else ("promise", "paid_claim", "dispute")
+            )
             paused = reply.move_ids.filtered(
-                lambda m: (
-                    m.dunning_paused
-                    and m.dunning_pause_reason in ("promise", "paid_claim", "dispute")
-                )
+                lambda m, reasons=reasons: m.dunning_paused and m.dunning_pause_reason in reasons
             )
             values = {"dunning_promise_date": False} if reply.action == "promise" else {}
             if reply.action == "dispute":

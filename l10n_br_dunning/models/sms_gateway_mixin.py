@@ -19,6 +19,15 @@ class SmsGatewayMixin(models.AbstractModel):
         channel = "whatsapp" if self._name == "whatsapp.account" else "sms"
         return reply_reader.read(text, fields.Date.today()).opts_out_of(channel)
 
+    def _opt_out_alone(self, text):
+        """An opt-out the régua reads for sure and nothing else beside it: not
+        "ela faleceu, parem de mandar" (a person is told), nor "pago dia 18 mas
+        para de me mandar msg" (a person reads the promise)."""
+        if super()._opt_out_alone(text):
+            return True
+        reading = reply_reader.read(text, fields.Date.today())
+        return reading.sure and reading.intent == reply_reader.OPTOUT and not reading.concern
+
     def _on_reply(self, partner, number, text, channel):
         """A customer's SMS or WhatsApp reply: the régua acts on it when it reads
         it for sure (dunning.reply); else a person answers it, as before."""

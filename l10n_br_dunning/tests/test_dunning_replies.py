@@ -316,3 +316,41 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self.assertFalse(self._reply("pago sexta dia 19"))
         self.assertFalse(self.move.dunning_paused)
         self.assertTrue(self.sp.activity_ids.filtered(lambda a: "SMS reply" in (a.summary or "")))
+
+    def test_a_death_reported_with_a_stop_stops_and_reaches_a_person(self):
+        """ "ela faleceu, parem de mandar": the SMS stop, and the other
+        reminders paused with a to-do (it reached nobody: the e-mails, and
+        later a letter or a call, went on to the family)."""
+        reply = self._reply("ela faleceu, parem de mandar")
+        self.assertTrue(self._sms_opted_out())
+        self.assertEqual(reply.action, "death")
+        self.assertTrue(self.move.dunning_paused)
+        self.assertFalse(self.move.dunning_paused_until)
+        self.assertFalse(reply.answer)
+        self.assertTrue(
+            self.sp.activity_ids.filtered(lambda a: "death" in (a.summary or "").lower())
+        )
+        # A person undoes it: the régua resumes.
+        reply.action_undo()
+        self.assertFalse(self.move.dunning_paused)
+
+    def test_a_wrong_number_with_a_stop_stops_and_reaches_a_person(self):
+        reply = self._reply("engano, parem de mandar pra esse numero")
+        self.assertTrue(self._sms_opted_out())
+        self.assertEqual(reply.action, "wrong_number")
+        self.assertTrue(self.move.dunning_paused)
+        self.assertTrue(
+            self.sp.activity_ids.filtered(lambda a: "contact" in (a.summary or "").lower())
+        )
+
+    def test_a_promise_beside_a_stop_stops_and_reaches_a_person(self):
+        """ "pago dia 18 mas para de me mandar msg": the SMS stop, and a person
+        reads the promise (it reached nobody)."""
+        self._reply("pago dia 18 mas para de me mandar msg todo dia")
+        self.assertTrue(self._sms_opted_out())
+        self.assertTrue(self.sp.activity_ids.filtered(lambda a: "SMS reply" in (a.summary or "")))
+
+    def test_an_opt_out_alone_is_not_handed_to_a_person(self):
+        self._reply("para de me mandar mensagem por favor")
+        self.assertTrue(self._sms_opted_out())
+        self.assertFalse(self.sp.activity_ids)

@@ -39,6 +39,9 @@ PROMISE, PAID, DISPUTE, WHO, NEGOTIATE, OPTOUT, OTHER = (
     "other",
 )
 INTENTS = (PROMISE, PAID, DISPUTE, WHO, NEGOTIATE, OPTOUT, OTHER)
+# A reply's concern (``Reading.concern``): the customer died, or the number or
+# address is someone else's.
+DEATH, WRONG_NUMBER = "death", "wrong_number"
 # Below this a reading goes to a person, whatever its intent.
 SURE = 0.8
 
@@ -555,6 +558,8 @@ _WRONG_PERSON = re.compile(
     r"compra|valor|debito|boleto|servico|pedido|nota|empresa|loja|firma|produto|mercadoria|"
     r"isso)\b)[a-z]+|(esse|este) numero (nao e|nao eh|nao pertence)|nao (e|eh) mais o numero d|"
     r"mudou de numero|troquei de numero)"
+    # "engano, parem de mandar pra esse número"; not "houve um engano, já paguei"
+    r"|^(acho que )?(e |eh |foi |deve ser )?engano\b|\bengano\b.{0,40}\bnumero\b"
 )
 # What a short reply naming a day may say it will do that is not paying:
 # "amanhã te ligo", "me liga segunda", "segunda te retorno", "sexta eu vejo".
@@ -563,6 +568,13 @@ _NOT_PAYING = re.compile(
     r"ve(r|jo|ja|jam|mos|remos)|verific\w*|olh(o|a|ar|amos)|convers\w*|fal(o|a|e|ar|amos)|"
     r"pass(o|a|ar|amos)|volt(o|a|ar|amos)|avis(o|a|e|ar|amos)|confirm(o|a|ar|amos)|"
     r"explic(o|a|ar)|contat\w*|entr(o|a|ar|amos) em contato|respost\w*|aviso)\b"
+)
+# The customer died: "ele faleceu", "o titular veio a óbito" (not "meu
+# celular morreu").
+_DEATH = re.compile(
+    r"\b(faleceu|faleceram|falecid[oa]s?|falecimento|obito)\b"
+    r"|(?<!celular )(?<!aparelho )(?<!telefone )(?<!bateria )(?<!notebook )(?<!computador )"
+    r"(?<!carro )(?<!moto )(?<!produto )(?<!motor )(?<!maquina )(?<!tv )\bmorreu\b"
 )
 # A day the customer does not fix: "depois do dia 20", "entre o dia 10 e 15",
 # "dia 10 ou 11", "em 7 dias úteis": a person agrees on it.
@@ -633,6 +645,9 @@ class Reading:
     # parem de mandar mensagem"), on ``channels`` when it names some.
     stop: bool = False
     channels: frozenset = frozenset()
+    # What a person must know before the régua writes again, whatever else the
+    # reply says: DEATH ("ele faleceu") or WRONG_NUMBER ("número errado").
+    concern: str | None = None
 
     @property
     def sure(self):
@@ -932,12 +947,9 @@ def _intents(folded, clauses, forward, today, asked=(), asked_tails=()):
         and not any(_forward_date(q, today) for q in asked)
     ):
         # A day ahead and a word of paying: "semana que vem eu vejo isso e pago".
-        if (
-            re.search(
-                r"\b(pag\w*|pix|quit\w*|acert\w*|deposit\w*|transfer\w*|boleto|consigo)\b", folded
-            )
-            or (len(folded.split()) <= 4 and not _NOT_PAYING.search(folded))
-        ):
+        if re.search(
+            r"\b(pag\w*|pix|quit\w*|acert\w*|deposit\w*|transfer\w*|boleto|consigo)\b", folded
+        ) or (len(folded.split()) <= 4 and not _NOT_PAYING.search(folded)):
             # or the reply is the day alone: "segunda q vem"; not a day to
             # call, answer or look ("amanhã te ligo", "sexta eu vejo").
             found[PROMISE] = "day ahead"
@@ -1095,10 +1107,26 @@ def read(text, today):
     wrong = _WRONG_PERSON.search(folded)
     if wrong:
         # Someone else's phone: their "stop" is honoured, nothing else is done.
-        return Reading(OTHER, why=f"wrong person: {wrong.group(0)}", stop=stop, channels=channels)
+        return Reading(
+            OTHER,
+            why=f"wrong person: {wrong.group(0)}",
+            stop=stop,
+            channels=channels,
+            concern=WRONG_NUMBER,
+        )
+    death = _DEATH.search(folded)
+    if death and PAID not in found:
+        # "ela faleceu, parem de mandar": the stop is honoured and a person is
+        # told (a payment claimed beside it is still checked by one).
+        return Reading(
+            OTHER, why=f"death: {death.group(0)}", stop=stop, channels=channels, concern=DEATH
+        )
     if not found:
         return Reading(OTHER, why="")
-    # One intent speaks for the reply: the strongest, in this order.
+    # One intent speaks for the reply: the strongest, in this order. An
+    # opt-out beside a promise or a wish to negotiate ("pago dia 18 mas para
+    # de me mandar msg") is unsure (``_confidence``): the stop is honoured at
+    # once and a person reads the rest.
     order = (DISPUTE, PAID, OPTOUT, NEGOTIATE, PROMISE, WHO)
     intents = [intent for intent in order if intent in found]
     intent = intents[0]

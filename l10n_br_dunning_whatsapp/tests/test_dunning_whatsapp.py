@@ -424,3 +424,24 @@ class TestDunningWhatsappReplies(WhatsappStandInMixin, DunningCase, HttpCase):
         self.assertEqual(reply.day, date(2026, 12, 21))
         self.assertTrue(move.dunning_paused)
         self.assertEqual(self._answers_out().body, "Anotado: pagamento em 21/12. Obrigado!")
+
+    def test_a_death_reported_with_a_stop_by_whatsapp_stops_and_reaches_a_person(self):
+        """The WhatsApp consent withdrawn and, as by SMS, the reminders paused
+        with a to-do (the same path: sms.gateway.mixin's ``_after_inbound``)."""
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        reply = self._whatsapp_reply(
+            "meu pai faleceu, por favor parem de mandar mensagem pra ele",
+            D3_RUN + timedelta(hours=1),
+        )
+        self.assertEqual(reply.action, "death")
+        self.assertTrue(move.dunning_paused)
+        self.assertFalse(
+            self.env["whatsapp.consent"]._granted_numbers(
+                [(self.sp, "+5511987654321", self.company)]
+            )
+        )
+        self.assertTrue(
+            self.sp.activity_ids.filtered(lambda a: "death" in (a.summary or "").lower())
+        )
+        self.assertFalse(self._answers_out())

@@ -325,7 +325,8 @@ class SmsGateway(models.Model):
             )
             return "duplicate"
         partner = self._partner_of_number(number)
-        if self._is_opt_out(inbound.body):
+        opted_out = self._is_opt_out(inbound.body)
+        if opted_out:
             if self.company_id:
                 # The customer answered this company: its SMS stop, not those of
                 # the other companies of the database (as WhatsApp's consent and
@@ -356,19 +357,18 @@ class SmsGateway(models.Model):
                 )
             if partner:
                 partner.message_post(body=body, subtype_xmlid="mail.mt_note")
-                # What else the message says ("já paguei, parem de mandar") is
-                # still read; an opt-out alone is not handed to a person.
-                self._on_reply(partner, number, inbound.body, "sms")
-            return "opt_out"
-        if partner and self._on_reply(partner, number, inbound.body, "sms"):
-            return "understood"
-        self._hand_to_a_person(
+        # What else the message says ("já paguei, parem de mandar", "ela
+        # faleceu, parem de mandar") is still read or goes to a person; an
+        # opt-out alone is not handed to one.
+        return self._after_inbound(
             partner,
+            number,
+            inbound.body,
+            "sms",
+            opted_out,
             _("SMS reply from %(number)s: “%(text)s”", number=number, text=inbound.body),
             _("Answer the SMS reply from %(number)s", number=number),
-            inbound.body,
         )
-        return "reply"
 
     def _get_provider(self):
         self.ensure_one()

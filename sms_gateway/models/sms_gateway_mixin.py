@@ -216,6 +216,26 @@ class SmsGatewayMixin(models.AbstractModel):
         for an add-on that reads replies ("não quero mais mensagens")."""
         return is_opt_out(text, parse_keywords(self.opt_out_keywords))
 
+    def _opt_out_alone(self, text):
+        """Whether a message that opted out says nothing else a person must
+        read: here, one keyword alone ("SAIR"). An add-on that reads replies
+        tells more ("ela faleceu, parem de mandar" is not alone)."""
+        return is_opt_out(text, parse_keywords(self.opt_out_keywords))
+
+    def _after_inbound(self, partner, number, text, channel, opted_out, body, summary):
+        """What follows a customer's message, its opt-out (``opted_out``)
+        recorded or not, for SMS and WhatsApp alike: an add-on that
+        understands replies acts on it (``_on_reply``: "já paguei, parem de
+        mandar" is both a stop and a payment claim); else a person answers it
+        (``body`` on the chatter, ``summary`` the to-do's), unless it said
+        nothing but the opt-out. Returns "understood", "opt_out" or "reply"."""
+        if partner and self._on_reply(partner, number, text, channel):
+            return "opt_out" if opted_out else "understood"
+        if opted_out and self._opt_out_alone(text):
+            return "opt_out"
+        self._hand_to_a_person(partner, body, summary, text)
+        return "opt_out" if opted_out else "reply"
+
     def _on_reply(self, partner, number, text, channel):
         """A customer's message, before a person gets it (after an opt-out too,
         for what else it says): a hook for an add-on that understands replies

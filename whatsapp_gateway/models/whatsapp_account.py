@@ -259,7 +259,8 @@ class WhatsappAccount(models.Model):
                 else False,
             }
         )
-        if self._is_opt_out(inbound.body):
+        opted_out = self._is_opt_out(inbound.body)
+        if opted_out:
             # "SAIR" to this company's number: this company stops; another
             # company the customer consented to is another business.
             self.env["whatsapp.consent"].sudo()._revoke(
@@ -275,16 +276,14 @@ class WhatsappAccount(models.Model):
                     ),
                     subtype_xmlid="mail.mt_note",
                 )
-                # What else the message says ("já paguei, parem de mandar") is
-                # still read; an opt-out alone is not handed to a person.
-                self._on_reply(partner, number, inbound.body, "whatsapp")
-            return "opt_out"
-        if partner and self._on_reply(partner, number, inbound.body, "whatsapp"):
-            return "understood"
-        self._hand_to_a_person(
+        # What else the message says is still read or goes to a person; an
+        # opt-out alone is not handed to one (sms.gateway.mixin).
+        return self._after_inbound(
             partner,
+            number,
+            inbound.body,
+            "whatsapp",
+            opted_out,
             _("WhatsApp message from %(number)s: “%(text)s”", number=number, text=inbound.body),
             _("Answer the WhatsApp message from %(number)s", number=number),
-            inbound.body,
         )
-        return "reply"

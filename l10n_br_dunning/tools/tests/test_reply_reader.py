@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from ..reply_reader import (
+    DEATH,
     DISPUTE,
     NEGOTIATE,
     OPTOUT,
@@ -13,6 +14,7 @@ from ..reply_reader import (
     PAID,
     PROMISE,
     WHO,
+    WRONG_NUMBER,
     dispute_reason,
     fold,
     is_automatic,
@@ -515,3 +517,40 @@ def test_a_weekday_that_is_not_the_days_leaves_a_person_to_check():
     # person checks it.
     reading = read("pago sexta dia 12", FRIDAY)
     assert (reading.intent, reading.day, reading.sure) == (PROMISE, date(2026, 12, 12), False)
+
+
+@pytest.mark.parametrize(
+    ("text", "concern", "stops"),
+    [
+        ("ela faleceu, parem de mandar", DEATH, True),
+        ("ele morreu, parem de mandar", DEATH, True),
+        ("o titular veio a óbito", DEATH, False),
+        ("engano, parem de mandar", WRONG_NUMBER, True),
+        ("engano, parem de mandar pra esse numero", WRONG_NUMBER, True),
+        ("numero errado e para de mandar", WRONG_NUMBER, True),
+    ],
+)
+def test_a_death_or_a_wrong_number_is_for_a_person_and_its_stop_counts(text, concern, stops):
+    reading = read(text, FRIDAY)
+    assert (reading.intent, reading.concern, reading.opts_out_of("sms")) == (
+        OTHER,
+        concern,
+        stops,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("meu celular morreu, pago amanha", PROMISE),
+        ("houve um engano, já paguei ontem", PAID),
+    ],
+)
+def test_what_is_no_death_nor_a_wrong_number(text, intent):
+    reading = read(text, FRIDAY)
+    assert (reading.intent, reading.concern) == (intent, None)
+
+
+def test_a_promise_beside_a_stop_is_stopped_and_read_by_a_person():
+    reading = read("pago dia 18 mas para de me mandar msg todo dia", FRIDAY)
+    assert reading.opts_out_of("sms") and not reading.sure
