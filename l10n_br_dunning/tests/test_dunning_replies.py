@@ -354,3 +354,20 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self._reply("para de me mandar mensagem por favor")
         self.assertTrue(self._sms_opted_out())
         self.assertFalse(self.sp.activity_ids)
+
+    def test_never_asked_to_leave_is_no_opt_out_nor_a_dispute(self):
+        """ "Não pedi pra sair da lista, por que parei de receber...?" by e-mail:
+        the e-mails were stopped and the invoice paused as disputed."""
+        self.assertFalse(
+            self._email_reply(
+                "Não pedi pra sair da lista, por que parei de receber os boletos por e-mail?",
+                message_id="naopedi",
+            )
+        )
+        self.assertNotIn(self.company, self.sp.dunning_email_opt_out_company_ids)
+        self.assertFalse(self.move.dunning_paused)
+
+    def test_how_to_leave_the_debtors_register_is_a_question_for_a_person(self):
+        self._reply("como faço pra sair do cadastro de inadimplentes?")
+        self.assertFalse(self._sms_opted_out())
+        self.assertTrue(self.sp.activity_ids.filtered(lambda a: "SMS reply" in (a.summary or "")))

@@ -192,6 +192,14 @@ NUMBER_WORDS = {
 }
 
 # -- the phrases of each intent, on folded text ------------------------------------------
+# "(não) pedi pra sair da lista": asked to leave, not "ordered".
+_ASKED_OUT = (
+    r" (para|que) (sair|parar|pararem|ser (removid|excluid|retirad)|descadastr|tirar|remover|"
+    r"me (tirar|remover|descadastrar|excluir))"
+)
+# The debtors' register ("sair do cadastro de inadimplentes", Serasa): a
+# question about settling the debt, not about the messages.
+_REGISTER = r"(?! (de |dos )?(inadimplent|negativ|devedor|mau pagador|maus pagadores|serasa|spc))"
 _PAID = [
     r"\bja (foi |esta |estava |tinha |tinha sido )?"
     r"(pag[oa]|paguei|quitad[oa]|quitei|acertei|transferi)",
@@ -277,8 +285,9 @@ _DISPUTE = [
     r"\bnao reconheco\b",
     r"\bcobranca (errada|indevida|equivocada|incorreta|abusiva)",
     r"\b(valor|boleto|fatura|conta) (esta |ta |veio )?(errad[oa]|incorret[oa]|indevid[oa])",
-    r"\bnao (comprei|fiz (essa |esta |nenhuma )?compra|contratei|pedi|assinei)",
-    r"\bnunca (comprei|contratei|recebi|fiz|pedi|tive)",
+    r"\bnao (comprei|fiz (essa |esta |nenhuma )?compra|contratei|pedi|assinei)\b"
+    r"(?!" + _ASKED_OUT + ")",
+    r"\bnunca (comprei|contratei|recebi|fiz|pedi|tive)\b(?!" + _ASKED_OUT + ")",
     r"\b(produto|mercadoria|pedido|aparelho|servico|item|peca)\b.{0,30}\b(defeito|quebrad[oa]|"
     r"estragad[oa]|danificad[oa]|avariad[oa]|nao funciona|nao chegou|nao foi entregue|errad[oa])",
     r"\b(veio|chegou) (com )?(defeito|quebrad[oa]|errad[oa]|faltando)",
@@ -372,7 +381,8 @@ _OPTOUT = [
     r"\bchega de (mensagem|mensagens|sms|ligacao|ligacoes|cobranca)",
     # "quero sair", "pfv pare"; not "...esperando a rescisão sair"
     r"^(\w+ ){0,2}(sair|sai|parar|stop|pare)( (por favor|pls|please|obrigad[oa]))?$",
-    r"\bsair d[ao] (lista|cadastro)\b|\bunsubscribe\b|\bstop (texting|messaging|sending|calling)\b",
+    r"\bsair d[ao] (lista|cadastro)\b" + _REGISTER,
+    r"\bunsubscribe\b|\bstop (texting|messaging|sending|calling)\b",
     r"\bnao quero (mais )?(receber )?mensage|\bno (me )?(manden|envien|escriban) mas\b",
 ]
 _OPTOUT_MORE = [
@@ -388,7 +398,8 @@ _OPTOUT_MORE = [
     r"\bme remov",
     r"\bbloque(ando|ar|ei|arei)\b",
     # "quero sair dessa lista", "sair desse cadastro"
-    r"\bsair d(a|o|essa|esta|esse|este|a sua|e sua|e seu)s? (sua |seu )?(lista|cadastro|mailing)\b",
+    r"\bsair d(a|o|essa|esta|esse|este|a sua|e sua|e seu)s? (sua |seu )?(lista|cadastro|mailing)\b"
+    + _REGISTER,
     # "quero ser removida da lista"; not "o débito deve ser removido"
     r"\b(quero|queria|gostaria de|desejo|favor|pode|podem|poderiam) ser (removid|excluid|"
     r"retirad|descadastrad)[oa]s?\b",
@@ -523,6 +534,10 @@ _OPTOUT_NEGATED = re.compile(
     r"\b(nao|nem)( (quero|queria|desejo|precisa|precisam|precisa de|e para|e pra|vou|pode|"
     r"podem|deve|devem|e|eh))? (sair|sai|parar|pare|parem|para|stop|cancelar|descadastrar|"
     r"remover|tirar)\b"
+    # "não pedi pra sair da lista", "quem disse que eu quero sair?"
+    r"|\b(nao|nunca|jamais) (pedi|pedimos|solicitei|solicitamos|falei|mandei|disse)"
+    + _ASKED_OUT
+    + r"|\bquem (disse|falou|pediu) (que|para|pra) (eu )?(quero |queria )?(sair|parar)\b"
 )
 # The channels a reply names ("não me liguem", "não quero mais e-mail").
 _CHANNELS = {

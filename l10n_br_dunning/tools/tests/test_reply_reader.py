@@ -554,3 +554,21 @@ def test_what_is_no_death_nor_a_wrong_number(text, intent):
 def test_a_promise_beside_a_stop_is_stopped_and_read_by_a_person():
     reading = read("pago dia 18 mas para de me mandar msg todo dia", FRIDAY)
     assert reading.opts_out_of("sms") and not reading.sure
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Não pedi pra sair da lista, por que parei de receber os boletos por e-mail?",
+        "nunca pedi pra sair da lista, pq parei de receber os boletos por email?",
+        "não pedi pra sair da lista",
+        "quem disse que eu quero sair da lista?",
+        # the debtors' register: how to settle, a question for a person
+        "como faço pra sair do cadastro de inadimplentes?",
+        "como faço pra sair do cadastro negativo?",
+    ],
+)
+def test_what_says_the_opposite_of_an_opt_out_is_for_a_person(text):
+    reading = read_message(text, FRIDAY, "email")
+    assert not reading.stop
+    assert acted(reading)[0] not in (OPTOUT, DISPUTE)
