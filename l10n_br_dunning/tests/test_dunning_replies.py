@@ -371,3 +371,21 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self._reply("como faço pra sair do cadastro de inadimplentes?")
         self.assertFalse(self._sms_opted_out())
         self.assertTrue(self.sp.activity_ids.filtered(lambda a: "SMS reply" in (a.summary or "")))
+
+    def test_sarcasm_and_a_pasted_reminder_are_no_payment(self):
+        """ "paguei sim 🙄 só que não" and the reminder pasted back ("Se já pagou
+        desconsidere."): no paid claim, no pause, no thank-you; a person reads
+        them."""
+        self.assertFalse(self._reply("paguei sim 🙄 só que não"))
+        self.assertFalse(
+            self._reply(
+                "Encaminhada\nSua fatura de R$ 230,00 venceu em 25/11. Se já pagou desconsidere."
+                "\n\nisso é de vcs?",
+                at=REPLY_AT + timedelta(minutes=1),
+            )
+        )
+        self.assertFalse(self.move.dunning_paused)
+        self.assertFalse(self._answers())
+        self.assertEqual(
+            len(self.sp.activity_ids.filtered(lambda a: "SMS reply" in (a.summary or ""))), 2
+        )

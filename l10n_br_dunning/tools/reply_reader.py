@@ -202,7 +202,7 @@ _ASKED_OUT = (
 _REGISTER = r"(?! (de |dos )?(inadimplent|negativ|devedor|mau pagador|maus pagadores|serasa|spc))"
 _PAID = [
     r"\bja (foi |esta |estava |tinha |tinha sido )?"
-    r"(pag[oa]|paguei|quitad[oa]|quitei|acertei|transferi)",
+    r"(pag[oa]\b|paguei|quitad[oa]|quitei|acertei|transferi)",
     r"\bja (fiz|efetuei|realizei|mandei|enviei|fizemos|efetuamos|realizamos) (o |a |um |uma )?"
     r"(pagamento|pix|transferencia|deposito|ted|doc)",
     r"\bpaguei\b",
@@ -584,6 +584,28 @@ _NOT_PAYING = re.compile(
     r"pass(o|a|ar|amos)|volt(o|a|ar|amos)|avis(o|a|e|ar|amos)|confirm(o|a|ar|amos)|"
     r"explic(o|a|ar)|contat\w*|entr(o|a|ar|amos) em contato|respost\w*|aviso)\b"
 )
+# The reminder's sentence for those who paid, pasted back in a reply.
+_PASTED_REMINDER = re.compile(
+    r"\bse (voce )?j[aá] (pagou|efetuou o pagamento|realizou o pagamento|quitou|fez o pagamento)"
+    r"[,.]?\s*(por favor,?\s*)?(desconsidere|desconsiderar|ignore)"
+    r"( (esta|essa|este|esse) (mensagem|cobran[çc]a|aviso|lembrete|e-?mail|sms))?",
+    re.IGNORECASE,
+)
+# Sarcasm: "só que não", "no dia de são nunca", "com o dinheiro que eu não
+# tenho"; an eye roll beside a "yes" ("aham, paguei sim, com certeza 🙄"; not
+# "paguei ontem e vcs ainda mandando msg 🙄", which is a payment).
+_SARCASM = re.compile(
+    r"\b(so que nao|sqn|(dia de )?sao nunca|ate parece|vai sonhando|conta outra|"
+    r"dinheiro que (eu )?nao tenho)\b"
+)
+_EYE_ROLL = re.compile("[\U0001f644\U0001f612\U0001f643]")
+_YES = re.compile(r"\b(sim|aham|ahan|uhum|claro|com certeza|certamente)\b")
+
+
+def _sarcastic(text, folded):
+    return bool(_SARCASM.search(folded) or (_EYE_ROLL.search(text) and _YES.search(folded)))
+
+
 # The customer died: "ele faleceu", "o titular veio a óbito" (not "meu
 # celular morreu").
 _DEATH = re.compile(
@@ -1098,6 +1120,9 @@ def read(text, today):
     text = (text or "")[:MAX_READ]
     # Dictated punctuation ("... sem multa interrogação"): the mark itself.
     text = re.sub(r"\s*\b(ponto de )?interroga[çc][ãa]o\b", "?", text, flags=re.IGNORECASE)
+    # The reminder's own words pasted back ("Se já pagou, desconsidere.") say
+    # nothing of the customer's.
+    text = _PASTED_REMINDER.sub(" ", text)
     # "quarta-feira, 16": one day, not two clauses.
     text = re.sub(
         r"\b(segunda|ter[çc]a|quarta|quinta|sexta|s[áa]bado|domingo)((?:[- ]feira)?),\s*"
@@ -1152,6 +1177,9 @@ def read(text, today):
     # The day is read in the clause that says it ("paguei sábado, deve cair
     # hoje": Saturday), else in the whole reply.
     clause = next((c for c in clauses if found[intent] in c), folded)
+    if intent in (PROMISE, PAID) and _sarcastic(text, folded):
+        # "paguei sim 🙄 só que não", "pago sim, no dia de são nunca"
+        reading.confidence = min(reading.confidence, 0.5)
     if intent == PROMISE and _NEGATION.search(clause):
         # "não consigo hoje nem amanhã, mas domingo eu pago": the day of the
         # clause that promises, not of the one that denies.

@@ -572,3 +572,24 @@ def test_what_says_the_opposite_of_an_opt_out_is_for_a_person(text):
     reading = read_message(text, FRIDAY, "email")
     assert not reading.stop
     assert acted(reading)[0] not in (OPTOUT, DISPUTE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "paguei sim 🙄 só que não",
+        "pago sim, no dia de são nunca",
+        "aham, paguei sim, com certeza 🙄",
+        # the reminder's own words pasted back
+        "Encaminhada\nSua fatura de R$ 230,00 venceu em 25/11. Se já pagou desconsidere.\n\n"
+        "isso é de vcs?",
+        "Se já pagou, desconsidere esta mensagem. ???",
+    ],
+)
+def test_sarcasm_and_a_pasted_reminder_are_no_payment(text):
+    assert acted(read_message(text, FRIDAY, "whatsapp"))[0] == OTHER
+
+
+def test_an_eye_roll_beside_a_payment_is_still_a_payment():
+    reading = read("Gente paguei ontem e vcs ainda mandando msg 🙄", FRIDAY)
+    assert acted(reading) == (PAID, date(2026, 12, 3))
