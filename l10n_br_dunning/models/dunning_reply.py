@@ -8,7 +8,9 @@ from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
 from ..tools import reply_reader as reader
+from .dunning_channel import DUNNING_LAYOUT
 from .dunning_context import PlanningContext, to_naive, to_utc
+from .dunning_outbox import OutgoingEmail
 
 _logger = logging.getLogger(__name__)
 
@@ -155,16 +157,24 @@ class DunningReply(models.Model):
                 "confirmed_move_ids": [fields.Command.set(confirmed.ids)],
             }
         )
+        if action not in CONCERNS.values():
+            try:
+                with self.env.cr.savepoint():
+                    reply._answer_back(account, moves)
+            except Exception:  # noqa: BLE001  (the reply is read and acted on: keep it)
+                _logger.exception("Reply %s read, its confirmation not sent", reply.id)
+        # The note says what was done, once done: the Parcelar link sent, or
+        # waiting for the customer's hours, or left to a person.
         reply._log()
-        if action in CONCERNS.values():
+        if action in CONCERNS.values() or reply._link_not_sent():
             reply._to_a_person()
-            return reply
-        try:
-            with self.env.cr.savepoint():
-                reply._answer_back(account, moves)
-        except Exception:  # noqa: BLE001  (the reply is read and acted on: keep it)
-            _logger.exception("Reply %s read, its confirmation not sent", reply.id)
         return reply
+
+    def _link_not_sent(self):
+        """A wish to negotiate whose Parcelar link neither went nor waits to go
+        (no channel could carry it: a closed WhatsApp window, no e-mail)."""
+        self.ensure_one()
+        return self.action == "negotiate" and not self.answer and not self.answer_due_at
 
     def _what_was_done(self):
         self.ensure_one()
@@ -178,7 +188,17 @@ class DunningReply(models.Model):
                 else env._("a payment already made: reminders paused while a person checks")
             ),
             "dispute": env._("a dispute: reminders paused while a person resolves it"),
-            "negotiate": env._("a wish to negotiate: the Parcelar link was sent"),
+            "negotiate": (
+                env._("a wish to negotiate: the Parcelar link was sent")
+                if self.answer
+                else env._(
+                    "a wish to negotiate: the Parcelar link goes at the customer's next legal hour"
+                )
+                if self.answer_due_at
+                else env._(
+                    "a wish to negotiate: the Parcelar link could not be sent, a person sends it"
+                )
+            ),
             "death": env._("a death reported: reminders paused while a person checks"),
             "wrong_number": env._(
                 "someone else's number or address: reminders paused while a person corrects "
@@ -189,27 +209,39 @@ class DunningReply(models.Model):
     def _to_a_person(self):
         """A to-do for who handles this customer's collection: what the reply
         reports (a death, someone else's number) must be seen before the
-        régua writes again."""
+        régua writes again; a Parcelar link no channel could carry is sent by
+        them."""
         self.ensure_one()
         partner, company = self.partner_id, self.company_id
         env = self.with_context(lang=company._dunning_lang()).env
-        summary = {
-            "death": env._("A death reported: check before the régua writes again"),
-            "wrong_number": env._("Someone else answered: correct the customer's contact"),
-        }[self.action]
-        user = partner._dunning_collections_user(company)
-        return partner.sudo().activity_schedule(
-            "mail.mail_activity_data_todo",
-            user_id=user.id,
-            summary=summary,
-            note=env._(
-                "%(channel)s reply from %(number)s: “%(text)s”. The reminders of %(invoices)s "
+        channel = dict(self._fields["channel"]._description_selection(env))[self.channel]
+        sender = self.number or partner.email or ""
+        if self.action == "negotiate":
+            summary = env._("Send the Parcelar link the customer asked for")
+            note = env._(
+                "%(channel)s reply from %(sender)s: “%(text)s”. The link could not be sent "
+                "by the régua: %(link)s",
+                channel=channel,
+                sender=sender,
+                text=self.text,
+                link=self._answer_link(self.move_ids),
+            )
+        else:
+            summary = {
+                "death": env._("A death reported: check before the régua writes again"),
+                "wrong_number": env._("Someone else answered: correct the customer's contact"),
+            }[self.action]
+            note = env._(
+                "%(channel)s reply from %(sender)s: “%(text)s”. The reminders of %(invoices)s "
                 "are paused: resume them once it is sorted out.",
-                channel=dict(self._fields["channel"]._description_selection(env))[self.channel],
-                number=self.number or partner.email or "",
+                channel=channel,
+                sender=sender,
                 text=self.text,
                 invoices=", ".join(self.move_ids.mapped("name")),
-            ),
+            )
+        user = partner._dunning_collections_user(company)
+        return partner.sudo().activity_schedule(
+            "mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=note
         )
 
     def _log(self):
@@ -243,12 +275,15 @@ class DunningReply(models.Model):
             return env._("Thank you! We will check the payment and let you know.")
         if self.action == "dispute":
             return env._("Thank you. Our team will look into it and get back to you.")
-        link = (
-            moves._dunning_short_url()
-            if len(moves) == 1
-            else self.env["dunning.customer.link"]._for(self.partner_id, self.company_id)._url()
-        )
+        link = self._answer_link(moves)
         return env._("To split it in installments: %(link)s", link=link)
+
+    def _answer_link(self, moves):
+        """The Parcelar link: the invoice's page, or the customer's for several."""
+        self.ensure_one()
+        if len(moves) == 1:
+            return moves._dunning_short_url()
+        return self.env["dunning.customer.link"]._for(self.partner_id, self.company_id)._url()
 
     def _next_opening(self, now=None):
         """``now`` (aware UTC, default the present) if inside the customer's
@@ -301,6 +336,19 @@ class DunningReply(models.Model):
         for reply in due:
             reply.answer_due_at = False
             reply._answer_back(reply._answer_account(), reply.move_ids)
+            if reply._link_not_sent():
+                # The channel closed while it waited (WhatsApp's 24 hours): a
+                # person sends it, and the chatter says so.
+                reply._to_a_person()
+                env = reply.with_context(lang=reply.company_id._dunning_lang()).env
+                reply.partner_id.sudo().message_post(
+                    body=env._(
+                        "The Parcelar link the customer asked for (“%(text)s”) could not be "
+                        "sent: a person sends it.",
+                        text=reply.text,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
         return True
 
     def _answer_back(self, account, moves):
@@ -309,8 +357,12 @@ class DunningReply(models.Model):
         just wrote), inside the customer's legal hours (else at their next
         opening), once. E-mail replies get none (a person may write)."""
         self.ensure_one()
+        if self.channel == "email":
+            return self._answer_by_email(moves)
         if self.channel != "sms" or not self.number or self.answer:
             return False
+        if self.env["sms.opt.out"]._opted_out([(self.number, self.company_id)]):
+            return False  # the number asked for no more SMS: none goes
         if self._answer_waits(account):
             return False
         text = self._answer_text(moves)
@@ -318,6 +370,47 @@ class DunningReply(models.Model):
             [(self.partner_id, self.company_id, text, self.number)]
         )
         self.answer = text
+        return True
+
+    def _answer_by_email(self, moves):
+        """A wish to negotiate written by e-mail gets its Parcelar link by
+        e-mail, inside the customer's legal hours (else at their next
+        opening), once; unless they take no e-mail from the company. Other
+        e-mail replies get no answer (a person may write)."""
+        self.ensure_one()
+        partner, company = self.partner_id, self.company_id
+        if (
+            self.action != "negotiate"
+            or self.answer
+            or not partner.email
+            or company in partner.dunning_email_opt_out_company_ids
+        ):
+            return False
+        if self._answer_waits(None):
+            return False
+        lang = partner._dunning_lang(company)
+        env = self.with_context(lang=lang).env
+        link = self._answer_link(moves)
+        title = env._("Your installments")
+        self.env["dunning.outbox"]._post_emails(
+            [
+                OutgoingEmail(
+                    partner=partner,
+                    company=company,
+                    lang=lang,
+                    subject=title,
+                    body=Markup('<p>%s <a href="%s">%s</a></p>')
+                    % (env._("To split it in installments:"), link, link),
+                    reply_to=company._dunning_reply_to() or None,
+                    layout=DUNNING_LAYOUT,
+                    attachment_ids=[],
+                    mail_context=partner._dunning_mail_context(
+                        company, title, moves if len(moves) == 1 else None
+                    ),
+                )
+            ]
+        )
+        self.answer = self._answer_text(moves)
         return True
 
     # -- undoing ----------------------------------------------------------------------------

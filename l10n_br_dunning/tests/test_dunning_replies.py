@@ -389,3 +389,42 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self.assertEqual(
             len(self.sp.activity_ids.filtered(lambda a: "SMS reply" in (a.summary or ""))), 2
         )
+
+    def test_negotiate_by_email_gets_the_link_by_email(self):
+        """The chatter said "the Parcelar link was sent" and nothing was sent:
+        the link now goes by e-mail, and the note says so."""
+        reply = self._email_reply("Gostaria de negociar o débito em aberto.", message_id="negociar")
+        self.assertEqual((reply.channel, reply.action), ("email", "negotiate"))
+        self.assertIn("/c/", reply.answer)
+        mail = self.env["mail.mail"].search(
+            [("recipient_ids", "in", self.sp.ids), ("body_html", "ilike", "/c/")]
+        )
+        self.assertEqual(len(mail), 1)
+        self.assertIn(reply.answer.split(": ")[-1], mail.body_html)
+        note = self.sp.message_ids.filtered(lambda m: "negociar o débito" in (m.body or ""))[:1]
+        self.assertIn("Parcelar", note.body)
+        self.assertNotIn("could not", note.body)
+
+    def test_negotiate_by_email_of_a_customer_who_takes_no_email_goes_to_a_person(self):
+        self.sp._dunning_email_opt_out(self.company)
+        reply = self._email_reply("Gostaria de negociar o débito em aberto.", message_id="neg2")
+        self.assertFalse(reply.answer)
+        self.assertFalse(self.env["mail.mail"].search([("body_html", "ilike", "/c/")]))
+        todo = self.sp.activity_ids.filtered(lambda a: "Parcelar" in (a.summary or ""))
+        self.assertTrue(todo)
+        self.assertIn("/c/", str(todo.note))
+        self.assertIn("could not be sent", self.sp.message_ids.mapped("body")[0])
+
+    def test_a_link_that_waited_and_cannot_go_is_left_to_a_person(self):
+        # 22:00 in São Paulo: the link waits for the morning; the number opts
+        # out meanwhile: no SMS goes, a person sends the link and is told.
+        reply = self._reply("da pra parcelar em 3x?", at=datetime(2026, 12, 16, 1, 0))
+        self.assertTrue(reply.answer_due_at)
+        self.assertIn("next legal hour", self.sp.message_ids.mapped("body")[0])
+        self.env["sms.opt.out"]._add("+5511987654321", self.company, "reply")
+        with freeze_time(reply.answer_due_at + timedelta(minutes=5)):
+            self.env["dunning.reply"]._cron_answer_due()
+        self.assertFalse(reply.answer)
+        self.assertFalse(self._answers())
+        self.assertTrue(self.sp.activity_ids.filtered(lambda a: "Parcelar" in (a.summary or "")))
+        self.assertIn("could not be sent", self.sp.message_ids.mapped("body")[0])

@@ -445,3 +445,18 @@ class TestDunningWhatsappReplies(WhatsappStandInMixin, DunningCase, HttpCase):
             self.sp.activity_ids.filtered(lambda a: "death" in (a.summary or "").lower())
         )
         self.assertFalse(self._answers_out())
+
+    def test_a_saturday_night_wish_to_negotiate_goes_to_a_person(self):
+        """No answer may go before the 24 hours close: the Parcelar link is
+        left to a person (a to-do with the link), and the chatter says so
+        instead of "the Parcelar link was sent"."""
+        self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        reply = self._whatsapp_reply("da pra parcelar em 3x?", datetime(2026, 12, 20, 1, 0))
+        self.assertEqual(reply.action, "negotiate")
+        self.assertFalse(reply.answer or reply.answer_due_at)
+        todo = self.sp.activity_ids.filtered(lambda a: "Parcelar" in (a.summary or ""))
+        self.assertIn("/c/", str(todo.note))
+        notes = "".join(self.sp.message_ids.mapped("body"))
+        self.assertIn("could not be sent", notes)
+        self.assertNotIn("link was sent", notes)
