@@ -74,16 +74,42 @@ class DunningReply(models.Model):
     def _read_reply(self, partner, company, text, channel, number=None, account=None):
         """Act on ``partner``'s reply when the régua is sure of it and the company
         lets it: returns the record, or an empty one (a person answers it)."""
+        return self._handle_reply(partner, company, text, channel, number, account)[0]
+
+    @api.model
+    def _handle_reply(self, partner, company, text, channel, number=None, account=None, stopped=()):
+        """Everything the régua does with ``partner``'s reply, for every channel:
+        the opt-outs it asks for that its gateway does not record (e-mail, and
+        calls), then the action it is sure of. Returns (the record, or an empty
+        one; whether nothing is left for a person: an action taken, or an
+        opt-out alone honoured on each channel it names, ``stopped`` being
+        those its gateway stopped)."""
         partner = partner.commercial_partner_id
         today = partner._dunning_today(company)
         reading = reader.read_message(text, today, channel)
-        action = CONCERNS.get(reading.concern, reading.intent)
+        stopped = set(stopped) | self._honour_opt_outs(partner, company, reading, channel, number)
+        reply = self._act(partner, company, text, channel, reading, today, number, account)
+        alone = reading.sure and reading.intent == reader.OPTOUT and not reading.concern
+        honoured = bool(stopped) and (not reading.channels or reading.channels <= stopped)
+        return reply, bool(reply) or (alone and honoured)
+
+    @api.model
+    def _honour_opt_outs(self, partner, company, reading, channel, number=None):
+        """The channels the reply stops here (SMS and WhatsApp opt-outs are
+        their gateways', before any reading): e-mail ("Não quero mais receber
+        e-mails", or by SMS "não quero mais e-mail, só SMS"), as the e-mail's
+        unsubscribe link does, at once."""
+        stopped = set()
         if reading.opts_out_of("email") and (channel == "email" or "email" in reading.channels):
-            # "Não quero mais receber e-mails" (or, by SMS, "não quero mais
-            # e-mail, só SMS"): honoured at once, as the e-mail's unsubscribe
-            # link is (SMS and WhatsApp opt-outs are their gateways', before
-            # any reading). What else the reply says is still read.
             partner._dunning_email_opt_out(company)
+            stopped.add("email")
+        return stopped
+
+    @api.model
+    def _act(self, partner, company, text, channel, reading, today, number=None, account=None):
+        """The action of a reading the régua is sure of and the company allows
+        (a concern, always): the record, or an empty one."""
+        action = CONCERNS.get(reading.concern, reading.intent)
         if action not in CONCERNS.values() and (
             not reading.sure
             or action not in SWITCHES

@@ -591,7 +591,9 @@ class ResPartner(models.Model):
     def _message_post_after_hook(self, message, msg_vals):
         """A customer's e-mail answering a reminder (filed on their chatter by
         its References) is read as their SMS and WhatsApp replies are; the
-        e-mail stays on the chatter for a person either way."""
+        e-mail stays on the chatter either way, and what the régua does not
+        settle (a dispute it missed, a question) is a to-do for a person, as an
+        SMS or WhatsApp reply is."""
         result = super()._message_post_after_hook(message, msg_vals)
         author = message.author_id
         if (
@@ -612,8 +614,26 @@ class ResPartner(models.Model):
             )
             text = reply_reader.strip_quoted(html2plaintext(_unquoted(message.body)))
             if company and text:
-                self.env["dunning.reply"].sudo()._read_reply(self, company, text, "email")
+                _reply, settled = (
+                    self.env["dunning.reply"].sudo()._handle_reply(self, company, text, "email")
+                )
+                if not settled:
+                    self._dunning_reply_to_a_person(company, author, text)
         return result
+
+    def _dunning_reply_to_a_person(self, company, author, text):
+        """A to-do for who handles this customer's collection at ``company``:
+        answer the e-mail ``author`` wrote."""
+        partner = self.commercial_partner_id
+        user = partner._dunning_collections_user(company)
+        partner.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=user.id,
+            summary=self.env._(
+                "Answer the e-mail reply from %(name)s", name=author.name or author.email
+            ),
+            note=text,
+        )
 
     # -- each customer's best hour ----------------------------------------------------------
     @api.depends_context("company")

@@ -28,12 +28,17 @@ class SmsGatewayMixin(models.AbstractModel):
         reading = reply_reader.read(text, fields.Date.today())
         return reading.sure and reading.intent == reply_reader.OPTOUT and not reading.concern
 
-    def _on_reply(self, partner, number, text, channel):
+    def _on_reply(self, partner, number, text, channel, opted_out=False):
         """A customer's SMS or WhatsApp reply: the régua acts on it when it reads
         it for sure (dunning.reply); else a person answers it, as before."""
-        if super()._on_reply(partner, number, text, channel):
+        if super()._on_reply(partner, number, text, channel, opted_out=opted_out):
             return True
-        reply = self.env["dunning.reply"]._read_reply(
-            partner, self.company_id, text, channel, number=number, account=self
-        )
-        return bool(reply)
+        return self.env["dunning.reply"]._handle_reply(
+            partner,
+            self.company_id,
+            text,
+            channel,
+            number=number,
+            account=self,
+            stopped=(channel,) if opted_out else (),
+        )[1]

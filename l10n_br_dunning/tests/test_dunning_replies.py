@@ -428,3 +428,43 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self.assertFalse(self._answers())
         self.assertTrue(self.sp.activity_ids.filtered(lambda a: "Parcelar" in (a.summary or "")))
         self.assertIn("could not be sent", self.sp.message_ids.mapped("body")[0])
+
+    def test_disagreeing_with_the_amount_is_a_dispute_not_a_wish_to_negotiate(self):
+        """ "Não estou de acordo com esse valor" got the installment link (by
+        SMS) or nothing (by e-mail), with no pause and no person."""
+        reply = self._email_reply("Não estou de acordo com esse valor.", message_id="acordo")
+        self.assertEqual(reply.action, "dispute")
+        self.assertEqual(self.move.dunning_pause_reason, "dispute")
+        self.assertFalse(self.env["mail.mail"].search([("body_html", "ilike", "/c/")]))
+
+    def test_a_dispute_under_a_disclaimer_is_read_as_one(self):
+        """The disclaimer's "...avise o remetente" was read as "who is this" and
+        the dispute dropped: no pause, no to-do."""
+        reply = self._email_reply(
+            "A mercadoria chegou avariada, já abri chamado.\n\nAtt,\nJosé Carlos\nCompras\n\n"
+            "O conteúdo deste e-mail é confidencial e destinado exclusivamente ao destinatário. "
+            "Caso o tenha recebido por engano, por favor apague-o e avise o remetente.",
+            message_id="disclaimer",
+        )
+        self.assertEqual(reply.action, "dispute")
+        self.assertEqual(self.move.dunning_pause_reason, "dispute")
+
+    def test_an_email_reply_the_regua_does_not_settle_is_a_to_do(self):
+        """As an SMS or WhatsApp reply: a dispute the reader misses, a question,
+        reach a person (it stayed on the chatter, seen by no one); an opt-out
+        alone, honoured, does not."""
+        self.assertFalse(
+            self._email_reply(
+                "cobrança de juros abusiva, paguei com 2 dias de atraso e vcs cobraram 50 reais "
+                "de multa",
+                message_id="juros",
+            )
+        )
+        todo = self.sp.activity_ids.filtered(lambda a: "e-mail reply" in (a.summary or ""))
+        self.assertEqual(len(todo), 1)
+        self.assertIn("juros abusiva", str(todo.note))
+        self._email_reply("Nao quero mais receber mensagens de voces.", message_id="chega")
+        self.assertIn(self.company, self.sp.dunning_email_opt_out_company_ids)
+        self.assertEqual(
+            len(self.sp.activity_ids.filtered(lambda a: "e-mail reply" in (a.summary or ""))), 1
+        )

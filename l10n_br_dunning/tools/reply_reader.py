@@ -304,7 +304,7 @@ _DISPUTE = [
 _DISPUTE_MORE = [
     r"\b(veio|vieram|esta|estao|foi) (com )?(\w+ )?errad[oa]s?\b",
     r"\bnunca (usei|pisei|estive|assinei|fui cliente|comprei|contratei)",
-    r"\b(nao e|nao eh|nao sao) (minha|meu|minhas|meus)\b",
+    r"\b(nao e|nao eh|nao sao) (minha|meu|minhas|meus|nossa|nosso|nossas|nossos)\b",
     r"\b(voces|vcs|me) (cobraram|cobrando|cobrou)\b",
     r"\bcobraram\b",
     r"\bfoi cancelad[oa]\b",
@@ -434,15 +434,35 @@ _DISPUTE_MORE += [
     r"\bacima do (combinado|valor|orcamento)",
     r"\b(rapaz|vendedor|atendente|vendedora) (falou|disse)\b",
     r"\bsem funcionar\b|\bnao funcionou\b|\bficou pela metade\b",
-    r"\b(produto|mercadoria|pedido|encomenda)\b.{0,25}\b(nunca|nao) (chegou|veio|foi entregue)",
+    r"\b(produto|mercadoria|pedido|encomenda|entrega|compra)\b.{0,25}\b(nunca|nao) (chegou|veio|"
+    r"foi entregue)",
     r"\bnao recebi (o |a |os |as )?(produto|mercadoria|pedido|servico|encomenda|nada)",
-    r"\bnao (pago|vou pagar) (o resto|o mes|isso|essa|esse)\b",
+    r"\b(nao|nunca|jamais) (pago|vou pagar) (o resto|o mes|isso|essa|esse)\b",
+]
+_DISPUTE_MORE += [
+    # "não estou de acordo com esse valor": disagreeing, not a deal asked for
+    # (with the charge itself: "não concordamos com a multa, pagaremos terça" pays)
+    r"\bnao (estou|estamos|to|fico|ficamos) de acordo\b|\bnao concord(o|amos) com (a|o|essa|esse|"
+    r"esta|este) (cobranca|valor|fatura|debito|boleto|conta)\b",
+    r"\bpela metade\b|\b(nem|nao) foi feito direito\b|\bmal feito\b|\bmalfeito\b",
+    r"\bparou de funcionar\b|\bnao funciona mais\b",
+    r"\b(nao|nunca) (entregou|entregaram)\b",
+    r"\b(chegou|veio|vieram|chegaram) (toda |todo )?(avariad|danificad|estragad|amassad|violad)",
+    r"\benquanto (voces |vcs )?nao (resolver|consert|troc|arrum|entreg|devolv|corrig)\w*",
+    r"\b(pedi|pedimos|solicitei|solicitamos) (para|pra|o) cancel\w*|\bsolicitei o cancelamento\b",
+    r"\bcobranca (de (juros|multa|taxa)s? )?abusiva\b",
+    r"\bvalor diferente\b|\bo (valor )?correto (e|eh|seria)\b",
+    r"\b(cnpj|cpf|razao social|nf|nota fiscal)\b (esta |ta |veio )?(errad|incorret)",
+    r"\bcom o (cnpj|cpf) (errado|incorreto)\b",
+    r"\b(nf|nota fiscal|nota|boleto) (correta|corrigid[oa])\b",
 ]
 _WHO_MORE += [
     r"\b(que|qual) (firma|loja|empresa|conta|cobranca|divida) (e|eh) (essa|esta|esse)\b",
     r"\bsei (que|qual) (firma|empresa|loja) (e|eh)\b",
     r"\bde onde (voces|vcs) (sao|falam|escrevem)\b",
-    r"\brazao social\b|\bremetente\b",
+    # not a disclaimer's "avise o remetente"
+    r"\brazao social\b|(?<!avise o )(?<!informe o )(?<!notifique o )(?<!comunique o )"
+    r"(?<!avisar o )(?<!informar o )(?<!notificar o )\bremetente\b",
     r"\bde qual (mes|compra|loja|pedido|nota)\b",
     r"^isso e (da|do|de)\b",
     r"\bnome da empresa\b",
@@ -457,7 +477,7 @@ _NEGOTIATE_MORE += [
     r"\bsegurar\b",
     r"\bcarne\b",
     r"\bmais (um )?prazo\b",
-    r"\bmetade\b",
+    r"(?<!pela )\bmetade\b",
     r"\bo resto\b",
     r"\bsem (os )?juros\b",
     r"\bprecinho\b|\b(preco|valor) melhor\b",
@@ -961,6 +981,8 @@ def _intents(folded, clauses, forward, today, asked=(), asked_tails=()):
         # "não vou conseguir pagar amanhã não, só sexta": that day is promised.
         found[PROMISE] = folded[only.start() :]
     if found.get(NEGOTIATE) == "acordo" and re.search(
+        # "estou de acordo": agreeing, no deal asked for
+        r"\b(estou|estamos|to|esta|estava|fico|ficamos|nao) de acordo\b|"
         r"\b(fiz|feito|fizemos|fechei|fechamos|tenho|tinha|temos|tinhamos|no|ao|do|o)"
         r"( um)? acordo\b",
         folded,
@@ -1243,7 +1265,9 @@ _QUOTE_START = re.compile(
     # a signature ("-- "), Outlook's rule, and the legal notice under a signature
     r"|^\s*(-- ?|_{8,})\s*$"
     r"|^\s*[*_]*(aviso( legal| de confidencialidade)?|confidencial(idade)?|disclaimer)[*_]*\s*:"
-    r"|^\s*(esta mensagem|este e-?mail)\b.{0,80}\b(confidencia|destinat[aá]rio|sigil)",
+    r"|^\s*(esta mensagem|este e-?mail|o conte[uú]do (d[ea]st[ea]|d[ea]ss[ea]) (e-?mail|mensagem)|"
+    r"esta comunica[çc][ãa]o|as informa[çc][õo]es (contidas|deste|desta))\b.{0,120}"
+    r"\b(confidencia|destinat[aá]rio|sigil)",
     re.IGNORECASE,
 )
 

@@ -229,18 +229,18 @@ class SmsGatewayMixin(models.AbstractModel):
         mandar" is both a stop and a payment claim); else a person answers it
         (``body`` on the chatter, ``summary`` the to-do's), unless it said
         nothing but the opt-out. Returns "understood", "opt_out" or "reply"."""
-        if partner and self._on_reply(partner, number, text, channel):
+        if partner and self._on_reply(partner, number, text, channel, opted_out=opted_out):
             return "opt_out" if opted_out else "understood"
         if opted_out and self._opt_out_alone(text):
             return "opt_out"
         self._hand_to_a_person(partner, body, summary, text)
         return "opt_out" if opted_out else "reply"
 
-    def _on_reply(self, partner, number, text, channel):
+    def _on_reply(self, partner, number, text, channel, opted_out=False):
         """A customer's message, before a person gets it (after an opt-out too,
-        for what else it says): a hook for an add-on that understands replies
-        (the régua reads promises, payments and disputes). True when it was
-        handled; else a person answers."""
+        for what else it says: ``opted_out``, this channel stopped): a hook
+        for an add-on that understands replies (the régua reads promises,
+        payments and disputes). True when nothing is left for a person."""
         return False
 
     def _hand_to_a_person(self, partner, body, summary, note):

@@ -593,3 +593,53 @@ def test_sarcasm_and_a_pasted_reminder_are_no_payment(text):
 def test_an_eye_roll_beside_a_payment_is_still_a_payment():
     reading = read("Gente paguei ontem e vcs ainda mandando msg 🙄", FRIDAY)
     assert acted(reading) == (PAID, date(2026, 12, 3))
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [
+        ("Não estou de acordo com esse valor", "email"),
+        ("não estou de acordo com a cobrança", "sms"),
+        ("o serviço nem foi feito direito, o tecnico deixou pela metade", "whatsapp"),
+        ("A entrega nunca chegou", "whatsapp"),
+        ("O aparelho parou de funcionar na primeira semana", "whatsapp"),
+        ("não vou pagar enquanto não resolverem o problema do produto", "whatsapp"),
+        ("parei de usar o serviço em agosto e pedi pra cancelar", "whatsapp"),
+        ("jamais vou pagar isso", "whatsapp"),
+        ("A nota fiscal está com valor diferente do pedido", "email"),
+        ("Olá, essa fatura é da outra unidade, não é nossa", "email"),
+        (
+            "Estamos com o pagamento bloqueado aguardando a emissão da NF correta, a que "
+            "recebemos está com o CNPJ errado.",
+            "email",
+        ),
+        ("o boleto veio com valor de R$ 850 e o correto é R$ 580.", "email"),
+        # a disclaimer's "avise o remetente" asks nothing of who is writing
+        (
+            "A mercadoria chegou avariada, já abri chamado.\n\nAtt,\nJosé Carlos\n\n"
+            "O conteúdo deste e-mail é confidencial e destinado exclusivamente ao destinatário. "
+            "Caso o tenha recebido por engano, por favor apague-o e avise o remetente.",
+            "email",
+        ),
+    ],
+)
+def test_disputes_in_the_words_of_a_ninth_writer(text, channel):
+    assert acted(read_message(text, FRIDAY, channel))[0] == DISPUTE
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # a deal asked for is still one
+        ("Prezados, solicito proposta de acordo para quitação do saldo devedor.", NEGOTIATE),
+        ("da pra pagar metade agora e metade mes que vem?", NEGOTIATE),
+        # disagreeing with a fine while paying in full is a promise
+        (
+            "Não concordamos com a multa de 2% aplicada. Ainda assim, efetuaremos o pagamento "
+            "integral na próxima terça-feira.",
+            PROMISE,
+        ),
+    ],
+)
+def test_what_is_no_dispute(text, intent):
+    assert acted(read_message(text, FRIDAY, "email"))[0] == intent
