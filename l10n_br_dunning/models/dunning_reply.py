@@ -98,11 +98,15 @@ class DunningReply(models.Model):
         """The channels the reply stops here (SMS and WhatsApp opt-outs are
         their gateways', before any reading): e-mail ("Não quero mais receber
         e-mails", or by SMS "não quero mais e-mail, só SMS"), as the e-mail's
-        unsubscribe link does, at once."""
+        unsubscribe link does, at once; calls ("pare de me ligar")."""
         stopped = set()
         if reading.opts_out_of("email") and (channel == "email" or "email" in reading.channels):
             partner._dunning_email_opt_out(company)
             stopped.add("email")
+        # "pare de me ligar": no more calls, where an add-on places them
+        # (l10n_br_dunning_voice); else a person reads it.
+        if "call" in reading.channels and partner._dunning_call_opt_out(company, number):
+            stopped.add("call")
         return stopped
 
     @api.model

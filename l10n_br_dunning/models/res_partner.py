@@ -522,6 +522,12 @@ class ResPartner(models.Model):
                 )
             )
 
+    def _dunning_call_opt_out(self, company, number=None):
+        """This customer asks ``company`` for no more calls (a reply "pare de me
+        ligar", written from ``number``): True when it is recorded. Calls are
+        an add-on's (l10n_br_dunning_voice records the numbers): none here."""
+        return False
+
     def _dunning_mail_context(self, company, title, move=None):
         """The ``dunning_mail`` context of an e-mail of ``company`` to this
         customer: the layout's title and the contact-preferences page (through

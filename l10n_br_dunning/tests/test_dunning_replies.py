@@ -468,3 +468,23 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self.assertEqual(
             len(self.sp.activity_ids.filtered(lambda a: "e-mail reply" in (a.summary or ""))), 1
         )
+
+    def test_a_stop_in_other_words_stops(self):
+        """ "remove" alone stops the SMS at once (it went to a person while the
+        SMS went on), and needs nobody."""
+        self._reply("remove")
+        self.assertTrue(self._sms_opted_out())
+        self.assertFalse(self.sp.activity_ids)
+
+    def test_a_number_not_recognised_is_no_dispute(self):
+        """ "Não reconheço o número..." paused the invoice as disputed."""
+        self.assertFalse(
+            self._reply("Não reconheço o número que está me enviando, é da empresa mesmo?")
+        )
+        self.assertFalse(self.move.dunning_paused)
+        self.assertTrue(self.sp.activity_ids.filtered(lambda a: "SMS reply" in (a.summary or "")))
+
+    def test_installments_refused_get_no_link_and_the_promise_is_kept(self):
+        reply = self._reply("nao quero parcelar, vou pagar tudo dia 18")
+        self.assertEqual((reply.action, reply.day), ("promise", date(2026, 12, 18)))
+        self.assertNotIn("/c/", reply.answer)

@@ -282,7 +282,7 @@ _DISPUTE = [
     r"\bnao (reconheco|conheco|reconhecemos) (essa|esta|esse|este|a|o|nenhuma|nenhum) ?"
     r"(divida|cobranca|conta|fatura|compra|valor|debito|boleto|servico|pedido|nota)",
     r"\bnao (reconheco|conheco|reconhecemos) isso\b",
-    r"\bnao reconheco\b",
+    r"\bnao reconheco\b(?! (o|este|esse|esta|essa|seu) (numero|contato|telefone|remetente))",
     r"\bcobranca (errada|indevida|equivocada|incorreta|abusiva)",
     r"\b(valor|boleto|fatura|conta) (esta |ta |veio )?(errad[oa]|incorret[oa]|indevid[oa])",
     r"\bnao (comprei|fiz (essa |esta |nenhuma )?compra|contratei|pedi|assinei)\b"
@@ -366,7 +366,7 @@ _NEGOTIATE_MORE = [
     r"\bmais prazo\b",
 ]
 _OPTOUT = [
-    r"^(sair|parar|pare|stop|cancelar|descadastrar|remover|chega)$",
+    r"^(sair|parar|pare|stop|cancelar|descadastrar|remover|remove|remova|chega)$",
     # "não quero receber mensagens"; not "não quero receber juros" nor "a visita do cobrador"
     r"\bnao (quero|desejo|aceito) (mais )?(receber( mais)?( (essas?|esses?|estas?|estes?|as|os|"
     r"suas?|seus?|nenhuma?|mais))? (mensage|sms|cobranca|ligac|e mail|email|whats|zap|notificac|"
@@ -457,6 +457,10 @@ _DISPUTE_MORE += [
     r"\b(nf|nota fiscal|nota|boleto) (correta|corrigid[oa])\b",
 ]
 _WHO_MORE += [
+    # "não reconheço o número que está me enviando, é da empresa mesmo?"
+    r"\bnao reconheco (o|este|esse|esta|essa|seu) (numero|contato|telefone|remetente)",
+]
+_WHO_MORE += [
     r"\b(que|qual) (firma|loja|empresa|conta|cobranca|divida) (e|eh) (essa|esta|esse)\b",
     r"\bsei (que|qual) (firma|empresa|loja) (e|eh)\b",
     r"\bde onde (voces|vcs) (sao|falam|escrevem)\b",
@@ -490,6 +494,16 @@ _OPTOUT_MORE += [
     r"\bnao (ligue|liguem|ligar) mais\b",
     r"\b(desliguem|desligue|removam|remova|tirem|tire|apaguem|apague)\b.{0,20}\bnumero\b",
     r"\bnao (mandar|enviar|mande|envie) (mais )?mensage",
+    # "para com isso", "me esquece", "sai fora"
+    r"^(por favor )?(para|pare|parem|chega) com (isso|essas? mensage\w*|esse spam)"
+    r"( por favor)?$",
+    r"^(me esquece|me esquecam|esquece(m)? (de )?mim|me (deixa|deixe|deixem) em paz)"
+    r"( por favor)?$",
+    r"^sai fora( daqui)?$",
+    # "nunca autorizei vocês a me mandarem mensagem"
+    r"\b(nunca|nao|jamais) autorizei\b.{0,30}\b(mand|envi|lig|mensage|contat|receb)",
+    # "pode mandar no email, whatsapp não": that channel refused
+    r"\b(whats\w*|zap|wpp|sms|e mail|email|ligac\w*|ligar|cartas?)( nao| jamais| nunca)$",
 ]
 _PAID += _PAID_MORE
 _PROMISE += _PROMISE_MORE
@@ -988,6 +1002,12 @@ def _intents(folded, clauses, forward, today, asked=(), asked_tails=()):
         folded,
     ):
         found.pop(NEGOTIATE)  # "já tinha feito acordo": one made, not one asked for
+    if NEGOTIATE in found and re.search(
+        r"\b(nao|nem) (quero|preciso|vou|pretendo|desejo|gostaria de)( \w+)? (parcel|negoci|"
+        r"acordo|dividir)",
+        folded,
+    ):
+        found.pop(NEGOTIATE)  # "não quero parcelar, vou pagar tudo dia 10"
     leave = next((match for q in asked if (match := _PERMISSION.search(q))), None)
     promised_apart = any(  # "dá pra esperar até dia 12? dia 12 eu pago certinho"
         _match(_PROMISE, c) and not _NEGATION.search(c) and _forward_date(c, today)
@@ -1108,7 +1128,13 @@ def _optout_channels(folded):
         what = preferred.group("what")
         kept |= {name for name, words in _CHANNELS.items() if re.match(rf"(\w+ )?({words})", what)}
     named = {name for name, words in _CHANNELS.items() if re.search(words, folded)}
-    return frozenset(named - kept)
+    # "pode mandar no email, whatsapp não": not kept, refused
+    refused = {
+        name
+        for name, words in _CHANNELS.items()
+        if re.search(rf"({words})( nao| jamais| nunca)\b", folded)
+    }
+    return frozenset(named - (kept - refused))
 
 
 def _confidence(intent, found, text, folded, today, asked_tails):

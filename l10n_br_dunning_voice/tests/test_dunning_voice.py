@@ -13,6 +13,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.l10n_br_dunning.tests.common import DunningCase
+from odoo.addons.sms_gateway.tests.common import StandInMixin
 from odoo.addons.voice_gateway.tests.common import VoiceStandInMixin
 from odoo.addons.voice_gateway.tools.tests.voice_stand_in import (
     MACHINE,
@@ -346,3 +347,28 @@ class TestDunningVoiceScriptCompanies(DunningCase):
         Script = self.env["dunning.voice.script"].with_user(user)
         found = Script.search([("id", "in", (shared | theirs).ids)])
         self.assertEqual(found, shared)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningVoiceReplies(StandInMixin, DunningCase, HttpCase):
+    """A reply by SMS that asks for no more calls."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.gateway.is_default = False
+        cls.zenvia = cls._create_gateway("zenvia", company_id=cls.company.id, is_default=True)
+
+    def test_no_more_calls_asked_by_sms_stops_the_calls(self):
+        """ "pare de me ligar, mensagem pode mandar" by SMS: the number on the
+        company's no-more-calls list (it went to a person and the calls went
+        on), the SMS kept."""
+        self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self._zenvia_reply(self.zenvia, "pare de me ligar, mensagem pode mandar", NEXT_DAY)
+        self.assertEqual(
+            self.env["voice.opt.out"]._opted_out([(SP, self.company)]), {(SP, self.company.id)}
+        )
+        self.assertFalse(self.env["sms.opt.out"]._opted_out([(SP, self.company)]))
+        self.assertIn("no more calls", self.sp.message_ids.mapped("body")[0])
+        self.assertFalse(self.sp.activity_ids)

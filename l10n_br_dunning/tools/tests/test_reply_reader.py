@@ -643,3 +643,39 @@ def test_disputes_in_the_words_of_a_ninth_writer(text, channel):
 )
 def test_what_is_no_dispute(text, intent):
     assert acted(read_message(text, FRIDAY, "email"))[0] == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "channel", "on"),
+    [
+        ("remove", "sms", "sms"),
+        ("para com isso", "whatsapp", "whatsapp"),
+        ("me esquece", "sms", "sms"),
+        ("sai fora", "sms", "sms"),
+        ("nunca autorizei vocês a me mandarem mensagem", "whatsapp", "whatsapp"),
+        ("pode mandar no email, whatsapp nao", "whatsapp", "whatsapp"),
+    ],
+)
+def test_opt_outs_a_ninth_writer_found(text, channel, on):
+    reading = read_message(text, FRIDAY, channel)
+    assert (acted(reading)[0], reading.opts_out_of(on)) == (OPTOUT, True)
+
+
+def test_a_channel_refused_is_not_kept():
+    reading = read("pode mandar no email, whatsapp nao", FRIDAY)
+    assert reading.opts_out_of("whatsapp") and not reading.opts_out_of("email")
+
+
+def test_a_number_not_recognised_is_who_is_writing_not_a_dispute():
+    text = "Não reconheço o número que está me enviando, é da empresa mesmo?"
+    assert acted(read(text, FRIDAY))[0] == WHO
+
+
+def test_installments_refused_are_no_wish_to_negotiate():
+    reading = read("nao quero parcelar, vou pagar tudo dia 10", FRIDAY)
+    assert acted(reading) == (PROMISE, date(2026, 12, 10))
+
+
+def test_no_more_calls_names_the_calls_only():
+    reading = read("pare de me ligar, mensagem pode mandar", FRIDAY)
+    assert reading.opts_out_of("call") and not reading.opts_out_of("sms")
