@@ -125,7 +125,18 @@ def main():
     parser.add_argument(
         "--split",
         default="test",
-        choices=("test", "train", "dev", "tune", "holdout", "probe", "probe2", "probe3", "all"),
+        choices=(
+            "test",
+            "train",
+            "dev",
+            "tune",
+            "holdout",
+            "probe",
+            "probe2",
+            "probe3",
+            "probe4",
+            "all",
+        ),
     )
     parser.add_argument("--corpus", default=str(CORPUS))
     parser.add_argument("--show-errors", action="store_true")
