@@ -55,8 +55,10 @@ def customer_today_sql(partner_alias, company_partner_alias, now):
     """SQL: the customer ``partner_alias``'s date at ``now`` (naive UTC), for the
     company whose partner is ``company_partner_alias``: ``PlanningContext.today``
     for a query over many customers (their own time zone, else their state's,
-    else the company's, else Brasília's; a name PostgreSQL does not know is
-    skipped, as ``valid_tz`` skips it)."""
+    their state being ``res.partner._dunning_state``'s: their own in Brazil,
+    else, with none on file, the company's; else the company's time zone, else
+    Brasília's; a name PostgreSQL does not know is skipped, as ``valid_tz``
+    skips it)."""
 
     def usable(alias):
         column = SQL.identifier(alias, "tz")
@@ -68,17 +70,28 @@ def customer_today_sql(partner_alias, company_partner_alias, now):
             column,
         )
 
+    def in_brazil(alias):
+        """No country on file, or Brazil (``_dunning_state``'s test)."""
+        country = SQL.identifier(alias, "country_id")
+        return SQL(
+            "(%s IS NULL OR %s IN (SELECT id FROM res_country WHERE code = 'BR'))",
+            country,
+            country,
+        )
+
+    own_state = SQL.identifier(partner_alias, "state_id")
     cases = SQL(" ").join(SQL("WHEN %s THEN %s", code, tz) for code, tz in STATE_TZ.items())
     state = SQL(
         """(SELECT CASE st.code %s ELSE %s END
               FROM res_country_state st
-         LEFT JOIN res_country sc ON sc.id = %s
-             WHERE st.id = %s AND (%s IS NULL OR sc.code = 'BR'))""",
+             WHERE st.id = COALESCE(%s, %s) AND %s AND (%s IS NOT NULL OR %s))""",
         cases,
         DEFAULT_TZ,
-        SQL.identifier(partner_alias, "country_id"),
-        SQL.identifier(partner_alias, "state_id"),
-        SQL.identifier(partner_alias, "country_id"),
+        own_state,
+        SQL.identifier(company_partner_alias, "state_id"),
+        in_brazil(partner_alias),
+        own_state,
+        in_brazil(company_partner_alias),
     )
     return SQL(
         "(%s::timestamp AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(%s, %s, %s, %s))::date",
@@ -143,11 +156,11 @@ class PlanningContext:
     @staticmethod
     def tz(company, partner):
         """The customer's time zone (README: decisions): their own, else their
-        state's, else the company's, else Brasília's (the company's own time
-        zone, not its state's, stands for a customer without a state: as
-        ``customer_today_sql`` reads it)."""
-        state = partner._dunning_state()
-        return customer_tz(partner.tz, state, company.partner_id.tz)
+        state's, the state holidays and state law go by
+        (``res.partner._dunning_state``: with none on file, the company's),
+        else the company's, else Brasília's (as ``customer_today_sql`` reads
+        it)."""
+        return customer_tz(partner.tz, partner._dunning_state(company), company.partner_id.tz)
 
     def today(self, company, partner, now):
         """The customer's local date at ``now`` (aware)."""

@@ -151,7 +151,8 @@ class ResPartner(models.Model):
         )
 
     def _dunning_state(self, company=None):
-        """The customer's state (UF code) for holidays and state law: their own
+        """The customer's state (UF code) for holidays, state law and the time
+        zone (``PlanningContext.tz``): their own
         in Brazil (or with no country); with none on file and ``company``
         given, the company's (a customer imported without an address is most
         likely where the company is); None abroad."""

@@ -379,6 +379,57 @@ class TestDunningImportedCustomers(DunningCase):
         self._run(datetime(2026, 7, 10, 13, 0))
         self.assertIn((0, "email"), self._sent(move))
 
+    def test_a_customer_without_a_state_is_timed_on_the_companys_states_clock(self):
+        """A branch in Manaus whose contact took Brasília's zone from whoever
+        created it (invisible on the company form): a customer imported with
+        no state is held to AM's law and holidays, so to AM's clock too (not
+        07:00 in Manaus); a customer of another state keeps their state's."""
+        self.company.partner_id.write(
+            {"state_id": self.env.ref("base.state_br_am").id, "tz": "America/Sao_Paulo"}
+        )
+        self.company.write({"dunning_window_start": 8.0, "dunning_window_end": 20.0})
+        brazil = self.env.ref("base.br").id
+        iara = self._bare(
+            "Iara Importada",
+            city="Manaus",
+            country_id=brazil,
+            email="iara@cliente.example",
+            mobile="(92) 99111-2233",
+        )
+        amauri = self._bare(
+            "Amauri Amazonense",
+            state_id=self.env.ref("base.state_br_am").id,
+            country_id=brazil,
+            email="amauri@cliente.example",
+        )
+        paulista = self._bare(
+            "Paula Paulista",
+            state_id=self.env.ref("base.state_br_sp").id,
+            country_id=brazil,
+            email="paula@cliente.example",
+        )
+        due = date(2027, 6, 9)  # a Wednesday
+        moves = {p: self._invoice(p, due) for p in (iara, amauri, paulista)}
+        # 11:30 UTC: 07:30 in Manaus, 08:30 in São Paulo.
+        self._run(datetime(2027, 6, 9, 11, 30))
+        self.assertEqual(self._sent(moves[iara]), [], "07:30 in Manaus is not a lawful hour")
+        self.assertEqual(self._sent(moves[amauri]), [])
+        self.assertIn((0, "email"), self._sent(moves[paulista]))
+        # 12:30 UTC: 08:30 in Manaus.
+        self._run(datetime(2027, 6, 9, 12, 30))
+        self.assertIn((0, "email"), self._sent(moves[iara]))
+        self.assertIn((0, "sms"), self._sent(moves[iara]))
+        self.assertIn((0, "email"), self._sent(moves[amauri]))
+        # The dashboard counts her days on the same clock: 23:30 on the due
+        # date in Manaus is still the due date (00:30 the next day in São Paulo).
+        with freeze_time(datetime(2027, 6, 10, 3, 30)):
+            rows = self.env["dunning.dashboard"].search(
+                [("partner_id", "in", (iara | paulista).ids)]
+            )
+            days = {row.partner_id: row.oldest_days_overdue for row in rows}
+            self.assertEqual(days, {iara: 0, paulista: 1})
+            self.assertEqual(iara._dunning_today(self.company), due)
+
     def test_a_brazilian_customer_without_a_language_reads_portuguese(self):
         self._load_portuguese()
         self.company.partner_id.lang = "en_US"  # a database created in English
