@@ -3,7 +3,7 @@ import uuid
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import LazyTranslate, email_normalize
+from odoo.tools import LazyTranslate
 
 from ..tools.portal_rules import link_state
 from .dunning_context import to_utc
@@ -318,7 +318,7 @@ class DunningAgreement(models.Model):
         template = self.env.ref(
             "l10n_br_dunning.mail_template_dunning_agreement_cancelled", raise_if_not_found=False
         )
-        if template and email_normalize(self.partner_id.email or ""):
+        if template and self.partner_id._dunning_email():
             self._post_as_company(template)
             return
         self.message_post(

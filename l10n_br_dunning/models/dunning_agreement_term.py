@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import email_normalize
 from odoo.tools.misc import format_amount, format_date, format_datetime, formatLang
 
 from ..tools.agreements import term_address, term_field, term_sha256
@@ -560,9 +559,7 @@ class DunningAgreement(models.Model):
         have an address and the company one to send from (``_post_as_company``).
         The term's clause, the page before accepting and ``_send_term`` ask this."""
         self.ensure_one()
-        return bool(
-            email_normalize(self.partner_id.email or "") and self.company_id._dunning_email_from()
-        )
+        return bool(self.partner_id._dunning_email() and self.company_id._dunning_email_from())
 
     def _term_emailed(self):
         """Whether the term's PDF was e-mailed to the customer (a message to them

@@ -194,8 +194,9 @@ class DunningChannel(models.AbstractModel):
             )
         return rules.Contact(
             preferred=partner.dunning_preferred_channel or "any",
-            # An address mail can go to ("foo@" is on file, not usable).
-            email=bool(partner.email_normalized),
+            # An address mail can go to ("foo@", "bruno@@cliente..example" are
+            # on file, not usable).
+            email=bool(partner._dunning_email()),
             email_raw=(partner.email or "").strip() or None,
             email_blacklisted=blacklisted,
             email_opted_out=company in partner.dunning_email_opt_out_company_ids,

@@ -15,6 +15,7 @@ from odoo.tools.misc import babel_locale_parse, hmac
 from odoo.addons.sms_gateway.tools.segments import transliterate as gsm7_text
 
 from ..tools import best_hour, reply_reader
+from ..tools.channels import usable_email
 from ..tools.payer_profile import average_days_late, payer_class
 from ..tools.portal_codes import mask_email, mask_phone
 from ..tools.sms_text import (
@@ -172,6 +173,16 @@ class ResPartner(models.Model):
         # A portal visitor reads no company nor its partner: the date is public.
         partner = self.sudo().commercial_partner_id
         return PlanningContext(self.env(su=True)).today(company.sudo(), partner, now)
+
+    def _dunning_email(self):
+        """The address the régua's e-mails go to: Odoo's normalized one, when
+        mail can go to it (``tools.channels.usable_email``: not
+        "@cliente..example", what Odoo makes of "bruno@@cliente..example");
+        else False. The run, "send now", the preview and the agreements' e-mails
+        ask it."""
+        self.ensure_one()
+        address = self.email_normalized
+        return address if usable_email(address) else False
 
     def _dunning_sms_number(self):
         """The number the régua sends SMS and WhatsApp to, in E.164 (sms_gateway's

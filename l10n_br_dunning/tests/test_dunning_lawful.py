@@ -221,6 +221,24 @@ class TestDunningReasonsLanguage(DunningCase):
         self.assertIn("maria@", skipped[:1].reason)
         self.assertTrue(self._events(move, channel="sms", state="queued"))
 
+    def test_a_typo_odoo_normalizes_to_something_is_not_an_address_either(self):
+        """An import's typo, "bruno@@cliente..example": Odoo makes it
+        "@cliente..example", not empty, and no server takes it. Nothing is
+        queued to it; the event says the address is not valid, as for "foo@"."""
+        self.sp.email = "bruno@@cliente..example"
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 10, 13, 0))
+        email = self._events(move, channel="email", stage_id=self.stages[0].id)  # "vence hoje"
+        self.assertEqual(email.mapped("state"), ["skipped"])
+        self.assertEqual(
+            email.reason, "The customer's e-mail address is not valid (bruno@@cliente..example)."
+        )
+        self.assertFalse(
+            self.env["mail.mail"].sudo().search([("email_to", "ilike", "cliente..example")])
+        )
+        self.assertFalse(move.message_ids.filtered(lambda m: self.sp in m.partner_ids))
+        self.assertTrue(self._events(move, channel="sms", state="queued"))
+
 
 @tagged("post_install", "-at_install")
 class TestDunningSmsInsideTheWindow(DunningCase):

@@ -43,12 +43,44 @@ TO_CUSTOMER = (SMS, EMAIL, LETTER)
 AUTO, FALLBACK, MANUAL = "auto", "fallback", "manual"
 
 
+# Characters no address the régua writes to has outside quotes (a list typed
+# in one field, "maria,joao@..."; a name pasted with it, "<maria@...>").
+NOT_IN_ADDRESS = frozenset('<>()[]\\,;:"')
+
+
+def usable_email(address):
+    """Whether mail can go to ``address`` (one address as Odoo normalizes it,
+    ``res.partner.email_normalized``): a name, one "@", a domain of two labels
+    or more, none empty nor starting or ending with a hyphen, a top-level
+    label of two characters or more, no space. Odoo normalizes
+    "bruno@@cliente..example" to "@cliente..example", which is not empty and
+    still no address. Accented letters pass (SMTPUTF8)."""
+    if not address or address.count("@") != 1:
+        return False
+    if any(char.isspace() or char in NOT_IN_ADDRESS for char in address):
+        return False
+    name, domain = address.split("@")
+    if not name or name.startswith(".") or name.endswith(".") or ".." in name:
+        return False
+    labels = domain.split(".")
+    if len(labels) < 2 or len(labels[-1]) < 2 or labels[-1].isdigit():
+        return False
+    return all(
+        label
+        and len(label) <= 63
+        and not label.startswith("-")
+        and not label.endswith("-")
+        and all(char.isalnum() or char == "-" for char in label)
+        for label in labels
+    )
+
+
 @dataclass(frozen=True)
 class Contact:
     """What the régua knows of one customer's channels."""
 
     preferred: str = "any"  # "any", "email" or "sms" (the customer's choice)
-    email: bool = False  # an address mail can go to
+    email: bool = False  # an address mail can go to (``usable_email``)
     email_raw: str | None = None  # what the customer's record says, usable or not
     email_blacklisted: bool = False
     email_opted_out: bool = False  # asked this company for no more e-mail reminders

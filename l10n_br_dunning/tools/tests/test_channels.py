@@ -26,6 +26,7 @@ from ..channels import (
     Contact,
     choose,
     hold_for_credit,
+    usable_email,
 )
 
 MONDAY = date(2026, 12, 7)
@@ -84,6 +85,38 @@ def test_missing_or_blacklisted_email_is_skipped_with_its_reason():
     # An address on file that mail cannot go to says which one.
     [bad] = choose(Contact(email_raw="foo@"), {"email": [1]})
     assert (bad.state, bad.reason, bad.args) == (SKIPPED, BAD_EMAIL, {"email": "foo@"})
+
+
+def test_an_address_mail_cannot_go_to_is_not_usable():
+    for address in (
+        "maria@cliente.example",
+        "maria.souza+cobranca@cliente.com.br",
+        "joão@padaria-são-josé.com.br",
+        "x_1@sub.dominio.example",
+    ):
+        assert usable_email(address), address
+    for address in (
+        None,
+        "",
+        "@cliente..example",  # what Odoo makes of "bruno@@cliente..example"
+        "bruno@@cliente.example",
+        "bruno@cliente..example",
+        "bruno@cliente.example.",
+        "bruno@.cliente.example",
+        "bruno@localhost",
+        "bruno@cliente.c",
+        "bruno@10.0.0.1",
+        "bruno@-cliente.example",
+        "bruno@cliente-.example",
+        ".bruno@cliente.example",
+        "bruno.@cliente.example",
+        "bru..no@cliente.example",
+        "bru no@cliente.example",
+        "maria,joao@cliente.example",
+        "<maria@cliente.example>",
+        "maria@cliente_example.com",
+    ):
+        assert not usable_email(address), address
 
 
 def test_caps_defer_the_second_sms_of_a_day_to_the_next_contact_day():
