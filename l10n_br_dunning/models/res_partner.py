@@ -216,12 +216,14 @@ class ResPartner(models.Model):
     def _dunning_address_inline(self):
         """This partner's address on one line, in this environment's language
         (its country's name: "Brasil" in Portuguese): what a collection
-        document writes. Odoo's ``contact_address_inline`` is computed once,
-        in the language it is first read in, whoever reads it next."""
+        document writes under the name it prints first (a letter, a statement,
+        an e-mail's footer), so without the company name Odoo's address starts
+        with for a company ("Cliente Comum Ltda / Cliente Comum Ltda, Rua...").
+        Odoo's ``contact_address_inline`` is computed once, in the language it
+        is first read in, whoever reads it next."""
         self.ensure_one()
-        return ", ".join(
-            part.strip() for part in self._display_address().splitlines() if part.strip()
-        )
+        address = self._display_address(without_company=True)
+        return ", ".join(part.strip() for part in address.splitlines() if part.strip())
 
     def write(self, vals):
         result = super().write(vals)

@@ -396,6 +396,34 @@ class TestDunningChannels(DunningCase):
                 "l10n_br_dunning.report_dunning_letter", (letters - by_move[printed]).ids
             )
 
+    def test_a_company_customer_is_named_once_above_its_address(self):
+        """The recipient block of a letter to a company: its name, then its
+        address (Odoo's address of a company starts with its name)."""
+        company = self.env["res.partner"].create(
+            {
+                "name": "Cliente Comum Ltda",
+                "is_company": True,
+                "street": "Rua das Flores, 10",
+                "city": "Niterói",
+                "state_id": self.env.ref("base.state_br_rj").id,
+                "country_id": self.env.ref("base.br").id,
+                "email": "financeiro@clientecomum.example",
+            }
+        )
+        move = self._invoice(company, date(2026, 12, 10))
+        self._run(datetime(2027, 1, 11, 12, 30))
+        letter = self._events(move, channel="letter")
+        html, _ = self.env["ir.actions.report"]._render_qweb_html(
+            "l10n_br_dunning.report_dunning_letter", letter.ids
+        )
+        text = " ".join(self._text(html).split())
+        self.assertIn("Cliente Comum Ltda Rua das Flores, 10, Niterói RJ", text)
+        self.assertNotIn("Cliente Comum Ltda Cliente Comum Ltda", text)
+        self.assertNotIn("Cliente Comum Ltda, Rua das Flores", text)
+        # The company's own block too.
+        self.assertNotIn(f"{self.company.name}, Rua Augusta", text)
+        self.assertIn("Rua Augusta, 1500", text)
+
     def _refund(self, partner, amount):
         refund = self.env["account.move"].create(
             {
