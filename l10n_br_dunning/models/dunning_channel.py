@@ -206,9 +206,7 @@ class DunningChannel(models.AbstractModel):
             sms_opted_out=opted_out,
             email_fallback=company.dunning_email_fallback,
             company_email=bool(company._dunning_email_from()),
-            postal_address=bool(
-                (partner.street or "").strip() and ((partner.city or "").strip() or partner.city_id)
-            ),
+            postal_address=partner._dunning_postal_address(),
             phone=bool((partner.mobile or "").strip() or (partner.phone or "").strip()),
             open_credit=self._credit_text(company, credit),
         )

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools import channels as rules
 from ..tools.planning import is_expired
 from .dunning_context import PlanningContext, to_naive, to_utc
 
@@ -374,10 +375,82 @@ class DunningEvent(models.Model):
     def _letters_to_print(self):
         """The letters among these events that still have something to ask for,
         as the run would decide today (``_no_longer_due``: the others are
-        superseded or skipped, saying why); letters already printed are only
-        left out."""
+        superseded or skipped, saying why; letters already printed are only
+        left out), and that can be posted: a letter to a customer with no
+        postal address stays listed, saying so, until it is completed
+        (``_held_for_address``)."""
         letters = self.filtered(lambda event: event.channel == "letter")
-        return letters - letters._no_longer_due()
+        printable = letters - letters._no_longer_due()
+        return printable - printable._held_for_address()
+
+    def _held_for_address(self):
+        """Of these letters, those whose customer has no postal address on file
+        (``res.partner._dunning_postal_address``): not printed, still listed,
+        with the reason the run gave them (written again, in the company's
+        language, when the address went missing after the listing)."""
+        held = self.filtered(lambda event: not event.partner_id._dunning_postal_address())
+        Channel = self.env["dunning.channel"]
+        decision = rules.Decision(rules.LETTER, [], rules.SEND, rules.NO_ADDRESS)
+        reasons = {}  # per company, in its language
+        for event in held.filtered(lambda event: event.state == "to_print"):
+            company = event.company_id
+            if company not in reasons:
+                lang = company._dunning_lang()
+                reasons[company] = Channel.with_context(lang=lang)._reason(decision)
+            if event.reason != reasons[company]:
+                event.sudo().write({"reason": reasons[company]})
+        return held
+
+    def _letters_not_printed(self, printed):
+        """What a person is told of these events (a selection printed) but
+        ``printed``: for each, the invoice, the customer, and why (the state
+        and reason each was written with: settled, paused, a credit to apply,
+        no postal address); "" when all were printed."""
+        states = dict(self._fields["state"]._description_selection(self.env))
+        parts = []
+        for event in self - printed:
+            if event.channel != "letter":
+                why = self.env._("Not a letter: only letters print.")
+            elif event.state == "to_print":
+                why = event.reason or ""
+            elif event.reason:
+                why = f"{states[event.state]}: {event.reason}"
+            else:
+                why = states[event.state]
+            parts.append(f"{event.move_id.name} ({event.partner_id.name}): {why.strip()}")
+        return " ".join(parts)
+
+    def action_print_letters(self):
+        """Print, on the letters' list (and a letter's form): the letters still
+        due go to the letter report, which marks them printed; the others are
+        not printed, each said with why in a notification (not an error, which
+        would undo what was written): those settled, paused or held for a
+        credit since they were listed leave the list, superseded or skipped
+        with the reason; those whose customer has no postal address stay
+        listed, saying so. The list is read again."""
+        printable = self._letters_to_print()
+        done = {"type": "ir.actions.act_window_close"}
+        if printable:
+            report = self.env.ref("l10n_br_dunning.dunning_letter_report")
+            # The letter has its own layout (web.basic_layout): no layout to configure first.
+            done = report.report_action(printable, config=False)
+        if printable == self:
+            return done
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": (
+                    self.env._("Not every letter was printed")
+                    if printable
+                    else self.env._("Nothing to print")
+                ),
+                "message": self._letters_not_printed(printable),
+                "type": "warning",
+                "sticky": True,
+                "next": done,
+            },
+        }
 
     def _queued_to_stop(self, message_of):
         """Of these events of messages waiting in a gateway's queue, those whose

@@ -9,9 +9,12 @@ class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
     def _render_qweb_pdf(self, report_ref, res_ids=None, data=None):
-        """Collection letters: only those of installments still open are
-        printed (at the amount open today), and printing them takes them off
-        the "Letters to print" list."""
+        """Collection letters: only those of installments still open, to a
+        customer with a postal address, are printed (at the amount open
+        today), and printing them takes them off the "Letters to print" list.
+        The list's Print (``dunning.event.action_print_letters``) says which
+        were not and why before it gets here; called with none left, this
+        says it too."""
         report = self._get_report(report_ref)
         if report.report_name != LETTER_REPORT or not res_ids:
             return super()._render_qweb_pdf(report_ref, res_ids=res_ids, data=data)
@@ -20,9 +23,7 @@ class IrActionsReport(models.Model):
         if not letters:
             raise UserError(
                 self.env._(
-                    "Nothing to print: since these letters were listed, their installments were "
-                    "settled or paused, or the customer has a credit to apply (the dashboard's "
-                    "“Credit to apply”)."
+                    "Nothing to print. %(letters)s", letters=events._letters_not_printed(letters)
                 )
             )
         result = super()._render_qweb_pdf(report_ref, res_ids=letters.ids, data=data)

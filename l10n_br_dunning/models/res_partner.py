@@ -225,6 +225,13 @@ class ResPartner(models.Model):
         address = self._display_address(without_company=True)
         return ", ".join(part.strip() for part in address.splitlines() if part.strip())
 
+    def _dunning_postal_address(self):
+        """Whether a letter can be posted to this customer: a street and a city
+        on file. Without them the letter is listed saying so, and held there
+        until they are completed (``dunning.event._letters_to_print``)."""
+        self.ensure_one()
+        return bool((self.street or "").strip() and ((self.city or "").strip() or self.city_id))
+
     def write(self, vals):
         result = super().write(vals)
         replan = {"dunning_policy_id", "dunning_excluded", "tz", "state_id", "city_id"}

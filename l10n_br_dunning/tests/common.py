@@ -12,6 +12,12 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 from ..tools.agreements import term_sha256
 
+CITY_OF = {
+    "base.state_br_sp": "São Paulo",
+    "base.state_br_rj": "Rio de Janeiro",
+    "base.state_br_am": "Manaus",
+}
+
 
 class DunningCase(AccountTestInvoicingCommon):
     """A Brazilian company with the shipped régua, a log-only SMS gateway and
@@ -74,9 +80,13 @@ class DunningCase(AccountTestInvoicingCommon):
 
     @classmethod
     def _customer(cls, name, state, tz, mobile, **values):
+        """A customer with an e-mail, a mobile and a postal address (a letter
+        can be posted to them)."""
         return cls.env["res.partner"].create(
             {
                 "name": name,
+                "street": "Rua das Palmeiras, 200",
+                "city": CITY_OF.get(state, "Campinas"),
                 "state_id": cls.env.ref(state).id,
                 "country_id": cls.env.ref("base.br").id,
                 "tz": tz,

@@ -396,6 +396,71 @@ class TestDunningChannels(DunningCase):
                 "l10n_br_dunning.report_dunning_letter", (letters - by_move[printed]).ids
             )
 
+    def _print(self, events):
+        """What the Print menu of the letters' list ("Collection letter") does
+        with ``events`` selected: the action the web client runs next."""
+        action = self.env.ref("l10n_br_dunning.action_print_dunning_letters")
+        bindings = self.env["ir.actions.actions"].get_bindings("dunning.event")["report"]
+        # The Print menu's one way to print letters: not the bare report,
+        # whose error would undo what it wrote.
+        printing = [item["id"] for item in bindings if item["name"] == "Collection letter"]
+        self.assertEqual(printing, [action.id])
+        context = {"active_model": "dunning.event", "active_ids": events.ids}
+        return action.with_context(**context, active_id=events[:1].id).run()
+
+    def test_a_letter_paid_since_it_was_listed_leaves_the_list_when_printed_alone(self):
+        """The accountant prints a letter whose customer paid since: no error
+        (which undid its superseding, the letter stayed listed for ever), it
+        leaves the list, superseded saying why, and the notification says so."""
+        move = self._invoice(self.sp, date(2026, 12, 10), 500.0)
+        self._run(datetime(2027, 1, 11, 12, 30))
+        letter = self._events(move, channel="letter")
+        self.assertEqual(letter.state, "to_print")
+        self._pay(move)
+        action = self._print(letter)
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(action["params"]["title"], "Nothing to print")
+        message = action["params"]["message"]
+        self.assertIn(f"{move.name} (Maria Souza): Superseded: ", message)
+        self.assertIn("settled before this reminder went out", message)
+        # The list is read again, and the letter is no longer on it.
+        self.assertEqual(action["params"]["next"], {"type": "ir.actions.act_window_close"})
+        self.assertEqual(letter.state, "superseded")
+        self.assertIn("settled before this reminder went out", letter.reason)
+        to_print = self.env["dunning.event"].search([("state", "=", "to_print")])
+        self.assertNotIn(letter, to_print)
+
+    def test_a_letter_without_a_postal_address_is_held_on_the_list(self):
+        """A customer with no address: the letter is listed saying so, and
+        printing it prints nothing (it would go nowhere, and leave the list):
+        it stays listed until the address is completed, then prints."""
+        bare = self.env["res.partner"].create(
+            {"name": "Cliente Sem Endereço", "email": "semendereco@cliente.example"}
+        )
+        move = self._invoice(bare, date(2026, 12, 10))
+        self._run(datetime(2027, 1, 11, 12, 30))
+        letter = self._events(move, channel="letter")
+        self.assertEqual(letter.state, "to_print")
+        self.assertIn("no postal address", letter.reason)
+        action = self._print(letter)
+        self.assertEqual(action["params"]["title"], "Nothing to print")
+        self.assertIn(f"{move.name} (Cliente Sem Endereço): ", action["params"]["message"])
+        self.assertIn("complete it before printing", action["params"]["message"])
+        self.assertEqual(letter.state, "to_print")
+        with self.assertRaises(UserError):
+            self.env["ir.actions.report"]._render_qweb_pdf(
+                "l10n_br_dunning.report_dunning_letter", letter.ids
+            )
+        self.assertEqual(letter.state, "to_print")
+        bare.write({"street": "Rua das Flores, 10", "city": "Campinas"})
+        action = self._print(letter)
+        self.assertEqual(action["type"], "ir.actions.report")
+        html, _ = self.env["ir.actions.report"]._render_qweb_pdf(
+            action["report_name"], action["context"]["active_ids"]
+        )
+        self.assertIn(b"Rua das Flores, 10", html)
+        self.assertEqual(letter.state, "printed")
+
     def test_a_company_customer_is_named_once_above_its_address(self):
         """The recipient block of a letter to a company: its name, then its
         address (Odoo's address of a company starts with its name)."""
