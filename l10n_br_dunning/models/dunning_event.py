@@ -401,6 +401,12 @@ class DunningEvent(models.Model):
                 event.sudo().write({"reason": reasons[company]})
         return held
 
+    def _letter_groups(self):
+        """One letter per customer and company, in the customer's language:
+        {(customer, company): its events}, in these events' order. The letter
+        report prints one for each, and renders each on its own."""
+        return self.grouped(lambda event: (event.partner_id, event.company_id))
+
     def _letters_not_printed(self, printed):
         """What a person is told of these events (a selection printed) but
         ``printed``: for each, the invoice, the customer, and why (the state

@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import io
 from datetime import date, datetime
 
 from freezegun import freeze_time
@@ -8,6 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 from odoo.tools.misc import format_date
+from odoo.tools.pdf import PdfFileReader
 
 from odoo.addons.sms_gateway.tools.segments import GSM7, segment_info
 
@@ -429,6 +431,47 @@ class TestDunningChannels(DunningCase):
         self.assertIn("settled before this reminder went out", letter.reason)
         to_print = self.env["dunning.event"].search([("state", "=", "to_print")])
         self.assertNotIn(letter, to_print)
+
+    def test_letters_of_several_customers_print_as_one_pdf(self):
+        """Several letters printed at once with Debian's wkhtmltopdf (unpatched
+        Qt: one input document per run): one PDF, each letter on its own
+        pages, every letter marked printed; a paid one among them is said."""
+        moves = {
+            partner: self._invoice(partner, date(2026, 12, 10), amount)
+            for partner, amount in ((self.sp, 420.0), (self.rj, 180.0), (self.manaus, 75.0))
+        }
+        self._run(datetime(2027, 1, 11, 14, 30))  # 10:30 in Manaus
+        letters = self._events(self.env["account.move"].concat(*moves.values()), channel="letter")
+        self.assertEqual(letters.mapped("state"), ["to_print"] * 3)
+        self._pay(moves[self.manaus])
+        action = self._print(letters)
+        self.assertEqual(action["params"]["title"], "Not every letter was printed")
+        self.assertIn(
+            f"{moves[self.manaus].name} (Distribuidora Amazonas)", action["params"]["message"]
+        )
+        report = action["params"]["next"]
+        self.assertEqual(report["type"], "ir.actions.report")
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report["report_name"], report["context"]["active_ids"])
+        )
+        self.assertEqual(kind, "pdf")
+        reader = PdfFileReader(io.BytesIO(pdf))
+        pages = [
+            " ".join(reader.getPage(i).extractText().split()) for i in range(reader.getNumPages())
+        ]
+        self.assertEqual(len(pages), 2)
+        self.assertIn("Maria Souza", pages[0])
+        self.assertIn(moves[self.sp].name, pages[0])
+        self.assertNotIn("Ana Ferreira", pages[0])
+        self.assertIn("Ana Ferreira", pages[1])
+        self.assertIn(moves[self.rj].name, pages[1])
+        self.assertNotIn("Distribuidora Amazonas", "".join(pages))
+        by_partner = {letter.partner_id: letter.state for letter in letters}
+        self.assertEqual(
+            by_partner, {self.sp: "printed", self.rj: "printed", self.manaus: "superseded"}
+        )
 
     def test_a_letter_without_a_postal_address_is_held_on_the_list(self):
         """A customer with no address: the letter is listed saying so, and
