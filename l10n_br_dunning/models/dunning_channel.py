@@ -756,9 +756,12 @@ class DunningChannel(models.AbstractModel):
         bodies = self._invoice_notes(lines, stage_of, used)
         if deferred is not None:
             for out, state, reason, extra in results:
-                deferred.filtered(lambda e, out=out: e.move_line_id in out.lines).write(
-                    {"state": state, "reason": reason, **extra}
-                )
+                for event in deferred.filtered(lambda e, out=out: e.move_line_id in out.lines):
+                    # What the message states now (dunning.event._stated_amount_changed).
+                    amount = event.move_line_id._dunning_open_amount()
+                    event.write(
+                        {"state": state, "reason": reason, "amount_residual": amount, **extra}
+                    )
             self.env["dunning.outbox"]._log_notes(bodies)
             return deferred
         if outbox is not None:

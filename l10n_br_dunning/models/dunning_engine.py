@@ -402,7 +402,14 @@ class DunningEngine(models.AbstractModel):
                 )
             )
             gone = group.filtered(lambda e, open_lines=lines: e.move_line_id not in open_lines)
-            gone.write({"state": "skipped", "reason": self.env._("Paid or paused before sending.")})
+            gone.write(
+                {
+                    "state": "skipped",
+                    "reason": self.env["dunning.event"]
+                    ._company_env(company)
+                    ._("Paid or paused before sending."),
+                }
+            )
             if not lines:
                 continue
             if (partner, company) not in caps_of:

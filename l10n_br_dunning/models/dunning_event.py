@@ -6,7 +6,7 @@ from odoo.tools import SQL
 
 from ..tools import channels as rules
 from ..tools.planning import is_expired
-from .dunning_context import PlanningContext, to_naive, to_utc
+from .dunning_context import PlanningContext, format_money, to_naive, to_utc
 
 CHANNELS = [
     ("email", "E-mail"),
@@ -323,17 +323,22 @@ class DunningEvent(models.Model):
         (superseded), an invoice paused since (a dispute, a promise, "já
         paguei") or a customer marked "Do not dun" (skipped), a customer with a
         credit not yet applied (skipped with its amount,
-        ``tools/channels.hold_for_credit``). A person's send-now stops only for
-        an installment settled since (the rest was their decision). Only
-        events still listed or queued are written. Returns the stopped events."""
+        ``tools/channels.hold_for_credit``), a message written with an amount
+        the installment no longer owes (a partial payment since: deferred to
+        the next run, which writes it again with the amount now open,
+        ``_stated_amount_changed``; a letter is written when printed). A
+        person's send-now stops only for an installment settled or whose
+        amount changed since (the rest was their decision). Only events still
+        listed or queued are written, their reasons in the company's language
+        (whoever runs the queue). Returns the stopped events."""
         Channel = self.env["dunning.channel"]
         pending = self.filtered(lambda event: event.state in ("to_print", "queued"))
         settled = self.filtered(lambda event: not event.move_line_id._dunning_is_open())
-        if settled & pending:
-            reason = self.env._(
+        for company, group in (settled & pending).grouped("company_id").items():
+            reason = self._company_env(company)._(
                 "The installment was settled before this reminder went out: it was not sent."
             )
-            (settled & pending).sudo().write({"state": "superseded", "reason": reason})
+            group.sudo().write({"state": "superseded", "reason": reason})
         still = (self - settled).filtered(lambda event: event.origin != "manual")
         days = {}  # the customer's today, once per customer and company
 
@@ -350,12 +355,12 @@ class DunningEvent(models.Model):
                 or event.move_line_id._dunning_paused_at(today(event))
             )
         )
-        if stopped & pending:
-            reason = self.env._(
+        for company, group in (stopped & pending).grouped("company_id").items():
+            reason = self._company_env(company)._(
                 "The invoice was paused, or the customer marked “Do not dun”, before this "
                 "reminder went out: it was not sent."
             )
-            (stopped & pending).sudo().write({"state": "skipped", "reason": reason})
+            group.sudo().write({"state": "skipped", "reason": reason})
         still -= stopped
         credits = Channel._open_credits(still.partner_id.commercial_partner_id)
         held = self.browse()
@@ -370,7 +375,52 @@ class DunningEvent(models.Model):
                     event.sudo().write(
                         {"state": "skipped", "reason": Channel._credit_reason(company, credit)}
                     )
-        return settled | stopped | held
+        changed = (self - settled - stopped - held).filtered(
+            lambda event: event.state == "queued" and event._stated_amount_changed()
+        )
+        now = fields.Datetime.now()
+        for event in changed:
+            env = self._company_env(event.company_id)
+            event.sudo().write(
+                {
+                    "state": "deferred",
+                    "scheduled_at": now,
+                    "reason": env._(
+                        "The open amount changed to %(amount)s before this reminder, written "
+                        "for %(stated)s, went out: it was not sent, and goes again at the next "
+                        "run with the amount now open.",
+                        amount=format_money(
+                            env, event.move_line_id._dunning_open_amount(), event.currency_id
+                        ),
+                        stated=format_money(env, event.amount_residual, event.currency_id),
+                    ),
+                }
+            )
+        return settled | stopped | held | changed
+
+    def _stated_amount_changed(self):
+        """Whether this queued event's installment owes another amount than the
+        message states (``amount_residual``, written with it): a partial
+        payment or a credit applied since. Compared on the day it was written
+        (an installment in another currency: that day's rate), so a change of
+        the rate alone does not stop it."""
+        self.ensure_one()
+        line = self.move_line_id
+        written = (
+            self.partner_id.commercial_partner_id._dunning_today(
+                self.company_id, to_utc(self.sent_at)
+            )
+            if self.sent_at
+            else None
+        )
+        owed = line._dunning_open_amount(written)
+        return self.currency_id.compare_amounts(owed, self.amount_residual or 0.0) != 0
+
+    def _company_env(self, company):
+        """An environment in ``company``'s language: what the régua writes on
+        its records (reasons, notes) is read by its collections team, whoever
+        runs the cron or the queue (``res.company._dunning_lang``)."""
+        return self.with_context(lang=company._dunning_lang()).env if company else self.env
 
     def _letters_to_print(self):
         """The letters among these events that still have something to ask for,
@@ -470,13 +520,30 @@ class DunningEvent(models.Model):
         )
         stopped = reminders._no_longer_due()
         keys = {message_of(event) for event in stopped}
+        # A message stopped only because an amount it states changed goes
+        # again whole (the next run writes it with the amounts now open).
+        rewritten = keys - {message_of(event) for event in stopped if event.state != "deferred"}
         siblings = (reminders - stopped).filtered(lambda event: message_of(event) in keys)
         queued = siblings.filtered(lambda event: event.state == "queued")
-        if queued:
-            queued.sudo().write(
+        now = fields.Datetime.now()
+        for company, group in queued.grouped("company_id").items():
+            env = self._company_env(company)
+            again = group.filtered(lambda event: message_of(event) in rewritten)
+            again.sudo().write(
+                {
+                    "state": "deferred",
+                    "scheduled_at": now,
+                    "reason": env._(
+                        "The open amount of another installment of this message changed before "
+                        "it went out: it was not sent, and goes again at the next run with the "
+                        "amounts now open."
+                    ),
+                }
+            )
+            (group - again).sudo().write(
                 {
                     "state": "skipped",
-                    "reason": self.env._(
+                    "reason": env._(
                         "Part of what this message asked for was settled or paused before it "
                         "went out: it was not sent, so as not to ask for what is no longer due; "
                         "the next stage reminds the rest."

@@ -304,6 +304,51 @@ class TestDunningSmsInsideTheWindow(DunningCase):
         self.assertEqual(other.state, "skipped")
         self.assertIn("Part of what this message asked for", other.reason)
 
+    def test_an_sms_held_overnight_does_not_state_an_amount_partly_paid_since(self):
+        """Queued at 17:55 for R$ 100,00, held for Thursday 9:00; the customer
+        pays R$ 60,00 that night: at 9:00 the SMS is cancelled, its event says
+        the amount changed, and the next run sends the R$ 40,00 still open."""
+        event, sms = self._queued_sms(date(2026, 12, 11), datetime(2026, 12, 16, 20, 55))
+        with freeze_time(datetime(2026, 12, 16, 21, 5)):
+            sms._send()
+        self._pay(event.move_id, 60.0, date=date(2026, 12, 16))
+        with freeze_time(datetime(2026, 12, 17, 12, 1)):
+            sms._send(unlink_sent=False)
+        self.assertEqual(sms.state, "canceled")
+        self.assertFalse(self.env["sms.gateway.message"].search([("sms_uuid", "=", sms.uuid)]))
+        self.assertEqual(event.state, "deferred")
+        self.assertIn("changed to", event.reason)
+        self._run(datetime(2026, 12, 17, 12, 5))
+        self.assertEqual(event.state, "queued")
+        self.assertNotEqual(event.sms_uuid, sms.uuid)
+        self.assertEqual(event.amount_residual, 40.0)
+        text = self._sent_sms_text(event)
+        self.assertIn("R$ 40.00 is open", text)
+        self.assertNotIn("100", text)
+
+    def test_a_grouped_sms_partly_paid_since_goes_again_whole_with_the_new_total(self):
+        """One SMS for two invoices (R$ 600,00), held overnight; R$ 60,00 of the
+        first is paid: the SMS does not go, and the next run sends one SMS for
+        both with the R$ 540,00 still open."""
+        first = self._invoice(self.sp, date(2026, 12, 11))
+        second = self._invoice(self.sp, date(2026, 12, 11), 500.0)
+        self._run(datetime(2026, 12, 16, 20, 55))
+        events = self._events(first | second, channel="sms", state="queued")
+        sms = self.env["sms.sms"].sudo().search([("uuid", "=", events[:1].sms_uuid)])
+        with freeze_time(datetime(2026, 12, 16, 21, 5)):
+            sms._send()
+        self._pay(first, 60.0, date=date(2026, 12, 16))
+        with freeze_time(datetime(2026, 12, 17, 12, 1)):
+            sms._send(unlink_sent=False)
+        self.assertEqual(sms.state, "canceled")
+        self.assertEqual(events.mapped("state"), ["deferred", "deferred"])
+        other = events.filtered(lambda e: e.move_id == second)
+        self.assertIn("another installment of this message changed", other.reason)
+        self._run(datetime(2026, 12, 17, 12, 5))
+        self.assertEqual(events.mapped("state"), ["queued", "queued"])
+        self.assertEqual(len(set(events.mapped("sms_uuid"))), 1, "one SMS for both again")
+        self.assertIn("R$ 540.00", self._sent_sms_text(events[0]))
+
     def test_an_sms_held_overnight_does_not_go_once_the_customer_says_already_paid(self):
         """The customer answers "já paguei" on the portal that night (the
         invoice is paused for a person to check): the morning SMS is cancelled."""

@@ -211,6 +211,28 @@ class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
         self.assertEqual(event.state, "superseded")
         self.assertIn("settled before this reminder went out", event.voice_call_id.error_detail)
 
+    def test_a_call_held_overnight_does_not_speak_an_amount_partly_paid_since(self):
+        """Reached at 23:00, the call waits for 9:00; the customer pays part of
+        it that night: at 9:00 no call rings with the old amount; the next run
+        queues it again with what is still open."""
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        with freeze_time(datetime(2026, 12, 16, 2, 0)):
+            self.env["voice.call"]._cron_send()
+        event = self._call_event(move)
+        call = event.voice_call_id
+        self._pay(move, 40.0, date=date(2026, 12, 15))
+        with freeze_time(datetime(2026, 12, 16, 12, 30)):
+            self.env["voice.call"]._cron_send()
+        self.assertFalse(self.stand_in.requests)
+        self.assertEqual(call.state, "canceled")
+        self.assertEqual(event.state, "deferred")
+        self.assertIn("changed to", call.error_detail)
+        self._run(datetime(2026, 12, 16, 12, 35))
+        self.assertEqual(event.state, "queued")
+        self.assertNotEqual(event.voice_call_id, call)
+        self.assertEqual(event.amount_residual, 60.0)
+
     def test_no_phone_and_opted_out_numbers_are_not_called(self):
         self.rj.write({"mobile": False, "phone": False})
         self.env["voice.opt.out"]._add(SP, self.company)

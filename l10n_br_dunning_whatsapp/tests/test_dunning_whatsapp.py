@@ -259,6 +259,35 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
         self.assertEqual(event.state, "superseded")
         self.assertIn("settled before this reminder went out", message.error_detail)
 
+    def test_a_whatsapp_queued_before_a_partial_payment_goes_again_with_the_amount_open(self):
+        """Queued for R$ 1.000,00 and held (the provider down); the customer pays
+        R$ 990,00 before it goes: the queue does not send "R$ 1.000,00", the
+        event says why, and the next run sends R$ 10,00."""
+        move = self._invoice(self.sp, DUE, 1000.0)
+        self._run(D3_RUN)
+        event = self._events(move, channel="whatsapp")
+        message = event.whatsapp_message_id
+        self.assertEqual(message.state, "outgoing")
+        self._pay(move, 990.0, date=date(2026, 12, 15))
+        with freeze_time(D3_RUN + timedelta(minutes=5)):
+            self.env["whatsapp.message"]._cron_send()
+        self.assertEqual(message.state, "canceled")
+        self.assertFalse(self.stand_in.accepted, "no WhatsApp asking for R$ 1.000,00")
+        self.assertEqual(event.state, "deferred")
+        self.assertIn("changed to R$", event.reason)
+        self.assertIn("10.00", event.reason)
+        self.assertIn("1,000.00", event.reason)
+        self.assertEqual(message.error_detail, event.reason)
+        # The next run writes it again, with what is open now.
+        self._run(D3_RUN + timedelta(minutes=10))
+        self.assertEqual(event.state, "queued")
+        self.assertNotEqual(event.whatsapp_message_id, message)
+        with freeze_time(D3_RUN + timedelta(minutes=11)):
+            self.env["whatsapp.message"]._cron_send()
+        (accepted,) = [a for a in self.stand_in.accepted if a[2] == "+5511987654321"]
+        self.assertEqual(accepted[3].split("|")[3], "R$ 10,00")
+        self.assertEqual(len(self._events(move, channel="whatsapp")), 1)
+
     def test_the_variables_speak_the_approved_templates_language(self):
         """Maria reads English e-mails, but the approved template is Portuguese:
         its amount and date are written the Brazilian way, not "R$ 1,234.56"."""
