@@ -434,7 +434,7 @@ class DunningChannel(models.AbstractModel):
                 "The template “%(template)s” failed to render (%(error)s): the message is "
                 "tried again at each run and goes once the template is fixed.",
                 template=outgoing.template.display_name if outgoing.template else outgoing.channel,
-                error=str(error).strip().splitlines()[-1][:300] if str(error).strip() else "?",
+                error=self._render_error_text(error),
             )
             return "deferred", reason, {"scheduled_at": retry}
         deliver = getattr(self, f"_deliver_{outgoing.channel}")
@@ -442,6 +442,12 @@ class DunningChannel(models.AbstractModel):
         # A warning for the person who carries it out ("no postal address").
         warning = reason_env()._reason(decision) if decision.reason else False
         return self._sent_state(outgoing.channel), warning, {"sent_at": to_naive(now), **extra}
+
+    @api.model
+    def _render_error_text(self, error):
+        """A template's error as a reason quotes it: its last line, short."""
+        text = str(error).strip()
+        return text.splitlines()[-1][:300] if text else "?"
 
     @api.model
     def _deferred_moment(self, outgoing, partner, context):

@@ -30,6 +30,14 @@ WA_REASONS = {
         "The WhatsApp template %(template)s speaks of one invoice and this message carries "
         "%(count)s installments."
     ),
+    wa.TEMPLATE_OTHER_COMPANY: _lt(
+        "The WhatsApp template %(template)s belongs to another company's account: a company's "
+        "messages never leave through another company's number."
+    ),
+    wa.TEMPLATE_FAILED: _lt(
+        "The WhatsApp template %(template)s could not be written for this message "
+        "(%(error)s): sent by SMS or e-mail instead."
+    ),
     wa.SENT_BY_WHATSAPP: _lt("Sent by WhatsApp instead."),
     wa.REFUSED: _lt("WhatsApp refused it (%(detail)s): sent by SMS or e-mail instead."),
 }
@@ -109,7 +117,14 @@ class DunningChannel(models.AbstractModel):
             (stage for stage, lines in to_send.items() if set(lines.ids) & wa_lines),
             key=lambda s: s.offset_days,
         )
-        facts = self._whatsapp_facts(contact, stage.whatsapp_template_id)
+        template = stage.whatsapp_template_id
+        lines = self.env["account.move.line"].browse(channel_lines[wa.WHATSAPP])
+        facts = self._whatsapp_facts(
+            contact,
+            template,
+            lines[:1].company_id,
+            render_problem=lambda: self._whatsapp_render_problem(template, lines, partner),
+        )
         base = super()
 
         def choose_rest(lines):
@@ -125,9 +140,11 @@ class DunningChannel(models.AbstractModel):
         )
 
     @api.model
-    def _whatsapp_facts(self, contact, template):
+    def _whatsapp_facts(self, contact, template, company=None, render_problem=None):
         """What the WhatsApp decision needs of ``contact`` and ``template`` (the
-        stage's, or the account's thank-you; none: not approved)."""
+        stage's, or the account's thank-you; none: not approved) for a message
+        of ``company``; ``render_problem``: ``_whatsapp_render_problem`` of
+        the message, asked last."""
         if not template:
             status = None
         else:
@@ -141,7 +158,25 @@ class DunningChannel(models.AbstractModel):
             template_status=status,
             template_name=template.name or "",
             template_one_invoice=bool(template.dunning_one_invoice),
+            # Another company's template would send from its number (a régua
+            # copied to this company): never, whatever the stage says.
+            template_company=not (template and company) or template.company_id == company,
+            render_problem=render_problem,
         )
+
+    @api.model
+    def _whatsapp_render_problem(self, template, lines, partner):
+        """Why ``template`` cannot be written for ``lines`` of ``partner`` (an
+        expression that fails, a variable empty or too long), in words, or
+        None: the decision knows it before the stage's SMS is given up."""
+        if not template:
+            return None
+        try:
+            self._whatsapp_params(template, lines, partner)
+        except Exception as error:  # noqa: BLE001  (any QWeb error: say it, send the SMS)
+            _logger.warning("WhatsApp template %s failed for %s: %s", template, partner, error)
+            return self._render_error_text(error)
+        return None
 
     @api.model
     def _caps(self, partner, company, now, context, facts=None, channel="sms"):
@@ -177,33 +212,41 @@ class DunningChannel(models.AbstractModel):
     def _render(self, outgoing, partner):
         if outgoing.channel != wa.WHATSAPP:
             return super()._render(outgoing, partner)
-        lines = outgoing.lines
+        params = self._whatsapp_params(outgoing.template, outgoing.lines, partner)
+        return {"params": params, "body": outgoing.template._render_text(params)}
+
+    @api.model
+    def _whatsapp_params(self, template, lines, partner):
+        """[(variable, value)] of ``template`` for ``lines`` of ``partner``;
+        raises what its expressions raise, or ValueError naming a variable
+        WhatsApp would refuse (in the company's language: it goes in a
+        reason)."""
         company = lines[:1].company_id or self.env.company
         # The variables speak the approved text's language (a pt_BR template
         # reads "R$ 351,00 em 2 parcelas" whatever the customer's language).
-        approved = outgoing.template._odoo_lang()
-        template = outgoing.template.with_company(company).with_context(
+        approved = template._odoo_lang()
+        rendering = template.with_company(company).with_context(
             lang=approved or partner._dunning_lang(company),
             dunning_text_lang=approved,
             **self._render_context(lines),
         )
         try:
-            params = template._render_params(partner.ids)[partner.id]
+            return rendering._render_params(partner.ids)[partner.id]
         except ParameterError as error:
+            env = self.with_context(lang=company._dunning_lang()).env
             raise ValueError(
-                self.env._(
+                env._(
                     "variable %(name)s of WhatsApp template %(template)s is empty",
                     name=error.name,
-                    template=outgoing.template.name,
+                    template=template.name,
                 )
                 if error.problem == "empty"
-                else self.env._(
+                else env._(
                     "variable %(name)s of WhatsApp template %(template)s is too long",
                     name=error.name,
-                    template=outgoing.template.name,
+                    template=template.name,
                 )
             ) from error
-        return {"params": params, "body": outgoing.template._render_text(params)}
 
     @api.model
     def _describe(self, outgoing, partner):

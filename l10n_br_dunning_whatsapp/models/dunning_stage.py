@@ -5,6 +5,9 @@ from odoo.exceptions import ValidationError
 
 class DunningStage(models.Model):
     _inherit = "dunning.stage"
+    # A stage's WhatsApp template is one of its company's accounts' (each
+    # company's messages leave through its own number).
+    _check_company_auto = True
 
     send_whatsapp = fields.Boolean(
         "WhatsApp",
@@ -15,7 +18,8 @@ class DunningStage(models.Model):
     whatsapp_template_id = fields.Many2one(
         "whatsapp.template",
         "WhatsApp template",
-        domain="[('model', '=', 'res.partner'), ('company_id', '=', company_id)]",
+        domain="[('model', '=', 'res.partner')]",
+        check_company=True,
     )
     whatsapp_template_status = fields.Selection(related="whatsapp_template_id.status")
 
@@ -32,3 +36,9 @@ class DunningStage(models.Model):
                         "Stage %(stage)s sends WhatsApp: choose its template.", stage=stage.name
                     )
                 )
+
+    @api.constrains("company_id", "whatsapp_template_id")
+    def _check_whatsapp_template_company(self):
+        """Also when the policy moves to another company (a régua copied for
+        it): its stages would write from the first company's WhatsApp number."""
+        self._check_company(["whatsapp_template_id"])

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.l10n_br_dunning.tests.common import DunningCase
@@ -287,6 +288,93 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
         (accepted,) = [a for a in self.stand_in.accepted if a[2] == "+5511987654321"]
         self.assertEqual(accepted[3].split("|")[3], "R$ 10,00")
         self.assertEqual(len(self._events(move, channel="whatsapp")), 1)
+
+    def _beta(self):
+        """Company B, its WhatsApp account (another number) and its customer
+        Lucas, who agreed to B's WhatsApp and owes B R$ 321,00."""
+        beta = self._branch(
+            "Distribuidora Beta Ltda",
+            "base.state_br_rj",
+            "Av. Rio Branco, 10",
+            "Rio de Janeiro",
+            "11.222.333/0001-81",
+            "cobranca@beta.example",
+        )
+        self.env["sms.gateway"].create({"name": "Log B", "provider": "log", "company_id": beta.id})
+        self._create_account("meta", company=beta, phone_number_id="222222")
+        lucas = self._customer(
+            "Lucas Todos", "base.state_br_rj", "America/Sao_Paulo", "(21) 94444-0001"
+        )
+        self.env["whatsapp.consent"]._grant(lucas, lucas.mobile, "portal", company=beta)
+        return beta, lucas
+
+    def test_a_regua_copied_to_another_company_keeps_no_whatsapp_template_of_the_first(self):
+        """A's régua copied and moved to company B would write to B's customers
+        from A's WhatsApp number: refused, as is A's template on B's stage."""
+        beta, _lucas = self._beta()
+        copy = self.policy.copy({"name": "Régua Grupo (cópia)"})
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            copy.write({"company_id": beta.id})
+        d3_of_beta = beta.dunning_policy_id.stage_ids.filtered(lambda s: s.offset_days == 3)
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            d3_of_beta.write(
+                {
+                    "send_whatsapp": True,
+                    "whatsapp_template_id": self.templates["cobranca_em_aberto"].id,
+                }
+            )
+
+    def test_a_stage_with_another_companys_template_never_sends_from_its_number(self):
+        """A stage of B's régua that points at A's template (saved before the
+        check existed): Lucas, B's customer, gets no WhatsApp from A's number;
+        the event says why, and B's SMS goes instead."""
+        beta, lucas = self._beta()
+        d3_of_beta = beta.dunning_policy_id.stage_ids.filtered(lambda s: s.offset_days == 3)
+        self.env.cr.execute(
+            "UPDATE dunning_stage SET send_whatsapp = TRUE, whatsapp_template_id = %s "
+            "WHERE id = %s",
+            (self.templates["cobranca_em_aberto"].id, d3_of_beta.id),
+        )
+        d3_of_beta.invalidate_recordset()
+        move = self._invoice(lucas, DUE, 321.0, company=beta)
+        self._run(D3_RUN)
+        self._send_queue()
+        self.assertFalse(self.stand_in.accepted, "nothing from any WhatsApp number")
+        self.assertFalse(self.env["whatsapp.message"].search([("partner_id", "=", lucas.id)]))
+        whatsapp = self._events(move, channel="whatsapp")
+        self.assertEqual(whatsapp.state, "skipped")
+        self.assertIn("belongs to another company's account", whatsapp.reason)
+        sms = self._events(move, channel="sms", stage_id=d3_of_beta.id)
+        self.assertEqual(sms.state, "queued")
+        self.assertIn("Distribuidora Beta", self._sent_sms_text(sms))
+
+    def test_a_template_that_cannot_be_written_gives_the_stage_its_sms_back(self):
+        """One variable fails, another comes out empty: no WhatsApp can go, so
+        the stage's SMS goes (never "Sent by WhatsApp instead"), and the
+        WhatsApp event says why."""
+        approved = self.templates["cobranca_em_aberto"]
+        cases = {
+            "{{ object.no_such_field }}": "no_such_field",
+            "{{ '' }}": "variable 1 of WhatsApp template Quebrado is empty",
+        }
+        for expression, said in cases.items():
+            with self.subTest(expression=expression), self.env.cr.savepoint() as savepoint:
+                broken = approved.copy({"name": "Quebrado", "template_ref": "quebrado"})
+                broken.variable_ids.filtered(lambda v: v.name == "1").expression = expression
+                broken.status = "approved"
+                self.d3.whatsapp_template_id = broken
+                move = self._invoice(self.sp, DUE)
+                self._run(D3_RUN)
+                whatsapp = self._events(move, channel="whatsapp")
+                self.assertEqual(whatsapp.state, "skipped")
+                self.assertIn("could not be written for this message", whatsapp.reason)
+                self.assertIn(said, whatsapp.reason)
+                self.assertFalse(whatsapp.whatsapp_message_id)
+                sms = self._events(move, channel="sms", stage_id=self.d3.id)
+                self.assertEqual(sms.state, "queued")
+                self.assertNotEqual(sms.reason, "Sent by WhatsApp instead.")
+                self.assertIn("R$ 100,00 em aberto", self._sent_sms_text(sms))
+                savepoint.rollback()
 
     def test_the_variables_speak_the_approved_templates_language(self):
         """Maria reads English e-mails, but the approved template is Portuguese:

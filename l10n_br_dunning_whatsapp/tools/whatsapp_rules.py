@@ -8,6 +8,7 @@ then by e-mail when the SMS cannot go either (``tools.channels.choose``, the
 rules of every other channel). Caps and the sending window apply as for SMS.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 try:
@@ -25,6 +26,11 @@ NO_CONSENT = "wa_no_consent"
 OPTED_OUT = "wa_opted_out"
 TEMPLATE_NOT_APPROVED = "wa_template"
 TEMPLATE_ONE_INVOICE = "wa_one_invoice"  # its text says "a fatura": not for several
+# The template is another company's account's: never from another's number.
+TEMPLATE_OTHER_COMPANY = "wa_template_company"
+# Its variables cannot be written for this message (an expression that fails,
+# a value WhatsApp refuses): the SMS goes instead, as for a refused template.
+TEMPLATE_FAILED = "wa_template_failed"
 SENT_BY_WHATSAPP = "wa_sent"
 REFUSED = "wa_refused"  # the provider refused it after it was queued
 
@@ -43,6 +49,11 @@ class WhatsappFacts:
     # The template's text speaks of one invoice ("a fatura de {{3}}", as the
     # suggestions said before 18.0.1.1.0): it cannot carry a grouped message.
     template_one_invoice: bool = False
+    # The template belongs to an account of the message's company.
+    template_company: bool = True
+    # Why the template cannot be written for this message (its variables), or
+    # None: asked only once everything else lets the WhatsApp go.
+    render_problem: Callable[[], str | None] | None = None
 
 
 def decide(facts, preferred, lines, caps=None, manual=False):
@@ -55,6 +66,8 @@ def decide(facts, preferred, lines, caps=None, manual=False):
         return skip(PREFERS_OTHER, channel=preferred)
     if not facts.account:
         return skip(NO_ACCOUNT)
+    if not facts.template_company:
+        return skip(TEMPLATE_OTHER_COMPANY, template=facts.template_name or "-")
     if not facts.number:
         return skip(NO_NUMBER, number=facts.raw_number or "-", code=facts.number_error)
     if facts.consent == "revoked":
@@ -69,6 +82,9 @@ def decide(facts, preferred, lines, caps=None, manual=False):
         )
     if facts.template_one_invoice and len(lines) > 1:
         return skip(TEMPLATE_ONE_INVOICE, template=facts.template_name or "-", count=len(lines))
+    problem = facts.render_problem() if facts.render_problem else None
+    if problem:
+        return skip(TEMPLATE_FAILED, template=facts.template_name or "-", error=problem)
     if not manual and caps is not None:
         day = caps.deferred_to()
         if day is not None:

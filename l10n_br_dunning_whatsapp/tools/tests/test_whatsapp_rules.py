@@ -7,8 +7,10 @@ from ..whatsapp_rules import (
     OPTED_OUT,
     PREFERS_OTHER,
     SENT_BY_WHATSAPP,
+    TEMPLATE_FAILED,
     TEMPLATE_NOT_APPROVED,
     TEMPLATE_ONE_INVOICE,
+    TEMPLATE_OTHER_COMPANY,
     WHATSAPP,
     WhatsappFacts,
     choose,
@@ -135,3 +137,40 @@ def test_a_template_that_speaks_of_one_invoice_carries_one_installment_only():
         (WHATSAPP, [1, 2], "skipped", TEMPLATE_ONE_INVOICE, "auto"),
         (rules.SMS, [1, 2], "send", None, "fallback"),
     ]
+
+
+def test_another_companys_template_never_goes_the_sms_does():
+    facts = WhatsappFacts(**{**READY.__dict__, "template_company": False})
+    assert run(facts, channel_lines={WHATSAPP: [1], rules.SMS: [1]}) == [
+        (WHATSAPP, [1], "skipped", TEMPLATE_OTHER_COMPANY, "auto"),
+        (rules.SMS, [1], "send", None, "auto"),
+    ]
+
+
+def test_a_template_that_cannot_be_written_gives_the_sms_back():
+    """Its variables fail for this message: not "Sent by WhatsApp instead",
+    the stage's SMS goes (then the e-mail, when no SMS can)."""
+    facts = WhatsappFacts(**{**READY.__dict__, "render_problem": lambda: "variable 1 is empty"})
+    assert run(facts, channel_lines={WHATSAPP: [1], rules.SMS: [1]}) == [
+        (WHATSAPP, [1], "skipped", TEMPLATE_FAILED, "auto"),
+        (rules.SMS, [1], "send", None, "auto"),
+    ]
+    no_mobile = rules.Contact(email=True, sms_number=None, sms_error="empty")
+    assert run(facts, no_mobile, channel_lines={WHATSAPP: [1]})[1:] == [
+        (rules.SMS, [1], "skipped", rules.NO_MOBILE, "fallback"),
+        (rules.EMAIL, [1], "send", None, "fallback"),
+    ]
+
+
+def test_the_template_is_written_only_when_everything_else_lets_it_go():
+    asked = []
+
+    def problem():
+        asked.append(True)
+
+    facts = WhatsappFacts(**{**READY.__dict__, "consent": "none", "render_problem": problem})
+    assert run(facts)[0][3] == NO_CONSENT
+    assert not asked
+    facts = WhatsappFacts(**{**READY.__dict__, "render_problem": problem})
+    assert run(facts)[0][2] == "send"
+    assert asked
