@@ -15,6 +15,7 @@ from odoo.addons.sms_gateway.tools.phone import PhoneNumberError
 
 from ..tools import channels as rules
 from ..tools.caps import SmsCaps
+from ..tools.planning import AFTER, BEFORE, ON, day_words
 from .account_move_line import unapplied_credits
 from .dunning_context import PlanningContext, format_day, format_money, to_naive, to_utc
 from .dunning_outbox import OutgoingEmail
@@ -59,6 +60,13 @@ REASONS = {
 CUSTOMER_LANG = "{{ object._dunning_lang() }}"
 # The frame of every régua e-mail (data/mail_templates_email_layouts.xml).
 DUNNING_LAYOUT = "l10n_br_dunning.mail_layout_dunning"
+# The e-mail instead of an SMS (or WhatsApp) of a stage that has none, per its
+# side of the due date (tools.planning.day_words).
+FALLBACK_EMAILS = {
+    BEFORE: "l10n_br_dunning.mail_template_dunning_reminder",
+    ON: "l10n_br_dunning.mail_template_dunning_due",
+    AFTER: "l10n_br_dunning.mail_template_dunning_overdue",
+}
 # What an event becomes once its decision is carried out.
 SENT_STATE = {"email": "queued", "sms": "queued", "call": "queued", "letter": "to_print"}
 
@@ -334,8 +342,12 @@ class DunningChannel(models.AbstractModel):
         if decision.channel != "email":
             return None
         if decision.origin == rules.FALLBACK:
+            # A stage without an e-mail of its own (SMS, WhatsApp only): the
+            # shipped e-mail of its side of the due date, true on its day
+            # ("vence em breve" the day before, never "ainda não identificamos").
+            side, _count, _business = day_words(stage.offset_days)
             return stage.mail_template_id or self.env.ref(
-                "l10n_br_dunning.mail_template_dunning_overdue", raise_if_not_found=False
+                FALLBACK_EMAILS[side], raise_if_not_found=False
             )
         return stage.mail_template_id
 

@@ -161,6 +161,24 @@ class TestDunningChannels(DunningCase):
         self.assertIn("No valid mobile", sms_event.reason)
         fallback = self._events(move, channel="email", stage_id=eve.id)
         self.assertEqual((fallback.state, fallback.origin), ("queued", "fallback"))
+        # The day before the due date: a reminder, not "ainda não identificamos".
+        message = fallback.mail_message_id
+        self.assertIn("a reminder about your upcoming payment", message.subject)
+        html = self._email_html(message)
+        self.assertIn("due soon", html)
+        self.assertNotIn("not yet identified", message.subject + html)
+
+    def test_an_sms_only_stage_on_the_due_date_falls_back_to_the_due_today_email(self):
+        customer = self._customer(
+            "Sem Celular", "base.state_br_sp", "America/Sao_Paulo", False, phone="(11) 3456-7890"
+        )
+        due_day = self.stages[0]
+        due_day.write({"send_email": False, "mail_template_id": False})
+        move = self._invoice(customer, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 10, 12, 30))
+        fallback = self._events(move, channel="email", stage_id=due_day.id)
+        self.assertEqual((fallback.state, fallback.origin), ("queued", "fallback"))
+        self.assertIn("your payment is due today", fallback.mail_message_id.subject)
 
     def test_opted_out_number_gets_no_sms(self):
         self.env["phone.blacklist"].sudo().add("+5511987654321")

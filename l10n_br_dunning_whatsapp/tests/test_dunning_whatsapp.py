@@ -376,6 +376,29 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
                 self.assertIn("R$ 100,00 em aberto", self._sent_sms_text(sms))
                 savepoint.rollback()
 
+    def test_a_pre_due_whatsapp_refused_falls_back_to_a_reminder_not_a_late_notice(self):
+        """D-1, WhatsApp refused by the provider, SMS opted out: the e-mail that
+        goes instead reminds of a payment due tomorrow, it does not say it is
+        late."""
+        d1 = self.stages[-1]
+        self.templates["cobranca_lembrete"].status = "approved"
+        d1.write(
+            {"send_whatsapp": True, "whatsapp_template_id": self.templates["cobranca_lembrete"].id}
+        )
+        self.env["sms.opt.out"]._add("+5511987654321", self.company, "portal", partner=self.sp)
+        due = date(2026, 12, 18)
+        move = self._invoice(self.sp, due, 10.0)
+        self.stand_in.templates["cobranca_lembrete"] = "REJECTED"
+        with freeze_time(datetime(2026, 12, 17, 15, 10)):
+            self.env["dunning.engine"].sudo()._cron_run()
+            self.env["whatsapp.message"]._cron_send()
+        self.assertEqual(self._events(move, channel="whatsapp").state, "failed")
+        email = self._events(move, channel="email", stage_id=d1.id)
+        self.assertEqual((email.state, email.origin), ("queued", "fallback"))
+        message = email.mail_message_id
+        self.assertIn("lembrete do seu próximo pagamento", message.subject)
+        self.assertNotIn("não identificamos", message.subject + self._email_html(message))
+
     def test_the_variables_speak_the_approved_templates_language(self):
         """Maria reads English e-mails, but the approved template is Portuguese:
         its amount and date are written the Brazilian way, not "R$ 1,234.56"."""
