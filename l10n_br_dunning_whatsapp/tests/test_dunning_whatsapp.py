@@ -11,6 +11,7 @@ from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.l10n_br_dunning.tests.common import DunningCase
+from odoo.addons.sms_gateway.tools.tests.provider_stand_in import Raw
 from odoo.addons.whatsapp_gateway.tests.common import WhatsappStandInMixin
 
 D3_RUN = datetime(2026, 12, 15, 15, 0)  # noon in São Paulo, 11:00 in Manaus: D+3 business days
@@ -117,6 +118,25 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
         # A second failure report changes nothing more.
         whatsapp.whatsapp_message_id._on_failed()
         self.assertEqual(len(self._events(move, channel="sms", stage_id=self.d3.id)), 1)
+
+    def test_meta_answering_200_with_an_error_falls_back_to_sms_with_its_reason(self):
+        """Meta (or a proxy) answers HTTP 200 carrying an error: the WhatsApp
+        did not go; its event says Meta's reason and the SMS goes instead."""
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self.stand_in.mode = Raw(
+            200, '{"error": {"message": "(#131000) Something went wrong", "code": 131000}}'
+        )
+        self._send_queue()
+        whatsapp = self._events(move, channel="whatsapp")
+        message = whatsapp.whatsapp_message_id
+        self.assertEqual(message.state, "failed")
+        self.assertEqual(message.error_detail, "Meta 131000: (#131000) Something went wrong")
+        self.assertEqual(whatsapp.state, "failed")
+        self.assertIn("(#131000) Something went wrong", whatsapp.reason)
+        sms = self._events(move, channel="sms", origin="fallback")
+        self.assertEqual(sms.state, "queued")
+        self.assertIn("R$ 100,00 em aberto", self._sent_sms_text(sms))
 
     def test_read_report_reaches_the_timeline(self):
         move = self._invoice(self.sp, DUE)

@@ -5,6 +5,7 @@ from .base import (
     ACCOUNT,
     CREDIT,
     DELIVERED,
+    FAILED,
     NUMBER,
     OPTED_OUT,
     READ,
@@ -119,20 +120,22 @@ class MetaProvider(WhatsappProvider):
         return "POST", url, {"json": payload, "headers": self._headers()}
 
     def _parse_success(self, message, response):
-        return SendResult(message.uuid, SENT, provider_id=response.json()["messages"][0]["id"])
+        """The message's wamid; an answer carrying Meta's ``error`` (a proxy or
+        Meta itself answering 200) says it was not sent: failed with Meta's
+        reason, as a 4xx is (the régua then sends the SMS)."""
+        data = response.json()
+        error = data.get("error") if isinstance(data, dict) else None
+        if isinstance(error, dict):
+            kind, detail = _failure(error, response.status_code)
+            return SendResult(message.uuid, FAILED, failure_type=kind, detail=detail)
+        return SendResult(message.uuid, SENT, provider_id=data["messages"][0]["id"])
 
     def _parse_failure(self, response):
         data = self._json(response)
         error = data.get("error") if isinstance(data, dict) else None
         if not isinstance(error, dict):
             return super()._parse_failure(response)
-        code = error.get("code")
-        kind = ERROR_CODES.get(code)
-        if kind is None:
-            kind = ACCOUNT if response.status_code in (401, 403) else REFUSED
-        details = (error.get("error_data") or {}).get("details") or ""
-        text = " ".join(str(part) for part in (error.get("message"), details) if part)
-        return kind, f"Meta {code}: {text}"[:500]
+        return _failure(error, response.status_code)
 
     def _build_check(self):
         url = self._url(self.config.phone_number_id)
@@ -215,6 +218,19 @@ class MetaProvider(WhatsappProvider):
                 for message in webhook_list(value, "messages"):
                     events.inbound.append(_inbound(message, names))
         return events
+
+
+def _failure(error, status):
+    """(failure type, detail) of Meta's ``error`` object in an answer of HTTP
+    ``status``."""
+    code = error.get("code")
+    kind = ERROR_CODES.get(code)
+    if kind is None:
+        kind = ACCOUNT if status in (401, 403) else REFUSED
+    data = error.get("error_data")
+    details = (data.get("details") if isinstance(data, dict) else "") or ""
+    text = " ".join(str(part) for part in (error.get("message"), details) if part)
+    return kind, f"Meta {code}: {text}"[:500]
 
 
 def _reason(value):

@@ -12,6 +12,8 @@ from .. import providers
 from ..providers import AccountConfig, OutgoingWhatsapp, WebhookRequest
 from .whatsapp_stand_in import HANG, SLOW, WhatsappStandIn, sms_stand_in
 
+Raw = sms_stand_in.Raw
+
 NUMBER = "+5511987654321"
 PARAMS = [("1", "Maria"), ("2", "R$ 1.234,56"), ("3", "10/12/2026")]
 TEMPLATES = {
@@ -163,6 +165,21 @@ def test_meta_rate_limit_codes_on_http_400_retry(stand_in):
     assert kind == "throttled" and "131056" in detail
     client._request = lambda *a, **k: response
     (result,) = client.send([template_message("meta")])
+    assert result.outcome == providers.RETRY and result.throttled
+
+
+def test_meta_answering_200_with_its_error_did_not_send(stand_in):
+    """HTTP 200 carrying Meta's error: failed with Meta's words (not "unknown"
+    with a KeyError), so the régua sends the SMS; a rate limit so answered
+    is retried."""
+    body = '{"error": {"message": "(#131000) Something went wrong", "code": 131000}}'
+    stand_in.mode = Raw(200, body)
+    (result,) = provider("meta", stand_in).send([template_message("meta")])
+    assert (result.outcome, result.failure_type) == (providers.FAILED, providers.REFUSED)
+    assert result.detail == "Meta 131000: (#131000) Something went wrong"
+    stand_in.reset()
+    stand_in.mode = Raw(200, '{"error": {"message": "pair rate limit", "code": 131056}}')
+    (result,) = provider("meta", stand_in).send([template_message("meta")])
     assert result.outcome == providers.RETRY and result.throttled
 
 
