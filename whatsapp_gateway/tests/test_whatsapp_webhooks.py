@@ -229,6 +229,40 @@ class TestWhatsappWebhooks(WhatsappStandInMixin, HttpCase):
         self.template.invalidate_recordset()
         self.assertEqual(self.template.status, "approved")
 
+    def test_another_business_accounts_template_update_leaves_ours_alone(self):
+        """One Meta app (one URL, one secret) serving two WhatsApp Business
+        Accounts whose templates share names: B's rejection does not stop A's
+        approved template."""
+
+        def update(waba):
+            return {
+                "object": "whatsapp_business_account",
+                "entry": [
+                    {
+                        "id": waba,
+                        "changes": [
+                            {
+                                "field": "message_template_status_update",
+                                "value": {
+                                    "event": "REJECTED",
+                                    "message_template_id": 222,
+                                    "message_template_name": self.template.template_ref,
+                                    "message_template_language": "pt_BR",
+                                    "reason": "INCORRECT_CATEGORY",
+                                },
+                            }
+                        ],
+                    }
+                ],
+            }
+
+        self.assertEqual(self._post_meta(update("waba-222222")).status_code, 200)
+        self.template.invalidate_recordset()
+        self.assertEqual(self.template.status, "approved")
+        self.assertEqual(self._post_meta(update("waba-1")).status_code, 200)
+        self.template.invalidate_recordset()
+        self.assertEqual(self.template.status, "rejected")
+
     @mute_logger("odoo.addons.whatsapp_gateway.controllers.main", "odoo.http")
     def test_twilio_signature(self):
         account = self._create_account("twilio")

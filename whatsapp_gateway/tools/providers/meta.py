@@ -189,15 +189,21 @@ class MetaProvider(WhatsappProvider):
         if not isinstance(data, dict) or not isinstance(data.get("entry"), list):
             raise WebhookError("not a WhatsApp Business Account notification")
         events = Events()
+        waba = self.config.business_account_id
         for entry in data["entry"]:
             if not isinstance(entry, dict):
                 raise WebhookError("entry is not an object")
+            # One app may serve several WhatsApp Business Accounts, whose
+            # templates share names: another account's update is not this one's.
+            other_waba = bool(waba) and webhook_text(entry, "id") not in ("", waba)
             for change in webhook_list(entry, "changes"):
                 value = change.get("value") if isinstance(change, dict) else None
                 if not isinstance(value, dict):
                     raise WebhookError("change without value")
                 if change.get("field") == "message_template_status_update":
-                    events.templates.append(_template_event(value))
+                    event = _template_event(value)
+                    if not other_waba:
+                        events.templates.append(event)
                     continue
                 # One app (one secret) may serve several numbers: what another
                 # number received is not this account's.
