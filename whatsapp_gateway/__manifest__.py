@@ -3,7 +3,7 @@
     "name": "WhatsApp Gateway",
     "summary": "WhatsApp for Odoo Community through Meta's Cloud API, Twilio, Zenvia or "
     "Infobip: approved templates, consent, statuses, replies and opt-out",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Hidden/Tools",
     "author": "Régua de Cobrança contributors",
     "maintainers": [],

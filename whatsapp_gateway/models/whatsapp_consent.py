@@ -21,8 +21,10 @@ class WhatsappConsent(models.Model):
     """A customer's consent to receive WhatsApp messages on one number.
 
     WhatsApp's Business Policy requires the customer's opt-in before a business
-    writes first: no granted consent for the number, no WhatsApp. A consent
-    without company covers every company of the database.
+    writes first: no granted consent for the number, no WhatsApp. A consent is
+    given to one company (each company is its own controller of the customer's
+    data, LGPD): recorded without one (the list, an import), it is the company
+    the user works in (``tools/consent.py``).
     """
 
     _name = "whatsapp.consent"
@@ -33,7 +35,11 @@ class WhatsappConsent(models.Model):
     partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True)
     number = fields.Char(required=True, index=True, help="The mobile number it covers (E.164).")
     company_id = fields.Many2one(
-        "res.company", index=True, help="Empty: the consent covers every company."
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        help="The company the customer agreed to receive WhatsApp messages from.",
     )
     state = fields.Selection(
         [("granted", "Granted"), ("revoked", "Withdrawn")],
@@ -79,9 +85,10 @@ class WhatsappConsent(models.Model):
 
     @api.model
     def _grant(self, partner, number, source, company=None, note=None):
-        """Record (or renew) ``partner``'s consent for ``number``."""
+        """Record (or renew) ``partner``'s consent for ``number`` to ``company``
+        (default: the company the user works in)."""
         number = self._normalize(number, partner)
-        company_id = company.id if company else False
+        company_id = (company or self.env.company).id
         consent = self.search(
             [
                 ("partner_id", "=", partner.id),
@@ -108,15 +115,12 @@ class WhatsappConsent(models.Model):
     @api.model
     def _revoke(self, number, source, partner=None, note=None, company=None):
         """Withdraw the consents covering ``number``: every company's, or with
-        ``company`` only what covers that company (a "no" on its page, "SAIR"
-        written to its WhatsApp number): the consent given to it, and a
-        consent given to every company stays for each of the others."""
+        ``company`` only the one given to it (a "no" on its page, "SAIR"
+        written to its WhatsApp number): the other companies keep theirs."""
         domain = [("number", "=", number), ("state", "=", "granted")]
         if company:
-            domain.append(("company_id", "in", [company.id, False]))
+            domain.append(("company_id", "=", company.id))
         consents = self.search(domain)
-        if company:
-            self._keep_for_the_others(consents.filtered(lambda c: not c.company_id), company)
         values = {"state": "revoked", "revoked_at": fields.Datetime.now(), "revoke_source": source}
         consents.write(values)
         if not consents and partner:
@@ -128,44 +132,15 @@ class WhatsappConsent(models.Model):
                     "number": number,
                     "source": source,
                     "note": note or False,
-                    "company_id": company.id if company else False,
+                    "company_id": (company or self.env.company).id,
                 }
             )
         return consents
 
     @api.model
-    def _keep_for_the_others(self, every_company, company):
-        """A consent given to every company, withdrawn for ``company`` only:
-        the others keep it, each as a consent of its own (what the customer
-        gave them, with its date and source)."""
-        others = self.env["res.company"].sudo().search([("id", "!=", company.id)])
-        existing = {
-            (c.partner_id.id, c.number, c.company_id.id)
-            for c in self.search(
-                [("number", "in", every_company.mapped("number")), ("company_id", "in", others.ids)]
-            )
-        }
-        self.create(
-            [
-                {
-                    "partner_id": consent.partner_id.id,
-                    "number": consent.number,
-                    "company_id": other.id,
-                    "state": "granted",
-                    "source": consent.source,
-                    "granted_at": consent.granted_at,
-                    "note": consent.note,
-                }
-                for consent in every_company
-                for other in others
-                if (consent.partner_id.id, consent.number, other.id) not in existing
-            ]
-        )
-
-    @api.model
     def _granted_numbers(self, triples):
         """{(partner id, number)} among ``triples`` [(partner, number, company)]
-        whose consent is granted for that company (or every company)."""
+        whose consent is granted for that company."""
         numbers = list({number for _partner, number, _company in triples if number})
         if not numbers:
             return set()

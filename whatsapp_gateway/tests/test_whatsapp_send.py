@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from odoo.addons.sms_gateway.tools import sessions
 
@@ -66,11 +66,12 @@ class TestWhatsappSend(WhatsappStandInMixin, TransactionCase):
         self.env["whatsapp.consent"]._grant(self.customer, NUMBER, "portal")
 
     def test_sair_to_one_companys_number_stops_that_company_only(self):
-        """A consent given to every company; "SAIR" written to company A's
-        WhatsApp number: A stops, company B (another business, another
-        number) keeps the consent the customer gave it."""
+        """Consents given to company A and to company B; "SAIR" written to A's
+        WhatsApp number: A stops, B (another business, another number) keeps
+        the consent the customer gave it."""
         other = self.env["res.company"].create({"name": "Empresa B"})
         Consent = self.env["whatsapp.consent"]
+        Consent._grant(self.customer, NUMBER, "import", company=other)
         state = self.customer._whatsapp_consent_state_for
         self.assertEqual((state(NUMBER, self.env.company), state(NUMBER, other)), ("granted",) * 2)
         self.account._process_inbound(
@@ -85,6 +86,30 @@ class TestWhatsappSend(WhatsappStandInMixin, TransactionCase):
         self.assertEqual(state(NUMBER, other), "revoked")
         self.assertEqual(state(NUMBER, self.env.company), "revoked")
         self.env["whatsapp.consent"]._grant(self.customer, NUMBER, "portal")
+
+    def test_a_consent_recorded_without_a_company_is_the_users_company_only(self):
+        """A user of company A records a consent in the consents list (the
+        company column hidden) or an import without a company column: it is
+        A's; company B never writes to the customer by WhatsApp for it."""
+        other = self.env["res.company"].create({"name": "Empresa B"})
+        user = new_test_user(self.env, "cobranca_a", groups="base.group_user")
+        vera = self.env["res.partner"].create(
+            {"name": "Vera Cliente das Duas", "mobile": "(21) 97777-3333"}
+        )
+        consent = (
+            self.env["whatsapp.consent"]
+            .with_user(user)
+            .create({"partner_id": vera.id, "number": "(21) 97777-3333", "source": "backoffice"})
+        )
+        self.assertEqual(consent.company_id, self.env.company)
+        Consent = self.env["whatsapp.consent"]
+        triples = [(vera, "+5521977773333", self.env.company), (vera, "+5521977773333", other)]
+        self.assertEqual(Consent._granted_numbers(triples[1:]), set())
+        self.assertEqual(Consent._granted_numbers(triples[:1]), {(vera.id, "+5521977773333")})
+        self.assertEqual(vera.with_company(other).whatsapp_consent_state, "none")
+        self.assertEqual(vera.whatsapp_consent_state, "granted")
+        imported = Consent._grant(vera, "(21) 97777-3333", "import")
+        self.assertEqual(imported, consent, "renewed, still A's only")
 
     def test_template_not_approved_is_not_sent(self):
         self.template.status = "pending"
@@ -285,6 +310,8 @@ class TestWhatsappSend(WhatsappStandInMixin, TransactionCase):
         own URL, and neither company's queue stops the other's."""
         other = self.env["res.company"].create({"name": "Filial Rio"})
         twilio = self._create_account("twilio", company=other)
+        # The customer agreed to each company (a consent is one company's).
+        self.env["whatsapp.consent"]._grant(self.customer, NUMBER, "import", company=other)
         messages = self._queue(self.template) | self._queue(self._create_template(twilio))
         self.env.invalidate_all()
         self.env["whatsapp.message"]._cron_send()
