@@ -42,3 +42,10 @@ class SmsGatewayMixin(models.AbstractModel):
             account=self,
             stopped=(channel,) if opted_out else (),
         )[1]
+
+    def _staff_lang(self):
+        """The company's language as the régua writes its reasons and notes in
+        (``res.company._dunning_lang``: Brazilian Portuguese for a Brazilian
+        company whose own contact has no language)."""
+        self.ensure_one()
+        return self.company_id._dunning_lang()

@@ -419,6 +419,39 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
         self.assertIn("lembrete do seu próximo pagamento", message.subject)
         self.assertNotIn("não identificamos", message.subject + self._email_html(message))
 
+    def test_reasons_written_by_the_queue_and_the_run_are_in_the_companys_language(self):
+        """The queue and the régua run as the superuser (English); a Brazilian
+        company's team reads their reasons in Portuguese: a WhatsApp cancelled
+        because the invoice was paid, a template whose variable is empty."""
+        self.env["ir.module.module"]._load_module_terms(
+            ["l10n_br_dunning_whatsapp"], ["pt_BR"], overwrite=True
+        )
+        self.company.partner_id.lang = "pt_BR"
+        paid = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self._pay(paid, date=date(2026, 12, 15))
+        with freeze_time(D3_RUN + timedelta(minutes=5)):
+            self.env["whatsapp.message"].with_context(lang="en_US").sudo()._cron_send()
+        event = self._events(paid, channel="whatsapp")
+        self.assertEqual(event.state, "superseded")
+        self.assertEqual(
+            event.reason, "A parcela foi quitada antes de este lembrete sair: ele não foi enviado."
+        )
+        empty = self.templates["cobranca_em_aberto"].copy(
+            {"name": "Vazio", "template_ref": "vazio", "status": "approved"}
+        )
+        empty.variable_ids.filtered(lambda v: v.name == "1").expression = "{{ '' }}"
+        self.d3.whatsapp_template_id = empty
+        move = self._invoice(self.rj, DUE)
+        self.env["whatsapp.consent"]._grant(self.rj, self.rj.mobile, "portal")
+        with freeze_time(D3_RUN), self.env.cr.savepoint():
+            self.env["dunning.engine"].with_context(lang="en_US").sudo()._cron_run()
+            self.assertEqual(
+                self._events(move, channel="whatsapp").reason,
+                "O modelo de WhatsApp Vazio não pôde ser gerado para esta mensagem (a variável 1 "
+                "do modelo de WhatsApp Vazio está vazia): enviado por SMS ou e-mail no lugar.",
+            )
+
     def test_the_variables_speak_the_approved_templates_language(self):
         """Maria reads English e-mails, but the approved template is Portuguese:
         its amount and date are written the Brazilian way, not "R$ 1,234.56"."""

@@ -35,7 +35,7 @@ class SmsGatewayController(http.Controller):
         except WebhookError as error:
             _logger.info("Malformed delivery report for gateway %s: %s", gateway_id, error)
             raise BadRequest(str(error)) from error
-        gateway._process_status_reports(reports)
+        gateway._in_staff_lang()._process_status_reports(reports)
         return request.make_response("OK", headers=[("Content-Type", "text/plain")])
 
     @http.route(
@@ -53,7 +53,8 @@ class SmsGatewayController(http.Controller):
         except WebhookError as error:
             _logger.info("Malformed inbound SMS for gateway %s: %s", gateway_id, error)
             raise BadRequest(str(error)) from error
-        gateway._process_inbound(inbound)
+        # Notes and to-dos in the company's language, not the caller's.
+        gateway._in_staff_lang()._process_inbound(inbound)
         if gateway.provider == "twilio":
             # Empty TwiML: acknowledge without an automatic answer.
             return request.make_response(

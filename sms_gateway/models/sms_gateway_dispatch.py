@@ -94,7 +94,7 @@ class SmsGatewayDispatch(models.Model):
             )
         refused = next((result for result in results if result.account_refused), None)
         if refused is not None:
-            account._gateway_refused(refused.refusal or refused.detail)
+            account._in_staff_lang()._gateway_refused(refused.refusal or refused.detail)
         uuids = [item.uuid for item in outgoing]
         registry = self.env.registry
         self.env.cr.postcommit.add(lambda: self._forget(registry, uuids))

@@ -166,6 +166,23 @@ class SmsGatewayMixin(models.AbstractModel):
         self.ensure_one()
         return sessions.rate_limiter((self._name, self.id), self.rate_limit)
 
+    # -- the language of what the account writes ---------------------------------------------
+    def _staff_lang(self):
+        """The language this account's company's staff read what its webhooks
+        and queues write (notes and to-dos, a message's details), whoever
+        calls: a provider's webhook carries no Accept-Language, a queue runs as
+        the superuser. Its company's own language when installed, else the
+        caller's."""
+        self.ensure_one()
+        lang = self.company_id.partner_id.lang
+        installed = self.env["res.lang"]._get_active_by("code")
+        return lang if lang and lang in installed else self.env.lang
+
+    def _in_staff_lang(self):
+        """This account in ``_staff_lang``."""
+        self.ensure_one()
+        return self.with_context(lang=self._staff_lang())
+
     # -- customers' messages ---------------------------------------------------------------
     @api.model
     def _partner_of_number(self, number):

@@ -131,7 +131,14 @@ class SmsGatewayQueue(models.AbstractModel):
     def _send_through_account(self, account):
         """Send these queued records through ``account``: every outcome written
         together in this transaction, the attempts traced durably before the
-        requests go (sms_gateway's dispatch trace)."""
+        requests go (sms_gateway's dispatch trace); what it writes (details,
+        reasons) in the language of the account's company
+        (``_staff_lang``), not the cron's."""
+        lang = account._staff_lang()
+        if self.env.lang != lang:
+            return self.with_context(lang=lang)._send_through_account(
+                account.with_context(lang=lang)
+            )
         now = fields.Datetime.now()
         self._gateway_hold(now)
         waiting = self.filtered(lambda record: record.next_try and record.next_try > now)

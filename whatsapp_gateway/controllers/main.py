@@ -70,7 +70,8 @@ class WhatsappGatewayController(http.Controller):
         except WebhookError as error:
             _logger.info("Malformed WhatsApp webhook for account %s: %s", account_id, error)
             raise BadRequest(str(error)) from error
-        account._process_events(events)
+        # Notes and to-dos in the company's language, not the caller's.
+        account._in_staff_lang()._process_events(events)
         if account.provider == "twilio":
             return request.make_response(
                 "<?xml version='1.0' encoding='UTF-8'?><Response/>",

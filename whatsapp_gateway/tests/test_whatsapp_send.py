@@ -111,6 +111,28 @@ class TestWhatsappSend(WhatsappStandInMixin, TransactionCase):
         imported = Consent._grant(vera, "(21) 97777-3333", "import")
         self.assertEqual(imported, consent, "renewed, still A's only")
 
+    def test_what_the_queue_writes_is_in_the_companys_language(self):
+        """The queue runs as the superuser (English): a message's refusal and
+        the account's to-do are read by the company's team, in Portuguese."""
+        self.env["res.lang"]._activate_lang("pt_BR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["sms_gateway", "whatsapp_gateway"], ["pt_BR"], overwrite=True
+        )
+        self.env.company.partner_id.lang = "pt_BR"
+        self.env["whatsapp.consent"]._revoke(NUMBER, "whatsapp")
+        refused = self._queue(self.template)
+        self.env["whatsapp.message"].with_context(lang="en_US")._cron_send()
+        self.assertEqual(refused.failure_type, "opted_out")
+        self.assertIn("não tem consentimento", refused.error_detail)
+        self.env["whatsapp.consent"]._grant(self.customer, NUMBER, "portal")
+        self.account.access_token = "expired"
+        waiting = self._queue(self.template)
+        self.env["whatsapp.message"].with_context(lang="en_US")._cron_send()
+        self.assertEqual(waiting.state, "outgoing")
+        self.assertEqual(
+            self.account.activity_ids.summary, "O provedor recusa esta conta: há mensagens aguardando"
+        )
+
     def test_template_not_approved_is_not_sent(self):
         self.template.status = "pending"
         message = self._queue(self.template)

@@ -158,6 +158,26 @@ class TestWhatsappWebhooks(WhatsappStandInMixin, HttpCase):
         activity = self.customer.activity_ids.filtered(lambda a: a.user_id == salesperson)
         self.assertEqual(len(activity), 1)
 
+    def test_notes_and_to_dos_speak_the_companys_language_not_metas(self):
+        """Meta's callback carries no Portuguese Accept-Language: the note and
+        the to-do of a customer's message are in the company's language."""
+        self.env["res.lang"]._activate_lang("pt_BR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["sms_gateway", "whatsapp_gateway"], ["pt_BR"], overwrite=True
+        )
+        self.env.company.partner_id.lang = "pt_BR"
+        message = {
+            "from": NUMBER[1:],
+            "id": "wamid.LANG1",
+            "type": "text",
+            "text": {"body": "Tenho uma dúvida sobre a nota"},
+        }
+        self.assertEqual(self._post_meta(meta_payload(messages=[message])).status_code, 200)
+        note = self.customer.message_ids[0]
+        self.assertIn(f"Mensagem de WhatsApp de {NUMBER}", note.body)
+        (activity,) = self.customer.activity_ids
+        self.assertEqual(activity.summary, f"Responder a mensagem de WhatsApp de {NUMBER}")
+
     def test_a_shared_number_reaches_the_customer_last_written_to(self):
         """Two customers gave consent for the same phone (a couple): the reply
         reaches the one the account last wrote to, not the latest consent."""
