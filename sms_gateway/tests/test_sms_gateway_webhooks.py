@@ -385,6 +385,22 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         self.assertEqual(activity.user_id, self.env.ref("base.user_admin"))
         self.assertIn("+5521991234567", activity.summary)
 
+    def test_a_replys_note_and_to_do_speak_the_companys_language(self):
+        """The provider's call carries no Portuguese Accept-Language: the note
+        and the to-do are in the company's language."""
+        self.env["res.lang"]._activate_lang("pt_BR")
+        self.env["ir.module.module"]._load_module_terms(["sms_gateway"], ["pt_BR"], overwrite=True)
+        self.env.company.partner_id.lang = "pt_BR"
+        payload = {
+            "type": "MESSAGE",
+            "message": {"from": "5511987654321", "contents": [{"type": "text", "text": "Ok"}]},
+        }
+        self.assertEqual(self._post_json(self.zenvia.inbound_url, payload).status_code, 200)
+        self.assertIn("Resposta por SMS de +5511987654321", self.partner.message_ids[0].body)
+        self.assertEqual(
+            self.partner.activity_ids.summary, "Responder ao SMS recebido de +5511987654321"
+        )
+
     @mute_logger("odoo.addons.sms_gateway.controllers.main", "werkzeug")
     def test_forged_inbound_changes_nothing(self):
         payload = {
