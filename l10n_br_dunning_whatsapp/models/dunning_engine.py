@@ -23,9 +23,7 @@ class DunningEngine(models.AbstractModel):
             return super()._thanks_outgoing(channel, partner, lines, contact, missing)
         account = self.env["whatsapp.account"]._for_company(lines[:1].company_id)
         template = account.dunning_thanks_template_id
-        facts = self.env["dunning.channel"]._whatsapp_facts(
-            contact, template, lines[:1].company_id
-        )
+        facts = self.env["dunning.channel"]._whatsapp_facts(contact, template, lines[:1].company_id)
         decision = wa.choose(
             facts,
             contact,

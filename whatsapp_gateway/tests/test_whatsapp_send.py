@@ -129,9 +129,8 @@ class TestWhatsappSend(WhatsappStandInMixin, TransactionCase):
         waiting = self._queue(self.template)
         self.env["whatsapp.message"].with_context(lang="en_US")._cron_send()
         self.assertEqual(waiting.state, "outgoing")
-        self.assertEqual(
-            self.account.activity_ids.summary, "O provedor recusa esta conta: há mensagens aguardando"
-        )
+        refusal = "O provedor recusa esta conta: há mensagens aguardando"
+        self.assertEqual(self.account.activity_ids.summary, refusal)
 
     def test_template_not_approved_is_not_sent(self):
         self.template.status = "pending"
