@@ -8,6 +8,10 @@ installments) would keep it. ``refresh_untouched_templates`` reloads, from this
 version's data files and ``pt_BR.po``, each template whose every text is one a
 version of the add-on shipped (``tools/shipped.py``); a template someone
 edited, in any language, is kept as it is and named in the log.
+
+A template someone deleted stays deleted: the data files say
+``forcecreate="0"``. ``create_added_templates`` creates, on an upgrade, the
+templates that came after the database's version (``tools/shipped.ADDED_IN``).
 """
 
 import copy
@@ -25,6 +29,7 @@ from .tools.shipped import (
     HTML,
     PO_PT_BR,
     TEMPLATE_FILES,
+    added_since,
     as_known,
     template_nodes,
     untouched,
@@ -124,3 +129,26 @@ def refresh_untouched_templates(env, shipped=None):
             ", ".join(kept),
         )
     return refreshed, kept
+
+
+def create_added_templates(env, installed_version):
+    """Create the templates first shipped after ``installed_version`` that the
+    database does not have (as an install does; Odoo's translations of the
+    add-on follow); return their xmlids. A template of that version or older
+    that is missing was deleted by someone, and is left so."""
+    wanted = {f"{MODULE}.{name}" for name in added_since(installed_version)}
+    created = []
+    for path in TEMPLATE_FILES:
+        for xmlid, node in template_nodes(_read(path), MODULE).items():
+            if xmlid not in wanted or env.ref(xmlid, raise_if_not_found=False):
+                continue
+            document = etree.Element("odoo")
+            document.append(copy.deepcopy(node))
+            xml_import(env, MODULE, {}, mode="init", noupdate=True, xml_filename=path).parse(
+                document
+            )
+            created.append(xmlid)
+    if created:
+        _logger.info("Templates new since %s created: %s", installed_version, ", ".join(created))
+    return created
+

@@ -462,7 +462,18 @@ class DunningAgreement(models.Model):
                         missing=missing,
                     )
                 )
-            template = self.env.ref("l10n_br_dunning.mail_template_dunning_agreement_acceptance")
+            template = self.env.ref(
+                "l10n_br_dunning.mail_template_dunning_agreement_acceptance",
+                raise_if_not_found=False,
+            )
+            if not template:
+                raise UserError(
+                    self.env._(
+                        "The e-mail template that sends a term for acceptance was deleted from "
+                        "this database: print the term for signature and attach the signed "
+                        "copy instead."
+                    )
+                )
             agreement._portal_ensure_token()
             agreement._post_as_company(template)
         return True

@@ -475,7 +475,8 @@ class DunningEngine(models.AbstractModel):
             lines = move.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
             contact = Channel._contact(partner, move.company_id)
             missing = move.company_id._dunning_identity_missing()
-            if (move.id, "thanks") not in thanked:
+            # A thank-you template the company deleted sends no thank-you.
+            if template and (move.id, "thanks") not in thanked:
                 decision = rules.choose(contact, {rules.EMAIL: lines.ids}, company_missing=missing)[
                     0
                 ]

@@ -832,7 +832,17 @@ class ResPartner(models.Model):
                     company=company.name,
                 )
             )
-        template = self.env.ref("l10n_br_dunning.mail_template_dunning_statement")
+        template = self.env.ref(
+            "l10n_br_dunning.mail_template_dunning_statement", raise_if_not_found=False
+        )
+        if not template:
+            raise UserError(
+                self.env._(
+                    "The statement's e-mail template was deleted from this database: print "
+                    "the statement (Print > Statement of open items) and send it in an e-mail "
+                    "of your own."
+                )
+            )
         partner = self.commercial_partner_id
         return {
             "type": "ir.actions.act_window",

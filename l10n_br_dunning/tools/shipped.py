@@ -31,6 +31,25 @@ TEMPLATE_FILES = (
     "data/sms_template_data.xml",
 )
 TEMPLATE_MODELS = ("mail.template", "sms.template")
+# A template a company deleted is not brought back by an upgrade: the data
+# files say ``forcecreate="0"``, so Odoo's loader skips a shipped template whose
+# record is gone. A template that came after the first version is therefore
+# created by the upgrade itself (``upgrade.create_added_templates``) where the
+# database's version is older than the one that first shipped it; a new
+# template needs its line here (and the manifest's version raised). A template
+# added between two versions counts from the next one (a database of that
+# version may have deleted it).
+ADDED_IN = {
+    "mail_template_dunning_agreement_reminder": "18.0.1.1.0",
+    "mail_template_dunning_agreement_due": "18.0.1.1.0",
+    "mail_template_dunning_agreement_risk": "18.0.1.1.0",
+    "mail_template_dunning_agreement_term": "18.0.1.1.0",
+    "sms_template_dunning_agreement_due": "18.0.1.1.0",
+    "sms_template_dunning_agreement_risk": "18.0.1.1.0",
+    "mail_template_dunning_agreement_acceptance": "18.0.1.2.0",
+    "sms_template_dunning_thanks": "18.0.1.3.0",
+    "mail_template_dunning_agreement_cancelled": "18.0.1.6.0",
+}
 PO_PT_BR = "i18n/pt_BR.po"
 TRANSLATED = frozenset({"name", "subject", "body_html", "body", "description"})
 HTML = frozenset({"body_html"})
@@ -158,3 +177,16 @@ def version_fingerprints(module, read):
                 if (xmlid, field) in pt_br:
                     fields[field]["pt_BR"] = fingerprint(pt_br[(xmlid, field)], is_html)
     return version
+
+
+def version_key(version):
+    """A manifest version ("18.0.1.4.0") as a tuple that sorts as versions do."""
+    return tuple(int(part) if part.isdigit() else 0 for part in (version or "0").split("."))
+
+
+def added_since(installed_version, added_in=None):
+    """The template ids (without the module) an upgrade from
+    ``installed_version`` creates: those first shipped by a later version."""
+    added_in = ADDED_IN if added_in is None else added_in
+    installed = version_key(installed_version)
+    return sorted(name for name, version in added_in.items() if version_key(version) > installed)

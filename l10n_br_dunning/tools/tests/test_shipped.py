@@ -2,10 +2,16 @@
 """Whether a template's texts are as some version shipped them (no Odoo)."""
 
 import json
+import re
 from pathlib import Path
 
+from lxml import etree
+
 from ..shipped import (
+    ADDED_IN,
     ANY_LANG,
+    TEMPLATE_FILES,
+    added_since,
     as_known,
     canonical,
     fingerprint,
@@ -144,3 +150,32 @@ def test_the_fingerprints_file_knows_this_version_s_texts():
         for field, langs in fields.items():
             for lang, digest in langs.items():
                 assert digest in shipped[xmlid][field][lang], (xmlid, field, lang)
+
+
+def test_an_upgrade_creates_only_the_templates_of_later_versions():
+    added_in = {"a": "18.0.1.1.0", "b": "18.0.1.3.0", "c": "18.0.1.10.0"}
+    assert added_since("18.0.1.0.0", added_in) == ["a", "b", "c"]
+    assert added_since("18.0.1.2.0", added_in) == ["b", "c"]
+    assert added_since("18.0.1.3.0", added_in) == ["c"]
+    assert added_since("18.0.1.9.0", added_in) == ["c"]
+    assert added_since("18.0.1.10.0", added_in) == []
+
+
+def test_no_shipped_template_is_created_again_once_deleted():
+    """Odoo's loader re-creates on each update a noupdate record whose xmlid
+    is gone unless it says forcecreate="0": a template a company deleted (the
+    SMS thank-you, its only switch) would come back. A template added later
+    is created by the upgrade from ADDED_IN, which names only real ones."""
+    addon = Path(__file__).resolve().parents[2]
+    names = set()
+    for path in TEMPLATE_FILES:
+        root = etree.fromstring((addon / path).read_bytes())
+        for record in root.iter("record"):
+            if record.get("model") in ("mail.template", "sms.template"):
+                assert record.get("forcecreate") == "0", (path, record.get("id"))
+                names.add(record.get("id"))
+    assert set(ADDED_IN) <= names
+    manifest = (addon / "__manifest__.py").read_text(encoding="utf-8")
+    version = re.search(r'"version": "([^"]+)"', manifest).group(1)
+    # No template is said to come with a version the add-on has not reached.
+    assert all(not added_since(version, {"x": v}) for v in ADDED_IN.values())
