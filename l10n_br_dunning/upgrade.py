@@ -152,3 +152,90 @@ def create_added_templates(env, installed_version):
         _logger.info("Templates new since %s created: %s", installed_version, ", ".join(created))
     return created
 
+
+# The company's policy for each payer class (res.company's columns, 1.3.0 and on).
+_CLASS_COLUMNS = (
+    ("good", "dunning_policy_good_id"),
+    ("attention", "dunning_policy_attention_id"),
+    ("bad", "dunning_policy_bad_id"),
+)
+
+
+def reset_class_policies(cr):
+    """Before 18.0.1.4.0, where a company assigned policies by payer profile,
+    the daily action wrote the class's policy on the customer
+    (``res_partner.dunning_policy_id`` at that company) as if it were their own,
+    and stored one class per customer (``res_partner.dunning_payer_class``, a
+    text column, whichever company it computed last). Since 1.4.0 the class's
+    policy is read, never written: those customers get "no own policy" back at
+    each company that still assigns by profile, so they follow their class
+    again. A customer's policy is the action's where it equals that company's
+    policy for the customer's stored class; for a customer of several companies
+    (the stored class may be another company's), where it equals that company's
+    policy for any class. Other policies (set for a customer without a class, a
+    policy no class has) are the customer's own and stay. Runs on the old
+    columns: call it before they are dropped. Returns {company id: [partner id]}."""
+    cr.execute(
+        """
+        SELECT data_type FROM information_schema.columns
+         WHERE table_name = 'res_partner' AND column_name = 'dunning_payer_class'
+        """
+    )
+    row = cr.fetchone()
+    if not row or row[0] not in ("character varying", "text"):
+        return {}
+    classes = SQL(" UNION ALL ").join(
+        SQL(
+            "SELECT c.id, %s, c.%s FROM res_company c "
+            "WHERE c.dunning_policy_from_class AND c.%s IS NOT NULL",
+            klass,
+            SQL.identifier(column),
+            SQL.identifier(column),
+        )
+        for klass, column in _CLASS_COLUMNS
+    )
+    cr.execute(
+        SQL(
+            """
+            WITH classes(company_id, klass, policy_id) AS (%s),
+                 customers AS (
+                    SELECT l.partner_id, array_agg(DISTINCT l.company_id) AS companies
+                      FROM account_move_line l
+                      JOIN account_account a ON a.id = l.account_id
+                     WHERE a.account_type = 'asset_receivable' AND l.parent_state = 'posted'
+                       AND l.partner_id IS NOT NULL
+                  GROUP BY l.partner_id
+                 )
+            SELECT DISTINCT cl.company_id, p.id
+              FROM res_partner p
+              JOIN customers cu ON cu.partner_id = p.id
+              JOIN classes cl ON cl.company_id = ANY(cu.companies)
+             WHERE p.dunning_payer_class IS NOT NULL
+               AND p.dunning_policy_id ? cl.company_id::text
+               AND (p.dunning_policy_id ->> cl.company_id::text)::int = cl.policy_id
+               AND (cl.klass = p.dunning_payer_class OR cardinality(cu.companies) > 1)
+          ORDER BY cl.company_id, p.id
+            """,
+            classes,
+        )
+    )
+    reset = {}
+    for company_id, partner_id in cr.fetchall():
+        reset.setdefault(company_id, []).append(partner_id)
+    for company_id, partner_ids in reset.items():
+        cr.execute(
+            """
+            UPDATE res_partner
+               SET dunning_policy_id = NULLIF(dunning_policy_id - %s, '{}'::jsonb)
+             WHERE id IN %s
+            """,
+            [str(company_id), tuple(partner_ids)],
+        )
+        _logger.info(
+            "Company %s: %s customers whose policy the payer-profile action had written "
+            "follow their payer profile's policy again (their own policy emptied): %s",
+            company_id,
+            len(partner_ids),
+            partner_ids,
+        )
+    return reset

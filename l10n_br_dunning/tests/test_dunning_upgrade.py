@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """What an upgrade keeps of a company's choices: templates it deleted stay
-deleted (and the régua does without them)."""
+deleted (and the régua does without them), and the policies the 1.3.0
+payer-profile action wrote are not taken for the customers' own."""
 
 from datetime import date, datetime
 
@@ -89,3 +90,85 @@ class TestDunningUpgrade(DunningCase):
             agreement = self.env["dunning.agreement"]._propose(lines, 3, date(2026, 12, 22))
             with self.assertRaisesRegex(UserError, "print the term for signature"):
                 agreement.action_send_for_acceptance()
+
+    # -- policies the 1.3.0 payer-profile action wrote -------------------------------------
+    def test_an_upgrade_from_1_3_gives_class_policies_back_to_the_class(self):
+        """Up to 1.3.0 the daily action wrote the class's policy on the customer
+        (res_partner.dunning_policy_id) and one class per customer in a text
+        column; the 1.4.0 pre-migration reads that column before dropping it."""
+        Partner = self.env["res.partner"]
+        company, standard = self.company, self.policy
+        good = standard.copy({"name": "Bons pagadores"})
+        bad = standard.copy({"name": "Alto risco"})
+        mine = standard.copy({"name": "Negociada"})
+        company.write(
+            {
+                "dunning_policy_from_class": True,
+                "dunning_policy_good_id": good.id,
+                "dunning_policy_attention_id": standard.id,
+                "dunning_policy_bad_id": bad.id,
+            }
+        )
+        rio = self._branch(
+            "Aurora Rio", "base.state_br_rj", "Av. Rio Branco, 1", "Rio de Janeiro",
+            "11.222.333/0001-81", "rio@aurora.example",
+        )  # fmt: skip
+        rio_bad = rio.dunning_policy_id.copy({"name": "Rio: alto risco"})
+        rio.write({"dunning_policy_from_class": False, "dunning_policy_bad_id": rio_bad.id})
+        people = {}
+        # name: (companies with an invoice, stored class, policy at company, at rio)
+        cases = {
+            "Carlos": ([company], "bad", bad, None),  # the action's
+            "Maria": ([company], "good", good, None),  # the action's
+            "Ana": ([company], "bad", mine, None),  # her own: no class has it
+            "Xavier": ([company], "good", bad, None),  # his own: not his class's
+            "Sem Classe": ([company], None, good, None),  # never profiled: own
+            "João": ([company, rio], "good", bad, None),  # class of rio, bad at company
+            "Beatriz": ([rio], "bad", None, rio_bad),  # rio does not assign by class
+        }
+        for name, (companies, _klass, at_company, at_rio) in cases.items():
+            partner = Partner.create({"name": name, "country_id": self.env.ref("base.br").id})
+            for each in companies:
+                self._invoice(partner, date(2026, 11, 20), company=each)
+            if at_company:
+                partner.with_company(company).dunning_policy_id = at_company
+            if at_rio:
+                partner.with_company(rio).dunning_policy_id = at_rio
+            people[name] = partner
+        self.env.flush_all()
+        cr = self.env.cr
+        # The 1.3.0 columns (in this test's transaction, rolled back after it).
+        cr.execute("ALTER TABLE res_partner RENAME COLUMN dunning_payer_class TO payer_class_18")
+        cr.execute("ALTER TABLE res_partner ADD COLUMN dunning_payer_class varchar")
+        for name, (_companies, klass, _at_company, _at_rio) in cases.items():
+            cr.execute(
+                "UPDATE res_partner SET dunning_payer_class = %s WHERE id = %s",
+                [klass, people[name].id],
+            )
+
+        reset = upgrade.reset_class_policies(cr)
+
+        self.assertEqual(
+            reset, {company.id: sorted(people[name].id for name in ("Carlos", "Maria", "João"))}
+        )
+        cr.execute("ALTER TABLE res_partner DROP COLUMN dunning_payer_class")
+        cr.execute("ALTER TABLE res_partner RENAME COLUMN payer_class_18 TO dunning_payer_class")
+        self.env.invalidate_all()
+
+        def own(name, at=company):
+            return people[name].with_company(at).dunning_policy_id
+
+        for name in ("Carlos", "Maria", "João"):
+            self.assertFalse(own(name), name)
+        self.assertEqual(own("Ana"), mine)
+        self.assertEqual(own("Xavier"), bad)
+        self.assertEqual(own("Sem Classe"), good)
+        self.assertEqual(own("Beatriz", rio), rio_bad)
+        # Carlos follows his class now: Alto risco while a bad payer, the
+        # company's default once it stops assigning by class.
+        people["Carlos"].with_company(company).dunning_payer_class = "bad"
+        self.assertEqual(people["Carlos"]._dunning_policy(company), bad)
+        self.assertEqual(people["Ana"]._dunning_policy(company), mine)
+        company.dunning_policy_from_class = False
+        self.assertEqual(people["Carlos"]._dunning_policy(company), standard)
+        self.assertEqual(people["Ana"]._dunning_policy(company), mine)
