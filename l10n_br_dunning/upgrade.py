@@ -17,10 +17,12 @@ templates that came after the database's version (``tools/shipped.ADDED_IN``).
 import copy
 import json
 import logging
+import os
 
 from lxml import etree
 
-from odoo.tools import SQL, file_open
+from odoo.modules.module import adapt_version, get_manifest, get_module_path
+from odoo.tools import SQL, file_open, parse_version
 from odoo.tools.convert import xml_import
 from odoo.tools.translate import TranslationImporter
 
@@ -151,6 +153,56 @@ def create_added_templates(env, installed_version):
     if created:
         _logger.info("Templates new since %s created: %s", installed_version, ", ".join(created))
     return created
+
+
+def repository_addons():
+    """The add-ons beside this one (this repository's), by name."""
+    root = os.path.dirname(get_module_path(MODULE))
+    return sorted(
+        name
+        for name in os.listdir(root)
+        if os.path.isfile(os.path.join(root, name, "__manifest__.py"))
+    )
+
+
+def outdated_addons(cr):
+    """[(add-on, version in the database, version of the code)] of this
+    repository's installed add-ons whose code is newer than the database and
+    that this update leaves out (an add-on of this update is 'to upgrade' until
+    its turn, and has its new version once done)."""
+    cr.execute(
+        "SELECT name, latest_version FROM ir_module_module WHERE state = 'installed' "
+        "AND name IN %s",
+        [tuple(repository_addons())],
+    )
+    outdated = []
+    for name, installed in cr.fetchall():
+        code = adapt_version(get_manifest(name).get("version", "1.0"))
+        if parse_version(code) > parse_version(installed or "0"):
+            outdated.append((name, installed, code))
+    return sorted(outdated)
+
+
+def check_addons_updated_together(cr):
+    """Stop an update that would leave an add-on it depends on behind (its new
+    tables missing: ``-u l10n_br_dunning`` alone after sms_gateway added
+    sms.opt.out, and every run of the régua failed). Nothing is changed; the
+    message says what to run."""
+    outdated = outdated_addons(cr)
+    if not outdated:
+        return
+    names = [name for name, _installed, _code in outdated]
+    listed = ", ".join(
+        f"{name} ({installed} in the database, {code} in the code)"
+        for name, installed, code in outdated
+    )
+    message = (
+        f"Update these add-ons together with {MODULE}, their code is newer than this "
+        f"database: {listed}. Run: odoo -d <database> -u {','.join(names)},{MODULE} "
+        "--stop-after-init (or -u all, which updates every add-on). Nothing was changed."
+    )
+    _logger.error(message)
+    raise RuntimeError(message)
 
 
 # The company's policy for each payer class (res.company's columns, 1.3.0 and on).

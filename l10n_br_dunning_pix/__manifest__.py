@@ -4,7 +4,7 @@
     "summary": "Every reminder carries a Pix charge with a due date (cobv) from your bank's "
     "Pix API; the customer's payment is booked and reconciled the moment the bank "
     "notifies it",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "author": "Régua de Cobrança contributors",
     "maintainers": [],

@@ -3,7 +3,7 @@
     "name": "Régua de Cobrança: WhatsApp",
     "summary": "WhatsApp in the régua de cobrança: approved templates with the customer's "
     "consent, falling back to SMS then e-mail",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Accounting",
     "author": "Régua de Cobrança contributors",
     "maintainers": [],

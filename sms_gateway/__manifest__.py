@@ -3,7 +3,7 @@
     "name": "SMS Gateway",
     "summary": "Send every Odoo SMS through your own provider (Twilio, Zenvia, "
     "Infobip, generic HTTP) with delivery reports, replies and opt-out",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Hidden/Tools",
     "author": "Régua de Cobrança contributors",
     "maintainers": [],

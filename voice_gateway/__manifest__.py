@@ -3,7 +3,7 @@
     "name": "Voice Gateway",
     "summary": "Automated calls for Odoo Community through Twilio, Zenvia or Infobip: "
     "text-to-speech in Brazilian Portuguese, keypad menus, outcomes and opt-out",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Hidden/Tools",
     "author": "Régua de Cobrança contributors",
     "maintainers": [],

@@ -1,7 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """What an upgrade keeps of a company's choices: templates it deleted stay
-deleted (and the régua does without them), and the policies the 1.3.0
-payer-profile action wrote are not taken for the customers' own."""
+deleted (and the régua does without them), the policies the 1.3.0 payer-profile
+action wrote are not taken for the customers' own, and an update that would
+leave an add-on of this repository behind stops before changing anything."""
 
 from datetime import date, datetime
 
@@ -172,3 +173,18 @@ class TestDunningUpgrade(DunningCase):
         company.dunning_policy_from_class = False
         self.assertEqual(people["Carlos"]._dunning_policy(company), standard)
         self.assertEqual(people["Ana"]._dunning_policy(company), mine)
+
+    # -- add-ons updated together ----------------------------------------------------------
+    def test_an_update_that_leaves_sms_gateway_behind_stops_and_says_what_to_run(self):
+        cr = self.env.cr
+        upgrade.check_addons_updated_together(cr)  # every add-on up to date
+        cr.execute(
+            "UPDATE ir_module_module SET latest_version = '18.0.1.1.0' WHERE name = 'sms_gateway'"
+        )
+        self.assertEqual(
+            [name for name, _db, _code in upgrade.outdated_addons(cr)], ["sms_gateway"]
+        )
+        with self.assertRaisesRegex(RuntimeError, r"sms_gateway \(18.0.1.1.0 in the database"):
+            upgrade.check_addons_updated_together(cr)
+        with self.assertRaisesRegex(RuntimeError, r"-u sms_gateway,l10n_br_dunning .*-u all"):
+            upgrade.check_addons_updated_together(cr)
