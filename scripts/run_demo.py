@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""`make run`: serve Odoo with both add-ons on a demo database.
+"""`make run`: serve Odoo with the régua's add-ons on a demo database.
 
-Creates the ``dunning_demo`` database when it is absent (both add-ons, their demo
-data, Brazilian Portuguese loaded), configures it so that nothing can leave this
+Creates the ``dunning_demo`` database when it is absent (the add-ons of
+``odoo_helpers.ADDONS`` and the glue add-ons they bring, their demo data,
+Brazilian Portuguese loaded), configures it so that nothing can leave this
 machine (a log-only SMS gateway, no outgoing mail server, SMTP pointed at a
 closed local port), then serves Odoo on http://127.0.0.1:8069.
 
@@ -20,8 +21,10 @@ from odoo_helpers import (
     SMTP_ARGS,
     addons_path,
     database_exists,
+    free_port,
     odoo_once,
     serve_command,
+    start_server,
 )
 
 BASE_URL = "http://127.0.0.1:8069"
@@ -286,11 +289,9 @@ def configure_database(name, base_url=BASE_URL, history=False, pix_bank=None):
                 account.action_create_dunning_templates()
                 account.template_ids.action_fetch_status()
         if history:
-            from demo_history import play
-
             cr.commit()
             print("Playing the last 40 days of the régua on the demo data...", flush=True)
-            play(env(context={"lang": "pt_BR", "tz": "America/Sao_Paulo"}), company)
+            play_history(env(context={"lang": "pt_BR", "tz": "America/Sao_Paulo"}), company)
         paid_by_pix = None
         if pix_bank and "dunning.pix.account" in env:
             paid_by_pix = configure_pix(
@@ -329,6 +330,29 @@ def configure_database(name, base_url=BASE_URL, history=False, pix_bank=None):
                 f"{base_url}/odoo/action-account.action_move_out_invoice_type/{paid_by_pix.id}"
             )
         return links
+
+
+def play_history(env, company):
+    """Play the demo's last 40 days (scripts/demo_history.py) while an Odoo of
+    the database answers on a free local port, no scheduled action running:
+    wkhtmltopdf fetches the PDFs' styles from Odoo (``report.url``), and nothing
+    answers yet at web.base.url (the demo is served there afterwards), so the
+    agreement's term was printed unstyled ("ConnectionRefusedError")."""
+    from demo_history import play
+
+    port = free_port()
+    server = start_server(env.cr.dbname, port, "--max-cron-threads=0", *SMTP_ARGS)
+    Param = env["ir.config_parameter"].sudo()
+    try:
+        Param.set_param("report.url", f"http://127.0.0.1:{port}")
+        env.cr.commit()
+        play(env, company)
+    finally:
+        server.terminate()
+        server.wait()
+        env.cr.rollback()  # what play() left uncommitted, if it stopped
+        Param.set_param("report.url", False)
+        env.cr.commit()
 
 
 def demo_invoice(env, company):
