@@ -197,7 +197,7 @@ class DunningReply(models.Model):
         # waiting for the customer's hours, or left to a person.
         reply._log()
         if action in CONCERNS.values() or reply._link_not_sent():
-            reply._to_a_person()
+            reply._to_a_person(account)
         return reply
 
     def _link_not_sent(self):
@@ -236,8 +236,10 @@ class DunningReply(models.Model):
             ),
         }[self.action]
 
-    def _to_a_person(self):
-        """A to-do for who handles this customer's collection: what the reply
+    def _to_a_person(self, account=None):
+        """A to-do for who handles this customer's collection at the company
+        written to (the ``account``'s person for its messages, as for those the
+        régua does not read: ``sms.gateway.mixin._reply_user``): what the reply
         reports (a death, someone else's number) must be seen before the
         régua writes again; a Parcelar link no channel could carry is sent by
         them."""
@@ -269,23 +271,29 @@ class DunningReply(models.Model):
                 text=self.text,
                 invoices=", ".join(self.move_ids.mapped("name")),
             )
-        user = partner._dunning_collections_user(company)
+        user = (
+            account._reply_user(partner)
+            if account and account.company_id == company
+            else partner._dunning_collections_user(company)
+        )
         return partner.sudo().activity_schedule(
             "mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=note
         )
 
     def _log(self):
-        """A note quoting the reply on the customer's chatter."""
+        """A note quoting the reply on the customer's chatter, and the company
+        it was written to (a customer of two companies)."""
         self.ensure_one()
         env = self.with_context(lang=self.company_id._dunning_lang()).env
         channels = dict(self._fields["channel"]._description_selection(env))
         self.partner_id.sudo().message_post(
             body=Markup("<p>%s</p>")
             % env._(
-                "%(channel)s reply “%(text)s” read as %(what)s. Undo it from Collections > "
-                "Replies read if it was not meant so.",
+                "%(channel)s reply “%(text)s” to %(company)s read as %(what)s. Undo it from "
+                "Collections > Replies read if it was not meant so.",
                 channel=channels[self.channel],
                 text=self.text,
+                company=self.company_id.name,
                 what=self._what_was_done(),
             ),
             subtype_xmlid="mail.mt_note",
@@ -369,7 +377,7 @@ class DunningReply(models.Model):
             if reply._link_not_sent():
                 # The channel closed while it waited (WhatsApp's 24 hours): a
                 # person sends it, and the chatter says so.
-                reply._to_a_person()
+                reply._to_a_person(reply._answer_account())
                 env = reply.with_context(lang=reply.company_id._dunning_lang()).env
                 reply.partner_id.sudo().message_post(
                     body=env._(

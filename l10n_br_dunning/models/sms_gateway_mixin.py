@@ -28,6 +28,19 @@ class SmsGatewayMixin(models.AbstractModel):
         reading = reply_reader.read(text, fields.Date.today())
         return reading.sure and reading.intent == reply_reader.OPTOUT and not reading.concern
 
+    def _reply_user(self, partner):
+        """Who handles the customer's collection at the company written to
+        (``res.partner._dunning_collections_user``): their salesperson, the
+        account's reply user, the company's collections user, else the
+        administrator; only someone who works for that company."""
+        self.ensure_one()
+        if not self.company_id:
+            return super()._reply_user(partner)
+        salespeople = (partner.user_id, partner.commercial_partner_id.user_id)
+        return partner._dunning_collections_user(
+            self.company_id, before=(*salespeople, self.reply_user_id)
+        )
+
     def _on_reply(self, partner, number, text, channel, opted_out=False):
         """A customer's SMS or WhatsApp reply: the régua acts on it when it reads
         it for sure (dunning.reply); else a person answers it, as before."""

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.sms_gateway.tests.common import StandInMixin
 
@@ -488,3 +488,42 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         reply = self._reply("nao quero parcelar, vou pagar tudo dia 18")
         self.assertEqual((reply.action, reply.day), ("promise", date(2026, 12, 18)))
         self.assertNotIn("/c/", reply.answer)
+
+    def _user(self, login, company):
+        return new_test_user(
+            self.env,
+            login,
+            groups="base.group_user",
+            company_id=company.id,
+            company_ids=[(6, 0, company.ids)],
+        )
+
+    def test_a_reply_reaches_the_companys_collections_user_not_another_companys_salesperson(
+        self,
+    ):
+        """Maria's salesperson works for another company only: her SMS to this
+        company's number goes to its collections user (the salesperson could
+        not open the invoice), and the chatter names the company written to."""
+        other = self.env["res.company"].create({"name": "Distribuidora Beta Ltda"})
+        self.sp.user_id = self._user("vendedora_beta", other)
+        collector = self._user("cobranca_aurora", self.company)
+        self.company.dunning_collector_id = collector
+        self.assertFalse(self._reply("Olá, tenho uma dúvida sobre a cobrança"))
+        todo = self.sp.activity_ids
+        self.assertEqual(todo.user_id, collector)
+        self.assertIn(self.company.name, todo.summary)
+        note = self.sp.message_ids[0]
+        self.assertIn("tenho uma dúvida", note.body)
+        self.assertIn(self.company.name, note.body)
+
+    def test_a_reply_the_regua_reads_reaches_the_accounts_reply_user(self):
+        """What the régua reads and a person must see (a death) goes to the
+        person of the account written to, as the replies it does not read; its
+        note names the company."""
+        reply_user = self._user("respostas_aurora", self.company)
+        self.zenvia.reply_user_id = reply_user
+        reply = self._reply("ela faleceu, parem de mandar")
+        self.assertEqual(reply.action, "death")
+        self.assertEqual(self.sp.activity_ids.user_id, reply_user)
+        note = self.sp.message_ids.filtered(lambda m: "ela faleceu" in (m.body or ""))[:1]
+        self.assertIn(self.company.name, note.body)

@@ -340,7 +340,7 @@ class SmsGateway(models.Model):
                 )
                 body = _(
                     "%(number)s replied “%(text)s” to an SMS of %(company)s and will no "
-                    "longer receive SMS from it.",
+                    "longer receive SMS from %(company)s.",
                     number=number,
                     text=inbound.body,
                     company=self.company_id.name,
@@ -356,18 +356,34 @@ class SmsGateway(models.Model):
                     text=inbound.body,
                 )
             if partner:
-                partner.message_post(body=body, subtype_xmlid="mail.mt_note")
+                partner.message_post(
+                    body=body,
+                    subtype_xmlid="mail.mt_note",
+                    record_company_id=self.company_id.id,
+                )
         # What else the message says ("já paguei, parem de mandar", "ela
         # faleceu, parem de mandar") is still read or goes to a person; an
         # opt-out alone is not handed to one.
+        # Which company's number it was written to: a customer of two companies
+        # is answered by the one written to.
+        company = self.company_id.name or self.name
         return self._after_inbound(
             partner,
             number,
             inbound.body,
             "sms",
             opted_out,
-            _("SMS reply from %(number)s: “%(text)s”", number=number, text=inbound.body),
-            _("Answer the SMS reply from %(number)s", number=number),
+            _(
+                "SMS reply from %(number)s to %(company)s: “%(text)s”",
+                number=number,
+                company=company,
+                text=inbound.body,
+            ),
+            _(
+                "Answer the SMS reply from %(number)s to %(company)s",
+                number=number,
+                company=company,
+            ),
         )
 
     def _get_provider(self):

@@ -262,15 +262,34 @@ class SmsGatewayMixin(models.AbstractModel):
 
     def _hand_to_a_person(self, partner, body, summary, note):
         """A customer's message a person must answer: on the customer's chatter
-        (the account's when no customer has the number) with a to-do for their
-        salesperson, else the account's reply user, else the administrator."""
+        (the account's when no customer has the number) with a to-do for
+        whoever answers it for the account's company (``_reply_user``)."""
         self.ensure_one()
         record = partner or self
-        user = partner.user_id or self.reply_user_id or self.env.ref("base.user_admin")
-        record.message_post(body=body, subtype_xmlid="mail.mt_note", author_id=partner.id or False)
+        user = self._reply_user(partner)
+        record.message_post(
+            body=body,
+            subtype_xmlid="mail.mt_note",
+            author_id=partner.id or False,
+            record_company_id=self.company_id.id,
+        )
         record.activity_schedule(
             "mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=note
         )
+
+    def _reply_user(self, partner):
+        """Who answers ``partner``'s message to this account: someone who works
+        for the account's company, the one written to (a customer of two
+        companies has one salesperson, who may work for the other only): their
+        salesperson, else the account's reply user, else the administrator.
+        An add-on that knows who handles collections adds its own."""
+        self.ensure_one()
+        company = self.company_id
+        for user in (partner.user_id, partner.commercial_partner_id.user_id, self.reply_user_id):
+            user = user.sudo()
+            if user and not user.share and (not company or company in user.company_ids):
+                return user
+        return self.env.ref("base.user_admin")
 
     def _gateway_refused(self, reason):
         """The provider refused this account (credentials, a sender it does not

@@ -370,6 +370,57 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         self.env.invalidate_all()
         self.assertIn("Alô", self.partner.message_ids[0].body)
 
+    def test_a_reply_to_another_company_reaches_that_companys_person(self):
+        """Maria is a customer of both companies; her salesperson works for
+        company A only. Her SMS to company B's number goes to B's reply user
+        (the salesperson cannot even open B's invoices), and her chatter says
+        it was written to B; a "SAIR" to A says A's SMS stop, not B's."""
+        company_a = self.zenvia.company_id
+        company_b = self.env["res.company"].create({"name": "Distribuidora Beta Ltda"})
+        self.salesperson.write({"company_ids": [(6, 0, company_a.ids)]})
+        beta_user = new_test_user(
+            self.env,
+            "cobranca_beta",
+            groups="base.group_user",
+            company_id=company_b.id,
+            company_ids=[(6, 0, company_b.ids)],
+        )
+        gateway_b = self._create_gateway(
+            "zenvia", company_id=company_b.id, reply_user_id=beta_user.id
+        )
+        payload = {
+            "type": "MESSAGE",
+            "message": {
+                "id": "in-beta",
+                "from": "5511987654321",
+                "contents": [{"type": "text", "text": "Olá, tenho uma dúvida sobre a cobrança"}],
+            },
+        }
+        self.assertEqual(self._post_json(gateway_b.inbound_url, payload).status_code, 200)
+        self.env.invalidate_all()
+        self.assertEqual(self.partner.activity_ids.user_id, beta_user)
+        self.assertIn("Distribuidora Beta Ltda", self.partner.activity_ids.summary)
+        note = self.partner.message_ids[0]
+        self.assertIn("Distribuidora Beta Ltda", note.body)
+        self.assertIn("tenho uma dúvida", note.body)
+        self.assertEqual(note.record_company_id, company_b)
+        # Written to A: A's salesperson answers it, as before.
+        payload["message"].update(id="in-aurora", contents=[{"type": "text", "text": "Oi"}])
+        self.assertEqual(self._post_json(self.zenvia.inbound_url, payload).status_code, 200)
+        self.env.invalidate_all()
+        todo = self.partner.activity_ids.filtered(lambda a: a.user_id == self.salesperson)
+        self.assertIn(company_a.name, todo.summary)
+        # "SAIR" to A: A's SMS stop, B's go on, and the note names A.
+        payload["message"].update(id="in-sair", contents=[{"type": "text", "text": "SAIR"}])
+        self.assertEqual(self._post_json(self.zenvia.inbound_url, payload).status_code, 200)
+        self.env.invalidate_all()
+        self.assertIn(
+            f"will no longer receive SMS from {company_a.name}", self.partner.message_ids[0].body
+        )
+        opted_out = self.env["sms.opt.out"]._opted_out
+        self.assertTrue(opted_out([("+5511987654321", company_a)]))
+        self.assertFalse(opted_out([("+5511987654321", company_b)]))
+
     def test_reply_from_an_unknown_number_reaches_a_person(self):
         payload = {
             "type": "MESSAGE",

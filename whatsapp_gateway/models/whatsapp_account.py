@@ -269,21 +269,35 @@ class WhatsappAccount(models.Model):
             if partner:
                 partner.message_post(
                     body=_(
-                        "%(number)s replied “%(text)s” on WhatsApp and will no longer receive "
-                        "WhatsApp messages.",
+                        "%(number)s replied “%(text)s” to the WhatsApp number of %(company)s and "
+                        "will no longer receive WhatsApp messages from %(company)s.",
                         number=number,
                         text=inbound.body,
+                        company=self.company_id.name,
                     ),
                     subtype_xmlid="mail.mt_note",
+                    record_company_id=self.company_id.id,
                 )
         # What else the message says is still read or goes to a person; an
         # opt-out alone is not handed to one (sms.gateway.mixin).
+        # Which company's number it was written to: a customer of two companies
+        # is answered by the one written to.
+        company = self.company_id.name
         return self._after_inbound(
             partner,
             number,
             inbound.body,
             "whatsapp",
             opted_out,
-            _("WhatsApp message from %(number)s: “%(text)s”", number=number, text=inbound.body),
-            _("Answer the WhatsApp message from %(number)s", number=number),
+            _(
+                "WhatsApp message from %(number)s to %(company)s: “%(text)s”",
+                number=number,
+                company=company,
+                text=inbound.body,
+            ),
+            _(
+                "Answer the WhatsApp message from %(number)s to %(company)s",
+                number=number,
+                company=company,
+            ),
         )

@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import json
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import NUMBER, WhatsappStandInMixin
@@ -52,13 +52,13 @@ class TestWhatsappWebhooks(WhatsappStandInMixin, HttpCase):
     def _url(self, account=None, query=""):
         return f"/whatsapp_gateway/{(account or self.account).id}/webhook{query}"
 
-    def _post_meta(self, payload, secret=APP_SECRET, tamper=False):
+    def _post_meta(self, payload, secret=APP_SECRET, tamper=False, account=None):
         body = json.dumps(payload).encode()
         signature = meta_signature(body, secret)
         if tamper:
             body = body[:-2] + bytes([body[-2] ^ 0x01]) + body[-1:]
         return self.url_open(
-            self._url(), data=body, headers={**JSON, "X-Hub-Signature-256": signature}
+            self._url(account), data=body, headers={**JSON, "X-Hub-Signature-256": signature}
         )
 
     def _sent_message(self):
@@ -177,6 +177,62 @@ class TestWhatsappWebhooks(WhatsappStandInMixin, HttpCase):
         self.assertIn(f"Mensagem de WhatsApp de {NUMBER}", note.body)
         (activity,) = self.customer.activity_ids
         self.assertEqual(activity.summary, f"Responder a mensagem de WhatsApp de {NUMBER}")
+
+    def test_a_message_to_another_company_reaches_that_companys_person(self):
+        """Maria gave her consent to every company; her salesperson works for
+        company A only. Her message to company B's WhatsApp number goes to B's
+        "Messages go to" (the salesperson cannot open B's invoices) and her
+        chatter says it was written to B; "SAIR" to A's number says A's
+        WhatsApp stop, and B keeps her consent."""
+        company_a = self.account.company_id
+        company_b = self.env["res.company"].create({"name": "Distribuidora Beta Ltda"})
+        salesperson = new_test_user(
+            self.env,
+            "vendedora_aurora",
+            groups="base.group_user",
+            company_id=company_a.id,
+            company_ids=[(6, 0, company_a.ids)],
+        )
+        self.customer.user_id = salesperson
+        beta_user = new_test_user(
+            self.env,
+            "cobranca_beta",
+            groups="base.group_user",
+            company_id=company_b.id,
+            company_ids=[(6, 0, company_b.ids)],
+        )
+        account_b = self._create_account(
+            "meta", company=company_b, phone_number_id="2222222222", reply_user_id=beta_user.id
+        )
+        message = {
+            "from": NUMBER[1:],
+            "id": "wamid.BETA",
+            "type": "text",
+            "text": {"body": "Olá, tenho uma dúvida sobre a cobrança"},
+        }
+        payload = meta_payload(messages=[message])
+        payload["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] = "2222222222"
+        self.assertEqual(self._post_meta(payload, account=account_b).status_code, 200)
+        self.env.invalidate_all()
+        self.assertEqual(self.customer.activity_ids.user_id, beta_user)
+        self.assertIn("Distribuidora Beta Ltda", self.customer.activity_ids.summary)
+        note = self.customer.message_ids[0]
+        self.assertIn("Distribuidora Beta Ltda", note.body)
+        self.assertIn("tenho uma dúvida", note.body)
+        self.assertEqual(note.record_company_id, company_b)
+        # "SAIR" to A's number: A stops, B does not, and the note names A.
+        sair = {"from": NUMBER[1:], "id": "wamid.SAIR-A", "type": "text", "text": {"body": "SAIR"}}
+        self.assertEqual(self._post_meta(meta_payload(messages=[sair])).status_code, 200)
+        self.env.invalidate_all()
+        self.assertIn(
+            f"will no longer receive WhatsApp messages from {company_a.name}",
+            self.customer.message_ids[0].body,
+        )
+        state = self.customer._whatsapp_consent_state_for
+        self.assertEqual(
+            (state(NUMBER, company_a), state(NUMBER, company_b)), ("revoked", "granted")
+        )
+        self.assertEqual(self.customer.activity_ids.user_id, beta_user)  # "SAIR" needs nobody
 
     def test_a_shared_number_reaches_the_customer_last_written_to(self):
         """Two customers gave consent for the same phone (a couple): the reply
