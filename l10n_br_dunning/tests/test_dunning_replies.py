@@ -527,3 +527,10 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self.assertEqual(self.sp.activity_ids.user_id, reply_user)
         note = self.sp.message_ids.filtered(lambda m: "ela faleceu" in (m.body or ""))[:1]
         self.assertIn(self.company.name, note.body)
+
+    def test_the_plural_stop_stops(self):
+        """ "PAREM!" (the plural a family writes) stops the SMS at once, as
+        "para" does, and needs nobody."""
+        self._reply("PAREM!")
+        self.assertTrue(self._sms_opted_out())
+        self.assertFalse(self.sp.activity_ids)

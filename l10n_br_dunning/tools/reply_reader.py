@@ -366,7 +366,8 @@ _NEGOTIATE_MORE = [
     r"\bmais prazo\b",
 ]
 _OPTOUT = [
-    r"^(sair|parar|pare|stop|cancelar|descadastrar|remover|remove|remova|chega)$",
+    # "pare", "parem" (the plural a family writes)
+    r"^(sair|parar|pare|parem|stop|cancelar|descadastrar|remover|remove|remova|chega)$",
     # "não quero receber mensagens"; not "não quero receber juros" nor "a visita do cobrador"
     r"\bnao (quero|desejo|aceito) (mais )?(receber( mais)?( (essas?|esses?|estas?|estes?|as|os|"
     r"suas?|seus?|nenhuma?|mais))? (mensage|sms|cobranca|ligac|e mail|email|whats|zap|notificac|"
@@ -379,8 +380,8 @@ _OPTOUT = [
     r"\bdescadastr",
     r"\bnao me (mande|mandem|envie|enviem|ligue|liguem|perturbe|perturbem|incomode|incomodem)",
     r"\bchega de (mensagem|mensagens|sms|ligacao|ligacoes|cobranca)",
-    # "quero sair", "pfv pare"; not "...esperando a rescisão sair"
-    r"^(\w+ ){0,2}(sair|sai|parar|stop|pare)( (por favor|pls|please|obrigad[oa]))?$",
+    # "quero sair", "pfv pare", "por favor, parem"; not "...esperando a rescisão sair"
+    r"^(\w+ ){0,2}(sair|sai|parar|stop|pare|parem)( (por favor|pls|please|obrigad[oa]))?$",
     r"\bsair d[ao] (lista|cadastro)\b" + _REGISTER,
     r"\bunsubscribe\b|\bstop (texting|messaging|sending|calling)\b",
     r"\bnao quero (mais )?(receber )?mensage|\bno (me )?(manden|envien|escriban) mas\b",
@@ -389,7 +390,7 @@ _OPTOUT_MORE = [
     r"\b(retirem|retire|tirem|tire|removam|remova|exclua|excluam|excluir)\b.{0,40}\b(lista|"
     r"cadastro|envio|contato|endereco|numero|email)",
     r"\bcancel\w* (o )?(envio|essas mensagens|as mensagens)",
-    r"^(sair|parar|para|stop|pare|chega)( por favor| obrigad[oa])?$",
+    r"^(sair|parar|para|stop|pare|parem|chega)( por favor| obrigad[oa])?$",
     r"\bnao (me )?(mandem|manda|mande|envie|enviem|enviar) mais\b|\bnao quero mais( nada)?$|"
     r"\bnao quero mais (receber )?(sms|e mail|email|mensage|whats|zap|ligac|cobranca|contato|"
     r"notificac|aviso|lembrete)",

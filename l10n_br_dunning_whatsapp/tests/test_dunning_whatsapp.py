@@ -653,3 +653,20 @@ class TestDunningWhatsappReplies(WhatsappStandInMixin, DunningCase, HttpCase):
         notes = "".join(self.sp.message_ids.mapped("body"))
         self.assertIn("could not be sent", notes)
         self.assertNotIn("link was sent", notes)
+
+    def test_the_plural_stop_by_whatsapp_withdraws_the_consent(self):
+        """ "PAREM!" withdraws the WhatsApp consent at once, as "para" does, and
+        needs nobody (it went to a person while the WhatsApp went on)."""
+        Consent = self.env["whatsapp.consent"]
+        Consent._grant(self.sp, self.sp.mobile, "portal", company=self.company)
+        granted = [(self.sp, "+5511987654321", self.company)]
+        self.assertTrue(Consent._granted_numbers(granted))
+        self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self._whatsapp_reply("PAREM!", D3_RUN + timedelta(hours=1), wamid="wamid.parem")
+        self.assertFalse(Consent._granted_numbers(granted))
+        self.assertFalse(self.sp.activity_ids)
+        self.assertIn(
+            f"will no longer receive WhatsApp messages from {self.company.name}",
+            self.sp.message_ids[0].body,
+        )

@@ -661,6 +661,26 @@ def test_opt_outs_a_ninth_writer_found(text, channel, on):
     assert (acted(reading)[0], reading.opts_out_of(on)) == (OPTOUT, True)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "parem",
+        "PAREM!",
+        "por favor, parem",
+        "Parem, por favor.",
+        "parem de mandar",
+        "parem com isso",
+    ],
+)
+def test_the_plural_stop_a_family_writes_is_an_opt_out(text):
+    """ "Parem" (the plural imperative) stops the channel at once, as "para",
+    "parar" and "chega" do; "não parem" does not."""
+    for channel in ("sms", "whatsapp"):
+        reading = read_message(text, FRIDAY, channel)
+        assert (acted(reading)[0], reading.opts_out_of(channel)) == (OPTOUT, True)
+    assert not read("não parem", FRIDAY).stop
+
+
 def test_a_channel_refused_is_not_kept():
     reading = read("pode mandar no email, whatsapp nao", FRIDAY)
     assert reading.opts_out_of("whatsapp") and not reading.opts_out_of("email")
