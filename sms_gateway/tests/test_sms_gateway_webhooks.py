@@ -449,7 +449,8 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         self.assertEqual(self._post_json(self.zenvia.inbound_url, payload).status_code, 200)
         self.assertIn("Resposta por SMS de +5511987654321", self.partner.message_ids[0].body)
         self.assertEqual(
-            self.partner.activity_ids.summary, "Responder ao SMS recebido de +5511987654321"
+            self.partner.activity_ids.summary,
+            f"Responder ao SMS de +5511987654321 para {self.env.company.name}",
         )
 
     @mute_logger("odoo.addons.sms_gateway.controllers.main", "werkzeug")

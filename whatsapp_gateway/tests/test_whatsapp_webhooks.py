@@ -176,16 +176,20 @@ class TestWhatsappWebhooks(WhatsappStandInMixin, HttpCase):
         note = self.customer.message_ids[0]
         self.assertIn(f"Mensagem de WhatsApp de {NUMBER}", note.body)
         (activity,) = self.customer.activity_ids
-        self.assertEqual(activity.summary, f"Responder a mensagem de WhatsApp de {NUMBER}")
+        self.assertEqual(
+            activity.summary,
+            f"Responder a mensagem de WhatsApp de {NUMBER} para {self.account.company_id.name}",
+        )
 
     def test_a_message_to_another_company_reaches_that_companys_person(self):
-        """Maria gave her consent to every company; her salesperson works for
+        """Maria gave her consent to both companies; her salesperson works for
         company A only. Her message to company B's WhatsApp number goes to B's
         "Messages go to" (the salesperson cannot open B's invoices) and her
         chatter says it was written to B; "SAIR" to A's number says A's
         WhatsApp stop, and B keeps her consent."""
         company_a = self.account.company_id
         company_b = self.env["res.company"].create({"name": "Distribuidora Beta Ltda"})
+        self.env["whatsapp.consent"]._grant(self.customer, NUMBER, "portal", company=company_b)
         salesperson = new_test_user(
             self.env,
             "vendedora_aurora",
