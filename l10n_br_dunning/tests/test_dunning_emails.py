@@ -365,6 +365,28 @@ class TestDunningEmails(DunningCase, HttpCase):
                 for move in self.moves:
                     self.assertEqual(move.message_partner_ids, followers[move])
 
+    def test_the_pix_code_pastes_whole_from_the_html_and_the_plain_text(self):
+        """Mail clients set to plain text (watches, screen readers, webmail with
+        HTML blocked) show the text/plain part: the copy-and-paste code there is
+        the bank's whole string, not cut by spaces every 20 characters (a code
+        with spaces fails its CRC in the bank's app); the HTML wraps it on a
+        phone by style, with nothing inside the string."""
+        mail = self._send(self.env.ref("l10n_br_dunning.mail_template_dunning_due"))
+        [message] = built_messages(mail)
+        plain = part(message, "text/plain").get_content()
+        html = html_of(message)
+        tree = lxml_html.fromstring(html)
+        self.assertRegex(html, r"\.dunning-pix-code \{ word-break: break-all; overflow-wrap: anywhere;")
+        for line in self.lines:
+            pix = line._dunning_pix_code()
+            self.assertGreater(len(pix), 100)
+            self.assertIn(pix, plain)
+            holders = [el for el in tree.iter("div") if (el.text or "") == pix]
+            self.assertTrue(holders, "the code is one piece of text")
+            for holder in holders:
+                self.assertFalse(len(holder), "nothing inside the code (no <wbr/>)")
+                self.assertIn("dunning-pix-code", holder.get("class"))
+
     def test_a_runs_rendering_is_odoos_own_in_each_language(self):
         """A run compiles each body once and remembers the dates and amounts it
         has written (mail.template): each customer still reads what Odoo's own
