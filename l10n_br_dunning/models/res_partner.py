@@ -21,6 +21,7 @@ from ..tools.portal_codes import mask_email, mask_phone
 from ..tools.sms_text import (
     TRIM_COURTESY,
     TRIM_VOCATIVE,
+    addressed_name,
     mark_optional,
     short_sender,
     vocative,
@@ -351,6 +352,15 @@ class ResPartner(models.Model):
         # Settings measure the texts with the sender being typed (dunning_sms_sender).
         sender = self.env.context.get("dunning_sms_sender") or company.dunning_sms_sender
         return gsm7_text(sender or short_sender(company.name))
+
+    def _dunning_addressed_name(self):
+        """How the régua's messages name this customer: the greeting of its
+        e-mails and letters, WhatsApp's greeting of a company, the name a call
+        asks for (tools/sms_text.py ``addressed_name``: no stray spaces, emoji
+        or markup, no legal suffix nor capitals for a company). The name on
+        file stays as it was typed."""
+        self.ensure_one()
+        return addressed_name(self.name, self.is_company)
 
     def _dunning_sms_vocative(self):
         """ "Maria, " for a person, nothing for a company (see tools/sms_text.py),

@@ -376,7 +376,7 @@ class TestDunningEmails(DunningCase, HttpCase):
         plain = part(message, "text/plain").get_content()
         html = html_of(message)
         tree = lxml_html.fromstring(html)
-        self.assertRegex(html, r"\.dunning-pix-code \{ word-break: break-all; overflow-wrap: anywhere;")
+        self.assertIn(".dunning-pix-code { word-break: break-all; overflow-wrap: anywhere;", html)
         for line in self.lines:
             pix = line._dunning_pix_code()
             self.assertGreater(len(pix), 100)
@@ -386,6 +386,29 @@ class TestDunningEmails(DunningCase, HttpCase):
             for holder in holders:
                 self.assertFalse(len(holder), "nothing inside the code (no <wbr/>)")
                 self.assertIn("dunning-pix-code", holder.get("class"))
+
+    def test_every_greeting_names_the_customer_as_typed_without_stray_spaces(self):
+        """A name imported with spaces around it, or in capitals with a legal
+        suffix: the e-mail, its preview and the letter greet "Pedro Álvares
+        Cabral," (not "Pedro Álvares Cabral ,"); the name on file is kept."""
+        self.customer.name = "   Pedro Álvares Cabral   "
+        mail = self._send(self.env.ref("l10n_br_dunning.mail_template_dunning_overdue"))
+        [message] = built_messages(mail)
+        html, plain = html_of(message), part(message, "text/plain").get_content()
+        self.assertIn("Olá, Pedro Álvares Cabral,", self._text(html))
+        self.assertIn("Olá, Pedro Álvares Cabral,", plain)
+        self.assertEqual(self.customer.name, "   Pedro Álvares Cabral   ")
+        self._run(datetime(2027, 1, 11, 12, 30))  # D+30: the final notice and its letter
+        letters = self._events(self.moves, channel="letter", state="to_print")
+        self.assertTrue(letters)
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "l10n_br_dunning.report_dunning_letter", letters.ids
+        )[0]
+        self.assertIn("Prezado(a) Pedro Álvares Cabral,", " ".join(self._text(html).split()))
+        self.customer.write({"name": "COMÉRCIO DE PAPÉIS SÃO JOÃO LTDA - ME", "is_company": True})
+        mail = self._send(self.env.ref("l10n_br_dunning.mail_template_dunning_overdue"))
+        [message] = built_messages(mail)
+        self.assertIn("Olá, Comércio de Papéis São João,", self._text(html_of(message)))
 
     def test_a_runs_rendering_is_odoos_own_in_each_language(self):
         """A run compiles each body once and remembers the dates and amounts it

@@ -59,15 +59,75 @@ def short_sender(name, limit=SENDER_MAX):
     return " ".join(kept) if kept else text[:limit].strip()
 
 
+# Markup typed into a name ("<b>Silva</b>", "<script>...</script>"): the
+# tags of HTML, and what a script or a style element holds.
+_MARKUP = re.compile(
+    r"<(script|style)\b[^>]*>.*?</\1\s*>|</?(?:a|b|i|u|s|em|strong|small|big|sub|sup|span|div|p"
+    r"|br|hr|img|font|center|h[1-6]|ul|ol|li|table|tr|td|th|iframe|svg|object|embed|style"
+    r"|script|link|meta|body|html|head|title|input|button|form|marquee|blink)\b[^<>]*>",
+    re.IGNORECASE | re.DOTALL,
+)
+# The punctuation a name is written with ("D'Ávila", "Ana-Maria", "Cia.",
+# "Silva & Filhos", "Ferreira, Costa"); anything else that is not a letter, a
+# mark or a digit (emoji, symbols, quotes, brackets) is no part of a name.
+_NAME_PUNCTUATION = frozenset("'’ʼ-.&,/")
+# Small words of a Portuguese name written in small letters ("José da Silva").
+_PARTICLES = frozenset({"da", "das", "de", "do", "dos", "e", "di", "du", "del", "van", "von"})
+
+
+def _name_case(text):
+    """``text`` as a name is written when it was typed all in capitals or all
+    in small letters ("JOSÉ DA SILVA", "josé da silva": "José da Silva"); in
+    its own case otherwise."""
+    if not (text.isupper() or text.islower()):
+        return text
+    words = text.lower().split(" ")
+    return " ".join(
+        word if index and word in _PARTICLES else word.title() for index, word in enumerate(words)
+    )
+
+
+def _name_words(name, keep=""):
+    """The words of ``name`` (accents composed, markup left out) made of a
+    name's own characters: letters, marks, digits, ``_NAME_PUNCTUATION`` and
+    ``keep``; anything else (emoji, symbols, quotes) parts words, an
+    invisible character (a zero-width space or joiner) is dropped."""
+    text = _MARKUP.sub(" ", unicodedata.normalize("NFC", name or ""))
+    kept = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category[0] in "LMN" or ch in _NAME_PUNCTUATION or ch in keep:
+            kept.append(ch)
+        elif category != "Cf":
+            kept.append(" ")
+    words = "".join(kept).split()
+    return [word for word in words if any(ch.isalnum() for ch in word) or word == "&"]
+
+
+def clean_name(name):
+    """A name as a message writes or says it: accents composed, markup and
+    whatever is not part of a name (emoji, symbols, quotes, brackets other
+    than parentheses, invisible characters) left out, spaces folded and trimmed, and written
+    as a name unless typed all in capitals or small letters (``_name_case``):
+    "   Pedro Álvares Cabral   " is "Pedro Álvares Cabral", "Ana 😀 Beatriz"
+    "Ana Beatriz", "JOSÉ DA SILVA" "José da Silva"; "" when nothing is left."""
+    return _name_case(" ".join(_name_words(name, keep="()")).strip(" &,-/"))
+
+
 def spoken_name(name):
-    """A company's name as a call says it: without its legal suffix ("Ltda.",
-    "- ME", "& Cia") nor brackets, in its own case unless typed all in
-    capitals ("IRMÃOS D'ÁVILA & CIA. LTDA.": "Irmãos D'Ávila")."""
-    text = without_suffix(name)
-    text = re.sub(r"\s+", " ", re.sub(r"[<>\[\]{}()]", " ", text)).strip()
-    if text.isupper():
-        text = text.title()
-    return text
+    """A company's name as messages say it: without its legal suffix
+    ("Ltda.", "- ME", "& Cia"), cleaned as ``clean_name`` cleans any name
+    ("IRMÃOS D'ÁVILA & CIA. LTDA.": "Irmãos D'Ávila")."""
+    return clean_name(without_suffix(name))
+
+
+def addressed_name(name, is_company):
+    """How a message names the customer (the greeting of e-mails, letters,
+    WhatsApp and calls): a company by ``spoken_name``, a person by
+    ``clean_name``; the name with its spaces folded when cleaning leaves
+    nothing (a name of emoji alone)."""
+    text = spoken_name(name) if is_company else clean_name(name)
+    return text or re.sub(r"\s+", " ", name or "").strip()
 
 
 # Titles written before a name ("Sr. João", "Dra. Ana"): no one is called by them.
@@ -91,11 +151,12 @@ def first_name(name):
     "Sr." or "Dra." neither), in its own case unless typed all in capitals or
     all in small letters ("MARIA SOUZA", "maria souza": "Maria"); "" when there
     is none. Accents typed as separate marks are composed first."""
-    name = unicodedata.normalize("NFC", name or "")
+    # Markup, emoji and symbols are no name (``clean_name``); brackets are
+    # kept here for the titles typed with them ("Sr(a).").
     first = next(
         (
-            word.strip(",.;:!?\"'()[]")
-            for word in name.split()
+            word.strip(",.;:!?\"'()[]&-/")
+            for word in _name_words(name, keep="()[]")
             if any(ch.isalpha() for ch in word) and _title_key(word) not in TITLES
         ),
         "",

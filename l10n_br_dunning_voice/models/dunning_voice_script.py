@@ -117,16 +117,15 @@ class DunningVoiceScript(models.Model):
         lang = partner._dunning_lang(company)
         facts = partner.with_context(dunning_line_ids=lines.ids)._dunning_message_facts()
         today = partner._dunning_today(company)
-        name = " ".join((partner.name or "").split())  # said on one line
-        if partner.is_company:
-            # Said without "Ltda. - ME", and not spelled out in capitals.
-            name = spoken_name(name) or name
+        # The name every message gives the customer, said on one line: no
+        # emoji nor markup, not in capitals, a company without "Ltda. - ME".
+        name = partner._dunning_addressed_name()
         values = {
             "company": spoken_name(company.name) or company.name,
             "customer": name,
             # The core's rule (emoji, titles, capitals); the whole name when it
             # gives none, so that the call still says whom it is for.
-            "first_name": name if partner.is_company else (first_name(name) or name),
+            "first_name": name if partner.is_company else (first_name(partner.name) or name),
             "amount": amount_in_words(facts["amount"], lang),
             "due_date": date_in_words(facts["first_due"], lang, today)
             if facts["first_due"]

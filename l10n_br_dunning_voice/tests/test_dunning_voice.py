@@ -65,7 +65,7 @@ class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
         self._place_and_play()
         said = self.stand_in.spoken[event.voice_call_id.provider_call_id]
         self.assertTrue(
-            said[0].startswith("Esta é uma ligação da Papelaria Aurora para Comercial Souza."),
+            said[0].startswith("Esta é uma ligação de Papelaria Aurora para Comercial Souza."),
             said[0],
         )
 
@@ -81,7 +81,7 @@ class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
         said = self.stand_in.spoken[event.voice_call_id.provider_call_id]
         self.assertEqual(
             said[0],
-            "Esta é uma ligação da Papelaria Aurora para Maria Souza. Se for Maria, tecle 1. "
+            "Esta é uma ligação de Papelaria Aurora para Maria Souza. Se for Maria, tecle 1. "
             "Se não for, tecle 2.",
         )
         self.assertIn("cem reais", said[1])
@@ -109,6 +109,23 @@ class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
         said = self.stand_in.spoken[self._call_event(move).voice_call_id.provider_call_id]
         self.assertIn("Se for Maria, tecle 1.", said[0])
         self.assertNotIn("\n", said[0])
+
+    def test_the_call_says_the_name_cleaned_and_no_gender_for_the_company(self):
+        """The text-to-speech gets the name every message gives the customer:
+        no emoji or markup read out, not spelled in capitals; the company is
+        not given an article ("ligação da Irmãos..." is wrong for most names)."""
+        self.company.name = "Irmãos D'Ávila & Cia. Comércio de Papéis LTDA - ME"
+        self.sp.name = "😀 <b>JOSÉ</b> DA SILVA SAURO  "
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self.stand_in.people[SP] = Person(keys=["2"])
+        self._place_and_play()
+        said = self.stand_in.spoken[self._call_event(move).voice_call_id.provider_call_id]
+        self.assertEqual(
+            said[0],
+            "Esta é uma ligação de Irmãos D'Ávila & Cia. Comércio de Papéis para José da Silva "
+            "Sauro. Se for José, tecle 1. Se não for, tecle 2.",
+        )
 
     def test_a_dunning_manager_edits_the_call_scripts(self):
         """The régua's settings are the Dunning Manager's, accounting

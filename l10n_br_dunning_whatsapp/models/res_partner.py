@@ -14,14 +14,16 @@ class ResPartner(models.Model):
     # -- values of the régua's WhatsApp templates (installments in the context) --------------
     def _dunning_wa_name(self):
         """How the message greets the customer: a person's first name, else the
-        company's name (a WhatsApp variable is never empty)."""
+        name every message gives the customer (``_dunning_addressed_name``: a
+        company without its legal suffix nor capitals); a WhatsApp variable is
+        never empty."""
         sample = self.env.context.get("dunning_sample")
         if sample:
             return sample["name"]
-        name = (self.name or "").strip()
+        name = self._dunning_addressed_name() if (self.name or "").strip() else ""
         if self.is_company or not name:
             return name or "cliente"
-        return first_name(name) or name
+        return first_name(self.name) or name
 
     def _dunning_wa_due_date(self):
         """ "10/12/2026", or "10/12/2026 to 20/12/2026" for a grouped message."""

@@ -464,6 +464,22 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
         _name, _company, amount, due, _link, _identity = accepted[3].split("|")[1:]
         self.assertEqual((amount, due), ("R$ 1.234,56", "10/12/2026"))
 
+    def test_a_company_is_greeted_by_the_name_every_message_gives_it(self):
+        """A registered name in capitals with "LTDA - ME": WhatsApp greets the
+        company as the call and the e-mail name it, not "Olá, COMÉRCIO ... LTDA - ME"."""
+        customer = self.sp.copy(
+            {"name": "COMÉRCIO DE PAPÉIS SÃO JOÃO LTDA - ME", "is_company": True, "lang": "pt_BR"}
+        )
+        self.env["whatsapp.consent"]._grant(customer, customer.mobile, "portal")
+        move = self._invoice(customer, DUE)
+        self._run(D3_RUN)
+        self.assertEqual(self._events(move, channel="whatsapp").state, "queued")
+        self._send_queue()
+        [accepted] = [a for a in self.stand_in.accepted if a[2] == "+5511987654321"]
+        name = accepted[3].split("|")[1]
+        self.assertEqual(name, "Comércio de Papéis São João")
+        self.assertEqual(name, customer._dunning_addressed_name())
+
     def test_a_template_that_speaks_of_one_invoice_does_not_carry_two(self):
         """Made from the earlier suggestion ("a fatura de {{3}}"), marked on
         upgrade: two installments of Maria go by SMS, saying why."""

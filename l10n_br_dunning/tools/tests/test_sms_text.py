@@ -6,6 +6,7 @@ from ..sms_text import (
     TRIM_COURTESY,
     TRIM_NONE,
     TRIM_VOCATIVE,
+    addressed_name,
     first_name,
     fit,
     mark_optional,
@@ -138,6 +139,38 @@ def test_no_one_is_called_by_a_title_however_it_is_typed(name, called):
 
 def test_a_call_says_a_company_name_without_its_suffix_nor_in_capitals():
     assert spoken_name("IRMÃOS D'ÁVILA & CIA. <COMÉRCIO> DE FERRAGENS LTDA. - ME") == (
-        "Irmãos D'Ávila & Cia. Comércio De Ferragens"
+        "Irmãos D'Ávila & Cia. Comércio de Ferragens"
     )
     assert spoken_name("Papelaria Aurora Ltda") == "Papelaria Aurora"
+
+
+@pytest.mark.parametrize(
+    ("name", "is_company", "addressed"),
+    [
+        # Stray spaces typed around a name: never "Olá, Pedro Álvares Cabral ,".
+        ("   Pedro Álvares Cabral   ", False, "Pedro Álvares Cabral"),
+        ("Pedro \t Álvares\nCabral", False, "Pedro Álvares Cabral"),
+        # Emoji, markup and symbols are no part of a name (a voice reads them out).
+        ("Ana 😀 Beatriz Souza", False, "Ana Beatriz Souza"),
+        ("😀🎉 Luíza Gonçalves", False, "Luíza Gonçalves"),
+        ("<script>alert(1)</script> & <b>Negrito</b> Silva", False, "Negrito Silva"),
+        ('João "Joca" & Filhos <Teste> O\'Neil', False, "João Joca & Filhos Teste O'Neil"),
+        ("Jo\u200bão Silva", False, "João Silva"),
+        # Capitals typed for a whole name are written as a name.
+        ("JOSÉ DA SILVA SAURO", False, "José da Silva Sauro"),
+        ("maria das dores e souza", False, "Maria das Dores e Souza"),
+        ("McArthur da Silva", False, "McArthur da Silva"),
+        # A company without its legal suffix, not in capitals.
+        ("COMÉRCIO DE PAPÉIS SÃO JOÃO LTDA - ME", True, "Comércio de Papéis São João"),
+        ("  Papelaria Aurora Ltda ", True, "Papelaria Aurora"),
+        # Nothing left: the name as typed, its spaces folded.
+        (" 😀 🎉 ", False, "😀 🎉"),
+    ],
+)
+def test_every_message_names_the_customer_cleaned(name, is_company, addressed):
+    assert addressed_name(name, is_company) == addressed
+
+
+def test_markup_is_no_first_name():
+    assert first_name("<script>alert(1)</script> & <b>Negrito</b> Silva") == "Negrito"
+    assert first_name("<b>ANA</b> Souza") == "Ana"
