@@ -325,6 +325,43 @@ class AccountMoveLine(models.Model):
             for rule, moment in left
         ]
 
+    def _dunning_reminded_before(self):
+        """Those of these installments a reminder already reached: an event of
+        theirs whose message went out (an e-mail, an SMS, a WhatsApp message, a
+        call placed; a letter once printed), sent by the régua or by a person.
+        A text may speak of "our previous messages" about these only (a first
+        run on a backlog sends the last notice first)."""
+        if not self:
+            return self
+        events = (
+            self.env["dunning.event"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("move_line_id", "in", self.ids),
+                    ("state", "in", ("queued", "printed")),
+                    ("sent_at", "!=", False),
+                    # A call activity is a task for the team, a thank-you no reminder.
+                    ("channel", "not in", ("call", "thanks", "thanks_sms")),
+                ],
+                ["move_line_id"],
+            )
+        )
+        reached = set(events.move_line_id.ids)
+        return self.filtered(lambda line: line.id in reached)
+
+    def _dunning_reminded_later(self, now=None):
+        """Those of these installments the régua will remind again after the
+        stage due now (a stage of their régua still to come): a message about
+        the others may say it is the last automatic one."""
+        now = to_utc(now or fields.Datetime.now())
+        context = PlanningContext(self.env)
+        return self.filtered(
+            lambda line: any(
+                moment > now for _stage, moment in line._dunning_upcoming(context, now)
+            )
+        )
+
     def _dunning_next_moment(self, now, context):
         """Next time the régua must look at this installment (aware UTC), or None."""
         result = self._dunning_plan(now, context)

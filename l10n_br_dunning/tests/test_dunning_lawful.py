@@ -136,14 +136,16 @@ class TestDunningNoFalseUrgency(DunningCase):
 
     def test_suspension_is_mentioned_only_where_contracts_provide_it(self):
         move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 15, 12, 30))  # D+3: the first overdue notice
         self._run(datetime(2027, 1, 11, 12, 30))  # D+30: the final notice
-        body = self._events(move, channel="email", state="queued").mail_message_id.body
+        final = self._events(move, channel="email", stage_id=self.stages[30].id)
+        body = final.mail_message_id.body
         self.assertNotIn("suspend", body)
         self.assertIn("last automatic reminder", body)
         # No call follows the last stage: the notice promises none, and offers
         # the company's contacts; nor is it titled "final notice".
         self.assertNotIn("will contact you", body)
-        subject = self._events(move, channel="email").mail_message_id.subject
+        subject = final.mail_message_id.subject
         self.assertNotIn("final notice", subject)
         self.company.dunning_contract_suspension = True
         other = self._invoice(self.rj, date(2026, 12, 10))
@@ -162,6 +164,65 @@ class TestDunningNoFalseUrgency(DunningCase):
         self._run(datetime(2026, 12, 7, 13, 30))
         body = self._events(other, channel="email", state="queued").mail_message_id.body
         self.assertIn("late fee and interest our contract provides", body)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningNoFalseHistory(DunningCase):
+    """A text speaks of earlier messages only where one really went (BRIEF:
+    "True on the day"; CDC art. 42): a first run on a backlog sends the final
+    notice as the customer's very first message."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._load_portuguese()
+        cls.sp.lang = "pt_BR"
+
+    def _final_notice(self, moves):
+        email = self._events(moves, channel="email", state="queued").filtered(
+            lambda event: event.stage_id.is_last
+        )
+        self.assertTrue(email)
+        return self._text(email.mail_message_id[:1].body)
+
+    def test_a_first_message_that_is_the_final_notice_claims_no_earlier_contact(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2027, 1, 11, 12, 30))  # D+30, the régua's first run
+        self.assertFalse(
+            self._events(move).filtered(lambda e: e.sent_at and not e.stage_id.is_last)
+        )
+        text = self._final_notice(move)
+        self.assertNotIn("contatos anteriores", text)
+        self.assertNotIn("último lembrete", text)
+        self.assertIn("Ainda não identificamos o pagamento das parcelas abaixo.", text)
+
+    def test_after_earlier_reminders_the_final_notice_says_so_and_that_it_is_the_last(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 15, 12, 30))  # D+3: the first overdue notice
+        self._run(datetime(2027, 1, 11, 12, 30))  # D+30
+        text = self._final_notice(move)
+        self.assertIn("Apesar dos nossos contatos anteriores", text)
+        self.assertIn("Este é o nosso último lembrete automático.", text)
+
+    def test_the_final_notice_is_not_the_last_for_an_installment_the_regua_still_follows(self):
+        """Grouped with the final notice, an installment due that day is listed
+        (BRIEF: the most advanced stage's template lists every installment);
+        its own later stages will still remind it: no "last reminder" claim."""
+        old = self._invoice(self.sp, date(2026, 12, 10))
+        new = self._invoice(self.sp, date(2027, 1, 11), 250.0)
+        self._run(datetime(2026, 12, 15, 12, 30))  # D+3 of the old one
+        self._run(datetime(2027, 1, 6, 12, 30))  # D-5 of the new one
+        self._run(datetime(2027, 1, 11, 12, 30))  # D+30 of the old, D0 of the new
+        email = self._events(new, channel="email", state="queued").filtered(
+            lambda event: (
+                event.mail_message_id == self._events(old, channel="email")[-1:].mail_message_id
+            )
+        )
+        self.assertTrue(email, "one message lists both")
+        text = self._final_notice(old)
+        self.assertIn(new.name, text)
+        self.assertIn("Apesar dos nossos contatos anteriores", text)
+        self.assertNotIn("último lembrete", text)
 
 
 @tagged("post_install", "-at_install")
