@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import hashlib
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from html import unescape
 
 from freezegun import freeze_time
@@ -282,6 +282,28 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         self.assertEqual(
             self.url_open(self.move.get_portal_url(), allow_redirects=False).status_code, 200
         )
+
+    def test_an_installment_one_day_late_reads_in_the_singular(self):
+        """The agreement's page: "1 dia de atraso: multa de", not "1 dias"."""
+        self.company.write(
+            {
+                "dunning_agreement_portal_approves": True,
+                "dunning_contract_charges": True,
+                "dunning_fine_percent": 2.0,
+                "dunning_interest_percent": 1.0,
+            }
+        )
+        page = self._accept(2).headers["Location"]
+        first = self._agreements().installment_ids.sorted("date_due")[0]
+        late = {}
+        for days in (1, 2):
+            moment = datetime.combine(first.date_due + timedelta(days=days), time(15, 0))
+            with freeze_time(moment):
+                html = self.url_open(page).text
+            late[days] = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+        self.assertIn("1 dia de atraso: multa de", late[1])
+        self.assertNotIn("1 dias", late[1])
+        self.assertIn("2 dias de atraso: multa de", late[2])
 
     def test_no_confession_to_a_company_the_term_cannot_name(self):
         """Without its CNPJ (CDC art. 42-A: no reminder goes either), the company

@@ -410,6 +410,31 @@ class TestDunningEmails(DunningCase, HttpCase):
         [message] = built_messages(mail)
         self.assertIn("Olá, Comércio de Papéis São João,", self._text(html_of(message)))
 
+    def test_one_installment_is_spoken_of_in_the_singular(self):
+        """The common case, one invoice of one installment: "A parcela abaixo
+        vence hoje", not "As parcelas abaixo vencem hoje"; the letter too."""
+        for xmlid in REMINDER_TEMPLATES:
+            with self.subTest(template=xmlid):
+                template = self.env.ref(f"l10n_br_dunning.{xmlid}")
+                [one] = built_messages(self._send(template, self.lines[:1]))
+                text = " ".join(self._text(html_of(one)).split())
+                self.assertIn("parcela abaixo", text)
+                self.assertNotIn("parcelas abaixo", text)
+                self.assertNotIn("regularizá-las", text)
+                [two] = built_messages(self._send(template))
+                self.assertIn("parcelas abaixo", " ".join(self._text(html_of(two)).split()))
+        self._pay(self.moves[1], date=date(2026, 12, 11))
+        self._run(datetime(2027, 1, 11, 12, 30))  # D+30: the final notice and its letter
+        letter = self._events(self.moves, channel="letter", state="to_print")
+        self.assertEqual(len(letter), 1)
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "l10n_br_dunning.report_dunning_letter", letter.ids
+        )[0]
+        text = " ".join(self._text(html).split())
+        self.assertIn("Segundo nossos registros, a parcela abaixo continua em aberto:", text)
+        self.assertIn("Pedimos que a regularize", text)
+        self.assertNotIn("parcelas abaixo", text)
+
     def test_a_runs_rendering_is_odoos_own_in_each_language(self):
         """A run compiles each body once and remembers the dates and amounts it
         has written (mail.template): each customer still reads what Odoo's own

@@ -194,7 +194,7 @@ class TestDunningNoFalseHistory(DunningCase):
         text = self._final_notice(move)
         self.assertNotIn("contatos anteriores", text)
         self.assertNotIn("último lembrete", text)
-        self.assertIn("Ainda não identificamos o pagamento das parcelas abaixo.", text)
+        self.assertIn("Ainda não identificamos o pagamento da parcela abaixo.", text)
 
     def test_after_earlier_reminders_the_final_notice_says_so_and_that_it_is_the_last(self):
         move = self._invoice(self.sp, date(2026, 12, 10))

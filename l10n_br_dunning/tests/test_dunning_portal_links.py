@@ -210,6 +210,24 @@ class TestDunningPortalLinks(DunningCase, HttpCase):
         self.move.action_dunning_revoke_links()
         self.assertEqual(self.url_open(url).status_code, 404)
 
+    def test_one_open_item_and_one_day_late_read_in_the_singular(self):
+        """The open-items page of a customer with one installment one day late:
+        "1 parcela, total de" and "(1 dia de atraso)", not "1 parcelas" and
+        "1 dias"; two items and more days read in the plural."""
+        with freeze_time(datetime(2026, 11, 11, 13, 0)):  # the day after the due date
+            url = self.env["dunning.customer.link"]._for(self.sp, self.company)._url()
+            path = url.split("/", 3)[3]
+            page = " ".join(self.url_open(f"/{path}").text.split())
+        self.assertIn("1 parcela, total de", page)
+        self.assertIn("(1 dia de atraso)", page)
+        self.assertNotIn("1 parcelas", page)
+        self.assertNotIn("1 dias", page)
+        self._invoice(self.sp, date(2026, 11, 20), 150.0)
+        with freeze_time(datetime(2026, 11, 23, 13, 0)):
+            page = " ".join(self.url_open(f"/{path}").text.split())
+        self.assertIn("2 parcelas, total de", page)
+        self.assertIn("(13 dias de atraso)", page)
+
     def test_a_grouped_message_links_every_open_item_of_the_customer(self):
         other = self._invoice(self.sp, date(2026, 11, 20), 150.0)
         moves = self.move | other
