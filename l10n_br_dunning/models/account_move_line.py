@@ -165,6 +165,38 @@ class AccountMoveLine(models.Model):
         self.ensure_one()
         return (context or PlanningContext(self.env)).days_overdue(self, today)
 
+    def _dunning_installment_number(self):
+        """(number, count) of this installment as the customer knows it: an
+        agreement's as its term numbers them (0: the down payment), an
+        invoice's by due date among its installments; None for a document
+        paid in one."""
+        self.ensure_one()
+        installment = (
+            self.env["dunning.agreement.installment"]
+            .sudo()
+            .search([("move_line_id", "=", self.id)], limit=1)
+        )
+        if installment:
+            count = len(installment.agreement_id.installment_ids.filtered("number"))
+            return (installment.number, count) if installment.number or count else None
+        lines = self.move_id.line_ids.filtered_domain(self._dunning_dunned_domain()).sorted(
+            lambda line: (line.date_maturity, line.id)
+        )
+        if len(lines) < 2 or self not in lines:
+            return None
+        return lines.ids.index(self.id) + 1, len(lines)
+
+    def _dunning_installment_label(self):
+        """ "installment 2 of 3" (or "down payment") in this environment's
+        language: what tells apart the installments of one document (a Pix
+        charge, the open-items page); "" for a document paid in one."""
+        number = self._dunning_installment_number()
+        if not number:
+            return ""
+        if not number[0]:
+            return self.env._("down payment")
+        return self.env._("installment %(number)s of %(count)s", number=number[0], count=number[1])
+
     # -- payment data shown in reminders -------------------------------------------
     def _dunning_pix_bank(self):
         """The company account that receives this installment by Pix, if any: the

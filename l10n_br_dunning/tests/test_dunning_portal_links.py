@@ -228,6 +228,35 @@ class TestDunningPortalLinks(DunningCase, HttpCase):
         self.assertIn("2 parcelas, total de", page)
         self.assertIn("(13 dias de atraso)", page)
 
+    def test_the_installments_of_one_invoice_are_told_apart(self):
+        """An invoice in two installments: each card says which one it is
+        ("Fatura ..., parcela 1 de 2"), not twice the same title."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "2x",
+                "line_ids": [
+                    (0, 0, {"value": "percent", "value_amount": 50.0, "nb_days": 30}),
+                    (0, 0, {"value": "percent", "value_amount": 50.0, "nb_days": 60}),
+                ],
+            }
+        )
+        split = self._invoice(self.sp, date(2026, 11, 20), 400.0, payment_term=term)
+        with freeze_time(datetime(2026, 11, 23, 13, 0)):
+            url = self.env["dunning.customer.link"]._for(self.sp, self.company)._url()
+            page = self.url_open(f"/{url.split('/', 3)[3]}").text
+        labels = [
+            " ".join(re.sub(r"<[^>]+>", " ", label).split())
+            for label in re.findall(r'o_dunning_open_item_label">(.*?)</strong>', page, re.S)
+        ]
+        self.assertEqual(
+            labels,
+            [
+                f"Fatura {self.move.name}",
+                f"Fatura {split.name}, parcela 1 de 2",
+                f"Fatura {split.name}, parcela 2 de 2",
+            ],
+        )
+
     def test_a_grouped_message_links_every_open_item_of_the_customer(self):
         other = self._invoice(self.sp, date(2026, 11, 20), 150.0)
         moves = self.move | other

@@ -222,6 +222,12 @@ class DunningPixCharge(models.Model):
         company_id = company.vat or ""
         words = self.with_context(lang=partner._dunning_lang(company))
         due = self._pix_due(line)
+        # What the payer reads in the bank's app: the document, which of its
+        # installments (two charges of one invoice must not look alike) and
+        # the due date the invoice and the e-mail give, not the bank's.
+        stated_due = due.strftime("%d/%m/%Y")
+        number = line._dunning_installment_number()
+        installment = line.with_env(words.env)._dunning_installment_label()
         if due < created_on:
             # Overdue when first charged: the bank refuses a due date before the
             # charge's creation. It is due the day it is created, for what the
@@ -251,11 +257,30 @@ class DunningPixCharge(models.Model):
             # ("a@x.example; b@y.example" is two, a bank takes one).
             debtor_email=partner.email_normalized or "",
             # In the customer's language, whoever creates or revises it.
-            payer_request=words.env._("%(document)s, due %(date)s")
-            % {"document": move.name, "date": due.strftime("%d/%m/%Y")},
+            payer_request=(
+                words.env._(
+                    "%(document)s, %(installment)s, due %(date)s",
+                    document=move.name,
+                    installment=installment,
+                    date=stated_due,
+                )
+                if installment
+                else words.env._("%(document)s, due %(date)s", document=move.name, date=stated_due)
+            ),
             info=[
                 (words.env._("Creditor"), creditor(company.name, company_id)),
                 (words.env._("Document"), move.name or ""),
+                *(
+                    [
+                        (
+                            words.env._("Installment"),
+                            f"{number[0]}/{number[1]}" if number[0] else installment,
+                        )
+                    ]
+                    if installment
+                    else []
+                ),
+                (words.env._("Due date"), stated_due),
             ],
         ).body()
 

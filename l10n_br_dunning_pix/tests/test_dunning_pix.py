@@ -107,6 +107,57 @@ class TestDunningPix(DunningCase, HttpCase):
         )
         self.assertEqual(self.bank.refusals, [])
 
+    def test_each_installments_charge_names_it_and_the_invoices_own_due_date(self):
+        """An invoice in three installments, the first already late: the payer's
+        bank app shows which installment each charge is and the due date the
+        invoice and the e-mail give, not three look-alike requests dated the
+        day the bank created them; within the specification's limits."""
+        self.env["res.lang"]._activate_lang("pt_BR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["l10n_br_dunning", "l10n_br_dunning_pix"], ["pt_BR"], overwrite=True
+        )
+        self.sp.lang = "pt_BR"
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30/60/90",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 33.33, "nb_days": 30}),
+                    Command.create({"value": "percent", "value_amount": 33.33, "nb_days": 60}),
+                    Command.create({"value": "percent", "value_amount": 33.34, "nb_days": 90}),
+                ],
+            }
+        )
+        move = self._invoice(self.sp, date(2026, 11, 9), 900.0, payment_term=term)
+        lines = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        lines = lines.sorted("date_maturity")
+        self.assertEqual(len(lines), 3)
+        with freeze_time(datetime(2026, 12, 9, 15, 0)):
+            for line in lines:
+                line._dunning_pix_code()
+        for number, line in enumerate(lines, start=1):
+            charge = move.dunning_pix_charge_ids.filtered(
+                lambda c, line=line: c.move_line_id == line and c.state == "active"
+            )
+            body = self.bank.charges[charge.txid]
+            due = line.date_maturity.strftime("%d/%m/%Y")
+            self.assertEqual(
+                body["solicitacaoPagador"], f"{move.name}, parcela {number} de 3, vencimento {due}"
+            )
+            info = {item["nome"]: item["valor"] for item in body["infoAdicionais"]}
+            self.assertEqual(info["Parcela"], f"{number}/3")
+            self.assertEqual(info["Vencimento"], due)
+            self.assertLessEqual(len(body["solicitacaoPagador"]), 140)
+            for item in body["infoAdicionais"]:
+                self.assertLessEqual(len(item["nome"]), 50)
+                self.assertLessEqual(len(item["valor"]), 200)
+        # The first was late when charged: the bank's due date is the day of the
+        # charge, the text still the invoice's 09/11/2026.
+        first = move.dunning_pix_charge_ids.filtered(lambda c: c.move_line_id == lines[0])
+        self.assertEqual(
+            self.bank.charges[first.txid]["calendario"]["dataDeVencimento"], "2026-12-09"
+        )
+        self.assertEqual(self.bank.refusals, [])
+
     def test_the_bank_never_charges_more_than_the_contracts_rates(self):
         """The legal rate is published with four decimals (0.5167 % a month):
         the charge asks 0.51 %, not 0.52 %; a 1.995 % fine asks 1.99 %."""
