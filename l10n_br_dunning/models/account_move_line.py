@@ -158,6 +158,18 @@ class AccountMoveLine(models.Model):
             self.amount_residual_currency, company.currency_id, company, day
         )
 
+    def _dunning_foreign_amount(self):
+        """(open amount in the invoice's own currency, that currency) for an
+        installment in another currency than the company's, else None: what
+        every message states beside the amount asked in reais
+        (``_dunning_open_amount``, at the day's rate), the QWeb template
+        ``l10n_br_dunning.dunning_foreign_amount`` for pages, e-mails and PDFs,
+        ``res.partner._dunning_foreign_text`` for short messages."""
+        self.ensure_one()
+        if self.currency_id == self.company_currency_id:
+            return None
+        return self.amount_residual_currency, self.currency_id
+
     def _dunning_days_overdue(self, today, context=None):
         """Days since this installment's effective due date (negative: days left),
         in the customer's calendar: what the invoice, the portal, the statement

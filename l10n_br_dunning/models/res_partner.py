@@ -304,6 +304,7 @@ class ResPartner(models.Model):
                 "amount": sample["amount"],
                 "first_due": sample["due_date"],
                 "last_due": sample.get("last_due") or sample["due_date"],
+                "foreign": sample.get("foreign"),
             }
         lines = self._dunning_context_lines()
         # The customer's today only where a due date moved (rare, and asked
@@ -314,12 +315,21 @@ class ResPartner(models.Model):
         )
         today = self._dunning_today(company) if moved else None
         dates = [self._dunning_message_due(line, today) for line in lines if line.date_maturity]
+        # The installments' own currency, when they all share one other than
+        # the company's: (its open amount, the currency).
+        foreign = [line._dunning_foreign_amount() for line in lines]
+        currencies = {item[1] for item in foreign if item}
         return {
             "company": company,
             "count": len(lines),
             "amount": sum(line._dunning_open_amount() for line in lines),
             "first_due": min(dates) if dates else False,
             "last_due": max(dates) if dates else False,
+            "foreign": (
+                (sum(item[0] for item in foreign), currencies.pop())
+                if lines and all(foreign) and len(currencies) == 1
+                else None
+            ),
         }
 
     @api.model
@@ -400,19 +410,43 @@ class ResPartner(models.Model):
             text = env._("If paid, ignore this.")
         return self._dunning_sms_optional(text + " ", TRIM_COURTESY)
 
+    def _dunning_foreign_text(self, facts, lang, in_words=False):
+        """ "$ 1.234,56 at today's rate": the amount in the installments' own
+        currency that the amount in reais comes from (``facts``:
+        ``_dunning_message_facts``), as the invoice page, the e-mails and the
+        statement say it (``account.move.line._dunning_foreign_amount``); a
+        call says the amount in words (``in_words``); "" in the company's
+        currency."""
+        if not facts.get("foreign"):
+            return ""
+        amount, currency = facts["foreign"]
+        if in_words:
+            written = currency.with_context(lang=lang).amount_to_text(amount).lower()
+        else:
+            written = format_money(self.env, amount, currency, lang).replace("\xa0", " ")
+        return self.with_context(lang=lang).env._("%(amount)s at today's rate", amount=written)
+
     def _dunning_sms_amount(self):
-        """ "R$ 351,00", or "R$ 702,00 in 2 installments" for a grouped message."""
+        """ "R$ 351,00", or "R$ 702,00 in 2 installments" for a grouped message;
+        for an invoice in another currency, "($ 100,00 at today's rate)" after
+        it where the SMS has room (given up with the vocative,
+        ``_dunning_sms_optional``; WhatsApp always says it)."""
         facts = self._dunning_message_facts()
         company = facts["company"]
         lang = self._dunning_text_lang(company)
         amount = format_money(self.env, facts["amount"], company.currency_id, lang)
         # A no-break space is not GSM-7: "R$ 351,00" with a plain one.
         amount = amount.replace("\xa0", " ")
-        if facts["count"] < 2:
-            return amount
-        return self.with_context(lang=lang).env._(
-            "%(amount)s in %(count)s installments", amount=amount, count=facts["count"]
-        )
+        if facts["count"] >= 2:
+            amount = self.with_context(lang=lang).env._(
+                "%(amount)s in %(count)s installments", amount=amount, count=facts["count"]
+            )
+        foreign = self._dunning_foreign_text(facts, lang)
+        if foreign and self.env.context.get("dunning_sms_marks"):
+            foreign = gsm7_text(foreign)  # an SMS: "ao cambio de hoje"
+        if foreign:
+            amount += self._dunning_sms_optional(f" ({foreign})", TRIM_VOCATIVE)
+        return amount
 
     @api.model
     def _dunning_short_date(self, day, lang, with_year=False):

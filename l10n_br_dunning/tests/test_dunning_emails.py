@@ -435,6 +435,44 @@ class TestDunningEmails(DunningCase, HttpCase):
         self.assertIn("Pedimos que a regularize", text)
         self.assertNotIn("parcelas abaixo", text)
 
+    def test_an_invoice_in_dollars_says_the_dollars_beside_the_reais_everywhere(self):
+        """US$ 100,00 asked as R$ 400,00 at the day's rate: the e-mail, the SMS
+        (room allowing), the open-items page and the statement say the dollar
+        amount it comes from, as the invoice page does."""
+        usd = self.setup_other_currency(
+            "USD", rates=[("2026-10-01", 1 / 5.0), ("2026-12-01", 1 / 4.0)]
+        )
+        move = self._invoice(self.customer, date(2026, 12, 10), 100.0, currency=usd)
+        line = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        mail = self._send(self.env.ref("l10n_br_dunning.mail_template_dunning_due"), line)
+        [message] = built_messages(mail)
+        text = " ".join(self._text(html_of(message)).split())
+        self.assertIn("R$ 400,00 $ 100,00 ao câmbio de hoje", text)
+        plain = part(message, "text/plain").get_content().replace("\xa0", " ")
+        self.assertIn("R$ 400,00 $ 100,00 ao câmbio de hoje", " ".join(plain.split()))
+        # The SMS, within its one segment of 140 characters.
+        template = self.env.ref("l10n_br_dunning.sms_template_dunning_due")
+        Channel = self.env["dunning.channel"].sudo()
+        with freeze_time(datetime(2026, 12, 10, 13, 0)):
+            sms = Channel._template_for(template, line, self.customer)._dunning_render_sms(
+                self.customer
+            )
+        self.assertIn("R$ 400,00 ($ 100,00 ao cambio de hoje)", sms)
+        self.assertLessEqual(len(sms), 140)
+        # The open-items page and the statement.
+        with freeze_time(datetime(2026, 12, 10, 13, 0)):
+            url = self.env["dunning.customer.link"]._for(self.customer, self.company)._url()
+            page = " ".join(self._text(self.url_open(f"/{url.split('/', 3)[3]}").text).split())
+            statement = (
+                self.env["ir.actions.report"]
+                .with_context(lang="pt_BR")
+                ._render_qweb_html("l10n_br_dunning.dunning_statement_report", self.customer.ids)[0]
+            )
+        self.assertIn("R$ 400,00 $ 100,00 ao câmbio de hoje", page)
+        self.assertIn(
+            "R$ 400,00 $ 100,00 ao câmbio de hoje", " ".join(self._text(statement).split())
+        )
+
     def test_a_runs_rendering_is_odoos_own_in_each_language(self):
         """A run compiles each body once and remembers the dates and amounts it
         has written (mail.template): each customer still reads what Odoo's own

@@ -126,7 +126,17 @@ class DunningVoiceScript(models.Model):
             # The core's rule (emoji, titles, capitals); the whole name when it
             # gives none, so that the call still says whom it is for.
             "first_name": name if partner.is_company else (first_name(partner.name) or name),
-            "amount": amount_in_words(facts["amount"], lang),
+            # An invoice in another currency: its own amount too, as every
+            # other message says it ("..., mil dólares ao câmbio de hoje").
+            "amount": ", ".join(
+                filter(
+                    None,
+                    (
+                        amount_in_words(facts["amount"], lang),
+                        partner._dunning_foreign_text(facts, lang, in_words=True),
+                    ),
+                )
+            ),
             "due_date": date_in_words(facts["first_due"], lang, today)
             if facts["first_due"]
             else "",

@@ -127,6 +127,18 @@ class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
             "Sauro. Se for José, tecle 1. Se não for, tecle 2.",
         )
 
+    def test_an_invoice_in_dollars_is_said_in_reais_and_in_dollars(self):
+        usd = self.setup_other_currency(
+            "USD", rates=[("2026-10-01", 1 / 5.0), ("2026-12-01", 1 / 4.0)]
+        )
+        move = self._invoice(self.sp, DUE, 100.0, currency=usd)
+        self._run(D3_RUN)
+        self.stand_in.people[SP] = Person(keys=["1", "1"])
+        self._place_and_play()
+        said = self.stand_in.spoken[self._call_event(move).voice_call_id.provider_call_id]
+        self.assertIn("quatrocentos reais, cem ", said[1])
+        self.assertIn(" ao câmbio de hoje", said[1])
+
     def test_a_dunning_manager_edits_the_call_scripts(self):
         """The régua's settings are the Dunning Manager's, accounting
         administrator or not: the call scripts too."""

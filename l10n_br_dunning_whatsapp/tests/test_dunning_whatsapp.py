@@ -480,6 +480,18 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
         self.assertEqual(name, "Comércio de Papéis São João")
         self.assertEqual(name, customer._dunning_addressed_name())
 
+    def test_an_invoice_in_dollars_says_the_dollars_beside_the_reais(self):
+        usd = self.setup_other_currency(
+            "USD", rates=[("2026-10-01", 1 / 5.0), ("2026-12-01", 1 / 4.0)]
+        )
+        move = self._invoice(self.sp, DUE, 100.0, currency=usd)
+        self._run(D3_RUN)
+        self.assertEqual(self._events(move, channel="whatsapp").state, "queued")
+        self._send_queue()
+        [accepted] = [a for a in self.stand_in.accepted if a[2] == "+5511987654321"]
+        amount = accepted[3].split("|")[3]
+        self.assertEqual(amount, "R$ 400,00 ($ 100,00 ao câmbio de hoje)")
+
     def test_a_template_that_speaks_of_one_invoice_does_not_carry_two(self):
         """Made from the earlier suggestion ("a fatura de {{3}}"), marked on
         upgrade: two installments of Maria go by SMS, saying why."""
