@@ -177,6 +177,22 @@ class AccountMoveLine(models.Model):
         self.ensure_one()
         return (context or PlanningContext(self.env)).days_overdue(self, today)
 
+    def _dunning_days_overdue_now(self, now=None):
+        """{installment id: its days overdue on its customer's day now} (0: due
+        today, negative: not yet due): what a message says of each installment
+        it lists (a grouped message lists a stage's installments beside those
+        of an earlier one)."""
+        now = to_utc(now or fields.Datetime.now())
+        context = PlanningContext(self.env(su=True))
+        return {line.id: context.line_overdue(line.sudo(), now)[1] for line in self}
+
+    def _dunning_past_due(self, now=None):
+        """Those of these installments overdue on their customer's day: a
+        message listing others too (due today, not yet due) speaks of these
+        only as late."""
+        days = self._dunning_days_overdue_now(now)
+        return self.filtered(lambda line: days[line.id] > 0)
+
     def _dunning_installment_number(self):
         """(number, count) of this installment as the customer knows it: an
         agreement's as its term numbers them (0: the down payment), an

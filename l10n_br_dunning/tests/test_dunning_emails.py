@@ -435,6 +435,72 @@ class TestDunningEmails(DunningCase, HttpCase):
         self.assertIn("Pedimos que a regularize", text)
         self.assertNotIn("parcelas abaixo", text)
 
+    def test_a_grouped_email_tells_each_installment_its_own_day(self):
+        """Thursday 12/08/2027: X (due 09/08) has its first overdue notice, Y (due
+        17/08) its friendly D-5 reminder. The one e-mail lists both, but says
+        only X is late: Y's line says "a vencer", the opening speaks of the
+        overdue installment; a group of overdue installments only reads as
+        before (probe g, item 1)."""
+        customer = self._customer(
+            "Márcia Mista", "base.state_br_sp", "America/Sao_Paulo", "(11) 98765-3333", lang="pt_BR"
+        )
+        late = self._invoice(customer, date(2027, 8, 9), 200.0)
+        upcoming = self._invoice(customer, date(2027, 8, 17), 300.0)
+        # Thursday 12:00 in São Paulo, the company's window open.
+        self._run(datetime(2027, 8, 12, 15, 0))
+        mail = self.env["mail.mail"].sudo().search([("recipient_ids", "in", customer.ids)])
+        self.assertEqual(len(mail), 1, "one e-mail for the customer")
+        [message] = built_messages(mail)
+        text = " ".join(self._text(html_of(message)).split())
+        self.assertIn(late.name, text)
+        self.assertIn(upcoming.name, text)
+        self.assertIn("Vencimento 09/08/2027 R$ 200,00", text)
+        self.assertIn("Vencimento 17/08/2027 - a vencer R$ 300,00", text)
+        self.assertIn(
+            "Ainda não identificamos o pagamento da parcela vencida abaixo; "
+            "a outra ainda não venceu.",
+            text,
+        )
+        self.assertNotIn("pagamento das parcelas abaixo", text)
+        # Due today on the 17th: its line says so.
+        with freeze_time(datetime(2027, 8, 17, 11, 0)):
+            lines = (late | upcoming).line_ids.filtered(
+                lambda line: line.account_type == "asset_receivable"
+            )
+            self.assertEqual(list(lines._dunning_days_overdue_now().values()), [8, 0])
+        [today] = built_messages(
+            self._send(
+                self.env.ref("l10n_br_dunning.mail_template_dunning_overdue"),
+                lines,
+                at=datetime(2027, 8, 17, 11, 0),
+            )
+        )
+        text = " ".join(self._text(html_of(today)).split())
+        self.assertIn("Vencimento 17/08/2027 - vence hoje R$ 300,00", text)
+        # Every installment overdue: the text as before, no line marked.
+        for xmlid, opening in (
+            (
+                "mail_template_dunning_overdue",
+                "Ainda não identificamos o pagamento das parcelas abaixo.",
+            ),
+            (
+                "mail_template_dunning_second",
+                "As parcelas abaixo continuam em aberto em nossos registros.",
+            ),
+            (
+                "mail_template_dunning_final",
+                "as parcelas abaixo continuam em aberto. Pedimos que as regularize",
+            ),
+        ):
+            with self.subTest(template=xmlid):
+                template = self.env.ref(f"l10n_br_dunning.{xmlid}")
+                [overdue] = built_messages(self._send(template, at=datetime(2026, 12, 21, 13, 0)))
+                text = " ".join(self._text(html_of(overdue)).split())
+                self.assertIn(opening, text)
+                self.assertNotIn("vencida", text)
+                self.assertNotIn("a vencer", text)
+                self.assertNotIn("vence hoje", text)
+
     def test_an_invoice_in_dollars_says_the_dollars_beside_the_reais_everywhere(self):
         """US$ 100,00 asked as R$ 400,00 at the day's rate: the e-mail, the SMS
         (room allowing), the open-items page and the statement say the dollar
