@@ -181,7 +181,11 @@ class AccountMoveLine(models.Model):
         """{installment id: its days overdue on its customer's day now} (0: due
         today, negative: not yet due): what a message says of each installment
         it lists (a grouped message lists a stage's installments beside those
-        of an earlier one)."""
+        of an earlier one). Within a run, the run's own figures at its moment
+        (``PlanningContext.render_facts``, in the render context)."""
+        known = self.env.context.get("dunning_days_overdue") if now is None else None
+        if known and all(line_id in known for line_id in self.ids):
+            return {line_id: known[line_id] for line_id in self.ids}
         now = to_utc(now or fields.Datetime.now())
         context = PlanningContext(self.env(su=True))
         return {line.id: context.line_overdue(line.sudo(), now)[1] for line in self}
@@ -390,9 +394,13 @@ class AccountMoveLine(models.Model):
         theirs whose message went out (an e-mail, an SMS, a WhatsApp message, a
         call placed; a letter once printed), sent by the régua or by a person.
         A text may speak of "our previous messages" about these only (a first
-        run on a backlog sends the last notice first)."""
+        run on a backlog sends the last notice first). Within a run, read for
+        its batch at once (``PlanningContext.render_facts``)."""
         if not self:
             return self
+        known = self.env.context.get("dunning_reminded")
+        if known and all(line_id in known for line_id in self.ids):
+            return self.filtered(lambda line: known[line.id])
         events = (
             self.env["dunning.event"]
             .sudo()

@@ -17,7 +17,14 @@ from ..tools import channels as rules
 from ..tools.caps import SmsCaps
 from ..tools.planning import AFTER, BEFORE, ON, day_words
 from .account_move_line import unapplied_credits
-from .dunning_context import PlanningContext, format_day, format_money, to_naive, to_utc
+from .dunning_context import (
+    RENDER_FACTS,
+    PlanningContext,
+    format_day,
+    format_money,
+    to_naive,
+    to_utc,
+)
 from .dunning_outbox import OutgoingEmail
 
 _logger = logging.getLogger(__name__)
@@ -386,8 +393,10 @@ class DunningChannel(models.AbstractModel):
 
     @api.model
     def _render_context(self, lines):
-        # dunning_qweb_cache: compile each template body once per run (mail.template)
-        return {"dunning_line_ids": lines.ids, "dunning_qweb_cache": True}
+        # dunning_qweb_cache: compile each template body once per run (mail.template);
+        # the run's figures of these installments, when it gave them (_execute).
+        facts = {key: self.env.context[key] for key in RENDER_FACTS if key in self.env.context}
+        return {"dunning_line_ids": lines.ids, "dunning_qweb_cache": True, **facts}
 
     @api.model
     def _render(self, outgoing, partner):
@@ -428,8 +437,11 @@ class DunningChannel(models.AbstractModel):
         if decision.state == rules.DEFERRED:
             moment = self._deferred_moment(outgoing, partner, context)
             return "deferred", reason_env()._reason(decision), {"scheduled_at": to_naive(moment)}
+        renderer = self
+        if context is not None:
+            renderer = self.with_context(**context.render_facts(outgoing.lines, now))
         try:
-            rendered = self._render(outgoing, partner)
+            rendered = renderer._render(outgoing, partner)
         except Exception as error:  # noqa: BLE001  (any QWeb error: record it, go on)
             _logger.warning(
                 "Dunning %s template %s failed for %s: %s",

@@ -21,6 +21,8 @@ from ..tools.business_calendar import (
 from ..tools.planning import days_overdue
 
 UTC = ZoneInfo("UTC")
+# The render context keys of PlanningContext.render_facts.
+RENDER_FACTS = ("dunning_days_overdue", "dunning_reminded")
 
 
 def remembered(env, key, write):
@@ -120,9 +122,9 @@ class PlanningContext:
         self.policy = policy  # a preview: this policy for every customer
         self._calendars = {}
         self._rules = {}
-        self._holidays = {}
         self._line_overdue = {}
         self._open = {}  # {installment id: open?} read for a batch (read_open)
+        self._reminded = {}  # {installment id: a reminder reached it?} (reminded)
 
     def calendar(self, company, partner):
         """Business days of ``partner`` (a commercial partner) for ``company``:
@@ -132,17 +134,8 @@ class PlanningContext:
         city = partner.city_id.id if "city_id" in partner._fields else False
         key = (company.id, state, city)
         if key not in self._calendars:
-            if company.id not in self._holidays:
-                self._holidays[company.id] = (
-                    self.env["dunning.holiday"]
-                    .sudo()
-                    .search_read([("company_id", "=", company.id)], ["date", "city_id"])
-                )
-            extra = [
-                h["date"]
-                for h in self._holidays[company.id]
-                if not h["city_id"] or h["city_id"][0] == city
-            ]
+            days_off = self.env["dunning.holiday"]._dunning_days_off(company.id)
+            extra = [day for day, day_city in days_off if not day_city or day_city == city]
             self._calendars[key] = BusinessCalendar.shared(
                 state, frozenset(extra), company.dunning_bank_holidays
             )
@@ -202,6 +195,38 @@ class PlanningContext:
             today = self.today(line.company_id, partner, now)
             self._line_overdue[key] = (partner, self.days_overdue(line, today))
         return self._line_overdue[key]
+
+    def reminded(self, lines):
+        """{installment id: a reminder already reached it?}
+        (``account.move.line._dunning_reminded_before``), read at once for
+        ``lines`` and the rest of the run's batch (``read_open``): a run's
+        messages are written after its batch is rendered, so the answer holds
+        for the whole batch."""
+        unknown = [line_id for line_id in lines.ids if line_id not in self._reminded]
+        if unknown:
+            batch = set(unknown) | (set(self._open) - set(self._reminded))
+            found = set(
+                lines.env["account.move.line"]
+                .browse(sorted(batch))
+                .with_context(dunning_reminded=None)
+                ._dunning_reminded_before()
+                .ids
+            )
+            self._reminded.update({line_id: line_id in found for line_id in batch})
+        return {line_id: self._reminded[line_id] for line_id in lines.ids}
+
+    def render_facts(self, lines, now):
+        """What a message about ``lines`` says that the run already knows, as
+        its render context (``dunning.channel._render_context``): each
+        installment's days overdue at the run's ``now`` (the templates'
+        ``_dunning_days_overdue_now`` and ``_dunning_past_due``) and whether a
+        reminder already reached it (``_dunning_reminded_before``). The
+        templates ask again only what these do not cover."""
+        lines = lines.sudo()
+        return {
+            "dunning_days_overdue": {line.id: self.line_overdue(line, now)[1] for line in lines},
+            "dunning_reminded": self.reminded(lines),
+        }
 
     def effective_due(self, line):
         """The installment's due date rolled to the customer's next business day."""

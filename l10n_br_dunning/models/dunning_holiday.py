@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 
 class DunningHoliday(models.Model):
@@ -39,4 +39,14 @@ class DunningHoliday(models.Model):
 
     def _dunning_replan_companies(self, companies):
         """Effective due dates and next actions move with the calendar."""
+        self.env.registry.clear_cache()  # _dunning_days_off
         companies._dunning_replan()
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _dunning_days_off(self, company_id):
+        """((date, city id or False), ...): the company's days without contact,
+        read once per process until one changes (every planning context, of a
+        run, a portal page or a message, asks for them)."""
+        rows = self.sudo().search_read([("company_id", "=", company_id)], ["date", "city_id"])
+        return tuple((row["date"], row["city_id"] and row["city_id"][0]) for row in rows)

@@ -342,6 +342,28 @@ class TestDunningOneDefinition(DunningCase):
             portal = move._dunning_portal_installments()
             self.assertEqual(portal[0]["days_overdue"], 2)
 
+    def test_a_holiday_added_moved_or_removed_counts_at_once(self):
+        """The company's extra days off are read once per process: one added
+        after the days were counted (a closure decided that morning), moved or
+        removed changes the count on the invoice at once."""
+        move = self._invoice(self.sp, date(2026, 12, 7))  # Monday
+        with freeze_time(datetime(2026, 12, 10, 15, 0)):
+            self.assertEqual(move.dunning_days_overdue, 3)
+            closure = self.env["dunning.holiday"].create(
+                {"name": "Recesso", "date": date(2026, 12, 7)}
+            )
+            move.invalidate_recordset(["dunning_days_overdue"])
+            self.assertEqual(move.dunning_days_overdue, 2)  # from Tuesday 8
+            closure.date = date(2026, 12, 8)
+            move.invalidate_recordset(["dunning_days_overdue"])
+            self.assertEqual(move.dunning_days_overdue, 3)
+            closure.date = date(2026, 12, 7)
+            move.invalidate_recordset(["dunning_days_overdue"])
+            self.assertEqual(move.dunning_days_overdue, 2)
+            closure.unlink()
+            move.invalidate_recordset(["dunning_days_overdue"])
+            self.assertEqual(move.dunning_days_overdue, 3)
+
     def test_an_invoice_in_dollars_states_one_amount_everywhere(self):
         """USD 100.00 invoiced at R$ 5,00, reminded when the dollar is at R$ 4,00:
         the SMS, the e-mail, the invoice's page, the statement and the Pix code

@@ -151,7 +151,8 @@ class DunningPreview(models.TransientModel):
         if decision.state == rules.SEND:
             state = Channel._sent_state(out.channel)
             try:
-                rendered = Channel._render(out, partner)
+                facts = context.render_facts(out.lines, now)
+                rendered = Channel.with_context(**facts)._render(out, partner)
                 extra["subject"] = rendered.get("subject") or False
                 extra["body"] = rendered.get("body_html") or rendered.get("body")
             except Exception as error:  # noqa: BLE001  (show the error, as the run records it)
