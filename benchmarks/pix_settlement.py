@@ -171,6 +171,12 @@ def main():
         help="with --apart: first time Odoo's own Register Payment wizard on the same "
         "invoices (one payment each, the bank journal), then roll it back",
     )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="with --apart: the booking pass under cProfile, its statistics written to FILE "
+        "(the rate it prints is then the profiler's, not a figure)",
+    )
     args = parser.parse_args()
 
     bank = PixStandIn(receiver_cnpj=KEY, latency=args.latency).start()
@@ -232,10 +238,19 @@ def main():
         if args.apart and args.compare_odoo:
             register_seconds = odoo_register(env, move_ids, account_id)
         if args.apart:
+            profile = None
+            if args.profile:
+                import cProfile
+
+                profile = cProfile.Profile()
+                profile.enable()
             book_started = time.perf_counter()
             env["dunning.pix.payment"]._cron_pix_book()
             env.cr.commit()
             book_seconds = time.perf_counter() - book_started
+            if profile:
+                profile.disable()
+                profile.dump_stats(args.profile)
         for _ in range(6000):
             env.cr.execute("SELECT count(*) FROM dunning_pix_payment WHERE state = 'queued'")
             if not env.cr.fetchone()[0]:
