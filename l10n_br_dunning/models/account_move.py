@@ -478,12 +478,30 @@ class AccountMove(models.Model):
         self.ensure_one()
         return is_closed(self.state, self.payment_state)
 
+    def _dunning_late_terms(self):
+        """(late charges provided?, late fee %, interest % a month) of this
+        document: an agreement's entry those its term states (fixed when
+        proposed), an invoice the company's contracts'."""
+        self.ensure_one()
+        agreement = self.sudo().dunning_agreement_id
+        if agreement:
+            return agreement.contract_charges, agreement.fine_percent, agreement.interest_percent
+        company = self.company_id
+        return (
+            company.dunning_contract_charges,
+            company.dunning_fine_percent,
+            company.dunning_interest_percent,
+        )
+
     def _dunning_portal_installments(self):
         """[{line, days_overdue, charges, pix, pix_qr_url}] of the open
-        installments, oldest first."""
+        installments, oldest first. An agreement's installments carry the
+        late charges its term provides (fixed when proposed), an invoice's
+        the company's."""
         self.ensure_one()
         context = PlanningContext(self.env)
         today = self._dunning_customer_today()
+        _provided, fine, interest = self._dunning_late_terms()
         result = []
         lines = self.line_ids.filtered(lambda line: line._dunning_is_open())
         for line in lines.sorted("date_maturity"):
@@ -495,12 +513,7 @@ class AccountMove(models.Model):
                     "line": line,
                     "days_overdue": max(late, 0),
                     "amount": amount,
-                    "charges": late_charges(
-                        amount,
-                        late,
-                        self.company_id.dunning_fine_percent,
-                        self.company_id.dunning_interest_percent,
-                    ),
+                    "charges": late_charges(amount, late, fine, interest),
                     "pix": pix,
                     "pix_qr_url": line._dunning_pix_qr_url(pix) if pix else False,
                 }

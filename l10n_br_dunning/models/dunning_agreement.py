@@ -98,6 +98,24 @@ class DunningAgreement(models.Model):
     interest_amount = fields.Monetary("Interest", readonly=True)
     down_payment = fields.Monetary(readonly=True)
     amount_total = fields.Monetary("Total", readonly=True)
+    # The terms the customer reads and accepts, fixed when proposed: the
+    # company's settings of that day (changing them later binds new agreements
+    # only). Their term, their breaking and their page read these.
+    novation = fields.Boolean(
+        readonly=True, help="The term says the agreement is a novation (Civil Code art. 360, I)."
+    )
+    break_days = fields.Integer(
+        "Broken after (days late)",
+        readonly=True,
+        help="An installment more than this many days late breaks the agreement (its term).",
+    )
+    contract_charges = fields.Boolean(
+        "Late charges",
+        readonly=True,
+        help="The term provides a late fee and interest on an installment paid late.",
+    )
+    fine_percent = fields.Float("Late fee (%)", readonly=True)
+    interest_percent = fields.Float("Interest per month (%)", readonly=True)
     proposed_by = fields.Selection(
         [("portal", "The customer, on the portal"), ("backoffice", "The collections team")],
         required=True,

@@ -33,29 +33,29 @@ class DunningAgreementBreaking(models.AbstractModel):
 
     @api.model
     def _check_broken(self, now=None):
-        """Agreements with an installment late beyond the company's limit are
-        broken: noted, and the collections user gets an activity. Nothing is
-        re-invoiced: the agreement's open installments stay as they are."""
+        """Agreements with an installment late beyond their term's limit
+        (``break_days``, fixed when proposed) are broken: noted, and the
+        collections user gets an activity. Nothing is re-invoiced: the
+        agreement's open installments stay as they are."""
         now = to_utc(now or fields.Datetime.now())
         context = PlanningContext(self.env)
         Agreement = self.sudo()
         running = [("state", "in", ("approved", "active"))]
         # Only agreements with an installment due long enough ago to be late
-        # beyond their company's limit (the customer's day is at most the UTC
-        # day + 1; days late count from the effective due date, never earlier).
+        # beyond their term's limit (the customer's day is at most the UTC day
+        # + 1; days late count from the effective due date, never earlier).
         agreements = Agreement.browse()
-        for [company] in Agreement._read_group(running, ["company_id"]):
-            last_due = now.date() - timedelta(days=company.dunning_agreement_break_days)
+        for [days] in Agreement._read_group(running, ["break_days"]):
+            last_due = now.date() - timedelta(days=days)
             agreements |= Agreement.search(
-                running
-                + [("company_id", "=", company.id), ("installment_ids.date_due", "<=", last_due)]
+                running + [("break_days", "=", days), ("installment_ids.date_due", "<=", last_due)]
             )
         broken = self.browse()
         for agreement in agreements:
             company = agreement.company_id
             partner = agreement.partner_id.commercial_partner_id
             today = context.today(company, partner, now)
-            limit = company.dunning_agreement_break_days
+            limit = agreement.break_days
             late = agreement.installment_ids.move_line_id.filtered(
                 lambda line, today=today, limit=limit: (
                     not line.reconciled
@@ -82,7 +82,7 @@ class DunningAgreementBreaking(models.AbstractModel):
         note = Markup("<p>%s</p><ul>%s</ul><p>%s</p>") % (
             self.env._(
                 "An installment is more than %(days)s days late: the agreement is broken.",
-                days=self.company_id.dunning_agreement_break_days,
+                days=self.break_days,
             ),
             items,
             self.env._(

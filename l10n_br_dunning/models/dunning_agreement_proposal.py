@@ -94,6 +94,7 @@ class DunningAgreementProposal(models.AbstractModel):
             "interest_amount": schedule.interest,
             "down_payment": schedule.down_payment,
             "amount_total": schedule.total,
+            **self._terms_values(company),
             "proposed_by": proposed_by,
             "proposed_uid": self.env.uid,
             "installment_ids": [
@@ -301,6 +302,18 @@ class DunningAgreementProposal(models.AbstractModel):
             )
             for line in lines
         ]
+
+    @api.model
+    def _terms_values(self, company):
+        """The company's settings an agreement's term states, fixed on the
+        agreement when it is proposed (what the customer accepts binds it)."""
+        return {
+            "novation": company.dunning_agreement_novation,
+            "break_days": company.dunning_agreement_break_days,
+            "contract_charges": company.dunning_contract_charges,
+            "fine_percent": company.dunning_fine_percent,
+            "interest_percent": company.dunning_interest_percent,
+        }
 
     @api.model
     def _charges(self, company):

@@ -142,7 +142,7 @@ class DunningAgreement(models.Model):
             lines.append(
                 env._(
                     "- Late fee of %(percent)s, as the contract provides: %(amount)s",
-                    percent=percent(company.dunning_fine_percent),
+                    percent=percent(self.fine_percent),
                     amount=money(self.fine_amount),
                 )
             )
@@ -151,7 +151,7 @@ class DunningAgreement(models.Model):
                 env._(
                     "- Late interest of %(percent)s a month, pro rata die, from each effective "
                     "due date to %(date)s, as the contract provides: %(amount)s",
-                    percent=percent(company.dunning_interest_percent),
+                    percent=percent(self.interest_percent),
                     date=format_date(env, agreed_on),
                     amount=money(self.interest_amount),
                 )
@@ -210,8 +210,8 @@ class DunningAgreement(models.Model):
     def _term_clauses(self):
         """The clauses, each describing what the software does (README: Agreements)."""
         self.ensure_one()
-        env, company = self.env, self.company_id
-        novation = company.dunning_agreement_novation
+        env = self.env
+        novation = self.novation
         if novation:
             nature = env._(
                 "The customer acknowledges the debt of item 1. This agreement is a novation "
@@ -232,12 +232,10 @@ class DunningAgreement(models.Model):
                 "As this agreement is not a novation, the balance still open is owed as the debt "
                 "acknowledged in item 1, less what was paid."
             )
-        if company.dunning_contract_charges and (
-            company.dunning_fine_percent or company.dunning_interest_percent
-        ):
+        if self.contract_charges and (self.fine_percent or self.interest_percent):
             rates = [
                 "%s %%" % formatLang(env, rate, digits=2)  # noqa: UP031
-                for rate in (company.dunning_fine_percent, company.dunning_interest_percent)
+                for rate in (self.fine_percent, self.interest_percent)
             ]
             late = env._(
                 "An installment paid late keeps its amount. The late fee of %(fine)s (at most "
@@ -263,7 +261,7 @@ class DunningAgreement(models.Model):
                 "installments still open keep their due dates: none falls due early. What was paid "
                 "is kept and deducted, and the company's team will contact the customer about the "
                 "balance still open. %(after)s",
-                days=company.dunning_agreement_break_days,
+                days=self.break_days,
                 after=after_break,
             ),
             env._(

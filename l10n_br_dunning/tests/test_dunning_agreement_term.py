@@ -12,6 +12,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import config, mute_logger
 
 from ..tools.agreements import term_sha256
+from ..tools.portal_rules import late_charges
 from .common import DunningCase
 
 NOW = datetime(2026, 12, 15, 13, 0)  # 10:00 in São Paulo
@@ -264,6 +265,73 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         agreement.action_print_for_signature()
         agreement.action_accept_signed_paper()
         self.assertEqual(agreement.state, "approved")
+
+    def test_the_term_the_customer_accepted_binds_the_agreement(self):
+        """Accepted at 2 % and 1 % a month, broken after 30 days, not a novation;
+        the company then changes its settings (5 %, 10 days, novation): this
+        agreement's term, its page and its breaking keep what was accepted."""
+        self.company.write(
+            {
+                "dunning_contract_charges": True,
+                "dunning_fine_percent": 2.0,
+                "dunning_interest_percent": 1.0,
+                "dunning_agreement_break_days": 30,
+            }
+        )
+        agreement = self._proposal()
+        self._customer_accepts(agreement).action_approve()
+        accepted = agreement._term_text()
+        self.company.write(
+            {
+                "dunning_fine_percent": 1.0,
+                "dunning_interest_percent": 5.0,
+                "dunning_agreement_break_days": 10,
+                "dunning_agreement_novation": True,
+            }
+        )
+        self.assertEqual(agreement._term_text(), accepted)
+        self.assertIn("more than 30 days late", accepted)
+        first = agreement.installment_ids.filtered(lambda i: i.number == 1)
+        url = f"/my/agreements/{agreement.id}?access_token={agreement.access_token}"
+        # Installment 1, due Tuesday 22/12, is 20 days late on Monday 11/01.
+        with freeze_time(datetime(2027, 1, 11, 13, 0)):
+            self.env["dunning.agreement"]._check_broken()
+            self.assertEqual(agreement.state, "approved")
+            [item] = [
+                item
+                for item in agreement.move_id._dunning_portal_installments()
+                if item["line"] == first.move_line_id
+            ]
+            expected = late_charges(first.amount, 20, 2.0, 1.0)
+            self.assertEqual(item["charges"], expected)
+            page = self.url_open(url).text
+            self.assertIn("20 days late: late fee", page)
+        # 31 days late: broken, as the term says.
+        with freeze_time(datetime(2027, 1, 22, 13, 0)):
+            self.env["dunning.agreement"]._check_broken()
+            self.assertEqual(agreement.state, "broken")
+            self.assertIn("more than 30 days late", agreement.activity_ids.note)
+
+    def test_no_late_charges_in_the_term_none_on_the_page(self):
+        """Accepted when the contracts provided no late charges ("No late fee or
+        interest is charged"), the page shows none after the company turns
+        them on."""
+        self.company.dunning_contract_charges = False
+        agreement = self._proposal()
+        self._customer_accepts(agreement).action_approve()
+        self.company.write(
+            {
+                "dunning_contract_charges": True,
+                "dunning_fine_percent": 2.0,
+                "dunning_interest_percent": 1.0,
+            }
+        )
+        url = f"/my/agreements/{agreement.id}?access_token={agreement.access_token}"
+        with freeze_time(datetime(2027, 1, 11, 13, 0)):
+            page = self.url_open(url).text
+        self.assertIn("No late fee or interest is charged", agreement._term_text())
+        self.assertNotIn("o_dunning_charges", page)
+        self.assertNotIn("late fee", page)
 
     def test_an_ended_agreements_link_expires_like_a_settled_invoices(self):
         """Cancelled, the agreement's page opens by its link for the company's

@@ -314,6 +314,30 @@ class TestDunningAgreements(DunningCase):
             self._pay_line(line)
         self.assertEqual(agreement.state, "honoured")
 
+    def test_a_broken_agreement_is_not_warned_it_will_end(self):
+        """Once broken, the agreement's e-mail about an open installment says it
+        ended as its terms provide (what was paid is kept, the team will call),
+        never "an installment more than 30 days late ends the agreement...
+        reply before that"."""
+        agreement = self._approved(count=2)
+        lines = agreement.installment_ids.sorted("number").move_line_id
+        template = self.env.ref("l10n_br_dunning.mail_template_dunning_agreement_risk")
+
+        def body():
+            return template.with_context(dunning_line_ids=lines[:1].ids)._render_field(
+                "body_html", self.sp.ids
+            )[self.sp.id]
+
+        before = body()
+        self.assertIn("more than 30 days late ends the agreement", before)
+        self.assertIn("reply to this e-mail before that", before)
+        self._run(datetime(2027, 1, 11, 13, 0))  # 32 days after 10/12
+        self.assertEqual(agreement.state, "broken")
+        after = body()
+        self.assertIn("the agreement ended when an installment became more than 30 days", after)
+        self.assertIn("our team will contact you about the balance still open", after)
+        self.assertNotIn("before that", after)
+
     def test_the_invoice_says_settled_by_agreement_not_paid(self):
         agreement = self._approved()
         self.assertEqual(self.first.dunning_settled_agreement_id, agreement)
