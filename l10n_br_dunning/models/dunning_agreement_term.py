@@ -265,11 +265,11 @@ class DunningAgreement(models.Model):
                 after=after_break,
             ),
             env._(
-                "While no installment has been paid, the company may cancel this agreement at the "
-                "customer's request or when the first installment is not paid: the invoices it "
-                "replaced then return to what they were before it, with every earlier payment "
-                "still applied. Once an installment is paid, the agreement is not cancelled: it "
-                "ends honoured or broken."
+                "While nothing has been paid under this agreement (neither the down payment, if "
+                "any, nor an installment), the company may cancel it at the customer's request or "
+                "when its first payment is not made: the invoices it replaced then return to what "
+                "they were before it, with every earlier payment still applied. Once anything is "
+                "paid under it, the agreement is not cancelled: it ends honoured or broken."
             ),
             env._(
                 "The customer may ask questions or the review of this agreement at any time, "

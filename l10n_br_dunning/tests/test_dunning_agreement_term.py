@@ -80,7 +80,9 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         self.assertIn("This agreement is not a novation (Civil Code, art. 361)", text)
         self.assertIn("owed as the debt acknowledged in item 1, less what was paid", text)
         self.assertIn("late fee of 2.00 % (at most 2 %, CDC art. 52, §1)", text)
-        self.assertIn("cancel this agreement", text)
+        self.assertIn(
+            "neither the down payment, if any, nor an installment), the company may cancel it", text
+        )
         self.assertIn("MP 2.200-2/2001, art. 10, §2", text)
         self.company.dunning_agreement_novation = True
         text = self._proposal()._term_text()
