@@ -348,12 +348,20 @@ class DunningAgreementPortal(DunningPortal):
             else False,
             "dunning_review": False,
             "dunning_unavailable": False,
+            "dunning_withdrawn": False,
             "dunning_error": error,
             "dunning_code_step": step,
             "dunning_posted": kw,
         }
+        withdrawn = None
         if agreement.state == "to_accept" and agreement.company_id._dunning_identity_missing():
             values["dunning_unavailable"] = agreement._portal_unavailable()
+        elif withdrawn := agreement._proposal_withdrawn():
+            # Its invoices paid or changed, its dates passed: no term to accept
+            # (the page says why once, the refusal of a POST being the same).
+            values["dunning_withdrawn"] = withdrawn
+            values["dunning_error"] = error if error != withdrawn else None
+            values["dunning_code_step"] = False
         elif agreement.state == "to_accept":
             vat, vat_error = self._dunning_customer_vat(
                 agreement.partner_id, kw, on_file=agreement.customer_vat
@@ -365,7 +373,7 @@ class DunningAgreementPortal(DunningPortal):
         return request.render(
             "l10n_br_dunning.portal_dunning_agreement_page",
             values,
-            status=400 if values["dunning_error"] else 200,
+            status=400 if values["dunning_error"] or (error and withdrawn) else 200,
         )
 
     @staticmethod
@@ -417,20 +425,19 @@ class DunningAgreementPortal(DunningPortal):
             vat, _error = self._dunning_customer_vat(
                 agreement.partner_id, post, on_file=agreement.customer_vat
             )
+            facts = agreement._portal_acceptance_facts(request, agreement.partner_id)
             accepted, error, _status, step = self._dunning_accept_term(
                 agreement,
                 post,
                 vat,
                 None,
                 lambda code: agreement._accept_proposal_on_portal(
-                    post.get("term_sha256"),
-                    agreement._portal_acceptance_facts(request, agreement.partner_id),
-                    customer_vat=vat,
-                    code=code,
+                    post.get("term_sha256"), facts, customer_vat=vat, code=code
                 ),
-                # Refused before any code is sent (_record_acceptance refuses too).
-                refusal=agreement.company_id._dunning_identity_missing()
-                and agreement._portal_unavailable(),
+                # What the acceptance would refuse anyway is refused before any
+                # code is sent (the agreement no longer awaiting it, the term
+                # not the one shown, its invoices paid or changed since).
+                refusal=agreement._acceptance_refusal(post.get("term_sha256"), vat, via=facts[2]),
             )
             if accepted:
                 return request.redirect(

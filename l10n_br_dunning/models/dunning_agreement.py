@@ -215,10 +215,8 @@ class DunningAgreement(models.Model):
         passed would be late (and broken) the day it starts: refused, to propose
         again. The down payment is due on the day of approval at the latest
         (``_down_payment_from_approval``, as the term says)."""
-        self.ensure_one()
-        first = min(self.installment_ids.filtered("number").mapped("date_due"), default=None)
-        today = self.partner_id._dunning_today(self.company_id)
-        if first and first < today:
+        first = self._first_due_passed()
+        if first:
             raise UserError(
                 self.env._(
                     "The first payment of this agreement was due on %(date)s, which has passed: "
@@ -226,6 +224,14 @@ class DunningAgreement(models.Model):
                     date=first.strftime("%d/%m/%Y"),
                 )
             )
+
+    def _first_due_passed(self):
+        """The first installment's due date when it has passed in the customer's
+        calendar (the agreement would start late), else None."""
+        self.ensure_one()
+        first = min(self.installment_ids.filtered("number").mapped("date_due"), default=None)
+        today = self.partner_id._dunning_today(self.company_id)
+        return first if first and first < today else None
 
     def _down_payment_from_approval(self):
         """The down payment of a proposal approved after its date (the customer

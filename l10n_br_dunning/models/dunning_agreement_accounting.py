@@ -16,20 +16,20 @@ class DunningAgreementAccounting(models.AbstractModel):
     def _post_entry(self):
         self.ensure_one()
         replaced = self.replaced_line_ids
-        if any(not line._dunning_is_open() for line in replaced):
+        changed = self._replaced_changed()
+        if changed and changed[0] == "closed":
             raise UserError(self.env._("An installment of this agreement is no longer open."))
-        today = fields.Date.context_today(self)
-        owed = {line: line._dunning_open_amount(today) for line in replaced}
-        open_amount = sum(owed.values())
-        if self.currency_id.compare_amounts(open_amount, self.principal) != 0:
+        if changed:
             raise UserError(
                 self.env._(
                     "The replaced installments changed since the proposal (%(now)s open, "
                     "%(then)s agreed): propose again.",
-                    now=self.currency_id.format(open_amount),
+                    now=self.currency_id.format(changed[1]),
                     then=self.currency_id.format(self.principal),
                 )
             )
+        today = fields.Date.context_today(self)
+        owed = {line: line._dunning_open_amount(today) for line in replaced}
         company = self.company_id
         journal = company._dunning_agreement_journal()
         partner = self.partner_id
@@ -108,6 +108,24 @@ class DunningAgreementAccounting(models.AbstractModel):
         self.write({"move_id": move.id, "name": self._get_name()})
         self.message_post(body=self.env._("Approved: entry %(entry)s posted.", entry=move.name))
         return move
+
+    def _replaced_changed(self):
+        """How the replaced installments stand against the proposal, or None when
+        as proposed: ("closed", the installments no longer open: paid, settled
+        or cancelled since), else ("amount", what they owe today) when that is
+        not the principal agreed. The entry settles them only as proposed
+        (``_post_entry``); the portal offers no proposal to accept otherwise
+        (``_proposal_refusal``)."""
+        self.ensure_one()
+        replaced = self.replaced_line_ids
+        closed = replaced.filtered(lambda line: not line._dunning_is_open())
+        if closed:
+            return "closed", closed
+        today = fields.Date.context_today(self)
+        open_amount = sum(line._dunning_open_amount(today) for line in replaced)
+        if self.currency_id.compare_amounts(open_amount, self.principal) != 0:
+            return "amount", open_amount
+        return None
 
     def _reverse_entry(self):
         """Before any payment: the originals open again as they were before the

@@ -4,6 +4,7 @@
 from odoo import Command, api, models
 from odoo.exceptions import UserError
 from odoo.tools import LazyTranslate
+from odoo.tools.misc import format_date
 
 from ..tools import agreements as rules
 from ..tools.payment_states import DUNNED_MOVE_TYPES
@@ -171,11 +172,88 @@ class DunningAgreementProposal(models.AbstractModel):
         """The customer accepts, on the portal, the collections team's proposal
         they read: approved at once (the team proposed it) and the term sent."""
         self.ensure_one()
-        if self.state != "to_accept":
-            raise UserError(self.env._("This agreement is not awaiting your acceptance."))
+        refusal = self._acceptance_refusal(shown_sha256, customer_vat, via=facts[2])
+        if refusal:
+            raise UserError(refusal)
         self._record_acceptance(shown_sha256, *facts, customer_vat=customer_vat, code=code)
         self.action_approve()  # sends the term
         return self
+
+    def _acceptance_refusal(self, shown_sha256, customer_vat=None, via="token"):
+        """Why the customer's acceptance of this proposal (the term whose
+        SHA-256 the page showed, through ``via``) would be refused, or None:
+        ``_proposal_refusal``, then the term (``_term_shown``). The portal asks
+        it before any one-time code is sent; ``_accept_proposal_on_portal``
+        refuses with it. Without a CPF/CNPJ no term was shown yet: the page
+        asks for one first."""
+        self.ensure_one()
+        refusal = self._proposal_refusal()
+        if not refusal and (customer_vat or self.customer_vat):
+            refusal = self._term_shown(shown_sha256, customer_vat, via)[1]
+        return refusal
+
+    def _proposal_refusal(self):
+        """Why the customer can no longer accept this proposal, whatever term
+        they read, or None, in their words: not awaiting their acceptance
+        (accepted already, or cancelled), its invoices paid or changed since it
+        was proposed (``_replaced_changed``: approving would refuse it), or its
+        first date passed (``_first_due_passed``: likewise)."""
+        self.ensure_one()
+        env = self.env
+        if self.state == "cancelled":
+            return env._(
+                "This proposal was cancelled: it can no longer be accepted. If you have any "
+                "question, please contact us: we will be glad to help."
+            )
+        if self.state != "to_accept":
+            return env._(
+                "You have already accepted this agreement: nothing more is needed from you."
+            )
+        changed = self._replaced_changed()
+        if changed and changed[0] == "closed" and changed[1] == self.replaced_line_ids:
+            return env._(
+                "The invoices of this proposal have been paid since it was made: there is "
+                "nothing left to accept. Thank you! If you have any question, please contact us."
+            )
+        if changed:
+            return env._(
+                "The invoices of this proposal changed since it was made (a payment was received "
+                "or an amount changed): it can no longer be accepted as it stands. Please contact "
+                "us: we will propose a new agreement for what is still open."
+            )
+        first = self._first_due_passed()
+        if first:
+            return env._(
+                "The first installment of this proposal was due on %(date)s, which has passed: "
+                "it can no longer be accepted. Please contact us to agree on new dates.",
+                date=format_date(env, first),
+            )
+        return None
+
+    def _proposal_withdrawn(self):
+        """For a proposal awaiting acceptance, ``_proposal_refusal`` (the page
+        then offers no term to accept), else None. The collections user is
+        told once, in the chatter and with a to-do, to cancel it or propose
+        again: nothing else would end it."""
+        self.ensure_one()
+        if self.state != "to_accept":
+            return None
+        refusal = self._proposal_refusal()
+        summary = self.env._("Cancel or propose again: the customer can no longer accept it")
+        if refusal and not self.activity_ids.filtered(lambda act: act.summary == summary):
+            note = self.env._(
+                "The customer opened this proposal, which can no longer be accepted; the page "
+                "told them: %(reason)s",
+                reason=refusal,
+            )
+            self.message_post(body=note, subtype_xmlid="mail.mt_note")
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                note=note,
+                user_id=self._collections_user().id,
+            )
+        return refusal
 
     @api.model
     def _customer_today(self, lines):

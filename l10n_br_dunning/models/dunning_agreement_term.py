@@ -347,17 +347,9 @@ class DunningAgreement(models.Model):
         its hash and the facts (with the one-time code that confirmed it, on a
         token link). Refused when the term changed since it was shown."""
         self.ensure_one()
-        if self.company_id._dunning_identity_missing():
-            raise UserError(self._portal_unavailable())
-        text = self._term_text(customer_vat, masked=via == "token")
-        digest = term_sha256(text)
-        if not shown_sha256 or shown_sha256 != digest:
-            raise UserError(
-                self.env._(
-                    "The term changed since it was shown (the amounts or dates moved): read it "
-                    "again before accepting."
-                )
-            )
+        text, refusal = self._term_shown(shown_sha256, customer_vat, via)
+        if refusal:
+            raise UserError(refusal)
         if customer_vat and not self.customer_vat:
             self.customer_vat = customer_vat
         self._store_acceptance(
@@ -368,6 +360,22 @@ class DunningAgreement(models.Model):
             accepted_uid=self.env.uid if via == "login" else False,
             accepted_code_id=code.id if code else False,
         )
+
+    def _term_shown(self, shown_sha256, customer_vat=None, via="token"):
+        """(the term as the page showed it through ``via``, why it cannot be
+        accepted or None): the company's CNPJ or address missing (the term
+        could not name it), or a text whose SHA-256 is not ``shown_sha256``
+        (the term changed since it was shown)."""
+        self.ensure_one()
+        if self.company_id._dunning_identity_missing():
+            return None, self._portal_unavailable()
+        text = self._term_text(customer_vat, masked=via == "token")
+        if not shown_sha256 or shown_sha256 != term_sha256(text):
+            return text, self.env._(
+                "The term changed since it was shown (the amounts or dates moved): read it "
+                "again before accepting."
+            )
+        return text, None
 
     def _store_acceptance(self, text, via, **facts):
         """Keep the term ``text`` accepted through ``via``, its SHA-256, the

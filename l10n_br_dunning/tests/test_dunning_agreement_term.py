@@ -224,6 +224,105 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         self.assertTrue(agreement.term_attachment_id)
         self.assertTrue(self._lines().reconciled)
 
+    def _codes_sent(self):
+        """(one-time codes, SMS) sent so far: what reached the customer's phone."""
+        return (
+            self.env["dunning.portal.code"].sudo().search_count([]),
+            self.env["sms.gateway.message"].sudo().search_count([("partner_id", "=", self.sp.id)]),
+        )
+
+    def _sent_for_acceptance(self, moves=None):
+        agreement = self.env["dunning.agreement"]._propose(
+            self._lines(moves), 3, date(2026, 12, 22)
+        )
+        agreement.action_send_for_acceptance()
+        url = f"/my/agreements/{agreement.id}?access_token={agreement.access_token}"
+        return agreement, url, f"/my/agreements/{agreement.id}/accept"
+
+    def test_an_acceptance_refused_anyway_sends_no_code(self):
+        """A term not the one shown, an agreement accepted already (the form sent
+        twice), a cancelled proposal (an old link): refused with the reason
+        before any one-time code is sent (README: no code for an acceptance
+        refused anyway)."""
+        agreement, url, accept = self._sent_for_acceptance()
+        _text, fields = self._form(self.url_open(url).text)
+        data = {**fields, "accept": "1"}
+        sent = self._codes_sent()
+        forged = self.url_open(accept, data={**data, "term_sha256": "0" * 64})
+        self.assertEqual(forged.status_code, 400)
+        self.assertIn("The term changed", forged.text)
+        self.assertNotIn("o_dunning_code_step", forged.text)
+        self.assertEqual(self._codes_sent(), sent)
+        self.assertEqual(self._post_confirming(accept, data).status_code, 303)
+        self.assertEqual(agreement.state, "approved")
+        sent = self._codes_sent()
+        again = self.url_open(accept, data=data, allow_redirects=False)
+        self.assertEqual(again.status_code, 400)
+        self.assertNotIn("o_dunning_code_step", again.text)
+        self.assertIn("You have already accepted this agreement", again.text)
+        self.assertEqual(self._codes_sent(), sent, "no second code")
+        other = self._invoice(self.sp, date(2026, 11, 30), 600.0)
+        proposal, _url, accept = self._sent_for_acceptance(other)
+        proposal.action_cancel()
+        old_link = {**data, "access_token": proposal.access_token, "term_sha256": "0" * 64}
+        cancelled = self.url_open(accept, data=old_link, allow_redirects=False)
+        self.assertEqual(cancelled.status_code, 400)
+        self.assertNotIn("o_dunning_code_step", cancelled.text)
+        self.assertIn("This proposal was cancelled: it can no longer be accepted", cancelled.text)
+        self.assertEqual(self._codes_sent(), sent)
+
+    def test_a_proposal_whose_invoices_were_paid_is_no_longer_offered(self):
+        """The customer pays after the team's proposal: its page offers no term
+        to confess what is no longer owed, says why, sends no code for an
+        acceptance approving would refuse, and the team is told (once) to
+        cancel it or propose again."""
+        agreement, url, accept = self._sent_for_acceptance()
+        _text, fields = self._form(self.url_open(url).text)  # read before paying
+        sent = self._codes_sent()
+        self._pay(self.move, 300.0, date(2026, 12, 14))
+        for paid, reason in (
+            (300.0, "changed since it was made"),
+            (700.0, "have been paid since it was made"),
+        ):
+            if paid == 700.0:
+                self._pay(self.move, paid, date(2026, 12, 14))
+            page = self.url_open(url)
+            self.assertEqual(page.status_code, 200)
+            self.assertIn(reason, page.text)
+            self.assertIn("contact us", page.text)
+            self.assertIn("No longer available", page.text)
+            self.assertNotIn("o_dunning_agreement_to_accept", page.text)
+            self.assertNotIn("o_dunning_term_text", page.text)
+            self.assertNotIn("1,000.00 open", page.text)
+            refused = self.url_open(accept, data={**fields, "accept": "1"}, allow_redirects=False)
+            self.assertEqual(refused.status_code, 400)
+            self.assertIn(reason, refused.text)
+            self.assertNotIn("o_dunning_code_step", refused.text)
+            self.assertEqual(self._codes_sent(), sent, "no code sent")
+            self.assertEqual(agreement.state, "to_accept")
+        todo = agreement.activity_ids
+        self.assertEqual(len(todo), 1, "the team is told once")
+        self.assertIn("can no longer accept", todo.summary)
+        self.assertIn("can no longer be accepted", agreement.message_ids[:1].body)
+        agreement.action_cancel()
+        self.assertEqual(agreement.state, "cancelled")
+
+    def test_a_proposal_whose_first_date_passed_is_no_longer_offered(self):
+        """Approving would refuse it (the agreement would start late): the page
+        says so, and no code is sent for an acceptance."""
+        agreement, url, accept = self._sent_for_acceptance()
+        _text, fields = self._form(self.url_open(url).text)
+        sent = self._codes_sent()
+        with freeze_time(datetime(2026, 12, 23, 15, 0)):
+            page = self.url_open(url)
+            self.assertIn("which has passed: it can no longer be accepted", page.text)
+            self.assertNotIn("o_dunning_term_text", page.text)
+            refused = self.url_open(accept, data={**fields, "accept": "1"}, allow_redirects=False)
+            self.assertEqual(refused.status_code, 400)
+            self.assertNotIn("o_dunning_code_step", refused.text)
+        self.assertEqual(self._codes_sent(), sent)
+        self.assertEqual(agreement.state, "to_accept")
+
     def test_a_proposal_signed_on_paper_needs_the_signed_copy(self):
         agreement = self._proposal()
         report = self.env.ref("l10n_br_dunning.action_report_dunning_agreement")
