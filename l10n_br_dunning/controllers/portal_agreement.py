@@ -323,10 +323,12 @@ class DunningAgreementPortal(DunningPortal):
             line = installment.move_line_id
             pix = line._dunning_pix_code() if line and line.amount_residual > 0 else False
             open_item = open_items.get(line.id) or {}
+            paid = installment._dunning_paid()
             installments.append(
                 {
                     "installment": installment,
-                    "paid": installment._dunning_paid(),
+                    "paid": paid,
+                    "partly": self._dunning_partly_paid(agreement, installment, line, paid),
                     "pix": pix,
                     "pix_qr_url": line._dunning_pix_qr_url(pix) if pix else False,
                     "charges": open_item.get("charges"),
@@ -374,6 +376,23 @@ class DunningAgreementPortal(DunningPortal):
             "l10n_br_dunning.portal_dunning_agreement_page",
             values,
             status=400 if values["dunning_error"] or (error and withdrawn) else 200,
+        )
+
+    @staticmethod
+    def _dunning_partly_paid(agreement, installment, line, paid):
+        """ "R$ 250,00 open of R$ 300,00" for an installment partly paid (what
+        its Pix code and reminders ask: ``_dunning_open_amount``), else None."""
+        if paid or not line or agreement.state == "cancelled":
+            return None
+        currency = agreement.currency_id
+        open_amount = line._dunning_open_amount()
+        if currency.compare_amounts(open_amount, installment.amount) >= 0 or open_amount <= 0:
+            return None
+        env = request.env
+        return env._(
+            "%(open)s open of %(amount)s",
+            open=format_amount(env, open_amount, currency),
+            amount=format_amount(env, installment.amount, currency),
         )
 
     @staticmethod

@@ -323,6 +323,19 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         self.assertEqual(self._codes_sent(), sent)
         self.assertEqual(agreement.state, "to_accept")
 
+    def test_a_partly_paid_installment_shows_what_is_still_open(self):
+        """R$ 50 paid on an installment: its row says what is still open, the
+        amount its Pix code and reminders ask (``_dunning_open_amount``)."""
+        agreement = self._customer_accepts(self._proposal())
+        agreement.action_approve()
+        first = agreement.installment_ids.filtered(lambda i: i.number == 1)
+        self._pay(agreement.move_id, 50.0, date(2026, 12, 15))
+        self.assertEqual(first.move_line_id._dunning_open_amount(), first.amount - 50.0)
+        html = self.url_open(agreement.get_portal_url()).text
+        row = re.search(r'o_dunning_partly_paid"[^>]*>([^<]*)<', html)
+        self.assertTrue(row, "the row says what is open")
+        self.assertEqual(unescape(row.group(1)).replace("\xa0", " "), "R$ 283.34 open of R$ 333.34")
+
     def test_a_proposal_signed_on_paper_needs_the_signed_copy(self):
         agreement = self._proposal()
         report = self.env.ref("l10n_br_dunning.action_report_dunning_agreement")
