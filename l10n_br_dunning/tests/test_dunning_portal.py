@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from freezegun import freeze_time
+from lxml import html as lxml_html
 
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
@@ -96,18 +97,32 @@ class TestDunningPortal(DunningCase, HttpCase):
         move = self._invoice(self.sp, date(2026, 12, 10), 250.0, company=rio)
         move._portal_ensure_token()
         link = self.env["dunning.customer.link"].sudo()._for(self.sp, rio)
+        cancelled = self._invoice(self.sp, date(2026, 12, 10), 80.0, company=rio)
+        cancelled._portal_ensure_token()
+        cancelled.button_draft()
+        cancelled.button_cancel()
+        # This company's page first: Odoo's layout kept the footer it rendered
+        # first for every other company's page.
+        self.assertEqual(self._page().status_code, 200)
         pages = {
-            "invoice": self._page(move),
-            "preferences": self.url_open(self._preferences_url(move)),
-            "open items": self.url_open(f"/my/dunning/items/{link.token}"),
+            "invoice": (self._page(move), 200),
+            "preferences": (self.url_open(self._preferences_url(move)), 200),
+            "open items": (self.url_open(f"/my/dunning/items/{link.token}"), 200),
+            "link gone": (self._page(cancelled), 410),
         }
-        for name, page in pages.items():
-            self.assertEqual(page.status_code, 200, name)
+        for name, (page, status) in pages.items():
+            self.assertEqual(page.status_code, status, name)
             html = page.text
             self.assertIn("Logo of Distribuidora São João Ação &amp; Cia", html, name)
             self.assertNotIn(f"Logo of {self.company.name}", html, name)
             self.assertNotIn(f"Logo of {self.env.ref('base.main_company').name}", html, name)
-            if name != "preferences":  # collection pages name the supplier (CDC art. 42-A)
+            [footer] = lxml_html.fromstring(html).find_class("o_footer_copyright_name")
+            self.assertEqual(
+                " ".join(footer.text_content().split()),
+                "Copyright © Distribuidora São João Ação & Cia",
+                name,
+            )
+            if name in ("invoice", "open items"):  # they name the supplier (CDC art. 42-A)
                 self.assertIn("11.222.333/0001-81", html, name)
 
     def test_late_charges_only_where_the_contracts_provide_them(self):
