@@ -271,10 +271,14 @@ class TestDunningPortal(DunningCase, HttpCase):
         activity = self.move.activity_ids
         self.assertEqual(activity.user_id, self.move.invoice_user_id, "the salesperson checks it")
         self.assertIn("14/12/2026", activity.note)
-        # The page says until when nothing is sent (the pause ends by itself).
-        done = self.url_open(response.headers["Location"]).text
-        self.assertIn("Você não receberá lembretes desta fatura até", done)
-        self.assertIn("20/12/2026", done)
+        # The page names the day reminders may resume (the pause ends by itself
+        # on that day: a reminder can arrive on it).
+        done = self._text(self.url_open(response.headers["Location"]).text)
+        self.assertIn("Você não receberá lembretes desta fatura antes de 20/12/2026", done)
+        self.assertNotIn("até 20/12/2026", done)
+        line = self.move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        self.assertTrue(line._dunning_paused_at(date(2026, 12, 19)))
+        self.assertFalse(line._dunning_paused_at(date(2026, 12, 20)))
         # The régua sends nothing while the payment is checked, then resumes by itself.
         self._run(datetime(2026, 12, 18, 13, 0))
         self.assertFalse(self._events(self.move).filtered(lambda e: e.state == "queued"))
@@ -370,8 +374,16 @@ class TestDunningPortal(DunningCase, HttpCase):
 
     # -- "pedir nova data" -------------------------------------------------------------------
     def test_new_date_pauses_then_the_regua_resumes_if_unpaid(self):
+        other = self._invoice(self.sp, date(2026, 12, 10), 90.0)
         response = self._post("promise", {"promised_on": "2026-12-22"})
         self.assertEqual(response.status_code, 303)
+        # The page promises quiet for this invoice only: the others are reminded.
+        done = self._text(self.url_open(response.headers["Location"]).text)
+        self.assertIn(
+            "Anotamos a nova data de pagamento. Até lá você não receberá lembretes desta fatura.",
+            done,
+        )
+        self.assertFalse(other.dunning_paused)
         self.assertEqual(self.move.dunning_promise_date, date(2026, 12, 22))
         self.assertEqual(self.move.dunning_paused_until, date(2026, 12, 23))
         self._run(datetime(2026, 12, 22, 13, 0))
