@@ -5,8 +5,10 @@ from hmac import compare_digest as hmac_compare
 from werkzeug.exceptions import NotFound
 
 from odoo import http
+from odoo.exceptions import UserError
 from odoo.http import request
 
+from ..models.dunning_portal_request import DunningRateLimit
 from ..tools.qr import QrValueError, qr_png
 
 # What secrets.token_urlsafe gives (account.move._dunning_ensure_tokens).
@@ -25,8 +27,9 @@ class DunningShortLink(http.Controller):
         )
         if move:
             return request.redirect(move._dunning_portal_url(), local=True)
-        # A grouped message's link: the customer's open items.
-        if not request.env["dunning.customer.link"].sudo().search_count([("token", "=", token)]):
+        # A grouped message's link: the customer's open items (a revoked one
+        # answers like an expired link there).
+        if not request.env["dunning.customer.link"]._by_token(token)[0]:
             raise NotFound()
         return request.redirect(f"/my/dunning/items/{token}", local=True)
 
@@ -41,9 +44,25 @@ class DunningShortLink(http.Controller):
     def dunning_open_items(self, token, **kwargs):
         """Every open item the customer owes the company, each with its invoice's
         link (pay, answer) and its Pix: the page of a grouped message."""
+        return self._dunning_open_items_page(token)
+
+    @http.route(
+        "/my/dunning/items/<string:token>/new_link",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+        sitemap=False,
+    )
+    def dunning_open_items_new_link(self, token, **post):
+        """A revoked grouped link asks for the current one: sent to the contact
+        on file (a link that still works has nothing to renew)."""
+        return self._dunning_open_items_page(token, send=True)
+
+    def _dunning_open_items_page(self, token, send=False):
         if not SHORT_TOKEN.fullmatch(token):
             raise NotFound()
-        link = request.env["dunning.customer.link"].sudo().search([("token", "=", token)], limit=1)
+        link, revoked = request.env["dunning.customer.link"]._by_token(token)
         if not link:
             raise NotFound()
         lang = link.partner_id._dunning_lang(link.company_id)
@@ -52,6 +71,22 @@ class DunningShortLink(http.Controller):
         company = link.company_id
         statement = link._statement()
         state = link._state(statement)
+        if send and not (revoked and state == "valid"):
+            return request.redirect(f"/my/dunning/items/{token}", local=True)
+        sent_to, error = False, False
+        status = 200 if state == "valid" and not revoked else 410
+        if revoked and state == "valid":
+            # Like an expired link: nothing of the customer's shows, the
+            # current link is sent to a contact on file on request.
+            state = "revoked"
+            if send:
+                try:
+                    with request.env.cr.savepoint():
+                        sent_to = link._send_fresh_link(request.httprequest.remote_addr)
+                    status = 200
+                except UserError as exception:
+                    error = exception.args[0]
+                    status = 429 if isinstance(exception, DunningRateLimit) else 400
         items = []
         if state == "valid":
             lines = (
@@ -76,8 +111,10 @@ class DunningShortLink(http.Controller):
             "dunning_credit": statement["credit"] if state == "valid" else 0,
             "dunning_balance": statement["balance"],
             "dunning_currency": statement["currency"],
+            "dunning_new_link_action": f"/my/dunning/items/{token}/new_link",
+            "dunning_sent_to": sent_to,
+            "dunning_error": error,
         }
-        status = 200 if state == "valid" else 410
         return request.render("l10n_br_dunning.portal_dunning_open_items", values, status=status)
 
     @http.route(

@@ -93,7 +93,9 @@ class AccountMove(models.Model):
         )
 
     def _dunning_rotate_tokens(self):
-        """New access and short-link tokens: every link given before stops working."""
+        """New access and short-link tokens: every link given before to these
+        invoices stops working (the grouped messages' links are
+        ``_dunning_revoke_customer_links``'s)."""
         self.flush_recordset(["access_token", "dunning_link_token", "dunning_letter_token"])
         self.env.execute_query(
             SQL(
@@ -110,8 +112,22 @@ class AccountMove(models.Model):
             )
         )
         self.invalidate_recordset(["access_token", "dunning_link_token", "dunning_letter_token"])
-        # A grouped message's link lists these invoices with their new tokens:
-        # it stops too (its customer's next grouped message carries a new one).
+        # The files the invoice's page links to (the boleto) by their own token:
+        # a new one is made when the page shows them again.
+        self.env["ir.attachment"].sudo().search(
+            [
+                ("res_model", "=", "account.move"),
+                ("res_id", "in", self.ids),
+                ("access_token", "!=", False),
+            ]
+        ).write({"access_token": False})
+
+    def _dunning_revoke_customer_links(self):
+        """The grouped messages' links of these invoices' customers stop too: a
+        grouped page lists the open invoices with their new tokens (its
+        customer's next grouped message carries a new link). Only when the team
+        revokes links: a settled invoice's fresh link (not on any grouped page)
+        leaves them working."""
         pairs = {(move.commercial_partner_id.id, move.company_id.id) for move in self}
         links = (
             self.env["dunning.customer.link"]
@@ -124,21 +140,13 @@ class AccountMove(models.Model):
             )
         )
         links.filtered(lambda link: (link.partner_id.id, link.company_id.id) in pairs)._revoke()
-        # The files the invoice's page links to (the boleto) by their own token:
-        # a new one is made when the page shows them again.
-        self.env["ir.attachment"].sudo().search(
-            [
-                ("res_model", "=", "account.move"),
-                ("res_id", "in", self.ids),
-                ("access_token", "!=", False),
-            ]
-        ).write({"access_token": False})
 
     def action_dunning_revoke_links(self):
-        """Revoke every link to these invoices given so far (SMS, e-mails, letters),
-        and to the agreements they are part of."""
+        """Revoke every link to these invoices given so far (SMS, e-mails, letters,
+        the grouped messages' links), and to the agreements they are part of."""
         self._dunning_check_collections_user()
         self._dunning_rotate_tokens()
+        self._dunning_revoke_customer_links()
         # An agreement's page shows what these invoices (or this entry's
         # installments) became: its links stop too.
         self._dunning_agreements()._dunning_rotate_token()

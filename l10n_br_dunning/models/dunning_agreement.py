@@ -279,6 +279,7 @@ class DunningAgreement(models.Model):
         its term and chatter), and their entry's (the reminders' short links)."""
         self.check_access("write")
         self.move_id.sudo()._dunning_rotate_tokens()
+        self.move_id.sudo()._dunning_revoke_customer_links()
         self._dunning_rotate_token()
         for agreement in self:
             agreement.message_post(

@@ -4,11 +4,15 @@ owes a company, each with its own "Pay" and Pix."""
 
 import secrets
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.portal_rules import link_state
+from .account_move_link import FRESH_LINKS_PER_HOUR
 from .dunning_context import to_utc
+from .dunning_portal_request import DunningRateLimit
 
 
 class DunningCustomerLink(models.Model):
@@ -86,6 +90,85 @@ class DunningCustomerLink(models.Model):
         return link_state(False, settled, None, company.dunning_link_days, now, today)
 
     def _revoke(self):
-        """The links given before stop working (a new token for next time)."""
-        for link in self:
-            link.sudo().token = secrets.token_urlsafe(9)
+        """The links given before stop working (a new token for next time); the
+        old token is kept, so that its page answers like an expired link and
+        offers to send the current one to a contact on file."""
+        for link in self.sudo():
+            self.env["dunning.customer.link.revoked"].sudo().create(
+                {"link_id": link.id, "token": link.token}
+            )
+            link.token = secrets.token_urlsafe(9)
+
+    @api.model
+    def _by_token(self, token):
+        """(link, revoked) of a grouped message's token: the link it opens,
+        else the link a revoked token belonged to (revoked True); an empty
+        recordset for a token never given."""
+        link = self.sudo().search([("token", "=", token)], limit=1)
+        if link:
+            return link, False
+        old = (
+            self.env["dunning.customer.link.revoked"]
+            .sudo()
+            .search([("token", "=", token)], limit=1)
+        )
+        return old.link_id, bool(old)
+
+    def _send_fresh_link(self, ip_address=None):
+        """A customer holding a revoked grouped link asks for a new one: the
+        current link goes to the mobile on file (SMS) else the e-mail on file,
+        never to an address the visitor gives. Returns where it went, masked."""
+        self.ensure_one()
+        partner, company = self.partner_id, self.company_id
+        Request = self.env["dunning.portal.request"].sudo()
+        Request._check_rate(
+            [
+                ("partner_id", "=", partner.id),
+                ("company_id", "=", company.id),
+                ("move_id", "=", False),
+                ("kind", "=", "link"),
+            ],
+            FRESH_LINKS_PER_HOUR,
+            DunningRateLimit(
+                self.env._("We have already sent new links in the last hour: check your messages.")
+            ),
+        )
+        env = self.with_context(lang=partner._dunning_lang(company)).env
+        url = self._for(partner, company)._url()
+        sms_body = env._(
+            "%(sender)s: new link to your open items: %(url)s",
+            sender=partner._dunning_sms_sender(company),
+            url=url,
+        )
+        html = Markup("<p>%s</p><p><a href='%s'>%s</a></p><p>%s<br/>CNPJ %s</p>") % (
+            env._("Here is a new link to your open items, as you asked:"),
+            url,
+            env._("See your open items"),
+            company.name,
+            company.vat or "-",
+        )
+        subject = env._("%(company)s: your open items", company=company.name)
+        _channel, sent_to = partner._dunning_write_now(company, sms_body, subject, html)
+        Request.create(
+            {
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "kind": "link",
+                "details": self.env._("New link to the open items sent to %(to)s.", to=sent_to),
+                "ip_address": ip_address,
+            }
+        )
+        return sent_to
+
+
+class DunningCustomerLinkRevoked(models.Model):
+    _name = "dunning.customer.link.revoked"
+    _description = "Revoked link to a customer's open items"
+    _rec_name = "link_id"
+
+    link_id = fields.Many2one(
+        "dunning.customer.link", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    token = fields.Char(required=True, readonly=True, copy=False, index=True)
+
+    _sql_constraints = [("token_uniq", "unique(token)", "A link's token is unique.")]

@@ -164,9 +164,79 @@ class TestDunningPortalLinks(DunningCase, HttpCase):
         self.move.action_dunning_revoke_links()
         self.assertNotEqual(boleto.access_token, file_token, "the boleto's link stops too")
         page = self.url_open(f"/my/dunning/items/{old}")
-        self.assertEqual(page.status_code, 404)
+        self.assertEqual(page.status_code, 410)
         self.assertNotIn(self.move.access_token, page.text)
         self.assertNotEqual(grouped.token, old)
+
+    def test_a_revoked_grouped_link_answers_like_an_expired_one_and_sends_the_current(self):
+        """A grouped link the team revoked: its page shows nothing of the
+        customer's and offers to send the current link, to the mobile on file;
+        a token never given is not found."""
+        grouped = self.env["dunning.customer.link"]._for(self.sp, self.company)
+        old = grouped.token
+        self.move.action_dunning_revoke_links()
+        self.assertEqual(self.url_open("/c/NeverGivenToken1").status_code, 404)
+        self.assertEqual(self.url_open("/my/dunning/items/NeverGivenToken1").status_code, 404)
+        page = self.url_open(f"/c/{old}")
+        self.assertEqual(page.status_code, 410)
+        text = self._text(page.text)
+        self.assertIn("não abre mais os seus itens em aberto", text)
+        self.assertIn("Enviar um link novo", text)
+        for secret in ("300,00", self.move.name, self.sp.name, "98765", self.move.access_token):
+            self.assertNotIn(secret, page.text)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        sent = self.url_open(f"/my/dunning/items/{old}/new_link", data={"csrf_token": csrf})
+        self.assertEqual(sent.status_code, 200)
+        self.assertIn("(11) *****-4321", sent.text)
+        self.assertNotIn("300,00", sent.text)
+        sms = self.env["sms.gateway.message"].search([("partner_id", "=", self.sp.id)])
+        grouped.invalidate_recordset()
+        self.assertIn(f"/c/{grouped.token}", sms.body)
+        self.assertNotIn(old, sms.body)
+        page = self.url_open(f"/c/{grouped.token}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("300,00", page.text)
+        # A link that still works has nothing to renew.
+        again = self.url_open(
+            f"/my/dunning/items/{grouped.token}/new_link",
+            data={"csrf_token": csrf},
+            allow_redirects=False,
+        )
+        self.assertEqual(again.status_code, 303)
+        sent_sms = self.env["sms.gateway.message"].search([("partner_id", "=", self.sp.id)])
+        self.assertEqual(len(sent_sms), 1)
+
+    def test_a_new_link_for_a_settled_invoice_leaves_the_grouped_link_working(self):
+        """An invoice paid 80 days ago (its link expired) and one open: asking
+        for a new link of the paid one replaces that invoice's links only; the
+        grouped link of the open one keeps working."""
+        open_move = self._invoice(self.sp, date(2027, 1, 20), 150.0)
+        self._pay(self.move, date=date(2026, 11, 20))
+        with freeze_time(datetime(2027, 2, 8, 13, 0)):  # 80 days after
+            grouped = self.env["dunning.customer.link"]._for(self.sp, self.company)
+            token = grouped.token
+            self.assertEqual(self.url_open(f"/c/{token}").status_code, 200)
+            open_move._dunning_ensure_tokens()
+            open_token, open_short = open_move.access_token, open_move.dunning_link_token
+            old_token = self.move.access_token
+            page = self._open()
+            self.assertEqual(page.status_code, 410)
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+            sent = self.url_open(
+                f"/my/invoices/{self.move.id}/dunning/new_link",
+                data={"csrf_token": csrf, "access_token": old_token},
+                allow_redirects=False,
+            )
+            self.assertEqual(sent.status_code, 200)
+            self.assertIn("(11) *****-4321", sent.text)
+            self.assertEqual(self._open(token=old_token).status_code, 303)
+            page = self.url_open(f"/c/{token}")
+            self.assertEqual(page.status_code, 200)
+            self.assertIn(open_move.name, page.text)
+            self.assertIn("150,00", page.text)
+            self.assertEqual(self._open(open_move, open_token).status_code, 200)
+            short = self.url_open(f"/c/{open_short}", allow_redirects=False)
+            self.assertEqual(short.status_code, 303)
 
     def test_the_company_sets_how_long_and_the_customer_logged_in_always_sees_theirs(self):
         self.company.dunning_link_days = 10
@@ -297,4 +367,4 @@ class TestDunningPortalLinks(DunningCase, HttpCase):
         # Revoked: the link given before opens nothing.
         link = self.env["dunning.customer.link"].search([("partner_id", "=", self.sp.id)])
         link._revoke()
-        self.assertEqual(self.url_open(f"/{path}").status_code, 404)
+        self.assertEqual(self.url_open(f"/{path}").status_code, 410)
