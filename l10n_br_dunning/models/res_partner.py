@@ -274,12 +274,13 @@ class ResPartner(models.Model):
         make, a request or an agreement to look at, a Pix to review): the
         users in ``before`` (a stage's own person), the customer's salesperson,
         the company's collections user, the users in ``after``, else the
-        administrator; only an internal user who works for ``company`` (never
-        whoever runs the scheduled action)."""
+        administrator; only an active internal user who works for ``company``
+        (``res.users._sms_gateway_may_handle``: never whoever runs the scheduled
+        action, nor OdooBot, the salesperson of what a script or an import
+        created)."""
         candidates = (*before, self.commercial_partner_id.user_id, company.dunning_collector_id)
         for user in (*candidates, *after):
-            user = user.sudo() if user else user
-            if user and not user.share and company in user.company_ids:
+            if user and user._sms_gateway_may_handle(company):
                 return user.with_env(self.env)
         # The administrator by its cached xmlid (env.ref checks it exists with a
         # query each time: a run's calls asked hundreds of times).

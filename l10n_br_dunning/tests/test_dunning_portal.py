@@ -367,6 +367,16 @@ class TestDunningPortal(DunningCase, HttpCase):
         self._post("dispute", {"reason": "wrong_amount", "note": "Valor errado"})
         self.assertEqual(self.move.activity_ids.user_id, self.env.ref("base.user_admin"))
 
+    def test_collections_user_gets_it_when_odoobot_or_a_former_employee_sells(self):
+        """OdooBot (an invoice a script or an import created) and an archived
+        user see no to-do: the collections user gets it."""
+        former = self.env["res.users"].create({"name": "Ex-vendedor", "login": "ex_vendedor"})
+        former.active = False
+        for salesperson in (self.env.ref("base.user_root"), former):
+            self.move.invoice_user_id = salesperson
+            self._post("dispute", {"reason": "wrong_amount", "note": "Valor errado"})
+            self.assertEqual(self.move.activity_ids.user_id, self.env.ref("base.user_admin"))
+
     def test_dispute_needs_a_reason(self):
         response = self._post("dispute", {"reason": "nonsense"})
         self.assertEqual(response.status_code, 400)

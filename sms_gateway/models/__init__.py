@@ -12,4 +12,5 @@ from . import sms_opt_out
 from . import sms_sms
 from . import sms_template
 from . import res_partner
+from . import res_users
 from . import mail_notification

@@ -281,13 +281,14 @@ class SmsGatewayMixin(models.AbstractModel):
         """Who answers ``partner``'s message to this account: someone who works
         for the account's company, the one written to (a customer of two
         companies has one salesperson, who may work for the other only): their
-        salesperson, else the account's reply user, else the administrator.
+        salesperson, else the account's reply user, else the administrator;
+        only a person who logs in (``res.users._sms_gateway_may_handle``).
         An add-on that knows who handles collections adds its own."""
         self.ensure_one()
         company = self.company_id
         for user in (partner.user_id, partner.commercial_partner_id.user_id, self.reply_user_id):
             user = user.sudo()
-            if user and not user.share and (not company or company in user.company_ids):
+            if user and user._sms_gateway_may_handle(company):
                 return user
         return self.env.ref("base.user_admin")
 

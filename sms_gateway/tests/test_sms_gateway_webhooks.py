@@ -370,6 +370,28 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         self.env.invalidate_all()
         self.assertIn("Alô", self.partner.message_ids[0].body)
 
+    def test_a_reply_never_reaches_an_archived_salesperson_or_odoobot(self):
+        """Maria's salesperson left (archived), then OdooBot (a script set it):
+        her SMS goes to the gateway's reply user, who can see it."""
+        reply_user = new_test_user(self.env, "respostas_aurora", groups="base.group_user")
+        self.zenvia.reply_user_id = reply_user
+        payload = {
+            "type": "MESSAGE",
+            "message": {
+                "id": "in-archived",
+                "from": "5511987654321",
+                "contents": [{"type": "text", "text": "Quem fala?"}],
+            },
+        }
+        self.salesperson.active = False
+        for salesperson in (self.salesperson, self.env.ref("base.user_root")):
+            self.partner.user_id = salesperson
+            payload["message"]["id"] = f"in-{salesperson.id}"
+            self.assertEqual(self._post_json(self.zenvia.inbound_url, payload).status_code, 200)
+            self.env.invalidate_all()
+            self.assertEqual(self.partner.activity_ids[:1].user_id, reply_user)
+            self.partner.activity_ids.unlink()
+
     def test_a_reply_to_another_company_reaches_that_companys_person(self):
         """Maria is a customer of both companies; her salesperson works for
         company A only. Her SMS to company B's number goes to B's reply user
