@@ -101,7 +101,7 @@ class DunningPortalRequest(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         if prepared.activity and move:
-            self._schedule_activity(move, *prepared.activity)
+            self._schedule_activity(move, *prepared.activity, kind=kind)
         return self.sudo().create(
             {
                 **prepared.log_values,
@@ -208,14 +208,54 @@ class DunningPortalRequest(models.Model):
         )
 
     @api.model
-    def _schedule_activity(self, move, summary, note):
-        """A to-do for the person who handles this invoice's collection."""
+    def _schedule_activity(self, move, summary, note, kind=None):
+        """A to-do for the person who handles this invoice's collection. The
+        customer saying it again ("já paguei" twice, a later date promised)
+        brings the open to-do of that ``kind`` up to date (what they said last,
+        due today) instead of adding one beside it."""
         user = move.commercial_partner_id._dunning_collections_user(
             move.company_id, before=(move.invoice_user_id,)
         )
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        summaries = self._activity_summaries(kind)
+        open_todo = move.sudo().activity_ids.filtered(
+            lambda activity: activity.activity_type_id == todo and activity.summary in summaries
+        )[:1]
+        if open_todo:
+            open_todo.write(
+                {
+                    "user_id": user.id,
+                    "summary": summary,
+                    "note": note,
+                    "date_deadline": fields.Date.context_today(open_todo),
+                }
+            )
+            return open_todo
         return move.sudo().activity_schedule(
             "mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=note
         )
+
+    @api.model
+    def _activity_summary(self, kind):
+        """The summary of the to-do a request of ``kind`` gives (None: none)."""
+        return {
+            "paid": self.env._("Check the payment the customer reports"),
+            "dispute": self.env._("Resolve the customer's dispute"),
+            "promise": self.env._("New payment date proposed by the customer"),
+        }.get(kind)
+
+    @api.model
+    def _activity_summaries(self, kind):
+        """That summary in every language installed: an earlier request may
+        have come in another (the portal in the customer's, a reply in the
+        company's)."""
+        if not kind:
+            return set()
+        summaries = {
+            self.with_context(lang=code)._activity_summary(kind)
+            for code, _name in self.env["res.lang"].get_installed()
+        }
+        return summaries - {None}
 
     # -- the flows: check an answer, say what applying it means -------------------------
     @api.model
@@ -255,7 +295,7 @@ class DunningPortalRequest(models.Model):
             ),
             pause=("paid_claim", until),
             receipt=stored,
-            activity=(self.env._("Check the payment the customer reports"), details),
+            activity=(self._activity_summary("paid"), details),
             log_values={"payment_method": method},
         )
 
@@ -274,7 +314,7 @@ class DunningPortalRequest(models.Model):
             note=self.env._("The customer disputes this invoice: %(details)s", details=details),
             move_values={"dunning_dispute_reason": reason},
             pause=("dispute", False),
-            activity=(self.env._("Resolve the customer's dispute"), details),
+            activity=(self._activity_summary("dispute"), details),
         )
 
     @api.model
@@ -304,7 +344,7 @@ class DunningPortalRequest(models.Model):
             move_values={"dunning_promise_date": promised_on},
             pause=("promise", promised_on + timedelta(days=1)),
             activity=(
-                self.env._("New payment date proposed by the customer"),
+                self._activity_summary("promise"),
                 self.env._(
                     "%(details)s Decline it from the invoice if it does not suit.",
                     details=details,

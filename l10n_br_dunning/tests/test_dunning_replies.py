@@ -528,6 +528,37 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         note = self.sp.message_ids.filtered(lambda m: "ela faleceu" in (m.body or ""))[:1]
         self.assertIn(self.company.name, note.body)
 
+    def test_a_claim_on_an_invoice_odoobot_sells_reaches_a_person_once(self):
+        """An invoice a script created (its salesperson OdooBot, inactive):
+        "já paguei" is checked by the company's collections user, not left to
+        OdooBot; saying it again brings that to-do up to date (what was said
+        last, due today) instead of adding a second one."""
+        collector = self._user("cobranca_aurora", self.company)
+        self.company.dunning_collector_id = collector
+        self.move.invoice_user_id = self.env.ref("base.user_root")
+        self.assertEqual(self._reply("JA PAGUEI ONTEM").action, "paid")
+        (todo,) = self.move.activity_ids
+        self.assertEqual(todo.user_id, collector)
+        self.assertIn("12/14/2026", todo.note)
+        self.assertEqual(todo.date_deadline, date(2026, 12, 15))
+        self._reply("ja paguei hoje", at=REPLY_AT + timedelta(days=1))
+        (todo,) = self.move.activity_ids
+        self.assertEqual(todo.user_id, collector)
+        self.assertIn("12/16/2026", todo.note)
+        self.assertEqual(todo.date_deadline, date(2026, 12, 16))
+
+    def test_promises_said_again_keep_one_to_do_and_disputes_theirs(self):
+        """Five promises on one invoice: one to-do with the last date; a
+        dispute beside them is a to-do of its own."""
+        for day in ("16", "17", "18", "21", "22"):
+            self.assertEqual(self._reply(f"vou pagar dia {day}")[:1].action, "promise")
+        (todo,) = self.move.activity_ids
+        self.assertIn("12/22/2026", todo.note)
+        later = REPLY_AT + timedelta(hours=2)  # past the hour's limit of requests
+        dispute = self._reply("nao reconheco essa cobranca, nunca recebi o produto", at=later)
+        self.assertEqual(dispute[:1].action, "dispute")
+        self.assertEqual(len(self.move.activity_ids), 2)
+
     def test_the_plural_stop_stops(self):
         """ "PAREM!" (the plural a family writes) stops the SMS at once, as
         "para" does, and needs nobody."""
