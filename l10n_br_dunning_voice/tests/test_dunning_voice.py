@@ -19,6 +19,7 @@ from odoo.addons.voice_gateway.tools.tests.voice_stand_in import (
     MACHINE,
     NO_ANSWER,
     Person,
+    twilio_signature,
 )
 
 DUE = date(2026, 12, 10)  # a Thursday
@@ -184,6 +185,42 @@ class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
         # Nobody again: no third call.
         self.assertEqual((event.state, event.delivery_status), ("queued", "failed"))
         self.assertEqual(len(self.env["voice.call"].search([("partner_id", "=", self.sp.id)])), 2)
+
+    def test_a_call_whose_answer_never_came_goes_to_the_collections_user(self):
+        """Twilio took the call and its answer never came: the call is not
+        placed again, the collections user gets one to-do naming the customer
+        and the call; Twilio's later "no answer" still settles it, and the
+        régua calls once more as for any unanswered call."""
+        collector = new_test_user(
+            self.env,
+            "cobranca_voz",
+            groups="base.group_user",
+            company_id=self.company.id,
+            company_ids=[(6, 0, self.company.ids)],
+        )
+        self.company.dunning_collector_id = collector
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self.stand_in.script = ["slow"]
+        with freeze_time(D3_RUN):
+            self.env["voice.call"]._cron_send()
+        event = self._call_event(move)
+        call = event.voice_call_id
+        self.assertEqual((call.state, event.state), ("unknown", "queued"))
+        (todo,) = self.sp.activity_ids
+        self.assertEqual(todo.user_id, collector)
+        self.assertIn("Maria Souza", todo.summary)
+        self.assertIn(call.uuid, todo.note)
+        self.env.flush_all()
+        path = f"/voice_gateway/{self.account.id}/status?ref={call.uuid}"
+        form = {"CallSid": "CA-late", "CallStatus": "no-answer", "To": SP}
+        signature = twilio_signature(f"{self.base_url()}{path}", form, self.stand_in.auth_token)
+        with freeze_time(D3_RUN):
+            response = self.url_open(path, data=form, headers={"X-Twilio-Signature": signature})
+        self.assertEqual(response.status_code, 200)
+        self.env.invalidate_all()
+        self.assertEqual(call.state, "no_answer")
+        self.assertEqual((event.state, event.origin), ("deferred", "retry"))
 
     def test_a_call_the_provider_refuses_goes_by_sms_instead(self):
         call_stage = self.stages[15]

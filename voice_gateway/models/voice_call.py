@@ -177,7 +177,7 @@ class VoiceCall(models.Model):
         now = fields.Datetime.now()
         by_uuid = {call.uuid: call for call in self}
         retry_at = []
-        failed = self.browse()
+        failed = unknown = self.browse()
         for result in results:
             call = by_uuid[result.uuid]
             attempts = call.attempts + 1
@@ -211,10 +211,13 @@ class VoiceCall(models.Model):
                     failed |= call
             else:
                 values = {"state": "unknown", "error_detail": result.detail, "next_try": False}
+                unknown |= call
             values["attempts"] = attempts
             call.write(values)
         if failed:
             failed._on_ended()
+        if unknown:
+            unknown._on_unknown()
         # Outcomes that came while these calls were being placed (before their
         # ids were written): applied now, and once more after the commit.
         account._apply_early_reports()
@@ -264,6 +267,10 @@ class VoiceCall(models.Model):
         the customer waits for the link on the line)."""
         self.ensure_one()
         script = flow.Script.from_dict(self.script)
+        if self.state in ENDED:
+            # A request replayed after the call ended (its outcome recorded):
+            # nothing of the call changes, the line is hung up.
+            return twiml.render(flow.Turn(), script)
         turn = flow.next_turn(script, step, keys, answered_by, attempt)
         values = {}
         if answered_by and not self.answered_by:
@@ -357,6 +364,37 @@ class VoiceCall(models.Model):
         self.ensure_one()
         if choice == flow.OPT_OUT:
             self.env["voice.opt.out"].sudo()._add(self.number, self.company_id, self.partner_id)
+        return None
+
+    def _on_unknown(self):
+        """These calls may have rung: the provider took the request and its
+        answer never came (a read timeout, a worker stopped). They are never
+        placed again and wait for a status report; meanwhile who answers for
+        the account's company (``_reply_user``: the collections user where the
+        régua is installed) gets one to-do per call to check it with the
+        provider, on the customer (else on the account)."""
+        for call in self:
+            account = call.account_id._in_staff_lang()
+            env = account.env
+            customer = call.partner_id.display_name or call.number
+            note = env._(
+                "The automated call to %(customer)s at %(number)s (our reference %(call)s), "
+                "placed through %(account)s, may have rung: the provider's answer never came "
+                "(%(detail)s). It is not placed again; check with the provider what became of "
+                "it. A status report from the provider still settles it.",
+                call=call.uuid,
+                customer=customer,
+                number=call.number,
+                account=account.name,
+                detail=call.error_detail or "-",
+            )
+            summary = env._(
+                "Check an automated call to %(customer)s with the provider", customer=customer
+            )
+            user = account._reply_user(call.partner_id)
+            (call.partner_id or account).sudo().activity_schedule(
+                "mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=note
+            )
         return None
 
     def _on_ended(self):

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.sms_gateway.tools import sessions
 
@@ -136,6 +136,68 @@ class TestVoiceCalls(VoiceStandInMixin, HttpCase):
         self.assertEqual(call.state, "unknown")
         self.env["voice.call"]._cron_send()
         self.assertEqual(len(self.stand_in.requests), 1)
+
+    def test_a_call_whose_answer_never_came_goes_to_a_person_until_its_status_comes(self):
+        """Twilio took the call and its answer never came (a read timeout): the
+        call may ring, so it is not placed again; the account's reply user gets
+        one to-do naming the customer and the call, and Twilio's later status
+        still settles it."""
+        reply_user = new_test_user(self.env, "cobranca_voz", groups="base.group_user")
+        self.twilio.reply_user_id = reply_user
+        self.stand_in.script = ["slow"]
+        call = self.env["voice.call"]._enqueue(
+            [{"partner": self.customer, "number": NUMBER, "account": self.twilio, "script": SCRIPT}]
+        )
+        self.env["voice.call"]._cron_send()
+        self.assertEqual(call.state, "unknown")
+        (todo,) = self.customer.activity_ids
+        self.assertEqual(todo.user_id, reply_user)
+        self.assertIn("Maria Souza", todo.summary)
+        self.assertIn(call.uuid, todo.note)
+        self.assertIn(NUMBER, todo.note)
+        self.env["voice.call"]._cron_send()
+        self.assertEqual(len(self.stand_in.requests), 1)
+        self.assertEqual(len(self.customer.activity_ids), 1)
+        # Twilio rang nobody and says so later, signed, on the call's status
+        # URL: the call ends as not answered.
+        self.env.flush_all()
+        path = f"/voice_gateway/{self.twilio.id}/status?ref={call.uuid}"
+        form = {"CallSid": "CA-late", "CallStatus": "no-answer", "To": NUMBER}
+        signature = twilio_signature(f"{self.base_url()}{path}", form, self.stand_in.auth_token)
+        response = self.url_open(path, data=form, headers={"X-Twilio-Signature": signature})
+        self.assertEqual(response.status_code, 200)
+        self.env.invalidate_all()
+        self.assertEqual(call.state, flow.NO_ANSWER)
+        self.assertIn("No answer", self.customer.message_ids[0].body)
+
+    def test_a_turn_replayed_after_the_call_ended_changes_nothing(self):
+        """A validly signed turn request replayed once the call ended (start,
+        identify, the menu) hangs up and leaves the call's record as it was."""
+        call = self._call(person=Person(keys=["1", "1"]))
+        self.assertEqual((call.state, call.keys), ("confirmed", "11"))
+        before = (call.keys, call.transcript, call.choice, call.flow_outcome)
+        base = {
+            "CallSid": call.provider_call_id,
+            "AccountSid": self.stand_in.account_sid,
+            "CallStatus": "in-progress",
+        }
+        for step in (flow.START, flow.IDENTIFY, flow.MENU):
+            path = f"/voice_gateway/{self.twilio.id}/flow/{call.uuid}/{step}?attempt=0"
+            form = {**base, "Digits": "1"} if step != flow.START else base
+            response = self.url_open(
+                path,
+                data=form,
+                headers={
+                    "X-Twilio-Signature": twilio_signature(
+                        f"{self.base_url()}{path}", form, self.stand_in.auth_token
+                    )
+                },
+            )
+            self.assertEqual(response.status_code, 200)
+            self.assertIn(b"<Hangup/>", response.content)
+            self.assertNotIn(b"<Say", response.content)
+        call.invalidate_recordset()
+        self.assertEqual((call.keys, call.transcript, call.choice, call.flow_outcome), before)
 
     def test_an_outage_retries_later_a_refusal_fails_with_its_reason(self):
         self.stand_in.script = [503]
