@@ -15,9 +15,12 @@ templates that came after the database's version (``tools/shipped.ADDED_IN``).
 """
 
 import copy
+import html
 import json
 import logging
 import os
+import re
+from datetime import timedelta
 
 from lxml import etree
 
@@ -291,3 +294,128 @@ def reset_class_policies(cr):
             partner_ids,
         )
     return reset
+
+
+# The note the weekly action posted when it wrote learned hours as the
+# customer's preference (before 18.0.1.8.0), as the button still posts it.
+_LEARNED_NOTE = "Preferred hours set to %(hours)s, learned from history: %(evidence)s"
+
+
+def move_learned_hours(env):
+    """Before 18.0.1.8.0 the weekly action of a company ticking *Apply learned
+    hours* wrote the hours it learned as the customer's preferred hours, which
+    every company then kept to, and never learned them again. Where that value
+    is still the customer's and can be told apart, it moves to the learned
+    hours of the company whose action wrote it (``dunning_learned_hours``) and
+    the customer's preference goes back to "any":
+
+    - the customer's last note setting hours is the action's (its author is
+      the scheduled action's user: a person pressing *Use the suggested hours*
+      is the author of theirs, and keeps it as the customer's preference);
+    - it names the hours the customer prefers now, and the customer has not
+      saved their preferences on the portal since;
+    - the company is the first, in the action's order (companies ticking the
+      option now first), that reminded the customer in the 90 days before the
+      note (those the action looked at).
+
+    Anything else stays the customer's preference. Returns {partner id:
+    company id} of the values moved."""
+    cron = env.ref("l10n_br_dunning.ir_cron_dunning_suggested_hours", raise_if_not_found=False)
+    job_author = (cron.user_id or env.ref("base.user_root")).partner_id
+    langs = [code for code, _name in env["res.lang"].get_installed()]
+    Partner = env["res.partner"].with_context(active_test=False)
+    field = Partner._fields["dunning_preferred_hours"]
+    # {lang: (the note's opening, its separator before the evidence, {label: key})}
+    notes = {}
+    for lang in langs:
+        lang_env = env(context=dict(env.context, lang=lang))
+        text = lang_env._(_LEARNED_NOTE)
+        if "%(hours)s" not in text or "%(evidence)s" not in text:
+            continue
+        opening, rest = text.split("%(hours)s", 1)
+        separator = rest.split("%(evidence)s", 1)[0]
+        labels = {label: key for key, label in field._description_selection(lang_env)}
+        notes[lang] = (opening, separator, labels)
+    openings = list({opening for opening, _sep, _labels in notes.values()})
+    if not openings:
+        return {}
+    env.flush_all()
+    env.cr.execute(
+        SQL(
+            """
+            SELECT DISTINCT ON (m.res_id) m.res_id, m.author_id, m.date, m.body
+              FROM mail_message m
+             WHERE m.model = 'res.partner' AND m.message_type != 'user_notification'
+               AND (%s)
+          ORDER BY m.res_id, m.date DESC, m.id DESC
+            """,
+            SQL(" OR ").join(SQL("m.body::text ILIKE %s", f"%{opening}%") for opening in openings),
+        )
+    )
+    notes_found = env.cr.fetchall()
+    companies = env["res.company"].search([])
+    companies = companies.filtered("dunning_apply_suggested_hours") | companies
+    Event = env["dunning.event"].sudo()
+    moved = {}
+    for partner_id, author_id, date, body in notes_found:
+        partner = Partner.browse(partner_id).exists()
+        if not partner or author_id != job_author.id:
+            continue
+        evidence = _learned_from_note(body, notes, partner.dunning_preferred_hours)
+        if not evidence:
+            continue
+        if env["dunning.portal.request"].search_count(
+            [
+                ("partner_id", "=", partner.id),
+                ("kind", "=", "preferences"),
+                ("create_date", ">", date),
+            ],
+            limit=1,
+        ):
+            continue
+        company = next(
+            (
+                company
+                for company in companies
+                if Event.search_count(
+                    [
+                        ("partner_id", "=", partner.id),
+                        ("company_id", "=", company.id),
+                        ("sent_at", ">=", date - timedelta(days=90)),
+                        ("sent_at", "<=", date),
+                    ],
+                    limit=1,
+                )
+            ),
+            None,
+        )
+        if not company:
+            continue
+        hours = partner.dunning_preferred_hours
+        partner.with_company(company).write(
+            {"dunning_learned_hours": hours, "dunning_learned_hours_evidence": evidence}
+        )
+        partner.dunning_preferred_hours = "any"
+        moved[partner.id] = company.id
+        _logger.info(
+            "Customer %s: the hours %s learned (%s) are that company's learned hours now, "
+            "no longer the customer's preferred hours",
+            partner.id,
+            company.id,
+            hours,
+        )
+    return moved
+
+
+def _learned_from_note(body, notes, preferred):
+    """The evidence a learned-hours note gives for ``preferred`` (the hours the
+    customer prefers now), or None when the note names other hours."""
+    text = html.unescape(re.sub(r"<[^>]+>", "", str(body or "")))
+    for opening, separator, labels in notes.values():
+        start = text.find(opening)
+        if start < 0:
+            continue
+        named, _sep, evidence = text[start + len(opening) :].partition(separator)
+        if labels.get(named.strip()) == preferred and preferred != "any":
+            return evidence.strip() or named.strip()
+    return None

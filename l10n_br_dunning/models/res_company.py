@@ -61,6 +61,7 @@ PLANNING_FIELDS = frozenset(
         "dunning_window_end",
         "dunning_saturday",
         "dunning_bank_holidays",
+        "dunning_apply_suggested_hours",
     }
 )
 
@@ -118,8 +119,10 @@ class ResCompany(models.Model):
     )
     dunning_apply_suggested_hours = fields.Boolean(
         "Apply learned hours",
-        help="Every week, customers without preferred hours of their own get the period in "
-        "which they most often paid or answered after a reminder (shown on the customer).",
+        help="Every week, this company learns again from its own reminders the period in which "
+        "each customer without preferred hours of their own most often paid or answered, and "
+        "contacts them then (shown on the customer as this company's learned hours). Other "
+        "companies and the customer's own preference are not changed.",
     )
     dunning_email_fallback = fields.Boolean(
         "E-mail when SMS is impossible",
@@ -498,7 +501,9 @@ class ResCompany(models.Model):
     def _dunning_window(self, partner=None, preferred=True):
         """The sending window: the company's, narrowed to what the customer's
         state law allows (tools/business_calendar.py, STATE_LAWS), then (unless
-        ``preferred`` is False) to the hours the customer prefers."""
+        ``preferred`` is False) to the customer's hours for this company
+        (``res.partner._dunning_hours``: their own preference, else the hours
+        this company learned, when it applies them)."""
         self.ensure_one()
         weekdays = frozenset(range(6 if self.dunning_saturday else 5))
         window = SendWindow(
@@ -509,7 +514,7 @@ class ResCompany(models.Model):
         if not partner:
             return legal_window(window)
         window = legal_window(window, partner._dunning_state(self))
-        return window.narrowed(partner.dunning_preferred_hours) if preferred else window
+        return window.narrowed(partner._dunning_hours(self)) if preferred else window
 
     def _dunning_hours_offered(self, partner):
         """The preferred hours ``partner`` may choose with this company: those

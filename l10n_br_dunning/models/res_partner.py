@@ -31,6 +31,12 @@ from .account_move_line import effective_due
 from .dunning_context import PlanningContext, format_money, to_utc
 from .dunning_effectiveness import PAID_MOVES
 
+# The periods a customer's hours may be narrowed to (tools/best_hour.py PERIODS).
+HOUR_PERIODS = [
+    ("morning", "Mornings"),
+    ("afternoon", "Afternoons"),
+    ("evening", "Evenings (18h to 20h, where the law allows)"),
+]
 PAYER_CLASSES = [
     ("good", "Good payer"),
     ("attention", "Attention"),
@@ -118,18 +124,32 @@ class ResPartner(models.Model):
         ],
         "Preferred hours",
         default="any",
+        help="The customer's own choice (the portal's preferences, or a person): every "
+        "company's reminders keep to it.",
     )
     dunning_suggested_hours = fields.Selection(
-        [
-            ("morning", "Mornings"),
-            ("afternoon", "Afternoons"),
-            ("evening", "Evenings (18h to 20h, where the law allows)"),
-        ],
+        HOUR_PERIODS,
         "Suggested hours",
         compute="_compute_dunning_suggested_hours",
         help="Learned from the last year: the period in which this customer most often paid, "
         "answered the call, or acted on the portal after a reminder. Applied only when a "
         "person accepts it, or the company's setting does.",
+    )
+    # Hours learned from one company's own history (its weekly scheduled action,
+    # when it ticks "Apply learned hours"): that company's, never the customer's
+    # preference, applied to its reminders only (``_dunning_hours``).
+    dunning_learned_hours = fields.Selection(
+        HOUR_PERIODS,
+        "Hours learned by this company",
+        company_dependent=True,
+        readonly=True,
+        help="Learned every week from this company's own reminders to the customer, when the "
+        "company ticks Apply learned hours. They apply to this company's reminders only, while "
+        "it ticks that option and the customer has no preferred hours of their own; other "
+        "companies do not use them.",
+    )
+    dunning_learned_hours_evidence = fields.Char(
+        "Learned from", company_dependent=True, readonly=True
     )
     dunning_hours_evidence = fields.Char(
         "Why these hours", compute="_compute_dunning_suggested_hours"
@@ -239,6 +259,14 @@ class ResPartner(models.Model):
         if (replan | {"dunning_preferred_hours"}) & set(vals):
             self.env["account.move.line"].sudo()._dunning_replan_partners(
                 self.commercial_partner_id
+            )
+        elif "dunning_learned_hours" in vals:
+            # One company's value (company-dependent): its installments only.
+            self.env["account.move.line"].sudo()._dunning_plan_open_installments(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", self.env.company.id),
+                ]
             )
         return result
 
@@ -781,8 +809,23 @@ class ResPartner(models.Model):
             for channel, sent_at, event_ids, paid, replied, visited in rows
         ]
 
-    def _dunning_hours_suggestion(self, company):
-        """best_hour.suggest over this customer's contacts, at their local time."""
+    def _dunning_hours(self, company):
+        """The hours ``company`` contacts this customer in (a key of
+        ``dunning_preferred_hours``): the customer's own preference, for every
+        company; else the hours ``company`` learned, while it ticks Apply
+        learned hours (``best_hour.hours_for``). ``res.company._dunning_window``
+        asks it."""
+        self.ensure_one()
+        partner = self.commercial_partner_id.with_company(company)
+        return best_hour.hours_for(
+            partner.dunning_preferred_hours,
+            partner.dunning_learned_hours,
+            company.dunning_apply_suggested_hours,
+        )
+
+    def _dunning_hours_suggestion(self, company, current=None):
+        """best_hour.suggest over this customer's contacts, at their local time,
+        against ``current`` (default: the hours ``company`` contacts them in)."""
         self.ensure_one()
         partner = self.commercial_partner_id
         if not partner.id:
@@ -792,7 +835,7 @@ class ResPartner(models.Model):
             best_hour.Contact(to_utc(row["sent_at"]).astimezone(tz), row["answer"])
             for row in partner._dunning_contact_history(company)
         ]
-        return best_hour.suggest(contacts, partner.dunning_preferred_hours or "any")
+        return best_hour.suggest(contacts, current or partner._dunning_hours(company))
 
     def _dunning_hours_evidence_text(self, suggestion):
         """ "Paid 4 of 5 times after a contact in the afternoon." """
@@ -816,36 +859,37 @@ class ResPartner(models.Model):
         )
 
     def action_dunning_apply_suggested_hours(self):
-        """A person accepts the suggested hours: the régua contacts the customer then."""
+        """A person accepts the suggested hours: they become the customer's
+        preferred hours (every company's reminders keep to them)."""
         self.env["account.move"]._dunning_check_collections_user()
+        labels = dict(self._fields["dunning_preferred_hours"]._description_selection(self.env))
         for partner in self.filtered("dunning_suggested_hours"):
-            partner._dunning_apply_hours(
-                partner.dunning_suggested_hours, partner.dunning_hours_evidence
+            hours, evidence = partner.dunning_suggested_hours, partner.dunning_hours_evidence
+            partner.dunning_preferred_hours = hours
+            partner.message_post(
+                body=self.env._(
+                    "Preferred hours set to %(hours)s, learned from history: %(evidence)s",
+                    hours=labels[hours],
+                    evidence=evidence,
+                ),
+                subtype_xmlid="mail.mt_note",
             )
         return True
 
-    def _dunning_apply_hours(self, hours, evidence):
-        self.ensure_one()
-        labels = dict(self._fields["dunning_preferred_hours"]._description_selection(self.env))
-        self.dunning_preferred_hours = hours
-        self.message_post(
-            body=self.env._(
-                "Preferred hours set to %(hours)s, learned from history: %(evidence)s",
-                hours=labels[hours],
-                evidence=evidence,
-            ),
-            subtype_xmlid="mail.mt_note",
-        )
-
     @api.model
     def _cron_dunning_suggested_hours(self):
-        """Companies that accept suggestions by setting: customers without a
-        preference of their own, contacted in the last 90 days, get the hours
-        in which they answered most often."""
+        """Each company that applies learned hours learns them again, every
+        week, from its own history: for its customers without preferred hours
+        of their own, contacted in the last 90 days or with hours it learned
+        before, the period in which they answered most often becomes (or stays)
+        its learned hours (``dunning_learned_hours``, this company's only); a
+        history that no longer tells keeps what was learned. The customer's own
+        preference is never written."""
+        Partner = self.sudo()
         for company in self.env["res.company"].search(
             [("dunning_apply_suggested_hours", "=", True)]
         ):
-            partners = (
+            contacted = (
                 self.env["dunning.event"]
                 .sudo()
                 .search(
@@ -854,15 +898,42 @@ class ResPartner(models.Model):
                         ("sent_at", ">=", fields.Datetime.now() - timedelta(days=90)),
                     ]
                 )
-                .partner_id.filtered(lambda p: (p.dunning_preferred_hours or "any") == "any")
+                .partner_id
             )
-            for partner in partners.with_company(company):
-                suggestion = partner._dunning_hours_suggestion(company)
-                if suggestion:
-                    partner._dunning_apply_hours(
-                        suggestion.period, partner._dunning_hours_evidence_text(suggestion)
-                    )
+            learned = Partner.with_company(company).search([("dunning_learned_hours", "!=", False)])
+            partners = (contacted | learned).commercial_partner_id.with_company(company)
+            for partner in partners.filtered(
+                lambda p: (p.dunning_preferred_hours or "any") == "any"
+            ):
+                suggestion = partner._dunning_hours_suggestion(company, current="any")
+                if not suggestion:
+                    continue
+                evidence = partner._dunning_hours_evidence_text(suggestion)
+                if suggestion.period != partner.dunning_learned_hours:
+                    partner._dunning_learn_hours(company, suggestion.period, evidence)
+                elif evidence != partner.dunning_learned_hours_evidence:
+                    # The same hours, with the newer figures.
+                    partner.dunning_learned_hours_evidence = evidence
         return True
+
+    def _dunning_learn_hours(self, company, hours, evidence):
+        """``company`` learned ``hours`` for this customer: stored as its own,
+        and said on the customer's chatter."""
+        self.ensure_one()
+        partner = self.with_company(company)
+        partner.write({"dunning_learned_hours": hours, "dunning_learned_hours_evidence": evidence})
+        labels = dict(self._fields["dunning_learned_hours"]._description_selection(self.env))
+        partner.message_post(
+            body=self.env._(
+                "Hours learned by %(company)s: %(hours)s. %(evidence)s They apply to "
+                "%(company)s's reminders only, while the customer has no preferred hours of "
+                "their own.",
+                company=company.name,
+                hours=labels[hours],
+                evidence=evidence,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
 
     def action_dunning_send_statement(self):
         """The e-mail composer with the statement template (PDF attached), in

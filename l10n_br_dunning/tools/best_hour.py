@@ -14,6 +14,11 @@ in that period and in at least one other to compare it with, at least half of
 them answered, and a rate clearly above every other period that has enough
 contacts to compare (``MARGIN``). Nothing
 is applied here: a person, or the company's setting, accepts a suggestion.
+
+``hours_for`` says which hours the régua keeps to with one company: the
+customer's own preference (chosen on the portal or set by a person) for
+every company, else the hours that company learned from its own history,
+while it applies learned hours.
 """
 
 from collections import Counter
@@ -92,3 +97,15 @@ def suggest(contacts, current="any"):
     if best == current:
         return None
     return Suggestion(best, answered, count, [kind for kind, _n in kinds.most_common()])
+
+
+def hours_for(preferred, learned, apply_learned):
+    """The hours one company contacts a customer in (a key of
+    res.partner.dunning_preferred_hours): the customer's own ``preferred``
+    hours (every company), else the hours this company ``learned`` from its
+    own history when it applies them (``apply_learned``), else "any"."""
+    if preferred and preferred != "any":
+        return preferred
+    if apply_learned and learned:
+        return learned
+    return "any"

@@ -9,6 +9,7 @@ from ..best_hour import (
     MORNING,
     PAID,
     Contact,
+    hours_for,
     period_of,
     suggest,
 )
@@ -61,3 +62,12 @@ def test_one_period_alone_is_no_best_hour():
     """A good payer reminded at the window's opening answers in the morning:
     that says nothing against the afternoon."""
     assert suggest([at(9, d, PAID) for d in range(1, 8)]) is None
+
+
+def test_the_customers_own_hours_come_before_the_learned_ones():
+    assert hours_for("morning", AFTERNOON, True) == "morning"
+    assert hours_for("any", AFTERNOON, True) == AFTERNOON
+    assert hours_for(False, AFTERNOON, True) == AFTERNOON
+    # Learned hours apply only while the company applies them.
+    assert hours_for("any", AFTERNOON, False) == "any"
+    assert hours_for("any", False, True) == "any"
