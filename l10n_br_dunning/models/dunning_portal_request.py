@@ -288,8 +288,8 @@ class DunningPortalRequest(models.Model):
         return Answer(
             details=details,
             note=self.env._(
-                "The customer says this invoice is paid: %(details)s The régua waits until "
-                "%(until)s.",
+                "The customer says this invoice is paid: %(details)s The régua sends no "
+                "reminder of it before %(until)s.",
                 details=details,
                 until=format_date(self.env, until),
             ),

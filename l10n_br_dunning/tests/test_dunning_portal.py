@@ -276,6 +276,14 @@ class TestDunningPortal(DunningCase, HttpCase):
         done = self._text(self.url_open(response.headers["Location"]).text)
         self.assertIn("Você não receberá lembretes desta fatura antes de 20/12/2026", done)
         self.assertNotIn("até 20/12/2026", done)
+        # The team's note on the invoice says the same day, the same way (in the
+        # language of the page the customer answered on).
+        [note] = [
+            m.body
+            for m in self.move.message_ids
+            if "informa que esta fatura está paga" in (m.body or "")
+        ]
+        self.assertIn("não envia lembretes dela antes de 20/12/2026", note)
         line = self.move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
         self.assertTrue(line._dunning_paused_at(date(2026, 12, 19)))
         self.assertFalse(line._dunning_paused_at(date(2026, 12, 20)))
