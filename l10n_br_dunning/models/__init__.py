@@ -10,6 +10,7 @@ from . import dunning_portal_code
 from . import account_move
 from . import account_move_link
 from . import dunning_customer_link
+from . import dunning_customer_link_revoked
 from . import account_move_line
 from . import dunning_outbox
 from . import dunning_channel

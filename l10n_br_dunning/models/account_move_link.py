@@ -7,17 +7,12 @@ import secrets
 import uuid
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.payment_states import DUNNED_MOVE_TYPES
 from ..tools.portal_rules import link_state
 from .dunning_context import to_utc
-from .dunning_portal_request import DunningRateLimit
-
-FRESH_LINKS_PER_HOUR = 3
 
 
 # account_move.py holds the régua's own invoice fields and flows; the links are a
@@ -171,45 +166,32 @@ class AccountMove(models.Model):
         self.ensure_one()
         partner = self.commercial_partner_id
         company = self.company_id
-        Request = self.env["dunning.portal.request"].sudo()
-        Request._check_rate(
-            [("move_id", "=", self.id), ("kind", "=", "link")],
-            FRESH_LINKS_PER_HOUR,
-            DunningRateLimit(
-                self.env._("We have already sent new links in the last hour: check your messages.")
-            ),
+
+        def compose(env):
+            # The old links stop; the new one opens a settled invoice for a few days.
+            self._dunning_rotate_tokens()
+            self.sudo().dunning_link_fresh_until = fields.Datetime.now() + timedelta(
+                days=company.dunning_link_fresh_days
+            )
+            return (
+                env._(
+                    "%(sender)s: new link to your invoice %(name)s: %(url)s",
+                    sender=partner._dunning_sms_sender(company),
+                    name=self.name,
+                    url=self._dunning_short_url(),
+                ),
+                env._("%(company)s: your invoice %(name)s", company=company.name, name=self.name),
+                env._("Here is a new link to your invoice, as you asked:"),
+                f"{self.get_base_url()}{self.get_portal_url()}",
+                env._("Open invoice %(name)s", name=self.name),
+            )
+
+        return self.env["dunning.portal.request"]._send_new_link(
+            partner,
+            company,
+            [("move_id", "=", self.id)],
+            compose,
+            lambda sent_to: self.env._("New link sent to %(to)s.", to=sent_to),
+            move=self,
+            ip_address=ip_address,
         )
-        lang = partner._dunning_lang(company)
-        env = self.with_context(lang=lang).env
-        # The old links stop; the new one opens a settled invoice for a few days.
-        self._dunning_rotate_tokens()
-        self.sudo().dunning_link_fresh_until = fields.Datetime.now() + timedelta(
-            days=company.dunning_link_fresh_days
-        )
-        sms_body = env._(
-            "%(sender)s: new link to your invoice %(name)s: %(url)s",
-            sender=partner._dunning_sms_sender(company),
-            name=self.name,
-            url=self._dunning_short_url(),
-        )
-        url = f"{self.get_base_url()}{self.get_portal_url()}"
-        html = Markup("<p>%s</p><p><a href='%s'>%s</a></p><p>%s<br/>CNPJ %s</p>") % (
-            env._("Here is a new link to your invoice, as you asked:"),
-            url,
-            env._("Open invoice %(name)s", name=self.name),
-            company.name,
-            company.vat or "-",
-        )
-        subject = env._("%(company)s: your invoice %(name)s", company=company.name, name=self.name)
-        _channel, sent_to = partner._dunning_write_now(company, sms_body, subject, html)
-        Request.create(
-            {
-                "move_id": self.id,
-                "partner_id": partner.id,
-                "company_id": company.id,
-                "kind": "link",
-                "details": self.env._("New link sent to %(to)s.", to=sent_to),
-                "ip_address": ip_address,
-            }
-        )
-        return sent_to

@@ -4,15 +4,11 @@ owes a company, each with its own "Pay" and Pix."""
 
 import secrets
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.portal_rules import link_state
-from .account_move_link import FRESH_LINKS_PER_HOUR
 from .dunning_context import to_utc
-from .dunning_portal_request import DunningRateLimit
 
 
 class DunningCustomerLink(models.Model):
@@ -120,55 +116,30 @@ class DunningCustomerLink(models.Model):
         never to an address the visitor gives. Returns where it went, masked."""
         self.ensure_one()
         partner, company = self.partner_id, self.company_id
-        Request = self.env["dunning.portal.request"].sudo()
-        Request._check_rate(
+
+        def compose(env):
+            url = self._for(partner, company)._url()
+            return (
+                env._(
+                    "%(sender)s: new link to your open items: %(url)s",
+                    sender=partner._dunning_sms_sender(company),
+                    url=url,
+                ),
+                env._("%(company)s: your open items", company=company.name),
+                env._("Here is a new link to your open items, as you asked:"),
+                url,
+                env._("See your open items"),
+            )
+
+        return self.env["dunning.portal.request"]._send_new_link(
+            partner,
+            company,
             [
                 ("partner_id", "=", partner.id),
                 ("company_id", "=", company.id),
                 ("move_id", "=", False),
-                ("kind", "=", "link"),
             ],
-            FRESH_LINKS_PER_HOUR,
-            DunningRateLimit(
-                self.env._("We have already sent new links in the last hour: check your messages.")
-            ),
+            compose,
+            lambda sent_to: self.env._("New link to the open items sent to %(to)s.", to=sent_to),
+            ip_address=ip_address,
         )
-        env = self.with_context(lang=partner._dunning_lang(company)).env
-        url = self._for(partner, company)._url()
-        sms_body = env._(
-            "%(sender)s: new link to your open items: %(url)s",
-            sender=partner._dunning_sms_sender(company),
-            url=url,
-        )
-        html = Markup("<p>%s</p><p><a href='%s'>%s</a></p><p>%s<br/>CNPJ %s</p>") % (
-            env._("Here is a new link to your open items, as you asked:"),
-            url,
-            env._("See your open items"),
-            company.name,
-            company.vat or "-",
-        )
-        subject = env._("%(company)s: your open items", company=company.name)
-        _channel, sent_to = partner._dunning_write_now(company, sms_body, subject, html)
-        Request.create(
-            {
-                "partner_id": partner.id,
-                "company_id": company.id,
-                "kind": "link",
-                "details": self.env._("New link to the open items sent to %(to)s.", to=sent_to),
-                "ip_address": ip_address,
-            }
-        )
-        return sent_to
-
-
-class DunningCustomerLinkRevoked(models.Model):
-    _name = "dunning.customer.link.revoked"
-    _description = "Revoked link to a customer's open items"
-    _rec_name = "link_id"
-
-    link_id = fields.Many2one(
-        "dunning.customer.link", required=True, ondelete="cascade", index=True, readonly=True
-    )
-    token = fields.Char(required=True, readonly=True, copy=False, index=True)
-
-    _sql_constraints = [("token_uniq", "unique(token)", "A link's token is unique.")]

@@ -31,6 +31,7 @@ PAYMENT_METHODS = [
 ]
 # Portal requests one invoice (or one customer's preferences) may receive per hour.
 PORTAL_RATE_LIMIT = 5
+FRESH_LINKS_PER_HOUR = 3
 
 
 class DunningRateLimit(UserError):
@@ -149,6 +150,45 @@ class DunningPortalRequest(models.Model):
         records = self.env[model] if model else self
         if records.sudo().search_count(domain + [("create_date", ">=", since)]) >= limit:
             raise error
+
+    @api.model
+    def _send_new_link(self, partner, company, scope, compose, details, move=None, ip_address=None):
+        """A customer holding an expired or revoked link asks for a new one: at
+        most FRESH_LINKS_PER_HOUR an hour for ``scope`` (a domain of earlier
+        requests), written by ``compose(env)`` in the customer's language as
+        (SMS body, subject, sentence, url, link label), sent to the mobile on
+        file (SMS) else the e-mail on file, never to an address the visitor
+        gives, and recorded with ``details(where it went)``. Returns where it
+        went, masked."""
+        Request = self.sudo()
+        Request._check_rate(
+            scope + [("kind", "=", "link")],
+            FRESH_LINKS_PER_HOUR,
+            DunningRateLimit(
+                self.env._("We have already sent new links in the last hour: check your messages.")
+            ),
+        )
+        env = self.with_context(lang=partner._dunning_lang(company)).env
+        sms_body, subject, sentence, url, label = compose(env)
+        html = Markup("<p>%s</p><p><a href='%s'>%s</a></p><p>%s<br/>CNPJ %s</p>") % (
+            sentence,
+            url,
+            label,
+            company.name,
+            company.vat or "-",
+        )
+        _channel, sent_to = partner._dunning_write_now(company, sms_body, subject, html)
+        Request.create(
+            {
+                "move_id": move.id if move else False,
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "kind": "link",
+                "details": details(sent_to),
+                "ip_address": ip_address,
+            }
+        )
+        return sent_to
 
     @api.model
     def _apply(self, partner, move, prepared):
