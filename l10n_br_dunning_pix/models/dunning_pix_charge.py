@@ -163,12 +163,12 @@ class DunningPixCharge(models.Model):
     @api.model
     def _pix_charges_apply(self, line):
         """Whether ``line``'s charge carries a fine and interest: where the
-        company's contracts provide them, and never on an agreement's
-        installment (its term, clause 3.3: late charges are shown on the
-        agreement's page, not added to the installment's payment code)."""
-        return bool(
-            line.company_id.dunning_contract_charges and not line.move_id.dunning_agreement_id
-        )
+        company's contracts provide them (``account.move._dunning_late_terms``),
+        and never on an agreement's installment (its term, clause 3.3: late
+        charges are shown on the agreement's page, not added to the
+        installment's payment code)."""
+        move = line.move_id
+        return bool(move._dunning_late_terms()[0] and not move.dunning_agreement_id)
 
     @api.model
     def _pix_late_included(self, line, created_on, owed):
@@ -178,15 +178,13 @@ class DunningPixCharge(models.Model):
         late charges that day (tools/portal_rules.py ``late_charges``, as the
         invoice and the portal show them), where the contracts provide them
         and the installment was overdue; (0, None) otherwise."""
-        company = line.company_id
         if not self._pix_charges_apply(line) or self._pix_due(line) >= created_on:
             return Decimal(0), None
         days = line._dunning_days_overdue(created_on)
         if days <= 0:
             return Decimal(0), None
         owed = float(owed)
-        fine = company.dunning_fine_percent
-        interest = company.dunning_interest_percent
+        _provided, fine, interest = line.move_id._dunning_late_terms()
         late = late_charges(owed, days, fine, interest)
         month = late_charges(owed, 30, 0.0, interest)
         return Decimal(str(late.fine)) + Decimal(str(late.interest)), per_day(month.interest)
@@ -215,9 +213,10 @@ class DunningPixCharge(models.Model):
             )
             discount = Decimal(str(discount)).quantize(Decimal("0.01"))
             discount_until = line.discount_date
-        charges = self._pix_charges_apply(line)
-        fine = Decimal(str(company.dunning_fine_percent)) if charges else None
-        interest = Decimal(str(company.dunning_interest_percent)) if charges else None
+        fine = interest = None
+        if self._pix_charges_apply(line):
+            _provided, fine_percent, interest_percent = move._dunning_late_terms()
+            fine, interest = Decimal(str(fine_percent)), Decimal(str(interest_percent))
         interest_per_day = None
         company_id = company.vat or ""
         words = self.with_context(lang=partner._dunning_lang(company))
