@@ -116,12 +116,7 @@ class ResPartner(models.Model):
         "and a letter when none is left.",
     )
     dunning_preferred_hours = fields.Selection(
-        [
-            ("any", "Any time in the sending window"),
-            ("morning", "Mornings"),
-            ("afternoon", "Afternoons"),
-            ("evening", "Evenings (18h to 20h, where the law allows)"),
-        ],
+        [("any", "Any time in the sending window"), *HOUR_PERIODS],
         "Preferred hours",
         default="any",
         help="The customer's own choice (the portal's preferences, or a person): every "
