@@ -13,6 +13,16 @@ from ..tools.qr import QrValueError, qr_png
 
 # What secrets.token_urlsafe gives (account.move._dunning_ensure_tokens).
 SHORT_TOKEN = re.compile(r"[A-Za-z0-9_-]{12,64}")
+# The unsubscribe link's signature (odoo.tools.misc.hmac: SHA-256, hexadecimal).
+SIGNATURE = re.compile(r"[0-9a-f]{64}")
+
+
+def malformed():
+    """A plain 404 (the one /c/<token> gives) for a path no link ever had (a
+    scanner's "%00", junk): raised, Odoo's website error handler would look the
+    path up among its attachments, and PostgreSQL refuses a NUL in it (a server
+    error)."""
+    return NotFound().get_response()
 
 
 class DunningShortLink(http.Controller):
@@ -61,7 +71,7 @@ class DunningShortLink(http.Controller):
 
     def _dunning_open_items_page(self, token, send=False):
         if not SHORT_TOKEN.fullmatch(token):
-            raise NotFound()
+            return malformed()
         link, revoked = request.env["dunning.customer.link"]._by_token(token)
         if not link:
             raise NotFound()
@@ -130,7 +140,7 @@ class DunningShortLink(http.Controller):
         No answers, preferences or agreements from here (no portal token on the
         page): a letter is seen by whoever opens the mail."""
         if not SHORT_TOKEN.fullmatch(token):
-            raise NotFound()
+            return malformed()
         Move = request.env["account.move"].sudo()
         move = Move.search([("dunning_letter_token", "=", token)], limit=1)
         if not move:
@@ -181,6 +191,8 @@ class DunningShortLink(http.Controller):
         "List-Unsubscribe=One-Click", no session, hence no CSRF token) or the
         page's button stops this company's e-mail reminders; a GET (a link
         preview, a scanner) only shows the page and changes nothing."""
+        if not SIGNATURE.fullmatch(token):
+            return malformed()
         partner = request.env["res.partner"].sudo().browse(partner_id).exists()
         company = request.env["res.company"].sudo().browse(company_id).exists()
         if not partner or not company or partner.commercial_partner_id != partner:

@@ -14,6 +14,7 @@ from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, normalize_mobi
 from ..models.dunning_portal_request import DunningRateLimit
 from ..tools.payment_states import DUNNED_MOVE_TYPES
 from ..tools.portal_codes import mask_phone
+from .main import malformed
 
 ACTIONS = ("paid", "dispute", "promise")
 
@@ -214,7 +215,7 @@ class DunningPortal(PortalAccount):
     )
     def portal_dunning_action(self, invoice_id, action, access_token=None, **post):
         if action not in ACTIONS:
-            raise NotFound()
+            return malformed()
         post = self._dunning_text_fields(post)
         invoice = self._dunning_invoice(invoice_id, access_token)
         if invoice is None:

@@ -35,6 +35,9 @@ class DunningCustomerLink(models.Model):
         """The link of ``partner``'s open items at ``company`` (made on first
         use; two runs at once make one), marked as sent now."""
         partner = partner.commercial_partner_id
+        # A token revoked in this transaction is in the database first (else the
+        # upsert would return the revoked one).
+        self.flush_model(["token"])
         rows = self.env.execute_query(
             SQL(
                 """

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
+from odoo.tools import mute_logger
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import DunningCase
@@ -167,6 +168,32 @@ class TestDunningPortalLinks(DunningCase, HttpCase):
         self.assertEqual(page.status_code, 410)
         self.assertNotIn(self.move.access_token, page.text)
         self.assertNotEqual(grouped.token, old)
+
+    @mute_logger("odoo.http", "odoo.sql_db", "werkzeug")
+    def test_a_scanners_junk_in_a_link_is_not_found_not_a_server_error(self):
+        """A NUL or junk where a link's token goes: 404, as for a token never
+        given (Odoo's website fallback would look the raw path up in
+        PostgreSQL, which refuses a NUL: a server error)."""
+        sp, company = self.sp.id, self.company.id
+        for path in ("/my/dunning/items/%00", "/l/%00", f"/dunning/unsubscribe/{sp}/{company}/%00"):
+            self.assertEqual(self.url_open(path).status_code, 404, path)
+        for path in (
+            "/my/dunning/items/abc%00def/new_link",
+            f"/my/invoices/{self.move.id}/dunning/%00",
+        ):
+            self.assertLess(self.url_open(path, data={}).status_code, 500, path)
+
+    def test_a_message_right_after_revoking_carries_the_new_grouped_link(self):
+        """The team revokes the links and a grouped message goes in the same
+        transaction (a run, "send now"): it carries the new token, never the
+        one just revoked."""
+        grouped = self.env["dunning.customer.link"]._for(self.sp, self.company)
+        old = grouped.token
+        self.move.action_dunning_revoke_links()
+        url = self.env["dunning.customer.link"]._for(self.sp, self.company)._url()
+        self.assertNotIn(old, url)
+        self.env.invalidate_all()
+        self.assertEqual(url.rsplit("/", 1)[1], grouped.token)
 
     def test_a_revoked_grouped_link_answers_like_an_expired_one_and_sends_the_current(self):
         """A grouped link the team revoked: its page shows nothing of the
