@@ -11,6 +11,7 @@ from . import test_dunning_emails
 from . import test_dunning_best_hour
 from . import test_dunning_replies
 from . import test_dunning_portal_fuzz
+from . import test_dunning_links_fuzz
 from . import test_dunning_agreements
 from . import test_dunning_agreement_portal
 from . import test_dunning_agreement_cancel

@@ -269,3 +269,164 @@ def calls(draw, today, upload_max_mb=5, routes=ROUTES):
         )
     call.fields = fields
     return call
+
+
+# -- the links: grouped items, new links, letters, unsubscribe, agreements ------------------
+# A link's token in its path (grouped items, letters, unsubscribe) or the
+# document's access token (new link, agreements): the one given, a revoked one,
+# a wrong one, none, another customer's, junk.
+LINK_ROUTES = (
+    "items",
+    "items_new_link",
+    "new_link",
+    "letter",
+    "unsubscribe",
+    "agreement_page",
+    "agreement_term",
+    "agreement_accept",
+)
+# The tokens a person may hold: a working one, and the grouped link's revoked one.
+HELD = ("valid", "revoked")
+
+
+@dataclass
+class LinkTarget:
+    """One database's side of the link calls: the customer's invoice (its
+    access token, its letter's token), the customer's grouped link (working and
+    revoked tokens), the unsubscribe link of the customer at the company, a
+    proposal awaiting acceptance, another customer's invoice, the CSRF token."""
+
+    invoice_id: int
+    access_token: str
+    letter_token: str
+    items_token: str
+    revoked_token: str
+    partner_id: int
+    company_id: int
+    unsubscribe_token: str
+    agreement_id: int
+    agreement_token: str
+    other_invoice_id: int
+    other_token: str
+    csrf_token: str
+
+
+@dataclass
+class LinkCall:
+    route: str
+    method: str = "GET"
+    token: str = "valid"  # valid, revoked, wrong, missing, other, junk
+    csrf: str = "valid"  # valid, wrong, missing
+    fields: dict = field(default_factory=dict)
+    raw_token: str = ""
+
+    @property
+    def holds_a_link(self):
+        """The caller holds a link the company gave (working or revoked)."""
+        return self.token in HELD
+
+    @property
+    def may_write(self):
+        """What may change something: a revoked grouped link asking for the
+        current one, the e-mail's one-click unsubscribe (no CSRF by design),
+        an agreement's acceptance asking for its one-time code. A new link for
+        an invoice whose link still works has nothing to renew."""
+        if self.method != "POST":
+            return False
+        if self.route == "unsubscribe":
+            return self.token == "valid"
+        if self.csrf != "valid":
+            return False
+        if self.route == "items_new_link":
+            return self.token == "revoked"
+        return self.route == "agreement_accept" and self.token == "valid"
+
+    def request(self, target):
+        """(method, path, params, data) for ``requests``."""
+        raw = self.raw_token[:URL_VALUE_MAX].replace("/", "_") or "x"
+        path_token = {
+            "items": target.items_token,
+            "items_new_link": target.items_token,
+            "letter": target.letter_token,
+            "unsubscribe": target.unsubscribe_token,
+        }.get(self.route, "")
+        if self.token == "revoked" and self.route.startswith("items"):
+            path_token = target.revoked_token
+        elif self.token == "wrong":
+            path_token = (path_token or target.access_token)[:-4] + "0000"
+        elif self.token in ("missing", "junk", "other"):
+            path_token = raw
+        access = {
+            "valid": target.agreement_token
+            if self.route.startswith("agreement")
+            else target.access_token,
+            "revoked": target.access_token[:-1] + "x",
+            "wrong": target.access_token[:-4] + "0000",
+            "missing": None,
+            "other": target.other_token,
+            "junk": raw,
+        }[self.token]
+        document = target.agreement_id
+        invoice = target.other_invoice_id if self.token == "other" else target.invoice_id
+        if self.route == "items":
+            path = f"/my/dunning/items/{path_token}"
+        elif self.route == "items_new_link":
+            path = f"/my/dunning/items/{path_token}/new_link"
+        elif self.route == "new_link":
+            path = f"/my/invoices/{invoice}/dunning/new_link"
+        elif self.route == "letter":
+            path = f"/l/{path_token}"
+        elif self.route == "unsubscribe":
+            path = f"/dunning/unsubscribe/{target.partner_id}/{target.company_id}/{path_token}"
+        elif self.route == "agreement_page":
+            path = f"/my/agreements/{document}"
+        elif self.route == "agreement_term":
+            path = f"/my/agreements/{document}/term"
+        else:
+            path = f"/my/agreements/{document}/accept"
+        data = dict(self.fields)
+        params = {}
+        if self.route in ("new_link", "agreement_page", "agreement_term", "agreement_accept"):
+            if access is not None:
+                (data if self.method == "POST" else params)["access_token"] = access
+        if self.method == "POST" and self.csrf != "missing":
+            data["csrf_token"] = target.csrf_token if self.csrf == "valid" else "0" * 40 + "o9"
+        if self.method == "GET":
+            params.update(data)
+            data = None
+            params = {k: v[:URL_VALUE_MAX] for k, v in params.items()}
+        return self.method, path, params, data
+
+
+@st.composite
+def link_calls(draw, today, routes=LINK_ROUTES):
+    route = draw(st.sampled_from(list(routes)))
+    call = LinkCall(route=route)
+    if route in ("items_new_link", "new_link", "agreement_accept"):
+        call.method = "POST"
+    elif route == "unsubscribe":
+        call.method = draw(st.sampled_from(["GET", "POST"]))
+    call.token = draw(
+        st.sampled_from(["valid", "valid", "revoked", "wrong", "missing", "other", "junk"])
+    )
+    if call.token == "revoked" and not route.startswith("items"):
+        call.token = "wrong"  # only a grouped link is revoked and kept
+    if draw(st.integers(0, 3)) == 0:
+        call.csrf = draw(st.sampled_from(["wrong", "missing"]))
+    call.raw_token = draw(
+        st.one_of(st.text(alphabet="abcdefABCDEF0123456789-_", min_size=12, max_size=40), junk)
+    )
+    fields = {}
+    if route == "unsubscribe" and draw(st.booleans()):
+        fields["resubscribe"] = draw(mostly(st.sampled_from(["1", "0"]), junk))
+    if route == "agreement_accept":
+        fields["step"] = draw(mostly(st.sampled_from(["accept", "review"]), junk))
+        fields.update(draw(_agreement_fields(today)))
+    if route in ("items_new_link", "new_link", "agreement_accept") and draw(st.booleans()):
+        fields["dunning_code"] = draw(mostly(st.sampled_from(["000000", "123456", "12345"]), junk))
+    for name in draw(
+        st.lists(st.sampled_from(["token", "partner_id", "company_id", "debug", "x"]), max_size=2)
+    ):
+        fields[name] = draw(junk)
+    call.fields = fields
+    return call
