@@ -29,16 +29,19 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-PROMISE, PAID, DISPUTE, WHO, NEGOTIATE, OPTOUT, OTHER = (
+PROMISE, PAID, DISPUTE, WHO, NEGOTIATE, PAYLINK, OPTOUT, OTHER = (
     "promise",
     "paid",
     "dispute",
     "who",
     "negotiate",
+    "paylink",
     "optout",
     "other",
 )
-INTENTS = (PROMISE, PAID, DISPUTE, WHO, NEGOTIATE, OPTOUT, OTHER)
+# PAYLINK: asks for the way to pay ("me manda o boleto de novo", "qual a
+# chave pix", "segunda via"): the régua answers with the payment link.
+INTENTS = (PROMISE, PAID, DISPUTE, WHO, NEGOTIATE, PAYLINK, OPTOUT, OTHER)
 # A reply's concern (``Reading.concern``): the customer died, or the number or
 # address is someone else's.
 DEATH, WRONG_NUMBER = "death", "wrong_number"
@@ -511,6 +514,49 @@ _PROMISE += _PROMISE_MORE
 _DISPUTE += _DISPUTE_MORE
 _WHO += _WHO_MORE
 _NEGOTIATE += _NEGOTIATE_MORE
+# -- asking for the way to pay -------------------------------------------------------------
+# The means a customer asks for (folded: "segunda via" is "outra via"); not a
+# copy of the tax invoice or of a receipt ("segunda via da nota fiscal").
+_MEANS = (
+    r"(boleto|pix|codigo (do |de |da )?(pix|boleto|barras)|chave( do| de)? pix|copia e cola|"
+    r"qr ?code|qr|linha digitavel|link|outra via(?! d[aoe]s? (nota|nf|nfe|recibo|comprovante|"
+    r"contrato|declaracao|documento))|dados (para|de) (pagamento|deposito|transferencia))\b"
+)
+_PAYLINK = [
+    # "me manda o boleto de novo", "pode mandar o código pix?", "enviem a segunda via"
+    # (not "vou mandar o pix", a payment to come: "mandar" only asked for)
+    r"\b(manda|mande|mandem|envia|envie|enviem|reenvia|reenvie|reenviem|reenviar|passa|passe|"
+    r"passem|encaminha|encaminhe|encaminhem|gera|gere|gerem|gerar|emite|emita|emitir|preciso|"
+    r"precisava|quero|queria|gostaria|favor|solicito)\b( \w+){0,3}? "
+    r"(o |a |um |uma |outro |outra |novo |nova |os |as |do |da )?" + _MEANS,
+    r"\b(pode|podem|poderia|poderiam|consegue|conseguem|favor|tem como|da para|daria para)"
+    r"( me| nos)? (mandar|enviar|passar|encaminhar)( \w+){0,2}? "
+    r"(o |a |um |uma |outro |outra |novo |nova |os |as )?" + _MEANS,
+    # "qual a chave pix", "qual é o código do pix?", "qual o link"
+    r"\bqual (e |seria )?(a |o )?(sua |seu )?(chave|codigo|pix|link|linha digitavel|qr)\b",
+    r"\b(cade|kd) (o |a )?" + _MEANS,
+    # "perdi o boleto", "não achei o link", "não recebi o boleto"
+    r"\b(perdi|apaguei|nao (achei|acho|encontro|encontrei|localizei|localizo|recebi|chegou))\b"
+    r"( \w+){0,2}? (o |a )?(boleto|link|codigo|pix|outra via)\b",
+    # the means alone: "segunda via por favor", "boleto atualizado pfv"
+    r"^(a |o )?(outra via|boleto|chave pix|codigo pix|link|pix copia e cola|qr code)"
+    r"( (por favor|atualizad[oa]|de novo|novamente|obrigad[oa]|do boleto|ai|aqui))*$",
+]
+# What keeps an ask for the means from being one: a means that does not work
+# ("o pix não funciona", "o código deu erro", "o link não abre") is for a
+# person; "não precisa mandar o boleto", "parem de mandar boleto" ask nothing.
+_PAYLINK_TROUBLE = re.compile(
+    r"\b(erro|erros|deu ruim|nao (estou |to |esta |estamos )?conseguindo|"
+    r"nao (funciona|funcionou|abre|abriu|carrega|aceita|aceitou|passa|"
+    r"passou|le|leu|reconhece|reconheceu|consigo|consegui|esta funcionando|aparece|apareceu)|"
+    r"expir\w*|invalid\w*|ilegivel|problema|travou|travando|incorret\w*|errad\w*|"
+    r"corrompid\w*|danificad\w*|em branco|outra empresa|golpe)\b"
+)
+_PAYLINK_NEGATED = re.compile(
+    r"\b(nao|nem|pare|parem|para|parar|chega)( de)? (precisa|precisam|preciso|quero|queria|"
+    r"mande|manda|mandem|mandar|envie|enviem|enviar|envia)\b( \w+){0,2}? "
+    r"(o |a |os |as |mais )?" + _MEANS
+)
 _OPTOUT += _OPTOUT_MORE
 _NEGATION = re.compile(
     r"\b(nao|nunca|jamais|sem condicoes de|sem condicao de|impossivel)\b(?: \w+){0,3}? "
@@ -981,6 +1027,7 @@ def _intents(folded, clauses, forward, today, asked=(), asked_tails=()):
         WHO: _match(_WHO, folded),
         NEGOTIATE: _match(_NEGOTIATE, folded),
         PROMISE: _match(_PROMISE, folded),
+        PAYLINK: _asks_the_way_to_pay(folded),
     }
     found = {intent: why for intent, why in found.items() if why}
     _drop_denied(found, folded, asked_tails, clauses)
@@ -1049,7 +1096,19 @@ def _intents(folded, clauses, forward, today, asked=(), asked_tails=()):
     if WHO in found and DISPUTE in found:
         # "quem é que está me cobrando?": a question first; a person answers it.
         found.pop(DISPUTE)
+    if PROMISE in found and forward and forward > today:
+        # "pago dia 15, qual a chave pix?": the promise and its day are kept
+        # (paying now, "manda o pix que eu pago agora", asks for the link).
+        found.pop(PAYLINK, None)
     return found
+
+
+def _asks_the_way_to_pay(folded):
+    """The phrase asking for the way to pay, unless the means asked about
+    does not work or nothing is asked ("não precisa mandar o boleto")."""
+    if _PAYLINK_TROUBLE.search(folded) or _PAYLINK_NEGATED.search(folded):
+        return None
+    return _match(_PAYLINK, folded)
 
 
 # A promise beside a payment claimed or an invoice disputed, each in a clause
@@ -1145,8 +1204,10 @@ def _confidence(intent, found, text, folded, today, asked_tails):
         confidence = 0.6  # "já paguei, cobrança errada": a person sorts it out
     if intent == PAID and (PROMISE in found or NEGOTIATE in found):
         confidence = 0.7
-    if intent == OPTOUT and (PROMISE in found or NEGOTIATE in found):
+    if intent == OPTOUT and (PROMISE in found or NEGOTIATE in found or PAYLINK in found):
         confidence = 0.7
+    if intent == PAYLINK and WHO in found:
+        confidence = 0.7  # "é golpe? manda o pix": who is writing first, a person
     if intent == NEGOTIATE and PROMISE in found:
         # "pago metade sexta e o resto dia 20": a deal, for the customer's link.
         confidence = 0.9
@@ -1216,7 +1277,9 @@ def read(text, today):
     # opt-out beside a promise or a wish to negotiate ("pago dia 18 mas para
     # de me mandar msg") is unsure (``_confidence``): the stop is honoured at
     # once and a person reads the rest.
-    order = (DISPUTE, PAID, OPTOUT, NEGOTIATE, PROMISE, WHO)
+    # Asking for the way to pay comes before a promise: "manda o pix aí que
+    # eu pago agora" needs the link to keep its word.
+    order = (DISPUTE, PAID, OPTOUT, NEGOTIATE, PAYLINK, PROMISE, WHO)
     intents = [intent for intent in order if intent in found]
     intent = intents[0]
     confidence = _confidence(intent, found, text, folded, today, asked_tails)

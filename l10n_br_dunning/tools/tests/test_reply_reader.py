@@ -12,6 +12,7 @@ from ..reply_reader import (
     OPTOUT,
     OTHER,
     PAID,
+    PAYLINK,
     PROMISE,
     WHO,
     WRONG_NUMBER,
@@ -699,3 +700,63 @@ def test_installments_refused_are_no_wish_to_negotiate():
 def test_no_more_calls_names_the_calls_only():
     reading = read("pare de me ligar, mensagem pode mandar", FRIDAY)
     assert reading.opts_out_of("call") and not reading.opts_out_of("sms")
+
+
+# -- asking for the way to pay (read as "other" before: a person answered, hours later) ----
+MONDAY = date(2026, 12, 7)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me manda o boleto de novo",
+        "pode mandar o código pix?",
+        "qual a chave pix",
+        "segunda via por favor",
+        "manda o link pra pagar",
+        "perdi o boleto",
+        "manda o pix aí que eu pago agora",
+        "kd o boleto?",
+        "me passa o pix copia e cola",
+        "Por gentileza, enviem a segunda via do boleto. Não localizei o original.",
+        "nao quero sair da lista, só quero o boleto",
+    ],
+)
+def test_asking_for_the_way_to_pay_gets_the_link(text):
+    assert acted(read(text, MONDAY)) == (PAYLINK, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # a payment made, with the means named
+        ("já paguei o boleto", PAID),
+        # a means that does not work: a person sees what is wrong
+        ("o pix não funciona", OTHER),
+        ("o código pix deu erro", OTHER),
+        ("o link nao abre", OTHER),
+        ("não estou conseguindo acessar o portal para emitir o boleto", OTHER),
+        # installments asked for: the Parcelar link
+        ("quero parcelar, manda o boleto", NEGOTIATE),
+        # a payment to come, not a code asked for
+        ("vou mandar o pix amanha", PROMISE),
+        # asks for nothing
+        ("não precisa mandar o boleto", OTHER),
+        ("Prezados, favor enviar a segunda via da nota fiscal.", OTHER),
+        ("qual boleto?", WHO),
+        # who is writing first
+        ("é golpe? manda o pix", WHO),
+    ],
+)
+def test_what_is_no_ask_for_the_way_to_pay(text, intent):
+    assert acted(read(text, MONDAY))[0] == intent
+
+
+def test_a_promise_with_its_day_beside_the_ask_is_kept():
+    """ "pago dia 15, qual a chave pix?": the day promised is recorded."""
+    assert acted(read("pago dia 15, qual a chave pix?", MONDAY)) == (PROMISE, date(2026, 12, 15))
+
+
+def test_a_stop_beside_an_ask_for_the_boleto_is_read_by_a_person():
+    reading = read("nao quero mais sms, manda o boleto por email", MONDAY)
+    assert reading.opts_out_of("sms") and not reading.sure
