@@ -19,6 +19,7 @@ ACTIONS = [
     ("paid", "Says it is paid: reminders paused, a person checks"),
     ("dispute", "Dispute: reminders paused, a person resolves it"),
     ("negotiate", "Wants to negotiate: the Parcelar link sent"),
+    ("paylink", "Asked how to pay: the payment link sent"),
     ("death", "A death reported: reminders paused, a person checks"),
     ("wrong_number", "Someone else's number: reminders paused, a person corrects it"),
 ]
@@ -31,7 +32,12 @@ SWITCHES = {
     "paid": "dunning_reply_paid",
     "dispute": "dunning_reply_dispute",
     "negotiate": "dunning_reply_negotiate",
+    "paylink": "dunning_reply_paylink",
 }
+# The actions answered with a link (``_answer_link``): the Parcelar link for a
+# wish to negotiate, the payment link (Pix and boleto) for who asks how to pay.
+# They pause nothing; a link no channel can carry is sent by a person.
+LINK_ACTIONS = ("negotiate", "paylink")
 
 
 class DunningReply(models.Model):
@@ -193,18 +199,19 @@ class DunningReply(models.Model):
                     reply._answer_back(account, moves)
             except Exception:  # noqa: BLE001  (the reply is read and acted on: keep it)
                 _logger.exception("Reply %s read, its confirmation not sent", reply.id)
-        # The note says what was done, once done: the Parcelar link sent, or
-        # waiting for the customer's hours, or left to a person.
+        # The note says what was done, once done: the link sent, or waiting
+        # for the customer's hours, or left to a person.
         reply._log()
         if action in CONCERNS.values() or reply._link_not_sent():
             reply._to_a_person(account)
         return reply
 
     def _link_not_sent(self):
-        """A wish to negotiate whose Parcelar link neither went nor waits to go
-        (no channel could carry it: a closed WhatsApp window, no e-mail)."""
+        """A wish to negotiate or an ask for the way to pay whose link neither
+        went nor waits to go (no channel could carry it: a closed WhatsApp
+        window, no e-mail)."""
         self.ensure_one()
-        return self.action == "negotiate" and not self.answer and not self.answer_due_at
+        return self.action in LINK_ACTIONS and not self.answer and not self.answer_due_at
 
     def _what_was_done(self):
         self.ensure_one()
@@ -229,6 +236,19 @@ class DunningReply(models.Model):
                     "a wish to negotiate: the Parcelar link could not be sent, a person sends it"
                 )
             ),
+            "paylink": (
+                env._("an ask for the way to pay: the payment link was sent")
+                if self.answer
+                else env._(
+                    "an ask for the way to pay: the payment link goes at the customer's next "
+                    "legal hour"
+                )
+                if self.answer_due_at
+                else env._(
+                    "an ask for the way to pay: the payment link could not be sent, a person "
+                    "sends it"
+                )
+            ),
             "death": env._("a death reported: reminders paused while a person checks"),
             "wrong_number": env._(
                 "someone else's number or address: reminders paused while a person corrects "
@@ -248,8 +268,11 @@ class DunningReply(models.Model):
         env = self.with_context(lang=company._dunning_lang()).env
         channel = dict(self._fields["channel"]._description_selection(env))[self.channel]
         sender = self.number or partner.email or ""
-        if self.action == "negotiate":
-            summary = env._("Send the Parcelar link the customer asked for")
+        if self.action in LINK_ACTIONS:
+            summary = {
+                "negotiate": env._("Send the Parcelar link the customer asked for"),
+                "paylink": env._("Send the payment link the customer asked for"),
+            }[self.action]
             note = env._(
                 "%(channel)s reply from %(sender)s: “%(text)s”. The link could not be sent "
                 "by the régua: %(link)s",
@@ -314,10 +337,14 @@ class DunningReply(models.Model):
         if self.action == "dispute":
             return env._("Thank you. Our team will look into it and get back to you.")
         link = self._answer_link(moves)
+        if self.action == "paylink":
+            return env._("Thank you! To pay by Pix or boleto: %(link)s", link=link)
         return env._("To split it in installments: %(link)s", link=link)
 
     def _answer_link(self, moves):
-        """The Parcelar link: the invoice's page, or the customer's for several."""
+        """The link a reply is answered with (``LINK_ACTIONS``): the invoice's
+        page, or the customer's grouped page for several; each carries the
+        Pix code and the boleto, and Parcelar."""
         self.ensure_one()
         if len(moves) == 1:
             return moves._dunning_short_url()
@@ -379,21 +406,26 @@ class DunningReply(models.Model):
                 # person sends it, and the chatter says so.
                 reply._to_a_person(reply._answer_account())
                 env = reply.with_context(lang=reply.company_id._dunning_lang()).env
-                reply.partner_id.sudo().message_post(
-                    body=env._(
+                body = {
+                    "negotiate": env._(
                         "The Parcelar link the customer asked for (“%(text)s”) could not be "
                         "sent: a person sends it.",
                         text=reply.text,
                     ),
-                    subtype_xmlid="mail.mt_note",
-                )
+                    "paylink": env._(
+                        "The payment link the customer asked for (“%(text)s”) could not be "
+                        "sent: a person sends it.",
+                        text=reply.text,
+                    ),
+                }[reply.action]
+                reply.partner_id.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
         return True
 
     def _answer_back(self, account, moves):
         """A short confirmation on the channel of the reply (SMS here; WhatsApp
         in l10n_br_dunning_whatsapp, inside its 24-hour window: the customer
         just wrote), inside the customer's legal hours (else at their next
-        opening), once. E-mail replies get none (a person may write)."""
+        opening), once. E-mail replies get only a link (``_answer_by_email``)."""
         self.ensure_one()
         if self.channel == "email":
             return self._answer_by_email(moves)
@@ -411,14 +443,14 @@ class DunningReply(models.Model):
         return True
 
     def _answer_by_email(self, moves):
-        """A wish to negotiate written by e-mail gets its Parcelar link by
-        e-mail, inside the customer's legal hours (else at their next
-        opening), once; unless they take no e-mail from the company. Other
-        e-mail replies get no answer (a person may write)."""
+        """A wish to negotiate or an ask for the way to pay written by e-mail
+        gets its link by e-mail, inside the customer's legal hours (else at
+        their next opening), once; unless they take no e-mail from the company.
+        Other e-mail replies get no answer (a person may write)."""
         self.ensure_one()
         partner, company = self.partner_id, self.company_id
         if (
-            self.action != "negotiate"
+            self.action not in LINK_ACTIONS
             or self.answer
             or not partner.email
             or company in partner.dunning_email_opt_out_company_ids
@@ -429,7 +461,10 @@ class DunningReply(models.Model):
         lang = partner._dunning_lang(company)
         env = self.with_context(lang=lang).env
         link = self._answer_link(moves)
-        title = env._("Your installments")
+        title, lead = {
+            "negotiate": (env._("Your installments"), env._("To split it in installments:")),
+            "paylink": (env._("Your payment link"), env._("To pay by Pix or boleto:")),
+        }[self.action]
         self.env["dunning.outbox"]._post_emails(
             [
                 OutgoingEmail(
@@ -437,8 +472,7 @@ class DunningReply(models.Model):
                     company=company,
                     lang=lang,
                     subject=title,
-                    body=Markup('<p>%s <a href="%s">%s</a></p>')
-                    % (env._("To split it in installments:"), link, link),
+                    body=Markup('<p>%s <a href="%s">%s</a></p>') % (lead, link, link),
                     reply_to=company._dunning_reply_to() or None,
                     layout=DUNNING_LAYOUT,
                     attachment_ids=[],
@@ -456,9 +490,13 @@ class DunningReply(models.Model):
         """A person undoes what the régua did with this reply: the invoices it
         paused resume (their answers stay in the chatter), the reply is marked."""
         for reply in self.filtered(lambda r: r.state == "done"):
+            # A link sent paused nothing: nothing to resume (not a pause a
+            # promise or a dispute made).
             reasons = (
                 ("other",)
                 if reply.action in CONCERNS.values()
+                else ()
+                if reply.action in LINK_ACTIONS
                 else ("promise", "paid_claim", "dispute")
             )
             paused = reply.move_ids.filtered(

@@ -117,6 +117,14 @@ class ResCompany(models.Model):
     dunning_reply_negotiate = fields.Boolean(
         "Replies: a wish to negotiate gets the Parcelar link", default=True
     )
+    dunning_reply_paylink = fields.Boolean(
+        "Replies: who asks how to pay gets the payment link",
+        default=True,
+        help="A reply read for sure as asking for the way to pay ('me manda o boleto de "
+        "novo', 'qual a chave pix') is answered on its channel with the invoice's page (the "
+        "customer's page for several), which carries the Pix code and the boleto. The "
+        "reminders go on.",
+    )
     dunning_apply_suggested_hours = fields.Boolean(
         "Apply learned hours",
         help="Every week, this company learns again from its own reminders the period in which "

@@ -42,6 +42,9 @@ class ResConfigSettings(models.TransientModel):
     dunning_reply_negotiate = fields.Boolean(
         related="company_id.dunning_reply_negotiate", readonly=False
     )
+    dunning_reply_paylink = fields.Boolean(
+        related="company_id.dunning_reply_paylink", readonly=False
+    )
     dunning_apply_suggested_hours = fields.Boolean(
         related="company_id.dunning_apply_suggested_hours", readonly=False
     )

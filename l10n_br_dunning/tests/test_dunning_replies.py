@@ -565,3 +565,79 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self._reply("PAREM!")
         self.assertTrue(self._sms_opted_out())
         self.assertFalse(self.sp.activity_ids)
+
+    # -- asking for the way to pay: the payment link, at once --------------------------------
+    def _link_answers(self):
+        """The SMS answers with the payment link (the reminders carry it too)."""
+        return self.env["sms.sms"].search(
+            [("partner_id", "=", self.sp.id), ("body", "ilike", "Para pagar por Pix")]
+        )
+
+    def test_asking_for_the_pix_by_sms_gets_the_invoices_link_by_sms(self):
+        """ "me manda o pix de novo" waited for a person, hours later: the
+        invoice's page (Pix code and boleto) now goes back by SMS to the
+        number that wrote; nothing is paused, nobody is asked."""
+        reply = self._reply("me manda o pix de novo")
+        self.assertEqual(reply.action, "paylink")
+        link = self.move._dunning_short_url()
+        sms = self._link_answers()
+        self.assertEqual(len(sms), 1)
+        self.assertEqual(sms.number, "+5511987654321")
+        self.assertEqual(sms.body, f"Obrigado! Para pagar por Pix ou boleto: {link}")
+        self.assertEqual(reply.answer, sms.body)
+        self.assertFalse(self.move.dunning_paused)
+        self.assertFalse(self.sp.activity_ids)
+        self.assertIn("the payment link was sent", self.sp.message_ids[0].body)
+
+    def test_asking_for_the_boleto_by_email_gets_the_link_by_email(self):
+        reply = self._email_reply(
+            "Bom dia, por gentileza enviem a segunda via do boleto.", message_id="via"
+        )
+        self.assertEqual((reply.channel, reply.action), ("email", "paylink"))
+        link = self.move._dunning_short_url()
+        mail = self.env["mail.mail"].search(
+            [("recipient_ids", "in", self.sp.ids), ("body_html", "ilike", link)]
+        )
+        self.assertEqual(len(mail), 1)
+        self.assertIn("Para pagar por Pix ou boleto", mail.body_html)
+        self.assertFalse(self.move.dunning_paused)
+
+    def test_asking_for_the_link_at_night_gets_it_at_the_next_opening(self):
+        reply = self._reply("qual a chave pix?", at=datetime(2026, 12, 16, 1, 0))
+        self.assertEqual(reply.action, "paylink")
+        link = self.move._dunning_short_url()
+        self.assertFalse(self._link_answers())
+        self.assertIn("next legal hour", self.sp.message_ids[0].body)
+        with freeze_time(reply.answer_due_at + timedelta(minutes=5)):
+            self.env["dunning.reply"]._cron_answer_due()
+        self.assertEqual(
+            self._link_answers().body, f"Obrigado! Para pagar por Pix ou boleto: {link}"
+        )
+
+    def test_a_payment_link_no_channel_carries_is_left_to_a_person(self):
+        self.sp._dunning_email_opt_out(self.company)
+        reply = self._email_reply("Perdi o boleto, podem reenviar?", message_id="perdi")
+        self.assertEqual(reply.action, "paylink")
+        self.assertFalse(reply.answer)
+        todo = self.sp.activity_ids.filtered(lambda a: "payment link" in (a.summary or ""))
+        self.assertIn(self.move._dunning_short_url(), str(todo.note))
+
+    def test_asking_for_the_pix_switched_off_goes_to_a_person(self):
+        self.company.dunning_reply_paylink = False
+        self.assertFalse(self._reply("me manda o pix de novo"))
+        self.assertFalse(self._link_answers())
+        self.assertTrue(self.sp.activity_ids.filtered(lambda a: "SMS reply" in (a.summary or "")))
+
+    def test_a_pix_that_does_not_work_goes_to_a_person(self):
+        self.assertFalse(self._reply("o código pix deu erro"))
+        self.assertTrue(self.sp.activity_ids.filtered(lambda a: "SMS reply" in (a.summary or "")))
+
+    def test_undoing_a_link_sent_leaves_a_promise_paused(self):
+        self._reply("vou pagar na sexta")
+        self.assertEqual(self.move.dunning_pause_reason, "promise")
+        self._reply("me manda o boleto de novo")
+        asked = self.env["dunning.reply"].search(
+            [("partner_id", "=", self.sp.id), ("action", "=", "paylink")]
+        )
+        asked.action_undo()
+        self.assertEqual(self.move.dunning_pause_reason, "promise")

@@ -646,6 +646,20 @@ class TestDunningWhatsappReplies(WhatsappStandInMixin, DunningCase, HttpCase):
         self.assertTrue(move.dunning_paused)
         self.assertEqual(self._answers_out().body, "Anotado: pagamento em 21/12. Obrigado!")
 
+    def test_asking_for_the_pix_by_whatsapp_gets_the_link_by_whatsapp(self):
+        """ "qual a chave pix?" waited for a person: the invoice's page (Pix
+        code and boleto) goes back by WhatsApp inside the 24 hours, nothing
+        paused."""
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        reply = self._whatsapp_reply("qual a chave pix?", D3_RUN + timedelta(hours=1))
+        self.assertEqual((reply.channel, reply.action), ("whatsapp", "paylink"))
+        self.assertEqual(
+            self._answers_out().body,
+            f"Obrigado! Para pagar por Pix ou boleto: {move._dunning_short_url()}",
+        )
+        self.assertFalse(move.dunning_paused)
+
     def test_a_death_reported_with_a_stop_by_whatsapp_stops_and_reaches_a_person(self):
         """The WhatsApp consent withdrawn and, as by SMS, the reminders paused
         with a to-do (the same path: sms.gateway.mixin's ``_after_inbound``)."""
