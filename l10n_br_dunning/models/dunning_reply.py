@@ -22,10 +22,13 @@ ACTIONS = [
     ("paylink", "Asked how to pay: the payment link sent"),
     ("death", "A death reported: reminders paused, a person checks"),
     ("wrong_number", "Someone else's number: reminders paused, a person corrects it"),
+    ("legal", "Legal action or complaint mentioned: reminders paused, a person answers"),
 ]
 # What a person must know before the régua writes again (reply_reader's
-# ``Reading.concern``): the reminders pause, whatever the company's switches.
-CONCERNS = {reader.DEATH: "death", reader.WRONG_NUMBER: "wrong_number"}
+# ``Reading.concern``): the reminders pause, whatever the company's switches,
+# and nothing is answered automatically (a lawsuit or a consumer complaint
+# announced: under the CDC a person answers first).
+CONCERNS = {reader.DEATH: "death", reader.WRONG_NUMBER: "wrong_number", reader.LEGAL: "legal"}
 # The company's switch of each automatic action.
 SWITCHES = {
     "promise": "dunning_reply_promise",
@@ -254,13 +257,18 @@ class DunningReply(models.Model):
                 "someone else's number or address: reminders paused while a person corrects "
                 "the contact"
             ),
+            "legal": env._(
+                "a legal action or a complaint mentioned: reminders paused while a person "
+                "answers the customer"
+            ),
         }[self.action]
 
     def _to_a_person(self, account=None):
         """A to-do for who handles this customer's collection at the company
         written to (the ``account``'s person for its messages, as for those the
         régua does not read: ``sms.gateway.mixin._reply_user``): what the reply
-        reports (a death, someone else's number) must be seen before the
+        reports (a death, someone else's number, a lawsuit or a consumer
+        complaint announced) must be seen before the
         régua writes again; a Parcelar link no channel could carry is sent by
         them."""
         self.ensure_one()
@@ -285,6 +293,10 @@ class DunningReply(models.Model):
             summary = {
                 "death": env._("A death reported: check before the régua writes again"),
                 "wrong_number": env._("Someone else answered: correct the customer's contact"),
+                "legal": env._(
+                    "Legal action or complaint mentioned: answer the customer before the régua "
+                    "writes again"
+                ),
             }[self.action]
             note = env._(
                 "%(channel)s reply from %(sender)s: “%(text)s”. The reminders of %(invoices)s "

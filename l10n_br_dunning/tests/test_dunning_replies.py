@@ -641,3 +641,36 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         )
         asked.action_undo()
         self.assertEqual(self.move.dunning_pause_reason, "promise")
+
+    def test_a_lawsuit_announced_pauses_and_reaches_a_person(self):
+        """ "Vou processar vocês" (it went to a person as any reply, and the
+        régua went on reminding): the reminded invoice pauses, who handles the
+        customer gets a to-do, and nothing is answered automatically (under
+        the CDC a person answers first); undone, the régua resumes."""
+        reply = self._reply("Vou processar vocês")
+        self.assertEqual(reply.action, "legal")
+        self.assertTrue(self.move.dunning_paused)
+        self.assertEqual(self.move.dunning_pause_reason, "other")
+        self.assertFalse(self.move.dunning_paused_until)
+        self.assertFalse(reply.answer or reply.answer_due_at)
+        self.assertFalse(self._answers())
+        todo = self.sp.activity_ids.filtered(lambda a: "Legal action" in (a.summary or ""))
+        self.assertEqual(len(todo), 1)
+        self.assertIn("Vou processar vocês", str(todo.note))
+        self.assertFalse(
+            self.sp.activity_ids.filtered(lambda a: "Answer the SMS" in (a.summary or ""))
+        )
+        reply.action_undo()
+        self.assertFalse(self.move.dunning_paused)
+        self.assertEqual(reply.state, "undone")
+
+    def test_a_complaint_announced_by_email_pauses_and_reaches_a_person(self):
+        reply = self._email_reply("Vou abrir reclamação no consumidor.gov e no Procon.")
+        self.assertEqual(reply.action, "legal")
+        self.assertTrue(self.move.dunning_paused)
+        self.assertTrue(
+            self.sp.activity_ids.filtered(lambda a: "Legal action" in (a.summary or ""))
+        )
+        self.assertFalse(
+            self.sp.activity_ids.filtered(lambda a: "e-mail reply" in (a.summary or ""))
+        )

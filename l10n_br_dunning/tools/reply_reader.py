@@ -42,9 +42,10 @@ PROMISE, PAID, DISPUTE, WHO, NEGOTIATE, PAYLINK, OPTOUT, OTHER = (
 # PAYLINK: asks for the way to pay ("me manda o boleto de novo", "qual a
 # chave pix", "segunda via"): the régua answers with the payment link.
 INTENTS = (PROMISE, PAID, DISPUTE, WHO, NEGOTIATE, PAYLINK, OPTOUT, OTHER)
-# A reply's concern (``Reading.concern``): the customer died, or the number or
-# address is someone else's.
-DEATH, WRONG_NUMBER = "death", "wrong_number"
+# A reply's concern (``Reading.concern``): the customer died, the number or
+# address is someone else's, or the customer announces a lawsuit or a consumer
+# complaint (Procon, Reclame Aqui, consumidor.gov.br).
+DEATH, WRONG_NUMBER, LEGAL = "death", "wrong_number", "legal"
 # Below this a reading goes to a person, whatever its intent.
 SURE = 0.8
 
@@ -694,6 +695,63 @@ _DEATH = re.compile(
     r"|(?<!celular )(?<!aparelho )(?<!telefone )(?<!bateria )(?<!notebook )(?<!computador )"
     r"(?<!carro )(?<!moto )(?<!produto )(?<!motor )(?<!maquina )(?<!tv )\bmorreu\b"
 )
+# A lawsuit or a consumer complaint announced: "vou processar vocês", "meu
+# advogado vai entrar em contato", "procon", "reclame aqui", "consumidor.gov",
+# "já está no jurídico", "danos morais". Under the CDC a person answers such a
+# customer before the régua writes again. Not "o pagamento está em
+# processamento", "vou processar o pagamento", "pessoa jurídica".
+_PROCESSED = (
+    r"(?! (o |a |os |as |esse |este |essa |esta |seu |sua |meu |minha )?(pagamento|pix|boleto|"
+    r"pedido|transferencia|deposito|ted|doc|nota|fatura|cadastro|estorno|reembolso|"
+    r"cancelamento|compra|solicitacao|devolucao|troca|dados|cobranca|arquivo|lote|retorno)\b)"
+)
+_LEGAL = re.compile(
+    r"\b(vou|vamos|irei|iremos|vai|vao|ira|irao|quero|queremos|posso|podemos|pretendo|"
+    r"pretendemos|devo|devemos|tenho que|temos que|vou ter que|so me resta) "
+    r"(te |lhe |lhes |los |las |voces |a empresa |essa empresa |a loja )?processar\b"
+    + _PROCESSED
+    + r"|\b(processarei|processaremos)\b"
+    + _PROCESSED
+    + r"|\b(voces|a empresa|essa empresa|esta empresa|a loja) (serao|sera|vao ser|vai ser|"
+    r"podem ser|pode ser) processad[oa]s?\b"
+    r"|\b(entrar|entrarei|entro|entramos|entraremos|abrir|abrirei|abro|mover|moverei|movo|"
+    r"ajuizar|ajuizarei)( com| na| contra)?( um| uma)? (processo|acao)\b(?! de (?!danos))"
+    r"|\b(processo|acao) (judicial|judiciais|contra|na justica|trabalhista|civel)\b"
+    r"|\b(extra)?judicia\w*"
+    r"|\b(na|a|pela|pra|para|para a|com a|via) justica\b"
+    r"|(?<!pessoa )(?<!pessoas )\bjuridic(o|a|os|as|amente)\b"
+    r"|\bprocon\b|\breclame ?aqui\b|\bconsumidor gov\b|\bdefesa do consumidor\b"
+    r"|\bdanos? mora(l|is)\b|\bindeniza\w*|\bjuizado\b|\bpequenas causas\b|\btribunal\b"
+    r"|\bdenunci\w*"
+)
+# "meu advogado vai entrar em contato", "falem com o advogado"; not "meu
+# advogado pagou ontem" (a payment), nor a signature's "Furtado Advogados" or
+# "advogado, OAB/SP 123", nor "sou advogada".
+_LAWYER = re.compile(
+    r"\b(meu|minha|meus|nosso|nossa|nossos|o|os|a|um|uma|com|ao|aos|pelo|pelos|do|dos) "
+    r"advogad[oa]s?\b"
+)
+# "não quero processar ninguém", "não vou entrar na justiça"; but "se não
+# resolverem vou processar" threatens.
+_LEGAL_NEGATED = re.compile(r"\b(nao|nem|nunca|jamais|sem)\b")
+_CONDITION = re.compile(r"\b(se|caso|enquanto|senao)\b")
+
+
+def _legal(clauses):
+    """The phrase of a clause that announces a lawsuit or a consumer complaint,
+    not denied in its own clause, or None."""
+    for clause in clauses:
+        found = [*_LEGAL.finditer(clause)]
+        if not _match(_PAID, clause) and not re.search(r"\boab\b", clause):
+            found += _LAWYER.finditer(clause)
+        for legal in found:
+            before = clause[: legal.start()]
+            if _LEGAL_NEGATED.search(before) and not _CONDITION.search(before):
+                continue
+            return legal.group(0)
+    return None
+
+
 # A day the customer does not fix: "depois do dia 20", "entre o dia 10 e 15",
 # "dia 10 ou 11", "em 7 dias úteis": a person agrees on it.
 _VAGUE_DAY = re.compile(
@@ -764,7 +822,8 @@ class Reading:
     stop: bool = False
     channels: frozenset = frozenset()
     # What a person must know before the régua writes again, whatever else the
-    # reply says: DEATH ("ele faleceu") or WRONG_NUMBER ("número errado").
+    # reply says: DEATH ("ele faleceu"), WRONG_NUMBER ("número errado") or
+    # LEGAL ("vou processar vocês", "procon").
     concern: str | None = None
 
     @property
@@ -1249,6 +1308,11 @@ def read(text, today):
         return Reading(OTHER, why=f"automatic reply: {auto.group(0)}")
     clauses = [fold(part) for part in re.split(r"[.!?;,\n]+|\bmas\b", text)]
     clauses = [clause for clause in clauses if clause]
+    # A lawsuit or a complaint announced: whatever else the reply says, a
+    # person answers it before the régua writes again (a death, someone else's
+    # number come first: the customer is not the one writing).
+    # Its clauses for it keep a dot inside a word ("consumidor.gov.br").
+    legal = _legal(fold(part) for part in re.split(r"[!?;,\n]+|\.(?!\w)|\bmas\b", text))
     asked = _questions(text)
     forward = _forward_date(folded, today)
     asked_tails = _asked_tails(text)
@@ -1272,6 +1336,8 @@ def read(text, today):
             OTHER, why=f"death: {death.group(0)}", stop=stop, channels=channels, concern=DEATH
         )
     if not found:
+        if legal:
+            return Reading(OTHER, why=f"legal: {legal}", concern=LEGAL)
         return Reading(OTHER, why="")
     # One intent speaks for the reply: the strongest, in this order. An
     # opt-out beside a promise or a wish to negotiate ("pago dia 18 mas para
@@ -1284,7 +1350,12 @@ def read(text, today):
     intent = intents[0]
     confidence = _confidence(intent, found, text, folded, today, asked_tails)
     reading = Reading(
-        intent, confidence=confidence, why=found[intent], stop=stop, channels=channels
+        intent,
+        confidence=confidence,
+        why=found[intent],
+        stop=stop,
+        channels=channels,
+        concern=LEGAL if legal else None,
     )
     # The day is read in the clause that says it ("paguei sábado, deve cair
     # hoje": Saturday), else in the whole reply.

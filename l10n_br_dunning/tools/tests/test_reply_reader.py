@@ -8,6 +8,7 @@ import pytest
 from ..reply_reader import (
     DEATH,
     DISPUTE,
+    LEGAL,
     NEGOTIATE,
     OPTOUT,
     OTHER,
@@ -549,6 +550,65 @@ def test_a_death_or_a_wrong_number_is_for_a_person_and_its_stop_counts(text, con
 )
 def test_what_is_no_death_nor_a_wrong_number(text, intent):
     reading = read(text, FRIDAY)
+    assert (reading.intent, reading.concern) == (intent, None)
+
+
+DECEMBER_7 = date(2026, 12, 7)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vou processar vocês",
+        "Vou processar vocês",
+        "vou te processar",
+        "vcs vao ser processados",
+        "meu advogado vai entrar em contato",
+        "procon",
+        "vou reclamar no Procon",
+        "vou denunciar no reclame aqui",
+        "já está no jurídico",
+        "vou entrar na justiça",
+        "vou abrir reclamação no consumidor.gov",
+        "vocês vão responder por danos morais",
+        "se não resolverem vou entrar com um processo",
+        "vou acionar vocês judicialmente",
+        "vou no juizado de pequenas causas",
+    ],
+)
+def test_a_lawsuit_or_a_consumer_complaint_is_for_a_person(text):
+    """The régua must not keep reminding a customer who announced a lawsuit or
+    a complaint (CDC): a person answers first, whatever else it says."""
+    assert read(text, DECEMBER_7).concern == LEGAL
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("vou processar vocês, já paguei ontem", PAID),
+        ("procon nisso! parem de mandar mensagem", OPTOUT),
+    ],
+)
+def test_a_lawsuit_beside_another_intent_is_still_for_a_person(text, intent):
+    reading = read(text, DECEMBER_7)
+    assert (reading.intent, reading.concern) == (intent, LEGAL)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("não quero processar ninguém, só quero parcelar", NEGOTIATE),
+        ("não vou entrar na justiça, só quero parcelar", NEGOTIATE),
+        ("o pagamento está em processamento", OTHER),
+        ("processando", OTHER),
+        ("o pix ainda está processando, pago amanhã", PROMISE),
+        ("vou processar o pagamento amanhã", PROMISE),
+        ("meu advogado pagou ontem", PAID),
+        ("sou pessoa jurídica, pago dia 10", PROMISE),
+    ],
+)
+def test_what_is_no_lawsuit_nor_complaint(text, intent):
+    reading = read(text, DECEMBER_7)
     assert (reading.intent, reading.concern) == (intent, None)
 
 
