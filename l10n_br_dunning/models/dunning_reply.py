@@ -98,9 +98,36 @@ class DunningReply(models.Model):
         reading = reader.read_message(text, today, channel)
         stopped = set(stopped) | self._honour_opt_outs(partner, company, reading, channel, number)
         reply = self._act(partner, company, text, channel, reading, today, number, account)
+        if not reply and reading.acknowledgement:
+            # "ok, obrigado", "👍": nothing to do nor to answer; the chatter
+            # keeps it, no one gets a to-do.
+            self._note_acknowledgement(partner, company, text, channel)
+            return reply, True
         alone = reading.sure and reading.intent == reader.OPTOUT and not reading.concern
         honoured = bool(stopped) and (not reading.channels or reading.channels <= stopped)
         return reply, bool(reply) or (alone and honoured)
+
+    @api.model
+    def _note_acknowledgement(self, partner, company, text, channel):
+        """A note quoting a reply that only thanks or acknowledges, on the
+        customer's chatter (an SMS or WhatsApp message as the customer's, as
+        those a person answers), and the company it was written to."""
+        env = self.with_context(lang=company._dunning_lang()).env
+        channels = dict(self._fields["channel"]._description_selection(env))
+        partner.sudo().message_post(
+            body=Markup("<p>%s</p>")
+            % env._(
+                "%(channel)s reply “%(text)s” to %(company)s: a thank-you or an "
+                "acknowledgement, nothing to answer.",
+                channel=channels[channel],
+                text=text,
+                company=company.name,
+            ),
+            subtype_xmlid="mail.mt_note",
+            # An e-mail is on the chatter already, as the customer's.
+            author_id=partner.id if channel != "email" else None,
+            record_company_id=company.id,
+        )
 
     @api.model
     def _honour_opt_outs(self, partner, company, reading, channel, number=None):

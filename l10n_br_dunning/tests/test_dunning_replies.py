@@ -674,3 +674,18 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self.assertFalse(
             self.sp.activity_ids.filtered(lambda a: "e-mail reply" in (a.summary or ""))
         )
+
+    def test_an_acknowledgement_leaves_a_note_and_no_to_do(self):
+        """ "ok, obrigado" by SMS or e-mail, "👍": nothing to do, nothing to
+        answer; the chatter keeps it (each made a to-do for a person)."""
+        self.assertFalse(self._reply("ok, obrigado"))
+        self.assertFalse(self._reply("👍"))
+        self.assertFalse(self._email_reply("Recebido, obrigada.\n\nAtt,\nMaria Souza"))
+        self.assertFalse(self.sp.activity_ids)
+        self.assertFalse(self.move.dunning_paused)
+        self.assertFalse(self._answers())
+        notes = self.sp.message_ids.filtered(lambda m: "acknowledgement" in (m.body or ""))
+        self.assertEqual(len(notes), 3)
+        self.assertIn("ok, obrigado", notes.mapped("body")[-1])
+        # A thanks beside a payment claim is still the claim.
+        self.assertEqual(self._reply("obrigado, mas já paguei").action, "paid")

@@ -752,6 +752,41 @@ def _legal(clauses):
     return None
 
 
+# What says only thanks or that the message was read, with a greeting and a
+# signature: "ok, obrigado", "recebido, obrigada. Att, Maria".
+_ACK_WORD = (
+    r"(ok|okay|okey|oki|okk|certo|certinho|entendido|entendi|ciente|recebido|recebida|recebi|"
+    r"obrigad[oa]s?|obrigadao|obrigadinh[oa]|agradeco|agradecemos|agradecid[oa]s?|grat[oa]s?|"
+    r"gratidao|valeu|beleza|perfeito|otimo|show|joia|esta bom|tudo bem|tudo certo)"
+)
+_GREETING = r"(bom dia|boa tarde|boa noite|ola|oi|prezad[oa]s?|senhores)"
+_ACKNOWLEDGEMENT = re.compile(
+    rf"({_GREETING} )*{_ACK_WORD}( (e |muito )?{_ACK_WORD})*"
+    r"( (pela|pelo|por|pelas|pelos) (a |o )?(informac\w*|aviso|lembrete|mensage\w*|retorno|contato|"
+    r"atencao|avisar|lembrar|envio))?"
+    rf"( {_GREETING})*"
+    r"( (abracos|abraco|abs|att|atenciosamente|cordialmente|saudacoes|sds)( [a-z]+){0,4})?"
+)
+# Emojis that thank or approve ("👍", "🙏", "👌", skin tones and joiners).
+_ACK_EMOJI = (
+    "\U0001f44d\U0001f44c\U0001f64f\U0001f60a\U0001f642\u263a\u2705\U0001f91d\u2764"
+    "\U0001f600\U0001f601\U0001f603\U0001f604\U0001f609\U0001f44f\U0001f64c\U0001f970"
+    "\U0001f618\U0001f3fb-\U0001f3ff\ufe0f\u200d"
+)
+
+
+def _acknowledgement(text, folded):
+    """Whether a reply says nothing but thanks or that it was read: its words
+    (if any) only those, its emojis (if any) only approving ones ("ok 😡" is
+    not), and something said."""
+    rest = re.sub(f"[{_ACK_EMOJI}]", "", text)
+    if any(unicodedata.category(char) in ("So", "Sk", "Cs", "Co") for char in rest):
+        return False
+    if not folded:
+        return rest != text  # an approving emoji alone
+    return bool(_ACKNOWLEDGEMENT.fullmatch(folded))
+
+
 # A day the customer does not fix: "depois do dia 20", "entre o dia 10 e 15",
 # "dia 10 ou 11", "em 7 dias úteis": a person agrees on it.
 _VAGUE_DAY = re.compile(
@@ -825,6 +860,9 @@ class Reading:
     # reply says: DEATH ("ele faleceu"), WRONG_NUMBER ("número errado") or
     # LEGAL ("vou processar vocês", "procon").
     concern: str | None = None
+    # The reply says nothing but thanks or that it was read ("ok, obrigado",
+    # "recebido", "👍"): nothing to do, nothing to answer.
+    acknowledgement: bool = False
 
     @property
     def sure(self):
@@ -1302,7 +1340,9 @@ def read(text, today):
     )
     folded = fold(text)
     if not folded:
-        return Reading(OTHER, confidence=1.0, why="empty")
+        return Reading(
+            OTHER, confidence=1.0, why="empty", acknowledgement=_acknowledgement(text, folded)
+        )
     auto = _AUTO_REPLY.search(folded)
     if auto:
         return Reading(OTHER, why=f"automatic reply: {auto.group(0)}")
@@ -1338,7 +1378,7 @@ def read(text, today):
     if not found:
         if legal:
             return Reading(OTHER, why=f"legal: {legal}", concern=LEGAL)
-        return Reading(OTHER, why="")
+        return Reading(OTHER, why="", acknowledgement=_acknowledgement(text, folded))
     # One intent speaks for the reply: the strongest, in this order. An
     # opt-out beside a promise or a wish to negotiate ("pago dia 18 mas para
     # de me mandar msg") is unsure (``_confidence``): the stop is honoured at

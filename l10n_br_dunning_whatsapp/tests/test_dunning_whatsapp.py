@@ -681,6 +681,21 @@ class TestDunningWhatsappReplies(WhatsappStandInMixin, DunningCase, HttpCase):
         )
         self.assertFalse(self._answers_out())
 
+    def test_a_thumbs_up_by_whatsapp_leaves_a_note_and_no_to_do(self):
+        """ "👍" answers a reminder: nothing to do nor to answer (it made a
+        to-do for a person, as every message the régua did not read)."""
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self.assertFalse(self._whatsapp_reply("👍", D3_RUN + timedelta(hours=1)))
+        self.assertFalse(self.sp.activity_ids)
+        self.assertFalse(move.dunning_paused)
+        self.assertFalse(self._answers_out())
+        self.assertTrue(
+            self.sp.message_ids.filtered(
+                lambda m: "acknowledgement" in (m.body or "") and "👍" in (m.body or "")
+            )
+        )
+
     def test_a_saturday_night_wish_to_negotiate_goes_to_a_person(self):
         """No answer may go before the 24 hours close: the Parcelar link is
         left to a person (a to-do with the link), and the chatter says so

@@ -612,6 +612,46 @@ def test_what_is_no_lawsuit_nor_complaint(text, intent):
     assert (reading.intent, reading.concern) == (intent, None)
 
 
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [
+        ("ok, obrigado", "sms"),
+        ("recebi, obrigado", "whatsapp"),
+        ("Obrigada!", "sms"),
+        ("👍", "whatsapp"),
+        ("👍🏽🙏", "sms"),
+        ("ok", "email"),
+        ("Bom dia, recebido. Muito obrigado pela informação!", "email"),
+        ("Ok, obrigada.\n\nAtt,\nMaria Souza", "email"),
+        ("vlw", "sms"),
+    ],
+)
+def test_an_acknowledgement_alone_needs_no_answer(text, channel):
+    """ "ok, obrigado", "👍": nothing to do and nothing to answer (it made a
+    to-do for a person)."""
+    reading = read_message(text, DECEMBER_7, channel)
+    assert (reading.intent, reading.acknowledgement, reading.concern) == (OTHER, True, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("obrigado, mas já paguei", PAID),
+        ("ok, vou pagar amanhã", PROMISE),
+        ("ok, obrigado, parem de mandar mensagem", OPTOUT),
+        ("ok 😡", OTHER),
+        ("😡", OTHER),
+        ("", OTHER),
+        ("quem é?", WHO),
+        ("ok, obrigado, vou processar vocês", OTHER),
+        ("obrigado pela cobrança indevida", DISPUTE),
+    ],
+)
+def test_what_is_more_than_an_acknowledgement(text, intent):
+    reading = read(text, DECEMBER_7)
+    assert (reading.intent, reading.acknowledgement) == (intent, False)
+
+
 def test_a_promise_beside_a_stop_is_stopped_and_read_by_a_person():
     reading = read("pago dia 18 mas para de me mandar msg todo dia", FRIDAY)
     assert reading.opts_out_of("sms") and not reading.sure
