@@ -13,8 +13,8 @@ recognised promises and paid claims, and the confusions.
 
 ``--classify-jsonl IN OUT`` reads any file of JSON lines with ``text``,
 ``channel`` (sms, whatsapp, email) and ``sent_on`` (ISO date) and writes the
-same lines with ``intent`` (promise, paid, dispute, who, negotiate, optout,
-other) and ``date`` (ISO or null), so other corpora are scored the same way.
+same lines with ``intent`` (promise, paid, dispute, who, negotiate, paylink,
+optout, other) and ``date`` (ISO or null), so other corpora are scored the same way.
 A reading the reader is not sure of is written as ``other`` (a person reads
 it), as the régua does.
 
@@ -34,7 +34,7 @@ import reply_reader  # noqa: E402
 
 CORPUS = ROOT / "benchmarks" / "replies" / "corpus.jsonl"
 # What the régua does by itself with a sure reading (a promise only with its day).
-AUTOMATIC = ("promise", "paid", "dispute", "negotiate", "optout")
+AUTOMATIC = ("promise", "paid", "dispute", "negotiate", "paylink", "optout")
 
 
 def decide(text, sent_on, channel=None):

@@ -38,7 +38,8 @@ SWITCHES = {
     "paylink": "dunning_reply_paylink",
 }
 # The actions answered with a link (``_answer_link``): the Parcelar link for a
-# wish to negotiate, the payment link (Pix and boleto) for who asks how to pay.
+# wish to negotiate, the payment link (its Pix, the boleto where there is one)
+# for who asks how to pay.
 # They pause nothing; a link no channel can carry is sent by a person.
 LINK_ACTIONS = ("negotiate", "paylink")
 
@@ -377,7 +378,7 @@ class DunningReply(models.Model):
             return env._("Thank you. Our team will look into it and get back to you.")
         link = self._answer_link(moves)
         if self.action == "paylink":
-            return env._("Thank you! To pay by Pix or boleto: %(link)s", link=link)
+            return env._("Thank you! Here is the link to pay: %(link)s", link=link)
         return env._("To split it in installments: %(link)s", link=link)
 
     def _answer_link(self, moves):
@@ -502,7 +503,7 @@ class DunningReply(models.Model):
         link = self._answer_link(moves)
         title, lead = {
             "negotiate": (env._("Your installments"), env._("To split it in installments:")),
-            "paylink": (env._("Your payment link"), env._("To pay by Pix or boleto:")),
+            "paylink": (env._("Your payment link"), env._("Here is the link to pay:")),
         }[self.action]
         self.env["dunning.outbox"]._post_emails(
             [

@@ -570,7 +570,7 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
     def _link_answers(self):
         """The SMS answers with the payment link (the reminders carry it too)."""
         return self.env["sms.sms"].search(
-            [("partner_id", "=", self.sp.id), ("body", "ilike", "Para pagar por Pix")]
+            [("partner_id", "=", self.sp.id), ("body", "ilike", "Segue o link para pagamento")]
         )
 
     def test_asking_for_the_pix_by_sms_gets_the_invoices_link_by_sms(self):
@@ -583,7 +583,7 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         sms = self._link_answers()
         self.assertEqual(len(sms), 1)
         self.assertEqual(sms.number, "+5511987654321")
-        self.assertEqual(sms.body, f"Obrigado! Para pagar por Pix ou boleto: {link}")
+        self.assertEqual(sms.body, f"Obrigado! Segue o link para pagamento: {link}")
         self.assertEqual(reply.answer, sms.body)
         self.assertFalse(self.move.dunning_paused)
         self.assertFalse(self.sp.activity_ids)
@@ -599,7 +599,7 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
             [("recipient_ids", "in", self.sp.ids), ("body_html", "ilike", link)]
         )
         self.assertEqual(len(mail), 1)
-        self.assertIn("Para pagar por Pix ou boleto", mail.body_html)
+        self.assertIn("Segue o link para pagamento", mail.body_html)
         self.assertFalse(self.move.dunning_paused)
 
     def test_asking_for_the_link_at_night_gets_it_at_the_next_opening(self):
@@ -611,7 +611,7 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         with freeze_time(reply.answer_due_at + timedelta(minutes=5)):
             self.env["dunning.reply"]._cron_answer_due()
         self.assertEqual(
-            self._link_answers().body, f"Obrigado! Para pagar por Pix ou boleto: {link}"
+            self._link_answers().body, f"Obrigado! Segue o link para pagamento: {link}"
         )
 
     def test_a_payment_link_no_channel_carries_is_left_to_a_person(self):

@@ -656,7 +656,7 @@ class TestDunningWhatsappReplies(WhatsappStandInMixin, DunningCase, HttpCase):
         self.assertEqual((reply.channel, reply.action), ("whatsapp", "paylink"))
         self.assertEqual(
             self._answers_out().body,
-            f"Obrigado! Para pagar por Pix ou boleto: {move._dunning_short_url()}",
+            f"Obrigado! Segue o link para pagamento: {move._dunning_short_url()}",
         )
         self.assertFalse(move.dunning_paused)
 
