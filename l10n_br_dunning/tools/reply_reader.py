@@ -383,6 +383,9 @@ _OPTOUT = [
     r"\b(lista|cadastro|contato|numero|meu numero)",
     r"\bdescadastr",
     r"\bnao me (mande|mandem|envie|enviem|ligue|liguem|perturbe|perturbem|incomode|incomodem)",
+    # "não me liga mais", "não me manda mais isso" (the indicative a phone writes);
+    # not "não me liga agora, estou no trabalho"
+    r"\bnao me (liga|ligam|manda|mandam|envia|enviam) mais\b",
     r"\bchega de (mensagem|mensagens|sms|ligacao|ligacoes|cobranca)",
     # "quero sair", "pfv pare", "por favor, parem"; not "...esperando a rescisão sair"
     r"^(\w+ ){0,2}(sair|sai|parar|stop|pare|parem)( (por favor|pls|please|obrigad[oa]))?$",

@@ -802,6 +802,15 @@ def test_no_more_calls_names_the_calls_only():
     assert reading.opts_out_of("call") and not reading.opts_out_of("sms")
 
 
+def test_no_more_calls_in_the_indicative_a_phone_writes():
+    """ "não me liga mais" (read as "other" before: the calls went on until a
+    person read it); "não me liga agora" asks for no stop."""
+    reading = read("não me liga mais", FRIDAY)
+    assert reading.opts_out_of("call") and not reading.opts_out_of("email")
+    assert read("nao me ligam mais por favor", FRIDAY).opts_out_of("call")
+    assert not read("não me liga agora, estou no trabalho", FRIDAY).stop
+
+
 # -- asking for the way to pay (read as "other" before: a person answered, hours later) ----
 MONDAY = date(2026, 12, 7)
 
