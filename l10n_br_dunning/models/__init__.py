@@ -29,6 +29,7 @@ from . import dunning_agreement
 from . import dunning_agreement_installment
 from . import dunning_agreement_debt
 from . import dunning_agreement_term
+from . import dunning_reply_answer
 from . import dunning_reply
 from . import sms_gateway_mixin
 from . import mail_thread
