@@ -24,6 +24,12 @@ class DunningCallOutcome(models.TransientModel):
     _description = "Collection Call Outcome"
 
     partner_id = fields.Many2one("res.partner", "Customer", required=True)
+    # The company the call spoke for: the dashboard row's, else the one the
+    # accountant works in. A customer shared with another company keeps that
+    # company's invoices apart.
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
     move_ids = fields.Many2many(
         "account.move",
         string="Invoices",
@@ -38,19 +44,21 @@ class DunningCallOutcome(models.TransientModel):
     @api.model
     def _open_moves_domain_text(self):
         lines = self.env["account.move.line"]._dunning_open_domain_text()
-        return f"[('commercial_partner_id', '=', partner_id), ('line_ids', 'any', {lines})]"
+        return (
+            "[('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id), "
+            f"('line_ids', 'any', {lines})]"
+        )
 
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         partner = self.env["res.partner"].browse(values.get("partner_id")).commercial_partner_id
         if partner and "move_ids" in fields_list and not values.get("move_ids"):
-            # The call was for the company the accountant works in: a customer
-            # shared with another company keeps that company's invoices apart.
+            company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
             moves = self.env["account.move"].search(
                 [
                     ("commercial_partner_id", "=", partner.id),
-                    ("company_id", "=", self.env.company.id),
+                    ("company_id", "=", company.id),
                     ("line_ids", "any", self.env["account.move.line"]._dunning_open_domain()),
                 ]
             )
@@ -108,7 +116,7 @@ class DunningCallOutcome(models.TransientModel):
             .search(
                 [
                     ("partner_id", "=", partner.id),
-                    ("company_id", "in", (self.move_ids.company_id or self.env.company).ids),
+                    ("company_id", "in", (self.move_ids.company_id or self.company_id).ids),
                     ("activity_id", "!=", False),
                 ]
             )
@@ -122,7 +130,7 @@ class DunningCallOutcome(models.TransientModel):
             )
             action["context"] = {
                 "default_partner_id": partner.id,
-                "default_company_id": self.move_ids.company_id[:1].id or self.env.company.id,
+                "default_company_id": self.move_ids.company_id[:1].id or self.company_id.id,
                 "dunning_move_ids": self.move_ids.ids,
             }
             return action
