@@ -4,6 +4,7 @@ from odoo.tools import SQL
 
 from ..tools.payment_states import DUNNED_MOVE_TYPES
 from .account_move import RENEGOTIATED_MOVES, paid_by_customer
+from .dunning_agreement_installment import PAID_INSTALLMENTS
 from .dunning_event import CHANNELS
 
 # Paid customer invoices and the day they were paid (the last reconciliation of
@@ -28,7 +29,8 @@ PAID_MOVES = SQL(
 
 class DunningEffectiveness(models.Model):
     """Does the régua work? One row per reminder sent, with whether it was
-    delivered and whether the invoice was paid within 3 and 7 days after it.
+    delivered and whether the invoice (an agreement's installment) was paid
+    within 3 and 7 days after it.
     Pivot by policy, stage and channel (Accounting > Collections > Effectiveness)."""
 
     _name = "dunning.effectiveness"
@@ -50,7 +52,10 @@ class DunningEffectiveness(models.Model):
             "sms_uuid",
         ],
         "account.move": ["payment_state", "state", "amount_total_signed", "invoice_date"],
-        "account.partial.reconcile": ["max_date", "debit_move_id"],
+        "account.partial.reconcile": ["max_date", "debit_move_id", "credit_move_id", "amount"],
+        "account.move.line": ["balance"],
+        "dunning.agreement": ["reversal_move_id"],
+        "dunning.agreement.installment": ["agreement_id", "move_line_id"],
         "mail.notification": ["notification_status", "mail_message_id", "res_partner_id"],
     }
 
@@ -99,7 +104,8 @@ class DunningEffectiveness(models.Model):
     def _table_query(self):
         return SQL(
             """
-            WITH paid AS (%(paid)s), renegotiated AS (%(renegotiated)s)
+            WITH paid AS (%(paid)s), paid_installments AS (%(paid_installments)s),
+                 renegotiated AS (%(renegotiated)s)
             SELECT e.id, e.sent_at::date AS date, e.company_id, e.currency_id, e.policy_id,
                    e.stage_id, e.channel, e.partner_id, e.move_id, 1 AS messages,
                    %(delivered)s AS delivered,
@@ -117,7 +123,10 @@ class DunningEffectiveness(models.Model):
                         THEN e.amount_residual ELSE 0 END AS recovered,
                    (r.renegotiated_on - e.sent_at::date BETWEEN 0 AND 7)::int AS renegotiated_7
               FROM dunning_event e
-         LEFT JOIN paid p ON p.move_id = e.move_id
+         LEFT JOIN paid pm ON pm.move_id = e.move_id
+              -- an agreement's installment is paid by itself, not with its entry
+         LEFT JOIN paid_installments pi ON pi.move_line_id = e.move_line_id
+        CROSS JOIN LATERAL (SELECT COALESCE(pm.paid_on, pi.paid_on) AS paid_on) p
          LEFT JOIN renegotiated r ON r.move_id = e.move_id
          LEFT JOIN LATERAL (
                     SELECT MAX((nt.notification_status = 'sent')::int) AS delivered
@@ -130,6 +139,7 @@ class DunningEffectiveness(models.Model):
             """,
             delivered=self._delivered_sql(),
             paid=PAID_MOVES,
+            paid_installments=PAID_INSTALLMENTS,
             renegotiated=RENEGOTIATED_MOVES,
         )
 

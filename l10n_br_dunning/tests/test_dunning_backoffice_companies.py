@@ -217,3 +217,33 @@ class TestDunningBackofficeCompanies(DunningCase):
                 .create({})
             )
         self.assertNotIn("<script>alert", composer.body)
+
+    def test_an_agreement_installment_paid_after_its_reminder_is_recovered(self):
+        """The agreements' régua reminds the first installment on its due day;
+        the customer pays it the day after: effectiveness says paid within 3
+        and 7 days and recovered its amount (it said 0 for every reminder of
+        an agreement: its entry has no payment state)."""
+        first = self._invoice(self.sp, date(2026, 11, 3), 1000.0)
+        lines = first.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        with freeze_time(datetime(2026, 12, 3, 15, 0)):
+            agreement = self.env["dunning.agreement"]._propose(lines, 2, date(2026, 12, 10))
+            self._customer_accepts(agreement)
+            agreement.action_approve()
+        self._run(datetime(2026, 12, 10, 15, 0))
+        installment = agreement.installment_ids.filtered(lambda i: i.number == 1).move_line_id
+        self.assertTrue(self._events(agreement.move_id).filtered("sent_at"))
+        (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move.line", active_ids=installment.ids)
+            .create({"amount": installment.amount_residual, "payment_date": date(2026, 12, 11)})
+            ._create_payments()
+        )
+        with freeze_time(NOON):
+            rows = self.env["dunning.effectiveness"].search(
+                [("move_id", "=", agreement.move_id.id)]
+            )
+        reminded = rows.filtered(lambda row: row.date == date(2026, 12, 10))
+        self.assertTrue(reminded)
+        self.assertEqual(set(reminded.mapped("paid_3")), {1})
+        self.assertEqual(set(reminded.mapped("paid_7")), {1})
+        self.assertEqual(sum(rows.mapped("recovered")), 500.0)
