@@ -48,6 +48,29 @@ def unapplied_credits(customers=None):
     )
 
 
+# Each reminded installment (an invoice's or an agreement's) paid in full by the
+# customer, and the day (its last reconciliation): the customer's money only,
+# neither a credit note, nor an agreement settling it, nor a cancelled
+# agreement's reversal (``dunning.agreement.installment._dunning_paid``).
+# Effectiveness counts a reminder paid when its installment is, before the
+# rest of the invoice (an agreement's entry has no payment state at all).
+PAID_INSTALLMENTS = SQL(
+    """
+    SELECT l.id AS move_line_id, MAX(apr.max_date) AS paid_on
+      FROM account_move_line l
+      JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
+      JOIN account_move_line cl ON cl.id = apr.credit_move_id
+      JOIN account_move cm ON cm.id = cl.move_id
+     WHERE l.id IN (SELECT e.move_line_id FROM dunning_event e)
+       AND cm.move_type != 'out_refund'
+       AND NOT EXISTS (SELECT 1 FROM dunning_agreement ag
+                        WHERE cm.id IN (ag.move_id, ag.reversal_move_id))
+  GROUP BY l.id, l.balance
+    HAVING SUM(apr.amount) >= l.balance
+    """
+)
+
+
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 

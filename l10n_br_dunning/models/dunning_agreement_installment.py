@@ -1,24 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
-from odoo.tools import SQL
-
-# The SQL twin of ``_dunning_paid``: each agreement installment payments paid
-# in full, and the day (the last reconciliation): never by the reversal of a
-# cancelled agreement's entry. Effectiveness counts an installment paid after
-# a reminder from it (an agreement's entry has no payment state of its own).
-PAID_INSTALLMENTS = SQL(
-    """
-    SELECT l.id AS move_line_id, MAX(apr.max_date) AS paid_on
-      FROM dunning_agreement_installment i
-      JOIN dunning_agreement ag ON ag.id = i.agreement_id
-      JOIN account_move_line l ON l.id = i.move_line_id
-      JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
-      JOIN account_move_line cl ON cl.id = apr.credit_move_id
-     WHERE cl.move_id IS DISTINCT FROM ag.reversal_move_id
-  GROUP BY l.id, l.balance
-    HAVING SUM(apr.amount) >= l.balance
-    """
-)
 
 
 class DunningAgreementInstallment(models.Model):

@@ -4,7 +4,7 @@ from odoo.tools import SQL
 
 from ..tools.payment_states import DUNNED_MOVE_TYPES
 from .account_move import RENEGOTIATED_MOVES, paid_by_customer
-from .dunning_agreement_installment import PAID_INSTALLMENTS
+from .account_move_line import PAID_INSTALLMENTS
 from .dunning_event import CHANNELS
 
 # Paid customer invoices and the day they were paid (the last reconciliation of
@@ -29,7 +29,7 @@ PAID_MOVES = SQL(
 
 class DunningEffectiveness(models.Model):
     """Does the régua work? One row per reminder sent, with whether it was
-    delivered and whether the invoice (an agreement's installment) was paid
+    delivered and whether the installment reminded (else its invoice) was paid
     within 3 and 7 days after it.
     Pivot by policy, stage and channel (Accounting > Collections > Effectiveness)."""
 
@@ -51,11 +51,16 @@ class DunningEffectiveness(models.Model):
             "mail_message_id",
             "sms_uuid",
         ],
-        "account.move": ["payment_state", "state", "amount_total_signed", "invoice_date"],
+        "account.move": [
+            "payment_state",
+            "state",
+            "amount_total_signed",
+            "invoice_date",
+            "move_type",
+        ],
         "account.partial.reconcile": ["max_date", "debit_move_id", "credit_move_id", "amount"],
-        "account.move.line": ["balance"],
-        "dunning.agreement": ["reversal_move_id"],
-        "dunning.agreement.installment": ["agreement_id", "move_line_id"],
+        "account.move.line": ["balance", "move_id"],
+        "dunning.agreement": ["move_id", "reversal_move_id"],
         "mail.notification": ["notification_status", "mail_message_id", "res_partner_id"],
     }
 
@@ -123,10 +128,11 @@ class DunningEffectiveness(models.Model):
                         THEN e.amount_residual ELSE 0 END AS recovered,
                    (r.renegotiated_on - e.sent_at::date BETWEEN 0 AND 7)::int AS renegotiated_7
               FROM dunning_event e
-         LEFT JOIN paid pm ON pm.move_id = e.move_id
-              -- an agreement's installment is paid by itself, not with its entry
+              -- the installment reminded, paid by itself; else the invoice
+              -- paid (a credit note and a payment together)
          LEFT JOIN paid_installments pi ON pi.move_line_id = e.move_line_id
-        CROSS JOIN LATERAL (SELECT COALESCE(pm.paid_on, pi.paid_on) AS paid_on) p
+         LEFT JOIN paid pm ON pm.move_id = e.move_id
+        CROSS JOIN LATERAL (SELECT COALESCE(pi.paid_on, pm.paid_on) AS paid_on) p
          LEFT JOIN renegotiated r ON r.move_id = e.move_id
          LEFT JOIN LATERAL (
                     SELECT MAX((nt.notification_status = 'sent')::int) AS delivered

@@ -247,3 +247,36 @@ class TestDunningBackofficeCompanies(DunningCase):
         self.assertEqual(set(reminded.mapped("paid_3")), {1})
         self.assertEqual(set(reminded.mapped("paid_7")), {1})
         self.assertEqual(sum(rows.mapped("recovered")), 500.0)
+
+    def test_an_invoice_installment_paid_after_its_reminder_is_recovered(self):
+        """An invoice in two installments of R$ 200,00: the first reminded on its
+        due day and paid the day after (the second still open): paid within 3
+        and 7 days, R$ 200,00 recovered."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "2x",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 30}),
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 60}),
+                ],
+            }
+        )
+        move = self._invoice(self.sp, date(2026, 12, 10), 400.0, payment_term=term)
+        first = move.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        first = first.sorted("date_maturity")[0]
+        self.assertEqual(first.date_maturity, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 10, 15, 0))
+        self.assertTrue(self._events(move).filtered("sent_at"))
+        (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move.line", active_ids=first.ids)
+            .create({"amount": 200.0, "payment_date": date(2026, 12, 11)})
+            ._create_payments()
+        )
+        self.assertEqual(move.payment_state, "partial")
+        with freeze_time(NOON):
+            rows = self.env["dunning.effectiveness"].search([("move_id", "=", move.id)])
+        reminded = rows.filtered(lambda row: row.date == date(2026, 12, 10))
+        self.assertTrue(reminded)
+        self.assertEqual(set(reminded.mapped("paid_7")), {1})
+        self.assertEqual(sum(rows.mapped("recovered")), 200.0)
