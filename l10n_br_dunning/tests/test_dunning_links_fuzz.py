@@ -12,7 +12,7 @@ no agreement is ever accepted without the code the customer received.
 
 import re
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 
 from hypothesis import example, given, settings
 

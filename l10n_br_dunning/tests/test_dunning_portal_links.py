@@ -5,8 +5,8 @@ from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo.tools import mute_logger
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import DunningCase
 
