@@ -457,6 +457,14 @@ class DunningEvent(models.Model):
         report prints one for each, and renders each on its own."""
         return self.grouped(lambda event: (event.partner_id, event.company_id))
 
+    def _letter_rows(self):
+        """The rows of one letter (these events: one customer and company):
+        one per installment, in these events' order. An installment whose
+        letters of two stages wait together (a letter listed, not printed
+        yet, when a later stage lists another) is asked for once: both are
+        printed by that one letter."""
+        return self.browse([group[:1].id for group in self.grouped("move_line_id").values()])
+
     def _letters_not_printed(self, printed):
         """What a person is told of these events (a selection printed) but
         ``printed``: for each, the invoice, the customer, and why (the state

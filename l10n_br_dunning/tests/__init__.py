@@ -24,3 +24,4 @@ from . import test_dunning_shipped_templates
 from . import test_dunning_access
 from . import test_dunning_sms_opt_out
 from . import test_dunning_upgrade
+from . import test_dunning_documents_probe
