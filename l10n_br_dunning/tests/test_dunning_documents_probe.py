@@ -2,7 +2,6 @@
 """The régua's collection documents read as an accountant and a consumer
 lawyer would read them: letters, the statement and the e-mails."""
 
-import time
 from datetime import date, datetime
 from unittest.mock import patch
 
@@ -109,14 +108,9 @@ class TestDunningDocumentsProbe(DunningCase):
 
     def test_statement_of_another_company(self):
         move = self._invoice(self.nolang, date(2026, 12, 10), 250.0, company=self.branch)
-        row_env = self.env
         with freeze_time(datetime(2026, 12, 15, 12, 30)):
             action = self.nolang.with_company(self.branch).action_dunning_send_statement()
-            composer = (
-                self.env["mail.compose.message"]
-                .with_context(**action["context"])
-                .create({})
-            )
+            composer = self.env["mail.compose.message"].with_context(**action["context"]).create({})
             self.assertIn("Aurora Filial Recife", composer.subject)
             composer._action_send_mail()
         message = self.nolang.message_ids[:1]
@@ -126,7 +120,7 @@ class TestDunningDocumentsProbe(DunningCase):
         att = message.attachment_ids
         self.assertTrue(att)
         html, _ = (
-            row_env["ir.actions.report"]
+            self.env["ir.actions.report"]
             .with_company(self.branch)
             ._render_qweb_html("l10n_br_dunning.report_dunning_statement", self.nolang.ids)
         )
@@ -136,6 +130,7 @@ class TestDunningDocumentsProbe(DunningCase):
         self.assertIn("Extrato", text)
 
     def test_fifty_letters_render_no_pdf_in_the_run(self):
+        """A run listing 50 letters renders none: each is written when printed."""
         partners = self.env["res.partner"]
         for i in range(50):
             partners |= self._customer(
@@ -151,12 +146,23 @@ class TestDunningDocumentsProbe(DunningCase):
             return original(self_, *args, **kwargs)
 
         with patch.object(IrActionsReport, "_render_qweb_pdf", counting):
-            start = time.time()
             self._run(datetime(2027, 1, 11, 12, 30))
-            elapsed = time.time() - start
         letters = self.env["dunning.event"].search(
             [("channel", "=", "letter"), ("partner_id", "in", partners.ids)]
         )
-        print(f"PROBE: 50-letter run {elapsed:.2f}s, {len(letters)} letters, {len(renders)} PDFs")
         self.assertEqual(len(letters), 50)
         self.assertEqual(renders, [])
+
+    def test_thanks_of_another_company(self):
+        move = self._invoice(self.nolang, date(2026, 12, 10), 300.0, company=self.branch)
+        self._run(datetime(2026, 12, 15, 12, 30))
+        with freeze_time(datetime(2026, 12, 16, 12, 0)):
+            self._pay(move, date=date(2026, 12, 16))
+        self._run(datetime(2026, 12, 16, 13, 30))
+        thanks = self._events(move, channel="thanks")
+        self.assertEqual(thanks.state, "queued", thanks.reason)
+        sent = self._text(self._email_html(thanks.mail_message_id))
+        self.assertIn("Recebemos o pagamento da fatura", sent)
+        self.assertIn("Aurora Filial Recife", thanks.mail_message_id.subject)
+        self.assertIn("15.881.399/0002-15", sent)
+        self.assertNotIn("15.881.399/0001-34", sent)
