@@ -1,9 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import io
-
 from odoo import models
 from odoo.exceptions import UserError
-from odoo.tools.pdf import merge_pdf
 
 LETTER_REPORT = "l10n_br_dunning.report_dunning_letter"
 
@@ -32,28 +29,3 @@ class IrActionsReport(models.Model):
         result = super()._render_qweb_pdf(report_ref, res_ids=letters.ids, data=data)
         letters._mark_printed()
         return result
-
-    def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
-        """Collection letters, each its own document for wkhtmltopdf (one
-        ``web.basic_layout`` per customer and company): Debian's wkhtmltopdf
-        (unpatched Qt) refuses more than one in a run ("does not support more
-        than one input document"). Several letters are rendered one by one,
-        each once (its QWeb and its wkhtmltopdf run, as in one run for all),
-        and Odoo merges them in order."""
-        report = self._get_report(report_ref)
-        if report.report_name != LETTER_REPORT or not res_ids:
-            return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=res_ids)
-        letters = list(self.env["dunning.event"].browse(res_ids)._letter_groups().values())
-        if len(letters) < 2:
-            return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=res_ids)
-        streams = {}
-        for events in letters:
-            parts = super()._render_qweb_pdf_prepare_streams(
-                report_ref, dict(data or {}), res_ids=events.ids
-            )
-            pdfs = [part["stream"].getvalue() for part in parts.values() if part["stream"]]
-            streams[events[:1].id] = {
-                "stream": io.BytesIO(pdfs[0] if len(pdfs) == 1 else merge_pdf(pdfs)),
-                "attachment": None,
-            }
-        return streams

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import io
 from datetime import date, datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -469,12 +470,24 @@ class TestDunningChannels(DunningCase):
         )
         report = action["params"]["next"]
         self.assertEqual(report["type"], "ir.actions.report")
-        pdf, kind = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf(report["report_name"], report["context"]["active_ids"])
-        )
+        Report = type(self.env["ir.actions.report"])
+        runs = []
+        run_wkhtmltopdf = Report._run_wkhtmltopdf
+
+        def counted(report_self, bodies, *args, **kwargs):
+            runs.append(len(bodies))
+            return run_wkhtmltopdf(report_self, bodies, *args, **kwargs)
+
+        with patch.object(Report, "_run_wkhtmltopdf", counted):
+            pdf, kind = (
+                self.env["ir.actions.report"]
+                .with_context(force_report_rendering=True)
+                ._render_qweb_pdf(report["report_name"], report["context"]["active_ids"])
+            )
         self.assertEqual(kind, "pdf")
+        # The letters in one document, one wkhtmltopdf run (about a second
+        # each here): a list of a hundred letters prints in seconds, not minutes.
+        self.assertEqual(runs, [1])
         reader = PdfFileReader(io.BytesIO(pdf))
         pages = [
             " ".join(reader.getPage(i).extractText().split()) for i in range(reader.getNumPages())
