@@ -356,6 +356,13 @@ class TestDunningChannels(DunningCase):
         )
         self.assertIn(b"15.881.399/0001-34", pdf)
         self.assertIn(move.name.encode(), pdf)
+        # The letter's date as its reader's language writes dates, like the due
+        # dates beside it (it was always day/month/year).
+        today, lang = self.sp._dunning_today(self.company), self.sp._dunning_lang(self.company)
+        written = format_date(self.env, today, lang_code=lang)
+        self.assertIn(written.encode(), pdf)
+        if written != today.strftime("%d/%m/%Y"):
+            self.assertNotIn(today.strftime("%d/%m/%Y").encode(), pdf)
         # A way to act: the company's e-mail, the invoice's letter link (it opens
         # the invoice to read and pay only; not the SMS link with its answers).
         self.assertIn(b"cobranca@aurora.example", pdf)
