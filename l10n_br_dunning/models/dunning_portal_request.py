@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -91,6 +91,7 @@ class DunningPortalRequest(models.Model):
         move = move or self.env["account.move"]
         self._check_allowed(kind, partner, move)
         prepared = getattr(self, f"_prepare_{kind}")(partner, company, move, **answer)
+        prepared = self._for_the_team(kind, partner, company, move, prepared, answer)
         self._apply(partner, move, prepared)
         record = move or partner
         attachment = self._store_receipt(record, prepared.receipt)
@@ -115,6 +116,21 @@ class DunningPortalRequest(models.Model):
                 "code_id": code.id if code else False,
             }
         )
+
+    @api.model
+    def _for_the_team(self, kind, partner, company, move, prepared, answer):
+        """``prepared`` with what the collections team reads (the chatter note,
+        the to-do, the request's details) in the company's language
+        (``res.company._dunning_lang``, as for replies), not in the language
+        of the page the customer answered on; the customer's refusals were
+        said in theirs."""
+        lang = company._dunning_lang()
+        if not lang or lang == self.env.lang:
+            return prepared
+        team = getattr(self.with_context(lang=lang), f"_prepare_{kind}")(
+            partner, company, move, **answer
+        )
+        return replace(prepared, note=team.note, activity=team.activity, details=team.details)
 
     @api.model
     def _check_answer(self, kind, partner, company, move=None, **answer):
@@ -320,7 +336,7 @@ class DunningPortalRequest(models.Model):
                 }
                 raise UserError(messages[error.code]) from error
             stored = (name, content, mimetype)
-        label = dict(move._dunning_selection_labels("payment_method"))[method]
+        label = dict(move.with_env(self.env)._dunning_selection_labels("payment_method"))[method]
         until = today + timedelta(days=max(company.dunning_paid_pause_days, 1))
         details = self.env._(
             "Paid on %(date)s by %(method)s.", date=format_date(self.env, paid_on), method=label
@@ -342,7 +358,7 @@ class DunningPortalRequest(models.Model):
     @api.model
     def _prepare_dispute(self, partner, company, move, reason=None, note=None):
         """ "Contestar": a reason, and what is wrong in the customer's words."""
-        reasons = dict(move._dunning_selection_labels("dispute_reason"))
+        reasons = dict(move.with_env(self.env)._dunning_selection_labels("dispute_reason"))
         if reason not in reasons:
             raise UserError(self.env._("Please choose the reason of the dispute."))
         note = (note or "").strip()[:2000]

@@ -257,6 +257,7 @@ class TestDunningPortal(DunningCase, HttpCase):
 
     # -- "já paguei" ---------------------------------------------------------------------------
     def test_i_have_paid_keeps_the_receipt_pauses_and_asks_for_a_check(self):
+        self.company.partner_id.lang = "pt_BR"  # the team's language
         response = self._paid(files={"receipt": ("comprovante.pdf", PDF, "application/pdf")})
         self.assertEqual(response.status_code, 303)
         self.assertIn("dunning_done=paid", response.headers["Location"])
@@ -277,7 +278,7 @@ class TestDunningPortal(DunningCase, HttpCase):
         self.assertIn("Você não receberá lembretes desta fatura antes de 20/12/2026", done)
         self.assertNotIn("até 20/12/2026", done)
         # The team's note on the invoice says the same day, the same way (in the
-        # language of the page the customer answered on).
+        # company's language: test_the_team_reads_an_answer_in_the_companys_language).
         [note] = [
             m.body
             for m in self.move.message_ids
@@ -369,6 +370,22 @@ class TestDunningPortal(DunningCase, HttpCase):
         self.assertIn("Papel molhado", self.move.activity_ids.note)
         self._run(datetime(2027, 1, 20, 13, 0))
         self.assertFalse(self._events(self.move).filtered(lambda e: e.state == "queued"))
+
+    def test_the_team_reads_an_answer_in_the_companys_language(self):
+        """A customer who reads English answers on an English page; the note,
+        the to-do and the request the collections team reads are in the
+        company's language (they were in the page's)."""
+        self.sp.lang = "en_US"
+        self.company.partner_id.lang = "pt_BR"
+        response = self._post("dispute", {"reason": "defective", "note": "Wet paper"})
+        self.assertEqual(response.status_code, 303)
+        page = self._text(self.url_open(response.headers["Location"]).text)
+        self.assertNotIn("contestação", page)  # the customer's page stays in English
+        note = self.move.message_ids.filtered(lambda m: "Wet paper" in (m.body or ""))[:1]
+        self.assertIn("O cliente contesta esta fatura", note.body)
+        self.assertEqual(self.move.activity_ids.summary, "Resolver a contestação do cliente")
+        request = self.env["dunning.portal.request"].search([("move_id", "=", self.move.id)])
+        self.assertNotIn("Defective", request.details or "")
 
     def test_collections_user_gets_it_when_nobody_sells(self):
         self.move.invoice_user_id = False
