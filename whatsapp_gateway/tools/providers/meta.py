@@ -222,7 +222,9 @@ class MetaProvider(WhatsappProvider):
                 for status in webhook_list(value, "statuses"):
                     events.statuses.append(_status(status))
                 for message in webhook_list(value, "messages"):
-                    events.inbound.append(_inbound(message, names))
+                    inbound = _inbound(message, names)
+                    if inbound is not None:
+                        events.inbound.append(inbound)
         return events
 
 
@@ -276,6 +278,8 @@ def _status(status):
 
 
 def _inbound(message, names):
+    """The customer's message (``InboundWhatsapp``), or None when it says
+    nothing (a reaction taken back)."""
     if not isinstance(message, dict):
         raise WebhookError("message is not an object")
     (sender,) = require_text(message, "from")
@@ -288,6 +292,12 @@ def _inbound(message, names):
         reply = webhook_object(message, "interactive")
         chosen = webhook_object(reply, "button_reply") or webhook_object(reply, "list_reply")
         body = webhook_text(chosen, "title")
+    elif kind == "reaction":
+        # A reaction to one of our messages ("👍") says what its emoji says,
+        # read as the same emoji written; a reaction taken back says nothing.
+        body = webhook_text(webhook_object(message, "reaction"), "emoji")
+        if not body:
+            return None
     else:
         # A picture, a document, a video: its caption is the customer's words
         # ("segue comprovante", "PARE"), read as a text is.

@@ -371,6 +371,30 @@ def test_a_pictures_caption_is_the_customers_words(stand_in):
     assert message.body == "[file] segue comprovante"
 
 
+def test_a_reaction_is_its_emoji_and_one_taken_back_says_nothing(stand_in):
+    """A 👍 on our reminder is read as the 👍 written (a note, no to-do), not
+    as a message "[reaction]" a person must answer; removing it is no message."""
+    payload = json.loads(json.dumps(META_STATUS))
+    value = payload["entry"][0]["changes"][0]["value"]
+    value["statuses"] = []
+    value["messages"] = [
+        {
+            "from": "5511987654321",
+            "id": "wamid.R1",
+            "type": "reaction",
+            "reaction": {"message_id": "wamid.A", "emoji": "👍"},
+        },
+        {
+            "from": "5511987654321",
+            "id": "wamid.R2",
+            "type": "reaction",
+            "reaction": {"message_id": "wamid.A"},
+        },
+    ]
+    events = provider("meta", stand_in).parse_events(signed_meta(json.dumps(payload).encode()))
+    assert [m.body for m in events.inbound] == ["👍"]
+
+
 def test_meta_template_status_update(stand_in):
     payload = {
         "object": "whatsapp_business_account",
