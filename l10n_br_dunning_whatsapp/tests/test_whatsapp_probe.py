@@ -342,3 +342,50 @@ class TestWhatsappProbe(WhatsappStandInMixin, DunningCase, HttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertFalse(self.sp.activity_ids, self.sp.activity_ids.mapped("note"))
         self.assertFalse(move.dunning_paused)
+
+    def test_a_failed_report_of_the_second_company_falls_back_through_its_sms_gateway(self):
+        beta, beta_account = self._beta()
+        self.env["whatsapp.consent"]._grant(self.sp, self.sp.mobile, "portal", company=beta)
+        move_b = self._invoice(self.sp, DUE, 200.0, company=beta)
+        self._run(D3_RUN)
+        self._send_queue()
+        wa = self._events(move_b, channel="whatsapp")
+        message = wa.whatsapp_message_id
+        self.assertEqual((message.state, message.account_id), ("sent", beta_account))
+        self._status(message, "failed", errors=[{"code": 131026, "title": "undeliverable"}])
+        sms_event = self._events(move_b, channel="sms", origin="fallback")
+        self.assertEqual(sms_event.state, "queued")
+        sms = self.env["sms.sms"].sudo().search([("uuid", "=", sms_event.sms_uuid)])
+        gateway = sms._get_sms_gateways()[sms]
+        self.assertEqual(gateway.company_id, beta)
+        self.assertIn("Distribuidora Beta", sms.body)
+
+    def test_a_customer_who_changed_number_tells_a_person_the_new_one(self):
+        """Meta's "user_changed_number" notice reaches a person with the new
+        number (the mobile to update), not as an empty "[system]"."""
+        self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        notice = "Maria changed their phone number from a number to 5511955554444"
+        response = self._post_webhook(
+            self.account,
+            {
+                "messages": [
+                    {
+                        "from": "5511987654321",
+                        "id": "wamid.sys",
+                        "type": "system",
+                        "system": {
+                            "body": notice,
+                            "new_wa_id": "5511955554444",
+                            "type": "user_changed_number",
+                        },
+                    }
+                ]
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        said = " ".join(
+            str(text)
+            for text in self.sp.message_ids.mapped("body") + self.sp.activity_ids.mapped("note")
+        )
+        self.assertIn("5511955554444", said)

@@ -301,8 +301,11 @@ def _inbound(message, names):
     else:
         # A picture, a document, a video: its caption is the customer's words
         # ("segue comprovante", "PARE"), read as a text is.
+        # Meta's own notice ("system": the customer changed their number) is
+        # its text, which names the new number a person must put on file.
         media = message.get(kind) if kind else None
-        caption = webhook_text(media, "caption") if isinstance(media, dict) else ""
+        words = "body" if kind == "system" else "caption"
+        caption = webhook_text(media, words) if isinstance(media, dict) else ""
         body = f"[{kind}] {caption}".strip()
     return InboundWhatsapp(
         "+" + sender.lstrip("+"),

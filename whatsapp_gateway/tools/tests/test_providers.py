@@ -395,6 +395,25 @@ def test_a_reaction_is_its_emoji_and_one_taken_back_says_nothing(stand_in):
     assert [m.body for m in events.inbound] == ["👍"]
 
 
+def test_a_changed_number_notice_says_the_new_number(stand_in):
+    """Meta's "system" message (the customer changed number) keeps its text,
+    which a person needs to update the mobile on file."""
+    payload = json.loads(json.dumps(META_STATUS))
+    value = payload["entry"][0]["changes"][0]["value"]
+    value["statuses"] = []
+    notice = "Maria changed their phone number from a number to 5511955554444"
+    value["messages"] = [
+        {
+            "from": "5511987654321",
+            "id": "wamid.S1",
+            "type": "system",
+            "system": {"body": notice, "new_wa_id": "5511955554444", "type": "user_changed_number"},
+        }
+    ]
+    events = provider("meta", stand_in).parse_events(signed_meta(json.dumps(payload).encode()))
+    assert [m.body for m in events.inbound] == [f"[system] {notice}"]
+
+
 def test_meta_template_status_update(stand_in):
     payload = {
         "object": "whatsapp_business_account",
