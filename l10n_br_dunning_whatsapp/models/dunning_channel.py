@@ -249,6 +249,28 @@ class DunningChannel(models.AbstractModel):
             ) from error
 
     @api.model
+    def _send_partner(self, partner, to_send, now, context, *args, deferred=None, **kwargs):
+        """The deferred pass: a WhatsApp that waited (caps, window) and can no
+        longer go when its moment comes (consent withdrawn, template paused)
+        gives its stage the SMS skipped for it, as a refused one does
+        (``whatsapp.message._dunning_fallback``): nobody is left unreminded
+        under an SMS event saying the WhatsApp carried it."""
+        result = super()._send_partner(
+            partner, to_send, now, context, *args, deferred=deferred, **kwargs
+        )
+        if deferred is not None:
+            given_up = deferred.filtered(
+                lambda event: (
+                    event.channel == wa.WHATSAPP
+                    and event.state == "skipped"
+                    and event.origin != rules.MANUAL
+                )
+            )
+            if given_up:
+                self.env["whatsapp.message"]._dunning_fallback(given_up)
+        return result
+
+    @api.model
     def _describe(self, outgoing, partner):
         if outgoing.channel == wa.WHATSAPP:
             return self.env._("A WhatsApp message")

@@ -389,3 +389,57 @@ class TestWhatsappProbe(WhatsappStandInMixin, DunningCase, HttpCase):
             for text in self.sp.message_ids.mapped("body") + self.sp.activity_ids.mapped("note")
         )
         self.assertIn("5511955554444", said)
+
+    def test_a_provider_down_for_good_gives_the_sms_once_with_the_reason(self):
+        from odoo.addons.sms_gateway.tools.tests.provider_stand_in import Raw
+
+        self.account.max_retries = 1
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self.stand_in.mode = Raw(503, '{"error": {"message": "Service unavailable", "code": 2}}')
+        message = self._events(move, channel="whatsapp").whatsapp_message_id
+        for minutes in (5, 30, 90, 200, 400):
+            with freeze_time(D3_RUN + timedelta(minutes=minutes)):
+                self.env["whatsapp.message"].sudo()._cron_send()
+        self.assertEqual(message.state, "failed")
+        event = self._events(move, channel="whatsapp")
+        self.assertEqual(event.state, "failed")
+        self.assertIn("WhatsApp refused it", event.reason)
+        self.assertEqual(len(self._events(move, channel="sms", origin="fallback")), 1)
+        self.assertFalse(self.stand_in.accepted)
+
+    def test_a_number_not_on_whatsapp_gives_the_sms(self):
+        from odoo.addons.sms_gateway.tools.tests.provider_stand_in import Raw
+
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self.stand_in.mode = Raw(
+            400, '{"error": {"message": "(#131026) Message undeliverable", "code": 131026}}'
+        )
+        self._send_queue()
+        event = self._events(move, channel="whatsapp")
+        self.assertEqual(event.whatsapp_message_id.failure_type, "number")
+        self.assertIn("131026", event.reason)
+        self.assertEqual(self._events(move, channel="sms", origin="fallback").state, "queued")
+
+    def test_a_deferred_whatsapp_that_can_no_longer_go_gives_the_sms(self):
+        """Over the daily cap, the second WhatsApp waits for the next day (its
+        stage's SMS skipped: the WhatsApp carries it); the customer then says
+        SAIR: the next day the SMS goes instead, nobody is left unreminded."""
+        self.company.dunning_group_messages = False
+        first = self._invoice(self.sp, DUE)
+        second = self._invoice(self.sp, DUE, 80.0)
+        self._run(D3_RUN)
+        events = self._events(first | second, channel="whatsapp")
+        deferred = events.filtered(lambda e: e.state == "deferred")
+        self.assertEqual(len(deferred), 1)
+        move = deferred.move_id
+        self._reply("SAIR")
+        self._run(D3_RUN + timedelta(days=1))
+        wa = self._events(move, channel="whatsapp")
+        self.assertEqual(wa.state, "skipped")
+        self.assertIn("withdrew their WhatsApp consent", wa.reason)
+        sms = self._events(move, channel="sms", stage_id=wa.stage_id.id)
+        self.assertEqual((sms.state, sms.origin), ("queued", "fallback"))
+        self.assertTrue(sms.sms_uuid)
+        self.assertEqual(len(self._events(move, channel="email", stage_id=wa.stage_id.id)), 1)
