@@ -443,3 +443,18 @@ class TestWhatsappProbe(WhatsappStandInMixin, DunningCase, HttpCase):
         self.assertEqual((sms.state, sms.origin), ("queued", "fallback"))
         self.assertTrue(sms.sms_uuid)
         self.assertEqual(len(self._events(move, channel="email", stage_id=wa.stage_id.id)), 1)
+
+    def test_a_template_flagged_by_meta_still_sends(self):
+        """Meta flags a template whose quality dropped: still approved, it may
+        be sent (only a pause stops it); reinstated after a pause, it goes again."""
+        self._template_update("FLAGGED")
+        template = self.stages[3].whatsapp_template_id
+        self.assertEqual(template.status, "approved")
+        self.assertIn("FLAGGED", template.status_reason)
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self.assertEqual(self._events(move, channel="whatsapp").state, "queued")
+        self._template_update("PAUSED")
+        self.assertEqual(template.status, "paused")
+        self._template_update("REINSTATED")
+        self.assertEqual(template.status, "approved")

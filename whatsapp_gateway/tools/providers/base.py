@@ -147,13 +147,16 @@ def hub_signature(body, secret):
 
 
 def template_status(value):
-    """A provider's approval state as one of ours; an unknown one is pending."""
+    """A provider's approval state (or Meta's template event) as one of ours;
+    an unknown one is pending. Meta's FLAGGED warns that a template's quality
+    dropped: it stays approved and may still be sent (only a pause stops it);
+    REINSTATED gives back a paused or disabled one."""
     value = (value or "").strip().upper()
-    if value in ("APPROVED", "ACTIVE"):
+    if value in ("APPROVED", "ACTIVE", "FLAGGED", "REINSTATED"):
         return APPROVED
     if value in ("REJECTED", "REFUSED", "DENIED"):
         return REJECTED_TEMPLATE
-    if value in ("PAUSED", "FLAGGED"):
+    if value == "PAUSED":
         return PAUSED
     if value in ("DISABLED", "DELETED", "PENDING_DELETION", "CANCELED", "CANCELLED"):
         return DISABLED

@@ -249,9 +249,11 @@ def _template_event(value):
     name = webhook_text(value, "message_template_name")
     if not name or not isinstance(value.get("event"), str) or not value["event"]:
         raise WebhookError("template update without name or event")
+    # A flagged template stays approved: the warning is kept as its reason.
+    flagged = "FLAGGED" if value["event"].strip().upper() == "FLAGGED" else ""
     info = TemplateInfo(
         template_status(value["event"]),
-        reason=_reason(value.get("reason")),
+        reason=_reason(value.get("reason")) or flagged,
         provider_id=webhook_text(value, "message_template_id"),
     )
     return name, webhook_text(value, "message_template_language"), info

@@ -444,6 +444,21 @@ def test_meta_template_status_update(stand_in):
     )
 
 
+@pytest.mark.parametrize(
+    "event,status",
+    [
+        ("FLAGGED", providers.APPROVED),  # a quality warning: still sent
+        ("REINSTATED", providers.APPROVED),
+        ("PAUSED", providers.PAUSED),
+        ("PENDING_DELETION", providers.DISABLED),
+    ],
+)
+def test_a_flagged_template_stays_approved(event, status):
+    """Meta flags a template whose quality dropped; it may still be sent
+    until a pause, which only PAUSED says."""
+    assert providers.template_status(event) == status
+
+
 def test_meta_subscription_verification(stand_in):
     client = provider("meta", stand_in)
     params = {"hub.mode": "subscribe", "hub.verify_token": "vt", "hub.challenge": "1158201444"}
