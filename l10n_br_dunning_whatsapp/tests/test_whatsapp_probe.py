@@ -153,6 +153,18 @@ class TestWhatsappProbe(WhatsappStandInMixin, DunningCase, HttpCase):
         self.assertEqual(reply.action, "paid")
         self.assertIn(move, reply.move_ids)
         self.assertEqual(reply.number, MARIA)
+        answers = self.env["whatsapp.message"].search(
+            [
+                ("partner_id", "=", self.sp.id),
+                ("direction", "=", "out"),
+                ("template_id", "=", False),
+            ]
+        )
+        # Answered inside the 24 hours, to the number on file.
+        self.assertEqual(answers.number, MARIA)
+        with freeze_time(D3_RUN + timedelta(hours=1, minutes=5)):
+            self.env["whatsapp.message"].sudo()._cron_send()
+        self.assertEqual(answers.state, "sent", answers.error_detail)
 
     def test_a_lawsuit_announced_by_whatsapp_pauses_and_reaches_a_person(self):
         move = self._invoice(self.sp, DUE)
