@@ -313,6 +313,33 @@ class SmsGatewayMixin(models.AbstractModel):
             ),
         )
 
+    def _gateway_unknown(self, count):
+        """``count`` messages of this account may or may not have gone (the
+        provider did not answer in time, or a worker died before recording its
+        answer): they are never resent by themselves, so a person is told
+        once, a to-do on the account that stays while it is open (a delivery
+        report settles those that went)."""
+        self.ensure_one()
+        if not count:
+            return
+        summary = self.env._("Messages whose delivery is unknown: check them")
+        if self.activity_ids.filtered(lambda activity: activity.summary == summary):
+            return
+        user = self.reply_user_id or self.env.ref("base.user_admin")
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=user.id,
+            summary=summary,
+            note=self.env._(
+                "%(count)s message(s) through this account may or may not have reached the "
+                "customer: the provider did not confirm them in time. They are not sent again "
+                "by themselves (a customer would get them twice). Check them in the account's "
+                "log (status Unknown) with the provider, and send again those that did not go; "
+                "a delivery report settles those that went.",
+                count=count,
+            ),
+        )
+
     # -- actions ---------------------------------------------------------------------------
     def action_regenerate_webhook_secret(self):
         for account in self:

@@ -173,5 +173,9 @@ class SmsGatewayQueue(models.AbstractModel):
             attempts = {record.uuid: record.attempts + 1 for record in to_send}
             results += Dispatch._send(provider, account, outgoing, attempts)
         retry_at = to_send._record_results(account, results)
+        # Perhaps sent, never resent by itself: a person is told (once).
+        unknown = sum(1 for result in results if result.outcome == providers.UNKNOWN)
+        if unknown:
+            account._in_staff_lang()._gateway_unknown(unknown)
         if retry_at:
             self._queue_trigger(at=min(retry_at))

@@ -190,7 +190,10 @@ class SmsSms(models.Model):
             return self.browse([by_uuid[result.uuid].id for result in by_outcome[outcome]])
 
         records(providers.SENT)._gateway_on_sent(unlink_sent)
-        records(providers.UNKNOWN)._gateway_on_unknown()
+        unknown = records(providers.UNKNOWN)
+        unknown._gateway_on_unknown()
+        if unknown:  # perhaps sent, never resent by itself: a person is told (once)
+            gateway._in_staff_lang()._gateway_unknown(len(unknown))
         records(providers.FAILED)._gateway_fail(None, logs, unlink_failed)
         retry_at = records(providers.RETRY)._gateway_on_retry(
             gateway, by_outcome[providers.RETRY], logs, unlink_failed

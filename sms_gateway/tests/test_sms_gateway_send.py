@@ -220,9 +220,19 @@ class TestSmsGatewaySend(StandInMixin, SMSCase):
         sms.send()
         self.assertEqual(sms.state, "process")
         self.assertEqual(self._log(sms).status, "unknown")
+        # A person is told, once, on the account: a to-do while it is open.
+        todo = self.gateway.activity_ids
+        self.assertEqual(len(todo), 1)
+        self.assertEqual(todo.summary, "Messages whose delivery is unknown: check them")
+        self.assertIn("not sent again", todo.note)
         self.stand_in.mode = "ok"
         self.env["sms.sms"]._process_queue()
         self.assertEqual(len(self.stand_in.accepted), 1, "the provider got it once, and only once")
+        again = self._queue("11987654322")
+        self.stand_in.mode = SLOW
+        again.send()
+        self.assertEqual(again.state, "process")
+        self.assertEqual(len(self.gateway.activity_ids), 1, "one to-do, not one per message")
 
     def _dispatched(self, sms):
         return self.env["sms.gateway.dispatch"].search([("sms_uuid", "=", sms.uuid)])

@@ -234,6 +234,11 @@ class TestWhatsappSend(WhatsappStandInMixin, TransactionCase):
         self.env["whatsapp.message"]._cron_send()
         self.assertEqual(message.state, "unknown")
         self.assertEqual(message.notification_id.notification_status, "process")
+        # A person is told on the account, once (the message is never resent).
+        self.assertEqual(
+            self.account.activity_ids.mapped("summary"),
+            ["Messages whose delivery is unknown: check them"],
+        )
         self.env["whatsapp.message"]._cron_send()
         self.assertEqual(len(self.stand_in.accepted), 1)
 
