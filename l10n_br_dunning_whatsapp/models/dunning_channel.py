@@ -40,6 +40,9 @@ WA_REASONS = {
     ),
     wa.SENT_BY_WHATSAPP: _lt("Sent by WhatsApp instead."),
     wa.REFUSED: _lt("WhatsApp refused it (%(detail)s): sent by SMS or e-mail instead."),
+    wa.UNREACHABLE: _lt(
+        "The WhatsApp provider could not be reached (%(detail)s): sent by SMS or e-mail instead."
+    ),
 }
 PREFERENCE_WORDS = {"email": _lt("e-mail"), "sms": _lt("SMS")}
 TEMPLATE_STATUS_WORDS = {

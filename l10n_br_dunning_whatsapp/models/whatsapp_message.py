@@ -42,7 +42,9 @@ class WhatsappMessage(models.Model):
                             wa.WHATSAPP,
                             [],
                             rules.SKIPPED,
-                            wa.REFUSED,
+                            # Its tries spent on a provider that never answered
+                            # (failure "server"): not a refusal.
+                            wa.UNREACHABLE if message.failure_type == "server" else wa.REFUSED,
                             args={"detail": detail[:200]},
                         )
                     ),

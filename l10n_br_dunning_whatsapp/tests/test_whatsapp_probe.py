@@ -416,7 +416,9 @@ class TestWhatsappProbe(WhatsappStandInMixin, DunningCase, HttpCase):
         self.assertEqual(message.state, "failed")
         event = self._events(move, channel="whatsapp")
         self.assertEqual(event.state, "failed")
-        self.assertIn("WhatsApp refused it", event.reason)
+        # Never answered: not called a refusal.
+        self.assertIn("could not be reached", event.reason)
+        self.assertNotIn("refused", event.reason)
         self.assertEqual(len(self._events(move, channel="sms", origin="fallback")), 1)
         self.assertFalse(self.stand_in.accepted)
 

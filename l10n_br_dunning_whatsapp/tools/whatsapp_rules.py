@@ -33,6 +33,7 @@ TEMPLATE_OTHER_COMPANY = "wa_template_company"
 TEMPLATE_FAILED = "wa_template_failed"
 SENT_BY_WHATSAPP = "wa_sent"
 REFUSED = "wa_refused"  # the provider refused it after it was queued
+UNREACHABLE = "wa_unreachable"  # the provider could not be reached, its tries spent
 
 
 @dataclass(frozen=True)
