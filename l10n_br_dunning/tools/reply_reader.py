@@ -238,6 +238,12 @@ _PAID_MORE = [
     # "o pagamento da fatura com vencimento em 28/12 ... foi efetuado no dia 30/12"
     r"\b(transferencia|deposito|pix|pagamento|ted)\b(?! (sera|vai|vou|iremos))[^?]{0,80}?\b"
     r"(ja )?foi (feit[oa]|realizad[oa]|efetuad[oa]|enviad[oa])\b",
+    # A receipt sent alone, a file with its caption ("[document] Comprovante de
+    # pagamento.pdf", "o comprovante está em anexo"); not "cadê o comprovante?"
+    # nor "não tenho comprovante"
+    r"^((document|image|arquivo|imagem|foto) )?(segue )?(o |meu )?comprovante( (de|do|da) "
+    r"(pagamento|pix|transferencia|deposito|ted))?( (pdf|jpg|jpeg|png))?$",
+    r"^(o |meu )?comprovante\b[^?]{0,30}\b(em |no |vai )?anexo\b",
 ]
 _PROMISE = [
     r"\b(vou|vamos|irei|iremos|posso|consigo|conseguirei|consigo|vou conseguir|pretendo|devo|"

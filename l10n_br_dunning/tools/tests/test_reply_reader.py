@@ -869,3 +869,25 @@ def test_a_promise_with_its_day_beside_the_ask_is_kept():
 def test_a_stop_beside_an_ask_for_the_boleto_is_read_by_a_person():
     reading = read("nao quero mais sms, manda o boleto por email", MONDAY)
     assert reading.opts_out_of("sms") and not reading.sure
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "comprovante de pagamento",
+        "[document] Comprovante de pagamento.pdf",
+        "[image] comprovante",
+        "o comprovante está em anexo",
+    ],
+)
+def test_a_receipt_sent_alone_says_it_is_paid(text):
+    """A receipt sent with only its caption (a WhatsApp file, an e-mail) was
+    read as "other": the reminders went on while it waited for a person."""
+    assert read(text, FRIDAY).intent == PAID
+
+
+@pytest.mark.parametrize(
+    "text", ["cadê o comprovante?", "não tenho comprovante", "comprovante de residência"]
+)
+def test_asking_for_or_lacking_a_receipt_says_nothing_was_paid(text):
+    assert read(text, FRIDAY).intent != PAID
