@@ -14,9 +14,16 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.misc import format_datetime
 
 from ..tools.banks import ADAPTERS
+from ..tools.certificates import (
+    TlsFileError,
+    certificate_expiry,
+    check_tls_files,
+    url_is_usable,
+)
 from ..tools.cobv import ChargeError, normalize_key
 from ..tools.pix_api import PixApiError, PixClient
 
@@ -36,16 +43,6 @@ BANKS = [
     ("bb", "Banco do Brasil"),
 ]
 assert {code for code, _label in BANKS} == set(ADAPTERS)
-
-
-def _certificate_expiry(pem):
-    from cryptography import x509
-
-    try:
-        certificate = x509.load_pem_x509_certificate(pem)
-    except ValueError:
-        return False
-    return certificate.not_valid_after_utc.replace(tzinfo=None)
 
 
 class DunningPixAccount(models.Model):
@@ -165,7 +162,7 @@ class DunningPixAccount(models.Model):
         for account in self:
             data = account.sudo().certificate
             account.certificate_expires = (
-                _certificate_expiry(base64.b64decode(data)) if data else False
+                certificate_expiry(base64.b64decode(data)) if data else False
             )
 
     @api.depends("certificate_expires")
@@ -184,6 +181,70 @@ class DunningPixAccount(models.Model):
                 if account.id
                 else False
             )
+
+    @api.constrains(*CERTIFICATE_FIELDS)
+    def _check_tls_files(self):
+        """A file the bank would refuse (not PEM, a .p12, a key with a password
+        or of another certificate, an expired certificate) is refused when it
+        is uploaded, saying why, instead of every charge failing later."""
+        messages = {
+            "certificate": self.env._(
+                "The client certificate is not a certificate in PEM format (a text file "
+                "beginning with -----BEGIN CERTIFICATE-----). A .p12 or .pfx file from the "
+                "bank is converted with: openssl pkcs12 -in file.p12 -clcerts -nokeys -out "
+                "certificate.pem"
+            ),
+            "key": self.env._(
+                "The certificate key is not a private key in PEM format (a text file "
+                "beginning with -----BEGIN PRIVATE KEY-----). From a .p12 or .pfx file: "
+                "openssl pkcs12 -in file.p12 -nocerts -nodes -out key.pem"
+            ),
+            "encrypted": self.env._(
+                "The certificate key is protected by a password: upload it without the "
+                "password (openssl pkey -in key.pem -out key-open.pem)."
+            ),
+            "mismatch": self.env._(
+                "The certificate key does not belong to the client certificate: upload the "
+                "key issued with this certificate."
+            ),
+            "ca": self.env._(
+                "The bank's certificate authority is not a certificate in PEM format."
+            ),
+        }
+        for account in self.sudo().with_context(bin_size=False):
+            files = {
+                name: base64.b64decode(account[name]) if account[name] else None
+                for name in CERTIFICATE_FIELDS
+            }
+            try:
+                check_tls_files(
+                    certificate=files["certificate"],
+                    key=files["certificate_key"],
+                    ca=files["ca_certificate"],
+                )
+            except TlsFileError as error:
+                if error.code == "expired":
+                    raise ValidationError(
+                        self.env._(
+                            "The client certificate expired on %(date)s: the bank refuses it. "
+                            "Ask the bank for a new certificate and upload it.",
+                            date=format_datetime(self.env, error.expired),
+                        )
+                    ) from error
+                raise ValidationError(messages[error.code]) from error
+
+    @api.constrains("base_url", "token_url")
+    def _check_addresses(self):
+        for account in self:
+            for address in (account.base_url, account.token_url):
+                if address and not url_is_usable(address):
+                    raise ValidationError(
+                        self.env._(
+                            "%(address)s is not an address of the bank's API: it begins "
+                            "with https:// (for example https://pix.example-bank.com.br/api/v2).",
+                            address=address,
+                        )
+                    )
 
     # -- the company's account ----------------------------------------------------
     @api.model
