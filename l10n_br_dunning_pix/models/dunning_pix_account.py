@@ -401,6 +401,36 @@ class DunningPixAccount(models.Model):
             )
         return account
 
+    def _pix_error_message(self, error):
+        """What an administrator reads when the bank's answer to a button
+        (test, webhook) is an error: what happened, in their language, and what
+        to check; the bank's own words after it."""
+        self.ensure_one()
+        if error.timed_out:
+            return self.env._(
+                "The bank did not answer within %(seconds)s seconds: check the API address, "
+                "or try again later.",
+                seconds=self.timeout or 10,
+            )
+        if error.status is None:
+            return self.env._(
+                "The bank cannot be reached at %(address)s: check the API address, the token "
+                "address and the certificates.",
+                address=self.token_url or self.base_url,
+            )
+        if error.access:
+            return self.env._(
+                "The bank refused the account's credentials: check the client ID, the client "
+                "secret and the certificate (the bank answered %(answer)s).",
+                answer=str(error),
+            )
+        if error.retryable:
+            return self.env._(
+                "The bank is unavailable for now (it answered %(answer)s): try again later.",
+                answer=str(error),
+            )
+        return self.env._("The bank refused: %(error)s", error=error)
+
     # -- actions ------------------------------------------------------------------------
     def _pix_check_admin(self):
         """The bank's connection is the administrators' (its credentials are)."""
@@ -416,7 +446,10 @@ class DunningPixAccount(models.Model):
             except PixApiError as error:
                 account.last_error = str(error)
                 raise UserError(
-                    self.env._("The bank did not register the webhook: %(error)s", error=error)
+                    self.env._(
+                        "The bank did not register the webhook: %(error)s",
+                        error=account._pix_error_message(error),
+                    )
                 ) from error
             account.write({"webhook_registered": fields.Datetime.now(), "last_error": False})
         return True
@@ -434,7 +467,7 @@ class DunningPixAccount(models.Model):
         try:
             self._pix_client().token(force=True)
         except PixApiError as error:
-            raise UserError(self.env._("The bank refused: %(error)s", error=error)) from error
+            raise UserError(self._pix_error_message(error)) from error
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.l10n_br_dunning.tests.common import DunningCase
 
@@ -128,6 +129,31 @@ class TestDunningPixSettings(DunningCase, HttpCase):
         with self.assertRaises(UserError):
             self.account.write({"pix_key": "12345"})
         self.assertEqual(self.account.pix_key, KEY)
+
+    # --- the buttons that call the bank --------------------------------------------------
+    def test_the_buttons_say_in_portuguese_what_went_wrong_at_the_bank(self):
+        admin = self._pt_admin()
+        account = self.account.with_user(admin).with_context(lang="pt_BR")
+        self.account.write({"certificate": False, "certificate_key": False, "timeout": 1.0})
+
+        def error_of(action):
+            with self.assertRaises(UserError) as caught, mute_logger("odoo.addons"):
+                action()
+            return caught.exception.args[0]
+
+        self.account.client_secret = "wrong"
+        message = error_of(account.action_test_connection)
+        self.assertIn("O banco recusou as credenciais da conta", message)
+        self.account.client_secret = self.bank.client_secret
+        self.bank.fail_next(1, status=503)
+        message = error_of(account.action_register_webhook)
+        self.assertIn("O banco está indisponível no momento", message)
+        self.account.write(
+            {"base_url": "http://127.0.0.1:9/api/v2", "token_url": "http://127.0.0.1:9/oauth/token"}
+        )
+        message = error_of(account.action_test_connection)
+        self.assertIn("Não foi possível acessar o banco em http://127.0.0.1:9/oauth/token", message)
+        self.assertNotIn("HTTPConnectionPool", message)
 
     # --- access -----------------------------------------------------------
     def test_no_one_but_an_administrator_reads_the_banks_credentials(self):

@@ -48,9 +48,12 @@ class PixApiError(Exception):
         violations=(),
         problem_type="",
         access=None,
+        timed_out=False,
     ):
         super().__init__(message)
         self.status = status
+        # Nothing answered: no connection (status None), or no answer in time.
+        self.timed_out = timed_out
         self.retryable = retryable
         # The receiver's access refused (every request would be): the
         # credentials, the certificate or the product, not this request.
@@ -158,7 +161,7 @@ class PixClient:
             )
         except requests.Timeout as error:
             raise PixApiError(
-                f"the bank did not answer in time ({error})", retryable=True
+                f"the bank did not answer in time ({error})", retryable=True, timed_out=True
             ) from error
         except requests.RequestException as error:
             raise PixApiError(f"the bank cannot be reached ({error})", retryable=True) from error

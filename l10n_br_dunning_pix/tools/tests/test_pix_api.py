@@ -122,6 +122,16 @@ def test_wrong_credentials_and_unreachable_bank(bank):
     with pytest.raises(PixApiError) as down:
         PixClient("http://127.0.0.1:9/api", "x", "y", timeout=2).token()
     assert down.value.retryable
+    assert down.value.status is None and not down.value.timed_out
+
+
+def test_a_bank_that_does_not_answer_in_time_is_told_from_one_not_reached(bank):
+    client = client_for(bank, timeout=1)
+    client.token()
+    bank.script.append(("hang", None))
+    with pytest.raises(PixApiError) as slow:
+        client.put_webhook("15881399000134", "https://odoo.example/dunning_pix/webhook/1/x")
+    assert slow.value.timed_out and slow.value.retryable and slow.value.status is None
 
 
 def test_a_token_refused_is_the_receivers_access_with_the_banks_reason(bank):
