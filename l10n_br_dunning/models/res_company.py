@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize, formataddr
 
+from odoo.addons.sms_gateway.tools.segments import unwritable
+
 from ..tools.agreements import AgreementRules
 from ..tools.business_calendar import (
     COMMON_HOURS,
@@ -357,7 +359,7 @@ class ResCompany(models.Model):
                     self.env._("A down payment cannot be more than what is owed.")
                 )
 
-    @api.constrains("dunning_sms_sender")
+    @api.constrains("dunning_sms_sender", "dunning_sms_sender_custom")
     def _check_dunning_sms_sender(self):
         for company in self:
             if len(company.dunning_sms_sender or "") > SENDER_MAX:
@@ -366,6 +368,18 @@ class ResCompany(models.Model):
                         "The SMS sender name has at most %(max)s characters: every character "
                         "counts in an SMS.",
                         max=SENDER_MAX,
+                    )
+                )
+            # The sender an administrator typed goes in every SMS: a character
+            # no SMS carries would arrive as "?" in front of every customer.
+            refused = company.dunning_sms_sender_custom and unwritable(company.dunning_sms_sender)
+            if refused:
+                raise ValidationError(
+                    self.env._(
+                        "The SMS sender name cannot have %(characters)s: an SMS cannot carry "
+                        "it (emoji, symbols) and it would arrive as “?”. Use letters, digits "
+                        "and simple punctuation.",
+                        characters=" ".join(refused),
                     )
                 )
 

@@ -203,3 +203,14 @@ class TestDunningSmsTexts(DunningCase):
     def test_a_sender_over_20_characters_is_refused(self):
         with self.assertRaises(ValidationError):
             self.company.dunning_sms_sender = "Papelaria Aurora Matriz"
+
+    def test_a_sender_with_characters_no_sms_carries_is_refused_in_settings(self):
+        self.company.dunning_sms_sender = "Açaí & Cia"  # accents: transliterated
+        Settings = self.env["res.config.settings"].with_context(lang="pt_BR")
+        with self.assertRaises(ValidationError) as caught:
+            Settings.with_company(self.company).create(
+                {"dunning_sms_sender": "Pizza 🍕 Bella"}
+            ).execute()
+        self.assertIn("🍕", caught.exception.args[0])
+        self.assertIn("não pode ter", caught.exception.args[0])
+        self.assertEqual(self.company.dunning_sms_sender, "Açaí & Cia", "what was saved stays")

@@ -124,3 +124,15 @@ def transliterate(text):
         else:
             result.append("?")
     return "".join(result)
+
+
+def unwritable(text):
+    """The characters of ``text`` an SMS cannot carry even transliterated
+    (emoji, symbols, other scripts): each would arrive as "?"."""
+    return "".join(
+        dict.fromkeys(
+            char
+            for char in unicodedata.normalize("NFC", text or "")
+            if char != "?" and transliterate(char) == "?"
+        )
+    )

@@ -1,6 +1,6 @@
 import unicodedata
 
-from ..segments import GSM7, UCS2, is_gsm7, segment_info, transliterate
+from ..segments import GSM7, UCS2, is_gsm7, segment_info, transliterate, unwritable
 
 
 def test_plain_portuguese_without_accents_is_one_gsm7_segment():
@@ -93,3 +93,9 @@ def test_transliterate_composes_separate_accents_first():
     assert nfd != "Papelaria São João\tConceição"
     assert transliterate(nfd) == "Papelaria Sao Joao Conceicao"
     assert transliterate("x\u0301y") == "xy"  # a mark with no composed form: dropped
+
+
+def test_what_no_sms_can_carry_is_named():
+    assert unwritable("Açaí “Boa” & Cia — Filial") == ""
+    assert unwritable("Pizza 🍕 Bella ★ 🍕") == "🍕★"
+    assert unwritable("Loja?") == ""
