@@ -17,13 +17,10 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import format_datetime
 
+from odoo.addons.sms_gateway.tools.urls import url_is_usable
+
 from ..tools.banks import ADAPTERS
-from ..tools.certificates import (
-    TlsFileError,
-    certificate_expiry,
-    check_tls_files,
-    url_is_usable,
-)
+from ..tools.certificates import TlsFileError, certificate_expiry, check_tls_files
 from ..tools.cobv import ChargeError, normalize_key
 from ..tools.pix_api import PixApiError, PixClient
 

@@ -1,11 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The mutual-TLS files an administrator uploads for the bank's Pix API (the
-client certificate, its private key, the bank's certificate authority), and
-the API's addresses: what is wrong with them is said when they are saved, not
-found out later as every charge failing at the bank."""
+client certificate, its private key, the bank's certificate authority): what
+is wrong with them is said when they are saved, not found out later as every
+charge failing at the bank."""
 
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -73,9 +72,3 @@ def check_tls_files(certificate=None, key=None, ca=None, now=None):
             raise TlsFileError("mismatch")
     if ca and _certificate(ca) is None:
         raise TlsFileError("ca")
-
-
-def url_is_usable(url):
-    """An address the API can be reached at: http(s) with a host."""
-    parts = urlsplit((url or "").strip())
-    return parts.scheme in ("http", "https") and bool(parts.hostname)

@@ -8,6 +8,7 @@ from odoo.tools import SQL
 from ..tools import providers, sessions
 from ..tools.phone import national_number
 from ..tools.replies import DEFAULT_OPT_OUT_KEYWORDS, is_opt_out, parse_keywords
+from ..tools.urls import url_is_usable
 
 CREDENTIALS_GROUP = "base.group_system"
 
@@ -111,6 +112,18 @@ class SmsGatewayMixin(models.AbstractModel):
                 )
             if account.max_retries < 0 or account.rate_limit < 0:
                 raise ValidationError(self.env._("Retries and rate limit cannot be negative."))
+
+    @api.constrains("base_url")
+    def _check_base_url(self):
+        for account in self:
+            if account.base_url and not url_is_usable(account.base_url):
+                raise ValidationError(
+                    self.env._(
+                        "%(address)s is not an address of the provider's API: it begins with "
+                        "https:// (for example https://api.zenvia.com).",
+                        address=account.base_url,
+                    )
+                )
 
     # -- the process's HTTP session and rate limiter ---------------------------------
     def _session_keys(self):

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.sms.tests.common import SMSCase
@@ -111,6 +111,17 @@ class TestSmsGatewaySend(StandInMixin, SMSCase):
         self.gateway.api_key = "revoked"
         with self.assertRaisesRegex(UserError, "credentials refused"):
             self.gateway.action_check_connection()
+
+    def test_an_api_address_without_https_is_refused_when_saved(self):
+        self.env["res.lang"]._activate_lang("pt_BR")
+        self.env["ir.module.module"]._load_module_terms(["sms_gateway"], ["pt_BR"], overwrite=True)
+        gateway = self.gateway.with_context(lang="pt_BR")
+        saved = gateway.base_url
+        # As Infobip's portal shows an account's address: without its scheme.
+        with self.assertRaisesRegex(ValidationError, "começa com https://"):
+            gateway.write({"base_url": "xyz12.api.infobip.com"})
+        self.env.cr.execute("SELECT base_url FROM sms_gateway WHERE id = %s", [gateway.id])
+        self.assertEqual(self.env.cr.fetchone()[0], saved, "what was saved stays")
 
     def test_provider_outage_keeps_the_sms_queued_and_retries_once_back(self):
         sms = self._queue("11987654321")

@@ -7,7 +7,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from ..certificates import TlsFileError, certificate_expiry, check_tls_files, url_is_usable
+from ..certificates import TlsFileError, certificate_expiry, check_tls_files
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
@@ -67,12 +67,3 @@ def test_an_expired_certificate_says_when():
         check_tls_files(certificate=cert, now=NOW)
     assert caught.value.code == "expired"
     assert caught.value.expired.date() == (NOW - timedelta(days=5)).date()
-
-
-def test_addresses():
-    assert url_is_usable("https://pix.api.efipay.com.br")
-    assert url_is_usable("http://127.0.0.1:8070/api/v2")
-    assert not url_is_usable("pix.banco.com.br/api/v2")
-    assert not url_is_usable("ftp://pix.banco.com.br")
-    assert not url_is_usable("https://")
-    assert not url_is_usable("")
