@@ -177,7 +177,7 @@ class SmsGateway(models.Model):
                 _(
                     "The %(provider)s gateway cannot be used: %(error)s",
                     provider=self.name,
-                    error=error,
+                    error=self._provider_error_text(error),
                 )
             ) from error
         return self._notify(_("Connection OK: %(detail)s", detail=description), "success")

@@ -305,6 +305,28 @@ class SmsGatewayMixin(models.AbstractModel):
                 return user
         return self.env.ref("base.user_admin")
 
+    def _provider_error_text(self, error):
+        """What a ProviderError of the connection check means, in the
+        administrator's language (the library's words say little to them)."""
+        self.ensure_one()
+        if error.kind == "timeout":
+            return self.env._(
+                "the provider did not answer within %(seconds)s seconds: check the base URL, "
+                "or try again later",
+                seconds=self.timeout,
+            )
+        if error.kind == "unreachable":
+            return self.env._(
+                "the provider cannot be reached at %(address)s: check the base URL",
+                address=self.base_url or "",
+            )
+        if error.kind == "credentials":
+            return self.env._(
+                "credentials refused (HTTP %(status)s): check the account's credentials",
+                status=error.status,
+            )
+        return str(error)
+
     def _gateway_refused(self, reason):
         """The provider refused this account (credentials, a sender it does not
         own): its messages wait in the queue. The administrator is told once,

@@ -10,7 +10,7 @@ from odoo.addons.sms.tests.common import SMSCase
 
 from ..tools import providers, sessions
 from ..tools.providers.dispatch import failures_before_stopping
-from ..tools.tests.provider_stand_in import HANG, SLOW
+from ..tools.tests.provider_stand_in import HANG, SLOW, closed_port_url
 from .common import StandInMixin
 
 NOW = datetime(2026, 11, 23, 14, 0, 0)
@@ -111,6 +111,21 @@ class TestSmsGatewaySend(StandInMixin, SMSCase):
         self.gateway.api_key = "revoked"
         with self.assertRaisesRegex(UserError, "credentials refused"):
             self.gateway.action_check_connection()
+
+    def test_check_connection_says_in_portuguese_what_went_wrong(self):
+        self.env["res.lang"]._activate_lang("pt_BR")
+        self.env["ir.module.module"]._load_module_terms(["sms_gateway"], ["pt_BR"], overwrite=True)
+        gateway = self.gateway.with_context(lang="pt_BR")
+        gateway.api_key = "revoked"
+        with self.assertRaises(UserError) as caught:
+            gateway.action_check_connection()
+        self.assertIn("credenciais recusadas (HTTP 401)", caught.exception.args[0])
+        gateway.write({"api_key": self.stand_in.api_key, "base_url": closed_port_url()})
+        with self.assertRaises(UserError) as caught:
+            gateway.action_check_connection()
+        message = caught.exception.args[0]
+        self.assertIn("não foi possível acessar o provedor em http://127.0.0.1:", message)
+        self.assertNotIn("HTTPConnectionPool", message)
 
     def test_an_api_address_without_https_is_refused_when_saved(self):
         self.env["res.lang"]._activate_lang("pt_BR")

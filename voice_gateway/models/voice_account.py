@@ -136,7 +136,7 @@ class VoiceAccount(models.Model):
                 self.env._(
                     "The voice account %(name)s cannot be used: %(error)s",
                     name=self.name,
-                    error=error,
+                    error=self._provider_error_text(error),
                 )
             ) from error
         return self._notify(self.env._("Connection OK: %(detail)s", detail=description), "success")

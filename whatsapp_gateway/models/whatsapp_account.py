@@ -117,7 +117,7 @@ class WhatsappAccount(models.Model):
                 _(
                     "The WhatsApp account %(name)s cannot be used: %(error)s",
                     name=self.name,
-                    error=error,
+                    error=self._provider_error_text(error),
                 )
             ) from error
         return self._notify(_("Connection OK: %(detail)s", detail=description), "success")

@@ -160,10 +160,20 @@ class Provider:
         try:
             method, url, kwargs = self._build_check()
             response = self._request(method, url, **kwargs)
+        except requests.exceptions.Timeout as error:
+            raise ProviderError(
+                f"no answer from {self.base_url} in time: {error}", kind="timeout"
+            ) from error
         except requests.exceptions.RequestException as error:
-            raise ProviderError(f"cannot reach {self.base_url}: {error}") from error
+            raise ProviderError(
+                f"cannot reach {self.base_url}: {error}", kind="unreachable"
+            ) from error
         if response.status_code in (401, 403):
-            raise ProviderError(f"credentials refused (HTTP {response.status_code})")
+            raise ProviderError(
+                f"credentials refused (HTTP {response.status_code})",
+                kind="credentials",
+                status=response.status_code,
+            )
         if response.status_code >= 400:
             raise ProviderError(f"HTTP {response.status_code}: {response.text[:300]}")
         return self._describe_account(response)

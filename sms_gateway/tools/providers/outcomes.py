@@ -21,7 +21,14 @@ EXPIRED = "expired"
 
 
 class ProviderError(Exception):
-    """The provider cannot be used as configured (connection check, bad payload)."""
+    """The provider cannot be used as configured (connection check, bad payload).
+    ``kind``: ``unreachable`` (no connection), ``timeout`` (no answer in time),
+    ``credentials`` (refused with 401/403; ``status``), or None."""
+
+    def __init__(self, message, kind=None, status=None):
+        super().__init__(message)
+        self.kind = kind
+        self.status = status
 
 
 class WebhookError(ValueError):
