@@ -230,6 +230,13 @@ class DunningPixAccount(models.Model):
                     ) from error
                 raise ValidationError(messages[error.code]) from error
 
+    @api.constrains("timeout")
+    def _check_timeout(self):
+        # requests refuses a timeout of 0 or less with a ValueError: every
+        # call to the bank would end in a traceback.
+        if any(not 0 < account.timeout <= 120 for account in self):
+            raise ValidationError(self.env._("The timeout must be between 0 and 120 seconds."))
+
     @api.constrains("base_url", "token_url")
     def _check_addresses(self):
         for account in self:

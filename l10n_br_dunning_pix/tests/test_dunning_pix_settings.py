@@ -125,6 +125,16 @@ class TestDunningPixSettings(DunningCase, HttpCase):
             self.account.write({"token_url": "banco/oauth/token"})
         self.assertEqual(self.account.base_url, self.bank.base_url)
 
+    def test_a_timeout_out_of_bounds_is_refused(self):
+        for timeout in (-1.0, 0.0, 600.0):
+            with self.assertRaises(ValidationError):
+                self.account.write({"timeout": timeout})
+        self.env.cr.execute(
+            "SELECT timeout FROM dunning_pix_account WHERE id = %s", [self.account.id]
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 2.0)
+        self.assertTrue(self.account.action_test_connection())
+
     def test_a_pix_key_in_a_wrong_format_is_refused(self):
         with self.assertRaises(UserError):
             self.account.write({"pix_key": "12345"})
