@@ -67,13 +67,24 @@ PLANNING_FIELDS = frozenset(
     }
 )
 
+# What belongs to the company itself: its policies, journal and account.
+COMPANY_CHECKED = (
+    "dunning_policy_id",
+    "dunning_agreement_policy_id",
+    "dunning_policy_good_id",
+    "dunning_policy_attention_id",
+    "dunning_policy_bad_id",
+    "dunning_agreement_journal_id",
+    "dunning_agreement_charges_account_id",
+)
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
 
     dunning_enabled = fields.Boolean("Régua de cobrança active", default=True)
     dunning_policy_id = fields.Many2one(
-        "dunning.policy", "Default dunning policy", domain="[('company_id', '=', id)]"
+        "dunning.policy", "Default dunning policy", check_company=True
     )
     dunning_window_start = fields.Float("Contact from", default=9.0)
     dunning_window_end = fields.Float("Contact until", default=18.0)
@@ -181,18 +192,20 @@ class ResCompany(models.Model):
     dunning_agreement_journal_id = fields.Many2one(
         "account.journal",
         "Agreements journal",
+        check_company=True,
         help='Where agreements are booked (created as "Acordos" when first needed).',
     )
     dunning_agreement_charges_account_id = fields.Many2one(
         "account.account",
         "Agreements: account of late charges",
+        check_company=True,
         help="Income account of the fine and interest an agreement adds (default: the sales "
         "journal's income account).",
     )
     dunning_agreement_policy_id = fields.Many2one(
         "dunning.policy",
         "Policy for agreements",
-        domain="[('company_id', '=', id)]",
+        check_company=True,
         help="The régua that follows the installments of agreements (shipped: a reminder 3 "
         'days before, on the due date, "agreement at risk" at D+3 and D+10, a call at D+15).',
     )
@@ -259,13 +272,13 @@ class ResCompany(models.Model):
         "profile (refreshed every day); a policy chosen for a customer comes first.",
     )
     dunning_policy_good_id = fields.Many2one(
-        "dunning.policy", "Policy for good payers", domain="[('company_id', '=', id)]"
+        "dunning.policy", "Policy for good payers", check_company=True
     )
     dunning_policy_attention_id = fields.Many2one(
-        "dunning.policy", "Policy for customers to watch", domain="[('company_id', '=', id)]"
+        "dunning.policy", "Policy for customers to watch", check_company=True
     )
     dunning_policy_bad_id = fields.Many2one(
-        "dunning.policy", "Policy for defaulting customers", domain="[('company_id', '=', id)]"
+        "dunning.policy", "Policy for defaulting customers", check_company=True
     )
 
     @api.depends("name", "dunning_sms_sender_custom")
@@ -284,6 +297,9 @@ class ResCompany(models.Model):
         planning = PLANNING_FIELDS & set(vals)
         before = {company: {name: company[name] for name in planning} for company in self}
         result = super().write(vals)
+        # A policy, journal or account of another company (Settings offer only
+        # the company's own; an import or a call could set another's).
+        self._check_company([name for name in COMPANY_CHECKED if name in vals])
         if "dunning_sms_sender" in vals and not vals["dunning_sms_sender"]:
             self.env.add_to_compute(self._fields["dunning_sms_sender"], self)
         if planning:

@@ -9,7 +9,9 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     dunning_enabled = fields.Boolean(related="company_id.dunning_enabled", readonly=False)
-    dunning_policy_id = fields.Many2one(related="company_id.dunning_policy_id", readonly=False)
+    dunning_policy_id = fields.Many2one(
+        related="company_id.dunning_policy_id", readonly=False, check_company=True
+    )
     dunning_policy_summary = fields.Text(related="dunning_policy_id.stage_summary")
     dunning_identity_missing = fields.Char(
         "Missing for collection messages", compute="_compute_dunning_identity_missing"
@@ -86,13 +88,15 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.dunning_agreement_portal_approves", readonly=False
     )
     dunning_agreement_journal_id = fields.Many2one(
-        related="company_id.dunning_agreement_journal_id", readonly=False
+        related="company_id.dunning_agreement_journal_id", readonly=False, check_company=True
     )
     dunning_agreement_charges_account_id = fields.Many2one(
-        related="company_id.dunning_agreement_charges_account_id", readonly=False
+        related="company_id.dunning_agreement_charges_account_id",
+        readonly=False,
+        check_company=True,
     )
     dunning_agreement_policy_id = fields.Many2one(
-        related="company_id.dunning_agreement_policy_id", readonly=False
+        related="company_id.dunning_agreement_policy_id", readonly=False, check_company=True
     )
     dunning_link_days = fields.Integer(related="company_id.dunning_link_days", readonly=False)
     dunning_link_fresh_days = fields.Integer(
@@ -123,13 +127,13 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.dunning_policy_from_class", readonly=False
     )
     dunning_policy_good_id = fields.Many2one(
-        related="company_id.dunning_policy_good_id", readonly=False
+        related="company_id.dunning_policy_good_id", readonly=False, check_company=True
     )
     dunning_policy_attention_id = fields.Many2one(
-        related="company_id.dunning_policy_attention_id", readonly=False
+        related="company_id.dunning_policy_attention_id", readonly=False, check_company=True
     )
     dunning_policy_bad_id = fields.Many2one(
-        related="company_id.dunning_policy_bad_id", readonly=False
+        related="company_id.dunning_policy_bad_id", readonly=False, check_company=True
     )
 
     @api.depends("company_id", "company_id.email")

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import DunningCase
@@ -184,3 +184,19 @@ class TestDunningAccess(DunningCase):
         self.assertFalse(self.sp.dunning_excluded)
         move.with_user(self.sp_user).action_dunning_resume()
         self.assertFalse(move.dunning_paused)
+
+    def test_settings_of_one_company_offer_and_take_only_its_own_policies(self):
+        self.rio._dunning_ensure_policy()
+        Settings = self.env["res.config.settings"].with_context(
+            allowed_company_ids=[self.rio.id, self.company.id]
+        )
+        # The list Settings offer: the Rio branch's policies, not São Paulo's.
+        domain = Settings.fields_get(["dunning_policy_id"])["dunning_policy_id"]["domain"]
+        self.assertIn("company_id", domain)
+        for field in ("dunning_policy_id", "dunning_agreement_policy_id", "dunning_policy_bad_id"):
+            with self.assertRaises(UserError):
+                Settings.create({field: self.company[field].id or self.policy.id}).execute()
+        self.rio.invalidate_recordset()
+        self.assertEqual(self.rio.dunning_policy_id.company_id, self.rio, "Rio's stays")
+        with self.assertRaises(UserError):
+            self.rio.dunning_agreement_journal_id = self.company_data["default_journal_misc"]
