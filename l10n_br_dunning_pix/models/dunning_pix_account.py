@@ -46,6 +46,7 @@ class DunningPixAccount(models.Model):
     _name = "dunning.pix.account"
     _description = "Pix API account (bank)"
     _order = "company_id, sequence, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True)
     sequence = fields.Integer(default=10)
@@ -103,18 +104,21 @@ class DunningPixAccount(models.Model):
         "account.journal",
         "Payments journal",
         required=True,
+        check_company=True,
         domain="[('type', '=', 'bank'), ('company_id', '=', company_id)]",
         help="Where the customers' Pix payments are booked.",
     )
     charges_account_id = fields.Many2one(
         "account.account",
         "Late charges income account",
+        check_company=True,
         help="Fine and interest paid with a charge (default: the agreements' account of late "
         "charges, else the sales journal's income account).",
     )
     discount_account_id = fields.Many2one(
         "account.account",
         "Discounts account",
+        check_company=True,
         help="Early-payment discounts and rebates (default: the company's cash discount loss "
         "account).",
     )

@@ -275,6 +275,19 @@ class TestDunningPixSettings(DunningCase, HttpCase):
             form.record.execute()
             self.assertEqual(company.dunning_sms_per_day, 2)
 
+    def test_an_account_of_one_company_books_in_no_journal_of_another(self):
+        other = self.setup_other_company(name="Filial D")["company"]
+        with self.assertRaises(UserError):
+            self.env["dunning.pix.account"].create(
+                {
+                    "name": "Banco da filial",
+                    "company_id": other.id,
+                    "base_url": self.bank.base_url,
+                    "pix_key": KEY,
+                    "journal_id": self.company_data["default_journal_bank"].id,
+                }
+            )
+
     def test_settings_saved_in_one_company_leave_the_other(self):
         other = self.setup_other_company(name="Filial C")["company"]
         fields_ = (
