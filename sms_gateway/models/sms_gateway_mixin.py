@@ -332,15 +332,9 @@ class SmsGatewayMixin(models.AbstractModel):
         own): its messages wait in the queue. The administrator is told once,
         a to-do on the account that stays while it is open."""
         self.ensure_one()
-        summary = self.env._("The provider refuses this account: messages are waiting")
-        if self.activity_ids.filtered(lambda activity: activity.summary == summary):
-            return
-        user = self.reply_user_id or self.env.ref("base.user_admin")
-        self.activity_schedule(
-            "mail.mail_activity_data_todo",
-            user_id=user.id,
-            summary=summary,
-            note=self.env._(
+        self._todo_once(
+            self.env._("The provider refuses this account: messages are waiting"),
+            self.env._(
                 "The provider answered: %(reason)s. Nothing is sent through this account "
                 "and its messages wait in the queue; they go at their next try, within minutes, "
                 "once its settings are fixed.",
@@ -357,15 +351,9 @@ class SmsGatewayMixin(models.AbstractModel):
         self.ensure_one()
         if not count:
             return
-        summary = self.env._("Messages whose delivery is unknown: check them")
-        if self.activity_ids.filtered(lambda activity: activity.summary == summary):
-            return
-        user = self.reply_user_id or self.env.ref("base.user_admin")
-        self.activity_schedule(
-            "mail.mail_activity_data_todo",
-            user_id=user.id,
-            summary=summary,
-            note=self.env._(
+        self._todo_once(
+            self.env._("Messages whose delivery is unknown: check them"),
+            self.env._(
                 "%(count)s message(s) through this account may or may not have reached the "
                 "customer: the provider did not confirm them in time. They are not sent again "
                 "by themselves (a customer would get them twice). Check them in the account's "
@@ -373,6 +361,16 @@ class SmsGatewayMixin(models.AbstractModel):
                 "a delivery report settles those that went.",
                 count=count,
             ),
+        )
+
+    def _todo_once(self, summary, note):
+        """A to-do on this account for its reply user (else the administrator),
+        once: none is added while one with ``summary`` is open."""
+        if self.activity_ids.filtered(lambda activity: activity.summary == summary):
+            return
+        user = self.reply_user_id or self.env.ref("base.user_admin")
+        self.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=note
         )
 
     # -- actions ---------------------------------------------------------------------------
