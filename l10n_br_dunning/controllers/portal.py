@@ -32,6 +32,10 @@ class DunningPortal(PortalAccount):
         """The invoice or agreement (sudo) ``record_id`` of ``model``, or None:
         another customer's document, a wrong token and a missing document look
         the same. Callers answer None with ``_dunning_refused()``."""
+        if not isinstance(access_token, (str, type(None))) or not (access_token or "").isascii():
+            # Odoo's check compares tokens with hmac, which refuses a non-ASCII
+            # text (a server error): no token given has such a character.
+            return None
         try:
             record = self._document_check_access(model, record_id, access_token)
         except (AccessError, MissingError):
@@ -141,8 +145,12 @@ class DunningPortal(PortalAccount):
     @http.route()
     def portal_my_invoice_detail(self, invoice_id, access_token=None, **kw):
         # Sets the customer's language when the link is good; Odoo's own method
-        # answers a bad one. An expired link says so.
-        gone = self._dunning_link_gone(self._dunning_invoice(invoice_id, access_token))
+        # answers a bad one (not one beyond ASCII, which its hmac comparison
+        # refuses with a server error). An expired link says so.
+        invoice = self._dunning_invoice(invoice_id, access_token)
+        if invoice is None and access_token and not str(access_token).isascii():
+            return self._dunning_refused()
+        gone = self._dunning_link_gone(invoice)
         if gone:
             return gone
         return super().portal_my_invoice_detail(invoice_id, access_token=access_token, **kw)
