@@ -319,7 +319,11 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         """With the provider's timestamp, a webhook delivered again an hour later
         is still the same SMS; another timestamp is another SMS."""
         generic = self._create_gateway("generic", is_default=False)
-        payload = {"from": "+5511987654321", "text": "Quando vence?", "timestamp": "2026-12-07T15:05:00Z"}
+        payload = {
+            "from": "+5511987654321",
+            "text": "Quando vence?",
+            "timestamp": "2026-12-07T15:05:00Z",
+        }
         start = datetime(2026, 12, 7, 15, 5)
         for minutes in (0, 60):
             with freeze_time(start + timedelta(minutes=minutes)):
@@ -336,7 +340,10 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         )
         payload = {
             "type": "MESSAGE",
-            "message": {"from": "5521998765432", "contents": [{"type": "text", "text": "Quando vence?"}]},
+            "message": {
+                "from": "5521998765432",
+                "contents": [{"type": "text", "text": "Quando vence?"}],
+            },
         }
         self.assertEqual(self._post_json(self.zenvia.inbound_url, payload).status_code, 200)
         self.assertEqual(customer.activity_ids.user_id, self.salesperson)
@@ -356,7 +363,10 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         son._message_sms("Sua fatura vence hoje.")
         payload = {
             "type": "MESSAGE",
-            "message": {"from": "5511987654321", "contents": [{"type": "text", "text": "Quando vence?"}]},
+            "message": {
+                "from": "5511987654321",
+                "contents": [{"type": "text", "text": "Quando vence?"}],
+            },
         }
         self.assertEqual(self._post_json(self.zenvia.inbound_url, payload).status_code, 200)
         self.env.invalidate_all()
@@ -466,7 +476,10 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         self.env.company.partner_id.lang = "pt_BR"
         payload = {
             "type": "MESSAGE",
-            "message": {"from": "5511987654321", "contents": [{"type": "text", "text": "Quando vence?"}]},
+            "message": {
+                "from": "5511987654321",
+                "contents": [{"type": "text", "text": "Quando vence?"}],
+            },
         }
         self.assertEqual(self._post_json(self.zenvia.inbound_url, payload).status_code, 200)
         self.assertIn("Resposta por SMS de +5511987654321", self.partner.message_ids[0].body)
