@@ -353,7 +353,7 @@ class AccountMoveLine(models.Model):
         if not policy:
             return Plan()
         calendar = context.calendar(company, partner)
-        window = company._dunning_window(partner)
+        window = context.window(company, partner)
         tz = context.tz(company, partner)
         if self._dunning_paused_at(context.today(company, partner, now)):
             if not move.dunning_paused_until:
@@ -394,7 +394,7 @@ class AccountMoveLine(models.Model):
         if not policy:
             return []
         calendar = context.calendar(company, partner)
-        window = company._dunning_window(partner)
+        window = context.window(company, partner)
         tz = context.tz(company, partner)
         left = upcoming(
             self.date_maturity,

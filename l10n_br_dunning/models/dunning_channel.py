@@ -262,7 +262,7 @@ class DunningChannel(models.AbstractModel):
         tz = context.tz(company, partner)
         today = context.today(company, partner, now)
         calendar = context.calendar(company, partner)
-        window = company._dunning_window(partner)
+        window = context.window(company, partner)
         return SmsCaps(
             today,
             self._sent_days(partner, company, today, tz, facts, channel),

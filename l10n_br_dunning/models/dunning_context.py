@@ -121,6 +121,7 @@ class PlanningContext:
         self.env = env
         self.policy = policy  # a preview: this policy for every customer
         self._calendars = {}
+        self._windows = {}  # {(company id, customer id): SendWindow}
         self._rules = {}
         self._line_overdue = {}
         self._open = {}  # {installment id: open?} read for a batch (read_open)
@@ -155,6 +156,16 @@ class PlanningContext:
         it)."""
         return customer_tz(partner.tz, partner._dunning_state(company), company.partner_id.tz)
 
+    def window(self, company, partner):
+        """``partner``'s sending window for ``company``
+        (``res.company._dunning_window``: the company's hours within the
+        state's law, narrowed to the customer's hours), read once per customer
+        and company: every installment and every message of theirs asks."""
+        key = (company.id, partner.id)
+        if key not in self._windows:
+            self._windows[key] = company._dunning_window(partner)
+        return self._windows[key]
+
     def today(self, company, partner, now):
         """The customer's local date at ``now`` (aware)."""
         return now.astimezone(ZoneInfo(self.tz(company, partner))).date()
@@ -164,14 +175,14 @@ class PlanningContext:
         window for ``company`` (state law, preferred hours, the company's hours,
         holidays), aware UTC: "now if allowed, else the next opening", the one
         rule every deferral and hold follows."""
-        window = company._dunning_window(partner)
+        window = self.window(company, partner)
         return window.next_allowed(
             moment, self.tz(company, partner), self.calendar(company, partner)
         )
 
     def opening(self, company, partner, day):
         """The opening of ``partner``'s window on ``day``, aware UTC."""
-        return company._dunning_window(partner).opening(
+        return self.window(company, partner).opening(
             day, self.tz(company, partner), self.calendar(company, partner)
         )
 
