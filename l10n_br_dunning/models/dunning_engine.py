@@ -281,6 +281,11 @@ class DunningEngine(models.AbstractModel):
         # for the batch at once, not one domain check per installment.
         context.read_open(lines)
         lines.move_id._dunning_ensure_tokens()
+        # The pages the messages link to (``_dunning_portal_url``), computed for
+        # the batch at once: Odoo computes an invoice's (an agreement's)
+        # ``access_url`` for the records at hand, a message's few otherwise.
+        lines.move_id.mapped("access_url")
+        lines.move_id.dunning_agreement_id.sudo().mapped("access_url")
         # The invoices' PDFs the e-mails attach, found for the batch at once.
         lines.move_id.mapped("invoice_pdf_report_id")
         Channel = self.env["dunning.channel"]
