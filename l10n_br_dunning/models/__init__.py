@@ -15,6 +15,7 @@ from . import account_move_line
 from . import dunning_outbox
 from . import dunning_channel
 from . import dunning_engine
+from . import mail_render_mixin
 from . import mail_template
 from . import ir_mail_server
 from . import sms_sms

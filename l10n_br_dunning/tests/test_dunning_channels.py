@@ -283,6 +283,25 @@ class TestDunningChannels(DunningCase):
         self._run(datetime(2026, 12, 15, 15, 0))  # noon in São Paulo
         self.assertIn((3, "email"), self._sent(move))
 
+    def test_a_template_the_sandbox_refuses_is_refused_in_a_run(self):
+        """A run checks and compiles a template's expressions once
+        (``mail.render.mixin._render_template_inline_template``): what Odoo's
+        sandbox refuses outside a run (a dunder, an import) it refuses in a
+        run, and the SMS waits saying so; the e-mail goes."""
+        template = self.stages[0].sms_template_id
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        for body in ("{{ object.__class__ }}", "{{ __import__('os').getcwd() }}"):
+            template.body = body
+            with self.assertRaises(UserError):
+                template._render_field("body", self.sp.ids)
+        self._run(datetime(2026, 12, 10, 12, 30))
+        due_today = self.stages[0]
+        held = self._events(move, channel="sms", stage_id=due_today.id)
+        self.assertEqual(held.state, "deferred")
+        self.assertIn("failed to render", held.reason)
+        self.assertFalse(self.env["sms.sms"].search([("partner_id", "=", self.sp.id)]))
+        self.assertEqual(self._events(move, channel="email", stage_id=due_today.id).state, "queued")
+
     def test_a_template_that_fails_holds_its_message_until_it_is_fixed(self):
         """A broken SMS template: the other channel and the other customers go
         on; the SMS waits with a clear reason, is tried again at each run, and
