@@ -222,6 +222,27 @@ class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
         self.assertEqual(call.state, "no_answer")
         self.assertEqual((event.state, event.origin), ("deferred", "retry"))
 
+    def test_a_company_without_a_language_reads_its_calls_in_portuguese(self):
+        """The company's own contact has no language (a Brazilian company: its
+        staff read Portuguese). The customer confirms and presses 2: the
+        call-back the team gets and the note on the customer's timeline are in
+        Portuguese, not in the language of the provider's webhook request."""
+        self.env["ir.module.module"]._load_module_terms(
+            ["voice_gateway"], ["pt_BR"], overwrite=True
+        )
+        self.company.partner_id.lang = False
+        self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self.stand_in.people[SP] = Person(keys=["1", "2"])
+        self._place_and_play()
+        callback = self.sp.activity_ids
+        self.assertEqual(
+            callback.summary,
+            "Retornar: o cliente pediu para falar com a equipe (ligação automática)",
+        )
+        self.assertIn("teclou 2 para falar com a equipe de cobrança", callback.note)
+        self.assertIn(f"Ligação automática para {SP}", self.sp.message_ids[0].body)
+
     def test_a_call_the_provider_refuses_goes_by_sms_instead(self):
         call_stage = self.stages[15]
         call_stage.send_voice = True

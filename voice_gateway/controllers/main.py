@@ -66,9 +66,12 @@ class VoiceGatewayController(http.Controller):
         provider, webhook = self._webhook(account)
         if not provider.interactive or step not in flow.STEPS:
             raise NotFound()
+        # What the customer's choice writes (a call-back, a note) is read by
+        # the company's staff: in their language, not the webhook's.
         call = (
             request.env["voice.call"]
             .sudo()
+            .with_context(lang=account._staff_lang())
             .search([("account_id", "=", account.id), ("uuid", "=", call_uuid)], limit=1)
         )
         if not call:
@@ -103,6 +106,7 @@ class VoiceGatewayController(http.Controller):
         except WebhookError as error:
             _logger.info("Malformed voice status for account %s: %s", account_id, error)
             raise BadRequest(str(error)) from error
+        Call = request.env["voice.call"].sudo().with_context(lang=account._staff_lang())
         for report in reports:
-            request.env["voice.call"].sudo()._apply_report(account, report)
+            Call._apply_report(account, report)
         return request.make_response("OK", headers=[("Content-Type", "text/plain")])

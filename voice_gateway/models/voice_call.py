@@ -401,8 +401,9 @@ class VoiceCall(models.Model):
         """These calls ended (answered, unanswered or failed): recorded on each
         customer's chatter; a hook for whoever placed them."""
         for call in self.filtered("partner_id"):
-            # The collections team's language: the company's.
-            env = call.with_context(lang=call.company_id.partner_id.lang or self.env.lang).env
+            # The collections team's language (the account's _staff_lang),
+            # whoever reports the outcome (a webhook, the queue).
+            env = call.with_context(lang=call.account_id._staff_lang()).env
             labels = dict(self._fields["state"]._description_selection(env))
             choices = dict(self._fields["choice"]._description_selection(env))
             body = env._(
