@@ -356,6 +356,19 @@ class TestVoiceCalls(VoiceStandInMixin, HttpCase):
         )
         self.assertEqual(response.status_code, 403)
 
+    def test_zenvia_rings_a_number_abroad_and_no_brazilian_one(self):
+        """A customer with an Argentine mobile, called through Zenvia (whose
+        Brazilian numbers go as "DDD + número"): the call rings that mobile in
+        Argentina, never the Brazilian number its national digits would spell
+        (DDD 91, a stranger in Pará hearing the customer's name)."""
+        zenvia = self._create_voice_account("zenvia")
+        self.stand_in.zenvia_webhook = zenvia.webhook_url
+        abroad = "+5491123456789"
+        call = self._call(account=zenvia, number=abroad, person=Person(keys=["2"]))
+        (placed,) = self.stand_in.calls.values()
+        self.assertEqual(placed["to"], abroad)
+        self.assertEqual(call.state, "other_person")
+
     def test_two_companies_accounts_show_their_urls_together(self):
         """The accounts' list reads every account's webhook URL at once."""
         other = self.env["res.company"].create({"name": "Filial Rio"})

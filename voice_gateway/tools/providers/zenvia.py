@@ -43,8 +43,14 @@ REASONS = {40: ACCOUNT, 30: ACCOUNT, 11: NUMBER}
 
 
 def national_digits(number):
-    """ "+5511987654321" -> "11987654321" (Zenvia's "DDD + número")."""
-    return phone.national_number(number) or "".join(ch for ch in number if ch.isdigit())
+    """ "+5511987654321" -> "11987654321" (Zenvia's "DDD + número"); a number of
+    another country stays whole, in E.164 ("+5491123456789", as Zenvia's own
+    example writes numbers): its national digits alone would be read as a
+    Brazilian DDD and number, and ring a stranger."""
+    digits = "".join(ch for ch in number or "" if ch.isdigit())
+    if not digits.startswith("55"):
+        return f"+{digits}"
+    return phone.national_number(number) or digits
 
 
 class ZenviaVoiceProvider(VoiceProvider):

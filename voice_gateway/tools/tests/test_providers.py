@@ -186,6 +186,14 @@ def test_zenvia_places_a_call_that_waits_for_a_key(stand_in):
     assert result.outcome == FAILED_SEND and result.failure_type == ACCOUNT
 
 
+def test_zenvia_sends_a_number_abroad_whole(stand_in):
+    """Brazilian numbers as "DDD + número"; a number of another country in
+    E.164, never its national digits (a Brazilian DDD and number)."""
+    [result] = single(stand_in, "zenvia").send([one_message(number="+5491123456789")])
+    assert result.outcome == SENT
+    assert stand_in.requests[-1]["json"]["numero_destino"] == "+5491123456789"
+
+
 @pytest.mark.parametrize(
     "answer, kind",
     [

@@ -71,6 +71,12 @@ def twilio_signature(url, params, auth_token):
     return base64.b64encode(digest).decode()
 
 
+def zenvia_e164(number):
+    """Zenvia's numero_destino as the number that rings: "DDD + número" is
+    Brazilian, "+..." is already E.164 (a number abroad)."""
+    return number if number.startswith("+") else "+55" + number
+
+
 class VoiceStandIn(sms_stand_in.StandInProvider):
     def __init__(self, auto=False, **kwargs):
         super().__init__(**kwargs)
@@ -126,11 +132,12 @@ class VoiceStandIn(sms_stand_in.StandInProvider):
         # server answers each request in a thread of its own).
         self._request_form.form = form if provider == "twilio" else data
         if provider == "zenvia_voice":
-            if not isinstance(data, dict) or not str(data.get("numero_destino", "")).isdigit():
-                raise ValueError("numero_destino (DDD + número, digits) is required")
+            number = str(data.get("numero_destino", "")) if isinstance(data, dict) else ""
+            if not number.removeprefix("+").isdigit():
+                raise ValueError("numero_destino (DDD + número, or +E.164) is required")
             if not data.get("mensagem"):
                 raise ValueError("mensagem is required")
-            return [(None, "+55" + data["numero_destino"], data["mensagem"])]
+            return [(None, zenvia_e164(number), data["mensagem"])]
         if provider == "infobip_voice":
             [message] = data["messages"]
             [destination] = message["destinations"]
@@ -179,7 +186,7 @@ class VoiceStandIn(sms_stand_in.StandInProvider):
             call["from"] = form["From"]
         elif provider == "zenvia_voice":
             call.update(
-                to="+55" + form["numero_destino"],
+                to=zenvia_e164(form["numero_destino"]),
                 text=form["mensagem"],
                 status_callback=self.zenvia_webhook,
             )
