@@ -31,6 +31,31 @@ def digits(number):
     return "".join(ch for ch in number or "" if ch.isdigit())
 
 
+# Infobip's text-to-speech languages that keep their region; the others go by
+# the language alone ("en-US" -> "en", "es-AR" -> "es").
+REGIONAL = {"pt-br", "pt-pt", "en-gb", "en-au", "en-in", "fr-ca", "zh-cn", "zh-tw"}
+
+
+def tts_language(language):
+    """Infobip's language code of a call in ``language`` (BCP 47, "pt-BR")."""
+    code = (language or "pt-BR").lower().replace("_", "-")
+    if code in REGIONAL:
+        return code
+    primary = code.split("-")[0]
+    return "pt-br" if primary == "pt" else primary
+
+
+def tts_voice(language, voice=""):
+    """The voice object of a call in Infobip's ``language``: the account's
+    ``voice`` (its Brazilian Portuguese voice; not a Twilio name such as
+    "Polly.Camila") for Brazilian Portuguese, else Infobip's default voice of
+    the language (None)."""
+    if language != "pt-br":
+        return None
+    name = voice if voice and "." not in voice else "Camila"
+    return {"name": name, "gender": "female"}
+
+
 class InfobipVoiceProvider(VoiceProvider):
     code = "infobip"
     default_base_url = "https://api.infobip.com"
@@ -43,14 +68,16 @@ class InfobipVoiceProvider(VoiceProvider):
         item = {
             "destinations": [{"to": digits(message.number), "messageId": message.uuid}],
             "text": message.single_text,
-            "language": "pt-br",
-            "voice": {"name": message.voice or "Camila", "gender": "female"},
+            "language": tts_language(message.language),
             "maxDtmf": 1,
             "dtmfTimeout": 6,
             "machineDetection": "hangup",
             "ringTimeout": self.config.ring_seconds,
             "callbackData": message.uuid,
         }
+        voice = tts_voice(item["language"], message.voice)
+        if voice:
+            item["voice"] = voice
         if self.config.sender:
             item["from"] = digits(self.config.sender)
         if self.config.status_url:

@@ -38,6 +38,29 @@ STATUSES = {
     "cancelada": FAILED,
     "não existe": FAILED,
 }
+# Zenvia's voices (_tts.md, tipo_voz), the first of each language its default.
+VOICES = {
+    "pt": ("br-Vitoria", "br-Camila", "br-Ricardo"),
+    "en": ("en-Joanna", "en-Joey"),
+    "es": ("esp-Conchita", "esp-Enrique"),
+    "fr": ("fre-Celine", "fre-Mathieu"),
+    "de": ("ger-Vicki", "ger-Hans"),
+    "it": ("ita-Carla", "ita-Giorgio"),
+    "ja": ("jap-Mizuki",),
+    "pl": ("pol-Jan",),
+    "ru": ("rus-Tatyana", "rus-Maxim"),
+}
+
+
+def voice_for(language, voice=""):
+    """Zenvia's voice for a call in ``language`` (BCP 47, "pt-BR"): the
+    account's ``voice`` when it is a Zenvia voice of that language (a Twilio
+    name such as "Polly.Camila" is not), else that language's first voice,
+    else Brazilian Portuguese's."""
+    voices = VOICES.get((language or "pt").split("-")[0].lower()) or VOICES["pt"]
+    return voice if voice in voices else voices[0]
+
+
 # Zenvia's "motivo" codes (_respostas.md): 40 authentication, 11 invalid parameter.
 REASONS = {40: ACCOUNT, 30: ACCOUNT, 11: NUMBER}
 
@@ -67,7 +90,7 @@ class ZenviaVoiceProvider(VoiceProvider):
             "mensagem": message.single_text,
             "resposta_usuario": True,
             "detecta_caixa": True,
-            "tipo_voz": message.voice or "br-Vitoria",
+            "tipo_voz": voice_for(message.language, message.voice),
         }
         if self.config.sender:
             body["bina"] = national_digits(self.config.sender)

@@ -195,6 +195,48 @@ def test_zenvia_sends_a_number_abroad_whole(stand_in):
 
 
 @pytest.mark.parametrize(
+    "language, voice, tipo_voz",
+    [
+        ("pt-BR", "Polly.Camila", "br-Vitoria"),  # the account form's (Twilio's) default
+        ("pt-BR", "br-Ricardo", "br-Ricardo"),
+        ("en-US", "br-Ricardo", "en-Joanna"),
+        ("es-AR", "", "esp-Conchita"),
+    ],
+)
+def test_zenvia_reads_the_call_in_the_customers_language(stand_in, language, voice, tipo_voz):
+    """A customer who reads English hears English read by an English voice,
+    not by the account's Portuguese one; a voice name Zenvia does not have
+    (Twilio's "Polly.Camila") is never sent."""
+    message = OutgoingCall(
+        "u1", "+5511987654321", single_text="Hi.", language=language, voice=voice
+    )
+    [result] = single(stand_in, "zenvia").send([message])
+    assert result.outcome == SENT
+    assert stand_in.requests[-1]["json"]["tipo_voz"] == tipo_voz
+
+
+@pytest.mark.parametrize(
+    "language, voice, code, name",
+    [
+        ("pt-BR", "Polly.Camila", "pt-br", "Camila"),
+        ("pt-BR", "Vitoria", "pt-br", "Vitoria"),
+        ("en-US", "Camila", "en", None),
+        ("en-GB", "", "en-gb", None),
+        ("es-AR", "", "es", None),
+    ],
+)
+def test_infobip_reads_the_call_in_the_customers_language(stand_in, language, voice, code, name):
+    message = OutgoingCall(
+        "u1", "+5511987654321", single_text="Hi.", language=language, voice=voice
+    )
+    [result] = single(stand_in, "infobip").send([message])
+    assert result.outcome == SENT
+    [sent] = stand_in.requests[-1]["json"]["messages"]
+    assert sent["language"] == code
+    assert (sent.get("voice") or {}).get("name") == name
+
+
+@pytest.mark.parametrize(
     "answer, kind",
     [
         ({"sucesso": False, "motivo": 11, "mensagem": "numero_destino invalido"}, NUMBER),
