@@ -15,7 +15,7 @@ from odoo.addons.sms_gateway.tools.phone import PhoneNumberError
 
 from ..tools import channels as rules
 from ..tools.caps import SmsCaps
-from ..tools.planning import AFTER, BEFORE, ON, day_words
+from ..tools.planning import AFTER, BEFORE, ON, day_words, speaking
 from .account_move_line import unapplied_credits
 from .dunning_context import (
     RENDER_FACTS,
@@ -96,8 +96,8 @@ class BatchFacts:
 @dataclass
 class Outgoing:
     """One message of one customer: a decision of ``tools.channels.choose`` with
-    the installments, the stage that speaks (the most advanced one) and the
-    template it uses."""
+    the installments, the stage that speaks (``tools.planning.speaking``: the
+    most advanced one, whose text is true of them all) and the template it uses."""
 
     decision: rules.Decision
     lines: object  # account.move.line
@@ -327,7 +327,9 @@ class DunningChannel(models.AbstractModel):
         result = []
         for decision in decisions:
             lines = Line.browse(decision.lines)
-            stage = max((stage_of[line] for line in lines), key=lambda s: s.offset_days)
+            stage = speaking(
+                (stage_of[line] for line in lines), offset=lambda stage: stage.offset_days
+            )
             result.append(Outgoing(decision, lines, stage, self._template(decision, stage)))
         return result
 

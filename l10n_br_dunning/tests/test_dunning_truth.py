@@ -250,6 +250,31 @@ class TestDunningTrueOnTheDay(DunningCase):
         self.assertNotIn(self.stages[0].name, upcoming, "its day has passed")
         self.assertIn(self.stages[3].name, upcoming)
 
+    def test_a_grouped_sms_says_due_today_only_of_what_is_due_today(self):
+        """Two invoices, due today and tomorrow, in one SMS: it does not say the
+        R$ 300,00 of both "is due today", but when each is due."""
+        self._invoice(self.sp, date(2026, 12, 10), 100.0)
+        tomorrow = self._invoice(self.sp, date(2026, 12, 11), 200.0)
+        self._run(datetime(2026, 12, 10, 12, 30))
+        sms = self._events(tomorrow, channel="sms", state="queued")
+        body = self.env["sms.sms"].sudo().search([("uuid", "=", sms.sms_uuid)]).body
+        self.assertIn("in 2 installments", body)
+        self.assertNotIn("due today", body)
+        self.assertRegex(body, r"12/10 to 12/11")
+
+    def test_a_grouped_email_says_due_today_only_of_what_is_due_today(self):
+        """An invoice due today and one due in five days, in one e-mail: it does
+        not say both "are due today"."""
+        today = self._invoice(self.sp, date(2026, 12, 10), 100.0)
+        later = self._invoice(self.sp, date(2026, 12, 15), 200.0)
+        self._run(datetime(2026, 12, 10, 12, 30))
+        email = self._events(later, channel="email", state="queued").mail_message_id
+        self.assertEqual(len(email), 1)
+        text = self._text(email.body)
+        self.assertIn(today.name, text)
+        self.assertNotIn("due today", email.subject)
+        self.assertNotIn("are due today", text)
+
 
 @tagged("post_install", "-at_install")
 class TestDunningImportedCustomers(DunningCase):

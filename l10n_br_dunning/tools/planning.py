@@ -155,6 +155,21 @@ def plan(due, rules, last_done, now, calendar, window, tz, residual=None):
     return result
 
 
+def speaking(stages, offset=lambda stage: stage.offset):
+    """The one of ``stages`` (those of the installments one message carries)
+    whose text the message says: the most advanced one, unless it is the due
+    date's ("due today") while the message also carries installments at a
+    stage before their due date (not due yet): then the most advanced of
+    those speaks, whose text ("due on 10/12 to 11/12", "due soon") is true of
+    every installment the message lists."""
+    stages = list(stages)
+    best = max(stages, key=offset)
+    if offset(best) != 0:
+        return best
+    before = [stage for stage in stages if offset(stage) < 0]
+    return max(before, key=offset) if before else best
+
+
 def days_overdue(due, today, calendar):
     """Days since the effective due date (negative: days left to pay)."""
     return (today - calendar.effective_due_date(due)).days

@@ -12,6 +12,7 @@ from ..planning import (
     days_overdue,
     is_expired,
     plan,
+    speaking,
     stage_day,
     upcoming,
 )
@@ -207,3 +208,14 @@ def test_a_stage_of_the_customers_former_policy_counts_by_its_offset():
     assert [r.id for r in pending_rules(new_policy, StageRule(2, 1))] == [13, 14]
     assert [r.id for r in pending_rules(new_policy, 13)] == [14]
     assert [r.id for r in pending_rules(new_policy, None)] == [11, 12, 13, 14]
+
+
+def test_due_today_never_speaks_for_an_installment_not_due_yet():
+    eve, due, late = StageRule(1, -1), StageRule(2, 0), StageRule(3, 3, True)
+    five_before = StageRule(4, -5)
+    assert speaking([due, due]) == due
+    assert speaking([due, eve]) == eve  # today's and tomorrow's: "due 10/12 to 11/12"
+    assert speaking([five_before, due, eve]) == eve
+    assert speaking([due, late]) == late  # "open": true of both
+    assert speaking([eve, late, due]) == late
+    assert speaking([five_before, eve]) == eve
