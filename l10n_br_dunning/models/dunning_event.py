@@ -168,6 +168,24 @@ class DunningEvent(models.Model):
             SQL(" ").join(branches),
         )
 
+    def _kept_to_window(self):
+        """Those of these events whose queued messages keep to their customer's
+        window when a queue or a retry reaches them: the régua's, and a
+        person's send now made inside the window (a retry after the provider
+        failed at 17:58 waits for the next opening like any reminder). Not a
+        collections manager's send outside the window: their logged choice
+        (``dunning.channel._send_now``), the message goes when it can."""
+        context = PlanningContext(self.env)
+
+        def kept(event):
+            if event.origin != "manual" or not event.sent_at:
+                return True
+            sent = to_utc(event.sent_at)
+            partner = event.partner_id.commercial_partner_id
+            return context.next_allowed(event.company_id, partner, sent) <= sent
+
+        return self.filtered(kept)
+
     def _hold_outside_window(self, now):
         """For these events' messages still in a gateway's queue at ``now`` (naive
         UTC): ({event: the next opening of its customer's window, naive UTC} for

@@ -13,8 +13,9 @@ class SmsSms(models.Model):
         17:55 that Odoo's queue, or a retry, reaches after the window closed
         waits for its next opening; if its text would no longer be true then
         ("vence amanhã" on the due date), it is cancelled and its event says
-        so (dunning.event._hold_outside_window). A person's send-now is theirs
-        (held by nothing but a settled installment)."""
+        so (dunning.event._hold_outside_window). A person's send now keeps to the
+        window too, unless a collections manager chose to send outside it
+        (dunning.event._kept_to_window)."""
         result = super()._gateway_hold(now)
         uuids = [uuid for uuid in self.mapped("uuid") if uuid]
         if not uuids:
@@ -28,11 +29,7 @@ class SmsSms(models.Model):
             return result
         sms_of = {sms.uuid: sms for sms in self}
         stopped = events._queued_to_stop(lambda event: event.sms_uuid)
-        held, expired = (
-            (events - stopped)
-            .filtered(lambda event: event.origin != "manual")
-            ._hold_outside_window(now)
-        )
+        held, expired = (events - stopped)._kept_to_window()._hold_outside_window(now)
         for event, moment in held.items():
             sms_of[event.sms_uuid].gateway_next_try = moment
         self.browse(

@@ -326,6 +326,45 @@ class TestDunningSmsInsideTheWindow(DunningCase):
         log = self.env["sms.gateway.message"].search([("sms_uuid", "=", event.sms_uuid)])
         self.assertEqual(len(log), 1)
 
+    def _manual_sms(self, move, at, reason=None):
+        values = {"stage_id": self.stages[10].id, "send_sms": True}
+        if reason:
+            values.update(send_outside_window=True, outside_window_reason=reason)
+        with freeze_time(at):
+            wizard = (
+                self.env["dunning.send.wizard"].with_context(default_move_id=move.id).create(values)
+            )
+            wizard.action_send()
+        event = self._events(move, origin="manual", channel="sms")
+        self.assertEqual(event.state, "queued")
+        return event, self.env["sms.sms"].sudo().search([("uuid", "=", event.sms_uuid)])
+
+    def test_a_persons_sms_retried_after_hours_waits_for_the_next_opening(self):
+        """A person sends an SMS now at 17:58 in São Paulo (Wednesday 16
+        December); the provider fails and the queue tries it again at 18:05:
+        it waits for Thursday 9:00 like any reminder (BRIEF: a send now
+        follows the window)."""
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        event, sms = self._manual_sms(move, datetime(2026, 12, 16, 20, 58))
+        with freeze_time(datetime(2026, 12, 16, 21, 5)):  # 18:05
+            sms._send()
+        self.assertEqual(sms.state, "outgoing")
+        self.assertEqual(sms.gateway_next_try, datetime(2026, 12, 17, 12, 0))  # Thu 9:00
+        log = self.env["sms.gateway.message"].search([("sms_uuid", "=", event.sms_uuid)])
+        self.assertFalse(log)
+
+    def test_a_managers_sms_sent_outside_the_window_goes_when_the_queue_reaches_it(self):
+        """A collections manager sends at 22:00 with a logged reason: the
+        queue reaching it at 22:05 sends it (their choice, not held)."""
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        event, sms = self._manual_sms(
+            move, datetime(2026, 12, 17, 1, 0), reason="Cliente pediu o link agora por telefone"
+        )
+        with freeze_time(datetime(2026, 12, 17, 1, 5)):  # 22:05
+            sms._send(unlink_sent=False)
+        log = self.env["sms.gateway.message"].search([("sms_uuid", "=", event.sms_uuid)])
+        self.assertEqual(len(log), 1)
+
     def test_an_sms_held_overnight_does_not_go_once_the_invoice_is_paid(self):
         """Queued at 17:55, reached at 18:05, held for Thursday 9:00; the
         customer pays that night: at 9:00 the SMS ("R$ 1.000,00 em aberto")

@@ -31,7 +31,9 @@ class VoiceCall(models.Model):
         """A régua call rings only inside its customer's window (state law, the
         preferred hours, holidays), as every message: one the queue or a retry
         reaches after it closed waits for its next opening, or is canceled if
-        what it says would no longer be true then. A person's call now is theirs."""
+        what it says would no longer be true then. A person's call keeps to the
+        window too, unless a collections manager chose to call outside it
+        (dunning.event._kept_to_window)."""
         result = super()._gateway_hold(now)
         events = self._dunning_events()
         if not events:
@@ -39,11 +41,7 @@ class VoiceCall(models.Model):
         # Settled or paused since it was queued: the call would speak of a debt
         # no longer due (dunning.event._queued_to_stop).
         stopped = events._queued_to_stop(lambda event: event.voice_call_id)
-        held, expired = (
-            (events - stopped)
-            .filtered(lambda e: e.origin != rules.MANUAL)
-            ._hold_outside_window(now)
-        )
+        held, expired = (events - stopped)._kept_to_window()._hold_outside_window(now)
         for event, moment in held.items():
             event.voice_call_id.next_try = moment
         for event in stopped | expired:

@@ -103,8 +103,9 @@ class WhatsappMessage(models.Model):
         inside its customer's window, as an SMS does: one the queue or a retry
         reaches after the window closed
         waits for its next opening, or is canceled if its text would no longer
-        be true then (dunning.event._hold_outside_window). A person's send-now
-        is theirs."""
+        be true then (dunning.event._hold_outside_window). A person's send now
+        keeps to the window too, unless a collections manager chose to send
+        outside it (dunning.event._kept_to_window)."""
         result = super()._gateway_hold(now)
         events = (
             self.env["dunning.event"]
@@ -120,11 +121,7 @@ class WhatsappMessage(models.Model):
             return result
         # Settled or paused since it was queued (dunning.event._queued_to_stop).
         stopped = events._queued_to_stop(lambda event: event.whatsapp_message_id)
-        held, expired = (
-            (events - stopped)
-            .filtered(lambda e: e.origin != rules.MANUAL)
-            ._hold_outside_window(now)
-        )
+        held, expired = (events - stopped)._kept_to_window()._hold_outside_window(now)
         for event, moment in held.items():
             event.whatsapp_message_id.next_try = moment
         for event in stopped | expired:
