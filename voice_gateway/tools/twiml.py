@@ -14,8 +14,13 @@ GATHER_SECONDS = 6
 def render(turn, script, action_url=None):
     """The TwiML document of ``turn``; ``action_url`` receives the key pressed
     when the turn waits for one."""
-    voice = f" voice={quoteattr(script.voice)}" if script.voice else ""
-    language = quoteattr(script.language or "pt-BR")
+    language = script.language or "pt-BR"
+    # The account's voice is a Brazilian Portuguese one (Polly.Camila by
+    # default): a script in another language is read by Twilio's own voice for
+    # that language, not with a Portuguese accent.
+    portuguese = language.lower().startswith("pt")
+    voice = f" voice={quoteattr(script.voice)}" if script.voice and portuguese else ""
+    language = quoteattr(language)
     says = "".join(
         f"<Say language={language}{voice}>{escape(text)}</Say>" for text in turn.say if text
     )

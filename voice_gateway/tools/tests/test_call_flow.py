@@ -128,6 +128,17 @@ def test_twiml_of_a_question_and_of_the_end():
     assert dial.find("Dial").text == "+551133334444"
 
 
+def test_twiml_reads_another_language_with_twilios_voice_for_it():
+    """The account's voice (Brazilian Portuguese) reads Portuguese scripts only:
+    an English-speaking customer's call is read by Twilio's voice for English."""
+    english = script(voice="Polly.Camila", language="en-US")
+    say = ET.fromstring(render(next_turn(english, START), english, "https://x")).find("Gather/Say")
+    assert say.get("language") == "en-US" and say.get("voice") is None
+    portuguese = script(voice="Polly.Camila", language="pt-BR")
+    say = ET.fromstring(render(next_turn(portuguese, START), portuguese, "https://x"))
+    assert say.find("Gather/Say").get("voice") == "Polly.Camila"
+
+
 def test_twiml_escapes_names():
     weird = script(greeting='Ligação para <Ana & Zé> "Ltda"')
     doc = ET.fromstring(render(next_turn(weird, START), weird, "https://x"))
