@@ -6,10 +6,42 @@ from odoo.exceptions import UserError
 class DunningAgreement(models.Model):
     _inherit = "dunning.agreement"
 
+    def _pix_check_bank(self, lines):
+        """Read the active charges of ``lines`` at the bank now: a Pix paid
+        whose notification has not come yet is booked (in this transaction),
+        so that what follows sees the installments as the customer left them.
+        Whether the bank holds one of them paid."""
+        charges = (
+            self.env["dunning.pix.charge"]
+            .sudo()
+            .search([("move_line_id", "in", lines.ids), ("state", "=", "active")])
+        )
+        if not charges:
+            return False
+        charges.action_check_bank()
+        return bool(charges.filtered(lambda charge: charge.state == "paid"))
+
+    def _post_entry(self):
+        """An invoice this agreement replaces paid by Pix, its notification
+        not come yet: the agreement is not approved over it (the customer
+        would owe the same debt twice, their Pix left as a credit)."""
+        self.ensure_one()
+        if self._pix_check_bank(self.replaced_line_ids):
+            raise UserError(
+                self.env._(
+                    "The bank has received a Pix for an invoice this agreement replaces: it "
+                    "is being booked. The agreement cannot be approved as proposed; once the "
+                    "payment is booked, propose again what is still open."
+                )
+            )
+        return super()._post_entry()
+
     def _reverse_entry(self):
         """A Pix the bank confirmed for an installment and not booked yet is a
         payment: the agreement is not cancelled under it (its term, clause 3.5),
-        or the payment would land on a reversed installment and stay unapplied."""
+        or the payment would land on a reversed installment and stay unapplied.
+        The bank is asked first: a Pix whose notification has not come yet is
+        booked, and the installment is paid."""
         self.ensure_one()
         lines = self.installment_ids.move_line_id
         pending = lines.filtered("dunning_pix_pending") or self.env[
@@ -25,4 +57,7 @@ class DunningAgreement(models.Model):
                     "Received), then record the agreement as broken if it must end."
                 )
             )
+        # Paid at the bank, not notified yet: booked now, the installment is
+        # paid and the agreement is not cancelled under it.
+        self._pix_check_bank(lines)
         return super()._reverse_entry()

@@ -333,6 +333,76 @@ class TestDunningPix(DunningCase, HttpCase):
         self._settle()
         self.assertEqual(first.move_id.dunning_pix_payment_ids.state, "booked")
 
+    def _agreement_charges(self, agreement):
+        """Each installment of ``agreement`` with its active charge, created on
+        4 December 2026."""
+        installments = agreement.installment_ids.sorted("number").move_line_id
+        with freeze_time(datetime(2026, 12, 4, 15, 0)):
+            for line in installments:
+                line._dunning_pix_code()
+        return [
+            (
+                line,
+                line.move_id.dunning_pix_charge_ids.filtered(
+                    lambda c, line=line: c.move_line_id == line and c.state == "active"
+                ),
+            )
+            for line in installments
+        ]
+
+    def test_an_agreement_is_not_approved_over_an_invoice_paid_by_pix(self):
+        """The customer paid the invoice's Pix charge; the bank's notification
+        has not come yet when a collections user approves an agreement that
+        would replace it: the bank is asked first, and the agreement is refused
+        (the customer would be asked to pay the same debt again, and their Pix
+        would sit as a credit). The Pix is booked against the invoice when the
+        bank's reading brings it."""
+        move = self._invoice(self.sp, date(2026, 11, 20), amount=1000.0)
+        receivable = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        with freeze_time(datetime(2026, 11, 25, 15, 0)):
+            receivable._dunning_pix_code()
+        charge = move.dunning_pix_charge_ids.filtered(lambda c: c.state == "active")
+        with freeze_time(datetime(2026, 12, 3, 15, 0)):
+            agreement = self.env["dunning.agreement"]._propose(receivable, 2, date(2026, 12, 10))
+            self._customer_accepts(agreement)
+        self.bank.pay(charge.txid, when=datetime(2026, 12, 3, 16, 0, tzinfo=UTC), notify=False)
+        with freeze_time(datetime(2026, 12, 3, 17, 0)), self.assertRaises(UserError) as refused:
+            agreement.action_approve()
+        self.assertIn("received a Pix", str(refused.exception))
+        self.assertEqual(agreement.state, "proposed")
+        self.assertFalse(agreement.move_id)
+        with freeze_time(datetime(2026, 12, 3, 17, 5)):
+            self.env["dunning.pix.account"]._cron_pix_poll()
+        self._settle()
+        self.assertEqual(move.dunning_pix_payment_ids.state, "booked")
+        self.assertIn(move.payment_state, PAID_STATES)
+
+    def test_an_agreement_whose_installment_was_paid_at_the_bank_is_not_cancelled(self):
+        """An installment's Pix paid, its notification not come yet: cancelling
+        the agreement is refused as for any paid installment (the payment would
+        land on a reversed installment and the invoices would be charged
+        again); its charges stay payable, the Pix is booked against it."""
+        move = self._invoice(self.sp, date(2026, 11, 20), amount=1000.0)
+        receivable = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        with freeze_time(datetime(2026, 12, 3, 15, 0)):
+            agreement = self.env["dunning.agreement"]._propose(receivable, 2, date(2026, 12, 10))
+            self._customer_accepts(agreement).action_approve()
+        (first, first_charge), (_second, second_charge) = self._agreement_charges(agreement)
+        self.bank.pay(
+            first_charge.txid, when=datetime(2026, 12, 9, 14, 0, tzinfo=UTC), notify=False
+        )
+        with freeze_time(datetime(2026, 12, 9, 15, 0)), self.assertRaises(UserError) as refused:
+            agreement.action_cancel()
+        self.assertIn("has been paid", str(refused.exception))
+        self.assertEqual(self.bank.charges[second_charge.txid]["status"], "ATIVA")
+        self.assertFalse(move.dunning_pix_charge_ids.filtered(lambda c: c.state == "active"))
+        with freeze_time(datetime(2026, 12, 9, 15, 5)):
+            self.env["dunning.pix.account"]._cron_pix_poll()
+        self._settle()
+        self.assertEqual(first.move_id.dunning_pix_payment_ids.state, "booked")
+        self.assertFalse(first.amount_residual)
+        self.assertEqual(agreement.state, "active")
+
     def test_a_collections_user_checks_a_charge_at_the_bank_from_the_list(self):
         """The Pix charges list's "Check at the bank" books what the bank holds
         for a collections user, who only reads charges."""
