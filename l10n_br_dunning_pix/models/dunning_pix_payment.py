@@ -621,7 +621,9 @@ class DunningPixPayment(models.Model):
             "partner_id": line.partner_id.commercial_partner_id.id,
             "amount": delta,
             "journal_id": account.journal_id.id,
-            "date": fields.Date.context_today(self),
+            # The day it is given back, in the customer's calendar (the one
+            # "today", as the payment's), whoever runs the booking.
+            "date": line.partner_id.commercial_partner_id._dunning_today(self.company_id),
             "memo": f"Devolução Pix {pix.e2eid}",
         }
         write_offs = self._pix_refund_write_offs(self.amount_refunded, float(pix.refunded))

@@ -598,6 +598,19 @@ class TestDunningPix(DunningCase, HttpCase):
         self._settle()
         self.assertEqual(len(received.refund_payment_ids), 1)
 
+    def test_a_refund_in_the_evening_is_dated_the_customers_day(self):
+        """A refund booked at 22:30 in São Paulo (01:30 UTC the next day) is
+        dated that day, as the payment it gives back is, not the next one."""
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        _line, _code, charge = self._charge(move)
+        record = self.bank.pay(charge.txid, when=datetime(2026, 12, 10, 14, 0, tzinfo=UTC))
+        self._settle()
+        with freeze_time(datetime(2026, 12, 11, 1, 30)):
+            self.bank.refund(record["endToEndId"])
+            self._settle()
+        refund = move.dunning_pix_payment_ids.refund_payment_ids
+        self.assertEqual(refund.date, date(2026, 12, 10))
+
     def test_a_refunded_late_payment_gives_back_its_fine_and_interest(self):
         """1,000.00 paid 30 days late as 1,030.00 (30.00 of fine and interest
         booked as income), then refunded in two parts: the fine and interest
