@@ -621,9 +621,12 @@ class DunningPixPayment(models.Model):
             "partner_id": line.partner_id.commercial_partner_id.id,
             "amount": delta,
             "journal_id": account.journal_id.id,
-            # The day it is given back, in the customer's calendar (the one
-            # "today", as the payment's), whoever runs the booking.
-            "date": line.partner_id.commercial_partner_id._dunning_today(self.company_id),
+            # The day it was given back (the bank's time of the devolução, else
+            # now), in the customer's calendar (the one "today", as the
+            # payment's), whoever runs the booking and however late.
+            "date": line.partner_id.commercial_partner_id._dunning_today(
+                self.company_id, pix.refunded_at
+            ),
             "memo": f"Devolução Pix {pix.e2eid}",
         }
         write_offs = self._pix_refund_write_offs(self.amount_refunded, float(pix.refunded))

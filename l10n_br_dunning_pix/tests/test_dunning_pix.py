@@ -611,6 +611,22 @@ class TestDunningPix(DunningCase, HttpCase):
         refund = move.dunning_pix_payment_ids.refund_payment_ids
         self.assertEqual(refund.date, date(2026, 12, 10))
 
+    def test_a_refund_found_days_later_is_dated_the_day_the_bank_gave_it_back(self):
+        """The bank gave the money back at 22:30 in São Paulo on the 10th
+        (its devolução's time), but no notification came: the bank is read
+        again on the 14th. The refund is dated the 10th, not the 14th."""
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        _line, _code, charge = self._charge(move)
+        record = self.bank.pay(charge.txid, when=datetime(2026, 12, 10, 14, 0, tzinfo=UTC))
+        self._settle()
+        with freeze_time(datetime(2026, 12, 11, 1, 30)):
+            self.bank.refund(record["endToEndId"], notify=False)
+        with freeze_time(datetime(2026, 12, 14, 15, 0)):
+            self.account._pix_settle([record["endToEndId"]])
+            self._settle()
+        refund = move.dunning_pix_payment_ids.refund_payment_ids
+        self.assertEqual(refund.date, date(2026, 12, 10))
+
     def test_a_refunded_late_payment_gives_back_its_fine_and_interest(self):
         """1,000.00 paid 30 days late as 1,030.00 (30.00 of fine and interest
         booked as income), then refunded in two parts: the fine and interest

@@ -39,6 +39,7 @@ class ReceivedPix:
     payer_info: str
     refunds: tuple  # ((id, rtrId, value, status), ...)
     parts_given: bool = True  # the record had componentesValor (optional in the API)
+    refunded_at: datetime = None  # aware UTC: when the bank last gave money back, if it says
 
     @property
     def refunded(self):
@@ -71,6 +72,21 @@ def parse_time(text):
     return moment.astimezone(UTC)
 
 
+def _refund_time(refund):
+    """When a devolução was settled (``horario.liquidacao``, else when it was
+    asked, ``horario.solicitacao``), None when the bank does not say (both are
+    optional) or says it unreadably: the day it is booked then stands."""
+    times = refund.get("horario")
+    if not isinstance(times, dict):
+        return None
+    for name in ("liquidacao", "solicitacao"):
+        try:
+            return parse_time(times[name])
+        except (KeyError, PixRecordError):
+            continue
+    return None
+
+
 def parse_pix(record):
     """A ``Pix`` object of the API (notification or bank record) as ReceivedPix."""
     if not isinstance(record, dict):
@@ -90,6 +106,7 @@ def parse_pix(record):
     except ValueError as error:
         raise PixRecordError(str(error)) from error
     refunds = []
+    refunded_at = None
     given = record.get("devolucoes") or []
     # One devolução given as an object, not a list: the specification's own
     # example of a notification (pixWebhook1) writes it so.
@@ -107,6 +124,10 @@ def parse_pix(record):
             )
         except ValueError as error:
             raise PixRecordError(str(error)) from error
+        if refunds[-1][3] == "DEVOLVIDO":
+            moment = _refund_time(refund)
+            if moment and (refunded_at is None or moment > refunded_at):
+                refunded_at = moment
     txid = record.get("txid") or ""
     if not isinstance(txid, str):
         raise PixRecordError("txid is not text")
@@ -123,6 +144,7 @@ def parse_pix(record):
         payer_info=str(record.get("infoPagador") or "")[:140],
         refunds=tuple(refunds),
         parts_given="original" in components,
+        refunded_at=refunded_at,
     )
 
 

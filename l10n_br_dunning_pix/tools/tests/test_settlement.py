@@ -1,3 +1,4 @@
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -121,6 +122,31 @@ def test_a_banks_check_of_the_address_names_no_pix(check):
     # At registration a bank may post an empty list, an empty body or a test
     # event to the address: the webhook answers it, with nothing to book.
     assert notified_e2eids(check) == []
+
+
+def test_a_devolucao_says_when_the_bank_gave_the_money_back():
+    # The booking dates a refund on that day (in the customer's calendar), not
+    # on the day the polling pass finds it; a time left out or unreadable
+    # leaves it to the day it is booked.
+    def refund(status, **times):
+        return {"id": "D1", "rtrId": "D" + "1" * 31, "valor": "7.89", "status": status, **times}
+
+    settled = refund(
+        "DEVOLVIDO",
+        horario={"solicitacao": "2026-12-10T23:30:00Z", "liquidacao": "2026-12-11T01:30:00-03:00"},
+    )
+    asked = refund("DEVOLVIDO", horario={"solicitacao": "2026-12-09T12:00:00Z"})
+    pending = refund("EM_PROCESSAMENTO", horario={"solicitacao": "2026-12-12T12:00:00Z"})
+    pix = parse_pix({**record(), "devolucoes": [asked, settled, pending]})
+    assert pix.refunded_at == datetime(2026, 12, 11, 4, 30, tzinfo=UTC)
+    assert parse_pix({**record(), "devolucoes": [asked]}).refunded_at == datetime(
+        2026, 12, 9, 12, 0, tzinfo=UTC
+    )
+    for times in ({}, {"horario": {"liquidacao": "yesterday"}}, {"horario": "2026-12-09"}):
+        assert (
+            parse_pix({**record(), "devolucoes": [refund("DEVOLVIDO", **times)]}).refunded_at
+            is None
+        )
 
 
 def test_a_single_devolucao_given_as_an_object_is_read():
