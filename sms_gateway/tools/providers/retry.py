@@ -45,10 +45,16 @@ def held_detail(hours=MAX_HELD_HOURS):
     )
 
 
+# The longest wait a provider's Retry-After is honoured for: a message held
+# back that long fails for a person (MAX_HELD_HOURS), so a longer one ("retry
+# in a year", a garbled number) would only hide it, or overflow a date.
+MAX_RETRY_AFTER = MAX_HELD_HOURS * 3600.0
+
+
 def retry_delay(attempt, retry_after=None, base=30.0, cap=3600.0):
     """Seconds to wait before retry number ``attempt`` (1, 2, ...)."""
     if retry_after is not None and retry_after >= 0:
-        return float(retry_after)
+        return min(float(retry_after), MAX_RETRY_AFTER)
     return min(cap, base * 2 ** max(attempt - 1, 0))
 
 
@@ -58,10 +64,10 @@ def parse_retry_after(value, now=None):
         return None
     value = value.strip()
     if value.isdigit():
-        return float(value)
+        return min(float(value), MAX_RETRY_AFTER)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     now = time.time() if now is None else now
-    return max(0.0, when.timestamp() - now)
+    return min(max(0.0, when.timestamp() - now), MAX_RETRY_AFTER)

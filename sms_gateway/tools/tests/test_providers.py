@@ -9,6 +9,7 @@ from ..providers import (
     ACCEPTED,
     DELIVERED,
     FAILED,
+    MAX_HELD_HOURS,
     REJECTED,
     RETRY,
     SENT,
@@ -492,6 +493,18 @@ def test_retry_delays():
     assert parse_retry_after("120") == 120
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470) == 10
     assert parse_retry_after("soon") is None
+
+
+def test_a_retry_after_beyond_the_held_limit_waits_no_longer_than_it():
+    # "Retry in 31,000 years" (or a garbled header) would date the next try
+    # past year 9999 (an error that stopped the batch) or hide the message
+    # forever; it waits as long as a message may be held back, then fails for
+    # a person as any message held that long.
+    held = MAX_HELD_HOURS * 3600
+    assert parse_retry_after("999999999999") == held
+    assert parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now=1445412470) == held
+    assert retry_delay(1, retry_after=10**12) == held
+    assert retry_delay(1, retry_after=held - 1) == held - 1
 
 
 # -- webhooks ---------------------------------------------------------------
