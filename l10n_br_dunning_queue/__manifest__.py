@@ -3,7 +3,7 @@
     "name": "Brazilian Dunning on Job Queue",
     "summary": "Runs the régua de cobrança as queue_job jobs on the root.dunning "
     "channel, so several Odoo servers share the work",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "author": "Régua de Cobrança contributors",
     "maintainers": [],

@@ -313,3 +313,43 @@ def pix_outcome(env, txids):
         "payments": payments,
         "paid_installments": len(paid),
     }
+
+
+# -- l10n_br_dunning_queue -----------------------------------------------------------------
+def dunning_queue_enqueue(env, batch_size=50):
+    """The scheduled action with l10n_br_dunning_queue: it enqueues the batches."""
+    cron = env.ref("l10n_br_dunning.ir_cron_dunning_run")
+    with freeze_time(RUN_AT):
+        env["dunning.engine"].with_context(cron_id=cron.id)._cron_run(batch_size=batch_size)
+    jobs = env["queue.job"].search([("method_name", "=", "_dunning_job")])
+    # The job runner hands them to the workers (state enqueued).
+    jobs.write({"state": "enqueued"})
+    env.cr.commit()
+    return jobs.mapped("uuid")
+
+
+def dunning_queue_work(env, uuids, start_at=None):
+    """A job runner's worker: each job as queue_job's /queue_job/runjob runs it
+    (acquired, performed with commits forbidden on its cursor, then committed);
+    a job another worker took is left to it."""
+    from odoo.addons.queue_job.controllers.main import RunJobController
+
+    env.cr.commit()
+    if start_at:
+        time.sleep(max(0.0, start_at - time.time()))
+    for uuid in uuids:
+        job = RunJobController._acquire_job(env, uuid)
+        if not job:
+            continue
+        try:
+            with freeze_time(RUN_AT):
+                RunJobController._runjob(env, job)
+        except Exception:  # noqa: BLE001  the job is recorded as failed
+            env.cr.rollback()
+        env.cr.commit()
+        env.invalidate_all()
+    jobs = env["queue.job"].search([("uuid", "in", uuids)])
+    return {
+        "states": sorted(jobs.mapped("state")),
+        "errors": sorted(set(jobs.mapped("exc_message")) - {False}),
+    }

@@ -8,28 +8,6 @@ import signal
 import subprocess
 import time
 
-import pytest
-
-
-@pytest.fixture(scope="module")
-def reference(template_database):
-    """The outcome of one worker alone, on its own copy of the template."""
-    name = f"{template_database}_reference"
-    subprocess.run(["createdb", "-T", template_database, name], check=True)
-    from conftest import OdooDatabase, _dropdb
-
-    try:
-        database = OdooDatabase(name)
-        database.call("dunning_run", batch_size=5)
-        outcome = database.call("dunning_outcome")
-    finally:
-        _dropdb(name)
-    # The data really exercises the régua: every channel, and no one left due.
-    channels = {row[3] for row in outcome["events"]}
-    assert {"email", "sms", "call", "letter"} <= channels, channels
-    assert outcome["still_due"] == 0
-    return outcome
-
 
 def _count_events(database):
     done = subprocess.run(

@@ -20,7 +20,13 @@ class TestDunningQueue(DunningCase):
         return self.env["queue.job"].sudo().search([("method_name", "=", "_dunning_job")])
 
     def _perform(self, jobs):
-        return [Job.load(self.env(su=True), job.uuid).perform() for job in jobs]
+        # The job function allows commits: queue_job runs it on a cursor of its
+        # own (registry.cursor()), here the test's transaction.
+        self.registry.enter_test_mode(self.cr)
+        try:
+            return [Job.load(self.env(su=True), job.uuid).perform() for job in jobs]
+        finally:
+            self.registry.leave_test_mode()
 
     def test_the_run_becomes_jobs_on_the_dunning_channel(self):
         moves = self._invoice(self.sp, date(2026, 12, 10)) | self._invoice(
