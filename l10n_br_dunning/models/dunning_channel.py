@@ -439,9 +439,11 @@ class DunningChannel(models.AbstractModel):
         if decision.state == rules.DEFERRED:
             moment = self._deferred_moment(outgoing, partner, context)
             return "deferred", reason_env()._reason(decision), {"scheduled_at": to_naive(moment)}
-        renderer = self
+        # The message speaks of the run's moment (its date, a call's deadline),
+        # not of the clock of the machine that renders it.
+        renderer = self.with_context(dunning_now=now)
         if context is not None:
-            renderer = self.with_context(**context.render_facts(outgoing.lines, now))
+            renderer = renderer.with_context(**context.render_facts(outgoing.lines, now))
         try:
             rendered = renderer._render(outgoing, partner)
         except Exception as error:  # noqa: BLE001  (any QWeb error: record it, go on)
@@ -463,7 +465,7 @@ class DunningChannel(models.AbstractModel):
                 error=self._render_error_text(error),
             )
             return "deferred", reason, {"scheduled_at": retry}
-        deliver = getattr(self, f"_deliver_{outgoing.channel}")
+        deliver = getattr(renderer, f"_deliver_{outgoing.channel}")
         extra = deliver(outgoing, partner, rendered, outbox)
         # A warning for the person who carries it out ("no postal address").
         warning = reason_env()._reason(decision) if decision.reason else False
@@ -570,7 +572,7 @@ class DunningChannel(models.AbstractModel):
             "automated": True,
             "note": note,
             # The customer's today (the run's UTC date is tomorrow after 21:00).
-            "date_deadline": partner._dunning_today(company),
+            "date_deadline": partner._dunning_today(company, self.env.context.get("dunning_now")),
             "res_model_id": self.env["ir.model"]._get_id("res.partner"),
             "res_id": partner.id,
             "user_id": user.id,

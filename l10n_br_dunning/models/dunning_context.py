@@ -21,8 +21,9 @@ from ..tools.business_calendar import (
 from ..tools.planning import days_overdue
 
 UTC = ZoneInfo("UTC")
-# The render context keys of PlanningContext.render_facts.
-RENDER_FACTS = ("dunning_days_overdue", "dunning_reminded")
+# The render context keys of PlanningContext.render_facts, and the run's
+# moment (``dunning_now``: the date a message speaks of is the run's).
+RENDER_FACTS = ("dunning_days_overdue", "dunning_reminded", "dunning_now")
 
 
 def remembered(env, key, write):

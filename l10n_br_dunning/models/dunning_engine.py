@@ -39,7 +39,9 @@ class DunningEngine(models.AbstractModel):
         deferred events whose moment came, due installments, and thank-yous for
         paid invoices. Each batch is claimed (per-customer advisory locks, see
         ``_claim_partners``), done in a fresh transaction and committed.
-        ``now`` (naive UTC) is for benchmarks; the scheduled action omits it.
+        ``now`` (naive UTC) is for benchmarks and replays; the scheduled action
+        omits it. Everything the run decides and writes is at ``now``: the
+        dates its messages give, a call's deadline, the thank-yous' window.
         """
         now = to_utc(now or fields.Datetime.now())
         total = done = 0
@@ -119,7 +121,7 @@ class DunningEngine(models.AbstractModel):
             return self._process_lines(self._lock_lines(partner_ids, now), now)
         if kind == "deferred":
             return self._process_deferred(now, partner_ids)
-        return self._send_thanks(partner_ids)
+        return self._send_thanks(partner_ids, now)
 
     @api.model
     def _claim_partners(self, partner_ids):
@@ -448,19 +450,19 @@ class DunningEngine(models.AbstractModel):
         return ["sms"]
 
     @api.model
-    def _send_thanks(self, partner_ids):
+    def _send_thanks(self, partner_ids, now=None):
         """Thank these customers once for each reminded invoice they paid: by
         e-mail, and by SMS (WhatsApp) too where an SMS (a WhatsApp message)
         reminded them (the source articles: "para avisar e agradecer o
         pagamento"), inside their window: outside it, the run's thank-you pass
-        sends them at its opening."""
+        sends them at its opening. ``now`` (aware): the run's moment."""
         self.env.flush_all()
         rows = self._thanks_due(partner_ids)
         template = self.env.ref(
             "l10n_br_dunning.mail_template_dunning_thanks", raise_if_not_found=False
         )
         Channel = self.env["dunning.channel"]
-        now = to_utc(fields.Datetime.now())
+        now = to_utc(now or fields.Datetime.now())
         by_chat = defaultdict(set)
         for _partner_id, move_id, channels in rows:
             by_chat[move_id].update(channels or ())

@@ -182,10 +182,11 @@ class ResPartner(models.Model):
         return None
 
     def _dunning_today(self, company, now=None):
-        """The customer's date now (or at ``now``, aware): what every page,
+        """The customer's date now (or at ``now``, aware; else at the run's
+        moment a message is rendered for, ``dunning_now``): what every page,
         charge and count of days speaks in, whoever looks (the one "today")."""
         self.ensure_one()
-        now = now or to_utc(fields.Datetime.now())
+        now = now or self.env.context.get("dunning_now") or to_utc(fields.Datetime.now())
         # A portal visitor reads no company nor its partner: the date is public.
         partner = self.sudo().commercial_partner_id
         return PlanningContext(self.env(su=True)).today(company.sudo(), partner, now)

@@ -811,3 +811,40 @@ class TestDunningPortalTwoCompanies(DunningCase, HttpCase):
         # The head office's page: nothing overdue there.
         html = self.url_open(f"/my/dunning/agreement/{self.company.id}").text
         self.assertIn("There is nothing overdue to split.", html)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningRunMoment(DunningCase):
+    """A run given its moment (``_cron_run(now=...)``: benchmarks, a replay of
+    the days a server was down) speaks of that moment, whatever the clock of
+    the machine says (here a Sunday night, outside every window)."""
+
+    def _run_at(self, at):
+        with freeze_time(datetime(2026, 12, 6, 23, 30)):
+            self.env["dunning.engine"].sudo()._cron_run(now=at)
+
+    def test_the_eves_sms_gives_the_payable_day_of_the_runs_date(self):
+        """Due on Christmas, the eve's SMS of Saturday 26 gives Monday 28."""
+        self.company.dunning_saturday = True
+        move = self._invoice(self.sp, date(2026, 12, 25))
+        self._run_at(datetime(2026, 12, 26, 13, 0))
+        sms = self._events(move, channel="sms", state="queued")
+        body = self.env["sms.sms"].sudo().search([("uuid", "=", sms.sms_uuid)]).body
+        self.assertRegex(body, r"\b(28/12|12/28)\b")
+        self.assertNotRegex(body, r"\b(25/12|12/25)\b")
+
+    def test_a_call_is_due_on_the_runs_day(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run_at(datetime(2026, 12, 29, 13, 0))  # D+15 (25/12 rolled to 28/12)
+        call = self._events(move, channel="call", state="queued")
+        self.assertEqual(call.activity_id.date_deadline, date(2026, 12, 29))
+
+    def test_a_payment_is_thanked_inside_the_window_of_the_runs_moment(self):
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run_at(datetime(2026, 12, 15, 13, 0))  # D+3: SMS and e-mail
+        self._pay(move, date=date(2026, 12, 16))
+        self._run_at(datetime(2026, 12, 16, 14, 0))  # Wednesday 11:00 in São Paulo
+        thanks = self._events(move).filtered(lambda e: e.channel.startswith("thanks"))
+        self.assertEqual(sorted(thanks.mapped("channel")), ["thanks", "thanks_sms"])
+        self.assertEqual(set(thanks.mapped("state")), {"queued"})
+        self.assertEqual(set(thanks.mapped("sent_at")), {datetime(2026, 12, 16, 14, 0)})
