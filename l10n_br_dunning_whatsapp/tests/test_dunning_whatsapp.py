@@ -52,6 +52,23 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
         with freeze_time(D3_RUN):
             self.env["whatsapp.message"]._cron_send()
 
+    def test_due_today_after_a_holiday_gives_the_day_it_is_said(self):
+        """Due on Corpus Christi (Thursday 4/6), payable on Friday 5/6: the
+        due date's message of a run at Friday's moment (``now``, whatever the
+        machine's clock) says "vence hoje (05/06/2026)", not a day gone."""
+        template = self.templates["cobranca_vence_hoje"]
+        template.status = "approved"
+        self.stages[0].write({"send_whatsapp": True, "whatsapp_template_id": template.id})
+        move = self._invoice(self.sp, date(2026, 6, 4))
+        for at in (datetime(2026, 6, 4, 13, 0), datetime(2026, 6, 5, 13, 0)):
+            with freeze_time(datetime(2026, 12, 6, 23, 30)):  # a Sunday night
+                self.env["dunning.engine"].sudo()._cron_run(now=at)
+        whatsapp = self._events(move, channel="whatsapp", state="queued")
+        self.assertEqual(whatsapp.sent_at, datetime(2026, 6, 5, 13, 0))
+        body = whatsapp.whatsapp_message_id.body
+        self.assertIn("vence hoje (05/06/2026)", body)
+        self.assertNotIn("04/06/2026", body)
+
     def test_consent_whatsapp_no_consent_sms_rejected_template_fallback(self):
         consented = self._invoice(self.sp, DUE)
         no_consent = self._invoice(self.rj, DUE, 250.0)
