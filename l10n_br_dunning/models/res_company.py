@@ -356,6 +356,12 @@ class ResCompany(models.Model):
             if company.dunning_interest_percent < 0:
                 raise ValidationError(self.env._("Interest cannot be negative."))
 
+    @api.model
+    def _dunning_not_negative(self):
+        """The counts and limits of Settings that cannot be negative (NOT_NEGATIVE
+        and the glue add-ons' own, e.g. the calls' caps)."""
+        return NOT_NEGATIVE
+
     @api.constrains(*NOT_NEGATIVE)
     def _check_dunning_numbers(self):
         """Counts and limits a person types in Settings: never negative (a
@@ -363,7 +369,7 @@ class ResCompany(models.Model):
         for company in self:
             negative = [
                 company._fields[name]._description_string(self.env)
-                for name in NOT_NEGATIVE
+                for name in self._dunning_not_negative()
                 if company[name] < 0
             ]
             if negative:

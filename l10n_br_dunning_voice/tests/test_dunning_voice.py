@@ -404,6 +404,18 @@ class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
         self.assertEqual(event.state, "queued")
         self.assertEqual(event.voice_call_id.number, SP)
 
+    def test_settings_refuse_a_negative_call_cap(self):
+        """A negative cap would let no day at all: the run stopped on the first
+        customer to call. Settings say so, as for the SMS caps."""
+        Settings = self.env["res.config.settings"].with_company(self.company)
+        for field in ("dunning_voice_per_day", "dunning_voice_per_week"):
+            with self.assertRaises(ValidationError) as refused:
+                Settings.create({field: -1}).execute()
+            self.assertIn("cannot be negative", str(refused.exception))
+        self.assertEqual(
+            (self.company.dunning_voice_per_day, self.company.dunning_voice_per_week), (1, 1)
+        )
+
     def test_calls_answered_in_the_evening_suggest_the_evening(self):
         Call = self.env["voice.call"].sudo()
         for day, state in [(1, "confirmed"), (2, "confirmed"), (3, "confirmed")]:
