@@ -24,4 +24,5 @@ from . import test_dunning_shipped_templates
 from . import test_dunning_access
 from . import test_dunning_sms_opt_out
 from . import test_dunning_upgrade
+from . import test_dunning_install
 from . import test_dunning_documents_probe
