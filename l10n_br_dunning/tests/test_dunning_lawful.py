@@ -500,6 +500,18 @@ class TestDunningSettingsLimits(DunningCase):
         self._run(datetime(2026, 12, 10, 13, 0))
         self.assertTrue(self._events(move, channel="sms", state="queued"))
 
+    def test_negative_days_of_agreements_and_new_links_are_refused(self):
+        """-7 saved as "first installment within (days)" left the portal's
+        Parcelar with no option at all (every first due date in the past), and
+        as "new links last (days)" made the new link to a settled invoice a
+        customer asked for expired when it was sent."""
+        Settings = self.env["res.config.settings"].with_company(self.company)
+        for field in ("dunning_agreement_max_days_first", "dunning_link_fresh_days"):
+            with self.subTest(field=field), self.assertRaises(ValidationError) as refused:
+                Settings.create({field: -7}).execute()
+            self.assertIn("cannot be negative", str(refused.exception))
+        self.assertEqual(self.company.dunning_agreement_max_days_first, 30)
+
 
 @tagged("post_install", "-at_install")
 class TestDunningImportedCustomers(DunningCase):
