@@ -45,7 +45,8 @@ REASONS = {
     rules.EMAIL_OPTED_OUT: _lt("The customer asked this company for no more e-mail reminders."),
     rules.COMPANY_UNIDENTIFIED: _lt(
         "The company's %(missing)s is missing: a collection message must name the supplier "
-        "with its address and CNPJ (CDC art. 42-A)."
+        "with its address and CNPJ (CDC art. 42-A). It waits until they are filled in "
+        "(Settings), and goes then if still true."
     ),
     rules.COMPANY_NO_EMAIL: _lt(
         "The company has no e-mail address to send from: set it on the company (Settings)."
@@ -437,7 +438,7 @@ class DunningChannel(models.AbstractModel):
         if decision.state == rules.SKIPPED:
             return "skipped", reason_env()._reason(decision), {}
         if decision.state == rules.DEFERRED:
-            moment = self._deferred_moment(outgoing, partner, context)
+            moment = self._deferred_moment(outgoing, partner, context, now)
             return "deferred", reason_env()._reason(decision), {"scheduled_at": to_naive(moment)}
         # The message speaks of the run's moment (its date, a call's deadline),
         # not of the clock of the machine that renders it.
@@ -478,8 +479,12 @@ class DunningChannel(models.AbstractModel):
         return text.splitlines()[-1][:300] if text else "?"
 
     @api.model
-    def _deferred_moment(self, outgoing, partner, context):
-        """When a deferred message goes: its window's opening on its day."""
+    def _deferred_moment(self, outgoing, partner, context, now=None):
+        """When a deferred message goes: its window's opening on its day; a
+        message waiting with no day (the company cannot identify itself yet)
+        is looked at again by the next run."""
+        if outgoing.decision.defer_day is None:
+            return to_utc(now or fields.Datetime.now())
         company = outgoing.lines[:1].company_id
         return context.opening(company, partner, outgoing.decision.defer_day)
 

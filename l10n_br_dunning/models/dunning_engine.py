@@ -517,6 +517,10 @@ class DunningEngine(models.AbstractModel):
         that would go waits for the customer's window (the next run tries
         again); an opt-out or a number that cannot receive it is recorded with
         its reason at once."""
+        if out.decision.reason == rules.COMPANY_UNIDENTIFIED:
+            # The company cannot identify itself yet: nothing recorded, the
+            # next run thanks once it can.
+            return False
         if out.decision.state != rules.SEND:
             return True
         return context.next_allowed(move.company_id, partner, now) <= now

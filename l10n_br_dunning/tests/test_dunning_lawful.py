@@ -107,8 +107,9 @@ class TestDunningCompanyIdentity(DunningCase):
         move = self._invoice(self.sp, date(2026, 12, 10))
         self._run(datetime(2026, 12, 15, 12, 30))
         events = self._events(move).filtered(lambda e: e.stage_id.offset_days == 3)
-        self.assertEqual(set(events.mapped("state")), {"skipped"})
+        self.assertEqual(set(events.mapped("state")), {"deferred"})
         self.assertIn("CNPJ", events[0].reason)
+        self.assertIn("waits until", events[0].reason)
         self.assertFalse(self.env["sms.sms"].search([("partner_id", "=", self.sp.id)]))
         settings = self.env["res.config.settings"].create({})
         self.assertIn("CNPJ", settings.dunning_identity_missing)
@@ -116,6 +117,53 @@ class TestDunningCompanyIdentity(DunningCase):
             [("partner_id", "=", self.sp.id), ("company_id", "=", self.company.id)]
         )
         self.assertTrue(row.company_unidentified)
+
+    def test_what_waited_for_the_cnpj_goes_once_it_is_filled_in(self):
+        """Installed at 9:00, the CNPJ typed in at 11:00: the D+3 reminders
+        due that morning waited (nothing lost, nothing sent without the
+        company's identity) and go at the next run."""
+        self.company.partner_id.vat = False
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 15, 12, 30))  # 9:30 in São Paulo
+        self.assertEqual(self._sent(move), [])
+        self._run(datetime(2026, 12, 15, 13, 30))
+        self.assertEqual(self._sent(move), [])
+        self.company.partner_id.vat = "15.881.399/0001-34"
+        self._run(datetime(2026, 12, 15, 14, 30))
+        self.assertIn((3, "email"), self._sent(move))
+        self.assertIn((3, "sms"), self._sent(move))
+        waited = self._events(move).filtered(lambda e: e.stage_id.offset_days == 3)
+        self.assertNotIn("deferred", waited.mapped("state"))
+        self.assertEqual(len(waited.filtered(lambda e: e.channel == "email")), 1)
+
+    def test_a_thank_you_waits_for_the_cnpj_too(self):
+        """A customer reminded, then paying while the company's CNPJ was
+        cleared: the thank-you is not lost (no "skipped" thank-you recorded),
+        it goes once the CNPJ is back."""
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 15, 12, 30))
+        self.assertIn((3, "email"), self._sent(move))
+        self.company.partner_id.vat = False
+        self._pay(move, date=date(2026, 12, 15))
+        self._run(datetime(2026, 12, 15, 14, 30))
+        self.assertFalse(self._events(move).filtered(lambda e: e.channel.startswith("thanks")))
+        self.company.partner_id.vat = "15.881.399/0001-34"
+        self._run(datetime(2026, 12, 15, 15, 30))
+        thanks = self._events(move).filtered(lambda e: e.channel == "thanks")
+        self.assertEqual(thanks.state, "queued")
+
+    def test_a_reminder_that_waited_too_long_for_the_cnpj_is_not_sent_untrue(self):
+        """ "Vence hoje" waited for the CNPJ past its day: it is not sent the
+        next day (it would no longer be true)."""
+        self.company.partner_id.vat = False
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 10, 12, 30))
+        due_today = self._events(move, stage_id=self.stages[0].id)
+        self.assertEqual(set(due_today.mapped("state")), {"deferred"})
+        self.company.partner_id.vat = "15.881.399/0001-34"
+        self._run(datetime(2026, 12, 11, 12, 30))
+        self.assertEqual(set(due_today.mapped("state")), {"superseded"})
+        self.assertNotIn((0, "email"), self._sent(move))
 
     def test_a_company_without_address_sends_nothing(self):
         self.company.partner_id.street = False

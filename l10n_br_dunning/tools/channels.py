@@ -266,13 +266,14 @@ def hold_for_credit(decisions, contact, origin=AUTO):
 def hold(decisions, company_missing=None, closed_until=None, reaching=TO_CUSTOMER):
     """What no channel escapes, applied to ``decisions`` (returned): nothing
     ``reaching`` the customer goes while the company cannot identify itself
-    (``company_missing``), and nothing goes before ``closed_until`` (the
-    customer's window is closed now). An add-on's channel passes its own
-    ``reaching`` (WhatsApp, a call)."""
+    (``company_missing``): it waits (deferred with no day: each run looks
+    again) and goes once the company is complete, if still true then; and
+    nothing goes before ``closed_until`` (the customer's window is closed
+    now). An add-on's channel passes its own ``reaching`` (WhatsApp, a call)."""
     if company_missing:
         for decision in decisions:
             if decision.channel in reaching and decision.state in (SEND, DEFERRED):
-                decision.state, decision.reason = SKIPPED, COMPANY_UNIDENTIFIED
+                decision.state, decision.reason = DEFERRED, COMPANY_UNIDENTIFIED
                 decision.defer_day, decision.args = None, {"missing": company_missing}
     if closed_until is not None:
         for decision in decisions:

@@ -147,7 +147,7 @@ class DunningPreview(models.TransientModel):
         extra = {"origin": decision.origin, "reason": Channel._reason(decision)}
         state = {rules.SKIPPED: "skipped", rules.DEFERRED: "deferred"}.get(decision.state)
         if decision.state == rules.DEFERRED:
-            extra["scheduled_at"] = to_naive(Channel._deferred_moment(out, partner, context))
+            extra["scheduled_at"] = to_naive(Channel._deferred_moment(out, partner, context, now))
         if decision.state == rules.SEND:
             state = Channel._sent_state(out.channel)
             try:

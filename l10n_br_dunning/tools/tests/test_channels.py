@@ -168,12 +168,24 @@ def test_outside_the_window_every_message_waits_for_the_next_allowed_day():
 
 
 def test_a_company_without_cnpj_or_address_sends_nothing_to_the_customer():
+    # Nothing goes, nothing is lost: the messages wait (no day: each run looks
+    # again) until the company can name itself.
     decisions = choose(REACHABLE, {"sms": [1], "email": [1], "call": [1]}, company_missing="CNPJ")
     assert summary(decisions) == [
-        ("sms", SKIPPED, COMPANY_UNIDENTIFIED, "auto", (1,)),
-        ("email", SKIPPED, COMPANY_UNIDENTIFIED, "auto", (1,)),
+        ("sms", DEFERRED, COMPANY_UNIDENTIFIED, "auto", (1,)),
+        ("email", DEFERRED, COMPANY_UNIDENTIFIED, "auto", (1,)),
         ("call", SEND, None, "auto", (1,)),  # a person calls and can say who they are
     ]
+    assert [d.defer_day for d in decisions[:2]] == [None, None]
+    # The window closed as well: still waiting for the company, not for a day.
+    closed = choose(
+        REACHABLE, {"sms": [1]}, company_missing="CNPJ", closed_until=date(2026, 12, 14)
+    )
+    assert (closed[0].state, closed[0].reason, closed[0].defer_day) == (
+        DEFERRED,
+        COMPANY_UNIDENTIFIED,
+        None,
+    )
 
 
 def test_a_company_without_an_email_address_sends_no_email_but_its_sms_goes():

@@ -125,7 +125,8 @@ def test_caps_defer_whatsapp():
 
 
 def test_company_without_identity_sends_nothing():
-    assert run(company_missing="CNPJ")[0][2:4] == ("skipped", rules.COMPANY_UNIDENTIFIED)
+    # It waits for the company's identity (no SMS instead, which would not go either).
+    assert run(company_missing="CNPJ")[0][2:4] == ("deferred", rules.COMPANY_UNIDENTIFIED)
     assert len(run(company_missing="CNPJ")) == 1
 
 
