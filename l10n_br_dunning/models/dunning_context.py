@@ -54,6 +54,30 @@ def format_day(env, date, lang=None):
     return remembered(env, ("day", date, lang), lambda: format_date(env, date, lang_code=lang))
 
 
+def report_currency_sql(env, alias, day):
+    """SQL: a table ``alias (company_id, rate)`` with, for every company, the
+    factor turning an amount in its currency into the active company's at
+    ``day``'s rate (1 for a company of the same currency); and the active
+    company's currency, the one the report's amounts are then in.
+
+    Reports over several companies total in one currency, as Odoo's own do
+    (invoice analysis, aged receivable: the active company's, at the current
+    rate): dollars are never added to reais. The factor is Odoo's
+    (``res.currency._get_conversion_rate``, the active company's rates)."""
+    company = env.company
+    currency = company.currency_id
+    rates = [
+        SQL(
+            "(%s, %s::numeric)",
+            other.id,
+            other.currency_id._get_conversion_rate(other.currency_id, currency, company, day),
+        )
+        for other in env["res.company"].sudo().with_context(active_test=False).search([])
+    ]
+    table = SQL("(VALUES %s) AS %s(company_id, rate)", SQL(", ").join(rates), SQL.identifier(alias))
+    return table, currency.id
+
+
 def customer_today_sql(partner_alias, company_partner_alias, now):
     """SQL: the customer ``partner_alias``'s date at ``now`` (naive UTC), for the
     company whose partner is ``company_partner_alias``: ``PlanningContext.today``

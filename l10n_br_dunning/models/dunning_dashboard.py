@@ -3,7 +3,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from .account_move_line import effective_due, unapplied_credits
-from .dunning_context import customer_today_sql
+from .dunning_context import customer_today_sql, report_currency_sql
 from .dunning_event import CHANNELS
 from .res_partner import PAYER_CLASSES
 
@@ -138,6 +138,7 @@ class DunningDashboard(models.Model):
 
     @property
     def _table_query(self):
+        rates, currency = report_currency_sql(self.env, "rate", fields.Date.context_today(self))
         return SQL(
             """
             WITH open_lines AS (
@@ -183,20 +184,25 @@ class DunningDashboard(models.Model):
             ), credits (partner_id, company_id, amount) AS (
                 %(credits)s
             )
-            SELECT c.id, c.partner_id, c.company_id, co.currency_id, p.user_id, c.stage_id,
-                   pol.id AS policy_id, pol.id IS NULL AS no_policy,
+            SELECT c.id, c.partner_id, c.company_id, %(currency)s AS currency_id, p.user_id,
+                   c.stage_id, pol.id AS policy_id, pol.id IS NULL AS no_policy,
                    (COALESCE(cp.vat, '') = '' OR COALESCE(cp.street, '') = ''
                     OR COALESCE(cp.city, '') = '') AS company_unidentified,
                    co.id = ANY(%(no_email)s) AS company_no_email,
-                   c.balance, COALESCE(c.not_due, 0) AS not_due,
-                   COALESCE(c.overdue, 0) AS overdue,
-                   COALESCE(c.under_agreement, 0) AS under_agreement,
-                   COALESCE(c.b30, 0) AS bucket_1_30, COALESCE(c.b60, 0) AS bucket_31_60,
-                   COALESCE(c.b90, 0) AS bucket_61_90, COALESCE(c.bmore, 0) AS bucket_90_plus,
+                   -- in the active company's currency (report_currency_sql)
+                   ROUND(c.balance * rate.rate, %(digits)s) AS balance,
+                   ROUND(COALESCE(c.not_due, 0) * rate.rate, %(digits)s) AS not_due,
+                   ROUND(COALESCE(c.overdue, 0) * rate.rate, %(digits)s) AS overdue,
+                   ROUND(COALESCE(c.under_agreement, 0) * rate.rate, %(digits)s)
+                       AS under_agreement,
+                   ROUND(COALESCE(c.b30, 0) * rate.rate, %(digits)s) AS bucket_1_30,
+                   ROUND(COALESCE(c.b60, 0) * rate.rate, %(digits)s) AS bucket_31_60,
+                   ROUND(COALESCE(c.b90, 0) * rate.rate, %(digits)s) AS bucket_61_90,
+                   ROUND(COALESCE(c.bmore, 0) * rate.rate, %(digits)s) AS bucket_90_plus,
                    c.oldest AS oldest_days_overdue, c.installments, c.next_action_at,
                    last.sent_at AS last_contact_at, last.channel AS last_contact_channel,
                    COALESCE(last.delivery, last.state) AS last_contact_status,
-                   COALESCE(credit.amount, 0) AS open_credit,
+                   ROUND(COALESCE(credit.amount, 0) * rate.rate, %(digits)s) AS open_credit,
                    COALESCE(c.in_dispute, FALSE) AS in_dispute,
                    COALESCE(c.promised, FALSE) AS promised,
                    COALESCE(c.paused, FALSE) AS paused,
@@ -206,6 +212,7 @@ class DunningDashboard(models.Model):
               JOIN res_partner p ON p.id = c.partner_id
               JOIN res_company co ON co.id = c.company_id
               JOIN res_partner cp ON cp.id = co.partner_id
+              JOIN %(rates)s ON rate.company_id = c.company_id
          LEFT JOIN credits credit ON credit.partner_id = c.partner_id
                                  AND credit.company_id = c.company_id
          LEFT JOIN dunning_policy pol ON pol.id = %(policy)s
@@ -221,6 +228,9 @@ class DunningDashboard(models.Model):
                      LIMIT 1
                    ) last ON TRUE
             """,
+            rates=rates,
+            currency=currency,
+            digits=self.env["res.currency"].browse(currency).decimal_places,
             today=customer_today_sql("lp", "lcp", fields.Datetime.now()),
             due=effective_due("l"),
             open=self.env["account.move.line"]._dunning_open_sql("l"),

@@ -5,6 +5,7 @@ from odoo.tools import SQL
 from ..tools.payment_states import DUNNED_MOVE_TYPES
 from .account_move import RENEGOTIATED_MOVES, paid_by_customer
 from .account_move_line import PAID_INSTALLMENTS
+from .dunning_context import report_currency_sql
 from .dunning_event import CHANNELS
 
 # Paid customer invoices and the day they were paid (the last reconciliation of
@@ -107,16 +108,19 @@ class DunningEffectiveness(models.Model):
 
     @property
     def _table_query(self):
+        rates, currency = report_currency_sql(self.env, "rate", fields.Date.context_today(self))
         return SQL(
             """
             WITH paid AS (%(paid)s), paid_installments AS (%(paid_installments)s),
                  renegotiated AS (%(renegotiated)s)
-            SELECT e.id, e.sent_at::date AS date, e.company_id, e.currency_id, e.policy_id,
+            SELECT e.id, e.sent_at::date AS date, e.company_id, %(currency)s AS currency_id,
+                   e.policy_id,
                    e.stage_id, e.channel, e.partner_id, e.move_id, 1 AS messages,
                    %(delivered)s AS delivered,
                    (p.paid_on - e.sent_at::date BETWEEN 0 AND 3)::int AS paid_3,
                    (p.paid_on - e.sent_at::date BETWEEN 0 AND 7)::int AS paid_7,
-                   e.amount_residual AS amount,
+                   -- in the active company's currency (report_currency_sql)
+                   ROUND(e.amount_residual * rate.rate, %(digits)s) AS amount,
                    -- One payment is recovered once: credited to the last
                    -- reminder of the installment sent within 7 days before it
                    -- (an e-mail and an SMS of a stage did not bring it twice).
@@ -125,9 +129,11 @@ class DunningEffectiveness(models.Model):
                                  PARTITION BY COALESCE(e.move_line_id, -e.move_id),
                                               p.paid_on - e.sent_at::date BETWEEN 0 AND 7
                                  ORDER BY e.sent_at DESC, e.id DESC) = 1
-                        THEN e.amount_residual ELSE 0 END AS recovered,
+                        THEN ROUND(e.amount_residual * rate.rate, %(digits)s)
+                        ELSE 0 END AS recovered,
                    (r.renegotiated_on - e.sent_at::date BETWEEN 0 AND 7)::int AS renegotiated_7
               FROM dunning_event e
+              JOIN %(rates)s ON rate.company_id = e.company_id
               -- the installment reminded, paid by itself; else the invoice
               -- paid (a credit note and a payment together)
          LEFT JOIN paid_installments pi ON pi.move_line_id = e.move_line_id
@@ -143,6 +149,9 @@ class DunningEffectiveness(models.Model):
              WHERE e.state IN ('queued', 'to_print', 'printed')
                AND left(e.channel, 6) != 'thanks'  -- a thank-you reminds of nothing
             """,
+            rates=rates,
+            currency=currency,
+            digits=self.env["res.currency"].browse(currency).decimal_places,
             delivered=self._delivered_sql(),
             paid=PAID_MOVES,
             paid_installments=PAID_INSTALLMENTS,
@@ -179,6 +188,7 @@ class DunningPaymentMonth(models.Model):
     @property
     def _table_query(self):
         today = fields.Date.context_today(self)
+        rates, currency = report_currency_sql(self.env, "rate", today)
         return SQL(
             """
             WITH months AS (
@@ -209,13 +219,20 @@ class DunningPaymentMonth(models.Model):
                   FROM res_company c CROSS JOIN months mo
             )
             SELECT row_number() OVER (ORDER BY f.company_id, f.month) AS id,
-                   f.company_id, f.currency_id, f.month, f.sales, f.receivables,
+                   f.company_id, %(currency)s AS currency_id, f.month,
+                   -- in the active company's currency (report_currency_sql)
+                   ROUND(f.sales * rate.rate, %(digits)s) AS sales,
+                   ROUND(f.receivables * rate.rate, %(digits)s) AS receivables,
                    CASE WHEN f.sales > 0
                         THEN ROUND((f.receivables / f.sales * (f.next_month - f.month))::numeric, 1)
                    END AS dso,
                    f.invoices_paid, ROUND(f.avg_days_to_pay::numeric, 1) AS avg_days_to_pay
               FROM figures f
+              JOIN %(rates)s ON rate.company_id = f.company_id
             """,
             today=today,
+            rates=rates,
+            currency=currency,
+            digits=self.env["res.currency"].browse(currency).decimal_places,
             paid=PAID_MOVES,
         )

@@ -5,6 +5,7 @@ from . import test_dunning_portal_tour
 from . import test_dunning_backoffice
 from . import test_dunning_backoffice_tour
 from . import test_dunning_backoffice_companies
+from . import test_dunning_backoffice_currencies
 from . import test_dunning_truth
 from . import test_dunning_sms_texts
 from . import test_dunning_lawful
