@@ -1,2 +1,3 @@
 from . import test_dunning_pix
 from . import test_dunning_pix_settings
+from . import test_dunning_pix_backoffice
