@@ -49,12 +49,13 @@ class SmsGatewayController(http.Controller):
     def sms_gateway_inbound(self, gateway_id, **kwargs):
         gateway, provider, webhook = self._authenticate(gateway_id)
         try:
-            inbound = provider.parse_inbound(webhook)
+            inbounds = provider.parse_inbounds(webhook)
         except WebhookError as error:
             _logger.info("Malformed inbound SMS for gateway %s: %s", gateway_id, error)
             raise BadRequest(str(error)) from error
         # Notes and to-dos in the company's language, not the caller's.
-        gateway._in_staff_lang()._process_inbound(inbound)
+        for inbound in inbounds:
+            gateway._in_staff_lang()._process_inbound(inbound)
         if gateway.provider == "twilio":
             # Empty TwiML: acknowledge without an automatic answer.
             return request.make_response(

@@ -453,6 +453,34 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         self.assertTrue(opted_out([("+5511987654321", company_a)]))
         self.assertFalse(opted_out([("+5511987654321", company_b)]))
 
+    def test_every_reply_of_an_infobip_delivery_is_read(self):
+        """Infobip forwards the replies waiting for us in one request
+        (``results``, ``messageCount``): each one is read, not only the first;
+        a "SAIR" second in the list still stops the company's SMS."""
+        infobip = self._create_gateway("infobip", is_default=False)
+        other = self.env["res.partner"].create(
+            {"name": "João Lima", "mobile": "+55 21 99123-4567", "user_id": self.salesperson.id}
+        )
+        reply = {"to": "AURORA", "receivedAt": "2024-05-06T12:00:00.000+0000", "smsCount": 1}
+        payload = {
+            "results": [
+                {**reply, "messageId": "ib-1", "from": "5521991234567", "text": "Já paguei"},
+                {**reply, "messageId": "ib-2", "from": "5511987654321", "text": "SAIR"},
+            ],
+            "messageCount": 2,
+            "pendingMessageCount": 0,
+        }
+        self.assertEqual(self._post_json(infobip.inbound_url, payload).status_code, 200)
+        self.assertIn("Já paguei", other.activity_ids.note)
+        opt_out = self.env["sms.opt.out"].search([("number", "=", "+5511987654321")])
+        self.assertEqual(
+            (opt_out.company_id, opt_out.partner_id), (infobip.company_id, self.partner)
+        )
+        # Infobip delivers the same request again: nothing twice.
+        self.assertEqual(self._post_json(infobip.inbound_url, payload).status_code, 200)
+        self.assertEqual(len(other.activity_ids), 1)
+        self.assertEqual(self.env["sms.opt.out"].search_count([]), 1)
+
     def test_reply_from_an_unknown_number_reaches_a_person(self):
         payload = {
             "type": "MESSAGE",

@@ -214,6 +214,11 @@ class Provider:
     def parse_inbound(self, request):
         raise NotImplementedError
 
+    def parse_inbounds(self, request):
+        """Every SMS of an inbound call: one, unless the provider forwards
+        several in one request (Infobip)."""
+        return [self.parse_inbound(request)]
+
 
 def query_param(url, name):
     from urllib.parse import parse_qs, urlsplit

@@ -127,13 +127,23 @@ class InfobipProvider(Provider):
         return reports
 
     def parse_inbound(self, request):
+        return self.parse_inbounds(request)[0]
+
+    def parse_inbounds(self, request):
+        """Infobip forwards the SMS waiting for us in one request
+        (``results``, ``messageCount``): each of them, not only the first."""
         (results,) = require_keys(request.json, "results")
         if not isinstance(results, list) or not results:
             raise WebhookError("results is empty")
-        sender, text = require_text(results[0], "from", "text")
-        return InboundSms(
-            sender,
-            webhook_text(results[0], "to"),
-            text,
-            webhook_text(results[0], "messageId"),
-        )
+        inbounds = []
+        for result in results:
+            sender, text = require_text(result, "from", "text")
+            inbounds.append(
+                InboundSms(
+                    sender,
+                    webhook_text(result, "to"),
+                    text,
+                    webhook_text(result, "messageId"),
+                )
+            )
+        return inbounds
