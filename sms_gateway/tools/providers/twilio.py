@@ -8,6 +8,7 @@ from .base import Provider, query_param, require_keys
 from .outcomes import (
     ACCEPTED,
     DELIVERED,
+    FAILED,
     REJECTED,
     SENT,
     UNDELIVERED,
@@ -62,8 +63,26 @@ class TwilioProvider(Provider):
             data["StatusCallback"] = f"{self.config.status_url}{separator}ref={message.uuid}"
         return "POST", self._messages_url(), {"data": data, "auth": self._auth()}
 
+    # Statuses of a Message Twilio created but will not send (201 with one of them).
+    NOT_SENT = ("failed", "undelivered", "canceled")
+
     def _parse_success(self, message, response):
+        """The created Message (201); one Twilio gave a failed status at once,
+        with its error code, failed: with Twilio's reason, never "sent"."""
         data = response.json()
+        status = str(data.get("status") or "").lower()
+        if status in self.NOT_SENT:
+            code = data.get("error_code")
+            reason = (
+                f"Twilio {code}: {data.get('error_message') or ''}".strip() if code else "Twilio"
+            )
+            return SendResult(
+                message.uuid,
+                FAILED,
+                provider_id=data.get("sid") or "",
+                failure_type=self.ERROR_CODES.get(_code(code), "sms_server"),
+                detail=f"{reason} (status: {status})",
+            )
         price = data.get("price")
         return SendResult(
             message.uuid,
@@ -128,3 +147,11 @@ class TwilioProvider(Provider):
         return InboundSms(
             sender, request.form.get("To", ""), body, request.form.get("MessageSid", "")
         )
+
+
+def _code(code):
+    """Twilio's error code as a number (it may come as text)."""
+    try:
+        return int(code)
+    except (TypeError, ValueError):
+        return None

@@ -375,6 +375,40 @@ def test_generic_200_that_says_not_sent_fails_with_the_providers_message(
     assert not result.provider_id
 
 
+@pytest.mark.parametrize(
+    ("status", "code", "failure_type"),
+    [
+        ("failed", 30007, "sms_server"),
+        ("failed", 21610, "sms_blacklist"),
+        ("undelivered", 21614, "sms_number_format"),
+        ("canceled", None, "sms_server"),
+    ],
+)
+def test_twilio_201_whose_message_failed_fails_with_twilios_reason(
+    stand_in, status, code, failure_type
+):
+    """Twilio creates the Message (201) and may give it a failed status at once,
+    with its error code: the SMS failed, with Twilio's reason, never "sent"."""
+    answer = {
+        "sid": "SM0001",
+        "status": status,
+        "error_code": code,
+        "error_message": "Twilio's reason" if code else None,
+        "price": None,
+    }
+    stand_in.mode = Raw(201, json.dumps(answer))
+    result = make("twilio", stand_in).send_one(sms())
+    assert (result.outcome, result.failure_type) == (FAILED, failure_type)
+    assert result.provider_id == "SM0001"  # a later report still finds it
+    assert status in result.detail
+    if code:
+        assert f"Twilio {code}: Twilio's reason" in result.detail
+    # Queued, accepted (a Messaging Service), scheduled: sent.
+    for status in ("queued", "accepted", "scheduled"):
+        stand_in.mode = Raw(201, json.dumps(dict(answer, status=status, error_code=None)))
+        assert make("twilio", stand_in).send_one(sms()).outcome == SENT
+
+
 @pytest.mark.parametrize("batch_size", [1, 3])
 def test_generic_200_without_id_nor_status_is_unknown_never_sent(stand_in, batch_size):
     """``{}`` says nothing of the SMS: unknown (a person looks; not resent)."""
