@@ -53,18 +53,28 @@ class ZenviaProvider(Provider):
         return SendResult(message.uuid, SENT, provider_id=response.json()["id"])
 
     def _parse_failure(self, response):
+        """``{"code", "message", "details": [{"code", "path", "message"}]}``: a
+        validation error is the number's fault only when a detail's path is ``to``."""
         data = self._json(response)
-        code = data.get("code", "") if isinstance(data, dict) else ""
+        if not isinstance(data, dict):
+            data = {}
+        code = data.get("code", "")
+        details = data.get("details")
+        details = [d for d in details if isinstance(d, dict)] if isinstance(details, list) else []
         failure_type = self.HTTP_FAILURES.get(response.status_code, "sms_server")
         if code == "AUTHENTICATION_ERROR":
             failure_type = "sms_acc"
-        elif code == "VALIDATION_ERROR" and "to" in str(data.get("details", "")).lower():
+        elif code == "VALIDATION_ERROR" and any(d.get("path") == "to" for d in details):
             failure_type = "sms_number_format"
-        message = data.get("message") if isinstance(data, dict) else None
-        return (
-            failure_type,
-            f"Zenvia {code or response.status_code}: {message or response.text[:300]}",
+        message = data.get("message") or response.text[:300]
+        causes = "; ".join(
+            f"{d.get('path')}: {d.get('message')}" if d.get("path") else str(d.get("message"))
+            for d in details
+            if d.get("message")
         )
+        if causes:
+            message = f"{message} ({causes})"
+        return failure_type, f"Zenvia {code or response.status_code}: {message}"
 
     def _build_check(self):
         return "GET", f"{self.base_url}/v2/subscriptions", {"headers": self._headers()}

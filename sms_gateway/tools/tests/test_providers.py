@@ -262,6 +262,32 @@ def test_bad_number_answer_fails_as_number_format(stand_in, code):
     assert result.detail
 
 
+@pytest.mark.parametrize(
+    ("path", "message", "failure_type"),
+    [
+        ("to", "must be a valid phone number", "sms_number_format"),
+        ("contents[0].text", "text too long", "sms_server"),
+        ("from", "sender not authorized to send", "sms_server"),
+    ],
+)
+def test_zenvia_validation_error_is_a_wrong_number_only_when_it_is_about_to(
+    stand_in, path, message, failure_type
+):
+    """Zenvia's 400 lists what is wrong (``details``: code, path, message): only
+    an error on ``to`` says the customer's number is wrong; a text or a sender
+    refused is not the number's fault."""
+    answer = {
+        "code": "VALIDATION_ERROR",
+        "message": "Validation error",
+        "details": [{"code": "INVALID_PARAMETER", "path": path, "message": message}],
+    }
+    stand_in.mode = Raw(400, json.dumps(answer))
+    result = make("zenvia", stand_in).send_one(sms())
+    assert (result.outcome, result.failure_type) == (FAILED, failure_type)
+    # What was wrong is said, not only "Validation error".
+    assert f"{path}: {message}" in result.detail
+
+
 @pytest.mark.parametrize("code", PROVIDERS)
 def test_rate_limited_answer_is_retried_after_the_header(stand_in, code):
     stand_in.mode = 429
