@@ -11,6 +11,7 @@ from .base import (
 from .outcomes import (
     ACCEPTED,
     DELIVERED,
+    EMPTY_INBOUND,
     EXPIRED,
     FAILED,
     REJECTED,
@@ -131,18 +132,19 @@ class InfobipProvider(Provider):
 
     def parse_inbounds(self, request):
         """Infobip forwards the SMS waiting for us in one request
-        (``results``, ``messageCount``): each of them, not only the first."""
+        (``results``, ``messageCount``): each of them, not only the first. An
+        empty SMS is still the customer's message: recorded, never refused."""
         (results,) = require_keys(request.json, "results")
         if not isinstance(results, list) or not results:
             raise WebhookError("results is empty")
         inbounds = []
         for result in results:
-            sender, text = require_text(result, "from", "text")
+            (sender,) = require_text(result, "from")
             inbounds.append(
                 InboundSms(
                     sender,
                     webhook_text(result, "to"),
-                    text,
+                    webhook_text(result, "text").strip() or EMPTY_INBOUND,
                     webhook_text(result, "messageId"),
                 )
             )

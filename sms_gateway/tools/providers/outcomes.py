@@ -20,6 +20,10 @@ REJECTED = "rejected"  # refused by the provider or the carrier
 EXPIRED = "expired"
 
 
+# The body recorded for an SMS that came with no text at all.
+EMPTY_INBOUND = "[empty message]"
+
+
 class ProviderError(Exception):
     """The provider cannot be used as configured (connection check, bad payload).
     ``kind``: ``unreachable`` (no connection), ``timeout`` (no answer in time),

@@ -10,6 +10,7 @@ from .base import (
 from .outcomes import (
     ACCEPTED,
     DELIVERED,
+    EMPTY_INBOUND,
     REJECTED,
     SENT,
     UNDELIVERED,
@@ -18,9 +19,6 @@ from .outcomes import (
     StatusReport,
     WebhookError,
 )
-
-# The body recorded for an SMS that came with no text at all.
-EMPTY_INBOUND = "[empty message]"
 
 
 class ZenviaProvider(Provider):

@@ -806,6 +806,29 @@ def test_inbound_messages_of_each_provider(stand_in):
         assert inbound.body == body
 
 
+def test_infobip_reads_every_sms_of_an_inbound_request(stand_in):
+    """Infobip forwards the SMS waiting for us together (``messageCount``):
+    each is read; an empty one is still the customer's message (as Zenvia's),
+    never a reason to refuse the others."""
+    payload = {
+        "results": [
+            {"messageId": "i1", "from": "5511987654321", "to": "AURORA", "text": "Já paguei"},
+            {"messageId": "i2", "from": "5521991234567", "to": "AURORA", "text": "SAIR"},
+            {"messageId": "i3", "from": "5531991234567", "to": "AURORA", "text": ""},
+        ],
+        "messageCount": 3,
+        "pendingMessageCount": 0,
+    }
+    inbounds = make("infobip", stand_in).parse_inbounds(
+        WebhookRequest("https://x/inbound", {}, json=payload)
+    )
+    assert [(i.provider_id, i.sender, i.body) for i in inbounds] == [
+        ("i1", "5511987654321", "Já paguei"),
+        ("i2", "5521991234567", "SAIR"),
+        ("i3", "5531991234567", "[empty message]"),
+    ]
+
+
 def test_throttling_and_never_sent_use_no_attempt_but_end_after_hours():
     from datetime import datetime, timedelta
 
