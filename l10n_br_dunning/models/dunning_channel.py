@@ -362,6 +362,19 @@ class DunningChannel(models.AbstractModel):
         return stage.mail_template_id
 
     @api.model
+    def _unnamed_reason(self, company):
+        """Why a message of ``company`` waits while the company cannot name
+        itself (``tools/channels.py`` ``hold``), as its events say it (the
+        company's language); False when it can."""
+        missing = company._dunning_identity_missing()
+        if not missing:
+            return False
+        decision = rules.Decision(
+            rules.EMAIL, [], rules.DEFERRED, rules.COMPANY_UNIDENTIFIED, args={"missing": missing}
+        )
+        return self.with_context(lang=company._dunning_lang())._reason(decision)
+
+    @api.model
     def _reason(self, decision):
         """The decision's reason in words (the environment's language)."""
         if not decision.reason:

@@ -362,9 +362,16 @@ class DunningEngine(models.AbstractModel):
         context = PlanningContext(self.env)
         Channel = self.env["dunning.channel"]
         caps_of = {}
+        unnamed = {}  # {company: why its messages wait, while it cannot name itself}
         for (partner, company, stage, channel, origin), group in events.grouped(
             lambda e: (e.partner_id, e.company_id, e.stage_id, e.channel, e.origin)
         ).items():
+            if company not in unnamed:
+                unnamed[company] = Channel._unnamed_reason(company)
+            if unnamed[company] and set(group.mapped("reason")) == {unnamed[company]}:
+                # Already waiting for the company to name itself, which it still
+                # cannot: left as it is, unwritten; each run looks again.
+                continue
             today = context.today(company, partner, now)
             calendar = context.calendar(company, partner)
             allowed = context.next_allowed(company, partner, now)
