@@ -20,7 +20,9 @@ Dates (the labelled corpus follows the same conventions, benchmarks/replies):
 weekday in the next calendar week; "semana que vem": Friday of next week;
 "fim do mês": its last day; "dia 10": the next 10th; "10/12" and "10/12/2026";
 "início do mês que vem": the 5th. For a payment already made, the same words
-point backwards ("ontem", "sexta passada", "dia 3").
+point backwards ("ontem", "sexta passada", "dia 3"). A day alone, in however
+many words ("dia 5 do mês que vem"), is a promise; a day no calendar has
+("dia 31/02") is for a person.
 """
 
 import re
@@ -924,7 +926,10 @@ def _forward_date(text, today):
     named = _weekday_and_number(text, today)
     if named:
         return named[0]  # "pago quinta-feira 24": the 24th
-    for found in re.finditer(r"\bdia (\d{1,2}|[a-z]+)\b( do mes que vem| do proximo mes)?", text):
+    # Not "dia 31/02": a day the calendar lacks names none (``_impossible_day``).
+    for found in re.finditer(
+        r"\bdia (\d{1,2}|[a-z]+)\b(?!/)( do mes que vem| do proximo mes)?", text
+    ):
         number = _number(found.group(1))
         if number and 1 <= number <= 31:
             if found.group(2):
@@ -1033,7 +1038,7 @@ def _backward_date(text, today):
     explicit = _explicit_date(text, today, forward=False)
     if explicit:
         return explicit
-    for found in re.finditer(r"\bdia (\d{1,2}|[a-z]+)\b", text):
+    for found in re.finditer(r"\bdia (\d{1,2}|[a-z]+)\b(?!/)", text):
         number = _number(found.group(1))
         if number and 1 <= number <= 31:
             if number <= today.day:
@@ -1081,6 +1086,28 @@ def _written_day(found, today, forward):
     if not forward and (candidate is None or candidate > today):
         candidate = _calendar_day(today.year - 1, month, day)
     return candidate
+
+
+def _impossible_day(text, today):
+    """A day written that no calendar has, this year nor the next ("31/02",
+    "30 de fevereiro", "31/11", "dia 15/13"): what the customer meant is for
+    a person."""
+    for found in _WRITTEN_DAY.finditer(text):
+        day, month = int(found.group(1)), int(found.group(2))
+        if not 1 <= day <= 31:
+            continue
+        if not 1 <= month <= 12:
+            if text[: found.start()].endswith("dia "):
+                return found.group(0)
+            continue
+        if found.group(3):
+            year = int(found.group(3))
+            years = (year + 2000 if year < 100 else year,)
+        else:
+            years = (today.year, today.year + 1)
+        if all(_calendar_day(year, month, day) is None for year in years):
+            return found.group(0)
+    return None
 
 
 def _calendar_day(year, month, day):
@@ -1182,7 +1209,7 @@ def _intents(folded, clauses, forward, today, asked=(), asked_tails=()):
         # A day ahead and a word of paying: "semana que vem eu vejo isso e pago".
         if re.search(
             r"\b(pag\w*|pix|quit\w*|acert\w*|deposit\w*|transfer\w*|boleto|consigo)\b", folded
-        ) or (len(folded.split()) <= 4 and not _NOT_PAYING.search(folded)):
+        ) or ((len(folded.split()) <= 4 or _day_alone(folded)) and not _NOT_PAYING.search(folded)):
             # or the reply is the day alone: "segunda q vem"; not a day to
             # call, answer or look ("amanhã te ligo", "sexta eu vejo").
             found[PROMISE] = "day ahead"
@@ -1207,6 +1234,30 @@ def _intents(folded, clauses, forward, today, asked=(), asked_tails=()):
         # (paying now, "manda o pix que eu pago agora", asks for the link).
         found.pop(PAYLINK, None)
     return found
+
+
+# The words a day is said in: "(até o) dia 5 do mês que vem", "na sexta da
+# semana que vem", "15 de janeiro".
+_DAY_WORDS = (
+    frozenset(
+        (
+            "ate o no na a para em dia do da de mes que vem proximo proxima semana inicio "
+            "comeco fim final amanha depois hoje"
+        ).split()
+    )
+    | frozenset(WEEKDAYS)
+    | frozenset(MONTHS)
+    | frozenset(NUMBER_WORDS)
+)
+
+
+def _day_alone(folded):
+    """Whether a reply is nothing but a day, however many words it takes
+    ("dia 5 do mês que vem", "até o dia 10 do próximo mês")."""
+    return all(
+        word in _DAY_WORDS or re.fullmatch(r"\d{1,2}(/\d{1,2}(/\d{2,4})?)?", word)
+        for word in folded.split()
+    )
 
 
 def _asks_the_way_to_pay(folded):
@@ -1322,6 +1373,12 @@ def _confidence(intent, found, text, folded, today, asked_tails):
     # Its clauses, a date's dot or comma kept ("pago 18.12" is one).
     parts = [fold(part) for part in re.split(r"(?<!\d)[.,]|[.,](?!\d)|[!?;\n]+|\bmas\b", text)]
     parts = [part for part in parts if part]
+    weak = intent == PROMISE or (intent == PAID and not _strong_paid(folded, parts))
+    if weak and _impossible_day(folded, today):
+        # "vou pagar dia 31/02", "pago 30/02": no such day, neither a day
+        # promised nor a payment made; a person asks ("paguei 31/11" still
+        # says it is paid).
+        confidence = min(confidence, 0.5)
     if intent in ACTED_ON and _another_in_a_clause(parts, today, intent, asked_tails):
         # "já paguei a de novembro, a de dezembro pago dia 15", "não reconheço
         # essa cobrança mas se for minha pago semana que vem": two things to

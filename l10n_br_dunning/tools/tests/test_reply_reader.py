@@ -891,3 +891,37 @@ def test_a_receipt_sent_alone_says_it_is_paid(text):
 )
 def test_asking_for_or_lacking_a_receipt_says_nothing_was_paid(text):
     assert read(text, FRIDAY).intent != PAID
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("dia 5 do mês que vem", date(2027, 1, 5)),
+        ("No dia 5 do mês que vem", date(2027, 1, 5)),
+        ("até o dia 10 do próximo mês", date(2027, 1, 10)),
+        ("dia 5 do mes q vem 🙏", date(2027, 1, 5)),
+    ],
+)
+def test_a_day_of_next_month_alone_is_a_promise(text, day):
+    """Written alone, as "dia 15" or "sexta" are: it was read as nothing (a
+    to-do, the reminders going on) because it takes more than four words."""
+    assert acted(read(text, MONDAY)) == (PROMISE, day)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vou pagar dia 31/02",
+        "pago dia 30/02",
+        "pago 31/02",
+        "pago dia 31 de fevereiro",
+        "vou pagar dia 31/11",
+        "pago dia 15/13",
+        "pago 29/02",
+    ],
+)
+def test_a_day_no_calendar_has_is_read_by_a_person(text):
+    """ "vou pagar dia 31/02" was a promise for 31 December (the "dia 31"
+    read without its month), "pago 31/02" a payment already made: the
+    reminders paused on a day the customer never named."""
+    assert acted(read(text, MONDAY)) == (OTHER, None)
