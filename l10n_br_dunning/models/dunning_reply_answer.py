@@ -40,6 +40,19 @@ class DunningReplyAnswer(models.AbstractModel):
             return env._("Thank you! Here is the link to pay: %(link)s", link=link)
         return env._("To split it in installments: %(link)s", link=link)
 
+    def _sms_answer_text(self, moves):
+        """The answer as an SMS of the régua: signed with the company's SMS
+        sender, as every SMS it sends (a customer of two companies knows which
+        one noted it)."""
+        self.ensure_one()
+        partner, company = self.partner_id, self.company_id
+        env = self.with_context(lang=partner._dunning_lang(company)).env
+        return env._(
+            "%(sender)s: %(answer)s",
+            sender=partner._dunning_sms_sender(company),
+            answer=self._answer_text(moves),
+        )
+
     def _answer_link(self, moves):
         """The link a reply is answered with (``LINK_ACTIONS``): the invoice's
         page, or the customer's grouped page for several; each carries the
@@ -134,7 +147,7 @@ class DunningReplyAnswer(models.AbstractModel):
             return False  # the number asked for no more SMS: none goes
         if self._answer_waits(account):
             return False
-        text = self._answer_text(moves)
+        text = self._sms_answer_text(moves)
         self.env["dunning.outbox"]._post_sms(
             [(self.partner_id, self.company_id, text, self.number)]
         )

@@ -57,7 +57,7 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self.assertTrue(self.move.dunning_paused)
         self.assertEqual(self.move.dunning_pause_reason, "promise")
         self.assertEqual(self.move.dunning_paused_until, date(2026, 12, 19))
-        self.assertEqual(reply.answer, "Anotado: pagamento em 18/12. Obrigado!")
+        self.assertEqual(reply.answer, f"{self._sender()}: Anotado: pagamento em 18/12. Obrigado!")
         self.assertTrue(
             any("blz, vou pagar na sext" in body for body in self.sp.message_ids.mapped("body"))
         )
@@ -68,6 +68,22 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         reply.action_undo()
         self.assertFalse(self.move.dunning_paused)
         self.assertEqual(reply.state, "undone")
+
+    def _sender(self):
+        return self.sp._dunning_sms_sender(self.company)
+
+    def test_the_sms_answer_says_which_company_writes(self):
+        """The confirmation of a reply is an SMS of the régua: it opens with
+        the company's SMS signature, as every other SMS does; it read
+        "Anotado: pagamento em 18/12. Obrigado!" from no one (a customer of two
+        companies could not tell which one had noted it)."""
+        self.company.dunning_sms_sender = "Aurora Papeis"
+        self._reply("pago dia 18")
+        (answer,) = self._answers()
+        self.assertEqual(answer.body, "Aurora Papeis: Anotado: pagamento em 18/12. Obrigado!")
+        self.assertLessEqual(len(answer.body), 140)
+        self._reply("qual o pix?", at=REPLY_AT + timedelta(hours=1))
+        self.assertTrue(self._link_answers().body.startswith("Aurora Papeis: "))
 
     def test_paid_and_dispute_run_the_portal_flows(self):
         reply = self._reply("JA PAGUEI ONTEM")
@@ -118,7 +134,7 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         with freeze_time(opening + timedelta(minutes=5)):
             Reply._cron_answer_due()
             Reply._cron_answer_due()
-        self.assertEqual(reply.answer, "Anotado: pagamento em 16/12. Obrigado!")
+        self.assertEqual(reply.answer, f"{self._sender()}: Anotado: pagamento em 16/12. Obrigado!")
         self.assertEqual(len(self._answers()), 1)
         self.assertFalse(reply.answer_due_at)
 
@@ -309,7 +325,7 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         reply = self._reply("pago quinta-feira 24")
         self.assertEqual((reply.action, reply.day), ("promise", date(2026, 12, 24)))
         self.assertEqual(self.move.dunning_paused_until, date(2026, 12, 25))
-        self.assertEqual(reply.answer, "Anotado: pagamento em 24/12. Obrigado!")
+        self.assertEqual(reply.answer, f"{self._sender()}: Anotado: pagamento em 24/12. Obrigado!")
 
     def test_a_weekday_that_is_not_the_days_goes_to_a_person(self):
         # Friday is the 18th: "sexta dia 19" is for a person to check.
@@ -583,7 +599,9 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         sms = self._link_answers()
         self.assertEqual(len(sms), 1)
         self.assertEqual(sms.number, "+5511987654321")
-        self.assertEqual(sms.body, f"Obrigado! Segue o link para pagamento: {link}")
+        self.assertEqual(
+            sms.body, f"{self._sender()}: Obrigado! Segue o link para pagamento: {link}"
+        )
         self.assertEqual(reply.answer, sms.body)
         self.assertFalse(self.move.dunning_paused)
         self.assertFalse(self.sp.activity_ids)
@@ -611,7 +629,8 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         with freeze_time(reply.answer_due_at + timedelta(minutes=5)):
             self.env["dunning.reply"]._cron_answer_due()
         self.assertEqual(
-            self._link_answers().body, f"Obrigado! Segue o link para pagamento: {link}"
+            self._link_answers().body,
+            f"{self._sender()}: Obrigado! Segue o link para pagamento: {link}",
         )
 
     def test_a_payment_link_no_channel_carries_is_left_to_a_person(self):

@@ -568,7 +568,8 @@ class TestDunningPix(DunningCase, HttpCase):
         # Confirmed by the bank: no claim to check, no pause.
         self.assertFalse(reply.request_ids)
         self.assertFalse(paid.dunning_paused)
-        self.assertEqual(reply.answer, "Payment confirmed. Thank you!")
+        sender = self.sp._dunning_sms_sender(self.company)
+        self.assertEqual(reply.answer, f"{sender}: Payment confirmed. Thank you!")
 
     def test_partial_payment_leaves_the_rest_open_for_a_person(self):
         move = self._invoice(self.sp, DUE, amount=300.0)
