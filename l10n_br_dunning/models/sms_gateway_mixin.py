@@ -46,6 +46,11 @@ class SmsGatewayMixin(models.AbstractModel):
         it for sure (dunning.reply); else a person answers it, as before."""
         if super()._on_reply(partner, number, text, channel, opted_out=opted_out):
             return True
+        if self._shared_with_another_reminded(partner, number):
+            # A shared phone (spouses, a shop and its owner), both reminded
+            # here: "pago dia 18" may be either's. A person reads it; the
+            # opt-out it may say is honoured all the same (the number's).
+            return False
         return self.env["dunning.reply"]._handle_reply(
             partner,
             self.company_id,
@@ -55,6 +60,32 @@ class SmsGatewayMixin(models.AbstractModel):
             account=self,
             stopped=(channel,) if opted_out else (),
         )[1]
+
+    def _shared_with_another_reminded(self, partner, number):
+        """Whether another customer than ``partner`` has ``number`` too and
+        installments open at this account's company that the régua reminded
+        on this account's channel: who of them replies, it cannot tell."""
+        self.ensure_one()
+        if not number or not self.company_id:
+            return False
+        others = self._partners_of_number(number).commercial_partner_id - (
+            partner.commercial_partner_id
+        )
+        if not others:
+            return False
+        channel = "whatsapp" if self._name == "whatsapp.account" else "sms"
+        Line = self.env["account.move.line"].sudo()
+        return bool(
+            Line.search_count(
+                [
+                    *Line._dunning_open_domain(),
+                    ("partner_id", "child_of", others.ids),
+                    ("company_id", "=", self.company_id.id),
+                    ("move_id.dunning_event_ids.channel", "=", channel),
+                ],
+                limit=1,
+            )
+        )
 
     def _staff_lang(self):
         """The company's language as the régua writes its reasons and notes in

@@ -85,6 +85,29 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self._reply("qual o pix?", at=REPLY_AT + timedelta(hours=1))
         self.assertTrue(self._link_answers().body.startswith("Aurora Papeis: "))
 
+    def test_a_number_two_reminded_customers_share_is_read_by_a_person(self):
+        """Maria and her husband share the phone and both were reminded:
+        "pago dia 23" may be either's. It was acted on for whoever got the
+        last SMS (his invoice paused, hers reminded on); now a person reads
+        it, nothing is paused nor confirmed."""
+        husband = self._customer(
+            "João Souza", "base.state_br_sp", "America/Sao_Paulo", "+55 11 98765-4321"
+        )
+        his = self._invoice(husband, DUE)
+        monday = datetime(2026, 12, 21, 15, 0)
+        self._run(monday)
+        self.assertTrue(self._events(his))
+        self.assertTrue(self._events(self.move))
+        self._reply("pago dia 23", at=monday + timedelta(hours=1))
+        Reply = self.env["dunning.reply"]
+        self.assertFalse(Reply.search([("partner_id", "in", (self.sp | husband).ids)]))
+        self.assertFalse(self.move.dunning_paused)
+        self.assertFalse(his.dunning_paused)
+        self.assertFalse(self._answers())
+        todos = (self.sp | husband).activity_ids
+        self.assertEqual(len(todos), 1)
+        self.assertIn("pago dia 23", todos.note)
+
     def test_paid_and_dispute_run_the_portal_flows(self):
         reply = self._reply("JA PAGUEI ONTEM")
         self.assertEqual((reply.action, reply.day), ("paid", date(2026, 12, 14)))

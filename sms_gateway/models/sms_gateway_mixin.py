@@ -204,6 +204,15 @@ class SmsGatewayMixin(models.AbstractModel):
         the contacts the account's company may see. Of several sharing it (a
         family's phone, a shop and its owner), the one this account last wrote
         to at that number: the reply answers that message; else the first."""
+        partners = self._partners_of_number(number)
+        if len(partners) > 1:
+            return self._last_written(number, partners) or partners[:1]
+        return partners
+
+    @api.model
+    def _partners_of_number(self, number):
+        """Every contact the account's company may see whose phone or mobile is
+        ``number`` (E.164) written in any format, in id order."""
         Partner = self.env["res.partner"].sudo()
         scope = []
         if len(self) == 1 and self.company_id:
@@ -222,8 +231,6 @@ class SmsGatewayMixin(models.AbstractModel):
                     limit=20,
                 )
             ).sorted("id")
-        if len(partners) > 1:
-            return self._last_written(number, partners) or partners[:1]
         return partners
 
     def _callback_url(self, route, signed=(), base=None):
