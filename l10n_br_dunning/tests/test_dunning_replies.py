@@ -598,6 +598,15 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self.assertEqual(dispute[:1].action, "dispute")
         self.assertEqual(len(self.move.activity_ids), 2)
 
+    def test_stop_now_stops_and_promises_nothing(self):
+        """ "PARE AGORA!!!" was read as a promise to pay today: the reminders
+        paused, the customer got "Anotado: pagamento em 15/12" and kept getting
+        SMS. Now the SMS stop at once and nothing is paused nor answered."""
+        self.assertFalse(self._reply("PARE AGORA!!!"))
+        self.assertTrue(self._sms_opted_out())
+        self.assertFalse(self.move.dunning_paused)
+        self.assertFalse(self._answers())
+
     def test_the_plural_stop_stops(self):
         """ "PAREM!" (the plural a family writes) stops the SMS at once, as
         "para" does, and needs nobody."""

@@ -377,7 +377,20 @@ _NEGOTIATE_MORE = [
     r"\bdificuldade financeira",
     r"\bmais prazo\b",
 ]
+# What may follow a stop word alone: the channel it stops, an "agora" that
+# hurries it, a courtesy ("SAIR SMS", "PARE AGORA!!!", "sair por gentileza").
+_STOP_TAIL = (
+    r"( (sms|whatsapp|whats|zap|wpp|e mail|email|mensagem|mensagens|agora|ja|imediatamente|"
+    r"urgente|por favor|por gentileza|pls|please|obrigad[oa]))*$"
+)
+# A stop word alone, in the whole reply or in a clause of its own ("pago dia
+# 10. Sair"); not "o salário sai agora".
+_STOP_ALONE = [
+    r"^(\w+ ){0,2}(sair|parar|stop|pare|parem)" + _STOP_TAIL,
+    r"^(sair|parar|para|stop|pare|parem|chega|cancelar|descadastrar)" + _STOP_TAIL,
+]
 _OPTOUT = [
+    *_STOP_ALONE,
     # "pare", "parem" (the plural a family writes)
     r"^(sair|parar|pare|parem|stop|cancelar|descadastrar|remover|remove|remova|chega)$",
     # "não quero receber mensagens"; not "não quero receber juros" nor "a visita do cobrador"
@@ -419,7 +432,7 @@ _OPTOUT_MORE = [
     # "quero ser removida da lista"; not "o débito deve ser removido"
     r"\b(quero|queria|gostaria de|desejo|favor|pode|podem|poderiam) ser (removid|excluid|"
     r"retirad|descadastrad)[oa]s?\b",
-    r"\b(quero|queria|gostaria de|desejo) (parar|deixar) de receber\b",
+    r"(\b(quero|queria|gostaria de|desejo) |^)(parar|deixar) de receber\b",
     r"\bcancel\w* (o |a |meu |minha )?(recebimento|inscricao)\b|\bdesinscrev",
 ]
 _PROMISE_MORE += [
@@ -1154,7 +1167,7 @@ def _intents(folded, clauses, forward, today, asked=(), asked_tails=()):
     ahead it names, if any; ``asked``: its questions, ``asked_tails``: the
     last clause of each)."""
     found = {
-        OPTOUT: _match(_OPTOUT, folded),
+        OPTOUT: _match(_OPTOUT, folded) or _stop_in_a_clause(clauses, asked_tails),
         DISPUTE: _match(_DISPUTE, folded),
         PAID: _match(_PAID, folded),
         WHO: _match(_WHO, folded),
@@ -1257,6 +1270,19 @@ def _day_alone(folded):
     return all(
         word in _DAY_WORDS or re.fullmatch(r"\d{1,2}(/\d{1,2}(/\d{2,4})?)?", word)
         for word in folded.split()
+    )
+
+
+def _stop_in_a_clause(clauses, asked_tails=()):
+    """A stop word in a clause of its own ("pago dia 10. Sair"), not asked
+    ("Pode parar? Não, brincadeira, pode continuar")."""
+    return next(
+        (
+            clause
+            for clause in clauses
+            if _match(_STOP_ALONE, clause) and not any(clause in tail for tail in asked_tails)
+        ),
+        None,
     )
 
 

@@ -925,3 +925,44 @@ def test_a_day_no_calendar_has_is_read_by_a_person(text):
     read without its month), "pago 31/02" a payment already made: the
     reminders paused on a day the customer never named."""
     assert acted(read(text, MONDAY)) == (OTHER, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "channels"),
+    [
+        ("PARE AGORA!!!", set()),
+        ("sair já", set()),
+        ("parem agora", set()),
+        ("sair por gentileza", set()),
+        ("cancelar mensagens", set()),
+        ("parar de receber", set()),
+        ("SAIR SMS", {"sms"}),
+        ("stop sms", {"sms"}),
+        ("sair whatsapp", {"whatsapp"}),
+    ],
+)
+def test_a_stop_word_with_its_channel_or_an_agora_stops(text, channels):
+    """ "PARE AGORA!!!" was a promise to pay today (the reminders paused, the
+    customer thanked for it) and "SAIR SMS" nothing: neither stopped."""
+    reading = read(text, MONDAY)
+    assert acted(reading) == (OPTOUT, None)
+    assert reading.stop and set(reading.channels) == channels
+
+
+@pytest.mark.parametrize("text", ["pago dia 10. Sair", "vou pagar sexta, pare!"])
+def test_a_stop_word_in_a_clause_of_its_own_stops_and_a_person_reads_the_rest(text):
+    reading = read(text, MONDAY)
+    assert reading.opts_out_of("sms") and not reading.sure
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "não vou sair de casa hoje, pago amanhã",
+        "o salário sai agora",
+        "quero cancelar",
+        "Pode parar? Não, brincadeira, pode continuar mandando",
+    ],
+)
+def test_what_only_looks_like_a_stop_word_is_no_stop(text):
+    assert not read(text, MONDAY).stop
