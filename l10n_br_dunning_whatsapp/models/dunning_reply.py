@@ -43,6 +43,8 @@ class DunningReply(models.Model):
         self.ensure_one()
         if not self.number or not account or account._name != "whatsapp.account" or self.answer:
             return False
+        if self._whatsapp_withdrawn():
+            return False  # "já paguei, sair": no more WhatsApp, not even this one
         if self._answer_waits(account):
             return False
         if not self._may_answer_at(fields.Datetime.now(), account):
@@ -61,3 +63,15 @@ class DunningReply(models.Model):
         )
         self.answer = text
         return True
+
+    def _whatsapp_withdrawn(self):
+        """The number withdrew its WhatsApp consent for the company (a "SAIR",
+        in this reply or before) and gave none since: as an SMS opt-out, no
+        answer goes to it (a person may answer another way)."""
+        self.ensure_one()
+        Consent = self.env["whatsapp.consent"].sudo()
+        domain = [("number", "=", self.number), ("company_id", "=", self.company_id.id)]
+        return bool(
+            Consent.search_count([*domain, ("state", "=", "revoked")], limit=1)
+            and not Consent.search_count([*domain, ("state", "=", "granted")], limit=1)
+        )

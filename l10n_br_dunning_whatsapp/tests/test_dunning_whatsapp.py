@@ -744,3 +744,17 @@ class TestDunningWhatsappReplies(WhatsappStandInMixin, DunningCase, HttpCase):
             f"will no longer receive WhatsApp messages from {self.company.name}",
             self.sp.message_ids[0].body,
         )
+
+    def test_a_payment_claimed_beside_a_stop_by_whatsapp_is_not_answered_by_whatsapp(self):
+        """ "já paguei, sair": the consent withdrawn and the claim checked by a
+        person, as by SMS; it was answered by WhatsApp all the same ("Obrigado!
+        Vamos conferir o pagamento...") right after the customer said SAIR."""
+        Consent = self.env["whatsapp.consent"]
+        Consent._grant(self.sp, self.sp.mobile, "portal", company=self.company)
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        reply = self._whatsapp_reply("já paguei, sair", D3_RUN + timedelta(hours=1))
+        self.assertEqual(reply.action, "paid")
+        self.assertEqual(move.dunning_pause_reason, "paid_claim")
+        self.assertFalse(Consent._granted_numbers([(self.sp, "+5511987654321", self.company)]))
+        self.assertFalse(self._answers_out())
