@@ -24,38 +24,43 @@ class MailRenderMixin(models.AbstractModel):
         Outside a run, for a user whose rendering Odoo restricts, or when an
         expression fails, this is Odoo's own method (which reports the failure
         its way)."""
-        source = str(template_txt or "")
+        cache = self._dunning_run_cache("dunning_inline_cache", template_txt, res_ids)
+        compiled = None
+        if cache is not None:
+            key = (str(template_txt), model)
+            if key not in cache:
+                cache[key] = self._dunning_compile_inline(str(template_txt), model)
+            compiled = cache[key]
+        if compiled is not None:
+            variables = self._render_eval_context()
+            if add_context:
+                variables.update(**add_context)
+            try:
+                return {
+                    record.id: self._dunning_render_inline(compiled, dict(variables, object=record))
+                    for record in self.env[model].browse(res_ids)
+                }
+            except Exception:  # noqa: BLE001, S110 - Odoo's method renders it again and reports it
+                pass
+        return super()._render_template_inline_template(
+            template_txt, model, res_ids, add_context=add_context, options=options
+        )
+
+    def _dunning_run_cache(self, name, template, res_ids):
+        """The cursor's cache ``name`` of compiled templates, for a rendering
+        inside a régua run (``dunning_qweb_cache`` in the context) that has
+        something to render, by a user Odoo lets render anything (the
+        superuser, an administrator); None otherwise: Odoo's own method
+        renders then (``_render_template_inline_template`` here,
+        ``mail.template._render_template_qweb``)."""
         if (
             not self.env.context.get("dunning_qweb_cache")
-            or not source
+            or not template
             or not res_ids
             or not (self.env.is_superuser() or self.env.is_admin())
         ):
-            return super()._render_template_inline_template(
-                template_txt, model, res_ids, add_context=add_context, options=options
-            )
-        cache = self.env.cr.cache.setdefault("dunning_inline_cache", {})
-        key = (source, model)
-        if key not in cache:
-            cache[key] = self._dunning_compile_inline(source, model)
-        compiled = cache[key]
-        if compiled is None:
-            return super()._render_template_inline_template(
-                template_txt, model, res_ids, add_context=add_context, options=options
-            )
-        variables = self._render_eval_context()
-        if add_context:
-            variables.update(**add_context)
-        results = {}
-        try:
-            for record in self.env[model].browse(res_ids):
-                variables["object"] = record
-                results[record.id] = self._dunning_render_inline(compiled, variables)
-        except Exception:  # noqa: BLE001 - Odoo's method renders it again and reports it
-            return super()._render_template_inline_template(
-                template_txt, model, res_ids, add_context=add_context, options=options
-            )
-        return results
+            return None
+        return self.env.cr.cache.setdefault(name, {})
 
     def _dunning_compile_inline(self, source, model):
         """[(text, code or None, default)] of an inline template whose

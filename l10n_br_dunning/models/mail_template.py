@@ -22,16 +22,11 @@ class MailTemplate(models.Model):
         Outside a run, or for a user whose rendering Odoo restricts, this is
         Odoo's own method.
         """
-        if (
-            not self.env.context.get("dunning_qweb_cache")
-            or not template_src
-            or not res_ids
-            or not (self.env.is_superuser() or self.env.is_admin())
-        ):
+        cache = self._dunning_run_cache("dunning_qweb_cache", template_src, res_ids)
+        if cache is None:
             return super()._render_template_qweb(
                 template_src, model, res_ids, add_context=add_context, options=options
             )
-        cache = self.env.cr.cache.setdefault("dunning_qweb_cache", {})
         # Whether the body needs QWeb at all (Odoo compiles it to know): once too.
         needs_qweb = ("needs_qweb", template_src, model)
         if needs_qweb not in cache:
