@@ -54,10 +54,11 @@ class DunningCase(AccountTestInvoicingCommon):
         )
 
     @classmethod
-    def _branch(cls, name, state, street, city, vat, email):
+    def _branch(cls, name, state, street, city, vat, email, **company_values):
         """Another company of the database, identified as a collection message
-        must name it (CDC art. 42-A), with the shipped régua."""
-        company = cls.setup_other_company(name=name)["company"]
+        must name it (CDC art. 42-A), with the shipped régua; ``company_values``
+        for the company itself (its currency)."""
+        company = cls.setup_other_company(name=name, **company_values)["company"]
         company.partner_id.write(
             {
                 "state_id": cls.env.ref(state).id,
@@ -69,6 +70,18 @@ class DunningCase(AccountTestInvoicingCommon):
         )
         company._dunning_ensure_policy()
         return company
+
+    @classmethod
+    def _rio_branch(cls):
+        """The Rio branch of the several-companies tests (``_branch``)."""
+        return cls._branch(
+            "Aurora Filial Rio",
+            "base.state_br_rj",
+            "Avenida Rio Branco, 156",
+            "Rio de Janeiro",
+            "15.881.399/0002-15",
+            "cobranca.rio@aurora-rio.example",
+        )
 
     @classmethod
     def _load_portuguese(cls):

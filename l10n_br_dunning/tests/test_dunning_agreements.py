@@ -500,14 +500,7 @@ class TestDunningAgreements(DunningCase):
 
     def test_each_company_books_and_reminds_its_own_agreements(self):
         """Two companies in one database, a customer imported without a language."""
-        rio = self._branch(
-            "Aurora Filial Rio",
-            "base.state_br_rj",
-            "Avenida Rio Branco, 156",
-            "Rio de Janeiro",
-            "15.881.399/0002-15",
-            "cobranca.rio@aurora-rio.example",
-        )
+        rio = self._rio_branch()
         self.env.user.company_ids |= rio
         self.sp.lang = False
         invoice = self._invoice(self.sp, date(2026, 11, 3), 500.0, company=rio)

@@ -25,14 +25,7 @@ class TestDunningBackofficeCompanies(DunningCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.rio = cls._branch(
-            "Aurora Filial Rio",
-            "base.state_br_rj",
-            "Avenida Rio Branco, 156",
-            "Rio de Janeiro",
-            "15.881.399/0002-15",
-            "cobranca.rio@aurora-rio.example",
-        )
+        cls.rio = cls._rio_branch()
         cls.env.user.company_ids |= cls.rio
         groups = "l10n_br_dunning.group_dunning_user,account.group_account_invoice"
         cls.accountant = new_test_user(

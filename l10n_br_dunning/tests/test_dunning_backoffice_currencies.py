@@ -23,26 +23,16 @@ class TestDunningBackofficeCurrencies(DunningCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.usd = cls.setup_other_currency("USD", rates=[("2026-01-01", 1 / 5.0)])
-        cls.rio = cls._branch(
-            "Aurora Filial Rio",
-            "base.state_br_rj",
-            "Avenida Rio Branco, 156",
-            "Rio de Janeiro",
-            "15.881.399/0002-15",
-            "cobranca.rio@aurora-rio.example",
+        cls.rio = cls._rio_branch()
+        cls.miami = cls._branch(
+            "Aurora Miami",
+            "base.state_br_sp",
+            "Avenida Paulista, 1000",
+            "São Paulo",
+            "15.881.399/0003-04",
+            "cobranca@aurora-miami.example",
+            currency_id=cls.usd.id,
         )
-        cls.miami = cls.setup_other_company(name="Aurora Miami", currency_id=cls.usd.id)["company"]
-        # Identified as a collection message must name it (CDC art. 42-A).
-        cls.miami.partner_id.write(
-            {
-                "state_id": cls.env.ref("base.state_br_sp").id,
-                "street": "Avenida Paulista, 1000",
-                "city": "São Paulo",
-                "vat": "15.881.399/0003-04",
-                "email": "cobranca@aurora-miami.example",
-            }
-        )
-        cls.miami._dunning_ensure_policy()
         # The dollar company's own rate for the real: US$ 1,00 = R$ 5,00.
         cls.env["res.currency.rate"].create(
             {

@@ -358,21 +358,27 @@ class TestDunningSmsInsideTheWindow(DunningCase):
         self.assertEqual(len(event), 1)
         return event, self.env["sms.sms"].sudo().search([("uuid", "=", event.sms_uuid)])
 
+    def _gateway_log(self, event):
+        return self.env["sms.gateway.message"].search([("sms_uuid", "=", event.sms_uuid)])
+
+    def _reached_at_1805_waits_for_thursday(self, event, sms):
+        """Odoo's SMS queue reaches ``sms`` at 18:05 on Wednesday 16 December in
+        São Paulo, the window closed: it waits for Thursday 9:00, unsent."""
+        with freeze_time(datetime(2026, 12, 16, 21, 5)):  # 18:05
+            sms._send()
+        self.assertEqual(sms.state, "outgoing")
+        self.assertEqual(sms.gateway_next_try, datetime(2026, 12, 17, 12, 0))  # Thu 9:00
+        self.assertFalse(self._gateway_log(event))
+
     def test_an_sms_the_queue_reaches_after_hours_waits_for_the_next_opening(self):
         """Due Friday 11 December: its D+3 reminder (business days) is queued on
         Wednesday 16 at 17:55 in São Paulo, the window closing at 18:00; Odoo's
         SMS queue gets to it at 18:05: it waits for Thursday 9:00, then goes."""
         event, sms = self._queued_sms(date(2026, 12, 11), datetime(2026, 12, 16, 20, 55))
-        with freeze_time(datetime(2026, 12, 16, 21, 5)):  # 18:05
-            sms._send()
-        self.assertEqual(sms.state, "outgoing")
-        self.assertEqual(sms.gateway_next_try, datetime(2026, 12, 17, 12, 0))  # Thu 9:00
-        log = self.env["sms.gateway.message"].search([("sms_uuid", "=", event.sms_uuid)])
-        self.assertFalse(log)
+        self._reached_at_1805_waits_for_thursday(event, sms)
         with freeze_time(datetime(2026, 12, 17, 12, 1)):
             sms._send(unlink_sent=False)
-        log = self.env["sms.gateway.message"].search([("sms_uuid", "=", event.sms_uuid)])
-        self.assertEqual(len(log), 1)
+        self.assertEqual(len(self._gateway_log(event)), 1)
 
     def _manual_sms(self, move, at, reason=None):
         values = {"stage_id": self.stages[10].id, "send_sms": True}
@@ -394,12 +400,7 @@ class TestDunningSmsInsideTheWindow(DunningCase):
         follows the window)."""
         move = self._invoice(self.sp, date(2026, 12, 10))
         event, sms = self._manual_sms(move, datetime(2026, 12, 16, 20, 58))
-        with freeze_time(datetime(2026, 12, 16, 21, 5)):  # 18:05
-            sms._send()
-        self.assertEqual(sms.state, "outgoing")
-        self.assertEqual(sms.gateway_next_try, datetime(2026, 12, 17, 12, 0))  # Thu 9:00
-        log = self.env["sms.gateway.message"].search([("sms_uuid", "=", event.sms_uuid)])
-        self.assertFalse(log)
+        self._reached_at_1805_waits_for_thursday(event, sms)
 
     def test_a_managers_sms_sent_outside_the_window_goes_when_the_queue_reaches_it(self):
         """A collections manager sends at 22:00 with a logged reason: the
@@ -410,23 +411,19 @@ class TestDunningSmsInsideTheWindow(DunningCase):
         )
         with freeze_time(datetime(2026, 12, 17, 1, 5)):  # 22:05
             sms._send(unlink_sent=False)
-        log = self.env["sms.gateway.message"].search([("sms_uuid", "=", event.sms_uuid)])
-        self.assertEqual(len(log), 1)
+        self.assertEqual(len(self._gateway_log(event)), 1)
 
     def test_an_sms_held_overnight_does_not_go_once_the_invoice_is_paid(self):
         """Queued at 17:55, reached at 18:05, held for Thursday 9:00; the
         customer pays that night: at 9:00 the SMS ("R$ 1.000,00 em aberto")
         is cancelled, its event says the installment was settled."""
         event, sms = self._queued_sms(date(2026, 12, 11), datetime(2026, 12, 16, 20, 55))
-        with freeze_time(datetime(2026, 12, 16, 21, 5)):
-            sms._send()
-        self.assertEqual(sms.state, "outgoing")
+        self._reached_at_1805_waits_for_thursday(event, sms)
         self._pay(event.move_id, date=date(2026, 12, 16))
         with freeze_time(datetime(2026, 12, 17, 12, 1)):
             sms._send(unlink_sent=False)
         self.assertEqual(sms.state, "canceled")
-        log = self.env["sms.gateway.message"].search([("sms_uuid", "=", event.sms_uuid)])
-        self.assertFalse(log)
+        self.assertFalse(self._gateway_log(event))
         self.assertEqual(event.state, "superseded")
         self.assertIn("settled before this reminder went out", event.reason)
 
