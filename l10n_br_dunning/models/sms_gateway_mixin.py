@@ -16,8 +16,12 @@ class SmsGatewayMixin(models.AbstractModel):
         person."""
         if super()._is_opt_out(text):
             return True
-        channel = "whatsapp" if self._name == "whatsapp.account" else "sms"
-        return reply_reader.read(text, fields.Date.today()).opts_out_of(channel)
+        return reply_reader.read(text, fields.Date.today()).opts_out_of(self._reply_channel())
+
+    def _reply_channel(self):
+        """The régua's channel this account's replies answer: "whatsapp" for a
+        WhatsApp account, "sms" for an SMS gateway."""
+        return "whatsapp" if self._name == "whatsapp.account" else "sms"
 
     def _opt_out_alone(self, text):
         """An opt-out the régua reads for sure and nothing else beside it: not
@@ -73,7 +77,7 @@ class SmsGatewayMixin(models.AbstractModel):
         )
         if not others:
             return False
-        channel = "whatsapp" if self._name == "whatsapp.account" else "sms"
+        channel = self._reply_channel()
         Line = self.env["account.move.line"].sudo()
         return bool(
             Line.search_count(
