@@ -31,20 +31,29 @@ class MailRenderMixin(models.AbstractModel):
             if key not in cache:
                 cache[key] = self._dunning_compile_inline(str(template_txt), model)
             compiled = cache[key]
+        rendered = None
         if compiled is not None:
-            variables = self._render_eval_context()
-            if add_context:
-                variables.update(**add_context)
-            try:
-                return {
-                    record.id: self._dunning_render_inline(compiled, dict(variables, object=record))
-                    for record in self.env[model].browse(res_ids)
-                }
-            except Exception:  # noqa: BLE001, S110 - Odoo's method renders it again and reports it
-                pass
+            rendered = self._dunning_render_records(compiled, model, res_ids, add_context)
+        if rendered is not None:
+            return rendered
         return super()._render_template_inline_template(
             template_txt, model, res_ids, add_context=add_context, options=options
         )
+
+    def _dunning_render_records(self, compiled, model, res_ids, add_context=None):
+        """{record id: text} of these compiled instructions for ``res_ids``;
+        None when an expression fails (Odoo's method renders it again and
+        reports the failure its way)."""
+        variables = self._render_eval_context()
+        if add_context:
+            variables.update(**add_context)
+        try:
+            return {
+                record.id: self._dunning_render_inline(compiled, dict(variables, object=record))
+                for record in self.env[model].browse(res_ids)
+            }
+        except Exception:  # noqa: BLE001
+            return None
 
     def _dunning_run_cache(self, name, template, res_ids):
         """The cursor's cache ``name`` of compiled templates, for a rendering
