@@ -438,6 +438,10 @@ class DunningAgreementPortal(DunningPortal):
         agreement = self._dunning_document("dunning.agreement", agreement_id, access_token)
         if agreement is None:
             return self._dunning_refused()
+        # An expired link shows nothing here either (the page it would render
+        # lists the reopened invoices with their links).
+        if gone := self._dunning_agreement_gone(agreement):
+            return gone
         post = self._dunning_text_fields(post)
         error, step = None, False
         if post.get("step") != "review":

@@ -467,6 +467,31 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
             self.authenticate(user.login, user.login)
             self.assertEqual(self.url_open(url).status_code, 200)
 
+    def test_an_ended_agreements_expired_link_shows_nothing_through_its_form(self):
+        """The acceptance form's route answers an expired link as the page does
+        (410): a POST to it never shows the agreement, nor the reopened invoices
+        with their live links."""
+        agreement = self._proposal()
+        self._customer_accepts(agreement).action_approve()
+        agreement.action_cancel()
+        with freeze_time(NOW + timedelta(days=self.company.dunning_link_days + 2)):
+            csrf = re.search(
+                r'name="csrf_token" value="([^"]+)"', self.url_open("/web/login").text
+            ).group(1)
+            gone = self.url_open(
+                f"/my/agreements/{agreement.id}/accept",
+                data={
+                    "csrf_token": csrf,
+                    "access_token": agreement.access_token,
+                    "step": "review",
+                },
+            )
+            self.assertEqual(gone.status_code, 410)
+            self.assertIn("o_dunning_link_gone", gone.text)
+            self.assertNotIn(self.move.access_token, gone.text)
+            self.assertNotIn("1.000,00", gone.text)
+            self.assertNotIn("1,000.00", gone.text)
+
     def test_the_page_thanks_for_an_acceptance_only_as_the_agreement_stands(self):
         """The redirect after accepting asks for the thanks (dunning_done); the
         page says "confirmed" only of an agreement in force: never of a proposal
