@@ -1104,10 +1104,15 @@ def _written_day(found, today, forward):
 def _impossible_day(text, today):
     """A day written that no calendar has, this year nor the next ("31/02",
     "30 de fevereiro", "31/11", "dia 15/13"): what the customer meant is for
-    a person."""
+    a person; so is a day no month has ("dia 40", "32/12")."""
+    for found in re.finditer(r"\bdia (\d+)\b(?!/)", text):
+        if not 1 <= int(found.group(1)) <= 31:
+            return found.group(0)
     for found in _WRITTEN_DAY.finditer(text):
         day, month = int(found.group(1)), int(found.group(2))
         if not 1 <= day <= 31:
+            if 1 <= month <= 12:
+                return found.group(0)
             continue
         if not 1 <= month <= 12:
             if text[: found.start()].endswith("dia "):

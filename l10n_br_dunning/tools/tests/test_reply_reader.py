@@ -966,3 +966,19 @@ def test_a_stop_word_in_a_clause_of_its_own_stops_and_a_person_reads_the_rest(te
 )
 def test_what_only_looks_like_a_stop_word_is_no_stop(text):
     assert not read(text, MONDAY).stop
+
+
+# -- a tenth writer (a tester, 177 replies written apart on 10 December 2026) ------------
+@pytest.mark.parametrize(
+    "text",
+    ["pago dia 40", "pago dia 0", "pago 32/12", "pago dia 45 blz", "pago no dia 33"],
+)
+def test_pago_with_a_day_no_month_has_is_read_by_a_person(text):
+    """ "pago dia 40" (a typo for a day to come) was a payment already made:
+    the reminders paused for a payment to check and the customer thanked
+    ("Obrigado! Vamos conferir o pagamento") for one never claimed."""
+    assert acted(read(text, THURSDAY)) == (OTHER, None)
+
+
+def test_paid_with_a_day_no_month_has_is_still_paid():
+    assert acted(read("paguei dia 45", THURSDAY)) == (PAID, None)
