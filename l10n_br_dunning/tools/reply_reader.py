@@ -169,6 +169,8 @@ MONTHS = {
     "dez": 12,
 }
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+# Not the short ones ("dez" is also ten, "set" and "out" words of their own).
+_FULL_MONTH_NAMES = "|".join(name for name in MONTHS if len(name) > 3)
 NUMBER_WORDS = {
     "um": 1,
     "uma": 1,
@@ -866,6 +868,13 @@ def fold(text):
         text,
     )
     text = re.sub(r"\bja ja\b", "logo", text)
+    # "em fevereiro dia 3", "no mês de janeiro, no dia 20": that month's day,
+    # "dia 3/2" (not the invoice a month names: "a de maio, dia 20")
+    text = re.sub(
+        r"\b(em|para|ate|mes de) (" + _FULL_MONTH_NAMES + r") (no |o )?dia (\d{1,2})\b(?!/)",
+        lambda m: f"{m.group(1)} dia {m.group(4)}/{MONTHS[m.group(2)]}",
+        text,
+    )
     text = re.sub(r"\s+", " ", text).strip()
     return text
 

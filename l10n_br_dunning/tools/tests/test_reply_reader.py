@@ -982,3 +982,25 @@ def test_pago_with_a_day_no_month_has_is_read_by_a_person(text):
 
 def test_paid_with_a_day_no_month_has_is_still_paid():
     assert acted(read("paguei dia 45", THURSDAY)) == (PAID, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "day"),
+    [
+        ("pago em março dia 10", THURSDAY, date(2027, 3, 10)),
+        ("pago em fevereiro dia 3", date(2026, 12, 28), date(2027, 2, 3)),
+        ("só consigo pagar em fevereiro, dia 8", THURSDAY, date(2027, 2, 8)),
+        ("pago no mês de janeiro no dia 20", THURSDAY, date(2027, 1, 20)),
+    ],
+)
+def test_a_month_named_before_its_day_is_that_months_day(text, today, day):
+    """ "pago em fevereiro dia 3" written on 28 December was a promise for 3
+    January (the "dia 3" read without its month): broken the next day, the
+    customer's payer profile lowered for a promise never made."""
+    reading = read(text, today)
+    assert reading.intent == PROMISE and reading.day == day
+
+
+def test_the_invoice_a_month_names_gives_the_payment_no_month():
+    reading = read("já paguei a de maio, dia 20", date(2026, 6, 25))
+    assert acted(reading) == (PAID, date(2026, 6, 20))
