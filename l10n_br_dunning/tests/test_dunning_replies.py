@@ -251,6 +251,12 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self.assertFalse(self._sms_opted_out())
         self.assertIn(self.company, self.sp.dunning_email_opt_out_company_ids)
 
+    def test_no_calls_nor_messages_by_sms_stops_the_sms_too(self):
+        """ "Não quero receber ligação nem mensagem" by SMS stopped the calls
+        only: the SMS went on, and no one was told."""
+        self._reply("não quero receber ligação nem mensagem")
+        self.assertTrue(self._sms_opted_out())
+
     def test_an_automatic_email_answer_is_not_read(self):
         """An out-of-office answer names a day: no promise is recorded, the
         reminders are not paused; it stays on the chatter."""

@@ -1377,6 +1377,15 @@ def _settle_paid_or_promise(found, folded, clauses, forward):
 MAX_READ = 2000
 
 
+# Messages refused beside a channel named: "ligação nem mensagem", "parem de
+# mandar mensagem e de ligar".
+_MESSAGES_TOO = re.compile(
+    r"\b(nem|e|ou) (de |a |as |receber |me )*"
+    r"(mandar |enviar |mandarem |enviarem |mandem |mande |enviem |envie )?mensage\w*"
+    r"|\bmensage\w*(?! de texto) (nem|e|ou) "
+)
+
+
 def _optout_channels(folded):
     """The channels an opt-out names, without those the customer keeps ("não
     me liguem, prefiro SMS": calls); empty when it names none."""
@@ -1391,7 +1400,12 @@ def _optout_channels(folded):
         for name, words in _CHANNELS.items()
         if re.search(rf"({words})( nao| jamais| nunca)\b", folded)
     }
-    return frozenset(named - (kept - refused))
+    stopped = named - (kept - refused)
+    if stopped and _MESSAGES_TOO.search(folded):
+        # "não quero ligação nem mensagem": the messages too, by whichever
+        # channel they come (not "pare de me ligar, mensagem pode mandar")
+        stopped |= {"sms", "whatsapp"}
+    return frozenset(stopped)
 
 
 def _confidence(intent, found, text, folded, today, asked_tails):

@@ -1004,3 +1004,25 @@ def test_a_month_named_before_its_day_is_that_months_day(text, today, day):
 def test_the_invoice_a_month_names_gives_the_payment_no_month():
     reading = read("já paguei a de maio, dia 20", date(2026, 6, 25))
     assert acted(reading) == (PAID, date(2026, 6, 20))
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [
+        ("não quero receber ligação nem mensagem", "sms"),
+        ("nao quero mais ligacao nem mensagem", "whatsapp"),
+        ("nao me liguem e nem mandem mensagem", "sms"),
+        ("parem de mandar mensagem e de ligar", "sms"),
+    ],
+)
+def test_no_calls_nor_messages_stops_the_messages_too(text, channel):
+    """By SMS, "não quero receber ligação nem mensagem" stopped the calls only:
+    the SMS went on and no person was told."""
+    reading = read_message(text, THURSDAY, channel)
+    assert reading.opts_out_of("call") and reading.opts_out_of(channel)
+
+
+def test_messages_kept_beside_calls_refused_are_kept():
+    for text in ("pare de me ligar, mensagem pode mandar", "nao me liguem, prefiro mensagem"):
+        reading = read_message(text, THURSDAY, "sms")
+        assert reading.opts_out_of("call") and not reading.opts_out_of("sms")
