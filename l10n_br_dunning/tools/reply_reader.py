@@ -402,14 +402,15 @@ _OPTOUT = [
     r"que me (mandem|liguem|enviem))",
     r"\b(pare|parem|para|parar) (de )?(me )?(mandar|enviar|ligar|mandarem|encher|incomodar|"
     r"perturbar)",
-    r"\b(me )?(tira|tire|tirem|remova|remover|remove|exclua|excluir|retire|retira)\b.{0,20}"
-    r"\b(lista|cadastro|contato|numero|meu numero)",
+    r"\b(me )?(tira|tire|tirem|remova|remover|remove|exclua|exclui|excluir|retire|retira)\b.{0,20}"
+    r"\b(lista|cadastro|contato|numero|meu numero)\b" + _REGISTER,
     r"\bdescadastr",
     r"\bnao me (mande|mandem|envie|enviem|ligue|liguem|perturbe|perturbem|incomode|incomodem)",
     # "não me liga mais", "não me manda mais isso" (the indicative a phone writes);
     # not "não me liga agora, estou no trabalho"
     r"\bnao me (liga|ligam|manda|mandam|envia|enviam) mais\b",
-    r"\bchega de (mensagem|mensagens|sms|ligacao|ligacoes|cobranca)",
+    r"\bchega (de|dessas?|desses?|destas?|destes?) "
+    r"(mensagem|mensagens|sms|ligacao|ligacoes|cobranca)",
     # "quero sair", "pfv pare", "por favor, parem"; not "...esperando a rescisão sair"
     r"^(\w+ ){0,2}(sair|sai|parar|stop|pare|parem)( (por favor|pls|please|obrigad[oa]))?$",
     r"\bsair d[ao] (lista|cadastro)\b" + _REGISTER,
@@ -417,8 +418,12 @@ _OPTOUT = [
     r"\bnao quero (mais )?(receber )?mensage|\bno (me )?(manden|envien|escriban) mas\b",
 ]
 _OPTOUT_MORE = [
-    r"\b(retirem|retire|tirem|tire|removam|remova|exclua|excluam|excluir)\b.{0,40}\b(lista|"
-    r"cadastro|envio|contato|endereco|numero|email)",
+    # "favor retirar meu contato"; not "retirar meu nome do cadastro de inadimplentes"
+    r"\b(retirem|retire|retirar|tirem|tire|removam|remova|exclua|excluam|excluir)\b.{0,40}\b(lista|"
+    r"cadastro|envio|contato|endereco|numero|email)\b" + _REGISTER,
+    # "não quero mais nenhuma mensagem", "não quero mais essas mensagens"
+    r"\bnao quero mais (receber )?(nenhuma|nenhum|essas?|esses?|estas?|estes?|suas?|seus?) "
+    r"(sms|mensage|notificac|aviso|lembrete|ligac|e mail|email|whats|zap)",
     r"\bcancel\w* (o )?(envio|essas mensagens|as mensagens)",
     r"^(sair|parar|para|stop|pare|parem|chega)( por favor| obrigad[oa])?$",
     r"\bnao (me )?(mandem|manda|mande|envie|enviem|enviar) mais\b|\bnao quero mais( nada)?$|"

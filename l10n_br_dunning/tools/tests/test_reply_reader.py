@@ -1026,3 +1026,36 @@ def test_messages_kept_beside_calls_refused_are_kept():
     for text in ("pare de me ligar, mensagem pode mandar", "nao me liguem, prefiro mensagem"):
         reading = read_message(text, THURSDAY, "sms")
         assert reading.opts_out_of("call") and not reading.opts_out_of("sms")
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [
+        ("chega dessas msg", "whatsapp"),
+        ("chega dessas mensagens!!", "sms"),
+        ("me exclui da lista de vcs", "whatsapp"),
+        ("Favor retirar meu contato", "whatsapp"),
+        ("retirar meu numero da lista pfv", "sms"),
+        ("nao quero mais nenhuma mensagem de voces", "whatsapp"),
+        ("não quero mais essas mensagens", "sms"),
+    ],
+)
+def test_opt_outs_a_tenth_writer_found(text, channel):
+    """Each went to a person as "other": the channel went on until someone read it."""
+    reading = read_message(text, THURSDAY, channel)
+    assert (acted(reading)[0], reading.opts_out_of(channel)) == (OPTOUT, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "quero retirar meu nome do cadastro de inadimplentes",
+        "como faço pra excluir meu nome do cadastro de devedores?",
+        "me tira do cadastro de inadimplentes por favor",
+        "não quero mais essa cobrança no meu nome",
+    ],
+)
+def test_leaving_the_debtors_register_is_no_opt_out(text):
+    """ "me tira do cadastro de inadimplentes" stopped the SMS: a question
+    about settling the debt, for a person."""
+    assert not read(text, THURSDAY).stop
