@@ -685,7 +685,10 @@ _WRONG_PERSON = re.compile(
     r"nao conheco (nenhum|nenhuma|esse|essa|este|esta|o|a) (?!(divida|cobranca|conta|fatura|"
     r"compra|valor|debito|boleto|servico|pedido|nota|empresa|loja|firma|produto|mercadoria|"
     r"isso)\b)[a-z]+|(esse|este) numero (nao e|nao eh|nao pertence)|nao (e|eh) mais o numero d|"
-    r"mudou de numero|troquei de numero)"
+    r"(mudou|mudei|trocou|troquei|mudaram|trocaram) de numero|"
+    # "vc tá mandando pra pessoa errada"; not "cobrando a pessoa errada", a dispute
+    r"(mandando|mandou|mandaram|enviando|enviou|enviaram|escrevendo|mensagem|mensagens) "
+    r"para (a )?pessoa errada)"
     # "engano, parem de mandar pra esse número"; not "houve um engano, já paguei"
     r"|^(acho que )?(e |eh |foi |deve ser )?engano\b|\bengano\b.{0,40}\bnumero\b"
 )

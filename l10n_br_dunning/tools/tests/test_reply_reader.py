@@ -1059,3 +1059,30 @@ def test_leaving_the_debtors_register_is_no_opt_out(text):
     """ "me tira do cadastro de inadimplentes" stopped the SMS: a question
     about settling the debt, for a person."""
     assert not read(text, THURSDAY).stop
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vc ta mandando pra pessoa errada",
+        "mensagem pra pessoa errada",
+        "Aqui é a filha dela, ela trocou de numero",
+        "ele trocou de número faz tempo",
+    ],
+)
+def test_someone_else_answering_is_a_wrong_number(text):
+    """Read as "other": a to-do, and the reminders went on to the wrong person."""
+    reading = read(text, THURSDAY)
+    assert (reading.intent, reading.concern) == (OTHER, WRONG_NUMBER)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("esse cpf nao é meu, tão cobrando a pessoa errada", DISPUTE),
+        ("ja paguei, vcs que mandaram o boleto pra pessoa errada", PAID),
+    ],
+)
+def test_the_wrong_person_charged_is_no_wrong_number(text, intent):
+    reading = read(text, THURSDAY)
+    assert (reading.intent, reading.concern) == (intent, None)
