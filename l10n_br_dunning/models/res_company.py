@@ -519,6 +519,16 @@ class ResCompany(models.Model):
             missing.append(self.env._("address"))
         return ", ".join(missing)
 
+    def _dunning_vat_label(self):
+        """What the company's tax id is called where a collection document
+        names the supplier (CDC art. 42-A): CNPJ in Brazil, else its country's
+        own word (Odoo's ``vat_label``: CUIT, RUT...), else "Tax ID"."""
+        self.ensure_one()
+        country = self.country_id  # its address's
+        if not country or country.code == "BR":
+            return "CNPJ"
+        return country.vat_label or self.env._("Tax ID")
+
     def _dunning_email_colors(self):
         """{primary, button}: the company's e-mail colours, for the régua's layout."""
         self.ensure_one()

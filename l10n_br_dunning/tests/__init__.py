@@ -4,6 +4,7 @@ from . import test_dunning_portal
 from . import test_dunning_portal_tour
 from . import test_dunning_backoffice
 from . import test_dunning_backoffice_tour
+from . import test_dunning_backoffice_abroad
 from . import test_dunning_backoffice_companies
 from . import test_dunning_backoffice_currencies
 from . import test_dunning_truth
