@@ -18,6 +18,7 @@ from . import dunning_engine
 from . import mail_render_mixin
 from . import mail_template
 from . import ir_mail_server
+from . import mail_mail
 from . import sms_sms
 from . import sms_template
 from . import ir_module_module

@@ -9,6 +9,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import DunningCase
+from .smtp_sink import SmtpSink
 
 
 @tagged("post_install", "-at_install")
@@ -516,6 +517,82 @@ class TestDunningSmsInsideTheWindow(DunningCase):
         self.assertEqual(sms.state, "canceled")
         self.assertEqual(event.state, "superseded")
         self.assertIn("no longer be true", event.reason)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningEmailStillTrue(DunningCase):
+    """A reminder's e-mail waits in Odoo's mail queue like an SMS in the
+    gateway's: when the queue reaches it (the mail scheduler was down, a
+    backlog), it goes only if it is still true and inside the window."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.smtp = SmtpSink().start()
+        cls.addClassCleanup(cls.smtp.stop)
+        cls.env["ir.mail_server"].create(
+            {"name": "Sink", "smtp_host": "127.0.0.1", "smtp_port": cls.smtp.port}
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.smtp.received.clear()
+
+    def _queued_email(self, due, run_at, stage_offset):
+        move = self._invoice(self.sp, due)
+        self._run(run_at)
+        event = self._events(move, channel="email", state="queued").filtered(
+            lambda e: e.stage_id.offset_days == stage_offset
+        )
+        self.assertEqual(len(event), 1)
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "=", event.mail_message_id.id)])
+        )
+        self.assertEqual(mail.state, "outgoing")
+        return event, mail
+
+    def test_a_due_today_email_the_queue_reaches_the_day_after_is_cancelled(self):
+        """ "Vence hoje" queued on Thursday 10 December at 17:55 in São Paulo;
+        the mail scheduler was down and reaches it on Friday 11 at 9:05: it
+        would say "due today" of yesterday, so it is cancelled, its event
+        saying why."""
+        event, mail = self._queued_email(date(2026, 12, 10), datetime(2026, 12, 10, 20, 55), 0)
+        with freeze_time(datetime(2026, 12, 11, 12, 5)):
+            self.env["mail.mail"].sudo().process_email_queue()
+        self.assertEqual(self.smtp.received, [])
+        self.assertEqual(mail.state, "cancel")
+        self.assertEqual(event.state, "superseded")
+        self.assertIn("no longer be true", event.reason)
+
+    def test_an_overdue_email_held_overnight_does_not_go_once_the_invoice_is_paid(self):
+        """The first overdue notice ("ainda não identificamos o pagamento") is
+        queued at 17:55; the customer pays that night; the mail queue reaches
+        it the next morning: it is cancelled, its event says the installment
+        was settled."""
+        event, mail = self._queued_email(date(2026, 12, 11), datetime(2026, 12, 16, 20, 55), 3)
+        self._pay(event.move_id, date=date(2026, 12, 16))
+        with freeze_time(datetime(2026, 12, 17, 12, 5)):
+            self.env["mail.mail"].sudo().process_email_queue()
+        self.assertEqual(self.smtp.received, [])
+        self.assertEqual(mail.state, "cancel")
+        self.assertEqual(event.state, "superseded")
+        self.assertIn("settled before this reminder went out", event.reason)
+
+    def test_an_email_the_queue_reaches_after_hours_waits_for_the_next_opening(self):
+        """Queued at 17:55, reached at 18:05 (Wednesday 16 December): it waits
+        for Thursday 9:00 in the queue, then goes."""
+        event, mail = self._queued_email(date(2026, 12, 11), datetime(2026, 12, 16, 20, 55), 3)
+        with freeze_time(datetime(2026, 12, 16, 21, 5)):
+            self.env["mail.mail"].sudo().process_email_queue()
+        self.assertEqual(self.smtp.received, [])
+        self.assertEqual(mail.state, "outgoing")
+        self.assertEqual(mail.scheduled_date, datetime(2026, 12, 17, 12, 0))
+        with freeze_time(datetime(2026, 12, 17, 12, 1)):
+            self.env["mail.mail"].sudo().process_email_queue()
+        self.assertEqual(len(self.smtp.received), 1)
+        self.assertEqual(event.state, "queued")
 
 
 @tagged("post_install", "-at_install")
