@@ -62,24 +62,26 @@ class BusinessCalendar:
         are built once per year and reused)."""
         return BusinessCalendar(subdivision, extra_days, bank_holidays)
 
+    def _found(self, year, category):
+        return holidays.country_holidays(
+            "BR", subdiv=self.subdivision, years=year, categories=(category,), language="en_US"
+        )
+
     def _holidays(self, year):
         if year not in self._years:
-            categories = ("public", "optional") if self.bank_holidays else ("public",)
-            found = holidays.country_holidays(
-                "BR",
-                subdiv=self.subdivision,
-                years=year,
-                categories=categories,
-                language="en_US",
-            )
-            closed, late = {}, {}
-            for day, name in found.items():
-                if any(open_day in name for open_day in BANKS_OPEN_ON):
+            # Public holidays close the day whatever else falls on it (a
+            # state's holiday on Ash Wednesday); the optional ones, read
+            # apart (the package joins the names of one day), close it or
+            # open it late for the banks.
+            closed, late = dict(self._found(year, "public")), {}
+            optional = self._found(year, "optional") if self.bank_holidays else {}
+            for day, name in optional.items():
+                if day in closed or any(open_day in name for open_day in BANKS_OPEN_ON):
                     continue
                 opens = next(
                     (at for late_day, at in LATE_OPENINGS.items() if late_day in name), None
                 )
-                if opens and self.bank_holidays:
+                if opens:
                     late[day] = opens
                     continue
                 closed[day] = name

@@ -251,6 +251,22 @@ def test_ash_wednesday_is_a_business_day_from_noon():
     assert window.opening(ash, tz, plain) == datetime(2026, 2, 18, 12, 0, tzinfo=UTC)
 
 
+def test_a_state_holiday_on_ash_wednesday_stays_a_holiday():
+    """Pernambuco's Data Magna (6 March) falls on Ash Wednesday in 2030: the
+    package names the day "Ash Wednesday; Pernambuco Revolution of 1817". It
+    is a state holiday there, not a business day from noon: no contact, and a
+    due date on it rolls to Thursday. Elsewhere it stays a late opening."""
+    day = date(2030, 3, 6)
+    pernambuco = BusinessCalendar("PE")
+    assert not pernambuco.is_business_day(day)
+    assert pernambuco.opens_at(day) is None
+    assert pernambuco.effective_due_date(day) == date(2030, 3, 7)
+    assert not SendWindow().is_contact_day(day, pernambuco)
+    sao_paulo = BusinessCalendar("SP")
+    assert sao_paulo.is_business_day(day)
+    assert sao_paulo.opens_at(day) == time(12, 0)
+
+
 def test_a_window_allows_only_the_parts_it_has():
     day_only = SendWindow(start=time(9), end=time(18))
     assert day_only.allows("morning") and day_only.allows("afternoon")
