@@ -570,6 +570,12 @@ _PAYLINK = [
     # "perdi o boleto", "não achei o link", "não recebi o boleto"
     r"\b(perdi|apaguei|nao (achei|acho|encontro|encontrei|localizei|localizo|recebi|chegou))\b"
     r"( \w+){0,2}? (o |a )?(boleto|link|codigo|pix|outra via)\b",
+    # "boleto vencido, manda outro", "o boleto venceu, pode mandar outro?"
+    r"\b(boleto|link|codigo|qr ?code)\b.{0,60}\b(?<!nao )(?<!nem )(manda|mande|mandem|envia|envie|"
+    r"enviem|reenvia|reenvie|reenviem|gera|gere|gerem|emite|emita|emitam|"
+    r"(pode|podem|poderia|poderiam|consegue|conseguem|tem como|da para)( me| nos)? "
+    r"(mandar|enviar|reenviar|gerar|emitir))( me| nos)? (um |uma )?(outro|outra|novo|nova)"
+    r"( (por favor|ai|aqui|para mim|atualizad[oa]|com a data de hoje|obrigad[oa]))*$",
     # the means alone: "segunda via por favor", "boleto atualizado pfv"
     r"^(a |o )?(outra via|boleto|chave pix|codigo pix|link|pix copia e cola|qr code)"
     r"( (por favor|atualizad[oa]|de novo|novamente|obrigad[oa]|do boleto|ai|aqui))*$",
@@ -862,6 +868,14 @@ def fold(text):
     text = " ".join(words)
     text = re.sub(r"\bfeira\b", "", text)  # "sexta feira" -> "sexta"
     text = re.sub(r"\bsegunda via\b", "outra via", text)  # a copy of the bill, not Monday
+    # "a 2 via", "2ª via", "2° via": the same copy; not "dia 2 via pix" (a day,
+    # then the means), "2/12 via TED", "2 vias do contrato"
+    text = re.sub(
+        r"(?<!\bdia )(?<!/)\b2a? via\b(?! (pix|ted|doc|transferencia|deposito|cartao|credito|"
+        r"debito|app|aplicativo|banco|internet|site|portal|whatsapp|email|e mail|sms|correio))",
+        "outra via",
+        text,
+    )
     text = re.sub(  # "a segunda vez", "a segunda parcela": second, not Monday
         r"\bsegunda (vez|parcela|fatura|cobranca|mensagem|conta|opcao|chamada|tentativa"
         r"|quinzena)\b",

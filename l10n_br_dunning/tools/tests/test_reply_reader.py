@@ -1086,3 +1086,39 @@ def test_someone_else_answering_is_a_wrong_number(text):
 def test_the_wrong_person_charged_is_no_wrong_number(text, intent):
     reading = read(text, THURSDAY)
     assert (reading.intent, reading.concern) == (intent, None)
+
+
+# -- a tester's replies, clear yet sent to a person (the customer waited) ------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pode mandar a 2 via?",
+        "2a via do boleto",
+        "2ª via",
+        "2 via",
+        "me manda a 2° via pfv",
+        "segunda via do boleto",
+        "boleto vencido, manda outro",
+        "o boleto venceu, pode mandar outro?",
+        "manda o boleto atualizado",
+    ],
+)
+def test_a_copy_of_the_bill_asked_in_figures_or_another_one_gets_the_link(text):
+    """ "pode mandar a 2 via?", "2ª via", "boleto vencido, manda outro" went
+    to a person: the customer waited hours for a link the régua sends at once."""
+    assert acted(read(text, THURSDAY)) == (PAYLINK, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "day"),
+    [
+        ("segunda eu pago", PROMISE, date(2026, 12, 14)),
+        ("pago dia 2 via pix", PROMISE, date(2027, 1, 2)),
+        ("2 vias do contrato assinadas seguem em anexo", OTHER, None),
+        ("favor enviar a 2ª via da nota fiscal", OTHER, None),
+        ("o boleto veio errado, manda outro", DISPUTE, None),
+        ("não manda outro boleto, já paguei", PAID, None),
+    ],
+)
+def test_what_is_no_copy_of_the_bill_asked(text, intent, day):
+    assert acted(read(text, THURSDAY)) == (intent, day)
