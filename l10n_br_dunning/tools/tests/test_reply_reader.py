@@ -1122,3 +1122,18 @@ def test_a_copy_of_the_bill_asked_in_figures_or_another_one_gets_the_link(text):
 )
 def test_what_is_no_copy_of_the_bill_asked(text, intent, day):
     assert acted(read(text, THURSDAY)) == (intent, day)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("ja pgei", None),
+        ("ja pguei moço", None),
+        ("paguei onte", date(2026, 12, 9)),
+        ("pgei onte de noite", date(2026, 12, 9)),
+    ],
+)
+def test_a_payment_claimed_with_a_typo_is_paid(text, day):
+    """ "ja pgei" went to a person and "paguei onte" was paid on no day: the
+    reminders went on while it waited, or the paid day was asked again."""
+    assert acted(read(text, THURSDAY)) == (PAID, day)
