@@ -1359,9 +1359,13 @@ def _drop_denied(found, folded, asked_tails, clauses=()):
     """Take out of ``found`` what the reply denies or only asks."""
     if OPTOUT in found and _OPTOUT_NEGATED.search(folded):
         found.pop(OPTOUT)  # "não quero sair", "não pare": a person reads it
-    # "não paguei ainda, pago amanhã": not paid, a promise.
+    # "não paguei ainda, pago amanhã": not paid, a promise; but "já paguei
+    # não tenho comprovante" lacks only the receipt.
     if PAID in found and re.search(
-        r"\b(ainda nao|nao|nem) (paguei|foi pago|consegui pagar)|\bpaguei (nao|nada)\b", folded
+        r"\b(ainda nao|nao|nem) (paguei|foi pago|consegui pagar)|\bpaguei (nao|nada)\b"
+        r"(?! (tenho|tinha|achei|acho|encontrei|encontro|localizei|localizo|guardei|salvei)"
+        r"( o| a| um| uma)? (comprovante|recibo)\b)",
+        folded,
     ):
         found.pop(PAID)
     # "já paguei?", "você sabe se já foi pago?": a question, not a claim;

@@ -1137,3 +1137,22 @@ def test_a_payment_claimed_with_a_typo_is_paid(text, day):
     """ "ja pgei" went to a person and "paguei onte" was paid on no day: the
     reminders went on while it waited, or the paid day was asked again."""
     assert acted(read(text, THURSDAY)) == (PAID, day)
+
+
+def test_a_payment_claimed_without_its_receipt_is_still_paid():
+    """ "ja paguei nao tenho comprovante mas paguei" read "paguei não" as a
+    denial: a person got it and the reminders went on."""
+    assert acted(read("ja paguei nao tenho comprovante mas paguei", THURSDAY)) == (PAID, None)
+    assert acted(read("paguei não achei o comprovante", THURSDAY)) == (PAID, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "day"),
+    [
+        ("paguei não", OTHER, None),
+        ("paguei não, mas pago amanhã", PROMISE, date(2026, 12, 11)),
+        ("paguei nao, nao tenho dinheiro", OTHER, None),
+    ],
+)
+def test_paguei_nao_is_still_a_denial(text, intent, day):
+    assert acted(read(text, THURSDAY)) == (intent, day)
