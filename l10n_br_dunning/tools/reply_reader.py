@@ -1369,11 +1369,13 @@ def _drop_denied(found, folded, asked_tails, clauses=()):
     ):
         found.pop(PAID)
     # "já paguei?", "você sabe se já foi pago?": a question, not a claim;
-    # "já caiu aí? paguei hoje de manhã" claims it in a clause that asks nothing.
+    # "já caiu aí? paguei hoje de manhã", "paguei mas não caiu ainda?" claim it
+    # in a clause that asks nothing.
+    asked = [re.split(r"\bmas\b", tail)[-1].strip() for tail in asked_tails]
     claimed = any(
         _match(_PAID, clause) and _STRONG_PAID.search(clause)
         for clause in clauses
-        if clause not in asked_tails and not any(clause in tail for tail in asked_tails)
+        if clause not in asked and not any(clause in tail for tail in asked)
     )
     if PAID in found and not claimed and any(_match(_PAID, q) for q in asked_tails):
         found.pop(PAID)

@@ -1156,3 +1156,31 @@ def test_a_payment_claimed_without_its_receipt_is_still_paid():
 )
 def test_paguei_nao_is_still_a_denial(text, intent, day):
     assert acted(read(text, THURSDAY)) == (intent, day)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "paguei mas n caiu ainda?",
+        "paguei ontem mas ainda não caiu?",
+        "ja paguei mas vcs receberam?",
+    ],
+)
+def test_a_question_after_mas_beside_a_claim_keeps_the_claim(text):
+    """ "paguei mas n caiu ainda?" was read as a question about a payment:
+    a person got it while the reminders went on."""
+    assert acted(read(text, THURSDAY))[0] == PAID
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("já paguei?", OTHER),
+        ("mas eu já paguei?", OTHER),
+        ("será que paguei?", OTHER),
+        # leave asked after a day: no payment, no promise for the 15th
+        ("pago dia 10 mas posso pagar dia 15?", NEGOTIATE),
+    ],
+)
+def test_a_payment_only_asked_about_is_still_no_claim(text, intent):
+    assert acted(read(text, THURSDAY))[0] == intent
