@@ -436,6 +436,10 @@ _OPTOUT_MORE = [
     r"\bnao autorizo (o |a )?(envio|contato|ligac|mensage|cobranca|uso do meu)",
     r"\bme remov",
     r"\bbloque(ando|ar|ei|arei)\b",
+    # "bloqueia meu número aí", "bloqueiem esse número"; not "o banco bloqueia o pix"
+    r"\b(bloqueia|bloqueie|bloqueiem)\b.{0,20}\b(numero|contato|telefone|celular|whats\w*|zap)\b",
+    # "não quero ligação nem mensagem", "não quero ligação"; not "ligação com essa dívida"
+    r"\bnao (quero|desejo|aceito) (mais )?(receber )?(ligac\w*|telefonema\w*)\b(?! (com|entre)\b)",
     # "quero sair dessa lista", "sair desse cadastro"
     r"\bsair d(a|o|essa|esta|esse|este|a sua|e sua|e seu)s? (sua |seu )?(lista|cadastro|mailing)\b"
     + _REGISTER,

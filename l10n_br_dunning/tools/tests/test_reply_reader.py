@@ -1184,3 +1184,36 @@ def test_a_question_after_mas_beside_a_claim_keeps_the_claim(text):
 )
 def test_a_payment_only_asked_about_is_still_no_claim(text, intent):
     assert acted(read(text, THURSDAY))[0] == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "channel", "stopped", "kept"),
+    [
+        ("não quero ligação nem mensagem", "sms", {"call", "sms"}, set()),
+        ("nao quero ligacao nem mensagem", "whatsapp", {"call", "whatsapp"}, set()),
+        ("não quero ligação, prefiro mensagem", "sms", {"call"}, {"sms"}),
+        ("bloqueia meu numero ai", "whatsapp", {"whatsapp"}, set()),
+        ("bloqueiem esse número por favor", "sms", {"sms"}, set()),
+        ("pode bloquear meu número", "sms", {"sms"}, set()),
+    ],
+)
+def test_no_calls_nor_messages_and_a_number_to_block_stop(text, channel, stopped, kept):
+    """ "não quero ligação nem mensagem" and "bloqueia meu numero ai" went to
+    a person: the calls and messages went on until someone read them."""
+    reading = read_message(text, THURSDAY, channel)
+    assert acted(reading)[0] == OPTOUT
+    assert all(reading.opts_out_of(name) for name in stopped)
+    assert not any(reading.opts_out_of(name) for name in kept)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "meu cartão foi bloqueado, pago amanhã",
+        "o banco bloqueia o pix de noite, pago amanhã cedo",
+        "bloquearam minha conta no banco",
+        "não quero ligação com essa dívida no meu nome, vou pagar dia 15",
+    ],
+)
+def test_what_blocks_or_refuses_something_else_is_no_stop(text):
+    assert not read_message(text, THURSDAY, "whatsapp").stop
