@@ -480,6 +480,14 @@ _DISPUTE_MORE += [
     r"\b(produto|mercadoria|pedido|encomenda|entrega|compra)\b.{0,25}\b(nunca|nao) (chegou|veio|"
     r"foi entregue)",
     r"\bnao recebi (o |a |os |as )?(produto|mercadoria|pedido|servico|encomenda|nada)",
+    # "o técnico nunca apareceu", "não apareceu pra instalar", "ninguém veio
+    # instalar": a service never delivered (not "o técnico não apareceu hoje")
+    r"\b(tecnicos?|instalador\w*|montador\w*|entregador\w*|eletricista\w*|encanador\w*|"
+    r"prestador\w*)\b.{0,20}\b(nunca|jamais) (apareceu|apareceram|veio|vieram|compareceu|"
+    r"compareceram)\b",
+    r"\b(nunca|nao|ninguem) (apareceu|apareceram|veio|vieram|compareceu|compareceram)"
+    r"( aqui)?( para| pra)? (instalar|fazer|entregar|montar|consertar|arrumar|executar|realizar|"
+    r"prestar)\b",
     r"\b(nao|nunca|jamais) (pago|vou pagar) (o resto|o mes|isso|essa|esse)\b",
 ]
 _DISPUTE_MORE += [
@@ -1604,7 +1612,11 @@ def dispute_reason(text):
     """The portal's dispute reason a dispute reply gives (account.move's
     DISPUTE_REASONS): not received, defective, wrong amount, else other."""
     folded = fold(text)
-    if re.search(r"\b(nao|nunca) (recebi|chegou|foi entregue|entregaram)\b", folded):
+    if re.search(
+        r"\b(nao|nunca) (recebi|chegou|foi entregue|entregaram)\b|\b(nunca|jamais|nao|ninguem) "
+        r"(apareceu|apareceram|compareceu|compareceram)\b|\b(nunca|ninguem) (veio|vieram)\b",
+        folded,
+    ):
         return "not_received"
     if re.search(r"\b(defeito|quebrad[oa]|estragad[oa]|danificad[oa]|nao funciona)", folded):
         return "defective"

@@ -1217,3 +1217,30 @@ def test_no_calls_nor_messages_and_a_number_to_block_stop(text, channel, stopped
 )
 def test_what_blocks_or_refuses_something_else_is_no_stop(text):
     assert not read_message(text, THURSDAY, "whatsapp").stop
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "o tecnico nunca apareceu pra instalar",
+        "O técnico não apareceu para fazer a instalação e vcs me cobrando",
+        "ninguém veio instalar, como vou pagar?",
+        "o instalador nunca veio",
+    ],
+)
+def test_a_service_never_delivered_is_a_dispute_of_a_service_not_received(text):
+    """ "o tecnico nunca apareceu pra instalar" went to a person: the
+    reminders went on for a service the customer never got."""
+    assert acted(read(text, THURSDAY))[0] == DISPUTE
+    assert dispute_reason(text) == "not_received"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("o técnico veio ontem, ficou ótimo, pago sexta", PROMISE),
+        ("o técnico não apareceu hoje, remarcaram, pago dia 15", PROMISE),
+    ],
+)
+def test_a_technician_who_came_or_is_due_is_no_dispute(text, intent):
+    assert acted(read(text, THURSDAY))[0] == intent
