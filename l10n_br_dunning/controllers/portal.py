@@ -13,7 +13,7 @@ from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, normalize_mobi
 
 from ..models.dunning_portal_request import DunningRateLimit
 from ..tools.payment_states import DUNNED_MOVE_TYPES
-from ..tools.portal_codes import mask_phone
+from ..tools.portal_codes import mask_phone, turned_back_on
 from .main import malformed
 
 ACTIONS = ("paid", "dispute", "promise")
@@ -518,15 +518,27 @@ class DunningPortal(PortalAccount):
 
     def _dunning_preferences_code_purpose(self, partner, company, answer):
         """The purpose of the code this answer needs from a token visitor, or
-        None: a new mobile number changes where the régua writes."""
+        None: a new mobile number changes where the régua writes; turning back
+        on a channel the customer stopped (SMS after "SAIR" or the box, this
+        company's e-mail reminders) grants consent. Stopping one needs none."""
         mobile = (answer.get("mobile") or "").strip()
-        if not mobile:
-            return None
-        try:
-            number = normalize_mobile(mobile, partner.country_id.code or "BR")
-        except PhoneNumberError:
-            return None  # refused with its reason when the answer is prepared
-        return "contact" if number != partner._dunning_e164() else None
+        if mobile:
+            try:
+                number = normalize_mobile(mobile, partner.country_id.code or "BR")
+            except PhoneNumberError:
+                return None  # refused with its reason when the answer is prepared
+            if number != partner._dunning_e164():
+                return "contact"
+        email_opt_out = answer.get("email_opt_out")
+        stopped = {
+            "sms": partner._dunning_sms_opted_out(company),
+            "email": company in partner.dunning_email_opt_out_company_ids,
+        }
+        asked = {
+            "sms": bool(answer.get("sms_opt_out")),
+            "email": True if email_opt_out is None else bool(email_opt_out),
+        }
+        return "consent" if turned_back_on(stopped, asked) else None
 
     def _dunning_preferences_values(self, partner, company, post, error):
         """More values for the preferences page (an add-on's own choices)."""

@@ -195,3 +195,79 @@ class TestDunningPortalCodes(DunningCase, HttpCase):
         response = self._save(mobile="(11) 3456-7890")  # a landline
         self.assertEqual(response.status_code, 400)
         self.assertFalse(self.env["dunning.portal.code"].search([("partner_id", "=", self.sp.id)]))
+
+    # -- turning a stopped channel back on is granting consent ---------------------------------
+    def _keep(self, **data):
+        """The preferences form as the page shows it to a visitor by link: the
+        number on file kept (empty field), both boxes as given."""
+        return self._save(mobile="", **data)
+
+    def test_turning_sms_back_on_by_link_needs_a_code(self):
+        """Maria replied SAIR; someone holding her forwarded link unticks "Do
+        not send me SMS": her opt-out stays until the code sent to a contact
+        on file confirms it."""
+        self.env["sms.opt.out"]._add("+5511987654321", self.company, "reply", partner=self.sp)
+        self.assertTrue(self.sp._dunning_sms_opted_out(self.company))
+        asked = self._keep()
+        self.assertEqual(asked.status_code, 200)
+        self.assertIn("o_dunning_code_step", asked.text)
+        self.assertNotIn("alert-success", asked.text)
+        self.assertTrue(self.sp._dunning_sms_opted_out(self.company), "still opted out")
+        code = self._last_code(self.sp)
+        # The code confirms turning SMS back on, not another answer in its place.
+        other = self._keep(dunning_code=code, channel="email")
+        self.assertEqual(other.status_code, 400)
+        self.assertTrue(self.sp._dunning_sms_opted_out(self.company))
+        self._keep()
+        done = self._keep(dunning_code=self._last_code(self.sp))
+        self.assertEqual(done.status_code, 200)
+        self.assertIn("alert-success", done.text)
+        self.assertFalse(self.sp._dunning_sms_opted_out(self.company))
+        request = self.env["dunning.portal.request"].search([("partner_id", "=", self.sp.id)])
+        self.assertEqual(request.code_id.purpose, "consent")
+
+    def test_lifting_a_global_sms_blacklist_by_link_needs_a_code(self):
+        self.env["phone.blacklist"].sudo()._add(["+5511987654321"])
+        asked = self._keep()
+        self.assertIn("o_dunning_code_step", asked.text)
+        self.assertTrue(self.env["phone.blacklist"].search([("number", "=", "+5511987654321")]))
+
+    def test_turning_e_mail_back_on_by_link_needs_a_code(self):
+        """The customer stopped this company's e-mail reminders: a link alone
+        does not turn them back on; the code goes to her mobile on file."""
+        self.sp._dunning_email_opt_out(self.company)
+        asked = self._keep()
+        self.assertIn("o_dunning_code_step", asked.text)
+        self.assertIn("(11) *****-4321", asked.text)
+        self.assertIn(self.company, self.sp.dunning_email_opt_out_company_ids)
+        done = self._keep(dunning_code=self._last_code(self.sp))
+        self.assertEqual(done.status_code, 200)
+        self.assertNotIn(self.company, self.sp.dunning_email_opt_out_company_ids)
+
+    def test_stopping_a_channel_by_link_needs_no_code(self):
+        """Stopping stays one click: no code, saved at once; saving again with
+        the boxes as shown sends no code either."""
+        done = self._keep(sms_opt_out="1", email_opt_out="1")
+        self.assertIn("alert-success", done.text)
+        self.assertTrue(self.sp._dunning_sms_opted_out(self.company))
+        self.assertIn(self.company, self.sp.dunning_email_opt_out_company_ids)
+        again = self._keep(sms_opt_out="1", email_opt_out="1", hours="morning")
+        self.assertIn("alert-success", again.text)
+        self.assertFalse(self.env["dunning.portal.code"].search([("partner_id", "=", self.sp.id)]))
+
+    def test_a_logged_in_customer_turns_sms_back_on_without_a_code(self):
+        self.env["sms.opt.out"]._add("+5511987654321", self.company, "reply", partner=self.sp)
+        self.sp._dunning_email_opt_out(self.company)
+        user = new_test_user(
+            self.env, login="maria-optin", groups="base.group_portal", partner_id=self.sp.id
+        )
+        self.authenticate(user.login, user.login)
+        url = f"/my/dunning/preferences/{self.company.id}"
+        html = self.url_open(url).text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+        data = {"channel": "any", "hours": "any", "mobile": self.sp.mobile, "csrf_token": csrf}
+        response = self.url_open(url, data=data)
+        self.assertIn("alert-success", response.text)
+        self.assertFalse(self.sp._dunning_sms_opted_out(self.company))
+        self.assertNotIn(self.company, self.sp.dunning_email_opt_out_company_ids)
+        self.assertFalse(self.env["dunning.portal.code"].search([("partner_id", "=", self.sp.id)]))

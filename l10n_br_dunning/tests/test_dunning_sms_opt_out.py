@@ -126,7 +126,12 @@ class TestDunningSmsOptOut(StandInMixin, DunningCase, HttpCase):
         self.assertEqual(set(self._sms_events(self.move_b).mapped("state")), {"queued"})
         # Opting back in on A's page.
         self.env["phone.blacklist"].sudo()._add([NUMBER])
-        self._save_preferences(self.move_a)
+        asked = self._save_preferences(self.move_a)
+        self.assertIn("o_dunning_code_step", asked.text, "turning SMS back on by link: a code")
+        self.assertTrue(self._opt_outs())
+        with freeze_time(REPLY_AT):
+            code = self._last_code(self.sp)
+        self._save_preferences(self.move_a, dunning_code=code)
         self.assertFalse(self._opt_outs())
         self.assertFalse(self.env["phone.blacklist"].search([("number", "=", NUMBER)]))
         self.assertFalse(self.sp._dunning_sms_opted_out(self.company))

@@ -75,6 +75,11 @@ class TestDunningUnsubscribe(DunningCase, HttpCase):
         data = {"channel": "any", "hours": "any", "email_opt_out": "1", "csrf_token": csrf}
         self.assertEqual(self.url_open(url, data=data).status_code, 200)
         self.assertEqual(self.sp.dunning_email_opt_out_company_ids, self.company)
+        # Turning them back on by link is confirmed by a code sent to the mobile on file.
         data.pop("email_opt_out")
+        asked = self.url_open(url, data=data)
+        self.assertIn("o_dunning_code_step", asked.text)
+        self.assertEqual(self.sp.dunning_email_opt_out_company_ids, self.company)
+        data["dunning_code"] = self._last_code(self.sp)
         self.assertEqual(self.url_open(url, data=data).status_code, 200)
         self.assertFalse(self.sp.dunning_email_opt_out_company_ids)

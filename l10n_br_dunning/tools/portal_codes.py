@@ -89,6 +89,16 @@ def check(typed, stored, now):
     return True
 
 
+def turned_back_on(stopped, asked):
+    """The channels an answer turns back on: stopped now (``stopped``, channel ->
+    bool) and no longer stopped in the answer (``asked``, channel -> bool; a
+    channel it leaves out stays as it is). Turning a stopped channel back on is
+    granting consent: through a link it needs a code; stopping one never does."""
+    return sorted(
+        channel for channel, was in stopped.items() if was and not asked.get(channel, True)
+    )
+
+
 # -- masks ------------------------------------------------------------------------------------
 def mask_vat(vat):
     """CPF 123.456.789-09 -> ***.456.789-**; CNPJ 12.345.678/0001-95 ->

@@ -22,6 +22,7 @@ from ..portal_codes import (
     new_salt,
     normalize_typed,
     payload_digest,
+    turned_back_on,
 )
 
 NOW = datetime(2026, 12, 15, 13, 0)
@@ -98,3 +99,15 @@ def test_masks_show_enough_to_recognise_and_no_more():
     assert mask_phone("") == ""
     assert mask_email("maria.souza@cliente.example") == "m**********@cliente.example"
     assert mask_email("not an e-mail") == ""
+
+
+def test_turning_a_stopped_channel_back_on_is_what_needs_a_code():
+    stopped = {"sms": True, "email": False}
+    assert turned_back_on(stopped, {"sms": False, "email": False}) == ["sms"]
+    # Staying stopped, stopping another, or saying nothing about it: no code.
+    assert turned_back_on(stopped, {"sms": True, "email": True}) == []
+    assert turned_back_on(stopped, {}) == []
+    assert turned_back_on({"sms": True, "email": True}, {"sms": False, "email": False}) == [
+        "email",
+        "sms",
+    ]
