@@ -538,12 +538,15 @@ class ResPartner(models.Model):
     def _dunning_write_now(self, company, sms_body, subject, html):
         """Send at once, to a contact already on file, what the customer is
         waiting for: an SMS to the régua's number (``_dunning_e164``) through
-        ``company``'s gateway, else an e-mail from the company. Returns
-        (channel, where, masked); raises UserError when there is neither."""
+        ``company``'s gateway, else an e-mail from the company. A number that
+        asked ``company`` for no more SMS (the gateway refuses them) is skipped.
+        Returns (channel, where, masked); raises UserError when there is
+        neither."""
         self.ensure_one()
         partner = self.commercial_partner_id
         number = partner._dunning_e164()
-        if number:
+        stopped = bool(number) and partner._dunning_sms_opted_out(company)
+        if number and not stopped:
             sms = (
                 self.env["sms.sms"]
                 .sudo()
@@ -573,6 +576,13 @@ class ResPartner(models.Model):
                 }
             ).send()
             return "email", mask_email(partner.email)
+        if stopped:
+            raise UserError(
+                self.env._(
+                    "Your mobile number asked us to stop SMS and we have no e-mail address of "
+                    "yours to write to: log in to your account or call us."
+                )
+            )
         raise UserError(
             self.env._(
                 "We have no mobile number or e-mail address of yours to write to: reply to "

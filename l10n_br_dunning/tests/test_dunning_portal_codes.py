@@ -205,12 +205,16 @@ class TestDunningPortalCodes(DunningCase, HttpCase):
     def test_turning_sms_back_on_by_link_needs_a_code(self):
         """Maria replied SAIR; someone holding her forwarded link unticks "Do
         not send me SMS": her opt-out stays until the code sent to a contact
-        on file confirms it."""
+        on file (her e-mail: the number asked for no more SMS) confirms it."""
         self.env["sms.opt.out"]._add("+5511987654321", self.company, "reply", partner=self.sp)
         self.assertTrue(self.sp._dunning_sms_opted_out(self.company))
         asked = self._keep()
         self.assertEqual(asked.status_code, 200)
         self.assertIn("o_dunning_code_step", asked.text)
+        # Her number asked for no more SMS (the gateway refuses them): the code
+        # goes to her e-mail on file, and the page says so.
+        self.assertIn("m****@cliente.example", asked.text)
+        self.assertFalse(self.env["sms.gateway.message"].search([("partner_id", "=", self.sp.id)]))
         self.assertNotIn("alert-success", asked.text)
         self.assertTrue(self.sp._dunning_sms_opted_out(self.company), "still opted out")
         code = self._last_code(self.sp)
@@ -271,3 +275,15 @@ class TestDunningPortalCodes(DunningCase, HttpCase):
         self.assertFalse(self.sp._dunning_sms_opted_out(self.company))
         self.assertNotIn(self.company, self.sp.dunning_email_opt_out_company_ids)
         self.assertFalse(self.env["dunning.portal.code"].search([("partner_id", "=", self.sp.id)]))
+
+    def test_an_opted_out_mobile_alone_gets_no_code_and_the_page_says_why(self):
+        """No e-mail on file and a mobile that replied SAIR: no code can reach
+        her (the gateway refuses SMS to it), so none is promised."""
+        self.sp.email = False
+        self.env["sms.opt.out"]._add("+5511987654321", self.company, "reply", partner=self.sp)
+        response = self._keep()
+        self.assertEqual(response.status_code, 400)
+        self.assertNotIn("o_dunning_code_step", response.text)
+        self.assertIn("pediu para parar", response.text)
+        self.assertFalse(self.env["sms.gateway.message"].search([("partner_id", "=", self.sp.id)]))
+        self.assertTrue(self.sp._dunning_sms_opted_out(self.company))
