@@ -46,6 +46,9 @@
     ],
     "demo": ["demo/l10n_br_dunning_demo.xml"],
     "assets": {
+        "web.assets_frontend": [
+            "l10n_br_dunning/static/src/js/pix_copy.js",
+        ],
         "web.assets_tests": [
             "l10n_br_dunning/static/tests/tours/*.js",
         ],

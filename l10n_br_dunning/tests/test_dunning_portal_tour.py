@@ -3,6 +3,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
+from odoo.tests.common import ChromeBrowser
 
 from ..tools import portal_codes
 from .common import DunningCase
@@ -57,6 +58,57 @@ class TestDunningPortalTour(DunningCase, HttpCase):
         self.assertTrue(request.code_id.used_at)
         opt_out = self.env["sms.opt.out"].search([("number", "=", "+5511977776666")])
         self.assertEqual(opt_out.company_id, self.move.company_id)
+
+    def _grant_clipboard(self):
+        """Headless Chromium denies the clipboard to a script's click (a phone
+        grants it to the customer's tap): grant it to this server's pages,
+        through the DevTools protocol, before the tour opens the page."""
+        navigate_to = ChromeBrowser.navigate_to
+        origin = self.base_url()
+
+        def granting(browser, url, wait_stop=False):
+            browser._websocket_request(
+                "Browser.grantPermissions",
+                params={
+                    "origin": origin,
+                    "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"],
+                },
+            )
+            return navigate_to(browser, url, wait_stop=wait_stop)
+
+        patcher = patch.object(ChromeBrowser, "navigate_to", granting)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def test_copy_the_pix_code_on_a_phone(self):
+        """One tap copies the long "copia e cola" code and says so."""
+        self._company_pix_key()
+        self._grant_clipboard()
+        self.start_tour(self._url(), "dunning_portal_pix_copy")
+
+    def test_copy_the_pix_code_where_the_clipboard_api_is_refused(self):
+        """writeText refused: the code is selected and copied with the
+        browser's copy command, and the copy is confirmed all the same."""
+        self._company_pix_key()
+        self._grant_clipboard()
+        # The browser's copy command works only after a person's gesture (a
+        # tap): the tour is started as one (DevTools' userGesture), as the
+        # customer's tap on the button would be.
+        request = ChromeBrowser._websocket_request
+
+        def as_a_tap(browser, method, *, params=None, timeout=10.0):
+            if method == "Runtime.evaluate" and "startTour" in (params or {}).get("expression", ""):
+                params = {**params, "userGesture": True}
+            return request(browser, method, params=params, timeout=timeout)
+
+        with patch.object(ChromeBrowser, "_websocket_request", as_a_tap):
+            self.start_tour(self._url(), "dunning_portal_pix_copy_fallback")
+
+    def test_without_the_clipboard_the_code_is_left_selected(self):
+        """Nothing copied (no permission, no user gesture): the page does not
+        claim a copy; it leaves the code selected and says so."""
+        self._company_pix_key()
+        self.start_tour(self._url(), "dunning_portal_pix_selected")
 
     def test_split_into_installments_on_a_phone(self):
         self.start_tour(self._url(), "dunning_portal_agreement")

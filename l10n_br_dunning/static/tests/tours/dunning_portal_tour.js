@@ -178,3 +178,72 @@ registry.category("web_tour.tours").add("dunning_portal_agreement", {
         },
     ],
 });
+
+// The code copied is the one in the field (tests/test_dunning_portal_tour.py
+// grants this page the clipboard, as a phone does after a tap).
+async function clipboardHoldsTheCode() {
+    const field = document.querySelector(".o_dunning_pix_code input");
+    const text = await navigator.clipboard.readText();
+    if (!field.value || text !== field.value) {
+        throw new Error(`The clipboard holds ${JSON.stringify(text)}, not the Pix code`);
+    }
+}
+
+const copySteps = (how) => [
+    {
+        content: "Beside the Pix code, a button copies it",
+        trigger: ".o_dunning_pix_code .o_dunning_pix_copy:contains(Copiar código Pix)",
+        run: "click",
+    },
+    {
+        content: `The copy is confirmed (${how})`,
+        trigger: ".o_dunning_pix_code .o_dunning_pix_copied:contains(Código copiado)",
+        run: clipboardHoldsTheCode,
+    },
+    {
+        content: "The code is left selected in its field",
+        trigger: ".o_dunning_pix_code input",
+        run() {
+            const field = document.querySelector(".o_dunning_pix_code input");
+            if (field.selectionEnd - field.selectionStart !== field.value.length) {
+                throw new Error("The Pix code is not selected");
+            }
+        },
+    },
+];
+
+registry.category("web_tour.tours").add("dunning_portal_pix_copy", {
+    steps: () => copySteps("by the clipboard"),
+});
+
+registry.category("web_tour.tours").add("dunning_portal_pix_copy_fallback", {
+    steps: () => [
+        {
+            content: "A browser that refuses the clipboard API (an old WebView, no permission)",
+            trigger: ".o_dunning_pix_code .o_dunning_pix_copy",
+            run() {
+                navigator.clipboard.writeText = () =>
+                    Promise.reject(new DOMException("Write permission denied.", "NotAllowedError"));
+            },
+        },
+        ...copySteps("by selecting the code and the browser's copy command"),
+    ],
+});
+
+registry.category("web_tour.tours").add("dunning_portal_pix_selected", {
+    steps: () => [
+        {
+            content: "Copy, in a browser that allows no copy at all",
+            trigger: ".o_dunning_pix_code .o_dunning_pix_copy",
+            run: "click",
+        },
+        {
+            content: "No claim of a copy: the code is selected, the page says so",
+            trigger: ".o_dunning_pix_code .o_dunning_pix_selected:contains(Código selecionado)",
+        },
+        {
+            content: "…and 'copied' stays hidden",
+            trigger: ".o_dunning_pix_code .o_dunning_pix_copied:not(:visible)",
+        },
+    ],
+});
