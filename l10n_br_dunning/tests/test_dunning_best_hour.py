@@ -247,3 +247,16 @@ class TestDunningBestHour(DunningCase):
         self._run(datetime(2026, 12, 15, 21, 5))
         email = self._events(move, channel="email").filtered(lambda e: e.stage_id.offset_days == 3)
         self.assertEqual(email.state, "queued")
+
+    def test_learned_mornings_never_lose_the_due_date_notice_of_ash_wednesday(self):
+        """Due on Carnival Monday 2027, the installment is due on Ash Wednesday,
+        when the banks open at noon: a customer whose learned hours are
+        mornings gets "vence hoje" that day (it was never sent: no morning that
+        day, and on Thursday it was no longer true)."""
+        self.company.dunning_apply_suggested_hours = True
+        self.sp._dunning_learn_hours(self.company, "morning", "Paid 3 of 3 times.")
+        move = self._invoice(self.sp, date(2027, 2, 8))
+        self._run(datetime(2027, 2, 10, 15, 5))  # 12:05 in São Paulo
+        due_today = self._events(move).filtered(lambda e: e.stage_id.offset_days == 0)
+        self.assertTrue(due_today)
+        self.assertEqual(set(due_today.mapped("state")), {"queued"})

@@ -144,18 +144,29 @@ class SendWindow:
     end: time = time(18, 0)
     weekdays: frozenset = field(default_factory=lambda: frozenset(range(5)))
     saturday: tuple | None = None  # (start, end) on Saturdays, else the same hours
+    # The window this one narrows to a customer's hours (``narrowed``): its
+    # hours on a day whose preferred part is empty.
+    wide: "SendWindow | None" = field(default=None, compare=False, repr=False)
 
     NOON = time(12, 0)
     EVENING = time(18, 0)
 
     def hours(self, day, calendar=None):
         """(start, end) on ``day``; from the calendar's late opening (Ash
-        Wednesday's noon) when given."""
+        Wednesday's noon) when given. A narrowed window whose part is empty
+        that day (mornings on Ash Wednesday, when the banks open at noon)
+        keeps the day's whole window, as it does for an evening the window
+        lacks: the customer's hours never leave a day without any (a "vence
+        hoje" would miss its day)."""
         start, end = (
             self.saturday if day.weekday() == 5 and self.saturday else (self.start, self.end)
         )
         opens = calendar.opens_at(day) if calendar is not None else None
-        return (max(start, opens), end) if opens else (start, end)
+        if opens:
+            start = max(start, opens)
+        if start >= end and self.wide is not None:
+            return self.wide.hours(day, calendar)
+        return start, end
 
     def allows(self, preferred_hours):
         """Whether this window has the part a customer may prefer ("evening"
@@ -167,7 +178,8 @@ class SendWindow:
         """The part of the window a customer prefers ("morning": until noon,
         "afternoon": noon to 18h, "evening": from 18h, for those who work by
         day); the whole window when that part is empty (an evening the state's
-        law or the company's hours do not allow)."""
+        law or the company's hours do not allow), and that whole window's
+        hours on a day whose part is empty (``hours``)."""
         start, end = _narrow(self.start, self.end, preferred_hours)
         if start >= end:
             return self
@@ -175,7 +187,7 @@ class SendWindow:
         if saturday:
             sat = _narrow(*saturday, preferred_hours)
             saturday = sat if sat[0] < sat[1] else saturday
-        return SendWindow(start, end, self.weekdays, saturday)
+        return SendWindow(start, end, self.weekdays, saturday, wide=self.wide or self)
 
     def is_contact_day(self, day, calendar):
         if day.weekday() not in self.weekdays or calendar.is_holiday(day):

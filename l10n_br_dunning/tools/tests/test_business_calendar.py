@@ -242,10 +242,13 @@ def test_ash_wednesday_is_a_business_day_from_noon():
     assert window.next_allowed(datetime(2026, 2, 16, 13, 0, tzinfo=UTC), tz, calendar) == datetime(
         2026, 2, 18, 15, 0, tzinfo=UTC
     )
-    # A customer who asked for mornings only is not contacted that day.
+    # A customer whose hours are mornings has none that day: the day's whole
+    # window (from noon), or a "vence hoje" due that day would never go.
     morning = window.narrowed("morning")
-    assert not morning.is_contact_day(ash, calendar)
-    assert morning.next_contact_day(ash, calendar) == date(2026, 2, 19)
+    assert morning.is_contact_day(ash, calendar)
+    assert morning.opening(ash, tz, calendar) == datetime(2026, 2, 18, 15, 0, tzinfo=UTC)
+    assert morning.hours(ash, calendar) == (time(12, 0), time(18, 0))
+    assert morning.hours(date(2026, 2, 19), calendar) == (time(9, 0), time(12, 0))
     # Without the banks' optional holidays it is an ordinary day.
     plain = BusinessCalendar("SP", bank_holidays=False)
     assert window.opening(ash, tz, plain) == datetime(2026, 2, 18, 12, 0, tzinfo=UTC)

@@ -219,3 +219,19 @@ def test_due_today_never_speaks_for_an_installment_not_due_yet():
     assert speaking([due, late]) == late  # "open": true of both
     assert speaking([eve, late, due]) == late
     assert speaking([five_before, eve]) == eve
+
+
+def test_a_learned_morning_never_loses_the_due_date_notice_on_ash_wednesday():
+    """An installment due on Carnival Monday is due on Ash Wednesday, when the
+    banks open at noon: a customer whose hours are mornings (learned or their
+    own) still gets "vence hoje" that day, not never (the morning part of that
+    day is empty: the day's whole window, as an evening the window lacks)."""
+    calendar = BusinessCalendar("SP")
+    window = SendWindow().narrowed("morning")
+    tz = "America/Sao_Paulo"
+    due_today = StageRule(2, 0)
+    ash_noon = datetime(2027, 2, 10, 15, 0, tzinfo=UTC)  # 12:00 in São Paulo
+    assert stage_day(date(2027, 2, 8), due_today, calendar, window) == date(2027, 2, 10)
+    result = plan(date(2027, 2, 8), [due_today], None, ash_noon, calendar, window, tz)
+    assert result.send == due_today
+    assert window.contains(ash_noon, tz, calendar)
