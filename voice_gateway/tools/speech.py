@@ -46,7 +46,9 @@ def amount_in_words(amount, lang="pt_BR"):
 
 def date_in_words(day, lang="pt_BR", today=None):
     """``day`` as a voice says it: "10 de dezembro" (the year only when it is not
-    ``today``'s: "10 de dezembro de 2025")."""
+    ``today``'s: "10 de dezembro de 2025"); the first of the month is
+    "primeiro de dezembro", as Brazilians say it (a voice reads "1 de" as
+    "um de")."""
     if not isinstance(day, date):
         raise TypeError("a date is expected")
     year = (today or date.today()).year
@@ -55,7 +57,7 @@ def date_in_words(day, lang="pt_BR", today=None):
     if lang == "en_US":
         text = f"{month} {day.day}"
         return text if day.year == year else f"{text}, {day.year}"
-    text = f"{day.day} de {month}"
+    text = f"{'primeiro' if day.day == 1 else day.day} de {month}"
     return text if day.year == year else f"{text} de {day.year}"
 
 

@@ -57,3 +57,11 @@ def test_numbers_are_read_digit_by_digit():
     assert digits_spaced("+55 11 3333-4444") == "1 1, 3 3 3 3, 4 4 4 4"
     assert digits_spaced("+5511987654321") == "1 1, 9 8 7 6 5, 4 3 2 1"
     assert digits_spaced("") == ""
+
+
+def test_the_first_of_the_month_is_said_primeiro():
+    """Brazilians say "primeiro de dezembro", never "um de dezembro"."""
+    today = date(2026, 11, 20)
+    assert date_in_words(date(2026, 12, 1), today=today) == "primeiro de dezembro"
+    assert date_in_words(date(2027, 1, 1), today=today) == "primeiro de janeiro de 2027"
+    assert date_in_words(date(2026, 12, 2), today=today) == "2 de dezembro"
