@@ -49,6 +49,9 @@
         "web.assets_frontend": [
             "l10n_br_dunning/static/src/js/pix_copy.js",
         ],
+        "web.assets_backend": [
+            "l10n_br_dunning/static/src/activity/*",
+        ],
         "web.assets_tests": [
             "l10n_br_dunning/static/tests/tours/*.js",
         ],

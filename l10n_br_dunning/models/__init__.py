@@ -36,3 +36,4 @@ from . import dunning_reply
 from . import sms_gateway_mixin
 from . import mail_thread
 from . import ir_actions_report
+from . import mail_activity

@@ -628,6 +628,32 @@ class ResPartner(models.Model):
         an add-on's (l10n_br_dunning_voice records the numbers): none here."""
         return False
 
+    def _dunning_call_companies(self, companies):
+        """Among ``companies``, the ids of those whose régua asks for a call to
+        this customer that is still open, and of those this customer owes an
+        open installment: what tells which company a recorded call is about
+        (tools/calls.py)."""
+        partner = self.commercial_partner_id
+        calling = (
+            self.env["dunning.event"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("company_id", "in", companies.ids),
+                    ("channel", "=", "call"),
+                    ("activity_id.active", "=", True),
+                ]
+            )
+            .company_id
+        )
+        Line = self.env["account.move.line"].sudo()
+        owed = Line.search(
+            Line._dunning_open_domain()
+            + [("partner_id", "=", partner.id), ("company_id", "in", companies.ids)]
+        ).company_id
+        return calling.ids, owed.ids
+
     def _dunning_mail_context(self, company, title, move=None):
         """The ``dunning_mail`` context of an e-mail of ``company`` to this
         customer: the layout's title and the contact-preferences page (through

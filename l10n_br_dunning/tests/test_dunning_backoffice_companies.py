@@ -16,6 +16,7 @@ from odoo.tools.safe_eval import safe_eval
 from .common import DunningCase
 
 NOON = datetime(2026, 12, 15, 15, 0)  # noon in São Paulo
+CALL_DAY = datetime(2026, 12, 28, 15, 0)  # D+15 of an invoice due on 10 December
 # 200 characters: an apostrophe, accents, an emoji and markup.
 WORST_NAME = ("D'Ávila & Filhos <script>alert(1)</script> Comércio 🚀 " + "Ção" * 60)[:200]
 
@@ -151,6 +152,112 @@ class TestDunningBackofficeCompanies(DunningCase):
             outcome.action_record()
         self.assertTrue(theirs.dunning_paused)
         self.assertFalse(ours.dunning_paused)
+
+    def _outcome_from_the_customers_form(self, user, companies):
+        """The "Record call outcome" wizard as ``user`` opens it from the shared
+        customer's form (where "My activities" lands), ``companies`` ticked in
+        the company switcher (the first one active)."""
+        arch = self.env["res.partner"].with_user(user).get_view(view_type="form")["arch"]
+        [button] = etree.fromstring(arch).xpath("//button[@string='Record call outcome']")
+        context = safe_eval(button.get("context"), {"id": self.sp.id})
+        return (
+            self.env["dunning.call.outcome"]
+            .with_user(user)
+            .with_context(allowed_company_ids=companies.ids, **context)
+        )
+
+    def _outcome_company_shown(self, user):
+        """Whether the wizard form shows ``user`` its company field."""
+        arch = self.env["dunning.call.outcome"].with_user(user).get_view(view_type="form")["arch"]
+        fields = etree.fromstring(arch).xpath("//field[@name='company_id']")
+        return any(field.get("invisible") in (None, "0", "False") for field in fields)
+
+    def test_rios_call_answered_on_the_customers_form_is_recorded_for_rio(self):
+        """The accountant works in São Paulo with Rio ticked too; Rio's régua
+        asked for a call about the shared customer, who also owes São Paulo.
+        From "My activities" the call lands on the customer's form: the promise
+        recorded there pauses Rio's invoice and closes Rio's call (it paused
+        São Paulo's invoice and left Rio's call open)."""
+        ours = self._invoice(self.sp, date(2026, 12, 20), 100.0)
+        theirs = self._invoice(self.sp, date(2026, 12, 10), 300.0, company=self.rio)
+        self._run(CALL_DAY)  # D+15 of Rio's invoice: the call
+        call = self._events(theirs, channel="call").activity_id
+        self.assertTrue(call)
+        self.assertFalse(self._events(ours, channel="call"))
+        Outcome = self._outcome_from_the_customers_form(self.accountant, self.company | self.rio)
+        with freeze_time(CALL_DAY):
+            outcome = Outcome.create({"outcome": "promise", "promise_date": date(2027, 1, 5)})
+            self.assertEqual(outcome.company_id, self.rio)
+            self.assertEqual(outcome.move_ids, theirs)
+            outcome.action_record()
+        self.assertTrue(theirs.dunning_paused)
+        self.assertFalse(ours.dunning_paused)
+        self.assertFalse(call.exists(), "Rio's call is answered")
+
+    def test_a_call_answered_from_its_activity_is_recorded_for_its_company(self):
+        """Both companies' régua asked for a call about the shared customer: the
+        outcome recorded from Rio's call activity is Rio's (its company shown,
+        not to be changed) and closes Rio's call; São Paulo's call stays open."""
+        ours = self._invoice(self.sp, date(2026, 12, 10), 100.0)
+        theirs = self._invoice(self.sp, date(2026, 12, 10), 300.0, company=self.rio)
+        self._run(CALL_DAY)
+        sp_call = self._events(ours, channel="call").activity_id
+        rio_call = self._events(theirs, channel="call").activity_id
+        self.assertTrue(sp_call and rio_call)
+        companies = self.company | self.rio
+        env = self.env(user=self.accountant, context={"allowed_company_ids": companies.ids})
+        action = env["mail.activity"].browse(rio_call.id).action_dunning_call_outcome()
+        Outcome = env[action["res_model"]].with_context(**action["context"])
+        with freeze_time(CALL_DAY):
+            outcome = Outcome.create({"outcome": "promise", "promise_date": date(2027, 1, 5)})
+            self.assertEqual(outcome.company_id, self.rio)
+            self.assertEqual(outcome.move_ids, theirs)
+            outcome.action_record()
+        self.assertTrue(theirs.dunning_paused)
+        self.assertFalse(ours.dunning_paused)
+        self.assertFalse(rio_call.exists())
+        self.assertTrue(sp_call.exists(), "São Paulo's call is still to be made")
+        self.assertEqual(sp_call.with_user(self.accountant).dunning_company_id, self.company)
+
+    def test_calls_of_both_companies_answered_on_the_form_ask_which_company(self):
+        """Both companies' régua asked for a call and the accountant records the
+        outcome on the customer's form: the wizard cannot know which call was
+        made, so it asks (the company field, empty, shown to a user of several
+        companies); Rio chosen, Rio's invoice is paused and Rio's call closed."""
+        ours = self._invoice(self.sp, date(2026, 12, 10), 100.0)
+        theirs = self._invoice(self.sp, date(2026, 12, 10), 300.0, company=self.rio)
+        self._run(CALL_DAY)
+        sp_call = self._events(ours, channel="call").activity_id
+        rio_call = self._events(theirs, channel="call").activity_id
+        self.assertTrue(self._outcome_company_shown(self.accountant), "two companies: it asks")
+        self.assertFalse(self._outcome_company_shown(self.sp_only), "one: nothing to choose")
+        Outcome = self._outcome_from_the_customers_form(self.accountant, self.company | self.rio)
+        with freeze_time(CALL_DAY):
+            defaults = Outcome.default_get(["company_id", "move_ids"])
+            self.assertFalse(defaults.get("company_id"), "not São Paulo by default")
+            outcome = Outcome.create(
+                {"company_id": self.rio.id, "outcome": "promise", "promise_date": date(2027, 1, 5)}
+            )
+            self.assertEqual(outcome.move_ids, theirs)
+            outcome.action_record()
+        self.assertTrue(theirs.dunning_paused)
+        self.assertFalse(ours.dunning_paused)
+        self.assertFalse(rio_call.exists())
+        self.assertTrue(sp_call.exists())
+
+    def test_a_customer_owing_both_companies_without_a_call_asks_which_company(self):
+        """No call asked for, the customer owes both ticked companies: the
+        wizard opened on the customer's form asks which company; with São
+        Paulo alone ticked, it is São Paulo's."""
+        ours = self._invoice(self.sp, date(2026, 12, 20), 100.0)
+        self._invoice(self.sp, date(2026, 12, 20), 300.0, company=self.rio)
+        both = self._outcome_from_the_customers_form(self.accountant, self.company | self.rio)
+        self.assertFalse(both.default_get(["company_id"]).get("company_id"), self.env.companies)
+        alone = self._outcome_from_the_customers_form(self.accountant, self.company)
+        with freeze_time(NOON):
+            outcome = alone.create({"outcome": "dispute"})
+        self.assertEqual(outcome.company_id, self.company)
+        self.assertEqual(outcome.move_ids, ours)
 
     def test_paid_partial_and_renegotiated_invoices_are_counted_once(self):
         """R$ 1.000,00 and R$ 234,56 replaced by an agreement, R$ 50,00 paid, R$ 80,00

@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
+from ..tools.calls import answered_company
+
 OUTCOMES = [
     ("promise", "Promised to pay"),
     ("dispute", "Disputes the debt"),
@@ -24,15 +26,22 @@ class DunningCallOutcome(models.TransientModel):
     _description = "Collection Call Outcome"
 
     partner_id = fields.Many2one("res.partner", "Customer", required=True)
-    # The company the call spoke for: the dashboard row's, else the one the
-    # accountant works in. A customer shared with another company keeps that
-    # company's invoices apart.
+    # The call being answered, when the outcome is recorded from it: closed
+    # with the outcome.
+    activity_id = fields.Many2one("mail.activity", "Call")
+    # The company the call spoke for: the call's, the dashboard row's, else
+    # the one the customer's open calls or debts point to (tools/calls.py),
+    # else a person chooses. A customer shared with another company keeps
+    # that company's invoices apart.
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
     move_ids = fields.Many2many(
         "account.move",
         string="Invoices",
+        compute="_compute_move_ids",
+        store=True,
+        readonly=False,
         # Invoices (and agreement entries) with an open installment the régua
         # may remind: the one definition, written for the web client.
         domain=lambda self: self._open_moves_domain_text(),
@@ -52,18 +61,37 @@ class DunningCallOutcome(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
-        partner = self.env["res.partner"].browse(values.get("partner_id")).commercial_partner_id
-        if partner and "move_ids" in fields_list and not values.get("move_ids"):
-            company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
-            moves = self.env["account.move"].search(
-                [
-                    ("commercial_partner_id", "=", partner.id),
-                    ("company_id", "=", company.id),
-                    ("line_ids", "any", self.env["account.move.line"]._dunning_open_domain()),
-                ]
+        context = self.env.context
+        partner = (
+            self.env["res.partner"]
+            .browse(values.get("partner_id") or context.get("default_partner_id"))
+            .commercial_partner_id
+        )
+        if partner and "company_id" in fields_list and not context.get("default_company_id"):
+            activity = self.env["mail.activity"].browse(
+                values.get("activity_id") or context.get("default_activity_id")
             )
-            values["move_ids"] = [fields.Command.set(moves.ids)]
+            company = activity.dunning_company_id.id or answered_company(
+                *partner._dunning_call_companies(self.env.companies), self.env.company.id
+            )
+            values["company_id"] = company or False
         return values
+
+    @api.depends("partner_id", "company_id")
+    def _compute_move_ids(self):
+        for wizard in self:
+            partner = wizard.partner_id.commercial_partner_id
+            wizard.move_ids = (
+                self.env["account.move"].search(
+                    [
+                        ("commercial_partner_id", "=", partner.id),
+                        ("company_id", "=", wizard.company_id.id),
+                        ("line_ids", "any", self.env["account.move.line"]._dunning_open_domain()),
+                    ]
+                )
+                if partner and wizard.company_id
+                else False
+            )
 
     def action_record(self):
         self.ensure_one()
@@ -122,7 +150,7 @@ class DunningCallOutcome(models.TransientModel):
             )
             .activity_id
         )
-        activities.action_feedback(feedback=detail)
+        (activities | self.activity_id.sudo()).exists().action_feedback(feedback=detail)
         if self.outcome == "agreement":
             # Propose it now: the invoices discussed, the company's rules.
             action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -80,3 +80,29 @@ registry.category("web_tour.tours").add("dunning_backoffice", {
         },
     ],
 });
+
+// The collections user answers the régua's call on the customer's form:
+// "Record call outcome" on the call itself (see tests/test_dunning_backoffice_tour.py).
+registry.category("web_tour.tours").add("dunning_call_outcome_from_activity", {
+    steps: () => [
+        {
+            content: "Record the outcome of the régua's call",
+            trigger: ".o-mail-Activity .o-dunning-Activity-callOutcome",
+            run: "click",
+        },
+        {
+            content: "The customer disputes the debt",
+            trigger: ".modal .o_field_widget[name=outcome] input[data-value=dispute]",
+            run: "click",
+        },
+        {
+            content: "Record",
+            trigger: ".modal button[name=action_record]",
+            run: "click",
+        },
+        {
+            content: "The call is answered",
+            trigger: "body:not(:has(.modal)):not(:has(.o-dunning-Activity-callOutcome))",
+        },
+    ],
+});
