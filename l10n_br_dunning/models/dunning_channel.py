@@ -45,7 +45,7 @@ REASONS = {
     rules.EMAIL_OPTED_OUT: _lt("The customer asked this company for no more e-mail reminders."),
     rules.COMPANY_UNIDENTIFIED: _lt(
         "The company's %(missing)s is missing: a collection message must name the supplier "
-        "with its address and CNPJ (CDC art. 42-A). It waits until they are filled in "
+        "with its address and tax id (CDC art. 42-A). It waits until they are filled in "
         "(Settings), and goes then if still true."
     ),
     rules.COMPANY_NO_EMAIL: _lt(

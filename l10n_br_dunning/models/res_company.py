@@ -509,12 +509,14 @@ class ResCompany(models.Model):
 
     def _dunning_identity_missing(self):
         """What the company lacks to identify itself on a collection message (CDC
-        art. 42-A: name, address and CNPJ), in words; empty when complete."""
+        art. 42-A: name, address and CNPJ, or its country's tax id), in words;
+        empty when complete."""
         self.ensure_one()
         partner = self.partner_id
         missing = []
         if not partner.vat:
-            missing.append(self.env._("CNPJ"))
+            # Its country's word: a CNPJ in Brazil, an EIN is not one.
+            missing.append(self._dunning_vat_label())
         if not (partner.street and partner.city):
             missing.append(self.env._("address"))
         return ", ".join(missing)

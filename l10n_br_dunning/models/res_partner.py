@@ -967,6 +967,13 @@ class ResPartner(models.Model):
             subtype_xmlid="mail.mt_note",
         )
 
+    def _dunning_statement_filename(self):
+        """The statement's PDF file name (printed or attached to its e-mail), in
+        this customer's language, as the statement itself is written."""
+        self.ensure_one()
+        env = self.with_context(lang=self._dunning_lang(self.env.company)).env
+        return env._("Statement - %(customer)s", customer=self.name)
+
     def action_dunning_send_statement(self):
         """The e-mail composer with the statement template (PDF attached), in
         the régua's layout and from the company's own address."""

@@ -10,6 +10,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import DunningCase
 
@@ -118,3 +119,56 @@ class TestDunningBackofficeAbroad(DunningCase):
         text = self._text(html)
         self.assertIn("Aurora Miami", text)
         self.assertNotIn("CNPJ", text)
+
+    def test_a_us_company_without_its_tax_id_waits_for_it_not_for_a_cnpj(self):
+        """Miami's tax id not on file: its messages wait, and the reason (on the
+        events and in Settings) names what is missing as a US company calls it
+        (it said "CNPJ")."""
+        self.miami.partner_id.vat = False
+        label = self.miami._dunning_vat_label()
+        self._run(NOON)
+        events = self._events(self.move).filtered(lambda e: e.state == "deferred")
+        self.assertTrue(events)
+        for event in events:
+            self.assertIn(f"{label} is missing", event.reason)
+            self.assertNotIn("CNPJ", event.reason)
+        # Settings, Miami active (an administrator's).
+        settings = self.env["res.config.settings"].with_company(self.miami).create({})
+        self.assertIn(label, settings.dunning_identity_missing)
+        self.assertNotIn("CNPJ", settings.dunning_identity_missing)
+
+    def test_the_statements_file_is_named_in_the_customers_language(self):
+        """The statement's PDF is named in the customer's language, printed or
+        attached to its e-mail: "Statement - John Doe" for the American
+        customer (it was "Extrato - John Doe"), "Extrato - Maria Souza" for a
+        Brazilian one."""
+        self._load_portuguese()
+        self.sp.lang = "pt_BR"
+        report = self.env.ref("l10n_br_dunning.dunning_statement_report")
+        env = self._env()
+        for partner, company, name in (
+            (self.john, self.miami, "Statement - John Doe"),
+            (self.sp, self.company, "Extrato - Maria Souza"),
+        ):
+            others = (self.company | self.miami) - company
+            printed = env["res.partner"].with_context(allowed_company_ids=[company.id, *others.ids])
+            # As the web client's download names it (Print > Statement of open items).
+            self.assertEqual(
+                safe_eval(report.print_report_name, {"object": printed.browse(partner.id)}), name
+            )
+        self._invoice(self.sp, date(2026, 12, 1), 100.0)
+        for partner, company, name in (
+            (self.john, self.miami, "Statement - John Doe"),
+            (self.sp, self.company, "Extrato - Maria Souza"),
+        ):
+            with freeze_time(NOON):
+                [row] = env["dunning.dashboard"].search(
+                    [("company_id", "=", company.id), ("partner_id", "=", partner.id)]
+                )
+                action = row.action_send_statement()
+                env["mail.compose.message"].with_context(**action["context"]).create(
+                    {}
+                )._action_send_mail()
+            # A PDF, or HTML where the tests run without wkhtmltopdf.
+            [attachment] = partner.message_ids[0].attachment_ids
+            self.assertEqual(attachment.name.rsplit(".", 1)[0], name)
