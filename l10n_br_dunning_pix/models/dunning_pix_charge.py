@@ -487,6 +487,9 @@ class DunningPixCharge(models.Model):
         if not companies:
             return self.browse()
         Line = self.env["account.move.line"].sudo()
+        # The SQL reads installments, invoices and charges: what this
+        # transaction changed of them first (an invoice reset to draft).
+        self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """

@@ -536,6 +536,23 @@ class TestDunningPix(DunningCase, HttpCase):
         )
         self.assertEqual(charge.state, "removed")
 
+    def test_the_hourly_pass_charges_no_invoice_reset_to_draft_in_its_transaction(self):
+        """The pass's selection reads what was changed before it in the same
+        transaction (a reset to draft not yet written to the database)."""
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        _line, _code, charge = self._charge(move)
+        move.button_draft()
+        held = set(self.bank.charges)
+        with freeze_time(datetime(2026, 12, 1, 15, 0)):
+            created = self.env["dunning.pix.charge"]._pix_create_open()
+        self.assertFalse(created)
+        self.assertEqual(move.dunning_pix_charge_ids, charge)
+        self.assertEqual(
+            set(self.bank.charges) - held,
+            set(),
+            "no new charge was asked of the bank for a draft invoice",
+        )
+
     def test_polling_books_what_no_notification_brought(self):
         move = self._invoice(self.sp, DUE, amount=100.0)
         _line, _code, charge = self._charge(move)
