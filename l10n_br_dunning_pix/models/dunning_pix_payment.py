@@ -117,6 +117,9 @@ class DunningPixPayment(models.Model):
         # journal item, invoice or customer loaded for it).
         txids = tuple({pix.txid for pix, _r in parsed if pix.txid})
         charges = {}
+        # The queue's rows are written in SQL below: what this transaction
+        # changed of them first.
+        self.flush_model()
         if txids:
             self.env["dunning.pix.charge"].flush_model()
             for txid, charge_id, line_id, move_id, partner_id in self.env.execute_query(
@@ -247,6 +250,7 @@ class DunningPixPayment(models.Model):
         """Mark a booked Pix whose bank record now shows more refunded; one not
         booked yet (queued, or in error for a person) takes the new record, so
         that its booking gives back the refund too."""
+        self.flush_model()
         self.env.cr.execute(
             SQL(
                 """
@@ -513,6 +517,7 @@ class DunningPixPayment(models.Model):
             )
             thanks.add(line.partner_id.commercial_partner_id.id)
         self.env["account.move"].browse(list(notes))._message_log_batch(bodies=notes)
+        self.move_line_id.flush_recordset(["dunning_pix_pending"])
         self.env.cr.execute(
             SQL(
                 "UPDATE account_move_line SET dunning_pix_pending = FALSE WHERE id IN %s",
