@@ -7,6 +7,7 @@ from .base import (
     ACCEPTED,
     ACCOUNT,
     DELIVERED,
+    FAILED,
     NUMBER,
     OPTED_OUT,
     READ,
@@ -94,6 +95,17 @@ class TwilioWhatsappProvider(WhatsappProvider, sms.TwilioProvider):
         data = self._data(message)
         data["Body"] = message.text
         return "POST", self._messages_url(), {"data": data, "auth": self._auth()}
+
+    def _parse_success(self, message, response):
+        """The created Message; one Twilio created already failed (status
+        failed, undelivered or canceled with its ``error_code``) failed with
+        its WhatsApp reason, never the SMS client's (not a WhatsApp failure
+        type: its batch could not be recorded)."""
+        result = super()._parse_success(message, response)
+        if result.outcome == FAILED:
+            code = str(response.json().get("error_code") or "")
+            result.failure_type = ERROR_CODES.get(int(code) if code.isdigit() else None, REFUSED)
+        return result
 
     def _parse_failure(self, response):
         data = self._json(response)
