@@ -362,3 +362,28 @@ class TestTwilioProbe(ProbeCase):
             message.failure_type,
             dict(message._fields["failure_type"]._description_selection(self.env)),
         )
+
+    def test_inbound_media_without_caption(self):
+        """A picture of the receipt sent with no words: the person who answers
+        is told a picture came, as with Meta ("[image]")."""
+        params = {
+            "MessageSid": "SM" + "9" * 32,
+            "SmsStatus": "received",
+            "AccountSid": TWILIO_SID,
+            "From": "whatsapp:" + NUMBER,
+            "To": "whatsapp:+551140000000",
+            "Body": "",
+            "NumMedia": "1",
+            "MediaContentType0": "image/jpeg",
+            "MediaUrl0": "https://api.twilio.com/2010-04-01/Accounts/x/Media/ME1",
+            "ProfileName": "Maria",
+            "WaId": "5511987654321",
+            "MessageType": "image",
+        }
+        for _again in range(2):
+            self.assertEqual(self._signed_post("", params).status_code, 200)
+        received = self.env["whatsapp.message"].search(
+            [("account_id", "=", self.account.id), ("direction", "=", "in")]
+        )
+        self.assertEqual(len(received), 1)
+        self.assertTrue(received.body.startswith("[image"), received.body)

@@ -157,7 +157,7 @@ class TwilioWhatsappProvider(WhatsappProvider, sms.TwilioProvider):
             events.inbound.append(
                 InboundWhatsapp(
                     form["From"].removeprefix("whatsapp:"),
-                    form.get("Body") or form.get("ButtonText") or "",
+                    _inbound_text(form),
                     form["MessageSid"],
                     form.get("ProfileName", ""),
                 )
@@ -165,3 +165,26 @@ class TwilioWhatsappProvider(WhatsappProvider, sms.TwilioProvider):
         else:
             raise WebhookError("neither a status nor a message")
         return events
+
+
+# Twilio's MessageType of a WhatsApp message with media, as Meta names it.
+MEDIA_TYPES = ("image", "video", "audio", "document", "sticker")
+
+
+def _inbound_text(form):
+    """A customer's words: its Body (a caption with a picture), a button's
+    text; a picture, a document sent (NumMedia, MediaContentType0) says so as
+    Meta's does ("[image] comprovante"), so the person answering knows a file
+    came even without a caption."""
+    body = form.get("Body") or form.get("ButtonText") or ""
+    try:
+        media = int(form.get("NumMedia") or 0)
+    except ValueError:
+        media = 0
+    if not media:
+        return body
+    kind = (form.get("MessageType") or "").lower()
+    if kind not in MEDIA_TYPES:
+        major = (form.get("MediaContentType0") or "").split("/")[0].lower()
+        kind = major if major in MEDIA_TYPES else "document"
+    return f"[{kind}] {body}".strip()
