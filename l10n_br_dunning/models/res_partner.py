@@ -794,8 +794,7 @@ class ResPartner(models.Model):
                 """
                 WITH paid AS (%(paid)s)
                 SELECT e.channel, e.sent_at, array_agg(e.id ORDER BY e.id),
-                       bool_or(p.paid_on BETWEEN e.sent_at::date
-                                             AND e.sent_at::date + %(within)s),
+                       bool_or(p.paid_on BETWEEN %(sent_on)s AND %(sent_on)s + %(within)s),
                        EXISTS (SELECT 1 FROM mail_message mm
                                 WHERE mm.author_id = %(partner)s
                                   AND mm.model = 'res.partner'
@@ -815,6 +814,12 @@ class ResPartner(models.Model):
               ORDER BY e.sent_at
                 """,
                 paid=PAID_MOVES,
+                # A payment's date is the customer's day: the contact's day
+                # there (19h30 in Acre is already tomorrow in UTC).
+                sent_on=SQL(
+                    "(e.sent_at AT TIME ZONE 'UTC' AT TIME ZONE %s)::date",
+                    PlanningContext.tz(company, partner),
+                ),
                 within=best_hour.WITHIN_DAYS,
                 partner=partner.id,
                 company=company.id,

@@ -12,6 +12,7 @@ from . import test_dunning_sms_texts
 from . import test_dunning_lawful
 from . import test_dunning_emails
 from . import test_dunning_best_hour
+from . import test_dunning_best_hour_probe
 from . import test_dunning_replies
 from . import test_dunning_portal_fuzz
 from . import test_dunning_links_fuzz
