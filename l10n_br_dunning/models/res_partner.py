@@ -782,8 +782,9 @@ class ResPartner(models.Model):
         ``company`` sent this customer in the last ``days`` (one per message),
         each with what the customer did within best_hour.WITHIN_DAYS days: paid
         (best_hour.PAID), wrote back (REPLIED: an SMS, WhatsApp or e-mail reply
-        filed on their chatter), or acted on the portal (VISITED). A channel of
-        its own (a call) refines its contacts (``answer``)."""
+        filed on their chatter), or acted on this company's portal pages
+        (VISITED). A channel of its own (a call) refines its contacts
+        (``answer``)."""
         self.ensure_one()
         partner = self.commercial_partner_id
         self.env["dunning.event"].flush_model()
@@ -802,6 +803,7 @@ class ResPartner(models.Model):
                                       AND e.sent_at + make_interval(days => %(within)s)),
                        EXISTS (SELECT 1 FROM dunning_portal_request r
                                 WHERE r.partner_id = %(partner)s
+                                  AND r.company_id = %(company)s
                                   AND r.create_date BETWEEN e.sent_at
                                       AND e.sent_at + make_interval(days => %(within)s))
                   FROM dunning_event e

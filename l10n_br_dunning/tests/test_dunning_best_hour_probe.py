@@ -187,6 +187,35 @@ class TestDunningBestHourProbe(DunningCase):
         self.env.invalidate_all()
         self.assertEqual(self.sp.dunning_learned_hours, "morning")
 
+    def test_another_companys_portal_requests_do_not_answer_this_companys_reminders(self):
+        """The customer acts on Gráfica Boa Vista's portal page the morning
+        after each of Aurora's evening e-mails: that answers Boa Vista, not
+        Aurora's evening reminders."""
+        other = self._branch(
+            "Gráfica Boa Vista",
+            "base.state_br_sp",
+            "Rua B, 1",
+            "São Paulo",
+            "11.222.333/0001-81",
+            "cobranca@boavista.example",
+        )
+        Request = self.env["dunning.portal.request"].sudo()
+        with freeze_time(datetime(2026, 12, 1, 12, 0)):
+            for day in range(2, 6):
+                self._contact(self.sp, datetime(2026, 11, day, 21, 30))
+                request = Request.create(
+                    {"partner_id": self.sp.id, "company_id": other.id, "kind": "preferences"}
+                )
+                request.flush_recordset()
+                self.env.cr.execute(
+                    "UPDATE dunning_portal_request SET create_date = %s WHERE id = %s",
+                    [datetime(2026, 11, day + 1, 13, 0), request.id],
+                )
+            for day in range(9, 13):
+                self._contact(self.sp, datetime(2026, 11, day, 13, 0))
+            self.sp.invalidate_recordset()
+            self.assertFalse(self.sp.with_company(self.company).dunning_suggested_hours)
+
     # -- never at the cost of a message's day ---------------------------------------------------
     def test_learned_evenings_keep_vence_hoje_on_its_day(self):
         self.company.dunning_apply_suggested_hours = True
