@@ -1,1 +1,2 @@
 from . import test_dunning_voice
+from . import test_dunning_voice_menu
