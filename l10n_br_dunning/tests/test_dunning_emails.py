@@ -666,3 +666,20 @@ class TestDunningEmails(DunningCase, HttpCase):
         self.assertTrue(row.company_no_email)
         with self.assertRaises(UserError):
             self.customer.with_company(self.company).action_dunning_send_statement()
+
+    def test_an_email_asks_for_a_call_only_with_the_number_to_call(self):
+        """ "Call us" is said with the company's number, and not at all by a
+        company that has none on file: the customer is never told to call a
+        number nobody gave them."""
+        for xmlid in ("mail_template_dunning_second", "mail_template_dunning_final"):
+            with self.subTest(template=xmlid, phone=True):
+                [message] = built_messages(self._send(self.env.ref(f"l10n_br_dunning.{xmlid}")))
+                text = self._text(html_of(message))
+                self.assertIn("ligue para +55 11 3456-7890", text)
+        self.company.phone = False
+        for xmlid in ("mail_template_dunning_second", "mail_template_dunning_final"):
+            with self.subTest(template=xmlid, phone=False):
+                [message] = built_messages(self._send(self.env.ref(f"l10n_br_dunning.{xmlid}")))
+                text = self._text(html_of(message))
+                self.assertNotIn("ligue", text)
+                self.assertIn("responda a este e-mail", text)
