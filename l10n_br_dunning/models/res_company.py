@@ -3,7 +3,7 @@ from datetime import time, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import email_normalize, formataddr
+from odoo.tools import email_normalize, formataddr, formatLang
 
 from odoo.addons.sms_gateway.tools.segments import unwritable
 
@@ -530,6 +530,17 @@ class ResCompany(models.Model):
         if not country or country.code == "BR":
             return "CNPJ"
         return country.vat_label or self.env._("Tax ID")
+
+    def _dunning_percent_text(self, value):
+        """ "2 %", "0,5 %": a rate of the contracts (late fee, interest) as the
+        reader's language writes it, for the messages that state it."""
+        digits = 0 if float(value).is_integer() else 2
+        text = formatLang(self.env, value, digits=digits)
+        if digits:
+            lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+            decimal_point = lang.decimal_point
+            text = text.rstrip("0").rstrip(decimal_point)
+        return "%s %%" % text  # noqa: UP031 (not a sentence)
 
     def _dunning_email_colors(self):
         """{primary, button}: the company's e-mail colours, for the régua's layout."""

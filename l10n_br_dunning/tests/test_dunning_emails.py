@@ -683,3 +683,43 @@ class TestDunningEmails(DunningCase, HttpCase):
                 text = self._text(html_of(message))
                 self.assertNotIn("ligue", text)
                 self.assertIn("responda a este e-mail", text)
+
+    def test_the_reminder_states_the_late_charges_the_portal_computes(self):
+        """The reminder names the late charges the contracts provide as Settings
+        set them, the ones the invoice page and a Pix charge compute: a fee
+        without interest is not announced as "multa e juros"."""
+        reminder = self.env.ref("l10n_br_dunning.mail_template_dunning_reminder")
+        cases = (
+            (False, 2.0, 1.0, None),
+            (True, 2.0, 0.0, "Pagar em dia evita a multa de 2 % prevista no nosso contrato."),
+            (
+                True,
+                2.0,
+                1.0,
+                "Pagar em dia evita a multa de 2 % e os juros de 1 % ao mês previstos no "
+                "nosso contrato.",
+            ),
+            (
+                True,
+                0.0,
+                0.5,
+                "Pagar em dia evita os juros de 0,5 % ao mês previstos no nosso contrato.",
+            ),
+            (True, 0.0, 0.0, None),
+        )
+        for provided, fine, interest, sentence in cases:
+            with self.subTest(provided=provided, fine=fine, interest=interest):
+                self.company.write(
+                    {
+                        "dunning_contract_charges": provided,
+                        "dunning_fine_percent": fine,
+                        "dunning_interest_percent": interest,
+                    }
+                )
+                [message] = built_messages(self._send(reminder))
+                text = " ".join(self._text(html_of(message)).split())
+                if sentence:
+                    self.assertIn(sentence, text)
+                else:
+                    self.assertNotIn("multa", text)
+                    self.assertNotIn("juros", text)

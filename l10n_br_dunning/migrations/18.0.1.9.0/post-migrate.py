@@ -6,6 +6,8 @@ from odoo.addons.l10n_br_dunning.upgrade import refresh_untouched_templates
 
 def migrate(cr, version):
     """The e-mail templates nobody edited take this version's wording: the
-    second notice asks for a call only with the company's number."""
+    second notice asks for a call only with the company's number; the
+    reminder names the late fee and the interest the contracts provide, with
+    their rates, as the invoice page and a Pix charge compute them."""
     env = api.Environment(cr, SUPERUSER_ID, {})
     refresh_untouched_templates(env)
