@@ -5,7 +5,7 @@ from odoo.tools import SQL
 from ..tools.payment_states import DUNNED_MOVE_TYPES
 from .account_move import RENEGOTIATED_MOVES, paid_by_customer
 from .account_move_line import PAID_INSTALLMENTS
-from .dunning_context import report_currency_sql
+from .dunning_context import customer_today_sql, report_currency_sql
 from .dunning_event import CHANNELS
 
 # Paid customer invoices and the day they were paid (the last reconciliation of
@@ -60,6 +60,9 @@ class DunningEffectiveness(models.Model):
             "move_type",
         ],
         "account.partial.reconcile": ["max_date", "debit_move_id", "credit_move_id", "amount"],
+        # the customer's calendar (customer_today_sql)
+        "res.partner": ["tz", "state_id", "country_id"],
+        "res.company": ["partner_id"],
         "account.move.line": ["balance", "move_id"],
         "dunning.agreement": ["move_id", "reversal_move_id"],
         "mail.notification": ["notification_status", "mail_message_id", "res_partner_id"],
@@ -113,27 +116,33 @@ class DunningEffectiveness(models.Model):
             """
             WITH paid AS (%(paid)s), paid_installments AS (%(paid_installments)s),
                  renegotiated AS (%(renegotiated)s)
-            SELECT e.id, e.sent_at::date AS date, e.company_id, %(currency)s AS currency_id,
+            SELECT e.id, s.sent_on AS date, e.company_id, %(currency)s AS currency_id,
                    e.policy_id,
                    e.stage_id, e.channel, e.partner_id, e.move_id, 1 AS messages,
                    %(delivered)s AS delivered,
-                   (p.paid_on - e.sent_at::date BETWEEN 0 AND 3)::int AS paid_3,
-                   (p.paid_on - e.sent_at::date BETWEEN 0 AND 7)::int AS paid_7,
+                   (p.paid_on - s.sent_on BETWEEN 0 AND 3)::int AS paid_3,
+                   (p.paid_on - s.sent_on BETWEEN 0 AND 7)::int AS paid_7,
                    -- in the active company's currency (report_currency_sql)
                    ROUND(e.amount_residual * rate.rate, %(digits)s) AS amount,
                    -- One payment is recovered once: credited to the last
                    -- reminder of the installment sent within 7 days before it
                    -- (an e-mail and an SMS of a stage did not bring it twice).
-                   CASE WHEN p.paid_on - e.sent_at::date BETWEEN 0 AND 7
+                   CASE WHEN p.paid_on - s.sent_on BETWEEN 0 AND 7
                          AND ROW_NUMBER() OVER (
                                  PARTITION BY COALESCE(e.move_line_id, -e.move_id),
-                                              p.paid_on - e.sent_at::date BETWEEN 0 AND 7
+                                              p.paid_on - s.sent_on BETWEEN 0 AND 7
                                  ORDER BY e.sent_at DESC, e.id DESC) = 1
                         THEN ROUND(e.amount_residual * rate.rate, %(digits)s)
                         ELSE 0 END AS recovered,
-                   (r.renegotiated_on - e.sent_at::date BETWEEN 0 AND 7)::int AS renegotiated_7
+                   (r.renegotiated_on - s.sent_on BETWEEN 0 AND 7)::int AS renegotiated_7
               FROM dunning_event e
               JOIN %(rates)s ON rate.company_id = e.company_id
+              -- the day it was sent is the customer's (19h30 in Acre is
+              -- already tomorrow in UTC), as the days paid after it are
+              JOIN res_partner cust ON cust.id = e.partner_id
+              JOIN res_company co ON co.id = e.company_id
+              JOIN res_partner cop ON cop.id = co.partner_id
+        CROSS JOIN LATERAL (SELECT %(sent_on)s AS sent_on) s
               -- the installment reminded, paid by itself; else the invoice
               -- paid (a credit note and a payment together)
          LEFT JOIN paid_installments pi ON pi.move_line_id = e.move_line_id
@@ -153,6 +162,7 @@ class DunningEffectiveness(models.Model):
             currency=currency,
             digits=self.env["res.currency"].browse(currency).decimal_places,
             delivered=self._delivered_sql(),
+            sent_on=customer_today_sql("cust", "cop", SQL.identifier("e", "sent_at")),
             paid=PAID_MOVES,
             paid_installments=PAID_INSTALLMENTS,
             renegotiated=RENEGOTIATED_MOVES,

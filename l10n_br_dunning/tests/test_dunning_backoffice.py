@@ -411,6 +411,35 @@ class TestDunningReports(DunningCase):
         self.assertIn("Balance after the credit", html)
         self.assertNotIn("Total owed", html)
 
+    def test_effectiveness_counts_days_in_the_customers_calendar(self):
+        """A reminder at 19h30 in Rio Branco (00h30 UTC of the next day) paid
+        that same evening was paid on the day it was sent, not the day before."""
+        acre = self._customer("João Acreano", "base.state_br_ac", False, "(68) 99912-3456")
+        move = self._invoice(acre, date(2026, 12, 10), 300.0)
+        line = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        event = (
+            self.env["dunning.event"]
+            .sudo()
+            .create(
+                {
+                    "move_line_id": line.id,
+                    "move_id": move.id,
+                    "partner_id": acre.id,
+                    "company_id": self.company.id,
+                    "stage_id": self.stages[3].id,
+                    "channel": "email",
+                    "state": "queued",
+                    "sent_at": datetime(2026, 12, 16, 0, 30),
+                    "amount_residual": 300.0,
+                }
+            )
+        )
+        self._pay(move, date=date(2026, 12, 15))
+        self.env.flush_all()
+        row = self.env["dunning.effectiveness"].search([("id", "=", event.id)])
+        self.assertEqual((row.date, row.paid_3, row.paid_7), (date(2026, 12, 15), 1, 1))
+        self.assertEqual(row.recovered, 300.0)
+
     def test_effectiveness_on_a_known_history(self):
         first = self._invoice(self.sp, date(2026, 12, 10), 1000.0)
         second = self._invoice(self.rj, date(2026, 12, 10), 500.0)
