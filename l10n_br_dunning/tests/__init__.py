@@ -20,6 +20,7 @@ from . import test_dunning_agreements
 from . import test_dunning_agreement_portal
 from . import test_dunning_agreement_cancel
 from . import test_dunning_agreement_term
+from . import test_dunning_agreement_clauses
 from . import test_dunning_portal_codes
 from . import test_dunning_portal_links
 from . import test_dunning_unsubscribe

@@ -1,0 +1,205 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The agreement's term read clause by clause in Brazilian Portuguese, as the
+customer reads it, each clause proven against what the software does
+(README: Agreements, "What each clause means in the software")."""
+
+from datetime import date, datetime
+
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import DunningCase
+
+NOW = datetime(2026, 12, 15, 13, 0)  # Tuesday, 10:00 in São Paulo
+
+
+@tagged("post_install", "-at_install")
+class TestDunningAgreementClauses(DunningCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._load_portuguese()
+        cls.company.write(
+            {
+                "phone": "(11) 3333-4444",
+                "dunning_agreement_max_installments": 12,
+                "dunning_agreement_min_installment": 10.0,
+                "dunning_contract_charges": True,
+                "dunning_fine_percent": 2.0,
+                "dunning_interest_percent": 1.0,
+            }
+        )
+        cls.sp.write({"lang": "pt_BR", "vat": "529.982.247-25"})
+        cls.manaus.write({"lang": "pt_BR", "vat": "11.222.333/0001-81", "is_company": True})
+        cls.move = cls._invoice(cls.sp, date(2026, 11, 28), 1000.0)
+
+    def setUp(self):
+        super().setUp()
+        self.frozen = freeze_time(NOW)
+        self.frozen.start()
+        self.addCleanup(self.frozen.stop)
+
+    @staticmethod
+    def _lines(moves):
+        return moves.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+
+    def _agreement(self, count=3, first=date(2026, 12, 22), down=0.0, moves=None):
+        agreement = self.env["dunning.agreement"]._propose(
+            self._lines(moves or self.move), count, first, down_payment=down
+        )
+        self._customer_accepts(agreement)
+        agreement.action_approve()
+        return agreement
+
+    @staticmethod
+    def _clause(agreement, number):
+        prefix = f"3.{number}. "
+        return next(line for line in agreement._term_text().splitlines() if line.startswith(prefix))
+
+    def _installment(self, agreement, number):
+        return agreement.installment_ids.filtered(lambda i: i.number == number)
+
+    def _pay_line(self, line, amount, day):
+        return (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move.line", active_ids=line.ids)
+            .create({"amount": amount, "payment_date": day})
+            ._create_payments()
+        )
+
+    def _check(self, when):
+        with freeze_time(when):
+            return self.env["dunning.agreement"]._check_broken()
+
+    # -- header and item 1: the parties and the debt (CDC arts. 42-A and 52) -------------------
+    def test_parties_debt_and_the_information_of_cdc_art_52(self):
+        agreement = self._agreement(count=12, down=100.0)
+        text = agreement._term_text()
+        self.assertIn("TERMO DE ACORDO DE PARCELAMENTO DE DÍVIDA", text)
+        self.assertIn("Credora: company_1_data, CNPJ 15.881.399/0001-34, Rua Augusta, 1500", text)
+        self.assertIn("Cliente: Maria Souza, CPF/CNPJ 529.982.247-25", text)
+        # The debt: the invoice, its due date, what it owed; the charges with
+        # their rates and period (15 days from Monday 30/11, the effective date).
+        self.assertIn(f"Fatura {self.move.name}, vencida em 28/11/2026: R$\xa01.000,00", text)
+        self.assertIn("Multa de 2,00 %, conforme o contrato: R$\xa020,00", text)
+        self.assertIn("Juros de mora de 1,00 % ao mês, pro rata die", text)
+        self.assertIn("até 15/12/2026, conforme o contrato: R$\xa05,00", text)
+        self.assertIn("Total devido: R$\xa01.025,00", text)
+        # Number, periodicity and amount of every installment; the total they add
+        # up to is the total owed (no financing interest: with and without it alike).
+        self.assertIn("Entrada, vencimento 15/12/2026", text)
+        self.assertIn("Parcela 12 de 12, vencimento 22/11/2027", text)
+        self.assertIn("As parcelas não têm juros de financiamento", text)
+        self.assertIn("com uma entrada de R$\xa0100,00 e 12 parcelas mensais", text)
+        self.assertAlmostEqual(sum(agreement.installment_ids.mapped("amount")), 1025.0)
+        # No forum clause at all: nothing takes the consumer away from their
+        # domicile (CDC art. 101, I).
+        self.assertNotIn("foro", text.lower())
+
+    def test_a_company_customer_and_a_single_installment(self):
+        other = self._invoice(self.manaus, date(2026, 11, 30), 600.0)
+        self.company.dunning_contract_charges = False
+        agreement = self._agreement(count=1, moves=other)
+        text = agreement._term_text()
+        self.assertIn("Cliente: Distribuidora Amazonas, CPF/CNPJ 11.222.333/0001-81", text)
+        self.assertIn("Nenhuma multa ou juros foram somados à dívida.", text)
+        self.assertIn("3.3. Nenhuma multa ou juros são cobrados sobre uma parcela paga", text)
+        self.assertIn("concordo em pagar em uma única parcela", text)
+        self.assertNotIn("1 parcelas", text)
+
+    # -- 2 and 3.2: how it is paid, paying early ------------------------------------------------
+    def test_3_2_paying_early_changes_nothing_but_what_is_still_due(self):
+        agreement = self._agreement(count=3)
+        amounts = {i.number: (i.date_due, i.amount) for i in agreement.installment_ids}
+        third = self._installment(agreement, 3)
+        self._pay_line(third.move_line_id, third.amount, date(2026, 12, 15))
+        self.assertTrue(third.move_line_id.reconciled, "the payment went to the installment paid")
+        self.assertEqual(agreement.state, "active")
+        self.assertEqual(
+            {i.number: (i.date_due, i.amount) for i in agreement.installment_ids}, amounts
+        )
+        for number in (1, 2):
+            line = self._installment(agreement, number).move_line_id
+            self.assertEqual(line.amount_residual, amounts[number][1])
+        self.assertAlmostEqual(agreement.amount_residual, 1025.0 - third.amount, 2)
+
+    def test_3_2_a_due_date_on_a_holiday_moves_to_the_next_business_day(self):
+        """Installment 1 due on Christmas (Friday 25/12/2026): payable without
+        charges on Monday 28/12, late from 29/12, broken only 31 days after the
+        28th; the term says how the days count."""
+        agreement = self._agreement(count=2, first=date(2026, 12, 25))
+        first = self._installment(agreement, 1)
+        for when, days in ((datetime(2026, 12, 28, 13), 0), (datetime(2026, 12, 29, 13), 1)):
+            with freeze_time(when):
+                [item] = [
+                    item
+                    for item in agreement.move_id._dunning_portal_installments()
+                    if item["line"] == first.move_line_id
+                ]
+                self.assertEqual(item["days_overdue"], days)
+                self.assertEqual(bool(item["charges"].total), bool(days))
+        self.assertFalse(self._check(datetime(2027, 1, 27, 13)))
+        self.assertEqual(self._check(datetime(2027, 1, 28, 13)), agreement)
+
+    # -- 3.3: an installment paid late ------------------------------------------------------
+    def test_3_3_late_charges_are_shown_not_added_to_the_installment(self):
+        agreement = self._agreement(count=3)
+        first = self._installment(agreement, 1)
+        self.assertIn("não são somados ao código de pagamento", self._clause(agreement, 3))
+        with freeze_time(datetime(2027, 1, 11, 13)):  # 20 days after Tuesday 22/12
+            [item] = [
+                item
+                for item in agreement.move_id._dunning_portal_installments()
+                if item["line"] == first.move_line_id
+            ]
+            self.assertEqual(item["days_overdue"], 20)
+            self.assertAlmostEqual(item["charges"].fine, round(first.amount * 0.02, 2), 2)
+            self.assertEqual(item["amount"], first.amount, "the installment keeps its amount")
+
+    # -- 3.4: breaking ----------------------------------------------------------------------------
+    def test_3_4_breaking_keeps_what_was_paid_and_the_dates(self):
+        for novation in (False, True):
+            with self.subTest(novation=novation):
+                self.company.dunning_agreement_novation = novation
+                moves = self._invoice(self.sp, date(2026, 11, 30), 900.0)
+                agreement = self._agreement(count=3, moves=moves)
+                clause = self._clause(agreement, 4)
+                self.assertIn("Se uma parcela atrasar mais de 30 dias", clause)
+                self.assertIn("nenhuma vence antecipadamente", clause)
+                dates = agreement.installment_ids.mapped("date_due")
+                first = self._installment(agreement, 1)
+                self._pay_line(first.move_line_id, first.amount, date(2026, 12, 22))
+                # Installment 2, due Friday 22/01/2027, is 31 days late on 22/02.
+                self.assertFalse(self._check(datetime(2027, 2, 21, 13)) & agreement)
+                self.assertIn(agreement, self._check(datetime(2027, 2, 22, 13)))
+                self.assertEqual(agreement.state, "broken")
+                self.assertTrue(first.move_line_id.reconciled, "what was paid is kept")
+                self.assertEqual(agreement.installment_ids.mapped("date_due"), dates)
+                self.assertAlmostEqual(
+                    agreement.amount_residual,
+                    900.0 + agreement.fine_amount + agreement.interest_amount - first.amount,
+                    2,
+                )
+                self.assertTrue(self._lines(moves).reconciled, "nothing re-invoiced")
+                self.assertEqual(
+                    agreement.activity_ids.activity_type_id,
+                    self.env.ref("mail.mail_activity_data_call"),
+                )
+                with self.assertRaisesRegex(UserError, "cannot be cancelled"):
+                    agreement.action_cancel()
+
+    # -- 3.5: cancellation ------------------------------------------------------------------------
+    def test_3_5_cancelling_before_any_payment_keeps_earlier_payments(self):
+        self._pay(self.move, 300.0, date(2026, 12, 1))
+        agreement = self._agreement(count=2)
+        self.assertAlmostEqual(agreement.debt_ids.amount, 700.0)
+        agreement.action_cancel()
+        self.assertEqual(self.move.amount_residual, 700.0)
+        self.assertEqual(self.move.payment_state, "partial")
+        down = self._agreement(count=2, down=50.0)
+        line = self._installment(down, 0).move_line_id
+        self._pay_line(line, 10.0, date(2026, 12, 15))  # part of the down payment
+        with self.assertRaisesRegex(UserError, "cannot be cancelled"):
+            down.action_cancel()
