@@ -256,7 +256,19 @@ class DunningAgreement(models.Model):
                 "allowed; the installment's amount does not change."
             ),
             late,
+            # A late down payment breaks it as an installment does
+            # (dunning.agreement.breaking): the term names it (item 2 and 3.5
+            # tell the down payment and the installments apart).
             env._(
+                "If the down payment or an installment is more than %(days)s days late, the "
+                "agreement is broken. The installments still open keep their due dates: none falls "
+                "due early. What was paid is kept and deducted, and the company's team will "
+                "contact the customer about the balance still open. %(after)s",
+                days=self.break_days,
+                after=after_break,
+            )
+            if self.installment_ids.filtered(lambda installment: not installment.number)
+            else env._(
                 "If an installment is more than %(days)s days late, the agreement is broken. The "
                 "installments still open keep their due dates: none falls due early. What was paid "
                 "is kept and deducted, and the company's team will contact the customer about the "

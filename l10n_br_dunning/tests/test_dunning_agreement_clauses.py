@@ -190,6 +190,19 @@ class TestDunningAgreementClauses(DunningCase):
                 with self.assertRaisesRegex(UserError, "cannot be cancelled"):
                     agreement.action_cancel()
 
+    def test_3_4_a_late_down_payment_breaks_the_agreement_and_the_term_says_so(self):
+        """The down payment is not an "installment" of the term (item 2 and 3.5
+        tell them apart), yet one 31 days late breaks the agreement: 3.4 names it."""
+        agreement = self._agreement(count=3, down=100.0)
+        self.assertFalse(self._check(datetime(2027, 1, 14, 13)) & agreement)
+        first = self._installment(agreement, 1)
+        self._pay_line(first.move_line_id, first.amount, date(2026, 12, 22))
+        self.assertIn(agreement, self._check(datetime(2027, 1, 15, 13)))
+        self.assertEqual(agreement.state, "broken")
+        self.assertIn(
+            "Se a entrada ou uma parcela atrasar mais de 30 dias", self._clause(agreement, 4)
+        )
+
     # -- 3.5: cancellation ------------------------------------------------------------------------
     def test_3_5_cancelling_before_any_payment_keeps_earlier_payments(self):
         self._pay(self.move, 300.0, date(2026, 12, 1))
