@@ -18,6 +18,7 @@ from odoo.tools.misc import format_amount, format_date, format_datetime, formatL
 
 from ..tools.agreements import term_address, term_field, term_sha256
 from ..tools.portal_codes import mask_vat
+from .account_move_line import PIX_KEY_TYPES
 from .dunning_context import PlanningContext
 
 ACCEPTED_VIA = [
@@ -250,10 +251,19 @@ class DunningAgreement(models.Model):
             late = env._("No late fee or interest is charged on an installment paid late.")
         return [
             nature,
+            # The agreement's page offers each installment's Pix code and
+            # nothing else (no bank slip, no card): the term names what it offers.
             env._(
-                "Each installment is paid by the means shown on the agreement's page (Pix, bank "
-                "slip or card, as offered), up to its due date. Paying ahead of time is always "
-                "allowed; the installment's amount does not change."
+                "Each installment is paid up to its due date by the Pix shown for it on the "
+                "agreement's page (copy-and-paste code and QR code), or by another means agreed "
+                "with the company. Paying ahead of time is always allowed; the installment's "
+                "amount does not change."
+            )
+            if self._term_pix_offered()
+            else env._(
+                "Each installment is paid up to its due date by the means the company gives "
+                "through its contacts (item 3.6). Paying ahead of time is always allowed; the "
+                "installment's amount does not change."
             ),
             late,
             # A late down payment breaks it as an installment does
@@ -305,6 +315,16 @@ class DunningAgreement(models.Model):
                 "time on the agreement's page."
             ),
         ]
+
+    def _term_pix_offered(self):
+        """Whether the agreement's page will show each installment's Pix code:
+        the company has a Brazilian account with a Pix key and the agreement
+        is in reais (``account.move.line._dunning_pix_code``)."""
+        self.ensure_one()
+        banks = self.company_id.partner_id.bank_ids.filtered(
+            lambda bank: bank.country_code == "BR" and bank.proxy_type in PIX_KEY_TYPES
+        )
+        return bool(banks) and self.currency_id.name == "BRL"
 
     def _acceptance_text(self):
         """The customer's sentence of acceptance, once, at the end of the term."""

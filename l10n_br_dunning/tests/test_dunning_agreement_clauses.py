@@ -125,6 +125,23 @@ class TestDunningAgreementClauses(DunningCase):
             self.assertEqual(line.amount_residual, amounts[number][1])
         self.assertAlmostEqual(agreement.amount_residual, 1025.0 - third.amount, 2)
 
+    def test_3_2_names_only_the_means_the_agreements_page_offers(self):
+        """The agreement's page offers each installment's Pix code, and nothing
+        else (no bank slip, no card): the clause says so."""
+        agreement = self._agreement()
+        clause = self._clause(agreement, 2)
+        self.assertNotIn("boleto", clause)
+        self.assertNotIn("cartão", clause)
+        self.assertIn("pelo meio que a empresa informar", clause)
+        self._company_pix_key()
+        other = self._invoice(self.sp, date(2026, 11, 30), 300.0)
+        with_pix = self._agreement(count=2, moves=other)
+        first = self._installment(with_pix, 1).move_line_id
+        self.assertTrue(first._dunning_pix_code(), "the page shows the installment's Pix")
+        clause = self._clause(with_pix, 2)
+        self.assertIn("pelo Pix mostrado para ela na página do acordo", clause)
+        self.assertIn("Pagar antecipadamente é sempre permitido", clause)
+
     def test_3_2_a_due_date_on_a_holiday_moves_to_the_next_business_day(self):
         """Installment 1 due on Christmas (Friday 25/12/2026): payable without
         charges on Monday 28/12, late from 29/12, broken only 31 days after the

@@ -21,6 +21,13 @@ class DunningAgreement(models.Model):
         charges.action_check_bank()
         return bool(charges.filtered(lambda charge: charge.state == "paid"))
 
+    def _term_pix_offered(self):
+        """A company with a Pix API account charges each installment by Pix
+        (a cobv created when first needed)."""
+        self.ensure_one()
+        account = self.env["dunning.pix.account"]._pix_account_id(self.company_id.id)
+        return bool(account and self.currency_id.name == "BRL") or super()._term_pix_offered()
+
     def _post_entry(self):
         """An invoice this agreement replaces paid by Pix, its notification
         not come yet: the agreement is not approved over it (the customer
