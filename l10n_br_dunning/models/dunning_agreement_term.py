@@ -249,10 +249,16 @@ class DunningAgreement(models.Model):
             )
         else:
             late = env._("No late fee or interest is charged on an installment paid late.")
-        return [
-            nature,
-            # The agreement's page offers each installment's Pix code and
-            # nothing else (no bank slip, no card): the term names what it offers.
+        # Days late count from the effective due date (the next business day in
+        # the customer's calendar), for the page's charges, the Pix and breaking.
+        business_day = env._(
+            "A due date on a Saturday, Sunday or holiday moves to the next business day: the "
+            "installment can be paid that day without late fee or interest, and the days late "
+            "(items 3.3 and 3.4) count from it."
+        )
+        # The agreement's page offers each installment's Pix code and
+        # nothing else (no bank slip, no card): the term names what it offers.
+        means = (
             env._(
                 "Each installment is paid up to its due date by the Pix shown for it on the "
                 "agreement's page (copy-and-paste code and QR code), or by another means agreed "
@@ -264,7 +270,11 @@ class DunningAgreement(models.Model):
                 "Each installment is paid up to its due date by the means the company gives "
                 "through its contacts (item 3.6). Paying ahead of time is always allowed; the "
                 "installment's amount does not change."
-            ),
+            )
+        )
+        return [
+            nature,
+            f"{means} {business_day}",
             late,
             # A late down payment breaks it as an installment does
             # (dunning.agreement.breaking): the term names it (item 2 and 3.5

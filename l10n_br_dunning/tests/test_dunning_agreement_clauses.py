@@ -159,6 +159,11 @@ class TestDunningAgreementClauses(DunningCase):
                 self.assertEqual(bool(item["charges"].total), bool(days))
         self.assertFalse(self._check(datetime(2027, 1, 27, 13)))
         self.assertEqual(self._check(datetime(2027, 1, 28, 13)), agreement)
+        clause = self._clause(agreement, 2)
+        self.assertIn(
+            "Um vencimento em sábado, domingo ou feriado passa para o dia útil seguinte", clause
+        )
+        self.assertIn("os dias de atraso (itens 3.3 e 3.4) contam a partir dele", clause)
 
     # -- 3.3: an installment paid late ------------------------------------------------------
     def test_3_3_late_charges_are_shown_not_added_to_the_installment(self):
