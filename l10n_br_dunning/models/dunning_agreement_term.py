@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import email_normalize
 from odoo.tools.misc import format_amount, format_date, format_datetime, formatLang
 
 from ..tools.agreements import term_address, term_field, term_sha256
@@ -304,9 +305,10 @@ class DunningAgreement(models.Model):
                 "paid under it, the agreement is not cancelled: it ends honoured or broken."
             ),
             env._(
-                "The customer may ask questions or the review of this agreement at any time, "
-                "through the company's contacts; no collection will expose the customer to "
-                "ridicule or pressure (CDC art. 42)."
+                "The customer may ask questions or the review of this agreement at any time "
+                "through the company's contacts: %(contacts)s; no collection will expose the "
+                "customer to ridicule, embarrassment or threats (CDC art. 42).",
+                contacts=self._term_contacts(),
             ),
             # Where the customer gets the term: what _send_term will do for them.
             env._(
@@ -325,6 +327,23 @@ class DunningAgreement(models.Model):
                 "time on the agreement's page."
             ),
         ]
+
+    def _term_contacts(self):
+        """The company's contacts clause 3.6 sends the customer to, named in
+        the term (kept, printed, signed on paper): the collections address
+        (else the company's e-mail) and the company's phone; else its address
+        above."""
+        self.ensure_one()
+        env, company = self.env, self.company_id
+        email = email_normalize(company.dunning_reply_to or "") or email_normalize(
+            company.email or ""
+        )
+        contacts = []
+        if email:
+            contacts.append(env._("e-mail %(email)s", email=email))
+        if term_field(company.phone) != "-":
+            contacts.append(env._("phone %(phone)s", phone=term_field(company.phone)))
+        return ", ".join(contacts) or env._("the creditor's address above")
 
     def _term_pix_offered(self):
         """Whether the agreement's page will show each installment's Pix code:

@@ -238,3 +238,18 @@ class TestDunningAgreementClauses(DunningCase):
         self._pay_line(line, 10.0, date(2026, 12, 15))  # part of the down payment
         with self.assertRaisesRegex(UserError, "cannot be cancelled"):
             down.action_cancel()
+
+    # -- 3.6: questions, review, CDC art. 42 ---------------------------------------------------
+    def test_3_6_names_the_company_contacts_it_refers_to(self):
+        """The clause sends the customer to "os contatos da empresa": the term
+        (kept, printed, signed on paper) names them."""
+        agreement = self._agreement()
+        clause = self._clause(agreement, 6)
+        self.assertIn("cobranca@aurora.example", clause)
+        self.assertIn("(11) 3333-4444", clause)
+        self.assertIn("ridículo, constrangimento ou ameaça (CDC art. 42)", clause)
+        # Without a phone: the e-mail alone.
+        self.company.phone = False
+        self.assertIn(
+            "pelos contatos da empresa: e-mail cobranca@aurora.example;", self._clause(agreement, 6)
+        )
