@@ -314,6 +314,10 @@ class TestDunningPix(DunningCase, HttpCase):
         with freeze_time(datetime(2026, 12, 3, 15, 0)):
             agreement = self.env["dunning.agreement"]._propose(receivable, 2, date(2026, 12, 10))
             self._customer_accepts(agreement).action_approve()
+        # A Pix API account (no static key on file): the term's clause 3.2
+        # names the Pix each installment's page shows.
+        self.assertFalse(self.company.partner_id.bank_ids.filtered("proxy_type"))
+        self.assertIn("by the Pix shown for it on the agreement's page", agreement.term_text)
         first = agreement.installment_ids.filtered(lambda i: i.number == 1).move_line_id
         with freeze_time(datetime(2026, 12, 4, 15, 0)):
             first._dunning_pix_code()
