@@ -78,8 +78,7 @@ class DunningPortalCode(models.Model):
             what=what,
         )
         html = Markup(
-            "<p>%s</p><p style='font-size: 22px; letter-spacing: 4px;'><b>%s</b></p>"
-            "<p>%s</p><p>%s<br/>CNPJ %s</p>"
+            "<p>%s</p><p style='font-size: 22px; letter-spacing: 4px;'><b>%s</b></p><p>%s</p>%s"
         ) % (
             env._("Your code to confirm %(what)s:", what=what),
             code,
@@ -87,8 +86,7 @@ class DunningPortalCode(models.Model):
                 "It is valid for 10 minutes. Do not share it: our team never asks for it. "
                 "If you did not ask for it, ignore this message."
             ),
-            company.name,
-            company.vat or "-",
+            company._dunning_signature_html(),
         )
         subject = env._("%(company)s: your code", company=company.name)
         channel, sent_to = partner._dunning_write_now(company, sms_body, subject, html)

@@ -186,12 +186,11 @@ class DunningPortalRequest(models.Model):
         )
         env = self.with_context(lang=partner._dunning_lang(company)).env
         sms_body, subject, sentence, url, label = compose(env)
-        html = Markup("<p>%s</p><p><a href='%s'>%s</a></p><p>%s<br/>CNPJ %s</p>") % (
+        html = Markup("<p>%s</p><p><a href='%s'>%s</a></p>%s") % (
             sentence,
             url,
             label,
-            company.name,
-            company.vat or "-",
+            company._dunning_signature_html(),
         )
         _channel, sent_to = partner._dunning_write_now(company, sms_body, subject, html)
         Request.create(

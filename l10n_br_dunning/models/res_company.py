@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import time, timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize, formataddr, formatLang
@@ -530,6 +532,15 @@ class ResCompany(models.Model):
         if not country or country.code == "BR":
             return "CNPJ"
         return country.vat_label or self.env._("Tax ID")
+
+    def _dunning_signature_html(self):
+        """The company as the e-mails written at once (one-time codes, new
+        links) sign: its name, then its tax id with its own label, as the
+        reminders' footer names it, only when it is on file."""
+        self.ensure_one()
+        if not self.vat:
+            return Markup("<p>%s</p>") % self.name
+        return Markup("<p>%s<br/>%s %s</p>") % (self.name, self._dunning_vat_label(), self.vat)
 
     def _dunning_percent_text(self, value):
         """ "2 %", "0,5 %": a rate of the contracts (late fee, interest) as the

@@ -176,6 +176,47 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
             proposal._acceptance_moment(), "12/15/2026 09:00:00 (America/Manaus, UTC-04:00)"
         )
 
+    def test_agreement_e_mails_name_the_company_s_tax_id_by_its_label_and_only_when_on_file(self):
+        """The term, acceptance and cancellation e-mails signed "CNPJ" by hand:
+        "CNPJ" followed by nothing for a company without its tax id, "CNPJ" for
+        a company abroad. They name it as the reminders' footer does
+        (res.company._dunning_vat_label), and only when it is on file."""
+        self._load_portuguese()
+        self.sp.lang = "pt_BR"
+        agreement = self._proposal()
+        xmlids = (
+            "l10n_br_dunning.mail_template_dunning_agreement_term",
+            "l10n_br_dunning.mail_template_dunning_agreement_acceptance",
+            "l10n_br_dunning.mail_template_dunning_agreement_cancelled",
+        )
+
+        def bodies():
+            agreement.company_id.invalidate_recordset()
+            return [
+                self.env.ref(xmlid)._render_field("body_html", agreement.ids, compute_lang=True)[
+                    agreement.id
+                ]
+                for xmlid in xmlids
+            ]
+
+        vat = self.company.vat
+        for body in bodies():
+            self.assertIn("Atenciosamente", body)
+            self.assertIn(f"CNPJ {vat}", body)
+        self.company.partner_id.vat = False
+        for body in bodies():
+            self.assertIn("Atenciosamente", body)
+            self.assertIn(self.company.name, body)
+            self.assertNotIn("CNPJ", body)
+        self.company.partner_id.write(
+            {"country_id": self.env.ref("base.us").id, "vat": "12-3456789"}
+        )
+        label = self.company.with_context(lang="pt_BR")._dunning_vat_label()
+        self.assertEqual(label, "Identificação fiscal")
+        for body in bodies():
+            self.assertIn(f"{label} 12-3456789", body)
+            self.assertNotIn("CNPJ", body)
+
     # -- the collections team's proposals ------------------------------------------------------
     def test_no_agreement_e_mail_leaves_without_the_company_s_address(self):
         """As for reminders: a company without an e-mail address sends nothing

@@ -163,6 +163,30 @@ class TestDunningPortalCodes(DunningCase, HttpCase):
         self.assertEqual(response.status_code, 400)
         self.assertFalse(self.sp.mobile)
 
+    def test_the_code_e_mail_names_the_company_s_tax_id_by_its_label_and_only_when_on_file(self):
+        """The code e-mail signed "CNPJ" by hand, and "CNPJ -" for a company
+        without its tax id on file; it names it as the reminders' footer does
+        (res.company._dunning_vat_label), and only when it is on file."""
+        self.sp.mobile = False
+
+        def mail():
+            self._save()
+            return (
+                self.env["mail.mail"]
+                .sudo()
+                .search([("email_to", "=", self.sp.email)], order="id desc", limit=1)
+            )
+
+        body = mail().body_html
+        self.assertIn("O seu código para confirmar", body)
+        self.assertIn(f"CNPJ {self.company.vat}", body)
+        self.company.partner_id.vat = False
+        self.company.invalidate_recordset()
+        body = mail().body_html
+        self.assertIn(self.company.name, body)
+        self.assertNotIn("CNPJ", body)
+        self.assertNotIn("<br>-", body.replace("<br/>", "<br>"))
+
     def test_a_logged_in_customer_sees_the_number_the_regua_texts(self):
         """Her mobile field holds a landline, her phone field her mobile: the
         form shows the mobile the SMS go to, not the landline."""
