@@ -197,6 +197,26 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         self.assertIn("o_dunning_renegotiated", listed)
         self.assertNotIn("fa-check", listed)
 
+    def test_while_proposed_the_regua_sends_nothing_about_the_invoices_it_covers(self):
+        """The term e-mail says "não enviaremos lembretes sobre as faturas
+        incluídas" while the proposal waits: the régua, run day after day,
+        sends nothing about the covered invoice on any channel, while the
+        invoice left out is still reminded; refused, the invoice is reminded
+        again (so the silence was the pause)."""
+        self.assertEqual(self._accept(3).status_code, 303)
+        agreement = self._agreements()
+        self.assertEqual(agreement.state, "proposed")
+        told = agreement.message_ids.filtered(lambda m: self.sp in m.partner_ids)
+        self.assertIn("não enviaremos lembretes sobre as faturas incluídas", told[:1].body)
+        for day in range(16, 31):  # to the left-out invoice's due date
+            self._run(datetime(2026, 12, day, 13, 0))
+        self.assertFalse(self._sent(self.move))
+        self.assertTrue(self._sent(self.later), "the invoice not covered is reminded")
+        agreement.action_cancel()
+        self.assertFalse(self.move.dunning_paused)
+        self._run(datetime(2027, 1, 4, 13, 0))  # 31/12 and 1/1 closed, then a weekend
+        self.assertTrue(self._sent(self.move), "refused: the invoice is reminded again")
+
     def test_the_portal_approves_within_the_rules_when_the_company_lets_it(self):
         self.company.dunning_agreement_portal_approves = True
         response = self._accept(2)

@@ -314,6 +314,29 @@ class TestDunningAgreements(DunningCase):
             self._pay_line(line)
         self.assertEqual(agreement.state, "honoured")
 
+    def test_a_broken_agreement_deducts_what_was_paid_and_gives_a_person_a_to_do(self):
+        """The e-mail of a broken agreement promises "o que você já pagou está
+        mantido e será descontado, e nossa equipe entrará em contato": the
+        installment paid stays paid, the customer owes only the rest (not the
+        original invoices again), and a person of the team (``_collections_user``)
+        has a to-do on the agreement."""
+        agreement = self._approved(count=3)
+        lines = agreement.installment_ids.sorted("number").move_line_id
+        total = self._due(self.sp)
+        self.assertAlmostEqual(total, 1234.56, places=2)
+        paid = lines[0].amount_residual
+        self._pay_line(lines[0], day=date(2026, 12, 10))
+        self._run(datetime(2027, 2, 12, 13, 0))  # the 2nd (10/01) is 33 days late
+        self.assertEqual(agreement.state, "broken")
+        self.assertAlmostEqual(self._due(self.sp), round(total - paid, 2), places=2)
+        self.assertTrue(lines[0].reconciled)
+        self.assertTrue(all(line.reconciled for line in self._lines(self.first | self.second)))
+        activity = agreement.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertTrue(activity.user_id)
+        self.assertEqual(activity.user_id, agreement._collections_user())
+        self.assertIn("late", activity.note)
+
     def test_a_broken_agreement_is_not_warned_it_will_end(self):
         """Once broken, the agreement's e-mail about an open installment says it
         ended as its terms provide (what was paid is kept, the team will call),
