@@ -34,15 +34,17 @@ class ResPartner(models.Model):
         return self._dunning_message_company().name
 
     def _dunning_wa_company_identity(self):
-        """The supplier's CNPJ and address, as CDC art. 42-A asks (the closing
+        """The supplier's tax id and address, as CDC art. 42-A asks (the closing
         sentence of the suggested templates); never empty."""
-        partner = self._dunning_message_company().partner_id
+        company = self._dunning_message_company()
+        partner = company.partner_id
         # "São Paulo/SP"; a state without a city is no address.
         city = f"{partner.city}/{partner.state_id.code}" if partner.state_id.code else partner.city
         address = ", ".join(filter(None, (partner.street, partner.street2, partner.city and city)))
         parts = []
         if partner.vat:
-            parts.append(self.env._("CNPJ %(vat)s", vat=partner.vat))
+            # Named as the e-mails' footer names it: CNPJ, else its country's word.
+            parts.append(f"{company._dunning_vat_label()} {partner.vat}")
         if address:
             parts.append(address)
         return ", ".join(parts) or "-"

@@ -497,6 +497,24 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
         self.assertEqual(name, "Comércio de Papéis São João")
         self.assertEqual(name, customer._dunning_addressed_name())
 
+    def test_the_closing_sentence_names_the_tax_id_by_the_company_s_label(self):
+        """{{6}} of the suggested templates (the supplier's tax id and address,
+        CDC art. 42-A) said "CNPJ" by hand: a company abroad's tax id was called
+        a CNPJ. It names it as the e-mails' footer does
+        (res.company._dunning_vat_label), and leaves it out when none is on file."""
+        partner = self.sp.with_company(self.company)
+        identity = partner._dunning_wa_company_identity()
+        self.assertTrue(identity.startswith(f"CNPJ {self.company.vat}, "), identity)
+        self.company.partner_id.write(
+            {"country_id": self.env.ref("base.us").id, "vat": "12-3456789"}
+        )
+        label = self.company._dunning_vat_label()
+        self.assertNotEqual(label, "CNPJ")
+        identity = partner._dunning_wa_company_identity()
+        self.assertTrue(identity.startswith(f"{label} 12-3456789, "), identity)
+        self.company.partner_id.vat = False
+        self.assertNotIn(label, partner._dunning_wa_company_identity())
+
     def test_an_invoice_in_dollars_says_the_dollars_beside_the_reais(self):
         usd = self.setup_other_currency(
             "USD", rates=[("2026-10-01", 1 / 5.0), ("2026-12-01", 1 / 4.0)]
