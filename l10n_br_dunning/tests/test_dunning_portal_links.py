@@ -68,6 +68,32 @@ class TestDunningPortalLinks(DunningCase, HttpCase):
         with freeze_time(datetime(2027, 1, 28, 13, 0)):  # the new link's 7 days are over
             self.assertEqual(self._open().status_code, 410)
 
+    def test_the_pages_ask_for_a_call_only_with_the_number_to_call(self):
+        """The letter's page and a cancelled invoice's page said "ou ligue para
+        nós" with no number anywhere on them (a company without a phone; the
+        cancelled page never shows it): they offer a call only with the
+        company's number, as the e-mails do."""
+        cancelled = self._invoice(self.sp, date(2026, 11, 10), 50.0)
+        cancelled._portal_ensure_token()
+        cancelled.button_draft()
+        cancelled.button_cancel()
+
+        def texts():
+            letter = self.url_open(f"/l/{self.move._dunning_letter_url().rsplit('/', 1)[1]}")
+            self.assertEqual(letter.status_code, 200)
+            gone = self._open(cancelled)
+            self.assertEqual(gone.status_code, 410)
+            self.assertIn("foi cancelada", gone.text)
+            return [" ".join(self._text(page.text).split()) for page in (letter, gone)]
+
+        with freeze_time(datetime(2026, 12, 15, 13, 0)):
+            self.company.phone = False
+            for text in texts():
+                self.assertNotIn("ligue", text)
+            self.company.phone = "+55 11 3456-7890"
+            for text in texts():
+                self.assertIn("Ou ligue para nós: +55 11 3456-7890", text)
+
     def test_a_valid_link_cannot_renew_the_customers_links(self):
         """Whoever holds a link that still opens the invoice cannot make it send
         new links (which would stop the customer's own)."""
