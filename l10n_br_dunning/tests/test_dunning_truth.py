@@ -137,12 +137,21 @@ class TestDunningTwoCompanies(DunningCase):
         )
         ours = self._invoice(customer, date(2026, 12, 1), 80.0)
         theirs = self._invoice(customer, date(2026, 12, 1), 90.0, company=self.rio)
-        # The accountant of São Paulo, with both companies active, records a promise.
+        # The accountant of São Paulo, with both companies active, records a
+        # promise: the customer owes both and no call asks, so the wizard asks
+        # which company's; São Paulo's is chosen.
         wizard = self.env["dunning.call.outcome"].with_context(
             allowed_company_ids=[self.company.id, self.rio.id], default_partner_id=customer.id
         )
+        self.assertFalse(wizard.default_get(["partner_id", "company_id"]).get("company_id"))
         with freeze_time(datetime(2026, 12, 10, 15, 0)):
-            outcome = wizard.create({"outcome": "promise", "promise_date": date(2026, 12, 18)})
+            outcome = wizard.create(
+                {
+                    "company_id": self.company.id,
+                    "outcome": "promise",
+                    "promise_date": date(2026, 12, 18),
+                }
+            )
             self.assertEqual(outcome.move_ids, ours)
             outcome.action_record()
         self.assertTrue(ours.dunning_paused)
@@ -565,8 +574,8 @@ class TestDunningOneDefinition(DunningCase):
         offered = self.env["account.move"].search(safe_eval(fields_["move_ids"]["domain"], values))
         self.assertEqual(offered, move)
         outcome = self.env["dunning.call.outcome"].with_context(default_partner_id=self.sp.id)
-        defaults = outcome.default_get(["partner_id", "move_ids"])
-        self.assertEqual(defaults["move_ids"], [Command.set(move.ids)])
+        defaults = outcome.default_get(["partner_id", "company_id"])
+        self.assertEqual(outcome.new(defaults).move_ids._origin, move)
 
 
 @tagged("post_install", "-at_install")
