@@ -5,11 +5,27 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import LazyTranslate
 
+from ..tools.agreements import CANCEL_REFUSED, cancel_refusal
 from ..tools.portal_rules import link_state
-from .dunning_context import to_utc
+from .dunning_context import PlanningContext, to_utc
 
 _lt = LazyTranslate(__name__)
 
+
+CANCEL_GROUNDS = [
+    ("customer_request", "The customer asked"),
+    ("first_payment_missed", "The first payment was not made"),
+    ("withdrawn", "Proposal withdrawn before the customer accepted it"),
+]
+CANCEL_CHANNELS = [
+    ("email", "E-mail"),
+    ("phone", "Phone"),
+    ("portal", "Portal"),
+    ("whatsapp", "WhatsApp"),
+    ("letter", "Letter"),
+    ("in_person", "In person"),
+    ("other", "Other"),
+]
 
 STATES = [
     ("to_accept", "Awaiting acceptance"),
@@ -70,6 +86,20 @@ class DunningAgreement(models.Model):
     approved_at = fields.Datetime("Approved on", readonly=True, copy=False)
     approved_uid = fields.Many2one("res.users", "Approved by", readonly=True, copy=False)
     cancelled_at = fields.Datetime("Cancelled on", readonly=True, copy=False)
+    # Clause 3.5 of the term: an agreement the customer accepted (on the portal
+    # or on paper) is cancelled only at their request or when its first payment
+    # is not made; the ground is kept (tools/agreements.py ``cancel_refusal``).
+    cancel_ground = fields.Selection(
+        CANCEL_GROUNDS, "Cancellation ground", readonly=True, copy=False
+    )
+    cancel_channel = fields.Selection(
+        CANCEL_CHANNELS,
+        "Customer asked by",
+        readonly=True,
+        copy=False,
+        help="How the customer asked to cancel the agreement.",
+    )
+    cancel_note = fields.Char("Cancellation note", readonly=True, copy=False)
     broken_at = fields.Datetime("Broken on", readonly=True, copy=False)
     amount_residual = fields.Monetary("Still due", compute="_compute_amount_residual", store=True)
     term_attachment_id = fields.Many2one(
@@ -317,15 +347,73 @@ class DunningAgreement(models.Model):
 
     # -- cancelling -------------------------------------------------------------------------------
     def action_cancel(self):
+        """The "Cancel agreement" button: a proposal the customer never accepted
+        is withdrawn at once; an accepted one asks for the ground of clause 3.5
+        (the customer asked, or the first payment was not made)."""
+        if any(agreement.state in ("cancelled", "honoured") for agreement in self):
+            raise UserError(self.env._("This agreement can no longer be cancelled."))
+        if any(agreement.accepted_at for agreement in self):
+            self.ensure_one()
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Cancel agreement"),
+                "res_model": "dunning.agreement.cancel",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_agreement_id": self.id},
+            }
+        return self._cancel()
+
+    def _first_payment_late(self):
+        """(due date, late?) of the agreement's first payment (the down
+        payment, else installment 1), its days late counted as the agreement's
+        own are (from the effective due date, in the customer's calendar); for
+        a proposal not approved, installment 1's date passed (no payment code
+        exists before approval, the down payment is due on approval)."""
+        self.ensure_one()
+        installments = self.installment_ids.sorted("number")
+        if not self.move_id:
+            first = installments.filtered("number")[:1]
+            return first.date_due, bool(self._first_due_passed())
+        first = installments[:1]
+        line = first.move_line_id
+        if not line:
+            return first.date_due, False
+        context = PlanningContext(self.env)
+        today = context.today(
+            self.company_id, self.partner_id.commercial_partner_id, to_utc(fields.Datetime.now())
+        )
+        late = line.amount_residual > 0 and line._dunning_days_overdue(today, context) > 0
+        return first.date_due, late
+
+    def _cancel(self, ground=None, channel=None, note=None):
+        """Cancel, as clause 3.5 of the term allows: a proposal never accepted
+        freely; an accepted one only at the customer's request (how they asked
+        is kept) or once its first payment is late. The ground is recorded on
+        the agreement and in its chatter."""
         for agreement in self:
             if agreement.state in ("cancelled", "honoured"):
                 raise UserError(self.env._("This agreement can no longer be cancelled."))
+            accepted = bool(agreement.accepted_at)
+            due, late = agreement._first_payment_late() if accepted else (None, False)
+            refusal = cancel_refusal(accepted, ground, channel, late)
+            if refusal:
+                raise UserError(agreement._cancel_refusal_text(refusal, due))
             # The customer accepted it (or it was in force): they are told, before
             # the régua reminds them of the invoices again.
             told = agreement.state not in ("to_accept",)
-            agreement.cancelled_at = fields.Datetime.now()
             if agreement.move_id:
+                # Refuses when anything was paid (before anything is written).
                 agreement._reverse_entry()
+            agreement.write(
+                {
+                    "cancelled_at": fields.Datetime.now(),
+                    "cancel_ground": ground if accepted else "withdrawn",
+                    "cancel_channel": channel if ground == "customer_request" else False,
+                    "cancel_note": (note or "").strip() or False,
+                }
+            )
+            agreement._note_cancel_ground()
             agreement._resume_replaced()
             agreement.activity_ids.unlink()
             # The invoices are open again: the régua plans them from where they
@@ -334,6 +422,42 @@ class DunningAgreement(models.Model):
             if told:
                 agreement._tell_cancelled()
         return True
+
+    def _cancel_refusal_text(self, refusal, due):
+        env = self.env
+        if refusal == CANCEL_REFUSED["ground"]:
+            return env._(
+                "The customer accepted this agreement: its term (clause 3.5) lets the company "
+                "cancel it only at the customer's request or when its first payment is not "
+                "made. Say which."
+            )
+        if refusal == CANCEL_REFUSED["channel"]:
+            return env._(
+                "Say how the customer asked to cancel the agreement (e-mail, phone, portal...)."
+            )
+        return env._(
+            "The first payment of this agreement, due on %(date)s, is not late: its term "
+            "(clause 3.5) lets the company cancel it for a first payment not made only after "
+            "its due date (the next business day when it falls on a weekend or holiday). "
+            "Cancel it at the customer's request, or wait.",
+            date=due.strftime("%d/%m/%Y") if due else "-",
+        )
+
+    def _note_cancel_ground(self):
+        self.ensure_one()
+        fields_ = self._fields
+        ground = dict(fields_["cancel_ground"]._description_selection(self.env)).get(
+            self.cancel_ground
+        )
+        body = self.env._("Cancelled. Ground: %(ground)s.", ground=ground)
+        if self.cancel_channel:
+            channel = dict(fields_["cancel_channel"]._description_selection(self.env)).get(
+                self.cancel_channel
+            )
+            body += " " + self.env._("Asked by: %(channel)s.", channel=channel)
+        if self.cancel_note:
+            body += " " + self.env._("Note: %(note)s", note=self.cancel_note)
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def _tell_cancelled(self):
         """E-mail the customer that this agreement was cancelled (or their

@@ -213,6 +213,21 @@ class DunningCase(AccountTestInvoicingCommon):
         self.assertEqual(urlsplit(response.headers["Location"]).path, "/my", path)
         return response
 
+    def _cancel_agreement(self, agreement, ground="customer_request", channel="phone", note=""):
+        """The collections team cancels ``agreement`` as its button does: at once
+        when the customer never accepted it, else through the form asking the
+        ground of clause 3.5 (returns what the button returned)."""
+        action = agreement.action_cancel()
+        if not isinstance(action, dict):
+            return action
+        self.assertEqual(action["res_model"], "dunning.agreement.cancel")
+        wizard = (
+            self.env["dunning.agreement.cancel"]
+            .with_context(**action["context"])
+            .create({"ground": ground, "channel": channel, "note": note})
+        )
+        return wizard.action_confirm()
+
     @staticmethod
     def _customer_accepts(agreement, via="token"):
         """The customer accepts the whole term of ``agreement`` on the portal, as

@@ -42,7 +42,7 @@ class TestDunningAgreementCancel(DunningCase):
             )
             self._customer_accepts(agreement).action_approve()
             self.assertTrue(self._receivable(move).reconciled, "the agreement settles it")
-            agreement.action_cancel()
+            self._cancel_agreement(agreement)
         self.assertEqual(agreement.state, "cancelled")
         return agreement
 
@@ -135,7 +135,7 @@ class TestDunningAgreementCancel(DunningCase):
         )
         self.assertEqual(sum(agreement.installment_ids.mapped("amount")), 550.0)
         with freeze_time(TODAY):
-            agreement.action_cancel()
+            self._cancel_agreement(agreement)
         self.assertEqual(self._state(invoice), before)
         self.assertEqual(self._receivable(invoice).amount_residual_currency, 100.0)
 
@@ -152,7 +152,7 @@ class TestDunningAgreementCancel(DunningCase):
         self._run(datetime(2026, 12, 4, 13, 0))  # settled: nothing planned
         self.assertFalse(self._receivable(invoice).dunning_next_action_at)
         with freeze_time(datetime(2026, 12, 4, 14, 0)):
-            agreement.action_cancel()
+            self._cancel_agreement(agreement)
         self.assertTrue(self._receivable(invoice).dunning_next_action_at)
         before = len(self._events(invoice))
         self._run(datetime(2026, 12, 8, 13, 0))
@@ -216,7 +216,7 @@ class TestDunningAgreementCancel(DunningCase):
                 self._receivable(invoice), 2, date(2026, 12, 10)
             )
             self._customer_accepts(proposed)  # awaiting a collections user
-            proposed.action_cancel()
+            self._cancel_agreement(proposed)
         told = self._customer_mails(proposed)
         self.assertEqual(len(told), 1)
         self.assertIn("could not approve", told.body)
@@ -225,7 +225,7 @@ class TestDunningAgreementCancel(DunningCase):
             unanswered = self.env["dunning.agreement"]._propose(
                 self._receivable(other), 2, date(2026, 12, 10)
             )
-            unanswered.action_cancel()  # the team's own proposal, never accepted
+            self._cancel_agreement(unanswered)  # the team's own proposal, never accepted
         self.assertFalse(self._customer_mails(unanswered))
 
     def test_a_customer_without_e_mail_is_left_for_the_team_to_tell(self):

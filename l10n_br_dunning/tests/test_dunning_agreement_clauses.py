@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -210,7 +211,7 @@ class TestDunningAgreementClauses(DunningCase):
                     self.env.ref("mail.mail_activity_data_call"),
                 )
                 with self.assertRaisesRegex(UserError, "cannot be cancelled"):
-                    agreement.action_cancel()
+                    self._cancel_agreement(agreement)
 
     def test_3_4_a_late_down_payment_breaks_the_agreement_and_the_term_says_so(self):
         """The down payment is not an "installment" of the term (item 2 and 3.5
@@ -230,14 +231,109 @@ class TestDunningAgreementClauses(DunningCase):
         self._pay(self.move, 300.0, date(2026, 12, 1))
         agreement = self._agreement(count=2)
         self.assertAlmostEqual(agreement.debt_ids.amount, 700.0)
-        agreement.action_cancel()
+        self._cancel_agreement(agreement)
         self.assertEqual(self.move.amount_residual, 700.0)
         self.assertEqual(self.move.payment_state, "partial")
         down = self._agreement(count=2, down=50.0)
         line = self._installment(down, 0).move_line_id
         self._pay_line(line, 10.0, date(2026, 12, 15))  # part of the down payment
         with self.assertRaisesRegex(UserError, "cannot be cancelled"):
-            down.action_cancel()
+            self._cancel_agreement(down)
+
+    def _collector(self):
+        """A collections user (no administrator): cancels through the button's form."""
+        return self.env["res.users"].create(
+            {
+                "name": "Cobrança",
+                "login": "cobranca-clausula-35",
+                "email": "cobranca@example.com",
+                "lang": "pt_BR",
+                "company_id": self.company.id,
+                "company_ids": [Command.set(self.company.ids)],
+                "groups_id": [
+                    Command.link(self.env.ref("l10n_br_dunning.group_dunning_user").id),
+                    Command.link(self.env.ref("account.group_account_invoice").id),
+                ],
+            }
+        )
+
+    def _cancel_form(self, agreement, user, **values):
+        # As the web client calls it: the user's language in the context.
+        agreement = agreement.with_user(user).with_context(lang=user.lang)
+        action = agreement.action_cancel()
+        self.assertEqual(action["res_model"], "dunning.agreement.cancel")
+        return (
+            self.env["dunning.agreement.cancel"]
+            .with_user(user)
+            .with_context(lang=user.lang, **action["context"])
+            .create(values)
+        )
+
+    def test_3_5_an_accepted_agreement_is_cancelled_only_on_the_grounds_of_its_term(self):
+        """Clause 3.5: "a pedido do cliente ou se o primeiro pagamento não for
+        feito". The team cannot cancel an accepted agreement at will: the form
+        asks the ground; "first payment not made" only once it is late (first
+        date Saturday 19/12: payable on Monday 21/12, late on Tuesday 22/12);
+        the customer's request says how they asked; all kept and noted."""
+        collector = self._collector()
+        agreement = self._agreement(count=2, first=date(2026, 12, 19))
+        clause = self._clause(agreement, 5)
+        self.assertIn("a pedido do cliente", clause)
+        self.assertIn("primeiro pagamento", clause)
+        as_collector = agreement.with_user(collector).with_context(lang="pt_BR")
+        with self.assertRaisesRegex(UserError, "pedido do cliente"):
+            as_collector._cancel()  # no ground: refused
+        for when in (datetime(2026, 12, 15, 13), datetime(2026, 12, 21, 13)):
+            with freeze_time(when), self.assertRaisesRegex(UserError, "não está atrasado"):
+                self._cancel_form(
+                    agreement, collector, ground="first_payment_missed"
+                ).action_confirm()
+        with self.assertRaisesRegex(UserError, "como o cliente pediu"):
+            as_collector._cancel("customer_request")
+        self.assertEqual(agreement.state, "approved")
+        self.assertTrue(self._lines(self.move).reconciled, "nothing was undone")
+        with freeze_time(datetime(2026, 12, 22, 13)):
+            self._cancel_form(
+                agreement, collector, ground="first_payment_missed", note="sem resposta"
+            ).action_confirm()
+        self.assertEqual(agreement.state, "cancelled")
+        self.assertEqual(agreement.cancel_ground, "first_payment_missed")
+        self.assertFalse(agreement.cancel_channel)
+        self.assertEqual(self.move.amount_residual, 1000.0)
+        note = agreement.message_ids.filtered(lambda m: "Motivo" in (m.body or ""))
+        self.assertIn("O primeiro pagamento não foi feito", note.body)
+        self.assertIn("sem resposta", note.body)
+
+    def test_3_5_the_customer_asked_and_how_is_recorded(self):
+        collector = self._collector()
+        agreement = self._agreement(count=2, down=50.0)
+        self._cancel_form(
+            agreement,
+            collector,
+            ground="customer_request",
+            channel="email",
+            note="e-mail de 15/12",
+        ).action_confirm()
+        self.assertEqual(agreement.state, "cancelled")
+        self.assertEqual(
+            (agreement.cancel_ground, agreement.cancel_channel, agreement.cancel_note),
+            ("customer_request", "email", "e-mail de 15/12"),
+        )
+        note = agreement.message_ids.filtered(lambda m: "Motivo" in (m.body or ""))
+        self.assertIn("O cliente pediu", note.body)
+        self.assertIn("E-mail", note.body)
+
+    def test_3_5_a_proposal_never_accepted_is_withdrawn_freely(self):
+        """The clause binds an accepted agreement: the team's own proposal the
+        customer never accepted is withdrawn at once, noted as such."""
+        collector = self._collector()
+        proposal = self.env["dunning.agreement"]._propose(
+            self._lines(self.move), 2, date(2026, 12, 22)
+        )
+        self.assertEqual(proposal.state, "to_accept")
+        proposal.with_user(collector).action_cancel()
+        self.assertEqual(proposal.state, "cancelled")
+        self.assertEqual(proposal.cancel_ground, "withdrawn")
 
     # -- 3.6: questions, review, CDC art. 42 ---------------------------------------------------
     def test_3_6_names_the_company_contacts_it_refers_to(self):

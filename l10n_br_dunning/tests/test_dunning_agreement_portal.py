@@ -286,7 +286,7 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         self.company.dunning_agreement_portal_approves = True
         response = self._accept(3)
         agreement = self._agreements()
-        agreement.action_cancel()
+        self._cancel_agreement(agreement)
         self.assertEqual(self.move.amount_residual, 1180.5)
         html = self.url_open(response.headers["Location"]).text
         text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())

@@ -157,7 +157,7 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         headers = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Host": "cobranca.example"}
         agreement = self._accept_on_page(headers)
         self.assertEqual(agreement.accepted_ip, "127.0.0.1", "a header alone proves nothing")
-        agreement.action_cancel()
+        self._cancel_agreement(agreement)
         with patch.dict(config.options, {"proxy_mode": True}):
             agreement = self._accept_on_page(headers)
         self.assertEqual(agreement.accepted_ip, "203.0.113.9")
@@ -304,7 +304,7 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         self.assertEqual(self._codes_sent(), sent, "no second code")
         other = self._invoice(self.sp, date(2026, 11, 30), 600.0)
         proposal, _url, accept = self._sent_for_acceptance(other)
-        proposal.action_cancel()
+        self._cancel_agreement(proposal)
         old_link = {**data, "access_token": proposal.access_token, "term_sha256": "0" * 64}
         cancelled = self.url_open(accept, data=old_link, allow_redirects=False)
         self.assertEqual(cancelled.status_code, 400)
@@ -345,7 +345,7 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         self.assertEqual(len(todo), 1, "the team is told once")
         self.assertIn("can no longer accept", todo.summary)
         self.assertIn("can no longer be accepted", agreement.message_ids[:1].body)
-        agreement.action_cancel()
+        self._cancel_agreement(agreement)
         self.assertEqual(agreement.state, "cancelled")
 
     def test_a_proposal_whose_first_date_passed_is_no_longer_offered(self):
@@ -493,7 +493,7 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         link days, then answers 410; the customer logged in still sees it."""
         agreement = self._proposal()
         self._customer_accepts(agreement).action_approve()
-        agreement.action_cancel()
+        self._cancel_agreement(agreement)
         url = f"/my/agreements/{agreement.id}?access_token={agreement.access_token}"
         self.assertEqual(self.url_open(url).status_code, 200)
         with freeze_time(NOW + timedelta(days=self.company.dunning_link_days + 2)):
@@ -514,7 +514,7 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         with their live links."""
         agreement = self._proposal()
         self._customer_accepts(agreement).action_approve()
-        agreement.action_cancel()
+        self._cancel_agreement(agreement)
         with freeze_time(NOW + timedelta(days=self.company.dunning_link_days + 2)):
             csrf = re.search(
                 r'name="csrf_token" value="([^"]+)"', self.url_open("/web/login").text
@@ -546,7 +546,7 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         self.assertNotIn("o_dunning_agreement_done", self.url_open(url).text)
         self._customer_accepts(agreement).action_approve()
         self.assertIn("Your agreement is confirmed", self.url_open(url).text)
-        agreement.action_cancel()
+        self._cancel_agreement(agreement)
         page = self.url_open(url).text
         self.assertNotIn("o_dunning_agreement_done", page)
         self.assertNotIn("confirmed", page)

@@ -108,7 +108,7 @@ class TestDunningAgreements(DunningCase):
         agreement = self._propose(down=234.56)
         with freeze_time(TODAY):
             agreement.action_approve()
-            agreement.action_cancel()
+            self._cancel_agreement(agreement)
         self.assertEqual(agreement.state, "cancelled")
         self.assertEqual(agreement.reversal_move_id.state, "posted")
         self.assertEqual(
@@ -122,7 +122,7 @@ class TestDunningAgreements(DunningCase):
         agreement = self._propose()
         self.assertEqual(agreement.amount_residual, agreement.amount_total)
         with freeze_time(TODAY):
-            agreement.action_cancel()
+            self._cancel_agreement(agreement)
         self.assertEqual(agreement.state, "cancelled")
         self.assertEqual(agreement.amount_residual, 0.0)
         self.assertFalse(agreement.move_id)
@@ -273,7 +273,7 @@ class TestDunningAgreements(DunningCase):
         self._run(datetime(2027, 1, 10, 13, 0))
         self.assertFalse(self._events(agreement.move_id))
         with self.assertRaisesRegex(UserError, "no longer be cancelled"):
-            agreement.action_cancel()
+            self._cancel_agreement(agreement)
 
     def test_an_installment_late_beyond_the_limit_breaks_the_agreement(self):
         self.company.dunning_agreement_break_days = 20

@@ -223,3 +223,35 @@ def clean_vat(value):
         if number.is_valid(value):
             return number.format(value)
     return None
+
+
+# Clause 3.5 of the term: why an agreement may be cancelled.
+CANCEL_REFUSED = {
+    "ground": "ground_needed",
+    "channel": "channel_needed",
+    "not_late": "first_payment_not_late",
+}
+
+
+def cancel_refusal(accepted, ground, channel, first_payment_late):
+    """None when the agreement may be cancelled on ``ground``, else the reason
+    it may not (a value of ``CANCEL_REFUSED``). A proposal the customer never
+    accepted is withdrawn freely; an accepted one (on the portal or a signed
+    paper) only at the customer's request (saying how they asked) or when its
+    first payment is late (``first_payment_late``, counted as the agreement's
+    own days late are)."""
+    if not accepted:
+        return None
+    if ground == "customer_request":
+        return None if channel else CANCEL_REFUSED["channel"]
+    if ground == "first_payment_missed":
+        return None if first_payment_late else CANCEL_REFUSED["not_late"]
+    return CANCEL_REFUSED["ground"]
+
+
+def annual_rate(monthly_percent):
+    """The annual equivalent, compounded, of a monthly rate in percent
+    ((1 + i)^12 - 1), rounded to two decimals (CDC art. 52, II): 1.0 -> 12.68."""
+    monthly = Decimal(str(monthly_percent)) / 100
+    annual = ((1 + monthly) ** 12 - 1) * 100
+    return float(annual.quantize(CENT, rounding=ROUND_HALF_UP))

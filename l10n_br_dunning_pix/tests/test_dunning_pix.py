@@ -333,7 +333,7 @@ class TestDunningPix(DunningCase, HttpCase):
         self.env.invalidate_all()
         self.assertTrue(first.dunning_pix_pending)
         with self.assertRaisesRegex(UserError, "being booked"):
-            agreement.action_cancel()
+            self._cancel_agreement(agreement)
         self._settle()
         self.assertEqual(first.move_id.dunning_pix_payment_ids.state, "booked")
 
@@ -396,7 +396,7 @@ class TestDunningPix(DunningCase, HttpCase):
             first_charge.txid, when=datetime(2026, 12, 9, 14, 0, tzinfo=UTC), notify=False
         )
         with freeze_time(datetime(2026, 12, 9, 15, 0)), self.assertRaises(UserError) as refused:
-            agreement.action_cancel()
+            self._cancel_agreement(agreement)
         self.assertIn("has been paid", str(refused.exception))
         self.assertEqual(self.bank.charges[second_charge.txid]["status"], "ATIVA")
         self.assertFalse(move.dunning_pix_charge_ids.filtered(lambda c: c.state == "active"))
