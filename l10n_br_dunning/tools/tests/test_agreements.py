@@ -12,12 +12,15 @@ from ..agreements import (
     INSTALLMENT_TOO_SMALL,
     NOTHING_DUE,
     TOO_MANY,
+    CANCEL_REFUSED,
     AgreementRefused,
     AgreementRules,
     Debt,
     add_months,
     amount_runs,
+    annual_rate,
     build,
+    cancel_refusal,
     check,
     clean_vat,
     options,
@@ -170,3 +173,15 @@ def test_term_values_stay_on_one_line_without_repeating_the_name():
     )
     assert term_address(",  SP, Brazil", "Maria") == "SP, Brazil"
     assert term_address("", "Maria") == "-"
+
+
+def test_an_accepted_agreement_is_cancelled_only_on_the_grounds_of_clause_3_5():
+    # Never accepted: withdrawn freely, whatever the ground.
+    assert cancel_refusal(False, None, None, False) is None
+    # Accepted: a ground, the customer's request saying how, or a late first payment.
+    assert cancel_refusal(True, None, None, True) == CANCEL_REFUSED["ground"]
+    assert cancel_refusal(True, "whim", None, True) == CANCEL_REFUSED["ground"]
+    assert cancel_refusal(True, "customer_request", None, False) == CANCEL_REFUSED["channel"]
+    assert cancel_refusal(True, "customer_request", "phone", False) is None
+    assert cancel_refusal(True, "first_payment_missed", None, False) == CANCEL_REFUSED["not_late"]
+    assert cancel_refusal(True, "first_payment_missed", None, True) is None
