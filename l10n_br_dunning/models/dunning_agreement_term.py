@@ -17,7 +17,7 @@ from odoo.exceptions import UserError
 from odoo.tools import email_normalize
 from odoo.tools.misc import format_amount, format_date, format_datetime, formatLang
 
-from ..tools.agreements import term_address, term_field, term_sha256
+from ..tools.agreements import annual_rate, term_address, term_field, term_sha256
 from ..tools.portal_codes import mask_vat
 from .account_move_line import PIX_KEY_TYPES
 from .dunning_context import PlanningContext
@@ -151,9 +151,11 @@ class DunningAgreement(models.Model):
         if self.interest_amount:
             lines.append(
                 env._(
-                    "- Late interest of %(percent)s a month, pro rata die, from each effective "
-                    "due date to %(date)s, as the contract provides: %(amount)s",
+                    "- Late interest of %(percent)s a month (%(annual)s a year), pro rata die, "
+                    "from each effective due date to %(date)s, as the contract provides: "
+                    "%(amount)s",
                     percent=percent(self.interest_percent),
+                    annual=percent(annual_rate(self.interest_percent)),
                     date=format_date(env, agreed_on),
                     amount=money(self.interest_amount),
                 )
@@ -187,8 +189,8 @@ class DunningAgreement(models.Model):
                 )
         lines += [
             env._(
-                "The installments carry no financing interest: each amount is fixed, and paying "
-                "before the due date is allowed and does not change it."
+                "The installments carry no financing interest (0 % a month and 0 % a year): each "
+                "amount is fixed, and paying before the due date is allowed and does not change it."
             ),
             "",
             env._("3. Clauses"),
@@ -241,12 +243,13 @@ class DunningAgreement(models.Model):
             ]
             late = env._(
                 "An installment paid late keeps its amount. The late fee of %(fine)s (at most "
-                "2 %%, CDC art. 52, §1) and interest of %(interest)s a month, pro rata die, on the "
-                "installment's amount from its due date, as the contract provides, are shown on "
-                "the agreement's page as they accrue; they are not added to the installment's "
-                "payment code, and the company may charge them separately.",
+                "2 %%, CDC art. 52, §1) and interest of %(interest)s a month (%(annual)s a year), "
+                "pro rata die, on the installment's amount from its due date, as the contract "
+                "provides, are shown on the agreement's page as they accrue; they are not added "
+                "to the installment's payment code, and the company may charge them separately.",
                 fine=rates[0],
                 interest=rates[1],
+                annual="%s %%" % formatLang(env, annual_rate(self.interest_percent), digits=2),  # noqa: UP031
             )
         else:
             late = env._("No late fee or interest is charged on an installment paid late.")

@@ -85,14 +85,15 @@ class TestDunningAgreementClauses(DunningCase):
         # their rates and period (15 days from Monday 30/11, the effective date).
         self.assertIn(f"Fatura {self.move.name}, vencida em 28/11/2026: R$\xa01.000,00", text)
         self.assertIn("Multa de 2,00 %, conforme o contrato: R$\xa020,00", text)
-        self.assertIn("Juros de mora de 1,00 % ao mês, pro rata die", text)
+        # The monthly rate with its annual equivalent, compounded (CDC art. 52, II).
+        self.assertIn("Juros de mora de 1,00 % ao mês (12,68 % ao ano), pro rata die", text)
         self.assertIn("até 15/12/2026, conforme o contrato: R$\xa05,00", text)
         self.assertIn("Total devido: R$\xa01.025,00", text)
         # Number, periodicity and amount of every installment; the total they add
         # up to is the total owed (no financing interest: with and without it alike).
         self.assertIn("Entrada, vencimento 15/12/2026", text)
         self.assertIn("Parcela 12 de 12, vencimento 22/11/2027", text)
-        self.assertIn("As parcelas não têm juros de financiamento", text)
+        self.assertIn("As parcelas não têm juros de financiamento (0 % ao mês e 0 % ao ano)", text)
         self.assertIn("com uma entrada de R$\xa0100,00 e 12 parcelas mensais", text)
         self.assertAlmostEqual(sum(agreement.installment_ids.mapped("amount")), 1025.0)
         # No forum clause at all: nothing takes the consumer away from their
@@ -170,7 +171,9 @@ class TestDunningAgreementClauses(DunningCase):
     def test_3_3_late_charges_are_shown_not_added_to_the_installment(self):
         agreement = self._agreement(count=3)
         first = self._installment(agreement, 1)
-        self.assertIn("não são somados ao código de pagamento", self._clause(agreement, 3))
+        clause = self._clause(agreement, 3)
+        self.assertIn("não são somados ao código de pagamento", clause)
+        self.assertIn("juros de 1,00 % ao mês (12,68 % ao ano), pro rata die", clause)
         with freeze_time(datetime(2027, 1, 11, 13)):  # 20 days after Tuesday 22/12
             [item] = [
                 item

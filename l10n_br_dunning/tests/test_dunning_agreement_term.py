@@ -70,7 +70,7 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         # The interest rate and its period (CDC art. 52), counted from the effective
         # due date (Monday 30 November: 15 days), as the portal counts them.
         self.assertIn("Late fee of 2.00 %, as the contract provides: R$\xa020.00", text)
-        self.assertIn("Late interest of 1.00 % a month, pro rata die", text)
+        self.assertIn("Late interest of 1.00 % a month (12.68 % a year), pro rata die", text)
         self.assertIn("to 12/15/2026, as the contract provides: R$\xa05.00", text)
         # Installments are fixed: nothing promises a reduction nobody computes.
         self.assertIn("no financing interest", text)

@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ..agreements import (
+    CANCEL_REFUSED,
     DOWN_PAYMENT_TOO_LARGE,
     DOWN_PAYMENT_TOO_SMALL,
     FIRST_IN_PAST,
@@ -12,7 +13,6 @@ from ..agreements import (
     INSTALLMENT_TOO_SMALL,
     NOTHING_DUE,
     TOO_MANY,
-    CANCEL_REFUSED,
     AgreementRefused,
     AgreementRules,
     Debt,
@@ -185,3 +185,12 @@ def test_an_accepted_agreement_is_cancelled_only_on_the_grounds_of_clause_3_5():
     assert cancel_refusal(True, "customer_request", "phone", False) is None
     assert cancel_refusal(True, "first_payment_missed", None, False) == CANCEL_REFUSED["not_late"]
     assert cancel_refusal(True, "first_payment_missed", None, True) is None
+
+
+@pytest.mark.parametrize(
+    ("monthly", "annual"),
+    [(1.0, 12.68), (0.0, 0.0), (0.5, 6.17), (2.0, 26.82), (0.33, 4.03), (1.5, 19.56)],
+)
+def test_a_monthly_rate_is_stated_with_its_compounded_annual_equivalent(monthly, annual):
+    # CDC art. 52, II: (1 + i)^12 - 1, two decimals.
+    assert annual_rate(monthly) == annual
