@@ -329,7 +329,41 @@ class DunningAgreement(models.Model):
                 "2.200-2/2001, art. 10, §2). The customer can read and download the term at any "
                 "time on the agreement's page."
             ),
+            self._term_data_clause(),
         ]
+
+    def _term_data_clause(self):
+        """Clause 3.8 (LGPD): what the acceptance record keeps and why, and by
+        which channels the installments are reminded and how each stops, as
+        the software does it (WhatsApp only with l10n_br_dunning_whatsapp,
+        which sends it only to a number that consented)."""
+        self.ensure_one()
+        env = self.env
+        if self._term_whatsapp_offered():
+            return env._(
+                "Personal data (LGPD): the record of the acceptance keeps the customer's CPF/CNPJ, "
+                "IP address, browser, date and time and, when accepted through a link, the "
+                "confirmation of the one-time code sent to a contact on file, as proof of this "
+                "agreement (LGPD, art. 7, V and VI). The installments are reminded by e-mail, "
+                "SMS, WhatsApp (only with the customer's consent) and phone; the customer can "
+                "stop the e-mails and the SMS and withdraw the WhatsApp consent on the contact "
+                "preferences page, stop the e-mails through their unsubscribe link, stop the SMS "
+                "and the WhatsApp messages by answering SAIR, and ask the company's contacts "
+                "(item 3.6) to stop the calls."
+            )
+        return env._(
+            "Personal data (LGPD): the record of the acceptance keeps the customer's CPF/CNPJ, "
+            "IP address, browser, date and time and, when accepted through a link, the "
+            "confirmation of the one-time code sent to a contact on file, as proof of this "
+            "agreement (LGPD, art. 7, V and VI). The installments are reminded by e-mail, SMS "
+            "and phone; the customer can stop the e-mails and the SMS on the contact preferences "
+            "page, stop the e-mails through their unsubscribe link, stop the SMS by answering "
+            "SAIR, and ask the company's contacts (item 3.6) to stop the calls."
+        )
+
+    def _term_whatsapp_offered(self):
+        """Whether the régua may remind by WhatsApp (l10n_br_dunning_whatsapp)."""
+        return False
 
     def _term_contacts(self):
         """The company's contacts clause 3.6 sends the customer to, named in

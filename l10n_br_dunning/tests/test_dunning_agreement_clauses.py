@@ -338,6 +338,45 @@ class TestDunningAgreementClauses(DunningCase):
         self.assertEqual(proposal.state, "cancelled")
         self.assertEqual(proposal.cancel_ground, "withdrawn")
 
+    # -- 3.8: personal data (LGPD) ----------------------------------------------------------------
+    def test_3_8_personal_data_kept_and_reminders_said_as_the_software_does(self):
+        """The stored term says what the acceptance record keeps and why, and
+        how the installments are reminded and stopped: each checked here."""
+        agreement = self._agreement(count=2)
+        clause = next(line for line in agreement.term_text.splitlines() if line.startswith("3.8. "))
+        self.assertIn("Dados pessoais (LGPD)", clause)
+        self.assertIn("LGPD, art. 7º, V e VI", clause)
+        # What the acceptance record keeps.
+        self.assertIn("CPF/CNPJ do cliente, endereço IP, navegador, data e hora", clause)
+        # The CPF in the stored term (masked on a link's page) and on the agreement's customer.
+        self.assertIn(".982.247-", agreement.term_text.split("3.1. ")[0])
+        self.assertEqual(agreement.customer_vat or agreement.partner_id.vat, "529.982.247-25")
+        self.assertTrue(agreement.accepted_ip and agreement.accepted_user_agent)
+        self.assertTrue(agreement.accepted_at)
+        self.assertIn("código de uso único", clause)
+        self.assertIn("accepted_code_id", agreement._fields)
+        # The channels: the agreements' régua's (e-mail, SMS, a call) and WhatsApp
+        # only with the glue add-on, which sends to a number that consented.
+        policy = agreement.company_id.dunning_agreement_policy_id
+        stages = self.env["dunning.stage"].search([("policy_id", "=", policy.id)])
+        kinds = {channel for stage in stages for channel in stage._channels()}
+        self.assertTrue({"email", "sms", "call"} <= kinds, kinds)
+        whatsapp = agreement._term_whatsapp_offered()
+        self.assertEqual(whatsapp, "l10n_br_dunning_whatsapp" in self.env.registry._init_modules)
+        if whatsapp:
+            self.assertIn("WhatsApp (somente com o consentimento do cliente)", clause)
+        else:
+            self.assertNotIn("WhatsApp", clause)
+        # How each stops: the preferences page's boxes, the unsubscribe link, SAIR.
+        from odoo.addons.sms_gateway.tools.replies import DEFAULT_OPT_OUT_KEYWORDS
+
+        self.assertIn("SAIR", DEFAULT_OPT_OUT_KEYWORDS)
+        self.assertIn("respondendo SAIR", clause)
+        self.assertIn("página de preferências de contato", clause)
+        page = self.env.ref("l10n_br_dunning.portal_dunning_preferences").arch
+        self.assertIn('name="sms_opt_out"', page)
+        self.assertIn('name="email_opt_out"', page)
+
     # -- 3.6: questions, review, CDC art. 42 ---------------------------------------------------
     def test_3_6_names_the_company_contacts_it_refers_to(self):
         """The clause sends the customer to "os contatos da empresa": the term

@@ -11,3 +11,4 @@ from . import whatsapp_account
 from . import whatsapp_message
 from . import whatsapp_template
 from . import dunning_reply
+from . import dunning_agreement
