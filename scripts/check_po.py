@@ -1,6 +1,7 @@
 """Every add-on's ``i18n/pt_BR.po`` is complete: each entry of its ``.pot`` is
 translated, nothing is fuzzy. Run by ``make test`` (static checks)."""
 
+import re
 import sys
 from pathlib import Path
 
@@ -9,9 +10,23 @@ import polib
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def damaged(path):
+    """An entry a merge left without its msgstr is read by polib as part of
+    the next one (its msgid lost): every ``msgid`` line must start an entry."""
+    text = Path(path).read_text(encoding="utf-8")
+    msgids = len(re.findall(r"^msgid ", text, re.MULTILINE))
+    entries = len(polib.pofile(text)) + 1  # and the header
+    if msgids != entries:
+        yield f"damaged: {msgids} msgid lines, {entries} entries read (a msgstr missing?)"
+
+
 def problems(addon):
-    pot = polib.pofile(str(addon / "i18n" / f"{addon.name}.pot"))
-    po = polib.pofile(str(addon / "i18n" / "pt_BR.po"))
+    pot_path = addon / "i18n" / f"{addon.name}.pot"
+    po_path = addon / "i18n" / "pt_BR.po"
+    yield from damaged(pot_path)
+    yield from damaged(po_path)
+    pot = polib.pofile(str(pot_path))
+    po = polib.pofile(str(po_path))
     translated = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
     for entry in pot:
         found = translated.get((entry.msgctxt, entry.msgid))

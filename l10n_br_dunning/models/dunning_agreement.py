@@ -16,6 +16,7 @@ CANCEL_GROUNDS = [
     ("customer_request", "The customer asked"),
     ("first_payment_missed", "The first payment was not made"),
     ("withdrawn", "Proposal withdrawn before the customer accepted it"),
+    ("not_approved", "The customer's proposal was not approved"),
 ]
 CANCEL_CHANNELS = [
     ("email", "E-mail"),
@@ -352,7 +353,7 @@ class DunningAgreement(models.Model):
         (the customer asked, or the first payment was not made)."""
         if any(agreement.state in ("cancelled", "honoured") for agreement in self):
             raise UserError(self.env._("This agreement can no longer be cancelled."))
-        if any(agreement.accepted_at for agreement in self):
+        if any(agreement._cancel_needs_ground() for agreement in self):
             self.ensure_one()
             return {
                 "type": "ir.actions.act_window",
@@ -363,6 +364,14 @@ class DunningAgreement(models.Model):
                 "context": {"default_agreement_id": self.id},
             }
         return self._cancel()
+
+    def _cancel_needs_ground(self):
+        """Clause 3.5 binds an agreement the customer accepted and the company
+        approved or proposed: a proposal the customer never accepted is
+        withdrawn, and the customer's own proposal awaiting the company
+        ("proposed") is not approved, both freely."""
+        self.ensure_one()
+        return bool(self.accepted_at) and self.state != "proposed"
 
     def _first_payment_late(self):
         """(due date, late?) of the agreement's first payment (the down
@@ -394,7 +403,7 @@ class DunningAgreement(models.Model):
         for agreement in self:
             if agreement.state in ("cancelled", "honoured"):
                 raise UserError(self.env._("This agreement can no longer be cancelled."))
-            accepted = bool(agreement.accepted_at)
+            accepted = agreement._cancel_needs_ground()
             due, late = agreement._first_payment_late() if accepted else (None, False)
             refusal = cancel_refusal(accepted, ground, channel, late)
             if refusal:
@@ -408,7 +417,11 @@ class DunningAgreement(models.Model):
             agreement.write(
                 {
                     "cancelled_at": fields.Datetime.now(),
-                    "cancel_ground": ground if accepted else "withdrawn",
+                    "cancel_ground": (
+                        ground
+                        if accepted
+                        else ("not_approved" if agreement.accepted_at else "withdrawn")
+                    ),
                     "cancel_channel": channel if ground == "customer_request" else False,
                     "cancel_note": (note or "").strip() or False,
                 }

@@ -212,7 +212,10 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
             self._run(datetime(2026, 12, day, 13, 0))
         self.assertFalse(self._sent(self.move))
         self.assertTrue(self._sent(self.later), "the invoice not covered is reminded")
-        agreement.action_cancel()
+        # The customer's proposal awaiting the company is not approved at once
+        # (clause 3.5 binds an agreement in force, not a proposal declined).
+        self.assertIs(agreement.action_cancel(), True, "no form asking a ground")
+        self.assertEqual((agreement.state, agreement.cancel_ground), ("cancelled", "not_approved"))
         self.assertFalse(self.move.dunning_paused)
         self._run(datetime(2027, 1, 4, 13, 0))  # 31/12 and 1/1 closed, then a weekend
         self.assertTrue(self._sent(self.move), "refused: the invoice is reminded again")
