@@ -212,7 +212,10 @@ class TestDunningNoFalseUrgency(DunningCase):
         other = self._invoice(self.rj, date(2026, 12, 10))
         self._run(datetime(2026, 12, 7, 13, 30))
         body = self._events(other, channel="email", state="queued").mail_message_id.body
-        self.assertIn("late fee and interest our contract provides", body)
+        # The charges the contracts provide, with their rates (the company's
+        # default: a 2 % fee, no interest): no interest announced at 0 %.
+        self.assertIn("the late fee of 2 % that our contract provides", body)
+        self.assertNotIn("interest", body)
 
 
 @tagged("post_install", "-at_install")
