@@ -275,6 +275,11 @@ class PixStandIn:
         # PUT /webhook: the bank first posts {"pix": []} to {webhookUrl}/pix and
         # refuses the address unless it answers 2xx.
         self.check_webhook = False
+        # The body of a notification: "spec" ({"pix": [...]}), "list" (the
+        # records as a JSON array at the root, as Banco Inter posts them) or
+        # "object" ({"pix": {...}}, one record, as the specification's own
+        # example of a notification writes it).
+        self.notify_shape = "spec"
         self._e2e_counter = itertools.count(1)
         self._lock = threading.Lock()
         self._threads = []
@@ -431,7 +436,7 @@ class PixStandIn:
                 for key, url in list(self.webhooks.items()):
                     if any(r["chave"] != key for r in chunk):
                         continue
-                    self._post_webhook(url, {"pix": chunk})
+                    self._post_webhook(url, self._notification(chunk))
 
         def run():
             if delay:
@@ -449,6 +454,13 @@ class PixStandIn:
         self._threads.append(thread)
         thread.start()
         return thread
+
+    def _notification(self, records):
+        if self.notify_shape == "list":
+            return records
+        if self.notify_shape == "object" and len(records) == 1:
+            return {"pix": records[0]}
+        return {"pix": records}
 
     def _post_webhook(self, url, body):
         target = url.rstrip("/") + "/pix"

@@ -468,6 +468,24 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertEqual(requests.post(wrong, json={"pix": []}, timeout=30).status_code, 403)
         self.assertFalse(self.env["dunning.pix.payment"].search([]))
 
+    def test_a_notification_as_banco_inter_posts_it_is_booked(self):
+        """Banco Inter posts the Pix as a JSON array at the root, not under
+        "pix"; the specification's own example writes one Pix as an object.
+        Both are booked (each Pix read again from the bank), not refused as
+        malformed until the polling pass finds them."""
+        self.addCleanup(setattr, self.bank, "notify_shape", "spec")
+        for shape, partner in (("list", self.sp), ("object", self.rj)):
+            with self.subTest(shape=shape):
+                self.bank.notify_shape = shape
+                move = self._invoice(partner, DUE, amount=100.0)
+                _line, _code, charge = self._charge(move)
+                record = self.bank.pay(charge.txid, when=datetime(2026, 12, 9, 14, 0, tzinfo=UTC))
+                self.bank.wait_notifications()
+                self.assertEqual(self.bank.notifications[-1][1], 200, self.bank.notifications)
+                self._settle()
+                self.assertEqual(move.dunning_pix_payment_ids.e2eid, record["endToEndId"])
+                self.assertIn(move.payment_state, PAID_STATES)
+
     def test_a_notification_labelled_as_a_form_is_read_as_json(self):
         move = self._invoice(self.sp, DUE, amount=100.0)
         _line, _code, charge = self._charge(move)

@@ -176,13 +176,21 @@ def notified_e2eids(body):
     order and once each; PixRecordError when it is not one. A body that names
     none (``{"pix": []}``, an empty object, a bank's test event such as
     ``{"evento": "teste_webhook"}``) is the check a bank makes of the address
-    when it is registered: no Pix, nothing to read or book."""
+    when it is registered: no Pix, nothing to read or book.
+
+    Besides the specification's shape: the Pix as a JSON array at the root
+    (Banco Inter posts them so), and one Pix as an object under "pix" (the
+    specification's own example of a notification, ``pixWebhook1``). Each Pix
+    is read again from the bank, so the shape grants nothing."""
     if body is None or (isinstance(body, dict) and "pix" not in body):
         return []
-    if not isinstance(body, dict) or not isinstance(body.get("pix"), list):
+    items = body.get("pix") if isinstance(body, dict) else body
+    if isinstance(items, dict):
+        items = [items]
+    if not isinstance(items, list):
         raise PixRecordError('a notification is {"pix": [...]}')
     seen = []
-    for item in body["pix"]:
+    for item in items:
         e2eid = item.get("endToEndId") if isinstance(item, dict) else None
         if not isinstance(e2eid, str) or not E2EID_RE.match(e2eid):
             raise PixRecordError(f"bad endToEndId: {e2eid!r}")

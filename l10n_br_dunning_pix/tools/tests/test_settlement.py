@@ -110,9 +110,20 @@ def test_notification_ids_once_each_in_order():
     other = "E" + "9" * 31
     body = {"pix": [{"endToEndId": E2E}, {"endToEndId": other}, {"endToEndId": E2E}]}
     assert notified_e2eids(body) == [E2E, other]
-    for bad in ({"pix": [{"endToEndId": 5}]}, [], {"pix": {"endToEndId": E2E}}, "pix", 3):
+    for bad in ({"pix": [{"endToEndId": 5}]}, [{"endToEndId": 5}], {"pix": "x"}, "pix", 3):
         with pytest.raises(PixRecordError):
             notified_e2eids(bad)
+
+
+def test_notification_shapes_banks_post_besides_the_specifications():
+    # Banco Inter posts the records as a JSON array at the root, not under
+    # "pix"; the specification's own example of a notification (pixWebhook1)
+    # writes one record as an object. Each Pix named is read from the bank
+    # anyway: the shape is no reason to refuse the notification.
+    other = "E" + "9" * 31
+    assert notified_e2eids([{"endToEndId": E2E}, {"endToEndId": other}]) == [E2E, other]
+    assert notified_e2eids({"pix": {"endToEndId": E2E, "valor": "1.00"}}) == [E2E]
+    assert notified_e2eids([]) == []
 
 
 @pytest.mark.parametrize(
