@@ -264,6 +264,30 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         self.assertEqual(self.partner.activity_ids.user_id, self.salesperson)
         self.assertIn("[empty message]", self.partner.message_ids[0].body)
 
+    def test_a_twilio_picture_or_empty_sms_reaches_the_salesperson(self):
+        """Twilio posts a customer's message with ``Body`` empty when it carries
+        only a picture (``NumMedia``, ``MediaContentType0``) or no text at all:
+        recorded for a person, as Zenvia's and Infobip's are, not refused."""
+        url = self.twilio.inbound_url
+        picture = self.stand_in.twilio_inbound(
+            url, "+5511987654321", "+5511933334444", media=["image/jpeg"]
+        )
+        self.assertEqual(picture.status_code, 200)
+        self.assertIn("<Response/>", picture.text)
+        self.env.invalidate_all()
+        self.assertIn("[image]", self.partner.message_ids[0].body)
+        self.assertEqual(self.partner.activity_ids.user_id, self.salesperson)
+        empty = self.stand_in.twilio_inbound(url, "+5511987654321", "+5511933334444")
+        self.assertEqual(empty.status_code, 200)
+        self.env.invalidate_all()
+        self.assertIn("[empty message]", self.partner.message_ids[0].body)
+        captioned = self.stand_in.twilio_inbound(
+            url, "+5511987654321", "+5511933334444", "segue comprovante", ["image/png"]
+        )
+        self.assertEqual(captioned.status_code, 200)
+        self.env.invalidate_all()
+        self.assertIn("[image] segue comprovante", self.partner.message_ids[0].body)
+
     def test_other_reply_reaches_the_salesperson(self):
         payload = {
             "type": "MESSAGE",

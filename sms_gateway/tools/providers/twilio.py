@@ -8,6 +8,7 @@ from .base import Provider, query_param, require_keys
 from .outcomes import (
     ACCEPTED,
     DELIVERED,
+    EMPTY_INBOUND,
     FAILED,
     REJECTED,
     SENT,
@@ -143,9 +144,26 @@ class TwilioProvider(Provider):
         ]
 
     def parse_inbound(self, request):
-        sender, body = require_keys(request.form, "From", "Body")
+        """The customer's message. Twilio posts ``Body`` empty when it carries
+        only a picture or file (``NumMedia``, ``MediaContentType0``) or no text
+        at all: still the customer's message, recorded for a person ("[image]",
+        "[image] caption", or the empty message), never refused.
+        https://www.twilio.com/docs/messaging/guides/webhook-request"""
+        (sender,) = require_keys(request.form, "From")
+        body = (request.form.get("Body") or "").strip()
+        try:
+            media = int(request.form.get("NumMedia") or 0)
+        except ValueError:
+            media = 0
+        if media:
+            major = (request.form.get("MediaContentType0") or "").split("/")[0].lower()
+            kind = major if major in ("image", "video", "audio") else "file"
+            body = f"[{kind}] {body}".strip()
         return InboundSms(
-            sender, request.form.get("To", ""), body, request.form.get("MessageSid", "")
+            sender,
+            request.form.get("To", ""),
+            body or EMPTY_INBOUND,
+            request.form.get("MessageSid", ""),
         )
 
 

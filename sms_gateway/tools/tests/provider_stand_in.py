@@ -23,6 +23,8 @@ sets its conditions and resets them).
 
 import base64
 import contextlib
+import hashlib
+import hmac
 import json
 import sys
 import threading
@@ -132,6 +134,45 @@ class StandInProvider:
 
     def references(self, provider=None):
         return [ref for prov, ref, *_ in self.accepted if provider in (None, prov)]
+
+    # -- the provider calling the application ---------------------------------------
+    def twilio_signature(self, url, params):
+        """X-Twilio-Signature as Twilio documents it: base64(HMAC-SHA1(auth
+        token, the full URL + each POST parameter's name and value, sorted by
+        name)); https://www.twilio.com/docs/usage/webhooks/webhooks-security"""
+        payload = url + "".join(f"{key}{params[key]}" for key in sorted(params))
+        digest = hmac.new(self.auth_token.encode(), payload.encode(), hashlib.sha1).digest()
+        return base64.b64encode(digest).decode()
+
+    def twilio_inbound(self, url, sender, to, body="", media=()):
+        """Post a customer's message to ``url`` as Twilio posts it to the
+        number's incoming-message webhook, signed: form-encoded ``MessageSid``,
+        ``From``, ``To``, ``Body`` (empty when the customer sent only a picture
+        or nothing), ``NumMedia`` and each attachment's ``MediaContentType{N}``
+        and ``MediaUrl{N}``;
+        https://www.twilio.com/docs/messaging/guides/webhook-request"""
+        import requests
+
+        sid = self._new_id("MM" if media else "SM")
+        params = {
+            "MessageSid": sid,
+            "SmsSid": sid,
+            "SmsMessageSid": sid,
+            "AccountSid": self.account_sid,
+            "From": sender,
+            "To": to,
+            "Body": body,
+            "NumSegments": "1",
+            "NumMedia": str(len(media)),
+            "ApiVersion": "2010-04-01",
+        }
+        for index, content_type in enumerate(media):
+            params[f"MediaContentType{index}"] = content_type
+            params[f"MediaUrl{index}"] = (
+                f"{self.url}/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}/Media/ME{index}"
+            )
+        headers = {"X-Twilio-Signature": self.twilio_signature(url, params)}
+        return requests.post(url, data=params, headers=headers, timeout=30)
 
     def stats(self):
         """Counters for a benchmark: requests, SMS accepted, in flight at most,
