@@ -9,7 +9,14 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.addons.sms_gateway.tools import sessions
 
 from ..tools import call_flow as flow
-from ..tools.tests.voice_stand_in import BUSY, MACHINE, NO_ANSWER, Person, twilio_signature
+from ..tools.tests.voice_stand_in import (
+    BUSY,
+    MACHINE,
+    NO_ANSWER,
+    UNKNOWN,
+    Person,
+    twilio_signature,
+)
 from .common import NUMBER, VoiceStandInMixin
 
 DEBT = "R$ 1.234,56"
@@ -355,6 +362,19 @@ class TestVoiceCalls(VoiceStandInMixin, HttpCase):
             headers={"Content-Type": "application/json"},
         )
         self.assertEqual(response.status_code, 403)
+
+    def test_a_zenvia_call_it_reports_unknown_ends_unanswered(self):
+        """Zenvia's end-of-call webhook may say "desconhecido" (one of its TTS
+        statuses): the call ends as not answered, as a call whose end nobody
+        reported does, so the régua calls again once then falls back; the
+        webhook is acknowledged, not refused as malformed (Zenvia would retry
+        it and the call stayed "calling" for hours)."""
+        zenvia = self._create_voice_account("zenvia")
+        self.stand_in.zenvia_webhook = zenvia.webhook_url
+        call = self._call(account=zenvia, person=Person(status=UNKNOWN))
+        self.assertEqual(self.stand_in.callbacks, [(zenvia.webhook_url, 200)])
+        self.assertEqual(call.state, flow.NO_ANSWER)
+        self.assertTrue(call.ended_at)
 
     def test_zenvia_rings_a_number_abroad_and_no_brazilian_one(self):
         """A customer with an Argentine mobile, called through Zenvia (whose

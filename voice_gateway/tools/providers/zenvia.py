@@ -29,15 +29,23 @@ from .base import (
     webhook_text,
 )
 
+# The TTS object's statuses (_apis_torpedos.md: Preparando, Chamando, Atendida,
+# Ocupado, Sem resposta, Congestionado, Falha, Cancelada, Desconhecido; a leg's
+# "não existe", _apis_ligacoes.md). "desconhecido": Zenvia does not know how the
+# call ended; it ends as not answered, as a call whose end was never reported
+# does (voice.call._close_silent_calls): called again once, then the fallback.
 STATUSES = {
     "atendida": COMPLETED,
     "sem resposta": NO_ANSWER,
+    "desconhecido": NO_ANSWER,
     "ocupado": BUSY,
     "congestionado": FAILED,
     "falha": FAILED,
     "cancelada": FAILED,
     "não existe": FAILED,
 }
+# Still under way: the final report follows.
+PENDING = ("preparando", "chamando")
 # Zenvia's voices (_tts.md, tipo_voz), the first of each language its default.
 VOICES = {
     "pt": ("br-Vitoria", "br-Camila", "br-Ricardo"),
@@ -126,6 +134,8 @@ class ZenviaVoiceProvider(VoiceProvider):
         if isinstance(data, dict) and isinstance(data.get("dados"), dict):
             data = data["dados"]  # the same object, as GET /tts/{id} answers it
         call_id, state = require_text(data, "id", "status")
+        if state.strip().lower() in PENDING:
+            return []
         status = STATUSES.get(state.strip().lower())
         if status is None:
             raise WebhookError(f"unknown status {state!r}")

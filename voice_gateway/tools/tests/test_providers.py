@@ -266,6 +266,15 @@ def test_zenvia_reports(stand_in):
         provider.parse_status(WebhookRequest(url="x", headers={}, json={"id": 7}))
 
 
+@pytest.mark.parametrize("state", ["Preparando", "chamando"])
+def test_zenvia_a_call_still_under_way_reports_nothing_yet(stand_in, state):
+    """The TTS object's statuses before the end (totalvoice-docs,
+    _apis_torpedos.md): nothing to record, and no malformed report either."""
+    payload = {"id": 7, "status": state, "resposta": ""}
+    provider = single(stand_in, "zenvia")
+    assert provider.parse_status(WebhookRequest(url="x", headers={}, json=payload)) == []
+
+
 def test_infobip_places_a_call_with_our_reference_and_reads_its_report(stand_in):
     [result] = single(stand_in, "infobip").send([one_message()])
     assert result.outcome == SENT and result.provider_id == "u1"

@@ -49,11 +49,14 @@ OK, HANG, Raw = sms_stand_in.OK, sms_stand_in.HANG, sms_stand_in.Raw
 
 HUMAN, MACHINE = "human", "machine_start"
 ANSWERED, BUSY, NO_ANSWER, FAILED = "completed", "busy", "no-answer", "failed"
+# A call whose end the provider does not know (Zenvia's "desconhecido").
+UNKNOWN = "unknown"
 
 
 @dataclass
 class Person:
-    """Who is at a number: ``status`` (ANSWERED, BUSY, NO_ANSWER, FAILED), who
+    """Who is at a number: ``status`` (ANSWERED, BUSY, NO_ANSWER, FAILED; UNKNOWN
+    where the provider reports it does not know), who
     answers (HUMAN, MACHINE) and the keys pressed at each question, in order
     ("" presses nothing)."""
 
@@ -271,7 +274,15 @@ class VoiceStandIn(sms_stand_in.StandInProvider):
         if not call["status_callback"]:
             return
         if call["provider"] == "zenvia_voice":
-            status = {ANSWERED: "atendida", BUSY: "ocupado", NO_ANSWER: "sem resposta"}
+            # The TTS object's statuses (totalvoice-docs, _apis_torpedos.md):
+            # Preparando, Chamando, Atendida, Ocupado, Sem resposta,
+            # Congestionado, Falha, Cancelada, Desconhecido.
+            status = {
+                ANSWERED: "atendida",
+                BUSY: "ocupado",
+                NO_ANSWER: "sem resposta",
+                UNKNOWN: "desconhecido",
+            }
             payload = {
                 "id": int(sid),
                 "numero_destino": call["to"].removeprefix("+55"),
