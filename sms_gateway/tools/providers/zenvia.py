@@ -50,20 +50,18 @@ class ZenviaProvider(Provider):
     def _parse_success(self, message, response):
         return SendResult(message.uuid, SENT, provider_id=response.json()["id"])
 
-    def _parse_failure(self, response):
-        """``{"code", "message", "details": [{"code", "path", "message"}]}``: a
-        validation error is the number's fault only when a detail's path is ``to``."""
+    def _error(self, response):
+        """Zenvia's error body, ``{"code", "message", "details": [{"code",
+        "path", "message"}]}``, for every channel: (code, the paths of the
+        fields at fault, the text for a person: the message and each detail's
+        cause)."""
         data = self._json(response)
         if not isinstance(data, dict):
             data = {}
         code = data.get("code", "")
         details = data.get("details")
         details = [d for d in details if isinstance(d, dict)] if isinstance(details, list) else []
-        failure_type = self.HTTP_FAILURES.get(response.status_code, "sms_server")
-        if code == "AUTHENTICATION_ERROR":
-            failure_type = "sms_acc"
-        elif code == "VALIDATION_ERROR" and any(d.get("path") == "to" for d in details):
-            failure_type = "sms_number_format"
+        paths = [str(d.get("path") or "") for d in details]
         message = data.get("message") or response.text[:300]
         causes = "; ".join(
             f"{d.get('path')}: {d.get('message')}" if d.get("path") else str(d.get("message"))
@@ -72,7 +70,17 @@ class ZenviaProvider(Provider):
         )
         if causes:
             message = f"{message} ({causes})"
-        return failure_type, f"Zenvia {code or response.status_code}: {message}"
+        return code, paths, f"Zenvia {code or response.status_code}: {message}"
+
+    def _parse_failure(self, response):
+        """A validation error is the number's fault only when a detail's path is ``to``."""
+        code, paths, text = self._error(response)
+        failure_type = self.HTTP_FAILURES.get(response.status_code, "sms_server")
+        if code == "AUTHENTICATION_ERROR":
+            failure_type = "sms_acc"
+        elif code == "VALIDATION_ERROR" and "to" in paths:
+            failure_type = "sms_number_format"
+        return failure_type, text
 
     def _build_check(self):
         return "GET", f"{self.base_url}/v2/subscriptions", {"headers": self._headers()}

@@ -58,20 +58,22 @@ class ZenviaWhatsappProvider(WhatsappProvider, sms.ZenviaProvider):
         return self._payload(message, {"type": "text", "text": message.text})
 
     def _parse_failure(self, response):
-        data = self._json(response)
-        data = data if isinstance(data, dict) else {}
-        code = data.get("code", "")
-        details = str(data.get("details", "")).lower()
+        """Zenvia's error body as SMS reads it: the number's fault only when a
+        detail's path is ``to``; the template's when it names the template or
+        its fields (``templateId``, ``contents[0].fields.nome``)."""
+        code, paths, text = self._error(response)
         if code == "AUTHENTICATION_ERROR" or response.status_code in (401, 403):
             kind = ACCOUNT
-        elif code == "VALIDATION_ERROR" and ("template" in details or "field" in details):
-            kind = TEMPLATE
-        elif code == "VALIDATION_ERROR" and "to" in details:
+        elif code == "VALIDATION_ERROR" and "to" in paths:
             kind = NUMBER
+        elif code == "VALIDATION_ERROR" and (
+            any("template" in path.lower() or "fields" in path.lower() for path in paths)
+            or "template" in text.lower()
+        ):
+            kind = TEMPLATE
         else:
             kind = REFUSED
-        text = data.get("message") or response.text[:300]
-        return kind, f"Zenvia {code or response.status_code}: {text}"
+        return kind, text
 
     def _build_template_check(self, reference, language):
         return "GET", f"{self.base_url}/v2/templates/{reference}", {"headers": self._headers()}

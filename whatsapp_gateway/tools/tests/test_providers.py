@@ -183,6 +183,35 @@ def test_meta_answering_200_with_its_error_did_not_send(stand_in):
     assert result.outcome == providers.RETRY and result.throttled
 
 
+@pytest.mark.parametrize(
+    "details,kind",
+    [
+        # Zenvia's validation error names the fields at fault by their path.
+        ([{"code": "INVALID", "path": "to", "message": "invalid number"}], providers.NUMBER),
+        ([{"path": "contents[0].fields.nome", "message": "missing"}], providers.TEMPLATE),
+        # A message that is too long is not the customer's number: "too"
+        # holds "to", and was read as a wrong number.
+        ([{"path": "contents[0].text", "message": "text too long"}], providers.REFUSED),
+        (
+            [{"path": "from", "message": "sender not allowed to send to this country"}],
+            providers.REFUSED,
+        ),
+    ],
+)
+def test_zenvia_validation_error_is_the_number_only_when_its_path_is_to(stand_in, details, kind):
+    """A Zenvia 400 is the customer's number only when a detail's path is
+    ``to`` (as sms_gateway's Zenvia client reads the same body): a wrong number
+    sends the régua to another channel and marks the number, which a text
+    refused for its length must not do."""
+    body = json.dumps(
+        {"code": "VALIDATION_ERROR", "message": "Validation error", "details": details}
+    )
+    stand_in.mode = Raw(400, body)
+    (result,) = provider("zenvia", stand_in).send([template_message("zenvia")])
+    assert (result.outcome, result.failure_type) == (providers.FAILED, kind)
+    assert details[0]["message"] in result.detail
+
+
 def test_infobip_sends_templates_in_lists(stand_in):
     messages = [template_message("infobip", f"u-{i}") for i in range(120)]
     results = provider("infobip", stand_in, batch_size=50).send(messages, parallel=4)
