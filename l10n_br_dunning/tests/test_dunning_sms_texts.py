@@ -190,6 +190,20 @@ class TestDunningSmsTexts(DunningCase):
         template = self.env.ref("l10n_br_dunning.sms_template_dunning_due")
         self.assertTrue(self._render(template, self.firm, move).startswith("Papelaria Aurora: "))
 
+    def test_a_name_with_markup_and_emoji_signs_the_sms_with_its_words(self):
+        """A company named with markup and an emoji (as typed or imported): its
+        SMS are signed with the words of the name, not "<b>Papelaria</b> ?"
+        (an emoji no SMS carries), as Settings refuse such a sender by hand."""
+        self.company.dunning_sms_sender = False  # as installed: from the name
+        self.company.name = "<b>Papelaria</b> Aurora 😀 Ltda"
+        self.assertEqual(self.company.dunning_sms_sender, "Papelaria Aurora")
+        move = self._invoice(self.firm, date(2026, 12, 10), 99.9)
+        template = self.env.ref("l10n_br_dunning.sms_template_dunning_due")
+        text = self._render(template, self.firm, move)
+        self.assertTrue(text.startswith("Papelaria Aurora: "), text)
+        self.assertNotIn("?", text.split(":")[0])
+        self._check_fits(text)
+
     def test_the_sender_follows_a_rename_unless_set_by_hand(self):
         self.company.dunning_sms_sender = False  # as installed: from the name
         self.company.name = "Livraria Central S.A."

@@ -44,9 +44,11 @@ def without_suffix(name):
 
 
 def short_sender(name, limit=SENDER_MAX):
-    """The company's name as an SMS sender: no legal suffix, at most ``limit``
-    characters, cut at a word and never on "de", "e"..."""
-    text = without_suffix(name)
+    """The company's name as an SMS sender: its words (markup, emoji and
+    quotes left out, as ``clean_name`` cleans any name: no SMS carries an
+    emoji), no legal suffix, at most ``limit`` characters, cut at a word and
+    never on "de", "e"..."""
+    text = without_suffix(clean_name(name) or name)
     if len(text) <= limit:
         return text
     words, kept = text.split(" "), []

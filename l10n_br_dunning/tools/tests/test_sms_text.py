@@ -29,6 +29,12 @@ from ..sms_text import (
         ("Papelaria Aurora de Materiais Escolares EIRELI", "Papelaria Aurora"),
         ("Aurora", "Aurora"),
         ("Supercalifragilisticexpialidocious", "Supercalifragilistic"),
+        # Markup, emoji and quotes typed into the name are no part of the sender
+        # (an SMS would read "<b>Aurora</b> ?: ..." otherwise).
+        ("<b>Papelaria</b> Aurora 😀 Ltda", "Papelaria Aurora"),
+        ("😀😀 Papelaria Aurora", "Papelaria Aurora"),
+        ('"Aurora" & Cia', "Aurora"),
+        ("D'Ávila & Filhos — Comércio <Ltda>", "D'Ávila & Filhos"),
     ],
 )
 def test_short_sender_drops_the_legal_form_and_cuts_at_a_word(name, sender):
