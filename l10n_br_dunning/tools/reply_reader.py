@@ -721,6 +721,14 @@ _NOT_PAYING = re.compile(
     r"pass(o|a|ar|amos)|volt(o|a|ar|amos)|avis(o|a|e|ar|amos)|confirm(o|a|ar|amos)|"
     r"explic(o|a|ar)|contat\w*|entr(o|a|ar|amos) em contato|respost\w*|aviso)\b"
 )
+# Not having the money, or a "no", in the clause of a day: "tô sem grana
+# agora", "hoje não tenho", "agora tá difícil" say the day they cannot pay
+# ("sem falta" promises; "tô sem dinheiro hj mas depois de amanhã consigo"
+# promises in its other clause).
+_HARDSHIP = re.compile(
+    r"\b(nao|nem|sem (?!falta\b)\w+|lis[oa]|dur[oa]|apertad\w*|dificil|complicad\w*|"
+    r"quebrad\w*|desempregad\w*|zerad\w*|falid\w*|endividad\w*|enrolad\w*)\b"
+)
 # The reminder's sentence for those who paid, pasted back in a reply.
 _PASTED_REMINDER = re.compile(
     r"\bse (voce )?j[aá] (pagou|efetuou o pagamento|realizou o pagamento|quitou|fez o pagamento)"
@@ -1268,6 +1276,8 @@ def _intents(folded, clauses, forward, today, asked=(), asked_tails=()):
         and forward
         and forward >= today
         and not negation
+        # the day in a clause that does not say the money is lacking
+        and any(_forward_date(c, today) and not _HARDSHIP.search(c) for c in clauses)
         and not any(_forward_date(q, today) for q in asked)
     ):
         # A day ahead and a word of paying: "semana que vem eu vejo isso e pago".

@@ -1244,3 +1244,46 @@ def test_a_service_never_delivered_is_a_dispute_of_a_service_not_received(text):
 )
 def test_a_technician_who_came_or_is_due_is_no_dispute(text, intent):
     assert acted(read(text, THURSDAY))[0] == intent
+
+
+# -- a tenth writer (benchmarks/replies/probe5.jsonl), Monday 7 December 2026 -------------
+MONDAY = date(2026, 12, 7)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "to sem grana agora",
+        "to sem dinheiro agora",
+        "agora to sem dinheiro",
+        "nao tenho dinheiro agora",
+        "agora nao tenho",
+        "agora ta dificil",
+        "to liso agora",
+        "estou sem dinheiro hoje",
+        "hoje nao tenho",
+        "sem condicoes agora",
+        "to sem grana hj",
+        "hoje ta apertado",
+        "to desempregado hoje",
+    ],
+)
+def test_no_money_now_is_no_promise_for_today(text):
+    """ "to sem grana agora" was confirmed as a promise to pay today: the
+    customer who said they could not pay got "Anotado: pagamento em 07/12"
+    and, the day after, a reminder of a promise they never made."""
+    assert acted(read(text, MONDAY)) == (OTHER, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("amanha", date(2026, 12, 8)),
+        ("sexta que vem sem falta", date(2026, 12, 18)),
+        ("amanha sem falta", date(2026, 12, 8)),
+        ("to sem grana agora mas dia 15 pago", date(2026, 12, 15)),
+        ("hoje a tarde", date(2026, 12, 7)),
+    ],
+)
+def test_a_day_said_without_hardship_is_still_a_promise(text, day):
+    assert acted(read(text, MONDAY)) == (PROMISE, day)
