@@ -627,6 +627,10 @@ _HEDGE = re.compile(
     r"pagarem|me pagarem|deus quiser|tudo)\b"
     # Part of it: "consigo pagar só 100", "falta 150", "o resto".
     r"|\bso (r\$ ?)?\d+|\bfalta(m)? (r\$ ?)?\d+"
+    # Paid wrong: "paguei errado", "fiz o pix errado", "paguei a mais", "em
+    # duplicidade": the money is not where the invoice needs it.
+    r"|\b(paguei|pago|pagamento|pix|boleto|codigo|conta|deposit\w*|transferi\w*)( \w+){0,2} "
+    r"(errad[oa]s?|a mais|a menos|em dobro|em duplicidade|duplicad[oa]s?)\b"
     r"|\bja paguei\s*\?"
 )
 _STRONG_PAID = re.compile(

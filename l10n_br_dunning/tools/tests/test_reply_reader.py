@@ -1287,3 +1287,33 @@ def test_no_money_now_is_no_promise_for_today(text):
 )
 def test_a_day_said_without_hardship_is_still_a_promise(text, day):
     assert acted(read(text, MONDAY)) == (PROMISE, day)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "paguei errado",
+        "paguei errado, e agora?",
+        "paguei a mais",
+        "paguei a menos",
+        "paguei em duplicidade",
+        "paguei em dobro",
+        "fiz o pix errado",
+        "paguei com o codigo errado",
+        "paguei o boleto errado",
+        "fiz o pix pra conta errada",
+    ],
+)
+def test_a_payment_made_wrong_goes_to_a_person(text):
+    """ "paguei errado" was taken for a payment of the invoice: the reminders
+    paused and the customer was thanked, while their money went to the wrong
+    bill, in the wrong amount or twice; a person sorts it out."""
+    assert acted(read(text, MONDAY)) == (OTHER, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ja paguei, o valor que veio no boleto estava certo", "paguei ontem, nao errei o valor"],
+)
+def test_a_payment_without_a_mistake_is_still_paid(text):
+    assert acted(read(text, MONDAY))[0] == PAID
