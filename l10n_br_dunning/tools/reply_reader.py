@@ -448,6 +448,16 @@ _OPTOUT_MORE = [
     r"retirad|descadastrad)[oa]s?\b",
     r"(\b(quero|queria|gostaria de|desejo) |^)(parar|deixar) de receber\b",
     r"\bcancel\w* (o |a |meu |minha )?(recebimento|inscricao)\b|\bdesinscrev",
+    # asked as a favour: "pode tirar meu número?", "pode me tirar da lista?",
+    # "apaga meu número", "como faço pra parar de receber essas mensagens?"
+    # (not "tirar meu nome do SPC", "tirar o número do boleto")
+    r"\b(tirar|tira|tire|tirem|apagar|apaga|apague|apaguem|excluir|exclui|deletar|deleta|"
+    r"delete|deletem|remover)\b (o |a )?(meu|meus|minha) (numero|contato|telefone|celular|"
+    r"email|e mail|whats\w*|zap)\b" + _REGISTER,
+    r"\bme (tirar|remover|excluir|retirar|descadastrar) d(a|o|essa|esta|esse|este|e sua|a sua|"
+    r"e seu)s? (sua |seu )?(lista|cadastro|mailing|base|envio)\b" + _REGISTER,
+    r"\b(como|onde) (eu )?(faco|faz|posso|consigo|se faz)( para| pra)? (parar|deixar) de "
+    r"receber\b",
 ]
 _PROMISE_MORE += [
     r"\bassim que (der|puder|possivel|conseguir|sair|entrar)",
@@ -591,6 +601,9 @@ _PAYLINK = [
     r"(pode|podem|poderia|poderiam|consegue|conseguem|tem como|da para)( me| nos)? "
     r"(mandar|enviar|reenviar|gerar|emitir))( me| nos)? (um |uma )?(outro|outra|novo|nova)"
     r"( (por favor|ai|aqui|para mim|atualizad[oa]|com a data de hoje|obrigad[oa]))*$",
+    # the means first: "o boleto quero por e-mail", "a segunda via eu preciso"
+    r"\b(boleto|outra via|chave pix|codigo (do |de )?(pix|barras)|link)\b (eu )?(quero|queria|"
+    r"preciso|gostaria)\b(?! (pagar|mais|nada))",
     # the means alone: "segunda via por favor", "boleto atualizado pfv"
     r"^(a |o )?(outra via|boleto|chave pix|codigo pix|link|pix copia e cola|qr code)"
     r"( (por favor|atualizad[oa]|de novo|novamente|obrigad[oa]|do boleto|ai|aqui))*$",
@@ -688,7 +701,10 @@ _CHANNELS = {
 # "prefiro SMS", "só por e-mail": a channel the customer keeps.
 _PREFERRED = re.compile(
     r"\b(prefiro|preferimos|preferencia|pode ser|melhor|so|somente|apenas|pode mandar|"
-    r"podem mandar)\b( por| pelo| pela| via| no| o| a)? ?(?P<what>[a-z ]{0,30})"
+    r"podem mandar|"
+    # "o boleto quero por e-mail", "manda pelo zap"; not "não quero por e-mail"
+    r"(?<!nao )(?<!nem )(?:quero|queria|manda|mande|mandem|envia|envie|enviem)(?: receber)?"
+    r"(?= (?:por|pelo|pela|via)\b))\b( por| pelo| pela| via| no| o| a)? ?(?P<what>[a-z ]{0,30})"
 )
 # An automatic answer (out of office, holidays, a mailbox's robot): no one
 # wrote it to the company, and nothing it says is a promise.

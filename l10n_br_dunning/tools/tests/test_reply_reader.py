@@ -1317,3 +1317,57 @@ def test_a_payment_made_wrong_goes_to_a_person(text):
 )
 def test_a_payment_without_a_mistake_is_still_paid(text):
     assert acted(read(text, MONDAY))[0] == PAID
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pode tirar meu numero?",
+        "pode tirar meu numero",
+        "podem tirar meu numero da lista pfv",
+        "pode me tirar da lista?",
+        "da pra me tirar dessa lista?",
+        "apaga meu numero",
+        "podem apagar meu contato?",
+        "como faço pra parar de receber essas mensagens?",
+        "como faz pra deixar de receber sms?",
+    ],
+)
+def test_an_opt_out_asked_as_a_favour_stops(text):
+    """ "pode tirar meu número?" was left to a person: the SMS went on to a
+    customer who had asked, politely, for them to stop."""
+    reading = read_message(text, MONDAY, "sms")
+    assert reading.opts_out_of("sms")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "como faço pra sair do serasa?",
+        "pode tirar meu nome do spc?",
+        "como tirar o numero do boleto?",
+        "como faço pra receber o boleto?",
+    ],
+)
+def test_asking_about_something_else_is_no_opt_out(text):
+    assert not read_message(text, MONDAY, "sms").stop
+
+
+def test_an_opt_out_asked_beside_the_boleto_by_email_keeps_the_email():
+    """The WhatsApp stops, the e-mail the customer keeps does not, and a person
+    sends the boleto by e-mail (it was an opt-out alone: of the e-mail too,
+    and the boleto asked for was left unsent)."""
+    reading = read_message(
+        "pode tirar meu numero? mas o boleto quero por email", MONDAY, "whatsapp"
+    )
+    assert reading.opts_out_of("whatsapp")
+    assert "email" not in reading.channels
+    assert not reading.sure
+
+
+def test_messages_stopped_here_but_welcome_by_email_keep_the_email():
+    reading = read_message(
+        "pare de enviar mensagem por aqui, qualquer coisa manda por email", MONDAY, "whatsapp"
+    )
+    assert reading.opts_out_of("whatsapp")
+    assert "email" not in reading.channels
