@@ -604,6 +604,11 @@ _PAYLINK = [
     # the means first: "o boleto quero por e-mail", "a segunda via eu preciso"
     r"\b(boleto|outra via|chave pix|codigo (do |de )?(pix|barras)|link)\b (eu )?(quero|queria|"
     r"preciso|gostaria)\b(?! (pagar|mais|nada))",
+    # whether there is one: "tem pix copia e cola?", "vcs tem link?", "link pra pagar?"
+    r"^(voces |vcs )?(tem|teria|tens)( um| uma| o| a)? (pix( copia e cola)?|copia e cola|boleto|"
+    r"link|qr ?code|chave pix|codigo (do |de )?(pix|barras))( (para|pra|de) (pagar|pagamento))?"
+    r"( por favor| ai)?$",
+    r"^(o |a |um |uma )?(link|boleto|pix|codigo|qr ?code) (para|pra|de) (pagar|pagamento)$",
     # the means alone: "segunda via por favor", "boleto atualizado pfv"
     r"^(a |o )?(outra via|boleto|chave pix|codigo pix|link|pix copia e cola|qr code)"
     r"( (por favor|atualizad[oa]|de novo|novamente|obrigad[oa]|do boleto|ai|aqui))*$",

@@ -1371,3 +1371,28 @@ def test_messages_stopped_here_but_welcome_by_email_keep_the_email():
     )
     assert reading.opts_out_of("whatsapp")
     assert "email" not in reading.channels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tem pix copia e cola?",
+        "tem link?",
+        "tem boleto?",
+        "vcs tem pix?",
+        "link pra pagar?",
+        "boleto pra pagar",
+        "o link de pagamento?",
+    ],
+)
+def test_asking_whether_there_is_a_way_to_pay_gets_the_link(text):
+    """ "tem pix copia e cola?" was left to a person: the customer ready to
+    pay waited for an answer the régua sends at once."""
+    assert acted(read(text, MONDAY))[0] == PAYLINK
+
+
+@pytest.mark.parametrize(
+    "text", ["tem boleto vencido?", "tem link de golpe circulando?", "o link ta dando erro"]
+)
+def test_other_questions_about_the_link_get_no_link(text):
+    assert acted(read(text, MONDAY))[0] != PAYLINK
