@@ -735,6 +735,14 @@ _WRONG_PERSON = re.compile(
     # "vc tá mandando pra pessoa errada"; not "cobrando a pessoa errada", a dispute
     r"(mandando|mandou|mandaram|enviando|enviou|enviaram|escrevendo|mensagem|mensagens) "
     r"para (a )?pessoa errada)"
+    # "esse telefone agora é meu", "esse número era de outra pessoa", "o dono
+    # anterior desse número": a number that changed hands
+    r"|\b(esse|este|o) (numero|telefone|celular|chip|whats\w*) (agora (e|eh) meu|(e|eh) meu agora|"
+    r"era d[eoa] outr[oa]|pertencia a outr[oa])\b"
+    r"|\b((antig[oa]|anterior) (dono|dona|titular|usuari[oa])|(dono|dona|titular|usuari[oa]) "
+    r"anterior) (d[eo]ss?e|d[eo]st?e|do) (numero|telefone|celular|chip|whats\w*)\b"
+    r"|\b(esse|este|o) (numero|telefone|celular|chip)\b.{0,40}\b(antig[oa]|anterior) (dono|dona|"
+    r"titular|usuari[oa])\b"
     # "engano, parem de mandar pra esse número"; not "houve um engano, já paguei"
     r"|^(acho que )?(e |eh |foi |deve ser )?engano\b|\bengano\b.{0,40}\bnumero\b"
 )
@@ -1557,8 +1565,11 @@ def read(text, today):
     found = _intents(folded, clauses, forward, today, asked, asked_tails)
     stop, channels = OPTOUT in found, _optout_channels(folded) if OPTOUT in found else frozenset()
     wrong = _WRONG_PERSON.search(folded)
-    if wrong:
-        # Someone else's phone: their "stop" is honoured, nothing else is done.
+    death = _DEATH.search(folded)
+    if wrong and not (death and PAID not in found):
+        # Someone else's phone: their "stop" is honoured, nothing else is done
+        # (the customer's death told beside it is what a person must know
+        # first: "o João faleceu, esse número agora é meu").
         return Reading(
             OTHER,
             why=f"wrong person: {wrong.group(0)}",
@@ -1566,7 +1577,6 @@ def read(text, today):
             channels=channels,
             concern=WRONG_NUMBER,
         )
-    death = _DEATH.search(folded)
     if death and PAID not in found:
         # "ela faleceu, parem de mandar": the stop is honoured and a person is
         # told (a payment claimed beside it is still checked by one).

@@ -1396,3 +1396,32 @@ def test_asking_whether_there_is_a_way_to_pay_gets_the_link(text):
 )
 def test_other_questions_about_the_link_get_no_link(text):
     assert acted(read(text, MONDAY))[0] != PAYLINK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Esse telefone agora é meu, o antigo dono não usa mais",
+        "esse numero agora e meu",
+        "esse numero era de outra pessoa",
+        "comprei esse chip faz 2 meses, nao conheco essa pessoa",
+        "o dono anterior desse numero nao usa mais",
+    ],
+)
+def test_a_number_now_someone_elses_is_a_wrong_number(text):
+    """ "esse telefone agora é meu, o antigo dono não usa mais" was left to a
+    person as any question, and the reminders of someone else's debt went on
+    to the number's new owner."""
+    assert read(text, MONDAY).concern == WRONG_NUMBER
+
+
+@pytest.mark.parametrize(
+    "text", ["esse numero e meu sim, pago sexta", "o antigo dono da loja ficou de pagar"]
+)
+def test_the_customers_own_number_is_no_wrong_number(text):
+    assert read(text, MONDAY).concern is None
+
+
+def test_a_death_told_by_the_numbers_new_owner_is_a_death():
+    reading = read("o Joao faleceu em dezembro, esse numero agora é meu", MONDAY)
+    assert reading.concern == DEATH
