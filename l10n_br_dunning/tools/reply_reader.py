@@ -419,6 +419,9 @@ _OPTOUT = [
     r"\bsair d[ao] (lista|cadastro)\b" + _REGISTER,
     r"\bunsubscribe\b|\bstop (texting|messaging|sending|calling)\b",
     r"\bnao quero (mais )?(receber )?mensage|\bno (me )?(manden|envien|escriban) mas\b",
+    # Spanish: "no quiero recibir más mensajes", "dejen de enviarme", "darme de baja"
+    r"\bno quiero (recibir )?(mas )?(mensajes|correos|sms|llamadas)\b|"
+    r"\b(dejen|deje|deja) de (enviar|mandar|escribir|llamar)\w*|\bdar(me)? de baja\b",
 ]
 _OPTOUT_MORE = [
     # "favor retirar meu contato"; not "retirar meu nome do cadastro de inadimplentes"

@@ -1425,3 +1425,23 @@ def test_the_customers_own_number_is_no_wrong_number(text):
 def test_a_death_told_by_the_numbers_new_owner_is_a_death():
     reading = read("o Joao faleceu em dezembro, esse numero agora é meu", MONDAY)
     assert reading.concern == DEATH
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no quiero recibir más mensajes",
+        "no quiero mas mensajes",
+        "dejen de enviarme mensajes",
+        "quiero darme de baja",
+    ],
+)
+def test_a_stop_in_spanish_stops(text):
+    """ "no quiero recibir más mensajes" was left to a person: the messages
+    went on to a customer who had asked, in Spanish, for them to stop."""
+    assert read_message(text, MONDAY, "whatsapp").opts_out_of("whatsapp")
+
+
+@pytest.mark.parametrize("text", ["no quiero pagar intereses", "ya pagué, gracias"])
+def test_other_spanish_is_no_stop(text):
+    assert not read_message(text, MONDAY, "whatsapp").stop
