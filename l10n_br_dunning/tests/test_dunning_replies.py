@@ -746,3 +746,32 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         self.assertIn("ok, obrigado", notes.mapped("body")[-1])
         # A thanks beside a payment claim is still the claim.
         self.assertEqual(self._reply("obrigado, mas já paguei").action, "paid")
+
+    # -- a tenth writer's replies (benchmarks/replies/probe5.jsonl), by SMS ---------------
+    def test_no_money_now_and_a_payment_made_wrong_get_no_promise_nor_thanks(self):
+        """ "tô sem grana agora" was confirmed as a promise to pay today and
+        "paguei errado" thanked for a payment: both now reach a person, the
+        reminders go on, nothing is answered."""
+        for text in ("to sem grana agora", "estou sem dinheiro hoje", "paguei errado"):
+            self.assertFalse(self._reply(text), text)
+        self.assertFalse(self.move.dunning_paused)
+        self.assertFalse(self._answers())
+        self.assertTrue(self.sp.activity_ids.filtered(lambda a: "SMS reply" in (a.summary or "")))
+
+    def test_an_opt_out_asked_as_a_favour_stops_the_sms_and_keeps_the_email(self):
+        """ "pode tirar meu número? mas o boleto quero por e-mail": the SMS
+        stop, the e-mail goes on, a person sends the boleto by e-mail."""
+        self._reply("pode tirar meu numero? mas o boleto quero por email")
+        self.assertTrue(self._sms_opted_out())
+        self.assertNotIn(self.company, self.sp.dunning_email_opt_out_company_ids)
+        self.assertTrue(self.sp.activity_ids.filtered(lambda a: "SMS reply" in (a.summary or "")))
+
+    def test_asking_whether_there_is_a_pix_gets_the_link(self):
+        reply = self._reply("tem pix copia e cola?")
+        self.assertEqual(reply.action, "paylink")
+        self.assertEqual(len(self._link_answers()), 1)
+
+    def test_a_number_that_changed_hands_pauses_and_asks_to_correct_the_contact(self):
+        reply = self._reply("Esse telefone agora é meu, o antigo dono não usa mais")
+        self.assertEqual(reply.action, "wrong_number")
+        self.assertTrue(self.move.dunning_paused)
