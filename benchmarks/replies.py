@@ -135,6 +135,7 @@ def main():
             "probe2",
             "probe3",
             "probe4",
+            "probe5",
             "all",
         ),
     )
