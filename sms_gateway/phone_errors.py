@@ -5,7 +5,7 @@ beside the plain ``tools/phone.py``, which knows no Odoo)."""
 
 from odoo.tools import LazyTranslate
 
-from .tools.phone import EMPTY, INVALID, MISSING_AREA_CODE, NOT_MOBILE, UNPARSABLE
+from .tools.phone import EMPTY, INVALID, LETTERS, MISSING_AREA_CODE, NOT_MOBILE, UNPARSABLE
 
 _lt = LazyTranslate(__name__)
 
@@ -15,6 +15,7 @@ PHONE_ERRORS = {
     MISSING_AREA_CODE: _lt("The number has no area code (DDD)."),
     INVALID: _lt("This number does not exist in the numbering plan."),
     NOT_MOBILE: _lt("This is a landline, not a mobile number."),
+    LETTERS: _lt("The number has letters among its digits: type it with digits only."),
 }
 
 

@@ -90,6 +90,20 @@ class TestSmsGatewaySend(StandInMixin, SMSCase):
         self.assertIn("landline", self._log(landline).error_detail)
         self.assertIn("not a phone number", self._log(garbage).error_detail)
 
+    def test_a_number_with_letters_is_refused_not_sent_to_another(self):
+        """A letter typed for a digit ("432l") or a placeholder ("9XXXX-XXXX"):
+        the SMS fails with the reason, it never goes to the number phonenumbers
+        would make of it (99876-5432, 99999-9999: strangers)."""
+        good = self._queue("+55 11 98765-4321")
+        typo = self._queue("(11) 98765-432l")
+        placeholder = self._queue("(11) 9XXXX-XXXX")
+        (good | typo | placeholder).send(unlink_sent=False)
+        self.assertEqual([a[2] for a in self.stand_in.accepted], ["5511987654321"])
+        for sms in typo | placeholder:
+            self.assertEqual(sms.state, "error")
+            self.assertEqual(sms.failure_type, "sms_number_format")
+            self.assertIn("letters", self._log(sms).error_detail)
+
     def test_foreign_customer_number_is_read_in_its_country(self):
         customer = self.env["res.partner"].create(
             {"name": "Client US", "country_id": self.env.ref("base.us").id}

@@ -3,8 +3,9 @@
 Accepts what people type: ``(11) 98765-4321``, ``11 987654321``,
 ``+55 11 98765-4321``, ``5511987654321``, ``0 21 11 98765-4321`` (carrier code),
 and old eight-digit mobiles (``11 8765-4321``) that need the ninth digit added
-since Anatel's 2016 migration. Landlines and invalid numbers are refused with a
-reason code that the caller turns into a readable, translated message.
+since Anatel's 2016 migration. Landlines, invalid numbers and letters among
+the digits (never guessed into digits) are refused with a reason code that
+the caller turns into a readable, translated message.
 """
 
 import re
@@ -19,6 +20,7 @@ UNPARSABLE = "unparsable"
 MISSING_AREA_CODE = "missing_area_code"
 INVALID = "invalid"
 NOT_MOBILE = "not_mobile"
+LETTERS = "letters"
 
 MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
@@ -65,6 +67,12 @@ def _parse_valid(number, default_region):
     raw = (number or "").strip()
     if not raw:
         raise PhoneNumberError(EMPTY, number)
+    first_digit = re.search(r"\d", raw)
+    if first_digit and any(char.isalpha() for char in raw[first_digit.start() :]):
+        # phonenumbers drops a letter typed among the digits ("432l") or reads
+        # three as a keypad's ("9XXXX"): another number, perhaps a stranger's.
+        # A word before the number ("Cel:") is read past.
+        raise PhoneNumberError(LETTERS, number)
     digits = re.sub(r"\D", "", raw)
     text = raw
     if not raw.startswith("+") and default_region == "BR":

@@ -3,6 +3,7 @@ import pytest
 from ..phone import (
     EMPTY,
     INVALID,
+    LETTERS,
     MISSING_AREA_CODE,
     NOT_MOBILE,
     UNPARSABLE,
@@ -63,6 +64,32 @@ def test_unusable_numbers_are_refused_with_a_reason(typed, code):
     with pytest.raises(PhoneNumberError) as error:
         normalize_mobile(typed)
     assert error.value.code == code
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "(11) 98765-432l",  # an l for a 1: the rest is not someone else's mobile
+        "(11) 98765-432O",  # an O for a 0
+        "(11) 9XXXX-XXXX",  # a placeholder: not 99999-9999
+        "+55 11 9ABCD-9999",  # not read as a keypad's 92223-9999
+        "(11) 9abc-99999",
+        "11 98765-4321 ramal 2",
+        "(11) 98765-4321 (Ana)",
+    ],
+)
+def test_letters_among_the_digits_are_refused_not_guessed(typed):
+    """A number with letters among its digits is not turned into another one
+    (phonenumbers drops a letter, or reads three as a keypad's digits): an SMS
+    or a call about a debt would reach a stranger."""
+    with pytest.raises(PhoneNumberError) as error:
+        normalize_mobile(typed)
+    assert error.value.code == LETTERS
+
+
+def test_a_word_before_the_number_is_read_past():
+    assert normalize_mobile("Cel: (11) 98765-4321") == "+5511987654321"
+    assert normalize_mobile("tel: +55 11 98765-4321") == "+5511987654321"
 
 
 def test_first_mobile_takes_the_mobile_then_a_phone_that_is_a_mobile():
