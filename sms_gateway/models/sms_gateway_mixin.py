@@ -2,7 +2,7 @@
 import secrets
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import providers, sessions
@@ -23,6 +23,9 @@ class SmsGatewayMixin(models.AbstractModel):
     _name = "sms.gateway.mixin"
     _description = "Provider Account"
     _order = "company_id, sequence, id"
+    # The queue of this kind of account (an ``sms.gateway.queue`` model whose
+    # records name it in ``account_id``), when it keeps one.
+    _queue_model = None
 
     name = fields.Char(required=True, tracking=True)
     # Each kind of account lists its providers (``_provider_classes``).
@@ -142,6 +145,29 @@ class SmsGatewayMixin(models.AbstractModel):
         if {"active", "company_id", "sequence"} & set(vals):
             self.env.registry.clear_cache()
         return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_messages_waiting(self):
+        """An account whose queue still holds messages is not deleted: they
+        would be deleted with it (cascade), never sent nor failed, the
+        chatter's notification pending for ever. Archived, it still sends
+        them and queues nothing new."""
+        if not self._queue_model:
+            return
+        Queue = self.env[self._queue_model].sudo()
+        for account in self:
+            count = Queue.search_count([*Queue._queue_domain(), ("account_id", "=", account.id)])
+            if count:
+                raise UserError(
+                    self.env._(
+                        "The account “%(account)s” still has %(count)s message(s) or call(s) "
+                        "waiting in its queue: deleting it would delete them unsent. Archive "
+                        "it instead (what waits still goes, nothing new is queued through it), "
+                        "or delete it once they have gone.",
+                        account=account.display_name,
+                        count=count,
+                    )
+                )
 
     def unlink(self):
         result = super().unlink()

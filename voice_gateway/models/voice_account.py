@@ -15,6 +15,7 @@ class VoiceAccount(models.Model):
     _description = "Voice Account"
     # Activities: the administrator's to-do when the provider refuses the account.
     _inherit = ["sms.gateway.mixin", "mail.thread", "mail.activity.mixin"]
+    _queue_model = "voice.call"
     _order = "company_id, sequence, id"
 
     provider = fields.Selection(

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.sms_gateway.tools import sessions
@@ -346,6 +347,25 @@ class TestVoiceCalls(VoiceStandInMixin, HttpCase):
             headers={"X-Twilio-Signature": twilio_signature(url, form, self.stand_in.auth_token)},
         )
         self.assertEqual(signed.status_code, 400)
+
+    def test_an_account_with_calls_waiting_is_not_deleted(self):
+        """Deleting an account deleted its queued calls with it: the call
+        never rang nor failed, and whoever waited for its outcome waited for
+        ever. It is refused, saying what to do."""
+        account = self._create_voice_account("twilio", sequence=50)
+        call = self.env["voice.call"]._enqueue(
+            [{"partner": self.customer, "number": NUMBER, "account": account, "script": SCRIPT}]
+        )
+        with self.assertRaises(UserError) as refused:
+            account.unlink()
+        self.assertIn("waiting", str(refused.exception))
+        self.assertTrue(call.exists())
+        self.assertEqual(call.state, "queued")
+        # What the message says to do: archived, the account still places it.
+        account.active = False
+        self._place()
+        self.assertNotEqual(call.state, "queued")
+        self.assertTrue(call.provider_call_id)
 
     def test_zenvia_one_message_one_key(self):
         zenvia = self._create_voice_account("zenvia")

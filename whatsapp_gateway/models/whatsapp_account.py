@@ -20,6 +20,7 @@ class WhatsappAccount(models.Model):
     _name = "whatsapp.account"
     _description = "WhatsApp Account"
     _inherit = ["sms.gateway.mixin", "mail.thread", "mail.activity.mixin"]
+    _queue_model = "whatsapp.message"
     _order = "company_id, sequence, id"
 
     provider = fields.Selection(
