@@ -1,5 +1,6 @@
 from . import account_move
 from . import account_move_line
+from . import account_partial_reconcile
 from . import dunning_agreement
 from . import dunning_channel
 from . import dunning_pix_account

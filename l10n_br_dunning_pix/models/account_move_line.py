@@ -67,10 +67,12 @@ class AccountMoveLine(models.Model):
             self.env["dunning.pix.account"]._pix_account_id(company.id)
             for company in self.company_id
         ):
-            charges = (
-                self.env["dunning.pix.charge"]
-                .sudo()
-                .search([("move_line_id", "in", self.ids), ("state", "=", "active")])
-            )
-            charges._pix_follow()
+            self._dunning_pix_follow_matching()
         return result
+
+    def _dunning_pix_follow_matching(self):
+        """The active charges of these installments follow what they owe now
+        (matched or unmatched): removed, or revised."""
+        self.env["dunning.pix.charge"].sudo().search(
+            [("move_line_id", "in", self.ids), ("state", "=", "active")]
+        )._pix_follow()

@@ -1289,6 +1289,37 @@ class TestDunningPix(DunningCase, HttpCase):
             self._pay(move, amount=100.0)
         self.assertEqual((held["valor"]["original"], held["revisao"]), ("200.00", 1))
 
+    def test_a_payment_unmatched_by_the_accountant_is_charged_again_at_once(self):
+        """The accountant unreconciles a payment from the invoice: the installment
+        owes again what it paid, and its charge asks it at once (not an hour
+        later, a reminder meanwhile carrying a code for less than is owed); a
+        charge removed when it was fully paid is replaced soon (the hourly pass
+        is asked to run)."""
+        move = self._invoice(self.sp, DUE, amount=300.0)
+        line, _code, charge = self._charge(move)
+        self._pay(move, amount=100.0)
+        held = self.bank.charges[charge.txid]
+        self.assertEqual(held["valor"]["original"], "200.00")
+        # From the invoice's payment widget ("Unreconcile").
+        partial = line.matched_credit_ids
+        move.js_remove_outstanding_partial(partial.id)
+        self.assertEqual(move.amount_residual, 300.0)
+        self.assertEqual((held["status"], held["valor"]["original"]), ("ATIVA", "300.00"))
+        self.assertEqual(charge.amount, 300.0)
+        # Paid in full, the charge removed; the payments unmatched from the
+        # journal items: a new charge for the whole installment follows.
+        self._pay(move)
+        self.assertEqual(held["status"], "REMOVIDA_PELO_USUARIO_RECEBEDOR")
+        cron = self.env.ref("l10n_br_dunning_pix.ir_cron_dunning_pix_sync")
+        self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
+        line.remove_move_reconcile()
+        self.assertEqual(move.amount_residual, 300.0)
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
+        with freeze_time(datetime(2026, 12, 1, 16, 0)):
+            self.env["dunning.pix.account"]._cron_pix_sync()
+        new = move.dunning_pix_charge_ids.filtered(lambda c: c.state == "active")
+        self.assertEqual(self.bank.charges[new.txid]["valor"]["original"], "300.00")
+
     def test_new_date_on_the_portal_moves_the_charge_due_date(self):
         move = self._invoice(self.sp, DUE, amount=300.0)
         _line, _code, charge = self._charge(move)
