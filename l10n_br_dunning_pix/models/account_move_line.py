@@ -58,6 +58,23 @@ class AccountMoveLine(models.Model):
             return self.env._("the bank did not answer a moment ago")
         return False
 
+    def write(self, vals):
+        """A due date moved on a posted installment (the invoice's Due Date,
+        its journal items) moves its charge's at once."""
+        before = {line.id: line.date_maturity for line in self} if "date_maturity" in vals else {}
+        result = super().write(vals)
+        moved = self.filtered(
+            lambda line: line.id in before and line.date_maturity != before[line.id]
+        )
+        if moved and any(
+            self.env["dunning.pix.account"]._pix_account_id(company.id)
+            for company in moved.company_id
+        ):
+            self.env["dunning.pix.charge"].sudo().search(
+                [("move_line_id", "in", moved.ids), ("state", "=", "active")]
+            )._pix_follow()
+        return result
+
     def reconcile(self):
         """A charge follows its installment at once: paid by other means or
         replaced by an agreement, it is removed at the bank (no one pays twice);

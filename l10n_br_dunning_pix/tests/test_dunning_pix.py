@@ -1320,6 +1320,22 @@ class TestDunningPix(DunningCase, HttpCase):
         new = move.dunning_pix_charge_ids.filtered(lambda c: c.state == "active")
         self.assertEqual(self.bank.charges[new.txid]["valor"]["original"], "300.00")
 
+    def test_a_due_date_edited_on_the_posted_invoice_moves_the_charge(self):
+        """The accountant moves a posted invoice's due date (its Due Date field):
+        the charge's due date moves at once, not an hour later (a reminder
+        meanwhile carried a code whose bank counted fine and interest from the
+        old date)."""
+        move = self._invoice(self.sp, DUE, amount=300.0)
+        line, _code, charge = self._charge(move)
+        with freeze_time(datetime(2026, 12, 1, 15, 0)), Form(move) as form:
+            form.invoice_date_due = date(2026, 12, 22)
+        self.assertEqual(line.date_maturity, date(2026, 12, 22))
+        held = self.bank.charges[charge.txid]
+        self.assertEqual(
+            (held["status"], held["calendario"]["dataDeVencimento"]), ("ATIVA", "2026-12-22")
+        )
+        self.assertEqual(charge.date_due, date(2026, 12, 22))
+
     def test_new_date_on_the_portal_moves_the_charge_due_date(self):
         move = self._invoice(self.sp, DUE, amount=300.0)
         _line, _code, charge = self._charge(move)
