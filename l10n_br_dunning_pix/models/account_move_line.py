@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class AccountMoveLine(models.Model):
@@ -74,6 +75,33 @@ class AccountMoveLine(models.Model):
                 [("move_line_id", "in", moved.ids), ("state", "=", "active")]
             )._pix_follow()
         return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_pix_charge_payable(self):
+        """An installment of a draft invoice deleted (the invoice, or fewer
+        installments) while its charge is still payable at the bank (the bank
+        did not answer when the invoice was reset): the charge is removed
+        first; while the bank cannot be told, the deletion is refused, or the
+        charge would be forgotten, payable for ever."""
+        charges = (
+            self.env["dunning.pix.charge"]
+            .sudo()
+            .search([("move_line_id", "in", self.ids), ("state", "=", "active")])
+        )
+        if not charges:
+            return
+        charges._pix_remove()
+        payable = charges.filtered(lambda charge: charge.state == "active")
+        if payable:
+            raise UserError(
+                self.env._(
+                    "The Pix charge of %(invoice)s is still payable at the bank, which did not "
+                    "answer when the invoice was reset to draft: it cannot be deleted nor lose "
+                    "an installment yet (the customer could still pay the charge). Try again in "
+                    "a few minutes, once the bank has removed it.",
+                    invoice=", ".join(payable.move_id.mapped("display_name")),
+                )
+            )
 
     def reconcile(self):
         """A charge follows its installment at once: paid by other means or

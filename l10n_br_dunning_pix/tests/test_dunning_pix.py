@@ -558,6 +558,50 @@ class TestDunningPix(DunningCase, HttpCase):
         )
         self.assertEqual(charge.state, "removed")
 
+    def test_an_installment_is_not_deleted_while_its_charge_is_payable_at_the_bank(self):
+        """The bank down when the invoice was reset to draft: its charge is
+        still payable there (flagged for the hourly pass). Deleting the draft
+        invoice, or an installment of it (fewer installments), would forget it:
+        payable at the bank for ever, the customer paying an invoice that no
+        longer exists beside its replacement. Refused while the bank does not
+        answer; once it does, the charge is removed first."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30/60",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 30}),
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 60}),
+                ],
+            }
+        )
+        move = self._invoice(self.sp, date(2026, 12, 9), 400.0, payment_term=term)
+        lines = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        with freeze_time(datetime(2026, 12, 1, 15, 0)):
+            for line in lines:
+                line._dunning_pix_code()
+        charges = move.dunning_pix_charge_ids
+        self.assertEqual(charges.mapped("state"), ["active", "active"])
+        txids = charges.mapped("txid")
+        self.bank.fail_next(5, 503)
+        move.button_draft()
+        self.bank.script.clear()
+        self.assertTrue(all(charges.mapped("follow_pending")))
+        with self.assertRaises(UserError) as refused:
+            with Form(move) as form:
+                form.invoice_payment_term_id = self.env["account.payment.term"]
+                form.invoice_date_due = date(2026, 12, 20)
+        self.assertIn("still payable at the bank", str(refused.exception))
+        with self.assertRaises(UserError):
+            move.unlink()
+        self.assertEqual(len(charges.exists()), 2)
+        statuses = [self.bank.charges[txid]["status"] for txid in txids]
+        self.assertEqual(statuses, ["ATIVA", "ATIVA"])
+        # The bank answers again: the invoice is deleted, its charges removed first.
+        dunning_pix_charge._BANK_PAUSED.clear()
+        move.unlink()
+        statuses = [self.bank.charges[txid]["status"] for txid in txids]
+        self.assertEqual(statuses, ["REMOVIDA_PELO_USUARIO_RECEBEDOR"] * 2)
+
     def test_the_hourly_pass_charges_no_invoice_reset_to_draft_in_its_transaction(self):
         """The pass's selection reads what was changed before it in the same
         transaction (a reset to draft not yet written to the database)."""
