@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from xmlrpc.client import Fault
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -68,3 +69,74 @@ class TestWhatsappAccess(HttpCase):
         )
         self.assertEqual(len(rows), 1)
         self.assertFalse(set(CREDENTIALS) & set(rows[0]))
+
+
+@tagged("post_install", "-at_install")
+class TestWhatsappCompanies(HttpCase):
+    """Two companies in one database: a user of one reads nothing of the
+    other's WhatsApp templates, their placeholders included."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.head = cls.env.company
+        cls.branch = cls.env["res.company"].create({"name": "Filial Rio"})
+        account = cls.env["whatsapp.account"].create(
+            {"name": "Matriz", "provider": "log", "company_id": cls.head.id}
+        )
+        cls.template = cls.env["whatsapp.template"].create(
+            {
+                "name": "Lembrete da matriz",
+                "account_id": account.id,
+                "template_ref": "lembrete_matriz",
+                "body": "Olá {{1}}, a fatura de {{2}} venceu.",
+                "variable_ids": [
+                    Command.create(
+                        {
+                            "sequence": 1,
+                            "name": "1",
+                            "expression": "{{ object.name }}",
+                            "sample": "Maria Souza",
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "sequence": 2,
+                            "name": "2",
+                            "expression": "{{ object.amount }}",
+                            "sample": "R$ 1.234,56",
+                        }
+                    ),
+                ],
+            }
+        )
+        cls.branch_user = new_test_user(
+            cls.env,
+            "atendente_rio",
+            groups="base.group_user",
+            company_id=cls.branch.id,
+            company_ids=[Command.set(cls.branch.ids)],
+        )
+
+    def test_a_user_of_another_company_reads_no_template_placeholders(self):
+        """The head office's template and its placeholders (what fills each,
+        and the sample values shown to the provider) are not the branch's to
+        read, in the ORM nor over JSON-RPC (they were: the template hidden, its
+        variables listed to every employee of every company)."""
+        Template = self.env["whatsapp.template"].with_user(self.branch_user)
+        self.assertFalse(Template.search([("id", "=", self.template.id)]))
+        Variable = self.env["whatsapp.template.variable"].with_user(self.branch_user)
+        self.assertFalse(Variable.search([("template_id", "=", self.template.id)]))
+        with self.assertRaises(AccessError):
+            Variable.browse(self.template.variable_ids.ids).read(["sample"])
+        self.authenticate("atendente_rio", "atendente_rio")
+        rows = self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {
+                "model": "whatsapp.template.variable",
+                "method": "search_read",
+                "args": [[]],
+                "kwargs": {"fields": ["sample", "expression"]},
+            },
+        )
+        self.assertFalse([row for row in rows if row["sample"] in ("Maria Souza", "R$ 1.234,56")])
