@@ -568,12 +568,16 @@ class DunningPixAccount(models.Model):
             order="write_date",
         )
         if len(charges) < limit:
+            # Then those checked longest ago: a charge unchanged since its
+            # creation is never written, and a pass that took the oldest
+            # written would take the same ones every hour.
             charges |= Charge.search(
                 [("state", "=", "active"), ("id", "not in", charges.ids)],
                 limit=limit - len(charges),
-                order="write_date",
+                order="followed_at asc nulls first, id",
             )
         charges._pix_follow(later=False)
+        charges.write({"followed_at": fields.Datetime.now()})
         # The open installments without a charge, a batch per transaction.
         for _batch in range(batches):
             if len(Charge._pix_create_open(limit=limit)) < limit:

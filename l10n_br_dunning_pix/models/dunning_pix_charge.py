@@ -108,6 +108,13 @@ class DunningPixCharge(models.Model):
         help="The fixed early-payment discounts the bank holds for this charge: "
         "[[date, amount]], what a payment without its parts is read against.",
     )
+    followed_at = fields.Datetime(
+        "Last checked at the bank",
+        readonly=True,
+        copy=False,
+        help="When the hourly pass last compared this charge with its installment and "
+        "with the bank: it takes the charges checked longest ago first.",
+    )
     revision_kept = fields.Char(
         readonly=True,
         copy=False,

@@ -1041,6 +1041,22 @@ class TestDunningPix(DunningCase, HttpCase):
         again = [r for r in self.bank.requests if r[0] == "PATCH" and charge.txid in r[1]]
         self.assertEqual(len(again), len(patches))
 
+    def test_the_hourly_pass_reaches_every_charge_in_turn(self):
+        """The hourly pass follows a batch of charges at a time; with more
+        active charges than a batch, the next pass takes those the last one
+        did not (a charge unchanged since its creation is never written, so
+        the batch cannot be the oldest written). A Pix whose notification was
+        lost is found however many charges the company has."""
+        moves = [self._invoice(self.sp, DUE, amount=100.0 + i) for i in range(3)]
+        charges = [self._charge(move)[2] for move in moves]
+        self.bank.pay(charges[2].txid, when=datetime(2026, 12, 9, 14, 0, tzinfo=UTC), notify=False)
+        for _pass in range(2):
+            self.env["dunning.pix.account"]._cron_pix_sync(limit=2)
+        self.env.invalidate_all()
+        self.assertEqual(charges[2].state, "paid")
+        self.assertTrue(moves[2]._dunning_paid_by_customer())
+        self.assertEqual([c.state for c in charges[:2]], ["active", "active"])
+
     def test_registering_a_payment_commits_nothing_midway(self):
         """Paid by Pix, the notification lost; a user registers the invoice's
         payment by other means: the bank refuses the removal (CONCLUIDA), its
