@@ -82,7 +82,9 @@ class TestDunningChannels(DunningCase):
         self.assertNotIn(main.name, email.subject)
         sms_event = self._events(move, channel="sms", state="queued")
         sms = self.env["sms.sms"].search([("uuid", "=", sms_event.sms_uuid)])
-        self.assertTrue(sms.body.startswith(self.company.name), sms.body)
+        # Signed with the invoice company's sender (its name, shortened).
+        self.assertTrue(sms.body.startswith(self.company.dunning_sms_sender), sms.body)
+        self.assertNotIn(main.name, sms.body)
 
     def test_each_customer_reads_only_their_own_installments(self):
         """Bodies are compiled once per run: each e-mail still carries its own data."""
