@@ -45,6 +45,12 @@ NOTIFICATION_TO_DELIVERY["thanks"] = NOTIFICATION_TO_DELIVERY["email"]
 NOTIFICATION_TO_DELIVERY["thanks_sms"] = NOTIFICATION_TO_DELIVERY["sms"]
 TO_MANY = ("one2many", "many2many")
 # Field types stored as given (None for False) by dunning.event._insert.
+# Rows of a letter's table on its first page (under the letterhead, the
+# address for the envelope's window and the greeting) and on each page after it
+# (``dunning.event._letter_pages``): an A4 page holds about 45 rows.
+LETTER_ROWS_FIRST_PAGE = 14
+LETTER_ROWS_PER_PAGE = 30
+
 PLAIN_COLUMNS = ("many2one", "selection", "char", "integer", "datetime", "date")
 
 
@@ -482,6 +488,30 @@ class DunningEvent(models.Model):
         yet, when a later stage lists another) is asked for once: both are
         printed by that one letter."""
         return self.browse([group[:1].id for group in self.grouped("move_line_id").values()])
+
+    def _letter_pages(self):
+        """The rows of one letter (``_letter_rows``) as the tables of its pages,
+        each printed under its column headings: Debian's wkhtmltopdf neither
+        repeats a table's headings on the next page nor keeps a row whole, so
+        the letter breaks the table itself, fewer rows under the letterhead
+        and the address than on the pages after it (a row with an amount in
+        another currency takes two lines)."""
+        pages, page, room = [], self.browse(), LETTER_ROWS_FIRST_PAGE
+        for event in self._letter_rows():
+            line = event.move_line_id
+            weight = 2 if line.currency_id != line.company_currency_id else 1
+            if page and weight > room:
+                pages.append(page)
+                page, room = self.browse(), LETTER_ROWS_PER_PAGE
+            page |= event
+            room -= weight
+        return pages + [page] if page else pages
+
+    def _letter_total(self):
+        """What one letter (these events: one customer and company) asks for in
+        all: the sum of its rows (``_letter_amount``), in the company's
+        currency."""
+        return sum(event._letter_amount() for event in self._letter_rows())
 
     def _letters_not_printed(self, printed):
         """What a person is told of these events (a selection printed) but

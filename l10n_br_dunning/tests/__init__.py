@@ -31,3 +31,4 @@ from . import test_dunning_upgrade
 from . import test_dunning_install
 from . import test_dunning_documents_probe
 from . import test_dunning_pix_copy
+from . import test_dunning_letters
