@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
 from collections import defaultdict
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -241,6 +242,31 @@ class ResPartner(models.Model):
         self.ensure_one()
         address = self._display_address(without_company=True)
         return ", ".join(part.strip() for part in address.splitlines() if part.strip())
+
+    def _dunning_postal_lines(self, company=None):
+        """This partner's address as the lines a letter prints under its name,
+        for a window envelope: in Brazil as the post reads it (the street with
+        its number and complement, the neighbourhood, "city - UF", "CEP
+        00000-000"), the country only when it is not ``company``'s; abroad,
+        the lines of its country's address format. In this environment's
+        language."""
+        self.ensure_one()
+        company = company or self.env.company
+        if (self.country_id or company.country_id).code != "BR":
+            address = self._display_address(without_company=True)
+            return [line.strip() for line in address.splitlines() if line.strip()]
+        city = (self.city or self.city_id.name or "").strip()
+        digits = re.sub(r"\D", "", self.zip or "")
+        cep = f"{digits[:5]}-{digits[5:]}" if len(digits) == 8 else (self.zip or "").strip()
+        lines = [
+            (self.street or "").strip(),
+            (self.street2 or "").strip(),
+            " - ".join(part for part in (city, self.state_id.code) if part),
+            f"CEP {cep}" if cep else "",
+        ]
+        if self.country_id and self.country_id != company.country_id:
+            lines.append(self.country_id.name)
+        return [line for line in lines if line]
 
     def _dunning_postal_address(self):
         """Whether a letter can be posted to this customer: a street and a city

@@ -584,7 +584,7 @@ class TestDunningChannels(DunningCase):
             "l10n_br_dunning.report_dunning_letter", letter.ids
         )
         text = " ".join(self._text(html).split())
-        self.assertIn("Cliente Comum Ltda Rua das Flores, 10, Niterói RJ", text)
+        self.assertIn("Cliente Comum Ltda Rua das Flores, 10 Niterói - RJ", text)
         self.assertNotIn("Cliente Comum Ltda Cliente Comum Ltda", text)
         self.assertNotIn("Cliente Comum Ltda, Rua das Flores", text)
         # The company's own block too.

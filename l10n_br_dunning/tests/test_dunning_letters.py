@@ -5,6 +5,8 @@ the one that arrives in the post."""
 import io
 from datetime import date, datetime, timedelta
 
+from lxml import html as lxml_html
+
 from odoo.tests import tagged
 from odoo.tools.pdf import PdfFileReader
 
@@ -51,3 +53,48 @@ class TestDunningLetters(DunningCase):
         self.assertIn(f"Total {total}", with_rows[-1].replace(" R$ ", " R$\xa0"))
         self.assertFalse(any(total in page for page in with_rows[:-1]))
         self.assertEqual(set(letters.mapped("state")), {"printed"})
+
+    def _recipient_lines(self, events):
+        """The lines of the recipient block, as the envelope's window shows them."""
+        html, _ = self.env["ir.actions.report"]._render_qweb_html(
+            "l10n_br_dunning.report_dunning_letter", events.ids
+        )
+        block = lxml_html.fromstring(html).find_class("o_dunning_letter_recipient")
+        self.assertEqual(len(block), 1)
+        return [
+            " ".join(line.text_content().split())
+            for line in block[0].iterchildren()
+            if line.text_content().strip()
+        ]
+
+    def test_the_address_is_written_for_the_envelopes_window(self):
+        """The customer's address as the post reads it in Brazil: the street with
+        its number and complement, the neighbourhood, "city - UF" and the CEP
+        written 00000-000, each on its own line (one comma-run line with
+        "01310100" and the country does not fit a window envelope)."""
+        customer = self._customer(
+            "Conceição & Filhos <b>Comércio</b> de Açúcar e Álcool Ltda",
+            "base.state_br_sp",
+            "America/Sao_Paulo",
+            "(11) 98888-1234",
+            is_company=True,
+            street_name="Rua Doutor Álvares",
+            street_number="1500",
+            street_number2="Apto 42",
+            street2="Jardim Paulista",
+            zip="01310100",
+        )
+        move = self._invoice(customer, date(2025, 3, 10), 420.0)
+        self._run(datetime(2025, 4, 11, 12, 30))
+        letter = self._events(move, channel="letter")
+        self.assertEqual(letter.state, "to_print")
+        self.assertEqual(
+            self._recipient_lines(letter),
+            [
+                "Conceição & Filhos <b>Comércio</b> de Açúcar e Álcool Ltda",
+                "Rua Doutor Álvares 1500 - Apto 42",
+                "Jardim Paulista",
+                "São Paulo - SP",
+                "CEP 01310-100",
+            ],
+        )
