@@ -52,8 +52,8 @@ REASONS = {
         "The company has no e-mail address to send from: set it on the company (Settings)."
     ),
     rules.NO_ADDRESS: _lt(
-        "The customer has no postal address (street and city) on file: complete it before "
-        "printing the letter."
+        "The customer has no postal address (street and city, and the CEP in Brazil) on file: "
+        "complete it before printing the letter."
     ),
     rules.NO_PHONE: _lt("The customer has no phone number on file: look one up to call."),
     rules.OPEN_CREDIT: _lt(

@@ -270,10 +270,15 @@ class ResPartner(models.Model):
 
     def _dunning_postal_address(self):
         """Whether a letter can be posted to this customer: a street and a city
-        on file. Without them the letter is listed saying so, and held there
-        until they are completed (``dunning.event._letters_to_print``)."""
+        on file, and the CEP for an address in Brazil (the post does not
+        deliver a letter without it; the country, else the company's). Without
+        them the letter is listed saying so, and held there until they are
+        completed (``dunning.event._letters_to_print``)."""
         self.ensure_one()
-        return bool((self.street or "").strip() and ((self.city or "").strip() or self.city_id))
+        if not ((self.street or "").strip() and ((self.city or "").strip() or self.city_id)):
+            return False
+        brazil = (self.country_id or self.env.company.country_id).code == "BR"
+        return not brazil or len(re.sub(r"\D", "", self.zip or "")) == 8
 
     def write(self, vals):
         result = super().write(vals)

@@ -17,6 +17,11 @@ CITY_OF = {
     "base.state_br_rj": "Rio de Janeiro",
     "base.state_br_am": "Manaus",
 }
+CEP_OF = {
+    "base.state_br_sp": "01310-100",
+    "base.state_br_rj": "20040-002",
+    "base.state_br_am": "69005-070",
+}
 
 
 class DunningCase(AccountTestInvoicingCommon):
@@ -100,6 +105,7 @@ class DunningCase(AccountTestInvoicingCommon):
                 "name": name,
                 "street": "Rua das Palmeiras, 200",
                 "city": CITY_OF.get(state, "Campinas"),
+                "zip": CEP_OF.get(state, "13010-050"),
                 "state_id": cls.env.ref(state).id,
                 "country_id": cls.env.ref("base.br").id,
                 "tz": tz,

@@ -554,7 +554,7 @@ class TestDunningChannels(DunningCase):
                 "l10n_br_dunning.report_dunning_letter", letter.ids
             )
         self.assertEqual(letter.state, "to_print")
-        bare.write({"street": "Rua das Flores, 10", "city": "Campinas"})
+        bare.write({"street": "Rua das Flores, 10", "city": "Campinas", "zip": "13010-050"})
         action = self._print(letter)
         self.assertEqual(action["type"], "ir.actions.report")
         html, _ = self.env["ir.actions.report"]._render_qweb_pdf(

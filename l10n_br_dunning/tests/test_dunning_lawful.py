@@ -659,7 +659,14 @@ class TestDunningImportedCustomers(DunningCase):
         self.assertIn("no phone number on file", call.reason)
         self.assertIn("no postal address", letter.reason)
         # With an address and a landline, nothing to say.
-        bare.write({"street": "Rua das Flores, 10", "city": "Campinas", "phone": "(19) 3232-1000"})
+        bare.write(
+            {
+                "street": "Rua das Flores, 10",
+                "city": "Campinas",
+                "zip": "13010-050",
+                "phone": "(19) 3232-1000",
+            }
+        )
         other = self._invoice(bare, date(2026, 12, 11))
         self._run(datetime(2026, 12, 29, 12, 30))
         self._run(datetime(2027, 1, 12, 12, 30))

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from lxml import html as lxml_html
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools.pdf import PdfFileReader
 
@@ -98,3 +99,35 @@ class TestDunningLetters(DunningCase):
                 "CEP 01310-100",
             ],
         )
+
+    def test_a_letter_to_an_address_without_cep_is_held_saying_so(self):
+        """A customer in Brazil with a street and a city but no CEP: the post
+        does not deliver such a letter, so it is not printed (no letter going
+        nowhere); it stays listed saying what to complete, and prints once the
+        CEP is on file."""
+        customer = self._customer(
+            "Joana Lima", "base.state_br_sp", "America/Sao_Paulo", "(11) 97777-1234", zip=False
+        )
+        move = self._invoice(customer, date(2025, 3, 10), 300.0)
+        self._run(datetime(2025, 4, 11, 12, 30))
+        letter = self._events(move, channel="letter")
+        self.assertEqual(letter.state, "to_print")
+        self.assertIn("no postal address", letter.reason)
+        self.assertIn("CEP", letter.reason)
+        action = letter.action_print_letters()
+        self.assertEqual(action["params"]["title"], "Nothing to print")
+        self.assertIn(f"{move.name} (Joana Lima): ", action["params"]["message"])
+        self.assertIn("CEP", action["params"]["message"])
+        with self.assertRaises(UserError):
+            self.env["ir.actions.report"]._render_qweb_pdf(
+                "l10n_br_dunning.report_dunning_letter", letter.ids
+            )
+        self.assertEqual(letter.state, "to_print")
+        customer.zip = "13010-050"
+        action = letter.action_print_letters()
+        self.assertEqual(action["type"], "ir.actions.report")
+        self.assertIn("CEP 13010-050", self._recipient_lines(letter))
+        self.env["ir.actions.report"]._render_qweb_pdf(
+            "l10n_br_dunning.report_dunning_letter", letter.ids
+        )
+        self.assertEqual(letter.state, "printed")
