@@ -29,6 +29,16 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
     def _post_json(self, url, payload, headers=None):
         return self.url_open(url, data=json.dumps(payload), headers={**JSON, **(headers or {})})
 
+    def _from_zenvia(self, event, *args, **kwargs):
+        """The stand-in posts a Zenvia ``event`` (``status``, ``message``) of the
+        specification's shape to our webhook over HTTP, as Zenvia does; what
+        the test wrote is flushed first and read afresh after (as url_open)."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        response = getattr(self.stand_in, f"zenvia_{event}")(*args, **kwargs)
+        self.env.invalidate_all()
+        return response
+
     def _send_one(self):
         message = self.partner._message_sms("Sua fatura vence hoje.")
         log = self.env["sms.gateway.message"].search([], order="id desc", limit=1)
@@ -100,6 +110,28 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         with freeze_time(datetime.now() + timedelta(days=8)):
             Kept._gc_early_reports()
         self.assertFalse(kept.exists())
+
+    def test_a_report_of_zenvias_specified_shape_is_applied(self):
+        """Zenvia's specification puts the message a MESSAGE_STATUS speaks of
+        under ``message`` (``id``, ``externalId``); the top-level
+        ``messageId`` is deprecated and a current event does not carry it:
+        such a report is applied, not refused as malformed (which left the SMS
+        "sent" for ever while Zenvia retried)."""
+        notification, log = self._send_one()
+        response = self._from_zenvia(
+            "status", self.zenvia.status_url, log.provider_message_id, log.sms_uuid, "DELIVERED"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(log.status, "delivered")
+        self.assertEqual(notification.notification_status, "sent")
+        # Known by our externalId alone (Zenvia's id not written yet): kept and applied.
+        notification, log = self._send_one()
+        response = self._from_zenvia(
+            "status", self.zenvia.status_url, "zv-not-yet-known", log.sms_uuid, "NOT_DELIVERED"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(log.status, "failed")
+        self.assertEqual(notification.notification_status, "exception")
 
     def test_late_undelivered_report_after_delivered_changes_nothing(self):
         """Delivered is final on the log, the SMS tracker and the chatter's notification."""

@@ -90,11 +90,17 @@ class ZenviaProvider(Provider):
         return f"token accepted, {len(data)} webhook subscription(s)"
 
     def parse_status(self, request):
+        """A MESSAGE_STATUS event: the message it speaks of is under
+        ``message`` (``id``, our ``externalId``); the top-level ``messageId``
+        is deprecated (zenvia-openapi-spec,
+        spec/components/schemas/events/message-status-event.ts) and read only
+        where ``message`` says nothing."""
         data = request.json
         status = webhook_object(data, "messageStatus", required=True)
         (code,) = require_text(status, "code")
-        provider_id = webhook_text(data, "messageId")
-        uuid = webhook_text(data, "externalId")
+        message = webhook_object(data, "message")
+        provider_id = webhook_text(message, "id") or webhook_text(data, "messageId")
+        uuid = webhook_text(message, "externalId") or webhook_text(data, "externalId")
         if not provider_id and not uuid:
             raise WebhookError("missing messageId")
         causes = webhook_list(status, "causes")

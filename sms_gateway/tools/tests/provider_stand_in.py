@@ -174,6 +174,114 @@ class StandInProvider:
         headers = {"X-Twilio-Signature": self.twilio_signature(url, params)}
         return requests.post(url, data=params, headers=headers, timeout=30)
 
+    # Zenvia's status descriptions, one per code (spec/tags/subscriptions.md).
+    ZENVIA_DESCRIPTIONS = {
+        "SENT": "The message has been forwarded to the provider",
+        "DELIVERED": "The message has been delivered by the provider",
+        "READ": "The message has been read by the recipient",
+        "REJECTED": "The message was rejected by the provider",
+        "NOT_DELIVERED": "The provider was unable to deliver the message",
+        "DELETED": "The message has been deleted by the contact",
+        "CLICKED": "An action item in the message has been clicked by the contact",
+        "VERIFIED": "The message has been verified by the device app/provider",
+    }
+
+    def _zenvia_post(self, url, payload, headers=None):
+        import requests
+
+        return requests.post(url, json=payload, headers=headers or {}, timeout=30)
+
+    def zenvia_status(
+        self,
+        url,
+        message_id,
+        external_id,
+        code,
+        causes=(),
+        channel="sms",
+        direction="OUT",
+        sender="AURORA",
+        recipient="5511987654321",
+        headers=None,
+    ):
+        """Post a MESSAGE_STATUS event to ``url`` as Zenvia's OpenAPI
+        specification shapes it (zenvia/zenvia-openapi-spec,
+        spec/components/schemas/events/message-status-event.ts and
+        message-status-base.ts): the event's ``id``, ``timestamp``, ``type``,
+        ``subscriptionId`` and ``channel``; the message it speaks of under
+        ``message`` (``id``, ``externalId``, ``direction``, ``from``, ``to``:
+        the top-level ``messageId`` is deprecated and not sent); and
+        ``messageStatus`` (``timestamp``, ``code``, ``description`` as
+        spec/tags/subscriptions.md words it, ``causes``: each
+        ``{channelErrorCode, reason, details}``, error-cause.ts)."""
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        status = {
+            "timestamp": now,
+            "code": code,
+            "description": self.ZENVIA_DESCRIPTIONS.get(code, code),
+        }
+        if causes:
+            status["causes"] = list(causes)
+        payload = {
+            "id": self._new_id("zv-event-"),
+            "timestamp": now,
+            "type": "MESSAGE_STATUS",
+            "subscriptionId": "zv-subscription-status",
+            "channel": channel,
+            "message": {
+                "id": message_id,
+                "externalId": external_id,
+                "contentIndex": 0,
+                "direction": direction,
+                "from": sender,
+                "to": recipient,
+            },
+            "messageStatus": status,
+        }
+        return self._zenvia_post(url, payload, headers)
+
+    def zenvia_message(
+        self,
+        url,
+        sender,
+        recipient,
+        contents,
+        channel="sms",
+        direction="IN",
+        visitor=None,
+        headers=None,
+    ):
+        """Post a MESSAGE event to ``url`` as Zenvia's OpenAPI specification
+        shapes it (spec/components/schemas/events/message-event.ts, the message
+        of message/all.ts and base.ts): ``direction`` at the top and on the
+        ``message`` (IN: the contact wrote; OUT: a message the business sent,
+        which a subscription of direction OUT or ALL also posts), its ``id``,
+        ``from``, ``to``, ``channel``, ``timestamp``, ``contents`` (text, file,
+        location, contacts... of spec/components/schemas/content/) and, on
+        WhatsApp, the contact's ``visitor``."""
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        message = {
+            "id": self._new_id("zv-msg-"),
+            "from": sender,
+            "to": recipient,
+            "direction": direction,
+            "channel": channel,
+            "contents": list(contents),
+            "timestamp": now,
+        }
+        if visitor:
+            message["visitor"] = visitor
+        payload = {
+            "id": self._new_id("zv-event-"),
+            "timestamp": now,
+            "type": "MESSAGE",
+            "subscriptionId": "zv-subscription-message",
+            "channel": channel,
+            "direction": direction,
+            "message": message,
+        }
+        return self._zenvia_post(url, payload, headers)
+
     def stats(self):
         """Counters for a benchmark: requests, SMS accepted, in flight at most,
         the most requests and SMS that arrived within any one second."""
