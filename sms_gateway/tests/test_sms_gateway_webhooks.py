@@ -320,6 +320,32 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         self.env.invalidate_all()
         self.assertIn("[image] segue comprovante", self.partner.message_ids[0].body)
 
+    def test_zenvias_copy_of_our_own_sms_is_not_a_reply(self):
+        """A MESSAGE subscription of direction OUT or ALL also posts, as
+        MESSAGE events of direction OUT, the SMS we sent (from our sender to
+        the customer): they are not the customer's replies, recorded and
+        handed to a person; a message of direction IN still is."""
+        url = self.zenvia.inbound_url
+        Activity = self.env["mail.activity"]
+        activities = Activity.search_count([])
+        sent = [
+            {"type": "text", "text": "Maria, sua fatura venceu ontem. Responda SAIR para parar."}
+        ]
+        response = self._from_zenvia(
+            "message", url, "AURORA", "5511987654321", sent, direction="OUT"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(Activity.search_count([]), activities)
+        self.assertFalse(
+            self.env["sms.gateway.inbound"].search([("gateway_id", "=", self.zenvia.id)])
+        )
+        self.assertNotIn("sua fatura venceu", " ".join(self.zenvia.message_ids.mapped("body")))
+        reply = [{"type": "text", "text": "Já paguei ontem"}]
+        response = self._from_zenvia("message", url, "5511987654321", "AURORA", reply)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.partner.activity_ids.user_id, self.salesperson)
+        self.assertIn("Já paguei ontem", self.partner.message_ids[0].body)
+
     def test_other_reply_reaches_the_salesperson(self):
         payload = {
             "type": "MESSAGE",

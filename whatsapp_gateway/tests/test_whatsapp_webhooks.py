@@ -158,6 +158,46 @@ class TestWhatsappWebhooks(WhatsappStandInMixin, HttpCase):
         activity = self.customer.activity_ids.filtered(lambda a: a.user_id == salesperson)
         self.assertEqual(len(activity), 1)
 
+    def _from_zenvia(self, account, event, *args, **kwargs):
+        """The stand-in posts a Zenvia ``event`` (``status``, ``message``) of
+        the specification's shape to ``account``'s webhook over HTTP, with
+        its secret; what the test wrote is flushed first and read afresh
+        after (as url_open)."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        url = f"{self.base_url()}{self._url(account)}"
+        headers = {"X-Webhook-Token": account.webhook_secret}
+        response = getattr(self.stand_in, f"zenvia_{event}")(
+            url, *args, channel="whatsapp", headers=headers, **kwargs
+        )
+        self.env.invalidate_all()
+        return response
+
+    def test_zenvias_copy_of_our_own_message_is_not_the_customers(self):
+        """A Zenvia MESSAGE subscription of direction OUT or ALL also posts the
+        messages we sent (direction OUT, from our number to the customer):
+        not a message of the customer's, recorded, opening a window and
+        handed to a person; one of direction IN still is."""
+        account = self._create_account("zenvia")
+        ours, customer = account.sender.lstrip("+"), NUMBER[1:]
+        Activity = self.env["mail.activity"]
+        activities = Activity.search_count([])
+        sent = [{"type": "template", "templateId": "tpl-uuid-1", "fields": {"nome": "Maria"}}]
+        response = self._from_zenvia(account, "message", ours, customer, sent, direction="OUT")
+        self.assertEqual(response.status_code, 200)
+        received = self.env["whatsapp.message"].search(
+            [("account_id", "=", account.id), ("direction", "=", "in")]
+        )
+        self.assertFalse(received)
+        self.assertEqual(Activity.search_count([]), activities)
+        reply = [{"type": "text", "text": "Já paguei"}]
+        response = self._from_zenvia(account, "message", customer, ours, reply)
+        self.assertEqual(response.status_code, 200)
+        received = self.env["whatsapp.message"].search(
+            [("account_id", "=", account.id), ("direction", "=", "in")]
+        )
+        self.assertEqual((received.number, received.body), (NUMBER, "Já paguei"))
+
     def test_notes_and_to_dos_speak_the_companys_language_not_metas(self):
         """Meta's callback carries no Portuguese Accept-Language: the note and
         the to-do of a customer's message are in the company's language."""

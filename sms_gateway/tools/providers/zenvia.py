@@ -109,6 +109,24 @@ class ZenviaProvider(Provider):
             detail = f"{detail} {causes}".strip()
         return [StatusReport(self.STATUSES.get(code, ACCEPTED), provider_id, uuid, detail)]
 
+    @staticmethod
+    def _sent_by_us(data, message):
+        """Whether a MESSAGE event is a copy of a message the business sent:
+        ``direction`` OUT, on the event or its message (a subscription of
+        direction OUT or ALL posts them; zenvia-openapi-spec,
+        spec/components/schemas/events/message-event.ts, message/base.ts)."""
+        return "OUT" in (
+            webhook_text(data, "direction").upper(),
+            webhook_text(message, "direction").upper(),
+        )
+
+    def parse_inbounds(self, request):
+        """The customer's SMS; none when the event is a copy of ours."""
+        message = webhook_object(request.json, "message", required=True)
+        if self._sent_by_us(request.json, message):
+            return []
+        return [self.parse_inbound(request)]
+
     def parse_inbound(self, request):
         message = webhook_object(request.json, "message", required=True)
         (sender,) = require_text(message, "from")

@@ -99,6 +99,8 @@ class ZenviaWhatsappProvider(WhatsappProvider, sms.ZenviaProvider):
             events.statuses = sms.ZenviaProvider.parse_status(self, request)
             return events
         message = webhook_object(data, "message", required=True)
+        if self._sent_by_us(data, message):
+            return events  # a copy of a message we sent, not the customer's
         (sender,) = require_text(message, "from")
         contents = webhook_list(message, "contents")
         if not contents:
