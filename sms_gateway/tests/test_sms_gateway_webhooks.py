@@ -133,6 +133,36 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         self.assertEqual(log.status, "failed")
         self.assertEqual(notification.notification_status, "exception")
 
+    def test_the_causes_of_an_undelivered_sms_are_readable(self):
+        """Zenvia says why an SMS was not delivered in ``messageStatus.causes``,
+        each ``{channelErrorCode, reason, details}``: the log's reason reads
+        them as words, not as the program's rendering of a list."""
+        notification, log = self._send_one()
+        causes = [
+            {
+                "channelErrorCode": "31",
+                "reason": "Unknown subscriber",
+                "details": "The number does not exist at the carrier",
+            },
+            {"reason": "Blocked by carrier"},
+        ]
+        response = self._from_zenvia(
+            "status",
+            self.zenvia.status_url,
+            log.provider_message_id,
+            log.sms_uuid,
+            "NOT_DELIVERED",
+            causes=causes,
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(log.status, "failed")
+        self.assertEqual(
+            log.error_detail,
+            "The provider was unable to deliver the message (31: Unknown subscriber, "
+            "The number does not exist at the carrier; Blocked by carrier)",
+        )
+        self.assertEqual(notification.notification_status, "exception")
+
     def test_late_undelivered_report_after_delivered_changes_nothing(self):
         """Delivered is final on the log, the SMS tracker and the chatter's notification."""
         notification, log = self._send_one()

@@ -103,10 +103,10 @@ class ZenviaProvider(Provider):
         uuid = webhook_text(message, "externalId") or webhook_text(data, "externalId")
         if not provider_id and not uuid:
             raise WebhookError("missing messageId")
-        causes = webhook_list(status, "causes")
+        causes = "; ".join(filter(None, map(_cause, webhook_list(status, "causes"))))
         detail = webhook_text(status, "description")
         if causes:
-            detail = f"{detail} {causes}".strip()
+            detail = f"{detail} ({causes})" if detail else causes
         return [StatusReport(self.STATUSES.get(code, ACCEPTED), provider_id, uuid, detail)]
 
     @staticmethod
@@ -145,3 +145,16 @@ class ZenviaProvider(Provider):
         # An empty SMS is still the customer's message: recorded, never refused.
         text = " ".join(part for part in parts if part).strip() or EMPTY_INBOUND
         return InboundSms(sender, webhook_text(message, "to"), text, webhook_text(message, "id"))
+
+
+def _cause(cause):
+    """One of a status's ``causes`` (zenvia-openapi-spec,
+    spec/components/schemas/events/error-cause.ts: ``channelErrorCode``,
+    ``reason``, ``details``) as words: "31: Unknown subscriber, details"."""
+    if not isinstance(cause, dict):
+        return str(cause)
+    code = webhook_text(cause, "channelErrorCode")
+    words = ", ".join(
+        text for text in (webhook_text(cause, "reason"), webhook_text(cause, "details")) if text
+    )
+    return f"{code}: {words}" if code and words else code or words
