@@ -163,6 +163,20 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         )
         self.assertEqual(notification.notification_status, "exception")
 
+    def test_a_clicked_or_verified_sms_was_delivered(self):
+        """Zenvia's CLICKED (a link of the SMS clicked) and VERIFIED (delivered,
+        the sender acknowledged) say the handset has the SMS: delivered, even
+        when they are the only report after SENT."""
+        for code in ("CLICKED", "VERIFIED"):
+            with self.subTest(code=code):
+                notification, log = self._send_one()
+                response = self._from_zenvia(
+                    "status", self.zenvia.status_url, log.provider_message_id, log.sms_uuid, code
+                )
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(log.status, "delivered")
+                self.assertEqual(notification.notification_status, "sent")
+
     def test_late_undelivered_report_after_delivered_changes_nothing(self):
         """Delivered is final on the log, the SMS tracker and the chatter's notification."""
         notification, log = self._send_one()

@@ -198,6 +198,22 @@ class TestWhatsappWebhooks(WhatsappStandInMixin, HttpCase):
         )
         self.assertEqual((received.number, received.body), (NUMBER, "Já paguei"))
 
+    def test_a_zenvia_message_whose_link_was_clicked_was_read(self):
+        """Zenvia's CLICKED (an action item of our message clicked by the
+        customer) says they opened it: read; VERIFIED says delivered."""
+        account = self._create_account("zenvia")
+        template = self._create_template(account)
+        for code, state in (("CLICKED", "read"), ("VERIFIED", "delivered")):
+            with self.subTest(code=code):
+                message = self._queue(template)
+                self.env["whatsapp.message"]._cron_send()
+                self.assertEqual(message.state, "sent", message.error_detail)
+                response = self._from_zenvia(
+                    account, "status", message.provider_message_id, message.uuid, code
+                )
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(message.state, state)
+
     def test_notes_and_to_dos_speak_the_companys_language_not_metas(self):
         """Meta's callback carries no Portuguese Accept-Language: the note and
         the to-do of a customer's message are in the company's language."""

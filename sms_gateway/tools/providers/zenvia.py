@@ -26,10 +26,17 @@ class ZenviaProvider(Provider):
 
     code = "zenvia"
     default_base_url = "https://api.zenvia.com"
+    # The codes of a MESSAGE_STATUS (zenvia-openapi-spec,
+    # spec/components/schemas/events/message-status.ts, their meaning in
+    # spec/tags/subscriptions.md): CLICKED (a link of the message clicked) and
+    # VERIFIED (delivered, the sender acknowledged) say the handset has it;
+    # any other (DELETED: the contact deleted a message of theirs) moves nothing.
     STATUSES = {
         "SENT": ACCEPTED,
         "DELIVERED": DELIVERED,
+        "VERIFIED": DELIVERED,
         "READ": DELIVERED,
+        "CLICKED": DELIVERED,
         "NOT_DELIVERED": UNDELIVERED,
         "REJECTED": REJECTED,
     }

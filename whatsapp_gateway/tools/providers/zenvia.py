@@ -26,8 +26,8 @@ class ZenviaWhatsappProvider(WhatsappProvider, sms.ZenviaProvider):
     templates by id with named fields."""
 
     code = "zenvia"
-    # As for SMS, and "read" is a state of its own.
-    STATUSES = {**sms.ZenviaProvider.STATUSES, "READ": READ}
+    # As for SMS, and "read" is a state of its own: a link clicked was read.
+    STATUSES = {**sms.ZenviaProvider.STATUSES, "READ": READ, "CLICKED": READ}
     default_base_url = "https://api.zenvia.com"
 
     def _payload(self, message, content):
