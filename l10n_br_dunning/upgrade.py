@@ -419,3 +419,26 @@ def _learned_from_note(body, notes, preferred):
         if labels.get(named.strip()) == preferred and preferred != "any":
             return evidence.strip() or named.strip()
     return None
+
+
+def backfill_activity_companies(cr):
+    """Before 18.0.1.10.0 an activity the régua planned on a customer (a call)
+    had no company of its own, and every company's users read it: each
+    activity an event points at is that event's company's now (the first
+    event's, an activity having one company), where it has none yet. Returns
+    the number of activities given their company."""
+    cr.execute(
+        """
+        UPDATE mail_activity a
+           SET dunning_company_id = e.company_id
+          FROM (
+                SELECT DISTINCT ON (activity_id) activity_id, company_id
+                  FROM dunning_event
+                 WHERE activity_id IS NOT NULL AND company_id IS NOT NULL
+              ORDER BY activity_id, id
+               ) e
+         WHERE a.id = e.activity_id AND a.dunning_company_id IS NULL
+        """
+    )
+    _logger.info("%s collection activities given the company of their events", cr.rowcount)
+    return cr.rowcount

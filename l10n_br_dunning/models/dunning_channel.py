@@ -594,6 +594,8 @@ class DunningChannel(models.AbstractModel):
             "res_model_id": self.env["ir.model"]._get_id("res.partner"),
             "res_id": partner.id,
             "user_id": user.id,
+            # The customer is every company's: the call is this company's.
+            "dunning_company_id": company.id,
         }
         if outbox is not None:
             return {"_outbox_activity": outbox.add_activity(values)}

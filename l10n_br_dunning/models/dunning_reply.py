@@ -336,7 +336,11 @@ class DunningReply(models.Model):
             else partner._dunning_collections_user(company)
         )
         return partner.sudo().activity_schedule(
-            "mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=note
+            "mail.mail_activity_data_todo",
+            user_id=user.id,
+            summary=summary,
+            note=note,
+            dunning_company_id=company.id,
         )
 
     def _log(self):

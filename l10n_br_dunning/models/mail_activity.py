@@ -1,30 +1,44 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
 class MailActivity(models.Model):
     _inherit = "mail.activity"
 
-    # The company whose régua asked for this call (its events say it): a
-    # customer shared by several companies is called for each apart, and the
-    # activity, on the customer, has no company of its own.
+    # The company whose collections planned this activity (a call the régua
+    # asks for, a reply a person must read...), set by whoever creates it: the
+    # activity sits on the customer, whom every company shares, and has no
+    # company of its own. Only that company's users read it (a multi-company
+    # rule); an activity of nobody's collections has none.
     dunning_company_id = fields.Many2one(
-        "res.company", string="Collection call of", compute="_compute_dunning_company_id"
+        "res.company", string="Collections of", index="btree_not_null", readonly=True
     )
+    # A call of the régua: its "Record call outcome" answers it.
+    dunning_call = fields.Boolean("Collection call", compute="_compute_dunning_call")
 
-    def _compute_dunning_company_id(self):
-        ids = [activity_id for activity_id in self.ids if isinstance(activity_id, int)]
-        events = (
+    @api.depends("dunning_company_id", "activity_type_id")
+    def _compute_dunning_call(self):
+        ours = self.filtered("dunning_company_id")
+        # A stage may plan its calls with an activity type of its own: its
+        # events say they are calls.
+        ids = [
+            activity.id
+            for activity in ours
+            if isinstance(activity.id, int) and activity.activity_category != "phonecall"
+        ]
+        called = set(
             self.env["dunning.event"]
             .sudo()
             .search([("activity_id", "in", ids), ("channel", "=", "call")])
+            .activity_id.ids
             if ids
             else ()
         )
-        company_of = {event.activity_id.id: event.company_id.id for event in events}
         for activity in self:
-            activity.dunning_company_id = company_of.get(activity.id, False)
+            activity.dunning_call = activity in ours and (
+                activity.activity_category == "phonecall" or activity.id in called
+            )
 
     def action_dunning_call_outcome(self):
         """The régua call's own "Record call outcome": the outcome is this call's

@@ -796,6 +796,7 @@ class ResPartner(models.Model):
                 "Answer the e-mail reply from %(name)s", name=author.name or author.email
             ),
             note=text,
+            dunning_company_id=company.id,
         )
 
     # -- each customer's best hour ----------------------------------------------------------

@@ -45,6 +45,15 @@ class SmsGatewayMixin(models.AbstractModel):
             self.company_id, before=(*salespeople, self.reply_user_id)
         )
 
+    def _customer_todo_values(self, partner):
+        """A to-do on the customer about a message to this account is the
+        account's company's (the customer is every company's): its users only
+        read it."""
+        values = super()._customer_todo_values(partner)
+        if self.company_id:
+            values["dunning_company_id"] = self.company_id.id
+        return values
+
     def _on_reply(self, partner, number, text, channel, opted_out=False):
         """A customer's SMS or WhatsApp reply: the régua acts on it when it reads
         it for sure (dunning.reply); else a person answers it, as before."""

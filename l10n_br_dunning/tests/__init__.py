@@ -26,6 +26,7 @@ from . import test_dunning_portal_links
 from . import test_dunning_unsubscribe
 from . import test_dunning_shipped_templates
 from . import test_dunning_access
+from . import test_dunning_activity_companies
 from . import test_dunning_sms_opt_out
 from . import test_dunning_upgrade
 from . import test_dunning_install

@@ -174,6 +174,32 @@ class TestDunningUpgrade(DunningCase):
         self.assertEqual(people["Carlos"]._dunning_policy(company), standard)
         self.assertEqual(people["Ana"]._dunning_policy(company), mine)
 
+    # -- the régua's calls of before 1.10 --------------------------------------------------
+    def test_an_upgrade_from_1_9_gives_the_reguas_calls_their_company(self):
+        """Up to 1.9.0 a call the régua planned on the customer had no company
+        (every company's users read it): the 1.10.0 post-migration gives it
+        the company of the event that asked for it; a call planned by hand
+        stays everyone's."""
+        move = self._invoice(self.sp, date(2026, 12, 10), 777.0)
+        self._run(datetime(2026, 12, 28, 15, 0))  # D+15: the call
+        call = self._events(move, channel="call").activity_id
+        mine = self.sp.activity_schedule("mail.mail_activity_data_call", summary="Ligar")
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            "UPDATE mail_activity SET dunning_company_id = NULL WHERE id IN %s",
+            [tuple((call | mine).ids)],
+        )
+        self.env.invalidate_all()
+        self.assertFalse(call.dunning_company_id)
+
+        self.assertEqual(upgrade.backfill_activity_companies(cr), 1)
+
+        self.env.invalidate_all()
+        self.assertEqual(call.dunning_company_id, self.company)
+        self.assertTrue(call.dunning_call, "its Record call outcome is back")
+        self.assertFalse(mine.dunning_company_id)
+
     # -- add-ons updated together ----------------------------------------------------------
     def test_an_update_that_leaves_sms_gateway_behind_stops_and_says_what_to_run(self):
         cr = self.env.cr

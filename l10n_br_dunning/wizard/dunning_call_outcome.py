@@ -126,11 +126,13 @@ class DunningCallOutcome(models.TransientModel):
                 number=number or "-",
             )
         else:
-            partner.activity_schedule(
+            # This company's call, as the one answered.
+            partner.with_company(self.company_id).activity_schedule(
                 "mail.mail_activity_data_call",
                 date_deadline=fields.Date.context_today(self) + timedelta(days=2),
                 summary=self.env._("Call again: no answer"),
                 user_id=self.env.user.id,
+                dunning_company_id=self.company_id.id,
             )
         body = Markup("<p>%s</p>") % self.env._("Collection call: %(detail)s", detail=detail)
         partner.message_post(body=body)

@@ -124,6 +124,7 @@ class VoiceCall(models.Model):
             user_id=user.id,
             summary=self.env._("Call back: the customer asked to talk (automated call)"),
             note=note,
+            dunning_company_id=company.id,
         )
 
     @staticmethod

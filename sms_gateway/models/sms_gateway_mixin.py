@@ -320,8 +320,18 @@ class SmsGatewayMixin(models.AbstractModel):
             record_company_id=self.company_id.id,
         )
         record.activity_schedule(
-            "mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=note
+            "mail.mail_activity_data_todo",
+            user_id=user.id,
+            summary=summary,
+            note=note,
+            **(self._customer_todo_values(partner) if partner else {}),
         )
+
+    def _customer_todo_values(self, partner):
+        """More values of a to-do this account leaves on ``partner`` (a
+        customer every company may share) for whoever answers for it: a hook
+        for an add-on that keeps such to-dos to the account's company."""
+        return {}
 
     def _reply_user(self, partner):
         """Who answers ``partner``'s message to this account: someone who works

@@ -393,7 +393,11 @@ class VoiceCall(models.Model):
             )
             user = account._reply_user(call.partner_id)
             (call.partner_id or account).sudo().activity_schedule(
-                "mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=note
+                "mail.mail_activity_data_todo",
+                user_id=user.id,
+                summary=summary,
+                note=note,
+                **(account._customer_todo_values(call.partner_id) if call.partner_id else {}),
             )
         return None
 
