@@ -12,6 +12,7 @@ from . import account_move_link
 from . import dunning_customer_link
 from . import dunning_customer_link_revoked
 from . import account_move_line
+from . import account_partial_reconcile
 from . import dunning_outbox
 from . import dunning_channel
 from . import dunning_engine

@@ -275,6 +275,30 @@ class TestDunningAgreements(DunningCase):
         with self.assertRaisesRegex(UserError, "no longer be cancelled"):
             self._cancel_agreement(agreement)
 
+    def test_a_payment_undone_after_the_agreement_ended_is_reminded_again(self):
+        """Maria paid both installments (honoured; the régua then plans nothing
+        for them); the second payment bounces and the accountant cancels it
+        after the agreement ended: the installment owes again, the agreement is
+        being paid again, and the régua reminds that installment (it stayed
+        silent: a settled installment has no next action, and nothing planned
+        it again)."""
+        agreement = self._approved(count=2)
+        lines = agreement.installment_ids.sorted("number").move_line_id
+        payments = [self._pay_line(line, day=date(2026, 12, 5)) for line in lines]
+        self._run(datetime(2027, 1, 20, 13, 0))  # both settled: nothing planned
+        self.assertEqual(agreement.state, "honoured")
+        self.assertFalse(lines[1].dunning_next_action_at)
+        payments[1].action_draft()
+        payments[1].action_cancel()
+        self.assertEqual(agreement.state, "active")
+        self.assertEqual(lines[1].amount_residual, lines[1].balance)
+        self.assertTrue(lines[1].dunning_next_action_at)
+        self._run(datetime(2027, 1, 21, 13, 0))
+        reminded = self._events(agreement.move_id).filtered(lambda e: e.state == "queued")
+        self.assertTrue(reminded)
+        self.assertEqual(reminded.move_line_id, lines[1], "the installment that owes again")
+        self.assertFalse(self._events(self.first | self.second).filtered(lambda e: e.sent_at))
+
     def test_an_installment_late_beyond_the_limit_breaks_the_agreement(self):
         self.company.dunning_agreement_break_days = 20
         collector = self.env["res.users"].create(
