@@ -136,12 +136,7 @@ class DunningAgreementAccounting(models.AbstractModel):
             line.currency_id.compare_amounts(line.amount_residual, line.balance) != 0
             for line in new_lines
         ):
-            raise UserError(
-                self.env._(
-                    "An installment of this agreement has been paid: it cannot be cancelled. "
-                    "Record it as broken instead."
-                )
-            )
+            raise UserError(self._paid_refusal_text())
         # Undo the agreement's own matching only (its entry's lines against the
         # replaced installments, and any exchange difference it booked): the
         # payments and credit notes matched before the agreement stay matched,
@@ -153,4 +148,25 @@ class DunningAgreementAccounting(models.AbstractModel):
         self.reversal_move_id = reversal
         self.message_post(
             body=self.env._("Cancelled: entry %(entry)s reversed.", entry=self.move_id.name)
+        )
+
+    def _paid_refusal_text(self):
+        """Why an agreement with a payment is not cancelled, and what happens
+        instead (its term, clauses 3.4 and 3.5): it ends honoured, or broken by
+        the régua once an installment is late beyond its days; no one records
+        that by hand."""
+        self.ensure_one()
+        if self.broken_at:
+            return self.env._(
+                "An installment of this agreement has been paid (in full or in part): as its term "
+                "says (clause 3.5), it cannot be cancelled, even at the customer's request. It is "
+                "already broken: what was paid stays applied, and its installments still open are "
+                "owed."
+            )
+        return self.env._(
+            "An installment of this agreement has been paid (in full or in part): as its term says "
+            "(clause 3.5), it cannot be cancelled, even at the customer's request, and what was "
+            "paid stays applied. It ends honoured when every installment is paid, or broken by "
+            "itself when an installment is more than %(days)s days late.",
+            days=self.break_days,
         )

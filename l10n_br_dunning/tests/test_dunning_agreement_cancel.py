@@ -158,6 +158,43 @@ class TestDunningAgreementCancel(DunningCase):
         self._run(datetime(2026, 12, 8, 13, 0))
         self.assertGreater(len(self._events(invoice)), before, "reminded again")
 
+    def test_an_agreement_with_a_payment_is_not_cancelled_and_the_refusal_says_what_next(self):
+        """Maria paid the down payment, then asks to cancel: refused, as clause
+        3.5 of her term says, in words that tell the team what happens instead
+        (it ends honoured, or broken once an installment is late beyond the
+        term's days); never "record it as broken", which no button does. Once
+        broken, the refusal says it is broken already. Her payment stays
+        applied either way."""
+        invoice = self._invoice(self.sp, date(2026, 11, 3), 1000.0)
+        with freeze_time(TODAY):
+            agreement = self.env["dunning.agreement"]._propose(
+                self._receivable(invoice), 2, date(2026, 12, 10), down_payment=100.0
+            )
+            self._customer_accepts(agreement).action_approve()
+        down = agreement.installment_ids.filtered(lambda i: not i.number).move_line_id
+        self._pay(agreement.move_id, 100.0, TODAY)
+        self.assertTrue(down.reconciled)
+        with freeze_time(TODAY), self.assertRaises(UserError) as refused:
+            self._cancel_agreement(agreement)
+        text = str(refused.exception)
+        self.assertNotIn("Record it as broken", text)
+        self.assertIn("clause 3.5", text)
+        self.assertIn("honoured", text)
+        self.assertIn("more than 30 days late", text)
+        self.assertIn("stays applied", text)
+        self.assertEqual(agreement.state, "active")
+        self.assertTrue(down.reconciled)
+        self._run(datetime(2027, 1, 11, 13, 0))  # installment 1 (10/12) 32 days late
+        self.assertEqual(agreement.state, "broken")
+        with freeze_time(date(2027, 1, 11)), self.assertRaises(UserError) as refused:
+            self._cancel_agreement(agreement)
+        text = str(refused.exception)
+        self.assertNotIn("Record it as broken", text)
+        self.assertIn("already broken", text)
+        self.assertIn("stays applied", text)
+        self.assertEqual(agreement.state, "broken")
+        self.assertTrue(down.reconciled)
+
     def test_a_proposal_accepted_after_its_dates_passed_is_refused(self):
         invoice = self._invoice(self.sp, date(2026, 11, 3), 1000.0)
         with freeze_time(TODAY):

@@ -61,7 +61,9 @@ class DunningAgreement(models.Model):
                 self.env._(
                     "The bank has confirmed a Pix for an installment of this agreement that is "
                     "still being booked: it cannot be cancelled. Book it (Collections > Pix "
-                    "Received), then record the agreement as broken if it must end."
+                    "Received): once paid, the agreement is not cancelled, as its term says "
+                    "(clause 3.5); it ends honoured, or broken by itself when an installment is "
+                    "late beyond its term's days."
                 )
             )
         # Paid at the bank, not notified yet: booked now, the installment is

@@ -332,8 +332,11 @@ class TestDunningPix(DunningCase, HttpCase):
         self.bank.wait_notifications()
         self.env.invalidate_all()
         self.assertTrue(first.dunning_pix_pending)
-        with self.assertRaisesRegex(UserError, "being booked"):
+        with self.assertRaisesRegex(UserError, "being booked") as refused:
             self._cancel_agreement(agreement)
+        # No button records an agreement as broken: the régua does, by its term.
+        self.assertNotIn("record the agreement as broken", str(refused.exception))
+        self.assertIn("clause 3.5", str(refused.exception))
         self._settle()
         self.assertEqual(first.move_id.dunning_pix_payment_ids.state, "booked")
 
