@@ -193,6 +193,14 @@ class AccountMoveLine(models.Model):
             return None
         return self.amount_residual_currency, self.currency_id
 
+    def _dunning_printed_lines(self):
+        """The lines this installment's row takes in a printed table (a letter,
+        the statement; ``tools.pages.table_pages``): two when the amount in
+        the invoice's own currency is written under the amount in reais
+        (``_dunning_foreign_amount``), else one."""
+        self.ensure_one()
+        return 2 if self._dunning_foreign_amount() else 1
+
     def _dunning_days_overdue(self, today, context=None):
         """Days since this installment's effective due date (negative: days left),
         in the customer's calendar: what the invoice, the portal, the statement

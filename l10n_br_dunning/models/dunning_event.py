@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import channels as rules
+from ..tools import pages
 from ..tools.planning import is_expired
 from .dunning_context import PlanningContext, format_money, to_naive, to_utc
 
@@ -44,13 +45,12 @@ NOTIFICATION_TO_DELIVERY = {
 NOTIFICATION_TO_DELIVERY["thanks"] = NOTIFICATION_TO_DELIVERY["email"]
 NOTIFICATION_TO_DELIVERY["thanks_sms"] = NOTIFICATION_TO_DELIVERY["sms"]
 TO_MANY = ("one2many", "many2many")
-# Field types stored as given (None for False) by dunning.event._insert.
-# Rows of a letter's table on its first page (under the letterhead, the
-# address for the envelope's window and the greeting) and on each page after it
-# (``dunning.event._letter_pages``): an A4 page holds about 45 rows.
+# Rows of a letter's table on its first page, under the letterhead, the
+# address for the envelope's window and the greeting (``dunning.event._letter_pages``;
+# on the pages after it, ``tools.pages.ROWS_PER_PAGE``).
 LETTER_ROWS_FIRST_PAGE = 14
-LETTER_ROWS_PER_PAGE = 30
 
+# Field types stored as given (None for False) by dunning.event._insert.
 PLAIN_COLUMNS = ("many2one", "selection", "char", "integer", "datetime", "date")
 
 
@@ -491,21 +491,19 @@ class DunningEvent(models.Model):
 
     def _letter_pages(self):
         """The rows of one letter (``_letter_rows``) as the tables of its pages,
-        each printed under its column headings: Debian's wkhtmltopdf neither
-        repeats a table's headings on the next page nor keeps a row whole, so
-        the letter breaks the table itself, fewer rows under the letterhead
-        and the address than on the pages after it (a row with an amount in
-        another currency takes two lines)."""
-        pages, page, room = [], self.browse(), LETTER_ROWS_FIRST_PAGE
-        for event in self._letter_rows():
-            line = event.move_line_id
-            weight = 2 if line.currency_id != line.company_currency_id else 1
-            if page and weight > room:
-                pages.append(page)
-                page, room = self.browse(), LETTER_ROWS_PER_PAGE
-            page |= event
-            room -= weight
-        return pages + [page] if page else pages
+        each printed under its column headings (``tools.pages.table_pages``:
+        Debian's wkhtmltopdf neither repeats a table's headings on the next
+        page nor keeps a row whole), fewer rows under the letterhead and the
+        address than on the pages after it."""
+        rows = self._letter_rows()
+        return [
+            rows.browse([event.id for event in page])
+            for page in pages.table_pages(
+                rows,
+                LETTER_ROWS_FIRST_PAGE,
+                height=lambda event: event.move_line_id._dunning_printed_lines(),
+            )
+        ]
 
     def _letter_total(self):
         """What one letter (these events: one customer and company) asks for in

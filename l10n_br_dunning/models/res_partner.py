@@ -15,7 +15,7 @@ from odoo.tools.misc import babel_locale_parse, hmac
 
 from odoo.addons.sms_gateway.tools.segments import transliterate as gsm7_text
 
-from ..tools import best_hour, reply_reader
+from ..tools import best_hour, pages, reply_reader
 from ..tools.channels import usable_email
 from ..tools.payer_profile import average_days_late, payer_class
 from ..tools.portal_codes import mask_email, mask_phone
@@ -31,6 +31,13 @@ from .account_move import settled_by_agreement
 from .account_move_line import effective_due
 from .dunning_context import PlanningContext, format_money, to_utc
 from .dunning_effectiveness import PAID_MOVES
+
+# Rows of the statement's table on its first page, under the letterhead and the
+# customer's name and address, and the lines of the summary after the last row
+# (totals, a credit not applied yet, the closing words), kept on its page
+# (``res.partner._dunning_statement``: ``pages``; ``tools.pages.table_pages``).
+STATEMENT_ROWS_FIRST_PAGE = 14
+STATEMENT_SUMMARY_LINES = 9
 
 # The periods a customer's hours may be narrowed to (tools/best_hour.py PERIODS).
 HOUR_PERIODS = [
@@ -709,7 +716,8 @@ class ResPartner(models.Model):
 
     # -- statement of open items ("extrato de débitos") --------------------------------------
     def _dunning_statement(self, company):
-        """What this customer owes ``company``, by installment, oldest first."""
+        """What this customer owes ``company``, by installment, oldest first
+        (``lines``; ``pages``: the same a page of the printed table each)."""
         self.ensure_one()
         partner = self.commercial_partner_id
         today = partner._dunning_today(company)  # the date the customer reads it on
@@ -742,6 +750,13 @@ class ResPartner(models.Model):
         return {
             "today": today,
             "lines": items,
+            # The table as printed, a table a page under its headings.
+            "pages": pages.table_pages(
+                items,
+                STATEMENT_ROWS_FIRST_PAGE,
+                height=lambda item: item["line"]._dunning_printed_lines(),
+                tail=STATEMENT_SUMMARY_LINES,
+            ),
             "currency": company.currency_id,
             "total": total,
             "overdue": overdue,
