@@ -302,6 +302,7 @@ class TestDunningBackofficeCompanies(DunningCase):
                 .decode()
             )
         self.assertIn("Extrato", self._text(html))
+        self.assertIn("Data: 15/12/2026", " ".join(self._text(html).split()))
         self.assertIn("1.234.567,89", html)
         self.assertIn("0,01", html)
         self.assertNotIn("<script>alert", html)

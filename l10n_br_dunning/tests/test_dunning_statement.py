@@ -53,3 +53,45 @@ class TestDunningStatement(DunningCase):
         total = "R$ 40,780.00"
         self.assertIn(f"Total owed {total}", with_rows[-1].replace("\xa0", " "))
         self.assertFalse(any("Total owed" in page for page in pages if page != with_rows[-1]))
+
+    def test_the_address_is_written_for_the_envelopes_window(self):
+        """The customer's name and address as the post reads them in Brazil, as
+        the letter prints them (``res.partner._dunning_postal_lines``): the
+        street with its number and complement, the neighbourhood, "city - UF"
+        and the CEP written 00000-000, each on its own line (one comma-run line
+        ending "Brazil" does not fit a window envelope), and the name as it is
+        spelled, markup and all, as text."""
+        name = "Conceição & Filhos <b>Comércio</b> de Açúcar e Álcool Ltda"
+        customer = self._customer(
+            name,
+            "base.state_br_sp",
+            "America/Sao_Paulo",
+            "(11) 98888-1234",
+            is_company=True,
+            vat="15.881.399/0001-34",
+            street_name="Rua Doutor Álvares",
+            street_number="1500",
+            street_number2="Apto 42",
+            street2="Jardim Paulista",
+            zip="01310100",
+        )
+        self._invoice(customer, date(2026, 12, 1), 420.0)
+        lines = self._pdf_pages(customer)[0]
+        self.assertIn(name, lines)
+        start = lines.index(name)
+        self.assertEqual(
+            lines[start : start + 5],
+            [
+                name,
+                "Rua Doutor Álvares 1500 - Apto 42",
+                "Jardim Paulista",
+                "São Paulo - SP",
+                "CEP 01310-100",
+            ],
+        )
+        # Not the country of a letter posted in Brazil, nor the CEP unwritten.
+        self.assertFalse([line for line in lines[start:] if "Brazil" in line or "01310100" in line])
+        # Then, below the window, the customer's CNPJ and the statement's date.
+        after = " ".join(lines[start + 5 :])
+        self.assertIn("CNPJ/CPF 15.881.399/0001-34", after)
+        self.assertIn("Date: 12/15/2026", after)
