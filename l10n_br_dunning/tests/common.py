@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import io
 import re
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -7,6 +8,7 @@ from freezegun import freeze_time
 from lxml import html as lxml_html
 
 from odoo import Command
+from odoo.tools.pdf import PdfFileReader
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -22,6 +24,20 @@ CEP_OF = {
     "base.state_br_rj": "20040-002",
     "base.state_br_am": "69005-070",
 }
+
+
+def pdf_page_lines(pdf):
+    """Each page of the PDF ``pdf`` (bytes) as its lines of text, spaces folded."""
+    reader = PdfFileReader(io.BytesIO(pdf))
+    return [
+        [" ".join(line.split()) for line in page.extract_text().splitlines()]
+        for page in reader.pages
+    ]
+
+
+def pdf_pages(pdf):
+    """Each page of the PDF ``pdf`` (bytes) as one text, spaces folded."""
+    return [" ".join(" ".join(lines).split()) for lines in pdf_page_lines(pdf)]
 
 
 class DunningCase(AccountTestInvoicingCommon):
@@ -167,6 +183,16 @@ class DunningCase(AccountTestInvoicingCommon):
         with freeze_time(at):
             # As the scheduled action does: as the superuser.
             self.env["dunning.engine"].sudo()._cron_run()
+
+    def _report_pdf(self, report, ids):
+        """The PDF of the report ``report`` (its name) for ``ids``, rendered."""
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report, ids)
+        )
+        self.assertEqual(kind, "pdf")
+        return pdf
 
     def _events(self, moves, **filters):
         domain = [("move_id", "in", moves.ids)] + [(k, "=", v) for k, v in filters.items()]

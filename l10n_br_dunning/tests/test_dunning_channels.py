@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import io
 from datetime import date, datetime
 from unittest.mock import patch
 
@@ -10,11 +9,10 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 from odoo.tools.misc import format_date
-from odoo.tools.pdf import PdfFileReader
 
 from odoo.addons.sms_gateway.tools.segments import GSM7, segment_info
 
-from .common import DunningCase
+from .common import DunningCase, pdf_pages
 
 
 @tagged("post_install", "-at_install")
@@ -516,10 +514,7 @@ class TestDunningChannels(DunningCase):
         # The letters in one document, one wkhtmltopdf run (about a second
         # each here): a list of a hundred letters prints in seconds, not minutes.
         self.assertEqual(runs, [1])
-        reader = PdfFileReader(io.BytesIO(pdf))
-        pages = [
-            " ".join(reader.getPage(i).extractText().split()) for i in range(reader.getNumPages())
-        ]
+        pages = pdf_pages(pdf)
         self.assertEqual(len(pages), 2)
         self.assertIn("Maria Souza", pages[0])
         self.assertIn(moves[self.sp].name, pages[0])

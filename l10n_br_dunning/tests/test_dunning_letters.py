@@ -2,32 +2,21 @@
 """Letters as the accountant prints the day's list and as the customer reads
 the one that arrives in the post."""
 
-import io
 from datetime import date, datetime, timedelta
 
 from lxml import html as lxml_html
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tools.pdf import PdfFileReader
 
-from .common import DunningCase
+from .common import DunningCase, pdf_pages
 
 
 @tagged("post_install", "-at_install")
 class TestDunningLetters(DunningCase):
     def _pdf_pages(self, events):
         """The text of each page of the letters' PDF, as printed."""
-        pdf, kind = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf("l10n_br_dunning.report_dunning_letter", events.ids)
-        )
-        self.assertEqual(kind, "pdf")
-        reader = PdfFileReader(io.BytesIO(pdf))
-        return [
-            " ".join(reader.getPage(i).extractText().split()) for i in range(reader.getNumPages())
-        ]
+        return pdf_pages(self._report_pdf("l10n_br_dunning.report_dunning_letter", events.ids))
 
     def test_a_letter_of_forty_installments_repeats_its_header_and_ends_with_the_total(self):
         """Forty open installments: the table goes on over the pages, each page

@@ -2,15 +2,13 @@
 """The statement of open items (extrato de débitos) as the customer reads the
 PDF: printed and posted, or attached to its e-mail."""
 
-import io
 from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
 from odoo.tests import tagged
-from odoo.tools.pdf import PdfFileReader
 
-from .common import DunningCase
+from .common import DunningCase, pdf_page_lines
 
 
 @tagged("post_install", "-at_install")
@@ -19,17 +17,8 @@ class TestDunningStatement(DunningCase):
         """The text of each page of ``partner``'s statement PDF, as printed at
         noon in São Paulo on 15 December 2026 (a list of lines per page)."""
         with freeze_time(datetime(2026, 12, 15, 15, 0)):
-            pdf, kind = (
-                self.env["ir.actions.report"]
-                .with_context(force_report_rendering=True)
-                ._render_qweb_pdf("l10n_br_dunning.dunning_statement_report", partner.ids)
-            )
-        self.assertEqual(kind, "pdf")
-        reader = PdfFileReader(io.BytesIO(pdf))
-        return [
-            [" ".join(line.split()) for line in page.extract_text().splitlines()]
-            for page in reader.pages
-        ]
+            pdf = self._report_pdf("l10n_br_dunning.dunning_statement_report", partner.ids)
+        return pdf_page_lines(pdf)
 
     def test_a_statement_of_forty_installments_repeats_its_headings_on_each_page(self):
         """Forty open installments: the table goes on over the pages, each page
