@@ -20,8 +20,9 @@ class SmsGatewayQueue(models.AbstractModel):
     A model using it has ``uuid``, ``state``, ``attempts``, ``next_try`` and
     ``account_id``, and implements ``_outgoing(provider)``,
     ``_refusals_before_sending()`` and ``_record_results(account, results)``
-    (``_retry_values`` says what a RETRY outcome does: throttling and a request
-    that never went out use no attempt).
+    (``_outcome_values`` says what each outcome writes; ``_retry_values`` what
+    a RETRY outcome does: throttling and a request that never went out use no
+    attempt).
     """
 
     _name = "sms.gateway.queue"
@@ -38,8 +39,11 @@ class SmsGatewayQueue(models.AbstractModel):
     _queue_state = "outgoing"
     _queue_cron = None
     _queue_batch = 500
-    # The state of a record that failed for good.
+    # The state of a record that failed for good, of one the provider took,
+    # and the field of the provider's id for it.
     _queue_failed_state = "failed"
+    _queue_sent_state = "sent"
+    _queue_provider_id = "provider_message_id"
 
     @api.model
     def _queue_domain(self):
@@ -86,6 +90,38 @@ class SmsGatewayQueue(models.AbstractModel):
         )
         locked = {row[0] for row in rows}
         return self.filtered(lambda record: record.id in locked)
+
+    def _outcome_values(self, account, result, now):
+        """(values, next try or None) this record takes after ``result``, its
+        attempt's outcome: taken by the provider (with its id, cost and
+        currency), failed for good, back to the queue after a delay
+        (``_retry_values``), or unknown (perhaps sent: never resent by itself).
+        ``values`` always says the attempts used."""
+        self.ensure_one()
+        if result.outcome == providers.RETRY:
+            return self._retry_values(account, result, now)
+        attempts = self.attempts + 1
+        if result.outcome == providers.SENT:
+            values = {
+                "state": self._queue_sent_state,
+                self._queue_provider_id: result.provider_id,
+                "sent_at": now,
+                "cost": result.cost or 0.0,
+                "currency": result.currency or False,
+                "error_detail": False,
+                "next_try": False,
+            }
+        elif result.outcome == providers.FAILED:
+            values = {
+                "state": self._queue_failed_state,
+                "failure_type": result.failure_type or providers.REFUSED,
+                "error_detail": result.detail,
+                self._queue_provider_id: result.provider_id or False,
+                "next_try": False,
+            }
+        else:
+            values = {"state": "unknown", "error_detail": result.detail, "next_try": False}
+        return {**values, "attempts": attempts}, None
 
     def _retry_values(self, account, result, now):
         """(values, next try or None) of this record after a RETRY outcome:

@@ -103,6 +103,8 @@ class VoiceCall(models.Model):
     _queue_cron = "voice_gateway.ir_cron_voice_send"
     _queue_batch = BATCH
     _queue_failed_state = flow.FAILED
+    _queue_sent_state = "calling"
+    _queue_provider_id = "provider_call_id"
 
     def init(self):
         result = super().init()
@@ -180,39 +182,14 @@ class VoiceCall(models.Model):
         failed = unknown = self.browse()
         for result in results:
             call = by_uuid[result.uuid]
-            attempts = call.attempts + 1
-            if result.outcome == providers.SENT:
-                values = {
-                    "state": "calling",
-                    "provider_call_id": result.provider_id,
-                    "sent_at": now,
-                    "cost": result.cost or 0.0,
-                    "currency": result.currency or False,
-                    "error_detail": False,
-                    "next_try": False,
-                }
-            elif result.outcome == providers.FAILED_SEND:
-                values = {
-                    "state": flow.FAILED,
-                    "failure_type": result.failure_type or providers.REFUSED,
-                    "error_detail": result.detail,
-                    "next_try": False,
-                    "ended_at": now,
-                }
+            values, next_try = call._outcome_values(account, result, now)
+            if next_try:
+                retry_at.append(next_try)
+            elif values["state"] == flow.FAILED:
+                values["ended_at"] = now
                 failed |= call
-            elif result.outcome == providers.RETRY:
-                # Throttling and a request that never went out use no attempt.
-                values, next_try = call._retry_values(account, result, now)
-                attempts = values.pop("attempts")
-                if next_try:
-                    retry_at.append(next_try)
-                else:
-                    values["ended_at"] = now
-                    failed |= call
-            else:
-                values = {"state": "unknown", "error_detail": result.detail, "next_try": False}
+            elif values["state"] == "unknown":
                 unknown |= call
-            values["attempts"] = attempts
             call.write(values)
         if failed:
             failed._on_ended()

@@ -306,34 +306,9 @@ class WhatsappMessage(models.Model):
         retry_at = []
         for result in results:
             message = by_uuid[result.uuid]
-            attempts = message.attempts + 1
-            if result.outcome == providers.SENT:
-                values = {
-                    "state": "sent",
-                    "provider_message_id": result.provider_id,
-                    "sent_at": now,
-                    "cost": result.cost or 0.0,
-                    "currency": result.currency or False,
-                    "error_detail": False,
-                    "next_try": False,
-                }
-            elif result.outcome == providers.FAILED:
-                values = {
-                    "state": "failed",
-                    "failure_type": result.failure_type or providers.REFUSED,
-                    "error_detail": result.detail,
-                    "provider_message_id": result.provider_id or False,
-                    "next_try": False,
-                }
-            elif result.outcome == providers.RETRY:
-                # Throttling and a request that never went out use no attempt.
-                values, next_try = message._retry_values(account, result, now)
-                attempts = values.pop("attempts")
-                if next_try:
-                    retry_at.append(next_try)
-            else:
-                values = {"state": "unknown", "error_detail": result.detail, "next_try": False}
-            values["attempts"] = attempts
+            values, next_try = message._outcome_values(account, result, now)
+            if next_try:
+                retry_at.append(next_try)
             provider_ids[message.id] = values.pop("provider_message_id", False) or False
             # Most messages of a batch share their values: one write per group.
             groups[tuple(sorted(values.items()))].append(message.id)
