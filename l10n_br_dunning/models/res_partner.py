@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import re
 from collections import defaultdict
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -263,8 +262,7 @@ class ResPartner(models.Model):
             address = self._display_address(without_company=True)
             return [line.strip() for line in address.splitlines() if line.strip()]
         city = (self.city or self.city_id.name or "").strip()
-        digits = re.sub(r"\D", "", self.zip or "")
-        cep = f"{digits[:5]}-{digits[5:]}" if len(digits) == 8 else (self.zip or "").strip()
+        cep = pages.cep(self.zip) or (self.zip or "").strip()
         lines = [
             (self.street or "").strip(),
             (self.street2 or "").strip(),
@@ -285,7 +283,7 @@ class ResPartner(models.Model):
         if not ((self.street or "").strip() and ((self.city or "").strip() or self.city_id)):
             return False
         brazil = (self.country_id or self.env.company.country_id).code == "BR"
-        return not brazil or len(re.sub(r"\D", "", self.zip or "")) == 8
+        return not brazil or pages.cep(self.zip) is not None
 
     def write(self, vals):
         result = super().write(vals)

@@ -2,7 +2,10 @@
 """A printed table broken into pages by the document itself (letters, the
 statement of open items), each page of it under its own column headings:
 Debian's wkhtmltopdf neither repeats a table's headings (``<thead>``) on the
-next page nor keeps a row whole."""
+next page nor keeps a row whole. And the CEP as the post reads it on the
+envelope."""
+
+import re
 
 # Lines of a table on each page after the first (an A4 page holds about 45).
 ROWS_PER_PAGE = 30
@@ -30,3 +33,12 @@ def table_pages(rows, first_page, per_page=ROWS_PER_PAGE, height=None, tail=0):
         page.append(row)
         room -= weight
     return pages + [page] if page else pages
+
+
+def cep(value):
+    """A Brazilian postal code as the post prints it ("01310-100"), whatever
+    way it was typed ("01310100", "01.310-100", " 01310 100"); None when it is
+    not the CEP's eight digits (the post does not deliver a letter without
+    one)."""
+    digits = re.sub(r"\D", "", value or "")
+    return f"{digits[:5]}-{digits[5:]}" if len(digits) == 8 else None

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """A printed table broken into pages, each under its headings (no Odoo)."""
 
-from ..pages import ROWS_PER_PAGE, table_pages
+from ..pages import ROWS_PER_PAGE, cep, table_pages
 
 
 def test_no_rows_no_pages():
@@ -39,3 +39,13 @@ def test_the_summary_after_the_table_stays_on_the_last_rows_page():
     assert table_pages(range(3), 5, per_page=10, tail=2) == [[0, 1, 2]]
     # Without a summary, the same rows fill the first page.
     assert table_pages(range(5), 5, per_page=10) == [[0, 1, 2, 3, 4]]
+
+
+def test_a_cep_typed_any_way_prints_as_the_post_reads_it():
+    for typed in ("01310100", "01.310-100", " 01310 100 ", "01310-100"):
+        assert cep(typed) == "01310-100"
+
+
+def test_what_is_not_eight_digits_is_no_cep():
+    for typed in (None, "", "0131010", "013101000", "CEP", "1234-567"):
+        assert cep(typed) is None
