@@ -137,6 +137,28 @@ WORDS = {
     "vdd": "verdade",
     "cmg": "comigo",
     "pague": "paguei",
+    # The days of a reply in Spanish or English ("pago el lunes", "ya pagué
+    # ayer", "I paid yesterday"): Spanish "pago" is a promise, read by its day.
+    "lunes": "segunda",
+    "martes": "terca",
+    "miercoles": "quarta",
+    "jueves": "quinta",
+    "viernes": "sexta",
+    "ayer": "ontem",
+    "anteayer": "anteontem",
+    "hoy": "hoje",
+    "manana": "amanha",
+    "viene": "vem",
+    "monday": "segunda",
+    "tuesday": "terca",
+    "wednesday": "quarta",
+    "thursday": "quinta",
+    "friday": "sexta",
+    "saturday": "sabado",
+    "sunday": "domingo",
+    "yesterday": "ontem",
+    "today": "hoje",
+    "tomorrow": "amanha",
 }
 WEEKDAYS = {
     "segunda": 0,
@@ -920,6 +942,13 @@ def fold(text):
         plain,
     )
     plain = re.sub(r"[^a-z0-9/\s]", " ", plain)
+    # Spanish: "pasado mañana" is the day after tomorrow, "por la mañana" the
+    # morning (not tomorrow), "el lunes pasado" a Monday gone by.
+    plain = re.sub(r"\bpasado manana\b", "depois de amanha", plain)
+    plain = re.sub(r"\b(por|en|de|esta|a) la manana\b", "de manha", plain)
+    plain = re.sub(
+        r"\b(lunes|martes|miercoles|jueves|viernes|sabado|domingo) pasado\b", r"\1 passado", plain
+    )
     words = []
     for word in plain.split():
         word = re.sub(r"(.)\1{2,}", r"\1", word)  # "simmm" -> "sim"

@@ -1445,3 +1445,30 @@ def test_a_stop_in_spanish_stops(text):
 @pytest.mark.parametrize("text", ["no quiero pagar intereses", "ya pagué, gracias"])
 def test_other_spanish_is_no_stop(text):
     assert not read_message(text, MONDAY, "whatsapp").stop
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("pago el lunes, disculpe", date(2026, 12, 14)),
+        ("le pago el viernes", date(2026, 12, 11)),
+        ("pago mañana sin falta", date(2026, 12, 8)),
+        ("el jueves pago todo", date(2026, 12, 10)),
+    ],
+)
+def test_a_promise_in_spanish_is_no_payment(text, day):
+    """ "pago el lunes" (Spanish: "I pay on Monday") was read as "já pago": the
+    invoice's payment claimed and a to-do to check a payment never made."""
+    assert acted(read_message(text, MONDAY, "whatsapp")) == (PROMISE, day)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("ya pagué el lunes pasado", date(2026, 11, 30)),
+        ("ya pagué ayer", date(2026, 12, 6)),
+        ("pagué hoy por la mañana", date(2026, 12, 7)),
+    ],
+)
+def test_a_payment_in_spanish_has_its_day(text, day):
+    assert acted(read_message(text, MONDAY, "whatsapp")) == (PAID, day)
