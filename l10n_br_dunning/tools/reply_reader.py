@@ -408,7 +408,7 @@ _NEGOTIATE_MORE = [
 # hurries it, a courtesy ("SAIR SMS", "PARE AGORA!!!", "sair por gentileza").
 _STOP_TAIL = (
     r"( (sms|whatsapp|whats|zap|wpp|e mail|email|mensagem|mensagens|agora|ja|imediatamente|"
-    r"urgente|por favor|por gentileza|pls|please|obrigad[oa]))*$"
+    r"urgente|por favor|por gentileza|pelo amor de deus|pls|please|obrigad[oa]))*$"
 )
 # A stop word alone, in the whole reply or in a clause of its own ("pago dia
 # 10. Sair"); not "o salário sai agora".
@@ -574,18 +574,24 @@ _NEGOTIATE_MORE += [
     r"\bvalor original\b",
     r"\bjuros (estao|esta|sao|tao) (muito )?(alt|salgad)",
 ]
+# A courtesy or a plea closing a stop: "sai fora pelo amor de deus".
+_PLEA = r"( (por favor|por gentileza|pelo amor de deus|please|pls))*$"
 _OPTOUT_MORE += [
     r"\bexclusao (do|de) (meu|minha|meus|este|esse) (email|numero|contato|cadastro|dados|telefone)",
     r"\bexclusao\b.{0,40}\b(lista|listas|cadastro|base)\b",
     r"\bnao (ligue|liguem|ligar) mais\b",
     r"\b(desliguem|desligue|removam|remova|tirem|tire|apaguem|apague)\b.{0,20}\bnumero\b",
     r"\bnao (mandar|enviar|mande|envie) (mais )?mensage",
-    # "para com isso", "me esquece", "sai fora"
-    r"^(por favor )?(para|pare|parem|chega) com (isso|essas? mensage\w*|esse spam)"
-    r"( por favor)?$",
-    r"^(me esquece|me esquecam|esquece(m)? (de )?mim|me (deixa|deixe|deixem) em paz)"
-    r"( por favor)?$",
-    r"^sai fora( daqui)?$",
+    # "para com isso", "me esquece", "sai fora", begged or not ("me deixem em
+    # paz pelo amor de deus")
+    r"^(por favor )?(para|pare|parem|chega) com (isso|essas? mensage\w*|esse spam)" + _PLEA,
+    r"^(me esquece|me esquecam|esquece(m)? (de )?mim|me (deixa|deixe|deixem) em paz)" + _PLEA,
+    r"^sai fora( daqui)?" + _PLEA,
+    # English: "remove me from this mailing list", "do not text me"; not "the
+    # debtors list"
+    r"\b(remove|take|delete) me (from|off)( (this|your|the|that))?( (mailing|contact|sms|email|"
+    r"e mail|text|texting|whatsapp|messaging))? list\b|\bopt(ed)? ?out\b|"
+    r"\b(do not|dont|don t|never) (text|message|email|e mail|contact|call|write|write to) me\b",
     # "nunca autorizei vocês a me mandarem mensagem"
     r"\b(nunca|nao|jamais) autorizei\b.{0,30}\b(mand|envi|lig|mensage|contat|receb)",
     # "pode mandar no email, whatsapp não": that channel refused

@@ -1472,3 +1472,33 @@ def test_a_promise_in_spanish_is_no_payment(text, day):
 )
 def test_a_payment_in_spanish_has_its_day(text, day):
     assert acted(read_message(text, MONDAY, "whatsapp")) == (PAID, day)
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [
+        ("me deixem em paz pelo amor de deus", "whatsapp"),
+        ("me deixa em paz, pelo amor de Deus!!", "sms"),
+        ("sai fora pelo amor de deus", "whatsapp"),
+        ("parem pelo amor de deus", "sms"),
+        ("para com isso pelo amor de deus", "whatsapp"),
+        ("Please remove me from this mailing list.", "email"),
+        ("remove me from your list", "sms"),
+        ("take me off your list please", "whatsapp"),
+        ("do not text me again", "sms"),
+        ("I want to opt out", "whatsapp"),
+    ],
+)
+def test_a_stop_begged_or_in_english_stops(text, channel):
+    """ "me deixem em paz pelo amor de deus" and "Please remove me from this
+    mailing list" were left to a person: the reminders went on to customers
+    who had asked for them to stop."""
+    reading = read_message(text, MONDAY, channel)
+    assert (acted(reading)[0], reading.opts_out_of(channel)) == (OPTOUT, True)
+
+
+@pytest.mark.parametrize(
+    "text", ["pelo amor de deus, pago sexta", "remove me from the debtors list, I paid"]
+)
+def test_a_plea_or_a_register_is_no_stop(text):
+    assert not read_message(text, MONDAY, "whatsapp").stop
