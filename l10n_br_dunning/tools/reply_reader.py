@@ -233,6 +233,12 @@ _ASKED_OUT = (
 # The debtors' register ("sair do cadastro de inadimplentes", Serasa): a
 # question about settling the debt, not about the messages.
 _REGISTER = r"(?! (de |dos )?(inadimplent|negativ|devedor|mau pagador|maus pagadores|serasa|spc))"
+# A message, a call or a notice (not the goods) never had: "nunca recebi
+# mensagem de vocês", "nunca recebi ligação", "nenhum aviso por e-mail".
+_MESSAGE_HAD = (
+    r"| (nenhuma |nenhum |essa |esse |uma |um |a |o |as |os )?(mensage\w*|sms|e mail|email|"
+    r"ligac\w*|contato|whats\w*|zap|aviso|avisos|lembrete\w*|notificac\w*)\b"
+)
 _PAID = [
     r"\bja (foi |esta |estava |tinha |tinha sido )?"
     r"(pag[oa]\b|paguei|quitad[oa]|quitei|acertei|transferi)",
@@ -326,7 +332,8 @@ _DISPUTE = [
     r"\b(valor|boleto|fatura|conta) (esta |ta |veio )?(errad[oa]|incorret[oa]|indevid[oa])",
     r"\bnao (comprei|fiz (essa |esta |nenhuma )?compra|contratei|pedi|assinei)\b"
     r"(?!" + _ASKED_OUT + ")",
-    r"\bnunca (comprei|contratei|recebi|fiz|pedi|tive)\b(?!" + _ASKED_OUT + ")",
+    # not "nunca recebi mensagem de vocês": the sender doubted, not the debt
+    r"\bnunca (comprei|contratei|recebi|fiz|pedi|tive)\b(?!" + _ASKED_OUT + _MESSAGE_HAD + ")",
     r"\b(produto|mercadoria|pedido|aparelho|servico|item|peca)\b.{0,30}\b(defeito|quebrad[oa]|"
     r"estragad[oa]|danificad[oa]|avariad[oa]|nao funciona|nao chegou|nao foi entregue|errad[oa])",
     r"\b(veio|chegou) (com )?(defeito|quebrad[oa]|errad[oa]|faltando)",

@@ -1502,3 +1502,26 @@ def test_a_stop_begged_or_in_english_stops(text, channel):
 )
 def test_a_plea_or_a_register_is_no_stop(text):
     assert not read_message(text, MONDAY, "whatsapp").stop
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "isso é verdade? nunca recebi msg de vcs por aqui",
+        "nunca recebi mensagem de vocês, quem é?",
+        "nunca recebi ligação de vcs",
+        "nunca recebi nenhum aviso por email",
+    ],
+)
+def test_never_having_had_a_message_is_no_dispute(text):
+    """ "nunca recebi msg de vcs" (never had a message from you) was read as a
+    dispute: the invoice paused as contested by a customer who only doubted
+    the sender."""
+    assert acted(read_message(text, MONDAY, "whatsapp"))[0] != DISPUTE
+
+
+@pytest.mark.parametrize(
+    "text", ["nunca recebi o produto", "nunca recebi nada de vcs", "nunca recebi a mercadoria"]
+)
+def test_never_having_had_the_goods_is_a_dispute(text):
+    assert acted(read_message(text, MONDAY, "whatsapp"))[0] == DISPUTE
