@@ -1293,8 +1293,18 @@ def _questions(text):
         if folded and not _TAG_QUESTION.fullmatch(folded):
             # "pago dia 10, pode ser?": the tag alone is asked
             tail = fold(re.split(r"[,;]", sentence)[-1])
-            if not (tail and _TAG_QUESTION.fullmatch(tail) and "," in sentence):
-                asked.append(folded)
+            if tail and _TAG_QUESTION.fullmatch(tail) and "," in sentence:
+                continue
+            # "pago dia 10 pode ser?", no comma: a promise stated, its tag
+            # asked ("posso pagar dia 10 pode ser?" still asks leave)
+            tagged = re.fullmatch(rf"(.+?) (?:{_TAG_QUESTION.pattern})", folded)
+            if (
+                tagged
+                and _match(_PROMISE, tagged.group(1))
+                and not _PERMISSION.search(tagged.group(1))
+            ):
+                continue
+            asked.append(folded)
     return asked
 
 

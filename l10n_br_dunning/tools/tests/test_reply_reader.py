@@ -1525,3 +1525,26 @@ def test_never_having_had_a_message_is_no_dispute(text):
 )
 def test_never_having_had_the_goods_is_a_dispute(text):
     assert acted(read_message(text, MONDAY, "whatsapp"))[0] == DISPUTE
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("pago dia 10 pode ser?", date(2026, 12, 10)),
+        ("pago sexta ok?", date(2026, 12, 11)),
+        ("vou pagar dia 15 tudo bem?", date(2026, 12, 15)),
+        ("pago dia 10, pode ser?", date(2026, 12, 10)),
+    ],
+)
+def test_a_promise_with_its_tag_unseparated_is_a_promise(text, day):
+    """ "pago dia 10 pode ser?" (no comma before the tag) was read as leave
+    asked: the customer got the link to choose a day they had already said,
+    and no promise was kept."""
+    assert acted(read_message(text, MONDAY, "whatsapp")) == (PROMISE, day)
+
+
+@pytest.mark.parametrize(
+    "text", ["posso pagar dia 10 pode ser?", "da pra pagar dia 10 ok?", "posso pagar dia 10?"]
+)
+def test_leave_asked_with_a_tag_is_still_asked(text):
+    assert acted(read_message(text, MONDAY, "whatsapp"))[0] == NEGOTIATE
