@@ -711,6 +711,12 @@ _PERMISSION = re.compile(
     r"conseguimos|e possivel) (eu |para )?(esperar|pagar|quitar|acertar|fazer o pagamento|"
     r"efetuar o pagamento|ser|deixar|transferir|depositar)\b"
 )
+# A question asking leave names a later day or a delay: "posso pagar dia 10?",
+# "dá pra esperar?", "posso pagar mês que vem?"; not "posso pagar no cartão?".
+_LATER = re.compile(
+    r"\b(esperar|depois|mais tarde|semana|mes|meses|ano|quinzena|salario|prazo|atrasar|adiar|"
+    r"deixar|segurar|logo|quando|assim que|fim|final|inicio|comeco|" + _MONTH_NAMES + r")\b"
+)
 # A question that only seeks agreement with what was said before it.
 _TAG_QUESTION = re.compile(
     r"(pode ser|pode|ok|tudo bem|fechado|beleza|combinado|certo|blz|pode confirmar|"
@@ -1349,7 +1355,15 @@ def _intents(folded, clauses, forward, today, asked=(), asked_tails=()):
         folded,
     ):
         found.pop(NEGOTIATE)  # "não quero parcelar, vou pagar tudo dia 10"
-    leave = next((match for q in asked if (match := _PERMISSION.search(q))), None)
+    leave = next(
+        (
+            match
+            for q in asked
+            if (match := _PERMISSION.search(q))
+            and (_forward_date(q, today) or _VAGUE_DAY.search(q) or _LATER.search(q))
+        ),
+        None,
+    )
     promised_apart = any(  # "dá pra esperar até dia 12? dia 12 eu pago certinho"
         _match(_PROMISE, c) and not _NEGATION.search(c) and _forward_date(c, today)
         for c in clauses

@@ -1548,3 +1548,32 @@ def test_a_promise_with_its_tag_unseparated_is_a_promise(text, day):
 )
 def test_leave_asked_with_a_tag_is_still_asked(text):
     assert acted(read_message(text, MONDAY, "whatsapp"))[0] == NEGOTIATE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "posso pagar no cartao?",
+        "posso pagar no cartão de crédito?",
+        "o boleto ta vencido, consigo pagar ele ainda?",
+        "da pra pagar na loteria?",
+    ],
+)
+def test_asking_how_one_may_pay_is_no_leave_asked(text):
+    """ "posso pagar no cartão?" was read as leave asked for a new day: the
+    customer got the installments link for a question about the means, which
+    a person answers."""
+    assert acted(read_message(text, MONDAY, "whatsapp"))[0] != NEGOTIATE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "posso pagar mês que vem?",
+        "dá pra esperar até o salário?",
+        "posso pagar depois do dia 20?",
+        "seria possível pagar em janeiro?",
+    ],
+)
+def test_asking_leave_for_a_later_day_is_negotiate(text):
+    assert acted(read_message(text, MONDAY, "whatsapp"))[0] == NEGOTIATE
