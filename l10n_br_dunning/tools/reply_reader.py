@@ -264,7 +264,9 @@ _PAID = [
 ]
 _PAID_MORE = [
     r"\b(pagou|pagaram|quitou|quitaram|regularizei|regularizamos|liquidei)\b",
-    r"\b(quitado|quitada|regularizado|regularizada|liquidado|liquidada)\b",
+    # not "será quitado até o dia 12", a payment to come
+    r"(?<!sera )(?<!serao )(?<!vai ser )(?<!vao ser )"
+    r"\b(quitado|quitada|regularizado|regularizada|liquidado|liquidada)s?\b",
     r"\bacabei de (pagar|fazer o pix|fazer o pagamento|transferir|quitar|depositar|mandar o pix)",
     r"\b(transferencia|deposito|pix|pagamento|ted) (ja )?(foi )?(feit[oa]|realizad[oa]|"
     r"efetuad[oa]|enviad[oa]|mandad[oa])\b",
@@ -319,7 +321,8 @@ _PROMISE_MORE = [
     r"\b(ate|no) (segunda|terca|quarta|quinta|sexta|sabado|domingo|amanha|dia \d+)\b.{0,30}"
     r"\b(pago|quitado|resolvido|acertado|na conta)\b",
     r"\bo pix vai\b|\bo pagamento vai\b|\bvai (cair|entrar) na conta",
-    r"\b(sera|vai ser) pag[oa]\b",
+    r"\b(sera|serao|vai ser|vao ser) (pag|quitad|liquidad|regularizad|acertad|depositad|"
+    r"transferid)[oa]s?\b",
     r"\bfazemos o pagamento|\bfaco o pagamento|\bfaco o pix",
     r"\bconsigo resolver\b",
 ]

@@ -1577,3 +1577,17 @@ def test_asking_how_one_may_pay_is_no_leave_asked(text):
 )
 def test_asking_leave_for_a_later_day_is_negotiate(text):
     assert acted(read_message(text, MONDAY, "whatsapp"))[0] == NEGOTIATE
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("O boleto será quitado até o dia 12.", date(2026, 12, 12)),
+        ("a fatura vai ser quitada sexta", date(2026, 12, 11)),
+        ("os boletos serão liquidados no dia 15", date(2026, 12, 15)),
+    ],
+)
+def test_a_payment_to_be_made_is_a_promise(text, day):
+    """ "O boleto será quitado até o dia 12" was read as paid on the 12th of
+    the month gone by: a paid claim for money that had not been sent."""
+    assert acted(read_message(text, MONDAY, "email")) == (PROMISE, day)
