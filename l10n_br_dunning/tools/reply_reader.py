@@ -691,6 +691,10 @@ _HEDGE = re.compile(
     r"|\b(paguei|pago|pagamento|pix|boleto|codigo|conta|deposit\w*|transferi\w*)( \w+){0,2} "
     r"(errad[oa]s?|a mais|a menos|em dobro|em duplicidade|duplicad[oa]s?)\b"
     r"|\bja paguei\s*\?"
+    # A payment once meant: "ia pagar dia 10 mas o salário atrasou", "era pra
+    # pagar amanhã", "iria pagar sexta": the day given up, not promised.
+    r"|\b(ia|iria|iriamos|iamos|era para) (pagar|quitar|acertar|depositar|transferir|"
+    r"fazer o pix|fazer o pagamento)\b"
 )
 _STRONG_PAID = re.compile(
     # "ja pago" is not one: "já pago na semana que vem" is a promise.

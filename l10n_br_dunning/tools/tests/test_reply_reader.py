@@ -1591,3 +1591,18 @@ def test_a_payment_to_be_made_is_a_promise(text, day):
     """ "O boleto será quitado até o dia 12" was read as paid on the 12th of
     the month gone by: a paid claim for money that had not been sent."""
     assert acted(read_message(text, MONDAY, "email")) == (PROMISE, day)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ia pagar dia 10 mas o salario atrasou, agora nao sei",
+        "eu iria pagar sexta mas nao deu",
+        "era pra pagar amanha, agora nao sei",
+    ],
+)
+def test_a_payment_once_meant_is_no_promise(text):
+    """ "ia pagar dia 10 mas o salário atrasou, agora não sei" was read as a
+    promise for the 10th: the invoice paused on a day the customer had given
+    up."""
+    assert acted(read_message(text, MONDAY, "whatsapp"))[0] == OTHER
