@@ -136,6 +136,7 @@ def main():
             "probe3",
             "probe4",
             "probe5",
+            "probe6",
             "all",
         ),
     )
