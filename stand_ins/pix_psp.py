@@ -257,7 +257,7 @@ class PixStandIn:
         self.unknown_token_status = 401
         self.requests = []  # (method, path, body)
         self.refusals = []  # (method, path, violations): what a bank would refuse
-        self.script = []  # scripted faults: (status, retry_after) or "hang"
+        self.script = []  # scripted faults: (status or "hang", retry_after, path or None)
         self.notifications = []  # (url, status) of each webhook call made
         self.webhook_verify = True
         self.webhook_cert = None
@@ -323,10 +323,11 @@ class PixStandIn:
     def __exit__(self, *exc):
         self.stop()
 
-    def fail_next(self, count=1, status=503, retry_after=None):
+    def fail_next(self, count=1, status=503, retry_after=None, path=None):
         """The next ``count`` API requests answer ``status`` (or hang past
-        the client's timeout with ``status="hang"``)."""
-        self.script.extend([(status, retry_after)] * count)
+        the client's timeout with ``status="hang"``); ``path``: only requests
+        whose path holds it (``"/pix/"``: reading a Pix, not its charge)."""
+        self.script.extend([(status, retry_after, path)] * count)
 
     # -- the payer's side ---------------------------------------------------------------
     def new_e2eid(self, when):
@@ -516,8 +517,10 @@ class PixStandIn:
                 body = json.loads(raw)
             except ValueError:
                 return (*self._problem(400, "RequisicaoInvalida", "corpo não é JSON"), {})
-        if self.script:
-            status, retry_after = self.script.pop(0)
+        fault = next((item for item in self.script if item[2] is None or item[2] in path), None)
+        if fault:
+            self.script.remove(fault)
+            status, retry_after, _path = fault
             if status == "hang":
                 time.sleep(3)
                 status = 503

@@ -709,7 +709,12 @@ class DunningPixCharge(models.Model):
     def action_check_bank(self):
         """Read the charge at the bank now: book a payment no notification
         brought, see a removal. Whoever may read the charge may ask (the
-        charge's state is the bank's, stored as the invoice's button does)."""
+        charge's state is the bank's, stored as the invoice's button does).
+        A bank that answers the charge but not the Pix it lists (GET
+        /pix/{e2eid}: 503) leaves the charge as it was, saying why, as one
+        that does not answer the charge: nothing is booked nor stored before
+        every Pix is read, and whoever asked (a button, a payment, a
+        cancellation, a page) goes on."""
         self.check_access("read")
         for charge in self.sudo():
             if self._pix_bank_paused(charge.account_id.id):
@@ -717,11 +722,11 @@ class DunningPixCharge(models.Model):
                 continue
             try:
                 current = charge.account_id._pix_client().get_cobv(charge.txid)
+                charge._pix_from_bank(current)
             except PixApiError as error:
                 charge.last_error = str(error)[:500]
                 self._pix_pause_bank(charge.account_id.id, error)
                 continue
-            charge._pix_from_bank(current)
         return True
 
     def _pix_from_bank(self, current):

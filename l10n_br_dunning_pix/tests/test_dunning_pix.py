@@ -430,6 +430,32 @@ class TestDunningPix(DunningCase, HttpCase):
             with self.subTest(action=action), self.assertRaises(AccessError):
                 getattr(self.account.with_user(collector), action)()
 
+    def test_a_bank_unavailable_for_the_pix_of_a_paid_charge_breaks_no_action(self):
+        """The bank answers the charge (CONCLUIDA, its Pix listed) but not the
+        Pix itself (GET /pix/{e2eid}: 503, as the specification allows):
+        checking the invoice at the bank, or cancelling it, goes on and says
+        why; the Pix is booked once the bank answers again."""
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        _line, _code, charge = self._charge(move)
+        self.bank.pay(charge.txid, when=datetime(2026, 12, 9, 14, 0, tzinfo=UTC), notify=False)
+        self.bank.fail_next(1, 503, path="/pix/")
+        move.action_dunning_pix_check()
+        self.assertEqual(charge.state, "active")
+        self.assertIn("503", charge.last_error)
+        self.assertFalse(move.dunning_pix_payment_ids)
+        # Cancelling the invoice: the removal refused (paid), the Pix unreadable.
+        dunning_pix_charge._BANK_PAUSED.clear()
+        self.bank.fail_next(1, 503, path="/pix/")
+        move.button_cancel()
+        self.assertEqual(move.state, "cancel")
+        self.assertEqual(charge.state, "active")
+        # The bank answers again: the Pix is read and the charge is paid.
+        dunning_pix_charge._BANK_PAUSED.clear()
+        charge.action_check_bank()
+        self.env.invalidate_all()
+        self.assertEqual(charge.state, "paid")
+        self.assertEqual(len(move.dunning_pix_payment_ids), 1)
+
     def test_forged_and_malformed_notifications_book_nothing(self):
         move = self._invoice(self.sp, DUE, amount=100.0)
         _line, _code, charge = self._charge(move)

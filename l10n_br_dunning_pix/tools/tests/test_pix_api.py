@@ -128,7 +128,7 @@ def test_wrong_credentials_and_unreachable_bank(bank):
 def test_a_bank_that_does_not_answer_in_time_is_told_from_one_not_reached(bank):
     client = client_for(bank, timeout=1)
     client.token()
-    bank.script.append(("hang", None))
+    bank.fail_next(1, "hang")
     with pytest.raises(PixApiError) as slow:
         client.put_webhook("15881399000134", "https://odoo.example/dunning_pix/webhook/1/x")
     assert slow.value.timed_out and slow.value.retryable and slow.value.status is None
