@@ -512,9 +512,20 @@ class DunningPixAccount(models.Model):
         """Read each notified Pix from the bank and queue it for booking, once:
         {e2eid: outcome}. A Pix the bank does not know is a forgery
         (``"unknown"``); the bank down raises PixApiError (the notification is
-        answered 503 and comes again; the scheduled reading catches it anyway)."""
+        answered 503 and comes again; the scheduled reading catches it anyway).
+        The bank's pause is honoured and set here as on every call to it: a
+        bank that asked to wait (429 and its Retry-After, 5xx, no answer) is
+        not asked again by the notifications it sends meanwhile, nor by the
+        charges of the reminders."""
         self.ensure_one()
-        confirmed = self._pix_confirm(e2eids)
+        Charge = self.env["dunning.pix.charge"]
+        if Charge._pix_bank_paused(self.id):
+            raise PixApiError("the bank did not answer a moment ago", retryable=True)
+        try:
+            confirmed = self._pix_confirm(e2eids)
+        except PixApiError as error:
+            Charge._pix_pause_bank(self.id, error)
+            raise
         outcomes = {}
         for e2eid, record in confirmed.items():
             if record is None:

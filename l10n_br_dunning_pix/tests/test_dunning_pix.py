@@ -456,6 +456,35 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertEqual(charge.state, "paid")
         self.assertEqual(len(move.dunning_pix_payment_ids), 1)
 
+    def test_a_notification_while_the_bank_asks_to_wait_does_not_ask_it_again(self):
+        """Reading a notified Pix back, the bank asks to wait (429, Retry-After):
+        the notification is answered 503 (sent again later) and, until the
+        wait is over, neither the next notification nor a reminder's charge
+        asks the bank anything; afterwards the Pix is read and booked."""
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        _line, _code, charge = self._charge(move)
+        other = self._invoice(self.rj, DUE, amount=50.0)
+        self.bank.fail_next(1, 429, retry_after=900, path="/pix/")
+        record = self.bank.pay(charge.txid, when=datetime(2026, 12, 9, 14, 0, tzinfo=UTC))
+        self.bank.wait_notifications()
+        self.assertEqual(self.bank.notifications[-1][1], 503)
+        asked = (len(self.bank.requests), self.bank.token_requests)
+        self.bank.notify([record["endToEndId"]])
+        self.bank.wait_notifications()
+        self.assertEqual(self.bank.notifications[-1][1], 503)
+        other.line_ids.filtered(
+            lambda aml: aml.account_type == "asset_receivable"
+        )._dunning_pix_code()
+        self.assertFalse(other.dunning_pix_charge_ids.filtered(lambda c: c.state == "active"))
+        self.assertEqual((len(self.bank.requests), self.bank.token_requests), asked)
+        # The wait is over: the bank notifies again, the Pix is booked.
+        dunning_pix_charge._BANK_PAUSED.clear()
+        self.bank.notify([record["endToEndId"]])
+        self.bank.wait_notifications()
+        self.assertEqual(self.bank.notifications[-1][1], 200)
+        self._settle()
+        self.assertEqual(move.dunning_pix_payment_ids.e2eid, record["endToEndId"])
+
     def test_forged_and_malformed_notifications_book_nothing(self):
         move = self._invoice(self.sp, DUE, amount=100.0)
         _line, _code, charge = self._charge(move)
