@@ -190,7 +190,11 @@ class DunningShortLink(http.Controller):
         """The e-mail's unsubscribe link. A mail client's one-click POST (RFC 8058,
         "List-Unsubscribe=One-Click", no session, hence no CSRF token) or the
         page's button stops this company's e-mail reminders; a GET (a link
-        preview, a scanner) only shows the page and changes nothing."""
+        preview, a scanner) only shows the page and changes nothing. The link
+        turns nothing back on: that is consent, given on the contact
+        preferences and confirmed by a code sent to a contact on file (anyone
+        holding a forwarded e-mail, or any site posting to it, could otherwise
+        undo the customer's choice)."""
         if not SIGNATURE.fullmatch(token):
             return malformed()
         partner = request.env["res.partner"].sudo().browse(partner_id).exists()
@@ -200,9 +204,10 @@ class DunningShortLink(http.Controller):
         if not hmac_compare(partner._dunning_unsubscribe_token(company), token):
             raise NotFound()
         done = False
-        if request.httprequest.method == "POST":
-            partner._dunning_email_opt_out(company, post.get("resubscribe") != "1")
-            done = "resubscribed" if post.get("resubscribe") == "1" else "unsubscribed"
+        # A "resubscribe" posted by the page of an earlier version changes nothing.
+        if request.httprequest.method == "POST" and post.get("resubscribe") != "1":
+            partner._dunning_email_opt_out(company)
+            done = "unsubscribed"
         lang = partner._dunning_lang(company)
         request.update_context(lang=lang)
         company = company.with_context(lang=lang)

@@ -50,6 +50,28 @@ class TestDunningUnsubscribe(DunningCase, HttpCase):
         self.assertTrue(self._events(move, channel="sms").filtered(lambda e: e.state == "queued"))
         self.assertFalse(self._events(move, channel="letter"))
 
+    def test_the_link_turns_nothing_back_on_without_the_code(self):
+        """Whoever holds the e-mail's link (a forwarded e-mail, another site
+        posting to it: one-click takes no CSRF token) may stop the e-mails, as
+        the customer may; turning them back on is consent, confirmed through
+        the contact preferences by a code sent to a contact on file (the
+        preferences page's rule), never by the link alone."""
+        url = self.sp._dunning_unsubscribe_url(self.company)
+        self.assertEqual(self._one_click(url).status_code, 200)
+        self.assertEqual(self.sp.dunning_email_opt_out_company_ids, self.company)
+        page = self.url_open(url)
+        self.assertNotIn('name="resubscribe"', page.text)
+        self.assertIn("a code", page.text)
+        response = requests.post(url, data={"resubscribe": "1"}, timeout=30)
+        self.env.invalidate_all()
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("receive e-mail reminders again", response.text)
+        self.assertEqual(self.sp.dunning_email_opt_out_company_ids, self.company)
+        # In the customer's language.
+        self._load_portuguese()
+        self.sp.lang = "pt_BR"
+        self.assertIn("um código que enviamos", self.url_open(url).text)
+
     def test_without_a_mobile_a_letter_reminds_instead(self):
         self.sp.mobile = False
         self.sp._dunning_email_opt_out(self.company)
