@@ -38,3 +38,4 @@ from . import sms_gateway_mixin
 from . import mail_thread
 from . import ir_actions_report
 from . import mail_activity
+from . import ir_http

@@ -216,6 +216,41 @@ class TestDunningPortalLinks(DunningCase, HttpCase):
         ):
             self.assertLess(self.url_open(path, allow_redirects=False).status_code, 500, path)
 
+    def test_a_page_whose_address_holds_a_token_tells_it_to_no_other_site(self):
+        """Every page a link opens carries a link to another site (Odoo's
+        "Powered by"; a payment provider's scripts): a browser whose default
+        still sends the whole address to such a site (older Android WebViews,
+        which many customers open SMS links in) would give it the token. The
+        pages say how far their address may go: to this site only, else the
+        site's name alone (Referrer-Policy)."""
+        self.move._dunning_ensure_tokens()
+        grouped = self.env["dunning.customer.link"]._for(self.sp, self.company)
+        token = self.move.access_token
+        pages = {
+            "invoice": f"/my/invoices/{self.move.id}?access_token={token}",
+            "preferences": f"/my/invoices/{self.move.id}/dunning/preferences?access_token={token}",
+            "letter": self.move._dunning_letter_url().replace(self.base_url(), ""),
+            "grouped": grouped._url().replace(self.base_url(), ""),
+            "unsubscribe": self.sp._dunning_unsubscribe_url(self.company).replace(
+                self.base_url(), ""
+            ),
+        }
+        with freeze_time(datetime(2026, 11, 20, 13, 0)):
+            for name, path in pages.items():
+                page = self.url_open(path)
+                self.assertEqual(page.status_code, 200, name)
+                self.assertIn("www.odoo.com", page.text, name)  # a link to another site
+                self.assertIn(
+                    page.headers.get("Referrer-Policy"),
+                    (
+                        "no-referrer",
+                        "same-origin",
+                        "strict-origin",
+                        "strict-origin-when-cross-origin",
+                    ),
+                    name,
+                )
+
     def test_a_message_right_after_revoking_carries_the_new_grouped_link(self):
         """The team revokes the links and a grouped message goes in the same
         transaction (a run, "send now"): it carries the new token, never the

@@ -6,8 +6,10 @@
 - The payment date a customer may propose ("pedir nova data").
 - What a receipt upload may be ("já paguei"): its type, read from the file's
   first bytes rather than trusted from its name, and its size.
+- Which pages hold a secret in their address, and how far that address may go.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -125,3 +127,19 @@ def link_state(cancelled, settled_on, fresh_until, days, now, today=None):
     if settled_on and (today or now.date()) > settled_on + timedelta(days=days):
         return LINK_EXPIRED
     return LINK_VALID
+
+
+# The routes whose path is a secret: a short link (/c/), a letter's (/l/), a
+# grouped message's open items, the e-mail's unsubscribe link.
+SECRET_PATHS = re.compile(r"/(c|l|my/dunning/items|dunning/unsubscribe)/")
+# The address of such a page goes whole to this site only, and as the site's
+# name alone elsewhere (what current browsers do by default, and older
+# Android WebViews do not: they sent the whole address, token included).
+SECRET_REFERRER_POLICY = "strict-origin-when-cross-origin"
+
+
+def address_holds_secret(path, query):
+    """Whether a page's address (``path``, ``query`` its arguments) carries a
+    token: one of ``SECRET_PATHS``, or an ``access_token`` argument (Odoo's
+    documents, our pages of an invoice or an agreement)."""
+    return bool(SECRET_PATHS.match(path or "")) or "access_token" in query

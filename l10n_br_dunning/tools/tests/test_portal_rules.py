@@ -8,6 +8,7 @@ from ..portal_rules import (
     LINK_VALID,
     PromiseError,
     UploadError,
+    address_holds_secret,
     check_promise_date,
     interest_above_usual,
     late_charges,
@@ -96,3 +97,13 @@ def test_a_token_link_lives_while_there_is_something_to_do_and_60_days_after():
     fresh = datetime(2026, 12, 22, 13, 0)
     assert link_state(False, date(2026, 1, 1), fresh, 60, now) == LINK_VALID
     assert link_state(False, date(2026, 1, 1), fresh, 60, fresh.replace(hour=14)) == LINK_EXPIRED
+
+
+def test_the_addresses_that_hold_a_token():
+    for path in ("/c/AbC-12_xyz9", "/l/AbC-12_xyz9", "/my/dunning/items/AbC-12_xyz9"):
+        assert address_holds_secret(path, {})
+    assert address_holds_secret("/dunning/unsubscribe/7/1/" + "a" * 64, {})
+    assert address_holds_secret("/my/invoices/7", {"access_token": "x"})
+    assert address_holds_secret("/my/agreements/7/term", {"access_token": ""})
+    for path in ("/my/invoices/7", "/my", "/contactus", "/cart/", "/my/dunning/preferences"):
+        assert not address_holds_secret(path, {})
