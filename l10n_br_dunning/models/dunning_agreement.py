@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import LazyTranslate
 
-from ..tools.agreements import CANCEL_REFUSED, cancel_refusal
+from ..tools.agreements import CANCEL_REFUSED, cancel_refusal, withdrawal_deadline
 from ..tools.portal_rules import link_state
 from .dunning_context import PlanningContext, to_utc
 
@@ -15,6 +15,7 @@ _lt = LazyTranslate(__name__)
 CANCEL_GROUNDS = [
     ("customer_request", "The customer asked"),
     ("first_payment_missed", "The first payment was not made"),
+    ("withdrawal", "The customer withdrew (CDC art. 49)"),
     ("withdrawn", "Proposal withdrawn before the customer accepted it"),
     ("not_approved", "The customer's proposal was not approved"),
 ]
@@ -139,6 +140,13 @@ class DunningAgreement(models.Model):
         "Broken after (days late)",
         readonly=True,
         help="An installment more than this many days late breaks the agreement (its term).",
+    )
+    withdrawal_days = fields.Integer(
+        "Withdrawal period (days)",
+        readonly=True,
+        help="The customer may withdraw from the agreement within this many days of accepting "
+        "it (CDC art. 49), even after paying: what was paid is applied to the invoices it "
+        "replaced (its term, clause 3.5). None for agreements whose term did not say so.",
     )
     contract_charges = fields.Boolean(
         "Late charges",
@@ -405,15 +413,19 @@ class DunningAgreement(models.Model):
                 raise UserError(self.env._("This agreement can no longer be cancelled."))
             accepted = agreement._cancel_needs_ground()
             due, late = agreement._first_payment_late() if accepted else (None, False)
-            refusal = cancel_refusal(accepted, ground, channel, late)
+            deadline = agreement._withdrawal_deadline()
+            today = agreement.partner_id._dunning_today(agreement.company_id)
+            may_withdraw = bool(deadline and today <= deadline)
+            refusal = cancel_refusal(accepted, ground, channel, late, may_withdraw)
             if refusal:
-                raise UserError(agreement._cancel_refusal_text(refusal, due))
+                raise UserError(agreement._cancel_refusal_text(refusal, due, deadline))
             # The customer accepted it (or it was in force): they are told, before
             # the régua reminds them of the invoices again.
             told = agreement.state not in ("to_accept",)
             if agreement.move_id:
-                # Refuses when anything was paid (before anything is written).
-                agreement._reverse_entry()
+                # Refuses when anything was paid (before anything is written),
+                # except a withdrawal: what was paid goes to the invoices.
+                agreement._reverse_entry(reapply_payments=accepted and ground == "withdrawal")
             agreement.write(
                 {
                     "cancelled_at": fields.Datetime.now(),
@@ -422,7 +434,9 @@ class DunningAgreement(models.Model):
                         if accepted
                         else ("not_approved" if agreement.accepted_at else "withdrawn")
                     ),
-                    "cancel_channel": channel if ground == "customer_request" else False,
+                    "cancel_channel": (
+                        channel if ground in ("customer_request", "withdrawal") else False
+                    ),
                     "cancel_note": (note or "").strip() or False,
                 }
             )
@@ -436,8 +450,34 @@ class DunningAgreement(models.Model):
                 agreement._tell_cancelled()
         return True
 
-    def _cancel_refusal_text(self, refusal, due):
+    def _withdrawal_deadline(self):
+        """The last day (the customer's) they may withdraw from this agreement
+        (CDC art. 49, clause 3.5 of its term), or None: its term grants no
+        withdrawal, or nobody accepted it."""
+        self.ensure_one()
+        if not (self.withdrawal_days and self.accepted_at):
+            return None
+        partner = self.partner_id.commercial_partner_id
+        context = PlanningContext(self.env)
+        accepted_on = context.today(self.company_id, partner, to_utc(self.accepted_at))
+        calendar = context.calendar(self.company_id, partner)
+        return withdrawal_deadline(accepted_on, self.withdrawal_days, calendar)
+
+    def _cancel_refusal_text(self, refusal, due, deadline=None):
         env = self.env
+        if refusal == CANCEL_REFUSED["withdrawal_over"]:
+            if not deadline:
+                return env._(
+                    "The term of this agreement gives the customer no withdrawal period: cancel "
+                    "it at the customer's request or for a first payment not made."
+                )
+            return env._(
+                "The customer could withdraw from this agreement within %(days)s days of "
+                "accepting it, until %(date)s (clause 3.5 of its term, CDC art. 49): that period "
+                "is over.",
+                days=self.withdrawal_days,
+                date=deadline.strftime("%d/%m/%Y"),
+            )
         if refusal == CANCEL_REFUSED["ground"]:
             return env._(
                 "The customer accepted this agreement: its term (clause 3.5) lets the company "

@@ -127,16 +127,24 @@ class DunningAgreementAccounting(models.AbstractModel):
             return "amount", open_amount
         return None
 
-    def _reverse_entry(self):
+    def _reverse_entry(self, reapply_payments=False):
         """Before any payment: the originals open again as they were before the
-        agreement (their earlier payments still matched)."""
+        agreement (their earlier payments still matched). With
+        ``reapply_payments`` (the customer withdrew, CDC art. 49) the agreement
+        may have been paid: each payment made under it is matched with the
+        originals instead, so they owe exactly what they owed less every cent
+        paid, and nothing stays as an unapplied credit."""
         self.ensure_one()
         new_lines = self.installment_ids.move_line_id
-        if any(
+        paid = any(
             line.currency_id.compare_amounts(line.amount_residual, line.balance) != 0
             for line in new_lines
-        ):
+        )
+        if paid and not reapply_payments:
             raise UserError(self._paid_refusal_text())
+        # What paid the installments (payments, credit notes), outside this entry.
+        partials = new_lines.matched_credit_ids
+        payments = partials.credit_move_id - self.move_id.line_ids
         # Undo the agreement's own matching only (its entry's lines against the
         # replaced installments, and any exchange difference it booked): the
         # payments and credit notes matched before the agreement stay matched,
@@ -146,8 +154,30 @@ class DunningAgreementAccounting(models.AbstractModel):
             [{"ref": self.env._("Cancellation of %(name)s", name=self.name)}], cancel=True
         )
         self.reversal_move_id = reversal
+        if payments:
+            self._reapply_payments(payments)
         self.message_post(
             body=self.env._("Cancelled: entry %(entry)s reversed.", entry=self.move_id.name)
+        )
+
+    def _reapply_payments(self, payments):
+        """Match ``payments`` (what was paid under this agreement) with the
+        installments it replaced, oldest first, account by account."""
+        replaced = self.replaced_line_ids.sorted(lambda line: (line.date_maturity, line.id))
+        for account in payments.account_id:
+            lines = (replaced | payments).filtered(
+                lambda line, account=account: line.account_id == account and not line.reconciled
+            )
+            if lines.filtered("debit") and lines.filtered("credit"):
+                lines.reconcile()
+        paid = sum(payments.mapped("balance"))
+        self.message_post(
+            body=self.env._(
+                "What was paid under this agreement (%(amount)s) was applied to the invoices it "
+                "replaced.",
+                amount=self.currency_id.format(-paid),
+            ),
+            subtype_xmlid="mail.mt_note",
         )
 
     def _paid_refusal_text(self):

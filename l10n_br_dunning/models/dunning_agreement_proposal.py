@@ -387,6 +387,9 @@ class DunningAgreementProposal(models.AbstractModel):
         agreement when it is proposed (what the customer accepts binds it)."""
         return {
             "novation": company.dunning_agreement_novation,
+            # CDC art. 49: accepted outside the company's premises (portal, link,
+            # a term sent to sign), withdrawn from within 7 days (clause 3.5).
+            "withdrawal_days": rules.WITHDRAWAL_DAYS,
             "break_days": company.dunning_agreement_break_days,
             "contract_charges": company.dunning_contract_charges,
             "fine_percent": company.dunning_fine_percent,

@@ -300,13 +300,7 @@ class DunningAgreement(models.Model):
                 days=self.break_days,
                 after=after_break,
             ),
-            env._(
-                "While nothing has been paid under this agreement (neither the down payment, if "
-                "any, nor an installment), the company may cancel it at the customer's request or "
-                "when its first payment is not made: the invoices it replaced then return to what "
-                "they were before it, with every earlier payment still applied. Once anything is "
-                "paid under it, the agreement is not cancelled: it ends honoured or broken."
-            ),
+            self._term_cancel_clause(),
             env._(
                 "The customer may ask questions or the review of this agreement at any time "
                 "through the company's contacts: %(contacts)s; no collection will expose the "
@@ -331,6 +325,35 @@ class DunningAgreement(models.Model):
             ),
             self._term_data_clause(),
         ]
+
+    def _term_cancel_clause(self):
+        """Clause 3.5: when the agreement may be cancelled (``dunning.agreement._cancel``),
+        and the customer's withdrawal within ``withdrawal_days`` (CDC art. 49,
+        ``tools/agreements.withdrawal_deadline``), what was paid then deducted
+        from the invoices (``_reverse_entry``)."""
+        self.ensure_one()
+        env = self.env
+        if not self.withdrawal_days:
+            return env._(
+                "While nothing has been paid under this agreement (neither the down payment, if "
+                "any, nor an installment), the company may cancel it at the customer's request or "
+                "when its first payment is not made: the invoices it replaced then return to what "
+                "they were before it, with every earlier payment still applied. Once anything is "
+                "paid under it, the agreement is not cancelled: it ends honoured or broken."
+            )
+        return env._(
+            "While nothing has been paid under this agreement (neither the down payment, if any, "
+            "nor an installment), the company may cancel it at the customer's request or when its "
+            "first payment is not made: the invoices it replaced then return to what they were "
+            "before it, with every earlier payment still applied. The customer may also withdraw "
+            "from this agreement within %(days)s days of accepting it, without giving a reason "
+            "(CDC art. 49), by asking through the company's contacts (item 3.6); when the last "
+            "day falls on a Saturday, Sunday or holiday, until the next business day. The "
+            "invoices it replaced then return to what they were before it, and what was paid "
+            "under this agreement is deducted from them. Otherwise, once anything is paid under "
+            "it, the agreement is not cancelled: it ends honoured or broken.",
+            days=self.withdrawal_days,
+        )
 
     def _term_data_clause(self):
         """Clause 3.8 (LGPD): what the acceptance record keeps and why, and by

@@ -338,6 +338,65 @@ class TestDunningAgreementClauses(DunningCase):
         self.assertEqual(proposal.state, "cancelled")
         self.assertEqual(proposal.cancel_ground, "withdrawn")
 
+    # -- 3.5: the customer's right of withdrawal (CDC art. 49) ---------------------------------
+    def test_3_5_the_customer_may_withdraw_within_7_days_and_loses_no_payment(self):
+        """An agreement accepted on the portal is a contract made outside the
+        company's premises: the customer may withdraw within 7 days (CDC art.
+        49), even after paying. The term says so; the team records it (how the
+        customer asked); the invoice is open again for exactly what it owed
+        less every cent paid, before the agreement and under it."""
+        collector = self._collector()
+        self._pay(self.move, 300.0, date(2026, 12, 1))
+        agreement = self._agreement(count=2, down=50.0)  # accepted Tuesday 15/12
+        clause = self._clause(agreement, 5)
+        self.assertIn("desistir deste acordo em até 7 dias", clause)
+        self.assertIn("CDC art. 49", clause)
+        self.assertIn("o que tiver sido pago neste acordo é abatido delas", clause)
+        self._pay_line(self._installment(agreement, 0).move_line_id, 50.0, date(2026, 12, 15))
+        self._pay_line(self._installment(agreement, 1).move_line_id, 0.01, date(2026, 12, 16))
+        self.assertEqual(agreement.state, "active")
+        with freeze_time(datetime(2026, 12, 23, 2, 59)):  # 22/12 23:59 in São Paulo: day 7
+            self._cancel_form(
+                agreement, collector, ground="withdrawal", channel="phone"
+            ).action_confirm()
+        self.assertEqual(agreement.state, "cancelled")
+        self.assertEqual(agreement.cancel_ground, "withdrawal")
+        self.assertEqual(self.move.amount_residual, 649.99)  # 1.000,00 - 300,00 - 50,01
+        self.assertEqual(self.move.payment_state, "partial")
+        self.assertFalse(
+            agreement.installment_ids.move_line_id.filtered(lambda line: line.amount_residual),
+            "nothing owed under the agreement",
+        )
+        self.assertEqual(
+            self._lines(self.move).matched_credit_ids.mapped("amount"), [300.0, 50.0, 0.01]
+        )
+        note = agreement.message_ids.filtered(lambda m: "Motivo" in (m.body or ""))
+        self.assertIn("O cliente desistiu (CDC art. 49)", note.body)
+
+    def test_3_5_the_withdrawal_period_ends_on_the_7th_day_or_the_next_business_day(self):
+        """Accepted on Friday 18/12: the 7th day is Christmas (Friday 25/12), a
+        holiday, so the customer may withdraw until Monday 28/12 (Civil Code
+        art. 132, §1); on Tuesday 29/12 it is refused, and the payment stays
+        under the agreement."""
+        collector = self._collector()
+        with freeze_time(datetime(2026, 12, 18, 13)):
+            agreement = self._agreement(count=2, first=date(2026, 12, 28))
+        self._pay_line(self._installment(agreement, 1).move_line_id, 10.0, date(2026, 12, 18))
+        with (
+            freeze_time(datetime(2026, 12, 30, 2, 0)),
+            self.assertRaisesRegex(UserError, "7 dias"),
+        ):  # Tuesday 29/12, 23:00 in São Paulo
+            self._cancel_form(
+                agreement, collector, ground="withdrawal", channel="email"
+            ).action_confirm()
+        self.assertEqual(agreement.state, "active")
+        with freeze_time(datetime(2026, 12, 29, 2, 0)):  # Monday 28/12, 23:00 in São Paulo
+            self._cancel_form(
+                agreement, collector, ground="withdrawal", channel="email"
+            ).action_confirm()
+        self.assertEqual(agreement.state, "cancelled")
+        self.assertEqual(self.move.amount_residual, 990.0)
+
     # -- 3.8: personal data (LGPD) ----------------------------------------------------------------
     def test_3_8_personal_data_kept_and_reminders_said_as_the_software_does(self):
         """The stored term says what the acceptance record keeps and why, and

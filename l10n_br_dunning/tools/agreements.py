@@ -230,22 +230,43 @@ CANCEL_REFUSED = {
     "ground": "ground_needed",
     "channel": "channel_needed",
     "not_late": "first_payment_not_late",
+    "withdrawal_over": "withdrawal_period_over",
 }
 
+# CDC art. 49: a contract made outside the supplier's premises (the portal, a
+# link, a term sent to sign) may be withdrawn from within 7 days.
+WITHDRAWAL_DAYS = 7
 
-def cancel_refusal(accepted, ground, channel, first_payment_late):
+
+def withdrawal_deadline(accepted_on, days, calendar):
+    """The last day the customer may withdraw from an agreement accepted on
+    ``accepted_on`` (their date): ``days`` later, not counting the day of
+    acceptance, moved to the next business day of ``calendar`` when it falls on
+    a weekend or holiday (Civil Code art. 132, caput and §1); None without a
+    withdrawal period."""
+    if not days or not accepted_on:
+        return None
+    return calendar.next_business_day(accepted_on + timedelta(days=days))
+
+
+def cancel_refusal(accepted, ground, channel, first_payment_late, may_withdraw=False):
     """None when the agreement may be cancelled on ``ground``, else the reason
     it may not (a value of ``CANCEL_REFUSED``). A proposal the customer never
     accepted is withdrawn freely; an accepted one (on the portal or a signed
-    paper) only at the customer's request (saying how they asked) or when its
+    paper) only at the customer's request (saying how they asked), when its
     first payment is late (``first_payment_late``, counted as the agreement's
-    own days late are)."""
+    own days late are), or when the customer withdraws within the term's
+    period (``may_withdraw``, CDC art. 49), saying how they asked."""
     if not accepted:
         return None
     if ground == "customer_request":
         return None if channel else CANCEL_REFUSED["channel"]
     if ground == "first_payment_missed":
         return None if first_payment_late else CANCEL_REFUSED["not_late"]
+    if ground == "withdrawal":
+        if not may_withdraw:
+            return CANCEL_REFUSED["withdrawal_over"]
+        return None if channel else CANCEL_REFUSED["channel"]
     return CANCEL_REFUSED["ground"]
 
 

@@ -43,7 +43,7 @@ class DunningAgreement(models.Model):
             )
         return super()._post_entry()
 
-    def _reverse_entry(self):
+    def _reverse_entry(self, reapply_payments=False):
         """A Pix the bank confirmed for an installment and not booked yet is a
         payment: the agreement is not cancelled under it (its term, clause 3.5),
         or the payment would land on a reversed installment and stay unapplied.
@@ -69,4 +69,4 @@ class DunningAgreement(models.Model):
         # Paid at the bank, not notified yet: booked now, the installment is
         # paid and the agreement is not cancelled under it.
         self._pix_check_bank(lines)
-        return super()._reverse_entry()
+        return super()._reverse_entry(reapply_payments=reapply_payments)
