@@ -463,6 +463,66 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
         self.assertEqual(agreement.replaced_line_ids.move_id, self.move | second)
         self.assertEqual(agreement.principal, 1400.0)
 
+    def test_a_company_s_term_names_the_person_who_accepted_for_it(self):
+        """A customer that is a company accepts through a person: the term's
+        record of the acceptance names that person (their name, not only a
+        login), as the proof of who signed for the company."""
+        company = self.env["res.partner"].create(
+            {
+                "name": "Papelaria Central Ltda",
+                "is_company": True,
+                "vat": "11.222.333/0001-81",
+                "lang": "pt_BR",
+                "street": "Rua Direita, 10",
+                "city": "São Paulo",
+                "zip": "01002-000",
+                "state_id": self.env.ref("base.state_br_sp").id,
+                "country_id": self.env.ref("base.br").id,
+                "tz": "America/Sao_Paulo",
+                "email": "financeiro@central.example",
+            }
+        )
+        joao = self.env["res.partner"].create(
+            {"name": "João Pereira", "parent_id": company.id, "email": "joao@central.example"}
+        )
+        user = self.env["res.users"].create(
+            {
+                "name": "João Pereira",
+                "login": "jp-7731",
+                "password": "jp-7731-portal",
+                "partner_id": joao.id,
+                "company_id": self.company.id,
+                "company_ids": [(6, 0, self.company.ids)],
+                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+            }
+        )
+        move = self._invoice(company, date(2026, 11, 30), 500.0)
+        self.authenticate(user.login, "jp-7731-portal")
+        form = self._term_form(self.url_open("/my/dunning/agreement?count=2").text)
+        self.assertIn("Papelaria Central Ltda", form["text"])
+        response = self.url_open(
+            "/my/dunning/agreement",
+            data={
+                "csrf_token": form["csrf"],
+                "step": "accept",
+                "count": "2",
+                "first_due": form["first_due"],
+                "term_sha256": form["sha"],
+                "accept": "1",
+            },
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 303)
+        agreement = self.env["dunning.agreement"].search([("partner_id", "=", company.id)])
+        self.assertEqual(agreement.replaced_line_ids.move_id, move)
+        self.assertEqual((agreement.accepted_via, agreement.accepted_uid), ("login", user))
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "l10n_br_dunning.report_dunning_agreement", agreement.ids
+        )
+        record = " ".join(self._text(html).split()).split("Registro do aceite")[1]
+        self.assertIn("João Pereira", record)
+        self.assertIn("jp-7731", record)
+
     def test_a_credit_not_applied_is_applied_before_anything_is_split(self):
         """R$ 500,00 received from Maria and matched with no invoice: the régua
         reminds her of nothing, and the portal does not have her confess and
