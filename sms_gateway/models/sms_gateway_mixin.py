@@ -368,6 +368,20 @@ class SmsGatewayMixin(models.AbstractModel):
                 "credentials refused (HTTP %(status)s): check the account's credentials",
                 status=error.status,
             )
+        if error.kind == "http":
+            return self.env._(
+                "the provider answered with an error (HTTP %(status)s): %(answer)s. Check the "
+                "base URL, or try again later",
+                status=error.status,
+                answer=error.excerpt or "-",
+            )
+        if error.kind == "not_api":
+            return self.env._(
+                "the answer is not the provider's API (HTTP %(status)s): %(answer)s. Check the "
+                "base URL: it may lead to a web page, a login or a proxy",
+                status=error.status,
+                answer=error.excerpt or "-",
+            )
         return str(error)
 
     def _gateway_refused(self, reason):

@@ -10,7 +10,7 @@ from odoo.addons.sms.tests.common import SMSCase
 
 from ..tools import providers, sessions
 from ..tools.providers.dispatch import failures_before_stopping
-from ..tools.tests.provider_stand_in import HANG, SLOW, closed_port_url
+from ..tools.tests.provider_stand_in import HANG, SLOW, Raw, closed_port_url
 from .common import StandInMixin
 
 NOW = datetime(2026, 11, 23, 14, 0, 0)
@@ -140,6 +140,38 @@ class TestSmsGatewaySend(StandInMixin, SMSCase):
         message = caught.exception.args[0]
         self.assertIn("não foi possível acessar o provedor em http://127.0.0.1:", message)
         self.assertNotIn("HTTPConnectionPool", message)
+
+    def test_check_connection_says_in_portuguese_when_the_answer_is_an_error_or_garbage(self):
+        """A provider down behind its proxy (500) or an address that is not its API
+        (a page, broken bytes): the administrator reads why in their language, and
+        no control character of the answer."""
+        self.env["res.lang"]._activate_lang("pt_BR")
+        self.env["ir.module.module"]._load_module_terms(["sms_gateway"], ["pt_BR"], overwrite=True)
+        gateway = self.gateway.with_context(lang="pt_BR")
+        answers = {
+            Raw(500, "Internal Server Error", "text/plain"): (
+                "o provedor respondeu com um erro (HTTP 500)",
+                "Internal Server Error",
+            ),
+            Raw(200, "\x00\x1bnão é json", "application/json"): (
+                "a resposta não é da API do provedor",
+                "não é json",
+            ),
+            Raw(200, "<html><body>Login</body></html>", "text/html"): (
+                "a resposta não é da API do provedor",
+                "Login",
+            ),
+        }
+        for answer, (said, quoted) in answers.items():
+            with self.subTest(answer=answer), self.assertRaises(UserError) as caught:
+                self.stand_in.mode = answer
+                gateway.action_check_connection()
+            message = caught.exception.args[0]
+            self.assertIn(said, message)
+            self.assertIn(quoted, message)
+            self.assertNotIn("HTTP 200 but", message)
+            self.assertNotIn("\x00", message)
+            self.assertNotIn("\x1b", message)
 
     def test_an_api_address_without_https_is_refused_when_saved(self):
         self.env["res.lang"]._activate_lang("pt_BR")

@@ -14,6 +14,7 @@ from .outcomes import (
     ProviderError,
     SendResult,
     WebhookError,
+    printable_excerpt,
 )
 from .retry import parse_retry_after
 
@@ -175,7 +176,12 @@ class Provider:
                 status=response.status_code,
             )
         if response.status_code >= 400:
-            raise ProviderError(f"HTTP {response.status_code}: {response.text[:300]}")
+            raise ProviderError(
+                f"HTTP {response.status_code}: {response.text[:300]}",
+                kind="http",
+                status=response.status_code,
+                excerpt=printable_excerpt(response.text, 300),
+            )
         return self._describe_account(response)
 
     def _build_check(self):
@@ -194,11 +200,18 @@ class Provider:
             content_type = response.headers.get("Content-Type") or "no content type"
             raise ProviderError(
                 f"HTTP {response.status_code} but not a JSON answer ({content_type}): "
-                f"{response.text[:100]}"
+                f"{response.text[:100]}",
+                kind="not_api",
+                status=response.status_code,
+                excerpt=printable_excerpt(response.text),
             ) from error
         if not isinstance(data, kind):
             raise ProviderError(
-                f"HTTP {response.status_code} but not this provider's answer: {response.text[:100]}"
+                f"HTTP {response.status_code} but not this provider's answer: "
+                f"{response.text[:100]}",
+                kind="not_api",
+                status=response.status_code,
+                excerpt=printable_excerpt(response.text),
             )
         return data
 

@@ -27,12 +27,24 @@ EMPTY_INBOUND = "[empty message]"
 class ProviderError(Exception):
     """The provider cannot be used as configured (connection check, bad payload).
     ``kind``: ``unreachable`` (no connection), ``timeout`` (no answer in time),
-    ``credentials`` (refused with 401/403; ``status``), or None."""
+    ``credentials`` (refused with 401/403; ``status``), ``http`` (another error
+    status; ``status``), ``not_api`` (an answer that is not the provider's API:
+    a page, broken JSON, JSON of another shape), or None. ``excerpt``: the
+    beginning of the answer, printable, for a person to read."""
 
-    def __init__(self, message, kind=None, status=None):
+    def __init__(self, message, kind=None, status=None, excerpt=""):
         super().__init__(message)
         self.kind = kind
         self.status = status
+        self.excerpt = excerpt
+
+
+def printable_excerpt(text, length=100):
+    """The first ``length`` characters of an answer a person may read: no
+    control characters (a binary answer, an escape sequence), one space for
+    any run of blanks."""
+    text = "".join(char if char.isprintable() else " " for char in (text or "")[: length * 2])
+    return " ".join(text.split())[:length]
 
 
 class WebhookError(ValueError):
