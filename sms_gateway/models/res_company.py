@@ -9,6 +9,7 @@ class ResCompany(models.Model):
         "sms.gateway",
         string="Default SMS Gateway",
         domain="[('company_id', '=', id)]",
+        check_company=True,
         help="Every SMS of this company goes out through this gateway. "
         "Without one, Odoo sends SMS as usual (Odoo IAP).",
     )
@@ -16,6 +17,9 @@ class ResCompany(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if "sms_gateway_id" in vals:
+            # Another company's gateway would show in Settings and send nothing:
+            # each company's SMS leave through its own gateways only.
+            self._check_company(["sms_gateway_id"])
             self.env.registry.clear_cache()  # sms.gateway._gateway_of_companies
         return result
 

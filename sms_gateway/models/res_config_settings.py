@@ -8,4 +8,5 @@ class ResConfigSettings(models.TransientModel):
     sms_gateway_id = fields.Many2one(
         related="company_id.sms_gateway_id",
         readonly=False,
+        check_company=True,
     )

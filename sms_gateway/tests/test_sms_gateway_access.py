@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from xmlrpc.client import Fault
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -67,3 +67,29 @@ class TestSmsGatewayAccess(HttpCase):
         self.assertEqual(gateway.auth_token, "secret-token")
         gateway.api_key = "rotated"
         self.assertEqual(self.gateway.api_key, "rotated")
+
+    def test_settings_of_one_company_offer_and_take_only_its_own_gateway(self):
+        """With two companies active, company B's Settings listed company A's
+        gateway and took it as B's default: B's Settings then showed A's gateway
+        while B's SMS went through Odoo IAP (or B's own), and A's looked unused."""
+        company_a = self.gateway.company_id
+        company_b = self.env["res.company"].create({"name": "Filial Rio Ltda"})
+        self.admin.company_ids |= company_b
+        settings = (
+            self.env["res.config.settings"]
+            .with_user(self.admin)
+            .with_context(allowed_company_ids=[company_b.id, company_a.id])
+        )
+        domain = settings.fields_get(["sms_gateway_id"])["sms_gateway_id"]["domain"]
+        self.assertIn("company_id", str(domain), "the list offers the company's own gateways")
+        with self.assertRaises(UserError):
+            settings.create({"sms_gateway_id": self.gateway.id}).execute()
+        self.assertFalse(company_b.sms_gateway_id, "B keeps no gateway of A's")
+        self.assertEqual(company_a.sms_gateway_id, self.gateway, "A's stays A's")
+        own = self.env["sms.gateway"].create(
+            {"name": "Zenvia Rio", "provider": "log", "company_id": company_b.id}
+        )
+        company_b.sms_gateway_id = False
+        settings.create({"sms_gateway_id": own.id}).execute()
+        self.assertEqual(company_b.sms_gateway_id, own)
+        self.assertEqual(company_b._get_sms_gateway(), own)
