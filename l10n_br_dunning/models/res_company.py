@@ -44,12 +44,14 @@ NOT_NEGATIVE = (
     "dunning_sms_per_day",
     "dunning_sms_per_week",
     "dunning_agreement_max_installments",
+    "dunning_agreement_min_installment",
     "dunning_agreement_min_down_percent",
     "dunning_agreement_max_days_first",
     "dunning_link_days",
     "dunning_link_fresh_days",
     "dunning_agreement_break_days",
     "dunning_promise_max_days",
+    "dunning_paid_pause_days",
     "dunning_upload_max_mb",
 )
 

@@ -637,6 +637,23 @@ class TestDunningSettingsLimits(DunningCase):
             self.assertIn("cannot be negative", str(refused.exception))
         self.assertEqual(self.company.dunning_agreement_max_days_first, 30)
 
+    def test_a_negative_pause_or_smallest_installment_is_refused(self):
+        """-3 saved as 'Pause after "I have paid" (days)' showed -3 in Settings
+        while a customer's "já paguei" paused the régua one day; -50 as the
+        agreements' smallest installment lifted the minimum. Both are refused,
+        and nothing else typed with them is lost."""
+        Settings = self.env["res.config.settings"].with_company(self.company)
+        for field, value in (
+            ("dunning_paid_pause_days", -3),
+            ("dunning_agreement_min_installment", -50.0),
+        ):
+            with self.subTest(field=field), self.assertRaises(ValidationError) as refused:
+                Settings.create({field: value, "dunning_sms_per_day": 2}).execute()
+            self.assertIn("cannot be negative", str(refused.exception))
+        self.assertEqual(self.company.dunning_paid_pause_days, 5)
+        self.assertEqual(self.company.dunning_agreement_min_installment, 50.0)
+        self.assertEqual(self.company.dunning_sms_per_day, 1)
+
 
 @tagged("post_install", "-at_install")
 class TestDunningImportedCustomers(DunningCase):
