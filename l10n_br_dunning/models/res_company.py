@@ -411,6 +411,22 @@ class ResCompany(models.Model):
                     )
                 )
 
+    @api.constrains("dunning_reply_to")
+    def _check_dunning_reply_to(self):
+        """The collections address an administrator types: one e-mail address,
+        else the customers' answers would go to the catchall with nothing said
+        (``_dunning_reply_to`` reads only one)."""
+        for company in self:
+            if company.dunning_reply_to and not email_normalize(company.dunning_reply_to):
+                raise ValidationError(
+                    self.env._(
+                        "“%(typed)s” is not one e-mail address: the customers' answers to the "
+                        "reminders would not reach it. Write one address, such as "
+                        "cobranca@example.com, or leave it empty for Odoo's reply address.",
+                        typed=company.dunning_reply_to,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)

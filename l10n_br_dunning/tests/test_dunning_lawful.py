@@ -654,6 +654,21 @@ class TestDunningSettingsLimits(DunningCase):
         self.assertEqual(self.company.dunning_agreement_min_installment, 50.0)
         self.assertEqual(self.company.dunning_sms_per_day, 1)
 
+    def test_a_reply_address_that_is_not_one_e_mail_address_is_refused(self):
+        """'cobranca.aurora.example' (a dot for the @) or two addresses saved as
+        'Replies to reminders' were kept, and the customers' answers went to
+        Odoo's catchall instead, with nothing said; they are refused at save."""
+        Settings = self.env["res.config.settings"].with_company(self.company)
+        for typed in ("cobranca.aurora.example", "cobranca@aurora.example, fin@aurora.example"):
+            with self.subTest(typed=typed), self.assertRaises(ValidationError) as refused:
+                Settings.create({"dunning_reply_to": typed, "dunning_sms_per_day": 2}).execute()
+            self.assertIn(typed, str(refused.exception))
+        self.assertFalse(self.company.dunning_reply_to)
+        self.assertEqual(self.company.dunning_sms_per_day, 1)
+        for typed in ("cobranca@aurora.example", "Cobrança Aurora <cobranca@aurora.example>"):
+            Settings.create({"dunning_reply_to": typed}).execute()
+            self.assertIn("cobranca@aurora.example", self.company._dunning_reply_to())
+
 
 @tagged("post_install", "-at_install")
 class TestDunningImportedCustomers(DunningCase):
