@@ -296,6 +296,9 @@ class ResCompany(models.Model):
                 company.dunning_sms_sender = short_sender(company.name)
 
     def write(self, vals):
+        if isinstance(vals.get("dunning_sms_sender"), str):
+            # Spaces around a name go; spaces alone are no sender (the name signs).
+            vals = {**vals, "dunning_sms_sender": vals["dunning_sms_sender"].strip() or False}
         if "dunning_sms_sender" in vals and "dunning_sms_sender_custom" not in vals:
             # Written by hand (Settings): kept through renames; cleared: follows the name.
             vals = {**vals, "dunning_sms_sender_custom": bool(vals["dunning_sms_sender"])}

@@ -669,6 +669,21 @@ class TestDunningSettingsLimits(DunningCase):
             Settings.create({"dunning_reply_to": typed}).execute()
             self.assertIn("cobranca@aurora.example", self.company._dunning_reply_to())
 
+    def test_a_blank_sms_sender_signs_with_the_company_name(self):
+        """Spaces typed as the SMS sender name were kept as a sender of their
+        own: every SMS was signed with blanks, naming no company. Blank is
+        empty (the name, shortened) and the spaces around a name go."""
+        Settings = self.env["res.config.settings"].with_company(self.company)
+        named = self.company.dunning_sms_sender
+        self.assertTrue(named.strip())
+        Settings.create({"dunning_sms_sender": "   "}).execute()
+        self.assertEqual(self.company.dunning_sms_sender, named)
+        self.assertFalse(self.company.dunning_sms_sender_custom)
+        self.assertEqual(self.partner._dunning_sms_sender(self.company), named)
+        Settings.create({"dunning_sms_sender": "  Aurora  "}).execute()
+        self.assertEqual(self.company.dunning_sms_sender, "Aurora")
+        self.assertTrue(self.company.dunning_sms_sender_custom)
+
 
 @tagged("post_install", "-at_install")
 class TestDunningImportedCustomers(DunningCase):
