@@ -12,6 +12,7 @@ from odoo.tools import SQL
 from odoo.tools.misc import format_amount, format_date
 
 from ..tools.business_calendar import (
+    BRAZIL_ZONES,
     DEFAULT_TZ,
     NOT_ZONES,
     STATE_TZ,
@@ -81,7 +82,8 @@ def report_currency_sql(env, alias, day):
 def customer_today_sql(partner_alias, company_partner_alias, now):
     """SQL: the customer ``partner_alias``'s date at ``now`` (naive UTC), for the
     company whose partner is ``company_partner_alias``: ``PlanningContext.today``
-    for a query over many customers (their own time zone, else their state's,
+    for a query over many customers (their own time zone, unless it is a
+    Brazilian zone that is not their state's (``own_tz``), else their state's,
     their state being ``res.partner._dunning_state``'s: their own in Brazil,
     else, with none on file, the company's; else the company's time zone, else
     Brasília's; a name PostgreSQL does not know is skipped, as ``valid_tz``
@@ -107,23 +109,37 @@ def customer_today_sql(partner_alias, company_partner_alias, now):
         )
 
     own_state = SQL.identifier(partner_alias, "state_id")
-    cases = SQL(" ").join(SQL("WHEN %s THEN %s", code, tz) for code, tz in STATE_TZ.items())
-    state = SQL(
-        """(SELECT CASE st.code %s ELSE %s END
-              FROM res_country_state st
-             WHERE st.id = COALESCE(%s, %s) AND %s AND (%s IS NOT NULL OR %s))""",
-        cases,
-        DEFAULT_TZ,
+    # The customer's state row (res.partner._dunning_state), as ``st``.
+    their_state = SQL(
+        "FROM res_country_state st "
+        "WHERE st.id = COALESCE(%s, %s) AND %s AND (%s IS NOT NULL OR %s)",
         own_state,
         SQL.identifier(company_partner_alias, "state_id"),
         in_brazil(partner_alias),
         own_state,
         in_brazil(company_partner_alias),
     )
+    cases = SQL(" ").join(SQL("WHEN %s THEN %s", code, tz) for code, tz in STATE_TZ.items())
+    state = SQL("(SELECT CASE st.code %s ELSE %s END %s)", cases, DEFAULT_TZ, their_state)
+    # ``own_tz``: a Brazilian zone that is not the state's is not the customer's.
+    column = SQL.identifier(partner_alias, "tz")
+    pairs = SQL(", ").join(
+        SQL("(%s, %s)", zone, code) for zone, codes in BRAZIL_ZONES.items() for code in codes
+    )
+    own = SQL(
+        """CASE WHEN NOT EXISTS (SELECT 1 %s AND %s IN %s
+                                  AND (%s, st.code) NOT IN (VALUES %s)) THEN %s END""",
+        their_state,
+        column,
+        tuple(BRAZIL_ZONES),
+        column,
+        pairs,
+        usable(partner_alias),
+    )
     return SQL(
         "(%s::timestamp AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(%s, %s, %s, %s))::date",
         now,
-        usable(partner_alias),
+        own,
         state,
         usable(company_partner_alias),
         DEFAULT_TZ,

@@ -8,6 +8,7 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
+from ..models.dunning_context import PlanningContext
 from .common import DunningCase
 from .smtp_sink import SmtpSink
 
@@ -783,6 +784,51 @@ class TestDunningImportedCustomers(DunningCase):
             days = {row.partner_id: row.oldest_days_overdue for row in rows}
             self.assertEqual(days, {iara: 0, paulista: 1})
             self.assertEqual(iara._dunning_today(self.company), due)
+
+    def test_a_customer_in_acre_created_in_sao_paulo_is_timed_on_acres_clock(self):
+        """Odoo stamps a new contact with its creator's time zone (the user's,
+        from the context; the contact form does not show it): a customer in
+        Acre typed in by a collections user in São Paulo carries Brasília's
+        zone. A Brazilian zone that is not their state's is not theirs: the
+        reminder waits for 9h in Rio Branco (9h30 in São Paulo is 7h30
+        there, before any state law allows); a zone that is their state's
+        (Fernando de Noronha's, in Pernambuco) is kept."""
+        brazil = self.env.ref("base.br").id
+        typed = self.env["res.partner"].with_context(tz="America/Sao_Paulo")
+        acreano = typed.create(
+            {
+                "name": "Joaquim Acreano",
+                "state_id": self.env.ref("base.state_br_ac").id,
+                "country_id": brazil,
+                "email": "joaquim@cliente.example",
+                "mobile": "(68) 99912-3456",
+            }
+        )
+        self.assertEqual(acreano.tz, "America/Sao_Paulo", "Odoo's default: the creator's zone")
+        islander = typed.create(
+            {
+                "name": "Ilda Ilhéu",
+                "state_id": self.env.ref("base.state_br_pe").id,
+                "country_id": brazil,
+                "city": "Fernando de Noronha",
+                "tz": "America/Noronha",
+                "email": "ilda@cliente.example",
+            }
+        )
+        self.assertEqual(PlanningContext.tz(self.company, acreano), "America/Rio_Branco")
+        self.assertEqual(PlanningContext.tz(self.company, islander), "America/Noronha")
+        due = date(2027, 6, 9)  # a Wednesday
+        move = self._invoice(acreano, due)
+        self._run(datetime(2027, 6, 9, 12, 30))  # 09:30 in São Paulo, 07:30 in Rio Branco
+        self.assertEqual(self._sent(move), [], "07:30 in Acre is not a lawful hour")
+        self._run(datetime(2027, 6, 9, 14, 0))  # 09:00 in Rio Branco
+        self.assertIn((0, "email"), self._sent(move))
+        # The dashboard counts his days on the same clock: 04:00 UTC is 01:00
+        # of the next day in São Paulo, still 23:00 of the due date in Acre.
+        with freeze_time(datetime(2027, 6, 10, 4, 0)):
+            row = self.env["dunning.dashboard"].search([("partner_id", "=", acreano.id)])
+            self.assertEqual(row.oldest_days_overdue, 0)
+            self.assertEqual(acreano._dunning_today(self.company), due)
 
     def test_a_brazilian_customer_without_a_language_reads_portuguese(self):
         self._load_portuguese()

@@ -307,11 +307,51 @@ def legal_window(window, state_code=None):
     return SendWindow(start, end, weekdays, saturday)
 
 
+# The states whose clocks keep each Brazilian time zone (tzdata's zone1970.tab,
+# with the older "Brazil/..." names Odoo also offers): Pará, Amazonas and
+# Pernambuco (Fernando de Noronha) keep two.
+_BRASILIA = ("GO", "DF", "MG", "ES", "RJ", "SP", "PR", "SC", "RS")
+BRAZIL_ZONES = {
+    "America/Noronha": ("PE", "RN"),
+    "Brazil/DeNoronha": ("PE", "RN"),
+    "America/Belem": ("PA", "AP"),
+    "America/Santarem": ("PA",),
+    "America/Fortaleza": ("MA", "PI", "CE", "RN", "PB"),
+    "America/Recife": ("PE",),
+    "America/Araguaina": ("TO",),
+    "America/Maceio": ("AL", "SE"),
+    "America/Bahia": ("BA",),
+    "America/Sao_Paulo": _BRASILIA,
+    "Brazil/East": _BRASILIA,
+    "America/Campo_Grande": ("MS",),
+    "America/Cuiaba": ("MT",),
+    "America/Porto_Velho": ("RO",),
+    "America/Boa_Vista": ("RR",),
+    "America/Manaus": ("AM",),
+    "Brazil/West": ("AM",),
+    "America/Eirunepe": ("AM",),
+    "America/Rio_Branco": ("AC",),
+    "Brazil/Acre": ("AC",),
+}
+
+
+def own_tz(partner_tz, state_code):
+    """The customer's own time zone, when it is theirs: Odoo stamps a new
+    contact with the zone of whoever created it (the contact form does not
+    show it), so a Brazilian zone that is not their state's (Brasília's on a
+    customer in Acre typed in by a user in São Paulo) is not; any other
+    (Fernando de Noronha's in Pernambuco, a zone abroad) is."""
+    states = BRAZIL_ZONES.get(partner_tz)
+    if states is not None and state_code and state_code not in states:
+        return None
+    return partner_tz
+
+
 def customer_tz(partner_tz=None, state_code=None, company_tz=None):
-    """The customer's time zone: their own, else their state's, else the
-    company's, else Brasília's; never UTC (README: decisions)."""
+    """The customer's time zone: their own (``own_tz``), else their state's,
+    else the company's, else Brasília's; never UTC (README: decisions)."""
     state_tz = STATE_TZ.get(state_code, DEFAULT_TZ) if state_code else None
-    return valid_tz(partner_tz, state_tz, company_tz)
+    return valid_tz(own_tz(partner_tz, state_code), state_tz, company_tz)
 
 
 # Time zones that are never a customer's (README: decisions, "never UTC").

@@ -113,6 +113,27 @@ def test_time_zone_choice_never_utc(candidates, expected):
     assert valid_tz(*candidates) == expected
 
 
+@pytest.mark.parametrize(
+    ("partner_tz", "state", "expected"),
+    [
+        # Odoo's default for a contact: its creator's zone, not the customer's.
+        ("America/Sao_Paulo", "AC", "America/Rio_Branco"),
+        ("Brazil/East", "AM", "America/Manaus"),
+        ("America/Manaus", "AM", "America/Manaus"),
+        ("America/Eirunepe", "AM", "America/Eirunepe"),
+        ("America/Noronha", "PE", "America/Noronha"),
+        ("America/Recife", "PE", "America/Recife"),
+        ("America/Sao_Paulo", "RJ", "America/Sao_Paulo"),
+        # Abroad, or no state known: the contact's own zone.
+        ("Europe/Lisbon", "SP", "Europe/Lisbon"),
+        ("America/Manaus", None, "America/Manaus"),
+        (None, "AC", "America/Rio_Branco"),
+    ],
+)
+def test_a_brazilian_zone_not_the_customers_states_is_not_theirs(partner_tz, state, expected):
+    assert customer_tz(partner_tz, state, "America/Sao_Paulo") == expected
+
+
 def test_shared_calendars_are_reused():
     first = BusinessCalendar.shared("SP", frozenset(), True)
     assert BusinessCalendar.shared("SP", frozenset(), True) is first
@@ -145,7 +166,9 @@ def test_evening_only_where_the_law_and_the_company_allow_it():
 @pytest.mark.parametrize(
     "partner_tz, state, company_tz, expected",
     [
-        ("America/Recife", "AM", "America/Sao_Paulo", "America/Recife"),
+        ("Europe/Lisbon", "AM", "America/Sao_Paulo", "Europe/Lisbon"),
+        # A Brazilian zone not of the state: its creator's, that Odoo stamped.
+        ("America/Recife", "AM", "America/Sao_Paulo", "America/Manaus"),
         (False, "AM", "America/Sao_Paulo", "America/Manaus"),
         ("UTC", "AC", None, "America/Rio_Branco"),
         (False, "RJ", "America/Manaus", "America/Sao_Paulo"),
