@@ -826,9 +826,9 @@ class ResPartner(models.Model):
         """[{channel, sent_at (naive UTC), event_ids, answer}] of the reminders
         ``company`` sent this customer in the last ``days`` (one per message),
         each with what the customer did within best_hour.WITHIN_DAYS days: paid
-        (best_hour.PAID), wrote back (REPLIED: an SMS, WhatsApp or e-mail reply
-        filed on their chatter), or acted on this company's portal pages
-        (VISITED). A channel of its own (a call) refines its contacts
+        (best_hour.PAID), wrote back to it (REPLIED: an SMS, WhatsApp or e-mail
+        reply filed on their chatter for this company), or acted on this
+        company's portal pages (VISITED). A channel of its own (a call) refines its contacts
         (``answer``)."""
         self.ensure_one()
         partner = self.commercial_partner_id
@@ -842,8 +842,14 @@ class ResPartner(models.Model):
                 SELECT e.channel, e.sent_at, array_agg(e.id ORDER BY e.id),
                        bool_or(p.paid_on BETWEEN %(sent_on)s AND %(sent_on)s + %(within)s),
                        EXISTS (SELECT 1 FROM mail_message mm
+                             LEFT JOIN mail_message parent ON parent.id = mm.parent_id
                                 WHERE mm.author_id = %(partner)s
                                   AND mm.model = 'res.partner'
+                                  -- Written to this company: an e-mail in
+                                  -- reply to its message, an SMS or WhatsApp
+                                  -- message to its number.
+                                  AND COALESCE(parent.record_company_id, mm.record_company_id)
+                                      = %(company)s
                                   AND mm.create_date BETWEEN e.sent_at
                                       AND e.sent_at + make_interval(days => %(within)s)),
                        EXISTS (SELECT 1 FROM dunning_portal_request r

@@ -216,6 +216,40 @@ class TestDunningBestHourProbe(DunningCase):
             self.sp.invalidate_recordset()
             self.assertFalse(self.sp.with_company(self.company).dunning_suggested_hours)
 
+    def test_replies_to_another_company_do_not_answer_this_companys_reminders(self):
+        """The customer answers Gráfica Boa Vista's SMS (filed on their
+        chatter for Boa Vista, as its gateway files it) the morning after each
+        of Aurora's evening e-mails: that answers Boa Vista, not Aurora's
+        evening reminders; a reply to Aurora's own e-mail still answers it."""
+        other = self._branch(
+            "Gráfica Boa Vista",
+            "base.state_br_sp",
+            "Rua B, 1",
+            "São Paulo",
+            "11.222.333/0001-81",
+            "cobranca@boavista.example",
+        )
+        with freeze_time(datetime(2026, 12, 1, 12, 0)):
+            for day in range(2, 6):
+                self._contact(self.sp, datetime(2026, 11, day, 21, 30))
+                reply = self.sp.message_post(
+                    body="Vou pagar sexta",
+                    author_id=self.sp.id,
+                    subtype_xmlid="mail.mt_note",
+                    record_company_id=other.id,
+                )
+                reply.flush_recordset()
+                self.env.cr.execute(
+                    "UPDATE mail_message SET create_date = %s WHERE id = %s",
+                    [datetime(2026, 11, day + 1, 13, 0), reply.id],
+                )
+            for day in range(9, 13):
+                self._contact(self.sp, datetime(2026, 11, day, 13, 0))
+            self.sp.invalidate_recordset()
+            self.assertFalse(self.sp.with_company(self.company).dunning_suggested_hours)
+            history = self.sp._dunning_contact_history(self.company)
+            self.assertFalse([row for row in history if row["answer"]])
+
     # -- never at the cost of a message's day ---------------------------------------------------
     def test_learned_evenings_keep_vence_hoje_on_its_day(self):
         self.company.dunning_apply_suggested_hours = True
