@@ -129,11 +129,14 @@ class DunningChannel(models.AbstractModel):
         company = outgoing.lines[:1].company_id or self.env.company
         account = self.env["voice.account"]._for_company(company)
         script = outgoing.template._script_for(partner, outgoing.lines, account)
+        single_step_callback = script.pop("single_step_callback")
         if not self._voice_link_can_go(partner, outgoing):
             # Key 1 cannot send the link by message (no mobile, SMS refused, no
             # SMS text): the call says the team calls back, and it does
-            # (voice.call._on_choice); never "we have just sent the link".
+            # (voice.call._on_choice); never "we have just sent the link", nor,
+            # on a one-message provider, "press 1 to receive a message".
             script["replies"][flow.LINK] = script["replies"]["talk_callback"]
+            script["single_step"] = single_step_callback
         body = "\n".join(
             [script["greeting"], script["message"], script["menu"]]
             if account.provider != "zenvia" and account.provider != "infobip"

@@ -23,7 +23,14 @@ TEXT_FIELDS = {
     "reply_opt_out": flow.OPT_OUT,
     "goodbye": "goodbye",
     "single_step": "single_step",
+    "single_step_callback": "single_step_callback",
 }
+# The shipped text (data/dunning_voice_script_data.xml), also the default of a
+# script made before it existed.
+SINGLE_STEP_CALLBACK = (
+    "This is a call from {company} for {customer}. If you are {first_name}, press 1 and our "
+    "team will call you back. If not, please ask {first_name} to call us back on {callback}."
+)
 PLACEHOLDER_HELP = (
     "Placeholders: {company}, {customer}, {first_name}, {callback}; after the confirmation "
     "also {amount} and {due_date} (in words) and {count} (installments)."
@@ -76,6 +83,14 @@ class DunningVoiceScript(models.Model):
         translate=True,
         help="Zenvia and Infobip play one message and read one key: the greeting, with 1 to "
         "receive the payment link by message. Nothing about the debt.",
+    )
+    single_step_callback = fields.Text(
+        "One-message providers, no message possible",
+        required=True,
+        translate=True,
+        default=SINGLE_STEP_CALLBACK,
+        help="Said instead on Zenvia and Infobip where the payment link cannot go by message "
+        "(a landline, SMS refused): 1 asks the team to call back. Nothing about the debt.",
     )
 
     @api.constrains(*TEXT_FIELDS)

@@ -13,7 +13,14 @@ import string
 
 PLACEHOLDERS = ("company", "customer", "first_name", "amount", "due_date", "count", "callback")
 # Texts spoken before the person confirms who they are: the debt is not named.
-BEFORE_CONFIRMATION = ("greeting", "machine", "other_person", "goodbye", "single_step")
+BEFORE_CONFIRMATION = (
+    "greeting",
+    "machine",
+    "other_person",
+    "goodbye",
+    "single_step",
+    "single_step_callback",
+)
 DEBT_PLACEHOLDERS = ("amount", "due_date", "count")
 
 
