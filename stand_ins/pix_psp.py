@@ -233,6 +233,7 @@ class PixStandIn:
         token_seconds=3600,
         receiver_name="PAPELARIA AURORA LTDA",
         receiver_cnpj="11222333000181",
+        key=None,
     ):
         self.client_id = client_id
         self.client_secret = client_secret
@@ -248,6 +249,13 @@ class PixStandIn:
         self.webhooks = {}  # key -> url
         self.tokens = set()
         self.token_requests = 0
+        # Several receivers at one address (one bank, several companies): each
+        # client id has its secret and its Pix key, and its token reaches only
+        # that key's charges, Pix and webhook, as a bank's does. ``key``: the
+        # first client's key (None: it reaches everything, one receiver).
+        self.clients = {client_id: (client_secret, key)}
+        self._token_client = {}  # token -> client id
+        self.client_requests = []  # (client id, method, path)
         # (error, error_description): the token endpoint refuses as RFC 6749
         # §5.2 says (400 invalid_client, invalid_grant, invalid_scope...).
         self.token_error = None
@@ -328,6 +336,11 @@ class PixStandIn:
         the client's timeout with ``status="hang"``); ``path``: only requests
         whose path holds it (``"/pix/"``: reading a Pix, not its charge)."""
         self.script.extend([(status, retry_after, path)] * count)
+
+    def add_client(self, client_id, client_secret, key):
+        """Another receiver at this address: its own credentials and Pix key."""
+        self.clients[client_id] = (client_secret, key)
+        return self
 
     # -- the payer's side ---------------------------------------------------------------
     def new_e2eid(self, when):
@@ -536,9 +549,15 @@ class PixStandIn:
         if not path.startswith(self.prefix + "/"):
             return (*self._problem(404, "NaoEncontrado", path), {})
         parts = [unquote(p) for p in path[len(self.prefix) + 1 :].split("/")]
+        client = self._token_client.get(auth[7:], self.client_id)
         with self._lock:
             self.requests.append((method, path, body))
-            return (*self._route(method, parts, query, body), {})
+            self.client_requests.append((client, method, path))
+            key = self.clients[client][1]
+            refused = self._not_theirs(method, parts, body, key)
+            if refused:
+                return (*refused, {})
+            return (*self._route(method, parts, query, body, key), {})
 
     def _client_from(self, auth):
         """(client id, secret) of a Basic header: form-decoded, as OAuth2 reads
@@ -560,10 +579,14 @@ class PixStandIn:
         if self.token_error:
             error, description = self.token_error
             return 400, {"error": error, "error_description": description}
-        if self._client_from(headers.get("Authorization", "")) != (
-            self.client_id,
-            self.client_secret,
-        ):
+        credentials = self._client_from(headers.get("Authorization", ""))
+        if credentials == (self.client_id, self.client_secret):
+            client = self.client_id
+        elif credentials and credentials[0] in self.clients and credentials[0] != self.client_id:
+            client = credentials[0]
+            if self.clients[client][0] != credentials[1]:
+                return 401, {"error": "invalid_client"}
+        else:
             return 401, {"error": "invalid_client"}
         if self.token_json:
             try:
@@ -576,6 +599,7 @@ class PixStandIn:
             return 400, {"error": "unsupported_grant_type"}
         token = uuid.uuid4().hex
         self.tokens.add(token)
+        self._token_client[token] = client
         return 200, {
             "access_token": token,
             "token_type": "Bearer",
@@ -583,7 +607,32 @@ class PixStandIn:
             "scope": "cobv.write cobv.read pix.read webhook.write webhook.read",
         }
 
-    def _route(self, method, parts, query, body):
+    def _not_theirs(self, method, parts, body, key):
+        """The refusal of a request of the client whose Pix key is ``key``
+        (None: every key) for another receiver's charge, Pix or webhook (as
+        not found; a charge for another key as a bank refuses it), or None."""
+        if key is None:
+            return None
+        head, rest = parts[0], parts[1:]
+        if head == "cobv" and len(rest) == 1 and method == "PUT":
+            if (body or {}).get("chave") != key:
+                return self._refuse("PUT", rest[0], [("chave", "chave não pertence ao recebedor")])
+            return None
+        if head == "cobv" and len(rest) == 1:
+            record = self.charges.get(rest[0])
+        elif head == "pix" and len(rest) == 1:
+            record = self.pix.get(rest[0])
+        elif head == "webhook" and len(rest) == 1:
+            record = {"chave": rest[0]}
+        else:
+            return None
+        if record is not None and record.get("chave") != key:
+            return self._problem(404, "NaoEncontrado", "/".join(parts))
+        return None
+
+    def _route(self, method, parts, query, body, key=None):
+        """One API request; ``key``: the client's Pix key (``GET /pix`` lists
+        that key's Pix only; None: every key's)."""
         head = parts[0]
         if head == "cobv" and len(parts) == 2:
             txid = parts[1]
@@ -602,7 +651,7 @@ class PixStandIn:
             record = self.pix.get(parts[1])
             return (200, record) if record else self._problem(404, "NaoEncontrado", parts[1])
         if head == "pix" and len(parts) == 1 and method == "GET":
-            return self._list_pix(query)
+            return self._list_pix(query, key)
         if head == "webhook" and len(parts) == 2:
             key = parts[1]
             if method == "PUT":
@@ -747,7 +796,7 @@ class PixStandIn:
         charge["revisao"] += 1
         return 200, self._kept(charge)
 
-    def _list_pix(self, query):
+    def _list_pix(self, query, key=None):
         try:
             start = datetime.fromisoformat(query["inicio"][0].replace("Z", "+00:00"))
             end = datetime.fromisoformat(query["fim"][0].replace("Z", "+00:00"))
@@ -765,6 +814,7 @@ class PixStandIn:
                 if start <= datetime.fromisoformat(r["horario"].replace("Z", "+00:00")) <= end
                 and (txid is None or r.get("txid") == txid)
                 and (with_txid != "true" or r.get("txid"))
+                and (key is None or r.get("chave") == key)
             ),
             key=lambda r: r["horario"],
         )

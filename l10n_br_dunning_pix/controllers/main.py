@@ -38,7 +38,8 @@ class DunningPixWebhook(http.Controller):
     )
     def pix_notification(self, account_id, token, **_kwargs):
         """Book the notified Pix after reading each one again from the bank:
-        the body alone is never trusted. A wrong secret is 403, a body without
+        the body alone is never trusted. A wrong secret is 403 (logged for an
+        administrator: another account's secret, an old one), a body without
         the API's shape 400, one that names no Pix (a bank checking the
         address when it is registered) 200, Pix the bank does not know 422
         (nothing booked),
@@ -47,6 +48,15 @@ class DunningPixWebhook(http.Controller):
         env = request.env(user=SUPERUSER_ID, su=True)
         account = env["dunning.pix.account"].browse(account_id).exists()
         if not account or not account.active or not account._pix_token_matches(token):
+            # For an administrator: a bank posting to an address no longer
+            # valid (an old secret, an archived account), or someone trying
+            # another account's secret. The secret itself is not logged.
+            _logger.warning(
+                "Pix account %s: notification refused (403) from %s: no active account "
+                "of that number with that secret in its address; nothing read",
+                account_id,
+                request.httprequest.remote_addr,
+            )
             return _answer(403, "forbidden")
         try:
             # The raw body, kept before Odoo read a form out of it
