@@ -441,9 +441,13 @@ class DunningPixAccount(models.Model):
 
     # -- actions ------------------------------------------------------------------------
     def _pix_check_admin(self):
-        """The bank's connection is the administrators' (its credentials are)."""
+        """The bank's connection is the administrators' (its credentials are),
+        of the companies they work in: another company's account is not
+        tested, registered nor given a new secret (its record rule, as for a
+        change: the buttons use its credentials as the superuser)."""
         if not self.env.su and not self.env.user.has_group("base.group_system"):
             raise AccessError(self.env._("Only an administrator manages the bank's connection."))
+        self.check_access("write")
 
     def action_register_webhook(self):
         """Tell the bank where to notify received Pix (``PUT /webhook/{chave}``)."""

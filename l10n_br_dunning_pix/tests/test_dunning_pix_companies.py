@@ -9,7 +9,9 @@ from datetime import UTC, date, datetime
 import requests
 from freezegun import freeze_time
 
-from odoo.tests import HttpCase, tagged
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 
 from odoo.addons.l10n_br_dunning.tests.common import DunningCase
 from odoo.addons.l10n_br_dunning.tools.payment_states import PAID_STATES
@@ -315,6 +317,121 @@ class TestDunningPixCompanies(DunningCase, HttpCase):
             self.assertEqual(row.state, "queued")
             self.assertEqual(row.company_id, company)
             self.assertEqual(row.account_id, self.accounts[company])
+
+    # -- who sees what -------------------------------------------------------------------
+    def _call(self, model, method, args, kwargs=None, companies=None):
+        kwargs = dict(kwargs or {})
+        if companies:
+            kwargs["context"] = {"allowed_company_ids": [c.id for c in companies]}
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs},
+        )
+
+    def test_a_user_of_one_company_neither_sees_nor_acts_on_the_others(self):
+        sp_move, _l, sp_charge = self._charged(self.company, 100.0)
+        rio_move, _l, rio_charge = self._charged(self.rio, 200.0)
+        self.bank_sp.pay(sp_charge.txid)
+        self.bank_sp.wait_notifications()
+        self.bank_rio.pay(rio_charge.txid)
+        self._settle()
+        sp_pix, rio_pix = sp_move.dunning_pix_payment_ids, rio_move.dunning_pix_payment_ids
+        groups = "l10n_br_dunning.group_dunning_user,account.group_account_manager"
+        new_test_user(
+            self.env,
+            login="contador-sp",
+            groups=groups,
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        new_test_user(
+            self.env,
+            login="admin-sp",
+            groups=f"{groups},base.group_system",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        new_test_user(
+            self.env,
+            login="contador-grupo",
+            groups=groups,
+            company_id=self.company.id,
+            company_ids=[Command.set((self.company | self.rio).ids)],
+        )
+        rio_account = self.accounts[self.rio]
+        for login in ("contador-sp", "admin-sp"):
+            self.authenticate(login, login)
+            for model, record in (
+                ("dunning.pix.charge", rio_charge),
+                ("dunning.pix.payment", rio_pix),
+                ("dunning.pix.account", rio_account),
+            ):
+                found = self._call(model, "search_read", [[]], {"fields": ["id"]})
+                self.assertNotIn(record.id, [row["id"] for row in found], (login, model))
+                with self.assertRaises(JsonRpcException, msg=(login, model)):
+                    self._call(model, "read", [record.ids, ["display_name"]])
+            with self.assertRaises(JsonRpcException):
+                self._call("dunning.pix.charge", "action_check_bank", [rio_charge.ids])
+            with self.assertRaises(JsonRpcException):
+                self._call("dunning.pix.payment", "action_book_again", [rio_pix.ids])
+            with self.assertRaises(JsonRpcException):
+                self._call(
+                    "dunning.pix.charge", "read", [rio_charge.ids, ["txid"]], companies=self.rio
+                )
+        # The administrator of Aurora alone: not the branch's bank connection.
+        self.authenticate("admin-sp", "admin-sp")
+        token = rio_account.sudo().webhook_token
+        requests_before = len(self.bank_rio.client_requests)
+        tokens_before = self.bank_rio.token_requests
+        for method in ("action_test_connection", "action_register_webhook"):
+            with self.assertRaises(JsonRpcException, msg=method):
+                self._call("dunning.pix.account", method, [rio_account.ids])
+        with self.assertRaises(JsonRpcException):
+            self._call("dunning.pix.account", "action_new_webhook_secret", [rio_account.ids])
+        with self.assertRaises(JsonRpcException):
+            self._call(
+                "dunning.pix.account", "read", [rio_account.ids, ["client_id", "client_secret"]]
+            )
+        self.env.invalidate_all()
+        self.assertEqual(rio_account.sudo().webhook_token, token)
+        self.assertEqual(len(self.bank_rio.client_requests), requests_before)
+        self.assertEqual(self.bank_rio.token_requests, tokens_before)
+        attachments = self._call(
+            "ir.attachment",
+            "search_read",
+            [[("res_model", "=", "dunning.pix.account")]],
+            {"fields": ["res_id"]},
+        )
+        self.assertNotIn(rio_account.id, [row["res_id"] for row in attachments])
+        # A user of both companies sees each in its company.
+        self.authenticate("contador-grupo", "contador-grupo")
+        for companies, seen in (
+            (self.company, sp_charge),
+            (self.rio, rio_charge),
+            (self.company | self.rio, sp_charge | rio_charge),
+        ):
+            found = self._call(
+                "dunning.pix.charge",
+                "search_read",
+                [[("id", "in", (sp_charge | rio_charge).ids)]],
+                {"fields": ["id"]},
+                companies=companies,
+            )
+            self.assertEqual(sorted(row["id"] for row in found), sorted(seen.ids))
+        self.assertTrue(
+            self._call(
+                "dunning.pix.charge", "action_check_bank", [rio_charge.ids], companies=self.rio
+            )
+        )
+        for companies, seen in ((self.company, sp_pix), (self.rio, rio_pix)):
+            found = self._call(
+                "dunning.pix.payment",
+                "search_read",
+                [[("id", "in", (sp_pix | rio_pix).ids)]],
+                {"fields": ["id"]},
+                companies=companies,
+            )
+            self.assertEqual([row["id"] for row in found], seen.ids)
 
     # -- an account archived ---------------------------------------------------------------
     def test_archiving_one_companys_account_leaves_the_others_charges_alone(self):
