@@ -47,13 +47,15 @@ class DunningPixWebhook(http.Controller):
         catches it anyway)."""
         env = request.env(user=SUPERUSER_ID, su=True)
         account = env["dunning.pix.account"].browse(account_id).exists()
-        if not account or not account.active or not account._pix_token_matches(token):
+        if not account or not account._pix_token_matches(token) or not account._pix_listening():
             # For an administrator: a bank posting to an address no longer
-            # valid (an old secret, an archived account), or someone trying
-            # another account's secret. The secret itself is not logged.
+            # valid (an old secret, an account archived with nothing payable
+            # left), or someone trying another account's secret. The secret
+            # itself is not logged.
             _logger.warning(
-                "Pix account %s: notification refused (403) from %s: no active account "
-                "of that number with that secret in its address; nothing read",
+                "Pix account %s: notification refused (403) from %s: no account of that "
+                "number taking notifications (active, or archived with a charge still "
+                "payable) with that secret in its address; nothing read",
                 account_id,
                 request.httprequest.remote_addr,
             )

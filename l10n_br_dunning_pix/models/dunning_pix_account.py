@@ -299,6 +299,18 @@ class DunningPixAccount(models.Model):
         self.env.registry.clear_cache()
         return super().unlink()
 
+    def _pix_listening(self):
+        """Whether this account still takes its bank's notifications and reads
+        the Pix received there: while active, and once archived while a charge
+        it created is still payable at the bank. Archiving stops new charges;
+        the codes customers already hold stay valid until they expire, and a
+        Pix paid on one of them is booked like any other."""
+        self.ensure_one()
+        if self.active:
+            return True
+        Charge = self.env["dunning.pix.charge"].sudo()
+        return bool(Charge.search_count([("account_id", "=", self.id), ("state", "=", "active")]))
+
     def _pix_token_matches(self, token):
         self.ensure_one()
         expected = self.sudo().webhook_token or ""
@@ -542,11 +554,13 @@ class DunningPixAccount(models.Model):
     @api.model
     def _cron_pix_poll(self, overlap_minutes=10):
         """Read every account's received Pix since its last reading (less an
-        overlap) and book what no notification brought."""
+        overlap) and book what no notification brought: an archived account's
+        too while a charge of it is payable (``_pix_listening``)."""
         moment = datetime.now(UTC)
         now = moment.replace(tzinfo=None, microsecond=0)
         Charge = self.env["dunning.pix.charge"]
-        for account in self.sudo().search([]):
+        accounts = self.sudo().with_context(active_test=False).search([])
+        for account in accounts.filtered(lambda account: account._pix_listening()):
             if Charge._pix_bank_paused(account.id):
                 continue  # read later, from the last reading: nothing is lost
             start = (account.last_poll or now - timedelta(days=1)) - timedelta(

@@ -447,3 +447,35 @@ class TestDunningPixCompanies(DunningCase, HttpCase):
         self.assertEqual(rio_move.dunning_pix_payment_ids.state, "booked")
         self.assertEqual(rio_charge.state, "paid")
         self.accounts[self.company].active = True
+
+    def test_an_archived_account_still_settles_the_charges_it_left_payable(self):
+        """Archiving Aurora's account stops new charges there, but the codes it
+        gave customers stay payable at the bank until they expire: a Pix paid
+        on one of them is still confirmed, booked and reconciled, whether the
+        bank notifies it or the scheduled reading finds it. Once nothing is
+        payable there, its address answers 403 again."""
+        move, line, charge = self._charged(self.company, 100.0)
+        other_move, _other_line, other_charge = self._charged(self.company, 150.0)
+        account = self.accounts[self.company]
+        account.active = False
+        self.env.flush_all()  # as the administrator's save commits it
+        try:
+            self.bank_sp.pay(charge.txid)  # notified to the archived account's address
+            self._settle()
+            self.assertEqual(move.dunning_pix_payment_ids.state, "booked")
+            self.assertEqual(charge.state, "paid")
+            self.assertEqual(
+                move.payment_state, self.env["account.move"]._get_invoice_in_payment_state()
+            )
+            # A notification lost: the scheduled reading of the archived account finds it.
+            self.bank_sp.pay(other_charge.txid, notify=False)
+            self.env["dunning.pix.account"]._cron_pix_poll()
+            self._settle()
+            self.assertEqual(other_move.dunning_pix_payment_ids.state, "booked")
+            self.assertEqual(other_charge.state, "paid")
+            # Nothing payable there any more: the address is closed.
+            with self.assertLogs("odoo.addons.l10n_br_dunning_pix", "WARNING"):
+                answer = requests.post(self._webhook(account), json={"pix": []}, timeout=30)
+            self.assertEqual(answer.status_code, 403)
+        finally:
+            account.active = True
