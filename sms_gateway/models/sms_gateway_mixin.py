@@ -259,6 +259,14 @@ class SmsGatewayMixin(models.AbstractModel):
             ).sorted("id")
         return partners
 
+    def get_base_url(self):
+        """Odoo's public address as the provider reaches it, without the
+        trailing slash an administrator may type in ``web.base.url``
+        ("https://erp.example.com/"): every webhook URL shown, and every URL a
+        signature is checked against, is this address followed by a route
+        ("/sms_gateway/..."), never "//sms_gateway/..."."""
+        return (super().get_base_url() or "").rstrip("/")
+
     def _callback_url(self, route, signed=(), base=None):
         """``route`` on this account's own base URL (``get_base_url()`` is per
         record: a list or a queue reads several accounts at once), with the

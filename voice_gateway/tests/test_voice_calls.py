@@ -424,6 +424,20 @@ class TestVoiceCalls(VoiceStandInMixin, HttpCase):
             ],
         )
 
+    def test_a_base_url_typed_with_a_trailing_slash_still_plays_the_call(self):
+        """``web.base.url`` typed "http://host:port/": the status URL shown and
+        the turns' URLs Twilio is given are routes Odoo serves, signed as
+        shown (no "//voice_gateway/..."), and the call is played to its end."""
+        base = self.base_url()
+        self.env["ir.config_parameter"].sudo().set_param("web.base.url", base + "/")
+        self.env.invalidate_all()
+        self.assertEqual(self.twilio.webhook_url, f"{base}/voice_gateway/{self.twilio.id}/status")
+        call = self._call(person=Person(keys=["1", "1"]))
+        (placed,) = self.stand_in.calls.values()
+        self.assertNotIn("//voice_gateway", json.dumps(placed))
+        self.assertEqual((call.state, call.choice, call.keys), ("confirmed", "link", "11"))
+        self.assertIn(DEBT, self._spoken(call))
+
     def test_infobip_machine(self):
         infobip = self._create_voice_account("infobip")
         call = self._call(account=infobip, person=Person(answered_by=MACHINE))
