@@ -174,6 +174,7 @@ class DunningPixAccount(models.Model):
                 account.certificate_expires and account.certificate_expires <= limit
             )
 
+    @api.depends("webhook_token")
     def _compute_webhook_url(self):
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         for account in self:

@@ -74,6 +74,43 @@ class TestPixBankEndToEnd(DunningCase, HttpCase):
         self.env["dunning.pix.payment"]._cron_pix_book()
         self.env.invalidate_all()
 
+    def test_a_new_webhook_secret_refuses_the_old_address_at_once(self):
+        """*New webhook secret*: the bank is given the new address; a
+        notification to the old one is refused (403) and books nothing, the
+        same Pix notified to the new address is booked."""
+        bank = self.bank
+        web_base = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
+        self.env["ir.config_parameter"].sudo().set_param("web.base.url", web_base + "/")
+        self.account.action_register_webhook()
+        old_url = bank.webhooks[KEY]["webhookUrl"]
+        self.assertEqual(old_url, self.account.webhook_url)
+        self.assertNotIn("//dunning_pix", old_url)
+        self.account.action_new_webhook_secret()
+        new_url = bank.webhooks[KEY]["webhookUrl"]
+        self.assertNotEqual(new_url, old_url)
+        self.assertEqual(new_url, self.account.webhook_url)
+        move = self._invoice(self.rj, date(2026, 12, 20), 500.0)
+        t0 = datetime(2026, 12, 7, 13, 0)
+        with freeze_time(t0):
+            self.env["dunning.pix.account"]._cron_pix_sync()
+        self.env.invalidate_all()
+        charge = self._charge(move)
+        paid = bank.pay(charge.txid, "500.00", datetime(2026, 12, 8, 14, 0, tzinfo=UTC))
+        Payment = self.env["dunning.pix.payment"]
+        with freeze_time(datetime(2026, 12, 8, 14, 1)):
+            self.env.flush_all()
+            old = self.url_open(
+                old_url + "/pix",
+                data=json.dumps({"pix": [paid]}),
+                headers={"Content-Type": "application/json"},
+            )
+            self.assertEqual(old.status_code, 403)
+            self.env.invalidate_all()
+            self.assertFalse(Payment.search([("e2eid", "=", paid["endToEndId"])]))
+            self.assertEqual(bank.notify([paid]), 200)
+        self.env.invalidate_all()
+        self.assertTrue(Payment.search([("e2eid", "=", paid["endToEndId"])]))
+
     def test_end_to_end_at_an_independent_bank(self):
         bank = self.bank
         result = self.account.action_test_connection()
