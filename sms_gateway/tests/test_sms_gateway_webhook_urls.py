@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
+
 from twilio.request_validator import RequestValidator
 
 from odoo.tests import HttpCase, tagged
@@ -82,3 +84,50 @@ class TestSmsGatewayWebhookUrls(StandInMixin, HttpCase):
         self.assertEqual(self.url_open(path, data=params, headers=forwarded).status_code, 200)
         self.assertEqual(log.status, "delivered")
         self.assertEqual(notification.notification_status, "sent")
+
+    @mute_logger("odoo.addons.sms_gateway.controllers.main", "werkzeug")
+    def test_a_new_webhook_secret_refuses_the_old_one_at_once(self):
+        """Regenerated (the old URL leaked): a report or a reply carrying the old
+        secret, in the URL or the header, is refused and changes nothing; the
+        URL shown with the new one works."""
+        self.env.company.sms_gateway_id = self.zenvia
+        notification, log = self._send_one()
+        old_status, old_inbound = self.zenvia.status_url, self.zenvia.inbound_url
+        old_secret = self.zenvia.webhook_secret
+        self.zenvia.action_regenerate_webhook_secret()
+        self.assertNotEqual(self.zenvia.webhook_secret, old_secret)
+        self.assertNotEqual(self.zenvia.status_url, old_status)
+        status = {
+            "type": "MESSAGE_STATUS",
+            "messageId": log.provider_message_id,
+            "externalId": log.sms_uuid,
+            "messageStatus": {"code": "DELIVERED"},
+        }
+        reply = {
+            "type": "MESSAGE",
+            "message": {
+                "id": "in-old-secret",
+                "from": "5511987654321",
+                "direction": "IN",
+                "contents": [{"type": "text", "text": "SAIR"}],
+            },
+        }
+        headers = {"Content-Type": "application/json"}
+        self.assertEqual(
+            self.url_open(old_status, json.dumps(status), headers=headers).status_code, 403
+        )
+        self.assertEqual(
+            self.url_open(old_inbound, json.dumps(reply), headers=headers).status_code, 403
+        )
+        path = f"/sms_gateway/{self.zenvia.id}/status"
+        old_header = dict(headers, **{"X-Webhook-Token": old_secret})
+        self.assertEqual(
+            self.url_open(path, json.dumps(status), headers=old_header).status_code, 403
+        )
+        self.env.invalidate_all()
+        self.assertEqual(log.status, "sent")
+        self.assertEqual(notification.notification_status, "pending")
+        self.assertFalse(self.env["sms.opt.out"].search([]))
+        response = self.url_open(self.zenvia.status_url, json.dumps(status), headers=headers)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(log.status, "delivered")
