@@ -103,15 +103,23 @@ class DunningPortal(PortalAccount):
             values["dunning_error"] = request.env._("This invoice was cancelled: nothing is due.")
             status = 400
         else:
-            try:
-                with request.env.cr.savepoint():
-                    values["dunning_sent_to"] = invoice._dunning_send_fresh_link(
-                        request.httprequest.remote_addr
-                    )
-            except UserError as error:
-                values["dunning_error"] = error.args[0]
-                status = 429 if isinstance(error, DunningRateLimit) else 400
+            values["dunning_sent_to"], values["dunning_error"], status = (
+                self._dunning_send_new_link(invoice)
+            )
         return request.render("l10n_br_dunning.portal_dunning_link_gone", values, status=status)
+
+    @staticmethod
+    def _dunning_send_new_link(document):
+        """The new link a visitor holding ``document``'s expired link asks for
+        (an invoice's, an agreement's: its ``_dunning_send_fresh_link``, to the
+        contact on file only): (where it went, masked; the refusal; the HTTP
+        status: 429 over the hour's limit)."""
+        try:
+            with request.env.cr.savepoint():
+                sent_to = document._dunning_send_fresh_link(request.httprequest.remote_addr)
+        except UserError as error:
+            return False, error.args[0], 429 if isinstance(error, DunningRateLimit) else 400
+        return sent_to, False, 200
 
     @staticmethod
     def _dunning_refused():

@@ -294,18 +294,59 @@ class DunningAgreementPortal(DunningPortal):
         agreement = self._dunning_document("dunning.agreement", agreement_id, access_token)
         if agreement is None:
             return self._dunning_refused()
-        if gone := self._dunning_agreement_gone(agreement):
+        if gone := self._dunning_agreement_gone(agreement, access_token):
             return gone
         return self._dunning_agreement_view(agreement, access_token, kw)
 
-    def _dunning_agreement_gone(self, agreement):
+    def _dunning_agreement_gone(self, agreement, access_token):
         """The page of an agreement whose link expired (410), for a visitor who
         came by its link; None when the link still opens it. A logged-in
         customer always reaches their own agreements."""
-        if not self._dunning_by_link(agreement) or agreement._dunning_link_state() == "valid":
+        if not self._dunning_agreement_expired(agreement):
             return None
-        values = {"dunning_agreement": agreement, "res_company": agreement.company_id}
-        return request.render("l10n_br_dunning.portal_dunning_agreement_gone", values, status=410)
+        return self._dunning_agreement_gone_page(agreement, access_token)
+
+    @staticmethod
+    def _dunning_agreement_gone_page(
+        agreement, access_token, sent_to=False, error=False, status=410
+    ):
+        """The expired link's page: it offers a new link, as an invoice's does
+        (``sent_to``, ``error``: the answer to asking for it)."""
+        values = {
+            "dunning_agreement": agreement,
+            "res_company": agreement.company_id,
+            "access_token": access_token,
+            "dunning_sent_to": sent_to,
+            "dunning_error": error,
+        }
+        return request.render(
+            "l10n_br_dunning.portal_dunning_agreement_gone", values, status=status
+        )
+
+    @http.route(
+        "/my/agreements/<int:agreement_id>/new_link",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+        sitemap=False,
+    )
+    def portal_dunning_agreement_new_link(self, agreement_id, access_token=None, **post):
+        """An expired link asks for a new one: sent to the contact on file, as
+        an invoice's (``_dunning_send_new_link``)."""
+        agreement = self._dunning_document("dunning.agreement", agreement_id, access_token)
+        if agreement is None:
+            return self._dunning_refused()
+        if not self._dunning_agreement_expired(agreement):
+            # The link still opens the agreement: nothing to renew (and whoever
+            # holds it may not cut the customer's other links).
+            return request.redirect(agreement.get_portal_url())
+        sent_to, error, status = self._dunning_send_new_link(agreement)
+        return self._dunning_agreement_gone_page(agreement, access_token, sent_to, error, status)
+
+    def _dunning_agreement_expired(self, agreement):
+        """Whether the visitor came by the agreement's link and it expired."""
+        return self._dunning_by_link(agreement) and agreement._dunning_link_state() != "valid"
 
     def _dunning_agreement_view(self, agreement, access_token, kw, error=None, step=False):
         """The agreement's page; ``error`` and ``step`` come from the acceptance
@@ -440,7 +481,7 @@ class DunningAgreementPortal(DunningPortal):
             return self._dunning_refused()
         # An expired link shows nothing here either (the page it would render
         # lists the reopened invoices with their links).
-        if gone := self._dunning_agreement_gone(agreement):
+        if gone := self._dunning_agreement_gone(agreement, access_token):
             return gone
         post = self._dunning_text_fields(post)
         error, step = None, False
@@ -481,7 +522,7 @@ class DunningAgreementPortal(DunningPortal):
         agreement = self._dunning_document("dunning.agreement", agreement_id, access_token)
         if agreement is None:
             return self._dunning_refused()
-        if gone := self._dunning_agreement_gone(agreement):
+        if gone := self._dunning_agreement_gone(agreement, access_token):
             return gone
         attachment = agreement.term_attachment_id
         if not attachment:

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import uuid
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -169,6 +170,13 @@ class DunningAgreement(models.Model):
     reversal_move_id = fields.Many2one(
         "account.move", "Cancellation entry", readonly=True, copy=False
     )
+    dunning_link_fresh_until = fields.Datetime(
+        "Fresh link valid until",
+        copy=False,
+        readonly=True,
+        help="A new link sent on the customer's request opens the agreement until then, even "
+        "when it ended long ago.",
+    )
 
     # -- state -----------------------------------------------------------------------------
     @api.depends(
@@ -310,7 +318,9 @@ class DunningAgreement(models.Model):
             days = (lines.matched_credit_ids | lines.matched_debit_ids).mapped("max_date")
             ended_on = max(days, default=None)
         today = partner._dunning_today(company, to_utc(now))
-        return link_state(False, ended_on, None, company.dunning_link_days, now, today)
+        return link_state(
+            False, ended_on, self.dunning_link_fresh_until, company.dunning_link_days, now, today
+        )
 
     # -- links -----------------------------------------------------------------------------------
     def action_dunning_revoke_links(self):
@@ -340,6 +350,55 @@ class DunningAgreement(models.Model):
                 ("access_token", "!=", False),
             ]
         ).write({"access_token": False})
+
+    def _dunning_send_fresh_link(self, ip_address=None):
+        """A customer holding the expired link of an agreement that ended asks
+        for a new one (its term promises its page and term at any time): sent
+        as an invoice's is (``dunning.portal.request._send_new_link``: the
+        mobile on file, else the e-mail on file, never an address the visitor
+        gives; the same limit an hour). The old links stop working (the page's
+        and its entry's short links); the new one opens the agreement for the
+        days new links last. Returns where it went, masked."""
+        self.ensure_one()
+        agreement = self.sudo()
+        partner = agreement.partner_id.commercial_partner_id
+        company = agreement.company_id
+
+        def compose(env):
+            agreement._dunning_rotate_token()
+            agreement.move_id._dunning_rotate_tokens()
+            agreement.dunning_link_fresh_until = fields.Datetime.now() + timedelta(
+                days=company.dunning_link_fresh_days
+            )
+            page = f"{agreement.get_base_url()}{agreement.get_portal_url()}"
+            # The entry's short link (one SMS fits it) opens the agreement's page.
+            short = agreement.move_id._dunning_short_url() if agreement.move_id else page
+            return (
+                env._(
+                    "%(sender)s: new link to your agreement %(name)s: %(url)s",
+                    sender=partner._dunning_sms_sender(company),
+                    name=agreement.name,
+                    url=short,
+                ),
+                env._(
+                    "%(company)s: your agreement %(name)s",
+                    company=company.name,
+                    name=agreement.name,
+                ),
+                env._("Here is a new link to your agreement and its term, as you asked:"),
+                page,
+                env._("Open agreement %(name)s", name=agreement.name),
+            )
+
+        return self.env["dunning.portal.request"]._send_new_link(
+            partner,
+            company,
+            [("agreement_id", "=", agreement.id)],
+            compose,
+            lambda sent_to: self.env._("New link to the agreement sent to %(to)s.", to=sent_to),
+            agreement=agreement,
+            ip_address=ip_address,
+        )
 
     def _resume_replaced(self):
         """The invoices paused while the agreement waited resume (an approved

@@ -141,6 +141,7 @@ class DunningCustomerLink(models.Model):
                 ("partner_id", "=", partner.id),
                 ("company_id", "=", company.id),
                 ("move_id", "=", False),
+                ("agreement_id", "=", False),
             ],
             compose,
             lambda sent_to: self.env._("New link to the open items sent to %(to)s.", to=sent_to),

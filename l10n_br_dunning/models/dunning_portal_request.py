@@ -69,6 +69,7 @@ class DunningPortalRequest(models.Model):
     _order = "id desc"
 
     move_id = fields.Many2one("account.move", "Invoice", index=True, ondelete="cascade")
+    agreement_id = fields.Many2one("dunning.agreement", index="btree_not_null", ondelete="cascade")
     partner_id = fields.Many2one("res.partner", "Customer", index=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, index=True)
     kind = fields.Selection(PORTAL_REQUEST_KINDS, required=True)
@@ -168,8 +169,11 @@ class DunningPortalRequest(models.Model):
             raise error
 
     @api.model
-    def _send_new_link(self, partner, company, scope, compose, details, move=None, ip_address=None):
-        """A customer holding an expired or revoked link asks for a new one: at
+    def _send_new_link(
+        self, partner, company, scope, compose, details, move=None, ip_address=None, agreement=None
+    ):
+        """A customer holding an expired or revoked link asks for a new one (an
+        invoice's, an agreement's, a grouped message's): at
         most FRESH_LINKS_PER_HOUR an hour for ``scope`` (a domain of earlier
         requests), written by ``compose(env)`` in the customer's language as
         (SMS body, subject, sentence, url, link label), sent to the mobile on
@@ -196,6 +200,7 @@ class DunningPortalRequest(models.Model):
         Request.create(
             {
                 "move_id": move.id if move else False,
+                "agreement_id": agreement.id if agreement else False,
                 "partner_id": partner.id,
                 "company_id": company.id,
                 "kind": "link",

@@ -284,6 +284,7 @@ LINK_ROUTES = (
     "agreement_page",
     "agreement_term",
     "agreement_accept",
+    "agreement_new_link",
 )
 # The tokens a person may hold: a working one, and the grouped link's revoked one.
 HELD = ("valid", "revoked")
@@ -330,7 +331,7 @@ class LinkCall:
         """What may change something: a revoked grouped link asking for the
         current one, the e-mail's one-click unsubscribe (no CSRF by design),
         an agreement's acceptance asking for its one-time code. A new link for
-        an invoice whose link still works has nothing to renew."""
+        an invoice or agreement whose link still works has nothing to renew."""
         if self.method != "POST":
             return False
         if self.route == "unsubscribe":
@@ -382,11 +383,19 @@ class LinkCall:
             path = f"/my/agreements/{document}"
         elif self.route == "agreement_term":
             path = f"/my/agreements/{document}/term"
+        elif self.route == "agreement_new_link":
+            path = f"/my/agreements/{document}/new_link"
         else:
             path = f"/my/agreements/{document}/accept"
         data = dict(self.fields)
         params = {}
-        if self.route in ("new_link", "agreement_page", "agreement_term", "agreement_accept"):
+        if self.route in (
+            "new_link",
+            "agreement_page",
+            "agreement_term",
+            "agreement_accept",
+            "agreement_new_link",
+        ):
             if access is not None:
                 (data if self.method == "POST" else params)["access_token"] = access
         if self.method == "POST" and self.csrf != "missing":
@@ -402,7 +411,7 @@ class LinkCall:
 def link_calls(draw, today, routes=LINK_ROUTES):
     route = draw(st.sampled_from(list(routes)))
     call = LinkCall(route=route)
-    if route in ("items_new_link", "new_link", "agreement_accept"):
+    if route in ("items_new_link", "new_link", "agreement_accept", "agreement_new_link"):
         call.method = "POST"
     elif route == "unsubscribe":
         call.method = draw(st.sampled_from(["GET", "POST"]))

@@ -508,6 +508,99 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
             self.authenticate(user.login, user.login)
             self.assertEqual(self.url_open(url).status_code, 200)
 
+    def test_an_ended_agreements_expired_link_sends_a_new_one_to_the_contact_on_file(self):
+        """The term promises the customer may read and download it at any time
+        on the agreement's page, and a customer who only ever had the SMS or
+        e-mail link cannot log in: its expired page offers, as an invoice's, a
+        new link sent to the mobile on file (never to a number or address typed
+        on the page). The old links stop (the page's and the entry's short
+        link), the new one opens the page and its term for the days new links
+        last; at most 3 an hour."""
+        agreement = self._proposal()
+        self._customer_accepts(agreement).action_approve()
+        self._cancel_agreement(agreement)
+        self.assertTrue(agreement.term_attachment_id)
+        old, old_short = agreement.access_token, agreement.move_id._dunning_short_url()
+        url = f"/my/agreements/{agreement.id}?access_token={old}"
+        later = NOW + timedelta(days=self.company.dunning_link_days + 2)
+        with freeze_time(later):
+            gone = self.url_open(url)
+            self.assertEqual(gone.status_code, 410)
+            self.assertIn("o_dunning_new_link", gone.text)
+            self.assertNotIn("1,000.00", gone.text)
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', gone.text).group(1)
+            new_link = f"/my/agreements/{agreement.id}/new_link"
+            sent = self.url_open(
+                new_link,
+                data={
+                    "csrf_token": csrf,
+                    "access_token": old,
+                    # Typed on the page: never where the link goes.
+                    "mobile": "(21) 91111-2222",
+                    "email": "someone@else.example",
+                },
+            )
+            self.assertEqual(sent.status_code, 200)
+            self.assertIn("(11) *****-4321", sent.text)
+            self.assertNotIn("1,000.00", sent.text)
+            sms = self.env["sms.gateway.message"].search(
+                [("partner_id", "=", self.sp.id)], order="id desc", limit=1
+            )
+            self.assertEqual(sms.number, "+5511987654321")
+            self.assertEqual(sms.segments, 1)
+            self.assertFalse(
+                self.env["mail.mail"].search([("email_to", "ilike", "someone@else.example")])
+            )
+            agreement.invalidate_recordset()
+            self.assertNotEqual(agreement.access_token, old)
+            short = re.search(r"/c/[A-Za-z0-9_-]+", sms.body).group(0)
+            self.assertNotEqual(short, old_short.split(self.base_url())[-1])
+            # The new link opens the page and its term; the old ones open nothing.
+            page = self.url_open(short)
+            self.assertEqual(page.status_code, 200)
+            self.assertIn("o_dunning_agreement_page", page.text)
+            term = self.url_open(
+                f"/my/agreements/{agreement.id}/term?access_token={agreement.access_token}"
+            )
+            self.assertEqual(term.status_code, 200)
+            self.assertEqual(term.headers["Content-Type"], "application/pdf")
+            self.assertRefusedLikeOdoo(url)
+            self.assertEqual(self.url_open(old_short).status_code, 404)
+            # The same limit as an invoice's: 3 new links an hour.
+            for expected in (200, 200, 429):
+                agreement.sudo().dunning_link_fresh_until = False
+                again = self.url_open(
+                    new_link, data={"csrf_token": csrf, "access_token": agreement.access_token}
+                )
+                self.assertEqual(again.status_code, expected)
+        agreement.invalidate_recordset()
+        fresh = f"/my/agreements/{agreement.id}?access_token={agreement.access_token}"
+        agreement.sudo().dunning_link_fresh_until = later + timedelta(
+            days=self.company.dunning_link_fresh_days
+        )
+        with freeze_time(later + timedelta(days=self.company.dunning_link_fresh_days - 1)):
+            self.assertEqual(self.url_open(fresh).status_code, 200)
+        with freeze_time(later + timedelta(days=self.company.dunning_link_fresh_days + 1)):
+            self.assertEqual(self.url_open(fresh).status_code, 410)
+
+    def test_a_valid_agreement_link_cannot_renew_the_customers_links(self):
+        """Whoever holds a link that still opens the agreement cannot make it
+        send new links (which would stop the customer's own)."""
+        agreement = self._proposal()
+        self._customer_accepts(agreement).action_approve()
+        token = agreement.access_token
+        page = self.url_open("/web/login")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        answer = self.url_open(
+            f"/my/agreements/{agreement.id}/new_link",
+            data={"csrf_token": csrf, "access_token": token},
+            allow_redirects=False,
+        )
+        self.assertEqual(answer.status_code, 303)
+        agreement.invalidate_recordset()
+        self.assertEqual(agreement.access_token, token)
+        self.assertFalse(self.env["sms.gateway.message"].search([("partner_id", "=", self.sp.id)]))
+
     def test_an_ended_agreements_expired_link_shows_nothing_through_its_form(self):
         """The acceptance form's route answers an expired link as the page does
         (410): a POST to it never shows the agreement, nor the reopened invoices
