@@ -170,6 +170,13 @@ class DunningAgreement(models.Model):
     reversal_move_id = fields.Many2one(
         "account.move", "Cancellation entry", readonly=True, copy=False
     )
+    withdrawal_applied = fields.Monetary(
+        "Paid and applied to the invoices",
+        readonly=True,
+        copy=False,
+        help="The customer withdrew (CDC art. 49) after paying: what was paid under the "
+        "agreement, applied to the invoices it replaced when it was cancelled.",
+    )
     dunning_link_fresh_until = fields.Datetime(
         "Fresh link valid until",
         copy=False,

@@ -171,6 +171,8 @@ class DunningAgreementAccounting(models.AbstractModel):
             if lines.filtered("debit") and lines.filtered("credit"):
                 lines.reconcile()
         paid = sum(payments.mapped("balance"))
+        # What the cancellation e-mail and the agreement's page tell the customer.
+        self.withdrawal_applied = -paid
         self.message_post(
             body=self.env._(
                 "What was paid under this agreement (%(amount)s) was applied to the invoices it "

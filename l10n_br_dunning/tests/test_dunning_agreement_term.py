@@ -583,6 +583,55 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         with freeze_time(later + timedelta(days=self.company.dunning_link_fresh_days + 1)):
             self.assertEqual(self.url_open(fresh).status_code, 410)
 
+    def test_after_a_withdrawal_the_customer_is_told_what_was_paid_went_to_the_invoices(self):
+        """The customer withdrew (CDC art. 49) after paying the down payment:
+        what was paid is applied to the invoice. The cancellation e-mail and
+        the agreement's page say so and list what remains owing; they no
+        longer say the invoices are open "as before" (that is a cancellation
+        before any payment)."""
+        self._load_portuguese()
+        self.sp.lang = "pt_BR"
+        agreement = self.env["dunning.agreement"]._propose(
+            self._lines(), 2, date(2026, 12, 22), down_payment=350.01
+        )
+        self._customer_accepts(agreement).action_approve()
+        down = agreement.installment_ids.filtered(lambda i: not i.number).move_line_id
+        self.env["account.payment.register"].with_context(
+            active_model="account.move.line", active_ids=down.ids
+        ).create({"amount": 350.01, "payment_date": date(2026, 12, 15)})._create_payments()
+        self._cancel_agreement(agreement, ground="withdrawal", channel="phone")
+        self.assertEqual(self.move.amount_residual, 649.99)
+        mail = agreement.message_ids.filtered(
+            lambda message: message.author_id == self.company.partner_id
+        )[:1]
+        text = " ".join(self._text(mail.body).split())
+        self.assertNotIn("como antes", text)
+        self.assertIn(
+            "o que você pagou neste acordo (R$ 350,01) foi abatido das faturas que ele abrangia",
+            text,
+        )
+        self.assertIn("Fica a pagar nelas:", text)
+        self.assertIn("R$ 649,99", text)
+        page = self.url_open(f"/my/agreements/{agreement.id}?access_token={agreement.access_token}")
+        self.assertEqual(page.status_code, 200)
+        page_text = " ".join(self._text(page.text).split())
+        self.assertNotIn("como estavam antes", page_text)
+        self.assertIn(
+            "o que você pagou neste acordo (R$ 350,01) foi abatido das faturas que ele abrangia",
+            page_text,
+        )
+        self.assertIn("649,99", page_text)
+        # Cancelled before any payment, the invoices are indeed open as before.
+        other = self.env["dunning.agreement"]._propose(self._lines(), 2, date(2026, 12, 22))
+        self._customer_accepts(other).action_approve()
+        self._cancel_agreement(other, ground="withdrawal", channel="phone")
+        mail = other.message_ids.filtered(
+            lambda message: message.author_id == self.company.partner_id
+        )[:1]
+        self.assertIn(
+            "estão em aberto novamente, como antes", " ".join(self._text(mail.body).split())
+        )
+
     def test_a_valid_agreement_link_cannot_renew_the_customers_links(self):
         """Whoever holds a link that still opens the agreement cannot make it
         send new links (which would stop the customer's own)."""
