@@ -45,8 +45,9 @@ class DunningAgreement(models.Model):
 
     def _reverse_entry(self, reapply_payments=False):
         """A Pix the bank confirmed for an installment and not booked yet is a
-        payment: the agreement is not cancelled under it (its term, clause 3.5),
-        or the payment would land on a reversed installment and stay unapplied.
+        payment: the agreement is not cancelled under it until it is booked
+        (``_pix_pending_refusal_text`` says what follows), or the payment would
+        land on a reversed installment and stay unapplied.
         The bank is asked first: a Pix whose notification has not come yet is
         booked, and the installment is paid."""
         self.ensure_one()
@@ -57,16 +58,45 @@ class DunningAgreement(models.Model):
             [("move_line_id", "in", lines.ids), ("state", "in", ("queued", "error"))], limit=1
         )
         if pending:
-            raise UserError(
-                self.env._(
-                    "The bank has confirmed a Pix for an installment of this agreement that is "
-                    "still being booked: it cannot be cancelled. Book it (Collections > Pix "
-                    "Received): once paid, the agreement is not cancelled, as its term says "
-                    "(clause 3.5); it ends honoured, or broken by itself when an installment is "
-                    "late beyond its term's days."
-                )
-            )
+            raise UserError(self._pix_pending_refusal_text(reapply_payments))
         # Paid at the bank, not notified yet: booked now, the installment is
-        # paid and the agreement is not cancelled under it.
+        # paid (a withdrawal applies it to the invoices; any other ground is
+        # then refused as for any payment).
         self._pix_check_bank(lines)
         return super()._reverse_entry(reapply_payments=reapply_payments)
+
+    def _pix_pending_refusal_text(self, withdrawal):
+        """Why a Pix being booked stops the cancellation, and what the software
+        does once it is booked: the customer's withdrawal (``withdrawal``,
+        within the period of clause 3.5, CDC art. 49) is then carried out, what
+        was paid going to the invoices; within that period another ground is
+        refused, but the withdrawal still may; after it, the agreement ends
+        honoured or broken."""
+        self.ensure_one()
+        env = self.env
+        if withdrawal:
+            return env._(
+                "The bank has confirmed a Pix for an installment of this agreement that is "
+                "still being booked: it cannot be cancelled until the payment is booked. Book "
+                "it (Collections > Pix Received), then cancel it again: as the customer "
+                "withdrew within the period of its term (clause 3.5, CDC art. 49), what was "
+                "paid, this Pix included, is applied to the invoices it replaced."
+            )
+        deadline = self._withdrawal_deadline()
+        if deadline and self.partner_id._dunning_today(self.company_id) <= deadline:
+            return env._(
+                "The bank has confirmed a Pix for an installment of this agreement that is "
+                "still being booked: it cannot be cancelled. Book it (Collections > Pix "
+                "Received): once paid, the agreement can be cancelled only if the customer "
+                "withdraws, until %(date)s (clause 3.5, CDC art. 49), what was paid being then "
+                "applied to the invoices it replaced; otherwise it ends honoured, or broken by "
+                "itself when an installment is late beyond its term's days.",
+                date=deadline.strftime("%d/%m/%Y"),
+            )
+        return env._(
+            "The bank has confirmed a Pix for an installment of this agreement that is "
+            "still being booked: it cannot be cancelled. Book it (Collections > Pix "
+            "Received): once paid, the agreement is not cancelled, as its term says "
+            "(clause 3.5); it ends honoured, or broken by itself when an installment is "
+            "late beyond its term's days."
+        )

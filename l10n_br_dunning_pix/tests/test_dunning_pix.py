@@ -340,6 +340,59 @@ class TestDunningPix(DunningCase, HttpCase):
         self._settle()
         self.assertEqual(first.move_id.dunning_pix_payment_ids.state, "booked")
 
+    def test_a_pix_being_booked_refuses_a_cancellation_saying_what_follows_in_each_case(self):
+        """A Pix the bank confirmed for an installment is being booked when the
+        team cancels: refused, and the refusal says what the software does
+        once it is booked. Within the 7-day withdrawal period (CDC art. 49) the
+        agreement can still be cancelled on the customer's withdrawal, what was
+        paid (the Pix too) applied to the invoices: it no longer says that,
+        once paid, the agreement "is not cancelled". After the period it does."""
+        move = self._invoice(self.sp, date(2026, 11, 3), amount=1000.0)
+        receivable = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        with freeze_time(datetime(2026, 12, 3, 15, 0)):  # accepted Thursday 3/12
+            agreement = self.env["dunning.agreement"]._propose(receivable, 2, date(2026, 12, 10))
+            self._customer_accepts(agreement).action_approve()
+        first = agreement.installment_ids.filtered(lambda i: i.number == 1).move_line_id
+        with freeze_time(datetime(2026, 12, 4, 15, 0)):
+            first._dunning_pix_code()
+        charge = first.move_id.dunning_pix_charge_ids.filtered(
+            lambda c: c.move_line_id == first and c.state == "active"
+        )
+        self.bank.pay(charge.txid, when=datetime(2026, 12, 9, 14, 0, tzinfo=UTC))
+        self.bank.wait_notifications()
+        self.env.invalidate_all()
+        self.assertTrue(first.dunning_pix_pending)
+        deadline = agreement._withdrawal_deadline().strftime("%d/%m/%Y")
+        with freeze_time(datetime(2026, 12, 9, 15, 0)):
+            with self.assertRaisesRegex(UserError, "being booked") as withdrawn:
+                self._cancel_agreement(agreement, ground="withdrawal", channel="phone")
+            with self.assertRaisesRegex(UserError, "being booked") as asked:
+                self._cancel_agreement(agreement, ground="customer_request", channel="phone")
+        with freeze_time(datetime(2026, 12, 20, 15, 0)):
+            with self.assertRaisesRegex(UserError, "being booked") as after:
+                self._cancel_agreement(agreement, ground="customer_request", channel="phone")
+        withdrawn, asked, after = (str(refused.exception) for refused in (withdrawn, asked, after))
+        # The customer withdrew: booked, the cancellation goes through, the Pix
+        # with what else was paid going to the invoices.
+        self.assertNotIn("not cancelled", withdrawn)
+        self.assertIn("cancel it again", withdrawn)
+        self.assertIn("applied to the invoices it replaced", withdrawn)
+        # Asked on another ground within the period: the withdrawal still may.
+        self.assertNotIn("not cancelled", asked)
+        self.assertIn(f"withdraws, until {deadline}", asked)
+        self.assertIn("applied to the invoices it replaced", asked)
+        # After the period: once paid it ends honoured or broken.
+        self.assertIn("the agreement is not cancelled", after)
+        for text in (withdrawn, asked, after):
+            self.assertIn("clause 3.5", text)
+        self._settle()
+        self.assertEqual(first.move_id.dunning_pix_payment_ids.state, "booked")
+        with freeze_time(datetime(2026, 12, 9, 15, 0)):
+            self._cancel_agreement(agreement, ground="withdrawal", channel="phone")
+        self.assertEqual(agreement.state, "cancelled")
+        self.assertEqual(move.amount_residual, 1000.0 - agreement.withdrawal_applied)
+        self.assertTrue(agreement.withdrawal_applied > 0)
+
     def _agreement_charges(self, agreement):
         """Each installment of ``agreement`` with its active charge, created on
         4 December 2026."""
