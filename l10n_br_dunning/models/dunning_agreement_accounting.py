@@ -184,10 +184,27 @@ class DunningAgreementAccounting(models.AbstractModel):
 
     def _paid_refusal_text(self):
         """Why an agreement with a payment is not cancelled, and what happens
-        instead (its term, clauses 3.4 and 3.5): it ends honoured, or broken by
-        the régua once an installment is late beyond its days; no one records
-        that by hand."""
+        instead (its term, clauses 3.4 and 3.5): within the withdrawal period
+        the customer's withdrawal alone cancels it; otherwise it ends honoured,
+        or broken by the régua once an installment is late beyond its days; no
+        one records that by hand."""
         self.ensure_one()
+        deadline = self._withdrawal_deadline()
+        today = self.partner_id._dunning_today(self.company_id)
+        if deadline and today <= deadline:
+            # Clause 3.5 and CDC art. 49: within its days the customer may
+            # still withdraw, payments and all.
+            return self.env._(
+                "An installment of this agreement has been paid (in full or in part): as its term "
+                "says (clause 3.5), it cannot be cancelled on this ground, and what was paid stays "
+                "applied. Until %(date)s the customer may still withdraw from it (CDC art. 49): "
+                'cancel it on the ground "The customer withdrew", saying how they asked, and '
+                "what was paid is applied to the invoices it replaced. Otherwise it ends honoured "
+                "when every installment is paid, or broken by itself when an installment is more "
+                "than %(days)s days late.",
+                date=deadline.strftime("%d/%m/%Y"),
+                days=self.break_days,
+            )
         if self.broken_at:
             return self.env._(
                 "An installment of this agreement has been paid (in full or in part): as its term "

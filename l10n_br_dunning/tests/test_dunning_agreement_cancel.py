@@ -182,6 +182,11 @@ class TestDunningAgreementCancel(DunningCase):
         self.assertIn("honoured", text)
         self.assertIn("more than 30 days late", text)
         self.assertIn("stays applied", text)
+        # Within the 7 days of clause 3.5 the customer may still withdraw: the
+        # refusal says so and how, rather than "even at the customer's request".
+        self.assertNotIn("even at the customer's request", text)
+        self.assertIn("may still withdraw from it", text)
+        self.assertIn("The customer withdrew", text)
         self.assertEqual(agreement.state, "active")
         self.assertTrue(down.reconciled)
         self._run(datetime(2027, 1, 11, 13, 0))  # installment 1 (10/12) 32 days late
@@ -192,6 +197,8 @@ class TestDunningAgreementCancel(DunningCase):
         self.assertNotIn("Record it as broken", text)
         self.assertIn("already broken", text)
         self.assertIn("stays applied", text)
+        self.assertIn("even at the customer's request", text)  # the 7 days are over
+        self.assertNotIn("may still withdraw from it", text)
         self.assertEqual(agreement.state, "broken")
         self.assertTrue(down.reconciled)
 
