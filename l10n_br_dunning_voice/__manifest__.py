@@ -3,7 +3,7 @@
     "name": "Régua de Cobrança: Voice",
     "summary": "Automated calls in the régua de cobrança: the call names the company, asks "
     "for the customer, and only then speaks of the debt and offers the link",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Accounting/Accounting",
     "author": "Régua de Cobrança contributors",
     "maintainers": [],

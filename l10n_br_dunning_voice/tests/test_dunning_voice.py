@@ -167,6 +167,23 @@ class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
             self.assertIn("Papelaria Aurora", self._spoken(event))
             self.assertIn("1 1, 3 3 3 3, 4 4 4 4", self._spoken(event))
 
+    def test_someone_who_answers_and_presses_nothing_hears_how_to_call_back(self):
+        """Answered, no key pressed (asked twice): the goodbye promises nothing
+        the régua does not do (no "we will contact you another way": nothing
+        is sent for such a call); it gives the company's number to call back,
+        and still nothing of the debt."""
+        maria = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self.stand_in.people[SP] = Person(keys=["", ""])
+        self._place_and_play()
+        event = self._call_event(maria)
+        self.assertEqual(event.voice_call_id.state, "no_confirmation")
+        spoken = self._spoken(event)
+        self.assertIn("Não conseguimos ouvir sua resposta", spoken)
+        self.assertNotIn("outra forma", spoken)
+        self.assertIn("1 1, 3 3 3 3, 4 4 4 4", spoken)  # the number to call back
+        self.assertNotIn("reais", spoken)
+
     def test_no_answer_is_called_once_more_on_the_next_business_day(self):
         move = self._invoice(self.sp, DUE)
         self._run(D3_RUN)
