@@ -196,6 +196,7 @@ class DunningPortal(PortalAccount):
             # link cannot make the page display a text of its choosing.
             "dunning_error": False,
             "dunning_code_step": False,
+            "dunning_form": False,  # the answer's form to show open (refused)
             "dunning_posted": {},
             "dunning_today": fields.Date.to_string(today),
             "dunning_promise_max": fields.Date.to_string(
@@ -287,9 +288,11 @@ class DunningPortal(PortalAccount):
         except (UserError, ValidationError) as error:
             status = 429 if isinstance(error, DunningRateLimit) else 400
             values = self._invoice_get_page_view_values(invoice, access_token)
-            values["dunning_error"] = error.args[0]
+            # The form answered stays open with what was typed (a file is
+            # chosen again): on a phone, typing it all again loses the customer.
+            values.update(dunning_error=error.args[0], dunning_form=action, dunning_posted=post)
             if post.get("dunning_code"):  # the code step again, with the reason
-                values.update(dunning_code_step={"purpose": "receipt"}, dunning_posted=post)
+                values["dunning_code_step"] = {"purpose": "receipt"}
             return request.render("account.portal_invoice_page", values, status=status)
         return request.redirect(
             invoice.get_portal_url(query_string=f"&dunning_done={action}", anchor="dunning")

@@ -34,3 +34,4 @@ from . import test_dunning_documents_probe
 from . import test_dunning_pix_copy
 from . import test_dunning_letters
 from . import test_dunning_statement
+from . import test_dunning_portal_phone
