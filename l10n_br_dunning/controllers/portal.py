@@ -253,6 +253,14 @@ class DunningPortal(PortalAccount):
         try:
             answer = answers[action]()
             code = None
+            if invoice.env["dunning.portal.request"]._repeated(
+                action, invoice.commercial_partner_id, invoice.company_id, invoice, **answer
+            ):
+                # A second tap on "Enviar": thanked as the first, nothing asked
+                # (its code was used) nor recorded again.
+                return request.redirect(
+                    invoice.get_portal_url(query_string=f"&dunning_done={action}", anchor="dunning")
+                )
             if action == "paid" and post.get("dunning_code") and not answer.get("receipt"):
                 # The code confirms a receipt: a phone does not keep the file
                 # between the two steps; never a claim without the file confirmed.

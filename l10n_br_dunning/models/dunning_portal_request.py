@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
 from odoo.addons.sms_gateway.phone_errors import phone_error_text
@@ -31,6 +32,9 @@ PAYMENT_METHODS = [
 ]
 # Portal requests one invoice (or one customer's preferences) may receive per hour.
 PORTAL_RATE_LIMIT = 5
+# The same answer about the same invoice again within these minutes (a second
+# tap on "Enviar", a page sent again) is the first one: nothing more recorded.
+REPEAT_MINUTES = 10
 FRESH_LINKS_PER_HOUR = 3
 
 
@@ -90,6 +94,14 @@ class DunningPortalRequest(models.Model):
         for the customer's preferences). Raises UserError (DunningRateLimit when
         over the limit) and changes nothing when it is refused."""
         move = move or self.env["account.move"]
+        if move:
+            # Two taps of one answer wait for each other: the second (retried
+            # when the first changed the invoice) finds the first recorded.
+            self.env.cr.execute(
+                SQL("SELECT 1 FROM account_move WHERE id = %s FOR NO KEY UPDATE", move.id)
+            )
+            if earlier := self._repeated(kind, partner, company, move, **answer):
+                return earlier
         self._check_allowed(kind, partner, move)
         prepared = getattr(self, f"_prepare_{kind}")(partner, company, move, **answer)
         prepared = self._for_the_team(kind, partner, company, move, prepared, answer)
@@ -117,6 +129,45 @@ class DunningPortalRequest(models.Model):
                 "code_id": code.id if code else False,
             }
         )
+
+    @api.model
+    def _repeated(self, kind, partner, company, move=None, **answer):
+        """The request this answer about ``move`` repeats, or an empty recordset:
+        the same answer (what the team reads, and the same receipt file) made in
+        the last REPEAT_MINUTES. A phone's second tap on "Enviar" thanks the
+        customer again and records nothing (nor asks a code again)."""
+        if not move:
+            return self.browse()
+        try:
+            prepared = getattr(self, f"_prepare_{kind}")(partner, company, move, **answer)
+            prepared = self._for_the_team(kind, partner, company, move, prepared, answer)
+        except UserError:
+            return self.browse()  # refused: said when it is submitted
+        since = fields.Datetime.now() - timedelta(minutes=REPEAT_MINUTES)
+        earlier = self.sudo().search(
+            [
+                ("move_id", "=", move.id),
+                ("kind", "=", kind),
+                ("details", "=", prepared.details),
+                ("create_date", ">=", since),
+            ],
+            order="id desc",
+            limit=1,
+        )
+        if earlier and prepared.receipt:
+            Attachment = self.env["ir.attachment"].sudo()
+            checksum = Attachment._compute_checksum(prepared.receipt[1])
+            if not Attachment.search_count(
+                [
+                    ("res_model", "=", move._name),
+                    ("res_id", "=", move.id),
+                    ("checksum", "=", checksum),
+                    ("create_date", ">=", since),
+                ],
+                limit=1,
+            ):
+                return self.browse()  # a receipt not sent yet: a new answer
+        return earlier
 
     @api.model
     def _for_the_team(self, kind, partner, company, move, prepared, answer):

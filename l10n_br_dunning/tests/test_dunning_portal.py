@@ -355,9 +355,10 @@ class TestDunningPortal(DunningCase, HttpCase):
         self.assertFalse(self.move.dunning_paused)
 
     def test_requests_are_rate_limited_per_invoice(self):
-        for _ in range(5):
-            self.assertEqual(self._paid().status_code, 303)
-        self.assertEqual(self._paid().status_code, 429)
+        # Five different answers (the same one again is not recorded twice).
+        for day in range(10, 15):
+            self.assertEqual(self._paid(paid_on=f"2026-12-{day}").status_code, 303)
+        self.assertEqual(self._paid(paid_on="2026-12-09").status_code, 429)
         self.assertEqual(len(self.move.dunning_portal_request_ids), 5)
 
     # -- "contestar" ------------------------------------------------------------------------

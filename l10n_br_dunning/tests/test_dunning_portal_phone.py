@@ -9,6 +9,8 @@ from odoo.tests import HttpCase, tagged
 
 from .common import DunningCase
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
 
 @tagged("post_install", "-at_install")
 class TestDunningPortalPhone(DunningCase, HttpCase):
@@ -21,6 +23,7 @@ class TestDunningPortalPhone(DunningCase, HttpCase):
         super().setUpClass()
         cls._load_portuguese()
         cls.sp.lang = False  # a customer who never chose a language
+        cls.company.partner_id.lang = "pt_BR"  # the team's
         cls.move = cls._invoice(cls.sp, date(2026, 12, 10), 1180.5)
         cls.move._portal_ensure_token()
 
@@ -96,3 +99,43 @@ class TestDunningPortalPhone(DunningCase, HttpCase):
         self.assertIsNone(self._form(response, "dispute")[0].get("open"))
         self.assertFalse(self.move.dunning_paused)
         self.assertFalse(self.move.dunning_portal_request_ids)
+
+    def _notes(self, text):
+        return self.move.message_ids.filtered(lambda message: text in (message.body or ""))
+
+    def test_a_second_tap_on_send_records_the_answer_once(self):
+        """A phone on a slow network: "Enviar" tapped twice posts the answer
+        twice. The team got it twice (two requests, two notes), and the second
+        tap of a receipt confirmed by a code came back as an error ("ask for a
+        code first") although the receipt was recorded. The same answer again
+        within minutes thanks the customer and records nothing more."""
+        paid = {"paid_on": "2026-12-14", "method": "pix"}
+        for _tap in range(2):
+            response = self._post("paid", paid)
+            self.assertEqual(response.status_code, 303)
+            self.assertIn("dunning_done=paid", response.headers["Location"])
+        self.assertEqual(len(self.move.dunning_portal_request_ids), 1)
+        self.assertEqual(len(self._notes("14/12/2026")), 1)
+
+        files = {"receipt": ("comprovante.pdf", PDF, "application/pdf")}
+        step = self._post("paid", paid, files=files)  # a new answer: the receipt
+        self.assertIn("o_dunning_code_step", step.text)
+        confirmed = {**paid, "dunning_code": self._last_code(self.sp)}
+        for _tap in range(2):
+            response = self._post("paid", confirmed, files=files)
+            self.assertEqual(response.status_code, 303)
+            self.assertIn("dunning_done=paid", response.headers["Location"])
+        receipts = self.env["ir.attachment"].search(
+            [("res_model", "=", "account.move"), ("res_id", "=", self.move.id)]
+        )
+        self.assertEqual(len(receipts), 1)
+        self.assertEqual(len(self.move.dunning_portal_request_ids), 2)
+
+        dispute = {"reason": "defective", "note": "Chegaram molhadas."}
+        for _tap in range(2):
+            self.assertEqual(self._post("dispute", dispute).status_code, 303)
+        self.assertEqual(len(self._notes("Chegaram molhadas.")), 1)
+        # Something else said is recorded.
+        self._post("dispute", {**dispute, "note": "E faltou uma caixa."})
+        self.assertEqual(len(self._notes("faltou uma caixa")), 1)
+        self.assertEqual(len(self.move.dunning_portal_request_ids), 4)
