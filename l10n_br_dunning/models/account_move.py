@@ -494,7 +494,7 @@ class AccountMove(models.Model):
         )
 
     def _dunning_portal_installments(self):
-        """[{line, days_overdue, charges, pix, pix_qr_url}] of the open
+        """[{line, days_overdue, charges, pix, pix_late_included, pix_qr_url}] of the open
         installments, oldest first. An agreement's installments carry the
         late charges its term provides (fixed when proposed), an invoice's
         the company's."""
@@ -515,6 +515,7 @@ class AccountMove(models.Model):
                     "amount": amount,
                     "charges": late_charges(amount, late, fine, interest),
                     "pix": pix,
+                    "pix_late_included": bool(pix) and line._dunning_pix_holds_late_charges(pix),
                     "pix_qr_url": line._dunning_pix_qr_url(pix) if pix else False,
                 }
             )

@@ -287,6 +287,14 @@ class AccountMoveLine(models.Model):
             return False
         return bank._get_qr_vals(*args)
 
+    def _dunning_pix_holds_late_charges(self, pix):
+        """Whether paying the Pix code ``pix`` shown for this installment pays
+        its late fee and interest too (a charge the bank computes them on, in
+        l10n_br_dunning_pix): the pages then say they are in the Pix, not that
+        they are mentioned for information. The static code holds the open
+        amount alone."""
+        return False
+
     def _dunning_pix_qr_url(self, pix):
         """The QR code image of a Pix code (``/dunning/qr.png``): the portal shows
         it; an e-mail carries it as an inline image (ir.mail_server.build_email).

@@ -41,6 +41,27 @@ class AccountMoveLine(models.Model):
                 return charge.copy_paste
         return super()._dunning_pix_code()
 
+    def _dunning_pix_holds_late_charges(self, pix):
+        """A charge at the bank holds the late fee and interest where the
+        contracts provide them: in its amount when it was created overdue, and
+        the bank adds them by the day after its due date."""
+        self.ensure_one()
+        charge = (
+            self.env["dunning.pix.charge"]
+            .sudo()
+            .search(
+                [
+                    ("move_line_id", "=", self.id),
+                    ("state", "=", "active"),
+                    ("copy_paste", "=", pix),
+                ],
+                limit=1,
+            )
+        )
+        if charge:
+            return charge._pix_charges_apply(self)
+        return super()._dunning_pix_holds_late_charges(pix)
+
     def _dunning_pix_fallback(self):
         """Why this installment's messages carry the static code although the
         company has a Pix API account (the bank's last error), or False."""

@@ -15,7 +15,7 @@ from unittest.mock import patch
 import requests
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
@@ -613,6 +613,33 @@ class TestDunningPix(DunningCase, HttpCase):
         self._settle()
         self.assertEqual(move.dunning_pix_payment_ids.e2eid, record["endToEndId"])
         self.assertIn(move.payment_state, PAID_STATES)
+
+    def test_the_portal_says_the_late_charges_are_in_the_pix_that_holds_them(self):
+        """Overdue where the contracts provide a fine and interest: the charge
+        the invoice page shows holds them (the bank adds them by the day), so
+        the page says they are in the Pix, not "information only" beside a
+        code that would charge them anyway. With the bank down, the static
+        code holds the open amount alone, and the page says they are for
+        information."""
+        self._static_pix_bank()
+        self._contract_charges()
+        due = fields.Date.context_today(self.env.user) - timedelta(days=20)
+        for down in (False, True):
+            move = self._invoice(self.rj, due, amount=1000.0)
+            move._portal_ensure_token()
+            if down:
+                self.bank.fail_next(3, 503)
+            page = self.url_open(f"/my/invoices/{move.id}?access_token={move.access_token}").text
+            charge = move.dunning_pix_charge_ids.filtered(lambda c: c.state == "active")
+            self.assertEqual(bool(charge), not down)
+            self.assertIn("o_dunning_charges", page)
+            if down:
+                self.assertIn("(information only)", page)
+                self.assertNotIn("are in the Pix code below", page)
+            else:
+                self.assertIn(charge.copy_paste, page)
+                self.assertIn("are in the Pix code below", page)
+                self.assertNotIn("(information only)", page)
 
     def test_bank_down_falls_back_to_the_static_code(self):
         bank = self._static_pix_bank()
