@@ -62,6 +62,14 @@ class TestPixBankEndToEnd(DunningCase, HttpCase):
     def setUp(self):
         super().setUp()
         dunning_pix_charge._BANK_PAUSED.clear()
+        # The bank serves the whole class: what another test charged, paid or
+        # registered there is not this test's (a Pix of another test's charge
+        # would be read by this one's polling).
+        bank = self.bank
+        with bank.lock:
+            for kept in (bank.charges, bank.pix, bank.webhooks, bank.log, bank.notified):
+                kept.clear()
+            bank.violations.clear()
 
     def _line(self, move):
         return move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
