@@ -179,6 +179,15 @@ class DunningCase(AccountTestInvoicingCommon):
             move.action_post()
         return move
 
+    def _freeze_clock(self, moment):
+        """Freeze this test's clock at ``moment`` until the test ends (the
+        server's too: the HTTP requests of a test are served in its process);
+        returns the clock, which ``tick`` and ``move_to`` move."""
+        frozen = freeze_time(moment)
+        clock = frozen.start()
+        self.addCleanup(frozen.stop)
+        return clock
+
     def _run(self, at):
         with freeze_time(at):
             # As the scheduled action does: as the superuser.

@@ -38,9 +38,7 @@ class TestDunningAgreementClauses(DunningCase):
 
     def setUp(self):
         super().setUp()
-        self.frozen = freeze_time(NOW)
-        self.frozen.start()
-        self.addCleanup(self.frozen.stop)
+        self.clock = self._freeze_clock(NOW)
 
     @staticmethod
     def _lines(moves):

@@ -34,9 +34,7 @@ class TestDunningAgreementPortal(DunningCase, HttpCase):
 
     def setUp(self):
         super().setUp()
-        self.frozen = freeze_time(datetime(2026, 12, 15, 13, 0))
-        self.frozen.start()
-        self.addCleanup(self.frozen.stop)
+        self.clock = self._freeze_clock(datetime(2026, 12, 15, 13, 0))
 
     def _url(self, move=None, token=None):
         move = move or self.move

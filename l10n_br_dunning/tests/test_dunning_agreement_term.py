@@ -36,9 +36,7 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
 
     def setUp(self):
         super().setUp()
-        self.frozen = freeze_time(NOW)
-        self.frozen.start()
-        self.addCleanup(self.frozen.stop)
+        self.clock = self._freeze_clock(NOW)
 
     def _lines(self, moves=None):
         moves = moves or self.move

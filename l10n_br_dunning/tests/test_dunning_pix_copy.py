@@ -1,7 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date, datetime
 
-from freezegun import freeze_time
 from lxml import html as lxml_html
 
 from odoo.tests import HttpCase, tagged
@@ -30,9 +29,7 @@ class TestDunningPixCopy(DunningCase, HttpCase):
 
     def setUp(self):
         super().setUp()
-        frozen = freeze_time(datetime(2026, 12, 15, 13, 0))
-        frozen.start()
-        self.addCleanup(frozen.stop)
+        self.clock = self._freeze_clock(datetime(2026, 12, 15, 13, 0))
 
     def _assert_copy_buttons(self, url, codes):
         response = self.url_open(url)

@@ -32,9 +32,7 @@ class TestDunningPortal(DunningCase, HttpCase):
 
     def setUp(self):
         super().setUp()
-        self.frozen = freeze_time(datetime(2026, 12, 15, 13, 0))
-        self.frozen.start()
-        self.addCleanup(self.frozen.stop)
+        self.clock = self._freeze_clock(datetime(2026, 12, 15, 13, 0))
 
     # -- helpers -------------------------------------------------------------------------
     def _page(self, move=None, token=None):
@@ -340,9 +338,7 @@ class TestDunningPortal(DunningCase, HttpCase):
     def test_the_forms_dates_are_the_customers_late_in_the_evening(self):
         # 22:30 in São Paulo is already the 16th in UTC: the page's "paid on"
         # and promise dates speak the customer's date, the one its check uses.
-        self.frozen.stop()
-        self.frozen = freeze_time(datetime(2026, 12, 16, 1, 30))
-        self.frozen.start()
+        self.clock.move_to(datetime(2026, 12, 16, 1, 30))
         html = self._page().text
         self.assertIn('max="2026-12-15"', html)
         self.assertNotIn("2026-12-16", re.search(r'<input[^>]*name="paid_on"[^>]*>', html).group(0))

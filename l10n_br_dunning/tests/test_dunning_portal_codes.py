@@ -2,8 +2,6 @@
 import re
 from datetime import date, datetime, timedelta
 
-from freezegun import freeze_time
-
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import DunningCase
@@ -30,9 +28,7 @@ class TestDunningPortalCodes(DunningCase, HttpCase):
 
     def setUp(self):
         super().setUp()
-        self.frozen = freeze_time(NOW)
-        self.clock = self.frozen.start()
-        self.addCleanup(self.frozen.stop)
+        self.clock = self._freeze_clock(NOW)
 
     def _url(self, move=None):
         move = move or self.move

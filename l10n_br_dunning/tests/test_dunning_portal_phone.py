@@ -2,7 +2,6 @@
 import re
 from datetime import date, datetime
 
-from freezegun import freeze_time
 from lxml import html as lxml_html
 
 from odoo.tests import HttpCase, tagged
@@ -29,9 +28,7 @@ class TestDunningPortalPhone(DunningCase, HttpCase):
 
     def setUp(self):
         super().setUp()
-        frozen = freeze_time(datetime(2026, 12, 15, 13, 0))
-        frozen.start()
-        self.addCleanup(frozen.stop)
+        self.clock = self._freeze_clock(datetime(2026, 12, 15, 13, 0))
 
     def _post(self, action, data, files=None):
         page = self.url_open(f"/my/invoices/{self.move.id}?access_token={self.move.access_token}")

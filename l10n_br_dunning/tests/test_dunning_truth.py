@@ -773,9 +773,7 @@ class TestDunningPortalTwoCompanies(DunningCase, HttpCase):
 
     def setUp(self):
         super().setUp()
-        frozen = freeze_time(datetime(2026, 12, 10, 15, 0))
-        frozen.start()
-        self.addCleanup(frozen.stop)
+        self.clock = self._freeze_clock(datetime(2026, 12, 10, 15, 0))
         self.authenticate(self.user.login, self.user.login)
 
     def test_the_preferences_page_speaks_for_the_company_chosen(self):
