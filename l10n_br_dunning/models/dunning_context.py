@@ -171,9 +171,9 @@ class PlanningContext:
     def calendar(self, company, partner):
         """Business days of ``partner`` (a commercial partner) for ``company``:
         national and state holidays, the company's extra days and those of the
-        customer's city."""
+        customer's city (``res.partner._dunning_city``)."""
         state = partner._dunning_state(company)
-        city = partner.city_id.id if "city_id" in partner._fields else False
+        city = partner._dunning_city()
         key = (company.id, state, city)
         if key not in self._calendars:
             days_off = self.env["dunning.holiday"]._dunning_days_off(company.id)

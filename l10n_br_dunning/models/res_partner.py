@@ -9,12 +9,13 @@ from lxml import etree
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, html2plaintext
+from odoo.tools import SQL, html2plaintext, ormcache
 from odoo.tools.misc import babel_locale_parse, hmac
 
 from odoo.addons.sms_gateway.tools.segments import transliterate as gsm7_text
 
 from ..tools import best_hour, pages, reply_reader
+from ..tools.business_calendar import city_key
 from ..tools.channels import usable_email
 from ..tools.payer_profile import average_days_late, payer_class
 from ..tools.portal_codes import mask_email, mask_phone
@@ -188,6 +189,32 @@ class ResPartner(models.Model):
             return company.partner_id.state_id.code or None
         return None
 
+    def _dunning_city(self):
+        """The customer's city (a ``res.city`` id) for municipal holidays: the
+        one chosen on their address, else the city of their state whose name
+        is the address's city as written (a customer imported with the name
+        only: "Sao Paulo", accents, case and spaces aside); else False."""
+        self.ensure_one()
+        if self.city_id:
+            return self.city_id.id
+        key = city_key(self.city)
+        if not (key and self.state_id):
+            return False
+        return self._dunning_cities_of_state(self.state_id.id).get(key, False)
+
+    @api.model
+    @ormcache("state_id")
+    def _dunning_cities_of_state(self, state_id):
+        """{``city_key`` of a name: city id} of the state's cities (the IBGE
+        list l10n_br ships), read once per process; a name two cities of the
+        state share is no one's."""
+        found = {}
+        cities = self.env["res.city"].sudo().search_read([("state_id", "=", state_id)], ["name"])
+        for city in cities:
+            key = city_key(city["name"])
+            found[key] = False if key in found else city["id"]
+        return found
+
     def _dunning_today(self, company, now=None):
         """The customer's date now (or at ``now``, aware; else at the run's
         moment a message is rendered for, ``dunning_now``): what every page,
@@ -287,7 +314,7 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        replan = {"dunning_policy_id", "dunning_excluded", "tz", "state_id", "city_id"}
+        replan = {"dunning_policy_id", "dunning_excluded", "tz", "state_id", "city_id", "city"}
         if (replan | {"dunning_preferred_hours"}) & set(vals):
             self.env["account.move.line"].sudo()._dunning_replan_partners(
                 self.commercial_partner_id

@@ -15,6 +15,7 @@ from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.sms_gateway.tools.tests.provider_stand_in import StandInProvider
 
+from ..models.dunning_context import UTC, PlanningContext
 from .common import DunningCase
 
 
@@ -375,6 +376,50 @@ class TestDunningOneDefinition(DunningCase):
             self.assertEqual(statement["lines"][0]["days_overdue"], 2)
             portal = move._dunning_portal_installments()
             self.assertEqual(portal[0]["days_overdue"], 2)
+
+    def test_municipal_holiday_of_a_customer_imported_with_the_city_s_name(self):
+        """A customer imported with the city written ("Sao Paulo", no accent)
+        but none chosen from the list: São Paulo's anniversary (Monday
+        25/1/2027) is a holiday for them too. Before, the installment due that
+        day counted as late from the holiday itself (a day of fine and
+        interest), and the window was open for a reminder that day."""
+        city = self.env["res.city"].search(
+            [("name", "=", "São Paulo"), ("state_id.code", "=", "SP")], limit=1
+        )
+        self.env["dunning.holiday"].create(
+            {"name": "Aniversário de São Paulo", "date": date(2027, 1, 25), "city_id": city.id}
+        )
+        imported = self._customer(
+            "Cliente Importado", "base.state_br_sp", False, "(11) 98111-2222", city="Campinas"
+        )
+        self.assertFalse(imported.city_id)
+        move = self._invoice(imported, date(2027, 1, 25))
+        line = move.line_ids.filtered(lambda item: item.account_type == "asset_receivable")
+        self.assertEqual(line.dunning_due_effective, date(2027, 1, 25), "Campinas: a workday")
+        imported.city = " sao  PAULO "  # as a spreadsheet writes it
+        self.assertFalse(imported.city_id)
+        self.env.flush_all()
+        self.assertEqual(line.dunning_due_effective, date(2027, 1, 26))
+        with freeze_time(datetime(2027, 1, 25, 15, 0)):  # Monday, 12:00 in São Paulo
+            context = PlanningContext(self.env)
+            self.assertEqual(
+                context.next_allowed(self.company, imported, datetime.now(UTC)),
+                datetime(2027, 1, 26, 12, 0, tzinfo=UTC),
+            )
+        with freeze_time(datetime(2027, 1, 26, 15, 0)):  # Tuesday, 12:00 in São Paulo
+            move.invalidate_recordset(["dunning_days_overdue"])
+            self.assertEqual(move.dunning_days_overdue, 0)
+            row = self.env["dunning.dashboard"].search(
+                [("partner_id", "=", imported.id), ("company_id", "=", self.company.id)]
+            )
+            self.assertEqual(row.oldest_days_overdue, 0)
+            self.assertEqual(row.overdue, 0.0)
+            [item] = move._dunning_portal_installments()
+            self.assertEqual((item["days_overdue"], item["charges"].fine), (0, 0.0))
+        # A city of another state with the same name is not São Paulo's.
+        imported.state_id = self.env.ref("base.state_br_rj")
+        self.env.flush_all()
+        self.assertEqual(line.dunning_due_effective, date(2027, 1, 25))
 
     def test_a_holiday_added_moved_or_removed_counts_at_once(self):
         """The company's extra days off are read once per process: one added

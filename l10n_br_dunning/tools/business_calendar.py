@@ -9,6 +9,7 @@ at noon that day at the earliest. Municipal holidays and commemorative dates
 are passed in as ``extra_days``.
 """
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from functools import lru_cache
@@ -44,6 +45,15 @@ BANKS_OPEN_ON = frozenset({"Public Servant's Day"})
 # Optional holidays of the package on which banks open late: business days,
 # with no contact before that hour (the package marks the whole day).
 LATE_OPENINGS = {"Ash Wednesday": time(12, 0)}
+
+
+def city_key(name):
+    """A city's name as written anywhere ("São Paulo", " sao  PAULO " from a
+    spreadsheet), reduced to what tells it apart: no accents, case nor extra
+    spaces; "" for no name."""
+    letters = unicodedata.normalize("NFKD", name or "")
+    plain = "".join(char for char in letters if not unicodedata.combining(char))
+    return " ".join(plain.casefold().split())
 
 
 class BusinessCalendar:

@@ -9,6 +9,7 @@ from ..business_calendar import (
     SendWindow,
     WindowError,
     check_company_window,
+    city_key,
     customer_tz,
     legal_window,
     valid_tz,
@@ -299,3 +300,9 @@ def test_a_window_allows_only_the_parts_it_has():
     assert not day_only.allows("evening")
     assert SendWindow(start=time(8), end=time(20)).allows("evening")
     assert not SendWindow(start=time(13), end=time(18)).allows("morning")
+
+
+def test_a_city_s_name_as_a_spreadsheet_writes_it_is_the_city():
+    assert city_key(" sao  PAULO ") == city_key("São Paulo") == "sao paulo"
+    assert city_key("Embu-Guaçu") == "embu-guacu"
+    assert city_key(None) == city_key("  ") == ""
