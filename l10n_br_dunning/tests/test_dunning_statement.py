@@ -84,3 +84,35 @@ class TestDunningStatement(DunningCase):
         after = " ".join(lines[start + 5 :])
         self.assertIn("CNPJ/CPF 15.881.399/0001-34", after)
         self.assertIn("Date: 12/15/2026", after)
+
+    def _closing(self, partner, start="If you have already paid"):
+        """The statement's closing sentence (how to reach the company), as read."""
+        html, _ = self.env["ir.actions.report"]._render_qweb_html(
+            "l10n_br_dunning.report_dunning_statement", partner.ids
+        )
+        text = " ".join(self._text(html.decode()).split())
+        return text[text.index(start) :]
+
+    def test_the_closing_names_each_way_to_reach_the_company(self):
+        """The phone and the e-mail are told apart, and nothing dangles when
+        one or both are missing (they read "contact us: cobranca@aurora.example
+        (11) 3333-4444." and "contact us: cobranca@aurora.example .")."""
+        self._invoice(self.sp, date(2026, 12, 10), 250.0)
+        partner = self.company.partner_id
+        partner.phone = "(11) 3333-4444"
+        self.assertIn(
+            "contact us: phone (11) 3333-4444, e-mail cobranca@aurora.example.",
+            self._closing(self.sp),
+        )
+        self._load_portuguese()
+        self.sp.lang = "pt_BR"
+        self.assertIn(
+            "fale conosco: telefone (11) 3333-4444, e-mail cobranca@aurora.example.",
+            self._closing(self.sp, "Se você já pagou"),
+        )
+        self.sp.lang = "en_US"
+        partner.phone = False
+        self.assertIn("contact us: e-mail cobranca@aurora.example.", self._closing(self.sp))
+        partner.email = False
+        closing = self._closing(self.sp)
+        self.assertTrue(closing.endswith("on a payment plan, contact us."), closing)
