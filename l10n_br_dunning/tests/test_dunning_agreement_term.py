@@ -278,6 +278,25 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         url = f"/my/agreements/{agreement.id}?access_token={agreement.access_token}"
         return agreement, url, f"/my/agreements/{agreement.id}/accept"
 
+    def test_the_e_mails_sign_with_the_address_once(self):
+        """The signature of the agreement's e-mails gives the company's name, its
+        CNPJ and its address, the name once: the address is the one every
+        collection document prints under the name (``_dunning_address_inline``),
+        not Odoo's, which starts with the company's name again ("Aurora Ltda,
+        Rua Augusta, 1500...")."""
+        agreement, _url, _accept = self._sent_for_acceptance()
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", "dunning.agreement"), ("res_id", "=", agreement.id)])
+        )
+        self.assertEqual(len(mail), 1)
+        text = " ".join(self._text(mail.body_html).split())
+        signature = text[text.index("Kind regards,") :]
+        self.assertIn("15.881.399/0001-34", signature)
+        self.assertIn("Rua Augusta, 1500, São Paulo", signature)
+        self.assertNotIn(f"{self.company.name}, Rua Augusta", text)
+
     def test_an_acceptance_refused_anyway_sends_no_code(self):
         """A term not the one shown, an agreement accepted already (the form sent
         twice), a cancelled proposal (an old link): refused with the reason
