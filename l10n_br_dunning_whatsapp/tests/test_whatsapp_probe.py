@@ -201,6 +201,42 @@ class TestWhatsappProbe(WhatsappStandInMixin, DunningCase, HttpCase):
         self.assertIn("131026", wa.reason)
         self.assertEqual(len(self._events(other, channel="sms", origin="fallback")), 1)
 
+    def test_a_rate_limit_reported_failed_goes_again_not_by_sms(self):
+        """Meta's "failed" with 131056 (too many messages to this customer) asks
+        to wait: the WhatsApp goes again later and no SMS doubles it; a customer
+        outside the 24 hours (131047) or a template missing (132001) is final:
+        the SMS goes once instead and the WhatsApp is not tried again."""
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self._send_queue()
+        event = self._events(move, channel="whatsapp")
+        message = event.whatsapp_message_id
+        first = message.provider_message_id
+        self._status(message, "failed", errors=[{"code": 131056, "title": "Pair rate limit"}])
+        self.assertEqual(message.state, "outgoing")
+        self.assertEqual(event.state, "queued")
+        self.assertFalse(self._events(move, channel="sms", origin="fallback"))
+        with freeze_time(D3_RUN + timedelta(hours=2)):
+            self.env["whatsapp.message"].sudo()._cron_send()
+        self.assertEqual(message.state, "sent", message.error_detail)
+        self.assertNotEqual(message.provider_message_id, first)
+        self.assertEqual(len(self.stand_in.accepted), 2)
+        for code, partner in ((131047, self.rj), (132001, self.manaus)):
+            with self.subTest(code=code):
+                self.env["whatsapp.consent"]._grant(
+                    partner, partner.mobile, "portal", company=self.company
+                )
+                other = self._invoice(partner, DUE, 50.0)
+                self._run(D3_RUN + timedelta(minutes=10))
+                self._send_queue()
+                wa = self._events(other, channel="whatsapp")
+                self._status(wa.whatsapp_message_id, "failed", errors=[{"code": code}])
+                self.assertEqual(wa.whatsapp_message_id.state, "failed")
+                self.assertFalse(wa.whatsapp_message_id.next_try)
+                self.assertEqual(wa.state, "failed")
+                self.assertIn(str(code), wa.reason)
+                self.assertEqual(len(self._events(other, channel="sms", origin="fallback")), 1)
+
     # -- provider trouble ----------------------------------------------------------------
     def test_a_timeout_is_unknown_never_resent_nor_doubled_by_sms(self):
         move = self._invoice(self.sp, DUE)

@@ -356,7 +356,10 @@ class WhatsappMessage(models.Model):
     @api.model
     def _apply_reports(self, account, reports):
         """Status reports of ``account``: each message moves forward only (a
-        late "delivered" after "read" changes nothing), "read" is recorded."""
+        late "delivered" after "read" changes nothing), "read" is recorded. A
+        message that failed only because the provider asked to slow down (a
+        rate limit) goes back to the queue, as a 429 does (``_retry_values``);
+        the reports of that attempt change nothing after."""
         ids = [r.provider_id for r in reports if r.provider_id]
         uuids = [r.uuid for r in reports if r.uuid]
         messages = self.search(
@@ -373,6 +376,7 @@ class WhatsappMessage(models.Model):
         now = fields.Datetime.now()
         touched = self.browse()
         newly_failed = set()
+        retry_at = []
         for report in reports:
             message = by_id.get(report.provider_id) or by_uuid.get(report.uuid)
             if not message:
@@ -380,7 +384,26 @@ class WhatsappMessage(models.Model):
                     "WhatsApp status for an unknown message on account %s: %s", account.id, report
                 )
                 continue
+            if message._report_of_an_earlier_attempt(report):
+                continue
             state = REPORT_STATE.get(report.status, "sent")
+            if state == "failed" and getattr(report, "failure_type", "") == providers.THROTTLED:
+                if message.state in ("sent", "unknown"):
+                    values, next_try = message._retry_values(
+                        account,
+                        providers.SendResult(
+                            message.uuid, providers.RETRY, detail=report.detail, throttled=True
+                        ),
+                        now,
+                    )
+                    if next_try:
+                        values["state"] = "outgoing"
+                        retry_at.append(next_try)
+                    else:
+                        newly_failed.add(message.id)
+                    message.write(values)
+                    touched |= message
+                continue
             values = {}
             if state == "read" and not message.read_at:
                 values["read_at"] = now
@@ -402,7 +425,20 @@ class WhatsappMessage(models.Model):
                 touched |= message
         touched._sync_notifications()
         touched.filtered(lambda message: message.id in newly_failed)._on_failed()
+        if retry_at:
+            self._queue_trigger(min(retry_at))
         return touched
+
+    def _report_of_an_earlier_attempt(self, report):
+        """Whether ``report`` speaks of an attempt of this message that is over:
+        the one a rate limit sent back to the queue (the message waits with its
+        id), or one before the message went again (it has another id now)."""
+        self.ensure_one()
+        if not report.provider_id or not self.provider_message_id:
+            return False
+        if self.state == "outgoing":
+            return report.provider_id == self.provider_message_id
+        return report.provider_id != self.provider_message_id
 
     def _on_failed(self):
         """These messages failed for good (refused, undelivered): a hook for

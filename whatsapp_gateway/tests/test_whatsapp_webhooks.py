@@ -108,6 +108,54 @@ class TestWhatsappWebhooks(WhatsappStandInMixin, HttpCase):
         self.assertIn("131026", message.error_detail)
         self.assertEqual(message.notification_id.notification_status, "exception")
 
+    def test_a_rate_limited_failure_goes_again_later_and_its_old_reports_are_ignored(self):
+        """Meta reports a message failed for a rate limit (130429 the number's
+        throughput, 131056 too many to the same customer) with "wait and
+        retry": it goes back to the queue for later, as a 429 does, instead of
+        failing for good; the reports of that first attempt change nothing after."""
+        for code in (130429, 131056):
+            with self.subTest(code=code):
+                message = self._sent_message()
+                first = message.provider_message_id
+                failed = {
+                    "id": first,
+                    "status": "failed",
+                    "errors": [{"code": code, "title": "Rate limit hit"}],
+                }
+                self.assertEqual(self._post_meta(meta_payload([failed])).status_code, 200)
+                message.invalidate_recordset()
+                self.assertEqual(message.state, "outgoing")
+                self.assertIn(str(code), message.error_detail)
+                self.assertTrue(message.next_try)
+                self.assertEqual(message.notification_id.notification_status, "ready")
+                # The same report again, then a late "sent" of that attempt.
+                self._post_meta(meta_payload([failed, {"id": first, "status": "sent"}]))
+                message.invalidate_recordset()
+                self.assertEqual(message.state, "outgoing")
+                message.next_try = False
+                self.env["whatsapp.message"]._cron_send()
+                self.assertEqual(message.state, "sent", message.error_detail)
+                self.assertNotEqual(message.provider_message_id, first)
+                # The first attempt's failure delivered again, found by our reference.
+                failed["biz_opaque_callback_data"] = message.uuid
+                self._post_meta(meta_payload([failed]))
+                message.invalidate_recordset()
+                self.assertEqual(message.state, "sent")
+
+    def test_a_failure_that_is_no_rate_limit_is_final(self):
+        for code in (131047, 131026, 132001):
+            with self.subTest(code=code):
+                message = self._sent_message()
+                failed = {
+                    "id": message.provider_message_id,
+                    "status": "failed",
+                    "errors": [{"code": code, "title": "Refused"}],
+                }
+                self._post_meta(meta_payload([failed]))
+                message.invalidate_recordset()
+                self.assertEqual(message.state, "failed")
+                self.assertFalse(message.next_try)
+
     @mute_logger("odoo.addons.whatsapp_gateway.controllers.main", "odoo.http")
     def test_forged_or_tampered_calls_change_nothing(self):
         message = self._sent_message()
@@ -417,6 +465,38 @@ class TestWhatsappWebhooks(WhatsappStandInMixin, HttpCase):
         response = self.url_open(url, data=form, headers={"X-Twilio-Signature": signature})
         self.assertEqual(response.status_code, 200)
         self.assertIn("<Response/>", response.text)
+
+    def test_twilio_rate_limited_callback_goes_again_later(self):
+        """Twilio's status callback (signed over the URL with our reference and
+        the sorted form) saying 63018, the sender's rate limit: back to the
+        queue; 63016 (outside the 24 hours) fails for good."""
+        account = self._create_account("twilio", rate_limit=0)
+        template = self._create_template(account)
+        for code, state in (("63018", "outgoing"), ("63016", "failed")):
+            with self.subTest(code=code):
+                message = self._queue(template)
+                self.env["whatsapp.message"]._cron_send()
+                self.assertEqual(message.state, "sent", message.error_detail)
+                url = f"{self._url(account)}?ref={message.uuid}"
+                form = {
+                    "MessageSid": message.provider_message_id,
+                    "MessageStatus": "failed",
+                    "ErrorCode": code,
+                    "ErrorMessage": "Refused",
+                    "To": f"whatsapp:{NUMBER}",
+                }
+                payload = account.get_base_url() + url
+                payload += "".join(f"{k}{form[k]}" for k in sorted(form))
+                digest = hmac.new(
+                    self.stand_in.auth_token.encode(), payload.encode(), hashlib.sha1
+                ).digest()
+                response = self.url_open(
+                    url, data=form, headers={"X-Twilio-Signature": base64.b64encode(digest)}
+                )
+                self.assertEqual(response.status_code, 200)
+                message.invalidate_recordset()
+                self.assertEqual(message.state, state)
+                self.assertIn(code, message.error_detail)
 
     @mute_logger("odoo.addons.whatsapp_gateway.controllers.main", "odoo.http")
     def test_zenvia_and_infobip_secret(self):

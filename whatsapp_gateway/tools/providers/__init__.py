@@ -27,6 +27,7 @@ from .base import (
     RETRY,
     SENT,
     TEMPLATE,
+    THROTTLED,
     UNDELIVERED,
     UNKNOWN,
     WINDOW,

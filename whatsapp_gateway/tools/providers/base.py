@@ -29,7 +29,6 @@ ProviderError = sms.ProviderError
 WebhookError = sms.WebhookError
 WebhookRequest = sms.WebhookRequest
 SendResult = sms.SendResult
-StatusReport = sms.StatusReport
 secrets_match = sms.secrets_match
 require_keys = sms.base.require_keys
 # A webhook payload's values, of the shape the provider sends or WebhookError.
@@ -98,6 +97,15 @@ class TemplateInfo:
     category: str = ""
     reason: str = ""
     provider_id: str = ""
+
+
+@dataclass
+class StatusReport(sms.StatusReport):
+    """A status report; a failed one says why as a send's refusal does
+    (``failure_type``, empty when the provider gave no known code): THROTTLED
+    means the provider asked to wait and try again, not that it refused."""
+
+    failure_type: str = ""
 
 
 @dataclass

@@ -263,11 +263,13 @@ def _status(status):
     if not isinstance(status, dict):
         raise WebhookError("status is not an object")
     provider_id, state = require_text(status, "id", "status")
-    detail = ""
+    detail = kind = ""
     errors = status.get("errors") or []
     if errors and isinstance(errors[0], dict):
         error = errors[0]
-        detail = f"Meta {error.get('code', '')}: {error.get('title') or error.get('message', '')}"
+        code = str(error.get("code", ""))
+        detail = f"Meta {code}: {error.get('title') or error.get('message', '')}"
+        kind = ERROR_CODES.get(int(code) if code.isdigit() else None, "")
     pricing = status.get("pricing")
     if isinstance(pricing, dict) and pricing.get("category"):
         detail = detail or f"{pricing.get('category')} ({pricing.get('pricing_model', '')})"
@@ -276,6 +278,7 @@ def _status(status):
         provider_id=provider_id,
         uuid=webhook_text(status, "biz_opaque_callback_data"),
         detail=detail,
+        failure_type=kind,
     )
 
 

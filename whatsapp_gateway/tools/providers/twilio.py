@@ -142,15 +142,15 @@ class TwilioWhatsappProvider(WhatsappProvider, sms.TwilioProvider):
             raise WebhookError("missing MessageSid")
         events = Events()
         if form.get("MessageStatus") and form.get("MessageStatus") != "received":
-            detail = form.get("ErrorCode") or ""
-            if detail:
-                detail = f"Twilio {detail}: {form.get('ErrorMessage', '')}".strip(": ")
+            code = form.get("ErrorCode") or ""
+            detail = f"Twilio {code}: {form.get('ErrorMessage', '')}".strip(": ") if code else ""
             events.statuses.append(
                 StatusReport(
                     STATUSES.get(form["MessageStatus"], ACCEPTED),
                     provider_id=form["MessageSid"],
                     uuid=query_param(request.url, "ref") or "",
                     detail=detail,
+                    failure_type=ERROR_CODES.get(int(code) if code.isdigit() else None, ""),
                 )
             )
         elif form.get("From"):

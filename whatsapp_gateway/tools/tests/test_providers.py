@@ -331,6 +331,28 @@ def test_meta_signature_accepted_and_one_byte_change_refused(stand_in):
     assert not client.authenticate(request, APP_SECRET)
 
 
+@pytest.mark.parametrize(
+    "code, kind",
+    [
+        (130429, providers.THROTTLED),
+        ("131056", providers.THROTTLED),
+        (131047, providers.WINDOW),
+        (132001, providers.TEMPLATE),
+        (131026, providers.NUMBER),
+        (999999, ""),
+    ],
+)
+def test_meta_failed_status_says_why(stand_in, code, kind):
+    """A failed status carries its error's meaning, a rate limit (wait and
+    retry) apart from a refusal; Meta writes the code as a number."""
+    payload = json.loads(json.dumps(META_STATUS))
+    payload["entry"][0]["changes"][0]["value"]["statuses"][2]["errors"][0]["code"] = code
+    events = provider("meta", stand_in).parse_events(signed_meta(json.dumps(payload).encode()))
+    failed = events.statuses[2]
+    assert (failed.status, failed.failure_type) == (providers.UNDELIVERED, kind)
+    assert str(code) in failed.detail
+
+
 def test_meta_events(stand_in):
     events = provider("meta", stand_in).parse_events(signed_meta(json.dumps(META_STATUS).encode()))
     assert [(s.provider_id, s.status) for s in events.statuses] == [
