@@ -181,6 +181,35 @@ class WhatsappAccount(models.Model):
             templates._set_status(info)
         for inbound in events.inbound:
             self._process_inbound(inbound)
+        for number_id, elsewhere in events.elsewhere.items():
+            account = self._same_app_account(number_id)
+            if account:
+                account._in_staff_lang()._process_events(elsewhere)
+            else:
+                _logger.info(
+                    "WhatsApp account %s received a notification for number %s, "
+                    "of no account of the same app: ignored",
+                    self.id,
+                    number_id,
+                )
+
+    def _same_app_account(self, phone_number_id):
+        """The active Meta account of number ``phone_number_id`` signed by this
+        account's app (the same app secret): Meta posts every number of an app
+        to the app's one callback URL, whichever company's account it is."""
+        self.ensure_one()
+        if not self.app_secret:
+            return self.browse()
+        candidates = self.sudo().search(
+            [
+                ("provider", "=", "meta"),
+                ("phone_number_id", "=", phone_number_id),
+                ("id", "!=", self.id),
+            ]
+        )
+        return candidates.filtered(
+            lambda account: providers.secrets_match(account.app_secret, self.app_secret)
+        )[:1]
 
     def _last_written(self, number, partners):
         """Which of ``partners`` this account last sent a WhatsApp message to

@@ -375,6 +375,41 @@ class TestWhatsappWebhooks(WhatsappStandInMixin, HttpCase):
         )
         self.assertFalse(self.customer.activity_ids)
 
+    def test_one_meta_app_for_two_companies_reaches_each_companys_account(self):
+        """Meta posts every number of an app to the app's one callback URL:
+        company B's number on the same app (same app secret) has its
+        customers' messages and its statuses posted to company A's address.
+        They are B's: recorded and acted on for B's account, never A's; a
+        number whose account signs with another app's secret is not reached."""
+        company_b = self.env["res.company"].create({"name": "Distribuidora Beta Ltda"})
+        self.env["whatsapp.consent"]._grant(self.customer, NUMBER, "portal", company=company_b)
+        account_b = self._create_account("meta", company=company_b, phone_number_id="2222222222")
+        template_b = self._create_template(account_b)
+        sent_b = self._queue(template_b)
+        self.env["whatsapp.message"]._cron_send()
+        self.assertEqual(sent_b.state, "sent", sent_b.error_detail)
+        other_app = self._create_account(
+            "meta", company=company_b, phone_number_id="3333333333", app_secret="another-app"
+        )
+        reply = {"from": NUMBER[1:], "id": "wamid.BETA", "type": "text", "text": {"body": "SAIR"}}
+        payload = meta_payload([{"id": sent_b.provider_message_id, "status": "read"}], [reply])
+        payload["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] = "2222222222"
+        stray = json.loads(json.dumps(payload))
+        stray["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] = "3333333333"
+        stray["entry"][0]["changes"][0]["value"]["messages"][0]["id"] = "wamid.STRAY"
+        payload["entry"].append(stray["entry"][0])
+        self.assertEqual(self._post_meta(payload).status_code, 200)
+        self.env.invalidate_all()
+        self.assertEqual(sent_b.state, "read")
+        received = self.env["whatsapp.message"].search([("direction", "=", "in")])
+        self.assertEqual(received.account_id, account_b)
+        self.assertEqual(received.provider_message_id, "wamid.BETA")
+        consents = self.env["whatsapp.consent"].search([("partner_id", "=", self.customer.id)])
+        by_company = {c.company_id: c.state for c in consents}
+        self.assertEqual(by_company[company_b], "revoked")
+        self.assertEqual(by_company[self.account.company_id], "granted")
+        self.assertFalse(other_app.message_count)
+
     def test_sair_withdraws_the_consent(self):
         message = {
             "from": NUMBER[1:],

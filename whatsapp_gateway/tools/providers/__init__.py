@@ -43,6 +43,7 @@ from .base import (
     WebhookRequest,
     WhatsappProvider,
     hub_signature,
+    secrets_match,
     template_status,
 )
 from .infobip import InfobipWhatsappProvider

@@ -146,6 +146,9 @@ class Events:
     statuses: list = field(default_factory=list)  # StatusReport (READ among the statuses)
     inbound: list = field(default_factory=list)  # InboundWhatsapp
     templates: list = field(default_factory=list)  # (name, language, TemplateInfo)
+    # What the same call carries for other numbers of the provider's app (Meta
+    # posts every number of an app to its one URL): {phone number id: Events}.
+    elsewhere: dict = field(default_factory=dict)
 
 
 def hub_signature(body, secret):

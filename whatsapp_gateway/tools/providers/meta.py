@@ -205,26 +205,28 @@ class MetaProvider(WhatsappProvider):
                     if not other_waba:
                         events.templates.append(event)
                     continue
-                # One app (one secret) may serve several numbers: what another
-                # number received is not this account's.
+                # One app (one secret, one callback URL) may serve several
+                # numbers: what another number received is not this account's,
+                # it is set apart under that number's id.
                 metadata = webhook_object(value, "metadata")
                 number_id = webhook_text(metadata, "phone_number_id")
+                target = events
                 if (
                     number_id
                     and self.config.phone_number_id
                     and (number_id != self.config.phone_number_id)
                 ):
-                    continue
+                    target = events.elsewhere.setdefault(number_id, Events())
                 names = {
                     webhook_text(c, "wa_id"): webhook_text(webhook_object(c, "profile"), "name")
                     for c in webhook_list(value, "contacts")
                 }
                 for status in webhook_list(value, "statuses"):
-                    events.statuses.append(_status(status))
+                    target.statuses.append(_status(status))
                 for message in webhook_list(value, "messages"):
                     inbound = _inbound(message, names)
                     if inbound is not None:
-                        events.inbound.append(inbound)
+                        target.inbound.append(inbound)
         return events
 
 

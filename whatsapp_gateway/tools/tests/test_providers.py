@@ -353,6 +353,18 @@ def test_meta_failed_status_says_why(stand_in, code, kind):
     assert str(code) in failed.detail
 
 
+def test_meta_events_of_another_number_of_the_app_are_set_apart(stand_in):
+    """Meta posts every number of an app to one URL: another number's statuses
+    and messages are not this account's, they are kept under that number."""
+    payload = json.loads(json.dumps(META_STATUS))
+    payload["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] = "2222222222"
+    events = provider("meta", stand_in).parse_events(signed_meta(json.dumps(payload).encode()))
+    assert not events.statuses and not events.inbound
+    other = events.elsewhere["2222222222"]
+    assert [s.provider_id for s in other.statuses] == ["wamid.A", "wamid.A", "wamid.B"]
+    assert [m.body for m in other.inbound] == ["SAIR"]
+
+
 def test_meta_events(stand_in):
     events = provider("meta", stand_in).parse_events(signed_meta(json.dumps(META_STATUS).encode()))
     assert [(s.provider_id, s.status) for s in events.statuses] == [
