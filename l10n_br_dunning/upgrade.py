@@ -127,11 +127,17 @@ def refresh_untouched_templates(env, shipped=None):
     env.registry.clear_cache()
     if refreshed:
         _logger.info("Templates brought to this version's wording: %s", ", ".join(refreshed))
-    if kept:
+    # An upgrade runs this once per version it crosses, on one cursor: each
+    # edited template is named once (five identical warnings read as five
+    # problems).
+    named = env.cr.cache.setdefault("l10n_br_dunning.kept_templates", set())
+    unnamed = [xmlid for xmlid in kept if xmlid not in named]
+    if unnamed:
+        named.update(unnamed)
         _logger.warning(
             "Templates edited in this database keep their text (compare them with this "
             "version's wording): %s",
-            ", ".join(kept),
+            ", ".join(unnamed),
         )
     return refreshed, kept
 

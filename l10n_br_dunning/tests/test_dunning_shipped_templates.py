@@ -127,3 +127,24 @@ class TestDunningShippedTemplates(DunningCase):
             upgrade.refresh_untouched_templates(self.env),
             ([], ["l10n_br_dunning.mail_template_dunning_final"]),
         )
+
+    def test_an_upgrade_names_an_edited_template_once(self):
+        """An upgrade from 18.0.1.3.0 runs the refresh of each later version
+        (1.5.0, 1.6.0, 1.7.0, 1.12.0...): the log named the same edited
+        template once for each, five identical warnings an administrator took
+        for five problems. It is named once per upgrade; each run still
+        returns it, and leaves it as the person wrote it."""
+        edited = dict(
+            OLD_OVERDUE_SMS, pt_BR=OLD_OVERDUE_SMS["pt_BR"].replace("ignore", "desconsidere")
+        )
+        self._write(self.overdue, "body", edited)
+        overdue = "l10n_br_dunning.sms_template_dunning_overdue"
+        # The tests share a cursor, an upgrade has its own: start as one does.
+        self.env.cr.cache.pop("l10n_br_dunning.kept_templates", None)
+        with self.assertLogs("odoo.addons.l10n_br_dunning.upgrade", "INFO") as logs:
+            for _version in range(4):
+                self.assertEqual(upgrade.refresh_untouched_templates(self.env), ([], [overdue]))
+        warnings = [line for line in logs.output if line.startswith("WARNING")]
+        self.assertEqual(len(warnings), 1, logs.output)
+        self.assertIn(overdue, warnings[0])
+        self.assertEqual(self._texts(self.overdue, "body"), edited)
