@@ -3,7 +3,7 @@
     "name": "Brazilian Dunning (Régua de Cobrança)",
     "summary": "Reminds customers before, on and after the due date by e-mail, "
     "SMS, phone call and letter, the Brazilian way",
-    "version": "18.0.1.14.0",
+    "version": "18.0.1.15.0",
     "category": "Accounting/Accounting",
     "author": "Régua de Cobrança contributors",
     "maintainers": [],
@@ -25,6 +25,7 @@
         "data/mail_template_data.xml",
         "data/mail_template_agreement_data.xml",
         "data/sms_template_data.xml",
+        "data/dunning_added_templates.xml",
         "data/dunning_policy_data.xml",
         "data/ir_cron_data.xml",
         "views/dunning_policy_views.xml",

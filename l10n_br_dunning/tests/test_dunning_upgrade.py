@@ -60,6 +60,39 @@ class TestDunningUpgrade(DunningCase):
         self.assertEqual(upgrade.create_added_templates(self.env, "18.0.1.2.0"), [SMS_THANKS])
         self.assertTrue(self.env.ref(SMS_THANKS).body)
 
+    def test_an_upgrade_from_1_0_creates_the_agreement_templates_before_their_stages(self):
+        """A database installed at 18.0.1.0.0 (before agreements) stopped its
+        upgrade at dunning_policy_data.xml: the agreements' stages name their
+        templates, which forcecreate="0" kept the loader from creating, and
+        the templates a later version ships were created only after the data
+        files ("External ID not found: ...agreement_reminder"). They are
+        created before the stages are loaded."""
+        reminder = "l10n_br_dunning.mail_template_dunning_agreement_reminder"
+        # The database as 18.0.1.0.0 left it: no agreement templates, no stage.
+        self._delete(reminder)
+        self.env["ir.model.data"].search(
+            [("module", "=", "l10n_br_dunning"), ("name", "=", "dunning_stage_agreement_reminder")]
+        ).unlink()
+        self.env.cr.execute(
+            "UPDATE ir_module_module SET latest_version = '18.0.1.0.0' "
+            "WHERE name = 'l10n_br_dunning'"
+        )
+        manifest = self.env["ir.module.module"].get_module_info("l10n_br_dunning")
+        files = manifest["data"][: manifest["data"].index("data/dunning_policy_data.xml") + 1]
+        for path in files:  # as the upgrade does: as the superuser
+            convert_file(self.env(su=True), "l10n_br_dunning", path, {}, mode="update")
+        stage = self.env.ref("l10n_br_dunning.dunning_stage_agreement_reminder")
+        self.assertEqual(stage.mail_template_id, self.env.ref(reminder))
+        # One deleted after its version was installed stays deleted.
+        self._delete(reminder)
+        self.env.cr.execute(
+            "UPDATE ir_module_module SET latest_version = '18.0.1.1.0' "
+            "WHERE name = 'l10n_br_dunning'"
+        )
+        for path in files:  # as the upgrade does: as the superuser
+            convert_file(self.env(su=True), "l10n_br_dunning", path, {}, mode="update")
+        self.assertFalse(self.env.ref(reminder, raise_if_not_found=False))
+
     def test_no_thank_you_sms_once_its_template_is_deleted(self):
         self._delete(SMS_THANKS)
         move = self._invoice(self.sp, date(2026, 12, 10))
