@@ -50,6 +50,7 @@ TEMPLATE_STATUS_WORDS = {
     "rejected": _lt("rejected"),
     "paused": _lt("paused"),
     "disabled": _lt("disabled"),
+    "refused": _lt("refused by the provider when sending"),
 }
 
 
@@ -160,6 +161,7 @@ class DunningChannel(models.AbstractModel):
             consent=contact.whatsapp_consent,
             template_status=status,
             template_name=template.name or "",
+            template_reason=template.status_reason or "",
             template_one_invoice=bool(template.dunning_one_invoice),
             # Another company's template would send from its number (a régua
             # copied to this company): never, whatever the stage says.
@@ -202,6 +204,8 @@ class DunningChannel(models.AbstractModel):
         words = TEMPLATE_STATUS_WORDS.get(args.get("status"))
         if decision.reason == wa.TEMPLATE_NOT_APPROVED and words:
             args["status"] = words._translate(lang)
+        if decision.reason == wa.TEMPLATE_NOT_APPROVED and args.get("provider_reason"):
+            args["status"] = f"{args['status']}: {args['provider_reason']}"
         return WA_REASONS[decision.reason]._translate(lang) % args
 
     @api.model

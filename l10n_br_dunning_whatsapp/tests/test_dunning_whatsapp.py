@@ -11,7 +11,7 @@ from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.l10n_br_dunning.tests.common import DunningCase
-from odoo.addons.sms_gateway.tools.tests.provider_stand_in import Raw
+from odoo.addons.sms_gateway.tools.tests.provider_stand_in import OK, Raw
 from odoo.addons.whatsapp_gateway.tests.common import WhatsappStandInMixin
 
 D3_RUN = datetime(2026, 12, 15, 15, 0)  # noon in São Paulo, 11:00 in Manaus: D+3 business days
@@ -154,6 +154,77 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
         sms = self._events(move, channel="sms", origin="fallback")
         self.assertEqual(sms.state, "queued")
         self.assertIn("R$ 100,00 em aberto", self._sent_sms_text(sms))
+
+    def _refused_by_meta(self, code, message, details):
+        """The D+3 WhatsApp of São Paulo refused by Meta with ``code``; the
+        invoice."""
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        body = {"error": {"message": message, "code": code, "error_data": {"details": details}}}
+        self.stand_in.mode = Raw(400, json.dumps(body))
+        self._send_queue()
+        self.stand_in.mode = OK
+        return move
+
+    def test_a_template_meta_paused_is_skipped_until_its_state_is_read_approved(self):
+        """Meta pauses the template (132015): that message falls back once, the
+        template is marked paused with Meta's reason and the moment, an
+        administrator reads it on the account, and the next customers' stage
+        goes straight to the SMS, saying why, with no WhatsApp tried first;
+        reading the states once Meta approves it again brings WhatsApp back."""
+        template = self.templates["cobranca_em_aberto"]
+        move = self._refused_by_meta(
+            132015, "(#132015) Template is Paused", "Template is paused due to low quality"
+        )
+        self.assertEqual(self._events(move, channel="whatsapp").state, "failed")
+        self.assertEqual(len(self._events(move, channel="sms", origin="fallback")), 1)
+        self.assertEqual(template.status, "paused")
+        self.assertIn("132015", template.status_reason)
+        self.assertTrue(template.status_checked_at)
+        note = self.account.message_ids.filtered(lambda m: "132015" in (m.body or ""))
+        self.assertEqual(len(note), 1, "the administrator is told on the account")
+        self.assertIn(template.name, note.body)
+        # The next run: Rio de Janeiro's stage skips WhatsApp, SMS at once.
+        self.env["whatsapp.consent"]._grant(self.rj, self.rj.mobile, "portal")
+        later = self._invoice(self.rj, date(2026, 12, 11))
+        self.stand_in.reset()
+        self._run(datetime(2026, 12, 16, 15, 0))
+        with freeze_time(datetime(2026, 12, 16, 15, 0)):
+            self.env["whatsapp.message"]._cron_send()
+        self.assertFalse(self.stand_in.accepted, "no WhatsApp tried with a paused template")
+        skipped = self._events(later, channel="whatsapp")
+        self.assertEqual(skipped.state, "skipped")
+        self.assertIn("(paused: Meta 132015: (#132015) Template is Paused", skipped.reason)
+        self.assertFalse(skipped.whatsapp_message_id)
+        self.assertEqual(self._events(later, channel="sms", stage_id=self.d3.id).state, "queued")
+        # Meta approves it again: reading the states makes it usable.
+        self.stand_in.templates["cobranca_em_aberto"] = "APPROVED"
+        template.action_fetch_status()
+        self.assertEqual(template.status, "approved")
+        self.assertFalse(template.status_reason)
+
+    def test_a_parameter_mismatch_names_the_template_and_what_meta_said(self):
+        """132000: the template's variables differ from Meta's: the template
+        is marked refused, the note names it and says Meta's words."""
+        template = self.templates["cobranca_em_aberto"]
+        self._refused_by_meta(
+            132000,
+            "(#132000) Number of parameters does not match the expected number of params",
+            "body: number of localizable_params (4) does not match the expected number (3)",
+        )
+        self.assertEqual(template.status, "refused")
+        self.assertFalse(template._is_usable())
+        self.assertIn("does not match the expected number (3)", template.status_reason)
+        (note,) = self.account.message_ids.filtered(lambda m: "132000" in (m.body or ""))
+        self.assertIn(template.name, note.body)
+        self.assertIn("does not match the expected number (3)", note.body)
+
+    def test_a_refusal_of_one_message_leaves_the_template_approved(self):
+        """A value refused in one message (131008, a parameter missing) says
+        nothing of the template: it stays approved."""
+        template = self.templates["cobranca_em_aberto"]
+        self._refused_by_meta(131008, "(#131008) Required parameter is missing", "body")
+        self.assertEqual(template.status, "approved")
 
     def test_read_report_reaches_the_timeline(self):
         move = self._invoice(self.sp, DUE)

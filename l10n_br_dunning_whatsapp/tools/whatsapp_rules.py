@@ -47,6 +47,8 @@ class WhatsappFacts:
     consent: str = "none"  # "granted", "revoked" or "none" for that number
     template_status: str | None = None  # the speaking stage's template state
     template_name: str = ""
+    # The provider's words on that state (a pause, a refusal when sending).
+    template_reason: str = ""
     # The template's text speaks of one invoice ("a fatura de {{3}}", as the
     # suggestions said before 18.0.1.1.0): it cannot carry a grouped message.
     template_one_invoice: bool = False
@@ -80,6 +82,7 @@ def decide(facts, preferred, lines, caps=None, manual=False):
             TEMPLATE_NOT_APPROVED,
             template=facts.template_name or "-",
             status=facts.template_status or "-",
+            provider_reason=facts.template_reason or "",
         )
     if facts.template_one_invoice and len(lines) > 1:
         return skip(TEMPLATE_ONE_INVOICE, template=facts.template_name or "-", count=len(lines))

@@ -442,5 +442,12 @@ class WhatsappMessage(models.Model):
 
     def _on_failed(self):
         """These messages failed for good (refused, undelivered): a hook for
-        whoever queued them, to reach the customer another way."""
+        whoever queued them, to reach the customer another way. A refusal that
+        proves the template itself cannot be sent (paused, disabled, unknown in
+        its language, its variables not the approved ones) marks the template,
+        so that later messages do not try it first."""
+        for message in self.filtered("template_id"):
+            status = providers.template_refusal(message.error_detail)
+            if status:
+                message.template_id._refused_when_sent(status, message.error_detail)
         return None

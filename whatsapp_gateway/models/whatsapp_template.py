@@ -11,6 +11,7 @@ STATUSES = [
     (providers.REJECTED_TEMPLATE, "Rejected"),
     (providers.PAUSED, "Paused"),
     (providers.DISABLED, "Disabled"),
+    (providers.REFUSED_TEMPLATE, "Refused when sending"),
 ]
 
 
@@ -141,6 +142,39 @@ class WhatsappTemplate(models.Model):
                     "Some template states could not be read:\n%(errors)s", errors="\n".join(errors)
                 )
             )
+        return True
+
+    def _refused_when_sent(self, status, detail):
+        """The provider refused a message for a reason that proves this
+        template cannot be sent (``providers.template_refusal``): it takes
+        ``status`` with the provider's words, so no later message tries it
+        first, and the account's administrators are told, once, on its chatter.
+        Reading its state approved (or the provider's webhook saying so) makes
+        it usable again."""
+        self.ensure_one()
+        if not self._is_usable():
+            return False
+        self.sudo().write(
+            {
+                "status": status,
+                "status_reason": detail,
+                "status_checked_at": fields.Datetime.now(),
+            }
+        )
+        words = dict(self._fields["status"]._description_selection(self.env))[status]
+        self.account_id.sudo().message_post(
+            body=self.env._(
+                "The provider refused WhatsApp template %(template)s (%(lang)s) when sending "
+                "a message: %(detail)s. It is now marked %(status)s and messages that would use "
+                'it go another way. Once it is fixed at the provider, use "Read template '
+                'states" to use it again.',
+                template=self.name,
+                lang=self.lang_code,
+                detail=detail,
+                status=words,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
         return True
 
     def _set_status(self, info):

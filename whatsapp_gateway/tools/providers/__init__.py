@@ -22,6 +22,7 @@ from .base import (
     PENDING,
     READ,
     REFUSED,
+    REFUSED_TEMPLATE,
     REJECTED,
     REJECTED_TEMPLATE,
     RETRY,
@@ -44,6 +45,7 @@ from .base import (
     WhatsappProvider,
     hub_signature,
     secrets_match,
+    template_refusal,
     template_status,
 )
 from .infobip import InfobipWhatsappProvider

@@ -51,14 +51,44 @@ REFUSED = "refused"  # anything else the provider refused
 # HTTP 400 and a code): retried like a 429.
 THROTTLED = "throttled"
 
-# Approval states of a template (whatsapp.template.status).
-APPROVED, PENDING, REJECTED_TEMPLATE, PAUSED, DISABLED = (
+# Approval states of a template (whatsapp.template.status); REFUSED_TEMPLATE:
+# approved by the provider as far as we read, but refused when sent (unknown in
+# its language, its variables differ from the approved ones).
+APPROVED, PENDING, REJECTED_TEMPLATE, PAUSED, DISABLED, REFUSED_TEMPLATE = (
     "approved",
     "pending",
     "rejected",
     "paused",
     "disabled",
+    "refused",
 )
+# A send's refusal that proves the template itself cannot be sent (every
+# message with it would be refused alike), by the detail's "<provider> <code>:",
+# and the state the template takes until the provider says it is approved.
+# Meta: 132000 the number of parameters differs from the template's, 132001 no
+# such template in that language, 132012 a parameter's format differs, 132015
+# template paused, 132016 template disabled. Twilio: 63027 no such template
+# for the language and locale, 63028 the number of parameters differs.
+TEMPLATE_REFUSALS = {
+    ("Meta", 132000): REFUSED_TEMPLATE,
+    ("Meta", 132001): REFUSED_TEMPLATE,
+    ("Meta", 132012): REFUSED_TEMPLATE,
+    ("Meta", 132015): PAUSED,
+    ("Meta", 132016): DISABLED,
+    ("Twilio", 63027): REFUSED_TEMPLATE,
+    ("Twilio", 63028): REFUSED_TEMPLATE,
+}
+_DETAIL_CODE = re.compile(r"^(\w+) (\d+):")
+
+
+def template_refusal(detail):
+    """The state a failed message's ``detail`` ("Meta 132015: ...", as the
+    providers write it) proves its template is in, or "" when the refusal says
+    nothing of the template itself."""
+    match = _DETAIL_CODE.match(detail or "")
+    if not match:
+        return ""
+    return TEMPLATE_REFUSALS.get((match.group(1), int(match.group(2))), "")
 
 
 @dataclass

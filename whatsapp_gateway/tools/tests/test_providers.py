@@ -697,3 +697,14 @@ def test_infobip_events():
     assert message.body == "Oi"
     with pytest.raises(providers.WebhookError):
         client.parse_events(WebhookRequest(url="", headers={}, json={"results": [{}]}))
+
+
+def test_only_refusals_of_the_template_itself_say_its_state():
+    """Meta's and Twilio's codes that prove a template unusable give its
+    state; a refusal of one message's values or of the number gives none."""
+    assert providers.template_refusal("Meta 132015: (#132015) Template is Paused") == "paused"
+    assert providers.template_refusal("Meta 132016: Template is Disabled") == "disabled"
+    for detail in ("Meta 132001: x", "Meta 132000: x", "Meta 132012: x", "Twilio 63027: x"):
+        assert providers.template_refusal(detail) == "refused"
+    for detail in ("Meta 131008: x", "Meta 131026: x", "Twilio 63016: x", "HTTP 500: x", "", None):
+        assert providers.template_refusal(detail) == ""
