@@ -1,5 +1,6 @@
 """Every add-on's ``i18n/pt_BR.po`` is complete: each entry of its ``.pot`` is
-translated, nothing is fuzzy. Run by ``make test`` (static checks)."""
+translated, nothing is fuzzy, and Odoo can load it (each entry names its
+module). Run by ``make test`` (static checks)."""
 
 import re
 import sys
@@ -18,6 +19,16 @@ def damaged(path):
     entries = len(polib.pofile(text)) + 1  # and the header
     if msgids != entries:
         yield f"damaged: {msgids} msgid lines, {entries} entries read (a msgstr missing?)"
+    for entry in polib.pofile(text):
+        # Odoo's reader (tools/translate.py PoFileReader) fails on an entry
+        # without "#. module: <name>": the whole file, so every term of the
+        # add-on, would stay untranslated for the customers.
+        if not entry.obsolete and not re.match(r"modules?: \w+", entry.comment or ""):
+            yield f"no '#. module:' line (Odoo cannot load the file): {entry.msgid[:60]!r}"
+        for where, line in entry.occurrences:
+            # ... nor on a code reference without its line ("...py:0").
+            if where.startswith("code:") and not line:
+                yield f"{where!r} without ':0' (Odoo cannot load the file): {entry.msgid[:60]!r}"
 
 
 def problems(addon):
