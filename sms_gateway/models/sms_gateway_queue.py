@@ -110,6 +110,9 @@ class SmsGatewayQueue(models.AbstractModel):
                 "currency": result.currency or False,
                 "error_detail": False,
                 "next_try": False,
+                # It went out: a hold before it says nothing of the next one
+                # (a later "slow down" report waits its own hours).
+                "held_since": False,
             }
         elif result.outcome == providers.FAILED:
             values = {

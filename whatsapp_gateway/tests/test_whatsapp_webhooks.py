@@ -3,6 +3,9 @@ import base64
 import hashlib
 import hmac
 import json
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
 
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -141,6 +144,36 @@ class TestWhatsappWebhooks(WhatsappStandInMixin, HttpCase):
                 self._post_meta(meta_payload([failed]))
                 message.invalidate_recordset()
                 self.assertEqual(message.state, "sent")
+
+    def test_a_rate_limit_after_a_send_has_its_own_hours_of_patience(self):
+        """A message held back by a 429 before it went out, then sent, then
+        reported failed for a rate limit: its hours of waiting start at that
+        report, not at the earlier hold (it went out in between), so it goes
+        back to the queue instead of failing at once with "kept asking to slow
+        down for 6 hours" and falling back."""
+        from odoo.addons.sms_gateway.tools import providers as sms_providers
+
+        start = datetime(2026, 11, 23, 10, 0)
+        message = self._queue(self.template)
+        self.stand_in.script = [429]
+        with freeze_time(start):
+            self.env["whatsapp.message"]._cron_send()
+        self.assertEqual(message.state, "outgoing")
+        hours = sms_providers.MAX_HELD_HOURS
+        with freeze_time(start + timedelta(hours=hours - 1)):
+            message.next_try = False
+            self.env["whatsapp.message"]._cron_send()
+        self.assertEqual(message.state, "sent", message.error_detail)
+        failed = {
+            "id": message.provider_message_id,
+            "status": "failed",
+            "errors": [{"code": 130429, "title": "Rate limit hit"}],
+        }
+        with freeze_time(start + timedelta(hours=hours, minutes=5)):
+            self.assertEqual(self._post_meta(meta_payload([failed])).status_code, 200)
+        message.invalidate_recordset()
+        self.assertEqual(message.state, "outgoing", message.error_detail)
+        self.assertTrue(message.next_try)
 
     def test_a_failure_that_is_no_rate_limit_is_final(self):
         for code in (131047, 131026, 132001):
