@@ -1,11 +1,33 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import models
+import logging
+
+from odoo import api, models
 
 from ..tools import reply_reader
+
+_logger = logging.getLogger(__name__)
 
 
 class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
+
+    @api.model
+    def message_route(self, message, message_dict, model=None, thread_id=None, custom_values=None):
+        """A report that no message failed (a read receipt: tools/reply_reader.py
+        ``report_without_failure``) goes nowhere: Odoo would count it as a
+        bounce (the reminder "Not delivered", the address one bounce more), or
+        file it on the catchall, which answers its sender."""
+        if reply_reader.report_without_failure(message):
+            _logger.info(
+                "Ignored mail from %s to %s with Message-Id %s: a report of no failure",
+                message_dict.get("email_from"),
+                message_dict.get("to"),
+                message_dict.get("message_id"),
+            )
+            return []
+        return super().message_route(
+            message, message_dict, model=model, thread_id=thread_id, custom_values=custom_values
+        )
 
     def _message_route_process(self, message, message_dict, routes):
         """An e-mail no person wrote (an out-of-office answer, a mailbox's

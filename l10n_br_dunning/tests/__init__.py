@@ -35,3 +35,4 @@ from . import test_dunning_pix_copy
 from . import test_dunning_letters
 from . import test_dunning_statement
 from . import test_dunning_portal_phone
+from . import test_dunning_bounces

@@ -1776,6 +1776,16 @@ def strip_quoted(text):
     return "\n".join(kept).strip()
 
 
+def report_without_failure(message):
+    """Whether an e-mail (email.message.Message) is a report that no message
+    failed: a read receipt (RFC 8098, ``multipart/report;
+    report-type=disposition-notification``), which Odoo's gateway takes for a
+    bounce (any multipart/report). Nothing is posted nor counted for it."""
+    if message.get_content_type() != "multipart/report":
+        return False
+    return (message.get_param("report-type") or "").lower() == "disposition-notification"
+
+
 def is_automatic(headers):
     """Whether an e-mail's headers (a mapping: email.message.Message) say no
     person wrote it: RFC 3834's Auto-Submitted, the robots' X-Autoreply and

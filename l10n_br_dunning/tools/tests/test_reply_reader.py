@@ -2,6 +2,7 @@
 whatever the spelling."""
 
 from datetime import date
+from email import message_from_string, policy
 
 import pytest
 
@@ -22,6 +23,7 @@ from ..reply_reader import (
     is_automatic,
     read,
     read_message,
+    report_without_failure,
 )
 
 THURSDAY = date(2026, 12, 10)
@@ -361,6 +363,27 @@ def test_an_email_is_read_without_its_quote_signature_or_legal_notice(text):
 )
 def test_an_email_no_person_wrote(headers, automatic):
     assert is_automatic(headers) is automatic
+
+
+def _report(content_type, report=""):
+    return message_from_string(
+        f"From: maria@cliente.example\r\nContent-Type: {content_type}; boundary=B\r\n\r\n"
+        f"--B\r\nContent-Type: text/plain\r\n\r\nx\r\n{report}--B--\r\n",
+        policy=policy.SMTP,
+    )
+
+
+@pytest.mark.parametrize(
+    ("content_type", "harmless"),
+    [
+        ("multipart/report; report-type=disposition-notification", True),
+        ('multipart/report; report-type="Disposition-Notification"', True),
+        ("multipart/report; report-type=delivery-status", False),
+        ("multipart/mixed", False),
+    ],
+)
+def test_a_read_receipt_reports_no_failure(content_type, harmless):
+    assert report_without_failure(_report(content_type)) is harmless
 
 
 def test_a_long_reply_is_read_in_its_first_characters():

@@ -1,0 +1,176 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""What customers' mail servers send back to a régua e-mail, through Odoo's
+own mail gateway (message_process, as fetchmail feeds it)."""
+
+from datetime import date, datetime
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import DunningCase
+
+DUE = date(2026, 12, 10)
+D3_RUN = datetime(2026, 12, 15, 15, 0)  # Tuesday, noon in São Paulo
+BACK_AT = datetime(2026, 12, 15, 16, 0)
+
+
+def dsn(
+    original,
+    sender="Mail Delivery Subsystem <mailer-daemon@googlemail.com>",
+    to="bounce@aurora.example",
+    status="5.1.1",
+    action="failed",
+    diagnostic="smtp; 550-5.1.1 The email account that you tried to reach does not exist.",
+    recipient="maria@cliente.example",
+    headers_only=False,
+    message_id="dsn-1@mail.example",
+    subject="Delivery Status Notification (Failure)",
+):
+    """A delivery-status notification (RFC 3464) about ``original`` (the
+    mail.message the régua sent)."""
+    original_part = (
+        "Content-Type: text/rfc822-headers\r\n\r\n"
+        if headers_only
+        else "Content-Type: message/rfc822\r\n\r\n"
+    )
+    return (
+        f"From: {sender}\r\n"
+        f"To: {to}\r\n"
+        f"Subject: {subject}\r\n"
+        f"Message-ID: <{message_id}>\r\n"
+        "Date: Tue, 15 Dec 2026 13:00:00 -0300\r\n"
+        "MIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="BOUND"\r\n'
+        "\r\n"
+        "--BOUND\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        "\r\n"
+        f"A mensagem não foi entregue a {recipient}. {diagnostic}\r\n"
+        "Vou pagar dia 18.\r\n"
+        "\r\n"
+        "--BOUND\r\n"
+        "Content-Type: message/delivery-status\r\n"
+        "\r\n"
+        "Reporting-MTA: dns; mx.mail.example\r\n"
+        "\r\n"
+        f"Final-Recipient: rfc822; {recipient}\r\n"
+        f"Action: {action}\r\n"
+        f"Status: {status}\r\n"
+        f"Diagnostic-Code: {diagnostic}\r\n"
+        "\r\n"
+        "--BOUND\r\n"
+        f"{original_part}"
+        "From: Papelaria <cobranca@aurora.example>\r\n"
+        f"To: Maria Souza <{recipient}>\r\n"
+        f"Message-ID: {original.message_id}\r\n"
+        "Subject: Fatura em aberto\r\n"
+        "\r\n"
+        + ("" if headers_only else "Olá, Maria. Se já pagou, desconsidere.\r\n")
+        + "--BOUND--\r\n"
+    )
+
+
+@tagged("post_install", "-at_install")
+class TestDunningBounces(DunningCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.alias_domain = cls.env["mail.alias.domain"].create(
+            {"name": "aurora.example", "bounce_alias": "bounce", "catchall_alias": "catchall"}
+        )
+        cls.company.alias_domain_id = cls.alias_domain
+
+    def setUp(self):
+        super().setUp()
+        self.move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self.event = self._events(self.move, channel="email").filtered("mail_message_id")[:1]
+        self.assertTrue(self.event)
+        self.mails_before = self.env["mail.mail"].search([])
+
+    def _process(self, raw):
+        with freeze_time(BACK_AT):
+            self.env["mail.thread"].message_process(False, raw.encode())
+        self.env.invalidate_all()
+
+    def _notification(self):
+        return self.env["mail.notification"].search(
+            [("mail_message_id", "=", self.event.mail_message_id.id)]
+        )
+
+    def _nothing_read(self):
+        self.assertFalse(self.env["dunning.reply"].search([]))
+        self.assertFalse(self.move.dunning_paused)
+        self.assertFalse(self.sp.activity_ids)
+        new = self.env["mail.mail"].search([]) - self.mails_before
+        self.assertFalse(new, [(m.email_to, m.subject) for m in new])
+
+    def _read_receipt(self, message_id="mdn-1", references=True):
+        parent = self.event.mail_message_id
+        return (
+            "From: Maria Souza <maria@cliente.example>\r\n"
+            "To: catchall@aurora.example\r\n"
+            "Subject: Lida: Fatura em aberto\r\n"
+            f"Message-ID: <{message_id}@cliente.example>\r\n"
+            + (f"References: {parent.message_id}\r\n" if references else "")
+            + "MIME-Version: 1.0\r\n"
+            'Content-Type: multipart/report; report-type=disposition-notification; boundary="B"\r\n'
+            "\r\n"
+            "--B\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n"
+            "\r\n"
+            "Sua mensagem para maria@cliente.example foi lida em 15/12/2026 13:00.\r\n"
+            "--B\r\n"
+            "Content-Type: message/disposition-notification\r\n"
+            "\r\n"
+            "Reporting-UA: cliente.example; Microsoft Outlook 16.0\r\n"
+            "Final-Recipient: rfc822;maria@cliente.example\r\n"
+            f"Original-Message-ID: {parent.message_id}\r\n"
+            "Disposition: manual-action/MDN-sent-manually; displayed\r\n"
+            "--B--\r\n"
+        )
+
+    def test_a_hard_bounce_marks_the_reminder_not_delivered(self):
+        """Gmail's, Outlook's (to the reply-to, headers only) and a Brazilian
+        provider's "user unknown": the reminder's e-mail reads "Not delivered"
+        with the server's words, the customer's address counts a bounce, and
+        the report's text ("Vou pagar dia 18" quoted in it) is read as no one's
+        answer, nor answered."""
+        bounces = (
+            {},
+            {
+                "sender": "postmaster@outlook.com",
+                "to": "catchall@aurora.example",
+                "headers_only": True,
+                "diagnostic": "smtp; 550 5.1.1 RESOLVER.ADR.RecipNotFound; not found",
+                "subject": "Undeliverable: Fatura em aberto",
+            },
+            {
+                "sender": "Mail Delivery System <MAILER-DAEMON@mx.uol.com.br>",
+                "subject": "Undelivered Mail Returned to Sender",
+                "diagnostic": "smtp; 550 5.1.1 <maria@cliente.example>: Recipient address "
+                "rejected: User unknown",
+            },
+        )
+        for number, values in enumerate(bounces, start=1):
+            self._process(dsn(self.event.mail_message_id, message_id=f"dsn-{number}@x", **values))
+            self.assertEqual(self._notification().notification_status, "bounce")
+            self.assertIn("5.1.1", self._notification().failure_reason)
+            self.assertEqual(self.event.delivery_status, "failed")
+            self._nothing_read()
+        self.assertEqual(self.sp.message_bounce, 3)
+
+    def test_a_read_receipt_changes_nothing(self):
+        """A read receipt (RFC 8098, multipart/report) was taken for a bounce
+        by Odoo's gateway: the reminder the customer had just read showed "Not
+        delivered" and their address counted a bounce. It changes nothing now,
+        with or without a reference to the reminder (none is posted to the
+        catchall, which would answer it)."""
+        self._process(self._read_receipt())
+        self._process(self._read_receipt("mdn-2", references=False))
+        self.assertEqual(self._notification().notification_status, "ready")
+        self.assertEqual(self.event.delivery_status, "pending")
+        self.assertEqual(self.sp.message_bounce, 0)
+        self.assertFalse(self.sp.message_ids.filtered(lambda m: "foi lida" in (m.body or "")))
+        self._nothing_read()
