@@ -174,3 +174,37 @@ class TestDunningBounces(DunningCase):
         self.assertEqual(self.sp.message_bounce, 0)
         self.assertFalse(self.sp.message_ids.filtered(lambda m: "foi lida" in (m.body or "")))
         self._nothing_read()
+
+    def test_a_delay_warning_is_no_bounce_and_a_full_mailbox_given_up_is(self):
+        """Gmail's "Delivery Status Notification (Delay)" (Action: delayed,
+        4.2.2 mailbox full: the server still tries) marked the reminder "Not
+        delivered" and counted a bounce; it may still arrive: nothing changes.
+        When the server gives up on the full mailbox (Action: failed), the
+        reminder is not delivered."""
+        self._process(
+            dsn(
+                self.event.mail_message_id,
+                status="4.2.2",
+                action="delayed",
+                diagnostic="smtp; 452 4.2.2 The email account that you tried to reach is over "
+                "quota.",
+                subject="Delivery Status Notification (Delay)",
+            )
+        )
+        self.assertEqual(self._notification().notification_status, "ready")
+        self.assertEqual(self.event.delivery_status, "pending")
+        self.assertEqual(self.sp.message_bounce, 0)
+        self._nothing_read()
+        self._process(
+            dsn(
+                self.event.mail_message_id,
+                status="4.2.2",
+                action="failed",
+                diagnostic="smtp; 452 4.2.2 Mailbox full",
+                message_id="dsn-given-up@x",
+            )
+        )
+        self.assertEqual(self.event.delivery_status, "failed")
+        self.assertIn("4.2.2", self._notification().failure_reason)
+        self.assertEqual(self.sp.message_bounce, 1)
+        self._nothing_read()

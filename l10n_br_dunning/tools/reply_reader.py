@@ -1776,14 +1776,34 @@ def strip_quoted(text):
     return "\n".join(kept).strip()
 
 
+# What a delivery-status notification (RFC 3464) says of a recipient when
+# nothing failed: the server still tries (a full mailbox, 4.2.2), or it
+# delivered, relayed or expanded the message.
+NO_FAILURE_ACTIONS = frozenset({"delayed", "delivered", "relayed", "expanded"})
+
+
 def report_without_failure(message):
     """Whether an e-mail (email.message.Message) is a report that no message
-    failed: a read receipt (RFC 8098, ``multipart/report;
-    report-type=disposition-notification``), which Odoo's gateway takes for a
-    bounce (any multipart/report). Nothing is posted nor counted for it."""
+    failed, which Odoo's gateway takes for a bounce (any multipart/report): a
+    read receipt (RFC 8098, ``report-type=disposition-notification``), or a
+    delivery-status notification whose every recipient's ``Action`` is one of
+    NO_FAILURE_ACTIONS (Gmail's "Delivery Status Notification (Delay)").
+    Nothing is posted nor counted for it."""
     if message.get_content_type() != "multipart/report":
         return False
-    return (message.get_param("report-type") or "").lower() == "disposition-notification"
+    kind = (message.get_param("report-type") or "").lower()
+    if kind == "disposition-notification":
+        return True
+    if kind != "delivery-status":
+        return False
+    actions = {
+        str(block.get("Action") or "").strip().lower()
+        for part in message.walk()
+        if part.get_content_type() == "message/delivery-status"
+        for block in (part.get_payload() if part.is_multipart() else [])
+        if block.get("Action")
+    }
+    return bool(actions) and actions <= NO_FAILURE_ACTIONS
 
 
 def is_automatic(headers):

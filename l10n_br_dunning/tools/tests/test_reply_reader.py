@@ -386,6 +386,32 @@ def test_a_read_receipt_reports_no_failure(content_type, harmless):
     assert report_without_failure(_report(content_type)) is harmless
 
 
+def _dsn(*actions):
+    blocks = "".join(
+        f"\r\nFinal-Recipient: rfc822; r{n}@x.example\r\nAction: {action}\r\n"
+        for n, action in enumerate(actions)
+    )
+    report = (
+        f"--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx\r\n{blocks}"
+    )
+    return _report("multipart/report; report-type=delivery-status", report)
+
+
+@pytest.mark.parametrize(
+    ("actions", "harmless"),
+    [
+        (("delayed",), True),
+        (("Delayed",), True),
+        (("delivered", "relayed"), True),
+        (("failed",), False),
+        (("delayed", "failed"), False),
+        ((), False),
+    ],
+)
+def test_a_delivery_report_without_a_failure(actions, harmless):
+    assert report_without_failure(_dsn(*actions)) is harmless
+
+
 def test_a_long_reply_is_read_in_its_first_characters():
     # Cost grows with the text: a 50 KB e-mail without punctuation is read
     # in its first MAX_READ characters (a person reads the rest).
