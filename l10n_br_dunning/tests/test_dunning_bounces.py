@@ -99,6 +99,12 @@ class TestDunningBounces(DunningCase):
             [("mail_message_id", "=", self.event.mail_message_id.id)]
         )
 
+    def _to_customer(self):
+        """The e-mails created since the reminder that go to the customer."""
+        return (self.env["mail.mail"].search([]) - self.mails_before).filtered(
+            lambda mail: self.sp in mail.recipient_ids or "cliente.example" in (mail.email_to or "")
+        )
+
     def _nothing_read(self):
         self.assertFalse(self.env["dunning.reply"].search([]))
         self.assertFalse(self.move.dunning_paused)
@@ -208,3 +214,59 @@ class TestDunningBounces(DunningCase):
         self.assertIn("4.2.2", self._notification().failure_reason)
         self.assertEqual(self.sp.message_bounce, 1)
         self._nothing_read()
+
+    def _auto_reply(self, body, headers="", message_id="ooo", subject="Re: Fatura em aberto"):
+        """An answer the customer's mailbox sends by itself, to the reply-to."""
+        parent = self.event.mail_message_id
+        self._process(
+            "From: Maria Souza <maria@cliente.example>\r\n"
+            "To: catchall@aurora.example\r\n"
+            f"Subject: {subject}\r\n"
+            f"In-Reply-To: {parent.message_id}\r\n"
+            f"References: {parent.message_id}\r\n"
+            f"Message-ID: <{message_id}@cliente.example>\r\n"
+            f"{headers}"
+            "MIME-Version: 1.0\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n"
+            "\r\n"
+            f"{body}\r\n"
+        )
+
+    def test_an_out_of_office_is_never_the_customers_answer(self):
+        """Out-of-office answers, with RFC 3834's headers or from a server that
+        sets none, in Portuguese and English: no promise (the day they name is
+        their return), nothing paused, nothing sent back. "Estarei fora até
+        17/12 ... pagamentos pelo financeiro no dia 18/12" from a server that
+        sets no header was a promise for 17/12: the reminders paused until
+        18/12, and a promise broken the next day."""
+        with_headers = (
+            "Auto-Submitted: auto-replied\r\n",
+            "X-Autoreply: yes\r\n",
+            "Precedence: auto_reply\r\n",
+        )
+        for number, headers in enumerate(with_headers):
+            self._auto_reply(
+                "Estou de férias até 10/01, sem acesso ao e-mail. Pago dia 11.",
+                headers=headers,
+                message_id=f"ooo-{number}",
+            )
+        self._nothing_read()
+        self.assertEqual(self.event.delivery_status, "pending")
+        for number, body in enumerate(
+            (
+                "Estou de férias até 10/01, sem acesso ao e-mail.",
+                "Estarei fora até 17/12 sem acesso ao e-mail. Os pagamentos serão feitos pelo "
+                "financeiro no dia 18/12.",
+                "Recebi sua mensagem. Estou de licença até 17/12, pagamentos serão feitos dia 18.",
+                "I am out of the office until December 17th. Payments will be made on "
+                "December 18th.",
+                "This is an automated response. I am away until 17 December. I will pay on "
+                "18 December.",
+            )
+        ):
+            self._auto_reply(body, message_id=f"plain-{number}", subject="Fatura em aberto")
+        self.assertFalse(self.env["dunning.reply"].search([]))
+        self.assertFalse(self.move.dunning_paused)
+        self.assertFalse(self.move.dunning_promise_date)
+        # Nothing to the customer (a person's to-do notifies the person).
+        self.assertFalse(self._to_customer())

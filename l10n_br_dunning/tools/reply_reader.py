@@ -773,6 +773,15 @@ _AUTO_REPLY = re.compile(
     r"esta caixa (de e mail )?nao e monitorada|retornarei (seu|o seu|sua|a sua) "
     r"(contato|e mail|mensagem)|responderei assim que (possivel|retornar)|"
     r"agradecemos (o seu|seu) contato)"
+    # Away until a day, with no out-of-office word ("Estarei fora até 04/01",
+    # "Estou de licença até 15/01"): the day is their return, not a promise.
+    r"|\b(estou|estarei|estamos|estaremos|ficarei) (fora|ausentes?|afastad[oa]s?|de licenca|"
+    r"em licenca)( do escritorio| da empresa)? ate\b"
+    r"|\bacesso (restrito|limitado) (ao|a) (e mail|email)"
+    # English ("to" is folded as "estou").
+    r"|\b(out of (the )?office|automated (response|reply)|(no|limited) access (to|estou) "
+    r"(my )?(e mail|email)|(i am|i m|i will be|i ll be) (away|out|on (vacation|holiday|leave))"
+    r"( until| from| and)\b)"
 )
 # "número errado", "não conheço nenhum João": someone else's phone; a person
 # corrects the contact, nothing is done to the customer's debt.

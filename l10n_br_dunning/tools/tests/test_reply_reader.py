@@ -412,6 +412,37 @@ def test_a_delivery_report_without_a_failure(actions, harmless):
     assert report_without_failure(_dsn(*actions)) is harmless
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Estarei fora até 04/01 sem acesso ao e-mail. Os pagamentos serão feitos pelo financeiro "
+        "no dia 05/01.",
+        "Estou afastada até 10/01. Pagamentos: o financeiro paga toda sexta.",
+        "Recebi sua mensagem. Estou de licença até 15/01, pagamentos serão feitos dia 16.",
+        "Olá, estou em férias até 10/01 com acesso restrito ao e-mail. Pago na volta, dia 11/01.",
+        "I am out of the office until January 4th. Payments will be made on January 5th.",
+        "I'm on vacation until 01/10 with limited access to email.",
+        "This is an automated response. I am away until 5 January. I will pay on 6 January.",
+    ],
+)
+def test_an_out_of_office_without_its_words_promises_nothing(text):
+    reading = read_message(text, THURSDAY, "email")
+    assert (reading.intent, reading.day) == (OTHER, None)
+    assert reading.why.startswith("automatic reply")
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("estou viajando ate sexta, pago segunda", date(2026, 12, 14)),
+        ("estou sem acesso ao email, pago dia 18", date(2026, 12, 18)),
+        ("estou fora, pago amanha", date(2026, 12, 11)),
+    ],
+)
+def test_a_person_away_who_promises_still_promises(text, day):
+    assert (read(text, THURSDAY).intent, read(text, THURSDAY).day) == (PROMISE, day)
+
+
 def test_a_long_reply_is_read_in_its_first_characters():
     # Cost grows with the text: a 50 KB e-mail without punctuation is read
     # in its first MAX_READ characters (a person reads the rest).
