@@ -36,3 +36,4 @@ from . import test_dunning_letters
 from . import test_dunning_statement
 from . import test_dunning_portal_phone
 from . import test_dunning_bounces
+from . import test_dunning_portal_a11y
