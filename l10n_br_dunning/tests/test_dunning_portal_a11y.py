@@ -61,3 +61,59 @@ class TestDunningPortalA11y(DunningCase, HttpCase):
         self.env.ref("base.lang_en").active = True
         self.sp.lang = "en_US"
         self.assertEqual(self._tree(self._invoice_url()).get("lang"), "en-US")
+
+    def _post(self, action, data, files=None):
+        page = self.url_open(self._invoice_url()).text
+        csrf = lxml_html.fromstring(page).xpath("//input[@name='csrf_token']/@value")[0]
+        response = self.url_open(
+            f"/my/invoices/{self.move.id}/dunning/{action}",
+            data={"access_token": self.move.access_token, "csrf_token": csrf, **data},
+            files=files,
+            allow_redirects=False,
+        )
+        return response, lxml_html.fromstring(response.content)
+
+    def _described_by(self, tree, field):
+        """What a screen reader says of ``field`` beside its label: the texts
+        of the elements its aria-describedby names."""
+        ids = (field.get("aria-describedby") or "").split()
+        return " ".join(tree.get_element_by_id(i).text_content().strip() for i in ids)
+
+    def test_a_refused_answer_is_tied_to_the_fields_of_its_form(self):
+        """A refused answer came back with its reason at the top of the card,
+        tied to nothing: moving through the reopened form a screen reader read
+        the fields, never why the answer was refused. Each field of the form
+        answered now names the reason (aria-describedby); the other forms' do
+        not."""
+        response, tree = self._post("dispute", {"reason": "", "note": "Chegaram molhadas."})
+        self.assertEqual(response.status_code, 400)
+        dispute = tree.xpath("//details[contains(@class, 'o_dunning_dispute')]")[0]
+        for name in ("reason", "note"):
+            field = dispute.xpath(f".//*[@name='{name}']")[0]
+            self.assertIn("Escolha o motivo da contestação.", self._described_by(tree, field), name)
+        promised = tree.xpath("//input[@name='promised_on']")[0]
+        self.assertNotIn("contestação", self._described_by(tree, promised))
+
+    def test_a_wrong_one_time_code_is_said_on_the_code_field(self):
+        """The code field read only "Código": neither where the code was sent
+        nor, after a wrong code, that it was wrong. It now names the sentence
+        that says where the code went and, after a refusal, the reason, and
+        is marked invalid."""
+        pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+        files = {"receipt": ("comprovante.pdf", pdf, "application/pdf")}
+        paid = {"paid_on": "2026-12-14", "method": "pix"}
+        response, tree = self._post("paid", paid, files=files)
+        self.assertEqual(response.status_code, 200)
+        code = tree.get_element_by_id("dunning_code")
+        self.assertEqual(code.get("inputmode"), "numeric")
+        self.assertEqual(code.get("autocomplete"), "one-time-code")
+        self.assertIn("(11) *****-4321", self._described_by(tree, code))
+        self.assertIsNone(code.get("aria-invalid"))
+
+        typed = "000000" if self._last_code(self.sp) != "000000" else "111111"
+        response, tree = self._post("paid", {**paid, "dunning_code": typed}, files=files)
+        self.assertEqual(response.status_code, 400)
+        code = tree.get_element_by_id("dunning_code")
+        error = tree.xpath("//*[@role='alert']")[0].text_content().strip()
+        self.assertIn(error, self._described_by(tree, code))
+        self.assertEqual(code.get("aria-invalid"), "true")
