@@ -49,6 +49,7 @@
     "assets": {
         "web.assets_frontend": [
             "l10n_br_dunning/static/src/js/pix_copy.js",
+            "l10n_br_dunning/static/src/scss/portal.scss",
         ],
         "web.assets_backend": [
             "l10n_br_dunning/static/src/activity/*",

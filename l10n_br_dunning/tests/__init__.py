@@ -37,3 +37,4 @@ from . import test_dunning_statement
 from . import test_dunning_portal_phone
 from . import test_dunning_bounces
 from . import test_dunning_portal_a11y
+from . import test_dunning_portal_taps
