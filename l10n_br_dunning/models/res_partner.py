@@ -451,14 +451,21 @@ class ResPartner(models.Model):
         sender = self.env.context.get("dunning_sms_sender") or company.dunning_sms_sender
         return gsm7_text(sender or short_sender(company.name))
 
-    def _dunning_addressed_name(self):
+    def _dunning_addressed_name(self, fallback=True):
         """How the régua's messages name this customer: the greeting of its
         e-mails and letters, WhatsApp's greeting of a company, the name a call
         asks for (tools/sms_text.py ``addressed_name``: no stray spaces, emoji
-        or markup, no legal suffix nor capitals for a company). The name on
-        file stays as it was typed."""
+        or markup, no legal suffix nor capitals for a company, never a tax id).
+        A record whose name is no one's (a CPF or CNPJ alone, "Consumidor
+        final") is greeted "customer" in the message's language ("Olá,
+        cliente,"), or "" without ``fallback``. The name on file stays as it
+        was typed (the letter's address block, the agreement's term)."""
         self.ensure_one()
-        return addressed_name(self.name, self.is_company)
+        name = addressed_name(self.name, self.is_company)
+        if name or not fallback:
+            return name
+        lang = self._dunning_text_lang(self._dunning_message_company())
+        return self.with_context(lang=lang).env._("customer")
 
     def _dunning_sms_vocative(self):
         """ "Maria, " for a person, nothing for a company (see tools/sms_text.py),

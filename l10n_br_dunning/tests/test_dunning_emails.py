@@ -410,6 +410,37 @@ class TestDunningEmails(DunningCase, HttpCase):
         [message] = built_messages(mail)
         self.assertIn("Olá, Comércio de Papéis São João,", self._text(html_of(message)))
 
+    def test_a_tax_id_or_a_placeholder_is_not_greeted_as_a_name(self):
+        """A record imported with its CNPJ (or "Consumidor final") as the name:
+        the e-mail and the letter greet "Olá, cliente," / "Prezado(a) cliente,",
+        never "Olá, 12.345.678/0001-90,"; the letter's address block keeps the
+        registered name, and the name on file is not changed."""
+        self.customer.write({"name": "12.345.678/0001-90", "is_company": True})
+        mail = self._send(self.env.ref("l10n_br_dunning.mail_template_dunning_overdue"))
+        [message] = built_messages(mail)
+        html, plain = self._text(html_of(message)), part(message, "text/plain").get_content()
+        self.assertIn("Olá, cliente,", html)
+        self.assertIn("Olá, cliente,", plain)
+        self.assertNotIn("Olá, 12.345.678/0001-90", html)
+        self.assertEqual(self.customer.name, "12.345.678/0001-90")
+        self._run(datetime(2027, 1, 11, 12, 30))  # D+30: the final notice and its letter
+        letters = self._events(self.moves, channel="letter", state="to_print")
+        self.assertTrue(letters)
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "l10n_br_dunning.report_dunning_letter", letters.ids
+        )[0]
+        text = " ".join(self._text(html).split())
+        self.assertIn("Prezado(a) cliente,", text)
+        self.assertNotIn("Prezado(a) 12.345.678/0001-90", text)
+        self.assertIn("12.345.678/0001-90", text, "the addressee block: the registered name")
+        self.customer.write({"name": "CONSUMIDOR FINAL", "is_company": False})
+        mail = self._send(self.env.ref("l10n_br_dunning.mail_template_dunning_overdue"))
+        [message] = built_messages(mail)
+        self.assertIn("Olá, cliente,", self._text(html_of(message)))
+        self.customer.lang = "en_US"
+        self.assertEqual(self.customer._dunning_addressed_name(), "customer")
+        self.assertEqual(self.customer._dunning_addressed_name(fallback=False), "")
+
     def test_one_installment_is_spoken_of_in_the_singular(self):
         """The common case, one invoice of one installment: "A parcela abaixo
         vence hoje", not "As parcelas abaixo vencem hoje"; the letter too."""

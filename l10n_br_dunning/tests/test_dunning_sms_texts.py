@@ -151,6 +151,35 @@ class TestDunningSmsTexts(DunningCase):
             self.assertIn(greeting, text)
             self.assertNotIn("?", text)
 
+    def test_a_tax_id_or_a_placeholder_is_no_one_to_greet(self):
+        """Records an old ERP imported with a CPF, a CNPJ or "Consumidor final"
+        where the name goes: the SMS says no "Consumidor, " nor a tax id (LGPD),
+        and still fits one segment; a name typed beside a CPF greets by it."""
+        overdue = self.env.ref("l10n_br_dunning.sms_template_dunning_overdue")
+        for index, (name, is_company, greeting, hidden) in enumerate(
+            (
+                ("12.345.678/0001-90", True, ": R$", "12.345.678"),
+                ("12345678901", False, ": R$", "12345678901"),
+                ("CONSUMIDOR FINAL", False, ": R$", "Consumidor"),
+                ("Cliente", False, ": R$", "Cliente"),
+                ("123.456.789-01 MARIA SOUZA", False, ": Maria, R$", "123.456.789"),
+            )
+        ):
+            customer = self._customer(
+                name,
+                "base.state_br_sp",
+                "America/Sao_Paulo",
+                f"(11) 98765-011{index}",
+                lang="pt_BR",
+                is_company=is_company,
+            )
+            text = self._render(
+                overdue, customer, self._invoice(customer, date(2026, 12, 10), 123456.78)
+            )
+            self._check_fits(text)
+            self.assertIn(greeting, text)
+            self.assertNotIn(hidden, text)
+
     def test_the_due_date_is_written_in_the_readers_order(self):
         reminder = self.env.ref("l10n_br_dunning.sms_template_dunning_reminder")
         for lang, day in (("pt_BR", "10/12"), ("en_US", "12/10")):

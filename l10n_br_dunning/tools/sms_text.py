@@ -123,13 +123,73 @@ def spoken_name(name):
     return clean_name(without_suffix(name))
 
 
+# A number typed in a name's place or beside it ("12.345.678/0001-90",
+# "MARIA DA SILVA - CPF 123.456.789-01"), with the word that labels it: a tax
+# id or a phone is no part of a name, and a message must not print it nor a
+# call read it out to whoever answers (LGPD). Eight digits or more.
+_DOCUMENT = re.compile(
+    r"(?:\b(?:cpf|cnpj)(?:\s*/\s*(?:cpf|cnpj))?\b\s*(?:n[º°o]\.?\s*)?[:.]?\s*)?(\d[\d./-]*\d)",
+    re.IGNORECASE,
+)
+_DOCUMENT_DIGITS = 8
+# What an old ERP writes where no one's name was typed (a sale to "Consumidor
+# final"): no one is called by it. Compared without accents nor case.
+NOT_NAMES = frozenset(
+    {
+        "cliente",
+        "clientes",
+        "cliente final",
+        "cliente padrao",
+        "cliente avulso",
+        "cliente balcao",
+        "cliente diversos",
+        "clientes diversos",
+        "cliente nao identificado",
+        "cliente generico",
+        "consumidor",
+        "consumidor final",
+        "consumidor nao identificado",
+        "diversos",
+        "nao identificado",
+        "nao informado",
+        "sem nome",
+        "a definir",
+        "balcao",
+        "venda balcao",
+    }
+)
+
+
+def _without_documents(name):
+    """``name`` without the tax ids and phone numbers typed in it."""
+
+    def drop(match):
+        digits = sum(ch.isdigit() for ch in match.group(1))
+        return " " if digits >= _DOCUMENT_DIGITS else match.group(0)
+
+    return _DOCUMENT.sub(drop, name or "")
+
+
+def _is_a_name(text):
+    """Whether a cleaned ``text`` is someone's name: it has a letter, and it is
+    not a placeholder (``NOT_NAMES``)."""
+    if not any(ch.isalpha() for ch in text):
+        return False
+    folded = "".join(
+        ch for ch in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(ch)
+    )
+    return " ".join(folded.split()) not in NOT_NAMES
+
+
 def addressed_name(name, is_company):
     """How a message names the customer (the greeting of e-mails, letters,
     WhatsApp and calls): a company by ``spoken_name``, a person by
-    ``clean_name``; the name with its spaces folded when cleaning leaves
-    nothing (a name of emoji alone)."""
-    text = spoken_name(name) if is_company else clean_name(name)
-    return text or re.sub(r"\s+", " ", name or "").strip()
+    ``clean_name``, in both without a tax id or a phone typed in the name;
+    "" when that leaves no one's name (a CPF or CNPJ alone, "Consumidor
+    final", "Cliente", emoji alone): the caller greets without a name."""
+    text = _without_documents(name)
+    text = spoken_name(text) if is_company else clean_name(text)
+    return text if _is_a_name(text) else ""
 
 
 # Titles written before a name ("Sr. João", "Dra. Ana"): no one is called by them.
@@ -152,9 +212,13 @@ def first_name(name):
     letter in it (an emoji or a symbol before it is no name; a title such as
     "Sr." or "Dra." neither), in its own case unless typed all in capitals or
     all in small letters ("MARIA SOUZA", "maria souza": "Maria"); "" when there
-    is none. Accents typed as separate marks are composed first."""
+    is none (a tax id, "Consumidor final": ``addressed_name``). Accents typed
+    as separate marks are composed first."""
     # Markup, emoji and symbols are no name (``clean_name``); brackets are
     # kept here for the titles typed with them ("Sr(a).").
+    name = _without_documents(name)
+    if not _is_a_name(clean_name(name)):
+        return ""
     first = next(
         (
             word.strip(",.;:!?\"'()[]&-/")

@@ -15,14 +15,15 @@ class ResPartner(models.Model):
     def _dunning_wa_name(self):
         """How the message greets the customer: a person's first name, else the
         name every message gives the customer (``_dunning_addressed_name``: a
-        company without its legal suffix nor capitals); a WhatsApp variable is
+        company without its legal suffix nor capitals, "cliente" for a record
+        whose name is a tax id or "Consumidor final"); a WhatsApp variable is
         never empty."""
         sample = self.env.context.get("dunning_sample")
         if sample:
             return sample["name"]
-        name = self._dunning_addressed_name() if (self.name or "").strip() else ""
-        if self.is_company or not name:
-            return name or "cliente"
+        name = self._dunning_addressed_name()
+        if self.is_company:
+            return name
         return first_name(self.name) or name
 
     def _dunning_wa_due_date(self):

@@ -568,6 +568,13 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
         self.assertEqual(name, "Comércio de Papéis São João")
         self.assertEqual(name, customer._dunning_addressed_name())
 
+    def test_a_tax_id_is_never_the_name_whatsapp_greets(self):
+        """A record imported with its CPF as the name: WhatsApp greets
+        "cliente", not the tax id (LGPD); "Consumidor final" neither."""
+        for name in ("123.456.789-01", "CONSUMIDOR FINAL"):
+            customer = self.sp.copy({"name": name, "is_company": False, "lang": "pt_BR"})
+            self.assertEqual(customer.with_company(self.company)._dunning_wa_name(), "cliente")
+
     def test_the_closing_sentence_names_the_tax_id_by_the_company_s_label(self):
         """{{6}} of the suggested templates (the supplier's tax id and address,
         CDC art. 42-A) said "CNPJ" by hand: a company abroad's tax id was called

@@ -169,8 +169,6 @@ def test_a_call_says_a_company_name_without_its_suffix_nor_in_capitals():
         # A company without its legal suffix, not in capitals.
         ("COMÉRCIO DE PAPÉIS SÃO JOÃO LTDA - ME", True, "Comércio de Papéis São João"),
         ("  Papelaria Aurora Ltda ", True, "Papelaria Aurora"),
-        # Nothing left: the name as typed, its spaces folded.
-        (" 😀 🎉 ", False, "😀 🎉"),
     ],
 )
 def test_every_message_names_the_customer_cleaned(name, is_company, addressed):
@@ -180,3 +178,48 @@ def test_every_message_names_the_customer_cleaned(name, is_company, addressed):
 def test_markup_is_no_first_name():
     assert first_name("<script>alert(1)</script> & <b>Negrito</b> Silva") == "Negrito"
     assert first_name("<b>ANA</b> Souza") == "Ana"
+
+
+@pytest.mark.parametrize(
+    ("name", "is_company"),
+    [
+        # An old ERP's records: a tax id where the name should be (LGPD: not
+        # read out to whoever answers, not printed as a greeting).
+        ("12.345.678/0001-90", True),
+        ("12345678000190", True),
+        ("123.456.789-01", False),
+        ("12345678901", False),
+        ("CPF 123.456.789-01", False),
+        (" CNPJ: 12.345.678/0001-90 ", True),
+        # The placeholders of a sale without a customer are no one's name.
+        ("Cliente", False),
+        ("CONSUMIDOR FINAL", False),
+        ("Consumidor Final", True),
+        ("cliente padrão", False),
+        ("CLIENTE PADRAO", False),
+        ("Cliente não identificado", False),
+        ("", False),
+        ("   ", True),
+        (" 😀 🎉 ", False),
+    ],
+)
+def test_a_tax_id_or_a_placeholder_is_no_name_to_greet(name, is_company):
+    assert addressed_name(name, is_company) == ""
+    assert first_name(name) == ""
+    assert vocative(name, is_company) == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "addressed"),
+    [
+        # A tax id typed beside the name is no part of it.
+        ("12.345.678/0001-90 - PAPELARIA AURORA", "Papelaria Aurora"),
+        ("MARIA DA SILVA - CPF 123.456.789-01", "Maria da Silva"),
+        ("Maria da Silva (12345678901)", "Maria da Silva"),
+        # "Cliente" inside a real name stays.
+        ("Cliente Oliveira Souza", "Cliente Oliveira Souza"),
+        ("Ana Consumidor", "Ana Consumidor"),
+    ],
+)
+def test_a_tax_id_beside_a_name_is_left_out(name, addressed):
+    assert addressed_name(name, False) == addressed
