@@ -17,6 +17,11 @@ VOICE_REASONS = {
     vr.NO_ACCOUNT: _lt("The company has no active voice account."),
     vr.NO_NUMBER: _lt("No valid phone number to call (%(number)s): %(problem)s"),
     vr.OPTED_OUT: _lt("%(number)s asked this company for no more calls."),
+    vr.NO_NAME: _lt(
+        'The name on file is no one\'s name (a tax id, "Consumidor final"): a call would '
+        "have no one to ask for before speaking of the debt. Write the customer's name to "
+        "call them."
+    ),
     vr.VOICE_CAP: _lt("Call limit per customer reached: deferred to %(day)s."),
     vr.CALL_FAILED: _lt("The call could not be placed (%(detail)s): an SMS goes instead."),
     vr.UNANSWERED_RETRY: _lt("%(outcome)s: called again on %(day)s."),
@@ -101,6 +106,7 @@ class DunningChannel(models.AbstractModel):
             number_error=error,
             raw_number=partner.mobile or partner.phone or None,
             opted_out=bool(number and self.env["voice.opt.out"]._opted_out([(number, company)])),
+            named=bool(partner._dunning_addressed_name(fallback=False)),
         )
 
     @api.model

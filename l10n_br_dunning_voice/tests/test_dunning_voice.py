@@ -348,6 +348,22 @@ class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
         self.assertEqual(self._call_event(maria).state, "skipped")
         self.assertIn("no more calls", self._call_event(maria).reason)
 
+    def test_a_customer_whose_name_is_a_tax_id_is_not_called(self):
+        """Records imported with a CNPJ or CPF as the name, or "Consumidor
+        final": the call would read the tax id aloud to whoever answers (LGPD)
+        or ask for no one before the debt; it is skipped with the reason, the
+        number is never rung."""
+        firm = self.sp.copy({"name": "12.345.678/0001-90", "is_company": True})
+        anonymous = self.rj.copy({"name": "CONSUMIDOR FINAL"})
+        moves = self._invoice(firm, DUE) | self._invoice(anonymous, DUE)
+        self._run(D3_RUN)
+        for move in moves:
+            event = self._call_event(move)
+            self.assertEqual(event.state, "skipped")
+            self.assertFalse(event.voice_call_id)
+            self.assertIn("no one's name", event.reason)
+            self.assertNotIn("12.345.678", event.reason)
+
     def test_a_landline_is_called(self):
         self.rj.write({"mobile": False, "phone": "(21) 3333-4444"})
         move = self._invoice(self.rj, DUE)

@@ -3,7 +3,9 @@
 A stage may call its customers (``voice``) beside its other channels. The
 call goes to the customer's mobile, else their landline, through the
 company's voice account, unless the number asked this company for no more
-calls (key 9 in an earlier call) or the customer prefers written messages.
+calls (key 9 in an earlier call), the customer prefers written messages, or
+the name on file is no one's (a CPF, a CNPJ, "Consumidor final": the call would
+have no one to ask for before the debt, and would read a tax id aloud).
 Calls have caps of their own (by default one per customer per week, at most
 one a day), counted apart from SMS; the sending window and holidays apply as
 for every channel. A retry of a call nobody answered (``RETRY``) is the same
@@ -27,6 +29,7 @@ RETRY = "retry"
 PREFERS_WRITTEN = "voice_prefers_written"
 NO_ACCOUNT = "voice_no_account"
 NO_NUMBER = "voice_no_number"
+NO_NAME = "voice_no_name"  # the name on file is a tax id or a placeholder
 OPTED_OUT = "voice_opted_out"
 VOICE_CAP = "voice_cap"
 CALL_FAILED = "voice_failed"  # the provider could not place it: an SMS goes instead
@@ -42,6 +45,9 @@ class VoiceFacts:
     number_error: str | None = None
     raw_number: str | None = None
     opted_out: bool = False  # the number asked this company for no more calls
+    # The call has a name to ask for (res.partner._dunning_addressed_name): not
+    # a CPF or CNPJ read aloud to whoever answers (LGPD), not "Consumidor final".
+    named: bool = True
 
 
 def decide(facts, preferred, lines, caps=None, origin=rules.AUTO):
@@ -57,6 +63,10 @@ def decide(facts, preferred, lines, caps=None, origin=rules.AUTO):
         return skip(NO_ACCOUNT)
     if not facts.number:
         return skip(NO_NUMBER, number=facts.raw_number or "-", code=facts.number_error)
+    if not facts.named:
+        # Without a name the greeting confirms no one, and whoever pressed 1
+        # would hear the debt (BRIEF: nothing before the confirmation).
+        return skip(NO_NAME)
     if facts.opted_out:
         return skip(OPTED_OUT, number=facts.number)
     if not manual and origin != RETRY and caps is not None:

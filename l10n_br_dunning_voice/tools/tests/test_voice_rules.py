@@ -8,6 +8,7 @@ from l10n_br_dunning.tools.caps import SmsCaps
 
 from ..voice_rules import (
     NO_ACCOUNT,
+    NO_NAME,
     NO_NUMBER,
     OPTED_OUT,
     PREFERS_WRITTEN,
@@ -36,6 +37,16 @@ def test_a_call_goes_with_an_account_a_number_and_no_opt_out():
     opted = VoiceFacts(account=True, number="+5511987654321", opted_out=True)
     assert decide(opted, "any", [1]).reason == OPTED_OUT
     assert decide(FACTS, "email", [1]).reason == PREFERS_WRITTEN
+
+
+def test_no_one_is_called_whose_name_on_file_is_not_a_name():
+    """A CPF, a CNPJ or "Consumidor final" on file: the greeting could only
+    read the tax id aloud or ask for no one, so whoever answered would hear
+    the debt after pressing 1 (BRIEF: nothing before the confirmation; LGPD)."""
+    unnamed = VoiceFacts(account=True, number="+5511987654321", named=False)
+    decision = decide(unnamed, "any", [1], caps())
+    assert (decision.state, decision.reason) == (rules.SKIPPED, NO_NAME)
+    assert decide(unnamed, "any", [1], origin=rules.MANUAL).reason == NO_NAME
 
 
 def test_calls_are_capped_apart_and_a_retry_is_not_capped_again():
