@@ -22,15 +22,20 @@ LINK_TOKEN_LENGTH = 12  # secrets.token_urlsafe(9): the /c/<token> of a short li
 _LEGAL_SUFFIX = re.compile(
     r"[\s,.-]*\b(ltda|limitada|s\.?\s?/?\s?a|me|epp|eireli|mei|ss|cia)\.?\s*$", re.IGNORECASE
 )
+# The branch a registered name ends with ("LTDA EPP - FILIAL 02", "S/A
+# (Filial 3)", "- MATRIZ"): the establishment, not how the company is called.
+_BRANCH = re.compile(r"[\s,.(/-]*\b(?:filial|matriz)\b.*$", re.IGNORECASE)
 # Words a cut name must not end on.
 _DANGLING = {"de", "da", "do", "das", "dos", "e", "&", "-", "a", "o"}
 
 
 def without_suffix(name):
     """A company's name without its legal suffix nor the connector the suffix
-    leaves ("Silva & Cia Ltda": "Silva"), its spaces collapsed; the name itself
-    when nothing else is left."""
+    leaves ("Silva & Cia Ltda": "Silva") nor its branch ("... LTDA EPP -
+    FILIAL 02"), its spaces collapsed; the name itself when nothing else is
+    left."""
     text = re.sub(r"\s+", " ", name or "").strip()
+    text = _BRANCH.sub("", text).strip() or text
     previous = None
     while text and text != previous:
         previous = text

@@ -223,3 +223,16 @@ def test_a_tax_id_or_a_placeholder_is_no_name_to_greet(name, is_company):
 )
 def test_a_tax_id_beside_a_name_is_left_out(name, addressed):
     assert addressed_name(name, False) == addressed
+
+
+@pytest.mark.parametrize(
+    ("name", "addressed"),
+    [
+        ("AURORA COMERCIO DE PAPEIS LTDA EPP - FILIAL 02", "Aurora Comercio de Papeis"),
+        ("Aurora Comércio de Papéis Ltda. - Filial São Paulo", "Aurora Comércio de Papéis"),
+        ("PAPELARIA AURORA LTDA - MATRIZ", "Papelaria Aurora"),
+        ("DROGARIA SAO PAULO S/A (FILIAL 3)", "Drogaria Sao Paulo"),
+    ],
+)
+def test_a_company_is_addressed_without_its_branch(name, addressed):
+    assert addressed_name(name, True) == addressed
