@@ -163,6 +163,8 @@ class TestDunningSmsTexts(DunningCase):
                 ("CONSUMIDOR FINAL", False, ": R$", "Consumidor"),
                 ("Cliente", False, ": R$", "Cliente"),
                 ("123.456.789-01 MARIA SOUZA", False, ": Maria, R$", "123.456.789"),
+                # A company an old ERP imported as a person: no "Papelaria, ".
+                ("PAPELARIA AURORA LTDA - ME", False, ": R$", "Papelaria,"),
             )
         ):
             customer = self._customer(

@@ -186,6 +186,31 @@ def _is_a_name(text):
     return " ".join(folded.split()) not in NOT_NAMES
 
 
+# The legal forms that close only a company's name: a record an old ERP
+# imported without "is a company" ("PAPELARIA AURORA LTDA - ME") is still
+# addressed as a company. Not "SA" without a dot or slash: Sá is a surname.
+_COMPANY_FORM = re.compile(
+    r"\b(?:ltda|limitada|eireli|epp|me|mei|cia|s\.\s?a|s\s?/\s?a)\.?$", re.IGNORECASE
+)
+
+
+def is_company_name(name, is_company=False):
+    """Whether ``name`` is addressed as a company's: the record says so, or
+    the name (its branch and a tax id left out) ends with a legal form."""
+    if is_company:
+        return True
+    text = re.sub(r"\s+", " ", _without_documents(name)).strip()
+    text = (_BRANCH.sub("", text).strip() or text).rstrip(" ,;:-()")
+    return bool(_COMPANY_FORM.search(text))
+
+
+def called_name(name, is_company):
+    """The word a message calls a person by (``first_name``: "Maria"); ""
+    for a company (``is_company_name``), which is called by its
+    ``addressed_name``, never by its first word ("Papelaria")."""
+    return "" if is_company_name(name, is_company) else first_name(name)
+
+
 def addressed_name(name, is_company):
     """How a message names the customer (the greeting of e-mails, letters,
     WhatsApp and calls): a company by ``spoken_name``, a person by
@@ -193,7 +218,7 @@ def addressed_name(name, is_company):
     "" when that leaves no one's name (a CPF or CNPJ alone, "Consumidor
     final", "Cliente", emoji alone): the caller greets without a name."""
     text = _without_documents(name)
-    text = spoken_name(text) if is_company else clean_name(text)
+    text = spoken_name(text) if is_company_name(text, is_company) else clean_name(text)
     return text if _is_a_name(text) else ""
 
 
@@ -238,11 +263,10 @@ def first_name(name):
 
 
 def vocative(name, is_company, limit=VOCATIVE_MAX):
-    """ "Maria, " for a person (``first_name``); "" for a company, a name with
-    no word to call, or a first name over ``limit``."""
-    if is_company:
-        return ""
-    first = first_name(name)
+    """ "Maria, " for a person (``called_name``); "" for a company (also one
+    imported as a person: ``is_company_name``), a name with no word to call,
+    or a first name over ``limit``."""
+    first = called_name(name, is_company)
     if not first or len(first) > limit:
         return ""
     return f"{first}, "

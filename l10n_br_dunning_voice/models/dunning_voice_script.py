@@ -2,7 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from odoo.addons.l10n_br_dunning.tools.sms_text import first_name, spoken_name
+from odoo.addons.l10n_br_dunning.tools.sms_text import called_name, spoken_name
 from odoo.addons.voice_gateway.tools import call_flow as flow
 from odoo.addons.voice_gateway.tools.sms import phone
 from odoo.addons.voice_gateway.tools.speech import amount_in_words, date_in_words, digits_spaced
@@ -138,9 +138,10 @@ class DunningVoiceScript(models.Model):
         values = {
             "company": spoken_name(company.name) or company.name,
             "customer": name,
-            # The core's rule (emoji, titles, capitals); the whole name when it
-            # gives none, so that the call still says whom it is for.
-            "first_name": name if partner.is_company else (first_name(partner.name) or name),
+            # The core's rule (emoji, titles, capitals; a company, even one
+            # imported as a person, by its name); the whole name when it gives
+            # none, so that the call still says whom it is for.
+            "first_name": called_name(partner.name, partner.is_company) or name,
             # An invoice in another currency: its own amount too, as every
             # other message says it ("..., mil dólares ao câmbio de hoje").
             "amount": ", ".join(

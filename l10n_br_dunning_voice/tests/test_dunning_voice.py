@@ -70,6 +70,18 @@ class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
             said[0],
         )
 
+    def test_a_company_imported_as_a_person_is_asked_for_as_a_company(self):
+        """An old ERP's record of a company without "is a company": the call
+        asks for "Papelaria Santos", not "Se for Papelaria"."""
+        customer = self.sp.copy({"name": "PAPELARIA SANTOS LTDA - ME", "is_company": False})
+        move = self._invoice(customer, DUE)
+        self._run(D3_RUN)
+        event = self._call_event(move)
+        self.stand_in.people[SP] = Person(keys=["2"])
+        self._place_and_play()
+        said = self.stand_in.spoken[event.voice_call_id.provider_call_id]
+        self.assertIn("para Papelaria Santos. Se for Papelaria Santos, tecle 1.", said[0])
+
     def test_the_customer_confirms_hears_the_debt_and_gets_the_link(self):
         move = self._invoice(self.sp, DUE)
         self._run(D3_RUN)

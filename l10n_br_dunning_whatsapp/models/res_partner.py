@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
-from odoo.addons.l10n_br_dunning.tools.sms_text import first_name
+from odoo.addons.l10n_br_dunning.tools.sms_text import called_name
 
 
 class ResPartner(models.Model):
@@ -13,18 +13,16 @@ class ResPartner(models.Model):
 
     # -- values of the régua's WhatsApp templates (installments in the context) --------------
     def _dunning_wa_name(self):
-        """How the message greets the customer: a person's first name, else the
-        name every message gives the customer (``_dunning_addressed_name``: a
-        company without its legal suffix nor capitals, "cliente" for a record
-        whose name is a tax id or "Consumidor final"); a WhatsApp variable is
-        never empty."""
+        """How the message greets the customer: a person's first name
+        (``called_name``: never a company's first word, even one imported as a
+        person), else the name every message gives the customer
+        (``_dunning_addressed_name``: a company without its legal suffix nor
+        capitals, "cliente" for a record whose name is a tax id or "Consumidor
+        final"); a WhatsApp variable is never empty."""
         sample = self.env.context.get("dunning_sample")
         if sample:
             return sample["name"]
-        name = self._dunning_addressed_name()
-        if self.is_company:
-            return name
-        return first_name(self.name) or name
+        return called_name(self.name, self.is_company) or self._dunning_addressed_name()
 
     def _dunning_wa_due_date(self):
         """ "10/12/2026", or "10/12/2026 to 20/12/2026" for a grouped message."""

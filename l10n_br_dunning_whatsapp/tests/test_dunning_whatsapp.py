@@ -574,6 +574,9 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
         for name in ("123.456.789-01", "CONSUMIDOR FINAL"):
             customer = self.sp.copy({"name": name, "is_company": False, "lang": "pt_BR"})
             self.assertEqual(customer.with_company(self.company)._dunning_wa_name(), "cliente")
+        # A company an old ERP imported as a person is greeted as a company.
+        firm = self.sp.copy({"name": "PAPELARIA AURORA LTDA - ME", "is_company": False})
+        self.assertEqual(firm.with_company(self.company)._dunning_wa_name(), "Papelaria Aurora")
 
     def test_the_closing_sentence_names_the_tax_id_by_the_company_s_label(self):
         """{{6}} of the suggested templates (the supplier's tax id and address,

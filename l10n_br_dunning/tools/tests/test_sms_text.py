@@ -7,6 +7,7 @@ from ..sms_text import (
     TRIM_NONE,
     TRIM_VOCATIVE,
     addressed_name,
+    clean_name,
     first_name,
     fit,
     mark_optional,
@@ -236,3 +237,30 @@ def test_a_tax_id_beside_a_name_is_left_out(name, addressed):
 )
 def test_a_company_is_addressed_without_its_branch(name, addressed):
     assert addressed_name(name, True) == addressed
+
+
+@pytest.mark.parametrize(
+    ("name", "addressed"),
+    [
+        ("PAPELARIA AURORA LTDA - ME", "Papelaria Aurora"),
+        ("JOSE DOS SANTOS ME", "Jose dos Santos"),
+        ("Silva & Cia. Ltda.", "Silva"),
+        ("AURORA COMERCIO DE PAPEIS LTDA EPP - FILIAL 02", "Aurora Comercio de Papeis"),
+        ("Transportes Rápidos EIRELI", "Transportes Rápidos"),
+        ("ACME S.A.", "Acme"),
+    ],
+)
+def test_a_company_imported_as_a_person_is_addressed_as_a_company(name, addressed):
+    """Old ERPs do not say which records are companies: a name closed by a
+    legal form is a company's (no "Papelaria, " as a first name)."""
+    assert addressed_name(name, False) == addressed
+    assert vocative(name, False) == ""
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["MARIA DE SA", "José da Silva Sá", "Joao Mei Souza", "Ana Sa"],
+)
+def test_a_person_s_name_is_not_taken_for_a_legal_form(name):
+    assert vocative(name, False) == f"{first_name(name)}, "
+    assert addressed_name(name, False) == clean_name(name)
