@@ -43,6 +43,10 @@ REASONS = {
     rules.BAD_EMAIL: _lt("The customer's e-mail address is not valid (%(email)s)."),
     rules.EMAIL_BLACKLISTED: _lt("The customer's e-mail is blacklisted."),
     rules.EMAIL_OPTED_OUT: _lt("The customer asked this company for no more e-mail reminders."),
+    rules.EMAIL_BOUNCED: _lt(
+        "The customer's e-mail address bounced (%(email)s): no more e-mails go to it until "
+        "it is corrected on the customer."
+    ),
     rules.COMPANY_UNIDENTIFIED: _lt(
         "The company's %(missing)s is missing: a collection message must name the supplier "
         "with its address and tax id (CDC art. 42-A). It waits until they are filled in "
@@ -216,6 +220,7 @@ class DunningChannel(models.AbstractModel):
             email_raw=(partner.email or "").strip() or None,
             email_blacklisted=blacklisted,
             email_opted_out=company in partner.dunning_email_opt_out_company_ids,
+            email_bounced=partner.message_bounce >= rules.BOUNCES_TO_STOP,
             sms_number=number,
             sms_error=error,
             sms_raw_number=partner.mobile or partner.phone or None,

@@ -313,7 +313,19 @@ class ResPartner(models.Model):
         return not brazil or pages.cep(self.zip) is not None
 
     def write(self, vals):
+        # The bounces counted were the old address's (Odoo 18 resets the
+        # counter only when mail comes from the address): a corrected address
+        # is e-mailed again (``tools.channels.BOUNCES_TO_STOP``).
+        bounced = {
+            partner: partner.email_normalized
+            for partner in (self.filtered("message_bounce") if "email" in vals else ())
+        }
         result = super().write(vals)
+        corrected = self.browse(
+            partner.id for partner, email in bounced.items() if partner.email_normalized != email
+        )
+        if corrected:
+            corrected.write({"message_bounce": 0})
         replan = {"dunning_policy_id", "dunning_excluded", "tz", "state_id", "city_id", "city"}
         if (replan | {"dunning_preferred_hours"}) & set(vals):
             self.env["account.move.line"].sudo()._dunning_replan_partners(

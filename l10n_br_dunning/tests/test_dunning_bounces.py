@@ -270,3 +270,33 @@ class TestDunningBounces(DunningCase):
         self.assertFalse(self.move.dunning_promise_date)
         # Nothing to the customer (a person's to-do notifies the person).
         self.assertFalse(self._to_customer())
+
+    def test_a_bounced_address_is_not_written_to_again_until_corrected(self):
+        """Maria's address bounced ("user unknown") at the first overdue notice:
+        the second notice e-mailed the dead address again (only the blacklist
+        stopped it). Now its e-mail is skipped saying the address bounced, and
+        the stage's SMS reaches her all the same; once someone corrects her
+        address, the final notice is e-mailed to the new one."""
+        self._process(dsn(self.event.mail_message_id))
+        self.assertEqual(self.sp.message_bounce, 1)
+        self._run(datetime(2026, 12, 21, 15, 0))  # D+10, Monday noon in São Paulo
+        second = self._events(self.move, channel="email").filtered(
+            lambda event: event.stage_id.offset_days == 10
+        )
+        self.assertEqual(second.state, "skipped")
+        self.assertFalse(second.mail_message_id)
+        self.assertIn("bounced", second.reason)
+        self.assertIn("maria@cliente.example", second.reason)
+        sms = self._events(self.move, channel="sms").filtered(
+            lambda event: event.stage_id.offset_days == 10
+        )
+        self.assertEqual(sms.state, "queued")
+        self.assertFalse(self._to_customer())
+        self.sp.email = "maria.souza@cliente.example"
+        self.assertEqual(self.sp.message_bounce, 0)
+        self._run(datetime(2027, 1, 11, 15, 0))  # D+30 (Saturday 9th): Monday noon
+        final = self._events(self.move, channel="email").filtered(
+            lambda event: event.stage_id.offset_days == 30
+        )
+        self.assertEqual(final.state, "queued")
+        self.assertIn(self.sp, final.mail_message_id.partner_ids)

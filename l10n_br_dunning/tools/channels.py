@@ -29,6 +29,7 @@ NO_EMAIL = "no_email"
 BAD_EMAIL = "bad_email"  # an address on file that is not one ("foo@", "maria.gmail.com")
 EMAIL_BLACKLISTED = "email_blacklisted"
 EMAIL_OPTED_OUT = "email_opted_out"  # this company's e-mails (List-Unsubscribe, preferences)
+EMAIL_BOUNCED = "email_bounced"  # the address on file bounced (``BOUNCES_TO_STOP``)
 # Warnings on a letter or call that goes all the same (a person carries it out).
 NO_ADDRESS = "no_address"  # no street or city on file to post a letter to
 NO_PHONE = "no_phone"  # no number on file at all to call
@@ -46,6 +47,21 @@ AUTO, FALLBACK, MANUAL = "auto", "fallback", "manual"
 # Characters no address the régua writes to has outside quotes (a list typed
 # in one field, "maria,joao@..."; a name pasted with it, "<maria@...>").
 NOT_IN_ADDRESS = frozenset('<>()[]\\,;:"')
+
+
+# Bounces (``res.partner.message_bounce``, what Odoo's mail gateway counts
+# for each delivery failure of an address) from which the régua writes no more
+# to the address: the first. Odoo's mass mailing calls a contact "Bounced" from
+# one bounce on (mailing_contact_views.xml's filter, the mailing lists' bounce
+# count: ``message_bounce > 0``); its automatic blacklist waits for five over
+# weeks (mass_mailing BLACKLIST_MAX_BOUNCED_LIMIT) because a newsletter may
+# keep writing to an address that fails now and then, and the blacklist is for
+# good. A reminder to a dead address reaches no one while its stage's other
+# channels go, and the gateway counts only failures here (a delay warning or a
+# read receipt is none: models/mail_thread.py), so one is enough. Odoo sets the
+# counter back to 0 when mail comes from the address; the régua does when
+# someone corrects it (res.partner.write).
+BOUNCES_TO_STOP = 1
 
 
 def usable_email(address):
@@ -84,6 +100,7 @@ class Contact:
     email_raw: str | None = None  # what the customer's record says, usable or not
     email_blacklisted: bool = False
     email_opted_out: bool = False  # asked this company for no more e-mail reminders
+    email_bounced: bool = False  # the address bounced (``BOUNCES_TO_STOP``)
     sms_number: str | None = None  # E.164 mobile, or None
     sms_error: str | None = None  # sms_gateway phone error code when no number
     sms_raw_number: str | None = None  # what the customer's record says
@@ -145,6 +162,9 @@ def _email(contact, lines, origin=AUTO):
         return Decision(EMAIL, lines, SKIPPED, EMAIL_BLACKLISTED, origin=origin)
     if contact.email_opted_out:
         return Decision(EMAIL, lines, SKIPPED, EMAIL_OPTED_OUT, origin=origin)
+    if contact.email_bounced:
+        args = {"email": contact.email_raw}
+        return Decision(EMAIL, lines, SKIPPED, EMAIL_BOUNCED, origin=origin, args=args)
     return Decision(EMAIL, lines, SEND, origin=origin)
 
 

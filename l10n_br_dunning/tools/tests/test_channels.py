@@ -7,6 +7,7 @@ from ..channels import (
     COMPANY_UNIDENTIFIED,
     DEFERRED,
     EMAIL_BLACKLISTED,
+    EMAIL_BOUNCED,
     EMAIL_OPTED_OUT,
     FALLBACK,
     LETTER,
@@ -85,6 +86,24 @@ def test_missing_or_blacklisted_email_is_skipped_with_its_reason():
     # An address on file that mail cannot go to says which one.
     [bad] = choose(Contact(email_raw="foo@"), {"email": [1]})
     assert (bad.state, bad.reason, bad.args) == (SKIPPED, BAD_EMAIL, {"email": "foo@"})
+
+
+def test_a_bounced_address_is_skipped_and_its_sms_fallback_too():
+    """An address that bounced is skipped saying which; an SMS that cannot go
+    gets no e-mail to it either. A customer who also opted out of e-mail keeps
+    the letter in its place."""
+    bounced = Contact(email=True, email_raw="maria@cliente.example", email_bounced=True)
+    [email] = choose(bounced, {"email": [1]})
+    assert (email.state, email.reason, email.args) == (
+        SKIPPED,
+        EMAIL_BOUNCED,
+        {"email": "maria@cliente.example"},
+    )
+    sms, fallback = choose(bounced, {"sms": [1]})
+    assert (sms.reason, fallback.origin, fallback.reason) == (NO_MOBILE, FALLBACK, EMAIL_BOUNCED)
+    both = Contact(email=True, email_bounced=True, email_opted_out=True)
+    email, letter = choose(both, {"email": [1]})
+    assert (email.reason, letter.channel, letter.origin) == (EMAIL_OPTED_OUT, LETTER, FALLBACK)
 
 
 def test_an_address_mail_cannot_go_to_is_not_usable():
