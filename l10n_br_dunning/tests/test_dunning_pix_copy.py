@@ -55,7 +55,15 @@ class TestDunningPixCopy(DunningCase, HttpCase):
                 group = group.getparent()
             done = group.xpath(".//*[contains(@class, 'o_dunning_pix_copied')]")
             self.assertEqual([node.text_content().strip() for node in done], ["Código copiado"])
-            self.assertEqual(done[0].get("role"), "status")
+            # A screen reader hears it from one status region, there and
+            # empty from the page's load (one hidden at load is not followed).
+            regions = group.xpath(".//*[@role='status']")
+            self.assertEqual(len(regions), 1, url)
+            region = regions[0]
+            self.assertIn("o_dunning_pix_status", region.get("class").split())
+            self.assertNotIn("d-none", region.get("class").split())
+            self.assertIsNone(region.get("hidden"))
+            self.assertEqual(region.text_content().strip(), "")
         return tree
 
     def _codes(self, move):

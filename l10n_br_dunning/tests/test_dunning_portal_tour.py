@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -7,6 +8,51 @@ from odoo.tests.common import ChromeBrowser
 
 from ..tools import portal_codes
 from .common import DunningCase
+
+# The live region of the page's first Pix code, measured in the page: present
+# and rendered at load, empty; then its every text, in order, over two taps.
+ANNOUNCE = """
+(async () => {
+    const said = %(said)s;
+    const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    const group = document.querySelector(".o_dunning_pix_code");
+    const regions = [...group.querySelectorAll("[role=status], [aria-live]")].filter(
+        (node) =>
+            getComputedStyle(node).display !== "none" &&
+            !node.closest("[aria-hidden=true], [hidden], .d-none")
+    );
+    if (regions.length !== 1) {
+        throw new Error(`${regions.length} rendered live regions at load, not 1`);
+    }
+    const region = regions[0];
+    if (region.textContent.trim()) {
+        throw new Error(`The region is not empty at load: ${region.textContent}`);
+    }
+    const texts = [];
+    new MutationObserver(() => texts.push(region.textContent.trim())).observe(region, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+    });
+    const button = group.querySelector(".o_dunning_pix_copy");
+    for (const tap of [1, 2]) {
+        button.click();
+        const heard = () => texts.filter((text) => text);
+        for (let waited = 0; heard().length < tap && waited < 4000; waited += 50) {
+            await wait(50);
+        }
+        await wait(300); // nothing more is written after it
+        if (heard().length !== tap || heard().some((text) => text !== said)) {
+            throw new Error(`After tap ${tap}, the region said ${JSON.stringify(texts)}`);
+        }
+    }
+    // The second tap emptied the region before writing it again.
+    if (texts.lastIndexOf("") < texts.indexOf(said)) {
+        throw new Error(`The region was not emptied between taps: ${JSON.stringify(texts)}`);
+    }
+    console.log("test successful");
+})();
+"""
 
 
 @tagged("post_install", "-at_install")
@@ -109,6 +155,28 @@ class TestDunningPortalTour(DunningCase, HttpCase):
         claim a copy; it leaves the code selected and says so."""
         self._company_pix_key()
         self.start_tour(self._url(), "dunning_portal_pix_selected")
+
+    def _taps_copy_twice(self, said):
+        """On the page as loaded, the Pix code's status region (role=status)
+        is there, rendered (not display:none, nor hidden from screen readers)
+        and empty; each tap on "Copiar código Pix" empties it and writes
+        `said` again, so TalkBack and VoiceOver announce every tap."""
+        code = ANNOUNCE % {"said": json.dumps(said)}
+        ready = (
+            "document.readyState === 'complete' && "
+            "!document.querySelector('.o_dunning_pix_copy.d-none')"
+        )
+        self.browser_js(self._url(), code, ready=ready)
+
+    def test_each_copy_is_announced_to_a_screen_reader(self):
+        self._company_pix_key()
+        self._grant_clipboard()
+        self._taps_copy_twice("Código copiado")
+
+    def test_a_refused_copy_is_announced_with_how_to_copy(self):
+        """No clipboard: the region says the code is selected and how to copy it."""
+        self._company_pix_key()
+        self._taps_copy_twice("Código selecionado: copie-o com o Copiar do seu celular.")
 
     def test_split_into_installments_on_a_phone(self):
         self.start_tour(self._url(), "dunning_portal_agreement")

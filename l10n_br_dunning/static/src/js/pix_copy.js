@@ -3,12 +3,17 @@
 // (views/portal_templates.xml, portal_dunning_pix_code): on a phone, one tap
 // instead of a long press and "select all". The button is hidden until this
 // runs, so without JavaScript the page shows the plain field, still selectable.
-// Its confirmation is written by the server, in the customer's language.
+// Its confirmation is written by the server, in the customer's language, and
+// each tap writes it anew in the status region (.o_dunning_pix_status) that a
+// screen reader announces.
 import publicWidget from "@web/legacy/js/public/public_widget";
 
 // A clipboard that never answers (a permission prompt left open) must not
 // leave the tap without an answer: the selection fallback runs instead.
 const CLIPBOARD_WAIT_MS = 1500;
+// The status region is emptied, then written after this pause: the same words
+// a second time are a change a screen reader announces again.
+const ANNOUNCE_PAUSE_MS = 150;
 
 publicWidget.registry.DunningPixCopy = publicWidget.Widget.extend({
     selector: ".o_dunning_pix_code",
@@ -19,6 +24,7 @@ publicWidget.registry.DunningPixCopy = publicWidget.Widget.extend({
         this.button = this.el.querySelector(".o_dunning_pix_copy");
         this.copied = this.el.querySelector(".o_dunning_pix_copied");
         this.selected = this.el.querySelector(".o_dunning_pix_selected");
+        this.status = this.el.querySelector(".o_dunning_pix_status");
         this.button.classList.remove("d-none");
         return this._super(...arguments);
     },
@@ -33,6 +39,22 @@ publicWidget.registry.DunningPixCopy = publicWidget.Widget.extend({
         // "Copied" only when the browser said so; else the code is selected.
         this.copied.classList.toggle("d-none", !done);
         this.selected.classList.toggle("d-none", done);
+        this._announce(done ? this.copied : this.selected);
+    },
+
+    destroy() {
+        clearTimeout(this.announceTimer);
+        return this._super(...arguments);
+    },
+
+    // The message shown, said by a screen reader on every tap (TalkBack and
+    // VoiceOver skip a region hidden at load, and an unchanged text).
+    _announce(message) {
+        clearTimeout(this.announceTimer);
+        this.status.textContent = "";
+        this.announceTimer = setTimeout(() => {
+            this.status.textContent = message.textContent.trim();
+        }, ANNOUNCE_PAUSE_MS);
     },
 
     async _writeClipboard(code) {
