@@ -31,11 +31,11 @@ _DANGLING = {"de", "da", "do", "das", "dos", "e", "&", "-", "a", "o"}
 
 def without_suffix(name):
     """A company's name without its legal suffix nor the connector the suffix
-    leaves ("Silva & Cia Ltda": "Silva") nor its branch ("... LTDA EPP -
-    FILIAL 02"), its spaces collapsed; the name itself when nothing else is
-    left."""
+    leaves ("Silva & Cia Ltda": "Silva"), its spaces collapsed; the name
+    itself when nothing else is left. A customer's branch goes in
+    ``addressed_name``; the company's own name keeps its branch ("Aurora
+    Filial Rio": which of the group's companies writes)."""
     text = re.sub(r"\s+", " ", name or "").strip()
-    text = _BRANCH.sub("", text).strip() or text
     previous = None
     while text and text != previous:
         previous = text
@@ -218,7 +218,12 @@ def addressed_name(name, is_company):
     "" when that leaves no one's name (a CPF or CNPJ alone, "Consumidor
     final", "Cliente", emoji alone): the caller greets without a name."""
     text = _without_documents(name)
-    text = spoken_name(text) if is_company_name(text, is_company) else clean_name(text)
+    if is_company_name(text, is_company):
+        # Its branch ("... LTDA EPP - FILIAL 02") is the establishment, not how
+        # the customer is called.
+        text = spoken_name(_BRANCH.sub("", text).strip() or text)
+    else:
+        text = clean_name(text)
     return text if _is_a_name(text) else ""
 
 
