@@ -88,6 +88,10 @@ class ProbeCase(HttpCase):
         self.stand_in.script.clear()
 
     def _queue(self):
+        # Each case with an approved template: a refusal that proves the
+        # template unusable (132001) marks it so (whatsapp.template.
+        # _refused_when_sent), and the next case would not reach Meta.
+        self.template.status = "approved"
         params = self.template._render_params(self.customer.ids)[self.customer.id]
         return self.env["whatsapp.message"]._enqueue(
             [
