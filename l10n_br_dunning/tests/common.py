@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import io
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from freezegun import freeze_time
@@ -38,6 +38,11 @@ def pdf_page_lines(pdf):
 def pdf_pages(pdf):
     """Each page of the PDF ``pdf`` (bytes) as one text, spaces folded."""
     return [" ".join(" ".join(lines).split()) for lines in pdf_page_lines(pdf)]
+
+
+# Where the portal tests' clock stands: 10:00 in São Paulo, five days after
+# their invoice's due date (``DunningCase._portal_invoice``).
+PORTAL_NOW = datetime(2026, 12, 15, 13, 0)
 
 
 class DunningCase(AccountTestInvoicingCommon):
@@ -177,6 +182,18 @@ class DunningCase(AccountTestInvoicingCommon):
         move = cls.env["account.move"].with_company(company or cls.env.company).create(values)
         with freeze_time(post_at or (due - timedelta(days=30))):
             move.action_post()
+        return move
+
+    @classmethod
+    def _portal_invoice(cls):
+        """The portal tests' invoice: Maria, in Brazilian Portuguese, owes
+        R$ 1.180,50 due on 10/12/2026, payable by Pix, its link's token made
+        (their clock: ``PORTAL_NOW``)."""
+        cls._load_portuguese()
+        cls.sp.lang = "pt_BR"
+        cls._company_pix_key()
+        move = cls._invoice(cls.sp, date(2026, 12, 10), 1180.5)
+        move._portal_ensure_token()
         return move
 
     def _freeze_clock(self, moment):

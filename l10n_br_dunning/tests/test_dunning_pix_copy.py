@@ -1,11 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import date, datetime
+from datetime import date
 
 from lxml import html as lxml_html
 
 from odoo.tests import HttpCase, tagged
 
-from .common import DunningCase
+from .common import PORTAL_NOW, DunningCase
 
 TODAY = date(2026, 12, 15)
 
@@ -21,15 +21,11 @@ class TestDunningPixCopy(DunningCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._load_portuguese()
-        cls.sp.lang = "pt_BR"
-        cls._company_pix_key()
-        cls.move = cls._invoice(cls.sp, date(2026, 12, 10), 1180.5)
-        cls.move._portal_ensure_token()
+        cls.move = cls._portal_invoice()
 
     def setUp(self):
         super().setUp()
-        self.clock = self._freeze_clock(datetime(2026, 12, 15, 13, 0))
+        self.clock = self._freeze_clock(PORTAL_NOW)
 
     def _assert_copy_buttons(self, url, codes):
         response = self.url_open(url)

@@ -9,7 +9,7 @@ from lxml import html as lxml_html
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
 
-from .common import DunningCase
+from .common import PORTAL_NOW, DunningCase
 
 TODAY = date(2026, 12, 15)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
@@ -23,16 +23,12 @@ class TestDunningPortal(DunningCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._load_portuguese()
-        cls.sp.lang = "pt_BR"
         cls.company.dunning_collector_id = cls.env.ref("base.user_admin")
-        cls._company_pix_key()
-        cls.move = cls._invoice(cls.sp, date(2026, 12, 10), 1180.5)
-        cls.move._portal_ensure_token()
+        cls.move = cls._portal_invoice()
 
     def setUp(self):
         super().setUp()
-        self.clock = self._freeze_clock(datetime(2026, 12, 15, 13, 0))
+        self.clock = self._freeze_clock(PORTAL_NOW)
 
     # -- helpers -------------------------------------------------------------------------
     def _page(self, move=None, token=None):

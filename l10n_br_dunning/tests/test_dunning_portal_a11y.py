@@ -6,7 +6,7 @@ from lxml import html as lxml_html
 
 from odoo.tests import HttpCase, tagged
 
-from .common import DunningCase
+from .common import PORTAL_NOW, DunningCase
 
 
 @tagged("post_install", "-at_install")
@@ -18,15 +18,11 @@ class TestDunningPortalA11y(DunningCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._load_portuguese()
-        cls.sp.lang = "pt_BR"
-        cls._company_pix_key()
-        cls.move = cls._invoice(cls.sp, date(2026, 12, 10), 1180.5)
-        cls.move._portal_ensure_token()
+        cls.move = cls._portal_invoice()
 
     def setUp(self):
         super().setUp()
-        self.clock = self._freeze_clock(datetime(2026, 12, 15, 13, 0))
+        self.clock = self._freeze_clock(PORTAL_NOW)
 
     def _tree(self, url, status=200):
         response = self.url_open(url)
