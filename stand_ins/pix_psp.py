@@ -6,8 +6,16 @@ authentication, or Efí's JSON body), ``cobv`` (PUT, PATCH, GET), ``pix`` (GET
 one, GET a list by time with pages) and ``webhook`` (PUT, GET). Every request
 body is validated against the specification's own schemas
 (``pix-api-2.9.0.yaml`` beside this file, Apache 2.0, from ``bacen/pix-api``)
-with its known slips corrected (JavaScript-style and unanchored patterns), and
-refused as a bank does: 400 ``application/problem+json`` with ``violacoes``.
+with its known slips corrected (JavaScript-style and unanchored patterns,
+PixConsultados' "cobs", DadosRecebedor's address), and refused as a bank does:
+400 ``application/problem+json`` with ``violacoes``; so are the query of
+``GET /pix`` and what ``CobVOperacaoInvalida`` lists beside the schema (a
+discount dated after the due date or of the whole amount, a removal with other
+changes, a revision leaving an amount of zero). Its own answers are checked
+too (the status the specification lists for the endpoint, the body's schema):
+one outside the specification is never sent as a bank's, but answered 500 and
+kept in ``answer_problems``, so a test never passes on what a bank that follows
+the specification would not answer.
 
 Tests pay charges (:meth:`PixStandIn.pay`), and the stand-in notifies the
 registered webhook (``{webhookUrl}/pix``) as a bank does, with duplicates,
@@ -75,6 +83,12 @@ def spec():
     with _lock:
         if "spec" not in _spec_cache:
             raw = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+            # PixConsultados requires its list as "cobs", a slip: the list it
+            # defines is "pix". A bank may name it either (checked apart).
+            raw["components"]["schemas"]["PixConsultados"]["required"] = ["parametros"]
+            # DadosRecebedor requires the receiver's address beside
+            # ``recebedor`` instead of in it (its allOf requires it there).
+            raw["components"]["schemas"]["DadosRecebedor"].pop("required")
             _spec_cache["spec"] = _fix(raw)
             _spec_cache["registry"] = Registry().with_resource(
                 SPEC_URI, Resource(contents=_spec_cache["spec"], specification=DRAFT4)
@@ -94,6 +108,143 @@ def violations(schema_name, instance):
     for error in validator.iter_errors(instance):
         where = ".".join(str(p) for p in error.absolute_path) or "(body)"
         found.append((where, error.message[:300]))
+    return found
+
+
+def schema_violations(schema, instance):
+    """[(property, reason)] of ``instance`` against an inline ``schema`` whose
+    references point into the specification."""
+    _spec, registry = spec()
+    validator = Draft4Validator(_fix(schema), registry=registry, format_checker=FormatChecker())
+    return [
+        (".".join(str(p) for p in error.absolute_path) or "(body)", error.message[:300])
+        for error in validator.iter_errors(instance)
+    ]
+
+
+# The query parameters of GET /pix (the specification's, with their schemas).
+PIX_QUERY = {
+    "inicio": {"type": "string", "format": "date-time"},
+    "fim": {"type": "string", "format": "date-time"},
+    "txid": {"type": "string", "pattern": "[a-zA-Z0-9]{1,35}"},
+    "txIdPresente": {"enum": ["true", "false"]},
+    "devolucaoPresente": {"enum": ["true", "false"]},
+    "cpf": {"type": "string", "pattern": "^\\d{11}$"},
+    "cnpj": {"type": "string", "pattern": "^[0-9A-Z]{14}$"},
+    "paginacao.paginaAtual": {"type": "string", "pattern": "^\\d{1,9}$"},
+    "paginacao.itensPorPagina": {"type": "string", "pattern": "^[1-9]\\d{0,3}$"},
+}
+
+
+def pix_query_violations(query):
+    """[(parameter, reason)] of the query of ``GET /pix`` (``parse_qs``'s
+    lists): required, known, once each, and of the specification's formats."""
+    found = [(name, "obrigatório") for name in ("inicio", "fim") if name not in query]
+    for name, values in query.items():
+        if name not in PIX_QUERY:
+            continue  # a bank's own parameters (gw-dev-app-key) are its business
+        if len(values) != 1:
+            found.append((name, "informado mais de uma vez"))
+            continue
+        found += [
+            (name, reason) for _where, reason in schema_violations(PIX_QUERY[name], values[0])
+        ]
+    if "cpf" in query and "cnpj" in query:
+        found.append(("cpf", "cpf e cnpj não podem ser usados ao mesmo tempo"))
+    size = (query.get("paginacao.itensPorPagina") or ["100"])[0]
+    if size.isdigit() and not 1 <= int(size) <= 1000:
+        found.append(("paginacao.itensPorPagina", f"{size} fora de 1 a 1000"))
+    return found
+
+
+# What the specification says each answer of the endpoints served here is:
+# (method, endpoint) -> {status: schema}; problems are ``Problema``.
+ANSWERS = {
+    ("PUT", "cobv/{txid}"): {201: "CobVGerada"},
+    ("PATCH", "cobv/{txid}"): {200: "CobVGerada"},
+    ("GET", "cobv/{txid}"): {200: "CobVCompleta"},
+    ("GET", "pix/{e2eid}"): {200: "Pix"},
+    ("GET", "pix"): {200: "PixConsultados"},
+    ("PUT", "webhook/{chave}"): {200: None},
+    ("GET", "webhook/{chave}"): {200: "WebhookCompleto"},
+}
+
+
+def answer_violations(method, parts, status, body):
+    """[(property, reason)] of an answer this stand-in is about to send, as
+    the specification defines it (a status it does not list for the
+    endpoint, a body that does not follow the schema)."""
+    endpoint = {
+        ("cobv", 2): "cobv/{txid}",
+        ("pix", 2): "pix/{e2eid}",
+        ("pix", 1): "pix",
+        ("webhook", 2): "webhook/{chave}",
+    }.get((parts[0], len(parts)))
+    if status >= 400:
+        return violations("Problema", body) if body is not None else [("(body)", "sem corpo")]
+    answers = ANSWERS.get((method, endpoint))
+    if answers is None:
+        return []
+    if status not in answers:
+        return [("(status)", f"{status} não é resposta de {method} /{endpoint}")]
+    schema = answers[status]
+    if schema is None:
+        return [] if body is None else [("(body)", "a resposta não tem corpo")]
+    found = violations(schema, body)
+    if (
+        schema == "PixConsultados"
+        and isinstance(body, dict)
+        and not (isinstance(body.get("pix"), list) or isinstance(body.get("cobs"), list))
+    ):
+        found.append(("pix", "a lista de Pix é obrigatória"))
+    return found
+
+
+def cobv_semantic_violations(charge):
+    """[(property, reason)] of a charge with a due date (as created, or as a
+    revision leaves it) that the specification's CobVOperacaoInvalida lists
+    beside its schema: a zero amount, negative days after the due date, a
+    rebate or discount of the whole amount or more, a discount dated after the
+    due date, a discount modality with the wrong kind of value."""
+    found = []
+    calendario = charge.get("calendario") or {}
+    valor = charge.get("valor") or {}
+    if (calendario.get("validadeAposVencimento") or 0) < 0:
+        found.append(("cobv.calendario.validadeAposVencimento", "menor do que zero"))
+    try:
+        original = Decimal(valor.get("original") or "0")
+        due = date.fromisoformat(calendario["dataDeVencimento"])
+    except (KeyError, TypeError, ValueError, ArithmeticError):
+        return found  # the schema's refusal says it
+    if original == 0:
+        found.append(("cobv.valor.original", "valor zero"))
+
+    def whole(modalidade, amount):
+        return amount >= (Decimal(100) if modalidade in (2, 5, 6) else original)
+
+    abatimento = valor.get("abatimento")
+    if isinstance(abatimento, dict) and whole(
+        abatimento.get("modalidade"), Decimal(abatimento.get("valorPerc") or "0")
+    ):
+        found.append(("cobv.valor.abatimento", "maior ou igual ao valor original ou a 100%"))
+    desconto = valor.get("desconto")
+    if isinstance(desconto, dict):
+        modalidade = desconto.get("modalidade")
+        fixed = desconto.get("descontoDataFixa")
+        if modalidade in (1, 2):
+            if desconto.get("valorPerc") is not None:
+                found.append(("cobv.valor.desconto.valorPerc", "preenchido na modalidade 1 ou 2"))
+            if not fixed:
+                found.append(("cobv.valor.desconto.descontoDataFixa", "vazio na modalidade 1 ou 2"))
+        elif desconto.get("valorPerc") is None or fixed:
+            found.append(("cobv.valor.desconto", "modalidade 3 a 6 pede valorPerc, sem datas"))
+        for item in fixed or []:
+            if date.fromisoformat(item["data"]) > due:
+                found.append(("cobv.valor.desconto.descontoDataFixa.data", "após o vencimento"))
+            if whole(modalidade, Decimal(item["valorPerc"])):
+                found.append(
+                    ("cobv.valor.desconto.descontoDataFixa.valorPerc", "maior ou igual ao valor")
+                )
     return found
 
 
@@ -265,6 +416,10 @@ class PixStandIn:
         self.unknown_token_status = 401
         self.requests = []  # (method, path, body)
         self.refusals = []  # (method, path, violations): what a bank would refuse
+        # Its own answers that the specification would not allow: a stand-in
+        # looser than the specification hides what a real bank breaks.
+        # Refused (a 500 naming them) unless a test chose a deviation.
+        self.answer_problems = []  # (method, path, violations)
         self.script = []  # scripted faults: (status or "hang", retry_after, path or None)
         self.notifications = []  # (url, status) of each webhook call made
         self.webhook_verify = True
@@ -557,7 +712,14 @@ class PixStandIn:
             refused = self._not_theirs(method, parts, body, key)
             if refused:
                 return (*refused, {})
-            return (*self._route(method, parts, query, body, key), {})
+            status, answer = self._route(method, parts, query, body, key)
+            deviating = self.omit_page_count and parts == ["pix"]
+            found = [] if deviating else answer_violations(method, parts, status, answer)
+            if found:
+                # Never sent as if a bank could: the test fails where it asked.
+                self.answer_problems.append((method, path, found))
+                return (*self._problem(500, "RespostaForaDaEspecificacao", str(found)), {})
+            return status, answer, {}
 
     def _client_from(self, auth):
         """(client id, secret) of a Basic header: form-decoded, as OAuth2 reads
@@ -662,6 +824,7 @@ class PixStandIn:
                 return 200, {
                     "webhookUrl": self.webhooks[key],
                     "chave": key,
+                    "cnpj": self.receiver["cnpj"],
                     "criacao": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 }
         return self._problem(404, "NaoEncontrado", "/".join(parts))
@@ -727,6 +890,9 @@ class PixStandIn:
         refused = self._due_before_creation("PUT", txid, body.get("calendario"), self._today())
         if refused:
             return refused
+        found = cobv_semantic_violations(body)
+        if found:
+            return self._refuse("PUT", txid, found, "CobVOperacaoInvalida")
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         charge = json.loads(json.dumps(body))
         charge["calendario"].setdefault("validadeAposVencimento", 30)
@@ -788,20 +954,35 @@ class PixStandIn:
         refused = self._due_before_creation("PATCH", txid, body.get("calendario"), created)
         if refused:
             return refused
+        if "status" in body and len(body) > 1:
+            found = [("cobv.status", "remoção junto com outras alterações")]
+            return self._refuse("PATCH", txid, found, "CobVOperacaoInvalida")
+        revised = json.loads(json.dumps(charge))
         for key, value in body.items():
             if key == "calendario" or (self.merge_patch and isinstance(value, dict)):
-                charge.setdefault(key, {}).update(value)
+                revised.setdefault(key, {}).update(value)
             else:
-                charge[key] = value
+                revised[key] = value
+        # The charge as the revision leaves it must be one the bank could hold.
+        found = cobv_semantic_violations(revised)
+        if found:
+            return self._refuse("PATCH", txid, found, "CobVOperacaoInvalida")
+        charge.clear()
+        charge.update(revised)
         charge["revisao"] += 1
         return 200, self._kept(charge)
 
     def _list_pix(self, query, key=None):
-        try:
-            start = datetime.fromisoformat(query["inicio"][0].replace("Z", "+00:00"))
-            end = datetime.fromisoformat(query["fim"][0].replace("Z", "+00:00"))
-        except (KeyError, ValueError):
-            return self._problem(400, "RequisicaoInvalida", "inicio e fim obrigatórios")
+        found = pix_query_violations(query)
+        if found:
+            self.refusals.append(("GET", "pix", found))
+            return self._problem(400, "RequisicaoInvalida", "parâmetros inválidos", found)
+        start = datetime.fromisoformat(query["inicio"][0].replace("Z", "+00:00"))
+        end = datetime.fromisoformat(query["fim"][0].replace("Z", "+00:00"))
+        if end < start:
+            found = [("fim", "anterior ao início")]
+            self.refusals.append(("GET", "pix", found))
+            return self._problem(400, "PixConsultaInvalida", "fim anterior ao início", found)
         page = int((query.get("paginacao.paginaAtual") or ["0"])[0])
         size = int((query.get("paginacao.itensPorPagina") or ["100"])[0])
         size = min(size, self.max_page_size)  # a bank holds at most so many a page

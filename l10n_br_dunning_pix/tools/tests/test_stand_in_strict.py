@@ -1,0 +1,131 @@
+"""The stand-in bank is no looser than the specification: a test passing
+against it must pass against a bank that follows the specification strictly.
+It checks its own answers against the specification's schemas, the query of
+``GET /pix``, and the rules ``CobVOperacaoInvalida`` lists beside the schema."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import requests
+
+from stand_ins.pix_psp import PixStandIn, answer_violations, pix_query_violations
+
+from ..cobv import Charge, make_txid
+from ..pix_api import PixApiError, PixClient
+
+KEY = "15881399000134"
+
+
+@pytest.fixture()
+def bank():
+    with PixStandIn() as stand_in:
+        yield stand_in
+
+
+def client_for(bank):
+    return PixClient(bank.base_url, bank.client_id, bank.client_secret, token_url=bank.token_url)
+
+
+def body(txid, **values):
+    return Charge(
+        txid=txid,
+        key=KEY,
+        due=date.today() + timedelta(days=10),
+        amount="100.00",
+        debtor_vat="52998224725",
+        debtor_name="Maria",
+        **values,
+    ).body()
+
+
+def test_every_answer_of_a_day_follows_the_specification(bank):
+    client = client_for(bank)
+    txid = make_txid("db", 1)
+    client.put_cobv(txid, body(txid, fine_percent=2, interest_percent_month=1))
+    client.patch_cobv(txid, {"valor": {"original": "90.00"}})
+    client.get_cobv(txid)
+    record = bank.pay(txid, notify=False)
+    bank.refund(record["endToEndId"], "10.00", notify=False)
+    client.get_pix(record["endToEndId"])
+    now = datetime.now(UTC)
+    list(client.list_pix(now - timedelta(hours=1), now + timedelta(seconds=1)))
+    list(client.list_pix(now - timedelta(hours=1), now + timedelta(seconds=1), txid=txid))
+    client.put_webhook(KEY, "https://odoo.example/dunning_pix/webhook/1/x")
+    client.request("GET", f"/webhook/{KEY}")
+    with pytest.raises(PixApiError):
+        client.get_pix("E" + "0" * 31)  # a problem+json
+    assert (bank.answer_problems, bank.refusals) == ([], [])
+
+
+def test_an_answer_outside_the_specification_is_never_sent_as_a_banks():
+    # CobVGerada requires the receiver and the location; a 200 to PUT is not
+    # among the answers the specification lists (201).
+    found = answer_violations("PUT", ["cobv", "x"], 201, {"txid": "x", "status": "ATIVA"})
+    assert any("recebedor" in reason for _where, reason in found)
+    assert answer_violations("PUT", ["cobv", "x"], 200, {}) == [
+        ("(status)", "200 não é resposta de PUT /cobv/{txid}")
+    ]
+    # A problem without its type, title and status.
+    assert answer_violations("GET", ["pix", "x"], 404, {"detail": "?"})
+    # The list of Pix, under either name.
+    paging = {"paginaAtual": 0, "itensPorPagina": 1, "quantidadeDePaginas": 1}
+    paging["quantidadeTotalDeItens"] = 0
+    listed = {"parametros": {"inicio": "2026-01-01T00:00:00Z", "fim": "2026-01-02T00:00:00Z"}}
+    listed["parametros"]["paginacao"] = paging
+    assert answer_violations("GET", ["pix"], 200, listed) == [
+        ("pix", "a lista de Pix é obrigatória")
+    ]
+    assert answer_violations("GET", ["pix"], 200, {**listed, "cobs": []}) == []
+
+
+def test_the_query_of_the_received_pix_is_checked(bank):
+    assert pix_query_violations({"inicio": ["2026-12-01T10:00:00-03:00"], "fim": ["x"]})
+    assert pix_query_violations({"inicio": ["2026-12-01T10:00:00Z"]}) == [("fim", "obrigatório")]
+    good = {"inicio": ["2026-12-01T10:00:00.5Z"], "fim": ["2026-12-01T11:00:00-03:00"]}
+    assert pix_query_violations(good) == []
+    for name, value in (
+        ("paginacao.itensPorPagina", "1001"),
+        ("paginacao.itensPorPagina", "0"),
+        ("paginacao.paginaAtual", "-1"),
+        ("txIdPresente", "yes"),
+        ("txid", "RG-1"),
+    ):
+        assert pix_query_violations({**good, name: [value]}), (name, value)
+    token = client_for(bank).token()
+    answer = requests.get(
+        bank.base_url + "/pix",
+        params={"inicio": "2026-12-01T11:00:00Z", "fim": "2026-12-01T10:00:00Z"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert answer.status_code == 400 and answer.json()["violacoes"][0]["propriedade"] == "fim"
+
+
+def test_what_cobv_operacao_invalida_lists_is_refused(bank):
+    client = client_for(bank)
+    txid = make_txid("db", 2)
+    late_discount = body(txid)
+    late_discount["valor"]["desconto"] = {
+        "modalidade": 1,
+        "descontoDataFixa": [
+            {"data": (date.today() + timedelta(days=11)).isoformat(), "valorPerc": "5.00"}
+        ],
+    }
+    with pytest.raises(PixApiError, match="após o vencimento"):
+        client.put_cobv(txid, late_discount)
+    whole = body(txid, discount_until=date.today(), discount_amount="5.00")
+    whole["valor"]["desconto"]["descontoDataFixa"][0]["valorPerc"] = "100.00"
+    with pytest.raises(PixApiError, match="maior ou igual"):
+        client.put_cobv(txid, whole)
+    client.put_cobv(txid, body(txid))
+    # Removed together with other changes.
+    with pytest.raises(PixApiError, match="remoção junto"):
+        client.patch_cobv(
+            txid, {"status": "REMOVIDA_PELO_USUARIO_RECEBEDOR", "valor": {"original": "9.00"}}
+        )
+    # A revision that leaves the charge with an amount of zero.
+    with pytest.raises(PixApiError, match="valor zero"):
+        client.patch_cobv(txid, {"valor": {"original": "0.00"}})
+    assert bank.charges[txid]["revisao"] == 0 and bank.charges[txid]["valor"]["original"] == (
+        "100.00"
+    )
