@@ -76,6 +76,9 @@ class DunningPixWebhook(http.Controller):
         except PixApiError as error:
             _logger.warning("Pix account %s: the bank cannot confirm: %s", account_id, error)
             request.env.cr.rollback()
+            # The rollback undid what the account said of it: a refused
+            # access (403 on GET /pix/{e2eid}) is the administrator's to fix.
+            account._pix_note_access(error)
             return _answer(503, "bank unavailable")
         if any(outcome == "busy" for outcome in outcomes.values()):
             return _answer(503, "busy: notify again")

@@ -404,6 +404,14 @@ class DunningPixAccount(models.Model):
             _CLIENTS[key] = client
         return client
 
+    def _pix_note_access(self, error):
+        """The account says why when its bank refused the receiver's access
+        (``error``: a PixApiError; 401, 403, its token endpoint's refusal):
+        the administrator's to fix, whatever call met it."""
+        self.ensure_one()
+        if error.access and self.last_error != str(error):
+            self.last_error = str(error)
+
     def _pix_charges_account(self):
         """Income account of the fine and interest paid with a charge."""
         self.ensure_one()

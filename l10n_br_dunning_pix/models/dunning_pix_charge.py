@@ -322,10 +322,7 @@ class DunningPixCharge(models.Model):
         pause = max(BANK_PAUSE_SECONDS, error.retry_after or 0)
         key = (self.env.cr.dbname, account_id)
         _BANK_PAUSED[key] = max(_BANK_PAUSED.get(key, 0), time.monotonic() + pause)
-        if error.access:
-            account = self.env["dunning.pix.account"].sudo().browse(account_id)
-            if account.last_error != str(error):
-                account.last_error = str(error)
+        self.env["dunning.pix.account"].sudo().browse(account_id)._pix_note_access(error)
         return True
 
     def _pix_follow_later(self):

@@ -538,6 +538,41 @@ class TestDunningPix(DunningCase, HttpCase):
         self._settle()
         self.assertEqual(move.dunning_pix_payment_ids.e2eid, record["endToEndId"])
 
+    def test_a_pix_the_bank_refuses_to_show_is_neither_lost_nor_booked_wrongly(self):
+        """Reading a notified Pix back, the bank answers 403 AcessoNegado (the
+        specification's refusal: the kept token, then a new one): nothing is
+        booked from the notification's body, which is answered 503 so that
+        the bank notifies again; the account says why, for an administrator;
+        the scheduled reading (GET /pix, which the bank answers) books it
+        once, and the notification sent again adds nothing."""
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        _line, _code, charge = self._charge(move)
+        self.account._pix_client().token()  # a token kept from before
+        self.bank.fail_next(2, 403, path="/pix/")
+        record = self.bank.pay(charge.txid, when=datetime(2026, 12, 9, 14, 0, tzinfo=UTC))
+        self.bank.wait_notifications()
+        self.assertEqual(self.bank.notifications[-1][1], 503)
+        self.assertEqual(self.bank.script, [])
+        self.env.invalidate_all()
+        self.assertFalse(move.dunning_pix_payment_ids)
+        self.assertNotIn(move.payment_state, PAID_STATES)
+        self.assertIn("403", self.account.last_error or "")
+        # Once the pause is over the scheduled reading books it, once.
+        dunning_pix_charge._BANK_PAUSED.clear()
+        with freeze_time(datetime(2026, 12, 9, 14, 30)):
+            self.env["dunning.pix.account"]._cron_pix_poll()
+        self._settle()
+        self.assertEqual(move.dunning_pix_payment_ids.e2eid, record["endToEndId"])
+        self.assertIn(move.payment_state, PAID_STATES)
+        self.assertFalse(self.account.last_error)
+        self.bank.notify([record["endToEndId"]])
+        self._settle()
+        self.assertEqual(self.bank.notifications[-1][1], 200)
+        self.assertEqual(len(move.dunning_pix_payment_ids), 1)
+        self.assertEqual(
+            len(self.env["account.payment"].search([("partner_id", "=", self.sp.id)])), 1
+        )
+
     def test_forged_and_malformed_notifications_book_nothing(self):
         move = self._invoice(self.sp, DUE, amount=100.0)
         _line, _code, charge = self._charge(move)
