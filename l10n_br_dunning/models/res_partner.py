@@ -9,7 +9,7 @@ from lxml import etree
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, html2plaintext, ormcache
+from odoo.tools import SQL, email_normalize_all, html2plaintext, ormcache
 from odoo.tools.misc import babel_locale_parse, hmac
 
 from odoo.addons.sms_gateway.tools.segments import transliterate as gsm7_text
@@ -234,6 +234,15 @@ class ResPartner(models.Model):
         self.ensure_one()
         address = self.email_normalized
         return address if usable_email(address) else False
+
+    def _dunning_emails(self):
+        """Every address of the e-mail field mail can go to, normalized: those
+        Odoo's mail queue writes to for this contact (``email_normalize_all``:
+        "Maria <maria@x.example>; financeiro@x.example;" is two), without what
+        is no address ("maria@", "sem email"). What is sent at once to the
+        contact on file (``_dunning_write_now``) goes to each of them."""
+        self.ensure_one()
+        return [address for address in email_normalize_all(self.email) if usable_email(address)]
 
     def _dunning_sms_number(self):
         """The number the régua sends SMS and WhatsApp to, in E.164 (sms_gateway's
@@ -647,17 +656,20 @@ class ResPartner(models.Model):
             return "sms", mask_phone(number)
         # From the company's own address only (the régua's one sender rule).
         email_from = company._dunning_email_from()
-        if partner.email and email_from:
+        # Each address of the field, never what is no address ("sem email"),
+        # and each masked: the page that says where it went is a token page.
+        emails = partner._dunning_emails()
+        if emails and email_from:
             self.env["mail.mail"].sudo().create(
                 {
                     "subject": subject,
                     "body_html": html,
                     "email_from": email_from,
-                    "email_to": partner.email,
+                    "email_to": ", ".join(emails),
                     "auto_delete": False,  # what it carries expires by itself
                 }
             ).send()
-            return "email", mask_email(partner.email)
+            return "email", ", ".join(mask_email(email) for email in emails)
         if stopped:
             raise UserError(
                 self.env._(

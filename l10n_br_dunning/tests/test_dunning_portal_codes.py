@@ -159,6 +159,44 @@ class TestDunningPortalCodes(DunningCase, HttpCase):
         self.assertEqual(response.status_code, 400)
         self.assertFalse(self.sp.mobile)
 
+    def test_an_imported_e_mail_field_gets_the_code_at_each_address_all_masked(self):
+        """The e-mail field as another ERP exports it: a name, two addresses and
+        a stray ";". The code goes to both addresses (as Odoo's mail queue
+        sends a contact's messages) and the page masks both: it showed the
+        second one in full to whoever held the link ("m****@cliente.example;
+        financeiro@cliente.example")."""
+        self.sp.write(
+            {"mobile": False, "email": "Maria <maria@cliente.example>; financeiro@cliente.example;"}
+        )
+        response = self._save()
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("o_dunning_code_step", response.text)
+        self.assertIn("m****@cliente.example", response.text)
+        self.assertIn("f*********@cliente.example", response.text)
+        self.assertNotIn("financeiro@cliente.example", response.text)
+        self.assertNotIn("maria@cliente.example", response.text)
+        mail = self.env["mail.mail"].sudo().search([], order="id desc", limit=1)
+        self.assertIn("O seu código para confirmar", mail.body_html)
+        sent_to = [
+            address for item in mail._prepare_outgoing_list() for address in item["email_to"]
+        ]
+        self.assertEqual(sent_to, ["maria@cliente.example", "financeiro@cliente.example"])
+
+    def test_no_code_is_promised_to_an_e_mail_field_holding_no_address(self):
+        """ "sem email" (a spreadsheet's note in the e-mail column) is no address:
+        the page said a code was sent (to nobody it could name) and the code
+        e-mail failed at the mail server; now it says there is no contact to
+        send it to, and nothing changes."""
+        for typed in ("sem email", "maria@"):
+            with self.subTest(email=typed):
+                self.sp.write({"mobile": False, "email": typed})
+                mails = self.env["mail.mail"].sudo().search_count([])
+                response = self._save()
+                self.assertEqual(response.status_code, 400)
+                self.assertNotIn("o_dunning_code_step", response.text)
+                self.assertEqual(self.env["mail.mail"].sudo().search_count([]), mails)
+                self.assertFalse(self.sp.mobile)
+
     def test_the_code_e_mail_names_the_company_s_tax_id_by_its_label_and_only_when_on_file(self):
         """The code e-mail signed "CNPJ" by hand, and "CNPJ -" for a company
         without its tax id on file; it names it as the reminders' footer does
