@@ -77,7 +77,8 @@ class AccountMoveLine(models.Model):
         if charge.state in ("draft", "failed") and charge.last_error:
             return charge.last_error
         if charge.state != "active" and self.env["dunning.pix.charge"]._pix_bank_paused(account_id):
-            return self.env._("the bank did not answer a moment ago")
+            env = self.with_context(lang=self.company_id._dunning_lang()).env
+            return env._("the bank did not answer a moment ago")
         return False
 
     def write(self, vals):

@@ -15,9 +15,11 @@ class DunningChannel(models.AbstractModel):
         if state in self.env["dunning.event"]._sent_states() and channel != "call":
             error = line._dunning_pix_fallback()
             if error:
-                note = self.env._(
-                    "Sent with the static Pix code: the bank did not create the charge "
-                    "(%(error)s).",
+                # In the company's language, as the event's other reasons; the
+                # charge may have been refused before the bank was asked.
+                env = self.with_context(lang=line.company_id._dunning_lang()).env
+                note = env._(
+                    "Sent with the static Pix code: the Pix charge was not created (%(error)s).",
                     error=error,
                 )
                 values["reason"] = f"{values['reason']} {note}" if values.get("reason") else note

@@ -10,7 +10,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, LazyTranslate
 
 from odoo.addons.l10n_br_dunning.models.dunning_context import PlanningContext, to_utc
 from odoo.addons.l10n_br_dunning.tools.business_calendar import DEFAULT_TZ
@@ -52,6 +52,20 @@ BANK_STATES = {
 # at once instead of each waiting for a timeout.
 BANK_PAUSE_SECONDS = 120
 _BANK_PAUSED = {}  # (database, account id) -> time.monotonic() until which not to call
+_lt = LazyTranslate(__name__)
+# Why an installment cannot become a charge, found before the bank is asked
+# (tools/cobv.py ChargeError codes): what its charge and its messages' events
+# say, in the company's language. Any other code keeps its technical detail.
+CHARGE_REFUSALS = {
+    "debtor_without_tax_id": _lt(
+        "the customer's CPF or CNPJ (%(vat)s) is not valid: correct it on the customer "
+        "(a spreadsheet may have dropped its leading zeros)"
+    ),
+    "debtor_without_tax_id_empty": _lt(
+        "the customer has no CPF or CNPJ on file: add it on the customer"
+    ),
+    "debtor_without_name": _lt("the customer has no name on file: add it on the customer"),
+}
 
 
 class DunningPixCharge(models.Model):
@@ -424,6 +438,20 @@ class DunningPixCharge(models.Model):
             calendar.effective_due_date,
         )
 
+    def _pix_refusal(self, error):
+        """Why this charge cannot be made (``error``, a ChargeError found before
+        the bank is asked), in words a person acts on, in the company's
+        language (``CHARGE_REFUSALS``)."""
+        self.ensure_one()
+        vat = (self.partner_id.vat or "").strip()
+        code = error.code
+        if code == "debtor_without_tax_id" and not vat:
+            code = "debtor_without_tax_id_empty"
+        if code not in CHARGE_REFUSALS:
+            return error.detail
+        env = self.with_context(lang=self.company_id._dunning_lang()).env
+        return env._(CHARGE_REFUSALS[code]) % {"vat": vat}
+
     def _pix_put_many(self, parallel=8):
         """Create these charges at the bank, ``parallel`` requests at a time (the
         bodies built here, the requests in threads that touch no record, the
@@ -436,7 +464,13 @@ class DunningPixCharge(models.Model):
             try:
                 body = self._pix_wanted(charge.move_line_id, charge.account_id, charge.txid)
             except ChargeError as error:
-                charge.write({"last_attempt": now, "state": "failed", "last_error": error.detail})
+                charge.write(
+                    {
+                        "last_attempt": now,
+                        "state": "failed",
+                        "last_error": charge._pix_refusal(error),
+                    }
+                )
                 continue
             work.append((charge, clients[charge.account_id], body))
 

@@ -186,6 +186,49 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertEqual(self.bank.charges[charge.txid]["devedor"]["cnpj"], "11222333000181")
         self.assertEqual(self.bank.refusals, [])
 
+    def test_a_tax_id_the_bank_cannot_take_is_said_in_portuguese_and_charged_once_corrected(self):
+        """A CPF imported from a spreadsheet that dropped its leading zero
+        (012.345.678-90 kept as "1234567890"), and a customer imported without
+        one: no charge can name the debtor, so the messages carry the static
+        code. Their events said, in English inside the Portuguese sentence,
+        that the bank did not create the charge ("no valid CPF or CNPJ:
+        '1234567890'"), though the bank was never asked; they now say what to
+        correct, in Portuguese. Once corrected, the next message has its charge."""
+        self.env["res.lang"]._activate_lang("pt_BR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["l10n_br_dunning", "l10n_br_dunning_pix"], ["pt_BR"], overwrite=True
+        )
+        self.company.partner_id.lang = "pt_BR"
+        self._static_pix_bank()
+        # Imported without a country column: base_vat checks a CPF only
+        # against a country, so Odoo keeps what the spreadsheet had.
+        self.sp.write({"lang": "pt_BR", "country_id": False, "vat": "1234567890"})
+        self.rj.write({"lang": "pt_BR", "vat": False})
+        move = self._invoice(self.sp, DUE, amount=80.0)
+        other = self._invoice(self.rj, DUE, amount=90.0)
+        self._run(datetime(2026, 12, 10, 15, 0))
+        expected = {
+            move: "o CPF ou CNPJ do cliente (1234567890) não é válido",
+            other: "o cliente não tem CPF nem CNPJ no cadastro",
+        }
+        for invoice, words in expected.items():
+            event = self._events(invoice).filtered(
+                lambda e: e.channel == "email" and e.state == "queued"
+            )
+            self.assertIn("Enviado com o código Pix estático", event.reason)
+            self.assertIn(words, event.reason)
+            self.assertNotIn("banco", event.reason, "the bank was never asked")
+            self.assertNotIn("no valid", event.reason)
+            self.assertEqual(invoice.dunning_pix_charge_ids.state, "failed")
+        txids = (move | other).dunning_pix_charge_ids.mapped("txid")
+        self.assertFalse(set(txids) & set(self.bank.charges), "nothing was asked of the bank")
+        self.sp.vat = "012.345.678-90"
+        # Its last try was ten minutes ago or more (RETRY_AFTER).
+        move.dunning_pix_charge_ids.sudo().last_attempt = datetime(2026, 12, 1, 0, 0)
+        _line, code, charge = self._charge(move)
+        self.assertEqual((charge.state, code), ("active", charge.copy_paste))
+        self.assertEqual(self.bank.charges[charge.txid]["devedor"]["cpf"], "01234567890")
+
     def test_reminder_carries_the_charge_and_payment_settles_once(self):
         move = self._invoice(self.sp, DUE, amount=1234.56)
         line, code, charge = self._charge(move)
