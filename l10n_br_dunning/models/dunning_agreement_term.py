@@ -566,7 +566,8 @@ class DunningAgreement(models.Model):
         for agreement in self:
             if agreement.state != "to_accept":
                 raise UserError(self.env._("This agreement is not awaiting acceptance."))
-            if not agreement.partner_id.email:
+            # An address mail can go to, not what a spreadsheet left ("sem email").
+            if not agreement.partner_id._dunning_email():
                 raise UserError(
                     self.env._(
                         "The customer has no e-mail address: print the term for signature and "

@@ -232,6 +232,17 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         row = self.env["dunning.dashboard"].search([("company_id", "=", self.company.id)], limit=1)
         self.assertTrue(row.company_no_email)
 
+    def test_no_term_is_sent_to_an_e_mail_field_holding_no_address(self):
+        """A customer imported with "sem email" in the e-mail column: sending
+        the term for acceptance went ahead without a word, and the e-mail
+        failed at the mail server; the team is told to print it instead."""
+        self.sp.email = "sem email"
+        agreement = self._proposal()
+        mails = self.env["mail.mail"].sudo().search_count([])
+        with self.assertRaisesRegex(UserError, "customer has no e-mail address"):
+            agreement.action_send_for_acceptance()
+        self.assertEqual(self.env["mail.mail"].sudo().search_count([]), mails)
+
     def test_a_proposal_of_the_team_is_accepted_by_the_customer_on_the_portal(self):
         agreement = self._proposal()
         self.assertEqual(agreement.state, "to_accept")
