@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from textwrap import shorten
 from zoneinfo import ZoneInfo
 
 from odoo import api, fields, models
@@ -17,6 +18,12 @@ CHANNELS = [
     ("thanks", "Thank-you e-mail"),
     ("thanks_sms", "Thank-you SMS"),
 ]
+# The régua's e-mail channels, whose message is a mail.mail.
+EMAIL_CHANNELS = ("email", "thanks")
+# The events of a message that left the régua, whether it reached the
+# customer or failed (a bounce, a call not placed): a customer's last contact
+# on the dashboard, with what became of it.
+CONTACT_STATES = ("queued", "to_print", "printed", "failed")
 
 
 # mail.notification status -> delivery status, per channel. For SMS, Odoo's
@@ -249,9 +256,11 @@ class DunningEvent(models.Model):
         self.env.cr.execute(
             SQL(
                 "DROP INDEX IF EXISTS dunning_event_last_contact; "
-                "CREATE INDEX IF NOT EXISTS dunning_event_last_sent "
+                "DROP INDEX IF EXISTS dunning_event_last_sent; "
+                "CREATE INDEX IF NOT EXISTS dunning_event_last_attempt "
                 "ON dunning_event (partner_id, sent_at DESC, id DESC) "
-                "WHERE state IN ('queued', 'to_print', 'printed')"
+                "WHERE state IN %s",
+                CONTACT_STATES,
             )
         )
         return result
@@ -338,6 +347,48 @@ class DunningEvent(models.Model):
     @api.model
     def _sent_states(self):
         return ("queued", "to_print", "printed")
+
+    @api.model
+    def _mark_bounced(self, message, partners, detail=None):
+        """The régua's e-mail ``message`` (mail.message) did not reach
+        ``partners``: their mail server gave up on it (Odoo's gateway processed
+        its bounce). Its events for them read Failed with the server's words
+        (``detail``, else what Odoo kept of the report), in the company's
+        language: nobody was reminded by it ("our previous messages",
+        effectiveness and best hours count only what reached the customer,
+        ``_sent_states``), and the dashboard shows it not delivered."""
+        events = self.search(
+            [
+                ("mail_message_id", "=", message.id),
+                ("partner_id", "in", partners.ids),
+                ("channel", "in", EMAIL_CHANNELS),
+                ("state", "=", "queued"),
+            ]
+        )
+        if not events:
+            return events
+        if not detail:
+            notification = self.env["mail.notification"].search(
+                [
+                    ("mail_message_id", "=", message.id),
+                    ("res_partner_id", "in", partners.ids),
+                    ("failure_reason", "!=", False),
+                ],
+                limit=1,
+            )
+            detail = shorten(" ".join((notification.failure_reason or "").split()), 300) or "-"
+        for company, group in events.grouped("company_id").items():
+            group.write(
+                {
+                    "state": "failed",
+                    "reason": self._company_env(company)._(
+                        "Not delivered: the customer's mail server returned this e-mail "
+                        "(%(detail)s).",
+                        detail=detail,
+                    ),
+                }
+            )
+        return events
 
     # -- letters -------------------------------------------------------------------------
     def _no_longer_due(self):

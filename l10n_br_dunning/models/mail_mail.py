@@ -1,8 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
-# The régua's e-mail channels (dunning.event.channel) whose message is a mail.mail.
-EMAIL_CHANNELS = ("email", "thanks")
+from .dunning_event import EMAIL_CHANNELS
 
 
 class MailMail(models.Model):

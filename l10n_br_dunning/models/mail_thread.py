@@ -29,6 +29,19 @@ class MailThread(models.AbstractModel):
             message, message_dict, model=model, thread_id=thread_id, custom_values=custom_values
         )
 
+    @api.model
+    def _routing_handle_bounce(self, email_message, message_dict):
+        """A régua's e-mail a customer's mail server gave up on (Odoo marked its
+        notification "bounce") did not remind anyone: its events read Failed,
+        with the server's words (dunning.event._mark_bounced)."""
+        result = super()._routing_handle_bounce(email_message, message_dict)
+        message, partners = message_dict.get("bounced_message"), message_dict.get("bounced_partner")
+        if message_dict.get("bounced_email") and message and partners:
+            self.env["dunning.event"].sudo()._mark_bounced(
+                message, partners, reply_reader.failure_detail(email_message)
+            )
+        return result
+
     def _message_route_process(self, message, message_dict, routes):
         """An e-mail no person wrote (an out-of-office answer, a mailbox's
         robot: tools/reply_reader.py ``is_automatic``) is filed as any other,

@@ -300,3 +300,48 @@ class TestDunningBounces(DunningCase):
         )
         self.assertEqual(final.state, "queued")
         self.assertIn(self.sp, final.mail_message_id.partner_ids)
+
+    def test_a_hard_bounce_reads_failed_with_the_servers_words(self):
+        """Joana has no mobile: the first overdue notice was her only message,
+        and her mail server refused it ("user unknown"). Her invoice's
+        timeline said "Queued" with no reason (only a "Not delivered" badge),
+        and once her address was corrected the final notice opened with
+        "Despite our previous messages", of a message that never reached her.
+        Now the event reads Failed with the server's words, the dashboard
+        shows the e-mail as her last contact, not delivered, and the final
+        notice does not speak of earlier messages."""
+        joana = self._customer("Joana Lima", "base.state_br_sp", "America/Sao_Paulo", False)
+        move = self._invoice(joana, DUE)
+        self._run(D3_RUN)
+        event = self._events(move, channel="email", state="queued")
+        self.assertEqual(len(event), 1)
+        self._process(
+            dsn(
+                event.mail_message_id,
+                recipient="joana@cliente.example",
+                message_id="dsn-joana@x",
+            )
+        )
+        self.assertEqual(event.state, "failed")
+        self.assertEqual(event.delivery_status, "failed")
+        self.assertIn("5.1.1", event.reason)
+        self.assertIn("does not exist", event.reason)
+        self.assertNotIn("Vou pagar", event.reason, "the server's words, not the report's text")
+        with freeze_time(BACK_AT):
+            row = self.env["dunning.dashboard"].search(
+                [("partner_id", "=", joana.id), ("company_id", "=", self.company.id)]
+            )
+            self.assertEqual(
+                (row.last_contact_channel, row.last_contact_status), ("email", "failed")
+            )
+        joana.email = "joana.lima@cliente.example"
+        self._run(datetime(2027, 1, 11, 15, 0))  # D+30 (Saturday 9th): Monday noon
+        final = self._events(move, channel="email").filtered(
+            lambda event: event.stage_id.offset_days == 30
+        )
+        self.assertEqual(final.state, "queued")
+        text = self._text(final.mail_message_id.body)
+        self.assertIn("We have not yet identified the payment", text)
+        self.assertNotIn("previous messages", text)
+        # The other reminders of the same customer stay as they were.
+        self.assertEqual(self.event.state, "queued")

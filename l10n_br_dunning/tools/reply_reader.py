@@ -1815,6 +1815,39 @@ def report_without_failure(message):
     return bool(actions) and actions <= NO_FAILURE_ACTIONS
 
 
+# The longest server's words kept of a failure (a reason on a record: a
+# Diagnostic-Code may quote a whole SMTP dialogue).
+FAILURE_DETAIL_MAX = 300
+
+
+def failure_detail(message):
+    """The words of the mail server that gave up on a message, from a
+    delivery-status notification (email.message.Message, RFC 3464): each
+    failed recipient's ``Status`` and ``Diagnostic-Code`` ("5.1.1 smtp; 550
+    5.1.1 User unknown"), unfolded, at most FAILURE_DETAIL_MAX characters;
+    None when the report says none (no such part, or no failure in it): the
+    human part of a report is the server's prose, and may quote the message."""
+    if message.get_content_type() != "multipart/report":
+        return None
+    details = []
+    for part in message.walk():
+        if part.get_content_type() != "message/delivery-status" or not part.is_multipart():
+            continue
+        for block in part.get_payload():
+            if str(block.get("Action") or "").strip().lower() != "failed":
+                continue
+            words = " ".join(
+                " ".join(str(block.get(name) or "").split())
+                for name in ("Status", "Diagnostic-Code")
+            ).strip()
+            if words and words not in details:
+                details.append(words)
+    detail = "; ".join(details)
+    if len(detail) > FAILURE_DETAIL_MAX:
+        detail = detail[: FAILURE_DETAIL_MAX - 1].rstrip() + "…"
+    return detail or None
+
+
 def is_automatic(headers):
     """Whether an e-mail's headers (a mapping: email.message.Message) say no
     person wrote it: RFC 3834's Auto-Submitted, the robots' X-Autoreply and

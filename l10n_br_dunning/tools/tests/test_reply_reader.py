@@ -19,6 +19,7 @@ from ..reply_reader import (
     WHO,
     WRONG_NUMBER,
     dispute_reason,
+    failure_detail,
     fold,
     is_automatic,
     read,
@@ -1686,3 +1687,50 @@ def test_a_payment_once_meant_is_no_promise(text):
     promise for the 10th: the invoice paused on a day the customer had given
     up."""
     assert acted(read_message(text, MONDAY, "whatsapp"))[0] == OTHER
+
+
+def _failed(*blocks):
+    report = "".join(
+        f"\r\nFinal-Recipient: rfc822; r{n}@x.example\r\n{block}" for n, block in enumerate(blocks)
+    )
+    return _report(
+        "multipart/report; report-type=delivery-status",
+        f"--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx\r\n{report}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "detail"),
+    [
+        (
+            _failed(
+                "Action: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550-5.1.1 The email\r\n"
+                " account that you tried to reach does not exist.\r\n"
+            ),
+            "5.1.1 smtp; 550-5.1.1 The email account that you tried to reach does not exist.",
+        ),
+        (_failed("Action: Failed\r\nStatus: 5.2.2\r\n"), "5.2.2"),
+        # A recipient still tried says nothing of a failure.
+        (
+            _failed(
+                "Action: delayed\r\nStatus: 4.2.2\r\n",
+                "Action: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 unknown\r\n",
+            ),
+            "5.1.1 smtp; 550 unknown",
+        ),
+        (_failed("Action: delayed\r\nStatus: 4.2.2\r\n"), None),
+        (_report("multipart/report; report-type=delivery-status"), None),
+        (_report("multipart/mixed"), None),
+    ],
+)
+def test_the_words_of_the_server_that_gave_up(message, detail):
+    assert failure_detail(message) == detail
+
+
+def test_the_words_of_a_server_that_quotes_a_whole_dialogue_are_cut():
+    words = "smtp; " + "550 no " * 100
+    detail = failure_detail(
+        _failed(f"Action: failed\r\nStatus: 5.0.0\r\nDiagnostic-Code: {words}\r\n")
+    )
+    assert len(detail) <= 300
+    assert detail.startswith("5.0.0 smtp; 550 no") and detail.endswith("…")
