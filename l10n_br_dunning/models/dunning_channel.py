@@ -25,7 +25,7 @@ from .dunning_context import (
     to_naive,
     to_utc,
 )
-from .dunning_outbox import OutgoingEmail
+from .dunning_outbox import AUTO_GENERATED, OutgoingEmail
 
 _logger = logging.getLogger(__name__)
 # A message whose template failed to render is tried again after this.
@@ -539,7 +539,10 @@ class DunningChannel(models.AbstractModel):
             layout=outgoing.template.email_layout_xmlid or DUNNING_LAYOUT,
             attachment_ids=lines.move_id.invoice_pdf_report_id.ids,
             mail_context=partner._dunning_mail_context(
-                company, self.with_context(lang=lang)._mail_title(outgoing), lines[:1].move_id
+                company,
+                self.with_context(lang=lang)._mail_title(outgoing),
+                lines[:1].move_id,
+                auto_submitted=AUTO_GENERATED,
             ),
         )
         if outbox is not None:

@@ -8,6 +8,17 @@ from odoo.tools import SQL, clean_context
 from odoo.addons.mail.models.mail_message import _image_dataurl
 from odoo.addons.sms.tools.sms_tools import sms_content_to_rendered_html
 
+# RFC 3834's Auto-Submitted values of the e-mails the régua writes by itself
+# (``res.partner._dunning_mail_context``): its reminders, fallbacks, "send
+# now" (the stage's template, not a person's words) and thank-yous are
+# generated; its answer to a customer's e-mail is a reply. Out-of-office
+# responders answer neither. Not the statement a person sends from the
+# composer, nor the agreements' e-mails (a term, a request to accept it, a
+# cancellation: a person's act or the customer's, which a ticketing mailbox
+# must not set aside as a robot's).
+AUTO_GENERATED = "auto-generated"
+AUTO_REPLIED = "auto-replied"
+
 
 @dataclass
 class OutgoingEmail:
@@ -21,7 +32,7 @@ class OutgoingEmail:
     reply_to: str
     layout: str  # xmlid of the e-mail frame
     attachment_ids: list
-    mail_context: dict  # ``dunning_mail``: {title, preferences_url}
+    mail_context: dict  # ``dunning_mail``: {title, preferences_url, auto_submitted}
 
 
 class Outbox:

@@ -5,7 +5,7 @@ from odoo import api, fields, models
 
 from .dunning_channel import DUNNING_LAYOUT
 from .dunning_context import PlanningContext, to_naive, to_utc
-from .dunning_outbox import OutgoingEmail
+from .dunning_outbox import AUTO_REPLIED, OutgoingEmail
 
 # The actions answered with a link (``_answer_link``): the Parcelar link for a
 # wish to negotiate, the payment link (its Pix, the boleto where there is one)
@@ -189,7 +189,10 @@ class DunningReplyAnswer(models.AbstractModel):
                     layout=DUNNING_LAYOUT,
                     attachment_ids=[],
                     mail_context=partner._dunning_mail_context(
-                        company, title, moves if len(moves) == 1 else None
+                        company,
+                        title,
+                        moves if len(moves) == 1 else None,
+                        auto_submitted=AUTO_REPLIED,
                     ),
                 )
             ]

@@ -615,7 +615,14 @@ class ResPartner(models.Model):
 
     def _notify_by_email_get_headers(self, headers=None):
         headers = super()._notify_by_email_get_headers(headers=headers)
-        unsubscribe = (self.env.context.get("dunning_mail") or {}).get("unsubscribe_url")
+        dunning = self.env.context.get("dunning_mail") or {}
+        if dunning.get("auto_submitted"):
+            # RFC 3834 (section 5): a program wrote it; out-of-office and other
+            # responders do not answer it. A customer's reply carries no such
+            # header (their client copies none), so it is read as ever
+            # (tools/reply_reader.py ``is_automatic``).
+            headers["Auto-Submitted"] = dunning["auto_submitted"]
+        unsubscribe = dunning.get("unsubscribe_url")
         if unsubscribe:
             # Mail clients show "Unsubscribe" next to the sender. One click (RFC
             # 8058: the client POSTs "List-Unsubscribe=One-Click") stops this
@@ -748,10 +755,13 @@ class ResPartner(models.Model):
         ).company_id
         return calling.ids, owed.ids
 
-    def _dunning_mail_context(self, company, title, move=None):
+    def _dunning_mail_context(self, company, title, move=None, auto_submitted=None):
         """The ``dunning_mail`` context of an e-mail of ``company`` to this
         customer: the layout's title and the contact-preferences page (through
-        ``move``, or the customer's oldest open invoice)."""
+        ``move``, or the customer's oldest open invoice); ``auto_submitted``
+        (RFC 3834) for an e-mail no person wrote: ``AUTO_GENERATED`` (the
+        régua's reminders and thank-yous), ``AUTO_REPLIED`` (its answer to a
+        customer's e-mail)."""
         self.ensure_one()
         if not move:
             Line = self.env["account.move.line"].sudo()
@@ -768,6 +778,7 @@ class ResPartner(models.Model):
             "title": title,
             "preferences_url": move._dunning_preferences_url() if move else False,
             "unsubscribe_url": self._dunning_unsubscribe_url(company),
+            "auto_submitted": auto_submitted,
         }
 
     # -- statement of open items ("extrato de débitos") --------------------------------------

@@ -13,6 +13,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.addons.sms_gateway.tests.common import StandInMixin
 
 from .common import DunningCase
+from .mime import mime_messages
 
 DUE = date(2026, 12, 10)
 D3_RUN = datetime(2026, 12, 15, 15, 0)  # Tuesday, noon in São Paulo
@@ -775,3 +776,82 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
         reply = self._reply("Esse telefone agora é meu, o antigo dono não usa mais")
         self.assertEqual(reply.action, "wrong_number")
         self.assertTrue(self.move.dunning_paused)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningAutoSubmitted(DunningCase):
+    """What the customer's mail server receives says which e-mails a program
+    wrote (RFC 3834: Auto-Submitted), so that an out-of-office responder does
+    not answer them; the customer's own reply carries no such header and is
+    read as before."""
+
+    def setUp(self):
+        super().setUp()
+        self.move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+
+    def _built(self, message):
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)])
+        [built] = mime_messages(mail)
+        return built
+
+    def _reply_to(self, built, body, message_id):
+        """What the customer's mail client sends when they answer ``built``:
+        its subject and references, none of its other headers."""
+        raw = (
+            f"From: Maria Souza <maria@cliente.example>\r\n"
+            f"To: {built['Reply-To']}\r\n"
+            f"Subject: Re: {built['Subject']}\r\n"
+            f"In-Reply-To: {built['Message-ID']}\r\n"
+            f"References: {built['Message-ID']}\r\n"
+            f"Message-ID: <{message_id}@cliente.example>\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n"
+            "\r\n"
+            f"{body}\r\n"
+        )
+        with freeze_time(REPLY_AT):
+            self.env["mail.thread"].message_process(False, raw.encode())
+        self.env.invalidate_all()
+        return self.env["dunning.reply"].search([("partner_id", "=", self.sp.id)])
+
+    def test_the_reguas_emails_say_a_program_wrote_them_and_replies_are_read(self):
+        """The reminder carried no Auto-Submitted header: Maria's
+        out-of-office answered every stage, each answer filed on her record
+        for the collections team. The reminder now says auto-generated, the
+        link the régua sends back to "quero negociar" auto-replied; Maria's
+        own replies to them are read as before."""
+        event = self._events(self.move, channel="email", state="queued")
+        reminder = self._built(event.mail_message_id)
+        self.assertEqual(reminder["Auto-Submitted"], "auto-generated")
+        self.assertTrue(reminder["List-Unsubscribe"])
+        reply = self._reply_to(reminder, "Vou pagar dia 18.", "promessa")
+        self.assertEqual((reply.channel, reply.action), ("email", "promise"))
+        self.assertTrue(self.move.dunning_paused)
+        self.move._dunning_resume()
+        reply = self._reply_to(reminder, "Gostaria de negociar o débito em aberto.", "negociar")
+        reply = reply.filtered(lambda r: r.action == "negotiate")
+        self.assertTrue(reply.answer)
+        answer = self.env["mail.mail"].search(
+            [("recipient_ids", "in", self.sp.ids), ("body_html", "ilike", "/c/")]
+        )
+        answer = self._built(answer.mail_message_id)
+        self.assertEqual(answer["Auto-Submitted"], "auto-replied")
+
+    def test_an_email_a_person_writes_carries_no_such_header(self):
+        """A message written in the customer's chatter, and the statement a
+        person sends from the composer, are a person's: no Auto-Submitted."""
+        message = self.sp.with_context(mail_post_autofollow=False).message_post(
+            body="Maria, segue o boleto atualizado.",
+            partner_ids=self.sp.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.assertIsNone(self._built(message)["Auto-Submitted"])
+        action = self.sp.with_company(self.company).action_dunning_send_statement()
+        composer = self.env["mail.compose.message"].with_context(**action["context"]).create({})
+        composer._action_send_mail()
+        statement = self.sp.message_ids[0]
+        self.assertEqual(statement.subject, composer.subject)
+        built = self._built(statement)
+        self.assertIsNone(built["Auto-Submitted"])
+        self.assertTrue(built["List-Unsubscribe"])
