@@ -586,8 +586,19 @@ class DunningAgreement(models.Model):
         template = self.env.ref(
             "l10n_br_dunning.mail_template_dunning_agreement_cancelled", raise_if_not_found=False
         )
-        if template and self.partner_id._dunning_email():
+        if template and self._customer_email():
             self._post_as_company(template)
+            return
+        if template and self.partner_id._dunning_email_bounced():
+            self.message_post(
+                body=self.env._(
+                    "The customer was not told by e-mail that this agreement was cancelled: "
+                    "their e-mail address bounced (%(email)s). Tell them, before the régua "
+                    "reminds them of the invoices again, and correct the address.",
+                    email=self.partner_id.email,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
             return
         self.message_post(
             body=self.env._(

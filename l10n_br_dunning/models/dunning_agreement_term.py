@@ -574,6 +574,15 @@ class DunningAgreement(models.Model):
                         "attach the signed copy instead."
                     )
                 )
+            if agreement.partner_id._dunning_email_bounced():
+                raise UserError(
+                    self.env._(
+                        "The customer's e-mail address bounced (%(email)s): correct it on the "
+                        "customer, or print the term for signature and attach the signed copy "
+                        "instead.",
+                        email=agreement.partner_id.email,
+                    )
+                )
             if not agreement.company_id._dunning_email_from():
                 raise UserError(
                     self.env._(
@@ -683,6 +692,13 @@ class DunningAgreement(models.Model):
         if not self._term_by_email():
             self.message_post(
                 body=self.env._(
+                    "The term was not e-mailed: the customer's e-mail address bounced "
+                    "(%(email)s). The customer can download it on the agreement's page; correct "
+                    "the address, or print it from here for a copy on paper.",
+                    email=self.partner_id.email,
+                )
+                if self.partner_id._dunning_email_bounced()
+                else self.env._(
                     "The term was not e-mailed: the customer has no e-mail address, or the "
                     "company none to send from. The customer can download it on the agreement's "
                     "page; print it from here for a copy on paper."
@@ -695,10 +711,21 @@ class DunningAgreement(models.Model):
 
     def _term_by_email(self):
         """Whether the term goes to the customer by e-mail once accepted: they
-        have an address and the company one to send from (``_post_as_company``).
-        The term's clause, the page before accepting and ``_send_term`` ask this."""
+        have an address that did not bounce (``_customer_email``) and the
+        company one to send from (``_post_as_company``). The term's clause, the
+        page before accepting and ``_send_term`` ask this."""
         self.ensure_one()
-        return bool(self.partner_id._dunning_email() and self.company_id._dunning_email_from())
+        return bool(self._customer_email() and self.company_id._dunning_email_from())
+
+    def _customer_email(self):
+        """The address this agreement's e-mails go to: the customer's, as the
+        régua's (``res.partner._dunning_email``), unless it bounced
+        (``res.partner._dunning_email_bounced``: the régua writes no more to
+        it either); else False. The customer has the agreement's page all the
+        same (its link in the reminders, the portal)."""
+        self.ensure_one()
+        partner = self.partner_id
+        return partner._dunning_email() if not partner._dunning_email_bounced() else False
 
     def _term_emailed(self):
         """Whether the term's PDF was e-mailed to the customer (a message to them

@@ -220,7 +220,7 @@ class DunningChannel(models.AbstractModel):
             email_raw=(partner.email or "").strip() or None,
             email_blacklisted=blacklisted,
             email_opted_out=company in partner.dunning_email_opt_out_company_ids,
-            email_bounced=partner.message_bounce >= rules.BOUNCES_TO_STOP,
+            email_bounced=partner._dunning_email_bounced(),
             sms_number=number,
             sms_error=error,
             sms_raw_number=partner.mobile or partner.phone or None,

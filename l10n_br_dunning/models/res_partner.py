@@ -16,7 +16,7 @@ from odoo.addons.sms_gateway.tools.segments import transliterate as gsm7_text
 
 from ..tools import best_hour, pages, reply_reader
 from ..tools.business_calendar import city_key
-from ..tools.channels import usable_email
+from ..tools.channels import BOUNCES_TO_STOP, usable_email
 from ..tools.payer_profile import average_days_late, payer_class
 from ..tools.portal_codes import mask_email, mask_phone
 from ..tools.sms_text import (
@@ -243,6 +243,15 @@ class ResPartner(models.Model):
         contact on file (``_dunning_write_now``) goes to each of them."""
         self.ensure_one()
         return [address for address in email_normalize_all(self.email) if usable_email(address)]
+
+    def _dunning_email_bounced(self):
+        """Whether nothing more is e-mailed to this customer's address: it
+        bounced (``message_bounce``, what Odoo's gateway counts) as often as
+        ``tools.channels.BOUNCES_TO_STOP``, and was not corrected since (``write``
+        resets it). The run's channel decision and the agreements' e-mails
+        ask it."""
+        self.ensure_one()
+        return self.message_bounce >= BOUNCES_TO_STOP
 
     def _dunning_sms_number(self):
         """The number the régua sends SMS and WhatsApp to, in E.164 (sms_gateway's

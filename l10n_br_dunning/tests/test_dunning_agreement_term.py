@@ -787,3 +787,48 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         late = body(datetime(2027, 1, 19, 13))
         self.assertNotIn("Thank you for keeping", late)
         self.assertIn("is due in a few days", late)
+
+    def test_a_bounced_address_gets_no_agreement_e_mail(self):
+        """Maria's address bounced (Odoo's gateway counted it): the régua had
+        stopped e-mailing it, but "Send for acceptance" e-mailed her the link
+        there, her term promised "you receive the term by e-mail" and went
+        there, and so did the news that the agreement was cancelled; nobody
+        learnt that none of them reached her. Now the team is told to correct
+        the address or print the term, the term says it is on the agreement's
+        page (where it is), and each e-mail not sent is a note for the team;
+        once the address is corrected, e-mails go again."""
+
+        def to_customer():
+            return self.env["mail.mail"].sudo().search([("recipient_ids", "in", self.sp.ids)])
+
+        before = to_customer()
+        # What Odoo's gateway does when a report says the address is dead.
+        self.sp._message_receive_bounce(self.sp.email_normalized, self.sp)
+        self.assertEqual(self.sp.message_bounce, 1)
+        agreement = self._proposal()
+        with self.assertRaisesRegex(UserError, "bounced") as refused:
+            agreement.action_send_for_acceptance()
+        self.assertIn("maria@cliente.example", str(refused.exception))
+        self.assertIn("print the term", str(refused.exception))
+        text = agreement._term_text()
+        self.assertNotIn("receives the term by e-mail", text)
+        self.assertIn("can read and download the term at any time on the agreement's page", text)
+        self._customer_accepts(agreement).action_approve()
+        self.assertEqual(agreement.state, "approved")
+        self.assertTrue(agreement.term_attachment_id)
+        self.assertFalse(to_customer() - before)
+        self.assertTrue(
+            agreement.message_ids.filtered(
+                lambda m: "term was not e-mailed" in (m.body or "") and "bounced" in m.body
+            )
+        )
+        self._cancel_agreement(agreement)
+        self.assertEqual(agreement.state, "cancelled")
+        self.assertFalse(to_customer() - before)
+        self.assertIn("bounced", agreement.message_ids[0].body)
+        # Corrected: the next proposal goes by e-mail, and its term says so.
+        self.sp.email = "maria.souza@cliente.example"
+        again = self._proposal()
+        self.assertIn("receives the term by e-mail", again._term_text())
+        again.action_send_for_acceptance()
+        self.assertEqual(len(to_customer() - before), 1)
