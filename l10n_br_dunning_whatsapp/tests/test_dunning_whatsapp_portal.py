@@ -4,10 +4,14 @@ from datetime import date
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.l10n_br_dunning.tests.common import DunningCase
+from odoo.addons.l10n_br_dunning.tests.test_dunning_portal_taps import FIELDS
 
 
 @tagged("post_install", "-at_install")
 class TestDunningWhatsappPortal(DunningCase, HttpCase):
+    browser_size = "375x667"
+    touch_enabled = True
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -39,6 +43,16 @@ class TestDunningWhatsappPortal(DunningCase, HttpCase):
         self.assertIn('name="whatsapp_opt_in"', page.text)
         self.assertIn("by WhatsApp on this number", page.text)
         self.assertIn('value="whatsapp"', page.text)
+
+    def test_the_page_with_whatsapp_fits_a_thumb_on_a_phone(self):
+        """On a 375 px phone, the page offering WhatsApp: every field, the
+        consent box with its sentence (its label) too, at least 44 px high (the
+        lists and the mobile field were 35 px, the SMS box with its sentence 21)."""
+        self.browser_js(
+            self._url(),
+            FIELDS % repr(".o_dunning_preferences"),
+            ready="!!document.querySelector('#dunning_whatsapp_opt_in')",
+        )
 
     def test_ticking_the_box_records_the_consent(self):
         # From a link, consent is confirmed by a code sent to the number on file.
