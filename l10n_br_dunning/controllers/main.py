@@ -18,20 +18,33 @@ SIGNATURE = re.compile(r"[0-9a-f]{64}")
 
 
 def malformed():
-    """A plain 404 (the one /c/<token> gives) for a path no link ever had (a
-    scanner's "%00", junk): raised, Odoo's website error handler would look the
-    path up among its attachments, and PostgreSQL refuses a NUL in it (a server
-    error)."""
+    """The 404 of a path no link ever had: a link typed or cut short (a letter's
+    link missing a character, an unsubscribe link a mail app cut) gets the
+    site's own "page not found" page, in the visitor's language, as a wrong
+    token does. Only a path with a NUL or another control character (a
+    scanner's "%00") gets a bare 404: raised, Odoo's error handler would look
+    the path up among its attachments, and PostgreSQL refuses a NUL in it (a
+    server error)."""
+    if request.httprequest.path.isprintable():
+        raise NotFound()
     return NotFound().get_response()
 
 
 class DunningShortLink(http.Controller):
-    @http.route("/c/<string:token>", type="http", auth="public", methods=["GET"], sitemap=False)
+    @http.route(
+        "/c/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+        sitemap=False,
+    )
     def dunning_short_link(self, token, **kwargs):
         """The short link of an SMS: opens the invoice's (or the agreement's) portal
-        page with its token."""
+        page with its token. A link cut short or revoked gets the site's own
+        "page not found" page in the phone's language (a frontend route)."""
         if not SHORT_TOKEN.fullmatch(token):
-            raise NotFound()
+            return malformed()
         move = (
             request.env["account.move"].sudo().search([("dunning_link_token", "=", token)], limit=1)
         )

@@ -251,6 +251,29 @@ class TestDunningPortalLinks(DunningCase, HttpCase):
                     name,
                 )
 
+    def test_a_link_typed_short_gets_the_sites_polite_page_in_portuguese(self):
+        """An SMS's link cut short or revoked by the team, a letter's link
+        typed by hand with a character missing, an e-mail's unsubscribe link
+        cut short by the mail app, on a Brazilian phone: the answer was a bare
+        English server page ("The requested URL was not found on the
+        server"). It is now the site's own "page not found" page, in the
+        phone's language (pt-BR), as a wrong token of the right length got on
+        the letter's and unsubscribe pages; nothing of the customer's shows."""
+        self.env["ir.module.module"]._load_module_terms(["http_routing"], ["pt_BR"])
+        letter = self.move._dunning_letter_url().split("/", 3)[3]
+        unsubscribe = self.sp._dunning_unsubscribe_url(self.company).split("/", 3)[3]
+        grouped = self.env["dunning.customer.link"]._for(self.sp, self.company)._url()
+        phone = {"Accept-Language": "pt-BR,pt;q=0.9"}
+        sms = self.move._dunning_short_url().split("/", 3)[3]
+        self.move.action_dunning_revoke_links()
+        for path in (sms, grouped.split("/", 3)[3][:-4], letter[:-1], unsubscribe[:-8]):
+            response = self.url_open(f"/{path}", headers=phone)
+            self.assertEqual(response.status_code, 404, path)
+            self.assertNotIn("requested URL was not found", response.text, path)
+            self.assertIn('lang="pt-BR"', response.text, path)
+            self.assertIn("Não encontramos a página", response.text, path)
+            self.assertNotIn(self.sp.name, response.text, path)
+
     def test_a_message_right_after_revoking_carries_the_new_grouped_link(self):
         """The team revokes the links and a grouped message goes in the same
         transaction (a run, "send now"): it carries the new token, never the
