@@ -8,6 +8,7 @@ import re
 from datetime import date, datetime
 
 from freezegun import freeze_time
+from lxml import html as lxml_html
 
 from odoo.tests import HttpCase, tagged
 
@@ -94,6 +95,22 @@ class TestDunningSmsOptOut(StandInMixin, DunningCase, HttpCase):
         self.assertEqual(response.status_code, 200)
         self.env.invalidate_all()
         return response
+
+    def test_the_sms_box_names_the_company_whose_sms_it_stops(self):
+        """The box read "Do not send me SMS" while it stops only the SMS of the
+        invoice's company (the other company's went on, test below): a
+        customer of both thought every SMS would stop. Like the e-mail box
+        under it, it now names the company, in the customer's language."""
+        self._load_portuguese()
+        self.sp.lang = "pt_BR"
+        token = self.move_b._portal_ensure_token()
+        url = f"/my/invoices/{self.move_b.id}/dunning/preferences?access_token={token}"
+        with freeze_time(REPLY_AT):
+            tree = lxml_html.fromstring(self.url_open(url).content)
+        label = tree.xpath("//label[@for='dunning_sms_opt_out']")[0]
+        self.assertEqual(
+            " ".join(label.text_content().split()), "Não quero receber SMS de Gráfica Boa Vista"
+        )
 
     def test_the_portals_sms_opt_out_is_the_invoices_company(self):
         """ "Do not send me SMS" on company A's invoice stops A's SMS, not B's;
