@@ -181,10 +181,11 @@ def _call(contact, lines):
     return Decision(CALL, lines, SEND, None if contact.phone else NO_PHONE)
 
 
-def _letter_instead(decisions, channel_lines, contact):
+def _letter_instead(decisions, channel_lines, contact, carried=()):
     """A customer who asked for no more e-mail is reminded by the other channels:
-    the installments no SMS or letter carries get a letter instead."""
-    reached = {
+    the installments no SMS, letter or ``carried`` (a channel decided apart:
+    WhatsApp) reaches get a letter instead."""
+    reached = set(carried) | {
         line
         for decision in decisions
         if decision.channel in (SMS, LETTER) and decision.state in (SEND, DEFERRED)
@@ -210,6 +211,7 @@ def choose(
     fallback=True,
     closed_until=None,
     company_missing=None,
+    carried=(),
 ):
     """The decisions for one message group.
 
@@ -223,6 +225,8 @@ def choose(
     window, holiday); what would go waits for that day instead.
     ``company_missing`` (e.g. "CNPJ, address"): the company cannot identify
     itself as CDC art. 42-A requires; nothing reaches the customer.
+    ``carried``: installments a channel decided apart (WhatsApp) carries to
+    the customer: no letter stands in for their e-mail.
     """
     manual = origin == MANUAL
     decisions = []
@@ -265,7 +269,7 @@ def choose(
         if rest:
             decisions.append(_email(contact, rest, origin=FALLBACK))
     if fallback and not manual and contact.email_opted_out:
-        decisions += _letter_instead(decisions, channel_lines, contact)
+        decisions += _letter_instead(decisions, channel_lines, contact, carried)
     return hold(decisions, company_missing, closed_until)
 
 

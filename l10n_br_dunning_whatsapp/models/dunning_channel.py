@@ -131,8 +131,10 @@ class DunningChannel(models.AbstractModel):
         )
         base = super()
 
-        def choose_rest(lines):
-            return base._decide(partner, to_send, contact, lines, caps, **options)
+        def choose_rest(lines, carried=()):
+            return base._decide(
+                partner, to_send, contact, lines, caps, **{**options, "carried": carried}
+            )
 
         return wa.choose(
             facts,

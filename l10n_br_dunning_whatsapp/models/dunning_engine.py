@@ -28,7 +28,7 @@ class DunningEngine(models.AbstractModel):
             facts,
             contact,
             {wa.WHATSAPP: lines.ids},
-            lambda rest: [],
+            lambda rest, **_more: [],
             fallback=False,
             company_missing=missing,
         )[0]

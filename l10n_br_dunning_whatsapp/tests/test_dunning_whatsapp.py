@@ -288,6 +288,19 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
         self._run(datetime(2026, 12, 16, 12, 0))  # 09:00 there
         self.assertEqual(self._events(move, channel="whatsapp").state, "queued")
 
+    def test_a_customer_who_stopped_emails_and_is_reached_on_whatsapp_gets_no_letter(self):
+        """Maria asked this company for no more e-mail: the stage's e-mail is
+        replaced by a letter only where nothing else reaches her. Her WhatsApp
+        does (as an SMS would), so no paper goes; without her consent the SMS
+        does, and no paper goes either."""
+        self.sp._dunning_email_opt_out(self.company)
+        move = self._invoice(self.sp, DUE)
+        self._run(D3_RUN)
+        self.assertEqual(self._events(move, channel="whatsapp").state, "queued")
+        email = self._events(move, channel="email", stage_id=self.d3.id)
+        self.assertEqual(email.state, "skipped")
+        self.assertFalse(self._events(move, channel="letter"))
+
     def test_withdrawn_consent_falls_back(self):
         self.env["whatsapp.consent"]._revoke("+5511987654321", "whatsapp")
         move = self._invoice(self.sp, DUE)

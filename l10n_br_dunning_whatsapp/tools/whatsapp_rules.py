@@ -113,8 +113,9 @@ def choose(
 ):
     """The decisions for one message group whose channels include WhatsApp.
 
-    ``choose_rest(channel_lines)`` decides the other channels
-    (``tools.channels.choose`` with the same options); ``caps`` are the
+    ``choose_rest(channel_lines, carried=lines)`` decides the other channels
+    (``tools.channels.choose`` with the same options, ``carried`` what
+    WhatsApp carries); ``caps`` are the
     customer's WhatsApp caps."""
     wa_lines = list(channel_lines.get(WHATSAPP) or ())
     rest = {channel: list(lines) for channel, lines in channel_lines.items() if channel != WHATSAPP}
@@ -143,4 +144,7 @@ def choose(
             if other.channel == rules.SMS and instead and set(other.lines) <= set(instead):
                 other.origin = rules.FALLBACK
         return [decision, *decisions]
-    return [decision, *choose_rest({k: v for k, v in rest.items() if v}), *extra]
+    # What WhatsApp carries reaches the customer: no letter stands in for it.
+    reached = wa_lines if decision.state in (rules.SEND, rules.DEFERRED) else []
+    others = choose_rest({k: v for k, v in rest.items() if v}, carried=reached)
+    return [decision, *others, *extra]

@@ -30,13 +30,13 @@ CONTACT = rules.Contact(email=True, sms_number="+5511987654321")
 def run(facts=READY, contact=CONTACT, channel_lines=None, **options):
     channel_lines = channel_lines or {WHATSAPP: [1, 2]}
 
-    def rest(lines):
+    def rest(lines, **more):
         keep = {
             k: options[k]
             for k in ("origin", "fallback", "closed_until", "company_missing")
             if k in options
         }
-        return rules.choose(contact, lines, None, **keep)
+        return rules.choose(contact, lines, None, **keep, **more)
 
     decisions = choose(facts, contact, channel_lines, rest, **options)
     return [(d.channel, d.lines, d.state, d.reason, d.origin) for d in decisions]
@@ -52,6 +52,31 @@ def test_whatsapp_replaces_the_stages_sms_for_the_same_installments():
         (WHATSAPP, [1], "send", None, "auto"),
         (rules.EMAIL, [1], "send", None, "auto"),
         (rules.SMS, [1], "skipped", SENT_BY_WHATSAPP, "auto"),
+    ]
+
+
+def test_no_letter_for_a_customer_who_stopped_emails_and_is_reached_on_whatsapp():
+    # Their e-mail is replaced by a letter only where no other channel reaches
+    # them: WhatsApp does, as an SMS would.
+    opted_out = rules.Contact(
+        email=True, email_opted_out=True, sms_number="+5511987654321", postal_address=True
+    )
+    lines = {WHATSAPP: [1], rules.SMS: [1], rules.EMAIL: [1, 2]}
+    assert run(contact=opted_out, channel_lines=lines) == [
+        (WHATSAPP, [1], "send", None, "auto"),
+        (rules.EMAIL, [1, 2], "skipped", rules.EMAIL_OPTED_OUT, "auto"),
+        # Installment 2 is on no WhatsApp message: its letter stays.
+        (rules.LETTER, [2], "send", None, "fallback"),
+        (rules.SMS, [1], "skipped", SENT_BY_WHATSAPP, "auto"),
+    ]
+    # WhatsApp impossible (no consent): the SMS carries installment 1, the
+    # letter the rest, as before.
+    facts = WhatsappFacts(**{**READY.__dict__, "consent": "none"})
+    assert run(facts, opted_out, lines) == [
+        (WHATSAPP, [1], "skipped", NO_CONSENT, "auto"),
+        (rules.SMS, [1], "send", None, "auto"),
+        (rules.EMAIL, [1, 2], "skipped", rules.EMAIL_OPTED_OUT, "auto"),
+        (rules.LETTER, [2], "send", None, "fallback"),
     ]
 
 
@@ -119,7 +144,11 @@ def test_caps_defer_whatsapp():
     today = date(2026, 12, 3)
     caps = SmsCaps(today, [today], per_day=1, per_week=3)
     decisions = choose(
-        READY, CONTACT, {WHATSAPP: [1]}, lambda lines: rules.choose(CONTACT, lines), caps=caps
+        READY,
+        CONTACT,
+        {WHATSAPP: [1]},
+        lambda lines, **more: rules.choose(CONTACT, lines, **more),
+        caps=caps,
     )
     assert (decisions[0].state, decisions[0].defer_day) == ("deferred", date(2026, 12, 4))
 
