@@ -10,19 +10,13 @@ from ..cobv import Charge, make_txid
 from ..pix_api import PixApiError, PixClient
 
 
-@pytest.fixture()
-def bank():
-    with PixStandIn() as stand_in:
-        yield stand_in
-
-
 def client_for(bank, **values):
     return PixClient(
         bank.base_url, bank.client_id, bank.client_secret, token_url=bank.token_url, **values
     )
 
 
-def body(txid):
+def body(txid, **values):
     return Charge(
         txid=txid,
         key="15881399000134",
@@ -31,6 +25,7 @@ def body(txid):
         amount="100.00",
         debtor_vat="52998224725",
         debtor_name="Maria",
+        **values,
     ).body()
 
 

@@ -8,34 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import requests
 
-from stand_ins.pix_psp import PixStandIn, answer_violations, pix_query_violations
+from stand_ins.pix_psp import answer_violations, pix_query_violations
 
-from ..cobv import Charge, make_txid
-from ..pix_api import PixApiError, PixClient
+from ..cobv import make_txid
+from ..pix_api import PixApiError
+from .test_pix_api import body, client_for
 
 KEY = "15881399000134"
-
-
-@pytest.fixture()
-def bank():
-    with PixStandIn() as stand_in:
-        yield stand_in
-
-
-def client_for(bank):
-    return PixClient(bank.base_url, bank.client_id, bank.client_secret, token_url=bank.token_url)
-
-
-def body(txid, **values):
-    return Charge(
-        txid=txid,
-        key=KEY,
-        due=date.today() + timedelta(days=10),
-        amount="100.00",
-        debtor_vat="52998224725",
-        debtor_name="Maria",
-        **values,
-    ).body()
 
 
 def test_every_answer_of_a_day_follows_the_specification(bank):
