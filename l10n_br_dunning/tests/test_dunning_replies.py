@@ -20,6 +20,14 @@ D3_RUN = datetime(2026, 12, 15, 15, 0)  # Tuesday, noon in São Paulo
 REPLY_AT = datetime(2026, 12, 15, 16, 0)
 
 
+def receive_email(env, partner, raw):
+    """An e-mail through Odoo's mail gateway at REPLY_AT: ``partner``'s replies read."""
+    with freeze_time(REPLY_AT):
+        env["mail.thread"].message_process(False, raw.encode())
+    env.invalidate_all()
+    return env["dunning.reply"].search([("partner_id", "=", partner.id)])
+
+
 @tagged("post_install", "-at_install")
 class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
     @classmethod
@@ -226,10 +234,7 @@ class TestDunningReplies(StandInMixin, DunningCase, HttpCase):
             "\r\n"
             f"{body}\r\n"
         )
-        with freeze_time(REPLY_AT):
-            self.env["mail.thread"].message_process(False, raw.encode())
-        self.env.invalidate_all()
-        return self.env["dunning.reply"].search([("partner_id", "=", self.sp.id)])
+        return receive_email(self.env, self.sp, raw)
 
     def test_an_opt_out_said_the_other_way_round_is_not_applied(self):
         """ "Não pare", "não quero sair": the number stays, a person reads it."""
@@ -809,10 +814,7 @@ class TestDunningAutoSubmitted(DunningCase):
             "\r\n"
             f"{body}\r\n"
         )
-        with freeze_time(REPLY_AT):
-            self.env["mail.thread"].message_process(False, raw.encode())
-        self.env.invalidate_all()
-        return self.env["dunning.reply"].search([("partner_id", "=", self.sp.id)])
+        return receive_email(self.env, self.sp, raw)
 
     def test_the_reguas_emails_say_a_program_wrote_them_and_replies_are_read(self):
         """The reminder carried no Auto-Submitted header: Maria's
