@@ -21,6 +21,7 @@ from . import mail_template
 from . import ir_mail_server
 from . import mail_mail
 from . import sms_sms
+from . import sms_tracker
 from . import sms_template
 from . import ir_module_module
 from . import dunning_dashboard

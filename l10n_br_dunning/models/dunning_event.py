@@ -20,6 +20,7 @@ CHANNELS = [
 ]
 # The régua's e-mail channels, whose message is a mail.mail.
 EMAIL_CHANNELS = ("email", "thanks")
+SMS_CHANNELS = ("sms", "thanks_sms")
 # The events of a message that left the régua, whether it reached the
 # customer or failed (a bounce, a call not placed): a customer's last contact
 # on the dashboard, with what became of it.
@@ -389,6 +390,71 @@ class DunningEvent(models.Model):
                 }
             )
         return events
+
+    @api.model
+    def _follow_sms(self, trackers):
+        """The régua's SMS of ``trackers`` (sms.tracker, their notifications just
+        written) as the provider reported them. One it could not deliver (an
+        operator's "undelivered", "rejected" or "expired", or the gateway giving
+        up on it) reminded nobody: its events read Failed with the provider's
+        words (the gateway's log, else the failure Odoo recorded), in the
+        company's language, and are no longer counted as having reached the
+        customer ("our previous messages", effectiveness and best hours,
+        ``_sent_states``). Reports come out of order and a delivery wins: one
+        delivered after all makes them a reminder again."""
+        notification_of = {
+            tracker.sms_uuid: tracker.mail_notification_id
+            for tracker in trackers
+            if tracker.sms_uuid and tracker.mail_notification_id
+        }
+        if not notification_of:
+            return self.browse()
+        events = self.search(
+            [
+                ("sms_uuid", "in", list(notification_of)),
+                ("channel", "in", SMS_CHANNELS),
+                ("state", "in", ("queued", "failed")),
+            ]
+        )
+        failed, reached = self.browse(), self.browse()
+        for event in events:
+            status = notification_of[event.sms_uuid].notification_status
+            if event.state == "queued" and status in ("bounce", "exception"):
+                failed |= event
+            elif event.state == "failed" and status == "sent":
+                reached |= event
+        if reached:
+            reached.write({"state": "queued", "reason": False})
+        if not failed:
+            return failed
+        logs = {
+            log.sms_uuid: log.error_detail
+            for log in self.env["sms.gateway.message"]
+            .sudo()
+            .search([("sms_uuid", "in", failed.mapped("sms_uuid")), ("error_detail", "!=", False)])
+        }
+        for company, group in failed.grouped("company_id").items():
+            env = self._company_env(company)
+            for event in group:
+                notification = notification_of[event.sms_uuid]
+                kinds = dict(notification._fields["failure_type"]._description_selection(env))
+                detail = (
+                    logs.get(event.sms_uuid)
+                    or notification.failure_reason
+                    or kinds.get(notification.failure_type)
+                    or "-"
+                )
+                event.write(
+                    {
+                        "state": "failed",
+                        "reason": env._(
+                            "Not delivered: the SMS did not reach the customer's phone "
+                            "(%(detail)s).",
+                            detail=shorten(" ".join(detail.split()), 300),
+                        ),
+                    }
+                )
+        return failed
 
     # -- letters -------------------------------------------------------------------------
     def _no_longer_due(self):

@@ -8,6 +8,8 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from odoo.addons.sms_gateway.tools import providers
+
 from .common import DunningCase
 
 DUE = date(2026, 12, 10)
@@ -344,4 +346,86 @@ class TestDunningBounces(DunningCase):
         self.assertIn("We have not yet identified the payment", text)
         self.assertNotIn("previous messages", text)
         # The other reminders of the same customer stay as they were.
+        self.assertEqual(self.event.state, "queued")
+
+
+@tagged("post_install", "-at_install")
+class TestDunningSmsFailures(DunningCase):
+    """What the SMS provider reports of a régua SMS it could not deliver."""
+
+    def setUp(self):
+        super().setUp()
+        # Joana gave only her mobile: the first overdue notice goes by SMS alone.
+        self.joana = self._customer(
+            "Joana Lima", "base.state_br_sp", "America/Sao_Paulo", "(11) 97654-3210", email=False
+        )
+        self.move = self._invoice(self.joana, DUE)
+        self._run(D3_RUN)
+        self.event = self._events(self.move, channel="sms", state="queued")
+        self.assertEqual(len(self.event), 1)
+        with freeze_time(D3_RUN):  # Odoo's SMS queue, inside her window
+            self.env["sms.sms"]._process_queue()
+
+    def _report(self, status, detail=""):
+        self.gateway._process_status_reports(
+            [providers.StatusReport(status, uuid=self.event.sms_uuid, detail=detail)]
+        )
+        self.env.invalidate_all()
+
+    def test_an_undelivered_sms_reads_failed_and_was_no_reminder(self):
+        """The operator could not deliver Joana's SMS (the number is no longer
+        in service). Her invoice's timeline said "Queued", the SMS counted as
+        a reminder that reached her, and once she gave an e-mail the final
+        notice opened with "Despite our previous messages". Now the event
+        reads Failed with the provider's words, the dashboard shows the SMS
+        as her last contact, not delivered, and the final notice does not
+        speak of earlier messages."""
+        self._report(providers.UNDELIVERED, "Número fora de serviço (código 21)")
+        self.assertEqual(self.event.state, "failed")
+        self.assertEqual(self.event.delivery_status, "failed")
+        self.assertIn("Número fora de serviço (código 21)", self.event.reason)
+        with freeze_time(BACK_AT):
+            row = self.env["dunning.dashboard"].search(
+                [("partner_id", "=", self.joana.id), ("company_id", "=", self.company.id)]
+            )
+            self.assertEqual((row.last_contact_channel, row.last_contact_status), ("sms", "failed"))
+        self.joana.write({"email": "joana@cliente.example", "mobile": False})
+        self._run(datetime(2027, 1, 11, 15, 0))  # D+30 (Saturday 9th): Monday noon
+        final = self._events(self.move, channel="email").filtered(
+            lambda event: event.stage_id.offset_days == 30
+        )
+        self.assertEqual(final.state, "queued")
+        text = self._text(final.mail_message_id.body)
+        self.assertIn("We have not yet identified the payment", text)
+        self.assertNotIn("previous messages", text)
+
+    def test_a_rejected_sms_says_so_without_the_providers_words(self):
+        """A report without words (the operator rejected it): the reason names
+        what Odoo knows of the failure, in the company's language."""
+        self.company.partner_id.lang = "pt_BR"
+        self.env["res.lang"]._activate_lang("pt_BR")
+        self._report(providers.REJECTED)
+        self.assertEqual(self.event.state, "failed")
+        self.assertIn("SMS", self.event.reason)
+        self.assertNotIn("Not delivered", self.event.reason)
+
+    def test_delivered_after_a_failure_reads_queued_again(self):
+        """Reports come out of order: "delivered" after "undelivered" means the
+        handset has it; the event is a reminder that reached her again."""
+        self._report(providers.UNDELIVERED, "Tempo esgotado")
+        self.assertEqual(self.event.state, "failed")
+        self._report(providers.DELIVERED)
+        self.assertEqual(self.event.state, "queued")
+        self.assertFalse(self.event.reason)
+        self.assertEqual(self.event.delivery_status, "delivered")
+
+    def test_a_report_of_another_sms_changes_nothing(self):
+        """An SMS a person sent from the chatter failing leaves the régua's
+        events as they were."""
+        self.joana._message_sms("Olá", sms_numbers=["+5511976543210"])
+        other = self.env["sms.sms"].search([("uuid", "!=", self.event.sms_uuid)], limit=1)
+        self.gateway._process_status_reports(
+            [providers.StatusReport(providers.UNDELIVERED, uuid=other.uuid, detail="x")]
+        )
+        self.env.invalidate_all()
         self.assertEqual(self.event.state, "queued")
