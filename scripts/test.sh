@@ -141,7 +141,7 @@ if [ "$HAVE_ODOO" = 1 ]; then
     python3 -m pytest -c "$ROOT/pytest.ini" \
         --odoo-database="$DB" --odoo-addons-path="$ROOT,$ODOO_ADDONS" \
         --odoo-http --odoo-log-level=warn --odoo-extra="data-dir=$DATA_DIR" \
-        "${PLAIN_TESTS[@]}" "${ODOO_TESTS[@]}" "$SMS_TESTS" "$MAIL_SMS_TESTS" \
+        --durations=40 "${PLAIN_TESTS[@]}" "${ODOO_TESTS[@]}" "$SMS_TESTS" "$MAIL_SMS_TESTS" \
         "${ACCOUNT_TESTS[@]}" "$PORTAL_TESTS" || status=1
 else
     printf '\n%s\n' "!!!!! ODOO SUITE SKIPPED: 'odoo' (18.0) is not importable by $(command -v python3); only the plain-Python tests and static checks ran. Install Odoo 18.0 (see DEVELOPERS.md) to run the Odoo tests. !!!!!"

@@ -18,6 +18,7 @@ from odoo.tools import email_normalize
 from odoo.tools.misc import format_amount, format_date, format_datetime, formatLang
 
 from ..tools.agreements import annual_rate, term_address, term_field, term_sha256
+from ..tools.pages import tax_id
 from ..tools.portal_codes import mask_vat
 from .account_move_line import PIX_KEY_TYPES
 from .dunning_context import PlanningContext
@@ -94,7 +95,7 @@ class DunningAgreement(models.Model):
 
     def _term_vat(self):
         """The customer's CPF/CNPJ as the term names it."""
-        vat = self.customer_vat or self.env.context.get("dunning_customer_vat")
+        vat = tax_id(self.customer_vat or self.env.context.get("dunning_customer_vat"))
         if vat and self.env.context.get("dunning_mask_vat"):
             return mask_vat(vat)
         return vat or "-"
@@ -119,7 +120,7 @@ class DunningAgreement(models.Model):
             env._(
                 "Creditor: %(name)s, CNPJ %(vat)s, %(address)s.",
                 name=term_field(company.name),
-                vat=term_field(company.vat),
+                vat=company.partner_id._dunning_tax_id() or "-",
                 address=term_address(company.partner_id._dunning_address_inline(), company.name),
             ),
             env._(
@@ -426,7 +427,7 @@ class DunningAgreement(models.Model):
             "total": format_amount(env, self.amount_total, self.currency_id),
             "count": count,
             "company": term_field(company.name),
-            "company_vat": term_field(company.vat),
+            "company_vat": company.partner_id._dunning_tax_id() or "-",
             "down": format_amount(env, self.down_payment, self.currency_id),
         }
         if self.down_payment and count == 1:

@@ -318,6 +318,13 @@ class ResPartner(models.Model):
             lines.append(self.country_id.name)
         return [line for line in lines if line]
 
+    def _dunning_tax_id(self):
+        """This contact's CPF or CNPJ as documents print it (``tools.pages.tax_id``:
+        formatted however it is on file; a foreign tax id as on file): the
+        agreement's term, letters, statements."""
+        self.ensure_one()
+        return pages.tax_id(self.vat)
+
     def _dunning_postal_address(self):
         """Whether a letter can be posted to this customer: a street and a city
         on file, and the CEP for an address in Brazil (the post does not

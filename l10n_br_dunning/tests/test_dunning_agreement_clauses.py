@@ -98,6 +98,28 @@ class TestDunningAgreementClauses(DunningCase):
         # domicile (CDC art. 101, I).
         self.assertNotIn("foro", text.lower())
 
+    def test_the_parties_documents_print_formatted_however_they_are_on_file(self):
+        """Customers imported from a spreadsheet have their CPF as digits
+        ("52998224725"), a company's CNPJ may be on file with a "BR" prefix:
+        the term a lawyer reads named them so. It names them as every other
+        paper writes them, and the printed term's signature line too."""
+        self.sp.vat = "52998224725"
+        self.company.partner_id.vat = "BR15881399000134"
+        agreement = self.env["dunning.agreement"]._propose(
+            self._lines(self.move), 3, date(2026, 12, 22)
+        )
+        text = agreement._term_text()
+        self.assertIn("Credora: company_1_data, CNPJ 15.881.399/0001-34, Rua Augusta", text)
+        self.assertIn("Cliente: Maria Souza, CPF/CNPJ 529.982.247-25", text)
+        self.assertIn("CPF/CNPJ ***.982.247-**", agreement._term_text(masked=True))
+        self.assertNotIn("52998224725", text)
+        html = self._text(
+            self.env["ir.actions.report"]
+            ._render_qweb_html("l10n_br_dunning.action_report_dunning_agreement", agreement.ids)[0]
+            .decode()
+        )
+        self.assertIn("CPF/CNPJ 529.982.247-25", html)
+
     def test_a_company_customer_and_a_single_installment(self):
         other = self._invoice(self.manaus, date(2026, 11, 30), 600.0)
         self.company.dunning_contract_charges = False

@@ -7,6 +7,8 @@ envelope."""
 
 import re
 
+from stdnum.br import cnpj, cpf
+
 # Lines of a table on each page after the first (an A4 page holds about 45).
 ROWS_PER_PAGE = 30
 
@@ -33,6 +35,20 @@ def table_pages(rows, first_page, per_page=ROWS_PER_PAGE, height=None, tail=0):
         page.append(row)
         room -= weight
     return pages + [page] if page else pages
+
+
+def tax_id(value):
+    """A CPF or CNPJ as documents print it ("529.982.247-25",
+    "15.881.399/0001-34"), whatever way it is on file ("52998224725",
+    "BR15881399000134", "529 982 247 25"); anything else (a foreign tax id, a
+    number whose check digits are wrong) as on file, on one line; "" for
+    none."""
+    text = " ".join((value or "").split())
+    digits = re.sub(r"^BR", "", text.upper()).replace(" ", "")
+    for number in (cpf, cnpj):
+        if number.is_valid(digits):
+            return number.format(digits)
+    return text
 
 
 def cep(value):

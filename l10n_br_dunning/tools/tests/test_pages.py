@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """A printed table broken into pages, each under its headings (no Odoo)."""
 
-from ..pages import ROWS_PER_PAGE, cep, table_pages
+from ..pages import ROWS_PER_PAGE, cep, table_pages, tax_id
 
 
 def test_no_rows_no_pages():
@@ -49,3 +49,21 @@ def test_a_cep_typed_any_way_prints_as_the_post_reads_it():
 def test_what_is_not_eight_digits_is_no_cep():
     for typed in (None, "", "0131010", "013101000", "CEP", "1234-567"):
         assert cep(typed) is None
+
+
+def test_a_cpf_or_cnpj_prints_formatted_however_it_is_on_file():
+    """A spreadsheet's "52998224725" or a "BR" prefix printed as typed in an
+    agreement's term: a document names a CPF and a CNPJ the way they are
+    written on every other paper."""
+    assert tax_id("52998224725") == "529.982.247-25"
+    assert tax_id("529 982 247 25") == "529.982.247-25"
+    assert tax_id("529.982.247-25") == "529.982.247-25"
+    assert tax_id("BR15881399000134") == "15.881.399/0001-34"
+    assert tax_id("br 15.881.399/0001-34") == "15.881.399/0001-34"
+
+
+def test_what_is_no_valid_cpf_or_cnpj_prints_as_on_file():
+    assert tax_id("12-3456789") == "12-3456789"  # a foreign tax id
+    assert tax_id("52998224724") == "52998224724"  # a wrong check digit
+    assert tax_id("  12 -\n3456789 ") == "12 - 3456789"
+    assert tax_id("") == tax_id(None) == ""
