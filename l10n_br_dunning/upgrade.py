@@ -448,3 +448,16 @@ def backfill_activity_companies(cr):
     )
     _logger.info("%s collection activities given the company of their events", cr.rowcount)
     return cr.rowcount
+
+
+def recompute_invoice_address_mobiles(env):
+    """Before 18.0.1.16.0 "Valid mobile for SMS" read the customer's own number
+    only; the régua's SMS go to its invoice address's mobile when it has one
+    (``res.partner._dunning_addressee``): the customers with an invoice
+    address have it computed again. Returns how many were."""
+    Partner = env["res.partner"].with_context(active_test=False)
+    partners = Partner.search([("child_ids.type", "=", "invoice")])
+    env.add_to_compute(Partner._fields["dunning_mobile_valid"], partners)
+    partners.flush_recordset(["dunning_mobile_valid"])
+    _logger.info("%s customers with an invoice address: their SMS number read again", len(partners))
+    return len(partners)

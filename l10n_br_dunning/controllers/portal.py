@@ -477,6 +477,9 @@ class DunningPortal(PortalAccount):
                     step = {"purpose": "contact"}
         # While a code or a fix is awaited, the form shows what was posted.
         echo = bool(error or step)
+        # The contact the régua texts (the invoice address's number, else the
+        # customer's own): the number the page shows and changes.
+        texted = partner._dunning_addressee("sms")
         values = {
             **self._prepare_portal_layout_values(),
             "page_name": "dunning_preferences",
@@ -489,11 +492,11 @@ class DunningPortal(PortalAccount):
             "dunning_code_step": step,
             # A token page shows the number on file masked, and asks for a new one.
             "dunning_masked": by_link,
-            "dunning_mobile_masked": mask_phone(partner._dunning_e164() or partner.mobile),
+            "dunning_mobile_masked": mask_phone(texted._dunning_e164() or texted.mobile),
             "dunning_mobile": post.get("mobile")
             if echo
             # The number the régua texts, from the field it reads it in.
-            else ("" if by_link else partner[partner._sms_gateway_mobile_field()] or ""),
+            else ("" if by_link else texted[texted._sms_gateway_mobile_field()] or ""),
             "dunning_opted_out": bool(post.get("sms_opt_out"))
             if echo
             else partner._dunning_sms_opted_out(company),
@@ -546,7 +549,7 @@ class DunningPortal(PortalAccount):
                 number = normalize_mobile(mobile, partner.country_id.code or "BR")
             except PhoneNumberError:
                 return None  # refused with its reason when the answer is prepared
-            if number != partner._dunning_e164():
+            if number != partner._dunning_addressee("sms")._dunning_e164():
                 return "contact"
         email_opt_out = answer.get("email_opt_out")
         stopped = {

@@ -138,7 +138,7 @@ class DunningChannel(models.AbstractModel):
         wanted = []
         for partner in partners:
             try:
-                wanted.append(partner._dunning_sms_number())
+                wanted.append(partner._dunning_addressee("sms")._dunning_sms_number())
             except PhoneNumberError:
                 continue
         wanted = [number for number in wanted if number]
@@ -146,7 +146,13 @@ class DunningChannel(models.AbstractModel):
         opted_out = self.env["sms.opt.out"]._opted_out(
             [(number, company) for number in wanted for company in companies]
         )
-        emails = [email for email in partners.mapped("email_normalized") if email]
+        emails = [
+            email
+            for email in (
+                partner._dunning_addressee("email").email_normalized for partner in partners
+            )
+            if email
+        ]
         blacklisted = set(
             self.env["mail.blacklist"].sudo().search([("email", "in", emails)]).mapped("email")
             if emails
@@ -193,41 +199,46 @@ class DunningChannel(models.AbstractModel):
 
     @api.model
     def _contact(self, partner, company, facts=None):
-        """``tools.channels.Contact`` of ``partner`` (a commercial partner);
-        ``facts`` (``_batch_facts``) spares its queries."""
+        """``tools.channels.Contact`` of ``partner`` (a commercial partner), each
+        channel's address read on the contact it uses (``_dunning_addressee``:
+        the invoice address, else the customer); its preferences (channel,
+        opt-outs) are the customer's. ``facts`` (``_batch_facts``) spares its
+        queries."""
+        to_email = partner._dunning_addressee("email")
+        to_sms = partner._dunning_addressee("sms")
         try:
-            number, error = partner._dunning_sms_number(), None
+            number, error = to_sms._dunning_sms_number(), None
         except PhoneNumberError as problem:
             number, error = None, problem.code
         credits = facts.credits if facts is not None else self._open_credits(partner)
         credit = credits.get((partner.commercial_partner_id.id, company.id), 0.0)
         if facts is not None:
             opted_out = bool(number) and (number, company.id) in facts.opted_out
-            blacklisted = partner.email_normalized in facts.blacklisted
+            blacklisted = to_email.email_normalized in facts.blacklisted
         else:
             opted_out = bool(number and self.env["sms.opt.out"]._opted_out([(number, company)]))
             blacklisted = bool(
-                partner.email_normalized
+                to_email.email_normalized
                 and self.env["mail.blacklist"]
                 .sudo()
-                .search_count([("email", "=", partner.email_normalized)], limit=1)
+                .search_count([("email", "=", to_email.email_normalized)], limit=1)
             )
         return rules.Contact(
             preferred=partner.dunning_preferred_channel or "any",
             # An address mail can go to ("foo@", "bruno@@cliente..example" are
             # on file, not usable).
-            email=bool(partner._dunning_email()),
-            email_raw=(partner.email or "").strip() or None,
+            email=bool(to_email._dunning_email()),
+            email_raw=(to_email.email or "").strip() or None,
             email_blacklisted=blacklisted,
             email_opted_out=company in partner.dunning_email_opt_out_company_ids,
-            email_bounced=partner._dunning_email_bounced(),
+            email_bounced=to_email._dunning_email_bounced(),
             sms_number=number,
             sms_error=error,
-            sms_raw_number=partner.mobile or partner.phone or None,
+            sms_raw_number=to_sms.mobile or to_sms.phone or None,
             sms_opted_out=opted_out,
             email_fallback=company.dunning_email_fallback,
             company_email=bool(company._dunning_email_from()),
-            postal_address=partner._dunning_postal_address(),
+            postal_address=partner._dunning_addressee("letter")._dunning_postal_address(),
             phone=bool((partner.mobile or "").strip() or (partner.phone or "").strip()),
             open_credit=self._credit_text(company, credit),
         )
@@ -526,8 +537,10 @@ class DunningChannel(models.AbstractModel):
         lines = outgoing.lines
         company = lines[:1].company_id or self.env.company
         lang = partner._dunning_lang(company)
+        recipient = partner._dunning_addressee("email")
         email = OutgoingEmail(
             partner=partner,
+            recipient=recipient,
             company=company,
             lang=lang,
             subject=rendered.get("subject"),
@@ -545,15 +558,18 @@ class DunningChannel(models.AbstractModel):
                 auto_submitted=AUTO_GENERATED,
             ),
         )
+        # Who received it, where it is not the customer (the invoice address):
+        # its delivery and bounces are read on that contact's notification.
+        sent_to = {"recipient_id": recipient.id} if recipient != partner else {}
         if outbox is not None:
-            return {"_outbox_email": outbox.add_email(email)}
+            return {"_outbox_email": outbox.add_email(email), **sent_to}
         [message_id] = self.env["dunning.outbox"]._post_emails([email])
-        return {"mail_message_id": message_id}
+        return {"mail_message_id": message_id, **sent_to}
 
     @api.model
     def _deliver_sms(self, outgoing, partner, rendered, outbox=None):
         company = outgoing.lines[:1].company_id or self.env.company
-        number = partner._dunning_sms_number()
+        number = partner._dunning_addressee("sms")._dunning_sms_number()
         item = (partner, company, rendered["body"], number)
         if outbox is not None:
             return {"_outbox_sms": outbox.add_sms(*item)}

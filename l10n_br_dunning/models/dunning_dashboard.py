@@ -4,7 +4,7 @@ from odoo.tools import SQL
 
 from .account_move_line import effective_due, unapplied_credits
 from .dunning_context import customer_today_sql, report_currency_sql
-from .dunning_event import CHANNELS, CONTACT_STATES
+from .dunning_event import CHANNELS, CONTACT_STATES, notified_partner
 from .res_partner import PAYER_CLASSES
 
 
@@ -53,6 +53,7 @@ class DunningDashboard(models.Model):
             "sent_at",
             "channel",
             "mail_message_id",
+            "recipient_id",
         ],
         "mail.notification": ["mail_message_id", "res_partner_id", "notification_status"],
         "res.partner": [
@@ -221,7 +222,7 @@ class DunningDashboard(models.Model):
                            %(delivery)s AS delivery
                       FROM dunning_event e
                  LEFT JOIN mail_notification n ON n.mail_message_id = e.mail_message_id
-                                              AND n.res_partner_id = e.partner_id
+                                              AND n.res_partner_id = %(notified)s
                      WHERE e.partner_id = c.partner_id AND e.company_id = c.company_id
                        AND e.state IN %(contact_states)s
                   ORDER BY e.sent_at DESC NULLS LAST, e.id DESC
@@ -235,6 +236,7 @@ class DunningDashboard(models.Model):
             due=effective_due("l"),
             open=self.env["account.move.line"]._dunning_open_sql("l"),
             delivery=self.env["dunning.event"]._delivery_sql("e", "n"),
+            notified=notified_partner("e"),
             contact_states=CONTACT_STATES,
             # Companies the régua sends no e-mail for (res.company._dunning_email_from).
             no_email=[

@@ -6,7 +6,7 @@ from ..tools.payment_states import DUNNED_MOVE_TYPES
 from .account_move import RENEGOTIATED_MOVES, paid_by_customer
 from .account_move_line import PAID_INSTALLMENTS
 from .dunning_context import customer_today_sql, report_currency_sql
-from .dunning_event import CHANNELS
+from .dunning_event import CHANNELS, notified_partner
 
 # Paid customer invoices and the day they were paid (the last reconciliation of
 # their receivable lines); an invoice an agreement settled is renegotiated,
@@ -51,6 +51,7 @@ class DunningEffectiveness(models.Model):
             "amount_residual",
             "mail_message_id",
             "sms_uuid",
+            "recipient_id",
         ],
         "account.move": [
             "payment_state",
@@ -153,7 +154,7 @@ class DunningEffectiveness(models.Model):
                     SELECT MAX((nt.notification_status = 'sent')::int) AS delivered
                       FROM mail_notification nt
                      WHERE nt.mail_message_id = e.mail_message_id
-                       AND nt.res_partner_id = e.partner_id
+                       AND nt.res_partner_id = %(notified)s
                    ) n ON TRUE
              WHERE e.state IN ('queued', 'to_print', 'printed')
                AND left(e.channel, 6) != 'thanks'  -- a thank-you reminds of nothing
@@ -162,6 +163,7 @@ class DunningEffectiveness(models.Model):
             currency=currency,
             digits=self.env["res.currency"].browse(currency).decimal_places,
             delivered=self._delivered_sql(),
+            notified=notified_partner("e"),
             sent_on=customer_today_sql("cust", "cop", SQL.identifier("e", "sent_at")),
             paid=PAID_MOVES,
             paid_installments=PAID_INSTALLMENTS,

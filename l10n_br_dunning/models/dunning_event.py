@@ -52,6 +52,19 @@ NOTIFICATION_TO_DELIVERY = {
 }
 NOTIFICATION_TO_DELIVERY["thanks"] = NOTIFICATION_TO_DELIVERY["email"]
 NOTIFICATION_TO_DELIVERY["thanks_sms"] = NOTIFICATION_TO_DELIVERY["sms"]
+
+
+def notified_partner(event_alias):
+    """SQL: the partner whose ``mail.notification`` tells what became of the
+    message of the event row ``event_alias``: the contact it went to
+    (``recipient_id``, the customer's invoice address), else the customer."""
+    return SQL(
+        "COALESCE(%s, %s)",
+        SQL.identifier(event_alias, "recipient_id"),
+        SQL.identifier(event_alias, "partner_id"),
+    )
+
+
 TO_MANY = ("one2many", "many2many")
 # Rows of a letter's table on its first page, under the letterhead, the
 # address for the envelope's window and the greeting (``dunning.event._letter_pages``;
@@ -82,6 +95,13 @@ class DunningEvent(models.Model):
     )
     partner_id = fields.Many2one(
         "res.partner", "Customer", required=True, index=True, readonly=True
+    )
+    recipient_id = fields.Many2one(
+        "res.partner",
+        "Sent to",
+        readonly=True,
+        help="The customer's contact the message went to (its invoice address), when it "
+        "was not the customer's own address.",
     )
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     stage_id = fields.Many2one("dunning.stage", ondelete="restrict", index=True, readonly=True)
@@ -286,7 +306,8 @@ class DunningEvent(models.Model):
         for event in self:
             status = False
             if event.mail_message_id and event.channel in NOTIFICATION_TO_DELIVERY:
-                notification = status_of.get((event.mail_message_id.id, event.partner_id.id))
+                to = event.recipient_id or event.partner_id
+                notification = status_of.get((event.mail_message_id.id, to.id))
                 status = NOTIFICATION_TO_DELIVERY[event.channel].get(notification, "pending")
             event.delivery_status = status
 
@@ -361,6 +382,10 @@ class DunningEvent(models.Model):
         events = self.search(
             [
                 ("mail_message_id", "=", message.id),
+                "|",
+                ("recipient_id", "in", partners.ids),
+                "&",
+                ("recipient_id", "=", False),
                 ("partner_id", "in", partners.ids),
                 ("channel", "in", EMAIL_CHANNELS),
                 ("state", "=", "queued"),
@@ -575,11 +600,16 @@ class DunningEvent(models.Model):
         return printable - printable._held_for_address()
 
     def _held_for_address(self):
-        """Of these letters, those whose customer has no postal address on file
-        (``res.partner._dunning_postal_address``): not printed, still listed,
+        """Of these letters, those whose customer has no postal address on file,
+        neither its own nor its invoice address's (``res.partner._dunning_addressee``,
+        ``_dunning_postal_address``): not printed, still listed,
         with the reason the run gave them (written again, in the company's
         language, when the address went missing after the listing)."""
-        held = self.filtered(lambda event: not event.partner_id._dunning_postal_address())
+        held = self.filtered(
+            lambda event: (
+                not event.partner_id._dunning_addressee("letter")._dunning_postal_address()
+            )
+        )
         Channel = self.env["dunning.channel"]
         decision = rules.Decision(rules.LETTER, [], rules.SEND, rules.NO_ADDRESS)
         reasons = {}  # per company, in its language

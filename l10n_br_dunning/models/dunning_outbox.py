@@ -24,7 +24,7 @@ AUTO_REPLIED = "auto-replied"
 class OutgoingEmail:
     """A régua e-mail waiting in an ``Outbox``: rendered, not yet posted."""
 
-    partner: object  # res.partner (the customer)
+    partner: object  # res.partner (the customer: the chatter it is filed on)
     company: object  # res.company (the invoices' company: it speaks)
     lang: str
     subject: str
@@ -33,6 +33,12 @@ class OutgoingEmail:
     layout: str  # xmlid of the e-mail frame
     attachment_ids: list
     mail_context: dict  # ``dunning_mail``: {title, preferences_url, auto_submitted}
+    # The contact it goes to (res.partner._dunning_addressee), else the customer.
+    recipient: object = None
+
+    @property
+    def to(self):
+        return self.recipient or self.partner
 
 
 class Outbox:
@@ -179,7 +185,7 @@ class DunningOutbox(models.AbstractModel):
                     "subject": email.subject or False,
                     "message_type": "comment",
                     "subtype_id": comment,
-                    "partner_ids": [partner.id],
+                    "partner_ids": [email.to.id],
                     "parent_id": parents.get(partner.id, False),
                     "attachment_ids": [Command.link(aid) for aid in email.attachment_ids],
                     "email_add_signature": True,
@@ -237,7 +243,7 @@ class DunningOutbox(models.AbstractModel):
                     "body_html": body or message.body,
                     "auto_delete": True,
                     "headers": repr(headers),
-                    "recipient_ids": [Command.link(email.partner.id)],
+                    "recipient_ids": [Command.link(email.to.id)],
                 }
             )
         created = self.env["mail.mail"].sudo().with_context(clean_context(self.env.context))
@@ -251,7 +257,7 @@ class DunningOutbox(models.AbstractModel):
                     "mail_message_id": mail.mail_message_id.id,
                     "notification_status": "ready",
                     "notification_type": "email",
-                    "res_partner_id": email.partner.id,
+                    "res_partner_id": email.to.id,
                 }
                 for mail, email in zip(created, emails, strict=True)
             ]

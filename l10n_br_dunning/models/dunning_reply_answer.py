@@ -161,10 +161,13 @@ class DunningReplyAnswer(models.AbstractModel):
         Other e-mail replies get no answer (a person may write)."""
         self.ensure_one()
         partner, company = self.partner_id, self.company_id
+        # Where the régua's e-mails to this customer go (its invoice address,
+        # else its own): the address the customer answered from.
+        recipient = partner.commercial_partner_id._dunning_addressee("email")
         if (
             self.action not in LINK_ACTIONS
             or self.answer
-            or not partner.email
+            or not recipient.email
             or company in partner.dunning_email_opt_out_company_ids
         ):
             return False
@@ -181,6 +184,7 @@ class DunningReplyAnswer(models.AbstractModel):
             [
                 OutgoingEmail(
                     partner=partner,
+                    recipient=recipient,
                     company=company,
                     lang=lang,
                     subject=title,

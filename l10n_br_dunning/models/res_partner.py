@@ -91,7 +91,8 @@ class ResPartner(models.Model):
         "Valid mobile for SMS",
         compute="_compute_dunning_mobile_valid",
         store=True,
-        help="The mobile (or phone) number is a mobile number SMS can reach.",
+        help="The mobile (or phone) number the régua's SMS go to (the invoice address's, "
+        "else the customer's own) is a mobile number SMS can reach.",
     )
     # Payment behaviour (seeds 003, 004), refreshed daily by a scheduled action.
     # Per company: a customer of two companies (two CNPJs) pays each its own way.
@@ -158,10 +159,19 @@ class ResPartner(models.Model):
         "Why these hours", compute="_compute_dunning_suggested_hours"
     )
 
-    @api.depends("mobile", "phone", "country_id")
+    @api.depends(
+        "mobile",
+        "phone",
+        "country_id",
+        "child_ids.type",
+        "child_ids.mobile",
+        "child_ids.phone",
+        "child_ids.country_id",
+    )
     def _compute_dunning_mobile_valid(self):
+        # The number the régua's SMS go to: the invoice address's, else its own.
         for partner in self:
-            partner.dunning_mobile_valid = bool(partner._dunning_e164())
+            partner.dunning_mobile_valid = bool(partner._dunning_addressee("sms")._dunning_e164())
 
     def _dunning_logged_in_as(self, user):
         """Whether ``user`` is this customer, logged in: only then does a page
@@ -224,6 +234,35 @@ class ResPartner(models.Model):
         # A portal visitor reads no company nor its partner: the date is public.
         partner = self.sudo().commercial_partner_id
         return PlanningContext(self.env(su=True)).today(company.sudo(), partner, now)
+
+    def _dunning_invoice_contact(self):
+        """This customer's invoice address: the first of its contacts of type
+        "Invoice address" (the contact Odoo's sales and invoices address the
+        customer's invoices to), else an empty recordset. Read from
+        ``child_ids``, prefetched for a run's whole batch."""
+        self.ensure_one()
+        return self.child_ids.filtered(lambda contact: contact.type == "invoice")[:1]
+
+    def _dunning_addressee(self, channel):
+        """The contact whose address the régua's ``channel`` ("email", "sms",
+        "letter") uses for this customer (a commercial partner): its invoice
+        address (``_dunning_invoice_contact``) when it has one for the channel
+        (an e-mail mail can go to, a mobile, a postal address), else the
+        customer's own. Chosen by what is on file only: a refusal of the
+        address chosen (a bounce, an opt-out, the blacklist) is never routed
+        around to another contact. The run, "send now", the preview and the
+        letters ask it."""
+        self.ensure_one()
+        contact = self._dunning_invoice_contact()
+        if contact:
+            usable = {
+                "email": contact._dunning_email,
+                "sms": contact._dunning_e164,
+                "letter": contact._dunning_postal_address,
+            }[channel]
+            if usable():
+                return contact
+        return self
 
     def _dunning_email(self):
         """The address the régua's e-mails go to: Odoo's normalized one, when
@@ -382,10 +421,11 @@ class ResPartner(models.Model):
 
     # -- contact preferences from the portal ---------------------------------------------
     def _dunning_sms_opted_out(self, company):
-        """Whether this customer's number gets no SMS from ``company`` (its
+        """Whether the number this customer is texted at (``_dunning_addressee``:
+        its invoice address's, else its own) gets no SMS from ``company`` (its
         opt-out there, or Odoo's global blacklist)."""
         self.ensure_one()
-        number = self._dunning_e164()
+        number = self._dunning_addressee("sms")._dunning_e164()
         return bool(number and self.env["sms.opt.out"]._opted_out([(number, company)]))
 
     # -- helpers of the SMS templates (installments in the rendering context) ------------
@@ -658,7 +698,10 @@ class ResPartner(models.Model):
         neither."""
         self.ensure_one()
         partner = self.commercial_partner_id
-        number = partner._dunning_e164()
+        # Where the régua writes to this customer (its invoice address, else
+        # its own: ``_dunning_addressee``), as the reminder holding the link did.
+        to_sms = partner._dunning_addressee("sms")
+        number = to_sms._dunning_e164()
         stopped = bool(number) and partner._dunning_sms_opted_out(company)
         if number and not stopped:
             sms = (
@@ -681,7 +724,7 @@ class ResPartner(models.Model):
         email_from = company._dunning_email_from()
         # Each address of the field, never what is no address ("sem email"),
         # and each masked: the page that says where it went is a token page.
-        emails = partner._dunning_emails()
+        emails = partner._dunning_addressee("email")._dunning_emails()
         if emails and email_from:
             self.env["mail.mail"].sudo().create(
                 {

@@ -36,5 +36,6 @@ from . import test_dunning_letters
 from . import test_dunning_statement
 from . import test_dunning_portal_phone
 from . import test_dunning_bounces
+from . import test_dunning_invoice_contact
 from . import test_dunning_portal_a11y
 from . import test_dunning_portal_taps

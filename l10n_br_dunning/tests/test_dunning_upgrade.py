@@ -233,6 +233,29 @@ class TestDunningUpgrade(DunningCase):
         self.assertTrue(call.dunning_call, "its Record call outcome is back")
         self.assertFalse(mine.dunning_company_id)
 
+    # -- invoice addresses of before 1.16 ----------------------------------------------------
+    def test_an_upgrade_from_1_15_reads_the_invoice_addresss_mobile(self):
+        """Up to 1.15.0 the dashboard said "no valid mobile" of a customer whose
+        finance contact (its invoice address) has one; the 1.16.0
+        post-migration reads it again, and leaves the others as they were."""
+        beta = self._customer("Beta Ltda", "base.state_br_sp", "America/Sao_Paulo", False)
+        self.env["res.partner"].create(
+            {"name": "Financeiro", "type": "invoice", "parent_id": beta.id, "mobile": "11912345678"}
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET dunning_mobile_valid = FALSE WHERE id IN %s",
+            [(beta.id, self.sp.id)],
+        )
+        self.env.invalidate_all()
+        self.assertFalse(beta.dunning_mobile_valid)
+
+        self.assertEqual(upgrade.recompute_invoice_address_mobiles(self.env), 1)
+
+        self.env.invalidate_all()
+        self.assertTrue(beta.dunning_mobile_valid)
+        self.assertFalse(self.sp.dunning_mobile_valid, "a customer without one is left alone")
+
     # -- add-ons updated together ----------------------------------------------------------
     def test_an_update_that_leaves_sms_gateway_behind_stops_and_says_what_to_run(self):
         cr = self.env.cr
