@@ -567,21 +567,23 @@ class DunningAgreement(models.Model):
         for agreement in self:
             if agreement.state != "to_accept":
                 raise UserError(self.env._("This agreement is not awaiting acceptance."))
-            # An address mail can go to, not what a spreadsheet left ("sem email").
-            if not agreement.partner_id._dunning_email():
+            # An address mail can go to, not what a spreadsheet left ("sem email"),
+            # where the régua writes to the customer (its invoice address, else its own).
+            to = agreement._email_contact()
+            if not to._dunning_email():
                 raise UserError(
                     self.env._(
                         "The customer has no e-mail address: print the term for signature and "
                         "attach the signed copy instead."
                     )
                 )
-            if agreement.partner_id._dunning_email_bounced():
+            if to._dunning_email_bounced():
                 raise UserError(
                     self.env._(
                         "The customer's e-mail address bounced (%(email)s): correct it on the "
                         "customer, or print the term for signature and attach the signed copy "
                         "instead.",
-                        email=agreement.partner_id.email,
+                        email=to.email,
                     )
                 )
             if not agreement.company_id._dunning_email_from():
@@ -650,7 +652,7 @@ class DunningAgreement(models.Model):
             author_id=self.company_id.partner_id.id,
             subtype_xmlid="mail.mt_comment",
             attachment_ids=attachments.ids if attachments else [],
-            partner_ids=self.partner_id.ids,
+            partner_ids=self._email_contact().ids,
         )
 
     def _notify_by_email_prepare_rendering_context(self, message, *args, **kwargs):
@@ -696,9 +698,9 @@ class DunningAgreement(models.Model):
                     "The term was not e-mailed: the customer's e-mail address bounced "
                     "(%(email)s). The customer can download it on the agreement's page; correct "
                     "the address, or print it from here for a copy on paper.",
-                    email=self.partner_id.email,
+                    email=self._email_contact().email,
                 )
-                if self.partner_id._dunning_email_bounced()
+                if self._email_contact()._dunning_email_bounced()
                 else self.env._(
                     "The term was not e-mailed: the customer has no e-mail address, or the "
                     "company none to send from. The customer can download it on the agreement's "
@@ -725,8 +727,15 @@ class DunningAgreement(models.Model):
         it either); else False. The customer has the agreement's page all the
         same (its link in the reminders, the portal)."""
         self.ensure_one()
-        partner = self.partner_id
+        partner = self._email_contact()
         return partner._dunning_email() if not partner._dunning_email_bounced() else False
+
+    def _email_contact(self):
+        """The contact this agreement's e-mails go to: where the régua's e-mails
+        to the customer go (``res.partner._dunning_addressee``: its invoice
+        address when it has an e-mail, else the customer's own)."""
+        self.ensure_one()
+        return self.partner_id.commercial_partner_id._dunning_addressee("email")
 
     def _term_emailed(self):
         """Whether the term's PDF was e-mailed to the customer (a message to them
@@ -734,7 +743,8 @@ class DunningAgreement(models.Model):
         self.ensure_one()
         attachment = self.term_attachment_id
         return bool(attachment) and any(
-            self.partner_id in message.partner_ids and attachment in message.attachment_ids
+            (self.partner_id | self._email_contact()) & message.partner_ids
+            and attachment in message.attachment_ids
             for message in self.sudo().message_ids
         )
 

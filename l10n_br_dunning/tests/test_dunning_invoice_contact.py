@@ -188,3 +188,18 @@ class TestDunningInvoiceContact(DunningCase):
             )
         self.assertEqual(self.maria.mobile, "+5511955554444")
         self.assertFalse(self.beta.mobile)
+
+    def test_the_agreements_e_mails_go_to_the_invoice_address(self):
+        """ "Send for acceptance" refused Beta's agreement ("the customer has no
+        e-mail address") though its finance department gets every reminder:
+        the term goes where the reminders go."""
+        move = self._invoice(self.maria, DUE, 900.0)
+        line = move.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        with freeze_time(datetime(2026, 12, 15, 15, 0)):
+            agreement = self.env["dunning.agreement"]._propose(line, 3, date(2026, 12, 22))
+            agreement.action_send_for_acceptance()
+        message = agreement.message_ids.filtered("partner_ids")[:1]
+        self.assertEqual(message.partner_ids, self.maria)
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)])
+        self.assertEqual(mail.recipient_ids, self.maria)
+        self.assertTrue(agreement._term_by_email())
