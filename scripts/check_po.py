@@ -19,7 +19,14 @@ def damaged(path):
     entries = len(polib.pofile(text)) + 1  # and the header
     if msgids != entries:
         yield f"damaged: {msgids} msgid lines, {entries} entries read (a msgstr missing?)"
+    seen = set()
     for entry in polib.pofile(text):
+        # One entry per message: msgfmt (and translators' tools) refuse a file
+        # defining one twice; a new reference joins the existing entry.
+        key = (entry.msgctxt, entry.msgid)
+        if key in seen and not entry.obsolete:
+            yield f"defined twice: {entry.msgid[:60]!r}"
+        seen.add(key)
         # Odoo's reader (tools/translate.py PoFileReader) fails on an entry
         # without "#. module: <name>": the whole file, so every term of the
         # add-on, would stay untranslated for the customers.
