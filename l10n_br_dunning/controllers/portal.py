@@ -492,7 +492,7 @@ class DunningPortal(PortalAccount):
             "dunning_code_step": step,
             # A token page shows the number on file masked, and asks for a new one.
             "dunning_masked": by_link,
-            "dunning_mobile_masked": mask_phone(texted._dunning_e164() or texted.mobile),
+            "dunning_mobile_masked": mask_phone(partner._dunning_e164() or texted.mobile),
             "dunning_mobile": post.get("mobile")
             if echo
             # The number the régua texts, from the field it reads it in.
@@ -549,7 +549,7 @@ class DunningPortal(PortalAccount):
                 number = normalize_mobile(mobile, partner.country_id.code or "BR")
             except PhoneNumberError:
                 return None  # refused with its reason when the answer is prepared
-            if number != partner._dunning_addressee("sms")._dunning_e164():
+            if number != partner._dunning_e164():
                 return "contact"
         email_opt_out = answer.get("email_opt_out")
         stopped = {

@@ -693,14 +693,15 @@ class DunningAgreement(models.Model):
         if not template:
             return attachment
         if not self._term_by_email():
+            to = self._email_contact()
             self.message_post(
                 body=self.env._(
                     "The term was not e-mailed: the customer's e-mail address bounced "
                     "(%(email)s). The customer can download it on the agreement's page; correct "
                     "the address, or print it from here for a copy on paper.",
-                    email=self._email_contact().email,
+                    email=to.email,
                 )
-                if self._email_contact()._dunning_email_bounced()
+                if to._dunning_email_bounced()
                 else self.env._(
                     "The term was not e-mailed: the customer has no e-mail address, or the "
                     "company none to send from. The customer can download it on the agreement's "
@@ -742,9 +743,9 @@ class DunningAgreement(models.Model):
         carrying it): what the page may say after the acceptance."""
         self.ensure_one()
         attachment = self.term_attachment_id
+        recipients = self.partner_id | self._email_contact()
         return bool(attachment) and any(
-            (self.partner_id | self._email_contact()) & message.partner_ids
-            and attachment in message.attachment_ids
+            recipients & message.partner_ids and attachment in message.attachment_ids
             for message in self.sudo().message_ids
         )
 

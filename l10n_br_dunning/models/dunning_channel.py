@@ -138,7 +138,7 @@ class DunningChannel(models.AbstractModel):
         wanted = []
         for partner in partners:
             try:
-                wanted.append(partner._dunning_addressee("sms")._dunning_sms_number())
+                wanted.append(partner._dunning_sms_number())
             except PhoneNumberError:
                 continue
         wanted = [number for number in wanted if number]
@@ -207,7 +207,7 @@ class DunningChannel(models.AbstractModel):
         to_email = partner._dunning_addressee("email")
         to_sms = partner._dunning_addressee("sms")
         try:
-            number, error = to_sms._dunning_sms_number(), None
+            number, error = partner._dunning_sms_number(), None
         except PhoneNumberError as problem:
             number, error = None, problem.code
         credits = facts.credits if facts is not None else self._open_credits(partner)
@@ -569,7 +569,7 @@ class DunningChannel(models.AbstractModel):
     @api.model
     def _deliver_sms(self, outgoing, partner, rendered, outbox=None):
         company = outgoing.lines[:1].company_id or self.env.company
-        number = partner._dunning_addressee("sms")._dunning_sms_number()
+        number = partner._dunning_sms_number()
         item = (partner, company, rendered["body"], number)
         if outbox is not None:
             return {"_outbox_sms": outbox.add_sms(*item)}

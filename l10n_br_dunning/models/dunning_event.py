@@ -57,7 +57,8 @@ NOTIFICATION_TO_DELIVERY["thanks_sms"] = NOTIFICATION_TO_DELIVERY["sms"]
 def notified_partner(event_alias):
     """SQL: the partner whose ``mail.notification`` tells what became of the
     message of the event row ``event_alias``: the contact it went to
-    (``recipient_id``, the customer's invoice address), else the customer."""
+    (``recipient_id``, the customer's invoice address), else the customer
+    (the SQL twin of ``dunning.event._notified_partner``)."""
     return SQL(
         "COALESCE(%s, %s)",
         SQL.identifier(event_alias, "recipient_id"),
@@ -306,7 +307,7 @@ class DunningEvent(models.Model):
         for event in self:
             status = False
             if event.mail_message_id and event.channel in NOTIFICATION_TO_DELIVERY:
-                to = event.recipient_id or event.partner_id
+                to = event._notified_partner()
                 notification = status_of.get((event.mail_message_id.id, to.id))
                 status = NOTIFICATION_TO_DELIVERY[event.channel].get(notification, "pending")
             event.delivery_status = status
@@ -382,15 +383,10 @@ class DunningEvent(models.Model):
         events = self.search(
             [
                 ("mail_message_id", "=", message.id),
-                "|",
-                ("recipient_id", "in", partners.ids),
-                "&",
-                ("recipient_id", "=", False),
-                ("partner_id", "in", partners.ids),
                 ("channel", "in", EMAIL_CHANNELS),
                 ("state", "=", "queued"),
             ]
-        )
+        ).filtered(lambda event: event._notified_partner() in partners)
         if not events:
             return events
         if not detail:
@@ -415,6 +411,13 @@ class DunningEvent(models.Model):
                 }
             )
         return events
+
+    def _notified_partner(self):
+        """The partner whose ``mail.notification`` tells what became of this
+        event's message: the contact it went to (``recipient_id``), else the
+        customer (in SQL: ``notified_partner``)."""
+        self.ensure_one()
+        return self.recipient_id or self.partner_id
 
     @api.model
     def _follow_sms(self, trackers):
@@ -458,11 +461,12 @@ class DunningEvent(models.Model):
             .sudo()
             .search([("sms_uuid", "in", failed.mapped("sms_uuid")), ("error_detail", "!=", False)])
         }
+        kind_field = self.env["mail.notification"]._fields["failure_type"]
         for company, group in failed.grouped("company_id").items():
             env = self._company_env(company)
+            kinds = dict(kind_field._description_selection(env))
             for event in group:
                 notification = notification_of[event.sms_uuid]
-                kinds = dict(notification._fields["failure_type"]._description_selection(env))
                 detail = (
                     logs.get(event.sms_uuid)
                     or notification.failure_reason

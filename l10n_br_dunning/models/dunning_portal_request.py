@@ -54,8 +54,6 @@ class Answer:
     receipt: tuple = None  # (file name, bytes, mimetype)
     activity: tuple = None  # (summary, note) for the person collecting
     partner_values: dict = field(default_factory=dict)
-    # (contact, values) for the customer's contact the régua writes to (its invoice address)
-    contact_values: tuple = None
     opt_out: tuple = None  # (numbers, company, opted out?) for the company's SMS opt-outs
     log_values: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)  # what an add-on applies (``_apply``)
@@ -271,10 +269,13 @@ class DunningPortalRequest(models.Model):
             reason, until = prepared.pause
             move.sudo()._dunning_pause(reason, until, prepared.details)
         if prepared.partner_values:
-            partner.sudo().write(prepared.partner_values)
-        if prepared.contact_values:
-            contact, values = prepared.contact_values
-            contact.sudo().write(values)
+            values = dict(prepared.partner_values)
+            if "mobile" in values:
+                # Where the régua reads it: the contact it texts (its invoice
+                # address's number, else its own: ``_dunning_addressee``).
+                contact = partner._dunning_addressee("sms")
+                contact.sudo().write({"mobile": values.pop("mobile")})
+            partner.sudo().write(values)
         if prepared.opt_out:
             # The invoice's company stops (or resumes) its SMS; the other
             # companies of the database are the customer's to answer on their
@@ -502,8 +503,7 @@ class DunningPortalRequest(models.Model):
             )
         keep = mobile is None  # a token page keeps the number on file
         mobile = (mobile or "").strip()
-        texted = partner._dunning_addressee("sms")  # the invoice address's, else its own
-        number = texted._dunning_e164() if keep else False
+        number = partner._dunning_e164() if keep else False
         if mobile:
             try:
                 number = normalize_mobile(mobile, partner.country_id.code or "BR")
@@ -531,10 +531,8 @@ class DunningPortalRequest(models.Model):
             "dunning_preferred_channel": channel,
             "dunning_preferred_hours": hours,
         }
-        contact_values = {}
         if not keep:
-            # Written where the régua reads it (``_dunning_addressee``).
-            (partner_values if texted == partner else contact_values)["mobile"] = number or False
+            partner_values["mobile"] = number or False
         extra = {}
         if email_opt_out is not None:
             extra["email_opt_out"] = (company, bool(email_opt_out))
@@ -545,6 +543,5 @@ class DunningPortalRequest(models.Model):
             ),
             extra=extra,
             partner_values=partner_values,
-            contact_values=(texted, contact_values) if contact_values else None,
-            opt_out=({texted._dunning_e164(), number} - {False}, company, bool(sms_opt_out)),
+            opt_out=({partner._dunning_e164(), number} - {False}, company, bool(sms_opt_out)),
         )

@@ -171,7 +171,7 @@ class ResPartner(models.Model):
     def _compute_dunning_mobile_valid(self):
         # The number the régua's SMS go to: the invoice address's, else its own.
         for partner in self:
-            partner.dunning_mobile_valid = bool(partner._dunning_addressee("sms")._dunning_e164())
+            partner.dunning_mobile_valid = bool(partner._dunning_e164())
 
     def _dunning_logged_in_as(self, user):
         """Whether ``user`` is this customer, logged in: only then does a page
@@ -257,7 +257,7 @@ class ResPartner(models.Model):
         if contact:
             usable = {
                 "email": contact._dunning_email,
-                "sms": contact._dunning_e164,
+                "sms": contact._sms_gateway_mobile_or_none,
                 "letter": contact._dunning_postal_address,
             }[channel]
             if usable():
@@ -293,15 +293,16 @@ class ResPartner(models.Model):
         return self.message_bounce >= BOUNCES_TO_STOP
 
     def _dunning_sms_number(self):
-        """The number the régua sends SMS and WhatsApp to, in E.164 (sms_gateway's
-        one definition: the mobile, else the phone when it is a mobile). Raises
-        PhoneNumberError (with the reason) when neither is. Run, preview,
-        dashboard and portal call it."""
-        return self._sms_gateway_mobile()
+        """The number the régua sends this customer's SMS and WhatsApp to, in
+        E.164: that of the contact it texts (``_dunning_addressee``: its invoice
+        address's, else its own), as sms_gateway defines it (the mobile, else
+        the phone when it is a mobile). Raises PhoneNumberError (with the
+        reason) when neither is. Run, preview, dashboard and portal call it."""
+        return self._dunning_addressee("sms")._sms_gateway_mobile()
 
     def _dunning_e164(self):
         """``_dunning_sms_number``, or False."""
-        return self._sms_gateway_mobile_or_none() or False
+        return self._dunning_addressee("sms")._sms_gateway_mobile_or_none() or False
 
     def _dunning_lang(self, company=None):
         """The language the régua writes to this customer in (README: decisions):
@@ -425,7 +426,7 @@ class ResPartner(models.Model):
         its invoice address's, else its own) gets no SMS from ``company`` (its
         opt-out there, or Odoo's global blacklist)."""
         self.ensure_one()
-        number = self._dunning_addressee("sms")._dunning_e164()
+        number = self._dunning_e164()
         return bool(number and self.env["sms.opt.out"]._opted_out([(number, company)]))
 
     # -- helpers of the SMS templates (installments in the rendering context) ------------
@@ -700,8 +701,7 @@ class ResPartner(models.Model):
         partner = self.commercial_partner_id
         # Where the régua writes to this customer (its invoice address, else
         # its own: ``_dunning_addressee``), as the reminder holding the link did.
-        to_sms = partner._dunning_addressee("sms")
-        number = to_sms._dunning_e164()
+        number = partner._dunning_e164()
         stopped = bool(number) and partner._dunning_sms_opted_out(company)
         if number and not stopped:
             sms = (

@@ -36,19 +36,17 @@ class TestDunningInvoiceContact(DunningCase):
             is_company=True,
             email=False,
         )
-        cls.maria = cls.env["res.partner"].create(
-            {
-                "name": "Maria Financeiro",
-                "type": "invoice",
-                "parent_id": cls.beta.id,
-                "email": "financeiro@beta.example",
-                "mobile": "(11) 91234-5678",
-                "street": "Rua do Financeiro, 10",
-                "city": "São Paulo",
-                "zip": "04567-000",
-                "state_id": cls.env.ref("base.state_br_sp").id,
-                "country_id": cls.env.ref("base.br").id,
-            }
+        cls.maria = cls._customer(
+            "Maria Financeiro",
+            "base.state_br_sp",
+            "America/Sao_Paulo",
+            "(11) 91234-5678",
+            type="invoice",
+            parent_id=cls.beta.id,
+            email="financeiro@beta.example",
+            street="Rua do Financeiro, 10",
+            city="São Paulo",
+            zip="04567-000",
         )
 
     def _mails(self, move):

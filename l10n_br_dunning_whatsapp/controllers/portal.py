@@ -16,13 +16,13 @@ class DunningWhatsappPortal(DunningPortal):
         purpose = super()._dunning_preferences_code_purpose(partner, company, answer)
         if purpose or not answer.get("whatsapp"):
             return purpose
-        number = partner._dunning_addressee("sms")._dunning_e164()
+        number = partner._dunning_e164()
         granted = number and partner._whatsapp_consent_state_for(number, company) == "granted"
         return None if granted else "consent"
 
     def _dunning_preferences_values(self, partner, company, post, error):
         values = super()._dunning_preferences_values(partner, company, post, error)
-        number = partner._dunning_addressee("sms")._dunning_e164()
+        number = partner._dunning_e164()
         state = partner._whatsapp_consent_state_for(number, company) if number else "none"
         values.update(
             dunning_whatsapp_offered=bool(request.env["whatsapp.account"]._for_company(company)),

@@ -290,7 +290,7 @@ class DunningChannel(models.AbstractModel):
         item = {
             "record": partner,
             "partner": partner,
-            "number": partner._dunning_addressee("sms")._dunning_sms_number(),
+            "number": partner._dunning_sms_number(),
             "account": outgoing.template.account_id,
             "template": outgoing.template,
             "params": rendered["params"],

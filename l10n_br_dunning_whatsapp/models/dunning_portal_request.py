@@ -22,10 +22,7 @@ class DunningPortalRequest(models.Model):
             return prepared
         channel = answer.get("channel")
         # The new number, else the one on file (a token page keeps it).
-        written = prepared.contact_values[1] if prepared.contact_values else {}
-        number = {**prepared.partner_values, **written}.get(
-            "mobile", partner._dunning_addressee("sms")._dunning_e164()
-        )
+        number = prepared.partner_values.get("mobile", partner._dunning_e164())
         if channel == "whatsapp" and not whatsapp:
             raise UserError(
                 self.env._("To be reminded by WhatsApp, please tick the WhatsApp consent.")
