@@ -11,7 +11,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, LazyTranslate
 
 from odoo.addons.sms_gateway.phone_errors import phone_error_text
-from odoo.addons.sms_gateway.tools.phone import PhoneNumberError
+from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, readable
 
 from ..tools import channels as rules
 from ..tools.caps import SmsCaps
@@ -206,6 +206,7 @@ class DunningChannel(models.AbstractModel):
         queries."""
         to_email = partner._dunning_addressee("email")
         to_sms = partner._dunning_addressee("sms")
+        to_call = partner._dunning_addressee("phone")
         try:
             number, error = partner._dunning_sms_number(), None
         except PhoneNumberError as problem:
@@ -239,7 +240,7 @@ class DunningChannel(models.AbstractModel):
             email_fallback=company.dunning_email_fallback,
             company_email=bool(company._dunning_email_from()),
             postal_address=partner._dunning_addressee("letter")._dunning_postal_address(),
-            phone=bool((partner.mobile or "").strip() or (partner.phone or "").strip()),
+            phone=bool((to_call.mobile or "").strip() or (to_call.phone or "").strip()),
             open_credit=self._credit_text(company, credit),
         )
 
@@ -581,6 +582,32 @@ class DunningChannel(models.AbstractModel):
         return self.env._("Call about %(amount)s overdue", amount=_money(outgoing.lines, self.env))
 
     @api.model
+    def _whom_to_call(self, partner):
+        """The call task's first line: whom to call, at which number
+        (``_dunning_call_number``: the invoice address's, else the customer's),
+        as a person dials it; a number on file no call can ring is shown to be
+        checked."""
+        contact = partner._dunning_addressee("phone")
+        try:
+            number = readable(partner._dunning_call_number())
+        except PhoneNumberError:
+            on_file = (contact.mobile or contact.phone or "").strip()
+            if not on_file:
+                return self.env._("No phone number on file: look one up to call.")
+            return self.env._(
+                "The number on file, %(number)s, is not one a call can ring: check it.",
+                number=on_file,
+            )
+        if contact != partner:
+            return self.env._(
+                "Call %(name)s, %(customer)s's invoice address, at %(number)s.",
+                name=contact.name or "",
+                customer=partner.name or "",
+                number=number,
+            )
+        return self.env._("Call %(name)s at %(number)s.", name=partner.name or "", number=number)
+
+    @api.model
     def _deliver_call(self, outgoing, partner, rendered, outbox=None):
         lines, stage = outgoing.lines, outgoing.stage
         company = lines[:1].company_id or self.env.company
@@ -597,7 +624,8 @@ class DunningChannel(models.AbstractModel):
             )
             for line in lines
         )
-        note = Markup("<p>%s</p><ul>%s</ul><p>%s</p>") % (
+        note = Markup("<p>%s</p><p>%s</p><ul>%s</ul><p>%s</p>") % (
+            self._whom_to_call(partner),
             self.env._("Understand why it is late and propose an agreement."),
             rows,
             self.env._(

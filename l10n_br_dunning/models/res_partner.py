@@ -245,13 +245,13 @@ class ResPartner(models.Model):
 
     def _dunning_addressee(self, channel):
         """The contact whose address the régua's ``channel`` ("email", "sms",
-        "letter") uses for this customer (a commercial partner): its invoice
-        address (``_dunning_invoice_contact``) when it has one for the channel
-        (an e-mail mail can go to, a mobile, a postal address), else the
-        customer's own. Chosen by what is on file only: a refusal of the
-        address chosen (a bounce, an opt-out, the blacklist) is never routed
-        around to another contact. The run, "send now", the preview and the
-        letters ask it."""
+        "letter", "phone": the calls) uses for this customer (a commercial
+        partner): its invoice address (``_dunning_invoice_contact``) when it
+        has one for the channel (an e-mail mail can go to, a mobile, a postal
+        address, a number a call rings), else the customer's own. Chosen by
+        what is on file only: a refusal of the address chosen (a bounce, an
+        opt-out, the blacklist) is never routed around to another contact.
+        The run, "send now", the preview, the letters and the calls ask it."""
         self.ensure_one()
         contact = self._dunning_invoice_contact()
         if contact:
@@ -259,6 +259,7 @@ class ResPartner(models.Model):
                 "email": contact._dunning_email,
                 "sms": contact._sms_gateway_mobile_or_none,
                 "letter": contact._dunning_postal_address,
+                "phone": contact._sms_gateway_call_number_or_none,
             }[channel]
             if usable():
                 return contact
@@ -299,6 +300,15 @@ class ResPartner(models.Model):
         the phone when it is a mobile). Raises PhoneNumberError (with the
         reason) when neither is. Run, preview, dashboard and portal call it."""
         return self._dunning_addressee("sms")._sms_gateway_mobile()
+
+    def _dunning_call_number(self):
+        """The number the régua's calls ring for this customer, in E.164: that
+        of the contact it calls (``_dunning_addressee("phone")``: its invoice
+        address's, else its own), a mobile first, a landline too (sms_gateway's
+        ``_sms_gateway_call_number``). Raises PhoneNumberError (with the
+        reason) when there is none. The collections team's call task and the
+        automated call ask it."""
+        return self._dunning_addressee("phone")._sms_gateway_call_number()
 
     def _dunning_e164(self):
         """``_dunning_sms_number``, or False."""

@@ -201,3 +201,42 @@ class TestDunningInvoiceContact(DunningCase):
         mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)])
         self.assertEqual(mail.recipient_ids, self.maria)
         self.assertTrue(agreement._term_by_email())
+
+    def _call_task(self, move):
+        """The collections team's call task of ``move``'s call stage (D+15),
+        run on the Monday after Christmas."""
+        self._run(datetime(2026, 12, 28, 12, 30))
+        event = self._events(move, channel="call")
+        self.assertEqual(len(event), 1)
+        return event, lxml_html.fromstring(event.activity_id.note).text_content()
+
+    def test_the_call_task_rings_the_invoice_address(self):
+        """Beta's switchboard is on its record; its invoices go to Maria. The
+        call task named no one to call and the person dialled the switchboard;
+        now it opens with Maria and her number as one dials it."""
+        self.beta.phone = "+55 11 3000-1000"
+        move = self._invoice(self.beta, DUE, 420.0)
+        event, note = self._call_task(move)
+        self.assertFalse(event.reason)
+        self.assertIn(
+            "Call Maria Financeiro, Comercial Beta Ltda's invoice address, at (11) 91234-5678.",
+            note,
+        )
+        self.assertNotIn("3000-1000", note)
+        self.assertEqual(self.beta._dunning_call_number(), "+5511912345678")
+
+    def test_the_call_task_falls_back_to_the_customers_number(self):
+        """Maria has no number a call can ring: the task gives Beta's own
+        landline. With no number anywhere, the task and the event say so."""
+        self.maria.mobile = "1234"
+        self.beta.phone = "(11) 3000-1000"
+        move = self._invoice(self.beta, DUE, 420.0)
+        _event, note = self._call_task(move)
+        self.assertIn("Call Comercial Beta Ltda at (11) 3000-1000.", note)
+
+        self.maria.mobile = False
+        self.beta.phone = False
+        other = self._invoice(self.beta, DUE, 180.0)
+        event, note = self._call_task(other)
+        self.assertIn("No phone number on file: look one up to call.", note)
+        self.assertIn("no phone number", event.reason)

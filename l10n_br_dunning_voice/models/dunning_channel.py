@@ -95,16 +95,19 @@ class DunningChannel(models.AbstractModel):
 
     @api.model
     def _voice_facts(self, partner, company):
-        """``VoiceFacts`` of a call to ``partner`` for ``company``."""
+        """``VoiceFacts`` of a call to ``partner`` for ``company``: at the
+        number of the contact the régua calls (``_dunning_call_number``), asking
+        for the customer by its name."""
+        to_call = partner._dunning_addressee("phone")
         try:
-            number, error = partner._voice_gateway_number(), None
+            number, error = partner._dunning_call_number(), None
         except PhoneNumberError as problem:
             number, error = None, problem.code
         return vr.VoiceFacts(
             account=bool(self.env["voice.account"]._for_company(company)),
             number=number,
             number_error=error,
-            raw_number=partner.mobile or partner.phone or None,
+            raw_number=to_call.mobile or to_call.phone or None,
             opted_out=bool(number and self.env["voice.opt.out"]._opted_out([(number, company)])),
             named=bool(partner._dunning_addressed_name(fallback=False)),
         )
@@ -174,7 +177,7 @@ class DunningChannel(models.AbstractModel):
             [
                 {
                     "partner": partner,
-                    "number": partner._voice_gateway_number(),
+                    "number": partner._dunning_call_number(),
                     "account": rendered["account"],
                     "script": rendered["script"],
                 }

@@ -60,7 +60,7 @@ class ResPartner(models.Model):
         partner = self.commercial_partner_id
         numbers = {number} if number else set()
         try:
-            numbers.add(partner._voice_gateway_number())
+            numbers.add(partner._dunning_call_number())
         except PhoneNumberError as error:
             # No number to call: the one the reply came from, if any.
             _logger.info("No number to call for %s: %s", partner.id, error)

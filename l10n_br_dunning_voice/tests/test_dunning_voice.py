@@ -82,6 +82,37 @@ class TestDunningVoice(VoiceStandInMixin, DunningCase, HttpCase):
         said = self.stand_in.spoken[event.voice_call_id.provider_call_id]
         self.assertIn("para Papelaria Santos. Se for Papelaria Santos, tecle 1.", said[0])
 
+    def test_a_company_is_called_at_its_invoice_address(self):
+        """Comercial Beta's own record has its switchboard; its invoices go to
+        its finance contact. The call dials the finance contact's number and
+        asks for the customer, Comercial Beta, before anything is said of the
+        debt."""
+        beta = self.sp.copy(
+            {
+                "name": "Comercial Beta Ltda",
+                "is_company": True,
+                "mobile": False,
+                "phone": "(11) 3000-1000",
+            }
+        )
+        self.env["res.partner"].create(
+            {
+                "name": "Maria Financeiro",
+                "type": "invoice",
+                "parent_id": beta.id,
+                "mobile": "(21) 99876-5432",
+            }
+        )
+        move = self._invoice(beta, DUE)
+        self._run(D3_RUN)
+        event = self._call_event(move)
+        self.assertEqual(event.voice_call_id.number, RJ)
+        self.stand_in.people[RJ] = Person(keys=["2"])
+        self._place_and_play()
+        said = self.stand_in.spoken[event.voice_call_id.provider_call_id]
+        self.assertIn("para Comercial Beta. Se for Comercial Beta, tecle 1.", said[0])
+        self.assertNotIn("reais", " ".join(said))
+
     def test_the_customer_confirms_hears_the_debt_and_gets_the_link(self):
         move = self._invoice(self.sp, DUE)
         self._run(D3_RUN)

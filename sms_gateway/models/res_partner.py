@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import models
 
-from ..tools.phone import PhoneNumberError, first_mobile, normalize_mobile
+from ..tools.phone import PhoneNumberError, first_mobile, first_number, normalize_mobile
 
 
 class ResPartner(models.Model):
@@ -13,6 +13,20 @@ class ResPartner(models.Model):
         (with the reason) when neither is."""
         self.ensure_one()
         return first_mobile([self.mobile, self.phone], self.country_id.code or "BR")
+
+    def _sms_gateway_call_number(self):
+        """The contact's number a call rings, in E.164: a mobile first (the
+        mobile, else the phone when it is one), else a landline (the mobile
+        field, then the phone). Raises the first number's PhoneNumberError
+        when neither can be rung."""
+        self.ensure_one()
+        return first_number([self.mobile or "", self.phone or ""], self.country_id.code or "BR")
+
+    def _sms_gateway_call_number_or_none(self):
+        try:
+            return self._sms_gateway_call_number()
+        except PhoneNumberError:
+            return None
 
     def _sms_gateway_mobile_or_none(self):
         try:

@@ -129,3 +129,16 @@ def national_number(e164):
         return str(phonenumbers.parse(e164, None).national_number)
     except NumberParseException:
         return None
+
+
+def readable(e164):
+    """An E.164 number as a person dials it from Brazil: "+5511987654321" ->
+    "(11) 98765-4321", a foreign one in its international form ("+351 912 345
+    678"); what cannot be parsed is returned as given."""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except NumberParseException:
+        return e164
+    if parsed.country_code == 55:
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -1,4 +1,3 @@
-from . import res_partner
 from . import voice_account
 from . import voice_call
 from . import voice_opt_out

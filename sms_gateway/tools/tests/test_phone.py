@@ -10,6 +10,7 @@ from ..phone import (
     PhoneNumberError,
     first_mobile,
     normalize_mobile,
+    readable,
 )
 
 
@@ -116,3 +117,16 @@ def test_national_number_of_an_e164_number():
 
     assert national_number("+5511987654321") == "11987654321"
     assert national_number("not a number") is None
+
+
+@pytest.mark.parametrize(
+    ("e164", "shown"),
+    [
+        ("+5511987654321", "(11) 98765-4321"),
+        ("+551133334444", "(11) 3333-4444"),
+        ("+351912345678", "+351 912 345 678"),
+        ("not a number", "not a number"),
+    ],
+)
+def test_readable_is_how_a_person_dials_it(e164, shown):
+    assert readable(e164) == shown
