@@ -7,7 +7,7 @@ from datetime import date, datetime
 from freezegun import freeze_time
 from lxml import html as lxml_html
 
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import DunningCase
 from .test_dunning_bounces import dsn
@@ -240,3 +240,16 @@ class TestDunningInvoiceContact(DunningCase):
         event, note = self._call_task(other)
         self.assertIn("No phone number on file: look one up to call.", note)
         self.assertIn("no phone number", event.reason)
+
+    def test_the_statement_goes_to_the_invoice_address(self):
+        """Send statement on Beta: the composer is addressed to Maria, as the
+        reminders; Beta's general mailbox gets nothing."""
+        self.beta.email = "contato@beta.example"
+        self._invoice(self.beta, DUE)
+        action = self.beta.with_company(self.company).action_dunning_send_statement()
+        composer = Form(self.env["mail.compose.message"].with_context(**action["context"]))
+        self.assertEqual(composer.partner_ids[:], self.maria)
+        composer.save().action_send_mail()
+        message = self.beta.message_ids.filtered(lambda m: m.message_type == "comment")[:1]
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)])
+        self.assertEqual(mail.recipient_ids, self.maria)
