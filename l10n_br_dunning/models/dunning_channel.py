@@ -41,7 +41,7 @@ REASONS = {
     rules.SMS_CAP: _lt("SMS limit per customer reached: deferred to %(day)s."),
     rules.NO_EMAIL: _lt("The customer has no e-mail address."),
     rules.BAD_EMAIL: _lt("The customer's e-mail address is not valid (%(email)s)."),
-    rules.EMAIL_BLACKLISTED: _lt("The customer's e-mail is blacklisted."),
+    rules.EMAIL_BLACKLISTED: _lt("The customer's e-mail address, or one of them, is blacklisted."),
     rules.EMAIL_OPTED_OUT: _lt("The customer asked this company for no more e-mail reminders."),
     rules.EMAIL_BOUNCED: _lt(
         "The customer's e-mail address bounced (%(email)s): no more e-mails go to it until "
@@ -146,12 +146,11 @@ class DunningChannel(models.AbstractModel):
         opted_out = self.env["sms.opt.out"]._opted_out(
             [(number, company) for number in wanted for company in companies]
         )
+        # Every address the e-mail goes to ("financeiro@x; contato@x" is two).
         emails = [
             email
-            for email in (
-                partner._dunning_addressee("email").email_normalized for partner in partners
-            )
-            if email
+            for partner in partners
+            for email in partner._dunning_addressee("email")._dunning_emails()
         ]
         blacklisted = set(
             self.env["mail.blacklist"].sudo().search([("email", "in", emails)]).mapped("email")
@@ -211,18 +210,21 @@ class DunningChannel(models.AbstractModel):
             number, error = partner._dunning_sms_number(), None
         except PhoneNumberError as problem:
             number, error = None, problem.code
+        # Each address the e-mail would go to: one blacklisted stops it (Odoo's
+        # mail queue writes to every address of the field).
+        addresses = to_email._dunning_emails()
         credits = facts.credits if facts is not None else self._open_credits(partner)
         credit = credits.get((partner.commercial_partner_id.id, company.id), 0.0)
         if facts is not None:
             opted_out = bool(number) and (number, company.id) in facts.opted_out
-            blacklisted = to_email.email_normalized in facts.blacklisted
+            blacklisted = any(email in facts.blacklisted for email in addresses)
         else:
             opted_out = bool(number and self.env["sms.opt.out"]._opted_out([(number, company)]))
             blacklisted = bool(
-                to_email.email_normalized
+                addresses
                 and self.env["mail.blacklist"]
                 .sudo()
-                .search_count([("email", "=", to_email.email_normalized)], limit=1)
+                .search_count([("email", "in", addresses)], limit=1)
             )
         return rules.Contact(
             preferred=partner.dunning_preferred_channel or "any",

@@ -188,6 +188,30 @@ class TestDunningChannels(DunningCase):
         self.assertEqual(self._events(move, channel="sms").reason, "The customer opted out of SMS.")
         self.assertFalse(self.env["sms.sms"].search([("number", "=", "+5511987654321")]))
 
+    def test_a_blacklisted_address_among_several_gets_no_e_mail(self):
+        """The e-mail field holds two addresses and Odoo's mail queue writes to
+        both; the second asked for no more e-mail (Odoo's blacklist). The
+        régua read only the first and e-mailed both; now the e-mail waits for
+        a person, with the reason, and the SMS still goes."""
+        self.sp.email = "maria@cliente.example; compras@cliente.example"
+        self.env["mail.blacklist"].sudo()._add("compras@cliente.example")
+        move = self._invoice(self.sp, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 10, 12, 30))  # due today: e-mail and SMS
+        email = self._events(move, channel="email").filtered(lambda e: e.state != "superseded")
+        self.assertEqual(email.state, "skipped")
+        self.assertEqual(
+            email.reason, "The customer's e-mail address, or one of them, is blacklisted."
+        )
+        self.assertFalse(
+            self.env["mail.mail"].sudo().search([("recipient_ids", "in", self.sp.ids)])
+        )
+        self.assertTrue(self._events(move, channel="sms", state="queued"))
+        # Alone, the first address is e-mailed again.
+        self.sp.email = "maria@cliente.example"
+        later = self._invoice(self.sp, date(2026, 12, 14))
+        self._run(datetime(2026, 12, 14, 12, 30))
+        self.assertTrue(self._events(later, channel="email", state="queued"))
+
     def test_grouped_sms_counts_once_for_the_caps(self):
         self.company.dunning_sms_per_day = 1
         first = self._invoice(self.sp, date(2026, 12, 10))
