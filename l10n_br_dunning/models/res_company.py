@@ -554,6 +554,13 @@ class ResCompany(models.Model):
             return "CNPJ"
         return country.vat_label or self.env._("Tax ID")
 
+    def _dunning_tax_id(self):
+        """The company's CNPJ as every collection document prints it (its
+        partner's ``_dunning_tax_id``: formatted however it is on file), the
+        supplier's identification of CDC art. 42-A."""
+        self.ensure_one()
+        return self.partner_id._dunning_tax_id()
+
     def _dunning_signature_html(self):
         """The company as the e-mails written at once (one-time codes, new
         links) sign: its name, then its tax id with its own label, as the
@@ -561,7 +568,11 @@ class ResCompany(models.Model):
         self.ensure_one()
         if not self.vat:
             return Markup("<p>%s</p>") % self.name
-        return Markup("<p>%s<br/>%s %s</p>") % (self.name, self._dunning_vat_label(), self.vat)
+        return Markup("<p>%s<br/>%s %s</p>") % (
+            self.name,
+            self._dunning_vat_label(),
+            self._dunning_tax_id(),
+        )
 
     def _dunning_percent_text(self, value):
         """ "2 %", "0,5 %": a rate of the contracts (late fee, interest) as the

@@ -310,6 +310,23 @@ class TestDunningEmails(DunningCase, HttpCase):
         self.assertIn(self.company.name, plain)
         return html, plain
 
+    def test_a_cnpj_typed_without_punctuation_is_printed_as_a_cnpj(self):
+        """The company's CNPJ imported as "15881399000134": the e-mails'
+        frame, the customer's page and the statement named the supplier with
+        fourteen bare digits; they print it as every paper does."""
+        self.company.partner_id.vat = "15881399000134"
+        mail = self._send(self.env.ref("l10n_br_dunning.mail_template_dunning_overdue"))
+        [message] = built_messages(mail)
+        self._assert_company_frame(mail, message)  # "15.881.399/0001-34"
+        move = self.moves[0]
+        page = self.url_open(move._dunning_portal_url())
+        self.assertIn("15.881.399/0001-34", page.text)
+        self.assertNotIn("15881399000134", page.text)
+        html, _ = self.env["ir.actions.report"]._render_qweb_html(
+            "l10n_br_dunning.report_dunning_statement", self.customer.ids
+        )
+        self.assertIn("15.881.399/0001-34", html.decode())
+
     def test_every_reminder_email_has_a_pay_button_pix_qr_and_the_company_frame(self):
         followers = {move: move.message_partner_ids for move in self.moves}
         for xmlid in REMINDER_TEMPLATES:
