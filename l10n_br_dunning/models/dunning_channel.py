@@ -600,6 +600,13 @@ class DunningChannel(models.AbstractModel):
                 "The number on file, %(number)s, is not one a call can ring: check it.",
                 number=on_file,
             )
+        if contact != partner and not (contact.name or "").strip():
+            # An invoice address without a name of its own (Odoo allows it).
+            return self.env._(
+                "Call %(customer)s's invoice address at %(number)s.",
+                customer=partner.name or "",
+                number=number,
+            )
         if contact != partner:
             return self.env._(
                 "Call %(name)s, %(customer)s's invoice address, at %(number)s.",

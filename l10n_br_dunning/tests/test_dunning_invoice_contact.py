@@ -225,6 +225,25 @@ class TestDunningInvoiceContact(DunningCase):
         self.assertNotIn("3000-1000", note)
         self.assertEqual(self.beta._dunning_call_number(), "+5511912345678")
 
+    def test_an_invoice_address_without_a_name(self):
+        """Odoo lets an invoice address have no name of its own: the call
+        task names the customer's invoice address, and the letter prints no
+        empty "Attn." line."""
+        self.maria.name = False
+        move = self._invoice(self.beta, DUE, 420.0)
+        _event, note = self._call_task(move)
+        self.assertIn("Call Comercial Beta Ltda's invoice address at (11) 91234-5678.", note)
+        self.assertNotIn("Call ,", note)
+        self._run(datetime(2027, 1, 11, 12, 30))
+        letter = self._events(move, channel="letter", state="to_print")
+        html, _ = self.env["ir.actions.report"]._render_qweb_html(
+            "l10n_br_dunning.report_dunning_letter", letter.ids
+        )
+        block = lxml_html.fromstring(html).find_class("o_dunning_letter_recipient")[0]
+        text = " ".join(block.text_content().split())
+        self.assertNotIn("Attn", text)
+        self.assertIn("Rua do Financeiro, 10", text)
+
     def test_the_call_task_falls_back_to_the_customers_number(self):
         """Maria has no number a call can ring: the task gives Beta's own
         landline. With no number anywhere, the task and the event say so."""
