@@ -242,7 +242,7 @@ class DunningChannel(models.AbstractModel):
             email_fallback=company.dunning_email_fallback,
             company_email=bool(company._dunning_email_from()),
             postal_address=partner._dunning_addressee("letter")._dunning_postal_address(),
-            phone=bool((to_call.mobile or "").strip() or (to_call.phone or "").strip()),
+            phone=bool(to_call._dunning_number_on_file()),
             open_credit=self._credit_text(company, credit),
         )
 
@@ -593,7 +593,7 @@ class DunningChannel(models.AbstractModel):
         try:
             number = readable(partner._dunning_call_number())
         except PhoneNumberError:
-            on_file = (contact.mobile or contact.phone or "").strip()
+            on_file = contact._dunning_number_on_file()
             if not on_file:
                 return self.env._("No phone number on file: look one up to call.")
             return self.env._(

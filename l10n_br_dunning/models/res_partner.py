@@ -310,6 +310,13 @@ class ResPartner(models.Model):
         automated call ask it."""
         return self._dunning_addressee("phone")._sms_gateway_call_number()
 
+    def _dunning_number_on_file(self):
+        """This contact's number as typed, the mobile else the phone (blanks
+        are none), or "": what a person can look at when no call can ring it
+        (the call task, the channel's "no phone" reason, a call's facts)."""
+        self.ensure_one()
+        return (self.mobile or "").strip() or (self.phone or "").strip()
+
     def _dunning_e164(self):
         """``_dunning_sms_number``, or False."""
         return self._dunning_addressee("sms")._sms_gateway_mobile_or_none() or False

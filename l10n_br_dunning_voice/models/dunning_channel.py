@@ -107,7 +107,7 @@ class DunningChannel(models.AbstractModel):
             account=bool(self.env["voice.account"]._for_company(company)),
             number=number,
             number_error=error,
-            raw_number=to_call.mobile or to_call.phone or None,
+            raw_number=to_call._dunning_number_on_file() or None,
             opted_out=bool(number and self.env["voice.opt.out"]._opted_out([(number, company)])),
             named=bool(partner._dunning_addressed_name(fallback=False)),
         )
