@@ -429,6 +429,22 @@ def _spent(part, held, today):
     return bool(dates) and max(dates) < today
 
 
+def _worthless(held):
+    """Whether a part the bank holds is worth nothing: its ``valorPerc`` and
+    every ``descontoDataFixa`` amount read 0.00 (how a bank may write "no
+    fine": the specification's answer may hold every optional part). It
+    changes nothing anyone pays, so it asks no revision; an unreadable part
+    is not worthless."""
+    if not isinstance(held, dict):
+        return False
+    amounts = [held.get("valorPerc")] if "valorPerc" in held else []
+    amounts += [item.get("valorPerc") for item in held.get("descontoDataFixa") or []]
+    try:
+        return bool(amounts) and all(parse_money(amount) == 0 for amount in amounts)
+    except (AttributeError, ValueError):
+        return False
+
+
 def _differs(key, theirs, mine, today=None):
     """Whether the bank's ``theirs`` of ``key`` changes what the payer pays or
     who owes it, against ``mine`` (what we send) on ``today`` (the bank's date)."""
@@ -440,7 +456,9 @@ def _differs(key, theirs, mine, today=None):
             {
                 part
                 for part in OPTIONAL_VALUE_PARTS
-                if held.get(part) and not _spent(part, held[part], today)
+                if held.get(part)
+                and not _spent(part, held[part], today)
+                and not _worthless(held[part])
             }
             - set(mine)
         )

@@ -242,6 +242,32 @@ def test_a_discount_whose_date_is_past_asks_no_revision():
     assert revision(fined, wanted, today=DUE)["valor"] == wanted["valor"]
 
 
+def test_a_bank_that_echoes_parts_worth_nothing_asks_no_revision():
+    # The specification's answer may hold every optional part (CobVValor):
+    # a bank that writes "no fine" as a fine of 0.00 % changes nothing anyone
+    # pays, and revising it away at every pass would fail at every pass.
+    wanted = charge().body()
+    zeros = {
+        **wanted,
+        "valor": {
+            **wanted["valor"],
+            "multa": {"modalidade": 2, "valorPerc": "0.00"},
+            "juros": {"modalidade": "1", "valorPerc": "0.00"},
+            "abatimento": {"modalidade": 1, "valorPerc": "0.00"},
+            "desconto": {
+                "modalidade": 1,
+                "descontoDataFixa": [{"data": "2026-12-01", "valorPerc": "0.00"}],
+            },
+        },
+    }
+    assert revision(zeros, wanted) is None
+    # A part worth something is still revised away, one unreadable too.
+    fined = {**zeros, "valor": {**zeros["valor"], "multa": {"modalidade": 2, "valorPerc": "0.01"}}}
+    assert revision(fined, wanted) == {"valor": wanted["valor"]}
+    odd = {**zeros, "valor": {**zeros["valor"], "juros": {"modalidade": 1, "valorPerc": "x"}}}
+    assert revision(odd, wanted) == {"valor": wanted["valor"]}
+
+
 def test_fixed_discounts_read_what_the_bank_holds():
     assert fixed_discounts({}) == [] and fixed_discounts(None) == []
     percent = {"desconto": {"modalidade": 2, "descontoDataFixa": [{"data": "2026-12-01"}]}}
