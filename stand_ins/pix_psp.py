@@ -695,6 +695,9 @@ class PixStandIn:
             extra = {"Retry-After": str(retry_after)} if retry_after is not None else {}
             if status == 403:  # the receiver's access refused (a product not contracted)
                 return (*self._problem(403, "AcessoNegado", "acesso negado"), extra)
+            if status in (404, 410):  # the entity unknown, or purged (the general errors)
+                title = "NaoEncontrado" if status == 404 else "PermanentementeRemovido"
+                return (*self._problem(status, title, path), extra)
             return (*self._problem(status, "ServicoIndisponivel", "tente mais tarde"), extra)
         auth = headers.get("Authorization", "")
         if not auth.startswith("Bearer ") or auth[7:] not in self.tokens:

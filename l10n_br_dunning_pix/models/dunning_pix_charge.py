@@ -39,6 +39,9 @@ RETRY_AFTER = timedelta(minutes=10)
 # The bank's answer's status, as this charge's state (the specification's
 # description spells the removals "REMOVIDO_" too). A status not known here
 # changes nothing (the specification allows new ones).
+# What the bank answers for a charge it no longer knows: not found, or
+# permanently removed (the specification's general errors).
+GONE_STATUSES = (404, 410)
 BANK_STATES = {
     "ATIVA": "active",
     "CONCLUIDA": "paid",
@@ -669,6 +672,9 @@ class DunningPixCharge(models.Model):
                         "Pix charge %s: the revision the bank kept not asked again", charge.txid
                     )
             except PixApiError as error:
+                if error.status in GONE_STATUSES:
+                    charge._pix_gone(error)
+                    continue
                 charge.last_error = str(error)[:500]
                 _logger.info("Pix charge %s not followed: %s", charge.txid, error)
                 if self._pix_pause_bank(charge.account_id.id, error):
@@ -727,6 +733,9 @@ class DunningPixCharge(models.Model):
             try:
                 answer = bank.remove_cobv(charge.txid)
             except PixApiError as error:
+                if error.status in GONE_STATUSES:
+                    charge._pix_gone(error)
+                    continue
                 charge.last_error = str(error)[:500]
                 if self._pix_pause_bank(charge.account_id.id, error):
                     charge._pix_follow_later()
@@ -755,6 +764,9 @@ class DunningPixCharge(models.Model):
                 current = charge.account_id._pix_client().get_cobv(charge.txid)
                 charge._pix_from_bank(current)
             except PixApiError as error:
+                if error.status in GONE_STATUSES and charge.state == "active":
+                    charge._pix_gone(error)
+                    continue
                 charge.last_error = str(error)[:500]
                 self._pix_pause_bank(charge.account_id.id, error)
                 continue
@@ -791,19 +803,55 @@ class DunningPixCharge(models.Model):
         since it was created (``GET /pix?txid``); none when the bank cannot
         say now."""
         self.ensure_one()
-        start = to_utc(self.create_date) - timedelta(days=1)
-        end = to_utc(fields.Datetime.now()) + timedelta(minutes=1)
         try:
-            client = self.account_id._pix_client()
-            return [
-                record["endToEndId"]
-                for record in client.list_pix(start, end, txid=self.txid)
-                if isinstance(record, dict) and record.get("endToEndId")
-            ]
+            return self._pix_received_at_bank()
         except PixApiError as error:
             _logger.info("Pix charge %s: its Pix not read: %s", self.txid, error)
             self._pix_pause_bank(self.account_id.id, error)
             return []
+
+    def _pix_received_at_bank(self):
+        """``_pix_received``; raises PixApiError when the bank cannot say."""
+        self.ensure_one()
+        end = to_utc(fields.Datetime.now()) + timedelta(minutes=1)
+        # Never after the end (a clock set back): the bank refuses the range.
+        start = min(to_utc(self.create_date), end) - timedelta(days=1)
+        client = self.account_id._pix_client()
+        return [
+            record["endToEndId"]
+            for record in client.list_pix(start, end, txid=self.txid)
+            if isinstance(record, dict) and record.get("endToEndId")
+        ]
+
+    def _pix_gone(self, error):
+        """The bank no longer knows this active charge (``error``: 404, or 410
+        when it purged it, past its validity say): its code pays nothing now.
+        The Pix it received are read by its txid and booked (never lost), then
+        it is removed here, saying why, so the installment's next charge (the
+        hourly pass, or the next message) replaces it. A bank that cannot list
+        them now leaves it as it was: asked again at the next pass."""
+        self.ensure_one()
+        try:
+            paid = self._pix_received_at_bank()
+        except PixApiError as reading:
+            self.last_error = str(reading)[:500]
+            self._pix_pause_bank(self.account_id.id, reading)
+            return
+        _logger.warning("Pix charge %s: unknown to the bank (%s)", self.txid, error)
+        if paid:
+            self.account_id._pix_settle(paid)
+            self.env["dunning.pix.payment"].sudo()._pix_book_now(paid)
+        if self.state == "active":
+            self.write(
+                {
+                    "state": "removed",
+                    "last_error": self.env._(
+                        "The bank no longer knows this charge (%(error)s): a new one "
+                        "replaces it.",
+                        error=str(error)[:300],
+                    ),
+                }
+            )
 
 
 def _probe_then_all(items, put, parallel):

@@ -765,6 +765,37 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertEqual(charge.state, "paid")
         self.assertEqual(move.dunning_pix_payment_ids.state, "booked")
 
+    def test_a_charge_the_bank_no_longer_knows_is_replaced_and_its_pix_booked_first(self):
+        """A bank may purge a charge (404 CobVNaoEncontrada, 410
+        PermanentementeRemovido: past its validity, say). Its code no longer
+        pays anything: the hourly pass reads the Pix it received by its txid
+        (booked, never lost), then replaces it, and the reminders carry the
+        new charge's code, not the dead one."""
+        with freeze_time(datetime(2026, 12, 2, 15, 0)):
+            move = self._invoice(self.sp, DUE, amount=100.0)
+            line, code, charge = self._charge(move)
+            self.bank.charges.pop(charge.txid)
+            self.env["dunning.pix.account"]._cron_pix_sync()
+            self.assertEqual(charge.state, "removed")
+            self.assertIn("no longer knows this charge", charge.last_error)
+            new = move.dunning_pix_charge_ids.filtered(lambda c: c.state == "active")
+            self.assertEqual(len(new), 1)
+            self.assertNotEqual(new.txid, charge.txid)
+            self.assertEqual(self.bank.charges[new.txid]["status"], "ATIVA")
+            self.assertNotEqual(line._dunning_pix_code(), code)
+            self.assertIn(new.copy_paste, line._dunning_pix_code())
+            # Paid, then purged before any notification came (410 this time): the
+            # Pix the bank lists for its txid is booked, the installment paid.
+            self.bank.pay(new.txid, notify=False)
+            self.bank.charges.pop(new.txid)
+            self.bank.fail_next(status=410, path="/cobv/")
+            new.action_check_bank()
+            self.env.invalidate_all()
+            self.assertEqual(new.state, "paid")
+            self.assertEqual(move.dunning_pix_payment_ids.state, "booked")
+            self.assertIn(move.payment_state, PAID_STATES)
+            self.assertEqual(len(move.dunning_pix_charge_ids), 2)
+
     def test_cancelled_invoice_removes_the_charge(self):
         move = self._invoice(self.sp, DUE, amount=100.0)
         _line, _code, charge = self._charge(move)
