@@ -846,8 +846,7 @@ class DunningPixCharge(models.Model):
                 {
                     "state": "removed",
                     "last_error": self.env._(
-                        "The bank no longer knows this charge (%(error)s): a new one "
-                        "replaces it.",
+                        "The bank no longer knows this charge (%(error)s): a new one replaces it.",
                         error=str(error)[:300],
                     ),
                 }
