@@ -11,6 +11,7 @@ from odoo.tools.misc import format_date
 
 from odoo.addons.sms_gateway.phone_errors import phone_error_text
 from odoo.addons.sms_gateway.tools.phone import PhoneNumberError, normalize_mobile
+from odoo.addons.sms_gateway.tools.replies import as_note
 
 from ..tools.portal_codes import mask_phone
 from ..tools.portal_rules import PromiseError, UploadError, check_promise_date, sniff_receipt
@@ -334,6 +335,7 @@ class DunningPortalRequest(models.Model):
             move.company_id, before=(move.invoice_user_id,)
         )
         todo = self.env.ref("mail.mail_activity_data_todo")
+        note = as_note(note)  # the customer's words, as typed
         summaries = self._activity_summaries(kind)
         open_todo = move.sudo().activity_ids.filtered(
             lambda activity: activity.activity_type_id == todo and activity.summary in summaries

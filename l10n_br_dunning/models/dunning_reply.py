@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
+from odoo.addons.sms_gateway.tools.replies import as_note
+
 from ..tools import reply_reader as reader
 from .dunning_reply_answer import LINK_ACTIONS
 
@@ -339,7 +341,7 @@ class DunningReply(models.Model):
             "mail.mail_activity_data_todo",
             user_id=user.id,
             summary=summary,
-            note=note,
+            note=as_note(note),
             dunning_company_id=company.id,
         )
 

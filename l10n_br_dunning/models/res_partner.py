@@ -12,6 +12,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, email_normalize_all, html2plaintext, ormcache
 from odoo.tools.misc import babel_locale_parse, hmac
 
+from odoo.addons.sms_gateway.tools.replies import as_note
 from odoo.addons.sms_gateway.tools.segments import transliterate as gsm7_text
 
 from ..tools import best_hour, pages, reply_reader
@@ -953,7 +954,7 @@ class ResPartner(models.Model):
             summary=self.env._(
                 "Answer the e-mail reply from %(name)s", name=author.name or author.email
             ),
-            note=text,
+            note=as_note(text),
             dunning_company_id=company.id,
         )
 

@@ -364,6 +364,18 @@ class TestDunningPortal(DunningCase, HttpCase):
         self._run(datetime(2027, 1, 20, 13, 0))
         self.assertFalse(self._events(self.move).filtered(lambda e: e.state == "queued"))
 
+    def test_the_customers_words_reach_the_to_do_as_typed(self):
+        """What a customer types is words, not markup: "<modelo X200>" stays in
+        the to-do the team reads (it vanished as an unknown tag), "&" too,
+        the line break is kept and a link typed is not made live."""
+        typed = "Veio o <modelo X200> & não o X300.\nVer <a href='https://x.example'>foto</a>"
+        response = self._post("dispute", {"reason": "defective", "note": typed})
+        self.assertEqual(response.status_code, 303)
+        note = self.move.activity_ids.note
+        self.assertIn("Veio o &lt;modelo X200&gt; &amp; não o X300.<br>", note)
+        self.assertIn("&lt;a href=", note)
+        self.assertNotIn("<a ", note)
+
     def test_the_team_reads_an_answer_in_the_companys_language(self):
         """A customer who reads English answers on an English page; the note,
         the to-do and the request the collections team reads are in the

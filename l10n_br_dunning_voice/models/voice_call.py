@@ -8,6 +8,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.l10n_br_dunning.models.dunning_context import PlanningContext, to_naive, to_utc
+from odoo.addons.sms_gateway.tools.replies import as_note
 from odoo.addons.voice_gateway.tools import call_flow as flow
 
 from ..tools import voice_rules as vr
@@ -123,7 +124,7 @@ class VoiceCall(models.Model):
             "mail.mail_activity_data_call",
             user_id=user.id,
             summary=self.env._("Call back: the customer asked to talk (automated call)"),
-            note=note,
+            note=as_note(note),
             dunning_company_id=company.id,
         )
 

@@ -7,7 +7,7 @@ from odoo.tools import SQL
 
 from ..tools import providers, sessions
 from ..tools.phone import national_number
-from ..tools.replies import DEFAULT_OPT_OUT_KEYWORDS, is_opt_out, parse_keywords
+from ..tools.replies import DEFAULT_OPT_OUT_KEYWORDS, as_note, is_opt_out, parse_keywords
 from ..tools.urls import url_is_usable
 
 CREDENTIALS_GROUP = "base.group_system"
@@ -331,7 +331,7 @@ class SmsGatewayMixin(models.AbstractModel):
             "mail.mail_activity_data_todo",
             user_id=user.id,
             summary=summary,
-            note=note,
+            note=as_note(note),
             **(self._customer_todo_values(partner) if partner else {}),
         )
 

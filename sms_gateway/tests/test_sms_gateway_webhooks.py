@@ -405,6 +405,18 @@ class TestSmsGatewayWebhooks(StandInMixin, HttpCase):
         self.assertIn("Já paguei ontem", activity.note)
         self.assertIn("Já paguei ontem", self.partner.message_ids[0].body)
 
+    def test_a_reply_reaches_the_to_do_as_typed(self):
+        """An SMS is words, not markup: "<3" and "a<b" are not tags to drop."""
+        text = "Pago na sexta <3 valor R$ 10 < R$ 12 & ok"
+        payload = {
+            "type": "MESSAGE",
+            "message": {"from": "5511987654321", "contents": [{"type": "text", "text": text}]},
+        }
+        self.assertEqual(self._post_json(self.zenvia.inbound_url, payload).status_code, 200)
+        self.assertIn(
+            "Pago na sexta &lt;3 valor R$ 10 &lt; R$ 12 &amp; ok", self.partner.activity_ids.note
+        )
+
     def test_the_same_reply_delivered_again_is_handed_over_once(self):
         payload = {
             "type": "MESSAGE",

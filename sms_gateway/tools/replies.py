@@ -5,6 +5,8 @@ import re
 import unicodedata
 from datetime import timedelta
 
+from markupsafe import Markup, escape
+
 DEFAULT_OPT_OUT_KEYWORDS = ("SAIR", "PARAR", "PARE", "STOP", "CANCELAR", "DESCADASTRAR")
 
 
@@ -54,3 +56,15 @@ def inbound_keys(number, text, sent_at="", at=None):
         return f"same:{digest}", None
     period = int((at - at.min).total_seconds() // SAME_INBOUND_WITHIN.total_seconds())
     return f"same:{digest}:{period}", f"same:{digest}:{period - 1}"
+
+
+def as_note(text):
+    """A person's words (a reply, what a customer typed on a page, or a
+    sentence quoting them) as the HTML of a to-do: every character as typed
+    ("<modelo X200>", "R$ 10 < R$ 12 & ok"), its line breaks kept, nothing
+    made a tag or a live link. Odoo reads a plain string given to an HTML
+    field as HTML: the words between "<" and ">" would vanish, a link typed
+    would be live in the team's to-do. Markup (ours) is kept as it is."""
+    if isinstance(text, Markup):
+        return text
+    return Markup("<br>").join(escape(line) for line in (text or "").splitlines())

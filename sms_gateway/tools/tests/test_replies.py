@@ -5,6 +5,7 @@ import pytest
 from ..replies import (
     DEFAULT_OPT_OUT_KEYWORDS,
     SAME_INBOUND_WITHIN,
+    as_note,
     inbound_keys,
     is_opt_out,
     parse_keywords,
@@ -56,3 +57,17 @@ def test_an_inbound_with_the_providers_timestamp_is_known_by_it():
     assert earlier is None
     assert inbound_keys("+5511987654321", "Ok", stamp, datetime(2026, 12, 8, 9, 0))[0] == key
     assert inbound_keys("+5511987654321", "Ok", "2026-12-07T12:06:00Z")[0] != key
+
+
+def test_a_persons_words_become_a_note_as_typed():
+    from markupsafe import Markup
+
+    note = as_note("Veio o <modelo X200> & não o X300.\r\nVer <a href='x'>foto</a>\n")
+    assert isinstance(note, Markup)
+    assert note == (
+        "Veio o &lt;modelo X200&gt; &amp; não o X300.<br>"
+        "Ver &lt;a href=&#39;x&#39;&gt;foto&lt;/a&gt;"
+    )
+    assert as_note("") == "" and as_note(None) == ""
+    ours = Markup("<b>R$ 10,00</b>")
+    assert as_note(ours) is ours
