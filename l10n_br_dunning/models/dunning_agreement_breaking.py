@@ -70,6 +70,9 @@ class DunningAgreementBreaking(models.AbstractModel):
 
     def _break(self, late_lines):
         self.ensure_one()
+        # Read by the company's collections team, whoever runs the scheduled
+        # action: their language, their dates and amounts.
+        self = self.with_context(lang=self.company_id._dunning_lang())  # noqa: PLW0642
         self.broken_at = fields.Datetime.now()
         items = Markup("").join(
             Markup("<li>%s: %s</li>")

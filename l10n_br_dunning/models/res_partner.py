@@ -1137,7 +1137,13 @@ class ResPartner(models.Model):
                 .partner_id
             )
             learned = Partner.with_company(company).search([("dunning_learned_hours", "!=", False)])
-            partners = (contacted | learned).commercial_partner_id.with_company(company)
+            # What is learned is written for the company's collections team:
+            # in its language, whoever runs the scheduled action.
+            partners = (
+                (contacted | learned)
+                .commercial_partner_id.with_company(company)
+                .with_context(lang=company._dunning_lang())
+            )
             for partner in partners.filtered(
                 lambda p: (p.dunning_preferred_hours or "any") == "any"
             ):

@@ -410,10 +410,16 @@ class DunningPixPayment(models.Model):
         by_company = defaultdict(lambda: self.browse())
         for row in queued:
             by_company[row.company_id] |= row
+        # The notes, labels and to-dos are read by each company's team: in its
+        # language, whoever runs the booking pass (a scheduled action).
         for company, rows in by_company.items():
-            rows.with_company(company)._pix_book_payments()
+            rows.with_company(company).with_context(
+                lang=company._dunning_lang()
+            )._pix_book_payments()
         for row in refunds:
-            row.with_company(row.company_id)._pix_book_refund(parse_pix(json.loads(row.record)))
+            row.with_company(row.company_id).with_context(
+                lang=row.company_id._dunning_lang()
+            )._pix_book_refund(parse_pix(json.loads(row.record)))
 
     def _pix_book_payments(self):
         plans = []
@@ -534,12 +540,13 @@ class DunningPixPayment(models.Model):
         currency = self.company_id.currency_id
         reasons = {
             PARTIAL: self.env._(
-                "Paid less than the installment owed: %(left)s stays open.", left=plan.left_open
+                "Paid less than the installment owed: %(left)s stays open.",
+                left=currency.format(float(plan.left_open)),
             ),
             OVERPAID: self.env._(
                 "Paid %(credit)s more than the installment owed: a credit on the customer's "
                 "account to refund or use.",
-                credit=plan.credit,
+                credit=currency.format(float(plan.credit)),
             ),
             PARTS_MISMATCH: self.env._(
                 "The bank's parts of this Pix (original, fine, interest, discount) do not add "

@@ -912,6 +912,28 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertIn("180", received.note)
         self.assertTrue(move.activity_ids)
 
+    def test_a_pix_to_review_is_explained_in_the_companys_language_and_money(self):
+        """The booking pass is a scheduled action with no language of its own:
+        what the team reads of a partial Pix (the note, the to-do, the
+        invoice's chatter) is in the company's language, with the amount as
+        money ("R$ 180,00", not "180.00")."""
+        self.env["res.lang"]._activate_lang("pt_BR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["l10n_br_dunning", "l10n_br_dunning_pix"], ["pt_BR"], overwrite=True
+        )
+        self.company.partner_id.lang = "pt_BR"
+        move = self._invoice(self.sp, DUE, amount=300.0)
+        _line, _code, charge = self._charge(move)
+        self.bank.pay(charge.txid, value="120.00")
+        self.bank.wait_notifications()
+        self.env.invalidate_all()
+        self.env["dunning.pix.payment"].with_context(lang="en_US")._cron_pix_book()
+        self.env.invalidate_all()
+        received = move.dunning_pix_payment_ids
+        self.assertIn("R$\xa0180,00 continua em aberto", received.note)
+        self.assertIn("continua em aberto", move.activity_ids.note)
+        self.assertIn("Pix de R$&nbsp;120,00 recebido", move.message_ids[0].body)
+
     def test_refund_reopens_the_installment(self):
         move = self._invoice(self.sp, DUE, amount=100.0)
         _line, _code, charge = self._charge(move)
