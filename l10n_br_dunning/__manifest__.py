@@ -3,7 +3,7 @@
     "name": "Brazilian Dunning (Régua de Cobrança)",
     "summary": "Reminds customers before, on and after the due date by e-mail, "
     "SMS, phone call and letter, the Brazilian way",
-    "version": "18.0.1.17.0",
+    "version": "18.0.1.18.0",
     "category": "Accounting/Accounting",
     "author": "Régua de Cobrança contributors",
     "maintainers": [],

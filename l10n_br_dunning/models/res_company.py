@@ -98,9 +98,11 @@ class ResCompany(models.Model):
     dunning_bank_holidays = fields.Boolean(
         "Banks' optional holidays",
         default=True,
-        help="Carnival, Corpus Christi, Christmas Eve and New Year's Eve: banks do not open "
-        "to the public, so the régua does not count them as business days. On Ash Wednesday "
-        "banks open at noon: a business day, with no contact before noon.",
+        help="Carnival, Corpus Christi and the year's last business day (New Year's Eve, or "
+        "the weekday before it when it falls on a weekend): banks do not open to the public, "
+        "so the régua does not count them as business days. On Ash Wednesday banks open at "
+        "noon: a business day, with no contact before noon. Christmas Eve is a business "
+        "day (banks open).",
     )
     dunning_group_messages = fields.Boolean("One message per customer", default=True)
     dunning_sms_sender = fields.Char(

@@ -2,16 +2,19 @@
 
 Holidays come from the ``holidays`` package: national ones, the customer's state
 (``subdivision``), and, by default, the "optional" days on which Brazilian banks
-do not open to the public (Carnival Monday and Tuesday, Corpus Christi,
-Christmas Eve, New Year's Eve). Ash Wednesday is a business day on which banks
-open at noon: a due date on Carnival moves to it, and the sending window opens
-at noon that day at the earliest. Municipal holidays and commemorative dates
-are passed in as ``extra_days``.
+do not open to the public (Carnival Monday and Tuesday, Corpus Christi, New
+Year's Eve) and the year's last business day, which is New Year's Eve or, when
+that falls on a weekend, the weekday before it (CMN Res. 2.932/2002: no
+banking for the public). On Christmas Eve banks open (9h to 11h, FEBRABAN): a
+business day. Ash Wednesday is a business day on which banks open at noon: a
+due date on Carnival moves to it, and the sending window opens at noon that
+day at the earliest. Municipal holidays and commemorative dates are passed in
+as ``extra_days``.
 """
 
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -40,8 +43,13 @@ STATE_TZ = {
     "SE": "America/Maceio",
     "BA": "America/Bahia",
 }
-# Optional holidays of the package on which banks do open.
-BANKS_OPEN_ON = frozenset({"Public Servant's Day"})
+# Optional holidays of the package on which banks do open (FEBRABAN: 9h to
+# 11h on Christmas Eve, an installment due then is due then).
+BANKS_OPEN_ON = frozenset({"Public Servant's Day", "Christmas Eve"})
+# The year's last business day: no banking for the public (CMN Res.
+# 2.932/2002). The package has New Year's Eve; on a weekend, it is the weekday
+# before it.
+LAST_BUSINESS_DAY = "Last business day of the year"
 # Optional holidays of the package on which banks open late: business days,
 # with no contact before that hour (the package marks the whole day).
 LATE_OPENINGS = {"Ash Wednesday": time(12, 0)}
@@ -95,6 +103,11 @@ class BusinessCalendar:
                     late[day] = opens
                     continue
                 closed[day] = name
+            if self.bank_holidays and date(year, 12, 31).weekday() >= 5:
+                last = date(year, 12, 31)
+                while last.weekday() >= 5 or last in closed:
+                    last -= timedelta(days=1)
+                closed[last] = LAST_BUSINESS_DAY
             self._years[year], self._late[year] = closed, late
         return self._years[year]
 

@@ -40,6 +40,32 @@ def test_bank_holidays_are_included_by_default_and_configurable():
     assert BusinessCalendar().is_business_day(date(2026, 10, 28))
 
 
+def test_banks_open_on_christmas_eve_and_close_on_the_years_last_business_day():
+    """FEBRABAN: on 24 December banks open to the public (9h to 11h): an
+    installment due then is due then. On the year's last business day they do
+    not (CMN Res. 2.932/2002): 31 December, or the weekday before it when it
+    falls on a weekend; what is due then is payable on the next business day."""
+    calendar = BusinessCalendar("SP")
+    christmas_eve = date(2026, 12, 24)  # a Thursday
+    assert calendar.is_business_day(christmas_eve)
+    assert calendar.effective_due_date(christmas_eve) == christmas_eve
+    assert calendar.add_business_days(christmas_eve, 3) == date(2026, 12, 30)
+    assert not calendar.is_business_day(date(2026, 12, 31))  # a Thursday
+    assert calendar.is_business_day(date(2026, 12, 30))
+    # 31 December on a Saturday (2022) or a Sunday (2023, 2028): the
+    # weekday before it closes instead.
+    assert not calendar.is_business_day(date(2022, 12, 30))
+    assert calendar.effective_due_date(date(2022, 12, 30)) == date(2023, 1, 2)
+    assert not calendar.is_business_day(date(2023, 12, 29))
+    assert calendar.is_business_day(date(2023, 12, 28))
+    assert not calendar.is_business_day(date(2028, 12, 29))
+    assert calendar.holiday_name(date(2028, 12, 29)) == "Last business day of the year"
+    # Without the banks' days, only the public holidays.
+    plain = BusinessCalendar("SP", bank_holidays=False)
+    assert plain.is_business_day(date(2023, 12, 29))
+    assert plain.is_business_day(date(2026, 12, 31))
+
+
 def test_extra_days_of_the_company():
     anniversary = date(2026, 1, 26)  # a Monday; e.g. a municipal holiday
     calendar = BusinessCalendar("SP", extra_days=[anniversary])
