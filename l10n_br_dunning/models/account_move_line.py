@@ -97,6 +97,19 @@ class AccountMoveLine(models.Model):
         "state and municipal holidays): days overdue count from it.",
     )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "date_maturity" in vals:
+            # A posted installment given another due date (Odoo's journal
+            # items let an accountant edit it): its effective due date, days
+            # overdue and next action move with it, not at its old moment.
+            moved = self.filtered(lambda line: line.parent_state == "posted").filtered_domain(
+                self._dunning_dunned_domain()
+            )
+            if moved:
+                moved.sudo()._dunning_replan()
+        return result
+
     def init(self):
         result = super().init()
         # The run's only selection criterion, in a small partial index ordered by

@@ -107,6 +107,19 @@ class TestDunningEngine(DunningCase):
             self._events(move, state="superseded").stage_id.mapped("offset_days"), [-5, -1]
         )
 
+    def test_a_due_date_moved_on_the_journal_items_moves_the_reminders(self):
+        """An accountant brings a posted installment's due date forward (Odoo's
+        journal items let them): the régua counts from the new date at once,
+        not at the moment the old date had planned (its D-5, D-1 and D0 would
+        all have passed unsent)."""
+        move = self._invoice(self.sp, date(2026, 12, 21))
+        line = move.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
+        self.assertEqual(line.dunning_due_effective, date(2026, 12, 21))
+        line.date_maturity = date(2026, 12, 10)
+        self.assertEqual(line.dunning_due_effective, date(2026, 12, 10))
+        self._run(datetime(2026, 12, 10, 13, 0))
+        self.assertIn((0, "email"), self._sent(move))
+
     def test_window_in_manaus_time(self):
         sp_move = self._invoice(self.sp, date(2026, 12, 10))
         manaus_move = self._invoice(self.manaus, date(2026, 12, 10))
