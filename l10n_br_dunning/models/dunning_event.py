@@ -221,14 +221,19 @@ class DunningEvent(models.Model):
 
         return self.filtered(kept)
 
-    def _hold_outside_window(self, now):
+    def _hold_outside_window(self, now, message_of=None):
         """For these events' messages still in a gateway's queue at ``now`` (naive
         UTC): ({event: the next opening of its customer's window, naive UTC} for
         those outside it, the events whose text would no longer be true when
         they would go ("vence amanhã" on the due date, inside the window too:
         a message that waited for a provider or a refused account), now
         superseded with the reason). The one rule for every queued channel
-        (sms.sms, whatsapp.message, voice.call)."""
+        (sms.sms, whatsapp.message, voice.call).
+
+        ``message_of(event)``: the key of an event's message. A message one of
+        whose events expired does not go (the caller cancels it); its other
+        reminders are returned with the expired ones, deferred to go again at
+        the next run, saying why (left queued, they would count as sent)."""
         context = PlanningContext(self.env)
         moment = to_utc(now)
         held, expired = {}, self.browse()
@@ -254,7 +259,38 @@ class DunningEvent(models.Model):
                     ),
                 }
             )
+            if message_of:
+                expired |= (self - expired)._resend_with_expired(expired, message_of, held)
         return held, expired
+
+    def _resend_with_expired(self, expired, message_of, held):
+        """Of these queued reminders, those sharing a message with ``expired``
+        events: deferred to go again at the next run (dropped from ``held``),
+        saying why. Returned."""
+        keys = {message_of(event) for event in expired}
+        siblings = self.filtered(
+            lambda event: (
+                event.state == "queued"
+                and event.move_line_id
+                and not event.channel.startswith("thanks")
+                and message_of(event) in keys
+            )
+        )
+        now = fields.Datetime.now()
+        for company, group in siblings.grouped("company_id").items():
+            for event in group:
+                held.pop(event, None)
+            group.write(
+                {
+                    "state": "deferred",
+                    "scheduled_at": now,
+                    "reason": self._company_env(company)._(
+                        "Another installment of this message would no longer be true when it "
+                        "went out: it was not sent, and goes again at the next run."
+                    ),
+                }
+            )
+        return siblings
 
     def init(self):
         result = super().init()

@@ -45,8 +45,9 @@ class MailMail(models.Model):
             return self.browse()
         mails_of = outgoing.grouped("mail_message_id")
         now = fields.Datetime.now()
-        stopped = events._queued_to_stop(lambda event: event.mail_message_id.id)
-        held, expired = (events - stopped)._kept_to_window()._hold_outside_window(now)
+        message_of = lambda event: event.mail_message_id.id  # noqa: E731
+        stopped = events._queued_to_stop(message_of)
+        held, expired = (events - stopped)._kept_to_window()._hold_outside_window(now, message_of)
         cancelled = self.browse().union(
             *(mails_of[event.mail_message_id] for event in stopped | expired)
         )

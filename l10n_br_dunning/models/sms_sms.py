@@ -28,10 +28,15 @@ class SmsSms(models.Model):
         if not events:
             return result
         sms_of = {sms.uuid: sms for sms in self}
-        stopped = events._queued_to_stop(lambda event: event.sms_uuid)
-        held, expired = (events - stopped)._kept_to_window()._hold_outside_window(now)
+        message_of = lambda event: event.sms_uuid  # noqa: E731
+        stopped = events._queued_to_stop(message_of)
+        held, expired = (events - stopped)._kept_to_window()._hold_outside_window(now, message_of)
         for event, moment in held.items():
             sms_of[event.sms_uuid].gateway_next_try = moment
+            if event.sent_at and event.sent_at < moment:
+                # It goes then: the caps count it on that day (1 SMS a day),
+                # not on the evening it was queued.
+                event.sent_at = moment
         self.browse(
             {sms_of[event.sms_uuid].id for event in stopped | expired}
         ).action_set_canceled()

@@ -385,6 +385,20 @@ class TestDunningSmsInsideTheWindow(DunningCase):
             sms._send(unlink_sent=False)
         self.assertEqual(len(self._gateway_log(event)), 1)
 
+    def test_an_sms_held_overnight_counts_on_the_day_it_goes(self):
+        """Held from Wednesday 18:05 to Thursday 9:00, the SMS reaches the
+        customer on Thursday: the day's cap (1 SMS) counts it on Thursday,
+        and another invoice's SMS due that day waits for Friday."""
+        event, sms = self._queued_sms(date(2026, 12, 11), datetime(2026, 12, 16, 20, 55))
+        self._reached_at_1805_waits_for_thursday(event, sms)
+        self.assertEqual(event.sent_at, datetime(2026, 12, 17, 12, 0))
+        other = self._invoice(self.sp, date(2026, 12, 14), 300.0)  # D+3 on Thursday 17
+        self._run(datetime(2026, 12, 17, 13, 0))
+        self.assertFalse(self._events(other, channel="sms", state="queued"))
+        capped = self._events(other, channel="sms", state="deferred")
+        self.assertEqual(len(capped), 1)
+        self.assertEqual(capped.scheduled_at.date(), date(2026, 12, 18))
+
     def _manual_sms(self, move, at, reason=None):
         values = {"stage_id": self.stages[10].id, "send_sms": True}
         if reason:
@@ -498,6 +512,34 @@ class TestDunningSmsInsideTheWindow(DunningCase):
         self.assertEqual(events.mapped("state"), ["queued", "queued"])
         self.assertEqual(len(set(events.mapped("sms_uuid"))), 1, "one SMS for both again")
         self.assertIn("R$ 540.00", self._sent_sms_text(events[0]))
+
+    def test_a_grouped_sms_one_part_of_which_expired_sends_the_rest_again(self):
+        """One SMS for two invoices: A's eve ("vence amanhã", due Thursday 10)
+        and B's first overdue notice (due Friday 4, D+3 business days on
+        Wednesday 9), queued at 17:55 and reached at 18:05. It would reach
+        the customer on A's due date, no longer true for A: it goes for
+        neither. B's notice is not lost: its event says why and the next
+        run sends it (it was left "queued", counted as sent, and never went)."""
+        first = self._invoice(self.sp, date(2026, 12, 10))
+        second = self._invoice(self.sp, date(2026, 12, 4), 500.0)
+        self._run(datetime(2026, 12, 9, 20, 55))
+        events = self._events(first | second, channel="sms", state="queued")
+        self.assertEqual(len(events), 2)
+        self.assertEqual(len(set(events.mapped("sms_uuid"))), 1, "one SMS for both")
+        sms = self.env["sms.sms"].sudo().search([("uuid", "=", events[:1].sms_uuid)])
+        with freeze_time(datetime(2026, 12, 9, 21, 5)):
+            sms._send()
+        self.assertEqual(sms.state, "canceled")
+        eve = events.filtered(lambda e: e.move_id == first)
+        notice = events - eve
+        self.assertEqual(eve.state, "superseded")
+        self.assertEqual(notice.state, "deferred")
+        self.assertIn("would no longer be true", notice.reason)
+        for day in (10, 11):
+            self._run(datetime(2026, 12, day, 12, 5))
+        self.assertEqual(notice.state, "queued")
+        self.assertNotEqual(notice.sms_uuid, sms.uuid)
+        self.assertIn("R$ 500.00", self._sent_sms_text(notice))
 
     def test_an_sms_held_overnight_does_not_go_once_the_customer_says_already_paid(self):
         """The customer answers "já paguei" on the portal that night (the

@@ -41,8 +41,9 @@ class VoiceCall(models.Model):
             return result
         # Settled or paused since it was queued: the call would speak of a debt
         # no longer due (dunning.event._queued_to_stop).
-        stopped = events._queued_to_stop(lambda event: event.voice_call_id)
-        held, expired = (events - stopped)._kept_to_window()._hold_outside_window(now)
+        message_of = lambda event: event.voice_call_id  # noqa: E731
+        stopped = events._queued_to_stop(message_of)
+        held, expired = (events - stopped)._kept_to_window()._hold_outside_window(now, message_of)
         for event, moment in held.items():
             event.voice_call_id.next_try = moment
         for event in stopped | expired:

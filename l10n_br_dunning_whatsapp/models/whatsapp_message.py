@@ -120,8 +120,9 @@ class WhatsappMessage(models.Model):
         if not events:
             return result
         # Settled or paused since it was queued (dunning.event._queued_to_stop).
-        stopped = events._queued_to_stop(lambda event: event.whatsapp_message_id)
-        held, expired = (events - stopped)._kept_to_window()._hold_outside_window(now)
+        message_of = lambda event: event.whatsapp_message_id  # noqa: E731
+        stopped = events._queued_to_stop(message_of)
+        held, expired = (events - stopped)._kept_to_window()._hold_outside_window(now, message_of)
         for event, moment in held.items():
             event.whatsapp_message_id.next_try = moment
         for event in stopped | expired:
