@@ -744,13 +744,22 @@ class ResPartner(models.Model):
         # and each masked: the page that says where it went is a token page.
         emails = partner._dunning_addressee("email")._dunning_emails()
         if emails and email_from:
-            self.env["mail.mail"].sudo().create(
+            # The company's mail identity, as its reminders leave with it:
+            # bounces to its own domain and its server, whoever asks (a
+            # portal visitor is the public user, of the first company).
+            headers = {}
+            if company.alias_domain_id.bounce_email:
+                headers["Return-Path"] = company.alias_domain_id.bounce_email
+            self.env["mail.mail"].sudo().with_company(company).create(
                 {
                     "subject": subject,
                     "body_html": html,
                     "email_from": email_from,
                     "email_to": ", ".join(emails),
                     "auto_delete": False,  # what it carries expires by itself
+                    "record_company_id": company.id,
+                    "record_alias_domain_id": company.alias_domain_id.id,
+                    "headers": repr(headers) if headers else False,
                 }
             ).send()
             return "email", ", ".join(mask_email(email) for email in emails)

@@ -161,6 +161,30 @@ class TestDunningInvoiceContact(DunningCase):
         mail = self.env["mail.mail"].search([("body_html", "ilike", "654321")])
         self.assertEqual(mail.email_to, "financeiro@beta.example")
 
+    def test_a_code_e_mail_leaves_with_its_companys_identity_whoever_asks(self):
+        """A portal visitor is the public user, of the first company: a code
+        e-mail of another company bounced to the first company's domain (the
+        Return-Path Odoo reads on the current company) and left by its mail
+        domain. It leaves as that company's reminders do."""
+        self.maria.mobile = False
+        rio = self.env["res.company"].create(
+            {"name": "Aurora Rio", "email": "cobranca@aurora-rio.example"}
+        )
+        rio.alias_domain_id = self.env["mail.alias.domain"].create(
+            {"name": "aurora-rio.example", "bounce_alias": "bounce"}
+        )
+        self.company.alias_domain_id = self.env["mail.alias.domain"].create(
+            {"name": "aurora-sp.example", "bounce_alias": "bounce"}
+        )
+        channel, _where = self.beta.with_company(self.company)._dunning_write_now(
+            rio, "Seu código: 777111", "Código", "<p>Seu código: 777111</p>"
+        )
+        self.assertEqual(channel, "email")
+        mail = self.env["mail.mail"].search([("body_html", "ilike", "777111")])
+        self.assertEqual(mail.record_alias_domain_id, rio.alias_domain_id)
+        self.assertIn("bounce@aurora-rio.example", mail.headers)
+        self.assertIn("cobranca@aurora-rio.example", mail.email_from)
+
     def test_the_preferences_page_stops_and_changes_the_number_texted(self):
         """Beta ticks "no SMS" on its preferences page: the opt-out was written
         for Beta's own number (none), and Maria's phone went on receiving the
