@@ -242,7 +242,8 @@ class DunningPixCharge(models.Model):
             _provided, fine_percent, interest_percent = move._dunning_late_terms()
             fine, interest = Decimal(str(fine_percent)), Decimal(str(interest_percent))
         interest_per_day = None
-        company_id = company.vat or ""
+        # As every collection document prints it, however it is on file.
+        company_id = company._dunning_tax_id()
         words = self.with_context(lang=partner._dunning_lang(company))
         due = self._pix_due(line)
         # What the payer reads in the bank's app: the document, which of its

@@ -123,6 +123,8 @@ class TestDunningPixCompanies(DunningCase, HttpCase):
         company's Pix key and its name and CNPJ, by that company's credentials;
         no txid is shared."""
         charges = {}
+        # One CNPJ imported as bare digits: the bank's app shows it formatted.
+        self.minas.partner_id.vat = "11444777000161"
         for company, amount in ((self.company, 100.0), (self.rio, 200.0), (self.minas, 300.0)):
             _move, _line, charge = self._charged(company, amount)
             self.assertEqual(charge.account_id, self.accounts[company])

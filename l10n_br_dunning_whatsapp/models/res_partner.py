@@ -42,8 +42,9 @@ class ResPartner(models.Model):
         address = ", ".join(filter(None, (partner.street, partner.street2, partner.city and city)))
         parts = []
         if partner.vat:
-            # Named as the e-mails' footer names it: CNPJ, else its country's word.
-            parts.append(f"{company._dunning_vat_label()} {partner.vat}")
+            # Named and written as the e-mails' footer does: CNPJ (formatted
+            # however it is on file), else its country's word.
+            parts.append(f"{company._dunning_vat_label()} {company._dunning_tax_id()}")
         if address:
             parts.append(address)
         return ", ".join(parts) or "-"

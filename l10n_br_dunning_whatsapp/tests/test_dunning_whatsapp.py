@@ -599,6 +599,10 @@ class TestDunningWhatsapp(WhatsappStandInMixin, DunningCase):
         partner = self.sp.with_company(self.company)
         identity = partner._dunning_wa_company_identity()
         self.assertTrue(identity.startswith(f"CNPJ {self.company.vat}, "), identity)
+        # Imported as bare digits: written as every document writes it.
+        self.company.partner_id.vat = "15881399000134"
+        identity = partner._dunning_wa_company_identity()
+        self.assertTrue(identity.startswith("CNPJ 15.881.399/0001-34, "), identity)
         self.company.partner_id.write(
             {"country_id": self.env.ref("base.us").id, "vat": "12-3456789"}
         )
