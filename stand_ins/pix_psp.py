@@ -991,6 +991,7 @@ class PixStandIn:
         size = min(size, self.max_page_size)  # a bank holds at most so many a page
         txid = (query.get("txid") or [None])[0]
         with_txid = (query.get("txIdPresente") or [None])[0]
+        with_refund = (query.get("devolucaoPresente") or [None])[0]
         records = sorted(
             (
                 r
@@ -998,6 +999,7 @@ class PixStandIn:
                 if start <= datetime.fromisoformat(r["horario"].replace("Z", "+00:00")) <= end
                 and (txid is None or r.get("txid") == txid)
                 and (with_txid != "true" or r.get("txid"))
+                and (with_refund != "true" or r.get("devolucoes"))
                 and (key is None or r.get("chave") == key)
             ),
             key=lambda r: r["horario"],

@@ -31,6 +31,11 @@ _logger = logging.getLogger(__name__)
 _CLIENTS = {}
 _CLIENTS_LOCK = threading.Lock()
 CERTIFICATE_WARNING_DAYS = 30
+# How far back the daily reading looks for refunds, and how much of it one
+# request asks: a refund the payer's bank claims through the MED may come up
+# to 80 days after its Pix; a bank may refuse a range of more than a few days.
+REFUND_HORIZON = timedelta(days=90)
+REFUND_WINDOW = timedelta(days=5)
 CERTIFICATE_FIELDS = ("certificate", "certificate_key", "ca_certificate")
 BANKS = [
     ("standard", "Banco Central's standard Pix API"),
@@ -590,6 +595,47 @@ class DunningPixAccount(models.Model):
                 continue
             self.env["dunning.pix.payment"]._pix_enqueue(account, records)
             account.write({"last_poll": now, "last_error": False})
+        return True
+
+    @api.model
+    def _cron_pix_refunds(self):
+        """Once a day, the Pix of the last ``REFUND_HORIZON`` each account's
+        bank lists with a refund (``GET /pix?devolucaoPresente=true``,
+        ``REFUND_WINDOW`` a request: a bank may refuse a longer range), booked
+        as a notified refund is. A refund (the MED's included) may come weeks
+        after its Pix, and the bank notifies it once: answered 503 while the
+        bank was paused, or lost with the webhook down, it was never read
+        again (the 15-minute reading lists only the Pix received since the
+        last one). Only accounts with a Pix booked in that time are asked,
+        archived ones included."""
+        moment = datetime.now(UTC)
+        since = moment - REFUND_HORIZON
+        Payment = self.env["dunning.pix.payment"].sudo()
+        Charge = self.env["dunning.pix.charge"]
+        for account in self.sudo().with_context(active_test=False).search([]):
+            booked = Payment.search_count(
+                [
+                    ("account_id", "=", account.id),
+                    ("state", "in", ("booked", "review")),
+                    ("paid_at", ">=", since.replace(tzinfo=None)),
+                ],
+                limit=1,
+            )
+            if not booked or Charge._pix_bank_paused(account.id):
+                continue  # a paused bank: read again tomorrow, nothing is lost
+            records, start = [], since
+            try:
+                client = account._pix_client()
+                while start < moment:
+                    end = min(start + REFUND_WINDOW, moment)
+                    records += client.list_pix(start, end, refunded=True)
+                    start = end
+            except PixApiError as error:
+                account.last_error = str(error)
+                Charge._pix_pause_bank(account.id, error)
+                _logger.warning("Pix account %s: reading refunds failed: %s", account.id, error)
+                continue
+            Payment._pix_enqueue(account, records)
         return True
 
     @api.model

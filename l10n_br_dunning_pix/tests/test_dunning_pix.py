@@ -934,6 +934,24 @@ class TestDunningPix(DunningCase, HttpCase):
         self.assertIn("continua em aberto", move.activity_ids.note)
         self.assertIn("Pix de R$&nbsp;120,00 recebido", move.message_ids[0].body)
 
+    def test_a_refund_whose_notification_never_came_is_read_the_next_day(self):
+        """The bank notifies a refund once (the MED's may come weeks after the
+        Pix); answered 503 while it was paused, or lost, it was never read
+        again. The daily reading lists the Pix refunded in the last 90 days
+        and books the refund: the installment is open again."""
+        move = self._invoice(self.sp, DUE, amount=100.0)
+        _line, _code, charge = self._charge(move)
+        record = self.bank.pay(charge.txid)
+        self._settle()
+        self.assertIn(move.payment_state, PAID_STATES)
+        self.bank.refund(record["endToEndId"], notify=False)
+        self.env["dunning.pix.account"]._cron_pix_refunds()
+        self._settle()
+        received = move.dunning_pix_payment_ids
+        self.assertEqual(received.state, "refunded")
+        self.assertEqual(move.amount_residual, 100.0)
+        self.assertEqual(self.bank.refusals, [])
+
     def test_refund_reopens_the_installment(self):
         move = self._invoice(self.sp, DUE, amount=100.0)
         _line, _code, charge = self._charge(move)

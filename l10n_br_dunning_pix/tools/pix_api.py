@@ -255,11 +255,14 @@ class PixClient:
     def get_pix(self, e2eid):
         return self.request("GET", f"/pix/{e2eid}")
 
-    def list_pix(self, start, end, txid=None):
-        """Every Pix with a txid (``txid``: of that charge) received between
-        ``start`` and ``end`` (aware datetimes), page after page."""
+    def list_pix(self, start, end, txid=None, refunded=False):
+        """Every Pix with a txid (``txid``: of that charge; ``refunded``: only
+        those with a refund) received between ``start`` and ``end`` (aware
+        datetimes), page after page."""
         page = 0
         filters = {"txid": txid} if txid else {"txIdPresente": "true"}
+        if refunded:
+            filters["devolucaoPresente"] = "true"
         while page < MAX_PAGES:
             data = self.request(
                 "GET",
