@@ -44,12 +44,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, unquote_plus, urlsplit
 from zoneinfo import ZoneInfo
 
+import holidays
 import requests
 import yaml
 from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
+BRASILIA = ZoneInfo("America/Sao_Paulo")  # the payer's bank's day
 SPEC_PATH = Path(__file__).with_name("pix-api-2.9.0.yaml")
 SPEC_URI = "urn:bacen:pix-api:2.9.0"
 ISPB = "12345678"
@@ -504,14 +506,26 @@ class PixStandIn:
         stamp = when.strftime("%Y%m%d%H%M")
         return f"E{ISPB}{stamp}{number:03d}{uuid.uuid4().hex[:8]}"
 
+    @staticmethod
+    def payable_until(due):
+        """The last day a charge due on ``due`` is paid without charges: the
+        due date, or the next business day when it falls on a weekend or a
+        national holiday (the specification: "prorrogada para o dia útil
+        seguinte")."""
+        national = holidays.country_holidays("BR", years=[due.year, due.year + 1])
+        while due.weekday() >= 5 or due in national:
+            due += timedelta(days=1)
+        return due
+
     def components(self, charge, day):
-        """What the payer's bank charges on ``day``: the original, the fine and
-        interest after the due date, the discount before its date."""
+        """What the payer's bank charges on ``day`` (Brasília's date): the
+        original, the fine and interest after the due date (moved to the next
+        business day), the discount before its date."""
         valor = charge["valor"]
         original = Decimal(valor["original"])
         due = date.fromisoformat(charge["calendario"]["dataDeVencimento"])
         parts = {"original": original}
-        if day > due:
+        if day > self.payable_until(due):
             if valor.get("multa"):
                 multa = valor["multa"]
                 fine = Decimal(multa["valorPerc"])
@@ -549,7 +563,20 @@ class PixStandIn:
             charge = self.charges[txid]
             if charge["status"] != "ATIVA":
                 raise ValueError(f"charge {txid} is {charge['status']}")
-            total, parts = self.components(charge, when.astimezone(UTC).date())
+            # The payer's bank counts the days in Brasília: the due date is
+            # payable "em qualquer horário do dia", until its last minute.
+            day = when.astimezone(BRASILIA).date()
+            # Payable until the due date (moved to the next business day) plus
+            # its days of validity, that last day moved too (the
+            # specification's examples A to C of validadeAposVencimento).
+            calendario = charge["calendario"]
+            due = self.payable_until(date.fromisoformat(calendario["dataDeVencimento"]))
+            last = self.payable_until(
+                due + timedelta(days=calendario.get("validadeAposVencimento", 30))
+            )
+            if day > last:
+                raise ValueError(f"charge {txid} is no longer payable (until {last})")
+            total, parts = self.components(charge, day)
             if value is not None:
                 total = Decimal(str(value))
                 parts = {"original": total}

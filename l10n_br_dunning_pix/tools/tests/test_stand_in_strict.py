@@ -3,7 +3,7 @@ against it must pass against a bank that follows the specification strictly.
 It checks its own answers against the specification's schemas, the query of
 ``GET /pix``, and the rules ``CobVOperacaoInvalida`` lists beside the schema."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 import requests
@@ -108,3 +108,32 @@ def test_what_cobv_operacao_invalida_lists_is_refused(bank):
     assert bank.charges[txid]["revisao"] == 0 and bank.charges[txid]["valor"]["original"] == (
         "100.00"
     )
+
+
+def test_the_payers_bank_counts_days_as_the_specification_does(bank):
+    """CobDataDeVencimento: payable on its due date at any hour (in Brasília),
+    a due date on a weekend or holiday moved to the next business day with its
+    fine and interest, and refused after its days of validity (that last day
+    moved too: the specification's examples A to C)."""
+    payable = bank.payable_until
+    assert payable(payable(date(2020, 10, 20)) + timedelta(days=4)) == date(2020, 10, 26)
+    assert payable(payable(date(2020, 12, 25)) + timedelta(days=0)) == date(2020, 12, 28)
+    assert payable(payable(date(2020, 12, 25)) + timedelta(days=1)) == date(2020, 12, 29)
+    client = client_for(bank)
+    brasilia = timezone(timedelta(hours=-3))
+    due = date(2030, 6, 8)  # a Saturday; Monday 10 and Tuesday 11 are business days
+    charges = {}
+    for number in range(3):
+        txid = make_txid("db", 100 + number)
+        charge = body(txid, fine_percent=2, interest_percent_month=1, validity_days=0)
+        charge["calendario"]["dataDeVencimento"] = due.isoformat()
+        client.put_cobv(txid, charge)
+        charges[number] = txid
+    # Saturday 23:30 in Brasília (Sunday in UTC), then Monday: no charges.
+    late_evening = datetime.combine(due, datetime.min.time(), brasilia) + timedelta(hours=23.5)
+    assert bank.pay(charges[0], when=late_evening, notify=False)["valor"] == "100.00"
+    monday = late_evening + timedelta(days=2)
+    assert bank.pay(charges[1], when=monday, notify=False)["valor"] == "100.00"
+    # Tuesday: past its validity of 0 days (moved to Monday).
+    with pytest.raises(ValueError, match="no longer payable"):
+        bank.pay(charges[2], when=monday + timedelta(days=1), notify=False)
