@@ -17,6 +17,7 @@ from ..tools.business_calendar import (
     NOT_ZONES,
     STATE_TZ,
     BusinessCalendar,
+    calendar_subdivision,
     customer_tz,
 )
 from ..tools.planning import days_overdue
@@ -178,8 +179,11 @@ class PlanningContext:
         if key not in self._calendars:
             days_off = self.env["dunning.holiday"]._dunning_days_off(company.id)
             extra = [day for day, day_city in days_off if not day_city or day_city == city]
+            city_name = self.env["res.city"].sudo().browse(city).name if city else None
             self._calendars[key] = BusinessCalendar.shared(
-                state, frozenset(extra), company.dunning_bank_holidays
+                calendar_subdivision(state, city_name),
+                frozenset(extra),
+                company.dunning_bank_holidays,
             )
         return self._calendars[key]
 

@@ -55,6 +55,19 @@ LAST_BUSINESS_DAY = "Last business day of the year"
 LATE_OPENINGS = {"Ash Wednesday": time(12, 0)}
 
 
+# Cities the package knows apart from their state, by (state, ``city_key`` of
+# the name): the subdivision whose holidays their customers keep (São Paulo's
+# anniversary on 25 January, its Corpus Christi a holiday).
+CITY_SUBDIVISIONS = {("SP", "sao paulo"): "São Paulo Capital"}
+
+
+def calendar_subdivision(state, city_name=None):
+    """The package's subdivision a customer in ``state`` (a code) and
+    ``city_name`` keeps the holidays of: its city's where the package has one,
+    else its state's."""
+    return CITY_SUBDIVISIONS.get((state, city_key(city_name)), state)
+
+
 def city_key(name):
     """A city's name as written anywhere ("São Paulo", " sao  PAULO " from a
     spreadsheet), reduced to what tells it apart: no accents, case nor extra

@@ -8,6 +8,7 @@ from ..business_calendar import (
     BusinessCalendar,
     SendWindow,
     WindowError,
+    calendar_subdivision,
     check_company_window,
     city_key,
     customer_tz,
@@ -64,6 +65,23 @@ def test_banks_open_on_christmas_eve_and_close_on_the_years_last_business_day():
     plain = BusinessCalendar("SP", bank_holidays=False)
     assert plain.is_business_day(date(2023, 12, 29))
     assert plain.is_business_day(date(2026, 12, 31))
+
+
+def test_sao_paulo_city_keeps_its_anniversary_the_state_does_not():
+    """25 January is São Paulo city's holiday (the package's "São Paulo
+    Capital"), not Campinas's: a customer in the city is not contacted that
+    day and an installment due then is due the next business day."""
+    assert calendar_subdivision("SP", " sao  PAULO ") == "São Paulo Capital"
+    assert calendar_subdivision("SP", "Campinas") == "SP"
+    assert calendar_subdivision("RJ", "São Paulo") == "RJ"
+    assert calendar_subdivision("SP") == "SP"
+    anniversary = date(2027, 1, 25)  # a Monday
+    city = BusinessCalendar(calendar_subdivision("SP", "São Paulo"))
+    assert not city.is_business_day(anniversary)
+    assert city.effective_due_date(anniversary) == date(2027, 1, 26)
+    assert BusinessCalendar("SP").is_business_day(anniversary)
+    # The state's own holidays still apply in the city.
+    assert not city.is_business_day(date(2026, 7, 9))
 
 
 def test_extra_days_of_the_company():
