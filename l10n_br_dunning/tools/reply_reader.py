@@ -136,7 +136,7 @@ WORDS = {
     "pf": "por favor",
     "vdd": "verdade",
     "cmg": "comigo",
-    "pague": "paguei",
+    "pagado": "pago",  # "ja tinha pagado": paid
     # The days of a reply in Spanish or English ("pago el lunes", "ya pagué
     # ayer", "I paid yesterday"): Spanish "pago" is a promise, read by its day.
     "lunes": "segunda",
@@ -344,7 +344,9 @@ _DISPUTE = [
     r"\bja (cancelei|foi cancelad[oa]|tinha cancelado|pedi o cancelamento)",
     r"\b(cancelei|cancelamos) (o |esse |este |a |essa )?(servico|contrato|plano|pedido|compra)",
     r"\bisso (nao e|nao eh) meu\b",
-    r"\bnao (devo|estou devendo|to devendo|tenho divida)",
+    # not "não devo conseguir pagar hoje" (I probably won't)
+    r"\bnao (devo(?! (conseguir|dar|ter|poder|conseguimos))|estou devendo|to devendo|"
+    r"tenho divida)",
     r"\bnao tenho nenhuma (divida|conta|pendencia)",
     r"\b(cobrando|cobraram) (errado|a mais|duas vezes|em dobro)",
     r"\bcobranca em duplicidade|\bduplicad[oa]\b|\bcobrado duas vezes",
@@ -417,7 +419,7 @@ _NEGOTIATE_MORE = [
 # What may follow a stop word alone: the channel it stops, an "agora" that
 # hurries it, a courtesy ("SAIR SMS", "PARE AGORA!!!", "sair por gentileza").
 _STOP_TAIL = (
-    r"( (sms|whatsapp|whats|zap|wpp|e mail|email|mensagem|mensagens|agora|ja|imediatamente|"
+    r"( (sms|whatsapp|whats|zap|wpp|e mail|email|mensagem|mensagens|agora|ja|imediatamente|it|"
     r"urgente|por favor|por gentileza|pelo amor de deus|pls|please|obrigad[oa]))*$"
 )
 # A stop word alone, in the whole reply or in a clause of its own ("pago dia
@@ -447,7 +449,7 @@ _OPTOUT = [
     r"\bchega (de|dessas?|desses?|destas?|destes?) "
     r"(mensagem|mensagens|sms|ligacao|ligacoes|cobranca)",
     # "quero sair", "pfv pare", "por favor, parem"; not "...esperando a rescisão sair"
-    r"^(\w+ ){0,2}(sair|sai|parar|stop|pare|parem)( (por favor|pls|please|obrigad[oa]))?$",
+    r"^(\w+ ){0,2}(sair|sai|parar|stop|pare|parem)( it)?( (por favor|pls|please|obrigad[oa]))?$",
     r"\bsair d[ao] (lista|cadastro)\b" + _REGISTER,
     r"\bunsubscribe\b|\bstop (texting|messaging|sending|calling)\b",
     r"\bnao quero (mais )?(receber )?mensage|\bno (me )?(manden|envien|escriban) mas\b",
@@ -533,7 +535,8 @@ _DISPUTE_MORE += [
     r"\b(nunca|nao|ninguem) (apareceu|apareceram|veio|vieram|compareceu|compareceram)"
     r"( aqui)?( para| pra)? (instalar|fazer|entregar|montar|consertar|arrumar|executar|realizar|"
     r"prestar)\b",
-    r"\b(nao|nunca|jamais) (pago|vou pagar) (o resto|o mes|isso|essa|esse)\b",
+    r"\b(nao|nunca|jamais) (pago|vou pagar) (o resto|o mes|isso|essa(?! semana)|"
+    r"esse(?! mes| fim))\b",
 ]
 _DISPUTE_MORE += [
     # "não estou de acordo com esse valor": disagreeing, not a deal asked for
@@ -591,7 +594,10 @@ _OPTOUT_MORE += [
     r"\bexclusao\b.{0,40}\b(lista|listas|cadastro|base)\b",
     r"\bnao (ligue|liguem|ligar) mais\b",
     r"\b(desliguem|desligue|removam|remova|tirem|tire|apaguem|apague)\b.{0,20}\bnumero\b",
-    r"\bnao (mandar|enviar|mande|envie) (mais )?mensage",
+    r"\bnao (mandar|enviar|mande|envie|mandarem|enviarem|mandem|enviem) (mais )?mensage",
+    # "deixem de enviar-me mensagens", "parem de me mandar sms"
+    r"\b(deixem|deixe|parem|pare) de (me )?(enviar|mandar)( me)?( \w+){0,2} "
+    r"(mensage\w*|sms|e mails?|emails?|cobrancas?|whats\w*)\b",
     # "para com isso", "me esquece", "sai fora", begged or not ("me deixem em
     # paz pelo amor de deus")
     r"^(por favor )?(para|pare|parem|chega) com (isso|essas? mensage\w*|esse spam)" + _PLEA,
@@ -686,6 +692,17 @@ _HEDGE = re.compile(
     r"pagarem|me pagarem|deus quiser|tudo)\b"
     # Part of it: "consigo pagar só 100", "falta 150", "o resto".
     r"|\bso (r\$ ?)?\d+|\bfalta(m)? (r\$ ?)?\d+"
+    # "paguei só a primeira parcela", "paguei a parcela 3", "paguei 2 das 3",
+    # "paguei 150 dos 300", "uma das duas", "a minha parte", "a maior parte";
+    # "falta a 4", "falta pouco"; "paguei a de novembro, a de dezembro ainda
+    # não": a person sees what is still owed.
+    r"|\bpague\w* (so |somente |apenas )?(a |uma )?(primeira|(terceira|quarta|quinta) parcela|"
+    r"outra parcela|parcela \d+|\d+ d[oa]s|uma d[oa]s|minha parte|maior parte)"
+    r"|(?<!nao )\bfalta(m)? (a|o|as|os|uma|um|pouco|so|pagar|ainda)\b"
+    r"|\bpague\w*\b.{0,60}\b(a|o|as|os) (de \w+|outra \w+|\w+ parcela) ainda nao\b"
+    # Paid, and the money came back: "o banco devolveu", "estornou"
+    r"|\b(devolveu|devolvid[oa]|estornou|estornad[oa]|estorno|voltou o (pix|pagamento|"
+    r"boleto|dinheiro)|pagamento (recusado|nao compensou|nao caiu))\b"
     # Paid wrong: "paguei errado", "fiz o pix errado", "paguei a mais", "em
     # duplicidade": the money is not where the invoice needs it.
     r"|\b(paguei|pago|pagamento|pix|boleto|codigo|conta|deposit\w*|transferi\w*)( \w+){0,2} "
@@ -699,7 +716,8 @@ _HEDGE = re.compile(
 _STRONG_PAID = re.compile(
     # "ja pago" is not one: "já pago na semana que vem" is a promise.
     r"\b(ja (foi|esta|paguei|pag(?!o\b)|quit|transfer|fiz|efetuei|realizei|mandei|enviei)|"
-    r"paguei|pagou|pagaram|foi pag|acabei de|comprovante|quitei|quitad|transferi|"
+    r"paguei|pagou|pagaram|foi pag|tinha pag|tinha sido pag|acabei de|comprovante|quitei|"
+    r"quitad|transferi|"
     r"fiz o (pix|pagamento|deposito)|efetuei|realizei|regularizei|desde)"
 )
 _STRONG_PROMISE = re.compile(
@@ -778,6 +796,12 @@ _AUTO_REPLY = re.compile(
     r"|\b(estou|estarei|estamos|estaremos|ficarei) (fora|ausentes?|afastad[oa]s?|de licenca|"
     r"em licenca)( do escritorio| da empresa)? ate\b"
     r"|\bacesso (restrito|limitado) (ao|a) (e mail|email)"
+    # "Estou de folga até 14/12", "afastada por licença médica", "em viagem
+    # a trabalho, volto na segunda", a business's greeting ("atende de segunda
+    # a sexta, retornaremos amanhã")
+    r"|\b(estou|estarei) de folga ate\b|\blicenca (medica|maternidade|paternidade)\b"
+    r"|\bausencia temporaria\b|\bretornaremos\b"
+    r"|\batende(mos)? de segunda a (sexta|sabado)\b|\bhorario de atendimento\b"
     # English ("to" is folded as "estou").
     r"|\b(out of (the )?office|automated (response|reply)|(no|limited) access (to|estou) "
     r"(my )?(e mail|email)|(i am|i m|i will be|i ll be) (away|out|on (vacation|holiday|leave))"
@@ -849,7 +873,10 @@ def _sarcastic(text, folded):
 _DEATH = re.compile(
     r"\b(faleceu|faleceram|falecid[oa]s?|falecimento|obito)\b"
     r"|(?<!celular )(?<!aparelho )(?<!telefone )(?<!bateria )(?<!notebook )(?<!computador )"
-    r"(?<!carro )(?<!moto )(?<!produto )(?<!motor )(?<!maquina )(?<!tv )\bmorreu\b"
+    r"(?<!carro )(?<!moto )(?<!produto )(?<!motor )(?<!maquina )(?<!tv )"
+    # a pet's death is no customer's
+    r"(?<!cachorro )(?<!cachorrinho )(?<!cachorra )(?<!gato )(?<!gatinho )(?<!gata )"
+    r"(?<!cao )(?<!cadela )(?<!pet )(?<!passarinho )(?<!papagaio )(?<!peixe )\bmorreu\b"
 )
 # A lawsuit or a consumer complaint announced: "vou processar vocês", "meu
 # advogado vai entrar em contato", "procon", "reclame aqui", "consumidor.gov",
@@ -949,6 +976,7 @@ _VAGUE_DAY = re.compile(
     r"\b(depois|apos|a partir)( d[oa]| o| a)? (dia )?\d|\bentre (o )?(dia )?\d{1,2}(/\d{1,2})? "
     r"e (o )?(dia )?\d|\b(dia )?\d{1,2}(/\d{1,2})? ou (no |o |em )?(dia )?\d"
     r"|\b\d+ dias? (util|uteis)\b|\bantes d[oa] (dia |natal|\d)"
+    r"|\b(hoje|amanha) ou (depois|amanha)\b"
     # "segunda ou terça"
     r"|\b(segunda|terca|quarta|quinta|sexta|sabado|domingo) ou (na |no |a |o )?"
     r"(segunda|terca|quarta|quinta|sexta|sabado|domingo)\b"
@@ -989,6 +1017,10 @@ def fold(text):
         word = re.sub(r"(.)\1{2,}", r"\1", word)  # "simmm" -> "sim"
         words.append(WORDS.get(word, word))
     text = " ".join(words)
+    # Spanish "pagué" ("ya pagué", "pagué ayer"), not Portuguese "pague", the
+    # subjunctive ("quer que eu pague", "assim que me pague"): no payment made.
+    text = re.sub(r"\b(ya|yo|ja)( lo| la| ya)? pague\b", r"\1\2 paguei", text)
+    text = re.sub(r"\bpague (?=(ontem|anteontem|el|la|hoje de manha)\b)", "paguei ", text)
     text = re.sub(r"\bfeira\b", "", text)  # "sexta feira" -> "sexta"
     text = re.sub(r"\bsegunda via\b", "outra via", text)  # a copy of the bill, not Monday
     # "a 2 via", "2ª via", "2° via": the same copy; not "dia 2 via pix" (a day,

@@ -1734,3 +1734,80 @@ def test_the_words_of_a_server_that_quotes_a_whole_dialogue_are_cut():
     )
     assert len(detail) <= 300
     assert detail.startswith("5.0.0 smtp; 550 no") and detail.endswith("…")
+
+
+# Replies a ninth writer wrote (330 on a phone, none of the corpora's): what
+# the régua did wrong by itself with them. Read on Tuesday 8 December 2026.
+TUESDAY = date(2026, 12, 8)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "pague" is Portuguese's subjunctive, not Spanish "pagué"
+        "vc quer q eu pague por onde",
+        "espera eu receber pra que eu pague",
+        "assim que meu cliente me pague eu te pago",
+        # part of it paid: a person sees what is still owed
+        "paguei a de novembro, a de dezembro ainda nao",
+        "paguei só a primeira parcela",
+        "paguei a parcela 3, falta a 4",
+        "paguei 2 das 3 parcelas",
+        "paguei 150 dos 300",
+        "paguei uma das duas",
+        "paguei a minha parte, falta a do meu irmao",
+        "já paguei a maior parte, falta pouco",
+        # paid, but the money came back
+        "Paguei o boleto mas o banco devolveu",
+        # not a day fixed
+        "amanha ou depois eu pago",
+        # "não devo conseguir": I probably won't, not "I owe nothing"
+        "nao pago essa semana",
+    ],
+)
+def test_a_phone_testers_replies_a_person_must_read(text):
+    # (a promise without its day is not acted on either: a person agrees on it)
+    reading = read(text, TUESDAY)
+    acted = reading.intent in (PAID, DISPUTE) or (reading.intent == PROMISE and reading.day)
+    assert not (reading.sure and acted), reading
+
+
+@pytest.mark.parametrize(
+    "text, intent, day",
+    [
+        ("minha esposa já tinha pago no dia 2", PAID, date(2026, 12, 2)),
+        ("ja tinha pagado dia 1", PAID, date(2026, 12, 1)),
+        ("nao devo conseguir pagar hj, so amanha", PROMISE, date(2026, 12, 9)),
+        ("meu cachorro morreu e eu to sem cabeça, pago sexta", PROMISE, date(2026, 12, 11)),
+        ("ya pagué ayer", PAID, date(2026, 12, 7)),
+    ],
+)
+def test_what_the_ninth_writer_meant(text, intent, day):
+    reading = read(text, TUESDAY)
+    assert (reading.intent, reading.sure, reading.day) == (intent, True, day), reading
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "STOP IT",
+        "já pedi mil vezes pra não mandarem mais mensagem",
+        "Deixem de enviar-me mensagens, por favor.",
+    ],
+)
+def test_more_opt_outs_as_customers_write_them(text):
+    reading = read(text, TUESDAY)
+    assert reading.stop and reading.intent == OPTOUT, reading
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Estou de folga até 14/12. Pagamentos serão feitos pela Joana no dia 15.",
+        "Estou afastada por licença médica até 20/12. Assuntos de pagamento com o financeiro.",
+        "Olá! O setor de contas a pagar atende de segunda a sexta. Retornaremos amanhã.",
+    ],
+)
+def test_an_away_message_promises_nothing(text):
+    reading = read_message(text, TUESDAY, "email")
+    assert not (reading.sure and reading.intent == PROMISE), reading
