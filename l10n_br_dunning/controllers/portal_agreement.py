@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
+from urllib.parse import quote as url_quote
 from urllib.parse import urlencode
 
 from werkzeug.exceptions import NotFound
@@ -527,6 +528,14 @@ class DunningAgreementPortal(DunningPortal):
         attachment = agreement.term_attachment_id
         if not attachment:
             raise NotFound()
+        if agreement.sudo().accepted_via in ("login", "paper") and self._dunning_by_link(agreement):
+            # Accepted logged in or on paper, the term names the customer's CPF
+            # or CNPJ in full (one accepted through a link masks it): a link,
+            # which anyone holding it opens, does not serve it. The customer
+            # logs in, and has it by e-mail.
+            return request.redirect(
+                "/web/login?redirect=" + url_quote(f"/my/agreements/{agreement.id}/term")
+            )
         return request.make_response(
             attachment.raw,
             [

@@ -143,8 +143,9 @@ class AccountMove(models.Model):
         self._dunning_rotate_tokens()
         self._dunning_revoke_customer_links()
         # An agreement's page shows what these invoices (or this entry's
-        # installments) became: its links stop too.
-        self._dunning_agreements()._dunning_rotate_token()
+        # installments) became: every link to it stops too (its entry's short
+        # links, the other invoices it replaced).
+        self._dunning_agreements()._dunning_revoke_all_links()
         for move in self:
             move.message_post(
                 body=self.env._("Links revoked: the links sent before no longer open this invoice.")

@@ -12,6 +12,28 @@ from .dunning_context import PlanningContext, to_utc
 
 _lt = LazyTranslate(__name__)
 
+# What records the customer's acceptance: written by the acceptance alone
+# (``_store_acceptance``: the portal's, or the signed paper term's), never by
+# a user, nor over RPC, where a field's "readonly" does not hold.
+ACCEPTANCE_FIELDS = frozenset(
+    {
+        "accepted_at",
+        "accepted_ip",
+        "accepted_text",
+        "accepted_via",
+        "accepted_tz",
+        "accepted_user_agent",
+        "accepted_uid",
+        "accepted_code_id",
+        "term_text",
+        "term_sha256",
+    }
+)
+ACCEPTING = "dunning_storing_acceptance"  # the context key only _store_acceptance sets
+# The context key of a change the accepted term itself provides (the down
+# payment due on the day of approval): no change of the deal.
+AS_THE_TERM_SAYS = "dunning_as_the_term_says"
+
 
 CANCEL_GROUNDS = [
     ("customer_request", "The customer asked"),
@@ -163,9 +185,9 @@ class DunningAgreement(models.Model):
     )
     proposed_at = fields.Datetime(default=fields.Datetime.now, readonly=True)
     proposed_uid = fields.Many2one("res.users", "Proposed by user", readonly=True)
-    accepted_at = fields.Datetime("Accepted on", readonly=True)
-    accepted_ip = fields.Char("Accepted from IP", readonly=True)
-    accepted_text = fields.Text("Text accepted", readonly=True)
+    accepted_at = fields.Datetime("Accepted on", readonly=True, copy=False)
+    accepted_ip = fields.Char("Accepted from IP", readonly=True, copy=False)
+    accepted_text = fields.Text("Text accepted", readonly=True, copy=False)
     move_id = fields.Many2one("account.move", "Agreement entry", readonly=True, copy=False)
     reversal_move_id = fields.Many2one(
         "account.move", "Cancellation entry", readonly=True, copy=False
@@ -184,6 +206,41 @@ class DunningAgreement(models.Model):
         help="A new link sent on the customer's request opens the agreement until then, even "
         "when it ended long ago.",
     )
+
+    # -- what only the customer's acceptance writes ------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(ACCEPTANCE_FIELDS & set(vals) for vals in vals_list):
+            self._check_acceptance_written()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if ACCEPTANCE_FIELDS & set(vals):
+            self._check_acceptance_written()
+        return super().write(vals)
+
+    def _check_acceptance_written(self):
+        """An acceptance nobody gave is never recorded: only the customer's
+        (the portal's, the signed paper's) writes what says they accepted."""
+        if not self.env.context.get(ACCEPTING):
+            raise UserError(
+                self.env._(
+                    "Only the customer's acceptance records it (on the portal, or the paper "
+                    "term they signed): an agreement's acceptance cannot be written by hand."
+                )
+            )
+
+    def _check_deal_unchanged(self):
+        """The installments and debts the customer accepted are the deal: once
+        accepted they cannot be changed, added or removed (the term stored
+        would no longer say what is booked). Cancel it and propose another."""
+        if self.filtered("accepted_at") and not self.env.context.get(AS_THE_TERM_SAYS):
+            raise UserError(
+                self.env._(
+                    "The customer accepted this agreement as it is: its installments and the "
+                    "debts it settles cannot be changed. Cancel it and propose a new one."
+                )
+            )
 
     # -- state -----------------------------------------------------------------------------
     @api.depends(
@@ -299,7 +356,9 @@ class DunningAgreement(models.Model):
         if not down or down.date_due >= today:
             return
         before = down.date_due
-        down.date_due = today
+        # What the accepted term itself provides ("or on the day the company
+        # approves this agreement"): no change of the deal.
+        down.with_context(**{AS_THE_TERM_SAYS: True}).date_due = today
         self.message_post(
             body=self.env._(
                 "The down payment was due on %(before)s, before this agreement was approved: as "
@@ -334,9 +393,7 @@ class DunningAgreement(models.Model):
         """Revoke every link to these agreements given so far: their page's (and
         its term and chatter), and their entry's (the reminders' short links)."""
         self.check_access("write")
-        self.move_id.sudo()._dunning_rotate_tokens()
-        self.move_id.sudo()._dunning_revoke_customer_links()
-        self._dunning_rotate_token()
+        self._dunning_revoke_all_links()
         for agreement in self:
             agreement.message_post(
                 body=self.env._(
@@ -344,6 +401,16 @@ class DunningAgreement(models.Model):
                 )
             )
         return True
+
+    def _dunning_revoke_all_links(self):
+        """Every link that leads to these agreements stops: their page's, their
+        entry's (the reminders' short links), the invoices they replaced (whose
+        page leads to the agreement) and the customer's grouped links. Revoking
+        from the agreement or from any of those invoices goes through here."""
+        moves = (self.move_id | self.replaced_line_ids.move_id).sudo()
+        moves._dunning_rotate_tokens()
+        moves._dunning_revoke_customer_links()
+        self._dunning_rotate_token()
 
     def _dunning_rotate_token(self):
         """A new access token: every link to these agreements given before stops

@@ -1,5 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+# What the customer accepted of it: fixed once they did.
+DEAL_FIELDS = frozenset({"agreement_id", "move_line_id", "date_maturity", "amount"})
 
 
 class DunningAgreementDebt(models.Model):
@@ -22,3 +25,21 @@ class DunningAgreementDebt(models.Model):
     date_maturity = fields.Date("Due date", required=True)
     days_overdue = fields.Integer("Days overdue when agreed")
     amount = fields.Monetary("Open amount when agreed", required=True)
+
+    # The deal the customer accepted (dunning.agreement._check_deal_unchanged).
+    @api.model_create_multi
+    def create(self, vals_list):
+        agreement_ids = {vals.get("agreement_id") for vals in vals_list} - {None, False}
+        self.env["dunning.agreement"].browse(agreement_ids)._check_deal_unchanged()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if DEAL_FIELDS & set(vals):
+            self.agreement_id._check_deal_unchanged()
+            if vals.get("agreement_id"):
+                self.env["dunning.agreement"].browse(vals["agreement_id"])._check_deal_unchanged()
+        return super().write(vals)
+
+    def unlink(self):
+        self.agreement_id._check_deal_unchanged()
+        return super().unlink()

@@ -1,5 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+# What the customer accepted of it: fixed once they did.
+DEAL_FIELDS = frozenset({"agreement_id", "number", "date_due", "amount"})
 
 
 class DunningAgreementInstallment(models.Model):
@@ -18,6 +21,24 @@ class DunningAgreementInstallment(models.Model):
     amount = fields.Monetary(required=True)
     move_line_id = fields.Many2one("account.move.line", "Receivable line", readonly=True)
     amount_residual = fields.Monetary(related="move_line_id.amount_residual", string="Still due")
+
+    # The deal the customer accepted (dunning.agreement._check_deal_unchanged).
+    @api.model_create_multi
+    def create(self, vals_list):
+        agreement_ids = {vals.get("agreement_id") for vals in vals_list} - {None, False}
+        self.env["dunning.agreement"].browse(agreement_ids)._check_deal_unchanged()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if DEAL_FIELDS & set(vals):
+            self.agreement_id._check_deal_unchanged()
+            if vals.get("agreement_id"):
+                self.env["dunning.agreement"].browse(vals["agreement_id"])._check_deal_unchanged()
+        return super().write(vals)
+
+    def unlink(self):
+        self.agreement_id._check_deal_unchanged()
+        return super().unlink()
 
     def _label(self, agreement_label):
         self.ensure_one()

@@ -21,6 +21,7 @@ from ..tools.agreements import annual_rate, term_address, term_field, term_sha25
 from ..tools.pages import tax_id
 from ..tools.portal_codes import mask_vat
 from .account_move_line import PIX_KEY_TYPES
+from .dunning_agreement import ACCEPTING
 from .dunning_context import PlanningContext
 
 ACCEPTED_VIA = [
@@ -504,7 +505,7 @@ class DunningAgreement(models.Model):
         moment and the customer's time zone, the sentence accepted, and ``facts``."""
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id
-        self.write(
+        self.with_context(**{ACCEPTING: True}).write(
             {
                 "term_text": text,
                 "term_sha256": term_sha256(text),

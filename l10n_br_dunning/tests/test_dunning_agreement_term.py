@@ -7,6 +7,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import config, mute_logger
@@ -433,6 +434,53 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         self.assertIn("Signed on paper by the customer", html)
         self.assertIn(agreement.term_sha256, html)
 
+    def test_no_one_writes_an_acceptance_nobody_gave_nor_changes_what_was_accepted(self):
+        """A collections user could write "accepted on the portal" over RPC
+        (a field's readonly does not hold there) and approve: the PDF would
+        say "Accepted electronically". Only the customer's acceptance writes
+        it. Once accepted, the installments and debts are the deal."""
+        clerk = new_test_user(
+            self.env, login="clerk-accept", groups="l10n_br_dunning.group_dunning_user"
+        )
+        agreement = self._proposal().with_user(clerk)
+        forged = {"accepted_at": fields.Datetime.now(), "accepted_via": "token"}
+        with self.assertRaisesRegex(UserError, "Only the customer's acceptance records it"):
+            agreement.write(forged)
+        with self.assertRaisesRegex(UserError, "Only the customer's acceptance records it"):
+            agreement.write({"term_text": "Aceito.", "term_sha256": "0" * 64})
+        self.assertFalse(agreement.accepted_at)
+        self.assertEqual(agreement.state, "to_accept")
+        # Before acceptance the team may still change a date; after, nothing.
+        first = agreement.installment_ids[:1]
+        first.date_due = first.date_due
+        agreement.sudo().signed_term = base64.b64encode(b"%PDF-1.4 signed")
+        agreement.sudo().action_print_for_signature()
+        agreement.sudo().action_accept_signed_paper()
+        self.assertEqual(agreement.accepted_via, "paper")
+        # Signed on paper, the term names the CPF in full: a link does not
+        # serve it (anyone holding the link would read it); logging in does.
+        agreement.sudo()._term_attachment()
+        term = self.url_open(
+            f"/my/agreements/{agreement.id}/term?access_token={agreement.sudo().access_token}",
+            allow_redirects=False,
+        )
+        self.assertNotEqual(term.headers.get("Content-Type"), "application/pdf")
+        self.assertIn("/web/login", term.headers.get("Location", ""))
+        for change in (
+            lambda: first.write({"amount": 1.0}),
+            lambda: first.unlink(),
+            lambda: agreement.write(
+                {
+                    "installment_ids": [
+                        Command.create({"number": 9, "date_due": date(2027, 3, 1), "amount": 1})
+                    ]
+                }
+            ),
+            lambda: agreement.debt_ids[:1].write({"amount": 1.0}),
+        ):
+            with self.assertRaisesRegex(UserError, "accepted this agreement as it is"):
+                change()
+
     def test_a_paper_term_names_both_parties_with_their_documents(self):
         """A customer without CPF/CNPJ on file (the portal asks for it before
         accepting): a term signed on paper would name them "CPF/CNPJ -"."""
@@ -732,10 +780,17 @@ class TestDunningAgreementTerm(DunningCase, HttpCase):
         for revoker in revokers:
             old = agreement.get_portal_url()
             old_term = f"/my/agreements/{agreement.id}/term?access_token={agreement.access_token}"
+            # The entry's short link (the agreement's SMS reminders) and the
+            # replaced invoice's link both lead to the agreement: they stop too,
+            # whichever of them is revoked.
+            old_short = f"/c/{agreement.move_id.sudo().dunning_link_token}"
+            old_invoice = self.move.sudo().get_portal_url()
             self.assertEqual(self.url_open(old).status_code, 200)
             revoker.action_dunning_revoke_links()
             self.assertRefusedLikeOdoo(old)
             self.assertRefusedLikeOdoo(old_term)
+            self.assertEqual(self.url_open(old_short).status_code, 404)
+            self.assertRefusedLikeOdoo(old_invoice)
             self.assertEqual(self.url_open(agreement.get_portal_url()).status_code, 200)
         self.assertIn("no longer open this agreement", agreement.message_ids[:1].body)
         clerk = new_test_user(self.env, login="clerk-links", groups="account.group_account_invoice")
