@@ -163,6 +163,28 @@ class DunningPortal(PortalAccount):
             return gone
         return super().portal_my_invoice_detail(invoice_id, access_token=access_token, **kw)
 
+    # What the page may thank for, and the pause that makes its words true.
+    DONE_PAUSES = {"paid": "paid_claim", "dispute": "dispute", "promise": "promise"}
+
+    @classmethod
+    def _dunning_invoice_done(cls, invoice, asked):
+        """The thanks the page shows: ``asked`` (the redirect's
+        ``dunning_done``) only when the customer did make that request on this
+        invoice and the invoice is still paused for it ("until then you will
+        receive no reminders" is true). An address with it typed, or reopened
+        once the team lifted the pause, says nothing."""
+        if asked not in ACTIONS:
+            return False
+        invoice = invoice.sudo()
+        if not invoice.dunning_paused or invoice.dunning_pause_reason != cls.DONE_PAUSES[asked]:
+            return False
+        made = (
+            request.env["dunning.portal.request"]
+            .sudo()
+            .search_count([("move_id", "=", invoice.id), ("kind", "=", asked)], limit=1)
+        )
+        return asked if made else False
+
     def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
         values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
         if invoice.move_type in DUNNED_MOVE_TYPES and invoice.state == "posted":
@@ -189,9 +211,7 @@ class DunningPortal(PortalAccount):
             "dunning_closed": invoice._dunning_portal_closed(),
             "dunning_installments": installments,
             "dunning_boleto": invoice._dunning_boleto_attachment(),
-            "dunning_done": kwargs.get("dunning_done")
-            if kwargs.get("dunning_done") in ACTIONS
-            else False,
+            "dunning_done": self._dunning_invoice_done(invoice, kwargs.get("dunning_done")),
             # Set by portal_dunning_action only: never read from the request, so a
             # link cannot make the page display a text of its choosing.
             "dunning_error": False,

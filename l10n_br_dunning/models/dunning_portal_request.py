@@ -545,5 +545,12 @@ class DunningPortalRequest(models.Model):
             ),
             extra=extra,
             partner_values=partner_values,
-            opt_out=({partner._dunning_e164(), number} - {False}, company, bool(sms_opt_out)),
+            # Stopping stops both numbers; opting back in lifts only the opt-out
+            # of the number on file: a number typed here, which asked for no SMS
+            # (SAIR, the blacklist), is its owner's, who never consented here.
+            opt_out=(
+                {partner._dunning_e164(), number if sms_opt_out else False} - {False},
+                company,
+                bool(sms_opt_out),
+            ),
         )

@@ -211,6 +211,34 @@ class TestDunningInvoiceContact(DunningCase):
         self.assertEqual(self.maria.mobile, "+5511955554444")
         self.assertFalse(self.beta.mobile)
 
+    def test_a_number_typed_on_the_preferences_page_keeps_its_owners_opt_out(self):
+        """Someone else's number, which answered SAIR (and is on Odoo's
+        blacklist), typed on Beta's preferences page with SMS wanted: its
+        owner never consented, so their opt-out and the blacklist stay; only
+        the number on file (Maria's) is opted back in."""
+        other = "+5511966667777"
+        self.env["sms.opt.out"].sudo()._add(other, self.company, "reply", note="SAIR")
+        self.env["phone.blacklist"].sudo()._add([other])
+        self.env["sms.opt.out"].sudo()._add("+5511912345678", self.company, "portal")
+        with freeze_time(datetime(2026, 12, 15, 16, 0)):
+            self.env["dunning.portal.request"]._submit(
+                "preferences",
+                self.beta,
+                self.company,
+                mobile="(11) 96666-7777",
+                channel="any",
+                hours="any",
+                sms_opt_out=False,
+            )
+        self.assertEqual(self.maria.mobile, other)
+        self.assertTrue(
+            self.env["sms.opt.out"]
+            .sudo()
+            .search([("number", "=", other), ("company_id", "=", self.company.id)])
+        )
+        self.assertTrue(self.env["phone.blacklist"].sudo().search([("number", "=", other)]))
+        self.assertFalse(self.env["sms.opt.out"].sudo().search([("number", "=", "+5511912345678")]))
+
     def test_the_agreements_e_mails_go_to_the_invoice_address(self):
         """ "Send for acceptance" refused Beta's agreement ("the customer has no
         e-mail address") though its finance department gets every reminder:

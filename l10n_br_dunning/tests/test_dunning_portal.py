@@ -243,6 +243,16 @@ class TestDunningPortal(DunningCase, HttpCase):
         self.assertNotIn("Pague na conta 9999", html)
         html = self.url_open(url + "&dunning_done=anything").text
         self.assertNotIn("alert-success", html)
+        # Nor a thanks for what nobody asked ("until then you will receive no
+        # reminders" would be false), nor once the team lifted the pause.
+        for done in ("paid", "dispute", "promise"):
+            html = self.url_open(f"{url}&dunning_done={done}").text
+            self.assertNotIn("alert-success", html)
+        response = self._post("dispute", {"reason": "defective", "note": "Papel molhado"})
+        thanked = self.url_open(response.headers["Location"]).text
+        self.assertIn("alert-success", thanked)
+        self.move.action_dunning_resume()
+        self.assertNotIn("alert-success", self.url_open(response.headers["Location"]).text)
 
     def test_forms_need_the_csrf_token(self):
         response = self._post("dispute", {"reason": "other", "note": "x"}, csrf=False)
