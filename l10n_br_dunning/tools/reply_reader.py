@@ -1802,14 +1802,24 @@ _QUOTE_START = re.compile(
 )
 
 
+_WRAPPED_QUOTE_START = re.compile(r"^\s*[*_]*(em|on) \S.{0,200}$", re.IGNORECASE)
+_QUOTE_END = re.compile(r"^.{0,200}\b(escreveu|wrote):?\s*$", re.IGNORECASE)
+
+
 def strip_quoted(text):
     """An e-mail reply without what it quotes: lines starting with ">" and
     everything from "Em ..., ... escreveu:" (or its English twin, Outlook's
     "De:" header, bold or not) on, and from the signature's "-- " or a legal
     notice on."""
     kept = []
-    for line in (text or "").splitlines():
+    lines = (text or "").splitlines()
+    for index, line in enumerate(lines):
         if _QUOTE_START.match(line):
+            break
+        # Gmail's header wrapped over two lines: "Em seg., 7 de dez. de 2026
+        # às 10:00 Cobrança <" then "cobranca@x.example> escreveu:".
+        after = lines[index + 1] if index + 1 < len(lines) else ""
+        if _WRAPPED_QUOTE_START.match(line) and _QUOTE_END.match(after):
             break
         if line.lstrip().startswith(">"):
             continue

@@ -1811,3 +1811,12 @@ def test_more_opt_outs_as_customers_write_them(text):
 def test_an_away_message_promises_nothing(text):
     reading = read_message(text, TUESDAY, "email")
     assert not (reading.sure and reading.intent == PROMISE), reading
+
+
+def test_a_quote_header_wrapped_over_two_lines_is_cut():
+    wrapped = (
+        "Já paguei.\n\nEm seg., 7 de dez. de 2026 às 10:00, Cobrança Aurora <\n"
+        "cobranca@aurora.example> escreveu:\n> Sua fatura vence em 10/12/2026."
+    )
+    reading = read_message(wrapped, TUESDAY, "email")
+    assert (reading.intent, reading.sure, reading.day) == (PAID, True, None), reading
